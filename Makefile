@@ -1,0 +1,38 @@
+# adpilot — every target installs into .venv first, so a fresh clone needs only `make demo`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint evals bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	ADPILOT_HOME=$${ADPILOT_HOME:-.adpilot/demo} $(VENV)/bin/adpilot demo --yes
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check graph agents tools prompts state sandbox evals bench tests
+	$(VENV)/bin/mypy
+
+evals: install
+	$(PY) -m evals.run
+
+bench: install
+	$(PY) -m bench.api_efficiency
+	$(PY) -m bench.graph_overhead
+	$(PY) -m bench.insights_collection
+	$(PY) -m bench.optimizer --seeds 1-20
+	$(PY) -m bench.faults
+
+clean:
+	rm -rf $(VENV) .adpilot .pytest_cache .mypy_cache .ruff_cache
