@@ -1,0 +1,328 @@
+"""Scenario files: what a sandbox starts with and the distributions its latent truth comes from.
+
+A scenario is a JSON document (schema: `sandbox/scenarios/README.md`) naming the ad account,
+page and pixel, the currency and time zone, the start date and horizon, and the
+distributions (or fixed values) from which `sandbox.truth` draws each ad set's and ad's
+latent performance. `load_scenario` accepts a bundled name (`ecommerce_usd`) or a path;
+`init_store` seeds a fresh store with the account, page and pixel and starts the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sandbox.store import Store
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+
+_Strict = ConfigDict(extra="forbid")
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be loaded; the message names the field and the fix."""
+
+
+class Dist(BaseModel):
+    """A one-dimensional distribution of a latent quantity."""
+
+    model_config = _Strict
+    kind: Literal["lognormal", "beta", "uniform", "fixed"]
+    median: float | None = Field(default=None, gt=0, description="lognormal: the median")
+    sigma: float | None = Field(default=None, ge=0, description="lognormal: sd of the log")
+    mean: float | None = Field(default=None, gt=0, lt=1, description="beta: the mean (0..1)")
+    concentration: float | None = Field(default=None, gt=0, description="beta: alpha + beta")
+    low: float | None = None
+    high: float | None = None
+    value: float | None = None
+
+    @model_validator(mode="after")
+    def _params(self) -> Dist:
+        need = {
+            "lognormal": ("median", "sigma"),
+            "beta": ("mean", "concentration"),
+            "uniform": ("low", "high"),
+            "fixed": ("value",),
+        }[self.kind]
+        missing = [p for p in need if getattr(self, p) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} distribution needs {', '.join(missing)}")
+        if self.kind == "uniform" and self.low is not None and self.high is not None:
+            if self.low > self.high:
+                raise ValueError("uniform: low must be <= high")
+        return self
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """Draw one value."""
+        if self.kind == "lognormal":
+            return float(self.median * math.exp(self.sigma * rng.standard_normal()))  # type: ignore[operator]
+        if self.kind == "beta":
+            a = self.mean * self.concentration  # type: ignore[operator]
+            return float(rng.beta(a, self.concentration - a))  # type: ignore[operator]
+        if self.kind == "uniform":
+            return float(rng.uniform(float(self.low or 0), float(self.high or 0)))
+        return float(self.value)  # type: ignore[arg-type]
+
+
+class TruthDists(BaseModel):
+    """Distributions of the latent truth (see `sandbox.truth`)."""
+
+    model_config = _Strict
+    cpm_minor: Dist = Field(
+        description="ad set base CPM for a 1M audience, minor units / 1000 imps"
+    )
+    cvr: Dist = Field(description="ad set conversions per link click (audience fit)")
+    value_minor: Dist = Field(description="ad set mean value per conversion, minor units")
+    ctr: Dist = Field(description="ad CTR (all clicks per impression)")
+    ad_cvr_mult: Dist = Field(
+        default_factory=lambda: Dist.model_validate({"kind": "fixed", "value": 1.0}),
+        description="ad multiplier on the ad set's conversion rate (offer/landing fit)",
+    )
+    recall_rate: Dist = Field(
+        default_factory=lambda: Dist.model_validate(
+            {"kind": "beta", "mean": 0.03, "concentration": 300}
+        ),
+        description="ad estimated ad recallers per person reached",
+    )
+
+
+class ModelParams(BaseModel):
+    """Constants of the delivery model; defaults suit most scenarios."""
+
+    model_config = _Strict
+    link_click_share: float = Field(default=0.75, gt=0, le=1)
+    landing_page_view_share: float = Field(default=0.8, gt=0, le=1)
+    unique_click_share: float = Field(default=0.88, gt=0, le=1)
+    capacity_at_1m: float = Field(
+        default=8000, gt=0, description="daily impression capacity, 1M audience"
+    )
+    capacity_exponent: float = Field(default=0.5, gt=0, le=1)
+    max_marginal_cpm_mult: float = Field(default=4.0, gt=1)
+    reach_pool_days: float = Field(default=10.0, gt=0)
+    distribution_power: float = Field(default=2.0, ge=0)
+    learning_events: int = Field(default=50, ge=1)
+    learning_days: int = Field(default=7, ge=1)
+    learning_cost_penalty: float = Field(default=0.25, ge=0)
+    learning_noise: float = Field(default=0.3, ge=0)
+    noise: float = Field(default=0.1, ge=0)
+    fatigue_start: float = Field(
+        default=1.5, ge=0, description="cumulative frequency before CTR decays"
+    )
+    fatigue_scale: float = Field(default=8.0, gt=0)
+    max_overspend: float = Field(default=0.25, ge=0, le=1)
+    sig_budget_change: float = Field(
+        default=0.5, gt=0, description="relative budget change = sig. edit"
+    )
+    restatement_days: int = Field(default=2, ge=0, le=7)
+
+
+class FixedAdSet(BaseModel):
+    """Fixed latent truth for one ad set (any subset of fields)."""
+
+    model_config = _Strict
+    audience: int | None = Field(default=None, gt=0)
+    cpm_minor: float | None = Field(default=None, gt=0)
+    cvr: float | None = Field(default=None, ge=0, le=1)
+    value_minor: float | None = Field(default=None, ge=0)
+
+
+class FixedAd(BaseModel):
+    """Fixed latent truth for one ad (any subset of fields)."""
+
+    model_config = _Strict
+    ctr: float | None = Field(default=None, ge=0, le=1)
+    cvr_mult: float | None = Field(default=None, ge=0)
+    recall_rate: float | None = Field(default=None, ge=0, le=1)
+
+
+class Fixed(BaseModel):
+    """Fixed truths keyed by name (tag suffix ignored) or index (`"0"`; ads `"0.1"`)."""
+
+    model_config = _Strict
+    adsets: dict[str, FixedAdSet] = Field(default_factory=dict)
+    ads: dict[str, FixedAd] = Field(default_factory=dict)
+
+
+class Named(BaseModel):
+    """An object the scenario creates (page, pixel)."""
+
+    model_config = _Strict
+    id: str = Field(pattern=r"^\d+$")
+    name: str
+
+
+class Account(BaseModel):
+    """The ad account the sandbox holds."""
+
+    model_config = _Strict
+    id: str = Field(pattern=r"^act_\d+$", description="act_<digits>")
+    name: str = "Sandbox Ad Account"
+    min_daily_budget: int = Field(default=100, ge=1, description="minor units")
+    spend_cap: int = Field(default=0, ge=0, description="minor units; 0 = none")
+    amount_spent: int = Field(default=0, ge=0)
+
+
+class Targets(BaseModel):
+    """Goals a plan for this scenario would carry (hints for planners and benches)."""
+
+    model_config = _Strict
+    cpa_minor: int | None = Field(default=None, gt=0)
+    roas: float | None = Field(default=None, gt=0)
+    daily_budget_minor: int | None = Field(default=None, gt=0)
+
+
+class Scenario(BaseModel):
+    """A whole scenario file."""
+
+    model_config = _Strict
+    name: str
+    description: str = ""
+    seed: int = 0
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    timezone: str
+    start: date
+    days: int = Field(default=28, ge=1, le=400)
+    objective: str = "OUTCOME_SALES"
+    conversion_event: Literal["purchase", "lead"] | None = "purchase"
+    kpi: Literal[
+        "conversions", "conversion_value", "link_clicks", "estimated_ad_recallers", "impressions"
+    ] = "conversions"
+    countries: list[str] = Field(default_factory=lambda: ["US"])
+    account: Account
+    page: Named
+    pixel: Named
+    targets: Targets = Field(default_factory=lambda: Targets.model_validate({}))
+    truth: TruthDists
+    model: ModelParams = Field(default_factory=lambda: ModelParams.model_validate({}))
+    fixed: Fixed = Field(default_factory=lambda: Fixed.model_validate({}))
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {v!r} (e.g. America/New_York)") from exc
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The account time zone."""
+        return ZoneInfo(self.timezone)
+
+    def start_dt(self) -> datetime:
+        """Account-local midnight of the start date, aware."""
+        return datetime(self.start.year, self.start.month, self.start.day, tzinfo=self.tz)
+
+
+def bundled() -> list[str]:
+    """Names of the bundled scenarios."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.json"))
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        parts.append(f"{loc}: {err['msg']}")
+    return (
+        f"scenario {source} is invalid — "
+        + "; ".join(parts)
+        + (" (schema: sandbox/scenarios/README.md)")
+    )
+
+
+def parse_scenario(data: Any, source: str = "<dict>") -> Scenario:
+    """Validate a scenario document, raising `ScenarioError` that names each bad field."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_describe(exc, source)) from None
+
+
+def load_scenario(name_or_path: str) -> Scenario:
+    """Load a bundled scenario by name or any scenario JSON file by path."""
+    path = Path(name_or_path)
+    if not path.exists():
+        bundled_path = SCENARIO_DIR / f"{name_or_path}.json"
+        if bundled_path.exists():
+            path = bundled_path
+        else:
+            raise ScenarioError(
+                f"scenario {name_or_path!r} not found: give a path to a JSON file or one of "
+                f"{', '.join(bundled())}"
+            )
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"scenario {path} is not valid JSON: {exc}") from None
+    return parse_scenario(data, str(path))
+
+
+def get_scenario(store: Store) -> Scenario:
+    """Return the scenario a store was initialised with."""
+    data = store.get_setting("scenario")
+    if data is None:
+        raise RuntimeError("the sandbox store has no scenario: call init_store first")
+    return Scenario.model_validate(data)
+
+
+def get_seed(store: Store) -> int:
+    """Return the seed in force for a store."""
+    return int(store.get_setting("seed", 0))
+
+
+def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None:
+    """Create the account, page and pixel and start the clock; a no-op on a used store.
+
+    A restarted sandbox keeps its objects, clock and scenario, so this only acts when the
+    store holds no scenario yet.
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    with store.lock:
+        if store.get_setting("scenario") is not None:
+            return
+        digits = sc.account.id.removeprefix("act_")
+        store.set_setting("scenario", sc.model_dump(mode="json"))
+        store.set_setting("seed", int(seed if seed is not None else sc.seed))
+        # The clock starts at local midnight of the scenario's first day.
+        store.set_setting("clock_offset_s", sc.start_dt().timestamp() - time.time())
+        store.insert_object(
+            "adaccount",
+            {
+                "id": sc.account.id,
+                "account_id": digits,
+                "name": sc.account.name,
+                "currency": sc.currency,
+                "timezone_name": sc.timezone,
+                "account_status": 1,
+                "disable_reason": 0,
+                "min_daily_budget": sc.account.min_daily_budget,
+                "spend_cap": str(sc.account.spend_cap),
+                "amount_spent": str(sc.account.amount_spent),
+                "balance": "0",
+            },
+            account_id=digits,
+            id_=sc.account.id,
+        )
+        store.insert_object(
+            "page",
+            {"id": sc.page.id, "name": sc.page.name, "category": "Brand"},
+            account_id=digits,
+            id_=sc.page.id,
+        )
+        store.insert_object(
+            "adspixel",
+            {"id": sc.pixel.id, "name": sc.pixel.name, "code": "<!-- sandbox pixel -->"},
+            account_id=digits,
+            parent_id=sc.account.id,
+            id_=sc.pixel.id,
+        )
