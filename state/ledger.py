@@ -1,0 +1,332 @@
+"""The write ledger: one logical row per Meta write, stored as a hash-chained event log.
+
+Every Meta write is recorded *before* it is sent (`intent`), then `sent`, then exactly one
+outcome: `done` (with the Meta id and after-values), `failed` (Meta refused; nothing changed)
+or `unknown` (timeout / dropped connection / 5xx: the write may have committed — reconcile by
+provenance tag before any retry). An `unknown` (or a `sent` left behind by a crash) is later
+resolved to `done` (found and adopted) or `failed` (not found, safe to retry).
+
+Storage (SQLite via sqlite-utils, normally `ADPILOT_HOME/ledger.db`): the table `writes` is
+**append-only**. Each status transition appends a new row carrying the full state of that
+write (same `write_id`, next `seq`), so the current state of a write is its latest row and
+the history is its rows. Every row stores `prev_hash` (the previous row's `row_hash`) and
+`row_hash = sha256(prev_hash + canonical JSON of the row's other columns, including id)`, so
+editing, reordering or deleting any past row breaks the chain and `Ledger.verify()` reports
+it. (Truncating the newest rows is only detectable against an external copy of the head hash:
+`Ledger.head()` gives it, e.g. for a report.)
+
+`intent_many` / `mark_many` append several rows in one transaction (the batch executor
+ledgers a whole chunk per step, so durability costs one fsync per step, not per item).
+
+Tokens never reach the ledger: params are scrubbed (`state.secrets.scrub_obj`) before they
+are digested, and `request_digest` is sha256 over the canonical scrubbed params.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import sqlite_utils
+
+from state.secrets import scrub, scrub_obj
+
+STATUSES = ("intent", "sent", "done", "failed", "unknown")
+TERMINAL = ("done", "failed")
+CREATE_OPS = ("create", "copy", "upload")
+GENESIS = "0" * 64
+# Columns hashed into row_hash, in a fixed order (row_hash itself excluded).
+_HASHED = (
+    "id", "write_id", "seq", "thread_id", "plan_key", "op", "object_type", "path",
+    "request_digest", "status", "meta_id", "before", "after", "receipt", "error",
+    "created_at", "updated_at", "prev_hash",
+)
+_ALLOWED = {
+    "intent": {"sent", "failed", "unknown", "done"},
+    "sent": {"done", "failed", "unknown"},
+    "unknown": {"done", "failed"},
+    "done": set(),
+    "failed": set(),
+}
+
+
+def canonical(value: Any) -> str:
+    """Canonical JSON (sorted keys, compact) used for digests and hashes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def request_digest(params: Any) -> str:
+    """sha256 of the canonical, scrubbed request params."""
+    return hashlib.sha256(canonical(scrub_obj(params)).encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else canonical(scrub_obj(value))
+
+
+def _row_hash(row: dict[str, Any]) -> str:
+    body = canonical([row.get(k) for k in _HASHED])
+    return hashlib.sha256(f"{row['prev_hash']}{body}".encode()).hexdigest()
+
+
+class LedgerError(RuntimeError):
+    """An impossible ledger operation (unknown write id, illegal status transition)."""
+
+
+class Ledger:
+    """Append-only, hash-chained log of Meta writes (see the module docstring)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit connection; appends take an IMMEDIATE transaction so concurrent
+        # processes (resumed runs, the kill switch) extend one chain without forking it.
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                               timeout=30)
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        self._depth = 0  # nesting of `transaction()`
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        if "writes" not in self.db.table_names():
+            table = self.db.table("writes")
+            table.create(
+                {
+                    "id": int, "write_id": str, "seq": int, "thread_id": str, "plan_key": str,
+                    "op": str, "object_type": str, "path": str, "request_digest": str,
+                    "status": str, "meta_id": str, "before": str, "after": str,
+                    "receipt": str, "error": str, "created_at": str, "updated_at": str,
+                    "prev_hash": str, "row_hash": str,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
+            table.create_index(["write_id"], if_not_exists=True)
+            table.create_index(["thread_id"], if_not_exists=True)
+            table.create_index(["plan_key", "op"], if_not_exists=True)
+
+    @classmethod
+    def in_home(cls, home: str | Path) -> Ledger:
+        """Open `<home>/ledger.db`."""
+        return cls(Path(home) / "ledger.db")
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group appends into one IMMEDIATE transaction (re-entrant; one fsync at the end)."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth = 0
+
+    def _append(self, fields: dict[str, Any]) -> dict[str, Any]:
+        with self.transaction():
+            conn = self.db.conn
+            last = conn.execute("SELECT id, row_hash FROM writes ORDER BY id DESC LIMIT 1"
+                                ).fetchone()
+            row: dict[str, Any] = {k: None for k in _HASHED}
+            row.update(fields)
+            row["id"], row["prev_hash"] = ((last[0] + 1), last[1]) if last else (1, GENESIS)
+            row["updated_at"] = _now()
+            row["row_hash"] = _row_hash(row)
+            cols = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            conn.execute(f"INSERT INTO writes ({cols}) VALUES ({marks})", list(row.values()))
+        return row
+
+    def intent(
+        self,
+        *,
+        op: str,
+        path: str,
+        params: Any,
+        plan_key: str | None = None,
+        object_type: str | None = None,
+        thread_id: str | None = None,
+        receipt: str | None = None,
+        before: Any = None,
+    ) -> str:
+        """Record that a write is about to be sent; returns its `write_id`."""
+        write_id = uuid.uuid4().hex
+        self._append({
+            "write_id": write_id, "seq": 0, "thread_id": thread_id, "plan_key": plan_key,
+            "op": op, "object_type": object_type, "path": scrub(path),
+            "request_digest": request_digest(params), "status": "intent",
+            "before": _json_or_none(before), "receipt": receipt, "created_at": _now(),
+        })
+        return write_id
+
+    def intent_many(self, entries: list[dict[str, Any]]) -> list[str]:
+        """Record several intents (keyword dicts as for `intent`) in one transaction."""
+        with self.transaction():
+            return [self.intent(**e) for e in entries]
+
+    def mark(
+        self,
+        write_id: str,
+        status: str,
+        *,
+        meta_id: str | None = None,
+        after: Any = None,
+        error: str | None = None,
+    ) -> dict[str, Any]:
+        """Append a status transition for `write_id` (keeping its other columns)."""
+        fields = self._transition(write_id, status, meta_id=meta_id, after=after, error=error)
+        return self._decode(self._append(fields))
+
+    def mark_many(self, updates: list[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+        """Apply `(write_id, status, {meta_id, after, error})` transitions in one transaction.
+
+        Each goes through `mark()` (so anything observing `mark` sees every transition).
+        """
+        with self.transaction():
+            return [self.mark(wid, status, **(extra or {})) for wid, status, extra in updates]
+
+    def _transition(self, write_id: str, status: str, *, meta_id: str | None = None,
+                    after: Any = None, error: str | None = None) -> dict[str, Any]:
+        if status not in STATUSES:
+            raise LedgerError(f"status must be one of {STATUSES}, got {status!r}")
+        current = self.get(write_id)
+        if current is None:
+            raise LedgerError(f"no ledger write with id {write_id!r}")
+        if status not in _ALLOWED[current["status"]]:
+            raise LedgerError(
+                f"write {write_id} is {current['status']!r}; cannot become {status!r}"
+            )
+        fields = {k: current[k] for k in _HASHED if k not in ("id", "prev_hash", "updated_at")}
+        # get() decoded before/after into objects; store them as JSON text again.
+        fields.update(before=_json_or_none(current["before"]), after=_json_or_none(current["after"]))
+        fields.update(seq=current["seq"] + 1, status=status)
+        if meta_id is not None:
+            fields["meta_id"] = str(meta_id)
+        if after is not None:
+            fields["after"] = _json_or_none(after)
+        if error is not None:
+            fields["error"] = scrub(error)[:2000]
+        return fields
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _decode(row: dict[str, Any]) -> dict[str, Any]:
+        out = dict(row)
+        for key in ("before", "after"):
+            if out.get(key) is not None:
+                out[key] = json.loads(out[key])
+        return out
+
+    def _current(self, where: str = "1=1", args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        # `where` may only name columns that never change within a write (write_id,
+        # thread_id, plan_key, op), so filtering before grouping is exact — and indexed.
+        sql = (
+            "SELECT w.* FROM writes w JOIN (SELECT write_id, MAX(seq) AS seq, MIN(id) AS first "
+            f"FROM writes WHERE {where} GROUP BY write_id) l "
+            "ON w.write_id = l.write_id AND w.seq = l.seq ORDER BY l.first"
+        )
+        with self._lock:
+            return [self._decode(r) for r in self.db.query(sql, args)]
+
+    def get(self, write_id: str) -> dict[str, Any] | None:
+        """Return the current state of one write, or None."""
+        rows = self._current("write_id = ?", (write_id,))
+        return rows[0] if rows else None
+
+    def rows(self, thread_id: str | None = None) -> list[dict[str, Any]]:
+        """Return the current state of every write (optionally of one thread), oldest first."""
+        if thread_id is None:
+            return self._current()
+        return self._current("thread_id = ?", (thread_id,))
+
+    def events(self, thread_id: str | None = None) -> list[dict[str, Any]]:
+        """Every appended row (the full history), in chain order."""
+        sql, args = "SELECT * FROM writes ORDER BY id", cast(tuple[str, ...], ())
+        if thread_id is not None:
+            sql, args = "SELECT * FROM writes WHERE thread_id = ? ORDER BY id", (thread_id,)
+        with self._lock:
+            return [self._decode(r) for r in self.db.query(sql, args)]
+
+    def find(self, plan_key: str, op: str, thread_id: str | None = None) -> dict[str, Any] | None:
+        """Return the most recent write for (plan_key, op), preferring a `done` one; or None."""
+        where, args = "plan_key = ? AND op = ?", cast(tuple[str, ...], (plan_key, op))
+        if thread_id is not None:
+            where, args = where + " AND thread_id = ?", (*args, thread_id)
+        rows = self._current(where, args)
+        done = [r for r in rows if r["status"] == "done"]
+        if done:
+            return done[-1]
+        return rows[-1] if rows else None
+
+    def created_objects(self, thread_id: str | None) -> list[dict[str, Any]]:
+        """Objects this thread created (done creates/copies with a Meta id), oldest first."""
+        rows = self.rows(thread_id) if thread_id is not None else self.rows()
+        return [
+            {"object_type": r["object_type"], "meta_id": r["meta_id"], "plan_key": r["plan_key"],
+             "op": r["op"], "write_id": r["write_id"]}
+            for r in rows
+            if r["op"] in CREATE_OPS and r["status"] == "done" and r["meta_id"]
+        ]
+
+    def pending_unknown(self, thread_id: str | None = None) -> list[dict[str, Any]]:
+        """Return writes whose outcome is not known: `unknown`, or `intent`/`sent` left by a crash."""
+        rows = self.rows(thread_id) if thread_id is not None else self.rows()
+        return [r for r in rows if r["status"] not in TERMINAL]
+
+    def head(self) -> str:
+        """Return the newest row's hash (GENESIS for an empty ledger)."""
+        with self._lock:
+            row = self.db.execute("SELECT row_hash FROM writes ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else GENESIS
+
+    def verify(self) -> tuple[bool, list[str]]:
+        """Walk the chain; returns (ok, problems) naming every row that does not check out."""
+        problems: list[str] = []
+        prev = GENESIS
+        expected_id = 1
+        with self._lock:
+            raw = list(self.db.query("SELECT * FROM writes ORDER BY id"))
+        for row in raw:
+            if row["id"] != expected_id:
+                problems.append(f"row {row['id']}: expected id {expected_id} (a row was removed)")
+            if row["prev_hash"] != prev:
+                problems.append(f"row {row['id']}: prev_hash does not match the previous row")
+            if _row_hash(row) != row["row_hash"]:
+                problems.append(f"row {row['id']}: content does not match its row_hash")
+            if row["status"] not in STATUSES:
+                problems.append(f"row {row['id']}: unknown status {row['status']!r}")
+            prev = row["row_hash"]
+            expected_id = row["id"] + 1
+        return (not problems, problems)
+
+    def close(self) -> None:
+        """Close the underlying connection."""
+        self.db.conn.close()

@@ -1,0 +1,130 @@
+"""launch_tree against the sandbox: fewest round trips, PAUSED, idempotent, reconciled."""
+
+import hashlib
+
+import pytest
+
+from tests.tools.conftest import TOKEN, adset_params, campaign_params, jpeg, objects, sandbox_stats
+from tools.launch import launch_tree
+from tools.meta_client import label_for, tag_for
+
+
+def _tree(page_id, n_sets=2, n_ads=2, prefix="ab"):
+    def k(s):  # hex keys whose tag starts with `prefix`
+        return prefix + hashlib.md5(s.encode()).hexdigest()[:6] + "ff"
+
+    tree = {"images": [{"key": k("i0"), "bytes": jpeg(9), "name": "hero.jpg"}],
+            "campaign": {"key": k("c"), "params": {
+                k2: v for k2, v in campaign_params("Launch").items() if k2 != "status"}},
+            "ad_sets": [], "creatives": [], "ads": []}
+    for s in range(n_sets):
+        tree["ad_sets"].append({"key": k(f"s{s}"), "params": adset_params(f"set {s}")})
+        for a in range(n_ads):
+            link = "https://example.com/x"
+            tree["creatives"].append({"key": k(f"k{s}{a}"), "ad_set_key": k(f"s{s}"), "params": {
+                "name": f"creative {s}{a}", "object_story_spec": {"page_id": page_id, "link_data": {
+                    "link": link, "message": "Hi", "image_hash": "{image:" + k("i0") + "}",
+                    "call_to_action": {"type": "SHOP_NOW", "value": {"link": link}}}}}})
+            tree["ads"].append({"key": k(f"a{s}{a}"), "ad_set_key": k(f"s{s}"),
+                                "creative_key": k(f"k{s}{a}"), "params": {"name": f"ad {s}{a}"}})
+    return tree
+
+
+def _count(sandbox, kind):
+    return len([o for o in objects(sandbox, kind) if "[ap:" in o.get("name", "")])
+
+
+def test_launch_creates_everything_paused_in_one_round_trip(sandbox, client, account, ledger):
+    tree = _tree(account["page_id"])
+    sandbox.admin("POST", "/__sandbox__/stats/reset")
+    result = launch_tree(client, tree, thread_id="t-launch", receipt="r" * 64)
+    stats = sandbox_stats(sandbox)
+    assert result.ok, result.failed
+    assert stats["http_requests"] == 1 and stats["graph_calls"] == 12
+    assert len(result.created) == 12 and not result.reused
+    ad_key = tree["ads"][0]["key"]
+    ad = client.get(result.ids[ad_key], {"fields": "name,status,adlabels,adset_id"})
+    assert ad["status"] == "PAUSED" and ad["name"].endswith(tag_for(ad_key))
+    assert label_for(ad_key) in str(ad.get("adlabels"))
+    camp = client.get(result.ids[tree["campaign"]["key"]], {"fields": "status,name"})
+    assert camp["status"] == "PAUSED"
+    rows = ledger.rows("t-launch")
+    assert len(rows) == 12 and {r["status"] for r in rows} == {"done"}
+    assert {r["receipt"] for r in rows if r["op"] == "create"} == {"r" * 64}
+    assert {o["meta_id"] for o in ledger.created_objects("t-launch")} >= set(
+        v for k, v in result.ids.items() if k != tree["images"][0]["key"])
+
+
+def test_rerun_creates_nothing_new(sandbox, client, account):
+    tree = _tree(account["page_id"], prefix="cd")
+    first = launch_tree(client, tree, thread_id="t-idem")
+    counts = {k: _count(sandbox, k) for k in ("campaign", "adset", "adcreative", "ad")}
+    sandbox.admin("POST", "/__sandbox__/stats/reset")
+    again = launch_tree(client, tree, thread_id="t-idem")
+    stats = sandbox_stats(sandbox)
+    assert again.ok and again.ids == first.ids
+    assert sorted(again.reused) == sorted(first.ids) and not again.created
+    assert stats["writes"] == 0 and stats["http_requests"] == 0
+    assert {k: _count(sandbox, k) for k in counts} == counts
+
+
+def test_lost_responses_are_reconciled_without_duplicates(sandbox, client, account, ledger,
+                                                          faults):
+    tree = _tree(account["page_id"], n_sets=2, n_ads=3, prefix="ef")
+    faults(lost_response=1.0)
+    result = launch_tree(client, tree, thread_id="t-lost")
+    faults()
+    assert result.ok, result.failed
+    assert sorted(result.adopted) == sorted(result.ids) and not result.created
+    for kind, n in (("campaign", 1), ("adset", 2), ("ad", 6)):
+        names = [o["name"] for o in objects(sandbox, kind) if "[ap:ef" in o.get("name", "")]
+        assert len(names) == n, (kind, names)
+    assert all(r["status"] == "done" for r in ledger.rows("t-lost")
+               if r["object_type"] != "image")
+    assert ledger.verify()[0]
+
+
+def test_crash_after_send_is_reconciled_on_rerun(sandbox, client, account, ledger, faults):
+    tree = _tree(account["page_id"], n_sets=1, n_ads=2, prefix="77")
+    faults(lost_response=1.0)
+    partial = launch_tree(client, tree, thread_id="t-crash", max_passes=1)
+    faults()
+    assert not partial.ok  # unknown outcomes are reported, never hidden
+    assert ledger.pending_unknown("t-crash")
+    again = launch_tree(client, tree, thread_id="t-crash")
+    assert again.ok, again.failed
+    assert not ledger.pending_unknown("t-crash")
+    names = [o["name"] for o in objects(sandbox, "ad") if "[ap:77" in o.get("name", "")]
+    assert len(names) == 2
+
+
+def test_token_never_reaches_the_ledger(client, account, ledger, tmp_path):
+    launch_tree(client, _tree(account["page_id"], n_sets=1, n_ads=1, prefix="99"),
+                thread_id="t-tok")
+    blob = b"".join(p.read_bytes() for p in tmp_path.glob("ledger.db*"))
+    assert TOKEN.encode() not in blob
+
+
+def test_bad_tree_is_refused_with_the_field_named(client):
+    with pytest.raises(ValueError, match=r"tree.ads\[0\].creative_key"):
+        launch_tree(client, {"campaign": {"key": "c1", "params": {}},
+                             "ad_sets": [{"key": "s1", "params": {}}],
+                             "ads": [{"key": "a1", "ad_set_key": "s1"}]})
+
+
+def test_launch_under_transient_and_lost_responses_has_no_duplicates(sandbox, make_client,
+                                                                     account, ledger, faults):
+    tree = _tree(account["page_id"], n_sets=3, n_ads=4, prefix="5a")
+    faults(transient=0.2, lost_response=0.3, seed=2)
+    result = None
+    for _ in range(4):  # a re-run (a resumed node) picks up where the last one stopped
+        result = launch_tree(make_client(), tree, thread_id="t-chaos")
+        if result.ok:
+            break
+    faults()
+    assert result is not None and result.ok, result.failed
+    for kind, n in (("campaign", 1), ("adset", 3), ("adcreative", 12), ("ad", 12)):
+        names = [o["name"] for o in objects(sandbox, kind) if "[ap:5a" in o.get("name", "")]
+        assert len(names) == len(set(names)) == n, (kind, names)
+    assert not ledger.pending_unknown("t-chaos")
+    assert ledger.verify()[0]

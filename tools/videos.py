@@ -1,0 +1,126 @@
+"""Video upload (start / transfer / finish) routed to the configured Graph URL, and status.
+
+The SDK's `VideoUploader` hard-codes `https://graph-video.facebook.com`, which would bypass the
+sandbox (and any configured Graph URL), so the three phases are sent here through the client's
+own session: `start` (file size → session id, video id, the first byte range), `transfer`
+(the byte range the server asks for, as multipart part `video_file_chunk`, until
+`start_offset == end_offset`; an offset mismatch, subcode 1363037, resumes from the offsets Meta
+names), `finish`. The whole upload is one ledgered write (`op="upload"`, `object_type="video"`).
+Then `status.video_status` is polled until `ready` (an ad can only use a ready video).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.tools import tool
+
+from tools.errors import MetaError, PermanentError, UnknownOutcomeError
+from tools.injection import ClientRuntime, client_from
+
+if TYPE_CHECKING:
+    from tools.meta_client import MetaClient
+
+OFFSET_MISMATCH = 1363037
+
+
+def _phase(client: MetaClient, params: dict[str, Any], files: dict[str, Any] | None = None,
+           attempts: int = 3) -> dict[str, Any]:
+    """One upload phase; a lost response is re-sent (phases are checked by offset/session)."""
+    for attempt in range(attempts):
+        try:
+            return client.call("POST", f"{client._account()}/advideos", params, files=files,
+                               write=True)
+        except UnknownOutcomeError:
+            if attempt == attempts - 1 or params.get("upload_phase") == "start":
+                raise
+        except PermanentError as exc:
+            if exc.subcode == OFFSET_MISMATCH and exc.error_data.get("start_offset") is not None:
+                return {"start_offset": exc.error_data["start_offset"],
+                        "end_offset": exc.error_data.get("end_offset"), "_resync": True}
+            raise
+    raise AssertionError("unreachable")
+
+
+def chunked_upload(client: MetaClient, path: Path, *, name: str | None = None,
+                   plan_key: str | None = None) -> str:
+    """Upload `path` in phases; returns the video id (ledgered as one write)."""
+    data = path.read_bytes()
+    title = name or path.name
+    ledger = client.ledger
+    wid = None
+    if ledger is not None:
+        wid = ledger.intent(op="upload", path=f"{client._account()}/advideos",
+                            params={"file_size": len(data), "title": title}, plan_key=plan_key,
+                            object_type="video", thread_id=client.thread_id)
+        ledger.mark(wid, "sent")
+    try:
+        start = _phase(client, {"upload_phase": "start", "file_size": len(data)})
+        session_id, video_id = start["upload_session_id"], str(start["video_id"])
+        lo, hi = int(start["start_offset"]), int(start["end_offset"])
+        guard = 0
+        while lo < hi:
+            guard += 1
+            if guard > 10_000:
+                raise MetaError("video upload did not progress")
+            answer = _phase(client, {"upload_phase": "transfer", "upload_session_id": session_id,
+                                     "start_offset": lo},
+                            files={"video_file_chunk": (path.name, data[lo:hi])})
+            lo, hi = int(answer["start_offset"]), int(answer["end_offset"])
+        _phase(client, {"upload_phase": "finish", "upload_session_id": session_id,
+                        "title": title})
+    except MetaError as exc:
+        if wid:
+            status = "unknown" if isinstance(exc, UnknownOutcomeError) else "failed"
+            ledger.mark(wid, status, error=str(exc))  # type: ignore[union-attr]
+        raise
+    if wid:
+        ledger.mark(wid, "done", meta_id=video_id,  # type: ignore[union-attr]
+                    after={"file_size": len(data), "title": title, "id": video_id})
+    return video_id
+
+
+def video_status(client: MetaClient, video_id: str) -> dict[str, Any]:
+    """Read a video's processing status: `{id, video_status, processing}`."""
+    body = client.get(str(video_id), {"fields": "id,status"})
+    status = body.get("status") or {}
+    return {"id": str(body.get("id", video_id)), "video_status": status.get("video_status"),
+            "processing": (status.get("processing_phase") or {}).get("status")}
+
+
+def wait_until_ready(client: MetaClient, video_id: str, *, timeout_s: float = 60.0,
+                     interval_s: float = 0.5) -> dict[str, Any]:
+    """Poll until `video_status` is `ready`; raises on `error`/`expired` or timeout."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        status = video_status(client, video_id)
+        if status["video_status"] == "ready":
+            return status
+        if status["video_status"] not in (None, "processing"):
+            raise PermanentError(f"video {video_id} is {status['video_status']}, not ready",
+                                 user_msg="Upload the video again or use another file.")
+        if time.monotonic() > deadline:
+            raise MetaError(f"video {video_id} still processing after {timeout_s:.0f} s")
+        time.sleep(interval_s)
+
+
+def upload_video(client: MetaClient, path: str, name: str | None = None, *,
+                 plan_key: str | None = None, timeout_s: float = 60.0) -> dict[str, Any]:
+    """Upload a video and wait until it is ready; returns `{video_id, video_status}`."""
+    video_id = client.upload_video(path, name, plan_key=plan_key, timeout_s=timeout_s)
+    return {"video_id": video_id, "video_status": "ready"}
+
+
+@tool("upload_video")
+def upload_video_tool(path: str, runtime: ClientRuntime, name: str | None = None
+                      ) -> dict[str, Any]:
+    """Upload a local video file to the ad account and wait until Meta has processed it."""
+    return upload_video(client_from(runtime), path, name)
+
+
+@tool("get_video_status")
+def get_video_status_tool(video_id: str, runtime: ClientRuntime) -> dict[str, Any]:
+    """Check whether an uploaded video is processed and ready to use in an ad."""
+    return video_status(client_from(runtime), video_id)
