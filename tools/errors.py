@@ -2,7 +2,7 @@
 
 ```
 MetaError                        every failure the client raises
-├── TransientError               code 1, 2, is_transient, -2, insights 1504038/43/44;
+├── TransientError               code 1, 2 (not 2/1504041-42), is_transient, -2, 1504038/43/44;
 │                                a network error or non-JSON 5xx on a *read*. Retried.
 ├── ThrottledError               4, 17, 32, 341, 613, 80000-80014, insights 1504022/39;
 │                                .retry_after_s, .until (UTC). Short waits are slept,
@@ -33,6 +33,9 @@ from state.secrets import scrub
 
 TRANSIENT_CODES = {1, 2, -2}
 TRANSIENT_SUBCODES = {1504038, 1504043, 1504044}
+# Code 2 is usually a passing outage, but Meta also files request mistakes under it (facts
+# §7.10): an invalid breakdown combination or invalid custom metrics must not be retried.
+PERMANENT_SUBCODES = {1504041, 1504042}
 THROTTLE_CODES = {4, 17, 32, 341, 613, *range(80000, 80015)}
 THROTTLE_SUBCODES = {1504022, 1504039}
 AUTH_CODES = {102, 104, 190}
@@ -179,7 +182,9 @@ def from_error_body(body: Any, *, http_status: int | None = None, headers: Any =
         wait = throttle_wait_s(headers, error)
         return ThrottledError(message, retry_after_s=wait if wait is not None
                               else DEFAULT_THROTTLE_S, **kwargs)
-    if error.get("is_transient") or code in TRANSIENT_CODES or subcode in TRANSIENT_SUBCODES:
+    transient = (error.get("is_transient") or code in TRANSIENT_CODES
+                 or subcode in TRANSIENT_SUBCODES)
+    if transient and subcode not in PERMANENT_SUBCODES:
         return TransientError(message, **kwargs)
     err_data = _loads(error.get("error_data")) or {}
     blame = err_data.get("blame_field_specs") if isinstance(err_data, dict) else None

@@ -164,3 +164,13 @@ def test_app_secret_proof_is_sent_and_a_wrong_secret_is_auth_error(tmp_path):
         text = str(info.value)
         assert "appsecret_proof" in text
         assert secret not in text and "wrong-secret-value-1" not in text
+
+
+def test_invalid_breakdown_combination_is_permanent_not_retried(client):
+    # Meta files this under code 2 (usually "transient"); retrying it can never succeed.
+    with pytest.raises(PermanentError) as info:
+        client.get(f"{client.account_id}/insights",
+                   {"fields": "impressions", "breakdowns": "age,country"})
+    assert not isinstance(info.value, TransientError)
+    assert (info.value.code, info.value.subcode) == (2, 1504041)
+    assert client.stats["retries"] == 0
