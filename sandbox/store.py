@@ -43,7 +43,7 @@ class Store:
 
     def _ensure_schema(self) -> None:
         if "objects" not in self.db.table_names():
-            self.db["objects"].create(
+            self.db.table("objects").create(
                 {
                     "id": str,
                     "type": str,
@@ -54,10 +54,10 @@ class Store:
                 },
                 pk="id",
             )
-            self.db["objects"].create_index(["type", "account_id"])
-            self.db["objects"].create_index(["parent_id"])
+            self.db.table("objects").create_index(["type", "account_id"])
+            self.db.table("objects").create_index(["parent_id"])
         if "settings" not in self.db.table_names():
-            self.db["settings"].create({"key": str, "value": str}, pk="key")
+            self.db.table("settings").create({"key": str, "value": str}, pk="key")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -82,7 +82,7 @@ class Store:
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable setting."""
         with self.lock:
-            self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+            self.db.table("settings").upsert({"key": key, "value": json.dumps(value)}, pk="key")
 
     # -- ids ----------------------------------------------------------------------------
     def next_id(self) -> str:
@@ -113,7 +113,7 @@ class Store:
         with self.lock:
             oid = id_ or data.get("id") or self.next_id()
             doc = {**data, "id": str(oid)}
-            self.db["objects"].insert(
+            self.db.table("objects").insert(
                 {
                     "id": str(oid),
                     "type": type_,
@@ -140,10 +140,10 @@ class Store:
     def update_object(self, oid: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Merge `changes` into the stored doc and return the new doc."""
         with self.lock:
-            row = self.db["objects"].get(str(oid))
+            row = self.db.table("objects").get(str(oid))
             doc = json.loads(row["data"])
             doc.update(changes)
-            self.db["objects"].update(str(oid), {"data": json.dumps(doc)})
+            self.db.table("objects").update(str(oid), {"data": json.dumps(doc)})
             return doc
 
     def list_objects(

@@ -1,0 +1,314 @@
+"""The sandbox's WSGI app: auth, API version, faults, rate limits, stats, routing, envelopes.
+
+Every HTTP request passes, in order: added latency (faults) → admin API (`/__sandbox__/...`,
+same token) or Graph: credentials (token in query/form or `Authorization: OAuth|Bearer`, and
+`appsecret_proof` when the sandbox has an app secret) → version window (older than
+`min_api_version` → 2635) → batch at the root, or one Graph call: injected transient/throttle
+faults → route → ad-account rate limits → handler → usage headers. A committed write may then
+lose its response (fault `lost_response`). Handlers raise `GraphError`; it becomes Meta's
+envelope here. Each batch item is one Graph call for stats and rate limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Request, Response
+
+from sandbox import router
+from sandbox.context import RequestContext
+from sandbox.errors import (
+    GraphError,
+    appsecret_proof_invalid,
+    appsecret_proof_missing,
+    bad_token,
+    deprecated_version,
+    missing_token,
+    trace_id,
+)
+from sandbox.faults import FaultConfig, Faults
+from sandbox.ratelimit import RateLimiter
+from sandbox.store import Store
+
+DEFAULT_VERSION = "v26.0"
+MIN_VERSION = 23
+_VERSION_RE = re.compile(r"^v(\d+)\.(\d+)$")
+_CREDENTIALS = ("access_token", "appsecret_proof", "appsecret_time")
+
+
+@dataclass
+class Stats:
+    """Request counters for tests and benches (`GET /__sandbox__/stats`)."""
+
+    http_requests: int = 0
+    graph_calls: int = 0
+    writes: int = 0
+    by_path: Counter[str] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the counters as JSON."""
+        with self.lock:
+            return {
+                "http_requests": self.http_requests,
+                "graph_calls": self.graph_calls,
+                "writes": self.writes,
+                "by_path": dict(self.by_path),
+            }
+
+    def reset(self) -> None:
+        """Zero every counter."""
+        with self.lock:
+            self.http_requests = self.graph_calls = self.writes = 0
+            self.by_path.clear()
+
+
+@dataclass
+class CallResult:
+    """The outcome of one Graph call (a plain request or a batch item)."""
+
+    status: int
+    body: Any
+    headers: dict[str, str]
+    committed: bool = False
+    error: GraphError | None = None
+
+
+class SandboxApp:
+    """The WSGI callable."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        token: str,
+        app_secret: str | None = None,
+        faults: FaultConfig | None = None,
+        base_url: str = "",
+    ) -> None:
+        self.store = store
+        self._token = token
+        self._secret = app_secret
+        self.faults = Faults(faults or FaultConfig())
+        self.stats = Stats()
+        self.base_url = base_url
+        self.limiter = RateLimiter(
+            lambda: str(store.get_setting("tier", "standard")), self._active_ads
+        )
+
+    # -- WSGI ---------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """Serve a WSGI request."""
+        request = Request(environ)
+        try:
+            response = self.handle(request)
+        finally:
+            request.close()  # closes uploaded files' temporary spools
+        return response(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        """Serve one HTTP request."""
+        with self.stats.lock:
+            self.stats.http_requests += 1
+        if self.faults.config.latency_ms > 0:
+            time.sleep(self.faults.config.latency_ms / 1000.0)
+        try:
+            if request.path.startswith("/__sandbox__"):
+                self.authenticate(request, {}, admin=True)
+                from sandbox.admin import handle_admin
+
+                try:
+                    return json_response(200, handle_admin(self, request), {})
+                except GraphError:
+                    raise
+                except Exception as exc:
+                    raise internal_error(exc) from exc
+            params = request_params(request)
+            self.authenticate(request, params)
+            version, rel = split_version(request.path)
+            check_version(version, int(self.store.get_setting("min_api_version", MIN_VERSION)))
+        except GraphError as exc:
+            return json_response(exc.http_status, exc.to_body(), exc.headers)
+        files = dict(request.files.items())
+        if rel == "" and request.method == "POST" and "batch" in params:
+            from sandbox.batch import run_batch
+
+            try:
+                items, committed = run_batch(self, version, params, files)
+            except GraphError as exc:
+                return json_response(exc.http_status, exc.to_body(), exc.headers)
+            return self._maybe_lose(request, json_response(200, items, {}), committed)
+        injected = self.faults.before_call()
+        if injected is not None:
+            self._count(request.method, rel)
+            return json_response(injected.http_status, injected.to_body(), injected.headers)
+        result = self.call(request.method, rel, params, files, version)
+        resp = json_response(result.status, result.body, result.headers, version)
+        return self._maybe_lose(request, resp, result.committed)
+
+    # -- one Graph call -----------------------------------------------------------------
+    def call(
+        self,
+        method: str,
+        rel: str,
+        params: dict[str, Any],
+        files: dict[str, FileStorage],
+        version: str,
+    ) -> CallResult:
+        """Route and run one Graph call; errors become Meta envelopes."""
+        method = method.upper()
+        params = {k: v for k, v in params.items() if k not in _CREDENTIALS}
+        rel = rel.strip("/")
+        ctx = RequestContext(
+            store=self.store,
+            api_version=version,
+            base_url=self.base_url,
+            token=self._token,
+            method=method,
+            path=rel,
+            app=self,
+        )
+        self._count(method, rel)
+        headers: dict[str, str] = {}
+        try:
+            route = router.resolve(ctx, method, rel, params)
+            for _ in range(route.units):
+                headers = self.limiter.charge(ctx.account_id, route.kind)
+            with self.store.lock:
+                body = route.handler(ctx, params, files)
+        except GraphError as exc:
+            return CallResult(exc.http_status, exc.to_body(), {**headers, **exc.headers}, error=exc)
+        except Exception as exc:  # a sandbox bug must still answer in Meta's envelope
+            err = internal_error(exc)
+            return CallResult(err.http_status, err.to_body(), {}, error=err)
+        committed = route.is_write and not _dry_run(params)
+        if committed:
+            with self.stats.lock:
+                self.stats.writes += 1
+        return CallResult(200, body, headers, committed)
+
+    def _count(self, method: str, rel: str) -> None:
+        with self.stats.lock:
+            self.stats.graph_calls += 1
+            self.stats.by_path[f"{method.upper()} /{router.pattern(rel)}"] += 1
+
+    # -- auth ---------------------------------------------------------------------------
+    def authenticate(self, request: Request, params: dict[str, Any], admin: bool = False) -> None:
+        """Check the token (and appsecret_proof when the sandbox has an app secret)."""
+        token = params.get("access_token") or request.args.get("access_token")
+        header = request.headers.get("Authorization", "")
+        if not token and header:
+            scheme, _, value = header.partition(" ")
+            if scheme.lower() in ("oauth", "bearer"):
+                token = value.strip()
+        if not token:
+            raise missing_token()
+        if not hmac.compare_digest(str(token), self._token):
+            raise bad_token()
+        if admin or not self._secret:
+            return
+        proof = params.get("appsecret_proof") or request.args.get("appsecret_proof")
+        if not proof:
+            raise appsecret_proof_missing()
+        expected = hmac.new(self._secret.encode(), self._token.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(str(proof), expected):
+            raise appsecret_proof_invalid()
+
+    # -- faults -------------------------------------------------------------------------
+    def _maybe_lose(self, request: Request, resp: Response, committed: bool) -> Response:
+        if not committed:
+            return resp
+        how = self.faults.lose_response()
+        if how is None:
+            return resp
+        if how == "drop":
+            sock = request.environ.get("werkzeug.socket")
+            if isinstance(sock, socket.socket):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return Response(b"", status=502)
+        return Response(
+            b"<html><body><h1>502 Bad Gateway</h1><p>Service Unavailable</p></body></html>",
+            status=502,
+            content_type="text/html",
+        )
+
+    def _active_ads(self, account: str) -> int:
+        from sandbox.objects import effective_status
+
+        now = RequestContext(self.store, DEFAULT_VERSION).now()
+        return sum(
+            1
+            for ad in self.store.list_objects("ad", account_id=account)
+            if effective_status(self.store, ad, now) in ("ACTIVE", "PENDING_REVIEW")
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------
+def internal_error(exc: Exception) -> GraphError:
+    """Code 1 for an unexpected sandbox failure; the traceback goes to stderr (no params)."""
+    traceback.print_exception(exc, file=sys.stderr)
+    return GraphError(
+        1, f"An unknown error occurred ({type(exc).__name__}).", subcode=99, http_status=500
+    )
+
+
+def request_params(request: Request) -> dict[str, Any]:
+    """Query and form parameters merged (form wins), one value per key."""
+    params: dict[str, Any] = dict(request.args.items())
+    params.update(request.form.items())
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict):
+            params.update(body)
+    return params
+
+
+def split_version(path: str) -> tuple[str, str]:
+    """(`v26.0`, `act_1/campaigns`) from `/v26.0//act_1/campaigns/`; unversioned → default."""
+    segs = [s for s in path.split("/") if s]
+    if segs and _VERSION_RE.match(segs[0]):
+        return segs[0], "/".join(segs[1:])
+    return DEFAULT_VERSION, "/".join(segs)
+
+
+def check_version(version: str, minimum: int) -> None:
+    """Refuse versions older than the supported window with 2635."""
+    m = _VERSION_RE.match(version)
+    if m and int(m.group(1)) < minimum:
+        raise deprecated_version(version, f"v{minimum}.0")
+
+
+def _dry_run(params: dict[str, Any]) -> bool:
+    return "validate_only" in str(params.get("execution_options", ""))
+
+
+def json_response(
+    status: int, body: Any, headers: dict[str, str], version: str = DEFAULT_VERSION
+) -> Response:
+    """Return a JSON response with Meta's common headers."""
+    resp = Response(
+        json.dumps(body, separators=(",", ":")),
+        status=status,
+        content_type="application/json; charset=UTF-8",
+    )
+    for key, value in headers.items():
+        resp.headers[key] = value
+    resp.headers["facebook-api-version"] = version
+    resp.headers["x-fb-trace-id"] = trace_id()
+    resp.headers["x-fb-rev"] = "1000000"
+    return resp

@@ -1,0 +1,124 @@
+"""Seeded fault injection: added latency, transient errors, throttling and lost responses.
+
+Spec string (CLI `--faults`): `latency_ms=100,transient=0.2,throttle=0.1,lost_response=0.3,seed=1`
+or the same keys as JSON to `POST /__sandbox__/faults`. Rates are probabilities 0–1.
+
+- `latency_ms`: added to every HTTP request before it is served.
+- `transient`: the call fails with code 2, `is_transient: true`, HTTP 500; nothing is committed.
+- `throttle`: the call fails with a rate-limit error (17, 613 or 80004, seeded); nothing committed.
+- `lost_response`: a write IS committed, then the client gets HTTP 502 with a non-JSON body or a
+  dropped connection (seeded choice) — the outcome is unknown to the client.
+- `throttle_s`: seconds the injected throttle says to wait (default 1).
+
+One `random.Random(seed)` drives every roll, so a sequence of requests sees the same faults for
+the same seed. Batch items roll transient/throttle per item; lost responses roll per HTTP call.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sandbox.errors import GraphError, throttled, transient
+
+_RATE_KEYS = ("transient", "throttle", "lost_response")
+
+
+@dataclass
+class FaultConfig:
+    """The fault rates and seed."""
+
+    latency_ms: float = 0.0
+    transient: float = 0.0
+    throttle: float = 0.0
+    lost_response: float = 0.0
+    seed: int = 0
+    throttle_s: int = 1
+
+    @classmethod
+    def parse(cls, spec: str | dict[str, Any] | FaultConfig | None) -> FaultConfig:
+        """Read a spec string or dict; unknown keys or bad values raise ValueError naming them."""
+        if spec is None or spec == "":
+            return cls()
+        if isinstance(spec, FaultConfig):
+            return spec
+        items: dict[str, Any]
+        if isinstance(spec, str):
+            items = {}
+            for part in spec.split(","):
+                if not part.strip():
+                    continue
+                if "=" not in part:
+                    raise ValueError(
+                        f"faults spec part {part.strip()!r} is not key=value "
+                        "(e.g. latency_ms=100,transient=0.2,seed=1)"
+                    )
+                key, value = part.split("=", 1)
+                items[key.strip()] = value.strip()
+        else:
+            items = dict(spec)
+        known = {f for f in cls.__dataclass_fields__}
+        out = cls()
+        for key, value in items.items():
+            if key not in known:
+                raise ValueError(
+                    f"unknown faults key {key!r}; known keys: {', '.join(sorted(known))}"
+                )
+            try:
+                num = float(value)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"faults key {key!r} must be a number, got {value!r}") from exc
+            if key in _RATE_KEYS and not 0 <= num <= 1:
+                raise ValueError(f"faults rate {key!r} must be between 0 and 1, got {num}")
+            if num < 0:
+                raise ValueError(f"faults key {key!r} must not be negative, got {num}")
+            setattr(out, key, int(num) if key in ("seed", "throttle_s") else num)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the config as JSON."""
+        return asdict(self)
+
+
+class Faults:
+    """Rolls faults from a seeded RNG; thread-safe."""
+
+    def __init__(self, config: FaultConfig) -> None:
+        self._lock = threading.Lock()
+        self.configure(config)
+
+    def configure(self, config: FaultConfig) -> None:
+        """Replace the config and reseed."""
+        with self._lock:
+            self.config = config
+            self._rng = random.Random(config.seed)
+            self.injected: dict[str, int] = {k: 0 for k in _RATE_KEYS}
+
+    def _roll(self, rate: float) -> bool:
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self._rng.random() < rate
+
+    def before_call(self) -> GraphError | None:
+        """Return an injected error for this call (transient or throttle), or None."""
+        if self._roll(self.config.transient):
+            self.injected["transient"] += 1
+            return transient()
+        if self._roll(self.config.throttle):
+            self.injected["throttle"] += 1
+            with self._lock:
+                code, sub = self._rng.choice([(17, 2446079), (613, 1487742), (80004, 2446079)])
+            secs = max(1, int(self.config.throttle_s))
+            return throttled(code, sub, regain_minutes=max(1, -(-secs // 60)), reset_s=secs)
+        return None
+
+    def lose_response(self) -> str | None:
+        """After a committed write: None, or how the response is lost ("502" or "drop")."""
+        if not self._roll(self.config.lost_response):
+            return None
+        self.injected["lost_response"] += 1
+        with self._lock:
+            return self._rng.choice(["502", "drop"])

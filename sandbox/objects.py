@@ -1,0 +1,279 @@
+"""Campaigns, ad sets, ad creatives and ads: effective status, reads, lists; writes delegate.
+
+Stored docs are what Meta returns (money as strings of minor units, ids as strings, times as
+ISO-8601 with `-0700` offsets) plus private `_` keys (`_review_until`, `_budget_edits`, ...).
+`effective_status(store, doc, now)` is the one place that derives an object's effective status
+from its own status, its parents' and ad review; the delivery model uses it too.
+Create / update / delete live in `sandbox/writes.py` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sandbox.context import RequestContext
+from sandbox.errors import invalid, not_found
+from sandbox.fields import base_name, check_fields, select
+from sandbox.paging import paginate
+from sandbox.params import get_fields, get_list, split_fields
+from sandbox.store import Store
+
+HIDDEN_BY_DEFAULT = ("DELETED", "ARCHIVED")
+
+
+def effective_status(store: Store, doc: dict[str, Any], now: datetime) -> str:
+    """Meta's effective_status for a campaign, ad set, ad or creative at sim time `now`."""
+    type_ = doc.get("_type") or _infer_type(doc)
+    own = str(doc.get("status", "ACTIVE"))
+    if type_ == "adcreative" or own in HIDDEN_BY_DEFAULT:
+        return own
+    campaign = store.get_object(str(doc["campaign_id"])) if doc.get("campaign_id") else None
+    adset = store.get_object(str(doc["adset_id"])) if doc.get("adset_id") else None
+    parents = [p for p in (campaign, adset) if p]
+    for status in HIDDEN_BY_DEFAULT:
+        if any(p.get("status") == status for p in parents):
+            return status
+    if own == "PAUSED":
+        return "PAUSED"
+    if type_ == "ad":
+        if float(doc.get("_review_until", 0) or 0) > now.timestamp():
+            return "PENDING_REVIEW"
+        if doc.get("_review") == "DISAPPROVED":
+            return "DISAPPROVED"
+    if campaign and campaign.get("status") == "PAUSED":
+        return "CAMPAIGN_PAUSED"
+    if adset and adset.get("status") == "PAUSED":
+        return "ADSET_PAUSED"
+    return "ACTIVE"
+
+
+def _infer_type(doc: dict[str, Any]) -> str:
+    if "adset_id" in doc:
+        return "ad"
+    if "campaign_id" in doc:
+        return "adset"
+    if "objective" in doc:
+        return "campaign"
+    return "adcreative"
+
+
+def _learning(store: Store, doc: dict[str, Any]) -> Any:
+    try:
+        from sandbox.delivery import learning_stage_info
+    except (ImportError, SyntaxError):
+        return {"status": "LEARNING", "conversions": 0}
+    return learning_stage_info(store, doc)
+
+
+def render(
+    ctx: RequestContext,
+    doc: dict[str, Any],
+    params: dict[str, Any],
+    fields: list[str] | None = None,
+) -> dict[str, Any]:
+    """Return the doc as Meta shows it for `fields` (default: `id`), with computed fields."""
+    type_ = str(doc.get("_type"))
+    if fields is None:
+        fields = get_fields(params)
+    if fields is None:
+        return {"id": doc["id"]}
+    check_fields(type_, fields)
+    now = ctx.now()
+    refs = {"campaign": doc.get("campaign_id"), "adset": doc.get("adset_id")}
+    if type_ == "ad":
+        refs["creative"] = (doc.get("creative") or {}).get("id")
+    computed: dict[str, Any] = {
+        "effective_status": lambda: effective_status(ctx.store, doc, now),
+        "configured_status": lambda: doc.get("status"),
+    }
+    if type_ == "adset":
+        computed["learning_stage_info"] = lambda: _learning(ctx.store, doc)
+    if type_ == "ad":
+        reviewed = float(doc.get("_review_until", 0) or 0) <= now.timestamp()
+        computed["ad_review_feedback"] = lambda: doc.get("_feedback") if reviewed else None
+    plain: list[str] = []
+    nested: dict[str, Any] = {}
+    for f in fields:
+        name = base_name(f)
+        if name in refs and refs[name]:
+            sub = split_fields(f[len(name) + 1 : -1]) if "{" in f else ["id"]
+            child = ctx.store.get_object(str(refs[name]))
+            nested[name] = render(ctx, child, {}, sub) if child else {"id": refs[name]}
+        else:
+            plain.append(f)
+    out = select(doc, type_, params, computed, fields=plain)
+    out.update(nested)
+    return out
+
+
+def read_node(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
+    """`GET /{id}` for campaigns, ad sets, ads and creatives (deleted ones too)."""
+    doc = ctx.store.get_object(oid)
+    if doc is None:
+        raise not_found(oid)
+    return render(ctx, doc, params)
+
+
+def read_ids(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> dict[str, Any]:
+    """`GET /?ids=a,b&fields=...` → `{id: node}`."""
+    from sandbox import accounts, videos
+
+    out: dict[str, Any] = {}
+    for oid in [i.strip() for i in str(params["ids"]).split(",") if i.strip()]:
+        doc = ctx.store.get_object(oid)
+        if doc is None:
+            raise not_found(oid)
+        type_ = doc["_type"]
+        if type_ in ("campaign", "adset", "ad", "adcreative"):
+            out[oid] = render(ctx, doc, params)
+        elif type_ == "advideo":
+            out[oid] = videos.read_video(ctx, oid, params)
+        elif type_ == "adaccount":
+            out[oid] = accounts.read_account(ctx, oid, params)
+        else:
+            out[oid] = accounts.read_simple(ctx, oid, params)
+    return out
+
+
+# -- lists --------------------------------------------------------------------------------
+def list_edge(
+    ctx: RequestContext, type_: str, params: dict[str, Any], account: str
+) -> dict[str, Any]:
+    """`GET /act_<id>/{campaigns,adsets,ads,adcreatives}`."""
+    docs = ctx.store.list_objects(type_, account_id=account[4:])
+    return _list(ctx, type_, docs, params)
+
+
+def list_children(
+    ctx: RequestContext, child: str, parent_type: str, parent_id: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """`GET /{campaign}/adsets|ads`, `/{adset}/ads|adcreatives`, `/{ad}/adcreatives`."""
+    store = ctx.store
+    if child == "adcreative":
+        ads = (
+            [store.get_object(parent_id)]
+            if parent_type == "ad"
+            else store.list_objects("ad", parent_id=parent_id)
+        )
+        ids = {str((a or {}).get("creative", {}).get("id")) for a in ads}
+        docs = [
+            d for d in store.list_objects("adcreative", account_id=ctx.account_id) if d["id"] in ids
+        ]
+    elif parent_type == "campaign" and child == "ad":
+        docs = [
+            d
+            for d in store.list_objects("ad", account_id=ctx.account_id)
+            if d.get("campaign_id") == parent_id
+        ]
+    else:
+        docs = store.list_objects(child, parent_id=parent_id)
+    return _list(ctx, child, docs, params)
+
+
+def _list(
+    ctx: RequestContext, type_: str, docs: list[dict[str, Any]], params: dict[str, Any]
+) -> dict[str, Any]:
+    now = ctx.now()
+    wanted = _status_filter(params)
+    rules = [r for r in (get_list(params, "filtering") or []) if isinstance(r, dict)]
+    rows = []
+    for doc in reversed(docs):  # Meta lists newest first
+        status = effective_status(ctx.store, doc, now)
+        if wanted is None:
+            if status in HIDDEN_BY_DEFAULT:
+                continue
+        elif status not in wanted:
+            continue
+        if all(
+            _matches(doc, status, r, type_)
+            for r in rules
+            if _rule_field(r, type_) != "effective_status"
+        ):
+            rows.append(doc)
+    fields = get_fields(params)
+    if fields is not None:
+        check_fields(type_, fields)
+    page = paginate(ctx, rows, params)
+    page["data"] = [render(ctx, d, params) for d in page["data"]]
+    return page
+
+
+def _rule_field(rule: dict[str, Any], type_: str) -> str:
+    field = str(rule.get("field", ""))
+    prefix = {"adset": "adset.", "ad": "ad.", "campaign": "campaign.", "adcreative": "creative."}[
+        type_
+    ]
+    return field[len(prefix) :] if field.startswith(prefix) else field
+
+
+def _status_filter(params: dict[str, Any]) -> set[str] | None:
+    wanted: set[str] | None = None
+    direct = get_list(params, "effective_status")
+    if direct:
+        wanted = {str(v) for v in direct}
+    for rule in get_list(params, "filtering") or []:
+        if isinstance(rule, dict) and str(rule.get("field", "")).endswith("effective_status"):
+            value = rule.get("value")
+            wanted = {str(v) for v in (value if isinstance(value, list) else [value])}
+    if wanted and "DELETED" in wanted:
+        raise invalid(
+            "Deleted objects are not listed by edges; read them by id instead.",
+            fields=["filtering"],
+        )
+    return wanted
+
+
+def _matches(doc: dict[str, Any], status: str, rule: dict[str, Any], type_: str) -> bool:
+    field = _rule_field(rule, type_)
+    op = str(rule.get("operator", "EQUAL")).upper()
+    value = rule.get("value")
+    parent = {"campaign.id": "campaign_id", "adset.id": "adset_id"}.get(
+        str(rule.get("field")), None
+    )
+    actual = doc.get(parent) if parent else doc.get(field)
+    text = str(actual) if actual is not None else ""
+    values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    try:
+        checks = {
+            "EQUAL": lambda: text == str(value),
+            "NOT_EQUAL": lambda: text != str(value),
+            "IN": lambda: text in values,
+            "NOT_IN": lambda: text not in values,
+            "CONTAIN": lambda: str(value).lower() in text.lower(),
+            "NOT_CONTAIN": lambda: str(value).lower() not in text.lower(),
+            "STARTS_WITH": lambda: text.startswith(str(value)),
+            "GREATER_THAN": lambda: float(text or 0) > float(str(value)),
+            "LESS_THAN": lambda: float(text or 0) < float(str(value)),
+        }
+        return bool(checks[op]())
+    except KeyError as exc:
+        raise invalid(
+            f"filtering operator {op!r} is not supported here.", fields=["filtering"]
+        ) from exc
+    except (TypeError, ValueError) as exc:
+        raise invalid(
+            f"filtering value for {field} is not comparable.", fields=["filtering"]
+        ) from exc
+
+
+# -- writes (sandbox/writes.py) -----------------------------------------------------------
+def create(ctx: RequestContext, type_: str, params: dict[str, Any]) -> dict[str, Any]:
+    """`POST /act_<id>/{edge}`: validate and create (or dry-run with validate_only)."""
+    from sandbox.writes import create as _create
+
+    return _create(ctx, type_, params)
+
+
+def update(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
+    """`POST /{id}`: validate and apply changes."""
+    from sandbox.writes import update as _update
+
+    return _update(ctx, oid, params)
+
+
+def delete(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
+    """`DELETE /{id}`: status DELETED."""
+    from sandbox.writes import update as _update
+
+    return _update(ctx, oid, {**params, "status": "DELETED"}, deleting=True)

@@ -1,0 +1,52 @@
+"""Shared fixtures: a running sandbox on a free loopback port and an SDK pointed at it.
+
+    def test_x(sandbox, fb_api):
+        account = AdAccount(sandbox.account_id, api=fb_api)
+        sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
+
+`sandbox` is function-scoped (a fresh DB per test); `sandbox_module` is one server per test
+module for read-mostly tests. `SANDBOX_TOKEN` is the token both use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from facebook_business.api import FacebookAdsApi
+
+from sandbox.server import SandboxServer
+from sandbox.testing import SANDBOX_TOKEN, make_api
+
+__all__ = ["SANDBOX_TOKEN", "make_api"]
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    """A fresh sandbox (scenario ecommerce_usd, seed 7) on a free loopback port."""
+    with SandboxServer(
+        tmp_path / "sandbox.db", scenario="ecommerce_usd", seed=7, token=SANDBOX_TOKEN
+    ) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def sandbox_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """One sandbox shared by a test module."""
+    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
+    with SandboxServer(db, scenario="ecommerce_usd", seed=7, token=SANDBOX_TOKEN) as sb:
+        yield sb
+
+
+@pytest.fixture
+def fb_api(sandbox: SandboxServer) -> Iterator[FacebookAdsApi]:
+    """An SDK api bound to the function-scoped `sandbox`, also the SDK default for the test.
+
+    Built without `FacebookAdsApi.init`, so no crash reporter is installed (crash_log=False).
+    """
+    api = make_api(sandbox.url)
+    previous = FacebookAdsApi.get_default_api()
+    FacebookAdsApi.set_default_api(api)
+    yield api
+    FacebookAdsApi.set_default_api(previous)
