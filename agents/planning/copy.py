@@ -1,0 +1,97 @@
+"""Ad copy for the rules planner: copy the brief states, or variants from `prompts/templates.py`.
+
+Everything returned fits Meta's text guidance (primary ≤ 125, headline ≤ 40, description ≤ 30
+characters): template fills that run long are shortened at a word boundary, never mid-word.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from prompts import templates
+from state import rules
+
+PRODUCT_RE = re.compile(r"\b(?:promot(?:e|ing)|advertis(?:e|ing)|launch(?:ing)?|sell(?:ing)?|"
+                        r"push(?:ing)?|market(?:ing)?|showcas(?:e|ing)|announc(?:e|ing)|"
+                        r"ads?\s+for|campaign\s+for|get\s+the\s+word\s+out\s+about)\s+(?:our|my|"
+                        r"the|a|an|some|new)?\s*(?:new\s+|brand[- ]new\s+|latest\s+)?"
+                        r"(?P<p>[A-Za-z][\w'&-]*(?:\s+[A-Za-z][\w'&-]*){0,4})", re.I)
+PRODUCT_STOP = re.compile(r"\s+\b(?:to|in|for|on|at|with|across|from|and|aimed|targeting|"
+                          r"starting|budget|this|next|online|via|using|by|who|that|near|around|"
+                          r"over|during|until|before|after)\b.*$", re.I)
+OFFER_RE = re.compile(r"\b(\d{1,2}\s?%\s+off|free\s+shipping|buy\s+one,?\s+get\s+one(?:\s+free)?|"
+                      r"bogo|\d{1,2}\s?%\s+discount)\b", re.I)
+
+
+def product_of(brief: str) -> str | None:
+    """Return what the brief advertises ("trail running shoes"), or None."""
+    m = PRODUCT_RE.search(brief)
+    if not m:
+        return None
+    p = PRODUCT_STOP.sub("", m.group("p")).strip(" .,'")
+    if not p or p.lower() in ("it", "this", "that", "them", "us", "ads", "campaign"):
+        return None
+    return p
+
+
+def brand_of(url: str | None) -> str:
+    """Return a brand name from the landing page's domain ("shop.acme.com" → "Acme")."""
+    if not url:
+        return "us"
+    host = urlparse(url).netloc.lower().removeprefix("www.")
+    parts = [p for p in host.split(".") if p not in ("shop", "store", "get", "try", "app", "go")]
+    name = parts[0] if parts else host
+    return name.replace("-", " ").title()
+
+
+def offer_of(brief: str) -> str | None:
+    """Return an offer stated in the brief ("20% off", "free shipping"), or None."""
+    m = OFFER_RE.search(brief)
+    return m.group(1) if m else None
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut `text` to `limit` characters at a word boundary (no ellipsis: Meta adds its own)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:-&")
+    return cut or text[:limit]
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _fill(template: str, product: str, brand: str, offer: str | None) -> str:
+    cap = _cap
+    out = template.format(product=product, Product=cap(product), brand=brand, Brand=cap(brand),
+                          offer=offer or "", Offer=f"{cap(offer)}! " if offer else "")
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def make_copy(objective: str, brief: str, landing_url: str | None, n: int = 1,
+              headlines: list[str] | None = None, primary: list[str] | None = None
+              ) -> list[dict[str, str]]:
+    """Return `n` copy variants `{primary_text, headline, description}` for an objective.
+
+    Headlines / primary texts quoted in the brief win over templates, in order.
+    """
+    product = product_of(brief) or templates.DEFAULT_PRODUCT
+    brand = brand_of(landing_url)
+    offer = offer_of(brief)
+    obj = objective if objective in templates.HEADLINES else "OUTCOME_TRAFFIC"
+    heads = [_fill(h, product, brand, offer) for h in templates.HEADLINES[obj]]
+    bodies = [_fill(b, product, brand, offer) for b in templates.PRIMARY[obj]]
+    desc = _fill(templates.DESCRIPTIONS[obj], product, brand, offer)
+    out = []
+    for i in range(n):
+        head = headlines[i] if headlines and i < len(headlines) else \
+            shorten(heads[i % len(heads)], rules.TEXT_GUIDANCE["headline"])
+        body = primary[i] if primary and i < len(primary) else \
+            (primary[0] if primary else shorten(bodies[i % len(bodies)],
+                                                rules.TEXT_GUIDANCE["primary_text"]))
+        out.append({"primary_text": body, "headline": head,
+                    "description": shorten(desc, rules.TEXT_GUIDANCE["description"])})
+    return out

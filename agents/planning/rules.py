@@ -1,0 +1,218 @@
+"""The offline rules planner: brief → `PlannerResult` with a `CampaignPlan` dict.
+
+Deterministic: the same brief and defaults give the same plan. It never guesses a fact the
+marketer must give — landing page, Facebook page, pixel (sales), budget, country — but asks
+for it in `questions`; it reports phrases it did not understand in `unparsed`. Structure:
+
+- one ad set, or one per variant for an audience test ("25-34 vs 35-44", "women vs men");
+- one ad per image/video, one carousel ad when a carousel is asked for, one ad per copy
+  variant for a creative test ("A/B test two headlines");
+- budget on the campaign, or split equally across ad sets for audience tests and
+  "$X/day each" budgets (fair tests need equal spend);
+- everything else from `state/rules.py` defaults for the objective.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from agents.planning import PlanDefaults, PlannerResult, Question
+from agents.planning.copy import brand_of, product_of
+from agents.planning.facts import Facts, read_facts, unparsed_phrases
+from agents.planning.structure import LABELS, ad_set_variants, creatives, experiment, targeting
+from state import rules
+from state.plan import AccountInfo, CampaignPlan, load_plan, plan_dict, validate_plan
+
+
+def _q(field: str, question: str) -> dict[str, str]:
+    return Question(field, question).to_dict()
+
+
+def _setup(f: Facts, objective: str) -> dict[str, Any]:
+    """Destination, goal, billing and promoted object for the objective and the brief's hints."""
+    d = dict(rules.DEFAULT_SETUP[objective])
+    if objective == "OUTCOME_SALES" and f.value_goal:
+        d["optimization_goal"] = "VALUE"
+    if objective == "OUTCOME_LEADS" and f.lead_website and (f.ids.get("pixel_id") or
+                                                            f.defaults.pixel_id):
+        d.update(destination_type="WEBSITE", optimization_goal="OFFSITE_CONVERSIONS",
+                 custom_event_type="LEAD")
+    if objective == "OUTCOME_TRAFFIC" and f.lpv_goal:
+        d["optimization_goal"] = "LANDING_PAGE_VIEWS"
+    if objective == "OUTCOME_ENGAGEMENT" and f.video_views:
+        d.update(destination_type="ON_VIDEO", optimization_goal="THRUPLAY")
+    elif objective == "OUTCOME_ENGAGEMENT" and f.page_likes:
+        d.update(destination_type="ON_PAGE", optimization_goal="PAGE_LIKES")
+    return d
+
+
+def _promoted(objective: str, setup: dict[str, Any], page: str | None, pixel: str | None,
+              landing: str | None) -> dict[str, Any] | None:
+    need = rules.required_promoted_object_keys(objective, setup["destination_type"],
+                                               setup["optimization_goal"])
+    po: dict[str, Any] = {}
+    if "pixel_id" in need:
+        po.update(pixel_id=pixel, custom_event_type=setup["custom_event_type"] or "PURCHASE")
+    if "page_id" in need:
+        po["page_id"] = page
+    if "object_store_url" in need:
+        po.update(application_id=None, object_store_url=landing)
+    return {k: v for k, v in po.items() if v is not None} or None
+
+
+def _dt(day: date | None, tz: str) -> str | None:
+    if day is None:
+        return None
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).isoformat()
+
+
+def _eu(f: Facts) -> bool:
+    groups = set(f.geo.country_groups) & {"europe", "worldwide"}
+    return bool(f.geo.all_countries() & rules.DSA_COUNTRIES or groups)
+
+
+def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) -> list[dict]:
+    qs = []
+    if f.assets.landing_url is None:
+        qs.append(_q("landing_url", "Which web page should the ads send people to? "
+                     "(e.g. https://example.com/sale)"))
+    if page is None:
+        qs.append(_q("page_id", "Which Facebook page should run the ads? (its page id)"))
+    if objective == "OUTCOME_SALES" and pixel is None:
+        qs.append(_q("pixel_id", "Which Meta pixel measures purchases on the site? (its id)"))
+    if objective == "OUTCOME_APP_PROMOTION":
+        qs.append(_q("application_id", "Which app should be installed? (its Meta app id)"))
+    m = f.money
+    if m is None:
+        qs.append(_q("budget", "What budget should the campaign spend? (e.g. $50/day or "
+                     "$1,500 in total)"))
+    elif m.kind == "lifetime" and f.schedule.end is None:
+        qs.append(_q("end_date", f"Until when should the {m.amount:g} {m.currency} total run? "
+                     "(a lifetime budget needs an end date, e.g. 'until March 31')"))
+    elif m.kind is None and f.schedule.end is None:
+        qs.append(_q("budget", f"Is {m.amount:g} {m.currency} a daily budget or the total "
+                     "for the campaign? (e.g. 'per day' or 'in total')"))
+    if not f.geo.geo_locations():
+        hint = f" ('{f.unknown_places[0]}' is not a place adpilot knows)" if f.unknown_places \
+            else ""
+        qs.append(_q("country", f"Which country or city should the ads reach?{hint}"))
+    if _eu(f) and not f.advertiser:
+        qs.append(_q("dsa_payor", "Ads shown in the EU must name who pays for them and who "
+                     "benefits (Digital Services Act). What is the advertiser's legal name?"))
+    return qs
+
+
+def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
+    """Return (plan dict, questions, warnings) from the facts."""
+    d = f.defaults
+    warnings: list[dict] = []
+    objective = f.objective
+    if objective is None:
+        objective = "OUTCOME_TRAFFIC"
+        warnings.append({"path": "objective", "message": "the brief names no goal; planned "
+                         "for website traffic", "fix": "say what you want: sales, leads, "
+                         "traffic, awareness, engagement or app installs", "rule": "objective"})
+    page = f.ids.get("page_id") or d.page_id
+    pixel = f.ids.get("pixel_id") or d.pixel_id
+    landing = f.assets.landing_url
+    questions = _questions(f, objective, page, pixel)
+    restricted = bool(set(f.special) & rules.RESTRICTED_TARGETING_CATEGORIES)
+    if restricted and (f.audience.age_min or f.audience.genders or f.interests.found):
+        warnings.append({"path": "ad_sets[0].targeting", "message": "special ad category "
+                         f"{', '.join(f.special)}: ages set to 18-65, all genders, no interests",
+                         "fix": "Meta does not allow narrower targeting for these ads",
+                         "rule": "special_category"})
+    setup = _setup(f, objective)
+    cta = f.cta or rules.DEFAULT_CTA[objective]
+    currency = (f.money.currency if f.money and f.money.currency else d.currency)
+    variants = ad_set_variants(f)
+    audience_test = len(variants) > 1
+    ad_sets = []
+    for i, v in enumerate(variants):
+        t = targeting(f, v, restricted)
+        where = ", ".join([*t["geo_locations"].get("countries", [])[:3],
+                           *[c["name"] for c in t["geo_locations"].get("cities", [])[:2]],
+                           *[r["name"] for r in t["geo_locations"].get("regions", [])[:2]]]) or "?"
+        ads = creatives(f, objective, landing, cta)
+        ad_set: dict[str, Any] = {
+            "name": f"{where} {t['age_min']}-{t['age_max']}" + (f" {v['label']}" if v else ""),
+            "targeting": t, "optimization_goal": setup["optimization_goal"],
+            "billing_event": setup["billing_event"], "destination_type": setup["destination_type"],
+            "promoted_object": _promoted(objective, setup, page, pixel, landing), "ads": ads}
+        if audience_test:
+            ad_set["variant"] = LABELS[i]
+        if f.advertiser and _eu(f):
+            ad_set.update(dsa_payor=f.advertiser, dsa_beneficiary=f.advertiser)
+        ad_sets.append(ad_set)
+    budget = None
+    m = f.money
+    if m is not None:
+        kind = m.kind or ("lifetime" if f.schedule.end else None)
+        if kind is not None:
+            per = len(ad_sets) if m.per_ad_set else 1
+            level = "ad_set" if audience_test or m.per_ad_set else "campaign"
+            budget = {"kind": kind, "amount_minor": rules.to_minor(m.amount, currency) * per,
+                      "level": level}
+        if m.converted_from:
+            warnings.append({"path": "budget", "message": f"{m.converted_from} budget turned into"
+                             f" {rules.format_money(rules.to_minor(m.amount, currency), currency)}"
+                             " per day", "fix": "state a daily or total budget to be exact",
+                             "rule": "budget"})
+    plan: dict[str, Any] = {
+        "name": _campaign_name(f, objective, landing), "objective": objective,
+        "special_ad_categories": f.special, "currency": currency, "budget": budget,
+        "start_time": _dt(f.schedule.start, d.timezone), "end_time": _dt(f.schedule.end, d.timezone),
+        "landing_url": landing, "ad_sets": ad_sets,
+    }
+    if f.special:
+        plan["special_ad_category_country"] = sorted(f.geo.all_countries()) or None
+    exp = experiment(f, objective, ad_sets, audience_test)
+    if exp:
+        plan["experiment"] = exp
+    return plan, questions, warnings
+
+
+def _campaign_name(f: Facts, objective: str, landing: str | None) -> str:
+    what = product_of(f.brief) or brand_of(landing)
+    label = objective.removeprefix("OUTCOME_").replace("_", " ").title()
+    start = f.schedule.start or f.defaults.today
+    what = what[:1].upper() + what[1:60]
+    return f"{what} – {label} – {start:%b %Y}"
+
+
+def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResult:
+    """Plan a campaign from a brief, offline. See the module docstring."""
+    d = defaults or PlanDefaults()
+    if not isinstance(brief, str) or not brief.strip():
+        return PlannerResult(plan=None, problems=[{"path": "brief", "message": "the brief is "
+                             "empty", "fix": "describe the campaign in a sentence or two",
+                             "rule": "brief"}])
+    f = read_facts(brief, d)
+    plan, questions, warnings = build_plan(f)
+    warnings += [{"path": "ad_sets[0].targeting.geo_locations", "message": w,
+                  "fix": "give a radius Meta accepts", "rule": "geo_radius"} for w in f.geo.warnings]
+    unparsed = unparsed_phrases(brief, f.spans)
+    unparsed += [f"interest not in the catalogue: {u}" for u in f.interests.unknown]
+    if f.assets.unresolved_globs:
+        unparsed += [f"no files match {g}" for g in f.assets.unresolved_globs]
+    problems: list[dict] = []
+    model: CampaignPlan | None = None
+    try:
+        model = load_plan(plan)
+    except Exception as exc:  # a parse we cannot express as a plan is a bug; say so plainly
+        problems.append({"path": "plan", "message": f"could not build a plan: {exc}",
+                         "fix": "rephrase the brief or edit the plan", "rule": "structure"})
+    if model is not None and not questions:
+        now = datetime.combine(d.today, time(0), tzinfo=ZoneInfo(d.timezone))
+        report = validate_plan(model, AccountInfo(currency=d.currency, page_id=d.page_id,
+                                                  pixel_id=d.pixel_id, now=now))
+        problems += [p.to_dict() for p in report.problems]
+        warnings += [w.to_dict() for w in report.warnings]
+    out = plan_dict(model) if model is not None else plan
+    return PlannerResult(plan=out, problems=problems, warnings=warnings, questions=questions,
+                         unparsed=unparsed)
+
+
+plan = plan_brief  # internals.md names the entry point `plan(brief, defaults)`

@@ -1,0 +1,141 @@
+"""Plain evaluators for the planner: `(inputs, outputs, reference_outputs) -> {key, score, comment}`.
+
+`outputs` is a `PlannerResult.to_dict()` (`plan`, `problems`, `warnings`, `questions`,
+`unparsed`); `reference_outputs` maps field paths to the values a marketer meant. Paths:
+
+- dotted Meta/plan paths with indexes: `budget.amount_minor`, `ad_sets[1].targeting.age_min`;
+- `[*]` collects over a list: `ad_sets[0].targeting.geo_locations.cities[*].name`;
+- `len(PATH)`: the length of a list;
+- `interests`: names of `ad_sets[0]`'s interests; `schedule_days`: days from start to end;
+- `start_time` / `end_time` compared by date (`"2026-03-16"`);
+- `questions`: the fields the planner asked for (set equality; `[]` = asked nothing);
+- `problems`: rule ids that must be among the problems found.
+
+Lists of plain values compare order-insensitively (a marketer's "US and Canada" has no order);
+`None` means the field must be absent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+_MISSING = object()
+
+
+def _get(node: Any, path: str) -> Any:
+    """Resolve a dotted path with [i] and [*] against nested dicts/lists."""
+    tokens = re.findall(r"[^.\[\]]+|\[\*\]|\[\d+\]", path)
+    values = [node]
+    spread = False
+    for tok in tokens:
+        nxt = []
+        for v in values:
+            if tok == "[*]":
+                spread = True
+                nxt.extend(v if isinstance(v, list) else [])
+            elif tok.startswith("["):
+                i = int(tok[1:-1])
+                if isinstance(v, list) and i < len(v):
+                    nxt.append(v[i])
+            elif isinstance(v, dict) and tok in v:
+                nxt.append(v[tok])
+        values = nxt
+    if spread:
+        return values
+    return values[0] if values else _MISSING
+
+
+def _days(plan: dict[str, Any]) -> int | None:
+    try:
+        start = datetime.fromisoformat(plan["start_time"])
+        end = datetime.fromisoformat(plan["end_time"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return round((end - start).total_seconds() / 86400)
+
+
+def actual_value(outputs: dict[str, Any], path: str) -> Any:
+    """Return the planner's value for an expected-field path (see the module docstring)."""
+    plan = outputs.get("plan") or {}
+    if path == "questions":
+        return sorted(q.get("field") if isinstance(q, dict) else str(q)
+                      for q in outputs.get("questions") or [])
+    if path == "problems":
+        return sorted({p.get("rule", "") for p in outputs.get("problems") or []})
+    if path == "interests":
+        specs = _get(plan, "ad_sets[0].targeting.flexible_spec")
+        specs = specs if isinstance(specs, list) else []
+        return [i.get("name") for s in specs for i in s.get("interests", [])]
+    if path == "schedule_days":
+        return _days(plan)
+    if m := re.fullmatch(r"len\((.+)\)", path):
+        v = _get(plan, m.group(1))
+        return len(v) if isinstance(v, list) else 0
+    v = _get(plan, path)
+    return None if v is _MISSING else v
+
+
+def matches(path: str, expected: Any, actual: Any) -> bool:
+    """Tell whether the planner's value is what the marketer meant."""
+    if path == "problems":
+        return set(expected) <= set(actual or [])
+    if path in ("start_time", "end_time"):
+        return expected is None and actual is None or (
+            isinstance(actual, str) and isinstance(expected, str) and actual[:10] == expected[:10])
+    if expected is None:
+        return actual in (None, [], {})
+    if isinstance(expected, list) and isinstance(actual, list):
+        if all(not isinstance(x, (dict, list)) for x in expected + actual):
+            return sorted(map(str, expected)) == sorted(map(str, actual))
+        return expected == actual
+    if isinstance(expected, float) or isinstance(actual, float):
+        return isinstance(actual, (int, float)) and abs(float(actual) - float(expected)) < 1e-6
+    return bool(expected == actual)
+
+
+def field_results(outputs: dict[str, Any], reference: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return one `{path, expected, actual, ok}` per expected field."""
+    out = []
+    for path, expected in reference.items():
+        actual = actual_value(outputs, path)
+        out.append({"path": path, "expected": expected, "actual": actual,
+                    "ok": matches(path, expected, actual)})
+    return out
+
+
+def _reference(reference_outputs: dict[str, Any] | None) -> dict[str, Any]:
+    ref = reference_outputs or {}
+    inner = ref.get("expected")
+    return inner if isinstance(inner, dict) else ref
+
+
+def plan_field_accuracy(inputs: dict[str, Any], outputs: dict[str, Any],
+                        reference_outputs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the share of expected plan fields the planner got right, naming the misses."""
+    results = field_results(outputs, _reference(reference_outputs))
+    if not results:
+        return {"key": "plan_field_accuracy", "score": 1.0, "comment": "no expected fields"}
+    misses = [r for r in results if not r["ok"]]
+    comment = "; ".join(f"{r['path']}: expected {r['expected']!r}, got {r['actual']!r}"
+                        for r in misses) or "all fields right"
+    return {"key": "plan_field_accuracy", "score": (len(results) - len(misses)) / len(results),
+            "comment": comment}
+
+
+def clarifies_when_missing(inputs: dict[str, Any], outputs: dict[str, Any],
+                           reference_outputs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Score 1 when the planner asks for every missing fact (and nothing when none is missing)."""
+    expected = _reference(reference_outputs).get("questions")
+    asked = set(actual_value(outputs, "questions"))
+    if expected is None:
+        return {"key": "clarifies_when_missing", "score": 1.0, "comment": "not checked"}
+    if not expected:
+        ok = not asked
+        comment = "asked nothing, as expected" if ok else f"asked needlessly: {sorted(asked)}"
+    else:
+        missing = set(expected) - asked
+        ok = not missing
+        comment = f"asked {sorted(asked)}" if ok else f"did not ask for {sorted(missing)}"
+    return {"key": "clarifies_when_missing", "score": 1.0 if ok else 0.0, "comment": comment}

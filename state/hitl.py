@@ -1,0 +1,194 @@
+"""Interrupt payloads (approval v1, clarify, wait) and strict parsing of the human's answer.
+
+The approval payload follows LangChain v1's human-in-the-loop shape so Agent Inbox and
+agent-chat-ui render it (DESIGN §3):
+
+    {"schema": "adpilot.approval/1", "kind": "approval",
+     "action_requests": [{"name", "args", "description"}],
+     "review_configs": [{"action_name", "allowed_decisions"}],
+     "description": markdown, "receipt": sha256 of the canonical actions}
+
+Resume with `{"decisions": [{"type": "approve"} | {"type": "edit", "edited_action": {"name",
+"args"}} | {"type": "reject", "message": ...}]}`, one per action, in order. `parse_decisions`
+refuses anything malformed, partial, or quoting another receipt with a `ResumeError` that says
+what is wrong and how to fix it. The receipt covers each action's `name` and `args` (not the
+human-readable description), so it pins exactly what will be executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+APPROVAL_SCHEMA = "adpilot.approval/1"
+CLARIFY_SCHEMA = "adpilot.clarify/1"
+WAIT_SCHEMA = "adpilot.wait/1"
+DECISION_TYPES = ("approve", "edit", "reject")
+
+
+class ResumeError(ValueError):
+    """A resume value that cannot be accepted; the message names the problem and the fix."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EditedAction(_Strict):
+    """The action as the human changed it: same name, new args."""
+
+    name: str
+    args: dict[str, Any]
+
+
+class ApproveDecision(_Strict):
+    """Run the action as shown."""
+
+    type: Literal["approve"]
+
+
+class EditDecision(_Strict):
+    """Run the action with the human's edited args.
+
+    `edited_action` stays a plain dict (`{"name", "args"}`, checked against `EditedAction`) so
+    nodes can read it like the rest of the JSON-like state.
+    """
+
+    type: Literal["edit"]
+    edited_action: dict[str, Any]
+
+    @field_validator("edited_action")
+    @classmethod
+    def _shape(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return EditedAction.model_validate(value).model_dump()
+
+
+class RejectDecision(_Strict):
+    """Do not run the action."""
+
+    type: Literal["reject"]
+    message: str | None = None
+
+
+Decision = Annotated[ApproveDecision | EditDecision | RejectDecision, Field(discriminator="type")]
+_DECISIONS: TypeAdapter[list[Decision]] = TypeAdapter(list[Decision])
+
+
+def canonical(value: Any) -> str:
+    """Return the canonical JSON text used for receipts (sorted keys, no spaces)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+
+
+def receipt(actions: Sequence[dict[str, Any]]) -> str:
+    """Return the sha256 hex of the actions' canonical names and args, in order."""
+    core = [{"name": a["name"], "args": a.get("args", {})} for a in actions]
+    return hashlib.sha256(canonical(core).encode()).hexdigest()
+
+
+def approval_payload(actions: Sequence[dict[str, Any]], *, description: str,
+                     allowed_decisions: Sequence[str] = DECISION_TYPES) -> dict[str, Any]:
+    """Build the v1 approval interrupt value for `actions` ({"name", "args", "description"})."""
+    if not actions:
+        raise ValueError("an approval needs at least one action")
+    bad = set(allowed_decisions) - set(DECISION_TYPES)
+    if bad:
+        raise ValueError(f"unknown decision types {sorted(bad)}; use {DECISION_TYPES}")
+    requests = [{"name": a["name"], "args": a.get("args", {}),
+                 "description": a.get("description", "")} for a in actions]
+    return {
+        "schema": APPROVAL_SCHEMA,
+        "kind": "approval",
+        "action_requests": requests,
+        "review_configs": [{"action_name": a["name"], "allowed_decisions": list(allowed_decisions)}
+                           for a in actions],
+        "description": description,
+        "receipt": receipt(requests),
+    }
+
+
+def parse_decisions(value: Any, payload: dict[str, Any]) -> list[ApproveDecision | EditDecision |
+                                                                 RejectDecision]:
+    """Validate a resume value against the approval it answers; return one decision per action.
+
+    Raises `ResumeError` for a value that is not `{"decisions": [...]}`, has the wrong number of
+    decisions, uses a decision type the action does not allow, edits an action into another
+    one, or quotes a receipt other than the payload's (a forged or stale approval).
+    """
+    if payload.get("schema") != APPROVAL_SCHEMA:
+        raise ResumeError(f"this is not an {APPROVAL_SCHEMA} payload; nothing to decide")
+    expected = receipt(payload["action_requests"])
+    if payload.get("receipt") != expected:
+        raise ResumeError("the approval payload was altered after it was issued (receipt "
+                          "mismatch); ask for a fresh approval")
+    if not isinstance(value, dict) or "decisions" not in value:
+        raise ResumeError('resume value: expected {"decisions": [{"type": "approve"}]} '
+                          f"(one per action), got {type(value).__name__}")
+    extra = set(value) - {"decisions", "receipt"}
+    if extra:
+        raise ResumeError(f"resume value: unexpected keys {sorted(extra)}; send only "
+                          '"decisions" (and optionally "receipt")')
+    if "receipt" in value and value["receipt"] != expected:
+        raise ResumeError("resume value: receipt does not match this approval (it answers a "
+                          "different or older plan); review the current approval and resend")
+    raw = value["decisions"]
+    actions = payload["action_requests"]
+    if not isinstance(raw, list):
+        raise ResumeError("decisions: expected a list with one decision per action")
+    if len(raw) != len(actions):
+        raise ResumeError(f"decisions: got {len(raw)} for {len(actions)} action(s); send exactly "
+                          "one decision per action, in order")
+    try:
+        decisions = _DECISIONS.validate_python(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ResumeError(f"decisions[{where}]: {err['msg']}; each decision is "
+                          '{"type": "approve"}, {"type": "edit", "edited_action": {"name", '
+                          '"args"}} or {"type": "reject", "message": "..."}') from None
+    configs = {c["action_name"]: c["allowed_decisions"] for c in payload["review_configs"]}
+    for i, (decision, action) in enumerate(zip(decisions, actions, strict=True)):
+        allowed = configs.get(action["name"], [])
+        if decision.type not in allowed:
+            raise ResumeError(f"decisions[{i}]: {decision.type!r} is not allowed for "
+                              f"{action['name']}; allowed: {', '.join(allowed)}")
+        edited = decision.edited_action if isinstance(decision, EditDecision) else None
+        if edited is not None and edited["name"] != action["name"]:
+            raise ResumeError(f"decisions[{i}].edited_action.name: an edit may change the args "
+                              f"of {action['name']!r}, not turn it into {edited['name']!r}")
+    return list(decisions)
+
+
+def clarify_payload(questions: Sequence[Any], *, brief: str | None = None) -> dict[str, Any]:
+    """Build a clarify interrupt: the facts the brief is missing, as questions.
+
+    Questions may be strings or dicts/objects with `field` and `question`. Resume with plain
+    text or `{"answers": {"<field>": "<value>"}}`.
+    """
+    items = []
+    for q in questions:
+        if isinstance(q, str):
+            items.append({"field": q, "question": q})
+            continue
+        d = q if isinstance(q, dict) else (q.to_dict() if hasattr(q, "to_dict") else vars(q))
+        items.append({"field": d.get("field", ""), "question": d.get("question", str(q))})
+    lines = "\n".join(f"- **{i['field']}**: {i['question']}" for i in items)
+    return {"schema": CLARIFY_SCHEMA, "kind": "clarify", "questions": items,
+            "description": f"The brief is missing facts adpilot will not guess:\n\n{lines}",
+            **({"brief": brief} if brief is not None else {})}
+
+
+def wait_payload(until: datetime | str, reason: str) -> dict[str, Any]:
+    """Build a wait interrupt (a durable timer `adpilot tick` resumes after `until`)."""
+    if isinstance(until, datetime):
+        if until.tzinfo is None:
+            raise ValueError("wait until: give a timezone-aware datetime (e.g. UTC)")
+        text = until.astimezone(UTC).isoformat()
+    else:
+        text = datetime.fromisoformat(until).isoformat()
+    return {"schema": WAIT_SCHEMA, "kind": "wait", "until": text, "reason": reason}

@@ -1,0 +1,177 @@
+"""Turn a `CampaignPlan` into the Meta create tree `tools/launch.py::launch_tree` consumes.
+
+```
+{"campaign": {"key", "params"},
+ "ad_sets":   [{"key", "params"}],                                   # campaign_id: launcher
+ "creatives": [{"key", "params", "ad_set_key"}],
+ "ads":       [{"key", "params", "ad_set_key", "creative_key"}]}     # adset_id, creative: launcher
+```
+
+Params are Meta's create parameters; everything is created PAUSED; every name ends with the
+provenance tag ` [ap:<key[:8]>]` and ads carry the ad label `ap-<key[:8]>`. `image_hashes` and
+`video_ids` are keyed by `AssetRef.ref` (the path or URL), or by the asset's `sha256` when set.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from state.plan_checks import targets_eu
+
+if TYPE_CHECKING:
+    from state.plan import AssetRef, CampaignPlan, CreativePlan
+
+NAME_LIMITS = {"campaign": 400, "ad_set": 400, "creative": 100, "ad": 400}
+
+
+def _name(base: str, key: str, kind: str) -> str:
+    from state.plan import tag
+
+    suffix = tag(key)
+    return base[: NAME_LIMITS[kind] - len(suffix)].rstrip() + suffix
+
+
+def _lookup(asset: AssetRef, table: dict[str, str], what: str) -> str:
+    for k in (asset.sha256, asset.ref):
+        if k and k in table:
+            return table[k]
+    raise KeyError(f"no uploaded {what} for asset {asset.ref!r}; upload it before launching")
+
+
+def _cta(creative: CreativePlan, link: str | None) -> dict[str, Any]:
+    cta: dict[str, Any] = {"type": creative.call_to_action}
+    if link:
+        cta["value"] = {"link": link}
+    return cta
+
+
+def _story(creative: CreativePlan, page_id: str, image_hashes: dict[str, str],
+           video_ids: dict[str, str], landing: str | None) -> dict[str, Any]:
+    link = creative.link or landing
+    images = [a for a in creative.assets if a.kind == "image"]
+    videos = [a for a in creative.assets if a.kind == "video"]
+    if creative.format == "video":
+        data: dict[str, Any] = {
+            "video_id": _lookup(videos[0], video_ids, "video"),
+            "message": creative.primary_text,
+            "title": creative.headline,
+            "call_to_action": _cta(creative, link),
+        }
+        if creative.description:
+            data["link_description"] = creative.description
+        if images:
+            data["image_hash"] = _lookup(images[0], image_hashes, "image")
+        elif f"{videos[0].ref}#thumbnail" in image_hashes:
+            data["image_hash"] = image_hashes[f"{videos[0].ref}#thumbnail"]
+        return {"page_id": page_id, "video_data": data}
+    link_data: dict[str, Any] = {"link": link, "message": creative.primary_text}
+    if creative.format == "carousel":
+        cards = creative.cards or []
+        link_data["child_attachments"] = [
+            {
+                "link": card.link or link,
+                "image_hash": _lookup(card.asset, image_hashes, "image"),
+                "name": card.headline or creative.headline,
+                **({"description": card.description} if card.description else {}),
+                "call_to_action": _cta(creative, card.link or link),
+            }
+            for card in cards
+        ]
+        link_data["multi_share_optimized"] = True
+    else:
+        link_data["name"] = creative.headline
+        if creative.description:
+            link_data["description"] = creative.description
+        if images:
+            link_data["image_hash"] = _lookup(images[0], image_hashes, "image")
+    link_data["call_to_action"] = _cta(creative, link)
+    return {"page_id": page_id, "link_data": link_data}
+
+
+def _targeting(spec: dict[str, Any]) -> dict[str, Any]:
+    # Drop empty geo lists and our display-only city fields; Meta wants {key, radius, unit}.
+    geo = {k: v for k, v in spec.get("geo_locations", {}).items() if v not in ([], None)}
+    if "cities" in geo:
+        geo["cities"] = [{k: v for k, v in c.items() if k in ("key", "radius", "distance_unit")}
+                         for c in geo["cities"]]
+    if "regions" in geo:
+        geo["regions"] = [{"key": r["key"]} for r in geo["regions"]]
+    return {**spec, "geo_locations": geo}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_id: str,
+                 image_hashes: dict[str, str], video_ids: dict[str, str]) -> dict[str, Any]:
+    """Build Meta create params for every node of the plan (see the module docstring)."""
+    from state.plan import budget_for_ad_set, load_plan, uses_cbo
+
+    p = load_plan(plan)
+    assert p.key is not None
+    cbo = uses_cbo(p)
+    campaign: dict[str, Any] = {
+        "name": _name(p.name, p.key, "campaign"),
+        "objective": p.objective,
+        "status": "PAUSED",
+        "buying_type": "AUCTION",
+        "special_ad_categories": [c for c in p.special_ad_categories if c != "NONE"],
+    }
+    if campaign["special_ad_categories"]:
+        countries = p.special_ad_category_country or sorted(
+            {c for s in p.ad_sets for c in s.targeting.geo_locations.countries})
+        campaign["special_ad_category_country"] = countries
+    if cbo and p.budget is not None:
+        campaign[f"{p.budget.kind}_budget"] = p.budget.amount_minor
+        campaign["bid_strategy"] = p.bid_strategy
+    else:
+        campaign["is_adset_budget_sharing_enabled"] = False
+    tree: dict[str, Any] = {"account_id": account_id,
+                            "campaign": {"key": p.key, "params": campaign},
+                            "ad_sets": [], "creatives": [], "ads": []}
+    for i, s in enumerate(p.ad_sets):
+        assert s.key is not None
+        params: dict[str, Any] = {
+            "name": _name(s.name, s.key, "ad_set"),
+            "status": "PAUSED",
+            "optimization_goal": s.optimization_goal,
+            "billing_event": s.billing_event,
+            "targeting": _targeting(s.targeting.model_dump(mode="json", exclude_none=True)),
+        }
+        if s.destination_type:
+            params["destination_type"] = s.destination_type
+        if s.promoted_object:
+            params["promoted_object"] = s.promoted_object
+        if p.start_time:
+            params["start_time"] = _iso(p.start_time)
+        if p.end_time:
+            params["end_time"] = _iso(p.end_time)
+        budget = None if cbo else budget_for_ad_set(p, i)
+        if budget is not None:
+            params[f"{budget.kind}_budget"] = budget.amount_minor
+            params["bid_strategy"] = s.bid_strategy or p.bid_strategy
+        if s.bid_amount is not None:
+            params["bid_amount"] = s.bid_amount
+        if targets_eu(s) or s.dsa_payor or p.dsa_payor:
+            params["dsa_payor"] = s.dsa_payor or p.dsa_payor
+            params["dsa_beneficiary"] = s.dsa_beneficiary or p.dsa_beneficiary
+        tree["ad_sets"].append({"key": s.key, "params": params})
+        for ad in s.ads:
+            c = ad.creative
+            assert ad.key is not None and c.key is not None
+            ckey: str = c.key
+            tree["creatives"].append({
+                "key": ckey, "ad_set_key": s.key,
+                "params": {
+                    "name": _name(ad.name, ckey, "creative"),
+                    "object_story_spec": _story(c, page_id, image_hashes, video_ids,
+                                                p.landing_url),
+                },
+            })
+            tree["ads"].append({
+                "key": ad.key, "ad_set_key": s.key, "creative_key": ckey,
+                "params": {"name": _name(ad.name, ad.key, "ad"), "status": "PAUSED",
+                           "adlabels": [{"name": f"ap-{ad.key[:8]}"}]},
+            })
+    return tree

@@ -1,0 +1,302 @@
+"""The campaign plan (DESIGN §3): pydantic models, stable node keys, and the Meta create tree.
+
+A plan is what the human approves: `CampaignPlan` → `AdSetPlan`s → `AdPlan`s, each ad with one
+`CreativePlan` whose `AssetRef`s point at local files or URLs. Money is integer minor units of
+`currency`. Field names follow Meta's. Plans travel through graph state as dicts
+(`plan.model_dump(mode="json")`) and come back with `load_plan`.
+
+Keys: every node gets a `key` computed by `assign_keys` from its own content, its position and
+its parent's key (sha256 hex). Keys are never user-editable: `assign_keys` overwrites whatever a
+dict carried, so an edited plan gets fresh keys for exactly the nodes that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from state import rules
+
+TAG_PREFIX = " [ap:"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Budget(_Model):
+    """How much to spend: `amount_minor` per day (daily) or in total (lifetime)."""
+
+    kind: Literal["daily", "lifetime"]
+    amount_minor: int = Field(ge=0, description="integer minor units of the plan currency")
+    level: Literal["campaign", "ad_set"] = "campaign"
+
+
+class AssetRef(_Model):
+    """An image or video the creative uses: a local path or an https URL."""
+
+    kind: Literal["image", "video"]
+    path: str | None = None
+    url: str | None = None
+    sha256: str | None = Field(None, description="content digest, filled by the asset agent")
+
+    @property
+    def ref(self) -> str:
+        """The string `to_meta_tree`'s `image_hashes`/`video_ids` dicts are keyed by."""
+        return self.path or self.url or ""
+
+
+class CarouselCard(_Model):
+    """One carousel card; `link` defaults to the creative's link."""
+
+    asset: AssetRef
+    headline: str | None = None
+    description: str | None = None
+    link: str | None = None
+
+
+class CreativePlan(_Model):
+    """The ad's creative: format, copy, destination, call to action and assets."""
+
+    key: str | None = None
+    format: Literal["image", "video", "carousel"] = "image"
+    primary_text: str = ""
+    headline: str = ""
+    description: str | None = None
+    link: str | None = None
+    call_to_action: str = "LEARN_MORE"
+    assets: list[AssetRef] = Field(default_factory=list)
+    cards: list[CarouselCard] = Field(default_factory=list, description="carousel only")
+
+    @model_validator(mode="after")
+    def _cards_from_assets(self) -> CreativePlan:
+        # A carousel given only as a list of images gets one card per image.
+        if self.format == "carousel" and not self.cards:
+            self.cards = [CarouselCard(asset=a) for a in self.assets if a.kind == "image"]
+        return self
+
+
+class AdPlan(_Model):
+    """One ad: a name and its creative."""
+
+    key: str | None = None
+    name: str
+    creative: CreativePlan
+    variant: str | None = Field(None, description="experiment variant label, e.g. 'A'")
+
+
+class GeoLocations(BaseModel):
+    """Meta's `geo_locations`; extra Meta keys (zips, geo_markets, ...) pass through."""
+
+    model_config = ConfigDict(extra="allow")
+    countries: list[str] = Field(default_factory=list)
+    regions: list[dict[str, Any]] = Field(default_factory=list)
+    cities: list[dict[str, Any]] = Field(default_factory=list)
+    location_types: list[str] | None = None
+
+
+class Targeting(BaseModel):
+    """Meta's targeting spec (facts §3.6); unknown Meta keys pass through untouched."""
+
+    model_config = ConfigDict(extra="allow")
+    geo_locations: GeoLocations = Field(default_factory=GeoLocations)
+    age_min: int = 18
+    age_max: int = 65
+    genders: list[int] | None = None
+    locales: list[int] | None = None
+    flexible_spec: list[dict[str, Any]] | None = None
+    exclusions: dict[str, Any] | None = None
+    publisher_platforms: list[str] | None = None
+    facebook_positions: list[str] | None = None
+    instagram_positions: list[str] | None = None
+    audience_network_positions: list[str] | None = None
+    messenger_positions: list[str] | None = None
+    device_platforms: list[str] | None = None
+
+
+class AdSetPlan(_Model):
+    """An ad set: audience, optimisation and the ads it holds."""
+
+    key: str | None = None
+    name: str
+    targeting: Targeting = Field(default_factory=Targeting)
+    optimization_goal: str
+    billing_event: str = "IMPRESSIONS"
+    destination_type: str | None = None
+    promoted_object: dict[str, Any] | None = None
+    bid_strategy: str | None = None
+    bid_amount: int | None = None
+    budget: Budget | None = Field(None, description="ad-set budget override (level ad_set)")
+    dsa_payor: str | None = None
+    dsa_beneficiary: str | None = None
+    variant: str | None = None
+    ads: list[AdPlan] = Field(default_factory=list)
+
+
+class CampaignPlan(_Model):
+    """The whole campaign tree a human approves (DESIGN §3)."""
+
+    key: str | None = None
+    key_salt: str = Field("", description="set per thread so two runs of one brief differ")
+    name: str
+    objective: str
+    special_ad_categories: list[str] = Field(default_factory=list)
+    special_ad_category_country: list[str] | None = None
+    currency: str
+    budget: Budget | None = None
+    bid_strategy: str = "LOWEST_COST_WITHOUT_CAP"
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    landing_url: str | None = None
+    dsa_payor: str | None = None
+    dsa_beneficiary: str | None = None
+    experiment: dict[str, Any] | None = None
+    ad_sets: list[AdSetPlan] = Field(default_factory=list)
+
+    @field_validator("currency")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        return v.strip().upper()
+
+    def schedule_days(self) -> int | None:
+        """Whole days between start and end (rounded up), or None when open-ended."""
+        if self.start_time is None or self.end_time is None:
+            return None
+        secs = (self.end_time - self.start_time).total_seconds()
+        return max(1, -(-int(secs) // 86400))
+
+
+# -- keys -----------------------------------------------------------------------------------
+
+
+def _digest(*parts: Any) -> str:
+    blob = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _own(model: BaseModel, *children: str) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude={"key", *children})
+
+
+def assign_keys(plan: CampaignPlan) -> CampaignPlan:
+    """Return a copy of the plan with every node's key recomputed from content and position."""
+    p = plan.model_copy(deep=True)
+    p.key = _digest("campaign", _own(p, "ad_sets", "experiment"))
+    for i, ad_set in enumerate(p.ad_sets):
+        ad_set.key = _digest("ad_set", p.key, i, _own(ad_set, "ads"))
+        for j, ad in enumerate(ad_set.ads):
+            ad.key = _digest("ad", ad_set.key, j, _own(ad, "creative"))
+            ad.creative.key = _digest("creative", ad.key, _own(ad.creative))
+    return p
+
+
+def plan_keys(plan: CampaignPlan) -> dict[str, str]:
+    """Map every node's path (`campaign`, `ad_sets[0]`, `ad_sets[0].ads[1].creative`) to its key."""
+    p = assign_keys(plan)
+    out = {"campaign": p.key or ""}
+    for i, s in enumerate(p.ad_sets):
+        out[f"ad_sets[{i}]"] = s.key or ""
+        for j, a in enumerate(s.ads):
+            out[f"ad_sets[{i}].ads[{j}]"] = a.key or ""
+            out[f"ad_sets[{i}].ads[{j}].creative"] = a.creative.key or ""
+    return out
+
+
+def tag(key: str) -> str:
+    """Return the provenance tag appended to every created object's name."""
+    return f"{TAG_PREFIX}{key[:8]}]"
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+class PlanError(ValueError):
+    """A plan dict that does not fit the model; `problems` name each field and the fix."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
+
+
+def _loc_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, str) and not part.isidentifier():
+            part = repr(part)  # (issue 5) a key like "\r" or "" must stay visible in the message
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "plan"
+
+
+def load_plan(data: dict[str, Any] | CampaignPlan) -> CampaignPlan:
+    """Parse a plan dict (from state, an edit file or a planner) into a keyed `CampaignPlan`.
+
+    Raises `PlanError` whose problems name each bad field, e.g. `ad_sets[0].targeting.age_min`.
+    """
+    from state.plan_checks import Problem
+
+    if isinstance(data, CampaignPlan):
+        return assign_keys(data)
+    if not isinstance(data, dict):
+        raise PlanError([Problem("plan", "the plan must be a JSON object", "pass a dict")])
+    try:
+        return assign_keys(CampaignPlan.model_validate(data))
+    except ValidationError as exc:
+        problems = [
+            Problem(_loc_path(e["loc"]), e["msg"], _fix_for(e)) for e in exc.errors()
+        ]
+        raise PlanError(problems) from None
+
+
+def _fix_for(err: Any) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "add this field"
+    if kind == "extra_forbidden":
+        return "remove this field (it is not part of the plan schema)"
+    if kind == "literal_error":
+        return f"use one of the allowed values ({err.get('ctx', {}).get('expected', '')})"
+    return "correct the value's type or range"
+
+
+def plan_dict(plan: CampaignPlan) -> dict[str, Any]:
+    """Return the JSON-like dict stored in graph state (keys assigned, None fields dropped)."""
+    return assign_keys(plan).model_dump(mode="json", exclude_none=True)
+
+
+def budget_for_ad_set(plan: CampaignPlan, index: int) -> Budget | None:
+    """Return the budget an ad set holds itself (level ad_set): its override or an equal split."""
+    ad_set = plan.ad_sets[index]
+    if ad_set.budget is not None:
+        return ad_set.budget
+    if plan.budget is None or plan.budget.level != "ad_set" or not plan.ad_sets:
+        return None
+    share = plan.budget.amount_minor // len(plan.ad_sets)
+    return Budget(kind=plan.budget.kind, amount_minor=share, level="ad_set")
+
+
+def uses_cbo(plan: CampaignPlan) -> bool:
+    """Tell whether the budget lives on the campaign (Advantage campaign budget)."""
+    return plan.budget is not None and plan.budget.level == "campaign"
+
+
+# Re-exported so callers need one import: `from state.plan import validate_plan, to_meta_tree`.
+from state.meta_tree import to_meta_tree  # noqa: E402
+from state.plan_checks import AccountInfo, PlanReport, Problem, validate_plan  # noqa: E402
+
+__all__ = [
+    "AccountInfo", "AdPlan", "AdSetPlan", "AssetRef", "Budget", "CampaignPlan", "CarouselCard",
+    "CreativePlan", "GeoLocations", "PlanError", "PlanReport", "Problem", "Targeting",
+    "assign_keys", "budget_for_ad_set", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
+    "to_meta_tree", "uses_cbo", "validate_plan",
+]

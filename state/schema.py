@@ -1,0 +1,66 @@
+"""The graph state: a TypedDict of JSON-like values (no SDK objects, no pydantic instances).
+
+Every key is optional (`total=False`): nodes return partial updates. Reducers are used only
+where several writers fan in during one step (`messages`, `log`, `errors`); everything else is
+last-writer-wins, which is what a single-writer key wants. Money is integer minor units of the
+account currency; ids are strings; times are ISO-8601 strings.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+JSON = Any  # a JSON-like value: dict / list / str / int / float / bool / None
+
+
+class AdpilotState(TypedDict, total=False):
+    """Everything a thread carries between nodes and across restarts."""
+
+    brief: str  # the marketer's brief, with clarification answers appended
+    clarifications: list[dict[str, JSON]]  # [{"questions": [...], "answer": ...}]
+    plan: dict[str, JSON] | None  # state.plan.CampaignPlan as a dict (keys assigned)
+    problems: list[dict[str, str]]  # blocking: [{"path", "message", "fix", "rule"}]
+    warnings: list[dict[str, str]]  # legal but unwise, same shape
+    validation: dict[str, JSON] | None  # Meta validate_only result: {"ok", "results": [...]}
+    approval: dict[str, JSON] | None  # decision record: {"receipt", "decisions", "go_live", "at"}
+    assets: dict[str, dict[str, JSON]]  # content sha256 -> {"kind", "hash" | "video_id", "path"}
+    created: dict[str, str]  # plan key -> Meta id of the object created for it
+    status: str  # human-readable one-liner of where the thread is
+    phase: str  # machine phase: planned, validated, approved, launched, optimising, done, ...
+    cycle: int  # optimise cycles completed (bounded by context.max_cycles)
+    insights: dict[str, JSON]  # latest insights summary per object id
+    proposed_actions: list[dict[str, JSON]]  # action_requests awaiting approval
+    applied_actions: list[dict[str, JSON]]  # what was executed, with Meta results
+    go_live: bool  # whether activate turns the tree on (approval may override)
+    revision: int  # times the plan was edited at review
+    throttle: dict[str, JSON] | None  # a pending Meta-throttle wait record
+    throttle_waits: int  # throttle waits so far (bounded)
+    optimize: dict[str, JSON]  # optimise-loop working data: collected insights, verdicts, ...
+    messages: Annotated[list[dict[str, JSON]], operator.add]  # chat-style trace for UIs
+    log: Annotated[list[str], operator.add]  # human-readable progress lines
+    errors: Annotated[list[dict[str, JSON]], operator.add]  # {"node", "message", "fix"}
+
+
+class InputState(TypedDict, total=False):
+    """What a caller passes to start a thread."""
+
+    brief: str
+    go_live: bool
+    plan: dict[str, JSON] | None  # optional: a ready plan (e.g. `adpilot run --plan FILE`)
+
+
+class OutputState(TypedDict, total=False):
+    """What a finished (or paused) thread reports to its caller."""
+
+    plan: dict[str, JSON] | None
+    problems: list[dict[str, str]]
+    warnings: list[dict[str, str]]
+    validation: dict[str, JSON] | None
+    approval: dict[str, JSON] | None
+    created: dict[str, str]
+    status: str
+    phase: str
+    cycle: int
+    applied_actions: list[dict[str, JSON]]
+    errors: list[dict[str, JSON]]
