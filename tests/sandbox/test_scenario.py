@@ -124,3 +124,12 @@ def test_clock_start_is_local_midnight_in_the_scenario_zone():
     start = sc.start_dt()
     assert start.utcoffset().total_seconds() == 9 * 3600
     assert isinstance(start, datetime)
+
+
+@pytest.mark.parametrize("name", ["ecommerce_usd", "leadgen_eur", "awareness_jpy"])
+def test_account_minimum_agrees_with_minimum_budgets_edge(name):
+    # The account node's min_daily_budget and the minimum_budgets edge must tell the same story.
+    from state.rules import minimum_budget_row
+
+    scenario = load_scenario(name)
+    assert scenario.account.min_daily_budget == minimum_budget_row(scenario.currency)["min_daily_budget_imp"]
