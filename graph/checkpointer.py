@@ -1,0 +1,130 @@
+"""Open the checkpointer a run uses: SQLite in ADPILOT_HOME by default, PostgreSQL on request.
+
+`ADPILOT_CHECKPOINT_URL` (or the `url` argument) picks the backend:
+
+- unset, or a `sqlite:///path` URL → `SqliteSaver` (default file `<home>/checkpoints.sqlite`);
+- `postgres://…` / `postgresql://…` → `PostgresSaver` (langgraph-checkpoint-postgres), with its
+  tables created on first use, so several processes or LangGraph Server workers can share
+  one database (see docs/scale-out.md).
+
+Both are used the same way::
+
+    with open_checkpointer(home) as saver:
+        graph = build_graph(checkpointer=saver)
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+CHECKPOINT_URL_ENV = "ADPILOT_CHECKPOINT_URL"
+SQLITE_FILENAME = "checkpoints.sqlite"
+_POSTGRES_SCHEMES = ("postgres", "postgresql")
+
+
+class CheckpointerConfigError(ValueError):
+    """The checkpoint URL cannot be used; the message names the variable and the fix."""
+
+
+def checkpoint_path(home: str | os.PathLike[str]) -> Path:
+    """Return the default SQLite checkpoint file inside `home` (ADPILOT_HOME)."""
+    return Path(home) / SQLITE_FILENAME
+
+
+def checkpoint_backend(url: str | None = None) -> str:
+    """Return `"sqlite"` or `"postgres"` for `url` (or ADPILOT_CHECKPOINT_URL when None)."""
+    url = url if url is not None else os.environ.get(CHECKPOINT_URL_ENV) or None
+    if not url:
+        return "sqlite"
+    scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
+    if scheme in _POSTGRES_SCHEMES:
+        return "postgres"
+    if scheme == "sqlite":
+        return "sqlite"
+    raise CheckpointerConfigError(
+        f"{CHECKPOINT_URL_ENV}: unsupported scheme {scheme!r}; use postgresql://user@host:port/db "
+        "for PostgreSQL, sqlite:///path/to/file.sqlite, or leave it unset for "
+        f"<ADPILOT_HOME>/{SQLITE_FILENAME}"
+    )
+
+
+def describe_checkpointer(home: str | os.PathLike[str], url: str | None = None) -> str:
+    """Say where checkpoints live, without the password of a database URL."""
+    url = url if url is not None else os.environ.get(CHECKPOINT_URL_ENV) or None
+    if checkpoint_backend(url) == "postgres":
+        assert url is not None
+        parts = urlsplit(url)
+        host = parts.hostname or "localhost"
+        port = f":{parts.port}" if parts.port else ""
+        return f"postgresql://{host}{port}{parts.path}"
+    return str(_sqlite_file(home, url))
+
+
+def _sqlite_file(home: str | os.PathLike[str], url: str | None) -> Path:
+    if url and urlsplit(url).scheme == "sqlite":
+        # sqlite:///relative.db and sqlite:////abs/path.db, as SQLAlchemy writes them.
+        path = url.split("://", 1)[1]
+        return Path(path[1:] if path.startswith("/") else path)
+    return checkpoint_path(home)
+
+
+@contextmanager
+def open_checkpointer(
+    home: str | os.PathLike[str], url: str | None = None
+) -> Iterator[BaseCheckpointSaver]:
+    """Open the configured checkpointer for the duration of a `with` block.
+
+    `url` overrides ADPILOT_CHECKPOINT_URL. The SQLite file's folder is created if missing
+    and the database runs in WAL mode so a `status` in one process can read while a run in
+    another writes. PostgreSQL tables are created (idempotently) on open.
+    """
+    url = url if url is not None else os.environ.get(CHECKPOINT_URL_ENV) or None
+    if checkpoint_backend(url) == "postgres":
+        assert url is not None
+        with _open_postgres(url) as saver:
+            yield saver
+        return
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path = _sqlite_file(home, url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # check_same_thread=False: LangGraph runs sync nodes on worker threads.
+    conn = sqlite3.connect(str(path), check_same_thread=False)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=5000")
+        yield SqliteSaver(conn)
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver]:
+    try:
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg import OperationalError
+    except ImportError as exc:  # pragma: no cover - both are declared dependencies
+        raise CheckpointerConfigError(
+            f"{CHECKPOINT_URL_ENV} is a PostgreSQL URL but langgraph-checkpoint-postgres is not "
+            "installed; run `make install` (or pip install 'langgraph-checkpoint-postgres' "
+            "'psycopg[binary]')"
+        ) from exc
+    with ExitStack() as stack:
+        try:
+            saver = stack.enter_context(PostgresSaver.from_conn_string(url))
+        except OperationalError as exc:
+            where = describe_checkpointer(".", url)
+            # `from None`: the driver's message and traceback can quote the URL's password.
+            raise CheckpointerConfigError(
+                f"{CHECKPOINT_URL_ENV}: cannot connect to {where} ({type(exc).__name__}); check "
+                "that the server is running and the user, password and database are right"
+            ) from None
+        saver.setup()
+        yield saver

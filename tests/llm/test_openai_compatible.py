@@ -1,0 +1,47 @@
+"""The LLM planner against an OpenAI-compatible server on loopback (OPENAI_BASE_URL)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from openai_stub import OpenAIStub  # noqa: E402
+from scripted import VALID_DRAFT, draft, openai_reply  # noqa: E402
+
+from agents.planning import PlanDefaults  # noqa: E402
+from agents.planning import llm as llm_planner  # noqa: E402
+from state.plan import AccountInfo, load_plan, validate_plan  # noqa: E402
+
+DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", today=date(2026, 3, 1))
+
+
+def test_request_carries_schema_and_invalid_output_is_repaired(monkeypatch):
+    over_long = draft(objective="SELL_STUFF")  # not an ODAX objective: a schema error
+    with OpenAIStub([openai_reply(over_long), "{not json", openai_reply(VALID_DRAFT)]) as stub:
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+        monkeypatch.setenv("ADPILOT_MODEL", "openai:gpt-4.1-mini")
+        result = llm_planner.plan("trail shoes, $60/day, US women 25-45, https://example.com/trail",
+                                  DEFAULTS)
+    assert len(stub.requests) == 3
+    first = stub.requests[0]
+    assert first["model"] == "gpt-4.1-mini"
+    fmt = first["response_format"]
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["name"] == "DraftPlan"
+    assert fmt["json_schema"]["strict"] is True
+    assert "objective" in fmt["json_schema"]["schema"]["required"]
+    assert first["messages"][0]["role"] == "system"
+    # Each repair turn quotes the previous reply and says what was wrong with it.
+    second = stub.requests[1]["messages"]
+    assert second[-2]["role"] == "assistant" and "SELL_STUFF" in second[-2]["content"]
+    assert "objective" in second[-1]["content"]
+    third = stub.requests[2]["messages"]
+    # Broken JSON parses to nothing: the feedback lists every required field.
+    assert "{not json" in third[-2]["content"] and "Field required" in third[-1]["content"]
+    assert stub.headers[0]["Authorization"] == "Bearer sk-test-not-a-real-key"
+    assert result.problems == []
+    account = AccountInfo(currency="USD", page_id="1001", pixel_id="2002")
+    assert validate_plan(load_plan(result.plan), account).problems == []
