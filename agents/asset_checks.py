@@ -1,0 +1,193 @@
+"""Local checks of a plan's images and videos (facts sheet §6), before anything is sent.
+
+`check_assets(plan)` is pure: no network, nothing written. A missing, unreadable or corrupt
+file, an unsupported format or an oversized file is a problem (it blocks the launch and names
+the field and the fix); size below the recommended resolution and an aspect ratio outside the
+placement's range are warnings. JPG/PNG are preferred (GIF/BMP/TIFF accepted with a warning),
+at most 30 MB, at least 600 px (1080 px recommended), feed ratios 1.91:1 … 4:5 (3% tolerance),
+stories and reels 9:16 (1% tolerance). Image URLs must be http(s); video URLs are refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from PIL import Image
+
+MAX_IMAGE_BYTES = 30 * 1024 * 1024
+MAX_VIDEO_BYTES = 4 * 1024**3
+GOOD_IMAGE_FORMATS = {"JPEG", "PNG"}
+OK_IMAGE_FORMATS = {"GIF", "BMP", "TIFF"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".gif", ".m4v"}
+FEED_RATIO = (0.8, 1.91)  # width / height, 4:5 … 1.91:1
+VERTICAL_RATIO = 9 / 16
+VERTICAL_PLACEMENTS = {"story", "stories", "reels", "instagram_stories", "instagram_reels",
+                       "facebook_stories", "facebook_reels"}
+
+
+def iter_assets(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Yield (field path, asset ref, ad set) for every asset of every ad in the plan."""
+    for i, ad_set in enumerate(plan.get("ad_sets") or []):
+        for j, ad in enumerate(ad_set.get("ads") or []):
+            creative = ad.get("creative") or {}
+            base = f"ad_sets[{i}].ads[{j}].creative"
+            for k, ref in enumerate(creative.get("assets") or []):
+                yield f"{base}.assets[{k}]", ref, ad_set
+            for k, card in enumerate(creative.get("cards") or []):
+                if card.get("asset"):
+                    yield f"{base}.cards[{k}].asset", card["asset"], ad_set
+
+
+def asset_kind(ref: dict[str, Any]) -> str:
+    """Return "image" or "video" for an asset ref (explicit kind first, then the suffix)."""
+    kind = ref.get("kind") or ref.get("type")
+    if kind in ("image", "video"):
+        return str(kind)
+    source = str(ref.get("path") or ref.get("url") or "")
+    return "video" if Path(source).suffix.lower() in VIDEO_SUFFIXES else "image"
+
+
+def _issue(field: str, message: str, fix: str) -> dict[str, str]:
+    return {"path": field, "message": message, "fix": fix, "rule": "asset"}
+
+
+def _placements(ad_set: dict[str, Any]) -> set[str]:
+    targeting = ad_set.get("targeting") or {}
+    names: set[str] = set()
+    for key in ("facebook_positions", "instagram_positions", "placements"):
+        names.update(str(p).lower() for p in targeting.get(key) or [])
+    return names
+
+
+def _ratio_warnings(field: str, width: int, height: int, ad_set: dict[str, Any]) -> list[dict[str, str]]:
+    ratio = width / height
+    placements = _placements(ad_set)
+    vertical = placements & VERTICAL_PLACEMENTS
+    out = []
+    if vertical and abs(ratio - VERTICAL_RATIO) > 0.01 * VERTICAL_RATIO:
+        out.append(_issue(f"{field}.path", f"{width}×{height} is not 9:16, which {', '.join(sorted(vertical))} expect",
+                          "use a 1080×1920 version for stories and reels"))
+    if (not placements or placements - VERTICAL_PLACEMENTS) and not (
+        FEED_RATIO[0] * 0.97 <= ratio <= FEED_RATIO[1] * 1.03
+    ):
+        out.append(_issue(f"{field}.path", f"aspect ratio {ratio:.2f}:1 is outside the feed range 4:5 … 1.91:1",
+                          "crop to 1:1 (1080×1080) or 4:5 (1080×1350)"))
+    return out
+
+
+def check_image(field: str, path: Path, ad_set: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    """Check one image file; return (problems, warnings)."""
+    where = f"{field}.path"
+    try:
+        with path.open("rb") as fh:
+            fh.read(1)
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return [_issue(where, f"{path} does not exist", "check the path, or give a readable image file")], []
+    except OSError as exc:
+        return [_issue(where, f"{path} cannot be read ({exc.__class__.__name__})",
+                       "check the path and the file's permissions, or copy it somewhere readable")], []
+    try:
+        with Image.open(path) as img:
+            img.verify()  # catches truncated and corrupt files that open() accepts
+        with Image.open(path) as img:
+            img.load()
+            fmt, (width, height) = img.format or "?", img.size
+    except Exception:  # Pillow raises many types (OSError, SyntaxError, ValueError) for bad files
+        return [_issue(where, f"{path} is not a readable image (corrupt or unsupported)",
+                       "export it again as JPG or PNG")], []
+    problems, warnings = [], []
+    if size > MAX_IMAGE_BYTES:
+        problems.append(_issue(where, f"{path.name} is {size / 1e6:.1f} MB, over Meta's 30 MB image limit",
+                               "compress or resize the image"))
+    if fmt not in GOOD_IMAGE_FORMATS | OK_IMAGE_FORMATS:
+        problems.append(_issue(where, f"{path.name} is {fmt}, which Meta does not accept for ads",
+                               "convert it to JPG or PNG"))
+    elif fmt in OK_IMAGE_FORMATS:
+        warnings.append(_issue(where, f"{path.name} is {fmt}; Meta recommends JPG or PNG", "convert it to JPG or PNG"))
+    if min(width, height) < 600:
+        warnings.append(_issue(where, f"{width}×{height} is below the 600 px feed minimum", "use at least 1080×1080"))
+    elif min(width, height) < 1080:
+        warnings.append(_issue(where, f"{width}×{height} is below the recommended 1080 px", "use at least 1080×1080"))
+    warnings += _ratio_warnings(field, width, height, ad_set)
+    return problems, warnings
+
+
+def check_video(field: str, path: Path) -> tuple[list[dict], list[dict]]:
+    """Check one video file (existence, readability, container, size); return (problems, warnings)."""
+    where = f"{field}.path"
+    try:
+        with path.open("rb") as fh:
+            fh.read(16)
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return [_issue(where, f"{path} does not exist", "check the path, or give a readable video file")], []
+    except OSError as exc:
+        return [_issue(where, f"{path} cannot be read ({exc.__class__.__name__})",
+                       "check the file's permissions, or copy it somewhere readable")], []
+    problems = []
+    if path.suffix.lower() not in VIDEO_SUFFIXES:
+        problems.append(_issue(where, f"{path.name} is not an MP4 or MOV video", "export it as MP4 (H.264)"))
+    if size > MAX_VIDEO_BYTES:
+        problems.append(_issue(where, f"{path.name} is over Meta's 4 GB video limit", "compress the video"))
+    return problems, []
+
+
+def check_url(field: str, url: str, kind: str) -> list[dict[str, str]]:
+    """Check an asset URL's form (it is fetched at upload, after approval)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return [_issue(f"{field}.url", f"{url!r} is not an http(s) URL", "give an https:// link or a file path")]
+    if kind == "video":
+        return [_issue(f"{field}.url", "videos are uploaded from files, not URLs",
+                       "download the video and give its file path")]
+    return []
+
+
+def check_assets(plan: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    """Check every local asset of the plan; return (problems, warnings) with field paths."""
+    problems: list[dict] = []
+    warnings: list[dict] = []
+    for field, ref, ad_set in iter_assets(plan):
+        if not ref.get("path"):
+            if ref.get("url"):
+                problems += check_url(field, str(ref["url"]), asset_kind(ref))
+            elif not ref.get("hash"):
+                problems.append(_issue(field, "asset has neither a path nor a URL", "give a file path or an https URL"))
+            continue
+        path = Path(str(ref["path"])).expanduser()
+        p, w = check_video(field, path) if asset_kind(ref) == "video" else check_image(field, path, ad_set)
+        problems += p
+        warnings += w
+    return problems, warnings
+
+
+def video_thumbnails(plan: dict[str, Any], home: str | Path) -> dict[str, Path]:
+    """Draw a poster image for every video creative without one (Meta requires a thumbnail).
+
+    Without a video decoder, the poster is a plain card naming the video; give the ad an image
+    asset to choose a real frame.
+    """
+    out: dict[str, Path] = {}
+    for ad_set in plan.get("ad_sets") or []:
+        for ad in ad_set.get("ads") or []:
+            creative = ad.get("creative") or {}
+            refs = creative.get("assets") or []
+            videos = [r for r in refs if asset_kind(r) == "video" and r.get("path")]
+            if creative.get("format") != "video" or not videos or any(asset_kind(r) == "image" for r in refs):
+                continue
+            source = str(videos[0]["path"])
+            target = Path(home) / "thumbnails" / (hashlib.sha256(source.encode()).hexdigest()[:16] + ".png")
+            if not target.exists():
+                from PIL import ImageDraw
+
+                target.parent.mkdir(parents=True, exist_ok=True)
+                img = Image.new("RGB", (1080, 1080), (32, 38, 56))
+                ImageDraw.Draw(img).text((60, 1000), Path(source).name[:60], fill=(230, 230, 230))
+                img.save(target)
+            out[source] = target
+    return out

@@ -1,0 +1,161 @@
+"""The launch approval card: a plan rendered as markdown a marketer can read at a glance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
+from state.rules import format_money
+
+GENDERS = {1: "men", 2: "women"}
+
+
+def money(amount_minor: int | None, currency: str) -> str:
+    """Format minor units of `currency` for humans ("—" when unknown)."""
+    return "—" if amount_minor is None else format_money(int(amount_minor), currency)
+
+
+def _model(plan: dict[str, Any] | CampaignPlan) -> CampaignPlan:
+    return plan if isinstance(plan, CampaignPlan) else CampaignPlan.model_validate(plan)
+
+
+def ad_set_budgets(plan: dict[str, Any] | CampaignPlan) -> list[dict[str, Any] | None]:
+    """Each ad set's own budget (an override or its equal share), or None under a campaign budget."""
+    model = _model(plan)
+    if uses_cbo(model):
+        return [None] * len(model.ad_sets)
+    return [b.model_dump() if (b := budget_for_ad_set(model, i)) else None
+            for i in range(len(model.ad_sets))]
+
+
+def spend_summary(plan: dict[str, Any] | CampaignPlan) -> dict[str, Any]:
+    """Daily, peak-day and worst-case total spend in minor units (total None = open-ended)."""
+    model = _model(plan)
+    budgets = [model.budget.model_dump()] if uses_cbo(model) and model.budget else [
+        b for b in ad_set_budgets(model) if b]
+    days = model.schedule_days()  # whole days, rounded up: a daily budget spends on each
+    daily = total = 0
+    open_ended = False
+    for budget in budgets:
+        amount = int(budget["amount_minor"])
+        if budget["kind"] == "lifetime":
+            total += amount
+            daily += amount // days if days else amount
+        elif days is None:
+            daily += amount
+            open_ended = True
+        else:
+            daily += amount
+            total += amount * days
+    # Meta may overspend a daily budget by up to 25% on one day (facts §3); the total holds.
+    return {"daily": daily, "peak_day": int(daily * 1.25), "total": None if open_ended else total}
+
+
+def _when(value: str | None, default: str) -> str:
+    """Render an ISO time as "Tue 1 Dec 2026 00:00 (UTC-0800)"."""
+    if not value:
+        return default
+    try:
+        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    zone = at.strftime(" (UTC%z)").replace("UTC+0000", "UTC") if at.tzinfo else ""
+    return f"{at:%a} {at.day} {at:%b %Y %H:%M}{zone}"
+
+
+def _days(model: CampaignPlan) -> str:
+    days = model.schedule_days()
+    return f", {days} day{'s' if days != 1 else ''}" if days else ""
+
+
+def _audience(targeting: dict[str, Any]) -> str:
+    geo = targeting.get("geo_locations") or {}
+    places = list(geo.get("countries") or [])
+    places += [c.get("name") or c.get("key", "?") for c in geo.get("cities") or []]
+    places += [r.get("name") or r.get("key", "?") for r in geo.get("regions") or []]
+    genders = targeting.get("genders") or []
+    who = ", ".join(GENDERS.get(g, str(g)) for g in genders) if genders else "all genders"
+    interests = [
+        i.get("name") or i.get("id", "?")
+        for spec in targeting.get("flexible_spec") or []
+        for i in spec.get("interests") or []
+    ]
+    parts = [
+        ", ".join(places) or "no location",
+        f"ages {targeting.get('age_min', 18)}–{targeting.get('age_max', 65)}",
+        who,
+    ]
+    if interests:
+        parts.append("interests: " + ", ".join(interests))
+    platforms = targeting.get("publisher_platforms")
+    parts.append("placements: " + (", ".join(platforms) if platforms else "automatic"))
+    return "; ".join(parts)
+
+
+def _assets(creative: dict[str, Any]) -> str:
+    refs = creative.get("assets") or []
+    names = [a.get("path") or a.get("url") or a.get("hash") or "?" for a in refs]
+    return ", ".join(names) or "none"
+
+
+def render_card(
+    plan: dict[str, Any],
+    *,
+    validation: dict[str, Any] | None = None,
+    problems: list[dict[str, Any]] | None = None,
+    warnings: list[dict[str, Any]] | None = None,
+    go_live: bool = False,
+) -> str:
+    """Render the approval card for `plan` as markdown."""
+    currency = plan.get("currency", "USD")
+    model = _model(plan)
+    spend = spend_summary(model)
+    total = money(spend["total"], currency) if spend["total"] is not None else "open-ended (no end date)"
+    lines = [
+        f"## Launch “{plan.get('name', 'campaign')}”",
+        "",
+        f"- **Objective:** {plan.get('objective', '?')}"
+        + (f" · special categories: {', '.join(plan['special_ad_categories'])}"
+           if plan.get("special_ad_categories") else ""),
+        f"- **Schedule:** {_when(plan.get('start_time'), 'on approval')} → "
+        f"{_when(plan.get('end_time'), 'until stopped')}{_days(model)}",
+        f"- **Spend:** {money(spend['daily'], currency)} a day (up to {money(spend['peak_day'], currency)} on a peak day); "
+        f"worst-case total {total}",
+        f"- **Landing page:** {plan.get('landing_url') or '—'}",
+        f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}",
+        "",
+    ]
+    for ad_set, budget in zip(plan.get("ad_sets", []), ad_set_budgets(model), strict=False):
+        budget_text = (
+            f"{money(budget['amount_minor'], currency)} {budget['kind']}"
+            if budget else "shares the campaign budget"
+        )
+        lines += [
+            f"### Ad set “{ad_set.get('name', '?')}” — {budget_text}",
+            f"Audience: {_audience(ad_set.get('targeting') or {})}. "
+            f"Optimises for {ad_set.get('optimization_goal', '?')}, billed on {ad_set.get('billing_event', '?')}.",
+            "",
+            "| ad | format | primary text | headline | CTA | assets |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for ad in ad_set.get("ads", []):
+            c = ad.get("creative") or {}
+            row = [ad.get("name", "?"), c.get("format", "image"), c.get("primary_text") or "—",
+                   c.get("headline") or "—", c.get("call_to_action") or "—", _assets(c)]
+            lines.append("| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |")
+        lines.append("")
+    lines.append("### Checks")
+    if validation:
+        verdict = "accepted" if validation.get("ok") else "refused"
+        later = validation.get("deferred") or 0
+        lines.append(f"- Meta validate_only: **{verdict}** ({validation.get('checked', 0)} objects checked"
+                     + (f"; {later} need their parent or video first and are checked at launch)" if later else ")"))
+        lines += [f"  - {e}" for e in validation.get("errors", [])]
+    for p in problems or []:
+        lines.append(f"- ❌ `{p.get('path', '?')}`: {p.get('message', '')} — fix: {p.get('fix', '')}")
+    for w in warnings or []:
+        lines.append(f"- ⚠️ `{w.get('path', '?')}`: {w.get('message', '')}")
+    if not (validation or problems or warnings):
+        lines.append("- no warnings")
+    return "\n".join(lines)

@@ -1,0 +1,92 @@
+"""Wiring only: the adpilot graph of DESIGN §1 (launch path, then the optimise loop).
+
+Meta throttling is explicit in the wiring: a launch node Meta throttles for longer than the
+client may sleep returns a wait record (`agents.common.yields_on_throttle`), its router sends
+the thread to `wait_out_throttle` (a durable `wait` interrupt), and the node runs again after.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.graph import END, START
+
+from agents.ads import create_ads
+from agents.approval import review_plan
+from agents.assets import upload_assets
+from agents.campaigns import activate, create_campaigns
+from agents.common import META_RETRY, wait_out_throttle
+from agents.orchestrator import plan_campaign, validate_plan
+from agents.throttle import RECONCILING_RETRY, wait_on_throttle
+from graph.routing import (
+    route_after_activate,
+    route_after_create_ads,
+    route_after_create_campaigns,
+    route_after_plan_campaign,
+    route_after_review_plan,
+    route_after_upload_assets,
+    route_after_validate_plan,
+    route_after_wait_out_throttle,
+)
+from graph.trace_nodes import traced_state_graph  # tags each node's trace run with its agent
+from state.context import Context
+from state.schema import AdpilotState, InputState, OutputState
+
+try:  # The optimise loop plugs in when its module is installed; launch-only otherwise.
+    from agents import optimize
+    from agents.insights import collect_insights
+except ImportError:  # pragma: no cover - depends on which modules exist
+    optimize = None  # type: ignore[assignment]
+
+
+def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Context) -> Any:
+    """Compile the adpilot graph, optionally with a checkpointer (the runner passes SQLite).
+
+    `context_schema` is `Context`; LangGraph Server uses `graph.server.ServerContext`.
+    """
+    g = traced_state_graph()(AdpilotState, context_schema=context_schema,
+                             input_schema=InputState, output_schema=OutputState)
+    g.add_node("plan_campaign", plan_campaign, retry_policy=META_RETRY)
+    g.add_node("validate_plan", validate_plan, retry_policy=META_RETRY)
+    g.add_node("review_plan", review_plan)
+    # Write nodes re-run idempotently, so an unknown outcome is retried (it reconciles first).
+    g.add_node("upload_assets", upload_assets, retry_policy=RECONCILING_RETRY)
+    g.add_node("create_campaigns", create_campaigns, retry_policy=RECONCILING_RETRY)
+    g.add_node("create_ads", create_ads, retry_policy=RECONCILING_RETRY)
+    g.add_node("activate", activate, retry_policy=RECONCILING_RETRY)
+    g.add_node("wait_out_throttle", wait_out_throttle)
+
+    g.add_edge(START, "plan_campaign")  # every thread starts from its brief
+    g.add_conditional_edges("plan_campaign", route_after_plan_campaign)  # plan, ask again, or stop
+    g.add_conditional_edges("validate_plan", route_after_validate_plan)  # only checked plans reach a human
+    g.add_conditional_edges("review_plan", route_after_review_plan)  # approve / edit / reject
+    g.add_conditional_edges("upload_assets", route_after_upload_assets)  # creatives need the image hashes
+    g.add_conditional_edges("create_campaigns", route_after_create_campaigns)  # ads need their ad sets
+    g.add_conditional_edges("create_ads", route_after_create_ads)  # go live only once the tree exists
+    g.add_conditional_edges("wait_out_throttle", route_after_wait_out_throttle)  # retry the throttled step
+
+    if optimize is None:
+        # No optimise loop installed: the launch is the whole run.
+        g.add_conditional_edges("activate", route_after_activate,
+                                {"wait_for_data": END, "wait_out_throttle": "wait_out_throttle"})
+        return g.compile(checkpointer=checkpointer, name="adpilot")
+
+    g.add_node("wait_for_data", optimize.wait_for_data)
+    # (issue 5) The loop's Meta nodes have no throttle routes: a long throttle becomes a durable
+    # `wait` interrupt in place (agents/throttle.py), and apply_actions' absolute-value writes
+    # re-run safely after an unknown outcome.
+    g.add_node("collect_insights", wait_on_throttle("collect_insights")(collect_insights), retry_policy=META_RETRY)
+    g.add_node("decide_actions", wait_on_throttle("decide_actions")(optimize.decide_actions), retry_policy=META_RETRY)
+    g.add_node("review_actions", optimize.review_actions)
+    g.add_node("apply_actions", wait_on_throttle("apply_actions")(optimize.apply_actions), retry_policy=RECONCILING_RETRY)
+    g.add_conditional_edges("activate", route_after_activate)  # let the campaign deliver first
+    g.add_edge("wait_for_data", "collect_insights")  # a durable timer, then fresh numbers
+    g.add_edge("collect_insights", "decide_actions")  # numbers in, proposals out
+    g.add_conditional_edges("decide_actions", optimize.route_after_decide_actions)  # review, wait, or stop
+    g.add_edge("review_actions", "apply_actions")  # only approved actions are applied
+    g.add_conditional_edges("apply_actions", optimize.route_after_apply_actions)  # next cycle or stop
+    return g.compile(checkpointer=checkpointer, name="adpilot")
+
+
+# Served by `langgraph dev` / LangGraph Server, which supply their own checkpointer.
+graph = build_graph()

@@ -1,0 +1,297 @@
+"""The `adpilot` command line (Typer + Rich): plan, run, approve, resume, status, demo, sandbox."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from agents.common import LaunchError
+from graph.console import (
+    console,
+    err_console,
+    run_display,
+    show_interrupt,
+    show_plan_problems,
+    status_table,
+)
+from graph.environment import Environment, open_environment
+from graph.runner import Outcome, Runner, open_runner
+from tools.errors import MetaError
+
+app = typer.Typer(help="Run Meta ads from natural-language briefs; a human approves every spend.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+sandbox_app = typer.Typer(help="The local Meta Marketing API emulator.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+
+EXIT_INVALID = 2  # the brief, plan, file or decision needs fixing; nothing was written
+
+
+def read_brief(brief: str) -> str:
+    """Return the brief text: the argument itself, a file it names, or stdin for "-"."""
+    if brief == "-":
+        return sys.stdin.read()
+    path = Path(brief)
+    if len(brief) < 255 and "\n" not in brief and path.suffix in (".txt", ".md") and path.is_file():
+        return path.read_text()
+    if not brief.strip():
+        fail("BRIEF is empty: describe the campaign, e.g. \"Sell running shoes in the US, $50/day\"")
+    return brief
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    """Print an error and exit with `code`."""
+    err_console.print(f"[red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Turn Meta, launch and input errors into a one-line message and an exit code."""
+    try:
+        yield
+    except MetaError as exc:
+        fail(f"Meta refused or failed: {exc}", code=1)
+    except LaunchError as exc:
+        fail(str(exc), code=1)
+    except (KeyError, ValueError) as exc:
+        fail(str(exc).strip("'\""))
+
+
+@contextmanager
+def session(*, embedded: bool | None = None, quiet: bool = False, **kw: Any) -> Iterator[tuple[Environment, Runner]]:
+    """Open the environment and a runner, with clear errors."""
+    announce = err_console.print if quiet else console.print
+    with clear_errors(), open_environment(embedded=embedded, announce=announce, **kw) as env, \
+            open_runner(env.home, env.context) as runner:
+        yield env, runner
+
+
+def report(outcome: Outcome, *, show_created: bool = True) -> None:
+    """Say where a run stopped and what to do next."""
+    from graph.console import created_table
+
+    values = outcome.values
+    if outcome.interrupt is not None:
+        show_interrupt(outcome.thread_id, outcome.interrupt)
+    elif values.get("phase") in ("unplannable", "invalid"):
+        console.print(f"[red]The plan cannot launch[/] (thread {outcome.thread_id}); nothing was written:")
+        show_plan_problems(values)
+    elif values.get("phase") == "rejected":
+        console.print(f"Rejected: thread {outcome.thread_id} ended; nothing was written.")
+    elif outcome.next:
+        console.print(f"Thread {outcome.thread_id} stopped before {', '.join(outcome.next)}; "
+                      f"continue with `adpilot resume {outcome.thread_id}`")
+    if show_created and values.get("created"):
+        console.print(created_table(values["created"]))
+
+
+def exit_code(outcome: Outcome) -> int:
+    """0 unless the plan could not launch (2)."""
+    return EXIT_INVALID if outcome.values.get("phase") in ("unplannable", "invalid") else 0
+
+
+def approve_value(decision: dict[str, Any], payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the resume value applying `decision` to every action of the pending approval."""
+    count = len((payload or {}).get("action_requests") or [None])
+    return {"decisions": [decision] * count}
+
+
+def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_waits: int = 0) -> Outcome:
+    """With --yes, approve approval interrupts (printing each card) until the thread stops elsewhere."""
+    while yes and outcome.waiting_for == "approval":
+        show_interrupt(outcome.thread_id, outcome.interrupt or {})
+        console.print("[bold green]--yes: approved[/]")
+        value = approve_value({"type": "approve"}, outcome.interrupt)
+        outcome = runner.resume(outcome.thread_id, value, expect="approval",
+                                on_update=on_update)
+    return outcome
+
+
+@app.command()
+def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md file, or - for stdin")],
+         as_json: Annotated[bool, typer.Option("--json", help="print {plan, problems, warnings}")] = False) -> None:
+    """Plan a brief and check it locally; writes nothing anywhere."""
+    from agents.orchestrator import (
+        account_now,
+        account_today,
+        check_locally,
+        run_planner,
+        unique_issues,
+    )
+
+    text = read_brief(brief)
+    with clear_errors(), open_environment(announce=err_console.print if as_json else console.print) as env:
+        ctx = env.context
+        now = account_now(ctx)
+        result = run_planner(text, ctx, today=account_today(ctx, now=now))
+    from agents.orchestrator import _issue_dicts
+
+    problems = _issue_dicts(result.problems) + [
+        {"path": "brief", "message": f"missing: {q.get('question', q) if isinstance(q, dict) else q}",
+         "fix": "add it to the brief"} for q in result.questions or []]
+    warnings = _issue_dicts(result.warnings)
+    if result.plan is not None:
+        more_problems, more_warnings = check_locally(result.plan, ctx, now)
+        problems, warnings = unique_issues(problems + more_problems), unique_issues(warnings + more_warnings)
+    if as_json:
+        typer.echo(json.dumps({"plan": result.plan, "problems": problems, "warnings": warnings},
+                              indent=2, default=str))
+    else:
+        from rich.markdown import Markdown
+
+        from agents.card import render_card
+
+        if result.plan is not None:
+            console.print(Markdown(render_card(result.plan, problems=problems, warnings=warnings)))
+        else:
+            show_plan_problems({"problems": problems, "warnings": warnings})
+    raise typer.Exit(EXIT_INVALID if problems else 0)
+
+
+def read_plan_file(path: Path, option: str) -> dict[str, Any]:
+    """Return the plan in a JSON file (a bare plan or `adpilot plan --json` output)."""
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        fail(f"{option} {path}: cannot read a JSON plan ({exc.__class__.__name__}: {exc}); write the "
+             "output of `adpilot plan BRIEF --json` (its \"plan\") to a file and edit that")
+    plan = doc.get("plan", doc) if isinstance(doc, dict) else None
+    if not isinstance(plan, dict):
+        fail(f"{option} {path}: expected a JSON object with the plan (or {{\"plan\": {{...}}}})")
+    return plan
+
+
+@app.command()
+def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md file, or - for stdin")] = "",
+        thread: Annotated[str | None, typer.Option(help="thread id (default: a new one)")] = None,
+        plan_file: Annotated[Path | None, typer.Option("--plan", help="launch this JSON plan instead of planning a brief")] = None,
+        live: Annotated[bool, typer.Option("--live", help="go live on approval (default: create PAUSED)")] = False,
+        yes: Annotated[bool, typer.Option("--yes", help="approve the launch without asking")] = False) -> None:
+    """Plan, check and show a brief for approval; stops there unless --yes."""
+    plan_doc = read_plan_file(plan_file, "--plan") if plan_file is not None else None
+    text = read_brief(brief) if plan_doc is None else brief
+    with session() as (_env, runner), run_display() as display:
+        outcome = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
+        outcome = drive(runner, outcome, yes=yes, on_update=display)
+        display.close()
+        report(outcome)
+    raise typer.Exit(exit_code(outcome))
+
+
+@app.command()
+def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for approval")],
+            reject: Annotated[str | None, typer.Option(help="reject with this reason")] = None,
+            edit: Annotated[Path | None, typer.Option(help="JSON file with the edited plan")] = None) -> None:
+    """Approve (or edit, or reject) a thread's pending approval card and continue it."""
+    if reject is not None and edit is not None:
+        fail("give either --reject or --edit, not both")
+    if edit is not None:
+        plan_doc = read_plan_file(edit, "--edit")
+        decision: dict[str, Any] = {"type": "edit", "edited_action": {
+            "name": "launch_campaign", "args": {"plan": plan_doc}}}
+    elif reject is not None:
+        decision = {"type": "reject", "message": reject}
+    else:
+        decision = {"type": "approve"}
+    with session() as (_env, runner), run_display() as display:
+        pending = runner.status(thread).interrupt or {}
+        if edit is not None and len(pending.get("action_requests") or []) > 1:
+            fail("--edit edits a launch plan; this card has several actions: approve or reject it "
+                 "here, or answer it action by action from LangGraph Studio / Agent Inbox")
+        outcome = runner.resume(thread, approve_value(decision, pending), expect="approval",
+                                on_update=display)
+        display.close()
+        report(outcome)
+    raise typer.Exit(exit_code(outcome))
+
+
+@app.command()
+def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")],
+           answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None) -> None:
+    """Continue a thread after a crash, or answer its clarification question."""
+    with session() as (_env, runner), run_display() as display:
+        current = runner.status(thread)
+        if current.waiting_for == "clarify" and answer is not None:
+            outcome = runner.resume(thread, answer, expect="clarify", on_update=display)
+        elif current.interrupt is not None:
+            outcome = current
+        else:
+            outcome = runner.continue_thread(thread, on_update=display)
+        display.close()
+        report(outcome)
+        if outcome.done and not outcome.interrupt:
+            console.print(f"Thread {thread} is finished.")
+    raise typer.Exit(exit_code(outcome))
+
+
+@app.command()
+def status(thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None) -> None:
+    """Show where each thread stands."""
+    with session() as (_env, runner):
+        ids = [thread] if thread else runner.threads()
+        rows = []
+        for tid in ids:
+            out = runner.status(tid)
+            rows.append({"thread": tid, "phase": out.values.get("phase"), "waiting": out.waiting_for,
+                         "next": list(out.next), "campaign": (out.values.get("created") or {}).get("campaign")})
+        console.print(status_table(rows))
+        if thread and rows:
+            report(runner.status(thread))
+
+
+@app.command()
+def demo(yes: Annotated[bool, typer.Option("--yes", help="auto-approve every card (printed)")] = False) -> None:
+    """Run a sample brief end to end on the embedded sandbox (no network, no keys)."""
+    from graph.demo import run_demo
+
+    run_demo(yes=yes)
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    host: Annotated[str, typer.Option(help="loopback address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port (0 = pick a free one)")] = 0,
+    db: Annotated[Path | None, typer.Option(help="SQLite file (default ADPILOT_HOME/sandbox.db)")] = None,
+    scenario: Annotated[str, typer.Option(help="bundled scenario name or JSON file")] = "ecommerce_usd",
+    seed: Annotated[int | None, typer.Option(help="seed of the simulated delivery")] = None,
+    tier: Annotated[str, typer.Option(help="access tier: development or standard")] = "standard",
+    faults: Annotated[str | None, typer.Option(help="e.g. latency_ms=100,transient=0.2,seed=1")] = None,
+    token: Annotated[str, typer.Option(help="the token clients must send")] = "sandbox-token",
+    app_secret: Annotated[str | None, typer.Option(help="require appsecret_proof with this secret")] = None,
+) -> None:
+    """Serve the sandbox until Ctrl-C; prints `Sandbox listening on http://HOST:PORT`."""
+    from graph.environment import adpilot_home
+    from sandbox.server import serve
+
+    try:
+        serve(host=host, port=port, db=db or adpilot_home() / "sandbox.db", scenario=scenario, seed=seed,
+              token=token, app_secret=app_secret, tier=tier, faults=faults)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def trace(thread: Annotated[str, typer.Argument(help="the thread to trace")],
+          as_json: Annotated[bool, typer.Option("--json", help="print the events as JSON")] = False) -> None:
+    """Show a thread's timeline: nodes, interrupts and decisions, Meta writes (offline)."""
+    from graph.environment import adpilot_home
+    from graph.trace_view import render_timeline, trace_timeline
+
+    try:
+        events = trace_timeline(adpilot_home(), thread)
+    except KeyError as exc:
+        fail(str(exc).strip("'\""))
+    if as_json:
+        typer.echo(json.dumps(events, indent=2, default=str))
+    else:
+        render_timeline(events, console, thread_id=thread)
+
+
+# Commands that live with their own modules register themselves on `app` when imported.
+from graph import cli_loop, cli_safety  # noqa: E402,F401

@@ -1,0 +1,112 @@
+"""CLI commands of the optimise loop: `tick`, `optimize`, `report` (wired to agents/optimize.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from graph.cli import app, drive, fail, report, session
+from graph.console import console, run_display
+from graph.runner import Outcome, Runner
+
+
+def _loop_module(name: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        fail(f"the optimise loop is not installed in this build ({name} is missing)", code=1)
+
+
+def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False,
+             on_update: Any = None) -> Outcome | None:
+    """Resume `thread_id` if it waits on a timer due at `now` (None when it does not)."""
+    from agents.throttle import is_due
+
+    current = runner.status(thread_id)
+    payload = current.interrupt or {}
+    # A throttle wait (it names the throttled node) counts in wall time, like Meta's limits;
+    # an optimise timer counts on the account's clock (the sandbox's simulated one there).
+    clock = datetime.now(UTC) if payload.get("node") else now
+    if current.waiting_for != "wait" or not is_due(payload, clock):
+        return None
+    outcome = runner.resume(thread_id, {"woke_at": now.isoformat()}, expect="wait", on_update=on_update)
+    return drive(runner, outcome, yes=yes, on_update=on_update)
+
+
+@app.command()
+def tick(advance_days: Annotated[int, typer.Option(help="move the sandbox clock forward first")] = 0,
+         yes: Annotated[bool, typer.Option("--yes", help="approve optimise cards without asking")] = False) -> None:
+    """Wake every thread whose timer is due (optionally advancing the sandbox clock)."""
+    from agents.orchestrator import account_now
+
+    with session() as (env, runner), run_display() as display:
+        if advance_days:
+            _advance(env, advance_days)
+        now = account_now(env.context)  # the sandbox's simulated clock there
+        woke = 0
+        for tid in runner.threads():
+            after = wake_due(runner, tid, now, yes=yes, on_update=display)
+            if after is not None:
+                woke += 1
+                display.close()
+                report(after, show_created=False)
+        console.print(f"{woke} thread(s) woken (clock: {now.isoformat()}).")
+
+
+def _advance(env: Any, days: int) -> None:
+    """Move the sandbox's simulated clock (embedded or external) forward by `days`."""
+    if not env.context.sandbox:
+        fail("--advance-days only works against the sandbox (Meta's clock cannot be moved)")
+    if env.sandbox is not None:
+        env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
+    else:
+        import os
+
+        import requests
+
+        token = os.environ.get("META_ACCESS_TOKEN", "")
+        resp = requests.post(f"{env.context.meta.graph_url}/__sandbox__/clock/advance", json={"days": days},
+                             headers={"Authorization": f"OAuth {token}"}, timeout=30)
+        if resp.status_code >= 400:
+            fail(f"the sandbox refused to move its clock (HTTP {resp.status_code})", code=1)
+    console.print(f"sandbox clock advanced {days} day(s)")
+
+
+@app.command()
+def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
+             yes: Annotated[bool, typer.Option("--yes", help="approve the card without asking")] = False) -> None:
+    """Run an optimise cycle for a thread now, instead of waiting for its timer."""
+    loop = _loop_module("agents.optimize")
+    with session() as (_env, runner), run_display() as display:
+        current = runner.status(thread)
+        if current.waiting_for != "wait":
+            fail(f"thread {thread} is not between optimise cycles (waiting for: {current.waiting_for or 'nothing'})")
+        value = getattr(loop, "WAKE_NOW", {"woke_at": "optimize"})
+        outcome = runner.resume(thread, value, expect="wait", on_update=display)
+        outcome = drive(runner, outcome, yes=yes, on_update=display)
+        display.close()
+        report(outcome, show_created=False)
+
+
+@app.command("report")
+def report_cmd(thread: Annotated[str, typer.Argument(help="the thread to report on")],
+               fmt: Annotated[str, typer.Option("--format", help="md, csv or json")] = "md",
+               out: Annotated[Path | None, typer.Option(help="folder (default ADPILOT_HOME/reports/THREAD)")] = None) -> None:
+    """Write the thread's performance report (Markdown with charts, CSV or JSON)."""
+    if fmt not in ("md", "csv", "json"):
+        fail(f"--format {fmt!r}: use md, csv or json")
+    reporting = _loop_module("agents.reporting")
+    with session() as (env, runner):
+        runner.status(thread)  # a clear error for an unknown thread
+        model = None if env.context.model == "rules" else env.context.model
+        written = reporting.write_report(thread, fmt, out, runner=runner, home=env.home, model=model)
+        for kind in ("report", "csv"):
+            if written.get(kind):
+                console.print(f"{kind}: {written[kind]}")
+        for chart in written.get("charts") or []:
+            console.print(f"chart: {chart}")

@@ -1,0 +1,143 @@
+"""How the CLI shows a run: node progress, approval cards, questions, waits and created ids."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+LAUNCH_STEPS = ("upload_assets", "create_campaigns", "create_ads", "activate")
+STEP_TEXT = {
+    "plan_campaign": "planned the campaign",
+    "validate_plan": "checked the plan (local rules + Meta validate_only)",
+    "review_plan": "recorded the decision",
+    "upload_assets": "uploaded the assets",
+    "create_campaigns": "created the campaign and ad sets (PAUSED)",
+    "create_ads": "created the creatives and ads (PAUSED)",
+    "activate": "set the launch status",
+}
+
+
+def describe_update(node: str, update: Any) -> str:
+    """One line saying what a node just did."""
+    if node == "__interrupt__":
+        return "paused for a decision"
+    text = STEP_TEXT.get(node, node.replace("_", " "))
+    if isinstance(update, dict):
+        if node == "upload_assets" and update.get("assets") is not None:
+            assets = update["assets"].values()
+            reused = sum(1 for a in assets if a.get("reused"))
+            text += f" ({len(update['assets'])} files, {reused} reused)"
+        if update.get("phase"):
+            text += f" → {update['phase']}"
+    return text
+
+
+class RunDisplay:
+    """Prints each node as it finishes, with a progress bar over the launch steps."""
+
+    def __init__(self, out: Console = console) -> None:
+        self.out = out
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def __call__(self, node: str, update: Any) -> None:
+        """Show one node update (the runner's update hook)."""
+        if node == "__interrupt__":
+            return
+        if node in LAUNCH_STEPS and self.progress is None:
+            self.progress = Progress(SpinnerColumn(), TextColumn("[bold]launch"), BarColumn(),
+                                     TextColumn("{task.description}"), console=self.out, transient=False)
+            self.progress.start()
+            self.task = self.progress.add_task("starting", total=len(LAUNCH_STEPS))
+        if self.progress is not None and node in LAUNCH_STEPS:
+            self.progress.update(self.task, advance=1, description=describe_update(node, update))
+            if node == LAUNCH_STEPS[-1]:
+                self.close()
+            return
+        self.out.print(f"[green]✓[/] {node}: {describe_update(node, update)}")
+
+    def close(self) -> None:
+        """Stop the progress bar (safe to call twice)."""
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+@contextmanager
+def run_display(out: Console = console) -> Iterator[RunDisplay]:
+    """Yield a RunDisplay that always stops its progress bar."""
+    display = RunDisplay(out)
+    try:
+        yield display
+    finally:
+        display.close()
+
+
+def show_plan_problems(values: dict[str, Any], out: Console = console) -> None:
+    """List the problems that block a launch and the warnings."""
+    for p in values.get("problems") or []:
+        out.print(f"[red]✗ {p.get('path', '?')}[/]: {p.get('message', '')} [dim]— fix: {p.get('fix', '')}[/]")
+    for w in values.get("warnings") or []:
+        out.print(f"[yellow]! {w.get('path', '?')}[/]: {w.get('message', '')}")
+
+
+def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = console, *,
+                   hints: bool = True) -> None:
+    """Render a pending interrupt and (with `hints`) say how to answer it."""
+    kind = payload.get("kind")
+    if kind == "approval":
+        out.print(Panel(Markdown(payload.get("description", "")), title=f"approval needed · {thread_id}",
+                        subtitle=f"receipt {str(payload.get('receipt', ''))[:12]}…"))
+        if payload.get("error"):
+            out.print(f"[red]Last answer refused:[/] {payload['error']}")
+        if hints:
+            out.print(f"Approve: [bold]adpilot approve {thread_id}[/]  ·  edit: "
+                      f"[bold]adpilot approve {thread_id} --edit plan.json[/]  ·  reject: "
+                      f"[bold]adpilot approve {thread_id} --reject 'reason'[/]")
+    elif kind == "clarify":
+        out.print(Panel("\n".join(f"• {q.get('question', q) if isinstance(q, dict) else q}"
+                                  for q in payload.get("questions", [])),
+                        title=f"the brief leaves something out · {thread_id}"))
+        out.print(f"Answer: [bold]adpilot resume {thread_id} --answer 'https://shop.example/sale'[/]")
+    elif kind == "wait":
+        out.print(f"[cyan]⏸ waiting until {payload.get('until')}[/]: {payload.get('reason', '')}")
+        if hints:
+            out.print("Wake due threads with [bold]adpilot tick[/]")
+    else:
+        out.print(Panel(json.dumps(payload, indent=2, default=str), title=f"interrupt · {thread_id}"))
+
+
+def created_table(created: dict[str, Any]) -> Table:
+    """Tabulate the ids a launch created."""
+    table = Table(title="created on Meta", show_lines=False)
+    table.add_column("object")
+    table.add_column("plan key")
+    table.add_column("Meta id")
+    if created.get("campaign"):
+        table.add_row("campaign", "", str(created["campaign"]))
+    for kind in ("ad_sets", "creatives", "ads"):
+        for key, meta_id in (created.get(kind) or {}).items():
+            table.add_row(kind[:-1].replace("_", " "), key[:8], str(meta_id))
+    return table
+
+
+def status_table(rows: list[dict[str, Any]]) -> Table:
+    """Tabulate threads and where each one stands."""
+    table = Table(title="threads")
+    for col in ("thread", "phase", "waiting for", "next", "campaign"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(row["thread"], row.get("phase") or "—", row.get("waiting") or "—",
+                      ", ".join(row.get("next") or []) or "—", row.get("campaign") or "—")
+    return table

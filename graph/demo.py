@@ -1,0 +1,129 @@
+"""`adpilot demo`: a sample brief end to end on the embedded sandbox — no network, no keys.
+
+Plan → approval card (auto-accepted with --yes, and printed) → launch with a progress display →
+created ids → optimise cycles on the simulated clock (each card printed and auto-approved with
+--yes) → report. Sample images are drawn with Pillow into ADPILOT_HOME/demo_assets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from pathlib import Path
+from typing import Any
+
+import typer
+from PIL import Image, ImageDraw
+
+from graph.cli import approve_value, fail
+from graph.console import console, created_table, run_display, show_interrupt
+from graph.environment import adpilot_home, open_environment
+from graph.runner import Outcome, Runner, open_runner
+
+DEMO_COLOURS = [((21, 101, 192), (255, 193, 7)), ((46, 125, 50), (255, 255, 255)),
+                ((183, 28, 28), (255, 235, 59))]
+# Two audiences in an A/B test give the optimise loop something to compare and move budget between.
+DEMO_BRIEF = (
+    "Sell our new TrailBlaze running shoes to runners in the US and Canada. Test ages 25-34 vs "
+    "35-44. Budget $120/day for 21 days starting tomorrow. Landing page "
+    "https://shop.example.com/trailblaze. Use images {images}. Shop now."
+)
+DEMO_CYCLES = 5
+MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound, not a timeout)
+
+
+def sample_images(folder: Path) -> list[Path]:
+    """Draw three 1080×1080 product cards (kept if already there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, (bg, fg) in enumerate(DEMO_COLOURS):
+        path = folder / f"trailblaze_{i + 1}.png"
+        if not path.exists():
+            img = Image.new("RGB", (1080, 1080), bg)
+            draw = ImageDraw.Draw(img)
+            draw.ellipse((240, 300, 840, 780), fill=fg)
+            draw.rectangle((200, 760, 880, 840), fill=fg)
+            draw.text((80, 80), f"TrailBlaze · look {i + 1}", fill=fg)
+            img.save(path)
+        paths.append(path)
+    return paths
+
+
+def _confirm(kind: str, yes: bool) -> bool:
+    if yes:
+        console.print(f"[bold green]--yes: {kind} approved[/]")
+        return True
+    return typer.confirm(f"Approve this {kind}?", default=True)
+
+
+def _step(runner: Runner, outcome: Outcome, env: Any, yes: bool, display: Any) -> Outcome | None:
+    """Answer one interrupt; None when the demo should stop."""
+    payload = outcome.interrupt or {}
+    kind = payload.get("kind")
+    display.close()
+    show_interrupt(outcome.thread_id, payload, hints=False)
+    if kind == "approval":
+        is_launch = any(a.get("name") == "launch_campaign" for a in payload.get("action_requests", []))
+        label = "launch" if is_launch else "optimise card"
+        approved = _confirm(label, yes)
+        decision = {"type": "approve"} if approved else {"type": "reject", "message": "declined in the demo"}
+        return runner.resume(outcome.thread_id, approve_value(decision, payload), on_update=display)
+    if kind == "wait":
+        days = env.context.cycle_days
+        env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
+        console.print(f"[cyan]⏩ simulated clock advanced {days} days[/]")
+        return runner.resume(outcome.thread_id, {"woke_at": "demo"}, on_update=display)
+    return None
+
+
+def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
+    """Run the demo and print where its thread and report live."""
+    home = home or adpilot_home()
+    images = sample_images(home / "demo_assets")
+    brief = DEMO_BRIEF.format(images=", ".join(str(p) for p in images))
+    thread_id = f"demo-{uuid.uuid4().hex[:8]}"
+    console.rule("[bold]adpilot demo")
+    console.print(f"[bold]Brief:[/] {brief}\n")
+    with open_environment(home=home, embedded=True, announce=console.print) as env:
+        # The demo goes live (so there is delivery to optimise) and runs DEMO_CYCLES cycles.
+        policy = dataclasses.replace(env.context.policy, go_live=True)
+        env.context = dataclasses.replace(env.context, policy=policy, max_cycles=DEMO_CYCLES)
+        with open_runner(env.home, env.context) as runner, run_display() as display:
+            outcome = runner.start(brief, thread_id, on_update=display)
+            launched = False
+            for _ in range(MAX_DEMO_STEPS):
+                if outcome.interrupt is None:
+                    break
+                if not launched and outcome.values.get("created", {}).get("ads"):
+                    launched = True
+                    console.print(created_table(outcome.values["created"]))
+                nxt = _step(runner, outcome, env, yes, display)
+                if nxt is None:
+                    break
+                outcome = nxt
+            display.close()
+            values = outcome.values
+            if values.get("phase") in ("unplannable", "invalid"):
+                from graph.console import show_plan_problems
+
+                show_plan_problems(values)
+                fail("the demo brief did not produce a valid plan", code=1)
+            if not launched and values.get("created"):
+                console.print(created_table(values["created"]))
+            report_path = _write_report(runner, env, thread_id)
+    console.rule("[bold]done")
+    console.print(f"thread: [bold]{thread_id}[/]   ADPILOT_HOME: [bold]{home.resolve()}[/]")
+    console.print(f"inspect: adpilot status {thread_id}" + (f"   report: {report_path}" if report_path else ""))
+    return outcome
+
+
+def _write_report(runner: Runner, env: Any, thread_id: str) -> Path | None:
+    """Write the thread's Markdown report with its charts (None when nothing launched)."""
+    from agents.reporting import write_report
+
+    if not runner.status(thread_id).values.get("created"):
+        return None
+    written = write_report(thread_id, "md", None, runner=runner, home=env.home, model=None)
+    charts = written.get("charts") or []
+    console.print(f"report: {written.get('report')} ({len(charts)} chart(s))")
+    return Path(written["report"]) if written.get("report") else None

@@ -1,0 +1,176 @@
+"""Build a run's `Context` and Meta client factory from the environment.
+
+With neither `META_ACCESS_TOKEN` nor `META_GRAPH_URL` set, adpilot runs against an embedded
+sandbox started in-process on loopback (its data in `ADPILOT_HOME/sandbox.db`, so a later
+process sees the same campaigns) and says so in one line. Account, page, pixel and currency
+not given in the environment are discovered from the API (`/me/adaccounts`, `/me/accounts`,
+`/act_<id>/adspixels`) — reads only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from state.context import Context, MetaSettings
+from state.ledger import Ledger
+from tools.meta_client import MetaClient
+
+SANDBOX_TOKEN = "sandbox-token"
+DEFAULT_SCENARIO = "ecommerce_usd"
+
+
+def adpilot_home() -> Path:
+    """ADPILOT_HOME, default `./.adpilot` (created on first use)."""
+    return Path(os.environ.get("ADPILOT_HOME") or ".adpilot")
+
+
+def wants_embedded_sandbox() -> bool:
+    """Return True when nothing points adpilot at Meta or at an external sandbox."""
+    return not os.environ.get("META_ACCESS_TOKEN") and not os.environ.get("META_GRAPH_URL")
+
+
+class ClientFactory:
+    """Builds a ledgered `MetaClient` per call; holds the token privately (never in repr)."""
+
+    def __init__(self, settings: MetaSettings, home: Path, token: str | None = None) -> None:
+        self.settings = settings
+        self.home = home
+        self._token = token
+        self._ledger: Ledger | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ClientFactory(graph_url={self.settings.graph_url!r}, home={str(self.home)!r})"
+
+    @property
+    def ledger(self) -> Ledger:
+        """The thread-safe ledger in ADPILOT_HOME, opened once per factory."""
+        with self._lock:
+            if self._ledger is None:
+                self._ledger = Ledger.in_home(self.home)
+            return self._ledger
+
+    def __call__(self, thread_id: str | None = None) -> MetaClient:
+        """Build a client writing ledger rows for `thread_id`."""
+        kwargs: dict[str, Any] = {"token": self._token} if self._token else {}
+        return MetaClient(self.settings, ledger=self.ledger, thread_id=thread_id, **kwargs)
+
+
+@dataclass
+class Environment:
+    """What a CLI command needs: the run context, where things live, the embedded sandbox."""
+
+    context: Context
+    home: Path
+    sandbox: Any | None = None
+
+    @property
+    def client_factory(self) -> Callable[..., MetaClient]:
+        """The context's client factory."""
+        assert self.context.client_factory is not None
+        return self.context.client_factory
+
+
+class SetupError(ValueError):
+    """adpilot cannot reach or identify the ad account; the message names the setting to fix."""
+
+
+def _discover(settings: MetaSettings, home: Path, token: str | None) -> dict[str, Any]:
+    """Fill account, page, pixel and currency that the environment did not give (reads only)."""
+    try:  # no ledger: discovery only reads
+        client = MetaClient(settings, ledger=None, token=token or None)
+    except RuntimeError as exc:  # the token is missing: the message says how to set it
+        raise SetupError(str(exc)) from None
+    found: dict[str, Any] = {}
+    account = settings.account_id
+    if not account:
+        accounts = client.get_all("me/adaccounts", {"fields": "id,account_id"})
+        if not accounts:
+            raise SetupError("META_AD_ACCOUNT_ID is not set and the token sees no ad account: "
+                             "set META_AD_ACCOUNT_ID=act_<digits>")
+        account = accounts[0]["id"]
+    account = account if str(account).startswith("act_") else f"act_{account}"
+    found["account_id"] = account
+    info = client.get(account, {"fields": "currency,timezone_name"})
+    found["currency"] = info.get("currency")
+    found["timezone"] = info.get("timezone_name")
+    if not settings.page_id:
+        pages = client.get_all("me/accounts", {"fields": "id,name"})
+        found["page_id"] = pages[0]["id"] if pages else None
+    if not settings.pixel_id:
+        pixels = client.get_all(f"{account}/adspixels", {"fields": "id,name"})
+        found["pixel_id"] = pixels[0]["id"] if pixels else None
+    return found
+
+
+def build_context(settings: MetaSettings, home: str | Path, *, token: str | None = None,
+                  sandbox: bool = False, base: Context | None = None, **overrides: Any) -> Context:
+    """Build a run context for `settings`, discovering account, page, pixel and currency when missing."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    base = base or Context.from_env()
+    found = _discover(settings, home, token)
+    settings = dataclasses.replace(settings, account_id=found["account_id"],
+                                   page_id=settings.page_id or found.get("page_id"),
+                                   pixel_id=settings.pixel_id or found.get("pixel_id"))
+    changes: dict[str, Any] = {
+        "account_id": settings.account_id, "page_id": settings.page_id, "pixel_id": settings.pixel_id,
+        "client_factory": ClientFactory(settings, home, token), "home": str(home),
+        "sandbox": sandbox, "meta": settings, **overrides,
+    }
+    for key in ("currency", "timezone"):  # the account's own, unless the caller overrides
+        if found.get(key) and key not in overrides:
+            changes[key] = found[key]
+    return dataclasses.replace(base, **changes)
+
+
+@contextmanager
+def open_environment(
+    *,
+    home: str | Path | None = None,
+    embedded: bool | None = None,
+    scenario: str = DEFAULT_SCENARIO,
+    seed: int | None = None,
+    announce: Callable[[str], None] = print,
+    **overrides: Any,
+) -> Iterator[Environment]:
+    """Yield the run environment; starts (and stops) the embedded sandbox when needed."""
+    from sandbox.server import SandboxServer
+
+    home = Path(home) if home is not None else adpilot_home()
+    home.mkdir(parents=True, exist_ok=True)
+    base = Context.from_env()
+    settings = base.meta
+    embedded = wants_embedded_sandbox() if embedded is None else embedded
+    token: str | None = None
+    sandbox = None
+    if embedded:
+        sandbox = SandboxServer(db_path=str(home / "sandbox.db"), scenario=scenario, seed=seed)
+        sandbox.start()
+        token = SANDBOX_TOKEN
+        # The embedded sandbox's ids are the ones that exist: ignore any account in the env.
+        settings = dataclasses.replace(settings, graph_url=sandbox.url, account_id=None,
+                                       page_id=None, pixel_id=None)
+        announce(f"No META_ACCESS_TOKEN or META_GRAPH_URL set: using the embedded sandbox at "
+                 f"{sandbox.url} (data in {home / 'sandbox.db'})")
+    try:
+        context = build_context(settings, home, token=token, sandbox=sandbox is not None or _loopback(settings),
+                                base=base, **overrides)
+        yield Environment(context=context, home=home, sandbox=sandbox)
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+
+
+def _loopback(settings: MetaSettings) -> bool:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(settings.graph_url or "").hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")

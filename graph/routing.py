@@ -1,0 +1,112 @@
+"""Routers of the launch path: each reads `state["phase"]` set by the node before it.
+
+Phases: plan_campaign → planned | clarified (answer merged, plan again) | unplannable;
+validate_plan → validated | invalid; review_plan → approved | edited | rejected; then
+upload_assets → assets_uploaded, create_campaigns → campaigns_created, create_ads →
+ads_created, activate → live | launched_paused. A node Meta throttled for longer than the
+client may sleep leaves its phase alone and sets `state["throttle"]`: its router sends the
+thread to `wait_out_throttle`, and the phase says which node to run again afterwards.
+An impossible phase is a bug, so routers raise instead of guessing a destination.
+`"__end__"` is LangGraph's END.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+
+class RoutingError(RuntimeError):
+    """A node left the state in a phase its router does not know."""
+
+
+def _phase(state: dict[str, Any], node: str) -> str:
+    phase = state.get("phase")
+    if not isinstance(phase, str):
+        raise RoutingError(f"route_after_{node}: state has no phase (got {phase!r})")
+    return phase
+
+
+def route_after_plan_campaign(state: dict[str, Any]) -> Literal["validate_plan", "plan_campaign", "__end__"]:
+    """Validate a plan; plan again after a clarification; stop when no plan can be made."""
+    phase = _phase(state, "plan_campaign")
+    if phase == "planned":
+        return "validate_plan"
+    if phase == "clarified":
+        return "plan_campaign"
+    if phase == "unplannable":
+        return "__end__"
+    raise RoutingError(f"route_after_plan_campaign: unexpected phase {phase!r}")
+
+
+def route_after_validate_plan(state: dict[str, Any]) -> Literal["review_plan", "wait_out_throttle", "__end__"]:
+    """Show a valid plan for approval; end on an invalid brief, but let a bad edit be re-edited."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
+    phase = _phase(state, "validate_plan")
+    if phase == "validated":
+        return "review_plan"
+    if phase == "invalid":
+        return "review_plan" if state.get("revision", 0) > 0 else "__end__"
+    raise RoutingError(f"route_after_validate_plan: unexpected phase {phase!r}")
+
+
+def route_after_review_plan(state: dict[str, Any]) -> Literal["upload_assets", "validate_plan", "__end__"]:
+    """Launch an approved plan, re-validate an edited one, end a rejected one."""
+    phase = _phase(state, "review_plan")
+    if phase == "approved":
+        return "upload_assets"
+    if phase == "edited":
+        return "validate_plan"
+    if phase == "rejected":
+        return "__end__"
+    raise RoutingError(f"route_after_review_plan: unexpected phase {phase!r}")
+
+
+def _after_launch_step(state: dict[str, Any], node: str, done: str) -> str:
+    if state.get("throttle"):
+        return "wait_out_throttle"
+    phase = _phase(state, node)
+    if phase != done:
+        raise RoutingError(f"route_after_{node}: unexpected phase {phase!r} (expected {done!r})")
+    return {"upload_assets": "create_campaigns", "create_campaigns": "create_ads",
+            "create_ads": "activate"}[node]
+
+
+def route_after_upload_assets(state: dict[str, Any]) -> Literal["create_campaigns", "wait_out_throttle"]:
+    """Create the campaign once the assets are up (or wait out a throttle)."""
+    return _after_launch_step(state, "upload_assets", "assets_uploaded")  # type: ignore[return-value]
+
+
+def route_after_create_campaigns(state: dict[str, Any]) -> Literal["create_ads", "wait_out_throttle"]:
+    """Create the ads once their ad sets exist (or wait out a throttle)."""
+    return _after_launch_step(state, "create_campaigns", "campaigns_created")  # type: ignore[return-value]
+
+
+def route_after_create_ads(state: dict[str, Any]) -> Literal["activate", "wait_out_throttle"]:
+    """Activate once the whole tree exists (or wait out a throttle)."""
+    return _after_launch_step(state, "create_ads", "ads_created")  # type: ignore[return-value]
+
+
+def route_after_activate(state: dict[str, Any]) -> Literal["wait_for_data", "wait_out_throttle"]:
+    """Start the optimise loop's first timer (or wait out a throttle)."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
+    phase = _phase(state, "activate")
+    if phase not in ("live", "launched_paused"):
+        raise RoutingError(f"route_after_activate: unexpected phase {phase!r}")
+    return "wait_for_data"
+
+
+# The node to run again after a throttle wait, from the phase the last successful node left.
+RESUME_AFTER_THROTTLE = {"planned": "validate_plan", "edited": "validate_plan",
+                         "approved": "upload_assets", "assets_uploaded": "create_campaigns",
+                         "campaigns_created": "create_ads", "ads_created": "activate"}
+
+
+def route_after_wait_out_throttle(state: dict[str, Any]) -> Literal[
+        "validate_plan", "upload_assets", "create_campaigns", "create_ads", "activate"]:
+    """Run the throttled node again once the wait is over."""
+    phase = _phase(state, "wait_out_throttle")
+    if phase not in RESUME_AFTER_THROTTLE:
+        raise RoutingError(f"route_after_wait_out_throttle: no launch step follows phase {phase!r}")
+    return RESUME_AFTER_THROTTLE[phase]  # type: ignore[return-value]

@@ -1,0 +1,155 @@
+"""Start, resume and inspect durable threads: the graph over the checkpointer in ADPILOT_HOME.
+
+Every run streams `stream_mode="updates"` with `durability="sync"` — a checkpoint is on disk
+before the next node starts, so a process killed between the approval and the launch resumes
+exactly where it stopped (`continue_thread`), and the launcher's ledger makes the re-run
+idempotent. Human decisions go in as `Command(resume=...)`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langgraph.types import Command
+
+from graph.builder import build_graph
+from graph.checkpointer import open_checkpointer
+from graph.tracing import flush_traces, run_config, tracing_enabled
+
+UpdateHook = Callable[[str, Any], None]
+
+
+@dataclass
+class Outcome:
+    """Where a run stopped: at an interrupt (`interrupt` set), at the end, or not started."""
+
+    thread_id: str
+    updates: list[tuple[str, Any]] = field(default_factory=list)
+    interrupt: dict[str, Any] | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    next: tuple[str, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        """True when the thread reached END."""
+        return self.interrupt is None and not self.next
+
+    @property
+    def waiting_for(self) -> str | None:
+        """The kind of the pending interrupt: approval, clarify, wait (or None)."""
+        return (self.interrupt or {}).get("kind") if self.interrupt else None
+
+
+class Runner:
+    """Runs the compiled graph for a context; one instance per process."""
+
+    def __init__(self, graph: Any, context: Any) -> None:
+        self.graph = graph
+        self.context = context
+
+    def config(self, thread_id: str, action: str | None = None) -> dict[str, Any]:
+        """Return the run config: thread id, run name, tags and metadata (settings live in context)."""
+        return dict(run_config(thread_id, self.context, action=action))
+
+    def _stream(self, value: Any, thread_id: str, on_update: UpdateHook | None, action: str) -> Outcome:
+        outcome = Outcome(thread_id)
+        for chunk in self.graph.stream(value, self.config(thread_id, action), context=self.context,
+                                       stream_mode="updates", durability="sync"):
+            for node, update in chunk.items():
+                outcome.updates.append((node, update))
+                if on_update is not None:
+                    on_update(node, update)
+        return self._fill(outcome)
+
+    def _fill(self, outcome: Outcome) -> Outcome:
+        snapshot = self.graph.get_state(self.config(outcome.thread_id))
+        outcome.values = dict(snapshot.values or {})
+        outcome.next = tuple(snapshot.next or ())
+        pending = [i for task in snapshot.tasks for i in task.interrupts]
+        outcome.interrupt = pending[0].value if pending else None
+        return outcome
+
+    def start(self, brief: str, thread_id: str | None = None, *, plan: dict[str, Any] | None = None,
+              go_live: bool | None = None, on_update: UpdateHook | None = None) -> Outcome:
+        """Start a new thread from a brief (or a ready plan); runs to the first interrupt or the end."""
+        thread_id = thread_id or f"t-{uuid.uuid4().hex[:10]}"
+        if self.exists(thread_id):
+            raise ValueError(f"thread {thread_id!r} already exists: pick another --thread id, "
+                             f"or continue it with `adpilot resume {thread_id}`")
+        value: dict[str, Any] = {"brief": brief}
+        if plan is not None:
+            value["plan"] = plan
+        if go_live is not None:  # otherwise the context's policy decides
+            value["go_live"] = go_live
+        return self._stream(value, thread_id, on_update, "run")
+
+    def resume(self, thread_id: str, value: Any, *, expect: str | None = None,
+               on_update: UpdateHook | None = None) -> Outcome:
+        """Answer the thread's pending interrupt (of kind `expect`, if given) with `value`."""
+        if value is None:
+            # (issue 5) LangGraph fails internally on Command(resume=None); say what to send.
+            raise ValueError('the resume value is empty (null): answer an approval with '
+                             '{"decisions": [{"type": "approve"}]}, a wait with {"woke_at": ...}')
+        current = self.status(thread_id)
+        if current.interrupt is None:
+            where = "finished" if current.done else "next: " + ", ".join(current.next)
+            raise ValueError(f"thread {thread_id!r} is not waiting for a decision ({where})")
+        if expect is not None and current.waiting_for != expect:
+            raise ValueError(f"thread {thread_id!r} is not waiting for {expect} (it waits for "
+                             f"{current.waiting_for}); see `adpilot status {thread_id}`")
+        return self._stream(Command(resume=value), thread_id, on_update, "resume")
+
+    def continue_thread(self, thread_id: str, *, on_update: UpdateHook | None = None) -> Outcome:
+        """Re-run whatever was pending when the process stopped (after a crash)."""
+        current = self.status(thread_id)
+        if current.interrupt is not None or current.done:
+            return current
+        return self._stream(None, thread_id, on_update, "resume")
+
+    def status(self, thread_id: str) -> Outcome:
+        """Return the thread's current values, pending nodes and interrupt, without running anything."""
+        if not self.exists(thread_id):
+            raise KeyError(f"no thread {thread_id!r} in this ADPILOT_HOME; list them with `adpilot status`")
+        return self._fill(Outcome(thread_id))
+
+    def exists(self, thread_id: str) -> bool:
+        """Return True when the checkpointer holds at least one checkpoint of the thread."""
+        return self.graph.checkpointer.get_tuple(self.config(thread_id)) is not None
+
+    def threads(self) -> list[str]:
+        """Return every thread id in the checkpointer, least recently updated first."""
+        seen: dict[str, None] = {}
+        for item in self.graph.checkpointer.list(None):
+            seen.setdefault(item.config["configurable"]["thread_id"], None)
+        return list(reversed(seen))
+
+
+def tune_sqlite(saver: Any) -> None:
+    """Use synchronous=NORMAL on a WAL-mode SQLite checkpointer.
+
+    In WAL mode a committed checkpoint then survives a killed process (what `durability="sync"`
+    is for, and what the SIGKILL tests exercise); only an OS crash or power loss can drop the
+    last commits, which is recoverable because every Meta write is in the ledger (synchronous
+    FULL) and reconciled by provenance tag. It halves the cost of a checkpoint (one fsync per
+    WAL checkpoint instead of per commit).
+    """
+    conn = getattr(saver, "conn", None)
+    if conn is not None and type(saver).__name__ == "SqliteSaver":
+        conn.execute("PRAGMA synchronous=NORMAL")
+
+
+@contextmanager
+def open_runner(home: str | Path, context: Any) -> Iterator[Runner]:
+    """Open the checkpointer in `home` and yield a Runner over the compiled graph."""
+    with open_checkpointer(home) as saver:
+        tune_sqlite(saver)
+        try:
+            yield Runner(build_graph(checkpointer=saver), context)
+        finally:
+            if tracing_enabled():
+                flush_traces()

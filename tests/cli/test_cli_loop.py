@@ -1,0 +1,61 @@
+"""`run --live --yes`, `tick`, `status`, `report`, `run --plan`, in-process against a sandbox."""
+
+import json
+
+import pytest
+from launchkit import brief_for, objects
+from typer.testing import CliRunner
+
+from graph.cli import app
+
+
+@pytest.fixture
+def cli(tmp_path, home, monkeypatch):
+    from sandbox.server import SandboxServer
+
+    with SandboxServer(db_path=tmp_path / "sandbox.db", seed=5) as server:
+        monkeypatch.setenv("META_GRAPH_URL", server.url)
+        monkeypatch.setenv("META_ACCESS_TOKEN", "sandbox-token")
+        runner = CliRunner()
+        yield server, lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def test_live_launch_then_tick_wakes_the_timer_and_report_is_written(cli, sample_images, home):
+    server, run = cli
+    launched = run("run", brief_for(sample_images), "--thread", "loop-1", "--live", "--yes")
+    assert launched.exit_code == 0, launched.output
+    assert {c["status"] for c in objects(server.url, "campaign")} == {"ACTIVE"}
+    assert "waiting until" in launched.output
+
+    early = run("tick")
+    assert early.exit_code == 0 and "0 thread(s) woken" in early.output
+    woke = run("tick", "--advance-days", "3", "--yes")
+    assert woke.exit_code == 0 and "1 thread(s) woken" in woke.output and "collect_insights" in woke.output
+
+    status = run("status")
+    assert "loop-1" in status.output and "wait" in status.output
+    report = run("report", "loop-1")
+    assert report.exit_code == 0, report.output
+    assert (home / "reports" / "loop-1" / "report.md").exists()
+
+
+def test_run_a_plan_file_paused_by_default(cli, sample_images, tmp_path):
+    server, run = cli
+    planned = run("plan", brief_for(sample_images), "--json")
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(planned.stdout)
+    launched = run("run", "--plan", str(plan_file), "--thread", "file-1", "--yes")
+    assert launched.exit_code == 0, launched.output
+    assert "created PAUSED" in launched.output
+    assert {c["status"] for c in objects(server.url, "campaign")} == {"PAUSED"}
+    assert json.loads(planned.stdout)["plan"]["name"] in launched.output
+
+
+def test_unknown_thread_and_wrong_commands_say_what_to_do(cli):
+    _server, run = cli
+    missing = run("approve", "nope")
+    assert missing.exit_code == 2 and "adpilot status" in missing.output
+    both = run("approve", "x", "--reject", "no", "--edit", "plan.json")
+    assert both.exit_code == 2 and "not both" in both.output
+    empty = run("run", "  ")
+    assert empty.exit_code == 2 and "BRIEF is empty" in empty.output
