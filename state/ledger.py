@@ -157,7 +157,11 @@ class Ledger:
             row: dict[str, Any] = {k: None for k in _HASHED}
             row.update(fields)
             row["id"], row["prev_hash"] = ((last[0] + 1), last[1]) if last else (1, GENESIS)
+            # Stamp inside the lock so timestamps never disagree with row order (parallel
+            # uploads used to get an intent time earlier than the row before it).
             row["updated_at"] = _now()
+            if row.get("status") == "intent":
+                row["created_at"] = row["updated_at"]
             row["row_hash"] = _row_hash(row)
             cols = ", ".join(row)
             marks = ", ".join("?" for _ in row)
@@ -182,7 +186,7 @@ class Ledger:
             "write_id": write_id, "seq": 0, "thread_id": thread_id, "plan_key": plan_key,
             "op": op, "object_type": object_type, "path": scrub(path),
             "request_digest": request_digest(params), "status": "intent",
-            "before": _json_or_none(before), "receipt": receipt, "created_at": _now(),
+            "before": _json_or_none(before), "receipt": receipt,
         })
         return write_id
 
