@@ -45,7 +45,8 @@ def _image(ctx: RequestContext, image_hash: Any, where: str) -> None:
     if image_hash is None:
         return
     oid = f"{ctx.account_id}:{image_hash}"
-    if ctx.store.get_object(oid, "adimage") is None:
+    doc = ctx.store.get_object(oid, "adimage")
+    if doc is None or doc.get("status") == "DELETED":  # (issue 5) a deleted image is gone too
         raise invalid(
             f"The image hash {image_hash} is not in this ad account's image library; upload the "
             "image to /adimages first.",

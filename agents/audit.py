@@ -1,0 +1,81 @@
+"""Audit the write ledger: hash chain intact, every write a legal status history.
+
+`audit_verify(home)` is what `adpilot audit verify` prints; `unresolved_writes(rows)` splits
+writes without an outcome into those a later identical write confirmed and those still open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from state.ledger import STATUSES, Ledger
+
+
+def audit_verify(home: str | Path) -> dict[str, Any]:
+    """Verify the ledger in `home`: hash chain intact, every write a legal status sequence."""
+    path = Path(home) / "ledger.db"
+    if not path.exists():
+        raise FileNotFoundError(f"no ledger at {path}: set ADPILOT_HOME to the directory of a run")
+    ledger = Ledger(path)
+    try:
+        ok, problems = ledger.verify()
+        histories: dict[str, list[str]] = {}
+        for event in ledger.events():
+            histories.setdefault(event["write_id"], []).append(event["status"])
+        for write_id, seq in histories.items():
+            problems.extend(_sequence_problems(write_id, seq))
+        current = ledger.rows()
+        counts = {s: sum(1 for r in current if r["status"] == s) for s in STATUSES}
+        loose = unresolved_writes(current)
+        return {
+            "ok": not problems,
+            "problems": problems,
+            "rows": len(ledger.events()),
+            "writes": len(histories),
+            "by_status": counts,
+            "head": ledger.head(),
+            "superseded": loose["superseded"],
+            "unresolved": loose["unresolved"],
+            "checked_at": datetime.now(UTC).isoformat(),
+        }
+    finally:
+        ledger.close()
+
+
+def unresolved_writes(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Split writes without an outcome into `superseded` and `unresolved` (write ids).
+
+    A write left `intent` / `sent` / `unknown` (a crash or a lost response) is *superseded*
+    when a later write of the same thread, plan key, operation and request digest is `done`:
+    the same absolute values were set again and Meta confirmed them, so the object's state is
+    known even though that attempt's own outcome is not. Anything else is *unresolved*.
+    """
+    rows = list(rows)
+    done = {
+        (r.get("thread_id"), r.get("plan_key"), r["op"], r.get("request_digest"))
+        for r in rows
+        if r["status"] == "done"
+    }
+    out: dict[str, list[str]] = {"superseded": [], "unresolved": []}
+    for r in rows:
+        if r["status"] in ("done", "failed"):
+            continue
+        key = (r.get("thread_id"), r.get("plan_key"), r["op"], r.get("request_digest"))
+        out["superseded" if key in done else "unresolved"].append(r["write_id"])
+    return out
+
+
+def _sequence_problems(write_id: str, seq: Iterable[str]) -> list[str]:
+    seq = list(seq)
+    problems = []
+    if not seq or seq[0] != "intent":
+        problems.append(f"write {write_id}: does not start with an intent row")
+    terminal = [s for s in seq if s in ("done", "failed")]
+    if len(terminal) > 1:
+        problems.append(f"write {write_id}: more than one outcome ({', '.join(terminal)})")
+    if terminal and seq[-1] not in ("done", "failed"):
+        problems.append(f"write {write_id}: rows after its outcome")
+    return problems

@@ -1,0 +1,175 @@
+"""Undo one applied Meta write: restore its before-values, through approval when that raises spend.
+
+`undo(thread_id, action_id, ...)` finds the thread's ledger write (`action_id` = its write id or
+a unique prefix of ≥ 6 characters) and builds the action that restores what the write changed
+(a create is undone by pausing what it created). A restore that could raise spend (re-activating,
+a higher budget or bid) returns an approval payload (`state.hitl`) instead of running, and runs
+only when called again with that payload's receipt — and then only if the guardrails allow it.
+`account_snapshot(client, ledger)` reads the account state the guardrails judge against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from state import hitl
+from state.guardrails import Refusal, check_actions
+from state.ledger import CREATE_OPS, Ledger
+
+_RESTORABLE = ("status", "daily_budget", "lifetime_budget", "bid_amount", "name", "end_time")
+ClientFor = Callable[[str | None], Any]
+
+
+@dataclass
+class UndoResult:
+    """The outcome of `undo`: applied, waiting for approval, or refused by the guardrails."""
+
+    status: str  # "applied" | "needs_approval" | "refused"
+    action: dict[str, Any]
+    approval: dict[str, Any] | None = None
+    refusals: list[Refusal] = field(default_factory=list)
+    result: dict[str, Any] | None = None
+
+
+def find_write(ledger: Ledger, thread_id: str, action_id: str) -> dict[str, Any]:
+    """Return the thread's ledger write whose id starts with `action_id` (≥ 6 characters)."""
+    if len(action_id) < 6:
+        raise ValueError(
+            "undo: ACTION must be a ledger write id (at least its first 6 characters;"
+            " list them with `adpilot audit log THREAD`)"
+        )
+    rows = [r for r in ledger.rows(thread_id) if r["write_id"].startswith(action_id)]
+    if not rows:
+        raise ValueError(f"undo: thread {thread_id!r} has no ledger write starting {action_id!r}")
+    if len(rows) > 1:
+        raise ValueError(f"undo: {action_id!r} matches {len(rows)} writes; give more characters")
+    return rows[0]
+
+
+def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Build the action that restores a done write's before-values (a create is undone by a pause)."""
+    if row["status"] != "done":
+        raise ValueError(
+            f"undo: write {row['write_id']} is {row['status']!r}; only a done write can be undone"
+        )
+    if not row.get("meta_id"):
+        raise ValueError(f"undo: write {row['write_id']} has no Meta object id")
+    if row["op"] in CREATE_OPS:
+        restore: dict[str, Any] = {"status": "PAUSED"}
+    else:
+        before = row.get("before") or {}
+        restore = {k: before[k] for k in _RESTORABLE if isinstance(before, dict) and k in before}
+        if not restore:
+            raise ValueError(f"undo: write {row['write_id']} recorded no before-values to restore")
+    name = (
+        "undo_budget"
+        if any("budget" in k for k in restore)
+        else (
+            "activate"
+            if restore.get("status") == "ACTIVE"
+            else "pause"
+            if restore.get("status") == "PAUSED"
+            else "rename"
+        )
+    )
+    args = {"object_id": str(row["meta_id"]), **restore}
+    return {
+        "name": name,
+        "args": args,
+        "description": f"Undo write {row['write_id'][:12]}: restore {restore} on "
+        f"{row.get('object_type')} {row['meta_id']}",
+    }
+
+
+def raises_spend(action: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
+    """Tell whether applying `action` to an object now in `current` state could raise spend."""
+    args = action["args"]
+    if args.get("status") == "ACTIVE" and current.get("status") != "ACTIVE":
+        return True
+    return any(
+        k in args and int(args[k] or 0) > int(current.get(k) or 0)
+        for k in ("daily_budget", "lifetime_budget", "bid_amount")
+    )
+
+
+def undo(
+    thread_id: str,
+    action_id: str,
+    *,
+    ledger: Ledger,
+    client_for: ClientFor,
+    snapshot: Callable[[], Mapping[str, Any]],
+    policy: Any = None,
+    receipt: str | None = None,
+) -> UndoResult:
+    """Restore the before-values of one applied write of `thread_id`.
+
+    `snapshot()` returns the guardrails' account snapshot (read only when needed).
+    Spend-raising restores need `receipt` equal to the receipt of the returned approval.
+    """
+    row = find_write(ledger, thread_id, action_id)
+    action = undo_action(row)
+    client = client_for(thread_id)
+    fields = ",".join(k for k in action["args"] if k != "object_id")
+    current = client.get(action["args"]["object_id"], {"fields": fields})
+    if raises_spend(action, current):
+        approval = hitl.approval_payload(
+            [action],
+            allowed_decisions=("approve", "reject"),
+            description=action["description"] + " — this raises spend, so a person must "
+            "approve it: re-run with the receipt (`adpilot undo ... --yes`) after reading it.",
+        )
+        if receipt != approval["receipt"]:
+            return UndoResult("needs_approval", action, approval=approval)
+        refusals = check_actions([action], policy, snapshot())
+        if refusals:
+            return UndoResult("refused", action, refusals=refusals)
+    params = {k: v for k, v in action["args"].items() if k != "object_id"}
+    result = client.write(
+        "update",
+        action["args"]["object_id"],
+        params,
+        plan_key=row.get("plan_key"),
+        object_type=row.get("object_type"),
+        receipt=receipt or f"undo:{row['write_id']}",
+        before={k: current.get(k) for k in params},
+    )
+    return UndoResult("applied", action, result=result)
+
+
+def account_snapshot(
+    client: Any, ledger: Ledger | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """Build the guardrails' snapshot of the client's ad account (reads only).
+
+    Budget-edit times come from the ledger's done writes that set a budget; `now` defaults to
+    the wall clock, the clock the ledger's timestamps use.
+    """
+    account = client._account()
+    fields = "id,name,status,daily_budget,lifetime_budget,budget_remaining"
+    objects = [
+        {**o, "type": "campaign"}  # a campaign's end is `stop_time`
+        for o in client.get_all(f"{account}/campaigns", {"fields": fields + ",stop_time"})
+    ]
+    objects += [
+        {**o, "type": "adset"}
+        for o in client.get_all(f"{account}/adsets", {"fields": fields + ",end_time,campaign_id"})
+    ]
+    edits: dict[str, list[str]] = {}
+    for row in ledger.rows() if ledger is not None else []:
+        raw = row.get("after")
+        after: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        if (
+            row["status"] == "done"
+            and row["op"] not in CREATE_OPS
+            and any("budget" in k for k in after)
+        ):
+            edits.setdefault(str(row["meta_id"]), []).append(row["updated_at"])
+    return {
+        "now": (now or datetime.now(UTC)).isoformat(),
+        "objects": objects,
+        "budget_edits": edits,
+    }

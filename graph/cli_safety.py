@@ -1,0 +1,159 @@
+"""`adpilot stop`, `adpilot undo`, `adpilot audit verify`: the CLI over `agents/safety.py`.
+
+Registered on the main Typer app by importing this module from `graph/cli.py`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from agents import safety
+from graph.cli import EXIT_INVALID, app, fail, session
+from graph.console import console, err_console
+from graph.environment import adpilot_home
+from state.guardrails import format_refusals
+from state.ledger import Ledger
+
+audit_app = typer.Typer(help="Check the write ledger.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+def _report_table(report: safety.SafetyReport) -> Table:
+    table = Table("object", "type", "thread", "result")
+    for label, rows in (("paused", report.paused), ("deleted", report.deleted),
+                        ("already off", report.already_off), ("FAILED", report.failed)):
+        for r in rows:
+            detail = label if label != "FAILED" else f"FAILED: {r['error'].get('message')}"
+            table.add_row(r["id"], r["object_type"], str(r.get("thread_id") or ""), detail)
+    return table
+
+
+@app.command()
+def stop(
+    thread: Annotated[str | None, typer.Argument(help="the thread whose objects to pause")] = None,
+    all_threads: Annotated[bool, typer.Option("--all", help="pause what every thread created")] = False,
+    delete: Annotated[bool, typer.Option(
+        "--delete", help="delete the thread's objects newest first (undo a partial launch)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Kill switch: pause everything adpilot created or activated (no approval: it cuts spend).
+
+    After a launch that could not complete, `adpilot resume THREAD` keeps the partial tree and
+    retries the rest; `adpilot stop THREAD --delete` removes what was created instead.
+    """
+    if (thread is None) == (not all_threads):
+        fail("give a THREAD or --all (not both): `adpilot stop THREAD` or `adpilot stop --all`")
+    if delete and thread is None:
+        fail("--delete needs one THREAD: `adpilot stop THREAD --delete`")
+    with session(quiet=as_json) as (env, _runner):
+        factory: Any = env.client_factory
+        if thread is not None and not factory.ledger.rows(thread):
+            fail(f"thread {thread!r} has no Meta writes in the ledger under {env.home}; nothing "
+                 "to stop (list threads with `adpilot status`)")
+        if delete and thread is not None:
+            report = safety.compensate(thread, ledger=factory.ledger, client_for=factory,
+                                       mode="delete")
+        else:
+            report = safety.stop(thread, ledger=factory.ledger, client_for=factory)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        console.print(_report_table(report))
+        console.print(f"Paused {len(report.paused)}, deleted {len(report.deleted)}, already off "
+                      f"{len(report.already_off)}, failed {len(report.failed)}.")
+        throttled = [f["error"].get("until") for f in report.failed if f["error"].get("until")]
+        if throttled:
+            err_console.print(f"Meta throttled the account until {max(throttled)}: run the same "
+                              "`adpilot stop` again then (it skips what is already paused).")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def undo(
+    thread: Annotated[str, typer.Argument(help="the thread the action belongs to")],
+    action: Annotated[str, typer.Argument(help="ledger write id (or its first 6+ characters)")],
+    yes: Annotated[bool, typer.Option("--yes", help="approve a spend-raising undo as shown")] = False,
+) -> None:
+    """Restore the before-values of one applied action (asks for approval if it raises spend)."""
+    with session() as (env, _runner):
+        factory: Any = env.client_factory
+        ledger = factory.ledger
+        client = factory(thread)
+
+        def snap() -> dict[str, Any]:
+            return safety.account_snapshot(client, ledger)
+
+        kw: dict[str, Any] = {"ledger": ledger, "client_for": factory, "snapshot": snap,
+                              "policy": env.context.policy}
+        try:
+            result = safety.undo(thread, action, **kw)
+            if result.status == "needs_approval" and result.approval is not None:
+                console.print(result.approval["description"])
+                if not yes:
+                    console.print("Not applied. Re-run with --yes to approve this undo.")
+                    raise typer.Exit(EXIT_INVALID)
+                result = safety.undo(thread, action, receipt=result.approval["receipt"], **kw)
+        except ValueError as exc:
+            fail(str(exc))
+    if result.status == "refused":
+        err_console.print("[red]Refused by the guardrails:[/]\n" + format_refusals(result.refusals))
+        raise typer.Exit(EXIT_INVALID)
+    console.print(f"Undone: {result.action['description']}")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Verify the ledger's hash chain and every write's status history."""
+    try:
+        result = safety.audit_verify(adpilot_home())
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        verdict = "[green]intact[/]" if result["ok"] else "[red]TAMPERED OR INCONSISTENT[/]"
+        console.print(f"Ledger {verdict}: {result['rows']} rows, {result['writes']} writes, "
+                      f"head {result['head'][:16]}…; by status {result['by_status']}")
+        for p in result["problems"]:
+            console.print(f"  - {p}")
+        if result["unresolved"]:
+            console.print(f"[yellow]{len(result['unresolved'])} write(s) with no known outcome[/] "
+                          "(a crash or a lost response); `adpilot resume THREAD` reconciles them: "
+                          + ", ".join(w[:12] for w in result["unresolved"]))
+        if result["superseded"]:
+            console.print(f"{len(result['superseded'])} interrupted write(s) were repeated and "
+                          "confirmed by a later identical write.")
+    raise typer.Exit(0 if result["ok"] else 1)
+
+
+@audit_app.command("log")
+def audit_log(
+    thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the rows as JSON")] = False,
+) -> None:
+    """List the ledger's writes (id, operation, object, status, before → after) for `undo`."""
+    path = adpilot_home() / "ledger.db"
+    if not path.exists():
+        fail(f"no ledger at {path}: set ADPILOT_HOME to the directory of a run")
+    ledger = Ledger(path)
+    try:
+        rows = ledger.rows(thread)
+    finally:
+        ledger.close()
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, default=str))
+        return
+    table = Table("write id", "thread", "op", "object", "Meta id", "status", "before → after")
+    for r in rows:
+        change = f"{r.get('before') or ''} → {r.get('after') or ''}" if r["op"] != "create" else ""
+        table.add_row(r["write_id"][:12], str(r.get("thread_id") or ""), r["op"],
+                      str(r.get("object_type") or ""), str(r.get("meta_id") or ""), r["status"],
+                      change[:80])
+    console.print(table)
+    console.print("Undo one with `adpilot undo THREAD WRITE_ID` (the first 6+ characters will do).")

@@ -1,0 +1,93 @@
+"""Fixtures: a real sandbox over HTTP, a ledger, and ledgered Meta clients per thread."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from sandbox.server import SandboxServer
+from state.ledger import Ledger
+from tools.meta_client import MetaClient
+
+TOKEN = "sandbox-token"
+
+
+class World:
+    """A sandbox, a ledger in a fake ADPILOT_HOME, and a client factory like the CLI's."""
+
+    def __init__(self, sb: SandboxServer, home: Path) -> None:
+        self.sb = sb
+        self.home = home
+        self.ledger = Ledger.in_home(home)
+        probe = MetaClient({"graph_url": sb.url, "account_id": sb.account_id}, token=TOKEN)
+        pages = probe.get_all("me/accounts", {"fields": "id"})
+        pixels = probe.get_all(f"{sb.account_id}/adspixels", {"fields": "id"})
+        self.settings = {"graph_url": sb.url, "account_id": sb.account_id,
+                         "page_id": pages[0]["id"], "pixel_id": pixels[0]["id"] if pixels else None}
+
+    def client(self, thread_id: str | None = None, *, ledger: bool = True) -> MetaClient:
+        return MetaClient(self.settings, ledger=self.ledger if ledger else None,
+                          thread_id=thread_id, token=TOKEN, retry_initial_s=0.01,
+                          retry_max_s=0.05)
+
+    __call__ = client
+
+    def writes(self) -> int:
+        return int(self.sb.admin("GET", "/__sandbox__/stats")["writes"])
+
+    def objects(self, type_: str) -> list[dict[str, Any]]:
+        body = self.sb.admin("GET", f"/__sandbox__/objects?type={type_}")
+        return body.get("data", body.get("objects", [])) if isinstance(body, dict) else body
+
+
+@pytest.fixture
+def world(tmp_path):
+    with SandboxServer(db_path=tmp_path / "sb.db", seed=3, token=TOKEN) as sb:
+        w = World(sb, tmp_path / "home")
+        yield w
+        w.ledger.close()
+
+
+def png(size: int = 1080) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (size, size), (200, 30, 30)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def launch(world: World, thread_id: str, *, go_live: bool = True) -> dict[str, str]:
+    """Launch the fuzz base plan (2 ad sets) through the real launcher; activate it."""
+    import copy
+
+    from state.plan import load_plan, to_meta_tree
+    from tools.launch import launch_tree
+
+    from .strategies import BASE_PLAN
+
+    doc = copy.deepcopy(BASE_PLAN)
+    doc["key_salt"] = thread_id
+    doc["ad_sets"][0]["promoted_object"]["pixel_id"] = world.settings["pixel_id"]
+    second = copy.deepcopy(doc["ad_sets"][0])
+    second["name"] = "US older"
+    second["targeting"]["age_min"] = 55
+    second["targeting"]["age_max"] = 65
+    doc["ad_sets"].append(second)
+    doc["budget"] = {"kind": "daily", "amount_minor": 2500, "level": "ad_set"}
+    client = world.client(thread_id)
+    image = client.upload_image(png(), "a.png", plan_key=f"{thread_id}-img")
+    plan = load_plan(doc)
+    tree = to_meta_tree(plan, account_id=world.settings["account_id"],
+                        page_id=world.settings["page_id"],
+                        image_hashes={"https://example.com/a.jpg": image["hash"]}, video_ids={})
+    result = launch_tree(client, tree, thread_id=thread_id, receipt="r-launch")
+    assert result.ok, result.failed
+    if go_live:
+        for key, meta_id in result.ids.items():
+            kind = result.types[key]
+            if kind != "creative":
+                client.write("update", meta_id, {"status": "ACTIVE"}, plan_key=f"{key}:activate",
+                             object_type=kind, receipt="r-launch", before={"status": "PAUSED"})
+    return {k: v for k, v in result.ids.items()}

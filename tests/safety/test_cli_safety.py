@@ -1,0 +1,72 @@
+"""`adpilot stop`, `adpilot undo`, `adpilot audit verify` end to end, in new processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from sandbox.server import SandboxServer
+from state.ledger import Ledger
+
+from .conftest import png
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "sandbox-token"
+
+
+def test_stop_undo_and_audit_from_the_command_line(tmp_path):
+    image = tmp_path / "shoe.png"
+    image.write_bytes(png())
+    home = tmp_path / "home"
+    brief = (f"Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget $60/day "
+             f"for 14 days starting tomorrow. Landing page https://shop.example.com/trail. "
+             f"Use images {image}. Shop now.")
+    with SandboxServer(db_path=tmp_path / "sb.db", seed=2, token=TOKEN) as sb:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("META_", "ADPILOT_"))}
+        env.update(META_GRAPH_URL=sb.url, META_ACCESS_TOKEN=TOKEN, ADPILOT_HOME=str(home),
+                   ADPILOT_MODEL="rules", PYTHONPATH=str(ROOT), COLUMNS="200")
+
+        def cli(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([sys.executable, "-m", "graph", *args], env=env, cwd=ROOT,
+                                  capture_output=True, text=True, timeout=180)
+
+        run = cli("run", brief, "--thread", "c1", "--yes")
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+        ledger = Ledger(home / "ledger.db")
+        ad = next(r for r in ledger.rows("c1") if r["object_type"] == "ad" and r["op"] == "create")
+        ledger.close()
+
+        log = cli("audit", "log", "c1")
+        assert log.returncode == 0 and ad["write_id"][:12] in log.stdout, log.stdout + log.stderr
+        # Undo of a create is a pause (it only reduces spend: no approval needed).
+        undo = cli("undo", "c1", ad["write_id"][:10])
+        assert undo.returncode == 0, undo.stdout + undo.stderr
+        body = sb.admin("GET", "/__sandbox__/objects?type=ad")
+        ads = {o["id"]: o for o in (body.get("data", body) if isinstance(body, dict) else body)}
+        assert ads[ad["meta_id"]]["status"] == "PAUSED"
+
+        stop = cli("stop", "c1", "--json")
+        assert stop.returncode == 0, stop.stdout + stop.stderr
+        report = json.loads(stop.stdout[stop.stdout.index("{"):])
+        assert report["ok"]
+        assert {o["object_type"] for o in report["paused"] + report["already_off"]} >= {
+            "campaign", "adset", "ad"}
+        for kind in ("campaign", "adset", "ad"):
+            body = sb.admin("GET", f"/__sandbox__/objects?type={kind}")
+            rows = body.get("data", body) if isinstance(body, dict) else body
+            assert {o["status"] for o in rows} == {"PAUSED"}
+
+        bad = cli("stop", "nope")
+        assert bad.returncode == 2 and "no Meta writes" in bad.stderr
+
+    audit = cli("audit", "verify", "--json")
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert json.loads(audit.stdout)["ok"]
+    with sqlite3.connect(home / "ledger.db") as db:
+        db.execute("UPDATE writes SET after = '{\"status\": \"ACTIVE\"}' WHERE id = 2")
+    tampered = cli("audit", "verify")
+    assert tampered.returncode == 1 and "row 2" in tampered.stdout

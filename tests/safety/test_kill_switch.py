@@ -1,0 +1,151 @@
+"""Kill switch, undo and audit against the real SDK and the sandbox over HTTP."""
+
+import sqlite3
+
+from agents import safety
+from state import hitl
+from state.guardrails import Limits
+from tools.meta_client import tag_for
+
+from .conftest import launch
+
+TREE = ("campaign", "adset", "ad")
+
+
+def statuses(world, ids):
+    client = world.client(None, ledger=False)
+    return {i: client.get(i, {"fields": "status"})["status"] for i in ids}
+
+
+def test_stop_pauses_everything_the_thread_created_and_nothing_else(world):
+    ids = launch(world, "t1")
+    other = launch(world, "t2")
+    live = [i for i, t in ((i, world.ledger.find(k, "create", "t1")["object_type"])
+                           for k, i in ids.items()) if t in TREE]
+    assert set(statuses(world, live).values()) == {"ACTIVE"}
+
+    report = safety.stop("t1", ledger=world.ledger, client_for=world)
+
+    assert report.ok and len(report.paused) == len(live)
+    assert [p["object_type"] for p in report.paused][0] == "campaign"  # top-down
+    assert set(statuses(world, live).values()) == {"PAUSED"}
+    other_live = [i for k, i in other.items()
+                  if world.ledger.find(k, "create", "t2")["object_type"] in TREE]
+    assert set(statuses(world, other_live).values()) == {"ACTIVE"}
+    kills = [r for r in world.ledger.rows("t1") if r["receipt"] == safety.KILL_RECEIPT]
+    assert len(kills) == len(live) and {r["status"] for r in kills} == {"done"}
+
+    # Idempotent: a second stop writes nothing.
+    before = world.writes()
+    again = safety.stop("t1", ledger=world.ledger, client_for=world)
+    assert again.ok and not again.paused and len(again.already_off) == len(live)
+    assert world.writes() == before
+
+
+def test_stop_all_and_an_object_the_ledger_never_heard_back_about(world):
+    launch(world, "t1")
+    # A create that reached Meta but whose process died before the ledger said done.
+    key = "feedbeef" * 8
+    wid = world.ledger.intent(op="create", path=f"{world.sb.account_id}/campaigns", params={},
+                              plan_key=key, object_type="campaign", thread_id="t3")
+    world.ledger.mark(wid, "sent")
+    orphan = world.client(None, ledger=False).call(
+        "POST", f"{world.sb.account_id}/campaigns",
+        {"name": "Crashed" + tag_for(key), "objective": "OUTCOME_TRAFFIC",
+         "special_ad_categories": [], "status": "ACTIVE", "daily_budget": 1000})["id"]
+
+    report = safety.stop(None, ledger=world.ledger, client_for=world)
+
+    assert report.ok
+    assert orphan in {p["id"] for p in report.paused}
+    for t in ("campaign", "adset", "ad"):
+        assert {o["status"] for o in world.objects(t)} <= {"PAUSED"}, t
+
+
+def test_undo_a_budget_cut_needs_approval_and_the_guardrails(world):
+    ids = launch(world, "t1")
+    adset = next(i for k, i in ids.items() if world.ledger.find(k, "create", "t1")["object_type"] == "adset")
+    client = world.client("t1")
+    client.write("update", adset, {"daily_budget": 1000}, plan_key="cut", object_type="adset",
+                 receipt="r-cycle-1", before={"daily_budget": 1250})
+    cut = world.ledger.find("cut", "update", "t1")
+
+    snap = lambda: safety.account_snapshot(world.client("t1"), world.ledger)  # noqa: E731
+    # Restoring 1000 -> 1250 raises spend: an approval comes back, nothing is written.
+    before = world.writes()
+    res = safety.undo("t1", cut["write_id"][:8], ledger=world.ledger, client_for=world,
+                      snapshot=snap, policy=Limits(budget_cooldown_hours=0, max_budget_change_pct=0.5))
+    assert res.status == "needs_approval" and world.writes() == before
+    assert res.approval["receipt"] == hitl.receipt(res.approval["action_requests"])
+    # A forged receipt is the same as none.
+    res = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
+                      snapshot=snap, receipt="0" * 64, policy=Limits(budget_cooldown_hours=0))
+    assert res.status == "needs_approval" and world.writes() == before
+    # Approved but over the exposure cap: refused, still nothing written.
+    res2 = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
+                       snapshot=snap, receipt=res.approval["receipt"],
+                       policy=Limits(max_daily_exposure_minor=100, budget_cooldown_hours=0,
+                                     max_budget_change_pct=0.5))
+    assert res2.status == "refused" and res2.refusals[0].cap == "max_daily_exposure_minor"
+    assert world.writes() == before
+    # The cool-down (the cut was just now) also refuses by default.
+    res3 = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
+                       snapshot=snap, receipt=res.approval["receipt"],
+                       policy=Limits(max_budget_change_pct=0.5))
+    assert res3.status == "refused" and res3.refusals[0].cap == "budget_cooldown_hours"
+    # Approved and within policy: applied.
+    ok = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
+                     snapshot=snap, receipt=res.approval["receipt"],
+                     policy=Limits(budget_cooldown_hours=0, max_budget_change_pct=0.5))
+    assert ok.status == "applied"
+    assert int(world.client(None, ledger=False).get(adset, {"fields": "daily_budget"})["daily_budget"]) == 1250
+
+
+def test_undo_that_cuts_spend_runs_without_approval(world):
+    ids = launch(world, "t1", go_live=False)
+    camp = next(i for k, i in ids.items() if world.ledger.find(k, "create", "t1")["object_type"] == "campaign")
+    act = world.client("t1").write("update", camp, {"status": "ACTIVE"}, plan_key="go",
+                                   object_type="campaign", before={"status": "PAUSED"})
+    assert act["success"] if "success" in act else True
+    row = world.ledger.find("go", "update", "t1")
+    res = safety.undo("t1", row["write_id"], ledger=world.ledger, client_for=world,
+                      snapshot=lambda: {"now": "2026-01-01T00:00:00Z", "objects": []})
+    assert res.status == "applied"
+    assert statuses(world, [camp])[camp] == "PAUSED"
+
+
+def test_audit_verify_detects_tampering(world):
+    launch(world, "t1")
+    result = safety.audit_verify(world.home)
+    assert result["ok"] and result["writes"] > 5 and not result["problems"]
+    with sqlite3.connect(world.home / "ledger.db") as db:
+        db.execute("UPDATE writes SET meta_id = '999' WHERE id = 3")
+    tampered = safety.audit_verify(world.home)
+    assert not tampered["ok"]
+    assert any("row 3" in p for p in tampered["problems"])
+
+
+def test_compensate_pauses_newest_first_and_reports_what_exists(world):
+    launch(world, "t1")
+    report = safety.compensate("t1", ledger=world.ledger, client_for=world, mode="pause")
+    assert report.ok
+    order = [p["object_type"] for p in report.paused + report.already_off]
+    assert order[0] == "ad" and order[-1] == "campaign"
+    left = safety.existing("t1", ledger=world.ledger, client=world.client("t1"))
+    assert left and {o["status"] for o in left} == {"PAUSED"}
+    deleted = safety.compensate("t1", ledger=world.ledger, client_for=world, mode="delete")
+    assert deleted.ok and len(deleted.deleted) == len(left)
+    assert {o["status"] for o in safety.existing("t1", ledger=world.ledger, client=world.client("t1"))} == {"DELETED"}
+
+
+def test_stop_under_lost_responses_and_transient_errors_still_pauses_everything(world):
+    ids = launch(world, "t1")
+    live = [i for k, i in ids.items() if world.ledger.find(k, "create", "t1")["object_type"] in TREE]
+    world.sb.admin("POST", "/__sandbox__/faults",
+                   {"lost_response": 0.6, "transient": 0.3, "seed": 3})
+    report = safety.stop("t1", ledger=world.ledger, client_for=world)
+    injected = world.sb.admin("GET", "/__sandbox__/faults")["injected"]
+    world.sb.admin("POST", "/__sandbox__/faults", {"lost_response": 0, "transient": 0})
+    assert injected["lost_response"] > 0 and injected["transient"] > 0
+    assert report.ok, report.failed
+    assert set(statuses(world, live).values()) == {"PAUSED"}

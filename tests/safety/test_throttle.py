@@ -1,0 +1,134 @@
+"""A throttled node becomes a durable `wait` interrupt, survives a new process, and re-runs."""
+
+import operator
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, TypedDict
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command
+
+from agents.throttle import is_due, wait_on_throttle, wait_record
+from tools.errors import ThrottledError, from_error_body
+
+
+class S(TypedDict, total=False):
+    calls: Annotated[list[str], operator.add]
+    done: bool
+
+
+def build(checkpointer, budget: dict[str, int]):
+    def launch(state, runtime=None):
+        budget["attempts"] += 1
+        if budget["throttles"] > 0:
+            budget["throttles"] -= 1
+            raise ThrottledError("(#17) User request limit reached", retry_after_s=300, code=17)
+        return {"calls": ["launch"], "done": True}
+
+    g = StateGraph(S)
+    g.add_node("launch", wait_on_throttle("launch")(launch))
+    g.add_edge(START, "launch")
+    g.add_edge("launch", END)
+    return g.compile(checkpointer=checkpointer)
+
+
+def saver(path):
+    return SqliteSaver(sqlite3.connect(path, check_same_thread=False))
+
+
+def pending(graph, cfg):
+    snap = graph.get_state(cfg)
+    return [i.value for t in snap.tasks for i in t.interrupts]
+
+
+def test_throttle_becomes_durable_wait_and_resumes_from_a_new_process(tmp_path):
+    db = tmp_path / "cp.sqlite"
+    cfg = {"configurable": {"thread_id": "t1"}}
+    budget = {"throttles": 2, "attempts": 0}
+    graph = build(saver(db), budget)
+    graph.invoke({"calls": []}, cfg, durability="sync")
+    (intr,) = pending(graph, cfg)
+    assert intr["kind"] == "wait" and intr["node"] == "launch"
+    assert intr["reason"].startswith("throttled until ")
+    until = datetime.fromisoformat(intr["until"])
+    assert timedelta(seconds=290) < until - datetime.now(UTC) <= timedelta(seconds=300)
+
+    # A new graph over the same file (a new process) sees the same wait and resumes it;
+    # Meta still throttles once more, so the thread waits again, durably.
+    graph2 = build(saver(db), budget)
+    assert pending(graph2, cfg) == [intr]
+    graph2.invoke(Command(resume={"tick": True}), cfg, durability="sync")
+    assert [i["kind"] for i in pending(graph2, cfg)] == ["wait"]
+    graph3 = build(saver(db), budget)
+    graph3.invoke(Command(resume={"tick": True}), cfg, durability="sync")
+    final = graph3.get_state(cfg)
+    assert not pending(graph3, cfg) and final.next == ()
+    assert final.values == {"calls": ["launch"], "done": True}  # throttled attempts left nothing
+    assert budget["attempts"] == 3  # one call per wait: no extra call into a throttle
+
+
+def test_wait_record_from_meta_error_body_uses_regain_access_minutes():
+    err = from_error_body(
+        {"error": {"code": 80004, "error_subcode": 2446079, "message": "too many calls",
+                   "error_data": {"estimated_time_to_regain_access": 5}}},
+        http_status=400,
+    )
+    assert isinstance(err, ThrottledError)
+    now = datetime.now(UTC)
+    rec = wait_record(err, node="create_ads", now=now)
+    until = datetime.fromisoformat(rec["until"])
+    assert timedelta(minutes=4, seconds=55) < until - now < timedelta(minutes=5, seconds=5)
+    assert not is_due(rec, now) and is_due(rec, until + timedelta(seconds=1))
+
+
+def test_other_errors_are_not_swallowed():
+    def boom(state, runtime=None):
+        raise ValueError("no")
+
+    try:
+        wait_on_throttle("n")(boom)({})
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("ValueError was swallowed")
+
+
+class R(TypedDict, total=False):
+    calls: Annotated[list[str], operator.add]
+    throttle: dict | None
+    throttle_waits: int
+    done: bool
+
+
+def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
+    from agents.throttle import throttle_update, wait_out_throttle
+
+    budget = {"throttles": 1}
+
+    def step(state):
+        if budget["throttles"]:
+            budget["throttles"] -= 1
+            return throttle_update(ThrottledError("(#613) rate", retry_after_s=120, code=613),
+                                   node="step", state=state)
+        return {"calls": ["step"], "done": True}
+
+    def build(cp):
+        g = StateGraph(R)
+        g.add_node("step", step)
+        g.add_node("wait_out_throttle", wait_out_throttle)
+        g.add_edge(START, "step")
+        g.add_conditional_edges("step", lambda s: "wait_out_throttle" if s.get("throttle") else END,
+                                ["wait_out_throttle", END])
+        g.add_edge("wait_out_throttle", "step")
+        return g.compile(checkpointer=cp)
+
+    cfg = {"configurable": {"thread_id": "r"}}
+    build(saver(tmp_path / "cp.sqlite")).invoke({"calls": []}, cfg, durability="sync")
+    graph = build(saver(tmp_path / "cp.sqlite"))  # a new process
+    (intr,) = pending(graph, cfg)
+    assert intr["kind"] == "wait" and intr["reason"].startswith("throttled until")
+    assert graph.get_state(cfg).values["throttle_waits"] == 1
+    graph.invoke(Command(resume={"woke_at": "tick"}), cfg, durability="sync")
+    final = graph.get_state(cfg).values
+    assert final["done"] and final["throttle"] is None and final["calls"] == ["step"]
