@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,12 +24,23 @@ from graph.console import (
 )
 from graph.environment import Environment, open_environment
 from graph.runner import Outcome, Runner, open_runner
+from state.secrets import install_log_scrubbing
 from tools.errors import MetaError
 
 app = typer.Typer(help="Run Meta ads from natural-language briefs; a human approves every spend.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 sandbox_app = typer.Typer(help="The local Meta Marketing API emulator.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
+
+
+@app.callback()
+def _setup_logging() -> None:
+    """Log to stderr at ADPILOT_LOG_LEVEL (default WARNING), every record scrubbed of secrets."""
+    # The SDK and urllib3 put the access token in request URLs; a DEBUG run must not leak it.
+    level = os.environ.get("ADPILOT_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.WARNING),
+                        format="%(levelname)s %(name)s: %(message)s")
+    install_log_scrubbing()
 
 EXIT_INVALID = 2  # the brief, plan, file or decision needs fixing; nothing was written
 

@@ -8,9 +8,11 @@ variables (and a `.env` file in the working directory, without overriding the en
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -90,6 +92,56 @@ class Policy:
         if self.max_daily_exposure_minor < 0:
             raise ValueError("policy.max_daily_exposure_minor must be >= 0 (minor units)")
 
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Policy:
+        """Read a policy from a JSON object whose keys are this class's field names.
+
+        This is how a person changes the guardrails (the model never can): write the keys to
+        change into `ADPILOT_HOME/policy.json`, or point `ADPILOT_POLICY` at a file.
+        """
+        where = Path(path)
+        try:
+            raw = json.loads(where.read_text())
+        except OSError as exc:
+            raise ValueError(f"policy file {where}: cannot read it ({exc.strerror})") from exc
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"policy file {where}: not valid JSON ({exc.msg}, line {exc.lineno})"
+                             ) from exc
+        if not isinstance(raw, dict):
+            raise ValueError(f"policy file {where}: must hold a JSON object of policy fields")
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise ValueError(f"policy file {where}: unknown field(s) {', '.join(unknown)}; "
+                             f"use {', '.join(sorted(known))}")
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in {"auto_approve", "allowed_actions", "forbidden_actions"}:
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ValueError(f"policy file {where}: {key} must be a list of action kinds")
+                values[key] = frozenset(value)
+            elif key == "go_live":
+                if not isinstance(value, bool):
+                    raise ValueError(f"policy file {where}: go_live must be true or false")
+                values[key] = value
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"policy file {where}: {key} must be a number")
+            else:
+                values[key] = int(value) if key == "max_daily_exposure_minor" else float(value)
+        try:
+            return cls(**values)
+        except ValueError as exc:
+            raise ValueError(f"policy file {where}: {exc}") from exc
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None, home: str) -> Policy:
+        """`ADPILOT_POLICY` (a file path), else `<home>/policy.json` when present, else defaults."""
+        explicit = _env("ADPILOT_POLICY", env)
+        if explicit:
+            return cls.from_file(explicit)
+        default = Path(home) / "policy.json"
+        return cls.from_file(default) if default.is_file() else cls()
+
 
 def _parse_model(value: str | None) -> str:
     if not value or value.strip().lower() == "rules":
@@ -144,6 +196,8 @@ class Context:
         }
         if currency := _env("ADPILOT_CURRENCY", env):
             values["currency"] = currency.upper()
+        if "policy" not in overrides:
+            values["policy"] = Policy.from_env(env, values["home"])
         values.update(overrides)
         return cls(**values)
 
