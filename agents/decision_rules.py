@@ -1,0 +1,195 @@
+"""Smaller pure rules of the optimise loop, used by `agents/decisions.py`.
+
+Emergencies, learning phase, edit frequency, creative fatigue, and judging whether a past
+action worked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from state.guardrails import parse_time
+
+LEARNING = {"LEARNING", "IN_LEARNING"}
+
+
+def _f(stats: Mapping[str, Any] | None, key: str) -> float:
+    return float((stats or {}).get(key) or 0)
+
+
+def in_learning(adset: Mapping[str, Any]) -> bool:
+    """Return True while Meta still counts the ad set as learning (not yet SUCCESS or FAIL)."""
+    value = adset.get("learning")
+    if isinstance(value, bool):
+        return value
+    return str(value or "").upper() in LEARNING
+
+
+def recent_edits(edits: Iterable[Any], now: datetime, window: timedelta) -> int:
+    """How many of `edits` (ISO times) fall within `window` before `now`."""
+    count = 0
+    for raw in edits:
+        at = parse_time(raw)
+        if at is not None and now - window < at <= now:
+            count += 1
+    return count
+
+
+def emergency_reason(
+    stats: Mapping[str, Any], evidence: Mapping[str, Any], policy: Any
+) -> str | None:
+    """Return why an entity must stop now (spend far past target with nothing to show)."""
+    from agents.decision_stats import KPI_FIELDS, kpi_of
+
+    spend = _f(stats, "spend_minor")
+    kpi = kpi_of(evidence)
+    events = _f(stats, KPI_FIELDS[kpi])
+    cpa = evidence.get("target_cpa_minor")
+    multiple = policy.emergency_cpa_multiple
+    if cpa and kpi != "conversion_value" and spend >= multiple * float(cpa) and events == 0:
+        return (
+            f"EMERGENCY: spent {spend:.0f} minor units (≥ {multiple:g}× the target cost per "
+            f"result of {cpa}) with no {kpi.replace('_', ' ')}"
+        )
+    if kpi == "conversion_value" and events == 0:
+        floor = multiple * float(cpa or policy.min_spend_minor)
+        if spend >= floor:
+            return f"EMERGENCY: spent {spend:.0f} minor units with no conversion value"
+    return None
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def fatigue_of(weeks: list[Mapping[str, Any]], policy: Any) -> dict[str, Any] | None:
+    """Week-over-week frequency and CTR; a dict of evidence when the ad looks fatigued."""
+    if len(weeks) < 2:
+        return None
+    old, new = weeks[-2], weeks[-1]
+    if _f(old, "impressions") < 1000 or _f(new, "impressions") < 1000:
+        return None
+    f_old = _ratio(_f(old, "impressions"), _f(old, "reach"))
+    f_new = _ratio(_f(new, "impressions"), _f(new, "reach"))
+    c_old = _ratio(_f(old, "clicks"), _f(old, "impressions"))
+    c_new = _ratio(_f(new, "clicks"), _f(new, "impressions"))
+    if None in (f_old, f_new, c_old, c_new) or not c_old:
+        return None
+    assert f_old is not None and f_new is not None and c_new is not None
+    rising = f_new >= f_old * (1 + policy.fatigue_frequency_rise)
+    falling = c_new <= c_old * (1 - policy.fatigue_ctr_drop)
+    if not (rising and falling):
+        return None
+    return {
+        "frequency_before": round(f_old, 2),
+        "frequency_after": round(f_new, 2),
+        "ctr_before": round(100 * c_old, 3),
+        "ctr_after": round(100 * c_new, 3),
+    }
+
+
+def fatigue_actions(
+    evidence: Mapping[str, Any], policy: Any, skip: set[str]
+) -> list[dict[str, Any]]:
+    """Refresh proposals for active ads whose frequency rises while CTR falls."""
+    out = []
+    for ad in evidence.get("ads", []):
+        if ad.get("status") != "ACTIVE" or ad["id"] in skip:
+            continue
+        ev = fatigue_of(list(ad.get("weeks") or []), policy)
+        if ev is None:
+            continue
+        out.append(
+            {
+                "name": "refresh_creative",
+                "args": {"ad_id": ad["id"]},
+                "target": {
+                    "id": ad["id"],
+                    "name": ad.get("name", ""),
+                    "level": "ad",
+                    "parent_id": ad.get("adset_id", ""),
+                },
+                "verdict": "OPTIMIZE",
+                "reasons": [
+                    f"creative fatigue: frequency {ev['frequency_before']} → "
+                    f"{ev['frequency_after']} while CTR {ev['ctr_before']}% → {ev['ctr_after']}% "
+                    "week over week"
+                ],
+                "evidence": ev,
+                "expected_effect": {
+                    "metric": "ctr",
+                    "direction": "up",
+                    "text": "a fresh creative (new image or copy) restores CTR; adpilot does "
+                    "not write one itself — approve to record the task for the creative team",
+                },
+                "risk": "low",
+                "requires_review": True,
+                "advice": True,
+            }
+        )
+    return out
+
+
+def _rate_draws(
+    stats: Mapping[str, Any], rng: np.random.Generator, n: int, roas: bool
+) -> np.ndarray:
+    """Gamma-Poisson posterior of conversions (or value) per minor unit of spend."""
+    spend = _f(stats, "spend_minor")
+    if roas:
+        value, conv = _f(stats, "conversion_value_minor"), _f(stats, "conversions")
+        aov = value / conv if conv else 1.0
+        return rng.gamma(0.5 + conv, 1.0 / (spend + 1.0), n) * aov
+    return rng.gamma(0.5 + _f(stats, "conversions"), 1.0 / (spend + 1.0), n)
+
+
+def judge_effect(
+    action: Mapping[str, Any],
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    probability: float = 0.8,
+    rng: np.random.Generator | None = None,
+    roas: bool = False,
+    n: int = 4000,
+) -> dict[str, Any]:
+    """Judge an applied action from its scope's stats before and after it.
+
+    Returns ``{"judgement": "improved" | "regressed" | "inconclusive" | "pending", "p_improved",
+    "before", "after"}``; "pending" until there is at least a day of spend after it.
+    """
+    gen = rng or np.random.default_rng(0)
+    effect = action.get("expected_effect") or {}
+    if _f(after, "spend_minor") <= 0 or not after.get("days"):
+        return {"judgement": "pending", "p_improved": None, "before": None, "after": None}
+    b = _rate_draws(before, gen, n, roas)
+    a = _rate_draws(after, gen, n, roas)
+    p_up = float((a > b).mean())
+    p_improved = p_up if effect.get("direction", "up") == "up" else 1 - p_up
+    if p_improved >= probability:
+        judgement = "improved"
+    elif p_improved <= 1 - probability:
+        judgement = "regressed"
+    else:
+        judgement = "inconclusive"
+
+    def cpa(s: Mapping[str, Any]) -> int | None:
+        return round(_f(s, "spend_minor") / _f(s, "conversions")) if _f(s, "conversions") else None
+
+    return {
+        "judgement": judgement,
+        "p_improved": round(p_improved, 3),
+        "before": {
+            "spend_minor": _f(before, "spend_minor"),
+            "conversions": _f(before, "conversions"),
+            "cpa_minor": cpa(before),
+        },
+        "after": {
+            "spend_minor": _f(after, "spend_minor"),
+            "conversions": _f(after, "conversions"),
+            "cpa_minor": cpa(after),
+        },
+    }

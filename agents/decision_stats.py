@@ -1,0 +1,211 @@
+"""Shared statistics of the optimise loop: the decision policy and posterior sampling.
+
+An entity's value is conversions (or conversion value) per minor unit of spend, sampled as
+``clicks-per-spend ~ Gamma`` × ``conversion rate ~ Beta`` — a beta-binomial on click →
+conversion with priors pooled from the entity's siblings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+ACTIVE = "ACTIVE"
+
+
+@dataclass(frozen=True)
+class DecisionPolicy:
+    """Thresholds of the optimise loop; read from the run's `Policy` by `from_policy`."""
+
+    min_days: int = 3
+    min_spend_cpa_multiple: float = 2.0
+    min_spend_minor: int = 2_000
+    pause_probability: float = 0.95
+    loser_margin: float = 0.25
+    emergency_cpa_multiple: float = 5.0
+    max_step: float = 0.20
+    significant_budget_change: float = 0.2
+    min_change: float = 0.03
+    loser_p_best: float = 0.05
+    realloc_margin: float = 0.3
+    ad_cvr_prior_clicks: float = 200.0
+    max_budget_edits_per_hour: int = 4
+    budget_cooldown_hours: float = 24.0
+    realloc_every_hours: float = 0.0
+    review_fraction: float = 0.5
+    fatigue_frequency_rise: float = 0.2
+    fatigue_ctr_drop: float = 0.15
+    judge_probability: float = 0.8
+    samples: int = 4000
+
+    @classmethod
+    def from_policy(cls, policy: Any) -> DecisionPolicy:
+        """Take every same-named field from a `Policy` (object or mapping); keep defaults."""
+        if isinstance(policy, DecisionPolicy):
+            return policy
+        values: dict[str, Any] = {}
+        # The guardrails' per-cycle cap doubles as the loop's step (never above it).
+        pct = (
+            policy.get("max_budget_change_pct")
+            if isinstance(policy, Mapping)
+            else getattr(policy, "max_budget_change_pct", None)
+        )
+        if pct is not None:
+            values["max_step"] = min(float(pct), cls.max_step)
+        for f in fields(cls):
+            raw = (
+                policy.get(f.name) if isinstance(policy, Mapping) else getattr(policy, f.name, None)
+            )
+            if raw is not None:
+                values[f.name] = raw
+        return cls(**values)
+
+
+def display_name(name: str | None) -> str:
+    """Return a name without adpilot's provenance tag (` [ap:xxxxxxxx]`), for people."""
+    return re.sub(r"\s*\[ap:[0-9a-f]+\]$", "", name or "")
+
+
+def rng_for(*parts: Any) -> np.random.Generator:
+    """Return a generator seeded from `parts`, so the same evidence gives the same decisions."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "big"))
+
+
+def num(stats: Mapping[str, Any] | None, key: str) -> float:
+    """Return a numeric field of a stats dict (missing or None → 0)."""
+    return float((stats or {}).get(key) or 0)
+
+
+# The KPI each scenario/plan optimises and the stats field that counts it.
+KPI_FIELDS = {
+    "conversions": "conversions",
+    "conversion_value": "conversion_value_minor",
+    "link_clicks": "link_clicks",
+    "estimated_ad_recallers": "recallers",
+    "impressions": "impressions",
+}
+_FUNNEL = ("conversions", "conversion_value")
+
+
+def kpi_of(evidence: Mapping[str, Any]) -> str:
+    """Return the KPI the evidence is judged on (`metric: roas` means conversion value)."""
+    kpi = evidence.get("kpi")
+    if kpi in KPI_FIELDS:
+        return str(kpi)
+    return "conversion_value" if evidence.get("metric") == "roas" else "conversions"
+
+
+def pooled_prior(
+    stats_list: list[Mapping[str, Any]], kpi: str = "conversions", cvr_clicks: float = 20.0
+) -> dict[str, Any]:
+    """Return priors pooled from the siblings.
+
+    Weak on cost per click (ten clicks' worth); on conversion rate worth `cvr_clicks` clicks —
+    siblings share a landing page and offer, so their conversion rates differ less than their
+    click-through rates.
+    """
+    spend = sum(num(s, "spend_minor") for s in stats_list)
+    clicks = sum(num(s, "clicks") for s in stats_list)
+    conv = sum(num(s, "conversions") for s in stats_list)
+    value = sum(num(s, "conversion_value_minor") for s in stats_list)
+    events = sum(num(s, KPI_FIELDS.get(kpi, "conversions")) for s in stats_list)
+    cps = clicks / spend if spend > 0 and clicks > 0 else 0.01
+    cvr = conv / clicks if clicks > 0 and conv > 0 else 0.02
+    aov = value / conv if conv > 0 and value > 0 else 1.0
+    eps = events / spend if spend > 0 and events > 0 else 0.01
+    weight_clicks = 10.0
+    return {
+        "kpi_roas": 1.0 if kpi == "conversion_value" else 0.0,
+        "funnel": 1.0 if kpi in _FUNNEL else 0.0,
+        "clicks": weight_clicks,
+        "spend": weight_clicks / cps,
+        "alpha": max(cvr * cvr_clicks, 0.05),
+        "beta": max((1 - cvr) * cvr_clicks, 0.5),
+        "aov": aov,
+        "events": 2.0,
+        "event_spend": 2.0 / eps,
+        "_kpi": KPI_FIELDS.get(kpi, "conversions"),
+    }
+
+
+def value_samples(
+    stats: Mapping[str, Any], prior: Mapping[str, Any], rng: np.random.Generator, n: int
+) -> np.ndarray:
+    """Posterior draws of KPI events (or value) per minor unit of spend."""
+    spend = num(stats, "spend_minor")
+    if not prior.get("funnel"):
+        events = num(stats, str(prior["_kpi"]))
+        return rng.gamma(prior["events"] + events, 1.0 / (prior["event_spend"] + spend), n)
+    clicks = num(stats, "clicks")
+    conv = min(num(stats, "conversions"), clicks) if clicks else 0.0
+    per_spend = rng.gamma(prior["clicks"] + clicks, 1.0 / (prior["spend"] + spend), n)
+    cvr = rng.beta(prior["alpha"] + conv, prior["beta"] + max(clicks - conv, 0.0), n)
+    draws = per_spend * cvr
+    if prior.get("kpi_roas"):
+        value = num(stats, "conversion_value_minor")
+        # order value shrunk toward the pool: five pooled conversions' worth of weight
+        aov = (value + 5 * prior["aov"]) / (num(stats, "conversions") + 5)
+        draws = draws * aov
+    return draws
+
+
+def target_rate(evidence: Mapping[str, Any]) -> float | None:
+    """Return the plan's target as KPI per minor unit (1 / target cost, or the target ROAS)."""
+    if kpi_of(evidence) == "conversion_value":
+        roas = evidence.get("target_roas")
+        return float(roas) if roas else None
+    cpa = evidence.get("target_cpa_minor")
+    return 1.0 / float(cpa) if cpa else None
+
+
+def local_minor(usd_cents: float, currency: str) -> float:
+    """Convert an amount set in US cents to minor units of `currency` (rules' fixed rates)."""
+    from state.rules import USD_RATES, currency_offset
+
+    return usd_cents / 100 * USD_RATES.get(currency.upper(), 1.0) * currency_offset(currency)
+
+
+def min_spend(evidence: Mapping[str, Any], policy: DecisionPolicy) -> float:
+    """Spend an entity needs before it is judged (a multiple of the target CPA, or a floor).
+
+    The floor `min_spend_minor` is in US cents and converted to the account's currency.
+    """
+    floor = local_minor(policy.min_spend_minor, str(evidence.get("currency") or "USD"))
+    cpa = evidence.get("target_cpa_minor")
+    if cpa:
+        return max(policy.min_spend_cpa_multiple * float(cpa), floor)
+    return floor
+
+
+def make_verdict(entity: Mapping[str, Any], level: str, verdict: str, reasons: list[str]) -> dict:
+    """Build one entity verdict (CONTINUE / OPTIMIZE / MONITOR / PAUSE / EMERGENCY_PAUSE)."""
+    return {
+        "id": entity["id"],
+        "name": entity.get("name", ""),
+        "level": level,
+        "verdict": verdict,
+        "reasons": reasons,
+    }
+
+
+def evidence_of(stats: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the figures an approval card shows as an action's evidence."""
+    keys = (
+        "spend_minor",
+        "impressions",
+        "clicks",
+        "conversions",
+        "cpa_minor",
+        "roas",
+        "ctr",
+        "recallers",
+    )
+    out = {k: stats.get(k) for k in keys}
+    out["days"] = stats.get("days")
+    return out

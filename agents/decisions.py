@@ -1,0 +1,239 @@
+"""The optimise loop's decisions, as pure functions (no I/O, no clock reads).
+
+`decide(evidence, policy, seed=...)` is the orchestrator the graph's `decide_actions` node and
+`bench/optimizer.py` both call. It returns a *proposal*: per-entity verdicts, the proposed
+actions (each with reasons, evidence and the expected effect), and flags.
+
+Statistics. An entity's value is *conversions per unit of spend* (or conversion value per unit
+of spend when the plan targets ROAS). Its posterior is sampled as
+``clicks-per-spend ~ Gamma`` × ``conversion rate ~ Beta`` (a beta-binomial on click → conversion,
+with priors pooled from the entity's siblings), so "really worse" means the posterior
+probability that it is worse, not a point comparison.
+
+Safety rules (each has a test in tests/optimize/test_decisions.py):
+- minimum data: no verdict of PAUSE before `min_days` of data and `min_spend` spent;
+- never the last active ad of an ad set;
+- manual review when more than `review_fraction` of the active ads would be paused;
+- budget steps of at most `max_step` (20 %) per cycle;
+- no budget edits to ad sets still in learning (unless emergency);
+- Meta's minimum daily budget; the account's spend cap;
+- at most `max_budget_edits_per_hour` budget edits per ad set per hour, and the
+  guardrails' cool-down between edits.
+
+Evidence shape (JSON-like; built by `agents/optimize.py::build_evidence`)::
+
+    {"now": ISO, "currency": "USD", "kpi": "conversions" | "conversion_value" | ...,
+     "target_cpa_minor": int | None, "target_roas": float | None,
+     "budget_level": "ad_set" | "campaign", "min_daily_budget_minor": int,
+     "spend_cap_remaining_minor": int | None, "days_left": int | None,
+     "campaign": {"id", "name", "status", "daily_budget_minor"},
+     "ad_sets": [{"id", "name", "status", "daily_budget_minor", "learning", "stats"}],
+     "ads": [{"id", "name", "adset_id", "status", "stats", "weeks": [older, newer]}],
+     "budget_edits": {id: [ISO, ...]}, "experiment": {...} | None}
+
+`stats` are window sums with derived ratios (`state/insights_store.py::derive`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from agents.decision_rules import emergency_reason, fatigue_actions
+from agents.decision_stats import (
+    ACTIVE,
+    DecisionPolicy,
+    display_name,
+    evidence_of,
+    kpi_of,
+    make_verdict,
+    min_spend,
+    num,
+    pooled_prior,
+    rng_for,
+    target_rate,
+    value_samples,
+)
+from agents.reallocation import adset_verdicts, reallocate
+
+__all__ = ["DecisionPolicy", "decide", "judge_ads", "pause_action", "reallocate"]
+
+
+def judge_ads(
+    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
+) -> tuple[list[dict], list[dict], list[str]]:
+    """Verdicts for every active ad and pause actions for clear losers.
+
+    Returns (verdicts, actions, flags). Experiment variants are never paused here — only the
+    experiment's stopping rule ends a variant.
+    """
+    target = target_rate(evidence)
+    floor = min_spend(evidence, policy)
+    protected = set((evidence.get("experiment") or {}).get("variant_ids") or [])
+    verdicts: list[dict] = []
+    actions: list[dict] = []
+    by_adset: dict[str, list[dict]] = {}
+    for ad in evidence.get("ads", []):
+        if ad.get("status") == ACTIVE:
+            by_adset.setdefault(str(ad["adset_id"]), []).append(ad)
+    active_total = sum(len(v) for v in by_adset.values())
+    adsets = {str(a["id"]): a for a in evidence.get("ad_sets", [])}
+    campaign_id = str((evidence.get("campaign") or {}).get("id", ""))
+    for adset_id, ads in by_adset.items():
+        prior = pooled_prior(
+            [a.get("stats") or {} for a in ads], kpi_of(evidence), policy.ad_cvr_prior_clicks
+        )
+        draws = {
+            a["id"]: value_samples(a.get("stats") or {}, prior, rng, policy.samples) for a in ads
+        }
+        means = {k: float(v.mean()) for k, v in draws.items()}
+        best = max(means, key=lambda k: means[k])
+        candidates: list[tuple[float, dict, dict, list[str]]] = []
+        for ad in ads:
+            stats = ad.get("stats") or {}
+            emergency = emergency_reason(stats, evidence, policy)
+            enough = stats.get("days", 0) >= policy.min_days and num(stats, "spend_minor") >= floor
+            if ad["id"] in protected:
+                verdicts.append(
+                    make_verdict(
+                        ad,
+                        "ad",
+                        "MONITOR",
+                        ["experiment variant: judged by the experiment's stopping rule"],
+                    )
+                )
+                continue
+            if not enough and not emergency:
+                verdicts.append(
+                    make_verdict(
+                        ad,
+                        "ad",
+                        "MONITOR",
+                        [
+                            f"not enough data yet: {stats.get('days', 0)} of {policy.min_days} days, "
+                            f"{num(stats, 'spend_minor'):.0f} of {floor:.0f} minor units spent"
+                        ],
+                    )
+                )
+                continue
+            reasons: list[str] = []
+            p_vs_target = float((draws[ad["id"]] < target).mean()) if target else 0.0
+            p_vs_best = 0.0
+            if ad["id"] != best:
+                p_vs_best = float(
+                    (draws[ad["id"]] < draws[best] * (1 - policy.loser_margin)).mean()
+                )
+            if p_vs_target >= policy.pause_probability:
+                reasons.append(f"{p_vs_target:.0%} probability it is worse than the target")
+            if p_vs_best >= policy.pause_probability:
+                reasons.append(
+                    f"{p_vs_best:.0%} probability it is >{policy.loser_margin:.0%} worse than "
+                    f"the best ad in its ad set"
+                )
+            if emergency:
+                reasons.insert(0, emergency)
+            if reasons:
+                ev = {
+                    **evidence_of(stats),
+                    "p_worse_than_target": round(p_vs_target, 3),
+                    "p_worse_than_best": round(p_vs_best, 3),
+                }
+                candidates.append((means[ad["id"]], ad, ev, reasons))
+            elif target and means[ad["id"]] < target:
+                verdicts.append(
+                    make_verdict(ad, "ad", "OPTIMIZE", ["below target but not yet clearly worse"])
+                )
+            else:
+                verdicts.append(make_verdict(ad, "ad", "CONTINUE", ["at or better than target"]))
+        # Worst first; the ad set always keeps at least one active ad.
+        candidates.sort(key=lambda c: c[0])
+        remaining = len(ads)
+        for _, ad, ev, reasons in candidates:
+            urgent = reasons[0].startswith("EMERGENCY")
+            if remaining <= 1 and urgent and adset_id in adsets:
+                # Stop the bleeding without leaving an ad set with no ads: pause the ad set.
+                verdicts.append(
+                    make_verdict(
+                        ad,
+                        "ad",
+                        "EMERGENCY_PAUSE",
+                        reasons + ["its ad set is paused instead: it is the last active ad"],
+                    )
+                )
+                actions.append(
+                    pause_action(
+                        adsets[adset_id], "adset", "EMERGENCY_PAUSE", reasons, ev, campaign_id
+                    )
+                )
+                continue
+            if remaining <= 1:
+                verdicts.append(
+                    make_verdict(
+                        ad,
+                        "ad",
+                        "OPTIMIZE",
+                        reasons + ["not paused: it is the last active ad of its ad set"],
+                    )
+                )
+                continue
+            remaining -= 1
+            verdict = "EMERGENCY_PAUSE" if urgent else "PAUSE"
+            verdicts.append(make_verdict(ad, "ad", verdict, reasons))
+            actions.append(pause_action(ad, "ad", verdict, reasons, ev, adset_id))
+    flags: list[str] = []
+    if active_total and len(actions) > policy.review_fraction * active_total:
+        flags.append(
+            f"manual review: {len(actions)} of {active_total} active ads would be paused "
+            f"(more than {policy.review_fraction:.0%})"
+        )
+        for a in actions:
+            a["requires_review"] = True
+            a["risk"] = "high"
+    return verdicts, actions, flags
+
+
+def pause_action(
+    entity: Mapping[str, Any],
+    level: str,
+    verdict: str,
+    reasons: list[str],
+    ev: Mapping[str, Any],
+    parent_id: str,
+) -> dict[str, Any]:
+    """Build a pause proposal with its evidence and expected effect."""
+    id_key = "ad_id" if level == "ad" else "adset_id"
+    return {
+        "name": f"pause_{level}",
+        "args": {id_key: entity["id"], "status": "PAUSED"},
+        "target": {
+            "id": entity["id"],
+            "name": entity.get("name", ""),
+            "level": level,
+            "parent_id": parent_id,
+        },
+        "verdict": verdict,
+        "reasons": reasons,
+        "evidence": dict(ev),
+        "expected_effect": {
+            "metric": "value_per_spend",
+            "direction": "up",
+            "text": f"spend moves from {display_name(entity.get('name')) or entity['id']} to better "
+            "siblings; conversions per unit spend of the campaign rise",
+        },
+        "risk": "low",
+        "requires_review": False,
+    }
+
+
+def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) -> dict[str, Any]:
+    """Return the proposal for one cycle: verdicts, actions (each with evidence), flags."""
+    pol = DecisionPolicy.from_policy(policy or {})
+    rng = rng_for(seed, evidence.get("now"), (evidence.get("campaign") or {}).get("id"))
+    verdicts, actions, flags = judge_ads(evidence, pol, rng)
+    budget_actions, p_best = reallocate(evidence, pol, rng)
+    verdicts += adset_verdicts(evidence, pol, budget_actions, p_best)
+    actions += budget_actions
+    actions += fatigue_actions(evidence, pol, {a["target"]["id"] for a in actions})
+    return {"verdicts": verdicts, "actions": actions, "flags": flags, "p_best": p_best}

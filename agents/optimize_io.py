@@ -1,0 +1,263 @@
+"""Meta reads and writes of the optimise loop (everything here goes through `MetaClient`).
+
+- `account_info(client)`, `account_now(client, ctx)`: the account's currency, time zone,
+  caps and minimums, and "now" on the account's clock (the sandbox's simulated clock when
+  running there);
+- `read_tree(client, campaign_id)`: the campaign, its ad sets and ads as Meta has them now;
+- `build_evidence(...)`: the JSON evidence `agents/decisions.py::decide` judges;
+- `apply_action(client, action, ...)`: one approved action, ledgered, read back.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+
+from state.guardrails import parse_time
+from state.insights_store import InsightsStore, add_sums, derive
+from state.rules import min_daily_budget_minor
+
+META_HOSTS = ("graph.facebook.com", "graph.beta.facebook.com")
+CAMPAIGN_FIELDS = (
+    "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time"
+)
+ADSET_FIELDS = (
+    "id,name,status,effective_status,daily_budget,lifetime_budget,learning_stage_info,"
+    "billing_event,optimization_goal,end_time,campaign_id"
+)
+AD_FIELDS = "id,name,status,effective_status,adset_id"
+JUDGE_WINDOW_DAYS = 28
+
+
+def _int(value: Any) -> int:
+    return int(float(value)) if value not in (None, "") else 0
+
+
+def account_info(client: Any) -> dict[str, Any]:
+    """Currency, time zone, spend cap, amount spent and minimum budget of the client's account."""
+    raw = client.get(
+        client.account_id,
+        {"fields": "currency,timezone_name,spend_cap,amount_spent,min_daily_budget"},
+    )
+    tz_name = raw.get("timezone_name") or "UTC"
+    return {
+        "id": client.account_id,
+        "currency": str(raw.get("currency") or "USD").upper(),
+        "timezone_name": tz_name,
+        "tz": ZoneInfo(tz_name),
+        "spend_cap_minor": _int(raw.get("spend_cap")) or None,
+        "amount_spent_minor": _int(raw.get("amount_spent")),
+        "min_daily_budget_minor": _int(raw.get("min_daily_budget")),
+    }
+
+
+def is_sandbox(client: Any) -> bool:
+    """Return True when the client talks to something other than Meta (the local sandbox)."""
+    return not any(host in str(getattr(client, "graph_url", "")) for host in META_HOSTS)
+
+
+def account_now(client: Any, ctx: Any = None) -> datetime:
+    """Now on the account's clock: the sandbox's simulated clock there, else wall-clock UTC."""
+    clock = getattr(ctx, "clock", None)
+    if callable(clock):
+        value = clock()
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if not is_sandbox(client):
+        return datetime.now(UTC)
+    # The admin API shares the Graph token; the session holds it (never logged or returned).
+    token = client.api._session.access_token
+    resp = requests.get(
+        f"{client.graph_url}/__sandbox__/clock",
+        headers={"Authorization": f"OAuth {token}"},
+        timeout=10,
+    )
+    resp.raise_for_status()
+    body = resp.json()
+    parsed = parse_time(body.get("now") or body.get("sim_now") or body.get("time"))
+    if parsed is None:
+        raise RuntimeError("the sandbox clock answered without a `now` time")
+    return parsed
+
+
+def read_tree(client: Any, campaign_id: str) -> dict[str, Any]:
+    """Read the campaign, its ad sets and its ads as Meta has them now (statuses, budgets)."""
+    campaign = client.get(str(campaign_id), {"fields": CAMPAIGN_FIELDS})
+    adsets = client.get_all(f"{campaign_id}/adsets", {"fields": ADSET_FIELDS}, limit=200)
+    ads = client.get_all(f"{campaign_id}/ads", {"fields": AD_FIELDS}, limit=500)
+    return {"campaign": campaign, "ad_sets": adsets, "ads": ads}
+
+
+def _learning(adset: dict[str, Any]) -> str | None:
+    info = adset.get("learning_stage_info") or {}
+    return str(info.get("status")) if info.get("status") else None
+
+
+def phase_budgets(
+    tree: dict[str, Any], known: dict[str, dict[str, Any]] | None
+) -> dict[str, dict[str, Any]]:
+    """Each ad set's budget at the start of its current learning phase.
+
+    A new `learning_stage_info.last_sig_edit_ts` means a new phase began with the budget the ad
+    set has now; otherwise the remembered phase budget stands.
+    """
+    out = dict(known or {})
+    for a in tree["ad_sets"]:
+        ts = (a.get("learning_stage_info") or {}).get("last_sig_edit_ts")
+        entry = out.get(str(a["id"]))
+        if entry is None or entry.get("ts") != ts:
+            out[str(a["id"])] = {"ts": ts, "budget": _int(a.get("daily_budget")) or None}
+    return out
+
+
+def targets_of(state: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
+    """Target CPA / ROAS: the thread's optimise settings, the plan, then the run policy."""
+    opt = state.get("optimize") or {}
+    plan = state.get("plan") or {}
+    policy = getattr(ctx, "policy", None)
+    out: dict[str, Any] = {}
+    for key in ("target_cpa_minor", "target_roas"):
+        for source in (opt.get("targets") or {}, plan.get("targets") or {}, plan):
+            if source.get(key) is not None:
+                out[key] = source[key]
+                break
+        else:
+            if getattr(policy, key, None) is not None:
+                out[key] = getattr(policy, key)
+    return out
+
+
+def build_evidence(
+    tree: dict[str, Any],
+    store: InsightsStore,
+    *,
+    account: dict[str, Any],
+    now: datetime,
+    targets: dict[str, Any],
+    kpi: str = "conversions",
+    budget_edits: dict[str, list[str]] | None = None,
+    experiment: dict[str, Any] | None = None,
+    window_days: int = JUDGE_WINDOW_DAYS,
+    known_phases: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Combine Meta's current tree with stored insights into `decide()`'s evidence."""
+    campaign = tree["campaign"]
+    cid = str(campaign["id"])
+    today = now.astimezone(account["tz"]).date()
+    until = (today - timedelta(days=1)).isoformat()
+    since = (today - timedelta(days=window_days)).isoformat()
+    ad_stats = store.totals(cid, "ad", since, until)
+    set_stats = store.totals(cid, "adset", since, until)
+    weeks = store.weeks(cid, until)
+    cbo = bool(_int(campaign.get("daily_budget")) or _int(campaign.get("lifetime_budget")))
+    billing = next(
+        (a.get("billing_event") for a in tree["ad_sets"] if a.get("billing_event")), "IMPRESSIONS"
+    )
+    minimum = max(
+        account.get("min_daily_budget_minor") or 0,
+        min_daily_budget_minor(account["currency"], billing or "IMPRESSIONS"),
+    )
+    cap = account.get("spend_cap_minor")
+    empty = derive(add_sums([]))
+    phases = phase_budgets(tree, known_phases)
+    return {
+        "now": now.isoformat(),
+        "today": today.isoformat(),
+        "currency": account["currency"],
+        "kpi": kpi,
+        "target_cpa_minor": targets.get("target_cpa_minor"),
+        "target_roas": targets.get("target_roas"),
+        "budget_level": "campaign" if cbo else "ad_set",
+        "min_daily_budget_minor": minimum,
+        "spend_cap_remaining_minor": (cap - account.get("amount_spent_minor", 0)) if cap else None,
+        "campaign": {
+            "id": cid,
+            "name": campaign.get("name", ""),
+            "status": campaign.get("status"),
+            "daily_budget_minor": _int(campaign.get("daily_budget")) or None,
+        },
+        "ad_sets": [
+            {
+                "id": str(a["id"]),
+                "name": a.get("name", ""),
+                "status": a.get("status") if campaign.get("status") != "PAUSED" else "PAUSED",
+                "daily_budget_minor": _int(a.get("daily_budget")) or None,
+                "learning": _learning(a),
+                "phase_budget_minor": phases[str(a["id"])]["budget"],
+                "stats": set_stats.get(str(a["id"]), empty),
+            }
+            for a in tree["ad_sets"]
+        ],
+        "ads": [
+            {
+                "id": str(ad["id"]),
+                "name": ad.get("name", ""),
+                "adset_id": str(ad.get("adset_id", "")),
+                "status": ad.get("status"),
+                "stats": ad_stats.get(str(ad["id"]), empty),
+                "weeks": weeks.get(str(ad["id"]), []),
+            }
+            for ad in tree["ads"]
+        ],
+        "budget_edits": budget_edits or {},
+        "phase_budgets": phases,
+        "experiment": experiment,
+    }
+
+
+def _target_of(action: dict[str, Any]) -> tuple[str, str]:
+    args = action.get("args") or {}
+    for key, kind in (("ad_id", "ad"), ("adset_id", "adset"), ("campaign_id", "campaign")):
+        if args.get(key):
+            return str(args[key]), kind
+    raise ValueError(
+        f"action {action.get('name')!r} names no ad_id / adset_id / campaign_id in args"
+    )
+
+
+def apply_action(client: Any, action: dict[str, Any], *, receipt: str | None) -> dict[str, Any]:
+    """Execute one approved action through the client (ledgered) and read the result back."""
+    name = str(action.get("name"))
+    if action.get("advice"):
+        return {"name": name, "status": "noted", "before": None, "after": None}
+    object_id, object_type = _target_of(action)
+    args = action.get("args") or {}
+    change: dict[str, Any]
+    if name.startswith("pause") or name.startswith("activate"):
+        change = {"status": "PAUSED" if name.startswith("pause") else "ACTIVE"}
+        fields = "status"
+    elif "budget" in name:
+        change = {"daily_budget": int(args["daily_budget"])}
+        fields = "daily_budget"
+    else:
+        raise ValueError(
+            f"unknown optimise action {name!r}: expected pause_*, activate_* or set_*_budget"
+        )
+    before = client.get(object_id, {"fields": fields})
+    before = {k: before.get(k) for k in change}
+    client.write(
+        "update",
+        object_id,
+        change,
+        plan_key=f"optimize:{object_id}:{name}",
+        object_type=object_type,
+        receipt=receipt,
+        before=before,
+    )
+    after_raw = client.get(object_id, {"fields": fields})
+    after = {k: after_raw.get(k) for k in change}
+    ok = all(str(after[k]) == str(v) for k, v in change.items())
+    return {
+        "name": name,
+        "object_id": object_id,
+        "status": "applied" if ok else "mismatch",
+        "before": before,
+        "after": after,
+    }
+
+
+def days_between(a: str, b: str) -> int:
+    """Whole days from date `a` to date `b` (ISO)."""
+    return (date.fromisoformat(b) - date.fromisoformat(a)).days

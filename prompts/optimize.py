@@ -1,0 +1,132 @@
+"""Text of the optimise approval card (templates; the decisions themselves are code).
+
+`describe_action(action, currency)` is one action's line (what, why, evidence, expected
+effect); `card_markdown(state, proposal, card_actions, auto_applied)` is the whole card:
+judged effects of earlier actions, flags, the experiment, then every action to decide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.decision_stats import display_name
+from state.rules import format_money
+
+CARD_TITLE = "## Optimise cycle {cycle} — {n} action(s) to review"
+ACTION_LINE = "**{verdict}** `{name}` on {level} “{target}”: {reasons}."
+EVIDENCE_LINE = "Evidence: {evidence}."
+EFFECT_LINE = "Expected effect: {effect}."
+JUDGED_HEADER = "### Did earlier actions work?"
+JUDGED_LINE = "- `{name}` on “{target}” ({applied}): **{judgement}** — {detail}"
+FLAGS_HEADER = "### Flags"
+EXPERIMENT_HEADER = "### Experiment"
+AUTO_HEADER = "### Applied without a card (approval policy)"
+ACTIONS_HEADER = "### Proposed actions"
+
+
+def _money(value: Any, currency: str) -> str:
+    return format_money(int(round(float(value))), currency) if value is not None else "—"
+
+
+def evidence_text(ev: dict[str, Any], currency: str) -> str:
+    """Render an action's evidence dict in words."""
+    parts = []
+    if ev.get("spend_minor") is not None:
+        parts.append(
+            f"spent {_money(ev['spend_minor'], currency)} over {ev.get('days') or 0} day(s)"
+        )
+    if ev.get("conversions") is not None:
+        parts.append(f"{float(ev['conversions']):g} conversion(s)")
+    if ev.get("cpa_minor") is not None:
+        parts.append(f"CPA {_money(ev['cpa_minor'], currency)}")
+    if ev.get("ctr") is not None:
+        parts.append(f"CTR {float(ev['ctr']):.2f}%")
+    if ev.get("before_minor") is not None and ev.get("after_minor") is not None:
+        parts.append(
+            f"budget {_money(ev['before_minor'], currency)} → {_money(ev['after_minor'], currency)} a day"
+        )
+    for key, label in (
+        ("p_worse_than_target", "P(worse than target)"),
+        ("p_worse_than_best", "P(worse than best sibling)"),
+        ("p_best", "P(best)"),
+    ):
+        if isinstance(ev.get(key), int | float):
+            parts.append(f"{label} {float(ev[key]):.0%}")
+    for key in ("frequency_before", "frequency_after", "ctr_before", "ctr_after", "variant"):
+        if ev.get(key) is not None:
+            parts.append(f"{key.replace('_', ' ')} {ev[key]}")
+    return "; ".join(parts) or "—"
+
+
+def describe_action(action: dict[str, Any], currency: str) -> str:
+    """One action as the card shows it: what, why, evidence, expected effect."""
+    target = action.get("target") or {}
+    lines = [
+        ACTION_LINE.format(
+            verdict=action.get("verdict", ""),
+            name=action["name"],
+            level=target.get("level", "object"),
+            target=target.get("name") or target.get("id"),
+            reasons="; ".join(action.get("reasons") or []) or "—",
+        ),
+        EVIDENCE_LINE.format(evidence=evidence_text(action.get("evidence") or {}, currency)),
+        EFFECT_LINE.format(effect=(action.get("expected_effect") or {}).get("text", "—")),
+    ]
+    return " ".join(lines)
+
+
+def _judged(state: dict[str, Any], currency: str) -> list[str]:
+    lines = []
+    for entry in state.get("applied_actions") or []:
+        j = entry.get("judgement") or {}
+        if not j:
+            continue
+        detail = (
+            "not enough data since"
+            if j.get("judgement") == "pending"
+            else (
+                f"P(improved) {j.get('p_improved', 0):.0%}; cost per result "
+                f"{_money((j.get('before') or {}).get('cpa_minor'), currency)} before → "
+                f"{_money((j.get('after') or {}).get('cpa_minor'), currency)} after"
+            )
+        )
+        lines.append(
+            JUDGED_LINE.format(
+                name=entry["name"],
+                target=display_name((entry.get("target") or {}).get("name")),
+                applied=entry.get("applied_date"),
+                judgement=j.get("judgement"),
+                detail=detail,
+            )
+        )
+    return lines
+
+
+def card_markdown(
+    state: dict[str, Any],
+    proposal: dict[str, Any],
+    card_actions: list[dict[str, Any]],
+    auto_applied: list[dict[str, Any]] | None = None,
+) -> str:
+    """Render the whole approval card of one optimise cycle, as markdown."""
+    out = [CARD_TITLE.format(cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
+    judged = _judged(state, str(proposal.get("currency") or "USD"))
+    if judged:
+        out += [JUDGED_HEADER, *judged, ""]
+    flags = list(proposal.get("flags") or []) + list(proposal.get("request_problems") or [])
+    if flags:
+        out += [FLAGS_HEADER, *[f"- ⚠️ {f}" for f in flags], ""]
+    exp = proposal.get("experiment")
+    if exp:
+        probs = ", ".join(f"{k}: {v:.0%}" for k, v in (exp.get("p_best") or {}).items())
+        out += [
+            EXPERIMENT_HEADER,
+            f"- status **{exp.get('status')}** — {exp.get('reason', '')}",
+            f"- probability each variant is best: {probs}",
+            "",
+        ]
+    if auto_applied:
+        out += [AUTO_HEADER, *[f"- {a.get('description', a['name'])}" for a in auto_applied], ""]
+    out.append(ACTIONS_HEADER)
+    out += [f"{i + 1}. {a.get('description', a['name'])}" for i, a in enumerate(card_actions)]
+    return "\n".join(out)

@@ -1,0 +1,79 @@
+"""Reports from a real optimise run on the sandbox: markdown, charts, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from agents.reporting import build_report, narrative
+from bench.campaign_tree import launch
+from bench.optimizer import BenchContext, _client, _targets, adpilot_step
+from sandbox.scenario import load_scenario
+from state.context import Policy
+from state.insights_store import InsightsStore
+
+
+@pytest.fixture(scope="module")
+def ran(sandbox_module, tmp_path_factory):
+    sc = load_scenario("ecommerce_usd")
+    home = tmp_path_factory.mktemp("home")
+    client = _client(sandbox_module, sc)
+    created = launch(client, sc, n_adsets=3, n_ads=2)
+    state = {"created": created, "applied_actions": [], "plan": {"name": "Spring Sale", "objective": sc.objective,
+             "start_time": sc.start.isoformat()}, "optimize": {"targets": _targets(sc)}}
+    store = InsightsStore(home)
+    ctx = BenchContext(home=str(home), policy=Policy())
+    for _ in range(8):
+        sandbox_module.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
+        adpilot_step(client, sc, state, ctx, store)
+    return state, store, home
+
+
+def test_markdown_report_has_summary_tables_actions_and_four_charts(ran, tmp_path):
+    state, store, _ = ran
+    out = build_report(state, store, tmp_path, "md")
+    text = Path(out["report"]).read_text()
+    for heading in ("## Executive summary", "## Ad sets", "## Ads", "## Actions taken and their judged effect"):
+        assert heading in text
+    assert "[ap:" not in text  # provenance tags are for machines
+    assert len(out["charts"]) >= 3
+    for png in out["charts"]:
+        with Image.open(png) as im:
+            assert im.format == "PNG" and im.size[0] >= 600
+        assert f"]({Path(png).name})" in text
+    if state["applied_actions"]:
+        assert state["applied_actions"][0]["name"] in text
+
+
+def test_report_figures_are_sums_from_the_store(ran, tmp_path):
+    state, store, _ = ran
+    data = json.loads(Path(build_report(state, store, tmp_path, "json")["report"]).read_text())
+    cid = state["created"]["campaign"]
+    spend = sum(r["spend_minor"] for r in store.daily(cid, "campaign"))
+    assert data["totals"]["spend_minor"] == spend
+    assert sum(s["spend_minor"] for s in data["ad_sets"].values()) == pytest.approx(spend, abs=5)
+    assert data["summary"] and data["facts"]["actions_applied"] == len(
+        [a for a in state["applied_actions"] if a["status"] in ("applied", "noted")])
+
+
+def test_csv_exports(ran, tmp_path):
+    state, store, _ = ran
+    files = build_report(state, store, tmp_path, "csv")["csv"]
+    assert {Path(f).name for f in files} == {"daily.csv", "ad_sets.csv", "ads.csv", "actions.csv"}
+    with open(tmp_path / "daily.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["level"] for r in rows} == {"campaign", "adset", "ad"}
+
+
+def test_template_narrative_without_a_model_and_bad_format(ran, tmp_path):
+    state, store, _ = ran
+    text = narrative({"days": 3, "campaign": "X", "spend": "USD 1.00", "results": 2.0, "kpi": "conversions",
+                      "cost_per_result": "USD 0.50", "best_ad_set": "A", "worst_ad_set": "B",
+                      "actions_applied": 1, "judged": {"improved": 1}}, model="rules")
+    assert "USD 1.00" in text and "“A”" in text and "1 improved" in text
+    with pytest.raises(ValueError, match="md, csv or json"):
+        build_report(state, store, tmp_path, "pdf")
