@@ -110,9 +110,35 @@ def exit_code(outcome: Outcome) -> int:
 
 
 def approve_value(decision: dict[str, Any], payload: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the resume value applying `decision` to every action of the pending approval."""
+    """Return the resume value applying `decision` to every action of the pending approval.
+
+    The value quotes the card's receipt, so it can only answer the card the person was shown.
+    """
     count = len((payload or {}).get("action_requests") or [None])
-    return {"decisions": [decision] * count}
+    value: dict[str, Any] = {"decisions": [decision] * count}
+    if (payload or {}).get("receipt"):
+        value["receipt"] = payload["receipt"]  # type: ignore[index]
+    return value
+
+
+def read_decisions_file(path: Path, payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the resume value in a decisions file, checked against the pending card's size."""
+    try:
+        doc = json.loads(path.read_text())
+    except OSError as exc:
+        fail(f"--decisions {path}: cannot read it ({exc.strerror})")
+    except json.JSONDecodeError as exc:
+        fail(f"--decisions {path}: not valid JSON ({exc.msg}, line {exc.lineno})")
+    decisions = doc.get("decisions") if isinstance(doc, dict) else doc
+    wanted = len(payload.get("action_requests") or [])
+    if not isinstance(decisions, list) or len(decisions) != wanted:
+        fail(f"--decisions {path}: give a list of {wanted} decisions, one per action in card "
+             'order, each {"type": "approve"}, {"type": "reject", "message": "..."} or '
+             '{"type": "edit", "edited_action": {"name": ..., "args": {...}}}')
+    value: dict[str, Any] = {"decisions": decisions}
+    if payload.get("receipt"):
+        value["receipt"] = payload["receipt"]
+    return value
 
 
 def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_waits: int = 0) -> Outcome:
@@ -200,10 +226,16 @@ def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md fi
 @app.command()
 def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for approval")],
             reject: Annotated[str | None, typer.Option(help="reject with this reason")] = None,
-            edit: Annotated[Path | None, typer.Option(help="JSON file with the edited plan")] = None) -> None:
-    """Approve (or edit, or reject) a thread's pending approval card and continue it."""
-    if reject is not None and edit is not None:
-        fail("give either --reject or --edit, not both")
+            edit: Annotated[Path | None, typer.Option(help="JSON file with the edited plan")] = None,
+            decisions: Annotated[Path | None, typer.Option(
+                help="JSON file: one decision per action of the card, in order")] = None) -> None:
+    """Approve (or edit, or reject) a thread's pending approval card and continue it.
+
+    With no option every action on the card is approved. `--decisions FILE` answers a card
+    action by action (approve some, edit some, reject some).
+    """
+    if sum(x is not None for x in (reject, edit, decisions)) > 1:
+        fail("give only one of --reject, --edit or --decisions")
     if edit is not None:
         plan_doc = read_plan_file(edit, "--edit")
         decision: dict[str, Any] = {"type": "edit", "edited_action": {
@@ -217,8 +249,9 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
         if edit is not None and len(pending.get("action_requests") or []) > 1:
             fail("--edit edits a launch plan; this card has several actions: approve or reject it "
                  "here, or answer it action by action from LangGraph Studio / Agent Inbox")
-        outcome = runner.resume(thread, approve_value(decision, pending), expect="approval",
-                                on_update=display)
+        value = (read_decisions_file(decisions, pending) if decisions is not None
+                 else approve_value(decision, pending))
+        outcome = runner.resume(thread, value, expect="approval", on_update=display)
         display.close()
         report(outcome)
     raise typer.Exit(exit_code(outcome))

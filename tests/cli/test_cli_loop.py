@@ -56,6 +56,24 @@ def test_unknown_thread_and_wrong_commands_say_what_to_do(cli):
     missing = run("approve", "nope")
     assert missing.exit_code == 2 and "adpilot status" in missing.output
     both = run("approve", "x", "--reject", "no", "--edit", "plan.json")
-    assert both.exit_code == 2 and "not both" in both.output
+    assert both.exit_code == 2 and "only one of" in both.output
     empty = run("run", "  ")
     assert empty.exit_code == 2 and "BRIEF is empty" in empty.output
+
+
+def test_approve_answers_a_card_action_by_action_from_a_decisions_file(cli, sample_images, tmp_path):
+    server, run = cli
+    started = run("run", brief_for(sample_images), "--thread", "dec-1")
+    assert started.exit_code == 0, started.output
+    wrong = tmp_path / "two.json"
+    wrong.write_text(json.dumps({"decisions": [{"type": "approve"}, {"type": "approve"}]}))
+    refused = run("approve", "dec-1", "--decisions", str(wrong))
+    assert refused.exit_code == 2 and "list of 1 decisions" in refused.output
+    assert objects(server.url, "campaign") == []
+
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps([{"type": "reject", "message": "not this week"}]))
+    rejected = run("approve", "dec-1", "--decisions", str(one))
+    assert rejected.exit_code == 0, rejected.output
+    assert objects(server.url, "campaign") == []
+    assert "rejected" in run("status", "dec-1").output
