@@ -48,7 +48,11 @@ def traced_node(fn: F, name: str | None = None) -> F:
         annotate(tags=[f"agent:{agent}", f"action:{kind}"], agent=agent, action_kind=kind)
         update = fn(*args, **kwargs)
         if isinstance(update, Mapping):
-            annotate(**update_metadata(update))
+            meta = update_metadata(update)
+            # One tag per applied action kind (`action:pause_ad`, `action:set_adset_budget`), so
+            # "why was ad set X paused?" is a tag plus an `object_ids` filter in LangSmith.
+            kinds = sorted({str(r["name"]) for r in meta.get("applied", []) if r.get("name")})
+            annotate(tags=[f"action:{k}" for k in kinds], **meta)
         return update
 
     return cast(F, wrapper)

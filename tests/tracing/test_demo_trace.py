@@ -60,6 +60,11 @@ def test_demo_is_traced_and_its_thread_traces_offline(tmp_path):
     applied = [r for r in runs if r["name"] == "apply_actions" and "spend_delta_minor" in _meta(r)]
     if any(r["name"] == "apply_actions" for r in runs):
         assert applied, "apply_actions runs carry the spend delta"
+    for run in applied:
+        # "why was X paused?" = tag action:<kind> + the object id in metadata
+        for row in _meta(run).get("applied", []):
+            assert f"action:{row['name']}" in run["tags"]
+            assert row["object_id"] in _meta(run)["object_ids"]
     assert b"sandbox-token" not in raw
 
     # --- the offline trace of the same thread ---------------------------------------------

@@ -119,3 +119,18 @@ def test_update_metadata_names_ids_receipt_and_spend_delta():
     assert meta["object_ids"] == ["2", "4"] and meta["receipt"] == "new"
     assert [a["name"] for a in meta["applied"]] == ["set_budget", "pause_ad"]
     assert meta["applied"][0]["spend_delta_minor"] == 1000 and meta["applied"][1]["spend_delta_minor"] == 0
+
+
+def test_applied_action_kinds_become_tags(monkeypatch):
+    # The node wrapper tags its run with each applied action's kind.
+    from graph import trace_nodes
+
+    seen = {}
+    monkeypatch.setattr(trace_nodes, "annotate", lambda tags=(), **meta: seen.update(tags=list(tags), **meta))
+    node = trace_nodes.traced_node(lambda state: {"applied_actions": [
+        {"name": "pause_ad", "target": {"id": "9"}, "receipt": "r1", "before": {}, "after": {}},
+        {"name": "set_adset_budget", "target": {"id": "7"}, "receipt": "r1",
+         "before": {"daily_budget": 1000}, "after": {"daily_budget": 1200}}]}, name="apply_actions")
+    node({})
+    assert seen["tags"] == ["action:pause_ad", "action:set_adset_budget"]
+    assert seen["object_ids"] == ["9", "7"] and seen["spend_delta_minor"] == 200
