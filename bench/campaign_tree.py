@@ -127,14 +127,11 @@ def launch(client: Any, sc: Scenario, **kw: Any) -> dict[str, Any]:
     if result.failed:
         raise RuntimeError(f"bench launch failed: {result.failed}")
     ids = result.ids
-    created = {
-        "campaign": ids["bench-campaign"],
-        "ad_sets": {s["key"]: ids[s["key"]] for s in tree["ad_sets"]},
-        "ads": {a["key"]: ids[a["key"]] for a in tree["ads"]},
-    }
-    for ad_id in created["ads"].values():
+    ad_sets = {s["key"]: ids[s["key"]] for s in tree["ad_sets"]}
+    ads = {a["key"]: ids[a["key"]] for a in tree["ads"]}
+    for ad_id in ads.values():
         client.write("update", ad_id, {"status": "ACTIVE"}, object_type="ad")
-    for set_id in created["ad_sets"].values():
+    for set_id in ad_sets.values():
         client.write("update", set_id, {"status": "ACTIVE"}, object_type="adset")
-    client.write("update", created["campaign"], {"status": "ACTIVE"}, object_type="campaign")
-    return created
+    client.write("update", ids["bench-campaign"], {"status": "ACTIVE"}, object_type="campaign")
+    return {"campaign": ids["bench-campaign"], "ad_sets": ad_sets, "ads": ads}
