@@ -29,16 +29,8 @@ def values(enum_cls: type) -> frozenset[str]:
     )
 
 
-ODAX_OBJECTIVES = frozenset(
-    {
-        "OUTCOME_APP_PROMOTION",
-        "OUTCOME_AWARENESS",
-        "OUTCOME_ENGAGEMENT",
-        "OUTCOME_LEADS",
-        "OUTCOME_SALES",
-        "OUTCOME_TRAFFIC",
-    }
-)
+# The same table the planner's validation uses, so the two can never disagree.
+ODAX_OBJECTIVES = frozenset(rules.ODAX_OBJECTIVES)
 ALL_OBJECTIVES = values(Campaign.Objective)
 SPECIAL_AD_CATEGORIES = values(Campaign.SpecialAdCategories) | {"NONE"}
 BID_STRATEGIES = values(Campaign.BidStrategy)
