@@ -52,6 +52,17 @@ def spend_summary(plan: dict[str, Any] | CampaignPlan) -> dict[str, Any]:
     return {"daily": daily, "peak_day": int(daily * 1.25), "total": None if open_ended else total}
 
 
+def targets_text(targets: dict[str, Any] | None, currency: str) -> str:
+    """Render the plan's targets ("CPA ≤ USD 25.00 · ROAS ≥ 3x"); the optimise loop judges by them."""
+    t = targets or {}
+    parts = []
+    if t.get("cpa_minor") is not None:
+        parts.append(f"CPA ≤ {money(t['cpa_minor'], currency)}")
+    if t.get("roas") is not None:
+        parts.append(f"ROAS ≥ {float(t['roas']):g}x")
+    return " · ".join(parts) if parts else "none set (the loop judges ads against each other)"
+
+
 def _when(value: str | None, default: str) -> str:
     """Render an ISO time as "Tue 1 Dec 2026 00:00 (UTC-0800)"."""
     if not value:
@@ -123,6 +134,7 @@ def render_card(
         f"- **Spend:** {money(spend['daily'], currency)} a day (up to {money(spend['peak_day'], currency)} on a peak day); "
         f"worst-case total {total}",
         f"- **Landing page:** {plan.get('landing_url') or '—'}",
+        f"- **Targets:** {targets_text(plan.get('targets'), currency)}",
         f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}",
         "",
     ]

@@ -22,7 +22,7 @@ and only what the guardrails (`state/guardrails.py`) let through.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from langgraph.types import interrupt
@@ -38,6 +38,7 @@ from prompts.optimize import card_markdown
 from state.hitl import ResumeError, approval_payload, parse_decisions, receipt, wait_payload
 
 __all__ = [
+    "WAKE_NOW",
     "apply_actions",
     "decide_actions",
     "review_actions",
@@ -63,19 +64,85 @@ def campaign_end(state: dict[str, Any]) -> str | None:
     return str(end)[:10] if end else None
 
 
+WAKE_NOW: dict[str, Any] = {"wake": "now"}  # `adpilot optimize THREAD`: a cycle now, on purpose
+WAKE_KEYS = {"woke_at", "woke", "wake", "tick", "requests"}
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        out = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return out if out.tzinfo else out.replace(tzinfo=UTC)
+
+
+def first_until(state: dict[str, Any], client: Any, ctx: Any) -> str:
+    """When the first cycle is due: `cycle_days` after the campaign was created on Meta.
+
+    Anchored on a fact that does not move (the campaign's `created_time`), so the node
+    computes the same `until` when it re-runs on resume; "now" only when Meta has none.
+    """
+    campaign_id = str((state.get("created") or {}).get("campaign") or "")
+    created = None
+    if campaign_id:
+        created = _when(client.get(campaign_id, {"fields": "created_time"}).get("created_time"))
+    anchor = created or account_now(client, ctx)
+    return (anchor + timedelta(days=ctx.cycle_days)).isoformat()
+
+
+def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
+    """Why a resume value may not wake this timer (None when it may).
+
+    Accepted: None, `{"woke_at": ISO or label}` (`adpilot tick`), `{"woke": true}` /
+    `{"wake": true}` / `{"tick": true}`, `{"requests": ["raise ... to $80 a day"]}`, and
+    `WAKE_NOW` (`{"wake": "now"}`, `adpilot optimize`), which starts the cycle before the
+    timer is due.
+    """
+    if answer is not None:
+        if not isinstance(answer, dict):
+            return (f"a wait timer takes null or an object such as {{\"woke_at\": \"...\"}}, "
+                    f"not {type(answer).__name__}")
+        extra = sorted(str(k) for k in set(answer) - WAKE_KEYS)
+        if extra:
+            return (f"unknown key(s) {', '.join(extra)} in the wake-up; use woke_at, woke, "
+                    "wake, tick or requests")
+        if "woke_at" in answer and not isinstance(answer["woke_at"], str):
+            return "woke_at must be a string (an ISO time or a label)"
+        for flag in ("woke", "tick"):
+            if flag in answer and answer[flag] is not True:
+                return f"{flag} must be true"
+        if "wake" in answer and answer["wake"] not in (True, "now"):
+            return 'wake must be true (when due) or "now" (start the cycle now)'
+        reqs = answer.get("requests", [])
+        if not isinstance(reqs, list) or not all(isinstance(r, str) and r.strip() for r in reqs):
+            return 'requests must be a list of plain-word requests, e.g. ["raise X to $80 a day"]'
+        if answer.get("wake") == "now":
+            return None
+    due = _when(until)
+    if due is not None and now < due:
+        return (f"this timer is not due yet: it is due at {due.isoformat()} (account clock now "
+                f"{now.isoformat()}); wait for it (`adpilot tick`, or `--advance-days N` on the "
+                "sandbox) or start a cycle now with `adpilot optimize THREAD`")
+    return None
+
+
 def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
-    """Pause the thread until `cycle_days` of new data exist (a durable `wait` interrupt)."""
+    """Pause the thread until `cycle_days` of new data exist (a durable `wait` interrupt).
+
+    A resume that is malformed, or that arrives before `until` on the account clock, asks
+    again with what was wrong (issue 5: a stray resume must not wake the timer early).
+    """
     opt = _opt(state)
-    until = opt.get("wait_until")
-    if not until:
-        # First wait after launch: nothing was scheduled yet, so start from the account clock.
-        now = account_now(_client(runtime), runtime.context)
-        until = (now + timedelta(days=runtime.context.cycle_days)).isoformat()
+    client = _client(runtime)
+    until = opt.get("wait_until") or first_until(state, client, runtime.context)
     reason = (
         f"waiting {runtime.context.cycle_days} day(s) for delivery data before optimise "
         f"cycle {int(state.get('cycle') or 0) + 1} of {runtime.context.max_cycles}"
     )
-    answer = interrupt(wait_payload(until, reason))
+    payload = wait_payload(until, reason)
+    answer = interrupt(payload)
+    while (problem := wake_problem(answer, until, account_now(client, runtime.context))):
+        answer = interrupt({**payload, "error": problem})
     opt["wait_until"] = until
     if isinstance(answer, dict) and answer.get("requests"):
         # plain-word budget requests ride on the wake-up (`adpilot optimize THREAD --request`)
@@ -83,11 +150,34 @@ def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     return {"optimize": opt, "phase": "collecting", "status": "collecting insights"}
 
 
+def stopped_at(runtime: Any) -> str | None:
+    """When `adpilot stop` stopped this thread (None when it did not)."""
+    from langgraph.config import get_config
+
+    from agents.insights import home_of
+    from agents.safety import stopped_threads
+
+    try:
+        thread_id = str(get_config().get("configurable", {}).get("thread_id") or "")
+    except RuntimeError:  # called outside a graph run
+        return None
+    return stopped_threads(home_of(runtime.context)).get(thread_id) if thread_id else None
+
+
 def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
-    """Judge past actions, then propose this cycle's actions with evidence (no writes)."""
+    """Judge past actions, then propose this cycle's actions with evidence (no writes).
+
+    A thread the kill switch stopped never proposes an activation or a budget increase.
+    """
+    from agents.safety import hold_back_for_stop
+
     client = _client(runtime)
     opt = _opt(state)
     proposal, evidence = propose(client, state, runtime.context)
+    stopped = stopped_at(runtime)
+    proposal["actions"], held = hold_back_for_stop(proposal["actions"], stopped)
+    if stopped:
+        proposal["stopped"] = {"at": stopped, "held_back": [a["name"] for a in held]}
     judgements = judge_applied(state.get("applied_actions") or [], evidence, runtime.context)
     applied = [
         {**a, "judgement": judgements.get(str(i), a.get("judgement"))}
@@ -115,7 +205,8 @@ def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
         "proposed_actions": requests,
         "applied_actions": applied,
         "phase": "decided",
-        "status": f"cycle {cycle}: {len(requests)} action(s) proposed",
+        "status": f"cycle {cycle}: {len(requests)} action(s) proposed"
+        + (f" (thread stopped at {stopped}: no reactivation)" if stopped else ""),
     }
 
 
@@ -169,11 +260,23 @@ def apply_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
             "apply_actions: the approval quotes a different receipt than the proposal; "
             "nothing was applied — run the cycle again to get a fresh approval"
         )
+    from agents.safety import hold_back_for_stop
+
     client = _client(runtime)
+    stopped = stopped_at(runtime)
+    decisions = list(review.get("decisions") or [])
+    if stopped:
+        # (issue 5) stopped after the card was shown: an approval must not turn spend back on
+        _, held = hold_back_for_stop(proposal["actions"], stopped)
+        decisions = [
+            {"type": "reject", "message": f"thread stopped at {stopped}"}
+            if any(a is h for h in held) else d
+            for a, d in zip(proposal["actions"], decisions, strict=False)
+        ]
     result = execute_approved(
         client,
         proposal["actions"],
-        review.get("decisions") or [],
+        decisions,
         receipt=opt.get("receipt"),
         policy=runtime.context.policy,
         now=account_now(client, runtime.context),

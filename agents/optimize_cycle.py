@@ -77,7 +77,7 @@ def propose(
         account=account,
         now=now,
         targets=targets,
-        kpi=kpi_of_plan(plan, opt.get("targets")),
+        kpi=kpi_of_plan(plan, {**targets, **(opt.get("targets") or {})}),
         budget_edits=opt.get("budget_edits"),
         experiment=experiment,
         known_phases=opt.get("phase_budgets"),

@@ -30,6 +30,7 @@ ADSET_FIELDS = (
 )
 AD_FIELDS = "id,name,status,effective_status,adset_id"
 JUDGE_WINDOW_DAYS = 28
+RECENT_DAYS = 7  # ad sets' `recent_stats` window
 
 
 def _int(value: Any) -> int:
@@ -112,14 +113,21 @@ def phase_budgets(
     return out
 
 
+PLAN_TARGET_KEYS = {"target_cpa_minor": "cpa_minor", "target_roas": "roas"}
+
+
 def targets_of(state: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """Target CPA / ROAS: the thread's optimise settings, the plan, then the run policy."""
+    """Target CPA / ROAS: the thread's optimise settings, the plan, then the run policy.
+
+    The plan holds them as `targets: {"cpa_minor", "roas"}` (`state/plan.py::PlanTargets`).
+    """
     opt = state.get("optimize") or {}
     plan = state.get("plan") or {}
+    plan_targets = {k: (plan.get("targets") or {}).get(v) for k, v in PLAN_TARGET_KEYS.items()}
     policy = getattr(ctx, "policy", None)
     out: dict[str, Any] = {}
-    for key in ("target_cpa_minor", "target_roas"):
-        for source in (opt.get("targets") or {}, plan.get("targets") or {}, plan):
+    for key in PLAN_TARGET_KEYS:
+        for source in (opt.get("targets") or {}, plan_targets, plan):
             if source.get(key) is not None:
                 out[key] = source[key]
                 break
@@ -150,6 +158,10 @@ def build_evidence(
     since = (today - timedelta(days=window_days)).isoformat()
     ad_stats = store.totals(cid, "ad", since, until)
     set_stats = store.totals(cid, "adset", since, until)
+    # The last week alone: value per spend at about the current budget (reallocation).
+    recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
+    set_recent = store.totals(cid, "adset", recent, until)
+    set_last = store.totals(cid, "adset", until, until)  # yesterday: is the budget spent?
     weeks = store.weeks(cid, until)
     cbo = bool(_int(campaign.get("daily_budget")) or _int(campaign.get("lifetime_budget")))
     billing = next(
@@ -187,6 +199,8 @@ def build_evidence(
                 "learning": _learning(a),
                 "phase_budget_minor": phases[str(a["id"])]["budget"],
                 "stats": set_stats.get(str(a["id"]), empty),
+                "recent_stats": set_recent.get(str(a["id"]), empty),
+                "last_day_stats": set_last.get(str(a["id"]), empty),
             }
             for a in tree["ad_sets"]
         ],

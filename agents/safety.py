@@ -6,6 +6,8 @@
   outcome the ledger does not know (a crash between Meta committing and the ledger hearing
   back). It needs no approval: it can only reduce spend. Every pause is itself ledgered
   (receipt `kill-switch`).
+  The thread is marked stopped (`ADPILOT_HOME/stopped.db`): its later optimise cycles hold
+  back every activation and budget increase, and `adpilot status` shows it as stopped.
 * `undo(thread_id, action_id, ...)` (`agents/undo.py`) restores the before-values of one
   applied write; a restore that would raise spend goes through approval and the guardrails.
 * `audit_verify(home)` (`agents/audit.py`) checks the ledger's hash chain and that every
@@ -18,8 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
+import sqlite_utils
+from sqlite_utils.db import Table
+
+from state.guardrails import action_kind
 from state.ledger import CREATE_OPS, Ledger
 from tools.errors import MetaError, UnknownOutcomeError
 from tools.meta_client import tag_for
@@ -170,12 +178,63 @@ def _pause(client: Client, t: Target, receipt: str, report: SafetyReport) -> Non
 
 
 def stop(thread_id: str | None, *, ledger: Ledger, client_for: ClientFor) -> SafetyReport:
-    """Kill switch: pause everything adpilot created or activated (approval-free)."""
+    """Kill switch: pause everything adpilot created or activated (approval-free).
+
+    The thread (every ledgered thread with `None`) is marked stopped first, so a cycle that
+    runs meanwhile already holds back reactivations (`held_back`).
+    """
     report = SafetyReport()
+    if ledger.path != ":memory:":
+        threads = [thread_id] if thread_id else sorted(
+            {str(r["thread_id"]) for r in ledger.rows(None) if r.get("thread_id")})
+        mark_stopped(Path(ledger.path).parent, threads)
     lookup = client_for(thread_id)
     for t in targets(ledger, thread_id, lookup):
         _pause(client_for(t.thread_id), t, KILL_RECEIPT, report)
     return report
+
+
+# -- stopped threads (ADPILOT_HOME/stopped.db) ------------------------------------------------
+
+
+def _stops(home: str | Path) -> Table:
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return Table(sqlite_utils.Database(Path(home) / "stopped.db"), "stopped", pk="thread_id")
+
+
+def mark_stopped(home: str | Path, thread_ids: list[str]) -> None:
+    """Record that the kill switch stopped these threads (kept until the file is removed)."""
+    at = datetime.now(UTC).isoformat()
+    _stops(home).upsert_all([{"thread_id": t, "at": at} for t in thread_ids], pk="thread_id")
+
+
+def stopped_threads(home: str | Path) -> dict[str, str]:
+    """Thread id → when `adpilot stop` stopped it (UTC ISO time)."""
+    if not (Path(home) / "stopped.db").exists():
+        return {}
+    table = _stops(home)
+    return {r["thread_id"]: r["at"] for r in table.rows} if table.exists() else {}
+
+
+def raises_spend(action: Mapping[str, Any]) -> bool:
+    """Tell whether this optimise action turns something on or raises a budget."""
+    kind = action_kind(str(action.get("name")))
+    if kind == "activate":
+        return True
+    if kind not in ("set_budget", "shift_budget"):
+        return False
+    new = (action.get("args") or {}).get("daily_budget")
+    before = (action.get("evidence") or {}).get("before_minor")
+    return new is None or before is None or int(new) > int(before)
+
+
+def hold_back_for_stop(actions: list[dict[str, Any]], stopped_at: str | None
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split actions into (allowed, held back): a stopped thread never turns spend back on."""
+    if not stopped_at:
+        return actions, []
+    held = [a for a in actions if raises_spend(a)]
+    return [a for a in actions if not raises_spend(a)], held
 
 
 def compensate(
@@ -236,7 +295,11 @@ __all__ = [
     "audit_verify",
     "compensate",
     "existing",
+    "hold_back_for_stop",
+    "mark_stopped",
+    "raises_spend",
     "stop",
+    "stopped_threads",
     "targets",
     "undo",
     "unresolved_writes",

@@ -79,14 +79,23 @@ def _advance(env: Any, days: int) -> None:
 
 @app.command()
 def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
-             yes: Annotated[bool, typer.Option("--yes", help="approve the card without asking")] = False) -> None:
+             yes: Annotated[bool, typer.Option("--yes", help="approve the card without asking")] = False,
+             request: Annotated[list[str] | None, typer.Option(
+                 "--request", help='a budget request in plain words, e.g. "raise the budget of '
+                 'Spring Sale to $80 a day" (repeatable; it goes on the card for approval)')] = None) -> None:
     """Run an optimise cycle for a thread now, instead of waiting for its timer."""
     loop = _loop_module("agents.optimize")
+    asks = [r.strip() for r in request or []]
+    if any(not r for r in asks):
+        fail('--request is empty: say what to change, e.g. --request "raise the budget of '
+             'Spring Sale to $80 a day"')
     with session() as (_env, runner), run_display() as display:
         current = runner.status(thread)
         if current.waiting_for != "wait":
             fail(f"thread {thread} is not between optimise cycles (waiting for: {current.waiting_for or 'nothing'})")
-        value = getattr(loop, "WAKE_NOW", {"woke_at": "optimize"})
+        value = dict(getattr(loop, "WAKE_NOW", {"woke_at": "optimize"}))
+        if asks:
+            value["requests"] = asks
         outcome = runner.resume(thread, value, expect="wait", on_update=display)
         outcome = drive(runner, outcome, yes=yes, on_update=display)
         display.close()

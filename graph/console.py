@@ -132,12 +132,23 @@ def created_table(created: dict[str, Any]) -> Table:
     return table
 
 
-def status_table(rows: list[dict[str, Any]]) -> Table:
-    """Tabulate threads and where each one stands."""
+def status_table(rows: list[dict[str, Any]], stopped: dict[str, str] | None = None) -> Table:
+    """Tabulate threads and where each one stands; threads `adpilot stop` stopped say so.
+
+    `stopped` maps thread → when it was stopped; by default it is read from ADPILOT_HOME.
+    """
+    if stopped is None:
+        from agents.safety import stopped_threads
+        from graph.environment import adpilot_home
+
+        stopped = stopped_threads(adpilot_home())
     table = Table(title="threads")
     for col in ("thread", "phase", "waiting for", "next", "campaign"):
         table.add_column(col)
     for row in rows:
-        table.add_row(row["thread"], row.get("phase") or "—", row.get("waiting") or "—",
+        phase = row.get("phase") or "—"
+        if row["thread"] in stopped:
+            phase = f"STOPPED {stopped[row['thread']][:16]}Z ({phase})"
+        table.add_row(row["thread"], phase, row.get("waiting") or "—",
                       ", ".join(row.get("next") or []) or "—", row.get("campaign") or "—")
     return table

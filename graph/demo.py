@@ -8,7 +8,9 @@ created ids → optimise cycles on the simulated clock (each card printed and au
 from __future__ import annotations
 
 import dataclasses
+import math
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +24,16 @@ from graph.runner import Outcome, Runner, open_runner
 
 DEMO_COLOURS = [((21, 101, 192), (255, 193, 7)), ((46, 125, 50), (255, 255, 255)),
                 ((183, 28, 28), (255, 235, 59))]
-# Two audiences in an A/B test give the optimise loop something to compare and move budget between.
+# (issue 4) A sales campaign (no experiment) with four audiences of three ads each and a target
+# CPA: the loop has losers to pause and budget to move, each with evidence, on every card.
 DEMO_BRIEF = (
-    "Sell our new TrailBlaze running shoes to runners in the US and Canada. Test ages 25-34 vs "
-    "35-44. Budget $120/day for 21 days starting tomorrow. Landing page "
-    "https://shop.example.com/trailblaze. Use images {images}. Shop now."
+    "Sell our new TrailBlaze running shoes to runners in the US and Canada. One ad set per age "
+    "group: 18-24, 25-34, 35-44 and 45-54. Budget $160/day for 21 days starting tomorrow, "
+    "target CPA $40. Landing page https://shop.example.com/trailblaze. Use images {images}. "
+    "Shop now."
 )
 DEMO_CYCLES = 5
+DEMO_SEED = 7  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
 MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound, not a timeout)
 
 
@@ -69,11 +74,19 @@ def _step(runner: Runner, outcome: Outcome, env: Any, yes: bool, display: Any) -
         decision = {"type": "approve"} if approved else {"type": "reject", "message": "declined in the demo"}
         return runner.resume(outcome.thread_id, approve_value(decision, payload), on_update=display)
     if kind == "wait":
-        days = env.context.cycle_days
+        days = _days_until(env, payload)
         env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
         console.print(f"[cyan]⏩ simulated clock advanced {days} days[/]")
         return runner.resume(outcome.thread_id, {"woke_at": "demo"}, on_update=display)
     return None
+
+
+def _days_until(env: Any, payload: dict[str, Any]) -> int:
+    """Whole days to move the sandbox clock so the wait is due (at least `cycle_days`)."""
+    now = datetime.fromisoformat(env.sandbox.admin("GET", "/__sandbox__/clock")["now"])
+    until = datetime.fromisoformat(str(payload.get("until") or now.isoformat()))
+    short = (until - now).total_seconds()
+    return max(env.context.cycle_days, math.ceil(short / 86400))
 
 
 def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
@@ -84,7 +97,7 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
     thread_id = f"demo-{uuid.uuid4().hex[:8]}"
     console.rule("[bold]adpilot demo")
     console.print(f"[bold]Brief:[/] {brief}\n")
-    with open_environment(home=home, embedded=True, announce=console.print) as env:
+    with open_environment(home=home, embedded=True, seed=DEMO_SEED, announce=console.print) as env:
         # The demo goes live (so there is delivery to optimise) and runs DEMO_CYCLES cycles.
         policy = dataclasses.replace(env.context.policy, go_live=True)
         env.context = dataclasses.replace(env.context, policy=policy, max_cycles=DEMO_CYCLES)

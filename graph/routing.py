@@ -87,13 +87,23 @@ def route_after_create_ads(state: dict[str, Any]) -> Literal["activate", "wait_o
     return _after_launch_step(state, "create_ads", "ads_created")  # type: ignore[return-value]
 
 
-def route_after_activate(state: dict[str, Any]) -> Literal["wait_for_data", "wait_out_throttle"]:
-    """Start the optimise loop's first timer (or wait out a throttle)."""
+def route_after_activate(
+    state: dict[str, Any], runtime: Any = None
+) -> Literal["wait_for_data", "wait_out_throttle", "__end__"]:
+    """Start the optimise loop's first timer, wait out a throttle, or end at `max_cycles=0`.
+
+    LangGraph injects `runtime` (its context holds `max_cycles`); called without one, the loop
+    is assumed to run.
+    """
     if state.get("throttle"):
         return "wait_out_throttle"
     phase = _phase(state, "activate")
     if phase not in ("live", "launched_paused"):
         raise RoutingError(f"route_after_activate: unexpected phase {phase!r}")
+    # (issue 4) max_cycles bounds the loop: 0 means the thread ends right after the launch.
+    max_cycles = getattr(getattr(runtime, "context", None), "max_cycles", None)
+    if max_cycles is not None and int(max_cycles) <= 0:
+        return "__end__"
     return "wait_for_data"
 
 

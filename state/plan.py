@@ -144,6 +144,17 @@ class AdSetPlan(_Model):
     ads: list[AdPlan] = Field(default_factory=list)
 
 
+class PlanTargets(_Model):
+    """Performance targets the optimise loop judges against (not sent to Meta).
+
+    `cpa_minor`: target cost per result in minor units of the plan currency (2500 = $25.00);
+    `roas`: target return on ad spend as a ratio (3.0 = 3x).
+    """
+
+    cpa_minor: int | None = Field(None, gt=0, description="minor units of the plan currency")
+    roas: float | None = Field(None, gt=0, description="conversion value / spend, e.g. 3.0")
+
+
 class CampaignPlan(_Model):
     """The whole campaign tree a human approves (DESIGN §3)."""
 
@@ -162,6 +173,7 @@ class CampaignPlan(_Model):
     dsa_payor: str | None = None
     dsa_beneficiary: str | None = None
     experiment: dict[str, Any] | None = None
+    targets: PlanTargets | None = Field(None, description="target CPA / ROAS for the loop")
     ad_sets: list[AdSetPlan] = Field(default_factory=list)
 
     @field_validator("currency")
@@ -192,7 +204,8 @@ def _own(model: BaseModel, *children: str) -> dict[str, Any]:
 def assign_keys(plan: CampaignPlan) -> CampaignPlan:
     """Return a copy of the plan with every node's key recomputed from content and position."""
     p = plan.model_copy(deep=True)
-    p.key = _digest("campaign", _own(p, "ad_sets", "experiment"))
+    # Targets are adpilot's, not Meta's: changing one must not re-key (recreate) the campaign.
+    p.key = _digest("campaign", _own(p, "ad_sets", "experiment", "targets"))
     for i, ad_set in enumerate(p.ad_sets):
         ad_set.key = _digest("ad_set", p.key, i, _own(ad_set, "ads"))
         for j, ad in enumerate(ad_set.ads):
@@ -296,7 +309,8 @@ from state.plan_checks import AccountInfo, PlanReport, Problem, validate_plan  #
 
 __all__ = [
     "AccountInfo", "AdPlan", "AdSetPlan", "AssetRef", "Budget", "CampaignPlan", "CarouselCard",
-    "CreativePlan", "GeoLocations", "PlanError", "PlanReport", "Problem", "Targeting",
+    "CreativePlan", "GeoLocations", "PlanError", "PlanReport", "PlanTargets", "Problem",
+    "Targeting",
     "assign_keys", "budget_for_ad_set", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
     "to_meta_tree", "uses_cbo", "validate_plan",
 ]

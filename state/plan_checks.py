@@ -109,6 +109,22 @@ class _Checker:
                      "structure")
         if p.experiment is not None:
             self.experiment(p.experiment)
+        if p.targets is not None:
+            self.targets()
+
+    def targets(self) -> None:
+        t, p = self.plan.targets, self.plan
+        if t is None:
+            return
+        if t.roas is not None and p.objective != "OUTCOME_SALES":
+            self.warn("targets.roas", f"a ROAS target needs purchase values, which {p.objective} "
+                      "campaigns do not report", "use a target CPA, or plan a sales campaign",
+                      "targets")
+        daily = p.budget.amount_minor if p.budget and p.budget.kind == "daily" else None
+        if t.cpa_minor is not None and daily and t.cpa_minor > daily:
+            self.warn("targets.cpa_minor", "the target CPA is above the whole daily budget: "
+                      "under one result a day, so judging ads takes weeks",
+                      "raise the budget or check the target's amount", "targets")
 
     def schedule(self) -> None:
         p = self.plan

@@ -37,6 +37,7 @@ from agents.planning.parse_intent import (
 )
 from agents.planning.parse_interests import InterestResult, find_interests
 from agents.planning.parse_money import Money, find_budget
+from agents.planning.parse_targets import Targets, find_targets
 from agents.planning.parse_time import Schedule, find_schedule
 
 QUOTED = r"[\"“‘']([^\"”’'\n]{2,125})[\"”’']"
@@ -93,6 +94,7 @@ class Facts:
     description: str | None = None
     ids: dict[str, str] = field(default_factory=dict)
     advertiser: str | None = None
+    targets: Targets = field(default_factory=Targets)
     ab: bool = False
     ab_count: int = 2
     ab_creative: bool = False
@@ -123,6 +125,9 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.assets = find_assets(brief, d.asset_dir)
     spans += f.assets.spans
     masked = _mask(brief, f.assets.spans)  # URLs and paths must not read as places or money
+    f.targets = find_targets(masked, d.currency)
+    spans += f.targets.spans
+    masked = _mask(masked, f.targets.spans)  # "target CPA $25" is no budget, "EUR" no place
     f.geo = find_geo(masked, d.currency)
     spans += f.geo.spans
     f.audience = find_ages(masked, d.today)

@@ -208,6 +208,18 @@ def _repairable(problems: list[dict[str, str]], questions: list[dict[str, str]])
     return [p for p in problems if not any(s in p.get("path", "") for s in skip)]
 
 
+def _add_targets(plan: dict[str, Any], brief: str) -> list[dict[str, str]]:
+    """Read target CPA / ROAS from the brief with the rules parser (the draft schema has none)."""
+    from agents.planning.parse_targets import find_targets
+    from agents.planning.rules import plan_targets
+
+    currency = str(plan.get("currency") or "USD")
+    targets, warnings = plan_targets(find_targets(brief, currency), currency)
+    if targets:
+        plan["targets"] = targets
+    return warnings
+
+
 @traced("planner.llm", tags=["agent:orchestrator", "action:plan"])
 def plan(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
          model: BaseChatModel | str | None = None,
@@ -236,6 +248,7 @@ def plan(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
             page_id=_defaults_get(defaults, "page_id"), pixel_id=_defaults_get(defaults, "pixel_id"),
             advertiser=_defaults_get(defaults, "advertiser"), asset_dir=str(_defaults_get(defaults, "asset_dir", ".")))
         warnings = _resolve(plan_dict, search_interests)
+        warnings += _add_targets(plan_dict, brief)
         checked, checked_warnings = _check(plan_dict, defaults)
         problems += checked
         fixable = _repairable(problems, questions)

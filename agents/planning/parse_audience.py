@@ -69,6 +69,12 @@ LANG_RE = re.compile(r"\b(" + "|".join(LOCALES) + r")(?:[- ]speaking|\s+speakers
                      re.I)
 
 
+SPLIT_RE = re.compile(r"\b(?:(?:one|an|a\s+separate)\s+ad\s*set\s+(?:per|for\s+each|each)|"
+                      r"separate\s+ad\s*sets\s+(?:per|for(?:\s+each)?)|ad\s*sets?\s+per)\s+"
+                      r"(?:age\s+)?(?:group|band|bracket|range|audience)s?\b", re.I)
+TEST_RE = re.compile(r"\bvs\.?\b|\bversus\b|a/b|split[- ]test|\btest(?:ing)?\b", re.I)
+
+
 @dataclass
 class Audience:
     """Demographics and placements found in the brief."""
@@ -78,6 +84,7 @@ class Audience:
     genders: list[int] | None = None
     locales: list[int] = field(default_factory=list)
     age_variants: list[tuple[int, int]] = field(default_factory=list)  # "25-34 vs 35-44"
+    split_only: bool = False  # "one ad set per age group": separate ad sets, no A/B test
     spans: list[tuple[int, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -139,7 +146,16 @@ def find_ages(text: str, today: date) -> Audience:
                 a.spans.append(hit.span())
                 break
     full = [(lo, hi) for lo, hi, _ in ranges if lo >= 0]
-    if len(full) >= 2 and re.search(r"\bvs\.?\b|\bversus\b|\bagainst\b|a/b|split[- ]test|"
+    split = SPLIT_RE.search(text)
+    if split:
+        a.spans.append(split.span())
+    if len(full) >= 2 and split and not TEST_RE.search(text):
+        # Separate audiences the loop may move budget between, without an experiment.
+        a.age_variants = [(lo, min(hi, 65)) for lo, hi in full]
+        a.split_only = True
+        a.age_min = min(lo for lo, _ in full)
+        a.age_max = min(65, max(hi for _, hi in full))
+    elif len(full) >= 2 and re.search(r"\bvs\.?\b|\bversus\b|\bagainst\b|a/b|split[- ]test|"
                                     r"\btest\b", text, re.I):
         a.age_variants = [(lo, min(hi, 65)) for lo, hi in full]
         a.age_min = min(lo for lo, _ in full)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from agents.planning import PlanDefaults, PlannerResult, Question
 from agents.planning.copy import brand_of, product_of
 from agents.planning.facts import Facts, read_facts, unparsed_phrases
+from agents.planning.parse_targets import Targets
 from agents.planning.structure import LABELS, ad_set_variants, creatives, experiment, targeting
 from state import rules
 from state.plan import AccountInfo, CampaignPlan, load_plan, plan_dict, validate_plan
@@ -128,7 +129,8 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     cta = f.cta or rules.DEFAULT_CTA[objective]
     currency = (f.money.currency if f.money and f.money.currency else d.currency)
     variants = ad_set_variants(f)
-    audience_test = len(variants) > 1
+    # Several audiences are an experiment unless the brief only asked for separate ad sets.
+    audience_test = len(variants) > 1 and not f.audience.split_only
     ad_sets = []
     for i, v in enumerate(variants):
         t = targeting(f, v, restricted)
@@ -137,7 +139,7 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
                            *[r["name"] for r in t["geo_locations"].get("regions", [])[:2]]]) or "?"
         ads = creatives(f, objective, landing, cta)
         ad_set: dict[str, Any] = {
-            "name": f"{where} {t['age_min']}-{t['age_max']}" + (f" {v['label']}" if v else ""),
+            "name": _ad_set_name(where, t, v),
             "targeting": t, "optimization_goal": setup["optimization_goal"],
             "billing_event": setup["billing_event"], "destination_type": setup["destination_type"],
             "promoted_object": _promoted(objective, setup, page, pixel, landing), "ads": ads}
@@ -152,7 +154,7 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
         kind = m.kind or ("lifetime" if f.schedule.end else None)
         if kind is not None:
             per = len(ad_sets) if m.per_ad_set else 1
-            level = "ad_set" if audience_test or m.per_ad_set else "campaign"
+            level = "ad_set" if len(variants) > 1 or m.per_ad_set else "campaign"
             budget = {"kind": kind, "amount_minor": rules.to_minor(m.amount, currency) * per,
                       "level": level}
         if m.converted_from:
@@ -171,7 +173,33 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     exp = experiment(f, objective, ad_sets, audience_test)
     if exp:
         plan["experiment"] = exp
-    return plan, questions, warnings
+    targets, target_warnings = plan_targets(f.targets, currency)
+    if targets:
+        plan["targets"] = targets
+    return plan, questions, warnings + target_warnings
+
+
+def _ad_set_name(where: str, t: dict[str, Any], variant: dict[str, Any]) -> str:
+    """"US, CA 25-34", "US 18-65 women": the label only when it adds to place and ages."""
+    ages = f"{t['age_min']}-{t['age_max']}"
+    label = variant.get("label") if variant else None
+    return f"{where} {ages}" + (f" {label}" if label and label != ages else "")
+
+
+def plan_targets(t: Targets, currency: str) -> tuple[dict[str, Any], list[dict]]:
+    """Return the plan's `targets` (CPA in minor units of the plan currency, ROAS) and warnings."""
+    out: dict[str, Any] = {}
+    warnings: list[dict] = []
+    if t.cpa is not None:
+        if t.cpa_currency and t.cpa_currency != currency:
+            warnings.append({"path": "targets.cpa_minor", "message": f"the target CPA is in "
+                             f"{t.cpa_currency} but the plan spends in {currency}; it was left out",
+                             "fix": f"state the target CPA in {currency}", "rule": "targets"})
+        else:
+            out["cpa_minor"] = rules.to_minor(t.cpa, currency)
+    if t.roas is not None:
+        out["roas"] = round(t.roas, 4)
+    return out, warnings
 
 
 def _campaign_name(f: Facts, objective: str, landing: str | None) -> str:

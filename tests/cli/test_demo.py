@@ -1,8 +1,16 @@
 """`adpilot demo --yes`: plan, approval card, launch with progress, optimise cycles, report."""
 
+import re
+
 from typer.testing import CliRunner
 
 from graph.cli import app
+
+
+def _cards(out: str) -> list[str]:
+    """Every printed approval card, box drawing and line wraps flattened to single spaces."""
+    chunks = out.split("approval needed")[1:]
+    return [re.sub(r"[│╭╮╰╯─\s]+", " ", c.split("receipt")[0]) for c in chunks]
 
 
 def test_demo_runs_end_to_end_offline(home):
@@ -12,8 +20,23 @@ def test_demo_runs_end_to_end_offline(home):
     assert "using the embedded sandbox" in out
     assert "approval needed" in out and "--yes: launch approved" in out
     assert "created on Meta" in out and "launch" in out
-    # At least three optimise cycles run; how many cards they raise is the decision code's call.
     assert out.count("✓ decide_actions") >= 3
+
+    cards = _cards(out)
+    launch, optimise = cards[0], [c for c in cards if "Optimise cycle" in c]
+    assert "Targets: CPA ≤ USD 40.00" in launch  # the brief's target, read from the plan
+    assert "Experiment" not in " ".join(optimise)  # a sales campaign, not an A/B test
+    # (issue 4) at least three optimise cycles raise a card, each action with its evidence
+    # and expected effect; later cards judge what the earlier ones did.
+    assert len(optimise) >= 3, [c[:80] for c in cards]
+    for card in optimise:
+        n = int(re.search(r"(\d+) action\(s\) to review", card).group(1))
+        assert n >= 1
+        assert card.count("Evidence:") == n and card.count("Expected effect:") == n
+    judged = [c for c in optimise[1:] if "Did earlier actions work?" in c]
+    assert judged and all(re.search(r"\b(improved|regressed|inconclusive)\b", c) for c in judged)
+    assert out.count("--yes: optimise card approved") == len(optimise)
+
     reports = list((home / "reports").glob("*/report.md"))
     assert len(reports) == 1 and len(list(reports[0].parent.glob("*.png"))) >= 3
     assert "ADPILOT_HOME" in out and reports[0].parent.name in out

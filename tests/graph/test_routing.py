@@ -55,3 +55,80 @@ def test_router_destination(router, state, expected):
 def test_router_refuses_impossible_states(router, state):
     with pytest.raises(RoutingError, match=router.__name__):
         router(state)
+
+
+class _Runtime:
+    """What LangGraph injects into a router: only `context` is read."""
+
+    def __init__(self, **context):
+        from state.context import Context
+
+        self.context = Context(**context)
+
+
+# (issue 4) The optimise loop is bounded by max_cycles: 0 ends the thread right after launch.
+LOOP_BOUND_CASES = [
+    ({"phase": "live"}, {"max_cycles": 0}, END),
+    ({"phase": "launched_paused"}, {"max_cycles": 0}, END),
+    ({"phase": "live"}, {"max_cycles": 1}, "wait_for_data"),
+    ({"phase": "live"}, {"max_cycles": 5}, "wait_for_data"),
+    ({"phase": "ads_created", "throttle": WAIT}, {"max_cycles": 0}, "wait_out_throttle"),
+]
+
+
+@pytest.mark.parametrize(("state", "context", "expected"), LOOP_BOUND_CASES)
+def test_route_after_activate_respects_max_cycles(state, context, expected):
+    assert route_after_activate(state, _Runtime(**context)) == expected
+
+
+OPTIMIZE_ROUTE_CASES = [
+    ("decide", {"phase": "decided", "proposed_actions": [{"name": "pause_ad"}]}, "review_actions"),
+    ("decide", {"phase": "decided", "proposed_actions": [], "optimize": {"done": False}}, "wait_for_data"),
+    ("decide", {"phase": "decided", "proposed_actions": [], "optimize": {"done": True}}, END),
+    ("apply", {"phase": "applied", "optimize": {"done": False}}, "wait_for_data"),
+    ("apply", {"phase": "applied", "optimize": {"done": True}}, END),
+]
+
+
+@pytest.mark.parametrize(("which", "state", "expected"), OPTIMIZE_ROUTE_CASES)
+def test_optimise_routers_stop_at_the_bound(which, state, expected):
+    from agents import optimize
+
+    router = {"decide": optimize.route_after_decide_actions, "apply": optimize.route_after_apply_actions}
+    assert router[which](state) == expected
+
+
+@pytest.mark.parametrize(("cycle", "max_cycles", "today", "end", "done"), [
+    (1, 3, "2026-03-01", None, False),
+    (3, 3, "2026-03-01", None, True),
+    (1, 1, "2026-03-01", None, True),
+    (1, 3, "2026-03-10", "2026-03-09", True),   # the campaign has ended
+    (1, 3, "2026-03-09", "2026-03-09", False),  # its last day still counts
+])
+def test_finished_is_bounded_by_max_cycles_and_campaign_end(cycle, max_cycles, today, end, done):
+    from agents.optimize import finished
+
+    state = {"plan": {"end_time": f"{end}T23:59:00+00:00"} if end else {}}
+    assert finished(state, _Runtime(max_cycles=max_cycles).context, cycle, today) is done
+
+
+def test_max_cycles_zero_ends_the_compiled_graph_after_launch(launch_context, sample_images, tmp_path):
+    """Through the real graph on the sandbox: no wait_for_data ever runs at max_cycles=0."""
+    import dataclasses
+
+    from langgraph.types import Command
+    from launchkit import APPROVE, plan_for
+
+    from graph.builder import build_graph
+    from graph.checkpointer import open_checkpointer
+
+    ctx = dataclasses.replace(launch_context, max_cycles=0)
+    with open_checkpointer(tmp_path / "ck") as saver:
+        graph = build_graph(checkpointer=saver)
+        cfg = {"configurable": {"thread_id": "z"}}
+        graph.invoke({"brief": "Trail shoes", "plan": plan_for(ctx, sample_images)}, cfg, context=ctx)
+        assert graph.get_state(cfg).tasks[0].interrupts[0].value["kind"] == "approval"
+        graph.invoke(Command(resume=APPROVE), cfg, context=ctx)
+        snap = graph.get_state(cfg)
+        assert snap.values["phase"] in ("live", "launched_paused") and not snap.next
+        assert not snap.values.get("cycle")

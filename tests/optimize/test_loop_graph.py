@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -88,12 +89,17 @@ def test_one_cycle_waits_then_proposes_with_evidence_then_applies_approved_actio
     with pytest.raises(ResumeError):
         parse_decisions({"decisions": []}, card)
 
+    # Reject one action that is not part of a budget reallocation: rejecting a cut would
+    # (rightly) hold back the increase it funds, so every other approval must then apply.
+    names = [r["name"] for r in card["action_requests"]]
+    reject = max((i for i, n in enumerate(names) if "budget" not in n), default=len(names) - 1)
     decisions: list[dict[str, Any]] = [{"type": "approve"}] * len(card["action_requests"])
-    decisions[-1] = {"type": "reject", "message": "not this one"}
+    decisions[reject] = {"type": "reject", "message": "not this one"}
     graph.invoke(Command(resume={"decisions": decisions}), cfg, context=ctx)
     wait2, snap = _interrupt(graph, cfg)
     applied = snap.values["applied_actions"]
-    assert len(applied) == len(decisions) - 1
+    if any("budget" not in n for n in names):
+        assert len(applied) == len(decisions) - 1
     client = factory()
     for entry in applied:
         if entry["advice"]:
@@ -102,7 +108,7 @@ def test_one_cycle_waits_then_proposes_with_evidence_then_applies_approved_actio
         target = entry["args"].get("ad_id") or entry["args"].get("adset_id")
         field = "status" if entry["name"].startswith("pause") else "daily_budget"
         assert str(client.get(target, {"fields": field})[field]) == str(entry["after"][field])
-    rejected = card["action_requests"][-1]
+    rejected = card["action_requests"][reject]
     assert all(e["args"] != rejected["args"] for e in applied)
     assert wait2 is not None and wait2["kind"] == "wait"  # back to waiting for the next cycle
 
@@ -154,3 +160,110 @@ def test_routers_refuse_impossible_phases():
     assert optimize.route_after_decide_actions({"phase": "decided", "proposed_actions": []}) == "wait_for_data"
     assert optimize.route_after_decide_actions({"phase": "decided", "optimize": {"done": True}}) == "__end__"
     assert optimize.route_after_apply_actions({"phase": "applied", "optimize": {"done": False}}) == "wait_for_data"
+
+
+@pytest.mark.parametrize(("value", "named"), [
+    ("yes", "not str"),
+    ({"decisions": [{"type": "approve"}]}, "decisions"),
+    ({"woke": False}, "woke must be true"),
+    ({"tick": "yes"}, "tick must be true"),
+    ({"wake": "later"}, "wake must be"),
+    ({"woke_at": 5}, "woke_at must be a string"),
+    ({"requests": "raise it"}, "requests must be a list"),
+])
+def test_a_malformed_wake_up_re_asks_naming_what_was_wrong(loop, value, named):
+    sandbox, factory, created, context, state = loop
+    graph, cfg, ctx = loop_graph(), {"configurable": {"thread_id": "w1"}}, context()
+    graph.invoke(state, cfg, context=ctx)
+    first, _ = _interrupt(graph, cfg)
+    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 8})  # due: only the shape is wrong
+    graph.invoke(Command(resume=value), cfg, context=ctx)
+    again, snap = _interrupt(graph, cfg)
+    assert again["kind"] == "wait" and again["until"] == first["until"] and named in again["error"]
+    assert not snap.values.get("cycle") and snap.next == ("wait_for_data",)
+    graph.invoke(Command(resume={"woke_at": "tick"}), cfg, context=ctx)  # a good one still works
+    assert graph.get_state(cfg).values["cycle"] == 1
+
+
+def test_an_early_wake_up_re_asks_saying_when_it_is_due_unless_forced(loop):
+    sandbox, factory, created, context, state = loop
+    graph, cfg, ctx = loop_graph(), {"configurable": {"thread_id": "w2"}}, context()
+    graph.invoke(state, cfg, context=ctx)
+    first, _ = _interrupt(graph, cfg)
+    for stray in ({"woke_at": "tick"}, {"woke": True}, {"tick": True}, {"requests": ["raise it to $80 a day"]}):
+        graph.invoke(Command(resume=stray), cfg, context=ctx)
+        again, snap = _interrupt(graph, cfg)
+        assert again["until"] == first["until"] and "not due yet" in again["error"]
+        assert first["until"] in again["error"] and not snap.values.get("cycle")
+    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 1})  # still two days early
+    graph.invoke(Command(resume={"woke_at": "tick"}), cfg, context=ctx)
+    assert "not due yet" in _interrupt(graph, cfg)[0]["error"]
+    # `adpilot optimize THREAD` asks for a cycle now, on purpose
+    graph.invoke(Command(resume=optimize.WAKE_NOW), cfg, context=ctx)
+    assert graph.get_state(cfg).values["cycle"] == 1
+
+
+def test_the_first_timer_counts_from_the_campaign_creation_not_from_each_re_run(loop):
+    sandbox, factory, created, context, state = loop
+    graph, cfg, ctx = loop_graph(), {"configurable": {"thread_id": "w3"}}, context()
+    made = factory().get(created["campaign"], {"fields": "created_time"})["created_time"]
+    graph.invoke(state, cfg, context=ctx)
+    wait, _ = _interrupt(graph, cfg)
+    due = datetime.fromisoformat(made.replace("Z", "+00:00")) + timedelta(days=3)
+    assert datetime.fromisoformat(wait["until"]) == due
+    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
+    graph.invoke(Command(resume={"woke_at": "tick"}), cfg, context=ctx)  # too early: asks again
+    again, _ = _interrupt(graph, cfg)
+    assert again["until"] == wait["until"]  # the re-run kept the same timer, a day closer
+
+
+def _first_card(graph, cfg, ctx, sandbox, state):
+    graph.invoke(state, cfg, context=ctx)
+    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 8})
+    graph.invoke(Command(resume={"woke_at": "tick"}), cfg, context=ctx)
+    return _interrupt(graph, cfg)
+
+
+def test_a_stopped_thread_never_proposes_or_applies_reactivation(loop, tmp_path):
+    from agents.safety import mark_stopped, raises_spend
+
+    sandbox, factory, created, context, state = loop
+    graph, ctx = loop_graph(), context()
+    # the same cycle on a thread that was not stopped moves budget up somewhere
+    card, snap = _first_card(graph, {"configurable": {"thread_id": "s0"}}, ctx, sandbox, state)
+    assert any(raises_spend(a) for a in snap.values["optimize"]["proposal"]["actions"])
+
+    # stopped between the card and the approval: approving everything raises nothing
+    mark_stopped(tmp_path, ["s0"])
+    graph.invoke(Command(resume={"decisions": [{"type": "approve"}] * len(card["action_requests"])}),
+                 {"configurable": {"thread_id": "s0"}}, context=ctx)
+    applied = graph.get_state({"configurable": {"thread_id": "s0"}}).values["applied_actions"]
+    assert applied and not [a for a in applied if raises_spend(a)]
+
+    # stopped before the cycle: nothing that raises spend reaches the card at all
+    mark_stopped(tmp_path, ["s1"])
+    card, snap = _first_card(graph, {"configurable": {"thread_id": "s1"}}, ctx, sandbox, state)
+    proposal = snap.values["optimize"]["proposal"]
+    assert proposal["stopped"]["held_back"] and not [a for a in proposal["actions"] if raises_spend(a)]
+    assert "thread stopped" in snap.values["status"]
+
+
+def test_a_plain_word_budget_request_rides_on_a_wake_now_and_lands_on_the_card(loop):
+    sandbox, factory, created, context, state = loop
+    graph, cfg, ctx = loop_graph(), {"configurable": {"thread_id": "r1"}}, context()
+    graph.invoke(state, cfg, context=ctx)
+    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 2})  # a day before the timer
+    adset_id = next(iter(created["ad_sets"].values()))
+    name = factory().get(adset_id, {"fields": "name"})["name"].split(" [ap:")[0]
+    before = int(factory().get(adset_id, {"fields": "daily_budget"})["daily_budget"])
+    ask = f"lower the budget of {name} by 10%"  # small: the ad set is still learning
+    # `adpilot optimize THREAD --request ...` sends WAKE_NOW with the requests
+    graph.invoke(Command(resume={**optimize.WAKE_NOW, "requests": [ask]}), cfg, context=ctx)
+    card, snap = _interrupt(graph, cfg)
+    proposal = snap.values["optimize"]["proposal"]
+    assert not proposal["request_problems"], proposal["request_problems"]
+    asked = [a for a in proposal["actions"] if a["args"].get("adset_id") == adset_id
+             and a["args"].get("daily_budget") == round(before * 0.9)]
+    assert asked and card is not None and card["kind"] == "approval"
+    assert any(r["args"] == asked[0]["args"] for r in card["action_requests"])
+    assert snap.values["optimize"]["requests"] == []  # proposed once, not again next cycle

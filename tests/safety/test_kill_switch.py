@@ -149,3 +149,37 @@ def test_stop_under_lost_responses_and_transient_errors_still_pauses_everything(
     assert injected["lost_response"] > 0 and injected["transient"] > 0
     assert report.ok, report.failed
     assert set(statuses(world, live).values()) == {"PAUSED"}
+
+
+def test_stop_marks_the_thread_stopped_and_status_shows_it(world, monkeypatch):
+    from rich.console import Console
+
+    from graph.console import status_table
+
+    launch(world, "t1")
+    launch(world, "t2")
+    assert safety.stopped_threads(world.home) == {}
+    safety.stop("t1", ledger=world.ledger, client_for=world)
+    assert set(safety.stopped_threads(world.home)) == {"t1"}
+    safety.stop(None, ledger=world.ledger, client_for=world)  # --all marks every thread
+    assert set(safety.stopped_threads(world.home)) == {"t1", "t2"}
+
+    monkeypatch.setenv("ADPILOT_HOME", str(world.home))
+    rows = [{"thread": "t1", "phase": "applied"}, {"thread": "t9", "phase": "live"}]
+    out = Console(width=200, record=True)
+    out.print(status_table(rows))
+    text = out.export_text()
+    line = {ln.split()[1]: ln for ln in text.splitlines() if ln.startswith("│ t")}
+    assert "STOPPED" in line["t1"] and "(applied)" in line["t1"] and "STOPPED" not in line["t9"]
+
+
+def test_raises_spend_tells_activations_and_budget_increases_from_cuts():
+    assert safety.raises_spend({"name": "activate_ad", "args": {"ad_id": "1"}})
+    assert safety.raises_spend({"name": "set_adset_budget", "args": {"daily_budget": 5000},
+                                "evidence": {"before_minor": 4000}})
+    assert not safety.raises_spend({"name": "set_adset_budget", "args": {"daily_budget": 3000},
+                                    "evidence": {"before_minor": 4000}})
+    assert not safety.raises_spend({"name": "pause_ad", "args": {"ad_id": "1"}})
+    kept, held = safety.hold_back_for_stop([{"name": "activate_ad"}, {"name": "pause_ad"}], "2026-01-01")
+    assert [a["name"] for a in kept] == ["pause_ad"] and [a["name"] for a in held] == ["activate_ad"]
+    assert safety.hold_back_for_stop([{"name": "activate_ad"}], None) == ([{"name": "activate_ad"}], [])
