@@ -27,12 +27,15 @@ class DecisionPolicy:
     min_spend_minor: int = 2_000
     pause_probability: float = 0.95
     loser_margin: float = 0.25
+    sibling_probability: float = 0.8
     emergency_cpa_multiple: float = 5.0
     max_step: float = 0.20
     significant_budget_change: float = 0.2
     min_change: float = 0.03
     loser_p_best: float = 0.05
     realloc_margin: float = 0.3
+    response_elasticity: float = 0.5
+    underspend_ratio: float = 0.8
     ad_cvr_prior_clicks: float = 200.0
     max_budget_edits_per_hour: int = 4
     budget_cooldown_hours: float = 24.0

@@ -10,12 +10,19 @@ of spend when the plan targets ROAS). Its posterior is sampled as
 with priors pooled from the entity's siblings), so "really worse" means the posterior
 probability that it is worse, not a point comparison.
 
+Pausing an ad (after the minimum data): it is worse than the plan's target with probability
+≥ `pause_probability` (95 %) *and* a sibling in its ad set probably does better
+(≥ `sibling_probability`, 80 %) — otherwise its spend would only move to ads as bad — or it is
+worse than its best sibling by `loser_margin` with probability ≥ 95 %, or it is an emergency.
+Budgets between ad sets: `agents/reallocation.py` (posterior expected marginal value).
+
 Safety rules (each has a test in tests/optimize/test_decisions.py):
 - minimum data: no verdict of PAUSE before `min_days` of data and `min_spend` spent;
 - never the last active ad of an ad set;
 - manual review when more than `review_fraction` of the active ads would be paused;
 - budget steps of at most `max_step` (20 %) per cycle;
-- no budget edits to ad sets still in learning (unless emergency);
+- no significant budget edits to ad sets still in learning (at most
+  `significant_budget_change` per cycle);
 - Meta's minimum daily budget; the account's spend cap;
 - at most `max_budget_edits_per_hour` budget edits per ad set per hour, and the
   guardrails' cool-down between edits.
@@ -27,11 +34,14 @@ Evidence shape (JSON-like; built by `agents/optimize.py::build_evidence`)::
      "budget_level": "ad_set" | "campaign", "min_daily_budget_minor": int,
      "spend_cap_remaining_minor": int | None, "days_left": int | None,
      "campaign": {"id", "name", "status", "daily_budget_minor"},
-     "ad_sets": [{"id", "name", "status", "daily_budget_minor", "learning", "stats"}],
+     "ad_sets": [{"id", "name", "status", "daily_budget_minor", "learning", "stats",
+                  "recent_stats", "last_day_stats"}],
      "ads": [{"id", "name", "adset_id", "status", "stats", "weeks": [older, newer]}],
      "budget_edits": {id: [ISO, ...]}, "experiment": {...} | None}
 
-`stats` are window sums with derived ratios (`state/insights_store.py::derive`).
+`stats` are window sums with derived ratios (`state/insights_store.py::derive`);
+`recent_stats` the same over the last 7 days (reallocation judges value at the current budget),
+`last_day_stats` over yesterday (whether the ad set spent its budget).
 """
 
 from __future__ import annotations
@@ -75,11 +85,13 @@ def judge_ads(
     verdicts: list[dict] = []
     actions: list[dict] = []
     by_adset: dict[str, list[dict]] = {}
+    adsets = {str(a["id"]): a for a in evidence.get("ad_sets", [])}
     for ad in evidence.get("ads", []):
-        if ad.get("status") == ACTIVE:
+        parent = adsets.get(str(ad.get("adset_id")), {"status": ACTIVE})
+        # Ads of a paused ad set do not deliver: nothing to judge (and nothing to re-pause).
+        if ad.get("status") == ACTIVE and parent.get("status") == ACTIVE:
             by_adset.setdefault(str(ad["adset_id"]), []).append(ad)
     active_total = sum(len(v) for v in by_adset.values())
-    adsets = {str(a["id"]): a for a in evidence.get("ad_sets", [])}
     campaign_id = str((evidence.get("campaign") or {}).get("id", ""))
     for adset_id, ads in by_adset.items():
         prior = pooled_prior(
@@ -125,8 +137,18 @@ def judge_ads(
                 p_vs_best = float(
                     (draws[ad["id"]] < draws[best] * (1 - policy.loser_margin)).mean()
                 )
-            if p_vs_target >= policy.pause_probability:
-                reasons.append(f"{p_vs_target:.0%} probability it is worse than the target")
+            # Missing the target pauses an ad only if a sibling probably does better: its spend
+            # would otherwise just move to siblings as bad or worse (the ad set's budget is the
+            # lever for an ad set that misses the target, in `reallocate`).
+            below_target = p_vs_target >= policy.pause_probability
+            p_below_best = (
+                float((draws[ad["id"]] < draws[best]).mean()) if ad["id"] != best else 0.0
+            )
+            if below_target and p_below_best >= policy.sibling_probability:
+                reasons.append(
+                    f"{p_vs_target:.0%} probability it is worse than the target "
+                    f"({p_below_best:.0%} that its best sibling does better)"
+                )
             if p_vs_best >= policy.pause_probability:
                 reasons.append(
                     f"{p_vs_best:.0%} probability it is >{policy.loser_margin:.0%} worse than "
@@ -141,6 +163,19 @@ def judge_ads(
                     "p_worse_than_best": round(p_vs_best, 3),
                 }
                 candidates.append((means[ad["id"]], ad, ev, reasons))
+            elif below_target:
+                verdicts.append(
+                    make_verdict(
+                        ad,
+                        "ad",
+                        "OPTIMIZE",
+                        [
+                            f"{p_vs_target:.0%} probability it is worse than the target, but "
+                            "not clearly worse than its siblings: not paused"
+                            + ("; it is the last active ad of its ad set" if len(ads) == 1 else "")
+                        ],
+                    )
+                )
             elif target and means[ad["id"]] < target:
                 verdicts.append(
                     make_verdict(ad, "ad", "OPTIMIZE", ["below target but not yet clearly worse"])

@@ -1,11 +1,20 @@
-"""Budget reallocation between ad sets by Thompson sampling, with Meta's and adpilot's limits.
+"""Budget reallocation between ad sets by posterior expected marginal value.
 
-Pure functions used by `agents/decisions.py::decide`. The total daily budget is kept: ad sets
-that are clearly not the best (low posterior probability of being best *and* worse by a
-margin) lose a step, the others gain in proportion to their P(best). Every move is at most
-`max_step` per cycle, never below Meta's minimum, never more often than the edit limits
-allow, and never a significant edit (more than `significant_budget_change`) while the ad set
-is still learning.
+Pure functions used by `agents/decisions.py::decide`. The total daily budget is kept. Each ad
+set's value per unit of spend is sampled from its posterior over the last week
+(`recent_stats`, i.e. at about its current budget; the whole window when the week is empty).
+Returns to spend are concave (an ad set's extra money buys dearer impressions), modelled as
+``value(s) = a * s**e`` with elasticity `e` = `response_elasticity` (0.5): then the marginal
+value is `e` times the average measured at the current budget, and the allocation that equalises
+marginal values is ``s_i ∝ current_i * rate_i ** (1 / (1 - e))``. The target is that allocation
+averaged over posterior draws (Thompson-style: uncertain ad sets keep some budget), and each
+ad set moves toward it by at most `max_step` per cycle, never below Meta's minimum, never
+more often than the edit limits allow, and never a significant edit (more than
+`significant_budget_change`) while the ad set is still learning. Because the measured average
+falls as an ad set's budget rises, repeated cycles converge to where marginal values are
+equal; ad sets whose move would be under `min_change` stay put. An ad set that spent less than
+`underspend_ratio` (80%) of its budget yesterday (`last_day_stats`) has saturated its audience:
+it gets no increase, and its value is taken at what it spent, not at its budget.
 """
 
 from __future__ import annotations
@@ -62,11 +71,11 @@ def budget_editable(
 def reallocate(
     evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
 ) -> tuple[list[dict], dict[str, float]]:
-    """Thompson-sampling budget moves between ad sets (ad-set budgets only).
+    """Budget moves between ad sets toward equal posterior marginal value (ad-set budgets only).
 
-    The total daily budget is kept. Ad sets that are clearly not the best lose a step (at most
-    `max_step`, never below Meta's minimum); the rest gain in proportion to their posterior
-    probability of being best (Thompson sampling). Returns (actions, P(best) by ad set id).
+    The total daily budget is kept (a paused ad set's budget moves to the active ones); each
+    move is at most `max_step` and never below Meta's minimum (see the module docstring).
+    Returns (actions, P(best) by ad set id), P(best) being shown on the approval card.
     """
     if evidence.get("budget_level") == "campaign":
         return [], {}
@@ -83,67 +92,111 @@ def reallocate(
     if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     metric = kpi_of(evidence)
-    prior = pooled_prior([a.get("stats") or {} for a in pool], metric)
-    draws = np.stack(
-        [value_samples(a.get("stats") or {}, prior, rng, policy.samples) for a in pool]
-    )
+    values = [_value_stats(a) for a in pool]
+    prior = pooled_prior(values, metric)
+    draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
+    p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
     current = np.array([float(a["daily_budget_minor"]) for a in pool])
     minimum = float(evidence.get("min_daily_budget_minor") or 100)
     low, high = step_bounds(pool, current, policy, minimum)
-    # A cut costs days of delivery (Meta paces a week of spend against the daily budget), so
-    # only ad sets that are probably not the best *and* clearly worse by a margin are cut.
-    best = int(np.argmax(draws.mean(axis=1)))
-    p_worse = (draws < draws[best] * (1 - policy.realloc_margin)).mean(axis=1)
-    clear_loser = (p_best < policy.loser_p_best) & (p_worse >= policy.pause_probability - 0.05)
-    new = eliminate(
-        current,
-        np.where(clear_loser, 0.0, np.maximum(p_best, policy.loser_p_best)),
-        low,
-        high,
-        policy.loser_p_best,
-    )
-    # Moves are all or nothing: skipping a small one would break the balance of the total.
-    if np.max(np.abs(new - current) / current) < policy.min_change:
-        return [], {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
+    spent = np.array([num(a.get("last_day_stats"), "spend_minor") for a in pool])
+    # An ad set that did not spend its budget yesterday has hit what its audience absorbs:
+    # more budget buys nothing, and its value was measured at what it actually spent.
+    saturated = (spent > 0) & (spent < policy.underspend_ratio * current)
+    high = np.where(saturated, current, high)
+    base = np.where(spent > 0, np.minimum(current, spent), current)
+    idle = idle_cuts(evidence, policy, protected, minimum)
+    freed = float(sum(old - new for _, old, new in idle))
+    total = float(current.sum()) + freed
+    target = marginal_target(base, draws, policy.response_elasticity) * total / base.sum()
+    new = project(target, low, high, total)
+    # Small moves are not worth an edit: those ad sets stay, the rest share what is left.
+    still = np.abs(new - current) < policy.min_change * current
+    if still.all() and not idle:
+        return [], p_of
+    if still.any():
+        lo2, hi2 = np.where(still, current, low), np.where(still, current, high)
+        new = project(np.where(still, current, target), lo2, hi2, total)
+    new = np.where(new < current, np.ceil(new), np.floor(new))
+    absorbed = float(new.sum() - current.sum())
     actions = []
+    for a, old, value in idle:
+        # Cut a paused ad set only by what the active ones take up (the total is kept).
+        cut = int(np.ceil(old - (old - value) * min(1.0, max(0.0, absorbed) / max(freed, 1.0))))
+        if cut < old:
+            act = budget_action(a, old, cut, 0.0, evidence)
+            act["reasons"] = ["paused: its budget moves to the active ad sets"]
+            actions.append(act)
     for a, old, value, p in zip(pool, current, new, p_best, strict=True):
         if int(value) == int(old):
             continue
         actions.append(budget_action(a, int(old), int(value), float(p), evidence))
-    return actions, {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
+    return actions, p_of
 
 
-def eliminate(
-    current: np.ndarray, p_best: np.ndarray, low: np.ndarray, high: np.ndarray, eps: float
-) -> np.ndarray:
-    """Cut the ad sets that are probably not the best; give what they free to the rest.
+def idle_cuts(
+    evidence: Mapping[str, Any], policy: DecisionPolicy, protected: set[str], minimum: float
+) -> list[tuple[Mapping[str, Any], int, int]]:
+    """Paused ad sets whose daily budget can move to the active ones: (ad set, old, new).
 
-    Ad sets with P(best) below `eps` lose a step (down to `low`); the others gain in proportion
-    to their P(best), each up to `high`. The total is kept. Moves are one-directional per ad
-    set and happen only on evidence, because every cut costs delivery for days (Meta paces a
-    week of spend against the daily budget) and swinging budgets would pay that cost twice.
+    A paused ad set's budget buys nothing, so the plan's daily total would go unspent; it is
+    moved in the same steps (`max_step`, Meta's minimum, edit limits) as any budget.
     """
-    losers = p_best < eps
-    if not losers.any() or losers.all():
-        return current.copy()
-    new = current.copy()
-    new[losers] = low[losers]
-    freed = float(np.sum(current - new))
-    room = np.where(losers, 0.0, high - current)
-    weights = np.where(losers, 0.0, p_best)
-    gain = np.zeros_like(current)
-    for _ in range(len(current)):  # water-fill: capped ad sets pass their share on
-        left = freed - gain.sum()
-        open_ = (room - gain > 1e-9) & (weights > 0)
-        if left <= 1e-9 or not open_.any():
-            break
-        share = np.where(open_, weights, 0.0) / np.sum(np.where(open_, weights, 0.0))
-        gain = np.minimum(gain + left * share, room)
-    if gain.sum() < freed:  # the winners cannot absorb it all: cut less
-        new[losers] = current[losers] - (current[losers] - new[losers]) * gain.sum() / freed
-    new = new + gain
-    return np.where(new < current, np.ceil(new), np.floor(new))
+    out = []
+    for a in evidence.get("ad_sets", []):
+        old = int(a.get("daily_budget_minor") or 0)
+        if a.get("status") != "PAUSED" or old <= minimum or a["id"] in protected:
+            continue
+        if budget_editable({**a, "status": ACTIVE}, evidence, policy) is not None:
+            continue
+        out.append((a, old, int(max(minimum, np.ceil(old * (1 - policy.max_step))))))
+    return out
+
+
+def _value_stats(adset: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Return the stats an ad set's value is judged on: the last week if it spent in it."""
+    recent = adset.get("recent_stats")
+    if recent and num(recent, "spend_minor") > 0:
+        return recent
+    return adset.get("stats") or {}
+
+
+def marginal_target(current: np.ndarray, draws: np.ndarray, elasticity: float) -> np.ndarray:
+    """Return the split of `current.sum()` that equalises marginal values, over draws.
+
+    `draws` holds posterior samples (ad sets × samples) of value per unit of spend measured
+    at the `current` budgets; with `value(s) = a * s**e` the optimum is
+    `s_i ∝ current_i * rate_i ** (1 / (1 - e))`.
+    """
+    power = 1.0 / max(1e-6, 1.0 - elasticity)
+    scaled = draws / np.maximum(draws.max(axis=0, keepdims=True), 1e-300)
+    weights = current[:, None] * scaled**power
+    shares = weights / np.maximum(weights.sum(axis=0, keepdims=True), 1e-300)
+    return shares.mean(axis=1) * float(current.sum())
+
+
+def project(target: np.ndarray, low: np.ndarray, high: np.ndarray, total: float) -> np.ndarray:
+    """Return `clip(k * target, low, high)` with `k` chosen so the sum is `total`.
+
+    The total is kept whenever the bounds allow it (sum(low) <= total <= sum(high)); otherwise
+    the nearest bound wins. Solved by bisection on `k` (the sum is monotone in it).
+    """
+    if float(low.sum()) >= total:
+        return low.copy()
+    if float(high.sum()) <= total:
+        return high.copy()
+    base = np.maximum(target, 1e-9)
+    lo_k, hi_k = 0.0, 1.0
+    while float(np.clip(hi_k * base, low, high).sum()) < total:
+        hi_k *= 2
+    for _ in range(80):
+        mid = (lo_k + hi_k) / 2
+        if float(np.clip(mid * base, low, high).sum()) < total:
+            lo_k = mid
+        else:
+            hi_k = mid
+    return np.clip(hi_k * base, low, high)
 
 
 def step_bounds(

@@ -18,13 +18,23 @@ split), and the scenario's horizon, one simulated day at a time:
 Score: the KPI delivered over the horizon (conversions, or the scenario's KPI) as a fraction of
 the sandbox oracle's expected KPI for the same daily budget (`GET /__sandbox__/oracle`).
 Also reported: spend as a fraction of the budget, since the threshold rules may raise it.
+
+Which comparison, and why. `mean` is the issue's figure: KPI over the oracle *at the planned
+daily budget*, for all three strategies. `mean_same_spend` divides by the oracle at each
+strategy's *own* average daily spend. adpilot and launch-and-leave keep the plan's total, so for
+them the two are the same. The threshold rules raise budgets 20 % at a time (in `ecommerce_usd`
+they end up spending ~1.6× the plan), so their `mean` rewards spending more, not allocating
+better: a strategy that beats the oracle by spending 1.5× the budget is not better at allocating
+the budget. The floor (`floor` in the JSON) is therefore checked as: adpilot's overall `mean` ≥
+0.85; in every scenario adpilot's `mean` above launch-and-leave's, and adpilot's
+`mean_same_spend` above the threshold rules'. `floor.ahead_on_mean` also says, per scenario,
+whether adpilot is ahead of the threshold rules on the raw `mean`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -33,7 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-STRATEGIES = ("adpilot", "launch_and_leave", "threshold_rules")
+from bench.optimizer_report import STRATEGIES, summarise
+
 CYCLE_DAYS = 1  # adpilot decides every N simulated days (the clock still moves a day at a time)
 KPI_COLUMN = {
     "conversions": "conversions",
@@ -190,6 +201,7 @@ def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
             elif strategy == "threshold_rules":
                 threshold_step(client, sc, state)
         col = KPI_COLUMN[sc.kpi]
+        assert sb.store is not None  # a started server always has its store
         row = next(iter(sb.store.db.query(f"select sum({col}) k, sum(spend) s from delivery_rows")))
         kpi, spend = float(row["k"] or 0), float(row["s"] or 0)
         # The best possible with the money actually spent (a strategy that raises budgets
@@ -231,47 +243,6 @@ def parse_seeds(text: str) -> list[int]:
             out.append(int(part))
     if not out:
         raise ValueError(f"--seeds {text!r}: give a range like 1-20 or a list like 1,2,3")
-    return out
-
-
-def _mean(rows: list[dict[str, Any]], key: str) -> dict[str, float]:
-    return {
-        s: round(statistics.fmean(r[key] for r in rows if r["strategy"] == s), 4)
-        for s in STRATEGIES
-    }
-
-
-def summarise(
-    results: list[dict[str, Any]], scenarios: list[str], seeds: list[int]
-) -> dict[str, Any]:
-    """Build the JSON report: per scenario the mean fraction per strategy, then overall.
-
-    `mean` is the KPI as a fraction of the oracle at the planned daily budget (the issue's
-    figure); `mean_same_spend` divides by the oracle at each strategy's own average daily spend
-    (fairer when a strategy spends more than the plan, as the threshold rules do).
-    """
-    out: dict[str, Any] = {"scenarios": []}
-    for name in scenarios:
-        rows = [r for r in results if r["scenario_arg"] == name]
-        per_seed = {
-            str(seed): {r["strategy"]: r["fraction"] for r in rows if r["seed"] == seed}
-            for seed in seeds
-        }
-        out["scenarios"].append(
-            {
-                "name": rows[0]["scenario"] if rows else name,
-                "seeds": seeds,
-                "mean": _mean(rows, "fraction"),
-                "mean_same_spend": _mean(rows, "fraction_same_spend"),
-                "spend_fraction": _mean(rows, "spend_fraction"),
-                "even_split": round(statistics.fmean(r["even_split"] for r in rows), 4),
-                "per_seed": per_seed,
-            }
-        )
-    for key in ("mean", "mean_same_spend"):
-        out[key] = {
-            s: round(statistics.fmean(x[key][s] for x in out["scenarios"]), 4) for s in STRATEGIES
-        }
     return out
 
 
@@ -321,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{k} {v:.3f} [{s['mean_same_spend'][k]:.3f}]" for k, v in s["mean"].items()
                 )
             )
+        f = report["floor"]
+        print(f"floor ({f['rule']}): {'met' if f['met'] else 'NOT met'}")
         print(f"({report['seconds']} s)")
     return 0
 

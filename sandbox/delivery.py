@@ -11,8 +11,9 @@ generation time. For each ad set and day:
    day; the schedule (ad set `start_time`/`end_time`, campaign `start_time`/`stop_time`, ad
    `created_time` and end of review) is intersected with the day in whole hours (an object created at 09:20
    runs from 10:00), so the delivered share of the day is deterministic.
-2. **Budget**: daily budgets are paced with a seeded factor in [1 - 25%, 1 + 25%] of the
-   budget, capped so the last 7 days never exceed 7x the daily budget (Meta's rule); lifetime
+2. **Budget**: daily budgets may overspend by up to 25% on a day while a calendar week
+   (Sunday-Saturday, account time) stays within the daily budgets in force that week (Meta's
+   rule; a cut lowers the week's remaining allowance, see `sandbox.pacing`); lifetime
    budgets spread what is left evenly over the days left in the schedule; CBO campaigns pace
    the campaign budget and split it over their ad sets in proportion to each ad set's
    expected results per unit of spend (with seeded noise: roughly by efficiency, not
@@ -22,8 +23,9 @@ generation time. For each ad set and day:
    diminishing returns, splits them over the ads (better ads get more, `shares`), and draws
    clicks, link clicks, conversions, value and ad recallers.
 4. **Learning**: an ad set is LEARNING from its first delivery and again after each
-   significant edit (targeting, optimisation goal, billing event, bid strategy or amount,
-   promoted object, a new ad, or a budget change of more than `sig_budget_change`, 50%);
+   significant edit, judged per edit (targeting, optimisation goal, billing event, bid
+   strategy or amount, promoted object, a creative change or new ad, one budget edit of more
+   than `sig_budget_change` (50%), re-enabling after 7+ idle days; see `sandbox.learning`);
    it exits (SUCCESS) once it has `learning_events` (50) optimisation events since then, and
    becomes learning-limited (FAIL) after `learning_days` (7) without them. Learning costs 25%
    more per impression and is noisier; limited costs half that.
@@ -56,6 +58,7 @@ from sandbox.pacing import (
     cap_account,
     daily_equivalent,
     hours_share,
+    record_budgets,
     set_spends,
     spend_history,
 )
@@ -183,6 +186,7 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
             }
         )
     set_spends(plans, by_set, by_camp, seed, day, sc)
+    record_budgets(store, day, plans)
     cap_account(store, sc, plans)
     out, total = [], 0
     for plan in plans:

@@ -1,8 +1,17 @@
 """Budgets and pacing: how much an ad set may spend on one day.
 
-Daily budgets: a seeded pace factor in [1 - max_overspend, 1 + max_overspend] times the
-budget, capped so the last 7 days never exceed 7x the daily budget. Lifetime budgets: what is
-left, spread evenly over the days left in the schedule. CBO campaigns: the campaign budget
+Daily budgets follow Meta's rule (Help Center "About daily budgets"; facts sheet §3.1): on a
+given day spend may exceed the daily budget by up to `max_overspend` (25%), while spend over a
+*calendar week* (Sunday to Saturday, account time zone) stays within the sum of the daily
+budgets in force on each day of that week (7 × the budget when it never changes; the first
+week is prorated from the start, by the hours the ad set could deliver). Each day the week's
+remaining allowance (budgets in force on the days already past, the current budget for today
+and every day left, minus the week's spend so far) is spread over the days left, times a
+seeded pace factor in [1 - max_overspend, 1 + max_overspend], capped at
+(1 + max_overspend) × today's budget and at the allowance. So a budget cut lowers the
+remaining allowance and delivery carries on at about the new budget; it does not stop dead.
+The budget in force each delivering day is kept in `delivery_budgets`. Lifetime budgets: what
+is left, spread evenly over the days left in the schedule. CBO campaigns: the campaign budget
 paced the same way, split over its ad sets in proportion to each one's expected results per
 unit of spend, with seeded noise. An account spend cap scales the day down. No ad set spends
 more than its audience absorbs (`sandbox.truth.max_spend`).
@@ -54,34 +63,86 @@ def daily_equivalent(tree: Tree, owner: dict[str, Any], kind: str, amount: int, 
     return amount / max(1, (end.astimezone(tz).date() - start.astimezone(tz).date()).days + 1)
 
 
-def spend_history(store: Store, key: str, day: date) -> dict[str, tuple[int, int]]:
-    """{id: (spend in the last 6 days, spend ever)} grouped by `key` (adset_id/campaign_id)."""
-    since = (day - timedelta(days=6)).isoformat()
+BUDGETS = "delivery_budgets"  # (owner_id, date): the daily budget in force that day
+
+
+def week_start(day: date) -> date:
+    """Return the Sunday that starts `day`'s calendar week (Meta's weeks run Sun-Sat)."""
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def _ensure_budgets(store: Store) -> None:
+    if BUDGETS not in store.db.table_names():
+        store.db.table(BUDGETS).create(
+            {"owner_id": str, "date": str, "budget": float}, pk=("owner_id", "date")
+        )
+
+
+def spend_history(store: Store, key: str, day: date) -> dict[str, tuple[float, float, float]]:
+    """Return {id: (week's spend, spend ever, week's budgets)} grouped by `key`.
+
+    "Week's" means this calendar week before `day`; `key` is adset_id or campaign_id.
+    """
+    _ensure_budgets(store)
+    since = week_start(day).isoformat()
     sql = (
         f"select {key} k, sum(case when date >= ? then spend else 0 end) recent, sum(spend) total "
         f"from {ROWS} where date < ? group by {key}"
     )
-    return {
+    spent = {
         r["k"]: (r["recent"] or 0, r["total"] or 0)
         for r in store.db.query(sql, [since, day.isoformat()])
     }
+    budgets = {
+        r["k"]: r["b"] or 0.0
+        for r in store.db.query(
+            f"select owner_id k, sum(budget) b from {BUDGETS} where date >= ? and date < ? "
+            "group by owner_id",
+            [since, day.isoformat()],
+        )
+    }
+    return {k: (*spent.get(k, (0, 0)), budgets.get(k, 0.0)) for k in set(spent) | set(budgets)}
+
+
+def record_budgets(store: Store, day: date, plans: list[dict[str, Any]]) -> None:
+    """Keep the daily budget in force today (prorated by deliverable hours) per budget owner."""
+    _ensure_budgets(store)
+    rows: dict[str, dict[str, Any]] = {}
+    for plan in plans:
+        kind_b, amount, owner = plan["budget"]
+        if kind_b == "daily":
+            oid = str(owner["id"])
+            frac = max(plan["frac"], rows.get(oid, {}).get("frac", 0.0))
+            rows[oid] = {
+                "owner_id": oid,
+                "date": day.isoformat(),
+                "budget": amount * frac,
+                "frac": frac,
+            }
+    for r in rows.values():
+        r.pop("frac")
+    if rows:
+        store.db.table(BUDGETS).upsert_all(list(rows.values()), pk=("owner_id", "date"))
 
 
 def _target(
     kind: str,
     amount: int,
     owner: dict[str, Any],
-    hist: tuple[int, int],
+    hist: tuple[float, float, float],
     pace: float,
     frac: float,
     day: date,
     sc: Scenario,
 ) -> float:
-    """Spend target for the day from a budget, Meta-style pacing."""
-    recent, total = hist
+    """Spend target for the day from a budget, Meta-style pacing (see the module docstring)."""
+    week_spent, total, past_budgets = hist
     if kind == "daily":
-        t = amount * frac * pace
-        return max(0.0, min(t, 7 * amount - recent, amount * (1 + sc.model.max_overspend)))
+        days_left = 7 - (day - week_start(day)).days  # today and the rest of the week
+        allowance = past_budgets + amount * frac + amount * (days_left - 1)
+        remaining = max(0.0, allowance - week_spent)
+        share = remaining * frac / (frac + days_left - 1) if frac > 0 else 0.0
+        return max(0.0, min(share * pace, amount * (1 + sc.model.max_overspend), remaining))
     remaining = max(0, amount - total)
     _, end = window(owner, "start_time", "end_time" if "end_time" in owner else "stop_time")
     days_left = max(1, (end.astimezone(sc.tz).date() - day).days + 1) if end else 7
@@ -90,8 +151,8 @@ def _target(
 
 def set_spends(
     plans: list[dict[str, Any]],
-    by_set: dict[str, tuple[int, int]],
-    by_camp: dict[str, tuple[int, int]],
+    by_set: dict[str, tuple[float, float, float]],
+    by_camp: dict[str, tuple[float, float, float]],
     seed: int,
     day: date,
     sc: Scenario,
@@ -121,14 +182,14 @@ def set_spends(
                 ),
             ),
         )
-        hist = by_set.get(str(plan["doc"]["id"]), (0, 0))
+        hist = by_set.get(str(plan["doc"]["id"]), (0, 0, 0.0))
         plan["spend"] = min(cap, _target(kind_b, amount, owner, hist, pace, plan["frac"], day, sc))
     for cid, members in cbo.items():
         kind_b, amount, owner = members[0]["budget"]
         rng = rng_for(seed, "cbo", cid, day.isoformat())
         pace = min(hi, max(lo, math.exp(0.1 * rng.standard_normal())))
         frac = max(m["frac"] for m in members)
-        total = _target(kind_b, amount, owner, by_camp.get(cid, (0, 0)), pace, frac, day, sc)
+        total = _target(kind_b, amount, owner, by_camp.get(cid, (0, 0, 0.0)), pace, frac, day, sc)
         even = total / len(members)
         scores = []
         for m in members:

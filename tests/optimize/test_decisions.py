@@ -6,7 +6,7 @@ import numpy as np
 
 from agents.decision_stats import rng_for
 from agents.decisions import DecisionPolicy, decide, judge_ads
-from agents.reallocation import eliminate, reallocate
+from agents.reallocation import project, reallocate
 from tests.optimize.optimize_helpers import BAD, GOOD, NOW, ad, adset, evidence, stats
 
 
@@ -50,10 +50,13 @@ def test_minimum_spend_before_judging():
     assert _verdict(p, "a2")["verdict"] == "MONITOR"
 
 
+WORSE = dict(spend=20000, clicks=1000, conversions=8)  # CPA 2,500: at target, beats BAD
+
+
 def test_never_pause_the_last_active_ad_of_an_ad_set():
-    ads = [ad("a1", "s1", stats(**BAD)), ad("a2", "s1", stats(**BAD))]
-    p = decide(evidence(ads, [adset("s1", 10000, stats(40000, 2000, 4))]))
-    assert len(_pauses(p)) == 1
+    ads = [ad("a1", "s1", stats(**BAD)), ad("a2", "s1", stats(**WORSE))]
+    p = decide(evidence(ads, [adset("s1", 10000, stats(40000, 2000, 10))]))
+    assert [a["args"]["ad_id"] for a in _pauses(p)] == ["a1"]
     alone = decide(evidence([ad("a1", "s1", stats(**BAD))], [adset("s1", 10000, stats(**BAD))]))
     assert _pauses(alone) == []
     assert "last active ad" in " ".join(_verdict(alone, "a1")["reasons"])
@@ -67,11 +70,11 @@ def test_paused_siblings_do_not_count_as_active():
 def test_manual_review_flag_when_more_than_half_would_be_paused():
     ads = [
         ad("a1", "s1", stats(**BAD)), ad("a2", "s1", stats(**GOOD)),
-        ad("b1", "s2", stats(**BAD)), ad("b2", "s2", stats(**BAD)), ad("b3", "s2", stats(**BAD)),
+        ad("b1", "s2", stats(**BAD)), ad("b2", "s2", stats(**BAD)), ad("b3", "s2", stats(**WORSE)),
     ]
-    sets = [adset("s1", 10000, stats(40000, 2000, 42)), adset("s2", 10000, stats(60000, 3000, 6))]
+    sets = [adset("s1", 10000, stats(40000, 2000, 42)), adset("s2", 10000, stats(60000, 3000, 12))]
     p = decide(evidence(ads, sets))
-    assert len(_pauses(p)) == 3  # a1, and two of b1..b3 (one stays)
+    assert len(_pauses(p)) == 3  # a1, b1 and b2 (b3 is better than both)
     assert p["flags"] and "manual review" in p["flags"][0]
     assert all(a["requires_review"] and a["risk"] == "high" for a in _pauses(p))
     # at half or fewer, pauses are ordinary low-risk actions
@@ -140,8 +143,17 @@ def test_budgets_never_go_below_metas_minimum():
     low = [a for a in actions if a["args"]["adset_id"] == "s2"]
     assert low and low[0]["args"]["daily_budget"] >= 1000
     # without the minimum the loser would drop to 80% (880)
-    cur = np.array([20000.0, 1100.0])
-    assert eliminate(cur, np.array([1.0, 0.0]), cur * 0.8, cur * 1.2, 0.05)[1] < 1000
+    lower = _realloc(sets, min_daily_budget_minor=100)[0]
+    assert next(a for a in lower if a["args"]["adset_id"] == "s2")["args"]["daily_budget"] < 1000
+
+
+def test_projection_keeps_the_total_within_each_ad_sets_bounds():
+    cur = np.array([20000.0, 1100.0, 5000.0])
+    new = project(np.array([1e6, 0.0, 3000.0]), cur * 0.8, cur * 1.2, float(cur.sum()))
+    assert abs(new.sum() - cur.sum()) < 1e-6
+    assert np.all(new >= cur * 0.8 - 1e-9) and np.all(new <= cur * 1.2 + 1e-9)
+    assert new[1] == 880.0 and new[2] == 4000.0  # both held at their lowest step
+    assert new[0] == float(cur.sum()) - 880.0 - 4000.0
 
 
 def test_budget_edits_per_hour_limit():
@@ -196,3 +208,51 @@ def test_roas_target_judges_value():
 
 def test_now_is_taken_from_the_evidence_not_the_wall_clock():
     assert NOW.startswith("2026-03-20")
+
+
+def test_a_paused_ad_sets_budget_moves_to_the_active_ones_in_steps():
+    sets = [adset("s1", 10000, stats(**GOOD)), adset("s2", 10000, stats(**GOOD)),
+            adset("s3", 10000, stats(**BAD), status="PAUSED")]
+    actions, _ = _realloc(sets)
+    new = {a["args"]["adset_id"]: a["args"]["daily_budget"] for a in actions}
+    assert 8000 <= new["s3"] < 10000  # one step of at most 20 %
+    assert "paused" in next(a for a in actions if a["args"]["adset_id"] == "s3")["reasons"][0]
+    assert sum(new.get(s, 10000) for s in ("s1", "s2", "s3")) <= 30000
+    assert sum(new.get(s, 10000) for s in ("s1", "s2", "s3")) >= 30000 - 3
+    assert all(new.get(s, 10000) <= 12000 for s in ("s1", "s2"))
+    # a paused ad set at Meta's minimum, or edited within the cool-down, is left alone
+    assert "s3" not in {a["args"]["adset_id"] for a in _realloc(sets, min_daily_budget_minor=10000)[0]}
+    recent = {"s3": ["2026-03-19T12:00:00+00:00"]}
+    assert "s3" not in {a["args"]["adset_id"] for a in _realloc(sets, budget_edits=recent)[0]}
+
+
+def test_an_ad_set_that_does_not_spend_its_budget_gets_no_increase():
+    def sets(spent_yesterday):
+        good = adset("s1", 10000, stats(**GOOD))
+        good["last_day_stats"] = {"spend_minor": spent_yesterday}
+        return [good, adset("s2", 10000, stats(**BAD)), adset("s3", 10000, stats(**BAD))]
+
+    def new_s1(spent):
+        moves = {a["args"]["adset_id"]: a["args"]["daily_budget"] for a in _realloc(sets(spent))[0]}
+        return moves.get("s1", 10000)
+
+    assert new_s1(9800) > 10000  # spends its budget: the winner gains
+    assert new_s1(6000) <= 10000  # saturated: more budget would buy nothing
+
+
+def test_budget_moves_by_marginal_value_not_winner_takes_all():
+    # Two ad sets nearly as good: the better one gains, the other is not starved.
+    near = dict(spend=20000, clicks=1000, conversions=36)
+    sets = [adset("s1", 10000, stats(**GOOD)), adset("s2", 10000, stats(**near)),
+            adset("s3", 10000, stats(**BAD))]
+    new = {a["args"]["adset_id"]: a["args"]["daily_budget"] for a in _realloc(sets)[0]}
+    assert new["s1"] > 10000 and new["s3"] < 10000
+    assert new.get("s2", 10000) >= 0.95 * 10000
+
+
+def test_missing_the_target_pauses_an_ad_only_when_a_sibling_probably_does_better():
+    # Two ads equally far below target: pausing either only moves spend to its twin.
+    twins = [ad("a1", "s1", stats(**BAD)), ad("a2", "s1", stats(**BAD))]
+    p = decide(evidence(twins, [adset("s1", 10000, stats(40000, 2000, 4))]))
+    assert _pauses(p) == []
+    assert all(_verdict(p, a)["verdict"] == "OPTIMIZE" for a in ("a1", "a2"))

@@ -1,3 +1,4 @@
+import statistics
 from datetime import date, timedelta
 
 import pytest
@@ -86,8 +87,10 @@ def test_daily_budgets_pace_with_bounded_overspend_and_weekly_cap():
         days = [spends[adset_id][d] for d in sorted(spends[adset_id])]
         assert len(days) == 14
         assert max(days) <= 8000 * 1.25
-        for i in range(len(days) - 6):
-            assert sum(days[i : i + 7]) <= 7 * 8000
+        # Calendar weeks run Sunday-Saturday; 2026-03-02 is a Monday, so the first week has
+        # six days (prorated), then a full week, then Sunday 15th.
+        assert sum(days[:6]) <= 6 * 8000
+        assert sum(days[6:13]) <= 7 * 8000
         assert sum(days) >= 0.85 * 14 * 8000
         assert max(days) != min(days)
     acct = store.get_object("act_1010101010")
@@ -95,6 +98,35 @@ def test_daily_budgets_pace_with_bounded_overspend_and_weekly_cap():
         int(acct["amount_spent"]) == rows(store, "select sum(spend) s from delivery_rows")[0]["s"]
     )
     assert store.get_object(tree["adsets"][0])["budget_remaining"] == "8000"
+
+
+def test_a_budget_cut_lowers_the_weekly_allowance_without_stopping_delivery():
+    # Sunday 2026-03-08 starts a calendar week; the cut lands on Wednesday after three days
+    # at the full budget (possibly overspent by up to 25 % a day).
+    store, tree = fresh(adsets=2, daily_budget=8000)
+    delivery.advance(store, days=6)  # through Saturday 7th
+    delivery.advance(store, days=3)  # Sunday-Tuesday of the next week
+    for sid in tree["adsets"]:
+        store.update_object(sid, {"daily_budget": "6400"})  # a 20 % cut
+    delivery.advance(store, days=4)  # Wednesday-Saturday
+    for sid, days in by_adset_day(store).items():
+        week = [days[(date(2026, 3, 8) + timedelta(days=i)).isoformat()] for i in range(7)]
+        after = week[3:]
+        assert min(after) >= 0.6 * 6400, (sid, week)  # delivery carries on every day
+        assert max(after) <= 6400 * 1.25
+        assert sum(week) <= 3 * 8000 + 4 * 6400  # the budgets in force that week
+        assert sum(after) >= 0.8 * 4 * 6400
+
+
+def test_a_budget_raise_is_spent_over_the_rest_of_the_week():
+    store, tree = fresh(adsets=1, daily_budget=8000)
+    delivery.advance(store, days=9)  # through Tuesday 10th
+    store.update_object(tree["adsets"][0], {"daily_budget": "9600"})
+    delivery.advance(store, days=4)
+    days = by_adset_day(store)[tree["adsets"][0]]
+    after = [days[f"2026-03-{d}"] for d in (11, 12, 13, 14)]
+    assert statistics.fmean(after) >= 0.85 * 9600
+    assert max(after) <= 9600 * 1.25
 
 
 def test_paused_ads_and_campaigns_stop_delivering():
@@ -157,6 +189,54 @@ def test_learning_exits_with_enough_events_and_is_limited_without():
         store, "select distinct learning from delivery_rows where adset_id = ?", [rich]
     )
     assert {r["learning"] for r in learning_rows} >= {"LEARNING", "SUCCESS"}
+
+
+def _phase_starts(store: Store, sid: str) -> tuple[str, int]:
+    st = rows(store, "select * from delivery_learning where adset_id = ?", [sid])[0]
+    return st["phase_start"], st["last_sig_edit_ts"]
+
+
+def test_learning_restarts_on_one_large_budget_edit_not_on_a_ramp_of_small_steps():
+    store, tree = fresh(adsets=2, ads=2, daily_budget=20000)
+    ramp, jump = tree["adsets"]
+    delivery.advance(store, days=2)
+    start = {sid: _phase_starts(store, sid) for sid in (ramp, jump)}
+    budget = 20000
+    for _ in range(5):  # +20 % a day: ×2.49 in all, far past 50 % cumulatively
+        budget = int(budget * 1.2)
+        store.update_object(ramp, {"daily_budget": str(budget)})
+        delivery.advance(store, days=1)
+    assert _phase_starts(store, ramp) == start[ramp]
+    assert _phase_starts(store, jump) == start[jump]
+    store.update_object(jump, {"daily_budget": "32000"})  # one +60 % edit
+    store.update_object(ramp, {"daily_budget": str(int(budget * 0.6))})  # one -40 % edit
+    delivery.advance(store, days=1)
+    assert _phase_starts(store, ramp) == start[ramp]
+    new_start, new_ts = _phase_starts(store, jump)
+    assert new_start == "2026-03-09" and new_ts > start[jump][1]
+    assert delivery.learning_stage_info(store, store.get_object(jump))["status"] == "LEARNING"
+
+
+def test_learning_restarts_on_a_creative_change_and_after_a_pause_of_seven_days():
+    store, tree = fresh(adsets=2, ads=2, daily_budget=20000)
+    swapped, paused = tree["adsets"]
+    delivery.advance(store, days=2)
+    start = {sid: _phase_starts(store, sid) for sid in (swapped, paused)}
+    ad = store.get_object(tree["ads"][0])
+    assert ad["adset_id"] == swapped
+    store.update_object(ad["id"], {"creative": {"id": "999000111"}})
+    store.update_object(paused, {"status": "PAUSED"})
+    delivery.advance(store, days=1)
+    assert _phase_starts(store, swapped)[0] == "2026-03-04"
+    delivery.advance(store, days=5)  # paused 4th-9th, six days: not significant
+    store.update_object(paused, {"status": "ACTIVE"})
+    delivery.advance(store, days=1)
+    assert _phase_starts(store, paused) == start[paused]
+    store.update_object(paused, {"status": "PAUSED"})
+    delivery.advance(store, days=7)  # paused 11th-17th, seven days: re-enabling restarts
+    store.update_object(paused, {"status": "ACTIVE"})
+    delivery.advance(store, days=1)
+    assert _phase_starts(store, paused)[0] == "2026-03-18"
 
 
 def test_learning_ad_sets_pay_more_per_impression():

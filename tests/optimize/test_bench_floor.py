@@ -1,0 +1,35 @@
+"""The optimiser bench's summary: the issue's `mean`, `mean_same_spend`, and the floor check."""
+
+from __future__ import annotations
+
+from bench.optimizer import summarise
+
+
+def _rows(name: str, fractions: dict[str, tuple[float, float]]) -> list[dict]:
+    return [
+        {"scenario": name, "scenario_arg": name, "seed": 1, "strategy": s, "fraction": f,
+         "fraction_same_spend": same, "spend_fraction": 1.0, "even_split": 0.7}
+        for s, (f, same) in fractions.items()
+    ]
+
+
+def test_floor_uses_same_spend_against_the_rules_that_spend_more():
+    rows = _rows("a", {"adpilot": (0.9, 0.9), "launch_and_leave": (0.7, 0.7),
+                       "threshold_rules": (1.2, 0.6)})
+    report = summarise(rows, ["a"], [1])
+    assert report["mean"]["threshold_rules"] == 1.2
+    assert report["mean_same_spend"]["threshold_rules"] == 0.6
+    assert report["floor"]["met"] is True
+    assert report["floor"]["ahead_on_mean"] == {"a": False}
+
+
+def test_floor_fails_below_085_or_behind_a_baseline_in_any_scenario():
+    low = _rows("a", {"adpilot": (0.84, 0.84), "launch_and_leave": (0.7, 0.7),
+                      "threshold_rules": (0.7, 0.7)})
+    assert summarise(low, ["a"], [1])["floor"]["met"] is False
+    behind = _rows("a", {"adpilot": (0.95, 0.95), "launch_and_leave": (0.7, 0.7),
+                         "threshold_rules": (0.7, 0.7)}) + _rows(
+        "b", {"adpilot": (0.9, 0.9), "launch_and_leave": (0.7, 0.7),
+              "threshold_rules": (1.1, 0.92)})
+    floor = summarise(behind, ["a", "b"], [1])["floor"]
+    assert floor["met"] is False and floor["ahead_of_threshold_rules_same_spend"]["b"] is False
