@@ -25,6 +25,7 @@ from agents.decision_stats import KPI_FIELDS, display_name, pooled_prior, rng_fo
 from agents.experiments import p_best as experiment_p_best
 from agents.experiments import resolve_experiment
 from agents.optimize_cycle import kpi_of_plan
+from agents.optimize_io import targets_of
 from agents.reporting_export import write_csvs, write_md
 from prompts.reporting import NARRATIVE_SYSTEM, NARRATIVE_USER, TEMPLATE
 from state.insights_store import InsightsStore
@@ -77,7 +78,7 @@ def facts(
         "cost_per_result": format_money(int(cpr(totals)), currency)
         if cpr(totals) != float("inf")
         else None,
-        "target_cpa": ((state.get("optimize") or {}).get("targets") or {}).get("target_cpa_minor"),
+        "target_cpa": targets_of(state).get("target_cpa_minor"),
         "best_ad_set": min(spent, key=cpr)["name"] if spent else None,
         "worst_ad_set": max(spent, key=cpr)["name"] if len(spent) > 1 else None,
         "actions_applied": len(applied),
@@ -201,7 +202,9 @@ def build_report(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     plan = state.get("plan") or {}
-    kpi = kpi_of_plan(plan, (state.get("optimize") or {}).get("targets"))
+    # The same targets the loop judged by: the thread's settings, else the plan's.
+    targets = {**((state.get("optimize") or {}).get("targets") or {}), **targets_of(state)}
+    kpi = kpi_of_plan(plan, targets)
     camp_rows = store.daily(cid, "campaign")
     currency = (camp_rows[0]["currency"] if camp_rows else None) or plan.get("currency") or "USD"
     sets, ads = store.totals(cid, "adset"), store.totals(cid, "ad")
@@ -211,7 +214,7 @@ def build_report(
     for group in (sets, ads):
         for v in group.values():
             v["name"] = display_name(v["name"])
-    target = ((state.get("optimize") or {}).get("targets") or {}).get("target_cpa_minor")
+    target = targets.get("target_cpa_minor")
     files: dict[str, Any] = {"charts": []}
     for made in (
         charts.spend_and_conversions(

@@ -77,3 +77,11 @@ def test_template_narrative_without_a_model_and_bad_format(ran, tmp_path):
     assert "USD 1.00" in text and "“A”" in text and "1 improved" in text
     with pytest.raises(ValueError, match="md, csv or json"):
         build_report(state, store, tmp_path, "pdf")
+
+
+def test_report_uses_the_plans_target_when_the_thread_has_none(ran, tmp_path):
+    # A plan's `targets` (parsed from "target CPA $40") must reach the report, not only the loop.
+    state, store, _ = ran
+    from_plan = {**state, "optimize": {}, "plan": {**state["plan"], "targets": {"cpa_minor": 4000}}}
+    data = json.loads(Path(build_report(from_plan, store, tmp_path, "json")["report"]).read_text())
+    assert data["facts"]["target_cpa"] == 4000
