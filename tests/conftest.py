@@ -10,6 +10,7 @@ module for read-mostly tests. `SANDBOX_TOKEN` is the token both use.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,10 @@ from facebook_business.api import FacebookAdsApi
 
 from sandbox.server import SandboxServer
 from sandbox.testing import SANDBOX_TOKEN, make_api
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/launchkit.py
+
+from launchkit import context_for, images  # noqa: E402
 
 __all__ = ["SANDBOX_TOKEN", "make_api"]
 
@@ -50,3 +55,23 @@ def fb_api(sandbox: SandboxServer) -> Iterator[FacebookAdsApi]:
     FacebookAdsApi.set_default_api(api)
     yield api
     FacebookAdsApi.set_default_api(previous)
+
+
+# -- launch fixtures (tests/agents, tests/graph, tests/cli) ------------------------------------
+@pytest.fixture
+def sandbox_server(tmp_path: Path) -> Iterator[SandboxServer]:
+    """A sandbox with the launch tests' seed (7)."""
+    with SandboxServer(db_path=tmp_path / "sandbox.db", seed=7) as server:
+        yield server
+
+
+@pytest.fixture
+def launch_context(sandbox_server: SandboxServer, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A run `Context` pointed at `sandbox_server`, its home in tmp."""
+    return context_for(sandbox_server.url, tmp_path / "home")
+
+
+@pytest.fixture
+def sample_images(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Three small, valid PNGs for plans to use."""
+    return images(tmp_path / "assets")

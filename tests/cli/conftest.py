@@ -6,7 +6,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from launchkit import images  # noqa: E402
 
 META_VARS = ("META_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT_ID", "META_PAGE_ID",
              "META_PIXEL_ID", "META_APP_SECRET", "ADPILOT_MODEL", "ADPILOT_CHECKPOINT_URL")
@@ -20,11 +19,6 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("ADPILOT_HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     return tmp_path / "home"
-
-
-@pytest.fixture
-def sample_images(tmp_path):
-    return images(tmp_path / "assets")
 
 
 @pytest.fixture
