@@ -1,11 +1,7 @@
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 
 META_VARS = ("META_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT_ID", "META_PAGE_ID",
              "META_PIXEL_ID", "META_APP_SECRET", "ADPILOT_MODEL", "ADPILOT_CHECKPOINT_URL")
