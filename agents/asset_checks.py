@@ -79,18 +79,25 @@ def _ratio_warnings(field: str, width: int, height: int, ad_set: dict[str, Any])
     return out
 
 
-def check_image(field: str, path: Path, ad_set: dict[str, Any]) -> tuple[list[dict], list[dict]]:
-    """Check one image file; return (problems, warnings)."""
-    where = f"{field}.path"
+def _readable_size(where: str, path: Path, kind: str) -> int | dict[str, Any]:
+    """Return the file's size when it exists and can be read, else the problem to report."""
     try:
         with path.open("rb") as fh:
             fh.read(1)
-        size = path.stat().st_size
+        return path.stat().st_size
     except FileNotFoundError:
-        return [_issue(where, f"{path} does not exist", "check the path, or give a readable image file")], []
+        return _issue(where, f"{path} does not exist", f"check the path, or give a readable {kind} file")
     except OSError as exc:
-        return [_issue(where, f"{path} cannot be read ({exc.__class__.__name__})",
-                       "check the path and the file's permissions, or copy it somewhere readable")], []
+        return _issue(where, f"{path} cannot be read ({exc.__class__.__name__})",
+                      "check the path and the file's permissions, or copy it somewhere readable")
+
+
+def check_image(field: str, path: Path, ad_set: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    """Check one image file; return (problems, warnings)."""
+    where = f"{field}.path"
+    size = _readable_size(where, path, "image")
+    if isinstance(size, dict):
+        return [size], []
     try:
         with Image.open(path) as img:
             img.verify()  # catches truncated and corrupt files that open() accepts
@@ -120,15 +127,9 @@ def check_image(field: str, path: Path, ad_set: dict[str, Any]) -> tuple[list[di
 def check_video(field: str, path: Path) -> tuple[list[dict], list[dict]]:
     """Check one video file (existence, readability, container, size); return (problems, warnings)."""
     where = f"{field}.path"
-    try:
-        with path.open("rb") as fh:
-            fh.read(16)
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return [_issue(where, f"{path} does not exist", "check the path, or give a readable video file")], []
-    except OSError as exc:
-        return [_issue(where, f"{path} cannot be read ({exc.__class__.__name__})",
-                       "check the file's permissions, or copy it somewhere readable")], []
+    size = _readable_size(where, path, "video")
+    if isinstance(size, dict):
+        return [size], []
     problems = []
     if path.suffix.lower() not in VIDEO_SUFFIXES:
         problems.append(_issue(where, f"{path.name} is not an MP4 or MOV video", "export it as MP4 (H.264)"))
