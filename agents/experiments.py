@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from agents.decision_stats import KPI_FIELDS, kpi_of, num, pooled_prior, rng_for, value_samples
+from state.insights_store import SUM_FIELDS
 
 DEFAULT_RULE = {"probability": 0.95, "min_days": 7, "max_days": 21, "min_conversions": 0}
 
@@ -152,17 +153,7 @@ def p_best(
 
 
 def _sum(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    keys = (
-        "impressions",
-        "clicks",
-        "link_clicks",
-        "spend_minor",
-        "conversions",
-        "conversion_value_minor",
-        "recallers",
-        "reach",
-    )
-    return {k: sum(num(r, k) for r in rows) for k in keys}
+    return {k: sum(num(r, k) for r in rows) for k in SUM_FIELDS}
 
 
 def evaluate(
