@@ -265,7 +265,10 @@ def pause_action(
 def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) -> dict[str, Any]:
     """Return the proposal for one cycle: verdicts, actions (each with evidence), flags."""
     pol = DecisionPolicy.from_policy(policy or {})
-    rng = rng_for(seed, evidence.get("now"), (evidence.get("campaign") or {}).get("id"))
+    # Seeded by the account-local day, not the instant: the same numbers on the same day give
+    # the same proposal, however many seconds later the cycle runs.
+    day = evidence.get("today") or evidence.get("now")
+    rng = rng_for(seed, day, (evidence.get("campaign") or {}).get("id"))
     verdicts, actions, flags = judge_ads(evidence, pol, rng)
     budget_actions, p_best = reallocate(evidence, pol, rng)
     verdicts += adset_verdicts(evidence, pol, budget_actions, p_best)

@@ -40,8 +40,14 @@ def goal_for(sc: Scenario) -> tuple[str, dict[str, Any] | None, str | None]:
     return "IMPRESSIONS", None, None
 
 
-def build_tree(sc: Scenario, n_adsets: int = 4, n_ads: int = 3) -> dict[str, Any]:
-    """A launch_tree dict for the scenario (ad-set budgets, equal split)."""
+def build_tree(
+    sc: Scenario, n_adsets: int = 4, n_ads: int = 3, spend_cap: bool = False
+) -> dict[str, Any]:
+    """A launch_tree dict for the scenario (ad-set budgets, equal split).
+
+    `spend_cap=True` caps the campaign's lifetime spend at the planned daily budget times the
+    scenario's days: the money the marketer gave, whatever the budgets are raised to.
+    """
     daily = sc.targets.daily_budget_minor or DEFAULT_DAILY.get(sc.currency, 30000)
     goal, promoted, destination = goal_for(sc)
     eu = bool(set(sc.countries) & set(EEA_COUNTRIES))
@@ -65,6 +71,8 @@ def build_tree(sc: Scenario, n_adsets: int = 4, n_ads: int = 3) -> dict[str, Any
             for j in range(n_ads)
         ],
     }
+    if spend_cap:
+        tree["campaign"]["params"]["spend_cap"] = (daily // n_adsets) * n_adsets * sc.days
     for i in range(n_adsets):
         lo, hi = AGE_BANDS[i % len(AGE_BANDS)]
         params: dict[str, Any] = {

@@ -15,20 +15,24 @@ split), and the scenario's horizon, one simulated day at a time:
   target CPA with its CPA above target; raise an ad set's budget 20 % when its CPA is 20 %
   under target (the rules marketers set up in rule tools).
 
-Score: the KPI delivered over the horizon (conversions, or the scenario's KPI) as a fraction of
-the sandbox oracle's expected KPI for the same daily budget (`GET /__sandbox__/oracle`).
-Also reported: spend as a fraction of the budget, since the threshold rules may raise it.
+The money. Every strategy's campaign carries a lifetime `spend_cap` equal to the planned daily
+budget times the scenario's days — the money the marketer gave, as they would set it on a real
+campaign (Meta stops delivery at the cap). adpilot and launch-and-leave keep the plan's daily
+total, so the cap only binds on the threshold rules, which raise budgets 20 % at a time: they
+may move money between days and ad sets, but not spend more of it. Without the cap
+(`--uncapped`, the first version of this bench) the rules spent ~1.6× the plan in
+`ecommerce_usd` and scored above the oracle at the planned budget, which measures spending more,
+not allocating better.
 
-Which comparison, and why. `mean` is the issue's figure: KPI over the oracle *at the planned
-daily budget*, for all three strategies. `mean_same_spend` divides by the oracle at each
-strategy's *own* average daily spend. adpilot and launch-and-leave keep the plan's total, so for
-them the two are the same. The threshold rules raise budgets 20 % at a time (in `ecommerce_usd`
-they end up spending ~1.6× the plan), so their `mean` rewards spending more, not allocating
-better: a strategy that beats the oracle by spending 1.5× the budget is not better at allocating
-the budget. The floor (`floor` in the JSON) is therefore checked as: adpilot's overall `mean` ≥
-0.85; in every scenario adpilot's `mean` above launch-and-leave's, and adpilot's
-`mean_same_spend` above the threshold rules'. `floor.ahead_on_mean` also says, per scenario,
-whether adpilot is ahead of the threshold rules on the raw `mean`.
+Score: the KPI delivered over the horizon (conversions, or the scenario's KPI) as a fraction of
+the sandbox oracle's expected KPI for the planned daily budget (`GET /__sandbox__/oracle`): the
+issue's figure, `mean`. Also reported: `mean_same_spend`, the KPI over the oracle at each
+strategy's *own* average daily spend (differs from `mean` only when a strategy spent more than
+the plan, i.e. with `--uncapped`), and spend as a fraction of the budget.
+
+The floor (`floor` in the JSON), as the issue states it: adpilot's overall `mean` ≥ 0.85 and,
+in every scenario, adpilot's `mean` above both baselines'. `floor.per_scenario_at_least` also
+says whether each scenario's own adpilot mean is ≥ 0.85.
 """
 
 from __future__ import annotations
@@ -163,8 +167,11 @@ def threshold_step(client: Any, sc: Any, state: dict[str, Any]) -> None:
                 )
 
 
-def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
-    """One strategy on one scenario and seed, on a fresh sandbox. Returns its score."""
+def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dict[str, Any]:
+    """One strategy on one scenario and seed, on a fresh sandbox. Returns its score.
+
+    `capped`: the campaign's lifetime spend cap is the planned budget over the horizon.
+    """
     from agents.optimize_cycle import kpi_of_plan  # noqa: F401  (import check for the loop)
     from bench.campaign_tree import launch
     from sandbox.scenario import load_scenario
@@ -178,7 +185,7 @@ def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
         SandboxServer(db_path=f"{tmp}/sandbox.db", scenario=scenario, seed=seed, port=0) as sb,
     ):
         client = _client(sb, sc)
-        created = launch(client, sc)
+        created = launch(client, sc, spend_cap=capped)
         budget = sum(
             int(client.get(i, {"fields": "daily_budget"})["daily_budget"])
             for i in created["ad_sets"].values()
@@ -228,8 +235,8 @@ def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
     }
 
 
-def _job(args: tuple[str, int]) -> list[dict[str, Any]]:
-    return [run_one(args[0], args[1], s) for s in STRATEGIES]
+def _job(args: tuple[str, int, bool]) -> list[dict[str, Any]]:
+    return [run_one(args[0], args[1], s, capped=args[2]) for s in STRATEGIES]
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -260,14 +267,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", default="1-20", help="seed range A-B or list (default 1-20)")
     ap.add_argument("--json", action="store_true", help="print the JSON report only")
     ap.add_argument("--procs", type=int, default=2, help="worker processes (default 2)")
+    ap.add_argument(
+        "--uncapped",
+        action="store_true",
+        help="no campaign spend cap (the threshold rules may then spend more than the plan)",
+    )
     args = ap.parse_args(argv)
     scenarios = args.scenario or bundled()
     seeds = parse_seeds(args.seeds)
-    jobs = [(s, seed) for s in scenarios for seed in seeds]
+    jobs = [(s, seed, not args.uncapped) for s in scenarios for seed in seeds]
     started = time.time()
     results: list[dict[str, Any]] = []
     with ProcessPoolExecutor(max_workers=max(1, args.procs)) as pool:
-        for (name, _), rows in zip(jobs, pool.map(_job, jobs), strict=True):
+        for (name, _, _), rows in zip(jobs, pool.map(_job, jobs), strict=True):
             for r in rows:
                 r["scenario_arg"] = name
                 results.append(r)
@@ -280,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
                         file=sys.stderr,
                     )
     report = summarise(results, scenarios, seeds)
+    report["spend_capped"] = not args.uncapped
     report["seconds"] = round(time.time() - started, 1)
     if args.json:
         print(json.dumps(report, indent=2))

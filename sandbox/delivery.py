@@ -17,8 +17,9 @@ generation time. For each ad set and day:
    budgets spread what is left evenly over the days left in the schedule; CBO campaigns pace
    the campaign budget and split it over their ad sets in proportion to each ad set's
    expected results per unit of spend (with seeded noise: roughly by efficiency, not
-   perfectly). An account `spend_cap` scales the day down. No ad set spends more than its
-   audience can absorb (`sandbox.truth.max_spend`).
+   perfectly). A campaign's `spend_cap` (on its lifetime spend) and the account's `spend_cap`
+   scale the day down. No ad set spends more than its audience can absorb
+   (`sandbox.truth.max_spend`).
 3. **Response**: `sandbox.daymodel.simulate_day` turns the spend into impressions with
    diminishing returns, splits them over the ads (better ads get more, `shares`), and draws
    clicks, link clicks, conversions, value and ad recallers.
@@ -187,7 +188,7 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
         )
     set_spends(plans, by_set, by_camp, seed, day, sc)
     record_budgets(store, day, plans)
-    cap_account(store, sc, plans)
+    cap_account(store, sc, plans, by_camp)
     out, total = [], 0
     for plan in plans:
         truth_: AdSetTruth = plan["truth"]

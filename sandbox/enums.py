@@ -43,6 +43,7 @@ DESTINATION_TYPES = values(AdSet.DestinationType) | {"PHONE_CALL"}
 CTA_TYPES = values(AdCreative.CallToActionType)
 CUSTOM_EVENT_TYPES = values(AdPromotedObject.CustomEventType)
 STATUSES = frozenset({"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"})
+NO_CAP = 922337203685478  # Meta's sentinel for "no spend cap"
 
 # Node field names (what `fields=` may ask for), by sandbox object type.
 _FIELD_CLASSES: dict[str, tuple[str, type]] = {

@@ -25,6 +25,7 @@ from typing import Any
 
 from sandbox.daymodel import effective_cpm, events_of, simulate_day
 from sandbox.delivery_tables import ROWS
+from sandbox.enums import NO_CAP
 from sandbox.learning import LEARNING_FACTOR
 from sandbox.scenario import Scenario
 from sandbox.store import Store
@@ -203,13 +204,32 @@ def set_spends(
             m["spend"] = min(m["cap"], total * sc_ / ssum)
 
 
-def cap_account(store: Store, sc: Scenario, plans: list[dict[str, Any]]) -> None:
-    """Scale the day's spends down to what the account spend cap leaves."""
+def _scale_to(plans: list[dict[str, Any]], room: float) -> None:
+    want = sum(p_["spend"] for p_ in plans)
+    if want > room:
+        for p_ in plans:
+            p_["spend"] *= max(0.0, room) / want
+
+
+def cap_account(
+    store: Store,
+    sc: Scenario,
+    plans: list[dict[str, Any]],
+    by_camp: dict[str, tuple[float, float, float]] | None = None,
+) -> None:
+    """Scale the day's spends down to what the campaign and account spend caps leave.
+
+    A campaign's `spend_cap` bounds its lifetime spend (`by_camp` gives the spend before this
+    day); the account's `spend_cap` bounds `amount_spent`. 0 or Meta's sentinel means no cap.
+    """
+    by_owner: dict[str, list[dict[str, Any]]] = {}
+    for p_ in plans:
+        by_owner.setdefault(str(p_["camp"]["id"]), []).append(p_)
+    for cid, members in by_owner.items():
+        cap = money(members[0]["camp"].get("spend_cap"))
+        if cap and cap != NO_CAP:
+            _scale_to(members, cap - (by_camp or {}).get(cid, (0, 0, 0))[1])
     acct = store.get_object(sc.account.id) or {}
     cap = money(acct.get("spend_cap"))
-    want = sum(p_["spend"] for p_ in plans)
-    if cap and want > 0:
-        room = max(0, cap - money(acct.get("amount_spent")))
-        if want > room:
-            for p_ in plans:
-                p_["spend"] *= room / want
+    if cap and cap != NO_CAP:
+        _scale_to(plans, cap - money(acct.get("amount_spent")))

@@ -27,6 +27,7 @@ from sandbox.enums import (
     BILLING_EVENTS,
     CUSTOM_EVENT_TYPES,
     DESTINATION_TYPES,
+    NO_CAP,
     ODAX_OBJECTIVES,
     OPTIMIZATION_GOALS,
     SPECIAL_AD_CATEGORIES,
@@ -40,7 +41,6 @@ from sandbox.targeting import check_targeting, targets_eu
 
 __all__ = ["check_budget_edit", "check_adset", "check_campaign", "started"]
 
-NO_CAP = 922337203685478
 RESTRICTED_CATEGORIES = {"HOUSING", "EMPLOYMENT", "CREDIT", "FINANCIAL_PRODUCTS_SERVICES"}
 
 

@@ -13,14 +13,25 @@ def _rows(name: str, fractions: dict[str, tuple[float, float]]) -> list[dict]:
     ]
 
 
-def test_floor_uses_same_spend_against_the_rules_that_spend_more():
+def test_floor_is_the_raw_mean_even_when_a_baseline_spent_more():
     rows = _rows("a", {"adpilot": (0.9, 0.9), "launch_and_leave": (0.7, 0.7),
                        "threshold_rules": (1.2, 0.6)})
     report = summarise(rows, ["a"], [1])
     assert report["mean"]["threshold_rules"] == 1.2
     assert report["mean_same_spend"]["threshold_rules"] == 0.6
-    assert report["floor"]["met"] is True
-    assert report["floor"]["ahead_on_mean"] == {"a": False}
+    assert report["floor"]["met"] is False
+    assert report["floor"]["ahead_of_threshold_rules"] == {"a": False}
+    assert report["floor"]["ahead_of_threshold_rules_same_spend"] == {"a": True}
+
+
+def test_floor_met_when_ahead_everywhere_and_mean_at_least_085():
+    rows = _rows("a", {"adpilot": (0.95, 0.95), "launch_and_leave": (0.7, 0.7),
+                       "threshold_rules": (0.8, 0.8)}) + _rows(
+        "b", {"adpilot": (0.84, 0.84), "launch_and_leave": (0.7, 0.7),
+              "threshold_rules": (0.8, 0.8)})
+    floor = summarise(rows, ["a", "b"], [1])["floor"]
+    assert floor["met"] is True and floor["adpilot_mean"] == 0.895
+    assert floor["per_scenario_at_least"] == {"a": True, "b": False}
 
 
 def test_floor_fails_below_085_or_behind_a_baseline_in_any_scenario():
@@ -30,6 +41,6 @@ def test_floor_fails_below_085_or_behind_a_baseline_in_any_scenario():
     behind = _rows("a", {"adpilot": (0.95, 0.95), "launch_and_leave": (0.7, 0.7),
                          "threshold_rules": (0.7, 0.7)}) + _rows(
         "b", {"adpilot": (0.9, 0.9), "launch_and_leave": (0.7, 0.7),
-              "threshold_rules": (1.1, 0.92)})
+              "threshold_rules": (0.91, 0.91)})
     floor = summarise(behind, ["a", "b"], [1])["floor"]
-    assert floor["met"] is False and floor["ahead_of_threshold_rules_same_spend"]["b"] is False
+    assert floor["met"] is False and floor["ahead_of_threshold_rules"]["b"] is False

@@ -300,6 +300,21 @@ def test_a_spend_cap_stops_the_account():
     assert int(store.get_object("act_1010101010")["amount_spent"]) <= 50000
 
 
+def test_a_campaign_spend_cap_bounds_its_lifetime_spend_and_no_cap_means_none():
+    spent = {}
+    for cap in ("60000", "922337203685478", None):
+        store, tree = fresh()
+        if cap:
+            store.update_object(tree["campaign"], {"spend_cap": cap})
+        delivery.advance(store, days=6)
+        per_day = rows(store, "select date, sum(spend) s from delivery_rows group by date")
+        spent[cap] = (sum(r["s"] for r in per_day), per_day[-1]["s"])
+    total, last_day = spent["60000"]
+    assert 59000 <= total <= 60000 and last_day == 0  # delivery stops at the cap
+    assert spent["922337203685478"] == spent[None]  # Meta's sentinel removes the cap
+    assert spent[None][0] > 60000
+
+
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_oracle_beats_the_even_split(scenario):
     sc = load_scenario(scenario)
