@@ -233,7 +233,7 @@ def execute_approved(
             else:
                 freed += before - after
         result = apply_action(client, action, receipt=receipt)
-        if "budget" in action["name"]:
+        if "budget" in action["name"] or "spend_limits" in action["name"]:
             edits.setdefault(result["object_id"], []).append(now.isoformat())
         applied.append(_record(action, result, now, today, receipt))
     for action in chosen:

@@ -26,8 +26,10 @@ CAMPAIGN_FIELDS = (
 )
 ADSET_FIELDS = (
     "id,name,status,effective_status,daily_budget,lifetime_budget,learning_stage_info,"
-    "billing_event,optimization_goal,end_time,campaign_id"
+    "billing_event,optimization_goal,end_time,campaign_id,daily_spend_cap,daily_min_spend_target"
 )
+# Ad set spend limits under a campaign budget (`agents/cbo.py`); 0 = no limit.
+SPEND_LIMIT_FIELDS = ("daily_spend_cap", "daily_min_spend_target")
 AD_FIELDS = "id,name,status,effective_status,adset_id"
 JUDGE_WINDOW_DAYS = 28
 RECENT_DAYS = 7  # ad sets' `recent_stats` window
@@ -162,6 +164,13 @@ def build_evidence(
     recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
     set_recent = store.totals(cid, "adset", recent, until)
     set_last = store.totals(cid, "adset", until, until)  # yesterday: is the budget spent?
+    # Daily spend over the last week (0 where none), oldest first, ending yesterday: spend flat
+    # below the budget for days means the audience absorbs no more (`agents/reallocation.py`).
+    by_day: dict[str, dict[str, float]] = {}
+    for row in store.daily(cid, "adset", recent, until):
+        by_day.setdefault(str(row["entity_id"]), {})[row["date"]] = float(row["spend_minor"] or 0)
+    dates = [(today - timedelta(days=d)).isoformat() for d in range(RECENT_DAYS, 0, -1)]
+    set_daily = {k: [v.get(d, 0.0) for d in dates] for k, v in by_day.items()}
     weeks = store.weeks(cid, until)
     cbo = bool(_int(campaign.get("daily_budget")) or _int(campaign.get("lifetime_budget")))
     billing = next(
@@ -201,6 +210,8 @@ def build_evidence(
                 "stats": set_stats.get(str(a["id"]), empty),
                 "recent_stats": set_recent.get(str(a["id"]), empty),
                 "last_day_stats": set_last.get(str(a["id"]), empty),
+                "daily_spend_minor": set_daily.get(str(a["id"]), []),
+                **{f"{k}_minor": _int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
             }
             for a in tree["ad_sets"]
         ],
@@ -245,9 +256,15 @@ def apply_action(client: Any, action: dict[str, Any], *, receipt: str | None) ->
     elif "budget" in name:
         change = {"daily_budget": int(args["daily_budget"])}
         fields = "daily_budget"
+    elif "spend_limits" in name:
+        change = {k: int(args[k]) for k in SPEND_LIMIT_FIELDS if args.get(k) is not None}
+        if not change:
+            raise ValueError(f"{name}: args name none of {', '.join(SPEND_LIMIT_FIELDS)}")
+        fields = ",".join(change)
     else:
         raise ValueError(
-            f"unknown optimise action {name!r}: expected pause_*, activate_* or set_*_budget"
+            f"unknown optimise action {name!r}: expected pause_*, activate_*, set_*_budget or "
+            "set_adset_spend_limits"
         )
     before = client.get(object_id, {"fields": fields})
     before = {k: before.get(k) for k in change}
@@ -262,7 +279,11 @@ def apply_action(client: Any, action: dict[str, Any], *, receipt: str | None) ->
     )
     after_raw = client.get(object_id, {"fields": fields})
     after = {k: after_raw.get(k) for k in change}
-    ok = all(str(after[k]) == str(v) for k, v in change.items())
+    # A removed spend limit (0) may read back as absent.
+    ok = all(
+        str(after[k]) == str(v) or (k in SPEND_LIMIT_FIELDS and _int(after[k]) == v)
+        for k, v in change.items()
+    )
     return {
         "name": name,
         "object_id": object_id,

@@ -78,7 +78,9 @@ def reallocate(
     Returns (actions, P(best) by ad set id), P(best) being shown on the approval card.
     """
     if evidence.get("budget_level") == "campaign":
-        return [], {}
+        from agents.cbo import reallocate_cbo  # CBO: ad set spend limits (cbo imports this module)
+
+        return reallocate_cbo(evidence, policy, rng)
     protected = set((evidence.get("experiment") or {}).get("variant_adset_ids") or [])
     pool = [
         a

@@ -16,10 +16,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from state import hitl
-from state.guardrails import Refusal, check_actions
+from state.guardrails import SPEND_LIMIT_KEYS, Refusal, check_actions
 from state.ledger import CREATE_OPS, Ledger
 
-_RESTORABLE = ("status", "daily_budget", "lifetime_budget", "bid_amount", "name", "end_time")
+_RESTORABLE = (
+    "status",
+    "daily_budget",
+    "lifetime_budget",
+    "bid_amount",
+    "name",
+    "end_time",
+    *SPEND_LIMIT_KEYS,
+)
 ClientFor = Callable[[str | None], Any]
 
 
@@ -62,11 +70,15 @@ def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
     else:
         before = row.get("before") or {}
         restore = {k: before[k] for k in _RESTORABLE if isinstance(before, dict) and k in before}
+        # An ad set spend limit that was unset is restored as 0 (no limit).
+        restore.update({k: int(restore[k] or 0) for k in SPEND_LIMIT_KEYS if k in restore})
         if not restore:
             raise ValueError(f"undo: write {row['write_id']} recorded no before-values to restore")
     name = (
         "undo_budget"
         if any("budget" in k for k in restore)
+        else "undo_spend_limits"
+        if any(k in SPEND_LIMIT_KEYS for k in restore)
         else (
             "activate"
             if restore.get("status") == "ACTIVE"

@@ -41,12 +41,13 @@ def goal_for(sc: Scenario) -> tuple[str, dict[str, Any] | None, str | None]:
 
 
 def build_tree(
-    sc: Scenario, n_adsets: int = 4, n_ads: int = 3, spend_cap: bool = False
+    sc: Scenario, n_adsets: int = 4, n_ads: int = 3, spend_cap: bool = False, cbo: bool = False
 ) -> dict[str, Any]:
     """A launch_tree dict for the scenario (ad-set budgets, equal split).
 
     `spend_cap=True` caps the campaign's lifetime spend at the planned daily budget times the
     scenario's days: the money the marketer gave, whatever the budgets are raised to.
+    `cbo=True` puts the same daily total on the campaign (Advantage campaign budget) instead.
     """
     daily = sc.targets.daily_budget_minor or DEFAULT_DAILY.get(sc.currency, 30000)
     goal, promoted, destination = goal_for(sc)
@@ -73,6 +74,12 @@ def build_tree(
     }
     if spend_cap:
         tree["campaign"]["params"]["spend_cap"] = (daily // n_adsets) * n_adsets * sc.days
+    if cbo:
+        camp = tree["campaign"]["params"]
+        camp.pop("is_adset_budget_sharing_enabled")
+        camp.update(
+            daily_budget=(daily // n_adsets) * n_adsets, bid_strategy="LOWEST_COST_WITHOUT_CAP"
+        )
     for i in range(n_adsets):
         lo, hi = AGE_BANDS[i % len(AGE_BANDS)]
         params: dict[str, Any] = {
@@ -88,6 +95,8 @@ def build_tree(
                 "age_max": hi,
             },
         }
+        if cbo:  # the budget and bid strategy live on the campaign
+            del params["daily_budget"], params["bid_strategy"]
         if promoted:
             params["promoted_object"] = promoted
         if destination:

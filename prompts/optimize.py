@@ -45,9 +45,11 @@ def evidence_text(ev: dict[str, Any], currency: str) -> str:
         parts.append(
             f"budget {_money(ev['before_minor'], currency)} → {_money(ev['after_minor'], currency)} a day"
         )
+    parts += _spend_limits_text(ev, currency)
     for key, label in (
         ("p_worse_than_target", "P(worse than target)"),
         ("p_worse_than_best", "P(worse than best sibling)"),
+        ("p_worse_than_favoured", "P(worse than the ad Meta delivers most)"),
         ("p_best", "P(best)"),
     ):
         if isinstance(ev.get(key), int | float):
@@ -56,6 +58,28 @@ def evidence_text(ev: dict[str, Any], currency: str) -> str:
         if ev.get(key) is not None:
             parts.append(f"{key.replace('_', ' ')} {ev[key]}")
     return "; ".join(parts) or "—"
+
+
+def _spend_limits_text(ev: dict[str, Any], currency: str) -> list[str]:
+    """Ad set spend limits under a campaign budget (`agents/cbo.py`): limits and spend moved."""
+    parts = []
+    if ev.get("spend_per_day_minor") is not None and ev.get("target_spend_minor") is not None:
+        parts.append(
+            f"spends {_money(ev['spend_per_day_minor'], currency)} a day now, about "
+            f"{_money(ev['target_spend_minor'], currency)} after"
+        )
+    for key, label in (("cap", "daily spend cap"), ("min", "minimum daily spend target")):
+        if ev.get(f"{key}_after_minor") is not None:
+            before, after = ev.get(f"{key}_before_minor") or 0, ev[f"{key}_after_minor"]
+            parts.append(
+                f"{label} {_money(before, currency) if before else 'none'} → "
+                f"{_money(after, currency) if after else 'none'}"
+            )
+    if ev.get("campaign_budget_minor") is not None:
+        parts.append(
+            f"campaign budget {_money(ev['campaign_budget_minor'], currency)} a day, unchanged"
+        )
+    return parts
 
 
 def describe_action(action: dict[str, Any], currency: str) -> str:

@@ -11,7 +11,14 @@ from typing import Any
 
 from sandbox.params import get_bool, get_dict, get_int, get_json, get_list
 
-MONEY = ("daily_budget", "lifetime_budget", "spend_cap", "budget_remaining")
+# Ad set spend limits (facts §3): money fields of ad sets in a CBO campaign; 0 = no limit.
+SPEND_LIMITS = (
+    "daily_min_spend_target",
+    "daily_spend_cap",
+    "lifetime_min_spend_target",
+    "lifetime_spend_cap",
+)
+MONEY = ("daily_budget", "lifetime_budget", "spend_cap", "budget_remaining", *SPEND_LIMITS)
 TIMES = ("start_time", "end_time", "stop_time")
 _COMMON = {"name": "str", "status": "str", "adlabels": "list"}
 PARAMS: dict[str, dict[str, str]] = {
@@ -52,6 +59,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "is_dynamic_creative": "bool",
         "dsa_payor": "str",
         "dsa_beneficiary": "str",
+        **{key: "int" for key in SPEND_LIMITS},
     },
     "adcreative": {
         **_COMMON,

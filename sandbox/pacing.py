@@ -13,7 +13,9 @@ remaining allowance and delivery carries on at about the new budget; it does not
 The budget in force each delivering day is kept in `delivery_budgets`. Lifetime budgets: what
 is left, spread evenly over the days left in the schedule. CBO campaigns: the campaign budget
 paced the same way, split over its ad sets in proportion to each one's expected results per
-unit of spend, with seeded noise. An account spend cap scales the day down. No ad set spends
+unit of spend, with seeded noise, then re-split within the ad sets' spend limits
+(`daily_spend_cap` a hard maximum, `daily_min_spend_target` a best-effort minimum; see
+`limit_split`). An account spend cap scales the day down. No ad set spends
 more than its audience absorbs (`sandbox.truth.max_spend`).
 """
 
@@ -28,6 +30,7 @@ from sandbox.delivery_tables import ROWS
 from sandbox.enums import NO_CAP
 from sandbox.learning import LEARNING_FACTOR
 from sandbox.scenario import Scenario
+from sandbox.spend_limits import limit_split
 from sandbox.store import Store
 from sandbox.tree import Tree, money, window
 from sandbox.truth import max_spend, rng_for
@@ -200,8 +203,9 @@ def set_spends(
             kpi = sum(events_of(m["kind"], r) for r in exp_rows)
             scores.append(max(kpi / max(even, 1.0), 1e-9) * math.exp(0.25 * rng.standard_normal()))
         ssum = sum(scores)
-        for m, sc_ in zip(members, scores, strict=True):
-            m["spend"] = min(m["cap"], total * sc_ / ssum)
+        split = limit_split([total * sc_ / ssum for sc_ in scores], members, by_set)
+        for m, want in zip(members, split, strict=True):
+            m["spend"] = min(m["cap"], want)
 
 
 def _scale_to(plans: list[dict[str, Any]], room: float) -> None:

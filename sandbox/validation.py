@@ -37,9 +37,10 @@ from sandbox.enums import (
     usd_to_minor,
 )
 from sandbox.errors import invalid, required
+from sandbox.spend_limits import check_spend_limits
 from sandbox.targeting import check_targeting, targets_eu
 
-__all__ = ["check_budget_edit", "check_adset", "check_campaign", "started"]
+__all__ = ["check_budget_edit", "check_adset", "check_campaign", "check_spend_limits", "started"]
 
 RESTRICTED_CATEGORIES = {"HOUSING", "EMPLOYMENT", "CREDIT", "FINANCIAL_PRODUCTS_SERVICES"}
 
@@ -154,6 +155,7 @@ def check_adset(
             title="Missing Budget",
         )
     check_budget_pair(spec)
+    check_spend_limits(ctx, spec, campaign)
     _check_schedule(ctx, spec, creating)
     goal = _check_goal_and_billing(spec, objective)
     strategy = _check_bidding(spec, campaign)

@@ -28,7 +28,9 @@ The name maps to a kind (`pause_ad` → `pause`, `increase_budget` → `set_budg
 `args` name the target (`object_id`, or `ad_id` / `adset_id` / `campaign_id`) and, for budget
 changes, the new value (`daily_budget` / `lifetime_budget`, optionally with a `_minor`
 suffix, or `amount_minor` with `budget_kind`), or `from_id`, `to_id`, `amount_minor` for a
-shift of daily budget between two objects.
+shift of daily budget between two objects. Ad set spend limits under a campaign budget
+(`set_adset_spend_limits`, args `daily_spend_cap` / `daily_min_spend_target`) are a
+`shift_budget` that moves no exposure (the campaign budget is unchanged); the cool-down applies.
 
 The account snapshot is a mapping: `now` (ISO-8601 or datetime, on the account's clock — the
 sandbox's simulated clock when running there), `objects` (campaigns, ad sets and ads as Meta
@@ -55,6 +57,14 @@ _POLICY_HINT = (
     "(state/context.py Policy, passed in the run context)."
 )
 _ID_KEYS = ("object_id", "id", "ad_id", "adset_id", "ad_set_id", "campaign_id")
+# Ad set spend limits under a campaign budget (CBO): they split a campaign budget that stays
+# as it is, so they move no exposure, but count as budget edits (cool-down).
+SPEND_LIMIT_KEYS = (
+    "daily_spend_cap",
+    "daily_min_spend_target",
+    "lifetime_spend_cap",
+    "lifetime_min_spend_target",
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +126,7 @@ def action_kind(name: str) -> str:
         return "pause"
     if n.startswith(("activate", "resume", "unpause", "enable")):
         return "activate"
-    if "shift" in n or "realloc" in n or "move_budget" in n:
+    if "shift" in n or "realloc" in n or "move_budget" in n or "spend_limit" in n:
         return "shift_budget"
     if "spend_cap" in n:
         return "raise_spend_cap"
@@ -245,6 +255,8 @@ def _effects(
     if kind == "set_budget" and oid:
         change = _budget_change(args)
         return [(oid, change[0], change[1])] if change else []
+    if kind == "shift_budget" and oid and any(k in args for k in SPEND_LIMIT_KEYS):
+        return [(oid, "spend_limits", {k: args[k] for k in SPEND_LIMIT_KEYS if k in args})]
     if kind == "shift_budget":
         src, dst = args.get("from_id"), args.get("to_id")
         amount = _int(args.get("amount_minor"))
@@ -270,9 +282,9 @@ def _check_budget(
     limits: Limits,
 ) -> Refusal | None:
     for oid, fld, new in effects:
-        if fld not in ("daily", "lifetime"):
+        if fld not in ("daily", "lifetime", "spend_limits"):
             continue
-        if oid not in objs:
+        if fld != "spend_limits" and oid not in objs:
             # Without the current budget no cap can be checked: refuse rather than guess.
             return _refuse(
                 i,
@@ -283,7 +295,8 @@ def _check_budget(
                 f"Action {i} `{name}` changes the budget of {oid}, which is not in the account "
                 "snapshot, so the change cannot be checked against the caps.",
             )
-        old = getattr(objs[oid], fld)
+        # Spend limits have no budget to compare: only the cool-down below applies to them.
+        old = getattr(objs[oid], fld) if fld != "spend_limits" else 0
         if old > 0:
             change = abs(new - old) / old
             if change > limits.max_budget_change_pct + 1e-9:
@@ -325,6 +338,8 @@ def _check_exposure(
 
     def apply(effects: list[tuple[str, str, Any]]) -> None:
         for oid, fld, new in effects:
+            if fld == "spend_limits":
+                continue  # the campaign budget, hence the exposure, is unchanged
             obj = sim.setdefault(oid, _Obj(id=oid, parent=None, status=None))
             if fld == "lifetime" and obj.remaining is not None:
                 obj.remaining += new - obj.lifetime  # what was spent stays spent
@@ -373,6 +388,7 @@ def format_refusals(refusals: Sequence[Refusal]) -> str:
 
 
 __all__ = [
+    "SPEND_LIMIT_KEYS",
     "Limits",
     "Refusal",
     "action_kind",

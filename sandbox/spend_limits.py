@@ -1,0 +1,130 @@
+"""Ad set spend limits under a campaign budget (CBO): validation and the delivery split.
+
+Meta's ad set fields `daily_min_spend_target` / `daily_spend_cap` (and the lifetime pair) bound
+how a campaign budget is split over its ad sets. What this relies on, with its confidence
+(the facts sheet's marks):
+
+- [S] field reference (the SDK's AdSet fields and Meta's field descriptions): "To use this
+  field, daily budget must be specified in the Campaign" (lifetime pair: lifetime budget); the
+  minimum "is not a guarantee but our best effort"; money in minor units, read as strings.
+- [S] practitioners' docs: the maximum is a hard limit — once reached the ad set stops spending
+  even with campaign budget left; that Meta then spends the rest on its siblings is inferred
+  from how CBO works [U].
+- [U] the minimums of a campaign's ad sets may not add up to more than its budget (Ads
+  Manager's rule; not verified for the API), and 0 clears a limit (how the API clears one is
+  not documented). Spend-limit edits do not count toward the sandbox's 4-per-hour
+  budget-edit limit, nor restart learning [U].
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sandbox.budgets import money_text
+from sandbox.context import RequestContext
+from sandbox.errors import invalid
+from sandbox.tree import money
+
+
+def check_spend_limits(ctx: RequestContext, spec: dict[str, Any], campaign: dict[str, Any]) -> None:
+    """Ad set spend limits (facts §3, "less common"): only under a campaign budget of their kind.
+
+    `daily_min_spend_target` / `daily_spend_cap` need a campaign daily budget, the lifetime pair
+    a campaign lifetime budget (Meta's field reference); amounts are non-negative minor units,
+    0 = no limit; the minimum may not exceed the cap; and the minimums of a campaign's ad sets
+    may not add up to more than its budget (Ads Manager's rule; unverified for the API).
+    """
+    for kind in ("daily", "lifetime"):
+        low_key, cap_key = f"{kind}_min_spend_target", f"{kind}_spend_cap"
+        low, cap = spec.get(low_key), spec.get(cap_key)
+        if not low and not cap:
+            continue
+        budget = int(campaign.get(f"{kind}_budget") or 0)
+        for key, value in ((low_key, low), (cap_key, cap)):
+            if value is not None and value < 0:
+                raise invalid(f"{key} must not be negative (0 removes the limit).", fields=[key])
+            if value and not budget:
+                raise invalid(
+                    f"{key} is an ad set spend limit: it only applies to ad sets of a campaign "
+                    f"with a {kind} campaign budget (Advantage campaign budget). Set a "
+                    f"{kind}_budget on the campaign or remove {key}.",
+                    fields=[key],
+                    title="Spend Limit Needs a Campaign Budget",
+                )
+        if low and cap and low > cap:
+            raise invalid(
+                f"{low_key} ({money_text(ctx, low)}) is above {cap_key} "
+                f"({money_text(ctx, cap)}); the minimum must not exceed the cap.",
+                fields=[low_key, cap_key],
+            )
+        if low:
+            own = str(spec.get("id") or "")
+            siblings = sum(
+                int(a.get(low_key) or 0)
+                for a in ctx.store.list_objects("adset", parent_id=str(campaign.get("id")))
+                if str(a.get("id")) != own and a.get("status") not in ("DELETED", "ARCHIVED")
+            )
+            if siblings + low > budget:
+                raise invalid(
+                    f"The ad set minimums of this campaign would add up to "
+                    f"{money_text(ctx, siblings + low)}, above its {kind} budget of "
+                    f"{money_text(ctx, budget)}; lower {low_key}.",
+                    fields=[low_key],
+                    title="Spend Limits Above Budget",
+                )
+
+
+def spend_limits(
+    plan: dict[str, Any], by_set: dict[str, tuple[float, float, float]]
+) -> tuple[float, float]:
+    """(minimum target, hard maximum) of a CBO ad set's spend today from its spend limits.
+
+    `daily_min_spend_target` / `daily_spend_cap` bound the day; `lifetime_spend_cap` bounds
+    what is left of the ad set's lifetime spend (the lifetime minimum is not modelled). The
+    minimum counts only up to what the audience absorbs (`plan["cap"]`): Meta treats it as a
+    target, not a guarantee.
+    """
+    doc = plan["doc"]
+    cap = money(doc.get("daily_spend_cap")) or math.inf
+    life = money(doc.get("lifetime_spend_cap"))
+    if life:
+        cap = min(cap, max(0.0, life - by_set.get(str(doc["id"]), (0, 0, 0.0))[1]))
+    low = min(float(money(doc.get("daily_min_spend_target"))), cap, plan["cap"])
+    return low, cap
+
+
+def limit_split(
+    split: list[float],
+    members: list[dict[str, Any]],
+    by_set: dict[str, tuple[float, float, float]],
+) -> list[float]:
+    """Re-split a CBO campaign's day over its ad sets within their spend limits.
+
+    Without limits the split is unchanged. Otherwise each ad set gets `clip(k * share, min,
+    cap)` with `k` chosen so the day's total is kept: what a cap takes from one ad set goes
+    to its siblings in proportion to their shares, and a minimum is met from theirs. When
+    the caps leave less than the total the campaign spends less (a cap is a hard maximum);
+    when the minimums ask for more than the total they are scaled down.
+    """
+    bounds = [spend_limits(m, by_set) for m in members]
+    if all(lo <= 0 and cap == math.inf for lo, cap in bounds):
+        return split
+    total = sum(split)
+    lows = [lo for lo, _ in bounds]
+    caps = [cap for _, cap in bounds]
+    if sum(lows) >= total:
+        return [lo * total / sum(lows) for lo in lows]
+    if sum(caps) <= total:
+        return caps
+
+    def spent(k: float) -> float:
+        return sum(min(c, max(lo, k * s)) for s, lo, c in zip(split, lows, caps, strict=True))
+
+    lo_k, hi_k = 0.0, 1.0
+    while spent(hi_k) < total:
+        hi_k *= 2
+    for _ in range(60):  # bisection: the total is monotone in k
+        mid = (lo_k + hi_k) / 2
+        lo_k, hi_k = (mid, hi_k) if spent(mid) < total else (lo_k, mid)
+    return [min(c, max(lo, hi_k * s)) for s, lo, c in zip(split, lows, caps, strict=True)]
