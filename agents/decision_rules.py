@@ -1,12 +1,12 @@
 """Smaller pure rules of the optimise loop, used by `agents/decisions.py`.
 
-Emergencies, learning phase, edit frequency, creative fatigue, and judging whether a past
-action worked.
+Emergencies, learning phase, edit frequency, spend plateaus (audience-limited ad sets), the ad
+Meta's delivery favours, creative fatigue, and judging whether a past action worked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,6 +37,46 @@ def recent_edits(edits: Iterable[Any], now: datetime, window: timedelta) -> int:
         if at is not None and now - window < at <= now:
             count += 1
     return count
+
+
+def favoured_ad(ads: Sequence[Mapping[str, Any]]) -> str | None:
+    """Return the id of the ad Meta delivers most within its ad set (by impressions), if any.
+
+    Meta splits an ad set's impressions over its ads by each ad's predicted results, from far
+    more signals than the few conversions we count, so the ad it favours is rarely the worst.
+    None when fewer than two ads or no single ad has the most impressions.
+    """
+    if len(ads) < 2:
+        return None
+    ranked = sorted(ads, key=lambda a: -_f(a.get("stats"), "impressions"))
+    first, second = (_f(a.get("stats"), "impressions") for a in ranked[:2])
+    return str(ranked[0]["id"]) if first > second else None
+
+
+def spend_plateau(
+    adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: Any
+) -> tuple[float, bool] | None:
+    """Return (level, settled) when an ad set's spend has plateaued below its budget, or None.
+
+    Meta paces a daily budget so that it is spent on average (single days vary by some 10 %,
+    up to 25 %); spend that stays flat (within `plateau_tolerance`) below `plateau_ratio` of
+    the budget for the last `plateau_days` days is what the audience absorbs (`level`, the
+    highest of those days). `settled`: no budget edit in those days, so all of them ran on
+    the current budget and the budget above `level` is known to go unspent.
+    """
+    n = policy.plateau_days
+    days = [float(x) for x in adset.get("daily_spend_minor") or []][-n:] if n > 0 else []
+    budget = float(adset.get("daily_budget_minor") or 0)
+    if n <= 0 or len(days) < n or budget <= 0 or min(days) <= 0:
+        return None
+    top = max(days)
+    if top > policy.plateau_ratio * budget or top - min(days) > policy.plateau_tolerance * top:
+        return None
+    now = parse_time(evidence.get("now"))
+    edits = [parse_time(e) for e in (evidence.get("budget_edits") or {}).get(str(adset["id"]), [])]
+    last = max((e for e in edits if e is not None), default=None)
+    settled = last is None or now is None or (now - last) >= timedelta(days=n, hours=-1)
+    return top, settled
 
 
 def emergency_reason(

@@ -36,7 +36,18 @@ class DecisionPolicy:
     realloc_margin: float = 0.3
     response_elasticity: float = 0.5
     underspend_ratio: float = 0.8
+    # Spend flat (± tolerance) under ratio × budget for this many days: audience-limited.
+    plateau_days: int = 3
+    plateau_ratio: float = 0.95
+    plateau_tolerance: float = 0.05
     ad_cvr_prior_clicks: float = 200.0
+    # Never pause (except in an emergency) the ad Meta's delivery favours in its ad set.
+    protect_favoured_ad: bool = True
+    # Pause an ad when the favoured sibling probably does better (both reads agree; only
+    # with `protect_favoured_ad`, which names the favoured ad).
+    favoured_probability: float = 0.8
+    # Prior on an ad set's conversion rate (reallocation), worth this many clicks.
+    adset_cvr_prior_clicks: float = 20.0
     max_budget_edits_per_hour: int = 4
     budget_cooldown_hours: float = 24.0
     realloc_every_hours: float = 0.0

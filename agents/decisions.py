@@ -13,7 +13,20 @@ probability that it is worse, not a point comparison.
 Pausing an ad (after the minimum data): it is worse than the plan's target with probability
 ≥ `pause_probability` (95 %) *and* a sibling in its ad set probably does better
 (≥ `sibling_probability`, 80 %) — otherwise its spend would only move to ads as bad — or it is
-worse than its best sibling by `loser_margin` with probability ≥ 95 %, or it is an emergency.
+worse than its best sibling by `loser_margin` with probability ≥ 95 %, or Meta's delivery
+favours a sibling and that sibling does better with probability ≥ `favoured_probability`
+(80 %; see below), or it is an emergency.
+
+Meta's delivery as evidence. Within an ad set Meta splits impressions over the ads by each
+ad's predicted results, from far more signal than a few days' conversions; the ad with the
+most impressions (`favoured_ad`) is its pick. Two rules use that read alongside our own:
+- the favoured ad is never paused except in an emergency (`protect_favoured_ad`): pausing
+  the best ad on a noisy early read is the costliest mistake the loop makes (a pause is
+  never undone);
+- a sibling is paused when our posterior also says the favoured ad does better
+  (`favoured_probability`): when both independent reads agree, consolidating the ad set's
+  delivery on its best ad pays whether or not the sibling meets the target (measured on
+  the optimiser bench, keeping only the best ads is worth more than any budget split).
 Budgets between ad sets: `agents/reallocation.py` (posterior expected marginal value).
 
 Safety rules (each has a test in tests/optimize/test_decisions.py):
@@ -35,13 +48,14 @@ Evidence shape (JSON-like; built by `agents/optimize.py::build_evidence`)::
      "spend_cap_remaining_minor": int | None, "days_left": int | None,
      "campaign": {"id", "name", "status", "daily_budget_minor"},
      "ad_sets": [{"id", "name", "status", "daily_budget_minor", "learning", "stats",
-                  "recent_stats", "last_day_stats"}],
+                  "recent_stats", "last_day_stats", "daily_spend_minor"}],
      "ads": [{"id", "name", "adset_id", "status", "stats", "weeks": [older, newer]}],
      "budget_edits": {id: [ISO, ...]}, "experiment": {...} | None}
 
 `stats` are window sums with derived ratios (`state/insights_store.py::derive`);
 `recent_stats` the same over the last 7 days (reallocation judges value at the current budget),
-`last_day_stats` over yesterday (whether the ad set spent its budget).
+`last_day_stats` over yesterday (whether the ad set spent its budget), `daily_spend_minor` the
+ad set's spend on each of the last 7 days, oldest first (a spend plateau below the budget).
 """
 
 from __future__ import annotations
@@ -51,7 +65,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.decision_rules import emergency_reason, fatigue_actions
+from agents.decision_rules import emergency_reason, fatigue_actions, favoured_ad
 from agents.decision_stats import (
     ACTIVE,
     DecisionPolicy,
@@ -103,6 +117,7 @@ def judge_ads(
         means = {k: float(v.mean()) for k, v in draws.items()}
         best = max(means, key=lambda k: means[k])
         candidates: list[tuple[float, dict, dict, list[str]]] = []
+        favoured = favoured_ad(ads) if policy.protect_favoured_ad else None
         for ad in ads:
             stats = ad.get("stats") or {}
             emergency = emergency_reason(stats, evidence, policy)
@@ -154,6 +169,18 @@ def judge_ads(
                     f"{p_vs_best:.0%} probability it is >{policy.loser_margin:.0%} worse than "
                     f"the best ad in its ad set"
                 )
+            # Two independent reads agree: Meta delivers a sibling more, and our conversions
+            # say that sibling probably does better. Consolidating on it is then worth it.
+            p_vs_fav = (
+                float((draws[ad["id"]] < draws[favoured]).mean())
+                if favoured and ad["id"] != favoured
+                else 0.0
+            )
+            if p_vs_fav >= policy.favoured_probability:
+                reasons.append(
+                    f"{p_vs_fav:.0%} probability it does worse than the sibling Meta's delivery "
+                    "favours (most of the ad set's impressions)"
+                )
             if emergency:
                 reasons.insert(0, emergency)
             if reasons:
@@ -161,6 +188,7 @@ def judge_ads(
                     **evidence_of(stats),
                     "p_worse_than_target": round(p_vs_target, 3),
                     "p_worse_than_best": round(p_vs_best, 3),
+                    "p_worse_than_favoured": round(p_vs_fav, 3),
                 }
                 candidates.append((means[ad["id"]], ad, ev, reasons))
             elif below_target:
@@ -187,6 +215,20 @@ def judge_ads(
         remaining = len(ads)
         for _, ad, ev, reasons in candidates:
             urgent = reasons[0].startswith("EMERGENCY")
+            if ad["id"] == favoured and not urgent:
+                verdicts.append(
+                    make_verdict(
+                        ad,
+                        "ad",
+                        "OPTIMIZE",
+                        reasons
+                        + [
+                            "not paused: Meta's delivery favours it (most of its ad set's "
+                            "impressions), evidence its predicted results are the best"
+                        ],
+                    )
+                )
+                continue
             if remaining <= 1 and urgent and adset_id in adsets:
                 # Stop the bleeding without leaving an ad set with no ads: pause the ad set.
                 verdicts.append(

@@ -14,7 +14,12 @@ more often than the edit limits allow, and never a significant edit (more than
 falls as an ad set's budget rises, repeated cycles converge to where marginal values are
 equal; ad sets whose move would be under `min_change` stay put. An ad set that spent less than
 `underspend_ratio` (80%) of its budget yesterday (`last_day_stats`) has saturated its audience:
-it gets no increase, and its value is taken at what it spent, not at its budget.
+it gets no increase, and its value is taken at what it spent, not at its budget. An ad set
+whose daily spend has been flat (within `plateau_tolerance`, 5 %) below `plateau_ratio` (95 %)
+of its budget for `plateau_days` (3) days (`daily_spend_minor`, `spend_plateau`) is
+audience-limited: no increase; and once those days all ran on the current budget (no edit in
+between), its budget is cut toward that level (in ordinary steps) so the money it cannot
+spend moves to the other ad sets instead of going unspent.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.decision_rules import in_learning, recent_edits
+from agents.decision_rules import in_learning, recent_edits, spend_plateau
 from agents.decision_stats import (
     ACTIVE,
     DecisionPolicy,
@@ -95,7 +100,7 @@ def reallocate(
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     metric = kpi_of(evidence)
     values = [_value_stats(a) for a in pool]
-    prior = pooled_prior(values, metric)
+    prior = pooled_prior(values, metric, policy.adset_cvr_prior_clicks)
     draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
     p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
@@ -107,6 +112,14 @@ def reallocate(
     # more budget buys nothing, and its value was measured at what it actually spent.
     saturated = (spent > 0) & (spent < policy.underspend_ratio * current)
     high = np.where(saturated, current, high)
+    # Spend flat below the budget for days: no increase; once those days all ran on the
+    # current budget, the budget above that level is never spent and moves to the others.
+    for k, a in enumerate(pool):
+        flat = spend_plateau(a, evidence, policy)
+        if flat is not None:
+            level, settled = flat
+            high[k] = max(low[k], level / policy.plateau_ratio) if settled else current[k]
+            high[k] = min(high[k], current[k])
     base = np.where(spent > 0, np.minimum(current, spent), current)
     idle = idle_cuts(evidence, policy, protected, minimum)
     freed = float(sum(old - new for _, old, new in idle))
