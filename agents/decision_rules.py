@@ -186,6 +186,65 @@ def _rate_draws(
     return rng.gamma(0.5 + _f(stats, "conversions"), 1.0 / (spend + 1.0), n)
 
 
+def judge_reallocation(
+    moves: Sequence[tuple[float, Mapping[str, Any]]],
+    *,
+    probability: float = 0.8,
+    rng: np.random.Generator | None = None,
+    roas: bool = False,
+    n: int = 4000,
+) -> dict[str, Any] | None:
+    """Judge a budget reallocation as one decision: whether the money went where it did better.
+
+    `moves` holds (change of daily budget or spend, the ad set's stats *since* the move) per ad
+    set. Both sides are measured over the same days, so whatever moved the whole campaign
+    (seasonality, learning, fatigue) cancels out, which a before/after comparison of the
+    campaign cannot separate from the move. "improved" when the ad sets given more did better
+    per unit of spend than those cut, with posterior probability ≥ `probability`; "regressed"
+    when they probably did worse. None when the moves do not go both ways (then the action is
+    judged on its own, `judge_effect`).
+    """
+    up = [st for delta, st in moves if delta > 0]
+    down = [st for delta, st in moves if delta < 0]
+    if not up or not down:
+        return None
+    sums = [
+        {
+            k: sum(_f(st, k) for st in side)
+            for k in ("spend_minor", "conversions", "conversion_value_minor")
+        }
+        for side in (up, down)
+    ]
+    if not all(s_["spend_minor"] > 0 for s_ in sums):
+        return {"judgement": "pending", "p_improved": None, "given_more": None, "cut": None}
+    gen = rng or np.random.default_rng(0)
+    p_improved = float(
+        (_rate_draws(sums[0], gen, n, roas) > _rate_draws(sums[1], gen, n, roas)).mean()
+    )
+    if p_improved >= probability:
+        judgement = "improved"
+    elif p_improved <= 1 - probability:
+        judgement = "regressed"
+    else:
+        judgement = "inconclusive"
+
+    def side(s_: Mapping[str, Any], count: int) -> dict[str, Any]:
+        conv = s_["conversions"]
+        return {
+            "ad_sets": count,
+            "spend_minor": s_["spend_minor"],
+            "conversions": conv,
+            "cpa_minor": round(s_["spend_minor"] / conv) if conv else None,
+        }
+
+    return {
+        "judgement": judgement,
+        "p_improved": round(p_improved, 3),
+        "given_more": side(sums[0], len(up)),
+        "cut": side(sums[1], len(down)),
+    }
+
+
 def judge_effect(
     action: Mapping[str, Any],
     before: Mapping[str, Any],

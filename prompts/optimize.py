@@ -18,6 +18,9 @@ EVIDENCE_LINE = "Evidence: {evidence}."
 EFFECT_LINE = "Expected effect: {effect}."
 JUDGED_HEADER = "### Did earlier actions work?"
 JUDGED_LINE = "- `{name}` on “{target}” ({applied}): **{judgement}** — {detail}"
+REALLOC_JUDGED_LINE = "- budget reallocation over {n} ad sets ({applied}): **{judgement}** — {detail}"
+JUDGED_MORE = "- … and {n} earlier judgement(s); the report (`adpilot report`) lists them all"
+MAX_JUDGED_LINES = 6
 FLAGS_HEADER = "### Flags"
 EXPERIMENT_HEADER = "### Experiment"
 AUTO_HEADER = "### Applied without a card (approval policy)"
@@ -99,15 +102,47 @@ def describe_action(action: dict[str, Any], currency: str) -> str:
     return " ".join(lines)
 
 
+def _per_result(side: dict[str, Any], currency: str) -> str:
+    if side.get("cpa_minor") is None:
+        return f"{_money(side.get('spend_minor') or 0, currency)} spent with no result"
+    return f"{_money(side['cpa_minor'], currency)} per result"
+
+
 def _judged(state: dict[str, Any], currency: str) -> list[str]:
-    lines = []
+    """One line per judged action, one per judged reallocation; the newest `MAX_JUDGED_LINES`."""
+    lines, seen = [], set()
     for entry in state.get("applied_actions") or []:
         j = entry.get("judgement") or {}
         if not j:
             continue
+        scope = j.get("scope") or {}
+        pending = j.get("judgement") == "pending"
+        if scope.get("level") == "reallocation":
+            if scope.get("id") in seen:
+                continue
+            seen.add(scope.get("id"))
+            more, cut = j.get("given_more") or {}, j.get("cut") or {}
+            detail = (
+                "not enough data since"
+                if pending
+                else (
+                    f"P(improved) {j.get('p_improved', 0):.0%}; since then, over the same "
+                    f"days, the ad set(s) given more: {_per_result(more, currency)}; those cut: "
+                    f"{_per_result(cut, currency)}"
+                )
+            )
+            lines.append(
+                REALLOC_JUDGED_LINE.format(
+                    n=len(scope.get("adset_ids") or []),
+                    applied=entry.get("applied_date"),
+                    judgement=j.get("judgement"),
+                    detail=detail,
+                )
+            )
+            continue
         detail = (
             "not enough data since"
-            if j.get("judgement") == "pending"
+            if pending
             else (
                 f"P(improved) {j.get('p_improved', 0):.0%}; cost per result "
                 f"{_money((j.get('before') or {}).get('cpa_minor'), currency)} before → "
@@ -123,6 +158,9 @@ def _judged(state: dict[str, Any], currency: str) -> list[str]:
                 detail=detail,
             )
         )
+    if len(lines) > MAX_JUDGED_LINES:
+        earlier = len(lines) - MAX_JUDGED_LINES
+        lines = [*lines[-MAX_JUDGED_LINES:], JUDGED_MORE.format(n=earlier)]
     return lines
 
 
