@@ -3,22 +3,22 @@
 - `propose(client, state, ctx)` → (proposal, evidence): reads Meta and the insights store,
   runs the pure decisions (`agents/decisions.py`), the experiment and any plain-word budget
   requests, and writes each action's card description. No writes.
-- `judge_applied(...)`: improved / regressed / inconclusive for every applied action; the moves
-  of one budget reallocation are judged together (`judge_reallocation`).
+- `judge_applied(...)` (`agents/judging.py`, re-exported): improved / regressed / inconclusive
+  for every applied action.
 - `auto_approvable(action, policy)`: may this action skip the card?
 - `execute_approved(...)`: guardrails, then the approved actions, ledgered and read back.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from agents.budget_requests import propose_budget_requests
-from agents.decision_rules import judge_effect, judge_reallocation
 from agents.decisions import decide
 from agents.experiments import experiment_actions, resolve_experiment
 from agents.insights import home_of
+from agents.judging import judge_applied
 from agents.optimize_io import (
     account_info,
     account_now,
@@ -30,6 +30,8 @@ from agents.optimize_io import (
 from prompts.optimize import describe_action
 from state.guardrails import action_kind, check_actions
 from state.insights_store import InsightsStore
+
+__all__ = ["auto_approvable", "execute_approved", "judge_applied", "kpi_of_plan", "propose"]
 
 KPI_BY_OBJECTIVE = {
     "OUTCOME_SALES": "conversions",
@@ -100,90 +102,6 @@ def propose(
     proposal["currency"] = evidence["currency"]
     proposal["today"] = evidence["today"]
     return proposal, evidence
-
-
-def _scope(entry: dict[str, Any]) -> tuple[str, str]:
-    target = entry.get("target") or {}
-    if target.get("level") == "ad":
-        return "adset", str(target.get("parent_id") or "")
-    return "campaign", ""
-
-
-REALLOCATION_GROUPS = ("reallocation", "cbo_spend_limits")
-
-
-def _shift(entry: dict[str, Any]) -> float:
-    """Return the daily money a reallocation move meant to add (+) or take away (-)."""
-    ev = entry.get("evidence") or {}
-    if ev.get("target_spend_minor") is not None:  # CBO spend limits: target vs actual spend
-        return float(ev["target_spend_minor"]) - float(ev.get("spend_per_day_minor") or 0)
-    # The budget written (an increase may have been trimmed to what the cuts freed).
-    after = (entry.get("args") or {}).get("daily_budget", ev.get("after_minor"))
-    return float(after or 0) - float(ev.get("before_minor") or 0)
-
-
-def judge_applied(
-    applied: list[dict[str, Any]],
-    evidence: dict[str, Any],
-    ctx: Any = None,
-    *,
-    store: InsightsStore | None = None,
-    window_days: int = 7,
-) -> dict[str, dict[str, Any]]:
-    """Judge each applied action whose verdict is still open; keys are list indices (str).
-
-    The moves of one reallocation (same day, same group) get one shared verdict from
-    `judge_reallocation`: the ad sets given more against those cut, over the same days since.
-    Anything else is judged on its scope's before/after (`judge_effect`).
-    """
-    store = store or InsightsStore(home_of(ctx))
-    campaign_id = str((evidence.get("campaign") or {}).get("id"))
-    yesterday = (date.fromisoformat(evidence["today"]) - timedelta(days=1)).isoformat()
-    roas = evidence.get("kpi") == "conversion_value"
-    open_: list[int] = []
-    for i, entry in enumerate(applied):
-        if entry.get("status") != "applied" or entry.get("advice"):
-            continue
-        if (entry.get("judgement") or {}).get("judgement") not in (None, "pending"):
-            continue
-        if entry.get("applied_date"):
-            open_.append(i)
-    out: dict[str, dict[str, Any]] = {}
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i in open_:
-        if applied[i].get("group") in REALLOCATION_GROUPS:
-            groups.setdefault((applied[i]["applied_date"], applied[i]["group"]), []).append(i)
-    for (applied_on, group), members in groups.items():
-        since = store.totals(campaign_id, "adset", applied_on, yesterday)
-        moves = [
-            (_shift(applied[i]), since.get(str(applied[i]["args"].get("adset_id")), {}))
-            for i in members
-        ]
-        result = judge_reallocation(moves, roas=roas)
-        if result is None:
-            continue  # one-sided: each move is judged on its own below
-        result["scope"] = {
-            "level": "reallocation",
-            "id": f"{applied_on}:{group}",
-            "adset_ids": [str(applied[i]["args"].get("adset_id")) for i in members],
-        }
-        for i in members:
-            out[str(i)] = result
-    for i in open_:
-        if str(i) in out:
-            continue
-        entry = applied[i]
-        applied_on = entry["applied_date"]
-        level, scope_id = _scope(entry)
-        before_since = (date.fromisoformat(applied_on) - timedelta(days=window_days)).isoformat()
-        before_until = (date.fromisoformat(applied_on) - timedelta(days=1)).isoformat()
-        before = store.totals(campaign_id, level, before_since, before_until)
-        after = store.totals(campaign_id, level, applied_on, yesterday)
-        key = scope_id or campaign_id
-        result = judge_effect(entry, before.get(key, {}), after.get(key, {}), roas=roas)
-        result["scope"] = {"level": level, "id": key}
-        out[str(i)] = result
-    return out
 
 
 def auto_approvable(action: dict[str, Any], policy: Any) -> bool:
