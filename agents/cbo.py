@@ -45,6 +45,7 @@ from agents.decision_stats import (
 from agents.reallocation import (
     KPI_LABELS,
     _value_stats,
+    adset_target,
     budget_editable,
     marginal_target,
     project,
@@ -183,12 +184,7 @@ def spend_limit_action(
     return {
         "name": ACTION,
         "args": {"adset_id": adset["id"], **change},
-        "target": {
-            "id": adset["id"],
-            "name": adset.get("name", ""),
-            "level": "adset",
-            "parent_id": (evidence.get("campaign") or {}).get("id", ""),
-        },
+        "target": adset_target(adset, evidence),
         "verdict": "OPTIMIZE",
         "reasons": [reason],
         "evidence": {

@@ -186,6 +186,12 @@ def _rate_draws(
     return rng.gamma(0.5 + _f(stats, "conversions"), 1.0 / (spend + 1.0), n)
 
 
+def _verdict(p_improved: float, probability: float) -> str:
+    if p_improved >= probability:
+        return "improved"
+    return "regressed" if p_improved <= 1 - probability else "inconclusive"
+
+
 def judge_reallocation(
     moves: Sequence[tuple[float, Mapping[str, Any]]],
     *,
@@ -221,12 +227,7 @@ def judge_reallocation(
     p_improved = float(
         (_rate_draws(sums[0], gen, n, roas) > _rate_draws(sums[1], gen, n, roas)).mean()
     )
-    if p_improved >= probability:
-        judgement = "improved"
-    elif p_improved <= 1 - probability:
-        judgement = "regressed"
-    else:
-        judgement = "inconclusive"
+    judgement = _verdict(p_improved, probability)
 
     def side(s_: Mapping[str, Any], count: int) -> dict[str, Any]:
         conv = s_["conversions"]
@@ -268,12 +269,7 @@ def judge_effect(
     a = _rate_draws(after, gen, n, roas)
     p_up = float((a > b).mean())
     p_improved = p_up if effect.get("direction", "up") == "up" else 1 - p_up
-    if p_improved >= probability:
-        judgement = "improved"
-    elif p_improved <= 1 - probability:
-        judgement = "regressed"
-    else:
-        judgement = "inconclusive"
+    judgement = _verdict(p_improved, probability)
 
     def cpa(s: Mapping[str, Any]) -> int | None:
         return round(_f(s, "spend_minor") / _f(s, "conversions")) if _f(s, "conversions") else None

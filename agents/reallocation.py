@@ -235,6 +235,16 @@ def step_bounds(
     return np.minimum(low, current), np.maximum(high, current)
 
 
+def adset_target(adset: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """Return an action's `target` for an ad set of the evidence's campaign."""
+    return {
+        "id": adset["id"],
+        "name": adset.get("name", ""),
+        "level": "adset",
+        "parent_id": (evidence.get("campaign") or {}).get("id", ""),
+    }
+
+
 def budget_action(
     adset: Mapping[str, Any], old: int, new: int, p_best: float, evidence: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -244,12 +254,7 @@ def budget_action(
     return {
         "name": "set_adset_budget",
         "args": {"adset_id": adset["id"], "daily_budget": new},
-        "target": {
-            "id": adset["id"],
-            "name": adset.get("name", ""),
-            "level": "adset",
-            "parent_id": (evidence.get("campaign") or {}).get("id", ""),
-        },
+        "target": adset_target(adset, evidence),
         "verdict": "OPTIMIZE",
         "reasons": [
             f"{p_best:.0%} probability this ad set has the best "

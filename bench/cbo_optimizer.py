@@ -16,10 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-from pathlib import Path
 from typing import Any
 
-from bench.optimizer import KPI_COLUMN, BenchContext, _client, _targets, adpilot_step, parse_seeds
+from bench.optimizer import KPI_COLUMN, _client, adpilot_step, fresh_run, parse_seeds
 
 
 def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
@@ -27,8 +26,6 @@ def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
     from bench.campaign_tree import launch
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer
-    from state.context import Policy
-    from state.insights_store import InsightsStore
 
     sc = load_scenario(scenario)
     with (
@@ -39,14 +36,7 @@ def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
         created = launch(client, sc, spend_cap=True, cbo=True)
         budget = int(client.get(created["campaign"], {"fields": "daily_budget"})["daily_budget"])
         oracle = sb.admin("GET", f"/__sandbox__/oracle?budget_minor={budget}")
-        state: dict[str, Any] = {
-            "created": created,
-            "applied_actions": [],
-            "plan": {"objective": sc.objective, "start_time": sc.start.isoformat()},
-            "optimize": {"targets": _targets(sc)},
-        }
-        ctx = BenchContext(home=tmp, policy=Policy())
-        store = InsightsStore(Path(tmp) / "insights.db")
+        state, ctx, store = fresh_run(sc, created, tmp)
         for _ in range(sc.days):
             sb.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
             if strategy == "adpilot":

@@ -87,6 +87,23 @@ def _targets(sc: Any) -> dict[str, Any]:
     }
 
 
+def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any], Any, Any]:
+    """Return (state, context, insights store) for one strategy's run on a fresh sandbox."""
+    from state.context import Policy
+    from state.insights_store import InsightsStore
+
+    state: dict[str, Any] = {
+        "created": created,
+        "applied_actions": [],
+        "paused": set(),
+        "threshold_writes": 0,
+        "plan": {"objective": sc.objective, "start_time": sc.start.isoformat()},
+        "optimize": {"targets": _targets(sc)},
+    }
+    ctx = BenchContext(home=tmp, policy=Policy())
+    return state, ctx, InsightsStore(Path(tmp) / "insights.db")
+
+
 def adpilot_step(
     client: Any, sc: Any, state: dict[str, Any], ctx: BenchContext, store: Any
 ) -> None:
@@ -176,8 +193,6 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
     from bench.campaign_tree import launch
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer
-    from state.context import Policy
-    from state.insights_store import InsightsStore
 
     sc = load_scenario(scenario)
     with (
@@ -191,16 +206,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
             for i in created["ad_sets"].values()
         )
         oracle = sb.admin("GET", f"/__sandbox__/oracle?budget_minor={budget}")
-        state: dict[str, Any] = {
-            "created": created,
-            "applied_actions": [],
-            "paused": set(),
-            "threshold_writes": 0,
-            "plan": {"objective": sc.objective, "start_time": sc.start.isoformat()},
-            "optimize": {"targets": _targets(sc)},
-        }
-        ctx = BenchContext(home=tmp, policy=Policy())
-        store = InsightsStore(Path(tmp) / "insights.db")
+        state, ctx, store = fresh_run(sc, created, tmp)
         for day in range(sc.days):
             sb.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
             if strategy == "adpilot" and (day + 1) % CYCLE_DAYS == 0:
