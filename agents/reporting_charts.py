@@ -133,7 +133,9 @@ def posteriors(
     fig, axes = plt.subplots(1, 2 if rates else 1, figsize=(9 if rates else 6, 4))
     axes = np.atleast_1d(axes)
     labels = [k[:20] for k in p_best]
-    axes[0].bar(labels, [100 * v for v in p_best.values()], color="#31a354")
+    # One colour per variant in both panels, so a bar and its posterior read as one thing.
+    colour = {k: f"C{i % 10}" for i, k in enumerate(dict.fromkeys([*p_best, *(rates or {})]))}
+    axes[0].bar(labels, [100 * v for v in p_best.values()], color=[colour[k] for k in p_best])
     axes[0].set_ylim(0, 112)
     axes[0].set_ylabel("probability of being best (%)")
     axes[0].set_title(title)
@@ -142,7 +144,12 @@ def posteriors(
     axes[0].tick_params(axis="x", labelrotation=20)
     if rates:
         for name, draws in rates.items():
-            axes[1].hist(draws, bins=60, density=True, alpha=0.5, label=name[:20])
+            # A light fill plus a solid outline: overlapping posteriors all stay visible.
+            axes[1].hist(draws, bins=60, density=True, alpha=0.2, color=colour[name])
+            axes[1].hist(
+                draws, bins=60, density=True, histtype="step", lw=1.6, color=colour[name],
+                label=name[:20],
+            )
         axes[1].set_xlabel(rate_label)
         axes[1].set_yticks([])
         axes[1].set_title(rates_title)
