@@ -15,11 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from agents.budget_requests import propose_budget_requests
+from agents.card import targets_text
 from agents.decisions import decide
 from agents.experiments import experiment_actions, resolve_experiment
 from agents.insights import home_of
 from agents.judging import judge_applied
 from agents.optimize_io import (
+    PLAN_TARGET_KEYS,
     account_info,
     account_now,
     apply_action,
@@ -100,6 +102,9 @@ def propose(
         action["description"] = describe_action(action, evidence["currency"])
     proposal["kpi"] = evidence["kpi"]
     proposal["currency"] = evidence["currency"]
+    proposal["targets_text"] = targets_text(
+        {v: targets.get(k) for k, v in PLAN_TARGET_KEYS.items()}, evidence["currency"]
+    )
     proposal["today"] = evidence["today"]
     return proposal, evidence
 

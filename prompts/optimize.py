@@ -16,6 +16,7 @@ CARD_TITLE = "## Optimise cycle {cycle} — {n} action(s) to review"
 ACTION_LINE = "**{verdict}** `{name}` on {level} “{target}”: {reasons}."
 EVIDENCE_LINE = "Evidence: {evidence}."
 EFFECT_LINE = "Expected effect: {effect}."
+TARGETS_LINE = "Targets: {targets}"
 JUDGED_HEADER = "### Did earlier actions work?"
 JUDGED_LINE = "- `{name}` on “{target}” ({applied}): **{judgement}** — {detail}"
 REALLOC_JUDGED_LINE = "- budget reallocation over {n} ad sets ({applied}): **{judgement}** — {detail}"
@@ -172,6 +173,8 @@ def card_markdown(
 ) -> str:
     """Render the whole approval card of one optimise cycle, as markdown."""
     out = [CARD_TITLE.format(cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
+    if proposal.get("targets_text"):
+        out += [TARGETS_LINE.format(targets=proposal["targets_text"]), ""]
     judged = _judged(state, str(proposal.get("currency") or "USD"))
     if judged:
         out += [JUDGED_HEADER, *judged, ""]

@@ -33,6 +33,7 @@ def test_demo_runs_end_to_end_offline(home):
         n = int(re.search(r"(\d+) action\(s\) to review", card).group(1))
         assert n >= 1
         assert card.count("Evidence:") == n and card.count("Expected effect:") == n
+        assert "Targets: CPA ≤ USD 40.00" in card  # what the loop judges by, on every card
     judged = [c for c in optimise[1:] if "Did earlier actions work?" in c]
     assert judged and all(re.search(r"\b(improved|regressed|inconclusive)\b", c) for c in judged)
     assert out.count("--yes: optimise card approved") == len(optimise)
