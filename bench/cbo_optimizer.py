@@ -1,6 +1,6 @@
 """CBO variant of the optimiser bench: adpilot's loop vs launch-and-leave, campaign budget.
 
-    python -m bench.cbo_optimizer [--scenario NAME] [--seeds A-B] [--json]
+    python -m bench.cbo_optimizer [--scenario NAME] [--seeds A-B] [--cycle-days N] [--json]
 
 The same campaign as `bench/optimizer.py` (`bench/campaign_tree.py`, 4 ad sets × 3 ads) but
 with the daily total on the campaign (Advantage campaign budget, `cbo=True`), so Meta's
@@ -21,8 +21,11 @@ from typing import Any
 from bench.optimizer import KPI_COLUMN, _client, adpilot_step, fresh_run, parse_seeds
 
 
-def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
-    """One strategy ("adpilot" | "launch_and_leave") on a fresh sandbox with a CBO campaign."""
+def run_one(scenario: str, seed: int, strategy: str, cycle_days: int = 1) -> dict[str, Any]:
+    """One strategy ("adpilot" | "launch_and_leave") on a fresh sandbox with a CBO campaign.
+
+    adpilot decides every `cycle_days` simulated days (the product's default is 3).
+    """
     from bench.campaign_tree import launch
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer
@@ -37,9 +40,9 @@ def run_one(scenario: str, seed: int, strategy: str) -> dict[str, Any]:
         budget = int(client.get(created["campaign"], {"fields": "daily_budget"})["daily_budget"])
         oracle = sb.admin("GET", f"/__sandbox__/oracle?budget_minor={budget}")
         state, ctx, store = fresh_run(sc, created, tmp)
-        for _ in range(sc.days):
+        for day in range(sc.days):
             sb.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
-            if strategy == "adpilot":
+            if strategy == "adpilot" and (day + 1) % cycle_days == 0:
                 adpilot_step(client, sc, state, ctx, store)
         assert sb.store is not None
         col = KPI_COLUMN[sc.kpi]
@@ -63,9 +66,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scenario", default="ecommerce_usd")
     ap.add_argument("--seeds", default="1-3")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--cycle-days", type=int, default=1, help="days between adpilot's cycles (default 1)"
+    )
     args = ap.parse_args(argv)
+    if args.cycle_days < 1:
+        ap.error("--cycle-days must be 1 or more")
     rows = [
-        run_one(args.scenario, seed, s)
+        run_one(args.scenario, seed, s, cycle_days=args.cycle_days)
         for seed in parse_seeds(args.seeds)
         for s in ("adpilot", "launch_and_leave")
     ]
