@@ -84,7 +84,7 @@ def reallocate_cbo(
     if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     values = [_value_stats(a) for a in pool]
-    prior = pooled_prior(values, kpi_of(evidence), getattr(policy, "adset_cvr_prior_clicks", 20.0))
+    prior = pooled_prior(values, kpi_of(evidence), policy.adset_cvr_prior_clicks)
     draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
     p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
