@@ -54,11 +54,13 @@ def spend_and_conversions(
         _dates(days), [by_day[d][1] for d in days], color="#d62728", marker="o", label=kpi_label
     )
     ax2.set_ylabel(f"{kpi_label} per day")
-    ax2.set_ylim(bottom=0)
+    # Headroom on both axes so the legend sits above the data, not on the first bars.
+    ax.set_ylim(0, 1.3 * max(max(v[0] for v in by_day.values()), 1e-9))
+    ax2.set_ylim(0, 1.3 * max(max(v[1] for v in by_day.values()), 1.0))
     ax.set_title(f"Daily spend and {kpi_label}")
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left")
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", ncol=2)
     return _finish(fig, ax, path)
 
 
