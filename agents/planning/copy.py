@@ -14,8 +14,8 @@ from state import rules
 
 PRODUCT_RE = re.compile(r"\b(?:promot(?:e|ing)|advertis(?:e|ing)|launch(?:ing)?|sell(?:ing)?|"
                         r"push(?:ing)?|market(?:ing)?|showcas(?:e|ing)|announc(?:e|ing)|"
-                        r"ads?\s+for|campaign\s+for|get\s+the\s+word\s+out\s+about)\s+(?:our|my|"
-                        r"the|a|an|some|new)?\s*(?:new\s+|brand[- ]new\s+|latest\s+)?"
+                        r"ads?\s+for|campaign\s+for|get\s+the\s+word\s+out\s+about)\s+(?:(?:our|my|"
+                        r"the|a|an|some|new)\b)?\s*(?:new\s+|brand[- ]new\s+|latest\s+)?"
                         r"(?P<p>[A-Za-z][\w'&-]*(?:\s+[A-Za-z][\w'&-]*){0,4})", re.I)
 PRODUCT_STOP = re.compile(r"\s+\b(?:to|in|for|on|at|with|across|from|and|aimed|targeting|"
                           r"starting|budget|this|next|online|via|using|by|who|that|near|around|"
@@ -24,15 +24,23 @@ OFFER_RE = re.compile(r"\b(\d{1,2}\s?%\s+off|free\s+shipping|buy\s+one,?\s+get\s
                       r"bogo|\d{1,2}\s?%\s+discount)\b", re.I)
 
 
+GENERIC = re.compile(r"^(?:\w+\s+){0,2}(?:campaigns?|ads?|adverts?|promotions?)$", re.I)
+
+
 def product_of(brief: str) -> str | None:
-    """Return what the brief advertises ("trail running shoes"), or None."""
-    m = PRODUCT_RE.search(brief)
-    if not m:
-        return None
-    p = PRODUCT_STOP.sub("", m.group("p")).strip(" .,'")
-    if not p or p.lower() in ("it", "this", "that", "them", "us", "ads", "campaign"):
-        return None
-    return p
+    """Return what the brief advertises ("trail running shoes"), or None.
+
+    "Launch a sales campaign for our trail shoes" names the campaign first: a generic phrase
+    ("sales campaign", "new ads") is skipped and the search goes on from inside it, where
+    "campaign for our trail shoes" names the product.
+    """
+    pos = 0
+    while m := PRODUCT_RE.search(brief, pos):
+        p = PRODUCT_STOP.sub("", m.group("p")).strip(" .,'")
+        if p and not GENERIC.match(p):
+            return None if p.lower() in ("it", "this", "that", "them", "us") else p
+        pos = m.start("p")
+    return None
 
 
 def brand_of(url: str | None) -> str:

@@ -40,6 +40,21 @@ PERSONAS = {
     "ev drivers": "Electric vehicles", "bikers": "Motorcycles", "moms": "Motherhood",
     "mums": "Motherhood", "dads": "Fatherhood",
 }
+# "who run", "who love to hike": an activity verb after "who" names the persona's interest.
+ACTIVITIES = {
+    "run": "Running", "jog": "Jogging", "hike": "Hiking", "cycle": "Cycling", "bike": "Cycling",
+    "swim": "Swimming", "climb": "Rock climbing", "golf": "Golf", "ski": "Skiing",
+    "surf": "Surfing", "cook": "Cooking", "bake": "Baking", "garden": "Gardening",
+    "travel": "Travel", "camp": "Camping", "fish": "Fishing", "hunt": "Hunting",
+    "skate": "Skateboarding", "game": "Video games", "do yoga": "Yoga", "practice yoga": "Yoga",
+    "practise yoga": "Yoga", "lift": "Weight training", "work out": "Physical fitness",
+}
+WHO_DO = re.compile(
+    r"\bwho\s+(?:(?:love|like|enjoy|want)\s+to\s+|regularly\s+|often\s+)?(?P<verb>"
+    + "|".join(re.escape(v) for v in sorted(ACTIVITIES, key=len, reverse=True))
+    + r")s?\b",
+    re.I,
+)
 SYNONYMS = {
     "fitness": "Physical fitness", "working out": "Physical fitness", "workouts": "Physical fitness",
     "soccer": "Association football (Soccer)", "football": "Association football (Soccer)",
@@ -138,6 +153,8 @@ def find_interests(text: str) -> InterestResult:
     persona_alts = "|".join(re.escape(p) for p in sorted(PERSONAS, key=len, reverse=True))
     for m in re.finditer(rf"\b(?:{persona_alts})\b", text, re.I):
         add(resolve(PERSONAS[m.group(0).lower()]), m.span())
+    for m in WHO_DO.finditer(text):  # "women 25-45 who run" = runners
+        add(resolve(ACTIVITIES[m.group("verb").lower()]), m.span())
     for m in FAN_NOUN.finditer(text):
         words = m.group(1).split()
         for start in range(len(words)):

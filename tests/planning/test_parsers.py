@@ -190,6 +190,10 @@ def test_placements(text, expected):
     ("coffe lovers", ["Coffee"]),
     ("dog owners", ["Dogs"]),
     ("running shoes on sale", []),
+    ("women 25-45 who run", ["Running"]),
+    ("students who cycle to campus", ["Cycling"]),
+    ("people who practice yoga at home", ["Yoga"]),
+    ("people who running late", []),
 ])
 def test_interests(text, names):
     assert [i["name"] for i in find_interests(text).found] == names

@@ -34,6 +34,16 @@ def test_a_complete_brief_plans_without_questions():
     assert load_plan(p).key == p["key"]  # the dict carries the keys it would get again
 
 
+def test_the_brief_from_the_readme_names_the_product_not_the_campaign():
+    r = run("launch a sales campaign for our trail shoes in the US and Canada, $60 a day, "
+            "women 25–45 who run, https://shop.example.com/trail, hero.jpg")
+    s = r.plan["ad_sets"][0]
+    creative = s["ads"][0]["creative"]
+    assert "trail shoes" in creative["primary_text"] and "sales campaign" not in creative["primary_text"]
+    assert s["targeting"]["flexible_spec"][0]["interests"][0]["name"] == "Running"
+    assert s["targeting"]["genders"] == [2] and (s["targeting"]["age_min"], s["targeting"]["age_max"]) == (25, 45)
+
+
 def test_planning_is_deterministic():
     brief = BASE + "women 25-45 who love yoga"
     assert run(brief).to_dict() == run(brief).to_dict()
