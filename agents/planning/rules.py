@@ -79,6 +79,12 @@ def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) ->
     if f.assets.landing_url is None:
         qs.append(_q("landing_url", "Which web page should the ads send people to? "
                      "(e.g. https://example.com/sale)"))
+    a = f.assets
+    if not (a.images or a.videos or a.image_urls or a.video_urls or a.unresolved_globs):
+        # Every ad adpilot plans shows an image or a video: without one the plan cannot pass
+        # validation, so ask now rather than fail after the other questions were answered.
+        qs.append(_q("assets", "Which images or videos should the ads use? (file paths or "
+                     "URLs, e.g. hero.jpg, promo.mp4)"))
     if page is None:
         qs.append(_q("page_id", "Which Facebook page should run the ads? (its page id)"))
     if objective == "OUTCOME_SALES" and pixel is None:

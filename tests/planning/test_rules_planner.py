@@ -58,7 +58,8 @@ def test_planning_is_deterministic():
     ("Sell lamps in the US, budget $500, https://lumen.example.com, lamp.jpg", D, ["budget"]),
     ("Sell bikes in the Netherlands, €50/day, https://fiets.example.nl, bike.jpg",
      PlanDefaults(currency="EUR", page_id="1", pixel_id="2", today=D.today), ["dsa_payor"]),
-    ("need sales asap", D, ["landing_url", "budget", "country"]),
+    ("need sales asap", D, ["landing_url", "assets", "budget", "country"]),
+    ("Sell lamps in the US, $60/day, https://lumen.example.com", D, ["assets"]),
 ])
 def test_missing_facts_become_questions_never_guesses(brief, defaults, fields):
     r = run(brief, defaults)
