@@ -44,12 +44,12 @@ from agents.decision_stats import (
 )
 from agents.reallocation import (
     KPI_LABELS,
-    _value_stats,
     adset_target,
     budget_editable,
     marginal_target,
     project,
     step_bounds,
+    value_stats,
 )
 from state.rules import format_money
 
@@ -63,7 +63,7 @@ def spend_per_day(adset: Mapping[str, Any]) -> float:
 
     A binding cap is today's allocation (the week may still hold days before the cap).
     """
-    stats = _value_stats(adset)
+    stats = value_stats(adset)
     spend = num(stats, "spend_minor") / max(1.0, num(stats, "days"))
     cap = int(adset.get("daily_spend_cap_minor") or 0)
     return min(spend, float(cap)) if cap else spend
@@ -83,7 +83,7 @@ def reallocate_cbo(
         return [], {}  # a lifetime campaign budget takes lifetime limits: not proposed here
     if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
-    values = [_value_stats(a) for a in pool]
+    values = [value_stats(a) for a in pool]
     prior = pooled_prior(values, kpi_of(evidence), policy.adset_cvr_prior_clicks)
     draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]

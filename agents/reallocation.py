@@ -99,7 +99,7 @@ def reallocate(
     if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     metric = kpi_of(evidence)
-    values = [_value_stats(a) for a in pool]
+    values = [value_stats(a) for a in pool]
     prior = pooled_prior(values, metric, policy.adset_cvr_prior_clicks)
     draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
@@ -169,7 +169,7 @@ def idle_cuts(
     return out
 
 
-def _value_stats(adset: Mapping[str, Any]) -> Mapping[str, Any]:
+def value_stats(adset: Mapping[str, Any]) -> Mapping[str, Any]:
     """Return the stats an ad set's value is judged on: the last week if it spent in it."""
     recent = adset.get("recent_stats")
     if recent and num(recent, "spend_minor") > 0:
