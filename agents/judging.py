@@ -63,13 +63,21 @@ def judge_applied(
             continue
         if entry.get("applied_date"):
             open_.append(i)
+    cache: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
+
+    def totals(level: str, since: str, until: str) -> dict[str, dict[str, Any]]:
+        # Actions applied the same day share their windows: one store query per window.
+        if (level, since, until) not in cache:
+            cache[level, since, until] = store.totals(campaign_id, level, since, until)
+        return cache[level, since, until]
+
     out: dict[str, dict[str, Any]] = {}
     groups: dict[tuple[str, str], list[int]] = {}
     for i in open_:
         if applied[i].get("group") in REALLOCATION_GROUPS:
             groups.setdefault((applied[i]["applied_date"], applied[i]["group"]), []).append(i)
     for (applied_on, group), members in groups.items():
-        since = store.totals(campaign_id, "adset", applied_on, yesterday)
+        since = totals("adset", applied_on, yesterday)
         moves = [
             (_shift(applied[i]), since.get(str(applied[i]["args"].get("adset_id")), {}))
             for i in members
@@ -92,8 +100,8 @@ def judge_applied(
         level, scope_id = _scope(entry)
         before_since = (date.fromisoformat(applied_on) - timedelta(days=window_days)).isoformat()
         before_until = (date.fromisoformat(applied_on) - timedelta(days=1)).isoformat()
-        before = store.totals(campaign_id, level, before_since, before_until)
-        after = store.totals(campaign_id, level, applied_on, yesterday)
+        before = totals(level, before_since, before_until)
+        after = totals(level, applied_on, yesterday)
         key = scope_id or campaign_id
         result = judge_effect(entry, before.get(key, {}), after.get(key, {}), roas=roas)
         result["scope"] = {"level": level, "id": key}
