@@ -7,6 +7,8 @@
 - `[*]` collects over a list: `ad_sets[0].targeting.geo_locations.cities[*].name`;
 - `len(PATH)`: the length of a list;
 - `interests`: names of `ad_sets[0]`'s interests; `schedule_days`: days from start to end;
+- `languages`: `ad_sets[0]`'s locales as lower-case language names; `go_live`: the plan's
+  go-live request (absent = false);
 - `start_time` / `end_time` compared by date (`"2026-03-16"`);
 - `questions`: the fields the planner asked for (set equality; `[]` = asked nothing);
 - `problems`: rule ids that must be among the problems found.
@@ -70,6 +72,14 @@ def actual_value(outputs: dict[str, Any], path: str) -> Any:
         return [i.get("name") for s in specs for i in s.get("interests", [])]
     if path == "schedule_days":
         return _days(plan)
+    if path == "go_live":
+        return bool(plan.get("go_live", False))
+    if path == "languages":
+        from agents.planning.parse_audience import LOCALES
+
+        names = {v: k for k, v in LOCALES.items()}
+        keys = _get(plan, "ad_sets[0].targeting.locales")
+        return [names.get(k, str(k)) for k in keys] if isinstance(keys, list) else []
     if m := re.fullmatch(r"len\((.+)\)", path):
         v = _get(plan, m.group(1))
         return len(v) if isinstance(v, list) else 0

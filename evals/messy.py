@@ -1,0 +1,182 @@
+"""Silent errors on messy briefs: `python -m evals.messy [--dataset FILE ...] [--json] [--verbose]`.
+
+A *silent error* is the failure a marketer never forgives: the planner hands back a plan that
+could launch as it is (no problems, no questions) although it is not what the brief asked for —
+a labelled field is wrong, or the brief says something the plan cannot honour and it was not
+flagged. A plan that is wrong but flagged (a problem, a question) is not silent: a person is
+stopped and told. So the floor is **0 silent errors**; field accuracy is reported beside it.
+
+Rows (`evals/datasets/messy_*.jsonl`, one JSON object a line):
+
+    {"id": "m001", "brief": "...", "defaults": {"currency": "USD", "today": "2026-03-02", ...},
+     "tags": ["geo", "exclusion"],
+     "expected": {"<field path>": value, ...},
+     "must_flag": false,
+     "flag_phrases": ["cost cap"]}
+
+- `expected` uses the field paths of `evals/evaluators.py` (dotted plan paths with `[i]` / `[*]`,
+  `len(...)`, `interests`, `schedule_days`, `start_time` / `end_time` by date, `questions`,
+  `problems`), plus `languages` (names of `ad_sets[0]`'s locales, lower case) and `go_live`.
+- `must_flag: true`: the plan must not be launchable (a problem or a question must stop it).
+- `flag_phrases`: words of the brief the flag must name — each must appear (case-insensitive)
+  in a problem's message, a question, or a `not_understood` phrase. Scored as `named`.
+
+Scores per dataset: `fields` (right / checked), `silent_errors` (launchable and wrong, or
+launchable when it must be flagged), `flagged_right` (must-flag rows stopped), `over_asked`
+(rows with `must_flag: false` that were stopped anyway: not an error of trust, a cost in
+friction), `named` (flagged rows whose flags name the phrases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from agents.planning import PlanDefaults
+from agents.planning.rules import plan_brief
+from evals.evaluators import field_results
+
+DATASETS = Path(__file__).parent / "datasets"
+DEFAULT_FILES = ("messy_briefs.jsonl",)
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    """Read a messy-brief JSONL file, naming the line of any malformed row."""
+    rows = []
+    seen: set[str] = set()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SystemExit(f"{path}:{n}: not JSON ({exc.msg})") from None
+        for key in ("id", "brief", "expected", "must_flag"):
+            if key not in row:
+                raise SystemExit(f"{path}:{n}: missing {key!r}")
+        if not isinstance(row["must_flag"], bool):
+            raise SystemExit(f"{path}:{n}: must_flag must be true or false")
+        if row["id"] in seen:
+            raise SystemExit(f"{path}:{n}: duplicate id {row['id']!r}")
+        seen.add(row["id"])
+        rows.append(row)
+    return rows
+
+
+def launchable(outputs: dict[str, Any]) -> bool:
+    """A plan that could go to approval as it is: a plan, no problems, no questions."""
+    return bool(outputs.get("plan")) and not outputs.get("problems") and \
+        not outputs.get("questions")
+
+
+def flag_texts(outputs: dict[str, Any]) -> str:
+    """Everything a flag says, lower-cased: problems, questions, not-understood phrases."""
+    parts: list[str] = []
+    for p in outputs.get("problems") or []:
+        parts += [str(p.get(k) or "") for k in ("message", "fix", "path")] \
+            if isinstance(p, dict) else [str(p)]
+    for q in outputs.get("questions") or []:
+        parts += [str(q.get("question") or ""), str(q.get("field") or "")] \
+            if isinstance(q, dict) else [str(q)]
+    for u in outputs.get("not_understood") or []:
+        parts.append(str(u.get("phrase") or "") if isinstance(u, dict) else str(u))
+    return "\n".join(parts).lower()
+
+
+def score_row(row: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
+    """Score one brief: field results, launchable, silent error, and whether flags name phrases."""
+    results = field_results(outputs, row["expected"])
+    wrong = [r for r in results if not r["ok"]]
+    ok_to_launch = launchable(outputs)
+    silent = ok_to_launch and (row["must_flag"] or bool(wrong))
+    texts = flag_texts(outputs)
+    phrases = row.get("flag_phrases") or []
+    unnamed = [p for p in phrases if p.lower() not in texts]
+    return {
+        "id": row["id"], "tags": row.get("tags") or [], "must_flag": row["must_flag"],
+        "launchable": ok_to_launch, "silent": silent,
+        "right": len(results) - len(wrong), "total": len(results), "misses": wrong,
+        "named": not ok_to_launch and not unnamed, "unnamed": unnamed,
+        "flags": [p.get("message") for p in outputs.get("problems") or [] if isinstance(p, dict)]
+        + [q.get("question") for q in outputs.get("questions") or [] if isinstance(q, dict)],
+    }
+
+
+def evaluate(rows: list[dict[str, Any]], planner: Any = plan_brief) -> dict[str, Any]:
+    """Run the planner over every row; return the dataset's scores and per-brief results."""
+    started = time.perf_counter()
+    per_brief = []
+    per_path: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        defaults = PlanDefaults.from_dict(row.get("defaults") or {})
+        outputs = planner(row["brief"], defaults).to_dict()
+        scored = score_row(row, outputs)
+        for r in field_results(outputs, row["expected"]):
+            per_path[r["path"]].append(r["ok"])
+        per_brief.append(scored)
+    must = [b for b in per_brief if b["must_flag"]]
+    free = [b for b in per_brief if not b["must_flag"]]
+    named_rows = [b for b in per_brief if not b["launchable"] and
+                  next((r for r in rows if r["id"] == b["id"]), {}).get("flag_phrases")]
+    right = sum(b["right"] for b in per_brief)
+    total = sum(b["total"] for b in per_brief)
+    return {
+        "briefs": len(per_brief), "seconds": round(time.perf_counter() - started, 3),
+        "fields_right": right, "fields": total, "accuracy": right / total if total else 1.0,
+        "silent_errors": sum(b["silent"] for b in per_brief),
+        "must_flag": len(must), "flagged_right": sum(not b["launchable"] for b in must),
+        "free": len(free), "over_asked": sum(not b["launchable"] for b in free),
+        "named": sum(b["named"] for b in named_rows), "naming_checked": len(named_rows),
+        "by_path": {p: {"right": sum(v), "total": len(v)} for p, v in sorted(per_path.items())},
+        "per_brief": per_brief,
+    }
+
+
+def summary_line(name: str, r: dict[str, Any]) -> str:
+    """One line a person reads: silent errors first, then accuracy and friction."""
+    return (f"{name}: {r['silent_errors']} silent error(s) in {r['briefs']} briefs; fields "
+            f"{r['accuracy']:.1%} ({r['fields_right']}/{r['fields']}); must-flag stopped "
+            f"{r['flagged_right']}/{r['must_flag']}; over-asked {r['over_asked']}/{r['free']}; "
+            f"flags name the phrase {r['named']}/{r['naming_checked']}")
+
+
+def _print(name: str, report: dict[str, Any], verbose: bool) -> None:
+    for b in report["per_brief"]:
+        if b["silent"] or (verbose and (b["misses"] or b["unnamed"])):
+            label = "SILENT" if b["silent"] else ("flagged" if not b["launchable"] else "ok")
+            detail = "; ".join(f"{m['path']} expected {m['expected']!r} got {m['actual']!r}"
+                               for m in b["misses"])
+            if b["must_flag"] and b["launchable"]:
+                detail = "must be flagged but is launchable; " + detail
+            if b["unnamed"]:
+                detail += f"; flags do not name {b['unnamed']}"
+            print(f"  {label} {b['id']}: {detail}")
+    print(summary_line(name, report))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Score the messy datasets; exit 1 when any has a silent error."""
+    ap = argparse.ArgumentParser(prog="python -m evals.messy", description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", type=Path, action="append",
+                    help="a messy JSONL file (repeatable; default: messy_briefs.jsonl)")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--verbose", action="store_true", help="also list flagged rows' misses")
+    args = ap.parse_args(argv)
+    paths = args.dataset or [DATASETS / f for f in DEFAULT_FILES]
+    reports = {p.stem: evaluate(load(p)) for p in paths}
+    if args.json:
+        print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "per_brief"}
+                          for k, v in reports.items()}, indent=2))
+    else:
+        for name, report in reports.items():
+            _print(name, report, args.verbose)
+    return 1 if any(r["silent_errors"] for r in reports.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
