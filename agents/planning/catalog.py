@@ -18,7 +18,8 @@ DATA = Path(__file__).resolve().parents[2] / "sandbox" / "data"
 
 def norm(text: str) -> str:
     """Lower-case, strip accents-insensitive punctuation for matching ("São Paulo" stays)."""
-    return re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
+    # Turkish "İ" lower-cases to "i" + a combining dot, which would match no name: drop the dot.
+    return re.sub(r"\s+", " ", text.lower().replace("\u0307", "").replace("’", "'")).strip()
 
 
 @dataclass
