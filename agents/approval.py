@@ -66,7 +66,9 @@ def review_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
     while True:
         value = interrupt(payload if error is None else {**payload, "error": error})
         try:
-            decision = hitl.parse_decisions(value, payload)[0]
+            # An edited plan is a new card: an answer must show it is for this one.
+            decision = hitl.parse_decisions(value, payload,
+                                            require_receipt=bool(state.get("revision")))[0]
             kind = decision.type
             if kind == "approve" and state.get("problems"):
                 raise hitl.ResumeError("approve: the plan still has problems; edit it or reject it")

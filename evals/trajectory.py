@@ -236,7 +236,8 @@ def run_case(case: dict[str, Any], home: Path | None = None) -> dict[str, Any]:
                 value = _answer(script.pop(0), outcome.interrupt)
             else:
                 break  # the script ends here: leave the thread waiting
-            outcome = runner.resume(outcome.thread_id, value)
+            # Answer the interrupt this driver just read, by its id (the card it "saw").
+            outcome = runner.resume(outcome.thread_id, value, interrupt_id=outcome.interrupt_id)
         ledger = Ledger.in_home(env.home)
         try:
             traj = record_trajectory(runner.graph, ledger, case["id"], max_cycles=max_cycles)

@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from agents.common import LaunchError
+from graph.cards_seen import last_shown, record_shown
 from graph.console import (
     console,
     err_console,
@@ -23,7 +24,7 @@ from graph.console import (
     status_table,
 )
 from graph.environment import Environment, open_environment
-from graph.runner import Outcome, Runner, open_runner
+from graph.runner import Outcome, Runner, StaleDecision, open_runner
 from state.secrets import install_log_scrubbing
 from tools.errors import MetaError
 
@@ -85,13 +86,15 @@ def session(*, embedded: bool | None = None, quiet: bool = False, **kw: Any) -> 
         yield env, runner
 
 
-def report(outcome: Outcome, *, show_created: bool = True) -> None:
-    """Say where a run stopped and what to do next."""
+def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | None = None) -> None:
+    """Say where a run stopped and what to do next (an approval card shown is recorded in `home`)."""
     from graph.console import created_table
 
     values = outcome.values
     if outcome.interrupt is not None:
         show_interrupt(outcome.thread_id, outcome.interrupt)
+        if home is not None:
+            record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt)
     elif values.get("phase") in ("unplannable", "invalid"):
         console.print(f"[red]The plan cannot launch[/] (thread {outcome.thread_id}); nothing was written:")
         show_plan_problems(values)
@@ -104,9 +107,12 @@ def report(outcome: Outcome, *, show_created: bool = True) -> None:
         console.print(created_table(values["created"]))
 
 
-def exit_code(outcome: Outcome) -> int:
-    """0 unless the plan could not launch (2)."""
-    return EXIT_INVALID if outcome.values.get("phase") in ("unplannable", "invalid") else 0
+def exit_code(outcome: Outcome, *, answered: bool = False) -> int:
+    """0 unless the plan could not launch, or (`answered`) the answer just given was refused: 2."""
+    if outcome.values.get("phase") in ("unplannable", "invalid"):
+        return EXIT_INVALID
+    refused = answered and (outcome.interrupt or {}).get("error")
+    return EXIT_INVALID if refused else 0
 
 
 def approve_value(decision: dict[str, Any], payload: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -136,19 +142,23 @@ def read_decisions_file(path: Path, payload: dict[str, Any]) -> dict[str, Any]:
              'order, each {"type": "approve"}, {"type": "reject", "message": "..."} or '
              '{"type": "edit", "edited_action": {"name": ..., "args": {...}}}')
     value: dict[str, Any] = {"decisions": decisions}
-    if payload.get("receipt"):
-        value["receipt"] = payload["receipt"]
+    # A receipt quoted in the file says which card it answers; it is never replaced.
+    quoted = doc.get("receipt") if isinstance(doc, dict) else None
+    if quoted is not None or payload.get("receipt"):
+        value["receipt"] = quoted if quoted is not None else payload["receipt"]
     return value
 
 
 def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_waits: int = 0) -> Outcome:
     """With --yes, approve approval interrupts (printing each card) until the thread stops elsewhere."""
     while yes and outcome.waiting_for == "approval":
+        if (outcome.interrupt or {}).get("error"):
+            return outcome  # --yes answered this card and it was refused: stop and show why
         show_interrupt(outcome.thread_id, outcome.interrupt or {})
         console.print("[bold green]--yes: approved[/]")
         value = approve_value({"type": "approve"}, outcome.interrupt)
         outcome = runner.resume(outcome.thread_id, value, expect="approval",
-                                on_update=on_update)
+                                interrupt_id=outcome.interrupt_id, on_update=on_update)
     return outcome
 
 
@@ -215,12 +225,12 @@ def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md fi
     """Plan, check and show a brief for approval; stops there unless --yes."""
     plan_doc = read_plan_file(plan_file, "--plan") if plan_file is not None else None
     text = read_brief(brief) if plan_doc is None else brief
-    with session() as (_env, runner), run_display() as display:
+    with session() as (env, runner), run_display() as display:
         outcome = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
         outcome = drive(runner, outcome, yes=yes, on_update=display)
         display.close()
-        report(outcome)
-    raise typer.Exit(exit_code(outcome))
+        report(outcome, home=env.home)
+    raise typer.Exit(exit_code(outcome, answered=yes))
 
 
 @app.command()
@@ -228,11 +238,17 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
             reject: Annotated[str | None, typer.Option(help="reject with this reason")] = None,
             edit: Annotated[Path | None, typer.Option(help="JSON file with the edited plan")] = None,
             decisions: Annotated[Path | None, typer.Option(
-                help="JSON file: one decision per action of the card, in order")] = None) -> None:
+                help="JSON file: one decision per action of the card, in order")] = None,
+            receipt: Annotated[str | None, typer.Option(
+                help="answer the card with this receipt (its first 8+ characters), "
+                     "wherever it was shown")] = None) -> None:
     """Approve (or edit, or reject) a thread's pending approval card and continue it.
 
     With no option every action on the card is approved. `--decisions FILE` answers a card
-    action by action (approve some, edit some, reject some).
+    action by action (approve some, edit some, reject some). The answer goes to the card
+    this command line last showed for the thread (or the one `--receipt` names): when the
+    pending card is another one — edited elsewhere since, or never shown here — it is shown
+    and nothing is decided (exit 2); run the command again after reading it.
     """
     if sum(x is not None for x in (reject, edit, decisions)) > 1:
         fail("give only one of --reject, --edit or --decisions")
@@ -244,24 +260,55 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
         decision = {"type": "reject", "message": reject}
     else:
         decision = {"type": "approve"}
-    with session() as (_env, runner), run_display() as display:
-        pending = runner.status(thread).interrupt or {}
+    with session() as (env, runner), run_display() as display:
+        current = runner.status(thread)
+        pending = current.interrupt or {}
+        if current.waiting_for != "approval":
+            fail(f"thread {thread!r} is not waiting for approval "
+                 f"(it waits for {current.waiting_for or 'nothing'}); see `adpilot status {thread}`")
+        _check_card_seen(env.home, current, receipt)
         if edit is not None and len(pending.get("action_requests") or []) > 1:
             fail("--edit edits a launch plan; this card has several actions: approve or reject it "
                  "here, or answer it action by action from LangGraph Studio / Agent Inbox")
         value = (read_decisions_file(decisions, pending) if decisions is not None
                  else approve_value(decision, pending))
-        outcome = runner.resume(thread, value, expect="approval", on_update=display)
+        try:
+            outcome = runner.resume(thread, value, expect="approval",
+                                    interrupt_id=current.interrupt_id, on_update=display)
+        except StaleDecision as exc:
+            display.close()
+            report(exc.current, home=env.home)
+            fail(str(exc))
         display.close()
-        report(outcome)
-    raise typer.Exit(exit_code(outcome))
+        report(outcome, home=env.home)
+    raise typer.Exit(exit_code(outcome, answered=True))
+
+
+def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
+    """Refuse (exit 2, card shown) unless the pending card is the one the person saw."""
+    pending = current.interrupt or {}
+    full = str(pending.get("receipt") or "")
+    if receipt is not None:
+        if len(receipt.strip()) < 8 or not full.startswith(receipt.strip()):
+            report(current, home=home)
+            fail(f"--receipt {receipt}: the pending card's receipt is {full[:12]}…; it is the "
+                 "card shown above (give at least 8 characters of its receipt)")
+        return
+    seen = last_shown(home, current.thread_id)
+    if seen is None or seen.get("interrupt_id") != current.interrupt_id:
+        why = ("was never shown here" if seen is None else
+               "changed since it was last shown here (edited or re-issued elsewhere)")
+        report(current, home=home)
+        fail(f"the pending card of {current.thread_id} {why}; nothing was decided. Read it "
+             "above, then run the same command again (or pass --receipt to answer it by "
+             "its receipt).")
 
 
 @app.command()
 def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")],
            answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None) -> None:
     """Continue a thread after a crash, or answer its clarification question."""
-    with session() as (_env, runner), run_display() as display:
+    with session() as (env, runner), run_display() as display:
         current = runner.status(thread)
         if current.waiting_for == "clarify" and answer is not None:
             outcome = runner.resume(thread, answer, expect="clarify", on_update=display)
@@ -270,16 +317,16 @@ def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")]
         else:
             outcome = runner.continue_thread(thread, on_update=display)
         display.close()
-        report(outcome)
+        report(outcome, home=env.home)
         if outcome.done and not outcome.interrupt:
             console.print(f"Thread {thread} is finished.")
-    raise typer.Exit(exit_code(outcome))
+    raise typer.Exit(exit_code(outcome, answered=answer is not None))
 
 
 @app.command()
 def status(thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None) -> None:
     """Show where each thread stands."""
-    with session() as (_env, runner):
+    with session() as (env, runner):
         ids = [thread] if thread else runner.threads()
         rows = []
         for tid in ids:
@@ -288,7 +335,7 @@ def status(thread: Annotated[str | None, typer.Argument(help="one thread (defaul
                          "next": list(out.next), "campaign": (out.values.get("created") or {}).get("campaign")})
         console.print(status_table(rows))
         if thread and rows:
-            report(runner.status(thread))
+            report(runner.status(thread), home=env.home)
 
 
 @app.command()

@@ -54,7 +54,7 @@ def tick(advance_days: Annotated[int, typer.Option(help="move the sandbox clock 
             if after is not None:
                 woke += 1
                 display.close()
-                report(after, show_created=False)
+                report(after, show_created=False, home=env.home)
         console.print(f"{woke} thread(s) woken (clock: {now.isoformat()}).")
 
 
@@ -89,7 +89,7 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
     if any(not r for r in asks):
         fail('--request is empty: say what to change, e.g. --request "raise the budget of '
              'Spring Sale to $80 a day"')
-    with session() as (_env, runner), run_display() as display:
+    with session() as (env, runner), run_display() as display:
         current = runner.status(thread)
         if current.waiting_for != "wait":
             fail(f"thread {thread} is not between optimise cycles (waiting for: {current.waiting_for or 'nothing'})")
@@ -99,7 +99,7 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
         outcome = runner.resume(thread, value, expect="wait", on_update=display)
         outcome = drive(runner, outcome, yes=yes, on_update=display)
         display.close()
-        report(outcome, show_created=False)
+        report(outcome, show_created=False, home=env.home)
 
 
 @app.command("report")

@@ -72,7 +72,8 @@ def _step(runner: Runner, outcome: Outcome, env: Any, yes: bool, display: Any) -
         label = "launch" if is_launch else "optimise card"
         approved = _confirm(label, yes)
         decision = {"type": "approve"} if approved else {"type": "reject", "message": "declined in the demo"}
-        return runner.resume(outcome.thread_id, approve_value(decision, payload), on_update=display)
+        return runner.resume(outcome.thread_id, approve_value(decision, payload),
+                             interrupt_id=outcome.interrupt_id, on_update=display)
     if kind == "wait":
         days = _days_until(env, payload)
         env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})

@@ -3,7 +3,12 @@
 Every run streams `stream_mode="updates"` with `durability="sync"` — a checkpoint is on disk
 before the next node starts, so a process killed between the approval and the launch resumes
 exactly where it stopped (`continue_thread`), and the launcher's ledger makes the re-run
-idempotent. Human decisions go in as `Command(resume=...)`.
+idempotent.
+
+Human decisions go in as `Command(resume={interrupt_id: value})`: an answer is addressed to
+one interrupt — the card the person saw — never to "whatever is pending now". When that card
+was answered or replaced in the meantime (an edit made elsewhere re-issues the card under a
+new id), the answer is refused as `StaleDecision` and nothing runs.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from langgraph.errors import UnknownInterruptError
 from langgraph.types import Command
 
 from graph.builder import build_graph
@@ -31,6 +37,7 @@ class Outcome:
     thread_id: str
     updates: list[tuple[str, Any]] = field(default_factory=list)
     interrupt: dict[str, Any] | None = None
+    interrupt_id: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
     next: tuple[str, ...] = ()
 
@@ -43,6 +50,22 @@ class Outcome:
     def waiting_for(self) -> str | None:
         """The kind of the pending interrupt: approval, clarify, wait (or None)."""
         return (self.interrupt or {}).get("kind") if self.interrupt else None
+
+
+class StaleDecision(ValueError):
+    """An answer to an interrupt that is no longer pending (answered or replaced elsewhere).
+
+    `current` is where the thread stands now (its pending card, if any), to show again.
+    """
+
+    def __init__(self, current: Outcome) -> None:
+        self.current = current
+        now = (f"it now waits for {current.waiting_for} (id {str(current.interrupt_id)[:8]})"
+               if current.interrupt is not None else "it waits for nothing")
+        super().__init__(f"stale answer: thread {current.thread_id!r} is no longer waiting for "
+                         f"the card you answered — it was answered or changed since it was "
+                         f"shown ({now}). Nothing was applied; read the current card and "
+                         "answer that one.")
 
 
 class Runner:
@@ -72,6 +95,7 @@ class Runner:
         outcome.next = tuple(snapshot.next or ())
         pending = [i for task in snapshot.tasks for i in task.interrupts]
         outcome.interrupt = pending[0].value if pending else None
+        outcome.interrupt_id = pending[0].id if pending else None
         return outcome
 
     def start(self, brief: str, thread_id: str | None = None, *, plan: dict[str, Any] | None = None,
@@ -89,8 +113,14 @@ class Runner:
         return self._stream(value, thread_id, on_update, "run")
 
     def resume(self, thread_id: str, value: Any, *, expect: str | None = None,
-               on_update: UpdateHook | None = None) -> Outcome:
-        """Answer the thread's pending interrupt (of kind `expect`, if given) with `value`."""
+               interrupt_id: str | None = None, on_update: UpdateHook | None = None) -> Outcome:
+        """Answer one interrupt of the thread (of kind `expect`, if given) with `value`.
+
+        `interrupt_id` names the interrupt the person saw (`Outcome.interrupt_id` when it was
+        shown); an approval answered that way quotes that card's receipt when it quotes none.
+        Without it the answer goes to the interrupt pending now, by its id, unchanged. Raises
+        `StaleDecision` when the named interrupt is no longer the pending one.
+        """
         if value is None:
             # (issue 5) LangGraph fails internally on Command(resume=None); say what to send.
             raise ValueError('the resume value is empty (null): answer an approval with '
@@ -99,10 +129,22 @@ class Runner:
         if current.interrupt is None:
             where = "finished" if current.done else "next: " + ", ".join(current.next)
             raise ValueError(f"thread {thread_id!r} is not waiting for a decision ({where})")
+        if interrupt_id is not None and interrupt_id != current.interrupt_id:
+            raise StaleDecision(current)
         if expect is not None and current.waiting_for != expect:
             raise ValueError(f"thread {thread_id!r} is not waiting for {expect} (it waits for "
                              f"{current.waiting_for}); see `adpilot status {thread_id}`")
-        return self._stream(Command(resume=value), thread_id, on_update, "resume")
+        payload = current.interrupt or {}
+        if interrupt_id is not None and payload.get("kind") == "approval" and \
+                isinstance(value, dict) and "receipt" not in value and payload.get("receipt"):
+            value = {**value, "receipt": payload["receipt"]}  # the card the person saw
+        target = current.interrupt_id
+        try:
+            resume: Command[Any] = Command(resume={target: value} if target else value)
+            return self._stream(resume, thread_id, on_update, "resume")
+        except UnknownInterruptError:
+            # Answered or replaced by another process between our read and this resume.
+            raise StaleDecision(self.status(thread_id)) from None
 
     def continue_thread(self, thread_id: str, *, on_update: UpdateHook | None = None) -> Outcome:
         """Re-run whatever was pending when the process stopped (after a crash)."""

@@ -121,10 +121,14 @@ def checkpoint_events(graph: Any, thread_id: str) -> list[dict[str, Any]]:
                 continue
             for intr in task.interrupts:
                 events.append(_interrupt_event(task.name, intr.value, started))
-            if task.interrupts and (resumes or task.result is not None):
+            # An answer by interrupt id is stored under the task (a list, one per interrupt).
+            own = [v for w in pending if w[0] == task.id and w[1] == RESUME
+                   for v in (w[2] if isinstance(w[2], list) else [w[2]])]
+            answers = own or resumes
+            if task.interrupts and (answers or task.result is not None):
                 first = task.interrupts[0].value
                 kind = first.get("kind") if isinstance(first, dict) else None
-                events.append(_decision_event(task.name, resumes[0] if resumes else None, ended, kind))
+                events.append(_decision_event(task.name, answers[-1] if answers else None, ended, kind))
             if task.error:
                 events.append({"at": ended or started, "kind": "error", "node": task.name,
                                "summary": _short(str(task.error), 160), "details": {}})

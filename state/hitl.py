@@ -112,13 +112,15 @@ def approval_payload(actions: Sequence[dict[str, Any]], *, description: str,
     }
 
 
-def parse_decisions(value: Any, payload: dict[str, Any]) -> list[ApproveDecision | EditDecision |
-                                                                 RejectDecision]:
+def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: bool = False
+                    ) -> list[ApproveDecision | EditDecision | RejectDecision]:
     """Validate a resume value against the approval it answers; return one decision per action.
 
     Raises `ResumeError` for a value that is not `{"decisions": [...]}`, has the wrong number of
     decisions, uses a decision type the action does not allow, edits an action into another
-    one, or quotes a receipt other than the payload's (a forged or stale approval).
+    one, or quotes a receipt other than the payload's (a forged or stale approval). With
+    `require_receipt` (a card that replaced an earlier version of itself), a value quoting no
+    receipt is refused too: it may have been meant for the earlier card.
     """
     if payload.get("schema") != APPROVAL_SCHEMA:
         raise ResumeError(f"this is not an {APPROVAL_SCHEMA} payload; nothing to decide")
@@ -136,6 +138,11 @@ def parse_decisions(value: Any, payload: dict[str, Any]) -> list[ApproveDecision
     if "receipt" in value and value["receipt"] != expected:
         raise ResumeError("resume value: receipt does not match this approval (it answers a "
                           "different or older plan); review the current approval and resend")
+    if require_receipt and "receipt" not in value:
+        raise ResumeError("resume value: this card was changed after it was first shown, so an "
+                          "answer that quotes no receipt may be meant for the older card; read "
+                          f'this card and send its receipt with the decisions ("receipt": '
+                          f'"{expected}"), or answer it by its interrupt id')
     raw = value["decisions"]
     actions = payload["action_requests"]
     if not isinstance(raw, list):

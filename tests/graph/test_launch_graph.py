@@ -80,7 +80,12 @@ def test_edit_is_revalidated_then_shown_again(launch_context, sample_images, tmp
             **plan["ad_sets"][0]["targeting"], "age_min": 12}}]}
         bad_edit = {"decisions": [{"type": "edit", "edited_action": {"name": "launch_campaign",
                                                                      "args": {"plan": bad}}}]}
+        # The card was edited: an answer quoting no receipt may be meant for the first card.
         updates = _stream(graph, Command(resume=bad_edit), "t3", launch_context)
+        assert [n for n, _ in updates] == ["__interrupt__"]
+        assert "quotes no receipt" in updates[0][1][0].value["error"]
+        updates = _stream(graph, Command(resume={**bad_edit, "receipt": card["receipt"]}), "t3",
+                          launch_context)
         # A bad edit is re-validated and shown again with its problem; only edit/reject remain.
         card = updates[-1][1][0].value
         assert "age_min" in card["description"]
