@@ -191,8 +191,8 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
         return {"plan": None, "problems": problems, "warnings": _issue_dicts(result.warnings),
                 "phase": "unplannable", "status": "the brief cannot be planned"}
     warnings = _issue_dicts(result.warnings) + [
-        {"path": "brief", "message": f"not understood: {text!r}", "fix": "rephrase it, or edit the plan"}
-        for text in result.unparsed or []]
+        {"path": "brief", "message": f"not understood: {u['phrase']!r}", "fix": "rephrase it, or edit the plan"}
+        for u in result.not_understood or []]
     # Keys are salted with the thread id so two threads launching one brief never share objects.
     plan = {**result.plan, "key_salt": thread_id_of(runtime)}
     return {"plan": _resolve_interests(plan, search), "problems": problems, "warnings": warnings,

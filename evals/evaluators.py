@@ -1,7 +1,7 @@
 """Plain evaluators for the planner: `(inputs, outputs, reference_outputs) -> {key, score, comment}`.
 
 `outputs` is a `PlannerResult.to_dict()` (`plan`, `problems`, `warnings`, `questions`,
-`unparsed`); `reference_outputs` maps field paths to the values a marketer meant. Paths:
+`not_understood`, `adjustments`); `reference_outputs` maps field paths to the values a marketer meant. Paths:
 
 - dotted Meta/plan paths with indexes: `budget.amount_minor`, `ad_sets[1].targeting.age_min`;
 - `[*]` collects over a list: `ad_sets[0].targeting.geo_locations.cities[*].name`;

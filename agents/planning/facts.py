@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.planning import PlanDefaults
+from agents.planning import Adjustment, PlanDefaults, Question
 from agents.planning.copy import PRODUCT_RE, product_of
 from agents.planning.parse_audience import (
     ALL_GENDERS,
@@ -108,6 +108,10 @@ class Facts:
     broad: bool = False
     unknown_places: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    # What the parsers could not settle on their own (asked) and what they changed (shown).
+    # Each parser result may carry `flags` and `adjustments` lists; `read_facts` gathers them.
+    flags: list[Question] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
 
 
 def _count(word: str) -> int:
@@ -180,6 +184,9 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     if product := PRODUCT_RE.search(masked):
         name = product_of(masked) or ""
         spans.append((product.start(), product.start("p") + len(name)))
+    for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, *f.all_money):
+        f.flags += getattr(result, "flags", None) or []
+        f.adjustments += getattr(result, "adjustments", None) or []
     known = {c.lower() for c in ("Instagram", "Facebook", "Meta", "Monday", "Tuesday",
                                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
                                  "January", "February", "March", "April", "June", "July",

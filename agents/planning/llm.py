@@ -26,7 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
-from agents.planning import PlanDefaults, PlannerResult
+from agents.planning import NotUnderstood, PlanDefaults, PlannerResult
 from agents.planning.draft import DraftPlan, draft_to_plan
 from graph.tracing import traced
 from prompts import planner as prompts
@@ -254,11 +254,12 @@ def plan(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
         fixable = _repairable(problems, questions)
         if not fixable or attempt == MAX_REPAIRS:
             return PlannerResult(plan=plan_dict, problems=problems, warnings=warnings + checked_warnings,
-                                 questions=questions, unparsed=list(draft.unparsed))
+                                 questions=questions,
+                                 not_understood=[NotUnderstood(u).to_dict() for u in draft.unparsed])
         messages += [AIMessage(json.dumps(parsed)),
                      HumanMessage(prompts.PLANNER_REPAIR.format(problems=_bullets(fixable)))]
     # Every attempt failed the schema: nothing usable to show.
-    return PlannerResult(plan=None, problems=problems, warnings=[], questions=[], unparsed=[])
+    return PlannerResult(plan=None, problems=problems, warnings=[], questions=[])
 
 
 def plan_brief(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,

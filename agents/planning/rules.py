@@ -2,7 +2,7 @@
 
 Deterministic: the same brief and defaults give the same plan. It never guesses a fact the
 marketer must give — landing page, Facebook page, pixel (sales), budget, country — but asks
-for it in `questions`; it reports phrases it did not understand in `unparsed`. Structure:
+for it in `questions`; it reports phrases it did not understand in `not_understood`. Structure:
 
 - one ad set, or one per variant for an audience test ("25-34 vs 35-44", "women vs men");
 - one ad per image/video, one carousel ad when a carousel is asked for, one ad per copy
@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agents.planning import PlanDefaults, PlannerResult, Question
+from agents.planning import WAIVABLE, NotUnderstood, PlanDefaults, PlannerResult, Question
 from agents.planning.copy import brand_of, product_of
 from agents.planning.facts import Facts, read_facts, unparsed_phrases
 from agents.planning.parse_targets import Targets
@@ -231,6 +231,9 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     unparsed += [f"interest not in the catalogue: {u}" for u in f.interests.unknown]
     if f.assets.unresolved_globs:
         unparsed += [f"no files match {g}" for g in f.assets.unresolved_globs]
+    waived = {w.strip().lower() for w in d.waived}
+    questions += [q.to_dict() for q in f.flags
+                  if not (q.kind in WAIVABLE and q.phrase.strip().lower() in waived)]
     problems: list[dict] = []
     model: CampaignPlan | None = None
     try:
@@ -246,7 +249,8 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
         warnings += [w.to_dict() for w in report.warnings]
     out = plan_dict(model) if model is not None else plan
     return PlannerResult(plan=out, problems=problems, warnings=warnings, questions=questions,
-                         unparsed=unparsed)
+                         not_understood=[NotUnderstood(u).to_dict() for u in unparsed],
+                         adjustments=[a.to_dict() for a in f.adjustments])
 
 
 plan = plan_brief  # internals.md names the entry point `plan(brief, defaults)`

@@ -22,7 +22,7 @@ BASE = ("Sell our trail shoes to runners in the US, $160/day for 21 days. {ages}
 def test_audiences_split_into_ad_sets_and_only_a_test_is_an_experiment(ages, n_sets, experiment):
     result = plan_brief(BASE.format(ages=ages), D)
     plan = result.plan
-    assert plan is not None and not result.problems and not result.unparsed
+    assert plan is not None and not result.problems and not result.not_understood
     assert len(plan["ad_sets"]) == n_sets
     assert ("experiment" in plan) is experiment
     assert all(("variant" in s) is experiment for s in plan["ad_sets"]) or n_sets == 1

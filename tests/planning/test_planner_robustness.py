@@ -20,7 +20,7 @@ WORDS = ["sell", "shoes", "$60/day", "€1.500", "total", "for", "two", "weeks",
 @given(st.lists(st.sampled_from(WORDS), max_size=30), st.text(max_size=40))
 def test_any_brief_gives_a_result_and_a_loadable_plan(words, noise):
     result = plan_brief(" ".join(words) + " " + noise, D)
-    assert isinstance(result.questions, list) and isinstance(result.unparsed, list)
+    assert isinstance(result.questions, list) and isinstance(result.not_understood, list)
     assert not any(p["path"] == "plan" for p in result.problems), result.problems
     if result.plan is not None:
         load_plan(result.plan)

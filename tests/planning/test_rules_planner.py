@@ -1,4 +1,4 @@
-"""The rules planner end to end: brief → PlannerResult (plan dict, questions, unparsed)."""
+"""The rules planner end to end: brief → PlannerResult (plan dict, questions, not_understood)."""
 
 from datetime import date
 
@@ -21,7 +21,7 @@ def test_a_complete_brief_plans_without_questions():
     r = run("Sell our new trail running shoes to runners in the US aged 25-45, $60/day for two "
             "weeks starting next Monday. Landing page https://shop.trailco.com/shoes. Use "
             "hero.jpg and alt.png. CTA: Shop Now")
-    assert r.questions == [] and r.problems == [] and r.unparsed == []
+    assert r.questions == [] and r.problems == [] and r.not_understood == []
     p = r.plan
     assert p["objective"] == "OUTCOME_SALES"
     assert p["budget"] == {"kind": "daily", "amount_minor": 6000, "level": "campaign"}
@@ -169,9 +169,9 @@ def test_unknown_places_and_phrases_are_reported():
     r = run("Sell lamps in Wakanda, $20/day, https://lumen.example.com, lamp.jpg")
     assert r.questions[0]["field"] == "country" and "Wakanda" in r.questions[0]["question"]
     r = run(BASE + "Please exclude anyone who visited the checkout page recently")
-    assert any("checkout page" in u for u in r.unparsed)
+    assert any("checkout page" in u["phrase"] for u in r.not_understood)
     r = run(BASE + "people interested in underwater basket weaving")
-    assert "interest not in the catalogue: underwater basket weaving" in r.unparsed
+    assert "interest not in the catalogue: underwater basket weaving" in [u["phrase"] for u in r.not_understood]
 
 
 def test_copy_makes_no_claims_and_uses_the_brand():

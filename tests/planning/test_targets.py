@@ -55,7 +55,7 @@ def test_planner_puts_targets_on_the_plan_and_not_in_the_budget(where, budget, t
     # the target's amount is never read as the budget
     amount = {"$150": 15000, "€100": 10000, "100 EUR": 10000, "¥20000": 20000}[budget]
     assert result.plan["budget"]["amount_minor"] == amount
-    assert not [u for u in result.unparsed if "cpa" in u.lower() or "roas" in u.lower()]
+    assert not [u for u in (x["phrase"] for x in result.not_understood) if "cpa" in u.lower() or "roas" in u.lower()]
 
 
 def test_a_target_in_another_currency_is_left_out_with_a_warning():
