@@ -120,8 +120,10 @@ class Adjustment:
 
 @dataclass
 class PlannerResult:
-    """What a planner returns: a plan dict (or None), issues, questions, and what it could not
-    read (`not_understood`) or changed on its own (`adjustments`), as JSON-like dicts.
+    """What a planner returns, as JSON-like dicts.
+
+    A plan (or None), problems, warnings, questions, and what it could not read
+    (`not_understood`) or changed on its own (`adjustments`).
     """
 
     plan: dict[str, Any] | None
