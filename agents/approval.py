@@ -60,7 +60,9 @@ def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | No
 
 def review_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
     """Ask the human to approve, edit or reject the launch; record the decision."""
-    go_live = bool(state.get("go_live", runtime.context.policy.go_live))
+    # An explicit choice (--live, an edit) wins; else the brief's ask, else the policy default.
+    go_live = bool(state["go_live"]) if state.get("go_live") is not None else \
+        bool((state.get("plan") or {}).get("go_live") or runtime.context.policy.go_live)
     payload = approval_payload(state, go_live)
     error: str | None = None
     while True:

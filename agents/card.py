@@ -135,7 +135,8 @@ def render_card(
         f"worst-case total {total}",
         f"- **Landing page:** {plan.get('landing_url') or '—'}",
         f"- **Targets:** {targets_text(plan.get('targets'), currency)}",
-        f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}",
+        f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}"
+        + (" — the brief asked to go live" if plan.get("go_live") else ""),
         "",
     ]
     for ad_set, budget in zip(plan.get("ad_sets", []), ad_set_budgets(model), strict=False):

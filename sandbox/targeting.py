@@ -59,6 +59,12 @@ def check_targeting(t: dict[str, Any], *, restricted: bool = False) -> None:
             )
         geo_spec = geo_spec if isinstance(geo_spec, dict) else {}
     _check_geo(geo_spec)
+    excluded = t.get("excluded_geo_locations")
+    if excluded is not None:
+        if not isinstance(excluded, dict):
+            raise _fail("excluded_geo_locations must be an object like geo_locations.",
+                        "excluded_geo_locations")
+        _check_geo(excluded)
     _check_demographics(t, restricted)
     _check_interests(t)
     for key, allowed in (("publisher_platforms", _PLATFORMS), ("device_platforms", _DEVICES)):

@@ -88,15 +88,22 @@ def _story(creative: CreativePlan, page_id: str, image_hashes: dict[str, str],
     return {"page_id": page_id, "link_data": link_data}
 
 
-def _targeting(spec: dict[str, Any]) -> dict[str, Any]:
+def _geo(raw: dict[str, Any]) -> dict[str, Any]:
     # Drop empty geo lists and our display-only city fields; Meta wants {key, radius, unit}.
-    geo = {k: v for k, v in spec.get("geo_locations", {}).items() if v not in ([], None)}
+    geo = {k: v for k, v in raw.items() if v not in ([], None)}
     if "cities" in geo:
         geo["cities"] = [{k: v for k, v in c.items() if k in ("key", "radius", "distance_unit")}
                          for c in geo["cities"]]
     if "regions" in geo:
         geo["regions"] = [{"key": r["key"]} for r in geo["regions"]]
-    return {**spec, "geo_locations": geo}
+    return geo
+
+
+def _targeting(spec: dict[str, Any]) -> dict[str, Any]:
+    out = {**spec, "geo_locations": _geo(spec.get("geo_locations", {}))}
+    if spec.get("excluded_geo_locations"):
+        out["excluded_geo_locations"] = _geo(spec["excluded_geo_locations"])
+    return out
 
 
 def _iso(value: Any) -> str | None:

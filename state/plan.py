@@ -111,6 +111,8 @@ class Targeting(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     geo_locations: GeoLocations = Field(default_factory=GeoLocations)
+    excluded_geo_locations: GeoLocations | None = Field(
+        None, description="places inside geo_locations to leave out (Meta's field)")
     age_min: int = 18
     age_max: int = 65
     genders: list[int] | None = None
@@ -174,6 +176,8 @@ class CampaignPlan(_Model):
     dsa_beneficiary: str | None = None
     experiment: dict[str, Any] | None = None
     targets: PlanTargets | None = Field(None, description="target CPA / ROAS for the loop")
+    go_live: bool = Field(False, description="the brief asked to go live at launch; the "
+                          "approval still decides")
     ad_sets: list[AdSetPlan] = Field(default_factory=list)
 
     @field_validator("currency")
@@ -205,7 +209,7 @@ def assign_keys(plan: CampaignPlan) -> CampaignPlan:
     """Return a copy of the plan with every node's key recomputed from content and position."""
     p = plan.model_copy(deep=True)
     # Targets are adpilot's, not Meta's: changing one must not re-key (recreate) the campaign.
-    p.key = _digest("campaign", _own(p, "ad_sets", "experiment", "targets"))
+    p.key = _digest("campaign", _own(p, "ad_sets", "experiment", "targets", "go_live"))
     for i, ad_set in enumerate(p.ad_sets):
         ad_set.key = _digest("ad_set", p.key, i, _own(ad_set, "ads"))
         for j, ad in enumerate(ad_set.ads):
