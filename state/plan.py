@@ -112,7 +112,7 @@ class Targeting(BaseModel):
     model_config = ConfigDict(extra="allow")
     geo_locations: GeoLocations = Field(default_factory=GeoLocations)
     excluded_geo_locations: GeoLocations | None = Field(
-        None, description="places inside geo_locations to leave out (Meta's field)")
+        default=None, description="places inside geo_locations to leave out (Meta's field)")
     age_min: int = 18
     age_max: int = 65
     genders: list[int] | None = None

@@ -25,6 +25,7 @@ from agents.planning.parse_audience import (
 from agents.planning.parse_geo import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.planning.parse_intent import (
     DSA_RE,
+    ID_RE,
     OBJECTIVE_CUES,
     SPECIAL,
     Assets,
@@ -160,6 +161,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
         f.description = desc.group(1)
         spans.append(desc.span())
     f.ids = find_ids(masked)
+    spans += [m.span() for pat in ID_RE.values() for m in pat.finditer(masked)]
     f.advertiser = find_advertiser(masked) or d.advertiser
     if dsa := DSA_RE.search(masked):
         spans.append(dsa.span())

@@ -18,11 +18,13 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agents.planning import WAIVABLE, NotUnderstood, PlanDefaults, PlannerResult, Question
+from agents.planning import WAIVABLE, WHO, NotUnderstood, PlanDefaults, PlannerResult, Question
 from agents.planning.copy import brand_of, product_of
-from agents.planning.facts import Facts, read_facts, unparsed_phrases
+from agents.planning.facts import FILLER, Facts, read_facts
+from agents.planning.normalise import normalise
 from agents.planning.parse_targets import Targets
 from agents.planning.structure import LABELS, ad_set_variants, creatives, experiment, targeting
+from agents.planning.understand import not_understood, unsupported_asks
 from state import rules
 from state.plan import AccountInfo, CampaignPlan, load_plan, plan_dict, validate_plan
 
@@ -223,17 +225,18 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
         return PlannerResult(plan=None, problems=[{"path": "brief", "message": "the brief is "
                              "empty", "fix": "describe the campaign in a sentence or two",
                              "rule": "brief"}])
-    f = read_facts(brief, d)
+    norm = normalise(brief, d)
+    f = read_facts(norm.text, d)
     plan, questions, warnings = build_plan(f)
     warnings += [{"path": "ad_sets[0].targeting.geo_locations", "message": w,
                   "fix": "give a radius Meta accepts", "rule": "geo_radius"} for w in f.geo.warnings]
-    unparsed = unparsed_phrases(brief, f.spans)
-    unparsed += [f"interest not in the catalogue: {u}" for u in f.interests.unknown]
-    if f.assets.unresolved_globs:
-        unparsed += [f"no files match {g}" for g in f.assets.unresolved_globs]
-    waived = {w.strip().lower() for w in d.waived}
-    questions += [q.to_dict() for q in f.flags
-                  if not (q.kind in WAIVABLE and q.phrase.strip().lower() in waived)]
+    asks, ask_spans = unsupported_asks(norm)
+    understood, unclear = not_understood(norm, [*f.spans, *ask_spans], filler=frozenset(FILLER),
+                                         objective=plan.get("objective"), waived=d.waived)
+    understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)
+                   for u in f.interests.unknown]
+    understood += [NotUnderstood(f"no files match {g}") for g in f.assets.unresolved_globs]
+    questions += [q.to_dict() for q in _unwaived([*norm.flags, *asks, *f.flags, *unclear], d)]
     problems: list[dict] = []
     model: CampaignPlan | None = None
     try:
@@ -241,7 +244,8 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     except Exception as exc:  # a parse we cannot express as a plan is a bug; say so plainly
         problems.append({"path": "plan", "message": f"could not build a plan: {exc}",
                          "fix": "rephrase the brief or edit the plan", "rule": "structure"})
-    if model is not None and not questions:
+    # Validation would only repeat what a missing fact already asks; flags don't hide it.
+    if model is not None and not any(q.get("kind", "missing") == "missing" for q in questions):
         now = datetime.combine(d.today, time(0), tzinfo=ZoneInfo(d.timezone))
         report = validate_plan(model, AccountInfo(currency=d.currency, page_id=d.page_id,
                                                   pixel_id=d.pixel_id, now=now))
@@ -249,8 +253,14 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
         warnings += [w.to_dict() for w in report.warnings]
     out = plan_dict(model) if model is not None else plan
     return PlannerResult(plan=out, problems=problems, warnings=warnings, questions=questions,
-                         not_understood=[NotUnderstood(u).to_dict() for u in unparsed],
-                         adjustments=[a.to_dict() for a in f.adjustments])
+                         not_understood=[u.to_dict() for u in understood],
+                         adjustments=[a.to_dict() for a in [*norm.adjustments, *f.adjustments]])
+
+
+def _unwaived(flags: list[Question], d: PlanDefaults) -> list[Question]:
+    """Return the flags still asked: those a person waived (not understood, unsupported) drop."""
+    waived = {w.strip().lower() for w in d.waived}
+    return [q for q in flags if not (q.kind in WAIVABLE and q.phrase.strip().lower() in waived)]
 
 
 plan = plan_brief  # internals.md names the entry point `plan(brief, defaults)`

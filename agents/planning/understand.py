@@ -1,0 +1,254 @@
+"""Understand or ask: what a brief asks that the plan cannot honour is never dropped silently.
+
+Two checks run on every brief, for both planners (DESIGN §3 "nothing is dropped silently"):
+
+- `unsupported_asks(text)` recognises asks adpilot can name but cannot serve end to end yet —
+  retargeting and other custom audiences, customer lists, lookalikes, excluding customers,
+  cost caps, bid caps and minimum-ROAS bidding, instant lead forms, WhatsApp / Messenger /
+  call destinations, dayparting and budget schedules, frequency caps, catalogue ads. Each is a
+  question of kind "unsupported" naming the words, so the plan cannot launch until a person
+  answers (or waives it: then the plan launches without it, and the card says so).
+- `not_understood(normalised, spans)` finds the words no parser used. A phrase among them
+  that could change **who sees the ads**, **what is spent** or **what is optimised** — a
+  negation or exclusion, a number, a people, place, money, schedule, bid or goal word — is a
+  question of kind "not_understood"; any other leftover (a greeting, a brand story) is only
+  listed, as harmless.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from agents.planning import GOAL, SPEND, WHO, NotUnderstood, Question
+from agents.planning.normalise import WORD_RE, Normalised
+
+# (feature, plan field, what it changes, pattern, why adpilot cannot do it yet)
+_UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
+    ("lookalike audience", "ad_sets[0].targeting.custom_audiences", WHO,
+     r"\blook[- ]?a[- ]?likes?\b|\blals?\b|\b\d+\s*%\s*(?:lal|look)|\bsimilar\s+audiences?\b|"
+     r"\bpeople\s+(?:similar\s+to|like)\s+(?:our|my|existing|current|past)\s+(?:customers|"
+     r"buyers|clients|subscribers|users)\b",
+     "lookalike audiences need a source audience adpilot cannot create yet"),
+    ("retargeting (website custom audience)", "ad_sets[0].targeting.custom_audiences", WHO,
+     r"\bre-?target(?:ing|ed|s)?\b|\bre-?market(?:ing)?\b|\b(?:site|website|web|page|store|shop)"
+     r"\s+visitors\b|\bpeople\s+who\s+(?:visited|viewed|browsed|added|abandoned|started|watched|"
+     r"engaged|interacted|opened|clicked)\b|\b(?:cart|basket|checkout)\s+abandon(?:ers|ment)\b|"
+     r"\babandoned\s+(?:carts?|baskets?|checkouts?)\b|\bpast\s+visitors\b|\bwarm\s+audiences?\b|"
+     r"\b(?:video\s+viewers|page\s+engagers|ig\s+engagers|engagers)\b",
+     "custom audiences of site visitors or engaged people cannot be created by adpilot yet"),
+    ("customer-list audience", "ad_sets[0].targeting.custom_audiences", WHO,
+     r"\b(?:customer|client|email|e-mail|crm|contact|phone|subscriber|mailing)\s+lists?\b|"
+     r"\bupload(?:ed|ing)?\s+(?:our|my|the|a)\s+(?:\w+\s+)?(?:list|emails|contacts|customers)\b|"
+     r"\bcustom\s+audiences?\b|\bhashed\s+emails\b",
+     "customer-list audiences need a file upload adpilot does not do yet"),
+    ("excluding existing customers", "ad_sets[0].targeting.excluded_custom_audiences", WHO,
+     r"\b(?:exclud\w*|excluding|except|without|not|no|minus|leave\s+out|skip)\s+(?:our\s+|the\s+|"
+     r"any\s+|all\s+|existing\s+|current\s+|past\s+|previous\s+|recent\s+)*(?:customers|buyers|"
+     r"purchasers|clients|subscribers|members|followers|fans|converters|people\s+who\s+"
+     r"(?:already\s+)?(?:bought|purchased|subscribed|converted|signed\s+up))\b",
+     "excluding an audience needs a custom audience adpilot cannot create yet"),
+    ("cost cap", "ad_sets[0].bid_strategy", SPEND,
+     r"\bcost[- ]caps?\b|\bcost\s+per\s+(?:result|action|purchase|lead|acquisition)\s+(?:goal|"
+     r"cap|limit)\b|\bcap\s+(?:the\s+)?(?:cpa|cost)\b|\bcpa\s+(?:cap|bid|limit|ceiling)\b|"
+     r"\bcost\s+control\b",
+     "bid strategies other than lowest cost are not supported yet"),
+    ("bid cap", "ad_sets[0].bid_strategy", SPEND,
+     r"\bbid[- ]caps?\b|\bmax(?:imum)?\s+bids?\b|\bmanual\s+bid(?:ding)?\b|\bbid\s+(?:of|at|"
+     r"limit)\b|\bbid\s+strategy\b|\bbid\s+\$?\d",
+     "bid strategies other than lowest cost are not supported yet"),
+    ("minimum-ROAS bidding", "ad_sets[0].bid_strategy", SPEND,
+     r"\b(?:min(?:imum)?|floor|roas\s+goal|roas\s+floor)\s*(?:of\s+)?roas\b|\broas\s+(?:floor|"
+     r"goal|bid(?:ding)?|minimum)\b|\bbid\s+(?:for|on)\s+roas\b",
+     "bid strategies other than lowest cost are not supported yet"),
+    ("instant lead form", "ad_sets[0].destination_type", GOAL,
+     r"\b(?:instant|lead|native|in[- ]app|on[- ]facebook|facebook|meta|lead[- ]gen)\s+forms?\b|"
+     r"\bform\s+(?:on|inside|in)\s+(?:facebook|instagram|meta|the\s+ad)\b|\blead\s+ads?\b",
+     "instant forms (lead ads) are not supported yet; adpilot sends people to a website"),
+    ("messaging destination", "ad_sets[0].destination_type", GOAL,
+     r"\bwhats\s?app\b|\bmessenger\s+(?:conversations?|messages?|chats?|ads?|campaign)\b|"
+     r"\b(?:messages?|conversations?|chats?|dms?)\s+(?:on|via|in|through|to)\s+(?:messenger|"
+     r"instagram|ig|facebook)\b|\bclick[- ]to[- ](?:message|messenger|whatsapp|chat|dm)\b|"
+     r"\bdirect\s+messages?\b|\bsend\s+(?:us\s+)?(?:a\s+)?(?:message|dm)\b",
+     "messaging destinations (WhatsApp, Messenger, Instagram Direct) are not supported yet"),
+    ("call destination", "ad_sets[0].destination_type", GOAL,
+     r"\b(?:phone\s+calls?|click[- ]to[- ]call|calls\s+to\s+(?:our|the)\s+(?:office|store|"
+     r"shop|number))\b",
+     "call ads are not supported yet"),
+    ("budget schedule / dayparting", "budget", SPEND,
+     r"\bday[- ]?parting\b|\bad\s+schedul\w*\b|\bbudget\s+schedul\w*\b|\b(?:only\s+)?(?:run|show|"
+     r"serve|deliver)\w*\s+(?:ads\s+)?(?:only\s+)?(?:between|from)\s+\d{1,2}(?::\d\d)?\s*"
+     r"(?:am|pm|h)?\s*(?:-|–|to|and|until)\s*\d{1,2}(?::\d\d)?\s*(?:am|pm|h)?\b|"
+     r"\b\d{1,2}\s*(?:am|pm)\s*(?:-|–|to)\s*\d{1,2}\s*(?:am|pm)\b|\b(?:on\s+)?weekdays\s+only\b|"
+     r"\bonly\s+(?:on\s+)?(?:weekdays|weekends|business\s+hours|working\s+hours|mornings|"
+     r"evenings|nights)\b|\bbusiness\s+hours\b|\b(?:during|in)\s+(?:office|working)\s+hours\b|"
+     r"\b(?:raise|increase|boost|double|lower|cut)\s+(?:the\s+)?budget\s+(?:on|for|during)\s+"
+     r"(?:weekends|fridays|black\s+friday|the\s+weekend|holidays)\b",
+     "running ads only at certain hours or days (ad scheduling) is not supported yet"),
+    ("frequency cap", "ad_sets[0].frequency_control_specs", SPEND,
+     r"\bfrequency\s+caps?\b|\bcap\s+(?:the\s+)?frequency\b|\bno\s+more\s+than\s+\d+\s+"
+     r"(?:times|impressions)\b|\bmax(?:imum)?\s+(?:frequency|\d+\s+impressions)\b",
+     "frequency caps are not supported yet"),
+    ("catalogue / dynamic product ads", "objective", GOAL,
+     r"\b(?:product\s+)?catalog(?:ue)?\s+(?:ads|sales|campaign)\b|\bdynamic\s+product\s+ads\b|"
+     r"\bdpa\b|\badvantage\+\s+shopping\b|\basc\b|\bshopping\s+campaign\b",
+     "catalogue (dynamic product) ads are not supported yet"),
+)
+UNSUPPORTED = tuple((name, fld, affects, re.compile(pat, re.I), why)
+                    for name, fld, affects, pat, why in _UNSUPPORTED)
+
+
+def unsupported_asks(n: Normalised) -> tuple[list[Question], list[tuple[int, int]]]:
+    """Questions for every unsupported ask in the brief, and the spans they cover."""
+    questions: list[Question] = []
+    spans: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    for name, fld, affects, pattern, why in UNSUPPORTED:
+        for m in pattern.finditer(n.text):
+            if n.is_protected(*m.span()):
+                continue
+            phrase = n.original_text(*m.span()).strip()
+            spans.append(m.span())
+            if phrase.lower() in seen:
+                continue
+            seen.add(phrase.lower())
+            questions.append(Question(
+                fld, f"‘{phrase}’ asks for {name}: {why}. adpilot will not launch a plan that "
+                f"leaves it out without telling you. Answer 'waive' to launch without it, or "
+                "start again with a brief that leaves it out.", kind="unsupported",
+                phrase=phrase, affects=affects))
+    return questions, spans
+
+
+# -- the not-understood net ------------------------------------------------------------------
+
+NEGATIONS = frozenset("""not no nobody none never except excluding exclude excludes excluded
+without but minus only just nor neither don't dont doesn't isn't aren't won't shouldn't avoid
+skip omit outside beyond besides instead""".split())
+WHO_CUES = frozenset("""age ages aged years year old young younger older adult adults teen teens
+teenager teenagers kid kids child children senior seniors student students parent parents mom
+moms mum mums dad dads mother mothers father fathers male males female females men man women
+woman gender genders people person persons users user customers customer buyers buyer clients
+client visitors visitor subscribers subscriber followers follower fans fan members member
+audience audiences lookalike lookalikes similar interest interests interested behaviour
+behaviours behavior behaviors income married single engaged homeowners renters owners drivers
+gamers travelers travellers expats language languages speaking speakers speak country
+countries city cities region regions state states province provinces county counties zip
+zipcode postcode postal area areas radius mile miles km kilometers kilometres near nearby
+around within local locally nationwide worldwide global globally international abroad
+metro downtown suburb suburbs neighborhood neighbourhood located living based residents
+placement placements feed feeds story stories reels reel marketplace messenger whatsapp
+audience_network network instagram facebook threads mobile desktop ios android iphone device
+devices tablet tablets demographic demographics everyone everybody anyone""".split())
+SPEND_CUES = frozenset("""budget budgets spend spending spent cap caps capped limit limits max
+maximum minimum min bid bids bidding cost costs cpa cpc cpm cpl roas per daily day days
+weekly week weeks monthly month months total lifetime schedule scheduled scheduling hours
+hour am pm morning mornings evening evenings night nights weekend weekends weekday weekdays
+monday tuesday wednesday thursday friday saturday sunday start starting starts end ending
+ends until till through date dates pause stop dollars dollar bucks euros euro pounds pound
+yen rupees francs pesos reais grand pacing accelerated frequency""".split())
+# Goal words and the objective each points to ("" = no one objective: ask whatever is planned).
+GOAL_CUES: dict[str, str] = {
+    **dict.fromkeys("sales sell selling purchase purchases conversions conversion convert cart "
+                    "checkout revenue value roas orders".split(), "OUTCOME_SALES"),
+    **dict.fromkeys("leads lead signups signup sign register registration registrations form "
+                    "forms quotes quote demo trial bookings booking appointments subscribe "
+                    "subscriptions enquiries inquiries".split(), "OUTCOME_LEADS"),
+    **dict.fromkeys("traffic clicks click visits visit".split(), "OUTCOME_TRAFFIC"),
+    **dict.fromkeys("awareness reach impressions".split(), "OUTCOME_AWARENESS"),
+    **dict.fromkeys("engagement likes follows views view messages message chat event events"
+                    .split(), "OUTCOME_ENGAGEMENT"),
+    **dict.fromkeys("app install installs download downloads".split(), "OUTCOME_APP_PROMOTION"),
+    **dict.fromkeys("call calls phone store pixel catalog catalogue optimise optimize optimised "
+                    "optimized optimisation optimization goal goals objective kpi".split(), ""),
+}
+# Words that look like numbers or people but change nothing in a plan: promotions, brand
+# stories, e-mail headers, signatures, phone numbers, street addresses.
+HARMLESS = re.compile("|".join((
+    r"\b\d{1,3}\s*%\s*(?:off|discount|cheaper|more|less|growth|increase|up|down|better|faster)\b",
+    r"\b(?:save|up\s+to)\s+\d{1,3}\s*%",
+    r"\b(?:since|est\.?|established|founded|started|opened|back|way\s+back)\s+(?:in\s+)?"
+    r"(?:19|20)\d\d\b",
+    r"\b\d[\d,.]*\+?\s+(?:happy\s+|satisfied\s+|loyal\s+|five[- ]star\s+|5[- ]star\s+)?"
+    r"(?:employees|staff|reviews|stores|shops|locations|branches|outlets|customers\s+served|"
+    r"years\s+(?:of\s+experience|in\s+business|old\s+company)|generations)\b",
+    r"^\s*(?:from|to|cc|bcc|date|sent|subject|re|fwd?)\s*:.*$",
+    r"-{2,}\s*forwarded\s+message\s*-{2,}|\bforwarded\s+message\b",
+    r"\+?\(?\d{1,4}\)?[\s.-]\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]?\d{0,4}\b",
+    r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Boulevard|"
+    r"Blvd|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct)\b\.?",
+    r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b",
+    # Field labels in front of what they label: "Landing page: https://…", "images: a.jpg".
+    r"\b(?:landing\s+page|lp|url|link|website|site|page|image|images|photo|photos|picture|"
+    r"pictures|pics?|visuals?|video|videos|creative|creatives|assets?|files?)\b\s*(?:is|are|"
+    r"here|attached)?\s*[:=-]?\s*(?=https?://|www\.|[\w./~-]+\.(?:jpe?g|png|gif|webp|mp4|mov)\b)",
+)), re.I | re.M)
+SIGN_OFF = re.compile(r"^\s*(?:thanks|thank\s+you|cheers|best|regards|kind\s+regards|best\s+"
+                      r"regards|many\s+thanks|thx|ta|sent\s+from\s+my\s+\w+)\b[^\n]{0,30}$",
+                      re.I | re.M)
+CLAUSE = re.compile(r"(?:[^.!?;\n,()\[\]—–-]|(?<=\w)-(?=\w))+")
+
+
+def _affects(words: list[str], objective: str | None) -> str | None:
+    """Return what a leftover phrase could change, or None when it cannot change the plan.
+
+    Goal words that point to the objective already planned ("our budgeting app" in an
+    app-install brief) change nothing.
+    """
+    lows = [w.lower().strip("'’") for w in words]
+    if any(w in SPEND_CUES or re.fullmatch(r"\d[\d.,]*k?", w) for w in lows):
+        if any(w in WHO_CUES for w in lows) and any(w in ("years", "old", "aged", "age")
+                                                   for w in lows):
+            return WHO
+        return SPEND
+    if any(w in WHO_CUES or w in NEGATIONS for w in lows):
+        return WHO
+    goals = {GOAL_CUES[w] for w in lows if w in GOAL_CUES}
+    if goals and goals != {objective}:
+        return GOAL
+    return None
+
+
+def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
+                   filler: frozenset[str], objective: str | None = None,
+                   waived: Iterable[str] = ()) -> tuple[list[NotUnderstood], list[Question]]:
+    """Phrases of the brief no parser used: all listed; the risky ones also asked about."""
+    covered = [False] * len(n.text)
+    for s, e in spans:
+        for i in range(max(0, s), min(len(n.text), e)):
+            covered[i] = True
+    for m in HARMLESS.finditer(n.text):
+        for i in range(m.start(), m.end()):
+            covered[i] = True
+    if sign_off := SIGN_OFF.search(n.text):
+        # What follows a sign-off is a signature (names, titles, addresses), unless it is long.
+        tail = n.text[sign_off.start():]
+        if len(tail) < 400:
+            covered[sign_off.start():] = [True] * len(tail)
+    waived_set = {w.strip().lower() for w in waived}
+    items: list[NotUnderstood] = []
+    questions: list[Question] = []
+    for clause in CLAUSE.finditer(n.text):
+        loose = [(m.start() + clause.start(), m.end() + clause.start(), m.group(0))
+                 for m in re.finditer(r"[^\W_][\w'’$€£¥%-]*", clause.group(0))]
+        loose = [(s, e, w) for s, e, w in loose
+                 if not any(covered[s:e]) and not n.is_protected(s, e)]
+        content = [(s, e, w) for s, e, w in loose
+                   if w.lower() not in filler or w.lower() in NEGATIONS]
+        if not content:
+            continue
+        words = [w for _, _, w in content]
+        affects = _affects(words, objective)
+        if affects is None and len([w for w in words if WORD_RE.fullmatch(w)]) < 2:
+            continue  # one stray word that changes nothing
+        phrase = n.original_text(content[0][0], content[-1][1]).strip(" -–:")
+        if not phrase:
+            continue
+        is_waived = phrase.lower() in waived_set
+        items.append(NotUnderstood(phrase, affects, is_waived))
+        if affects is not None and not is_waived:
+            questions.append(Question(
+                "brief", f"adpilot did not understand ‘{phrase}’, which could change {affects}. "
+                "Say it another way, or answer 'waive' to launch without it.",
+                kind="not_understood", phrase=phrase, affects=affects))
+    return items, questions
