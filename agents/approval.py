@@ -30,12 +30,17 @@ def launch_actions(plan: dict[str, Any], go_live: bool) -> list[dict[str, Any]]:
              "description": f"Create “{name}” on Meta ({'live' if go_live else 'paused'})"}]
 
 
+def reading_of(state: dict[str, Any]) -> dict[str, Any]:
+    """How the thread's brief was read: what was not understood, adjusted or waived."""
+    return {k: state.get(k) or [] for k in ("not_understood", "adjustments", "waived")}
+
+
 def approval_payload(state: dict[str, Any], go_live: bool) -> dict[str, Any]:
     """Build the approval interrupt for the current plan (pure)."""
     plan = state["plan"]
     problems = state.get("problems") or []
     card = render_card(plan, validation=state.get("validation"), problems=problems,
-                       warnings=state.get("warnings"), go_live=go_live)
+                       warnings=state.get("warnings"), go_live=go_live, reading=reading_of(state))
     # A plan with open problems (a bad edit) can only be edited again or rejected.
     allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
     return hitl.approval_payload(launch_actions(plan, go_live), description=card,

@@ -80,11 +80,16 @@ def _days(model: CampaignPlan) -> str:
     return f", {days} day{'s' if days != 1 else ''}" if days else ""
 
 
-def _audience(targeting: dict[str, Any]) -> str:
-    geo = targeting.get("geo_locations") or {}
+def _places(geo: dict[str, Any]) -> list[str]:
     places = list(geo.get("countries") or [])
     places += [c.get("name") or c.get("key", "?") for c in geo.get("cities") or []]
     places += [r.get("name") or r.get("key", "?") for r in geo.get("regions") or []]
+    return places + [str(g) for g in geo.get("country_groups") or []]
+
+
+def _audience(targeting: dict[str, Any]) -> str:
+    places = _places(targeting.get("geo_locations") or {})
+    excluded = _places(targeting.get("excluded_geo_locations") or {})
     genders = targeting.get("genders") or []
     who = ", ".join(GENDERS.get(g, str(g)) for g in genders) if genders else "all genders"
     interests = [
@@ -93,15 +98,29 @@ def _audience(targeting: dict[str, Any]) -> str:
         for i in spec.get("interests") or []
     ]
     parts = [
-        ", ".join(places) or "no location",
+        (", ".join(places) or "no location") + (f" except {', '.join(excluded)}" if excluded else ""),
         f"ages {targeting.get('age_min', 18)}–{targeting.get('age_max', 65)}",
         who,
     ]
+    if targeting.get("locales"):
+        parts.append("languages: " + ", ".join(_language(k) for k in targeting["locales"]))
     if interests:
         parts.append("interests: " + ", ".join(interests))
     platforms = targeting.get("publisher_platforms")
-    parts.append("placements: " + (", ".join(platforms) if platforms else "automatic"))
+    positions = [f"{key.removesuffix('_positions')} {', '.join(targeting[key])}"
+                 for key in ("facebook_positions", "instagram_positions",
+                             "audience_network_positions", "messenger_positions")
+                 if targeting.get(key)]
+    parts.append("placements: " + (", ".join(platforms) if platforms else "automatic")
+                 + (f" ({'; '.join(positions)})" if positions else ""))
     return "; ".join(parts)
+
+
+def _language(key: Any) -> str:
+    from agents.planning.parse_audience import LOCALES
+
+    names = {v: k.title() for k, v in LOCALES.items()}
+    return names.get(key, str(key))
 
 
 def _assets(creative: dict[str, Any]) -> str:
@@ -117,8 +136,14 @@ def render_card(
     problems: list[dict[str, Any]] | None = None,
     warnings: list[dict[str, Any]] | None = None,
     go_live: bool = False,
+    reading: dict[str, Any] | None = None,
 ) -> str:
-    """Render the approval card for `plan` as markdown."""
+    """Render the approval card for `plan` as markdown.
+
+    `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`,
+    `questions`): shown under "How adpilot read the brief" so nothing the planner decided on
+    its own, or could not read, is hidden from the person who approves.
+    """
     currency = plan.get("currency", "USD")
     model = _model(plan)
     spend = spend_summary(model)
@@ -158,6 +183,7 @@ def render_card(
                    c.get("headline") or "—", c.get("call_to_action") or "—", _assets(c)]
             lines.append("| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |")
         lines.append("")
+    lines += reading_lines(reading)
     lines.append("### Checks")
     if validation:
         verdict = "accepted" if validation.get("ok") else "refused"
@@ -172,3 +198,34 @@ def render_card(
     if not (validation or problems or warnings):
         lines.append("- no warnings")
     return "\n".join(lines)
+
+
+def reading_lines(reading: dict[str, Any] | None) -> list[str]:
+    """Return the card's "How adpilot read the brief" lines (none when nothing to say)."""
+    reading = reading or {}
+    waived = {str(w).lower() for w in reading.get("waived") or []}
+    out: list[str] = []
+    for q in reading.get("questions") or []:
+        out.append(f"- ❓ {q.get('kind', 'missing').replace('_', ' ')} "
+                   + (f"‘{q['phrase']}’: " if q.get("phrase") else "") + str(q.get("question")))
+    for a in reading.get("adjustments") or []:
+        out.append(f"- ✏️ `{a.get('path')}`: {_short(a.get('from'))} → {_short(a.get('to'))} — "
+                   f"{a.get('why')}")
+    for u in reading.get("not_understood") or []:
+        phrase = str(u.get("phrase"))
+        if u.get("waived") or phrase.lower() in waived:
+            out.append(f"- 🚫 waived by you: ‘{phrase}’ — the plan launches without it"
+                       + (f" (it could change {u['affects']})" if u.get("affects") else ""))
+        elif u.get("affects"):
+            out.append(f"- ❓ not understood: ‘{phrase}’ — it could change {u['affects']}")
+        else:
+            out.append(f"- · not used: ‘{phrase}’ (changes nothing in the plan)")
+    listed = {str(u.get("phrase")).lower() for u in reading.get("not_understood") or []}
+    out += [f"- 🚫 waived by you: ‘{w}’ — the plan launches without it"
+            for w in reading.get("waived") or [] if str(w).lower() not in listed]
+    return ["### How adpilot read the brief", *out, ""] if out else []
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

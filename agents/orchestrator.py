@@ -10,6 +10,7 @@ asset checks) and then Meta's `validate_only` for every object in one batch (age
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,7 +22,7 @@ from agents import meta_checks
 from agents.ads import fill_missing_copy
 from agents.asset_checks import check_assets
 from agents.common import client_of, thread_id_of, yields_on_throttle
-from agents.planning import PlanDefaults, PlannerResult
+from agents.planning import WAIVABLE, PlanDefaults, PlannerResult
 from graph.tracing import meta_call_group
 from state import plan as plans
 from state.hitl import clarify_payload
@@ -56,10 +57,11 @@ def account_today(ctx: Any, client: Any = None, now: datetime | None = None) -> 
         return now.date()
 
 
-def plan_defaults(ctx: Any, today: date | None = None) -> PlanDefaults:
+def plan_defaults(ctx: Any, today: date | None = None, waived: Any = ()) -> PlanDefaults:
     """Return the planner's defaults from the run context (account currency, page, pixel, today)."""
     known = {"currency": ctx.currency, "page_id": ctx.page_id, "pixel_id": ctx.pixel_id,
-             "account_id": ctx.account_id, "today": today or date.today(), "timezone": ctx.timezone}
+             "account_id": ctx.account_id, "today": today or date.today(), "timezone": ctx.timezone,
+             "waived": tuple(waived or ())}
     names = {f.name for f in dataclasses.fields(PlanDefaults)}
     return PlanDefaults(**{k: v for k, v in known.items() if k in names and v is not None})
 
@@ -75,12 +77,47 @@ def planner_for(model: str) -> Any:
     return plan
 
 
-def run_planner(brief: str, ctx: Any, search: Any = None, today: date | None = None) -> PlannerResult:
-    """Plan `brief` with the context's planner; the LLM planner resolves interests via `search`."""
+def run_planner(brief: str, ctx: Any, search: Any = None, today: date | None = None,
+                waived: Any = ()) -> PlannerResult:
+    """Plan `brief` with the context's planner; the LLM planner resolves interests via `search`.
+
+    `waived` lists phrases a person chose to launch without: they are shown, not asked again.
+    """
     planner = planner_for(ctx.model)
+    defaults = plan_defaults(ctx, today, waived)
     if ctx.model == "rules":
-        return planner(brief, plan_defaults(ctx, today))
-    return planner(brief, plan_defaults(ctx, today), model=ctx.model, search_interests=search)
+        return planner(brief, defaults)
+    return planner(brief, defaults, model=ctx.model, search_interests=search)
+
+
+WAIVE_RE = re.compile(r"^\s*(?:waive(?:\s+(?:it|them|all|these|those))?|ignore\s+(?:it|them|that|"
+                      r"those)|launch\s+without\s+(?:it|them|that|those))\s*[.!]?\s*$", re.I)
+
+
+def waived_by(answer: Any, questions: list[dict[str, Any]]) -> list[str] | None:
+    """Phrases an answer waives ("waive", or {"waive": true | [phrases]}); None if it waives none.
+
+    Only not-understood and unsupported asks can be waived; a missing fact, an ambiguous
+    place, a conflict or an impossible value needs an answer.
+    """
+    waivable = [str(q.get("phrase")) for q in questions
+                if q.get("kind") in WAIVABLE and q.get("phrase")]
+    if isinstance(answer, str) and WAIVE_RE.match(answer):
+        if not waivable:
+            raise ValueError("nothing here can be waived: answer the question(s) instead")
+        return waivable
+    if isinstance(answer, dict) and "waive" in answer:
+        chosen = answer["waive"]
+        if chosen is True:
+            return waivable
+        if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+            raise ValueError('clarify answer: "waive" takes true or a list of the phrases asked about')
+        unknown = [c for c in chosen if c.strip().lower() not in {w.lower() for w in waivable}]
+        if unknown:
+            raise ValueError(f"clarify answer: {unknown} are not phrases asked about here; "
+                             f"waivable: {waivable}")
+        return chosen
+    return None
 
 
 def merge_answer(brief: str, answer: Any) -> str:
@@ -155,7 +192,7 @@ def _resolve_interests(plan: dict[str, Any], search: Any) -> dict[str, Any]:
 
 
 def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
-    """Turn the brief into a plan, asking the human for facts the brief leaves out."""
+    """Turn the brief into a plan, asking the human for what the brief leaves out or unclear."""
     brief = state.get("brief") or ""
     search = _interest_search(runtime)
     if state.get("plan") and state.get("phase") is None:
@@ -163,39 +200,43 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
         plan = {**state["plan"], "key_salt": thread_id_of(runtime)}
         return {"plan": _resolve_interests(plan, search), "problems": [], "warnings": [],
                 "phase": "planned", "status": "plan given as input; checking with Meta"}
+    waived = list(state.get("waived") or [])
     try:
         today = account_today(runtime.context, client_of(runtime))
-        result = run_planner(brief, runtime.context, search, today)
+        result = run_planner(brief, runtime.context, search, today, waived)
     except ValueError as exc:  # planners refuse unusable briefs (e.g. empty) with a clear message
         return {"plan": None, "problems": [{"path": "brief", "message": str(exc),
                                             "fix": "describe product, goal, budget, audience, landing page"}],
                 "warnings": [], "phase": "unplannable", "status": "the brief cannot be planned"}
+    reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
     rounds = len(state.get("clarifications") or [])
-    if result.questions and rounds < MAX_CLARIFY_ROUNDS:
-        payload, merged = clarify_payload(result.questions, brief=brief), None
+    questions = _issue_dicts(result.questions)
+    if questions and rounds < MAX_CLARIFY_ROUNDS:
+        payload, merged, more = clarify_payload(questions, brief=brief), None, None
         while merged is None:  # an unusable answer asks again, saying why
             answer = interrupt(payload)
             try:
-                merged = merge_answer(brief, answer)
+                more = waived_by(answer, questions)
+                merged = brief if more is not None else merge_answer(brief, answer)
             except ValueError as exc:
                 payload = {**payload, "error": str(exc)}
-        return {"brief": merged, "phase": "clarified",
-                "status": "clarification received; planning again",
+        return {"brief": merged, "phase": "clarified", "waived": waived + (more or []),
+                "status": "clarification received; planning again", **reading,
                 "clarifications": [*(state.get("clarifications") or []),
-                                   {"questions": _issue_dicts(result.questions), "answer": answer}]}
+                                   {"questions": questions, "answer": answer}]}
     problems = _issue_dicts(result.problems)
-    problems += [{"path": q.get("field", "brief"), "message": f"still missing after {rounds} answers: "
-                  f"{q.get('question', q)}", "fix": "start again with a brief that states it"}
-                 for q in _issue_dicts(result.questions)]
-    if result.plan is None or result.questions:
+    problems += [{"path": q.get("field", "brief"), "message": f"still open after {rounds} answers: "
+                  f"{q.get('question', q)}", "fix": "start again with a brief that states it",
+                  "rule": q.get("kind", "missing")}
+                 for q in questions]
+    if result.plan is None or questions:
         return {"plan": None, "problems": problems, "warnings": _issue_dicts(result.warnings),
-                "phase": "unplannable", "status": "the brief cannot be planned"}
-    warnings = _issue_dicts(result.warnings) + [
-        {"path": "brief", "message": f"not understood: {u['phrase']!r}", "fix": "rephrase it, or edit the plan"}
-        for u in result.not_understood or []]
+                **reading, "phase": "unplannable", "status": "the brief cannot be planned"}
+    warnings = _issue_dicts(result.warnings)
     # Keys are salted with the thread id so two threads launching one brief never share objects.
     plan = {**result.plan, "key_salt": thread_id_of(runtime)}
     return {"plan": _resolve_interests(plan, search), "problems": problems, "warnings": warnings,
+            "planner_warnings": warnings, **reading,
             "phase": "planned", "status": "planned; checking with Meta"}
 
 
@@ -225,6 +266,8 @@ def validate_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
     filled = {"plan": plan} if plan is not state["plan"] else {}
     client = client_of(runtime)
     problems, warnings = check_locally(plan, runtime.context, account_now(runtime.context, client))
+    # The planner's warnings stay beside the checks' (the check step never overwrites them).
+    warnings = unique_issues(_issue_dicts(state.get("planner_warnings")) + warnings)
     if problems:
         return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",
                 "status": f"{len(problems)} problem(s) to fix before launch; nothing was written"}

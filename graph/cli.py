@@ -182,23 +182,32 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
     from agents.orchestrator import _issue_dicts
 
     problems = _issue_dicts(result.problems) + [
-        {"path": "brief", "message": f"missing: {q.get('question', q) if isinstance(q, dict) else q}",
-         "fix": "add it to the brief"} for q in result.questions or []]
+        {"path": q.get("field", "brief"),
+         "message": (f"{q.get('kind', 'missing').replace('_', ' ')}: " if q.get("kind") not in
+                     (None, "missing") else "missing: ") + str(q.get("question", q)),
+         "fix": "answer it in the brief" + (", or waive it in `adpilot run`"
+                                            if q.get("kind") in ("not_understood", "unsupported") else ""),
+         "rule": q.get("kind", "missing"), **({"phrase": q["phrase"]} if q.get("phrase") else {})}
+        for q in _issue_dicts(result.questions)]
     warnings = _issue_dicts(result.warnings)
     if result.plan is not None:
         more_problems, more_warnings = check_locally(result.plan, ctx, now)
         problems, warnings = unique_issues(problems + more_problems), unique_issues(warnings + more_warnings)
     if as_json:
-        typer.echo(json.dumps({"plan": result.plan, "problems": problems, "warnings": warnings},
-                              indent=2, default=str))
+        typer.echo(json.dumps({"plan": result.plan, "problems": problems, "warnings": warnings,
+                               "not_understood": result.not_understood,
+                               "adjustments": result.adjustments}, indent=2, default=str))
     else:
         from rich.markdown import Markdown
 
-        from agents.card import render_card
+        from agents.card import reading_lines, render_card
 
+        reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
         if result.plan is not None:
-            console.print(Markdown(render_card(result.plan, problems=problems, warnings=warnings)))
+            console.print(Markdown(render_card(result.plan, problems=problems, warnings=warnings,
+                                               reading=reading)))
         else:
+            console.print(Markdown("\n".join(reading_lines(reading))))
             show_plan_problems({"problems": problems, "warnings": warnings})
     raise typer.Exit(EXIT_INVALID if problems else 0)
 

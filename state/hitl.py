@@ -172,21 +172,39 @@ def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: boo
 
 
 def clarify_payload(questions: Sequence[Any], *, brief: str | None = None) -> dict[str, Any]:
-    """Build a clarify interrupt: the facts the brief is missing, as questions.
+    """Build a clarify interrupt: what the brief leaves out or leaves unclear, as questions.
 
-    Questions may be strings or dicts/objects with `field` and `question`. Resume with plain
-    text or `{"answers": {"<field>": "<value>"}}`.
+    Questions may be strings or dicts/objects with `field` and `question` (and optionally
+    `kind` and `phrase`, see `agents.planning.Question`). Resume with plain text, `{"answers":
+    {"<field>": "<value>"}}`, or — for not-understood and unsupported phrases only — "waive" /
+    `{"waive": true | ["phrase", ...]}` to launch without them (the card then says so).
     """
     items = []
     for q in questions:
         if isinstance(q, str):
-            items.append({"field": q, "question": q})
+            items.append({"field": q, "question": q, "kind": "missing"})
             continue
         d = q if isinstance(q, dict) else (q.to_dict() if hasattr(q, "to_dict") else vars(q))
-        items.append({"field": d.get("field", ""), "question": d.get("question", str(q))})
-    lines = "\n".join(f"- **{i['field']}**: {i['question']}" for i in items)
+        item = {"field": d.get("field", ""), "question": d.get("question", str(q)),
+                "kind": d.get("kind") or "missing"}
+        item.update({k: d[k] for k in ("phrase", "affects") if d.get(k)})
+        items.append(item)
+    missing = [i for i in items if i["kind"] == "missing"]
+    unclear = [i for i in items if i["kind"] != "missing"]
+    parts = []
+    if missing:
+        parts.append("The brief is missing facts adpilot will not guess:\n\n" + "\n".join(
+            f"- **{i['field']}**: {i['question']}" for i in missing))
+    if unclear:
+        parts.append("adpilot will not launch a plan that differs from the brief without "
+                     "saying so:\n\n" + "\n".join(
+                         f"- **{i['kind'].replace('_', ' ')}** ‘{i.get('phrase', '')}’: "
+                         f"{i['question']}" for i in unclear))
+    if any(i["kind"] in ("not_understood", "unsupported") for i in items):
+        parts.append("Answer with the missing words, or `waive` to launch without the "
+                     "not-understood / unsupported phrases (the card will list them).")
     return {"schema": CLARIFY_SCHEMA, "kind": "clarify", "questions": items,
-            "description": f"The brief is missing facts adpilot will not guess:\n\n{lines}",
+            "description": "\n\n".join(parts),
             **({"brief": brief} if brief is not None else {})}
 
 

@@ -22,6 +22,12 @@ class AdpilotState(TypedDict, total=False):
     plan: dict[str, JSON] | None  # state.plan.CampaignPlan as a dict (keys assigned)
     problems: list[dict[str, str]]  # blocking: [{"path", "message", "fix", "rule"}]
     warnings: list[dict[str, str]]  # legal but unwise, same shape
+    # How the brief was read (shown on the card, never dropped): phrases no field took,
+    # values changed on the planner's own account, and phrases the person chose to waive.
+    not_understood: list[dict[str, JSON]]  # [{"phrase", "affects", "waived"}]
+    adjustments: list[dict[str, JSON]]  # [{"path", "from", "to", "why"}]
+    waived: list[str]  # phrases a person answered "waive" to
+    planner_warnings: list[dict[str, str]]  # the planner's warnings, kept beside the checks'
     validation: dict[str, JSON] | None  # Meta validate_only result: {"ok", "results": [...]}
     approval: dict[str, JSON] | None  # decision record: {"receipt", "decisions", "go_live", "at"}
     assets: dict[str, dict[str, JSON]]  # content sha256 -> {"kind", "hash" | "video_id", "path"}
@@ -56,6 +62,8 @@ class OutputState(TypedDict, total=False):
     plan: dict[str, JSON] | None
     problems: list[dict[str, str]]
     warnings: list[dict[str, str]]
+    not_understood: list[dict[str, JSON]]
+    adjustments: list[dict[str, JSON]]
     validation: dict[str, JSON] | None
     approval: dict[str, JSON] | None
     created: dict[str, str]

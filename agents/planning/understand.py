@@ -104,11 +104,10 @@ def unsupported_asks(n: Normalised) -> tuple[list[Question], list[tuple[int, int
     spans: list[tuple[int, int]] = []
     seen: set[str] = set()
     for name, fld, affects, pattern, why in UNSUPPORTED:
-        for m in pattern.finditer(n.text):
-            if n.is_protected(*m.span()):
-                continue
-            phrase = n.original_text(*m.span()).strip()
-            spans.append(m.span())
+        for start, end in _merged([m.span() for m in pattern.finditer(n.text)
+                                   if not n.is_protected(*m.span())], n.text):
+            phrase = n.original_text(start, end).strip()
+            spans.append((start, end))
             if phrase.lower() in seen:
                 continue
             seen.add(phrase.lower())
@@ -118,6 +117,17 @@ def unsupported_asks(n: Normalised) -> tuple[list[Question], list[tuple[int, int
                 "start again with a brief that leaves it out.", kind="unsupported",
                 phrase=phrase, affects=affects))
     return questions, spans
+
+
+def _merged(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Join matches of one ask a few words apart in one clause ("retarget … site visitors")."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s - out[-1][1] <= 25 and not re.search(r"[.!?;\n]", text[out[-1][1]:s]):
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
 
 
 # -- the not-understood net ------------------------------------------------------------------

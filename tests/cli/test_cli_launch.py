@@ -30,7 +30,7 @@ def test_plan_json_prints_plan_and_writes_nothing(home, sample_images):
     result = adpilot("plan", brief_for(sample_images), "--json")
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
-    assert set(body) == {"plan", "problems", "warnings"}
+    assert set(body) == {"plan", "problems", "warnings", "not_understood", "adjustments"}
     assert body["plan"]["objective"] and body["problems"] == []
     assert "embedded sandbox" in result.stderr  # the one-line notice stays off stdout
     assert not (home / "ledger.db").exists() or "intent" not in (home / "ledger.db").read_bytes().decode("latin-1")
