@@ -3,7 +3,9 @@
     python -m evals.run [--dataset FILE] [--json] [--verbose] [--floor 0.9] [--planner-only] [--seeds 1-2]
 
 Prints a table per field path and per brief, the overall accuracy (fields right / fields
-checked) and whether every brief with missing facts got a clarification; then the
+checked) and whether every brief with missing facts got a clarification; the silent errors
+and field accuracy on every messy-brief dataset (`evals/messy.py`; the floor is 0 silent
+errors on `messy_briefs.jsonl`, the others are held out and reported); then the
 trajectory-rule pass rate of the graph-trajectory cases (evals/trajectory.py, real graph on
 the sandbox) and the optimiser's KPI as a fraction of the sandbox oracle (evals/oracle.py).
 Exits 1 when the overall accuracy is under the floor, a brief that lacks a fact was not
@@ -117,7 +119,20 @@ def _llm_planner(rows: list[dict[str, Any]], model: str) -> dict[str, Any]:
     return {"model": model, **{k: v for k, v in report.items() if k not in ("per_brief", "by_path")}}
 
 
+def _messy() -> dict[str, Any]:
+    """Silent errors and field accuracy on every messy-brief dataset (evals/messy.py)."""
+    from evals import messy
+
+    return {path.stem: {k: v for k, v in messy.evaluate(messy.load(path)).items()
+                        if k not in ("per_brief", "by_path")}
+            for path in sorted(DATASET.parent.glob("messy_*.jsonl"))}
+
+
 def _print_graph_evals(extra: dict[str, Any]) -> None:
+    from evals.messy import summary_line
+
+    for name, report in extra.get("messy", {}).items():
+        print(summary_line(name, report))
     if "llm_planner" in extra:
         llm = extra["llm_planner"]
         print(f"LLM planner ({llm['model']}): {llm['overall']:.1%} ({llm['fields_right']}/{llm['fields']} "
@@ -149,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also score the LLM planner with this provider:model (default ADPILOT_MODEL)")
     args = ap.parse_args(argv)
     report = evaluate(load(args.dataset))
-    extra = {} if args.planner_only else _graph_evals(args.seeds)
+    extra: dict[str, Any] = {"messy": _messy()}
+    if not args.planner_only:
+        extra.update(_graph_evals(args.seeds))
     if args.model and args.model != "rules":
         extra["llm_planner"] = _llm_planner(load(args.dataset), args.model)
     if args.json:
@@ -159,10 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         _print_graph_evals(extra)
     ok = report["overall"] >= args.floor and \
         report["clarified"] == report["needing_clarification"] and \
-        extra.get("trajectories", {}).get("pass_rate", 1.0) == 1.0
+        extra.get("trajectories", {}).get("pass_rate", 1.0) == 1.0 and \
+        extra["messy"]["messy_briefs"]["silent_errors"] == 0
     if not ok and not args.json:
-        print(f"FAIL: floor {args.floor:.0%} overall and every missing-fact brief clarified",
-              file=sys.stderr)
+        print(f"FAIL: floor {args.floor:.0%} overall, every missing-fact brief clarified, and 0 "
+              "silent errors on messy_briefs", file=sys.stderr)
     return 0 if ok else 1
 
 
