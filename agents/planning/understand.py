@@ -26,7 +26,8 @@ from agents.planning.normalise import WORD_RE, Normalised
 # (feature, plan field, what it changes, pattern, why adpilot cannot do it yet)
 _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
     ("lookalike audience", "ad_sets[0].targeting.custom_audiences", WHO,
-     r"\blook[- ]?a[- ]?likes?\b|\blals?\b|\b\d+\s*%\s*(?:lal|look)|\bsimilar\s+audiences?\b|"
+     r"\b\d+(?:\.\d+)?\s*%\s*(?:lals?|look[- ]?a[- ]?likes?)\b|\blook[- ]?a[- ]?likes?\b|"
+     r"\blals?\b|\bsimilar\s+audiences?\b|"
      r"\bpeople\s+(?:similar\s+to|like)\s+(?:our|my|existing|current|past)\s+(?:customers|"
      r"buyers|clients|subscribers|users)\b",
      "lookalike audiences need a source audience adpilot cannot create yet"),
