@@ -19,6 +19,7 @@ from typing import Any
 
 from agents.planning import GOAL, SPEND, WAIVABLE, WHO, Adjustment, NotUnderstood, Question
 from agents.planning.draft import DraftPlan
+from agents.planning.draft_plan import NO_REPAIR
 from agents.planning.facts import DESCRIPTION_RE, HEADLINE_RE, PRIMARY_RE, QUOTED
 
 # Unsupported feature -> (plan field, what it changes, how the question names it).
@@ -35,6 +36,11 @@ FEATURES: dict[str, tuple[str, str | None, str]] = {
     "other": ("brief", None, "a feature"),
 }
 AFFECTS_FIELD = {WHO: "targeting", SPEND: "budget", GOAL: "objective"}
+# What a conflict is about -> the problem paths the person's answer settles.
+CONFLICT_PATHS = {"budget": ("budget",), "schedule": ("start_time", "end_time"),
+                  "ages": ("targeting.age_",), "genders": ("genders",),
+                  "places": ("geo_locations",), "languages": ("locales",),
+                  "placements": ("platforms", "_positions")}
 
 
 def waived_phrases(defaults: Any) -> set[str]:
@@ -87,6 +93,16 @@ def _repeats(q: Question, o: Question) -> bool:
     return q.kind == "invalid" and q.field == o.field
 
 
+def asked_paths(draft: DraftPlan) -> list[str]:
+    """Return the problem paths the draft's invalid values and conflicts ask the person about.
+
+    Their problems are not sent back to the model: "repairing" them would pick an answer for
+    the person, silently.
+    """
+    return [p for v in draft.invalid for p in NO_REPAIR.get(v.field, ())] + \
+        [p for c in draft.conflicts for p in CONFLICT_PATHS.get(c.about, ())]
+
+
 def merge_questions(*groups: Iterable[Question]) -> list[Question]:
     """Join question lists, dropping one that repeats an earlier one.
 
@@ -112,6 +128,11 @@ def draft_adjustments(draft: DraftPlan) -> list[Adjustment]:
     return [Adjustment(a.path, a.from_, a.to, a.why) for a in draft.adjustments]
 
 
+def _quoted(brief: str, text: str) -> bool:
+    # A real quotation, not the span between two apostrophes ("our shop's 'best' deals").
+    return bool(re.search(rf"(?<!\w)[\"“‘']\s*{re.escape(text)}\s*[\"”’'](?!\w)", brief))
+
+
 def quoted_copy_problems(plan: dict[str, Any], brief: str) -> list[dict[str, str]]:
     """Copy quoted in the brief that no ad uses verbatim (one ad per quoted headline)."""
     quoted = {
@@ -125,7 +146,7 @@ def quoted_copy_problems(plan: dict[str, Any], brief: str) -> list[dict[str, str
         used = {str(c.get(key) or "").strip() for c in ads}
         label = key.replace("_", " ")
         for text in dict.fromkeys(t.strip() for t in texts):
-            if text and text not in used:
+            if text and text not in used and _quoted(brief, text):
                 problems.append({"path": f"ad_sets[*].ads[*].creative.{key}",
                                  "message": f"the brief gives the {label} \"{text}\" in quotes; "
                                             "no ad uses it verbatim",

@@ -40,6 +40,7 @@ from agents.planning.draft import DraftPlan
 from agents.planning.draft_plan import SearchPlaces, draft_to_plan
 from agents.planning.draft_report import (
     FEATURES,
+    asked_paths,
     draft_adjustments,
     is_waived,
     merge_questions,
@@ -235,7 +236,7 @@ def _assess(brief: str, draft: DraftPlan, defaults: Any, search_interests: Searc
     questions = missing + [q for q in flags if not is_waived(q, waived)]
     checked, checked_warnings = check_plan(plan_dict, defaults)
     problems = converted.problems + checked + quoted_copy_problems(plan_dict, brief)
-    fixable = repairable(problems, questions, converted.no_repair)
+    fixable = repairable(problems, questions, converted.no_repair + asked_paths(draft))
     result = PlannerResult(
         plan=plan_dict, problems=problems, warnings=warnings + checked_warnings,
         questions=[q.to_dict() for q in questions],

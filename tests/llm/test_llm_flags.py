@@ -216,3 +216,21 @@ def test_unsupported_asks_found_in_the_brief_are_asked_even_if_the_model_missed_
 
 def test_the_unsupported_shim_finds_nothing_until_the_recogniser_is_merged():
     assert llm_planner._unsupported_asks("retarget site visitors with a cost cap") == []
+
+
+@pytest.mark.parametrize(("report", "changes"), [
+    ({"invalid": [{"phrase": "5 km around Lyon", "field": "radius", "why": "Meta's minimum is 17 km"}]},
+     {"countries": [], "cities": [{"name": "Lyon", "country": "FR", "radius": 5, "unit": "kilometer"}]}),
+    ({"conflicts": [{"phrases": ["ages 25-34", "ages 12-20"], "about": "ages"}]}, {"age_min": 12}),
+])
+def test_values_the_model_reported_are_not_sent_back_for_repair(report, changes):
+    d = ad_set(draft(**report, advertiser="Trail SAS"), **changes)
+    result = _plan(d, VALID_DRAFT)
+    assert result.problems  # Meta's rule still stands in the way...
+    assert len(result.questions) == 1  # ...and the person, not the model, settles it
+
+
+def test_apostrophes_are_not_quoted_copy():
+    brief = "trail shoes, a headline about our shop's 'best' deals, $60/day"
+    result = _plan(draft(), brief=brief)
+    assert not [p for p in result.problems if p.get("rule") == "verbatim_copy"]
