@@ -1,21 +1,29 @@
 """The draft a chat model fills in: a campaign plan in the brief's own terms.
 
-Simpler than `state.plan.CampaignPlan` on purpose: interests by *name* (resolved to Meta ids
-afterwards through the targeting search), money as a number plus an ISO currency (converted
-to minor units afterwards), objectives by Meta's ODAX name, and no derived fields (goals,
-billing events, promoted objects, keys) — deterministic code fills those in
-(`agents.planning.llm.draft_to_plan`). Fields the brief does not state stay null and are
-listed in `missing`, so the graph asks instead of guessing.
+Simpler than `state.plan.CampaignPlan` on purpose: interests and places by *name* (resolved
+to Meta ids and keys afterwards), money as a number plus an ISO currency (converted to minor
+units afterwards), objectives by Meta's ODAX name, languages by name, placements by Meta's
+position names, and no derived fields (goals, billing events, promoted objects, keys) —
+deterministic code fills those in (`agents.planning.draft_plan.draft_to_plan`).
+
+Nothing the brief says may be dropped silently, so beside the plan the draft reports: facts
+the brief leaves out (`missing`), phrases it could not map (`not_understood`, with what they
+could change), asks adpilot cannot serve yet (`unsupported`), words with two readings
+(`ambiguous`), statements that disagree (`conflicts`), impossible values (`invalid`) and
+every value the model set on its own (`adjustments`).
+
+Strict JSON-schema compatible (OpenAI structured outputs): every object forbids extra keys and
+every field is required; optional facts are nullable rather than absent.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agents.planning import GOAL, SPEND, WHO
+from agents.planning.parse_audience import LOCALES
 from state import rules
 
 Objective = Literal[
@@ -31,20 +39,46 @@ SpecialCategory = Literal[
 ]
 MissingFact = Literal["budget", "landing_url", "countries", "objective", "page", "pixel", "assets",
                       "advertiser"]
+Affects = Literal["who sees the ads", "what is spent", "what is optimised"]
+UnsupportedFeature = Literal["custom_audience", "lookalike", "exclusion_audience", "cost_cap",
+                             "bid_cap", "min_roas", "lead_form", "messaging", "budget_schedule",
+                             "other"]
+ConflictAbout = Literal["budget", "schedule", "objective", "ages", "genders", "places",
+                        "languages", "placements", "copy", "other"]
+InvalidField = Literal["budget", "currency", "ages", "start_date", "end_date", "duration",
+                       "radius", "other"]
+CountryGroup = Literal["worldwide", "europe", "asia", "africa"]
+if TYPE_CHECKING:  # the tables below are the single source; mypy sees plain strings
+    Language = str
+    FacebookPosition = str
+    InstagramPosition = str
+else:
+    Language = Literal[tuple(LOCALES)]
+    FacebookPosition = Literal[rules.FACEBOOK_POSITIONS]
+    InstagramPosition = Literal[rules.INSTAGRAM_POSITIONS]
+# The card's words for what a phrase could change must be the planners' own.
+assert {WHO, SPEND, GOAL} == set(get_args(Affects))
 
 
 class _Draft(BaseModel):
     # `extra="forbid"` makes the JSON schema strict (OpenAI structured outputs need it).
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class DraftCity(_Draft):
     """A city to target with a radius around it."""
 
-    name: str = Field(description="City name as written in the brief, e.g. 'Austin'.")
+    name: str = Field(description="The city's English name as Meta lists it, e.g. 'Munich' for 'München'.")
     country: str = Field(description="ISO 3166-1 alpha-2 code of the city's country, e.g. 'US'.")
-    radius: float = Field(description="Radius around the city.")
+    radius: float = Field(description="Radius around the city, as the brief states it.")
     unit: Literal["mile", "kilometer"] = Field(description="Unit of the radius.")
+
+
+class DraftPlace(_Draft):
+    """A region (state, province) or city by name, with its country."""
+
+    name: str = Field(description="Its English name as Meta lists it, e.g. 'California', 'Bavaria'.")
+    country: str = Field(description="ISO 3166-1 alpha-2 code of its country, e.g. 'US'.")
 
 
 class DraftCreative(_Draft):
@@ -53,9 +87,9 @@ class DraftCreative(_Draft):
     format: Literal["image", "video", "carousel"] = Field(
         description="image (one picture), video, or carousel (2-10 cards, one asset each)."
     )
-    primary_text: str = Field(description="Main ad text; aim for <= 125 characters.")
-    headline: str = Field(description="Headline; aim for <= 40 characters.")
-    description: str | None = Field(description="Link description; aim for <= 30 characters.")
+    primary_text: str = Field(description="Main ad text; the brief's quoted text verbatim if given.")
+    headline: str = Field(description="Headline; the brief's quoted headline verbatim if given.")
+    description: str | None = Field(description="Link description; verbatim if quoted; else null.")
     call_to_action: str | None = Field(
         description="Meta CTA type in capitals, e.g. SHOP_NOW, LEARN_MORE, SIGN_UP; null for the default."
     )
@@ -72,21 +106,87 @@ class DraftAd(_Draft):
 
 
 class DraftAdSet(_Draft):
-    """One audience with its ads."""
+    """One audience with its ads (one ad set per age range when the brief names several)."""
 
     name: str = Field(description="Short ad set name describing the audience.")
     countries: list[str] = Field(description="ISO 3166-1 alpha-2 country codes, e.g. ['US', 'CA'].")
+    country_groups: list[CountryGroup] = Field(
+        description="Only when the brief names a whole continent or says worldwide; "
+                    "'everywhere in X' is X, never worldwide."
+    )
+    regions: list[DraftPlace] = Field(description="States / provinces / regions to target.")
     cities: list[DraftCity] = Field(description="Cities with a radius; empty if none named.")
-    age_min: int | None = Field(description="Youngest age to reach (13-65); null if not stated.")
-    age_max: int | None = Field(description="Oldest age to reach (13-65); null if not stated.")
-    genders: Literal["all", "male", "female"] = Field(description="Gender to reach.")
+    excluded_countries: list[str] = Field(description="ISO codes of countries to leave out.")
+    excluded_regions: list[DraftPlace] = Field(description="Regions to leave out ('except California').")
+    excluded_cities: list[DraftPlace] = Field(description="Cities to leave out.")
+    age_min: int | None = Field(description="Youngest age as the brief states it; null if not stated.")
+    age_max: int | None = Field(description="Oldest age as the brief states it; null if not stated.")
+    genders: Literal["all", "male", "female"] = Field(
+        description="Gender to reach ('NOT men' is female)."
+    )
+    languages: list[Language] = Field(
+        description="Languages the audience speaks, by lower-case name; empty if not stated."
+    )
     interests: list[str] = Field(
         description="Interest names in plain words (e.g. 'Running', 'Yoga'); ids are looked up later."
     )
     platforms: list[Literal["facebook", "instagram", "audience_network", "messenger"]] = Field(
         description="Publisher platforms named in the brief; empty means automatic placements."
     )
-    ads: list[DraftAd] = Field(description="The ads of this ad set (2+ when the brief asks for an A/B test).")
+    facebook_positions: list[FacebookPosition] = Field(
+        description="Facebook positions when the brief names them (feed, story, facebook_reels, ...)."
+    )
+    instagram_positions: list[InstagramPosition] = Field(
+        description="Instagram positions when the brief names them (stream is the feed, story, reels, ...)."
+    )
+    ads: list[DraftAd] = Field(description="The ads of this ad set (one per quoted headline in a test).")
+
+
+class DraftNotUnderstood(_Draft):
+    """A phrase of the brief no field took."""
+
+    phrase: str = Field(description="The brief's words, verbatim.")
+    affects: Affects | None = Field(
+        description="What the phrase could change; null when harmless (a greeting, a brand story)."
+    )
+
+
+class DraftUnsupported(_Draft):
+    """An ask adpilot cannot serve yet (reported, never approximated)."""
+
+    phrase: str = Field(description="The brief's words, verbatim.")
+    feature: UnsupportedFeature = Field(description="Which feature the ask needs.")
+
+
+class DraftAmbiguous(_Draft):
+    """Words with two or more readings the brief does not settle."""
+
+    phrase: str = Field(description="The brief's words, verbatim (e.g. 'Portland').")
+    options: list[str] = Field(description="The readings, e.g. ['Portland, Oregon, US', 'Portland, Maine, US'].")
+
+
+class DraftConflict(_Draft):
+    """Two statements of the brief that disagree (not a later correction)."""
+
+    phrases: list[str] = Field(description="The disagreeing words, verbatim, e.g. ['$75 a day', '$2000 total'].")
+    about: ConflictAbout = Field(description="What they disagree about.")
+
+
+class DraftInvalid(_Draft):
+    """A value the brief states that cannot be right (negative money, ages 70-12, a past date)."""
+
+    phrase: str = Field(description="The brief's words, verbatim.")
+    field: InvalidField = Field(description="Which fact it is.")
+    why: str = Field(description="Why it cannot be used, in a short sentence.")
+
+
+class DraftAdjustment(_Draft):
+    """A value the model set differently from what the brief said, and why."""
+
+    path: str = Field(description="Plan path, e.g. 'ad_sets[0].age_max' or 'budget_amount'.")
+    from_: str | int | float | None = Field(alias="from", description="What the brief said.")
+    to: str | int | float | None = Field(description="What the draft uses.")
+    why: str = Field(description="Why, e.g. 'Meta's oldest age is 65 (65 means 65+)'.")
 
 
 class DraftPlan(_Draft):
@@ -98,7 +198,7 @@ class DraftPlan(_Draft):
         description="Special ad categories the product falls under (housing, jobs, credit, politics); else empty."
     )
     budget_amount: float | None = Field(
-        description="Budget in major units as written (60 for '$60/day', 1500 for '€1,500 total'); null if absent."
+        description="Budget in major units as written, sign included (60 for '$60/day'); null if absent."
     )
     budget_currency: str | None = Field(
         description="ISO 4217 code of the budget's currency ('$' -> USD unless stated otherwise); null if absent."
@@ -114,117 +214,23 @@ class DraftPlan(_Draft):
         description="Advertiser's legal name if the brief gives it (who pays for and benefits from "
                     "the ads; required for ads shown in the EU); null otherwise."
     )
+    go_live: bool = Field(
+        description="true only when the brief asks to go live / start delivering right away."
+    )
     ad_sets: list[DraftAdSet] = Field(description="At least one ad set.")
     missing: list[MissingFact] = Field(
         description="Required facts the brief does not give; never invent them."
     )
-    unparsed: list[str] = Field(description="Phrases of the brief you could not map to a field.")
-
-
-# --- draft → plan dict ------------------------------------------------------------------
-_VIDEO_EXT = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".gif")
-_GENDERS = {"all": None, "male": [1], "female": [2]}
-
-
-def _asset(ref: str, asset_dir: str = ".") -> dict[str, Any]:
-    kind = "video" if ref.lower().split("?", 1)[0].endswith(_VIDEO_EXT) else "image"
-    if ref.startswith(("http://", "https://")):
-        return {"kind": kind, "url": ref}
-    # Relative paths are relative to where the brief's assets live (PlanDefaults.asset_dir).
-    path = ref if Path(ref).is_absolute() or asset_dir in ("", ".") else str(Path(asset_dir) / ref)
-    return {"kind": kind, "path": path}
-
-
-def _iso_day(day: date) -> str:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC).isoformat()
-
-
-def _schedule(draft: DraftPlan, today: date) -> tuple[str | None, str | None, list[dict[str, str]]]:
-    problems: list[dict[str, str]] = []
-    start = end = None
-    try:
-        start = date.fromisoformat(draft.start_date) if draft.start_date else None
-        end = date.fromisoformat(draft.end_date) if draft.end_date else None
-    except ValueError as exc:
-        problems.append({"path": "start_time", "message": f"a date is not YYYY-MM-DD ({exc})",
-                         "fix": "write dates as YYYY-MM-DD"})
-    if end is None and draft.duration_days:
-        end = (start or today) + timedelta(days=draft.duration_days)
-    return (_iso_day(start) if start else None), (_iso_day(end) if end else None), problems
-
-
-def draft_to_plan(draft: DraftPlan, *, currency: str, today: date, page_id: str | None,
-                  pixel_id: str | None, advertiser: str | None = None,
-                  asset_dir: str = ".") -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """Turn a draft into a plan dict (DESIGN §3 shape) plus the problems found converting it.
-
-    Goals, billing events, destinations, promoted objects and default CTAs come from
-    `state.rules`; interests keep their names (`{"name": ...}`) for the id lookup.
-    """
-    problems: list[dict[str, str]] = []
-    plan_currency = (draft.budget_currency or currency).upper()
-    start, end, sched_problems = _schedule(draft, today)
-    problems += sched_problems
-    setup = rules.DEFAULT_SETUP[draft.objective]
-    goal = setup["optimization_goal"] or "LINK_CLICKS"
-    keys = rules.required_promoted_object_keys(draft.objective, setup["destination_type"], goal)
-    promoted: dict[str, Any] = {}
-    for key in keys:
-        value = {"pixel_id": pixel_id, "page_id": page_id,
-                 "custom_event_type": setup.get("custom_event_type")}.get(key)
-        if value:
-            promoted[key] = value
-    ad_sets = []
-    for i, draft_set in enumerate(draft.ad_sets):
-        geo: dict[str, Any] = {"countries": [c.upper() for c in draft_set.countries]}
-        if draft_set.cities:
-            geo["cities"] = [{"name": c.name, "country": c.country.upper(), "radius": c.radius,
-                              "distance_unit": c.unit} for c in draft_set.cities]
-        targeting: dict[str, Any] = {"geo_locations": geo,
-                                     "age_min": draft_set.age_min or rules.AGE_DEFAULT_MIN,
-                                     "age_max": draft_set.age_max or rules.AGE_MAX_CEIL}
-        if _GENDERS[draft_set.genders]:
-            targeting["genders"] = _GENDERS[draft_set.genders]
-        if draft_set.interests:
-            targeting["flexible_spec"] = [{"interests": [{"name": n} for n in draft_set.interests]}]
-        if draft_set.platforms:
-            targeting["publisher_platforms"] = list(draft_set.platforms)
-        ads = []
-        for ad in draft_set.ads:
-            c = ad.creative
-            assets = [_asset(a, asset_dir) for a in c.assets]
-            creative: dict[str, Any] = {
-                "format": c.format, "primary_text": c.primary_text, "headline": c.headline,
-                "description": c.description, "link": draft.landing_url,
-                "call_to_action": (c.call_to_action or rules.DEFAULT_CTA[draft.objective]).upper(),
-                "assets": [] if c.format == "carousel" else assets,
-            }
-            if c.format == "carousel":
-                creative["cards"] = [{"asset": a} for a in assets]
-            ads.append({"name": ad.name, "creative": {k: v for k, v in creative.items() if v is not None}})
-        ad_set: dict[str, Any] = {"name": draft_set.name, "targeting": targeting,
-                                  "optimization_goal": goal,
-                                  "billing_event": setup["billing_event"] or "IMPRESSIONS",
-                                  "ads": ads}
-        if setup["destination_type"]:
-            ad_set["destination_type"] = setup["destination_type"]
-        if promoted:
-            ad_set["promoted_object"] = dict(promoted)
-        payor = draft.advertiser or advertiser
-        if payor and set(geo["countries"]) & rules.EU_COUNTRIES:
-            # The EU's Digital Services Act: ads shown there name who pays and who benefits.
-            ad_set.update(dsa_payor=payor, dsa_beneficiary=payor)
-        ad_sets.append(ad_set)
-        if not ads:
-            problems.append({"path": f"ad_sets[{i}].ads", "message": "the ad set has no ads",
-                             "fix": "add at least one ad with its copy"})
-    plan: dict[str, Any] = {
-        "name": draft.name, "objective": draft.objective,
-        "special_ad_categories": list(draft.special_ad_categories),
-        "currency": plan_currency, "landing_url": draft.landing_url,
-        "start_time": start, "end_time": end, "ad_sets": ad_sets,
-    }
-    if draft.budget_amount is not None:
-        plan["budget"] = {"kind": draft.budget_kind, "level": "campaign",
-                          "amount_minor": rules.to_minor(draft.budget_amount, plan_currency)}
-    return {k: v for k, v in plan.items() if v is not None}, problems
+    not_understood: list[DraftNotUnderstood] = Field(
+        description="Every phrase of the brief you could not map to a field."
+    )
+    unsupported: list[DraftUnsupported] = Field(
+        description="Asks adpilot cannot serve yet (retargeting, lookalikes, cost caps, lead forms, ...)."
+    )
+    ambiguous: list[DraftAmbiguous] = Field(description="Words with several readings the brief does not settle.")
+    conflicts: list[DraftConflict] = Field(description="Statements that disagree.")
+    invalid: list[DraftInvalid] = Field(description="Values the brief states that cannot be right.")
+    adjustments: list[DraftAdjustment] = Field(
+        description="Every value you set differently from what the brief said (including later "
+                    "statements overriding earlier ones)."
+    )

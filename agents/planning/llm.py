@@ -7,48 +7,66 @@
    the request carries the schema (OpenAI: `response_format` json_schema, strict; other
    providers: a forced tool call).
 2. The reply is validated against `DraftPlan`, converted to a plan dict
-   (`draft.draft_to_plan`) and checked with `state.plan.validate_plan`.
+   (`draft_plan.draft_to_plan`: places get keys, impossible values become questions) and
+   checked with `state.plan.validate_plan` and against the copy the brief quotes.
 3. Schema errors and plan problems are fed back for at most `MAX_REPAIRS` (2) repairs.
-   Facts the brief does not give are never repaired into existence: they become `questions`.
-4. Interest names are resolved to Meta ids through the targeting search when a
-   `search_interests` callable is given (the orchestrator resolves the rest).
+   Facts the brief does not give are never repaired into existence (they become `questions`),
+   values the brief states are never "repaired" away (an invalid one is a question), and
+   every value a repair changed is listed in `adjustments`.
+4. What the model reports beside the plan — phrases it could not map, unsupported asks,
+   ambiguous words, conflicts, invalid values — becomes `questions` / `not_understood`
+   (`draft_report`), unless the person waived the phrase. The unsupported-ask recogniser
+   also runs on the brief itself: the model is not trusted to have flagged everything.
+5. Interest names are resolved to Meta ids through the targeting search when a
+   `search_interests` callable is given (the orchestrator resolves the rest); a name it does
+   not know is a question, never a silent drop.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
-from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
-from agents.planning import NotUnderstood, PlanDefaults, PlannerResult
-from agents.planning.draft import DraftPlan, draft_to_plan
+from agents.planning import GOAL, SPEND, WHO, PlanDefaults, PlannerResult, Question
+from agents.planning.draft import DraftPlan
+from agents.planning.draft_plan import SearchPlaces, draft_to_plan
+from agents.planning.draft_report import (
+    FEATURES,
+    asked_paths,
+    draft_adjustments,
+    is_waived,
+    merge_questions,
+    not_understood,
+    quoted_copy_problems,
+    repair_adjustments,
+    report_questions,
+    waived_phrases,
+)
+from agents.planning.llm_checks import (
+    SearchInterests,
+    add_targets,
+    check_plan,
+    defaults_get,
+    missing_questions,
+    repairable,
+    resolve_interests,
+)
+from agents.planning.parse_audience import LOCALES
 from graph.tracing import traced
 from prompts import planner as prompts
 from state import rules
-from state.plan import AccountInfo, PlanError, load_plan, validate_plan
 
 MAX_REPAIRS = 2
 MAX_INTERESTS = 10
 MODEL_ENV = "ADPILOT_MODEL"
-SearchInterests = Callable[[str], Sequence[dict[str, Any]]]
-# Missing facts the model reports → the question the human is asked.
-QUESTIONS = {
-    "budget": ("budget", "How much should the campaign spend, per day or in total?"),
-    "landing_url": ("landing_url", "Which page should the ads send people to (a full https URL)?"),
-    "countries": ("countries", "Which countries should the ads run in?"),
-    "objective": ("objective", "What is the goal: sales, leads, traffic, awareness or engagement?"),
-    "page": ("page_id", "Which Facebook page should the ads run from?"),
-    "pixel": ("pixel_id", "Which Meta pixel tracks the purchases?"),
-    "assets": ("assets", "Which images or videos should the ads use (file paths or URLs)?"),
-    "advertiser": ("dsa_payor", "Ads shown in the EU must name who pays for them and who benefits "
-                                "(Digital Services Act). What is the advertiser's legal name?"),
-}
 
 
 class PlannerConfigError(ValueError):
@@ -95,25 +113,24 @@ def _structured(llm: BaseChatModel) -> Any:
     return runnable.with_config(run_name="planner.draft", tags=["agent:orchestrator", "action:plan", "llm"])
 
 
-def _defaults_get(defaults: Any, name: str, fallback: Any = None) -> Any:
-    if defaults is None:
-        return fallback
-    value = defaults.get(name) if isinstance(defaults, dict) else getattr(defaults, name, None)
-    return fallback if value is None else value
-
-
 def _system_prompt(defaults: Any) -> str:
-    page, pixel = _defaults_get(defaults, "page_id"), _defaults_get(defaults, "pixel_id")
-    return prompts.PLANNER_SYSTEM.format(
-        today=_defaults_get(defaults, "today", date.today()).isoformat(),
-        account_currency=_defaults_get(defaults, "currency", "USD"),
+    page, pixel = defaults_get(defaults, "page_id"), defaults_get(defaults, "pixel_id")
+    return prompts.system_prompt(
+        today=defaults_get(defaults, "today", date.today()).isoformat(),
+        account_currency=defaults_get(defaults, "currency", "USD"),
         page_status=f"{page} (use it)" if page else "not set",
         pixel_status=f"{pixel} (use it)" if pixel else "not set",
         max_interests=MAX_INTERESTS,
         primary_text_max=rules.TEXT_GUIDANCE["primary_text"],
         headline_max=rules.TEXT_GUIDANCE["headline"],
         description_max=rules.TEXT_GUIDANCE["description"],
-        cta_examples=", ".join(rules.DEFAULT_CTA.values()),
+        cta_examples=", ".join(dict.fromkeys(rules.DEFAULT_CTA.values())),
+        age_floor=rules.AGE_MIN_FLOOR, age_ceil=rules.AGE_MAX_CEIL,
+        facebook_positions=", ".join(rules.FACEBOOK_POSITIONS),
+        instagram_positions=", ".join(rules.INSTAGRAM_POSITIONS),
+        languages=", ".join(LOCALES),
+        who=WHO, spend=SPEND, goal=GOAL,
+        features=", ".join(FEATURES),
     )
 
 
@@ -146,93 +163,32 @@ def _raw_text(raw: Any) -> str:
     return json.dumps(raw) if raw is not None else ""
 
 
-def _questions(draft: DraftPlan, defaults: Any) -> list[dict[str, str]]:
-    missing = list(dict.fromkeys(draft.missing))
-    eu = any(set(c.upper() for c in s.countries) & rules.EU_COUNTRIES for s in draft.ad_sets)
-    if eu and not (draft.advertiser or _defaults_get(defaults, "advertiser")) and "advertiser" not in missing:
-        missing.append("advertiser")
-    needs_pixel = draft.objective == "OUTCOME_SALES" and not _defaults_get(defaults, "pixel_id")
-    if needs_pixel and "pixel" not in missing:
-        missing.append("pixel")
-    if not _defaults_get(defaults, "page_id") and "page" not in missing:
-        missing.append("page")
-    return [{"field": QUESTIONS[m][0], "question": QUESTIONS[m][1]} for m in missing]
+def _unsupported_asks(brief: str) -> list[Question]:
+    """Asks adpilot cannot serve yet, recognised in the brief itself (not trusted to the model).
 
-
-def _resolve(plan: dict[str, Any], search: SearchInterests | None) -> list[dict[str, str]]:
-    """Give named interests Meta ids; return warnings for names the search does not know."""
-    if search is None:
-        return []
-    warnings = []
-    for i, ad_set in enumerate(plan.get("ad_sets", [])):
-        for spec in ad_set.get("targeting", {}).get("flexible_spec", []):
-            kept = []
-            for interest in spec.get("interests", []):
-                hits = list(search(interest["name"]))
-                if hits:
-                    kept.append({"id": str(hits[0]["id"]), "name": hits[0]["name"]})
-                else:
-                    warnings.append({"path": f"ad_sets[{i}].targeting.flexible_spec",
-                                     "message": f"no Meta interest matches {interest['name']!r}; dropped",
-                                     "fix": "name a broader interest, or edit the plan"})
-            spec["interests"] = kept
-        specs = [s for s in ad_set.get("targeting", {}).get("flexible_spec", []) if s.get("interests")]
-        if "targeting" in ad_set and "flexible_spec" in ad_set["targeting"]:
-            ad_set["targeting"]["flexible_spec"] = specs or None
-            if not specs:
-                del ad_set["targeting"]["flexible_spec"]
-    return warnings
-
-
-def _check(plan: dict[str, Any], defaults: Any) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    try:
-        model = load_plan(plan)
-    except PlanError as exc:
-        return [p.to_dict() for p in exc.problems], []
-    account = AccountInfo(currency=_defaults_get(defaults, "currency", model.currency),
-                          account_id=_defaults_get(defaults, "account_id"),
-                          page_id=_defaults_get(defaults, "page_id"),
-                          pixel_id=_defaults_get(defaults, "pixel_id"), now=datetime.now(UTC))
-    report = validate_plan(model, account)
-    return [p.to_dict() for p in report.problems], [w.to_dict() for w in report.warnings]
-
-
-def _repairable(problems: list[dict[str, str]], questions: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Problems the model can fix; those about facts it was told to ask for are not."""
-    asked = {q["field"] for q in questions}
-    asked_paths = {"budget": ("budget",), "landing_url": ("landing_url", ".link"),
-                   "countries": ("geo_locations",), "pixel_id": ("promoted_object",),
-                   "page_id": ("promoted_object",), "assets": ("assets", "cards"),
-                   "dsa_payor": ("dsa_payor", "dsa_beneficiary")}
-    skip = tuple(p for field in asked for p in asked_paths.get(field, (field,)))
-    return [p for p in problems if not any(s in p.get("path", "") for s in skip)]
-
-
-def _add_targets(plan: dict[str, Any], brief: str) -> list[dict[str, str]]:
-    """Read target CPA / ROAS from the brief with the rules parser (the draft schema has none)."""
-    from agents.planning.parse_targets import find_targets
-    from agents.planning.rules import plan_targets
-
-    currency = str(plan.get("currency") or "USD")
-    targets, warnings = plan_targets(find_targets(brief, currency), currency)
-    if targets:
-        plan["targets"] = targets
-    return warnings
+    TODO(lead): replace this shim with `agents.planning.understand.unsupported_asks(brief)`
+    (the recogniser both planners run) when `agents/planning/understand.py` is merged.
+    """
+    return []
 
 
 @traced("planner.llm", tags=["agent:orchestrator", "action:plan"])
 def plan(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
          model: BaseChatModel | str | None = None,
-         search_interests: SearchInterests | None = None) -> PlannerResult:
+         search_interests: SearchInterests | None = None,
+         search_places: SearchPlaces | None = None) -> PlannerResult:
     """Plan a campaign from `brief` with a chat model; see the module docstring."""
     if not brief or not brief.strip():
         raise ValueError("brief: it is empty; describe the product, goal, budget, audience and landing page")
     llm = model if isinstance(model, BaseChatModel) else chat_model(model)
     runnable = _structured(llm)
-    currency = str(_defaults_get(defaults, "currency", "USD"))
     messages: list[BaseMessage] = [SystemMessage(_system_prompt(defaults)),
                                    HumanMessage(prompts.PLANNER_BRIEF.format(brief=brief.strip()))]
+    # --- the one call site of the unsupported-ask recogniser (runs on the brief, not the draft)
+    recognised = _unsupported_asks(brief)
     problems: list[dict[str, str]] = []
+    first_plan: dict[str, Any] | None = None
+    fed_back: list[dict[str, str]] = []
     for attempt in range(MAX_REPAIRS + 1):
         out = runnable.invoke(messages, config={"metadata": {"attempt": attempt, "repairs_left": MAX_REPAIRS - attempt}})
         raw, parsed = out.get("raw"), out.get("parsed")
@@ -242,28 +198,57 @@ def plan(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
                          "fix": "the model's output did not fit the schema; try again or use ADPILOT_MODEL=rules"}]
             messages += [AIMessage(_raw_text(raw) or "(empty reply)"), HumanMessage(feedback)]
             continue
-        questions = _questions(draft, defaults)
-        plan_dict, problems = draft_to_plan(
-            draft, currency=currency, today=_defaults_get(defaults, "today", date.today()),
-            page_id=_defaults_get(defaults, "page_id"), pixel_id=_defaults_get(defaults, "pixel_id"),
-            advertiser=_defaults_get(defaults, "advertiser"), asset_dir=str(_defaults_get(defaults, "asset_dir", ".")))
-        warnings = _resolve(plan_dict, search_interests)
-        warnings += _add_targets(plan_dict, brief)
-        checked, checked_warnings = _check(plan_dict, defaults)
-        problems += checked
-        fixable = _repairable(problems, questions)
+        result, fixable, drafted = _assess(brief, draft, defaults, search_interests, search_places,
+                                           recognised)
+        first_plan = first_plan or drafted
         if not fixable or attempt == MAX_REPAIRS:
-            return PlannerResult(plan=plan_dict, problems=problems, warnings=warnings + checked_warnings,
-                                 questions=questions,
-                                 not_understood=[NotUnderstood(u).to_dict() for u in draft.unparsed])
+            # What the repair turns changed is shown: the model's fixes are never silent.
+            result.adjustments += [a.to_dict() for a in repair_adjustments(first_plan, drafted, fed_back)]
+            return result
+        fed_back += fixable
         messages += [AIMessage(json.dumps(parsed)),
                      HumanMessage(prompts.PLANNER_REPAIR.format(problems=_bullets(fixable)))]
     # Every attempt failed the schema: nothing usable to show.
     return PlannerResult(plan=None, problems=problems, warnings=[], questions=[])
 
 
+def _assess(brief: str, draft: DraftPlan, defaults: Any, search_interests: SearchInterests | None,
+            search_places: SearchPlaces | None, recognised: list[Question]
+            ) -> tuple[PlannerResult, list[dict[str, str]], dict[str, Any]]:
+    """Convert and check one draft.
+
+    Returns the result it gives, the problems the model may fix, and the plan as drafted
+    (before interest ids are filled in) to compare across repair turns.
+    """
+    waived = waived_phrases(defaults)
+    converted = draft_to_plan(
+        draft, currency=str(defaults_get(defaults, "currency", "USD")),
+        today=defaults_get(defaults, "today", date.today()),
+        page_id=defaults_get(defaults, "page_id"), pixel_id=defaults_get(defaults, "pixel_id"),
+        advertiser=defaults_get(defaults, "advertiser"),
+        asset_dir=str(defaults_get(defaults, "asset_dir", ".")), search_places=search_places)
+    plan_dict = converted.plan
+    drafted = copy.deepcopy(plan_dict)
+    missing = missing_questions(draft, plan_dict, defaults)
+    interest_qs, unknown, warnings = resolve_interests(plan_dict, search_interests, waived)
+    warnings += add_targets(plan_dict, brief)
+    flags = merge_questions(report_questions(draft), recognised, converted.flags, interest_qs)
+    questions = missing + [q for q in flags if not is_waived(q, waived)]
+    checked, checked_warnings = check_plan(plan_dict, defaults)
+    problems = converted.problems + checked + quoted_copy_problems(plan_dict, brief)
+    fixable = repairable(problems, questions, converted.no_repair + asked_paths(draft))
+    result = PlannerResult(
+        plan=plan_dict, problems=problems, warnings=warnings + checked_warnings,
+        questions=[q.to_dict() for q in questions],
+        not_understood=[u.to_dict() for u in not_understood(draft, waived) + unknown],
+        adjustments=[a.to_dict() for a in draft_adjustments(draft)])
+    return result, fixable, drafted
+
+
 def plan_brief(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
                model: BaseChatModel | str | None = None,
-               search_interests: SearchInterests | None = None) -> PlannerResult:
+               search_interests: SearchInterests | None = None,
+               search_places: SearchPlaces | None = None) -> PlannerResult:
     """Plan with `model` (default: ADPILOT_MODEL); the orchestrator's entry point."""
-    return plan(brief, defaults, model=model, search_interests=search_interests)
+    return plan(brief, defaults, model=model, search_interests=search_interests,
+                search_places=search_places)

@@ -29,16 +29,25 @@ VALID_DRAFT: dict[str, Any] = {
     "duration_days": None,
     "landing_url": "https://example.com/trail",
     "advertiser": None,
+    "go_live": False,
     "ad_sets": [
         {
             "name": "US women 25-45 runners",
             "countries": ["US"],
+            "country_groups": [],
+            "regions": [],
             "cities": [],
+            "excluded_countries": [],
+            "excluded_regions": [],
+            "excluded_cities": [],
             "age_min": 25,
             "age_max": 45,
             "genders": "female",
+            "languages": [],
             "interests": ["Running"],
             "platforms": [],
+            "facebook_positions": [],
+            "instagram_positions": [],
             "ads": [
                 {"name": f"Headline {v}", "creative": {
                     "format": "image",
@@ -53,7 +62,12 @@ VALID_DRAFT: dict[str, Any] = {
         }
     ],
     "missing": [],
-    "unparsed": [],
+    "not_understood": [],
+    "unsupported": [],
+    "ambiguous": [],
+    "conflicts": [],
+    "invalid": [],
+    "adjustments": [],
 }
 
 
@@ -61,6 +75,13 @@ def draft(**changes: Any) -> dict[str, Any]:
     """A deep copy of VALID_DRAFT with top-level `changes` applied."""
     out = copy.deepcopy(VALID_DRAFT)
     out.update(changes)
+    return out
+
+
+def ad_set(d: dict[str, Any], i: int = 0, **changes: Any) -> dict[str, Any]:
+    """`d` with `changes` applied to its ad set `i` (a deep copy)."""
+    out = copy.deepcopy(d)
+    out["ad_sets"][i].update(changes)
     return out
 
 

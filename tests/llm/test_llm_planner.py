@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from scripted import VALID_DRAFT, draft, scripted_model  # noqa: E402
 
-from agents.planning import PlanDefaults  # noqa: E402
+from agents.planning import WHO, PlanDefaults  # noqa: E402
 from agents.planning import llm as llm_planner  # noqa: E402
 from state.plan import AccountInfo, load_plan, validate_plan  # noqa: E402
 
@@ -102,6 +102,14 @@ def test_interest_names_are_resolved_through_the_search():
     assert seen == ["Running", "Zorbing on Mars"]
     interests = result.plan["ad_sets"][0]["targeting"]["flexible_spec"][0]["interests"]
     assert interests == [{"id": "6003107902433", "name": "Running"}]
+    # An interest nobody can find changes who sees the ads: asked about, never dropped silently.
+    assert [(q["kind"], q["phrase"], q["affects"]) for q in result.questions] == [
+        ("not_understood", "Zorbing on Mars", WHO)]
+    assert result.not_understood == [{"phrase": "Zorbing on Mars", "affects": WHO, "waived": False}]
+    waived = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", today=date(2026, 3, 1),
+                          waived=("zorbing on mars",))
+    result = llm_planner.plan("trail shoes", waived, model=scripted_model(d), search_interests=search)
+    assert result.questions == [] and result.not_understood[0]["waived"] is True
     assert any("Zorbing on Mars" in w["message"] for w in result.warnings)
 
 

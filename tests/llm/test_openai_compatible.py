@@ -45,3 +45,32 @@ def test_request_carries_schema_and_invalid_output_is_repaired(monkeypatch):
     assert result.problems == []
     account = AccountInfo(currency="USD", page_id="1001", pixel_id="2002")
     assert validate_plan(load_plan(result.plan), account).problems == []
+
+
+def test_reports_and_new_fields_come_back_through_an_openai_server(monkeypatch):
+    reply = draft(go_live=True,
+                  unsupported=[{"phrase": "retarget site visitors", "feature": "custom_audience"}],
+                  not_understood=[{"phrase": "hey team", "affects": None}],
+                  adjustments=[{"path": "ad_sets[0].age_max", "from": 70, "to": 65,
+                                "why": "Meta's oldest age is 65 (65+)"}])
+    reply["ad_sets"][0].update(excluded_regions=[{"name": "California", "country": "US"}],
+                               languages=["spanish"], platforms=["instagram"],
+                               instagram_positions=["stream", "story"])
+    with OpenAIStub([openai_reply(reply)]) as stub:
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+        monkeypatch.setenv("ADPILOT_MODEL", "openai:gpt-4.1-mini")
+        result = llm_planner.plan("hey team, retarget site visitors in the US except California, "
+                                  "Instagram feed and stories only, go live now", DEFAULTS)
+    assert len(stub.requests) == 1
+    assert [(q["kind"], q["phrase"]) for q in result.questions] == [
+        ("unsupported", "retarget site visitors")]
+    assert result.not_understood == [{"phrase": "hey team", "affects": None, "waived": False}]
+    assert (result.adjustments[0]["from"], result.adjustments[0]["to"]) == (70, 65)
+    assert isinstance(result.adjustments[0]["from"], int)  # ages stay whole numbers on the card
+    plan = result.plan
+    targeting = plan["ad_sets"][0]["targeting"]
+    assert plan["go_live"] is True
+    assert targeting["excluded_geo_locations"]["regions"][0]["name"] == "California"
+    assert targeting["locales"] == [1002]
+    assert targeting["instagram_positions"] == ["stream", "story"]

@@ -35,7 +35,7 @@ def test_launch_traces_names_tags_metadata_and_no_token(tmp_path):
     Image.new("RGB", (1080, 1080), (30, 90, 160)).save(image)
     reply = with_assets(VALID_DRAFT, str(image))
     # The model echoes the token into copy it writes: the scrubber must still catch it.
-    reply["unparsed"] = [f"internal note access_token={TOKEN}"]
+    reply["not_understood"] = [{"phrase": f"internal note access_token={TOKEN}", "affects": None}]
     brief = f"Trail shoes for women runners in the US, $60/day, https://example.com/trail (token {TOKEN})"
     with SandboxServer(db_path=str(tmp_path / "sandbox.db"), scenario="ecommerce_usd", seed=7, token=TOKEN) as sb, \
             OpenAIStub([openai_reply(reply)]) as llm, CaptureServer() as cap:
