@@ -166,10 +166,13 @@ def _raw_text(raw: Any) -> str:
 def _unsupported_asks(brief: str) -> list[Question]:
     """Asks adpilot cannot serve yet, recognised in the brief itself (not trusted to the model).
 
-    TODO(lead): replace this shim with `agents.planning.understand.unsupported_asks(brief)`
-    (the recogniser both planners run) when `agents/planning/understand.py` is merged.
+    The same recogniser the rules planner runs (`agents.planning.understand`), on the brief
+    read through the same normaliser (Spanish, French, German, Portuguese words in English).
     """
-    return []
+    from agents.planning.normalise import normalise
+    from agents.planning.understand import unsupported_asks
+
+    return unsupported_asks(normalise(brief))[0]
 
 
 @traced("planner.llm", tags=["agent:orchestrator", "action:plan"])

@@ -214,8 +214,11 @@ def test_unsupported_asks_found_in_the_brief_are_asked_even_if_the_model_missed_
     assert _kinds(both) == [("unsupported", "cost cap $25", SPEND)]
 
 
-def test_the_unsupported_shim_finds_nothing_until_the_recogniser_is_merged():
-    assert llm_planner._unsupported_asks("retarget site visitors with a cost cap") == []
+def test_unsupported_asks_in_the_brief_are_asked_even_when_the_model_misses_them():
+    result = _plan(draft(advertiser="Trail SAS"),
+                   brief="trail shoes in France, retarget site visitors with a cost cap of 20 €")
+    phrases = [q.get("phrase", "").lower() for q in result.questions if q["kind"] == "unsupported"]
+    assert any("retarget" in p for p in phrases) and any("cost cap" in p for p in phrases)
 
 
 @pytest.mark.parametrize(("report", "changes"), [
