@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from agents.planning import WHO, Adjustment, Question
+from agents.planning import WHO, Question
 from agents.planning.catalog import geo
 from agents.planning.geo_scan import Cand, Mention
 
@@ -51,6 +51,10 @@ HOME_BEFORE = re.compile(
     rf"(?:{WE}(?:a|an)\s+(?:[\w&'’-]+\s+){{0,4}}?(?:in|from|out\s+of)\s+|"
     rf"{WE}(?:(?:based|located)\s+)?(?:in|from|out\s+of)\s+|{WE}(?:a|an)\s+|"
     r"\b(?:based|located|headquartered)\s+(?:in|out\s+of)\s+)$", re.I)
+# "we ship anywhere in the US": where the business delivers, not (by itself) whom to show ads
+SHIP_BEFORE = re.compile(r"\b(?:ship(?:s|ping)?|deliver(?:s|y|ing)?)\s+(?:to\s+|anywhere\s+in\s+|"
+                         r"everywhere\s+in\s+|all\s+over\s+|across\s+|throughout\s+)?"
+                         r"(?:the\s+)?$", re.I)
 HOME_OUR = re.compile(r"\bour\s+(?:\w+\s+)?$", re.I)  # "our Berlin shop": a city only
 HOME_AFTER = re.compile(r"^\s*-?\s*based\b", re.I)
 # "Georgia, especially Savannah": an example inside the area, not a narrower target
@@ -121,15 +125,18 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
         if (post := EXCL_AFTER.match(text[_last_end(m, ms):])) is not None:
             _exclude_back(text, ms, m)
             spans.append((_last_end(m, ms), _last_end(m, ms) + post.end()))
-        if (h := HOME_BEFORE.search(before)) or (m.cands and all(
-                c.kind == "city" for c in m.cands) and (h := HOME_OUR.search(before))):
-            m.home = True
+        if h := HOME_BEFORE.search(before) or SHIP_BEFORE.search(before):
+            m.home = "strong"
+            spans.append((prev_end + h.start(), m.start))
+        elif m.cands and all(c.kind == "city" for c in m.cands) and (
+                h := HOME_OUR.search(before)):
+            m.home = "weak"  # "our Berlin shop": the shop's city is often the target too
             spans.append((prev_end + h.start(), m.start))
         if ex := EXAMPLE_BEFORE.search(before):
             m.example = True
             spans.append((prev_end + ex.start(), m.start))
         if h2 := HOME_AFTER.match(after):
-            m.home = True
+            m.home = "strong"
             spans.append((m.end, m.end + h2.end()))
         if cov := COVER_BEFORE.search(text[max(0, m.start - 40):m.start]):
             m.coverage = True
@@ -289,28 +296,3 @@ def _example(raw: str, c: Cand) -> str:
         return f"{raw}, {c.region}"
     return f"{raw} ({'the country' if c.kind == 'country' else 'the state'})"
 
-
-RETRACT = re.compile(r"\b(?:scratch\s+that|no\s+wait|wait,?\s+no|correction\s*:|i\s+mean|"
-                     r"sorry,?\s+i\s+meant?|actually(?:,?\s+(?:make\s+(?:it|that)|change\s+(?:it|"
-                     r"that)\s+to|let'?s\s+do))?|make\s+(?:it|that)|change\s+(?:it|that)\s+to|"
-                     r"instead(?:\s+of\s+that)?)\b[\s,:;-]*", re.I)
-
-
-def retractions(text: str, ms: list[Mention]) -> tuple[list[Adjustment], list[tuple[int, int]]]:
-    """"US... scratch that, Canada only": the later places replace the earlier ones."""
-    notes, spans = [], []
-    for r in RETRACT.finditer(text):
-        after = [m for m in ms if r.end() <= m.start <= r.end() + 25 and m.role == "include"]
-        line = text.rfind("\n", 0, r.start()) + 1
-        earlier = [m for m in ms if max(line, r.start() - 80) <= m.start < r.start() and
-                   m.role == "include" and not re.search(r"[0-9$€£¥]", text[m.end:r.start()])]
-        if not (after and earlier):
-            continue
-        for m in earlier:
-            m.role = "retracted"
-        spans.append(r.span())
-        notes.append(Adjustment("ad_sets[0].targeting.geo_locations",
-                                [m.raw for m in earlier], [m.raw for m in after],
-                                f"‘{r.group(0).strip(' ,:;-')}’: the later place replaces the "
-                                "earlier one"))
-    return notes, spans

@@ -95,6 +95,8 @@ GROUPS: dict[str, Group] = {
     "gcc": _GCC, "gulf states": _GCC, "the gulf": _GCC, "gulf countries": _GCC,
     "southeast asia": _SEA, "south east asia": _SEA, "south-east asia": _SEA, "sea": _SEA,
     "asean": _SEA,
+    "all 50 states": _g("the United States", ["US"]), "the 50 states": _g("the United States",
+                                                                           ["US"]),
     "lower 48": _LOWER48, "the lower 48": _LOWER48, "contiguous us": _LOWER48,
     "continental us": _LOWER48, "contiguous united states": _LOWER48,
     "new england": _us("New England", "Maine, New Hampshire, Vermont, Massachusetts, "

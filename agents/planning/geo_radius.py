@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from agents.planning import WHO, Question
-from agents.planning.geo_scan import Mention
+from agents.planning.geo_scan import Cand, Mention
 from state import rules
 
 UNIT = r"(?P<u>miles?|mi|kms?|kilomet(?:er|re)s?)"
@@ -97,3 +98,21 @@ def check_radius(r: Radius, city: str, field: str) -> Question | None:
 def number(value: float) -> int | float:
     """20.0 → 20, 12.5 stays."""
     return int(value) if float(value).is_integer() else value
+
+
+def city_entry(flags: list[Question], c: Cand, m: Mention | None, radii: list[Radius],
+               loose: set[tuple[float, str]], path: str, excluded: bool = False
+               ) -> dict[str, Any]:
+    """Return the plan's city entry with its radius.
+
+    The radius is the city's own, else the brief's only one, else the default; a radius
+    outside Meta's range adds a question to `flags`.
+    """
+    own = [x for x in radii if m is not None and x.mention is not None and x.mention.chosen == c]
+    free = [x for x in radii if x.mention is None]
+    stated = own[0] if own else free[0] if len(loose) == 1 and not excluded else None
+    radius, unit = (stated.value, stated.unit) if stated else default_radius(c.country, excluded)
+    if stated and (q := check_radius(stated, c.name, path)):
+        flags.append(q)
+    return {"key": c.key, "name": c.name, "country": c.country, "radius": number(radius),
+            "distance_unit": unit}

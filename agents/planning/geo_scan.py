@@ -66,8 +66,9 @@ class Mention:
     cands: list[Cand]
     via: str = "name"  # "name" | "code" (a region code) | "iso" (a country code)
     role: str = "include"  # "include" | "exclude" | "qualifier"
-    home: bool = False  # where the business is ("we're in Tampa"), context more than target
+    home: str = ""  # where the business is: "strong" ("we're in Tampa"), "weak" ("our Tampa shop")
     example: bool = False  # "especially Savannah": a part of a wider area named beside it
+    tentative: bool = False  # "Phoenix", "Nice" with no place cue: a place only if qualified
     coverage: bool = False  # "all of", "everywhere in", "-wide": the whole place
     kind_hint: str | None = None  # "city" | "region" | "country" from words around it
     chosen: Cand | None = None
@@ -214,9 +215,9 @@ def scan(text: str) -> list[Mention]:
         if ((len(raw) <= 3 and key != "rio") or key in CASE_SENSITIVE) and \
                 raw != raw.upper() and raw != "Oz":
             continue  # short names ("US", "LA", "EU") only in capitals
-        if key in WORDLIKE and not (raw[0].isupper() and PLACE_CUE.search(before)):
-            continue
-        if key in NAMELIKE and not (raw[0].isupper() or PLACE_CUE.search(before)):
+        tentative = (key in WORDLIKE and not (raw[0].isupper() and PLACE_CUE.search(before))) \
+            or (key in NAMELIKE and not (raw[0].isupper() or PLACE_CUE.search(before)))
+        if tentative and not raw[0].isupper():
             continue
         if STREET.search(before) or POSTCODE.match(after):
             continue  # part of a postal address
@@ -230,7 +231,7 @@ def scan(text: str) -> list[Mention]:
             cands = [country_cand(cands[0].key)]
         cands = [c for c in cands if c.name != "demonym"]
         via = "code" if is_region_code(raw) else "name"
-        out.append(Mention(m.start(), m.end(), raw, cands, via=via))
+        out.append(Mention(m.start(), m.end(), raw, cands, via=via, tentative=tentative))
     out += _iso_codes(text, out)
     out.sort(key=lambda x: x.start)
     return out

@@ -37,7 +37,9 @@ NOT_PLACE_IN = re.compile(r"\b(?:interest(?:ed|s)?|special(?:is|iz)(?:ed|ing)|ex
                           r"speak(?:ing|ers?)?|ads?|copy|text|engaged|involved|invest(?:ing|ed)?|"
                           r"majoring|placements?|positions?|only|run|running|show(?:n|ing)?)\s+"
                           r"in\s+(?:the\s+)?$", re.I)
-LIST = re.compile(r"^\s*(?:&|\+|/|\band\b|\bor\b)\s*$", re.I)
+COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+           "central", "upstate", "downstate", "midlands"}
+LIST = re.compile(r"^\s*(?:&|\+|/|\band\b|\bor\b)\s*(?:the\s+)?$", re.I)
 STOP = {w.lower() for w in """
 January February March April May June July August September October November December
 Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday
@@ -110,10 +112,11 @@ def find_unknown(text: str, ms: list[Mention]) -> list[tuple[str, tuple[int, int
         if any(a < e and s < b for a, b in taken):
             continue
         words = n.group(0).split()
-        while words and words[0].lower() in STOP:
-            s += len(words.pop(0)) + 1
-        while words and words[-1].lower().strip(".,") in STOP:
-            words.pop()
+        if not (len(words) > 1 and all(w.lower().strip(".,") in COMPASS for w in words)):
+            while words and words[0].lower() in STOP:  # "the South East" stays a name
+                s += len(words.pop(0)) + 1
+            while words and words[-1].lower().strip(".,") in STOP:
+                words.pop()
         if not words or interest(" ".join(words)):
             continue
         name = " ".join(words).strip(".,")

@@ -23,36 +23,25 @@ settle (`flags`) and a note for anything a rule changed (`adjustments`):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.planning import WHO, Adjustment, Question
-from agents.planning.geo_context import (
-    currencies,
-    link_qualifiers,
-    mark_roles,
-    resolve,
-    retractions,
-)
-from agents.planning.geo_groups import DEFINED_BY, GROUPS, WE_MEAN, WORLD, WORLD_STRONG, WORLD_WEAK
-from agents.planning.geo_radius import (
-    LOOSE_RADIUS,
-    RADIUS_BEFORE,
-    Radius,
-    check_radius,
-    default_radius,
-    find_radii,
-    number,
-)
+from agents.planning import Adjustment, Question
+from agents.planning.geo_context import currencies, link_qualifiers, mark_roles, resolve
+from agents.planning.geo_exclude import exclude
+from agents.planning.geo_groups import GROUPS, WORLD
+from agents.planning.geo_radius import LOOSE_RADIUS, RADIUS_BEFORE, Radius, city_entry, find_radii
 from agents.planning.geo_scan import (
     PLACE_CUE,
     Cand,
     Mention,
+    country_cand,
     mask_non_targets,
+    name_table,
     scan,
     standalone_code_ok,
 )
+from agents.planning.geo_scope import defined_groups, nationwide, retractions, whole_world
 from agents.planning.geo_unknown import ask_unknown, find_unknown, goal_homographs
 
 __all__ = ["LOOSE_RADIUS", "RADIUS_BEFORE", "GeoResult", "find_geo"]
@@ -98,8 +87,14 @@ class GeoResult:
 @dataclass
 class _Place:
     cand: Cand
-    mention: Mention | None
-    radius: Radius | None = None
+    mention: Mention | None  # None: from a group ("the EU")
+    home: str = ""  # "strong" / "weak" when every mention of it says where the business is
+    example: bool = False  # every mention an example inside a wider area ("especially X")
+
+    @property
+    def broad(self) -> bool:
+        """Whether the brief says to cover all of it ("all of Texas", or a group's member)."""
+        return self.mention is None or self.mention.coverage
 
 
 def find_geo(text: str, currency: str = "USD") -> GeoResult:
@@ -108,7 +103,8 @@ def find_geo(text: str, currency: str = "USD") -> GeoResult:
     clean = mask_non_targets(text)
     ms = scan(clean)
     link_qualifiers(clean, ms)
-    ms = [m for m in ms if m.role == "qualifier" or _keep_code(clean, m)]
+    ms = [m for m in ms if m.role == "qualifier" or (_keep_code(clean, m) and not (
+        m.tentative and not m.qualified_by))]  # "Phoenix AZ" yes, "Phoenix rising" no
     res.spans += mark_roles(clean, ms)
     notes, spans = retractions(clean, ms)
     res.adjustments += notes
@@ -117,17 +113,21 @@ def find_geo(text: str, currency: str = "USD") -> GeoResult:
     ms = goal_homographs(clean, ms, res)
     res.flags += resolve(ms, currencies(clean, currency))
     res.spans += [m.span for m in ms]
-    defined = _defined_groups(clean, ms, res)
+    defined = defined_groups(clean, ms, res)
     radii = find_radii(clean, ms)
     res.spans += [r.span for r in radii]
     inc = [m for m in ms if m.role == "include" and m.chosen]
     exc = [m for m in ms if m.role == "exclude" and m.chosen]
-    world = _world(clean, ms, res, bool(inc))
+    world = whole_world(clean, ms, res, bool(inc))
     places = _expand(inc, defined, res)
+    if wide := nationwide(clean, {p.cand.country for p in places},
+                          any(p.cand.kind == "country" for p in places)):
+        places.append(_Place(country_cand(wide[0]), None))
+        res.spans.append(wide[1])
     places = _overlaps(places, res)
     _fill(res, places, radii)
     groups = [GROUPS[m.chosen.key] for m in inc if m.chosen and m.chosen.kind == "group"]
-    _exclude(res, exc, groups, radii, world)
+    exclude(res, exc, groups, radii, world)
     if world and not res.geo_locations():
         res.country_groups = [WORLD.meta_group or "worldwide"]
     ask_unknown(res, unknown)
@@ -149,55 +149,8 @@ def _keep_code(text: str, m: Mention) -> bool:
     return bool(m.cands) and bool(PLACE_CUE.search(text[max(0, m.start - 12):m.start]))
 
 
-def _defined_groups(text: str, ms: list[Mention], res: GeoResult) -> set[str]:
-    """Return the groups the brief defines itself ("by Europe we mean", "LATAM (MX, CO)")."""
-    defined: set[str] = set()
-    for i, m in enumerate(ms):
-        if not (m.chosen and m.chosen.kind == "group"):
-            continue
-        label = GROUPS[m.chosen.key].label
-        before, after = text[max(0, m.start - 10):m.start], text[m.end:]
-        if DEFINED_BY.search(before) and (w := WE_MEAN.match(after)):
-            defined.add(label)
-            res.spans.append((m.start - 3, m.end + w.end()))
-            m.role = "qualifier"
-        elif opening := re.match(r"^\s*(?:[a-z]+\s+){0,2}[(:=]", after):
-            close = text.find(")", m.end) if opening.group(0).endswith("(") else -1
-            end = close if close >= 0 else text.find(".", m.end)
-            inside = [x for x in ms[i + 1:] if x.start < (end if end >= 0 else len(text))]
-            if any(x.role == "include" and x.chosen and x.chosen.kind == "country"
-                   for x in inside):
-                defined.add(label)
-    return defined
-
-
-def _world(text: str, ms: list[Mention], res: GeoResult, named: bool) -> bool:
-    """Whether the brief means the whole world; "everywhere in X" is X."""
-    world = False
-    for pat, strong in ((WORLD_STRONG, True), (WORLD_WEAK, False)):
-        for w in pat.finditer(text):
-            res.spans.append(w.span())
-            nxt = re.match(r"^\s+(?:in|across|within|throughout|of|over)\s+(?:the\s+)?", text[w.end():],
-                           re.I)
-            if nxt and any(m.start == w.end() + nxt.end() for m in ms):
-                continue  # "everywhere in the US": coverage, read by geo_context
-            if re.search(r"\b(?:ship(?:s|ping)?|deliver(?:s|y|ing)?)\s+$",
-                         text[max(0, w.start() - 20):w.start()], re.I):
-                continue  # "we ship worldwide" is about the business, not the audience
-            if not named:
-                world = True
-            elif strong:
-                res.flags.append(Question(
-                    GEO, f"The brief says ‘{w.group(0)}’ but also names places. Should the ads "
-                    "run worldwide, or only in the places named?", kind="conflict",
-                    phrase=w.group(0), affects=WHO))
-    return world
-
-
 def _expand(inc: list[Mention], defined: set[str], res: GeoResult) -> list[_Place]:
     """Included mentions → places; groups become their countries or regions."""
-    from agents.planning.geo_scan import country_cand, name_table
-
     places: list[_Place] = []
     table = name_table()[1]
     for m in inc:
@@ -225,16 +178,31 @@ def _overlaps(places: list[_Place], res: GeoResult) -> list[_Place]:
     """Meta refuses a place inside another: keep the one the brief means (module docstring)."""
     seen: dict[tuple[str, str], _Place] = {}
     for p in places:
-        seen.setdefault((p.cand.kind, p.cand.key), p)
+        m = p.mention
+        p.home, p.example = (m.home, m.example) if m else ("", False)
+        first = seen.setdefault((p.cand.kind, p.cand.key), p)
+        if first is not p:  # named twice: context only if both times
+            first.home = first.home if p.home else ""
+            first.example = first.example and p.example
+            if m and m.coverage and first.mention:
+                first.mention.coverage = True
     keep = list(seen.values())
+    targets = [p for p in keep if not p.home]
     drop: set[int] = set()
     for p in keep:
         outers = [o for o in keep if p.cand.inside(o.cand)]
         if not outers:
+            if p.home == "strong" and targets:  # "we're DC-based; target Maryland"
+                drop.add(id(p))
+                res.adjustments.append(Adjustment(
+                    GEO, p.cand.name, None, f"‘{p.mention.raw if p.mention else p.cand.name}’ "
+                    "read as where the business is or delivers, not as a place to target: the "
+                    "brief names other places to target"))
             continue
         o = outers[0]
-        if o.mention is None or o.mention.coverage or (p.mention and (p.mention.home or
-                                                                      p.mention.example)):
+        if o.home and not p.home:
+            drop.add(id(o))  # "we ship anywhere in the US; ads in California": the target
+        elif o.broad or p.home or p.example:
             drop.add(id(p))
         else:
             drop.add(id(o))
@@ -254,81 +222,4 @@ def _fill(res: GeoResult, places: list[_Place], radii: list[Radius]) -> None:
         elif c.kind == "region":
             res.regions.append({"key": c.key, "name": c.name, "country": c.country})
         elif c.kind == "city":
-            res.cities.append(_city(res, c, p.mention, radii, loose, GEO))
-
-
-def _city(res: GeoResult, c: Cand, m: Mention | None, radii: list[Radius],
-          loose: set[tuple[float, str]], path: str, excluded: bool = False) -> dict[str, Any]:
-    own = [r for r in radii if m is not None and r.mention is not None and
-           r.mention.chosen == c]
-    free = [r for r in radii if r.mention is None]
-    stated = own[0] if own else free[0] if len(loose) == 1 and not excluded else None
-    radius, unit = (stated.value, stated.unit) if stated else default_radius(c.country, excluded)
-    if stated and (q := check_radius(stated, c.name, path)):
-        res.flags.append(q)
-    return {"key": c.key, "name": c.name, "country": c.country, "radius": number(radius),
-            "distance_unit": unit}
-
-
-def _exclude(res: GeoResult, exc: list[Mention], groups: list[Any], radii: list[Radius],
-             world: bool) -> None:
-    """Place every excluded mention (module docstring) and check it lies inside the target."""
-    for g in groups:
-        for country, name in g.excluded_regions:
-            res.excluded_regions += [r for r in _regions(country, name)
-                                     if r not in res.excluded_regions]
-    targeted = [*[Cand("country", c, c, c) for c in res.countries],
-                *[Cand("region", r["key"], r["name"], r["country"]) for r in res.regions]]
-    meta_groups = bool(res.country_groups) or world
-    for m in exc:
-        c = m.chosen
-        assert c is not None
-        if c.kind == "group":
-            g = GROUPS[c.key]
-            for code in g.countries:
-                _exclude_country(res, code, m, groups, meta_groups)
-            continue
-        if c.kind == "country":
-            _exclude_country(res, c.key, m, groups, meta_groups)
-            continue
-        inside = meta_groups or any(c.inside(t) for t in targeted)
-        if not inside:
-            where = ", ".join([*res.countries, *(r["name"] for r in res.regions),
-                               *(x["name"] for x in res.cities)]) or "no place yet"
-            res.flags.append(Question(
-                EXCLUDED, f"‘{m.raw}’ is to be left out, but it is not inside the places the ads "
-                f"target ({where}). Which places should the ads reach, and what should they "
-                "leave out?", kind="conflict", phrase=m.raw, affects=WHO))
-            continue
-        if c.kind == "region":
-            entry = {"key": c.key, "name": c.name, "country": c.country}
-            if entry not in res.excluded_regions:
-                res.excluded_regions.append(entry)
-        else:
-            res.excluded_cities.append(_city(res, c, m, radii, set(), EXCLUDED, excluded=True))
-
-
-def _exclude_country(res: GeoResult, code: str, m: Mention, groups: list[Any],
-                     meta_groups: bool) -> None:
-    if code in res.countries:
-        res.countries.remove(code)  # Meta cannot exclude a country the spec also lists
-        return
-    if any(code in g.members for g in groups):
-        return  # the brief defined its group without it
-    if meta_groups:
-        if code not in res.excluded_countries:
-            res.excluded_countries.append(code)
-        return
-    if any(r["country"] == code for r in [*res.regions, *res.cities]):
-        res.flags.append(Question(
-            EXCLUDED, f"‘{m.raw}’ is to be left out, but the ads target places inside it. "
-            "Which places should the ads reach?", kind="conflict", phrase=m.raw, affects=WHO))
-        return
-    res.warnings.append(f"‘{m.raw}’ is excluded, but the ads do not target it anyway")
-
-
-def _regions(country: str, name: str) -> list[dict[str, Any]]:
-    from agents.planning.catalog import geo
-
-    return [{"key": str(r["key"]), "name": r["name"], "country": r["country_code"]}
-            for r in geo().regions.get(name.lower(), []) if r["country_code"] == country]
+            res.cities.append(city_entry(res.flags, c, p.mention, radii, loose, GEO))

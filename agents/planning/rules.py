@@ -225,8 +225,9 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
                              "rule": "brief"}])
     f = read_facts(brief, d)
     plan, questions, warnings = build_plan(f)
-    warnings += [{"path": "ad_sets[0].targeting.geo_locations", "message": w,
-                  "fix": "give a radius Meta accepts", "rule": "geo_radius"} for w in f.geo.warnings]
+    warnings += [{"path": "ad_sets[0].targeting.excluded_geo_locations", "message": w,
+                  "fix": "drop the exclusion or name the place it lies in", "rule": "geo_excluded"}
+                 for w in f.geo.warnings]
     unparsed = unparsed_phrases(brief, f.spans)
     unparsed += [f"interest not in the catalogue: {u}" for u in f.interests.unknown]
     if f.assets.unresolved_globs:

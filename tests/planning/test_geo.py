@@ -308,3 +308,45 @@ def test_a_country_a_b_test_keeps_each_exclusion_in_its_own_ad_set():
             for s in r.plan["ad_sets"]}
     assert "excluded_geo_locations" not in sets["US"]
     assert sets["CA"]["excluded_geo_locations"]["regions"][0]["name"] == "Quebec"
+
+
+@pytest.mark.parametrize("text,countries,regions,cities,ex_regions", [
+    ("ads for our Phoenix AZ roofing company", [], [], ["Phoenix"], []),
+    ("Valencia, Spain", [], [], ["Valencia"], []),
+    ("Phoenix rising tees, sold in the US", ["US"], [], [], []),
+    ("Canada (not Quebec, not the Maritimes)", ["CA"], [], [],
+     ["New Brunswick", "Nova Scotia", "Prince Edward Island", "Quebec"]),
+    ("the West Coast minus Oregon", [], ["California", "Washington"], [], []),
+    ("all 50 states except Alaska", ["US"], [], [], ["Alaska"]),
+    ("our Vermont maple syrup, nationwide", ["US"], [], [], []),
+    ("we ship anywhere in the US, but run the ads in Oregon only", [], ["Oregon"], [], []),
+    ("Georgia, especially Savannah", [], ["Georgia"], [], []),
+])
+def test_more_ways_people_write_places(text, countries, regions, cities, ex_regions):
+    g = find_geo(text)
+    assert g.countries == countries and _names(g.regions) == regions
+    assert _names(g.cities) == cities and _names(g.excluded_regions) == ex_regions
+    assert g.flags == []
+
+
+def test_the_business_place_is_context_when_other_places_are_targeted():
+    g = find_geo("We're a Boston-based charity; target Maine and Vermont")
+    assert _names(g.regions) == ["Maine", "Vermont"] and g.cities == []
+    assert [a.before for a in g.adjustments] == ["Boston"]
+
+
+def test_an_excluded_sibling_is_a_warning_and_a_foreign_one_a_question():
+    g = find_geo("Austin and Dallas but not Houston")
+    assert _names(g.cities) == ["Austin", "Dallas"] and g.flags == [] and g.warnings
+    g = find_geo("the US except Quebec")
+    assert [(q.kind, q.phrase) for q in g.flags] == [("conflict", "Quebec")]
+
+
+def test_everywhere_except_a_state_asks_which_everywhere():
+    g = find_geo("everywhere except Texas")
+    assert [(q.kind, q.phrase) for q in g.flags] == [("ambiguous", "Texas")]
+
+
+def test_an_unknown_region_named_beside_a_city_is_asked():
+    g = find_geo("London and the South West, £30/day", "GBP")
+    assert [q.phrase for q in g.flags] == ["South West"]
