@@ -20,6 +20,7 @@ import re
 
 from agents.planning import WHO, Question
 from agents.planning.catalog import geo
+from agents.planning.geo_groups import division
 from agents.planning.geo_scan import Cand, Mention
 
 QUAL_GAP = re.compile(r"^\s*(?:,|\(|-|–)?\s*$")
@@ -268,9 +269,15 @@ def _by_context(cands: list[Cand], ctx: list[Cand], money: set[str]) -> Cand | N
         {(c.country, c.region) for c in ctx if c.kind == "city"}
     countries = {c.country for c in ctx if c.kind != "group"}
 
+    near = {division(country, region) for country, region in regions} - {None}
+
     def score(c: Cand) -> int:
         here = (c.country, c.region if c.kind == "city" else c.name)
-        return 3 if here in regions else 1 if c.country in countries else 0
+        if here in regions:
+            return 3
+        if division(*here) in near:
+            return 2  # "Portland and Seattle": both on the Pacific coast
+        return 1 if c.country in countries else 0
 
     scores = [score(c) for c in cands]
     best = max(scores)

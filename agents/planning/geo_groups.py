@@ -130,3 +130,26 @@ DEFINES = re.compile(r"^\s*(?:[-–=:]|\(|,?\s*(?:i\.?e\.?|meaning|which\s+(?:me
                      r"defined\s+as)\b)", re.I)
 DEFINED_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 WE_MEAN = re.compile(r"^\s+(?:we|i)\s+mean\b", re.I)
+
+# US Census divisions: places named together are usually near each other, so "Portland and
+# Seattle" is Portland, Oregon (both Pacific) and "Portland and Boston" Portland, Maine.
+US_DIVISIONS = {
+    "New England": "Connecticut, Maine, Massachusetts, New Hampshire, Rhode Island, Vermont",
+    "Middle Atlantic": "New Jersey, New York, Pennsylvania",
+    "East North Central": "Illinois, Indiana, Michigan, Ohio, Wisconsin",
+    "West North Central": "Iowa, Kansas, Minnesota, Missouri, Nebraska, North Dakota, "
+                          "South Dakota",
+    "South Atlantic": "Delaware, Washington D.C., Florida, Georgia, Maryland, North Carolina, "
+                      "South Carolina, Virginia, West Virginia",
+    "East South Central": "Alabama, Kentucky, Mississippi, Tennessee",
+    "West South Central": "Arkansas, Louisiana, Oklahoma, Texas",
+    "Mountain": "Arizona, Colorado, Idaho, Montana, Nevada, New Mexico, Utah, Wyoming",
+    "Pacific": "Alaska, California, Hawaii, Oregon, Washington",
+}
+_DIVISION = {state.strip(): name for name, states in US_DIVISIONS.items()
+             for state in states.split(",")}
+
+
+def division(country: str, region: str | None) -> str | None:
+    """Return the US Census division of a US state ("Oregon" → "Pacific"), else None."""
+    return _DIVISION.get(region or "") if country == "US" else None

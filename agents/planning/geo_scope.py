@@ -91,9 +91,13 @@ RETRACT = re.compile(r"\b(?:scratch\s+that|no\s+wait|wait,?\s+no|correction\s*:|
                      r"instead(?:\s+of\s+that)?)\b[\s,:;-]*", re.I)
 
 
-def retractions(text: str, ms: list[Mention]) -> tuple[list[Adjustment], list[tuple[int, int]]]:
-    """"US... scratch that, Canada only": the later places replace the earlier ones."""
-    notes, spans = [], []
+def retractions(text: str, ms: list[Mention]
+                ) -> tuple[list[Adjustment], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Read "US... scratch that, Canada only": the later places replace the earlier ones.
+
+    Return the notes for the card, the cue words' spans and the retracted stretches of text.
+    """
+    notes, spans, gone = [], [], []
     for r in RETRACT.finditer(text):
         after = [m for m in ms if r.end() <= m.start <= r.end() + 25 and m.role == "include"]
         line = text.rfind("\n", 0, r.start()) + 1
@@ -104,8 +108,9 @@ def retractions(text: str, ms: list[Mention]) -> tuple[list[Adjustment], list[tu
         for m in earlier:
             m.role = "retracted"
         spans.append(r.span())
+        gone.append((earlier[0].start, r.start()))
         notes.append(Adjustment("ad_sets[0].targeting.geo_locations",
                                 [m.raw for m in earlier], [m.raw for m in after],
                                 f"‘{r.group(0).strip(' ,:;-')}’: the later place replaces the "
                                 "earlier one"))
-    return notes, spans
+    return notes, spans, gone

@@ -106,10 +106,11 @@ def find_geo(text: str, currency: str = "USD") -> GeoResult:
     ms = [m for m in ms if m.role == "qualifier" or (_keep_code(clean, m) and not (
         m.tentative and not m.qualified_by))]  # "Phoenix AZ" yes, "Phoenix rising" no
     res.spans += mark_roles(clean, ms)
-    notes, spans = retractions(clean, ms)
+    notes, spans, gone = retractions(clean, ms)
     res.adjustments += notes
     res.spans += spans
-    unknown = find_unknown(clean, ms)
+    unknown = [u for u in find_unknown(clean, ms)  # "Delhi and Gurgaon... actually just X"
+               if not any(a <= u[1][0] < b for a, b in gone)]
     ms = goal_homographs(clean, ms, res)
     res.flags += resolve(ms, currencies(clean, currency))
     res.spans += [m.span for m in ms]
