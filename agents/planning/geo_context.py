@@ -32,16 +32,17 @@ EXCL_BEFORE = re.compile(
     r"\bnot\s+(?:in|including|incl\.?|to|for)|\bnot|\bminus|\bwithout|\boutside(?:\s+of)?|"
     r"\bother\s+than|\bapart\s+from|\baside\s+from|\bskip(?:ping)?|\bleave\s+out|"
     r"\bleaving\s+out|\bomit(?:ting)?|\bno(?:\s+ads\s+(?:in|for))?|\bnothing\s+in|"
-    r"\bavoid(?:ing)?|\b(?:don'?t|do\s+not|never)\s+(?:target|include|show(?:\s+(?:ads|it|them))?"
+    r"\bavoid(?:ing)?|\b(?:anywhere|everywhere|all)\s+but|\b(?:don'?t|do\s+not|never)\s+(?:target|include|show(?:\s+(?:ads|it|them))?"
     r"\s+in|run(?:\s+(?:ads|it))?\s+in|advertise\s+in)|\bsave\s+for)\s*"
-    r"(?:(?:the\s+)?(?:state|province|city|region)\s+of\s+|the\s+|[a-z]{1,2}\s+)?$", re.I)
+    r"(?:(?:the\s+)?(?:state|province|city|region)\s+of\s+|the\s+|[a-z]{1,2}\s+)?"
+    r"(?:regional\s+|rural\s+|coastal\s+|(?:north|south|east|west)(?:ern)?\s+)?$", re.I)
 CUE_LEAD = re.compile(r"\b(?:but|and|though|however|yet|so)\s*,?\s*$", re.I)
 ONLY_BEFORE = re.compile(r"\b(?:only|just|exclusively|solely|strictly)\s+(?:in\s+)?(?:the\s+)?$",
                          re.I)
 ONLY_AFTER = re.compile(r"^\s*(?:only|just|exclusively)\b", re.I)
 AREA_BEFORE = re.compile(r"\b(?:greater|downtown|central|metro|inner|around|near)\s+$", re.I)
 AREA_AFTER = re.compile(r"^\s+(?:metro(?:politan)?\s+area|metro|area|region|proper|"
-                        r"and\s+(?:its\s+)?surroundings|(?:and\s+)?surrounding\s+areas?|"
+                        r"and\s+(?:its\s+)?surroundings|(?:and\s+)?(?:the\s+)?surrounding\s+areas?|"
                         r"(?:city\s+)?cent(?:re|er)|downtown)\b", re.I)
 EXCL_AFTER = re.compile(r"^\s*\)?\s*(?:(?:is|are|should\s+be|must\s+be|to\s+be)\s+)?(?:excluded|"
                         r"off[- ]limits|not\s+included|left\s+out|out\s+of\s+scope)\b", re.I)
@@ -58,6 +59,10 @@ SHIP_BEFORE = re.compile(r"\b(?:ship(?:s|ping)?|deliver(?:s|y|ing)?)\s+(?:to\s+|
                          r"(?:the\s+)?$", re.I)
 HOME_OUR = re.compile(r"\bour\s+(?:\w+\s+)?$", re.I)  # "our Berlin shop": a city only
 HOME_AFTER = re.compile(r"^\s*-?\s*based\b", re.I)
+# "Southern California", "East Texas": a part of a region or country Meta cannot target as such
+COMPASS_BEFORE = re.compile(r"\b(?:north|south|east|west|northern|southern|eastern|western|"
+                            r"central|upstate|downstate|coastal|rural|regional|north[- ]?(?:east|west)"
+                            r"(?:ern)?|south[- ]?(?:east|west)(?:ern)?)\s+$", re.I)
 # "Georgia, especially Savannah": an example inside the area, not a narrower target
 EXAMPLE_BEFORE = re.compile(r"\b(?:especially|particularly|mainly|mostly|esp\.?|focus(?:ing)?\s+"
                             r"on|with\s+a\s+focus\s+on|including|incl\.?|e\.g\.?|such\s+as)"
@@ -136,6 +141,12 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
         if ex := EXAMPLE_BEFORE.search(before):
             m.example = True
             spans.append((prev_end + ex.start(), m.start))
+        elif prev is not None and prev.example and LIST_GAP.match(before):
+            m.example = True  # "focusing on Houston and Dallas"
+        if (cp := COMPASS_BEFORE.search(before)) and m.cands and all(
+                c.kind in ("region", "country") for c in m.cands):
+            m.part = cp.group(0).strip() + " " + m.raw  # "Southern California": part of it
+            spans.append((prev_end + cp.start(), m.start))
         if h2 := HOME_AFTER.match(after):
             m.home = "strong"
             spans.append((m.end, m.end + h2.end()))

@@ -22,7 +22,7 @@ NUMBER = r"(?P<r>\d+(?:\.\d+)?)"
 RADIUS = re.compile(rf"(?:\bwithin\s+(?:a\s+)?|\bradius\s+(?:of\s+)?|\+\s*)?{NUMBER}\s*-?\s*{UNIT}\b"
                     r"(?:\s*radius\b|\s+(?:around|round|from|of|near)\b"
                     r"(?:\s+(?:the\s+|our\s+)?(?:city|town|centre|center|area|shop|store|it|us|"
-                    r"there|here|venue|studio|location)\b(?!\s+of))?)?", re.I)
+                    r"there|here|venue|studio|location)\b(?!\s+of))?|\s+each\b)?", re.I)
 NEXT_WORD = re.compile(r"^\s+[a-z]+\s+$", re.I)  # "20 miles aroud Denver": one stray word
 # Kept for `facts.py`, which counts these words as understood.
 RADIUS_BEFORE = re.compile(rf"{NUMBER}\s*-?\s*{UNIT}\s*(?:radius\s*)?(?:of|around|from|near|round)"
@@ -30,7 +30,9 @@ RADIUS_BEFORE = re.compile(rf"{NUMBER}\s*-?\s*{UNIT}\s*(?:radius\s*)?(?:of|aroun
 LOOSE_RADIUS = re.compile(rf"\bwithin\s+(?:a\s+)?{NUMBER}\s*-?\s*{UNIT}\b", re.I)
 TO_PLACE = re.compile(r"^\s*(?:the\s+)?(?:(?:city|centre|center)\s+of\s+)?(?:downtown\s+|central\s+|"
                       r"greater\s+)?$", re.I)
-AFTER_PLACE = re.compile(r"^\s*(?:\(|,|\+|-{1,2}|–|and|with)?\s*(?:\+\s*)?$", re.I)
+AFTER_PLACE = re.compile(r"^\s*(?:\(|,|\+|-{1,2}|–|and|with)?\s*(?:(?:and\s+)?(?:the\s+)?"
+                         r"surrounding\s+areas?|and\s+(?:its\s+)?surroundings|metro(?:\s+area)?|"
+                         r"area)?\s*[,(]?\s*(?:\+\s*)?$", re.I)
 
 
 @dataclass
@@ -49,20 +51,22 @@ def find_radii(text: str, ms: list[Mention]) -> list[Radius]:
     out = []
     for m in RADIUS.finditer(text):
         whole = m.group(0)
-        cued = re.search(r"within|radius|\+|around|round|from|of|near", whole, re.I)
+        cued = re.search(r"within|radius|\+|around|round|from|of|near|each", whole, re.I)
         nxt = [x for x in ms if x.start >= m.end() and NEXT_WORD.match(text[m.end():x.start])
                and any(c.kind == "city" for c in x.cands)]
-        if not cued and not nxt:
-            continue
+        leads = [x for x in ms if x.end <= m.start() and AFTER_PLACE.match(text[x.end:m.start()])]
+        if not (cued or nxt or leads):
+            continue  # "our 10 km race": a distance, not a radius
         unit = "mile" if m.group("u").lower().startswith("mi") else "kilometer"
         r = Radius(float(m.group("r")), unit, text[m.start("r"):m.end("u")], m.span())
-        if not cued:
+        if not cued and nxt and not leads:  # "20 miles aroud Denver"
             r.mention, r.span = nxt[0], (m.start(), nxt[0].start)
             out.append(r)
             continue
         follows = [x for x in ms if x.start >= m.end() and TO_PLACE.match(text[m.end():x.start])]
-        leads = [x for x in ms if x.end <= m.start() and AFTER_PLACE.match(text[x.end:m.start()])]
-        if follows and re.search(r"(?:around|round|from|of|near)\s*$", whole, re.I):
+        if re.search(r"\beach$", whole, re.I):
+            pass  # "20 km each": every city's
+        elif cued and follows and re.search(r"(?:around|round|from|of|near)\s*$", whole, re.I):
             r.mention = follows[0]
         elif leads:
             r.mention = leads[-1]

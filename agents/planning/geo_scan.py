@@ -68,6 +68,7 @@ class Mention:
     role: str = "include"  # "include" | "exclude" | "qualifier"
     home: str = ""  # where the business is: "strong" ("we're in Tampa"), "weak" ("our Tampa shop")
     example: bool = False  # "especially Savannah": a part of a wider area named beside it
+    part: str = ""  # "Southern California": only part of the place is meant
     tentative: bool = False  # "Phoenix", "Nice" with no place cue: a place only if qualified
     coverage: bool = False  # "all of", "everywhere in", "-wide": the whole place
     kind_hint: str | None = None  # "city" | "region" | "country" from words around it
@@ -221,6 +222,8 @@ def scan(text: str) -> list[Mention]:
             continue
         if STREET.search(before) or POSTCODE.match(after):
             continue  # part of a postal address
+        if re.match(r"^-(?!wide\b|based\b)[a-z]+", after):
+            continue  # "Paris-inspired perfume": an adjective, not a place to target
         if all(c.name == "demonym" for c in cands):
             if SPEAKING.match(after):
                 continue  # "Spanish-speaking" is a language, not a country

@@ -30,6 +30,7 @@ GOAL_WORDS = ("leads", "sales", "signups", "installs", "traffic", "reach", "clic
 NAME = re.compile(r"(?<![\w@/.$-])[A-Z][a-zà-ÿ][\w'’.-]*(?:[ -](?:of\s+|upon\s+|on\s+)?"
                   r"[A-Z][a-zà-ÿ][\w'’.-]*){0,2}")
 CUE = re.compile(r"\b(?:in|near|around|across|throughout|outside(?:\s+of)?|except|excluding|"
+                 r"exclude|minus|without|skip|but\s+not|not\s+in|"
                  r"within\s+\d+(?:\.\d+)?\s*-?\s*(?:miles?|mi|kms?|kilomet(?:er|re)s?)\s+"
                  r"(?:of|from|around))\s+(?:the\s+)?$", re.I)
 NOT_PLACE_IN = re.compile(r"\b(?:interest(?:ed|s)?|special(?:is|iz)(?:ed|ing)|experts?|degrees?|"
@@ -121,7 +122,8 @@ def find_unknown(text: str, ms: list[Mention]) -> list[tuple[str, tuple[int, int
             continue
         name = " ".join(words).strip(".,")
         e = s + len(name)
-        beside = [m for m in ms if LIST.match(text[m.end:s]) or LIST.match(text[e:m.start])]
+        beside = [m for m in ms if LIST.match(text[m.end:s]) or LIST.match(text[e:m.start])
+                  or re.match(r"^\s*\(\s*$", text[m.end:s])]  # "Belgium (Flanders only)"
         qualifier = [m for m in ms if m.start >= e and QUAL_GAP.match(text[e:m.start]) and
                      m.cands and all(c.kind in ("country", "region") for c in m.cands)]
         before = text[max(0, s - 40):s]

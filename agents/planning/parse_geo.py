@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.planning import Adjustment, Question
+from agents.planning import WHO, Adjustment, Question
 from agents.planning.geo_context import currencies, link_qualifiers, mark_roles, resolve
 from agents.planning.geo_exclude import exclude
 from agents.planning.geo_groups import GROUPS, WORLD
@@ -113,6 +113,11 @@ def find_geo(text: str, currency: str = "USD") -> GeoResult:
                if not any(a <= u[1][0] < b for a, b in gone)]
     ms = goal_homographs(clean, ms, res)
     res.flags += resolve(ms, currencies(clean, currency))
+    res.flags += [Question(GEO, f"‘{m.part}’ is only part of {m.chosen.name}, and Meta targets "
+                           f"whole regions and countries, or cities with a radius. Which cities "
+                           f"(with a radius), or all of {m.chosen.name}?", kind="not_understood",
+                           phrase=m.part, affects=WHO)
+                  for m in ms if m.part and m.chosen and m.role in ("include", "exclude")]
     res.spans += [m.span for m in ms]
     defined = defined_groups(clean, ms, res)
     radii = find_radii(clean, ms)

@@ -353,3 +353,40 @@ def test_everywhere_except_a_state_asks_which_everywhere():
 def test_an_unknown_region_named_beside_a_city_is_asked():
     g = find_geo("London and the South West, £30/day", "GBP")
     assert [q.phrase for q in g.flags] == ["South West"]
+
+
+@pytest.mark.parametrize("text,phrase", [
+    ("Southern California", "Southern California"),
+    ("East Texas and Louisiana", "East Texas"),
+    ("Belgium (Wallonia only)", "Wallonia"),
+    ("Reno within 20 miles, exclude Sparks", "Sparks"),
+])
+def test_part_of_a_place_or_an_unknown_part_is_asked(text, phrase):
+    g = find_geo(text)
+    assert phrase in [q.phrase for q in g.flags]
+
+
+@pytest.mark.parametrize("text,radii", [
+    ("Boston, Massachusetts and the surrounding area, 30 miles", [30]),
+    ("Denver (20mi) and Boulder (15mi)", [20, 15]),
+    ("Lyon, Lille and Nantes, 25 km each", [25, 25, 25]),
+    ("sponsor our 10 km race in Berlin", [40]),  # a distance, not a radius
+])
+def test_radius_words_people_use(text, radii):
+    g = find_geo(text)
+    assert [c["radius"] for c in g.cities] == radii and g.flags == []
+
+
+@pytest.mark.parametrize("text,countries,cities", [
+    ("sales in Canada for our Tokyo-style ramen kits", ["CA"], []),
+    ("anywhere in Canada", ["CA"], []),
+    ("in Ohio, focusing on Columbus and Cleveland", [], []),
+])
+def test_adjectives_and_emphasis_are_not_targets(text, countries, cities):
+    g = find_geo(text)
+    assert g.countries == countries and _names(g.cities) == cities and g.flags == []
+
+
+def test_anywhere_but_a_state_asks_which_anywhere():
+    g = find_geo("anywhere but Nevada")
+    assert [(q.kind, q.phrase) for q in g.flags] == [("ambiguous", "Nevada")]
