@@ -75,6 +75,9 @@ COVER_BEFORE = re.compile(
 COVER_AFTER = re.compile(r"^(?:\s*-\s*|\s+)?(?:wide|statewide|state-wide|nationwide|nation-wide|"
                          r"countrywide|country-wide|province-wide|provincewide)\b|"
                          r"^\s+(?:as\s+a\s+whole|in\s+(?:its\s+)?entirety)\b", re.I)
+REST = re.compile(r"\b(?:the\s+)?(?:regions|regional\s+(?:areas|towns)|rest(?:\s+of\s+(?:it|the\s+"
+                  r"(?:state|country|province)))?|suburbs|surrounds|surrounding\s+areas?|"
+                  r"outskirts|countryside|everything\s+in\s+between|and\s+beyond)\b", re.I)
 WHOLE_KIND = re.compile(r"\b(?:(?:the\s+)?(?:whole|entire)\s+(state|country|province|nation)|"
                         r"(state|nation|country|province)[- ]?wide)\b", re.I)
 KIND_BEFORE = re.compile(r"\b(?:the\s+)?(state|province|prefecture|region|county|city|country|"
@@ -156,6 +159,9 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
         if cov2 := COVER_AFTER.match(after):
             m.coverage = True
             spans.append((m.end, m.end + cov2.end()))
+        if m.coverage and (paren := re.match(r"^\s*\([^)]*\)", after)):
+            # "all of Victoria (Melbourne, Geelong, the regions)": the rest of it, in words
+            spans += [(m.end + r.start(), m.end + r.end()) for r in REST.finditer(paren.group(0))]
         for pat, where in ((ONLY_BEFORE, before), (AREA_BEFORE, before)):
             if hit := pat.search(where):
                 spans.append((prev_end + hit.start(), m.start))

@@ -2,23 +2,22 @@
 
 `find_geo(text, currency)` reads places the way people write them and returns Meta's
 `geo_locations` and `excluded_geo_locations` pieces, with a question for anything it cannot
-settle (`flags`) and a note for anything a rule changed (`adjustments`):
+settle (`flags`), a note for anything a rule changed (`adjustments`) and the words it read
+(`spans`). The steps, each in its module:
 
-- Names, codes, groups and demonyms: `geo_scan`; qualifiers, exclusions, the business's own
-  place, "all of" and ambiguous names: `geo_context`; radii: `geo_radius`; groups: `geo_groups`.
-- "everywhere in the US", "all of X", "nationwide" are X; "worldwide" only when the brief
-  names no other place ("worldwide" beside another place is a question, "everywhere" and
-  "global" then mean nothing).
-- Exclusions: a country excluded from a list or group ("EU except Hungary", "Nordics but skip
-  Iceland") leaves the list — Meta cannot exclude a country the same spec includes; a region
-  or city inside an included place goes to `excluded_geo_locations`; an excluded country
-  outside what is targeted is a warning, an excluded region or city outside it a question.
-- Overlaps (Meta refuses a place inside another in one spec): "all of Florida" beside Tampa,
-  or the business's own city inside the targeted area, keeps the area; otherwise the narrower
-  place is kept and the change is an adjustment on the card.
-- A place the catalogue does not know, named beside places it knows ("Boise and Twin Falls"),
-  is a question naming it; a lower-case place name where a goal word belongs ("get leeds for
-  our roofing company in florida") is not read as a place (a question if it was the only one).
+- `geo_scan`: names, aliases, state/province and country codes, demonyms, groups; what is not
+  a target (quoted copy, company names, addresses, signatures, "US$50", "Paris-inspired").
+- `geo_context`: qualifiers ("Portland, OR"), exclusions however phrased, the business's own
+  place, "all of"/"-wide"/"the whole state", part of a place ("Southern California"), and the
+  choice between places of one name (context, currency, US Census division) or a question.
+- `geo_scope`: the whole world, "nationwide", groups the brief defines, "scratch that".
+- `geo_radius`: radii bound to their city, or said once for all; outside Meta's range: asked.
+- `geo_exclude`: where each excluded place goes (Meta cannot exclude a country the same spec
+  lists, so it leaves the list), or a warning / question when it lies outside the target.
+- `geo_unknown`: places the catalogue lacks, and goal-word look-alikes ("get leeds").
+- Here: overlaps (Meta refuses a place inside another in one spec). "all of Florida" beside
+  Tampa, or the business's own or an example city inside the targeted area, keeps the area;
+  otherwise the narrower place is kept and the change is an adjustment on the card.
 """
 
 from __future__ import annotations
