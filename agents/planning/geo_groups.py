@@ -10,8 +10,9 @@ Europe we mean the EU plus the UK", "LATAM (MX, CO, CL)" — wins, see `parse_ge
 
 - EU: the 27 member states; EEA: the EU plus Iceland, Liechtenstein and Norway.
 - Europe: the EEA, the UK, Switzerland, Serbia and Ukraine — every European country in the
-  catalogue (Meta's own `europe` group is not listed in the facts sheet, so adpilot does not
-  send it: an explicit list is what the card can show and what an exclusion can edit).
+  catalogue. Meta has a `europe` country group (facts §3.6), but the facts do not say which
+  countries it holds, so adpilot does not send it: an explicit list is what the card can show
+  and what an exclusion ("Europe minus France") can edit.
 - LATAM / Latin America: Mexico, Central and South America and the Dominican Republic, as far
   as the catalogue lists them (Puerto Rico is a US territory and is left to be named).
 - North America: the US and Canada (name Mexico to add it). Nordics: SE NO DK FI IS;
