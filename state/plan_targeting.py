@@ -30,14 +30,7 @@ def check_targeting(ck: _Checker, base: str, t: Targeting, categories: set[str])
     for j, city in enumerate(geo.cities):
         unit = city.get("distance_unit", "mile")
         radius = city.get("radius")
-        lo, hi = rules.CITY_RADIUS.get(unit, (10, 50))
-        if unit not in rules.CITY_RADIUS:
-            ck.bad(f"{base}.geo_locations.cities[{j}].distance_unit", f"unknown unit {unit!r}",
-                   "use 'mile' or 'kilometer'", "geo_radius")
-        elif radius is not None and not lo <= radius <= hi:
-            ck.bad(f"{base}.geo_locations.cities[{j}].radius", f"radius {radius} {unit}s is "
-                   f"outside Meta's {lo}-{hi} range", f"use a radius between {lo} and {hi}",
-                   "geo_radius")
+        _radius(ck, f"{base}.geo_locations.cities[{j}]", city)
         if restricted and radius is not None and radius < rules.RESTRICTED_MIN_RADIUS.get(unit, 0):
             ck.bad(f"{base}.geo_locations.cities[{j}].radius", "special ad categories need a "
                    f"radius of at least {rules.RESTRICTED_MIN_RADIUS[unit]} {unit}s",
@@ -46,6 +39,8 @@ def check_targeting(ck: _Checker, base: str, t: Targeting, categories: set[str])
         if lt not in rules.LOCATION_TYPES:
             ck.bad(f"{base}.geo_locations.location_types", f"{lt!r} is not a location type",
                    "use 'home' and/or 'recent'", "geo_location_types")
+    if t.excluded_geo_locations is not None:
+        _excluded(ck, base, t)
     _ages(ck, base, t, geo.countries)
     for g in t.genders or []:
         if g not in rules.GENDERS:
@@ -54,6 +49,56 @@ def check_targeting(ck: _Checker, base: str, t: Targeting, categories: set[str])
     if restricted:
         _special(ck, base, t, extra)
     _placements(ck, base, t)
+
+
+def _radius(ck: _Checker, path: str, city: dict[str, Any]) -> None:
+    unit = city.get("distance_unit", "mile")
+    radius = city.get("radius")
+    lo, hi = rules.CITY_RADIUS.get(unit, (10, 50))
+    if unit not in rules.CITY_RADIUS:
+        ck.bad(f"{path}.distance_unit", f"unknown unit {unit!r}", "use 'mile' or 'kilometer'",
+               "geo_radius")
+    elif radius is not None and not lo <= radius <= hi:
+        ck.bad(f"{path}.radius", f"radius {radius} {unit}s is outside Meta's {lo}-{hi} range",
+               f"use a radius between {lo} and {hi}", "geo_radius")
+
+
+def _excluded(ck: _Checker, base: str, t: Targeting) -> None:
+    """Places left out: valid codes and keys, and inside what the ad set targets.
+
+    Meta cannot exclude a country the same spec includes (take it out of the countries
+    instead); an excluded place outside the targeted countries excludes nothing, which
+    usually means the brief was misread, so it is a warning.
+    """
+    ex, geo = t.excluded_geo_locations, t.geo_locations
+    assert ex is not None
+    path = f"{base}.excluded_geo_locations"
+    groups = (geo.model_extra or {}).get("country_groups") or []
+    inside = set(geo.countries) | {r.get("country") for r in geo.regions} | \
+        {c.get("country") for c in geo.cities}
+    for j, cc in enumerate(ex.countries):
+        if cc not in rules.ISO_COUNTRIES:
+            ck.bad(f"{path}.countries[{j}]", f"{cc!r} is not a country code",
+                   "use a two-letter ISO code such as US, GB or DE", "geo_country")
+        elif cc in geo.countries:
+            ck.bad(f"{path}.countries[{j}]", f"{cc} is both targeted and excluded",
+                   f"remove {cc} from geo_locations.countries instead", "geo_excluded")
+        elif not groups:
+            ck.warn(f"{path}.countries[{j}]", f"{cc} is excluded but not targeted anyway",
+                    f"remove {cc} from the excluded places", "geo_excluded")
+    for kind in ("regions", "cities"):
+        for j, loc in enumerate(getattr(ex, kind)):
+            name = loc.get("name") or loc.get("key") or "?"
+            if not loc.get("key"):
+                ck.bad(f"{path}.{kind}[{j}]", f"the excluded {kind[:-1]} {name!r} has no key",
+                       "look the place up (targeting search) and give its key", "geo_excluded")
+            country = loc.get("country")
+            if country and not groups and country not in inside:
+                ck.warn(f"{path}.{kind}[{j}]", f"{name} is excluded but lies outside the places "
+                        "the ad set targets", "target the country it is in, or drop the "
+                        "exclusion", "geo_excluded")
+            if kind == "cities":
+                _radius(ck, f"{path}.cities[{j}]", loc)
 
 
 def _ages(ck: _Checker, base: str, t: Targeting, countries: list[str]) -> None:

@@ -136,10 +136,14 @@ def _geo(s: DraftAdSet, i: int, search: SearchPlaces, out: Converted
         for hit in _places("city", [DraftPlace(name=c.name, country=c.country)], search, i, out):
             radius = int(c.radius) if float(c.radius).is_integer() else c.radius
             cities.append({**hit, "radius": radius, "distance_unit": c.unit})
-    geo: dict[str, Any] = {"countries": [c.upper() for c in s.countries],
+    left_out = [c.upper() for c in s.excluded_countries]
+    # A country excluded from a list it is on leaves the list (Meta cannot both include and
+    # exclude it); exclusions of countries stay only for a target wider than a list (groups).
+    geo: dict[str, Any] = {"countries": [c.upper() for c in s.countries if c.upper() not in left_out],
                            "regions": _places("region", s.regions, search, i, out),
                            "cities": cities, "country_groups": list(s.country_groups)}
-    excluded = {"countries": [c.upper() for c in s.excluded_countries],
+    excluded = {"countries": [c for c in left_out if c not in {x.upper() for x in s.countries}]
+                if s.country_groups else [],
                 "regions": _places("region", s.excluded_regions, search, i, out),
                 "cities": _places("city", s.excluded_cities, search, i, out)}
     return ({k: v for k, v in geo.items() if v or k == "countries"},

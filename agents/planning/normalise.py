@@ -35,7 +35,7 @@ QUOTE_PAIRS = (("\"", "\""), ("“", "”"), ("„", "“"), ("«", "»"), ("‘
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 WORD_RE = re.compile(r"[^\W\d_][^\W\d_'’-]*", re.UNICODE)
 # A bare place name where a goal word belongs: "get leeds", "more leeds", "generate leeds".
-GOAL_CUE = re.compile(r"\b(?:get|getting|more|generate|generating|need|needs|want|drive|"
+GOAL_CUE = re.compile(r"\b(?:get|getting|get\s+us|get\s+me|more|generate|generating|need|needs|want|drive|"
                       r"driving|collect|capture|boost|increase|for|some|new|qualified)\s+$", re.I)
 GOAL_WORDS = ("leads", "sales", "signups", "installs", "traffic", "reach", "clicks", "views")
 
@@ -263,17 +263,10 @@ def _vocabulary(n: Normalised) -> None:
 
 @cache
 def _places() -> dict[str, str]:
-    """Lower-case place name → its catalogue spelling (countries, regions, cities, aliases)."""
-    from agents.planning.catalog import geo
+    """Lower-case place name (or word of one) → its catalogue spelling, four letters or more."""
+    from agents.planning.catalog import place_names, place_words
 
-    g = geo()
-    out: dict[str, str] = {}
-    for name, code in g.country_names.items():
-        out.setdefault(name.lower(), str(g.countries[code]["name"]))
-    for table in (g.regions, g.cities):
-        for name, rows in table.items():
-            out.setdefault(name.lower(), str(rows[0]["name"]) if rows else name)
-    return {k: v for k, v in out.items() if len(k) >= 4}
+    return {k: v for k, v in {**place_words(), **place_names()}.items() if len(k) >= 4}
 
 
 @cache

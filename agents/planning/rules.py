@@ -228,15 +228,17 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     norm = normalise(brief, d)
     f = read_facts(norm.text, d)
     plan, questions, warnings = build_plan(f)
-    warnings += [{"path": "ad_sets[0].targeting.geo_locations", "message": w,
-                  "fix": "give a radius Meta accepts", "rule": "geo_radius"} for w in f.geo.warnings]
+    warnings += [{"path": "ad_sets[0].targeting.excluded_geo_locations", "message": w,
+                  "fix": "drop the exclusion or name the place it lies in", "rule": "geo_excluded"}
+                 for w in f.geo.warnings]
     asks, ask_spans = unsupported_asks(norm)
     understood, unclear = not_understood(norm, [*f.spans, *ask_spans], filler=frozenset(FILLER),
                                          objective=plan.get("objective"), waived=d.waived)
     understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)
                    for u in f.interests.unknown]
     understood += [NotUnderstood(f"no files match {g}") for g in f.assets.unresolved_globs]
-    questions += [q.to_dict() for q in _unwaived([*norm.flags, *asks, *f.flags, *unclear], d)]
+    questions += [_as_written(q.to_dict(), norm.adjustments)
+                  for q in _unwaived([*norm.flags, *asks, *f.flags, *unclear], d)]
     problems: list[dict] = []
     model: CampaignPlan | None = None
     try:
@@ -255,6 +257,17 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     return PlannerResult(plan=out, problems=problems, warnings=warnings, questions=questions,
                          not_understood=[u.to_dict() for u in understood],
                          adjustments=[a.to_dict() for a in [*norm.adjustments, *f.adjustments]])
+
+
+def _as_written(question: dict[str, Any], corrections: list[Any]) -> dict[str, Any]:
+    """Quote the brief's own spelling in a question about a word the normaliser corrected."""
+    phrase = str(question.get("phrase") or "")
+    for c in corrections:
+        if phrase and str(c.after) in phrase and str(c.before) not in phrase:
+            phrase = phrase.replace(str(c.after), str(c.before))
+            question = {**question, "phrase": phrase,
+                        "question": f"{question['question']} (the brief wrote ‘{c.before}’)"}
+    return question
 
 
 def _unwaived(flags: list[Question], d: PlanDefaults) -> list[Question]:

@@ -44,8 +44,13 @@ def targeting(f: Facts, override: dict[str, Any], restricted: bool) -> dict[str,
     if "countries" in override:
         geo = {**geo, "countries": override["countries"]}
     t: dict[str, Any] = {"geo_locations": geo}
-    if f.geo.excluded_countries:
-        t["excluded_geo_locations"] = {"countries": f.geo.excluded_countries}
+    excluded = f.geo.excluded_geo_locations()
+    if "countries" in override:  # one country per ad set: leave out only what lies inside it
+        excluded = {k: [x for x in v if x.get("country") in override["countries"]]
+                    for k, v in excluded.items() if k != "countries"}
+        excluded = {k: v for k, v in excluded.items() if v}
+    if excluded:
+        t["excluded_geo_locations"] = excluded
     aud = f.audience
     age_min = override.get("age_min", aud.age_min)
     age_max = override.get("age_max", aud.age_max)

@@ -54,8 +54,11 @@ CASES = [
      {"geo_locations": {"countries": ["US"]},
       "excluded_geo_locations": {"regions": [{"key": _key("region", "California"),
                                               "name": "California", "country": "US"}]}}),
-    ("North America but not Canada",
+    ("North America but not Canada",  # the country leaves the list; nothing left to exclude
      {"countries": ["US", "CA"], "excluded_countries": ["ca"]},
+     {"geo_locations": {"countries": ["US"]}}),
+    ("worldwide except Canada",
+     {"countries": [], "country_groups": ["worldwide"], "excluded_countries": ["ca"]},
      {"excluded_geo_locations": {"countries": ["CA"]}}),
     ("Texas and Ontario",
      {"countries": [], "regions": [_place("Texas"), _place("Ontario", "CA")]},

@@ -1,0 +1,41 @@
+"""Plans with exclusions and regions from the geo parser are accepted by the sandbox."""
+
+from datetime import date
+
+from facebook_business.adobjects.adaccount import AdAccount
+from facebook_business.adobjects.adimage import AdImage
+from facebook_business.adobjects.user import User
+from PIL import Image
+
+from agents.planning import PlanDefaults
+from agents.planning.rules import plan_brief
+from state.plan import load_plan, to_meta_tree
+
+BRIEFS = [
+    "Sell our wool hats everywhere in the US except California and Texas, $40/day, "
+    "https://hats.example.com, hat.jpg",
+    "Canada but not Quebec or Toronto, sales, $50/day, https://mitts.example.com, mitts.jpg",
+    "the lower 48, leads for solar quotes, $90/day, https://sun.example.com/quote, panel.jpg",
+    "Portland, ME and Boston, 15 mile radius, sales, $30/day, https://lobster.example.com, roll.jpg",
+]
+
+
+def test_excluded_places_launch_in_the_sandbox(sandbox, fb_api, tmp_path):
+    account = AdAccount(sandbox.account_id, api=fb_api)
+    page = User(fbid="me", api=fb_api).get_accounts()[0]["id"]
+    pixel = account.get_ads_pixels()[0]["id"]
+    still = tmp_path / "still.jpg"
+    Image.new("RGB", (1080, 1080), (10, 90, 160)).save(still)
+    image_hash = account.create_ad_image(params={AdImage.Field.filename: str(still)})["hash"]
+    for brief in BRIEFS:
+        result = plan_brief(brief, PlanDefaults(currency="USD", page_id=page, pixel_id=pixel,
+                                                today=date.today()))
+        assert not result.questions and not result.problems, (brief, result.questions,
+                                                               result.problems)
+        plan = load_plan(result.plan)
+        assets = [a for s in plan.ad_sets for ad in s.ads for a in ad.creative.assets]
+        tree = to_meta_tree(plan, account_id=sandbox.account_id, page_id=page,
+                            image_hashes={a.ref: image_hash for a in assets}, video_ids={})
+        camp = account.create_campaign(params=tree["campaign"]["params"])
+        for s in tree["ad_sets"]:
+            account.create_ad_set(params={**s["params"], "campaign_id": camp["id"]})
