@@ -51,6 +51,7 @@ class Normalised:
     protected: list[tuple[int, int]] = field(default_factory=list)  # in `original`
     adjustments: list[Adjustment] = field(default_factory=list)
     flags: list[Question] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)  # e.g. an e-mail signature, not read
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of `text` to the span of the brief it came from."""
@@ -351,6 +352,29 @@ def _goal_homographs(n: Normalised) -> None:
     _apply(n, edits)
 
 
+# -- signatures -------------------------------------------------------------------------------
+
+SIGN_OFF = re.compile(r"^[ \t]*(?:thanks|thank\s+you|cheers|best|regards|kind\s+regards|best\s+"
+                      r"regards|many\s+thanks|thx|ta|sent\s+from\s+my\s+\w+)\b[^\n]{0,30}$|^[ \t]*--[ \t]*$",
+                      re.I | re.M)
+
+
+def _signature(n: Normalised) -> None:
+    """Set aside an e-mail signature: names, titles, addresses after a sign-off line.
+
+    Only when it looks like one — at most six short lines and no link — so a brief that goes
+    on after "Thanks," is read in full. Its words ("Marketing Lead") must not read as a goal.
+    """
+    for m in SIGN_OFF.finditer(n.text):
+        tail = n.text[m.end():]
+        lines = [ln for ln in tail.splitlines() if ln.strip()]
+        if lines and len(lines) <= 6 and all(len(ln) < 100 for ln in lines) and \
+                not re.search(r"https?://|www\.|\.(?:jpe?g|png|gif|mp4|mov)\b", tail, re.I):
+            n.set_aside.append(" / ".join(ln.strip() for ln in lines))
+            _apply(n, [(m.end(), len(n.text), "")])
+            return
+
+
 # -- all together ---------------------------------------------------------------------------
 
 
@@ -370,6 +394,7 @@ def normalise(brief: str, defaults: PlanDefaults | None = None) -> Normalised:
             "openai:gpt-4.1-mini) to plan it with a language model, or write the brief in one "
             "of those languages.", kind="not_understood", phrase=brief.strip()[:60], affects=WHO))
         return n
+    _signature(n)
     _numbers(n)
     _vocabulary(n)
     _goal_homographs(n)

@@ -237,6 +237,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)
                    for u in f.interests.unknown]
     understood += [NotUnderstood(f"no files match {g}") for g in f.assets.unresolved_globs]
+    understood += [NotUnderstood(f"signature, not read: {s}") for s in norm.set_aside]
     questions += [_as_written(q.to_dict(), norm.adjustments)
                   for q in _unwaived([*norm.flags, *asks, *f.flags, *unclear], d)]
     problems: list[dict] = []

@@ -70,7 +70,8 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\bwhats\s?app\b|\bmessenger\s+(?:conversations?|messages?|chats?|ads?|campaign)\b|"
      r"\b(?:messages?|conversations?|chats?|dms?)\s+(?:on|via|in|through|to)\s+(?:messenger|"
      r"instagram|ig|facebook)\b|\bclick[- ]to[- ](?:message|messenger|whatsapp|chat|dm)\b|"
-     r"\bdirect\s+messages?\b|\bsend\s+(?:us\s+)?(?:a\s+)?(?:message|dm)\b",
+     r"\bdirect\s+messages?\b|\bsend\s+(?:us\s+)?(?:a\s+)?(?:message|dm)\b|"
+     r"\b(?:instagram|ig|facebook|fb)\s+(?:dms?|direct|inbox)\b|\bdms\b|\bdm\s+us\b",
      "messaging destinations (WhatsApp, Messenger, Instagram Direct) are not supported yet"),
     ("call destination", "ad_sets[0].destination_type", GOAL,
      r"\b(?:phone\s+calls?|click[- ]to[- ]call|calls\s+to\s+(?:our|the)\s+(?:office|store|"
@@ -80,7 +81,8 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\bday[- ]?parting\b|\bad\s+schedul\w*\b|\bbudget\s+schedul\w*\b|\b(?:only\s+)?(?:run|show|"
      r"serve|deliver)\w*\s+(?:ads\s+)?(?:only\s+)?(?:between|from)\s+\d{1,2}(?::\d\d)?\s*"
      r"(?:am|pm|h)?\s*(?:-|–|to|and|until)\s*\d{1,2}(?::\d\d)?\s*(?:am|pm|h)?\b|"
-     r"\b\d{1,2}\s*(?:am|pm)\s*(?:-|–|to)\s*\d{1,2}\s*(?:am|pm)\b|\b(?:on\s+)?weekdays\s+only\b|"
+     r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm)?\s*(?:-|–|to)\s*\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|"
+     r"\b(?:on\s+)?weekdays\s+only\b|"
      r"\bonly\s+(?:on\s+)?(?:weekdays|weekends|business\s+hours|working\s+hours|mornings|"
      r"evenings|nights)\b|\bbusiness\s+hours\b|\b(?:during|in)\s+(?:office|working)\s+hours\b|"
      r"\b(?:raise|increase|boost|double|lower|cut)\s+(?:the\s+)?budget\s+(?:on|for|during)\s+"
@@ -90,6 +92,18 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\bfrequency\s+caps?\b|\bcap\s+(?:the\s+)?frequency\b|\bno\s+more\s+than\s+\d+\s+"
      r"(?:times|impressions)\b|\bmax(?:imum)?\s+(?:frequency|\d+\s+impressions)\b",
      "frequency caps are not supported yet"),
+    ("connections targeting", "ad_sets[0].targeting.connections", WHO,
+     r"\bfriends\s+of\s+(?:people|fans|followers|those|our)\b|\bpeople\s+who\s+(?:like|follow)\s+"
+     r"(?:our|the)\s+(?:page|account|profile)\b|\bconnections\s+targeting\b",
+     "targeting people by their connection to a page is not supported yet"),
+    ("brand-safety block list", "ad_sets[0].targeting.brand_safety_content_filter_levels", WHO,
+     r"\bblock\s*lists?\b|\bbrand[- ]safety\b|\binventory\s+filter\b|\bpublisher\s+(?:block\s*)?"
+     r"lists?\b|\bexclude\s+(?:these\s+)?(?:publishers|apps|websites)\b",
+     "block lists and inventory filters are not supported yet"),
+    ("lift study / holdout test", "experiment", GOAL,
+     r"\b(?:conversion|brand)\s+lift(?:\s+(?:study|test))?\b|\blift\s+(?:study|test)\b|"
+     r"\bhold[- ]?out(?:\s+group)?\b|\bincrementality\b",
+     "lift studies and holdout tests are not supported yet"),
     ("catalogue / dynamic product ads", "objective", GOAL,
      r"\b(?:product\s+)?catalog(?:ue)?\s+(?:ads|sales|campaign)\b|\bdynamic\s+product\s+ads\b|"
      r"\bdpa\b|\badvantage\+\s+shopping\b|\basc\b|\bshopping\s+campaign\b",
@@ -194,9 +208,6 @@ HARMLESS = re.compile("|".join((
     r"pictures|pics?|visuals?|video|videos|creative|creatives|assets?|files?)\b\s*(?:is|are|"
     r"here|attached)?\s*[:=-]?\s*(?=https?://|www\.|[\w./~-]+\.(?:jpe?g|png|gif|webp|mp4|mov)\b)",
 )), re.I | re.M)
-SIGN_OFF = re.compile(r"^\s*(?:thanks|thank\s+you|cheers|best|regards|kind\s+regards|best\s+"
-                      r"regards|many\s+thanks|thx|ta|sent\s+from\s+my\s+\w+)\b[^\n]{0,30}$",
-                      re.I | re.M)
 CLAUSE = re.compile(r"(?:[^.!?;\n,()\[\]—–-]|(?<=\w)-(?=\w))+")
 
 
@@ -231,11 +242,6 @@ def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
     for m in HARMLESS.finditer(n.text):
         for i in range(m.start(), m.end()):
             covered[i] = True
-    if sign_off := SIGN_OFF.search(n.text):
-        # What follows a sign-off is a signature (names, titles, addresses), unless it is long.
-        tail = n.text[sign_off.start():]
-        if len(tail) < 400:
-            covered[sign_off.start():] = [True] * len(tail)
     waived_set = {w.strip().lower() for w in waived}
     items: list[NotUnderstood] = []
     questions: list[Question] = []
