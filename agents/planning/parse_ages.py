@@ -33,7 +33,8 @@ GEN_RE = re.compile(r"\b(" + "|".join(sorted(GENERATIONS, key=len, reverse=True)
 # an audience they map to the ages most of them have, but "except students" cannot be said
 # in ages, so a negated one is asked about rather than mapped.
 PERSONAS: list[tuple[re.Pattern[str], tuple[int, int], bool]] = [
-    (re.compile(r"\b(?:(?:college|university|uni|grad)\s+)?students\b", re.I), (18, 24), True),
+    (re.compile(r"\b(?:(?:college|university|uni|grad)\s+)?students\b|\bcollege\s+kids\b", re.I),
+     (18, 24), True),
     (re.compile(r"\b(?:retirees|pensioners)\b", re.I), (65, 65), True),
     (re.compile(r"\b(?:seniors|senior\s+citizens|over[- ]65s)\b", re.I), (65, 65), False),
     (re.compile(r"\b(?:teens|teenagers)\b", re.I), (13, 17), False),
@@ -46,6 +47,8 @@ NEGATED_ONLY = {"kids", "children", "minors", "under18s", "under-18s", "under 18
                 "under-age"}
 
 _A = r"(\d{2,3})"
+_DEC = r"(?:(early|mid|late)[- ]?)?(\d)0['’]?s"  # "late 20s": 27-29
+PART = {"early": (0, 3), "mid": (4, 6), "late": (7, 9), None: (0, 9)}
 _YO = r"(?:\s*(?:years?[- ]old|y/?o|yrs?(?:\s+old)?|year[- ]olds?))?"
 PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?:ages?d?\s+(?:of\s+|from\s+|between\s+)?|between\s+(?:the\s+ages\s+of\s+)?"
@@ -55,17 +58,19 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?:ages?d?\s+)?{_A}\s*\+|\b(?:ages?d?\s+)?{_A}{_YO}\s+(?:and|&|or)\s+"
                 rf"(?:up|over|older|above)\b|\b(?:at\s+least|minimum\s+age\s+(?:of\s+)?|aged?\s+"
                 rf"{_A}\s+plus\b|min(?:imum)?\.?\s+age\s*:?\s*){_A}\b", re.I), "min"),
-    (re.compile(rf"\b(?:over|above)\s+(?:the\s+age\s+of\s+|age\s+)?{_A}\b(?!\s*(?:%|k\b))", re.I),
-     "over"),
+    (re.compile(rf"\b(?:over|above)(?:\s+|-)(?:the\s+age\s+of\s+|age\s+)?{_A}(?:['’]?s)?\b"
+                r"(?!\s*(?:%|k\b))", re.I), "over"),
     (re.compile(rf"\bolder\s+than\s+{_A}\b", re.I), "older"),
-    (re.compile(rf"\b(?:under|below|younger\s+than)\s+(?:the\s+age\s+of\s+|age\s+)?{_A}\b"
+    (re.compile(rf"\b(?:under|below|younger\s+than)(?:\s+|-)(?:the\s+age\s+of\s+|age\s+)?{_A}"
+                r"(?:['’]?s)?\b"
                 r"(?!\s*(?:%|k\b|bucks|dollars|euros|pounds|minutes|mins|seconds|km|miles))",
                 re.I), "under"),
     (re.compile(rf"\b{_A}{_YO}\s+(?:or|and)\s+(?:younger|under|below)\b", re.I), "upto"),
     (re.compile(rf"\bup\s+to\s+(?:age\s+|the\s+age\s+of\s+)?{_A}\b(?!\s*(?:%|days|miles|km|"
                 r"mi\b|k\b|ads|hours|weeks))", re.I), "upto"),
-    (re.compile(r"\b(?:in\s+their\s+)?(\d)0s\s+(?:and|&|to|or|-)\s+(\d)0s\b", re.I), "decade"),
-    (re.compile(r"\bin\s+their\s+(?:early\s+|late\s+|mid\s+)?(\d)0s\b", re.I), "decade"),
+    (re.compile(rf"\b(?:in\s+their\s+)?{_DEC}\s+(?:and|&|to|or|-|through)\s+{_DEC}\b", re.I),
+     "decade"),
+    (re.compile(rf"\bin\s+their\s+{_DEC}\b|\b(?:(\d)0[- ]somethings?)\b", re.I), "decade"),
 ]
 DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6}
 DECADE_WORD_RE = re.compile(r"\b(?:in\s+their\s+)?(twenties|thirties|forties|fifties|sixties)"
@@ -152,7 +157,7 @@ def _numeric(text: str) -> list[AgeStatement]:
         for m in pat.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            nums = [int(g) for g in m.groups() if g]
+            nums = [int(g) for g in m.groups() if g and g.isdigit()]
             if not nums or any(n > 120 for n in nums):
                 continue
             after, before = text[m.end():m.end() + 12], text[max(0, m.start() - 12):m.start()]
@@ -172,7 +177,12 @@ def _numeric(text: str) -> list[AgeStatement]:
                     continue
                 st = AgeStatement(lo, hi, *m.span(), phrase, "range", inverted=hi < lo)
             elif kind == "decade":
-                lo, hi = nums[0] * 10, (nums[1] if len(nums) > 1 else nums[0]) * 10 + 9
+                g = [x.lower() if x and not x.isdigit() else x for x in m.groups()]
+                if len(g) == 3:  # "in their late 20s" / "30-somethings"
+                    g = [g[0], g[1] or g[2], None, None]
+                first, last = (g[0], g[1]), (g[2], g[3]) if g[3] else (g[0], g[1])
+                lo = int(first[1]) * 10 + PART[first[0]][0]
+                hi = int(last[1]) * 10 + PART[last[0]][1]
                 st = AgeStatement(lo, hi, *m.span(), phrase, "range")
             elif kind in ("min", "over", "older"):
                 n = nums[0] + (1 if kind == "older" else 0)

@@ -6,7 +6,8 @@ before it ("headline: 'X'", 'primary text "Y"', "body copy: “Z”", "descripti
 after it ('"X" as the headline'). Quotes listed after a label share it ('headlines: "A", "B"
 / "C"', '"A" vs "B"'). A later correction replaces one ('… actually drop the second one, use
 "C" instead'), shown as an `Adjustment`. A quote with no label is not copy (it stays for the
-other parsers and the not-understood net).
+other parsers and the not-understood net). A labelled value without quotes ("headline: Summer
+Sale, $40/day") is read up to a comma, semicolon, dash, bracket or sentence end.
 
 Read copy from the brief as written (or from a normalised text that leaves quotes alone).
 """
@@ -32,8 +33,14 @@ LABELS = [
 # Between a label and its quote: separators and a few words ("headline should read:",
 # "two headlines to test on bag.jpg:"), never a sentence end.
 GAP = re.compile(r"(?:[^.!?\n\"“”„«»‹›]|[.!?](?=\S)){0,45}")
-LIST_JOIN = re.compile(r"\s*(?:,|/|\||;|&|\+|\bvs\.?|\bversus\b|\band\b|\bor\b|\n\s*(?:[-*•]|"
-                       r"\d[.)])?)?\s*(?:(?:and|or)\s+)?", re.I)
+LIST_JOIN = re.compile(r"\s*(?:,|/|\||;|&|\+|\bvs\.?|\bversus\b|\band\b|\bor\b|\n)?\s*"
+                       r"(?:(?:and|or)\s+)?(?:[-*•]|\(?\d[.):]|\(?[a-e]\)|(?:option|variant|"
+                       r"version)\s+(?:\d|[a-e])\s*[:.)-]?)?\s*", re.I)
+# "headline: Summer Sale, $40/day": a labelled value without quotes, up to a comma, a
+# semicolon, a dash, a bracket or the end of the sentence.
+UNQUOTED = re.compile(r"\b(?P<l>headline|primary\s+text|body\s+copy|description)\s*[:=]\s*"
+                      r"(?P<v>[^\"“”„«»‹›'‘’,;\n()\s][^\"“”„«»‹›,;\n()]{1,79}?)"
+                      r"(?=\s*(?:[,;\n(]|\s[-–—]{1,2}\s|[.!?](?:\s|$)|$))", re.I)
 LABEL_AFTER = re.compile(r"^\s*(?:\(\s*|[-–—:]\s*|(?:as|for)\s+(?:the\s+|a\s+|our\s+)?)"
                          r"(?P<l>headline|title|primary\s+text|body(?:\s+copy)?|description)\b",
                          re.I)
@@ -162,6 +169,15 @@ def find_copy(text: str) -> CopyResult:
         r.spans.append((start, end))
         r.quote_spans.append((q.start, q.end))
         last = (name, end)
+    for m in UNQUOTED.finditer(text):
+        word = m.group("l").lower()
+        name = "headline" if word == "headline" else \
+            "description" if word == "description" else "primary"
+        if r.by_field(name) or any(s <= m.start() < e for s, e in r.spans):
+            continue
+        r.by_field(name).append(m.group("v").strip())
+        r.spans.append(m.span())
+        r.quote_spans.append(m.span("v"))
     return r
 
 

@@ -80,7 +80,7 @@ JOIN = re.compile(r"(?:\s|,|&|\+|/|\band\b|\bor\b|\bthe\b|\bits\b|\btheir\b|\bpl
                   r"\bin\b|\bacross\b|['’]s\b)*", re.I)
 NEG_BEFORE = re.compile(
     r"(?:\b(?:no|not|nothing|exclude|excluding|except|without|minus|skip|avoid|never|"
-    r"other\s+than|apart\s+from|aside\s+from|remove|drop|turn\s+off|switch\s+off|opt\s+out\s+of|"
+    r"other\s+than|apart\s+from|aside\s+from|remove|turn\s+off|switch\s+off|opt\s+out\s+of|"
     r"keep\s+(?:it|us|them|ads?)\s+off|stay\s+off|nowhere\s+near)"
     r"|\b(?:don'?t|do\s+not|dont|won'?t)\s+(?:run|show|use|want|put|place|serve|go)"
     r"(?:\s+(?:it|them|this|ads?|the\s+ads?|anything))?)"
@@ -94,6 +94,16 @@ ONLY_AFTER = re.compile(r"^(?:\s*[- ]?only\b|\s+exclusively\b|\s*,?\s*(?:and\s+|
                         r"(?:nothing|nowhere)\s+else\b)", re.I)
 CONTEXT_BEFORE = re.compile(r"\b(?:on|in|across|via|through|to|into|for|run|show|use|"
                             r"placements?\s*[:=-]?|positions?\s*[:=-]?)\s+(?:the\s+)?$", re.I)
+# A platform alone is a placement when ads are put there ("run it on Instagram", "advertise
+# on Facebook"), not when it is where the business lives ("follow us on Instagram", "chat
+# with us on Messenger" — a destination, for the unsupported-ask recogniser).
+PLACING_BEFORE = re.compile(r"\b(?:run\w*|advertis\w*|promot\w*|show\w*|appear\w*|plac\w*|"
+                            r"post\w*|put|push\w*|launch\w*|serv\w*|target\w*|"
+                            r"reach\w*|market\w*|boost\w*|spend\w*|placements?\s*[:=-]?)"
+                            r"(?:\s+[\w'’-]+){0,4}?\s+(?:on|in|across|via|through|to)\s+(?:the\s+)?$"
+                            r"|\b(?:ads?|campaigns?)\s+(?:on|in|across)\s+(?:the\s+)?$"
+                            r"|\b(?:run|advertise|promote|show|place|post|push|serve|target|boost)"
+                            r"(?:\s+(?:it|them|this|these|ads?|the\s+ads?))?\s+$", re.I)
 CONTEXT_AFTER = re.compile(r"^\s*(?:placements?|positions?|ads?|only|inventory|format)\b", re.I)
 
 
@@ -171,9 +181,14 @@ def read_placements(text: str) -> PlacementResult:
         if only_a:
             end += only_a.end()
         qualified = any(p and w for p, w in _pairs(g))
-        context = bool(CONTEXT_BEFORE.search(before) or CONTEXT_AFTER.match(text[g.end:]))
+        after_ok = bool(CONTEXT_AFTER.match(text[g.end:]))
+        if names[0] in PLATFORMS:  # a platform alone: only where ads are placed
+            context = bool(PLACING_BEFORE.search(before) or after_ok) if names != ["messenger"] \
+                else bool(re.match(r"\s*(?:placements?|positions?|inventory)\b", text[g.end:], re.I))
+        else:
+            context = bool(CONTEXT_BEFORE.search(before)) or after_ok
         if not (negative or only_b or only_a or qualified or context or len(g.tokens) >= 2):
-            continue  # "our Instagram has 10k followers", "customer stories"
+            continue  # "follow us on Instagram", "chat on Messenger", "customer stories"
         if "threads" in names:
             r.flags.append(Question("placements", f"'{text[start:end].strip()}': adpilot cannot "
                                     "place ads on Threads yet. Plan without it?",

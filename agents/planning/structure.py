@@ -81,8 +81,12 @@ def creatives(f: Facts, objective: str, landing: str | None, cta: str) -> list[d
     n_copy = len(given) if len(given) > 1 else \
         (f.ab_count if f.ab_creative and not (len(images) + len(videos) > 1) else 1)
     # Template copy only fills what the brief did not quote; quoted copy is kept verbatim.
-    copies = [{**t, **given[i % len(given)]}
-              for i, t in enumerate(make_copy(objective, f.brief, landing, n_copy))]
+    # In a test of quoted copy the fields the brief leaves out stay the same in every variant
+    # (only what is tested differs).
+    templates = make_copy(objective, f.brief, landing, n_copy)
+    if len(given) > 1:
+        templates = [templates[0]] * n_copy
+    copies = [{**t, **given[i % len(given)]} for i, t in enumerate(templates)]
     base = {"link": None, "call_to_action": cta}
     if f.carousel and images:
         return [{"name": "Carousel", "creative": {**base, **copies[0], "format": "carousel",

@@ -43,7 +43,11 @@ def _all_but(platform: str, *left_out: str) -> list[str]:
                                                     "instagram_positions": ["story"]}),
     ("in-stream video on facebook only", {"publisher_platforms": [FB],
                                           "facebook_positions": ["instream_video"]}),
+    ("promote the new drop on Instagram", {"publisher_platforms": [IG]}),
     ("automatic placements", {}),
+    ("follow us on Instagram for behind the scenes", {}),
+    ("people can chat with us on Messenger", {}),
+    ("our ads did well on Facebook last year", {}),
     ("our Instagram account has great customer stories", {}),
     ("a facebook page id 4242", {}),
 ])
