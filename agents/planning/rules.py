@@ -138,7 +138,7 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     setup = _setup(f, objective)
     cta = f.cta or rules.DEFAULT_CTA[objective]
     currency = (f.money.currency if f.money and f.money.currency else d.currency)
-    variants = ad_set_variants(f)
+    variants = ad_set_variants(f, restricted)
     # Several audiences are an experiment unless the brief only asked for separate ad sets.
     audience_test = len(variants) > 1 and not f.audience.split_only
     ad_sets = []
@@ -202,6 +202,10 @@ def special_category_adjustments(f: Facts) -> list[Adjustment]:
             out.append(Adjustment(f"{base}.age_min", lo, rules.AGE_DEFAULT_MIN, ages))
         if hi != rules.AGE_MAX_CEIL:
             out.append(Adjustment(f"{base}.age_max", hi, rules.AGE_MAX_CEIL, ages))
+    if len(a.age_variants) >= 2 or f.gender_split:
+        split = ", ".join(f"{lo}-{hi}" for lo, hi in a.age_variants) or "women, men"
+        out.append(Adjustment("ad_sets", f"one ad set each ({split})", "one ad set",
+                              f"the audiences would be identical {why}"))
     if a.genders or any(a.variant_genders):
         out.append(Adjustment(f"{base}.genders", a.genders or "per ad set", None,
                               f"all genders {why}"))

@@ -24,23 +24,27 @@ LABELS = ascii_uppercase
 THUMB = re.compile(r"thumb|poster|cover|still", re.I)
 
 
-def ad_set_variants(f: Facts) -> list[dict[str, Any]]:
-    """Return per-ad-set targeting overrides (one entry = one ad set)."""
+def ad_set_variants(f: Facts, restricted: bool = False) -> list[dict[str, Any]]:
+    """Return per-ad-set targeting overrides (one entry = one ad set).
+
+    Under a special ad category every ad set targets 18-65 and all genders, so audiences
+    split by age or gender would be identical: they become one ad set (the adjustments say so).
+    """
     aud = f.audience
-    if len(aud.age_variants) >= 2:
+    if not restricted and len(aud.age_variants) >= 2:
         out: list[dict[str, Any]] = [{"age_min": lo, "age_max": hi, "label": f"{lo}-{hi}"}
                                      for lo, hi in aud.age_variants]
         for v, g in zip(out, aud.variant_genders, strict=False):  # "women 18-24 and men 45+"
             if g:
                 v.update(genders=g, label=f"{v['label']} {'women' if g == [2] else 'men'}")
         return out
-    if f.gender_split:
+    if not restricted and f.gender_split:
         return [{"genders": [2], "label": "women"}, {"genders": [1], "label": "men"}]
     countries = f.geo.countries
     if f.ab and not f.ab_creative and len(countries) >= 2 and not f.geo.cities:
         return [{"countries": [c], "label": c} for c in countries]
     found = f.interests.found
-    if f.ab and not f.ab_creative and len(found) >= 2 and not f.broad:
+    if f.ab and not f.ab_creative and len(found) >= 2 and not f.broad and not restricted:
         return [{"interests": [i], "label": i["name"]} for i in found]
     return [{}]
 

@@ -156,3 +156,16 @@ def test_locale_keys_are_metas():
     # adlocale keys checked against Meta's search results (see parse_languages)
     assert (LOCALES["swedish"], LOCALES["danish"], LOCALES["finnish"], LOCALES["czech"],
             LOCALES["ukrainian"]) == (18, 4, 8, 2, 52)
+
+
+def test_special_categories_widen_ages_and_genders_and_say_each():
+    r = plan_brief("Apartments for rent in Denver, leads, women 25-34 and 35-44, $30/day, "
+                   "https://flats.example.com, lobby.jpg", D)
+    t = r.plan["ad_sets"][0]["targeting"]
+    assert len(r.plan["ad_sets"]) == 1 and (t["age_min"], t["age_max"]) == (18, 65)
+    changed = {a["path"]: a for a in r.adjustments}
+    assert changed["ad_sets[0].targeting.age_min"]["from"] == 25
+    assert changed["ad_sets[0].targeting.age_max"]["from"] == 44
+    assert changed["ad_sets[0].targeting.genders"]["from"] == [2]
+    assert "one ad set" in changed["ad_sets"]["to"]
+    assert all("HOUSING" in a["why"] for a in r.adjustments)
