@@ -23,6 +23,7 @@ from agents.planning.parse_audience import (
 )
 from agents.planning.parse_copy import find_copy
 from agents.planning.parse_geo import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
+from agents.planning.parse_golive import find_go_live
 from agents.planning.parse_intent import (
     DSA_RE,
     OBJECTIVE_CUES,
@@ -31,7 +32,6 @@ from agents.planning.parse_intent import (
     find_advertiser,
     find_assets,
     find_cta,
-    find_go_live,
     find_ids,
     find_objective,
     find_special,

@@ -101,6 +101,8 @@ NEGATION = re.compile(
     r"(?:\s+(?:anyone|anybody|one|people|folks|users|those|customers|the|any|ads?|to|for|"
     r"who(?:'s|\s+is|\s+are)?|that(?:'s|\s+is|\s+are)?|is|are|aged?|showing|shown|targeting|"
     r"of))*\s*:?\s*$", re.I)  # "actually no, men": a "no," is an answer, not a negation
+NEGATED_LIST = re.compile(r"\s*(?:,|/|&|\bor\b|\bnor\b|\band\b)\s*(?:(?:or|and|no|any|the)\s+)*",
+                          re.I)
 GENDER_WORD = re.compile(r"\b(women|woman|females?|ladies|girls|moms|mums|mothers|men|man|"
                          r"males?|guys|boys|dads|fathers|gents)\b(?!['’])", re.I)
 WOMEN_WORDS = {"women", "woman", "female", "females", "ladies", "girls", "moms", "mums",
@@ -244,14 +246,20 @@ def age_statements(text: str, today: date) -> tuple[list[AgeStatement], list[Age
                                       lifestyle=lifestyle))
     out: list[AgeStatement] = []
     holes: list[AgeStatement] = []
+    prev_negated_end: int | None = None
     for st in sorted(found, key=lambda s: s.start):
         st.gender = _gender_near(text, st.start, st.end)
         neg_at = _negated(text, st.start)
+        if neg_at is None and prev_negated_end is not None and \
+                NEGATED_LIST.fullmatch(text[prev_negated_end:st.start]):
+            neg_at = st.start  # "no teens or seniors": the negation reaches the whole list
         if neg_at is None:
             out.append(st)
+            prev_negated_end = None
             continue
         st.start = neg_at
         st.phrase = text[neg_at:st.end].strip()
         turned = None if st.lifestyle else _negate(st)
         (out if turned else holes).append(turned or st)
+        prev_negated_end = st.end
     return out, holes

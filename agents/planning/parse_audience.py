@@ -161,6 +161,23 @@ def _fold(a: Audience, text: str, used: list[AgeStatement], today: date) -> None
     a.age_min, a.age_max = lo, hi
 
 
+def _disjoint_bounds(text: str, used: list[AgeStatement]) -> list[AgeStatement]:
+    """"under-30s and over-50s": listed bounds that leave nobody together are two audiences.
+
+    Bounds that overlap ("over 25 and under 40") are one range, read by `_fold`.
+    """
+    bounds = [s for s in used if not s.negated and (s.lo is None) != (s.hi is None)]
+    if len(bounds) != 2 or len(used) != 2 or not listed(text, bounds[0].end, bounds[1].start):
+        return []
+    lo = max(s.lo for s in bounds if s.lo is not None) if any(s.lo for s in bounds) else None
+    hi = min(s.hi for s in bounds if s.hi is not None) if any(s.hi for s in bounds) else None
+    if lo is None or hi is None or lo <= hi:
+        return []
+    return [AgeStatement(s.lo if s.lo is not None else rules.AGE_DEFAULT_MIN,
+                         s.hi if s.hi is not None else rules.AGE_MAX_CEIL, s.start, s.end,
+                         s.phrase, "range", gender=s.gender) for s in bounds]
+
+
 def find_ages(text: str, today: date) -> Audience:
     """Return ages (and one-ad-set-each variants), genders, and what to ask or show."""
     a = Audience()
@@ -175,7 +192,7 @@ def find_ages(text: str, today: date) -> Audience:
                                 " (e.g. 25-65, or two ad sets)", "not_understood", h.phrase, WHO))
     numeric = [s for s in statements if s.kind not in ("word", "generation")]
     used = numeric if any(not s.negated for s in numeric) else statements
-    full = [s for s in used if s.full]
+    full = [s for s in used if s.full] or _disjoint_bounds(text, used)
     split = SPLIT_RE.search(text)
     if split:
         a.spans.append(split.span())

@@ -53,7 +53,7 @@ POSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 TOKEN = re.compile(r"""\b(?:
    (?P<messenger>(?:facebook\s+|fb\s+)?messenger(?!\s+(?:home|inbox)))
- | (?P<audience_network>(?:meta\s+|facebook\s+|fb\s+)?audience\s+network|\bAN\b(?=\s+placements?))
+ | (?P<audience_network>(?:meta\s+|facebook\s+|fb\s+)?audience\s+network|(?-i:AN))
  | (?P<threads>threads)
  | (?P<inbox>messenger\s+(?:home|inbox)|inbox)
  | (?P<video_feeds>video\s+feeds?)

@@ -7,7 +7,7 @@ import pytest
 from agents.ads import fill_missing_copy
 from agents.planning import PlanDefaults
 from agents.planning.parse_copy import find_copy, quotes
-from agents.planning.parse_intent import find_go_live
+from agents.planning.parse_golive import find_go_live
 from agents.planning.rules import plan_brief
 
 D = PlanDefaults(currency="USD", page_id="1", pixel_id="2")
@@ -93,6 +93,8 @@ def test_fill_missing_copy_uses_the_briefs_quotes_before_templates():
     ("activate on approval", True), ("publish immediately", True),
     ("put the ads live asap", True), ("Keep it paused.", False),
     ("don't turn it on yet", False), ("leave it as a draft", False),
+    ("make it active right away", True), ("hold off on launching", False),
+    ("don't go live until I say so", False),
     ("our shop goes live next week", None), ("launch our new range", None),
 ])
 def test_go_live_asks(ask, live):

@@ -26,6 +26,7 @@ def run(people: str):
     ("Audiences: 22-30, 31-40 and 41-55", [(22, 30), (31, 40), (41, 55)], False),
     ("For grad students and retirees.", [(18, 24), (65, 65)], False),
     ("Men 20-30 and men 40-50.", [(20, 30), (40, 50)], False),
+    ("separate ad sets for under-30s and over-50s", [(18, 29), (50, 65)], False),
     ("Compare 20-30 vs 40-50.", [(20, 30), (40, 50)], True),
 ])
 def test_several_age_ranges_are_one_ad_set_each(people, ages, experiment):
@@ -52,6 +53,11 @@ def test_a_gender_next_to_each_range_goes_to_its_ad_set():
     ("don't show it to anyone under 19", 19, 65),
     ("adults, not teens", 18, 65),
     ("exclude anyone 60+", 18, 59),
+    ("no teens or seniors", 18, 64),
+    ("exclude under-21s and over-60s", 21, 60),
+    ("over 25 and under 40", 25, 39),
+    ("30-something professionals", 30, 39),
+    ("in their late 20s and early 30s", 27, 33),
 ])
 def test_age_negations(people, age_min, age_max):
     r = run(people)
@@ -118,6 +124,7 @@ def test_generations_are_shown_as_adjustments():
     ("ages 20-30, sorry I meant 40-50", (40, 50), None),
     ("men — sorry, everyone", (18, 65), None),
     ("for women, actually no, men", (18, 65), [1]),
+    ("ages 18-34 (edit: 21-34)", (21, 34), None),
 ])
 def test_later_statements_override_earlier_ones_and_say_so(people, ages, genders):
     r = run(people)

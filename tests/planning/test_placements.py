@@ -25,6 +25,7 @@ def _all_but(platform: str, *left_out: str) -> list[str]:
                            ["facebook_reels"], "instagram_positions": ["reels"]}),
     ("skip the audience network", {"publisher_platforms": [FB, IG, MSG]}),
     ("please no Messenger ads", {"publisher_platforms": [FB, IG, AN]}),
+    ("no AN, no Messenger", {"publisher_platforms": [FB, IG]}),
     ("all placements except stories", {"publisher_platforms": [FB, IG, MSG, AN],
                                        "facebook_positions": _all_but(FB, "story"),
                                        "instagram_positions": _all_but(IG, "story"),
