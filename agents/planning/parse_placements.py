@@ -60,7 +60,7 @@ TOKEN = re.compile(r"""\b(?:
  | (?P<profile_feed>profile\s+feeds?)
  | (?P<instream>in[- ]?stream(?:\s+videos?)?(?:\s+ads?)?)
  | (?P<right_column>right[- ]hand[- ]column|right[- ](?:side\s+)?column|rhc)
- | (?P<search>search\s+results?)
+ | (?P<search>search(?:\s+results?)?)
  | (?P<explore>explore(?:\s+(?:feed|tab|page|home))?)
  | (?P<rewarded>rewarded\s+videos?)
  | (?P<facebook>face\s?book|fb)
@@ -104,6 +104,12 @@ PLACING_BEFORE = re.compile(r"\b(?:run\w*|advertis\w*|promot\w*|show\w*|appear\w
                             r"|\b(?:ads?|campaigns?)\s+(?:on|in|across)\s+(?:the\s+)?$"
                             r"|\b(?:run|advertise|promote|show|place|post|push|serve|target|boost)"
                             r"(?:\s+(?:it|them|this|these|ads?|the\s+ads?))?\s+$", re.I)
+# Placements adpilot has no key for: "no Facebook groups", "Instagram Shop only", "Facebook
+# Watch". The phrase is asked about, never read as the whole platform.
+UNMAPPED_AFTER = re.compile(r"^[\s'’s]*(?:groups?(?:\s+feeds?)?|shops?|notifications?|status|"
+                            r"watch|live|articles?|in[- ]article|instant\s+articles|banners?|"
+                            r"interstitials?|native|apps?|business\s+explore|overlays?|"
+                            r"profile\s+reels|chats?|dms?|inbox\s+ads)\b", re.I)
 CONTEXT_AFTER = re.compile(r"^\s*(?:placements?|positions?|ads?|only|inventory|format)\b", re.I)
 
 
@@ -180,6 +186,18 @@ def read_placements(text: str) -> PlacementResult:
             start = g.start - len(before) + only_b.start()
         if only_a:
             end += only_a.end()
+        unmapped = UNMAPPED_AFTER.match(text[g.end:g.end + 25])
+        if unmapped and names[-1] in PLATFORMS:
+            tail = g.end + unmapped.end()
+            if negative or only_b or ONLY_AFTER.match(text[tail:tail + 30]) or \
+                    PLACING_BEFORE.search(before) or \
+                    CONTEXT_AFTER.match(text[tail:]):
+                phrase = text[start:tail].strip()
+                r.flags.append(Question("placements", f"'{phrase}': adpilot has no placement "
+                                        "for this. Which platforms and positions should the "
+                                        "ads use?", "not_understood", phrase, WHO))
+                r.spans.append((start, tail))  # asked here, so not asked again by the net
+            continue
         qualified = any(p and w for p, w in _pairs(g))
         after_ok = bool(CONTEXT_AFTER.match(text[g.end:]))
         if names[0] in PLATFORMS:  # a platform alone: only where ads are placed

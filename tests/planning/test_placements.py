@@ -66,6 +66,15 @@ def test_placement_words_are_understood_and_not_places():
     assert not r.questions and not r.not_understood
 
 
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("no Facebook groups", "no Facebook groups"), ("Instagram Shop only", "Instagram Shop"),
+    ("run ads in Facebook Watch", "Facebook Watch"),
+])
+def test_a_placement_without_a_key_is_asked_not_read_as_the_platform(text, phrase):
+    r = read_placements(text)
+    assert r.placements == {} and [q.phrase for q in r.flags] == [phrase]
+
+
 def test_an_unsupported_platform_is_asked():
     r = read_placements("Threads only")
     assert r.flags and r.flags[0].kind == "not_understood" and "Threads" in r.flags[0].phrase
