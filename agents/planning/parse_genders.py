@@ -36,6 +36,10 @@ ONLY_BEFORE = re.compile(r"\b(?:only|just|exclusively|solely|strictly)\s+(?:(?:f
                          r"target(?:ing)?|show\s+(?:it\s+)?to)\s+)*$", re.I)
 ONLY_AFTER = re.compile(r"^(?:[- ]only\b|\s+only\b|\s+exclusively\b)", re.I)
 LABEL = {1: "men", 2: "women", None: "all genders"}
+# Words that name a whole gender; excluding one of them means the other. Excluding a role
+# ("no moms", "not husbands") cannot be said with genders and is asked.
+CORE = {"women", "woman", "female", "females", "ladies", "gals", "girls", "men", "man", "male",
+        "males", "guys", "boys", "gents"}
 
 
 @dataclass
@@ -46,7 +50,7 @@ class GenderStatement:
     start: int
     end: int
     phrase: str
-    kind: str  # plain, only, negated, all, weak
+    kind: str  # plain, only, negated, all, weak, hole (an excluded role: "no moms")
 
 
 @dataclass
@@ -74,9 +78,12 @@ def gender_statements(text: str) -> list[GenderStatement]:
             before = text[max(0, m.start() - 45):m.start()]
             if m.group(0).lower() == "guys" and GREETING.search(before):
                 continue
-            start, end, kind, v = m.start(), m.end(), "plain", value
+            start, end, kind = m.start(), m.end(), "plain"
+            v: int | None = value
             if neg := NEGATION.search(before):
                 start, kind, v = m.start() - len(before) + neg.start(), "negated", other
+                if m.group(0).lower() not in CORE:  # "no moms" is not "men only"
+                    kind, v = "hole", None
             elif only := ONLY_BEFORE.search(before):
                 start, kind = m.start() - len(before) + only.start(), "only"
             if only_after := ONLY_AFTER.match(text[end:end + 14]):
@@ -91,6 +98,11 @@ def find_gender_result(text: str) -> GenderResult:
     cur: GenderStatement | None = None
     for s in gender_statements(text):
         r.spans.append((s.start, s.end))
+        if s.kind == "hole":
+            r.flags.append(Question("genders", f"'{s.phrase}': adpilot can target women, men "
+                                    "or everyone, but cannot leave out a group such as this. "
+                                    "Who should see the ads?", "not_understood", s.phrase, WHO))
+            continue
         if cur is None:
             if s.kind != "weak":
                 cur = s
