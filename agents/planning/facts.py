@@ -120,17 +120,18 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     """Run every parser over the brief."""
     f = Facts(brief=brief, defaults=d)
     spans = f.spans
-    f.objective, f.objective_scores = find_objective(brief)
-    for cues in OBJECTIVE_CUES.values():
-        spans += [m.span() for pat, _ in cues for m in re.finditer(pat, brief, re.I)]
-    f.special = find_special(brief)
     # Quoted copy is read verbatim from the brief and hidden from the other parsers ("Ships
-    # free over $50" is no budget, "For the women who run" no gender).
+    # free over $50" is no budget, "For the women who run" no gender, "Get a free quote" no goal).
     copy = find_copy(brief)
     f.headlines, f.primary, f.descriptions = copy.headlines, copy.primary, copy.descriptions
     f.description = copy.descriptions[0] if copy.descriptions else None
     spans += copy.spans
-    f.assets = find_assets(_mask(brief, copy.quote_spans), d.asset_dir)
+    uncopied = _mask(brief, copy.quote_spans)
+    f.objective, f.objective_scores = find_objective(uncopied)
+    for cues in OBJECTIVE_CUES.values():
+        spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
+    f.special = find_special(brief)
+    f.assets = find_assets(uncopied, d.asset_dir)
     spans += f.assets.spans
     # URLs and paths must not read as places or money
     masked = _mask(brief, f.assets.spans + copy.quote_spans)

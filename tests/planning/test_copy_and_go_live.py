@@ -110,3 +110,12 @@ def test_go_live_and_paused_without_a_correction_is_a_conflict():
     g = find_go_live("go live right away. keep it paused")
     assert g.value is None and g.flags and g.flags[0].kind == "conflict"
     assert find_go_live("go live now — actually no, keep it paused").value is False
+
+
+def test_the_words_of_quoted_copy_do_not_choose_the_goal():
+    brief = ('Awareness for our roofing company, $30/day, Texas, https://roof.example.com, '
+             'roof.jpg. headline "Get a free quote: leads welcome"')
+    r = plan_brief(brief, D)
+    assert r.plan["objective"] == "OUTCOME_AWARENESS"
+    assert r.plan["ad_sets"][0]["ads"][0]["creative"]["headline"] == \
+        "Get a free quote: leads welcome"
