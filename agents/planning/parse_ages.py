@@ -81,11 +81,16 @@ AGE_CUE_BEFORE = re.compile(r"\b(?:ages?d?|between|people|women|men|females?|mal
                             r"folks|kids|children|teens|teenagers|users|audience|demo(?:graphic)?|"
                             r"guys|girls|boys|moms|dads|parents|customers|buyers)\W{0,3}$", re.I)
 AGE_CUE_AFTER = re.compile(r"^\W{0,2}(?:years?|yrs?|y/?o\b|year[- ]olds?)", re.I)
-NOT_AN_AGE_AFTER = re.compile(r"^\s*(?:%|percent|days?|weeks?|months?|hours?|mins?|minutes?|"
-                              r"miles?|mi\b|km|kms|usd|eur|gbp|\$|€|£|am\b|pm\b|k\b|x\b|"
-                              r"[ap]\.m\.)", re.I)
+NOT_AN_AGE_AFTER = re.compile(r"^\s*(?:%|percent|days?|weeks?|months?|hours?|hrs?\b|h\b|mins?|"
+                              r"minutes?|miles?|mi\b|km|kms|usd|eur|gbp|\$|€|£|am\b|pm\b|k\b|"
+                              r"x\b|[ap]\.m\.|cm\b|mm\b|kg\b|lbs?\b|inch|in\.|ft\b|sq|gb\b|"
+                              r"tb\b|pcs|pieces|units|items|guests|seats|people\b|persons|"
+                              r"employees|staff|rooms)", re.I)
 NOT_AN_AGE_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:usd|eur|gbp|cad|aud)\s?)$|\b(?:jan|feb|mar|"
-                               r"apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I)
+                               r"apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$|"
+                               r"\b(?:sizes?|size\s+range|pages?|models?|nos?\.|"
+                               r"numbers?|rooms?|bedrooms?|chapters?|episodes?|seats?|#)\s*:?\s*$",
+                               re.I)
 # A plural noun after a bound counts things ("over 50 stores"); these words still mean people.
 COUNTED = re.compile(r"\s+(?!(?:years|yrs|olds|and|or|only|in|who|please|pls|across|near|with|"
                      r"from|women|men|guys|girls|boys|folks|adults|moms|dads|parents|ladies|"

@@ -178,3 +178,10 @@ def test_special_categories_widen_ages_and_genders_and_say_each():
     assert changed["ad_sets[0].targeting.genders"]["from"] == [2]
     assert "one ad set" in changed["ad_sets"]["to"]
     assert all("HOUSING" in a["why"] for a in r.adjustments)
+
+
+@pytest.mark.parametrize("text", ["sizes 36-42 in stock", "a team of 12-15 people",
+                                  "open 10-18h", "rooms 21-30 renovated"])
+def test_number_ranges_that_are_not_ages(text):
+    a = find_ages(text, TODAY)
+    assert (a.age_min, a.age_max, a.flags) == (None, None, [])
