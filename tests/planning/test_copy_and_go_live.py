@@ -119,3 +119,13 @@ def test_the_words_of_quoted_copy_do_not_choose_the_goal():
     assert r.plan["objective"] == "OUTCOME_AWARENESS"
     assert r.plan["ad_sets"][0]["ads"][0]["creative"]["headline"] == \
         "Get a free quote: leads welcome"
+
+
+@pytest.mark.parametrize(("brief", "product"), [
+    ("Selling our oat milk. Push it live right away.", "oat milk"),
+    ("Promote our pottery classes, don't launch yet", "pottery classes"),
+    ("Traffic campaign for the blog https://cooking.example.com", "blog"),
+])
+def test_go_live_words_are_not_the_product(brief, product):
+    from agents.planning.copy import product_of
+    assert product_of(brief) == product
