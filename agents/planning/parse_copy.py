@@ -44,6 +44,8 @@ UNQUOTED = re.compile(r"\b(?P<l>headline|primary\s+text|body\s+copy|description)
 LABEL_AFTER = re.compile(r"^\s*(?:\(\s*|[-–—:]\s*|(?:as|for)\s+(?:the\s+|a\s+|our\s+)?)"
                          r"(?P<l>headline|title|primary\s+text|body(?:\s+copy)?|description)\b",
                          re.I)
+NOT_COPY = re.compile(r"^\S+\.(?:jpe?g|png|webp|gif|bmp|tiff?|mp4|mov|m4v|avi|webm)$|"
+                      r"^(?:https?://|www\.)\S+$", re.I)
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
             "4th": 3, "last": -1}
 REPLACE = re.compile(r"\b(?:drop|replace|swap|change|lose|kill|remove|ditch|scrap)\b[^.\"“]{0,20}?"
@@ -137,6 +139,9 @@ def find_copy(text: str) -> CopyResult:
     qs = quotes(text)
     last: tuple[str, int] | None = None  # the field of the previous quote, and its end
     for k, q in enumerate(qs):
+        if NOT_COPY.search(q.text):
+            last = None
+            continue  # 'headline image "banner.jpg"': a file or a link, never copy
         floor = qs[k - 1].end if k else 0
         label = _label_before(text, q.start, floor)
         after = LABEL_AFTER.match(text[q.end:q.end + 30])

@@ -129,3 +129,10 @@ def test_the_words_of_quoted_copy_do_not_choose_the_goal():
 def test_go_live_words_are_not_the_product(brief, product):
     from agents.planning.copy import product_of
     assert product_of(brief) == product
+
+
+def test_a_quoted_file_is_never_copy():
+    r = plan_brief(BASE.replace("shirt.jpg", 'headline image "banner.jpg"').format(""), D)
+    ad = r.plan["ad_sets"][0]["ads"][0]["creative"]
+    assert ad["assets"] == [{"kind": "image", "path": "banner.jpg"}]
+    assert ad["headline"] != "banner.jpg"
