@@ -106,14 +106,33 @@ def _word_note(a: Audience, st: AgeStatement, today: date) -> None:
     a.adjustments.append(Adjustment(PATH, st.phrase, f"ages {_ages(st.lo, st.hi)}", why))
 
 
-def _variants(a: Audience, text: str, full: list[AgeStatement], today: date) -> None:
-    """One ad set per full range (checked and capped each)."""
+def _variants(a: Audience, text: str, full: list[AgeStatement], bounds: list[AgeStatement],
+              today: date) -> None:
+    """One ad set per full range (checked and capped each); bounds said apart narrow them all.
+
+    "18-24 and 35-44, nobody under 21" → 21-24 and 35-44 (shown).
+    """
+    floor = max((b.lo for b in bounds if b.lo is not None), default=None)
+    ceiling = min((b.hi for b in bounds if b.hi is not None), default=None)
     for st in full:
         if not _check(a, st):
             continue
         _word_note(a, st, today)
-        lo, hi = _clamp(a, st.lo, st.hi, st.phrase, f"ad_sets[{len(a.age_variants)}].targeting")
+        path = f"ad_sets[{len(a.age_variants)}].targeting"
+        lo, hi = _clamp(a, st.lo, st.hi, st.phrase, path)
         assert lo is not None and hi is not None
+        for bound, side, key in ((floor, "lo", "age_min"), (ceiling, "hi", "age_max")):
+            narrower = bound is not None and (bound > lo if side == "lo" else bound < hi)
+            if narrower and bound is not None:
+                said = next(b.phrase for b in bounds if (b.lo if side == "lo" else b.hi) == bound)
+                a.adjustments.append(Adjustment(f"{path}.{key}", lo if side == "lo" else hi,
+                                                bound, f"'{st.phrase}' narrowed by '{said}'"))
+                lo, hi = (bound, hi) if side == "lo" else (lo, bound)
+        if hi < lo:
+            a.flags.append(Question("age", f"'{st.phrase}' and the other ages of the brief leave"
+                                    " nobody. Which ages should the ads reach?", "conflict",
+                                    st.phrase, WHO))
+            continue
         a.age_variants.append((lo, hi))
         a.variant_genders.append([st.gender] if st.gender else None)
     if a.age_variants:
@@ -199,7 +218,8 @@ def find_ages(text: str, today: date) -> Audience:
     joined = len(full) >= 2 and all(listed(text, p.end, s.start) for p, s in zip(full, full[1:],
                                                                                strict=False))
     if len(full) >= 2 and (joined or split or TEST_RE.search(text)):
-        _variants(a, text, full, today)
+        taken = {(s.start, s.end) for s in full}
+        _variants(a, text, full, [s for s in used if (s.start, s.end) not in taken], today)
     elif used:
         _fold(a, text, used, today)
     g = find_gender_result(text)

@@ -27,6 +27,7 @@ def run(people: str):
     ("For grad students and retirees.", [(18, 24), (65, 65)], False),
     ("Men 20-30 and men 40-50.", [(20, 30), (40, 50)], False),
     ("separate ad sets for under-30s and over-50s", [(18, 29), (50, 65)], False),
+    ("18-24 and 35-44, nobody over 40", [(18, 24), (35, 40)], False),
     ("Compare 20-30 vs 40-50.", [(20, 30), (40, 50)], True),
 ])
 def test_several_age_ranges_are_one_ad_set_each(people, ages, experiment):
