@@ -19,7 +19,11 @@ from agents.common import yields_on_throttle
 
 
 def fill_missing_copy(plan: dict[str, Any], brief: str = "") -> dict[str, Any]:
-    """Return the plan with template copy for every ad that lacks primary text or a headline."""
+    """Return the plan with copy for every ad that lacks primary text or a headline.
+
+    Copy quoted in the brief (`agents.planning.parse_copy`) is used verbatim before any
+    template copy; a field the ad already has is never replaced.
+    """
     def lacks(ad: dict[str, Any]) -> bool:
         creative = ad.get("creative") or {}
         return not (creative.get("primary_text") and creative.get("headline"))
@@ -27,12 +31,20 @@ def fill_missing_copy(plan: dict[str, Any], brief: str = "") -> dict[str, Any]:
     if not any(lacks(ad) for s in plan.get("ad_sets", []) for ad in s.get("ads", [])):
         return plan
     from agents.planning.copy import make_copy
+    from agents.planning.parse_copy import find_copy
 
+    # Copy the brief quotes wins over templates: it is used verbatim, in order, one quoted
+    # headline / text per ad (the first when there are fewer quotes than ads).
+    quoted = find_copy(brief)
+    given = {"headline": quoted.headlines, "primary_text": quoted.primary,
+             "description": quoted.descriptions}
     plan = copy.deepcopy(plan)
     for ad_set in plan.get("ad_sets", []):
         ads = ad_set.get("ads", [])
         variants = make_copy(plan.get("objective", ""), brief or plan.get("name", ""),
                              plan.get("landing_url"), n=max(len(ads), 1))
+        for i, variant in enumerate(variants):
+            variant.update({k: v[i] if i < len(v) else v[0] for k, v in given.items() if v})
         for ad, variant in zip(ads, variants, strict=False):
             if lacks(ad):
                 creative = ad.setdefault("creative", {})

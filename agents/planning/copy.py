@@ -14,16 +14,21 @@ from state import rules
 
 PRODUCT_RE = re.compile(r"\b(?:promot(?:e|ing)|advertis(?:e|ing)|launch(?:ing)?|sell(?:ing)?|"
                         r"push(?:ing)?|market(?:ing)?|showcas(?:e|ing)|announc(?:e|ing)|"
-                        r"ads?\s+for|campaign\s+for|get\s+the\s+word\s+out\s+about)\s+(?:(?:our|my|"
+                        r"ads?\s+for|campaign\s+for|get\s+the\s+word\s+out\s+about|"
+                        r"(?:for|about|of)(?=\s+(?:our|my)\b))\s+(?:(?:our|my|"
                         r"the|a|an|some|new)\b)?\s*(?:new\s+|brand[- ]new\s+|latest\s+)?"
                         r"(?P<p>[A-Za-z][\w'&-]*(?:\s+[A-Za-z][\w'&-]*){0,4})", re.I)
-PRODUCT_STOP = re.compile(r"\s+\b(?:to|in|for|on|at|with|across|from|and|aimed|targeting|"
+PRODUCT_STOP = re.compile(r"\s+\b(?:https?|www|to|in|for|on|at|with|across|from|and|aimed|targeting|"
                           r"starting|budget|this|next|online|via|using|by|who|that|near|around|"
                           r"over|during|until|before|after)\b.*$", re.I)
 OFFER_RE = re.compile(r"\b(\d{1,2}\s?%\s+off|free\s+shipping|buy\s+one,?\s+get\s+one(?:\s+free)?|"
                       r"bogo|\d{1,2}\s?%\s+discount)\b", re.I)
 
 
+# "push it live", "don't launch yet": the verb is about the campaign, not a product.
+NOT_A_PRODUCT = {"it", "this", "that", "them", "us", "these", "those", "yet", "now", "today",
+                 "tomorrow", "immediately", "asap", "live", "right", "soon", "paused", "off",
+                 "on", "everything"}
 GENERIC = re.compile(r"^(?:\w+\s+){0,2}(?:campaigns?|ads?|adverts?|promotions?)$", re.I)
 
 
@@ -37,8 +42,8 @@ def product_of(brief: str) -> str | None:
     pos = 0
     while m := PRODUCT_RE.search(brief, pos):
         p = PRODUCT_STOP.sub("", m.group("p")).strip(" .,'")
-        if p and not GENERIC.match(p):
-            return None if p.lower() in ("it", "this", "that", "them", "us") else p
+        if p and not GENERIC.match(p) and p.split()[0].lower() not in NOT_A_PRODUCT:
+            return p
         pos = m.start("p")
     return None
 

@@ -20,7 +20,7 @@ from typing import Any
 from agents.planning import GOAL, SPEND, WAIVABLE, WHO, Adjustment, NotUnderstood, Question
 from agents.planning.draft import DraftPlan
 from agents.planning.draft_plan import NO_REPAIR
-from agents.planning.facts import DESCRIPTION_RE, HEADLINE_RE, PRIMARY_RE, QUOTED
+from agents.planning.parse_copy import find_copy
 
 # Unsupported feature -> (plan field, what it changes, how the question names it).
 FEATURES: dict[str, tuple[str, str | None, str]] = {
@@ -135,11 +135,10 @@ def _quoted(brief: str, text: str) -> bool:
 
 def quoted_copy_problems(plan: dict[str, Any], brief: str) -> list[dict[str, str]]:
     """Copy quoted in the brief that no ad uses verbatim (one ad per quoted headline)."""
-    quoted = {
-        "headline": [q for m in HEADLINE_RE.finditer(brief) for q in re.findall(QUOTED, m.group(1))],
-        "primary_text": [m.group(1) for m in PRIMARY_RE.finditer(brief)],
-        "description": [m.group(1) for m in DESCRIPTION_RE.finditer(brief)],
-    }
+    # The rules planner's reader of quoted copy: both planners agree on what the brief quoted.
+    found = find_copy(brief)
+    quoted = {"headline": found.headlines, "primary_text": found.primary,
+              "description": found.descriptions}
     ads = [ad.get("creative", {}) for s in plan.get("ad_sets", []) for ad in s.get("ads", [])]
     problems = []
     for key, texts in quoted.items():

@@ -20,9 +20,10 @@ from agents.planning.parse_audience import (
     Audience,
     find_ages,
     find_locales,
-    find_placements,
 )
+from agents.planning.parse_copy import find_copy
 from agents.planning.parse_geo import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
+from agents.planning.parse_golive import find_go_live
 from agents.planning.parse_intent import (
     DSA_RE,
     ID_RE,
@@ -38,15 +39,10 @@ from agents.planning.parse_intent import (
 )
 from agents.planning.parse_interests import InterestResult, find_interests
 from agents.planning.parse_money import Money, find_budget
+from agents.planning.parse_placements import read_placements
 from agents.planning.parse_targets import Targets, find_targets
 from agents.planning.parse_time import Schedule, find_schedule
 
-QUOTED = r"[\"“‘']([^\"”’'\n]{2,125})[\"”’']"
-HEADLINE_RE = re.compile(rf"\bheadlines?\b[^\"“‘'\n]{{0,40}}?((?:{QUOTED}\s*(?:,|/|"
-                         rf"\bvs\.?|\bversus|\band|\bor)?\s*)+)", re.I)
-PRIMARY_RE = re.compile(rf"\b(?:primary\s+text|body(?:\s+copy)?|ad\s+copy|copy|text|message)\s*"
-                        rf"(?:[:=-]|should\s+(?:say|read)|says?|reads?)\s*{QUOTED}", re.I)
-DESCRIPTION_RE = re.compile(rf"\bdescription\s*(?:[:=-]|should\s+(?:say|read))\s*{QUOTED}", re.I)
 AB_RE = re.compile(r"\b(?:a\s*/\s*b|ab|split)[- ]?test(?:ing)?\b|\btest(?:ing)?\s+(?:two|2|three|3|"
                    r"different|a\s+couple\s+of)\b|\bcompare\s+(?:two|2|three|3)\b|\bvs\.?\b|"
                    r"\bversus\b|\bhead[- ]to[- ]head\b|\bto\s+test\b|\bwhich\s+(?:one\s+)?(?:converts|performs|"
@@ -93,6 +89,8 @@ class Facts:
     headlines: list[str] = field(default_factory=list)
     primary: list[str] = field(default_factory=list)
     description: str | None = None
+    descriptions: list[str] = field(default_factory=list)
+    go_live: bool | None = None  # the brief asks to go live (True) or to stay paused (False)
     ids: dict[str, str] = field(default_factory=dict)
     advertiser: str | None = None
     targets: Targets = field(default_factory=Targets)
@@ -123,23 +121,35 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     """Run every parser over the brief."""
     f = Facts(brief=brief, defaults=d)
     spans = f.spans
-    f.objective, f.objective_scores = find_objective(brief)
+    # Quoted copy is read verbatim from the brief and hidden from the other parsers ("Ships
+    # free over $50" is no budget, "For the women who run" no gender, "Get a free quote" no goal).
+    copy = find_copy(brief)
+    f.headlines, f.primary, f.descriptions = copy.headlines, copy.primary, copy.descriptions
+    f.description = copy.descriptions[0] if copy.descriptions else None
+    spans += copy.spans
+    uncopied = _mask(brief, copy.quote_spans)
+    f.objective, f.objective_scores = find_objective(uncopied)
     for cues in OBJECTIVE_CUES.values():
-        spans += [m.span() for pat, _ in cues for m in re.finditer(pat, brief, re.I)]
+        spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
-    f.assets = find_assets(brief, d.asset_dir)
+    f.assets = find_assets(uncopied, d.asset_dir)
     spans += f.assets.spans
-    masked = _mask(brief, f.assets.spans)  # URLs and paths must not read as places or money
+    # URLs and paths must not read as places or money
+    masked = _mask(brief, f.assets.spans + copy.quote_spans)
     f.targets = find_targets(masked, d.currency)
     spans += f.targets.spans
     masked = _mask(masked, f.targets.spans)  # "target CPA $25" is no budget, "EUR" no place
+    # Placements before places: "NO instagram" is no Norway, "everywhere but stories" no
+    # worldwide.
+    placements = read_placements(masked)
+    f.placements = placements.placements
+    spans += placements.spans
+    masked = _mask(masked, placements.spans)
     f.geo = find_geo(masked, d.currency)
     spans += f.geo.spans
     f.audience = find_ages(masked, d.today)
     spans += f.audience.spans
     f.locales, s = find_locales(masked)
-    spans += s
-    f.placements, s = find_placements(masked)
     spans += s
     f.broad = bool(NO_INTERESTS.search(masked))
     f.interests = InterestResult() if f.broad else find_interests(masked)
@@ -151,15 +161,9 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.cta, span = find_cta(masked)
     if span:
         spans.append(span)
-    for m in HEADLINE_RE.finditer(brief):
-        f.headlines += [q for q in re.findall(QUOTED, m.group(1))]
-        spans.append(m.span())
-    for m in PRIMARY_RE.finditer(brief):
-        f.primary.append(m.group(1))
-        spans.append(m.span())
-    if desc := DESCRIPTION_RE.search(brief):
-        f.description = desc.group(1)
-        spans.append(desc.span())
+    go_live = find_go_live(masked)
+    f.go_live = go_live.value
+    spans += go_live.spans
     f.ids = find_ids(masked)
     spans += [m.span() for pat in ID_RE.values() for m in pat.finditer(masked)]
     f.advertiser = find_advertiser(masked) or d.advertiser
@@ -186,7 +190,8 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     if product := PRODUCT_RE.search(masked):
         name = product_of(masked) or ""
         spans.append((product.start(), product.start("p") + len(name)))
-    for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, *f.all_money):
+    for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, *f.all_money,
+                   placements, go_live, copy):
         f.flags += getattr(result, "flags", None) or []
         f.adjustments += getattr(result, "adjustments", None) or []
     known = {c.lower() for c in ("Instagram", "Facebook", "Meta", "Monday", "Tuesday",

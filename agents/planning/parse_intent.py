@@ -14,7 +14,8 @@ OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
                       (r"\bconversions?\b", 2), (r"\borders?\b", 2), (r"\brevenue\b", 2),
                       (r"\broas\b", 3), (r"\bcheckouts?\b", 2), (r"\bbuy(?:ers|ing)?\b", 1),
                       (r"\be-?commerce\b", 2), (r"\b(?:online\s+)?(?:shop|store)\b", 1),
-                      (r"\bsale\b", 1), (r"\bmove\s+(?:product|inventory|stock)\b", 2)],
+                      (r"\bsale\b", 1), (r"\bmove\s+(?:product|inventory|stock)\b", 2),
+                      (r"\bsubscriptions?\b", 2)],
     "OUTCOME_LEADS": [(r"\bleads?\b", 4), (r"\blead[- ]gen", 4), (r"\bsign[- ]?ups\b", 3),
                       (r"\bsigning\s+up\b", 3), (r"\b(?:free\s+)?trial\s+(?:sign[- ]?ups|users)\b|"
                                                 r"\bfree\s+trials?\b", 2),
@@ -210,3 +211,4 @@ def find_advertiser(text: str) -> str | None:
     """Return the advertiser's legal name for the EU DSA payor/beneficiary, if stated."""
     m = DSA_RE.search(text)
     return m.group("v").strip().rstrip(".,") if m else None
+

@@ -18,7 +18,15 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agents.planning import WAIVABLE, WHO, NotUnderstood, PlanDefaults, PlannerResult, Question
+from agents.planning import (
+    WAIVABLE,
+    WHO,
+    Adjustment,
+    NotUnderstood,
+    PlanDefaults,
+    PlannerResult,
+    Question,
+)
 from agents.planning.copy import brand_of, product_of
 from agents.planning.facts import FILLER, Facts, read_facts
 from agents.planning.normalise import normalise
@@ -128,15 +136,12 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     landing = f.assets.landing_url
     questions = _questions(f, objective, page, pixel)
     restricted = bool(set(f.special) & rules.RESTRICTED_TARGETING_CATEGORIES)
-    if restricted and (f.audience.age_min or f.audience.genders or f.interests.found):
-        warnings.append({"path": "ad_sets[0].targeting", "message": "special ad category "
-                         f"{', '.join(f.special)}: ages set to 18-65, all genders, no interests",
-                         "fix": "Meta does not allow narrower targeting for these ads",
-                         "rule": "special_category"})
+    if restricted:
+        f.adjustments += special_category_adjustments(f)
     setup = _setup(f, objective)
     cta = f.cta or rules.DEFAULT_CTA[objective]
     currency = (f.money.currency if f.money and f.money.currency else d.currency)
-    variants = ad_set_variants(f)
+    variants = ad_set_variants(f, restricted)
     # Several audiences are an experiment unless the brief only asked for separate ad sets.
     audience_test = len(variants) > 1 and not f.audience.split_only
     ad_sets = []
@@ -174,7 +179,7 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
         "name": _campaign_name(f, objective, landing), "objective": objective,
         "special_ad_categories": f.special, "currency": currency, "budget": budget,
         "start_time": _dt(f.schedule.start, d.timezone), "end_time": _dt(f.schedule.end, d.timezone),
-        "landing_url": landing, "ad_sets": ad_sets,
+        "landing_url": landing, "ad_sets": ad_sets, "go_live": bool(f.go_live),
     }
     if f.special:
         plan["special_ad_category_country"] = sorted(f.geo.all_countries()) or None
@@ -185,6 +190,32 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     if targets:
         plan["targets"] = targets
     return plan, questions, warnings + target_warnings
+
+
+def special_category_adjustments(f: Facts) -> list[Adjustment]:
+    """Say each targeting value a special ad category widened ("ages 25-45 → 18-65")."""
+    cats = sorted(set(f.special) & rules.RESTRICTED_TARGETING_CATEGORIES)
+    why = f"because of the {' and '.join(cats)} special ad category (Meta requires ages " \
+          "18-65, all genders and no detailed targeting)"
+    a, base, out = f.audience, "ad_sets[0].targeting", []
+    lo, hi = a.age_min or rules.AGE_DEFAULT_MIN, a.age_max or rules.AGE_MAX_CEIL
+    if (lo, hi) != (rules.AGE_DEFAULT_MIN, rules.AGE_MAX_CEIL):
+        ages = f"ages {lo}-{hi} widened to 18-65 {why}"
+        if lo != rules.AGE_DEFAULT_MIN:
+            out.append(Adjustment(f"{base}.age_min", lo, rules.AGE_DEFAULT_MIN, ages))
+        if hi != rules.AGE_MAX_CEIL:
+            out.append(Adjustment(f"{base}.age_max", hi, rules.AGE_MAX_CEIL, ages))
+    if len(a.age_variants) >= 2 or f.gender_split:
+        split = ", ".join(f"{lo}-{hi}" for lo, hi in a.age_variants) or "women, men"
+        out.append(Adjustment("ad_sets", f"one ad set each ({split})", "one ad set",
+                              f"the audiences would be identical {why}"))
+    if a.genders or any(a.variant_genders):
+        out.append(Adjustment(f"{base}.genders", a.genders or "per ad set", None,
+                              f"all genders {why}"))
+    if f.interests.found:
+        names = [i["name"] for i in f.interests.found]
+        out.append(Adjustment(f"{base}.flexible_spec", names, None, f"interests dropped {why}"))
+    return out
 
 
 def _ad_set_name(where: str, t: dict[str, Any], variant: dict[str, Any]) -> str:

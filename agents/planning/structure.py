@@ -7,6 +7,8 @@ record (`{"kind", "variants", "metric", "kpi", "stopping_rule"}`) the optimise l
 from __future__ import annotations
 
 import re
+from itertools import product
+from string import ascii_uppercase
 from typing import Any
 
 from agents.planning.copy import make_copy
@@ -18,22 +20,31 @@ KPI = {"OUTCOME_SALES": ("cost_per_purchase", "conversions"),
        "OUTCOME_AWARENESS": ("cpm", "impressions"),
        "OUTCOME_ENGAGEMENT": ("cost_per_engagement", "impressions"),
        "OUTCOME_APP_PROMOTION": ("cost_per_install", "conversions")}
-LABELS = "ABCDEFGHIJ"
+LABELS = ascii_uppercase
 THUMB = re.compile(r"thumb|poster|cover|still", re.I)
 
 
-def ad_set_variants(f: Facts) -> list[dict[str, Any]]:
-    """Return per-ad-set targeting overrides (one entry = one ad set)."""
+def ad_set_variants(f: Facts, restricted: bool = False) -> list[dict[str, Any]]:
+    """Return per-ad-set targeting overrides (one entry = one ad set).
+
+    Under a special ad category every ad set targets 18-65 and all genders, so audiences
+    split by age or gender would be identical: they become one ad set (the adjustments say so).
+    """
     aud = f.audience
-    if len(aud.age_variants) >= 2:
-        return [{"age_min": lo, "age_max": hi, "label": f"{lo}-{hi}"} for lo, hi in aud.age_variants]
-    if f.gender_split:
+    if not restricted and len(aud.age_variants) >= 2:
+        out: list[dict[str, Any]] = [{"age_min": lo, "age_max": hi, "label": f"{lo}-{hi}"}
+                                     for lo, hi in aud.age_variants]
+        for v, g in zip(out, aud.variant_genders, strict=False):  # "women 18-24 and men 45+"
+            if g:
+                v.update(genders=g, label=f"{v['label']} {'women' if g == [2] else 'men'}")
+        return out
+    if not restricted and f.gender_split:
         return [{"genders": [2], "label": "women"}, {"genders": [1], "label": "men"}]
     countries = f.geo.countries
     if f.ab and not f.ab_creative and len(countries) >= 2 and not f.geo.cities:
         return [{"countries": [c], "label": c} for c in countries]
     found = f.interests.found
-    if f.ab and not f.ab_creative and len(found) >= 2 and not f.broad:
+    if f.ab and not f.ab_creative and len(found) >= 2 and not f.broad and not restricted:
         return [{"interests": [i], "label": i["name"]} for i in found]
     return [{}]
 
@@ -75,13 +86,16 @@ def creatives(f: Facts, objective: str, landing: str | None, cta: str) -> list[d
              [{"kind": "image", "url": u} for u in a.image_urls]
     videos = [{"kind": "video", "path": p} for p in a.videos] + \
              [{"kind": "video", "url": u} for u in a.video_urls]
-    n_copy = max(len(f.headlines), f.ab_count if f.ab_creative and not
-                 (len(images) + len(videos) > 1) else 1)
-    copies = make_copy(objective, f.brief, landing, n_copy, f.headlines or None,
-                       f.primary or None)
-    if f.description:
-        for c in copies:
-            c["description"] = f.description
+    given = copy_variants(f)
+    n_copy = len(given) if len(given) > 1 else \
+        (f.ab_count if f.ab_creative and not (len(images) + len(videos) > 1) else 1)
+    # Template copy only fills what the brief did not quote; quoted copy is kept verbatim.
+    # In a test of quoted copy the fields the brief leaves out stay the same in every variant
+    # (only what is tested differs).
+    templates = make_copy(objective, f.brief, landing, n_copy)
+    if len(given) > 1:
+        templates = [templates[0]] * n_copy
+    copies = [{**t, **given[i % len(given)]} for i, t in enumerate(templates)]
     base = {"link": None, "call_to_action": cta}
     if f.carousel and images:
         return [{"name": "Carousel", "creative": {**base, **copies[0], "format": "carousel",
@@ -94,10 +108,12 @@ def creatives(f: Facts, objective: str, landing: str | None, cta: str) -> list[d
         [("image", [i]) for i in images if i not in thumbs] + \
         [("video", [v, *thumbs[:1]]) for v in videos]
     if len(copies) > 1:
-        kind, assets = media[0] if media else ("image", [])
-        return [{"name": f"Variant {LABELS[i]}: {c['headline']}", "variant": LABELS[i],
+        # A copy test: every copy variant on every image or video (none is dropped).
+        combos = list(product(media or [("image", [])], copies))
+        return [{"name": f"Variant {_label(i)}: {c['headline']}" +
+                 (f" / {_asset_name(assets)}" if len(media) > 1 else ""), "variant": _label(i),
                  "creative": {**base, **c, "format": kind, "assets": assets}}
-                for i, c in enumerate(copies)]
+                for i, ((kind, assets), c) in enumerate(combos)]
     if not media:
         return [{"name": "Ad", "creative": {**base, **copies[0], "format": "image", "assets": []}}]
     test = f.ab_creative and len(media) > 1
@@ -110,6 +126,29 @@ def creatives(f: Facts, objective: str, landing: str | None, cta: str) -> list[d
             ad["variant"] = LABELS[i]
         ads.append(ad)
     return ads
+
+
+def copy_variants(f: Facts) -> list[dict[str, str]]:
+    """Quoted copy as variants: several headlines (or texts) = one ad each, every mix of them.
+
+    Returns `[{}]` when the brief quotes no copy.
+    """
+    heads: list[str | None] = list(f.headlines) or [None]
+    bodies: list[str | None] = list(f.primary) or [None]
+    descs: list[str | None] = list(f.descriptions) or [f.description]
+    out = []
+    for h, b, d in product(heads, bodies, descs):
+        given = {"headline": h, "primary_text": b, "description": d}
+        out.append({k: v for k, v in given.items() if v is not None})
+    return out
+
+
+def _label(i: int) -> str:
+    return LABELS[i] if i < len(LABELS) else f"{LABELS[i // len(LABELS) - 1]}{LABELS[i % len(LABELS)]}"
+
+
+def _asset_name(assets: list[dict[str, Any]]) -> str:
+    return str(assets[0].get("path") or assets[0].get("url")).rsplit("/", 1)[-1] if assets else ""
 
 
 def experiment(f: Facts, objective: str, ad_sets: list[dict], audience_test: bool

@@ -203,6 +203,12 @@ HARMLESS = re.compile("|".join((
     r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Boulevard|"
     r"Blvd|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct)\b\.?",
     r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b",
+    # Labels of a brief's fields ("Audiences: 25-34, 35-44"): what they label is read or asked.
+    r"(?:^|(?<=[.;\n]))\s*(?:audiences?|ages?|age\s+groups?|target(?:ing)?|geo|locations?|countries|regions?|"
+    r"budget|objective|goal|kpi|placements?|languages?|interests?|schedule|dates?|flight|timing|"
+    r"copy|cta|creative|assets?|product|brand|client|advertiser|offer|notes?)\s*:",
+    # People words the default audience already is: adults (18+), everyone, all ages.
+    r"\b(?:adults|everyone|everybody|anyone|all\s+ages|all\s+genders|the\s+general\s+public)\b",
     # Field labels in front of what they label: "Landing page: https://…", "images: a.jpg".
     r"\b(?:landing\s+page|lp|url|link|website|site|page|image|images|photo|photos|picture|"
     r"pictures|pics?|visuals?|video|videos|creative|creatives|assets?|files?)\b\s*(?:is|are|"

@@ -175,7 +175,7 @@ def test_languages():
     ("stories and reels", {"publisher_platforms": ["facebook", "instagram"],
                            "facebook_positions": ["story", "facebook_reels"],
                            "instagram_positions": ["story", "reels"]}),
-    ("no audience network please", {"publisher_platforms": ["facebook", "instagram"]}),
+    ("no audience network please", {"publisher_platforms": ["facebook", "instagram", "messenger"]}),
     ("mobile only", {"device_platforms": ["mobile"]}),
     ("a nice campaign", {}),
 ])

@@ -143,7 +143,10 @@ def test_special_categories_force_broad_targeting(brief, category):
     t = r.plan["ad_sets"][0]["targeting"]
     assert (t["age_min"], t["age_max"]) == (18, 65)
     assert "genders" not in t and "flexible_spec" not in t
-    assert any(w["rule"] == "special_category" for w in r.warnings)
+    # each widened value is shown as an adjustment naming the category
+    changed = {a["path"].rsplit(".", 1)[-1]: a for a in r.adjustments}
+    assert {"age_min", "genders"} <= set(changed)
+    assert all(category in a["why"] for a in changed.values()) and changed
     assert r.plan["special_ad_category_country"] == ["US"]
     assert r.problems == []
 

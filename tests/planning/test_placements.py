@@ -1,0 +1,85 @@
+"""Placements and placement exclusions → the exact platforms and positions."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.planning import PlanDefaults
+from agents.planning.parse_placements import STANDARD, read_placements
+from agents.planning.rules import plan_brief
+
+FB, IG, MSG, AN = "facebook", "instagram", "messenger", "audience_network"
+
+
+def _all_but(platform: str, *left_out: str) -> list[str]:
+    return [p for p in STANDARD[platform] if p not in left_out]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Instagram reels and explore only", {"publisher_platforms": [IG],
+                                          "instagram_positions": ["reels", "explore",
+                                                                  "explore_home"]}),
+    ("run on FB feed + Marketplace", {"publisher_platforms": [FB],
+                                      "facebook_positions": ["feed", "marketplace"]}),
+    ("reels only please", {"publisher_platforms": [FB, IG], "facebook_positions":
+                           ["facebook_reels"], "instagram_positions": ["reels"]}),
+    ("skip the audience network", {"publisher_platforms": [FB, IG, MSG]}),
+    ("please no Messenger ads", {"publisher_platforms": [FB, IG, AN]}),
+    ("no AN, no Messenger", {"publisher_platforms": [FB, IG]}),
+    ("all placements except stories", {"publisher_platforms": [FB, IG, MSG, AN],
+                                       "facebook_positions": _all_but(FB, "story"),
+                                       "instagram_positions": _all_but(IG, "story"),
+                                       "messenger_positions": ["messenger_home"]}),
+    ("Facebook and Instagram, everywhere except reels",
+     {"publisher_platforms": [FB, IG], "facebook_positions": _all_but(FB, "facebook_reels"),
+      "instagram_positions": _all_but(IG, "reels")}),
+    ("exclude the right-hand column", {"publisher_platforms": [FB, IG, MSG, AN],
+                                       "facebook_positions": _all_but(FB, "right_hand_column")}),
+    ("only on mobile", {"device_platforms": ["mobile"]}),
+    ("no desktop", {"device_platforms": ["mobile"]}),
+    ("just Insta, no stories", {"publisher_platforms": [IG],
+                                "instagram_positions": _all_but(IG, "story")}),
+    ("stories on Instagram and the Facebook feed", {"publisher_platforms": [FB, IG],
+                                                    "facebook_positions": ["feed"],
+                                                    "instagram_positions": ["story"]}),
+    ("in-stream video on facebook only", {"publisher_platforms": [FB],
+                                          "facebook_positions": ["instream_video"]}),
+    ("promote the new drop on Instagram", {"publisher_platforms": [IG]}),
+    ("automatic placements", {}),
+    ("follow us on Instagram for behind the scenes", {}),
+    ("people can chat with us on Messenger", {}),
+    ("our ads did well on Facebook last year", {}),
+    ("our Instagram account has great customer stories", {}),
+    ("a facebook page id 4242", {}),
+])
+def test_placement_grammar(text, expected):
+    assert read_placements(text).placements == expected
+
+
+def test_placement_words_are_understood_and_not_places():
+    brief = ("Facebook feed only, NO instagram, NO audience network. Sales of our lamps, "
+             "$40/day, Canada, https://glow.example.ca, lamp.jpg")
+    r = plan_brief(brief, PlanDefaults(currency="CAD", page_id="1", pixel_id="2"))
+    t = r.plan["ad_sets"][0]["targeting"]
+    assert t["publisher_platforms"] == [FB] and t["facebook_positions"] == ["feed"]
+    assert t["geo_locations"]["countries"] == ["CA"]  # "NO" is no Norway
+    assert not r.questions and not r.not_understood
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("no Facebook groups", "no Facebook groups"), ("Instagram Shop only", "Instagram Shop"),
+    ("run ads in Facebook Watch", "Facebook Watch"),
+])
+def test_a_placement_without_a_key_is_asked_not_read_as_the_platform(text, phrase):
+    r = read_placements(text)
+    assert r.placements == {} and [q.phrase for q in r.flags] == [phrase]
+
+
+def test_an_unsupported_platform_is_asked():
+    r = read_placements("Threads only")
+    assert r.flags and r.flags[0].kind == "not_understood" and "Threads" in r.flags[0].phrase
+
+
+def test_nothing_left_is_asked():
+    r = read_placements("Instagram only, no instagram")
+    assert r.flags and r.flags[0].kind == "conflict" and r.placements == {}
