@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.planning import Adjustment, PlanDefaults, Question
+from agents.planning import GOAL, Adjustment, PlanDefaults, Question
 from agents.planning.copy import PRODUCT_RE, product_of
+from agents.planning.cues import correction_span
 from agents.planning.parse_audience import (
     ALL_GENDERS,
     MEN,
@@ -36,6 +37,7 @@ from agents.planning.parse_intent import (
     find_ids,
     find_objective,
     find_special,
+    objective_conflict,
 )
 from agents.planning.parse_interests import InterestResult, find_interests
 from agents.planning.parse_money import Money, find_budget
@@ -129,6 +131,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += copy.spans
     uncopied = _mask(brief, copy.quote_spans)
     f.objective, f.objective_scores = find_objective(uncopied)
+    _settle_objective(f, uncopied)
     for cues in OBJECTIVE_CUES.values():
         spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
@@ -146,7 +149,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += placements.spans
     masked = _mask(masked, placements.spans)
     f.geo = find_geo(masked, d.currency)
-    spans += f.geo.spans
+    spans += [_with_place_cue(masked, s, e) for s, e in f.geo.spans]
     f.audience = find_ages(masked, d.today)
     spans += f.audience.spans
     f.locales, s = find_locales(masked)
@@ -254,3 +257,33 @@ def as_dict(f: Facts) -> dict[str, Any]:
             "ages": [f.audience.age_min, f.audience.age_max], "genders": f.audience.genders,
             "money": f.money and vars(f.money), "schedule": vars(f.schedule),
             "interests": f.interests.found, "cta": f.cta, "headlines": f.headlines}
+
+
+def _settle_objective(f: Facts, text: str) -> None:
+    """Two goals named about equally: a correction between them picks the later; else ask."""
+    both = objective_conflict(text, f.objective_scores)
+    if both is None:
+        return
+    earlier, later, earlier_end, later_start = both
+    name = {o: o.removeprefix("OUTCOME_").replace("_", " ").lower() for o in both[:2]}
+    if cue := correction_span(text, earlier_end, later_start, later_start):
+        f.spans.append(cue)
+        if f.objective != later:
+            f.adjustments.append(Adjustment("objective", earlier, later, f"the later "
+                                            f"‘{name[later]}’ corrects the earlier ‘{name[earlier]}’"))
+        f.objective = later
+        return
+    f.flags.append(Question("objective", f"The brief asks for {name[earlier]} and also for "
+                            f"{name[later]}. A campaign optimises for one: which should it be?",
+                            kind="conflict", phrase=f"{name[earlier]} … {name[later]}", affects=GOAL))
+
+
+PLACE_CUE_BEFORE = re.compile(r"\b(?:near|around|in|across|within|throughout|all\s+over|"
+                              r"nearby|close\s+to)\s+(?:the\s+)?(?:downtown|central|greater|"
+                              r"metro|city\s+of|area\s+of)?\s*$", re.I)
+
+
+def _with_place_cue(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return a place's span with the words that introduce it ("near downtown Denver")."""
+    m = PLACE_CUE_BEFORE.search(text, max(0, start - 30), start)
+    return (m.start(), end) if m else (start, end)

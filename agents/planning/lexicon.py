@@ -65,6 +65,8 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         (rf"entre\s+(?:los\s+)?{_AGE}\s+y\s+{_AGE}\s+años", r"\1-\2"),
         (rf"de\s+{_AGE}\s+a\s+{_AGE}\s+años", r"\1-\2"),
         (rf"{_AGE}\s+a\s+{_AGE}\s+años", r"\1-\2"),
+        (rf"(mujeres|hombres|personas|gente|público|adultos|jóvenes)\s+(?:de|entre)\s+{_AGE}\s+"
+         rf"(?:a|y)\s+{_AGE}\b", r"\1 \2-\3"),
         (rf"mayores\s+de\s+{_AGE}(?:\s+años)?", r"over \1"),
         (rf"más\s+de\s+{_AGE}\s+años", r"over \1"),
         (rf"menores\s+de\s+{_AGE}(?:\s+años)?", r"under \1"),
@@ -100,7 +102,9 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("pagada por", "paid for by"), ("financiado por", "paid for by"),
         ("página de destino", "landing page"), ("imágenes", "images"), ("imagen", "image"),
         ("vídeo", "video"), ("campaña", "campaign"), ("anuncios", "ads"), ("anuncio", "ad"),
-        ("título", "headline"), ("titular", "headline"), ("texto principal", "primary text"),
+        ("títulos", "headlines"), ("titulares", "headlines"), ("título", "headline"),
+        ("titular", "headline"), ("texto principal", "primary text"), ("probar", "test"),
+        ("con la misma foto", "with the same image"), ("con la misma imagen", "with the same image"),
         ("descripción", "description"), ("botón", "button"), ("comprar ahora", "shop now"),
         ("compra ya", "shop now"), ("más información", "learn more"),
         ("regístrate", "sign up"), ("historias", "stories"), ("noticias", "feed"),
@@ -149,7 +153,8 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("aujourd'hui", "today"), ("payé par", "paid for by"), ("payée par", "paid for by"),
         ("financé par", "paid for by"), ("page de destination", "landing page"),
         ("page d'atterrissage", "landing page"), ("publicités", "ads"), ("publicité", "ad"),
-        ("annonces", "ads"), ("campagne", "campaign"), ("titre", "headline"),
+        ("annonces", "ads"), ("campagne", "campaign"), ("titres", "headlines"), ("titre", "headline"),
+        ("tester", "test"),
         ("texte principal", "primary text"), ("bouton", "button"),
         ("acheter maintenant", "shop now"), ("en savoir plus", "learn more"),
         ("fil d'actualité", "feed"), ("en ligne immédiatement", "live right away"),
@@ -192,7 +197,8 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("finanziert von", "paid for by"), ("Zielseite", "landing page"),
         ("Landingpage", "landing page"), ("Bilder", "images"), ("Bild", "image"),
         ("Anzeigen", "ads"), ("Anzeige", "ad"), ("Kampagne", "campaign"),
-        ("Überschrift", "headline"), ("Haupttext", "primary text"),
+        ("Überschriften", "headlines"), ("Überschrift", "headline"), ("Haupttext", "primary text"),
+        ("testen", "test"),
         ("Beschreibung", "description"), ("Jetzt kaufen", "shop now"),
         ("Mehr dazu", "learn more"), ("sofort live", "live right away"),
         ("sofort schalten", "go live right away"), ("sofort", "immediately"),
@@ -234,7 +240,8 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("amanhã", "tomorrow"), ("hoje", "today"), ("pago por", "paid for by"),
         ("paga por", "paid for by"), ("página de destino", "landing page"),
         ("imagens", "images"), ("imagem", "image"), ("vídeo", "video"), ("anúncios", "ads"),
-        ("anúncio", "ad"), ("campanha", "campaign"), ("título", "headline"),
+        ("anúncio", "ad"), ("campanha", "campaign"), ("títulos", "headlines"), ("título", "headline"),
+        ("testar", "test"),
         ("texto principal", "primary text"), ("descrição", "description"),
         ("botão", "button"), ("compre agora", "shop now"), ("saiba mais", "learn more"),
         ("no ar", "live"), ("imediatamente", "immediately"), ("interesses", "interests"),
@@ -307,6 +314,7 @@ description image images photo photos carousel landing page website shop store o
 january february march april june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday tomorrow today weekend
 english spanish french german portuguese italian dutch speakers speaking language
+under over older younger aged between nobody except excluding
 """.split())
 # Regions in the catalogue whose names differ by language (local or translated → English).
 REGION_NAMES: dict[str, tuple[str, ...]] = {

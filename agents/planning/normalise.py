@@ -132,7 +132,8 @@ def detect_language(text: str) -> tuple[str, dict[str, int]]:
 
 # -- 3. numbers in words ----------------------------------------------------------------------
 
-SMALL_MULT = re.compile(r"\b(?:(one|two|a\s+couple\s+of|a)\s+)(grand|thousand|hundred|k)\b", re.I)
+SMALL_MULT = re.compile(r"\b(?:(one|two|a\s+couple\s+of|a|half\s+a)\s+)(grand|thousand|hundred|k)\b",
+                        re.I)
 
 
 def _diff_edits(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
@@ -160,7 +161,7 @@ def _numbers(n: Normalised) -> None:
         if converted != seg:
             edits += _diff_edits(seg, converted, start)
     _apply(n, edits)
-    small = {"one": "1", "two": "2", "a couple of": "2", "a": "1"}
+    small = {"one": "1", "two": "2", "a couple of": "2", "a": "1", "half a": "0.5"}
     _apply(n, [(m.start(), m.end(1) if m.group(1) else m.start(),
                 small[re.sub(r"\s+", " ", m.group(1).lower())])
                for m in SMALL_MULT.finditer(n.text) if not n.is_protected(m.start(), m.end())])

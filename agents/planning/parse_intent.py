@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from state import rules
 
 OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
-    "OUTCOME_SALES": [(r"\bsales\b", 3), (r"\bsell(?:s|ing)?\b", 2), (r"\bpurchases?\b", 3),
+    # "sales" naming a trade ("sales coaching", "our sales team") is no goal.
+    "OUTCOME_SALES": [(r"\bsales\b(?!\s+(?:coach(?:ing|es)?|training|team|teams|reps?|people|"
+                       r"manager|managers|course|courses|webinar|podcast|tips|software|tool|"
+                       r"tools|funnel|pitch|skills|job|jobs|role|roles|tax|page|assistant))", 3), (r"\bsell(?:s|ing)?\b", 2), (r"\bpurchases?\b", 3),
                       (r"\bconversions?\b", 2), (r"\borders?\b", 2), (r"\brevenue\b", 2),
                       (r"\broas\b", 3), (r"\bcheckouts?\b", 2), (r"\bbuy(?:ers|ing)?\b", 1),
                       (r"\be-?commerce\b", 2), (r"\b(?:online\s+)?(?:shop|store)\b", 1),
@@ -37,7 +40,10 @@ OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
                            (r"\bshares\b", 2), (r"\bfollowers\b", 2), (r"\bvideo\s+views\b", 3),
                            (r"\b(?:event\s+responses|rsvps?)\b", 3), (r"\binteractions\b", 2),
                            (r"\bthruplays?\b", 3), (r"\bviews\b", 1)],
-    "OUTCOME_APP_PROMOTION": [(r"\bapp\s+installs?\b", 5), (r"\binstalls\b", 3),
+    # "installs" alone is a goal only in a brief about an app ("our HVAC installs" is a trade).
+    "OUTCOME_APP_PROMOTION": [(r"\bapp\s+installs?\b", 5),
+                              (r"\binstalls\b(?=[\s\S]*\b(?:apps?|games?|ios|android)\b)|"
+                               r"\b(?:apps?|games?|ios|android)\b[\s\S]*\binstalls\b", 3),
                               (r"\b(?:download|install|get)\s+(?:our|the)\s+app\b", 4),
                               (r"\bapp\s+downloads?\b", 4), (r"apps\.apple\.com|play\.google\.com",
                                                               3)],
@@ -137,6 +143,24 @@ def find_objective(text: str) -> tuple[str | None, dict[str, int]]:
               for obj, cues in OBJECTIVE_CUES.items()}
     best = max(scores, key=lambda k: scores[k])
     return (best if scores[best] > 0 else None), scores
+
+
+def objective_conflict(text: str, scores: dict[str, int]) -> tuple[str, str, int, int] | None:
+    """Two goals the brief names about equally strongly: (earlier, later, earlier's end, later's start).
+
+    None when one goal clearly leads (by more than one point) or fewer than two are strong.
+    """
+    strong = sorted(((v, k) for k, v in scores.items() if v >= 3), reverse=True)
+    if len(strong) < 2 or strong[0][0] - strong[1][0] > 1:
+        return None
+    spans = {}
+    for _, obj in strong[:2]:
+        hits = [m for pat, w in OBJECTIVE_CUES[obj] if w >= 2 for m in re.finditer(pat, text, re.I)]
+        if not hits:
+            return None
+        spans[obj] = (min(m.start() for m in hits), max(m.end() for m in hits))
+    (a, (_, a_end)), (b, (b_start, _)) = sorted(spans.items(), key=lambda kv: kv[1][0])
+    return a, b, a_end, b_start
 
 
 def find_special(text: str) -> list[str]:

@@ -128,6 +128,9 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     objective = f.objective
     if objective is None:
         objective = "OUTCOME_TRAFFIC"
+        f.adjustments.append(Adjustment("objective", None, objective, "the brief names no goal, "
+                                        "so the plan optimises for website traffic; say sales, "
+                                        "leads, awareness or engagement to change it"))
         warnings.append({"path": "objective", "message": "the brief names no goal; planned "
                          "for website traffic", "fix": "say what you want: sales, leads, "
                          "traffic, awareness, engagement or app installs", "rule": "objective"})

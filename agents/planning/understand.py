@@ -45,9 +45,11 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      "customer-list audiences need a file upload adpilot does not do yet"),
     ("excluding existing customers", "ad_sets[0].targeting.excluded_custom_audiences", WHO,
      r"\b(?:exclud\w*|excluding|except|without|not|no|minus|leave\s+out|skip)\s+(?:our\s+|the\s+|"
-     r"any\s+|all\s+|existing\s+|current\s+|past\s+|previous\s+|recent\s+)*(?:customers|buyers|"
-     r"purchasers|clients|subscribers|members|followers|fans|converters|people\s+who\s+"
-     r"(?:already\s+)?(?:bought|purchased|subscribed|converted|signed\s+up))\b",
+     r"any\s+|all\s+|existing\s+|current\s+|past\s+|previous\s+|recent\s+)*(?:[\w-]+\s+){0,2}?"
+     r"(?:customers|buyers|purchasers|clients|subscribers|members|followers|fans|converters|"
+     r"(?:people|anyone|those|users|folks|everyone|everybody|someone)\s+(?:who|that)\s+(?:have\s+|"
+     r"'ve\s+|already\s+|recently\s+|previously\s+)*(?:bought|purchased|ordered|subscribed|"
+     r"converted|signed\s+up|registered|visited|downloaded|installed|booked|donated|applied))\b",
      "excluding an audience needs a custom audience adpilot cannot create yet"),
     ("cost cap", "ad_sets[0].bid_strategy", SPEND,
      r"\bcost[- ]caps?\b|\bcost\s+per\s+(?:result|action|purchase|lead|acquisition)\s+(?:goal|"
@@ -150,7 +152,7 @@ def _merged(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
 NEGATIONS = frozenset("""not no nobody none never except excluding exclude excludes excluded
 without but minus only just nor neither don't dont doesn't isn't aren't won't shouldn't avoid
 skip omit outside beyond besides instead""".split())
-WHO_CUES = frozenset("""age ages aged years year old young younger older adult adults teen teens
+WHO_CUES = frozenset("""who whom whose age ages aged younger older teen teens
 teenager teenagers kid kids child children senior seniors student students parent parents mom
 moms mum mums dad dads mother mothers father fathers male males female females men man women
 woman gender genders people person persons users user customers customer buyers buyer clients
@@ -171,21 +173,18 @@ weekly week weeks monthly month months total lifetime schedule scheduled schedul
 hour am pm morning mornings evening evenings night nights weekend weekends weekday weekdays
 monday tuesday wednesday thursday friday saturday sunday start starting starts end ending
 ends until till through date dates pause stop dollars dollar bucks euros euro pounds pound
-yen rupees francs pesos reais grand pacing accelerated frequency""".split())
+yen rupees francs pesos reais grand pacing accelerated frequency""".split()) - {"cost", "costs"}
 # Goal words and the objective each points to ("" = no one objective: ask whatever is planned).
 GOAL_CUES: dict[str, str] = {
-    **dict.fromkeys("sales sell selling purchase purchases conversions conversion convert cart "
-                    "checkout revenue value roas orders".split(), "OUTCOME_SALES"),
-    **dict.fromkeys("leads lead signups signup sign register registration registrations form "
-                    "forms quotes quote demo trial bookings booking appointments subscribe "
-                    "subscriptions enquiries inquiries".split(), "OUTCOME_LEADS"),
-    **dict.fromkeys("traffic clicks click visits visit".split(), "OUTCOME_TRAFFIC"),
+    **dict.fromkeys("sales sell selling purchase purchases conversions conversion convert roas"
+                    .split(), "OUTCOME_SALES"),
+    **dict.fromkeys("leads lead signups signup registration registrations enquiries inquiries"
+                    .split(), "OUTCOME_LEADS"),
+    **dict.fromkeys("traffic clicks".split(), "OUTCOME_TRAFFIC"),
     **dict.fromkeys("awareness reach impressions".split(), "OUTCOME_AWARENESS"),
-    **dict.fromkeys("engagement likes follows views view messages message chat event events"
-                    .split(), "OUTCOME_ENGAGEMENT"),
-    **dict.fromkeys("app install installs download downloads".split(), "OUTCOME_APP_PROMOTION"),
-    **dict.fromkeys("call calls phone store pixel catalog catalogue optimise optimize optimised "
-                    "optimized optimisation optimization goal goals objective kpi".split(), ""),
+    **dict.fromkeys("engagement likes follows thruplays".split(), "OUTCOME_ENGAGEMENT"),
+    **dict.fromkeys("calls optimise optimize optimised optimized optimisation optimization goal "
+                    "goals objective kpi".split(), ""),
 }
 # Words that look like numbers or people but change nothing in a plan: promotions, brand
 # stories, e-mail headers, signatures, phone numbers, street addresses.
@@ -203,6 +202,10 @@ HARMLESS = re.compile("|".join((
     r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Boulevard|"
     r"Blvd|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct)\b\.?",
     r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b",
+    r"\b(?:1|4|9|16|2|3)\s*:\s*(?:1|5|16|9|3|2)\b",  # aspect ratios: 1:1, 4:5, 9:16
+    r"\b\d[\d,.]*\+?\s+(?:happy|satisfied|loyal|repeat|returning)\s+\w+",
+    r"\b(?:in|since|from|back\s+in)\s+(?:19\d\d|20[01]\d)\b",
+    r"\bage\s+(?:groups?|bands?|brackets?|ranges?)\b",
     # Labels of a brief's fields ("Audiences: 25-34, 35-44"): what they label is read or asked.
     r"(?:^|(?<=[.;\n]))\s*(?:audiences?|ages?|age\s+groups?|target(?:ing)?|geo|locations?|countries|regions?|"
     r"budget|objective|goal|kpi|placements?|languages?|interests?|schedule|dates?|flight|timing|"
@@ -221,9 +224,16 @@ def _affects(words: list[str], objective: str | None) -> str | None:
     """Return what a leftover phrase could change, or None when it cannot change the plan.
 
     Goal words that point to the objective already planned ("our budgeting app" in an
-    app-install brief) change nothing.
+    app-install brief) change nothing. A negation counts when it stands alone (what it
+    negated was read, the negation was not) or bears on people, places or numbers ("not
+    under 21"); in a reason ("no delivery up there yet", "no rush") it changes nothing.
     """
     lows = [w.lower().strip("'’") for w in words]
+    negations = [i for i, w in enumerate(lows) if w in NEGATIONS]
+    if negations and not any(_negates(lows, i) for i in negations):
+        lows = [w for w in lows if w not in NEGATIONS]
+        if not lows:
+            return None
     if any(w in SPEND_CUES or re.fullmatch(r"\d[\d.,]*k?", w) for w in lows):
         if any(w in WHO_CUES for w in lows) and any(w in ("years", "old", "aged", "age")
                                                    for w in lows):
@@ -235,6 +245,23 @@ def _affects(words: list[str], objective: str | None) -> str | None:
     if goals and goals != {objective}:
         return GOAL
     return None
+
+
+SOFT_NEGATIONS = frozenset({"only", "just", "but"})
+# Words that always leave someone or something out: never harmless when left unread.
+STRONG_NEGATIONS = frozenset({"except", "excluding", "exclude", "excludes", "excluded", "without",
+                              "minus", "nobody", "never", "omit", "skip", "avoid"})
+
+
+def _negates(lows: list[str], i: int) -> bool:
+    """Whether the negation at `i` bears on what the plan targets or spends."""
+    rest = [w for w in lows[i + 1:i + 4] if w not in NEGATIONS]
+    if lows[i] in STRONG_NEGATIONS:
+        return True
+    if not rest:  # dangling: its object was read by a parser, the negation itself was not
+        return lows[i] not in SOFT_NEGATIONS
+    return any(w in WHO_CUES or w in SPEND_CUES or re.fullmatch(r"\d[\d.,]*\+?", w)
+               for w in rest)
 
 
 def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
