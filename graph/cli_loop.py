@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli import app, drive, fail, report, session
+from graph.cli import app, drive, exit_code, fail, report, session
 from graph.console import console, run_display
 from graph.runner import Outcome, Runner
 
@@ -48,14 +48,16 @@ def tick(advance_days: Annotated[int, typer.Option(help="move the sandbox clock 
         if advance_days:
             _advance(env, advance_days)
         now = account_now(env.context)  # the sandbox's simulated clock there
-        woke = 0
+        woke, code = 0, 0
         for tid in runner.threads():
             after = wake_due(runner, tid, now, yes=yes, on_update=display)
             if after is not None:
                 woke += 1
                 display.close()
                 report(after, show_created=False)
+                code = max(code, exit_code(after))
         console.print(f"{woke} thread(s) woken (clock: {now.isoformat()}).")
+    raise typer.Exit(code)
 
 
 def _advance(env: Any, days: int) -> None:
@@ -100,6 +102,7 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
         outcome = drive(runner, outcome, yes=yes, on_update=display)
         display.close()
         report(outcome, show_created=False)
+    raise typer.Exit(exit_code(outcome))
 
 
 @app.command("report")

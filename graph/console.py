@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -38,6 +39,11 @@ def describe_update(node: str, update: Any) -> str:
             assets = update["assets"].values()
             reused = sum(1 for a in assets if a.get("reused"))
             text += f" ({len(update['assets'])} files, {reused} reused)"
+        refused = update.get("refusals") or []
+        if refused:
+            # Never "applied" for a refused action: say what the gate did instead.
+            first = str(update.get("status") or "").splitlines()[:1]
+            return f"{text}: {first[0] if first else ''} — {len(refused)} REFUSED"
         if update.get("phase"):
             text += f" → {update['phase']}"
     return text
@@ -65,6 +71,9 @@ class RunDisplay:
             if node == LAUNCH_STEPS[-1]:
                 self.close()
             return
+        if isinstance(update, dict) and update.get("refusals"):
+            self.out.print(f"[red]✗[/] {node}: {describe_update(node, update)}")
+            return
         self.out.print(f"[green]✓[/] {node}: {describe_update(node, update)}")
 
     def close(self) -> None:
@@ -90,6 +99,21 @@ def show_plan_problems(values: dict[str, Any], out: Console = console) -> None:
         out.print(f"[red]✗ {p.get('path', '?')}[/]: {p.get('message', '')} [dim]— fix: {p.get('fix', '')}[/]")
     for w in values.get("warnings") or []:
         out.print(f"[yellow]! {w.get('path', '?')}[/]: {w.get('message', '')}")
+
+
+def refusals_of(updates: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """Every refusal (money gate, budget request) the nodes of one run reported."""
+    return [r for _node, update in updates if isinstance(update, dict)
+            for r in update.get("refusals") or [] if isinstance(r, dict)]
+
+
+def show_refusals(refusals: list[dict[str, Any]], out: Console = console) -> None:
+    """Print each refusal: the cap, the numbers and how to allow it (nothing was sent)."""
+    if not refusals:
+        return
+    out.print(f"[red bold]Refused ({len(refusals)})[/] — nothing was sent to Meta for:")
+    for r in refusals:
+        out.print(f"[red]✗[/] {escape(str(r.get('message', '')))}", highlight=False)
 
 
 def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = console, *,
