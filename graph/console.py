@@ -33,17 +33,17 @@ def describe_update(node: str, update: Any) -> str:
     """One line saying what a node just did."""
     if node == "__interrupt__":
         return "paused for a decision"
+    if isinstance(update, dict) and update.get("refusals"):
+        # Never "applied" (or "uploaded") for a refused step: say what the gate did instead.
+        first = str(update.get("status") or "").splitlines()[:1]
+        said = first[0].rstrip(":") if first else "refused by the money gate"
+        return f"{node.replace('_', ' ')}: {said} — {len(update['refusals'])} REFUSED"
     text = STEP_TEXT.get(node, node.replace("_", " "))
     if isinstance(update, dict):
         if node == "upload_assets" and update.get("assets") is not None:
             assets = update["assets"].values()
             reused = sum(1 for a in assets if a.get("reused"))
             text += f" ({len(update['assets'])} files, {reused} reused)"
-        refused = update.get("refusals") or []
-        if refused:
-            # Never "applied" for a refused action: say what the gate did instead.
-            first = str(update.get("status") or "").splitlines()[:1]
-            return f"{text}: {first[0] if first else ''} — {len(refused)} REFUSED"
         if update.get("phase"):
             text += f" → {update['phase']}"
     return text
@@ -61,6 +61,10 @@ class RunDisplay:
         """Show one node update (the runner's update hook)."""
         if node == "__interrupt__":
             return
+        if isinstance(update, dict) and update.get("refusals"):
+            self.close()
+            self.out.print(f"[red]✗[/] {node}: {escape(describe_update(node, update))}")
+            return
         if node in LAUNCH_STEPS and self.progress is None:
             self.progress = Progress(SpinnerColumn(), TextColumn("[bold]launch"), BarColumn(),
                                      TextColumn("{task.description}"), console=self.out, transient=False)
@@ -70,9 +74,6 @@ class RunDisplay:
             self.progress.update(self.task, advance=1, description=describe_update(node, update))
             if node == LAUNCH_STEPS[-1]:
                 self.close()
-            return
-        if isinstance(update, dict) and update.get("refusals"):
-            self.out.print(f"[red]✗[/] {node}: {describe_update(node, update)}")
             return
         self.out.print(f"[green]✓[/] {node}: {describe_update(node, update)}")
 

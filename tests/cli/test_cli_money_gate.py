@@ -173,3 +173,17 @@ def test_an_edit_naming_two_objects_is_refused_not_applied_to_either(cli, sample
     assert writes(server) == before
     assert int(next(c for c in objects(server.url, "campaign") if c["id"] == live)
                ["daily_budget"]) == 6000
+
+
+def test_a_launch_refused_after_approval_ends_its_thread_with_nothing_written(
+        cli, sample_images, home):
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "m8", "--live").exit_code == 0
+    (home / "policy.json").write_text(json.dumps({"max_daily_exposure_minor": 5000}))
+    result = run("approve", "m8")
+    text = said(result)
+    assert result.exit_code == 2, result.output
+    assert "✗ upload_assets" in text and "The money gate refused the launch" in text
+    assert "uploaded the assets" not in text and '"max_daily_exposure_minor": 10500' in text
+    assert objects(server.url, "campaign") == [] and writes(server) == 0
+    assert "refused" in run("status", "m8").output
