@@ -175,6 +175,11 @@ def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     client = _client(runtime)
     opt = _opt(state)
     proposal, evidence = propose(client, state, runtime.context)
+    # What the money gate refused after the last card was approved is said on this one too.
+    proposal["flags"] = list(proposal.get("flags") or []) + [
+        f"refused by the money gate after the last approval (nothing was sent): {r['message']}"
+        for r in opt.get("last_refusals") or []
+    ]
     stopped = stopped_at(runtime)
     proposal["actions"], held = hold_back_for_stop(proposal["actions"], stopped)
     if stopped:

@@ -81,6 +81,10 @@ def test_approve_never_says_applied_for_an_action_the_gate_refused(cli, sample_i
     refused = [r for r in ledger.rows("m3") if r["status"] == "refused"]
     ledger.close()
     assert len(refused) == 1 and refused[0]["after"]["cap"] == "max_daily_exposure_minor"
+    # The next card says it too (for people who approve from a UI, not the CLI).
+    card = run("optimize", "m3", "--request",
+               "lower the budget of TrailBlaze running shoes to $55 a day")
+    assert "refused by the money gate after the last approval" in said(card), card.output
 
 
 def test_a_budget_request_that_cannot_be_proposed_is_said_not_dropped(cli, sample_images, home):
