@@ -92,7 +92,16 @@ def _still_on_meta(client: Any, account_id: str, cached: dict[str, dict]) -> dic
 
 @yields_on_throttle
 def upload_assets(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
-    """Upload each distinct asset once (reusing earlier uploads) and record its Meta reference."""
+    """Upload each distinct asset once (reusing earlier uploads) and record its Meta reference.
+
+    The approved launch passes the money gate first: a launch it refuses ends here, before
+    anything (not even an image) is written (`agents/launch_gate.py::check_launch`).
+    """
+    from agents.launch_gate import check_launch
+
+    refused = check_launch(state, runtime, "upload_assets")
+    if refused is not None:
+        return refused
     ctx = runtime.context
     account_id = ctx.account_id if str(ctx.account_id).startswith("act_") else f"act_{ctx.account_id}"
     files: dict[str, tuple[str, Path]] = {}

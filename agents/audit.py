@@ -61,7 +61,7 @@ def unresolved_writes(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]
     }
     out: dict[str, list[str]] = {"superseded": [], "unresolved": []}
     for r in rows:
-        if r["status"] in ("done", "failed"):
+        if r["status"] in ("done", "failed", "refused"):
             continue
         key = (r.get("thread_id"), r.get("plan_key"), r["op"], r.get("request_digest"))
         out["superseded" if key in done else "unresolved"].append(r["write_id"])
@@ -70,7 +70,11 @@ def unresolved_writes(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]
 
 def _sequence_problems(write_id: str, seq: Iterable[str]) -> list[str]:
     seq = list(seq)
+    if seq == ["refused"]:
+        return []  # the money gate refused it: one row, never sent
     problems = []
+    if "refused" in seq:
+        problems.append(f"write {write_id}: a refused write has rows besides its refusal")
     if not seq or seq[0] != "intent":
         problems.append(f"write {write_id}: does not start with an intent row")
     terminal = [s for s in seq if s in ("done", "failed")]

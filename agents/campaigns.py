@@ -1,11 +1,18 @@
 """Campaign agent: create the campaign and its ad sets (PAUSED), and activate the tree.
 
+Both steps pass the money gate (`state/guardrails.py`) after the approval and before the
+first request, on the account's live state: `create_campaigns` judges the new campaign and
+ad sets with their budgets (counted live when the approval says go live) and refuses before
+creating anything (`agents/launch_gate.py::check_launch`); `activate` judges every activation.
+A refusal ends the thread in phase `refused` with the caps and numbers in `refusals`.
+
 `create_campaigns` hands the campaign and ad-set part of the Meta tree (`state.plan.to_meta_tree`)
 to the launcher (`tools.launch.launch_tree`: batched, ledgered, idempotent — a re-run after a
 crash reuses what the ledger says exists and reconciles unknown outcomes by provenance tag).
-`activate` flips ads and ad sets, then the campaign, to ACTIVE in one batch request (the
-campaign item depends on all others, so a failed child keeps the whole tree off) — only when
-the approval said to go live; otherwise the tree stays PAUSED for a person to start.
+`activate` flips ads and ad sets, then the campaign, to ACTIVE in one batch request
+(`tools.launch.activate_tree`: the campaign item depends on all others, so a failed child keeps
+the whole tree off) — only when the approval said to go live; otherwise the tree stays PAUSED
+for a person to start.
 """
 
 from __future__ import annotations
@@ -16,11 +23,12 @@ from langgraph.runtime import Runtime
 
 from agents.assets import asset_tables
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
+from agents.launch_gate import go_live_of, refused_update
 from graph.tracing import annotate, meta_call_group
 from state import plan as plans
-from tools.batching import BatchItem
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
-from tools.launch import launch_tree
+from tools.launch import activate_tree, create_actions, launch_tree
+from tools.money import GateRefused, clear
 
 
 def meta_tree(state: dict[str, Any], ctx: Any) -> dict[str, Any]:
@@ -34,11 +42,14 @@ class LaunchIncomplete(LaunchError):
     """Some objects of the tree could not be created; the message lists each and why."""
 
 
-def launch(state: dict[str, Any], runtime: Runtime[Any], tree: dict[str, Any]) -> dict[str, str]:
+def launch(state: dict[str, Any], runtime: Runtime[Any], tree: dict[str, Any],
+           passes: dict[str, Any] | None = None) -> dict[str, str]:
     """Create (or find again) every object of `tree`; return Meta ids by plan key."""
     receipt = (state.get("approval") or {}).get("receipt")
     with meta_call_group("launch_tree", kind="create", receipt=receipt, thread_id=thread_id_of(runtime)):
-        result = launch_tree(client_of(runtime), tree, thread_id=thread_id_of(runtime), receipt=receipt)
+        result = launch_tree(client_of(runtime), tree, thread_id=thread_id_of(runtime), receipt=receipt,
+                             passes=passes if passes is not None else {},
+                             policy=runtime.context.policy)
         annotate(created=len(result.created), reused=len(result.reused), adopted=len(result.adopted))
     if result.failed:
         details = "; ".join(f"{result.types.get(k, '?')} {k[:8]}: {v.get('message')}"
@@ -50,12 +61,18 @@ def launch(state: dict[str, Any], runtime: Runtime[Any], tree: dict[str, Any]) -
 
 @yields_on_throttle
 def create_campaigns(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
-    """Create the campaign and its ad sets, PAUSED, in as few batches as Meta allows."""
+    """Create the campaign and its ad sets, PAUSED, once the money gate passed them."""
     tree = meta_tree(state, runtime.context)
-    ids = launch(state, runtime, {**tree, "creatives": [], "ads": []})
+    client = client_of(runtime)
+    actions = create_actions(tree, client._account(), live=go_live_of(state, runtime.context))
+    verdict = clear(client, actions, runtime.context.policy, currency=runtime.context.currency,
+                    receipt=(state.get("approval") or {}).get("receipt"))
+    if not verdict.ok:
+        return refused_update(verdict, "create_campaigns")
+    ids = launch(state, runtime, {**tree, "creatives": [], "ads": []}, verdict.passes_by_key())
     created = {"campaign": ids[tree["campaign"]["key"]],
                "ad_sets": {a["key"]: ids[a["key"]] for a in tree["ad_sets"]}}
-    return {"created": created, "phase": "campaigns_created",
+    return {"created": created, "phase": "campaigns_created", "gate": verdict.summary(),
             "status": f"campaign and {len(created['ad_sets'])} ad set(s) created (PAUSED)"}
 
 
@@ -66,21 +83,16 @@ def activate(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
     if not approval.get("go_live"):
         return {"phase": "launched_paused", "status": "launched PAUSED: start it in Ads Manager or edit go_live"}
     created = state["created"]
+    keys = {str(v): k for kind in ("ads", "ad_sets") for k, v in (created.get(kind) or {}).items()}
     campaign_key = plans.load_plan(state["plan"]).key or "campaign"
-    order = [("ad", k, v) for k, v in created.get("ads", {}).items()]
-    order += [("adset", k, v) for k, v in created.get("ad_sets", {}).items()]
-    items = [BatchItem(name=f"on{i}", method="POST", relative_url=meta_id, params={"status": "ACTIVE"},
-                       plan_key=f"{key}:activate", object_type=kind, op="update",
-                       receipt=approval.get("receipt"), before={"status": "PAUSED"})
-             for i, (kind, key, meta_id) in enumerate(order)]
-    # The campaign goes last and only if every child is on: nothing delivers from half a tree.
-    items.append(BatchItem(name="on_campaign", method="POST", relative_url=created["campaign"],
-                           params={"status": "ACTIVE"}, depends_on=[it.name for it in items],
-                           plan_key=f"{campaign_key}:activate", object_type="campaign", op="update",
-                           receipt=approval.get("receipt"), before={"status": "PAUSED"}))
-    with meta_call_group("activate_tree", kind="update", campaign_ids=[created["campaign"]]):
-        results = client_of(runtime).batch(items)
-    failed = [(item, res) for item, res in zip(items, results, strict=True) if not res.ok]
+    try:
+        with meta_call_group("activate_tree", kind="update", campaign_ids=[created["campaign"]]):
+            outcomes = activate_tree(client_of(runtime), created, policy=runtime.context.policy,
+                                     receipt=approval.get("receipt"), campaign_key=campaign_key,
+                                     plan_keys=keys, currency=runtime.context.currency)
+    except GateRefused as refused:
+        return refused_update(refused.result, "activate")
+    failed = [(item, res) for item, res in outcomes if not res.ok]
     for _item, res in failed:
         if isinstance(res.error, TransientError | ThrottledError | UnknownOutcomeError):
             raise res.error  # retried (or waited out) by the graph; setting ACTIVE again is harmless
@@ -88,4 +100,4 @@ def activate(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
         details = "; ".join(f"{item.object_type} {item.relative_url}: {res.error}" for item, res in failed)
         raise LaunchIncomplete(f"activation incomplete — {details}. The tree stays PAUSED where it failed; "
                                "fix the cause and run `adpilot resume`.")
-    return {"phase": "live", "status": f"live: {len(items)} object(s) set ACTIVE"}
+    return {"phase": "live", "status": f"live: {len(outcomes)} object(s) set ACTIVE"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from state.exposure import META_DAILY_OVERSPEND
 from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
 from state.rules import format_money
 
@@ -48,8 +49,9 @@ def spend_summary(plan: dict[str, Any] | CampaignPlan) -> dict[str, Any]:
         else:
             daily += amount
             total += amount * days
-    # Meta may overspend a daily budget by up to 25% on one day (facts §3); the total holds.
-    return {"daily": daily, "peak_day": int(daily * 1.25), "total": None if open_ended else total}
+    # Meta may overspend a daily budget by up to 75% on one day (facts §3.1); the total holds.
+    peak = int(daily * (1 + META_DAILY_OVERSPEND))
+    return {"daily": daily, "peak_day": peak, "total": None if open_ended else total}
 
 
 def targets_text(targets: dict[str, Any] | None, currency: str) -> str:
@@ -129,6 +131,14 @@ def _assets(creative: dict[str, Any]) -> str:
     return ", ".join(names) or "none"
 
 
+def _gate_line(gate: dict[str, Any]) -> str:
+    """Render the money gate's preview on the card (authoritative again after approval)."""
+    cur = str(gate.get("currency") or "USD")
+    return (f"- Money gate: **{'passes' if gate.get('ok') else 'refuses'}** — the account's "
+            f"worst-case daily spend after launch {money(gate.get('exposure_after_minor'), cur)} "
+            f"of {money(gate.get('cap_minor'), cur)} (policy {str(gate.get('policy_digest'))[:12]})")
+
+
 def render_card(
     plan: dict[str, Any],
     *,
@@ -191,6 +201,8 @@ def render_card(
         lines.append(f"- Meta validate_only: **{verdict}** ({validation.get('checked', 0)} objects checked"
                      + (f"; {later} need their parent or video first and are checked at launch)" if later else ")"))
         lines += [f"  - {e}" for e in validation.get("errors", [])]
+        if validation.get("gate"):
+            lines.append(_gate_line(validation["gate"]))
     for p in problems or []:
         lines.append(f"- ❌ `{p.get('path', '?')}`: {p.get('message', '')} — fix: {p.get('fix', '')}")
     for w in warnings or []:

@@ -17,7 +17,8 @@ judgement), `phase`, `status`, and `optimize` (one dict: `wait_until`, `collecte
 
 Rules: nothing side-effecting runs before an `interrupt()` in the same node (the node re-runs
 on resume); `apply_actions` executes only actions whose approval quotes the proposal's receipt,
-and only what the guardrails (`state/guardrails.py`) let through.
+and only what the money gate (`state/guardrails.py`) lets through: its refusals are in
+`refusals` (and the ledger), and a card whose every write was refused ends in phase `refused`.
 """
 
 from __future__ import annotations
@@ -174,6 +175,11 @@ def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     client = _client(runtime)
     opt = _opt(state)
     proposal, evidence = propose(client, state, runtime.context)
+    # What the money gate refused after the last card was approved is said on this one too.
+    proposal["flags"] = list(proposal.get("flags") or []) + [
+        f"refused by the money gate after the last approval (nothing was sent): {r['message']}"
+        for r in opt.get("last_refusals") or []
+    ]
     stopped = stopped_at(runtime)
     proposal["actions"], held = hold_back_for_stop(proposal["actions"], stopped)
     if stopped:
@@ -199,14 +205,20 @@ def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
         ).isoformat(),
     )
     opt["requests"] = []  # plain-word budget requests are proposed once
+    # A budget request that cannot be proposed is said, never dropped: on the card (flags),
+    # in the status and in `refusals` (the CLI prints them and exits 2).
+    asked = list(proposal.get("request_problems") or [])
     return {
         "optimize": opt,
         "cycle": cycle,
         "proposed_actions": requests,
         "applied_actions": applied,
+        "refusals": [{"action": "budget_request", "cap": "budget_request", "message": m}
+                     for m in asked],
         "phase": "decided",
         "status": f"cycle {cycle}: {len(requests)} action(s) proposed"
-        + (f" (thread stopped at {stopped}: no reactivation)" if stopped else ""),
+        + (f" (thread stopped at {stopped}: no reactivation)" if stopped else "")
+        + "".join(f"\n- budget request refused: {m}" for m in asked),
     }
 
 
@@ -286,12 +298,23 @@ def apply_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     opt["budget_edits"] = result["budget_edits"]
     opt["last_refusals"] = result["refusals"]
     applied = list(state.get("applied_actions") or []) + result["applied"]
+    done = [a for a in result["applied"] if a.get("status") != "noted"]
+    refused = result["refusals"]
+    status = f"cycle {state.get('cycle')}: {len(done)} action(s) applied"
+    if refused:
+        status = (
+            f"cycle {state.get('cycle')}: {len(done)} action(s) written, {len(refused)} REFUSED "
+            "by the money gate (nothing sent for them):\n"
+            + "\n".join(f"- {r['message']}" for r in refused)
+        )
     return {
         "optimize": opt,
         "applied_actions": applied,
         "proposed_actions": [],
-        "phase": "applied",
-        "status": f"cycle {state.get('cycle')}: {len(result['applied'])} action(s) applied",
+        "refusals": refused,
+        # `refused` when the gate refused every write of the card: nothing was applied.
+        "phase": "refused" if refused and not done else "applied",
+        "status": status,
     }
 
 
@@ -320,6 +343,6 @@ def route_after_decide_actions(
 
 def route_after_apply_actions(state: dict[str, Any]) -> Literal["wait_for_data", "__end__"]:
     """Next cycle, or stop after `max_cycles` or once the campaign has ended."""
-    if state.get("phase") != "applied":
+    if state.get("phase") not in ("applied", "refused"):
         raise RuntimeError(f"route_after_apply_actions: unexpected phase {state.get('phase')!r}")
     return "__end__" if _done(state) else "wait_for_data"

@@ -6,7 +6,9 @@
 - `judge_applied(...)` (`agents/judging.py`, re-exported): improved / regressed / inconclusive
   for every applied action.
 - `auto_approvable(action, policy)`: may this action skip the card?
-- `execute_approved(...)`: guardrails, then the approved actions, ledgered and read back.
+- `execute_approved(...)`: every approved (or edited) action read strictly as one typed
+  `MoneyAction`, judged by the money gate on the account's live state, then the passed ones
+  written exactly as typed, ledgered and read back; refusals are ledgered and returned.
 """
 
 from __future__ import annotations
@@ -30,8 +32,16 @@ from agents.optimize_io import (
     targets_of,
 )
 from prompts.optimize import describe_action
-from state.guardrails import action_kind, check_actions
+from state.guardrails import (
+    GatePass,
+    MoneyAction,
+    MoneyActionError,
+    Refusal,
+    action_kind,
+    gate,
+)
 from state.insights_store import InsightsStore
+from tools.money import account_state, record_malformed, record_refusals
 
 __all__ = ["auto_approvable", "execute_approved", "judge_applied", "kpi_of_plan", "propose"]
 
@@ -95,6 +105,9 @@ def propose(
     req_actions, req_problems = propose_budget_requests(
         opt.get("requests") or [], evidence, getattr(ctx, "policy", None)
     )
+    if req_actions:
+        req_actions, refused = _preview_requests(client, req_actions, ctx, now, opt)
+        req_problems += refused
     proposal["actions"] += req_actions
     proposal["request_problems"] = req_problems
     for action in proposal["actions"]:
@@ -109,6 +122,31 @@ def propose(
     return proposal, evidence
 
 
+def _preview_requests(
+    client: Any, actions: list[dict[str, Any]], ctx: Any, now: datetime, opt: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Keep the budget requests the money gate would pass now; say why the others would not.
+
+    Not authoritative (the gate runs again after approval), but a request that would be
+    refused is stated on the card and the CLI instead of being offered for approval.
+    """
+    snapshot = account_state(client, now=now, budget_edits=opt.get("budget_edits") or {})
+    kept, problems = [], []
+    for action in actions:
+        asked = str((action.get("reasons") or [""])[0]).removeprefix("requested: ")
+        try:
+            typed = MoneyAction.from_action(str(action["name"]), action["args"])
+        except MoneyActionError as exc:
+            problems.append(f"budget request {asked}: {exc}")
+            continue
+        verdict = gate([typed], getattr(ctx, "policy", None), snapshot)
+        if verdict.ok:
+            kept.append(action)
+        else:
+            problems.append(f"budget request {asked}: {verdict.refusals[0].message}")
+    return kept, problems
+
+
 def auto_approvable(action: dict[str, Any], policy: Any) -> bool:
     """May this action apply without a card? Only low-risk kinds the policy names.
 
@@ -120,22 +158,48 @@ def auto_approvable(action: dict[str, Any], policy: Any) -> bool:
     return kind in set(getattr(policy, "auto_approve", None) or ())
 
 
-def _snapshot(
-    client: Any, actions: list[dict[str, Any]], now: datetime, budget_edits: dict[str, list[str]]
-) -> dict[str, Any]:
-    campaign_ids = {str((a.get("target") or {}).get("campaign_id") or "") for a in actions}
-    objects: list[dict[str, Any]] = []
-    for cid in campaign_ids - {""}:
-        tree = read_tree(client, cid)
-        objects.append(tree["campaign"])
-        objects += [{**a, "parent_id": a.get("campaign_id")} for a in tree["ad_sets"]]
-        objects += [{**a, "parent_id": a.get("adset_id")} for a in tree["ads"]]
-    # (issue 5) The exposure cap is account-wide: every other campaign and ad set counts too.
-    from agents.undo import account_snapshot
+def _malformed(i: int, action: dict[str, Any], exc: MoneyActionError) -> Refusal:
+    return Refusal(
+        i,
+        str(action.get("name")),
+        "action",
+        exc.field,
+        None,
+        f"Refused: {exc} Nothing was sent.",
+        None,
+    )
 
-    seen = {str(o.get("id")) for o in objects}
-    objects += [o for o in account_snapshot(client)["objects"] if str(o.get("id")) not in seen]
-    return {"now": now.isoformat(), "objects": objects, "budget_edits": budget_edits}
+
+def _reallocate(
+    writes: list[dict[str, Any]], typed: dict[int, MoneyAction], refused: set[int]
+) -> dict[int, MoneyAction]:
+    """Shrink a reallocation's increases to what its applied cuts freed (refused cuts free none).
+
+    A refused cut must not turn a reallocation into a spend increase.
+    """
+    freed = 0
+    out: dict[int, MoneyAction] = {}
+    moves = [i for i in typed if i not in refused and writes[i].get("group") == "reallocation"]
+    for i in sorted(moves, key=lambda i: _raise_of(writes[i], typed[i]) > 0):
+        before = int((writes[i].get("evidence") or {}).get("before_minor") or 0)
+        after = typed[i].daily_budget
+        if after is None:
+            continue
+        if after > before:
+            after = min(after, before + freed)
+            if after <= before:
+                continue
+            freed -= after - before
+            out[i] = typed[i].model_copy(update={"daily_budget": after})
+        else:
+            freed += before - after
+            out[i] = typed[i]
+    return out
+
+
+def _raise_of(action: dict[str, Any], typed: MoneyAction) -> int:
+    before = int((action.get("evidence") or {}).get("before_minor") or 0)
+    return (typed.daily_budget or 0) - before if typed.kind == "set_budget" else 0
 
 
 def execute_approved(
@@ -149,7 +213,13 @@ def execute_approved(
     budget_edits: dict[str, list[str]],
     today: str | None = None,
 ) -> dict[str, Any]:
-    """Apply approved (or edited) actions that pass the guardrails; spend cuts go first."""
+    """Apply approved (or edited) actions the money gate passes; spend cuts go first.
+
+    Each action is read strictly as one `MoneyAction` (an edit naming two objects, an unknown
+    field or money that is not whole minor units is refused, naming the field), judged by
+    `state.guardrails.gate` on the account's live state, and written exactly as typed with its
+    pass. Refusals are ledgered (`refused`) and returned with the cap and the numbers.
+    """
     if len(decisions) != len(actions):
         raise ValueError(f"{len(decisions)} decision(s) for {len(actions)} action(s): one each")
     chosen: list[dict[str, Any]] = []
@@ -161,42 +231,41 @@ def execute_approved(
             edited = decision["edited_action"]
             chosen.append({**action, "args": edited["args"], "approved_by": "human (edited)"})
     writes = [a for a in chosen if not a.get("advice")]
-    refusals = (
-        check_actions(writes, policy, _snapshot(client, writes, now, budget_edits))
-        if writes
-        else []
-    )
-    refused = {r.index for r in refusals}
-    # Spend reductions first so a budget shift never exceeds the exposure cap mid-way.
-    order = sorted(
-        range(len(writes)),
-        key=lambda i: (
-            "budget" in writes[i]["name"]
-            and int(writes[i]["args"].get("daily_budget", 0))
-            > int((writes[i].get("evidence") or {}).get("before_minor") or 0)
-        ),
-    )
+    refusals: dict[int, Refusal] = {}
+    typed: dict[int, MoneyAction] = {}
+    for i, action in enumerate(writes):
+        try:
+            typed[i] = MoneyAction.from_action(str(action.get("name")), action.get("args"))
+        except MoneyActionError as exc:
+            refusals[i] = _malformed(i, action, exc)
+            record_malformed(client, action, refusals[i], receipt=receipt)
+    snapshot = account_state(client, now=now, budget_edits=budget_edits) if typed else None
+    passes: dict[int, GatePass] = {}
+    if snapshot is not None:
+        order = sorted(typed)
+        first = gate([typed[i] for i in order], policy, snapshot)
+        refused_first = {order[r.index] for r in first.refusals}
+        kept = _reallocate(writes, typed, refused_first)
+        for i in [i for i in typed if writes[i].get("group") == "reallocation"]:
+            if i in kept:
+                typed[i] = kept[i]
+            elif i not in refused_first:
+                del typed[i]  # an increase nothing was freed for: not applied
+        order = sorted(typed)
+        verdict = gate([typed[i] for i in order], policy, snapshot)
+        record_refusals(client, verdict, receipt=receipt)
+        for r in verdict.refusals:
+            refusals[order[r.index]] = Refusal(**{**r.as_dict(), "index": order[r.index]})
+        passes = {
+            order[k]: p for k, p in enumerate(verdict.passes) if p is not None
+        }
     edits = {k: list(v) for k, v in budget_edits.items()}
     applied: list[dict[str, Any]] = []
-    freed = 0  # budget released by applied reallocation cuts; increases may not exceed it
-    for i in order:
-        if i in refused:
-            continue
-        action = writes[i]
-        if action.get("group") == "reallocation":
-            before = int((action.get("evidence") or {}).get("before_minor") or 0)
-            after = int(action["args"]["daily_budget"])
-            if after > before:
-                # A refused cut must not turn a reallocation into a spend increase.
-                after = min(after, before + freed)
-                if after <= before:
-                    continue
-                freed -= after - before
-                action = {**action, "args": {**action["args"], "daily_budget": after}}
-            else:
-                freed += before - after
-        result = apply_action(client, action, receipt=receipt)
-        if "budget" in action["name"] or "spend_limits" in action["name"]:
+    # Spend reductions first so a budget shift never exceeds the exposure cap mid-way.
+    for i in sorted(passes, key=lambda i: _raise_of(writes[i], typed[i]) > 0):
+        action = {**writes[i], "args": _args_of(writes[i], typed[i])}
+        result = apply_action(client, typed[i], passes[i], receipt=receipt)
+        if typed[i].kind in ("set_budget", "set_spend_limits"):
             edits.setdefault(result["object_id"], []).append(now.isoformat())
         applied.append(_record(action, result, now, today, receipt))
     for action in chosen:
@@ -206,7 +275,16 @@ def execute_approved(
                     action, {"status": "noted", "before": None, "after": None}, now, today, receipt
                 )
             )
-    return {"applied": applied, "refusals": [r.as_dict() for r in refusals], "budget_edits": edits}
+    ordered = [refusals[i].as_dict() for i in sorted(refusals)]
+    return {"applied": applied, "refusals": ordered, "budget_edits": edits}
+
+
+def _args_of(action: dict[str, Any], typed: MoneyAction) -> dict[str, Any]:
+    """Return the args as applied (a reallocation's increase may have been shrunk)."""
+    args = dict(action.get("args") or {})
+    if typed.daily_budget is not None and "daily_budget" in args:
+        args["daily_budget"] = typed.daily_budget
+    return args
 
 
 def _record(

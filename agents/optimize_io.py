@@ -5,22 +5,20 @@
   running there);
 - `read_tree(client, campaign_id)`: the campaign, its ad sets and ads as Meta has them now;
 - `build_evidence(...)`: the JSON evidence `agents/decisions.py::decide` judges;
-- `apply_action(client, action, ...)`: one approved action, ledgered, read back.
+- `apply_action(client, action, gate_pass, ...)`: one approved `MoneyAction` (the typed action
+  the money gate passed), ledgered, read back.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import requests
-
-from state.guardrails import parse_time
+from state.guardrails import GatePass, MoneyAction
 from state.insights_store import InsightsStore, add_sums, derive
 from state.rules import min_daily_budget_minor
 
-META_HOSTS = ("graph.facebook.com", "graph.beta.facebook.com")
 CAMPAIGN_FIELDS = (
     "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time"
 )
@@ -57,32 +55,15 @@ def account_info(client: Any) -> dict[str, Any]:
     }
 
 
-def is_sandbox(client: Any) -> bool:
-    """Return True when the client talks to something other than Meta (the local sandbox)."""
-    return not any(host in str(getattr(client, "graph_url", "")) for host in META_HOSTS)
-
-
 def account_now(client: Any, ctx: Any = None) -> datetime:
     """Now on the account's clock: the sandbox's simulated clock there, else wall-clock UTC."""
     clock = getattr(ctx, "clock", None)
     if callable(clock):
         value = clock()
         return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if not is_sandbox(client):
-        return datetime.now(UTC)
-    # The admin API shares the Graph token; the session holds it (never logged or returned).
-    token = client.api._session.access_token
-    resp = requests.get(
-        f"{client.graph_url}/__sandbox__/clock",
-        headers={"Authorization": f"OAuth {token}"},
-        timeout=10,
-    )
-    resp.raise_for_status()
-    body = resp.json()
-    parsed = parse_time(body.get("now") or body.get("sim_now") or body.get("time"))
-    if parsed is None:
-        raise RuntimeError("the sandbox clock answered without a `now` time")
-    return parsed
+    from tools.money import account_clock
+
+    return account_clock(client)
 
 
 def read_tree(client: Any, campaign_id: str) -> dict[str, Any]:
@@ -232,65 +213,28 @@ def build_evidence(
     }
 
 
-def _target_of(action: dict[str, Any]) -> tuple[str, str]:
-    args = action.get("args") or {}
-    for key, kind in (("ad_id", "ad"), ("adset_id", "adset"), ("campaign_id", "campaign")):
-        if args.get(key):
-            return str(args[key]), kind
-    raise ValueError(
-        f"action {action.get('name')!r} names no ad_id / adset_id / campaign_id in args"
-    )
+def apply_action(
+    client: Any, action: MoneyAction, gate_pass: GatePass | None, *, receipt: str | None
+) -> dict[str, Any]:
+    """Execute one approved action exactly as typed (ledgered) and read the result back.
 
+    `action` is the `MoneyAction` the money gate judged and `gate_pass` its pass, so the
+    object written and the values sent are the ones the gate checked.
+    """
+    from tools.money import apply_update
 
-def apply_action(client: Any, action: dict[str, Any], *, receipt: str | None) -> dict[str, Any]:
-    """Execute one approved action through the client (ledgered) and read the result back."""
-    name = str(action.get("name"))
-    if action.get("advice"):
-        return {"name": name, "status": "noted", "before": None, "after": None}
-    object_id, object_type = _target_of(action)
-    args = action.get("args") or {}
-    change: dict[str, Any]
-    if name.startswith("pause") or name.startswith("activate"):
-        change = {"status": "PAUSED" if name.startswith("pause") else "ACTIVE"}
-        fields = "status"
-    elif "budget" in name:
-        change = {"daily_budget": int(args["daily_budget"])}
-        fields = "daily_budget"
-    elif "spend_limits" in name:
-        change = {k: int(args[k]) for k in SPEND_LIMIT_FIELDS if args.get(k) is not None}
-        if not change:
-            raise ValueError(f"{name}: args name none of {', '.join(SPEND_LIMIT_FIELDS)}")
-        fields = ",".join(change)
-    else:
+    if action.kind not in ("pause", "activate", "set_budget", "set_spend_limits"):
         raise ValueError(
-            f"unknown optimise action {name!r}: expected pause_*, activate_*, set_*_budget or "
-            "set_adset_spend_limits"
+            f"unknown optimise action {action.name!r}: expected pause_*, activate_*, "
+            "set_*_budget or set_adset_spend_limits"
         )
-    before = client.get(object_id, {"fields": fields})
-    before = {k: before.get(k) for k in change}
-    client.write(
-        "update",
-        object_id,
-        change,
-        plan_key=f"optimize:{object_id}:{name}",
-        object_type=object_type,
+    return apply_update(
+        client,
+        action,
+        gate_pass,
         receipt=receipt,
-        before=before,
+        plan_key=f"optimize:{action.object_id}:{action.name}",
     )
-    after_raw = client.get(object_id, {"fields": fields})
-    after = {k: after_raw.get(k) for k in change}
-    # A removed spend limit (0) may read back as absent.
-    ok = all(
-        str(after[k]) == str(v) or (k in SPEND_LIMIT_FIELDS and _int(after[k]) == v)
-        for k, v in change.items()
-    )
-    return {
-        "name": name,
-        "object_id": object_id,
-        "status": "applied" if ok else "mismatch",
-        "before": before,
-        "after": after,
-    }
 
 
 def days_between(a: str, b: str) -> int:

@@ -1,5 +1,10 @@
 """Orchestrator nodes of the launch path: brief → plan (`plan_campaign`) → checked plan (`validate_plan`).
 
+`validate_plan` also shows the money gate's verdict before approval (`agents/launch_gate.py`):
+a plan the gate would refuse on the account's live state gets a problem naming the cap (so
+"approve" is not offered), and a daily budget above 10× the account's largest day of the last
+30 days is stated in words (`spend_check`; the CLI asks for the amount to be typed back).
+
 `plan_campaign` picks the planner from `context.model` (`rules` = the offline parser, anything
 else = the LLM planner), asks a `clarify` question when required facts are missing (the answer
 is merged into the brief and the planner runs again), and resolves interest names to ids with
@@ -271,10 +276,41 @@ def validate_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
     if problems:
         return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",
                 "status": f"{len(problems)} problem(s) to fix before launch; nothing was written"}
+    from agents import launch_gate
+
+    go_live = bool(state.get("go_live", runtime.context.policy.go_live))
+    with meta_call_group("money_gate_preview", kind="read"):
+        verdict = launch_gate.preview(client, plan, runtime.context, go_live=go_live)
+        spend = launch_gate.spend_check(client, plan, verdict.currency)
+    if spend:
+        warnings = [*warnings, spend_warning(spend)]
+    gated = {"gate": verdict.summary(), "spend_check": spend}
+    if not verdict.ok:
+        return {**filled, **gated, "problems": launch_gate.refusal_problems(verdict),
+                "warnings": warnings, "validation": None, "phase": "invalid",
+                "status": "the money gate would refuse this launch; nothing was written"}
     with meta_call_group("validate_only", kind="validate"):
         validation = meta_checks.validate_with_meta(client, plan, runtime.context)
     problems = validation.pop("problems")
+    validation["gate"] = verdict.summary()
     ok = validation["ok"]
-    return {**filled, "problems": problems, "warnings": warnings, "validation": validation,
+    return {**filled, **gated, "problems": problems, "warnings": warnings, "validation": validation,
             "phase": "validated" if ok else "invalid",
             "status": "checked by Meta; waiting for approval" if ok else "Meta refused the plan"}
+
+
+def confirm_amount(spend: dict[str, Any]) -> str:
+    """Return the daily amount a person types back to confirm a budget spelled out."""
+    from state.rules import currency_offset
+
+    offset = currency_offset(str(spend["currency"]))
+    daily = int(spend["daily_minor"])
+    return str(daily) if offset == 1 else f"{daily / offset:.2f}"
+
+
+def spend_warning(spend: dict[str, Any]) -> dict[str, str]:
+    """Return the card line of the launch sanity check (`agents/launch_gate.py`)."""
+    return {"path": "budget", "rule": "spend_check",
+            "message": f"{spend['text']} To approve it from the CLI, type the daily amount back "
+                       f"(`adpilot approve THREAD --confirm-budget {confirm_amount(spend)}`).",
+            "fix": "check the amount: lower it if it is a typo"}

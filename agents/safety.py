@@ -9,7 +9,8 @@
   The thread is marked stopped (`ADPILOT_HOME/stopped.db`): its later optimise cycles hold
   back every activation and budget increase, and `adpilot status` shows it as stopped.
 * `undo(thread_id, action_id, ...)` (`agents/undo.py`) restores the before-values of one
-  applied write; a restore that would raise spend goes through approval and the guardrails.
+  applied write; a restore that would raise spend goes through approval, and every restore
+  touching money through the money gate.
 * `audit_verify(home)` (`agents/audit.py`) checks the ledger's hash chain and that every
   write's history is a legal status sequence.
 * `compensate(thread_id, ...)`: the saga step of a launch that cannot complete — pause (or
@@ -121,7 +122,7 @@ def targets(ledger: Ledger, thread_id: str | None, client: Client | None = None)
             )
         elif (
             row["op"] in CREATE_OPS
-            and row["status"] != "failed"
+            and row["status"] not in ("failed", "refused")  # refused: never sent
             and row.get("plan_key")
             and client is not None
             and row.get("path")
@@ -285,13 +286,12 @@ def existing(thread_id: str, *, ledger: Ledger, client: Client) -> list[dict[str
 
 # Undo and audit live in their own modules; re-exported so callers need one import.
 from agents.audit import audit_verify, unresolved_writes  # noqa: E402
-from agents.undo import UndoResult, account_snapshot, undo  # noqa: E402
+from agents.undo import UndoResult, undo  # noqa: E402
 
 __all__ = [
     "KILL_RECEIPT",
     "SafetyReport",
     "UndoResult",
-    "account_snapshot",
     "audit_verify",
     "compensate",
     "existing",

@@ -4,20 +4,22 @@
 a unique prefix of ≥ 6 characters) and builds the action that restores what the write changed
 (a create is undone by pausing what it created). A restore that could raise spend (re-activating,
 a higher budget or bid) returns an approval payload (`state.hitl`) instead of running, and runs
-only when called again with that payload's receipt — and then only if the guardrails allow it.
-`account_snapshot(client, ledger)` reads the account state the guardrails judge against.
+only when called again with that payload's receipt. Every restore that touches money (status,
+budgets, spend limits, end time) is then a typed `MoneyAction` judged by the money gate on the
+account's live state (`tools.money.clear`, budget-edit times from the ledger) and written with
+its pass; a refusal writes nothing and is ledgered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from state import hitl
-from state.guardrails import SPEND_LIMIT_KEYS, Refusal, check_actions
+from state.guardrails import SPEND_LIMIT_KEYS, MoneyAction, Refusal
 from state.ledger import CREATE_OPS, Ledger
+from tools.money import clear
 
 _RESTORABLE = (
     "status",
@@ -107,23 +109,59 @@ def raises_spend(action: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
     )
 
 
+def money_action(row: Mapping[str, Any], action: Mapping[str, Any]) -> MoneyAction | None:
+    """Return the typed money action of a restore (None: it restores a name or a bid)."""
+    args = action["args"]
+    kind_type = str(row.get("object_type") or "").replace("_", "") or None
+    object_type = kind_type if kind_type in ("campaign", "adset", "ad") else None
+    values: dict[str, Any] = {}
+    for key in ("daily_budget", "lifetime_budget", *SPEND_LIMIT_KEYS):
+        if key in args:
+            values[key] = int(float(args[key] or 0))
+    if args.get("end_time"):
+        values["end_time"] = str(args["end_time"])
+    status = args.get("status")
+    kinds = [k for k, on in (("status", status in ("ACTIVE", "PAUSED")),
+                             ("budget", any(k in values for k in ("daily_budget", "lifetime_budget"))),
+                             ("limits", any(k in values for k in SPEND_LIMIT_KEYS)),
+                             ("schedule", "end_time" in values)) if on]
+    if not kinds:
+        return None
+    if len(kinds) > 1:
+        raise ValueError(f"undo: write {row['write_id']} restores {' and '.join(kinds)} at once; "
+                         "restore it by hand in Ads Manager")
+    kind, policy_kind = {
+        "status": ("activate" if status == "ACTIVE" else "pause",
+                   "activate" if status == "ACTIVE" else "pause"),
+        "budget": ("set_budget", "set_budget"),
+        "limits": ("set_spend_limits", "shift_budget"),
+        "schedule": ("set_schedule", "set_budget"),
+    }[kinds[0]]
+    if kind in ("activate", "pause"):
+        values["status"] = status
+    return MoneyAction.model_validate({
+        "kind": kind, "name": str(action["name"]), "policy_kind": policy_kind,
+        "object_id": str(args["object_id"]), "object_type": object_type, "restore": True,
+        **values})
+
+
 def undo(
     thread_id: str,
     action_id: str,
     *,
     ledger: Ledger,
     client_for: ClientFor,
-    snapshot: Callable[[], Mapping[str, Any]],
     policy: Any = None,
     receipt: str | None = None,
 ) -> UndoResult:
     """Restore the before-values of one applied write of `thread_id`.
 
-    `snapshot()` returns the guardrails' account snapshot (read only when needed).
-    Spend-raising restores need `receipt` equal to the receipt of the returned approval.
+    Spend-raising restores need `receipt` equal to the receipt of the returned approval; every
+    restore touching money then passes the money gate on the account's live state.
     """
     row = find_write(ledger, thread_id, action_id)
     action = undo_action(row)
+    money = money_action(row, action)
     client = client_for(thread_id)
     fields = ",".join(k for k in action["args"] if k != "object_id")
     current = client.get(action["args"]["object_id"], {"fields": fields})
@@ -136,52 +174,24 @@ def undo(
         )
         if receipt != approval["receipt"]:
             return UndoResult("needs_approval", action, approval=approval)
-        refusals = check_actions([action], policy, snapshot())
-        if refusals:
-            return UndoResult("refused", action, refusals=refusals)
+    gate_pass = None
+    used_receipt = receipt or f"undo:{row['write_id']}"
+    if money is not None:
+        verdict = clear(client, [money], policy, receipt=used_receipt)
+        if not verdict.ok:
+            return UndoResult("refused", action, refusals=list(verdict.refusals))
+        gate_pass = verdict.passes[0]
     params = {k: v for k, v in action["args"].items() if k != "object_id"}
+    if money is not None:
+        params.update(money.params())  # exactly the values the gate passed
     result = client.write(
         "update",
         action["args"]["object_id"],
         params,
         plan_key=row.get("plan_key"),
         object_type=row.get("object_type"),
-        receipt=receipt or f"undo:{row['write_id']}",
+        receipt=used_receipt,
         before={k: current.get(k) for k in params},
+        gate_pass=gate_pass,
     )
     return UndoResult("applied", action, result=result)
-
-
-def account_snapshot(
-    client: Any, ledger: Ledger | None = None, now: datetime | None = None
-) -> dict[str, Any]:
-    """Build the guardrails' snapshot of the client's ad account (reads only).
-
-    Budget-edit times come from the ledger's done writes that set a budget; `now` defaults to
-    the wall clock, the clock the ledger's timestamps use.
-    """
-    account = client._account()
-    fields = "id,name,status,daily_budget,lifetime_budget,budget_remaining"
-    objects = [
-        {**o, "type": "campaign"}  # a campaign's end is `stop_time`
-        for o in client.get_all(f"{account}/campaigns", {"fields": fields + ",stop_time"})
-    ]
-    objects += [
-        {**o, "type": "adset"}
-        for o in client.get_all(f"{account}/adsets", {"fields": fields + ",end_time,campaign_id"})
-    ]
-    edits: dict[str, list[str]] = {}
-    for row in ledger.rows() if ledger is not None else []:
-        raw = row.get("after")
-        after: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        if (
-            row["status"] == "done"
-            and row["op"] not in CREATE_OPS
-            and any("budget" in k for k in after)
-        ):
-            edits.setdefault(str(row["meta_id"]), []).append(row["updated_at"])
-    return {
-        "now": (now or datetime.now(UTC)).isoformat(),
-        "objects": objects,
-        "budget_edits": edits,
-    }

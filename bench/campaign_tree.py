@@ -14,7 +14,7 @@ from PIL import Image
 
 from sandbox.scenario import Scenario
 from state.rules import EEA_COUNTRIES
-from tools.launch import launch_tree
+from tools.launch import activate_tree, launch_tree
 
 AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 65))
 HEADLINES = ("Built for the long run", "New season, new gear", "Free returns, always")
@@ -146,9 +146,10 @@ def launch(client: Any, sc: Scenario, **kw: Any) -> dict[str, Any]:
     ids = result.ids
     ad_sets = {s["key"]: ids[s["key"]] for s in tree["ad_sets"]}
     ads = {a["key"]: ids[a["key"]] for a in tree["ads"]}
-    for ad_id in ads.values():
-        client.write("update", ad_id, {"status": "ACTIVE"}, object_type="ad")
-    for set_id in ad_sets.values():
-        client.write("update", set_id, {"status": "ACTIVE"}, object_type="adset")
-    client.write("update", ids["bench-campaign"], {"status": "ACTIVE"}, object_type="campaign")
-    return {"campaign": ids["bench-campaign"], "ad_sets": ad_sets, "ads": ads}
+    created = {"campaign": ids["bench-campaign"], "ad_sets": ad_sets, "ads": ads}
+    # Turned on through the money gate like any launch (default policy), in one batch.
+    outcomes = activate_tree(client, created, policy=None, campaign_key="bench-campaign")
+    failed = [res.error for _item, res in outcomes if not res.ok]
+    if failed:
+        raise RuntimeError(f"bench activation failed: {failed[0]}")
+    return created

@@ -176,12 +176,27 @@ def threshold_step(client: Any, sc: Any, state: dict[str, Any]) -> None:
             elif level == "adset" and conv and cpa < 0.8 * target:
                 current = int(client.get(r["adset_id"], {"fields": "daily_budget"})["daily_budget"])
                 state["threshold_writes"] += 1
-                client.write(
-                    "update",
-                    r["adset_id"],
-                    {"daily_budget": int(current * 1.2)},
-                    object_type="adset",
-                )
+                raise_budget(client, r["adset_id"], int(current * 1.2))
+
+
+def raise_budget(client: Any, adset_id: str, daily_budget: int) -> None:
+    """The rule tool's raise, through the money gate with caps that never bind.
+
+    A marketer's rule tool is not bound by adpilot's policy, so the baseline keeps its own
+    behaviour; the write still goes through the gate (every spend-raising write does).
+    """
+    from state.context import MAX_POLICY_MONEY_MINOR, Policy
+    from state.guardrails import MoneyAction
+    from tools.money import clear
+
+    unbound = Policy(max_daily_exposure_minor=MAX_POLICY_MONEY_MINOR,
+                     max_campaign_daily_budget_minor=MAX_POLICY_MONEY_MINOR,
+                     max_budget_change_pct=1.0, budget_cooldown_hours=0)
+    action = MoneyAction.from_action("set_adset_budget",
+                                     {"adset_id": str(adset_id), "daily_budget": daily_budget})
+    verdict = clear(client, [action], unbound)
+    client.write("update", str(adset_id), action.params(), object_type="adset",
+                 gate_pass=verdict.passes[0])
 
 
 def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dict[str, Any]:

@@ -70,7 +70,8 @@ def check_tree(sb: Any, ledger_path: Path, reference: list | None = None) -> dic
     ]
     if ghosts:
         problems.append(f"{len(ghosts)} ledger create(s) with no object at Meta")
-    pending = [r for r in rows if r["status"] not in ("done", "failed") and r["op"] == "create"]
+    pending = [r for r in rows if r["status"] not in ("done", "failed", "refused")  # refused: never sent
+               and r["op"] == "create"]
     if pending:
         problems.append(f"{len(pending)} create(s) left unresolved in the ledger")
     from agents.safety import unresolved_writes

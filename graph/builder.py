@@ -68,7 +68,8 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     if optimize is None:
         # No optimise loop installed: the launch is the whole run.
         g.add_conditional_edges("activate", route_after_activate,
-                                {"wait_for_data": END, "wait_out_throttle": "wait_out_throttle"})
+                                {"wait_for_data": END, "wait_out_throttle": "wait_out_throttle",
+                                 "__end__": END})
         return g.compile(checkpointer=checkpointer, name="adpilot")
 
     g.add_node("wait_for_data", optimize.wait_for_data)

@@ -18,9 +18,11 @@ from graph.cards_seen import last_shown, record_shown
 from graph.console import (
     console,
     err_console,
+    refusals_of,
     run_display,
     show_interrupt,
     show_plan_problems,
+    show_refusals,
     status_table,
 )
 from graph.environment import Environment, open_environment
@@ -100,19 +102,27 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
         show_plan_problems(values)
     elif values.get("phase") == "rejected":
         console.print(f"Rejected: thread {outcome.thread_id} ended; nothing was written.")
+    elif values.get("phase") == "refused" and outcome.done:
+        console.print(f"[red]The money gate refused the launch[/] (thread {outcome.thread_id}); "
+                      "it ended with nothing written.")
     elif outcome.next:
         console.print(f"Thread {outcome.thread_id} stopped before {', '.join(outcome.next)}; "
                       f"continue with `adpilot resume {outcome.thread_id}`")
     if show_created and values.get("created"):
         console.print(created_table(values["created"]))
+    show_refusals(refusals_of(outcome.updates))
 
 
 def exit_code(outcome: Outcome, *, answered: bool = False) -> int:
-    """0 unless the plan could not launch, or (`answered`) the answer just given was refused: 2."""
-    if outcome.values.get("phase") in ("unplannable", "invalid"):
-        return EXIT_INVALID
-    refused = answered and (outcome.interrupt or {}).get("error")
-    return EXIT_INVALID if refused else 0
+    """Return 2 when the plan cannot launch, something was refused, or the answer was refused.
+
+    `answered`: the command just answered a card, so a card asked again with an error means
+    that answer was refused. Otherwise 0.
+    """
+    refused = outcome.values.get("phase") == "refused" or refusals_of(outcome.updates)
+    invalid = outcome.values.get("phase") in ("unplannable", "invalid")
+    answer_refused = answered and (outcome.interrupt or {}).get("error")
+    return EXIT_INVALID if invalid or refused or answer_refused else 0
 
 
 def approve_value(decision: dict[str, Any], payload: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -149,16 +159,30 @@ def read_decisions_file(path: Path, payload: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_waits: int = 0) -> Outcome:
-    """With --yes, approve approval interrupts (printing each card) until the thread stops elsewhere."""
+def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_waits: int = 0,
+          confirm: str | None = None, home: str | Path | None = None) -> Outcome:
+    """With --yes, approve approval interrupts (printing each card) until the thread stops elsewhere.
+
+    A launch budget the card spells out (far above the account's history) also needs
+    `confirm` (`--confirm-budget`): --yes alone exits 2.
+    """
+    from graph.spend_confirm import confirm_problem
+
+    updates = list(outcome.updates)
     while yes and outcome.waiting_for == "approval":
         if (outcome.interrupt or {}).get("error"):
             return outcome  # --yes answered this card and it was refused: stop and show why
         show_interrupt(outcome.thread_id, outcome.interrupt or {})
+        if home is not None:
+            record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt or {})
+        if (problem := confirm_problem(outcome, confirm, yes=True)) is not None:
+            fail(problem)
         console.print("[bold green]--yes: approved[/]")
         value = approve_value({"type": "approve"}, outcome.interrupt)
         outcome = runner.resume(outcome.thread_id, value, expect="approval",
                                 interrupt_id=outcome.interrupt_id, on_update=on_update)
+        updates += outcome.updates
+    outcome.updates = updates  # every refusal of the run is reported, not only the last step's
     return outcome
 
 
@@ -230,13 +254,17 @@ def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md fi
         thread: Annotated[str | None, typer.Option(help="thread id (default: a new one)")] = None,
         plan_file: Annotated[Path | None, typer.Option("--plan", help="launch this JSON plan instead of planning a brief")] = None,
         live: Annotated[bool, typer.Option("--live", help="go live on approval (default: create PAUSED)")] = False,
-        yes: Annotated[bool, typer.Option("--yes", help="approve the launch without asking")] = False) -> None:
+        yes: Annotated[bool, typer.Option("--yes", help="approve the launch without asking")] = False,
+        confirm_budget: Annotated[str | None, typer.Option(
+            "--confirm-budget", help="the daily amount, typed back, when the card says the budget "
+            "is far above this account's history")] = None) -> None:
     """Plan, check and show a brief for approval; stops there unless --yes."""
     plan_doc = read_plan_file(plan_file, "--plan") if plan_file is not None else None
     text = read_brief(brief) if plan_doc is None else brief
     with session() as (env, runner), run_display() as display:
         outcome = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
-        outcome = drive(runner, outcome, yes=yes, on_update=display)
+        outcome = drive(runner, outcome, yes=yes, on_update=display, confirm=confirm_budget,
+                        home=env.home)
         display.close()
         report(outcome, home=env.home)
     raise typer.Exit(exit_code(outcome, answered=yes))
@@ -250,7 +278,10 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
                 help="JSON file: one decision per action of the card, in order")] = None,
             receipt: Annotated[str | None, typer.Option(
                 help="answer the card with this receipt (its first 8+ characters), "
-                     "wherever it was shown")] = None) -> None:
+                     "wherever it was shown")] = None,
+            confirm_budget: Annotated[str | None, typer.Option(
+                "--confirm-budget", help="the daily amount, typed back, when the card says the "
+                "budget is far above this account's history")] = None) -> None:
     """Approve (or edit, or reject) a thread's pending approval card and continue it.
 
     With no option every action on the card is approved. `--decisions FILE` answers a card
@@ -281,6 +312,12 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
                  "here, or answer it action by action from LangGraph Studio / Agent Inbox")
         value = (read_decisions_file(decisions, pending) if decisions is not None
                  else approve_value(decision, pending))
+        if any(isinstance(d, dict) and d.get("type") == "approve" for d in value["decisions"]):
+            from graph.spend_confirm import confirm_problem
+
+            if (problem := confirm_problem(current, confirm_budget, yes=False,
+                                           prompt=typer.prompt)) is not None:
+                fail(problem)
         try:
             outcome = runner.resume(thread, value, expect="approval",
                                     interrupt_id=current.interrupt_id, on_update=display)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli import app, drive, fail, report, session
+from graph.cli import app, drive, exit_code, fail, report, session
 from graph.console import console, run_display
 from graph.runner import Outcome, Runner
 
@@ -23,7 +23,7 @@ def _loop_module(name: str) -> Any:
 
 
 def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False,
-             on_update: Any = None) -> Outcome | None:
+             on_update: Any = None, home: Any = None) -> Outcome | None:
     """Resume `thread_id` if it waits on a timer due at `now` (None when it does not)."""
     from agents.throttle import is_due
 
@@ -35,7 +35,7 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
     if current.waiting_for != "wait" or not is_due(payload, clock):
         return None
     outcome = runner.resume(thread_id, {"woke_at": now.isoformat()}, expect="wait", on_update=on_update)
-    return drive(runner, outcome, yes=yes, on_update=on_update)
+    return drive(runner, outcome, yes=yes, on_update=on_update, home=home)
 
 
 @app.command()
@@ -48,14 +48,16 @@ def tick(advance_days: Annotated[int, typer.Option(help="move the sandbox clock 
         if advance_days:
             _advance(env, advance_days)
         now = account_now(env.context)  # the sandbox's simulated clock there
-        woke = 0
+        woke, code = 0, 0
         for tid in runner.threads():
-            after = wake_due(runner, tid, now, yes=yes, on_update=display)
+            after = wake_due(runner, tid, now, yes=yes, on_update=display, home=env.home)
             if after is not None:
                 woke += 1
                 display.close()
                 report(after, show_created=False, home=env.home)
+                code = max(code, exit_code(after))
         console.print(f"{woke} thread(s) woken (clock: {now.isoformat()}).")
+    raise typer.Exit(code)
 
 
 def _advance(env: Any, days: int) -> None:
@@ -97,9 +99,10 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
         if asks:
             value["requests"] = asks
         outcome = runner.resume(thread, value, expect="wait", on_update=display)
-        outcome = drive(runner, outcome, yes=yes, on_update=display)
+        outcome = drive(runner, outcome, yes=yes, on_update=display, home=env.home)
         display.close()
         report(outcome, show_created=False, home=env.home)
+    raise typer.Exit(exit_code(outcome))
 
 
 @app.command("report")

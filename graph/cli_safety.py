@@ -1,10 +1,11 @@
-"""`adpilot stop`, `adpilot undo`, `adpilot audit verify`: the CLI over `agents/safety.py`.
+"""`adpilot stop`, `undo`, `audit verify|log`, `policy`: the CLI over `agents/safety.py`.
 
 Registered on the main Typer app by importing this module from `graph/cli.py`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Annotated, Any
 
@@ -81,13 +82,7 @@ def undo(
     """Restore the before-values of one applied action (asks for approval if it raises spend)."""
     with session() as (env, _runner):
         factory: Any = env.client_factory
-        ledger = factory.ledger
-        client = factory(thread)
-
-        def snap() -> dict[str, Any]:
-            return safety.account_snapshot(client, ledger)
-
-        kw: dict[str, Any] = {"ledger": ledger, "client_for": factory, "snapshot": snap,
+        kw: dict[str, Any] = {"ledger": factory.ledger, "client_for": factory,
                               "policy": env.context.policy}
         try:
             result = safety.undo(thread, action, **kw)
@@ -100,7 +95,8 @@ def undo(
         except ValueError as exc:
             fail(str(exc))
     if result.status == "refused":
-        err_console.print("[red]Refused by the guardrails:[/]\n" + format_refusals(result.refusals))
+        err_console.print("[red]Refused by the money gate[/] (nothing was sent):\n"
+                          + format_refusals(result.refusals))
         raise typer.Exit(EXIT_INVALID)
     console.print(f"Undone: {result.action['description']}")
 
@@ -157,3 +153,33 @@ def audit_log(
                       change[:80])
     console.print(table)
     console.print("Undo one with `adpilot undo THREAD WRITE_ID` (the first 6+ characters will do).")
+
+
+@app.command("policy")
+def policy_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="print the policy as JSON")] = False,
+) -> None:
+    """Show the policy in force (every cap with its unit), where it comes from and its digest.
+
+    Every write the money gate passes records this digest in the ledger (`audit log --json`).
+    """
+    from state.context import Context, Policy
+
+    try:
+        policy = Context.from_env().policy
+    except ValueError as exc:
+        fail(str(exc))
+    body = {"source": policy.source or "built-in defaults", "digest": policy.digest(),
+            **policy.values()}
+    if as_json:
+        typer.echo(json.dumps(body, indent=2))
+        return
+    table = Table("setting", "value", "meaning")
+    for f in dataclasses.fields(Policy):
+        if f.name == "source":
+            continue
+        value = body[f.name]
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        table.add_row(f.name, shown or "—", f.metadata.get("description", ""))
+    console.print(table)
+    console.print(f"source: {body['source']}\ndigest: {body['digest']}")

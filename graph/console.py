@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -32,6 +33,11 @@ def describe_update(node: str, update: Any) -> str:
     """One line saying what a node just did."""
     if node == "__interrupt__":
         return "paused for a decision"
+    if isinstance(update, dict) and update.get("refusals"):
+        # Never "applied" (or "uploaded") for a refused step: say what the gate did instead.
+        first = str(update.get("status") or "").splitlines()[:1]
+        said = first[0].rstrip(":") if first else "refused by the money gate"
+        return f"{node.replace('_', ' ')}: {said} — {len(update['refusals'])} REFUSED"
     text = STEP_TEXT.get(node, node.replace("_", " "))
     if isinstance(update, dict):
         if node == "upload_assets" and update.get("assets") is not None:
@@ -54,6 +60,10 @@ class RunDisplay:
     def __call__(self, node: str, update: Any) -> None:
         """Show one node update (the runner's update hook)."""
         if node == "__interrupt__":
+            return
+        if isinstance(update, dict) and update.get("refusals"):
+            self.close()
+            self.out.print(f"[red]✗[/] {node}: {escape(describe_update(node, update))}")
             return
         if node in LAUNCH_STEPS and self.progress is None:
             self.progress = Progress(SpinnerColumn(), TextColumn("[bold]launch"), BarColumn(),
@@ -90,6 +100,21 @@ def show_plan_problems(values: dict[str, Any], out: Console = console) -> None:
         out.print(f"[red]✗ {p.get('path', '?')}[/]: {p.get('message', '')} [dim]— fix: {p.get('fix', '')}[/]")
     for w in values.get("warnings") or []:
         out.print(f"[yellow]! {w.get('path', '?')}[/]: {w.get('message', '')}")
+
+
+def refusals_of(updates: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """Every refusal (money gate, budget request) the nodes of one run reported."""
+    return [r for _node, update in updates if isinstance(update, dict)
+            for r in update.get("refusals") or [] if isinstance(r, dict)]
+
+
+def show_refusals(refusals: list[dict[str, Any]], out: Console = console) -> None:
+    """Print each refusal: the cap, the numbers and how to allow it (nothing was sent)."""
+    if not refusals:
+        return
+    out.print(f"[red bold]Refused ({len(refusals)})[/] — nothing was sent to Meta for:")
+    for r in refusals:
+        out.print(f"[red]✗[/] {escape(str(r.get('message', '')))}", highlight=False)
 
 
 def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = console, *,

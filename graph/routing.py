@@ -3,7 +3,9 @@
 Phases: plan_campaign → planned | clarified (answer merged, plan again) | unplannable;
 validate_plan → validated | invalid; review_plan → approved | edited | rejected; then
 upload_assets → assets_uploaded, create_campaigns → campaigns_created, create_ads →
-ads_created, activate → live | launched_paused. A node Meta throttled for longer than the
+ads_created, activate → live | launched_paused. upload_assets, create_campaigns and activate
+may also end the thread in `refused`: the money gate refused the approved launch after the
+approval (the caps and numbers are in `state["refusals"]`; nothing was written). A node Meta throttled for longer than the
 client may sleep leaves its phase alone and sets `state["throttle"]`: its router sends the
 thread to `wait_out_throttle`, and the phase says which node to run again afterwards.
 An impossible phase is a bug, so routers raise instead of guessing a destination.
@@ -66,19 +68,23 @@ def _after_launch_step(state: dict[str, Any], node: str, done: str) -> str:
     if state.get("throttle"):
         return "wait_out_throttle"
     phase = _phase(state, node)
+    if phase == "refused" and node in ("upload_assets", "create_campaigns"):
+        return "__end__"  # the money gate refused the launch: nothing was written
     if phase != done:
         raise RoutingError(f"route_after_{node}: unexpected phase {phase!r} (expected {done!r})")
     return {"upload_assets": "create_campaigns", "create_campaigns": "create_ads",
             "create_ads": "activate"}[node]
 
 
-def route_after_upload_assets(state: dict[str, Any]) -> Literal["create_campaigns", "wait_out_throttle"]:
-    """Create the campaign once the assets are up (or wait out a throttle)."""
+def route_after_upload_assets(state: dict[str, Any]) -> Literal["create_campaigns", "wait_out_throttle",
+                                                                 "__end__"]:
+    """Create the campaign once the assets are up (or wait out a throttle; end if refused)."""
     return _after_launch_step(state, "upload_assets", "assets_uploaded")  # type: ignore[return-value]
 
 
-def route_after_create_campaigns(state: dict[str, Any]) -> Literal["create_ads", "wait_out_throttle"]:
-    """Create the ads once their ad sets exist (or wait out a throttle)."""
+def route_after_create_campaigns(state: dict[str, Any]) -> Literal["create_ads", "wait_out_throttle",
+                                                                    "__end__"]:
+    """Create the ads once their ad sets exist (or wait out a throttle; end if refused)."""
     return _after_launch_step(state, "create_campaigns", "campaigns_created")  # type: ignore[return-value]
 
 
@@ -98,6 +104,8 @@ def route_after_activate(
     if state.get("throttle"):
         return "wait_out_throttle"
     phase = _phase(state, "activate")
+    if phase == "refused":
+        return "__end__"  # the money gate refused the activation: the tree stays PAUSED
     if phase not in ("live", "launched_paused"):
         raise RoutingError(f"route_after_activate: unexpected phase {phase!r}")
     # (issue 4) max_cycles bounds the loop: 0 means the thread ends right after the launch.

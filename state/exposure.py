@@ -1,21 +1,35 @@
-"""Worst-case daily spend exposure of an ad account, and Meta time parsing (pure functions).
+"""Worst-case daily spend of an ad account and of one campaign, and Meta time parsing (pure).
 
-Exposure is what the account could spend in one day if everything switched on delivered its
-full budget: the daily budgets of live objects plus, for live objects with a lifetime budget,
-the unspent remainder spread evenly over the remaining (started) days until the end. "Live"
-means the object's own `status` is ACTIVE (or unknown — worst case) and so is every
-ancestor's, and it has not ended. `state/guardrails.py` caps it.
+**Account exposure** (`daily_exposure`) is what the account could spend in one day if every
+live campaign and ad set delivered all it may: the daily budgets of live objects × (1 +
+`META_DAILY_OVERSPEND`), plus for live objects with a lifetime budget the unspent remainder
+spread evenly over the remaining days (from now, or from the start when it is later, to the
+end; all of it when there is no end). "Live" means the object's own `status` is ACTIVE (or
+unknown — worst case) and so is every ancestor's, and it has not ended. Under a campaign
+budget (CBO) whose live ad sets all carry a `daily_spend_cap`, the campaign cannot spend more
+than the caps add up to, so its exposure is the smaller of the two.
+
+**Campaign daily budget** (`campaign_daily_budget`) is the budget one campaign holds per day,
+live or not: its own (CBO) or the sum of its ad sets' (archived and deleted ones excluded),
+lifetime budgets spread per day — no overspend allowance (it is a budget, not a spend).
+
+`state/guardrails.py` caps both.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+# Meta may spend up to 75 % more than a daily budget on one day (since Meta's 2024 change;
+# older pages say 25 %), keeping a week within 7 × the daily budget: facts sheet §3.1, "Edit
+# rules" (shared/meta-marketing-api-facts.md, line ~300).
+META_DAILY_OVERSPEND = 0.75
 _OFF = frozenset({"PAUSED", "ARCHIVED", "DELETED"})
+_GONE = frozenset({"ARCHIVED", "DELETED"})
 
 
 @dataclass
@@ -23,11 +37,17 @@ class _Obj:
     id: str
     parent: str | None
     status: str | None
+    type: str | None = None  # campaign | adset | ad (None: unknown)
     daily: int = 0
     lifetime: int = 0
     remaining: int | None = None
+    start: datetime | None = None
     end: datetime | None = None
+    spend_cap: int = 0  # an ad set's daily_spend_cap under a campaign budget (0 = none)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def copy(self) -> _Obj:
+        return replace(self, extra=dict(self.extra))
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -51,6 +71,17 @@ def _int(value: Any) -> int:
     return int(float(value))
 
 
+def _type_of(o: Mapping[str, Any]) -> str | None:
+    kind = str(o.get("type") or o.get("object_type") or "").lower().replace("_", "")
+    if kind in ("campaign", "adset", "ad"):
+        return kind
+    if o.get("adset_id"):
+        return "ad"
+    if o.get("campaign_id"):
+        return "adset"
+    return None
+
+
 def _objects(raw: Iterable[Mapping[str, Any]]) -> dict[str, _Obj]:
     out: dict[str, _Obj] = {}
     for o in raw:
@@ -61,10 +92,13 @@ def _objects(raw: Iterable[Mapping[str, Any]]) -> dict[str, _Obj]:
             id=oid,
             parent=str(parent) if parent and str(parent) != oid else None,
             status=(o.get("status") or o.get("configured_status") or None),
+            type=_type_of(o),
             daily=_int(o.get("daily_budget", o.get("daily_budget_minor"))),
             lifetime=_int(o.get("lifetime_budget", o.get("lifetime_budget_minor"))),
             remaining=_int(remaining) if remaining not in (None, "") else None,
+            start=parse_time(o.get("start_time")),
             end=parse_time(o.get("end_time") or o.get("stop_time")),  # campaigns: stop_time
+            spend_cap=_int(o.get("daily_spend_cap")),
         )
     return out
 
@@ -82,19 +116,64 @@ def _live(obj: _Obj, objs: Mapping[str, _Obj], now: datetime) -> bool:
     return True
 
 
+def _spread(o: _Obj, now: datetime) -> int:
+    """Return a lifetime budget's remainder per remaining day (all of it without an end)."""
+    if o.lifetime <= 0:
+        return 0
+    left = o.remaining if o.remaining is not None else o.lifetime
+    if o.end is None:
+        return left
+    start = max(now, o.start) if o.start is not None else now
+    days = max(1, math.ceil((o.end - start) / timedelta(days=1)))
+    return math.ceil(left / days)
+
+
+def per_day(o: _Obj, now: datetime) -> int:
+    """Return the budget an object holds per day: daily budget plus lifetime spread."""
+    return o.daily + _spread(o, now)
+
+
+def _worst_day(o: _Obj, now: datetime) -> int:
+    return math.ceil(o.daily * (1 + META_DAILY_OVERSPEND)) + _spread(o, now)
+
+
 def _exposure(objs: Mapping[str, _Obj], now: datetime) -> int:
+    children: dict[str, list[_Obj]] = {}
+    for o in objs.values():
+        if o.parent:
+            children.setdefault(o.parent, []).append(o)
     total = 0
     for o in objs.values():
-        if not _live(o, objs, now):
+        if (o.daily <= 0 and o.lifetime <= 0) or not _live(o, objs, now):
             continue
-        total += o.daily
-        if o.lifetime > 0:
-            left = o.remaining if o.remaining is not None else o.lifetime
-            if o.end is None:
-                total += left  # no end date: the whole remainder could go in one day
-            else:
-                days = max(1, math.ceil((o.end - now) / timedelta(days=1)))
-                total += math.ceil(left / days)
+        worst = _worst_day(o, now)
+        live_sets = [c for c in children.get(o.id, []) if c.type != "ad" and _live(c, objs, now)]
+        if o.daily > 0 and live_sets and all(c.spend_cap > 0 for c in live_sets):
+            # Under a campaign budget, spend caps on every live ad set bound the campaign.
+            capped = sum(c.spend_cap for c in live_sets)
+            worst = min(worst, math.ceil(capped * (1 + META_DAILY_OVERSPEND)) + _spread(o, now))
+        total += worst
+    return total
+
+
+def campaign_of(oid: str, objs: Mapping[str, _Obj]) -> str | None:
+    """Return the id of the campaign an object belongs to (itself for a campaign)."""
+    seen: set[str] = set()
+    cur = objs.get(oid)
+    while cur is not None and cur.id not in seen:
+        seen.add(cur.id)
+        if cur.type == "campaign" or (cur.parent is None and cur.type is None):
+            return cur.id
+        cur = objs.get(cur.parent) if cur.parent else None
+    return None
+
+
+def _campaign_budget(objs: Mapping[str, _Obj], campaign_id: str, now: datetime) -> int:
+    camp = objs.get(campaign_id)
+    total = per_day(camp, now) if camp is not None else 0
+    for o in objs.values():
+        if o.parent == campaign_id and o.type != "ad" and (o.status or "").upper() not in _GONE:
+            total += per_day(o, now)
     return total
 
 
@@ -104,3 +183,11 @@ def daily_exposure(objects: Iterable[Mapping[str, Any]], now: Any) -> int:
     if at is None:
         raise ValueError("daily_exposure: `now` is required (ISO-8601 time on the account clock)")
     return _exposure(_objects(objects), at)
+
+
+def campaign_daily_budget(objects: Iterable[Mapping[str, Any]], campaign_id: str, now: Any) -> int:
+    """One campaign's daily budget (minor units): its own, or its ad sets' sum, lifetime spread."""
+    at = parse_time(now)
+    if at is None:
+        raise ValueError("campaign_daily_budget: `now` is required (ISO-8601 time)")
+    return _campaign_budget(_objects(objects), str(campaign_id), at)

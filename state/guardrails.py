@@ -1,101 +1,112 @@
-"""Guardrails: hard money limits checked in code before an approved action reaches Meta.
+"""The one money gate: every write that can raise spend passes `gate()` before it is sent.
 
-A guardrail is a *refusal*, not a warning: `check_actions` returns one `Refusal` per action
-that would break a cap, and `apply_actions` must not send those actions even when a human
-approved them. Only a person changing the policy (the `Policy` in the run's context) lets
-them through. Everything here is pure: no I/O, no clock reads (the caller passes `now`).
+`gate(actions, policy, snapshot) -> GateResult` is pure (no I/O, no clock): it takes typed
+`MoneyAction`s (`state/money.py`), the run's `Policy` (`state/context.py`) and the account's
+live state as Meta reports it (`tools/money.py::account_state` reads it: every campaign and ad
+set of the account, adpilot's or not), and returns one `GatePass` per action it lets through
+and one `Refusal` per action that would break a cap. A refusal is final: only a person
+changing the policy file lets the action through; no flag, auto-approval or caller can.
 
-Caps and their defaults (`Limits`, read from the run's `Policy` by `Limits.from_policy`):
+Caps (`Policy` fields; defaults in brackets):
 
-| field | default | meaning |
-| --- | --- | --- |
-| `max_daily_exposure_minor` | 100_000 | worst-case daily spend exposure of the account after the actions, in minor units of the account currency (100_000 = 1,000.00 USD/EUR/GBP; for zero-decimal currencies such as JPY it is 100,000 yen) |
-| `max_budget_change_pct` | 0.2 | largest relative change of one object's budget in one optimise cycle (0.2 = ±20 %) |
-| `budget_cooldown_hours` | 24 | hours that must pass between two budget edits of the same object (Meta also caps budget edits at ~4/hour/ad set, and every large edit restarts learning) |
-| `allowed_actions` | pause, activate, set_budget, shift_budget, duplicate_ad, rename | action kinds an approved decision may execute at all |
-| `forbidden_actions` | delete, archive, edit_targeting, set_bid, raise_spend_cap | kinds that are refused even if also listed as allowed |
+| field | refuses |
+| --- | --- |
+| `max_daily_exposure_minor` [100000] | a write after which the account's worst-case daily spend (`state/exposure.py`: live daily budgets × 1.75 for Meta's overspend + lifetime budgets spread per remaining day) is above the cap and higher than before |
+| `max_campaign_daily_budget_minor` [50000] | a write that raises one campaign's daily budget (its own or its ad sets' sum, lifetime spread per day, live or paused) above the cap |
+| `max_budget_change_pct` [0.2] | a budget change of one object by more than ±20 % in one step |
+| `budget_cooldown_hours` [24] | a budget or spend-limit edit of an object edited less than 24 h ago |
+| `allowed_actions` / `forbidden_actions` | optimise action kinds the policy does not allow (creates of a launch are judged by the caps only) |
 
-**Worst-case daily spend exposure** is what the account could spend in one day if everything
-that is switched on delivered its full budget: the sum of the daily budgets of live objects
-plus, for live objects with a lifetime budget, the unspent remainder spread evenly over the
-remaining (started) days until `end_time`. "Live" means the object's own `status` is ACTIVE
-(or unknown — worst case) and so is every ancestor's, and it has not ended. Meta may overspend
-a daily budget by up to 25 % on a single day while keeping the weekly average; the cap is on
-budgets, so set it with that headroom in mind.
+Spend cuts (pauses, lower budgets) never break the exposure or campaign caps and are judged
+first, so an approved reallocation passes whatever order it was listed in. An undo restoring a
+lower budget skips the per-step and cool-down caps (it only takes money off the table).
 
-Actions are the approval payload's `action_requests` (`{"name", "args", "description"}`).
-The name maps to a kind (`pause_ad` → `pause`, `increase_budget` → `set_budget`, ...);
-`args` name the target (`object_id`, or `ad_id` / `adset_id` / `campaign_id`) and, for budget
-changes, the new value (`daily_budget` / `lifetime_budget`, optionally with a `_minor`
-suffix, or `amount_minor` with `budget_kind`), or `from_id`, `to_id`, `amount_minor` for a
-shift of daily budget between two objects. Ad set spend limits under a campaign budget
-(`set_adset_spend_limits`, args `daily_spend_cap` / `daily_min_spend_target`) are a
-`shift_budget` that moves no exposure (the campaign budget is unchanged); the cool-down applies.
-
-The account snapshot is a mapping: `now` (ISO-8601 or datetime, on the account's clock — the
-sandbox's simulated clock when running there), `objects` (campaigns, ad sets and ads as Meta
-returns them: `id`, `status`, `daily_budget`, `lifetime_budget`, `budget_remaining`,
-`end_time`, `campaign_id` / `adset_id` / `parent_id`) and `budget_edits` (object id → ISO
-times of its previous budget edits, on the same clock).
+A `GatePass` is sealed with a key made fresh in each process: it cannot be built from JSON,
+state or a resume value, and `tools/meta_client.py` sends a spend-raising request only with a
+pass covering exactly that request. The snapshot is a mapping: `now` (on the account's clock),
+`currency`, `objects` (campaigns and ad sets as Meta lists them: `id`, `status`,
+`daily_budget`, `lifetime_budget`, `budget_remaining`, `start_time`, `end_time`/`stop_time`,
+`campaign_id`, `daily_spend_cap`) and `budget_edits` (object id → ISO times of earlier budget
+edits, on the same clock).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from state.exposure import _exposure, _int, _Obj, _objects, daily_exposure, parse_time
+from state.context import MAX_POLICY_MONEY_MINOR, Policy
+from state.exposure import (
+    META_DAILY_OVERSPEND,
+    _campaign_budget,
+    _exposure,
+    _Obj,
+    _objects,
+    campaign_daily_budget,
+    campaign_of,
+    daily_exposure,
+    parse_time,
+)
+from state.money import (
+    SPEND_LIMIT_KEYS,
+    MoneyAction,
+    MoneyActionError,
+    UngatedSpendError,
+    action_kind,
+    request_digest,
+    spend_reason,
+)
+from state.rules import format_money
 
-DEFAULT_ALLOWED = frozenset(
-    {"pause", "activate", "set_budget", "shift_budget", "duplicate_ad", "rename"}
-)
-DEFAULT_FORBIDDEN = frozenset({"delete", "archive", "edit_targeting", "set_bid", "raise_spend_cap"})
-_POLICY_HINT = (
-    "A person must change the policy to allow it: set `{field}` in the run's Policy "
-    "(state/context.py Policy, passed in the run context)."
-)
-_ID_KEYS = ("object_id", "id", "ad_id", "adset_id", "ad_set_id", "campaign_id")
-# Ad set spend limits under a campaign budget (CBO): they split a campaign budget that stays
-# as it is, so they move no exposure, but count as budget edits (cool-down).
-SPEND_LIMIT_KEYS = (
-    "daily_spend_cap",
-    "daily_min_spend_target",
-    "lifetime_spend_cap",
-    "lifetime_min_spend_target",
-)
+SANITY_MULTIPLE = 10  # a launch's daily budget above 10× the account's best day is spelled out
+_RAISING = ("activate", "set_budget", "set_spend_limits", "set_schedule", "copy")
+
+# -- passes ----------------------------------------------------------------------------------
+
+# Made fresh per process and never stored, so a pass cannot come from JSON (state, a resume
+# value, an MCP call) or from another process.
+_SEAL_KEY = os.urandom(32)
+
+
+def _seal(request: str, policy: str) -> str:
+    return hmac.new(_SEAL_KEY, f"{request}:{policy}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
-class Limits:
-    """The guardrail caps in force for one run (see the module docstring for defaults)."""
+class GatePass:
+    """Proof that `gate()` passed one exact request under one policy, in this process."""
 
-    max_daily_exposure_minor: int = 100_000
-    max_budget_change_pct: float = 0.2
-    budget_cooldown_hours: float = 24.0
-    allowed_actions: frozenset[str] = DEFAULT_ALLOWED
-    forbidden_actions: frozenset[str] = DEFAULT_FORBIDDEN
+    request_digest: str
+    policy_digest: str
+    seal: str
 
-    @classmethod
-    def from_policy(cls, policy: Any) -> Limits:
-        """Read the caps from a `Policy` (object or mapping); missing fields keep defaults."""
-        if isinstance(policy, Limits):
-            return policy
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = (
-                policy.get(f.name) if isinstance(policy, Mapping) else getattr(policy, f.name, None)
-            )
-            if raw is None:
-                continue
-            values[f.name] = frozenset(raw) if f.name.endswith("_actions") else raw
-        return cls(**values)
+    def covers(self, path: str, params: Mapping[str, Any], plan_key: str | None = None) -> bool:
+        """Tell whether this pass is genuine and was issued for exactly this request."""
+        if not hmac.compare_digest(self.seal, _seal(self.request_digest, self.policy_digest)):
+            return False
+        return hmac.compare_digest(self.request_digest, request_digest(path, params, plan_key))
+
+    def __repr__(self) -> str:
+        return f"GatePass(request={self.request_digest[:12]}, policy={self.policy_digest[:12]})"
+
+
+def _issue(action: MoneyAction, policy_digest: str) -> GatePass:
+    digest = action.request_digest()
+    return GatePass(digest, policy_digest, _seal(digest, policy_digest))
+
+
+# -- results ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """One approved action the guardrails will not let through, and why."""
+    """One action the gate will not let through: the cap, the numbers, and how to allow it."""
 
     index: int
     action: str
@@ -103,298 +114,316 @@ class Refusal:
     limit: Any
     value: Any
     message: str
+    object_id: str | None = None
+    key: str | None = None
 
     def __str__(self) -> str:
         return self.message
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly form for state and reports."""
-        return {
-            "index": self.index,
-            "action": self.action,
-            "cap": self.cap,
-            "limit": self.limit,
-            "value": self.value,
-            "message": self.message,
-        }
+        """JSON-friendly form for state, the ledger and reports."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def action_kind(name: str) -> str:
-    """Map an action name (`pause_ad`, `increase_budget`, ...) to its guardrail kind."""
-    n = name.strip().lower()
-    if n.startswith("pause") or n in {"stop", "turn_off"}:
-        return "pause"
-    if n.startswith(("activate", "resume", "unpause", "enable")):
-        return "activate"
-    if "shift" in n or "realloc" in n or "move_budget" in n or "spend_limit" in n:
-        return "shift_budget"
-    if "spend_cap" in n:
-        return "raise_spend_cap"
-    if "budget" in n:
-        return "set_budget"
-    if n.startswith("delete") or n.startswith("remove"):
-        return "delete"
-    if n.startswith("archive"):
-        return "archive"
-    if "targeting" in n:
-        return "edit_targeting"
-    if "bid" in n:
-        return "set_bid"
-    if n.startswith(("duplicate", "copy")):
-        return "duplicate_ad"
-    if n.startswith("rename"):
-        return "rename"
-    return n
+@dataclass(frozen=True)
+class GateResult:
+    """The gate's verdict on a batch of actions."""
+
+    actions: tuple[MoneyAction, ...]
+    passes: tuple[GatePass | None, ...]
+    refusals: tuple[Refusal, ...]
+    policy_digest: str
+    exposure_before: int
+    exposure_after: int
+    currency: str
+    cap: int
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was refused."""
+        return not self.refusals
+
+    def passes_by_key(self) -> dict[str, GatePass]:
+        """Return the passes of creates by plan key (what `tools.launch.launch_tree` takes)."""
+        return {a.key: p for a, p in zip(self.actions, self.passes, strict=True)
+                if a.key and p is not None}
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-friendly verdict for state and the card."""
+        return {"ok": self.ok, "policy_digest": self.policy_digest, "currency": self.currency,
+                "exposure_before_minor": self.exposure_before,
+                "exposure_after_minor": self.exposure_after, "cap_minor": self.cap,
+                "refusals": [r.as_dict() for r in self.refusals]}
 
 
-def target_id(args: Mapping[str, Any]) -> str | None:
-    """Return the id of the object an action acts on, from its args."""
-    for key in _ID_KEYS:
-        if args.get(key):
-            return str(args[key])
+def as_policy(policy: Any) -> Policy:
+    """Return the run's `Policy` from a Policy, a mapping of its fields, or None."""
+    if isinstance(policy, Policy):
+        return policy
+    if policy is None:
+        return Policy()
+    names = {f.name for f in fields(Policy)}
+    if isinstance(policy, Mapping):
+        values = {k: v for k, v in policy.items() if k in names}
+    else:
+        values = {k: getattr(policy, k) for k in names if getattr(policy, k, None) is not None}
+    for k in ("auto_approve", "allowed_actions", "forbidden_actions"):
+        if k in values:
+            values[k] = frozenset(values[k])
+    return Policy(**values)
+
+
+# -- the gate --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Judge:
+    policy: Policy
+    currency: str
+    now: datetime
+
+    def money(self, minor: int) -> str:
+        return format_money(int(minor), self.currency)
+
+    def hint(self, field: str, needed: Any, more: bool = True) -> str:
+        if field in ("max_daily_exposure_minor", "max_campaign_daily_budget_minor") and \
+                needed > MAX_POLICY_MONEY_MINOR:
+            return (f"Nothing was sent. No policy can allow it: the largest {field} a policy may "
+                    f"set is {MAX_POLICY_MONEY_MINOR} ({self.money(MAX_POLICY_MONEY_MINOR)}).")
+        if field == "max_budget_change_pct" and needed > 1:
+            return ("Nothing was sent. No policy can allow it in one step (max_budget_change_pct"
+                    " is at most 1 = 100 %): make the change in smaller steps.")
+        bound = "or more" if more else "or less"
+        return (f"Nothing was sent. To allow it, a person sets \"{field}\": {needed} ({bound}) in "
+                f"{self.policy.where}.")
+
+    def refuse(self, i: int, a: MoneyAction, cap: str, limit: Any, value: Any, why: str,
+               hint: str) -> Refusal:
+        return Refusal(i, a.name, cap, limit, value, f"Refused: {why} {hint}", a.object_id, a.key)
+
+
+def _what(a: MoneyAction, judge: _Judge) -> str:
+    target = f"{a.object_type or 'object'} {a.object_id}"
+    if a.kind in ("create_campaign", "create_adset"):
+        budget = (f" with a daily budget of {judge.money(a.daily_budget)}" if a.daily_budget
+                  else f" with a lifetime budget of {judge.money(a.lifetime_budget)}"
+                  if a.lifetime_budget else "")
+        live = " (counted live: the approval says go live)" if a.live else ""
+        kind = "campaign" if a.kind == "create_campaign" else "ad set"
+        return f"creating {kind} “{a.label or a.key}”{budget}{live}"
+    if a.kind == "set_budget":
+        which = "daily" if a.daily_budget is not None else "lifetime"
+        value = a.daily_budget if a.daily_budget is not None else a.lifetime_budget
+        return f"setting the {which} budget of {target} to {judge.money(value or 0)}"
+    if a.kind == "set_spend_limits":
+        limits = ", ".join(f"{k} {judge.money(getattr(a, k))}" for k in SPEND_LIMIT_KEYS
+                           if getattr(a, k) is not None)
+        return f"setting the spend limits of {target} ({limits})"
+    verbs = {"activate": "activating", "pause": "pausing", "set_schedule": "moving the end of",
+             "copy": "copying"}
+    return f"{verbs.get(a.kind, a.name)} {target}"
+
+
+def _sim_id(ref: str | None, sim: Mapping[str, _Obj]) -> str | None:
+    if ref is None:
+        return None
+    return ref if ref in sim else f"new:{ref}"
+
+
+def _apply(sim: dict[str, _Obj], a: MoneyAction) -> str | None:
+    """Apply `a` to the simulated account; return the campaign it touches (if any)."""
+    if a.kind in ("create_campaign", "create_adset"):
+        oid = f"new:{a.key}"
+        parent = _sim_id(a.parent_id, sim) if a.kind == "create_adset" else None
+        sim[oid] = _Obj(id=oid, parent=parent, status="ACTIVE" if a.live else "PAUSED",
+                        type="campaign" if a.kind == "create_campaign" else "adset",
+                        daily=a.daily_budget or 0, lifetime=a.lifetime_budget or 0,
+                        start=parse_time(a.start_time), end=parse_time(a.end_time),
+                        spend_cap=a.daily_spend_cap or 0)
+        return oid if parent is None else campaign_of(parent, sim) or parent
+    obj = sim.get(str(a.object_id))
+    if obj is None:
+        return None  # an ad (or an object the caller already refused as unknown)
+    if a.kind in ("activate", "pause"):
+        obj.status = a.status
+    elif a.kind == "set_budget":
+        if a.daily_budget is not None:
+            obj.daily = a.daily_budget
+        if a.lifetime_budget is not None:
+            if obj.remaining is not None:
+                obj.remaining += a.lifetime_budget - obj.lifetime  # what was spent stays spent
+            obj.lifetime = a.lifetime_budget
+    elif a.kind == "set_spend_limits" and a.daily_spend_cap is not None:
+        obj.spend_cap = a.daily_spend_cap
+    elif a.kind == "set_schedule":
+        obj.end = parse_time(a.end_time)
+    elif a.kind == "copy" and obj.type == "adset":
+        copy = obj.copy()
+        copy.id = f"copy:{obj.id}"
+        copy.status = "ACTIVE" if (a.status_option or "PAUSED").upper() != "PAUSED" else "PAUSED"
+        sim[copy.id] = copy
+    return campaign_of(obj.id, sim)
+
+
+def _trial(sim: Mapping[str, _Obj], a: MoneyAction) -> tuple[dict[str, _Obj], str | None]:
+    trial = {k: v.copy() for k, v in sim.items()}
+    return trial, _apply(trial, a)
+
+
+def _precheck(i: int, a: MoneyAction, objs: Mapping[str, _Obj], edits: Mapping[str, list[datetime]],
+              keys: set[str], j: _Judge) -> Refusal | None:
+    pol = j.policy
+    if a.kind not in ("create_campaign", "create_adset"):
+        kinds = sorted(pol.forbidden_actions)
+        if a.policy_kind in pol.forbidden_actions or a.name in pol.forbidden_actions:
+            return j.refuse(i, a, "forbidden_actions", kinds, a.policy_kind,
+                            f"`{a.name}` is a {a.policy_kind} action, which the policy forbids "
+                            f"(forbidden_actions = {kinds}).",
+                            f"Nothing was sent. To allow it, a person removes \"{a.policy_kind}\""
+                            f" from forbidden_actions in {pol.where}.")
+        if a.policy_kind not in pol.allowed_actions and a.name not in pol.allowed_actions:
+            allowed = sorted(pol.allowed_actions)
+            return j.refuse(i, a, "allowed_actions", allowed, a.policy_kind,
+                            f"`{a.name}` ({a.policy_kind}) is not an allowed action kind "
+                            f"(allowed_actions = {allowed}).",
+                            f"Nothing was sent. To allow it, a person adds \"{a.policy_kind}\" to "
+                            f"allowed_actions in {pol.where}.")
+        if a.kind == "other":
+            return j.refuse(i, a, "allowed_actions", sorted(pol.allowed_actions), a.policy_kind,
+                            f"adpilot has no writer for `{a.name}`.", "Nothing was sent.")
+    if a.kind == "create_adset" and a.parent_id not in objs and a.parent_id not in keys:
+        return j.refuse(i, a, "max_campaign_daily_budget_minor",
+                        pol.max_campaign_daily_budget_minor, None,
+                        f"{_what(a, j)} names campaign {a.parent_id}, which is neither in the "
+                        "account nor created in this launch.", "Nothing was sent.")
+    unknown = a.object_id is not None and a.object_id not in objs
+    if a.kind in _RAISING and unknown and a.object_type != "ad":  # ads hold no budget
+        return j.refuse(i, a, "max_daily_exposure_minor", pol.max_daily_exposure_minor, None,
+                        f"{_what(a, j)}: {a.object_id} is not among the account's campaigns and "
+                        "ad sets as Meta lists them now, so its effect on the caps cannot be "
+                        "computed.", "Nothing was sent.")
+    if a.kind not in ("set_budget", "set_spend_limits") or a.object_id is None:
+        return None
+    obj = objs[a.object_id]
+    new = a.daily_budget if a.daily_budget is not None else a.lifetime_budget
+    old = obj.daily if a.daily_budget is not None else obj.lifetime
+    if a.restore and a.kind == "set_budget" and new is not None and new <= old:
+        return None  # an undo that lowers a budget only takes money off the table
+    if a.kind == "set_budget" and old > 0 and new is not None:
+        change = abs(new - old) / old
+        if change > pol.max_budget_change_pct + 1e-9:
+            return j.refuse(i, a, "max_budget_change_pct", pol.max_budget_change_pct,
+                            round(change, 4),
+                            f"{_what(a, j)} changes it by {change:.0%} (from {j.money(old)}), "
+                            f"above max_budget_change_pct = {pol.max_budget_change_pct:g} "
+                            f"(±{pol.max_budget_change_pct:.0%} per step).",
+                            j.hint("max_budget_change_pct", math.ceil(change * 100) / 100))
+    last = max(edits.get(a.object_id, []), default=None)
+    if last is not None:
+        since = (j.now - last) / timedelta(hours=1)
+        if since < pol.budget_cooldown_hours:
+            return j.refuse(i, a, "budget_cooldown_hours", pol.budget_cooldown_hours,
+                            round(since, 2),
+                            f"{_what(a, j)} comes {since:.1f} h after its last budget edit; "
+                            f"budget_cooldown_hours = {pol.budget_cooldown_hours:g} asks for "
+                            f"{pol.budget_cooldown_hours:g} h between budget edits of one object.",
+                            j.hint("budget_cooldown_hours", math.floor(since), more=False))
     return None
 
 
-def _budget_change(args: Mapping[str, Any]) -> tuple[str, int] | None:
-    for kind in ("daily", "lifetime"):
-        for key in (f"{kind}_budget", f"{kind}_budget_minor", f"new_{kind}_budget_minor"):
-            if args.get(key) is not None:
-                return kind, _int(args[key])
-    for key in ("new_budget_minor", "amount_minor", "budget_minor", "new_amount_minor"):
-        if args.get(key) is not None:
-            kind = str(args.get("budget_kind") or args.get("kind") or "daily")
-            return ("lifetime" if kind.startswith("life") else "daily"), _int(args[key])
-    return None
-
-
-def _refuse(i: int, name: str, cap: str, limit: Any, value: Any, why: str) -> Refusal:
-    return Refusal(i, name, cap, limit, value, f"{why} {_POLICY_HINT.format(field=cap)}")
-
-
-def check_actions(
-    actions: Sequence[Mapping[str, Any]], policy: Any, account_snapshot: Mapping[str, Any]
-) -> list[Refusal]:
-    """Return a refusal for every action that would break a cap; empty means all may run.
-
-    Actions that only reduce spend (pauses, budget cuts) never break the exposure cap, and
-    are applied first when judging the others, so the order of an approved batch does not
-    decide whether a reallocation passes.
-    """
-    limits = Limits.from_policy(policy)
-    now = parse_time(account_snapshot.get("now"))
+def gate(actions: Sequence[MoneyAction], policy: Any, snapshot: Mapping[str, Any]) -> GateResult:
+    """Judge `actions` against every cap of `policy` on the account `snapshot` (pure)."""
+    pol = as_policy(policy)
+    now = parse_time(snapshot.get("now"))
     if now is None:
-        raise ValueError("check_actions: account_snapshot['now'] is required (ISO-8601)")
-    objs = _objects(account_snapshot.get("objects") or [])
-    edits = {
-        str(k): [t for t in (parse_time(x) for x in v) if t is not None]
-        for k, v in (account_snapshot.get("budget_edits") or {}).items()
-    }
-    refusals: list[Refusal] = []
-    steps: list[tuple[int, str, list[tuple[str, str, Any]]]] = []
-    for i, action in enumerate(actions):
-        name = str(action.get("name") or action.get("kind") or action.get("type") or "")
-        args = action.get("args") or {}
-        kind = action_kind(name)
-        if kind in limits.forbidden_actions or name in limits.forbidden_actions:
-            refusals.append(
-                _refuse(
-                    i,
-                    name,
-                    "forbidden_actions",
-                    sorted(limits.forbidden_actions),
-                    kind,
-                    f"Action {i} `{name}` is a forbidden kind ({kind}).",
-                )
-            )
+        raise ValueError("gate: snapshot['now'] is required (ISO-8601 on the account clock)")
+    j = _Judge(pol, str(snapshot.get("currency") or "USD"), now)
+    objs = _objects(snapshot.get("objects") or [])
+    edits = {str(k): [t for t in (parse_time(x) for x in v) if t is not None]
+             for k, v in (snapshot.get("budget_edits") or {}).items()}
+    keys = {a.key for a in actions if a.kind == "create_campaign" and a.key}
+    refused: dict[int, Refusal] = {}
+    for i, a in enumerate(actions):
+        if (r := _precheck(i, a, objs, edits, keys, j)) is not None:
+            refused[i] = r
+    sim = {k: v.copy() for k, v in objs.items()}
+    before = current = _exposure(sim, now)
+
+    def raises(i: int) -> bool:
+        trial, _ = _trial(sim, actions[i])
+        return _exposure(trial, now) > current
+
+    # Cuts first (they always pass and make room), then the rest in the order given.
+    for i in sorted((i for i in range(len(actions)) if i not in refused),
+                    key=lambda i: (raises(i), i)):
+        a = actions[i]
+        trial, camp = _trial(sim, a)
+        after = _exposure(trial, now)
+        if after > current and after > pol.max_daily_exposure_minor:
+            refused[i] = j.refuse(
+                i, a, "max_daily_exposure_minor", pol.max_daily_exposure_minor, after,
+                f"{_what(a, j)} would raise the account's worst-case daily spend from "
+                f"{j.money(current)} to {j.money(after)}, above max_daily_exposure_minor = "
+                f"{pol.max_daily_exposure_minor} ({j.money(pol.max_daily_exposure_minor)}). "
+                f"Worst case = every live campaign and ad set in the account, adpilot's or not: "
+                f"daily budgets × {1 + META_DAILY_OVERSPEND:g} (Meta may spend up to "
+                f"{META_DAILY_OVERSPEND:.0%} over a daily budget on one day) + lifetime budgets' "
+                "remainder per remaining day.", j.hint("max_daily_exposure_minor", after))
             continue
-        if kind not in limits.allowed_actions and name not in limits.allowed_actions:
-            refusals.append(
-                _refuse(
-                    i,
-                    name,
-                    "allowed_actions",
-                    sorted(limits.allowed_actions),
-                    kind,
-                    f"Action {i} `{name}` ({kind}) is not an allowed action kind.",
-                )
-            )
-            continue
-        effects = _effects(kind, args, objs)
-        if not effects and kind in ("activate", "set_budget", "shift_budget"):
-            # A spend-raising kind whose target or amount cannot be read is not checkable.
-            refusals.append(
-                _refuse(
-                    i,
-                    name,
-                    "allowed_actions",
-                    sorted(limits.allowed_actions),
-                    kind,
-                    f"Action {i} `{name}` names no object or budget the guardrails can "
-                    "read (expected object_id/adset_id/campaign_id and a budget value).",
-                )
-            )
-            continue
-        budget_refusal = _check_budget(i, name, effects, objs, edits, now, limits)
-        if budget_refusal:
-            refusals.append(budget_refusal)
-            continue
-        steps.append((i, name, effects))
-    refusals.extend(_check_exposure(steps, objs, now, limits))
-    return sorted(refusals, key=lambda r: r.index)
+        if camp is not None:
+            was, now_budget = _campaign_budget(sim, camp, now), _campaign_budget(trial, camp, now)
+            cap = pol.max_campaign_daily_budget_minor
+            if now_budget > was and now_budget > cap:
+                name = "the new campaign" if camp.startswith("new:") else f"campaign {camp}"
+                refused[i] = j.refuse(
+                    i, a, "max_campaign_daily_budget_minor", cap, now_budget,
+                    f"{_what(a, j)} would make {name}'s daily budget {j.money(now_budget)} (its "
+                    "own, or its ad sets' together; lifetime budgets per day), above "
+                    f"max_campaign_daily_budget_minor = {cap} ({j.money(cap)}).",
+                    j.hint("max_campaign_daily_budget_minor", now_budget))
+                continue
+        sim, current = trial, after
+    digest = pol.digest()
+    passes = tuple(None if i in refused else _issue(a, digest) for i, a in enumerate(actions))
+    return GateResult(tuple(actions), passes, tuple(refused[i] for i in sorted(refused)), digest,
+                      before, current, j.currency, pol.max_daily_exposure_minor)
 
 
-def _effects(
-    kind: str, args: Mapping[str, Any], objs: Mapping[str, _Obj]
-) -> list[tuple[str, str, Any]]:
-    """List the (object id, field, new value) changes one action makes to the snapshot."""
-    oid = target_id(args)
-    if kind == "pause" and oid:
-        return [(oid, "status", "PAUSED")]
-    if kind == "activate" and oid:
-        return [(oid, "status", "ACTIVE")]
-    if kind == "set_budget" and oid:
-        change = _budget_change(args)
-        return [(oid, change[0], change[1])] if change else []
-    if kind == "shift_budget" and oid and any(k in args for k in SPEND_LIMIT_KEYS):
-        return [(oid, "spend_limits", {k: args[k] for k in SPEND_LIMIT_KEYS if k in args})]
-    if kind == "shift_budget":
-        src, dst = args.get("from_id"), args.get("to_id")
-        amount = _int(args.get("amount_minor"))
-        if src and dst:
-            # An id missing from the snapshot is refused by the budget check.
-            def daily(oid: str) -> int:
-                return objs[oid].daily if oid in objs else 0
-
-            return [
-                (str(src), "daily", daily(str(src)) - amount),
-                (str(dst), "daily", daily(str(dst)) + amount),
-            ]
-    return []
+def spend_sanity(daily_minor: int, best_day_minor: int, currency: str) -> dict[str, Any] | None:
+    """Spell out a launch budget above 10× the account's largest day of the last 30 (or None)."""
+    if best_day_minor <= 0 or daily_minor <= SANITY_MULTIPLE * best_day_minor:
+        return None
+    ratio = daily_minor / best_day_minor
+    text = (f"This plan spends {format_money(daily_minor, currency)} a day, {ratio:,.0f}× the "
+            "most this account has spent in a day in the last 30 days "
+            f"({format_money(best_day_minor, currency)}).")
+    return {"daily_minor": int(daily_minor), "best_day_minor": int(best_day_minor),
+            "ratio": round(ratio, 1), "currency": currency, "text": text}
 
 
-def _check_budget(
-    i: int,
-    name: str,
-    effects: list[tuple[str, str, Any]],
-    objs: Mapping[str, _Obj],
-    edits: Mapping[str, list[datetime]],
-    now: datetime,
-    limits: Limits,
-) -> Refusal | None:
-    for oid, fld, new in effects:
-        if fld not in ("daily", "lifetime", "spend_limits"):
-            continue
-        if fld != "spend_limits" and oid not in objs:
-            # Without the current budget no cap can be checked: refuse rather than guess.
-            return _refuse(
-                i,
-                name,
-                "max_budget_change_pct",
-                limits.max_budget_change_pct,
-                None,
-                f"Action {i} `{name}` changes the budget of {oid}, which is not in the account "
-                "snapshot, so the change cannot be checked against the caps.",
-            )
-        # Spend limits have no budget to compare: only the cool-down below applies to them.
-        old = getattr(objs[oid], fld) if fld != "spend_limits" else 0
-        if old > 0:
-            change = abs(new - old) / old
-            if change > limits.max_budget_change_pct + 1e-9:
-                return _refuse(
-                    i,
-                    name,
-                    "max_budget_change_pct",
-                    limits.max_budget_change_pct,
-                    round(change, 4),
-                    f"Action {i} `{name}` changes the {fld} budget of {oid} from "
-                    f"{old} to {new} ({change:.0%}), above the "
-                    f"{limits.max_budget_change_pct:.0%} per-cycle maximum.",
-                )
-        last = max(edits.get(oid, []), default=None)
-        if last is not None:
-            since = (now - last) / timedelta(hours=1)
-            if since < limits.budget_cooldown_hours:
-                return _refuse(
-                    i,
-                    name,
-                    "budget_cooldown_hours",
-                    limits.budget_cooldown_hours,
-                    round(since, 2),
-                    f"Action {i} `{name}` edits the budget of {oid} {since:.1f} h after "
-                    f"its last budget edit; the cool-down is "
-                    f"{limits.budget_cooldown_hours:g} h.",
-                )
-    return None
-
-
-def _check_exposure(
-    steps: list[tuple[int, str, list[tuple[str, str, Any]]]],
-    objs: dict[str, _Obj],
-    now: datetime,
-    limits: Limits,
-) -> list[Refusal]:
-    sim = {k: _Obj(**vars(v)) for k, v in objs.items()}
-    before = _exposure(sim, now)
-
-    def apply(effects: list[tuple[str, str, Any]]) -> None:
-        for oid, fld, new in effects:
-            if fld == "spend_limits":
-                continue  # the campaign budget, hence the exposure, is unchanged
-            obj = sim.setdefault(oid, _Obj(id=oid, parent=None, status=None))
-            if fld == "lifetime" and obj.remaining is not None:
-                obj.remaining += new - obj.lifetime  # what was spent stays spent
-            setattr(obj, fld, new)
-
-    def delta(effects: list[tuple[str, str, Any]]) -> int:
-        saved = {oid: _Obj(**vars(sim[oid])) for oid, _, _ in effects if oid in sim}
-        base = _exposure(sim, now)
-        apply(effects)
-        after = _exposure(sim, now)
-        for oid, _, _ in effects:
-            if oid in saved:
-                sim[oid] = saved[oid]
-            else:
-                sim.pop(oid, None)
-        return after - base
-
-    # Spend reductions first: they always pass, and make room for the increases after them.
-    ordered = sorted(steps, key=lambda s: (delta(s[2]) > 0, s[0]))
-    refusals: list[Refusal] = []
-    current = before
-    for i, name, effects in ordered:
-        d = delta(effects)
-        if d > 0 and current + d > limits.max_daily_exposure_minor:
-            refusals.append(
-                _refuse(
-                    i,
-                    name,
-                    "max_daily_exposure_minor",
-                    limits.max_daily_exposure_minor,
-                    current + d,
-                    f"Action {i} `{name}` would raise the account's worst-case daily spend exposure "
-                    f"from {current} to {current + d} minor units, above the cap of "
-                    f"{limits.max_daily_exposure_minor}.",
-                )
-            )
-            continue
-        apply(effects)
-        current += d
-    return refusals
-
-
-def format_refusals(refusals: Sequence[Refusal]) -> str:
-    """One line per refusal, for the CLI and the re-interrupt message."""
-    return "\n".join(f"- {r.message}" for r in refusals)
+def format_refusals(refusals: Sequence[Refusal | Mapping[str, Any]]) -> str:
+    """One line per refusal, for the CLI and messages."""
+    return "\n".join(f"- {r['message'] if isinstance(r, Mapping) else r.message}"
+                     for r in refusals)
 
 
 __all__ = [
+    "META_DAILY_OVERSPEND",
+    "SANITY_MULTIPLE",
     "SPEND_LIMIT_KEYS",
-    "Limits",
+    "GatePass",
+    "GateResult",
+    "MoneyAction",
+    "MoneyActionError",
     "Refusal",
+    "UngatedSpendError",
     "action_kind",
-    "check_actions",
+    "as_policy",
+    "campaign_daily_budget",
     "daily_exposure",
     "format_refusals",
+    "gate",
     "parse_time",
-    "target_id",
+    "spend_reason",
+    "spend_sanity",
 ]

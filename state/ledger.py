@@ -6,6 +6,12 @@ or `unknown` (timeout / dropped connection / 5xx: the write may have committed â
 provenance tag before any retry). An `unknown` (or a `sent` left behind by a crash) is later
 resolved to `done` (found and adopted) or `failed` (not found, safe to retry).
 
+A write the money gate (`state/guardrails.py`) refused is one row with the terminal status
+`refused` (`Ledger.refusal`): never sent, no Meta id, the cap and numbers in `after`, the
+message in `error`. Every write the gate passed records the digest of the policy it passed in
+`policy_digest` (`Policy.digest()`); the column is hashed into `row_hash` only when set, so
+rows written before it existed keep their hashes and `verify()` still holds for old ledgers.
+
 Storage (SQLite via sqlite-utils, normally `ADPILOT_HOME/ledger.db`): the table `writes` is
 **append-only**. Each status transition appends a new row carrying the full state of that
 write (same `write_id`, next `seq`), so the current state of a write is its latest row and
@@ -39,8 +45,8 @@ import sqlite_utils
 
 from state.secrets import scrub, scrub_obj
 
-STATUSES = ("intent", "sent", "done", "failed", "unknown")
-TERMINAL = ("done", "failed")
+STATUSES = ("intent", "sent", "done", "failed", "unknown", "refused")
+TERMINAL = ("done", "failed", "refused")
 CREATE_OPS = ("create", "copy", "upload")
 GENESIS = "0" * 64
 # Columns hashed into row_hash, in a fixed order (row_hash itself excluded).
@@ -55,6 +61,7 @@ _ALLOWED = {
     "unknown": {"done", "failed"},
     "done": set(),
     "failed": set(),
+    "refused": set(),
 }
 
 
@@ -77,7 +84,10 @@ def _json_or_none(value: Any) -> str | None:
 
 
 def _row_hash(row: dict[str, Any]) -> str:
-    body = canonical([row.get(k) for k in _HASHED])
+    values: list[Any] = [row.get(k) for k in _HASHED]
+    if row.get("policy_digest") is not None:  # hashed only when set: old rows keep their hash
+        values.append(["policy_digest", row["policy_digest"]])
+    body = canonical(values)
     return hashlib.sha256(f"{row['prev_hash']}{body}".encode()).hexdigest()
 
 
@@ -110,7 +120,7 @@ class Ledger:
                     "op": str, "object_type": str, "path": str, "request_digest": str,
                     "status": str, "meta_id": str, "before": str, "after": str,
                     "receipt": str, "error": str, "created_at": str, "updated_at": str,
-                    "prev_hash": str, "row_hash": str,
+                    "prev_hash": str, "row_hash": str, "policy_digest": str,
                 },
                 pk="id",
                 if_not_exists=True,
@@ -118,6 +128,8 @@ class Ledger:
             table.create_index(["write_id"], if_not_exists=True)
             table.create_index(["thread_id"], if_not_exists=True)
             table.create_index(["plan_key", "op"], if_not_exists=True)
+        elif "policy_digest" not in self.db.table("writes").columns_dict:
+            self.db.execute("ALTER TABLE writes ADD COLUMN policy_digest TEXT")
 
     @classmethod
     def in_home(cls, home: str | Path) -> Ledger:
@@ -156,6 +168,8 @@ class Ledger:
                                 ).fetchone()
             row: dict[str, Any] = {k: None for k in _HASHED}
             row.update(fields)
+            if row.get("policy_digest") is None:
+                row.pop("policy_digest", None)  # the column stays NULL (and unhashed)
             row["id"], row["prev_hash"] = ((last[0] + 1), last[1]) if last else (1, GENESIS)
             # Stamp inside the lock so timestamps never disagree with row order (parallel
             # uploads used to get an intent time earlier than the row before it).
@@ -179,6 +193,7 @@ class Ledger:
         thread_id: str | None = None,
         receipt: str | None = None,
         before: Any = None,
+        policy_digest: str | None = None,
     ) -> str:
         """Record that a write is about to be sent; returns its `write_id`."""
         write_id = uuid.uuid4().hex
@@ -186,7 +201,32 @@ class Ledger:
             "write_id": write_id, "seq": 0, "thread_id": thread_id, "plan_key": plan_key,
             "op": op, "object_type": object_type, "path": scrub(path),
             "request_digest": request_digest(params), "status": "intent",
-            "before": _json_or_none(before), "receipt": receipt,
+            "before": _json_or_none(before), "receipt": receipt, "policy_digest": policy_digest,
+        })
+        return write_id
+
+    def refusal(
+        self,
+        *,
+        op: str,
+        path: str,
+        params: Any,
+        message: str,
+        verdict: Any,
+        plan_key: str | None = None,
+        object_type: str | None = None,
+        thread_id: str | None = None,
+        receipt: str | None = None,
+        policy_digest: str | None = None,
+    ) -> str:
+        """Record a write the money gate refused (never sent); returns its `write_id`."""
+        write_id = uuid.uuid4().hex
+        self._append({
+            "write_id": write_id, "seq": 0, "thread_id": thread_id, "plan_key": plan_key,
+            "op": op, "object_type": object_type, "path": scrub(path),
+            "request_digest": request_digest(params), "status": "refused",
+            "after": _json_or_none(verdict), "error": scrub(message)[:2000], "receipt": receipt,
+            "policy_digest": policy_digest,
         })
         return write_id
 
@@ -228,6 +268,7 @@ class Ledger:
                 f"write {write_id} is {current['status']!r}; cannot become {status!r}"
             )
         fields = {k: current[k] for k in _HASHED if k not in ("id", "prev_hash", "updated_at")}
+        fields["policy_digest"] = current.get("policy_digest")
         # get() decoded before/after into objects; store them as JSON text again.
         fields.update(before=_json_or_none(current["before"]), after=_json_or_none(current["after"]))
         fields.update(seq=current["seq"] + 1, status=status)

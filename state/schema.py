@@ -43,6 +43,9 @@ class AdpilotState(TypedDict, total=False):
     throttle: dict[str, JSON] | None  # a pending Meta-throttle wait record
     throttle_waits: int  # throttle waits so far (bounded)
     optimize: dict[str, JSON]  # optimise-loop working data: collected insights, verdicts, ...
+    refusals: list[dict[str, JSON]]  # the money gate's refusals of the last write step
+    gate: dict[str, JSON] | None  # the money gate's last verdict (exposure, policy digest)
+    spend_check: dict[str, JSON] | None  # a launch budget > 10x the account's best day, in words
     messages: Annotated[list[dict[str, JSON]], operator.add]  # chat-style trace for UIs
     log: Annotated[list[str], operator.add]  # human-readable progress lines
     errors: Annotated[list[dict[str, JSON]], operator.add]  # {"node", "message", "fix"}
@@ -71,4 +74,6 @@ class OutputState(TypedDict, total=False):
     phase: str
     cycle: int
     applied_actions: list[dict[str, JSON]]
+    refusals: list[dict[str, JSON]]
+    spend_check: dict[str, JSON] | None
     errors: list[dict[str, JSON]]

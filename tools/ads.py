@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import tool
 
-from tools.common import compact, set_status
+from state.guardrails import MoneyAction
+from tools.common import activation, compact, gated, set_status
 from tools.errors import PermanentError
 from tools.injection import ClientRuntime, client_from
 from tools.meta_client import label_for, tag_for, with_tag
 
 if TYPE_CHECKING:
+    from state.guardrails import GatePass
     from tools.meta_client import MetaClient
 
 AD_FIELDS = "id,name,adset_id,campaign_id,status,effective_status,creative"
@@ -45,16 +47,30 @@ def list_ads(client: MetaClient, ad_set_id: str) -> list[dict[str, Any]]:
     return client.get_all(f"{ad_set_id}/ads", {"fields": AD_FIELDS})
 
 
-def set_ad_status(client: MetaClient, ad_id: str, status: str, *, receipt: str | None = None
-                  ) -> dict[str, Any]:
-    """Set an ad's status (ACTIVE / PAUSED / ARCHIVED / DELETED)."""
-    return set_status(client, ad_id, status, object_type="ad", receipt=receipt)
+def set_ad_status(client: MetaClient, ad_id: str, status: str, *, receipt: str | None = None,
+                  gate_pass: GatePass | None = None) -> dict[str, Any]:
+    """Set an ad's status (ACTIVE needs `gate_pass`; PAUSED / ARCHIVED / DELETED do not)."""
+    return set_status(client, ad_id, status, object_type="ad", receipt=receipt,
+                      gate_pass=gate_pass)
+
+
+def copy_action(ad_id: str, *, ad_set_id: str | None = None, status_option: str = "PAUSED",
+                plan_key: str | None = None) -> MoneyAction:
+    """Build the typed copy of an ad (what the money gate judges for `duplicate_ad`)."""
+    return MoneyAction.model_validate({
+        "kind": "copy", "name": "duplicate_ad", "policy_kind": "duplicate_ad",
+        "object_id": str(ad_id), "object_type": "ad", "parent_id": ad_set_id, "key": plan_key,
+        "status_option": status_option})
 
 
 def duplicate_ad(client: MetaClient, ad_id: str, *, ad_set_id: str | None = None,
                  status_option: str = "PAUSED", plan_key: str | None = None,
-                 receipt: str | None = None) -> dict[str, Any]:
-    """Copy an ad (optionally into another ad set) through `POST /{ad_id}/copies`."""
+                 receipt: str | None = None, gate_pass: GatePass | None = None
+                 ) -> dict[str, Any]:
+    """Copy an ad (optionally into another ad set) through `POST /{ad_id}/copies`.
+
+    Every copy needs the `gate_pass` of its `copy_action` (a copy is a new object that can run).
+    """
     if status_option not in ("ACTIVE", "PAUSED", "INHERITED_FROM_SOURCE"):
         raise ValueError("status_option must be ACTIVE, PAUSED or INHERITED_FROM_SOURCE")
     params: dict[str, Any] = {"status_option": status_option}
@@ -64,7 +80,7 @@ def duplicate_ad(client: MetaClient, ad_id: str, *, ad_set_id: str | None = None
         params["rename_options"] = {"rename_suffix": tag_for(plan_key)}
     try:
         body = client.write("copy", f"{ad_id}/copies", params, plan_key=plan_key,
-                            object_type="ad", receipt=receipt)
+                            object_type="ad", receipt=receipt, gate_pass=gate_pass)
     except PermanentError as exc:
         if exc.code not in UNSERVED_CODES:
             raise
@@ -100,11 +116,21 @@ def get_ad_tool(ad_id: str, runtime: ClientRuntime) -> dict[str, Any]:
 @tool("set_ad_status")
 def set_ad_status_tool(ad_id: str, status: str, runtime: ClientRuntime) -> dict[str, Any]:
     """Pause or activate an ad (status ACTIVE or PAUSED)."""
-    return set_ad_status(client_from(runtime), ad_id, status)
+    client = client_from(runtime)
+    gate_pass = None
+    if str(status).upper() == "ACTIVE":
+        gate_pass, refusal = gated(runtime, client, activation("ad", ad_id))
+        if refusal:
+            return refusal
+    return set_ad_status(client, ad_id, status, gate_pass=gate_pass)
 
 
 @tool("duplicate_ad")
 def duplicate_ad_tool(ad_id: str, runtime: ClientRuntime, ad_set_id: str | None = None
                       ) -> dict[str, Any]:
     """Duplicate an ad (paused), optionally into another ad set, e.g. for a creative test."""
-    return duplicate_ad(client_from(runtime), ad_id, ad_set_id=ad_set_id)
+    client = client_from(runtime)
+    gate_pass, refusal = gated(runtime, client, copy_action(ad_id, ad_set_id=ad_set_id))
+    if refusal:
+        return refusal
+    return duplicate_ad(client, ad_id, ad_set_id=ad_set_id, gate_pass=gate_pass)

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import tool
 
-from tools.common import compact, set_status, update_object
+from state.guardrails import MoneyAction, MoneyActionError
+from tools.common import activation, compact, gated, set_status, update_object
 from tools.injection import ClientRuntime, client_from
 from tools.meta_client import with_tag
 
 if TYPE_CHECKING:
+    from state.guardrails import GatePass
     from tools.meta_client import MetaClient
 
 ADSET_FIELDS = ("id,name,campaign_id,status,effective_status,daily_budget,lifetime_budget,"
@@ -23,9 +25,9 @@ def create_ad_set(client: MetaClient, campaign_id: str, name: str, targeting: di
                   start_time: str | None = None, end_time: str | None = None,
                   promoted_object: dict[str, Any] | None = None, bid_strategy: str | None = None,
                   bid_amount: int | None = None, plan_key: str | None = None,
-                  receipt: str | None = None, extra: dict[str, Any] | None = None
-                  ) -> dict[str, Any]:
-    """Create a PAUSED ad set under a campaign; returns `{id, name}`."""
+                  receipt: str | None = None, extra: dict[str, Any] | None = None,
+                  gate_pass: GatePass | None = None) -> dict[str, Any]:
+    """Create a PAUSED ad set under a campaign (a budget needs `gate_pass`); returns `{id, name}`."""
     params: dict[str, Any] = {
         "name": with_tag(name, plan_key, 400) if plan_key else name,
         "campaign_id": str(campaign_id), "targeting": targeting,
@@ -39,7 +41,7 @@ def create_ad_set(client: MetaClient, campaign_id: str, name: str, targeting: di
         if value is not None:
             params[key] = value
     body = client.write("create", f"{client._account()}/adsets", params, plan_key=plan_key,
-                        object_type="adset", receipt=receipt)
+                        object_type="adset", receipt=receipt, gate_pass=gate_pass)
     return {"id": str(body["id"]), "name": params["name"]}
 
 
@@ -55,29 +57,31 @@ def list_ad_sets(client: MetaClient, campaign_id: str) -> list[dict[str, Any]]:
 
 
 def update_ad_set_budget(client: MetaClient, ad_set_id: str, *, daily_budget: int | None = None,
-                         lifetime_budget: int | None = None, receipt: str | None = None
-                         ) -> dict[str, Any]:
-    """Change an ad set's budget (minor units); returns before and after values."""
+                         lifetime_budget: int | None = None, receipt: str | None = None,
+                         gate_pass: GatePass | None = None) -> dict[str, Any]:
+    """Change an ad set's budget (minor units, with its `gate_pass`); returns before and after."""
     params = {k: v for k, v in (("daily_budget", daily_budget),
                                 ("lifetime_budget", lifetime_budget)) if v is not None}
     return update_object(client, ad_set_id, params, object_type="adset", receipt=receipt,
-                         op="budget")
+                         op="budget", gate_pass=gate_pass)
 
 
 def update_ad_set_schedule(client: MetaClient, ad_set_id: str, *, start_time: str | None = None,
-                           end_time: str | None = None, receipt: str | None = None
-                           ) -> dict[str, Any]:
-    """Change an ad set's start and/or end time (ISO-8601)."""
+                           end_time: str | None = None, receipt: str | None = None,
+                           gate_pass: GatePass | None = None) -> dict[str, Any]:
+    """Change an ad set's start and/or end time (ISO-8601; an end time needs `gate_pass`)."""
     params = {k: v for k, v in (("start_time", start_time), ("end_time", end_time))
               if v is not None}
     return update_object(client, ad_set_id, params, object_type="adset", receipt=receipt,
-                         op="schedule")
+                         op="schedule", gate_pass=gate_pass)
 
 
 def set_ad_set_status(client: MetaClient, ad_set_id: str, status: str, *,
-                      receipt: str | None = None) -> dict[str, Any]:
-    """Set an ad set's status (ACTIVE / PAUSED / ARCHIVED / DELETED)."""
-    return set_status(client, ad_set_id, status, object_type="adset", receipt=receipt)
+                      receipt: str | None = None, gate_pass: GatePass | None = None
+                      ) -> dict[str, Any]:
+    """Set an ad set's status (ACTIVE needs `gate_pass`; PAUSED / ARCHIVED / DELETED do not)."""
+    return set_status(client, ad_set_id, status, object_type="adset", receipt=receipt,
+                      gate_pass=gate_pass)
 
 
 @tool("create_ad_set")
@@ -87,10 +91,23 @@ def create_ad_set_tool(campaign_id: str, name: str, targeting: dict[str, Any],
                        lifetime_budget: int | None = None, end_time: str | None = None,
                        promoted_object: dict[str, Any] | None = None) -> dict[str, Any]:
     """Create a paused ad set (targeting spec, optimisation goal, budget in minor units)."""
-    return create_ad_set(client_from(runtime), campaign_id, name, targeting, optimization_goal,
+    client = client_from(runtime)
+    money = {k: v for k, v in (("daily_budget", daily_budget), ("lifetime_budget", lifetime_budget),
+                               ("end_time", end_time)) if v is not None}
+    gate_pass = None
+    if daily_budget is not None or lifetime_budget is not None:
+        try:
+            action = MoneyAction.create("adset", None, {"name": name, **money},
+                                        account_id=client._account(), parent_id=str(campaign_id))
+        except MoneyActionError as exc:
+            return {"error": str(exc)}
+        gate_pass, refusal = gated(runtime, client, action)
+        if refusal:
+            return refusal
+    return create_ad_set(client, campaign_id, name, targeting, optimization_goal,
                          billing_event, daily_budget=daily_budget,
                          lifetime_budget=lifetime_budget, end_time=end_time,
-                         promoted_object=promoted_object)
+                         promoted_object=promoted_object, gate_pass=gate_pass)
 
 
 @tool("get_ad_set")
@@ -104,8 +121,18 @@ def update_ad_set_budget_tool(ad_set_id: str, runtime: ClientRuntime,
                               daily_budget: int | None = None,
                               lifetime_budget: int | None = None) -> dict[str, Any]:
     """Change an ad set's daily or lifetime budget (minor currency units)."""
-    return update_ad_set_budget(client_from(runtime), ad_set_id, daily_budget=daily_budget,
-                                lifetime_budget=lifetime_budget)
+    client = client_from(runtime)
+    args = {k: v for k, v in (("daily_budget", daily_budget),
+                              ("lifetime_budget", lifetime_budget)) if v is not None}
+    try:
+        action = MoneyAction.from_action("set_adset_budget", {"adset_id": ad_set_id, **args})
+    except MoneyActionError as exc:
+        return {"error": str(exc)}
+    gate_pass, refusal = gated(runtime, client, action)
+    if refusal:
+        return refusal
+    return update_ad_set_budget(client, ad_set_id, daily_budget=daily_budget,
+                                lifetime_budget=lifetime_budget, gate_pass=gate_pass)
 
 
 @tool("update_ad_set_schedule")
@@ -113,12 +140,27 @@ def update_ad_set_schedule_tool(ad_set_id: str, runtime: ClientRuntime,
                                 start_time: str | None = None, end_time: str | None = None
                                 ) -> dict[str, Any]:
     """Change when an ad set runs (ISO-8601 start and end times)."""
-    return update_ad_set_schedule(client_from(runtime), ad_set_id, start_time=start_time,
-                                  end_time=end_time)
+    client = client_from(runtime)
+    gate_pass = None
+    if end_time is not None:
+        action = MoneyAction.model_validate({
+            "kind": "set_schedule", "name": "set_adset_schedule", "policy_kind": "set_budget",
+            "object_id": str(ad_set_id), "object_type": "adset", "end_time": str(end_time)})
+        gate_pass, refusal = gated(runtime, client, action)
+        if refusal:
+            return refusal
+    return update_ad_set_schedule(client, ad_set_id, start_time=start_time, end_time=end_time,
+                                  gate_pass=gate_pass)
 
 
 @tool("set_ad_set_status")
 def set_ad_set_status_tool(ad_set_id: str, status: str, runtime: ClientRuntime
                            ) -> dict[str, Any]:
     """Pause or activate an ad set (status ACTIVE or PAUSED)."""
-    return set_ad_set_status(client_from(runtime), ad_set_id, status)
+    client = client_from(runtime)
+    gate_pass = None
+    if str(status).upper() == "ACTIVE":
+        gate_pass, refusal = gated(runtime, client, activation("adset", ad_set_id))
+        if refusal:
+            return refusal
+    return set_ad_set_status(client, ad_set_id, status, gate_pass=gate_pass)

@@ -14,6 +14,10 @@ Dependencies: an item refers to an earlier one with `{result=NAME:$.id}` (also `
 reference is sent as is (Meta substitutes it); for an item in an earlier chunk the client
 substitutes the concrete value. An item whose dependency failed is not sent.
 
+Money gate: before anything is ledgered or sent, every write item that can raise spend must
+carry a `gate_pass` covering exactly it (`tools.meta_client.require_pass`); otherwise the whole
+batch is refused with `UngatedSpendError` and nothing is sent.
+
 Results: one `BatchResult` per item, in input order; a `null` slot or a failed chunk is never
 dropped — the item gets an error (`UnknownOutcomeError` for writes that may have run,
 `TransientError` for reads). Items that failed transiently (and their in-chunk dependents)
@@ -41,6 +45,7 @@ from tools.errors import (
 )
 
 if TYPE_CHECKING:
+    from state.guardrails import GatePass
     from tools.meta_client import MetaClient
 
 MAX_ITEMS = 50
@@ -63,6 +68,7 @@ class BatchItem:
     op: str | None = None
     receipt: str | None = None
     before: Any = None
+    gate_pass: GatePass | None = None
 
     @property
     def is_write(self) -> bool:
@@ -251,7 +257,8 @@ def _send_chunk(client: MetaClient, chunk: list[BatchItem],
         entries.append(_entry(it, results, parts))
     try:
         slots = client.call("POST", "", {"batch": entries}, files=files or None,
-                            write=any(it.is_write for it in chunk), graph_calls=len(chunk))
+                            write=any(it.is_write for it in chunk), graph_calls=len(chunk),
+                            _gated=True)  # every item was checked by run_batch
     except MetaError as exc:
         # The whole request failed: every item shares the error (never dropped).
         return [BatchResult(it.name, False, error=exc,
@@ -283,6 +290,10 @@ def _retry_set(chunk: list[BatchItem], outcome: dict[str, BatchResult]) -> list[
 
 def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
     """Run `items` (see the module docstring); returns one result per item, in order."""
+    from tools.meta_client import require_pass
+
+    digests = {it.name: require_pass(it.method, it.relative_url, it.params, it.plan_key,
+                                     it.gate_pass) for it in items if it.is_write}
     outcome: dict[str, BatchResult] = {}
     bodies: dict[str, Any] = {}
     ledger = client.ledger
@@ -304,7 +315,8 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
             wids = ledger.intent_many([
                 {"op": it.ledger_op, "path": it.relative_url, "params": _ledger_params(it),
                  "plan_key": it.plan_key, "object_type": it.object_type,
-                 "thread_id": client.thread_id, "receipt": it.receipt, "before": it.before}
+                 "thread_id": client.thread_id, "receipt": it.receipt, "before": it.before,
+                 "policy_digest": digests.get(it.name)}
                 for it in writes])
             write_ids.update({it.name: wid for it, wid in zip(writes, wids, strict=True)})
             ledger.mark_many([(wid, "sent", {}) for wid in wids])

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import tool
 
-from tools.common import compact, set_status, update_object
+from state.guardrails import MoneyAction, MoneyActionError
+from tools.common import activation, compact, gated, set_status, update_object
 from tools.injection import ClientRuntime, client_from
 from tools.meta_client import with_tag
 
 if TYPE_CHECKING:
+    from state.guardrails import GatePass
     from tools.meta_client import MetaClient
 
 CAMPAIGN_FIELDS = ("id,name,objective,status,effective_status,daily_budget,lifetime_budget,"
@@ -21,9 +23,9 @@ def create_campaign(client: MetaClient, name: str, objective: str,
                     special_ad_categories: list[str] | None = None, *,
                     daily_budget: int | None = None, lifetime_budget: int | None = None,
                     bid_strategy: str | None = None, plan_key: str | None = None,
-                    receipt: str | None = None, extra: dict[str, Any] | None = None
-                    ) -> dict[str, Any]:
-    """Create a PAUSED campaign (budgets in minor units); returns `{id, name}`."""
+                    receipt: str | None = None, extra: dict[str, Any] | None = None,
+                    gate_pass: GatePass | None = None) -> dict[str, Any]:
+    """Create a PAUSED campaign (budgets in minor units; a budget needs `gate_pass`)."""
     if daily_budget is not None and lifetime_budget is not None:
         raise ValueError("give daily_budget or lifetime_budget, not both")
     params: dict[str, Any] = {
@@ -38,7 +40,7 @@ def create_campaign(client: MetaClient, name: str, objective: str,
         if value is not None:
             params[key] = value
     body = client.write("create", f"{client._account()}/campaigns", params, plan_key=plan_key,
-                        object_type="campaign", receipt=receipt)
+                        object_type="campaign", receipt=receipt, gate_pass=gate_pass)
     return {"id": str(body["id"]), "name": params["name"]}
 
 
@@ -60,18 +62,21 @@ def list_campaigns(client: MetaClient, effective_status: list[str] | None = None
 
 def update_campaign_budget(client: MetaClient, campaign_id: str, *,
                            daily_budget: int | None = None, lifetime_budget: int | None = None,
-                           receipt: str | None = None) -> dict[str, Any]:
-    """Change a campaign budget (minor units); returns before and after values."""
+                           receipt: str | None = None, gate_pass: GatePass | None = None
+                           ) -> dict[str, Any]:
+    """Change a campaign budget (minor units, with its `gate_pass`); returns before and after."""
     params = {k: v for k, v in (("daily_budget", daily_budget),
                                 ("lifetime_budget", lifetime_budget)) if v is not None}
     return update_object(client, campaign_id, params, object_type="campaign", receipt=receipt,
-                         op="budget")
+                         op="budget", gate_pass=gate_pass)
 
 
 def set_campaign_status(client: MetaClient, campaign_id: str, status: str, *,
-                        receipt: str | None = None) -> dict[str, Any]:
-    """Set a campaign's status (ACTIVE / PAUSED / ARCHIVED / DELETED)."""
-    return set_status(client, campaign_id, status, object_type="campaign", receipt=receipt)
+                        receipt: str | None = None, gate_pass: GatePass | None = None
+                        ) -> dict[str, Any]:
+    """Set a campaign's status (ACTIVE needs `gate_pass`; PAUSED / ARCHIVED / DELETED do not)."""
+    return set_status(client, campaign_id, status, object_type="campaign", receipt=receipt,
+                      gate_pass=gate_pass)
 
 
 @tool("create_campaign")
@@ -80,8 +85,22 @@ def create_campaign_tool(name: str, objective: str, runtime: ClientRuntime,
                          daily_budget: int | None = None, lifetime_budget: int | None = None
                          ) -> dict[str, Any]:
     """Create a paused campaign with an OUTCOME_* objective; budgets are in minor currency units."""
-    return create_campaign(client_from(runtime), name, objective, special_ad_categories,
-                           daily_budget=daily_budget, lifetime_budget=lifetime_budget)
+    client = client_from(runtime)
+    gate_pass = None
+    if daily_budget is not None or lifetime_budget is not None:
+        budget = {k: v for k, v in (("daily_budget", daily_budget),
+                                    ("lifetime_budget", lifetime_budget)) if v is not None}
+        try:
+            action = MoneyAction.create("campaign", None, {"name": name, **budget},
+                                        account_id=client._account())
+        except MoneyActionError as exc:
+            return {"error": str(exc)}
+        gate_pass, refusal = gated(runtime, client, action)
+        if refusal:
+            return refusal
+    return create_campaign(client, name, objective, special_ad_categories,
+                           daily_budget=daily_budget, lifetime_budget=lifetime_budget,
+                           gate_pass=gate_pass)
 
 
 @tool("get_campaign")
@@ -96,12 +115,28 @@ def update_campaign_budget_tool(campaign_id: str, runtime: ClientRuntime,
                                 daily_budget: int | None = None,
                                 lifetime_budget: int | None = None) -> dict[str, Any]:
     """Change a campaign's daily or lifetime budget (minor currency units)."""
-    return update_campaign_budget(client_from(runtime), campaign_id, daily_budget=daily_budget,
-                                  lifetime_budget=lifetime_budget)
+    client = client_from(runtime)
+    args = {k: v for k, v in (("daily_budget", daily_budget),
+                              ("lifetime_budget", lifetime_budget)) if v is not None}
+    try:
+        action = MoneyAction.from_action("set_campaign_budget", {"campaign_id": campaign_id, **args})
+    except MoneyActionError as exc:
+        return {"error": str(exc)}
+    gate_pass, refusal = gated(runtime, client, action)
+    if refusal:
+        return refusal
+    return update_campaign_budget(client, campaign_id, daily_budget=daily_budget,
+                                  lifetime_budget=lifetime_budget, gate_pass=gate_pass)
 
 
 @tool("set_campaign_status")
 def set_campaign_status_tool(campaign_id: str, status: str, runtime: ClientRuntime
                              ) -> dict[str, Any]:
     """Pause or activate a campaign (status ACTIVE or PAUSED)."""
-    return set_campaign_status(client_from(runtime), campaign_id, status)
+    client = client_from(runtime)
+    gate_pass = None
+    if str(status).upper() == "ACTIVE":
+        gate_pass, refusal = gated(runtime, client, activation("campaign", campaign_id))
+        if refusal:
+            return refusal
+    return set_campaign_status(client, campaign_id, status, gate_pass=gate_pass)

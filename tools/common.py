@@ -1,10 +1,18 @@
-"""Helpers shared by the `@tool` modules: ledgered updates with before-values, status changes."""
+"""Helpers shared by the `@tool` modules: ledgered updates with before-values, status changes.
+
+Writes that can raise spend need a gate pass (`tools/meta_client.py`): the plain functions take
+`gate_pass`, and the `@tool` wrappers get one from `gated()` — the money gate on the account's
+live state with the run's policy — or return the refusal instead of writing.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from langchain.tools import ToolRuntime
+
+    from state.guardrails import GatePass, MoneyAction
     from tools.meta_client import MetaClient
 
 STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "DELETED")
@@ -12,25 +20,47 @@ STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "DELETED")
 
 def update_object(client: MetaClient, object_id: str, params: dict[str, Any], *,
                   object_type: str, receipt: str | None = None, plan_key: str | None = None,
-                  op: str = "update") -> dict[str, Any]:
+                  op: str = "update", gate_pass: GatePass | None = None) -> dict[str, Any]:
     """Update `object_id` with `params`, recording the current values as `before` (for undo)."""
     if not params:
         raise ValueError("nothing to update: pass at least one field to change")
     before = client.get(str(object_id), {"fields": ",".join(sorted(params))})
     before = {k: before.get(k) for k in params}
     client.write(op, str(object_id), params, plan_key=plan_key, object_type=object_type,
-                 receipt=receipt, before=before)
+                 receipt=receipt, before=before, gate_pass=gate_pass)
     return {"id": str(object_id), "before": before, "after": dict(params)}
 
 
 def set_status(client: MetaClient, object_id: str, status: str, *, object_type: str,
-               receipt: str | None = None, plan_key: str | None = None) -> dict[str, Any]:
+               receipt: str | None = None, plan_key: str | None = None,
+               gate_pass: GatePass | None = None) -> dict[str, Any]:
     """Set `status` (ACTIVE, PAUSED, ARCHIVED, DELETED) on a campaign, ad set or ad."""
     status = str(status).upper()
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}; got {status!r}")
     return update_object(client, object_id, {"status": status}, object_type=object_type,
-                         receipt=receipt, plan_key=plan_key, op="status")
+                         receipt=receipt, plan_key=plan_key, op="status", gate_pass=gate_pass)
+
+
+def gated(runtime: ToolRuntime[Any, Any], client: MetaClient, action: MoneyAction
+          ) -> tuple[GatePass | None, dict[str, Any] | None]:
+    """Run the money gate for a tool's write: (its pass, None) or (None, the refusal to return)."""
+    from tools.money import clear
+
+    verdict = clear(client, [action], getattr(runtime.context, "policy", None))
+    if verdict.ok:
+        return verdict.passes[0], None
+    refusal = verdict.refusals[0]
+    return None, {"refused": True, "cap": refusal.cap, "message": refusal.message}
+
+
+def activation(object_type: str, object_id: str) -> MoneyAction:
+    """Build the typed activation of one object (for a tool setting status ACTIVE)."""
+    from state.guardrails import MoneyAction
+
+    return MoneyAction.model_validate({
+        "kind": "activate", "name": f"activate_{object_type}", "policy_kind": "activate",
+        "object_id": str(object_id), "object_type": object_type, "status": "ACTIVE"})
 
 
 def compact(obj: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

@@ -29,6 +29,12 @@ content hash, so even a re-sent upload cannot duplicate anything).
   parent (`find_by_tag`; one listing per parent edge) — found means adopted, not found means
   created again. Without a ledger, the same happens within one call. After a lost response
   the launch reconciles and retries by itself (up to `max_passes` passes).
+* **Through the money gate.** The campaign and ad set creates carry budgets, so each needs a
+  gate pass (`state/guardrails.py`): `launch_tree(..., passes=...)` takes the passes of a gate
+  run the caller already made (the launch node, after approval); without them it runs the
+  gate itself on the account's live state (`tools.money.require`, counting the new tree live
+  when `go_live`) and raises `GateRefused` before anything is sent. `activate_tree` turns a
+  created tree on the same way (one batch; the campaign last, only if every child is on).
 * Permanent failures stop the dependent items (nothing is orphaned silently); they are listed
   in `LaunchResult.failed`. A throttle longer than the governor may sleep raises
   `ThrottledError` after recording progress, so a re-run resumes where it stopped.
@@ -43,9 +49,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.batching import BatchItem
+from state.guardrails import GatePass, MoneyAction
+from tools.batching import BatchItem, BatchResult
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 from tools.meta_client import MetaClient, label_for, tag_for, with_tag
+from tools.money import require
 
 NAME_MAX = {"campaign": 400, "adset": 400, "creative": 100, "ad": 400, "image": 100}
 _IMAGE_REF = re.compile(r"\{image:([^}]+)\}")
@@ -195,8 +203,29 @@ def _edge(client: MetaClient, node: _Node, ids: dict[str, str]) -> str | None:
     return f"{parent_id}/{EDGE[node.type]}" if parent_id else None
 
 
+def create_actions(tree: dict[str, Any], account_id: str, *, live: bool = False,
+                   existing: dict[str, str] | None = None) -> list[MoneyAction]:
+    """Return the money actions of a tree's campaign and ad set creates (gate input).
+
+    `existing` maps plan keys to the Meta ids of objects already created (a re-run): they
+    are not created again, and ad sets under an existing campaign name its id.
+    """
+    done = existing or {}
+    camp = tree["campaign"]
+    out = []
+    if camp["key"] not in done:
+        out.append(MoneyAction.create("campaign", camp["key"],
+                                      {"status": "PAUSED", **camp.get("params", {})},
+                                      account_id=account_id, live=live))
+    parent = done.get(camp["key"], camp["key"])
+    out += [MoneyAction.create("adset", s["key"], {"status": "PAUSED", **s.get("params", {})},
+                               account_id=account_id, parent_id=parent, live=live)
+            for s in tree.get("ad_sets") or [] if s["key"] not in done]
+    return out
+
+
 def _item(client: MetaClient, node: _Node, ids: dict[str, str], names: dict[str, str],
-          receipt: str | None) -> BatchItem:
+          receipt: str | None, passes: dict[str, GatePass]) -> BatchItem:
     def ref(key: str) -> str:
         return ids.get(key) or f"{{result={names[key]}:$.id}}"
 
@@ -224,15 +253,23 @@ def _item(client: MetaClient, node: _Node, ids: dict[str, str], names: dict[str,
         params["adlabels"] = labels
     return BatchItem(name=names[node.key], method="POST",
                      relative_url=f"{client._account()}/{EDGE[node.type]}", params=params,
-                     plan_key=node.key, object_type=node.type, op="create", receipt=receipt)
+                     plan_key=node.key, object_type=node.type, op="create", receipt=receipt,
+                     gate_pass=passes.get(node.key))
 
 
 def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | None = None,
-                receipt: str | None = None, max_passes: int = 3) -> LaunchResult:
-    """Create the tree (see the module docstring); returns ids per plan key."""
+                receipt: str | None = None, max_passes: int = 3,
+                passes: dict[str, GatePass] | None = None, policy: Any = None,
+                go_live: bool = False, currency: str | None = None) -> LaunchResult:
+    """Create the tree (see the module docstring); returns ids per plan key.
+
+    Without `passes`, the creates go through the money gate here (`policy`, default the
+    built-in `Policy()`); a refusal raises `tools.money.GateRefused` with nothing sent.
+    """
     nodes = _nodes(tree)
     if thread_id is not None:
         client.thread_id = thread_id
+
     result = LaunchResult(types={n.key: n.type for n in nodes})
     names = {n.key: f"n{i}" for i, n in enumerate(nodes)}
     # key -> write_id of a write whose outcome is unknown (from the ledger or this call)
@@ -246,6 +283,11 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
                 result.reused.append(n.key)
             elif rec and rec["status"] in ("unknown", "intent", "sent"):
                 unknown[n.key] = rec["write_id"]
+    if passes is None:
+        # Gate the creates this run may send (a re-run reuses what the ledger says exists).
+        creates = create_actions(tree, client._account(), live=go_live, existing=result.ids)
+        passes = (require(client, creates, policy, receipt=receipt, currency=currency)
+                  .passes_by_key() if creates else {})
     throttled: ThrottledError | None = None
     last_error: dict[str, dict[str, Any]] = {}
     for _ in range(max_passes):
@@ -277,7 +319,7 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
             todo.append(n)
         if not todo:
             break
-        items = [_item(client, n, result.ids, names, receipt) for n in todo]
+        items = [_item(client, n, result.ids, names, receipt, passes) for n in todo]
         retry = False
         outcomes = list(zip(todo, client.batch(items), strict=True))
         for n, res in outcomes:
@@ -316,3 +358,40 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
                            + str(last_error.get(n.key, {}).get("message", "no answer"))[:200]
                            + "); re-run to reconcile and finish"}
     return result
+
+
+def activation_actions(created: dict[str, Any]) -> list[MoneyAction]:
+    """ACTIVE for every ad, then ad set, then the campaign of a created tree."""
+    def on(object_type: str, object_id: str) -> MoneyAction:
+        return MoneyAction(kind="activate", name=f"activate_{object_type}", policy_kind="activate",
+                           object_id=str(object_id), object_type=object_type,  # type: ignore[arg-type]
+                           status="ACTIVE")
+
+    out = [on("ad", i) for i in (created.get("ads") or {}).values()]
+    out += [on("adset", i) for i in (created.get("ad_sets") or {}).values()]
+    return [*out, on("campaign", created["campaign"])]
+
+
+def activate_tree(client: MetaClient, created: dict[str, Any], *, policy: Any,
+                  receipt: str | None = None, campaign_key: str = "campaign",
+                  plan_keys: dict[str, str] | None = None, currency: str | None = None
+                  ) -> list[tuple[BatchItem, BatchResult]]:
+    """Set a created tree ACTIVE in one batch, after the money gate passed every activation.
+
+    The campaign item depends on all the others, so a failed child keeps the whole tree off.
+    Raises `tools.money.GateRefused` (nothing sent) when the gate refuses any activation.
+    """
+    actions = activation_actions(created)
+    verdict = require(client, actions, policy, receipt=receipt, currency=currency)
+    keys = plan_keys or {}
+    items = [BatchItem(name=f"on{i}", method="POST", relative_url=str(a.object_id),
+                       params=a.params(), plan_key=f"{keys.get(str(a.object_id), a.object_id)}:activate",
+                       object_type=a.object_type, op="update", receipt=receipt,
+                       before={"status": "PAUSED"}, gate_pass=p)
+             for i, (a, p) in enumerate(zip(actions[:-1], verdict.passes[:-1], strict=True))]
+    items.append(BatchItem(name="on_campaign", method="POST", relative_url=created["campaign"],
+                           params=actions[-1].params(), depends_on=[it.name for it in items],
+                           plan_key=f"{campaign_key}:activate", object_type="campaign",
+                           op="update", receipt=receipt, before={"status": "PAUSED"},
+                           gate_pass=verdict.passes[-1]))
+    return list(zip(items, client.batch(items), strict=True))

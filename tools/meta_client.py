@@ -19,6 +19,13 @@ MetaError                        every failure the client raises (tools/errors.p
   reconciles first with `find_by_tag` (the provenance tag is in every created object's name).
 * Every write goes through `write()` (or `batch()`): ledger `intent` before sending, `sent`,
   then `done` / `failed` / `unknown` with the Meta id and the after-values.
+* **The money gate is structural.** A write that can raise spend (`state.money.spend_reason`:
+  a campaign or ad set created with a budget or ACTIVE, any activation, a budget, spend cap,
+  spend limit or end-time change, any `/copies`) is refused with `UngatedSpendError` —
+  before it is ledgered or sent — unless it carries a `GatePass` from `state.guardrails.gate`
+  covering exactly that request. The pass's policy digest is recorded on the ledger row.
+  `validate_only` dry runs, pauses, deletes and reads need none; `call()` refuses such a
+  request outright (only `write()` and `batch()` take passes).
 * `stats` counts `round_trips` (HTTP requests), `graph_calls` (Graph operations; a batch item
   counts as one), `retries` and `throttle_waits` (governor sleeps).
 
@@ -51,7 +58,9 @@ from tenacity import (
 )
 
 from state import secrets
+from state.guardrails import GatePass, UngatedSpendError
 from state.ledger import Ledger
+from state.money import spend_reason
 from tools.errors import (
     AuthError,
     MetaError,
@@ -67,7 +76,8 @@ from tools.provenance import label_for, tag_for, with_tag
 
 __all__ = [
     "AuthError", "MetaClient", "MetaError", "PermanentError", "ThrottledError",
-    "TransientError", "UnknownOutcomeError", "label_for", "tag_for", "with_tag",
+    "TransientError", "UngatedSpendError", "UnknownOutcomeError", "label_for", "require_pass",
+    "tag_for", "with_tag",
 ]
 
 META_GRAPH_URL = "https://graph.facebook.com"
@@ -93,6 +103,25 @@ def _compact(value: Any) -> Any:
         data = value.encode() if isinstance(value, str) else value
         return f"<{len(data)} bytes sha256:{hashlib.sha256(data).hexdigest()[:16]}>"
     return value
+
+
+def require_pass(method: str, path: str, params: dict[str, Any], plan_key: str | None,
+                 gate_pass: GatePass | None) -> str | None:
+    """Raise `UngatedSpendError` unless a spend-raising request has a pass covering it.
+
+    Returns the pass's policy digest (None when the request cannot raise spend).
+    """
+    reason = spend_reason(method, path, params)
+    if reason is None:
+        return gate_pass.policy_digest if gate_pass is not None else None
+    if gate_pass is None or not gate_pass.covers(path, params, plan_key):
+        why = ("none was given" if gate_pass is None else
+               "the pass given covers a different request")
+        raise UngatedSpendError(
+            f"refused before sending {method} {path}: it {reason}, which can raise spend, so it "
+            "needs a pass from the money gate (state/guardrails.py::gate) for exactly this "
+            f"request; {why}. Nothing was ledgered or sent.")
+    return gate_pass.policy_digest
 
 
 class MetaClient:
@@ -198,8 +227,17 @@ class MetaClient:
 
     def call(self, method: str, path: str, params: dict[str, Any] | None = None, *,
              files: dict[str, Any] | None = None, write: bool = False,
-             graph_calls: int = 1) -> Any:
-        """Send one request with retries for transient failures; raises `MetaError`."""
+             graph_calls: int = 1, _gated: bool = False) -> Any:
+        """Send one request with retries for transient failures; raises `MetaError`.
+
+        A request that can raise spend is refused here (`UngatedSpendError`): send it with
+        `write()` or `batch()` and a gate pass.
+        """
+        if not _gated and method.upper() != "GET":
+            if not _split(path) and "batch" in (params or {}):
+                raise UngatedSpendError("refused: a raw batch request bypasses the money gate; "
+                                        "use MetaClient.batch()")
+            require_pass(method, path, dict(params or {}), None, None)
         retrying = Retrying(
             stop=stop_after_attempt(self._retry_attempts),
             wait=wait_exponential_jitter(multiplier=self._retry_initial_s, max=self._retry_max_s,
@@ -253,19 +291,24 @@ class MetaClient:
 
     def write(self, op: str, path: str, params: dict[str, Any], *, plan_key: str | None = None,
               object_type: str | None = None, receipt: str | None = None, before: Any = None,
-              method: str = "POST", files: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Send one ledgered write: intent → sent → done | failed | unknown."""
+              method: str = "POST", files: dict[str, Any] | None = None,
+              gate_pass: GatePass | None = None) -> dict[str, Any]:
+        """Send one ledgered write: intent → sent → done | failed | unknown.
+
+        A write that can raise spend needs `gate_pass` covering exactly it (module docstring).
+        """
+        policy_digest = require_pass(method, path, params, plan_key, gate_pass)
         write_id = None
         if self.ledger is not None:
             write_id = self.ledger.intent(op=op, path=path, params=_compact(params),
                                           plan_key=plan_key, object_type=object_type,
                                           thread_id=self.thread_id, receipt=receipt,
-                                          before=before)
+                                          before=before, policy_digest=policy_digest)
         try:
             self.governor.check()  # a long throttle fails before anything is sent
             if write_id:
                 self.ledger.mark(write_id, "sent")  # type: ignore[union-attr]
-            body = self.call(method, path, params, files=files, write=True)
+            body = self.call(method, path, params, files=files, write=True, _gated=True)
         except MetaError as exc:
             if write_id:
                 status = "unknown" if isinstance(exc, UnknownOutcomeError) else "failed"

@@ -17,7 +17,7 @@ PLAN = {
 
 
 def test_spend_daily_campaign_budget_over_fourteen_days():
-    assert spend_summary(PLAN) == {"daily": 6000, "peak_day": 7500, "total": 84000}
+    assert spend_summary(PLAN) == {"daily": 6000, "peak_day": 10500, "total": 84000}  # +75 %
 
 
 def test_spend_lifetime_and_open_ended():

@@ -16,7 +16,7 @@ from agents.cbo import CAP, MIN, reallocate_cbo
 from agents.decisions import DecisionPolicy, decide
 from agents.undo import undo_action
 from prompts.optimize import describe_action
-from state.guardrails import check_actions
+from state.guardrails import MoneyAction, gate
 
 POLICY = DecisionPolicy()
 BUDGET = 30000
@@ -141,9 +141,10 @@ def test_decide_proposes_spend_limits_under_cbo_and_guardrails_let_them_through(
     # The account is already at the exposure cap: only actions that move no spend pass.
     policy = {"max_daily_exposure_minor": BUDGET}
     snap = {"now": NOW, "objects": objects, "budget_edits": {}}
-    assert check_actions(acts, policy, snap) == []
+    typed = [MoneyAction.from_action(a["name"], a["args"]) for a in acts]
+    assert gate(typed, policy, snap).refusals == ()
     snap["budget_edits"] = {"lose": [NOW]}
-    refused = check_actions(acts, policy, snap)
+    refused = gate(typed, policy, snap).refusals
     assert [r.cap for r in refused] == ["budget_cooldown_hours"]
 
 

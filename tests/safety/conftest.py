@@ -63,7 +63,7 @@ def launch(world: World, thread_id: str, *, go_live: bool = True) -> dict[str, s
     import copy
 
     from state.plan import load_plan, to_meta_tree
-    from tools.launch import launch_tree
+    from tools.launch import activate_tree, launch_tree
 
     from .strategies import BASE_PLAN
 
@@ -84,10 +84,13 @@ def launch(world: World, thread_id: str, *, go_live: bool = True) -> dict[str, s
                         image_hashes={"https://example.com/a.jpg": image["hash"]}, video_ids={})
     result = launch_tree(client, tree, thread_id=thread_id, receipt="r-launch")
     assert result.ok, result.failed
-    if go_live:
-        for key, meta_id in result.ids.items():
-            kind = result.types[key]
-            if kind != "creative":
-                client.write("update", meta_id, {"status": "ACTIVE"}, plan_key=f"{key}:activate",
-                             object_type=kind, receipt="r-launch", before={"status": "PAUSED"})
+    if go_live:  # through the money gate, like the graph's activate node
+        by_type = {t: {k: result.ids[k] for k, kt in result.types.items() if kt == t}
+                   for t in ("campaign", "adset", "ad")}
+        created = {"campaign": next(iter(by_type["campaign"].values())),
+                   "ad_sets": by_type["adset"], "ads": by_type["ad"]}
+        keys = {v: k for t in ("adset", "ad") for k, v in by_type[t].items()}
+        outcomes = activate_tree(client, created, policy=None, receipt="r-launch",
+                                 campaign_key=next(iter(by_type["campaign"])), plan_keys=keys)
+        assert all(res.ok for _item, res in outcomes)
     return {k: v for k, v in result.ids.items()}

@@ -3,9 +3,13 @@
 import sqlite3
 
 from agents import safety
+from sandbox.testing import make_api
 from state import hitl
-from state.guardrails import Limits
+from state.context import Policy
+from state.guardrails import MoneyAction
+from tools.common import activation
 from tools.meta_client import tag_for
+from tools.money import clear
 
 from .conftest import launch
 
@@ -49,10 +53,11 @@ def test_stop_all_and_an_object_the_ledger_never_heard_back_about(world):
     wid = world.ledger.intent(op="create", path=f"{world.sb.account_id}/campaigns", params={},
                               plan_key=key, object_type="campaign", thread_id="t3")
     world.ledger.mark(wid, "sent")
-    orphan = world.client(None, ledger=False).call(
-        "POST", f"{world.sb.account_id}/campaigns",
+    # Meta committed it (straight through the SDK: adpilot's client would need a gate pass).
+    orphan = make_api(world.sb.url).call(
+        "POST", (world.sb.account_id, "campaigns"),
         {"name": "Crashed" + tag_for(key), "objective": "OUTCOME_TRAFFIC",
-         "special_ad_categories": [], "status": "ACTIVE", "daily_budget": 1000})["id"]
+         "special_ad_categories": [], "status": "ACTIVE", "daily_budget": 1000}).json()["id"]
 
     report = safety.stop(None, ledger=world.ledger, client_for=world)
 
@@ -66,37 +71,42 @@ def test_undo_a_budget_cut_needs_approval_and_the_guardrails(world):
     ids = launch(world, "t1")
     adset = next(i for k, i in ids.items() if world.ledger.find(k, "create", "t1")["object_type"] == "adset")
     client = world.client("t1")
+    cut_action = MoneyAction.from_action("set_adset_budget", {"adset_id": adset, "daily_budget": 1000})
+    (cut_pass,) = clear(client, [cut_action], None).passes
     client.write("update", adset, {"daily_budget": 1000}, plan_key="cut", object_type="adset",
-                 receipt="r-cycle-1", before={"daily_budget": 1250})
+                 receipt="r-cycle-1", before={"daily_budget": 1250}, gate_pass=cut_pass)
     cut = world.ledger.find("cut", "update", "t1")
+    assert cut["policy_digest"] == Policy().digest()  # the policy the write passed
 
-    snap = lambda: safety.account_snapshot(world.client("t1"), world.ledger)  # noqa: E731
     # Restoring 1000 -> 1250 raises spend: an approval comes back, nothing is written.
     before = world.writes()
     res = safety.undo("t1", cut["write_id"][:8], ledger=world.ledger, client_for=world,
-                      snapshot=snap, policy=Limits(budget_cooldown_hours=0, max_budget_change_pct=0.5))
+                      policy=Policy(budget_cooldown_hours=0, max_budget_change_pct=0.5))
     assert res.status == "needs_approval" and world.writes() == before
     assert res.approval["receipt"] == hitl.receipt(res.approval["action_requests"])
     # A forged receipt is the same as none.
     res = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
-                      snapshot=snap, receipt="0" * 64, policy=Limits(budget_cooldown_hours=0))
+                      receipt="0" * 64, policy=Policy(budget_cooldown_hours=0))
     assert res.status == "needs_approval" and world.writes() == before
     # Approved but over the exposure cap: refused, still nothing written.
     res2 = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
-                       snapshot=snap, receipt=res.approval["receipt"],
-                       policy=Limits(max_daily_exposure_minor=100, budget_cooldown_hours=0,
+                       receipt=res.approval["receipt"],
+                       policy=Policy(max_daily_exposure_minor=100, budget_cooldown_hours=0,
                                      max_budget_change_pct=0.5))
     assert res2.status == "refused" and res2.refusals[0].cap == "max_daily_exposure_minor"
     assert world.writes() == before
-    # The cool-down (the cut was just now) also refuses by default.
+    # The cool-down (the cut was just now, says the ledger) also refuses by default.
     res3 = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
-                       snapshot=snap, receipt=res.approval["receipt"],
-                       policy=Limits(max_budget_change_pct=0.5))
+                       receipt=res.approval["receipt"], policy=Policy(max_budget_change_pct=0.5))
     assert res3.status == "refused" and res3.refusals[0].cap == "budget_cooldown_hours"
+    assert world.writes() == before
+    refused_rows = [r for r in world.ledger.rows("t1") if r["status"] == "refused"]
+    assert [r["after"]["cap"] for r in refused_rows] == ["max_daily_exposure_minor",
+                                                        "budget_cooldown_hours"]
     # Approved and within policy: applied.
     ok = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
-                     snapshot=snap, receipt=res.approval["receipt"],
-                     policy=Limits(budget_cooldown_hours=0, max_budget_change_pct=0.5))
+                     receipt=res.approval["receipt"],
+                     policy=Policy(budget_cooldown_hours=0, max_budget_change_pct=0.5))
     assert ok.status == "applied"
     assert int(world.client(None, ledger=False).get(adset, {"fields": "daily_budget"})["daily_budget"]) == 1250
 
@@ -104,12 +114,13 @@ def test_undo_a_budget_cut_needs_approval_and_the_guardrails(world):
 def test_undo_that_cuts_spend_runs_without_approval(world):
     ids = launch(world, "t1", go_live=False)
     camp = next(i for k, i in ids.items() if world.ledger.find(k, "create", "t1")["object_type"] == "campaign")
-    act = world.client("t1").write("update", camp, {"status": "ACTIVE"}, plan_key="go",
-                                   object_type="campaign", before={"status": "PAUSED"})
+    client = world.client("t1")
+    (on,) = clear(client, [activation("campaign", camp)], None).passes
+    act = client.write("update", camp, {"status": "ACTIVE"}, plan_key="go",
+                       object_type="campaign", before={"status": "PAUSED"}, gate_pass=on)
     assert act["success"] if "success" in act else True
     row = world.ledger.find("go", "update", "t1")
-    res = safety.undo("t1", row["write_id"], ledger=world.ledger, client_for=world,
-                      snapshot=lambda: {"now": "2026-01-01T00:00:00Z", "objects": []})
+    res = safety.undo("t1", row["write_id"], ledger=world.ledger, client_for=world)
     assert res.status == "applied"
     assert statuses(world, [camp])[camp] == "PAUSED"
 

@@ -50,3 +50,47 @@ def test_unparseable_policy_file_says_where(tmp_path):
     path.write_text("{not json")
     with pytest.raises(ValueError, match="not valid JSON"):
         Policy.from_file(path)
+
+
+# -- the policy is validated like any input (issue: NaN / negative cooldowns switched the
+#    cool-down off, 1e400 crashed, huge caps were taken silently) -----------------------------
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ('{"budget_cooldown_hours": NaN}', "NaN is not a number a policy can use"),
+    ('{"budget_cooldown_hours": -1}', "budget_cooldown_hours must be from 0 to 720"),
+    ('{"budget_cooldown_hours": 1e400}', "budget_cooldown_hours must be a finite number"),
+    ('{"max_daily_exposure_minor": 1e400}', "max_daily_exposure_minor must be a whole number"),
+    ('{"max_daily_exposure_minor": Infinity}', "Infinity is not a number"),
+    ('{"max_daily_exposure_minor": 1000000000000}', "at most 1,000,000,000"),
+    ('{"max_campaign_daily_budget_minor": 0}', "max_campaign_daily_budget_minor must be > 0"),
+    ('{"max_daily_exposure_minor": 1000.5}', "must be a whole number"),
+    ('{"max_budget_change_pct": NaN}', "NaN is not a number"),
+    ('{"max_budget_change_pct": 0}', "max_budget_change_pct must be in (0, 1]"),
+    ('{"allowed_actions": ["pause", "launch_rocket"]}', "unknown action kind(s) launch_rocket"),
+    ('{"forbidden_actions": ["deleet"]}', "unknown action kind(s) deleet"),
+    ('{"auto_approve": ["set_budget"]}', "set_budget can raise spend"),
+])
+def test_non_finite_out_of_range_or_unknown_values_are_refused(tmp_path, text, named):
+    path = tmp_path / "policy.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match="policy file") as info:
+        Policy.from_file(path)
+    assert named in str(info.value)
+
+
+def test_money_errors_name_the_unit():
+    with pytest.raises(ValueError) as info:
+        Policy(max_daily_exposure_minor=-5)
+    assert "minor units of the account currency: 100000 = 1,000.00 USD" in str(info.value)
+
+
+def test_the_policy_in_force_has_a_digest_and_a_source(tmp_path):
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps({"max_daily_exposure_minor": 250000, "budget_cooldown_hours": 12}))
+    policy = Policy.from_file(path)
+    assert policy.source == str(path) and str(path) in policy.where
+    assert policy.digest() == Policy(max_daily_exposure_minor=250000,
+                                     budget_cooldown_hours=12.0).digest()
+    assert policy.digest() != Policy().digest() and len(policy.digest()) == 64
+    assert Policy().source is None and "ADPILOT_POLICY" in Policy().where

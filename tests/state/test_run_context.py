@@ -39,10 +39,12 @@ def test_every_field_is_described_and_the_context_is_frozen():
 
 
 def test_guardrails_read_the_policy():
-    from state.guardrails import Limits
+    from state.guardrails import as_policy
 
-    limits = Limits.from_policy(Policy(max_budget_change_pct=0.1, budget_cooldown_hours=12))
-    assert limits.max_budget_change_pct == 0.1 and limits.budget_cooldown_hours == 12
+    policy = Policy(max_budget_change_pct=0.1, budget_cooldown_hours=12)
+    assert as_policy(policy) is policy
+    assert as_policy({"budget_cooldown_hours": 1}).budget_cooldown_hours == 1
+    assert as_policy(None) == Policy()
 
 
 def test_state_schemas_are_typed_dicts_with_narrow_io():

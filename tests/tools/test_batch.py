@@ -3,6 +3,8 @@
 from tests.tools.conftest import adset_params, campaign_params, creative_params, jpeg, sandbox_stats
 from tools.batching import BatchItem
 from tools.errors import PermanentError, TransientError, UnknownOutcomeError
+from tools.launch import create_actions
+from tools.money import require
 
 
 def _tree_items(client, page_id, image_hash, n_ads, bad_adset=False):
@@ -12,9 +14,14 @@ def _tree_items(client, page_id, image_hash, n_ads, bad_adset=False):
     set_params = adset_params("batch set")
     if bad_adset:
         set_params["targeting"] = {"age_min": 18}  # no geo_locations: Meta refuses
+    # The ad set carries a budget: the money gate passes it first (as the launcher does).
+    passes = require(client, create_actions(
+        {"campaign": {"key": "c0000000", "params": campaign_params("batch")},
+         "ad_sets": [{"key": "50000000", "params": set_params}]}, act), None).passes_by_key()
     items.append(BatchItem("s", "POST", f"{act}/adsets",
                            {**set_params, "campaign_id": "{result=c:$.id}"},
-                           plan_key="50000000", object_type="adset"))
+                           plan_key="50000000", object_type="adset",
+                           gate_pass=passes["50000000"]))
     for i in range(n_ads):
         items.append(BatchItem(f"k{i}", "POST", f"{act}/adcreatives",
                                creative_params(page_id, image_hash, f"cr {i}"),

@@ -5,8 +5,9 @@ import hashlib
 import pytest
 
 from tests.tools.conftest import TOKEN, adset_params, campaign_params, jpeg, objects, sandbox_stats
-from tools.launch import launch_tree
+from tools.launch import create_actions, launch_tree
 from tools.meta_client import label_for, tag_for
+from tools.money import require
 
 
 def _tree(page_id, n_sets=2, n_ads=2, prefix="ab"):
@@ -36,8 +37,10 @@ def _count(sandbox, kind):
 
 def test_launch_creates_everything_paused_in_one_round_trip(sandbox, client, account, ledger):
     tree = _tree(account["page_id"])
+    # The money gate reads the account first (the launch node does this after approval).
+    passes = require(client, create_actions(tree, client.account_id), None).passes_by_key()
     sandbox.admin("POST", "/__sandbox__/stats/reset")
-    result = launch_tree(client, tree, thread_id="t-launch", receipt="r" * 64)
+    result = launch_tree(client, tree, thread_id="t-launch", receipt="r" * 64, passes=passes)
     stats = sandbox_stats(sandbox)
     assert result.ok, result.failed
     assert stats["http_requests"] == 1 and stats["graph_calls"] == 12

@@ -121,3 +121,51 @@ def test_grouped_appends_are_atomic_and_chained(tmp_path):
     assert [r["meta_id"] for r in led.rows()] == ["0", "1", "2"]
     assert led.verify() == (True, [])
     assert len(led.events()) == 9
+
+
+def test_refusals_and_policy_digests_keep_old_ledgers_verifiable(tmp_path):
+    import hashlib
+
+    from agents.audit import audit_verify
+    from agents.safety import targets
+
+    led = _ledger(tmp_path)
+    old = led.intent(op="update", path="111", params={"status": "PAUSED"}, thread_id="t1")
+    led.mark(old, "sent")
+    led.mark(old, "done", meta_id="111")
+    led.close()
+    # A ledger written before the column existed: drop it, as an old install would have it.
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        db.execute("ALTER TABLE writes DROP COLUMN policy_digest")
+        rows = db.execute("SELECT * FROM writes ORDER BY id").fetchall()
+        names = [d[0] for d in db.execute("SELECT * FROM writes").description]
+    # Its hashes are the old formula: sha256(prev_hash + canonical JSON of the old columns).
+    from state.ledger import _HASHED, canonical
+
+    for raw in rows:
+        row = dict(zip(names, raw, strict=True))
+        body = canonical([row.get(k) for k in _HASHED])
+        assert hashlib.sha256(f"{row['prev_hash']}{body}".encode()).hexdigest() == row["row_hash"]
+
+    led = _ledger(tmp_path)  # opening adds the column; old rows keep their hashes
+    gated = led.intent(op="update", path="222", params={"daily_budget": 5}, thread_id="t1",
+                       policy_digest="p" * 64)
+    led.mark(gated, "sent")
+    led.mark(gated, "done", meta_id="222", after={"daily_budget": 5})
+    refused = led.refusal(op="create", path="act_1/campaigns", params={"daily_budget": 9},
+                          message="Refused: over the cap", plan_key="k9", object_type="campaign",
+                          thread_id="t1", verdict={"cap": "max_daily_exposure_minor"},
+                          policy_digest="p" * 64)
+    assert led.verify() == (True, [])
+    assert led.get(gated)["policy_digest"] == "p" * 64  # carried through every transition
+    assert led.get(refused)["status"] == "refused" and led.get(refused)["meta_id"] is None
+    assert refused not in {r["write_id"] for r in led.pending_unknown()}
+    assert not [t for t in targets(led, "t1") if t.plan_key == "k9"]  # the kill switch skips it
+    with pytest.raises(LedgerError):
+        led.mark(refused, "sent")  # terminal
+    audit = audit_verify(tmp_path)
+    assert audit["ok"] and audit["by_status"]["refused"] == 1, audit["problems"]
+    led.close()
+    with sqlite3.connect(tmp_path / "ledger.db") as db:  # the digest is hashed when set
+        db.execute("UPDATE writes SET policy_digest = ? WHERE write_id = ?", ("x" * 64, gated))
+    assert not audit_verify(tmp_path)["ok"]

@@ -36,12 +36,16 @@ def test_campaign_and_ad_set_tools(client, ledger):
         "campaign_id": camp["id"], "name": "Tool set", "optimization_goal": "LINK_CLICKS",
         "targeting": {"geo_locations": {"countries": ["US"]}}, "daily_budget": 2000,
         "runtime": rt})
-    changed = adsets.update_ad_set_budget_tool.invoke(
+    # Budget tools pass the money gate: +25 % breaks the default ±20 % step, +20 % passes.
+    refused = adsets.update_ad_set_budget_tool.invoke(
         {"ad_set_id": aset["id"], "daily_budget": 2500, "runtime": rt})
+    assert refused["refused"] and refused["cap"] == "max_budget_change_pct"
+    changed = adsets.update_ad_set_budget_tool.invoke(
+        {"ad_set_id": aset["id"], "daily_budget": 2400, "runtime": rt})
     assert int(changed["before"]["daily_budget"]) == 2000
-    assert changed["after"] == {"daily_budget": 2500}
+    assert changed["after"] == {"daily_budget": 2400}
     assert int(adsets.get_ad_set_tool.invoke(
-        {"ad_set_id": aset["id"], "runtime": rt})["daily_budget"]) == 2500
+        {"ad_set_id": aset["id"], "runtime": rt})["daily_budget"]) == 2400
     row = [r for r in ledger.rows() if r["op"] == "budget"][0]
     assert row["status"] == "done" and row["meta_id"] == aset["id"]
     assert int(row["before"]["daily_budget"]) == 2000
@@ -65,9 +69,10 @@ def test_creative_and_ad_tools(client, account, tmp_path):
     assert all(hashes) and len(set(hashes)) == 2
     assert {i["hash"] for i in images.get_images(client, hashes)} == set(hashes)
     camp = campaigns.create_campaign(client, "Ads camp", "OUTCOME_TRAFFIC", [])
-    aset = adsets.create_ad_set(client, camp["id"], "Ads set",
-                                {"geo_locations": {"countries": ["US"]}}, "LINK_CLICKS",
-                                daily_budget=2000)
+    aset = adsets.create_ad_set_tool.invoke({
+        "campaign_id": camp["id"], "name": "Ads set", "optimization_goal": "LINK_CLICKS",
+        "targeting": {"geo_locations": {"countries": ["US"]}}, "daily_budget": 2000,
+        "runtime": rt})
     common = {"link": "https://example.com/shop", "page_id": account["page_id"], "runtime": rt}
     single = creatives.create_image_creative_tool.invoke(
         {"name": "single", "image_hash": hashes[0], "message": "Hi", **common})

@@ -1,0 +1,80 @@
+"""The launch's money gate: the plan's campaign and ad sets judged against the live account.
+
+- `plan_actions(plan, ctx, go_live=)` → the typed creates of a plan (budgets exactly as the
+  launcher sends them; counted live when the approval says go live).
+- `preview(client, plan, ctx, go_live=)` → the gate's verdict on the card, before approval
+  (`validate_plan` turns a refusal into a problem, so "approve" is not offered). Not
+  authoritative: `check_launch` runs again after the approval, before the first write.
+- `check_launch(state, runtime)` → None when the launch may go on, else the state update of a
+  refused launch (phase `refused`, the refusals, nothing written); the refusals are ledgered.
+- `spend_check(client, plan, currency)` → the per-launch sanity check: on an account that has
+  spent before, a daily budget above 10× its largest day of the last 30 days, in words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.card import spend_summary
+from agents.common import client_of
+from agents.meta_checks import _asset_placeholders
+from state import plan as plans
+from state.guardrails import GateResult, MoneyAction, format_refusals, gate, spend_sanity
+from tools.launch import create_actions
+from tools.money import account_state, best_day_spend, clear
+
+
+def plan_actions(plan: dict[str, Any], ctx: Any, *, go_live: bool) -> list[MoneyAction]:
+    """Return the campaign and ad set creates of `plan` as the launcher will send them."""
+    images = _asset_placeholders(plan)  # budgets do not depend on the assets
+    tree = plans.to_meta_tree(plan, account_id=ctx.account_id, page_id=ctx.page_id or "0",
+                              image_hashes=images["image"], video_ids=images["video"])
+    account = ctx.account_id if str(ctx.account_id).startswith("act_") else f"act_{ctx.account_id}"
+    return create_actions(tree, account, live=go_live)
+
+
+def go_live_of(state: dict[str, Any], ctx: Any) -> bool:
+    """Whether the launch goes live: the approval's choice, else the thread's, else the policy's."""
+    approval = state.get("approval") or {}
+    if "go_live" in approval:
+        return bool(approval["go_live"])
+    return bool(state.get("go_live", ctx.policy.go_live))
+
+
+def preview(client: Any, plan: dict[str, Any], ctx: Any, *, go_live: bool) -> GateResult:
+    """Judge launching `plan` now (reads only, nothing ledgered)."""
+    snapshot = account_state(client, currency=ctx.currency)
+    return gate(plan_actions(plan, ctx, go_live=go_live), ctx.policy, snapshot)
+
+
+def refusal_problems(result: GateResult) -> list[dict[str, Any]]:
+    """Return the card's problems for a launch the gate would refuse (they block approval)."""
+    return [{"path": "budget", "message": r.message, "rule": "money_gate",
+             "fix": "lower the budget (edit the plan), or have a person raise the cap in the "
+                    "policy file"} for r in result.refusals]
+
+
+def refused_update(result: GateResult, where: str) -> dict[str, Any]:
+    """Return the state update of a launch the gate refused after approval."""
+    return {"phase": "refused", "refusals": [r.as_dict() for r in result.refusals],
+            "gate": result.summary(),
+            "status": f"refused by the money gate at {where}; nothing was written:\n"
+                      + format_refusals(result.refusals)}
+
+
+def check_launch(state: dict[str, Any], runtime: Any, where: str) -> dict[str, Any] | None:
+    """Run the authoritative gate on the approved launch (ledgering refusals); None = go on."""
+    client = client_of(runtime)
+    ctx = runtime.context
+    actions = plan_actions(state["plan"], ctx, go_live=go_live_of(state, ctx))
+    result = clear(client, actions, ctx.policy, currency=ctx.currency,
+                   receipt=(state.get("approval") or {}).get("receipt"))
+    return None if result.ok else refused_update(result, where)
+
+
+def spend_check(client: Any, plan: dict[str, Any], currency: str) -> dict[str, Any] | None:
+    """Check a launch's daily budget against the account's best day (None: nothing to say)."""
+    best = best_day_spend(client, currency)
+    if best <= 0:
+        return None
+    return spend_sanity(int(spend_summary(plan)["daily"]), best, currency)
