@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.planning import Adjustment, PlanDefaults, Question
+from agents.planning.budget import BudgetRead, read_budget
 from agents.planning.copy import PRODUCT_RE, product_of
 from agents.planning.parse_audience import (
     ALL_GENDERS,
@@ -22,6 +23,7 @@ from agents.planning.parse_audience import (
     find_locales,
     find_placements,
 )
+from agents.planning.parse_dates import date_order
 from agents.planning.parse_geo import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.planning.parse_intent import (
     DSA_RE,
@@ -36,7 +38,7 @@ from agents.planning.parse_intent import (
     find_special,
 )
 from agents.planning.parse_interests import InterestResult, find_interests
-from agents.planning.parse_money import Money, find_budget
+from agents.planning.parse_money import Money
 from agents.planning.parse_targets import Targets, find_targets
 from agents.planning.parse_time import Schedule, find_schedule
 
@@ -86,6 +88,7 @@ class Facts:
     interests: InterestResult = field(default_factory=InterestResult)
     money: Money | None = None
     all_money: list[Money] = field(default_factory=list)
+    budget: BudgetRead = field(default_factory=BudgetRead)
     schedule: Schedule = field(default_factory=Schedule)
     assets: Assets = field(default_factory=Assets)
     cta: str | None = None
@@ -132,9 +135,16 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.targets = find_targets(masked, d.currency)
     spans += f.targets.spans
     masked = _mask(masked, f.targets.spans)  # "target CPA $25" is no budget, "EUR" no place
-    f.geo = find_geo(masked, d.currency)
+    f.schedule = find_schedule(masked, d.today, order=date_order(d.currency))
+    spans += f.schedule.spans
+    f.budget = read_budget(masked, d.currency, f.schedule.days)
+    f.money, f.all_money = f.budget.money, f.budget.seen
+    spans += [(m.start, m.end) for m in f.all_money]
+    # "US$50/day" names no place, "over 10 days" no age: money and dates are masked for them
+    unmoney = _mask(masked, [(m.start, m.end) for m in f.all_money] + f.schedule.spans)
+    f.geo = find_geo(unmoney, d.currency)
     spans += f.geo.spans
-    f.audience = find_ages(masked, d.today)
+    f.audience = find_ages(unmoney, d.today)
     spans += f.audience.spans
     f.locales, s = find_locales(masked)
     spans += s
@@ -143,10 +153,6 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.broad = bool(NO_INTERESTS.search(masked))
     f.interests = InterestResult() if f.broad else find_interests(masked)
     spans += f.interests.spans
-    f.money, f.all_money = find_budget(masked, d.currency)
-    spans += [(m.start, m.end) for m in f.all_money]
-    f.schedule = find_schedule(masked, d.today, us_dates=d.currency == "USD")
-    spans += f.schedule.spans
     f.cta, span = find_cta(masked)
     if span:
         spans.append(span)
@@ -184,7 +190,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     if product := PRODUCT_RE.search(masked):
         name = product_of(masked) or ""
         spans.append((product.start(), product.start("p") + len(name)))
-    for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, *f.all_money):
+    for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, f.budget):
         f.flags += getattr(result, "flags", None) or []
         f.adjustments += getattr(result, "adjustments", None) or []
     known = {c.lower() for c in ("Instagram", "Facebook", "Meta", "Monday", "Tuesday",

@@ -92,10 +92,13 @@ def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) ->
     if objective == "OUTCOME_APP_PROMOTION":
         qs.append(_q("application_id", "Which app should be installed? (its Meta app id)"))
     m = f.money
-    if m is None:
+    if m is None and any(q.field == "budget" for q in f.flags):
+        pass  # the budget the brief gives is asked about already (conflict, invalid)
+    elif m is None:
         qs.append(_q("budget", "What budget should the campaign spend? (e.g. $50/day or "
                      "$1,500 in total)"))
-    elif m.kind == "lifetime" and f.schedule.end is None:
+    elif m.kind == "lifetime" and f.schedule.end is None and \
+            not any(q.field == "end_date" for q in f.flags):
         qs.append(_q("end_date", f"Until when should the {m.amount:g} {m.currency} total run? "
                      "(a lifetime budget needs an end date, e.g. 'until March 31')"))
     elif m.kind is None and f.schedule.end is None:
@@ -163,11 +166,6 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
             level = "ad_set" if len(variants) > 1 or m.per_ad_set else "campaign"
             budget = {"kind": kind, "amount_minor": rules.to_minor(m.amount, currency) * per,
                       "level": level}
-        if m.converted_from:
-            warnings.append({"path": "budget", "message": f"{m.converted_from} budget turned into"
-                             f" {rules.format_money(rules.to_minor(m.amount, currency), currency)}"
-                             " per day", "fix": "state a daily or total budget to be exact",
-                             "rule": "budget"})
     plan: dict[str, Any] = {
         "name": _campaign_name(f, objective, landing), "objective": objective,
         "special_ad_categories": f.special, "currency": currency, "budget": budget,
@@ -183,6 +181,38 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     if targets:
         plan["targets"] = targets
     return plan, questions, warnings + target_warnings
+
+
+# Money the person must restate whatever else is asked: shown beside the questions, not after.
+ALWAYS_SHOWN = {"budget_minimum", "currency"}
+
+
+def money_problems(found: list[Any], f: Facts, *, all_rules: bool) -> list[dict]:
+    """Return the problems to report: all, or (while questions are open) the money ones.
+
+    A budget or currency problem names the brief's phrase ("‘€40/day’"), so the person knows
+    which words to change.
+    """
+    out = []
+    for p in found:
+        if not all_rules and p.rule not in ALWAYS_SHOWN:
+            continue
+        item = p.to_dict()
+        phrase = _money_phrase(f, p.rule)
+        if phrase:
+            item["message"] += f" (the brief says ‘{phrase}’)"
+        out.append(item)
+    return out
+
+
+def _money_phrase(f: Facts, rule: str) -> str | None:
+    if rule == "budget_minimum" and f.money is not None:
+        return f.money.phrase
+    if rule == "currency":
+        account = f.defaults.currency.upper()
+        other = [m for m in f.all_money if m.currency and m.currency != account]
+        return " … ".join(dict.fromkeys(m.phrase for m in other)) or None
+    return None
 
 
 def _ad_set_name(where: str, t: dict[str, Any], variant: dict[str, Any]) -> str:
@@ -241,12 +271,12 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     except Exception as exc:  # a parse we cannot express as a plan is a bug; say so plainly
         problems.append({"path": "plan", "message": f"could not build a plan: {exc}",
                          "fix": "rephrase the brief or edit the plan", "rule": "structure"})
-    if model is not None and not questions:
+    if model is not None:
         now = datetime.combine(d.today, time(0), tzinfo=ZoneInfo(d.timezone))
         report = validate_plan(model, AccountInfo(currency=d.currency, page_id=d.page_id,
                                                   pixel_id=d.pixel_id, now=now))
-        problems += [p.to_dict() for p in report.problems]
-        warnings += [w.to_dict() for w in report.warnings]
+        problems += money_problems(report.problems, f, all_rules=not questions)
+        warnings += [w.to_dict() for w in report.warnings] if not questions else []
     out = plan_dict(model) if model is not None else plan
     return PlannerResult(plan=out, problems=problems, warnings=warnings, questions=questions,
                          not_understood=[NotUnderstood(u).to_dict() for u in unparsed],

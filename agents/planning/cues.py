@@ -1,0 +1,16 @@
+"""Words that tell a later statement replaces an earlier one ("actually", "no wait", "scratch that").
+
+Shared by the money and schedule parsers: with such a cue the later value wins and the card says
+so; without one, two different values are a conflict the planner asks about.
+"""
+
+from __future__ import annotations
+
+CORRECTION_CUE = (
+    r"\bactually\b|\bno\s*,?\s*wait\b|\bwait\b|\bscratch\s+that\b|\bsorry\b|\bcorrection\b|"
+    r"\bi\s+mean\b|\bmake\s+(?:it|that)\b|\bchange\s+(?:it|that|the\s+\w+(?:\s+date)?)\s+to\b|"
+    r"\b(?:budget|start|end|date)\s+is\s+now\b|\bupdate[d]?\s*:|\brather\b|\binstead\b|"
+    r"\bon\s+second\s+thought\b|\blet'?s\s+(?:do|say|go\s+with|make\s+it)\b|\bgo\s+with\b|"
+    r"\bnew\s+(?:budget|date|start|end)\b|\brevised\b|\bbump\s+(?:it|that)\s+(?:up\s+)?to\b|"
+    r"\blower\s+(?:it|that)\s+to\b|\bmove\s+(?:it|that|the\s+\w+)\s+to\b|\bpush\s+(?:it|that)\s+to\b"
+)
