@@ -35,11 +35,21 @@ DATE_DM = _WDP.replace("P_wdp", "P_wdq") + _DAY.replace("P_d", "P_dd") + \
     r"\s+(?:of\s+)?(?P<P_dm>" + _MON + r")(?:,?\s+(?P<P_dy>" + _YEAR + r"))?"
 ISO = r"(?P<P_iso>\d{4}[-/]\d{1,2}[-/]\d{1,2})"
 NUMERIC = (r"\b(?P<P_n1>\d{1,2})(?P<P_sep>[/.-])(?P<P_n2>\d{1,2})(?P=P_sep)(?P<P_ny>\d{4}|\d{2})\b"
-           r"|\b(?P<P_s1>\d{1,2})/(?P<P_s2>\d{1,2})\b(?![/.]?\d)")  # no year: slashes only
+           r"|\b(?P<P_s1>\d{1,2})/(?P<P_s2>\d{1,2})\b(?![/.]?\d)"  # no year: slashes,
+           r"|\b(?P<P_t1>\d{1,2})\.(?P<P_t2>\d{1,2})\.(?![\d.])")  # or "15.04." with its dot
 REL = (r"(?P<P_rel>today|tomorrow|now|asap|right away|immediately|next week|next month|"
        r"(?:the\s+)?end of (?:the\s+|this\s+)?month|(?:the\s+)?end of (?:the\s+|this\s+)?week)")
 EOM = r"(?P<P_eomx>(?:the\s+)?end\s+of\s+(?P<P_eom>" + _MON + r")(?:\s+(?P<P_eomy>\d{4}))?)"
 RELWD = r"(?P<P_next>next\s+|this\s+|coming\s+)?(?P<P_wd>" + _WD + r")\b"
+# "the 20th": the next such day of a month (only after a start/end cue or in a range)
+ORDINAL = (r"(?:the\s+)?(?P<P_od>\d{1,2})(?:st|nd|rd|th)(?=\s*(?:[,.;)\-–—\n]|$|and\b|to\b|"
+           r"through\b|thru\b|until\b|till\b|for\b))")
+IN_N = r"in\s+(?P<P_inn>\d+|an?|one|two|three|four)\s+(?P<P_inu>days?|weeks?)\b"
+# "through April", "from June": the month's last day as an end, its first as a start
+MONTH_ONLY = (r"(?P<P_mo>january|february|march|april|may|june|july|august|september|october|"
+              r"november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?"
+              r"(?:\s+(?P<P_moy>\d{4}))?(?=\s*(?:[,.;:!?)\n]|$|and\b|to\b|through\b|thru\b|"
+              r"until\b|till\b|for\b|[-–—]\s*\D))")
 IMMEDIATE = {"today", "now", "asap", "right away", "immediately"}
 PAST_WINDOW = 92  # a yearless date at most this many days ago is a past date, not next year's
 
@@ -54,7 +64,8 @@ def date_order(currency: str) -> str:
 
 def date_alts(p: str) -> str:
     """Return the regex alternatives of one date, its groups prefixed with `p`."""
-    return "|".join(x.replace("P_", p) for x in (ISO, DATE_MD, DATE_DM, NUMERIC, EOM, REL, RELWD))
+    return "|".join(x.replace("P_", p) for x in (ISO, DATE_MD, DATE_DM, NUMERIC, EOM, REL, RELWD,
+                                                 ORDINAL, IN_N, MONTH_ONLY))
 
 
 @dataclass
@@ -114,13 +125,21 @@ def _ymd(year: int | None, month: int, day: int, today: date) -> date | str:
         return f"{MONTH_NAMES[month - 1]} {year} has no day {day}"
 
 
-def resolve(m: re.Match[str], p: str, today: date, order: str) -> DateRead | None:
-    """Resolve the date whose groups start with `p` in `m` (None when that part is absent)."""
+def resolve(m: re.Match[str], p: str, today: date, order: str, *,
+            end: bool = False) -> DateRead | None:
+    """Resolve the date whose groups start with `p` in `m` (None when that part is absent).
+
+    `end`: the date ends the campaign (a month alone is then its last day, else its first).
+    """
     g = {k[len(p):]: v for k, v in m.groupdict().items() if k.startswith(p) and v}
     for short, alias in (("d", "dd"), ("m", "dm"), ("y", "dy"), ("wdp", "wdq"), ("n1", "s1"),
-                         ("n2", "s2")):  # each form names its own groups
+                         ("n2", "s2"), ("n1", "t1"), ("n2", "t2")):  # each form names its groups
         if alias in g:
             g[short] = g.pop(alias)
+    if g.get("mo") == "may" or g.get("mo", "").lower() == "mar" and "moy" not in g:
+        return None  # "may" the verb, "mar" the word
+    if "od" in g or "inn" in g or "mo" in g:
+        return _loose(g, _phrase(m, p), today, end)
     phrase = _phrase(m, p)
     out: date | str | None = None
     readings = None
@@ -162,6 +181,39 @@ def resolve(m: re.Match[str], p: str, today: date, order: str) -> DateRead | Non
         read.problem = (f"‘{phrase}’: {out:%B} {out.day}, {out.year} is a "
                         f"{WEEKDAYS[out.weekday()].title()}")
     return read
+
+
+def _loose(g: dict[str, str], phrase: str, today: date, end: bool) -> DateRead | None:
+    """Resolve a day of the month alone ("the 20th"), "in two weeks", a month alone ("April")."""
+    if "od" in g:
+        day = int(g["od"])
+        if not 1 <= day <= 31:
+            return DateRead(None, phrase, f"‘{phrase}’ is not a date: no month has day {day}")
+        for ahead in range(0, 3):  # this month's, else the next month that has that day
+            first = (today.replace(day=1) + timedelta(days=31 * ahead)).replace(day=1)
+            try:
+                d = first.replace(day=day)
+            except ValueError:
+                continue
+            if d >= today:
+                return DateRead(d, phrase)
+        return None
+    if "inn" in g:
+        n = int(g["inn"]) if g["inn"].isdigit() else \
+            {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}[g["inn"].lower()]
+        return DateRead(today + timedelta(days=n * (7 if g["inu"].startswith("w") else 1)), phrase)
+    month = MONTHS[g["mo"].lower()[:3]]
+    opening = _ymd(int(g["moy"]) if "moy" in g else None, month, 1, today)
+    if not isinstance(opening, date):
+        return None
+    last = (opening.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    if "moy" not in g and last < today:
+        opening, last = opening.replace(year=opening.year + 1), last.replace(year=last.year + 1)
+    if end:
+        return DateRead(last, phrase, year_given="moy" in g)
+    if opening < today <= last:  # "from March" in March: from now
+        return DateRead(today, phrase, immediate=True)
+    return DateRead(opening, phrase, year_given="moy" in g)
 
 
 def _relative(rel: str, today: date) -> date:

@@ -45,7 +45,9 @@ PERIOD_AFTER = {  # kind → pattern at the start of the text after the amount
         r"full\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|couple)\b"
         r"[\w\s-]{0,12}?(?:days?|weeks?|months?|fortnight)\b|"
         r"^[\s,]*(?:for|over|across)\s+(?:the\s+|this\s+|that\s+)?(?:whole\s+|entire\s+|next\s+)?"
-        r"(?:campaign|run|flight|period|month|week|fortnight|weekend|promo|sale|launch)\b", re.I),
+        r"(?:campaign|run|flight|period|month|week|fortnight|weekend|promo|sale|launch)\b|"
+        rf"^[\s,]*(?:for|in|during|throughout)\s+(?:the\s+month\s+of\s+|all\s+of\s+)?{_MON}"
+        r"(?!\s*\d)", re.I),
 }
 PERIOD_BEFORE = {  # kind → pattern at the end of the text before the amount
     "daily": re.compile(r"(?:daily|per[- ]day|/day|a day)\s*(?:budget|spend|cap)?\s*(?:of|is|at|"
@@ -78,6 +80,8 @@ NOT_BUDGET_AFTER = re.compile(r"^\s*(?:off|discount|value|gift|coupon|voucher|ea
                               r"months?\b|x\b|px|mb|gb|am\b|pm\b|\+|ad\s*sets?\b|ads?\b|"
                               r"images?\b|headlines?\b|variants?\b|people\b|visitors\b|options?\b|"
                               r"versions?\b|audiences?\b|creatives?\b|times\b)", re.I)
+BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.I)
+BETWEEN_AFTER = re.compile(r"^\s*and\s*(?:[$€£¥₹]\s?)?\d[\d.,]*\s*k?\b", re.I)
 # "March 16", "16th of March", "16 March": a day of a date
 DATE_BEFORE = re.compile(rf"\b{_MON}\s*$", re.I)
 DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:of\s+)?{_MON}(?![a-z])", re.I)
@@ -147,9 +151,11 @@ class Money:
 def _period(after: str, before: str) -> tuple[str | None, int, str | None, int]:
     """Return (kind after, its length, kind before, its start offset from the end of `before`)."""
     k_after, n_after = None, 0
+    lead = re.match(r"\s*(?:budget|spend)\b", after, re.I)  # "$3k budget total"
+    skip = lead.end() if lead else 0
     for kind, pat in PERIOD_AFTER.items():
-        if m := pat.search(after):
-            k_after, n_after = kind, m.end()
+        if m := pat.search(after[skip:]):
+            k_after, n_after = kind, m.end() + skip
             break
     k_before, n_before = None, 0
     for kind, pat in PERIOD_BEFORE.items():
@@ -219,7 +225,11 @@ def find_money(text: str, account_currency: str) -> list[Money]:
         before, after = text[max(0, a.start - 40):a.start], text[a.end:a.end + 60]
         if _not_a_budget(a, before, after):
             continue
+        if found and a.start < found[-1].end:
+            continue  # the far end of a range ("$50-70 a day") or an amount already read
         ranged = RANGE_AFTER.match(after) if a.explicit else None
+        if a.explicit and BETWEEN_BEFORE.search(before):
+            ranged = BETWEEN_AFTER.match(after) or ranged
         skip = ranged.end() if ranged else 0  # "$50-70 a day": the period follows the range
         k_after, n_after, k_before, n_before = _period(after[skip:], before)
         n_after += skip if n_after or ranged else 0

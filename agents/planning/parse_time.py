@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from agents.planning import SPEND, Adjustment, Question
 from agents.planning.cues import CORRECTION_CUE
 from agents.planning.parse_dates import (
     _MON,
@@ -30,6 +29,7 @@ from agents.planning.parse_dates import (
     next_weekday,
     resolve,
 )
+from agents.planning.schedule_checks import Findings, Said, check, flag, one_duration, pick
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -76,34 +76,19 @@ LONGEST_WRAP = 183  # a yearless end before its start is next year's only within
 
 
 @dataclass
-class Schedule:
-    """What the brief says about timing, and what it could not settle."""
+class Schedule(Findings):
+    """What the brief says about timing, and what it could not settle (`flags`, `adjustments`)."""
 
     start: date | None = None
     end: date | None = None  # exclusive
     days: int | None = None
     open_ended: bool = False
     spans: list[tuple[int, int]] = field(default_factory=list)
-    flags: list[Question] = field(default_factory=list)
-    adjustments: list[Adjustment] = field(default_factory=list)
-
-
-@dataclass
-class _Said:
-    """One start or end date as stated, with where it stood in the brief."""
-
-    read: DateRead
-    pos: int
-    cue: bool = False
 
 
 def _n(text: str) -> int:
     t = text.lower().strip()
     return int(t) if t.isdigit() else NUMBER_WORDS.get(t, 0)
-
-
-def _flag(field_: str, question: str, kind: str, phrase: str) -> Question:
-    return Question(field_, question, kind, phrase, SPEND)  # type: ignore[arg-type]
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -112,11 +97,11 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 def _end_after(m: re.Match[str], start: DateRead | None, today: date, order: str) -> DateRead | None:
     """Resolve a range's end: a yearless end is the first such day on or after the start."""
-    end = resolve(m, "b", today, order)
+    end = resolve(m, "b", today, order, end=True)
     if end is None or start is None or start.value is None or end.value is None:
         return end
     if not end.year_given:
-        again = resolve(m, "b", start.value, order)
+        again = resolve(m, "b", start.value, order, end=True)
         if again is not None and again.value is not None:
             end = again
         wrapped = _in_year(end.value, end.value.year + 1) if end.value else None
@@ -142,18 +127,18 @@ def _start_in_end_year(start: DateRead, end: DateRead) -> None:
         start.value = moved or start.value
 
 
-def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[_Said], list[_Said]]:
+def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[Said], list[Said]]:
     """Every start and end date the brief states, in order."""
-    starts: list[_Said] = []
-    ends: list[_Said] = []
+    starts: list[Said] = []
+    ends: list[Said] = []
     taken: list[tuple[int, int]] = []
     for m in RANGE.finditer(text):
         a = resolve(m, "a", today, order)
         b = _end_after(m, a, today, order)
         if a and b:
             _start_in_end_year(a, b)
-        starts += [_Said(a, m.start())] if a else []
-        ends += [_Said(b, m.start())] if b else []
+        starts += [Said(a, m.start())] if a else []
+        ends += [Said(b, m.start())] if b else []
         taken.append(m.span())
     for pat in (SHORT_RANGE_MD, SHORT_RANGE_DM):
         for m in pat.finditer(text):
@@ -161,17 +146,17 @@ def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[_Said
                 continue
             month = MONTHS[m.group("m").lower()[:3]]
             a = _short(today, month, int(m.group("d1")), m.group(0))
-            starts.append(_Said(a, m.start()))
+            starts.append(Said(a, m.start()))
             if a.value:
-                ends.append(_Said(_short(a.value, month, int(m.group("d2")), m.group(0)), m.start()))
+                ends.append(Said(_short(a.value, month, int(m.group("d2")), m.group(0)), m.start()))
             taken.append(m.span())
     for pat, into in ((START, starts), (END, ends)):
         for m in pat.finditer(text):
             if _inside(m.start(), taken) or _inside(m.end() - 1, taken):
                 continue
-            read = resolve(m, "a", today, order)
+            read = resolve(m, "a", today, order, end=into is ends)
             if read is not None:
-                into.append(_Said(read, m.start()))
+                into.append(Said(read, m.start()))
                 s.spans.append(m.span())
     s.spans += taken
     for said in starts + ends:
@@ -185,55 +170,6 @@ def _short(today: date, month: int, day: int, phrase: str) -> DateRead:
     except ValueError:
         return DateRead(None, phrase, f"‘{phrase}’ is not a date")
     return DateRead(d if d >= today else d.replace(year=today.year + 1), phrase)
-
-
-def _pick(said: list[_Said], what: str, s: Schedule) -> DateRead | None:
-    """One date from several statements: a corrected one wins; two different ones are asked."""
-    strong = [x for x in said if not x.read.immediate] or said
-    standing: list[_Said] = []
-    for x in strong:
-        if x.cue and standing and not any(_same(x.read, o.read) for o in standing):
-            was = " and ".join(f"‘{o.read.phrase}’" for o in standing)
-            s.adjustments.append(Adjustment(f"{what}_time", was, f"‘{x.read.phrase}’",
-                                            f"later ‘{x.read.phrase}’ overrides earlier {was}"))
-            standing = [x]
-        elif not any(_same(x.read, o.read) for o in standing):
-            standing.append(x)
-    if len(standing) > 1:
-        a, b = standing[0].read, standing[1].read
-        s.flags.append(_flag(f"{what}_date", f"The brief gives two {what} dates, ‘{a.phrase}’ and "
-                             f"‘{b.phrase}’ — which one? (e.g. '{what} date: {b.phrase}')",
-                             "conflict", f"{a.phrase} … {b.phrase}"))
-        return None
-    return standing[0].read if standing else None
-
-
-def _same(a: DateRead, b: DateRead) -> bool:
-    return a.value == b.value and a.readings == b.readings and a.problem == b.problem
-
-
-def _check(read: DateRead | None, what: str, today: date, s: Schedule) -> date | None:
-    """Return the date's value, or None with an invalid/ambiguous flag."""
-    if read is None:
-        return None
-    if read.problem:
-        s.flags.append(_flag(f"{what}_date", f"{read.problem} — which {what} date did you mean?",
-                             "invalid", read.phrase))
-        return None
-    if read.readings:
-        future = [d for d in read.readings if d >= today]
-        if len(future) != 1:
-            one, two = read.readings
-            s.flags.append(_flag(f"{what}_date", f"Is ‘{read.phrase}’ {one:%-d %B} or {two:%B %-d}? "
-                                 f"(e.g. '{what} date: {one:%-d %B %Y}')", "ambiguous", read.phrase))
-            return None
-        read.value = future[0]
-    if read.past(today) and not (what == "start" and read.immediate):
-        s.flags.append(_flag(f"{what}_date", f"‘{read.phrase}’ is in the past (today is "
-                             f"{today:%-d %B %Y}) — when should the campaign {what}? (e.g. "
-                             f"'{what} date: {today + timedelta(days=7):%B %-d}')", "invalid",
-                             read.phrase))
-    return read.value
 
 
 def _durations(text: str, s: Schedule) -> list[tuple[int, str]]:
@@ -261,9 +197,9 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
     order = order or ("mdy" if us_dates else "dmy")
     s = Schedule()
     starts, ends = _stated(text, today, order, s)
-    start_read, end_read = _pick(starts, "start", s), _pick(ends, "end", s)
-    start = _check(start_read, "start", today, s)
-    end = _check(end_read, "end", today, s)
+    start_read, end_read = pick(starts, "start", s), pick(ends, "end", s)
+    start = check(start_read, "start", today, s)
+    end = check(end_read, "end", today, s)
     if start is None and not starts:
         if m := NEXT_PERIOD.search(text):
             start = resolve(m, "a", today, order).value  # type: ignore[union-attr]
@@ -285,7 +221,7 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
             end = end or start + timedelta(days=1)
         s.spans.append(m.span())
     durations = _durations(text, s)
-    days = _one_duration(durations, s)
+    days = one_duration(durations, s)
     if days and end is None and (start is not None or not starts):  # not when the start is asked
         start = start or today + timedelta(days=1)
         end = start + timedelta(days=days - 1)
@@ -295,7 +231,7 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
         if abs(stated - days) > 1:
             phrase = next(p for d, p in durations if d == days)
             dates = " to ".join(f"‘{r.phrase}’" if r else "tomorrow" for r in (start_read, end_read))
-            s.flags.append(_flag("end_date", f"‘{phrase}’ is {days} days but {dates} is "
+            s.flags.append(flag("end_date", f"‘{phrase}’ is {days} days but {dates} is "
                                  f"{stated} days — which is right? (e.g. 'end date: "
                                  f"{first + timedelta(days=days - 1):%B %-d}')", "conflict",
                                  f"{phrase} … {dates.replace('‘', '').replace('’', '')}"))
@@ -307,7 +243,7 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
     if start is not None and start == today:
         start = None if end is None else today
     if start is not None and end is not None and end < start and not s.flags:
-        s.flags.append(_flag("end_date", f"The end ‘{end_read.phrase if end_read else end}’ is "
+        s.flags.append(flag("end_date", f"The end ‘{end_read.phrase if end_read else end}’ is "
                              f"before the start ‘{start_read.phrase if start_read else start}’ — "
                              "which dates did you mean?", "invalid",
                              end_read.phrase if end_read else str(end)))
@@ -316,14 +252,3 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
     if s.start and s.end:
         s.days = (s.end - s.start).days
     return s
-
-
-def _one_duration(durations: list[tuple[int, str]], s: Schedule) -> int | None:
-    values = list(dict.fromkeys(d for d, _ in durations))
-    if len(values) > 1:
-        a = next(p for d, p in durations if d == values[0])
-        b = next(p for d, p in durations if d == values[1])
-        s.flags.append(_flag("end_date", f"The brief gives two durations, ‘{a}’ and ‘{b}’ — "
-                             "which one?", "conflict", f"{a} … {b}"))
-        return None
-    return values[0] if values else None

@@ -50,6 +50,10 @@ def run(brief: str, currency: str = "USD"):
     ("¥12,000 a day", "JPY", 12000, "JPY", "daily"),
     ("25.000 ₹ per day", "INR", 25000, "INR", "daily"),
     ("₹2,50,000 total", "INR", 250000, "INR", "lifetime"),
+    # periods said differently
+    ("$4k budget total", "USD", 4000, "USD", "lifetime"),
+    ("$1,200 for April", "USD", 1200, "USD", "lifetime"),
+    ("daily spend 70", "USD", 70, "USD", "daily"),
 ])
 def test_amount_forms(text, account, amount, currency, kind):
     money, _ = find_budget(text, account)
@@ -195,6 +199,7 @@ def test_a_budget_said_instead_of_another_needs_no_question():
     ("total budget of $45 a day", "conflict"),
     ("€1,2k for the month, or weekly?", "conflict"),
     ("$40-60 a day", "ambiguous"),
+    ("between $40 and $60 a day", "ambiguous"),
 ])
 def test_unclear_periods_and_ranges_are_asked(brief, kind):
     r = run(f"leads in Ohio, {brief}, https://x.example.com, a.jpg", "EUR" if "€" in brief else "USD")

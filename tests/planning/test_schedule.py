@@ -39,6 +39,14 @@ def run(brief: str, currency: str = "USD"):
     ("run it over the weekend", "mdy", "2026-03-07", "2026-03-09"),
     ("next weekend", "mdy", "2026-03-14", "2026-03-16"),
     ("until the end of April", "mdy", "2026-03-03", "2026-05-01"),
+    ("from 20.04. to 04.05.", "dmy", "2026-04-20", "2026-05-05"),
+    ("launch on the 20th for a week", "mdy", "2026-03-20", "2026-03-27"),
+    ("from April 6th through the 19th", "mdy", "2026-04-06", "2026-04-20"),
+    ("starting in 2 weeks for 10 days", "mdy", "2026-03-16", "2026-03-26"),
+    ("from June to August", "mdy", "2026-06-01", "2026-09-01"),
+    ("kick off April 6 and run through April", "mdy", "2026-04-06", "2026-05-01"),
+    ("traffic to March Madness deals", "mdy", None, None),
+    ("we may run it for a while", "mdy", None, None),
 ])
 def test_dates_in_local_formats(text, order, start, end):
     s = find_schedule(text, TODAY, order=order)
