@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from agents.planning import SPEND, Adjustment, Question
@@ -176,6 +177,18 @@ def _lasts(a: Money, b: Money, days: int | None) -> str:
     return f" (at ‘{daily.phrase}’, ‘{total.phrase}’ lasts {round(n)} days: give the dates to keep both)"
 
 
+# The answer to "is it a daily budget or the total?", appended as "Budget: per day".
+KIND_ANSWER = re.compile(r"^\s*budget\s*[:=]\s*(?:(?P<d>daily|per\s+day|a\s+day|/\s*day|each\s+day)|"
+                         r"(?P<t>total|in\s+total|lifetime|overall|for\s+the\s+whole\s+campaign))"
+                         r"\s*[.!]?\s*$", re.I | re.M)
+
+
 def read_budget(text: str, account_currency: str, days: int | None) -> BudgetRead:
     """Find and settle the budget of `text` (`days`: the schedule's length, when stated)."""
-    return settle(find_money(text, account_currency), days)
+    read = settle(find_money(text, account_currency), days)
+    answer = None
+    for answer in KIND_ANSWER.finditer(text):
+        pass  # the last answer counts
+    if answer and read.money is not None and read.money.kind is None:
+        read.money.kind = "daily" if answer.group("d") else "lifetime"
+    return read

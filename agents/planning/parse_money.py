@@ -33,7 +33,7 @@ from state import rules
 _P = r"(?:/\s*|per\s+|a\s+|an\s+|each\s+|every\s+|p/|p\.?\s?)"
 PERIOD_AFTER = {  # kind → pattern at the start of the text after the amount
     "daily": re.compile(rf"^\s*(?:{_P}(?:day|d|dy)\b|daily\b|pd\b|p/d\b|/\s*24\s*h\b|"
-                        r"per\s+24\s*h(?:ours?)?\b|por\s+d[ií]a|al\s+d[ií]a|pro\s+tag|am\s+tag|"
+                        r"per\s+24\s*h(?:ours?)?\b|per\s+diem\b|por\s+d[ií]a|al\s+d[ií]a|pro\s+tag|am\s+tag|"
                         r"par\s+jour)", re.I),
     "weekly": re.compile(rf"^\s*(?:{_P}(?:week|wk|w)\b|weekly\b|pw\b)", re.I),
     "monthly": re.compile(rf"^\s*(?:{_P}(?:month|mo|mth|m)\b|monthly\b|pcm\b)", re.I),
@@ -190,8 +190,9 @@ def _amount(m: re.Match[str], account: str) -> _Amount | None:
     if post and not currency_of(None, post, account)[1]:
         post = None
     num, num_end, mult = m.group("num"), m.end("num"), m.group("mult")
-    if re.search(r"[ \u00a0\u202f]", num) and not explicit:
-        num = re.split(r"[ \u00a0\u202f]", num)[0]  # "25 100": digit groups need a currency
+    grouped = re.search(r"[ \u00a0\u202f]", num)
+    if grouped and not explicit and not _period_follows(m.string[num_end:num_end + 30]):
+        num = re.split(r"[ \u00a0\u202f]", num)[0]  # "25 100": digit groups need money words
         num_end, mult, post = m.start("num") + len(num), None, None
     if (mult or "").lower() in NEEDS_CURRENCY and not explicit:
         return None
@@ -199,6 +200,10 @@ def _amount(m: re.Match[str], account: str) -> _Amount | None:
     end = m.end("post") if post else (m.end("mult") if mult else num_end)
     currency = cur if explicit and cur else account
     return _Amount(parse_number(num) * multiplier(mult, currency), currency, explicit, start, end)
+
+
+def _period_follows(after: str) -> bool:
+    return any(pat.search(after) for kind, pat in PERIOD_AFTER.items() if kind != "over")
 
 
 def _not_a_budget(a: _Amount, before: str, after: str) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from agents.planning.cues import CORRECTION_CUE
+from agents.planning import Adjustment
 from agents.planning.parse_dates import (
     _MON,
     MONTHS,
@@ -197,7 +198,9 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
     order = order or ("mdy" if us_dates else "dmy")
     s = Schedule()
     starts, ends = _stated(text, today, order, s)
-    start_read, end_read = pick(starts, "start", s), pick(ends, "end", s)
+    start_said, end_said = pick(starts, "start", s), pick(ends, "end", s)
+    start_read = start_said.read if start_said else None
+    end_read = end_said.read if end_said else None
     start = check(start_read, "start", today, s)
     end = check(end_read, "end", today, s)
     if start is None and not starts:
@@ -221,7 +224,14 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
             end = end or start + timedelta(days=1)
         s.spans.append(m.span())
     durations = _durations(text, s)
-    days = one_duration(durations, s)
+    days = None
+    if durations and end is not None and any(x and x.cue for x in (start_said, end_said)):
+        # a corrected or answered date ("end date: April 10") settles the length too
+        was = " / ".join(dict.fromkeys(p for _, p in durations))
+        s.adjustments.append(Adjustment("end_time", was, end_read.phrase if end_read else str(end),
+                                        f"the later dates override earlier ‘{was}’"))
+    else:
+        days = one_duration(durations, s)
     if days and end is None and (start is not None or not starts):  # not when the start is asked
         start = start or today + timedelta(days=1)
         end = start + timedelta(days=days - 1)

@@ -36,7 +36,7 @@ def flag(field_: str, question: str, kind: str, phrase: str) -> Question:
     return Question(field_, question, kind, phrase, SPEND)  # type: ignore[arg-type]
 
 
-def pick(said: list[Said], what: str, s: Findings) -> DateRead | None:
+def pick(said: list[Said], what: str, s: Findings) -> Said | None:
     """Pick one date from several: a corrected one wins; two different ones are asked."""
     strong = [x for x in said if not x.read.immediate] or said
     standing: list[Said] = []
@@ -55,7 +55,7 @@ def pick(said: list[Said], what: str, s: Findings) -> DateRead | None:
                              f"‘{b.phrase}’ — which one? (e.g. '{what} date: {b.phrase}')",
                              "conflict", f"{a.phrase} … {b.phrase}"))
         return None
-    return standing[0].read if standing else None
+    return standing[0] if standing else None
 
 
 def _same(a: DateRead, b: DateRead) -> bool:

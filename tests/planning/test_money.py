@@ -54,6 +54,8 @@ def run(brief: str, currency: str = "USD"):
     ("$4k budget total", "USD", 4000, "USD", "lifetime"),
     ("$1,200 for April", "USD", 1200, "USD", "lifetime"),
     ("daily spend 70", "USD", 70, "USD", "daily"),
+    ("C$45 per diem", "CAD", 45, "CAD", "daily"),
+    ("budget 12 000 a day", "KRW", 12000, "KRW", "daily"),
 ])
 def test_amount_forms(text, account, amount, currency, kind):
     money, _ = find_budget(text, account)
@@ -251,3 +253,15 @@ def test_read_budget_reports_every_amount_seen():
     read = read_budget("mugs from $19, budget $35 a day", "USD", None)
     assert read.money is not None and read.money.amount == 35
     assert len(read.seen) == 2 and read.flags == []
+
+
+def test_an_answer_says_whether_a_bare_budget_is_daily_or_total():
+    from agents.orchestrator import merge_answer
+
+    brief = "sales in the US, budget $45, https://shop.example.com, a.jpg"
+    [q] = run(brief).questions
+    assert q["field"] == "budget"
+    daily = run(merge_answer(brief, {"answers": {"budget": "per day"}}))
+    assert daily.questions == [] and daily.plan["budget"]["kind"] == "daily"
+    total = run(merge_answer(brief, {"answers": {"budget": "in total"}}))
+    assert [q["field"] for q in total.questions] == ["end_date"]  # a total needs an end date

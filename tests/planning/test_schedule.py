@@ -148,3 +148,14 @@ def test_a_duration_after_a_budget_is_no_age():
     t = r.plan["ad_sets"][0]["targeting"]
     assert r.questions == [] and (t["age_min"], t["age_max"]) == (18, 65)
     assert r.plan["budget"]["amount_minor"] == 90000
+
+
+def test_an_answered_end_date_settles_a_duration_conflict():
+    from agents.orchestrator import merge_answer
+
+    brief = "sales in the US, $40/day, for 3 weeks, until March 31, https://x.example.com, a.jpg"
+    [q] = run(brief).questions
+    assert q["kind"] == "conflict"
+    fixed = run(merge_answer(brief, {"answers": {"end_date": "April 10"}}))
+    assert fixed.questions == [] and fixed.plan["end_time"][:10] == "2026-04-11"
+    assert any("override" in a["why"] and "for 3 weeks" in a["why"] for a in fixed.adjustments)
