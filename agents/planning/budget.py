@@ -186,9 +186,8 @@ KIND_ANSWER = re.compile(r"^\s*budget\s*[:=]\s*(?:(?P<d>daily|per\s+day|a\s+day|
 def read_budget(text: str, account_currency: str, days: int | None) -> BudgetRead:
     """Find and settle the budget of `text` (`days`: the schedule's length, when stated)."""
     read = settle(find_money(text, account_currency), days)
-    answer = None
-    for answer in KIND_ANSWER.finditer(text):
-        pass  # the last answer counts
+    answers = list(KIND_ANSWER.finditer(text))
+    answer = answers[-1] if answers else None  # the last answer counts
     if answer and read.money is not None and read.money.kind is None:
         read.money.kind = "daily" if answer.group("d") else "lifetime"
     return read

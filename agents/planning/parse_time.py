@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from agents.planning.cues import CORRECTION_CUE
 from agents.planning import Adjustment
+from agents.planning.cues import CORRECTION_CUE
 from agents.planning.parse_dates import (
     _MON,
     MONTHS,
