@@ -91,6 +91,7 @@ def _distinct(budgets: list[Money]) -> list[Money]:
 
 def _agree(daily: Money, total: Money, days: int | None) -> bool:
     """Tell whether a daily budget over the schedule's days spends the stated total (±2%)."""
+    days = days or total.over_days
     if not days or daily.currency != total.currency:
         return False
     return abs(daily.amount * days - total.amount) <= 0.02 * total.amount
@@ -168,7 +169,8 @@ def _period_word(m: Money) -> str:
 
 def _lasts(a: Money, b: Money, days: int | None) -> str:
     """"; $1,500 at $50/day lasts 30 days — say the dates to keep both", when it is whole days."""
-    if days or {a.kind, b.kind} != {"daily", "lifetime"} or a.currency != b.currency:
+    if days or {a.kind, b.kind} != {"daily", "lifetime"} or a.currency != b.currency or \
+            a.over_days or b.over_days:
         return ""
     daily, total = (a, b) if a.kind == "daily" else (b, a)
     n = total.amount / daily.amount if daily.amount > 0 else 0

@@ -136,6 +136,7 @@ class Money:
     alt_period: str | None = None  # "… or weekly?" right after it
     ranged: bool = False  # "$50-70 a day"
     amount_text: str = ""  # the amount alone, as written ("$50", "1,5k€")
+    over_days: int | None = None  # a total's own span ("$1.5k for the month": 30)
     explicit: bool = False  # a currency symbol or word is written with it
 
     def amount_minor(self) -> int:
@@ -200,6 +201,20 @@ def _amount(m: re.Match[str], account: str) -> _Amount | None:
     end = m.end("post") if post else (m.end("mult") if mult else num_end)
     currency = cur if explicit and cur else account
     return _Amount(parse_number(num) * multiplier(mult, currency), currency, explicit, start, end)
+
+
+SPAN = re.compile(r"\b(?P<n>\d+|an?|one|two|three|four|the|this|that)[\s-]+(?P<u>day|week|month|"
+                  r"fortnight)s?\b", re.I)
+
+
+def _span_days(words: str) -> int | None:
+    """Return the days of "over 30 days", "for the month", "for two weeks" (None without)."""
+    m = SPAN.search(words)
+    if not m:
+        return None
+    n = m.group("n").lower()
+    count = int(n) if n.isdigit() else {"two": 2, "three": 3, "four": 4}.get(n, 1)
+    return count * {"day": 1, "week": 7, "month": 30, "fortnight": 14}[m.group("u").lower()]
 
 
 def _period_follows(after: str) -> bool:
@@ -269,6 +284,8 @@ def find_money(text: str, account_currency: str) -> list[Money]:
         money.rejected = bool(REJECTED_BEFORE.search(before))
         if cue or alt:  # "no wait," / "or maybe" are read too
             money.start = min(money.start, prev.end + (cue or alt).start())  # type: ignore[union-attr]
+        if kind == "lifetime":
+            money.over_days = _span_days(after[:n_after])
         if kind in SPREAD_DAYS:
             money.kind, money.converted_from = "daily", kind
             money.amount = a.value / SPREAD_DAYS[kind]

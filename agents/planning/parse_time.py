@@ -41,7 +41,8 @@ _NW = r"(?:\d+|a couple of|couple of|an?|one|two|three|four|five|six|seven|eight
 UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "fortnight": 14}
 
 START_CUE = r"(?:start\s+date|start(?:s|ing)?(?:\s+on)?|from|beginning|begin(?:ning)?|launch(?:ing)?(?:\s+on)?|" \
-            r"go(?:ing)?\s+live(?:\s+on)?|kick(?:ing)?\s+off(?:\s+on)?|live\s+from|as\s+of)"
+            r"go(?:ing)?\s+live(?:\s+on)?|kick(?:ing)?\s+off(?:\s+on)?|live\s+from|as\s+of|w/c|" \
+            r"week\s+(?:commencing|of))"
 END_CUE = r"(?:until|till|til|through|thru|to|ending(?:\s+on)?|ends?(?:\s+on)?|end\s+date|" \
           r"stop(?:ping)?(?:\s+on)?|up\s+to|by)"
 RANGE = re.compile(rf"(?:{START_CUE}\s+|between\s+)?(?:the\s+)?(?:{date_alts('a')})\s*(?:-|–|—|to|"
@@ -60,7 +61,7 @@ DURATION = re.compile(rf"(?:\b(?:for|over|across|during|lasting|runs?|running|ru
                       rf"|\b(?P<n2>\d+|two|three|four|six|ten|fourteen|thirty)[\s-]+(?P<u2>day|"
                       rf"week|month)s?[\s-]+(?:campaign|run|flight|promo|push|sprint|test|burst|"
                       rf"sale|blitz|window|schedule)\b"
-                      rf"|(?:^|(?<=[,;\n•(]))\s*(?P<n3>\d+|two|three|four|five|six|seven|ten|"
+                      rf"|(?:^|(?<=[,;\n•(])|(?<=[.!]\s))\s*(?P<n3>\d+|two|three|four|five|six|seven|ten|"
                       rf"fourteen|thirty)[\s-]+(?P<u3>day|week|month)s?(?=\s*(?:[,;.)\n]|$)))"
                       rf"(?!\s+(?:of\s+)?(?:free|trial|return))", re.I)
 FORTNIGHT = re.compile(r"\b(?:for|over)\s+(?:a|the\s+next)\s+fortnight\b", re.I)

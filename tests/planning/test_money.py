@@ -265,3 +265,14 @@ def test_an_answer_says_whether_a_bare_budget_is_daily_or_total():
     assert daily.questions == [] and daily.plan["budget"]["kind"] == "daily"
     total = run(merge_answer(brief, {"answers": {"budget": "in total"}}))
     assert [q["field"] for q in total.questions] == ["end_date"]  # a total needs an end date
+
+
+@pytest.mark.parametrize("brief", [
+    "$40/day (so ~$1.2k for the month)",
+    "daily: $40. total: $1,200. 30 days.",
+    "$40 a day, $280 a week",
+])
+def test_equivalent_amounts_are_one_budget(brief):
+    r = run(f"sales in the US, {brief} https://shop.example.com, a.jpg")
+    assert r.questions == [] and r.plan["budget"]["kind"] == "daily"
+    assert r.plan["budget"]["amount_minor"] == 4000

@@ -159,3 +159,8 @@ def test_an_answered_end_date_settles_a_duration_conflict():
     fixed = run(merge_answer(brief, {"answers": {"end_date": "April 10"}}))
     assert fixed.questions == [] and fixed.plan["end_time"][:10] == "2026-04-11"
     assert any("override" in a["why"] and "for 3 weeks" in a["why"] for a in fixed.adjustments)
+
+
+def test_week_commencing_is_a_start():
+    s = find_schedule("w/c 9 March, for 2 weeks", TODAY, order="dmy")
+    assert (str(s.start), str(s.end)) == ("2026-03-09", "2026-03-23")
