@@ -71,9 +71,14 @@ NOT_BUDGET_BEFORE = re.compile(r"(?:from|save|only|just|priced|price|prices|cost
 # A bid, a cost target or someone else's spend is no budget of this campaign.
 NOT_OURS_BEFORE = re.compile(r"(?:\b(?:cost|bid|cpa|cpc|cpm|cpl)\s*(?:cap|limit|target|goal)?|"
                              r"\bbid|\bcost\s+per\s+\w+|\broas)\s*(?:of|at|is|=|:|around|about|"
-                             r"under|below|max)?\s*$|\b(?:competitors?|rivals?|others|last\s+"
-                             r"(?:year|month|campaign|quarter)|used\s+to|previously)\b[^.\n;]{0,30}$",
-                             re.I)
+                             r"under|below|max)?\s*$|\b(?:competitors?|rivals?|others|"
+                             r"used\s+to|previously|revenue|"
+                             r"turnover|mrr|arr|gmv|income|profit|earn(?:s|ing)?|"
+                             r"raised|funding|valuation|spent)\b[^.\n;$€£¥₹\d]{0,30}$", re.I)
+NOT_OURS_AFTER = re.compile(r"^[^.\n;$€£¥₹]{0,25}?\b(?:(?:in|of)\s+(?:sales|revenue|turnover|profit|"
+                            r"income)|last\s+(?:week|month|year|quarter|time)|on\s+(?:google|"
+                            r"adwords|tiktok|linkedin|twitter|youtube|snap(?:chat)?|pinterest|bing|"
+                            r"amazon|reddit))\b", re.I)
 NOT_BUDGET_AFTER = re.compile(r"^\s*(?:off|discount|value|gift|coupon|voucher|each\s+item|"
                               r"per\s+(?:item|unit|pair|person|ticket|month\s+subscription)|%|"
                               r"miles?|mi\b|km|kilomet|years?|yrs?|yo\b|days?\b|weeks?\b|"
@@ -264,7 +269,8 @@ def find_money(text: str, account_currency: str) -> list[Money]:
             score -= 3
         if re.match(r"^\s*(?:off|%|discount)", after, re.I):
             score -= 3
-        if NOT_OURS_BEFORE.search(before) or PER_RESULT.match(after):
+        if NOT_OURS_BEFORE.search(before) or PER_RESULT.match(after) or \
+                NOT_OURS_AFTER.match(after[n_after:] if n_after else after):
             score = min(score, 0)
         if not a.explicit and not kind and not BUDGET_BEFORE.search(before) and not (cue or alt):
             continue

@@ -276,3 +276,12 @@ def test_equivalent_amounts_are_one_budget(brief):
     r = run(f"sales in the US, {brief} https://shop.example.com, a.jpg")
     assert r.questions == [] and r.plan["budget"]["kind"] == "daily"
     assert r.plan["budget"]["amount_minor"] == 4000
+
+
+@pytest.mark.parametrize("context", [
+    "our revenue is $40k/month", "we do $30k a month in sales", "we spend $2k/month on Google",
+    "we spent $900 last month", "last month we spent $900", "our competitors spend $20k a month",
+])
+def test_other_money_is_not_the_campaigns_budget(context):
+    r = run(f"{context}. this campaign: $45/day, leads in Ohio, https://x.example.com, a.jpg")
+    assert r.questions == [] and r.plan["budget"]["amount_minor"] == 4500
