@@ -63,7 +63,7 @@ PERIOD_BEFORE = {  # kind → pattern at the end of the text before the amount
 }
 SPREAD_DAYS = {"weekly": 7, "monthly": 30, "yearly": 365}
 BUDGET_BEFORE = re.compile(r"(?:budget|spend|spending|invest|allocate|put|cap|with|got|have|"
-                           r"use|max(?:imum)?|run\s+it\s+at)\b[^.\n]{0,20}$", re.I)
+                           r"use|max(?:imum)?|run\s+it\s+at)\b[^.\n;$€£¥₹\d]{0,20}$", re.I)
 BUDGET_AFTER = re.compile(r"^\s*(?:budget|spend|ad\s+spend)\b", re.I)
 NOT_BUDGET_BEFORE = re.compile(r"(?:from|save|only|just|priced|price|prices|costs?|under|"
                                r"orders?\s+over|over|worth|starting\s+at|retails?\s+(?:at|for)|"
@@ -86,7 +86,7 @@ NOT_BUDGET_AFTER = re.compile(r"^\s*(?:off|discount|value|gift|coupon|voucher|ea
                               r"images?\b|headlines?\b|variants?\b|people\b|visitors\b|options?\b|"
                               r"versions?\b|audiences?\b|creatives?\b|times\b)", re.I)
 BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.I)
-BETWEEN_AFTER = re.compile(r"^\s*and\s*(?:[$€£¥₹]\s?)?\d[\d.,]*\s*k?\b", re.I)
+BETWEEN_AFTER = re.compile(r"^\s*and\s*(?:[$€£¥₹]\s?)?\d+(?:[.,]\d+)*\s*k?\b", re.I)
 # "March 16", "16th of March", "16 March": a day of a date
 DATE_BEFORE = re.compile(rf"\b{_MON}\s*$", re.I)
 DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:of\s+)?{_MON}(?![a-z])", re.I)
@@ -109,7 +109,7 @@ ALTERNATIVE_BEFORE = re.compile(r"\bor\s+(?:(?:maybe|perhaps|possibly|even|like|
 ALT_PERIOD_AFTER = re.compile(r"^[^\n$€£¥₹\d]{0,20}?\bor\s+(?:is\s+it\s+|maybe\s+|per\s+|a\s+)?"
                               r"(?P<p>daily|weekly|monthly|day|week|month|total|lifetime|in\s+total)"
                               r"\b", re.I)
-RANGE_AFTER = re.compile(r"^\s*(?:-|–|to)\s*(?:[$€£¥₹]\s?)?\d[\d.,]*\s*k?\b(?!\s*(?:days?|weeks?|"
+RANGE_AFTER = re.compile(r"^\s*(?:-|–|to)\s*(?:[$€£¥₹]\s?)?\d+(?:[.,]\d+)*\s*k?\b(?!\s*(?:days?|weeks?|"
                          r"months?|%|miles?|km|years?|yrs?))", re.I)
 QUOTED_COPY = re.compile(r"[\"“”][^\"“”\n]{2,125}[\"“”]|‘[^’\n]{2,125}’|(?<!\w)'[^'\n]{2,125}'(?!\w)")
 
@@ -274,7 +274,7 @@ def find_money(text: str, account_currency: str) -> list[Money]:
             score = min(score, 0)
         if not a.explicit and not kind and not BUDGET_BEFORE.search(before) and not (cue or alt):
             continue
-        score = max(score, 1) if cue or alt or (ranged and score > -1) else score
+        score = max(score, 1) if cue or alt else score
         span_end = a.end + n_after
         neg = NEGATIVE.search(text[max(0, a.start - 10):a.start])
         first = a.start - (len(neg.group(0)) if neg and not n_before else n_before)

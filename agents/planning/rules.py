@@ -99,11 +99,12 @@ def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) ->
                      "$1,500 in total)"))
     elif m.kind == "lifetime" and f.schedule.end is None and \
             not any(q.field == "end_date" for q in f.flags):
-        qs.append(_q("end_date", f"Until when should the {m.amount:g} {m.currency} total run? "
-                     "(a lifetime budget needs an end date, e.g. 'until March 31')"))
+        qs.append(_q("end_date", f"Until when should the {m.amount_text} total run? (a lifetime "
+                     "budget needs an end date, e.g. 'end date: March 31')"))
     elif m.kind is None and f.schedule.end is None:
-        qs.append(_q("budget", f"Is {m.amount:g} {m.currency} a daily budget or the total "
-                     "for the campaign? (e.g. 'per day' or 'in total')"))
+        qs.append(_q("budget", f"Is ‘{m.phrase}’ a daily budget or the total for the campaign? "
+                     f"(e.g. 'Budget: {m.amount_text} a day' or 'Budget: {m.amount_text} in "
+                     "total')"))
     if not f.geo.geo_locations():
         hint = f" ('{f.unknown_places[0]}' is not a place adpilot knows)" if f.unknown_places \
             else ""
