@@ -114,6 +114,14 @@ def _yearless(today: date, month: int, day: int) -> date | str:
         return f"{MONTH_NAMES[month - 1]} {day} does not exist next year"
 
 
+def month_day(today: date, month: int, day: int, phrase: str) -> DateRead:
+    """Read a yearless month and day ("Mar 3" of "Mar 3-17") as `resolve` would."""
+    out = _ymd(None, month, day, today)
+    if isinstance(out, str):
+        return DateRead(None, phrase, f"‘{phrase}’ is not a date: {out}")
+    return DateRead(out, phrase)
+
+
 def _ymd(year: int | None, month: int, day: int, today: date) -> date | str:
     if not 1 <= month <= 12:
         return f"there is no month {month}"
@@ -206,14 +214,18 @@ def _loose(g: dict[str, str], phrase: str, today: date, end: bool) -> DateRead |
     opening = _ymd(int(g["moy"]) if "moy" in g else None, month, 1, today)
     if not isinstance(opening, date):
         return None
-    last = (opening.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    if "moy" not in g and last < today:
-        opening, last = opening.replace(year=opening.year + 1), last.replace(year=last.year + 1)
+    if "moy" not in g and _month_end(opening) < today:
+        opening = opening.replace(year=opening.year + 1)
+    last = _month_end(opening)
     if end:
         return DateRead(last, phrase, year_given="moy" in g)
     if opening < today <= last:  # "from March" in March: from now
         return DateRead(today, phrase, immediate=True)
     return DateRead(opening, phrase, year_given="moy" in g)
+
+
+def _month_end(d: date) -> date:
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _relative(rel: str, today: date) -> date:

@@ -27,6 +27,7 @@ from agents.planning.parse_dates import (
     MONTHS,
     DateRead,
     date_alts,
+    month_day,
     next_weekday,
     resolve,
 )
@@ -147,10 +148,10 @@ def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[Said]
             if _inside(m.start(), taken):
                 continue
             month = MONTHS[m.group("m").lower()[:3]]
-            a = _short(today, month, int(m.group("d1")), m.group(0))
+            a = month_day(today, month, int(m.group("d1")), m.group(0))
             starts.append(Said(a, m.start()))
             if a.value:
-                ends.append(Said(_short(a.value, month, int(m.group("d2")), m.group(0)), m.start()))
+                ends.append(Said(month_day(a.value, month, int(m.group("d2")), m.group(0)), m.start()))
             taken.append(m.span())
     for pat, into in ((START, starts), (END, ends)):
         for m in pat.finditer(text):
@@ -164,14 +165,6 @@ def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[Said]
     for said in starts + ends:
         said.cue = bool(CUE_BEFORE.search(text[max(0, said.pos - 40):said.pos + 12]))
     return sorted(starts, key=lambda x: x.pos), sorted(ends, key=lambda x: x.pos)
-
-
-def _short(today: date, month: int, day: int, phrase: str) -> DateRead:
-    try:
-        d = date(today.year, month, day)
-    except ValueError:
-        return DateRead(None, phrase, f"‘{phrase}’ is not a date")
-    return DateRead(d if d >= today else d.replace(year=today.year + 1), phrase)
 
 
 def _durations(text: str, s: Schedule) -> list[tuple[int, str]]:
