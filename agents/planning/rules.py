@@ -179,6 +179,8 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     if exp:
         plan["experiment"] = exp
     targets, target_warnings = plan_targets(f.targets, currency)
+    if f.targets.flags:  # asked instead (the question names the phrase)
+        target_warnings = []
     if targets:
         plan["targets"] = targets
     return plan, questions, warnings + target_warnings
