@@ -140,9 +140,11 @@ def settle(statements: list[Money], days: int | None) -> BudgetRead:
                             "invalid", money.phrase))
         return out
     if money.amount <= 0:
+        example = rules.format_money(rules.to_minor(50, money.currency or "USD"),
+                                     money.currency or "USD")
         out.flags.append(_q(f"‘{money.phrase}’ is a budget of zero — Meta needs money to show "
-                            "ads. How much should the campaign spend? (e.g. 'Budget: $50 a day')",
-                            "invalid", money.phrase))
+                            "ads. How much should the campaign spend? (e.g. 'Budget: "
+                            f"{example} a day')", "invalid", money.phrase))
         return out
     if any(q.kind in ("conflict", "ambiguous") for q in out.flags):
         return out

@@ -98,18 +98,19 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
-def _end_after(m: re.Match[str], start: DateRead | None, today: date, order: str) -> DateRead | None:
-    """Resolve a range's end: a yearless end is the first such day on or after the start."""
-    end = resolve(m, "b", today, order, end=True)
-    if end is None or start is None or start.value is None or end.value is None:
+def _end_after(m: re.Match[str], p: str, start: date | None, today: date,
+               order: str) -> DateRead | None:
+    """Resolve an end date: a yearless end is the first such day on or after the start."""
+    end = resolve(m, p, today, order, end=True)
+    if end is None or start is None or end.value is None:
         return end
     if not end.year_given:
-        again = resolve(m, "b", start.value, order, end=True)
+        again = resolve(m, p, start, order, end=True)
         if again is not None and again.value is not None:
             end = again
         wrapped = _in_year(end.value, end.value.year + 1) if end.value else None
-        if end.value is not None and wrapped and end.value < start.value and \
-                (wrapped - start.value).days <= LONGEST_WRAP:
+        if end.value is not None and wrapped and end.value < start and \
+                (wrapped - start).days <= LONGEST_WRAP:
             end.value = wrapped
     return end
 
@@ -137,7 +138,7 @@ def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[Said]
     taken: list[tuple[int, int]] = []
     for m in RANGE.finditer(text):
         a = resolve(m, "a", today, order)
-        b = _end_after(m, a, today, order)
+        b = _end_after(m, "b", a.value if a else None, today, order)
         if a and b:
             _start_in_end_year(a, b)
         starts += [Said(a, m.start())] if a else []
@@ -159,7 +160,7 @@ def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[Said]
                 continue
             read = resolve(m, "a", today, order, end=into is ends)
             if read is not None:
-                into.append(Said(read, m.start()))
+                into.append(Said(read, m.start(), match=m if into is ends else None))
                 s.spans.append(m.span())
     s.spans += taken
     for said in starts + ends:
@@ -194,6 +195,9 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
     starts, ends = _stated(text, today, order, s)
     start_said, end_said = pick(starts, "start", s), pick(ends, "end", s)
     start_read = start_said.read if start_said else None
+    if end_said and end_said.match and start_read and start_read.value:  # "from Dec 20 … until Jan 4"
+        end_said.read = _end_after(end_said.match, "a", start_read.value, today, order) or \
+            end_said.read
     end_read = end_said.read if end_said else None
     start = check(start_read, "start", today, s)
     end = check(end_read, "end", today, s)
@@ -253,6 +257,6 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
                              end_read.phrase if end_read else str(end)))
     s.start = start
     s.end = end + timedelta(days=1) if end is not None else None
-    if s.start and s.end:
+    if s.start and s.end and s.end > s.start:
         s.days = (s.end - s.start).days
     return s

@@ -7,6 +7,7 @@ ambiguous dates are invalid or ambiguous questions naming the phrase.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -29,6 +30,7 @@ class Said:
     read: DateRead
     pos: int
     cue: bool = False
+    match: re.Match[str] | None = None  # an end's match, read again from the start's date
 
 
 def flag(field_: str, question: str, kind: str, phrase: str) -> Question:

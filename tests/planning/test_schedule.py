@@ -164,3 +164,12 @@ def test_an_answered_end_date_settles_a_duration_conflict():
 def test_week_commencing_is_a_start():
     s = find_schedule("w/c 9 March, for 2 weeks", TODAY, order="dmy")
     assert (str(s.start), str(s.end)) == ("2026-03-09", "2026-03-23")
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("starting Dec 20, until Jan 4", "2026-12-20", "2027-01-05"),
+    ("starting March 25 until the 5th", "2026-03-25", "2026-04-06"),
+])
+def test_an_end_without_a_year_follows_the_start(text, start, end):
+    s = find_schedule(text, TODAY)
+    assert (str(s.start), str(s.end)) == (start, end) and s.flags == []
