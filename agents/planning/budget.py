@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from agents.planning import SPEND, Adjustment, Question
 from agents.planning.parse_money import SPREAD_DAYS, Money, find_money
@@ -195,3 +196,31 @@ def read_budget(text: str, account_currency: str, days: int | None) -> BudgetRea
     if answer and read.money is not None and read.money.kind is None:
         read.money.kind = "daily" if answer.group("d") else "lifetime"
     return read
+
+
+# Money the person must restate whatever else is asked: shown beside the questions, not after.
+ALWAYS_SHOWN = {"budget_minimum", "currency"}
+
+
+def money_problems(found: list[Any], money: Money | None, seen: list[Money], account: str, *,
+                   all_rules: bool) -> list[dict[str, str]]:
+    """Return `validate_plan`'s problems to report: all, or (while questions are open) money's.
+
+    A budget or currency problem names the brief's phrase ("‘€40/day’"), so the person knows
+    which words to change; it stays one message (the validator's), never a second question.
+    """
+    out = []
+    for p in found:
+        if not all_rules and p.rule not in ALWAYS_SHOWN:
+            continue
+        item = p.to_dict()
+        phrase = None
+        if p.rule == "budget_minimum" and money is not None:
+            phrase = money.phrase
+        elif p.rule == "currency":
+            other = [m.phrase for m in seen if m.currency and m.currency != account.upper()]
+            phrase = " … ".join(dict.fromkeys(other)) or None
+        if phrase:
+            item["message"] += f" (the brief says ‘{phrase}’)"
+        out.append(item)
+    return out

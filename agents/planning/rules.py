@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agents.planning import WAIVABLE, NotUnderstood, PlanDefaults, PlannerResult, Question
+from agents.planning.budget import money_problems
 from agents.planning.copy import brand_of, product_of
 from agents.planning.facts import Facts, read_facts, unparsed_phrases
 from agents.planning.parse_targets import Targets
@@ -186,38 +187,6 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     return plan, questions, warnings + target_warnings
 
 
-# Money the person must restate whatever else is asked: shown beside the questions, not after.
-ALWAYS_SHOWN = {"budget_minimum", "currency"}
-
-
-def money_problems(found: list[Any], f: Facts, *, all_rules: bool) -> list[dict]:
-    """Return the problems to report: all, or (while questions are open) the money ones.
-
-    A budget or currency problem names the brief's phrase ("‘€40/day’"), so the person knows
-    which words to change.
-    """
-    out = []
-    for p in found:
-        if not all_rules and p.rule not in ALWAYS_SHOWN:
-            continue
-        item = p.to_dict()
-        phrase = _money_phrase(f, p.rule)
-        if phrase:
-            item["message"] += f" (the brief says ‘{phrase}’)"
-        out.append(item)
-    return out
-
-
-def _money_phrase(f: Facts, rule: str) -> str | None:
-    if rule == "budget_minimum" and f.money is not None:
-        return f.money.phrase
-    if rule == "currency":
-        account = f.defaults.currency.upper()
-        other = [m for m in f.all_money if m.currency and m.currency != account]
-        return " … ".join(dict.fromkeys(m.phrase for m in other)) or None
-    return None
-
-
 def _ad_set_name(where: str, t: dict[str, Any], variant: dict[str, Any]) -> str:
     """"US, CA 25-34", "US 18-65 women": the label only when it adds to place and ages."""
     ages = f"{t['age_min']}-{t['age_max']}"
@@ -278,7 +247,8 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
         now = datetime.combine(d.today, time(0), tzinfo=ZoneInfo(d.timezone))
         report = validate_plan(model, AccountInfo(currency=d.currency, page_id=d.page_id,
                                                   pixel_id=d.pixel_id, now=now))
-        problems += money_problems(report.problems, f, all_rules=not questions)
+        problems += money_problems(report.problems, f.money, f.all_money, d.currency,
+                                   all_rules=not questions)
         warnings += [w.to_dict() for w in report.warnings] if not questions else []
     out = plan_dict(model) if model is not None else plan
     return PlannerResult(plan=out, problems=problems, warnings=warnings, questions=questions,
