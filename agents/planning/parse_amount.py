@@ -19,7 +19,9 @@ import re
 
 from state import rules
 
-DOLLAR_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD"}
+# Where "$" is the account's own money (Latin American pesos write "$" too).
+DOLLAR_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "ARS", "CLP", "COP",
+                     "UYU"}
 PESO_CURRENCIES = {"MXN", "COP", "CLP", "ARS", "PHP", "UYU"}
 NORDIC_KRONA = {"SEK", "NOK", "DKK", "ISK"}
 # Where "mil" is a thousand: currencies of Spanish- and Portuguese-speaking accounts.

@@ -37,10 +37,10 @@ ISO = r"(?P<P_iso>\d{4}[-/]\d{1,2}[-/]\d{1,2})"
 NUMERIC = (r"\b(?P<P_n1>\d{1,2})(?P<P_sep>[/.-])(?P<P_n2>\d{1,2})(?P=P_sep)(?P<P_ny>\d{4}|\d{2})\b"
            r"|\b(?P<P_s1>\d{1,2})/(?P<P_s2>\d{1,2})\b(?![/.]?\d)"  # no year: slashes,
            r"|\b(?P<P_t1>\d{1,2})\.(?P<P_t2>\d{1,2})\.(?![\d.])")  # or "15.04." with its dot
-REL = (r"(?P<P_rel>today|tomorrow|now|asap|right away|immediately|next week|next month|"
+REL = (r"(?P<P_rel>today|tomorrow|yesterday|now|asap|right away|immediately|next week|next month|"
        r"(?:the\s+)?end of (?:the\s+|this\s+)?month|(?:the\s+)?end of (?:the\s+|this\s+)?week)")
 EOM = r"(?P<P_eomx>(?:the\s+)?end\s+of\s+(?P<P_eom>" + _MON + r")(?:\s+(?P<P_eomy>\d{4}))?)"
-RELWD = r"(?P<P_next>next\s+|this\s+|coming\s+)?(?P<P_wd>" + _WD + r")\b"
+RELWD = r"(?P<P_next>next\s+|this\s+|coming\s+|last\s+)?(?P<P_wd>" + _WD + r")\b"
 # "the 20th": the next such day of a month (only after a start/end cue or in a range)
 ORDINAL = (r"(?:the\s+)?(?P<P_od>\d{1,2})(?:st|nd|rd|th)(?=\s*(?:[,.;)\-–—\n]|$|and\b|to\b|"
            r"through\b|thru\b|until\b|till\b|for\b))")
@@ -176,6 +176,8 @@ def resolve(m: re.Match[str], p: str, today: date, order: str, *,
             out = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     elif "rel" in g:
         out = _relative(g["rel"].lower(), today)
+    elif "wd" in g and g.get("next", "").strip().lower() == "last":
+        out = next_weekday(today, g["wd"], strict=False) - timedelta(days=7)  # in the past
     elif "wd" in g:
         out = next_weekday(today, g["wd"])
     if out is None:
@@ -233,6 +235,8 @@ def _relative(rel: str, today: date) -> date:
         return today
     if rel == "tomorrow":
         return today + timedelta(days=1)
+    if rel == "yesterday":
+        return today - timedelta(days=1)
     if rel == "next week":
         return next_weekday(today, "monday")
     if rel == "next month":

@@ -62,8 +62,11 @@ PERIOD_BEFORE = {  # kind → pattern at the end of the text before the amount
                            r"-)?\s*$", re.I),
 }
 SPREAD_DAYS = {"weekly": 7, "monthly": 30, "yearly": 365}
-BUDGET_BEFORE = re.compile(r"(?:budget|spend|spending|invest|allocate|put|cap|with|got|have|"
-                           r"use|max(?:imum)?|run\s+it\s+at)\b[^.\n;$€£¥₹\d]{0,20}$", re.I)
+BUDGET_BEFORE = re.compile(r"(?:(?:budget|spend|spending|invest|allocate|put|cap|with|got|have|"
+                           r"use|max(?:imum)?|run\s+it\s+at)\b[^.\n;$€£¥₹\d]{0,20}|"
+                           r"\bkeep\s+(?:it|spend(?:ing)?|the\s+budget)\s+(?:under|below|at|to)\s*|"
+                           r"\bno\s+more\s+than\s*|\bat\s+most\s*|\bnot\s+(?:more|over)\s+than\s*)$",
+                           re.I)
 BUDGET_AFTER = re.compile(r"^\s*(?:budget|spend|ad\s+spend)\b", re.I)
 NOT_BUDGET_BEFORE = re.compile(r"(?:from|save|only|just|priced|price|prices|costs?|under|"
                                r"orders?\s+over|over|worth|starting\s+at|retails?\s+(?:at|for)|"
@@ -260,9 +263,10 @@ def find_money(text: str, account_currency: str) -> list[Money]:
         n_after += skip if n_after or ranged else 0
         kind = k_after or k_before
         prev = next((x for x in reversed(found) if x.is_budget and not x.rejected), None)
-        gap = text[prev.end:a.start] if prev else ""
-        cue = CUE_THEN_NUMBER.search(gap[-40:]) if prev else None
-        alt = ALTERNATIVE_BEFORE.search(gap[-30:]) if prev else None
+        near, nearer = (max(prev.end, a.start - 40), max(prev.end, a.start - 30)) if prev else (0, 0)
+        cue = CUE_THEN_NUMBER.search(text, near, a.start) if prev else None
+        alt = ALTERNATIVE_BEFORE.search(text, nearer, a.start) if prev else None
+        corrected = CORRECTION.search(text, nearer, a.start) if prev else None
         score = (2 if kind else 0) + (1 if BUDGET_BEFORE.search(before) else 0)
         score += 1 if BUDGET_AFTER.search(after) else 0
         if NOT_BUDGET_BEFORE.search(before) and not BUDGET_BEFORE.search(before[-15:]):
@@ -285,11 +289,11 @@ def find_money(text: str, account_currency: str) -> list[Money]:
         if k_after and k_before and k_after != k_before:
             money.kind_clash = money.phrase
         money.correction = prev is not None and (
-            bool(CORRECTION.search(gap[-30:])) or cue is not None or
+            corrected is not None or cue is not None or
             bool(INSTEAD_AFTER.match(text[span_end:span_end + 20])))
         money.rejected = bool(REJECTED_BEFORE.search(before))
-        if cue or alt:  # "no wait," / "or maybe" are read too
-            money.start = min(money.start, prev.end + (cue or alt).start())  # type: ignore[union-attr]
+        if said := cue or alt or corrected:  # "no wait," / "or maybe" / "actually" are read too
+            money.start = min(money.start, said.start())
         if kind == "lifetime":
             money.over_days = _span_days(after[:n_after])
         if kind in SPREAD_DAYS:

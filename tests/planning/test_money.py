@@ -56,6 +56,8 @@ def run(brief: str, currency: str = "USD"):
     ("daily spend 70", "USD", 70, "USD", "daily"),
     ("C$45 per diem", "CAD", 45, "CAD", "daily"),
     ("budget 12 000 a day", "KRW", 12000, "KRW", "daily"),
+    ("$15.000 per day", "CLP", 15000, "CLP", "daily"),  # Chilean pesos are written with "$"
+    ("$400 a day", "MXN", 400, "MXN", "daily"),
 ])
 def test_amount_forms(text, account, amount, currency, kind):
     money, _ = find_budget(text, account)
@@ -103,6 +105,7 @@ def test_weekly_and_monthly_budgets_become_daily_with_an_adjustment(text, accoun
     ("budget: minus 40 a day, leads in Ohio", "minus 40 a day"),
     ("$0 a day for now, leads in Ohio", "$0 a day"),
     ("leads in Ohio with a budget of €0", "€0"),
+    ("$-40/day, leads in Ohio", "-40/day"),
 ])
 def test_negative_and_zero_budgets_are_asked_never_corrected(brief, phrase):
     r = run(brief + ", https://shop.example.com, a.jpg", "EUR" if "€" in brief else "USD")
@@ -181,6 +184,12 @@ def test_a_daily_budget_and_a_total_without_dates_say_how_long_the_total_lasts()
     ("$40/day. update: $65/day", 6500, "$65/day", "$40/day"),
     ("$40/day, budget is now $65/day", 6500, "$65/day", "$40/day"),
     ("£280 a week, actually make it £350", 5000, "£350", "£280 a week"),
+    ("$40/day. Actually let's keep it under $30", 3000, "$30", "$40/day"),
+    ("budget $40/day, edit: $35", 3500, "$35", "$40/day"),
+    ("$40/day - nvm, $65", 6500, "$65", "$40/day"),
+    ("$40/day. Budget's now $65/day", 6500, "$65/day", "$40/day"),
+    ("$40/day, increase it to $65", 6500, "$65", "$40/day"),
+    ("$40/day, I meant $65/day", 6500, "$65/day", "$40/day"),
 ])
 def test_a_later_budget_with_a_correction_cue_wins_and_the_card_says_so(brief, minor, later,
                                                                         earlier):

@@ -67,6 +67,8 @@ def test_numeric_dates_follow_the_accounts_country():
     ("start date 2026-02-27", "start_date", "2026-02-27"),
     ("run until the end of January", "end_date", "end of January"),
     ("run until Feb 28", "end_date", "Feb 28"),
+    ("start yesterday", "start_date", "yesterday"),
+    ("starting last Monday", "start_date", "last Monday"),
 ])
 def test_dates_in_the_past_are_asked_not_moved_a_year(brief, field, phrase):
     r = run(f"sales in the US, $40/day, {brief}, https://x.example.com, a.jpg")
