@@ -100,8 +100,7 @@ PER_AD_SET = re.compile(r"^\s*(?:/\s*day\s*|per\s+day\s*|a\s+day\s*|daily\s*)?(?
 NEGATIVE = re.compile(r"(?:(?<![\w.,)])-|−|\bminus\s+|\bnegative\s+)$", re.I)
 # A later statement replaces the earlier budget: a correction cue just before it, or the answer
 # line the orchestrator appends to the brief ("Budget: $75 a day", see orchestrator.merge_answer).
-CORRECTION = re.compile(rf"(?:{CORRECTION_CUE}|\n\s*(?:budget|daily\s+budget|total\s+budget|"
-                        r"lifetime\s+budget)\s*[:=])", re.I)
+CORRECTION = re.compile(rf"(?:{CORRECTION_CUE}|\n\s*budget\s*[:=])", re.I)
 # A bare number ("no wait, 70") is a budget only right after the cue.
 CUE_THEN_NUMBER = re.compile(rf"(?:{CORRECTION.pattern})[\s,:.!–—-]*(?:(?:make\s+it|to|is|it'?s|"
                              r"just|only|say)\s+)?$", re.I)
@@ -250,7 +249,9 @@ def find_money(text: str, account_currency: str) -> list[Money]:
         a = _amount(m, account)
         if a is None:
             continue
-        before, after = text[max(0, a.start - 40):a.start], text[a.end:a.end + 60]
+        # context stays on the amount's line ("$50\nTotal budget: …" is two statements)
+        before = text[max(0, a.start - 40):a.start].rsplit("\n", 1)[-1]
+        after = text[a.end:a.end + 60].split("\n", 1)[0]
         if _not_a_budget(a, before, after):
             continue
         if found and a.start < found[-1].end:

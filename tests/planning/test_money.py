@@ -294,3 +294,11 @@ def test_equivalent_amounts_are_one_budget(brief):
 def test_other_money_is_not_the_campaigns_budget(context):
     r = run(f"{context}. this campaign: $45/day, leads in Ohio, https://x.example.com, a.jpg")
     assert r.questions == [] and r.plan["budget"]["amount_minor"] == 4500
+
+
+def test_a_brief_written_as_lines_reads_each_line_apart():
+    brief = ("Goal: sales\nDaily budget: $40\nTotal budget: $1,200\nDates: April 1 - April 30\n"
+             "Where: US\nhttps://shop.example.com, a.jpg")
+    r = run(brief)
+    assert r.questions == [] and r.plan["budget"]["kind"] == "daily"
+    assert r.plan["budget"]["amount_minor"] == 4000 and r.adjustments == []
