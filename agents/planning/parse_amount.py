@@ -54,10 +54,14 @@ _PRE = (r"(?:us\$|a\$|au\$|c\$|ca\$|nz\$|s\$|sg\$|hk\$|r\$|mx\$|nt\$|\$|€|£|�
 _POST = r"(?:[a-z]{3,9}\b|€|£|¥|\$|₹|₩|₺|₱|₫|zł|kr\.?|r\$|chf\b)"
 _MULT = (r"k|thousand|grand|mm|mn|mio\.?|million|mil|m|lakhs?|lacs?|lakh|crores?|cr|bn|billion|"
          r"mrd\.?")
-# A period glued to the number ("60pd", "60/d", "1.5k/mo") ends it as a word boundary would.
+# A period or a currency glued to the number ("60pd", "60/d", "1.5k/mo", "50USD") ends it as a
+# word boundary would.
+_GLUED = "|".join(sorted({c.lower() for c in rules.SUPPORTED_CURRENCIES} | set(WORDS) | {
+    "dollars?", "bucks"}, key=len, reverse=True))
 AMOUNT = re.compile(
     rf"(?P<pre>{_PRE})?{_SPACE}?(?P<num>{_NUM})(?:{_SPACE}?(?P<mult>{_MULT}))?"
-    rf"(?:\b|(?<=\.)|(?=pd\b|p/[dwm]\b|/))(?:{_SPACE}?(?P<post>{_POST}))?", re.IGNORECASE)
+    rf"(?:\b|(?<=\.)|(?=pd\b|p/[dwm]\b|/|(?:{_GLUED})\b))(?:{_SPACE}?(?P<post>{_POST}))?",
+    re.IGNORECASE)
 NEEDS_CURRENCY = {"m", "mm", "mn"}  # "5M" without a currency may be reach, views, anything
 
 

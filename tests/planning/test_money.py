@@ -56,6 +56,8 @@ def run(brief: str, currency: str = "USD"):
     ("daily spend 70", "USD", 70, "USD", "daily"),
     ("C$45 per diem", "CAD", 45, "CAD", "daily"),
     ("budget 12 000 a day", "KRW", 12000, "KRW", "daily"),
+    ("70USD/day", "USD", 70, "USD", "daily"),
+    ("1500eur total", "EUR", 1500, "EUR", "lifetime"),
     ("$15.000 per day", "CLP", 15000, "CLP", "daily"),  # Chilean pesos are written with "$"
     ("$400 a day", "MXN", 400, "MXN", "daily"),
 ])
