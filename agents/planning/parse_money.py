@@ -18,7 +18,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agents.planning.cues import CORRECTION_CUE
+from agents.planning.cues import (
+    ALT_PERIOD_AFTER,
+    ALTERNATIVE_BEFORE,
+    CORRECTION,
+    CUE_THEN_NUMBER,
+    INSTEAD_AFTER,
+    REJECTED_BEFORE,
+)
+from agents.planning.money_context import (
+    BETWEEN_AFTER,
+    BETWEEN_BEFORE,
+    DATE_AFTER,
+    DATE_BEFORE,
+    NOT_BUDGET_AFTER,
+    NOT_BUDGET_BEFORE,
+    NOT_OURS_AFTER,
+    NOT_OURS_BEFORE,
+    PER_RESULT,
+    QUOTED_COPY,
+    RANGE_AFTER,
+)
 from agents.planning.parse_amount import (
     AMOUNT,
     NEEDS_CURRENCY,
@@ -68,52 +88,10 @@ BUDGET_BEFORE = re.compile(r"(?:(?:budget|spend|spending|invest|allocate|put|cap
                            r"\bno\s+more\s+than\s*|\bat\s+most\s*|\bnot\s+(?:more|over)\s+than\s*)$",
                            re.I)
 BUDGET_AFTER = re.compile(r"^\s*(?:budget|spend|ad\s+spend)\b", re.I)
-NOT_BUDGET_BEFORE = re.compile(r"(?:from|save|only|just|priced|price|prices|costs?|under|"
-                               r"orders?\s+over|over|worth|starting\s+at|retails?\s+(?:at|for)|"
-                               r"sells?\s+for|plans?\s+from|at)\s*$", re.I)
-# A bid, a cost target or someone else's spend is no budget of this campaign.
-NOT_OURS_BEFORE = re.compile(r"(?:\b(?:cost|bid|cpa|cpc|cpm|cpl)\s*(?:cap|limit|target|goal)?|"
-                             r"\bbid|\bcost\s+per\s+\w+|\broas)\s*(?:of|at|is|=|:|around|about|"
-                             r"under|below|max)?\s*$|\b(?:competitors?|rivals?|others|"
-                             r"used\s+to|previously|revenue|"
-                             r"turnover|mrr|arr|gmv|income|profit|earn(?:s|ing)?|"
-                             r"raised|funding|valuation|spent)\b[^.\n;$€£¥₹\d]{0,30}$", re.I)
-NOT_OURS_AFTER = re.compile(r"^[^.\n;$€£¥₹]{0,25}?\b(?:(?:in|of)\s+(?:sales|revenue|turnover|profit|"
-                            r"income)|last\s+(?:week|month|year|quarter|time)|on\s+(?:google|"
-                            r"adwords|tiktok|linkedin|twitter|youtube|snap(?:chat)?|pinterest|bing|"
-                            r"amazon|reddit))\b", re.I)
-NOT_BUDGET_AFTER = re.compile(r"^\s*(?:off|discount|value|gift|coupon|voucher|each\s+item|"
-                              r"per\s+(?:item|unit|pair|person|ticket|month\s+subscription)|%|"
-                              r"miles?|mi\b|km|kilomet|years?|yrs?|yo\b|days?\b|weeks?\b|"
-                              r"months?\b|x\b|px|mb|gb|am\b|pm\b|\+|ad\s*sets?\b|ads?\b|"
-                              r"images?\b|headlines?\b|variants?\b|people\b|visitors\b|options?\b|"
-                              r"versions?\b|audiences?\b|creatives?\b|times\b)", re.I)
-BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.I)
-BETWEEN_AFTER = re.compile(r"^\s*and\s*(?:[$€£¥₹]\s?)?\d+(?:[.,]\d+)*\s*k?\b", re.I)
-# "March 16", "16th of March", "16 March": a day of a date
-DATE_BEFORE = re.compile(rf"\b{_MON}\s*$", re.I)
-DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:of\s+)?{_MON}(?![a-z])", re.I)
-PER_RESULT = re.compile(r"^\s*(?:per|a|/|each)\s*(?:purchase|lead|click|result|install|conversion|"
-                        r"sale|sign[- ]?up|order|acquisition|customer|booking|registration)\b", re.I)
 PER_AD_SET = re.compile(r"^\s*(?:/\s*day\s*|per\s+day\s*|a\s+day\s*|daily\s*)?(?:each|per\s+"
                         r"(?:ad\s*set|audience|variant|group|city|country))\b", re.I)
 NEGATIVE = re.compile(r"(?:(?<![\w.,)])-|−|\bminus\s+|\bnegative\s+)$", re.I)
-# A later statement replaces the earlier budget: a correction cue just before it, or the answer
-# line the orchestrator appends to the brief ("Budget: $75 a day", see orchestrator.merge_answer).
-CORRECTION = re.compile(rf"(?:{CORRECTION_CUE}|\n\s*budget\s*[:=])", re.I)
-# A bare number ("no wait, 70") is a budget only right after the cue.
-CUE_THEN_NUMBER = re.compile(rf"(?:{CORRECTION.pattern})[\s,:.!–—-]*(?:(?:make\s+it|to|is|it'?s|"
-                             r"just|only|say)\s+)?$", re.I)
-INSTEAD_AFTER = re.compile(r"^[\s,]*instead\b(?!\s+of)", re.I)
-REJECTED_BEFORE = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s*$", re.I)
-ALTERNATIVE_BEFORE = re.compile(r"\bor\s+(?:(?:maybe|perhaps|possibly|even|like|up\s+to|"
-                                r"something\s+like)\s+)?$", re.I)
-ALT_PERIOD_AFTER = re.compile(r"^[^\n$€£¥₹\d]{0,20}?\bor\s+(?:is\s+it\s+|maybe\s+|per\s+|a\s+)?"
-                              r"(?P<p>daily|weekly|monthly|day|week|month|total|lifetime|in\s+total)"
-                              r"\b", re.I)
-RANGE_AFTER = re.compile(r"^\s*(?:-|–|to)\s*(?:[$€£¥₹]\s?)?\d+(?:[.,]\d+)*\s*k?\b(?!\s*(?:days?|weeks?|"
-                         r"months?|%|miles?|km|years?|yrs?))", re.I)
-QUOTED_COPY = re.compile(r"[\"“”][^\"“”\n]{2,125}[\"“”]|‘[^’\n]{2,125}’|(?<!\w)'[^'\n]{2,125}'(?!\w)")
+
 
 
 @dataclass
