@@ -1,22 +1,44 @@
-"""Words that tie two statements of a brief together: corrections and lists.
+"""Words that tie statements of a brief together: corrections, lists, alternatives.
 
-"women 25-45 … actually make it 30-50": a correction cue between two statements means the
-later one replaces the earlier (and the card says so). Two different statements without one
-are a conflict the planner asks about. "18-24 and 35-44": statements joined only by list
-words are a list (one ad set each), not a conflict.
+"women 25-45 … actually make it 30-50", "$50/day, no wait $70": a correction cue between two
+statements means the later one replaces the earlier (and the card says so). Two different
+statements without one are a conflict the planner asks about. "18-24 and 35-44": statements
+joined only by list words are a list (one ad set each), not a conflict. Around an amount of
+money: an alternative ("or maybe $100"), a rejected value ("instead of $50"), a period left
+open ("… or weekly?"). Shared by the people, go-live, money and schedule parsers.
 """
 
 from __future__ import annotations
 
 import re
 
-CORRECTION = re.compile(
-    r"\b(?:actually(?:\s*,?\s*no\b)?|no\s*,?\s*wait|sorry|scratch\s+that|make\s+(?:it|that|them|this)|change\s+(?:it|that|this|"
-    r"them)\s+to|instead|correction|i\s+mean(?:t)?|wait|on\s+second\s+thought|rather|update[d]?|"
-    r"let'?s\s+(?:do|go\s+with|say)|switch\s+(?:it|that|this)\s+to|oops|my\s+bad|edit|"
-    r"changed\s+my\s+mind|never\s*mind|nvm|strike\s+that|forget\s+(?:that|it)|replace\s+"
-    r"(?:it|that|this)\s+with|go\s+with)\b|\bnot\s+\w+(?:\s+\w+)?\s*(?:,|—|–|-)?\s*but\b", re.I)
-INSTEAD_AFTER = re.compile(r"^\W{0,3}(?:instead|rather)\b", re.I)
+CORRECTION_CUE = (
+    r"\bactually(?:\s*,?\s*no\b)?|\bno\s*,?\s*wait\b|\bwait\b|\bscratch\s+that\b|\bsorry\b|"
+    r"\bcorrection\b|\bi\s+mean[t]?\b|\bmake\s+(?:it|that|them|this)\b|\bnvm\b|"
+    r"\bnever\s*mind\b|\boops\b|\bmy\s+bad\b|\bedit\b|\bchanged\s+my\s+mind\b|"
+    r"\bstrike\s+that\b|\bforget\s+(?:that|it)\b|\breplace\s+(?:it|that|this)\s+with\b|"
+    r"\b(?:budget|start|end|date)(?:'s|\s+is)\s+now\b|\bupdate[d]?\b|\brather\b|\binstead\b|"
+    r"\bon\s+second\s+thought\b|\blet'?s\s+(?:do|say|go\s+with|make\s+it)\b|\bgo\s+with\b|"
+    r"\bnew\s+(?:budget|date|start|end)\b|\brevised\b|"
+    r"\b(?:change|switch|increase|raise|reduce|cut|drop|lower|bump|up|move|push|set)(?:d|ed)?\s+"
+    r"(?:it|that|this|them|the\s+\w+(?:\s+date)?)\s+(?:up\s+|down\s+|back\s+)?to\b"
+)
+# People and go-live statements: a cue, or "not X but Y".
+CORRECTION = re.compile(rf"(?:{CORRECTION_CUE})|\bnot\s+\w+(?:\s+\w+)?\s*(?:,|—|–|-)?\s*but\b",
+                        re.I)
+# A later budget replaces the earlier: a cue just before it, or the answer line the
+# orchestrator appends to the brief ("Budget: $75 a day", see orchestrator.merge_answer).
+BUDGET_CORRECTION = re.compile(rf"(?:{CORRECTION_CUE}|\n\s*budget\s*[:=])", re.I)
+# A bare number ("no wait, 70") is a budget only right after the cue.
+CUE_THEN_NUMBER = re.compile(rf"(?:{BUDGET_CORRECTION.pattern})[\s,:.!–—-]*(?:(?:make\s+it|to|"
+                             r"is|it'?s|just|only|say)\s+)?$", re.I)
+INSTEAD_AFTER = re.compile(r"^\W{0,3}(?:instead|rather)\b(?!\s+(?:of|than)\b)", re.I)
+REJECTED_BEFORE = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s*$", re.I)
+ALTERNATIVE_BEFORE = re.compile(r"\bor\s+(?:(?:maybe|perhaps|possibly|even|like|up\s+to|"
+                                r"something\s+like)\s+)?$", re.I)
+ALT_PERIOD_AFTER = re.compile(r"^[^\n$€£¥₹\d]{0,20}?\bor\s+(?:is\s+it\s+|maybe\s+|per\s+|a\s+)?"
+                              r"(?P<p>daily|weekly|monthly|day|week|month|total|lifetime|in\s+total)"
+                              r"\b", re.I)
 LIST_GAP = re.compile(
     r"(?:[\s,;/&+()]|\b(?:and|vs\.?|versus|against|plus|as\s+well\s+as|then|also|one|ones|for|"
     r"another|each|ages?d?|years?[- ]old|year[- ]olds?|y/?o|women|men|woman|man|females?|"
@@ -38,8 +60,8 @@ def correction_span(text: str, first_end: int, later_start: int, later_end: int
     """
     if m := CORRECTION.search(text, first_end, later_start):
         return m.span()
-    if m := INSTEAD_AFTER.match(text, later_end, later_end + 20):
-        return m.span()
+    if m := INSTEAD_AFTER.match(text[later_end:later_end + 20]):  # "^" needs a slice
+        return later_end + m.start(), later_end + m.end()
     return None
 
 

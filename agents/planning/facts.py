@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.planning import GOAL, Adjustment, PlanDefaults, Question
+from agents.planning.budget import BudgetRead, read_budget
 from agents.planning.copy import PRODUCT_RE, product_of
 from agents.planning.cues import correction_span
+from agents.planning.money_context import REVENUE_PHRASE
 from agents.planning.parse_audience import (
     ALL_GENDERS,
     MEN,
@@ -23,6 +25,7 @@ from agents.planning.parse_audience import (
     find_locales,
 )
 from agents.planning.parse_copy import find_copy
+from agents.planning.parse_dates import date_order
 from agents.planning.parse_geo import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.planning.parse_golive import find_go_live
 from agents.planning.parse_intent import (
@@ -40,7 +43,7 @@ from agents.planning.parse_intent import (
     objective_conflict,
 )
 from agents.planning.parse_interests import InterestResult, find_interests
-from agents.planning.parse_money import Money, find_budget
+from agents.planning.parse_money import Money
 from agents.planning.parse_placements import read_placements
 from agents.planning.parse_targets import Targets, find_targets
 from agents.planning.parse_time import Schedule, find_schedule
@@ -85,6 +88,7 @@ class Facts:
     interests: InterestResult = field(default_factory=InterestResult)
     money: Money | None = None
     all_money: list[Money] = field(default_factory=list)
+    budget: BudgetRead = field(default_factory=BudgetRead)
     schedule: Schedule = field(default_factory=Schedule)
     assets: Assets = field(default_factory=Assets)
     cta: str | None = None
@@ -130,8 +134,10 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.description = copy.descriptions[0] if copy.descriptions else None
     spans += copy.spans
     uncopied = _mask(brief, copy.quote_spans)
-    f.objective, f.objective_scores = find_objective(uncopied)
-    _settle_objective(f, uncopied)
+    # "we do $30k a month in sales" tells turnover, not the goal.
+    goal_text = _mask(uncopied, [m.span() for m in REVENUE_PHRASE.finditer(uncopied)])
+    f.objective, f.objective_scores = find_objective(goal_text)
+    _settle_objective(f, goal_text)
     for cues in OBJECTIVE_CUES.values():
         spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
@@ -148,19 +154,22 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.placements = placements.placements
     spans += placements.spans
     masked = _mask(masked, placements.spans)
-    f.geo = find_geo(masked, d.currency)
-    spans += [_with_place_cue(masked, s, e) for s, e in f.geo.spans]
-    f.audience = find_ages(masked, d.today)
+    f.schedule = find_schedule(masked, d.today, order=date_order(d.currency))
+    spans += f.schedule.spans
+    f.budget = read_budget(masked, d.currency, f.schedule.days)
+    f.money, f.all_money = f.budget.money, f.budget.seen
+    spans += [(m.start, m.end) for m in f.all_money]
+    # "US$50/day" names no place, "over 10 days" no age: money and dates are masked for them
+    unmoney = _mask(masked, [(m.start, m.end) for m in f.all_money] + f.schedule.spans)
+    f.geo = find_geo(unmoney, d.currency)
+    spans += [_with_place_cue(unmoney, s, e) for s, e in f.geo.spans]
+    f.audience = find_ages(unmoney, d.today)
     spans += f.audience.spans
     f.locales, s = find_locales(masked)
     spans += s
     f.broad = bool(NO_INTERESTS.search(masked))
     f.interests = InterestResult() if f.broad else find_interests(masked)
     spans += f.interests.spans
-    f.money, f.all_money = find_budget(masked, d.currency)
-    spans += [(m.start, m.end) for m in f.all_money]
-    f.schedule = find_schedule(masked, d.today, us_dates=d.currency == "USD")
-    spans += f.schedule.spans
     f.cta, span = find_cta(masked)
     if span:
         spans.append(span)
@@ -193,7 +202,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     if product := PRODUCT_RE.search(masked):
         name = product_of(masked) or ""
         spans.append((product.start(), product.start("p") + len(name)))
-    for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, *f.all_money,
+    for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, f.budget,
                    placements, go_live, copy):
         f.flags += getattr(result, "flags", None) or []
         f.adjustments += getattr(result, "adjustments", None) or []

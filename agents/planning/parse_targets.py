@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agents.planning import GOAL, Adjustment, Question
 from agents.planning.parse_money import AMOUNT, _currency, parse_number
 
 _RESULT = (r"(?:lead|purchase|sale|acquisition|conversion|order|sign[- ]?up|install|result|"
@@ -38,6 +39,8 @@ class Targets:
     roas: float | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    flags: list[Question] = field(default_factory=list)  # a target in another currency
+    adjustments: list[Adjustment] = field(default_factory=list)
 
 
 def _roas_value(num: str, unit: str | None) -> float | None:
@@ -48,10 +51,14 @@ def _roas_value(num: str, unit: str | None) -> float | None:
 
 
 def find_targets(text: str, account_currency: str) -> Targets:
-    """Return the CPA and ROAS targets stated in `text` (the first of each)."""
+    """Return the CPA and ROAS targets stated in `text` (the last CPA, the first ROAS).
+
+    A CPA in a currency that is not the account's is flagged (`flags`), never converted.
+    """
     out = Targets()
     account = account_currency.upper()
-    for cue in CPA_CUE.finditer(text):
+    phrase = ""
+    for cue in CPA_CUE.finditer(text):  # the last statement wins ("cpa: $20" as an answer)
         for m in AMOUNT.finditer(text, cue.end(), min(len(text), cue.end() + 40)):
             pre = m.group("pre") if _currency(m.group("pre"), None, account)[1] else None
             # a three-letter word before the number ("most 30") is no currency symbol
@@ -64,9 +71,13 @@ def find_targets(text: str, account_currency: str) -> Targets:
             out.cpa, out.cpa_currency = value, (cur if explicit else None)
             end = m.end("post") if m.group("post") and explicit else m.end("num")
             out.spans.append((cue.start(), end))
+            phrase = text[cue.start():end]
             break
-        if out.cpa is not None:
-            break
+    if out.cpa_currency and out.cpa_currency != account:
+        out.flags.append(Question(
+            "cpa", f"The target ‘{phrase}’ is in {out.cpa_currency} but the ad account bills in "
+            f"{account}; adpilot never converts currencies. What is the target in {account}? "
+            f"(e.g. 'cpa: 25 {account}')", "invalid", phrase, GOAL))
     hit = ROAS_BEFORE.search(text) or ROAS_AFTER.search(text)
     roas = _roas_value(hit.group("num"), hit.group("unit")) if hit else None
     if hit and roas:

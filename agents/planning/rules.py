@@ -27,6 +27,7 @@ from agents.planning import (
     PlannerResult,
     Question,
 )
+from agents.planning.budget import money_problems
 from agents.planning.copy import brand_of, product_of
 from agents.planning.facts import FILLER, Facts, read_facts
 from agents.planning.normalise import normalise
@@ -102,15 +103,19 @@ def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) ->
     if objective == "OUTCOME_APP_PROMOTION":
         qs.append(_q("application_id", "Which app should be installed? (its Meta app id)"))
     m = f.money
-    if m is None:
+    if m is None and any(q.field == "budget" for q in f.flags):
+        pass  # the budget the brief gives is asked about already (conflict, invalid)
+    elif m is None:
         qs.append(_q("budget", "What budget should the campaign spend? (e.g. $50/day or "
                      "$1,500 in total)"))
-    elif m.kind == "lifetime" and f.schedule.end is None:
-        qs.append(_q("end_date", f"Until when should the {m.amount:g} {m.currency} total run? "
-                     "(a lifetime budget needs an end date, e.g. 'until March 31')"))
+    elif m.kind == "lifetime" and f.schedule.end is None and \
+            not any(q.field == "end_date" for q in f.flags):
+        qs.append(_q("end_date", f"Until when should the {m.amount_text} total run? (a lifetime "
+                     "budget needs an end date, e.g. 'end date: March 31')"))
     elif m.kind is None and f.schedule.end is None:
-        qs.append(_q("budget", f"Is {m.amount:g} {m.currency} a daily budget or the total "
-                     "for the campaign? (e.g. 'per day' or 'in total')"))
+        qs.append(_q("budget", f"Is ‘{m.phrase}’ a daily budget or the total for the campaign? "
+                     f"(e.g. 'Budget: {m.amount_text} a day' or 'Budget: {m.amount_text} in "
+                     "total')"))
     if not f.geo.geo_locations():
         hint = f" ('{f.unknown_places[0]}' is not a place adpilot knows)" if f.unknown_places \
             else ""
@@ -173,11 +178,6 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
             level = "ad_set" if len(variants) > 1 or m.per_ad_set else "campaign"
             budget = {"kind": kind, "amount_minor": rules.to_minor(m.amount, currency) * per,
                       "level": level}
-        if m.converted_from:
-            warnings.append({"path": "budget", "message": f"{m.converted_from} budget turned into"
-                             f" {rules.format_money(rules.to_minor(m.amount, currency), currency)}"
-                             " per day", "fix": "state a daily or total budget to be exact",
-                             "rule": "budget"})
     plan: dict[str, Any] = {
         "name": _campaign_name(f, objective, landing), "objective": objective,
         "special_ad_categories": f.special, "currency": currency, "budget": budget,
@@ -190,6 +190,8 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     if exp:
         plan["experiment"] = exp
     targets, target_warnings = plan_targets(f.targets, currency)
+    if f.targets.flags:  # asked instead (the question names the phrase)
+        target_warnings = []
     if targets:
         plan["targets"] = targets
     return plan, questions, warnings + target_warnings
@@ -281,13 +283,15 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     except Exception as exc:  # a parse we cannot express as a plan is a bug; say so plainly
         problems.append({"path": "plan", "message": f"could not build a plan: {exc}",
                          "fix": "rephrase the brief or edit the plan", "rule": "structure"})
-    # Validation would only repeat what a missing fact already asks; flags don't hide it.
-    if model is not None and not any(q.get("kind", "missing") == "missing" for q in questions):
+    if model is not None:
         now = datetime.combine(d.today, time(0), tzinfo=ZoneInfo(d.timezone))
         report = validate_plan(model, AccountInfo(currency=d.currency, page_id=d.page_id,
                                                   pixel_id=d.pixel_id, now=now))
-        problems += [p.to_dict() for p in report.problems]
-        warnings += [w.to_dict() for w in report.warnings]
+        # A missing fact hides the rules it would only repeat; other questions hide nothing.
+        complete = not any(q.get("kind", "missing") == "missing" for q in questions)
+        problems += money_problems(report.problems, f.money, f.all_money, d.currency,
+                                   all_rules=complete)
+        warnings += [w.to_dict() for w in report.warnings] if complete else []
     out = plan_dict(model) if model is not None else plan
     return PlannerResult(plan=out, problems=problems, warnings=warnings, questions=questions,
                          not_understood=[u.to_dict() for u in understood],

@@ -58,11 +58,15 @@ def test_planner_puts_targets_on_the_plan_and_not_in_the_budget(where, budget, t
     assert not [u for u in (x["phrase"] for x in result.not_understood) if "cpa" in u.lower() or "roas" in u.lower()]
 
 
-def test_a_target_in_another_currency_is_left_out_with_a_warning():
-    result = plan_brief(BRIEF.format(where="US", budget="$150", target="target CPA €25"),
-                        PlanDefaults(currency="USD", page_id="1", pixel_id="2"))
+def test_a_target_in_another_currency_is_asked_never_converted():
+    brief = BRIEF.format(where="US", budget="$150", target="target CPA €25") + " shoe.jpg"
+    result = plan_brief(brief, PlanDefaults(currency="USD", page_id="1", pixel_id="2"))
     assert "targets" not in (result.plan or {})
-    assert any(w["path"] == "targets.cpa_minor" and "USD" in w["fix"] for w in result.warnings)
+    [q] = result.questions
+    assert q["field"] == "cpa" and q["kind"] == "invalid" and "target CPA €25" in q["question"]
+    answered = plan_brief(brief + "\ncpa: 25 USD", PlanDefaults(currency="USD", page_id="1",
+                                                                pixel_id="2"))
+    assert answered.questions == [] and answered.plan["targets"] == {"cpa_minor": 2500}
 
 
 def test_the_llm_planner_reads_the_targets_from_the_brief_too():
