@@ -196,12 +196,21 @@ class Ledger:
         policy_digest: str | None = None,
     ) -> str:
         """Record that a write is about to be sent; returns its `write_id`."""
+        return self._first_row(
+            "intent", op=op, path=path, params=params, plan_key=plan_key,
+            object_type=object_type, thread_id=thread_id, receipt=receipt,
+            policy_digest=policy_digest, before=_json_or_none(before))
+
+    def _first_row(self, status: str, *, op: str, path: str, params: Any, plan_key: str | None,
+                   object_type: str | None, thread_id: str | None, receipt: str | None,
+                   policy_digest: str | None, **columns: Any) -> str:
+        """Append the first row of a new write (`intent`, or `refused` for one never sent)."""
         write_id = uuid.uuid4().hex
         self._append({
             "write_id": write_id, "seq": 0, "thread_id": thread_id, "plan_key": plan_key,
             "op": op, "object_type": object_type, "path": scrub(path),
-            "request_digest": request_digest(params), "status": "intent",
-            "before": _json_or_none(before), "receipt": receipt, "policy_digest": policy_digest,
+            "request_digest": request_digest(params), "status": status, "receipt": receipt,
+            "policy_digest": policy_digest, **columns,
         })
         return write_id
 
@@ -220,15 +229,11 @@ class Ledger:
         policy_digest: str | None = None,
     ) -> str:
         """Record a write the money gate refused (never sent); returns its `write_id`."""
-        write_id = uuid.uuid4().hex
-        self._append({
-            "write_id": write_id, "seq": 0, "thread_id": thread_id, "plan_key": plan_key,
-            "op": op, "object_type": object_type, "path": scrub(path),
-            "request_digest": request_digest(params), "status": "refused",
-            "after": _json_or_none(verdict), "error": scrub(message)[:2000], "receipt": receipt,
-            "policy_digest": policy_digest,
-        })
-        return write_id
+        return self._first_row(
+            "refused", op=op, path=path, params=params, plan_key=plan_key,
+            object_type=object_type, thread_id=thread_id, receipt=receipt,
+            policy_digest=policy_digest, after=_json_or_none(verdict),
+            error=scrub(message)[:2000])
 
     def intent_many(self, entries: list[dict[str, Any]]) -> list[str]:
         """Record several intents (keyword dicts as for `intent`) in one transaction."""
