@@ -87,11 +87,28 @@ def actual_value(outputs: dict[str, Any], path: str) -> Any:
     return None if v is _MISSING else v
 
 
-def matches(path: str, expected: Any, actual: Any) -> bool:
-    """Tell whether the planner's value is what the marketer meant."""
+def matches(path: str, expected: Any, actual: Any, today: str | None = None) -> bool:
+    """Tell whether the planner's value is what the marketer meant.
+
+    Dates follow the plan's conventions: an end is the midnight after the last day, so a
+    label naming the last day (April 5) matches an end of April 6 00:00; a start of None
+    means "on approval", which is `today` (the day the brief is planned).
+    """
     if path == "problems":
         return set(expected) <= set(actual or [])
     if path in ("start_time", "end_time"):
+        if path == "start_time" and actual is None and today and expected == today[:10]:
+            return True
+        if path == "end_time" and isinstance(actual, str) and isinstance(expected, str) and \
+                actual[10:16] in ("", "T00:00"):
+            from datetime import date, timedelta
+
+            try:
+                last = date.fromisoformat(actual[:10]) - timedelta(days=1)
+            except ValueError:
+                last = None
+            if last is not None and last.isoformat() == expected[:10]:
+                return True
         return expected is None and actual is None or (
             isinstance(actual, str) and isinstance(expected, str) and actual[:10] == expected[:10])
     if expected is None:
@@ -105,13 +122,14 @@ def matches(path: str, expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
-def field_results(outputs: dict[str, Any], reference: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return one `{path, expected, actual, ok}` per expected field."""
+def field_results(outputs: dict[str, Any], reference: dict[str, Any],
+                  today: str | None = None) -> list[dict[str, Any]]:
+    """Return one `{path, expected, actual, ok}` per expected field (`today`: see `matches`)."""
     out = []
     for path, expected in reference.items():
         actual = actual_value(outputs, path)
         out.append({"path": path, "expected": expected, "actual": actual,
-                    "ok": matches(path, expected, actual)})
+                    "ok": matches(path, expected, actual, today)})
     return out
 
 

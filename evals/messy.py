@@ -90,7 +90,7 @@ def flag_texts(outputs: dict[str, Any]) -> str:
 
 def score_row(row: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
     """Score one brief: field results, launchable, silent error, and whether flags name phrases."""
-    results = field_results(outputs, row["expected"])
+    results = field_results(outputs, row["expected"], (row.get("defaults") or {}).get("today"))
     wrong = [r for r in results if not r["ok"]]
     ok_to_launch = launchable(outputs)
     silent = ok_to_launch and (row["must_flag"] or bool(wrong))
@@ -116,7 +116,7 @@ def evaluate(rows: list[dict[str, Any]], planner: Any = plan_brief) -> dict[str,
         defaults = PlanDefaults.from_dict(row.get("defaults") or {})
         outputs = planner(row["brief"], defaults).to_dict()
         scored = score_row(row, outputs)
-        for r in field_results(outputs, row["expected"]):
+        for r in field_results(outputs, row["expected"], (row.get("defaults") or {}).get("today")):
             per_path[r["path"]].append(r["ok"])
         per_brief.append(scored)
     must = [b for b in per_brief if b["must_flag"]]

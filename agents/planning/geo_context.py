@@ -32,6 +32,7 @@ EXCL_BEFORE = re.compile(
     r"\bnot\s+(?:in|including|incl\.?|to|for)|\bnot|\bminus|\bwithout|\boutside(?:\s+of)?|"
     r"\bother\s+than|\bapart\s+from|\baside\s+from|\bskip(?:ping)?|\bleave\s+out|"
     r"\bleaving\s+out|\bomit(?:ting)?|\bno(?:\s+ads\s+(?:in|for))?|\bnothing\s+in|"
+    r"\b(?:drop|remove|take\s+out|cut|lose|ditch|scrap)(?:ping)?|"
     r"\bavoid(?:ing)?|\b(?:anywhere|everywhere|all)\s+but|\b(?:don'?t|do\s+not|never)\s+(?:target|include|show(?:\s+(?:ads|it|them))?"
     r"\s+in|run(?:\s+(?:ads|it))?\s+in|advertise\s+in)|\bsave\s+for)\s*"
     r"(?:(?:the\s+)?(?:state|province|city|region)\s+of\s+|the\s+|[a-z]{1,2}\s+)?"
@@ -52,7 +53,11 @@ WE = r"\b(?:we(?:'re|’re|\s+are)|i(?:'m|’m|\s+am))\s+"
 HOME_BEFORE = re.compile(
     rf"(?:{WE}(?:a|an)\s+(?:[\w&'’-]+\s+){{0,4}}?(?:in|from|out\s+of)\s+|"
     rf"{WE}(?:(?:based|located)\s+)?(?:in|from|out\s+of)\s+|{WE}(?:a|an)\s+|"
-    r"\b(?:based|located|headquartered)\s+(?:in|out\s+of)\s+)$", re.I)
+    r"\b(?:based|located|headquartered)\s+(?:in|out\s+of)\s+|"
+    # "with shops in Atlanta and Savannah", "our stores in": where the business is
+    r"\b(?:with|have|has|our|own|run)\s+(?:\w+\s+){0,2}?(?:shops?|stores?|offices?|locations?|"
+    r"branch(?:es)?|clinics?|outlets?|showrooms?|restaurants?|studios?|warehouses?)\s+in\s+"
+    r"(?:(?:[\w.'’-]+\s+){1,3}(?:and|&)\s+)?)$", re.I)
 # "we ship anywhere in the US": where the business delivers, not (by itself) whom to show ads
 SHIP_BEFORE = re.compile(r"\b(?:ship(?:s|ping)?|deliver(?:s|y|ing)?)\s+(?:to\s+|anywhere\s+in\s+|"
                          r"everywhere\s+in\s+|all\s+over\s+|across\s+|throughout\s+)?"
@@ -141,6 +146,8 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
                 h := HOME_OUR.search(before)):
             m.home = "weak"  # "our Berlin shop": the shop's city is often the target too
             spans.append((prev_end + h.start(), m.start))
+        elif prev is not None and prev.home and LIST_GAP.match(before):
+            m.home = prev.home  # "shops in Atlanta and Savannah": both are the business's
         if ex := EXAMPLE_BEFORE.search(before):
             m.example = True
             spans.append((prev_end + ex.start(), m.start))

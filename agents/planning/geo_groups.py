@@ -122,7 +122,8 @@ CASE_SENSITIVE = frozenset({"eu", "eea", "sea", "gcc", "anz", "pnw"})
 # the brief names no other place, and never when a place follows ("everywhere in the US").
 WORLD_STRONG = re.compile(r"\b(?:world[- ]?wide|globally|(?:the\s+)?(?:whole|entire)\s+world|"
                           r"all\s+over\s+the\s+world|around\s+the\s+world|all\s+countries|"
-                          r"every\s+country)\b", re.I)
+                          r"every\s+country|(?:everyone|everybody|anyone|people)\s+in\s+the\s+"
+                          r"world)\b", re.I)
 WORLD_WEAK = re.compile(r"\b(?:everywhere|anywhere|global)\b", re.I)
 WORLD = _WORLD
 

@@ -71,8 +71,8 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         (rf"más\s+de\s+{_AGE}\s+años", r"over \1"),
         (rf"menores\s+de\s+{_AGE}(?:\s+años)?", r"under \1"),
         (rf"{_AGE}\s+años\s+o\s+más", r"\1+"),
-        (r"(?:en\s+)?un\s+radio\s+de\s+(\d+)\s*(km|kilómetros|millas)\s+(?:de|alrededor\s+de)",
-         r"within \1 \2 of"),
+        (r"(?:(?:en|con)\s+)?(?:un\s+)?radio\s+de\s+(\d+)\s*(km|kilómetros|millas)"
+         r"(?:\s+(?:de|alrededor\s+de|en\s+torno\s+a))?", r"within \1 \2 of"),
         ("clientes potenciales", "leads"), ("captar leads", "get leads"),
         ("generar leads", "get leads"), ("generación de leads", "lead generation"),
         ("reconocimiento de marca", "brand awareness"), ("visitas a la web", "website visits"),
@@ -112,6 +112,11 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("en vivo", "live"), ("lanzar ya", "go live right away"),
         ("de inmediato", "immediately"), ("en pausa", "paused"),
         ("intereses", "interests"), ("interesados en", "interested in"),
+        ("en realidad", "actually"), ("mejor dicho", "actually"), ("corrijo", "actually"),
+        ("arrancando", "starting"), ("empezando", "starting"), ("comenzando", "starting"),
+        ("objetivo", "goal"), ("público", "audience"), ("zona", "area"), ("fecha", "date"),
+        ("el", "the"), ("la", "the"), ("los", "the"), ("las", "the"), ("de", "of"),
+        ("por", "for"), ("del", "from"), ("al", "to"),
         ("límite de costo", "cost cap"), ("límite de coste", "cost cap"), ("tope de coste", "cost cap"),
         ("límite de puja", "bid cap"), ("público similar", "lookalike audience"),
         ("audiencia similar", "lookalike audience"), ("públicos similares", "lookalike audiences"),
@@ -127,8 +132,9 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         (rf"plus\s+de\s+{_AGE}\s+ans", r"over \1"),
         (rf"moins\s+de\s+{_AGE}\s+ans", r"under \1"),
         (rf"{_AGE}\s+ans\s+et\s+plus", r"\1+"),
-        (r"dans\s+un\s+rayon\s+de\s+(\d+)\s*(km|kilomètres)\s+autour\s+d[e']\s*",
+        (r"(?:dans\s+un\s+)?rayon\s+de\s+(\d+)\s*(km|kilomètres)(?:\s+autour\s+d[e'’]\s*)?",
          r"within \1 \2 of "),
+        (rf"{_AGE}\s+(?:à|a)\s+{_AGE}\s+ans", r"\1-\2"),
         ("génération de leads", "lead generation"), ("notoriété de la marque", "brand awareness"),
         ("notoriété", "awareness"), ("visites sur le site", "website visits"),
         ("installations de l'application", "app installs"), ("ventes", "sales"),
@@ -163,16 +169,20 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("audience similaire", "lookalike audience"), ("audiences similaires", "lookalike audiences"),
         ("visiteurs du site", "site visitors"), ("formulaire instantané", "instant form"),
         ("clients existants", "existing customers"), ("clients actuels", "existing customers"),
-        ("exclure", "exclude"),
+        ("exclure", "exclude"), ("en fait", "actually"), ("plutôt", "rather"),
+        ("objectif", "goal"), ("public", "audience"), ("zone", "area"), ("visuel", "image"),
+        ("langue", "language"), ("du", "from"), ("au", "to"), ("de", "of"),
         ("et", "and"), ("ou", "or"), ("en", "in"), ("pour", "for"), ("avec", "with"),
     ],
     "de": [
         (rf"zwischen\s+{_AGE}\s+und\s+{_AGE}(?:\s+Jahren)?", r"\1-\2"),
         (rf"von\s+{_AGE}\s+bis\s+{_AGE}(?:\s+Jahren)?", r"\1-\2"),
         (rf"{_AGE}\s*-\s*{_AGE}\s*-?\s*Jährige", r"\1-\2"),
-        (rf"(?:über|ab)\s+{_AGE}(?:\s+Jahren?)?", r"over \1"),
-        (rf"unter\s+{_AGE}(?:\s+Jahren?)?", r"under \1"),
-        (r"im\s+Umkreis\s+von\s+(\d+)\s*(km|Kilometern?)\s+(?:um|von)", r"within \1 \2 of"),
+        (rf"(?:über|ab)\s+{_AGE}(?![.,/:]\d)(?:\s+Jahren?)?", r"over \1"),
+        (r"(\d{1,2})\.\s+(Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|"
+         r"Oktober|November|Dezember)", r"\1 \2"),
+        (rf"unter\s+{_AGE}(?![.,/:]\d)(?:\s+Jahren?)?", r"under \1"),
+        (r"(?:im\s+)?Umkreis\s+von\s+(\d+)\s*(km|Kilometern?)(?:\s+(?:um|von))?", r"within \1 \2 of"),
         ("Markenbekanntheit", "brand awareness"), ("Bekanntheit", "awareness"),
         ("Leadgenerierung", "lead generation"), ("Websitebesuche", "website visits"),
         ("Webseitenbesuche", "website visits"), ("App-Installationen", "app installs"),
@@ -207,7 +217,9 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("ähnliche Zielgruppe", "lookalike audience"), ("Lookalike-Zielgruppe", "lookalike audience"),
         ("Websitebesucher", "site visitors"), ("Webseitenbesucher", "site visitors"),
         ("Sofortformular", "instant form"), ("Bestandskunden", "existing customers"),
-        ("ausschließen", "exclude"),
+        ("ausschließen", "exclude"), ("eigentlich", "actually"), ("doch lieber", "actually"),
+        ("Korrektur", "correction"), ("Zielgruppe", "audience"), ("Ziel", "goal"),
+        ("Laufzeit", "for"), ("vom", "from"),
         ("und", "and"), ("oder", "or"), ("mit", "with"),
     ],
     "pt": [
@@ -216,8 +228,9 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         (rf"(?:acima\s+de|mais\s+de)\s+{_AGE}(?:\s+anos)?", r"over \1"),
         (rf"(?:abaixo\s+de|menos\s+de|menores\s+de)\s+{_AGE}(?:\s+anos)?", r"under \1"),
         (rf"{_AGE}\s+anos\s+ou\s+mais", r"\1+"),
-        (r"(?:num|em\s+um)\s+raio\s+de\s+(\d+)\s*(km|quilômetros)\s+(?:de|em\s+torno\s+de)",
-         r"within \1 \2 of"),
+        (r"(?:(?:num|em\s+um)\s+)?raio\s+de\s+(\d+)\s*(km|quilômetros)"
+         r"(?:\s+(?:de|em\s+torno\s+de))?", r"within \1 \2 of"),
+        (rf"{_AGE}\s+a\s+{_AGE}\s+anos", r"\1-\2"),
         ("geração de leads", "lead generation"), ("reconhecimento de marca", "brand awareness"),
         ("visitas ao site", "website visits"), ("instalações do app", "app installs"),
         ("vendas", "sales"), ("vender", "sell"), ("compras", "purchases"),
@@ -249,6 +262,12 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("público semelhante", "lookalike audience"), ("públicos semelhantes", "lookalike audiences"),
         ("visitantes do site", "site visitors"), ("formulário instantâneo", "instant form"),
         ("clientes atuais", "existing customers"), ("excluir", "exclude"),
+        ("na verdade", "actually"), ("aliás", "actually"), ("corrigindo", "actually"),
+        ("começa", "starting"), ("começando", "starting"), ("início", "start"),
+        ("precisamos", "we need"), ("instalação do app", "app installs"),
+        ("instalações do app", "app installs"), ("id do app", "app id"),
+        ("objetivo", "goal"), ("público", "audience"), ("região", "region"), ("de", "of"),
+        ("do", "of the"), ("da", "of the"), ("por", "for"), ("o", "the"), ("os", "the"),
         ("e", "and"), ("ou", "or"), ("em", "in"), ("no", "in"), ("na", "in"),
         ("nos", "in"), ("nas", "in"), ("para", "for"), ("com", "with"),
     ],
@@ -302,7 +321,7 @@ CITY_NAMES: dict[str, tuple[str, ...]] = {
 
 # English words that matter to a plan, which misspellings are corrected to.
 VOCABULARY: frozenset[str] = frozenset("""
-sales sale sell selling purchases purchase conversions conversion leads lead signups signup
+sales sell selling purchases purchase conversions conversion leads lead signups signup
 registrations traffic visits visitors clicks awareness reach engagement impressions installs
 install downloads app video views followers likes messages customers shoppers buyers
 budget daily weekly monthly total lifetime per day week month year dollars euros pounds
@@ -314,7 +333,8 @@ description image images photo photos carousel landing page website shop store o
 january february march april june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday tomorrow today weekend
 english spanish french german portuguese italian dutch speakers speaking language
-under over older younger aged between nobody except excluding
+under over older younger aged between nobody except excluding target targeting
+owners homeowners parents students customers visitors subscribers followers professionals
 """.split())
 # Regions in the catalogue whose names differ by language (local or translated → English).
 REGION_NAMES: dict[str, tuple[str, ...]] = {

@@ -132,6 +132,8 @@ def detect_language(text: str) -> tuple[str, dict[str, int]]:
 
 # -- 3. numbers in words ----------------------------------------------------------------------
 
+SCALED = re.compile(r"\d[\d.,]*\s*(?:mil|mille|tausend|thousand|lakhs?|crores?|millions?|"
+                    r"millones|milhões|milhoes|mio\.?|mrd\.?)(?![\w])", re.I)
 SMALL_MULT = re.compile(r"\b(?:(one|two|a\s+couple\s+of|a|half\s+a)\s+)(grand|thousand|hundred|k)\b",
                         re.I)
 
@@ -147,7 +149,9 @@ def _numbers(n: Normalised) -> None:
 
     lang = n.language if n.language in lx.SUPPORTED else "en"
     edits: list[tuple[int, int, str]] = []
-    for start, end in _free_segments(n):
+    # "R$ 3 mil", "2 Mio.", "1.5 lakh": a digit with a number word is read by the money parser.
+    held = [m.span() for m in SCALED.finditer(n.text)]
+    for start, end in _free_segments(n, held):
         seg = n.text[start:end]
         if not re.search(r"[^\W\d_]", seg):
             continue
@@ -167,10 +171,12 @@ def _numbers(n: Normalised) -> None:
                for m in SMALL_MULT.finditer(n.text) if not n.is_protected(m.start(), m.end())])
 
 
-def _free_segments(n: Normalised) -> list[tuple[int, int]]:
-    """Spans of `n.text` outside protected spans."""
+def _free_segments(n: Normalised, held: list[tuple[int, int]] | None = None
+                   ) -> list[tuple[int, int]]:
+    """Spans of `n.text` outside protected spans (and outside `held`)."""
     out, start = [], 0
-    marks = [n.is_protected(i, i + 1) for i in range(len(n.text))]
+    marks = [n.is_protected(i, i + 1) or any(s <= i < e for s, e in held or ())
+             for i in range(len(n.text))]
     for i, p in enumerate([*marks, True]):
         if p:
             if i > start:
@@ -247,17 +253,31 @@ def _literal_regex(lang: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{alts})(?![\w])", re.I)
 
 
+@cache
+def _multiword_places() -> re.Pattern[str]:
+    """Place names of several words ("Rio Grande do Sul", "Los Angeles"): never translated."""
+    from agents.planning.catalog import place_names
+
+    names = sorted((v for v in place_names().values() if " " in v.strip()), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(v) for v in names) + r")(?![\w])", re.I)
+
+
 def _vocabulary(n: Normalised) -> None:
     lang = n.language
     if lang not in lx.SUPPORTED or lang == "en":
         return
+    names = [m.span() for m in _multiword_places().finditer(n.text)]
+
+    def free(start: int, end: int) -> bool:
+        return not n.is_protected(start, end) and not any(s < end and start < e for s, e in names)
+
     for pat, repl in _grouped(lang):
         _apply(n, [(m.start(), m.end(), m.expand(repl)) for m in pat.finditer(n.text)
-                   if not n.is_protected(m.start(), m.end())])
+                   if free(m.start(), m.end())])
+        names = [m.span() for m in _multiword_places().finditer(n.text)]
     table = _literal_table(lang)
     _apply(n, [(m.start(), m.end(), table[m.group(0).lower()])
-               for m in _literal_regex(lang).finditer(n.text)
-               if not n.is_protected(m.start(), m.end())])
+               for m in _literal_regex(lang).finditer(n.text) if free(m.start(), m.end())])
 
 
 # -- 5. misspellings ------------------------------------------------------------------------
@@ -355,9 +375,38 @@ def _goal_homographs(n: Normalised) -> None:
 
 # -- signatures -------------------------------------------------------------------------------
 
-SIGN_OFF = re.compile(r"^[ \t]*(?:thanks|thank\s+you|cheers|best|regards|kind\s+regards|best\s+"
-                      r"regards|many\s+thanks|thx|ta|sent\s+from\s+my\s+\w+)\b[^\n]{0,30}$|^[ \t]*--[ \t]*$",
-                      re.I | re.M)
+SIGN_OFF = re.compile(
+    r"^[ \t]*(?:thanks|thank\s+you|cheers|best|regards|kind\s+regards|best\s+regards|many\s+"
+    r"thanks|thx|ta|danke|vielen\s+dank|viele\s+grüße|beste\s+grüße|liebe\s+grüße|vg|lg|mfg|"
+    r"merci|cordialement|bien\s+à\s+vous|bonne\s+journée|gracias|saludos|un\s+saludo|"
+    r"obrigad[oa]|abraços?|atenciosamente|grazie|sent\s+from\s+(?:my\s+)?\w+(?:\s+for\s+\w+)?)"
+    r"\b[^\n]{0,30}$|^[ \t]*--[ \t]*$", re.I | re.M)
+# "Name | Title | Company | address": a signature line, with or without a sign-off.
+SIGNATURE_LINE = re.compile(r"^[^\n|]{2,40}\|[^\n|]*\b(?:founder|ceo|cmo|coo|cto|director|"
+                            r"manager|lead|head|owner|marketing|gerente|directeur|geschäftsführer|"
+                            r"inhaber)\b[^\n]*$", re.I | re.M)
+# What a signature never holds: links, media, money, ages, exclusions, budgets or goals.
+NOT_A_SIGNATURE = re.compile(r"https?://|www\.|\.(?:jpe?g|png|gif|webp|mp4|mov)\b|[$€£¥₹]|"
+                             r"\b\d{2}\s*[-–+]\s*\d{0,2}\b|\b(?:except|exclud\w*|not|no|only|"
+                             r"budget|per\s+day|a\s+day|daily|total|sales|leads|traffic|"
+                             r"awareness|women|men|ages?)\b", re.I)
+# Dictated briefs spell their punctuation ("… period we want leads comma people who …").
+DICTATED = re.compile(r"\s*\b(period|full\s+stop|comma|question\s+mark|exclamation\s+(?:point|"
+                      r"mark)|new\s+line|end\s+(?:of\s+)?message)\b", re.I)
+SPOKEN = {"period": ".", "full stop": ".", "comma": ",", "question mark": "?",
+          "exclamation point": "!", "exclamation mark": "!", "new line": "\n",
+          "end message": "", "end of message": ""}
+
+
+def _dictation(n: Normalised) -> None:
+    """Read spoken punctuation as punctuation, when a brief dictates it twice or more."""
+    hits = [m for m in DICTATED.finditer(n.text) if not n.is_protected(m.start(), m.end())]
+    if len(hits) < 2:
+        return
+    _apply(n, [(m.start(), m.end(), SPOKEN[re.sub(r"\s+", " ", m.group(1).lower())])
+               for m in hits])
+    n.adjustments.append(Adjustment("brief", "period / comma", ". / ,", "read as dictated "
+                                    "text: spoken punctuation taken as punctuation"))
 
 
 def _signature(n: Normalised) -> None:
@@ -366,13 +415,18 @@ def _signature(n: Normalised) -> None:
     Only when it looks like one — at most six short lines and no link — so a brief that goes
     on after "Thanks," is read in full. Its words ("Marketing Lead") must not read as a goal.
     """
+    for m in SIGNATURE_LINE.finditer(n.text):
+        if not re.search(r"https?://|www\.", m.group(0)):
+            n.set_aside.append(m.group(0).strip())
+            _apply(n, [(m.start(), m.end(), "")])
+            break
     for m in SIGN_OFF.finditer(n.text):
-        tail = n.text[m.end():]
+        tail = n.text[m.start():]  # the sign-off line itself, and what follows it
         lines = [ln for ln in tail.splitlines() if ln.strip()]
-        if lines and len(lines) <= 6 and all(len(ln) < 100 for ln in lines) and \
-                not re.search(r"https?://|www\.|\.(?:jpe?g|png|gif|mp4|mov)\b", tail, re.I):
+        if len(lines) <= 7 and all(len(ln) < 100 for ln in lines) and \
+                not NOT_A_SIGNATURE.search(tail):
             n.set_aside.append(" / ".join(ln.strip() for ln in lines))
-            _apply(n, [(m.end(), len(n.text), "")])
+            _apply(n, [(m.start(), len(n.text), "")])
             return
 
 
@@ -395,6 +449,7 @@ def normalise(brief: str, defaults: PlanDefaults | None = None) -> Normalised:
             "openai:gpt-4.1-mini) to plan it with a language model, or write the brief in one "
             "of those languages.", kind="not_understood", phrase=brief.strip()[:60], affects=WHO))
         return n
+    _dictation(n)
     _signature(n)
     _numbers(n)
     _vocabulary(n)

@@ -33,7 +33,9 @@ LABELS = [
 # Between a label and its quote: separators and a few words ("headline should read:",
 # "two headlines to test on bag.jpg:"), never a sentence end.
 TOPIC = re.compile(r"\b(?:about|around|regarding|mentioning|featuring|on\s+the\s+theme\s+of)\b", re.I)
-GAP = re.compile(r"(?:[^.!?\n\"“”„«»‹›]|[.!?](?=\S)){0,45}")
+GAP = re.compile(r"(?:[^.!?\n\"“”„«»‹›]|[.!?](?=\S)){0,45}|"
+                 # "Headlines to test (same image for all):\n1. “…”": a list under a label
+                 r"(?:[^.!?\n\"“”„«»‹›]|[.!?](?=\S)){0,70}:[ \t]*\n\s*(?:[-*•]|\(?\d{1,2}[.):])\s*")
 LIST_JOIN = re.compile(r"\s*(?:,|/|\||;|&|\+|\bvs\.?|\bversus\b|\band\b|\bor\b|\n)?\s*"
                        r"(?:(?:and|or)\s+)?(?:[-*•]|\(?\d[.):]|\(?[a-e]\)|(?:option|variant|"
                        r"version)\s+(?:\d|[a-e])\s*[:.)-]?)?\s*", re.I)

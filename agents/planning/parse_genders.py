@@ -34,6 +34,8 @@ GREETING = re.compile(r"\b(?:hey|hi|hello|thanks|thank\s+you|thx|ty|you|morning|
                       re.I)
 ONLY_BEFORE = re.compile(r"\b(?:only|just|exclusively|solely|strictly)\s+(?:(?:for|to|the|at|"
                          r"target(?:ing)?|show\s+(?:it\s+)?to)\s+)*$", re.I)
+NOT_ONLY_BEFORE = re.compile(r"\bnot\s+(?:just|only|solely|exclusively)\s+(?:(?:for|to|the)\s+)*$",
+                             re.I)
 ONLY_AFTER = re.compile(r"^(?:[- ]only\b|\s+only\b|\s+exclusively\b)", re.I)
 LABEL = {1: "men", 2: "women", None: "all genders"}
 # Words that name a whole gender; excluding one of them means the other. Excluding a role
@@ -80,6 +82,11 @@ def gender_statements(text: str) -> list[GenderStatement]:
                 continue
             start, end, kind = m.start(), m.end(), "plain"
             v: int | None = value
+            if wider := NOT_ONLY_BEFORE.search(before):
+                # "not just women like last time": women and the others, i.e. everyone
+                start = m.start() - len(before) + wider.start()
+                out.append(GenderStatement(None, start, end, text[start:end].strip(), "all"))
+                continue
             if neg := NEGATION.search(before):
                 start, kind, v = m.start() - len(before) + neg.start(), "negated", other
                 if m.group(0).lower() not in CORE:  # "no moms" is not "men only"

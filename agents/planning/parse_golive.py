@@ -56,6 +56,10 @@ PAUSED_RE = re.compile(
     r"(?:see|review|approve|check|sign\s+off\s+on)\s+it(?:\s+first)?\b", re.I)
 
 
+NEGATED_BEFORE = re.compile(r"\b(?:no\s+need\s+to|don'?t\s+(?:need\s+to|have\s+to)|no\s+reason"
+                            r"\s+to|not|never)\s*$", re.I)
+
+
 @dataclass
 class GoLive:
     """Whether the brief asks to go live (True), to stay paused (False) or says nothing."""
@@ -86,7 +90,11 @@ def find_go_live(text: str) -> GoLive:
     g = GoLive()
     live = [m for m in GO_LIVE_RE.finditer(text) if _asks(text, m)]
     waived = [m for m in GO_LIVE_RE.finditer(text) if m.group(0).lower().startswith("no ")]
-    paused = list(PAUSED_RE.finditer(text))
+    # "no need to leave it paused" asks to go live; it is no ask to stay paused.
+    unpaused = [m for m in PAUSED_RE.finditer(text)
+                if NEGATED_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
+    paused = [m for m in PAUSED_RE.finditer(text) if m not in unpaused]
+    waived += unpaused
     if not live and not paused:
         waived = []  # "no need for me to review" alone asks for nothing: left to the net
     g.spans = [m.span() for m in (*live, *waived, *paused)]

@@ -113,6 +113,10 @@ ID_RE = {
                           r"\bfacebook\s+page\s*:\s*(?P<w>\S+)", re.I),
     "pixel_id": re.compile(r"\bpixel(?:\s+id)?\s*(?::|=|#|is)?\s*(?P<v>\d{5,20})\b|"
                            r"\bpixel\s*:\s*(?P<w>\S+)", re.I),
+    # "app id: 4812…", "application id 4812…", "app id in Facebook: 4812…"
+    "application_id": re.compile(r"\b(?:app(?:lication)?\s*id|facebook\s+app)(?:\s+(?:in|on|"
+                                 r"for)\s+(?:facebook|meta))?\s*(?::|=|#|is)?\s*(?P<v>\d{5,20})\b"
+                                 r"(?P<w>)", re.I),
 }
 DSA_RE = re.compile(r"\b(?:paid\s+for\s+by|payor|payer|dsa\s+payor|advertiser(?:\s+name)?|"
                     r"beneficiary|dsa\s+beneficiary|on\s+behalf\s+of)\s*[:=]?\s*(?P<v>[A-Z][\w&.,'-]*"

@@ -247,6 +247,15 @@ def find_money(text: str, account_currency: str) -> list[Money]:
         cue = CUE_THEN_NUMBER.search(text, near, a.start) if prev else None
         alt = ALTERNATIVE_BEFORE.search(text, nearer, a.start) if prev else None
         corrected = BUDGET_CORRECTION.search(text, nearer, a.start) if prev else None
+        if prev and corrected is None:
+            # "actually scratch that, Jess got more approved, do 85 a day": a cue further back
+            # still corrects when nothing else was said with a number in between.
+            far = [c for c in BUDGET_CORRECTION.finditer(text, prev.end, a.start)
+                   if not re.search(r"\d", text[c.end():a.start])]
+            corrected = far[-1] if far else None
+        if re.match(r"^[^\n\w]{0,3}\?", text[a.end + n_after:a.end + n_after + 6]):
+            # "board minutes say $150/day??": a question about an amount corrects nothing.
+            cue = corrected = None
         score = (2 if kind else 0) + (1 if BUDGET_BEFORE.search(before) else 0)
         score += 1 if BUDGET_AFTER.search(after) else 0
         if NOT_BUDGET_BEFORE.search(before) and not BUDGET_BEFORE.search(before[-15:]):

@@ -33,7 +33,7 @@ from agents.planning.facts import FILLER, Facts, read_facts
 from agents.planning.normalise import normalise
 from agents.planning.parse_targets import Targets
 from agents.planning.structure import LABELS, ad_set_variants, creatives, experiment, targeting
-from agents.planning.understand import not_understood, unsupported_asks
+from agents.planning.understand import not_understood, unsupported_asks, unused_quotes
 from state import rules
 from state.plan import AccountInfo, CampaignPlan, load_plan, plan_dict, validate_plan
 
@@ -61,7 +61,7 @@ def _setup(f: Facts, objective: str) -> dict[str, Any]:
 
 
 def _promoted(objective: str, setup: dict[str, Any], page: str | None, pixel: str | None,
-              landing: str | None) -> dict[str, Any] | None:
+              landing: str | None, app_id: str | None = None) -> dict[str, Any] | None:
     need = rules.required_promoted_object_keys(objective, setup["destination_type"],
                                                setup["optimization_goal"])
     po: dict[str, Any] = {}
@@ -70,7 +70,7 @@ def _promoted(objective: str, setup: dict[str, Any], page: str | None, pixel: st
     if "page_id" in need:
         po["page_id"] = page
     if "object_store_url" in need:
-        po.update(application_id=None, object_store_url=landing)
+        po.update(application_id=app_id, object_store_url=landing)
     return {k: v for k, v in po.items() if v is not None} or None
 
 
@@ -100,7 +100,7 @@ def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) ->
         qs.append(_q("page_id", "Which Facebook page should run the ads? (its page id)"))
     if objective == "OUTCOME_SALES" and pixel is None:
         qs.append(_q("pixel_id", "Which Meta pixel measures purchases on the site? (its id)"))
-    if objective == "OUTCOME_APP_PROMOTION":
+    if objective == "OUTCOME_APP_PROMOTION" and not f.ids.get("application_id"):
         qs.append(_q("application_id", "Which app should be installed? (its Meta app id)"))
     m = f.money
     if m is None and any(q.field == "budget" for q in f.flags):
@@ -163,7 +163,8 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
             "name": _ad_set_name(where, t, v),
             "targeting": t, "optimization_goal": setup["optimization_goal"],
             "billing_event": setup["billing_event"], "destination_type": setup["destination_type"],
-            "promoted_object": _promoted(objective, setup, page, pixel, landing), "ads": ads}
+            "promoted_object": _promoted(objective, setup, page, pixel, landing,
+                                         f.ids.get("application_id")), "ads": ads}
         if audience_test:
             ad_set["variant"] = LABELS[i]
         if f.advertiser and _eu(f):
@@ -274,8 +275,9 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
                    for u in f.interests.unknown]
     understood += [NotUnderstood(f"no files match {g}") for g in f.assets.unresolved_globs]
     understood += [NotUnderstood(f"signature, not read: {s}") for s in norm.set_aside]
+    unused = unused_quotes(norm, [*f.spans, *ask_spans])
     questions += [_as_written(q.to_dict(), norm.adjustments)
-                  for q in _unwaived([*norm.flags, *asks, *f.flags, *unclear], d)]
+                  for q in _unwaived([*norm.flags, *asks, *f.flags, *unclear, *unused], d)]
     problems: list[dict] = []
     model: CampaignPlan | None = None
     try:

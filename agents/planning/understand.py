@@ -66,7 +66,12 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      "bid strategies other than lowest cost are not supported yet"),
     ("instant lead form", "ad_sets[0].destination_type", GOAL,
      r"\b(?:instant|lead|native|in[- ]app|on[- ]facebook|facebook|meta|lead[- ]gen)\s+forms?\b|"
-     r"\bform\s+(?:on|inside|in)\s+(?:facebook|instagram|meta|the\s+ad)\b|\blead\s+ads?\b",
+     r"\bform\s+(?:on|inside|in)\s+(?:facebook|instagram|meta|the\s+ad)\b|\blead\s+ads?\b|"
+     r"\b(?:pop[- ]?up|auto[- ]?fill(?:ed|ing)?|pre[- ]?filled)\s+forms?\b|"
+     r"\bforms?\b[^.\n]{0,40}\bauto[- ]?fill|\b(?:keep|stay)\s+(?:people\s+|them\s+)?on\s+"
+     r"(?:facebook|instagram|fb|ig|meta)\b|\bwithout\s+(?:leaving|visiting)\s+(?:facebook|"
+     r"instagram|the\s+app|the\s+site|our\s+site)\b|\b(?:shouldn'?t|don'?t|won'?t|never)\s+"
+     r"(?:have|need)\s+to\s+(?:visit|go\s+to|leave)\b",
      "instant forms (lead ads) are not supported yet; adpilot sends people to a website"),
     ("messaging destination", "ad_sets[0].destination_type", GOAL,
      r"\bwhats\s?app\b|\bmessenger\s+(?:conversations?|messages?|chats?|ads?|campaign)\b|"
@@ -156,7 +161,7 @@ WHO_CUES = frozenset("""who whom whose age ages aged younger older teen teens
 teenager teenagers kid kids child children senior seniors student students parent parents mom
 moms mum mums dad dads mother mothers father fathers male males female females men man women
 woman gender genders people person persons users user customers customer buyers buyer clients
-client visitors visitor subscribers subscriber followers follower fans fan members member
+visitors visitor subscribers subscriber followers follower fans fan members member
 audience audiences lookalike lookalikes similar interest interests interested behaviour
 behaviours behavior behaviors income married single engaged homeowners renters owners drivers
 gamers travelers travellers expats language languages speaking speakers speak country
@@ -195,6 +200,7 @@ HARMLESS = re.compile("|".join((
     r"(?:19|20)\d\d\b",
     r"\b\d[\d,.]*\+?\s+(?:happy\s+|satisfied\s+|loyal\s+|five[- ]star\s+|5[- ]star\s+)?"
     r"(?:employees|staff|reviews|stores|shops|locations|branches|outlets|customers\s+served|"
+    r"stockists|retailers|restaurants|clinics|franchises|offices|partners|"
     r"years\s+(?:of\s+experience|in\s+business|old\s+company)|generations)\b",
     r"^\s*(?:from|to|cc|bcc|date|sent|subject|re|fwd?)\s*:.*$",
     r"-{2,}\s*forwarded\s+message\s*-{2,}|\bforwarded\s+message\b",
@@ -207,9 +213,16 @@ HARMLESS = re.compile("|".join((
     r"\b(?:in|since|from|back\s+in)\s+(?:19\d\d|20[01]\d)\b",
     r"\bage\s+(?:groups?|bands?|brackets?|ranges?)\b",
     # Labels of a brief's fields ("Audiences: 25-34, 35-44"): what they label is read or asked.
-    r"(?:^|(?<=[.;\n]))\s*(?:audiences?|ages?|age\s+groups?|target(?:ing)?|geo|locations?|countries|regions?|"
-    r"budget|objective|goal|kpi|placements?|languages?|interests?|schedule|dates?|flight|timing|"
-    r"copy|cta|creative|assets?|product|brand|client|advertiser|offer|notes?)\s*:",
+    r"(?:^|(?<=[.;,|\n]))[ \t]*(?:[-*•]\s*)?(?:\|\s*)?(?:audiences?|ages?|age\s+groups?|target(?:ing)?|"
+    r"geo|locations?|countr(?:y|ies)|regions?|cit(?:y|ies)|areas?|budget|objective|goal|kpi|"
+    r"placements?|languages?|interests?|schedule|dates?|start|end|flight|timing|duration|copy|"
+    r"cta|creative|assets?|image|video|landing|product|brand|client|account|advertiser|offer|"
+    r"status|notes?|who|where|when|what)\s*(?:[:=|]|\s[-–—]\s)",
+    # Numbered or bulleted list markers ("1. …", "2) …", "(3)"), product numbers ("drop #7").
+    r"(?:^|(?<=[\s(]))\(?\d{1,2}[.)](?=\s)|#\d+\b",
+    # No end date is the default: "End: open", "no end date", "ongoing", "until further notice".
+    r"\bend\s*[:=]?\s*(?:open|none|ongoing|open[- ]ended|tbd|n/?a)\b|\bno\s+end\s+date\b|"
+    r"\bongoing\b|\buntil\s+(?:further\s+notice|we\s+(?:stop|pause)\s+it)\b",
     # People words the default audience already is: adults (18+), everyone, all ages.
     r"\b(?:adults|everyone|everybody|anyone|all\s+ages|all\s+genders|the\s+general\s+public)\b",
     # Field labels in front of what they label: "Landing page: https://…", "images: a.jpg".
@@ -264,6 +277,48 @@ def _negates(lows: list[str], i: int) -> bool:
                for w in rest)
 
 
+def _in_name(words: list[tuple[int, int, str]], i: int, text: str) -> bool:
+    """Whether word `i` is a capitalised word next to another one, mid-sentence (a name)."""
+    def proper(j: int) -> bool:
+        s, _, w = words[j]
+        before = text[max(0, s - 3):s]
+        return w[:1].isupper() and not w.isupper() and not re.search(r"(?:^|[.!?:\n]\s*)$", before)
+    if not proper(i):
+        return False
+    near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)
+            and abs(words[j][0] - (words[i][1] if j > i else words[i][0])) <= 2]
+    return any(words[j][2][:1].isupper() for j in near)
+
+
+QUOTE_OPEN = "\"“„«‹‘'＂「"
+COPY = "what the ads say"
+
+
+def unused_quotes(n: Normalised, spans: Iterable[tuple[int, int]]) -> list[Question]:
+    """Quoted words no parser took: copy the brief wrote out is never replaced silently.
+
+    Template copy in place of a quoted line ("a verbatim primary text was replaced") would
+    make the ads say something the person did not write, so the plan asks what it is.
+    """
+    read = list(spans)
+    out = []
+    for ps, pe in n.protected:
+        text = n.original[ps:pe]
+        if not text or text[0] not in QUOTE_OPEN:
+            continue
+        inner = text[1:-1].strip()
+        if len(inner) < 12 and len(inner.split()) < 2:
+            continue  # a quoted word ('best') in a sentence, not a line of copy
+        if any(n.to_original(s, e)[0] < pe and ps < n.to_original(s, e)[1] for s, e in read):
+            continue
+        out.append(Question(
+            "ad_sets[0].ads[0].creative", f"The brief quotes ‘{inner}’ but adpilot could not tell "
+            "which part of the ad it is. Say 'headline: …', 'primary text: …' or 'description: "
+            "…' so it is used word for word, or answer 'waive' to leave it out.",
+            kind="not_understood", phrase=inner, affects=COPY))
+    return out
+
+
 def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
                    filler: frozenset[str], objective: str | None = None,
                    waived: Iterable[str] = ()) -> tuple[list[NotUnderstood], list[Question]]:
@@ -287,7 +342,8 @@ def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
                    if w.lower() not in filler or w.lower() in NEGATIONS]
         if not content:
             continue
-        words = [w for _, _, w in content]
+        # Cue words inside a name ("Peach State Air", "Windy City Movers") are no cue.
+        words = [w for i, (_, _, w) in enumerate(content) if not _in_name(content, i, n.text)]
         affects = _affects(words, objective)
         if affects is None and len([w for w in words if WORD_RE.fullmatch(w)]) < 2:
             continue  # one stray word that changes nothing
