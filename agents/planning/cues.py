@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 CORRECTION_CUE = (
-    r"\bactually(?:\s*,?\s*no\b)?|\bno\s*,?\s*wait\b|\bwait\b|\bscratch\s+that\b|\bsorry\b|"
+    r"\bactually(?:\s*,?\s*no\b)?|\bno\s*,?\s*wait\b|\bwait(?:\s*,?\s*no\b)?|\bscratch\s+that\b|\bsorry\b|"
     r"\bcorrection\b|\bi\s+mean[t]?\b|\bmake\s+(?:it|that|them|this)\b|\bnvm\b|"
     r"\bnever\s*mind\b|\boops\b|\bmy\s+bad\b|\bedit\b|\bchanged\s+my\s+mind\b|"
     r"\bstrike\s+that\b|\bforget\s+(?:that|it)\b|\breplace\s+(?:it|that|this)\s+with\b|"

@@ -152,7 +152,8 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     # worldwide.
     placements = read_placements(masked)
     f.placements = placements.placements
-    spans += placements.spans
+    spans += [(s, e + (m.end() if (m := PLACEMENT_WORD.match(masked, e)) else 0) - (e if m else 0))
+              for s, e in placements.spans]
     masked = _mask(masked, placements.spans)
     f.schedule = find_schedule(masked, d.today, order=date_order(d.currency))
     spans += f.schedule.spans
@@ -296,3 +297,8 @@ def _with_place_cue(text: str, start: int, end: int) -> tuple[int, int]:
     """Return a place's span with the words that introduce it ("near downtown Denver")."""
     m = PLACE_CUE_BEFORE.search(text, max(0, start - 30), start)
     return (m.start(), end) if m else (start, end)
+
+
+# "NO facebook placements at all": the word after a placement the parser read is read too.
+PLACEMENT_WORD = re.compile(r"\s+(?:placements?|positions?|(?:at\s+)?all)\b(?:\s+at\s+all\b)?",
+                            re.I)

@@ -115,6 +115,7 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("en realidad", "actually"), ("mejor dicho", "actually"), ("corrijo", "actually"),
         ("arrancando", "starting"), ("empezando", "starting"), ("comenzando", "starting"),
         ("objetivo", "goal"), ("público", "audience"), ("zona", "area"), ("fecha", "date"),
+        ("mil gracias", "thanks"), ("estado de", "state of"),
         ("el", "the"), ("la", "the"), ("los", "the"), ("las", "the"), ("de", "of"),
         ("por", "for"), ("del", "from"), ("al", "to"),
         ("límite de costo", "cost cap"), ("límite de coste", "cost cap"), ("tope de coste", "cost cap"),
@@ -172,6 +173,7 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("exclure", "exclude"), ("en fait", "actually"), ("plutôt", "rather"),
         ("objectif", "goal"), ("public", "audience"), ("zone", "area"), ("visuel", "image"),
         ("langue", "language"), ("du", "from"), ("au", "to"), ("de", "of"),
+        ("mille mercis", "thanks"), ("état de", "state of"), ("âge", "ages"),
         ("et", "and"), ("ou", "or"), ("en", "in"), ("pour", "for"), ("avec", "with"),
     ],
     "de": [
@@ -219,7 +221,8 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("Sofortformular", "instant form"), ("Bestandskunden", "existing customers"),
         ("ausschließen", "exclude"), ("eigentlich", "actually"), ("doch lieber", "actually"),
         ("Korrektur", "correction"), ("Zielgruppe", "audience"), ("Ziel", "goal"),
-        ("Laufzeit", "for"), ("vom", "from"),
+        ("Laufzeit", "for"), ("vom", "from"), ("tausend Dank", "thanks"), ("Alter", "ages"),
+        ("Bundesland", "state"),
         ("und", "and"), ("oder", "or"), ("mit", "with"),
     ],
     "pt": [
@@ -268,6 +271,7 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("instalações do app", "app installs"), ("id do app", "app id"),
         ("objetivo", "goal"), ("público", "audience"), ("região", "region"), ("de", "of"),
         ("do", "of the"), ("da", "of the"), ("por", "for"), ("o", "the"), ("os", "the"),
+        ("mil obrigados", "thanks"), ("estado de", "state of"),
         ("e", "and"), ("ou", "or"), ("em", "in"), ("no", "in"), ("na", "in"),
         ("nos", "in"), ("nas", "in"), ("para", "for"), ("com", "with"),
     ],
@@ -367,3 +371,22 @@ REGION_NAMES: dict[str, tuple[str, ...]] = {
     "Wales": ("Gales", "Pays de Galles"), "North Holland": ("Noord-Holland",),
     "South Holland": ("Zuid-Holland",), "North Brabant": ("Noord-Brabant",),
 }
+# Words that steer an audience or a budget in languages the offline planner does not read
+# (with the function words above they tell a phrase in another language inside a brief).
+TARGET_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
+    "nl": "alleen vrouwen mannen iedereen behalve zonder niet geen jaar leeftijd dag per doelgroep "
+          "liefst graag",
+    "pl": "tylko kobiety mężczyźni wszyscy oprócz bez nie lat wiek dzień dziennie grupa docelowa",
+    "it": "solo solamente donne uomini tutti tranne senza non anni età giorno pubblico",
+    "sv": "bara endast kvinnor män alla utom utan inte år ålder dag målgrupp",
+    "da": "kun kvinder mænd alle undtagen uden ikke år alder dag målgruppe",
+    "no": "bare kun kvinner menn alle unntatt uten ikke år alder dag målgruppe",
+    "tr": "sadece kadınlar erkekler herkes hariç olmadan değil yaş gün hedef kitle",
+    "es": "solo sólo mujeres hombres todos excepto sin años edad día público",
+    "fr": "seulement uniquement femmes hommes tous sauf sans ans âge jour public",
+    "de": "nur frauen männer alle außer ohne nicht jahre alter tag zielgruppe",
+    "pt": "só somente apenas mulheres homens todos exceto sem anos idade dia público",
+}.items()}
+# Greetings and thanks in other languages: harmless wherever they appear.
+GREETINGS = frozenset("""hola gracias bonjour merci salut danke hallo ciao grazie obrigado obrigada
+olá ola oi tschüss adiós adios saludos cheers hej tak dziękuję hoi bedankt""".split())

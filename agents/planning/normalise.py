@@ -134,6 +134,7 @@ def detect_language(text: str) -> tuple[str, dict[str, int]]:
 
 SCALED = re.compile(r"\d[\d.,]*\s*(?:mil|mille|tausend|thousand|lakhs?|crores?|millions?|"
                     r"millones|milhões|milhoes|mio\.?|mrd\.?)(?![\w])", re.I)
+THANKS = re.compile(r"\b(?:mil\s+gracias|mille\s+mercis?|tausend\s+dank|mil\s+obrigad[oa]s?)\b", re.I)
 SMALL_MULT = re.compile(r"\b(?:(one|two|a\s+couple\s+of|a|half\s+a)\s+)(grand|thousand|hundred|k)\b",
                         re.I)
 
@@ -149,8 +150,9 @@ def _numbers(n: Normalised) -> None:
 
     lang = n.language if n.language in lx.SUPPORTED else "en"
     edits: list[tuple[int, int, str]] = []
-    # "R$ 3 mil", "2 Mio.", "1.5 lakh": a digit with a number word is read by the money parser.
-    held = [m.span() for m in SCALED.finditer(n.text)]
+    # "R$ 3 mil", "2 Mio.", "1.5 lakh": a digit with a number word is read by the money parser;
+    # "mil gracias" is thanks, not a thousand.
+    held = [m.span() for pat in (SCALED, THANKS) for m in pat.finditer(n.text)]
     for start, end in _free_segments(n, held):
         seg = n.text[start:end]
         if not re.search(r"[^\W\d_]", seg):
@@ -159,7 +161,7 @@ def _numbers(n: Normalised) -> None:
             # Outside English every number word counts ("dos semanas"); in English "one ad"
             # and "two headlines" stay words, which the parsers read as they are.
             converted = alpha2digit(seg, lang) if lang == "en" else alpha2digit(seg, lang,
-                                                                                threshold=0)
+                                                                                threshold=2)
         except Exception:  # noqa: BLE001 - text2num on odd text: keep the words as written
             continue
         if converted != seg:
@@ -292,6 +294,17 @@ def _places() -> dict[str, str]:
 
 
 @cache
+def _countries() -> dict[str, str]:
+    """Lower-case country name → its catalogue spelling (names of four letters or more)."""
+    return {k: v for k, v in _catalogue_names_by_name().items() if len(k) >= 4}
+
+
+@cache
+def _catalogue_names_by_name() -> dict[str, str]:
+    return {name.lower(): name for name in _catalogue_names().values()}
+
+
+@cache
 def _common_words() -> frozenset[str]:
     """Filler and everyday words never corrected (beside the frequency check)."""
     from agents.planning.facts import FILLER
@@ -343,8 +356,12 @@ def _misspellings(n: Normalised) -> None:
         limit = 1 if len(token) <= 6 else 2
         fixed = _nearest(token, vocab, limit)
         if fixed is None and (token[0].isupper() or re.search(
-                r"\b(?:in|to|from|across|except|excluding|near|around)\s+$", before, re.I)):
+                r"(?:\b(?:in|to|from|across|except|excluding|near|around|and|or)|[&,/])\s+$",
+                before, re.I)):
             fixed = _nearest(token, places, limit)
+        elif fixed is None:
+            # A country's name is distinctive enough to correct in lower case too ("irland").
+            fixed = _nearest(token, _countries(), limit)
         if fixed is None or _is_word(token, n.language):
             continue
         if token[0].isupper() and fixed in lx.VOCABULARY:

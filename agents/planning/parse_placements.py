@@ -77,7 +77,7 @@ TOKEN = re.compile(r"""\b(?:
 PLATFORMS = {"facebook", "instagram", "messenger", "audience_network", "threads"}
 DEVICES = {"mobile", "desktop"}
 JOIN = re.compile(r"(?:\s|,|&|\+|/|\band\b|\bor\b|\bthe\b|\bits\b|\btheir\b|\bplus\b|\bon\b|"
-                  r"\bin\b|\bacross\b|['’]s\b)*", re.I)
+                  r"\bin\b|\bacross\b|['’]s\b|\s[-–—:]\s|:\s|\bonly\s*[-–—:]\s)*", re.I)
 NEG_BEFORE = re.compile(
     r"(?:\b(?:no|not|nothing|exclude|excluding|except|without|minus|skip|avoid|never|"
     r"other\s+than|apart\s+from|aside\s+from|remove|turn\s+off|switch\s+off|opt\s+out\s+of|"

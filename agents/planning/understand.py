@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from agents.planning import GOAL, SPEND, WHO, NotUnderstood, Question
+from agents.planning import lexicon as lx
 from agents.planning.normalise import WORD_RE, Normalised
 
 # (feature, plan field, what it changes, pattern, why adpilot cannot do it yet)
@@ -233,7 +234,8 @@ HARMLESS = re.compile("|".join((
 CLAUSE = re.compile(r"(?:[^.!?;\n,()\[\]—–-]|(?<=\w)-(?=\w))+")
 
 
-def _affects(words: list[str], objective: str | None) -> str | None:
+def _affects(words: list[str], objective: str | None,
+             before_quotes: frozenset[int] = frozenset()) -> str | None:
     """Return what a leftover phrase could change, or None when it cannot change the plan.
 
     Goal words that point to the objective already planned ("our budgeting app" in an
@@ -243,7 +245,7 @@ def _affects(words: list[str], objective: str | None) -> str | None:
     """
     lows = [w.lower().strip("'’") for w in words]
     negations = [i for i, w in enumerate(lows) if w in NEGATIONS]
-    if negations and not any(_negates(lows, i) for i in negations):
+    if negations and not any(_negates(lows, i, i in before_quotes) for i in negations):
         lows = [w for w in lows if w not in NEGATIONS]
         if not lows:
             return None
@@ -254,7 +256,8 @@ def _affects(words: list[str], objective: str | None) -> str | None:
         return SPEND
     if any(w in WHO_CUES or w in NEGATIONS for w in lows):
         return WHO
-    goals = {GOAL_CUES[w] for w in lows if w in GOAL_CUES}
+    # "goal", "objective": labels, when the brief named a goal the planner read
+    goals = {GOAL_CUES[w] for w in lows if w in GOAL_CUES} - ({""} if objective else set())
     if goals and goals != {objective}:
         return GOAL
     return None
@@ -266,15 +269,37 @@ STRONG_NEGATIONS = frozenset({"except", "excluding", "exclude", "excludes", "exc
                               "minus", "nobody", "never", "omit", "skip", "avoid"})
 
 
-def _negates(lows: list[str], i: int) -> bool:
+def _negates(lows: list[str], i: int, quoted_next: bool = False) -> bool:
     """Whether the negation at `i` bears on what the plan targets or spends."""
     rest = [w for w in lows[i + 1:i + 4] if w not in NEGATIONS]
     if lows[i] in STRONG_NEGATIONS:
         return True
+    if quoted_next:  # "don't 'improve' it": about the copy, which is used as written
+        return False
     if not rest:  # dangling: its object was read by a parser, the negation itself was not
         return lows[i] not in SOFT_NEGATIONS
     return any(w in WHO_CUES or w in SPEND_CUES or re.fullmatch(r"\d[\d.,]*\+?", w)
                for w in rest)
+
+
+def foreign_language(words: list[str], language: str) -> str | None:
+    """Return the language a phrase seems to be in, when not the brief's nor English; else None.
+
+    Only lower-case words count (capitalised ones are names), only words that other
+    languages use to steer a plan or bind a sentence, and never an everyday English word.
+    """
+    from wordfreq import zipf_frequency
+
+    for w in words:
+        low = w.lower()
+        if not w.islower() or low in lx.GREETINGS or len(low) < 3:
+            continue
+        for lang, table in lx.TARGET_WORDS.items():
+            if lang == language or (low not in table and low not in lx.STOPWORDS.get(lang, ())):
+                continue
+            if low not in lx.STOPWORDS["en"] and zipf_frequency(low, "en") < 3.0:
+                return lx.NAMES.get(lang, lang)
+    return None
 
 
 def _in_name(words: list[tuple[int, int, str]], i: int, text: str) -> bool:
@@ -343,18 +368,29 @@ def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
         if not content:
             continue
         # Cue words inside a name ("Peach State Air", "Windy City Movers") are no cue.
-        words = [w for i, (_, _, w) in enumerate(content) if not _in_name(content, i, n.text)]
-        affects = _affects(words, objective)
+        kept = [c for i, c in enumerate(content) if not _in_name(content, i, n.text)]
+        words = [w for _, _, w in kept]
+        quoted = frozenset(i for i, (_, e, _) in enumerate(kept)
+                           if re.match(r"\s*[\"“‘'«„]", n.text[e:e + 3]))
+        affects = _affects(words, objective, quoted)
         if affects is None and len([w for w in words if WORD_RE.fullmatch(w)]) < 2:
             continue  # one stray word that changes nothing
         phrase = n.original_text(content[0][0], content[-1][1]).strip(" -–:")
         if not phrase:
             continue
         is_waived = phrase.lower() in waived_set
+        other = None if affects else foreign_language(words, n.language)
+        if other:
+            affects = WHO
         items.append(NotUnderstood(phrase, affects, is_waived))
         if affects is not None and not is_waived:
+            why = (f"looks like {other}, which the offline planner does not read inside this "
+                   "brief; it could change who sees the ads or what is spent. Say it in the "
+                   "brief's language, set ADPILOT_MODEL=provider:model to plan with a language "
+                   "model, or answer 'waive' to launch without it."
+                   if other else f"could change {affects}. Say it another way, or answer "
+                   "'waive' to launch without it.")
             questions.append(Question(
-                "brief", f"adpilot did not understand ‘{phrase}’, which could change {affects}. "
-                "Say it another way, or answer 'waive' to launch without it.",
+                "brief", f"adpilot did not understand ‘{phrase}’, which {why}",
                 kind="not_understood", phrase=phrase, affects=affects))
     return items, questions
