@@ -47,25 +47,19 @@ DEFAULT_FILES = ("messy_briefs.jsonl",)
 
 def load(path: Path) -> list[dict[str, Any]]:
     """Read a messy-brief JSONL file, naming the line of any malformed row."""
-    rows = []
+    from evals.run import load as load_jsonl
+
     seen: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SystemExit(f"{path}:{n}: not JSON ({exc.msg})") from None
-        for key in ("id", "brief", "expected", "must_flag"):
-            if key not in row:
-                raise SystemExit(f"{path}:{n}: missing {key!r}")
+
+    def check(row: dict[str, Any]) -> str | None:
         if not isinstance(row["must_flag"], bool):
-            raise SystemExit(f"{path}:{n}: must_flag must be true or false")
+            return "must_flag must be true or false"
         if row["id"] in seen:
-            raise SystemExit(f"{path}:{n}: duplicate id {row['id']!r}")
+            return f"duplicate id {row['id']!r}"
         seen.add(row["id"])
-        rows.append(row)
-    return rows
+        return None
+
+    return load_jsonl(path, ("id", "brief", "expected", "must_flag"), check)
 
 
 def launchable(outputs: dict[str, Any]) -> bool:

@@ -33,8 +33,12 @@ DATASET = Path(__file__).parent / "datasets" / "briefs.jsonl"
 FLOOR = 0.9
 
 
-def load(path: Path = DATASET) -> list[dict[str, Any]]:
-    """Read the JSONL dataset, naming the line of any malformed row."""
+def load(path: Path = DATASET, required: tuple[str, ...] = ("id", "brief", "expected"),
+         check: Any = None) -> list[dict[str, Any]]:
+    """Read a JSONL dataset, naming the line of any malformed row.
+
+    `check(row)` may return a message that makes the row malformed too.
+    """
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -43,9 +47,11 @@ def load(path: Path = DATASET) -> list[dict[str, Any]]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise SystemExit(f"{path}:{n}: not JSON ({exc.msg})") from None
-        for key in ("id", "brief", "expected"):
+        for key in required:
             if key not in row:
                 raise SystemExit(f"{path}:{n}: missing {key!r}")
+        if check is not None and (problem := check(row)):
+            raise SystemExit(f"{path}:{n}: {problem}")
         rows.append(row)
     return rows
 

@@ -35,3 +35,18 @@ def external_sandbox(tmp_path, monkeypatch):
         proc.wait(timeout=10)
         proc.stdout.close()
         proc.stderr.close()
+
+
+@pytest.fixture
+def cli(tmp_path, home, monkeypatch):
+    """The CLI in-process (Typer's runner) against a sandbox server (seed 5) over HTTP."""
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+    from sandbox.server import SandboxServer
+
+    with SandboxServer(db_path=tmp_path / "sandbox.db", seed=5) as server:
+        monkeypatch.setenv("META_GRAPH_URL", server.url)
+        monkeypatch.setenv("META_ACCESS_TOKEN", "sandbox-token")
+        runner = CliRunner()
+        yield server, lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})

@@ -2,22 +2,7 @@
 
 import json
 
-import pytest
 from launchkit import brief_for, objects
-from typer.testing import CliRunner
-
-from graph.cli import app
-
-
-@pytest.fixture
-def cli(tmp_path, home, monkeypatch):
-    from sandbox.server import SandboxServer
-
-    with SandboxServer(db_path=tmp_path / "sandbox.db", seed=5) as server:
-        monkeypatch.setenv("META_GRAPH_URL", server.url)
-        monkeypatch.setenv("META_ACCESS_TOKEN", "sandbox-token")
-        runner = CliRunner()
-        yield server, lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})
 
 
 def test_live_launch_then_tick_wakes_the_timer_and_report_is_written(cli, sample_images, home):

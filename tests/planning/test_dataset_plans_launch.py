@@ -6,11 +6,7 @@ build the Meta tree, and create the whole tree (PAUSED) through the real SDK ove
 
 from datetime import date
 
-from facebook_business.adobjects.adaccount import AdAccount
-from facebook_business.adobjects.adimage import AdImage
-from facebook_business.adobjects.user import User
 from facebook_business.exceptions import FacebookRequestError
-from PIL import Image
 
 from agents.planning import PlanDefaults
 from agents.planning.rules import plan_brief
@@ -18,13 +14,9 @@ from evals.run import load
 from state.plan import load_plan, to_meta_tree
 
 
-def test_planned_trees_from_the_dataset_launch(sandbox, fb_api, tmp_path):
-    account = AdAccount(sandbox.account_id, api=fb_api)
-    page = User(fbid="me", api=fb_api).get_accounts()[0]["id"]
-    pixel = account.get_ads_pixels()[0]["id"]
-    still = tmp_path / "still.jpg"
-    Image.new("RGB", (1080, 1080), (10, 90, 160)).save(still)
-    image_hash = account.create_ad_image(params={AdImage.Field.filename: str(still)})["hash"]
+def test_planned_trees_from_the_dataset_launch(sandbox, launch_kit):
+    account, page, pixel = launch_kit.account, launch_kit.page, launch_kit.pixel
+    image_hash = launch_kit.image_hash
     launched, failures = 0, []
     for row in load():
         d = row.get("defaults") or {}

@@ -2,11 +2,6 @@
 
 from datetime import date
 
-from facebook_business.adobjects.adaccount import AdAccount
-from facebook_business.adobjects.adimage import AdImage
-from facebook_business.adobjects.user import User
-from PIL import Image
-
 from agents.planning import PlanDefaults
 from agents.planning.rules import plan_brief
 from state.plan import load_plan, to_meta_tree
@@ -20,13 +15,9 @@ BRIEFS = [
 ]
 
 
-def test_excluded_places_launch_in_the_sandbox(sandbox, fb_api, tmp_path):
-    account = AdAccount(sandbox.account_id, api=fb_api)
-    page = User(fbid="me", api=fb_api).get_accounts()[0]["id"]
-    pixel = account.get_ads_pixels()[0]["id"]
-    still = tmp_path / "still.jpg"
-    Image.new("RGB", (1080, 1080), (10, 90, 160)).save(still)
-    image_hash = account.create_ad_image(params={AdImage.Field.filename: str(still)})["hash"]
+def test_excluded_places_launch_in_the_sandbox(sandbox, launch_kit):
+    account, page, pixel = launch_kit.account, launch_kit.page, launch_kit.pixel
+    image_hash = launch_kit.image_hash
     for brief in BRIEFS:
         result = plan_brief(brief, PlanDefaults(currency="USD", page_id=page, pixel_id=pixel,
                                                 today=date.today()))
