@@ -43,7 +43,8 @@ LIST_GAP = re.compile(
     r"(?:[\s,;/&+()]|\b(?:and|vs\.?|versus|against|plus|as\s+well\s+as|then|also|one|ones|for|"
     r"another|each|ages?d?|years?[- ]old|year[- ]olds?|y/?o|women|men|woman|man|females?|"
     r"males?|ladies|guys|girls|boys|moms|dads|the|a|an|separate|ad\s*sets?|groups?|bands?|"
-    r"brackets?|audiences?)\b)*", re.I)
+    r"brackets?|audiences?|students?|retirees?|seniors?|parents?|teens?|adults?|professionals?|"
+    r"millennials|boomers|gen\s?z|gen\s?x)\b)*", re.I)
 
 
 def corrected(text: str, first_end: int, later_start: int, later_end: int) -> bool:

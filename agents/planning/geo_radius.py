@@ -30,7 +30,8 @@ RADIUS_BEFORE = re.compile(rf"{NUMBER}\s*-?\s*{UNIT}\s*(?:radius\s*)?(?:of|aroun
 LOOSE_RADIUS = re.compile(rf"\bwithin\s+(?:a\s+)?{NUMBER}\s*-?\s*{UNIT}\b", re.I)
 TO_PLACE = re.compile(r"^\s*(?:the\s+)?(?:(?:city|centre|center)\s+of\s+)?(?:downtown\s+|central\s+|"
                       r"greater\s+)?$", re.I)
-AFTER_PLACE = re.compile(r"^\s*(?:\(|,|\+|-{1,2}|–|and|with)?\s*(?:(?:and\s+)?(?:the\s+)?"
+AFTER_PLACE = re.compile(r"^\s*(?:\(|,|\+|-{1,2}|–|and|with)?\s*(?:(?:like|about|around|approx\.?|"
+                         r"roughly|~)\s+)?(?:(?:and\s+)?(?:the\s+)?"
                          r"surrounding\s+areas?|and\s+(?:its\s+)?surroundings|metro(?:\s+area)?|"
                          r"area)?\s*[,(]?\s*(?:\+\s*)?$", re.I)
 

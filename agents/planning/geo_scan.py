@@ -213,6 +213,8 @@ def scan(text: str) -> list[Mention]:
                 cands.append(country_cand(raw))  # "CA": California after a city, else Canada
         if not cands:
             continue
+        if key == "rio" and not raw[0].isupper():
+            continue  # "o rio", "el río": a river
         if ((len(raw) <= 3 and key != "rio") or key in CASE_SENSITIVE) and \
                 raw != raw.upper() and raw != "Oz":
             continue  # short names ("US", "LA", "EU") only in capitals

@@ -22,7 +22,10 @@ NOT_OURS_BEFORE = re.compile(r"(?:\b(?:cost|bid|cpa|cpc|cpm|cpl)\s*(?:cap|limit|
                              r"used\s+to|previously|revenue|"
                              r"turnover|mrr|arr|gmv|income|profit|earn(?:s|ing)?|"
                              r"raised|funding|valuation|spent)\b[^.\n;$€£¥₹\d]{0,30}$", re.I)
-NOT_OURS_AFTER = re.compile(r"^[^.\n;$€£¥₹]{0,25}?\b(?:(?:in|of)\s+(?:sales|revenue|turnover|profit|"
+NOT_OURS_AFTER = re.compile(r"^[^.\n;$€£¥₹]{0,25}?\b(?:for\s+(?:the\s+|our\s+)?(?:customers?|members?|"
+                            r"subscribers?|users?|buyers?|clients?|shoppers?)\b|(?:that'?s|it'?s|"
+                            r"this\s+is)\s+(?:the|our|a)\s+(?:\w+\s+)?(?:price|fee|cost)\b|"
+                            r"(?:in|of)\s+(?:sales|revenue|turnover|profit|"
                             r"income)|last\s+(?:week|month|year|quarter|time)|on\s+(?:google|"
                             r"adwords|tiktok|linkedin|twitter|youtube|snap(?:chat)?|pinterest|bing|"
                             r"amazon|reddit))\b", re.I)

@@ -31,7 +31,9 @@ from agents.planning.parse_languages import LOCALES, find_locales
 from agents.planning.parse_placements import find_placements
 from state import rules
 
-SPLIT_RE = re.compile(r"\b(?:(?:(?:two|three|four|2|3|4)\s+)?separate\s+ad\s*sets?\s+(?:by|per|for)\s+"
+SPLIT_RE = re.compile(r"\b(?:(?:two|three|four|2|3|4)\s+audiences\s*,?\s*(?:(?:in\s+)?separate\s+"
+                      r"ad\s*sets?)?|separate\s+ad\s*sets?(?=\s+(?:please|pls|for|with)\b)|"
+                      r"(?:(?:two|three|four|2|3|4)\s+)?separate\s+ad\s*sets?\s+(?:by|per|for)\s+"
                       r"(?:age|gender|country|city|audience)(?:\s+(?:group|band|bracket|range)s?)?|"
                       r"(?:one|an|a\s+separate)\s+ad\s*set\s+(?:per|for\s+each|each)|"
                       r"separate\s+ad\s*sets?|ad\s*sets?\s+per|one\s+ad\s*set\s+each|split\s+"

@@ -17,11 +17,12 @@ settle (`flags`), a note for anything a rule changed (`adjustments`) and the wor
 - `geo_unknown`: places the catalogue lacks, and goal-word look-alikes ("get leeds").
 - Here: overlaps (Meta refuses a place inside another in one spec). "all of Florida" beside
   Tampa, or the business's own or an example city inside the targeted area, keeps the area;
-  otherwise the narrower place is kept and the change is an adjustment on the card.
+  otherwise the brief is asked which is meant ("only Bordeaux" or "all of France" tells).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +130,7 @@ def find_geo(text: str, currency: str = "USD") -> GeoResult:
                           any(p.cand.kind == "country" for p in places)):
         places.append(_Place(country_cand(wide[0]), None))
         res.spans.append(wide[1])
-    places = _overlaps(places, res)
+    places = _overlaps(places, res, clean)
     _fill(res, places, radii)
     groups = [GROUPS[m.chosen.key] for m in inc if m.chosen and m.chosen.kind == "group"]
     exclude(res, exc, groups, radii, world)
@@ -179,11 +180,21 @@ def _expand(inc: list[Mention], defined: set[str], res: GeoResult) -> list[_Plac
     return places
 
 
-def _overlaps(places: list[_Place], res: GeoResult) -> list[_Place]:
-    """Meta refuses a place inside another: keep the one the brief means (module docstring)."""
+ONLY_BEFORE = re.compile(r"\b(?:only|just|solely)\s+(?:(?:in|around|near|within)\s+)?(?:the\s+)?$",
+                         re.I)
+
+
+def _overlaps(places: list[_Place], res: GeoResult, text: str = "") -> list[_Place]:
+    """Meta refuses a place inside another: keep the one the brief means (module docstring).
+
+    With nothing to tell which is meant, the brief is asked; "only Bordeaux" tells.
+    """
     seen: dict[tuple[str, str], _Place] = {}
+    only: set[tuple[str, str]] = set()  # places said with "only" ("only Bordeaux")
     for p in places:
         m = p.mention
+        if m and ONLY_BEFORE.search(text[max(0, m.start - 25):m.start]):
+            only.add((p.cand.kind, p.cand.key))
         p.home, p.example = (m.home, m.example) if m else ("", False)
         first = seen.setdefault((p.cand.kind, p.cand.key), p)
         if first is not p:  # named twice: context only if both times
@@ -209,12 +220,15 @@ def _overlaps(places: list[_Place], res: GeoResult) -> list[_Place]:
             drop.add(id(o))  # "we ship anywhere in the US; ads in California": the target
         elif o.broad or p.home or p.example:
             drop.add(id(p))
+        elif (p.cand.kind, p.cand.key) in only:
+            drop.add(id(o))  # "only Bordeaux": the narrower place is the one meant
         else:
             drop.add(id(o))
-            res.adjustments.append(Adjustment(
-                GEO, o.cand.name, p.cand.name, f"Meta refuses a place inside another one in the "
-                f"same ad set: kept {p.cand.name}, left out the rest of {o.cand.name} (say "
-                f"'all of {o.cand.name}' to target all of it)"))
+            res.flags.append(Question(
+                GEO, f"The brief names {o.cand.name} and {p.cand.name}, which lies in it; Meta "
+                f"cannot target both in one ad set. Target all of {o.cand.name}, or only "
+                f"{p.cand.name}? (e.g. 'all of {o.cand.name}' or 'only {p.cand.name}')",
+                kind="ambiguous", phrase=f"{o.cand.name} … {p.cand.name}", affects=WHO))
     return [p for p in keep if id(p) not in drop]
 
 

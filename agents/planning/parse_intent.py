@@ -119,7 +119,7 @@ ID_RE = {
                                  r"(?P<w>)", re.I),
 }
 DSA_RE = re.compile(r"\b(?:paid\s+for\s+by|payor|payer|dsa\s+payor|advertiser(?:\s+name)?|"
-                    r"beneficiary|dsa\s+beneficiary|on\s+behalf\s+of)\s*[:=]?\s*(?P<v>[A-Z][\w&.,'-]*"
+                    r"beneficiary|dsa\s+beneficiary|on\s+behalf\s+of)\s*[:=]?\s*(?P<v>[A-ZÀ-ÖØ-Þ][\w&.,'-]*"
                     r"(?:\s+[A-Z][\w&.'-]*){0,4})", re.I)
 
 

@@ -46,7 +46,8 @@ POSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "instream": {"facebook": ("instream_video",)},
     "video_feeds": {"facebook": ("video_feeds",)},
     "search": {"facebook": ("search",), "instagram": ("ig_search",)},
-    "explore": {"instagram": ("explore", "explore_home")},
+    "explore": {"instagram": ("explore",)},
+    "explore_home": {"instagram": ("explore_home",)},
     "profile_feed": {"facebook": ("profile_feed",), "instagram": ("profile_feed",)},
     "inbox": {"messenger": ("messenger_home",)},
     "rewarded": {"audience_network": ("rewarded_video",)},
@@ -61,7 +62,8 @@ TOKEN = re.compile(r"""\b(?:
  | (?P<instream>in[- ]?stream(?:\s+videos?)?(?:\s+ads?)?)
  | (?P<right_column>right[- ]hand[- ]column|right[- ](?:side\s+)?column|rhc)
  | (?P<search>search(?:\s+results?)?)
- | (?P<explore>explore(?:\s+(?:feed|tab|page|home))?)
+ | (?P<explore_home>explore\s+home)
+ | (?P<explore>explore(?:\s+(?:feed|tab|page))?)
  | (?P<rewarded>rewarded\s+videos?)
  | (?P<facebook>face\s?book|fb)
  | (?P<instagram>instagram|insta|ig)

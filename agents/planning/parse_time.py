@@ -63,7 +63,8 @@ DURATION = re.compile(rf"(?:\b(?:for|over|across|during|lasting|runs?|running|ru
                       rf"week|month)s?[\s-]+(?:campaign|run|flight|promo|push|sprint|test|burst|"
                       rf"sale|blitz|window|schedule)\b"
                       rf"|(?:^|(?<=[,;\n•(])|(?<=[.!]\s))\s*(?P<n3>\d+|two|three|four|five|six|seven|ten|"
-                      rf"fourteen|thirty)[\s-]+(?P<u3>day|week|month)s?(?=\s*(?:[,;.)\n]|$)))"
+                      rf"fourteen|thirty)[\s-]+(?P<u3>day|week|month)s?(?=\s*(?:[,;.)\n]|$)|\s+(?:long\s+)?"
+                      rf"(?:starting|from|beginning|commencing|kicking\s+off|as\s+of)\b))"
                       rf"(?!\s+(?:of\s+)?(?:free|trial|return))", re.I)
 FORTNIGHT = re.compile(r"\b(?:for|over)\s+(?:a|the\s+next)\s+fortnight\b", re.I)
 NEXT_PERIOD = re.compile(r"\b(?P<arel>next\s+(?:week|month))\b", re.I)

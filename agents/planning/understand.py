@@ -163,14 +163,14 @@ teenager teenagers kid kids child children senior seniors student students paren
 moms mum mums dad dads mother mothers father fathers male males female females men man women
 woman gender genders people person persons users user customers customer buyers buyer clients
 visitors visitor subscribers subscriber followers follower fans fan members member
-audience audiences lookalike lookalikes similar interest interests interested behaviour
+audience audiences lookalike lookalikes similar interests interested behaviour
 behaviours behavior behaviors income married single engaged homeowners renters owners drivers
 gamers travelers travellers expats language languages speaking speakers speak country
 countries city cities region regions state states province provinces county counties zip
 zipcode postcode postal area areas radius mile miles km kilometers kilometres near nearby
 around within local locally nationwide worldwide global globally international abroad
 metro downtown suburb suburbs neighborhood neighbourhood located living based residents
-placement placements feed feeds story stories reels reel marketplace messenger whatsapp
+placement placements feed feeds story stories reels marketplace messenger whatsapp
 audience_network network instagram facebook threads mobile desktop ios android iphone device
 devices tablet tablets demographic demographics everyone everybody anyone""".split())
 SPEND_CUES = frozenset("""budget budgets spend spending spent cap caps capped limit limits max
@@ -212,6 +212,11 @@ HARMLESS = re.compile("|".join((
     r"\b(?:1|4|9|16|2|3)\s*:\s*(?:1|5|16|9|3|2)\b",  # aspect ratios: 1:1, 4:5, 9:16
     r"\b\d[\d,.]*\+?\s+(?:happy|satisfied|loyal|repeat|returning)\s+\w+",
     r"\b(?:in|since|from|back\s+in)\s+(?:19\d\d|20[01]\d)\b",
+    r"\b(?:hope|hoping)\s+(?:you|everyone|all|y'?all)\b[^.!?\n]{0,60}|\b(?:have|had|enjoy)\s+a\s+"
+    r"(?:good|great|nice|lovely)\s+(?:day|week|weekend|evening)\b",
+    r"\b\d{1,3}(?:[.,]\d+)?\s*%(?!\s*(?:of\s+(?:the\s+)?)?(?:budget|spend|more|less|increase|"
+    r"decrease|higher|lower|cap|lookalike|lal|look-alike|similar)\b)",
+    r"\b20\d\d\s*[-–/]\s*\d{2}\b",
     r"\bage\s+(?:groups?|bands?|brackets?|ranges?)\b",
     # Labels of a brief's fields ("Audiences: 25-34, 35-44"): what they label is read or asked.
     r"(?:^|(?<=[.;,|\n]))[ \t]*(?:[-*•]\s*)?(?:\|\s*)?(?:audiences?|ages?|age\s+groups?|target(?:ing)?|"
@@ -311,10 +316,13 @@ def _in_name(words: list[tuple[int, int, str]], i: int, text: str) -> bool:
     if not proper(i):
         return False
     near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)
-            and abs(words[j][0] - (words[i][1] if j > i else words[i][0])) <= 2]
+            and (words[j][0] - words[i][1] if j > i else words[i][0] - words[j][1]) <= 2]
     return any(words[j][2][:1].isupper() for j in near)
 
 
+NAMED_BEFORE = re.compile(r"\b(?:show|product|event|collection|range|line|brand|book|film|movie|"
+                          r"album|course|class|menu|dish|called|named|titled|dubbed)\s*[:,-]?\s*$",
+                          re.I)
 QUOTE_OPEN = "\"“„«‹‘'＂「"
 COPY = "what the ads say"
 
@@ -332,6 +340,8 @@ def unused_quotes(n: Normalised, spans: Iterable[tuple[int, int]]) -> list[Quest
         if not text or text[0] not in QUOTE_OPEN:
             continue
         inner = text[1:-1].strip()
+        if NAMED_BEFORE.search(n.original[max(0, ps - 25):ps]):
+            continue  # "new show 'Night Sky over Vienna'": a name, not a line of copy
         if len(inner) < 12 and len(inner.split()) < 2:
             continue  # a quoted word ('best') in a sentence, not a line of copy
         if any(n.to_original(s, e)[0] < pe and ps < n.to_original(s, e)[1] for s, e in read):

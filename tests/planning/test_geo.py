@@ -253,11 +253,15 @@ def test_what_is_and_is_not_a_place_to_target(text, countries, regions, cities):
     assert g.flags == [] and g.adjustments == []
 
 
-def test_a_narrower_place_wins_an_overlap_and_the_card_says_so():
+def test_a_place_inside_another_is_asked_unless_the_brief_says_which():
     g = find_geo("Texas and Austin")
-    assert _names(g.cities) == ["Austin"] and g.regions == []
-    [note] = g.adjustments
-    assert note.before == "Texas" and "all of Texas" in note.why
+    [question] = g.flags
+    assert question.kind == "ambiguous" and "all of Texas" in question.question
+    assert "Austin" in question.question and g.adjustments == []
+    g = find_geo("Texas and Austin. only Austin")
+    assert _names(g.cities) == ["Austin"] and g.regions == [] and g.flags == []
+    g = find_geo("Texas and Austin. all of Texas")
+    assert _names(g.regions) == ["Texas"] and g.cities == [] and g.flags == []
 
 
 def test_a_later_place_overrides_an_earlier_one_and_the_card_says_so():

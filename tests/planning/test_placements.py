@@ -17,8 +17,9 @@ def _all_but(platform: str, *left_out: str) -> list[str]:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Instagram reels and explore only", {"publisher_platforms": [IG],
-                                          "instagram_positions": ["reels", "explore",
-                                                                  "explore_home"]}),
+                                          "instagram_positions": ["reels", "explore"]}),
+    ("Instagram explore home only", {"publisher_platforms": [IG],
+                                     "instagram_positions": ["explore_home"]}),
     ("run on FB feed + Marketplace", {"publisher_platforms": [FB],
                                       "facebook_positions": ["feed", "marketplace"]}),
     ("reels only please", {"publisher_platforms": [FB, IG], "facebook_positions":
