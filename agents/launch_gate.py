@@ -34,11 +34,17 @@ def plan_actions(plan: dict[str, Any], ctx: Any, *, go_live: bool) -> list[Money
 
 
 def go_live_of(state: dict[str, Any], ctx: Any) -> bool:
-    """Whether the launch goes live: the approval's choice, else the thread's, else the policy's."""
+    """Tell whether the launch goes live.
+
+    The approval's choice, else an explicit one (--live, an edit), else what the brief asked
+    (`plan.go_live`), else the policy's default.
+    """
     approval = state.get("approval") or {}
     if "go_live" in approval:
         return bool(approval["go_live"])
-    return bool(state.get("go_live", ctx.policy.go_live))
+    if state.get("go_live") is not None:
+        return bool(state["go_live"])
+    return bool((state.get("plan") or {}).get("go_live") or ctx.policy.go_live)
 
 
 def preview(client: Any, plan: dict[str, Any], ctx: Any, *, go_live: bool) -> GateResult:

@@ -278,7 +278,7 @@ def validate_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
                 "status": f"{len(problems)} problem(s) to fix before launch; nothing was written"}
     from agents import launch_gate
 
-    go_live = bool(state.get("go_live", runtime.context.policy.go_live))
+    go_live = launch_gate.go_live_of(state, runtime.context)
     with meta_call_group("money_gate_preview", kind="read"):
         verdict = launch_gate.preview(client, plan, runtime.context, go_live=go_live)
         spend = launch_gate.spend_check(client, plan, verdict.currency)

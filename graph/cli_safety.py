@@ -33,6 +33,22 @@ def _report_table(report: safety.SafetyReport) -> Table:
     return table
 
 
+def _policy_or_default() -> dict[str, Any]:
+    """Return the run's policy override: none, or defaults when the file cannot be read.
+
+    The kill switch never waits on a broken policy file: it only cuts spend.
+    """
+    from state.context import Policy
+
+    try:
+        Policy.from_env(None, str(adpilot_home()))
+        return {}
+    except ValueError as exc:
+        err_console.print(f"[yellow]warning:[/] {exc}. The kill switch pauses anyway: it only "
+                          "cuts spend. Fix the policy file before anything else runs.")
+        return {"policy": Policy()}
+
+
 @app.command()
 def stop(
     thread: Annotated[str | None, typer.Argument(help="the thread whose objects to pause")] = None,
@@ -50,7 +66,7 @@ def stop(
         fail("give a THREAD or --all (not both): `adpilot stop THREAD` or `adpilot stop --all`")
     if delete and thread is None:
         fail("--delete needs one THREAD: `adpilot stop THREAD --delete`")
-    with session(quiet=as_json) as (env, _runner):
+    with session(quiet=as_json, **_policy_or_default()) as (env, _runner):
         factory: Any = env.client_factory
         if thread is not None and not factory.ledger.rows(thread):
             fail(f"thread {thread!r} has no Meta writes in the ledger under {env.home}; nothing "

@@ -146,7 +146,8 @@ def open_environment(
 
     home = Path(home) if home is not None else adpilot_home()
     home.mkdir(parents=True, exist_ok=True)
-    base = Context.from_env()
+    # A policy given by the caller (the kill switch's fallback) is not read from the file.
+    base = Context.from_env(**({"policy": overrides["policy"]} if "policy" in overrides else {}))
     settings = base.meta
     embedded = wants_embedded_sandbox() if embedded is None else embedded
     token: str | None = None

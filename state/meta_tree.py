@@ -132,6 +132,10 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
     if cbo and p.budget is not None:
         campaign[f"{p.budget.kind}_budget"] = p.budget.amount_minor
         campaign["bid_strategy"] = p.bid_strategy
+        if p.budget.kind == "lifetime" and p.end_time is not None:
+            # A campaign's lifetime budget runs to its stop time: Meta paces it over the days
+            # left, and the money gate spreads it the same way (not as one day's spend).
+            campaign["stop_time"] = _iso(p.end_time)
     else:
         campaign["is_adset_budget_sharing_enabled"] = False
     tree: dict[str, Any] = {"account_id": account_id,

@@ -133,8 +133,10 @@ OBJECTIVE_GOALS: Final[dict[tuple[str, str | None], tuple[str, ...]]] = {
 DEFAULT_SETUP: Final[dict[str, dict[str, str | None]]] = {
     "OUTCOME_SALES": {"destination_type": "WEBSITE", "optimization_goal": "OFFSITE_CONVERSIONS",
                       "billing_event": "IMPRESSIONS", "custom_event_type": "PURCHASE"},
-    "OUTCOME_LEADS": {"destination_type": "ON_AD", "optimization_goal": "LEAD_GENERATION",
-                      "billing_event": "IMPRESSIONS", "custom_event_type": None},
+    # Leads on the advertiser's website (the pixel's LEAD event): adpilot builds no instant
+    # forms, so a leads plan never becomes a form campaign without a form.
+    "OUTCOME_LEADS": {"destination_type": "WEBSITE", "optimization_goal": "OFFSITE_CONVERSIONS",
+                      "billing_event": "IMPRESSIONS", "custom_event_type": "LEAD"},
     "OUTCOME_TRAFFIC": {"destination_type": "WEBSITE", "optimization_goal": "LINK_CLICKS",
                         "billing_event": "IMPRESSIONS", "custom_event_type": None},
     "OUTCOME_AWARENESS": {"destination_type": None, "optimization_goal": "REACH",

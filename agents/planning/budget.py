@@ -135,6 +135,15 @@ def settle(statements: list[Money], days: int | None) -> BudgetRead:
     if not distinct:
         return out
     money = distinct[0]
+    if money.unclear_number:
+        whole = rules.format_money(rules.to_minor(money.amount, money.currency or "USD"),
+                                   money.currency or "USD")
+        small = rules.format_money(rules.to_minor(money.amount / 1000, money.currency or "USD"),
+                                   money.currency or "USD")
+        out.flags.append(_q(f"Is ‘{money.phrase}’ {whole} or {small}? In "
+                            f"{money.currency} a point marks decimals, not thousands. (e.g. "
+                            f"'Budget: {whole}{_per(money)}')", "ambiguous", money.phrase))
+        return out
     if money.negative:
         out.flags.append(_q(f"‘{money.phrase}’ is a negative budget — how much should the "
                             f"campaign spend? (e.g. 'Budget: {money.amount_text}{_per(money)}')",

@@ -76,9 +76,21 @@ def parse_number(text: str) -> float:
     sep = "," if commas else "." if dots else ""
     if not sep:
         return float(t)
-    if t.count(sep) > 1 or re.fullmatch(rf"\d+\{sep}\d{{3}}", t):
+    if t.count(sep) > 1 or re.fullmatch(rf"[1-9]\d{{0,2}}\{sep}\d{{3}}", t):
         return float(t.replace(sep, ""))  # digit groups: "1,50,000", "1.500"
     return float(t.replace(sep, "."))
+
+
+# Currencies written with a decimal point ("$1.50"): there "1.500" may be 1,500 or 1.50.
+DOT_DECIMAL = frozenset({"USD", "GBP", "CAD", "AUD", "NZD", "JPY", "CNY", "HKD", "SGD", "INR",
+                         "MXN", "PHP", "MYR", "THB", "KRW", "TWD", "ILS", "NGN", "KES", "ZAR",
+                         "AED", "SAR", "CHF"})
+
+
+def ambiguous_number(text: str, currency: str | None) -> bool:
+    """Whether "1.500" could be a thousand and a half or one and a half in this currency."""
+    t = re.sub(rf"{_SPACE}|['’]", "", text)
+    return (currency or "").upper() in DOT_DECIMAL and bool(re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", t))
 
 
 def multiplier(word: str | None, currency: str | None) -> float:

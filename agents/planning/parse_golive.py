@@ -93,7 +93,7 @@ def find_go_live(text: str) -> GoLive:
     # "no need to leave it paused" asks to go live; it is no ask to stay paused.
     unpaused = [m for m in PAUSED_RE.finditer(text)
                 if NEGATED_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
-    paused = [m for m in PAUSED_RE.finditer(text) if m not in unpaused]
+    paused = [m for m in PAUSED_RE.finditer(text) if m.span() not in {u.span() for u in unpaused}]
     waived += unpaused
     if not live and not paused:
         waived = []  # "no need for me to review" alone asks for nothing: left to the net

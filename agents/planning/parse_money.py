@@ -44,6 +44,7 @@ from agents.planning.parse_amount import (
     AMOUNT,
     NEEDS_CURRENCY,
     _currency,
+    ambiguous_number,
     currency_of,
     multiplier,
     parse_number,
@@ -124,6 +125,7 @@ class Money:
     amount_text: str = ""  # the amount alone, as written ("$50", "1,5k€")
     over_days: int | None = None  # a total's own span ("$1.5k for the month": 30)
     explicit: bool = False  # a currency symbol or word is written with it
+    unclear_number: bool = False  # "$1.500": 1,500 or 1.50 in a dot-decimal currency
 
     def amount_minor(self) -> int:
         """Return the amount in minor units of its currency."""
@@ -167,6 +169,7 @@ class _Amount:
     explicit: bool
     start: int
     end: int
+    unclear_number: bool = False  # "$1.500": 1,500 or 1.50? (asked)
 
 
 def _amount(m: re.Match[str], account: str) -> _Amount | None:
@@ -186,7 +189,8 @@ def _amount(m: re.Match[str], account: str) -> _Amount | None:
     start = m.start("pre") if pre else m.start("num")
     end = m.end("post") if post else (m.end("mult") if mult else num_end)
     currency = cur if explicit and cur else account
-    return _Amount(parse_number(num) * multiplier(mult, currency), currency, explicit, start, end)
+    return _Amount(parse_number(num) * multiplier(mult, currency), currency, explicit, start, end,
+                   ambiguous_number(num, currency) and not mult)
 
 
 SPAN = re.compile(r"\b(?P<n>\d+|an?|one|two|three|four|the|this|that)[\s-]+(?P<u>day|week|month|"
@@ -275,7 +279,8 @@ def find_money(text: str, account_currency: str) -> list[Money]:
         money = Money(a.value, a.currency, kind, first, span_end, bool(PER_AD_SET.search(after)),
                       None, a.value, text[first:span_end].strip(), score, negative=bool(neg),
                       alternative=bool(alt), ranged=bool(ranged),
-                      amount_text=text[a.start:a.end], explicit=a.explicit)
+                      amount_text=text[a.start:a.end], explicit=a.explicit,
+                      unclear_number=a.unclear_number)
         if k_after and k_before and k_after != k_before:
             money.kind_clash = money.phrase
         money.correction = prev is not None and (

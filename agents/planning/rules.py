@@ -47,10 +47,6 @@ def _setup(f: Facts, objective: str) -> dict[str, Any]:
     d = dict(rules.DEFAULT_SETUP[objective])
     if objective == "OUTCOME_SALES" and f.value_goal:
         d["optimization_goal"] = "VALUE"
-    if objective == "OUTCOME_LEADS" and f.lead_website and (f.ids.get("pixel_id") or
-                                                            f.defaults.pixel_id):
-        d.update(destination_type="WEBSITE", optimization_goal="OFFSITE_CONVERSIONS",
-                 custom_event_type="LEAD")
     if objective == "OUTCOME_TRAFFIC" and f.lpv_goal:
         d["optimization_goal"] = "LANDING_PAGE_VIEWS"
     if objective == "OUTCOME_ENGAGEMENT" and f.video_views:
@@ -100,6 +96,9 @@ def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) ->
         qs.append(_q("page_id", "Which Facebook page should run the ads? (its page id)"))
     if objective == "OUTCOME_SALES" and pixel is None:
         qs.append(_q("pixel_id", "Which Meta pixel measures purchases on the site? (its id)"))
+    if objective == "OUTCOME_LEADS" and pixel is None:
+        qs.append(_q("pixel_id", "Which Meta pixel records leads on the site (its Lead event)? "
+                     "(its id)"))
     if objective == "OUTCOME_APP_PROMOTION" and not f.ids.get("application_id"):
         qs.append(_q("application_id", "Which app should be installed? (its Meta app id)"))
     m = f.money

@@ -320,7 +320,8 @@ def _in_name(words: list[tuple[int, int, str]], i: int, text: str) -> bool:
     return any(words[j][2][:1].isupper() for j in near)
 
 
-NAMED_BEFORE = re.compile(r"\b(?:show|product|event|collection|range|line|brand|book|film|movie|"
+NAMED_BEFORE = re.compile(r"\b(?:show|product|model|modell|modèle|modelo|event|collection|range|"
+                          r"line|brand|book|film|movie|"
                           r"album|course|class|menu|dish|called|named|titled|dubbed)\s*[:,-]?\s*$",
                           re.I)
 QUOTE_OPEN = "\"“„«‹‘'＂「"
