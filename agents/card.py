@@ -108,6 +108,10 @@ def _audience(targeting: dict[str, Any]) -> str:
         parts.append("languages: " + ", ".join(_language(k) for k in targeting["locales"]))
     if interests:
         parts.append("interests: " + ", ".join(interests))
+    left_out = [i.get("name") or i.get("id", "?")
+                for i in (targeting.get("exclusions") or {}).get("interests") or []]
+    if left_out:
+        parts.append("not people interested in: " + ", ".join(left_out))
     platforms = targeting.get("publisher_platforms")
     positions = [f"{key.removesuffix('_positions')} {', '.join(targeting[key])}"
                  for key in ("facebook_positions", "instagram_positions",

@@ -69,3 +69,25 @@ def correction_span(text: str, first_end: int, later_start: int, later_end: int
 def listed(text: str, first_end: int, later_start: int) -> bool:
     """Whether only list words stand between two statements ("18-24 and 35-44")."""
     return first_end <= later_start and bool(LIST_GAP.fullmatch(text[first_end:later_start]))
+
+
+# "exclude people interested in", "but not", "no", "don't use": what follows is left out.
+NEGATED_BEFORE = re.compile(
+    r"\b(?:exclud(?:e|ing)|except(?:\s+for)?|without|not|no|minus|other\s+than|never|avoid|skip|"
+    r"leave\s+out|don'?t\s+(?:target|show\s+(?:it\s+|ads\s+)?to|include|use|want)|do\s+not\s+"
+    r"(?:target|show\s+(?:it\s+|ads\s+)?to|include|use|want)|instead\s+of)"
+    r"(?:\s+(?:people|anyone|those|folks|users|the|any|our|who\s+(?:are|is)|who|that|are|is|"
+    r"(?:interested|into)\s+in|interested|into|like|likes|love|loves|enjoy|enjoys|fans\s+of|"
+    r"speakers?\s+of))*\s*[:,-]?\s*$", re.I)
+
+
+def negated_before(text: str, start: int) -> int | None:
+    """Return where the negation that leaves out what starts at `start` begins, or None.
+
+    Only the item's own clause counts, and the negation must bear on this item, not on an
+    earlier one of a list ("a, not b, c" leaves out b only).
+    """
+    clause = max(text.rfind(c, 0, start) for c in ".;\n!?") + 1
+    offset = max(clause, start - 60)
+    m = NEGATED_BEFORE.search(text[offset:start])
+    return offset + m.start() if m else None

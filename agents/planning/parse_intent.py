@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from agents.planning.cues import negated_before
 from state import rules
 
 OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
@@ -209,6 +210,9 @@ def find_assets(text: str, asset_dir: str = ".") -> Assets:
         if any(s <= m.start() < e for s, e in a.spans):
             continue
         path = m.group("q") or m.group("p")
+        if (neg := negated_before(text, m.start())) is not None:
+            a.spans.append((neg, m.end()))
+            continue  # "don't use hero.jpg": read, and left out
         a.spans.append(m.span())
         paths = [path]
         if "*" in path:

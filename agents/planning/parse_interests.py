@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from agents.planning.catalog import interest, interests, norm
+from agents.planning.cues import negated_before
 
 PERSONAS = {
     "runners": "Running", "joggers": "Jogging", "yogis": "Yoga", "hikers": "Hiking",
@@ -94,6 +95,7 @@ class InterestResult:
     """Interests found ({id, name}), and cue items the catalogue does not know."""
 
     found: list[dict[str, str]] = field(default_factory=list)
+    excluded: list[dict[str, str]] = field(default_factory=list)  # "but not hunters"
     unknown: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
 
@@ -125,8 +127,13 @@ def find_interests(text: str) -> InterestResult:
     def add(hit: dict[str, str] | None, span: tuple[int, int]) -> bool:
         if hit is None:
             return False
-        if all(h["id"] != hit["id"] for h in res.found):
-            res.found.append(hit)
+        target = res.found
+        if (neg := negated_before(text, span[0])) is not None:
+            # "exclude people interested in tennis": an interest to leave out
+            target = res.excluded
+            span = (neg, span[1])
+        if all(h["id"] != hit["id"] for h in target):
+            target.append(hit)
         res.spans.append(span)
         return True
 
@@ -160,4 +167,6 @@ def find_interests(text: str) -> InterestResult:
         for start in range(len(words)):
             if add(resolve(" ".join(words[start:])), m.span()):
                 break
+    left_out = {h["id"] for h in res.excluded}
+    res.found = [h for h in res.found if h["id"] not in left_out]
     return res

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from agents.planning.cues import negated_before
+
 LOCALES = {"english": 1001, "spanish": 1002, "french": 1003, "chinese": 1004,
            "portuguese": 1005, "german": 5, "italian": 10, "dutch": 14, "japanese": 11,
            "korean": 12, "polish": 15, "russian": 17, "turkish": 19, "arabic": 28, "hindi": 46,
@@ -44,6 +46,8 @@ def find_locales(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     keys: list[int] = []
     spans = []
     for m in LANG_RE.finditer(text):
+        if negated_before(text, m.start()) is not None:
+            continue  # "no French speakers": left out, which locales cannot say alone (asked)
         group = next(g for g in ("a", "b", "c", "d") if m.group(g))
         for w in WORD.finditer(m.group(group)):
             name = w.group(0).lower()

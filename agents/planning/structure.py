@@ -72,6 +72,8 @@ def targeting(f: Facts, override: dict[str, Any], restricted: bool) -> dict[str,
         t["genders"] = genders
     if f.locales:
         t["locales"] = f.locales
+    if f.interests.excluded and not restricted:
+        t["exclusions"] = {"interests": list(f.interests.excluded)}
     chosen = override.get("interests", f.interests.found)
     if chosen and not restricted:
         t["flexible_spec"] = [{"interests": chosen}]

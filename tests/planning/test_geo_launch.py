@@ -1,4 +1,4 @@
-"""Plans with exclusions and regions from the geo parser are accepted by the sandbox."""
+"""Plans with excluded places and interests, and regions, are accepted by the sandbox."""
 
 from datetime import date
 
@@ -12,6 +12,7 @@ BRIEFS = [
     "Canada but not Quebec or Toronto, sales, $50/day, https://mitts.example.com, mitts.jpg",
     "the lower 48, leads for solar quotes, $90/day, https://sun.example.com/quote, panel.jpg",
     "Portland, ME and Boston, 15 mile radius, sales, $30/day, https://lobster.example.com, roll.jpg",
+    "Runners and hikers but not hunters, US, sales, $30/day, https://soles.example.com, sole.jpg",
 ]
 
 

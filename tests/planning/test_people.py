@@ -186,3 +186,31 @@ def test_special_categories_widen_ages_and_genders_and_say_each():
 def test_number_ranges_that_are_not_ages(text):
     a = find_ages(text, TODAY)
     assert (a.age_min, a.age_max, a.flags) == (None, None, [])
+
+
+@pytest.mark.parametrize(("people", "kept", "left_out"), [
+    ("Runners and hikers, but not hunters.", ["Running", "Hiking"], ["Hunting"]),
+    ("Runners. Exclude people interested in tennis.", ["Running"], ["Tennis"]),
+    ("Runners, hikers, not people into hunting", ["Running", "Hiking"], ["Hunting"]),
+])
+def test_a_negated_interest_is_left_out_not_targeted(people, kept, left_out):
+    r = run(people)
+    t = r.plan["ad_sets"][0]["targeting"]
+    assert [i["name"] for i in t["flexible_spec"][0]["interests"]] == kept
+    assert [i["name"] for i in t["exclusions"]["interests"]] == left_out
+    assert not r.questions and not r.not_understood
+    from agents.card import _audience
+    assert "not people interested in: " + ", ".join(left_out) in _audience(t)
+
+
+def test_a_negated_language_is_not_targeted():
+    r = run("Runners, no French speakers.")
+    assert "locales" not in r.plan["ad_sets"][0]["targeting"]
+    assert [q["phrase"] for q in r.questions] == ["no French speakers"]
+
+
+def test_an_asset_the_brief_says_not_to_use_is_not_used():
+    r = plan_brief(BASE.format("Don't use hero.jpg."), D)
+    assets = [a["path"] for s in r.plan["ad_sets"] for ad in s["ads"]
+              for a in ad["creative"]["assets"]]
+    assert assets == ["boots.jpg"] and not r.not_understood
