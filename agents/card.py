@@ -122,6 +122,11 @@ def _audience(targeting: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _event(ad_set: dict[str, Any]) -> str:
+    event = (ad_set.get("promoted_object") or {}).get("custom_event_type")
+    return f" ({event} events)" if event else ""
+
+
 def _language(key: Any) -> str:
     from agents.planning.parse_audience import LOCALES
 
@@ -186,7 +191,8 @@ def render_card(
         lines += [
             f"### Ad set “{ad_set.get('name', '?')}” — {budget_text}",
             f"Audience: {_audience(ad_set.get('targeting') or {})}. "
-            f"Optimises for {ad_set.get('optimization_goal', '?')}, billed on {ad_set.get('billing_event', '?')}.",
+            f"Optimises for {ad_set.get('optimization_goal', '?')}{_event(ad_set)}, "
+            f"billed on {ad_set.get('billing_event', '?')}.",
             "",
             "| ad | format | primary text | headline | CTA | assets |",
             "| --- | --- | --- | --- | --- | --- |",

@@ -182,6 +182,10 @@ def _check_interests(t: dict[str, Any]) -> None:
     known = interests()
     groups = [t] + [g for g in t.get("flexible_spec") or [] if isinstance(g, dict)]
     groups += [t["exclusions"]] if isinstance(t.get("exclusions"), dict) else []
+    age_min = t.get("age_min", 18)
+    if isinstance(age_min, int) and age_min < 18 and any(g.get("interests") for g in groups):
+        raise _fail("Detailed targeting options such as interests are not available when "
+                    "targeting people under 18.", "flexible_spec", subcode=1870165)
     for group in groups:
         for item in group.get("interests") or []:
             iid = str(item.get("id", "")) if isinstance(item, dict) else str(item)

@@ -116,6 +116,10 @@ def _ages(ck: _Checker, base: str, t: Targeting, countries: list[str]) -> None:
                "swap the two ages", "age")
     if t.age_min > rules.AGE_MAX_CEIL:
         ck.bad(f"{base}.age_min", f"age {t.age_min} is above 65", "use at most 65", "age")
+    if rules.AGE_MIN_FLOOR <= t.age_min < 18 and (t.flexible_spec or t.exclusions):
+        # Meta refuses detailed targeting for minors (error 1870165)
+        ck.bad(f"{base}.flexible_spec", "interests cannot be used to reach people under 18",
+               "raise the youngest age to 18, or drop the interests", "age")
 
 
 def _special(ck: _Checker, base: str, t: Targeting, extra: dict[str, Any]) -> None:

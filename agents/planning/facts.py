@@ -25,6 +25,8 @@ from agents.planning.parse_audience import (
     find_locales,
 )
 from agents.planning.parse_copy import find_copy
+from agents.planning.parse_genders import SHARE_BEFORE
+from agents.planning.parse_optimisation import Optimisation, find_optimisation
 from agents.planning.parse_dates import date_order
 from agents.planning.parse_geo import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.planning.parse_golive import find_go_live
@@ -108,6 +110,7 @@ class Facts:
     lead_website: bool = False
     value_goal: bool = False
     lpv_goal: bool = False
+    optimisation: list[Optimisation] = field(default_factory=list)  # "optimise for add to cart"
     video_views: bool = False
     page_likes: bool = False
     broad: bool = False
@@ -141,6 +144,8 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     for cues in OBJECTIVE_CUES.values():
         spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
+    f.optimisation = find_optimisation(uncopied)
+    spans += [o.span for o in f.optimisation]
     f.assets = find_assets(uncopied, d.asset_dir)
     spans += f.assets.spans
     # URLs and paths must not read as places or money
@@ -185,9 +190,11 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.ab = bool(AB_RE.search(masked))
     # Phrases read as flags also count as understood.
     for pat in (AB_RE, AB_COUNT, GENDER_SPLIT, CAROUSEL, LEAD_WEBSITE, VALUE_GOAL, LPV_GOAL,
-                VIDEO_VIEWS, PAGE_LIKES, NO_INTERESTS, WOMEN, MEN, ALL_GENDERS, LOOSE_RADIUS,
-                RADIUS_BEFORE):
+                VIDEO_VIEWS, PAGE_LIKES, NO_INTERESTS, ALL_GENDERS, LOOSE_RADIUS, RADIUS_BEFORE):
         spans += [m.span() for m in pat.finditer(masked)]
+    # gender words ("hey guys" too), but not a share of customers ("60% women"): that is asked
+    spans += [m.span() for pat in (WOMEN, MEN) for m in pat.finditer(masked)
+              if not SHARE_BEFORE.search(masked, 0, m.start())]
     for pat_text in SPECIAL.values():
         spans += [m.span() for m in re.finditer(pat_text, masked, re.I)]
     if count := AB_COUNT.search(masked):

@@ -38,6 +38,14 @@ NOT_ONLY_BEFORE = re.compile(r"\bnot\s+(?:just|only|solely|exclusively)\s+(?:(?:
                              re.I)
 ONLY_AFTER = re.compile(r"^(?:[- ]only\b|\s+only\b|\s+exclusively\b)", re.I)
 LABEL = {1: "men", 2: "women", None: "all genders"}
+# "60% women": a share of the customers, not who to target (left for the net to ask about).
+SHARE_BEFORE = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s*(?:%|percent\b|per\s*cent\b)\s*(?:(?:of\s+)?"
+                          r"(?:our|the|them|its|buyers|customers|clients|users|audience|are)\s+)*$",
+                          re.I)
+# "not women over 50": an age-bound part of a gender, which no one ad set can leave out.
+AGE_AFTER = re.compile(r"^\s*(?:(?:who\s+are|aged?|ages|that\s+are)\s+)?(?:(?:over|under|above|"
+                       r"below|older\s+than|younger\s+than|in\s+their)\s+)?\d{2}(?:\s*\+|s\b|"
+                       r"\s*(?:-|–|to)\s*\d{2}\b)?", re.I)
 # Words that name a whole gender; excluding one of them means the other. Excluding a role
 # ("no moms", "not husbands") cannot be said with genders and is asked.
 CORE = {"women", "woman", "female", "females", "ladies", "gals", "girls", "men", "man", "male",
@@ -78,7 +86,8 @@ def gender_statements(text: str) -> list[GenderStatement]:
             if any(s <= m.start() < e for s, e in taken):
                 continue
             before = text[max(0, m.start() - 45):m.start()]
-            if m.group(0).lower() == "guys" and GREETING.search(before):
+            if m.group(0).lower() == "guys" and GREETING.search(before) or \
+                    SHARE_BEFORE.search(before):
                 continue
             start, end, kind = m.start(), m.end(), "plain"
             v: int | None = value
@@ -91,6 +100,8 @@ def gender_statements(text: str) -> list[GenderStatement]:
                 start, kind, v = m.start() - len(before) + neg.start(), "negated", other
                 if m.group(0).lower() not in CORE:  # "no moms" is not "men only"
                     kind, v = "hole", None
+                elif part := AGE_AFTER.match(text[end:]):  # "not women over 50"
+                    kind, v, end = "hole", None, end + len(part.group(0).rstrip())
             elif only := ONLY_BEFORE.search(before):
                 start, kind = m.start() - len(before) + only.start(), "only"
             if only_after := ONLY_AFTER.match(text[end:end + 14]):
@@ -107,8 +118,9 @@ def find_gender_result(text: str) -> GenderResult:
         r.spans.append((s.start, s.end))
         if s.kind == "hole":
             r.flags.append(Question("genders", f"'{s.phrase}': adpilot can target women, men "
-                                    "or everyone, but cannot leave out a group such as this. "
-                                    "Who should see the ads?", "not_understood", s.phrase, WHO))
+                                    "or everyone, and one age range per ad set, but cannot leave "
+                                    "out a group such as this. Who should see the ads?",
+                                    "not_understood", s.phrase, WHO))
             continue
         if cur is None:
             if s.kind != "weak":

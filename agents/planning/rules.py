@@ -31,6 +31,7 @@ from agents.planning.budget import money_problems
 from agents.planning.copy import brand_of, product_of
 from agents.planning.facts import FILLER, Facts, read_facts
 from agents.planning.normalise import normalise
+from agents.planning.parse_optimisation import settle as settle_optimisation
 from agents.planning.parse_targets import Targets
 from agents.planning.structure import LABELS, ad_set_variants, creatives, experiment, targeting
 from agents.planning.understand import not_understood, unsupported_asks, unused_quotes
@@ -145,7 +146,8 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     restricted = bool(set(f.special) & rules.RESTRICTED_TARGETING_CATEGORIES)
     if restricted:
         f.adjustments += special_category_adjustments(f)
-    setup = _setup(f, objective)
+    setup, asked = settle_optimisation(f.optimisation, objective, _setup(f, objective))
+    questions += [q.to_dict() for q in asked]
     cta = f.cta or rules.DEFAULT_CTA[objective]
     currency = (f.money.currency if f.money and f.money.currency else d.currency)
     variants = ad_set_variants(f, restricted)

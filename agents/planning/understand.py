@@ -192,6 +192,8 @@ GOAL_CUES: dict[str, str] = {
     **dict.fromkeys("calls optimise optimize optimised optimized optimisation optimization goal "
                     "goals objective kpi".split(), ""),
 }
+OPTIMISE_WORDS = frozenset("optimise optimize optimised optimized optimising optimizing "
+                           "optimisation optimization".split())
 # Words that look like numbers or people but change nothing in a plan: promotions, brand
 # stories, e-mail headers, signatures, phone numbers, street addresses.
 HARMLESS = re.compile("|".join((
@@ -215,8 +217,12 @@ HARMLESS = re.compile("|".join((
     r"\b(?:hope|hoping)\s+(?:you|everyone|all|y'?all)\b[^.!?\n]{0,60}|\b(?:have|had|enjoy)\s+a\s+"
     r"(?:good|great|nice|lovely)\s+(?:day|week|weekend|evening)\b",
     r"\b\d{1,3}(?:[.,]\d+)?\s*%(?!\s*(?:of\s+(?:the\s+)?)?(?:budget|spend|more|less|increase|"
-    r"decrease|higher|lower|cap|lookalike|lal|look-alike|similar)\b)",
+    r"decrease|higher|lower|cap|lookalike|lal|look-alike|similar|women|woman|female|females|"
+    r"ladies|men|man|male|males|guys|\d)\b)",
     r"\b20\d\d\s*[-–/]\s*\d{2}\b",
+    # who the customers are now ("our buyers are 80% women"): a description, not a target
+    r"\b(?:customers|buyers|shoppers|clients|followers|users|audience|customer\s+base)\s+(?:is|are)"
+    r"\s+(?:about\s+|around\s+|roughly\s+|mostly\s+|over\s+)?\d{1,3}\s*%\s*[a-z]+",
     r"\bage\s+(?:groups?|bands?|brackets?|ranges?)\b",
     # Labels of a brief's fields ("Audiences: 25-34, 35-44"): what they label is read or asked.
     r"(?:^|(?<=[.;,|\n]))[ \t]*(?:[-*•]\s*)?(?:\|\s*)?(?:audiences?|ages?|age\s+groups?|target(?:ing)?|"
@@ -261,6 +267,9 @@ def _affects(words: list[str], objective: str | None,
         return SPEND
     if any(w in WHO_CUES or w in NEGATIONS for w in lows):
         return WHO
+    # "optimize for add to cart": an event to optimise for that no parser read
+    if any(w in OPTIMISE_WORDS for w in lows) and len(lows) >= 2:
+        return GOAL
     # "goal", "objective": labels, when the brief named a goal the planner read
     goals = {GOAL_CUES[w] for w in lows if w in GOAL_CUES} - ({""} if objective else set())
     if goals and goals != {objective}:

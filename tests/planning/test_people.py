@@ -214,3 +214,45 @@ def test_an_asset_the_brief_says_not_to_use_is_not_used():
     assets = [a["path"] for s in r.plan["ad_sets"] for ad in s["ads"]
               for a in ad["creative"]["assets"]]
     assert assets == ["boots.jpg"] and not r.not_understood
+
+
+@pytest.mark.parametrize("people", ["Not women over 50.", "Everyone except women over 50",
+                                    "no men under 25", "exclude men 18-24"])
+def test_leaving_out_part_of_a_gender_is_asked(people):
+    """One ad set cannot say 'everyone but women over 50': no plan targets the other gender."""
+    r = run(people)
+    assert [q["kind"] for q in r.questions] == ["not_understood"]
+    assert r.questions[0]["phrase"].lower().endswith(people.lower().split(" ", 1)[1].rstrip("."))
+    assert r.plan["ad_sets"][0]["targeting"].get("genders") is None
+
+
+@pytest.mark.parametrize(("people", "genders", "asked"), [
+    ("Split the budget 60% women / 40% men", None, True),
+    ("target 70% women", None, True),
+    ("our buyers are 80% women. Target women.", [2], False),
+])
+def test_a_share_of_a_gender_is_not_a_gender(people, genders, asked):
+    r = run(people)
+    assert r.plan["ad_sets"][0]["targeting"].get("genders") == genders
+    assert bool(r.questions) is asked
+
+
+def test_interests_for_minors_are_a_problem_not_a_launch():
+    r = run("Ages 13-17, gamers.")
+    assert [p["path"] for p in r.problems] == ["ad_sets[0].targeting.flexible_spec"]
+    assert "under 18" in r.problems[0]["message"]
+
+
+def test_the_sandbox_refuses_interests_for_minors_like_meta(sandbox, launch_kit):
+    from facebook_business.exceptions import FacebookRequestError
+
+    camp = launch_kit.account.create_campaign(params={
+        "name": "teens", "objective": "OUTCOME_TRAFFIC", "special_ad_categories": [],
+        "status": "PAUSED", "daily_budget": 5000, "bid_strategy": "LOWEST_COST_WITHOUT_CAP"})
+    with pytest.raises(FacebookRequestError) as err:
+        launch_kit.account.create_ad_set(params={
+            "name": "teens", "campaign_id": camp["id"], "optimization_goal": "LINK_CLICKS",
+            "billing_event": "IMPRESSIONS", "destination_type": "WEBSITE", "status": "PAUSED",
+            "targeting": {"geo_locations": {"countries": ["US"]}, "age_min": 13, "age_max": 17,
+                          "flexible_spec": [{"interests": [{"id": "6003626399463"}]}]}})
+    assert err.value.api_error_subcode() == 1870165
