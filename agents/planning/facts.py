@@ -25,9 +25,8 @@ from agents.planning.parse_audience import (
     find_locales,
 )
 from agents.planning.parse_copy import find_copy
-from agents.planning.parse_genders import SHARE_BEFORE
-from agents.planning.parse_optimisation import Optimisation, find_optimisation
 from agents.planning.parse_dates import date_order
+from agents.planning.parse_genders import SHARE_BEFORE
 from agents.planning.parse_geo import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.planning.parse_golive import find_go_live
 from agents.planning.parse_intent import (
@@ -46,6 +45,7 @@ from agents.planning.parse_intent import (
 )
 from agents.planning.parse_interests import InterestResult, find_interests
 from agents.planning.parse_money import Money
+from agents.planning.parse_optimisation import Optimisation, find_optimisation
 from agents.planning.parse_placements import read_placements
 from agents.planning.parse_targets import Targets, find_targets
 from agents.planning.parse_time import Schedule, find_schedule
