@@ -41,6 +41,9 @@ ANSWER_PHRASES = {
     "countries": "Target countries: {}",
     "page_id": "Facebook page: {}",
     "pixel_id": "Pixel: {}",
+    "start_date": "start date: {}",
+    "end_date": "end date: {}",
+    "age": "ages {}",
 }
 
 
@@ -131,14 +134,16 @@ def merge_answer(brief: str, answer: Any) -> str:
         answers = answer.get("answers", answer)
         if not isinstance(answers, dict):
             raise ValueError('clarify answer: expected {"answers": {"field": "value"}} or plain text')
-        lines = [ANSWER_PHRASES.get(k, f"{k.replace('_', ' ')}: {{}}").format(v)
+        lines = [ANSWER_PHRASES.get(k, "{}").format(v)
                  for k, v in answers.items() if str(v).strip()]
     else:
         lines = [str(answer).strip()] if str(answer or "").strip() else []
     if not lines:
         raise ValueError("clarify answer is empty: answer the questions, e.g. "
                          '{"answers": {"landing_url": "https://shop.example/sale"}}')
-    return brief.rstrip() + "\n" + "\n".join(lines)
+    # "Answer:" is a correction cue (agents.planning.cues): what a person answers replaces
+    # what the brief said before, instead of being asked about again as a conflict.
+    return brief.rstrip() + "".join(f"\nAnswer: {line}" for line in lines)
 
 
 def _issue_dicts(items: Any) -> list[dict[str, Any]]:

@@ -191,8 +191,9 @@ def _lasts(a: Money, b: Money, days: int | None) -> str:
     return f" (at ‘{daily.phrase}’, ‘{total.phrase}’ lasts {round(n)} days: give the dates to keep both)"
 
 
-# The answer to "is it a daily budget or the total?", appended as "Budget: per day".
-KIND_ANSWER = re.compile(r"^\s*budget\s*[:=]\s*(?:(?P<d>daily|per\s+day|a\s+day|/\s*day|each\s+day)|"
+# The answer to "is it a daily budget or the total?", appended as "Answer: Budget: per day"
+# (or "Answer: per day" when typed).
+KIND_ANSWER = re.compile(r"^\s*(?:answer\s*:\s*(?:budget\s*[:=]\s*)?|budget\s*[:=]\s*)(?:(?P<d>daily|per\s+day|a\s+day|/\s*day|each\s+day)|"
                          r"(?P<t>total|in\s+total|lifetime|overall|for\s+the\s+whole\s+campaign))"
                          r"\s*[.!]?\s*$", re.I | re.M)
 

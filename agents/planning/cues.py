@@ -19,7 +19,7 @@ CORRECTION_CUE = (
     r"\bstrike\s+that\b|\bforget\s+(?:that|it)\b|\breplace\s+(?:it|that|this)\s+with\b|"
     r"\b(?:budget|start|end|date)(?:'s|\s+is)\s+now\b|\bupdate[d]?\b|\brather\b|\binstead\b|"
     r"\bon\s+second\s+thought\b|\blet'?s\s+(?:do|say|go\s+with|make\s+it)\b|\bgo\s+with\b|"
-    r"\bnew\s+(?:budget|date|start|end)\b|\brevised\b|"
+    r"\bnew\s+(?:budget|date|start|end)\b|\brevised\b|(?:^|\n)\s*answer\s*:|"
     r"\b(?:change|switch|increase|raise|reduce|cut|drop|lower|bump|up|move|push|set)(?:d|ed)?\s+"
     r"(?:it|that|this|them|the\s+\w+(?:\s+date)?)\s+(?:up\s+|down\s+|back\s+)?to\b"
 )
@@ -27,7 +27,8 @@ CORRECTION_CUE = (
 CORRECTION = re.compile(rf"(?:{CORRECTION_CUE})|\bnot\s+\w+(?:\s+\w+)?\s*(?:,|—|–|-)?\s*but\b",
                         re.I)
 # A later budget replaces the earlier: a cue just before it, or the answer line the
-# orchestrator appends to the brief ("Budget: $75 a day", see orchestrator.merge_answer).
+# orchestrator appends to the brief ("Answer: Budget: $75 a day", see
+# orchestrator.merge_answer; "Answer:" is itself a cue).
 BUDGET_CORRECTION = re.compile(rf"(?:{CORRECTION_CUE}|\n\s*budget\s*[:=])", re.I)
 # A bare number ("no wait, 70") is a budget only right after the cue.
 CUE_THEN_NUMBER = re.compile(rf"(?:{BUDGET_CORRECTION.pattern})[\s,:.!–—-]*(?:(?:make\s+it|to|"

@@ -91,6 +91,35 @@ RETRACT = re.compile(r"\b(?:scratch\s+that|no\s+wait|wait,?\s+no|correction\s*:|
                      r"instead(?:\s+of\s+that)?)\b[\s,:;-]*", re.I)
 
 
+# The answer a person gave to a question (see orchestrator.merge_answer).
+ANSWER = re.compile(r"(?:^|\n)[ \t]*answer\s*:[^\n]*", re.I)
+EXCLUSIVE = re.compile(r"\b(?:only|just|solely|exclusively)\b", re.I)
+
+
+def _answer(ms: list[Mention], r: re.Match[str], notes: list[Adjustment],
+            spans: list[tuple[int, int]]) -> None:
+    """Let an answer naming places replace the earlier ones it is about.
+
+    "Answer: just Canada" replaces every place named before; "Answer: Portland, Maine"
+    replaces the earlier mentions of that name only (the question was which Portland).
+    """
+    after = [m for m in ms if r.start() <= m.start < r.end() and m.role == "include"]
+    if not after:
+        return
+    earlier = [m for m in ms if m.start < r.start() and m.role == "include"]
+    if not EXCLUSIVE.search(r.group(0)):
+        names = {m.raw.lower().split(",")[0].strip() for m in after}
+        earlier = [m for m in earlier if m.raw.lower().split(",")[0].strip() in names]
+    if not earlier:
+        return
+    for m in earlier:
+        m.role = "retracted"
+    spans.append((r.start(), after[0].start))
+    notes.append(Adjustment("ad_sets[0].targeting.geo_locations", [m.raw for m in earlier],
+                            [m.raw for m in after], "the answer replaces the places named "
+                            "before it"))
+
+
 def retractions(text: str, ms: list[Mention]
                 ) -> tuple[list[Adjustment], list[tuple[int, int]], list[tuple[int, int]]]:
     """Read "US... scratch that, Canada only": the later places replace the earlier ones.
@@ -98,6 +127,8 @@ def retractions(text: str, ms: list[Mention]
     Return the notes for the card, the cue words' spans and the retracted stretches of text.
     """
     notes, spans, gone = [], [], []
+    for r in ANSWER.finditer(text):
+        _answer(ms, r, notes, spans)
     for r in RETRACT.finditer(text):
         after = [m for m in ms if r.end() <= m.start <= r.end() + 25 and m.role == "include"]
         line = text.rfind("\n", 0, r.start()) + 1

@@ -51,6 +51,11 @@ STOPWORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "hu": "és a az egy hogy nem is meg van vagyunk szeretnénk mint de csak",
 }.items()}
 
+# Function words of other languages that are also everyday English words ("men", "for",
+# "per", "die"): they never tell an English brief from another language.
+ENGLISH_LOOKALIKES: frozenset[str] = frozenset("""to a in is i for on as at no s come care per
+men son met plus pro till van die ma ve dan op se po til ab am be so also set art hat""".split())
+
 # Languages detected by script alone (no stopwords needed).
 SCRIPTS: tuple[tuple[str, str], ...] = (
     ("ja", "[\u3040-\u30ff]"), ("ko", "[\uac00-\ud7af]"), ("zh", "[\u4e00-\u9fff]"),

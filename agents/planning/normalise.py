@@ -120,8 +120,11 @@ def detect_language(text: str) -> tuple[str, dict[str, int]]:
     for code, chars in lx.SCRIPTS:
         if len(re.findall(chars, text)) >= 4:
             return code, {}
-    words = [w.lower() for w in WORD_RE.findall(text)]
-    scores = {lang: sum(w in stop for w in words) for lang, stop in lx.STOPWORDS.items()}
+    # distinct function words, so "men … men" or "per day per ad set" count once, and words
+    # English shares ("men", "per") only count for English
+    words = {w.lower() for w in WORD_RE.findall(text)}
+    scores = {lang: len(words & (stop if lang == "en" else stop - lx.ENGLISH_LOOKALIKES))
+              for lang, stop in lx.STOPWORDS.items()}
     best = max(scores, key=lambda k: (scores[k], k == "en"))
     if scores[best] < 2:
         return "en", scores  # too few function words to tell: read it as English

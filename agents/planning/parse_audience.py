@@ -158,6 +158,8 @@ def _fold(a: Audience, text: str, used: list[AgeStatement], today: date) -> None
             prev = clash[0]
             if cue := correction_span(text, prev.end, st.start, st.end):
                 a.spans.append(cue)
+                # a correction (or a person's answer) settles the ages asked about before it
+                a.flags = [q for q in a.flags if not (q.field == "age" and q.kind == "conflict")]
                 a.adjustments.append(Adjustment(PATH, prev.phrase, st.phrase, f"the later "
                                                 f"'{st.phrase}' corrects the earlier "
                                                 f"'{prev.phrase}'"))

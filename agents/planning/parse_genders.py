@@ -127,11 +127,16 @@ def find_gender_result(text: str) -> GenderResult:
                 cur = s
             continue
         if s.value == cur.value:
+            if cue := correction_span(text, cur.end, s.start, s.end):  # "Answer: just men"
+                r.spans.append(cue)
+                r.flags = [q for q in r.flags if q.kind != "conflict"]
             if s.kind in ("only", "negated"):
                 cur = s
             continue
         if cue := correction_span(text, cur.end, s.start, s.end):
             r.spans.append(cue)
+            # a correction settles what came before it: earlier conflicts are no longer asked
+            r.flags = [q for q in r.flags if q.kind != "conflict"]
             r.adjustments.append(Adjustment(
                 "ad_sets[0].targeting.genders", LABEL[cur.value], LABEL[s.value],
                 f"the later '{s.phrase}' corrects the earlier '{cur.phrase}'"))

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.planning import WHO, Adjustment, Question
+from agents.planning.cues import listed
 from agents.planning.geo_context import currencies, link_qualifiers, mark_roles, resolve
 from agents.planning.geo_exclude import exclude
 from agents.planning.geo_groups import GROUPS, WORLD
@@ -131,6 +132,7 @@ def find_geo(text: str, currency: str = "USD") -> GeoResult:
         places.append(_Place(country_cand(wide[0]), None))
         res.spans.append(wide[1])
     places = _overlaps(places, res, clean)
+    _only_conflict(inc, places, res, clean)
     _fill(res, places, radii)
     groups = [GROUPS[m.chosen.key] for m in inc if m.chosen and m.chosen.kind == "group"]
     exclude(res, exc, groups, radii, world)
@@ -230,6 +232,36 @@ def _overlaps(places: list[_Place], res: GeoResult, text: str = "") -> list[_Pla
                 f"{p.cand.name}? (e.g. 'all of {o.cand.name}' or 'only {p.cand.name}')",
                 kind="ambiguous", phrase=f"{o.cand.name} … {p.cand.name}", affects=WHO))
     return [p for p in keep if id(p) not in drop]
+
+
+ALL_ANSWER = re.compile(r"(?:^|\n)[ \t]*answer\s*:\s*(?:(?:target|keep|go\s+with|use)\s+)?"
+                        r"(?:all|both|every(?:thing|where)?)\b[^\n]{0,30}", re.I)
+
+
+def _only_conflict(inc: list[Mention], places: list[_Place], res: GeoResult, text: str) -> None:
+    """Ask when "only X" stands beside other places said apart ("US and Canada. Only the US.").
+
+    Places listed right after "only" belong to it ("only the US and Canada").
+    """
+    only: list[Mention] = []
+    for m in sorted(inc, key=lambda m: m.start):
+        if ONLY_BEFORE.search(text[max(0, m.start - 25):m.start]) or (
+                only and listed(text, only[-1].end, m.start)):
+            only.append(m)
+    cands = [m.chosen for m in only if m.chosen]
+    if not cands:
+        return
+    others = [p for p in places if not p.home and not p.example and not any(
+        (p.cand.kind, p.cand.key) == (c.kind, c.key) or p.cand.inside(c) for c in cands)]
+    settled = ALL_ANSWER.search(text, only[-1].end)  # "Answer: all of them"
+    if others and settled:
+        res.spans.append(settled.span())
+    elif others:
+        named = ", ".join(p.mention.raw if p.mention else p.cand.name for p in others)
+        phrase = text[only[0].start:only[-1].end]
+        res.flags.append(Question(
+            GEO, f"The brief names {named}, and also says only {phrase}. Target only "
+            f"{phrase}, or all of them?", kind="conflict", phrase=phrase, affects=WHO))
 
 
 def _fill(res: GeoResult, places: list[_Place], radii: list[Radius]) -> None:

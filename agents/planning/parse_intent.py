@@ -7,7 +7,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from agents.planning.cues import negated_before
+from agents.planning import Adjustment, Question
+from agents.planning.cues import correction_span, negated_before
 from state import rules
 
 OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
@@ -133,9 +134,27 @@ class Assets:
     image_urls: list[str] = field(default_factory=list)
     video_urls: list[str] = field(default_factory=list)
     landing_url: str | None = None
-    other_urls: list[str] = field(default_factory=list)
+    other_urls: list[str] = field(default_factory=list)  # web pages named but not linked to
     spans: list[tuple[int, int]] = field(default_factory=list)
     unresolved_globs: list[str] = field(default_factory=list)
+    flags: list[Question] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
+
+
+# A second web page that is a profile, a shared document or named as a reference is not a
+# landing page: listed, not asked.
+REFERENCE_URL = re.compile(r"^(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|tiktok|twitter|x|"
+                           r"youtube|youtu|linkedin|pinterest|threads|docs\.google|drive\.google|"
+                           r"dropbox|figma|notion|canva|wetransfer|box|miro|loom)\.", re.I)
+REFERENCE_BEFORE = re.compile(r"\b(?:see|ref(?:erence)?|for\s+reference|inspiration|inspired\s+by|"
+                              r"like|similar\s+to|brand\s+(?:guide|book|guidelines)|our\s+"
+                              r"(?:instagram|facebook|tiktok|profile|page|blog|press)|competitor|"
+                              r"not|instead\s+of|(?:old|previous|last)\s+(?:page|site|url|"
+                              r"campaign))\b[^.;\n]*$", re.I)
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.rstrip("/").lower() == b.rstrip("/").lower()
 
 
 def find_objective(text: str) -> tuple[str | None, dict[str, int]]:
@@ -195,6 +214,7 @@ def find_cta(text: str) -> tuple[str | None, tuple[int, int] | None]:
 def find_assets(text: str, asset_dir: str = ".") -> Assets:
     """Return media paths/URLs and the landing page (the first non-media URL)."""
     a = Assets()
+    landing_end = 0
     for m in URL_RE.finditer(text):
         url = m.group(0).rstrip(".,;:!?)")
         full = url if url.lower().startswith("http") else f"https://{url}"
@@ -203,9 +223,28 @@ def find_assets(text: str, asset_dir: str = ".") -> Assets:
         if ext in MEDIA_EXT:
             (a.image_urls if MEDIA_EXT[ext] == "image" else a.video_urls).append(full)
         elif a.landing_url is None:
-            a.landing_url = full
+            a.landing_url, landing_end = full, m.end()
+        elif cue := correction_span(text, landing_end, m.start(), m.end()):
+            # "https://a … no wait, use https://b", or the answer to which page: the later
+            # page replaces the earlier, and settles any question about them
+            a.spans.append(cue)
+            a.flags = [q for q in a.flags if q.field != "landing_url"]
+            if _same_url(full, a.landing_url):
+                continue
+            a.adjustments.append(Adjustment("landing_url", a.landing_url, full,
+                                            f"the later '{url}' corrects the earlier one"))
+            a.other_urls = [u for u in a.other_urls if not _same_url(u, full)] + [a.landing_url]
+            a.landing_url, landing_end = full, m.end()
+        elif any(_same_url(full, u) for u in [a.landing_url, *a.other_urls]):
+            continue
         else:
             a.other_urls.append(full)
+            if not REFERENCE_URL.search(url) and not REFERENCE_BEFORE.search(
+                    text, max(0, m.start() - 40), m.start()):
+                a.flags.append(Question(
+                    "landing_url", f"The brief names two web pages, '{a.landing_url}' and "
+                    f"'{full}'. Which one should the ads send people to? (the other can be "
+                    "named as a reference)", "ambiguous", url))
     for m in PATH_RE.finditer(text):
         if any(s <= m.start() < e for s, e in a.spans):
             continue

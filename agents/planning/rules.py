@@ -275,6 +275,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)
                    for u in f.interests.unknown]
     understood += [NotUnderstood(f"no files match {g}") for g in f.assets.unresolved_globs]
+    understood += [NotUnderstood(f"web page not linked to: {u}") for u in f.assets.other_urls]
     understood += [NotUnderstood(f"signature, not read: {s}") for s in norm.set_aside]
     unused = unused_quotes(norm, [*f.spans, *ask_spans])
     questions += [_as_written(q.to_dict(), norm.adjustments)
