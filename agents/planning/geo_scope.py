@@ -126,7 +126,9 @@ def retractions(text: str, ms: list[Mention]
 
     Return the notes for the card, the cue words' spans and the retracted stretches of text.
     """
-    notes, spans, gone = [], [], []
+    notes: list[Adjustment] = []
+    spans: list[tuple[int, int]] = []
+    gone: list[tuple[int, int]] = []
     for r in ANSWER.finditer(text):
         _answer(ms, r, notes, spans)
     for r in RETRACT.finditer(text):
