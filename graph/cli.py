@@ -51,10 +51,20 @@ EXIT_INVALID = 2  # the brief, plan, file or decision needs fixing; nothing was 
 def read_brief(brief: str) -> str:
     """Return the brief text: the argument itself, a file it names, or stdin for "-"."""
     if brief == "-":
-        return sys.stdin.read()
-    path = Path(brief)
-    if len(brief) < 255 and "\n" not in brief and path.suffix in (".txt", ".md") and path.is_file():
-        return path.read_text()
+        brief = sys.stdin.read()
+    else:
+        path = Path(brief)
+        if len(brief) < 255 and "\n" not in brief and path.suffix in (".txt", ".md") and \
+                path.is_file():
+            try:
+                brief = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                fail(f"BRIEF file {path} is not UTF-8 text (byte {exc.start}): save it as plain "
+                     "UTF-8 text, or paste the brief as the argument")
+            except OSError as exc:
+                fail(f"BRIEF file {path} cannot be read ({exc.strerror}): check its permissions")
+    if "\x00" in brief:
+        fail("BRIEF contains binary data (NUL bytes): give the brief as plain text")
     if not brief.strip():
         fail("BRIEF is empty: describe the campaign, e.g. \"Sell running shoes in the US, $50/day\"")
     return brief

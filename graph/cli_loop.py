@@ -39,7 +39,8 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
 
 
 @app.command()
-def tick(advance_days: Annotated[int, typer.Option(help="move the sandbox clock forward first")] = 0,
+def tick(advance_days: Annotated[int, typer.Option(
+            min=0, max=3650, help="move the sandbox clock forward first (0-3650 days)")] = 0,
          yes: Annotated[bool, typer.Option("--yes", help="approve optimise cards without asking")] = False) -> None:
     """Wake every thread whose timer is due (optionally advancing the sandbox clock)."""
     from agents.orchestrator import account_now
@@ -116,7 +117,12 @@ def report_cmd(thread: Annotated[str, typer.Argument(help="the thread to report 
     with session() as (env, runner):
         runner.status(thread)  # a clear error for an unknown thread
         model = None if env.context.model == "rules" else env.context.model
-        written = reporting.write_report(thread, fmt, out, runner=runner, home=env.home, model=model)
+        try:
+            written = reporting.write_report(thread, fmt, out, runner=runner, home=env.home,
+                                             model=model)
+        except OSError as exc:
+            fail(f"--out {exc.filename or out}: cannot write the report there ({exc.strerror}); "
+                 "choose a folder you can write to")
         for kind in ("report", "csv"):
             if written.get(kind):
                 console.print(f"{kind}: {written[kind]}")

@@ -35,11 +35,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
+# Meta's largest amount (its "no spend cap" sentinel, facts §3.2): anything above is a typo.
+MAX_AMOUNT_MINOR = 922_337_203_685_478
+
+
 class Budget(_Model):
     """How much to spend: `amount_minor` per day (daily) or in total (lifetime)."""
 
     kind: Literal["daily", "lifetime"]
-    amount_minor: int = Field(ge=0, description="integer minor units of the plan currency")
+    amount_minor: int = Field(ge=0, le=MAX_AMOUNT_MINOR,
+                              description="integer minor units of the plan currency")
     level: Literal["campaign", "ad_set"] = "campaign"
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agents.planning import (
+    SPEND,
     WAIVABLE,
     WHO,
     Adjustment,
@@ -36,7 +37,14 @@ from agents.planning.parse_targets import Targets
 from agents.planning.structure import LABELS, ad_set_variants, creatives, experiment, targeting
 from agents.planning.understand import not_understood, unsupported_asks, unused_quotes
 from state import rules
-from state.plan import AccountInfo, CampaignPlan, load_plan, plan_dict, validate_plan
+from state.plan import (
+    MAX_AMOUNT_MINOR,
+    AccountInfo,
+    CampaignPlan,
+    load_plan,
+    plan_dict,
+    validate_plan,
+)
 
 
 def _q(field: str, question: str) -> dict[str, str]:
@@ -180,6 +188,12 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
             level = "ad_set" if len(variants) > 1 or m.per_ad_set else "campaign"
             budget = {"kind": kind, "amount_minor": rules.to_minor(m.amount, currency) * per,
                       "level": level}
+            if budget["amount_minor"] > MAX_AMOUNT_MINOR:  # "$99999999999999999/day"
+                budget = None
+                questions.append(Question(
+                    "budget", f"‘{m.phrase}’ is more than Meta accepts as a budget. What should "
+                    "the campaign spend? (e.g. 'Budget: $50 a day')", "invalid", m.phrase,
+                    SPEND).to_dict())
     plan: dict[str, Any] = {
         "name": _campaign_name(f, objective, landing), "objective": objective,
         "special_ad_categories": f.special, "currency": currency, "budget": budget,

@@ -22,6 +22,14 @@ def test_live_launch_then_tick_wakes_the_timer_and_report_is_written(cli, sample
     report = run("report", "loop-1")
     assert report.exit_code == 0, report.output
     assert (home / "reports" / "loop-1" / "report.md").exists()
+    blocked = home / "a-file"
+    blocked.write_text("not a folder")
+    unwritable = run("report", "loop-1", "--out", str(blocked / "sub"))
+    assert unwritable.exit_code == 2 and "--out" in unwritable.output
+    assert "Traceback" not in unwritable.output
+    for days in ("-1", "100000"):
+        far = run("tick", "--advance-days", days)
+        assert far.exit_code == 2 and "--advance-days" in far.output
 
 
 def test_run_a_plan_file_paused_by_default(cli, sample_images, tmp_path):
@@ -44,6 +52,18 @@ def test_unknown_thread_and_wrong_commands_say_what_to_do(cli):
     assert both.exit_code == 2 and "only one of" in both.output
     empty = run("run", "  ")
     assert empty.exit_code == 2 and "BRIEF is empty" in empty.output
+
+
+def test_a_brief_that_is_not_text_is_refused_by_name(cli, tmp_path, sample_images):
+    server, run = cli
+    binary = tmp_path / "brief.txt"
+    binary.write_bytes(b"\xff\xfe\x00\x01sales")
+    refused = run("run", str(binary))
+    assert refused.exit_code == 2 and "not UTF-8 text" in refused.output
+    huge = run("plan", brief_for(sample_images, budget="$99999999999999999999/day"), "--json")
+    problems = json.loads(huge.stdout)["problems"]
+    assert any("more than Meta accepts" in p["message"] for p in problems)
+    assert objects(server.url, "campaign") == []
 
 
 def test_approve_answers_a_card_action_by_action_from_a_decisions_file(cli, sample_images, tmp_path):
