@@ -186,9 +186,9 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
         if kind is not None:
             per = len(ad_sets) if m.per_ad_set else 1
             level = "ad_set" if len(variants) > 1 or m.per_ad_set else "campaign"
-            budget = {"kind": kind, "amount_minor": rules.to_minor(m.amount, currency) * per,
-                      "level": level}
-            if budget["amount_minor"] > MAX_AMOUNT_MINOR:  # "$99999999999999999/day"
+            amount = rules.to_minor(m.amount, currency) * per
+            budget = {"kind": kind, "amount_minor": amount, "level": level}
+            if amount > MAX_AMOUNT_MINOR:  # "$99999999999999999/day"
                 budget = None
                 questions.append(Question(
                     "budget", f"‘{m.phrase}’ is more than Meta accepts as a budget. What should "
