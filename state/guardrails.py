@@ -331,6 +331,26 @@ def _precheck(i: int, a: MoneyAction, objs: Mapping[str, _Obj], edits: Mapping[s
     return None
 
 
+def _twice(i: int, a: MoneyAction, batched: dict[str, int], j: _Judge) -> Refusal | None:
+    """Refuse a second budget edit of one object in one batch.
+
+    Each edit is judged against the budget Meta has now, so two +20% steps sent together
+    would make +44% in one go and skip the cooldown between them: the later one waits.
+    """
+    if a.kind not in ("set_budget", "set_spend_limits") or a.object_id is None:
+        return None
+    first = batched.setdefault(a.object_id, i)
+    if first == i:
+        return None
+    pol = j.policy
+    return j.refuse(i, a, "budget_cooldown_hours", pol.budget_cooldown_hours, 0,
+                    f"{_what(a, j)}: action #{first + 1} of this batch already changes the budget "
+                    f"of {a.object_id}; one budget edit per object at a time (each is judged "
+                    "against the budget Meta has now, so two steps together would skip the "
+                    "step and cooldown limits).", "Nothing was sent for this one. Ask again "
+                    f"after the first edit has landed and {pol.budget_cooldown_hours:g} h passed.")
+
+
 def gate(actions: Sequence[MoneyAction], policy: Any, snapshot: Mapping[str, Any]) -> GateResult:
     """Judge `actions` against every cap of `policy` on the account `snapshot` (pure)."""
     pol = as_policy(policy)
@@ -343,8 +363,11 @@ def gate(actions: Sequence[MoneyAction], policy: Any, snapshot: Mapping[str, Any
              for k, v in (snapshot.get("budget_edits") or {}).items()}
     keys = {a.key for a in actions if a.kind == "create_campaign" and a.key}
     refused: dict[int, Refusal] = {}
+    batched: dict[str, int] = {}  # object id -> the action of this batch that edits its budget
     for i, a in enumerate(actions):
-        if (r := _precheck(i, a, objs, edits, keys, j)) is not None:
+        if (r := _precheck(i, a, objs, edits, keys, j)) is None:
+            r = _twice(i, a, batched, j)
+        if r is not None:
             refused[i] = r
     sim = {k: v.copy() for k, v in objs.items()}
     before = current = _exposure(sim, now)

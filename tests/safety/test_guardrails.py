@@ -257,3 +257,17 @@ def test_action_kinds_and_times():
     assert parse_time("2026-03-10T12:00:00+0000") == NOW
     with pytest.raises(ValueError, match="now"):
         gate([], None, {"objects": []})
+
+
+def test_two_budget_edits_of_one_object_in_one_batch_are_not_two_steps_at_once():
+    """Each edit is judged against today's budget, so two in a batch would skip the cooldown
+    (and could stack steps): the second one is refused, whatever its size."""
+    pol = Policy(max_budget_change_pct=0.2, budget_cooldown_hours=4)
+    first = act("set_adset_budget", adset_id="s1", daily_budget=24000)
+    second = act("set_adset_budget", adset_id="s1", daily_budget=22000)
+    result = gate([first, second], pol, snapshot())
+    assert [r.index for r in result.refusals] == [1]
+    assert result.refusals[0].cap == "budget_cooldown_hours"
+    assert "action #1" in result.refusals[0].message
+    other = act("set_adset_budget", adset_id="s2", daily_budget=9600)
+    assert gate([first, other], pol, snapshot()).ok
