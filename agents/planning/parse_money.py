@@ -54,11 +54,16 @@ from state import rules
 
 _P = r"(?:/\s*|per\s+|a\s+|an\s+|each\s+|every\s+|p/|p\.?\s?)"
 PERIOD_AFTER = {  # kind → pattern at the start of the text after the amount
-    "daily": re.compile(rf"^\s*(?:{_P}(?:day|d|dy)\b|daily\b|pd\b|p/d\b|/\s*24\s*h\b|"
+    # "/día", "/jour", "/Tag" in any brief (a short one may not be detected as Spanish...);
+    # "dya", "dau": typos of "day" right after a period word
+    "daily": re.compile(rf"^\s*(?:{_P}(?:day|d|dy|dya|dau|dday|daay)\b|daily\b|pd\b|p/d\b|"
+                        r"/\s*(?:d[ií]a|jour|tag|giorno|dag|dzie[nń]|gün)\b|/\s*24\s*h\b|"
                         r"per\s+24\s*h(?:ours?)?\b|per\s+diem\b|por\s+d[ií]a|al\s+d[ií]a|pro\s+tag|am\s+tag|"
                         r"par\s+jour)", re.I),
-    "weekly": re.compile(rf"^\s*(?:{_P}(?:week|wk|w)\b|weekly\b|pw\b)", re.I),
-    "monthly": re.compile(rf"^\s*(?:{_P}(?:month|mo|mth|m)\b|monthly\b|pcm\b)", re.I),
+    "weekly": re.compile(rf"^\s*(?:{_P}(?:week|wk|w)\b|weekly\b|pw\b|/\s*(?:semana|semaine|"
+                         r"woche|settimana)\b)", re.I),
+    "monthly": re.compile(rf"^\s*(?:{_P}(?:month|mo|mth|m)\b|monthly\b|pcm\b|/\s*(?:mes|mês|"
+                          r"mois|monat|mese|maand)\b)", re.I),
     "yearly": re.compile(rf"^\s*(?:{_P}(?:year|yr|annum)\b|yearly\b|annually\b|p\.a\.)", re.I),
     "lifetime": re.compile(r"^\s*(?:in\s+)?(?:total|overall|lifetime|all[- ]in|flat)\b", re.I),
     # "over 30 days": a total unless period words before the amount say otherwise

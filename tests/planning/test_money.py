@@ -304,3 +304,14 @@ def test_a_brief_written_as_lines_reads_each_line_apart():
     r = run(brief)
     assert r.questions == [] and r.plan["budget"]["kind"] == "daily"
     assert r.plan["budget"]["amount_minor"] == 4000 and r.adjustments == []
+
+
+@pytest.mark.parametrize(("said", "kind", "minor"), [
+    ("$50/día", "daily", 5000), ("$80/dia", "daily", 8000), ("$40/jour", "daily", 4000),
+    ("$40/Tag", "daily", 4000), ("$50/dya", "daily", 5000), ("$50 a dya", "daily", 5000),
+    ("$300/mes", "daily", 1000),
+])
+def test_periods_in_other_languages_and_typos_of_day(said, kind, minor):
+    r = run(f"sales in the US, {said}, https://shop.example.com, a.jpg")
+    assert r.plan["budget"]["kind"] == kind and r.plan["budget"]["amount_minor"] == minor
+    assert not [q for q in r.questions if q["field"] == "budget"]
