@@ -112,6 +112,15 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\b(?:conversion|brand)\s+lift(?:\s+(?:study|test))?\b|\blift\s+(?:study|test)\b|"
      r"\bhold[- ]?out(?:\s+group)?\b|\bincrementality\b",
      "lift studies and holdout tests are not supported yet"),
+    ("placements per image or video", "ad_sets[0].targeting.publisher_platforms", WHO,
+     # one named file, or "the video" (one among others); "images for Instagram" is placements
+     r"\b(?:(?:use|put|run|show|place|display|serve)\s+)?(?:[\w-]+\.(?:jpe?g|png|gif|webp|mp4|mov|"
+     r"m4v)|(?:the|that|this)\s+(?:video|image|photo|picture|banner|carousel|clip|still))\s+"
+     r"(?:only\s+|just\s+)?(?:on|in|for|to)\s+(?:the\s+)?"
+     r"(?:instagram|facebook|fb|ig|insta|stories|story|reels|feeds?|marketplace|messenger|"
+     r"audience\s+network|explore|right\s+column)\b",
+     "an ad set shows all its ads in the same placements, so one image cannot run in other "
+     "places than the rest; put them in separate ad sets (one brief each)"),
     ("catalogue / dynamic product ads", "objective", GOAL,
      r"\b(?:product\s+)?catalog(?:ue)?\s+(?:ads|sales|campaign)\b|\bdynamic\s+product\s+ads\b|"
      r"\bdpa\b|\badvantage\+\s+shopping\b|\basc\b|\bshopping\s+campaign\b",

@@ -84,3 +84,23 @@ def test_an_unsupported_platform_is_asked():
 def test_nothing_left_is_asked():
     r = read_placements("Instagram only, no instagram")
     assert r.flags and r.flags[0].kind == "conflict" and r.placements == {}
+
+
+D = PlanDefaults(currency="USD", page_id="1", pixel_id="2")
+
+
+@pytest.mark.parametrize("said", ["Use boots.jpg only on Instagram.",
+                                  "Show the video only in Reels and the image in feed.",
+                                  "Put hero.jpg on Stories and boots.jpg on Facebook feed"])
+def test_placements_for_one_image_among_others_are_asked_as_unsupported(said):
+    r = plan_brief(f"Sales for boots, $70/day, US, https://a.example.com, boots.jpg. {said}", D)
+    [q] = r.questions
+    assert q["kind"] == "unsupported" and "placements per image" in q["question"]
+
+
+@pytest.mark.parametrize("said", ["Images for Instagram feed only", "Instagram only.",
+                                  "Run it on Instagram only"])
+def test_placements_for_all_the_ads_are_planned_not_asked(said):
+    r = plan_brief(f"Sales for boots, $70/day, US, https://a.example.com, boots.jpg. {said}", D)
+    assert r.questions == []
+    assert r.plan["ad_sets"][0]["targeting"]["publisher_platforms"] == ["instagram"]
