@@ -283,6 +283,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     warnings += [{"path": "ad_sets[0].targeting.excluded_geo_locations", "message": w,
                   "fix": "drop the exclusion or name the place it lies in", "rule": "geo_excluded"}
                  for w in f.geo.warnings]
+    warnings += _copy_language(norm.language, f)
     asks, ask_spans = unsupported_asks(norm)
     understood, unclear = not_understood(norm, [*f.spans, *ask_spans], filler=frozenset(FILLER),
                                          objective=plan.get("objective"), waived=d.waived)
@@ -314,6 +315,21 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     return PlannerResult(plan=out, problems=problems, warnings=warnings, questions=questions,
                          not_understood=[u.to_dict() for u in understood],
                          adjustments=[a.to_dict() for a in [*norm.adjustments, *f.adjustments]])
+
+
+def _copy_language(language: str, f: Facts) -> list[dict[str, str]]:
+    """Warn when a brief in another language gets adpilot's English template copy."""
+    written = [name for name, given in (("primary text", f.primary), ("headline", f.headlines),
+                                        ("description", f.descriptions)) if not given]
+    if language == "en" or not written:
+        return []
+    from agents.planning.lexicon import NAMES
+
+    name = NAMES.get(language, language)
+    return [{"path": "ad_sets[0].ads[0].creative", "message": f"the brief is in {name}, but the "
+             f"{', '.join(written)} adpilot wrote {'is' if len(written) == 1 else 'are'} English "
+             "template text", "fix": f"give the ad text in {name} in quotes, e.g. headline "
+             "\"…\" and primary text \"…\", or edit the plan", "rule": "copy_language"}]
 
 
 def _as_written(question: dict[str, Any], corrections: list[Any]) -> dict[str, Any]:

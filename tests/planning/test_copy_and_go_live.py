@@ -136,3 +136,17 @@ def test_a_quoted_file_is_never_copy():
     ad = r.plan["ad_sets"][0]["ads"][0]["creative"]
     assert ad["assets"] == [{"kind": "image", "path": "banner.jpg"}]
     assert ad["headline"] != "banner.jpg"
+
+
+def test_a_brief_in_another_language_is_warned_that_the_template_copy_is_english():
+    from agents.planning import PlanDefaults
+    from agents.planning.rules import plan_brief
+
+    d = PlanDefaults(currency="EUR", page_id="1", pixel_id="2")
+    spanish = plan_brief("Ventas de nuestros zapatos para mujeres en España, 50 €/día, "
+                         "https://a.example.es, a.jpg", d)
+    [w] = [w for w in spanish.warnings if w["rule"] == "copy_language"]
+    assert "Spanish" in w["message"] and "headline" in w["message"] and "quotes" in w["fix"]
+    english = plan_brief("Sales of our shoes for women in Spain, €50/day, https://a.example.es, "
+                         "a.jpg", d)
+    assert not [w for w in english.warnings if w["rule"] == "copy_language"]
