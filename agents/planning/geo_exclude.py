@@ -4,13 +4,15 @@ A country excluded from a list or group leaves the list (Meta cannot exclude a c
 same spec includes); from a Meta group ("worldwide except China") it goes to
 `excluded_geo_locations.countries`. A region or city inside an included place goes to
 `excluded_geo_locations`; one already on the list leaves it ("the West Coast minus Oregon").
-An excluded place in a targeted country but outside the targeted areas ("Austin and Dallas
-but not Houston") excludes nothing and is a warning; one outside every targeted country
+A city in the state of a targeted city with a radius ("LA and SF but not Oakland") may lie
+inside the radius and is excluded as said. Any other place in a targeted country but outside
+the targeted areas ("Texas but not Portland") excludes nothing and is a warning; one outside every targeted country
 ("the US except Quebec") is a question, as is "everywhere except Texas" (the world or the US?).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from agents.planning import WHO, Question
@@ -67,6 +69,13 @@ def _exclude_place(res: GeoResult, c: Cand, m: Mention, radii: list[Radius], wor
         res.flags.append(Question(
             GEO, f"‘{m.raw}’ is to be left out of ‘everywhere’: the whole world, or everywhere "
             f"in {_country_name(c.country)}?", kind="ambiguous", phrase=m.raw, affects=WHO))
+    if c.kind == "city" and any(x.get("radius") and _region_of(x["key"]) == c.region
+                                and x["country"] == c.country for x in res.cities):
+        # "LA and SF but not Oakland": a city in the state of a targeted city may lie inside
+        # its radius (the catalogue has no coordinates to tell), so it is left out as said
+        res.excluded_cities.append(city_entry(res.flags, c, m, radii, set(), EXCLUDED,
+                                               excluded=True))
+        return
     if not (meta_groups or any(c.inside(t) for t in targeted)):
         if c.country in res.all_countries():  # "Austin and Dallas but not Houston"
             res.warnings.append(f"‘{m.raw}’ is excluded, but the ads do not target it anyway")
@@ -104,6 +113,15 @@ def _exclude_country(res: GeoResult, code: str, m: Mention, groups: list[Any],
             "Which places should the ads reach?", kind="conflict", phrase=m.raw, affects=WHO))
         return
     res.warnings.append(f"‘{m.raw}’ is excluded, but the ads do not target it anyway")
+
+
+@cache
+def _city_regions() -> dict[str, str | None]:
+    return {str(r["key"]): r.get("region") for rows in geo().cities.values() for r in rows}
+
+
+def _region_of(city_key: str) -> str | None:
+    return _city_regions().get(str(city_key))
 
 
 def _regions(country: str, name: str) -> list[dict[str, Any]]:

@@ -343,10 +343,22 @@ def test_the_business_place_is_context_when_other_places_are_targeted():
 
 
 def test_an_excluded_sibling_is_a_warning_and_a_foreign_one_a_question():
-    g = find_geo("Austin and Dallas but not Houston")
-    assert _names(g.cities) == ["Austin", "Dallas"] and g.flags == [] and g.warnings
+    g = find_geo("Seattle but not Portland")  # Portland, Oregon: another state, outside
+    assert _names(g.cities) == ["Seattle"] and g.flags == [] and g.warnings
+    assert g.excluded_cities == []
     g = find_geo("the US except Quebec")
     assert [(q.kind, q.phrase) for q in g.flags] == [("conflict", "Quebec")]
+
+
+@pytest.mark.parametrize(("said", "kept", "left_out"), [
+    ("LA and SF but not Oakland", ["Los Angeles", "San Francisco"], ["Oakland"]),
+    ("Austin and Dallas but not Houston", ["Austin", "Dallas"], ["Houston"]),
+])
+def test_a_city_in_the_state_of_a_targeted_city_is_excluded_as_said(said, kept, left_out):
+    """It may lie inside a targeted radius (Oakland is 8 miles from SF): never dropped."""
+    g = find_geo(said)
+    assert _names(g.cities) == kept and _names(g.excluded_cities) == left_out
+    assert g.flags == [] and g.warnings == []
 
 
 def test_everywhere_except_a_state_asks_which_everywhere():

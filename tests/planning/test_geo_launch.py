@@ -13,6 +13,7 @@ BRIEFS = [
     "the lower 48, leads for solar quotes, $90/day, https://sun.example.com/quote, panel.jpg",
     "Portland, ME and Boston, 15 mile radius, sales, $30/day, https://lobster.example.com, roll.jpg",
     "Runners and hikers but not hunters, US, sales, $30/day, https://soles.example.com, sole.jpg",
+    "LA and SF but not Oakland, sales, $30/day, https://bay.example.com, bay.jpg",
 ]
 
 
