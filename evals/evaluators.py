@@ -6,7 +6,7 @@
 - dotted Meta/plan paths with indexes: `budget.amount_minor`, `ad_sets[1].targeting.age_min`;
 - `[*]` collects over a list: `ad_sets[0].targeting.geo_locations.cities[*].name`;
 - `len(PATH)`: the length of a list;
-- `interests`: names of `ad_sets[0]`'s interests; `schedule_days`: days from start to end;
+- `interests`: names of `ad_sets[0]`'s interests (`...exclusions.interests`: names too); `schedule_days`: days from start to end;
 - `languages`: `ad_sets[0]`'s locales as lower-case language names; `go_live`: the plan's
   go-live request (absent = false);
 - `start_time` / `end_time` compared by date (`"2026-03-16"`);
@@ -84,6 +84,8 @@ def actual_value(outputs: dict[str, Any], path: str) -> Any:
         v = _get(plan, m.group(1))
         return len(v) if isinstance(v, list) else 0
     v = _get(plan, path)
+    if path.endswith(".interests") and isinstance(v, list):  # exclusions.interests: names
+        return [i.get("name") if isinstance(i, dict) else i for i in v]
     return None if v is _MISSING else v
 
 
