@@ -66,7 +66,7 @@ def actual_value(outputs: dict[str, Any], path: str) -> Any:
                       for q in outputs.get("questions") or [])
     if path == "problems":
         return sorted({p.get("rule", "") for p in outputs.get("problems") or []})
-    if path == "interests":
+    if path in ("interests", "ad_sets[0].targeting.interests"):
         specs = _get(plan, "ad_sets[0].targeting.flexible_spec")
         specs = specs if isinstance(specs, list) else []
         return [i.get("name") for s in specs for i in s.get("interests", [])]
@@ -74,7 +74,7 @@ def actual_value(outputs: dict[str, Any], path: str) -> Any:
         return _days(plan)
     if path == "go_live":
         return bool(plan.get("go_live", False))
-    if path == "languages":
+    if path in ("languages", "ad_sets[0].targeting.languages"):
         from agents.planning.parse_audience import LOCALES
 
         names = {v: k for k, v in LOCALES.items()}

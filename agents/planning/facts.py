@@ -45,7 +45,7 @@ from agents.planning.parse_intent import (
 )
 from agents.planning.parse_interests import InterestResult, find_interests
 from agents.planning.parse_money import Money
-from agents.planning.parse_optimisation import Optimisation, find_optimisation
+from agents.planning.parse_optimisation import OBJECTIVE_OF_GOAL, Optimisation, find_optimisation
 from agents.planning.parse_placements import read_placements
 from agents.planning.parse_targets import Targets, find_targets
 from agents.planning.parse_time import Schedule, find_schedule
@@ -138,13 +138,18 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += copy.spans
     uncopied = _mask(brief, copy.quote_spans)
     # "we do $30k a month in sales" tells turnover, not the goal.
-    goal_text = _mask(uncopied, [m.span() for m in REVENUE_PHRASE.finditer(uncopied)])
+    f.optimisation = find_optimisation(uncopied)
+    # "optimise for landing page views" names an event, not the goal ("views" is no
+    # engagement); with no goal word elsewhere, the event tells the goal
+    goal_text = _mask(uncopied, [m.span() for m in REVENUE_PHRASE.finditer(uncopied)] +
+                      [o.span for o in f.optimisation])
     f.objective, f.objective_scores = find_objective(goal_text)
+    if f.objective is None and f.optimisation:
+        f.objective = OBJECTIVE_OF_GOAL.get((f.optimisation[0].goal, f.optimisation[0].event))
     _settle_objective(f, goal_text)
     for cues in OBJECTIVE_CUES.values():
         spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
-    f.optimisation = find_optimisation(uncopied)
     spans += [o.span for o in f.optimisation]
     f.assets = find_assets(uncopied, d.asset_dir)
     spans += f.assets.spans

@@ -20,6 +20,7 @@ import re
 
 from agents.planning import WHO, Question
 from agents.planning.catalog import geo
+from agents.planning.cues import listed
 from agents.planning.geo_groups import division
 from agents.planning.geo_scan import Cand, Mention
 
@@ -89,6 +90,7 @@ KIND_BEFORE = re.compile(r"\b(?:the\s+)?(state|province|prefecture|region|county
                          r"republic)\s+of\s+(?:the\s+)?$", re.I)
 KIND_AFTER = re.compile(r"^\s*\(?\s*(?:the\s+)?(state|province|prefecture|city|country)\b\)?",
                         re.I)
+KINDS_AFTER = re.compile(r"^\s*(states|provinces|prefectures|regions|counties|cities)\b", re.I)
 KINDS = {"state": "region", "province": "region", "prefecture": "region", "region": "region",
          "county": "region", "city": "city", "country": "country", "republic": "country",
          "nation": "country"}
@@ -181,6 +183,16 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
         elif k2 := KIND_AFTER.match(after):
             m.kind_hint = KINDS[k2.group(1).lower()]
             spans.append((m.end, m.end + k2.end()))
+        elif k3 := KINDS_AFTER.match(after):
+            # "Kyoto, Osaka and Hyogo prefectures": the kind of every place of the list
+            kind = KINDS[k3.group(1).lower().removesuffix("s").replace("countie", "county")
+                         .replace("citie", "city")]
+            spans.append((m.end, m.end + k3.end()))
+            m.kind_hint = kind
+            i = ms.index(m)
+            while i > 0 and listed(text, ms[i - 1].end, ms[i].start) and not ms[i - 1].kind_hint:
+                ms[i - 1].kind_hint = kind
+                i -= 1
         prev_end, prev = m.end, m
     spans += _whole_kind(text, ms)
     return spans

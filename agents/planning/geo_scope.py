@@ -132,7 +132,11 @@ def retractions(text: str, ms: list[Mention]
     for r in ANSWER.finditer(text):
         _answer(ms, r, notes, spans)
     for r in RETRACT.finditer(text):
-        after = [m for m in ms if r.end() <= m.start <= r.end() + 25 and m.role == "include"]
+        # the place it turns to, in the same sentence ("no wait sorry, we're only licensed in
+        # Oklahoma")
+        stop = re.search(r"[.!?\n]", text[r.end():r.end() + 100])
+        reach = r.end() + (stop.start() if stop else 100)
+        after = [m for m in ms if r.end() <= m.start <= reach and m.role == "include"]
         line = text.rfind("\n", 0, r.start()) + 1
         earlier = [m for m in ms if max(line, r.start() - 80) <= m.start < r.start() and
                    m.role == "include" and not re.search(r"[0-9$€£¥]", text[m.end:r.start()])]

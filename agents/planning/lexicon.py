@@ -54,7 +54,7 @@ STOPWORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
 # Function words of other languages that are also everyday English words ("men", "for",
 # "per", "die"): they never tell an English brief from another language.
 ENGLISH_LOOKALIKES: frozenset[str] = frozenset("""to a in is i for on as at no s come care per
-men son met plus pro till van die ma ve dan op se po til ab am be so also set art hat""".split())
+men son met plus pro till van die ma ve dan op se po til ab am be so also set art hat do""".split())
 
 # Languages detected by script alone (no stopwords needed).
 SCRIPTS: tuple[tuple[str, str], ...] = (
@@ -87,7 +87,7 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("prospectos", "leads"), ("registros", "signups"), ("inscripciones", "signups"),
         ("tráfico", "traffic"), ("trafico", "traffic"), ("notoriedad", "awareness"),
         ("alcance", "reach"), ("interacciones", "engagement"), ("interacción", "engagement"),
-        ("por día", "per day"), ("por dia", "per day"), ("al día", "per day"),
+        ("por día", "per day"), ("optimizar para", "optimise for"), ("optimiza para", "optimise for"), ("optimizad para", "optimise for"), ("optimizado para", "optimise for"), ("vistas de la página de destino", "landing page views"), ("añadir al carrito", "add to cart"), ("añadidos al carrito", "add to cart"), ("hasta nuevo aviso", "until further notice"), ("por dia", "per day"), ("otimizar para", "optimise for"), ("otimize para", "optimise for"), ("otimizado para", "optimise for"), ("visualizações da página de destino", "landing page views"), ("adicionar ao carrinho", "add to cart"), ("al día", "per day"),
         ("al dia", "per day"), ("diarios", "daily"), ("diario", "daily"), ("diaria", "daily"),
         ("por semana", "per week"), ("a la semana", "per week"), ("semanales", "weekly"),
         ("al mes", "per month"), ("por mes", "per month"), ("mensuales", "monthly"),
@@ -163,7 +163,8 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("dans toute la", "everywhere in the"), ("dans tout le", "everywhere in the"),
         ("toute la", "all of the"), ("tout le", "all of the"), ("entier", ""), ("entière", ""),
         ("à partir du", "starting"), ("à partir de", "starting"), ("jusqu'au", "until"),
-        ("jusqu’au", "until"), ("jusqu'à", "until"), ("pendant", "for"), ("semaines", "weeks"),
+        ("jusqu’au", "until"), ("optimisez pour", "optimise for"), ("optimiser pour", "optimise for"), ("optimisé pour", "optimise for"), ("vues de la page de destination", "landing page views"), ("ajouts au panier", "add to cart"), ("ajout au panier", "add to cart"), ("jusqu'à nouvel ordre", "until further notice"),
+        ("jusqu’à nouvel ordre", "until further notice"), ("jusqu'à", "until"), ("pendant", "for"), ("semaines", "weeks"),
         ("jours", "days"), ("mois", "months"), ("demain", "tomorrow"),
         ("aujourd'hui", "today"), ("payé par", "paid for by"), ("payée par", "paid for by"),
         ("financé par", "paid for by"), ("page de destination", "landing page"),
@@ -201,10 +202,10 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("Markenbekanntheit", "brand awareness"), ("Bekanntheit", "awareness"),
         ("Leadgenerierung", "lead generation"), ("Websitebesuche", "website visits"),
         ("Webseitenbesuche", "website visits"), ("App-Installationen", "app installs"),
-        ("Verkäufe", "sales"), ("Abverkauf", "sales"), ("Umsatz", "sales"),
+        ("Verkäufe", "sales"), ("Abverkauf", "sales"), ("Verkauf", "sales"), ("Umsatz", "sales"),
         ("verkaufen", "sell"), ("Käufe", "purchases"), ("Anmeldungen", "signups"),
         ("Registrierungen", "signups"), ("Reichweite", "reach"), ("Interaktionen", "engagement"),
-        ("pro Tag", "per day"), ("am Tag", "per day"), ("/Tag", "/day"), ("täglich", "daily"),
+        ("pro Tag", "per day"), ("optimieren auf", "optimise for"), ("optimiert auf", "optimise for"), ("Optimierung auf", "optimise for"), ("Landingpage-Aufrufe", "landing page views"), ("In-den-Warenkorb-Legen", "add to cart"), ("bis auf Weiteres", "until further notice"), ("am Tag", "per day"), ("/Tag", "/day"), ("täglich", "daily"),
         ("Tagesbudget", "daily budget"), ("pro Woche", "per week"), ("wöchentlich", "weekly"),
         ("pro Monat", "per month"), ("monatlich", "monthly"), ("insgesamt", "in total"),
         ("Gesamtbudget", "total budget"), ("gesamt", "total"), ("Frauen", "women"),
@@ -257,7 +258,8 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("conversões", "conversions"), ("cadastros", "signups"), ("inscrições", "signups"),
         ("tráfego", "traffic"), ("trafego", "traffic"), ("reconhecimento", "awareness"),
         ("alcance", "reach"), ("engajamento", "engagement"),
-        ("por dia", "per day"), ("ao dia", "per day"), ("diários", "daily"),
+        ("por dia", "per day"), ("ao dia", "per day"), ("até novo aviso", "until further notice"),
+        ("por tempo indeterminado", "until further notice"), ("diários", "daily"),
         ("diário", "daily"), ("diária", "daily"), ("por semana", "per week"),
         ("semanal", "weekly"), ("por mês", "per month"), ("ao mês", "per month"),
         ("mensal", "monthly"), ("no total", "in total"), ("ao todo", "in total"),

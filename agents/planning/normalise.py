@@ -36,7 +36,12 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 WORD_RE = re.compile(r"[^\W\d_][^\W\d_'’-]*", re.UNICODE)
 # A bare place name where a goal word belongs: "get leeds", "more leeds", "generate leeds".
 GOAL_CUE = re.compile(r"\b(?:get|getting|get\s+us|get\s+me|more|generate|generating|need|needs|want|drive|"
-                      r"driving|collect|capture|boost|increase|for|some|new|qualified)\s+$", re.I)
+                      r"driving|collect|capture|boost|increase|for|some|new|qualified)\s+$|"
+                      # "need emergency plumbing leeds": a few words of trade between
+                      r"\b(?:get|getting|more|generate|generating|need|needs|want|drive|driving|"
+                      r"collect|capture|boost|increase|qualified)\s+(?:(?!(?:in|near|around|across|"
+                      r"from|to|at|of|the|and|or|our|my|your|their|its|this|that|visit|visiting|"
+                      r"living|based|city|ads|people|customers|shop|store)\s)[a-z]{3,}\s+){1,2}$", re.I)
 GOAL_WORDS = ("leads", "sales", "signups", "installs", "traffic", "reach", "clicks", "views")
 
 
@@ -120,11 +125,12 @@ def detect_language(text: str) -> tuple[str, dict[str, int]]:
     for code, chars in lx.SCRIPTS:
         if len(re.findall(chars, text)) >= 4:
             return code, {}
-    # distinct function words, so "men … men" or "per day per ad set" count once, and words
-    # English shares ("men", "per") only count for English
+    # distinct function words, so "men … men" or "per day per ad set" count once; words
+    # English shares ("men", "per", "in") count for another language only beside one that
+    # English does not have
     words = {w.lower() for w in WORD_RE.findall(text)}
-    scores = {lang: len(words & (stop if lang == "en" else stop - lx.ENGLISH_LOOKALIKES))
-              for lang, stop in lx.STOPWORDS.items()}
+    scores = {lang: len(words & stop) if lang == "en" or words & (stop - lx.ENGLISH_LOOKALIKES)
+              else 0 for lang, stop in lx.STOPWORDS.items()}
     best = max(scores, key=lambda k: (scores[k], k == "en"))
     if scores[best] < 2:
         return "en", scores  # too few function words to tell: read it as English

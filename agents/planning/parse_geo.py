@@ -182,6 +182,7 @@ def _expand(inc: list[Mention], defined: set[str], res: GeoResult) -> list[_Plac
     return places
 
 
+LABEL_AFTER = re.compile(r"\s*(?::|—|–|-{1,2}|\()\s*")
 ONLY_BEFORE = re.compile(r"\b(?:only|just|solely)\s+(?:(?:in|around|near|within)\s+)?(?:the\s+)?$",
                          re.I)
 
@@ -224,6 +225,15 @@ def _overlaps(places: list[_Place], res: GeoResult, text: str = "") -> list[_Pla
             drop.add(id(p))
         elif (p.cand.kind, p.cand.key) in only:
             drop.add(id(o))  # "only Bordeaux": the narrower place is the one meant
+        elif o.mention and p.mention and p.mention.start > o.mention.end and \
+                LABEL_AFTER.match(text, o.mention.end):
+            # "India -- Maharashtra, Karnataka", "Japan: Kyoto and Osaka": the country heads
+            # the list of places inside it
+            if id(o) not in drop:
+                res.adjustments.append(Adjustment(
+                    GEO, o.cand.name, p.cand.name, f"‘{o.mention.raw}’ read as the country of "
+                    "the places listed after it, not as a place to target in full"))
+            drop.add(id(o))
         else:
             drop.add(id(o))
             res.flags.append(Question(

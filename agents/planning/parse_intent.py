@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from agents.planning import Adjustment, Question
-from agents.planning.cues import correction_span, negated_before
+from agents.planning.cues import INSTEAD_AFTER, correction_span, negated_before
 from state import rules
 
 OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
@@ -228,6 +228,8 @@ def find_assets(text: str, asset_dir: str = ".") -> Assets:
             # "https://a … no wait, use https://b", or the answer to which page: the later
             # page replaces the earlier, and settles any question about them
             a.spans.append(cue)
+            if after := INSTEAD_AFTER.match(text[m.end():m.end() + 20]):  # "… use B instead"
+                a.spans.append((m.end() + after.start(), m.end() + after.end()))
             a.flags = [q for q in a.flags if q.field != "landing_url"]
             if _same_url(full, a.landing_url):
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from agents.planning.catalog import interest, interests, norm
 from agents.planning.cues import negated_before
@@ -90,6 +91,28 @@ STOP_ITEM = re.compile(r"\s+(?:in|aged?|ages|between|from|with|who|on|at|for|nea
 LIST_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\bplus\b|\+)\s*", re.I)
 
 
+def _listed_before(text: str, end: int, add: Any, resolve: Any) -> None:
+    """Read a list that ends at a fan noun: "camping and hiking fans" is both.
+
+    Items are read from the last one back; the first item the catalogue lacks ends the list.
+    """
+    clause = max(text.rfind(c, 0, end) for c in ".;:\n!?(") + 1
+    items = LIST_SPLIT.split(text[clause:end])
+    if len(items) < 2:
+        return
+    pos = end
+    for item in reversed(items[:-1]):
+        start = text.rfind(item, clause, pos) if item else -1
+        words = item.split()
+        if start < 0 or not words:
+            return
+        pos = start
+        # the item's last words: "target camping" → "camping"
+        if not any(add(resolve(" ".join(words[i:])), (start, end)) for i in range(len(words))
+                   if len(words) - i <= 3):
+            return
+
+
 @dataclass
 class InterestResult:
     """Interests found ({id, name}), and cue items the catalogue does not know."""
@@ -123,10 +146,12 @@ def resolve(item: str) -> dict[str, str] | None:
 def find_interests(text: str) -> InterestResult:
     """Return the interests the brief targets (see the module docstring)."""
     res = InterestResult()
+    first: dict[str, int] = {}  # interest id -> where the brief first names it
 
     def add(hit: dict[str, str] | None, span: tuple[int, int]) -> bool:
         if hit is None:
             return False
+        first[hit["id"]] = min(first.get(hit["id"], span[0]), span[0])
         target = res.found
         if (neg := negated_before(text, span[0])) is not None:
             # "exclude people interested in tennis": an interest to leave out
@@ -167,6 +192,8 @@ def find_interests(text: str) -> InterestResult:
         for start in range(len(words)):
             if add(resolve(" ".join(words[start:])), m.span()):
                 break
+        _listed_before(text, m.end(1), add, resolve)
     left_out = {h["id"] for h in res.excluded}
-    res.found = [h for h in res.found if h["id"] not in left_out]
+    res.found = sorted((h for h in res.found if h["id"] not in left_out),
+                       key=lambda h: first[h["id"]])  # in the brief's order
     return res

@@ -18,7 +18,8 @@ from state import rules
 # The cue, then what to optimise for.
 CUE = re.compile(r"\b(?:optimi[sz](?:e|ed|ing|ation)(?:\s+(?:goal|event))?|opt\s+for|"
                  r"(?:conversion|pixel)\s+event|bid\s+(?:for|on))\s*(?:[:=-]\s*|(?:for|on|to|"
-                 r"towards?|around|against|is|=)\s+)*(?:the\s+|more\s+)?", re.I)
+                 r"towards?|around|against|is|=)\s+)*(?:(?:the|more|les|la|le|los|las|el|die|der|"
+                 r"das|os|as|o)\s+)?", re.I)
 # (pattern, optimization_goal, pixel event or None)
 EVENTS: tuple[tuple[str, str, str | None], ...] = (
     (r"adds?[- ]to[- ]carts?|atcs?|add[- ]to[- ]bag|basket\s+adds", "OFFSITE_CONVERSIONS",
@@ -51,6 +52,21 @@ EVENTS: tuple[tuple[str, str, str | None], ...] = (
     (r"conversations|messages", "CONVERSATIONS", None),
     (r"ad\s+recall(?:\s+lift)?", "AD_RECALL_LIFT", None),
 )
+# The goal an optimisation implies when the brief names no other.
+OBJECTIVE_OF_GOAL: dict[tuple[str, str | None], str] = {
+    **{("OFFSITE_CONVERSIONS", e): "OUTCOME_SALES" for e in (
+        "ADD_TO_CART", "INITIATED_CHECKOUT", "ADD_PAYMENT_INFO", "ADD_TO_WISHLIST", "PURCHASE",
+        "CONTENT_VIEW", "SEARCH")},
+    **{("OFFSITE_CONVERSIONS", e): "OUTCOME_LEADS" for e in (
+        "LEAD", "COMPLETE_REGISTRATION", "CONTACT", "START_TRIAL", "SUBSCRIBE")},
+    ("VALUE", "PURCHASE"): "OUTCOME_SALES",
+    ("LANDING_PAGE_VIEWS", None): "OUTCOME_TRAFFIC", ("LINK_CLICKS", None): "OUTCOME_TRAFFIC",
+    ("REACH", None): "OUTCOME_AWARENESS", ("IMPRESSIONS", None): "OUTCOME_AWARENESS",
+    ("AD_RECALL_LIFT", None): "OUTCOME_AWARENESS",
+    ("THRUPLAY", None): "OUTCOME_ENGAGEMENT", ("POST_ENGAGEMENT", None): "OUTCOME_ENGAGEMENT",
+    ("PAGE_LIKES", None): "OUTCOME_ENGAGEMENT", ("CONVERSATIONS", None): "OUTCOME_ENGAGEMENT",
+    ("APP_INSTALLS", None): "OUTCOME_APP_PROMOTION",
+}
 EVENT_RE = [(re.compile(rf"(?:{pat})\b", re.I), goal, event) for pat, goal, event in EVENTS]
 
 
@@ -72,6 +88,11 @@ def find_optimisation(text: str) -> list[Optimisation]:
         while hit := _event(text, at):
             m, goal, event = hit
             out.append(Optimisation(goal, event, text[start:m.end()], (start, m.end())))
+            # "optimise for add to cart, not purchases": the rejected one is read, not used
+            if (no := NOT_GAP.match(text, m.end())) and (other := _event(text, no.end())):
+                out[-1].span = (start, other[0].end())
+                out[-1].phrase = text[start:other[0].end()]
+                break
             # "optimise for ATC and purchases": each one named is an optimisation
             more = LIST_GAP.match(text, m.end())
             if more is None:
@@ -80,6 +101,8 @@ def find_optimisation(text: str) -> list[Optimisation]:
     return out
 
 
+NOT_GAP = re.compile(r"\s*,?\s*(?:not|rather\s+than|instead\s+of|over)\s+(?:for\s+)?(?:the\s+)?",
+                     re.I)
 LIST_GAP = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b|\bthen\b)\s*(?:(?:also|maybe|then)\s+)?",
                       re.I)
 

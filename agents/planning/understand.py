@@ -202,7 +202,10 @@ GOAL_CUES: dict[str, str] = {
                     "goals objective kpi".split(), ""),
 }
 OPTIMISE_WORDS = frozenset("optimise optimize optimised optimized optimising optimizing "
-                           "optimisation optimization".split())
+                           "optimisation optimization optimisez optimiser optimisé optimisée "
+                           "optimiza optimizar optimizad optimizado optimizada optimización "
+                           "optimieren optimiert optimierung otimizar otimize otimizado "
+                           "otimização".split())
 # Words that look like numbers or people but change nothing in a plan: promotions, brand
 # stories, e-mail headers, signatures, phone numbers, street addresses.
 HARMLESS = re.compile("|".join((
@@ -286,6 +289,11 @@ def _affects(words: list[str], objective: str | None,
     return None
 
 
+# A correction that no parser applied ("no wait", "scratch that"): never harmless.
+UNREAD_CORRECTION = re.compile(r"(?i)\bno\s+wait\b|\bwait\s+no\b|\bscratch\s+that\b|"
+                               r"\bcorrection\b|\bstrike\s+that\b|\bchanged\s+my\s+mind\b|"
+                               r"\bi\s+meant?\b|\bmake\s+(?:it|that)\b|\bchange\s+(?:it|that)\b")
+
 SOFT_NEGATIONS = frozenset({"only", "just", "but"})
 # Words that always leave someone or something out: never harmless when left unread.
 STRONG_NEGATIONS = frozenset({"except", "excluding", "exclude", "excludes", "excluded", "without",
@@ -317,6 +325,8 @@ def foreign_language(words: list[str], language: str) -> str | None:
         low = w.lower()
         if not w.islower() or low in lx.GREETINGS or len(low) < 3:
             continue
+        if language != "en" and zipf_frequency(low, language) >= 3.0:
+            continue  # a word of the brief's own language ("para" is Spanish as well)
         for lang, table in lx.TARGET_WORDS.items():
             if lang == language or (low not in table and low not in lx.STOPWORDS.get(lang, ())):
                 continue
@@ -402,6 +412,11 @@ def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
         quoted = frozenset(i for i, (_, e, _) in enumerate(kept)
                            if re.match(r"\s*[\"“‘'«„]", n.text[e:e + 3]))
         affects = _affects(words, objective, quoted)
+        if affects is None and UNREAD_CORRECTION.search(n.text[kept[0][0]:kept[-1][1]]
+                                                         if kept else ""):
+            # "no wait, …" that no parser applied: what follows may not be what was planned
+            after = [w for w in WORD_RE.findall(n.text[clause.end():clause.end() + 80])]
+            affects = _affects(after, None) or WHO
         if affects is None and len([w for w in words if WORD_RE.fullmatch(w)]) < 2:
             continue  # one stray word that changes nothing
         phrase = n.original_text(content[0][0], content[-1][1]).strip(" -–:")
