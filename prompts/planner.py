@@ -64,7 +64,10 @@ each. Housing, employment, credit and financial products are special ad categori
 ages must be 18-{age_ceil} and genders all (add an adjustment when the brief said otherwise).
 - languages: the languages the audience speaks, by lower-case name, one of: {languages}.
 - interests: plain interest names (e.g. "Running", "Yoga", "Camping"); at most \
-{max_interests} per ad set. Do not invent ids.
+{max_interests} per ad set. Do not invent ids. Interests the brief leaves out ("but not \
+hunters") go in excluded_interests.
+- optimise_for: the event or result the brief says to optimise for ("optimise for add to \
+cart" -> add_to_cart, "LPVs" -> landing_page_views); null when it names none.
 - placements: platforms named in the brief (empty means automatic placements); when the \
 brief names positions, list them with Meta's names — facebook_positions: \
 {facebook_positions}; instagram_positions: {instagram_positions} ("stream" is the \

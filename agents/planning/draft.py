@@ -48,6 +48,13 @@ ConflictAbout = Literal["budget", "schedule", "objective", "ages", "genders", "p
 InvalidField = Literal["budget", "currency", "ages", "start_date", "end_date", "duration",
                        "radius", "other"]
 CountryGroup = Literal["worldwide", "europe", "asia", "africa"]
+# What the ad sets optimise for, when the brief says ("optimise for add to cart").
+OptimiseFor = Literal["purchase", "value", "add_to_cart", "initiated_checkout",
+                      "add_payment_info", "add_to_wishlist", "complete_registration",
+                      "content_view", "start_trial", "subscribe", "search", "contact", "lead",
+                      "landing_page_views", "link_clicks", "reach", "impressions", "thruplay",
+                      "post_engagement", "page_likes", "app_installs", "conversations",
+                      "ad_recall_lift"]
 if TYPE_CHECKING:  # the tables below are the single source; mypy sees plain strings
     Language = str
     FacebookPosition = str
@@ -129,6 +136,9 @@ class DraftAdSet(_Draft):
     )
     interests: list[str] = Field(
         description="Interest names in plain words (e.g. 'Running', 'Yoga'); ids are looked up later."
+    )
+    excluded_interests: list[str] = Field(
+        description="Interests to leave out ('but not hunters' -> 'Hunting'); empty if none."
     )
     platforms: list[Literal["facebook", "instagram", "audience_network", "messenger"]] = Field(
         description="Publisher platforms named in the brief; empty means automatic placements."
@@ -216,6 +226,10 @@ class DraftPlan(_Draft):
     )
     go_live: bool = Field(
         description="true only when the brief asks to go live / start delivering right away."
+    )
+    optimise_for: OptimiseFor | None = Field(
+        description="The event or result the brief says to optimise for ('optimise for add to "
+                    "cart' -> add_to_cart); null when the brief names none."
     )
     ad_sets: list[DraftAdSet] = Field(description="At least one ad set.")
     missing: list[MissingFact] = Field(

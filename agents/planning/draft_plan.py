@@ -28,6 +28,7 @@ from agents.planning.catalog import geo as catalogue
 from agents.planning.catalog import norm
 from agents.planning.draft import DraftAdSet, DraftPlace, DraftPlan
 from agents.planning.parse_audience import LOCALES
+from agents.planning.parse_optimisation import DRAFT_NAMES, Optimisation, settle
 from state import rules
 
 # (kind "region" | "city", name, ISO country) -> matching places `{key, name, country}`.
@@ -168,6 +169,8 @@ def _targeting(s: DraftAdSet, i: int, search: SearchPlaces, out: Converted) -> d
         t["locales"] = list(dict.fromkeys(LOCALES[lang] for lang in s.languages))
     if s.interests:
         t["flexible_spec"] = [{"interests": [{"name": n} for n in s.interests]}]
+    if s.excluded_interests:
+        t["exclusions"] = {"interests": [{"name": n} for n in s.excluded_interests]}
     platforms: list[str] = list(s.platforms)
     positions = {"facebook": list(s.facebook_positions), "instagram": list(s.instagram_positions)}
     if not platforms:  # positions name their platform: "Instagram stories" is Instagram only
@@ -237,7 +240,13 @@ def draft_to_plan(draft: DraftPlan, *, currency: str, today: date, page_id: str 
     out = Converted(plan={})
     plan_currency = (draft.budget_currency or currency).upper()
     start, end = _schedule(draft, today, out)
-    setup = rules.DEFAULT_SETUP[draft.objective]
+    setup = dict(rules.DEFAULT_SETUP[draft.objective])
+    if draft.optimise_for is not None:  # the same checks as the rules planner's
+        goal_event = DRAFT_NAMES[draft.optimise_for]
+        said = draft.optimise_for.replace("_", " ")
+        setup, asked = settle([Optimisation(*goal_event, f"optimise for {said}", (0, 0))],
+                              draft.objective, setup)
+        out.flags += asked
     goal = setup["optimization_goal"] or "LINK_CLICKS"
     keys = rules.required_promoted_object_keys(draft.objective, setup["destination_type"], goal)
     promoted: dict[str, Any] = {}

@@ -75,7 +75,10 @@ def resolve_interests(plan: dict[str, Any], search: SearchInterests | None, waiv
     warnings: list[dict[str, str]] = []
     for i, ad_set in enumerate(plan.get("ad_sets", [])):
         targeting = ad_set.get("targeting", {})
-        for spec in targeting.get("flexible_spec", []):
+        # interests to reach, and interests to leave out ("but not hunters")
+        left_out = targeting.get("exclusions") if isinstance(targeting.get("exclusions"), dict) \
+            else None
+        for spec in [*targeting.get("flexible_spec", []), *([left_out] if left_out else [])]:
             kept = []
             for interest in spec.get("interests", []):
                 name = interest["name"]
@@ -96,6 +99,8 @@ def resolve_interests(plan: dict[str, Any], search: SearchInterests | None, waiv
                 else:
                     questions.append(q)
             spec["interests"] = kept
+        if left_out is not None and not left_out.get("interests"):
+            targeting.pop("exclusions", None)
         specs = [s for s in targeting.get("flexible_spec", []) if s.get("interests")]
         if specs:
             targeting["flexible_spec"] = specs

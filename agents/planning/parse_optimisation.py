@@ -67,6 +67,17 @@ OBJECTIVE_OF_GOAL: dict[tuple[str, str | None], str] = {
     ("PAGE_LIKES", None): "OUTCOME_ENGAGEMENT", ("CONVERSATIONS", None): "OUTCOME_ENGAGEMENT",
     ("APP_INSTALLS", None): "OUTCOME_APP_PROMOTION",
 }
+# The LLM draft's names (agents.planning.draft.OptimiseFor) -> (goal, pixel event).
+DRAFT_NAMES: dict[str, tuple[str, str | None]] = {
+    "purchase": ("OFFSITE_CONVERSIONS", "PURCHASE"), "value": ("VALUE", "PURCHASE"),
+    **{n: ("OFFSITE_CONVERSIONS", n.upper()) for n in (
+        "add_to_cart", "initiated_checkout", "add_payment_info", "add_to_wishlist",
+        "complete_registration", "content_view", "start_trial", "subscribe", "search", "contact",
+        "lead")},
+    **{n: (n.upper(), None) for n in (
+        "landing_page_views", "link_clicks", "reach", "impressions", "thruplay",
+        "post_engagement", "page_likes", "app_installs", "conversations", "ad_recall_lift")},
+}
 EVENT_RE = [(re.compile(rf"(?:{pat})\b", re.I), goal, event) for pat, goal, event in EVENTS]
 
 

@@ -30,6 +30,7 @@ VALID_DRAFT: dict[str, Any] = {
     "landing_url": "https://example.com/trail",
     "advertiser": None,
     "go_live": False,
+    "optimise_for": None,
     "ad_sets": [
         {
             "name": "US women 25-45 runners",
@@ -45,6 +46,7 @@ VALID_DRAFT: dict[str, Any] = {
             "genders": "female",
             "languages": [],
             "interests": ["Running"],
+            "excluded_interests": [],
             "platforms": [],
             "facebook_positions": [],
             "instagram_positions": [],

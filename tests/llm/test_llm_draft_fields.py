@@ -159,3 +159,21 @@ def test_two_places_by_one_name_in_one_country_are_ambiguous():
                               search_places=search)
     assert [(q["kind"], q["phrase"]) for q in result.questions] == [("ambiguous", "Portland")]
     assert "Oregon" in result.questions[0]["question"] and "Maine" in result.questions[0]["question"]
+
+
+def test_excluded_interests_and_the_optimisation_event_reach_the_plan():
+    """The draft can say what the rules planner says: 'but not hunters', 'optimise for ATC'."""
+    from agents.planning.draft import DraftPlan
+    from agents.planning.draft_plan import draft_to_plan
+
+    d = draft(optimise_for="add_to_cart")
+    d["ad_sets"][0]["excluded_interests"] = ["Hunting"]
+    out = draft_to_plan(DraftPlan.model_validate(d), currency="USD", today=date(2026, 3, 2),
+                        page_id="1", pixel_id="2")
+    ad_set = out.plan["ad_sets"][0]
+    assert ad_set["targeting"]["exclusions"] == {"interests": [{"name": "Hunting"}]}
+    assert ad_set["promoted_object"]["custom_event_type"] == "ADD_TO_CART"
+    assert out.flags == []
+    bad = draft_to_plan(DraftPlan.model_validate(draft(optimise_for="app_installs")),
+                        currency="USD", today=date(2026, 3, 2), page_id="1", pixel_id="2")
+    assert [(q.kind, q.affects) for q in bad.flags] == [("conflict", "what is optimised")]
