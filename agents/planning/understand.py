@@ -44,6 +44,15 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\bupload(?:ed|ing)?\s+(?:our|my|the|a)\s+(?:\w+\s+)?(?:list|emails|contacts|customers)\b|"
      r"\bcustom\s+audiences?\b|\bhashed\s+emails\b",
      "customer-list audiences need a file upload adpilot does not do yet"),
+    ("an audience of your own people (customers, subscribers, followers)",
+     "ad_sets[0].targeting.custom_audiences", WHO,
+     r"\b(?:to|at|target(?:ing)?|reach(?:ing)?|only|just|show\s+(?:it|them|ads)\s+to|re-?engage)\s+"
+     r"(?:all\s+)?(?:our|my|the|existing|current|past|previous|recent|loyal)\s+(?:(?:existing|current|"
+     r"past|loyal|newsletter|email|e-mail|mailing|sms|vip|app|instagram|facebook|ig|fb|page)\s+)*"
+     r"(?:subscribers|customers|buyers|purchasers|clients|members|followers|fans|donors|"
+     r"patients|guests|users|list)\b",
+     "reaching the people you already have (a customer list, subscribers, followers) needs a "
+     "custom audience adpilot cannot create yet"),
     ("excluding existing customers", "ad_sets[0].targeting.excluded_custom_audiences", WHO,
      r"\b(?:exclud\w*|excluding|except|without|not|no|minus|leave\s+out|skip)\s+(?:our\s+|the\s+|"
      r"any\s+|all\s+|existing\s+|current\s+|past\s+|previous\s+|recent\s+)*(?:[\w-]+\s+){0,2}?"

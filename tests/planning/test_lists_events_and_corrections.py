@@ -104,3 +104,17 @@ def test_until_further_notice_in_french_is_no_end_date():
     r = plan_brief("Trafic vers https://cafe.example.fr, Paris, 30 € par jour jusqu'à nouvel "
                    "ordre, brunch.jpg.", EUR)
     assert r.plan.get("end_time") is None and r.questions == []
+
+
+@pytest.mark.parametrize("who", ["to our newsletter subscribers", "to our existing customers",
+                                 "Target our Instagram followers"])
+def test_reaching_the_people_you_already_have_is_asked_as_unsupported(who):
+    r = plan_brief(f"Sell our wool hats {who} in the US, $40/day, https://hats.example.com, "
+                   "hat.jpg", USD)
+    assert [(q["kind"], q["phrase"]) for q in r.questions] == [("unsupported", who)]
+
+
+def test_customers_in_a_brand_story_are_no_audience():
+    r = plan_brief("Sales, US, $40/day, https://hats.example.com, hat.jpg. Our customers love "
+                   "these hats.", USD)
+    assert r.questions == []
