@@ -17,7 +17,7 @@ from langgraph.types import interrupt
 
 from agents.card import render_card
 from agents.common import thread_id_of
-from agents.launch_gate import go_live_of
+from agents.launch_gate import requested_go_live
 from state import hitl
 from state import plan as plans
 
@@ -66,8 +66,7 @@ def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | No
 
 def review_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
     """Ask the human to approve, edit or reject the launch; record the decision."""
-    # An explicit choice (--live, an edit) wins; else the brief's ask, else the policy default.
-    go_live = go_live_of({**state, "approval": None}, runtime.context)
+    go_live = requested_go_live(state, runtime.context)
     payload = approval_payload(state, go_live)
     error: str | None = None
     while True:

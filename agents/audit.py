@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from state.ledger import STATUSES, Ledger
+from state.ledger import STATUSES, TERMINAL, Ledger
 
 
 def audit_verify(home: str | Path) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def unresolved_writes(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]
     }
     out: dict[str, list[str]] = {"superseded": [], "unresolved": []}
     for r in rows:
-        if r["status"] in ("done", "failed", "refused"):
+        if r["status"] in TERMINAL:
             continue
         key = (r.get("thread_id"), r.get("plan_key"), r["op"], r.get("request_digest"))
         out["superseded" if key in done else "unresolved"].append(r["write_id"])

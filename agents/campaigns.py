@@ -23,12 +23,12 @@ from langgraph.runtime import Runtime
 
 from agents.assets import asset_tables
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
-from agents.launch_gate import go_live_of, refused_update
+from agents.launch_gate import clear_launch, go_live_of, refused_update
 from graph.tracing import annotate, meta_call_group
 from state import plan as plans
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 from tools.launch import activate_tree, create_actions, launch_tree
-from tools.money import GateRefused, clear
+from tools.money import GateRefused
 
 
 def meta_tree(state: dict[str, Any], ctx: Any) -> dict[str, Any]:
@@ -63,10 +63,9 @@ def launch(state: dict[str, Any], runtime: Runtime[Any], tree: dict[str, Any],
 def create_campaigns(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
     """Create the campaign and its ad sets, PAUSED, once the money gate passed them."""
     tree = meta_tree(state, runtime.context)
-    client = client_of(runtime)
-    actions = create_actions(tree, client._account(), live=go_live_of(state, runtime.context))
-    verdict = clear(client, actions, runtime.context.policy, currency=runtime.context.currency,
-                    receipt=(state.get("approval") or {}).get("receipt"))
+    actions = create_actions(tree, client_of(runtime)._account(),
+                             live=go_live_of(state, runtime.context))
+    verdict = clear_launch(state, runtime, actions)
     if not verdict.ok:
         return refused_update(verdict, "create_campaigns")
     ids = launch(state, runtime, {**tree, "creatives": [], "ads": []}, verdict.passes_by_key())
@@ -80,7 +79,7 @@ def create_campaigns(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, 
 def activate(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
     """Set the created tree ACTIVE if the approval said to go live; otherwise leave it PAUSED."""
     approval = state.get("approval") or {}
-    if not approval.get("go_live"):
+    if not go_live_of(state, runtime.context):
         return {"phase": "launched_paused", "status": "launched PAUSED: start it in Ads Manager or edit go_live"}
     created = state["created"]
     keys = {str(v): k for kind in ("ads", "ad_sets") for k, v in (created.get(kind) or {}).items()}

@@ -5,8 +5,12 @@
 - `preview(client, plan, ctx, go_live=)` → the gate's verdict on the card, before approval
   (`validate_plan` turns a refusal into a problem, so "approve" is not offered). Not
   authoritative: `check_launch` runs again after the approval, before the first write.
-- `check_launch(state, runtime)` → None when the launch may go on, else the state update of a
-  refused launch (phase `refused`, the refusals, nothing written); the refusals are ledgered.
+- `clear_launch(state, runtime, actions=)` → the authoritative verdict after the approval
+  (refusals ledgered; `create_campaigns` writes with its passes); `check_launch` → None when
+  the launch may go on, else the state update of a refused launch (phase `refused`, nothing
+  written).
+- `go_live_of(state, ctx)` / `requested_go_live(state, ctx)` → whether the launch goes live
+  (the approval's choice first / before any approval).
 - `spend_check(client, plan, currency)` → the per-launch sanity check: on an account that has
   spent before, a daily budget above 10× its largest day of the last 30 days, in words.
 """
@@ -33,18 +37,23 @@ def plan_actions(plan: dict[str, Any], ctx: Any, *, go_live: bool) -> list[Money
     return create_actions(tree, account, live=go_live)
 
 
-def go_live_of(state: dict[str, Any], ctx: Any) -> bool:
-    """Tell whether the launch goes live.
+def requested_go_live(state: dict[str, Any], ctx: Any) -> bool:
+    """Tell whether the launch is asked to go live before anyone approved it.
 
-    The approval's choice, else an explicit one (--live, an edit), else what the brief asked
-    (`plan.go_live`), else the policy's default.
+    An explicit choice (--live, an edit), else what the brief asked (`plan.go_live`), else the
+    policy's default.
     """
-    approval = state.get("approval") or {}
-    if "go_live" in approval:
-        return bool(approval["go_live"])
     if state.get("go_live") is not None:
         return bool(state["go_live"])
     return bool((state.get("plan") or {}).get("go_live") or ctx.policy.go_live)
+
+
+def go_live_of(state: dict[str, Any], ctx: Any) -> bool:
+    """Tell whether the launch goes live: the approval's choice, else `requested_go_live`."""
+    approval = state.get("approval") or {}
+    if "go_live" in approval:
+        return bool(approval["go_live"])
+    return requested_go_live(state, ctx)
 
 
 def preview(client: Any, plan: dict[str, Any], ctx: Any, *, go_live: bool) -> GateResult:
@@ -68,13 +77,22 @@ def refused_update(result: GateResult, where: str) -> dict[str, Any]:
                       + format_refusals(result.refusals)}
 
 
-def check_launch(state: dict[str, Any], runtime: Any, where: str) -> dict[str, Any] | None:
-    """Run the authoritative gate on the approved launch (ledgering refusals); None = go on."""
-    client = client_of(runtime)
+def clear_launch(state: dict[str, Any], runtime: Any,
+                 actions: list[MoneyAction] | None = None) -> GateResult:
+    """Run the authoritative gate on the approved launch's creates (refusals are ledgered).
+
+    `actions` default to the plan's (`plan_actions`); the launcher passes the real tree's.
+    """
     ctx = runtime.context
-    actions = plan_actions(state["plan"], ctx, go_live=go_live_of(state, ctx))
-    result = clear(client, actions, ctx.policy, currency=ctx.currency,
-                   receipt=(state.get("approval") or {}).get("receipt"))
+    if actions is None:
+        actions = plan_actions(state["plan"], ctx, go_live=go_live_of(state, ctx))
+    return clear(client_of(runtime), actions, ctx.policy, currency=ctx.currency,
+                 receipt=(state.get("approval") or {}).get("receipt"))
+
+
+def check_launch(state: dict[str, Any], runtime: Any, where: str) -> dict[str, Any] | None:
+    """Return None when the approved launch may go on, else the state update of its refusal."""
+    result = clear_launch(state, runtime)
     return None if result.ok else refused_update(result, where)
 
 

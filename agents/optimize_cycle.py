@@ -41,7 +41,7 @@ from state.guardrails import (
     gate,
 )
 from state.insights_store import InsightsStore
-from tools.money import account_state, record_malformed, record_refusals
+from tools.money import account_state, clear, record_malformed
 
 __all__ = ["auto_approvable", "execute_approved", "judge_applied", "kpi_of_plan", "propose"]
 
@@ -252,8 +252,8 @@ def execute_approved(
             elif i not in refused_first:
                 del typed[i]  # an increase nothing was freed for: not applied
         order = sorted(typed)
-        verdict = gate([typed[i] for i in order], policy, snapshot)
-        record_refusals(client, verdict, receipt=receipt)
+        verdict = clear(client, [typed[i] for i in order], policy, state=snapshot,
+                        receipt=receipt)
         for r in verdict.refusals:
             refusals[order[r.index]] = Refusal(**{**r.as_dict(), "index": order[r.index]})
         passes = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from state.ledger import TERMINAL
+
 TREE_TYPES = ("campaign", "adset", "adcreative", "ad")
 
 
@@ -70,7 +72,7 @@ def check_tree(sb: Any, ledger_path: Path, reference: list | None = None) -> dic
     ]
     if ghosts:
         problems.append(f"{len(ghosts)} ledger create(s) with no object at Meta")
-    pending = [r for r in rows if r["status"] not in ("done", "failed", "refused")  # refused: never sent
+    pending = [r for r in rows if r["status"] not in TERMINAL  # refused: never sent
                and r["op"] == "create"]
     if pending:
         problems.append(f"{len(pending)} create(s) left unresolved in the ledger")

@@ -34,15 +34,14 @@ def _report_table(report: safety.SafetyReport) -> Table:
 
 
 def _policy_or_default() -> dict[str, Any]:
-    """Return the run's policy override: none, or defaults when the file cannot be read.
+    """Return the run's policy: the file's once read here, or defaults when it cannot be read.
 
     The kill switch never waits on a broken policy file: it only cuts spend.
     """
     from state.context import Policy
 
     try:
-        Policy.from_env(None, str(adpilot_home()))
-        return {}
+        return {"policy": Policy.from_env(None, str(adpilot_home()))}
     except ValueError as exc:
         err_console.print(f"[yellow]warning:[/] {exc}. The kill switch pauses anyway: it only "
                           "cuts spend. Fix the policy file before anything else runs.")

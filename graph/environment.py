@@ -146,7 +146,7 @@ def open_environment(
 
     home = Path(home) if home is not None else adpilot_home()
     home.mkdir(parents=True, exist_ok=True)
-    # A policy given by the caller (the kill switch's fallback) is not read from the file.
+    # A policy given by the caller (the kill switch reads it, or falls back) is not read again.
     base = Context.from_env(**({"policy": overrides["policy"]} if "policy" in overrides else {}))
     settings = base.meta
     embedded = wants_embedded_sandbox() if embedded is None else embedded

@@ -71,9 +71,7 @@ class MetaSettings:
 
 # The action kinds a policy may name (allowed_actions, forbidden_actions, auto_approve); the
 # optimise loop's action names map onto them (`state.guardrails.action_kind`).
-KNOWN_ACTION_KINDS = frozenset({
-    "pause", "activate", "set_budget", "shift_budget", "duplicate_ad", "rename", "delete",
-    "archive", "edit_targeting", "set_bid", "raise_spend_cap"})
+KNOWN_ACTION_KINDS = DEFAULT_ALLOWED_ACTIONS | DEFAULT_FORBIDDEN_ACTIONS
 # Kinds that can raise spend: they always ask a person, so a policy may not auto-approve them.
 NEVER_AUTO_APPROVED = frozenset({"activate", "set_budget", "shift_budget", "duplicate_ad",
                                  "raise_spend_cap"})
@@ -81,7 +79,7 @@ NEVER_AUTO_APPROVED = frozenset({"activate", "set_budget", "shift_budget", "dupl
 # currency such as USD; 1,000,000,000 yen): anything larger is a typo, not a limit.
 MAX_POLICY_MONEY_MINOR = 1_000_000_000
 MAX_COOLDOWN_HOURS = 720.0  # 30 days
-MONEY_FIELDS = ("max_daily_exposure_minor", "max_campaign_daily_budget_minor")
+POLICY_MONEY_FIELDS = ("max_daily_exposure_minor", "max_campaign_daily_budget_minor")
 _MINOR_UNITS = ("is in minor units of the account currency: 100000 = 1,000.00 USD (or EUR, GBP; "
                 "100,000 yen in JPY, which has no minor unit)")
 POLICY_FILE_HINT = "ADPILOT_HOME/policy.json, or the file ADPILOT_POLICY names"
@@ -128,7 +126,7 @@ class Policy:
         "the file this policy was read from (None: the built-in defaults); not part of digest()"))
 
     def __post_init__(self) -> None:
-        for name in MONEY_FIELDS:
+        for name in POLICY_MONEY_FIELDS:
             value = getattr(self, name)
             if isinstance(value, float) and math.isfinite(value) and value.is_integer():
                 object.__setattr__(self, name, int(value))  # 1e5 from JSON is 100000

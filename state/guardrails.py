@@ -41,7 +41,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from state.context import MAX_POLICY_MONEY_MINOR, Policy
+from state.context import MAX_POLICY_MONEY_MINOR, POLICY_MONEY_FIELDS, Policy
 from state.exposure import (
     META_DAILY_OVERSPEND,
     _campaign_budget,
@@ -186,8 +186,7 @@ class _Judge:
         return format_money(int(minor), self.currency)
 
     def hint(self, field: str, needed: Any, more: bool = True) -> str:
-        if field in ("max_daily_exposure_minor", "max_campaign_daily_budget_minor") and \
-                needed > MAX_POLICY_MONEY_MINOR:
+        if field in POLICY_MONEY_FIELDS and needed > MAX_POLICY_MONEY_MINOR:
             return (f"Nothing was sent. No policy can allow it: the largest {field} a policy may "
                     f"set is {MAX_POLICY_MONEY_MINOR} ({self.money(MAX_POLICY_MONEY_MINOR)}).")
         if field == "max_budget_change_pct" and needed > 1:

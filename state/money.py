@@ -129,7 +129,7 @@ class MoneyAction(BaseModel):
     # -- building -------------------------------------------------------------------------
 
     @classmethod
-    def from_action(cls, name: str, args: Any, *, restore: bool = False) -> MoneyAction:
+    def from_action(cls, name: str, args: Any) -> MoneyAction:
         """Read an approved or edited optimise action strictly; raise `MoneyActionError`."""
         if not isinstance(name, str) or not name.strip():
             raise MoneyActionError("the action has no name", "name")
@@ -180,7 +180,7 @@ class MoneyAction(BaseModel):
         policy_kind = action_kind(name)
         base: dict[str, Any] = {"name": name, "policy_kind": policy_kind,
                                 "object_id": distinct[0], "object_type": by_name or
-                                next(iter(levels), None), "restore": restore}
+                                next(iter(levels), None)}
         kind = cls._kind_for(name, policy_kind, status, values)
         if kind in ("pause", "activate"):
             base["status"] = "PAUSED" if kind == "pause" else "ACTIVE"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.tools import tool
 
 from state.guardrails import MoneyAction
-from tools.common import activation, compact, gated, set_status
+from tools.common import activation, compact, gated_write, set_status
 from tools.errors import PermanentError
 from tools.injection import ClientRuntime, client_from
 from tools.meta_client import label_for, tag_for, with_tag
@@ -117,12 +117,9 @@ def get_ad_tool(ad_id: str, runtime: ClientRuntime) -> dict[str, Any]:
 def set_ad_status_tool(ad_id: str, status: str, runtime: ClientRuntime) -> dict[str, Any]:
     """Pause or activate an ad (status ACTIVE or PAUSED)."""
     client = client_from(runtime)
-    gate_pass = None
-    if str(status).upper() == "ACTIVE":
-        gate_pass, refusal = gated(runtime, client, activation("ad", ad_id))
-        if refusal:
-            return refusal
-    return set_ad_status(client, ad_id, status, gate_pass=gate_pass)
+    action = activation("ad", ad_id) if str(status).upper() == "ACTIVE" else None
+    return gated_write(runtime, client, action, lambda gate_pass: set_ad_status(
+        client, ad_id, status, gate_pass=gate_pass))
 
 
 @tool("duplicate_ad")
@@ -130,7 +127,6 @@ def duplicate_ad_tool(ad_id: str, runtime: ClientRuntime, ad_set_id: str | None 
                       ) -> dict[str, Any]:
     """Duplicate an ad (paused), optionally into another ad set, e.g. for a creative test."""
     client = client_from(runtime)
-    gate_pass, refusal = gated(runtime, client, copy_action(ad_id, ad_set_id=ad_set_id))
-    if refusal:
-        return refusal
-    return duplicate_ad(client, ad_id, ad_set_id=ad_set_id, gate_pass=gate_pass)
+    return gated_write(runtime, client, copy_action(ad_id, ad_set_id=ad_set_id),
+                       lambda gate_pass: duplicate_ad(client, ad_id, ad_set_id=ad_set_id,
+                                                      gate_pass=gate_pass))

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import tool
 
-from state.guardrails import MoneyAction, MoneyActionError
-from tools.common import activation, compact, gated, set_status, update_object
+from state.guardrails import MoneyAction
+from tools.common import activation, compact, gated_write, set_status, update_object
 from tools.injection import ClientRuntime, client_from
 from tools.meta_client import with_tag
 
@@ -94,20 +94,13 @@ def create_ad_set_tool(campaign_id: str, name: str, targeting: dict[str, Any],
     client = client_from(runtime)
     money = {k: v for k, v in (("daily_budget", daily_budget), ("lifetime_budget", lifetime_budget),
                                ("end_time", end_time)) if v is not None}
-    gate_pass = None
-    if daily_budget is not None or lifetime_budget is not None:
-        try:
-            action = MoneyAction.create("adset", None, {"name": name, **money},
-                                        account_id=client._account(), parent_id=str(campaign_id))
-        except MoneyActionError as exc:
-            return {"error": str(exc)}
-        gate_pass, refusal = gated(runtime, client, action)
-        if refusal:
-            return refusal
-    return create_ad_set(client, campaign_id, name, targeting, optimization_goal,
-                         billing_event, daily_budget=daily_budget,
-                         lifetime_budget=lifetime_budget, end_time=end_time,
-                         promoted_object=promoted_object, gate_pass=gate_pass)
+    action = None if daily_budget is None and lifetime_budget is None else (
+        lambda: MoneyAction.create("adset", None, {"name": name, **money},
+                                   account_id=client._account(), parent_id=str(campaign_id)))
+    return gated_write(runtime, client, action, lambda gate_pass: create_ad_set(
+        client, campaign_id, name, targeting, optimization_goal, billing_event,
+        daily_budget=daily_budget, lifetime_budget=lifetime_budget, end_time=end_time,
+        promoted_object=promoted_object, gate_pass=gate_pass))
 
 
 @tool("get_ad_set")
@@ -124,15 +117,12 @@ def update_ad_set_budget_tool(ad_set_id: str, runtime: ClientRuntime,
     client = client_from(runtime)
     args = {k: v for k, v in (("daily_budget", daily_budget),
                               ("lifetime_budget", lifetime_budget)) if v is not None}
-    try:
-        action = MoneyAction.from_action("set_adset_budget", {"adset_id": ad_set_id, **args})
-    except MoneyActionError as exc:
-        return {"error": str(exc)}
-    gate_pass, refusal = gated(runtime, client, action)
-    if refusal:
-        return refusal
-    return update_ad_set_budget(client, ad_set_id, daily_budget=daily_budget,
-                                lifetime_budget=lifetime_budget, gate_pass=gate_pass)
+    return gated_write(
+        runtime, client,
+        lambda: MoneyAction.from_action("set_adset_budget", {"adset_id": ad_set_id, **args}),
+        lambda gate_pass: update_ad_set_budget(client, ad_set_id, daily_budget=daily_budget,
+                                               lifetime_budget=lifetime_budget,
+                                               gate_pass=gate_pass))
 
 
 @tool("update_ad_set_schedule")
@@ -141,16 +131,11 @@ def update_ad_set_schedule_tool(ad_set_id: str, runtime: ClientRuntime,
                                 ) -> dict[str, Any]:
     """Change when an ad set runs (ISO-8601 start and end times)."""
     client = client_from(runtime)
-    gate_pass = None
-    if end_time is not None:
-        action = MoneyAction.model_validate({
-            "kind": "set_schedule", "name": "set_adset_schedule", "policy_kind": "set_budget",
-            "object_id": str(ad_set_id), "object_type": "adset", "end_time": str(end_time)})
-        gate_pass, refusal = gated(runtime, client, action)
-        if refusal:
-            return refusal
-    return update_ad_set_schedule(client, ad_set_id, start_time=start_time, end_time=end_time,
-                                  gate_pass=gate_pass)
+    action = None if end_time is None else MoneyAction.model_validate({
+        "kind": "set_schedule", "name": "set_adset_schedule", "policy_kind": "set_budget",
+        "object_id": str(ad_set_id), "object_type": "adset", "end_time": str(end_time)})
+    return gated_write(runtime, client, action, lambda gate_pass: update_ad_set_schedule(
+        client, ad_set_id, start_time=start_time, end_time=end_time, gate_pass=gate_pass))
 
 
 @tool("set_ad_set_status")
@@ -158,9 +143,6 @@ def set_ad_set_status_tool(ad_set_id: str, status: str, runtime: ClientRuntime
                            ) -> dict[str, Any]:
     """Pause or activate an ad set (status ACTIVE or PAUSED)."""
     client = client_from(runtime)
-    gate_pass = None
-    if str(status).upper() == "ACTIVE":
-        gate_pass, refusal = gated(runtime, client, activation("adset", ad_set_id))
-        if refusal:
-            return refusal
-    return set_ad_set_status(client, ad_set_id, status, gate_pass=gate_pass)
+    action = activation("adset", ad_set_id) if str(status).upper() == "ACTIVE" else None
+    return gated_write(runtime, client, action, lambda gate_pass: set_ad_set_status(
+        client, ad_set_id, status, gate_pass=gate_pass))

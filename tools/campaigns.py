@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import tool
 
-from state.guardrails import MoneyAction, MoneyActionError
-from tools.common import activation, compact, gated, set_status, update_object
+from state.guardrails import MoneyAction
+from tools.common import activation, compact, gated_write, set_status, update_object
 from tools.injection import ClientRuntime, client_from
 from tools.meta_client import with_tag
 
@@ -86,21 +86,14 @@ def create_campaign_tool(name: str, objective: str, runtime: ClientRuntime,
                          ) -> dict[str, Any]:
     """Create a paused campaign with an OUTCOME_* objective; budgets are in minor currency units."""
     client = client_from(runtime)
-    gate_pass = None
-    if daily_budget is not None or lifetime_budget is not None:
-        budget = {k: v for k, v in (("daily_budget", daily_budget),
-                                    ("lifetime_budget", lifetime_budget)) if v is not None}
-        try:
-            action = MoneyAction.create("campaign", None, {"name": name, **budget},
-                                        account_id=client._account())
-        except MoneyActionError as exc:
-            return {"error": str(exc)}
-        gate_pass, refusal = gated(runtime, client, action)
-        if refusal:
-            return refusal
-    return create_campaign(client, name, objective, special_ad_categories,
-                           daily_budget=daily_budget, lifetime_budget=lifetime_budget,
-                           gate_pass=gate_pass)
+    budget = {k: v for k, v in (("daily_budget", daily_budget),
+                                ("lifetime_budget", lifetime_budget)) if v is not None}
+    action = None if not budget else (
+        lambda: MoneyAction.create("campaign", None, {"name": name, **budget},
+                                   account_id=client._account()))
+    return gated_write(runtime, client, action, lambda gate_pass: create_campaign(
+        client, name, objective, special_ad_categories, daily_budget=daily_budget,
+        lifetime_budget=lifetime_budget, gate_pass=gate_pass))
 
 
 @tool("get_campaign")
@@ -118,15 +111,12 @@ def update_campaign_budget_tool(campaign_id: str, runtime: ClientRuntime,
     client = client_from(runtime)
     args = {k: v for k, v in (("daily_budget", daily_budget),
                               ("lifetime_budget", lifetime_budget)) if v is not None}
-    try:
-        action = MoneyAction.from_action("set_campaign_budget", {"campaign_id": campaign_id, **args})
-    except MoneyActionError as exc:
-        return {"error": str(exc)}
-    gate_pass, refusal = gated(runtime, client, action)
-    if refusal:
-        return refusal
-    return update_campaign_budget(client, campaign_id, daily_budget=daily_budget,
-                                  lifetime_budget=lifetime_budget, gate_pass=gate_pass)
+    return gated_write(
+        runtime, client,
+        lambda: MoneyAction.from_action("set_campaign_budget", {"campaign_id": campaign_id, **args}),
+        lambda gate_pass: update_campaign_budget(client, campaign_id, daily_budget=daily_budget,
+                                                 lifetime_budget=lifetime_budget,
+                                                 gate_pass=gate_pass))
 
 
 @tool("set_campaign_status")
@@ -134,9 +124,6 @@ def set_campaign_status_tool(campaign_id: str, status: str, runtime: ClientRunti
                              ) -> dict[str, Any]:
     """Pause or activate a campaign (status ACTIVE or PAUSED)."""
     client = client_from(runtime)
-    gate_pass = None
-    if str(status).upper() == "ACTIVE":
-        gate_pass, refusal = gated(runtime, client, activation("campaign", campaign_id))
-        if refusal:
-            return refusal
-    return set_campaign_status(client, campaign_id, status, gate_pass=gate_pass)
+    action = activation("campaign", campaign_id) if str(status).upper() == "ACTIVE" else None
+    return gated_write(runtime, client, action, lambda gate_pass: set_campaign_status(
+        client, campaign_id, status, gate_pass=gate_pass))

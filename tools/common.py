@@ -2,11 +2,12 @@
 
 Writes that can raise spend need a gate pass (`tools/meta_client.py`): the plain functions take
 `gate_pass`, and the `@tool` wrappers get one from `gated()` — the money gate on the account's
-live state with the run's policy — or return the refusal instead of writing.
+live state with the run's policy — or return the refusal instead of writing (`gated_write`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "DELETED")
 
 
 def update_object(client: MetaClient, object_id: str, params: dict[str, Any], *,
-                  object_type: str, receipt: str | None = None, plan_key: str | None = None,
+                  object_type: str | None, receipt: str | None = None, plan_key: str | None = None,
                   op: str = "update", gate_pass: GatePass | None = None) -> dict[str, Any]:
     """Update `object_id` with `params`, recording the current values as `before` (for undo)."""
     if not params:
@@ -52,6 +53,28 @@ def gated(runtime: ToolRuntime[Any, Any], client: MetaClient, action: MoneyActio
         return verdict.passes[0], None
     refusal = verdict.refusals[0]
     return None, {"refused": True, "cap": refusal.cap, "message": refusal.message}
+
+
+def gated_write(runtime: ToolRuntime[Any, Any], client: MetaClient,
+                action: MoneyAction | Callable[[], MoneyAction] | None,
+                write: Callable[[GatePass | None], dict[str, Any]]) -> dict[str, Any]:
+    """Gate a tool's write, then make it: `write(pass)`, or the tool's error / refusal result.
+
+    `action` is the typed write (or a function building it: an argument it cannot read is the
+    tool's `{"error": ...}`), or None when the write cannot raise spend (no pass needed).
+    """
+    from state.money import MoneyActionError
+
+    gate_pass = None
+    if action is not None:
+        try:
+            typed = action() if callable(action) else action
+        except MoneyActionError as exc:
+            return {"error": str(exc)}
+        gate_pass, refusal = gated(runtime, client, typed)
+        if refusal:
+            return refusal
+    return write(gate_pass)
 
 
 def activation(object_type: str, object_id: str) -> MoneyAction:

@@ -32,8 +32,8 @@ content hash, so even a re-sent upload cannot duplicate anything).
 * **Through the money gate.** The campaign and ad set creates carry budgets, so each needs a
   gate pass (`state/guardrails.py`): `launch_tree(..., passes=...)` takes the passes of a gate
   run the caller already made (the launch node, after approval); without them it runs the
-  gate itself on the account's live state (`tools.money.require`, counting the new tree live
-  when `go_live`) and raises `GateRefused` before anything is sent. `activate_tree` turns a
+  gate itself on the account's live state (`tools.money.require`; the tree is created PAUSED)
+  and raises `GateRefused` before anything is sent. `activate_tree` turns a
   created tree on the same way (one batch; the campaign last, only if every child is on).
 * Permanent failures stop the dependent items (nothing is orphaned silently); they are listed
   in `LaunchResult.failed`. A throttle longer than the governor may sleep raises
@@ -51,6 +51,7 @@ from typing import Any
 
 from state.guardrails import GatePass, MoneyAction
 from tools.batching import BatchItem, BatchResult
+from tools.common import activation
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 from tools.meta_client import MetaClient, label_for, tag_for, with_tag
 from tools.money import require
@@ -259,8 +260,7 @@ def _item(client: MetaClient, node: _Node, ids: dict[str, str], names: dict[str,
 
 def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | None = None,
                 receipt: str | None = None, max_passes: int = 3,
-                passes: dict[str, GatePass] | None = None, policy: Any = None,
-                go_live: bool = False, currency: str | None = None) -> LaunchResult:
+                passes: dict[str, GatePass] | None = None, policy: Any = None) -> LaunchResult:
     """Create the tree (see the module docstring); returns ids per plan key.
 
     Without `passes`, the creates go through the money gate here (`policy`, default the
@@ -285,8 +285,8 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
                 unknown[n.key] = rec["write_id"]
     if passes is None:
         # Gate the creates this run may send (a re-run reuses what the ledger says exists).
-        creates = create_actions(tree, client._account(), live=go_live, existing=result.ids)
-        passes = (require(client, creates, policy, receipt=receipt, currency=currency)
+        creates = create_actions(tree, client._account(), existing=result.ids)
+        passes = (require(client, creates, policy, receipt=receipt)
                   .passes_by_key() if creates else {})
     throttled: ThrottledError | None = None
     last_error: dict[str, dict[str, Any]] = {}
@@ -362,14 +362,9 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
 
 def activation_actions(created: dict[str, Any]) -> list[MoneyAction]:
     """ACTIVE for every ad, then ad set, then the campaign of a created tree."""
-    def on(object_type: str, object_id: str) -> MoneyAction:
-        return MoneyAction(kind="activate", name=f"activate_{object_type}", policy_kind="activate",
-                           object_id=str(object_id), object_type=object_type,  # type: ignore[arg-type]
-                           status="ACTIVE")
-
-    out = [on("ad", i) for i in (created.get("ads") or {}).values()]
-    out += [on("adset", i) for i in (created.get("ad_sets") or {}).values()]
-    return [*out, on("campaign", created["campaign"])]
+    out = [activation("ad", i) for i in (created.get("ads") or {}).values()]
+    out += [activation("adset", i) for i in (created.get("ad_sets") or {}).values()]
+    return [*out, activation("campaign", created["campaign"])]
 
 
 def activate_tree(client: MetaClient, created: dict[str, Any], *, policy: Any,

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from state.exposure import _int
 from state.guardrails import GatePass, GateResult, MoneyAction, format_refusals, gate, parse_time
 from state.ledger import CREATE_OPS
 from state.money import BUDGET_KEYS, SPEND_LIMIT_KEYS
 from state.rules import currency_offset
+from tools.common import update_object
 
 if TYPE_CHECKING:
     from tools.meta_client import MetaClient
@@ -150,12 +152,10 @@ def record_malformed(client: Any, action: Mapping[str, Any], refusal: Any, *,
 
 
 def clear(client: Any, actions: Sequence[MoneyAction], policy: Any, *,
-          now: datetime | None = None, budget_edits: Mapping[str, list[str]] | None = None,
           receipt: str | None = None, state: Mapping[str, Any] | None = None,
           currency: str | None = None) -> GateResult:
     """Read the account (unless `state` is given), run the gate, ledger its refusals."""
-    snapshot = state if state is not None else account_state(
-        client, now=now, budget_edits=budget_edits, currency=currency)
+    snapshot = state if state is not None else account_state(client, currency=currency)
     result = gate(list(actions), policy, snapshot)
     record_refusals(client, result, receipt=receipt)
     return result
@@ -170,31 +170,21 @@ def require(client: Any, actions: Sequence[MoneyAction], policy: Any, **kw: Any)
 
 
 def apply_update(client: MetaClient, action: MoneyAction, gate_pass: GatePass | None, *,
-                 receipt: str | None, plan_key: str | None = None,
-                 before: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                 receipt: str | None, plan_key: str | None = None) -> dict[str, Any]:
     """Write an update-type action exactly as typed, ledgered, and read the fields back."""
     if action.kind not in _UPDATE_KINDS or not action.object_id:
         raise ValueError(f"apply_update: {action.kind} `{action.name}` is not an update of an "
                          "existing object")
     change = action.params()
-    fields = ",".join(change)
-    if before is None:
-        raw = client.get(action.object_id, {"fields": fields})
-        before = {k: raw.get(k) for k in change}
-    client.write("update", action.object_id, change, plan_key=plan_key,
-                 object_type=action.object_type, receipt=receipt, before=dict(before),
-                 gate_pass=gate_pass)
-    after_raw = client.get(action.object_id, {"fields": fields})
+    before = update_object(client, action.object_id, change, object_type=action.object_type,
+                           receipt=receipt, plan_key=plan_key, gate_pass=gate_pass)["before"]
+    after_raw = client.get(action.object_id, {"fields": ",".join(change)})
     after = {k: after_raw.get(k) for k in change}
     # A removed spend limit (0) may read back as absent.
     ok = all(str(after[k]) == str(v) or (k in SPEND_LIMIT_KEYS and _int(after[k]) == v)
              for k, v in change.items())
     return {"name": action.name, "object_id": action.object_id,
             "status": "applied" if ok else "mismatch", "before": dict(before), "after": after}
-
-
-def _int(value: Any) -> int:
-    return int(float(value)) if value not in (None, "") else 0
 
 
 def best_day_spend(client: Any, currency: str) -> int:
