@@ -28,6 +28,7 @@ from agents.ads import fill_missing_copy
 from agents.asset_checks import check_assets
 from agents.common import client_of, thread_id_of, yields_on_throttle
 from agents.planning import WAIVABLE, PlanDefaults, PlannerResult
+from agents.planning.cues import ANSWER_PREFIX
 from graph.tracing import meta_call_group
 from state import plan as plans
 from state.hitl import clarify_payload
@@ -143,7 +144,7 @@ def merge_answer(brief: str, answer: Any) -> str:
                          '{"answers": {"landing_url": "https://shop.example/sale"}}')
     # "Answer:" is a correction cue (agents.planning.cues): what a person answers replaces
     # what the brief said before, instead of being asked about again as a conflict.
-    return brief.rstrip() + "".join(f"\nAnswer: {line}" for line in lines)
+    return brief.rstrip() + "".join(f"\n{ANSWER_PREFIX}{line}" for line in lines)
 
 
 def _issue_dicts(items: Any) -> list[dict[str, Any]]:

@@ -84,12 +84,11 @@ def _fill(template: str, product: str, brand: str, offer: str | None) -> str:
     return re.sub(r"\s+", " ", out).strip()
 
 
-def make_copy(objective: str, brief: str, landing_url: str | None, n: int = 1,
-              headlines: list[str] | None = None, primary: list[str] | None = None
+def make_copy(objective: str, brief: str, landing_url: str | None, n: int = 1
               ) -> list[dict[str, str]]:
-    """Return `n` copy variants `{primary_text, headline, description}` for an objective.
+    """Return `n` template copy variants `{primary_text, headline, description}`.
 
-    Headlines / primary texts quoted in the brief win over templates, in order.
+    Quoted copy is laid over them by the callers (`structure.creatives`, `ads.fill_missing_copy`).
     """
     product = product_of(brief) or templates.DEFAULT_PRODUCT
     brand = brand_of(landing_url)
@@ -100,11 +99,8 @@ def make_copy(objective: str, brief: str, landing_url: str | None, n: int = 1,
     desc = _fill(templates.DESCRIPTIONS[obj], product, brand, offer)
     out = []
     for i in range(n):
-        head = headlines[i] if headlines and i < len(headlines) else \
-            shorten(heads[i % len(heads)], rules.TEXT_GUIDANCE["headline"])
-        body = primary[i] if primary and i < len(primary) else \
-            (primary[0] if primary else shorten(bodies[i % len(bodies)],
-                                                rules.TEXT_GUIDANCE["primary_text"]))
+        head = shorten(heads[i % len(heads)], rules.TEXT_GUIDANCE["headline"])
+        body = shorten(bodies[i % len(bodies)], rules.TEXT_GUIDANCE["primary_text"])
         out.append({"primary_text": body, "headline": head,
                     "description": shorten(desc, rules.TEXT_GUIDANCE["description"])})
     return out

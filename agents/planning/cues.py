@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import re
 
+# A person's answer to a clarifying question, as the orchestrator appends it to the brief
+# (`orchestrator.merge_answer`): a line "Answer: …", read as a correction of what came before.
+ANSWER_PREFIX = "Answer: "
+ANSWER_LINE = r"(?:^|\n)[ \t]*answer\s*:"
+
 CORRECTION_CUE = (
     r"\bactually(?:\s*,?\s*no\b)?|\bno\s*,?\s*wait\b|\bwait(?:\s*,?\s*no\b)?|\bscratch\s+that\b|\bsorry\b|"
     r"\bcorrection\b|\bi\s+mean[t]?\b|\bmake\s+(?:it|that|them|this)\b|\bnvm\b|"
@@ -19,7 +24,7 @@ CORRECTION_CUE = (
     r"\bstrike\s+that\b|\bforget\s+(?:that|it)\b|\breplace\s+(?:it|that|this)\s+with\b|"
     r"\b(?:budget|start|end|date)(?:'s|\s+is)\s+now\b|\bupdate[d]?\b|\brather\b|\binstead\b|"
     r"\bon\s+second\s+thought\b|\blet'?s\s+(?:do|say|go\s+with|make\s+it)\b|\bgo\s+with\b|"
-    r"\bnew\s+(?:budget|date|start|end)\b|\brevised\b|(?:^|\n)\s*answer\s*:|"
+    r"\bnew\s+(?:budget|date|start|end)\b|\brevised\b|" + ANSWER_LINE + "|"
     r"\b(?:change|switch|increase|raise|reduce|cut|drop|lower|bump|up|move|push|set)(?:d|ed)?\s+"
     r"(?:it|that|this|them|the\s+\w+(?:\s+date)?)\s+(?:up\s+|down\s+|back\s+)?to\b"
 )

@@ -17,16 +17,12 @@ from agents.planning.copy import PRODUCT_RE, product_of
 from agents.planning.cues import correction_span
 from agents.planning.money_context import REVENUE_PHRASE
 from agents.planning.parse_audience import (
-    ALL_GENDERS,
-    MEN,
-    WOMEN,
     Audience,
     find_ages,
     find_locales,
 )
 from agents.planning.parse_copy import find_copy
 from agents.planning.parse_dates import date_order
-from agents.planning.parse_genders import SHARE_BEFORE
 from agents.planning.parse_geo import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.planning.parse_golive import find_go_live
 from agents.planning.parse_intent import (
@@ -107,7 +103,6 @@ class Facts:
     ab_creative: bool = False
     gender_split: bool = False
     carousel: bool = False
-    lead_website: bool = False
     value_goal: bool = False
     lpv_goal: bool = False
     optimisation: list[Optimisation] = field(default_factory=list)  # "optimise for add to cart"
@@ -162,7 +157,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     # worldwide.
     placements = read_placements(masked)
     f.placements = placements.placements
-    spans += [(s, e + (m.end() if (m := PLACEMENT_WORD.match(masked, e)) else 0) - (e if m else 0))
+    spans += [(s, m.end() if (m := PLACEMENT_WORD.match(masked, e)) else e)
               for s, e in placements.spans]
     masked = _mask(masked, placements.spans)
     f.schedule = find_schedule(masked, d.today, order=date_order(d.currency))
@@ -195,11 +190,8 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.ab = bool(AB_RE.search(masked))
     # Phrases read as flags also count as understood.
     for pat in (AB_RE, AB_COUNT, GENDER_SPLIT, CAROUSEL, LEAD_WEBSITE, VALUE_GOAL, LPV_GOAL,
-                VIDEO_VIEWS, PAGE_LIKES, NO_INTERESTS, ALL_GENDERS, LOOSE_RADIUS, RADIUS_BEFORE):
+                VIDEO_VIEWS, PAGE_LIKES, NO_INTERESTS, LOOSE_RADIUS, RADIUS_BEFORE):
         spans += [m.span() for m in pat.finditer(masked)]
-    # gender words ("hey guys" too), but not a share of customers ("60% women"): that is asked
-    spans += [m.span() for pat in (WOMEN, MEN) for m in pat.finditer(masked)
-              if not SHARE_BEFORE.search(masked, 0, m.start())]
     for pat_text in SPECIAL.values():
         spans += [m.span() for m in re.finditer(pat_text, masked, re.I)]
     if count := AB_COUNT.search(masked):
@@ -207,7 +199,6 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.ab_creative = f.ab and bool(AB_CREATIVE.search(masked)) and not f.audience.age_variants
     f.gender_split = f.ab and bool(GENDER_SPLIT.search(masked))
     f.carousel = bool(CAROUSEL.search(masked))
-    f.lead_website = bool(LEAD_WEBSITE.search(masked))
     f.value_goal = bool(VALUE_GOAL.search(masked))
     f.lpv_goal = bool(LPV_GOAL.search(masked))
     f.video_views = bool(VIDEO_VIEWS.search(masked))
@@ -252,25 +243,6 @@ facebook instagram fb ig budget target targeting audience people folks users cus
 launch launching live start starting ok okay thx asap here there about into out over than then
 only per each every day days week weeks month months total daily around approx roughly
 """.split())
-
-
-def unparsed_phrases(brief: str, spans: list[tuple[int, int]]) -> list[str]:
-    """Return sentences of the brief where most content words fed no parser."""
-    covered = [False] * len(brief)
-    for s, e in spans:
-        for i in range(max(0, s), min(len(brief), e)):
-            covered[i] = True
-    out = []
-    for m in re.finditer(r"(?:[^.!?\n;]|[.!?](?=\S))+", brief):  # "a.jpg" is not a sentence end
-        seg = m.group(0)
-        words = [(w.start() + m.start(), w.group(0)) for w in re.finditer(r"[A-Za-z][\w'-]*", seg)]
-        content = [(i, w) for i, w in words if w.lower() not in FILLER and len(w) > 2]
-        if len(content) < 2:
-            continue
-        loose = [w for i, w in content if not covered[i]]
-        if len(loose) >= 3 and len(loose) / len(content) > 0.75:
-            out.append(seg.strip())
-    return out
 
 
 def as_dict(f: Facts) -> dict[str, Any]:

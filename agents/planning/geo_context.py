@@ -22,7 +22,7 @@ from agents.planning import WHO, Question
 from agents.planning.catalog import geo
 from agents.planning.cues import listed
 from agents.planning.geo_groups import division
-from agents.planning.geo_scan import Cand, Mention
+from agents.planning.geo_scan import EXCLUDED, GEO, Cand, Mention
 
 QUAL_GAP = re.compile(r"^\s*(?:,|\(|-|–)?\s*$")
 LIST_GAP = re.compile(r"^\s*(?:,|/|&|\+|\bor\b|\band\b|\bnor\b)\s*(?:(?:also|the|in|or|and)\s+)*$",
@@ -261,8 +261,7 @@ def resolve(ms: list[Mention], money: set[str]) -> list[Question]:
     for m in ms:
         if m.chosen is None and m.cands:
             m.chosen = m.cands[0]
-            field = "ad_sets[0].targeting." + ("excluded_geo_locations" if m.role == "exclude"
-                                               else "geo_locations")
+            field = EXCLUDED if m.role == "exclude" else GEO
             options = [_label(c) for c in m.cands]
             questions.append(Question(
                 field, f"Which {m.raw} do you mean: {', or '.join(options)}? Name the state or "

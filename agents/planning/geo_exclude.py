@@ -12,25 +12,25 @@ the targeted areas ("Texas but not Portland") excludes nothing and is a warning;
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from agents.planning import WHO, Question
 from agents.planning.catalog import geo, norm
 from agents.planning.geo_groups import GROUPS
 from agents.planning.geo_radius import Radius, city_entry
-from agents.planning.geo_scan import Cand, Mention
+from agents.planning.geo_scan import EXCLUDED, GEO, Cand, Mention
 
 if TYPE_CHECKING:
     from agents.planning.parse_geo import GeoResult
 
-GEO = "ad_sets[0].targeting.geo_locations"
-EXCLUDED = "ad_sets[0].targeting.excluded_geo_locations"
 
 
 def exclude(res: GeoResult, exc: list[Mention], groups: list[Any], radii: list[Radius],
-             world: str) -> None:
-    """Place every excluded mention (module docstring) and check it lies inside the target."""
+             world: str, cities: list[Cand]) -> None:
+    """Place every excluded mention (module docstring) and check it lies inside the target.
+
+    `cities` are the targeted cities' candidates (their regions tell "in the same state").
+    """
     for g in groups:
         for country, name in g.excluded_regions:
             res.excluded_regions += [r for r in _regions(country, name)
@@ -48,16 +48,16 @@ def exclude(res: GeoResult, exc: list[Mention], groups: list[Any], radii: list[R
             for country, name in g.regions:
                 for r in _regions(country, name):
                     _exclude_place(res, Cand("region", r["key"], r["name"], country), m, radii,
-                                   world, targeted, meta_groups)
+                                   world, targeted, meta_groups, cities)
             continue
         if c.kind == "country":
             _exclude_country(res, c.key, m, groups, meta_groups)
             continue
-        _exclude_place(res, c, m, radii, world, targeted, meta_groups)
+        _exclude_place(res, c, m, radii, world, targeted, meta_groups, cities)
 
 
 def _exclude_place(res: GeoResult, c: Cand, m: Mention, radii: list[Radius], world: str,
-                   targeted: list[Cand], meta_groups: bool) -> None:
+                   targeted: list[Cand], meta_groups: bool, cities: list[Cand]) -> None:
     """Place an excluded region or city: off the list, into excluded_geo_locations, or asked."""
     listed = res.regions if c.kind == "region" else res.cities
     same = [x for x in listed if x["key"] == c.key]
@@ -69,8 +69,9 @@ def _exclude_place(res: GeoResult, c: Cand, m: Mention, radii: list[Radius], wor
         res.flags.append(Question(
             GEO, f"‘{m.raw}’ is to be left out of ‘everywhere’: the whole world, or everywhere "
             f"in {_country_name(c.country)}?", kind="ambiguous", phrase=m.raw, affects=WHO))
-    if c.kind == "city" and any(x.get("radius") and _region_of(x["key"]) == c.region
-                                and x["country"] == c.country for x in res.cities):
+    with_radius = {x["key"] for x in res.cities if x.get("radius")}
+    if c.kind == "city" and any(t.key in with_radius and t.region == c.region
+                                and t.country == c.country for t in cities):
         # "LA and SF but not Oakland": a city in the state of a targeted city may lie inside
         # its radius (the catalogue has no coordinates to tell), so it is left out as said
         res.excluded_cities.append(city_entry(res.flags, c, m, radii, set(), EXCLUDED,
@@ -113,15 +114,6 @@ def _exclude_country(res: GeoResult, code: str, m: Mention, groups: list[Any],
             "Which places should the ads reach?", kind="conflict", phrase=m.raw, affects=WHO))
         return
     res.warnings.append(f"‘{m.raw}’ is excluded, but the ads do not target it anyway")
-
-
-@cache
-def _city_regions() -> dict[str, str | None]:
-    return {str(r["key"]): r.get("region") for rows in geo().cities.values() for r in rows}
-
-
-def _region_of(city_key: str) -> str | None:
-    return _city_regions().get(str(city_key))
 
 
 def _regions(country: str, name: str) -> list[dict[str, Any]]:

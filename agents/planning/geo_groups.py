@@ -128,8 +128,6 @@ WORLD_WEAK = re.compile(r"\b(?:everywhere|anywhere|global)\b", re.I)
 WORLD = _WORLD
 
 # "by Europe we mean ...", "Europe = ...", "LATAM (MX, CO, CL)": the brief defines the group.
-DEFINES = re.compile(r"^\s*(?:[-–=:]|\(|,?\s*(?:i\.?e\.?|meaning|which\s+(?:means|is)|that\s+is|"
-                     r"defined\s+as)\b)", re.I)
 DEFINED_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 WE_MEAN = re.compile(r"^\s+(?:we|i)\s+mean\b", re.I)
 

@@ -26,6 +26,10 @@ from agents.planning.catalog import geo, norm
 from agents.planning.geo_groups import CASE_SENSITIVE, GROUPS
 from state import rules
 
+# The plan fields every geo module asks or notes about.
+GEO = "ad_sets[0].targeting.geo_locations"
+EXCLUDED = "ad_sets[0].targeting.excluded_geo_locations"
+
 
 @dataclass(frozen=True)
 class Cand:

@@ -17,13 +17,14 @@ import re
 from typing import TYPE_CHECKING
 
 from agents.planning import WHO, Adjustment, Question
+from agents.planning.cues import ANSWER_LINE
 from agents.planning.geo_groups import DEFINED_BY, GROUPS, WE_MEAN, WORLD_STRONG, WORLD_WEAK
+from agents.planning.geo_scan import GEO
 
 if TYPE_CHECKING:
     from agents.planning.geo_scan import Mention
     from agents.planning.parse_geo import GeoResult
 
-GEO = "ad_sets[0].targeting.geo_locations"
 NATIONWIDE = re.compile(r"\b(?:nation[- ]?wide|country[- ]?wide|across\s+the\s+(?:whole\s+)?country|"
                         r"(?:the\s+)?(?:whole|entire)\s+country)\b", re.I)
 
@@ -92,7 +93,7 @@ RETRACT = re.compile(r"\b(?:scratch\s+that|no\s+wait|wait,?\s+no|correction\s*:|
 
 
 # The answer a person gave to a question (see orchestrator.merge_answer).
-ANSWER = re.compile(r"(?:^|\n)[ \t]*answer\s*:[^\n]*", re.I)
+ANSWER = re.compile(ANSWER_LINE + r"[^\n]*", re.I)
 EXCLUSIVE = re.compile(r"\b(?:only|just|solely|exclusively)\b", re.I)
 
 
@@ -115,7 +116,7 @@ def _answer(ms: list[Mention], r: re.Match[str], notes: list[Adjustment],
     for m in earlier:
         m.role = "retracted"
     spans.append((r.start(), after[0].start))
-    notes.append(Adjustment("ad_sets[0].targeting.geo_locations", [m.raw for m in earlier],
+    notes.append(Adjustment(GEO, [m.raw for m in earlier],
                             [m.raw for m in after], "the answer replaces the places named "
                             "before it"))
 
@@ -146,7 +147,7 @@ def retractions(text: str, ms: list[Mention]
             m.role = "retracted"
         spans.append(r.span())
         gone.append((earlier[0].start, r.start()))
-        notes.append(Adjustment("ad_sets[0].targeting.geo_locations",
+        notes.append(Adjustment(GEO,
                                 [m.raw for m in earlier], [m.raw for m in after],
                                 f"‘{r.group(0).strip(' ,:;-')}’: the later place replaces the "
                                 "earlier one"))

@@ -16,17 +16,17 @@ import re
 from typing import TYPE_CHECKING
 
 from agents.planning import WHO, Adjustment, Question
+from agents.planning import lexicon as lx
 from agents.planning.catalog import interest
 from agents.planning.geo_context import QUAL_GAP
+from agents.planning.geo_scan import GEO
 
 if TYPE_CHECKING:
     from agents.planning.geo_scan import Mention
     from agents.planning.parse_geo import GeoResult
 
-GEO = "ad_sets[0].targeting.geo_locations"
 GOAL_CUE = re.compile(r"\b(?:get|getting|more|generate|generating|need|needs|want|drive|driving|"
                       r"collect|capture|boost|increase|some|new|qualified|us)\s+$", re.I)
-GOAL_WORDS = ("leads", "sales", "signups", "installs", "traffic", "reach", "clicks", "views")
 NAME = re.compile(r"(?<![\w@/.$-])[A-Z][a-zà-ÿ][\w'’.-]*(?:[ -](?:of\s+|upon\s+|on\s+)?"
                   r"[A-Z][a-zà-ÿ][\w'’.-]*){0,2}")
 CUE = re.compile(r"\b(?:in|near|around|across|throughout|outside(?:\s+of)?|except|excluding|"
@@ -89,7 +89,7 @@ def goal_homographs(text: str, ms: list[Mention], res: GeoResult) -> list[Mentio
 
 
 def _near_goal(word: str) -> str | None:
-    for goal in GOAL_WORDS:
+    for goal in lx.GOAL_WORDS:
         if word != goal and _one_edit(word.lower(), goal):
             return goal
     return None

@@ -23,6 +23,9 @@ NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt":
          "ko": "Korean", "ru": "Russian", "uk": "Ukrainian", "ar": "Arabic", "he": "Hebrew",
          "th": "Thai", "hi": "Hindi", "el": "Greek", "vi": "Vietnamese"}
 
+# Goal words a lower-case place name can stand for ("get leeds" = leads).
+GOAL_WORDS = ("leads", "sales", "signups", "installs", "traffic", "reach", "clicks", "views")
+
 STOPWORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "en": "the and for with our to of in on a an is are we you your this that from it be at "
           "by or as want need please who people about all their they them get want ads budget",

@@ -42,7 +42,6 @@ GOAL_CUE = re.compile(r"\b(?:get|getting|get\s+us|get\s+me|more|generate|generat
                       r"collect|capture|boost|increase|qualified)\s+(?:(?!(?:in|near|around|across|"
                       r"from|to|at|of|the|and|or|our|my|your|their|its|this|that|visit|visiting|"
                       r"living|based|city|ads|people|customers|shop|store)\s)[a-z]{3,}\s+){1,2}$", re.I)
-GOAL_WORDS = ("leads", "sales", "signups", "installs", "traffic", "reach", "clicks", "views")
 
 
 @dataclass
@@ -384,7 +383,7 @@ def _misspellings(n: Normalised) -> None:
 def _goal_homographs(n: Normalised) -> None:
     """Read a lower-case place name where a goal word belongs as the goal word ("get leeds")."""
     places = _places()
-    goal = {w: w for w in GOAL_WORDS}
+    goal = {w: w for w in lx.GOAL_WORDS}
     edits = []
     for m in WORD_RE.finditer(n.text):
         token = m.group(0)

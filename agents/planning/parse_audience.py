@@ -58,7 +58,6 @@ class Audience:
     variant_genders: list[list[int] | None] = field(default_factory=list)  # "women 18-24 and men 45+"
     split_only: bool = False  # separate ad sets, no A/B test
     spans: list[tuple[int, int]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     flags: list[Question] = field(default_factory=list)
     adjustments: list[Adjustment] = field(default_factory=list)
 
@@ -106,7 +105,6 @@ def _word_note(a: Audience, st: AgeStatement, today: date) -> None:
         why = f"'{st.phrase}' read as ages {_ages(st.lo, st.hi)}"
     else:
         return
-    a.notes.append(why)
     a.adjustments.append(Adjustment(PATH, st.phrase, f"ages {_ages(st.lo, st.hi)}", why))
 
 

@@ -173,7 +173,7 @@ def resolve(m: re.Match[str], p: str, today: date, order: str, *,
         month = MONTHS[g["eom"].lower()[:3]]
         first = _ymd(int(g["eomy"]) if "eomy" in g else None, month, 1, today)
         if isinstance(first, date):
-            out = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            out = month_end(first)
     elif "rel" in g:
         out = _relative(g["rel"].lower(), today)
     elif "wd" in g and g.get("next", "").strip().lower() == "last":
@@ -216,9 +216,9 @@ def _loose(g: dict[str, str], phrase: str, today: date, end: bool) -> DateRead |
     opening = _ymd(int(g["moy"]) if "moy" in g else None, month, 1, today)
     if not isinstance(opening, date):
         return None
-    if "moy" not in g and _month_end(opening) < today:
+    if "moy" not in g and month_end(opening) < today:
         opening = opening.replace(year=opening.year + 1)
-    last = _month_end(opening)
+    last = month_end(opening)
     if end:
         return DateRead(last, phrase, year_given="moy" in g)
     if opening < today <= last:  # "from March" in March: from now
@@ -226,7 +226,8 @@ def _loose(g: dict[str, str], phrase: str, today: date, end: bool) -> DateRead |
     return DateRead(opening, phrase, year_given="moy" in g)
 
 
-def _month_end(d: date) -> date:
+def month_end(d: date) -> date:
+    """Return the last day of `d`'s month."""
     return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
@@ -242,7 +243,7 @@ def _relative(rel: str, today: date) -> date:
     if rel == "next month":
         return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     if "month" in rel:
-        return (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return month_end(today)
     return next_weekday(today, "sunday", strict=False)
 
 

@@ -60,7 +60,7 @@ class GenderStatement:
     start: int
     end: int
     phrase: str
-    kind: str  # plain, only, negated, all, weak, hole (an excluded role: "no moms")
+    kind: str  # plain, only, negated, all, weak, hole (an excluded role: "no moms"), greeting
 
 
 @dataclass
@@ -86,9 +86,12 @@ def gender_statements(text: str) -> list[GenderStatement]:
             if any(s <= m.start() < e for s, e in taken):
                 continue
             before = text[max(0, m.start() - 45):m.start()]
-            if m.group(0).lower() == "guys" and GREETING.search(before) or \
-                    SHARE_BEFORE.search(before):
+            if m.group(0).lower() == "guys" and GREETING.search(before):
+                # "hey guys": read, and no audience
+                out.append(GenderStatement(None, *m.span(), m.group(0), "greeting"))
                 continue
+            if SHARE_BEFORE.search(before):
+                continue  # "60% women": left for the not-understood net to ask about
             start, end, kind = m.start(), m.end(), "plain"
             v: int | None = value
             if wider := NOT_ONLY_BEFORE.search(before):
@@ -116,6 +119,8 @@ def find_gender_result(text: str) -> GenderResult:
     cur: GenderStatement | None = None
     for s in gender_statements(text):
         r.spans.append((s.start, s.end))
+        if s.kind == "greeting":
+            continue
         if s.kind == "hole":
             r.flags.append(Question("genders", f"'{s.phrase}': adpilot can target women, men "
                                     "or everyone, and one age range per ad set, but cannot leave "

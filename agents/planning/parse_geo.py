@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.planning import WHO, Adjustment, Question
-from agents.planning.cues import listed
+from agents.planning.cues import ANSWER_LINE, listed
 from agents.planning.geo_context import currencies, link_qualifiers, mark_roles, resolve
 from agents.planning.geo_exclude import exclude
 from agents.planning.geo_groups import GROUPS, WORLD
 from agents.planning.geo_radius import LOOSE_RADIUS, RADIUS_BEFORE, Radius, city_entry, find_radii
 from agents.planning.geo_scan import (
+    GEO,
     PLACE_CUE,
     Cand,
     Mention,
@@ -46,8 +47,6 @@ from agents.planning.geo_scope import defined_groups, nationwide, retractions, w
 from agents.planning.geo_unknown import ask_unknown, find_unknown, goal_homographs
 
 __all__ = ["LOOSE_RADIUS", "RADIUS_BEFORE", "GeoResult", "find_geo"]
-GEO = "ad_sets[0].targeting.geo_locations"
-EXCLUDED = "ad_sets[0].targeting.excluded_geo_locations"
 
 
 @dataclass
@@ -131,11 +130,12 @@ def find_geo(text: str, currency: str = "USD") -> GeoResult:
                           any(p.cand.kind == "country" for p in places)):
         places.append(_Place(country_cand(wide[0]), None))
         res.spans.append(wide[1])
-    places = _overlaps(places, res, clean)
-    _only_conflict(inc, places, res, clean)
+    said_only = {id(m) for m in inc if ONLY_BEFORE.search(clean[max(0, m.start - 25):m.start])}
+    places = _overlaps(places, res, clean, said_only)
+    _only_conflict(inc, places, res, clean, said_only)
     _fill(res, places, radii)
     groups = [GROUPS[m.chosen.key] for m in inc if m.chosen and m.chosen.kind == "group"]
-    exclude(res, exc, groups, radii, world)
+    exclude(res, exc, groups, radii, world, [p.cand for p in places if p.cand.kind == "city"])
     if world and not res.geo_locations():
         res.country_groups = [WORLD.meta_group or "worldwide"]
     ask_unknown(res, unknown)
@@ -187,16 +187,18 @@ ONLY_BEFORE = re.compile(r"\b(?:only|just|solely)\s+(?:(?:in|around|near|within)
                          re.I)
 
 
-def _overlaps(places: list[_Place], res: GeoResult, text: str = "") -> list[_Place]:
+def _overlaps(places: list[_Place], res: GeoResult, text: str, said_only: set[int]
+              ) -> list[_Place]:
     """Meta refuses a place inside another: keep the one the brief means (module docstring).
 
-    With nothing to tell which is meant, the brief is asked; "only Bordeaux" tells.
+    With nothing to tell which is meant, the brief is asked; "only Bordeaux" tells
+    (`said_only`: the ids of the mentions said with "only").
     """
     seen: dict[tuple[str, str], _Place] = {}
     only: set[tuple[str, str]] = set()  # places said with "only" ("only Bordeaux")
     for p in places:
         m = p.mention
-        if m and ONLY_BEFORE.search(text[max(0, m.start - 25):m.start]):
+        if m and id(m) in said_only:
             only.add((p.cand.kind, p.cand.key))
         p.home, p.example = (m.home, m.example) if m else ("", False)
         first = seen.setdefault((p.cand.kind, p.cand.key), p)
@@ -244,19 +246,19 @@ def _overlaps(places: list[_Place], res: GeoResult, text: str = "") -> list[_Pla
     return [p for p in keep if id(p) not in drop]
 
 
-ALL_ANSWER = re.compile(r"(?:^|\n)[ \t]*answer\s*:\s*(?:(?:target|keep|go\s+with|use)\s+)?"
+ALL_ANSWER = re.compile(ANSWER_LINE + r"\s*(?:(?:target|keep|go\s+with|use)\s+)?"
                         r"(?:all|both|every(?:thing|where)?)\b[^\n]{0,30}", re.I)
 
 
-def _only_conflict(inc: list[Mention], places: list[_Place], res: GeoResult, text: str) -> None:
+def _only_conflict(inc: list[Mention], places: list[_Place], res: GeoResult, text: str,
+                   said_only: set[int]) -> None:
     """Ask when "only X" stands beside other places said apart ("US and Canada. Only the US.").
 
     Places listed right after "only" belong to it ("only the US and Canada").
     """
     only: list[Mention] = []
     for m in sorted(inc, key=lambda m: m.start):
-        if ONLY_BEFORE.search(text[max(0, m.start - 25):m.start]) or (
-                only and listed(text, only[-1].end, m.start)):
+        if id(m) in said_only or (only and listed(text, only[-1].end, m.start)):
             only.append(m)
     cands = [m.chosen for m in only if m.chosen]
     if not cands:

@@ -45,8 +45,7 @@ PAUSED_RE = re.compile(
     r"(?:\s+(?:it|them|yet|just\s+yet))*\b"
     r"|\b(?:not|no)\s+live\s+yet\b|\bjust\s+draft\b|\bdraft\s+(?:it|only|mode)\b"
     r"|\bhold\s+off\s+(?:on\s+)?(?:launching|going\s+live|activating|turning\s+it\s+on|"
-    r"publishing)\b|\b(?:don'?t|do\s+not)\s+(?:go\s+live|launch|activate)\s+(?:until|till|before)"
-    r"\s+(?:i|we)\s+(?:say\s+so|confirm|approve|sign\s+off)\b"
+    r"publishing)\b"
     r"|\bi['’]?ll\s+(?:turn\s+(?:it|them)\s+on|activate\s+(?:it|them)|launch\s+(?:it|them)|"
     r"switch\s+(?:it|them)\s+on|go\s+live)(?:\s+myself)?\b"
     r"|\b(?:send|show)\s+me\s+(?:the\s+plan|it|the\s+draft)?\s*(?:to\s+(?:approve|review)|for\s+"
@@ -88,12 +87,15 @@ def _asks(text: str, m: re.Match[str]) -> bool:
 def find_go_live(text: str) -> GoLive:
     """Return the brief's go-live ask; both asks without a correction are a conflict."""
     g = GoLive()
-    live = [m for m in GO_LIVE_RE.finditer(text) if _asks(text, m)]
-    waived = [m for m in GO_LIVE_RE.finditer(text) if m.group(0).lower().startswith("no ")]
+    said_live = list(GO_LIVE_RE.finditer(text))
+    live = [m for m in said_live if _asks(text, m)]
+    waived = [m for m in said_live if m.group(0).lower().startswith("no ")]
     # "no need to leave it paused" asks to go live; it is no ask to stay paused.
-    unpaused = [m for m in PAUSED_RE.finditer(text)
-                if NEGATED_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
-    paused = [m for m in PAUSED_RE.finditer(text) if m.span() not in {u.span() for u in unpaused}]
+    unpaused: list[re.Match[str]] = []
+    paused: list[re.Match[str]] = []
+    for m in PAUSED_RE.finditer(text):
+        negated = NEGATED_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+        (unpaused if negated else paused).append(m)
     waived += unpaused
     if not live and not paused:
         waived = []  # "no need for me to review" alone asks for nothing: left to the net

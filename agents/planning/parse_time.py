@@ -28,6 +28,7 @@ from agents.planning.parse_dates import (
     DateRead,
     date_alts,
     month_day,
+    month_end,
     next_weekday,
     resolve,
 )
@@ -209,11 +210,10 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
     if m := WHOLE_MONTH.search(text):
         if m.group("m").lower() != "may" or m.group("m") == "May":  # "for may" is a verb
             first = date(today.year, MONTHS[m.group("m").lower()[:3]], 1)
-            if (first.replace(day=28) + timedelta(days=4)).replace(day=1) <= today:
+            if month_end(first) < today:
                 first = first.replace(year=first.year + 1)
-            nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
             if start is None and end is None and not starts and not ends:
-                start, end = max(first, today), nxt - timedelta(days=1)
+                start, end = max(first, today), month_end(first)
             s.spans.append(m.span())
     if m := WEEKEND.search(text):
         if start is None and not starts:
