@@ -128,10 +128,9 @@ def _event(ad_set: dict[str, Any]) -> str:
 
 
 def _language(key: Any) -> str:
-    from agents.planning.parse_audience import LOCALES
+    from agents.planning.parse_languages import LOCALE_NAMES
 
-    names = {v: k.title() for k, v in LOCALES.items()}
-    return names.get(key, str(key))
+    return LOCALE_NAMES[key].title() if key in LOCALE_NAMES else str(key)
 
 
 def _assets(creative: dict[str, Any]) -> str:
@@ -159,8 +158,7 @@ def render_card(
 ) -> str:
     """Render the approval card for `plan` as markdown.
 
-    `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`,
-    `questions`): shown under "How adpilot read the brief" so nothing the planner decided on
+    `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`): shown under "How adpilot read the brief" so nothing the planner decided on
     its own, or could not read, is hidden from the person who approves.
     """
     currency = plan.get("currency", "USD")
@@ -227,9 +225,6 @@ def reading_lines(reading: dict[str, Any] | None) -> list[str]:
     reading = reading or {}
     waived = {str(w).lower() for w in reading.get("waived") or []}
     out: list[str] = []
-    for q in reading.get("questions") or []:
-        out.append(f"- ❓ {q.get('kind', 'missing').replace('_', ' ')} "
-                   + (f"‘{q['phrase']}’: " if q.get("phrase") else "") + str(q.get("question")))
     for a in reading.get("adjustments") or []:
         out.append(f"- ✏️ `{a.get('path')}`: {_short(a.get('from'))} → {_short(a.get('to'))} — "
                    f"{a.get('why')}")

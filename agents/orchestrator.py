@@ -290,7 +290,8 @@ def validate_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
         spend = launch_gate.spend_check(client, plan, verdict.currency)
     if spend:
         warnings = [*warnings, spend_warning(spend)]
-    gated = {"gate": verdict.summary(), "spend_check": spend}
+    summary = verdict.summary()
+    gated = {"gate": summary, "spend_check": spend}
     if not verdict.ok:
         return {**filled, **gated, "problems": launch_gate.refusal_problems(verdict),
                 "warnings": warnings, "validation": None, "phase": "invalid",
@@ -298,7 +299,7 @@ def validate_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
     with meta_call_group("validate_only", kind="validate"):
         validation = meta_checks.validate_with_meta(client, plan, runtime.context)
     problems = validation.pop("problems")
-    validation["gate"] = verdict.summary()
+    validation["gate"] = summary
     ok = validation["ok"]
     return {**filled, **gated, "problems": problems, "warnings": warnings, "validation": validation,
             "phase": "validated" if ok else "invalid",

@@ -75,11 +75,10 @@ def actual_value(outputs: dict[str, Any], path: str) -> Any:
     if path == "go_live":
         return bool(plan.get("go_live", False))
     if path in ("languages", "ad_sets[0].targeting.languages"):
-        from agents.planning.parse_audience import LOCALES
+        from agents.planning.parse_languages import LOCALE_NAMES
 
-        names = {v: k for k, v in LOCALES.items()}
         keys = _get(plan, "ad_sets[0].targeting.locales")
-        return [names.get(k, str(k)) for k in keys] if isinstance(keys, list) else []
+        return [LOCALE_NAMES.get(k, str(k)) for k in keys] if isinstance(keys, list) else []
     if m := re.fullmatch(r"len\((.+)\)", path):
         v = _get(plan, m.group(1))
         return len(v) if isinstance(v, list) else 0

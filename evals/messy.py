@@ -82,9 +82,14 @@ def flag_texts(outputs: dict[str, Any]) -> str:
     return "\n".join(parts).lower()
 
 
-def score_row(row: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
-    """Score one brief: field results, launchable, silent error, and whether flags name phrases."""
-    results = field_results(outputs, row["expected"], (row.get("defaults") or {}).get("today"))
+def score_row(row: dict[str, Any], outputs: dict[str, Any],
+              results: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Score one brief: field results, launchable, silent error, and whether flags name phrases.
+
+    `results` are the row's `field_results` when the caller already has them.
+    """
+    if results is None:
+        results = field_results(outputs, row["expected"], (row.get("defaults") or {}).get("today"))
     wrong = [r for r in results if not r["ok"]]
     ok_to_launch = launchable(outputs)
     silent = ok_to_launch and (row["must_flag"] or bool(wrong))
@@ -109,14 +114,14 @@ def evaluate(rows: list[dict[str, Any]], planner: Any = plan_brief) -> dict[str,
     for row in rows:
         defaults = PlanDefaults.from_dict(row.get("defaults") or {})
         outputs = planner(row["brief"], defaults).to_dict()
-        scored = score_row(row, outputs)
-        for r in field_results(outputs, row["expected"], (row.get("defaults") or {}).get("today")):
+        results = field_results(outputs, row["expected"], (row.get("defaults") or {}).get("today"))
+        for r in results:
             per_path[r["path"]].append(r["ok"])
-        per_brief.append(scored)
+        per_brief.append(score_row(row, outputs, results))
     must = [b for b in per_brief if b["must_flag"]]
     free = [b for b in per_brief if not b["must_flag"]]
-    named_rows = [b for b in per_brief if not b["launchable"] and
-                  next((r for r in rows if r["id"] == b["id"]), {}).get("flag_phrases")]
+    named_rows = [b for row, b in zip(rows, per_brief, strict=True)
+                  if not b["launchable"] and row.get("flag_phrases")]
     right = sum(b["right"] for b in per_brief)
     total = sum(b["total"] for b in per_brief)
     return {

@@ -13,11 +13,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from agents.approval import ACTION as LAUNCH_ACTION
 from agents.orchestrator import confirm_amount
 from graph.runner import Outcome
-from state.rules import currency_offset, format_money
-
-LAUNCH_ACTION = "launch_campaign"
+from state.rules import format_money, to_minor
 
 
 def pending_check(outcome: Outcome) -> dict[str, Any] | None:
@@ -34,7 +33,7 @@ def parse_amount(text: str, currency: str) -> int | None:
     """Read a typed amount ("5,000,000", "$5000000.00", "USD 5,000,000") as minor units."""
     clean = re.sub(rf"(?i)\b{re.escape(currency)}\b|[$€£¥,\s]", "", str(text))
     try:
-        return round(float(clean) * currency_offset(currency))
+        return to_minor(float(clean), currency)
     except ValueError:
         return None
 

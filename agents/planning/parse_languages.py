@@ -25,6 +25,8 @@ LOCALES = {"english": 1001, "spanish": 1002, "french": 1003, "chinese": 1004,
            "croatian": 38, "serbian": 42, "lithuanian": 40, "latvian": 78, "estonian": 58,
            "malay": 41, "bengali": 45, "punjabi": 47, "tamil": 48, "telugu": 49, "urdu": 90,
            "persian": 60, "farsi": 60, "icelandic": 69, "irish": 64}
+# Meta locale key → its lower-case name (the later of two names for one key: "filipino").
+LOCALE_NAMES = {v: k for k, v in LOCALES.items()}
 ALIASES = {"mandarin": "chinese", "cantonese": "chinese", "brazilian portuguese": "portuguese",
            "castilian": "spanish"}
 _NAMES = sorted([*LOCALES, *ALIASES], key=len, reverse=True)
