@@ -138,9 +138,9 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
             spans.append((prev_end, m.start))
         elif (LEAVE.search(before) and re.match(r"^\s+out\b", after, re.I)):
             m.role = "exclude"
-        if (post := EXCL_AFTER.match(text[_last_end(m, ms):])) is not None:
+        if (post := EXCL_AFTER.match(text[_last_end(m):])) is not None:
             _exclude_back(text, ms, m)
-            spans.append((_last_end(m, ms), _last_end(m, ms) + post.end()))
+            spans.append((_last_end(m), _last_end(m) + post.end()))
         if h := HOME_BEFORE.search(before) or SHIP_BEFORE.search(before):
             m.home = "strong"
             spans.append((prev_end + h.start(), m.start))
@@ -175,8 +175,8 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
             if hit := pat.search(where):
                 spans.append((prev_end + hit.start(), m.start))
         for pat in (ONLY_AFTER, AREA_AFTER):
-            if hit := pat.match(text[_last_end(m, ms):]):
-                spans.append((_last_end(m, ms), _last_end(m, ms) + hit.end()))
+            if hit := pat.match(text[_last_end(m):]):
+                spans.append((_last_end(m), _last_end(m) + hit.end()))
         if k := KIND_BEFORE.search(text[max(0, m.start - 30):m.start]):
             m.kind_hint = KINDS[k.group(1).lower()]
             spans.append((m.start - len(k.group(0)), m.start))
@@ -202,12 +202,9 @@ def _kind(m: Mention) -> str:
     return m.cands[0].kind if m.cands else ""
 
 
-def _last_end(m: Mention, ms: list[Mention]) -> int:
+def _last_end(m: Mention) -> int:
     """End of `m` and of the qualifiers right after it ("Portland, Maine")."""
-    end = m.end
-    for q in m.qualified_by:
-        end = max(end, q.end)
-    return end
+    return max([m.end, *(q.end for q in m.qualified_by)])
 
 
 def _exclude_back(text: str, ms: list[Mention], m: Mention) -> None:
@@ -215,7 +212,7 @@ def _exclude_back(text: str, ms: list[Mention], m: Mention) -> None:
     items = [x for x in ms if x.role != "qualifier" and x.start <= m.start]
     for i in range(len(items) - 1, -1, -1):
         items[i].role = "exclude"
-        if i == 0 or not LIST_GAP.match(text[_last_end(items[i - 1], ms):items[i].start]):
+        if i == 0 or not LIST_GAP.match(text[_last_end(items[i - 1]):items[i].start]):
             break
 
 

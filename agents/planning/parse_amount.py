@@ -134,6 +134,3 @@ def currency_of(pre: str | None, post: str | None, account: str) -> tuple[str | 
         if tok.upper() in rules.SUPPORTED_CURRENCIES and (raw.strip().isupper() or len(tok) == 3):
             return tok.upper(), True
     return None, False
-
-
-_currency = currency_of  # the name parse_targets imports

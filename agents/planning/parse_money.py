@@ -43,7 +43,6 @@ from agents.planning.money_context import (
 from agents.planning.parse_amount import (
     AMOUNT,
     NEEDS_CURRENCY,
-    _currency,
     ambiguous_number,
     currency_of,
     multiplier,
@@ -328,4 +327,4 @@ def find_budget(text: str, account_currency: str) -> tuple[Money | None, list[Mo
 
 
 
-__all__ = ["AMOUNT", "Money", "_currency", "find_budget", "find_money", "parse_number"]
+__all__ = ["AMOUNT", "Money", "find_budget", "find_money", "parse_number"]

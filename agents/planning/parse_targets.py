@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from agents.planning import GOAL, Adjustment, Question
-from agents.planning.parse_money import AMOUNT, _currency, parse_number
+from agents.planning.parse_amount import currency_of
+from agents.planning.parse_money import AMOUNT, parse_number
 
 _RESULT = (r"(?:lead|purchase|sale|acquisition|conversion|order|sign[- ]?up|install|result|"
            r"customer|booking|registration)s?")
@@ -60,11 +61,11 @@ def find_targets(text: str, account_currency: str) -> Targets:
     phrase = ""
     for cue in CPA_CUE.finditer(text):  # the last statement wins ("cpa: $20" as an answer)
         for m in AMOUNT.finditer(text, cue.end(), min(len(text), cue.end() + 40)):
-            pre = m.group("pre") if _currency(m.group("pre"), None, account)[1] else None
+            pre = m.group("pre") if currency_of(m.group("pre"), None, account)[1] else None
             # a three-letter word before the number ("most 30") is no currency symbol
             if not CPA_GAP.match(text[cue.end():m.start("pre") if pre else m.start("num")]):
                 break
-            cur, explicit = _currency(pre, m.group("post"), account)
+            cur, explicit = currency_of(pre, m.group("post"), account)
             value = parse_number(m.group("num"))
             if value <= 0:
                 break
