@@ -11,6 +11,10 @@ time the sandbox must hold exactly one complete tree equal to the reference (sam
 names, types, parents and statuses), no orphans or duplicates (deleted ones included), and the
 ledger must match the sandbox (`check_tree`). Printed as `passed/total`.
 
+**Stop after each write, then resume.** The same kill at every k, then `adpilot stop THREAD`,
+then a new process resumes: nothing may be created or set ACTIVE after the stop (printed as
+`passed/total` under `crash_matrix_stop`).
+
 **Lost responses.** A sandbox with lost responses at 30 %, transient errors at 20 % and
 throttling on runs a launch plus `--cycles` optimise cycles (every approval approved, every
 `wait` resumed after advancing the simulated clock, every crash-free failure resumed as a
@@ -49,6 +53,7 @@ THREAD = "crash-1"
 MODE_TEXT = {
     "committed": "killed after Meta committed write k",
     "sent": "killed before write k was sent",
+    "stop": "killed after write k, `adpilot stop`, then resumed: nothing created or activated",
 }
 
 
@@ -66,7 +71,7 @@ def _install_crash_hook(k: int, mode: str = "committed") -> None:
 
     original = Ledger.mark
     seen = {"n": 0}
-    trigger = "done" if mode == "committed" else "sent"
+    trigger = "sent" if mode == "sent" else "done"
 
     lock = threading.Lock()
 
@@ -76,7 +81,7 @@ def _install_crash_hook(k: int, mode: str = "committed") -> None:
             with lock:  # uploads run in parallel threads: count each mark exactly once
                 seen["n"] += 1
                 n = seen["n"]
-            if n == k and mode == "committed":
+            if n == k and mode != "sent":
                 os.kill(os.getpid(), signal.SIGKILL)
         row = original(self, write_id, status, **kw)
         if n == k:
@@ -193,6 +198,32 @@ def _copy_db(src: Path, dst: Path) -> None:
         a.backup(b)
 
 
+def _stop_then_resume(env: dict[str, str], sb: Any, home: Path) -> dict[str, Any]:
+    """`adpilot stop THREAD`, then resume: nothing may be created or set ACTIVE after the stop."""
+    from bench.tree_check import sandbox_objects
+
+    problems: list[str] = []
+    stop = subprocess.run([sys.executable, "-m", "graph", "stop", THREAD], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=Path.cwd())
+    if stop.returncode != 0 or "Traceback" in stop.stderr:
+        problems.append(f"stop failed rc={stop.returncode}: {(stop.stdout + stop.stderr)[-600:]}")
+    before = sandbox_objects(sb)
+    resumed = _run_child(env, "continue")
+    after = sandbox_objects(sb)
+    new = sum(len(v) for v in after.values()) - sum(len(v) for v in before.values())
+    # A creative's status is ACTIVE at Meta too; it spends nothing without an ad.
+    active = [f"{t} {o['id']}" for t, rows in after.items() for o in rows
+              if o.get("status") == "ACTIVE" and t != "adcreative"]
+    if new:
+        problems.append(f"{new} object(s) created after the stop")
+    if active:
+        problems.append(f"ACTIVE after the stop: {active}")
+    chain = check_tree(sb, home / "ledger.db")
+    if chain["duplicates"]:
+        problems.append(f"{chain['duplicates']} duplicate(s)")
+    return {"ok": not problems, "problems": problems, "resume": resumed}
+
+
 def crash_matrix(
     ks: list[int] | dict[str, list[int]] | None = None,
     brief: str = BRIEF,
@@ -255,8 +286,12 @@ def crash_matrix(
                     env = _env(home, sb.url, brief)
                     rc, _out = _run_child(env, "approve", str(k), mode)
                     killed = rc == -signal.SIGKILL
-                    rc2, out2 = _run_child(env, "continue")
-                    result = check_tree(sb, home / "ledger.db", reference)
+                    if mode == "stop":
+                        result = _stop_then_resume(env, sb, home)
+                        rc2, out2 = result.pop("resume")
+                    else:
+                        rc2, out2 = _run_child(env, "continue")
+                        result = check_tree(sb, home / "ledger.db", reference)
                     if not killed:
                         result["problems"].append(f"child was not killed (rc={rc})")
                     if rc2 != 0:
@@ -293,9 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-lost", action="store_true", help="only the crash matrix")
     ap.add_argument(
         "--modes",
-        default="committed,sent",
+        default="committed,sent,stop",
         help="kill points: committed (after Meta committed write k, before the "
-        "ledger heard back) and/or sent (before write k left)",
+        "ledger heard back), sent (before write k left), stop (after write k, then "
+        "`adpilot stop` and a resume that must create and activate nothing)",
     )
     ap.add_argument(
         "--cycles", type=int, default=3, help="optimise cycles in the lost-response run"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -17,6 +18,7 @@ import typer
 from rich.table import Table
 
 from agents import safety
+from graph.builder import build_graph
 from graph.cli import EXIT_INVALID, app, fail, session
 from graph.console import console, err_console
 from graph.environment import adpilot_home
@@ -216,7 +218,7 @@ def audit_verify(
 ) -> None:
     """Verify the ledger's hash chain and every write's status history."""
     try:
-        result = safety.audit_verify(adpilot_home())
+        result = safety.audit_verify(adpilot_home(), checkpoint_ids=_checkpoint_ids())
     except FileNotFoundError as exc:
         fail(str(exc))
     if as_json:
@@ -235,6 +237,28 @@ def audit_verify(
             console.print(f"{len(result['superseded'])} interrupted write(s) were repeated and "
                           "confirmed by a later identical write.")
     raise typer.Exit(0 if result["ok"] else 1)
+
+
+def _checkpoint_ids() -> dict[str, list[str]]:
+    """Thread → the Meta ids its checkpoint says it created (for the ledger cross-check)."""
+    from graph.checkpointer import open_checkpointer
+    from graph.runner import Runner
+
+    home = adpilot_home()
+    if not (home / "checkpoints.sqlite").exists() and not os.environ.get("ADPILOT_CHECKPOINT_URL"):
+        return {}
+    out: dict[str, list[str]] = {}
+    try:
+        with open_checkpointer(home) as saver:
+            runner = Runner(build_graph(checkpointer=saver), None)
+            for tid in runner.threads():
+                created = runner.status(tid).values.get("created") or {}
+                ids = [created.get("campaign"), *(created.get("ad_sets") or {}).values(),
+                       *(created.get("ads") or {}).values()]
+                out[tid] = [str(i) for i in ids if i]
+    except StorageError as exc:
+        err_console.print(f"[yellow]warning:[/] {exc}; the ledger is checked on its own")
+    return out
 
 
 @audit_app.command("log")
