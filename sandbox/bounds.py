@@ -19,18 +19,30 @@ Limits:
 | settings `review_seconds` | 0–2,592,000 (30 days) |
 | settings `disapprove_terms` | a list of at most 100 non-empty strings of at most 100 characters |
 | oracle `budget_minor` | whole number 0–10¹² |
+
+`heal(store)` runs when a sandbox opens a database: admin state a sandbox older than these
+checks persisted out of bounds (a clock pushed past year 9999 or to NaN, an unknown tier, a
+`min_api_version` above the current version, ...) is reset to a valid value with a logged
+warning, so an old bricked database serves again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
-from datetime import UTC, datetime
+import time
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from sandbox.store import Store
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_ADVANCE_DAYS = 3650
 MAX_CLOCK = datetime(9999, 1, 1, tzinfo=UTC)  # a year short of datetime.max: room for dates
+MIN_CLOCK = datetime(1970, 1, 2, tzinfo=UTC)
 MAX_LATENCY_MS = 30_000
 MAX_THROTTLE_S = 86_400
 MAX_SEED = 2**63 - 1
@@ -219,6 +231,17 @@ def check_clock_target(current: datetime, seconds: float) -> None:
         )
 
 
+def clock_ok(offset: Any, wall: float | None = None) -> bool:
+    """Tell whether a stored `clock_offset_s` puts the clock within [MIN_CLOCK, MAX_CLOCK]."""
+    if isinstance(offset, bool) or not isinstance(offset, int | float):
+        return False
+    try:
+        at = (time.time() if wall is None else wall) + float(offset)
+    except OverflowError:
+        return False
+    return math.isfinite(at) and MIN_CLOCK.timestamp() <= at <= MAX_CLOCK.timestamp()
+
+
 # -- faults -------------------------------------------------------------------------------
 
 FAULTS_EXAMPLE = '{"transient": 0.2, "seed": 1}'
@@ -325,3 +348,58 @@ def object_type(text: str | None) -> str:
     if not text or len(text) > MAX_TYPE_CHARS:
         raise InputError("type", "objects needs ?type= (campaign, adset, ad, adcreative, ...).")
     return text
+
+
+# -- repairing a database -----------------------------------------------------------------
+
+
+def heal(store: Store) -> list[str]:
+    """Reset admin state persisted out of bounds; returns (and logs) one warning per fix.
+
+    The clock goes back to local midnight after the last day delivery was generated for (the
+    scenario's start when none was), so no day is skipped or generated twice; an invalid
+    setting is removed, so its default applies again.
+    """
+    warnings: list[str] = []
+    with store.lock:
+        offset = store.get_setting("clock_offset_s")
+        if offset is not None and not clock_ok(offset):
+            restart = _restart_clock(store)
+            store.set_setting("clock_offset_s", restart.timestamp() - time.time())
+            warnings.append(
+                f"the stored sandbox clock (offset {describe(offset)} s) was outside "
+                f"{MIN_CLOCK.date()}..{MAX_CLOCK.date()}; reset to {restart.isoformat()}"
+            )
+        for key, default in SETTING_DEFAULTS.items():
+            value = store.get_setting(key)
+            if value is None:
+                continue
+            try:
+                setting_value(key, value)
+            except InputError:
+                store.delete_setting(key)
+                warnings.append(
+                    f"the stored sandbox setting {key} ({describe(value)}) was invalid; "
+                    f"reset to the default {default!r}"
+                )
+    for text in warnings:
+        log.warning("sandbox %s: %s", store.path, text)
+    return warnings
+
+
+def _restart_clock(store: Store) -> datetime:
+    try:
+        from sandbox.scenario import get_scenario
+
+        sc = get_scenario(store)
+    except Exception:  # no scenario (or an unreadable one): plain wall time
+        return datetime.now(UTC)
+    last = store.get_setting("delivery_generated_through")
+    try:
+        day = date.fromisoformat(str(last)) + timedelta(days=1) if last else None
+    except (ValueError, OverflowError):
+        day = None
+    if day is None:
+        return sc.start_dt().astimezone(UTC)
+    at = datetime(day.year, day.month, day.day, tzinfo=sc.tz).astimezone(UTC)
+    return at if MIN_CLOCK <= at <= MAX_CLOCK else sc.start_dt().astimezone(UTC)

@@ -1,13 +1,19 @@
 """Issue 11, bounded inputs: every admin input is checked, and a bad store cannot brick it.
 
 Refusals answer HTTP 400 with Meta's envelope, name the field and the fix, and change
-nothing.
+nothing; a database an older sandbox left with an out-of-range clock or setting is repaired
+when it is opened (logged), so it serves again.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import math
+import sqlite3
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +21,7 @@ import requests
 
 from sandbox import bounds
 from sandbox.faults import FaultConfig
+from sandbox.scenario import get_scenario
 from sandbox.server import SandboxServer
 from tests.conftest import SANDBOX_TOKEN
 
@@ -231,3 +238,85 @@ def test_fault_dicts_need_numbers() -> None:
     assert err.value.field == "seed"
     with pytest.raises(bounds.InputError, match="JSON object|object of rates"):
         FaultConfig.parse([1])  # type: ignore[arg-type]
+
+
+# -- a database bricked before the fix ------------------------------------------------------
+
+
+def _brick(db: Path, **settings: str) -> None:
+    """Write raw setting values straight into the database, as an older sandbox could have."""
+    conn = sqlite3.connect(db)
+    with conn:
+        for key, raw in settings.items():
+            conn.execute(
+                "insert or replace into settings (key, value) values (?, ?)", (key, raw)
+            )
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "raw_offset",
+    [
+        json.dumps(1e12 * 86400),  # POST clock/advance {"days": 1e12}
+        "NaN",  # {"days": NaN}
+        "Infinity",
+        json.dumps(-1e15),
+        json.dumps(10**400),
+        '"yesterday"',
+    ],
+)
+def test_a_pre_bricked_clock_is_reset_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, raw_offset: str
+) -> None:
+    db = tmp_path / "old.db"
+    with SandboxServer(db, seed=7, token=SANDBOX_TOKEN) as sb:
+        sb.admin("POST", "/__sandbox__/clock/advance", {"days": 3})
+        assert sb.store is not None
+        sc = get_scenario(sb.store)
+        generated = date.fromisoformat(sb.store.get_setting("delivery_generated_through"))
+    _brick(
+        db,
+        clock_offset_s=raw_offset,
+        min_api_version="99",
+        review_seconds="1e308",
+        disapprove_terms="[1, null]",
+        tier='"platinum"',
+    )
+    with caplog.at_level(logging.WARNING, logger="sandbox.bounds"):
+        with SandboxServer(db, seed=7, token=SANDBOX_TOKEN) as sb:
+            serves(sb)
+            now = datetime.fromisoformat(sb.admin("GET", "/__sandbox__/clock")["now"])
+            # Back to local midnight after the last generated day: nothing skipped or redone.
+            day = generated + timedelta(days=1)
+            midnight = datetime(day.year, day.month, day.day, tzinfo=sc.tz)
+            assert 0 <= (now - midnight).total_seconds() < 60
+            assert sb.admin("GET", "/__sandbox__/settings") == {
+                "tier": "standard",  # the server's --tier, as on every start
+                "min_api_version": None,
+                "review_seconds": None,
+                "disapprove_terms": None,
+            }
+            out = sb.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
+            assert out["generated_days"] == [day.isoformat()]
+    text = caplog.text
+    assert "clock" in text and "reset to" in text and str(db) in text
+    for key in ("min_api_version", "review_seconds", "disapprove_terms"):
+        assert key in text
+
+
+def test_heal_leaves_a_good_store_alone(sandbox: SandboxServer) -> None:
+    assert sandbox.store is not None
+    sandbox.admin("POST", "/__sandbox__/settings", {"min_api_version": 24, "review_seconds": 5})
+    before = state(sandbox)
+    assert bounds.heal(sandbox.store) == []
+    assert state(sandbox) == before
+
+
+def test_clock_ok_bounds() -> None:
+    wall = time.time()
+    assert bounds.clock_ok(0, wall) and bounds.clock_ok(-wall + 86400 * 2, wall)
+    assert not bounds.clock_ok(math.nan, wall) and not bounds.clock_ok(True, wall)
+    assert not bounds.clock_ok(bounds.MAX_CLOCK.timestamp() - wall + 1, wall)
+    assert not bounds.clock_ok(-wall, wall)  # 1970-01-01 is before MIN_CLOCK
+    assert bounds.clock_ok(bounds.MAX_CLOCK.timestamp() - wall, wall)
+    assert bounds.MAX_CLOCK <= datetime(9999, 12, 31, tzinfo=UTC)
