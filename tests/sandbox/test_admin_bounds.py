@@ -14,6 +14,7 @@ import sqlite3
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -320,3 +321,31 @@ def test_clock_ok_bounds() -> None:
     assert not bounds.clock_ok(-wall, wall)  # 1970-01-01 is before MIN_CLOCK
     assert bounds.clock_ok(bounds.MAX_CLOCK.timestamp() - wall, wall)
     assert bounds.MAX_CLOCK <= datetime(9999, 12, 31, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("embedded", [True, False])
+def test_tick_advance_reports_a_refusal_instead_of_claiming_the_clock_moved(
+    sandbox: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    embedded: bool,
+) -> None:
+    import typer
+
+    from graph.cli_loop import _advance
+
+    assert sandbox.store is not None
+    near = bounds.MAX_CLOCK - timedelta(days=1)
+    sandbox.store.set_setting("clock_offset_s", near.timestamp() - time.time())
+    sandbox.store.set_setting(
+        "delivery_generated_through", (near.date() - timedelta(days=2)).isoformat()
+    )
+    monkeypatch.setenv("META_ACCESS_TOKEN", SANDBOX_TOKEN)
+    context = SimpleNamespace(sandbox=True, meta=SimpleNamespace(graph_url=sandbox.url))
+    env = SimpleNamespace(context=context, sandbox=sandbox if embedded else None)
+    with pytest.raises(typer.Exit) as exit_:
+        _advance(env, 3)
+    assert exit_.value.exit_code == 1
+    out = capsys.readouterr()
+    assert "refused to move its clock" in out.err and "9999-01-01" in out.err
+    assert "advanced" not in out.out
