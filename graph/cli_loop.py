@@ -74,7 +74,8 @@ def _advance(env: Any, days: int) -> None:
     if not env.context.sandbox:
         fail("--advance-days only works against the sandbox (Meta's clock cannot be moved)")
     if env.sandbox is not None:
-        env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
+        answer: Any = env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
+        refused = isinstance(answer, dict) and "error" in answer
     else:
         import os
 
@@ -83,8 +84,15 @@ def _advance(env: Any, days: int) -> None:
         token = os.environ.get("META_ACCESS_TOKEN", "")
         resp = requests.post(f"{env.context.meta.graph_url}/__sandbox__/clock/advance", json={"days": days},
                              headers={"Authorization": f"OAuth {token}"}, timeout=30)
-        if resp.status_code >= 400:
-            fail(f"the sandbox refused to move its clock (HTTP {resp.status_code})", code=1)
+        refused = resp.status_code >= 400
+        try:
+            answer = resp.json()
+        except ValueError:
+            answer = {"error": {"message": f"HTTP {resp.status_code}"}}
+    if refused:  # e.g. the clock would pass year 9999: say why instead of claiming it moved
+        error = answer.get("error") if isinstance(answer, dict) else None
+        why = (error.get("error_user_msg") or error.get("message")) if isinstance(error, dict) else None
+        fail(f"the sandbox refused to move its clock: {why or answer}", code=1)
     console.print(f"sandbox clock advanced {days} day(s)")
 
 
