@@ -182,11 +182,12 @@ def _pause(client: Client, t: Target, receipt: str, report: SafetyReport) -> Non
 
 def stop(thread_id: str | None, *, ledger: Ledger | None, client_for: ClientFor,
          home: str | Path | None = None, known: list[Target] | None = None,
-         threads: list[str] | None = None) -> SafetyReport:
+         threads: list[str] | None = None, mark: bool = True) -> SafetyReport:
     """Kill switch: pause everything adpilot created or activated (approval-free).
 
-    The stop record is written first (`state.control`), so a process advancing the thread
-    meanwhile has every later write that could spend refused. What is paused is the union of
+    The stop record is written first (`state.control`, beside `home`; `mark=False` when the
+    caller wrote it already), so a process advancing the thread meanwhile has every later
+    write that could spend refused. What is paused is the union of
     what the ledger knows (`targets`) and `known` — the objects the threads' checkpoints
     hold, so a lost or damaged ledger (`ledger=None`) still stops them. Every object is read
     back from Meta afterwards: one that is not off is reported as failed. `threads` names
@@ -198,7 +199,7 @@ def stop(thread_id: str | None, *, ledger: Ledger | None, client_for: ClientFor,
     ledgered = sorted({str(r["thread_id"]) for r in ledger.rows(None) if r.get("thread_id")}
                       ) if ledger is not None and thread_id is None else []
     stopping = [thread_id] if thread_id else sorted({*ledgered, *(threads or [])})
-    if home is not None:
+    if home is not None and mark:
         mark_stopped(home, stopping)
     lookup = client_for(thread_id)
     found: dict[str, Target] = {}

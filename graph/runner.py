@@ -100,8 +100,7 @@ class Runner:
         self.context = context
         self.control = control if control is not None else control_of(
             getattr(graph, "checkpointer", None))
-        where = self.control.where if self.control is not None else "the checkpoint store"
-        self.where = where if where.startswith("the ") else f"the checkpoints {where}"
+        self.where = self.control.where if self.control is not None else "the checkpoint store"
 
     @contextmanager
     def lease(self, thread_id: str, *, wait_s: float | None = None) -> Iterator[None]:
@@ -137,6 +136,12 @@ class Runner:
         outcome.values = dict(snapshot.values or {})
         outcome.next = tuple(snapshot.next or ())
         pending = [i for task in snapshot.tasks for i in task.interrupts]
+        if not outcome.next and not pending and snapshot.tasks:
+            # A step whose nodes finished (their results are saved as pending writes) but whose
+            # next checkpoint was never written — a full disk, a kill at that instant. LangGraph
+            # lists no `next` then; it is not finished: continue_thread applies those results
+            # and goes on from there.
+            outcome.next = tuple(task.name for task in snapshot.tasks)
         outcome.interrupt = pending[0].value if pending else None
         outcome.interrupt_id = pending[0].id if pending else None
         return outcome
