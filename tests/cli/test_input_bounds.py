@@ -69,6 +69,8 @@ def test_oversized_and_deep_files_and_texts_leave_the_card_pending(cli, sample_i
          ["--reject is 10,001 characters; the limit is 10,000"]),
         (["resume", "b1", "--answer", "y" * 20_000],
          ["--answer is 20,000 characters; the limit is 10,000", "a URL, a budget, a country"]),
+        (["optimize", "b1", "--request", "raise it " * 1_500],  # stripped: 13,499
+         ["--request is 13,499 characters; the limit is 10,000", "say it in a sentence"]),
     ]
     for args, expected in cases:
         result = run(*args)
