@@ -341,7 +341,7 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
     if sum(x is not None for x in (reject, edit, decisions)) > 1:
         fail("give only one of --reject, --edit or --decisions")
     if reject is not None:
-        _bounded_text(reject, "--reject", "give the reason in a sentence or two")
+        bounded_text(reject, "--reject", "give the reason in a sentence or two")
     if edit is not None:
         plan_doc = read_plan_file(edit, "--edit")
         decision: dict[str, Any] = {"type": "edit", "edited_action": {
@@ -380,7 +380,7 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
     raise typer.Exit(exit_code(outcome, answered=True))
 
 
-def _bounded_text(text: str, option: str, fix: str) -> None:
+def bounded_text(text: str, option: str, fix: str) -> None:
     """Exit 2 when a person's text option is longer than `bounds.MAX_ANSWER_CHARS`."""
     try:
         bounds.check_text(text, option, fix=fix)
@@ -413,7 +413,7 @@ def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")]
            answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None) -> None:
     """Continue a thread after a crash, or answer its clarification question."""
     if answer is not None:
-        _bounded_text(answer, "--answer", "answer each question in a few words, e.g. a URL, a "
+        bounded_text(answer, "--answer", "answer each question in a few words, e.g. a URL, a "
                       "budget, a country")
     with session() as (env, runner), runner.lease(thread), run_display() as display:
         current = runner.status(thread)
