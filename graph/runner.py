@@ -27,6 +27,7 @@ from langgraph.types import Command
 from graph.builder import build_graph
 from graph.checkpointer import open_checkpointer
 from graph.tracing import flush_traces, run_config, tracing_enabled
+from state.bounds import check_resume_value
 from state.control import CHECKPOINT_URL_ENV, ThreadControl, control_for
 from state.storage import guarded
 
@@ -170,6 +171,7 @@ class Runner:
         Without it the answer goes to the interrupt pending now, by its id, unchanged. Raises
         `StaleDecision` when the named interrupt is no longer the pending one.
         """
+        check_resume_value(value)  # (issue 11) too big, too deep or not JSON: never stored
         if value is None:
             # (issue 5) LangGraph fails internally on Command(resume=None); say what to send.
             raise ValueError('the resume value is empty (null): answer an approval with '
