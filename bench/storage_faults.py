@@ -276,8 +276,12 @@ def _delete(name: str) -> Any:
     return damage
 
 
-def storage_faults(steps: list[int] | None = None, log: Any = print) -> list[dict[str, Any]]:
-    """Run every case (disk full after each of `steps`, default all); returns the rows."""
+def storage_faults(steps: list[int] | None = None, log: Any = print,
+                   only: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Run every case (disk full after each of `steps`, default all); returns the rows.
+
+    `only` keeps the other cases whose names are listed (all of them by default).
+    """
     root = Path(tempfile.mkdtemp(prefix="adpilot-storage-"))
     try:
         bench = Bench(root)
@@ -305,6 +309,8 @@ def storage_faults(steps: list[int] | None = None, log: Any = print) -> list[dic
                                             "names": ("ledger.db",), "after_launch": after}),
             ]
         for name, kw in specs:
+            if only is not None and name not in only:
+                continue
             rows.append(bench.case(name, **kw))
             log(_line(rows[-1]))
         return rows

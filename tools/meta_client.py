@@ -300,8 +300,8 @@ class MetaClient:
 
         A write that can raise spend needs `gate_pass` covering exactly it (module docstring).
         """
-        policy_digest = require_pass(method, path, params, plan_key, gate_pass)
         self.refuse_if_stopped([(op, method, path, params, before)])
+        policy_digest = require_pass(method, path, params, plan_key, gate_pass)
         write_id = None
         if self.ledger is not None:
             write_id = self.ledger.intent(op=op, path=path, params=_compact(params),
