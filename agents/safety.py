@@ -6,8 +6,10 @@
   outcome the ledger does not know (a crash between Meta committing and the ledger hearing
   back). It needs no approval: it can only reduce spend. Every pause is itself ledgered
   (receipt `kill-switch`).
-  The thread is marked stopped (`ADPILOT_HOME/stopped.db`): its later optimise cycles hold
-  back every activation and budget increase, and `adpilot status` shows it as stopped.
+  The thread is marked stopped first (the stop records beside the checkpoints,
+  `state/control.py`): the Meta client then refuses its writes that could spend, its launch
+  steps end instead of writing, its later optimise cycles hold back every activation and
+  budget increase, and `adpilot status` shows it as stopped.
 * `undo(thread_id, action_id, ...)` (`agents/undo.py`) restores the before-values of one
   applied write; a restore that would raise spend goes through approval, and every restore
   touching money through the money gate.
