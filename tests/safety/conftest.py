@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +97,29 @@ def launch(world: World, thread_id: str, *, go_live: bool = True) -> dict[str, s
                                  campaign_key=next(iter(by_type["campaign"])), plan_keys=keys)
         assert all(res.ok for _item, res in outcomes)
     return {k: v for k, v in result.ids.items()}
+
+
+@contextmanager
+def graph_rig(root: Path) -> Iterator[tuple[SandboxServer, Any, Any, Path, sqlite3.Connection]]:
+    """A sandbox, a run context on it, a Runner over a SQLite checkpoint file in `root`, an image.
+
+    Yields `(sb, ctx, runner, image, conn)`; the checkpoint file is `root / "cp.sqlite"`.
+    """
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from graph.builder import build_graph
+    from graph.environment import build_context
+    from graph.runner import Runner
+    from state.context import Context, MetaSettings
+
+    with SandboxServer(db_path=root / "sb.db", seed=5, token=TOKEN) as sb:
+        ctx = build_context(MetaSettings(graph_url=sb.url), root / "home", token=TOKEN,
+                            sandbox=True, base=Context())
+        conn = sqlite3.connect(root / "cp.sqlite", check_same_thread=False)
+        runner = Runner(build_graph(checkpointer=SqliteSaver(conn)), ctx)
+        image = root / "shoe.png"
+        image.write_bytes(png())
+        try:
+            yield sb, ctx, runner, image, conn
+        finally:
+            conn.close()

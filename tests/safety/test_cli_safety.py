@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sandbox.server import SandboxServer
 from state.ledger import Ledger
 
@@ -18,50 +20,61 @@ ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "sandbox-token"
 
 
-def test_stop_undo_and_audit_from_the_command_line(tmp_path):
-    image = tmp_path / "shoe.png"
-    image.write_bytes(png())
-    home = tmp_path / "home"
-    brief = (f"Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget $60/day "
-             f"for 14 days starting tomorrow. Landing page https://shop.example.com/trail. "
-             f"Use images {image}. Shop now.")
+class Rig:
+    """A sandbox over HTTP, an ADPILOT_HOME, a brief with one image, and `adpilot` in new processes."""
+
+    def __init__(self, sb: SandboxServer, tmp_path: Path) -> None:
+        image = tmp_path / "shoe.png"
+        image.write_bytes(png())
+        self.sb, self.home = sb, tmp_path / "home"
+        self.brief = (f"Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget "
+                      f"$60/day for 14 days starting tomorrow. Landing page "
+                      f"https://shop.example.com/trail. Use images {image}. Shop now.")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("META_", "ADPILOT_"))}
+        self.env.update(META_GRAPH_URL=sb.url, META_ACCESS_TOKEN=TOKEN, ADPILOT_HOME=str(self.home),
+                        ADPILOT_MODEL="rules", PYTHONPATH=str(ROOT), COLUMNS="200")
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "graph", *args], env=self.env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture
+def rig(tmp_path):
     with SandboxServer(db_path=tmp_path / "sb.db", seed=2, token=TOKEN) as sb:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("META_", "ADPILOT_"))}
-        env.update(META_GRAPH_URL=sb.url, META_ACCESS_TOKEN=TOKEN, ADPILOT_HOME=str(home),
-                   ADPILOT_MODEL="rules", PYTHONPATH=str(ROOT), COLUMNS="200")
+        yield Rig(sb, tmp_path)
 
-        def cli(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run([sys.executable, "-m", "graph", *args], env=env, cwd=ROOT,
-                                  capture_output=True, text=True, timeout=180)
 
-        run = cli("run", brief, "--thread", "c1", "--yes")
-        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-        ledger = Ledger(home / "ledger.db")
-        ad = next(r for r in ledger.rows("c1") if r["object_type"] == "ad" and r["op"] == "create")
-        ledger.close()
+def test_stop_undo_and_audit_from_the_command_line(rig):
+    sb, home, brief, cli = rig.sb, rig.home, rig.brief, rig.cli
+    run = cli("run", brief, "--thread", "c1", "--yes")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    ledger = Ledger(home / "ledger.db")
+    ad = next(r for r in ledger.rows("c1") if r["object_type"] == "ad" and r["op"] == "create")
+    ledger.close()
 
-        log = cli("audit", "log", "c1")
-        assert log.returncode == 0 and ad["write_id"][:12] in log.stdout, log.stdout + log.stderr
-        # Undo of a create is a pause (it only reduces spend: no approval needed).
-        undo = cli("undo", "c1", ad["write_id"][:10])
-        assert undo.returncode == 0, undo.stdout + undo.stderr
-        body = sb.admin("GET", "/__sandbox__/objects?type=ad")
-        ads = {o["id"]: o for o in (body.get("data", body) if isinstance(body, dict) else body)}
-        assert ads[ad["meta_id"]]["status"] == "PAUSED"
+    log = cli("audit", "log", "c1")
+    assert log.returncode == 0 and ad["write_id"][:12] in log.stdout, log.stdout + log.stderr
+    # Undo of a create is a pause (it only reduces spend: no approval needed).
+    undo = cli("undo", "c1", ad["write_id"][:10])
+    assert undo.returncode == 0, undo.stdout + undo.stderr
+    body = sb.admin("GET", "/__sandbox__/objects?type=ad")
+    ads = {o["id"]: o for o in (body.get("data", body) if isinstance(body, dict) else body)}
+    assert ads[ad["meta_id"]]["status"] == "PAUSED"
 
-        stop = cli("stop", "c1", "--json")
-        assert stop.returncode == 0, stop.stdout + stop.stderr
-        report = json.loads(stop.stdout[stop.stdout.index("{"):])
-        assert report["ok"]
-        assert {o["object_type"] for o in report["paused"] + report["already_off"]} >= {
-            "campaign", "adset", "ad"}
-        for kind in ("campaign", "adset", "ad"):
-            body = sb.admin("GET", f"/__sandbox__/objects?type={kind}")
-            rows = body.get("data", body) if isinstance(body, dict) else body
-            assert {o["status"] for o in rows} == {"PAUSED"}
+    stop = cli("stop", "c1", "--json")
+    assert stop.returncode == 0, stop.stdout + stop.stderr
+    report = json.loads(stop.stdout[stop.stdout.index("{"):])
+    assert report["ok"]
+    assert {o["object_type"] for o in report["paused"] + report["already_off"]} >= {
+        "campaign", "adset", "ad"}
+    for kind in ("campaign", "adset", "ad"):
+        body = sb.admin("GET", f"/__sandbox__/objects?type={kind}")
+        rows = body.get("data", body) if isinstance(body, dict) else body
+        assert {o["status"] for o in rows} == {"PAUSED"}
 
-        bad = cli("stop", "nope")
-        assert bad.returncode == 2 and "no thread 'nope'" in bad.stderr
+    bad = cli("stop", "nope")
+    assert bad.returncode == 2 and "no thread 'nope'" in bad.stderr
 
     audit = cli("audit", "verify", "--json")
     assert audit.returncode == 0, audit.stdout + audit.stderr
@@ -72,53 +85,39 @@ def test_stop_undo_and_audit_from_the_command_line(tmp_path):
     assert tampered.returncode == 1 and "row 2" in tampered.stdout
 
 
-def test_the_kill_switch_stops_from_the_checkpoints_when_the_ledger_is_lost(tmp_path):
-    image = tmp_path / "shoe.png"
-    image.write_bytes(png())
-    home = tmp_path / "home"
-    brief = (f"Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget $60/day "
-             f"for 14 days starting tomorrow. Landing page https://shop.example.com/trail. "
-             f"Use images {image}. Shop now.")
-    with SandboxServer(db_path=tmp_path / "sb.db", seed=2, token=TOKEN) as sb:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("META_", "ADPILOT_"))}
-        env.update(META_GRAPH_URL=sb.url, META_ACCESS_TOKEN=TOKEN, ADPILOT_HOME=str(home),
-                   ADPILOT_MODEL="rules", PYTHONPATH=str(ROOT), COLUMNS="200")
+def test_the_kill_switch_stops_from_the_checkpoints_when_the_ledger_is_lost(rig):
+    sb, home, brief, cli = rig.sb, rig.home, rig.brief, rig.cli
+    def live() -> list[str]:
+        out = []
+        for kind in ("campaign", "adset", "ad"):
+            body = sb.admin("GET", f"/__sandbox__/objects?type={kind}")
+            rows = body.get("data", body) if isinstance(body, dict) else body
+            out += [o["id"] for o in rows if o["status"] == "ACTIVE"]
+        return out
 
-        def cli(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run([sys.executable, "-m", "graph", *args], env=env, cwd=ROOT,
-                                  capture_output=True, text=True, timeout=180)
+    run = cli("run", brief, "--thread", "c1", "--live", "--yes")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert len(live()) == 3  # campaign, ad set, ad
+    for f in home.glob("ledger.db*"):
+        f.unlink()
 
-        def live() -> list[str]:
-            out = []
-            for kind in ("campaign", "adset", "ad"):
-                body = sb.admin("GET", f"/__sandbox__/objects?type={kind}")
-                rows = body.get("data", body) if isinstance(body, dict) else body
-                out += [o["id"] for o in rows if o["status"] == "ACTIVE"]
-            return out
+    # Nothing writes on without its history...
+    again = cli("optimize", "c1", "--yes")
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert "ledger" in again.stderr and "missing" in again.stderr
+    assert not (home / "ledger.db").exists()
+    # ...and the kill switch still stops everything the checkpoint knows, and says why.
+    stop = cli("stop", "--all", "--json")
+    assert stop.returncode == 1, stop.stdout + stop.stderr
+    report = json.loads(stop.stdout[stop.stdout.index("{"):])
+    assert "missing" in report["storage_problem"]
+    assert {o["object_type"] for o in report["paused"]} == {"campaign", "adset", "ad"}
+    assert live() == []
+    assert set(report["read_back"].values()) == {"PAUSED"}
 
-        run = cli("run", brief, "--thread", "c1", "--live", "--yes")
-        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-        assert len(live()) == 3  # campaign, ad set, ad
-        for f in home.glob("ledger.db*"):
-            f.unlink()
-
-        # Nothing writes on without its history...
-        again = cli("optimize", "c1", "--yes")
-        assert again.returncode == 1 and "Traceback" not in again.stderr
-        assert "ledger" in again.stderr and "missing" in again.stderr
-        assert not (home / "ledger.db").exists()
-        # ...and the kill switch still stops everything the checkpoint knows, and says why.
-        stop = cli("stop", "--all", "--json")
-        assert stop.returncode == 1, stop.stdout + stop.stderr
-        report = json.loads(stop.stdout[stop.stdout.index("{"):])
-        assert "missing" in report["storage_problem"]
-        assert {o["object_type"] for o in report["paused"]} == {"campaign", "adset", "ad"}
-        assert live() == []
-        assert set(report["read_back"].values()) == {"PAUSED"}
-
-        # A recreated, empty ledger is not "intact" while checkpoints reference writes.
-        Ledger(home / "ledger.db").close()
-        audit = cli("audit", "verify")
-        assert audit.returncode == 1, audit.stdout
-        assert "never recorded" in audit.stdout and "intact" not in audit.stdout.replace(
-            "TAMPERED OR INCONSISTENT", "")
+    # A recreated, empty ledger is not "intact" while checkpoints reference writes.
+    Ledger(home / "ledger.db").close()
+    audit = cli("audit", "verify")
+    assert audit.returncode == 1, audit.stdout
+    assert "never recorded" in audit.stdout and "intact" not in audit.stdout.replace(
+        "TAMPERED OR INCONSISTENT", "")

@@ -7,22 +7,15 @@ on every plan with problems), 40 invalid resume values sent to a live launch app
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
-from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agents.orchestrator import plan_defaults, planner_for
-from graph.builder import build_graph
-from graph.environment import SANDBOX_TOKEN, build_context
-from graph.runner import Runner
-from sandbox.server import SandboxServer
 from state import bounds, hitl
-from state.context import Context, MetaSettings
 
-from .conftest import png
+from .conftest import graph_rig
 from .strategies import briefs, plans, resume_values
 
 
@@ -33,16 +26,8 @@ def slow(n: int) -> settings:
 
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory):
-    root = tmp_path_factory.mktemp("fuzzgraph")
-    with SandboxServer(db_path=root / "sb.db", seed=5, token=SANDBOX_TOKEN) as sb:
-        ctx = build_context(MetaSettings(graph_url=sb.url), root / "home", token=SANDBOX_TOKEN,
-                            sandbox=True, base=Context())
-        conn = sqlite3.connect(root / "cp.sqlite", check_same_thread=False)
-        runner = Runner(build_graph(checkpointer=SqliteSaver(conn)), ctx)
-        image = root / "shoe.png"
-        image.write_bytes(png())
+    with graph_rig(tmp_path_factory.mktemp("fuzzgraph")) as (sb, ctx, runner, image, _conn):
         yield sb, ctx, runner, image
-        conn.close()
 
 
 def writes(sb) -> int:

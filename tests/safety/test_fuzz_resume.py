@@ -7,7 +7,6 @@ question are refused with a clear error, never written to Meta, and never kept w
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,17 +15,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
-from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from graph.builder import build_graph
-from graph.environment import SANDBOX_TOKEN, build_context
 from graph.runner import Runner
 from sandbox.server import SandboxServer
 from state import bounds, hitl
-from state.context import Context, MetaSettings
 
-from .conftest import png
+from .conftest import graph_rig
 from .strategies import hostile_resume_values, resume_values
 
 ACTIONS = [
@@ -94,21 +89,13 @@ CLARIFY_SLACK = 160 * 1024  # an accepted clarify answer plans again: a new plan
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory):
     root = tmp_path_factory.mktemp("fuzzresume")
-    with SandboxServer(db_path=root / "sb.db", seed=5, token=SANDBOX_TOKEN) as sb:
-        ctx = build_context(MetaSettings(graph_url=sb.url), root / "home", token=SANDBOX_TOKEN,
-                            sandbox=True, base=Context())
-        db = root / "cp.sqlite"
-        conn = sqlite3.connect(db, check_same_thread=False)
-        runner = Runner(build_graph(checkpointer=SqliteSaver(conn)), ctx)
-        image = root / "shoe.png"
-        image.write_bytes(png())
+    with graph_rig(root) as (sb, _ctx, runner, image, conn):
 
         def size() -> int:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # count what is in the db file
-            return db.stat().st_size
+            return (root / "cp.sqlite").stat().st_size
 
         yield Rig(sb, runner, image, size, {"approval": [0, 0], "clarify": [0, 0]})
-        conn.close()
 
 
 @dataclass
