@@ -6,6 +6,17 @@ or `unknown` (timeout / dropped connection / 5xx: the write may have committed �
 provenance tag before any retry). An `unknown` (or a `sent` left behind by a crash) is later
 resolved to `done` (found and adopted) or `failed` (not found, safe to retry).
 
+An intent's `after` holds what the write asks Meta to hold (its compacted params), so a write
+whose outcome was lost can be settled by reading the object back (`adpilot audit reconcile`);
+`done` replaces it with what Meta confirmed. Rows written before this keep `after` empty until
+their outcome (and still verify). **Retries keep the first before-value:** an update sent again
+after an unknown outcome (`open_attempts`: an earlier `intent` / `sent` / `unknown` row of the
+same thread, path, operation and request digest, with no other write to that object since)
+records the `before` of the first attempt — the object may already hold the new value, which
+is not what the write changed — and once Meta confirms it, `resolve_retried` marks the earlier
+attempts `done` (`after.confirmed_by` = the retry). Same object and operation with another
+digest is another write: nothing is reused.
+
 A write the money gate (`state/guardrails.py`) refused is one row with the terminal status
 `refused` (`Ledger.refusal`): never sent, no Meta id, the cap and numbers in `after`, the
 message in `error`. Every write the gate passed records the digest of the policy it passed in
@@ -194,12 +205,19 @@ class Ledger:
         receipt: str | None = None,
         before: Any = None,
         policy_digest: str | None = None,
+        after: Any = None,
     ) -> str:
-        """Record that a write is about to be sent; returns its `write_id`."""
+        """Record that a write is about to be sent; returns its `write_id`.
+
+        `after` here is what the write asks Meta to hold (the compacted params): it lets a
+        write whose outcome is lost be reconciled by reading the object back. `done` replaces
+        it with what Meta confirmed.
+        """
         return self._first_row(
             "intent", op=op, path=path, params=params, plan_key=plan_key,
             object_type=object_type, thread_id=thread_id, receipt=receipt,
-            policy_digest=policy_digest, before=_json_or_none(before))
+            policy_digest=policy_digest, before=_json_or_none(before),
+            after=_json_or_none(after))
 
     def _first_row(self, status: str, *, op: str, path: str, params: Any, plan_key: str | None,
                    object_type: str | None, thread_id: str | None, receipt: str | None,
@@ -260,6 +278,26 @@ class Ledger:
         """
         with self.transaction():
             return [self.mark(wid, status, **(extra or {})) for wid, status, extra in updates]
+
+    def resolve_retried(self, write_ids: list[str], by: str, *, meta_id: str | None,
+                        after: Any) -> list[dict[str, Any]]:
+        """Settle earlier attempts of a write that `by` (an identical retry) got confirmed.
+
+        The same absolute values were sent again and Meta confirmed them, so whatever became
+        of each earlier attempt, the object holds its values: each one still open is marked
+        `done` with `by`'s Meta id and after-values plus `confirmed_by`. Keeps their `before`
+        (the value read before the first attempt — what undo restores).
+        """
+        out = []
+        with self.transaction():
+            for wid in write_ids:
+                current = self.get(wid)
+                if current is None or current["status"] in TERMINAL:
+                    continue  # settled meanwhile (e.g. by `adpilot audit reconcile`)
+                merged = {**after, "confirmed_by": by} if isinstance(after, dict) else {
+                    "value": after, "confirmed_by": by}
+                out.append(self.mark(wid, "done", meta_id=meta_id, after=merged))
+        return out
 
     def _transition(self, write_id: str, status: str, *, meta_id: str | None = None,
                     after: Any = None, error: str | None = None) -> dict[str, Any]:
@@ -345,6 +383,33 @@ class Ledger:
             for r in rows
             if r["op"] in CREATE_OPS and r["status"] == "done" and r["meta_id"]
         ]
+
+    def open_attempts(self, *, thread_id: str | None, path: str, op: str,
+                      params: Any) -> list[dict[str, Any]]:
+        """Earlier attempts of this exact write whose outcome is not known, oldest first.
+
+        A write retried after a crash or a lost response is the same thread, object path,
+        operation and request digest as an earlier row still `intent` / `sent` / `unknown`.
+        Walking the thread's writes to `path` back from the newest: `failed` and `refused`
+        rows changed nothing and are skipped; matching open rows are collected; anything else
+        (a `done` write, or an open one with another operation or digest — a different write)
+        ends the walk, since the object's state after it is not the earlier attempt's to claim.
+        Creates are never matched: they are reconciled by provenance tag (`tools/launch.py`).
+        """
+        if op in CREATE_OPS:
+            return []
+        digest = request_digest(params)
+        found: list[dict[str, Any]] = []
+        for row in reversed(self._current("thread_id IS ? AND path = ?",
+                                          (thread_id, scrub(path)))):
+            if row["status"] in ("failed", "refused"):
+                continue
+            if (row["status"] not in TERMINAL and row["op"] == op
+                    and row["request_digest"] == digest):
+                found.append(row)
+                continue
+            break
+        return found[::-1]
 
     def pending_unknown(self, thread_id: str | None = None) -> list[dict[str, Any]]:
         """Return writes whose outcome is not known: `unknown`, or `intent`/`sent` left by a crash."""

@@ -298,6 +298,7 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
     bodies: dict[str, Any] = {}
     ledger = client.ledger
     write_ids: dict[str, str] = {}
+    earlier: dict[str, list[dict[str, Any]]] = {}
     for chunk in plan_chunks(items):
         ready = []
         for it in chunk:
@@ -311,12 +312,19 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
             continue
         writes = [it for it in ready if it.is_write]
         if ledger is not None and writes:
+            # A retry of an update whose earlier attempt has no known outcome keeps that
+            # attempt's before-values, and settles it once confirmed (as MetaClient.write).
+            for it in writes:
+                earlier[it.name] = ledger.open_attempts(
+                    thread_id=client.thread_id, path=it.relative_url, op=it.ledger_op,
+                    params=_ledger_params(it))
             # Write-ahead, one transaction per step for the whole chunk (not per item).
             wids = ledger.intent_many([
                 {"op": it.ledger_op, "path": it.relative_url, "params": _ledger_params(it),
                  "plan_key": it.plan_key, "object_type": it.object_type,
-                 "thread_id": client.thread_id, "receipt": it.receipt, "before": it.before,
-                 "policy_digest": digests.get(it.name)}
+                 "thread_id": client.thread_id, "receipt": it.receipt,
+                 "before": _first_before(earlier[it.name], it.before),
+                 "after": _ledger_params(it), "policy_digest": digests.get(it.name)}
                 for it in writes])
             write_ids.update({it.name: wid for it, wid in zip(writes, wids, strict=True)})
             ledger.mark_many([(wid, "sent", {}) for wid in wids])
@@ -340,8 +348,20 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
             if res.write_id:
                 marks.append(_ledger_outcome(it, res, bodies))
         if ledger is not None and marks:
-            ledger.mark_many(marks)
+            names_of = {write_ids[it.name]: it.name for it in ready if it.name in write_ids}
+            with ledger.transaction():
+                ledger.mark_many(marks)
+                for wid, status, extra in marks:
+                    if status == "done" and earlier.get(names_of[wid]):
+                        ledger.resolve_retried([r["write_id"] for r in earlier[names_of[wid]]], wid,
+                                               meta_id=extra.get("meta_id"),
+                                               after=extra.get("after"))
     return [outcome[it.name] for it in items]
+
+
+def _first_before(earlier: list[dict[str, Any]], before: Any) -> Any:
+    """Return the first attempt's before-values when this write is a retry, else `before`."""
+    return earlier[0]["before"] if earlier and earlier[0]["before"] is not None else before
 
 
 def _ledger_params(it: BatchItem) -> dict[str, Any]:
