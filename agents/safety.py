@@ -286,10 +286,11 @@ def existing(thread_id: str, *, ledger: Ledger, client: Client) -> list[dict[str
 
 # Undo and audit live in their own modules; re-exported so callers need one import.
 from agents.audit import audit_verify, unresolved_writes  # noqa: E402
-from agents.undo import UndoResult, undo  # noqa: E402
+from agents.undo import NothingToUndo, UndoResult, undo  # noqa: E402
 
 __all__ = [
     "KILL_RECEIPT",
+    "NothingToUndo",
     "SafetyReport",
     "UndoResult",
     "audit_verify",

@@ -8,6 +8,11 @@ only when called again with that payload's receipt. Every restore that touches m
 budgets, spend limits, end time) is then a typed `MoneyAction` judged by the money gate on the
 account's live state (`tools.money.clear`, budget-edit times from the ledger) and written with
 its pass; a refusal writes nothing and is ledgered.
+
+An undo that would change nothing — Meta already holds the before-values — raises
+`NothingToUndo` (a `ValueError`) instead of writing: the write was already undone, or (in a
+ledger from before retries kept their first attempt's before-values) its before-values were
+read after an earlier attempt had applied; the message names that earlier write.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 from state import hitl
 from state.guardrails import SPEND_LIMIT_KEYS, MoneyAction, Refusal
 from state.ledger import CREATE_OPS, Ledger
+from tools.common import compare_fields
 from tools.money import clear
 
 _RESTORABLE = (
@@ -44,6 +50,36 @@ class UndoResult:
     result: dict[str, Any] | None = None
 
 
+class NothingToUndo(ValueError):
+    """The object already holds the write's before-values: an undo would change nothing."""
+
+
+def _nothing_message(ledger: Ledger, row: Mapping[str, Any], restore: Mapping[str, Any]) -> str:
+    """Say why undoing `row` would change nothing, and which write to undo instead, if any."""
+    thread = row.get("thread_id")
+    wid = row["write_id"]
+    head = (f"undo: write {wid[:12]} ({row['op']} of {row.get('object_type') or 'object'} "
+            f"{row['meta_id']}) would restore {dict(restore)}, which Meta already holds: "
+            "nothing would change, so nothing was sent.")
+    earlier = [
+        r for r in ledger.rows(thread)
+        if r["write_id"] != wid and r["path"] == row["path"] and r["op"] == row["op"]
+        and r["request_digest"] == row["request_digest"]
+        and r["status"] not in ("failed", "refused") and r.get("before") != row.get("before")
+    ]
+    if not earlier:
+        return (head + " It was already undone, or the object was set back another way; to "
+                "change it now, set the value in Ads Manager or ask for it in an optimise "
+                "cycle.")
+    first = earlier[0]
+    fix = f"`adpilot undo {thread} {first['write_id'][:12]}`"
+    if first["status"] != "done":
+        fix = f"`adpilot audit reconcile {thread}`, then " + fix
+    return (head + f" Its before-values were read after an earlier attempt of the same write "
+            f"had already reached Meta: write {first['write_id'][:12]} ({first['status']}) "
+            f"recorded the original {first.get('before')}. Run {fix} instead.")
+
+
 def find_write(ledger: Ledger, thread_id: str, action_id: str) -> dict[str, Any]:
     """Return the thread's ledger write whose id starts with `action_id` (≥ 6 characters)."""
     if len(action_id) < 6:
@@ -61,6 +97,11 @@ def find_write(ledger: Ledger, thread_id: str, action_id: str) -> dict[str, Any]
 
 def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
     """Build the action that restores a done write's before-values (a create is undone by a pause)."""
+    if row["status"] in ("intent", "sent", "unknown"):
+        raise ValueError(
+            f"undo: write {row['write_id']} is {row['status']!r}: its outcome is not known (a "
+            "crash or a lost response), so there is nothing confirmed to undo yet; run "
+            f"`adpilot audit reconcile {row.get('thread_id') or ''}` first, then undo it")
     if row["status"] != "done":
         raise ValueError(
             f"undo: write {row['write_id']} is {row['status']!r}; only a done write can be undone"
@@ -165,6 +206,10 @@ def undo(
     client = client_for(thread_id)
     fields = ",".join(k for k in action["args"] if k != "object_id")
     current = client.get(action["args"]["object_id"], {"fields": fields})
+    restore = {k: v for k, v in action["args"].items() if k != "object_id"}
+    differ, unknown = compare_fields(restore, current)
+    if not differ and not unknown:
+        raise NothingToUndo(_nothing_message(ledger, row, restore))
     if raises_spend(action, current):
         approval = hitl.approval_payload(
             [action],

@@ -1,4 +1,4 @@
-"""Issue 11: before-values that survive retries.
+"""Issue 11: before-values that survive retries, and an undo that says when it changes nothing.
 
 Against the real SDK and the sandbox over HTTP. A "crash" is the process dying after Meta
 answered a write and before the ledger recorded its outcome: `Ledger.mark` raises a
@@ -102,6 +102,11 @@ def test_a_retry_keeps_the_first_before_and_undo_restores_the_original(world, cr
 
     res = safety.undo("t1", retry["write_id"], ledger=world.ledger, client_for=world)
     assert res.status == "applied" and budget(world, adset) == 1250
+    # The first attempt's undo would change nothing now: said, not "Undone".
+    sent = world.writes()
+    with pytest.raises(safety.NothingToUndo, match="already holds.*nothing was sent"):
+        safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    assert world.writes() == sent
 
 
 def test_a_different_write_to_the_same_object_is_not_a_retry(world, crash_at):
@@ -117,3 +122,31 @@ def test_a_different_write_to_the_same_object_is_not_a_retry(world, crash_at):
     assert first["status"] == "sent" and first["after"] == {"daily_budget": 1450}  # asked for
     assert int(second["before"]["daily_budget"]) == 1450
     assert world.ledger.get(first["write_id"])["status"] == "sent"
+
+
+def test_undo_of_a_retry_recorded_the_old_way_refuses_and_names_the_first_attempt(
+        world, crash_at):
+    """A ledger from before the fix: the retry's before was read after the first had applied."""
+    ids = launch(world, "t1")
+    adset = adset_of(world, ids, "t1")
+    crash_at("done")
+    with pytest.raises(Crash):
+        set_budget(world, "t1", adset, 1450)
+    (first,) = budget_writes(world, "t1", adset)
+    old = world.ledger.intent(op="update", path=adset, params={"daily_budget": 1450},
+                              plan_key=first["plan_key"], object_type="adset", thread_id="t1",
+                              receipt="r-cycle-1", before={"daily_budget": "1450"})
+    world.ledger.mark(old, "sent")
+    world.ledger.mark(old, "done", meta_id=adset, after={"daily_budget": 1450, "success": True})
+
+    sent = world.writes()
+    with pytest.raises(safety.NothingToUndo) as refusal:
+        safety.undo("t1", old, ledger=world.ledger, client_for=world)
+    text = str(refusal.value)
+    assert old[:12] in text and first["write_id"][:12] in text and "1250" in text
+    assert f"adpilot audit reconcile t1`, then `adpilot undo t1 {first['write_id'][:12]}" in text
+    assert world.writes() == sent and budget(world, adset) == 1450
+
+    # A write whose outcome is unknown cannot be undone yet: it says to reconcile first.
+    with pytest.raises(ValueError, match="adpilot audit reconcile t1"):
+        safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
