@@ -1,4 +1,4 @@
-"""Issue 11: before-values that survive retries, and an undo that says when it changes nothing.
+"""Issue 11: before-values that survive retries, honest undo, and `adpilot audit reconcile`.
 
 Against the real SDK and the sandbox over HTTP. A "crash" is the process dying after Meta
 answered a write and before the ledger recorded its outcome: `Ledger.mark` raises a
@@ -8,15 +8,19 @@ row stays where a SIGKILL would leave it while Meta holds the change.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from agents import safety
+from sandbox.testing import make_api
 from state.context import Policy
 from state.guardrails import MoneyAction
 from state.ledger import Ledger
 from tools.errors import UnknownOutcomeError
+from tools.meta_client import tag_for
 from tools.money import apply_update, clear
 
 from .conftest import launch
@@ -121,6 +125,11 @@ def test_a_different_write_to_the_same_object_is_not_a_retry(world, crash_at):
     first, second = budget_writes(world, "t1", adset)
     assert first["status"] == "sent" and first["after"] == {"daily_budget": 1450}  # asked for
     assert int(second["before"]["daily_budget"]) == 1450
+    # Reconcile cannot read the first one back any more (1400 overwrote it) and says why.
+    result = safety.reconcile("t1", ledger=world.ledger, client_for=world)
+    (entry,) = result["writes"]
+    assert not result["ok"] and entry["write_id"] == first["write_id"] and not entry["resolved"]
+    assert second["write_id"][:12] in entry["reason"] and "later write" in entry["reason"]
     assert world.ledger.get(first["write_id"])["status"] == "sent"
 
 
@@ -147,6 +156,86 @@ def test_undo_of_a_retry_recorded_the_old_way_refuses_and_names_the_first_attemp
     assert f"adpilot audit reconcile t1`, then `adpilot undo t1 {first['write_id'][:12]}" in text
     assert world.writes() == sent and budget(world, adset) == 1450
 
-    # A write whose outcome is unknown cannot be undone yet: it says to reconcile first.
+    # A write whose outcome is unknown cannot be undone yet: reconcile first, then it can.
     with pytest.raises(ValueError, match="adpilot audit reconcile t1"):
         safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    result = safety.reconcile("t1", ledger=world.ledger, client_for=world)
+    assert result["ok"] and result["writes"][0]["now"] == "done"
+    assert "later identical write" in result["writes"][0]["reason"]
+    res = safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    assert res.status == "applied" and budget(world, adset) == 1250
+
+
+def _cli(world, monkeypatch, tmp_path):
+    from graph.cli import app
+
+    for name in ("META_AD_ACCOUNT_ID", "META_PAGE_ID", "META_PIXEL_ID", "META_APP_SECRET",
+                 "ADPILOT_CHECKPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("META_GRAPH_URL", world.sb.url)
+    monkeypatch.setenv("META_ACCESS_TOKEN", "sandbox-token")
+    monkeypatch.setenv("ADPILOT_HOME", str(world.home))
+    monkeypatch.setenv("ADPILOT_MODEL", "rules")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "250"})
+
+
+def test_audit_reconcile_settles_every_open_write_against_meta(world, crash_at, monkeypatch,
+                                                              tmp_path):
+    ids = launch(world, "t1")
+    applied, never_sent = adset_of(world, ids, "t1", 0), adset_of(world, ids, "t1", 1)
+    crash_at("done")  # Meta applied it, the ledger says `sent`
+    with pytest.raises(Crash):
+        set_budget(world, "t1", applied, 1450)
+    crash_at("sent")  # died before the request left: the ledger says `intent`
+    with pytest.raises(Crash):
+        set_budget(world, "t1", never_sent, 1350)
+    account = world.sb.account_id
+    landed_key, lost_key = "c0ffee00" * 8, "deadbeef" * 8
+    for key in (landed_key, lost_key):  # creates whose outcome the ledger never heard
+        wid = world.ledger.intent(op="create", path=f"{account}/campaigns", params={},
+                                  plan_key=key, object_type="campaign", thread_id="t1")
+        world.ledger.mark(wid, "sent")
+    landed = make_api(world.sb.url).call(
+        "POST", (account, "campaigns"),
+        {"name": "Crashed" + tag_for(landed_key), "objective": "OUTCOME_TRAFFIC",
+         "special_ad_categories": [], "status": "PAUSED"}).json()["id"]
+    run = _cli(world, monkeypatch, tmp_path)
+
+    advice = run("audit", "verify")
+    assert advice.exit_code == 0, advice.output
+    assert "4 write(s) with no known outcome" in advice.output
+    assert "adpilot audit reconcile" in advice.output and "adpilot resume" not in advice.output
+
+    sent = world.writes()
+    result = run("audit", "reconcile", "t1", "--json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["ok"] and world.writes() == sent  # reads only
+    by_object = {w["object"]: w for w in body["writes"]}
+    assert by_object[applied]["was"] == "sent" and by_object[applied]["now"] == "done"
+    assert "daily_budget 1450" in by_object[applied]["reason"]
+    assert by_object[never_sent]["was"] == "intent" and by_object[never_sent]["now"] == "failed"
+    assert "not applied" in by_object[never_sent]["reason"]
+    assert by_object[landed]["now"] == "done" and by_object[landed]["meta_id"] == landed
+    lost = next(w for w in body["writes"] if w["now"] == "failed" and w["op"] == "create")
+    assert "never landed" in lost["reason"]
+    assert len(body["writes"]) == 4
+    clean = safety.audit_verify(world.home)
+    assert clean["ok"] and not clean["unresolved"]
+
+    # An old row without the values it asked for cannot be compared: said, exit 1.
+    old = world.ledger.intent(op="update", path=applied, params={"daily_budget": 1500},
+                              plan_key="old", object_type="adset", thread_id="t1")
+    world.ledger.mark(old, "unknown", error="timed out")
+    table = run("audit", "reconcile")
+    text = " ".join(table.output.split())
+    assert table.exit_code == 1, table.output
+    assert old[:12] in text and "UNRESOLVED" in text and "does not record the values" in text
+    assert world.ledger.get(old)["status"] == "unknown"
+
+    # The settled write is an ordinary done write now: undo restores its before-values.
+    first = budget_writes(world, "t1", applied)[0]
+    res = safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    assert res.status == "applied" and budget(world, applied) == 1250
