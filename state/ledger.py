@@ -10,12 +10,14 @@ An intent's `after` holds what the write asks Meta to hold (its compacted params
 whose outcome was lost can be settled by reading the object back (`adpilot audit reconcile`);
 `done` replaces it with what Meta confirmed. Rows written before this keep `after` empty until
 their outcome (and still verify). **Retries keep the first before-value:** an update sent again
-after an unknown outcome (`open_attempts`: an earlier `intent` / `sent` / `unknown` row of the
-same thread, path, operation and request digest, with no other write to that object since)
+after an unknown outcome (`earlier_attempts`: an earlier `intent` / `sent` / `unknown` row of
+the same thread, path, operation and request digest, with no other write to that object since)
 records the `before` of the first attempt — the object may already hold the new value, which
 is not what the write changed — and once Meta confirms it, `resolve_retried` marks the earlier
-attempts `done` (`after.confirmed_by` = the retry). Same object and operation with another
-digest is another write: nothing is reused.
+attempts `done` (`after.confirmed_by` = the retry). The same goes for a write repeated after
+an identical `done` one (a node re-run after a crash repeats the writes it had finished) when
+the object still holds its values. Same object and operation with another digest is another
+write: nothing is reused.
 
 A write the money gate (`state/guardrails.py`) refused is one row with the terminal status
 `refused` (`Ledger.refusal`): never sent, no Meta id, the cap and numbers in `after`, the
@@ -384,32 +386,33 @@ class Ledger:
             if r["op"] in CREATE_OPS and r["status"] == "done" and r["meta_id"]
         ]
 
-    def open_attempts(self, *, thread_id: str | None, path: str, op: str,
-                      params: Any) -> list[dict[str, Any]]:
-        """Earlier attempts of this exact write whose outcome is not known, oldest first.
+    def earlier_attempts(self, *, thread_id: str | None, path: str, op: str,
+                         params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """Earlier attempts of this exact write: (those with no known outcome, the done one).
 
-        A write retried after a crash or a lost response is the same thread, object path,
-        operation and request digest as an earlier row still `intent` / `sent` / `unknown`.
-        Walking the thread's writes to `path` back from the newest: `failed` and `refused`
-        rows changed nothing and are skipped; matching open rows are collected; anything else
-        (a `done` write, or an open one with another operation or digest — a different write)
-        ends the walk, since the object's state after it is not the earlier attempt's to claim.
+        The same write is the same thread, object path, operation and request digest. Walking
+        the thread's writes to `path` back from the newest: `failed` and `refused` rows changed
+        nothing and are skipped; identical rows still `intent` / `sent` / `unknown` are
+        collected (oldest first) — a retry after a crash or a lost response; the first other
+        row ends the walk, and is returned second when it is an identical `done` write (the
+        node that sent it ran again). Any other write to the object since (another digest or
+        operation) means the object moved on: nothing before it is this write's to claim.
         Creates are never matched: they are reconciled by provenance tag (`tools/launch.py`).
         """
         if op in CREATE_OPS:
-            return []
+            return [], None
         digest = request_digest(params)
         found: list[dict[str, Any]] = []
         for row in reversed(self._current("thread_id IS ? AND path = ?",
                                           (thread_id, scrub(path)))):
             if row["status"] in ("failed", "refused"):
                 continue
-            if (row["status"] not in TERMINAL and row["op"] == op
-                    and row["request_digest"] == digest):
+            same = row["op"] == op and row["request_digest"] == digest
+            if same and row["status"] not in TERMINAL:
                 found.append(row)
                 continue
-            break
-        return found[::-1]
+            return found[::-1], (row if same and row["status"] == "done" else None)
+        return found[::-1], None
 
     def pending_unknown(self, thread_id: str | None = None) -> list[dict[str, Any]]:
         """Return writes whose outcome is not known: `unknown`, or `intent`/`sent` left by a crash."""

@@ -290,7 +290,7 @@ def _retry_set(chunk: list[BatchItem], outcome: dict[str, BatchResult]) -> list[
 
 def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
     """Run `items` (see the module docstring); returns one result per item, in order."""
-    from tools.meta_client import require_pass
+    from tools.meta_client import first_before, require_pass
 
     digests = {it.name: require_pass(it.method, it.relative_url, it.params, it.plan_key,
                                      it.gate_pass) for it in items if it.is_write}
@@ -314,17 +314,18 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
         if ledger is not None and writes:
             # A retry of an update whose earlier attempt has no known outcome keeps that
             # attempt's before-values, and settles it once confirmed (as MetaClient.write).
+            befores = {}
             for it in writes:
-                earlier[it.name] = ledger.open_attempts(
-                    thread_id=client.thread_id, path=it.relative_url, op=it.ledger_op,
-                    params=_ledger_params(it))
+                befores[it.name], earlier[it.name] = first_before(
+                    ledger, client.thread_id, it.ledger_op, it.relative_url, _ledger_params(it),
+                    it.before)
             # Write-ahead, one transaction per step for the whole chunk (not per item).
             wids = ledger.intent_many([
                 {"op": it.ledger_op, "path": it.relative_url, "params": _ledger_params(it),
                  "plan_key": it.plan_key, "object_type": it.object_type,
                  "thread_id": client.thread_id, "receipt": it.receipt,
-                 "before": _first_before(earlier[it.name], it.before),
-                 "after": _ledger_params(it), "policy_digest": digests.get(it.name)}
+                 "before": befores[it.name], "after": _ledger_params(it),
+                 "policy_digest": digests.get(it.name)}
                 for it in writes])
             write_ids.update({it.name: wid for it, wid in zip(writes, wids, strict=True)})
             ledger.mark_many([(wid, "sent", {}) for wid in wids])
@@ -357,11 +358,6 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
                                                meta_id=extra.get("meta_id"),
                                                after=extra.get("after"))
     return [outcome[it.name] for it in items]
-
-
-def _first_before(earlier: list[dict[str, Any]], before: Any) -> Any:
-    """Return the first attempt's before-values when this write is a retry, else `before`."""
-    return earlier[0]["before"] if earlier and earlier[0]["before"] is not None else before
 
 
 def _ledger_params(it: BatchItem) -> dict[str, Any]:

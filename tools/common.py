@@ -67,14 +67,14 @@ def update_object(client: MetaClient, object_id: str, params: dict[str, Any], *,
                   op: str = "update", gate_pass: GatePass | None = None) -> dict[str, Any]:
     """Update `object_id` with `params`, recording the current values as `before` (for undo).
 
-    A retry of a write whose earlier attempt has no known outcome (a crash after Meta applied
-    it) keeps the value read before that first attempt: the object may already hold the new
-    values, and those are not what the write changed (`MetaClient.retry_before`).
+    A retry (an earlier attempt has no known outcome, or the node re-ran after a crash) keeps
+    the value read before the first attempt: the object may already hold the new values, and
+    those are not what the write changed (`tools.meta_client.first_before`).
     """
     if not params:
         raise ValueError("nothing to update: pass at least one field to change")
     read = client.get(str(object_id), {"fields": ",".join(sorted(params))})
-    before = client.retry_before(op, str(object_id), params) or {k: read.get(k) for k in params}
+    before = client.retry_before(op, str(object_id), params, {k: read.get(k) for k in params})
     client.write(op, str(object_id), params, plan_key=plan_key, object_type=object_type,
                  receipt=receipt, before=before, gate_pass=gate_pass)
     return {"id": str(object_id), "before": before, "after": dict(params)}

@@ -19,10 +19,10 @@ MetaError                        every failure the client raises (tools/errors.p
   reconciles first with `find_by_tag` (the provenance tag is in every created object's name).
 * Every write goes through `write()` (or `batch()`): ledger `intent` (with the values it asks
   for) before sending, `sent`, then `done` / `failed` / `unknown` with the Meta id and the
-  after-values. An update retried after an unknown outcome (`Ledger.open_attempts`) keeps the
-  first attempt's `before`, and its confirmation settles the earlier attempts
-  (`Ledger.resolve_retried`): after a crash the object may already hold the new value, which
-  must not become the value undo restores.
+  after-values. An update retried after an unknown outcome, or repeated by a node that ran
+  again (`first_before`), keeps the first attempt's `before`, and its confirmation settles the
+  earlier attempts (`Ledger.resolve_retried`): after a crash the object may already hold the
+  new value, which must not become the value undo restores.
 * **The money gate is structural.** A write that can raise spend (`state.money.spend_reason`:
   a campaign or ad set created with a budget or ACTIVE, any activation, a budget, spend cap,
   spend limit or end-time change, any `/copies`) is refused with `UngatedSpendError` —
@@ -300,19 +300,16 @@ class MetaClient:
         """Send one ledgered write: intent → sent → done | failed | unknown.
 
         A write that can raise spend needs `gate_pass` covering exactly it (module docstring).
-        A retry of an update whose earlier attempt has no known outcome keeps that attempt's
-        `before` (see `retry_before`), and once Meta confirms it the earlier attempt is
-        resolved `done` too (`Ledger.resolve_retried`).
+        A retry of an update (its earlier attempt has no known outcome, or a node re-ran it)
+        keeps the first attempt's `before` (`first_before`), and once Meta confirms it the
+        earlier attempts without an outcome are resolved `done` too (`Ledger.resolve_retried`).
         """
         policy_digest = require_pass(method, path, params, plan_key, gate_pass)
         write_id = None
         earlier: list[dict[str, Any]] = []
         if self.ledger is not None:
             logged = _compact(params)
-            earlier = self.ledger.open_attempts(thread_id=self.thread_id, path=path, op=op,
-                                                params=logged)
-            if earlier and earlier[0]["before"] is not None:
-                before = earlier[0]["before"]
+            before, earlier = first_before(self.ledger, self.thread_id, op, path, logged, before)
             write_id = self.ledger.intent(op=op, path=path, params=logged,
                                           plan_key=plan_key, object_type=object_type,
                                           thread_id=self.thread_id, receipt=receipt,
@@ -339,17 +336,11 @@ class MetaClient:
                                             meta_id=meta_id, after=after)
         return result
 
-    def retry_before(self, op: str, path: str, params: dict[str, Any]) -> Any:
-        """Return the first attempt's `before` when this exact write is a retry; else None.
-
-        After a crash or a lost response the object may already hold the new values, so a
-        value read now is not what the write changed; the first attempt's read is.
-        """
+    def retry_before(self, op: str, path: str, params: dict[str, Any], before: Any) -> Any:
+        """Return the before-values to record for this write (`first_before`)."""
         if self.ledger is None:
-            return None
-        earlier = self.ledger.open_attempts(thread_id=self.thread_id, path=path, op=op,
-                                            params=_compact(params))
-        return earlier[0]["before"] if earlier else None
+            return before
+        return first_before(self.ledger, self.thread_id, op, path, _compact(params), before)[0]
 
     def _mark_own(self, write_id: str, status: str, **kw: Any) -> None:
         """Mark this call's own write, unless an identical retry elsewhere already settled it.
@@ -418,6 +409,28 @@ class MetaClient:
             raise PermanentError("no ad account configured: set META_AD_ACCOUNT_ID "
                                  "(or MetaSettings.account_id) to act_<digits>")
         return self.account_id
+
+
+def first_before(ledger: Ledger, thread_id: str | None, op: str, path: str,
+                 logged: dict[str, Any], before: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """Return the before-values to record for a write, and its earlier attempts with no outcome.
+
+    `logged` is the compacted params as ledgered; `before` what the caller read just now.
+    A retry after an unknown outcome keeps the first attempt's before (the object may already
+    hold the new values: they are not what the write changed). A repeat of an identical `done`
+    write that is still the object's last (a node re-run after a crash), when the object
+    already holds the values, keeps that write's before. Otherwise `before` as given.
+    """
+    from tools.common import compare_fields
+
+    earlier, repeated = ledger.earlier_attempts(thread_id=thread_id, path=path, op=op,
+                                                params=logged)
+    if earlier and earlier[0]["before"] is not None:
+        return earlier[0]["before"], earlier
+    if (repeated is not None and repeated["before"] is not None and isinstance(before, dict)
+            and compare_fields(logged, before) == ([], [])):
+        return repeated["before"], earlier
+    return before, earlier
 
 
 def _ids_only(result: dict[str, Any]) -> dict[str, Any]:
