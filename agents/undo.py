@@ -9,10 +9,12 @@ budgets, spend limits, end time) is then a typed `MoneyAction` judged by the mon
 account's live state (`tools.money.clear`, budget-edit times from the ledger) and written with
 its pass; a refusal writes nothing and is ledgered.
 
-An undo that would change nothing — Meta already holds the before-values — raises
-`NothingToUndo` (a `ValueError`) instead of writing: the write was already undone, or (in a
-ledger from before retries kept their first attempt's before-values) its before-values were
-read after an earlier attempt had applied; the message names that earlier write.
+An undo that would change nothing — Meta already holds the before-values — writes nothing
+and says so: status `unchanged` (with `message`) when the write was already undone or the
+object was set back another way; `NothingToUndo` (a `ValueError`) when the write's
+before-values were read after an earlier attempt of the same write had applied (a ledger from
+before retries kept their first attempt's before-values): the original value is in that
+earlier write, which the message names with the command to undo it.
 """
 
 from __future__ import annotations
@@ -43,22 +45,23 @@ ClientFor = Callable[[str | None], Any]
 class UndoResult:
     """The outcome of `undo`: applied, waiting for approval, or refused by the guardrails."""
 
-    status: str  # "applied" | "needs_approval" | "refused"
+    status: str  # "applied" | "needs_approval" | "refused" | "unchanged"
     action: dict[str, Any]
     approval: dict[str, Any] | None = None
     refusals: list[Refusal] = field(default_factory=list)
     result: dict[str, Any] | None = None
+    message: str | None = None  # why nothing was sent ("unchanged")
 
 
 class NothingToUndo(ValueError):
-    """The object already holds the write's before-values: an undo would change nothing."""
+    """Meta already holds the before-values, which were read after an earlier attempt applied."""
 
 
-def _nothing_message(ledger: Ledger, row: Mapping[str, Any], restore: Mapping[str, Any]) -> str:
-    """Say why undoing `row` would change nothing, and which write to undo instead, if any."""
+def _unchanged(ledger: Ledger, row: Mapping[str, Any], restore: Mapping[str, Any]) -> str:
+    """Say why undoing `row` changes nothing; raise `NothingToUndo` when another write would."""
     thread = row.get("thread_id")
     wid = row["write_id"]
-    head = (f"undo: write {wid[:12]} ({row['op']} of {row.get('object_type') or 'object'} "
+    head = (f"write {wid[:12]} ({row['op']} of {row.get('object_type') or 'object'} "
             f"{row['meta_id']}) would restore {dict(restore)}, which Meta already holds: "
             "nothing would change, so nothing was sent.")
     earlier = [
@@ -68,16 +71,16 @@ def _nothing_message(ledger: Ledger, row: Mapping[str, Any], restore: Mapping[st
         and r["status"] not in ("failed", "refused") and r.get("before") != row.get("before")
     ]
     if not earlier:
-        return (head + " It was already undone, or the object was set back another way; to "
-                "change it now, set the value in Ads Manager or ask for it in an optimise "
-                "cycle.")
+        return (f"Nothing to undo: {head} It was already undone, or the object was set back "
+                "another way.")
     first = earlier[0]
     fix = f"`adpilot undo {thread} {first['write_id'][:12]}`"
     if first["status"] != "done":
         fix = f"`adpilot audit reconcile {thread}`, then " + fix
-    return (head + f" Its before-values were read after an earlier attempt of the same write "
-            f"had already reached Meta: write {first['write_id'][:12]} ({first['status']}) "
-            f"recorded the original {first.get('before')}. Run {fix} instead.")
+    raise NothingToUndo(
+        f"undo: {head} Its before-values were read after an earlier attempt of the same write "
+        f"had already reached Meta: write {first['write_id'][:12]} ({first['status']}) recorded "
+        f"the original {first.get('before')}. Run {fix} instead.")
 
 
 def find_write(ledger: Ledger, thread_id: str, action_id: str) -> dict[str, Any]:
@@ -209,7 +212,7 @@ def undo(
     restore = {k: v for k, v in action["args"].items() if k != "object_id"}
     differ, unknown = compare_fields(restore, current)
     if not differ and not unknown:
-        raise NothingToUndo(_nothing_message(ledger, row, restore))
+        return UndoResult("unchanged", action, message=_unchanged(ledger, row, restore))
     if raises_spend(action, current):
         approval = hitl.approval_payload(
             [action],

@@ -113,6 +113,9 @@ def undo(
         err_console.print("[red]Refused by the money gate[/] (nothing was sent):\n"
                           + format_refusals(result.refusals))
         raise typer.Exit(EXIT_INVALID)
+    if result.status == "unchanged":
+        console.print(result.message)
+        return
     console.print(f"Undone: {result.action['description']}")
 
 

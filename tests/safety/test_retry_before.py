@@ -108,8 +108,9 @@ def test_a_retry_keeps_the_first_before_and_undo_restores_the_original(world, cr
     assert res.status == "applied" and budget(world, adset) == 1250
     # The first attempt's undo would change nothing now: said, not "Undone".
     sent = world.writes()
-    with pytest.raises(safety.NothingToUndo, match="already holds.*nothing was sent"):
-        safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    same = safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    assert same.status == "unchanged" and same.message.startswith("Nothing to undo")
+    assert "already holds" in same.message and "nothing was sent" in same.message
     assert world.writes() == sent
 
 
@@ -259,3 +260,10 @@ def test_audit_reconcile_settles_every_open_write_against_meta(world, crash_at, 
     first = budget_writes(world, "t1", applied)[0]
     res = safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
     assert res.status == "applied" and budget(world, applied) == 1250
+    # Once more from the command line: it says nothing would change, never "Undone".
+    sent = world.writes()
+    again = run("undo", "t1", first["write_id"][:12])
+    text = " ".join(again.output.split())
+    assert again.exit_code == 0, again.output
+    assert "Undone" not in text and text.startswith("Nothing to undo")
+    assert first["write_id"][:12] in text and world.writes() == sent
