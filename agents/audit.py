@@ -199,7 +199,8 @@ def _settle_update(row: Mapping[str, Any], rows: list[dict[str, Any]], client: A
                               "ledger from before they were stored), so it cannot be compared "
                               "with Meta; check the object in Ads Manager")
     wanted = {k: v for k, v in wanted.items() if k not in BOOKKEEPING}
-    object_id = str(row.get("meta_id") or str(row.get("path") or "").strip("/").split("/")[0])
+    path = str(row.get("path") or "").split("?", 1)[0]
+    object_id = str(row.get("meta_id") or path.strip("/").split("/")[0])
     current = client.get(object_id, {"fields": ",".join(sorted(wanted))})
     differ, unknown = compare_fields(wanted, current)
     if unknown:
