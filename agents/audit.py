@@ -20,14 +20,28 @@ from tools.errors import MetaError
 from tools.provenance import tag_for
 
 
-def audit_verify(home: str | Path) -> dict[str, Any]:
-    """Verify the ledger in `home`: hash chain intact, every write a legal status sequence."""
+def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] | None = None
+                 ) -> dict[str, Any]:
+    """Verify the ledger in `home`: hash chain intact, every write a legal status sequence.
+
+    `checkpoint_ids` (thread → Meta ids its checkpoint says it created) are cross-checked:
+    an id the ledger has no create for means the ledger was lost, replaced or cut short, so a
+    recreated, empty ledger is never called intact while checkpoints reference writes.
+    """
     path = Path(home) / "ledger.db"
     if not path.exists():
         raise FileNotFoundError(f"no ledger at {path}: set ADPILOT_HOME to the directory of a run")
     ledger = Ledger(path)
     try:
         ok, problems = ledger.verify()
+        recorded = {str(r["meta_id"]) for r in ledger.rows() if r.get("meta_id")}
+        for thread_id, ids in (checkpoint_ids or {}).items():
+            missing = sorted({str(i) for i in ids} - recorded)
+            if missing:
+                problems.append(
+                    f"thread {thread_id}: its checkpoint holds {len(missing)} Meta object(s) the "
+                    f"ledger never recorded ({', '.join(missing[:3])}): the ledger was lost, "
+                    "replaced or cut short — restore it from a backup")
         histories: dict[str, list[str]] = {}
         for event in ledger.events():
             histories.setdefault(event["write_id"], []).append(event["status"])

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
 from langgraph.types import RetryPolicy, interrupt
 
 from agents.throttle import interrupt_value, wait_record
+from state.control import ThreadStopped, stopped_at
 from tools.meta_client import MetaClient, ThrottledError, TransientError
 
 Node = Callable[[dict[str, Any], Runtime[Any]], dict[str, Any]]
@@ -70,6 +73,35 @@ def yields_on_throttle(node: Node) -> Node:
             return {"throttle": wait_record(err, node=node.__name__, count=waits), "throttle_waits": waits}
 
     return wrapper
+
+
+def halts_when_stopped(node: Node, *, check_first: bool = True) -> Node:
+    """End the thread in phase `stopped` instead of writing, once the kill switch stopped it.
+
+    `check_first`: look at the stop record before the node runs (the launch steps: a stopped
+    thread creates and activates nothing more). Always: a `ThreadStopped` the Meta client
+    raised mid-node (the stop came while the node ran; the client refused the next write
+    that could spend, before ledgering it) ends the thread the same way.
+    """
+    @functools.wraps(node)
+    def wrapper(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+        at = stopped_at(home_of(runtime.context), thread_id_of(runtime)) if check_first else None
+        if at is None:
+            try:
+                return node(state, runtime)
+            except ThreadStopped as stop:
+                at = stop.at
+        return {"phase": "stopped",
+                "status": f"stopped by the kill switch at {at}: {node.__name__} created and "
+                          "activated nothing more (`adpilot stop` paused what exists)"}
+
+    return wrapper
+
+
+def home_of(ctx: Any) -> Path:
+    """ADPILOT_HOME for a run context (its `home` field, else the environment, else .adpilot)."""
+    home = getattr(ctx, "home", None)
+    return Path(home or os.environ.get("ADPILOT_HOME") or ".adpilot")
 
 
 def wait_out_throttle(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:

@@ -18,13 +18,12 @@ Queries that would return many rows run as async report runs; every result is pa
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
+from agents.common import home_of
 from state.insights_store import InsightsStore, parse_row
 
 LEVELS = ("ad", "adset", "campaign")
@@ -43,12 +42,6 @@ CARDINALITY = {"age": 7, "gender": 3, "country": 5, "publisher_platform": 4}
 
 class InsightsError(RuntimeError):
     """An insights query that could not be completed (names the query and the fix)."""
-
-
-def home_of(ctx: Any) -> Path:
-    """ADPILOT_HOME for a run context (its `home` field, else the environment, else .adpilot)."""
-    home = getattr(ctx, "home", None)
-    return Path(home or os.environ.get("ADPILOT_HOME") or ".adpilot")
 
 
 def conversion_event(plan: dict[str, Any] | None) -> str:

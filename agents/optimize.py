@@ -342,7 +342,7 @@ def route_after_decide_actions(
 
 
 def route_after_apply_actions(state: dict[str, Any]) -> Literal["wait_for_data", "__end__"]:
-    """Next cycle, or stop after `max_cycles` or once the campaign has ended."""
-    if state.get("phase") not in ("applied", "refused"):
+    """Next cycle, or stop after `max_cycles`, once the campaign has ended, or when stopped."""
+    if state.get("phase") not in ("applied", "refused", "stopped"):
         raise RuntimeError(f"route_after_apply_actions: unexpected phase {state.get('phase')!r}")
-    return "__end__" if _done(state) else "wait_for_data"
+    return "__end__" if _done(state) or state.get("phase") == "stopped" else "wait_for_data"

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 import sqlite_utils
 from sqlite_utils.db import Table
 
+from state.control import control_for
 from state.guardrails import action_kind
 from state.ledger import CREATE_OPS, Ledger
 from tools.errors import MetaError, UnknownOutcomeError
@@ -81,6 +81,7 @@ class SafetyReport:
     deleted: list[dict[str, Any]] = field(default_factory=list)
     already_off: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
+    read_back: dict[str, str | None] = field(default_factory=dict)  # id → status after
 
     @property
     def ok(self) -> bool:
@@ -95,6 +96,7 @@ class SafetyReport:
             "deleted": self.deleted,
             "already_off": self.already_off,
             "failed": self.failed,
+            "read_back": self.read_back,
         }
 
 
@@ -179,43 +181,72 @@ def _pause(client: Client, t: Target, receipt: str, report: SafetyReport) -> Non
     report.failed.append({**t.as_dict(), "error": {"message": "outcome unknown after 3 tries"}})
 
 
-def stop(thread_id: str | None, *, ledger: Ledger, client_for: ClientFor) -> SafetyReport:
+def stop(thread_id: str | None, *, ledger: Ledger | None, client_for: ClientFor,
+         home: str | Path | None = None, known: list[Target] | None = None,
+         threads: list[str] | None = None) -> SafetyReport:
     """Kill switch: pause everything adpilot created or activated (approval-free).
 
-    The thread (every ledgered thread with `None`) is marked stopped first, so a cycle that
-    runs meanwhile already holds back reactivations (`held_back`).
+    The stop record is written first (`state.control`), so a process advancing the thread
+    meanwhile has every later write that could spend refused. What is paused is the union of
+    what the ledger knows (`targets`) and `known` — the objects the threads' checkpoints
+    hold, so a lost or damaged ledger (`ledger=None`) still stops them. Every object is read
+    back from Meta afterwards: one that is not off is reported as failed. `threads` names
+    the threads `None` (--all) means when the ledger cannot say.
     """
     report = SafetyReport()
-    if ledger.path != ":memory:":
-        threads = [thread_id] if thread_id else sorted(
-            {str(r["thread_id"]) for r in ledger.rows(None) if r.get("thread_id")})
-        mark_stopped(Path(ledger.path).parent, threads)
+    home = home if home is not None else (
+        Path(ledger.path).parent if ledger is not None and ledger.path != ":memory:" else None)
+    ledgered = sorted({str(r["thread_id"]) for r in ledger.rows(None) if r.get("thread_id")}
+                      ) if ledger is not None and thread_id is None else []
+    stopping = [thread_id] if thread_id else sorted({*ledgered, *(threads or [])})
+    if home is not None:
+        mark_stopped(home, stopping)
     lookup = client_for(thread_id)
-    for t in targets(ledger, thread_id, lookup):
+    found: dict[str, Target] = {}
+    if ledger is not None:
+        found.update({t.id: t for t in targets(ledger, thread_id, lookup)})
+    for t in known or []:
+        found.setdefault(t.id, t)
+    ordered = sorted(found.values(), key=lambda t: _ORDER.get(t.object_type, 3))
+    for t in ordered:
         _pause(client_for(t.thread_id), t, KILL_RECEIPT, report)
+    _read_back(lookup, ordered, report)
     return report
 
 
-# -- stopped threads (ADPILOT_HOME/stopped.db) ------------------------------------------------
+def _read_back(client: Client, stopped: list[Target], report: SafetyReport) -> None:
+    """Read every object's status from Meta after the pauses; one still on is a failure."""
+    failed = {f["id"] for f in report.failed}
+    for t in stopped:
+        now = _status(client, t.id)
+        report.read_back[t.id] = now
+        if t.id not in failed and now not in _OFF:
+            why = "could not be read back" if now is None else f"is still {now} after the pause"
+            report.failed.append({**t.as_dict(), "error": {"message": f"{t.object_type} {t.id} "
+                                                           f"{why}; run `adpilot stop` again"}})
 
 
-def _stops(home: str | Path) -> Table:
-    Path(home).mkdir(parents=True, exist_ok=True)
-    return Table(sqlite_utils.Database(Path(home) / "stopped.db"), "stopped", pk="thread_id")
+# -- stopped threads (the stop records in the checkpoint store, state/control.py) ---------------
 
 
 def mark_stopped(home: str | Path, thread_ids: list[str]) -> None:
-    """Record that the kill switch stopped these threads (kept until the file is removed)."""
-    at = datetime.now(UTC).isoformat()
-    _stops(home).upsert_all([{"thread_id": t, "at": at} for t in thread_ids], pk="thread_id")
+    """Record that the kill switch stopped these threads (kept until cleared by hand)."""
+    control_for(home).stop(thread_ids)
 
 
 def stopped_threads(home: str | Path) -> dict[str, str]:
-    """Thread id → when `adpilot stop` stopped it (UTC ISO time)."""
-    if not (Path(home) / "stopped.db").exists():
-        return {}
-    table = _stops(home)
-    return {r["thread_id"]: r["at"] for r in table.rows} if table.exists() else {}
+    """Thread id → when `adpilot stop` stopped it (UTC ISO time).
+
+    Reads the stop records, and the `stopped.db` file earlier versions kept in ADPILOT_HOME.
+    """
+    found = dict(control_for(home).stops())
+    legacy = Path(home) / "stopped.db"
+    if legacy.exists():
+        table = Table(sqlite_utils.Database(legacy), "stopped", pk="thread_id")
+        if table.exists():
+            for r in table.rows:
+                found.setdefault(r["thread_id"], r["at"])
+    return found
 
 
 def raises_spend(action: Mapping[str, Any]) -> bool:

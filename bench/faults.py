@@ -11,6 +11,10 @@ time the sandbox must hold exactly one complete tree equal to the reference (sam
 names, types, parents and statuses), no orphans or duplicates (deleted ones included), and the
 ledger must match the sandbox (`check_tree`). Printed as `passed/total`.
 
+**Stop after each write, then resume.** The same kill at every k, then `adpilot stop THREAD`,
+then a new process resumes: nothing may be created or set ACTIVE after the stop (printed as
+`passed/total` under `crash_matrix_stop`).
+
 **Crash mid-apply, then undo.** A launched thread (two ad sets with a budget each) at an
 optimise card raising every budget by 10 % (`adpilot optimize THREAD --request "raise the
 budget of X to $Y a day"`). A reference approval counts the apply's budget writes N; for every
@@ -28,8 +32,8 @@ sandbox; retries (client retries + node re-runs) and waits (governor sleeps + du
 are counted.
 
 `--json` prints `{"crash_matrix": {"passed", "total"}, "crash_matrix_sent": {...},
-"crash_undo": {"passed", "total"}, "lost_responses": {"duplicates", "orphans",
-"ledger_matches", "retries", "waits"}}`.
+"crash_matrix_stop": {...}, "crash_undo": {"passed", "total"}, "lost_responses":
+{"duplicates", "orphans", "ledger_matches", "retries", "waits"}}`.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ THREAD = "crash-1"
 MODE_TEXT = {
     "committed": "killed after Meta committed write k",
     "sent": "killed before write k was sent",
+    "stop": "killed after write k, `adpilot stop`, then resumed: nothing created or activated",
 }
 
 
@@ -237,6 +242,32 @@ def _fresh(folder: Path, seed_home: Path, seed_db: Path) -> tuple[Path, Any]:
     return home, _sandbox(db)
 
 
+def _stop_then_resume(env: dict[str, str], sb: Any, home: Path) -> dict[str, Any]:
+    """`adpilot stop THREAD`, then resume: nothing may be created or set ACTIVE after the stop."""
+    from bench.tree_check import sandbox_objects
+
+    problems: list[str] = []
+    stop = subprocess.run([sys.executable, "-m", "graph", "stop", THREAD], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=Path.cwd())
+    if stop.returncode != 0 or "Traceback" in stop.stderr:
+        problems.append(f"stop failed rc={stop.returncode}: {(stop.stdout + stop.stderr)[-600:]}")
+    before = sandbox_objects(sb)
+    resumed = _run_child(env, "continue")
+    after = sandbox_objects(sb)
+    new = sum(len(v) for v in after.values()) - sum(len(v) for v in before.values())
+    # A creative's status is ACTIVE at Meta too; it spends nothing without an ad.
+    active = [f"{t} {o['id']}" for t, rows in after.items() for o in rows
+              if o.get("status") == "ACTIVE" and t != "adcreative"]
+    if new:
+        problems.append(f"{new} object(s) created after the stop")
+    if active:
+        problems.append(f"ACTIVE after the stop: {active}")
+    chain = check_tree(sb, home / "ledger.db")
+    if chain["duplicates"]:
+        problems.append(f"{chain['duplicates']} duplicate(s)")
+    return {"ok": not problems, "problems": problems, "resume": resumed}
+
+
 def crash_matrix(
     ks: list[int] | dict[str, list[int]] | None = None,
     brief: str = BRIEF,
@@ -289,8 +320,12 @@ def crash_matrix(
                     env = _env(home, sb.url, brief)
                     rc, _out = _run_child(env, "approve", str(k), mode)
                     killed = rc == -signal.SIGKILL
-                    rc2, out2 = _run_child(env, "continue")
-                    result = check_tree(sb, home / "ledger.db", reference)
+                    if mode == "stop":
+                        result = _stop_then_resume(env, sb, home)
+                        rc2, out2 = result.pop("resume")
+                    else:
+                        rc2, out2 = _run_child(env, "continue")
+                        result = check_tree(sb, home / "ledger.db", reference)
                     if not killed:
                         result["problems"].append(f"child was not killed (rc={rc})")
                     if rc2 != 0:
@@ -488,9 +523,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="skip the crash-mid-apply-then-undo matrix")
     ap.add_argument(
         "--modes",
-        default="committed,sent",
+        default="committed,sent,stop",
         help="kill points: committed (after Meta committed write k, before the "
-        "ledger heard back) and/or sent (before write k left)",
+        "ledger heard back), sent (before write k left), stop (after write k, then "
+        "`adpilot stop` and a resume that must create and activate nothing)",
     )
     ap.add_argument(
         "--cycles", type=int, default=3, help="optimise cycles in the lost-response run"

@@ -15,7 +15,7 @@ from agents.ads import create_ads
 from agents.approval import review_plan
 from agents.assets import upload_assets
 from agents.campaigns import activate, create_campaigns
-from agents.common import META_RETRY, wait_out_throttle
+from agents.common import META_RETRY, halts_when_stopped, wait_out_throttle
 from agents.orchestrator import plan_campaign, validate_plan
 from agents.throttle import RECONCILING_RETRY, wait_on_throttle
 from graph.routing import (
@@ -50,10 +50,11 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_node("validate_plan", validate_plan, retry_policy=META_RETRY)
     g.add_node("review_plan", review_plan)
     # Write nodes re-run idempotently, so an unknown outcome is retried (it reconciles first).
-    g.add_node("upload_assets", upload_assets, retry_policy=RECONCILING_RETRY)
-    g.add_node("create_campaigns", create_campaigns, retry_policy=RECONCILING_RETRY)
-    g.add_node("create_ads", create_ads, retry_policy=RECONCILING_RETRY)
-    g.add_node("activate", activate, retry_policy=RECONCILING_RETRY)
+    # A thread the kill switch stopped ends at the next one (phase `stopped`), writing nothing.
+    g.add_node("upload_assets", halts_when_stopped(upload_assets), retry_policy=RECONCILING_RETRY)
+    g.add_node("create_campaigns", halts_when_stopped(create_campaigns), retry_policy=RECONCILING_RETRY)
+    g.add_node("create_ads", halts_when_stopped(create_ads), retry_policy=RECONCILING_RETRY)
+    g.add_node("activate", halts_when_stopped(activate), retry_policy=RECONCILING_RETRY)
     g.add_node("wait_out_throttle", wait_out_throttle)
 
     g.add_edge(START, "plan_campaign")  # every thread starts from its brief
@@ -62,7 +63,7 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_conditional_edges("review_plan", route_after_review_plan)  # approve / edit / reject
     g.add_conditional_edges("upload_assets", route_after_upload_assets)  # creatives need the image hashes
     g.add_conditional_edges("create_campaigns", route_after_create_campaigns)  # ads need their ad sets
-    g.add_conditional_edges("create_ads", route_after_create_ads)  # go live only once the tree exists
+    g.add_conditional_edges("create_ads", route_after_create_ads)  # go live only once the tree exists (or stop)
     g.add_conditional_edges("wait_out_throttle", route_after_wait_out_throttle)  # retry the throttled step
 
     if optimize is None:
@@ -79,7 +80,8 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_node("collect_insights", wait_on_throttle("collect_insights")(collect_insights), retry_policy=META_RETRY)
     g.add_node("decide_actions", wait_on_throttle("decide_actions")(optimize.decide_actions), retry_policy=META_RETRY)
     g.add_node("review_actions", optimize.review_actions)
-    g.add_node("apply_actions", wait_on_throttle("apply_actions")(optimize.apply_actions), retry_policy=RECONCILING_RETRY)
+    g.add_node("apply_actions", halts_when_stopped(wait_on_throttle("apply_actions")(optimize.apply_actions), check_first=False),
+               retry_policy=RECONCILING_RETRY)
     g.add_conditional_edges("activate", route_after_activate)  # let the campaign deliver first
     g.add_edge("wait_for_data", "collect_insights")  # a durable timer, then fresh numbers
     g.add_edge("collect_insights", "decide_actions")  # numbers in, proposals out

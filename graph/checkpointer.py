@@ -24,35 +24,23 @@ from urllib.parse import urlsplit
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-CHECKPOINT_URL_ENV = "ADPILOT_CHECKPOINT_URL"
-SQLITE_FILENAME = "checkpoints.sqlite"
-_POSTGRES_SCHEMES = ("postgres", "postgresql")
+from state.control import (
+    CHECKPOINT_URL_ENV,
+    SQLITE_FILENAME,
+    CheckpointerConfigError,
+    checkpoint_backend,
+)
+from state.control import sqlite_file as _sqlite_file
+from state.storage import guarded
 
+__all__ = ["CHECKPOINT_URL_ENV", "SQLITE_FILENAME", "CheckpointerConfigError", "checkpoint_backend",
+           "checkpoint_path", "describe_checkpointer", "open_checkpointer"]
 
-class CheckpointerConfigError(ValueError):
-    """The checkpoint URL cannot be used; the message names the variable and the fix."""
 
 
 def checkpoint_path(home: str | os.PathLike[str]) -> Path:
     """Return the default SQLite checkpoint file inside `home` (ADPILOT_HOME)."""
     return Path(home) / SQLITE_FILENAME
-
-
-def checkpoint_backend(url: str | None = None) -> str:
-    """Return `"sqlite"` or `"postgres"` for `url` (or ADPILOT_CHECKPOINT_URL when None)."""
-    url = url if url is not None else os.environ.get(CHECKPOINT_URL_ENV) or None
-    if not url:
-        return "sqlite"
-    scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
-    if scheme in _POSTGRES_SCHEMES:
-        return "postgres"
-    if scheme == "sqlite":
-        return "sqlite"
-    raise CheckpointerConfigError(
-        f"{CHECKPOINT_URL_ENV}: unsupported scheme {scheme!r}; use postgresql://user@host:port/db "
-        "for PostgreSQL, sqlite:///path/to/file.sqlite, or leave it unset for "
-        f"<ADPILOT_HOME>/{SQLITE_FILENAME}"
-    )
 
 
 def describe_checkpointer(home: str | os.PathLike[str], url: str | None = None) -> str:
@@ -65,14 +53,6 @@ def describe_checkpointer(home: str | os.PathLike[str], url: str | None = None) 
         port = f":{parts.port}" if parts.port else ""
         return f"postgresql://{host}{port}{parts.path}"
     return str(_sqlite_file(home, url))
-
-
-def _sqlite_file(home: str | os.PathLike[str], url: str | None) -> Path:
-    if url and urlsplit(url).scheme == "sqlite":
-        # sqlite:///relative.db and sqlite:////abs/path.db, as SQLAlchemy writes them.
-        path = url.split("://", 1)[1]
-        return Path(path[1:] if path.startswith("/") else path)
-    return checkpoint_path(home)
 
 
 @contextmanager
@@ -96,11 +76,14 @@ def open_checkpointer(
     path = _sqlite_file(home, url)
     path.parent.mkdir(parents=True, exist_ok=True)
     # check_same_thread=False: LangGraph runs sync nodes on worker threads.
-    conn = sqlite3.connect(str(path), check_same_thread=False)
-    try:
+    with guarded(f"the checkpoints {path}"):
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=5000")
-        yield SqliteSaver(conn)
+        saver = SqliteSaver(conn)
+        saver.setup()
+    try:
+        yield saver
     finally:
         conn.close()
 

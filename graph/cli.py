@@ -27,7 +27,9 @@ from graph.console import (
 )
 from graph.environment import Environment, open_environment
 from graph.runner import Outcome, Runner, StaleDecision, open_runner
+from state.control import ThreadBusy
 from state.secrets import install_log_scrubbing
+from state.storage import StorageError
 from tools.errors import MetaError
 
 app = typer.Typer(help="Run Meta ads from natural-language briefs; a human approves every spend.",
@@ -85,8 +87,10 @@ def clear_errors() -> Iterator[None]:
         fail(f"Meta refused or failed: {exc}", code=1)
     except LaunchError as exc:
         fail(str(exc), code=1)
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, ThreadBusy) as exc:
         fail(str(exc).strip("'\""))
+    except StorageError as exc:
+        fail(str(exc), code=1)
 
 
 @contextmanager
@@ -310,7 +314,7 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
         decision = {"type": "reject", "message": reject}
     else:
         decision = {"type": "approve"}
-    with session() as (env, runner), run_display() as display:
+    with session() as (env, runner), runner.lease(thread), run_display() as display:
         current = runner.status(thread)
         pending = current.interrupt or {}
         if current.waiting_for != "approval":
@@ -364,7 +368,7 @@ def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
 def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")],
            answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None) -> None:
     """Continue a thread after a crash, or answer its clarification question."""
-    with session() as (env, runner), run_display() as display:
+    with session() as (env, runner), runner.lease(thread), run_display() as display:
         current = runner.status(thread)
         if current.waiting_for == "clarify" and answer is not None:
             outcome = runner.resume(thread, answer, expect="clarify", on_update=display)

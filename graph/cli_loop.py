@@ -11,6 +11,7 @@ import typer
 from graph.cli import app, drive, exit_code, fail, report, session
 from graph.console import console, run_display
 from graph.runner import Outcome, Runner
+from state.control import ThreadBusy
 
 
 def _loop_module(name: str) -> Any:
@@ -51,7 +52,14 @@ def tick(advance_days: Annotated[int, typer.Option(
         now = account_now(env.context)  # the sandbox's simulated clock there
         woke, code = 0, 0
         for tid in runner.threads():
-            after = wake_due(runner, tid, now, yes=yes, on_update=display, home=env.home)
+            try:
+                with runner.lease(tid, wait_s=0):  # a thread another process runs is skipped
+                    after = wake_due(runner, tid, now, yes=yes, on_update=display, home=env.home)
+            except ThreadBusy as busy:
+                display.close()
+                console.print(f"skipped: {busy.thread_id} is being advanced by "
+                              f"{busy.holder.describe() if busy.holder else 'another process'}")
+                continue
             if after is not None:
                 woke += 1
                 display.close()
@@ -66,7 +74,8 @@ def _advance(env: Any, days: int) -> None:
     if not env.context.sandbox:
         fail("--advance-days only works against the sandbox (Meta's clock cannot be moved)")
     if env.sandbox is not None:
-        env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
+        answer: Any = env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
+        refused = isinstance(answer, dict) and "error" in answer
     else:
         import os
 
@@ -75,8 +84,15 @@ def _advance(env: Any, days: int) -> None:
         token = os.environ.get("META_ACCESS_TOKEN", "")
         resp = requests.post(f"{env.context.meta.graph_url}/__sandbox__/clock/advance", json={"days": days},
                              headers={"Authorization": f"OAuth {token}"}, timeout=30)
-        if resp.status_code >= 400:
-            fail(f"the sandbox refused to move its clock (HTTP {resp.status_code})", code=1)
+        refused = resp.status_code >= 400
+        try:
+            answer = resp.json()
+        except ValueError:
+            answer = {"error": {"message": f"HTTP {resp.status_code}"}}
+    if refused:  # e.g. the clock would pass year 9999: say why instead of claiming it moved
+        error = answer.get("error") if isinstance(answer, dict) else None
+        why = (error.get("error_user_msg") or error.get("message")) if isinstance(error, dict) else None
+        fail(f"the sandbox refused to move its clock: {why or answer}", code=1)
     console.print(f"sandbox clock advanced {days} day(s)")
 
 
@@ -92,7 +108,7 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
     if any(not r for r in asks):
         fail('--request is empty: say what to change, e.g. --request "raise the budget of '
              'Spring Sale to $80 a day"')
-    with session() as (env, runner), run_display() as display:
+    with session() as (env, runner), runner.lease(thread), run_display() as display:
         current = runner.status(thread)
         if current.waiting_for != "wait":
             fail(f"thread {thread} is not between optimise cycles (waiting for: {current.waiting_for or 'nothing'})")

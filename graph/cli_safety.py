@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from agents import safety
+from graph.builder import build_graph
 from graph.cli import EXIT_INVALID, app, fail, session
 from graph.console import console, err_console
 from graph.environment import adpilot_home
 from state.guardrails import format_refusals
 from state.ledger import Ledger
+from state.storage import StorageError
+from tools.errors import MetaError
 
 audit_app = typer.Typer(help="Check the write ledger.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -48,6 +56,50 @@ def _policy_or_default() -> dict[str, Any]:
         return {"policy": Policy()}
 
 
+def checkpoint_targets(runner: Any, thread_ids: list[str], client: Any) -> list[safety.Target]:
+    """List what the threads' checkpoints know they created.
+
+    That is the ids in `created`, and, for an approved launch with no `created` yet (a crash
+    before it was saved), the campaign found by the plan's provenance tag.
+    """
+    from state import plan as plans
+    from tools.meta_client import tag_for
+
+    found: list[safety.Target] = []
+    for tid in thread_ids:
+        try:
+            values = runner.status(tid).values
+        except KeyError:
+            continue
+        created = values.get("created") or {}
+        if created.get("campaign"):
+            found.append(safety.Target(str(created["campaign"]), "campaign", tid))
+        for kind, type_ in (("ad_sets", "adset"), ("ads", "ad")):
+            found += [safety.Target(str(i), type_, tid) for i in (created.get(kind) or {}).values()]
+        if values.get("plan") and values.get("approval") and not created.get("campaign"):
+            try:
+                key = plans.load_plan(values["plan"]).key
+                hit = client.find_by_tag(f"{client._account()}/campaigns", tag_for(key)) if key else None
+            except (ValueError, MetaError):
+                hit = None
+            if hit:
+                found.append(safety.Target(str(hit["id"]), "campaign", tid, key))
+    return found
+
+
+def _open_ledger(factory: Any) -> tuple[Ledger | None, str | None]:
+    """Open the ledger, or say why not (missing or damaged): the kill switch works without it."""
+    path = Path(factory.home) / "ledger.db"
+    if not path.exists():
+        return None, f"the ledger {path} is missing"
+    try:
+        ledger = factory.ledger
+        ledger.rows(None)
+        return ledger, None
+    except (sqlite3.DatabaseError, StorageError) as exc:
+        return None, f"the ledger {path} is damaged ({exc})"
+
+
 @app.command()
 def stop(
     thread: Annotated[str | None, typer.Argument(help="the thread whose objects to pause")] = None,
@@ -58,25 +110,43 @@ def stop(
 ) -> None:
     """Kill switch: pause everything adpilot created or activated (no approval: it cuts spend).
 
-    After a launch that could not complete, `adpilot resume THREAD` keeps the partial tree and
-    retries the rest; `adpilot stop THREAD --delete` removes what was created instead.
+    The thread is marked stopped first: nothing that could spend runs for it afterwards, in
+    any process (resume, tick, retries). What is paused is what the ledger *or* the thread's
+    checkpoint knows, and each object is read back from Meta. After a launch that could not
+    complete, `adpilot resume THREAD` keeps the partial tree and retries the rest; `adpilot
+    stop THREAD --delete` removes what was created instead.
     """
     if (thread is None) == (not all_threads):
         fail("give a THREAD or --all (not both): `adpilot stop THREAD` or `adpilot stop --all`")
     if delete and thread is None:
         fail("--delete needs one THREAD: `adpilot stop THREAD --delete`")
-    with session(quiet=as_json, **_policy_or_default()) as (env, _runner):
+    with session(quiet=as_json, **_policy_or_default()) as (env, runner):
         factory: Any = env.client_factory
-        if thread is not None and not factory.ledger.rows(thread):
-            fail(f"thread {thread!r} has no Meta writes in the ledger under {env.home}; nothing "
-                 "to stop (list threads with `adpilot status`)")
+        ledger, damaged = _open_ledger(factory)
+        if damaged:
+            err_console.print(f"[red]warning:[/] {damaged}. Stopping what the checkpoints know; "
+                              "the pauses are not ledgered. Restore the ledger from a backup "
+                              "(`adpilot audit verify` checks it).")
+            factory = factory.without_ledger()
+        known_threads = runner.threads()
+        threads = [thread] if thread is not None else known_threads
+        if thread is not None and thread not in known_threads and not (
+                ledger is not None and ledger.rows(thread)):
+            fail(f"no thread {thread!r} in the checkpoints or the ledger under {env.home}; "
+                 "nothing to stop (list threads with `adpilot status`)")
         if delete and thread is not None:
-            report = safety.compensate(thread, ledger=factory.ledger, client_for=factory,
-                                       mode="delete")
+            if ledger is None:
+                fail("--delete needs the ledger (it deletes newest first by its order); "
+                     "run `adpilot stop THREAD` to pause instead")
+            report = safety.compensate(thread, ledger=ledger, client_for=factory, mode="delete")
         else:
-            report = safety.stop(thread, ledger=factory.ledger, client_for=factory)
+            safety.mark_stopped(env.home, threads)  # first: writes that could spend now fail
+            known = checkpoint_targets(runner, threads, factory(thread))
+            with _leases(runner, threads):
+                report = safety.stop(thread, ledger=ledger, client_for=factory, home=env.home,
+                                     known=known, threads=threads)
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), indent=2))
+        typer.echo(json.dumps({**report.as_dict(), "ledger_problem": damaged}, indent=2))
     else:
         console.print(_report_table(report))
         console.print(f"Paused {len(report.paused)}, deleted {len(report.deleted)}, already off "
@@ -85,7 +155,33 @@ def stop(
         if throttled:
             err_console.print(f"Meta throttled the account until {max(throttled)}: run the same "
                               "`adpilot stop` again then (it skips what is already paused).")
-    raise typer.Exit(0 if report.ok else 1)
+        if damaged:
+            err_console.print(f"[red]{damaged}[/]: stopped from the checkpoints only.")
+    raise typer.Exit(0 if report.ok and not damaged else 1)
+
+
+@contextmanager
+def _leases(runner: Any, threads: list[str]) -> Iterator[None]:
+    """Hold the threads' leases while pausing, waiting out a run in progress.
+
+    That run stops at its next write that could spend (the stop is already recorded); a
+    holder that does not let go within the lease's lifetime is reported and paused around.
+    """
+    from state.control import ThreadBusy
+
+    with ExitStack() as stack:
+        for tid in threads:
+            try:
+                stack.enter_context(runner.lease(tid, wait_s=_stop_wait(runner)))
+            except ThreadBusy as busy:
+                err_console.print(f"[yellow]warning:[/] {busy}. Pausing anyway; run `adpilot "
+                                  "stop` again once it has ended.")
+        yield
+
+
+def _stop_wait(runner: Any) -> float:
+    control = getattr(runner, "control", None)
+    return float(control.ttl_s) if control is not None else 0.0
 
 
 @app.command()
@@ -95,7 +191,7 @@ def undo(
     yes: Annotated[bool, typer.Option("--yes", help="approve a spend-raising undo as shown")] = False,
 ) -> None:
     """Restore the before-values of one applied action (asks for approval if it raises spend)."""
-    with session() as (env, _runner):
+    with session() as (env, runner), runner.lease(thread):
         factory: Any = env.client_factory
         kw: dict[str, Any] = {"ledger": factory.ledger, "client_for": factory,
                               "policy": env.context.policy}
@@ -125,7 +221,7 @@ def audit_verify(
 ) -> None:
     """Verify the ledger's hash chain and every write's status history."""
     try:
-        result = safety.audit_verify(adpilot_home())
+        result = safety.audit_verify(adpilot_home(), checkpoint_ids=_checkpoint_ids())
     except FileNotFoundError as exc:
         fail(str(exc))
     if as_json:
@@ -183,6 +279,28 @@ def audit_reconcile(
         err_console.print("[yellow]Some writes could not be settled[/] (see why above); their "
                           "ledger rows are unchanged.")
     raise typer.Exit(0 if result["ok"] else 1)
+
+
+def _checkpoint_ids() -> dict[str, list[str]]:
+    """Thread → the Meta ids its checkpoint says it created (for the ledger cross-check)."""
+    from graph.checkpointer import open_checkpointer
+    from graph.runner import Runner
+
+    home = adpilot_home()
+    if not (home / "checkpoints.sqlite").exists() and not os.environ.get("ADPILOT_CHECKPOINT_URL"):
+        return {}
+    out: dict[str, list[str]] = {}
+    try:
+        with open_checkpointer(home) as saver:
+            runner = Runner(build_graph(checkpointer=saver), None)
+            for tid in runner.threads():
+                created = runner.status(tid).values.get("created") or {}
+                ids = [created.get("campaign"), *(created.get("ad_sets") or {}).values(),
+                       *(created.get("ads") or {}).values()]
+                out[tid] = [str(i) for i in ids if i]
+    except StorageError as exc:
+        err_console.print(f"[yellow]warning:[/] {exc}; the ledger is checked on its own")
+    return out
 
 
 @audit_app.command("log")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from state.context import Context, MetaSettings
+from state.control import control_for
 from state.ledger import Ledger
 from tools.meta_client import MetaClient
 
@@ -57,10 +58,22 @@ class ClientFactory:
                 self._ledger = Ledger.in_home(self.home)
             return self._ledger
 
+    def without_ledger(self) -> ClientFactory:
+        """Return this factory writing no ledger rows (the kill switch, when the ledger is damaged)."""
+        other = ClientFactory(self.settings, self.home, self._token)
+        other.ledgerless = True
+        return other
+
+    ledgerless = False
+
     def __call__(self, thread_id: str | None = None) -> MetaClient:
         """Build a client writing ledger rows for `thread_id`."""
         kwargs: dict[str, Any] = {"token": self._token} if self._token else {}
-        return MetaClient(self.settings, ledger=self.ledger, thread_id=thread_id, **kwargs)
+        if thread_id:  # the kill switch's record, read before any write that could spend
+            control = control_for(self.home)
+            kwargs["stopped"] = lambda: control.stopped(thread_id)
+        ledger = None if self.ledgerless else self.ledger
+        return MetaClient(self.settings, ledger=ledger, thread_id=thread_id, **kwargs)
 
 
 @dataclass

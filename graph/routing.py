@@ -3,8 +3,9 @@
 Phases: plan_campaign → planned | clarified (answer merged, plan again) | unplannable;
 validate_plan → validated | invalid; review_plan → approved | edited | rejected; then
 upload_assets → assets_uploaded, create_campaigns → campaigns_created, create_ads →
-ads_created, activate → live | launched_paused. upload_assets, create_campaigns and activate
-may also end the thread in `refused`: the money gate refused the approved launch after the
+ads_created, activate → live | launched_paused. Any launch step ends the thread in `stopped`
+once the kill switch stopped it (`agents.common.halts_when_stopped`). upload_assets,
+create_campaigns and activate may also end the thread in `refused`: the money gate refused the approved launch after the
 approval (the caps and numbers are in `state["refusals"]`; nothing was written). A node Meta throttled for longer than the
 client may sleep leaves its phase alone and sets `state["throttle"]`: its router sends the
 thread to `wait_out_throttle`, and the phase says which node to run again afterwards.
@@ -70,6 +71,8 @@ def _after_launch_step(state: dict[str, Any], node: str, done: str) -> str:
     phase = _phase(state, node)
     if phase == "refused" and node in ("upload_assets", "create_campaigns"):
         return "__end__"  # the money gate refused the launch: nothing was written
+    if phase == "stopped":
+        return "__end__"  # the kill switch stopped the thread: nothing more is created
     if phase != done:
         raise RoutingError(f"route_after_{node}: unexpected phase {phase!r} (expected {done!r})")
     return {"upload_assets": "create_campaigns", "create_campaigns": "create_ads",
@@ -88,8 +91,8 @@ def route_after_create_campaigns(state: dict[str, Any]) -> Literal["create_ads",
     return _after_launch_step(state, "create_campaigns", "campaigns_created")  # type: ignore[return-value]
 
 
-def route_after_create_ads(state: dict[str, Any]) -> Literal["activate", "wait_out_throttle"]:
-    """Activate once the whole tree exists (or wait out a throttle)."""
+def route_after_create_ads(state: dict[str, Any]) -> Literal["activate", "wait_out_throttle", "__end__"]:
+    """Activate once the whole tree exists (or wait out a throttle; end if stopped)."""
     return _after_launch_step(state, "create_ads", "ads_created")  # type: ignore[return-value]
 
 
@@ -104,8 +107,8 @@ def route_after_activate(
     if state.get("throttle"):
         return "wait_out_throttle"
     phase = _phase(state, "activate")
-    if phase == "refused":
-        return "__end__"  # the money gate refused the activation: the tree stays PAUSED
+    if phase in ("refused", "stopped"):
+        return "__end__"  # the money gate refused the activation, or the kill switch stopped it
     if phase not in ("live", "launched_paused"):
         raise RoutingError(f"route_after_activate: unexpected phase {phase!r}")
     # (issue 4) max_cycles bounds the loop: 0 means the thread ends right after the launch.

@@ -13,6 +13,7 @@ new id), the answer is refused as `StaleDecision` and nothing runs.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ from langgraph.types import Command
 from graph.builder import build_graph
 from graph.checkpointer import open_checkpointer
 from graph.tracing import flush_traces, run_config, tracing_enabled
+from state.control import CHECKPOINT_URL_ENV, ThreadControl, control_for
+from state.storage import guarded
 
 UpdateHook = Callable[[str, Any], None]
 
@@ -68,12 +71,46 @@ class StaleDecision(ValueError):
                          "answer that one.")
 
 
-class Runner:
-    """Runs the compiled graph for a context; one instance per process."""
+def control_of(saver: Any) -> ThreadControl | None:
+    """Return the thread-control store beside a checkpointer (its SQLite file, or PostgreSQL)."""
+    if saver is None:
+        return None
+    conn = getattr(saver, "conn", None)
+    if type(saver).__name__ == "SqliteSaver" and conn is not None:
+        rows = conn.execute("PRAGMA database_list").fetchall()
+        path = next((r[2] for r in rows if r[1] == "main"), "")
+        if not path:
+            return None  # an in-memory checkpointer: one process, nothing to share
+        return control_for(Path(path).parent, f"sqlite:///{path}")
+    if type(saver).__name__ == "PostgresSaver" and os.environ.get(CHECKPOINT_URL_ENV):
+        return control_for(".", os.environ[CHECKPOINT_URL_ENV])
+    return None
 
-    def __init__(self, graph: Any, context: Any) -> None:
+
+class Runner:
+    """Runs the compiled graph for a context; one instance per process.
+
+    Every call that advances a thread (`start`, `resume`, `continue_thread`) holds the thread's
+    lease (`state.control`) while it runs, so two processes never advance one thread at once;
+    `lease(thread_id)` lets a command hold it across its own reads and decisions too.
+    """
+
+    def __init__(self, graph: Any, context: Any, control: ThreadControl | None = None) -> None:
         self.graph = graph
         self.context = context
+        self.control = control if control is not None else control_of(
+            getattr(graph, "checkpointer", None))
+        where = self.control.where if self.control is not None else "the checkpoint store"
+        self.where = where if where.startswith("the ") else f"the checkpoints {where}"
+
+    @contextmanager
+    def lease(self, thread_id: str, *, wait_s: float | None = None) -> Iterator[None]:
+        """Hold the thread's lease (re-entrant); raises `ThreadBusy` when another process has it."""
+        if self.control is None:
+            yield
+            return
+        with self.control.lease(thread_id, wait_s=wait_s):
+            yield
 
     def config(self, thread_id: str, action: str | None = None) -> dict[str, Any]:
         """Return the run config: thread id, run name, tags and metadata (settings live in context)."""
@@ -81,16 +118,22 @@ class Runner:
 
     def _stream(self, value: Any, thread_id: str, on_update: UpdateHook | None, action: str) -> Outcome:
         outcome = Outcome(thread_id)
+        with guarded(self.where):
+            self._run(value, thread_id, on_update, action, outcome)
+        return self._fill(outcome)
+
+    def _run(self, value: Any, thread_id: str, on_update: UpdateHook | None, action: str,
+             outcome: Outcome) -> None:
         for chunk in self.graph.stream(value, self.config(thread_id, action), context=self.context,
                                        stream_mode="updates", durability="sync"):
             for node, update in chunk.items():
                 outcome.updates.append((node, update))
                 if on_update is not None:
                     on_update(node, update)
-        return self._fill(outcome)
 
     def _fill(self, outcome: Outcome) -> Outcome:
-        snapshot = self.graph.get_state(self.config(outcome.thread_id))
+        with guarded(self.where):
+            snapshot = self.graph.get_state(self.config(outcome.thread_id))
         outcome.values = dict(snapshot.values or {})
         outcome.next = tuple(snapshot.next or ())
         pending = [i for task in snapshot.tasks for i in task.interrupts]
@@ -102,15 +145,16 @@ class Runner:
               go_live: bool | None = None, on_update: UpdateHook | None = None) -> Outcome:
         """Start a new thread from a brief (or a ready plan); runs to the first interrupt or the end."""
         thread_id = thread_id or f"t-{uuid.uuid4().hex[:10]}"
-        if self.exists(thread_id):
-            raise ValueError(f"thread {thread_id!r} already exists: pick another --thread id, "
-                             f"or continue it with `adpilot resume {thread_id}`")
-        value: dict[str, Any] = {"brief": brief}
-        if plan is not None:
-            value["plan"] = plan
-        if go_live is not None:  # otherwise the context's policy decides
-            value["go_live"] = go_live
-        return self._stream(value, thread_id, on_update, "run")
+        with self.lease(thread_id):
+            if self.exists(thread_id):
+                raise ValueError(f"thread {thread_id!r} already exists: pick another --thread id, "
+                                 f"or continue it with `adpilot resume {thread_id}`")
+            value: dict[str, Any] = {"brief": brief}
+            if plan is not None:
+                value["plan"] = plan
+            if go_live is not None:  # otherwise the context's policy decides
+                value["go_live"] = go_live
+            return self._stream(value, thread_id, on_update, "run")
 
     def resume(self, thread_id: str, value: Any, *, expect: str | None = None,
                interrupt_id: str | None = None, on_update: UpdateHook | None = None) -> Outcome:
@@ -125,6 +169,12 @@ class Runner:
             # (issue 5) LangGraph fails internally on Command(resume=None); say what to send.
             raise ValueError('the resume value is empty (null): answer an approval with '
                              '{"decisions": [{"type": "approve"}]}, a wait with {"woke_at": ...}')
+        with self.lease(thread_id):
+            return self._resume(thread_id, value, expect=expect, interrupt_id=interrupt_id,
+                                on_update=on_update)
+
+    def _resume(self, thread_id: str, value: Any, *, expect: str | None,
+                interrupt_id: str | None, on_update: UpdateHook | None) -> Outcome:
         current = self.status(thread_id)
         if current.interrupt is None:
             where = "finished" if current.done else "next: " + ", ".join(current.next)
@@ -148,10 +198,11 @@ class Runner:
 
     def continue_thread(self, thread_id: str, *, on_update: UpdateHook | None = None) -> Outcome:
         """Re-run whatever was pending when the process stopped (after a crash)."""
-        current = self.status(thread_id)
-        if current.interrupt is not None or current.done:
-            return current
-        return self._stream(None, thread_id, on_update, "resume")
+        with self.lease(thread_id):
+            current = self.status(thread_id)
+            if current.interrupt is not None or current.done:
+                return current
+            return self._stream(None, thread_id, on_update, "resume")
 
     def status(self, thread_id: str) -> Outcome:
         """Return the thread's current values, pending nodes and interrupt, without running anything."""
@@ -161,13 +212,15 @@ class Runner:
 
     def exists(self, thread_id: str) -> bool:
         """Return True when the checkpointer holds at least one checkpoint of the thread."""
-        return self.graph.checkpointer.get_tuple(self.config(thread_id)) is not None
+        with guarded(self.where):
+            return self.graph.checkpointer.get_tuple(self.config(thread_id)) is not None
 
     def threads(self) -> list[str]:
         """Return every thread id in the checkpointer, least recently updated first."""
         seen: dict[str, None] = {}
-        for item in self.graph.checkpointer.list(None):
-            seen.setdefault(item.config["configurable"]["thread_id"], None)
+        with guarded(self.where):
+            for item in self.graph.checkpointer.list(None):
+                seen.setdefault(item.config["configurable"]["thread_id"], None)
         return list(reversed(seen))
 
 

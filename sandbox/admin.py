@@ -12,39 +12,70 @@
 | GET | `/__sandbox__/objects?type=campaign` | every stored object of a type, deleted ones too |
 | GET/POST | `/__sandbox__/settings` | `tier`, `min_api_version`, `review_seconds`, `disapprove_terms` |
 | POST | `/__sandbox__/ratelimit/reset` | forget rate-limit counters |
+
+Input is bounded (`sandbox.bounds`, issue 11): a POST takes one JSON object body (empty = `{}`)
+and no query parameters; a GET only its query keys; numbers must be finite, typed and in range.
+A refusal is Meta's code-100 envelope, HTTP 400, naming the field and the fix, and changes
+nothing.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
-from sandbox.context import RequestContext, fmt_time
-from sandbox.errors import GraphError
+from sandbox import bounds
+from sandbox.bounds import InputError
+from sandbox.context import RequestContext, fmt_time, sim_now
+from sandbox.errors import GraphError, admin_invalid
 from sandbox.faults import FaultConfig
 
 if TYPE_CHECKING:
     from sandbox.app import SandboxApp
 
-SETTINGS = {
-    "tier": str,
-    "min_api_version": int,
-    "review_seconds": float,
-    "disapprove_terms": list,
+# The query keys each GET takes, and an example body for each POST (checked in `_input`).
+GET_QUERY: dict[str, tuple[str, ...]] = {
+    "clock": (),
+    "faults": (),
+    "truth": (),
+    "oracle": ("budget_minor",),
+    "stats": (),
+    "objects": ("type",),
+    "settings": (),
 }
+POST_EXAMPLE: dict[str, str] = {
+    "clock/advance": bounds.ADVANCE_EXAMPLE,
+    "faults": bounds.FAULTS_EXAMPLE,
+    "settings": bounds.SETTINGS_EXAMPLE,
+    "stats/reset": "an empty body",
+    "ratelimit/reset": "an empty body",
+}
+_CREDENTIALS = ("access_token", "appsecret_proof", "appsecret_time")
 
 
-def _body(request: Request) -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    out: dict[str, Any] = dict(request.args.items())
-    out.update(request.form.items())
-    if isinstance(body, dict):
-        out.update(body)
-    out.pop("access_token", None)
-    return out
+def _input(path: str, method: str, request: Request) -> dict[str, Any]:
+    """Return the call's checked input: a GET's known query keys, a POST's JSON object body."""
+    query = {k: v for k, v in request.args.items() if k not in _CREDENTIALS}
+    if method == "GET" and path in GET_QUERY:
+        bounds.only_keys(
+            query, GET_QUERY[path], f"GET /__sandbox__/{path}", "remove it from the query string"
+        )
+        return query
+    if method == "POST" and path in POST_EXAMPLE:
+        example = POST_EXAMPLE[path]
+        if query:
+            key = next(iter(query))
+            raise InputError(
+                bounds.key_field(key),
+                f"POST /__sandbox__/{path} takes its parameters as a JSON body, not in the query "
+                f"string (got {json.dumps(key[:40])}); send e.g. {example}.",
+            )
+        return bounds.json_object(request.get_data(cache=True), example)
+    raise GraphError(2500, f"Unknown admin path: {method} /__sandbox__/{path}", http_status=404)
 
 
 def _delivery() -> Any:
@@ -56,69 +87,69 @@ def _delivery() -> Any:
 
 
 def handle_admin(app: SandboxApp, request: Request) -> Any:
-    """Serve one admin call; unknown paths raise `GraphError`."""
+    """Serve one admin call; unknown paths and refused input raise `GraphError`.
+
+    Input is checked in full before anything changes, so a refused call changes nothing.
+    """
     path = request.path[len("/__sandbox__") :].strip("/")
     method = request.method.upper()
-    body = _body(request)
+    try:
+        body = _input(path, method, request)
+        return _serve(app, path, method, body)
+    except InputError as exc:
+        raise admin_invalid(exc.field, str(exc)) from None
+    except (TypeError, ValueError) as exc:
+        raise GraphError(100, f"Invalid admin request: {exc}") from exc
+
+
+def _serve(app: SandboxApp, path: str, method: str, body: dict[str, Any]) -> Any:
     store = app.store
     ctx = RequestContext(store, "v26.0", base_url=app.base_url)
     accounts = store.list_objects("adaccount")
     if accounts:
         ctx.account_id = str(accounts[0]["id"])[4:]
-    try:
-        if path == "clock" and method == "GET":
-            now = ctx.now()
-            return {
-                "now": now.isoformat(),
-                "now_local": fmt_time(now, ctx.tz()),
-                "timezone": str(ctx.tz()),
-            }
-        if path == "clock/advance" and method == "POST":
-            days, hours = float(body.get("days", 0) or 0), float(body.get("hours", 0) or 0)
-            if days < 0 or hours < 0:
-                raise GraphError(100, "days and hours must not be negative.")
-            with store.lock:
-                return _advance(store, days, hours)
-        if path == "faults":
-            if method == "POST":
-                app.faults.configure(FaultConfig.parse(body))
-            return {**app.faults.config.to_dict(), "injected": dict(app.faults.injected)}
-        if path == "truth" and method == "GET":
-            with store.lock:
-                return _delivery().truth(store)
-        if path == "oracle" and method == "GET":
-            budget = body.get("budget_minor")
-            with store.lock:
-                return _delivery().oracle(store, int(budget) if budget not in (None, "") else None)
-        if path == "stats" and method == "GET":
-            return app.stats.to_dict()
-        if path == "stats/reset" and method == "POST":
-            app.stats.reset()
-            return {"success": True}
-        if path == "ratelimit/reset" and method == "POST":
-            app.limiter.reset()
-            return {"success": True}
-        if path == "objects" and method == "GET":
-            type_ = body.get("type")
-            if not type_:
-                raise GraphError(
-                    100, "objects needs ?type= (campaign, adset, ad, adcreative, ...)."
-                )
-            return {"data": store.list_objects(str(type_))}
-        if path == "settings":
-            if method == "POST":
-                for key, value in body.items():
-                    if key not in SETTINGS:
-                        raise GraphError(
-                            100, f"Unknown setting {key!r}; known: {sorted(SETTINGS)}."
-                        )
-                    if key == "tier" and value not in ("development", "standard"):
-                        raise GraphError(100, "tier must be development or standard.")
-                    store.set_setting(key, SETTINGS[key](value))
-            return {k: store.get_setting(k) for k in SETTINGS}
-    except (TypeError, ValueError) as exc:
-        raise GraphError(100, f"Invalid admin request: {exc}") from exc
-    raise GraphError(2500, f"Unknown admin path: {method} /__sandbox__/{path}", http_status=404)
+    if path == "clock" and method == "GET":
+        now = ctx.now()
+        return {
+            "now": now.isoformat(),
+            "now_local": fmt_time(now, ctx.tz()),
+            "timezone": str(ctx.tz()),
+        }
+    if path == "clock/advance":
+        days, hours = bounds.advance_amount(body)
+        with store.lock:
+            bounds.check_clock_target(sim_now(store), days * 86400 + hours * 3600)
+            return _advance(store, days, hours)
+    if path == "faults":
+        if method == "POST":
+            app.faults.configure(FaultConfig.parse(body))
+        return {**app.faults.config.to_dict(), "injected": dict(app.faults.injected)}
+    if path == "truth":
+        with store.lock:
+            return _delivery().truth(store)
+    if path == "oracle":
+        budget = bounds.budget_minor(body.get("budget_minor"))
+        with store.lock:
+            return _delivery().oracle(store, budget)
+    if path == "stats":
+        return app.stats.to_dict()
+    if path == "stats/reset":
+        bounds.only_keys(body, (), "stats/reset", "send an empty body")
+        app.stats.reset()
+        return {"success": True}
+    if path == "ratelimit/reset":
+        bounds.only_keys(body, (), "ratelimit/reset", "send an empty body")
+        app.limiter.reset()
+        return {"success": True}
+    if path == "objects":
+        return {"data": store.list_objects(bounds.object_type(body.get("type")))}
+    # settings
+    if method == "POST":
+        changes = bounds.settings_changes(body)  # every key checked before any is stored
+        with store.lock:
+            for key, value in changes.items():
+                store.set_setting(key, value)
+    return {k: store.get_setting(k) for k in bounds.SETTING_DEFAULTS}
 
 
 def _advance(store: Any, days: float, hours: float) -> dict[str, Any]:

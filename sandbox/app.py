@@ -1,8 +1,9 @@
 """The sandbox's WSGI app: auth, API version, faults, rate limits, stats, routing, envelopes.
 
-Every HTTP request passes, in order: added latency (faults) → admin API (`/__sandbox__/...`,
-same token) or Graph: credentials (token in query/form or `Authorization: OAuth|Bearer`, and
-`appsecret_proof` when the sandbox has an app secret) → version window (older than
+Every HTTP request passes, in order: admin API (`/__sandbox__/...`, same token, no added
+latency) or Graph: added latency (faults) → credentials (token in query/form or
+`Authorization: OAuth|Bearer`, and `appsecret_proof` when the sandbox has an app secret) →
+version window (older than
 `min_api_version` → 2635) → batch at the root, or one Graph call: injected transient/throttle
 faults → route → ad-account rate limits → handler → usage headers. A committed write may then
 lose its response (fault `lost_response`). Handlers raise `GraphError`; it becomes Meta's
@@ -122,8 +123,6 @@ class SandboxApp:
         """Serve one HTTP request."""
         with self.stats.lock:
             self.stats.http_requests += 1
-        if self.faults.config.latency_ms > 0:
-            time.sleep(self.faults.config.latency_ms / 1000.0)
         try:
             if request.path.startswith("/__sandbox__"):
                 self.authenticate(request, {}, admin=True)
@@ -135,6 +134,9 @@ class SandboxApp:
                     raise
                 except Exception as exc:
                     raise internal_error(exc) from exc
+            # Added latency slows Graph calls only: the admin API must stay quick to undo it.
+            if self.faults.config.latency_ms > 0:
+                time.sleep(self.faults.config.latency_ms / 1000.0)
             params = request_params(request)
             self.authenticate(request, params)
             version, rel = split_version(request.path)

@@ -233,3 +233,14 @@ def batch_too_large(n: int) -> GraphError:
         f"Too many requests in batch message. Maximum batch size is 50 (got {n}).",
         type="GraphBatchException",
     )
+
+
+def admin_invalid(field: str, message: str) -> GraphError:
+    """Code 100: an admin API input the sandbox refuses; `message` names the field and the fix."""
+    return GraphError(
+        100,
+        f"(#100) Invalid sandbox admin parameter {field}: {message}",
+        user_title="Invalid sandbox admin parameter",
+        user_msg=message,
+        blame_field_specs=[[field]],
+    )

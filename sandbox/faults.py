@@ -1,7 +1,8 @@
 """Seeded fault injection: added latency, transient errors, throttling and lost responses.
 
 Spec string (CLI `--faults`): `latency_ms=100,transient=0.2,throttle=0.1,lost_response=0.3,seed=1`
-or the same keys as JSON to `POST /__sandbox__/faults`. Rates are probabilities 0–1.
+or the same keys as JSON to `POST /__sandbox__/faults`. Rates are probabilities 0–1; every
+value is bounded (`sandbox.bounds`: `latency_ms` ≤ 30,000, `throttle_s` ≤ 86,400).
 
 - `latency_ms`: added to every HTTP request before it is served.
 - `transient`: the call fails with code 2, `is_transient: true`, HTTP 500; nothing is committed.
@@ -21,9 +22,9 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sandbox.bounds import FAULTS_EXAMPLE, InputError, describe, fault_value
+from sandbox.bounds import RATE_KEYS as _RATE_KEYS
 from sandbox.errors import GraphError, throttled, transient
-
-_RATE_KEYS = ("transient", "throttle", "lost_response")
 
 
 @dataclass
@@ -39,7 +40,11 @@ class FaultConfig:
 
     @classmethod
     def parse(cls, spec: str | dict[str, Any] | FaultConfig | None) -> FaultConfig:
-        """Read a spec string or dict; unknown keys or bad values raise ValueError naming them."""
+        """Read a spec string or dict; unknown keys or bad values raise `InputError` naming them.
+
+        Values are checked by `sandbox.bounds` (finite numbers in range, rates 0–1); in a dict
+        they must be numbers (JSON from the admin API), in a spec string decimal text.
+        """
         if spec is None or spec == "":
             return cls()
         if isinstance(spec, FaultConfig):
@@ -51,30 +56,25 @@ class FaultConfig:
                 if not part.strip():
                     continue
                 if "=" not in part:
-                    raise ValueError(
+                    raise InputError(
+                        "faults",
                         f"faults spec part {part.strip()!r} is not key=value "
-                        "(e.g. latency_ms=100,transient=0.2,seed=1)"
+                        "(e.g. latency_ms=100,transient=0.2,seed=1)",
                     )
                 key, value = part.split("=", 1)
                 items[key.strip()] = value.strip()
-        else:
+        elif isinstance(spec, dict):
             items = dict(spec)
-        known = {f for f in cls.__dataclass_fields__}
+        else:
+            raise InputError(
+                "faults",
+                f"faults must be an object of rates, got {describe(spec)}; "
+                f"send e.g. {FAULTS_EXAMPLE}",
+            )
         out = cls()
         for key, value in items.items():
-            if key not in known:
-                raise ValueError(
-                    f"unknown faults key {key!r}; known keys: {', '.join(sorted(known))}"
-                )
-            try:
-                num = float(value)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"faults key {key!r} must be a number, got {value!r}") from exc
-            if key in _RATE_KEYS and not 0 <= num <= 1:
-                raise ValueError(f"faults rate {key!r} must be between 0 and 1, got {num}")
-            if num < 0:
-                raise ValueError(f"faults key {key!r} must not be negative, got {num}")
-            setattr(out, key, int(num) if key in ("seed", "throttle_s") else num)
+            num = fault_value(key, value, text=isinstance(spec, str))
+            setattr(out, key, int(num) if key in ("seed", "throttle_s") else float(num))
         return out
 
     def to_dict(self) -> dict[str, Any]:

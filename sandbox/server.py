@@ -23,6 +23,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from sandbox.app import SandboxApp
+from sandbox.bounds import heal
 from sandbox.faults import FaultConfig
 from sandbox.store import Store
 
@@ -94,6 +95,7 @@ class SandboxServer:
             return self
         self.store = Store(self.db_path)
         init_if_fresh(self.store, self.scenario, self.seed)
+        heal(self.store)  # admin state an older sandbox persisted out of bounds: reset, warned
         self.store.set_setting("tier", self.tier)
         self.app = SandboxApp(
             self.store,

@@ -84,6 +84,11 @@ class Store:
         with self.lock:
             self.db.table("settings").upsert({"key": key, "value": json.dumps(value)}, pk="key")
 
+    def delete_setting(self, key: str) -> None:
+        """Remove a setting (its default applies again)."""
+        with self.lock:
+            self.db.execute("delete from settings where key = ?", [key])
+
     # -- ids ----------------------------------------------------------------------------
     def next_id(self) -> str:
         """Return a fresh numeric id as Meta writes them (a decimal string)."""

@@ -57,6 +57,7 @@ from typing import Any, cast
 import sqlite_utils
 
 from state.secrets import scrub, scrub_obj
+from state.storage import guarded
 
 STATUSES = ("intent", "sent", "done", "failed", "unknown", "refused")
 TERMINAL = ("done", "failed", "refused")
@@ -113,6 +114,10 @@ class Ledger:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        with guarded(f"the ledger {self.path}"):
+            self._open()
+
+    def _open(self) -> None:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # Autocommit connection; appends take an IMMEDIATE transaction so concurrent
@@ -154,7 +159,7 @@ class Ledger:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group appends into one IMMEDIATE transaction (re-entrant; one fsync at the end)."""
-        with self._lock:
+        with self._lock, guarded(f"the ledger {self.path}"):
             if self._depth:
                 self._depth += 1
                 try:
@@ -269,9 +274,20 @@ class Ledger:
         after: Any = None,
         error: str | None = None,
     ) -> dict[str, Any]:
-        """Append a status transition for `write_id` (keeping its other columns)."""
-        fields = self._transition(write_id, status, meta_id=meta_id, after=after, error=error)
-        return self._decode(self._append(fields))
+        """Append a status transition for `write_id` (keeping its other columns).
+
+        The current status is read inside the append's transaction, so two processes marking
+        one write cannot both pass the check on a stale read. A legitimate repeat — the write
+        already has this status (and this Meta id) — appends nothing and returns it.
+        """
+        with self.transaction():
+            current = self.get(write_id)
+            if (current is not None and current["status"] == status and status != "intent"
+                    and (meta_id is None or str(meta_id) == str(current.get("meta_id")))):
+                return current
+            fields = self._transition(write_id, status, meta_id=meta_id, after=after,
+                                      error=error, current=current)
+            return self._decode(self._append(fields))
 
     def mark_many(self, updates: list[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
         """Apply `(write_id, status, {meta_id, after, error})` transitions in one transaction.
@@ -302,10 +318,11 @@ class Ledger:
         return out
 
     def _transition(self, write_id: str, status: str, *, meta_id: str | None = None,
-                    after: Any = None, error: str | None = None) -> dict[str, Any]:
+                    after: Any = None, error: str | None = None,
+                    current: dict[str, Any] | None = None) -> dict[str, Any]:
         if status not in STATUSES:
             raise LedgerError(f"status must be one of {STATUSES}, got {status!r}")
-        current = self.get(write_id)
+        current = current if current is not None else self.get(write_id)
         if current is None:
             raise LedgerError(f"no ledger write with id {write_id!r}")
         if status not in _ALLOWED[current["status"]]:
@@ -343,7 +360,7 @@ class Ledger:
             f"FROM writes WHERE {where} GROUP BY write_id) l "
             "ON w.write_id = l.write_id AND w.seq = l.seq ORDER BY l.first"
         )
-        with self._lock:
+        with self._lock, guarded(f"the ledger {self.path}"):
             return [self._decode(r) for r in self.db.query(sql, args)]
 
     def get(self, write_id: str) -> dict[str, Any] | None:
@@ -362,7 +379,7 @@ class Ledger:
         sql, args = "SELECT * FROM writes ORDER BY id", cast(tuple[str, ...], ())
         if thread_id is not None:
             sql, args = "SELECT * FROM writes WHERE thread_id = ? ORDER BY id", (thread_id,)
-        with self._lock:
+        with self._lock, guarded(f"the ledger {self.path}"):
             return [self._decode(r) for r in self.db.query(sql, args)]
 
     def find(self, plan_key: str, op: str, thread_id: str | None = None) -> dict[str, Any] | None:
@@ -421,7 +438,7 @@ class Ledger:
 
     def head(self) -> str:
         """Return the newest row's hash (GENESIS for an empty ledger)."""
-        with self._lock:
+        with self._lock, guarded(f"the ledger {self.path}"):
             row = self.db.execute("SELECT row_hash FROM writes ORDER BY id DESC LIMIT 1").fetchone()
         return row[0] if row else GENESIS
 
@@ -430,7 +447,7 @@ class Ledger:
         problems: list[str] = []
         prev = GENESIS
         expected_id = 1
-        with self._lock:
+        with self._lock, guarded(f"the ledger {self.path}"):
             raw = list(self.db.query("SELECT * FROM writes ORDER BY id"))
         for row in raw:
             if row["id"] != expected_id:

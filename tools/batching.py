@@ -311,6 +311,9 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
         if not ready:
             continue
         writes = [it for it in ready if it.is_write]
+        # A stop recorded since the batch began halts it here, before this chunk is ledgered.
+        client.refuse_if_stopped([(it.ledger_op, it.method, it.relative_url, it.params, it.before)
+                                  for it in writes])
         if ledger is not None and writes:
             # A retry of an update whose earlier attempt has no known outcome keeps that
             # attempt's before-values, and settles it once confirmed (as MetaClient.write).

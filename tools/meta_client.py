@@ -62,6 +62,7 @@ from tenacity import (
 )
 
 from state import secrets
+from state.control import ThreadStopped
 from state.guardrails import GatePass, UngatedSpendError
 from state.ledger import Ledger, LedgerError
 from state.money import spend_reason
@@ -79,7 +80,7 @@ from tools.governor import Governor
 from tools.provenance import label_for, tag_for, with_tag
 
 __all__ = [
-    "AuthError", "MetaClient", "MetaError", "PermanentError", "ThrottledError",
+    "AuthError", "MetaClient", "MetaError", "PermanentError", "ThreadStopped", "ThrottledError",
     "TransientError", "UngatedSpendError", "UnknownOutcomeError", "label_for", "require_pass",
     "tag_for", "with_tag",
 ]
@@ -145,6 +146,7 @@ class MetaClient:
         retry_max_s: float = 1.0,
         governor: Governor | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        stopped: Callable[[], str | None] | None = None,
     ) -> None:
         token = token or secrets.access_token(_attr(settings, "token_env", secrets.TOKEN_ENV))
         if app_secret is None:
@@ -164,6 +166,7 @@ class MetaClient:
         self.api_version: str = self.api._api_version
         self.ledger = ledger
         self.thread_id = thread_id
+        self.stopped = stopped  # when the kill switch stopped this thread (state/control.py)
         self.governor = governor or Governor(sleep=sleep)
         self._sleep = sleep
         self._retry_attempts = retry_attempts
@@ -305,6 +308,7 @@ class MetaClient:
         earlier attempts without an outcome are resolved `done` too (`Ledger.resolve_retried`).
         """
         policy_digest = require_pass(method, path, params, plan_key, gate_pass)
+        self.refuse_if_stopped([(op, method, path, params, before)])
         write_id = None
         earlier: list[dict[str, Any]] = []
         if self.ledger is not None:
@@ -358,6 +362,22 @@ class MetaClient:
                     "confirmed_by"):
                 return
             raise
+
+    def refuse_if_stopped(self, writes: list[tuple[str, str, str, dict[str, Any], Any]]) -> None:
+        """Raise `ThreadStopped` if the kill switch stopped this thread and a write could spend.
+
+        `writes` are `(op, method, path, params, before)`. A stopped thread may still pause,
+        archive, delete and lower (`cuts_only`); nothing is ledgered or sent otherwise.
+        """
+        if self.stopped is None:
+            return
+        risky = [w for w in writes if not cuts_only(*w)]
+        if not risky:
+            return
+        at = self.stopped()
+        if at:
+            op, method, path, _params, _before = risky[0]
+            raise ThreadStopped(str(self.thread_id), at, f"{op} {method} {path}")
 
     @staticmethod
     def _result_id(op: str, path: str, result: dict[str, Any]) -> str | None:
@@ -431,6 +451,34 @@ def first_before(ledger: Ledger, thread_id: str | None, op: str, path: str,
             and compare_fields(logged, before) == ([], [])):
         return repeated["before"], earlier
     return before, earlier
+
+
+_OFF = ("PAUSED", "ARCHIVED", "DELETED")
+_AMOUNTS = ("daily_budget", "lifetime_budget", "spend_cap", "bid_amount", "daily_spend_cap",
+            "lifetime_spend_cap")
+
+
+def cuts_only(op: str, method: str, path: str, params: dict[str, Any], before: Any) -> bool:
+    """Tell whether a write can only take spend away: a delete, a pause, or a lower amount.
+
+    Creates, copies and uploads never are; an amount counts as lower only against the
+    before-value the caller read (`before`).
+    """
+    if method.upper() == "DELETE" or op == "delete":
+        return True
+    if op in ("create", "copy", "upload") or method.upper() != "POST":
+        return False
+    if "status" in params and str(params["status"]).upper() not in _OFF:
+        return False
+    was = before if isinstance(before, dict) else {}
+    for key in _AMOUNTS:
+        if key in params:
+            try:
+                if was.get(key) in (None, "") or int(float(params[key])) > int(float(was[key])):
+                    return False
+            except (TypeError, ValueError):
+                return False
+    return not any(k in params for k in ("end_time", "end_time_utc", "start_time"))
 
 
 def _ids_only(result: dict[str, Any]) -> dict[str, Any]:

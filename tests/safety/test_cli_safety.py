@@ -61,7 +61,7 @@ def test_stop_undo_and_audit_from_the_command_line(tmp_path):
             assert {o["status"] for o in rows} == {"PAUSED"}
 
         bad = cli("stop", "nope")
-        assert bad.returncode == 2 and "no Meta writes" in bad.stderr
+        assert bad.returncode == 2 and "no thread 'nope'" in bad.stderr
 
     audit = cli("audit", "verify", "--json")
     assert audit.returncode == 0, audit.stdout + audit.stderr

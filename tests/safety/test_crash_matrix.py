@@ -68,3 +68,13 @@ def test_lost_responses_transients_and_throttles_leave_no_duplicates():
     assert result["duplicates"] == 0 and result["orphans"] == 0, result["problems"]
     assert result["ledger_matches"], result["problems"]
     assert result["cycles"] >= 2
+
+
+def test_stop_after_a_write_then_resume_creates_and_activates_nothing():
+    from bench.faults import crash_matrix
+
+    # Killed after the campaign, mid-ads, and after the last activation; then `adpilot stop`.
+    picks = {"stop": [1, 7, 12]}
+    result = crash_matrix(ks=picks, modes=("stop",), log=lambda *_: None)
+    assert result["stop"]["failures"] == {}, result["stop"]
+    assert result["stop"]["passed"] == 3

@@ -1,0 +1,106 @@
+"""Thread leases and stop records (state/control.py), with real processes where it matters."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from state.control import ThreadBusy, ThreadControl
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HOLD = """
+import os, signal, sys, time
+from state.control import ThreadControl
+c = ThreadControl.open(sys.argv[1])
+c.acquire("t1", command="adpilot approve")
+print("held", flush=True)
+mode = sys.argv[2]
+if mode == "kill":
+    os.kill(os.getpid(), signal.SIGKILL)
+if mode == "hang":
+    os.kill(os.getpid(), signal.SIGSTOP)
+time.sleep(60)
+"""
+
+
+def _holder(home: Path, mode: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(home), mode], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    proc.stdout.close()
+    return proc
+
+
+def test_a_second_holder_waits_then_is_told_who_holds_the_thread(tmp_path):
+    first, second = ThreadControl.open(tmp_path), ThreadControl.open(tmp_path)
+    with first.lease("t1", command="adpilot approve"):
+        with first.lease("t1"):  # re-entrant in one holder
+            assert first.holds("t1")
+        started = time.monotonic()
+        with pytest.raises(ThreadBusy) as busy:
+            second.acquire("t1", wait_s=0.5)
+        assert time.monotonic() - started >= 0.5
+        assert "`adpilot approve` (pid" in str(busy.value) and "'t1'" in str(busy.value)
+        with second.lease("t2", wait_s=0):  # other threads are free
+            pass
+    with second.lease("t1", wait_s=0):  # released at the end of the outer block
+        assert first.holder("t1") is not None
+
+
+def test_a_killed_holder_is_replaced_at_once(tmp_path):
+    proc = _holder(tmp_path, "kill")
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    control = ThreadControl.open(tmp_path)
+    with control.lease("t1", wait_s=0):  # its pid is gone: no waiting for the expiry
+        assert control.holds("t1")
+
+
+def test_a_hung_holder_loses_the_lease_when_it_expires(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADPILOT_LEASE_TTL", "2")
+    proc = _holder(tmp_path, "hang", {"ADPILOT_LEASE_TTL": "2"})
+    try:
+        control = ThreadControl.open(tmp_path)
+        with pytest.raises(ThreadBusy):
+            control.acquire("t1", wait_s=0)  # alive and within its lease
+        time.sleep(2.2)
+        with control.lease("t1", wait_s=0):  # stopped process: its renewals stopped too
+            assert control.holds("t1")
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_live_holder_keeps_renewing_its_lease(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADPILOT_LEASE_TTL", "1")
+    proc = _holder(tmp_path, "sleep", {"ADPILOT_LEASE_TTL": "1"})
+    try:
+        time.sleep(2.5)  # more than twice the lifetime: only renewals keep it
+        with pytest.raises(ThreadBusy):
+            ThreadControl.open(tmp_path).acquire("t1", wait_s=0)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_stop_records_are_shared_and_kept(tmp_path):
+    a, b = ThreadControl.open(tmp_path), ThreadControl.open(tmp_path)
+    assert b.stopped("t1") is None
+    at = a.stop(["t1", "t2"])
+    assert b.stopped("t1") == at and set(b.stops()) == {"t1", "t2"}
+    a.stop(["t1"], at="2030-01-01T00:00:00+00:00")
+    assert b.stopped("t1") == at  # the first stop's time is kept
+
+
+def test_bad_lease_settings_name_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADPILOT_LEASE_WAIT", "soon")
+    with pytest.raises(ValueError, match="ADPILOT_LEASE_WAIT"):
+        ThreadControl.open(tmp_path)
