@@ -111,7 +111,8 @@ OPEN = ("intent", "sent", "unknown")
 
 
 def reconcile(thread_id: str | None, *, ledger: Ledger,
-              client_for: Callable[[str | None], Any]) -> dict[str, Any]:
+              client_for: Callable[[str | None], Any],
+              busy: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Settle every write without an outcome (`intent` / `sent` / `unknown`) against Meta.
 
     * A create (create / copy / upload) is looked up by its provenance tag under the edge it
@@ -125,8 +126,10 @@ def reconcile(thread_id: str | None, *, ledger: Ledger,
     not be read, a create carries no provenance tag, an update has no recorded values (a
     ledger from before they were stored) or fields that cannot be compared, or a later,
     different write changed the object since, so this one's effect can no longer be read
-    back. Returns `{"ok": every write resolved, "writes": [...]}`; each entry has `write_id`,
-    `thread_id`, `op`, `object_type`, `object`, `was`, `now`, `meta_id`, `resolved`, `reason`.
+    back. `busy` (thread → why) names threads a run is advancing now: their writes may be in
+    flight, so they are left as they are, with that reason. Returns `{"ok": every write
+    resolved, "writes": [...]}`; each entry has `write_id`, `thread_id`, `op`, `object_type`,
+    `object`, `was`, `now`, `meta_id`, `resolved`, `reason`.
     """
     rows = ledger.rows(thread_id)
     out = []
@@ -135,7 +138,9 @@ def reconcile(thread_id: str | None, *, ledger: Ledger,
             continue
         client = client_for(row.get("thread_id"))
         try:
-            if row["op"] in CREATE_OPS:
+            if row.get("thread_id") in (busy or {}):
+                verdict = _Verdict(None, (busy or {})[row["thread_id"]])
+            elif row["op"] in CREATE_OPS:
                 verdict = _settle_create(row, client)
             else:
                 verdict = _settle_update(row, rows, client)

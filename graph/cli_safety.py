@@ -254,12 +254,22 @@ def audit_reconcile(
     an update reads the object back (Meta holds the values: done; else failed, not applied).
     Exit 0 when every such write is settled, 1 when some could not be (the reason is shown).
     """
-    with session(quiet=as_json) as (env, _runner):
+    from state.control import ThreadBusy
+
+    with session(quiet=as_json) as (env, runner), ExitStack() as leases:
         factory: Any = env.client_factory
         if thread is not None and not factory.ledger.rows(thread):
             fail(f"thread {thread!r} has no Meta writes in the ledger under {env.home} "
                  "(list threads with `adpilot status`)")
-        result = safety.reconcile(thread, ledger=factory.ledger, client_for=factory)
+        # A run advancing a thread may have writes in flight: settle only threads held here.
+        busy: dict[str, str] = {}
+        for tid in sorted({str(r["thread_id"]) for r in factory.ledger.pending_unknown(thread)
+                           if r.get("thread_id")}):
+            try:
+                leases.enter_context(runner.lease(tid, wait_s=0))
+            except ThreadBusy as exc:
+                busy[tid] = str(exc)
+        result = safety.reconcile(thread, ledger=factory.ledger, client_for=factory, busy=busy)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         raise typer.Exit(0 if result["ok"] else 1)

@@ -229,6 +229,19 @@ def test_audit_reconcile_settles_every_open_write_against_meta(world, crash_at, 
     assert "4 write(s) with no known outcome" in advice.output
     assert "adpilot audit reconcile" in advice.output and "adpilot resume" not in advice.output
 
+    # While a run advances the thread its writes may be in flight: they are left alone.
+    from state.control import ThreadControl
+
+    other = ThreadControl.open(world.home)
+    with other.lease("t1"):
+        held = run("audit", "reconcile", "t1", "--json")
+    other.close()
+    assert held.exit_code == 1, held.output
+    waiting = json.loads(held.output)["writes"]
+    assert len(waiting) == 4 and not any(w["resolved"] for w in waiting)
+    assert all("being advanced by" in w["reason"] for w in waiting)
+    assert len(world.ledger.pending_unknown("t1")) == 4
+
     sent = world.writes()
     result = run("audit", "reconcile", "t1", "--json")
     assert result.exit_code == 0, result.output
