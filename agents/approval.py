@@ -4,7 +4,8 @@
 `launch_campaign` action whose args are the plan and whether to go live) with a markdown card
 (`agents/card.py`). It has no side effect before `interrupt()` — the node re-runs on resume.
 Decisions: approve → launch; edit → the edited plan is re-validated and shown again; reject →
-the thread ends with nothing written. A malformed resume value re-asks with what was wrong.
+the thread ends with nothing written. A malformed, too big or too deep resume value re-asks
+with what was wrong (`hitl.reask`: the reason and the refused value's digest, never the value).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from langgraph.types import interrupt
 from agents.card import render_card
 from agents.common import thread_id_of
 from agents.launch_gate import requested_go_live
-from state import hitl
+from state import bounds, hitl
 from state import plan as plans
 
 ACTION = "launch_campaign"
@@ -56,6 +57,10 @@ def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | No
         raise hitl.ResumeError('edit: edited_action.args.plan must be the full plan object '
                                '(start from `adpilot plan BRIEF --json`)')
     try:
+        bounds.check_plan(plan, "edit: edited_action.args.plan")
+    except bounds.BoundsError as exc:
+        raise hitl.ResumeError(str(exc)) from None
+    try:
         plans.load_plan(plan)
     except plans.PlanError as exc:
         first = exc.problems[0]
@@ -68,9 +73,9 @@ def review_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
     """Ask the human to approve, edit or reject the launch; record the decision."""
     go_live = requested_go_live(state, runtime.context)
     payload = approval_payload(state, go_live)
-    error: str | None = None
+    ask = payload
     while True:
-        value = interrupt(payload if error is None else {**payload, "error": error})
+        value = interrupt(ask)
         try:
             # An edited plan is a new card: an answer must show it is for this one.
             decision = hitl.parse_decisions(value, payload,
@@ -82,7 +87,7 @@ def review_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
                 edited, live = _edited_plan(decision)
             break
         except hitl.ResumeError as exc:
-            error = str(exc)
+            ask = hitl.reask(payload, value, str(exc))
     at = datetime.now(UTC).isoformat()
     record = {"receipt": payload["receipt"], "decisions": [decision.model_dump(mode="json")], "at": at}
     if kind == "approve":

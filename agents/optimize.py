@@ -36,7 +36,15 @@ from agents.optimize_cycle import (
 )
 from agents.optimize_io import account_now
 from prompts.optimize import card_markdown
-from state.hitl import ResumeError, approval_payload, parse_decisions, receipt, wait_payload
+from state import bounds
+from state.hitl import (
+    ResumeError,
+    approval_payload,
+    parse_decisions,
+    reask,
+    receipt,
+    wait_payload,
+)
 
 __all__ = [
     "WAKE_NOW",
@@ -97,16 +105,20 @@ def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
     Accepted: None, `{"woke_at": ISO or label}` (`adpilot tick`), `{"woke": true}` /
     `{"wake": true}` / `{"tick": true}`, `{"requests": ["raise ... to $80 a day"]}`, and
     `WAKE_NOW` (`{"wake": "now"}`, `adpilot optimize`), which starts the cycle before the
-    timer is due.
+    timer is due. A wake-up over the resume limits (`state/bounds.py`) is refused first.
     """
+    try:
+        bounds.check_resume_value(answer, "wake-up")
+    except bounds.BoundsError as exc:
+        return str(exc)
     if answer is not None:
         if not isinstance(answer, dict):
             return (f"a wait timer takes null or an object such as {{\"woke_at\": \"...\"}}, "
                     f"not {type(answer).__name__}")
         extra = sorted(str(k) for k in set(answer) - WAKE_KEYS)
         if extra:
-            return (f"unknown key(s) {', '.join(extra)} in the wake-up; use woke_at, woke, "
-                    "wake, tick or requests")
+            return (f"unknown key(s) {bounds.shorten(', '.join(extra), 200)} in the wake-up; use "
+                    "woke_at, woke, wake, tick or requests")
         if "woke_at" in answer and not isinstance(answer["woke_at"], str):
             return "woke_at must be a string (an ISO time or a label)"
         for flag in ("woke", "tick"):
@@ -117,6 +129,9 @@ def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
         reqs = answer.get("requests", [])
         if not isinstance(reqs, list) or not all(isinstance(r, str) and r.strip() for r in reqs):
             return 'requests must be a list of plain-word requests, e.g. ["raise X to $80 a day"]'
+        if any(len(r) > bounds.MAX_ANSWER_CHARS for r in reqs):
+            return (f"a request is longer than {bounds.MAX_ANSWER_CHARS:,} characters; say it in "
+                    'a sentence, e.g. ["raise X to $80 a day"]')
         if answer.get("wake") == "now":
             return None
     due = _when(until)
@@ -131,7 +146,8 @@ def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     """Pause the thread until `cycle_days` of new data exist (a durable `wait` interrupt).
 
     A resume that is malformed, or that arrives before `until` on the account clock, asks
-    again with what was wrong (issue 5: a stray resume must not wake the timer early).
+    again with what was wrong (issue 5: a stray resume must not wake the timer early) and the
+    refused value's digest, never the value (issue 11).
     """
     opt = _opt(state)
     client = _client(runtime)
@@ -143,7 +159,7 @@ def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     payload = wait_payload(until, reason)
     answer = interrupt(payload)
     while (problem := wake_problem(answer, until, account_now(client, runtime.context))):
-        answer = interrupt({**payload, "error": problem})
+        answer = interrupt(reask(payload, answer, problem))
     opt["wait_until"] = until
     if isinstance(answer, dict) and answer.get("requests"):
         # plain-word budget requests ride on the wake-up (`adpilot optimize THREAD --request`)
@@ -254,8 +270,9 @@ def review_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
                 break
             except ResumeError as exc:
                 # (issue 5) A forged, stale or malformed answer re-asks with what was wrong;
-                # raising instead would store the bad answer and wedge the card.
-                answer = interrupt({**payload, "error": str(exc)})
+                # raising instead would store the bad answer and wedge the card. The card
+                # remembers the refused answer by digest (issue 11), never whole.
+                answer = interrupt(reask(payload, answer, str(exc)))
         for i, d in zip(card_idx, parsed, strict=True):
             decisions[i] = {**d.model_dump(), "by": "human"}
     opt["review"] = {"receipt": opt.get("receipt"), "decisions": decisions}

@@ -30,8 +30,9 @@ from agents.common import client_of, thread_id_of, yields_on_throttle
 from agents.planning import WAIVABLE, PlanDefaults, PlannerResult
 from agents.planning.cues import ANSWER_PREFIX
 from graph.tracing import meta_call_group
+from state import bounds
 from state import plan as plans
-from state.hitl import clarify_payload
+from state.hitl import clarify_payload, reask
 
 MAX_CLARIFY_ROUNDS = 3
 # How a clarification answer is phrased when merged into the brief, so any planner reads it.
@@ -123,14 +124,18 @@ def waived_by(answer: Any, questions: list[dict[str, Any]]) -> list[str] | None:
             raise ValueError('clarify answer: "waive" takes true or a list of the phrases asked about')
         unknown = [c for c in chosen if c.strip().lower() not in {w.lower() for w in waivable}]
         if unknown:
-            raise ValueError(f"clarify answer: {unknown} are not phrases asked about here; "
-                             f"waivable: {waivable}")
+            raise ValueError(f"clarify answer: {bounds.shorten(repr(unknown), 200)} are not "
+                             f"phrases asked about here; waivable: {waivable}")
         return chosen
     return None
 
 
 def merge_answer(brief: str, answer: Any) -> str:
-    """Merge a clarify answer (text, or {"answers": {field: value}}) into the brief."""
+    """Merge a clarify answer (text, or {"answers": {field: value}}) into the brief.
+
+    An answer longer than `bounds.MAX_ANSWER_CHARS` characters in all is refused: it becomes
+    part of the brief, and answers are facts (a URL, a budget, a country), not documents.
+    """
     if isinstance(answer, dict):
         answers = answer.get("answers", answer)
         if not isinstance(answers, dict):
@@ -142,6 +147,8 @@ def merge_answer(brief: str, answer: Any) -> str:
     if not lines:
         raise ValueError("clarify answer is empty: answer the questions, e.g. "
                          '{"answers": {"landing_url": "https://shop.example/sale"}}')
+    bounds.check_text("\n".join(lines), "clarify answer",
+                      fix="answer each question in a few words, e.g. a URL, a budget, a country")
     # "Answer:" is a correction cue (agents.planning.cues): what a person answers replaces
     # what the brief said before, instead of being asked about again as a conflict.
     return brief.rstrip() + "".join(f"\n{ANSWER_PREFIX}{line}" for line in lines)
@@ -224,13 +231,16 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
     questions = _issue_dicts(result.questions)
     if questions and rounds < MAX_CLARIFY_ROUNDS:
         payload, merged, more = clarify_payload(questions, brief=brief), None, None
+        ask = payload
         while merged is None:  # an unusable answer asks again, saying why
-            answer = interrupt(payload)
+            answer = interrupt(ask)
             try:
+                bounds.check_resume_value(answer, "clarify answer")
                 more = waived_by(answer, questions)
                 merged = brief if more is not None else merge_answer(brief, answer)
             except ValueError as exc:
-                payload = {**payload, "error": str(exc)}
+                # (issue 11) the refused answer is remembered by digest, never whole
+                ask = reask(payload, answer, str(exc))
         return {"brief": merged, "phase": "clarified", "waived": waived + (more or []),
                 "status": "clarification received; planning again", **reading,
                 "clarifications": [*(state.get("clarifications") or []),

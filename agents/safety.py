@@ -6,8 +6,10 @@
   outcome the ledger does not know (a crash between Meta committing and the ledger hearing
   back). It needs no approval: it can only reduce spend. Every pause is itself ledgered
   (receipt `kill-switch`).
-  The thread is marked stopped (`ADPILOT_HOME/stopped.db`): its later optimise cycles hold
-  back every activation and budget increase, and `adpilot status` shows it as stopped.
+  The thread is marked stopped first (the stop records beside the checkpoints,
+  `state/control.py`): the Meta client then refuses its writes that could spend, its launch
+  steps end instead of writing, its later optimise cycles hold back every activation and
+  budget increase, and `adpilot status` shows it as stopped.
 * `undo(thread_id, action_id, ...)` (`agents/undo.py`) restores the before-values of one
   applied write; a restore that would raise spend goes through approval, and every restore
   touching money through the money gate.
@@ -183,11 +185,12 @@ def _pause(client: Client, t: Target, receipt: str, report: SafetyReport) -> Non
 
 def stop(thread_id: str | None, *, ledger: Ledger | None, client_for: ClientFor,
          home: str | Path | None = None, known: list[Target] | None = None,
-         threads: list[str] | None = None) -> SafetyReport:
+         threads: list[str] | None = None, mark: bool = True) -> SafetyReport:
     """Kill switch: pause everything adpilot created or activated (approval-free).
 
-    The stop record is written first (`state.control`), so a process advancing the thread
-    meanwhile has every later write that could spend refused. What is paused is the union of
+    The stop record is written first (`state.control`, beside `home`; `mark=False` when the
+    caller wrote it already), so a process advancing the thread meanwhile has every later
+    write that could spend refused. What is paused is the union of
     what the ledger knows (`targets`) and `known` — the objects the threads' checkpoints
     hold, so a lost or damaged ledger (`ledger=None`) still stops them. Every object is read
     back from Meta afterwards: one that is not off is reported as failed. `threads` names
@@ -199,7 +202,7 @@ def stop(thread_id: str | None, *, ledger: Ledger | None, client_for: ClientFor,
     ledgered = sorted({str(r["thread_id"]) for r in ledger.rows(None) if r.get("thread_id")}
                       ) if ledger is not None and thread_id is None else []
     stopping = [thread_id] if thread_id else sorted({*ledgered, *(threads or [])})
-    if home is not None:
+    if home is not None and mark:
         mark_stopped(home, stopping)
     lookup = client_for(thread_id)
     found: dict[str, Target] = {}

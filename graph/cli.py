@@ -27,6 +27,7 @@ from graph.console import (
 )
 from graph.environment import Environment, open_environment
 from graph.runner import Outcome, Runner, StaleDecision, open_runner
+from state import bounds
 from state.control import ThreadBusy
 from state.secrets import install_log_scrubbing
 from state.storage import StorageError
@@ -151,14 +152,28 @@ def approve_value(decision: dict[str, Any], payload: dict[str, Any] | None = Non
     return value
 
 
+DECISIONS_FIX = ("Nothing was sent to Meta; write one decision per action of the card, e.g. "
+                 '{"decisions": [{"type": "approve"}]}')
+
+
 def read_decisions_file(path: Path, payload: dict[str, Any]) -> dict[str, Any]:
-    """Return the resume value in a decisions file, checked against the pending card's size."""
+    """Return the resume value in a decisions file, checked against the pending card's size.
+
+    The file is bounded like every resume value (`state/bounds.py`): at most
+    `MAX_JSON_FILE_BYTES` on disk, `MAX_RESUME_BYTES` / `MAX_RESUME_DEPTH` as JSON.
+    """
+    field = f"--decisions {path}"
     try:
-        doc = json.loads(path.read_text())
+        doc = bounds.read_json_file(path, field, max_bytes=bounds.MAX_JSON_FILE_BYTES,
+                                    max_depth=bounds.MAX_RESUME_DEPTH, fix=DECISIONS_FIX)
+    except bounds.BoundsError as exc:
+        fail(str(exc))
     except OSError as exc:
-        fail(f"--decisions {path}: cannot read it ({exc.strerror})")
+        fail(f"{field}: cannot read it ({exc.strerror})")
+    except UnicodeDecodeError as exc:
+        fail(f"{field}: not UTF-8 text (byte {exc.start}); save it as UTF-8 JSON")
     except json.JSONDecodeError as exc:
-        fail(f"--decisions {path}: not valid JSON ({exc.msg}, line {exc.lineno})")
+        fail(f"{field}: not valid JSON ({exc.msg}, line {exc.lineno})")
     decisions = doc.get("decisions") if isinstance(doc, dict) else doc
     wanted = len(payload.get("action_requests") or [])
     if not isinstance(decisions, list) or len(decisions) != wanted:
@@ -170,6 +185,10 @@ def read_decisions_file(path: Path, payload: dict[str, Any]) -> dict[str, Any]:
     quoted = doc.get("receipt") if isinstance(doc, dict) else None
     if quoted is not None or payload.get("receipt"):
         value["receipt"] = quoted if quoted is not None else payload["receipt"]
+    try:
+        bounds.check_resume_value(value, field)
+    except bounds.BoundsError as exc:
+        fail(str(exc))
     return value
 
 
@@ -251,15 +270,30 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
 
 
 def read_plan_file(path: Path, option: str) -> dict[str, Any]:
-    """Return the plan in a JSON file (a bare plan or `adpilot plan --json` output)."""
+    """Return the plan in a JSON file (a bare plan or `adpilot plan --json` output).
+
+    Bounded (`state/bounds.py`): at most `MAX_JSON_FILE_BYTES` on disk, nested at most
+    `MAX_PLAN_DEPTH` levels (checked on the text, before parsing), and the plan at most
+    `MAX_PLAN_BYTES` as JSON; otherwise exit 2 naming the option, the limit and the fix.
+    """
+    field = f"{option} {path}"
     try:
-        doc = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        fail(f"{option} {path}: cannot read a JSON plan ({exc.__class__.__name__}: {exc}); write the "
+        # +1: `adpilot plan --json` output holds the plan one level down ({"plan": {...}}).
+        doc = bounds.read_json_file(path, field, max_bytes=bounds.MAX_JSON_FILE_BYTES,
+                                    max_depth=bounds.MAX_PLAN_DEPTH + 1,
+                                    fix=f"Nothing was sent to Meta; {bounds.PLAN_FIX}")
+    except bounds.BoundsError as exc:
+        fail(str(exc))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        fail(f"{field}: cannot read a JSON plan ({exc.__class__.__name__}: {exc}); write the "
              "output of `adpilot plan BRIEF --json` (its \"plan\") to a file and edit that")
     plan = doc.get("plan", doc) if isinstance(doc, dict) else None
     if not isinstance(plan, dict):
-        fail(f"{option} {path}: expected a JSON object with the plan (or {{\"plan\": {{...}}}})")
+        fail(f"{field}: expected a JSON object with the plan (or {{\"plan\": {{...}}}})")
+    try:
+        bounds.check_plan(plan, field)
+    except bounds.BoundsError as exc:
+        fail(str(exc))
     return plan
 
 
@@ -306,6 +340,8 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
     """
     if sum(x is not None for x in (reject, edit, decisions)) > 1:
         fail("give only one of --reject, --edit or --decisions")
+    if reject is not None:
+        bounded_text(reject, "--reject", "give the reason in a sentence or two")
     if edit is not None:
         plan_doc = read_plan_file(edit, "--edit")
         decision: dict[str, Any] = {"type": "edit", "edited_action": {
@@ -344,6 +380,14 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
     raise typer.Exit(exit_code(outcome, answered=True))
 
 
+def bounded_text(text: str, option: str, fix: str) -> None:
+    """Exit 2 when a person's text option is longer than `bounds.MAX_ANSWER_CHARS`."""
+    try:
+        bounds.check_text(text, option, fix=fix)
+    except bounds.BoundsError as exc:
+        fail(str(exc))
+
+
 def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
     """Refuse (exit 2, card shown) unless the pending card is the one the person saw."""
     pending = current.interrupt or {}
@@ -368,6 +412,9 @@ def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
 def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")],
            answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None) -> None:
     """Continue a thread after a crash, or answer its clarification question."""
+    if answer is not None:
+        bounded_text(answer, "--answer", "answer each question in a few words, e.g. a URL, a "
+                      "budget, a country")
     with session() as (env, runner), runner.lease(thread), run_display() as display:
         current = runner.status(thread)
         if current.waiting_for == "clarify" and answer is not None:

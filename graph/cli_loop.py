@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli import app, drive, exit_code, fail, report, session
+from graph.cli import app, bounded_text, drive, exit_code, fail, report, session
 from graph.console import console, run_display
 from graph.runner import Outcome, Runner
 from state.control import ThreadBusy
@@ -108,6 +108,9 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
     if any(not r for r in asks):
         fail('--request is empty: say what to change, e.g. --request "raise the budget of '
              'Spring Sale to $80 a day"')
+    for ask in asks:
+        bounded_text(ask, "--request", 'say it in a sentence, e.g. --request "raise the budget '
+                      'of Spring Sale to $80 a day"')
     with session() as (env, runner), runner.lease(thread), run_display() as display:
         current = runner.status(thread)
         if current.waiting_for != "wait":

@@ -19,9 +19,10 @@ from rich.table import Table
 
 from agents import safety
 from graph.builder import build_graph
-from graph.cli import EXIT_INVALID, app, fail, session
+from graph.cli import EXIT_INVALID, app, clear_errors, fail, session
 from graph.console import console, err_console
-from graph.environment import adpilot_home
+from graph.environment import adpilot_home, open_environment
+from graph.runner import open_runner
 from state.guardrails import format_refusals
 from state.ledger import Ledger
 from state.storage import StorageError
@@ -120,7 +121,9 @@ def stop(
         fail("give a THREAD or --all (not both): `adpilot stop THREAD` or `adpilot stop --all`")
     if delete and thread is None:
         fail("--delete needs one THREAD: `adpilot stop THREAD --delete`")
-    with session(quiet=as_json, **_policy_or_default()) as (env, runner):
+    announce = err_console.print if as_json else console.print
+    with clear_errors(), open_environment(announce=announce, **_policy_or_default()) as env, \
+            ExitStack() as stack:
         factory: Any = env.client_factory
         ledger, damaged = _open_ledger(factory)
         if damaged:
@@ -128,9 +131,16 @@ def stop(
                               "the pauses are not ledgered. Restore the ledger from a backup "
                               "(`adpilot audit verify` checks it).")
             factory = factory.without_ledger()
-        known_threads = runner.threads()
+        runner, known_threads, cp_damaged = _open_checkpoints(stack, env)
+        if cp_damaged:
+            err_console.print(f"[red]warning:[/] {cp_damaged}. Stopping what the ledger knows.")
+        source = ("neither the ledger nor the checkpoints could be read: pause the account's "
+                  "campaigns in Ads Manager" if damaged and cp_damaged else
+                  "stopped from the checkpoints only" if damaged else
+                  "stopped from the ledger only" if cp_damaged else None)
+        damaged = "; ".join(p for p in (damaged, cp_damaged) if p) or None
         threads = [thread] if thread is not None else known_threads
-        if thread is not None and thread not in known_threads and not (
+        if thread is not None and thread not in known_threads and not cp_damaged and not (
                 ledger is not None and ledger.rows(thread)):
             fail(f"no thread {thread!r} in the checkpoints or the ledger under {env.home}; "
                  "nothing to stop (list threads with `adpilot status`)")
@@ -140,13 +150,16 @@ def stop(
                      "run `adpilot stop THREAD` to pause instead")
             report = safety.compensate(thread, ledger=ledger, client_for=factory, mode="delete")
         else:
-            safety.mark_stopped(env.home, threads)  # first: writes that could spend now fail
-            known = checkpoint_targets(runner, threads, factory(thread))
+            try:
+                safety.mark_stopped(env.home, threads)  # first: writes that could spend now fail
+            except StorageError as exc:
+                err_console.print(f"[red]warning:[/] the stop could not be recorded ({exc})")
+            known = checkpoint_targets(runner, threads, factory(thread)) if runner else []
             with _leases(runner, threads):
-                report = safety.stop(thread, ledger=ledger, client_for=factory, home=env.home,
-                                     known=known, threads=threads)
+                report = safety.stop(thread, ledger=ledger, client_for=factory, known=known,
+                                     mark=False)
     if as_json:
-        typer.echo(json.dumps({**report.as_dict(), "ledger_problem": damaged}, indent=2))
+        typer.echo(json.dumps({**report.as_dict(), "storage_problem": damaged}, indent=2))
     else:
         console.print(_report_table(report))
         console.print(f"Paused {len(report.paused)}, deleted {len(report.deleted)}, already off "
@@ -156,8 +169,17 @@ def stop(
             err_console.print(f"Meta throttled the account until {max(throttled)}: run the same "
                               "`adpilot stop` again then (it skips what is already paused).")
         if damaged:
-            err_console.print(f"[red]{damaged}[/]: stopped from the checkpoints only.")
+            err_console.print(f"[red]{source}[/] ({damaged})")
     raise typer.Exit(0 if report.ok and not damaged else 1)
+
+
+def _open_checkpoints(stack: ExitStack, env: Any) -> tuple[Any, list[str], str | None]:
+    """Open the runner and list its threads, or say why not (the kill switch goes on)."""
+    try:
+        runner = stack.enter_context(open_runner(env.home, env.context))
+        return runner, runner.threads(), None
+    except StorageError as exc:
+        return None, [], str(exc)
 
 
 @contextmanager
@@ -170,7 +192,7 @@ def _leases(runner: Any, threads: list[str]) -> Iterator[None]:
     from state.control import ThreadBusy
 
     with ExitStack() as stack:
-        for tid in threads:
+        for tid in threads if runner is not None else []:
             try:
                 stack.enter_context(runner.lease(tid, wait_s=_stop_wait(runner)))
             except ThreadBusy as busy:

@@ -15,12 +15,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from state.context import Context, MetaSettings
-from state.control import control_for
+from state.control import CHECKPOINT_URL_ENV, control_for, sqlite_file
 from state.ledger import Ledger
+from state.storage import StorageError
 from tools.meta_client import MetaClient
 
 SANDBOX_TOKEN = "sandbox-token"
@@ -35,6 +37,33 @@ def adpilot_home() -> Path:
 def wants_embedded_sandbox() -> bool:
     """Return True when nothing points adpilot at Meta or at an external sandbox."""
     return not os.environ.get("META_ACCESS_TOKEN") and not os.environ.get("META_GRAPH_URL")
+
+
+def open_ledger(home: Path) -> Ledger:
+    """Open `<home>/ledger.db`; refuse to recreate it empty once this home has had one.
+
+    A ledger that vanished (deleted, lost with a disk) would otherwise come back empty and
+    writes would go on without their history — undo, audit and the kill switch would not
+    know what was done. The checkpoint store remembers when the ledger was first created.
+    """
+    path = home / "ledger.db"
+    url = os.environ.get(CHECKPOINT_URL_ENV) or None
+    # A home with no checkpoints yet has had no thread: nothing to check (and `plan` writes
+    # no checkpoint store); the fact is recorded the first time both exist.
+    control: Any = control_for(home) if url or sqlite_file(home, url).exists() else None
+    try:
+        first = control.recall("ledger_created") if control is not None else None
+    except StorageError:  # the checkpoint store is damaged: the ledger still opens on its own
+        control, first = None, None
+    if first is not None and not path.exists():
+        raise StorageError(f"the ledger {path}", FileNotFoundError(
+            f"missing, though this home has had a ledger since {first}; restore it from a "
+            "backup before anything else writes to Meta (`adpilot stop --all` works without "
+            "it; to start over on purpose use a new ADPILOT_HOME)"))
+    ledger = Ledger(path)
+    if first is None and control is not None:
+        control.remember("ledger_created", datetime.now(UTC).isoformat())
+    return ledger
 
 
 class ClientFactory:
@@ -55,7 +84,7 @@ class ClientFactory:
         """The thread-safe ledger in ADPILOT_HOME, opened once per factory."""
         with self._lock:
             if self._ledger is None:
-                self._ledger = Ledger.in_home(self.home)
+                self._ledger = open_ledger(self.home)
             return self._ledger
 
     def without_ledger(self) -> ClientFactory:

@@ -27,6 +27,7 @@ from langgraph.types import Command
 from graph.builder import build_graph
 from graph.checkpointer import open_checkpointer
 from graph.tracing import flush_traces, run_config, tracing_enabled
+from state.bounds import check_resume_value
 from state.control import CHECKPOINT_URL_ENV, ThreadControl, control_for
 from state.storage import guarded
 
@@ -100,8 +101,7 @@ class Runner:
         self.context = context
         self.control = control if control is not None else control_of(
             getattr(graph, "checkpointer", None))
-        where = self.control.where if self.control is not None else "the checkpoint store"
-        self.where = where if where.startswith("the ") else f"the checkpoints {where}"
+        self.where = self.control.where if self.control is not None else "the checkpoint store"
 
     @contextmanager
     def lease(self, thread_id: str, *, wait_s: float | None = None) -> Iterator[None]:
@@ -137,6 +137,12 @@ class Runner:
         outcome.values = dict(snapshot.values or {})
         outcome.next = tuple(snapshot.next or ())
         pending = [i for task in snapshot.tasks for i in task.interrupts]
+        if not outcome.next and not pending and snapshot.tasks:
+            # A step whose nodes finished (their results are saved as pending writes) but whose
+            # next checkpoint was never written — a full disk, a kill at that instant. LangGraph
+            # lists no `next` then; it is not finished: continue_thread applies those results
+            # and goes on from there.
+            outcome.next = tuple(task.name for task in snapshot.tasks)
         outcome.interrupt = pending[0].value if pending else None
         outcome.interrupt_id = pending[0].id if pending else None
         return outcome
@@ -165,6 +171,7 @@ class Runner:
         Without it the answer goes to the interrupt pending now, by its id, unchanged. Raises
         `StaleDecision` when the named interrupt is no longer the pending one.
         """
+        check_resume_value(value)  # (issue 11) too big, too deep or not JSON: never stored
         if value is None:
             # (issue 5) LangGraph fails internally on Command(resume=None); say what to send.
             raise ValueError('the resume value is empty (null): answer an approval with '

@@ -10,7 +10,10 @@ node builds a client. Nothing here does I/O: the server coerces the context on i
 loop, and the ledger opens lazily in the worker thread that first writes.
 
 A request may still set any field, e.g. `{"account_id": "act_123", "page_id": "456"}`, to
-serve several ad accounts from one deployment (docs/scale-out.md).
+serve several ad accounts from one deployment (docs/scale-out.md). What it sets is bounded
+(`state/bounds.py`: `MAX_CONTEXT_BYTES`, `MAX_CONTEXT_DEPTH`, JSON only) before anything
+reads it. Resume values (`Command(resume=...)`) reach the nodes directly, without
+`graph.runner.Runner`: the nodes that read them check the same limits and refuse by digest.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.builder import build_graph
+from state import bounds
 from state.context import Context, MetaSettings
 
 _FROM_ENV = ("account_id", "page_id", "pixel_id", "currency", "model", "home", "meta")
@@ -48,11 +52,26 @@ def _loopback(url: str | None) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
+_JSON_TYPES = (str, int, float, bool, dict, list, tuple)
+
+
+def _check_request(ctx: Context) -> None:
+    """Refuse a request `context` over the context limits (what a request can set is JSON)."""
+    sent = {f.name: getattr(ctx, f.name) for f in dataclasses.fields(ctx)
+            if isinstance(getattr(ctx, f.name), _JSON_TYPES)}
+    bounds.check(sent, "server request context", max_bytes=bounds.MAX_CONTEXT_BYTES,
+                 max_depth=bounds.MAX_CONTEXT_DEPTH,
+                 fix="Nothing was sent to Meta; a request's context names an ad account, page, "
+                     "pixel, currency or model, "
+                     'e.g. {"account_id": "act_123", "page_id": "456"}')
+
+
 @dataclasses.dataclass(frozen=True)
 class ServerContext(Context):
     """A `Context` whose unset fields come from the server's environment (see module doc)."""
 
     def __post_init__(self) -> None:
+        _check_request(self)
         super().__post_init__()
         if self.client_factory is not None:
             return

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from state import bounds
+
 if TYPE_CHECKING:
     from tools.meta_client import MetaClient
 
@@ -188,7 +190,8 @@ class Policy:
         This is how a person changes the guardrails (the model never can): write the keys to
         change into `ADPILOT_HOME/policy.json`, or point `ADPILOT_POLICY` at a file. Numbers
         must be finite (`NaN`, `Infinity` and overflowing numbers such as `1e400` are refused)
-        and in range; money is in whole minor units.
+        and in range; money is in whole minor units. The file is bounded before it is parsed
+        (`state/bounds.py`: at most `MAX_POLICY_FILE_BYTES`, nested at most `MAX_POLICY_DEPTH`).
         """
         where = Path(path)
 
@@ -196,9 +199,18 @@ class Policy:
             raise ValueError(f"{name} is not a number a policy can use")
 
         try:
-            raw = json.loads(where.read_text(), parse_constant=no_constant)
+            raw = bounds.read_json_file(
+                where, f"policy file {where}", max_bytes=bounds.MAX_POLICY_FILE_BYTES,
+                max_depth=bounds.MAX_POLICY_DEPTH, parse_constant=no_constant,
+                fix="a policy file is one JSON object of the fields to change, e.g. "
+                    '{"max_daily_exposure_minor": 200000, "auto_approve": ["pause"]}')
+        except bounds.BoundsError:
+            raise
         except OSError as exc:
             raise ValueError(f"policy file {where}: cannot read it ({exc.strerror})") from exc
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"policy file {where}: not UTF-8 text (byte {exc.start}); save it "
+                             "as UTF-8 JSON") from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"policy file {where}: not valid JSON ({exc.msg}, line {exc.lineno})"
                              ) from exc

@@ -13,6 +13,9 @@ renews it from a background thread while it works, so only a holder that died or
 it. A holder on this host whose process is gone (killed, crashed) is replaced at once.
 Leases are re-entrant within a process.
 
+**Facts.** `remember(key, value)` keeps facts about the home, e.g. that it has had a ledger
+(so a lost ledger is noticed instead of silently recreated empty).
+
 **Stops.** `stop(thread_ids)` records that the kill switch stopped a thread (kept until
 cleared by hand). Every write node checks it before any write that could spend, and the
 Meta client refuses such writes of a stopped thread (`ThreadStopped`), so resume, tick and
@@ -35,6 +38,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from state.storage import guarded
+
 CHECKPOINT_URL_ENV = "ADPILOT_CHECKPOINT_URL"
 SQLITE_FILENAME = "checkpoints.sqlite"
 LEASE_TTL_ENV = "ADPILOT_LEASE_TTL"
@@ -47,6 +52,7 @@ _SCHEMA = (
     "pid INTEGER, host TEXT, proc_start TEXT, command TEXT, acquired_at DOUBLE PRECISION, "
     "expires_at DOUBLE PRECISION)",
     "CREATE TABLE IF NOT EXISTS adpilot_stops (thread_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS adpilot_facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
 
@@ -215,15 +221,16 @@ class ThreadControl:
             conn.execute("PRAGMA journal_mode=WAL")
             return conn
 
-        return cls(connect_sqlite, "sqlite", str(path))
+        return cls(connect_sqlite, "sqlite", f"the checkpoints {path}")
 
     def _db(self) -> Any:
-        if self._conn is None:
-            self._conn = self._connect()
-        if not self._ready:
-            for sql in _SCHEMA:
-                self._conn.execute(sql)
-            self._ready = True
+        with guarded(self.where):
+            if self._conn is None:
+                self._conn = self._connect()
+            if not self._ready:
+                for sql in _SCHEMA:
+                    self._conn.execute(sql)
+                self._ready = True
         return self._conn
 
     def _sql(self, sql: str) -> str:
@@ -232,7 +239,7 @@ class ThreadControl:
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
         """Run an exclusive transaction over the lease table (serialises acquisitions)."""
-        with self._lock:
+        with self._lock, guarded(self.where):
             conn = self._db()
             if self.dialect == "sqlite":
                 conn.execute("BEGIN IMMEDIATE")
@@ -248,7 +255,7 @@ class ThreadControl:
                     yield conn
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
-        with self._lock:
+        with self._lock, guarded(self.where):
             return list(self._db().execute(self._sql(sql), args).fetchall())
 
     def close(self) -> None:
@@ -370,7 +377,7 @@ class ThreadControl:
     def stop(self, thread_ids: list[str], at: str | None = None) -> str:
         """Record that the kill switch stopped these threads; returns the time recorded."""
         at = at or datetime.now(UTC).isoformat()
-        with self._lock:
+        with self._lock, guarded(self.where):
             conn = self._db()
             for thread_id in thread_ids:
                 conn.execute(self._sql(
@@ -386,6 +393,21 @@ class ThreadControl:
     def stops(self) -> dict[str, str]:
         """Every stopped thread → when it was stopped."""
         return {str(t): str(at) for t, at in self._query("SELECT thread_id, at FROM adpilot_stops")}
+
+
+    # -- facts about the home (e.g. that it has had a ledger) ----------------------------------
+
+    def remember(self, key: str, value: str) -> None:
+        """Record a fact about this home once (the first value is kept)."""
+        with self._lock, guarded(self.where):
+            self._db().execute(self._sql(
+                "INSERT INTO adpilot_facts (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+                (key, value))
+
+    def recall(self, key: str) -> str | None:
+        """Return a recorded fact (None when never recorded)."""
+        rows = self._query("SELECT value FROM adpilot_facts WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
 
 
 _OPEN: dict[tuple[str, str | None], ThreadControl] = {}

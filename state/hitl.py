@@ -10,9 +10,14 @@ agent-chat-ui render it (DESIGN §3):
 
 Resume with `{"decisions": [{"type": "approve"} | {"type": "edit", "edited_action": {"name",
 "args"}} | {"type": "reject", "message": ...}]}`, one per action, in order. `parse_decisions`
-refuses anything malformed, partial, or quoting another receipt with a `ResumeError` that says
-what is wrong and how to fix it. The receipt covers each action's `name` and `args` (not the
-human-readable description), so it pins exactly what will be executed.
+refuses anything malformed, partial, too big or too deep (`state/bounds.py`), or quoting another
+receipt with a `ResumeError` that says what is wrong and how to fix it. The receipt covers each
+action's `name` and `args` (not the human-readable description), so it pins exactly what will be
+executed.
+
+A node that refuses an answer asks again with `reask(payload, value, reason)`: the same
+payload plus `"error"` (the reason, at most `bounds.MAX_REASON_CHARS`) and `"rejected"`
+(`{"digest", "size", "reason"}` of the refused value) — never the value itself.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from state import bounds
 
 APPROVAL_SCHEMA = "adpilot.approval/1"
 CLARIFY_SCHEMA = "adpilot.clarify/1"
@@ -72,7 +79,7 @@ class RejectDecision(_Strict):
     """Do not run the action."""
 
     type: Literal["reject"]
-    message: str | None = None
+    message: str | None = Field(default=None, max_length=bounds.MAX_ANSWER_CHARS)
 
 
 Decision = Annotated[ApproveDecision | EditDecision | RejectDecision, Field(discriminator="type")]
@@ -89,6 +96,17 @@ def receipt(actions: Sequence[dict[str, Any]]) -> str:
     """Return the sha256 hex of the actions' canonical names and args, in order."""
     core = [{"name": a["name"], "args": a.get("args", {})} for a in actions]
     return hashlib.sha256(canonical(core).encode()).hexdigest()
+
+
+def reask(payload: dict[str, Any], value: Any, reason: str) -> dict[str, Any]:
+    """Return the interrupt that asks again after refusing `value`: why, and only its digest."""
+    record = bounds.rejection(value, reason)
+    return {**payload, "error": record["reason"], "rejected": record}
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """Quote a piece of a refused value in an error: repr, cut to `limit` characters."""
+    return bounds.shorten(repr(value), limit)
 
 
 def approval_payload(actions: Sequence[dict[str, Any]], *, description: str,
@@ -124,6 +142,10 @@ def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: boo
     """
     if payload.get("schema") != APPROVAL_SCHEMA:
         raise ResumeError(f"this is not an {APPROVAL_SCHEMA} payload; nothing to decide")
+    try:
+        bounds.check_resume_value(value)
+    except bounds.BoundsError as exc:
+        raise ResumeError(str(exc)) from None
     expected = receipt(payload["action_requests"])
     if payload.get("receipt") != expected:
         raise ResumeError("the approval payload was altered after it was issued (receipt "
@@ -133,7 +155,7 @@ def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: boo
                           f"(one per action), got {type(value).__name__}")
     extra = set(value) - {"decisions", "receipt"}
     if extra:
-        raise ResumeError(f"resume value: unexpected keys {sorted(extra)}; send only "
+        raise ResumeError(f"resume value: unexpected keys {_short(sorted(extra), 200)}; send only "
                           '"decisions" (and optionally "receipt")')
     if "receipt" in value and value["receipt"] != expected:
         raise ResumeError("resume value: receipt does not match this approval (it answers a "
@@ -154,8 +176,8 @@ def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: boo
         decisions = _DECISIONS.validate_python(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ResumeError(f"decisions[{where}]: {err['msg']}; each decision is "
+        where = bounds.shorten(".".join(str(p) for p in err["loc"]), 120)
+        raise ResumeError(f"decisions[{where}]: {bounds.shorten(err['msg'], 200)}; each decision is "
                           '{"type": "approve"}, {"type": "edit", "edited_action": {"name", '
                           '"args"}} or {"type": "reject", "message": "..."}') from None
     configs = {c["action_name"]: c["allowed_decisions"] for c in payload["review_configs"]}
@@ -167,7 +189,7 @@ def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: boo
         edited = decision.edited_action if isinstance(decision, EditDecision) else None
         if edited is not None and edited["name"] != action["name"]:
             raise ResumeError(f"decisions[{i}].edited_action.name: an edit may change the args "
-                              f"of {action['name']!r}, not turn it into {edited['name']!r}")
+                              f"of {action['name']!r}, not turn it into {_short(edited['name'])}")
     return list(decisions)
 
 

@@ -27,9 +27,11 @@ _KINDS: tuple[tuple[str, tuple[str, ...], tuple[int, ...], str], ...] = (
     ("damaged", ("malformed", "not a database", "encrypted", "corrupt"), (),
      "it is damaged: move it aside and restore it from a backup (`adpilot stop --all` still "
      "stops spend from the checkpoints or the ledger, whichever is intact)"),
+    ("missing", ("missing", "no such file"), (errno.ENOENT,),
+     "restore it from a backup (see the detail for what else still works)"),
     ("locked", ("database is locked", "database table is locked"), (),
      "another process kept it locked too long: run the command again"),
-    ("unreadable", ("unable to open", "disk i/o error", "i/o error"), (errno.EIO, errno.ENOENT),
+    ("unreadable", ("unable to open", "disk i/o error", "i/o error"), (errno.EIO,),
      "it cannot be opened or read: check that its folder exists and the disk is healthy"),
 )
 

@@ -307,8 +307,8 @@ class MetaClient:
         keeps the first attempt's `before` (`first_before`), and once Meta confirms it the
         earlier attempts without an outcome are resolved `done` too (`Ledger.resolve_retried`).
         """
-        policy_digest = require_pass(method, path, params, plan_key, gate_pass)
         self.refuse_if_stopped([(op, method, path, params, before)])
+        policy_digest = require_pass(method, path, params, plan_key, gate_pass)
         write_id = None
         earlier: list[dict[str, Any]] = []
         if self.ledger is not None:

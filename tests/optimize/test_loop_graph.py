@@ -14,6 +14,7 @@ from agents import optimize
 from agents.insights import collect_insights
 from bench.campaign_tree import launch
 from sandbox.scenario import load_scenario
+from state import bounds
 from state.context import Context, MetaSettings, Policy
 from state.hitl import ResumeError, parse_decisions
 from state.schema import AdpilotState
@@ -85,6 +86,8 @@ def test_one_cycle_waits_then_proposes_with_evidence_then_applies_approved_actio
                                  "receipt": "0" * 64}), cfg, context=ctx)
     again, snap = _interrupt(graph, cfg)
     assert again["receipt"] == card["receipt"] and "receipt" in again["error"]
+    assert again["rejected"]["digest"] == bounds.digest(
+        {"decisions": [{"type": "approve"}] * len(card["action_requests"]), "receipt": "0" * 64})[0]
     assert not snap.values.get("applied_actions")
     with pytest.raises(ResumeError):
         parse_decisions({"decisions": []}, card)
@@ -170,6 +173,12 @@ def test_routers_refuse_impossible_phases():
     ({"wake": "later"}, "wake must be"),
     ({"woke_at": 5}, "woke_at must be a string"),
     ({"requests": "raise it"}, "requests must be a list"),
+    # (issue 11) the same limits as the Runner's, for a resume that reaches the node directly
+    ({"woke_at": "x" * 300_000}, "wake-up is 300,014 bytes (293 KiB) as JSON"),
+    ({"requests": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]},
+     "wake-up is nested more than 32 levels deep"),
+    ({"woke_at": float("nan")}, "wake-up (at woke_at): NaN is not a JSON number"),
+    ({"requests": ["raise it " * 2_000]}, "a request is longer than 10,000 characters"),
 ])
 def test_a_malformed_wake_up_re_asks_naming_what_was_wrong(loop, value, named):
     sandbox, factory, created, context, state = loop
@@ -180,6 +189,9 @@ def test_a_malformed_wake_up_re_asks_naming_what_was_wrong(loop, value, named):
     graph.invoke(Command(resume=value), cfg, context=ctx)
     again, snap = _interrupt(graph, cfg)
     assert again["kind"] == "wait" and again["until"] == first["until"] and named in again["error"]
+    # the refused value is remembered by digest, never whole (issue 11)
+    assert again["rejected"] == {"digest": bounds.digest(value)[0], "size": bounds.digest(value)[1],
+                                 "reason": again["error"]}
     assert not snap.values.get("cycle") and snap.next == ("wait_for_data",)
     graph.invoke(Command(resume={"woke_at": "tick"}), cfg, context=ctx)  # a good one still works
     assert graph.get_state(cfg).values["cycle"] == 1

@@ -188,3 +188,64 @@ def resume_values(draw: st.DrawFn, receipt: str, n_actions: int) -> Any:
     if draw(st.booleans()) and draw(st.booleans()):
         value[draw(st.sampled_from(["decision", "approve", "actions"]))] = draw(json_values)
     return value
+
+
+# -- hostile resume values (issue 11): too deep, too big, not JSON --------------------------------
+def nested(depth: int, leaf: Any = 0, kind: str = "list") -> Any:
+    """A value `depth` containers deep, built without recursion."""
+    value = leaf
+    for i in range(depth):
+        value = [value] if kind == "list" or (kind == "mixed" and i % 2) else {"k": value}
+    return value
+
+
+class Opaque:
+    """An object no JSON encoder knows."""
+
+    def __repr__(self) -> str:
+        return "Opaque()"
+
+
+def _cycle(_: Any) -> dict[str, Any]:
+    loop: dict[str, Any] = {"decisions": []}
+    loop["decisions"].append(loop)
+    return loop
+
+
+DEEP = st.builds(nested, st.sampled_from([33, 100, 1_000, 3_000, 5_000]) | st.integers(30, 40),
+                 json_values, st.sampled_from(["list", "dict", "mixed"]))
+# A few big strings, up to 5 MB; built by repetition (drawing 5 MB of text would take minutes).
+BIG_TEXT = st.builds(lambda n, c: c * n, st.sampled_from([200_000, 300_000, 1_000_000, 5_000_000]),
+                     st.sampled_from(["x", "é", "🚀"]))
+WEIRD = st.sampled_from([
+    float("nan"), float("inf"), -float("inf"), 2**63, -(2**63) - 1, 10**5000, b"bytes",
+    {"a", "b"}, ("tuple", 1), Opaque(), {1: "int key"}, {("t",): "tuple key"}, "\ud800 lone",
+    {"decisions": [{"type": "approve", "x": float("nan")}]},
+]).map(copy.copy) | st.just(None).map(_cycle)
+
+
+@st.composite
+def hostile_resume_values(draw: st.DrawFn, receipt: str, n_actions: int) -> Any:
+    """Arbitrary resume values: near-valid decisions, junk, deep, huge or not JSON at all."""
+    kind = draw(st.sampled_from(["near", "near", "junk", "deep", "big", "weird", "wrapped"]))
+    if kind == "near":
+        return draw(resume_values(receipt, n_actions))
+    if kind == "junk":
+        return draw(json_values)
+    if kind == "deep":
+        return draw(DEEP)
+    if kind == "big":
+        return draw(BIG_TEXT)
+    if kind == "weird":
+        return draw(WEIRD)
+    # A hostile part inside an otherwise well-formed answer.
+    part = draw(DEEP | BIG_TEXT | WEIRD)
+    where = draw(st.sampled_from(["message", "plan", "name", "extra"]))
+    if where == "message":
+        return {"decisions": [{"type": "reject", "message": part}] * n_actions}
+    if where == "plan":
+        return {"decisions": [{"type": "edit", "edited_action": {
+            "name": "launch_campaign", "args": {"plan": {**BASE_PLAN, "name": part}}}}]}
+    if where == "name":
+        return {"decisions": [{"type": "edit", "edited_action": {"name": part, "args": {}}}]}
+    return {"decisions": [{"type": "approve"}] * n_actions, "extra": part}

@@ -70,3 +70,55 @@ def test_stop_undo_and_audit_from_the_command_line(tmp_path):
         db.execute("UPDATE writes SET after = '{\"status\": \"ACTIVE\"}' WHERE id = 2")
     tampered = cli("audit", "verify")
     assert tampered.returncode == 1 and "row 2" in tampered.stdout
+
+
+def test_the_kill_switch_stops_from_the_checkpoints_when_the_ledger_is_lost(tmp_path):
+    image = tmp_path / "shoe.png"
+    image.write_bytes(png())
+    home = tmp_path / "home"
+    brief = (f"Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget $60/day "
+             f"for 14 days starting tomorrow. Landing page https://shop.example.com/trail. "
+             f"Use images {image}. Shop now.")
+    with SandboxServer(db_path=tmp_path / "sb.db", seed=2, token=TOKEN) as sb:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("META_", "ADPILOT_"))}
+        env.update(META_GRAPH_URL=sb.url, META_ACCESS_TOKEN=TOKEN, ADPILOT_HOME=str(home),
+                   ADPILOT_MODEL="rules", PYTHONPATH=str(ROOT), COLUMNS="200")
+
+        def cli(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([sys.executable, "-m", "graph", *args], env=env, cwd=ROOT,
+                                  capture_output=True, text=True, timeout=180)
+
+        def live() -> list[str]:
+            out = []
+            for kind in ("campaign", "adset", "ad"):
+                body = sb.admin("GET", f"/__sandbox__/objects?type={kind}")
+                rows = body.get("data", body) if isinstance(body, dict) else body
+                out += [o["id"] for o in rows if o["status"] == "ACTIVE"]
+            return out
+
+        run = cli("run", brief, "--thread", "c1", "--live", "--yes")
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+        assert len(live()) == 3  # campaign, ad set, ad
+        for f in home.glob("ledger.db*"):
+            f.unlink()
+
+        # Nothing writes on without its history...
+        again = cli("optimize", "c1", "--yes")
+        assert again.returncode == 1 and "Traceback" not in again.stderr
+        assert "ledger" in again.stderr and "missing" in again.stderr
+        assert not (home / "ledger.db").exists()
+        # ...and the kill switch still stops everything the checkpoint knows, and says why.
+        stop = cli("stop", "--all", "--json")
+        assert stop.returncode == 1, stop.stdout + stop.stderr
+        report = json.loads(stop.stdout[stop.stdout.index("{"):])
+        assert "missing" in report["storage_problem"]
+        assert {o["object_type"] for o in report["paused"]} == {"campaign", "adset", "ad"}
+        assert live() == []
+        assert set(report["read_back"].values()) == {"PAUSED"}
+
+        # A recreated, empty ledger is not "intact" while checkpoints reference writes.
+        Ledger(home / "ledger.db").close()
+        audit = cli("audit", "verify")
+        assert audit.returncode == 1, audit.stdout
+        assert "never recorded" in audit.stdout and "intact" not in audit.stdout.replace(
+            "TAMPERED OR INCONSISTENT", "")

@@ -19,7 +19,7 @@ from graph.builder import build_graph
 from graph.environment import SANDBOX_TOKEN, build_context
 from graph.runner import Runner
 from sandbox.server import SandboxServer
-from state import hitl
+from state import bounds, hitl
 from state.context import Context, MetaSettings
 
 from .conftest import png
@@ -130,6 +130,13 @@ def test_invalid_resume_values_reinterrupt_and_write_nothing(rig, waiting_approv
     before = writes(sb)
     if data is None:
         with pytest.raises(ValueError, match="empty"):
+            runner.resume("fz-approval", data)
+        assert writes(sb) == before
+        return
+    if bounds.measure(data, max_bytes=bounds.MAX_RESUME_BYTES,
+                      max_depth=bounds.MAX_RESUME_DEPTH).problem is not None:
+        # (issue 11) NaN, Infinity, an integer beyond 64 bits: refused before it is stored
+        with pytest.raises(bounds.BoundsError, match="resume value"):
             runner.resume("fz-approval", data)
         assert writes(sb) == before
         return

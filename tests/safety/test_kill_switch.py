@@ -2,6 +2,8 @@
 
 import sqlite3
 
+import pytest
+
 from agents import safety
 from sandbox.testing import make_api
 from state import hitl
@@ -194,3 +196,40 @@ def test_raises_spend_tells_activations_and_budget_increases_from_cuts():
     kept, held = safety.hold_back_for_stop([{"name": "activate_ad"}, {"name": "pause_ad"}], "2026-01-01")
     assert [a["name"] for a in kept] == ["pause_ad"] and [a["name"] for a in held] == ["activate_ad"]
     assert safety.hold_back_for_stop([{"name": "activate_ad"}], None) == ([{"name": "activate_ad"}], [])
+
+
+def test_a_stopped_threads_client_refuses_what_could_spend_and_still_cuts(world):
+    from state.control import ThreadStopped, control_for
+    from tools.meta_client import MetaClient, cuts_only
+
+    ids = launch(world, "t1", go_live=False)
+    control = control_for(world.home)
+    client = MetaClient(world.settings, ledger=world.ledger, thread_id="t1", token="sandbox-token",
+                        stopped=lambda: control.stopped("t1"))
+    camp = next(v for v in ids.values() if v in {o["id"] for o in world.objects("campaign")})
+    adset = next(o for o in world.objects("adset"))
+    rows = len(world.ledger.events())
+    safety.mark_stopped(world.home, ["t1"])
+    with pytest.raises(ThreadStopped, match="stopped by the kill switch"):
+        client.write("create", f"{world.sb.account_id}/campaigns",
+                     {"name": "again", "objective": "OUTCOME_SALES", "status": "PAUSED",
+                      "special_ad_categories": []}, object_type="campaign")
+    with pytest.raises(ThreadStopped):
+        client.write("update", camp, {"status": "ACTIVE"}, object_type="campaign")
+    with pytest.raises(ThreadStopped):  # a raise, or a budget with no before-value to compare
+        client.write("update", adset["id"], {"daily_budget": 9000}, object_type="adset")
+    assert len(world.ledger.events()) == rows  # refused before it was ledgered
+    assert len(world.objects("campaign")) == 1
+    # Cutting spend still works for a stopped thread: a pause (a lower budget, below).
+    client.write("update", camp, {"status": "PAUSED"}, object_type="campaign")
+    assert cuts_only("update", "POST", adset["id"], {"daily_budget": 1000},
+                     {"daily_budget": 2500})
+    assert not cuts_only("update", "POST", adset["id"], {"daily_budget": 3000},
+                         {"daily_budget": 2500})
+    assert not cuts_only("update", "POST", adset["id"], {"end_time": "2030-01-01"}, {})
+    assert cuts_only("delete", "DELETE", adset["id"], {}, None)
+    other = MetaClient(world.settings, ledger=world.ledger, thread_id="t2", token="sandbox-token",
+                       stopped=lambda: control.stopped("t2"))
+    other.write("create", f"{world.sb.account_id}/campaigns",  # other threads are not stopped
+                {"name": "t2 campaign", "objective": "OUTCOME_SALES", "status": "PAUSED",
+                 "special_ad_categories": []}, object_type="campaign")

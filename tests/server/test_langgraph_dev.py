@@ -107,6 +107,15 @@ def test_brief_to_approval_to_launch_through_langgraph_server(tmp_path):
             before = sb.admin("GET", "/__sandbox__/objects?type=campaign")
             assert not [o for o in _objects(before) if o.get("status") != "DELETED"], "written before approval"
 
+            # (issue 11) an answer over the resume limit reaches the node without the Runner:
+            # refused there, the card asked again with its digest, never the answer itself
+            huge = {"decisions": [{"type": "reject", "message": "x" * 300_000}]}
+            client.runs.wait(tid, "adpilot", command={"resume": huge}, raise_error=True)
+            again = _pending_interrupts(client.threads.get_state(tid))[0]["value"]
+            assert again["receipt"] == card["receipt"] and "256 KiB" in again["error"]
+            assert again["rejected"]["size"] > 300_000 and len(json.dumps(again)) < 100_000
+            assert client.threads.get_state(tid)["values"].get("phase") != "rejected"
+
             client.runs.wait(tid, "adpilot", command={"resume": {"decisions": [{"type": "approve"}]}},
                              raise_error=True)
             values = client.threads.get_state(tid)["values"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from graph.server import ServerContext, graph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,3 +38,15 @@ def test_unset_fields_come_from_the_environment(monkeypatch, tmp_path):
     assert other.meta.account_id == "act_999"
     assert other.client_factory is not ctx.client_factory  # clients act for their own account
     assert ServerContext(account_id="act_1234").client_factory is ctx.client_factory
+
+
+def test_a_request_context_is_bounded(monkeypatch, tmp_path):
+    monkeypatch.setenv("ADPILOT_HOME", str(tmp_path / "home"))
+    with pytest.raises(ValueError) as info:
+        ServerContext(account_id="act_" + "1" * 20_000)
+    msg = str(info.value)
+    assert msg.startswith("server request context is 20,")
+    assert "(the limit is passed at account_id); the limit is 16,384 bytes (16 KiB)" in msg
+    with pytest.raises(ValueError, match=r"server request context \(at model\): NaN"):
+        ServerContext(model=float("nan"))
+    assert ServerContext(account_id="act_123").account_id == "act_123"

@@ -94,3 +94,31 @@ def test_the_policy_in_force_has_a_digest_and_a_source(tmp_path):
                                      budget_cooldown_hours=12.0).digest()
     assert policy.digest() != Policy().digest() and len(policy.digest()) == 64
     assert Policy().source is None and "ADPILOT_POLICY" in Policy().where
+
+
+# -- bounded before it is parsed (issue 11: a deep file was a RecursionError traceback) --------
+
+
+def test_a_deep_policy_file_is_refused_not_a_recursion_error(tmp_path):
+    path = tmp_path / "policy.json"
+    path.write_text('{"auto_approve": ' + "[" * 3_000 + "]" * 3_000 + "}")
+    with pytest.raises(ValueError) as info:
+        Policy.from_file(path)
+    assert not isinstance(info.value, RecursionError)
+    assert f"policy file {path} is nested more than 4 levels deep" in str(info.value)
+    assert '"auto_approve": ["pause"]' in str(info.value)  # the fix shows a real one
+
+
+def test_a_huge_policy_file_is_refused_without_being_read(tmp_path):
+    path = tmp_path / "policy.json"
+    with path.open("wb") as handle:
+        handle.truncate(1 << 30)  # 1 GiB (sparse): only the first 64 KiB + 1 byte are read
+    with pytest.raises(ValueError, match=r"is larger than the limit of 65,536 bytes \(64 KiB\)"):
+        Policy.from_file(path)
+
+
+def test_a_policy_file_that_is_not_utf8_says_so(tmp_path):
+    path = tmp_path / "policy.json"
+    path.write_bytes(b'{"go_live": \xff}')
+    with pytest.raises(ValueError, match="not UTF-8 text"):
+        Policy.from_file(path)

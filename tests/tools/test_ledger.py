@@ -169,3 +169,34 @@ def test_refusals_and_policy_digests_keep_old_ledgers_verifiable(tmp_path):
     with sqlite3.connect(tmp_path / "ledger.db") as db:  # the digest is hashed when set
         db.execute("UPDATE writes SET policy_digest = ? WHERE write_id = ?", ("x" * 64, gated))
     assert not audit_verify(tmp_path)["ok"]
+
+
+def test_a_repeated_outcome_is_a_no_op_and_a_contradiction_is_refused(tmp_path):
+    led = _ledger(tmp_path)
+    w = led.intent(op="create", path="act_1/campaigns", params={"n": 1})
+    led.mark(w, "sent")
+    first = led.mark(w, "done", meta_id="42")
+    rows = len(led.events())
+    again = led.mark(w, "done", meta_id="42")  # a second process heard the same answer
+    assert again["seq"] == first["seq"] and len(led.events()) == rows
+    with pytest.raises(LedgerError):
+        led.mark(w, "done", meta_id="43")  # a different object: not a repeat
+    with pytest.raises(LedgerError):
+        led.mark(w, "failed")
+    assert led.verify() == (True, [])
+
+
+def test_two_processes_marking_one_write_append_one_outcome(tmp_path):
+    import subprocess
+    import sys
+
+    led = _ledger(tmp_path)
+    w = led.intent(op="update", path="123", params={"status": "PAUSED"})
+    led.mark(w, "sent")
+    script = ("import sys; from state.ledger import Ledger; "
+              "Ledger(sys.argv[1]).mark(sys.argv[2], 'done', meta_id='123')")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "ledger.db"), w])
+             for _ in range(4)]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
+    assert [e["status"] for e in led.events() if e["write_id"] == w] == ["intent", "sent", "done"]
+    assert led.verify() == (True, [])
