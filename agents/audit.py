@@ -2,16 +2,22 @@
 
 `audit_verify(home)` is what `adpilot audit verify` prints; `unresolved_writes(rows)` splits
 writes without an outcome into those a later identical write confirmed and those still open.
+`reconcile(thread, ...)` is `adpilot audit reconcile`: it settles every write without an
+outcome against Meta (a create by its provenance tag, an update by reading the object back).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from state.ledger import STATUSES, TERMINAL, Ledger
+from state.ledger import CREATE_OPS, STATUSES, TERMINAL, Ledger
+from tools.common import BOOKKEEPING, compare_fields
+from tools.errors import MetaError
+from tools.provenance import tag_for
 
 
 def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] | None = None
@@ -97,3 +103,156 @@ def _sequence_problems(write_id: str, seq: Iterable[str]) -> list[str]:
     if terminal and seq[-1] not in ("done", "failed"):
         problems.append(f"write {write_id}: rows after its outcome")
     return problems
+
+
+# -- reconcile: settle writes without an outcome against Meta --------------------------------
+
+OPEN = ("intent", "sent", "unknown")
+
+
+def reconcile(thread_id: str | None, *, ledger: Ledger,
+              client_for: Callable[[str | None], Any],
+              busy: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Settle every write without an outcome (`intent` / `sent` / `unknown`) against Meta.
+
+    * A create (create / copy / upload) is looked up by its provenance tag under the edge it
+      was sent to: found → `done` with the Meta id; not found → `failed` (it never landed).
+    * An update (update / status / delete) reads the object and compares it with the values
+      the write asked for (stored as its intent's after-values): Meta holds them → `done`,
+      else → `failed` (not applied). A later identical write that is `done` confirms it
+      without a read.
+
+    What cannot be settled stays as it is, with the reason (`resolved: false`): Meta could
+    not be read, a create carries no provenance tag, an update has no recorded values (a
+    ledger from before they were stored) or fields that cannot be compared, or a later,
+    different write changed the object since, so this one's effect can no longer be read
+    back. `busy` (thread → why) names threads a run is advancing now: their writes may be in
+    flight, so they are left as they are, with that reason. Returns `{"ok": every write
+    resolved, "writes": [...]}`; each entry has `write_id`, `thread_id`, `op`, `object_type`,
+    `object`, `was`, `now`, `meta_id`, `resolved`, `reason`.
+    """
+    rows = ledger.rows(thread_id)
+    out = []
+    for row in rows:
+        if row["status"] not in OPEN:
+            continue
+        client = client_for(row.get("thread_id"))
+        try:
+            if row.get("thread_id") in (busy or {}):
+                verdict = _Verdict(None, (busy or {})[row["thread_id"]])
+            elif row["op"] in CREATE_OPS:
+                verdict = _settle_create(row, client)
+            else:
+                verdict = _settle_update(row, rows, client)
+        except MetaError as exc:
+            verdict = _Verdict(None, f"Meta could not be read ({exc}); run this again later")
+        now = row["status"]
+        if verdict.status is not None:
+            with ledger.transaction():
+                current = ledger.get(row["write_id"]) or row
+                if current["status"] in OPEN:
+                    ledger.mark(row["write_id"], verdict.status, meta_id=verdict.meta_id,
+                                after=verdict.after, error=verdict.error)
+                    now = verdict.status
+                else:  # another process settled it meanwhile
+                    now, verdict = current["status"], _Verdict(None, "settled meanwhile")
+        out.append({
+            "write_id": row["write_id"], "thread_id": row.get("thread_id"), "op": row["op"],
+            "object_type": row.get("object_type"),
+            "object": verdict.meta_id or row.get("meta_id") or row.get("path"),
+            "was": row["status"], "now": now, "meta_id": verdict.meta_id,
+            "resolved": now not in OPEN, "reason": verdict.reason,
+        })
+    return {"ok": all(w["resolved"] for w in out), "writes": out}
+
+
+@dataclass
+class _Verdict:
+    status: str | None  # "done" | "failed" | None (cannot be settled)
+    reason: str
+    meta_id: str | None = None
+    after: Any = None
+    error: str | None = None
+
+
+def _settle_create(row: Mapping[str, Any], client: Any) -> _Verdict:
+    key = row.get("plan_key")
+    if not key:
+        return _Verdict(None, "it has no plan key, so no provenance tag to look it up by; "
+                              "find it in Ads Manager")
+    tag = tag_for(str(key))
+    intended = row.get("after")
+    name = intended.get("name") if isinstance(intended, dict) else None
+    if name is not None and tag.strip() not in str(name):
+        return _Verdict(None, f"it was sent without its provenance tag (name {name!r}), so it "
+                              "cannot be looked up; find it in Ads Manager")
+    edge = str(row.get("path") or "").split("?", 1)[0].strip("/")
+    if row["op"] == "copy":  # a copy lands among the account's ads, not under /copies
+        edge = f"{client._account()}/ads"
+    image = edge.endswith("/adimages")
+    fields = "hash,name" if image else "id,name"
+    found = client.find_by_tag(edge, tag, fields=fields)
+    if found is None:
+        return _Verdict("failed", f"no object tagged{tag} under {edge}: it never landed",
+                        error=f"reconciled: no object tagged{tag} under {edge}")
+    meta_id = str(found.get("hash") if image else found.get("id"))
+    return _Verdict("done", f"found under {edge} as {meta_id}", meta_id=meta_id,
+                    after={"id": meta_id, "reconciled": True})
+
+
+def _settle_update(row: Mapping[str, Any], rows: list[dict[str, Any]], client: Any) -> _Verdict:
+    later = _later_writes(row, rows)
+    if later is not None:
+        if later["status"] == "done" and _same_write(later, row):
+            return _Verdict("done", f"confirmed by the later identical write "
+                                    f"{later['write_id'][:12]}", meta_id=later.get("meta_id"),
+                            after={**(later.get("after") or {}),
+                                   "confirmed_by": later["write_id"]})
+        return _Verdict(None, f"a later write {later['write_id'][:12]} ({later['op']}, "
+                              f"{later['status']}) changed the object since, so whether this "
+                              "one applied can no longer be read back; the later write's "
+                              "before-values describe the object before it")
+    wanted = row.get("after")
+    if not isinstance(wanted, dict) or not wanted:
+        return _Verdict(None, "its ledger row does not record the values it asked for (a "
+                              "ledger from before they were stored), so it cannot be compared "
+                              "with Meta; check the object in Ads Manager")
+    wanted = {k: v for k, v in wanted.items() if k not in BOOKKEEPING}
+    path = str(row.get("path") or "").split("?", 1)[0]
+    object_id = str(row.get("meta_id") or path.strip("/").split("/")[0])
+    current = client.get(object_id, {"fields": ",".join(sorted(wanted))})
+    differ, unknown = compare_fields(wanted, current)
+    if unknown:
+        return _Verdict(None, f"{', '.join(unknown)} cannot be compared automatically; check "
+                              f"{object_id} in Ads Manager")
+    if not differ:
+        held = ", ".join(f"{k} {wanted[k]}" for k in sorted(wanted))
+        return _Verdict("done", f"Meta holds {held}", meta_id=object_id,
+                        after={**wanted, "reconciled": True})
+    holds = ", ".join(f"{k} {current.get(k)!r} (asked {wanted[k]!r})" for k in differ)
+    return _Verdict("failed", f"not applied: Meta holds {holds}", meta_id=None,
+                    error=f"reconciled: not applied; Meta holds {holds}")
+
+
+def _same_write(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return a["op"] == b["op"] and a.get("request_digest") == b.get("request_digest")
+
+
+def _later_writes(row: Mapping[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the next write to the same object after `row` and its identical open retries.
+
+    Rows are in creation order. Failed and refused writes changed nothing and are skipped;
+    identical open attempts right after `row` are the same write and are skipped too.
+    """
+    seen = False
+    for r in rows:
+        if r["write_id"] == row["write_id"]:
+            seen = True
+            continue
+        if not seen or r.get("path") != row.get("path") or r.get("thread_id") != row.get(
+                "thread_id") or r["status"] in ("failed", "refused"):
+            continue
+        if r["status"] in OPEN and _same_write(r, row):
+            continue
+        return r
+    return None

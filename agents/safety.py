@@ -14,7 +14,8 @@
   applied write; a restore that would raise spend goes through approval, and every restore
   touching money through the money gate.
 * `audit_verify(home)` (`agents/audit.py`) checks the ledger's hash chain and that every
-  write's history is a legal status sequence.
+  write's history is a legal status sequence; `reconcile(thread_id | None, ...)` settles the
+  writes without an outcome against Meta (`adpilot audit reconcile`).
 * `compensate(thread_id, ...)`: the saga step of a launch that cannot complete — pause (or
   delete) what was already created, newest first, and report exactly what exists.
 """
@@ -319,11 +320,12 @@ def existing(thread_id: str, *, ledger: Ledger, client: Client) -> list[dict[str
 
 
 # Undo and audit live in their own modules; re-exported so callers need one import.
-from agents.audit import audit_verify, unresolved_writes  # noqa: E402
-from agents.undo import UndoResult, undo  # noqa: E402
+from agents.audit import audit_verify, reconcile, unresolved_writes  # noqa: E402
+from agents.undo import NothingToUndo, UndoResult, undo  # noqa: E402
 
 __all__ = [
     "KILL_RECEIPT",
+    "NothingToUndo",
     "SafetyReport",
     "UndoResult",
     "audit_verify",
@@ -332,6 +334,7 @@ __all__ = [
     "hold_back_for_stop",
     "mark_stopped",
     "raises_spend",
+    "reconcile",
     "stop",
     "stopped_threads",
     "targets",

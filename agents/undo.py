@@ -8,6 +8,13 @@ only when called again with that payload's receipt. Every restore that touches m
 budgets, spend limits, end time) is then a typed `MoneyAction` judged by the money gate on the
 account's live state (`tools.money.clear`, budget-edit times from the ledger) and written with
 its pass; a refusal writes nothing and is ledgered.
+
+An undo that would change nothing — Meta already holds the before-values — writes nothing
+and says so: status `unchanged` (with `message`) when the write was already undone or the
+object was set back another way; `NothingToUndo` (a `ValueError`) when the write's
+before-values were read after an earlier attempt of the same write had applied (a ledger from
+before retries kept their first attempt's before-values): the original value is in that
+earlier write, which the message names with the command to undo it.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from typing import Any
 from state import hitl
 from state.guardrails import SPEND_LIMIT_KEYS, MoneyAction, Refusal
 from state.ledger import CREATE_OPS, Ledger
+from tools.common import compare_fields
 from tools.money import clear
 
 _RESTORABLE = (
@@ -37,11 +45,42 @@ ClientFor = Callable[[str | None], Any]
 class UndoResult:
     """The outcome of `undo`: applied, waiting for approval, or refused by the guardrails."""
 
-    status: str  # "applied" | "needs_approval" | "refused"
+    status: str  # "applied" | "needs_approval" | "refused" | "unchanged"
     action: dict[str, Any]
     approval: dict[str, Any] | None = None
     refusals: list[Refusal] = field(default_factory=list)
     result: dict[str, Any] | None = None
+    message: str | None = None  # why nothing was sent ("unchanged")
+
+
+class NothingToUndo(ValueError):
+    """Meta already holds the before-values, which were read after an earlier attempt applied."""
+
+
+def _unchanged(ledger: Ledger, row: Mapping[str, Any], restore: Mapping[str, Any]) -> str:
+    """Say why undoing `row` changes nothing; raise `NothingToUndo` when another write would."""
+    thread = row.get("thread_id")
+    wid = row["write_id"]
+    head = (f"write {wid[:12]} ({row['op']} of {row.get('object_type') or 'object'} "
+            f"{row['meta_id']}) would restore {dict(restore)}, which Meta already holds: "
+            "nothing would change, so nothing was sent.")
+    earlier = [
+        r for r in ledger.rows(thread)
+        if r["write_id"] != wid and r["path"] == row["path"] and r["op"] == row["op"]
+        and r["request_digest"] == row["request_digest"]
+        and r["status"] not in ("failed", "refused") and r.get("before") != row.get("before")
+    ]
+    if not earlier:
+        return (f"Nothing to undo: {head} It was already undone, or the object was set back "
+                "another way.")
+    first = earlier[0]
+    fix = f"`adpilot undo {thread} {first['write_id'][:12]}`"
+    if first["status"] != "done":
+        fix = f"`adpilot audit reconcile {thread}`, then " + fix
+    raise NothingToUndo(
+        f"undo: {head} Its before-values were read after an earlier attempt of the same write "
+        f"had already reached Meta: write {first['write_id'][:12]} ({first['status']}) recorded "
+        f"the original {first.get('before')}. Run {fix} instead.")
 
 
 def find_write(ledger: Ledger, thread_id: str, action_id: str) -> dict[str, Any]:
@@ -61,6 +100,11 @@ def find_write(ledger: Ledger, thread_id: str, action_id: str) -> dict[str, Any]
 
 def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
     """Build the action that restores a done write's before-values (a create is undone by a pause)."""
+    if row["status"] in ("intent", "sent", "unknown"):
+        raise ValueError(
+            f"undo: write {row['write_id']} is {row['status']!r}: its outcome is not known (a "
+            "crash or a lost response), so there is nothing confirmed to undo yet; run "
+            f"`adpilot audit reconcile {row.get('thread_id') or ''}` first, then undo it")
     if row["status"] != "done":
         raise ValueError(
             f"undo: write {row['write_id']} is {row['status']!r}; only a done write can be undone"
@@ -165,6 +209,10 @@ def undo(
     client = client_for(thread_id)
     fields = ",".join(k for k in action["args"] if k != "object_id")
     current = client.get(action["args"]["object_id"], {"fields": fields})
+    restore = {k: v for k, v in action["args"].items() if k != "object_id"}
+    differ, unknown = compare_fields(restore, current)
+    if not differ and not unknown:
+        return UndoResult("unchanged", action, message=_unchanged(ledger, row, restore))
     if raises_spend(action, current):
         approval = hitl.approval_payload(
             [action],

@@ -1,6 +1,6 @@
 """Exactly once under faults: the crash matrix and the lost-response run.
 
-    python -m bench.faults [--json] [--ks 1,3,5] [--skip-lost] [--cycles 3]
+    python -m bench.faults [--json] [--ks 1,3,5] [--skip-lost] [--skip-undo] [--cycles 3]
 
 **Crash matrix.** A reference launch (no crash) counts its Meta writes N (ledger rows that
 reached `done`). Then for every k = 1..N, from the same starting point (the thread waiting at
@@ -15,6 +15,15 @@ ledger must match the sandbox (`check_tree`). Printed as `passed/total`.
 then a new process resumes: nothing may be created or set ACTIVE after the stop (printed as
 `passed/total` under `crash_matrix_stop`).
 
+**Crash mid-apply, then undo.** A launched thread (two ad sets with a budget each) at an
+optimise card raising every budget by 10 % (`adpilot optimize THREAD --request "raise the
+budget of X to $Y a day"`). A reference approval counts the apply's budget writes N; for every
+k = 1..N a child approving the card is SIGKILLed right after Meta committed the k-th budget
+write (the ledger says `sent`), a new process resumes, and `adpilot undo THREAD WRITE` of that
+object's last write must print "Undone" and bring it back to its budget from before the apply
+(the others keep theirs until their own undo, which must restore them too), with no write left
+without an outcome and the ledger chain intact (`undo_matrix`). Printed as `passed/total`.
+
 **Lost responses.** A sandbox with lost responses at 30 %, transient errors at 20 % and
 throttling on runs a launch plus `--cycles` optimise cycles (every approval approved, every
 `wait` resumed after advancing the simulated clock, every crash-free failure resumed as a
@@ -22,8 +31,9 @@ person would with `adpilot resume`). Then: zero duplicates, zero orphans, ledger
 sandbox; retries (client retries + node re-runs) and waits (governor sleeps + durable waits)
 are counted.
 
-`--json` prints `{"crash_matrix": {"passed", "total"}, "lost_responses": {"duplicates",
-"orphans", "ledger_matches", "retries", "waits"}}`.
+`--json` prints `{"crash_matrix": {"passed", "total"}, "crash_matrix_sent": {...},
+"crash_matrix_stop": {...}, "crash_undo": {"passed", "total"}, "lost_responses":
+{"duplicates", "orphans", "ledger_matches", "retries", "waits"}}`.
 """
 
 from __future__ import annotations
@@ -65,9 +75,11 @@ def _install_crash_hook(k: int, mode: str = "committed") -> None:
 
     `committed`: when Meta has answered the k-th write, before the ledger records `done` —
     the object exists, the ledger says `sent`. `sent`: right after the ledger records the k-th
-    `sent`, before the request leaves — the ledger says `sent`, Meta has nothing.
+    `sent`, before the request leaves — the ledger says `sent`, Meta has nothing. `budget`:
+    as `committed`, counting only writes that set a budget (the optimise apply's).
     """
     from state.ledger import Ledger
+    from state.money import BUDGET_KEYS
 
     original = Ledger.mark
     seen = {"n": 0}
@@ -77,7 +89,10 @@ def _install_crash_hook(k: int, mode: str = "committed") -> None:
 
     def mark(self: Ledger, write_id: str, status: str, **kw: Any) -> dict[str, Any]:
         n = 0
-        if status == trigger:
+        after = kw.get("after")
+        counted = mode != "budget" or (isinstance(after, dict) and any(
+            key in after for key in BUDGET_KEYS))
+        if status == trigger and counted:
             with lock:  # uploads run in parallel threads: count each mark exactly once
                 seen["n"] += 1
                 n = seen["n"]
@@ -119,8 +134,15 @@ def _summary(outcome: Any) -> dict[str, Any]:
     }
 
 
+def _approve_all(runner: Any) -> Any:
+    """Approve every action of the card the thread waits at."""
+    card = runner.status(THREAD).interrupt or {}
+    n = len(card.get("action_requests") or [None])
+    return runner.resume(THREAD, {"decisions": [{"type": "approve"}] * n})
+
+
 def child(argv: list[str]) -> int:
-    """Entry of the child processes: `start`, `approve [k]`, `continue`."""
+    """Entry of the child processes: `start`, `approve [k [mode]]`, `optimize`, `continue`."""
     what = argv[0]
     if what == "approve" and len(argv) > 1 and int(argv[1]) > 0:
         _install_crash_hook(int(argv[1]), argv[2] if len(argv) > 2 else "committed")
@@ -129,12 +151,19 @@ def child(argv: list[str]) -> int:
         if what == "start":
             outcome = runner.start(os.environ["BENCH_BRIEF"], THREAD)
         elif what == "approve":
-            outcome = runner.resume(THREAD, {"decisions": [{"type": "approve"}]})
+            outcome = _approve_all(runner)
+        elif what == "optimize":  # `adpilot optimize THREAD --request ...`: a cycle now
+            asks = json.loads(os.environ["BENCH_REQUESTS"])
+            outcome = runner.resume(THREAD, {"wake": "now", "requests": asks}, expect="wait")
         else:
             outcome = runner.continue_thread(THREAD)
             if outcome.waiting_for == "approval":  # the crash hit before the approval stuck
-                outcome = runner.resume(THREAD, {"decisions": [{"type": "approve"}]})
-        print(json.dumps(_summary(outcome), default=str))
+                outcome = _approve_all(runner)
+        summary = _summary(outcome)
+        if outcome.waiting_for == "approval":
+            summary["actions"] = [{"name": a.get("name"), "args": a.get("args")}
+                                  for a in (outcome.interrupt or {}).get("action_requests") or []]
+        print(json.dumps(summary, default=str))
     return 0
 
 
@@ -198,6 +227,21 @@ def _copy_db(src: Path, dst: Path) -> None:
         a.backup(b)
 
 
+def _fresh(folder: Path, seed_home: Path, seed_db: Path) -> tuple[Path, Any]:
+    """A copy of the seed's ADPILOT_HOME and sandbox in `folder`, with the sandbox started."""
+    home = folder / "home"
+    shutil.copytree(seed_home, home)
+    for f in home.glob("*-wal"):
+        f.unlink()
+    for name_db in ("ledger.db", "checkpoints.sqlite"):
+        if (seed_home / name_db).exists():
+            (home / name_db).unlink()
+            _copy_db(seed_home / name_db, home / name_db)
+    db = folder / "sandbox.db"
+    _copy_db(seed_db, db)
+    return home, _sandbox(db)
+
+
 def _stop_then_resume(env: dict[str, str], sb: Any, home: Path) -> dict[str, Any]:
     """`adpilot stop THREAD`, then resume: nothing may be created or set ACTIVE after the stop."""
     from bench.tree_check import sandbox_objects
@@ -248,17 +292,7 @@ def crash_matrix(
             raise RuntimeError(f"start failed: {output[-2000:]}")
 
         def fresh(name: str) -> tuple[Path, Any]:
-            home = root / name / "home"
-            shutil.copytree(seed_home, home)
-            for f in home.glob("*-wal"):
-                f.unlink()
-            for name_db in ("ledger.db", "checkpoints.sqlite"):
-                if (seed_home / name_db).exists():
-                    (home / name_db).unlink()
-                    _copy_db(seed_home / name_db, home / name_db)
-            db = root / name / "sandbox.db"
-            _copy_db(seed_db, db)
-            return home, _sandbox(db)
+            return _fresh(root / name, seed_home, seed_db)
 
         # 2. The reference: approve without a crash.
         home, sb = fresh("ref")
@@ -315,6 +349,165 @@ def crash_matrix(
         shutil.rmtree(root, ignore_errors=True)
 
 
+# -- crash mid-apply, then undo ----------------------------------------------------------------
+
+# Two ad sets (an age test), a budget each: the apply has more than one budget write.
+UNDO_BRIEF = BRIEF.replace("ages 25-45", "test ages 25-34 vs 35-44")
+UNDO_TEXT = "killed after Meta committed budget write k of an optimise apply, resumed, undone"
+
+
+def budget_objects(sb: Any) -> list[dict[str, Any]]:
+    """Every campaign and ad set holding a daily budget: id, type, name (untagged), budget."""
+    from tools.provenance import _TAG_RE
+
+    objs = sandbox_objects(sb)
+    return [{"id": str(o["id"]), "type": t, "name": _TAG_RE.sub("", str(o.get("name"))),
+             "daily_budget": int(o["daily_budget"])}
+            for t in ("campaign", "adset") for o in objs[t] if o.get("daily_budget")]
+
+
+def budget_writes(ledger_path: Path) -> list[dict[str, Any]]:
+    """The ledger's done budget updates (not creates), in ledger order."""
+    from state.ledger import CREATE_OPS, Ledger
+    from state.money import BUDGET_KEYS
+
+    led = Ledger(ledger_path)
+    try:
+        return [r for r in led.rows() if r["status"] == "done" and r["op"] not in CREATE_OPS
+                and isinstance(r.get("after"), dict)
+                and any(k in r["after"] for k in BUDGET_KEYS)]
+    finally:
+        led.close()
+
+
+def _cli(env: dict[str, str], *args: str, timeout: float = 120) -> tuple[int, str]:
+    """`adpilot ARGS` in a new process (as `python -m graph`)."""
+    proc = subprocess.run([sys.executable, "-m", "graph", *args], env={**env, "COLUMNS": "200"},
+                          capture_output=True, text=True, timeout=timeout, cwd=Path.cwd())
+    return proc.returncode, (proc.stdout or "") + (proc.stderr or "")
+
+
+def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
+                ) -> dict[str, Any]:
+    """Crash mid-apply, then undo; returns {passed, total, failures, n_writes}.
+
+    From one starting point — a launched thread at an optimise card that raises the budget of
+    every campaign / ad set that has one by 10 % (`adpilot optimize THREAD --request "raise
+    the budget of X to $Y a day"`) — a reference approval counts the apply's budget writes N.
+    Then for each k = 1..N (or `ks`): a child approving the card is SIGKILLed right after Meta
+    committed the k-th budget write (the ledger says `sent`); a new process resumes the thread;
+    `adpilot undo THREAD WRITE` undoes the last write to that object (the resumed one). It
+    passes when the undo says "Undone", the object is back at its budget from before the apply
+    while the other objects keep their raised budgets, undoing the other objects' last writes
+    (the re-run node repeated them) brings them back too, no write is left without an outcome
+    and the ledger chain verifies.
+    """
+    from state.ledger import Ledger
+
+    root = Path(tempfile.mkdtemp(prefix="adpilot-crash-undo-"))
+    try:
+        brief = brief_with_images(root / "images", brief)
+        seed_home, seed_db = root / "seed-home", root / "seed-sandbox.db"
+        sb = _sandbox(seed_db)
+        try:
+            env = _env(seed_home, sb.url, brief)
+            for step in (("start",), ("approve", "0")):
+                rc, output = _run_child(env, *step)
+                if rc != 0:
+                    raise RuntimeError(f"{step[0]} failed: {output[-2000:]}")
+            original = {o["id"]: o for o in budget_objects(sb)}
+            if not original:
+                raise RuntimeError("the launched tree has no budget to raise")
+            raised = {i: o["daily_budget"] * 11 // 10 for i, o in original.items()}
+            asks = [f"raise the budget of {o['name']} to ${raised[i] / 100:.2f} a day"
+                    for i, o in original.items()]
+            env["BENCH_REQUESTS"] = json.dumps(asks)
+            rc, output = _run_child(env, "optimize")
+            card = json.loads(output.strip().splitlines()[-1]) if rc == 0 else {}
+            if card.get("waiting_for") != "approval":
+                raise RuntimeError(f"no optimise card for {asks}: {output[-2000:]}")
+        finally:
+            sb.stop()
+
+        home, sb = _fresh(root / "ref", seed_home, seed_db)
+        try:
+            env = {**_env(home, sb.url, brief), "BENCH_REQUESTS": json.dumps(asks)}
+            rc, output = _run_child(env, "approve", "0")
+            applied = [str(r["meta_id"]) for r in budget_writes(home / "ledger.db")]
+            now = {o["id"]: o["daily_budget"] for o in budget_objects(sb)}
+        finally:
+            sb.stop()
+        if rc != 0 or not applied or any(now[i] != raised[i] for i in applied):
+            raise RuntimeError(f"the reference apply did not raise the budgets: {output[-2000:]}")
+        n = len(applied)
+        picked = ks or list(range(1, n + 1))
+        failures: dict[int, list[str]] = {}
+        for k in picked:
+            problems: list[str] = []
+            home, sb = _fresh(root / f"undo-k{k}", seed_home, seed_db)
+            try:
+                env = {**_env(home, sb.url, brief), "BENCH_REQUESTS": json.dumps(asks)}
+                rc, _out = _run_child(env, "approve", str(k), "budget")
+                if rc != -signal.SIGKILL:
+                    problems.append(f"child was not killed (rc={rc})")
+                rc, out = _run_child(env, "continue")
+                if rc != 0:
+                    problems.append(f"resume failed rc={rc}: {out[-800:]}")
+                target = applied[k - 1]
+                mine = [r for r in budget_writes(home / "ledger.db")
+                        if str(r["meta_id"]) == target]
+                if not mine:
+                    problems.append(f"no done budget write of {target} after the resume")
+                else:
+                    rc, out = _cli(env, "undo", THREAD, mine[-1]["write_id"][:12], "--yes")
+                    if rc != 0 or "Undone" not in out:
+                        problems.append(f"undo of {mine[-1]['write_id'][:12]} rc={rc}: "
+                                        f"{' '.join(out.split())[-600:]}")
+                now = {o["id"]: o["daily_budget"] for o in budget_objects(sb)}
+                if now.get(target) != original[target]["daily_budget"]:
+                    problems.append(f"{target} is at {now.get(target)} after the undo, not its "
+                                    f"original {original[target]['daily_budget']}")
+                for other in applied:
+                    if other != target and now.get(other) != raised[other]:
+                        problems.append(f"{other} is at {now.get(other)}, not the approved "
+                                        f"{raised[other]}")
+                # The apply's other writes ran again on resume (the node re-ran): their undo
+                # must restore the original too.
+                for other in applied:
+                    if other == target:
+                        continue
+                    last = [r for r in budget_writes(home / "ledger.db")
+                            if str(r["meta_id"]) == other][-1]
+                    rc, out = _cli(env, "undo", THREAD, last["write_id"][:12], "--yes")
+                    if rc != 0 or "Undone" not in out:
+                        problems.append(f"undo of {last['write_id'][:12]} rc={rc}: "
+                                        f"{' '.join(out.split())[-600:]}")
+                now = {o["id"]: o["daily_budget"] for o in budget_objects(sb)}
+                back = {i: now.get(i) for i in applied if now.get(i) != original[i]["daily_budget"]}
+                if back:
+                    problems.append(f"not back at the original budget after every undo: {back}")
+                led = Ledger(home / "ledger.db")
+                try:
+                    ok, chain = led.verify()
+                    pending = led.pending_unknown(THREAD)
+                finally:
+                    led.close()
+                problems += [f"ledger chain: {c}" for c in chain]
+                if pending:
+                    problems.append(f"{len(pending)} write(s) left without an outcome: "
+                                    + ", ".join(f"{p['op']} {p['path']} {p['status']}"
+                                                for p in pending))
+            finally:
+                sb.stop()
+            log(f"  [crash, undo] k={k}/{n}: {'ok' if not problems else 'FAIL ' + '; '.join(problems)}")
+            if problems:
+                failures[k] = problems
+        return {"passed": len(picked) - len(failures), "total": len(picked),
+                "failures": failures, "n_writes": n}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI entry."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -325,7 +518,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--ks", help="comma-separated k values (default: every k = 1..N)")
-    ap.add_argument("--skip-lost", action="store_true", help="only the crash matrix")
+    ap.add_argument("--skip-lost", action="store_true", help="skip the lost-response run")
+    ap.add_argument("--skip-undo", action="store_true",
+                    help="skip the crash-mid-apply-then-undo matrix")
     ap.add_argument(
         "--modes",
         default="committed,sent,stop",
@@ -353,6 +548,11 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {"crash_matrix": {"passed": first["passed"], "total": first["total"]}}
     for mode in modes[1:]:
         result[f"crash_matrix_{mode}"] = {k: matrix[mode][k] for k in ("passed", "total")}
+    if not args.skip_undo:
+        undo = undo_matrix(log=log)
+        log(f"crash mid-apply, then undo [{UNDO_TEXT}]: {undo['passed']}/{undo['total']} "
+            f"(N = {undo['n_writes']} budget writes)")
+        result["crash_undo"] = {k: undo[k] for k in ("passed", "total")}
     if not args.skip_lost:
         from bench.lost_responses import lost_responses
 
@@ -372,6 +572,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     ok = all(matrix[m]["passed"] == matrix[m]["total"] for m in modes) and (
+        args.skip_undo or result["crash_undo"]["passed"] == result["crash_undo"]["total"]
+    ) and (
         args.skip_lost
         or (
             result["lost_responses"]["duplicates"] == 0

@@ -1,4 +1,4 @@
-"""`adpilot stop`, `undo`, `audit verify|log`, `policy`: the CLI over `agents/safety.py`.
+"""`adpilot stop`, `undo`, `audit verify|reconcile|log`, `policy`: the CLI over `agents/safety.py`.
 
 Registered on the main Typer app by importing this module from `graph/cli.py`.
 """
@@ -231,6 +231,9 @@ def undo(
         err_console.print("[red]Refused by the money gate[/] (nothing was sent):\n"
                           + format_refusals(result.refusals))
         raise typer.Exit(EXIT_INVALID)
+    if result.status == "unchanged":
+        console.print(result.message)
+        return
     console.print(f"Undone: {result.action['description']}")
 
 
@@ -253,11 +256,60 @@ def audit_verify(
             console.print(f"  - {p}")
         if result["unresolved"]:
             console.print(f"[yellow]{len(result['unresolved'])} write(s) with no known outcome[/] "
-                          "(a crash or a lost response); `adpilot resume THREAD` reconciles them: "
-                          + ", ".join(w[:12] for w in result["unresolved"]))
+                          "(a crash or a lost response); `adpilot audit reconcile` settles them "
+                          "against Meta: " + ", ".join(w[:12] for w in result["unresolved"]))
         if result["superseded"]:
             console.print(f"{len(result['superseded'])} interrupted write(s) were repeated and "
-                          "confirmed by a later identical write.")
+                          "confirmed by a later identical write; `adpilot audit reconcile` "
+                          "records that in the ledger.")
+    raise typer.Exit(0 if result["ok"] else 1)
+
+
+@audit_app.command("reconcile")
+def audit_reconcile(
+    thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Settle every write with no known outcome (intent/sent/unknown) against Meta.
+
+    A create is looked up by its provenance tag (found: done with its id; not found: failed);
+    an update reads the object back (Meta holds the values: done; else failed, not applied).
+    Exit 0 when every such write is settled, 1 when some could not be (the reason is shown).
+    """
+    from state.control import ThreadBusy
+
+    with session(quiet=as_json) as (env, runner), ExitStack() as leases:
+        factory: Any = env.client_factory
+        if thread is not None and not factory.ledger.rows(thread):
+            fail(f"thread {thread!r} has no Meta writes in the ledger under {env.home} "
+                 "(list threads with `adpilot status`)")
+        # A run advancing a thread may have writes in flight: settle only threads held here.
+        busy: dict[str, str] = {}
+        for tid in sorted({str(r["thread_id"]) for r in factory.ledger.pending_unknown(thread)
+                           if r.get("thread_id")}):
+            try:
+                leases.enter_context(runner.lease(tid, wait_s=0))
+            except ThreadBusy as exc:
+                busy[tid] = str(exc)
+        result = safety.reconcile(thread, ledger=factory.ledger, client_for=factory, busy=busy)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        raise typer.Exit(0 if result["ok"] else 1)
+    if not result["writes"]:
+        console.print("Every write in the ledger has a known outcome: nothing to reconcile.")
+        raise typer.Exit(0)
+    table = Table("write id", "thread", "op", "object", "was → now", "why")
+    for w in result["writes"]:
+        change = f"{w['was']} → {w['now']}" if w["resolved"] else f"{w['was']} (UNRESOLVED)"
+        table.add_row(w["write_id"][:12], str(w.get("thread_id") or ""), w["op"],
+                      f"{w.get('object_type') or ''} {w['object'] or ''}".strip(), change,
+                      w["reason"])
+    console.print(table)
+    settled = sum(1 for w in result["writes"] if w["resolved"])
+    console.print(f"Settled {settled} of {len(result['writes'])} write(s) with no known outcome.")
+    if not result["ok"]:
+        err_console.print("[yellow]Some writes could not be settled[/] (see why above); their "
+                          "ledger rows are unchanged.")
     raise typer.Exit(0 if result["ok"] else 1)
 
 

@@ -6,6 +6,19 @@ or `unknown` (timeout / dropped connection / 5xx: the write may have committed �
 provenance tag before any retry). An `unknown` (or a `sent` left behind by a crash) is later
 resolved to `done` (found and adopted) or `failed` (not found, safe to retry).
 
+An intent's `after` holds what the write asks Meta to hold (its compacted params), so a write
+whose outcome was lost can be settled by reading the object back (`adpilot audit reconcile`);
+`done` replaces it with what Meta confirmed. Rows written before this keep `after` empty until
+their outcome (and still verify). **Retries keep the first before-value:** an update sent again
+after an unknown outcome (`earlier_attempts`: an earlier `intent` / `sent` / `unknown` row of
+the same thread, path, operation and request digest, with no other write to that object since)
+records the `before` of the first attempt — the object may already hold the new value, which
+is not what the write changed — and once Meta confirms it, `resolve_retried` marks the earlier
+attempts `done` (`after.confirmed_by` = the retry). The same goes for a write repeated after
+an identical `done` one (a node re-run after a crash repeats the writes it had finished) when
+the object still holds its values. Same object and operation with another digest is another
+write: nothing is reused.
+
 A write the money gate (`state/guardrails.py`) refused is one row with the terminal status
 `refused` (`Ledger.refusal`): never sent, no Meta id, the cap and numbers in `after`, the
 message in `error`. Every write the gate passed records the digest of the policy it passed in
@@ -199,12 +212,19 @@ class Ledger:
         receipt: str | None = None,
         before: Any = None,
         policy_digest: str | None = None,
+        after: Any = None,
     ) -> str:
-        """Record that a write is about to be sent; returns its `write_id`."""
+        """Record that a write is about to be sent; returns its `write_id`.
+
+        `after` here is what the write asks Meta to hold (the compacted params): it lets a
+        write whose outcome is lost be reconciled by reading the object back. `done` replaces
+        it with what Meta confirmed.
+        """
         return self._first_row(
             "intent", op=op, path=path, params=params, plan_key=plan_key,
             object_type=object_type, thread_id=thread_id, receipt=receipt,
-            policy_digest=policy_digest, before=_json_or_none(before))
+            policy_digest=policy_digest, before=_json_or_none(before),
+            after=_json_or_none(after))
 
     def _first_row(self, status: str, *, op: str, path: str, params: Any, plan_key: str | None,
                    object_type: str | None, thread_id: str | None, receipt: str | None,
@@ -276,6 +296,26 @@ class Ledger:
         """
         with self.transaction():
             return [self.mark(wid, status, **(extra or {})) for wid, status, extra in updates]
+
+    def resolve_retried(self, write_ids: list[str], by: str, *, meta_id: str | None,
+                        after: Any) -> list[dict[str, Any]]:
+        """Settle earlier attempts of a write that `by` (an identical retry) got confirmed.
+
+        The same absolute values were sent again and Meta confirmed them, so whatever became
+        of each earlier attempt, the object holds its values: each one still open is marked
+        `done` with `by`'s Meta id and after-values plus `confirmed_by`. Keeps their `before`
+        (the value read before the first attempt — what undo restores).
+        """
+        out = []
+        with self.transaction():
+            for wid in write_ids:
+                current = self.get(wid)
+                if current is None or current["status"] in TERMINAL:
+                    continue  # settled meanwhile (e.g. by `adpilot audit reconcile`)
+                merged = {**after, "confirmed_by": by} if isinstance(after, dict) else {
+                    "value": after, "confirmed_by": by}
+                out.append(self.mark(wid, "done", meta_id=meta_id, after=merged))
+        return out
 
     def _transition(self, write_id: str, status: str, *, meta_id: str | None = None,
                     after: Any = None, error: str | None = None,
@@ -362,6 +402,34 @@ class Ledger:
             for r in rows
             if r["op"] in CREATE_OPS and r["status"] == "done" and r["meta_id"]
         ]
+
+    def earlier_attempts(self, *, thread_id: str | None, path: str, op: str,
+                         params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """Earlier attempts of this exact write: (those with no known outcome, the done one).
+
+        The same write is the same thread, object path, operation and request digest. Walking
+        the thread's writes to `path` back from the newest: `failed` and `refused` rows changed
+        nothing and are skipped; identical rows still `intent` / `sent` / `unknown` are
+        collected (oldest first) — a retry after a crash or a lost response; the first other
+        row ends the walk, and is returned second when it is an identical `done` write (the
+        node that sent it ran again). Any other write to the object since (another digest or
+        operation) means the object moved on: nothing before it is this write's to claim.
+        Creates are never matched: they are reconciled by provenance tag (`tools/launch.py`).
+        """
+        if op in CREATE_OPS:
+            return [], None
+        digest = request_digest(params)
+        found: list[dict[str, Any]] = []
+        for row in reversed(self._current("thread_id IS ? AND path = ?",
+                                          (thread_id, scrub(path)))):
+            if row["status"] in ("failed", "refused"):
+                continue
+            same = row["op"] == op and row["request_digest"] == digest
+            if same and row["status"] not in TERMINAL:
+                found.append(row)
+                continue
+            return found[::-1], (row if same and row["status"] == "done" else None)
+        return found[::-1], None
 
     def pending_unknown(self, thread_id: str | None = None) -> list[dict[str, Any]]:
         """Return writes whose outcome is not known: `unknown`, or `intent`/`sent` left by a crash."""

@@ -290,7 +290,7 @@ def _retry_set(chunk: list[BatchItem], outcome: dict[str, BatchResult]) -> list[
 
 def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
     """Run `items` (see the module docstring); returns one result per item, in order."""
-    from tools.meta_client import require_pass
+    from tools.meta_client import first_before, require_pass
 
     digests = {it.name: require_pass(it.method, it.relative_url, it.params, it.plan_key,
                                      it.gate_pass) for it in items if it.is_write}
@@ -298,6 +298,7 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
     bodies: dict[str, Any] = {}
     ledger = client.ledger
     write_ids: dict[str, str] = {}
+    earlier: dict[str, list[dict[str, Any]]] = {}
     for chunk in plan_chunks(items):
         ready = []
         for it in chunk:
@@ -314,11 +315,19 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
         client.refuse_if_stopped([(it.ledger_op, it.method, it.relative_url, it.params, it.before)
                                   for it in writes])
         if ledger is not None and writes:
+            # A retry of an update whose earlier attempt has no known outcome keeps that
+            # attempt's before-values, and settles it once confirmed (as MetaClient.write).
+            befores = {}
+            for it in writes:
+                befores[it.name], earlier[it.name] = first_before(
+                    ledger, client.thread_id, it.ledger_op, it.relative_url, _ledger_params(it),
+                    it.before)
             # Write-ahead, one transaction per step for the whole chunk (not per item).
             wids = ledger.intent_many([
                 {"op": it.ledger_op, "path": it.relative_url, "params": _ledger_params(it),
                  "plan_key": it.plan_key, "object_type": it.object_type,
-                 "thread_id": client.thread_id, "receipt": it.receipt, "before": it.before,
+                 "thread_id": client.thread_id, "receipt": it.receipt,
+                 "before": befores[it.name], "after": _ledger_params(it),
                  "policy_digest": digests.get(it.name)}
                 for it in writes])
             write_ids.update({it.name: wid for it, wid in zip(writes, wids, strict=True)})
@@ -343,7 +352,14 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
             if res.write_id:
                 marks.append(_ledger_outcome(it, res, bodies))
         if ledger is not None and marks:
-            ledger.mark_many(marks)
+            names_of = {write_ids[it.name]: it.name for it in ready if it.name in write_ids}
+            with ledger.transaction():
+                ledger.mark_many(marks)
+                for wid, status, extra in marks:
+                    if status == "done" and earlier.get(names_of[wid]):
+                        ledger.resolve_retried([r["write_id"] for r in earlier[names_of[wid]]], wid,
+                                               meta_id=extra.get("meta_id"),
+                                               after=extra.get("after"))
     return [outcome[it.name] for it in items]
 
 

@@ -7,7 +7,7 @@ live state with the run's policy — or return the refusal instead of writing (`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,16 +17,64 @@ if TYPE_CHECKING:
     from tools.meta_client import MetaClient
 
 STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "DELETED")
+# Keys adpilot adds to a ledger row's after-values that are not object fields.
+BOOKKEEPING = ("id", "success", "video_id", "confirmed_by", "reconciled")
+_TIMES = ("start_time", "end_time", "stop_time")
+
+
+def compare_fields(wanted: Mapping[str, Any], current: Mapping[str, Any]
+                   ) -> tuple[list[str], list[str]]:
+    """Compare values an update sets with the object as read from Meta.
+
+    Returns (fields whose value differs, fields that cannot be compared here). Meta answers
+    numbers as strings (`"5000"`), times as `+0000` offsets and an unset spend limit as
+    absent; all three compare equal to what was sent. Nested values (targeting, creative
+    specs) are normalised by Meta, so they are reported as not comparable rather than
+    guessed.
+    """
+    from state.exposure import _int, parse_time
+    from state.money import SPEND_LIMIT_KEYS
+
+    differ: list[str] = []
+    unknown: list[str] = []
+    for key, value in wanted.items():
+        if key in BOOKKEEPING:
+            continue
+        have = current.get(key)
+        if isinstance(value, dict | list) or isinstance(have, dict | list):
+            unknown.append(key)
+        elif key in SPEND_LIMIT_KEYS:
+            try:
+                same = _int(have) == _int(value)
+            except (TypeError, ValueError):
+                same = str(have) == str(value)
+            if not same:
+                differ.append(key)
+        elif key in _TIMES:
+            try:
+                same = parse_time(have) == parse_time(value)
+            except (TypeError, ValueError):
+                same = str(have) == str(value)
+            if not same:
+                differ.append(key)
+        elif (have is None) != (value is None) or str(have) != str(value):
+            differ.append(key)
+    return differ, unknown
 
 
 def update_object(client: MetaClient, object_id: str, params: dict[str, Any], *,
                   object_type: str | None, receipt: str | None = None, plan_key: str | None = None,
                   op: str = "update", gate_pass: GatePass | None = None) -> dict[str, Any]:
-    """Update `object_id` with `params`, recording the current values as `before` (for undo)."""
+    """Update `object_id` with `params`, recording the current values as `before` (for undo).
+
+    A retry (an earlier attempt has no known outcome, or the node re-ran after a crash) keeps
+    the value read before the first attempt: the object may already hold the new values, and
+    those are not what the write changed (`tools.meta_client.first_before`).
+    """
     if not params:
         raise ValueError("nothing to update: pass at least one field to change")
-    before = client.get(str(object_id), {"fields": ",".join(sorted(params))})
-    before = {k: before.get(k) for k in params}
+    read = client.get(str(object_id), {"fields": ",".join(sorted(params))})
+    before = client.retry_before(op, str(object_id), params, {k: read.get(k) for k in params})
     client.write(op, str(object_id), params, plan_key=plan_key, object_type=object_type,
                  receipt=receipt, before=before, gate_pass=gate_pass)
     return {"id": str(object_id), "before": before, "after": dict(params)}

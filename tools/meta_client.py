@@ -17,8 +17,12 @@ MetaError                        every failure the client raises (tools/errors.p
   under ~2 s of sleep in total). Throttles shorter than the governor's 2 s are waited out;
   longer ones raise `ThrottledError`. An `UnknownOutcomeError` is never retried here: the caller
   reconciles first with `find_by_tag` (the provenance tag is in every created object's name).
-* Every write goes through `write()` (or `batch()`): ledger `intent` before sending, `sent`,
-  then `done` / `failed` / `unknown` with the Meta id and the after-values.
+* Every write goes through `write()` (or `batch()`): ledger `intent` (with the values it asks
+  for) before sending, `sent`, then `done` / `failed` / `unknown` with the Meta id and the
+  after-values. An update retried after an unknown outcome, or repeated by a node that ran
+  again (`first_before`), keeps the first attempt's `before`, and its confirmation settles the
+  earlier attempts (`Ledger.resolve_retried`): after a crash the object may already hold the
+  new value, which must not become the value undo restores.
 * **The money gate is structural.** A write that can raise spend (`state.money.spend_reason`:
   a campaign or ad set created with a budget or ACTIVE, any activation, a budget, spend cap,
   spend limit or end-time change, any `/copies`) is refused with `UngatedSpendError` —
@@ -60,7 +64,7 @@ from tenacity import (
 from state import secrets
 from state.control import ThreadStopped
 from state.guardrails import GatePass, UngatedSpendError
-from state.ledger import Ledger
+from state.ledger import Ledger, LedgerError
 from state.money import spend_reason
 from tools.errors import (
     AuthError,
@@ -299,31 +303,65 @@ class MetaClient:
         """Send one ledgered write: intent → sent → done | failed | unknown.
 
         A write that can raise spend needs `gate_pass` covering exactly it (module docstring).
+        A retry of an update (its earlier attempt has no known outcome, or a node re-ran it)
+        keeps the first attempt's `before` (`first_before`), and once Meta confirms it the
+        earlier attempts without an outcome are resolved `done` too (`Ledger.resolve_retried`).
         """
         self.refuse_if_stopped([(op, method, path, params, before)])
         policy_digest = require_pass(method, path, params, plan_key, gate_pass)
         write_id = None
+        earlier: list[dict[str, Any]] = []
         if self.ledger is not None:
-            write_id = self.ledger.intent(op=op, path=path, params=_compact(params),
+            logged = _compact(params)
+            before, earlier = first_before(self.ledger, self.thread_id, op, path, logged, before)
+            write_id = self.ledger.intent(op=op, path=path, params=logged,
                                           plan_key=plan_key, object_type=object_type,
                                           thread_id=self.thread_id, receipt=receipt,
-                                          before=before, policy_digest=policy_digest)
+                                          before=before, policy_digest=policy_digest,
+                                          after=logged)
         try:
             self.governor.check()  # a long throttle fails before anything is sent
             if write_id:
-                self.ledger.mark(write_id, "sent")  # type: ignore[union-attr]
+                self._mark_own(write_id, "sent")
             body = self.call(method, path, params, files=files, write=True, _gated=True)
         except MetaError as exc:
             if write_id:
                 status = "unknown" if isinstance(exc, UnknownOutcomeError) else "failed"
-                self.ledger.mark(write_id, status, error=str(exc))  # type: ignore[union-attr]
+                self._mark_own(write_id, status, error=str(exc))
             raise
         result = body if isinstance(body, dict) else {"data": body}
         if write_id:
-            self.ledger.mark(write_id, "done",  # type: ignore[union-attr]
-                             meta_id=self._result_id(op, path, result),
-                             after=_compact({**params, **_ids_only(result)}))
+            meta_id = self._result_id(op, path, result)
+            after = _compact({**params, **_ids_only(result)})
+            assert self.ledger is not None
+            with self.ledger.transaction():  # the outcome and what it settles, together
+                self._mark_own(write_id, "done", meta_id=meta_id, after=after)
+                self.ledger.resolve_retried([r["write_id"] for r in earlier], write_id,
+                                            meta_id=meta_id, after=after)
         return result
+
+    def retry_before(self, op: str, path: str, params: dict[str, Any], before: Any) -> Any:
+        """Return the before-values to record for this write (`first_before`)."""
+        if self.ledger is None:
+            return before
+        return first_before(self.ledger, self.thread_id, op, path, _compact(params), before)[0]
+
+    def _mark_own(self, write_id: str, status: str, **kw: Any) -> None:
+        """Mark this call's own write, unless an identical retry elsewhere already settled it.
+
+        (Another process retrying the same write — e.g. the kill switch pausing what an
+        optimise run is pausing — may have confirmed it meanwhile; anything else is an error.)
+        """
+        assert self.ledger is not None
+        try:
+            self.ledger.mark(write_id, status, **kw)
+        except LedgerError:
+            row = self.ledger.get(write_id) or {}
+            after = row.get("after")
+            if row.get("status") == "done" and isinstance(after, dict) and after.get(
+                    "confirmed_by"):
+                return
+            raise
 
     def refuse_if_stopped(self, writes: list[tuple[str, str, str, dict[str, Any], Any]]) -> None:
         """Raise `ThreadStopped` if the kill switch stopped this thread and a write could spend.
@@ -391,6 +429,28 @@ class MetaClient:
             raise PermanentError("no ad account configured: set META_AD_ACCOUNT_ID "
                                  "(or MetaSettings.account_id) to act_<digits>")
         return self.account_id
+
+
+def first_before(ledger: Ledger, thread_id: str | None, op: str, path: str,
+                 logged: dict[str, Any], before: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """Return the before-values to record for a write, and its earlier attempts with no outcome.
+
+    `logged` is the compacted params as ledgered; `before` what the caller read just now.
+    A retry after an unknown outcome keeps the first attempt's before (the object may already
+    hold the new values: they are not what the write changed). A repeat of an identical `done`
+    write that is still the object's last (a node re-run after a crash), when the object
+    already holds the values, keeps that write's before. Otherwise `before` as given.
+    """
+    from tools.common import compare_fields
+
+    earlier, repeated = ledger.earlier_attempts(thread_id=thread_id, path=path, op=op,
+                                                params=logged)
+    if earlier and earlier[0]["before"] is not None:
+        return earlier[0]["before"], earlier
+    if (repeated is not None and repeated["before"] is not None and isinstance(before, dict)
+            and compare_fields(logged, before) == ([], [])):
+        return repeated["before"], earlier
+    return before, earlier
 
 
 _OFF = ("PAUSED", "ARCHIVED", "DELETED")

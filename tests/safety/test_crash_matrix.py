@@ -1,7 +1,10 @@
 """The crash matrix (a subset of k here; `python -m bench.faults` runs every k = 1..N).
 
 A child process approving the launch is SIGKILLed at the k-th Meta write, a new process
-resumes, and the sandbox must hold exactly the reference tree with a matching ledger.
+resumes, and the sandbox must hold exactly the reference tree with a matching ledger. And
+crash mid-apply, then undo (every k: N = 2): a child approving an optimise card is killed
+after Meta committed a budget write, a new process resumes, and `adpilot undo` of it must
+bring the budget back to what it was before the apply.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ def test_crash_matrix_subset_resumes_to_exactly_one_tree():
     for mode, ks in picks.items():
         assert result[mode]["failures"] == {}, (mode, result[mode])
         assert result[mode]["passed"] == result[mode]["total"] == len(ks)
+
+
+def test_crash_mid_apply_then_undo_restores_the_original_budgets():
+    """Killed after Meta committed each budget write of an optimise apply, resumed, undone."""
+    from bench.faults import undo_matrix
+
+    result = undo_matrix(log=lambda *_: None)
+    assert result["n_writes"] == 2, result  # two ad sets, a budget each
+    assert result["failures"] == {}, result
+    assert result["passed"] == result["total"] == 2
 
 
 def test_check_tree_catches_duplicates_orphans_and_tampering(world):
