@@ -43,22 +43,15 @@ def compare_fields(wanted: Mapping[str, Any], current: Mapping[str, Any]
         have = current.get(key)
         if isinstance(value, dict | list) or isinstance(have, dict | list):
             unknown.append(key)
-        elif key in SPEND_LIMIT_KEYS:
+        else:
+            read = _int if key in SPEND_LIMIT_KEYS else parse_time if key in _TIMES else None
             try:
-                same = _int(have) == _int(value)
+                same = read(have) == read(value) if read is not None else (
+                    (have is None) == (value is None) and str(have) == str(value))
             except (TypeError, ValueError):
                 same = str(have) == str(value)
             if not same:
                 differ.append(key)
-        elif key in _TIMES:
-            try:
-                same = parse_time(have) == parse_time(value)
-            except (TypeError, ValueError):
-                same = str(have) == str(value)
-            if not same:
-                differ.append(key)
-        elif (have is None) != (value is None) or str(have) != str(value):
-            differ.append(key)
     return differ, unknown
 
 
