@@ -14,15 +14,17 @@ sandbox over HTTP:
 | approve_resume | a launch card (go live) | `approve T` and `resume T`, alternating |
 | tick_optimize | a live campaign whose optimise timer is due | `tick --yes` and `optimize T --yes`, alternating |
 | stop_resume | a launch killed (SIGKILL) after its 6th Meta write | `stop T` and `resume T`, alternating; then one more `resume T` |
+| approve_optimise | an optimise card raising a budget 10 % (`optimize T --request …`) | `approve T` × N |
 
 Then, per trial: **duplicates** (objects sharing a tagged name, and campaigns beyond the one
 the thread launched), **crashes** (a process that printed a traceback or exited with a code
 other than 0, 1 or 2), **false tamper alarms** (`audit verify` not intact), **double
 applies** (two `done` writes of one thread with the same operation, object and request —
 an approved action applied twice), **forks** (two checkpoints of the thread with the same
-parent: two runners advanced it from one step) and, for stop_resume, **after stop** (anything
-ACTIVE at the end, or created by the final resume). `--json` prints the totals.
-Floors: 0 duplicates, crashes, false tamper alarms, double applies, forks, after-stop.
+parent: two runners advanced it from one step), for stop_resume **after stop** (anything
+ACTIVE at the end, or created by the final resume) and for approve_optimise **not applied**
+(the approved raise never reached Meta). `--json` prints the totals.
+Floors: 0 for every count.
 """
 
 from __future__ import annotations
@@ -42,10 +44,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.faults import BRIEF, THREAD, _copy_db, _env, _run_child, _sandbox, brief_with_images
+from bench.faults import (
+    BRIEF,
+    THREAD,
+    _copy_db,
+    _env,
+    _run_child,
+    _sandbox,
+    brief_with_images,
+    budget_objects,
+)
 from bench.tree_check import check_tree, sandbox_objects
 
-RACES = ("approve_approve", "approve_resume", "tick_optimize", "stop_resume")
+RACES = ("approve_approve", "approve_resume", "tick_optimize", "stop_resume", "approve_optimise")
 CRASH_AT = 6  # stop_resume: the launch is killed after Meta committed its 6th write
 
 
@@ -55,6 +66,7 @@ def _commands(race: str, procs: int) -> list[list[str]]:
         "approve_resume": (["approve", THREAD], ["resume", THREAD]),
         "tick_optimize": (["tick", "--yes"], ["optimize", THREAD, "--yes"]),
         "stop_resume": (["stop", THREAD], ["resume", THREAD]),
+        "approve_optimise": (["approve", THREAD], ["approve", THREAD]),
     }[race]
     return [pairs[i % 2] for i in range(procs)]
 
@@ -121,6 +133,15 @@ class Starts:
             elif race == "tick_optimize":
                 rc, out = _cli(env, "run", self.brief, "--thread", THREAD, "--live", "--yes")
                 sb.admin("POST", "/__sandbox__/clock/advance", json={"days": 3})
+            elif race == "approve_optimise":
+                rc, out = _cli(env, "run", self.brief, "--thread", THREAD, "--live", "--yes")
+                if rc == 0:  # an optimise card that raises a budget by 10 %, shown here
+                    target = budget_objects(sb)[0]
+                    ask = (f"raise the budget of {target['name']} to "
+                           f"${target['daily_budget'] * 11 / 1000:.2f} a day")
+                    rc, out = _cli(env, "optimize", THREAD, "--request", ask)
+                    if rc == 0 and "approve" not in out:
+                        rc, out = 1, f"no optimise card for {ask!r}: {out}"
             else:
                 rc, out = _run_child(env, "start")
                 if rc == 0:
@@ -179,6 +200,17 @@ def _double_applies(home: Path) -> int:
     return sum(n - 1 for n in done.values() if n > 1)
 
 
+def _budget_writes(home: Path) -> int:
+    from state.ledger import Ledger
+
+    ledger = Ledger(home / "ledger.db")
+    try:
+        return sum(1 for r in ledger.rows() if r["status"] == "done" and r["op"] == "update"
+                   and "daily_budget" in (r.get("after") or {}))
+    finally:
+        ledger.close()
+
+
 def trial(starts: Starts, start: dict[str, Any], race: str, n: int, procs: int) -> dict[str, Any]:
     """Run one trial of `race`; returns its counts and problems."""
     from agents.audit import audit_verify
@@ -224,6 +256,12 @@ def trial(starts: Starts, start: dict[str, Any], race: str, n: int, procs: int) 
         if not audit["ok"]:
             out["problems"].append(f"audit verify: {audit['problems'][:3]}")
         out["double_applies"] = _double_applies(home)
+        if race == "approve_optimise":  # the approved raise: applied, exactly once
+            raises = _budget_writes(home)
+            out["not_applied"] = int(raises == 0)
+            out["double_applies"] += max(0, raises - 1)
+            if raises != 1:
+                out["problems"].append(f"the approved budget raise was applied {raises} time(s)")
         out["forks"] = _forks(home, env)
         out["after_stop"] = after_stop
         for key in ("double_applies", "forks"):
@@ -236,7 +274,8 @@ def trial(starts: Starts, start: dict[str, Any], race: str, n: int, procs: int) 
     return out
 
 
-COUNTS = ("duplicates", "crashes", "false_tamper_alarms", "double_applies", "forks", "after_stop")
+COUNTS = ("duplicates", "crashes", "false_tamper_alarms", "double_applies", "forks", "after_stop",
+          "not_applied")
 
 
 def races(trials: int = 100, procs: int = 4, backend: str = "sqlite", pg_base: str | None = None,
@@ -301,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{backend}: {result['trials']} trials × {args.procs} processes — duplicates "
             f"{result['duplicates']}, crashes {result['crashes']}, false tamper alarms "
             f"{result['false_tamper_alarms']}, double applies {result['double_applies']}, forks "
-            f"{result['forks']}, after stop {result['after_stop']}")
+            f"{result['forks']}, after stop {result['after_stop']}, not applied "
+            f"{result['not_applied']}")
     log(f"({time.monotonic() - started:.0f} s)")
     if args.json:
         print(json.dumps(out if len(out) > 1 else out[0], indent=2))
