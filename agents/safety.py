@@ -27,9 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import sqlite_utils
-from sqlite_utils.db import Table
-
 from state.control import control_for
 from state.guardrails import action_kind
 from state.ledger import CREATE_OPS, Ledger
@@ -89,6 +86,21 @@ class SafetyReport:
     def ok(self) -> bool:
         """True when nothing failed."""
         return not self.failed
+
+    def then(self, later: SafetyReport) -> SafetyReport:
+        """Combine a first pass with a later one over the same objects (the later one wins).
+
+        Paused is what either pass paused; already-off, failures and read-back are the later
+        pass's (an object the first pass paused is not "already off").
+        """
+        paused = {p["id"]: p for p in [*self.paused, *later.paused]}
+        return SafetyReport(
+            paused=list(paused.values()),
+            deleted=[*self.deleted, *later.deleted],
+            already_off=[o for o in later.already_off if o["id"] not in paused],
+            failed=later.failed,
+            read_back=later.read_back or self.read_back,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form for the CLI and state."""
@@ -238,18 +250,8 @@ def mark_stopped(home: str | Path, thread_ids: list[str]) -> None:
 
 
 def stopped_threads(home: str | Path) -> dict[str, str]:
-    """Thread id → when `adpilot stop` stopped it (UTC ISO time).
-
-    Reads the stop records, and the `stopped.db` file earlier versions kept in ADPILOT_HOME.
-    """
-    found = dict(control_for(home).stops())
-    legacy = Path(home) / "stopped.db"
-    if legacy.exists():
-        table = Table(sqlite_utils.Database(legacy), "stopped", pk="thread_id")
-        if table.exists():
-            for r in table.rows:
-                found.setdefault(r["thread_id"], r["at"])
-    return found
+    """Thread id → when `adpilot stop` stopped it (UTC ISO time), earlier versions' stops too."""
+    return control_for(home).stops()
 
 
 def raises_spend(action: Mapping[str, Any]) -> bool:

@@ -15,11 +15,13 @@ Both are used the same way::
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -69,30 +71,60 @@ def open_checkpointer(
     if checkpoint_backend(url) == "postgres":
         assert url is not None
         with _open_postgres(url) as saver:
-            yield saver
+            yield guard_saver(saver, "the PostgreSQL checkpoint database")
         return
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     path = _sqlite_file(home, url)
     path.parent.mkdir(parents=True, exist_ok=True)
     # check_same_thread=False: LangGraph runs sync nodes on worker threads.
-    with guarded(f"the checkpoints {path}"):
+    where = f"the checkpoints {path}"
+    with guarded(where):
         conn = sqlite3.connect(str(path), check_same_thread=False)
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA journal_mode=WAL")
         saver = SqliteSaver(conn)
         saver.setup()
     try:
-        yield saver
+        yield guard_saver(saver, where)
     finally:
         conn.close()
+
+
+_SAVER_CALLS = ("get_tuple", "put", "put_writes", "delete_thread")
+
+
+def guard_saver(saver: BaseCheckpointSaver, where: str) -> BaseCheckpointSaver:
+    """Make the saver's storage errors `StorageError`s naming `where` (and nothing else's).
+
+    Only the checkpointer's own calls are wrapped, so an error a node raises about another
+    file keeps its own message.
+    """
+    def wrap(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def call(*args: Any, **kw: Any) -> Any:
+            with guarded(where):
+                return fn(*args, **kw)
+        return call
+
+    def wrap_list(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def listing(*args: Any, **kw: Any) -> Iterator[Any]:
+            with guarded(where):
+                yield from fn(*args, **kw)
+        return listing
+
+    for name in _SAVER_CALLS:
+        setattr(saver, name, wrap(getattr(saver, name)))
+    saver.list = wrap_list(saver.list)  # type: ignore[method-assign]
+    return saver
 
 
 @contextmanager
 def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver]:
     try:
         from langgraph.checkpoint.postgres import PostgresSaver
-        from psycopg import OperationalError
+        from psycopg import Error as OperationalError
     except ImportError as exc:  # pragma: no cover - both are declared dependencies
         raise CheckpointerConfigError(
             f"{CHECKPOINT_URL_ENV} is a PostgreSQL URL but langgraph-checkpoint-postgres is not "

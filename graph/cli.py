@@ -28,7 +28,7 @@ from graph.console import (
 from graph.environment import Environment, open_environment
 from graph.runner import Outcome, Runner, StaleDecision, open_runner
 from state import bounds
-from state.control import ThreadBusy
+from state.control import LeaseLost, ThreadBusy, ThreadStopped
 from state.secrets import install_log_scrubbing
 from state.storage import StorageError
 from tools.errors import MetaError
@@ -88,9 +88,9 @@ def clear_errors() -> Iterator[None]:
         fail(f"Meta refused or failed: {exc}", code=1)
     except LaunchError as exc:
         fail(str(exc), code=1)
-    except (KeyError, ValueError, ThreadBusy) as exc:
+    except (KeyError, ValueError, ThreadBusy, ThreadStopped) as exc:
         fail(str(exc).strip("'\""))
-    except StorageError as exc:
+    except (StorageError, LeaseLost) as exc:
         fail(str(exc), code=1)
 
 

@@ -9,6 +9,7 @@ import dataclasses
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -139,25 +140,41 @@ def stop(
                   "stopped from the checkpoints only" if damaged else
                   "stopped from the ledger only" if cp_damaged else None)
         damaged = "; ".join(p for p in (damaged, cp_damaged) if p) or None
-        threads = [thread] if thread is not None else known_threads
-        if thread is not None and thread not in known_threads and not cp_damaged and not (
-                ledger is not None and ledger.rows(thread)):
+        ledgered = sorted({str(r["thread_id"]) for r in ledger.rows(None) if r.get("thread_id")}
+                          ) if ledger is not None else []
+        # --all: every thread either store knows (a LangGraph Server thread is only ledgered).
+        threads = [thread] if thread is not None else sorted({*known_threads, *ledgered})
+        if thread is not None and thread not in known_threads and not cp_damaged and \
+                thread not in ledgered:
             fail(f"no thread {thread!r} in the checkpoints or the ledger under {env.home}; "
                  "nothing to stop (list threads with `adpilot status`)")
+        unsafe: list[str] = []  # why this stop may not hold: exit 1 and say it
+        try:
+            safety.mark_stopped(env.home, threads)  # first: writes that could spend now fail
+        except StorageError as exc:
+            unsafe.append(f"the stop could not be recorded ({exc}), so a later resume could "
+                          "still write")
         if delete and thread is not None:
             if ledger is None:
                 fail("--delete needs the ledger (it deletes newest first by its order); "
                      "run `adpilot stop THREAD` to pause instead")
-            report = safety.compensate(thread, ledger=ledger, client_for=factory, mode="delete")
+            with _leases(runner, threads, unsafe):
+                report = safety.compensate(thread, ledger=ledger, client_for=factory,
+                                           mode="delete")
         else:
-            try:
-                safety.mark_stopped(env.home, threads)  # first: writes that could spend now fail
-            except StorageError as exc:
-                err_console.print(f"[red]warning:[/] the stop could not be recorded ({exc})")
-            known = checkpoint_targets(runner, threads, factory(thread)) if runner else []
-            with _leases(runner, threads):
-                report = safety.stop(thread, ledger=ledger, client_for=factory, known=known,
-                                     mark=False)
+            def pause() -> safety.SafetyReport:
+                known = checkpoint_targets(runner, threads, factory(thread)) if runner else []
+                return safety.stop(thread, ledger=ledger, client_for=factory, known=known,
+                                   mark=False)
+
+            # Pause at once; then, once every run in progress has ended (each stops at its
+            # next write that could spend), pause and read back again: what such a run sent
+            # in the meantime is caught by the second pass.
+            first = pause()
+            with _leases(runner, threads, unsafe):
+                report = first.then(pause())
+        for why in unsafe:
+            err_console.print(f"[red]warning:[/] {why}")
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "storage_problem": damaged}, indent=2))
     else:
@@ -170,7 +187,7 @@ def stop(
                               "`adpilot stop` again then (it skips what is already paused).")
         if damaged:
             err_console.print(f"[red]{source}[/] ({damaged})")
-    raise typer.Exit(0 if report.ok and not damaged else 1)
+    raise typer.Exit(0 if report.ok and not damaged and not unsafe else 1)
 
 
 def _open_checkpoints(stack: ExitStack, env: Any) -> tuple[Any, list[str], str | None]:
@@ -183,21 +200,22 @@ def _open_checkpoints(stack: ExitStack, env: Any) -> tuple[Any, list[str], str |
 
 
 @contextmanager
-def _leases(runner: Any, threads: list[str]) -> Iterator[None]:
-    """Hold the threads' leases while pausing, waiting out a run in progress.
+def _leases(runner: Any, threads: list[str], unsafe: list[str]) -> Iterator[None]:
+    """Hold the threads' leases, waiting for runs in progress until one shared deadline.
 
-    That run stops at its next write that could spend (the stop is already recorded); a
-    holder that does not let go within the lease's lifetime is reported and paused around.
+    A holder that does not let go by then (the lease's lifetime) is named in `unsafe`: the
+    stop went ahead around it, and the command exits 1 so it is run again.
     """
     from state.control import ThreadBusy
 
+    deadline = time.monotonic() + _stop_wait(runner)
     with ExitStack() as stack:
         for tid in threads if runner is not None else []:
             try:
-                stack.enter_context(runner.lease(tid, wait_s=_stop_wait(runner)))
+                stack.enter_context(runner.lease(tid, wait_s=max(0.0, deadline - time.monotonic())))
             except ThreadBusy as busy:
-                err_console.print(f"[yellow]warning:[/] {busy}. Pausing anyway; run `adpilot "
-                                  "stop` again once it has ended.")
+                unsafe.append(f"{busy}. It was paused around that run; run `adpilot stop` again "
+                              "once it has ended")
         yield
 
 

@@ -10,7 +10,9 @@ not given in the environment are discovered from the API (`/me/adaccounts`, `/me
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from state.context import Context, MetaSettings
-from state.control import CHECKPOINT_URL_ENV, control_for, sqlite_file
+from state.control import CHECKPOINT_URL_ENV, LeaseLost, control_for, lease_lost, sqlite_file
 from state.ledger import Ledger
 from state.storage import StorageError
 from tools.meta_client import MetaClient
@@ -39,6 +41,13 @@ def wants_embedded_sandbox() -> bool:
     return not os.environ.get("META_ACCESS_TOKEN") and not os.environ.get("META_GRAPH_URL")
 
 
+def _halt(control: Any, thread_id: str) -> str | None:
+    """When the kill switch stopped the thread; raises `LeaseLost` if this process lost its lease."""
+    if lease_lost(thread_id):
+        raise LeaseLost(thread_id)
+    return control.stopped(thread_id)
+
+
 def open_ledger(home: Path) -> Ledger:
     """Open `<home>/ledger.db`; refuse to recreate it empty once this home has had one.
 
@@ -51,8 +60,9 @@ def open_ledger(home: Path) -> Ledger:
     # A home with no checkpoints yet has had no thread: nothing to check (and `plan` writes
     # no checkpoint store); the fact is recorded the first time both exist.
     control: Any = control_for(home) if url or sqlite_file(home, url).exists() else None
+    fact = f"ledger_created {socket.gethostname()}:{home.resolve()}"  # one per machine and home
     try:
-        first = control.recall("ledger_created") if control is not None else None
+        first = control.recall(fact) if control is not None else None
     except StorageError:  # the checkpoint store is damaged: the ledger still opens on its own
         control, first = None, None
     if first is not None and not path.exists():
@@ -62,7 +72,7 @@ def open_ledger(home: Path) -> Ledger:
             "it; to start over on purpose use a new ADPILOT_HOME)"))
     ledger = Ledger(path)
     if first is None and control is not None:
-        control.remember("ledger_created", datetime.now(UTC).isoformat())
+        control.remember(fact, datetime.now(UTC).isoformat())
     return ledger
 
 
@@ -98,9 +108,8 @@ class ClientFactory:
     def __call__(self, thread_id: str | None = None) -> MetaClient:
         """Build a client writing ledger rows for `thread_id`."""
         kwargs: dict[str, Any] = {"token": self._token} if self._token else {}
-        if thread_id:  # the kill switch's record, read before any write that could spend
-            control = control_for(self.home)
-            kwargs["stopped"] = lambda: control.stopped(thread_id)
+        if thread_id:  # read before any write that could spend
+            kwargs["stopped"] = functools.partial(_halt, control_for(self.home), thread_id)
         ledger = None if self.ledgerless else self.ledger
         return MetaClient(self.settings, ledger=ledger, thread_id=thread_id, **kwargs)
 

@@ -118,18 +118,13 @@ class Runner:
 
     def _stream(self, value: Any, thread_id: str, on_update: UpdateHook | None, action: str) -> Outcome:
         outcome = Outcome(thread_id)
-        with guarded(self.where):
-            self._run(value, thread_id, on_update, action, outcome)
-        return self._fill(outcome)
-
-    def _run(self, value: Any, thread_id: str, on_update: UpdateHook | None, action: str,
-             outcome: Outcome) -> None:
         for chunk in self.graph.stream(value, self.config(thread_id, action), context=self.context,
                                        stream_mode="updates", durability="sync"):
             for node, update in chunk.items():
                 outcome.updates.append((node, update))
                 if on_update is not None:
                     on_update(node, update)
+        return self._fill(outcome)
 
     def _fill(self, outcome: Outcome) -> Outcome:
         with guarded(self.where):

@@ -95,9 +95,27 @@ def _env_seconds(name: str, default: float) -> float:
     except ValueError:
         raise ValueError(f"{name}={raw!r}: give a number of seconds, e.g. {name}={int(default)}"
                          ) from None
-    if not 0 <= value <= 86400 or value != value:
-        raise ValueError(f"{name}={raw!r}: give a number of seconds between 0 and 86400")
+    low = 1 if name == LEASE_TTL_ENV else 0  # a lease must outlive at least one renewal
+    if not low <= value <= 86400 or value != value:
+        raise ValueError(f"{name}={raw!r}: give a number of seconds between {low} and 86400")
     return value
+
+
+def _host() -> str:
+    """Name this machine and PID namespace (pids compare only between processes sharing both)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid").split("[")[-1].rstrip("]")
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/pidns {namespace}"
+
+
+_LOST: set[str] = set()
+
+
+def lease_lost(thread_id: str | None) -> bool:
+    """Tell whether this process lost the thread's lease while holding it (see `_renew`)."""
+    return bool(thread_id) and thread_id in _LOST
 
 
 def _proc_start(pid: int) -> str | None:
@@ -154,7 +172,7 @@ class ThreadBusy(RuntimeError):
         super().__init__(
             f"thread {thread_id!r} is being advanced by {who}; waited {waited_s:.0f} s. Nothing "
             f"was done here: run the command again when it has finished (see `adpilot status "
-            f"{thread_id}`), or wait up to {LEASE_TTL_ENV} seconds if that process is hung")
+            f"{thread_id}`); if that process is hung, end it and its lease is freed at once")
 
 
 class ThreadStopped(RuntimeError):
@@ -167,6 +185,18 @@ class ThreadStopped(RuntimeError):
             f"thread {thread_id!r} was stopped by the kill switch at {at}: {what} was refused "
             "before it was ledgered or sent (a stopped thread never creates or activates "
             "anything). Start a new thread to launch again.")
+
+
+class LeaseLost(RuntimeError):
+    """The lease of a thread was lost mid-run; nothing that could spend is sent from here."""
+
+    def __init__(self, thread_id: str) -> None:
+        self.thread_id = thread_id
+        super().__init__(
+            f"this process lost the lease of thread {thread_id!r} (it was not renewed in time: "
+            "the process was suspended or cut off from the checkpoint store), so another "
+            "process may be advancing the thread; nothing more that could spend is sent from "
+            f"here. See `adpilot status {thread_id}`, then `adpilot resume {thread_id}`.")
 
 
 def _command() -> str:
@@ -188,10 +218,12 @@ class ThreadControl:
         self._connect = connect
         self._conn: Any = None
         self._lock = threading.RLock()
-        self._held: dict[str, list[Any]] = {}  # thread id → [token, depth, renewer stop event]
+        # thread id → [token, depth, renewer stop event, owning Python thread]
+        self._held: dict[str, list[Any]] = {}
         self.ttl_s = _env_seconds(LEASE_TTL_ENV, DEFAULT_TTL_S)
         self.wait_s = _env_seconds(LEASE_WAIT_ENV, DEFAULT_WAIT_S)
-        self.host = socket.gethostname()
+        self.host = _host()
+        self.legacy: Path | None = None  # ADPILOT_HOME/stopped.db of earlier versions
         self.pid = os.getpid()
         self.proc_start = _proc_start(self.pid)
         self._ready = False
@@ -208,9 +240,18 @@ class ThreadControl:
             def connect_pg() -> Any:
                 import psycopg
 
-                return psycopg.connect(url, autocommit=True, connect_timeout=10)
+                try:
+                    return psycopg.connect(url, autocommit=True, connect_timeout=10)
+                except psycopg.Error as exc:
+                    # `from None`, and no message: the driver's can quote the URL's password.
+                    raise CheckpointerConfigError(
+                        f"{CHECKPOINT_URL_ENV}: cannot connect to the PostgreSQL checkpoint "
+                        f"database ({type(exc).__name__}); check the URL, that the server runs, "
+                        "and the user, password and database") from None
 
-            return cls(connect_pg, "postgres", "the PostgreSQL checkpoint database")
+            control = cls(connect_pg, "postgres", "the PostgreSQL checkpoint database")
+            control.legacy = Path(home) / "stopped.db"
+            return control
         path = sqlite_file(home, url)
 
         def connect_sqlite() -> Any:
@@ -221,7 +262,9 @@ class ThreadControl:
             conn.execute("PRAGMA journal_mode=WAL")
             return conn
 
-        return cls(connect_sqlite, "sqlite", f"the checkpoints {path}")
+        control = cls(connect_sqlite, "sqlite", f"the checkpoints {path}")
+        control.legacy = Path(home) / "stopped.db"
+        return control
 
     def _db(self) -> Any:
         with guarded(self.where):
@@ -229,7 +272,13 @@ class ThreadControl:
                 self._conn = self._connect()
             if not self._ready:
                 for sql in _SCHEMA:
-                    self._conn.execute(sql)
+                    try:
+                        self._conn.execute(sql)
+                    except Exception as exc:  # noqa: BLE001 - see below
+                        # Two processes creating a table at once: PostgreSQL reports the loser
+                        # as a unique violation on its catalogue; the table exists now.
+                        if "unique" not in str(exc).lower() and "exists" not in str(exc).lower():
+                            raise
                 self._ready = True
         return self._conn
 
@@ -304,17 +353,20 @@ class ThreadControl:
     def acquire(self, thread_id: str, *, command: str | None = None,
                 wait_s: float | None = None) -> None:
         """Take the thread's lease (re-entrant), waiting up to `wait_s`; raises `ThreadBusy`."""
-        with self._lock:
-            held = self._held.get(thread_id)
-            if held is not None:
-                held[1] += 1
-                return
+        me = threading.get_ident()
         token = uuid.uuid4().hex
         wait = self.wait_s if wait_s is None else wait_s
         deadline = time.monotonic() + wait
         command = command or _command()
         while True:
-            holder = self._try_acquire(thread_id, token, command)
+            with self._lock:
+                held = self._held.get(thread_id)
+                if held is not None and held[3] == me:
+                    held[1] += 1  # re-entrant for the Python thread that holds it
+                    return
+                mine = held is not None  # another thread of this process holds it
+            holder = self._self_holder(command) if mine else self._try_acquire(
+                thread_id, token, command)
             if holder is None:
                 break
             if time.monotonic() >= deadline:
@@ -322,19 +374,35 @@ class ThreadControl:
             time.sleep(min(0.2, max(0.01, deadline - time.monotonic())))
         stop = threading.Event()
         with self._lock:
-            self._held[thread_id] = [token, 1, stop]
+            self._held[thread_id] = [token, 1, stop, me]
+            _LOST.discard(thread_id)
         threading.Thread(target=self._renew, args=(thread_id, token, stop), daemon=True,
                          name=f"lease-{thread_id}").start()
 
+    def _self_holder(self, command: str) -> Holder:
+        now = time.time()
+        return Holder(self.pid, self.host, command, now, now + self.ttl_s)
+
     def _renew(self, thread_id: str, token: str, stop: threading.Event) -> None:
+        """Extend the lease every third of its lifetime; notice when it was lost.
+
+        A failed renewal reconnects next time. When the row no longer carries our token
+        (this process was suspended past the lease's lifetime and another took it over),
+        the lease is lost: the Meta client of this process then refuses the thread's writes
+        that could spend (`lease_lost`).
+        """
         while not stop.wait(max(0.5, self.ttl_s / 3)):
             try:
                 with self._lock:
-                    self._db().execute(self._sql(
+                    cursor = self._db().execute(self._sql(
                         "UPDATE adpilot_leases SET expires_at = ? WHERE thread_id = ? AND "
                         "token = ?"), (time.time() + self.ttl_s, thread_id, token))
-            except Exception:  # noqa: BLE001 - a failed renewal only shortens the lease
-                continue
+                    if cursor.rowcount == 0 and not stop.is_set():
+                        _LOST.add(thread_id)
+                        return
+            except Exception:  # noqa: BLE001 - reconnect at the next renewal
+                with self._lock:
+                    self._conn, self._ready = None, False
 
     def release(self, thread_id: str) -> None:
         """Give back one level of the thread's lease (the last level frees it)."""
@@ -388,11 +456,27 @@ class ThreadControl:
     def stopped(self, thread_id: str) -> str | None:
         """When the kill switch stopped the thread (None when it did not)."""
         rows = self._query("SELECT at FROM adpilot_stops WHERE thread_id = ?", (thread_id,))
-        return str(rows[0][0]) if rows else None
+        return str(rows[0][0]) if rows else self._legacy().get(thread_id)
 
     def stops(self) -> dict[str, str]:
         """Every stopped thread → when it was stopped."""
-        return {str(t): str(at) for t, at in self._query("SELECT thread_id, at FROM adpilot_stops")}
+        found = {str(t): str(at) for t, at in self._query("SELECT thread_id, at FROM adpilot_stops")}
+        return {**self._legacy(), **found}
+
+    def _legacy(self) -> dict[str, str]:
+        """Read the stops an earlier version kept in `ADPILOT_HOME/stopped.db` (still honoured)."""
+        if self.legacy is None or not self.legacy.exists():
+            return {}
+        with guarded(f"the stop records {self.legacy}"):
+            conn = sqlite3.connect(self.legacy)
+            try:
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+                if "stopped" not in tables:
+                    return {}
+                return {str(t): str(at) for t, at in conn.execute(
+                    "SELECT thread_id, at FROM stopped")}
+            finally:
+                conn.close()
 
 
     # -- facts about the home (e.g. that it has had a ledger) ----------------------------------

@@ -65,7 +65,7 @@ from state import secrets
 from state.control import ThreadStopped
 from state.guardrails import GatePass, UngatedSpendError
 from state.ledger import Ledger, LedgerError
-from state.money import spend_reason
+from state.money import BUDGET_KEYS, MONEY_FIELDS, SPEND_LIMIT_KEYS, spend_reason
 from tools.errors import (
     AuthError,
     MetaError,
@@ -454,31 +454,35 @@ def first_before(ledger: Ledger, thread_id: str | None, op: str, path: str,
 
 
 _OFF = ("PAUSED", "ARCHIVED", "DELETED")
-_AMOUNTS = ("daily_budget", "lifetime_budget", "spend_cap", "bid_amount", "daily_spend_cap",
-            "lifetime_spend_cap")
+# Amounts a lower value of which can only take spend away (budgets, caps, spend targets, bids).
+_AMOUNTS = (*BUDGET_KEYS, "spend_cap", *SPEND_LIMIT_KEYS, "bid_amount")
 
 
 def cuts_only(op: str, method: str, path: str, params: dict[str, Any], before: Any) -> bool:
     """Tell whether a write can only take spend away: a delete, a pause, or a lower amount.
 
     Creates, copies and uploads never are; an amount counts as lower only against the
-    before-value the caller read (`before`).
+    before-value the caller read (`before`); any other money field (a schedule, …) is never a
+    cut. Fields that do not touch money (a name) are harmless.
     """
     if method.upper() == "DELETE" or op == "delete":
         return True
     if op in ("create", "copy", "upload") or method.upper() != "POST":
         return False
-    if "status" in params and str(params["status"]).upper() not in _OFF:
-        return False
     was = before if isinstance(before, dict) else {}
-    for key in _AMOUNTS:
-        if key in params:
+    for key, value in params.items():
+        if key in ("status", "status_option"):
+            if str(value).upper() not in _OFF:
+                return False
+        elif key in _AMOUNTS:
             try:
-                if was.get(key) in (None, "") or int(float(params[key])) > int(float(was[key])):
+                if was.get(key) in (None, "") or int(float(value)) > int(float(was[key])):
                     return False
             except (TypeError, ValueError):
                 return False
-    return not any(k in params for k in ("end_time", "end_time_utc", "start_time"))
+        elif key in MONEY_FIELDS or key in ("start_time", "end_time_utc"):
+            return False
+    return True
 
 
 def _ids_only(result: dict[str, Any]) -> dict[str, Any]:

@@ -49,6 +49,7 @@ def chunked_upload(client: MetaClient, path: Path, *, name: str | None = None,
     """Upload `path` in phases; returns the video id (ledgered as one write)."""
     data = path.read_bytes()
     title = name or path.name
+    client.refuse_if_stopped([("upload", "POST", f"{client._account()}/advideos", {}, None)])
     ledger = client.ledger
     wid = None
     if ledger is not None:

@@ -121,3 +121,48 @@ def test_the_kill_switch_stops_from_the_checkpoints_when_the_ledger_is_lost(rig)
     assert audit.returncode == 1, audit.stdout
     assert "never recorded" in audit.stdout and "intact" not in audit.stdout.replace(
         "TAMPERED OR INCONSISTENT", "")
+
+
+def test_stop_all_marks_and_pauses_threads_only_the_ledger_knows(rig):
+    from agents.safety import stopped_threads
+    from tools.meta_client import MetaClient
+
+    run = rig.cli("run", rig.brief, "--thread", "c1", "--live", "--yes")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    # A thread another runner (LangGraph Server, another machine's checkpoints) advanced:
+    # this home's checkpoints do not know it, its writes are in the shared ledger.
+    ledger = Ledger(rig.home / "ledger.db")
+    server = MetaClient({"graph_url": rig.sb.url, "account_id": rig.sb.account_id},
+                        ledger=ledger, thread_id="srv-1", token=TOKEN)
+    made = server.write("create", f"{rig.sb.account_id}/campaigns",
+                        {"name": "served [ap:5e1f0a2b]", "objective": "OUTCOME_SALES",
+                         "status": "PAUSED", "special_ad_categories": []},
+                        object_type="campaign", plan_key="5e1f0a2b")
+    ledger.close()
+    stop = rig.cli("stop", "--all", "--json")
+    assert stop.returncode == 0, stop.stdout + stop.stderr
+    assert set(stopped_threads(rig.home)) == {"c1", "srv-1"}
+    report = json.loads(stop.stdout[stop.stdout.index("{"):])
+    assert report["read_back"][made["id"]] == "PAUSED"
+
+
+def test_stop_around_a_run_that_keeps_the_thread_exits_1_and_says_so(rig):
+    run = rig.cli("run", rig.brief, "--thread", "c1", "--live", "--yes")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    hold = ("import sys, time; from state.control import ThreadControl; "
+            "c = ThreadControl.open(sys.argv[1]); c.acquire('c1', command='adpilot optimize'); "
+            "print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(rig.home)], cwd=ROOT,
+                              env=rig.env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        holder.stdout.close()
+        rig.env["ADPILOT_LEASE_TTL"] = "2"  # how long stop waits for the run to let go
+        stop = rig.cli("stop", "c1", "--json")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert stop.returncode == 1, stop.stdout + stop.stderr
+    assert "being advanced by `adpilot optimize`" in stop.stderr and "stop` again" in stop.stderr
+    report = json.loads(stop.stdout[stop.stdout.index("{"):])
+    assert set(report["read_back"].values()) == {"PAUSED"}  # paused around it all the same

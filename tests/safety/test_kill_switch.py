@@ -227,6 +227,10 @@ def test_a_stopped_threads_client_refuses_what_could_spend_and_still_cuts(world)
     assert not cuts_only("update", "POST", adset["id"], {"daily_budget": 3000},
                          {"daily_budget": 2500})
     assert not cuts_only("update", "POST", adset["id"], {"end_time": "2030-01-01"}, {})
+    assert not cuts_only("update", "POST", camp, {"stop_time": "2030-01-01"}, {})
+    assert not cuts_only("update", "POST", adset["id"], {"daily_min_spend_target": 900},
+                         {"daily_min_spend_target": 500})
+    assert cuts_only("update", "POST", adset["id"], {"name": "renamed"}, None)
     assert cuts_only("delete", "DELETE", adset["id"], {}, None)
     other = MetaClient(world.settings, ledger=world.ledger, thread_id="t2", token="sandbox-token",
                        stopped=lambda: control.stopped("t2"))

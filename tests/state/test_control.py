@@ -104,3 +104,65 @@ def test_bad_lease_settings_name_the_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("ADPILOT_LEASE_WAIT", "soon")
     with pytest.raises(ValueError, match="ADPILOT_LEASE_WAIT"):
         ThreadControl.open(tmp_path)
+
+
+def test_a_lease_taken_over_while_its_holder_was_away_is_lost_and_writes_stop(tmp_path, monkeypatch):
+    import sqlite3
+
+    from graph.environment import _halt
+    from state.control import LeaseLost, control_for, lease_lost
+
+    monkeypatch.setenv("ADPILOT_LEASE_TTL", "1")
+    control = ThreadControl.open(tmp_path)
+    with control.lease("t1"):
+        assert not lease_lost("t1")
+        # Another process took the lease over (this one was suspended past its lifetime).
+        with sqlite3.connect(tmp_path / "checkpoints.sqlite") as db:
+            db.execute("UPDATE adpilot_leases SET token = 'someone-else' WHERE thread_id = 't1'")
+        deadline = time.monotonic() + 5
+        while not lease_lost("t1") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert lease_lost("t1")
+        with pytest.raises(LeaseLost, match="lost the lease of thread 't1'"):
+            _halt(control_for(tmp_path), "t1")  # the Meta client's check before a spend write
+    with sqlite3.connect(tmp_path / "checkpoints.sqlite") as db:  # the other one finished
+        db.execute("DELETE FROM adpilot_leases")
+    with control.lease("t1", wait_s=0):  # taking it again clears the mark
+        assert not lease_lost("t1")
+
+
+def test_another_python_thread_of_the_same_process_waits_for_the_lease(tmp_path):
+    import threading
+
+    control = ThreadControl.open(tmp_path)
+    seen: list[str] = []
+
+    def other() -> None:
+        try:
+            control.acquire("t1", wait_s=0)
+            seen.append("acquired")
+        except ThreadBusy:
+            seen.append("busy")
+
+    with control.lease("t1"):
+        worker = threading.Thread(target=other)
+        worker.start()
+        worker.join()
+    assert seen == ["busy"]
+
+
+def test_stops_kept_by_earlier_versions_are_honoured(tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "stopped.db") as db:
+        db.execute("CREATE TABLE stopped (thread_id TEXT PRIMARY KEY, at TEXT)")
+        db.execute("INSERT INTO stopped VALUES ('old', '2026-01-02T00:00:00+00:00')")
+    control = ThreadControl.open(tmp_path)
+    assert control.stopped("old") == "2026-01-02T00:00:00+00:00"
+    assert control.stops() == {"old": "2026-01-02T00:00:00+00:00"}
+
+
+def test_a_lease_that_cannot_outlive_a_renewal_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADPILOT_LEASE_TTL", "0")
+    with pytest.raises(ValueError, match="ADPILOT_LEASE_TTL.*between 1 and 86400"):
+        ThreadControl.open(tmp_path)
