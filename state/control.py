@@ -24,6 +24,7 @@ retries of a stopped thread never create or activate anything.
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import sqlite3
@@ -496,6 +497,18 @@ class ThreadControl:
 
 _OPEN: dict[tuple[str, str | None], ThreadControl] = {}
 _OPEN_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close the shared stores at exit (their leases are released, connections closed)."""
+    with _OPEN_LOCK:
+        for control in _OPEN.values():
+            try:
+                control.close()
+            except Exception:  # noqa: BLE001 - best effort at interpreter exit
+                pass
+        _OPEN.clear()
 
 
 def control_for(home: str | os.PathLike[str], url: str | None = None) -> ThreadControl:
