@@ -94,12 +94,17 @@ class SafetyReport:
         pass's (an object the first pass paused is not "already off").
         """
         paused = {p["id"]: p for p in [*self.paused, *later.paused]}
+        seen = {o["id"] for o in [*later.paused, *later.already_off, *later.failed]} | set(
+            later.read_back)
+        # A failure of the first pass stands unless the later pass dealt with that object
+        # (it may not have seen it: a lookup Meta throttled finds nothing).
+        kept = [f for f in self.failed if f["id"] not in seen]
         return SafetyReport(
             paused=list(paused.values()),
             deleted=[*self.deleted, *later.deleted],
             already_off=[o for o in later.already_off if o["id"] not in paused],
-            failed=later.failed,
-            read_back=later.read_back or self.read_back,
+            failed=[*kept, *later.failed],
+            read_back={**self.read_back, **later.read_back},
         )
 
     def as_dict(self) -> dict[str, Any]:

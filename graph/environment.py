@@ -43,9 +43,10 @@ def wants_embedded_sandbox() -> bool:
 
 def _halt(control: Any, thread_id: str) -> str | None:
     """When the kill switch stopped the thread; raises `LeaseLost` if this process lost its lease."""
-    if lease_lost(thread_id):
+    at = control.stopped(thread_id)
+    if at is None and lease_lost(thread_id):
         raise LeaseLost(thread_id)
-    return control.stopped(thread_id)
+    return at
 
 
 def open_ledger(home: Path) -> Ledger:

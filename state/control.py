@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from state.storage import guarded
+from state.storage import StorageError, guarded
 
 CHECKPOINT_URL_ENV = "ADPILOT_CHECKPOINT_URL"
 SQLITE_FILENAME = "checkpoints.sqlite"
@@ -112,11 +112,20 @@ def _host() -> str:
 
 
 _LOST: set[str] = set()
+_RENEWED: dict[str, tuple[float, float]] = {}  # thread id → (last renewal, wall time; lifetime)
 
 
 def lease_lost(thread_id: str | None) -> bool:
-    """Tell whether this process lost the thread's lease while holding it (see `_renew`)."""
-    return bool(thread_id) and thread_id in _LOST
+    """Tell whether this process lost the thread's lease while holding it (see `_renew`).
+
+    Lost when another process took it over, or when no renewal succeeded for longer than the
+    lease's lifetime (the process was suspended, or the store unreachable): another process
+    may have taken it by now.
+    """
+    if not thread_id:
+        return False
+    renewed = _RENEWED.get(thread_id)
+    return thread_id in _LOST or (renewed is not None and time.time() - renewed[0] > renewed[1])
 
 
 def _proc_start(pid: int) -> str | None:
@@ -244,11 +253,11 @@ class ThreadControl:
                 try:
                     return psycopg.connect(url, autocommit=True, connect_timeout=10)
                 except psycopg.Error as exc:
-                    # `from None`, and no message: the driver's can quote the URL's password.
-                    raise CheckpointerConfigError(
-                        f"{CHECKPOINT_URL_ENV}: cannot connect to the PostgreSQL checkpoint "
-                        f"database ({type(exc).__name__}); check the URL, that the server runs, "
-                        "and the user, password and database") from None
+                    # A storage fault (the kill switch goes on from the ledger); `from None` and
+                    # not the driver's message, which can quote the URL's password.
+                    raise StorageError("the PostgreSQL checkpoint database", ConnectionError(
+                        f"cannot connect ({type(exc).__name__}); check {CHECKPOINT_URL_ENV}, "
+                        "that the server runs, and the user, password and database")) from None
 
             control = cls(connect_pg, "postgres", "the PostgreSQL checkpoint database")
             control.legacy = Path(home) / "stopped.db"
@@ -377,6 +386,7 @@ class ThreadControl:
         with self._lock:
             self._held[thread_id] = [token, 1, stop, me]
             _LOST.discard(thread_id)
+            _RENEWED[thread_id] = (time.time(), self.ttl_s)
         threading.Thread(target=self._renew, args=(thread_id, token, stop), daemon=True,
                          name=f"lease-{thread_id}").start()
 
@@ -401,6 +411,8 @@ class ThreadControl:
                     if cursor.rowcount == 0 and not stop.is_set():
                         _LOST.add(thread_id)
                         return
+                    if not stop.is_set():
+                        _RENEWED[thread_id] = (time.time(), self.ttl_s)
             except Exception:  # noqa: BLE001 - reconnect at the next renewal
                 with self._lock:
                     self._conn, self._ready = None, False
@@ -419,6 +431,7 @@ class ThreadControl:
                 return
             del self._held[thread_id]
             held[2].set()
+            _RENEWED.pop(thread_id, None)
             try:
                 self._db().execute(self._sql(
                     "DELETE FROM adpilot_leases WHERE thread_id = ? AND token = ?"),

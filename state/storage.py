@@ -29,6 +29,8 @@ _KINDS: tuple[tuple[str, tuple[str, ...], tuple[int, ...], str], ...] = (
      "stops spend from the checkpoints or the ledger, whichever is intact)"),
     ("missing", ("missing", "no such file"), (errno.ENOENT,),
      "restore it from a backup (see the detail for what else still works)"),
+    ("unreachable", ("cannot connect",), (),
+     "the database server cannot be reached: check that it runs and the URL is right"),
     ("locked", ("database is locked", "database table is locked"), (),
      "another process kept it locked too long: run the command again"),
     ("unreadable", ("unable to open", "disk i/o error", "i/o error"), (errno.EIO,),

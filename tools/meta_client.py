@@ -456,6 +456,9 @@ def first_before(ledger: Ledger, thread_id: str | None, op: str, path: str,
 _OFF = ("PAUSED", "ARCHIVED", "DELETED")
 # Amounts a lower value of which can only take spend away (budgets, caps, spend targets, bids).
 _AMOUNTS = (*BUDGET_KEYS, "spend_cap", *SPEND_LIMIT_KEYS, "bid_amount")
+# Fields that change how (or when) money is spent without being an amount: never a cut.
+_SPEND_SHAPING = ("start_time", "end_time_utc", "bid_strategy", "bid_constraints",
+                  "budget_schedule_specs", "adset_schedule", "pacing_type")
 
 
 def cuts_only(op: str, method: str, path: str, params: dict[str, Any], before: Any) -> bool:
@@ -480,7 +483,7 @@ def cuts_only(op: str, method: str, path: str, params: dict[str, Any], before: A
                     return False
             except (TypeError, ValueError):
                 return False
-        elif key in MONEY_FIELDS or key in ("start_time", "end_time_utc"):
+        elif key in MONEY_FIELDS or key in _SPEND_SHAPING:
             return False
     return True
 

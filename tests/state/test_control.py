@@ -166,3 +166,30 @@ def test_a_lease_that_cannot_outlive_a_renewal_is_refused(tmp_path, monkeypatch)
     monkeypatch.setenv("ADPILOT_LEASE_TTL", "0")
     with pytest.raises(ValueError, match="ADPILOT_LEASE_TTL.*between 1 and 86400"):
         ThreadControl.open(tmp_path)
+
+
+def test_an_unreachable_postgresql_store_is_a_storage_error_without_the_password(tmp_path,
+                                                                                monkeypatch):
+    from graph.environment import open_ledger
+    from state.storage import StorageError
+
+    url = "postgresql://adpilot:s3cret-pw@127.0.0.1:1/adpilot"
+    control = ThreadControl.open(tmp_path, url)
+    with pytest.raises(StorageError) as err:
+        control.stopped("t1")
+    assert "s3cret-pw" not in str(err.value) and "cannot connect" in str(err.value)
+    # The ledger still opens on its own: the kill switch can go on from it.
+    monkeypatch.setenv("ADPILOT_CHECKPOINT_URL", url)
+    open_ledger(tmp_path).close()
+
+
+def test_a_later_stop_pass_keeps_the_first_passes_failures_it_did_not_see():
+    from agents.safety import SafetyReport
+
+    first = SafetyReport(paused=[{"id": "1"}], failed=[{"id": "2", "error": {"message": "x"}}],
+                         read_back={"1": "PAUSED", "2": "ACTIVE"})
+    blind = first.then(SafetyReport())  # the second pass could not look anything up
+    assert not blind.ok and blind.read_back == {"1": "PAUSED", "2": "ACTIVE"}
+    fixed = first.then(SafetyReport(paused=[{"id": "2"}], read_back={"2": "PAUSED"}))
+    assert fixed.ok and {p["id"] for p in fixed.paused} == {"1", "2"}
+    assert fixed.read_back == {"1": "PAUSED", "2": "PAUSED"}
