@@ -326,6 +326,9 @@ def test_serve_prints_one_line_and_serves(tmp_path: Path) -> None:
         text=True,
         env=env,
         cwd=Path(__file__).parents[2],
+        # Ctrl-C must reach it even when this suite runs in the background of a shell without
+        # job control (which starts everything with SIGINT ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert proc.stdout is not None
