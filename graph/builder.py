@@ -89,7 +89,3 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_edge("review_actions", "apply_actions")  # only approved actions are applied
     g.add_conditional_edges("apply_actions", optimize.route_after_apply_actions)  # next cycle or stop
     return g.compile(checkpointer=checkpointer, name="adpilot")
-
-
-# Served by `langgraph dev` / LangGraph Server, which supply their own checkpointer.
-graph = build_graph()
