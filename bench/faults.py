@@ -221,24 +221,36 @@ def _env(home: Path, url: str, brief: str) -> dict[str, str]:
 
 
 def _copy_db(src: Path, dst: Path) -> None:
+    """Copy a SQLite database consistently; closing both ends leaves no -wal behind."""
     import sqlite3
 
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
         a.backup(b)
+    finally:
+        b.close()
+        a.close()
+
+
+def copy_home(seed_home: Path, seed_db: Path, folder: Path) -> tuple[Path, Path]:
+    """A private copy of a starting point in `folder`: its ADPILOT_HOME and sandbox database.
+
+    Every SQLite file of the home is copied through SQLite's backup (never a half-written
+    file), the rest as files.
+    """
+    home = folder / "home"
+    shutil.copytree(seed_home, home,
+                    ignore=shutil.ignore_patterns("*-wal", "*-shm", "*.db", "*.sqlite"))
+    for f in [*seed_home.glob("*.db"), *seed_home.glob("*.sqlite")]:
+        _copy_db(f, home / f.name)
+    db = folder / "sandbox.db"
+    _copy_db(seed_db, db)
+    return home, db
 
 
 def _fresh(folder: Path, seed_home: Path, seed_db: Path) -> tuple[Path, Any]:
     """A copy of the seed's ADPILOT_HOME and sandbox in `folder`, with the sandbox started."""
-    home = folder / "home"
-    shutil.copytree(seed_home, home)
-    for f in home.glob("*-wal"):
-        f.unlink()
-    for name_db in ("ledger.db", "checkpoints.sqlite"):
-        if (seed_home / name_db).exists():
-            (home / name_db).unlink()
-            _copy_db(seed_home / name_db, home / name_db)
-    db = folder / "sandbox.db"
-    _copy_db(seed_db, db)
+    home, db = copy_home(seed_home, seed_db, folder)
     return home, _sandbox(db)
 
 

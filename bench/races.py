@@ -47,12 +47,12 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.faults import (
     BRIEF,
     THREAD,
-    _copy_db,
     _env,
     _run_child,
     _sandbox,
     brief_with_images,
     budget_objects,
+    copy_home,
 )
 from bench.tree_check import check_tree, sandbox_objects
 
@@ -155,14 +155,7 @@ class Starts:
 
     def copy(self, start: dict[str, Any], name: str) -> tuple[Path, Path, str | None]:
         """A private copy of a starting point: (home, sandbox db, PostgreSQL database)."""
-        home = self.root / name / "home"
-        shutil.copytree(start["home"], home, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
-        for f in start["home"].glob("*.db"):
-            _copy_db(f, home / f.name)
-        for f in start["home"].glob("*.sqlite"):
-            _copy_db(f, home / f.name)
-        db = self.root / name / "sandbox.db"
-        _copy_db(start["db"], db)
+        home, db = copy_home(start["home"], start["db"], self.root / name)
         return home, db, self._new_pg(start["pg"])
 
     def drop(self, db: str | None) -> None:

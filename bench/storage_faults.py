@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.faults import BRIEF, _copy_db, _env, _sandbox, brief_with_images
+from bench.faults import BRIEF, _env, _sandbox, brief_with_images, copy_home
 from bench.tree_check import _shape, check_tree, sandbox_objects
 
 THREAD = "storage-1"
@@ -159,16 +159,7 @@ class Bench:
             sb.stop()
 
     def copy(self, name: str) -> tuple[Path, Any]:
-        home = self.root / name / "home"
-        shutil.copytree(self.start_home, home, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
-        for f in [*self.start_home.glob("*.db"), *self.start_home.glob("*.sqlite")]:
-            for extra in home.glob(f"{f.name}-*"):
-                extra.unlink()
-            (home / f.name).unlink()
-            _copy_db(f, home / f.name)
-            _fold_wal(home / f.name)
-        db = self.root / name / "sandbox.db"
-        _copy_db(self.start_db, db)
+        home, db = copy_home(self.start_home, self.start_db, self.root / name)
         return home, _sandbox(db)
 
     def env(self, home: Path, sb: Any) -> dict[str, str]:
@@ -240,17 +231,6 @@ class Bench:
         finally:
             sb.stop()
         return row
-
-
-def _fold_wal(path: Path) -> None:
-    """Move everything into the main file (no -wal left), so damaging it damages the data."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-    for extra in path.parent.glob(f"{path.name}-*"):
-        extra.unlink()
 
 
 def _truncate(name: str) -> Any:

@@ -58,6 +58,15 @@ def _policy_or_default() -> dict[str, Any]:
         return {"policy": Policy()}
 
 
+def created_objects(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(Meta id, object type) of what a thread's state says it created, campaign first."""
+    created = values.get("created") or {}
+    found = [(str(created["campaign"]), "campaign")] if created.get("campaign") else []
+    for kind, type_ in (("ad_sets", "adset"), ("ads", "ad")):
+        found += [(str(i), type_) for i in (created.get(kind) or {}).values() if i]
+    return found
+
+
 def checkpoint_targets(runner: Any, thread_ids: list[str], client: Any) -> list[safety.Target]:
     """List what the threads' checkpoints know they created.
 
@@ -73,12 +82,9 @@ def checkpoint_targets(runner: Any, thread_ids: list[str], client: Any) -> list[
             values = runner.status(tid).values
         except KeyError:
             continue
-        created = values.get("created") or {}
-        if created.get("campaign"):
-            found.append(safety.Target(str(created["campaign"]), "campaign", tid))
-        for kind, type_ in (("ad_sets", "adset"), ("ads", "ad")):
-            found += [safety.Target(str(i), type_, tid) for i in (created.get(kind) or {}).values()]
-        if values.get("plan") and values.get("approval") and not created.get("campaign"):
+        created = created_objects(values)
+        found += [safety.Target(i, type_, tid) for i, type_ in created]
+        if values.get("plan") and values.get("approval") and not created:
             try:
                 key = plans.load_plan(values["plan"]).key
                 hit = client.find_by_tag(f"{client._account()}/campaigns", tag_for(key)) if key else None
@@ -344,10 +350,7 @@ def _checkpoint_ids() -> dict[str, list[str]]:
         with open_checkpointer(home) as saver:
             runner = Runner(build_graph(checkpointer=saver), None)
             for tid in runner.threads():
-                created = runner.status(tid).values.get("created") or {}
-                ids = [created.get("campaign"), *(created.get("ad_sets") or {}).values(),
-                       *(created.get("ads") or {}).values()]
-                out[tid] = [str(i) for i in ids if i]
+                out[tid] = [i for i, _type in created_objects(runner.status(tid).values)]
     except StorageError as exc:
         err_console.print(f"[yellow]warning:[/] {exc}; the ledger is checked on its own")
     return out
