@@ -6,7 +6,7 @@ The same campaign as `bench/optimizer.py` (`bench/campaign_tree.py`, 4 ad sets Ã
 with the daily total on the campaign (Advantage campaign budget, `cbo=True`), so Meta's
 sandbox splits it over the ad sets by its own noisy estimate. adpilot runs its daily cycle
 (`bench.optimizer.adpilot_step`: every action auto-approved, guardrails on); under CBO its
-levers are ad pauses and ad set spend limits (`agents/cbo.py`). Score: KPI over the horizon
+levers are ad pauses and ad set spend limits (`agents/optimize/decide/cbo.py`). Score: KPI over the horizon
 as a fraction of the sandbox oracle's at the campaign budget; also the number of spend-limit
 actions applied.
 """

@@ -67,11 +67,11 @@ def graph_launch(graph: Any, ctx: Any, thread_id: str, brief: str) -> None:
 
 def direct_launch(ctx: Any, thread_id: str, brief: str) -> None:
     """The same node functions, called in sequence."""
-    from agents.ads import create_ads
-    from agents.approval import approval_payload
-    from agents.assets import upload_assets
-    from agents.campaigns import activate, create_campaigns
-    from agents.orchestrator import plan_campaign, validate_plan
+    from agents.ads.nodes import create_ads
+    from agents.assets.nodes import upload_assets
+    from agents.campaigns.nodes import activate, create_campaigns
+    from agents.orchestrator.approval import approval_payload
+    from agents.orchestrator.nodes import plan_campaign, validate_plan
 
     runtime = Runtime(
         context=ctx,

@@ -26,7 +26,7 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
-from agents.insights import ASYNC_PAGE_SIZE, FIELDS, PAGE_SIZE, run_query
+from agents.insights.collect import ASYNC_PAGE_SIZE, FIELDS, PAGE_SIZE, run_query
 from bench.campaign_tree import launch
 from bench.optimizer import _client
 from sandbox.scenario import load_scenario

@@ -6,9 +6,9 @@ For every scenario and seed, each strategy gets a fresh embedded sandbox (same s
 same latent truth), the same campaign (`bench/campaign_tree.py`: 4 ad sets × 3 ads, equal
 split), and the scenario's horizon, one simulated day at a time:
 
-- **adpilot**: every day, the graph's own cycle — `agents.insights.collect` into an insights
-  store, `agents.optimize_cycle.propose` (the decisions `decide_actions` runs), every action
-  auto-approved, `agents.optimize_cycle.execute_approved` (guardrails, ledgerless writes with
+- **adpilot**: every day, the graph's own cycle — `agents.insights.collect.collect` into an insights
+  store, `agents.optimize.cycle.propose` (the decisions `decide_actions` runs), every action
+  auto-approved, `agents.optimize.cycle.execute_approved` (guardrails, ledgerless writes with
   read-back) — with the default `Policy`.
 - **launch_and_leave**: nothing after launch.
 - **threshold_rules**: every day, on lifetime numbers: pause an ad once its spend exceeds 2× the
@@ -108,11 +108,11 @@ def adpilot_step(
     client: Any, sc: Any, state: dict[str, Any], ctx: BenchContext, store: Any
 ) -> None:
     """One daily cycle of adpilot's loop with every action auto-approved."""
-    import agents.optimize_cycle as _oc
-    from agents.insights import collect
+    import agents.optimize.cycle as _oc
+    from agents.insights.collect import collect
 
     execute_approved, judge_applied, propose = _oc.execute_approved, _oc.judge_applied, _oc.propose
-    from agents.optimize_io import account_now
+    from agents.optimize.meta_io import account_now
 
     now = account_now(client)
     today = now.astimezone(sc.tz).date().isoformat()
@@ -204,7 +204,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
 
     `capped`: the campaign's lifetime spend cap is the planned budget over the horizon.
     """
-    from agents.optimize_cycle import kpi_of_plan  # noqa: F401  (import check for the loop)
+    from agents.optimize.cycle import kpi_of_plan  # noqa: F401  (import check for the loop)
     from bench.campaign_tree import launch
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer

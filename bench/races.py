@@ -206,7 +206,7 @@ def _budget_writes(home: Path) -> int:
 
 def trial(starts: Starts, start: dict[str, Any], race: str, n: int, procs: int) -> dict[str, Any]:
     """Run one trial of `race`; returns its counts and problems."""
-    from agents.audit import audit_verify
+    from tools.audit import audit_verify
 
     home, db, pg = starts.copy(start, f"{race}-{n}")
     sb = _sandbox(db)

@@ -75,7 +75,7 @@ def actual_value(outputs: dict[str, Any], path: str) -> Any:
     if path == "go_live":
         return bool(plan.get("go_live", False))
     if path in ("languages", "ad_sets[0].targeting.languages"):
-        from agents.planning.parse_languages import LOCALE_NAMES
+        from agents.orchestrator.planning.people.languages import LOCALE_NAMES
 
         keys = _get(plan, "ad_sets[0].targeting.locales")
         return [LOCALE_NAMES.get(k, str(k)) for k in keys] if isinstance(keys, list) else []

@@ -64,16 +64,16 @@ def trajectory_examples(limit: int | None = None) -> list[Any]:
 
 def planner_target(model: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """`inputs -> outputs` running the rules planner (`model == "rules"`) or the LLM planner."""
-    from agents.planning import PlanDefaults
+    from agents.orchestrator.planning import PlanDefaults
 
     def run(inputs: dict[str, Any]) -> dict[str, Any]:
         defaults = PlanDefaults.from_dict(inputs.get("defaults") or {})
         if model == "rules":
-            from agents.planning import rules as rules_planner
+            from agents.orchestrator.planning import rules as rules_planner
 
             result = rules_planner.plan_brief(inputs["brief"], defaults)
         else:
-            from agents.planning import llm as llm_planner
+            from agents.orchestrator.planning import llm as llm_planner
 
             result = llm_planner.plan(inputs["brief"], defaults, model=model)
         return result.to_dict()

@@ -37,8 +37,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from evals.evaluators import field_results
 
 DATASETS = Path(__file__).parent / "datasets"

@@ -25,8 +25,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from evals.evaluators import clarifies_when_missing, field_results
 
 DATASET = Path(__file__).parent / "datasets" / "briefs.jsonl"
@@ -119,7 +119,7 @@ def _llm_planner(rows: list[dict[str, Any]], model: str) -> dict[str, Any]:
     """The same briefs through the LLM planner (`provider:model`), scored the same way."""
     import functools
 
-    from agents.planning import llm
+    from agents.orchestrator.planning import llm
 
     report = evaluate(rows, planner=functools.partial(llm.plan, model=model))
     return {"model": model, **{k: v for k, v in report.items() if k not in ("per_brief", "by_path")}}

@@ -11,13 +11,13 @@ from typing import Any
 
 from langgraph.graph import END, START
 
-from agents.ads import create_ads
-from agents.approval import review_plan
-from agents.assets import upload_assets
-from agents.campaigns import activate, create_campaigns
+from agents.ads.nodes import create_ads
+from agents.assets.nodes import upload_assets
+from agents.campaigns.nodes import activate, create_campaigns
 from agents.common import META_RETRY, halts_when_stopped, wait_out_throttle
-from agents.orchestrator import plan_campaign, validate_plan
-from agents.throttle import RECONCILING_RETRY, wait_on_throttle
+from agents.common.throttle import RECONCILING_RETRY, wait_on_throttle
+from agents.orchestrator.approval import review_plan
+from agents.orchestrator.nodes import plan_campaign, validate_plan
 from graph.routing import (
     route_after_activate,
     route_after_create_ads,
@@ -33,8 +33,8 @@ from state.context import Context
 from state.schema import AdpilotState, InputState, OutputState
 
 try:  # The optimise loop plugs in when its module is installed; launch-only otherwise.
-    from agents import optimize
-    from agents.insights import collect_insights
+    from agents.insights.collect import collect_insights
+    from agents.optimize import nodes as optimize
 except ImportError:  # pragma: no cover - depends on which modules exist
     optimize = None  # type: ignore[assignment]
 
@@ -75,7 +75,7 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
 
     g.add_node("wait_for_data", optimize.wait_for_data)
     # (issue 5) The loop's Meta nodes have no throttle routes: a long throttle becomes a durable
-    # `wait` interrupt in place (agents/throttle.py), and apply_actions' absolute-value writes
+    # `wait` interrupt in place (agents/common/throttle.py), and apply_actions' absolute-value writes
     # re-run safely after an unknown outcome.
     g.add_node("collect_insights", wait_on_throttle("collect_insights")(collect_insights), retry_policy=META_RETRY)
     g.add_node("decide_actions", wait_on_throttle("decide_actions")(optimize.decide_actions), retry_policy=META_RETRY)

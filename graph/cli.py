@@ -223,7 +223,7 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
 def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md file, or - for stdin")],
          as_json: Annotated[bool, typer.Option("--json", help="print {plan, problems, warnings}")] = False) -> None:
     """Plan a brief and check it locally; writes nothing anywhere."""
-    from agents.orchestrator import (
+    from agents.orchestrator.nodes import (
         account_now,
         account_today,
         check_locally,
@@ -236,7 +236,7 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
         ctx = env.context
         now = account_now(ctx)
         result = run_planner(text, ctx, today=account_today(ctx, now=now))
-    from agents.orchestrator import _issue_dicts
+    from agents.orchestrator.nodes import _issue_dicts
 
     problems = _issue_dicts(result.problems) + [
         {"path": q.get("field", "brief"),
@@ -257,7 +257,7 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
     else:
         from rich.markdown import Markdown
 
-        from agents.card import reading_lines, render_card
+        from agents.orchestrator.card import reading_lines, render_card
 
         reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
         if result.plan is not None:

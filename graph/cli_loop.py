@@ -1,4 +1,4 @@
-"""CLI commands of the optimise loop: `tick`, `optimize`, `report` (wired to agents/optimize.py)."""
+"""CLI commands of the optimise loop: `tick`, `optimize`, `report` (wired to agents/optimize/nodes.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _loop_module(name: str) -> Any:
 def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False,
              on_update: Any = None, home: Any = None) -> Outcome | None:
     """Resume `thread_id` if it waits on a timer due at `now` (None when it does not)."""
-    from agents.throttle import is_due
+    from agents.common.throttle import is_due
 
     current = runner.status(thread_id)
     payload = current.interrupt or {}
@@ -44,7 +44,7 @@ def tick(advance_days: Annotated[int, typer.Option(
             min=0, max=3650, help="move the sandbox clock forward first (0-3650 days)")] = 0,
          yes: Annotated[bool, typer.Option("--yes", help="approve optimise cards without asking")] = False) -> None:
     """Wake every thread whose timer is due (optionally advancing the sandbox clock)."""
-    from agents.orchestrator import account_now
+    from agents.orchestrator.nodes import account_now
 
     with session() as (env, runner), run_display() as display:
         if advance_days:
@@ -103,7 +103,7 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
                  "--request", help='a budget request in plain words, e.g. "raise the budget of '
                  'Spring Sale to $80 a day" (repeatable; it goes on the card for approval)')] = None) -> None:
     """Run an optimise cycle for a thread now, instead of waiting for its timer."""
-    loop = _loop_module("agents.optimize")
+    loop = _loop_module("agents.optimize.nodes")
     asks = [r.strip() for r in request or []]
     if any(not r for r in asks):
         fail('--request is empty: say what to change, e.g. --request "raise the budget of '
@@ -132,7 +132,7 @@ def report_cmd(thread: Annotated[str, typer.Argument(help="the thread to report 
     """Write the thread's performance report (Markdown with charts, CSV or JSON)."""
     if fmt not in ("md", "csv", "json"):
         fail(f"--format {fmt!r}: use md, csv or json")
-    reporting = _loop_module("agents.reporting")
+    reporting = _loop_module("agents.insights.reporting")
     with session() as (env, runner):
         runner.status(thread)  # a clear error for an unknown thread
         model = None if env.context.model == "rules" else env.context.model

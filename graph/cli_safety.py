@@ -1,4 +1,4 @@
-"""`adpilot stop`, `undo`, `audit verify|reconcile|log`, `policy`: the CLI over `agents/safety.py`.
+"""`adpilot stop`, `undo`, `audit verify|reconcile|log`, `policy`: the CLI over `tools/kill_switch.py`.
 
 Registered on the main Typer app by importing this module from `graph/cli.py`.
 """
@@ -18,7 +18,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from agents import safety
 from graph.builder import build_graph
 from graph.cli import EXIT_INVALID, app, clear_errors, fail, session
 from graph.console import console, err_console
@@ -27,6 +26,7 @@ from graph.runner import open_runner
 from state.guardrails import format_refusals
 from state.ledger import Ledger
 from state.storage import StorageError
+from tools import kill_switch as safety
 from tools.errors import MetaError
 
 audit_app = typer.Typer(help="Check the write ledger.", no_args_is_help=True)

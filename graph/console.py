@@ -163,8 +163,8 @@ def status_table(rows: list[dict[str, Any]], stopped: dict[str, str] | None = No
     `stopped` maps thread → when it was stopped; by default it is read from ADPILOT_HOME.
     """
     if stopped is None:
-        from agents.safety import stopped_threads
         from graph.environment import adpilot_home
+        from tools.kill_switch import stopped_threads
 
         stopped = stopped_threads(adpilot_home())
     table = Table(title="threads")

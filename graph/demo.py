@@ -133,7 +133,7 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
 
 def _write_report(runner: Runner, env: Any, thread_id: str) -> Path | None:
     """Write the thread's Markdown report with its charts (None when nothing launched)."""
-    from agents.reporting import write_report
+    from agents.insights.reporting import write_report
 
     if not runner.status(thread_id).values.get("created"):
         return None

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from agents.approval import ACTION as LAUNCH_ACTION
-from agents.orchestrator import confirm_amount
+from agents.orchestrator.approval import ACTION as LAUNCH_ACTION
+from agents.orchestrator.nodes import confirm_amount
 from graph.runner import Outcome
 from state.rules import format_money, to_minor
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.decision_stats import display_name
+from agents.optimize.decide.stats import display_name
 from state.rules import format_money
 
 CARD_TITLE = "## Optimise cycle {cycle} — {n} action(s) to review"
@@ -65,7 +65,7 @@ def evidence_text(ev: dict[str, Any], currency: str) -> str:
 
 
 def _spend_limits_text(ev: dict[str, Any], currency: str) -> list[str]:
-    """Ad set spend limits under a campaign budget (`agents/cbo.py`): limits and spend moved."""
+    """Ad set spend limits under a campaign budget (`agents/optimize/decide/cbo.py`): limits and spend moved."""
     parts = []
     if ev.get("spend_per_day_minor") is not None and ev.get("target_spend_minor") is not None:
         parts.append(

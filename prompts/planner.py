@@ -1,4 +1,4 @@
-"""Prompts of the LLM planner (`agents/planning/llm.py`).
+"""Prompts of the LLM planner (`agents/orchestrator/planning/llm/__init__.py`).
 
 Constants with named `{placeholders}`, filled with `str.format`. The system prompt is made of
 sections (`SYSTEM_SECTIONS`: role, account, reading the brief, the plan fields, what to report)

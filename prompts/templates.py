@@ -3,7 +3,7 @@
 Placeholders: `{product}` (what is advertised, e.g. "trail running shoes"), `{brand}` (from
 the landing page's domain, e.g. "Acme"), `{offer}` (e.g. "20% off", or empty). Templates are
 written to make no claims the marketer did not make, and to stay inside Meta's text guidance (primary text ≤ 125, headline ≤ 40 — most ≤ 27 —,
-description ≤ 30 characters) for products of up to ~30 characters; `agents/planning/copy.py`
+description ≤ 30 characters) for products of up to ~30 characters; `agents/orchestrator/planning/copy.py`
 shortens whatever still runs over. Variant order matters: A/B tests take them in order.
 """
 

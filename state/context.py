@@ -239,7 +239,7 @@ class Policy:
                 values[key] = value
         spend = sorted(set(values.get("auto_approve") or ()) & NEVER_AUTO_APPROVED)
         if spend:
-            # Never applied without a card anyway (`agents/optimize_cycle.py::NEVER_AUTO`);
+            # Never applied without a card anyway (`agents/optimize/cycle.py::NEVER_AUTO`);
             # a person writing them expects something that will not happen, so say so.
             raise ValueError(f"policy file {where}: auto_approve: {', '.join(spend)} can raise "
                              "spend, and actions that can raise spend always ask a person; "

@@ -197,7 +197,7 @@ def clarify_payload(questions: Sequence[Any], *, brief: str | None = None) -> di
     """Build a clarify interrupt: what the brief leaves out or leaves unclear, as questions.
 
     Questions may be strings or dicts/objects with `field` and `question` (and optionally
-    `kind` and `phrase`, see `agents.planning.Question`). Resume with plain text, `{"answers":
+    `kind` and `phrase`, see `agents.orchestrator.planning.Question`). Resume with plain text, `{"answers":
     {"<field>": "<value>"}}`, or — for not-understood and unsupported phrases only — "waive" /
     `{"waive": true | ["phrase", ...]}` to launch without them (the card then says so).
     """

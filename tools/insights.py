@@ -1,6 +1,6 @@
 """Insights: synchronous queries, async report runs (start / status / fetch).
 
-The plain functions are the building blocks `agents/insights.py` uses for richer collection;
+The plain functions are the building blocks `agents/insights/collect.py` uses for richer collection;
 the `@tool`s are thin wrappers with compact results.
 """
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from agents.assets import asset_tables, check_assets, file_digest, video_thumbnails
+from agents.assets.nodes import asset_tables, check_assets, file_digest, video_thumbnails
 
 
 def _image(path: Path, size=(1080, 1080), fmt="PNG") -> Path:

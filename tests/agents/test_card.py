@@ -1,4 +1,4 @@
-from agents.card import render_card, spend_summary
+from agents.orchestrator.card import render_card, spend_summary
 
 PLAN = {
     "name": "Trail shoes", "objective": "OUTCOME_SALES", "currency": "USD",

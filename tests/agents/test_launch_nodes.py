@@ -4,11 +4,11 @@ import dataclasses
 
 from launchkit import admin, objects, plan_for, runtime_for
 
-from agents.ads import create_ads
-from agents.approval import approval_payload
-from agents.assets import upload_assets
-from agents.campaigns import activate, create_campaigns
-from agents.orchestrator import validate_plan
+from agents.ads.nodes import create_ads
+from agents.assets.nodes import upload_assets
+from agents.campaigns.nodes import activate, create_campaigns
+from agents.orchestrator.approval import approval_payload
+from agents.orchestrator.nodes import validate_plan
 
 
 def _launch(ctx, plan, thread, go_live=True):
@@ -107,7 +107,7 @@ def test_image_urls_are_fetched_once_and_uploaded(launch_context, sample_images,
 
 
 def test_bad_urls_are_plan_problems():
-    from agents.asset_checks import check_assets
+    from agents.assets.checks import check_assets
 
     plan = {"ad_sets": [{"ads": [{"creative": {"assets": [
         {"kind": "image", "url": "ftp://example.com/a.png"}, {"kind": "video", "url": "https://x.test/v.mp4"}]}}]}]}

@@ -92,7 +92,7 @@ OPTIMIZE_ROUTE_CASES = [
 
 @pytest.mark.parametrize(("which", "state", "expected"), OPTIMIZE_ROUTE_CASES)
 def test_optimise_routers_stop_at_the_bound(which, state, expected):
-    from agents import optimize
+    from agents.optimize import nodes as optimize
 
     router = {"decide": optimize.route_after_decide_actions, "apply": optimize.route_after_apply_actions}
     assert router[which](state) == expected
@@ -106,7 +106,7 @@ def test_optimise_routers_stop_at_the_bound(which, state, expected):
     (1, 3, "2026-03-09", "2026-03-09", False),  # its last day still counts
 ])
 def test_finished_is_bounded_by_max_cycles_and_campaign_end(cycle, max_cycles, today, end, done):
-    from agents.optimize import finished
+    from agents.optimize.nodes import finished
 
     state = {"plan": {"end_time": f"{end}T23:59:00+00:00"} if end else {}}
     assert finished(state, _Runtime(max_cycles=max_cycles).context, cycle, today) is done

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from agents.insights import collect, pull_window
+from agents.insights.collect import collect, pull_window
 from bench.campaign_tree import launch
 from sandbox.scenario import load_scenario
 from state.context import MetaSettings

@@ -13,10 +13,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from openai_stub import OpenAIStub  # noqa: E402
 from scripted import VALID_DRAFT, openai_reply  # noqa: E402
 
-from agents.planning import GOAL, SPEND, WHO, PlanDefaults  # noqa: E402
-from agents.planning import llm as llm_planner  # noqa: E402
-from agents.planning.draft import DraftPlan  # noqa: E402
-from agents.planning.parse_audience import LOCALES  # noqa: E402
+from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults  # noqa: E402
+from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
+from agents.orchestrator.planning.llm.draft import DraftPlan  # noqa: E402
+from agents.orchestrator.planning.people.audience import LOCALES  # noqa: E402
 from state import rules  # noqa: E402
 
 # Keywords OpenAI's strict mode rejects (or silently ignores) in a response schema.

@@ -14,9 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from scripted import VALID_DRAFT, ad_set, draft, scripted_model  # noqa: E402
 
-from agents.planning import WHO, PlanDefaults  # noqa: E402
-from agents.planning import llm as llm_planner  # noqa: E402
-from agents.planning.catalog import geo  # noqa: E402
+from agents.orchestrator.planning import WHO, PlanDefaults  # noqa: E402
+from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
+from agents.orchestrator.planning.catalog import geo  # noqa: E402
 from state.plan import AccountInfo, load_plan, validate_plan  # noqa: E402
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1",
@@ -163,8 +163,8 @@ def test_two_places_by_one_name_in_one_country_are_ambiguous():
 
 def test_excluded_interests_and_the_optimisation_event_reach_the_plan():
     """The draft can say what the rules planner says: 'but not hunters', 'optimise for ATC'."""
-    from agents.planning.draft import DraftPlan
-    from agents.planning.draft_plan import draft_to_plan
+    from agents.orchestrator.planning.llm.draft import DraftPlan
+    from agents.orchestrator.planning.llm.draft_plan import draft_to_plan
 
     d = draft(optimise_for="add_to_cart")
     d["ad_sets"][0]["excluded_interests"] = ["Hunting"]

@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from scripted import VALID_DRAFT, ad_set, draft, scripted_model  # noqa: E402
 
-from agents.planning import GOAL, SPEND, WHO, PlanDefaults, Question  # noqa: E402
-from agents.planning import llm as llm_planner  # noqa: E402
+from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults, Question  # noqa: E402
+from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1",
                         today=date(2026, 3, 1))

@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from scripted import VALID_DRAFT, draft, scripted_model  # noqa: E402
 
-from agents.planning import WHO, PlanDefaults  # noqa: E402
-from agents.planning import llm as llm_planner  # noqa: E402
+from agents.orchestrator.planning import WHO, PlanDefaults  # noqa: E402
+from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
 from state.plan import AccountInfo, load_plan, validate_plan  # noqa: E402
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1",

@@ -1,4 +1,4 @@
-"""Reallocation under a campaign budget (CBO) through ad set spend limits (`agents/cbo.py`).
+"""Reallocation under a campaign budget (CBO) through ad set spend limits (`agents/optimize/decide/cbo.py`).
 
 Each safety rule has a test that fails if the rule is removed: the step size, Meta's minimum,
 learning, the edit limits, minimum data, "clearly worse", the campaign's sum of minimums.
@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 from optimize_helpers import NOW, evidence, stats
 
-from agents.cbo import CAP, MIN, reallocate_cbo
-from agents.decisions import DecisionPolicy, decide
-from agents.undo import undo_action
+from agents.optimize.decide.cbo import CAP, MIN, reallocate_cbo
+from agents.optimize.decide.decisions import DecisionPolicy, decide
 from prompts.optimize import describe_action
 from state.guardrails import MoneyAction, gate
+from tools.undo import undo_action
 
 POLICY = DecisionPolicy()
 BUDGET = 30000
@@ -178,8 +178,8 @@ def test_undo_restores_an_unset_spend_limit_as_no_limit() -> None:
 def test_cycle_on_a_cbo_campaign_applies_a_spend_cap_and_spend_moves_to_the_others(
     sandbox: Any, tmp_path: Any
 ) -> None:
-    from agents.insights import collect
-    from agents.optimize_cycle import execute_approved, propose
+    from agents.insights.collect import collect
+    from agents.optimize.cycle import execute_approved, propose
     from bench.campaign_tree import launch
     from sandbox.scenario import load_scenario
     from state.context import MetaSettings, Policy

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agents.decision_rules import spend_plateau
-from agents.decision_stats import rng_for
-from agents.decisions import DecisionPolicy, decide, judge_ads
-from agents.reallocation import reallocate
+from agents.optimize.decide.decisions import DecisionPolicy, decide, judge_ads
+from agents.optimize.decide.reallocation import reallocate
+from agents.optimize.decide.rules import spend_plateau
+from agents.optimize.decide.stats import rng_for
 from tests.optimize.optimize_helpers import BAD, GOOD, NOW, ad, adset, evidence, stats
 
 

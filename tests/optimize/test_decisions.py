@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.decision_stats import rng_for
-from agents.decisions import DecisionPolicy, decide, judge_ads
-from agents.reallocation import project, reallocate
+from agents.optimize.decide.decisions import DecisionPolicy, decide, judge_ads
+from agents.optimize.decide.reallocation import project, reallocate
+from agents.optimize.decide.stats import rng_for
 from tests.optimize.optimize_helpers import BAD, GOOD, NOW, ad, adset, evidence, stats
 
 

@@ -3,8 +3,8 @@ over the same days since the move (time trends that hit the whole campaign cance
 
 from __future__ import annotations
 
-from agents.decision_rules import judge_reallocation
-from agents.judging import judge_applied
+from agents.optimize.decide.rules import judge_reallocation
+from agents.optimize.judging import judge_applied
 from prompts.optimize import MAX_JUDGED_LINES, card_markdown
 from state.insights_store import InsightsStore, parse_row
 from tests.optimize.optimize_helpers import stats

@@ -10,8 +10,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, StateGraph
 from langgraph.types import Command
 
-from agents import optimize
-from agents.insights import collect_insights
+from agents.insights.collect import collect_insights
+from agents.optimize import nodes as optimize
 from bench.campaign_tree import launch
 from sandbox.scenario import load_scenario
 from state import bounds
@@ -237,7 +237,7 @@ def _first_card(graph, cfg, ctx, sandbox, state):
 
 
 def test_a_stopped_thread_never_proposes_or_applies_reactivation(loop, tmp_path):
-    from agents.safety import mark_stopped, raises_spend
+    from tools.kill_switch import mark_stopped, raises_spend
 
     sandbox, factory, created, context, state = loop
     graph, ctx = loop_graph(), context()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from agents.budget_requests import BudgetRequestError, check_budget_request, parse_budget_request
-from agents.decision_rules import fatigue_of, judge_effect
-from agents.decisions import DecisionPolicy, decide
-from agents.experiments import evaluate, stopping_rule
-from agents.optimize_cycle import auto_approvable
+from agents.optimize.budget_requests import (
+    BudgetRequestError,
+    check_budget_request,
+    parse_budget_request,
+)
+from agents.optimize.cycle import auto_approvable
+from agents.optimize.decide.decisions import DecisionPolicy, decide
+from agents.optimize.decide.rules import fatigue_of, judge_effect
+from agents.optimize.experiments import evaluate, stopping_rule
 from state.context import Policy
 from tests.optimize.optimize_helpers import GOOD, ad, adset, evidence, stats
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from agents.orchestrator import merge_answer
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.nodes import merge_answer
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 
 D = PlanDefaults(currency="USD", page_id="1", pixel_id="2", today=date(2026, 3, 2))
 SHOP = "Sales for boots, $70/day, {geo}, https://a.example.com, boots.jpg. {more}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from graph.demo import DEMO_BRIEF
 
 D = PlanDefaults(currency="USD", page_id="1", pixel_id="2")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from agents.ads import fill_missing_copy
-from agents.planning import PlanDefaults
-from agents.planning.parse_copy import find_copy, quotes
-from agents.planning.parse_golive import find_go_live
-from agents.planning.rules import plan_brief
+from agents.ads.nodes import fill_missing_copy
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.parse_copy import find_copy, quotes
+from agents.orchestrator.planning.rules import plan_brief
+from agents.orchestrator.planning.schedule.golive import find_go_live
 
 D = PlanDefaults(currency="USD", page_id="1", pixel_id="2")
 BASE = "Sales of our linen shirts, $45/day, US, https://linenco.example.com, shirt.jpg. {}"
@@ -127,7 +127,7 @@ def test_the_words_of_quoted_copy_do_not_choose_the_goal():
     ("Traffic campaign for the blog https://cooking.example.com", "blog"),
 ])
 def test_go_live_words_are_not_the_product(brief, product):
-    from agents.planning.copy import product_of
+    from agents.orchestrator.planning.copy import product_of
     assert product_of(brief) == product
 
 
@@ -139,8 +139,8 @@ def test_a_quoted_file_is_never_copy():
 
 
 def test_a_brief_in_another_language_is_warned_that_the_template_copy_is_english():
-    from agents.planning import PlanDefaults
-    from agents.planning.rules import plan_brief
+    from agents.orchestrator.planning import PlanDefaults
+    from agents.orchestrator.planning.rules import plan_brief
 
     d = PlanDefaults(currency="EUR", page_id="1", pixel_id="2")
     spanish = plan_brief("Ventas de nuestros zapatos para mujeres en España, 50 €/día, "

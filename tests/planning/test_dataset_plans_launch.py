@@ -8,8 +8,8 @@ from datetime import date
 
 from facebook_business.exceptions import FacebookRequestError
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from evals.run import load
 from state.plan import load_plan, to_meta_tree
 

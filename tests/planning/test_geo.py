@@ -2,11 +2,11 @@
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.catalog import place_names, place_words
-from agents.planning.geo_groups import EUROPE
-from agents.planning.parse_geo import find_geo
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.catalog import place_names, place_words
+from agents.orchestrator.planning.geo.groups import EUROPE
+from agents.orchestrator.planning.geo.parse import find_geo
+from agents.orchestrator.planning.rules import plan_brief
 from state import rules
 
 
@@ -159,7 +159,7 @@ def test_ambiguous_names_are_settled_by_context_or_asked(text, currency, expecte
     elif kind == "region":
         assert [(r["name"], r["country"]) for r in g.regions] == [(name, where)]
     else:
-        from agents.planning.geo_scan import name_table
+        from agents.orchestrator.planning.geo.scan import name_table
         rows = [c for c in name_table()[1][name.lower()] if c.kind == "city"]
         key = next(c.key for c in rows if c.region == where)
         assert [c["key"] for c in g.cities][:1] == [key]

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from state.plan import load_plan, to_meta_tree
 
 BRIEFS = [

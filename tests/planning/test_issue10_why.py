@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 
 D = PlanDefaults(currency="USD", page_id="100", pixel_id="200", today=date(2026, 3, 2))
 TAIL = " Landing page https://shop.example.com/p, image hero.jpg."

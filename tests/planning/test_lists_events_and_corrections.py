@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.normalise import detect_language, normalise
-from agents.planning.parse_geo import find_geo
-from agents.planning.parse_interests import find_interests
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.geo.parse import find_geo
+from agents.orchestrator.planning.normalise import detect_language, normalise
+from agents.orchestrator.planning.people.interests import find_interests
+from agents.orchestrator.planning.rules import plan_brief
 
 USD = PlanDefaults(currency="USD", page_id="1", pixel_id="2", today=date(2026, 3, 2))
 EUR = PlanDefaults(currency="EUR", page_id="1", pixel_id="2", today=date(2026, 3, 2),

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from state.plan import load_plan, to_meta_tree
 
 D = PlanDefaults(currency="USD", page_id="1", pixel_id="2", today=date(2026, 3, 2))
@@ -43,7 +43,7 @@ def test_an_optimisation_the_plan_cannot_use_is_asked(said, kind):
 
 
 def test_the_card_names_the_event(tmp_path):
-    from agents.card import render_card
+    from agents.orchestrator.card import render_card
 
     r = plan_brief(BASE.format("Optimize for add to cart."), D)
     assert "(ADD_TO_CART events)" in render_card(r.plan)

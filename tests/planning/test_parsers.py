@@ -4,12 +4,22 @@ from datetime import date
 
 import pytest
 
-from agents.planning.parse_audience import find_ages, find_genders, find_locales, find_placements
-from agents.planning.parse_geo import find_geo
-from agents.planning.parse_intent import find_assets, find_cta, find_objective, find_special
-from agents.planning.parse_interests import find_interests
-from agents.planning.parse_money import find_budget, parse_number
-from agents.planning.parse_time import find_schedule
+from agents.orchestrator.planning.geo.parse import find_geo
+from agents.orchestrator.planning.money.parse import find_budget, parse_number
+from agents.orchestrator.planning.parse_intent import (
+    find_assets,
+    find_cta,
+    find_objective,
+    find_special,
+)
+from agents.orchestrator.planning.people.audience import (
+    find_ages,
+    find_genders,
+    find_locales,
+    find_placements,
+)
+from agents.orchestrator.planning.people.interests import find_interests
+from agents.orchestrator.planning.schedule.time import find_schedule
 
 TODAY = date(2026, 3, 2)  # a Monday
 

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.parse_audience import find_ages
-from agents.planning.parse_genders import find_gender_result
-from agents.planning.parse_languages import LOCALES, find_locales
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.people.audience import find_ages
+from agents.orchestrator.planning.people.genders import find_gender_result
+from agents.orchestrator.planning.people.languages import LOCALES, find_locales
+from agents.orchestrator.planning.rules import plan_brief
 
 TODAY = date(2026, 3, 2)
 D = PlanDefaults(currency="USD", page_id="1", pixel_id="2", today=TODAY)
@@ -199,7 +199,7 @@ def test_a_negated_interest_is_left_out_not_targeted(people, kept, left_out):
     assert [i["name"] for i in t["flexible_spec"][0]["interests"]] == kept
     assert [i["name"] for i in t["exclusions"]["interests"]] == left_out
     assert not r.questions and not r.not_understood
-    from agents.card import _audience
+    from agents.orchestrator.card import _audience
     assert "not people interested in: " + ", ".join(left_out) in _audience(t)
 
 

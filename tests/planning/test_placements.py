@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.parse_placements import STANDARD, read_placements
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.people.placements import STANDARD, read_placements
+from agents.orchestrator.planning.rules import plan_brief
 
 FB, IG, MSG, AN = "facebook", "instagram", "messenger", "audience_network"
 

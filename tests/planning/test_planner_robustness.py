@@ -5,8 +5,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from state.plan import load_plan
 
 D = PlanDefaults(currency="EUR", page_id="1", pixel_id="2", today=date(2026, 3, 2))

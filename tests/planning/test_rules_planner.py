@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from state import rules
 from state.plan import load_plan
 

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.parse_dates import date_order
-from agents.planning.parse_time import find_schedule
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
+from agents.orchestrator.planning.schedule.dates import date_order
+from agents.orchestrator.planning.schedule.time import find_schedule
 
 TODAY = date(2026, 3, 2)  # a Monday
 
@@ -132,7 +132,7 @@ def test_two_start_dates_are_a_conflict_unless_corrected():
 
 
 def test_an_answered_start_date_replaces_a_past_one():
-    from agents.orchestrator import merge_answer
+    from agents.orchestrator.nodes import merge_answer
 
     brief = "sales in the US, $40/day, start Feb 16, https://x.example.com, a.jpg"
     assert run(brief).questions[0]["kind"] == "invalid"
@@ -153,7 +153,7 @@ def test_a_duration_after_a_budget_is_no_age():
 
 
 def test_an_answered_end_date_settles_a_duration_conflict():
-    from agents.orchestrator import merge_answer
+    from agents.orchestrator.nodes import merge_answer
 
     brief = "sales in the US, $40/day, for 3 weeks, until March 31, https://x.example.com, a.jpg"
     [q] = run(brief).questions

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agents.planning import PlanDefaults
-from agents.planning.parse_targets import find_targets
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.money.targets import find_targets
+from agents.orchestrator.planning.rules import plan_brief
 
 CASES = [
     ("target CPA $25", "USD", 25.0, "USD", None),
@@ -76,7 +76,7 @@ def test_the_llm_planner_reads_the_targets_from_the_brief_too():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
     from scripted import VALID_DRAFT, scripted_model
 
-    from agents.planning import llm as llm_planner
+    from agents.orchestrator.planning import llm as llm_planner
 
     defaults = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1")
     result = llm_planner.plan("trail shoes, $60/day, US women 25-45, target CPA $25, ROAS of 3x",

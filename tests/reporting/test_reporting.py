@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from agents.reporting import build_report, narrative
+from agents.insights.reporting import build_report, narrative
 from bench.campaign_tree import launch
 from bench.optimizer import BenchContext, _client, _targets, adpilot_step
 from sandbox.scenario import load_scenario

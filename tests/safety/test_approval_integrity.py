@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from agents import safety
 from graph.builder import build_graph
 from graph.environment import SANDBOX_TOKEN, build_context
 from graph.runner import Runner
 from sandbox.server import SandboxServer
 from state.context import Context, MetaSettings, Policy
+from tools import kill_switch as safety
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.faults import BRIEF, brief_with_images  # noqa: E402

@@ -124,7 +124,7 @@ def test_the_kill_switch_stops_from_the_checkpoints_when_the_ledger_is_lost(rig)
 
 
 def test_stop_all_marks_and_pauses_threads_only_the_ledger_knows(rig):
-    from agents.safety import stopped_threads
+    from tools.kill_switch import stopped_threads
     from tools.meta_client import MetaClient
 
     run = rig.cli("run", rig.brief, "--thread", "c1", "--live", "--yes")

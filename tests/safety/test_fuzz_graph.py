@@ -12,7 +12,7 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 
-from agents.orchestrator import plan_defaults, planner_for
+from agents.orchestrator.nodes import plan_defaults, planner_for
 from state import bounds, hitl
 
 from .conftest import graph_rig

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from agents.assets import check_image
+from agents.assets.nodes import check_image
 from state.plan import AccountInfo, PlanError, load_plan, validate_plan
 
 from .strategies import image_files, plans

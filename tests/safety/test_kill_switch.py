@@ -4,11 +4,11 @@ import sqlite3
 
 import pytest
 
-from agents import safety
 from sandbox.testing import make_api
 from state import hitl
 from state.context import Policy
 from state.guardrails import MoneyAction
+from tools import kill_switch as safety
 from tools.common import activation
 from tools.meta_client import tag_for
 from tools.money import clear

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from launchkit import admin, objects, plan_for, runtime_for
 
-from agents.ads import create_ads
-from agents.approval import approval_payload
-from agents.assets import upload_assets
-from agents.campaigns import activate, create_campaigns
-from agents.optimize_cycle import execute_approved
-from agents.optimize_io import account_now
-from agents.orchestrator import validate_plan
+from agents.ads.nodes import create_ads
+from agents.assets.nodes import upload_assets
+from agents.campaigns.nodes import activate, create_campaigns
+from agents.optimize.cycle import execute_approved
+from agents.optimize.meta_io import account_now
+from agents.orchestrator.approval import approval_payload
+from agents.orchestrator.nodes import validate_plan
 from sandbox.testing import make_api
 from state.context import Policy
 from state.guardrails import UngatedSpendError
@@ -244,8 +244,8 @@ def test_a_spend_limit_raise_under_a_campaign_budget_is_gated(ctx, sandbox_serve
 
 
 def test_undo_of_a_pause_is_refused_over_the_cap(world):
-    from agents import safety
     from state import hitl
+    from tools import kill_switch as safety
 
     from .conftest import launch as launch_world
 

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from agents import safety
 from sandbox.testing import make_api
 from state.context import Policy
 from state.guardrails import MoneyAction
 from state.ledger import Ledger
+from tools import kill_switch as safety
 from tools.errors import UnknownOutcomeError
 from tools.meta_client import tag_for
 from tools.money import apply_update, clear

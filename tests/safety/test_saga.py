@@ -9,12 +9,12 @@ import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from agents import safety
 from graph.builder import build_graph
 from graph.environment import SANDBOX_TOKEN, build_context
 from graph.runner import Runner
 from sandbox.server import SandboxServer
 from state.context import Context, MetaSettings, Policy
+from tools import kill_switch as safety
 
 from .conftest import png
 

@@ -9,7 +9,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command
 
-from agents.throttle import is_due, wait_on_throttle, wait_record
+from agents.common.throttle import is_due, wait_on_throttle, wait_record
 from tools.errors import ThrottledError, from_error_body
 
 
@@ -102,7 +102,7 @@ class R(TypedDict, total=False):
 
 
 def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
-    from agents.throttle import throttle_update, wait_out_throttle
+    from agents.common.throttle import throttle_update, wait_out_throttle
 
     budget = {"throttles": 1}
 

@@ -184,7 +184,7 @@ def test_an_unreachable_postgresql_store_is_a_storage_error_without_the_password
 
 
 def test_a_later_stop_pass_keeps_the_first_passes_failures_it_did_not_see():
-    from agents.safety import SafetyReport
+    from tools.kill_switch import SafetyReport
 
     first = SafetyReport(paused=[{"id": "1"}], failed=[{"id": "2", "error": {"message": "x"}}],
                          read_back={"1": "PAUSED", "2": "ACTIVE"})

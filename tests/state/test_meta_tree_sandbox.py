@@ -8,8 +8,8 @@ from facebook_business.adobjects.adimage import AdImage
 from facebook_business.adobjects.user import User
 from PIL import Image
 
-from agents.planning import PlanDefaults
-from agents.planning.rules import plan_brief
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
 from state.plan import AccountInfo, load_plan, tag, to_meta_tree, validate_plan
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from planfix import ACCOUNT, good_plan
 
-from agents.card import render_card
-from agents.optimize_io import targets_of
+from agents.optimize.meta_io import targets_of
+from agents.orchestrator.card import render_card
 from state.plan import PlanError, load_plan, plan_dict, plan_keys, to_meta_tree, validate_plan
 
 

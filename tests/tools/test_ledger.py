@@ -126,8 +126,8 @@ def test_grouped_appends_are_atomic_and_chained(tmp_path):
 def test_refusals_and_policy_digests_keep_old_ledgers_verifiable(tmp_path):
     import hashlib
 
-    from agents.audit import audit_verify
-    from agents.safety import targets
+    from tools.audit import audit_verify
+    from tools.kill_switch import targets
 
     led = _ledger(tmp_path)
     old = led.intent(op="update", path="111", params={"status": "PAUSED"}, thread_id="t1")

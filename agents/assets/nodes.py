@@ -1,0 +1,162 @@
+"""Asset agent: upload each distinct image and video once, reusing earlier uploads.
+
+Runs after approval (the checks in `agents/assets/checks.py` ran before it, in validate_plan).
+Every distinct file is uploaded once — an image used by five ads is one upload — and a file
+uploaded by an earlier thread is reused from a small table in `ADPILOT_HOME/assets.db`, after
+one read confirms Meta still has it. Image URLs are downloaded once into
+`ADPILOT_HOME/downloads` and treated like files. Uploads run in parallel, a client per worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import sqlite_utils
+from langgraph.runtime import Runtime
+
+from agents.assets.checks import (  # noqa: F401 - re-exported: the checks live beside the uploads
+    MAX_IMAGE_BYTES,
+    asset_kind,
+    check_assets,
+    check_image,
+    check_video,
+    iter_assets,
+    video_thumbnails,
+)
+from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
+from graph.tracing import meta_call_group
+
+
+class AssetError(LaunchError):
+    """An asset could not be fetched or read at upload time; the message names it and the fix."""
+
+
+def file_digest(path: Path) -> str:
+    """Return the sha256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def download(url: str, home: str | Path) -> Path:
+    """Fetch an image URL once into ADPILOT_HOME/downloads (at most 30 MB); return the file."""
+    name = Path(urlsplit(url).path).name or "image"
+    target = Path(home) / "downloads" / f"{hashlib.sha256(url.encode()).hexdigest()[:16]}-{name}"
+    if target.exists():
+        return target
+    try:
+        with requests.get(url, timeout=30, stream=True) as resp:
+            resp.raise_for_status()
+            data = resp.raw.read(MAX_IMAGE_BYTES + 1, decode_content=True)
+    except requests.RequestException as exc:
+        raise AssetError(f"cannot download {url} ({exc.__class__.__name__}); check the link, or "
+                         "download the image and give its file path") from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise AssetError(f"{url} is over Meta's 30 MB image limit; use a smaller image")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    problems, _ = check_image(url, target, {})
+    if problems:
+        target.unlink()
+        raise AssetError(f"{url}: {problems[0]['message']} — {problems[0]['fix']}")
+    return target
+
+def _table(home: str | Path) -> sqlite_utils.db.Table:
+    Path(home).mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(Path(home) / "assets.db")
+    table = db.table("uploads")
+    if not table.exists():
+        table.create({"account_id": str, "sha256": str, "kind": str, "meta_ref": str, "name": str,
+                      "uploaded_at": str}, pk=("account_id", "sha256"))
+    return table
+
+
+def _still_on_meta(client: Any, account_id: str, cached: dict[str, dict]) -> dict[str, dict]:
+    """Keep only cached image hashes Meta still lists (one read); videos are trusted."""
+    hashes = [row["meta_ref"] for row in cached.values() if row["kind"] == "image"]
+    if not hashes:
+        return cached
+    rows = client.get_all(f"{account_id}/adimages", {"hashes": json.dumps(hashes), "fields": "hash,status"})
+    alive = {r.get("hash") for r in rows if r.get("status", "ACTIVE") != "DELETED"}
+    return {d: row for d, row in cached.items() if row["kind"] == "video" or row["meta_ref"] in alive}
+
+
+@yields_on_throttle
+def upload_assets(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    """Upload each distinct asset once (reusing earlier uploads) and record its Meta reference.
+
+    The approved launch passes the money gate first: a launch it refuses ends here, before
+    anything (not even an image) is written (`agents/orchestrator/launch_gate.py::check_launch`).
+    """
+    from agents.orchestrator.launch_gate import check_launch
+
+    refused = check_launch(state, runtime, "upload_assets")
+    if refused is not None:
+        return refused
+    ctx = runtime.context
+    account_id = ctx.account_id if str(ctx.account_id).startswith("act_") else f"act_{ctx.account_id}"
+    files: dict[str, tuple[str, Path]] = {}
+    paths: dict[str, str] = {}
+    for _field, ref, _ad_set in iter_assets(state["plan"]):
+        source = ref.get("path") or ref.get("url")
+        if not source:
+            continue
+        path = Path(str(source)).expanduser() if ref.get("path") else download(str(source), ctx.home)
+        digest = file_digest(path)
+        files[digest] = (asset_kind(ref), path)
+        paths[str(source)] = digest
+    for source, path in video_thumbnails(state["plan"], ctx.home).items():
+        digest = file_digest(path)
+        files[digest] = ("image", path)
+        paths[f"{source}#thumbnail"] = digest
+    table = _table(ctx.home)
+    cached = {d: row for d in files if (row := next(table.rows_where(
+        "account_id = ? and sha256 = ?", [account_id, d]), None))}
+    client = client_of(runtime)
+    cached = _still_on_meta(client, account_id, cached) if cached else {}
+    todo = [d for d in files if d not in cached]
+
+    def upload(digest: str) -> dict[str, Any]:
+        kind, path = files[digest]
+        worker = client_of(runtime)  # a client per worker thread
+        if kind == "video":
+            meta_ref = worker.upload_video(path, plan_key=f"asset-{digest}")
+        else:
+            meta_ref = worker.upload_image(path, path.name, plan_key=f"asset-{digest}")["hash"]
+        return {"account_id": account_id, "sha256": digest, "kind": kind, "meta_ref": str(meta_ref),
+                "name": path.name, "uploaded_at": datetime.now(UTC).isoformat()}
+
+    with meta_call_group("upload_assets", kind="upload", files=len(todo), reused=len(cached)), \
+            ThreadPoolExecutor(max_workers=min(4, len(todo) or 1)) as pool:
+        uploaded = list(pool.map(upload, todo))
+    table.upsert_all(uploaded, pk=("account_id", "sha256"))
+    assets = {}
+    for row in [*cached.values(), *uploaded]:
+        ref_key = "video_id" if row["kind"] == "video" else "hash"
+        assets[row["sha256"]] = {"kind": row["kind"], ref_key: row["meta_ref"], "reused": row["sha256"] in cached,
+                                 "paths": sorted(p for p, d in paths.items() if d == row["sha256"])}
+    note = f"assets: {len(uploaded)} uploaded, {len(cached)} reused"
+    return {"assets": assets, "phase": "assets_uploaded", "status": note,
+            "log": [f"{thread_id_of(runtime)}: {note}"]}
+
+
+def asset_tables(assets: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
+    """(image hashes, video ids) keyed by the plan's asset path, as `to_meta_tree` wants them."""
+    images: dict[str, str] = {}
+    videos: dict[str, str] = {}
+    for digest, entry in assets.items():
+        for path in [digest, *entry.get("paths", [])]:
+            if entry["kind"] == "video":
+                videos[path] = entry["video_id"]
+            else:
+                images[path] = entry["hash"]
+    return images, videos

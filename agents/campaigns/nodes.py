@@ -1,0 +1,102 @@
+"""Campaign agent: create the campaign and its ad sets (PAUSED), and activate the tree.
+
+Both steps pass the money gate (`state/guardrails.py`) after the approval and before the
+first request, on the account's live state: `create_campaigns` judges the new campaign and
+ad sets with their budgets (counted live when the approval says go live) and refuses before
+creating anything (`agents/orchestrator/launch_gate.py::check_launch`); `activate` judges every activation.
+A refusal ends the thread in phase `refused` with the caps and numbers in `refusals`.
+
+`create_campaigns` hands the campaign and ad-set part of the Meta tree (`state.plan.to_meta_tree`)
+to the launcher (`tools.launch.launch_tree`: batched, ledgered, idempotent — a re-run after a
+crash reuses what the ledger says exists and reconciles unknown outcomes by provenance tag).
+`activate` flips ads and ad sets, then the campaign, to ACTIVE in one batch request
+(`tools.launch.activate_tree`: the campaign item depends on all others, so a failed child keeps
+the whole tree off) — only when the approval said to go live; otherwise the tree stays PAUSED
+for a person to start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.assets.nodes import asset_tables
+from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
+from agents.orchestrator.launch_gate import clear_launch, go_live_of, refused_update
+from graph.tracing import annotate, meta_call_group
+from state import plan as plans
+from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
+from tools.launch import activate_tree, create_actions, launch_tree
+from tools.money import GateRefused
+
+
+def meta_tree(state: dict[str, Any], ctx: Any) -> dict[str, Any]:
+    """Return the Meta create params of the approved plan, with uploaded asset references filled in."""
+    images, videos = asset_tables(state.get("assets") or {})
+    return plans.to_meta_tree(state["plan"], account_id=ctx.account_id, page_id=ctx.page_id,
+                              image_hashes=images, video_ids=videos)
+
+
+class LaunchIncomplete(LaunchError):
+    """Some objects of the tree could not be created; the message lists each and why."""
+
+
+def launch(state: dict[str, Any], runtime: Runtime[Any], tree: dict[str, Any],
+           passes: dict[str, Any] | None = None) -> dict[str, str]:
+    """Create (or find again) every object of `tree`; return Meta ids by plan key."""
+    receipt = (state.get("approval") or {}).get("receipt")
+    with meta_call_group("launch_tree", kind="create", receipt=receipt, thread_id=thread_id_of(runtime)):
+        result = launch_tree(client_of(runtime), tree, thread_id=thread_id_of(runtime), receipt=receipt,
+                             passes=passes if passes is not None else {},
+                             policy=runtime.context.policy)
+        annotate(created=len(result.created), reused=len(result.reused), adopted=len(result.adopted))
+    if result.failed:
+        details = "; ".join(f"{result.types.get(k, '?')} {k[:8]}: {v.get('message')}"
+                            for k, v in result.failed.items())
+        raise LaunchIncomplete(f"{len(result.failed)} object(s) not created — {details}. "
+                               "Nothing else was changed; fix the cause and run `adpilot resume`.")
+    return dict(result.ids)
+
+
+@yields_on_throttle
+def create_campaigns(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    """Create the campaign and its ad sets, PAUSED, once the money gate passed them."""
+    tree = meta_tree(state, runtime.context)
+    actions = create_actions(tree, client_of(runtime)._account(),
+                             live=go_live_of(state, runtime.context))
+    verdict = clear_launch(state, runtime, actions)
+    if not verdict.ok:
+        return refused_update(verdict, "create_campaigns")
+    ids = launch(state, runtime, {**tree, "creatives": [], "ads": []}, verdict.passes_by_key())
+    created = {"campaign": ids[tree["campaign"]["key"]],
+               "ad_sets": {a["key"]: ids[a["key"]] for a in tree["ad_sets"]}}
+    return {"created": created, "phase": "campaigns_created", "gate": verdict.summary(),
+            "status": f"campaign and {len(created['ad_sets'])} ad set(s) created (PAUSED)"}
+
+
+@yields_on_throttle
+def activate(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    """Set the created tree ACTIVE if the approval said to go live; otherwise leave it PAUSED."""
+    approval = state.get("approval") or {}
+    if not go_live_of(state, runtime.context):
+        return {"phase": "launched_paused", "status": "launched PAUSED: start it in Ads Manager or edit go_live"}
+    created = state["created"]
+    keys = {str(v): k for kind in ("ads", "ad_sets") for k, v in (created.get(kind) or {}).items()}
+    campaign_key = plans.load_plan(state["plan"]).key or "campaign"
+    try:
+        with meta_call_group("activate_tree", kind="update", campaign_ids=[created["campaign"]]):
+            outcomes = activate_tree(client_of(runtime), created, policy=runtime.context.policy,
+                                     receipt=approval.get("receipt"), campaign_key=campaign_key,
+                                     plan_keys=keys, currency=runtime.context.currency)
+    except GateRefused as refused:
+        return refused_update(refused.result, "activate")
+    failed = [(item, res) for item, res in outcomes if not res.ok]
+    for _item, res in failed:
+        if isinstance(res.error, TransientError | ThrottledError | UnknownOutcomeError):
+            raise res.error  # retried (or waited out) by the graph; setting ACTIVE again is harmless
+    if failed:
+        details = "; ".join(f"{item.object_type} {item.relative_url}: {res.error}" for item, res in failed)
+        raise LaunchIncomplete(f"activation incomplete — {details}. The tree stays PAUSED where it failed; "
+                               "fix the cause and run `adpilot resume`.")
+    return {"phase": "live", "status": f"live: {len(outcomes)} object(s) set ACTIVE"}

@@ -1,0 +1,112 @@
+"""Helpers the launch nodes share: the run's thread id, its Meta client, and the retry policy."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import RetryPolicy, interrupt
+
+from agents.common.throttle import interrupt_value, wait_record
+from state.control import ThreadStopped, stopped_at
+from tools.meta_client import MetaClient, ThrottledError, TransientError
+
+Node = Callable[[dict[str, Any], Runtime[Any]], dict[str, Any]]
+
+
+class LaunchError(RuntimeError):
+    """A launch step cannot finish (an asset, or objects Meta refused); the message says what to fix.
+
+    The thread stays at that step: fix the cause and `adpilot resume` runs it again, reusing
+    everything already created.
+    """
+
+
+def thread_id_of(runtime: Runtime[Any]) -> str:
+    """Return the thread id of the current run ("adhoc" when run without a checkpointer)."""
+    info = runtime.execution_info
+    return (info.thread_id if info is not None else None) or "adhoc"
+
+
+def client_of(runtime: Runtime[Any]) -> MetaClient:
+    """Build the Meta client for this run from the context's factory (ledgered per thread)."""
+    factory = getattr(runtime.context, "client_factory", None)
+    if factory is None:
+        raise RuntimeError(
+            "context.client_factory is not set: build the run context with "
+            "graph.environment.open_environment() (or pass a client factory to Context)"
+        )
+    try:
+        return factory(thread_id=thread_id_of(runtime))
+    except TypeError:
+        # Factories written for the tools' ToolRuntime take no arguments.
+        return factory()
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Retry only what Meta marked transient; permanent and unknown-outcome errors must surface."""
+    return isinstance(exc, TransientError)
+
+
+# Unknown-outcome writes are reconciled by the launcher, never blindly retried here.
+META_RETRY = RetryPolicy(max_attempts=3, initial_interval=0.5, max_interval=4.0, retry_on=is_transient)
+
+
+def yields_on_throttle(node: Node) -> Node:
+    """Turn a `ThrottledError` longer than the governor may sleep into a durable wait record.
+
+    The node returns `{"throttle": {...}}` instead of failing; its router sends the thread to
+    `wait_out_throttle` (a `wait` interrupt that `adpilot tick` resumes once Meta's limit has
+    reset), and the router after that runs the node again — safely, because every write it
+    made is in the ledger and is reused or reconciled, never repeated.
+    """
+    @functools.wraps(node)
+    def wrapper(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+        try:
+            return node(state, runtime)
+        except ThrottledError as err:
+            waits = int(state.get("throttle_waits") or 0) + 1
+            return {"throttle": wait_record(err, node=node.__name__, count=waits), "throttle_waits": waits}
+
+    return wrapper
+
+
+def halts_when_stopped(node: Node, *, check_first: bool = True) -> Node:
+    """End the thread in phase `stopped` instead of writing, once the kill switch stopped it.
+
+    `check_first`: look at the stop record before the node runs (the launch steps: a stopped
+    thread creates and activates nothing more). Always: a `ThreadStopped` the Meta client
+    raised mid-node (the stop came while the node ran; the client refused the next write
+    that could spend, before ledgering it) ends the thread the same way.
+    """
+    @functools.wraps(node)
+    def wrapper(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+        at = stopped_at(home_of(runtime.context), thread_id_of(runtime)) if check_first else None
+        if at is None:
+            try:
+                return node(state, runtime)
+            except ThreadStopped as stop:
+                at = stop.at
+        return {"phase": "stopped",
+                "status": f"stopped by the kill switch at {at}: {node.__name__} created and "
+                          "activated nothing more (`adpilot stop` paused what exists)"}
+
+    return wrapper
+
+
+def home_of(ctx: Any) -> Path:
+    """ADPILOT_HOME for a run context (its `home` field, else the environment, else .adpilot)."""
+    home = getattr(ctx, "home", None)
+    return Path(home or os.environ.get("ADPILOT_HOME") or ".adpilot")
+
+
+def wait_out_throttle(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    """Pause the thread until Meta's throttle resets (a durable `wait`); nothing else happens here."""
+    record = state.get("throttle")
+    if record:
+        interrupt(interrupt_value(record))
+    return {"throttle": None, "status": "throttle wait over; retrying"}

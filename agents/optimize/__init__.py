@@ -1,0 +1,17 @@
+"""The optimise loop: watch the numbers, propose pauses and budget moves, apply what is approved.
+
+- `nodes.py` — the loop's graph nodes and routers (wired by `graph/builder.py`);
+- `cycle.py` — one cycle: evidence in, proposed actions out (shared by the nodes and the bench);
+- `meta_io.py` — the loop's Meta reads and its one write path for an approved action;
+- `budget_requests.py` — budget requests in plain words; `experiments.py` — A/B variants and
+  P(best); `judging.py` — was an applied action an improvement;
+- `decide/` — the pure decision modules (no I/O, no clock): `decisions.py` (what to do),
+  `rules.py`, `stats.py` (posteriors), `reallocation.py` and `cbo.py` (budget moves).
+
+A budget move is decided in `decide/reallocation.py` (or `decide/cbo.py` under a campaign
+budget), checked against the money caps by `state.guardrails.gate` in `nodes.py`'s apply step,
+and written to Meta by `meta_io.apply_action`.
+
+Imports `agents.common`, `agents.insights` (the store's queries), `agents.orchestrator.card`
+(money formatting on cards), `tools`, `state`.
+"""

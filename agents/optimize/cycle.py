@@ -1,0 +1,315 @@
+"""One optimise cycle, shared by the graph nodes (`agents/optimize/nodes.py`) and the benchmark.
+
+- `propose(client, state, ctx)` → (proposal, evidence): reads Meta and the insights store,
+  runs the pure decisions (`agents/optimize/decide/decisions.py`), the experiment and any plain-word budget
+  requests, and writes each action's card description. No writes.
+- `judge_applied(...)` (`agents/optimize/judging.py`, re-exported): improved / regressed / inconclusive
+  for every applied action.
+- `auto_approvable(action, policy)`: may this action skip the card?
+- `execute_approved(...)`: every approved (or edited) action read strictly as one typed
+  `MoneyAction`, judged by the money gate on the account's live state, then the passed ones
+  written exactly as typed, ledgered and read back; refusals are ledgered and returned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from agents.insights.collect import home_of
+from agents.optimize.budget_requests import propose_budget_requests
+from agents.optimize.decide.decisions import decide
+from agents.optimize.experiments import experiment_actions, resolve_experiment
+from agents.optimize.judging import judge_applied
+from agents.optimize.meta_io import (
+    PLAN_TARGET_KEYS,
+    account_info,
+    account_now,
+    apply_action,
+    build_evidence,
+    read_tree,
+    targets_of,
+)
+from agents.orchestrator.card import targets_text
+from prompts.optimize import describe_action
+from state.guardrails import (
+    GatePass,
+    MoneyAction,
+    MoneyActionError,
+    Refusal,
+    action_kind,
+    gate,
+)
+from state.insights_store import InsightsStore
+from tools.money import account_state, clear, record_malformed
+
+__all__ = ["auto_approvable", "execute_approved", "judge_applied", "kpi_of_plan", "propose"]
+
+KPI_BY_OBJECTIVE = {
+    "OUTCOME_SALES": "conversions",
+    "OUTCOME_LEADS": "conversions",
+    "OUTCOME_AWARENESS": "estimated_ad_recallers",
+    "OUTCOME_TRAFFIC": "link_clicks",
+    "OUTCOME_ENGAGEMENT": "link_clicks",
+}
+NEVER_AUTO = {"activate", "set_budget", "shift_budget"}
+
+
+def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> str:
+    """Return the KPI a plan is judged on (ROAS-only targets judge conversion value)."""
+    targets = targets or {}
+    if targets.get("kpi"):
+        return str(targets["kpi"])
+    if targets.get("target_roas") and not targets.get("target_cpa_minor"):
+        return "conversion_value"
+    return KPI_BY_OBJECTIVE.get(str(plan.get("objective") or ""), "conversions")
+
+
+def propose(
+    client: Any,
+    state: dict[str, Any],
+    ctx: Any,
+    *,
+    store: InsightsStore | None = None,
+    now: datetime | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Build this cycle's evidence and proposal (no writes)."""
+    created = state.get("created") or {}
+    campaign_id = str(created.get("campaign") or "")
+    if not campaign_id:
+        raise RuntimeError("decide_actions: state has no created campaign — launch it first")
+    opt = state.get("optimize") or {}
+    plan = state.get("plan") or {}
+    account = account_info(client)
+    now = now or account_now(client, ctx)
+    tree = read_tree(client, campaign_id)
+    store = store or InsightsStore(home_of(ctx))
+    targets = targets_of(state, ctx)
+    experiment = resolve_experiment(plan, created)
+    evidence = build_evidence(
+        tree,
+        store,
+        account=account,
+        now=now,
+        targets=targets,
+        kpi=kpi_of_plan(plan, {**targets, **(opt.get("targets") or {})}),
+        budget_edits=opt.get("budget_edits"),
+        experiment=experiment,
+        known_phases=opt.get("phase_budgets"),
+    )
+    proposal = decide(evidence, getattr(ctx, "policy", None), seed=campaign_id)
+    if experiment:
+        exp_status, exp_actions = experiment_actions(experiment, store, evidence, plan)
+        proposal["experiment"] = exp_status
+        proposal["actions"] += exp_actions
+    req_actions, req_problems = propose_budget_requests(
+        opt.get("requests") or [], evidence, getattr(ctx, "policy", None)
+    )
+    if req_actions:
+        req_actions, refused = _preview_requests(client, req_actions, ctx, now, opt)
+        req_problems += refused
+    proposal["actions"] += req_actions
+    proposal["request_problems"] = req_problems
+    for action in proposal["actions"]:
+        action.setdefault("target", {})["campaign_id"] = campaign_id
+        action["description"] = describe_action(action, evidence["currency"])
+    proposal["kpi"] = evidence["kpi"]
+    proposal["currency"] = evidence["currency"]
+    proposal["targets_text"] = targets_text(
+        {v: targets.get(k) for k, v in PLAN_TARGET_KEYS.items()}, evidence["currency"]
+    )
+    proposal["today"] = evidence["today"]
+    return proposal, evidence
+
+
+def _preview_requests(
+    client: Any, actions: list[dict[str, Any]], ctx: Any, now: datetime, opt: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Keep the budget requests the money gate would pass now; say why the others would not.
+
+    Not authoritative (the gate runs again after approval), but a request that would be
+    refused is stated on the card and the CLI instead of being offered for approval.
+    """
+    snapshot = account_state(client, now=now, budget_edits=opt.get("budget_edits") or {})
+    kept, problems = [], []
+    for action in actions:
+        asked = str((action.get("reasons") or [""])[0]).removeprefix("requested: ")
+        try:
+            typed = MoneyAction.from_action(str(action["name"]), action["args"])
+        except MoneyActionError as exc:
+            problems.append(f"budget request {asked}: {exc}")
+            continue
+        verdict = gate([typed], getattr(ctx, "policy", None), snapshot)
+        if verdict.ok:
+            kept.append(action)
+        else:
+            problems.append(f"budget request {asked}: {verdict.refusals[0].message}")
+    return kept, problems
+
+
+def auto_approvable(action: dict[str, Any], policy: Any) -> bool:
+    """May this action apply without a card? Only low-risk kinds the policy names.
+
+    Spend increases and activations never do, whatever the policy says.
+    """
+    kind = action_kind(str(action.get("name")))
+    if kind in NEVER_AUTO or action.get("requires_review") or action.get("risk") != "low":
+        return False
+    return kind in set(getattr(policy, "auto_approve", None) or ())
+
+
+def _malformed(i: int, action: dict[str, Any], exc: MoneyActionError) -> Refusal:
+    return Refusal(
+        i,
+        str(action.get("name")),
+        "action",
+        exc.field,
+        None,
+        f"Refused: {exc} Nothing was sent.",
+        None,
+    )
+
+
+def _reallocate(
+    writes: list[dict[str, Any]], typed: dict[int, MoneyAction], refused: set[int]
+) -> dict[int, MoneyAction]:
+    """Shrink a reallocation's increases to what its applied cuts freed (refused cuts free none).
+
+    A refused cut must not turn a reallocation into a spend increase.
+    """
+    freed = 0
+    out: dict[int, MoneyAction] = {}
+    moves = [i for i in typed if i not in refused and writes[i].get("group") == "reallocation"]
+    for i in sorted(moves, key=lambda i: _raise_of(writes[i], typed[i]) > 0):
+        before = int((writes[i].get("evidence") or {}).get("before_minor") or 0)
+        after = typed[i].daily_budget
+        if after is None:
+            continue
+        if after > before:
+            after = min(after, before + freed)
+            if after <= before:
+                continue
+            freed -= after - before
+            out[i] = typed[i].model_copy(update={"daily_budget": after})
+        else:
+            freed += before - after
+            out[i] = typed[i]
+    return out
+
+
+def _raise_of(action: dict[str, Any], typed: MoneyAction) -> int:
+    before = int((action.get("evidence") or {}).get("before_minor") or 0)
+    return (typed.daily_budget or 0) - before if typed.kind == "set_budget" else 0
+
+
+def execute_approved(
+    client: Any,
+    actions: list[dict[str, Any]],
+    decisions: list[dict[str, Any]],
+    *,
+    receipt: str | None,
+    policy: Any,
+    now: datetime,
+    budget_edits: dict[str, list[str]],
+    today: str | None = None,
+) -> dict[str, Any]:
+    """Apply approved (or edited) actions the money gate passes; spend cuts go first.
+
+    Each action is read strictly as one `MoneyAction` (an edit naming two objects, an unknown
+    field or money that is not whole minor units is refused, naming the field), judged by
+    `state.guardrails.gate` on the account's live state, and written exactly as typed with its
+    pass. Refusals are ledgered (`refused`) and returned with the cap and the numbers.
+    """
+    if len(decisions) != len(actions):
+        raise ValueError(f"{len(decisions)} decision(s) for {len(actions)} action(s): one each")
+    chosen: list[dict[str, Any]] = []
+    for action, decision in zip(actions, decisions, strict=True):
+        kind = decision.get("type")
+        if kind == "approve":
+            chosen.append({**action, "approved_by": decision.get("by", "human")})
+        elif kind == "edit":
+            edited = decision["edited_action"]
+            chosen.append({**action, "args": edited["args"], "approved_by": "human (edited)"})
+    writes = [a for a in chosen if not a.get("advice")]
+    refusals: dict[int, Refusal] = {}
+    typed: dict[int, MoneyAction] = {}
+    for i, action in enumerate(writes):
+        try:
+            typed[i] = MoneyAction.from_action(str(action.get("name")), action.get("args"))
+        except MoneyActionError as exc:
+            refusals[i] = _malformed(i, action, exc)
+            record_malformed(client, action, refusals[i], receipt=receipt)
+    snapshot = account_state(client, now=now, budget_edits=budget_edits) if typed else None
+    passes: dict[int, GatePass] = {}
+    if snapshot is not None:
+        order = sorted(typed)
+        first = gate([typed[i] for i in order], policy, snapshot)
+        refused_first = {order[r.index] for r in first.refusals}
+        kept = _reallocate(writes, typed, refused_first)
+        for i in [i for i in typed if writes[i].get("group") == "reallocation"]:
+            if i in kept:
+                typed[i] = kept[i]
+            elif i not in refused_first:
+                del typed[i]  # an increase nothing was freed for: not applied
+        order = sorted(typed)
+        verdict = clear(client, [typed[i] for i in order], policy, state=snapshot,
+                        receipt=receipt)
+        for r in verdict.refusals:
+            refusals[order[r.index]] = Refusal(**{**r.as_dict(), "index": order[r.index]})
+        passes = {
+            order[k]: p for k, p in enumerate(verdict.passes) if p is not None
+        }
+    edits = {k: list(v) for k, v in budget_edits.items()}
+    applied: list[dict[str, Any]] = []
+    # Spend reductions first so a budget shift never exceeds the exposure cap mid-way.
+    for i in sorted(passes, key=lambda i: _raise_of(writes[i], typed[i]) > 0):
+        action = {**writes[i], "args": _args_of(writes[i], typed[i])}
+        result = apply_action(client, typed[i], passes[i], receipt=receipt)
+        if typed[i].kind in ("set_budget", "set_spend_limits"):
+            edits.setdefault(result["object_id"], []).append(now.isoformat())
+        applied.append(_record(action, result, now, today, receipt))
+    for action in chosen:
+        if action.get("advice"):
+            applied.append(
+                _record(
+                    action, {"status": "noted", "before": None, "after": None}, now, today, receipt
+                )
+            )
+    ordered = [refusals[i].as_dict() for i in sorted(refusals)]
+    return {"applied": applied, "refusals": ordered, "budget_edits": edits}
+
+
+def _args_of(action: dict[str, Any], typed: MoneyAction) -> dict[str, Any]:
+    """Return the args as applied (a reallocation's increase may have been shrunk)."""
+    args = dict(action.get("args") or {})
+    if typed.daily_budget is not None and "daily_budget" in args:
+        args["daily_budget"] = typed.daily_budget
+    return args
+
+
+def _record(
+    action: dict[str, Any],
+    result: dict[str, Any],
+    now: datetime,
+    today: str | None,
+    receipt: str | None,
+) -> dict[str, Any]:
+    return {
+        "name": action["name"],
+        "args": action["args"],
+        "target": action.get("target"),
+        "verdict": action.get("verdict"),
+        "reasons": action.get("reasons"),
+        "evidence": action.get("evidence"),
+        "expected_effect": action.get("expected_effect"),
+        "advice": bool(action.get("advice")),
+        "approved_by": action.get("approved_by"),
+        "status": result["status"],
+        "before": result.get("before"),
+        "after": result.get("after"),
+        "applied_at": now.isoformat(),
+        "applied_date": today or now.date().isoformat(),
+        "receipt": receipt,
+        "group": action.get("group"),
+        "judgement": None,
+    }

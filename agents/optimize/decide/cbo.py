@@ -1,0 +1,212 @@
+"""Budget reallocation under a campaign budget (CBO), through ad set spend limits.
+
+Under Advantage campaign budget Meta splits the campaign's daily budget over the ad sets by
+its own estimate; adpilot cannot set ad set budgets there. Its lever is the ad set spend
+limits (`daily_spend_cap`, a hard daily maximum; `daily_min_spend_target`, a best-effort
+minimum; both only on ad sets of a CBO campaign, minor units, 0 = none). The campaign budget
+is unchanged, so none of these actions raises spend (`spend_delta_minor: 0`).
+
+The allocation is judged as in `agents/optimize/decide/reallocation.py`: each ad set's value per unit of spend
+is sampled from its posterior over the last week, and the split of today's spend that
+equalises posterior marginal values is averaged over draws (`marginal_target`). Each active ad
+set's *actual* spend per day is its current allocation; it may move toward the target by at
+most `max_step` a cycle (`step_bounds`: never below Meta's minimum daily budget, no significant
+edit while learning), and only ad sets whose limits may be edited now (`budget_editable`: the
+edit-per-hour limit and the cool-down) move. Then:
+
+- an ad set whose target share is lower *and* whose value is clearly below the best ad set's
+  (worse by `loser_margin`, 25 %, with probability ≥ `sibling_probability`, 80 %) gets a
+  `daily_spend_cap` at its target spend (its money goes to its siblings, by Meta's estimate);
+- an ad set whose target is higher has its cap raised to the target (removed once the cap
+  would not bind below the campaign budget); the clear winner (P(best) ≥ `WINNER_P_BEST`)
+  gets a `daily_min_spend_target` at its target, so freed money lands on it — unless it did
+  not spend its current minimum yesterday (its audience is saturated), and never so that the
+  campaign's minimums add up to more than its budget.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from agents.optimize.decide.reallocation import (
+    KPI_LABELS,
+    adset_target,
+    budget_editable,
+    marginal_target,
+    project,
+    step_bounds,
+    value_stats,
+)
+from agents.optimize.decide.stats import (
+    ACTIVE,
+    DecisionPolicy,
+    display_name,
+    evidence_of,
+    kpi_of,
+    num,
+    pooled_prior,
+    value_samples,
+)
+from state.rules import format_money
+
+ACTION = "set_adset_spend_limits"
+CAP, MIN = "daily_spend_cap", "daily_min_spend_target"
+WINNER_P_BEST = 0.8  # P(best) above which the winner gets a minimum spend target
+
+
+def spend_per_day(adset: Mapping[str, Any]) -> float:
+    """Return an ad set's current allocation: its average daily spend over the last week.
+
+    A binding cap is today's allocation (the week may still hold days before the cap).
+    """
+    stats = value_stats(adset)
+    spend = num(stats, "spend_minor") / max(1.0, num(stats, "days"))
+    cap = int(adset.get("daily_spend_cap_minor") or 0)
+    return min(spend, float(cap)) if cap else spend
+
+
+def reallocate_cbo(
+    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
+) -> tuple[list[dict], dict[str, float]]:
+    """Spend-limit moves between a CBO campaign's ad sets toward equal marginal value.
+
+    Same contract as `agents.optimize.decide.reallocation.reallocate`: (actions, P(best) by ad set id).
+    """
+    budget = int((evidence.get("campaign") or {}).get("daily_budget_minor") or 0)
+    protected = set((evidence.get("experiment") or {}).get("variant_adset_ids") or [])
+    pool = [a for a in evidence.get("ad_sets", []) if a.get("status") == ACTIVE]
+    if not budget or len(pool) < 2:
+        return [], {}  # a lifetime campaign budget takes lifetime limits: not proposed here
+    if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
+        return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
+    values = [value_stats(a) for a in pool]
+    prior = pooled_prior(values, kpi_of(evidence), policy.adset_cvr_prior_clicks)
+    draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
+    p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
+    p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
+    current = np.array([spend_per_day(a) for a in pool])
+    if current.min() <= 0:
+        return [], p_of  # an ad set Meta gave nothing has no measured value at its spend
+    minimum = float(evidence.get("min_daily_budget_minor") or 100)
+    low, high = step_bounds(pool, current, policy, minimum)
+    fixed = np.array(
+        [a["id"] in protected or budget_editable(a, evidence, policy) is not None for a in pool]
+    )
+    low, high = np.where(fixed, current, low), np.where(fixed, current, high)
+    total = float(current.sum())
+    new = project(marginal_target(current, draws, policy.response_elasticity), low, high, total)
+    best = int(draws.mean(axis=1).argmax())
+    # "Clearly worse": below the best ad set by `loser_margin` with probability at least
+    # `sibling_probability`. Meta's own split is often good; a cap on a weak guess costs more
+    # than it gains (bench/cbo_optimizer.py: without the margin 0.83 of the oracle, with 0.85).
+    p_below_best = (draws < draws[best] * (1 - policy.loser_margin)).mean(axis=1)
+    mins = {a["id"]: int(a.get("daily_min_spend_target_minor") or 0) for a in pool}
+    actions = []
+    for i, a in enumerate(pool):
+        if fixed[i] or abs(new[i] - current[i]) < policy.min_change * current[i]:
+            continue
+        change = _limits(a, current[i], new[i], budget, mins, policy.min_change)
+        if new[i] < current[i] and p_below_best[i] < policy.sibling_probability:
+            change = {}  # not clearly worse: Meta's own split stands
+        elif new[i] > current[i] and CAP not in change and p_best[i] < WINNER_P_BEST:
+            change = {}
+        if change:
+            mins[a["id"]] = change.get(MIN, mins[a["id"]])
+            actions.append(
+                spend_limit_action(
+                    a, change, current[i], new[i], float(p_best[i]), budget, evidence
+                )
+            )
+    return actions, p_of
+
+
+def _limits(
+    adset: Mapping[str, Any],
+    spend: float,
+    target: float,
+    budget: int,
+    mins: dict[str, int],
+    min_change: float,
+) -> dict[str, int]:
+    """Return the spend-limit fields moving an ad set from `spend` toward `target` a day."""
+    cap = int(adset.get("daily_spend_cap_minor") or 0)
+    floor = mins[adset["id"]]
+    if target < spend:
+        new_cap = int(math.ceil(target))
+        out = {CAP: new_cap} if not cap or new_cap < cap else {}
+        if floor > new_cap:
+            out[MIN] = 0  # a minimum above the new cap would contradict it
+        return out
+    if cap:
+        new_cap = int(math.floor(target))
+        return {CAP: 0 if new_cap >= budget else new_cap} if new_cap > cap else {}
+    last = num(adset.get("last_day_stats"), "spend_minor")
+    room = budget - sum(v for k, v in mins.items() if k != adset["id"])
+    new_min = min(int(math.floor(target)), room)
+    if floor and last < floor:
+        return {}  # it did not spend its current minimum: its audience is saturated
+    # A minimum at about today's spend moves nothing: it must lift the ad set's share.
+    return {MIN: new_min} if new_min > max(floor, spend * (1 + min_change)) else {}
+
+
+def spend_limit_action(
+    adset: Mapping[str, Any],
+    change: dict[str, int],
+    spend: float,
+    target: float,
+    p_best: float,
+    budget: int,
+    evidence: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Build a spend-limit proposal; the campaign budget (the spend) does not change."""
+    name = display_name(adset.get("name")) or adset["id"]
+    down = target < spend
+    what = []
+    if CAP in change:
+        what.append(f"spend cap {'removed' if change[CAP] == 0 else 'set'}")
+    if MIN in change:
+        what.append(f"minimum spend target {'removed' if change[MIN] == 0 else 'set'}")
+    kpi = KPI_LABELS.get(kpi_of(evidence), "result")
+
+    def money(minor: float) -> str:
+        return format_money(int(round(minor)), str(evidence.get("currency") or "USD"))
+
+    reason = (
+        f"its value per unit of spend is probably below the best ad set's "
+        f"(P(best) {p_best:.0%}); {' and '.join(what)} under the campaign budget"
+        if down
+        else f"{p_best:.0%} probability it has the best cost per {kpi}; {' and '.join(what)}"
+    )
+    return {
+        "name": ACTION,
+        "args": {"adset_id": adset["id"], **change},
+        "target": adset_target(adset, evidence),
+        "verdict": "OPTIMIZE",
+        "reasons": [reason],
+        "evidence": {
+            **evidence_of(adset.get("stats") or {}),
+            "p_best": round(p_best, 3),
+            "spend_per_day_minor": int(round(spend)),
+            "target_spend_minor": int(round(target)),
+            "cap_before_minor": int(adset.get("daily_spend_cap_minor") or 0),
+            "min_before_minor": int(adset.get("daily_min_spend_target_minor") or 0),
+            **{f"{'cap' if k == CAP else 'min'}_after_minor": v for k, v in change.items()},
+            "campaign_budget_minor": budget,
+            "spend_delta_minor": 0,
+        },
+        "expected_effect": {
+            "metric": "value_per_spend",
+            "direction": "up",
+            "text": f"{'less' if down else 'more'} of the campaign budget for {name} (about "
+            f"{money(spend)} → {money(target)} a day); the campaign budget is unchanged and "
+            "buys more results",
+        },
+        "spend_delta_minor": 0,
+        "risk": "low" if down else "medium",
+        "requires_review": False,
+        "group": "cbo_spend_limits",
+    }

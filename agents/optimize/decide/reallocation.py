@@ -1,0 +1,312 @@
+"""Budget reallocation between ad sets by posterior expected marginal value.
+
+Pure functions used by `agents/optimize/decide/decisions.py::decide`. The total daily budget is kept. Each ad
+set's value per unit of spend is sampled from its posterior over the last week
+(`recent_stats`, i.e. at about its current budget; the whole window when the week is empty).
+Returns to spend are concave (an ad set's extra money buys dearer impressions), modelled as
+``value(s) = a * s**e`` with elasticity `e` = `response_elasticity` (0.5): then the marginal
+value is `e` times the average measured at the current budget, and the allocation that equalises
+marginal values is ``s_i ∝ current_i * rate_i ** (1 / (1 - e))``. The target is that allocation
+averaged over posterior draws (Thompson-style: uncertain ad sets keep some budget), and each
+ad set moves toward it by at most `max_step` per cycle, never below Meta's minimum, never
+more often than the edit limits allow, and never a significant edit (more than
+`significant_budget_change`) while the ad set is still learning. Because the measured average
+falls as an ad set's budget rises, repeated cycles converge to where marginal values are
+equal; ad sets whose move would be under `min_change` stay put. An ad set that spent less than
+`underspend_ratio` (80%) of its budget yesterday (`last_day_stats`) has saturated its audience:
+it gets no increase, and its value is taken at what it spent, not at its budget. An ad set
+whose daily spend has been flat (within `plateau_tolerance`, 5 %) below `plateau_ratio` (95 %)
+of its budget for `plateau_days` (3) days (`daily_spend_minor`, `spend_plateau`) is
+audience-limited: no increase; and once those days all ran on the current budget (no edit in
+between), its budget is cut toward that level (in ordinary steps) so the money it cannot
+spend moves to the other ad sets instead of going unspent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+
+from agents.optimize.decide.rules import in_learning, recent_edits, spend_plateau
+from agents.optimize.decide.stats import (
+    ACTIVE,
+    DecisionPolicy,
+    display_name,
+    evidence_of,
+    kpi_of,
+    make_verdict,
+    min_spend,
+    num,
+    pooled_prior,
+    value_samples,
+)
+from state.guardrails import parse_time
+
+KPI_LABELS = {
+    "conversions": "conversion",
+    "conversion_value": "unit of conversion value (ROAS)",
+    "link_clicks": "link click",
+    "estimated_ad_recallers": "ad recaller",
+    "impressions": "impression",
+}
+
+
+def budget_editable(
+    adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: DecisionPolicy
+) -> str | None:
+    """Return why an ad set's budget must not be edited now, or None when it may be."""
+    now = parse_time(evidence.get("now"))
+    if adset.get("status") != ACTIVE:
+        return "not active"
+    edits = (evidence.get("budget_edits") or {}).get(str(adset["id"]), [])
+    if now is not None:
+        if recent_edits(edits, now, timedelta(hours=1)) >= policy.max_budget_edits_per_hour:
+            return (
+                f"{policy.max_budget_edits_per_hour} budget edits in the last hour (Meta's limit)"
+            )
+        hours = max(policy.budget_cooldown_hours, policy.realloc_every_hours)
+        if recent_edits(edits, now, timedelta(hours=hours)):
+            return f"budget edited less than {hours:g} h ago (cool-down)"
+    return None
+
+
+def reallocate(
+    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
+) -> tuple[list[dict], dict[str, float]]:
+    """Budget moves between ad sets toward equal posterior marginal value (ad-set budgets only).
+
+    The total daily budget is kept (a paused ad set's budget moves to the active ones); each
+    move is at most `max_step` and never below Meta's minimum (see the module docstring).
+    Returns (actions, P(best) by ad set id), P(best) being shown on the approval card.
+    """
+    if evidence.get("budget_level") == "campaign":
+        from agents.optimize.decide.cbo import (
+            reallocate_cbo,  # CBO: ad set spend limits (cbo imports this module)
+        )
+
+        return reallocate_cbo(evidence, policy, rng)
+    protected = set((evidence.get("experiment") or {}).get("variant_adset_ids") or [])
+    pool = [
+        a
+        for a in evidence.get("ad_sets", [])
+        if a.get("daily_budget_minor")
+        and a["id"] not in protected
+        and budget_editable(a, evidence, policy) is None
+    ]
+    if len(pool) < 2:
+        return [], {}
+    if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
+        return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
+    metric = kpi_of(evidence)
+    values = [value_stats(a) for a in pool]
+    prior = pooled_prior(values, metric, policy.adset_cvr_prior_clicks)
+    draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
+    p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
+    p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
+    current = np.array([float(a["daily_budget_minor"]) for a in pool])
+    minimum = float(evidence.get("min_daily_budget_minor") or 100)
+    low, high = step_bounds(pool, current, policy, minimum)
+    spent = np.array([num(a.get("last_day_stats"), "spend_minor") for a in pool])
+    # An ad set that did not spend its budget yesterday has hit what its audience absorbs:
+    # more budget buys nothing, and its value was measured at what it actually spent.
+    saturated = (spent > 0) & (spent < policy.underspend_ratio * current)
+    high = np.where(saturated, current, high)
+    # Spend flat below the budget for days: no increase; once those days all ran on the
+    # current budget, the budget above that level is never spent and moves to the others.
+    for k, a in enumerate(pool):
+        flat = spend_plateau(a, evidence, policy)
+        if flat is not None:
+            level, settled = flat
+            high[k] = max(low[k], level / policy.plateau_ratio) if settled else current[k]
+            high[k] = min(high[k], current[k])
+    base = np.where(spent > 0, np.minimum(current, spent), current)
+    idle = idle_cuts(evidence, policy, protected, minimum)
+    freed = float(sum(old - new for _, old, new in idle))
+    total = float(current.sum()) + freed
+    target = marginal_target(base, draws, policy.response_elasticity) * total / base.sum()
+    new = project(target, low, high, total)
+    # Small moves are not worth an edit: those ad sets stay, the rest share what is left.
+    still = np.abs(new - current) < policy.min_change * current
+    if still.all() and not idle:
+        return [], p_of
+    if still.any():
+        lo2, hi2 = np.where(still, current, low), np.where(still, current, high)
+        new = project(np.where(still, current, target), lo2, hi2, total)
+    new = np.where(new < current, np.ceil(new), np.floor(new))
+    absorbed = float(new.sum() - current.sum())
+    actions = []
+    for a, old, value in idle:
+        # Cut a paused ad set only by what the active ones take up (the total is kept).
+        cut = int(np.ceil(old - (old - value) * min(1.0, max(0.0, absorbed) / max(freed, 1.0))))
+        if cut < old:
+            act = budget_action(a, old, cut, 0.0, evidence)
+            act["reasons"] = ["paused: its budget moves to the active ad sets"]
+            actions.append(act)
+    for a, old, value, p in zip(pool, current, new, p_best, strict=True):
+        if int(value) == int(old):
+            continue
+        actions.append(budget_action(a, int(old), int(value), float(p), evidence))
+    return actions, p_of
+
+
+def idle_cuts(
+    evidence: Mapping[str, Any], policy: DecisionPolicy, protected: set[str], minimum: float
+) -> list[tuple[Mapping[str, Any], int, int]]:
+    """Paused ad sets whose daily budget can move to the active ones: (ad set, old, new).
+
+    A paused ad set's budget buys nothing, so the plan's daily total would go unspent; it is
+    moved in the same steps (`max_step`, Meta's minimum, edit limits) as any budget.
+    """
+    out = []
+    for a in evidence.get("ad_sets", []):
+        old = int(a.get("daily_budget_minor") or 0)
+        if a.get("status") != "PAUSED" or old <= minimum or a["id"] in protected:
+            continue
+        if budget_editable({**a, "status": ACTIVE}, evidence, policy) is not None:
+            continue
+        out.append((a, old, int(max(minimum, np.ceil(old * (1 - policy.max_step))))))
+    return out
+
+
+def value_stats(adset: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Return the stats an ad set's value is judged on: the last week if it spent in it."""
+    recent = adset.get("recent_stats")
+    if recent and num(recent, "spend_minor") > 0:
+        return recent
+    return adset.get("stats") or {}
+
+
+def marginal_target(current: np.ndarray, draws: np.ndarray, elasticity: float) -> np.ndarray:
+    """Return the split of `current.sum()` that equalises marginal values, over draws.
+
+    `draws` holds posterior samples (ad sets × samples) of value per unit of spend measured
+    at the `current` budgets; with `value(s) = a * s**e` the optimum is
+    `s_i ∝ current_i * rate_i ** (1 / (1 - e))`.
+    """
+    power = 1.0 / max(1e-6, 1.0 - elasticity)
+    scaled = draws / np.maximum(draws.max(axis=0, keepdims=True), 1e-300)
+    weights = current[:, None] * scaled**power
+    shares = weights / np.maximum(weights.sum(axis=0, keepdims=True), 1e-300)
+    return shares.mean(axis=1) * float(current.sum())
+
+
+def project(target: np.ndarray, low: np.ndarray, high: np.ndarray, total: float) -> np.ndarray:
+    """Return `clip(k * target, low, high)` with `k` chosen so the sum is `total`.
+
+    The total is kept whenever the bounds allow it (sum(low) <= total <= sum(high)); otherwise
+    the nearest bound wins. Solved by bisection on `k` (the sum is monotone in it).
+    """
+    if float(low.sum()) >= total:
+        return low.copy()
+    if float(high.sum()) <= total:
+        return high.copy()
+    base = np.maximum(target, 1e-9)
+    lo_k, hi_k = 0.0, 1.0
+    while float(np.clip(hi_k * base, low, high).sum()) < total:
+        hi_k *= 2
+    for _ in range(80):
+        mid = (lo_k + hi_k) / 2
+        if float(np.clip(mid * base, low, high).sum()) < total:
+            lo_k = mid
+        else:
+            hi_k = mid
+    return np.clip(hi_k * base, low, high)
+
+
+def step_bounds(
+    pool: list[Mapping[str, Any]], current: np.ndarray, policy: DecisionPolicy, minimum: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per ad set, the lowest and highest budget allowed this cycle.
+
+    Every move is at most `max_step`; an ad set still learning gets no significant edit — at
+    most `significant_budget_change` (Meta restarts learning after large budget changes).
+    """
+    steps = np.array(
+        [
+            min(policy.max_step, policy.significant_budget_change)
+            if in_learning(a)
+            else policy.max_step
+            for a in pool
+        ]
+    )
+    low = np.maximum(current * (1 - steps), minimum)
+    high = current * (1 + steps)
+    return np.minimum(low, current), np.maximum(high, current)
+
+
+def adset_target(adset: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """Return an action's `target` for an ad set of the evidence's campaign."""
+    return {
+        "id": adset["id"],
+        "name": adset.get("name", ""),
+        "level": "adset",
+        "parent_id": (evidence.get("campaign") or {}).get("id", ""),
+    }
+
+
+def budget_action(
+    adset: Mapping[str, Any], old: int, new: int, p_best: float, evidence: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Build a budget-change proposal; increases are high risk (never auto-applied)."""
+    stats = adset.get("stats") or {}
+    up = new > old
+    return {
+        "name": "set_adset_budget",
+        "args": {"adset_id": adset["id"], "daily_budget": new},
+        "target": adset_target(adset, evidence),
+        "verdict": "OPTIMIZE",
+        "reasons": [
+            f"{p_best:.0%} probability this ad set has the best "
+            f"cost per {KPI_LABELS.get(kpi_of(evidence), 'result')}"
+        ],
+        "evidence": {
+            **evidence_of(stats),
+            "p_best": round(p_best, 3),
+            "before_minor": old,
+            "after_minor": new,
+        },
+        "expected_effect": {
+            "metric": "value_per_spend",
+            "direction": "up",
+            "text": f"{'more' if up else 'less'} budget for {display_name(adset.get('name')) or adset['id']}; "
+            "the campaign buys more conversions for the same total",
+        },
+        "risk": "high" if up else "low",
+        "requires_review": False,
+        "group": "reallocation",
+    }
+
+
+def adset_verdicts(
+    evidence: Mapping[str, Any],
+    policy: DecisionPolicy,
+    budget_actions: list[dict],
+    p_best: Mapping[str, float],
+) -> list[dict]:
+    """One verdict per ad set (MONITOR while learning or short of data)."""
+    moved = {a["target"]["id"] for a in budget_actions}
+    floor = min_spend(evidence, policy)
+    out = []
+    for a in evidence.get("ad_sets", []):
+        stats = a.get("stats") or {}
+        if a.get("status") != ACTIVE:
+            continue
+        blocked = budget_editable(a, evidence, policy)
+        if a["id"] in moved:
+            out.append(
+                make_verdict(
+                    a, "adset", "OPTIMIZE", [f"budget moves (P(best) {p_best.get(a['id'], 0):.0%})"]
+                )
+            )
+        elif in_learning(a):
+            out.append(
+                make_verdict(a, "adset", "MONITOR", ["still learning: no significant budget edits"])
+            )
+        elif stats.get("days", 0) < policy.min_days or num(stats, "spend_minor") < floor:
+            out.append(make_verdict(a, "adset", "MONITOR", ["not enough data yet"]))
+        else:
+            out.append(make_verdict(a, "adset", "CONTINUE", [blocked or "no change needed"]))
+    return out

@@ -1,0 +1,109 @@
+"""Judging applied optimise actions on the next cycle: improved / regressed / inconclusive.
+
+`judge_applied(applied, evidence, ctx, store=...)` is called by the graph's `decide_actions`
+node (`agents/optimize/nodes.py`) and the optimiser bench. The moves of one budget reallocation (same
+day, same group) share one verdict from `judge_reallocation` (the ad sets given more against
+those cut, over the same days since); anything else is judged on its scope's before/after
+(`judge_effect`: the ad set for an ad's pause, the campaign otherwise).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from agents.insights.collect import home_of
+from agents.optimize.decide.rules import judge_effect, judge_reallocation
+from state.insights_store import InsightsStore
+
+
+def _scope(entry: dict[str, Any]) -> tuple[str, str]:
+    target = entry.get("target") or {}
+    if target.get("level") == "ad":
+        return "adset", str(target.get("parent_id") or "")
+    return "campaign", ""
+
+
+REALLOCATION_GROUPS = ("reallocation", "cbo_spend_limits")
+
+
+def _shift(entry: dict[str, Any]) -> float:
+    """Return the daily money a reallocation move meant to add (+) or take away (-)."""
+    ev = entry.get("evidence") or {}
+    if ev.get("target_spend_minor") is not None:  # CBO spend limits: target vs actual spend
+        return float(ev["target_spend_minor"]) - float(ev.get("spend_per_day_minor") or 0)
+    # The budget written (an increase may have been trimmed to what the cuts freed).
+    after = (entry.get("args") or {}).get("daily_budget", ev.get("after_minor"))
+    return float(after or 0) - float(ev.get("before_minor") or 0)
+
+
+def judge_applied(
+    applied: list[dict[str, Any]],
+    evidence: dict[str, Any],
+    ctx: Any = None,
+    *,
+    store: InsightsStore | None = None,
+    window_days: int = 7,
+) -> dict[str, dict[str, Any]]:
+    """Judge each applied action whose verdict is still open; keys are list indices (str).
+
+    The moves of one reallocation (same day, same group) get one shared verdict from
+    `judge_reallocation`: the ad sets given more against those cut, over the same days since.
+    Anything else is judged on its scope's before/after (`judge_effect`).
+    """
+    store = store or InsightsStore(home_of(ctx))
+    campaign_id = str((evidence.get("campaign") or {}).get("id"))
+    yesterday = (date.fromisoformat(evidence["today"]) - timedelta(days=1)).isoformat()
+    roas = evidence.get("kpi") == "conversion_value"
+    open_: list[int] = []
+    for i, entry in enumerate(applied):
+        if entry.get("status") != "applied" or entry.get("advice"):
+            continue
+        if (entry.get("judgement") or {}).get("judgement") not in (None, "pending"):
+            continue
+        if entry.get("applied_date"):
+            open_.append(i)
+    cache: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
+
+    def totals(level: str, since: str, until: str) -> dict[str, dict[str, Any]]:
+        # Actions applied the same day share their windows: one store query per window.
+        if (level, since, until) not in cache:
+            cache[level, since, until] = store.totals(campaign_id, level, since, until)
+        return cache[level, since, until]
+
+    out: dict[str, dict[str, Any]] = {}
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i in open_:
+        if applied[i].get("group") in REALLOCATION_GROUPS:
+            groups.setdefault((applied[i]["applied_date"], applied[i]["group"]), []).append(i)
+    for (applied_on, group), members in groups.items():
+        since = totals("adset", applied_on, yesterday)
+        moves = [
+            (_shift(applied[i]), since.get(str(applied[i]["args"].get("adset_id")), {}))
+            for i in members
+        ]
+        result = judge_reallocation(moves, roas=roas)
+        if result is None:
+            continue  # one-sided: each move is judged on its own below
+        result["scope"] = {
+            "level": "reallocation",
+            "id": f"{applied_on}:{group}",
+            "adset_ids": [str(applied[i]["args"].get("adset_id")) for i in members],
+        }
+        for i in members:
+            out[str(i)] = result
+    for i in open_:
+        if str(i) in out:
+            continue
+        entry = applied[i]
+        applied_on = entry["applied_date"]
+        level, scope_id = _scope(entry)
+        before_since = (date.fromisoformat(applied_on) - timedelta(days=window_days)).isoformat()
+        before_until = (date.fromisoformat(applied_on) - timedelta(days=1)).isoformat()
+        before = totals(level, before_since, before_until)
+        after = totals(level, applied_on, yesterday)
+        key = scope_id or campaign_id
+        result = judge_effect(entry, before.get(key, {}), after.get(key, {}), roas=roas)
+        result["scope"] = {"level": level, "id": key}
+        out[str(i)] = result
+    return out

@@ -1,0 +1,242 @@
+"""Meta reads and writes of the optimise loop (everything here goes through `MetaClient`).
+
+- `account_info(client)`, `account_now(client, ctx)`: the account's currency, time zone,
+  caps and minimums, and "now" on the account's clock (the sandbox's simulated clock when
+  running there);
+- `read_tree(client, campaign_id)`: the campaign, its ad sets and ads as Meta has them now;
+- `build_evidence(...)`: the JSON evidence `agents/optimize/decide/decisions.py::decide` judges;
+- `apply_action(client, action, gate_pass, ...)`: one approved `MoneyAction` (the typed action
+  the money gate passed), ledgered, read back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from state.guardrails import GatePass, MoneyAction
+from state.insights_store import InsightsStore, add_sums, derive
+from state.rules import min_daily_budget_minor
+
+CAMPAIGN_FIELDS = (
+    "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time"
+)
+ADSET_FIELDS = (
+    "id,name,status,effective_status,daily_budget,lifetime_budget,learning_stage_info,"
+    "billing_event,optimization_goal,end_time,campaign_id,daily_spend_cap,daily_min_spend_target"
+)
+# Ad set spend limits under a campaign budget (`agents/optimize/decide/cbo.py`); 0 = no limit.
+SPEND_LIMIT_FIELDS = ("daily_spend_cap", "daily_min_spend_target")
+AD_FIELDS = "id,name,status,effective_status,adset_id"
+JUDGE_WINDOW_DAYS = 28
+RECENT_DAYS = 7  # ad sets' `recent_stats` window
+
+
+def _int(value: Any) -> int:
+    return int(float(value)) if value not in (None, "") else 0
+
+
+def account_info(client: Any) -> dict[str, Any]:
+    """Currency, time zone, spend cap, amount spent and minimum budget of the client's account."""
+    raw = client.get(
+        client.account_id,
+        {"fields": "currency,timezone_name,spend_cap,amount_spent,min_daily_budget"},
+    )
+    tz_name = raw.get("timezone_name") or "UTC"
+    return {
+        "id": client.account_id,
+        "currency": str(raw.get("currency") or "USD").upper(),
+        "timezone_name": tz_name,
+        "tz": ZoneInfo(tz_name),
+        "spend_cap_minor": _int(raw.get("spend_cap")) or None,
+        "amount_spent_minor": _int(raw.get("amount_spent")),
+        "min_daily_budget_minor": _int(raw.get("min_daily_budget")),
+    }
+
+
+def account_now(client: Any, ctx: Any = None) -> datetime:
+    """Now on the account's clock: the sandbox's simulated clock there, else wall-clock UTC."""
+    clock = getattr(ctx, "clock", None)
+    if callable(clock):
+        value = clock()
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    from tools.money import account_clock
+
+    return account_clock(client)
+
+
+def read_tree(client: Any, campaign_id: str) -> dict[str, Any]:
+    """Read the campaign, its ad sets and its ads as Meta has them now (statuses, budgets)."""
+    campaign = client.get(str(campaign_id), {"fields": CAMPAIGN_FIELDS})
+    adsets = client.get_all(f"{campaign_id}/adsets", {"fields": ADSET_FIELDS}, limit=200)
+    ads = client.get_all(f"{campaign_id}/ads", {"fields": AD_FIELDS}, limit=500)
+    return {"campaign": campaign, "ad_sets": adsets, "ads": ads}
+
+
+def _learning(adset: dict[str, Any]) -> str | None:
+    info = adset.get("learning_stage_info") or {}
+    return str(info.get("status")) if info.get("status") else None
+
+
+def phase_budgets(
+    tree: dict[str, Any], known: dict[str, dict[str, Any]] | None
+) -> dict[str, dict[str, Any]]:
+    """Each ad set's budget at the start of its current learning phase.
+
+    A new `learning_stage_info.last_sig_edit_ts` means a new phase began with the budget the ad
+    set has now; otherwise the remembered phase budget stands.
+    """
+    out = dict(known or {})
+    for a in tree["ad_sets"]:
+        ts = (a.get("learning_stage_info") or {}).get("last_sig_edit_ts")
+        entry = out.get(str(a["id"]))
+        if entry is None or entry.get("ts") != ts:
+            out[str(a["id"])] = {"ts": ts, "budget": _int(a.get("daily_budget")) or None}
+    return out
+
+
+PLAN_TARGET_KEYS = {"target_cpa_minor": "cpa_minor", "target_roas": "roas"}
+
+
+def targets_of(state: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
+    """Target CPA / ROAS: the thread's optimise settings, the plan, then the run policy.
+
+    The plan holds them as `targets: {"cpa_minor", "roas"}` (`state/plan.py::PlanTargets`).
+    """
+    opt = state.get("optimize") or {}
+    plan = state.get("plan") or {}
+    plan_targets = {k: (plan.get("targets") or {}).get(v) for k, v in PLAN_TARGET_KEYS.items()}
+    policy = getattr(ctx, "policy", None)
+    out: dict[str, Any] = {}
+    for key in PLAN_TARGET_KEYS:
+        for source in (opt.get("targets") or {}, plan_targets, plan):
+            if source.get(key) is not None:
+                out[key] = source[key]
+                break
+        else:
+            if getattr(policy, key, None) is not None:
+                out[key] = getattr(policy, key)
+    return out
+
+
+def build_evidence(
+    tree: dict[str, Any],
+    store: InsightsStore,
+    *,
+    account: dict[str, Any],
+    now: datetime,
+    targets: dict[str, Any],
+    kpi: str = "conversions",
+    budget_edits: dict[str, list[str]] | None = None,
+    experiment: dict[str, Any] | None = None,
+    window_days: int = JUDGE_WINDOW_DAYS,
+    known_phases: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Combine Meta's current tree with stored insights into `decide()`'s evidence."""
+    campaign = tree["campaign"]
+    cid = str(campaign["id"])
+    today = now.astimezone(account["tz"]).date()
+    until = (today - timedelta(days=1)).isoformat()
+    since = (today - timedelta(days=window_days)).isoformat()
+    ad_stats = store.totals(cid, "ad", since, until)
+    set_stats = store.totals(cid, "adset", since, until)
+    # The last week alone: value per spend at about the current budget (reallocation).
+    recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
+    set_recent = store.totals(cid, "adset", recent, until)
+    set_last = store.totals(cid, "adset", until, until)  # yesterday: is the budget spent?
+    # Daily spend over the last week (0 where none), oldest first, ending yesterday: spend flat
+    # below the budget for days means the audience absorbs no more (`agents/optimize/decide/reallocation.py`).
+    by_day: dict[str, dict[str, float]] = {}
+    for row in store.daily(cid, "adset", recent, until):
+        by_day.setdefault(str(row["entity_id"]), {})[row["date"]] = float(row["spend_minor"] or 0)
+    dates = [(today - timedelta(days=d)).isoformat() for d in range(RECENT_DAYS, 0, -1)]
+    set_daily = {k: [v.get(d, 0.0) for d in dates] for k, v in by_day.items()}
+    weeks = store.weeks(cid, until)
+    cbo = bool(_int(campaign.get("daily_budget")) or _int(campaign.get("lifetime_budget")))
+    billing = next(
+        (a.get("billing_event") for a in tree["ad_sets"] if a.get("billing_event")), "IMPRESSIONS"
+    )
+    minimum = max(
+        account.get("min_daily_budget_minor") or 0,
+        min_daily_budget_minor(account["currency"], billing or "IMPRESSIONS"),
+    )
+    cap = account.get("spend_cap_minor")
+    empty = derive(add_sums([]))
+    phases = phase_budgets(tree, known_phases)
+    return {
+        "now": now.isoformat(),
+        "today": today.isoformat(),
+        "currency": account["currency"],
+        "kpi": kpi,
+        "target_cpa_minor": targets.get("target_cpa_minor"),
+        "target_roas": targets.get("target_roas"),
+        "budget_level": "campaign" if cbo else "ad_set",
+        "min_daily_budget_minor": minimum,
+        "spend_cap_remaining_minor": (cap - account.get("amount_spent_minor", 0)) if cap else None,
+        "campaign": {
+            "id": cid,
+            "name": campaign.get("name", ""),
+            "status": campaign.get("status"),
+            "daily_budget_minor": _int(campaign.get("daily_budget")) or None,
+        },
+        "ad_sets": [
+            {
+                "id": str(a["id"]),
+                "name": a.get("name", ""),
+                "status": a.get("status") if campaign.get("status") != "PAUSED" else "PAUSED",
+                "daily_budget_minor": _int(a.get("daily_budget")) or None,
+                "learning": _learning(a),
+                "phase_budget_minor": phases[str(a["id"])]["budget"],
+                "stats": set_stats.get(str(a["id"]), empty),
+                "recent_stats": set_recent.get(str(a["id"]), empty),
+                "last_day_stats": set_last.get(str(a["id"]), empty),
+                "daily_spend_minor": set_daily.get(str(a["id"]), []),
+                **{f"{k}_minor": _int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
+            }
+            for a in tree["ad_sets"]
+        ],
+        "ads": [
+            {
+                "id": str(ad["id"]),
+                "name": ad.get("name", ""),
+                "adset_id": str(ad.get("adset_id", "")),
+                "status": ad.get("status"),
+                "stats": ad_stats.get(str(ad["id"]), empty),
+                "weeks": weeks.get(str(ad["id"]), []),
+            }
+            for ad in tree["ads"]
+        ],
+        "budget_edits": budget_edits or {},
+        "phase_budgets": phases,
+        "experiment": experiment,
+    }
+
+
+def apply_action(
+    client: Any, action: MoneyAction, gate_pass: GatePass | None, *, receipt: str | None
+) -> dict[str, Any]:
+    """Execute one approved action exactly as typed (ledgered) and read the result back.
+
+    `action` is the `MoneyAction` the money gate judged and `gate_pass` its pass, so the
+    object written and the values sent are the ones the gate checked.
+    """
+    from tools.money import apply_update
+
+    if action.kind not in ("pause", "activate", "set_budget", "set_spend_limits"):
+        raise ValueError(
+            f"unknown optimise action {action.name!r}: expected pause_*, activate_*, "
+            "set_*_budget or set_adset_spend_limits"
+        )
+    return apply_update(
+        client,
+        action,
+        gate_pass,
+        receipt=receipt,
+        plan_key=f"optimize:{action.object_id}:{action.name}",
+    )
+
+
+def days_between(a: str, b: str) -> int:
+    """Whole days from date `a` to date `b` (ISO)."""
+    return (date.fromisoformat(b) - date.fromisoformat(a)).days

@@ -1,0 +1,365 @@
+"""The optimise loop's graph nodes and routers.
+
+Wire (graph/builder.py)::
+
+    activate → wait_for_data ⏸ → collect_insights (agents/insights/collect.py) → decide_actions
+    decide_actions  --route_after_decide_actions-->  review_actions | wait_for_data | END
+    review_actions ⏸ → apply_actions
+    apply_actions   --route_after_apply_actions-->   wait_for_data | END
+
+State keys read: `created` (campaign / ad_sets / ads ids), `plan`, `cycle`, `optimize`.
+State keys written: `cycle` (optimise cycles decided so far, bounded by `context.max_cycles`
+— never the recursion limit), `proposed_actions` (the current card's action_requests),
+`applied_actions` (append-only history, each with before/after, expected effect and later its
+judgement), `phase`, `status`, and `optimize` (one dict: `wait_until`, `collected`, `today`,
+`proposal`, `review`, `budget_edits`, `judgements`, `experiment`, `requests`, `targets`,
+`done`). Everything is JSON-like.
+
+Rules: nothing side-effecting runs before an `interrupt()` in the same node (the node re-runs
+on resume); `apply_actions` executes only actions whose approval quotes the proposal's receipt,
+and only what the money gate (`state/guardrails.py`) lets through: its refusals are in
+`refusals` (and the ledger), and a card whose every write was refused ends in phase `refused`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+
+from langgraph.types import interrupt
+
+from agents.optimize.cycle import (
+    auto_approvable,
+    execute_approved,
+    judge_applied,
+    propose,
+)
+from agents.optimize.meta_io import account_now
+from prompts.optimize import card_markdown
+from state import bounds
+from state.hitl import (
+    ResumeError,
+    approval_payload,
+    parse_decisions,
+    reask,
+    receipt,
+    wait_payload,
+)
+
+__all__ = [
+    "WAKE_NOW",
+    "apply_actions",
+    "decide_actions",
+    "review_actions",
+    "route_after_apply_actions",
+    "route_after_decide_actions",
+    "wait_for_data",
+]
+
+
+def _opt(state: dict[str, Any]) -> dict[str, Any]:
+    return dict(state.get("optimize") or {})
+
+
+def _client(runtime: Any) -> Any:
+    from agents.common import client_of
+
+    return client_of(runtime)
+
+
+def campaign_end(state: dict[str, Any]) -> str | None:
+    """Return the plan's end date (ISO date) or None for an open-ended campaign."""
+    end = (state.get("plan") or {}).get("end_time")
+    return str(end)[:10] if end else None
+
+
+WAKE_NOW: dict[str, Any] = {"wake": "now"}  # `adpilot optimize THREAD`: a cycle now, on purpose
+WAKE_KEYS = {"woke_at", "woke", "wake", "tick", "requests"}
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        out = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return out if out.tzinfo else out.replace(tzinfo=UTC)
+
+
+def first_until(state: dict[str, Any], client: Any, ctx: Any) -> str:
+    """When the first cycle is due: `cycle_days` after the campaign was created on Meta.
+
+    Anchored on a fact that does not move (the campaign's `created_time`), so the node
+    computes the same `until` when it re-runs on resume; "now" only when Meta has none.
+    """
+    campaign_id = str((state.get("created") or {}).get("campaign") or "")
+    created = None
+    if campaign_id:
+        created = _when(client.get(campaign_id, {"fields": "created_time"}).get("created_time"))
+    anchor = created or account_now(client, ctx)
+    return (anchor + timedelta(days=ctx.cycle_days)).isoformat()
+
+
+def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
+    """Why a resume value may not wake this timer (None when it may).
+
+    Accepted: None, `{"woke_at": ISO or label}` (`adpilot tick`), `{"woke": true}` /
+    `{"wake": true}` / `{"tick": true}`, `{"requests": ["raise ... to $80 a day"]}`, and
+    `WAKE_NOW` (`{"wake": "now"}`, `adpilot optimize`), which starts the cycle before the
+    timer is due. A wake-up over the resume limits (`state/bounds.py`) is refused first.
+    """
+    try:
+        bounds.check_resume_value(answer, "wake-up")
+    except bounds.BoundsError as exc:
+        return str(exc)
+    if answer is not None:
+        if not isinstance(answer, dict):
+            return (f"a wait timer takes null or an object such as {{\"woke_at\": \"...\"}}, "
+                    f"not {type(answer).__name__}")
+        extra = sorted(str(k) for k in set(answer) - WAKE_KEYS)
+        if extra:
+            return (f"unknown key(s) {bounds.shorten(', '.join(extra), 200)} in the wake-up; use "
+                    "woke_at, woke, wake, tick or requests")
+        if "woke_at" in answer and not isinstance(answer["woke_at"], str):
+            return "woke_at must be a string (an ISO time or a label)"
+        for flag in ("woke", "tick"):
+            if flag in answer and answer[flag] is not True:
+                return f"{flag} must be true"
+        if "wake" in answer and answer["wake"] not in (True, "now"):
+            return 'wake must be true (when due) or "now" (start the cycle now)'
+        reqs = answer.get("requests", [])
+        if not isinstance(reqs, list) or not all(isinstance(r, str) and r.strip() for r in reqs):
+            return 'requests must be a list of plain-word requests, e.g. ["raise X to $80 a day"]'
+        if any(len(r) > bounds.MAX_ANSWER_CHARS for r in reqs):
+            return (f"a request is longer than {bounds.MAX_ANSWER_CHARS:,} characters; say it in "
+                    'a sentence, e.g. ["raise X to $80 a day"]')
+        if answer.get("wake") == "now":
+            return None
+    due = _when(until)
+    if due is not None and now < due:
+        return (f"this timer is not due yet: it is due at {due.isoformat()} (account clock now "
+                f"{now.isoformat()}); wait for it (`adpilot tick`, or `--advance-days N` on the "
+                "sandbox) or start a cycle now with `adpilot optimize THREAD`")
+    return None
+
+
+def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+    """Pause the thread until `cycle_days` of new data exist (a durable `wait` interrupt).
+
+    A resume that is malformed, or that arrives before `until` on the account clock, asks
+    again with what was wrong (issue 5: a stray resume must not wake the timer early) and the
+    refused value's digest, never the value (issue 11).
+    """
+    opt = _opt(state)
+    client = _client(runtime)
+    until = opt.get("wait_until") or first_until(state, client, runtime.context)
+    reason = (
+        f"waiting {runtime.context.cycle_days} day(s) for delivery data before optimise "
+        f"cycle {int(state.get('cycle') or 0) + 1} of {runtime.context.max_cycles}"
+    )
+    payload = wait_payload(until, reason)
+    answer = interrupt(payload)
+    while (problem := wake_problem(answer, until, account_now(client, runtime.context))):
+        answer = interrupt(reask(payload, answer, problem))
+    opt["wait_until"] = until
+    if isinstance(answer, dict) and answer.get("requests"):
+        # plain-word budget requests ride on the wake-up (`adpilot optimize THREAD --request`)
+        opt["requests"] = [str(r) for r in answer["requests"]]
+    return {"optimize": opt, "phase": "collecting", "status": "collecting insights"}
+
+
+def stopped_at(runtime: Any) -> str | None:
+    """When `adpilot stop` stopped this thread (None when it did not)."""
+    from langgraph.config import get_config
+
+    from agents.insights.collect import home_of
+    from tools.kill_switch import stopped_threads
+
+    try:
+        thread_id = str(get_config().get("configurable", {}).get("thread_id") or "")
+    except RuntimeError:  # called outside a graph run
+        return None
+    return stopped_threads(home_of(runtime.context)).get(thread_id) if thread_id else None
+
+
+def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+    """Judge past actions, then propose this cycle's actions with evidence (no writes).
+
+    A thread the kill switch stopped never proposes an activation or a budget increase.
+    """
+    from tools.kill_switch import hold_back_for_stop
+
+    client = _client(runtime)
+    opt = _opt(state)
+    proposal, evidence = propose(client, state, runtime.context)
+    # What the money gate refused after the last card was approved is said on this one too.
+    proposal["flags"] = list(proposal.get("flags") or []) + [
+        f"refused by the money gate after the last approval (nothing was sent): {r['message']}"
+        for r in opt.get("last_refusals") or []
+    ]
+    stopped = stopped_at(runtime)
+    proposal["actions"], held = hold_back_for_stop(proposal["actions"], stopped)
+    if stopped:
+        proposal["stopped"] = {"at": stopped, "held_back": [a["name"] for a in held]}
+    judgements = judge_applied(state.get("applied_actions") or [], evidence, runtime.context)
+    applied = [
+        {**a, "judgement": judgements.get(str(i), a.get("judgement"))}
+        for i, a in enumerate(state.get("applied_actions") or [])
+    ]
+    cycle = int(state.get("cycle") or 0) + 1
+    requests = [
+        {"name": a["name"], "args": a["args"], "description": a.get("description", "")}
+        for a in proposal["actions"]
+    ]
+    opt.update(
+        phase_budgets=evidence["phase_budgets"],
+        proposal=proposal,
+        receipt=receipt(requests) if requests else None,
+        review=None,
+        done=finished(state, runtime.context, cycle, opt.get("today")),
+        wait_until=(
+            datetime.fromisoformat(evidence["now"]) + timedelta(days=runtime.context.cycle_days)
+        ).isoformat(),
+    )
+    opt["requests"] = []  # plain-word budget requests are proposed once
+    # A budget request that cannot be proposed is said, never dropped: on the card (flags),
+    # in the status and in `refusals` (the CLI prints them and exits 2).
+    asked = list(proposal.get("request_problems") or [])
+    return {
+        "optimize": opt,
+        "cycle": cycle,
+        "proposed_actions": requests,
+        "applied_actions": applied,
+        "refusals": [{"action": "budget_request", "cap": "budget_request", "message": m}
+                     for m in asked],
+        "phase": "decided",
+        "status": f"cycle {cycle}: {len(requests)} action(s) proposed"
+        + (f" (thread stopped at {stopped}: no reactivation)" if stopped else "")
+        + "".join(f"\n- budget request refused: {m}" for m in asked),
+    }
+
+
+def review_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+    """One approval card for every proposed action; low-risk kinds may pass by policy."""
+    opt = _opt(state)
+    proposal = opt.get("proposal") or {"actions": []}
+    actions = proposal["actions"]
+    policy = runtime.context.policy
+    auto = [auto_approvable(a, policy) for a in actions]
+    card_idx = [i for i, ok in enumerate(auto) if not ok]
+    decisions: list[dict[str, Any]] = [
+        {"type": "approve", "by": "policy"} if ok else {} for ok in auto
+    ]
+    if card_idx:
+        card_actions = [actions[i] for i in card_idx]
+        payload = approval_payload(
+            [
+                {"name": a["name"], "args": a["args"], "description": a.get("description", "")}
+                for a in card_actions
+            ],
+            description=card_markdown(
+                state,
+                proposal,
+                card_actions,
+                auto_applied=[actions[i] for i, ok in enumerate(auto) if ok],
+            ),
+        )
+        answer = interrupt(payload)
+        while True:
+            try:
+                parsed = parse_decisions(answer, payload)
+                break
+            except ResumeError as exc:
+                # (issue 5) A forged, stale or malformed answer re-asks with what was wrong;
+                # raising instead would store the bad answer and wedge the card. The card
+                # remembers the refused answer by digest (issue 11), never whole.
+                answer = interrupt(reask(payload, answer, str(exc)))
+        for i, d in zip(card_idx, parsed, strict=True):
+            decisions[i] = {**d.model_dump(), "by": "human"}
+    opt["review"] = {"receipt": opt.get("receipt"), "decisions": decisions}
+    return {"optimize": opt, "phase": "reviewed", "status": "actions reviewed"}
+
+
+def apply_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+    """Execute the approved actions (receipt checked, guardrails enforced, read back)."""
+    opt = _opt(state)
+    proposal = opt.get("proposal") or {"actions": []}
+    review = opt.get("review") or {}
+    if review.get("receipt") != opt.get("receipt"):
+        raise RuntimeError(
+            "apply_actions: the approval quotes a different receipt than the proposal; "
+            "nothing was applied — run the cycle again to get a fresh approval"
+        )
+    from tools.kill_switch import hold_back_for_stop
+
+    client = _client(runtime)
+    stopped = stopped_at(runtime)
+    decisions = list(review.get("decisions") or [])
+    if stopped:
+        # (issue 5) stopped after the card was shown: an approval must not turn spend back on
+        _, held = hold_back_for_stop(proposal["actions"], stopped)
+        decisions = [
+            {"type": "reject", "message": f"thread stopped at {stopped}"}
+            if any(a is h for h in held) else d
+            for a, d in zip(proposal["actions"], decisions, strict=False)
+        ]
+    result = execute_approved(
+        client,
+        proposal["actions"],
+        decisions,
+        receipt=opt.get("receipt"),
+        policy=runtime.context.policy,
+        now=account_now(client, runtime.context),
+        budget_edits=opt.get("budget_edits") or {},
+        today=opt.get("today"),
+    )
+    opt["budget_edits"] = result["budget_edits"]
+    opt["last_refusals"] = result["refusals"]
+    applied = list(state.get("applied_actions") or []) + result["applied"]
+    done = [a for a in result["applied"] if a.get("status") != "noted"]
+    refused = result["refusals"]
+    status = f"cycle {state.get('cycle')}: {len(done)} action(s) applied"
+    if refused:
+        status = (
+            f"cycle {state.get('cycle')}: {len(done)} action(s) written, {len(refused)} REFUSED "
+            "by the money gate (nothing sent for them):\n"
+            + "\n".join(f"- {r['message']}" for r in refused)
+        )
+    return {
+        "optimize": opt,
+        "applied_actions": applied,
+        "proposed_actions": [],
+        "refusals": refused,
+        # `refused` when the gate refused every write of the card: nothing was applied.
+        "phase": "refused" if refused and not done else "applied",
+        "status": status,
+    }
+
+
+def finished(state: dict[str, Any], ctx: Any, cycle: int, today: str | None) -> bool:
+    """Return True once `max_cycles` cycles ran or the campaign's end date has passed."""
+    if cycle >= ctx.max_cycles:
+        return True
+    end = campaign_end(state)
+    return bool(end and today and date.fromisoformat(today) > date.fromisoformat(end))
+
+
+def _done(state: dict[str, Any]) -> bool:
+    return bool((state.get("optimize") or {}).get("done"))
+
+
+def route_after_decide_actions(
+    state: dict[str, Any],
+) -> Literal["review_actions", "wait_for_data", "__end__"]:
+    """Review proposals; with none, wait for the next cycle or stop at the bound."""
+    if state.get("phase") != "decided":
+        raise RuntimeError(f"route_after_decide_actions: unexpected phase {state.get('phase')!r}")
+    if state.get("proposed_actions"):
+        return "review_actions"
+    return "__end__" if _done(state) else "wait_for_data"
+
+
+def route_after_apply_actions(state: dict[str, Any]) -> Literal["wait_for_data", "__end__"]:
+    """Next cycle, or stop after `max_cycles`, once the campaign has ended, or when stopped."""
+    if state.get("phase") not in ("applied", "refused", "stopped"):
+        raise RuntimeError(f"route_after_apply_actions: unexpected phase {state.get('phase')!r}")
+    return "__end__" if _done(state) or state.get("phase") == "stopped" else "wait_for_data"

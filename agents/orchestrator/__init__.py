@@ -1,0 +1,10 @@
+"""The orchestrator: a brief becomes a plan, the plan is checked, shown and approved.
+
+- `planning/` — brief → `CampaignPlan` dict: the offline rules planner and the LLM planner;
+- `nodes.py` — the launch path's first nodes: `plan_campaign`, `validate_plan`, `review_plan`;
+- `meta_checks.py` — Meta's own `validate_only` check of every object in one batch;
+- `launch_gate.py` — the plan's money judged against the live account (`state.guardrails.gate`);
+- `card.py`, `approval.py` — the approval card and the interrupt that waits for a person.
+
+Imports `agents.common`, `tools`, `state`, `prompts`; no other agent package.
+"""

@@ -1,0 +1,103 @@
+"""Approval node: the launch plan goes to a human before anything is written to Meta.
+
+`review_plan` raises one `approval` interrupt (payload v1 of `state/hitl.py`, a single
+`launch_campaign` action whose args are the plan and whether to go live) with a markdown card
+(`agents/orchestrator/card.py`). It has no side effect before `interrupt()` — the node re-runs on resume.
+Decisions: approve → launch; edit → the edited plan is re-validated and shown again; reject →
+the thread ends with nothing written. A malformed, too big or too deep resume value re-asks
+with what was wrong (`hitl.reask`: the reason and the refused value's digest, never the value).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from agents.common import thread_id_of
+from agents.orchestrator.card import render_card
+from agents.orchestrator.launch_gate import requested_go_live
+from state import bounds, hitl
+from state import plan as plans
+
+ACTION = "launch_campaign"
+
+
+def launch_actions(plan: dict[str, Any], go_live: bool) -> list[dict[str, Any]]:
+    """Return the single approvable action of a launch."""
+    name = plan.get("name", "campaign")
+    return [{"name": ACTION, "args": {"plan": plan, "go_live": go_live},
+             "description": f"Create “{name}” on Meta ({'live' if go_live else 'paused'})"}]
+
+
+def reading_of(state: dict[str, Any]) -> dict[str, Any]:
+    """How the thread's brief was read: what was not understood, adjusted or waived."""
+    return {k: state.get(k) or [] for k in ("not_understood", "adjustments", "waived")}
+
+
+def approval_payload(state: dict[str, Any], go_live: bool) -> dict[str, Any]:
+    """Build the approval interrupt for the current plan (pure)."""
+    plan = state["plan"]
+    problems = state.get("problems") or []
+    card = render_card(plan, validation=state.get("validation"), problems=problems,
+                       warnings=state.get("warnings"), go_live=go_live, reading=reading_of(state))
+    # A plan with open problems (a bad edit) can only be edited again or rejected.
+    allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
+    return hitl.approval_payload(launch_actions(plan, go_live), description=card,
+                                 allowed_decisions=allowed)
+
+
+def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | None]:
+    action = decision.edited_action
+    args = action.get("args") or {} if isinstance(action, dict) else action.args
+    plan = args.get("plan")
+    if not isinstance(plan, dict):
+        raise hitl.ResumeError('edit: edited_action.args.plan must be the full plan object '
+                               '(start from `adpilot plan BRIEF --json`)')
+    try:
+        bounds.check_plan(plan, "edit: edited_action.args.plan")
+    except bounds.BoundsError as exc:
+        raise hitl.ResumeError(str(exc)) from None
+    try:
+        plans.load_plan(plan)
+    except plans.PlanError as exc:
+        first = exc.problems[0]
+        raise hitl.ResumeError(f"edit: plan.{first.path}: {first.message} — {first.fix}") from None
+    go_live = args.get("go_live")
+    return plan, go_live if isinstance(go_live, bool) else None
+
+
+def review_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    """Ask the human to approve, edit or reject the launch; record the decision."""
+    go_live = requested_go_live(state, runtime.context)
+    payload = approval_payload(state, go_live)
+    ask = payload
+    while True:
+        value = interrupt(ask)
+        try:
+            # An edited plan is a new card: an answer must show it is for this one.
+            decision = hitl.parse_decisions(value, payload,
+                                            require_receipt=bool(state.get("revision")))[0]
+            kind = decision.type
+            if kind == "approve" and state.get("problems"):
+                raise hitl.ResumeError("approve: the plan still has problems; edit it or reject it")
+            if isinstance(decision, hitl.EditDecision):
+                edited, live = _edited_plan(decision)
+            break
+        except hitl.ResumeError as exc:
+            ask = hitl.reask(payload, value, str(exc))
+    at = datetime.now(UTC).isoformat()
+    record = {"receipt": payload["receipt"], "decisions": [decision.model_dump(mode="json")], "at": at}
+    if kind == "approve":
+        return {"approval": {**record, "decision": "approve", "go_live": go_live},
+                "phase": "approved", "status": "approved; launching"}
+    if kind == "edit":
+        edited["key_salt"] = thread_id_of(runtime)  # keys stay per-thread after an edit
+        return {"plan": edited, "go_live": go_live if live is None else live, "approval": None,
+                "revision": int(state.get("revision") or 0) + 1, "phase": "edited",
+                "status": "plan edited; checking it again"}
+    message = getattr(decision, "message", None) or "rejected"
+    return {"approval": {**record, "decision": "reject", "message": message},
+            "phase": "rejected", "status": f"rejected: {message}; nothing was written"}

@@ -1,0 +1,248 @@
+"""The launch approval card: a plan rendered as markdown a marketer can read at a glance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from state.exposure import META_DAILY_OVERSPEND
+from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
+from state.rules import format_money
+
+GENDERS = {1: "men", 2: "women"}
+
+
+def money(amount_minor: int | None, currency: str) -> str:
+    """Format minor units of `currency` for humans ("—" when unknown)."""
+    return "—" if amount_minor is None else format_money(int(amount_minor), currency)
+
+
+def _model(plan: dict[str, Any] | CampaignPlan) -> CampaignPlan:
+    return plan if isinstance(plan, CampaignPlan) else CampaignPlan.model_validate(plan)
+
+
+def ad_set_budgets(plan: dict[str, Any] | CampaignPlan) -> list[dict[str, Any] | None]:
+    """Each ad set's own budget (an override or its equal share), or None under a campaign budget."""
+    model = _model(plan)
+    if uses_cbo(model):
+        return [None] * len(model.ad_sets)
+    return [b.model_dump() if (b := budget_for_ad_set(model, i)) else None
+            for i in range(len(model.ad_sets))]
+
+
+def spend_summary(plan: dict[str, Any] | CampaignPlan) -> dict[str, Any]:
+    """Daily, peak-day and worst-case total spend in minor units (total None = open-ended)."""
+    model = _model(plan)
+    budgets = [model.budget.model_dump()] if uses_cbo(model) and model.budget else [
+        b for b in ad_set_budgets(model) if b]
+    days = model.schedule_days()  # whole days, rounded up: a daily budget spends on each
+    daily = total = 0
+    open_ended = False
+    for budget in budgets:
+        amount = int(budget["amount_minor"])
+        if budget["kind"] == "lifetime":
+            total += amount
+            daily += amount // days if days else amount
+        elif days is None:
+            daily += amount
+            open_ended = True
+        else:
+            daily += amount
+            total += amount * days
+    # Meta may overspend a daily budget by up to 75% on one day (facts §3.1); the total holds.
+    peak = int(daily * (1 + META_DAILY_OVERSPEND))
+    return {"daily": daily, "peak_day": peak, "total": None if open_ended else total}
+
+
+def targets_text(targets: dict[str, Any] | None, currency: str) -> str:
+    """Render the plan's targets ("CPA ≤ USD 25.00 · ROAS ≥ 3x"); the optimise loop judges by them."""
+    t = targets or {}
+    parts = []
+    if t.get("cpa_minor") is not None:
+        parts.append(f"CPA ≤ {money(t['cpa_minor'], currency)}")
+    if t.get("roas") is not None:
+        parts.append(f"ROAS ≥ {float(t['roas']):g}x")
+    return " · ".join(parts) if parts else "none set (the loop judges ads against each other)"
+
+
+def _when(value: str | None, default: str) -> str:
+    """Render an ISO time as "Tue 1 Dec 2026 00:00 (UTC-0800)"."""
+    if not value:
+        return default
+    try:
+        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    zone = at.strftime(" (UTC%z)").replace("UTC+0000", "UTC") if at.tzinfo else ""
+    return f"{at:%a} {at.day} {at:%b %Y %H:%M}{zone}"
+
+
+def _days(model: CampaignPlan) -> str:
+    days = model.schedule_days()
+    return f", {days} day{'s' if days != 1 else ''}" if days else ""
+
+
+def _places(geo: dict[str, Any]) -> list[str]:
+    places = list(geo.get("countries") or [])
+    places += [c.get("name") or c.get("key", "?") for c in geo.get("cities") or []]
+    places += [r.get("name") or r.get("key", "?") for r in geo.get("regions") or []]
+    return places + [str(g) for g in geo.get("country_groups") or []]
+
+
+def _audience(targeting: dict[str, Any]) -> str:
+    places = _places(targeting.get("geo_locations") or {})
+    excluded = _places(targeting.get("excluded_geo_locations") or {})
+    genders = targeting.get("genders") or []
+    who = ", ".join(GENDERS.get(g, str(g)) for g in genders) if genders else "all genders"
+    interests = [
+        i.get("name") or i.get("id", "?")
+        for spec in targeting.get("flexible_spec") or []
+        for i in spec.get("interests") or []
+    ]
+    parts = [
+        (", ".join(places) or "no location") + (f" except {', '.join(excluded)}" if excluded else ""),
+        f"ages {targeting.get('age_min', 18)}–{targeting.get('age_max', 65)}",
+        who,
+    ]
+    if targeting.get("locales"):
+        parts.append("languages: " + ", ".join(_language(k) for k in targeting["locales"]))
+    if interests:
+        parts.append("interests: " + ", ".join(interests))
+    left_out = [i.get("name") or i.get("id", "?")
+                for i in (targeting.get("exclusions") or {}).get("interests") or []]
+    if left_out:
+        parts.append("not people interested in: " + ", ".join(left_out))
+    platforms = targeting.get("publisher_platforms")
+    positions = [f"{key.removesuffix('_positions')} {', '.join(targeting[key])}"
+                 for key in ("facebook_positions", "instagram_positions",
+                             "audience_network_positions", "messenger_positions")
+                 if targeting.get(key)]
+    parts.append("placements: " + (", ".join(platforms) if platforms else "automatic")
+                 + (f" ({'; '.join(positions)})" if positions else ""))
+    return "; ".join(parts)
+
+
+def _event(ad_set: dict[str, Any]) -> str:
+    event = (ad_set.get("promoted_object") or {}).get("custom_event_type")
+    return f" ({event} events)" if event else ""
+
+
+def _language(key: Any) -> str:
+    from agents.orchestrator.planning.people.languages import LOCALE_NAMES
+
+    return LOCALE_NAMES[key].title() if key in LOCALE_NAMES else str(key)
+
+
+def _assets(creative: dict[str, Any]) -> str:
+    refs = creative.get("assets") or []
+    names = [a.get("path") or a.get("url") or a.get("hash") or "?" for a in refs]
+    return ", ".join(names) or "none"
+
+
+def _gate_line(gate: dict[str, Any]) -> str:
+    """Render the money gate's preview on the card (authoritative again after approval)."""
+    cur = str(gate.get("currency") or "USD")
+    return (f"- Money gate: **{'passes' if gate.get('ok') else 'refuses'}** — the account's "
+            f"worst-case daily spend after launch {money(gate.get('exposure_after_minor'), cur)} "
+            f"of {money(gate.get('cap_minor'), cur)} (policy {str(gate.get('policy_digest'))[:12]})")
+
+
+def render_card(
+    plan: dict[str, Any],
+    *,
+    validation: dict[str, Any] | None = None,
+    problems: list[dict[str, Any]] | None = None,
+    warnings: list[dict[str, Any]] | None = None,
+    go_live: bool = False,
+    reading: dict[str, Any] | None = None,
+) -> str:
+    """Render the approval card for `plan` as markdown.
+
+    `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`): shown under "How adpilot read the brief" so nothing the planner decided on
+    its own, or could not read, is hidden from the person who approves.
+    """
+    currency = plan.get("currency", "USD")
+    model = _model(plan)
+    spend = spend_summary(model)
+    total = money(spend["total"], currency) if spend["total"] is not None else "open-ended (no end date)"
+    lines = [
+        f"## Launch “{plan.get('name', 'campaign')}”",
+        "",
+        f"- **Objective:** {plan.get('objective', '?')}"
+        + (f" · special categories: {', '.join(plan['special_ad_categories'])}"
+           if plan.get("special_ad_categories") else ""),
+        f"- **Schedule:** {_when(plan.get('start_time'), 'on approval')} → "
+        f"{_when(plan.get('end_time'), 'until stopped')}{_days(model)}",
+        f"- **Spend:** {money(spend['daily'], currency)} a day (up to {money(spend['peak_day'], currency)} on a peak day); "
+        f"worst-case total {total}",
+        f"- **Landing page:** {plan.get('landing_url') or '—'}",
+        f"- **Targets:** {targets_text(plan.get('targets'), currency)}",
+        f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}"
+        + (" — the brief asked to go live" if plan.get("go_live") else ""),
+        "",
+    ]
+    for ad_set, budget in zip(plan.get("ad_sets", []), ad_set_budgets(model), strict=False):
+        budget_text = (
+            f"{money(budget['amount_minor'], currency)} {budget['kind']}"
+            if budget else "shares the campaign budget"
+        )
+        lines += [
+            f"### Ad set “{ad_set.get('name', '?')}” — {budget_text}",
+            f"Audience: {_audience(ad_set.get('targeting') or {})}. "
+            f"Optimises for {ad_set.get('optimization_goal', '?')}{_event(ad_set)}, "
+            f"billed on {ad_set.get('billing_event', '?')}.",
+            "",
+            "| ad | format | primary text | headline | CTA | assets |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for ad in ad_set.get("ads", []):
+            c = ad.get("creative") or {}
+            row = [ad.get("name", "?"), c.get("format", "image"), c.get("primary_text") or "—",
+                   c.get("headline") or "—", c.get("call_to_action") or "—", _assets(c)]
+            lines.append("| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |")
+        lines.append("")
+    lines += reading_lines(reading)
+    lines.append("### Checks")
+    if validation:
+        verdict = "accepted" if validation.get("ok") else "refused"
+        later = validation.get("deferred") or 0
+        lines.append(f"- Meta validate_only: **{verdict}** ({validation.get('checked', 0)} objects checked"
+                     + (f"; {later} need their parent or video first and are checked at launch)" if later else ")"))
+        lines += [f"  - {e}" for e in validation.get("errors", [])]
+        if validation.get("gate"):
+            lines.append(_gate_line(validation["gate"]))
+    for p in problems or []:
+        lines.append(f"- ❌ `{p.get('path', '?')}`: {p.get('message', '')} — fix: {p.get('fix', '')}")
+    for w in warnings or []:
+        lines.append(f"- ⚠️ `{w.get('path', '?')}`: {w.get('message', '')}")
+    if not (validation or problems or warnings):
+        lines.append("- no warnings")
+    return "\n".join(lines)
+
+
+def reading_lines(reading: dict[str, Any] | None) -> list[str]:
+    """Return the card's "How adpilot read the brief" lines (none when nothing to say)."""
+    reading = reading or {}
+    waived = {str(w).lower() for w in reading.get("waived") or []}
+    out: list[str] = []
+    for a in reading.get("adjustments") or []:
+        out.append(f"- ✏️ `{a.get('path')}`: {_short(a.get('from'))} → {_short(a.get('to'))} — "
+                   f"{a.get('why')}")
+    for u in reading.get("not_understood") or []:
+        phrase = str(u.get("phrase"))
+        if u.get("waived") or phrase.lower() in waived:
+            out.append(f"- 🚫 waived by you: ‘{phrase}’ — the plan launches without it"
+                       + (f" (it could change {u['affects']})" if u.get("affects") else ""))
+        elif u.get("affects"):
+            out.append(f"- ❓ not understood: ‘{phrase}’ — it could change {u['affects']}")
+        else:
+            out.append(f"- · not used: ‘{phrase}’ (changes nothing in the plan)")
+    listed = {str(u.get("phrase")).lower() for u in reading.get("not_understood") or []}
+    out += [f"- 🚫 waived by you: ‘{w}’ — the plan launches without it"
+            for w in reading.get("waived") or [] if str(w).lower() not in listed]
+    return ["### How adpilot read the brief", *out, ""] if out else []
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -1,0 +1,106 @@
+"""Meta's own check of a plan before approval: `execution_options=["validate_only"]` in one batch.
+
+Every object of the tree is sent as a dry run (nothing is persisted, so nothing is ledgered).
+Meta can only check an object whose parents exist: an ad set names its campaign and a creative
+its uploaded image hash, and neither exists before approval. So ad sets are checked with their
+campaign's params validated alongside, and a refusal that only blames the missing parent
+(`campaign_id`, `image_hash`) counts as "checked at launch" (`deferred`) instead of a problem.
+Image creatives are sent with an image URL (`picture`) in place of the hash; video creatives
+are deferred (Meta needs the processed video).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from tools.batching import BatchItem
+from tools.errors import ThrottledError, TransientError
+
+PARENT_FIELDS = {"campaign_id", "adset_id", "image_hash", "creative", "video_id"}
+PLACEHOLDER_PICTURE = "https://example.com/adpilot-validate-only.png"
+
+
+def _placeholder_assets(params: dict[str, Any]) -> dict[str, Any]:
+    """Swap uploaded-asset references for an image URL so a creative can be dry-run."""
+    params = copy.deepcopy(params)
+    story = params.get("object_story_spec") or {}
+    link = story.get("link_data")
+    if link:
+        if "image_hash" in link:
+            link.pop("image_hash")
+            link["picture"] = PLACEHOLDER_PICTURE
+        for card in link.get("child_attachments") or []:
+            if "image_hash" in card:
+                card.pop("image_hash")
+                card["picture"] = PLACEHOLDER_PICTURE
+    return params
+
+
+def dry_run_items(tree: dict[str, Any], account_id: str) -> list[tuple[str, BatchItem]]:
+    """(kind, item) for every object of the tree, each a validate_only create."""
+    opts = {"execution_options": ["validate_only"]}
+    items = [("campaign", BatchItem(name="campaign", method="POST", relative_url=f"{account_id}/campaigns",
+                                    params={**tree["campaign"]["params"], **opts}, op="validate"))]
+    for i, s in enumerate(tree["ad_sets"]):
+        items.append(("ad set", BatchItem(name=f"adset{i}", method="POST", relative_url=f"{account_id}/adsets",
+                                          params={**s["params"], **opts}, op="validate")))
+    for i, c in enumerate(tree["creatives"]):
+        if "video_data" in (c["params"].get("object_story_spec") or {}):
+            continue  # a video must be uploaded and processed before Meta can check the creative
+        items.append(("creative", BatchItem(name=f"creative{i}", method="POST",
+                                            relative_url=f"{account_id}/adcreatives",
+                                            params={**_placeholder_assets(c["params"]), **opts}, op="validate")))
+    return items
+
+
+def _blames_only_parent(error: Any) -> bool:
+    fields = {str(f) for spec in (getattr(error, "blame_fields", None) or []) for f in
+              (spec if isinstance(spec, list | tuple) else [spec])}
+    return bool(fields) and fields <= PARENT_FIELDS
+
+
+def validate_with_meta(client: Any, plan: dict[str, Any], ctx: Any) -> dict[str, Any]:
+    """Dry-run every object; return {ok, checked, deferred, errors, problems}."""
+    from state.plan import to_meta_tree
+
+    # Placeholders stand in for assets not uploaded yet; `_placeholder_assets` removes them again.
+    images = _asset_placeholders(plan)
+    tree = to_meta_tree(plan, account_id=ctx.account_id, page_id=ctx.page_id,
+                        image_hashes=images["image"], video_ids=images["video"])
+    items = dry_run_items(tree, client._account())
+    skipped = len(tree["creatives"]) - sum(1 for kind, _ in items if kind == "creative")
+    client.ledger = None  # dry runs persist nothing, so they are not writes to record
+    results = client.batch([item for _, item in items])
+    errors, problems, deferred = [], [], 0
+    for (kind, item), res in zip(items, results, strict=True):
+        if res.ok:
+            continue
+        # (issue 5, safety) A throttle or a transient failure says nothing about the plan:
+        # raise it so the node retries or waits, instead of reporting a plan problem.
+        if isinstance(res.error, TransientError | ThrottledError):
+            raise res.error
+        if _blames_only_parent(res.error):
+            deferred += 1
+            continue
+        message = getattr(res.error, "user_msg", None) or str(res.error)
+        errors.append(f"{kind} {item.name}: {message}")
+        blame = ",".join(str(f) for spec in (getattr(res.error, "blame_fields", None) or [])
+                         for f in (spec if isinstance(spec, list | tuple) else [spec]))
+        problems.append({"path": f"{kind}{'.' + blame if blame else ''}", "message": f"Meta refused: {message}",
+                         "fix": "change the plan so Meta accepts it (see the message)", "rule": "meta"})
+    return {"ok": not errors, "checked": len(items), "deferred": deferred + skipped, "errors": errors,
+            "problems": problems}
+
+
+def _asset_placeholders(plan: dict[str, Any]) -> dict[str, dict[str, str]]:
+    from agents.assets.checks import asset_kind, iter_assets
+
+    out: dict[str, dict[str, str]] = {"image": {}, "video": {}}
+    for _field, ref, _ad_set in iter_assets(plan):
+        source = str(ref.get("path") or ref.get("url") or "")
+        kind = asset_kind(ref)
+        out[kind][source] = "0" * 32 if kind == "image" else "0"
+        if kind == "video":
+            out["image"][f"{source}#thumbnail"] = "0" * 32
+    return out

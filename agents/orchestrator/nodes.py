@@ -1,0 +1,333 @@
+"""Orchestrator nodes of the launch path: brief → plan (`plan_campaign`) → checked plan (`validate_plan`).
+
+`validate_plan` also shows the money gate's verdict before approval (`agents/orchestrator/launch_gate.py`):
+a plan the gate would refuse on the account's live state gets a problem naming the cap (so
+"approve" is not offered), and a daily budget above 10× the account's largest day of the last
+30 days is stated in words (`spend_check`; the CLI asks for the amount to be typed back).
+
+`plan_campaign` picks the planner from `context.model` (`rules` = the offline parser, anything
+else = the LLM planner), asks a `clarify` question when required facts are missing (the answer
+is merged into the brief and the planner runs again), and resolves interest names to ids with
+the targeting search. `validate_plan` runs the local rules (`state.plan.validate_plan`, the
+asset checks) and then Meta's `validate_only` for every object in one batch (agents/orchestrator/meta_checks).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from agents.ads.nodes import fill_missing_copy
+from agents.assets.checks import check_assets
+from agents.common import client_of, thread_id_of, yields_on_throttle
+from agents.orchestrator import meta_checks
+from agents.orchestrator.planning import WAIVABLE, PlanDefaults, PlannerResult
+from agents.orchestrator.planning.cues import ANSWER_PREFIX
+from graph.tracing import meta_call_group
+from state import bounds
+from state import plan as plans
+from state.hitl import clarify_payload, reask
+
+MAX_CLARIFY_ROUNDS = 3
+# How a clarification answer is phrased when merged into the brief, so any planner reads it.
+ANSWER_PHRASES = {
+    "landing_url": "Landing page: {}",
+    "budget": "Budget: {}",
+    "country": "Target country: {}",
+    "countries": "Target countries: {}",
+    "page_id": "Facebook page: {}",
+    "pixel_id": "Pixel: {}",
+    "start_date": "start date: {}",
+    "end_date": "end date: {}",
+    "age": "ages {}",
+}
+
+
+def account_now(ctx: Any, client: Any = None) -> datetime:
+    """Now on the account's clock (the sandbox's simulated clock there, else UTC wall time)."""
+    if not ctx.sandbox:
+        return datetime.now(UTC)
+    from agents.optimize.meta_io import account_now as sandbox_now
+
+    return sandbox_now(client or ctx.client_factory(), ctx)
+
+
+def account_today(ctx: Any, client: Any = None, now: datetime | None = None) -> date:
+    """Today in the ad account's timezone, on the account's clock."""
+    now = now or account_now(ctx, client)
+    try:
+        return now.astimezone(ZoneInfo(ctx.timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return now.date()
+
+
+def plan_defaults(ctx: Any, today: date | None = None, waived: Any = ()) -> PlanDefaults:
+    """Return the planner's defaults from the run context (account currency, page, pixel, today)."""
+    known = {"currency": ctx.currency, "page_id": ctx.page_id, "pixel_id": ctx.pixel_id,
+             "account_id": ctx.account_id, "today": today or date.today(), "timezone": ctx.timezone,
+             "waived": tuple(waived or ())}
+    names = {f.name for f in dataclasses.fields(PlanDefaults)}
+    return PlanDefaults(**{k: v for k, v in known.items() if k in names and v is not None})
+
+
+def planner_for(model: str) -> Any:
+    """Return the planner function for `context.model` (`rules` or `provider:model`)."""
+    if model == "rules":
+        from agents.orchestrator.planning.rules import plan_brief
+
+        return plan_brief
+    from agents.orchestrator.planning.llm import plan
+
+    return plan
+
+
+def run_planner(brief: str, ctx: Any, search: Any = None, today: date | None = None,
+                waived: Any = ()) -> PlannerResult:
+    """Plan `brief` with the context's planner; the LLM planner resolves interests via `search`.
+
+    `waived` lists phrases a person chose to launch without: they are shown, not asked again.
+    """
+    planner = planner_for(ctx.model)
+    defaults = plan_defaults(ctx, today, waived)
+    if ctx.model == "rules":
+        return planner(brief, defaults)
+    return planner(brief, defaults, model=ctx.model, search_interests=search)
+
+
+WAIVE_RE = re.compile(r"^\s*(?:waive(?:\s+(?:it|them|all|these|those))?|ignore\s+(?:it|them|that|"
+                      r"those)|launch\s+without\s+(?:it|them|that|those))\s*[.!]?\s*$", re.I)
+
+
+def waived_by(answer: Any, questions: list[dict[str, Any]]) -> list[str] | None:
+    """Phrases an answer waives ("waive", or {"waive": true | [phrases]}); None if it waives none.
+
+    Only not-understood and unsupported asks can be waived; a missing fact, an ambiguous
+    place, a conflict or an impossible value needs an answer.
+    """
+    waivable = [str(q.get("phrase")) for q in questions
+                if q.get("kind") in WAIVABLE and q.get("phrase")]
+    if isinstance(answer, str) and WAIVE_RE.match(answer):
+        if not waivable:
+            raise ValueError("nothing here can be waived: answer the question(s) instead")
+        return waivable
+    if isinstance(answer, dict) and "waive" in answer:
+        chosen = answer["waive"]
+        if chosen is True:
+            return waivable
+        if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+            raise ValueError('clarify answer: "waive" takes true or a list of the phrases asked about')
+        unknown = [c for c in chosen if c.strip().lower() not in {w.lower() for w in waivable}]
+        if unknown:
+            raise ValueError(f"clarify answer: {bounds.shorten(repr(unknown), 200)} are not "
+                             f"phrases asked about here; waivable: {waivable}")
+        return chosen
+    return None
+
+
+def merge_answer(brief: str, answer: Any) -> str:
+    """Merge a clarify answer (text, or {"answers": {field: value}}) into the brief.
+
+    An answer longer than `bounds.MAX_ANSWER_CHARS` characters in all is refused: it becomes
+    part of the brief, and answers are facts (a URL, a budget, a country), not documents.
+    """
+    if isinstance(answer, dict):
+        answers = answer.get("answers", answer)
+        if not isinstance(answers, dict):
+            raise ValueError('clarify answer: expected {"answers": {"field": "value"}} or plain text')
+        lines = [ANSWER_PHRASES.get(k, "{}").format(v)
+                 for k, v in answers.items() if str(v).strip()]
+    else:
+        lines = [str(answer).strip()] if str(answer or "").strip() else []
+    if not lines:
+        raise ValueError("clarify answer is empty: answer the questions, e.g. "
+                         '{"answers": {"landing_url": "https://shop.example/sale"}}')
+    bounds.check_text("\n".join(lines), "clarify answer",
+                      fix="answer each question in a few words, e.g. a URL, a budget, a country")
+    # "Answer:" is a correction cue (agents.orchestrator.planning.cues): what a person answers replaces
+    # what the brief said before, instead of being asked about again as a conflict.
+    return brief.rstrip() + "".join(f"\n{ANSWER_PREFIX}{line}" for line in lines)
+
+
+def _issue_dicts(items: Any) -> list[dict[str, Any]]:
+    out = []
+    for item in items or []:
+        if isinstance(item, dict):
+            out.append(item)
+        elif hasattr(item, "to_dict"):
+            out.append(item.to_dict())
+        elif hasattr(item, "model_dump"):
+            out.append(item.model_dump(mode="json"))
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            out.append(dataclasses.asdict(item))
+        else:
+            out.append({"path": "brief", "message": str(item), "fix": ""})
+    return out
+
+
+def unique_issues(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop repeats (the planner and the local check report some problems alike)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for issue in issues:
+        key = (str(issue.get("path")), str(issue.get("message")))
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return out
+
+
+def _interest_search(runtime: Runtime[Any]) -> Any:
+    """Return a `name -> [{id, name}]` lookup through Meta's targeting search (one client, lazily)."""
+    from tools.targeting import search_interests
+
+    client: list[Any] = []
+
+    def search(name: str) -> list[dict[str, Any]]:
+        if not client:
+            client.append(client_of(runtime))
+        with meta_call_group("targeting_search", kind="read", query=name):
+            return search_interests(client[0], name, limit=1)
+
+    return search
+
+
+def _resolve_interests(plan: dict[str, Any], search: Any) -> dict[str, Any]:
+    """Give every interest named without an id the id Meta's targeting search returns."""
+    for ad_set in plan.get("ad_sets", []):
+        for spec in (ad_set.get("targeting") or {}).get("flexible_spec") or []:
+            for interest in spec.get("interests") or []:
+                if not interest.get("id") and interest.get("name"):
+                    hits = search(interest["name"])
+                    if hits:
+                        interest.update(id=str(hits[0]["id"]), name=hits[0]["name"])
+    return plan
+
+
+def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    """Turn the brief into a plan, asking the human for what the brief leaves out or unclear."""
+    brief = state.get("brief") or ""
+    search = _interest_search(runtime)
+    if state.get("plan") and state.get("phase") is None:
+        # A ready plan given as input (`adpilot run --plan FILE`): no planner, same checks after.
+        plan = {**state["plan"], "key_salt": thread_id_of(runtime)}
+        return {"plan": _resolve_interests(plan, search), "problems": [], "warnings": [],
+                "phase": "planned", "status": "plan given as input; checking with Meta"}
+    waived = list(state.get("waived") or [])
+    try:
+        today = account_today(runtime.context, client_of(runtime))
+        result = run_planner(brief, runtime.context, search, today, waived)
+    except ValueError as exc:  # planners refuse unusable briefs (e.g. empty) with a clear message
+        return {"plan": None, "problems": [{"path": "brief", "message": str(exc),
+                                            "fix": "describe product, goal, budget, audience, landing page"}],
+                "warnings": [], "phase": "unplannable", "status": "the brief cannot be planned"}
+    reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
+    rounds = len(state.get("clarifications") or [])
+    questions = _issue_dicts(result.questions)
+    if questions and rounds < MAX_CLARIFY_ROUNDS:
+        payload, merged, more = clarify_payload(questions, brief=brief), None, None
+        ask = payload
+        while merged is None:  # an unusable answer asks again, saying why
+            answer = interrupt(ask)
+            try:
+                bounds.check_resume_value(answer, "clarify answer")
+                more = waived_by(answer, questions)
+                merged = brief if more is not None else merge_answer(brief, answer)
+            except ValueError as exc:
+                # (issue 11) the refused answer is remembered by digest, never whole
+                ask = reask(payload, answer, str(exc))
+        return {"brief": merged, "phase": "clarified", "waived": waived + (more or []),
+                "status": "clarification received; planning again", **reading,
+                "clarifications": [*(state.get("clarifications") or []),
+                                   {"questions": questions, "answer": answer}]}
+    problems = _issue_dicts(result.problems)
+    problems += [{"path": q.get("field", "brief"), "message": f"still open after {rounds} answers: "
+                  f"{q.get('question', q)}", "fix": "start again with a brief that states it",
+                  "rule": q.get("kind", "missing")}
+                 for q in questions]
+    if result.plan is None or questions:
+        return {"plan": None, "problems": problems, "warnings": _issue_dicts(result.warnings),
+                **reading, "phase": "unplannable", "status": "the brief cannot be planned"}
+    warnings = _issue_dicts(result.warnings)
+    # Keys are salted with the thread id so two threads launching one brief never share objects.
+    plan = {**result.plan, "key_salt": thread_id_of(runtime)}
+    return {"plan": _resolve_interests(plan, search), "problems": problems, "warnings": warnings,
+            "planner_warnings": warnings, **reading,
+            "phase": "planned", "status": "planned; checking with Meta"}
+
+
+def account_info(ctx: Any, now: datetime | None = None) -> plans.AccountInfo:
+    """Return what local validation needs to know about the ad account, from the run context."""
+    return plans.AccountInfo(currency=ctx.currency, account_id=ctx.account_id,
+                             page_id=ctx.page_id, pixel_id=ctx.pixel_id, now=now)
+
+
+def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -> tuple[list[dict], list[dict]]:
+    """Local checks only (plan rules + asset files): no network, nothing written."""
+    try:
+        model = plans.load_plan(plan)
+    except plans.PlanError as exc:
+        return _issue_dicts(exc.problems), []
+    report = plans.validate_plan(model, account_info(ctx, now))
+    problems, warnings = _issue_dicts(report.problems), _issue_dicts(report.warnings)
+    asset_problems, asset_warnings = check_assets(plan)
+    return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)
+
+
+@yields_on_throttle
+def validate_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    """Check the plan locally, then with Meta's validate_only; nothing is created."""
+    plan = fill_missing_copy(state["plan"], state.get("brief") or "")
+    # Only a plan that gained template copy is written back (keeps checkpoints small).
+    filled = {"plan": plan} if plan is not state["plan"] else {}
+    client = client_of(runtime)
+    problems, warnings = check_locally(plan, runtime.context, account_now(runtime.context, client))
+    # The planner's warnings stay beside the checks' (the check step never overwrites them).
+    warnings = unique_issues(_issue_dicts(state.get("planner_warnings")) + warnings)
+    if problems:
+        return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",
+                "status": f"{len(problems)} problem(s) to fix before launch; nothing was written"}
+    from agents.orchestrator import launch_gate
+
+    go_live = launch_gate.go_live_of(state, runtime.context)
+    with meta_call_group("money_gate_preview", kind="read"):
+        verdict = launch_gate.preview(client, plan, runtime.context, go_live=go_live)
+        spend = launch_gate.spend_check(client, plan, verdict.currency)
+    if spend:
+        warnings = [*warnings, spend_warning(spend)]
+    summary = verdict.summary()
+    gated = {"gate": summary, "spend_check": spend}
+    if not verdict.ok:
+        return {**filled, **gated, "problems": launch_gate.refusal_problems(verdict),
+                "warnings": warnings, "validation": None, "phase": "invalid",
+                "status": "the money gate would refuse this launch; nothing was written"}
+    with meta_call_group("validate_only", kind="validate"):
+        validation = meta_checks.validate_with_meta(client, plan, runtime.context)
+    problems = validation.pop("problems")
+    validation["gate"] = summary
+    ok = validation["ok"]
+    return {**filled, **gated, "problems": problems, "warnings": warnings, "validation": validation,
+            "phase": "validated" if ok else "invalid",
+            "status": "checked by Meta; waiting for approval" if ok else "Meta refused the plan"}
+
+
+def confirm_amount(spend: dict[str, Any]) -> str:
+    """Return the daily amount a person types back to confirm a budget spelled out."""
+    from state.rules import currency_offset
+
+    offset = currency_offset(str(spend["currency"]))
+    daily = int(spend["daily_minor"])
+    return str(daily) if offset == 1 else f"{daily / offset:.2f}"
+
+
+def spend_warning(spend: dict[str, Any]) -> dict[str, str]:
+    """Return the card line of the launch sanity check (`agents/orchestrator/launch_gate.py`)."""
+    return {"path": "budget", "rule": "spend_check",
+            "message": f"{spend['text']} To approve it from the CLI, type the daily amount back "
+                       f"(`adpilot approve THREAD --confirm-budget {confirm_amount(spend)}`).",
+            "fix": "check the amount: lower it if it is a typo"}

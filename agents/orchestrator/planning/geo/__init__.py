@@ -1,0 +1,1 @@
+"""Where the ads run: place names, groups, radii, exclusions, and the questions they raise."""

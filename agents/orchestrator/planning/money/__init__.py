@@ -1,0 +1,1 @@
+"""What is spent and what a result may cost: amounts, budgets, periods and targets."""

@@ -1,0 +1,1 @@
+"""Who sees the ads and where: ages, genders, languages, interests and placements."""

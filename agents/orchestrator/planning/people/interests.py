@@ -1,0 +1,199 @@
+"""Interests from a brief, resolved against the catalogue (`sandbox/data/interests.json`).
+
+Conservative: a catalogue name counts only when the brief presents it as an interest — after a
+cue ("interested in", "into", "fans of", "who love", "interests:"), before a fan noun ("yoga
+lovers", "coffee enthusiasts", "dog owners"), or as a persona word ("runners", "gamers",
+"foodies"). Near-misses ("yogga") resolve with a strict similarity cut-off; items after a cue
+that match nothing are reported as not understood rather than dropped silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.orchestrator.planning.catalog import interest, interests, norm
+from agents.orchestrator.planning.cues import negated_before
+
+PERSONAS = {
+    "runners": "Running", "joggers": "Jogging", "yogis": "Yoga", "hikers": "Hiking",
+    "cyclists": "Cycling", "golfers": "Golf", "gamers": "Video games", "gaming": "Video games",
+    "foodies": "Food", "travelers": "Travel", "travellers": "Travel", "skiers": "Skiing",
+    "surfers": "Surfing", "campers": "Camping", "gardeners": "Gardening", "bakers": "Baking",
+    "home cooks": "Cooking", "photographers": "Photography", "bookworms": "Books",
+    "sneakerheads": "Sneakers", "fashionistas": "Fashion", "techies": "Technology",
+    "developers": "Computer programming", "programmers": "Computer programming",
+    "marketers": "Marketing", "entrepreneurs": "Entrepreneurship", "investors": "Investment",
+    "small business owners": "Small business", "new parents": "Parenting",
+    "expecting parents": "Pregnancy", "expectant mothers": "Pregnancy", "diyers": "Do it yourself (DIY)",
+    "homeowners": "Home improvement", "crypto": "Cryptocurrency", "swimmers": "Swimming",
+    "climbers": "Rock climbing", "bodybuilders": "Bodybuilding", "vegans": "Veganism",
+    "vegetarians": "Vegetarian cuisine", "wine lovers": "Wine", "coffee lovers": "Coffee",
+    "dog owners": "Dogs", "cat owners": "Cats", "pet owners": "Pets", "pet parents": "Pets",
+    "dog lovers": "Dogs", "cat lovers": "Cats", "anglers": "Fishing", "hunters": "Hunting",
+    "skaters": "Skateboarding", "triathletes": "Triathlon", "marathoners": "Marathon",
+    "brides to be": "Weddings", "brides-to-be": "Weddings", "newlyweds": "Weddings",
+    "readers": "Reading", "music lovers": "Music", "movie buffs": "Movies", "film buffs": "Movies",
+    "cinephiles": "Movies", "anime fans": "Anime", "k-pop fans": "K-pop", "kpop fans": "K-pop",
+    "gym goers": "Gym", "gym-goers": "Gym", "fitness fans": "Physical fitness",
+    "car enthusiasts": "Automobiles", "car lovers": "Cars", "ev owners": "Electric vehicles",
+    "ev drivers": "Electric vehicles", "bikers": "Motorcycles", "moms": "Motherhood",
+    "mums": "Motherhood", "dads": "Fatherhood",
+}
+# "who run", "who love to hike": an activity verb after "who" names the persona's interest.
+ACTIVITIES = {
+    "run": "Running", "jog": "Jogging", "hike": "Hiking", "cycle": "Cycling", "bike": "Cycling",
+    "swim": "Swimming", "climb": "Rock climbing", "golf": "Golf", "ski": "Skiing",
+    "surf": "Surfing", "cook": "Cooking", "bake": "Baking", "garden": "Gardening",
+    "travel": "Travel", "camp": "Camping", "fish": "Fishing", "hunt": "Hunting",
+    "skate": "Skateboarding", "game": "Video games", "do yoga": "Yoga", "practice yoga": "Yoga",
+    "practise yoga": "Yoga", "lift": "Weight training", "work out": "Physical fitness",
+}
+WHO_DO = re.compile(
+    r"\bwho\s+(?:(?:love|like|enjoy|want)\s+to\s+|regularly\s+|often\s+)?(?P<verb>"
+    + "|".join(re.escape(v) for v in sorted(ACTIVITIES, key=len, reverse=True))
+    + r")s?\b",
+    re.I,
+)
+SYNONYMS = {
+    "fitness": "Physical fitness", "working out": "Physical fitness", "workouts": "Physical fitness",
+    "soccer": "Association football (Soccer)", "football": "Association football (Soccer)",
+    "skincare": "Skin care", "skin-care": "Skin care", "make-up": "Makeup", "diy": "Do it yourself (DIY)",
+    "ai": "Artificial intelligence", "evs": "Electric vehicles", "ev": "Electric vehicles",
+    "electric cars": "Electric vehicles", "home decor": "Home décor", "interior decor": "Home décor",
+    "f1": "Formula One", "esport": "Esports", "e-sports": "Esports", "games": "Video games",
+    "video gaming": "Video games", "sci-fi": "Movies", "plants": "House plants",
+    "houseplants": "House plants", "stocks": "Stock market", "investing": "Investment",
+    "saas": "Software as a service", "b2b": "B2B marketing", "crm": "Customer relationship management",
+    "k-beauty": "K-beauty", "kbeauty": "K-beauty", "trail running": "Running", "marathons": "Marathon",
+    "sustainability": "Sustainable living", "eco-friendly living": "Sustainable living",
+    "healthy eating": "Healthy diet", "clean eating": "Healthy diet", "keto": "Dieting",
+    "weightlifting": "Weight training", "lifting": "Weight training", "hip hop": "Hip hop music",
+    "hip-hop": "Hip hop music", "edm": "Electronic dance music", "pop": "Pop music",
+    "rock": "Rock music", "country": "Country music", "luxury": "Luxury goods",
+    "streetwear fashion": "Streetwear", "outdoors": "Outdoor recreation", "the outdoors":
+    "Outdoor recreation", "outdoor activities": "Outdoor recreation", "pc gaming": "PC games",
+    "parenting": "Parenting", "tech": "Technology", "live music": "Concerts",
+    "gadgets and tech": "Gadgets", "pregnancy": "Pregnancy", "baby": "Babies", "toddler": "Toddlers",
+}
+CUE = re.compile(r"\b(?:interested\s+in|interests?\s*(?:in|like|such\s+as|:|-|=)|(?:who|that)\s+"
+                 r"(?:are\s+)?(?:like|likes|love|loves|enjoy|enjoys|into|follow)|(?:people|folks|"
+                 r"audience|users|women|men)\s+into|fans?\s+of|lovers?\s+of|passionate\s+about|"
+                 r"enthusiasts?\s+of|interest\s+targeting\s*:?|targeting\s+interests?\s*:?)\s+",
+                 re.I)
+FAN_NOUN = re.compile(r"\b([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:lovers|fans|enthusiasts|buffs|"
+                      r"junkies|addicts|nerds|geeks|hobbyists|aficionados|fanatics|owners|"
+                      r"devotees|practitioners)\b", re.I)
+STOP_ITEM = re.compile(r"\s+(?:in|aged?|ages|between|from|with|who|on|at|for|near|around|over|"
+                       r"under|living|based|across)\b.*$|\s*\d.*$", re.I)
+LIST_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\bplus\b|\+)\s*", re.I)
+
+
+def _listed_before(text: str, end: int, add: Any, resolve: Any) -> None:
+    """Read a list that ends at a fan noun: "camping and hiking fans" is both.
+
+    Items are read from the last one back; the first item the catalogue lacks ends the list.
+    """
+    clause = max(text.rfind(c, 0, end) for c in ".;:\n!?(") + 1
+    items = LIST_SPLIT.split(text[clause:end])
+    if len(items) < 2:
+        return
+    pos = end
+    for item in reversed(items[:-1]):
+        start = text.rfind(item, clause, pos) if item else -1
+        words = item.split()
+        if start < 0 or not words:
+            return
+        pos = start
+        # the item's last words: "target camping" → "camping"
+        if not any(add(resolve(" ".join(words[i:])), (start, end)) for i in range(len(words))
+                   if len(words) - i <= 3):
+            return
+
+
+@dataclass
+class InterestResult:
+    """Interests found ({id, name}), and cue items the catalogue does not know."""
+
+    found: list[dict[str, str]] = field(default_factory=list)
+    excluded: list[dict[str, str]] = field(default_factory=list)  # "but not hunters"
+    unknown: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def resolve(item: str) -> dict[str, str] | None:
+    """Resolve one phrase to a catalogue interest (exact, plural, synonym, then near-miss)."""
+    key = norm(item).strip(" .'\"")
+    if not key:
+        return None
+    for cand in (key, key.rstrip("s"), key[:-2] if key.endswith("es") else "", key + "s"):
+        if cand in SYNONYMS:
+            cand = norm(SYNONYMS[cand])
+        if cand and (row := interest(cand)):
+            return {"id": row["id"], "name": row["name"]}
+    if key in PERSONAS:
+        row = interest(PERSONAS[key])
+        return {"id": row["id"], "name": row["name"]} if row else None
+    close = difflib.get_close_matches(key, list(interests()), n=1, cutoff=0.88)
+    if close:
+        row = interests()[close[0]]
+        return {"id": row["id"], "name": row["name"]}
+    return None
+
+
+def find_interests(text: str) -> InterestResult:
+    """Return the interests the brief targets (see the module docstring)."""
+    res = InterestResult()
+    first: dict[str, int] = {}  # interest id -> where the brief first names it
+
+    def add(hit: dict[str, str] | None, span: tuple[int, int]) -> bool:
+        if hit is None:
+            return False
+        first[hit["id"]] = min(first.get(hit["id"], span[0]), span[0])
+        target = res.found
+        if (neg := negated_before(text, span[0])) is not None:
+            # "exclude people interested in tennis": an interest to leave out
+            target = res.excluded
+            span = (neg, span[1])
+        if all(h["id"] != hit["id"] for h in target):
+            target.append(hit)
+        res.spans.append(span)
+        return True
+
+    for m in CUE.finditer(text):
+        tail = re.split(r"[.;:\n!?()]", text[m.end():], maxsplit=1)[0]
+        tail = STOP_ITEM.sub("", tail)
+        hits = 0
+        for item in LIST_SPLIT.split(tail):
+            item = re.sub(r"^(?:things\s+like|stuff\s+like|like|such\s+as|the|a|an)\s+", "",
+                          item.strip(), flags=re.I)
+            if not item:
+                continue
+            if len(item) <= 40 and add(resolve(item), (m.start(), m.end() + len(tail))):
+                hits += 1
+                continue
+            fan = FAN_NOUN.search(item)
+            if fan and add(resolve(fan.group(1)), m.span()):
+                hits += 1
+                continue
+            if hits:
+                break  # after a match, a miss ends the list: what follows is not interests
+            if len(item.split()) <= 3 and not re.search(r"\d", item):
+                res.unknown.append(item)
+    persona_alts = "|".join(re.escape(p) for p in sorted(PERSONAS, key=len, reverse=True))
+    for m in re.finditer(rf"\b(?:{persona_alts})\b", text, re.I):
+        add(resolve(PERSONAS[m.group(0).lower()]), m.span())
+    for m in WHO_DO.finditer(text):  # "women 25-45 who run" = runners
+        add(resolve(ACTIVITIES[m.group("verb").lower()]), m.span())
+    for m in FAN_NOUN.finditer(text):
+        words = m.group(1).split()
+        for start in range(len(words)):
+            if add(resolve(" ".join(words[start:])), m.span()):
+                break
+        _listed_before(text, m.end(1), add, resolve)
+    left_out = {h["id"] for h in res.excluded}
+    res.found = sorted((h for h in res.found if h["id"] not in left_out),
+                       key=lambda h: first[h["id"]])  # in the brief's order
+    return res

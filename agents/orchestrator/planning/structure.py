@@ -1,0 +1,172 @@
+"""The shape of a rules-planned campaign: ad sets, ads, targeting and the experiment record.
+
+One ad set per audience variant, one ad per creative variant or medium, and the experiment
+record (`{"kind", "variants", "metric", "kpi", "stopping_rule"}`) the optimise loop reads.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+from string import ascii_uppercase
+from typing import Any
+
+from agents.orchestrator.planning.copy import make_copy
+from agents.orchestrator.planning.facts import Facts
+
+KPI = {"OUTCOME_SALES": ("cost_per_purchase", "conversions"),
+       "OUTCOME_LEADS": ("cost_per_lead", "conversions"),
+       "OUTCOME_TRAFFIC": ("cost_per_link_click", "link_clicks"),
+       "OUTCOME_AWARENESS": ("cpm", "impressions"),
+       "OUTCOME_ENGAGEMENT": ("cost_per_engagement", "impressions"),
+       "OUTCOME_APP_PROMOTION": ("cost_per_install", "conversions")}
+LABELS = ascii_uppercase
+THUMB = re.compile(r"thumb|poster|cover|still", re.I)
+
+
+def ad_set_variants(f: Facts, restricted: bool = False) -> list[dict[str, Any]]:
+    """Return per-ad-set targeting overrides (one entry = one ad set).
+
+    Under a special ad category every ad set targets 18-65 and all genders, so audiences
+    split by age or gender would be identical: they become one ad set (the adjustments say so).
+    """
+    aud = f.audience
+    if not restricted and len(aud.age_variants) >= 2:
+        out: list[dict[str, Any]] = [{"age_min": lo, "age_max": hi, "label": f"{lo}-{hi}"}
+                                     for lo, hi in aud.age_variants]
+        for v, g in zip(out, aud.variant_genders, strict=False):  # "women 18-24 and men 45+"
+            if g:
+                v.update(genders=g, label=f"{v['label']} {'women' if g == [2] else 'men'}")
+        return out
+    if not restricted and f.gender_split:
+        return [{"genders": [2], "label": "women"}, {"genders": [1], "label": "men"}]
+    countries = f.geo.countries
+    if f.ab and not f.ab_creative and len(countries) >= 2 and not f.geo.cities:
+        return [{"countries": [c], "label": c} for c in countries]
+    found = f.interests.found
+    if f.ab and not f.ab_creative and len(found) >= 2 and not f.broad and not restricted:
+        return [{"interests": [i], "label": i["name"]} for i in found]
+    return [{}]
+
+
+def targeting(f: Facts, override: dict[str, Any], restricted: bool) -> dict[str, Any]:
+    """Return Meta's targeting spec for one ad set (special categories stay broad)."""
+    geo = f.geo.geo_locations()
+    if "countries" in override:
+        geo = {**geo, "countries": override["countries"]}
+    t: dict[str, Any] = {"geo_locations": geo}
+    excluded = f.geo.excluded_geo_locations()
+    if "countries" in override:  # one country per ad set: leave out only what lies inside it
+        excluded = {k: [x for x in v if x.get("country") in override["countries"]]
+                    for k, v in excluded.items() if k != "countries"}
+        excluded = {k: v for k, v in excluded.items() if v}
+    if excluded:
+        t["excluded_geo_locations"] = excluded
+    aud = f.audience
+    age_min = override.get("age_min", aud.age_min)
+    age_max = override.get("age_max", aud.age_max)
+    t["age_min"] = 18 if restricted or age_min is None else age_min
+    t["age_max"] = 65 if restricted or age_max is None else age_max
+    genders = override.get("genders", aud.genders)
+    if genders and not restricted:
+        t["genders"] = genders
+    if f.locales:
+        t["locales"] = f.locales
+    if f.interests.excluded and not restricted:
+        t["exclusions"] = {"interests": list(f.interests.excluded)}
+    chosen = override.get("interests", f.interests.found)
+    if chosen and not restricted:
+        t["flexible_spec"] = [{"interests": chosen}]
+    t.update(f.placements)
+    return t
+
+
+def creatives(f: Facts, objective: str, landing: str | None, cta: str) -> list[dict[str, Any]]:
+    """Return the ads (name, variant, creative) of one ad set."""
+    a = f.assets
+    images = [{"kind": "image", "path": p} for p in a.images] + \
+             [{"kind": "image", "url": u} for u in a.image_urls]
+    videos = [{"kind": "video", "path": p} for p in a.videos] + \
+             [{"kind": "video", "url": u} for u in a.video_urls]
+    given = copy_variants(f)
+    n_copy = len(given) if len(given) > 1 else \
+        (f.ab_count if f.ab_creative and not (len(images) + len(videos) > 1) else 1)
+    # Template copy only fills what the brief did not quote; quoted copy is kept verbatim.
+    # In a test of quoted copy the fields the brief leaves out stay the same in every variant
+    # (only what is tested differs).
+    templates = make_copy(objective, f.brief, landing, n_copy)
+    if len(given) > 1:
+        templates = [templates[0]] * n_copy
+    copies = [{**t, **given[i % len(given)]} for i, t in enumerate(templates)]
+    base = {"link": None, "call_to_action": cta}
+    if f.carousel and images:
+        return [{"name": "Carousel", "creative": {**base, **copies[0], "format": "carousel",
+                                                  "assets": images}}]
+    # media: (format, assets of one ad). A still named as the video's thumbnail/poster rides
+    # along with the video instead of becoming an image ad of its own.
+    thumbs = [i for i in images if THUMB.search(str(i.get("path") or i.get("url")))] \
+        if videos else []
+    media: list[tuple[str, list[dict[str, Any]]]] = \
+        [("image", [i]) for i in images if i not in thumbs] + \
+        [("video", [v, *thumbs[:1]]) for v in videos]
+    if len(copies) > 1:
+        # A copy test: every copy variant on every image or video (none is dropped).
+        combos = list(product(media or [("image", [])], copies))
+        return [{"name": f"Variant {_label(i)}: {c['headline']}" +
+                 (f" / {_asset_name(assets)}" if len(media) > 1 else ""), "variant": _label(i),
+                 "creative": {**base, **c, "format": kind, "assets": assets}}
+                for i, ((kind, assets), c) in enumerate(combos)]
+    if not media:
+        return [{"name": "Ad", "creative": {**base, **copies[0], "format": "image", "assets": []}}]
+    test = f.ab_creative and len(media) > 1
+    ads = []
+    for i, (kind, assets) in enumerate(media):
+        label = str(assets[0].get("path") or assets[0].get("url")).rsplit("/", 1)[-1]
+        ad: dict[str, Any] = {"name": f"{kind.title()} {i + 1}: {label}",
+                              "creative": {**base, **copies[0], "format": kind, "assets": assets}}
+        if test:
+            ad["variant"] = LABELS[i]
+        ads.append(ad)
+    return ads
+
+
+def copy_variants(f: Facts) -> list[dict[str, str]]:
+    """Quoted copy as variants: several headlines (or texts) = one ad each, every mix of them.
+
+    Returns `[{}]` when the brief quotes no copy.
+    """
+    heads: list[str | None] = list(f.headlines) or [None]
+    bodies: list[str | None] = list(f.primary) or [None]
+    descs: list[str | None] = list(f.descriptions) or [f.description]
+    out = []
+    for h, b, d in product(heads, bodies, descs):
+        given = {"headline": h, "primary_text": b, "description": d}
+        out.append({k: v for k, v in given.items() if v is not None})
+    return out
+
+
+def _label(i: int) -> str:
+    return LABELS[i] if i < len(LABELS) else f"{LABELS[i // len(LABELS) - 1]}{LABELS[i % len(LABELS)]}"
+
+
+def _asset_name(assets: list[dict[str, Any]]) -> str:
+    return str(assets[0].get("path") or assets[0].get("url")).rsplit("/", 1)[-1] if assets else ""
+
+
+def experiment(f: Facts, objective: str, ad_sets: list[dict], audience_test: bool
+                ) -> dict[str, Any] | None:
+    """Return the experiment record when the plan holds labelled variants, else None."""
+    metric, kpi = KPI[objective]
+    days = f.schedule.days or 21
+    rule = {"probability": 0.95, "min_days": min(7, max(3, days // 3)), "max_days": days}
+    if audience_test:
+        return {"kind": "audience", "variants": [{"label": s["variant"], "ad_set": s["name"]}
+                                                 for s in ad_sets],
+                "metric": metric, "kpi": kpi, "stopping_rule": rule}
+    ads = ad_sets[0]["ads"] if ad_sets else []
+    labelled = [a for a in ads if a.get("variant")]
+    if len(labelled) >= 2:
+        return {"kind": "creative", "variants": [{"label": a["variant"], "ad": a["name"]}
+                                                 for a in labelled],
+                "metric": metric, "kpi": kpi, "stopping_rule": rule}
+    return None
