@@ -1,6 +1,6 @@
 """Asset agent: upload each distinct image and video once, reusing earlier uploads.
 
-Runs after approval (the checks in `agents/assets/checks.py` ran before it, in validate_plan).
+Runs after approval (the checks in `tools/asset_checks.py` ran before it, in validate_plan).
 Every distinct file is uploaded once — an image used by five ads is one upload — and a file
 uploaded by an earlier thread is reused from a small table in `ADPILOT_HOME/assets.db`, after
 one read confirms Meta still has it. Image URLs are downloaded once into
@@ -21,7 +21,9 @@ import requests
 import sqlite_utils
 from langgraph.runtime import Runtime
 
-from agents.assets.checks import (  # noqa: F401 - re-exported: the checks live beside the uploads
+from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
+from graph.tracing import meta_call_group
+from tools.asset_checks import (  # noqa: F401 - re-exported: the checks live beside the uploads
     MAX_IMAGE_BYTES,
     asset_kind,
     check_assets,
@@ -30,8 +32,6 @@ from agents.assets.checks import (  # noqa: F401 - re-exported: the checks live 
     iter_assets,
     video_thumbnails,
 )
-from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
-from graph.tracing import meta_call_group
 
 
 class AssetError(LaunchError):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from agents.insights.collect import home_of
+from agents.common import home_of
 from agents.optimize.budget_requests import propose_budget_requests
 from agents.optimize.decide.decisions import decide
 from agents.optimize.experiments import experiment_actions, resolve_experiment

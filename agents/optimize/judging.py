@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from agents.insights.collect import home_of
+from agents.common import home_of
 from agents.optimize.decide.rules import judge_effect, judge_reallocation
 from state.insights_store import InsightsStore
 

@@ -171,7 +171,7 @@ def stopped_at(runtime: Any) -> str | None:
     """When `adpilot stop` stopped this thread (None when it did not)."""
     from langgraph.config import get_config
 
-    from agents.insights.collect import home_of
+    from agents.common import home_of
     from tools.kill_switch import stopped_threads
 
     try:

@@ -94,7 +94,7 @@ def validate_with_meta(client: Any, plan: dict[str, Any], ctx: Any) -> dict[str,
 
 
 def _asset_placeholders(plan: dict[str, Any]) -> dict[str, dict[str, str]]:
-    from agents.assets.checks import asset_kind, iter_assets
+    from tools.asset_checks import asset_kind, iter_assets
 
     out: dict[str, dict[str, str]] = {"image": {}, "video": {}}
     for _field, ref, _ad_set in iter_assets(plan):

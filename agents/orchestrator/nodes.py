@@ -23,16 +23,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from agents.ads.nodes import fill_missing_copy
-from agents.assets.checks import check_assets
 from agents.common import client_of, thread_id_of, yields_on_throttle
 from agents.orchestrator import meta_checks
 from agents.orchestrator.planning import WAIVABLE, PlanDefaults, PlannerResult
+from agents.orchestrator.planning.copy import fill_missing_copy
 from agents.orchestrator.planning.cues import ANSWER_PREFIX
 from graph.tracing import meta_call_group
 from state import bounds
 from state import plan as plans
 from state.hitl import clarify_payload, reask
+from tools.asset_checks import check_assets
 
 MAX_CLARIFY_ROUNDS = 3
 # How a clarification answer is phrased when merged into the brief, so any planner reads it.

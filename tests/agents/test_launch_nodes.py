@@ -107,7 +107,7 @@ def test_image_urls_are_fetched_once_and_uploaded(launch_context, sample_images,
 
 
 def test_bad_urls_are_plan_problems():
-    from agents.assets.checks import check_assets
+    from tools.asset_checks import check_assets
 
     plan = {"ad_sets": [{"ads": [{"creative": {"assets": [
         {"kind": "image", "url": "ftp://example.com/a.png"}, {"kind": "video", "url": "https://x.test/v.mp4"}]}}]}]}

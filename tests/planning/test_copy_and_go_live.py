@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.ads.nodes import fill_missing_copy
 from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.copy import fill_missing_copy
 from agents.orchestrator.planning.parse_copy import find_copy, quotes
 from agents.orchestrator.planning.rules import plan_brief
 from agents.orchestrator.planning.schedule.golive import find_go_live

@@ -3,8 +3,8 @@
 import pytest
 
 from agents.orchestrator.planning import PlanDefaults
-from agents.orchestrator.planning.catalog import place_names, place_words
 from agents.orchestrator.planning.geo.groups import EUROPE
+from agents.orchestrator.planning.geo.names import place_names, place_words
 from agents.orchestrator.planning.geo.parse import find_geo
 from agents.orchestrator.planning.rules import plan_brief
 from state import rules

@@ -65,6 +65,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.cbo import reallocate_cbo
 from agents.optimize.decide.reallocation import adset_verdicts, reallocate
 from agents.optimize.decide.rules import emergency_reason, fatigue_actions, favoured_ad
 from agents.optimize.decide.stats import (
@@ -82,7 +83,7 @@ from agents.optimize.decide.stats import (
     value_samples,
 )
 
-__all__ = ["DecisionPolicy", "decide", "judge_ads", "pause_action", "reallocate"]
+__all__ = ["DecisionPolicy", "budget_moves", "decide", "judge_ads", "pause_action", "reallocate"]
 
 
 def judge_ads(
@@ -304,6 +305,15 @@ def pause_action(
     }
 
 
+def budget_moves(
+    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
+) -> tuple[list[dict], dict[str, float]]:
+    """Budget moves for the campaign's budget level: ad set budgets, or spend limits under CBO."""
+    if evidence.get("budget_level") == "campaign":
+        return reallocate_cbo(evidence, policy, rng)
+    return reallocate(evidence, policy, rng)
+
+
 def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) -> dict[str, Any]:
     """Return the proposal for one cycle: verdicts, actions (each with evidence), flags."""
     pol = DecisionPolicy.from_policy(policy or {})
@@ -312,7 +322,7 @@ def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) ->
     day = evidence.get("today") or evidence.get("now")
     rng = rng_for(seed, day, (evidence.get("campaign") or {}).get("id"))
     verdicts, actions, flags = judge_ads(evidence, pol, rng)
-    budget_actions, p_best = reallocate(evidence, pol, rng)
+    budget_actions, p_best = budget_moves(evidence, pol, rng)
     verdicts += adset_verdicts(evidence, pol, budget_actions, p_best)
     actions += budget_actions
     actions += fatigue_actions(evidence, pol, {a["target"]["id"] for a in actions})

@@ -83,11 +83,9 @@ def reallocate(
     Returns (actions, P(best) by ad set id), P(best) being shown on the approval card.
     """
     if evidence.get("budget_level") == "campaign":
-        from agents.optimize.decide.cbo import (
-            reallocate_cbo,  # CBO: ad set spend limits (cbo imports this module)
-        )
-
-        return reallocate_cbo(evidence, policy, rng)
+        # No ad set budgets to move under a campaign budget: `cbo.reallocate_cbo` moves spend
+        # limits there, and `decisions.budget_moves` picks the one for the campaign.
+        return [], {}
     protected = set((evidence.get("experiment") or {}).get("variant_adset_ids") or [])
     pool = [
         a

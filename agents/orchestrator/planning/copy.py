@@ -6,9 +6,12 @@ characters): template fills that run long are shortened at a word boundary, neve
 
 from __future__ import annotations
 
+import copy
 import re
+from typing import Any
 from urllib.parse import urlparse
 
+from agents.orchestrator.planning.parse_copy import find_copy
 from prompts import templates
 from state import rules
 
@@ -88,7 +91,7 @@ def make_copy(objective: str, brief: str, landing_url: str | None, n: int = 1
               ) -> list[dict[str, str]]:
     """Return `n` template copy variants `{primary_text, headline, description}`.
 
-    Quoted copy is laid over them by the callers (`structure.creatives`, `ads.fill_missing_copy`).
+    Quoted copy is laid over them by the callers (`structure.creatives`, `fill_missing_copy` below).
     """
     product = product_of(brief) or templates.DEFAULT_PRODUCT
     brand = brand_of(landing_url)
@@ -104,3 +107,36 @@ def make_copy(objective: str, brief: str, landing_url: str | None, n: int = 1
         out.append({"primary_text": body, "headline": head,
                     "description": shorten(desc, rules.TEXT_GUIDANCE["description"])})
     return out
+
+
+def fill_missing_copy(plan: dict[str, Any], brief: str = "") -> dict[str, Any]:
+    """Return the plan with copy for every ad that lacks primary text or a headline.
+
+    Copy quoted in the brief (`agents.orchestrator.planning.parse_copy`) is used verbatim before any
+    template copy; a field the ad already has is never replaced.
+    """
+    def lacks(ad: dict[str, Any]) -> bool:
+        creative = ad.get("creative") or {}
+        return not (creative.get("primary_text") and creative.get("headline"))
+
+    if not any(lacks(ad) for s in plan.get("ad_sets", []) for ad in s.get("ads", [])):
+        return plan
+
+    # Copy the brief quotes wins over templates: it is used verbatim, in order, one quoted
+    # headline / text per ad (the first when there are fewer quotes than ads).
+    quoted = find_copy(brief)
+    given = {"headline": quoted.headlines, "primary_text": quoted.primary,
+             "description": quoted.descriptions}
+    plan = copy.deepcopy(plan)
+    for ad_set in plan.get("ad_sets", []):
+        ads = ad_set.get("ads", [])
+        variants = make_copy(plan.get("objective", ""), brief or plan.get("name", ""),
+                             plan.get("landing_url"), n=max(len(ads), 1))
+        for i, variant in enumerate(variants):
+            variant.update({k: v[i] if i < len(v) else v[0] for k, v in given.items() if v})
+        for ad, variant in zip(ads, variants, strict=False):
+            if lacks(ad):
+                creative = ad.setdefault("creative", {})
+                for field in ("primary_text", "headline", "description"):
+                    creative[field] = creative.get(field) or variant.get(field)
+    return plan

@@ -266,7 +266,7 @@ def _literal_regex(lang: str) -> re.Pattern[str]:
 @cache
 def _multiword_places() -> re.Pattern[str]:
     """Place names of several words ("Rio Grande do Sul", "Los Angeles"): never translated."""
-    from agents.orchestrator.planning.catalog import place_names
+    from agents.orchestrator.planning.geo.names import place_names
 
     names = sorted((v for v in place_names().values() if " " in v.strip()), key=len, reverse=True)
     return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(v) for v in names) + r")(?![\w])", re.I)
@@ -296,7 +296,7 @@ def _vocabulary(n: Normalised) -> None:
 @cache
 def _places() -> dict[str, str]:
     """Lower-case place name (or word of one) → its catalogue spelling, four letters or more."""
-    from agents.orchestrator.planning.catalog import place_names, place_words
+    from agents.orchestrator.planning.geo.names import place_names, place_words
 
     return {k: v for k, v in {**place_words(), **place_names()}.items() if len(k) >= 4}
 

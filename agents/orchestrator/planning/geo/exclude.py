@@ -21,7 +21,7 @@ from agents.orchestrator.planning.geo.radius import Radius, city_entry
 from agents.orchestrator.planning.geo.scan import EXCLUDED, GEO, Cand, Mention
 
 if TYPE_CHECKING:
-    from agents.orchestrator.planning.geo.parse import GeoResult
+    from agents.orchestrator.planning.geo.result import GeoResult
 
 
 

@@ -23,8 +23,7 @@ settle (`flags`), a note for anything a rule changed (`adjustments`) and the wor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from agents.orchestrator.planning import WHO, Adjustment, Question
 from agents.orchestrator.planning.cues import ANSWER_LINE, listed
@@ -43,6 +42,7 @@ from agents.orchestrator.planning.geo.radius import (
     city_entry,
     find_radii,
 )
+from agents.orchestrator.planning.geo.result import GeoResult
 from agents.orchestrator.planning.geo.scan import (
     GEO,
     PLACE_CUE,
@@ -63,41 +63,6 @@ from agents.orchestrator.planning.geo.scope import (
 from agents.orchestrator.planning.geo.unknown import ask_unknown, find_unknown, goal_homographs
 
 __all__ = ["LOOSE_RADIUS", "RADIUS_BEFORE", "GeoResult", "find_geo"]
-
-
-@dataclass
-class GeoResult:
-    """Locations found in the brief, as Meta's geo_locations pieces, plus notes."""
-
-    countries: list[str] = field(default_factory=list)
-    regions: list[dict[str, Any]] = field(default_factory=list)
-    cities: list[dict[str, Any]] = field(default_factory=list)
-    country_groups: list[str] = field(default_factory=list)
-    excluded_countries: list[str] = field(default_factory=list)
-    excluded_regions: list[dict[str, Any]] = field(default_factory=list)
-    excluded_cities: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    flags: list[Question] = field(default_factory=list)
-    adjustments: list[Adjustment] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)  # place-like names the catalogue lacks
-
-    def geo_locations(self) -> dict[str, Any]:
-        """Return Meta's geo_locations dict (empty lists dropped)."""
-        out: dict[str, Any] = {"countries": self.countries, "regions": self.regions,
-                               "cities": self.cities, "country_groups": self.country_groups}
-        return {k: v for k, v in out.items() if v}
-
-    def excluded_geo_locations(self) -> dict[str, Any]:
-        """Return Meta's excluded_geo_locations dict (empty when nothing is excluded)."""
-        out = {"countries": self.excluded_countries, "regions": self.excluded_regions,
-               "cities": self.excluded_cities}
-        return {k: v for k, v in out.items() if v}
-
-    def all_countries(self) -> set[str]:
-        """Countries targeted directly or through a region or city."""
-        return set(self.countries) | {r["country"] for r in self.regions} | \
-            {c["country"] for c in self.cities}
 
 
 @dataclass

@@ -28,7 +28,7 @@ from agents.orchestrator.planning.geo.groups import (
 from agents.orchestrator.planning.geo.scan import GEO
 
 if TYPE_CHECKING:
-    from agents.orchestrator.planning.geo.parse import GeoResult
+    from agents.orchestrator.planning.geo.result import GeoResult
     from agents.orchestrator.planning.geo.scan import Mention
 
 NATIONWIDE = re.compile(r"\b(?:nation[- ]?wide|country[- ]?wide|across\s+the\s+(?:whole\s+)?country|"

@@ -22,7 +22,7 @@ from agents.orchestrator.planning.geo.context import QUAL_GAP
 from agents.orchestrator.planning.geo.scan import GEO
 
 if TYPE_CHECKING:
-    from agents.orchestrator.planning.geo.parse import GeoResult
+    from agents.orchestrator.planning.geo.result import GeoResult
     from agents.orchestrator.planning.geo.scan import Mention
 
 GOAL_CUE = re.compile(r"\b(?:get|getting|more|generate|generating|need|needs|want|drive|driving|"
