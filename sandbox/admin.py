@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
-from sandbox import bounds
+from sandbox import bounds, clock
 from sandbox.bounds import InputError
-from sandbox.context import RequestContext, fmt_time, sim_now
+from sandbox.clock import fmt_time
+from sandbox.context import RequestContext
 from sandbox.errors import GraphError, admin_invalid
 from sandbox.faults import FaultConfig
 
@@ -118,7 +119,7 @@ def _serve(app: SandboxApp, path: str, method: str, body: dict[str, Any]) -> Any
     if path == "clock/advance":
         days, hours = bounds.advance_amount(body)
         with store.lock:
-            bounds.check_clock_target(sim_now(store), days * 86400 + hours * 3600)
+            bounds.check_clock_target(clock.now(store), days * 86400 + hours * 3600)
             return _advance(store, days, hours)
     if path == "faults":
         if method == "POST":

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.context import RequestContext, parse_time
+from sandbox.clock import parse_time
+from sandbox.context import RequestContext
 from sandbox.enums import CURRENCIES, minimum_budgets, usd_to_minor
 from sandbox.errors import GraphError, invalid
 

@@ -1,35 +1,15 @@
-"""The per-request context handed to every handler, and the sandbox's time helpers."""
+"""The per-request context handed to every handler: store, API version, account, clock."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sandbox import clock
+from sandbox.clock import fmt_time
 from sandbox.store import Store
-
-
-def sim_now(store: Store) -> datetime:
-    """Return the simulated clock (aware, UTC): `sandbox.delivery.now` when present, else wall + offset."""
-    fn = _delivery_now()
-    if fn is not None:
-        value = fn(store)
-        if isinstance(value, datetime):
-            return value if value.tzinfo else value.replace(tzinfo=UTC)
-        return datetime.fromtimestamp(float(value), UTC)
-    offset = float(store.get_setting("clock_offset_s", 0) or 0)
-    return datetime.fromtimestamp(time.time() + offset, UTC)
-
-
-def _delivery_now() -> Any:
-    # The delivery module is built concurrently; fall back cleanly while it is absent or broken.
-    try:
-        from sandbox import delivery
-    except (ImportError, SyntaxError):
-        return None
-    return getattr(delivery, "now", None)
 
 
 @dataclass
@@ -53,7 +33,7 @@ class RequestContext:
 
     def now(self) -> datetime:
         """Return the simulated clock, aware UTC."""
-        return sim_now(self.store)
+        return clock.now(self.store)
 
     def account(self) -> dict[str, Any] | None:
         """Return the ad account doc of `account_id`, if any."""
@@ -69,18 +49,3 @@ class RequestContext:
     def iso(self, dt: datetime | None = None) -> str:
         """Format a time as Meta does: account-local ISO-8601 with a `-0700` style offset."""
         return fmt_time(dt or self.now(), self.tz())
-
-
-def fmt_time(dt: datetime, tz: ZoneInfo) -> str:
-    """ISO-8601 in `tz` with a numeric offset without a colon (`2025-06-01T10:00:00-0700`)."""
-    return dt.astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S%z")
-
-
-def parse_time(value: Any) -> datetime | None:
-    """Parse an ISO-8601 string or UNIX seconds into an aware datetime; None for empty/0."""
-    if value is None or value == "" or str(value) == "0":
-        return None
-    if isinstance(value, int | float) or str(value).lstrip("-").isdigit():
-        return datetime.fromtimestamp(float(value), UTC)
-    dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

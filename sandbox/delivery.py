@@ -1,7 +1,8 @@
-"""The simulated clock and day-by-day delivery of every ad, from seeded latent truth.
+"""Advancing the simulated clock, and day-by-day delivery of every ad from seeded latent truth.
 
-Clock: `sim_now = wall_now + offset`; the offset lives in the store (`clock_offset_s`) and
-starts so the clock reads local midnight of the scenario's start date. `advance` adds to it.
+Clock (`sandbox.clock`): `now = wall_now + offset`; the offset lives in the store
+(`clock_offset_s`) and starts so the clock reads local midnight of the scenario's start date.
+`advance` adds to it.
 
 Delivery is generated for each *completed* account-local day when the clock passes it (on
 `advance`, and lazily by `catch_up` before insights reads), from the objects' state at
@@ -47,10 +48,10 @@ count, so clients must re-pull that window (`visible_fraction`).
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sandbox.clock import now
 from sandbox.daymodel import METRICS, AdInput, simulate_day
 from sandbox.delivery_tables import LEARN, ROWS, ensure_tables
 from sandbox.learning import LEARNING_FACTOR, events_since, update_learning
@@ -69,13 +70,6 @@ from sandbox.tree import Tree, effective_status, load_tree, money, window
 from sandbox.truth import AdSetTruth, ad_truth, adset_truth, goal_kind, rng_for
 
 __all__ = ["LEARN", "ROWS", "LEARNING_FACTOR", "budget_of", "daily_equivalent", "ensure_tables"]
-
-
-def now(store: Store) -> datetime:
-    """Return the simulated clock, aware UTC."""
-    return datetime.fromtimestamp(
-        time.time() + float(store.get_setting("clock_offset_s", 0) or 0), UTC
-    )
 
 
 def advance(store: Store, days: float = 0, hours: float = 0) -> dict[str, Any]:

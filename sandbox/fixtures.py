@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.context import fmt_time
-from sandbox.delivery import now
+from sandbox.clock import fmt_time, now
 from sandbox.scenario import get_scenario
 from sandbox.store import Store
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sandbox.context import parse_time
+from sandbox.clock import parse_time
 from sandbox.store import Store
 
 DEAD = {"DELETED", "ARCHIVED"}

@@ -20,7 +20,8 @@ from sandbox.budgets import (
     money_text,
     schedule_days,
 )
-from sandbox.context import RequestContext, parse_time
+from sandbox.clock import parse_time
+from sandbox.context import RequestContext
 from sandbox.enums import (
     ALL_OBJECTIVES,
     BID_STRATEGIES,

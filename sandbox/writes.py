@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import creatives
-from sandbox.context import RequestContext, fmt_time, parse_time
+from sandbox.clock import fmt_time, parse_time
+from sandbox.context import RequestContext
 from sandbox.errors import GraphError, invalid, not_found, required
 from sandbox.inputs import MONEY, TIMES, parse
 from sandbox.objects import effective_status, render
