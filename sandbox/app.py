@@ -41,6 +41,7 @@ from sandbox.errors import (
 )
 from sandbox.faults import FaultConfig, Faults
 from sandbox.ratelimit import RateLimiter
+from sandbox.status import effective_status
 from sandbox.store import Store
 
 DEFAULT_VERSION = "v26.0"
@@ -250,8 +251,6 @@ class SandboxApp:
         )
 
     def _active_ads(self, account: str) -> int:
-        from sandbox.objects import effective_status
-
         now = RequestContext(self.store, DEFAULT_VERSION).now()
         return sum(
             1

@@ -65,8 +65,9 @@ from sandbox.pacing import (
     spend_history,
 )
 from sandbox.scenario import Scenario, get_scenario, get_seed
+from sandbox.status import effective_status
 from sandbox.store import Store
-from sandbox.tree import Tree, effective_status, load_tree, money, window
+from sandbox.tree import Tree, load_tree, money, window
 from sandbox.truth import AdSetTruth, ad_truth, adset_truth, goal_kind, rng_for
 
 __all__ = ["LEARN", "ROWS", "LEARNING_FACTOR", "budget_of", "daily_equivalent", "ensure_tables"]
@@ -130,7 +131,7 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
     )
     plans: list[dict[str, Any]] = []
     for doc in tree.adsets:
-        if effective_status(store, tree, doc, day_end) != "ACTIVE":
+        if effective_status(store, doc, day_end) != "ACTIVE":
             continue
         camp = tree.campaign_of(doc)
         s_start, s_end = window(doc, "start_time", "end_time")
@@ -141,7 +142,7 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
         st = adset_truth(sc, seed, doc, idx)
         ads = []
         for ad in tree.ads_by_adset.get(str(doc["id"]), []):
-            if effective_status(store, tree, ad, day_end) != "ACTIVE":
+            if effective_status(store, ad, day_end) != "ACTIVE":
                 continue
             ad_frac = hours_share(
                 day_start,

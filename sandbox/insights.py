@@ -31,7 +31,8 @@ from sandbox.insights_rows import aggregate, compare
 from sandbox.paging import paginate
 from sandbox.params import get_fields
 from sandbox.scenario import get_scenario, get_seed
-from sandbox.tree import effective_status, load_tree
+from sandbox.status import effective_status
+from sandbox.tree import load_tree
 from sandbox.truth import rng_for
 
 SYNC_ROW_LIMIT = 10_000
@@ -102,7 +103,7 @@ def _rows(ctx: RequestContext, q: Query) -> list[dict[str, Any]]:
         def status(oid: str) -> str:
             if oid not in cache:
                 doc = store.get_object(oid)
-                cache[oid] = effective_status(store, tree, doc, now) if doc else "DELETED"
+                cache[oid] = effective_status(store, doc, now) if doc else "DELETED"
             return cache[oid]
 
         groups = aggregate(store, q, sc, seed, tree, status)

@@ -1,69 +1,22 @@
-"""Campaigns, ad sets, ad creatives and ads: effective status, reads, lists; writes delegate.
+"""Campaigns, ad sets, ad creatives and ads: reads, lists; writes delegate.
 
 Stored docs are what Meta returns (money as strings of minor units, ids as strings, times as
 ISO-8601 with `-0700` offsets) plus private `_` keys (`_review_until`, `_budget_edits`, ...).
-`effective_status(store, doc, now)` is the one place that derives an object's effective status
-from its own status, its parents' and ad review; the delivery model uses it too.
-Create / update / delete live in `sandbox/writes.py` and are re-exported here.
+Their effective status comes from `sandbox.status`, an ad set's `learning_stage_info` from the
+delivery model. Create / update / delete live in `sandbox/writes.py` and are re-exported here.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sandbox.context import RequestContext
+from sandbox.delivery import learning_stage_info
 from sandbox.errors import invalid, not_found
 from sandbox.fields import base_name, check_fields, select
 from sandbox.paging import paginate
 from sandbox.params import get_fields, get_list, split_fields
-from sandbox.store import Store
-
-HIDDEN_BY_DEFAULT = ("DELETED", "ARCHIVED")
-
-
-def effective_status(store: Store, doc: dict[str, Any], now: datetime) -> str:
-    """Meta's effective_status for a campaign, ad set, ad or creative at sim time `now`."""
-    type_ = doc.get("_type") or _infer_type(doc)
-    own = str(doc.get("status", "ACTIVE"))
-    if type_ == "adcreative" or own in HIDDEN_BY_DEFAULT:
-        return own
-    campaign = store.get_object(str(doc["campaign_id"])) if doc.get("campaign_id") else None
-    adset = store.get_object(str(doc["adset_id"])) if doc.get("adset_id") else None
-    parents = [p for p in (campaign, adset) if p]
-    for status in HIDDEN_BY_DEFAULT:
-        if any(p.get("status") == status for p in parents):
-            return status
-    if own == "PAUSED":
-        return "PAUSED"
-    if type_ == "ad":
-        if float(doc.get("_review_until", 0) or 0) > now.timestamp():
-            return "PENDING_REVIEW"
-        if doc.get("_review") == "DISAPPROVED":
-            return "DISAPPROVED"
-    if campaign and campaign.get("status") == "PAUSED":
-        return "CAMPAIGN_PAUSED"
-    if adset and adset.get("status") == "PAUSED":
-        return "ADSET_PAUSED"
-    return "ACTIVE"
-
-
-def _infer_type(doc: dict[str, Any]) -> str:
-    if "adset_id" in doc:
-        return "ad"
-    if "campaign_id" in doc:
-        return "adset"
-    if "objective" in doc:
-        return "campaign"
-    return "adcreative"
-
-
-def _learning(store: Store, doc: dict[str, Any]) -> Any:
-    try:
-        from sandbox.delivery import learning_stage_info
-    except (ImportError, SyntaxError):
-        return {"status": "LEARNING", "conversions": 0}
-    return learning_stage_info(store, doc)
+from sandbox.status import HIDDEN_BY_DEFAULT, effective_status
 
 
 def render(
@@ -88,7 +41,7 @@ def render(
         "configured_status": lambda: doc.get("status"),
     }
     if type_ == "adset":
-        computed["learning_stage_info"] = lambda: _learning(ctx.store, doc)
+        computed["learning_stage_info"] = lambda: learning_stage_info(ctx.store, doc)
     if type_ == "ad":
         reviewed = float(doc.get("_review_until", 0) or 0) <= now.timestamp()
         computed["ad_review_feedback"] = lambda: doc.get("_feedback") if reviewed else None

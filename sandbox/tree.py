@@ -62,36 +62,6 @@ def money(value: Any) -> int:
         return 0
 
 
-def _fallback_status(tree: Tree, doc: dict[str, Any]) -> str:
-    """Effective status from configured statuses, used until `sandbox.objects` provides it."""
-    status = str(doc.get("status") or "ACTIVE")
-    if status in DEAD or status == "PAUSED":
-        return status
-    if doc.get("_type") == "ad":
-        adset = tree.adset(str(doc.get("adset_id") or doc.get("_parent_id") or "")) or {}
-        parent = str(adset.get("status") or "ACTIVE")
-        if parent in DEAD:
-            return parent
-        if parent == "PAUSED":
-            return "ADSET_PAUSED"
-        doc = adset
-    camp = str(tree.campaign_of(doc).get("status") or "ACTIVE")
-    if camp in DEAD:
-        return camp
-    if camp == "PAUSED":
-        return "CAMPAIGN_PAUSED"
-    return "ACTIVE"
-
-
-def effective_status(store: Store, tree: Tree, doc: dict[str, Any], now: datetime) -> str:
-    """Meta's effective status of a campaign, ad set or ad at `now`."""
-    try:
-        from sandbox.objects import effective_status as core_status
-    except ImportError:
-        return _fallback_status(tree, doc)
-    return str(core_status(store, doc, now))
-
-
 def window(
     doc: dict[str, Any], start_key: str, end_key: str
 ) -> tuple[datetime | None, datetime | None]:

@@ -15,8 +15,9 @@ from sandbox.delivery import (
     now,
 )
 from sandbox.scenario import get_scenario, get_seed
+from sandbox.status import effective_status
 from sandbox.store import Store
-from sandbox.tree import effective_status, load_tree
+from sandbox.tree import load_tree
 from sandbox.truth import ad_truth, adset_truth, fatigue_mult, goal_kind
 
 
@@ -36,7 +37,7 @@ def truth_view(store: Store) -> dict[str, Any]:
         }
         learn = {r["adset_id"]: r for r in store.db.query(f"select * from {LEARN}")}
         statuses = {
-            str(d["id"]): effective_status(store, tree, d, clock)
+            str(d["id"]): effective_status(store, d, clock)
             for d in [*tree.adsets, *(a for ads in tree.ads_by_adset.values() for a in ads)]
         }
     p = sc.model

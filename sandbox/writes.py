@@ -15,11 +15,12 @@ from sandbox.clock import fmt_time, parse_time
 from sandbox.context import RequestContext
 from sandbox.errors import GraphError, invalid, not_found, required
 from sandbox.inputs import MONEY, TIMES, parse
-from sandbox.objects import effective_status, render
+from sandbox.objects import render
 from sandbox.params import (
     get_fields,
     validate_only,
 )
+from sandbox.status import effective_status
 from sandbox.validation import check_adset, check_budget_edit, check_campaign, started
 
 IMMUTABLE = {

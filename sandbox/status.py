@@ -1,0 +1,51 @@
+"""Meta's effective status of a campaign, ad set, ad or creative, derived from stored docs.
+
+`effective_status(store, doc, now)` is the one place that derives it from the object's own
+status, its parents' and ad review; the object handlers, the writes, the rate limiter (active
+ads) and the delivery model all use it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sandbox.store import Store
+
+HIDDEN_BY_DEFAULT = ("DELETED", "ARCHIVED")
+
+
+def effective_status(store: Store, doc: dict[str, Any], now: datetime) -> str:
+    """Meta's effective_status for a campaign, ad set, ad or creative at sim time `now`."""
+    type_ = doc.get("_type") or _infer_type(doc)
+    own = str(doc.get("status", "ACTIVE"))
+    if type_ == "adcreative" or own in HIDDEN_BY_DEFAULT:
+        return own
+    campaign = store.get_object(str(doc["campaign_id"])) if doc.get("campaign_id") else None
+    adset = store.get_object(str(doc["adset_id"])) if doc.get("adset_id") else None
+    parents = [p for p in (campaign, adset) if p]
+    for status in HIDDEN_BY_DEFAULT:
+        if any(p.get("status") == status for p in parents):
+            return status
+    if own == "PAUSED":
+        return "PAUSED"
+    if type_ == "ad":
+        if float(doc.get("_review_until", 0) or 0) > now.timestamp():
+            return "PENDING_REVIEW"
+        if doc.get("_review") == "DISAPPROVED":
+            return "DISAPPROVED"
+    if campaign and campaign.get("status") == "PAUSED":
+        return "CAMPAIGN_PAUSED"
+    if adset and adset.get("status") == "PAUSED":
+        return "ADSET_PAUSED"
+    return "ACTIVE"
+
+
+def _infer_type(doc: dict[str, Any]) -> str:
+    if "adset_id" in doc:
+        return "ad"
+    if "campaign_id" in doc:
+        return "adset"
+    if "objective" in doc:
+        return "campaign"
+    return "adcreative"
