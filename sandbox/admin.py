@@ -5,8 +5,8 @@
 | GET | `/__sandbox__/clock` | simulated now (UTC and account-local) |
 | POST | `/__sandbox__/clock/advance` | `{"days", "hours"}` → `sandbox.delivery.advance` |
 | GET/POST | `/__sandbox__/faults` | read / replace the fault config (JSON keys as `--faults`) |
-| GET | `/__sandbox__/truth` | `sandbox.delivery.truth` (evaluation only) |
-| GET | `/__sandbox__/oracle?budget_minor=N` | `sandbox.delivery.oracle` |
+| GET | `/__sandbox__/truth` | `sandbox.truthview.truth_view` (evaluation only) |
+| GET | `/__sandbox__/oracle?budget_minor=N` | `sandbox.oracle.oracle` |
 | GET | `/__sandbox__/stats` | `{"http_requests", "graph_calls", "writes", "by_path"}` |
 | POST | `/__sandbox__/stats/reset` | zero the stats |
 | GET | `/__sandbox__/objects?type=campaign` | every stored object of a type, deleted ones too |
@@ -22,18 +22,18 @@ nothing.
 from __future__ import annotations
 
 import json
-import time
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
-from sandbox import bounds, clock
+from sandbox import bounds, clock, delivery
 from sandbox.bounds import InputError
 from sandbox.clock import fmt_time
 from sandbox.context import RequestContext
 from sandbox.errors import GraphError, admin_invalid
 from sandbox.faults import FaultConfig
+from sandbox.oracle import oracle
+from sandbox.truthview import truth_view
 
 if TYPE_CHECKING:
     from sandbox.app import SandboxApp
@@ -79,14 +79,6 @@ def _input(path: str, method: str, request: Request) -> dict[str, Any]:
     raise GraphError(2500, f"Unknown admin path: {method} /__sandbox__/{path}", http_status=404)
 
 
-def _delivery() -> Any:
-    try:
-        from sandbox import delivery
-    except ImportError as exc:
-        raise GraphError(1, "The delivery model is not available.", http_status=501) from exc
-    return delivery
-
-
 def handle_admin(app: SandboxApp, request: Request) -> Any:
     """Serve one admin call; unknown paths and refused input raise `GraphError`.
 
@@ -120,18 +112,18 @@ def _serve(app: SandboxApp, path: str, method: str, body: dict[str, Any]) -> Any
         days, hours = bounds.advance_amount(body)
         with store.lock:
             bounds.check_clock_target(clock.now(store), days * 86400 + hours * 3600)
-            return _advance(store, days, hours)
+            return delivery.advance(store, days=days, hours=hours)
     if path == "faults":
         if method == "POST":
             app.faults.configure(FaultConfig.parse(body))
         return {**app.faults.config.to_dict(), "injected": dict(app.faults.injected)}
     if path == "truth":
         with store.lock:
-            return _delivery().truth(store)
+            return truth_view(store)
     if path == "oracle":
         budget = bounds.budget_minor(body.get("budget_minor"))
         with store.lock:
-            return _delivery().oracle(store, budget)
+            return oracle(store, budget)
     if path == "stats":
         return app.stats.to_dict()
     if path == "stats/reset":
@@ -151,18 +143,3 @@ def _serve(app: SandboxApp, path: str, method: str, body: dict[str, Any]) -> Any
             for key, value in changes.items():
                 store.set_setting(key, value)
     return {k: store.get_setting(k) for k in bounds.SETTING_DEFAULTS}
-
-
-def _advance(store: Any, days: float, hours: float) -> dict[str, Any]:
-    try:
-        from sandbox import delivery
-    except ImportError:
-        delivery = None  # type: ignore[assignment]
-    if delivery is not None and hasattr(delivery, "advance"):
-        return dict(delivery.advance(store, days=days, hours=hours))
-    offset = float(store.get_setting("clock_offset_s", 0) or 0) + days * 86400 + hours * 3600
-    store.set_setting("clock_offset_s", offset)
-    return {
-        "now": datetime.fromtimestamp(time.time() + offset, UTC).isoformat(),
-        "generated_days": [],
-    }

@@ -269,17 +269,3 @@ def learning_stage_info(store: Store, adset_doc: dict[str, Any]) -> dict[str, An
         "last_sig_edit_ts": int(st["last_sig_edit_ts"]),
         "attribution_windows": ["7d_click", "1d_view"],
     }
-
-
-def truth(store: Store) -> dict[str, Any]:
-    """Return the latent truth of every ad set and ad, with learning and fatigue state."""
-    from sandbox.truthview import truth_view
-
-    return truth_view(store)
-
-
-def oracle(store: Store, budget_minor: int | None = None) -> dict[str, Any]:
-    """Return the best fixed allocation of a daily budget (see `sandbox.oracle`)."""
-    from sandbox.oracle import oracle as _oracle
-
-    return _oracle(store, budget_minor)

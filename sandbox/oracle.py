@@ -23,8 +23,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.clock import now
 from sandbox.daymodel import AdInput, effective_cpm, events_of, simulate_day
-from sandbox.delivery import LEARNING_FACTOR, budget_of, daily_equivalent, now
+from sandbox.learning import LEARNING_FACTOR
+from sandbox.pacing import budget_of, daily_equivalent
 from sandbox.scenario import Scenario, get_scenario, get_seed
 from sandbox.store import Store
 from sandbox.tree import DEAD, Tree, load_tree

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.clock import now
 from sandbox.daymodel import AdInput, simulate_day
-from sandbox.delivery import (
-    LEARN,
-    LEARNING_FACTOR,
-    ROWS,
-    budget_of,
-    daily_equivalent,
-    ensure_tables,
-    now,
-)
+from sandbox.delivery_tables import LEARN, ROWS, ensure_tables
+from sandbox.learning import LEARNING_FACTOR
+from sandbox.pacing import budget_of, daily_equivalent
 from sandbox.scenario import get_scenario, get_seed
 from sandbox.status import effective_status
 from sandbox.store import Store

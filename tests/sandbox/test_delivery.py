@@ -5,9 +5,11 @@ import pytest
 
 from sandbox import delivery
 from sandbox.fixtures import build_tree
+from sandbox.oracle import oracle
 from sandbox.scenario import init_store, load_scenario
 from sandbox.store import Store
 from sandbox.truth import fatigue_mult, impressions_for, max_spend
+from sandbox.truthview import truth_view
 
 SCENARIOS = {
     "ecommerce_usd": "OFFSITE_CONVERSIONS",
@@ -163,7 +165,7 @@ def test_cbo_splits_the_campaign_budget_unevenly_by_efficiency():
     total = sum(spends.values())
     assert 0.85 * 300000 <= total <= 300000
     assert max(spends.values()) > 1.3 * min(spends.values())
-    truth = {a["adset_id"]: a["expected_cpa_minor"] for a in delivery.truth(store)["adsets"]}
+    truth = {a["adset_id"]: a["expected_cpa_minor"] for a in truth_view(store)["adsets"]}
     cheapest = min(truth, key=truth.get)
     dearest = max(truth, key=truth.get)
     assert spends[cheapest] > spends[dearest]
@@ -277,7 +279,7 @@ def test_doubling_a_narrow_ad_sets_budget_buys_less_than_double():
 def test_meta_favours_the_better_ad_within_an_ad_set():
     store, tree = fresh(adsets=1, ads=3, daily_budget=30000)
     delivery.advance(store, days=14)
-    ads = delivery.truth(store)["adsets"][0]["ads"]
+    ads = truth_view(store)["adsets"][0]["ads"]
     best = max(ads, key=lambda a: a["ctr"] * a["cvr_mult"])
     imps = {
         r["ad_id"]: r["i"]
@@ -326,7 +328,7 @@ def test_oracle_beats_the_even_split(scenario):
             goal=SCENARIOS[scenario],
             daily_budget=sc.targets.daily_budget_minor // 3,
         )
-        o = delivery.oracle(store)
+        o = oracle(store)
         assert o["budget_minor"] == 3 * (sc.targets.daily_budget_minor // 3)
         assert sum(a["daily_budget_minor"] for a in o["allocation"]) <= o["budget_minor"] + 3
         best, even = o["expected_horizon"]["kpi"], o["even_split"]["expected_horizon"]["kpi"]
@@ -342,7 +344,7 @@ def test_oracle_expectation_matches_simulated_delivery():
     sims, expected = [], []
     for seed in (11, 12, 13, 14):
         store, _ = fresh(seed=seed, daily_budget=10000)
-        expected.append(delivery.oracle(store)["even_split"]["expected_horizon"]["conversions"])
+        expected.append(oracle(store)["even_split"]["expected_horizon"]["conversions"])
         delivery.advance(store, days=28)
         sims.append(rows(store, "select sum(conversions) c from delivery_rows")[0]["c"])
     assert sum(sims) == pytest.approx(sum(expected), rel=0.2)
@@ -350,18 +352,18 @@ def test_oracle_expectation_matches_simulated_delivery():
 
 def test_oracle_budget_parameter_and_more_budget_buys_more():
     store, _ = fresh()
-    small = delivery.oracle(store, budget_minor=15000)
-    large = delivery.oracle(store, budget_minor=60000)
+    small = oracle(store, budget_minor=15000)
+    large = oracle(store, budget_minor=60000)
     assert small["budget_minor"] == 15000
     assert large["expected_horizon"]["kpi"] > small["expected_horizon"]["kpi"]
     with pytest.raises(ValueError):
-        delivery.oracle(store, budget_minor=-1)
+        oracle(store, budget_minor=-1)
 
 
 def test_truth_reports_latent_state_per_ad_set_and_ad():
     store, tree = fresh()
     delivery.advance(store, days=2)
-    t = delivery.truth(store)
+    t = truth_view(store)
     assert t["kpi"] == "conversions" and len(t["adsets"]) == 3
     s = t["adsets"][0]
     for key in ("audience", "cpm", "cvr", "value", "capacity", "learning_status", "ads"):
@@ -396,7 +398,7 @@ def test_the_oracle_allocation_is_reachable_in_simulation(scenario):
             goal=SCENARIOS[scenario],
             daily_budget=sc.targets.daily_budget_minor // 3,
         )
-        o = delivery.oracle(store)
+        o = oracle(store)
         apply_allocation(store, tree, o["allocation"])
         delivery.advance(store, days=sc.days)
         got += rows(store, f"select sum({column}) k from delivery_rows")[0]["k"]

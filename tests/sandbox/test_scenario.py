@@ -15,6 +15,7 @@ from sandbox.scenario import (
     load_scenario,
 )
 from sandbox.store import Store
+from sandbox.truthview import truth_view
 
 BUNDLED = ["awareness_jpy", "ecommerce_usd", "leadgen_eur"]
 
@@ -109,7 +110,7 @@ def test_any_file_in_the_schema_works_and_fixed_truths_apply(tmp_path):
     store = Store(":memory:")
     init_store(store, load_scenario(_write(tmp_path, data)), 3)
     build_tree(store, adsets=2, ads=2)
-    truth = delivery.truth(store)
+    truth = truth_view(store)
     assert truth["scenario"] == "custom"
     set0, set1 = truth["adsets"]
     assert set1["cvr"] == pytest.approx(0.2) and set1["cpm"] == pytest.approx(500)
