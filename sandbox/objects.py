@@ -1,9 +1,9 @@
-"""Campaigns, ad sets, ad creatives and ads: reads, lists; writes delegate.
+"""Campaigns, ad sets, ad creatives and ads: reads and lists.
 
 Stored docs are what Meta returns (money as strings of minor units, ids as strings, times as
 ISO-8601 with `-0700` offsets) plus private `_` keys (`_review_until`, `_budget_edits`, ...).
 Their effective status comes from `sandbox.status`, an ad set's `learning_stage_info` from the
-delivery model. Create / update / delete live in `sandbox/writes.py` and are re-exported here.
+delivery model. Create / update / delete live in `sandbox/writes.py`.
 """
 
 from __future__ import annotations
@@ -208,25 +208,3 @@ def _matches(doc: dict[str, Any], status: str, rule: dict[str, Any], type_: str)
         raise invalid(
             f"filtering value for {field} is not comparable.", fields=["filtering"]
         ) from exc
-
-
-# -- writes (sandbox/writes.py) -----------------------------------------------------------
-def create(ctx: RequestContext, type_: str, params: dict[str, Any]) -> dict[str, Any]:
-    """`POST /act_<id>/{edge}`: validate and create (or dry-run with validate_only)."""
-    from sandbox.writes import create as _create
-
-    return _create(ctx, type_, params)
-
-
-def update(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
-    """`POST /{id}`: validate and apply changes."""
-    from sandbox.writes import update as _update
-
-    return _update(ctx, oid, params)
-
-
-def delete(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
-    """`DELETE /{id}`: status DELETED."""
-    from sandbox.writes import update as _update
-
-    return _update(ctx, oid, {**params, "status": "DELETED"}, deleting=True)

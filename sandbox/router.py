@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox import accounts, catalog, media, objects, videos
+from sandbox import accounts, catalog, media, objects, videos, writes
 from sandbox.context import RequestContext
 from sandbox.enums import NODE_TYPE_NAMES
 from sandbox.errors import GraphError, invalid, nonexisting_field, not_found, unknown_path
@@ -120,7 +120,7 @@ def _account(method: str, act: str, rest: list[str]) -> Route:
         if method == "GET":
             return _route(method, lambda c, p, f: objects.list_edge(c, type_, p, account=act))
         if method == "POST":
-            return _route(method, lambda c, p, f: objects.create(c, type_, p))
+            return _route(method, lambda c, p, f: writes.create(c, type_, p))
     table: dict[tuple[str, str], Handler] = {
         ("GET", "adimages"): media.list_images,
         ("POST", "adimages"): media.upload_image,
@@ -167,8 +167,8 @@ def _node_route(method: str, oid: str, type_: str) -> Route:
     if type_ in ("campaign", "adset", "ad", "adcreative"):
         handlers: dict[str, Handler] = {
             "GET": lambda c, p, f: objects.read_node(c, oid, p),
-            "POST": lambda c, p, f: objects.update(c, oid, p),
-            "DELETE": lambda c, p, f: objects.delete(c, oid, p),
+            "POST": lambda c, p, f: writes.update(c, oid, p),
+            "DELETE": lambda c, p, f: writes.delete(c, oid, p),
         }
     elif type_ == "advideo":
         handlers = {

@@ -222,6 +222,11 @@ def update(
     return out
 
 
+def delete(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
+    """`DELETE /{id}`: status DELETED."""
+    return update(ctx, oid, {**params, "status": "DELETED"}, deleting=True)
+
+
 def _check_transition(type_: str, doc: dict[str, Any], changes: dict[str, Any]) -> None:
     current = doc.get("status", "ACTIVE")
     target = changes.get("status")
