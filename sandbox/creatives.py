@@ -274,20 +274,6 @@ def check_ad(ctx: RequestContext, spec: dict[str, Any], adset: dict[str, Any]) -
             )
 
 
-def resolve_creative(ctx: RequestContext, spec: dict[str, Any], dry: bool) -> str:
-    """Return the creative id of an ad spec, creating an inline creative when not dry-running."""
-    creative = spec["creative"]
-    cid = creative.get("creative_id") or creative.get("id")
-    if cid or dry:
-        return str(cid or "")
-    from sandbox.writes import create
-
-    inline = dict(creative)
-    inline.setdefault("name", spec.get("name"))
-    params = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in inline.items()}
-    return str(create(ctx, "adcreative", params)["id"])
-
-
 def check_creative_deletable(ctx: RequestContext, cid: str) -> None:
     """Refuse to delete a creative that a live ad uses."""
     for ad in ctx.store.list_objects("ad", account_id=ctx.account_id):

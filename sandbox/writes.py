@@ -8,6 +8,7 @@ ARCHIVED accepts only `name` and `status=DELETED`, creatives accept only `name`/
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sandbox import creatives
@@ -115,9 +116,9 @@ def create(ctx: RequestContext, type_: str, params: dict[str, Any]) -> dict[str,
         spec.setdefault("status", "ACTIVE")
         creatives.check_ad(ctx, spec, adset)
         if dry:
-            creatives.resolve_creative(ctx, spec, dry=True)
+            _resolve_creative(ctx, spec, dry=True)
             return {"success": True}
-        spec["creative"] = {"id": creatives.resolve_creative(ctx, spec, dry=False)}
+        spec["creative"] = {"id": _resolve_creative(ctx, spec, dry=False)}
         spec["campaign_id"] = adset["campaign_id"]
         spec["_review_until"] = now.timestamp() + float(store.get_setting("review_seconds", 300))
         spec.update(creatives.review(ctx, spec["creative"]["id"]))
@@ -136,6 +137,18 @@ def create(ctx: RequestContext, type_: str, params: dict[str, Any]) -> dict[str,
     saved = store.insert_object(type_, doc, account_id=str(ctx.account_id), parent_id=parent_id)
     saved["_type"] = type_
     return _respond(ctx, saved, params)
+
+
+def _resolve_creative(ctx: RequestContext, spec: dict[str, Any], dry: bool) -> str:
+    """Return the creative id of an ad spec, creating an inline creative when not dry-running."""
+    creative = spec["creative"]
+    cid = creative.get("creative_id") or creative.get("id")
+    if cid or dry:
+        return str(cid or "")
+    inline = dict(creative)
+    inline.setdefault("name", spec.get("name"))
+    params = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in inline.items()}
+    return str(create(ctx, "adcreative", params)["id"])
 
 
 # -- update / delete ----------------------------------------------------------------------
@@ -185,7 +198,7 @@ def update(
     elif type_ == "ad" and "creative" in changes:
         creatives.check_ad(ctx, spec, ctx.store.get_object(str(doc["adset_id"])) or {})
         if not dry:
-            spec["creative"] = {"id": creatives.resolve_creative(ctx, spec, dry=False)}
+            spec["creative"] = {"id": _resolve_creative(ctx, spec, dry=False)}
             stored_extra["_review_until"] = now.timestamp() + float(
                 ctx.store.get_setting("review_seconds", 300)
             )
