@@ -22,21 +22,19 @@ nothing.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.wrappers import Request
 
 from sandbox import bounds, clock, delivery
 from sandbox.bounds import InputError
+from sandbox.calls import GraphApp
 from sandbox.clock import fmt_time
 from sandbox.context import RequestContext
 from sandbox.errors import GraphError, admin_invalid
 from sandbox.faults import FaultConfig
 from sandbox.oracle import oracle
 from sandbox.truthview import truth_view
-
-if TYPE_CHECKING:
-    from sandbox.app import SandboxApp
 
 # The query keys each GET takes, and an example body for each POST (checked in `_input`).
 GET_QUERY: dict[str, tuple[str, ...]] = {
@@ -79,7 +77,7 @@ def _input(path: str, method: str, request: Request) -> dict[str, Any]:
     raise GraphError(2500, f"Unknown admin path: {method} /__sandbox__/{path}", http_status=404)
 
 
-def handle_admin(app: SandboxApp, request: Request) -> Any:
+def handle_admin(app: GraphApp, request: Request) -> Any:
     """Serve one admin call; unknown paths and refused input raise `GraphError`.
 
     Input is checked in full before anything changes, so a refused call changes nothing.
@@ -95,7 +93,7 @@ def handle_admin(app: SandboxApp, request: Request) -> Any:
         raise GraphError(100, f"Invalid admin request: {exc}") from exc
 
 
-def _serve(app: SandboxApp, path: str, method: str, body: dict[str, Any]) -> Any:
+def _serve(app: GraphApp, path: str, method: str, body: dict[str, Any]) -> Any:
     store = app.store
     ctx = RequestContext(store, "v26.0", base_url=app.base_url)
     accounts = store.list_objects("adaccount")

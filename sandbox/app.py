@@ -18,17 +18,17 @@ import json
 import re
 import socket
 import sys
-import threading
 import time
 import traceback
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Request, Response
 
 from sandbox import router
+from sandbox.admin import handle_admin
+from sandbox.batch import run_batch
+from sandbox.calls import CallResult, Stats
 from sandbox.context import RequestContext
 from sandbox.errors import (
     GraphError,
@@ -48,44 +48,6 @@ DEFAULT_VERSION = "v26.0"
 MIN_VERSION = 23
 _VERSION_RE = re.compile(r"^v(\d+)\.(\d+)$")
 _CREDENTIALS = ("access_token", "appsecret_proof", "appsecret_time")
-
-
-@dataclass
-class Stats:
-    """Request counters for tests and benches (`GET /__sandbox__/stats`)."""
-
-    http_requests: int = 0
-    graph_calls: int = 0
-    writes: int = 0
-    by_path: Counter[str] = field(default_factory=Counter)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the counters as JSON."""
-        with self.lock:
-            return {
-                "http_requests": self.http_requests,
-                "graph_calls": self.graph_calls,
-                "writes": self.writes,
-                "by_path": dict(self.by_path),
-            }
-
-    def reset(self) -> None:
-        """Zero every counter."""
-        with self.lock:
-            self.http_requests = self.graph_calls = self.writes = 0
-            self.by_path.clear()
-
-
-@dataclass
-class CallResult:
-    """The outcome of one Graph call (a plain request or a batch item)."""
-
-    status: int
-    body: Any
-    headers: dict[str, str]
-    committed: bool = False
-    error: GraphError | None = None
 
 
 class SandboxApp:
@@ -127,8 +89,6 @@ class SandboxApp:
         try:
             if request.path.startswith("/__sandbox__"):
                 self.authenticate(request, {}, admin=True)
-                from sandbox.admin import handle_admin
-
                 try:
                     return json_response(200, handle_admin(self, request), {})
                 except GraphError:
@@ -146,8 +106,6 @@ class SandboxApp:
             return json_response(exc.http_status, exc.to_body(), exc.headers)
         files = dict(request.files.items())
         if rel == "" and request.method == "POST" and "batch" in params:
-            from sandbox.batch import run_batch
-
             try:
                 items, committed = run_batch(self, version, params, files)
             except GraphError as exc:
@@ -155,7 +113,7 @@ class SandboxApp:
             return self._maybe_lose(request, json_response(200, items, {}), committed)
         injected = self.faults.before_call()
         if injected is not None:
-            self._count(request.method, rel)
+            self.count_call(request.method, rel)
             return json_response(injected.http_status, injected.to_body(), injected.headers)
         result = self.call(request.method, rel, params, files, version)
         resp = json_response(result.status, result.body, result.headers, version)
@@ -183,7 +141,7 @@ class SandboxApp:
             path=rel,
             app=self,
         )
-        self._count(method, rel)
+        self.count_call(method, rel)
         headers: dict[str, str] = {}
         try:
             route = router.resolve(ctx, method, rel, params)
@@ -202,7 +160,8 @@ class SandboxApp:
                 self.stats.writes += 1
         return CallResult(200, body, headers, committed)
 
-    def _count(self, method: str, rel: str) -> None:
+    def count_call(self, method: str, rel: str) -> None:
+        """Count one Graph call in the stats, by method and path pattern."""
         with self.stats.lock:
             self.stats.graph_calls += 1
             self.stats.by_path[f"{method.upper()} /{router.pattern(rel)}"] += 1

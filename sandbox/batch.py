@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from sandbox.calls import CallResult, GraphApp
 from sandbox.errors import GraphError, batch_too_large, invalid
-
-if TYPE_CHECKING:
-    from sandbox.app import CallResult, SandboxApp
 
 MAX_ITEMS = 50
 _REF = re.compile(r"\{result=([^:}]+):(\$[^}]*)\}")
@@ -91,7 +89,7 @@ def _names_in(text: str) -> set[str]:
 
 
 def run_batch(
-    app: SandboxApp, version: str, params: dict[str, Any], files: dict[str, Any]
+    app: GraphApp, version: str, params: dict[str, Any], files: dict[str, Any]
 ) -> tuple[list[Any], bool]:
     """Run a batch; returns the per-item answers and whether any write was committed."""
     try:
@@ -130,10 +128,8 @@ def run_batch(
 
 
 def _run_item(
-    app: SandboxApp, version: str, run: _Run, item: Any, files: dict[str, Any]
+    app: GraphApp, version: str, run: _Run, item: Any, files: dict[str, Any]
 ) -> tuple[CallResult, str | None]:
-    from sandbox.app import CallResult
-
     name = item.get("name") if isinstance(item, dict) else None
     try:
         if (
@@ -174,7 +170,7 @@ def _run_item(
             path = path[m.end() :]
         injected = app.faults.before_call()
         if injected is not None:
-            app._count(method, path)
+            app.count_call(method, path)
             return CallResult(
                 injected.http_status, injected.to_body(), injected.headers, error=injected
             ), name
