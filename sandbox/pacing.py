@@ -30,7 +30,6 @@ from sandbox.delivery_tables import ROWS
 from sandbox.enums import NO_CAP
 from sandbox.learning import LEARNING_FACTOR
 from sandbox.scenario import Scenario
-from sandbox.spend_limits import limit_split
 from sandbox.store import Store
 from sandbox.tree import Tree, money, window
 from sandbox.truth import max_spend, rng_for
@@ -206,6 +205,61 @@ def set_spends(
         split = limit_split([total * sc_ / ssum for sc_ in scores], members, by_set)
         for m, want in zip(members, split, strict=True):
             m["spend"] = min(m["cap"], want)
+
+
+def spend_limits(
+    plan: dict[str, Any], by_set: dict[str, tuple[float, float, float]]
+) -> tuple[float, float]:
+    """(minimum target, hard maximum) of a CBO ad set's spend today from its spend limits.
+
+    `daily_min_spend_target` / `daily_spend_cap` bound the day; `lifetime_spend_cap` bounds
+    what is left of the ad set's lifetime spend (the lifetime minimum is not modelled). The
+    minimum counts only up to what the audience absorbs (`plan["cap"]`): Meta treats it as a
+    target, not a guarantee.
+    """
+    doc = plan["doc"]
+    cap = money(doc.get("daily_spend_cap")) or math.inf
+    life = money(doc.get("lifetime_spend_cap"))
+    if life:
+        cap = min(cap, max(0.0, life - by_set.get(str(doc["id"]), (0, 0, 0.0))[1]))
+    low = min(float(money(doc.get("daily_min_spend_target"))), cap, plan["cap"])
+    return low, cap
+
+
+def limit_split(
+    split: list[float],
+    members: list[dict[str, Any]],
+    by_set: dict[str, tuple[float, float, float]],
+) -> list[float]:
+    """Re-split a CBO campaign's day over its ad sets within their spend limits.
+
+    Without limits the split is unchanged. Otherwise each ad set gets `clip(k * share, min,
+    cap)` with `k` chosen so the day's total is kept: what a cap takes from one ad set goes
+    to its siblings in proportion to their shares, and a minimum is met from theirs. When
+    the caps leave less than the total the campaign spends less (a cap is a hard maximum);
+    when the minimums ask for more than the total they are scaled down.
+    """
+    bounds = [spend_limits(m, by_set) for m in members]
+    if all(lo <= 0 and cap == math.inf for lo, cap in bounds):
+        return split
+    total = sum(split)
+    lows = [lo for lo, _ in bounds]
+    caps = [cap for _, cap in bounds]
+    if sum(lows) >= total:
+        return [lo * total / sum(lows) for lo in lows]
+    if sum(caps) <= total:
+        return caps
+
+    def spent(k: float) -> float:
+        return sum(min(c, max(lo, k * s)) for s, lo, c in zip(split, lows, caps, strict=True))
+
+    lo_k, hi_k = 0.0, 1.0
+    while spent(hi_k) < total:
+        hi_k *= 2
+    for _ in range(60):  # bisection: the total is monotone in k
+        mid = (lo_k + hi_k) / 2
+        lo_k, hi_k = (mid, hi_k) if spent(mid) < total else (lo_k, mid)
+    return [min(c, max(lo, hi_k * s)) for s, lo, c in zip(split, lows, caps, strict=True)]
 
 
 def _scale_to(plans: list[dict[str, Any]], room: float) -> None:
