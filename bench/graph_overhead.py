@@ -130,7 +130,7 @@ def external_sandbox(db: Path) -> Iterator[str]:
 def measure(runs: int) -> dict[str, Any]:
     """Run both paths `runs` times (after a warm-up each) and return the figures."""
     from graph.checkpointer import checkpoint_path
-    from graph.demo import sample_images
+    from graph.cli.demo import sample_images
     from graph.environment import SANDBOX_TOKEN, build_context
     from graph.runner import open_runner
     from state.context import Context, MetaSettings

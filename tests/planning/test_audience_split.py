@@ -6,7 +6,7 @@ import pytest
 
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
-from graph.demo import DEMO_BRIEF
+from graph.cli.demo import DEMO_BRIEF
 
 D = PlanDefaults(currency="USD", page_id="1", pixel_id="2")
 BASE = ("Sell our trail shoes to runners in the US, $160/day for 21 days. {ages}. "

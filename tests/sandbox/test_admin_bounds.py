@@ -332,7 +332,7 @@ def test_tick_advance_reports_a_refusal_instead_of_claiming_the_clock_moved(
 ) -> None:
     import typer
 
-    from graph.cli_loop import _advance
+    from graph.cli.loop import _advance
 
     assert sandbox.store is not None
     near = bounds.MAX_CLOCK - timedelta(days=1)

@@ -1,6 +1,6 @@
 """`adpilot stop`, `undo`, `audit verify|reconcile|log`, `policy`: the CLI over `tools/kill_switch.py`.
 
-Registered on the main Typer app by importing this module from `graph/cli.py`.
+Registered on the main Typer app by importing this module from `graph/cli/__init__.py`.
 """
 
 from __future__ import annotations

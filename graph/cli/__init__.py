@@ -448,7 +448,7 @@ def status(thread: Annotated[str | None, typer.Argument(help="one thread (defaul
 @app.command()
 def demo(yes: Annotated[bool, typer.Option("--yes", help="auto-approve every card (printed)")] = False) -> None:
     """Run a sample brief end to end on the embedded sandbox (no network, no keys)."""
-    from graph.demo import run_demo
+    from graph.cli.demo import run_demo
 
     run_demo(yes=yes)
 
@@ -494,4 +494,4 @@ def trace(thread: Annotated[str, typer.Argument(help="the thread to trace")],
 
 
 # Commands that live with their own modules register themselves on `app` when imported.
-from graph import cli_loop, cli_safety  # noqa: E402,F401
+from graph.cli import loop, safety  # noqa: E402,F401
