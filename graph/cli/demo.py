@@ -1,8 +1,9 @@
-"""`adpilot demo`: a sample brief end to end on the embedded sandbox — no network, no keys.
+"""The `demo` command: a sample brief end to end on the embedded sandbox — no network, no keys.
 
 Plan → approval card (auto-accepted with --yes, and printed) → launch with a progress display →
 created ids → optimise cycles on the simulated clock (each card printed and auto-approved with
---yes) → report. Sample images are drawn with Pillow into ADPILOT_HOME/demo_assets.
+--yes) → report. Sample images are drawn with Pillow into ADPILOT_HOME/demo_assets (Pillow is
+imported only then, so every other command starts without it).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import math
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
-from PIL import Image, ImageDraw
 
-from graph.cli import approve_value, fail
+from graph.cli.app import app
+from graph.cli.common import approve_value, fail
 from graph.console import console, created_table, run_display, show_interrupt
 from graph.environment import adpilot_home, open_environment
 from graph.runner import Outcome, Runner, open_runner
@@ -39,6 +40,8 @@ MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound
 
 def sample_images(folder: Path) -> list[Path]:
     """Draw three 1080×1080 product cards (kept if already there)."""
+    from PIL import Image, ImageDraw
+
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, (bg, fg) in enumerate(DEMO_COLOURS):
@@ -88,6 +91,12 @@ def _days_until(env: Any, payload: dict[str, Any]) -> int:
     until = datetime.fromisoformat(str(payload.get("until") or now.isoformat()))
     short = (until - now).total_seconds()
     return max(env.context.cycle_days, math.ceil(short / 86400))
+
+
+@app.command()
+def demo(yes: Annotated[bool, typer.Option("--yes", help="auto-approve every card (printed)")] = False) -> None:
+    """Run a sample brief end to end on the embedded sandbox (no network, no keys)."""
+    run_demo(yes=yes)
 
 
 def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:

@@ -1,0 +1,138 @@
+"""What several command groups share: exit codes and clear errors, the session, reporting.
+
+`session()` opens the environment and a runner; `report()` / `exit_code()` say where a run
+stopped; `approve_value()` and `drive()` answer approval cards (the latter for --yes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+
+from agents.common import LaunchError
+from graph.cards_seen import record_shown
+from graph.console import (
+    console,
+    err_console,
+    refusals_of,
+    show_interrupt,
+    show_plan_problems,
+    show_refusals,
+)
+from graph.environment import Environment, open_environment
+from graph.runner import Outcome, Runner, open_runner
+from state.control import LeaseLost, ThreadBusy, ThreadStopped
+from state.storage import StorageError
+from tools.errors import MetaError
+
+EXIT_INVALID = 2  # the brief, plan, file or decision needs fixing; nothing was written
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    """Print an error and exit with `code`."""
+    err_console.print(f"[red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Turn Meta, launch and input errors into a one-line message and an exit code."""
+    try:
+        yield
+    except MetaError as exc:
+        fail(f"Meta refused or failed: {exc}", code=1)
+    except LaunchError as exc:
+        fail(str(exc), code=1)
+    except (KeyError, ValueError, ThreadBusy, ThreadStopped) as exc:
+        fail(str(exc).strip("'\""))
+    except (StorageError, LeaseLost) as exc:
+        fail(str(exc), code=1)
+
+
+@contextmanager
+def session(*, embedded: bool | None = None, quiet: bool = False, **kw: Any) -> Iterator[tuple[Environment, Runner]]:
+    """Open the environment and a runner, with clear errors."""
+    announce = err_console.print if quiet else console.print
+    with clear_errors(), open_environment(embedded=embedded, announce=announce, **kw) as env, \
+            open_runner(env.home, env.context) as runner:
+        yield env, runner
+
+
+def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | None = None) -> None:
+    """Say where a run stopped and what to do next (an approval card shown is recorded in `home`)."""
+    from graph.console import created_table
+
+    values = outcome.values
+    if outcome.interrupt is not None:
+        show_interrupt(outcome.thread_id, outcome.interrupt)
+        if home is not None:
+            record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt)
+    elif values.get("phase") in ("unplannable", "invalid"):
+        console.print(f"[red]The plan cannot launch[/] (thread {outcome.thread_id}); nothing was written:")
+        show_plan_problems(values)
+    elif values.get("phase") == "rejected":
+        console.print(f"Rejected: thread {outcome.thread_id} ended; nothing was written.")
+    elif values.get("phase") == "refused" and outcome.done:
+        console.print(f"[red]The money gate refused the launch[/] (thread {outcome.thread_id}); "
+                      "it ended with nothing written.")
+    elif outcome.next:
+        console.print(f"Thread {outcome.thread_id} stopped before {', '.join(outcome.next)}; "
+                      f"continue with `adpilot resume {outcome.thread_id}`")
+    if show_created and values.get("created"):
+        console.print(created_table(values["created"]))
+    show_refusals(refusals_of(outcome.updates))
+
+
+def exit_code(outcome: Outcome, *, answered: bool = False) -> int:
+    """Return 2 when the plan cannot launch, something was refused, or the answer was refused.
+
+    `answered`: the command just answered a card, so a card asked again with an error means
+    that answer was refused. Otherwise 0.
+    """
+    refused = outcome.values.get("phase") == "refused" or refusals_of(outcome.updates)
+    invalid = outcome.values.get("phase") in ("unplannable", "invalid")
+    answer_refused = answered and (outcome.interrupt or {}).get("error")
+    return EXIT_INVALID if invalid or refused or answer_refused else 0
+
+
+def approve_value(decision: dict[str, Any], payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the resume value applying `decision` to every action of the pending approval.
+
+    The value quotes the card's receipt, so it can only answer the card the person was shown.
+    """
+    count = len((payload or {}).get("action_requests") or [None])
+    value: dict[str, Any] = {"decisions": [decision] * count}
+    if (payload or {}).get("receipt"):
+        value["receipt"] = payload["receipt"]  # type: ignore[index]
+    return value
+
+
+def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_waits: int = 0,
+          confirm: str | None = None, home: str | Path | None = None) -> Outcome:
+    """With --yes, approve approval interrupts (printing each card) until the thread stops elsewhere.
+
+    A launch budget the card spells out (far above the account's history) also needs
+    `confirm` (`--confirm-budget`): --yes alone exits 2.
+    """
+    from graph.spend_confirm import confirm_problem
+
+    updates = list(outcome.updates)
+    while yes and outcome.waiting_for == "approval":
+        if (outcome.interrupt or {}).get("error"):
+            return outcome  # --yes answered this card and it was refused: stop and show why
+        show_interrupt(outcome.thread_id, outcome.interrupt or {})
+        if home is not None:
+            record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt or {})
+        if (problem := confirm_problem(outcome, confirm, yes=True)) is not None:
+            fail(problem)
+        console.print("[bold green]--yes: approved[/]")
+        value = approve_value({"type": "approve"}, outcome.interrupt)
+        outcome = runner.resume(outcome.thread_id, value, expect="approval",
+                                interrupt_id=outcome.interrupt_id, on_update=on_update)
+        updates += outcome.updates
+    outcome.updates = updates  # every refusal of the run is reported, not only the last step's
+    return outcome

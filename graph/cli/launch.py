@@ -1,0 +1,216 @@
+"""The launch commands: `plan`, `run`, `approve`, `resume`, `status`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from graph.cards_seen import last_shown
+from graph.cli.app import app
+from graph.cli.common import (
+    EXIT_INVALID,
+    approve_value,
+    clear_errors,
+    drive,
+    exit_code,
+    fail,
+    report,
+    session,
+)
+from graph.cli.inputs import bounded_text, read_brief, read_decisions_file, read_plan_file
+from graph.console import console, err_console, run_display, show_plan_problems, status_table
+from graph.environment import open_environment
+from graph.runner import Outcome, StaleDecision
+
+
+@app.command()
+def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md file, or - for stdin")],
+         as_json: Annotated[bool, typer.Option("--json", help="print {plan, problems, warnings}")] = False) -> None:
+    """Plan a brief and check it locally; writes nothing anywhere."""
+    from agents.orchestrator.nodes import (
+        account_now,
+        account_today,
+        check_locally,
+        run_planner,
+        unique_issues,
+    )
+
+    text = read_brief(brief)
+    with clear_errors(), open_environment(announce=err_console.print if as_json else console.print) as env:
+        ctx = env.context
+        now = account_now(ctx)
+        result = run_planner(text, ctx, today=account_today(ctx, now=now))
+    from agents.orchestrator.nodes import _issue_dicts
+
+    problems = _issue_dicts(result.problems) + [
+        {"path": q.get("field", "brief"),
+         "message": (f"{q.get('kind', 'missing').replace('_', ' ')}: " if q.get("kind") not in
+                     (None, "missing") else "missing: ") + str(q.get("question", q)),
+         "fix": "answer it in the brief" + (", or waive it in `adpilot run`"
+                                            if q.get("kind") in ("not_understood", "unsupported") else ""),
+         "rule": q.get("kind", "missing"), **({"phrase": q["phrase"]} if q.get("phrase") else {})}
+        for q in _issue_dicts(result.questions)]
+    warnings = _issue_dicts(result.warnings)
+    if result.plan is not None:
+        more_problems, more_warnings = check_locally(result.plan, ctx, now)
+        problems, warnings = unique_issues(problems + more_problems), unique_issues(warnings + more_warnings)
+    if as_json:
+        typer.echo(json.dumps({"plan": result.plan, "problems": problems, "warnings": warnings,
+                               "not_understood": result.not_understood,
+                               "adjustments": result.adjustments}, indent=2, default=str))
+    else:
+        from rich.markdown import Markdown
+
+        from agents.orchestrator.card import reading_lines, render_card
+
+        reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
+        if result.plan is not None:
+            console.print(Markdown(render_card(result.plan, problems=problems, warnings=warnings,
+                                               reading=reading)))
+        else:
+            console.print(Markdown("\n".join(reading_lines(reading))))
+            show_plan_problems({"problems": problems, "warnings": warnings})
+    raise typer.Exit(EXIT_INVALID if problems else 0)
+
+
+@app.command()
+def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md file, or - for stdin")] = "",
+        thread: Annotated[str | None, typer.Option(help="thread id (default: a new one)")] = None,
+        plan_file: Annotated[Path | None, typer.Option("--plan", help="launch this JSON plan instead of planning a brief")] = None,
+        live: Annotated[bool, typer.Option("--live", help="go live on approval (default: create PAUSED)")] = False,
+        yes: Annotated[bool, typer.Option("--yes", help="approve the launch without asking")] = False,
+        confirm_budget: Annotated[str | None, typer.Option(
+            "--confirm-budget", help="the daily amount, typed back, when the card says the budget "
+            "is far above this account's history")] = None) -> None:
+    """Plan, check and show a brief for approval; stops there unless --yes."""
+    plan_doc = read_plan_file(plan_file, "--plan") if plan_file is not None else None
+    text = read_brief(brief) if plan_doc is None else brief
+    with session() as (env, runner), run_display() as display:
+        outcome = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
+        outcome = drive(runner, outcome, yes=yes, on_update=display, confirm=confirm_budget,
+                        home=env.home)
+        display.close()
+        report(outcome, home=env.home)
+    raise typer.Exit(exit_code(outcome, answered=yes))
+
+
+@app.command()
+def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for approval")],
+            reject: Annotated[str | None, typer.Option(help="reject with this reason")] = None,
+            edit: Annotated[Path | None, typer.Option(help="JSON file with the edited plan")] = None,
+            decisions: Annotated[Path | None, typer.Option(
+                help="JSON file: one decision per action of the card, in order")] = None,
+            receipt: Annotated[str | None, typer.Option(
+                help="answer the card with this receipt (its first 8+ characters), "
+                     "wherever it was shown")] = None,
+            confirm_budget: Annotated[str | None, typer.Option(
+                "--confirm-budget", help="the daily amount, typed back, when the card says the "
+                "budget is far above this account's history")] = None) -> None:
+    """Approve (or edit, or reject) a thread's pending approval card and continue it.
+
+    With no option every action on the card is approved. `--decisions FILE` answers a card
+    action by action (approve some, edit some, reject some). The answer goes to the card
+    this command line last showed for the thread (or the one `--receipt` names): when the
+    pending card is another one — edited elsewhere since, or never shown here — it is shown
+    and nothing is decided (exit 2); run the command again after reading it.
+    """
+    if sum(x is not None for x in (reject, edit, decisions)) > 1:
+        fail("give only one of --reject, --edit or --decisions")
+    if reject is not None:
+        bounded_text(reject, "--reject", "give the reason in a sentence or two")
+    if edit is not None:
+        plan_doc = read_plan_file(edit, "--edit")
+        decision: dict[str, Any] = {"type": "edit", "edited_action": {
+            "name": "launch_campaign", "args": {"plan": plan_doc}}}
+    elif reject is not None:
+        decision = {"type": "reject", "message": reject}
+    else:
+        decision = {"type": "approve"}
+    with session() as (env, runner), runner.lease(thread), run_display() as display:
+        current = runner.status(thread)
+        pending = current.interrupt or {}
+        if current.waiting_for != "approval":
+            fail(f"thread {thread!r} is not waiting for approval "
+                 f"(it waits for {current.waiting_for or 'nothing'}); see `adpilot status {thread}`")
+        _check_card_seen(env.home, current, receipt)
+        if edit is not None and len(pending.get("action_requests") or []) > 1:
+            fail("--edit edits a launch plan; this card has several actions: approve or reject it "
+                 "here, or answer it action by action from LangGraph Studio / Agent Inbox")
+        value = (read_decisions_file(decisions, pending) if decisions is not None
+                 else approve_value(decision, pending))
+        if any(isinstance(d, dict) and d.get("type") == "approve" for d in value["decisions"]):
+            from graph.spend_confirm import confirm_problem
+
+            if (problem := confirm_problem(current, confirm_budget, yes=False,
+                                           prompt=typer.prompt)) is not None:
+                fail(problem)
+        try:
+            outcome = runner.resume(thread, value, expect="approval",
+                                    interrupt_id=current.interrupt_id, on_update=display)
+        except StaleDecision as exc:
+            display.close()
+            report(exc.current, home=env.home)
+            fail(str(exc))
+        display.close()
+        report(outcome, home=env.home)
+    raise typer.Exit(exit_code(outcome, answered=True))
+
+
+def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
+    """Refuse (exit 2, card shown) unless the pending card is the one the person saw."""
+    pending = current.interrupt or {}
+    full = str(pending.get("receipt") or "")
+    if receipt is not None:
+        if len(receipt.strip()) < 8 or not full.startswith(receipt.strip()):
+            report(current, home=home)
+            fail(f"--receipt {receipt}: the pending card's receipt is {full[:12]}…; it is the "
+                 "card shown above (give at least 8 characters of its receipt)")
+        return
+    seen = last_shown(home, current.thread_id)
+    if seen is None or seen.get("interrupt_id") != current.interrupt_id:
+        why = ("was never shown here" if seen is None else
+               "changed since it was last shown here (edited or re-issued elsewhere)")
+        report(current, home=home)
+        fail(f"the pending card of {current.thread_id} {why}; nothing was decided. Read it "
+             "above, then run the same command again (or pass --receipt to answer it by "
+             "its receipt).")
+
+
+@app.command()
+def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")],
+           answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None) -> None:
+    """Continue a thread after a crash, or answer its clarification question."""
+    if answer is not None:
+        bounded_text(answer, "--answer", "answer each question in a few words, e.g. a URL, a "
+                      "budget, a country")
+    with session() as (env, runner), runner.lease(thread), run_display() as display:
+        current = runner.status(thread)
+        if current.waiting_for == "clarify" and answer is not None:
+            outcome = runner.resume(thread, answer, expect="clarify", on_update=display)
+        elif current.interrupt is not None:
+            outcome = current
+        else:
+            outcome = runner.continue_thread(thread, on_update=display)
+        display.close()
+        report(outcome, home=env.home)
+        if outcome.done and not outcome.interrupt:
+            console.print(f"Thread {thread} is finished.")
+    raise typer.Exit(exit_code(outcome, answered=answer is not None))
+
+
+@app.command()
+def status(thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None) -> None:
+    """Show where each thread stands."""
+    with session() as (env, runner):
+        ids = [thread] if thread else runner.threads()
+        rows = []
+        for tid in ids:
+            out = runner.status(tid)
+            rows.append({"thread": tid, "phase": out.values.get("phase"), "waiting": out.waiting_for,
+                         "next": list(out.next), "campaign": (out.values.get("created") or {}).get("campaign")})
+        console.print(status_table(rows))
+        if thread and rows:
+            report(runner.status(thread), home=env.home)
