@@ -22,7 +22,7 @@ import sqlite_utils
 from langgraph.runtime import Runtime
 
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
-from graph.tracing import meta_call_group
+from agents.common.tracing import meta_call_group
 from tools.asset_checks import (  # noqa: F401 - re-exported: the checks live beside the uploads
     MAX_IMAGE_BYTES,
     asset_kind,

@@ -23,8 +23,8 @@ from langgraph.runtime import Runtime
 
 from agents.assets.nodes import asset_tables
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
+from agents.common.tracing import annotate, meta_call_group
 from agents.orchestrator.launch_gate import clear_launch, go_live_of, refused_update
-from graph.tracing import annotate, meta_call_group
 from state import plan as plans
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 from tools.launch import activate_tree, create_actions, launch_tree

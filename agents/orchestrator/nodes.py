@@ -24,11 +24,11 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agents.common import client_of, thread_id_of, yields_on_throttle
+from agents.common.tracing import meta_call_group
 from agents.orchestrator import meta_checks
 from agents.orchestrator.planning import WAIVABLE, PlanDefaults, PlannerResult
 from agents.orchestrator.planning.copy import fill_missing_copy
 from agents.orchestrator.planning.cues import ANSWER_PREFIX
-from graph.tracing import meta_call_group
 from state import bounds
 from state import plan as plans
 from state.hitl import clarify_payload, reask

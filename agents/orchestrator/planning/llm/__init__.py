@@ -35,6 +35,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
+from agents.common.tracing import traced
 from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults, PlannerResult, Question
 from agents.orchestrator.planning.llm.checks import (
     SearchInterests,
@@ -60,7 +61,6 @@ from agents.orchestrator.planning.llm.draft_report import (
     waived_phrases,
 )
 from agents.orchestrator.planning.people.audience import LOCALES
-from graph.tracing import traced
 from prompts import planner as prompts
 from state import rules
 
