@@ -20,7 +20,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Which agent owns each node, and what kind of action it takes (tags `agent:`, `action:`).
 NODE_TAGS: dict[str, tuple[str, str]] = {
     "plan_campaign": ("orchestrator", "plan"),
-    "clarify": ("orchestrator", "clarify"),
     "validate_plan": ("orchestrator", "validate"),
     "review_plan": ("approval", "approval"),
     "upload_assets": ("asset", "write"),
