@@ -1,0 +1,1 @@
+"""The wiring: the LangGraph graph, its runner and run tracing, the `adpilot` CLI, the server."""
