@@ -1,7 +1,7 @@
 """The `adpilot` command line (Typer + Rich): one `app`, one module per command group.
 
 `graph.cli:app` is the console script and `python -m graph`. Importing this package imports
-every group, each registering its commands on `graph/cli/app.py`'s `app`:
+every group, each registering its commands on `graph/cli/root.py`'s `app`:
 
 - `launch`: plan, run, approve, resume, status
 - `demo`: demo
@@ -14,7 +14,7 @@ every group, each registering its commands on `graph/cli/app.py`'s `app`:
 order (not sorted).
 """
 
-from graph.cli.app import app
+from graph.cli.root import app
 
 # isort: off
 from graph.cli import launch, demo, trace, loop, sandbox, safety  # noqa: F401,E402

@@ -17,8 +17,8 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli.app import app
 from graph.cli.common import approve_value, fail
+from graph.cli.root import app
 from graph.console import console, created_table, run_display, show_interrupt
 from graph.environment import adpilot_home, open_environment
 from graph.runner import Outcome, Runner, open_runner

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from graph.cards_seen import last_shown
-from graph.cli.app import app
 from graph.cli.common import (
     EXIT_INVALID,
     approve_value,
@@ -21,6 +20,7 @@ from graph.cli.common import (
     session,
 )
 from graph.cli.inputs import bounded_text, read_brief, read_decisions_file, read_plan_file
+from graph.cli.root import app
 from graph.console import console, err_console, run_display, show_plan_problems, status_table
 from graph.environment import open_environment
 from graph.runner import Outcome, StaleDecision

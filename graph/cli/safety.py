@@ -1,7 +1,7 @@
 """`adpilot stop`, `undo`, `audit verify|reconcile|log`, `policy`: the CLI over `tools/kill_switch.py`.
 
 One module over 300 lines because the kill switch and the audit cross-check share one reader of
-what a thread created (`created_objects`). Registered on the Typer app of `graph/cli/app.py`
+what a thread created (`created_objects`). Registered on the Typer app of `graph/cli/root.py`
 when `graph/cli/__init__.py` imports it.
 """
 
@@ -21,8 +21,8 @@ import typer
 from rich.table import Table
 
 from graph.builder import build_graph
-from graph.cli.app import app
 from graph.cli.common import EXIT_INVALID, clear_errors, fail, session
+from graph.cli.root import app
 from graph.console import console, err_console
 from graph.environment import adpilot_home, open_environment
 from graph.runner import open_runner

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from graph.cli.app import app
 from graph.cli.common import fail
+from graph.cli.root import app
 
 sandbox_app = typer.Typer(help="The local Meta Marketing API emulator.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from graph.cli.app import app
 from graph.cli.common import fail
+from graph.cli.root import app
 from graph.console import console
 
 
