@@ -8,7 +8,6 @@ conversion with priors pooled from the entity's siblings.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -78,11 +77,6 @@ class DecisionPolicy:
             if raw is not None:
                 values[f.name] = raw
         return cls(**values)
-
-
-def display_name(name: str | None) -> str:
-    """Return a name without adpilot's provenance tag (` [ap:xxxxxxxx]`), for people."""
-    return re.sub(r"\s*\[ap:[0-9a-f]+\]$", "", name or "")
 
 
 def rng_for(*parts: Any) -> np.random.Generator:
