@@ -1,7 +1,7 @@
 """The one money gate: every write that can raise spend passes `gate()` before it is sent.
 
 `gate(actions, policy, snapshot) -> GateResult` is pure (no I/O, no clock): it takes typed
-`MoneyAction`s (`state/money.py`), the run's `Policy` (`state/context.py`) and the account's
+`MoneyAction`s (`state/money.py`), the run's `Policy` (`state/policy.py`) and the account's
 live state as Meta reports it (`tools/money.py::account_state` reads it: every campaign and ad
 set of the account, adpilot's or not), and returns one `GatePass` per action it lets through
 and one `Refusal` per action that would break a cap. A refusal is final: only a person
@@ -41,7 +41,6 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from state.context import MAX_POLICY_MONEY_MINOR, POLICY_MONEY_FIELDS, Policy
 from state.exposure import (
     META_DAILY_OVERSPEND,
     _campaign_budget,
@@ -62,6 +61,7 @@ from state.money import (
     request_digest,
     spend_reason,
 )
+from state.policy import MAX_POLICY_MONEY_MINOR, POLICY_MONEY_FIELDS, Policy, as_policy
 from state.rules import format_money
 
 SANITY_MULTIPLE = 10  # a launch's daily budget above 10× the account's best day is spelled out
@@ -154,23 +154,6 @@ class GateResult:
                 "exposure_before_minor": self.exposure_before,
                 "exposure_after_minor": self.exposure_after, "cap_minor": self.cap,
                 "refusals": [r.as_dict() for r in self.refusals]}
-
-
-def as_policy(policy: Any) -> Policy:
-    """Return the run's `Policy` from a Policy, a mapping of its fields, or None."""
-    if isinstance(policy, Policy):
-        return policy
-    if policy is None:
-        return Policy()
-    names = {f.name for f in fields(Policy)}
-    if isinstance(policy, Mapping):
-        values = {k: v for k, v in policy.items() if k in names}
-    else:
-        values = {k: getattr(policy, k) for k in names if getattr(policy, k, None) is not None}
-    for k in ("auto_approve", "allowed_actions", "forbidden_actions"):
-        if k in values:
-            values[k] = frozenset(values[k])
-    return Policy(**values)
 
 
 # -- the gate --------------------------------------------------------------------------------
