@@ -62,7 +62,7 @@ def _blames_only_parent(error: Any) -> bool:
 
 def validate_with_meta(client: Any, plan: dict[str, Any], ctx: Any) -> dict[str, Any]:
     """Dry-run every object; return {ok, checked, deferred, errors, problems}."""
-    from state.plan import to_meta_tree
+    from state.meta_tree import to_meta_tree
 
     # Placeholders stand in for assets not uploaded yet; `_placeholder_assets` removes them again.
     images = _asset_placeholders(plan)

@@ -8,7 +8,7 @@ a plan the gate would refuse on the account's live state gets a problem naming t
 `plan_campaign` picks the planner from `context.model` (`rules` = the offline parser, anything
 else = the LLM planner), asks a `clarify` question when required facts are missing (the answer
 is merged into the brief and the planner runs again), and resolves interest names to ids with
-the targeting search. `validate_plan` runs the local rules (`state.plan.validate_plan`, the
+the targeting search. `validate_plan` runs the local rules (`state.plan_checks.validate_plan`, the
 asset checks) and then Meta's `validate_only` for every object in one batch (agents/orchestrator/meta_checks).
 """
 
@@ -29,7 +29,7 @@ from agents.orchestrator.planning import WAIVABLE, PlanDefaults, PlannerResult
 from agents.orchestrator.planning.copy import fill_missing_copy
 from agents.orchestrator.planning.cues import ANSWER_PREFIX
 from graph.tracing import meta_call_group
-from state import bounds
+from state import bounds, plan_checks
 from state import plan as plans
 from state.hitl import clarify_payload, reask
 from tools.asset_checks import check_assets
@@ -261,10 +261,10 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
             "phase": "planned", "status": "planned; checking with Meta"}
 
 
-def account_info(ctx: Any, now: datetime | None = None) -> plans.AccountInfo:
+def account_info(ctx: Any, now: datetime | None = None) -> plan_checks.AccountInfo:
     """Return what local validation needs to know about the ad account, from the run context."""
-    return plans.AccountInfo(currency=ctx.currency, account_id=ctx.account_id,
-                             page_id=ctx.page_id, pixel_id=ctx.pixel_id, now=now)
+    return plan_checks.AccountInfo(currency=ctx.currency, account_id=ctx.account_id,
+                                   page_id=ctx.page_id, pixel_id=ctx.pixel_id, now=now)
 
 
 def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -> tuple[list[dict], list[dict]]:
@@ -273,7 +273,7 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -
         model = plans.load_plan(plan)
     except plans.PlanError as exc:
         return _issue_dicts(exc.problems), []
-    report = plans.validate_plan(model, account_info(ctx, now))
+    report = plan_checks.validate_plan(model, account_info(ctx, now))
     problems, warnings = _issue_dicts(report.problems), _issue_dicts(report.warnings)
     asset_problems, asset_warnings = check_assets(plan)
     return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)
