@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from state.policy import Policy
 from state.settings import doc, env_value, load_env_file
-
-if TYPE_CHECKING:
-    from tools.meta_client import MetaClient
 
 DEFAULT_HOME = ".adpilot"
 
@@ -72,7 +69,8 @@ class Context:
     max_cycles: int = field(default=3, metadata=doc("optimise cycles before the thread ends"))
     cycle_days: int = field(default=3, metadata=doc("simulated days between optimise cycles"))
     sandbox: bool = field(default=False, metadata=doc("True when talking to the local sandbox"))
-    client_factory: Callable[..., MetaClient] | None = field(default=None, metadata=doc(
+    # What it builds is `tools.meta_client.MetaClient`; state sits below tools, so it is not named.
+    client_factory: Callable[..., Any] | None = field(default=None, metadata=doc(
         "builds a ledgered MetaClient; injected, never seen by the model"), compare=False)
     home: str = field(default=DEFAULT_HOME, metadata=doc(
         "ADPILOT_HOME: checkpoints, ledger and reports live here"))
