@@ -27,9 +27,12 @@ DEFAULT_FORBIDDEN_ACTIONS = frozenset(
 # The action kinds a policy may name (allowed_actions, forbidden_actions, auto_approve); the
 # optimise loop's action names map onto them (`state.guardrails.action_kind`).
 KNOWN_ACTION_KINDS = DEFAULT_ALLOWED_ACTIONS | DEFAULT_FORBIDDEN_ACTIONS
-# Kinds that can raise spend: they always ask a person, so a policy may not auto-approve them.
+# Kinds that can raise spend: they always ask a person, so a policy may not auto-approve them
+# (a policy file naming one is refused; the optimise loop never applies one without a card).
 NEVER_AUTO_APPROVED = frozenset({"activate", "set_budget", "shift_budget", "duplicate_ad",
                                  "raise_spend_cap"})
+# The policy fields that are sets of action kinds.
+ACTION_KIND_FIELDS = ("auto_approve", "allowed_actions", "forbidden_actions")
 # The largest money cap a policy may set, in minor units (10,000,000.00 in a two-decimal
 # currency such as USD; 1,000,000,000 yen): anything larger is a typo, not a limit.
 MAX_POLICY_MONEY_MINOR = 1_000_000_000
@@ -104,7 +107,7 @@ class Policy:
                              f" hours (24 = one day between budget edits of an object); got "
                              f"{self.budget_cooldown_hours!r}")
         object.__setattr__(self, "budget_cooldown_hours", hours)
-        for name in ("auto_approve", "allowed_actions", "forbidden_actions"):
+        for name in ACTION_KIND_FIELDS:
             kinds = getattr(self, name)
             if isinstance(kinds, str) or not all(isinstance(k, str) for k in kinds):
                 raise ValueError(f"policy.{name} must be a list of action kinds")
@@ -178,7 +181,7 @@ class Policy:
                              f"use {', '.join(sorted(known))}")
         values: dict[str, Any] = {}
         for key, value in raw.items():
-            if key in {"auto_approve", "allowed_actions", "forbidden_actions"}:
+            if key in ACTION_KIND_FIELDS:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise ValueError(f"policy file {where}: {key} must be a list of action kinds")
                 values[key] = frozenset(value)
@@ -192,7 +195,7 @@ class Policy:
                 values[key] = value
         spend = sorted(set(values.get("auto_approve") or ()) & NEVER_AUTO_APPROVED)
         if spend:
-            # Never applied without a card anyway (`agents/optimize/cycle.py::NEVER_AUTO`);
+            # Never applied without a card anyway (`agents/optimize/cycle.py::auto_approvable`);
             # a person writing them expects something that will not happen, so say so.
             raise ValueError(f"policy file {where}: auto_approve: {', '.join(spend)} can raise "
                              "spend, and actions that can raise spend always ask a person; "
@@ -223,7 +226,7 @@ def as_policy(policy: Any) -> Policy:
         values = {k: v for k, v in policy.items() if k in names}
     else:
         values = {k: getattr(policy, k) for k in names if getattr(policy, k, None) is not None}
-    for k in ("auto_approve", "allowed_actions", "forbidden_actions"):
+    for k in ACTION_KIND_FIELDS:
         if k in values:
             values[k] = frozenset(values[k])
     return Policy(**values)
