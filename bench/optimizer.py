@@ -185,7 +185,7 @@ def raise_budget(client: Any, adset_id: str, daily_budget: int) -> None:
     A marketer's rule tool is not bound by adpilot's policy, so the baseline keeps its own
     behaviour; the write still goes through the gate (every spend-raising write does).
     """
-    from state.context import MAX_POLICY_MONEY_MINOR, Policy
+    from state.policy import MAX_POLICY_MONEY_MINOR, Policy
     from state.guardrails import MoneyAction
     from tools.money import clear
 

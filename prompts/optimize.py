@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.optimize.decide.stats import display_name
+from state.names import display_name
 from state.rules import format_money
 
 CARD_TITLE = "## Optimise cycle {cycle} — {n} action(s) to review"

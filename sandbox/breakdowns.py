@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.daymodel import METRICS, _split
+from sandbox.daymodel import METRICS, split_by_weights
 from sandbox.truth import COUNTRY_MILLIONS
 
 Option = tuple[str, float, float, float, float]  # value, weight, ctr_mult, cvr_mult, cpm_mult
@@ -237,7 +237,7 @@ def split_row(
     for m in ("unique_clicks", "link_clicks", "landing_page_views"):
         by[m] = by["clicks"]
     by["value"] = by["conversions"]
-    split = {m: _split(int(row[m]), by[m]) for m in METRICS}
+    split = {m: split_by_weights(int(row[m]), by[m]) for m in METRICS}
     wsum = sum(w) or 1.0
     out = []
     for i, p in enumerate(parts):

@@ -60,7 +60,7 @@ def _lognormal(rng: np.random.Generator | None, sigma: float) -> float:
     return float(math.exp(sigma * rng.standard_normal() - sigma * sigma / 2))
 
 
-def _split(total: int, weights: list[float]) -> list[int]:
+def split_by_weights(total: int, weights: list[float]) -> list[int]:
     """Largest-remainder split of an integer total by weights (deterministic)."""
     wsum = sum(weights)
     if total <= 0 or wsum <= 0:
@@ -102,7 +102,7 @@ def simulate_day(
     else:
         n = int(rng.poisson(exp_imps))
         imps = [float(v) for v in rng.multinomial(n, w)] if n else [0.0] * len(ads)
-        spends = [float(v) for v in _split(int(spend) if n else 0, imps)]
+        spends = [float(v) for v in split_by_weights(int(spend) if n else 0, imps)]
     total_imps = sum(imps) or 1.0
     reach_total = daily_reach(sum(imps), s.capacity)
     out = []

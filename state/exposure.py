@@ -13,7 +13,7 @@ than the caps add up to, so its exposure is the smaller of the two.
 live or not: its own (CBO) or the sum of its ad sets' (archived and deleted ones excluded),
 lifetime budgets spread per day — no overspend allowance (it is a budget, not a spend).
 
-`state/guardrails.py` caps both.
+`state/guardrails.py` caps both, simulating writes on the parsed `AccountObject`s.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ _GONE = frozenset({"ARCHIVED", "DELETED"})
 
 
 @dataclass
-class _Obj:
+class AccountObject:
+    """A campaign, ad set or ad as the exposure model sees it: parent, status, budgets, schedule."""
+
     id: str
     parent: str | None
     status: str | None
@@ -46,7 +48,8 @@ class _Obj:
     spend_cap: int = 0  # an ad set's daily_spend_cap under a campaign budget (0 = none)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def copy(self) -> _Obj:
+    def copy(self) -> AccountObject:
+        """Return a copy (its `extra` too) that a simulated write can change."""
         return replace(self, extra=dict(self.extra))
 
 
@@ -65,7 +68,8 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _int(value: Any) -> int:
+def as_int(value: Any) -> int:
+    """Read a number as Meta returns it (`"1500"`, `1500.0`) as an int; missing or empty is 0."""
     if value in (None, ""):
         return 0
     return int(float(value))
@@ -82,30 +86,31 @@ def _type_of(o: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _objects(raw: Iterable[Mapping[str, Any]]) -> dict[str, _Obj]:
-    out: dict[str, _Obj] = {}
+def parse_objects(raw: Iterable[Mapping[str, Any]]) -> dict[str, AccountObject]:
+    """Read campaigns, ad sets and ads as Meta lists them into `AccountObject`s by id."""
+    out: dict[str, AccountObject] = {}
     for o in raw:
         oid = str(o["id"])
         parent = o.get("parent_id") or o.get("adset_id") or o.get("campaign_id")
         remaining = o.get("budget_remaining")
-        out[oid] = _Obj(
+        out[oid] = AccountObject(
             id=oid,
             parent=str(parent) if parent and str(parent) != oid else None,
             status=(o.get("status") or o.get("configured_status") or None),
             type=_type_of(o),
-            daily=_int(o.get("daily_budget", o.get("daily_budget_minor"))),
-            lifetime=_int(o.get("lifetime_budget", o.get("lifetime_budget_minor"))),
-            remaining=_int(remaining) if remaining not in (None, "") else None,
+            daily=as_int(o.get("daily_budget", o.get("daily_budget_minor"))),
+            lifetime=as_int(o.get("lifetime_budget", o.get("lifetime_budget_minor"))),
+            remaining=as_int(remaining) if remaining not in (None, "") else None,
             start=parse_time(o.get("start_time")),
             end=parse_time(o.get("end_time") or o.get("stop_time")),  # campaigns: stop_time
-            spend_cap=_int(o.get("daily_spend_cap")),
+            spend_cap=as_int(o.get("daily_spend_cap")),
         )
     return out
 
 
-def _live(obj: _Obj, objs: Mapping[str, _Obj], now: datetime) -> bool:
+def _live(obj: AccountObject, objs: Mapping[str, AccountObject], now: datetime) -> bool:
     seen: set[str] = set()
-    cur: _Obj | None = obj
+    cur: AccountObject | None = obj
     while cur is not None and cur.id not in seen:
         seen.add(cur.id)
         if (cur.status or "ACTIVE").upper() in _OFF:
@@ -116,7 +121,7 @@ def _live(obj: _Obj, objs: Mapping[str, _Obj], now: datetime) -> bool:
     return True
 
 
-def _spread(o: _Obj, now: datetime) -> int:
+def _spread(o: AccountObject, now: datetime) -> int:
     """Return a lifetime budget's remainder per remaining day (all of it without an end)."""
     if o.lifetime <= 0:
         return 0
@@ -128,17 +133,18 @@ def _spread(o: _Obj, now: datetime) -> int:
     return math.ceil(left / days)
 
 
-def per_day(o: _Obj, now: datetime) -> int:
+def per_day(o: AccountObject, now: datetime) -> int:
     """Return the budget an object holds per day: daily budget plus lifetime spread."""
     return o.daily + _spread(o, now)
 
 
-def _worst_day(o: _Obj, now: datetime) -> int:
+def _worst_day(o: AccountObject, now: datetime) -> int:
     return math.ceil(o.daily * (1 + META_DAILY_OVERSPEND)) + _spread(o, now)
 
 
-def _exposure(objs: Mapping[str, _Obj], now: datetime) -> int:
-    children: dict[str, list[_Obj]] = {}
+def exposure_of(objs: Mapping[str, AccountObject], now: datetime) -> int:
+    """Worst-case daily spend of parsed objects at `now` (`daily_exposure` reads raw ones)."""
+    children: dict[str, list[AccountObject]] = {}
     for o in objs.values():
         if o.parent:
             children.setdefault(o.parent, []).append(o)
@@ -156,7 +162,7 @@ def _exposure(objs: Mapping[str, _Obj], now: datetime) -> int:
     return total
 
 
-def campaign_of(oid: str, objs: Mapping[str, _Obj]) -> str | None:
+def campaign_of(oid: str, objs: Mapping[str, AccountObject]) -> str | None:
     """Return the id of the campaign an object belongs to (itself for a campaign)."""
     seen: set[str] = set()
     cur = objs.get(oid)
@@ -168,7 +174,8 @@ def campaign_of(oid: str, objs: Mapping[str, _Obj]) -> str | None:
     return None
 
 
-def _campaign_budget(objs: Mapping[str, _Obj], campaign_id: str, now: datetime) -> int:
+def campaign_budget_of(objs: Mapping[str, AccountObject], campaign_id: str, now: datetime) -> int:
+    """One campaign's daily budget over parsed objects (`campaign_daily_budget` reads raw ones)."""
     camp = objs.get(campaign_id)
     total = per_day(camp, now) if camp is not None else 0
     for o in objs.values():
@@ -182,7 +189,7 @@ def daily_exposure(objects: Iterable[Mapping[str, Any]], now: Any) -> int:
     at = parse_time(now)
     if at is None:
         raise ValueError("daily_exposure: `now` is required (ISO-8601 time on the account clock)")
-    return _exposure(_objects(objects), at)
+    return exposure_of(parse_objects(objects), at)
 
 
 def campaign_daily_budget(objects: Iterable[Mapping[str, Any]], campaign_id: str, now: Any) -> int:
@@ -190,4 +197,4 @@ def campaign_daily_budget(objects: Iterable[Mapping[str, Any]], campaign_id: str
     at = parse_time(now)
     if at is None:
         raise ValueError("campaign_daily_budget: `now` is required (ISO-8601 time)")
-    return _campaign_budget(_objects(objects), str(campaign_id), at)
+    return campaign_budget_of(parse_objects(objects), str(campaign_id), at)

@@ -1,7 +1,7 @@
 """The one money gate: every write that can raise spend passes `gate()` before it is sent.
 
 `gate(actions, policy, snapshot) -> GateResult` is pure (no I/O, no clock): it takes typed
-`MoneyAction`s (`state/money.py`), the run's `Policy` (`state/context.py`) and the account's
+`MoneyAction`s (`state/money.py`), the run's `Policy` (`state/policy.py`) and the account's
 live state as Meta reports it (`tools/money.py::account_state` reads it: every campaign and ad
 set of the account, adpilot's or not), and returns one `GatePass` per action it lets through
 and one `Refusal` per action that would break a cap. A refusal is final: only a person
@@ -41,16 +41,15 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from state.context import MAX_POLICY_MONEY_MINOR, POLICY_MONEY_FIELDS, Policy
 from state.exposure import (
     META_DAILY_OVERSPEND,
-    _campaign_budget,
-    _exposure,
-    _Obj,
-    _objects,
+    AccountObject,
+    campaign_budget_of,
     campaign_daily_budget,
     campaign_of,
     daily_exposure,
+    exposure_of,
+    parse_objects,
     parse_time,
 )
 from state.money import (
@@ -62,6 +61,7 @@ from state.money import (
     request_digest,
     spend_reason,
 )
+from state.policy import MAX_POLICY_MONEY_MINOR, POLICY_MONEY_FIELDS, Policy, as_policy
 from state.rules import format_money
 
 SANITY_MULTIPLE = 10  # a launch's daily budget above 10× the account's best day is spelled out
@@ -156,23 +156,6 @@ class GateResult:
                 "refusals": [r.as_dict() for r in self.refusals]}
 
 
-def as_policy(policy: Any) -> Policy:
-    """Return the run's `Policy` from a Policy, a mapping of its fields, or None."""
-    if isinstance(policy, Policy):
-        return policy
-    if policy is None:
-        return Policy()
-    names = {f.name for f in fields(Policy)}
-    if isinstance(policy, Mapping):
-        values = {k: v for k, v in policy.items() if k in names}
-    else:
-        values = {k: getattr(policy, k) for k in names if getattr(policy, k, None) is not None}
-    for k in ("auto_approve", "allowed_actions", "forbidden_actions"):
-        if k in values:
-            values[k] = frozenset(values[k])
-    return Policy(**values)
-
-
 # -- the gate --------------------------------------------------------------------------------
 
 
@@ -223,22 +206,22 @@ def _what(a: MoneyAction, judge: _Judge) -> str:
     return f"{verbs.get(a.kind, a.name)} {target}"
 
 
-def _sim_id(ref: str | None, sim: Mapping[str, _Obj]) -> str | None:
+def _sim_id(ref: str | None, sim: Mapping[str, AccountObject]) -> str | None:
     if ref is None:
         return None
     return ref if ref in sim else f"new:{ref}"
 
 
-def _apply(sim: dict[str, _Obj], a: MoneyAction) -> str | None:
+def _apply(sim: dict[str, AccountObject], a: MoneyAction) -> str | None:
     """Apply `a` to the simulated account; return the campaign it touches (if any)."""
     if a.kind in ("create_campaign", "create_adset"):
         oid = f"new:{a.key}"
         parent = _sim_id(a.parent_id, sim) if a.kind == "create_adset" else None
-        sim[oid] = _Obj(id=oid, parent=parent, status="ACTIVE" if a.live else "PAUSED",
-                        type="campaign" if a.kind == "create_campaign" else "adset",
-                        daily=a.daily_budget or 0, lifetime=a.lifetime_budget or 0,
-                        start=parse_time(a.start_time), end=parse_time(a.end_time),
-                        spend_cap=a.daily_spend_cap or 0)
+        sim[oid] = AccountObject(id=oid, parent=parent, status="ACTIVE" if a.live else "PAUSED",
+                                 type="campaign" if a.kind == "create_campaign" else "adset",
+                                 daily=a.daily_budget or 0, lifetime=a.lifetime_budget or 0,
+                                 start=parse_time(a.start_time), end=parse_time(a.end_time),
+                                 spend_cap=a.daily_spend_cap or 0)
         return oid if parent is None else campaign_of(parent, sim) or parent
     obj = sim.get(str(a.object_id))
     if obj is None:
@@ -264,13 +247,14 @@ def _apply(sim: dict[str, _Obj], a: MoneyAction) -> str | None:
     return campaign_of(obj.id, sim)
 
 
-def _trial(sim: Mapping[str, _Obj], a: MoneyAction) -> tuple[dict[str, _Obj], str | None]:
+def _trial(sim: Mapping[str, AccountObject],
+           a: MoneyAction) -> tuple[dict[str, AccountObject], str | None]:
     trial = {k: v.copy() for k, v in sim.items()}
     return trial, _apply(trial, a)
 
 
-def _precheck(i: int, a: MoneyAction, objs: Mapping[str, _Obj], edits: Mapping[str, list[datetime]],
-              keys: set[str], j: _Judge) -> Refusal | None:
+def _precheck(i: int, a: MoneyAction, objs: Mapping[str, AccountObject],
+              edits: Mapping[str, list[datetime]], keys: set[str], j: _Judge) -> Refusal | None:
     pol = j.policy
     if a.kind not in ("create_campaign", "create_adset"):
         kinds = sorted(pol.forbidden_actions)
@@ -357,7 +341,7 @@ def gate(actions: Sequence[MoneyAction], policy: Any, snapshot: Mapping[str, Any
     if now is None:
         raise ValueError("gate: snapshot['now'] is required (ISO-8601 on the account clock)")
     j = _Judge(pol, str(snapshot.get("currency") or "USD"), now)
-    objs = _objects(snapshot.get("objects") or [])
+    objs = parse_objects(snapshot.get("objects") or [])
     edits = {str(k): [t for t in (parse_time(x) for x in v) if t is not None]
              for k, v in (snapshot.get("budget_edits") or {}).items()}
     keys = {a.key for a in actions if a.kind == "create_campaign" and a.key}
@@ -369,18 +353,18 @@ def gate(actions: Sequence[MoneyAction], policy: Any, snapshot: Mapping[str, Any
         if r is not None:
             refused[i] = r
     sim = {k: v.copy() for k, v in objs.items()}
-    before = current = _exposure(sim, now)
+    before = current = exposure_of(sim, now)
 
     def raises(i: int) -> bool:
         trial, _ = _trial(sim, actions[i])
-        return _exposure(trial, now) > current
+        return exposure_of(trial, now) > current
 
     # Cuts first (they always pass and make room), then the rest in the order given.
     for i in sorted((i for i in range(len(actions)) if i not in refused),
                     key=lambda i: (raises(i), i)):
         a = actions[i]
         trial, camp = _trial(sim, a)
-        after = _exposure(trial, now)
+        after = exposure_of(trial, now)
         if after > current and after > pol.max_daily_exposure_minor:
             refused[i] = j.refuse(
                 i, a, "max_daily_exposure_minor", pol.max_daily_exposure_minor, after,
@@ -393,7 +377,8 @@ def gate(actions: Sequence[MoneyAction], policy: Any, snapshot: Mapping[str, Any
                 "remainder per remaining day.", j.hint("max_daily_exposure_minor", after))
             continue
         if camp is not None:
-            was, now_budget = _campaign_budget(sim, camp, now), _campaign_budget(trial, camp, now)
+            was = campaign_budget_of(sim, camp, now)
+            now_budget = campaign_budget_of(trial, camp, now)
             cap = pol.max_campaign_daily_budget_minor
             if now_budget > was and now_budget > cap:
                 name = "the new campaign" if camp.startswith("new:") else f"campaign {camp}"

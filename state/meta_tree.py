@@ -14,19 +14,23 @@ provenance tag ` [ap:<key[:8]>]` and ads carry the ad label `ap-<key[:8]>`. `ima
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from state.plan_checks import targets_eu
-
-if TYPE_CHECKING:
-    from state.plan import AssetRef, CampaignPlan, CreativePlan
+from state.plan import (
+    AssetRef,
+    CampaignPlan,
+    CreativePlan,
+    budget_for_ad_set,
+    load_plan,
+    tag,
+    targets_eu,
+    uses_cbo,
+)
 
 NAME_LIMITS = {"campaign": 400, "ad_set": 400, "creative": 100, "ad": 400}
 
 
 def _name(base: str, key: str, kind: str) -> str:
-    from state.plan import tag
-
     suffix = tag(key)
     return base[: NAME_LIMITS[kind] - len(suffix)].rstrip() + suffix
 
@@ -113,8 +117,6 @@ def _iso(value: Any) -> str | None:
 def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_id: str,
                  image_hashes: dict[str, str], video_ids: dict[str, str]) -> dict[str, Any]:
     """Build Meta create params for every node of the plan (see the module docstring)."""
-    from state.plan import budget_for_ad_set, load_plan, uses_cbo
-
     p = load_plan(plan)
     assert p.key is not None
     cbo = uses_cbo(p)

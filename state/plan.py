@@ -1,4 +1,8 @@
-"""The campaign plan (DESIGN §3): pydantic models, stable node keys, and the Meta create tree.
+"""The campaign plan (DESIGN §3): pydantic models, stable node keys, and loading plan dicts.
+
+Over 300 lines because the models, the keys computed from them and their loading change together.
+The checks against Meta's rules (`state/plan_checks.py`) and the Meta create tree
+(`state/meta_tree.py`) sit above this module and import it; it imports neither.
 
 A plan is what the human approves: `CampaignPlan` → `AdSetPlan`s → `AdPlan`s, each ad with one
 `CreativePlan` whose `AssetRef`s point at local files or URLs. Money is integer minor units of
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -243,6 +248,20 @@ def tag(key: str) -> str:
 # -- loading --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One finding: the field path, what is wrong, and how to fix it."""
+
+    path: str
+    message: str
+    fix: str
+    rule: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the JSON-like form stored in graph state."""
+        return asdict(self)
+
+
 class PlanError(ValueError):
     """A plan dict that does not fit the model; `problems` name each field and the fix."""
 
@@ -265,8 +284,6 @@ def load_plan(data: dict[str, Any] | CampaignPlan) -> CampaignPlan:
 
     Raises `PlanError` whose problems name each bad field, e.g. `ad_sets[0].targeting.age_min`.
     """
-    from state.plan_checks import Problem
-
     if isinstance(data, CampaignPlan):
         return assign_keys(data)
     if not isinstance(data, dict):
@@ -312,14 +329,19 @@ def uses_cbo(plan: CampaignPlan) -> bool:
     return plan.budget is not None and plan.budget.level == "campaign"
 
 
-# Re-exported so callers need one import: `from state.plan import validate_plan, to_meta_tree`.
-from state.meta_tree import to_meta_tree  # noqa: E402
-from state.plan_checks import AccountInfo, PlanReport, Problem, validate_plan  # noqa: E402
+def targets_eu(ad_set: AdSetPlan) -> bool:
+    """Tell whether an ad set reaches any EU country (directly, by region, city or group)."""
+    g = ad_set.targeting.geo_locations
+    countries = set(g.countries) | {c.get("country", "") for c in g.cities} | {
+        r.get("country", "") for r in g.regions}
+    groups = set((g.model_extra or {}).get("country_groups") or [])
+    return bool(countries & rules.DSA_COUNTRIES or groups & {"europe", "eea", "worldwide", "eu"})
+
 
 __all__ = [
-    "AccountInfo", "AdPlan", "AdSetPlan", "AssetRef", "Budget", "CampaignPlan", "CarouselCard",
-    "CreativePlan", "GeoLocations", "PlanError", "PlanReport", "PlanTargets", "Problem",
+    "AdPlan", "AdSetPlan", "AssetRef", "Budget", "CampaignPlan", "CarouselCard",
+    "CreativePlan", "GeoLocations", "PlanError", "PlanTargets", "Problem",
     "Targeting",
     "assign_keys", "budget_for_ad_set", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
-    "to_meta_tree", "uses_cbo", "validate_plan",
+    "targets_eu", "uses_cbo",
 ]

@@ -8,29 +8,25 @@ the fix, so a marketer can act on it without reading Meta's docs.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlparse
 
 from state import rules
-
-if TYPE_CHECKING:
-    from state.plan import AdSetPlan, CampaignPlan, CreativePlan, Targeting
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding: the field path, what is wrong, and how to fix it."""
-
-    path: str
-    message: str
-    fix: str
-    rule: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        """Return the JSON-like form stored in graph state."""
-        return asdict(self)
+from state.plan import (
+    AdSetPlan,
+    CampaignPlan,
+    CreativePlan,
+    PlanError,
+    Problem,
+    Targeting,
+    budget_for_ad_set,
+    load_plan,
+    targets_eu,
+    uses_cbo,
+)
+from state.plan_targeting import check_creative, check_targeting
 
 
 @dataclass
@@ -157,8 +153,6 @@ class _Checker:
                                             ad_set.optimization_goal)
 
     def budget(self) -> None:
-        from state.plan import budget_for_ad_set, uses_cbo
-
         p = self.plan
         if p.currency not in rules.SUPPORTED_CURRENCIES:
             return
@@ -270,31 +264,16 @@ class _Checker:
                      "COMPLETE_REGISTRATION", "promoted_object")
 
     def targeting(self, base: str, t: Targeting) -> None:
-        from state.plan_targeting import check_targeting
-
         check_targeting(self, base, t, set(self.plan.special_ad_categories))
 
     # -- creatives ----------------------------------------------------------------------
 
     def creative(self, base: str, c: CreativePlan) -> None:
-        from state.plan_targeting import check_creative
-
         check_creative(self, base, c)
-
-
-def targets_eu(ad_set: AdSetPlan) -> bool:
-    """Tell whether an ad set reaches any EU country (directly, by region, city or group)."""
-    g = ad_set.targeting.geo_locations
-    countries = set(g.countries) | {c.get("country", "") for c in g.cities} | {
-        r.get("country", "") for r in g.regions}
-    groups = set((g.model_extra or {}).get("country_groups") or [])
-    return bool(countries & rules.DSA_COUNTRIES or groups & {"europe", "eea", "worldwide", "eu"})
 
 
 def validate_plan(plan: CampaignPlan | dict[str, Any], account: AccountInfo) -> PlanReport:
     """Check a plan against Meta's rules; return blocking problems and warnings."""
-    from state.plan import PlanError, load_plan
-
     try:
         p = load_plan(plan)
     except PlanError as exc:

@@ -1,21 +1,38 @@
-"""Targeting and creative checks for `validate_plan` (split out to keep modules small)."""
+"""Targeting and creative checks for `validate_plan` (split out to keep modules small).
+
+They report to a `Findings` (what `state/plan_checks.py`'s checker offers), so this module
+needs only the plan models below it, not the checker above it.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from state import rules
+from state.plan import CampaignPlan, CreativePlan, Targeting
 
-if TYPE_CHECKING:
-    from state.plan import CreativePlan, Targeting
-    from state.plan_checks import _Checker
+
+class Findings(Protocol):
+    """Where a check reports: the plan under check, blocking problems, warnings, URL checks."""
+
+    plan: CampaignPlan
+
+    def bad(self, path: str, message: str, fix: str, rule: str) -> None:
+        """Record a problem that blocks a launch."""
+
+    def warn(self, path: str, message: str, fix: str, rule: str) -> None:
+        """Record a warning (legal but unwise)."""
+
+    def url(self, path: str, url: str) -> None:
+        """Check a web address, recording a problem when it is not one."""
+
 
 _GEO_KEYS = ("countries", "regions", "cities", "zips", "places", "custom_locations",
              "geo_markets", "country_groups", "electoral_districts", "medium_geo_areas",
              "large_geo_areas", "metro_areas", "neighborhoods", "subcities")
 
 
-def check_targeting(ck: _Checker, base: str, t: Targeting, categories: set[str]) -> None:
+def check_targeting(ck: Findings, base: str, t: Targeting, categories: set[str]) -> None:
     """Geo, ages, genders, special-category restrictions and placements."""
     geo = t.geo_locations
     extra: dict[str, Any] = geo.model_extra or {}
@@ -51,7 +68,7 @@ def check_targeting(ck: _Checker, base: str, t: Targeting, categories: set[str])
     _placements(ck, base, t)
 
 
-def _radius(ck: _Checker, path: str, city: dict[str, Any]) -> None:
+def _radius(ck: Findings, path: str, city: dict[str, Any]) -> None:
     unit = city.get("distance_unit", "mile")
     radius = city.get("radius")
     lo, hi = rules.CITY_RADIUS.get(unit, (10, 50))
@@ -63,7 +80,7 @@ def _radius(ck: _Checker, path: str, city: dict[str, Any]) -> None:
                f"use a radius between {lo} and {hi}", "geo_radius")
 
 
-def _excluded(ck: _Checker, base: str, t: Targeting) -> None:
+def _excluded(ck: Findings, base: str, t: Targeting) -> None:
     """Places left out: valid codes and keys, and inside what the ad set targets.
 
     Meta cannot exclude a country the same spec includes (take it out of the countries
@@ -101,7 +118,7 @@ def _excluded(ck: _Checker, base: str, t: Targeting) -> None:
                 _radius(ck, f"{path}.cities[{j}]", loc)
 
 
-def _ages(ck: _Checker, base: str, t: Targeting, countries: list[str]) -> None:
+def _ages(ck: Findings, base: str, t: Targeting, countries: list[str]) -> None:
     if t.age_min < rules.AGE_MIN_FLOOR:
         ck.bad(f"{base}.age_min", f"age {t.age_min} is below Meta's minimum of 13",
                "use an age of at least 13 (18 in many countries)", "age")
@@ -122,7 +139,7 @@ def _ages(ck: _Checker, base: str, t: Targeting, countries: list[str]) -> None:
                "raise the youngest age to 18, or drop the interests", "age")
 
 
-def _special(ck: _Checker, base: str, t: Targeting, extra: dict[str, Any]) -> None:
+def _special(ck: Findings, base: str, t: Targeting, extra: dict[str, Any]) -> None:
     fix = "special ad categories (housing, employment, credit, financial) cannot narrow by "
     if t.age_min != 18 or t.age_max != 65:
         ck.bad(f"{base}.age_min", "special ad categories require ages 18-65",
@@ -138,7 +155,7 @@ def _special(ck: _Checker, base: str, t: Targeting, extra: dict[str, Any]) -> No
                fix + "ZIP code: target cities with a 15-mile radius instead", "special_category")
 
 
-def _placements(ck: _Checker, base: str, t: Targeting) -> None:
+def _placements(ck: Findings, base: str, t: Targeting) -> None:
     platforms = t.publisher_platforms or []
     for p in platforms:
         if p not in rules.PUBLISHER_PLATFORMS:
@@ -160,7 +177,7 @@ def _placements(ck: _Checker, base: str, t: Targeting) -> None:
                    "placements")
 
 
-def _text(ck: _Checker, path: str, text: str | None, limit: int | None, label: str) -> None:
+def _text(ck: Findings, path: str, text: str | None, limit: int | None, label: str) -> None:
     if not text:
         return
     bad = sorted(set(text) & rules.FORBIDDEN_TEXT_CHARS)
@@ -176,7 +193,7 @@ def _text(ck: _Checker, path: str, text: str | None, limit: int | None, label: s
                 "text_length")
 
 
-def check_creative(ck: _Checker, base: str, c: CreativePlan) -> None:
+def check_creative(ck: Findings, base: str, c: CreativePlan) -> None:
     """CTA, format and asset counts, link and copy."""
     if c.call_to_action not in rules.CALL_TO_ACTION_TYPES:
         ck.bad(f"{base}.call_to_action", f"{c.call_to_action!r} is not a call to action Meta "

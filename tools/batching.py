@@ -364,14 +364,14 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
 
 
 def _ledger_params(it: BatchItem) -> dict[str, Any]:
-    from tools.meta_client import _compact
+    from tools.meta_client import compact
 
-    return _compact(dict(it.params))
+    return compact(dict(it.params))
 
 
 def _ledger_outcome(it: BatchItem, res: BatchResult, bodies: dict[str, Any]
                     ) -> tuple[str, str, dict[str, Any]]:
-    from tools.meta_client import _compact
+    from tools.meta_client import compact
 
     assert res.write_id is not None
     # After-values carry the concrete parent ids, not the `{result=...}` references.
@@ -380,6 +380,6 @@ def _ledger_outcome(it: BatchItem, res: BatchResult, bodies: dict[str, Any]
         meta_id = res.id or (it.relative_url.split("?")[0].strip("/").split("/")[0]
                              if it.ledger_op in ("update", "delete") else None)
         return (res.write_id, "done", {"meta_id": meta_id,
-                                       "after": _compact({**params, "id": meta_id})})
+                                       "after": compact({**params, "id": meta_id})})
     unknown = isinstance(res.error, UnknownOutcomeError)
     return (res.write_id, "unknown" if unknown else "failed", {"error": str(res.error)})

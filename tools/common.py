@@ -32,7 +32,7 @@ def compare_fields(wanted: Mapping[str, Any], current: Mapping[str, Any]
     specs) are normalised by Meta, so they are reported as not comparable rather than
     guessed.
     """
-    from state.exposure import _int, parse_time
+    from state.exposure import as_int, parse_time
     from state.money import SPEND_LIMIT_KEYS
 
     differ: list[str] = []
@@ -44,7 +44,7 @@ def compare_fields(wanted: Mapping[str, Any], current: Mapping[str, Any]
         if isinstance(value, dict | list) or isinstance(have, dict | list):
             unknown.append(key)
         else:
-            read = _int if key in SPEND_LIMIT_KEYS else parse_time if key in _TIMES else None
+            read = as_int if key in SPEND_LIMIT_KEYS else parse_time if key in _TIMES else None
             try:
                 same = read(have) == read(value) if read is not None else (
                     (have is None) == (value is None) and str(have) == str(value))

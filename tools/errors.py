@@ -114,7 +114,7 @@ class UnknownOutcomeError(MetaError):
     """A write whose outcome is unknown (it may have committed): reconcile before retrying."""
 
 
-def _header(headers: Any, name: str) -> str | None:
+def header_value(headers: Any, name: str) -> str | None:
     """Case-insensitive header lookup over a dict, requests' mapping or batch [{name, value}]."""
     if not headers:
         return None
@@ -141,13 +141,13 @@ def _loads(text: Any) -> Any:
 def throttle_wait_s(headers: Any, error: dict[str, Any] | None = None) -> float | None:
     """Seconds until Meta accepts calls again, from usage headers or the error body."""
     waits: list[float] = []
-    buc = _loads(_header(headers, "X-Business-Use-Case-Usage"))
+    buc = _loads(header_value(headers, "X-Business-Use-Case-Usage"))
     if isinstance(buc, dict):
         for entries in buc.values():
             for entry in entries if isinstance(entries, list) else [entries]:
                 if isinstance(entry, dict) and entry.get("estimated_time_to_regain_access"):
                     waits.append(float(entry["estimated_time_to_regain_access"]) * 60.0)
-    acc = _loads(_header(headers, "X-Ad-Account-Usage"))
+    acc = _loads(header_value(headers, "X-Ad-Account-Usage"))
     if isinstance(acc, dict) and acc.get("reset_time_duration"):
         waits.append(float(acc["reset_time_duration"]))
     if error:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tools.errors import ThrottledError, _header
+from tools.errors import ThrottledError, header_value
 
 USAGE_HEADERS = ("X-Business-Use-Case-Usage", "X-Ad-Account-Usage",
                  "X-FB-Ads-Insights-Throttle", "X-App-Usage")
@@ -36,7 +36,7 @@ def parse_usage(headers: Any) -> dict[str, Any]:
     pcts: list[float] = []
     blocks: list[float] = []
     for name in USAGE_HEADERS:
-        raw = _header(headers, name)
+        raw = header_value(headers, name)
         if not raw:
             continue
         try:

@@ -98,12 +98,12 @@ def _split(path: str) -> tuple[str, ...]:
     return tuple(p for p in str(path).strip("/").split("/") if p)
 
 
-def _compact(value: Any) -> Any:
+def compact(value: Any) -> Any:
     """After-values for the ledger: big blobs (base64 images) become their sha256."""
     if isinstance(value, dict):
-        return {k: _compact(v) for k, v in value.items()}
+        return {k: compact(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_compact(v) for v in value]
+        return [compact(v) for v in value]
     if isinstance(value, str | bytes) and len(value) > 2000:
         data = value.encode() if isinstance(value, str) else value
         return f"<{len(data)} bytes sha256:{hashlib.sha256(data).hexdigest()[:16]}>"
@@ -312,7 +312,7 @@ class MetaClient:
         write_id = None
         earlier: list[dict[str, Any]] = []
         if self.ledger is not None:
-            logged = _compact(params)
+            logged = compact(params)
             before, earlier = first_before(self.ledger, self.thread_id, op, path, logged, before)
             write_id = self.ledger.intent(op=op, path=path, params=logged,
                                           plan_key=plan_key, object_type=object_type,
@@ -332,7 +332,7 @@ class MetaClient:
         result = body if isinstance(body, dict) else {"data": body}
         if write_id:
             meta_id = self._result_id(op, path, result)
-            after = _compact({**params, **_ids_only(result)})
+            after = compact({**params, **_ids_only(result)})
             assert self.ledger is not None
             with self.ledger.transaction():  # the outcome and what it settles, together
                 self._mark_own(write_id, "done", meta_id=meta_id, after=after)
@@ -344,7 +344,7 @@ class MetaClient:
         """Return the before-values to record for this write (`first_before`)."""
         if self.ledger is None:
             return before
-        return first_before(self.ledger, self.thread_id, op, path, _compact(params), before)[0]
+        return first_before(self.ledger, self.thread_id, op, path, compact(params), before)[0]
 
     def _mark_own(self, write_id: str, status: str, **kw: Any) -> None:
         """Mark this call's own write, unless an identical retry elsewhere already settled it.

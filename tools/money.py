@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from state.exposure import _int
+from state.exposure import as_int
 from state.guardrails import GatePass, GateResult, MoneyAction, format_refusals, gate, parse_time
 from state.ledger import CREATE_OPS
 from state.money import BUDGET_KEYS, SPEND_LIMIT_KEYS
@@ -181,7 +181,7 @@ def apply_update(client: MetaClient, action: MoneyAction, gate_pass: GatePass | 
     after_raw = client.get(action.object_id, {"fields": ",".join(change)})
     after = {k: after_raw.get(k) for k in change}
     # A removed spend limit (0) may read back as absent.
-    ok = all(str(after[k]) == str(v) or (k in SPEND_LIMIT_KEYS and _int(after[k]) == v)
+    ok = all(str(after[k]) == str(v) or (k in SPEND_LIMIT_KEYS and as_int(after[k]) == v)
              for k, v in change.items())
     return {"name": action.name, "object_id": action.object_id,
             "status": "applied" if ok else "mismatch", "before": dict(before), "after": after}

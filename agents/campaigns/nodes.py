@@ -6,7 +6,7 @@ ad sets with their budgets (counted live when the approval says go live) and ref
 creating anything (`agents/orchestrator/launch_gate.py::check_launch`); `activate` judges every activation.
 A refusal ends the thread in phase `refused` with the caps and numbers in `refusals`.
 
-`create_campaigns` hands the campaign and ad-set part of the Meta tree (`state.plan.to_meta_tree`)
+`create_campaigns` hands the campaign and ad-set part of the Meta tree (`state.meta_tree.to_meta_tree`)
 to the launcher (`tools.launch.launch_tree`: batched, ledgered, idempotent — a re-run after a
 crash reuses what the ledger says exists and reconciles unknown outcomes by provenance tag).
 `activate` flips ads and ad sets, then the campaign, to ACTIVE in one batch request
@@ -26,6 +26,7 @@ from agents.common import LaunchError, client_of, thread_id_of, yields_on_thrott
 from agents.common.tracing import annotate, meta_call_group
 from agents.orchestrator.launch_gate import clear_launch, go_live_of, refused_update
 from state import plan as plans
+from state.meta_tree import to_meta_tree
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 from tools.launch import activate_tree, create_actions, launch_tree
 from tools.money import GateRefused
@@ -34,8 +35,8 @@ from tools.money import GateRefused
 def meta_tree(state: dict[str, Any], ctx: Any) -> dict[str, Any]:
     """Return the Meta create params of the approved plan, with uploaded asset references filled in."""
     images, videos = asset_tables(state.get("assets") or {})
-    return plans.to_meta_tree(state["plan"], account_id=ctx.account_id, page_id=ctx.page_id,
-                              image_hashes=images, video_ids=videos)
+    return to_meta_tree(state["plan"], account_id=ctx.account_id, page_id=ctx.page_id,
+                        image_hashes=images, video_ids=videos)
 
 
 class LaunchIncomplete(LaunchError):

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agents.optimize.decide.stats import display_name
 from state.insights_store import InsightsStore
+from state.names import display_name
 from state.rules import format_money
 
 COLUMNS = (

@@ -25,7 +25,6 @@ from agents.insights.export import write_csvs, write_md
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import (
     KPI_FIELDS,
-    display_name,
     pooled_prior,
     rng_for,
     value_samples,
@@ -35,6 +34,7 @@ from agents.optimize.experiments import resolve_experiment
 from agents.optimize.meta_io import targets_of
 from prompts.reporting import NARRATIVE_SYSTEM, NARRATIVE_USER, TEMPLATE
 from state.insights_store import InsightsStore
+from state.names import display_name
 from state.rules import currency_offset, format_money
 
 KPI_LABELS = {

@@ -41,6 +41,7 @@ from state.guardrails import (
     gate,
 )
 from state.insights_store import InsightsStore
+from state.policy import NEVER_AUTO_APPROVED
 from tools.money import account_state, clear, record_malformed
 
 __all__ = ["auto_approvable", "execute_approved", "judge_applied", "kpi_of_plan", "propose"]
@@ -52,7 +53,6 @@ KPI_BY_OBJECTIVE = {
     "OUTCOME_TRAFFIC": "link_clicks",
     "OUTCOME_ENGAGEMENT": "link_clicks",
 }
-NEVER_AUTO = {"activate", "set_budget", "shift_budget"}
 
 
 def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> str:
@@ -153,7 +153,7 @@ def auto_approvable(action: dict[str, Any], policy: Any) -> bool:
     Spend increases and activations never do, whatever the policy says.
     """
     kind = action_kind(str(action.get("name")))
-    if kind in NEVER_AUTO or action.get("requires_review") or action.get("risk") != "low":
+    if kind in NEVER_AUTO_APPROVED or action.get("requires_review") or action.get("risk") != "low":
         return False
     return kind in set(getattr(policy, "auto_approve", None) or ())
 

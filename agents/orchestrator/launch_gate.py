@@ -21,18 +21,18 @@ from typing import Any
 
 from agents.common import client_of
 from agents.orchestrator.card import spend_summary
-from agents.orchestrator.meta_checks import _asset_placeholders
-from state import plan as plans
+from agents.orchestrator.meta_checks import asset_placeholders
 from state.guardrails import GateResult, MoneyAction, format_refusals, gate, spend_sanity
+from state.meta_tree import to_meta_tree
 from tools.launch import create_actions
 from tools.money import account_state, best_day_spend, clear
 
 
 def plan_actions(plan: dict[str, Any], ctx: Any, *, go_live: bool) -> list[MoneyAction]:
     """Return the campaign and ad set creates of `plan` as the launcher will send them."""
-    images = _asset_placeholders(plan)  # budgets do not depend on the assets
-    tree = plans.to_meta_tree(plan, account_id=ctx.account_id, page_id=ctx.page_id or "0",
-                              image_hashes=images["image"], video_ids=images["video"])
+    images = asset_placeholders(plan)  # budgets do not depend on the assets
+    tree = to_meta_tree(plan, account_id=ctx.account_id, page_id=ctx.page_id or "0",
+                        image_hashes=images["image"], video_ids=images["video"])
     account = ctx.account_id if str(ctx.account_id).startswith("act_") else f"act_{ctx.account_id}"
     return create_actions(tree, account, live=go_live)
 

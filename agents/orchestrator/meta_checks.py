@@ -62,10 +62,10 @@ def _blames_only_parent(error: Any) -> bool:
 
 def validate_with_meta(client: Any, plan: dict[str, Any], ctx: Any) -> dict[str, Any]:
     """Dry-run every object; return {ok, checked, deferred, errors, problems}."""
-    from state.plan import to_meta_tree
+    from state.meta_tree import to_meta_tree
 
     # Placeholders stand in for assets not uploaded yet; `_placeholder_assets` removes them again.
-    images = _asset_placeholders(plan)
+    images = asset_placeholders(plan)
     tree = to_meta_tree(plan, account_id=ctx.account_id, page_id=ctx.page_id,
                         image_hashes=images["image"], video_ids=images["video"])
     items = dry_run_items(tree, client._account())
@@ -93,7 +93,8 @@ def validate_with_meta(client: Any, plan: dict[str, Any], ctx: Any) -> dict[str,
             "problems": problems}
 
 
-def _asset_placeholders(plan: dict[str, Any]) -> dict[str, dict[str, str]]:
+def asset_placeholders(plan: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Return stand-in image hashes and video ids for the plan's assets, before any upload."""
     from tools.asset_checks import asset_kind, iter_assets
 
     out: dict[str, dict[str, str]] = {"image": {}, "video": {}}

@@ -8,7 +8,7 @@ a plan the gate would refuse on the account's live state gets a problem naming t
 `plan_campaign` picks the planner from `context.model` (`rules` = the offline parser, anything
 else = the LLM planner), asks a `clarify` question when required facts are missing (the answer
 is merged into the brief and the planner runs again), and resolves interest names to ids with
-the targeting search. `validate_plan` runs the local rules (`state.plan.validate_plan`, the
+the targeting search. `validate_plan` runs the local rules (`state.plan_checks.validate_plan`, the
 asset checks) and then Meta's `validate_only` for every object in one batch (agents/orchestrator/meta_checks).
 """
 
@@ -29,7 +29,7 @@ from agents.orchestrator import meta_checks
 from agents.orchestrator.planning import WAIVABLE, PlanDefaults, PlannerResult
 from agents.orchestrator.planning.copy import fill_missing_copy
 from agents.orchestrator.planning.cues import ANSWER_PREFIX
-from state import bounds
+from state import bounds, plan_checks
 from state import plan as plans
 from state.hitl import clarify_payload, reask
 from tools.asset_checks import check_assets
@@ -154,7 +154,8 @@ def merge_answer(brief: str, answer: Any) -> str:
     return brief.rstrip() + "".join(f"\n{ANSWER_PREFIX}{line}" for line in lines)
 
 
-def _issue_dicts(items: Any) -> list[dict[str, Any]]:
+def issue_dicts(items: Any) -> list[dict[str, Any]]:
+    """Return planner or validation findings (dicts, dataclasses, models, text) as dicts."""
     out = []
     for item in items or []:
         if isinstance(item, dict):
@@ -228,7 +229,7 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
                 "warnings": [], "phase": "unplannable", "status": "the brief cannot be planned"}
     reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
     rounds = len(state.get("clarifications") or [])
-    questions = _issue_dicts(result.questions)
+    questions = issue_dicts(result.questions)
     if questions and rounds < MAX_CLARIFY_ROUNDS:
         payload, merged, more = clarify_payload(questions, brief=brief), None, None
         ask = payload
@@ -245,15 +246,15 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
                 "status": "clarification received; planning again", **reading,
                 "clarifications": [*(state.get("clarifications") or []),
                                    {"questions": questions, "answer": answer}]}
-    problems = _issue_dicts(result.problems)
+    problems = issue_dicts(result.problems)
     problems += [{"path": q.get("field", "brief"), "message": f"still open after {rounds} answers: "
                   f"{q.get('question', q)}", "fix": "start again with a brief that states it",
                   "rule": q.get("kind", "missing")}
                  for q in questions]
     if result.plan is None or questions:
-        return {"plan": None, "problems": problems, "warnings": _issue_dicts(result.warnings),
+        return {"plan": None, "problems": problems, "warnings": issue_dicts(result.warnings),
                 **reading, "phase": "unplannable", "status": "the brief cannot be planned"}
-    warnings = _issue_dicts(result.warnings)
+    warnings = issue_dicts(result.warnings)
     # Keys are salted with the thread id so two threads launching one brief never share objects.
     plan = {**result.plan, "key_salt": thread_id_of(runtime)}
     return {"plan": _resolve_interests(plan, search), "problems": problems, "warnings": warnings,
@@ -261,10 +262,10 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
             "phase": "planned", "status": "planned; checking with Meta"}
 
 
-def account_info(ctx: Any, now: datetime | None = None) -> plans.AccountInfo:
+def account_info(ctx: Any, now: datetime | None = None) -> plan_checks.AccountInfo:
     """Return what local validation needs to know about the ad account, from the run context."""
-    return plans.AccountInfo(currency=ctx.currency, account_id=ctx.account_id,
-                             page_id=ctx.page_id, pixel_id=ctx.pixel_id, now=now)
+    return plan_checks.AccountInfo(currency=ctx.currency, account_id=ctx.account_id,
+                                   page_id=ctx.page_id, pixel_id=ctx.pixel_id, now=now)
 
 
 def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -> tuple[list[dict], list[dict]]:
@@ -272,9 +273,9 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -
     try:
         model = plans.load_plan(plan)
     except plans.PlanError as exc:
-        return _issue_dicts(exc.problems), []
-    report = plans.validate_plan(model, account_info(ctx, now))
-    problems, warnings = _issue_dicts(report.problems), _issue_dicts(report.warnings)
+        return issue_dicts(exc.problems), []
+    report = plan_checks.validate_plan(model, account_info(ctx, now))
+    problems, warnings = issue_dicts(report.problems), issue_dicts(report.warnings)
     asset_problems, asset_warnings = check_assets(plan)
     return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)
 
@@ -288,7 +289,7 @@ def validate_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
     client = client_of(runtime)
     problems, warnings = check_locally(plan, runtime.context, account_now(runtime.context, client))
     # The planner's warnings stay beside the checks' (the check step never overwrites them).
-    warnings = unique_issues(_issue_dicts(state.get("planner_warnings")) + warnings)
+    warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings)
     if problems:
         return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",
                 "status": f"{len(problems)} problem(s) to fix before launch; nothing was written"}

@@ -43,17 +43,17 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
         ctx = env.context
         now = account_now(ctx)
         result = run_planner(text, ctx, today=account_today(ctx, now=now))
-    from agents.orchestrator.nodes import _issue_dicts
+    from agents.orchestrator.nodes import issue_dicts
 
-    problems = _issue_dicts(result.problems) + [
+    problems = issue_dicts(result.problems) + [
         {"path": q.get("field", "brief"),
          "message": (f"{q.get('kind', 'missing').replace('_', ' ')}: " if q.get("kind") not in
                      (None, "missing") else "missing: ") + str(q.get("question", q)),
          "fix": "answer it in the brief" + (", or waive it in `adpilot run`"
                                             if q.get("kind") in ("not_understood", "unsupported") else ""),
          "rule": q.get("kind", "missing"), **({"phrase": q["phrase"]} if q.get("phrase") else {})}
-        for q in _issue_dicts(result.questions)]
-    warnings = _issue_dicts(result.warnings)
+        for q in issue_dicts(result.questions)]
+    warnings = issue_dicts(result.warnings)
     if result.plan is not None:
         more_problems, more_warnings = check_locally(result.plan, ctx, now)
         problems, warnings = unique_issues(problems + more_problems), unique_issues(warnings + more_warnings)

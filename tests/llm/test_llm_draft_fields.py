@@ -17,7 +17,8 @@ from scripted import VALID_DRAFT, ad_set, draft, scripted_model  # noqa: E402
 from agents.orchestrator.planning import WHO, PlanDefaults  # noqa: E402
 from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
 from agents.orchestrator.planning.catalog import geo  # noqa: E402
-from state.plan import AccountInfo, load_plan, validate_plan  # noqa: E402
+from state.plan import load_plan  # noqa: E402
+from state.plan_checks import AccountInfo, validate_plan  # noqa: E402
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1",
                         today=date(2026, 3, 1))

@@ -13,7 +13,8 @@ from scripted import VALID_DRAFT, draft, openai_reply  # noqa: E402
 
 from agents.orchestrator.planning import PlanDefaults  # noqa: E402
 from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
-from state.plan import AccountInfo, load_plan, validate_plan  # noqa: E402
+from state.plan import load_plan  # noqa: E402
+from state.plan_checks import AccountInfo, validate_plan  # noqa: E402
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", today=date(2026, 3, 1))
 

@@ -11,7 +11,8 @@ from facebook_business.exceptions import FacebookRequestError
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
 from evals.run import load
-from state.plan import load_plan, to_meta_tree
+from state.meta_tree import to_meta_tree
+from state.plan import load_plan
 
 
 def test_planned_trees_from_the_dataset_launch(sandbox, launch_kit):

@@ -4,7 +4,8 @@ from datetime import date
 
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
-from state.plan import load_plan, to_meta_tree
+from state.meta_tree import to_meta_tree
+from state.plan import load_plan
 
 BRIEFS = [
     "Sell our wool hats everywhere in the US except California and Texas, $40/day, "

@@ -8,7 +8,8 @@ import pytest
 
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
-from state.plan import load_plan, to_meta_tree
+from state.meta_tree import to_meta_tree
+from state.plan import load_plan
 
 D = PlanDefaults(currency="USD", page_id="1", pixel_id="2", today=date(2026, 3, 2))
 BASE = "Sales for our hiking boots, $70/day, US, https://trailgrip.example.com, boots.jpg. {}"

@@ -65,7 +65,8 @@ def launch(world: World, thread_id: str, *, go_live: bool = True) -> dict[str, s
     """Launch the fuzz base plan (2 ad sets) through the real launcher; activate it."""
     import copy
 
-    from state.plan import load_plan, to_meta_tree
+    from state.meta_tree import to_meta_tree
+    from state.plan import load_plan
     from tools.launch import activate_tree, launch_tree
 
     from .strategies import BASE_PLAN

@@ -6,7 +6,7 @@ import copy
 from datetime import UTC, datetime
 from typing import Any
 
-from state.plan import AccountInfo
+from state.plan_checks import AccountInfo
 
 ACCOUNT = AccountInfo(currency="USD", page_id="p1", pixel_id="px1",
                       now=datetime(2026, 3, 1, tzinfo=UTC))

@@ -10,7 +10,9 @@ from PIL import Image
 
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
-from state.plan import AccountInfo, load_plan, tag, to_meta_tree, validate_plan
+from state.meta_tree import to_meta_tree
+from state.plan import load_plan, tag
+from state.plan_checks import AccountInfo, validate_plan
 
 
 def _ids(fb_api, account_id):

@@ -3,7 +3,9 @@
 import pytest
 from planfix import ACCOUNT, good_plan
 
-from state.plan import load_plan, to_meta_tree, validate_plan
+from state.meta_tree import to_meta_tree
+from state.plan import load_plan
+from state.plan_checks import validate_plan
 
 CA_CITY = {"key": "2420379", "name": "Los Angeles", "country": "US", "radius": 10,
            "distance_unit": "mile"}

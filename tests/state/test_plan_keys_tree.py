@@ -3,7 +3,8 @@ import json
 import pytest
 from planfix import good_plan
 
-from state.plan import PlanError, assign_keys, load_plan, plan_dict, plan_keys, to_meta_tree
+from state.meta_tree import to_meta_tree
+from state.plan import PlanError, assign_keys, load_plan, plan_dict, plan_keys
 
 HASHES = {"hero.jpg": "h-hero"}
 

@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 from planfix import ACCOUNT, good_plan
 
-from state.plan import load_plan, validate_plan
+from state.plan import load_plan
+from state.plan_checks import validate_plan
 
 
 def _set(path, value):

@@ -44,13 +44,13 @@ from agents.optimize.decide.reallocation import (
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
-    display_name,
     evidence_of,
     kpi_of,
     num,
     pooled_prior,
     value_samples,
 )
+from state.names import display_name
 from state.rules import format_money
 
 ACTION = "set_adset_spend_limits"

@@ -71,7 +71,6 @@ from agents.optimize.decide.rules import emergency_reason, fatigue_actions, favo
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
-    display_name,
     evidence_of,
     kpi_of,
     make_verdict,
@@ -82,6 +81,7 @@ from agents.optimize.decide.stats import (
     target_rate,
     value_samples,
 )
+from state.names import display_name
 
 __all__ = ["DecisionPolicy", "budget_moves", "decide", "judge_ads", "pause_action", "reallocate"]
 

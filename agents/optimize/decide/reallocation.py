@@ -34,7 +34,6 @@ from agents.optimize.decide.rules import in_learning, recent_edits, spend_platea
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
-    display_name,
     evidence_of,
     kpi_of,
     make_verdict,
@@ -44,6 +43,7 @@ from agents.optimize.decide.stats import (
     value_samples,
 )
 from state.guardrails import parse_time
+from state.names import display_name
 
 KPI_LABELS = {
     "conversions": "conversion",

@@ -8,19 +8,25 @@ conversion with priors pooled from the entity's siblings.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
+from state.policy import Policy
+
 ACTIVE = "ACTIVE"
 
 
 @dataclass(frozen=True)
 class DecisionPolicy:
-    """Thresholds of the optimise loop; read from the run's `Policy` by `from_policy`."""
+    """Thresholds of the optimise loop, built from the run's `Policy` by `from_policy`.
+
+    The money limits are not defined here: the largest budget step and the hours between budget
+    edits default to the one `Policy`'s (`state/policy.py`, which the money gate enforces) and
+    `from_policy` reads the run's. The other fields are how the loop judges evidence.
+    """
 
     min_days: int = 3
     min_spend_cpa_multiple: float = 2.0
@@ -29,7 +35,9 @@ class DecisionPolicy:
     loser_margin: float = 0.25
     sibling_probability: float = 0.8
     emergency_cpa_multiple: float = 5.0
-    max_step: float = 0.20
+    # The largest budget step of one cycle: the run's max_budget_change_pct, never above the
+    # default policy's even when a person allows bigger steps (for the changes they ask for).
+    max_step: float = Policy.max_budget_change_pct
     significant_budget_change: float = 0.2
     min_change: float = 0.03
     loser_p_best: float = 0.05
@@ -49,7 +57,7 @@ class DecisionPolicy:
     # Prior on an ad set's conversion rate (reallocation), worth this many clicks.
     adset_cvr_prior_clicks: float = 20.0
     max_budget_edits_per_hour: int = 4
-    budget_cooldown_hours: float = 24.0
+    budget_cooldown_hours: float = Policy.budget_cooldown_hours
     realloc_every_hours: float = 0.0
     review_fraction: float = 0.5
     fatigue_frequency_rise: float = 0.2
@@ -78,11 +86,6 @@ class DecisionPolicy:
             if raw is not None:
                 values[f.name] = raw
         return cls(**values)
-
-
-def display_name(name: str | None) -> str:
-    """Return a name without adpilot's provenance tag (` [ap:xxxxxxxx]`), for people."""
-    return re.sub(r"\s*\[ap:[0-9a-f]+\]$", "", name or "")
 
 
 def rng_for(*parts: Any) -> np.random.Generator:

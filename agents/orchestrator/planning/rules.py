@@ -45,12 +45,11 @@ from agents.orchestrator.planning.understand import not_understood, unsupported_
 from state import rules
 from state.plan import (
     MAX_AMOUNT_MINOR,
-    AccountInfo,
     CampaignPlan,
     load_plan,
     plan_dict,
-    validate_plan,
 )
+from state.plan_checks import AccountInfo, validate_plan
 
 
 def _q(field: str, question: str) -> dict[str, str]:

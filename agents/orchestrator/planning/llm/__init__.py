@@ -8,7 +8,7 @@
    providers: a forced tool call).
 2. The reply is validated against `DraftPlan`, converted to a plan dict
    (`draft_plan.draft_to_plan`: places get keys, impossible values become questions) and
-   checked with `state.plan.validate_plan` and against the copy the brief quotes.
+   checked with `state.plan_checks.validate_plan` and against the copy the brief quotes.
 3. Schema errors and plan problems are fed back for at most `MAX_REPAIRS` (2) repairs.
    Facts the brief does not give are never repaired into existence (they become `questions`),
    values the brief states are never "repaired" away (an invalid one is a question), and

@@ -4,7 +4,7 @@
   lacks (a page; a pixel for sales; the advertiser for ads shown in the EU);
 - `resolve_interests`: interest names to Meta ids through the targeting search — a name it
   does not know is asked about (kind "not_understood", who sees the ads), never dropped;
-- `check_plan`: `state.plan.validate_plan` on the account's "today";
+- `check_plan`: `state.plan_checks.validate_plan` on the account's "today";
 - `repairable`: the problems the model may be asked to fix — not those about facts it must
   ask for, nor values the brief states (fixing those would change the plan silently);
 - `add_targets`: target CPA / ROAS read with the rules parser (the draft has no field).
@@ -21,7 +21,8 @@ from agents.orchestrator.planning.llm.draft import DraftPlan
 from agents.orchestrator.planning.llm.draft_plan import targeted_countries
 from agents.orchestrator.planning.llm.draft_report import is_waived
 from state import rules
-from state.plan import AccountInfo, PlanError, load_plan, validate_plan
+from state.plan import PlanError, load_plan
+from state.plan_checks import AccountInfo, validate_plan
 
 SearchInterests = Callable[[str], Sequence[dict[str, Any]]]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from agents.orchestrator.planning.schedule.dates import _MON
+from agents.orchestrator.planning.schedule.dates import MONTH_WORD
 
 NOT_BUDGET_BEFORE = re.compile(r"(?:from|save|only|just|priced|price|prices|costs?|under|"
                                r"orders?\s+over|over|worth|starting\s+at|retails?\s+(?:at|for)|"
@@ -45,8 +45,8 @@ NOT_BUDGET_AFTER = re.compile(r"^\s*(?:off|discount|value|gift|coupon|voucher|ea
 BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.I)
 BETWEEN_AFTER = re.compile(r"^\s*and\s*(?:[$€£¥₹]\s?)?\d+(?:[.,]\d+)*\s*k?\b", re.I)
 # "March 16", "16th of March", "16 March": a day of a date
-DATE_BEFORE = re.compile(rf"\b{_MON}\s*$", re.I)
-DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:of\s+)?{_MON}(?![a-z])", re.I)
+DATE_BEFORE = re.compile(rf"\b{MONTH_WORD}\s*$", re.I)
+DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:of\s+)?{MONTH_WORD}(?![a-z])", re.I)
 PER_RESULT = re.compile(r"^\s*(?:per|a|/|each)\s*(?:purchase|lead|click|result|install|conversion|"
                         r"sale|sign[- ]?up|order|acquisition|customer|booking|registration)\b", re.I)
 RANGE_AFTER = re.compile(r"^\s*(?:-|–|to)\s*(?:[$€£¥₹]\s?)?\d+(?:[.,]\d+)*\s*k?\b(?!\s*(?:days?|weeks?|"

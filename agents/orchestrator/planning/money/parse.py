@@ -48,7 +48,7 @@ from agents.orchestrator.planning.money.context import (
     RANGE_AFTER,
     SPENDER_BEFORE,
 )
-from agents.orchestrator.planning.schedule.dates import _MON
+from agents.orchestrator.planning.schedule.dates import MONTH_WORD
 from state import rules
 
 _P = r"(?:/\s*|per\s+|a\s+|an\s+|each\s+|every\s+|p/|p\.?\s?)"
@@ -72,7 +72,7 @@ PERIOD_AFTER = {  # kind → pattern at the start of the text after the amount
         r"[\w\s-]{0,12}?(?:days?|weeks?|months?|fortnight)\b|"
         r"^[\s,]*(?:for|over|across)\s+(?:the\s+|this\s+|that\s+)?(?:whole\s+|entire\s+|next\s+)?"
         r"(?:campaign|run|flight|period|month|week|fortnight|weekend|promo|sale|launch)\b|"
-        rf"^[\s,]*(?:for|in|during|throughout)\s+(?:the\s+month\s+of\s+|all\s+of\s+)?{_MON}"
+        rf"^[\s,]*(?:for|in|during|throughout)\s+(?:the\s+month\s+of\s+|all\s+of\s+)?{MONTH_WORD}"
         r"(?!\s*\d)", re.I),
 }
 PERIOD_BEFORE = {  # kind → pattern at the end of the text before the amount

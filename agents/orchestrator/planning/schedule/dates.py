@@ -23,23 +23,23 @@ MONTHS = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"]
-_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+MONTH_WORD = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+              r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WD = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _YEAR = r"(?:\d{4}|'\d{2})"
 _DAY = r"(?P<P_d>\d{1,2}(?:st|nd|rd|th)?)"
 _WDP = r"(?:(?P<P_wdp>" + _WD + r")\.?,?\s+(?:the\s+)?)?"
-DATE_MD = _WDP + r"(?P<P_m>" + _MON + r")\s+" + _DAY + r"\b(?:,?\s+(?P<P_y>" + _YEAR + r"))?"
+DATE_MD = _WDP + r"(?P<P_m>" + MONTH_WORD + r")\s+" + _DAY + r"\b(?:,?\s+(?P<P_y>" + _YEAR + r"))?"
 DATE_DM = _WDP.replace("P_wdp", "P_wdq") + _DAY.replace("P_d", "P_dd") + \
-    r"\s+(?:of\s+)?(?P<P_dm>" + _MON + r")(?:,?\s+(?P<P_dy>" + _YEAR + r"))?"
+    r"\s+(?:of\s+)?(?P<P_dm>" + MONTH_WORD + r")(?:,?\s+(?P<P_dy>" + _YEAR + r"))?"
 ISO = r"(?P<P_iso>\d{4}[-/]\d{1,2}[-/]\d{1,2})"
 NUMERIC = (r"\b(?P<P_n1>\d{1,2})(?P<P_sep>[/.-])(?P<P_n2>\d{1,2})(?P=P_sep)(?P<P_ny>\d{4}|\d{2})\b"
            r"|\b(?P<P_s1>\d{1,2})/(?P<P_s2>\d{1,2})\b(?![/.]?\d)"  # no year: slashes,
            r"|\b(?P<P_t1>\d{1,2})\.(?P<P_t2>\d{1,2})\.(?![\d.])")  # or "15.04." with its dot
 REL = (r"(?P<P_rel>today|tomorrow|yesterday|now|asap|right away|immediately|next week|next month|"
        r"(?:the\s+)?end of (?:the\s+|this\s+)?month|(?:the\s+)?end of (?:the\s+|this\s+)?week)")
-EOM = r"(?P<P_eomx>(?:the\s+)?end\s+of\s+(?P<P_eom>" + _MON + r")(?:\s+(?P<P_eomy>\d{4}))?)"
+EOM = r"(?P<P_eomx>(?:the\s+)?end\s+of\s+(?P<P_eom>" + MONTH_WORD + r")(?:\s+(?P<P_eomy>\d{4}))?)"
 RELWD = r"(?P<P_next>next\s+|this\s+|coming\s+|last\s+)?(?P<P_wd>" + _WD + r")\b"
 # "the 20th": the next such day of a month (only after a start/end cue or in a range)
 ORDINAL = (r"(?:the\s+)?(?P<P_od>\d{1,2})(?:st|nd|rd|th)(?=\s*(?:[,.;)\-–—\n]|$|and\b|to\b|"

@@ -31,7 +31,7 @@ from agents.orchestrator.planning.schedule.checks import (
     pick,
 )
 from agents.orchestrator.planning.schedule.dates import (
-    _MON,
+    MONTH_WORD,
     MONTHS,
     DateRead,
     date_alts,
@@ -56,11 +56,11 @@ END_CUE = r"(?:until|till|til|through|thru|to|ending(?:\s+on)?|ends?(?:\s+on)?|e
           r"stop(?:ping)?(?:\s+on)?|up\s+to|by)"
 RANGE = re.compile(rf"(?:{START_CUE}\s+|between\s+)?(?:the\s+)?(?:{date_alts('a')})\s*(?:-|–|—|to|"
                    rf"until|till|through|thru|and)\s*(?:the\s+)?(?:{date_alts('b')})", re.I)
-SHORT_RANGE_MD = re.compile(rf"(?P<m>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|—|to|"
+SHORT_RANGE_MD = re.compile(rf"(?P<m>{MONTH_WORD})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|—|to|"
                             rf"through|until)\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*[/:])",
                             re.I)
 SHORT_RANGE_DM = re.compile(rf"\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|—|to)\s*(?P<d2>\d{{1,2}})"
-                            rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MON})", re.I)
+                            rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH_WORD})", re.I)
 START = re.compile(rf"{START_CUE}\s*[:=]?\s+(?:on\s+)?(?:the\s+)?(?:{date_alts('a')})", re.I)
 END = re.compile(rf"{END_CUE}\s*[:=]?\s+(?:and\s+including\s+|the\s+)?(?:{date_alts('a')})",
                  re.I)
@@ -79,7 +79,7 @@ NEXT_PERIOD = re.compile(r"\b(?P<arel>next\s+(?:week|month))\b", re.I)
 WEEKEND = re.compile(r"\b(?P<w>this|next|over\s+the|for\s+the)\s+weekend\b", re.I)
 WHOLE_MONTH = re.compile(rf"\b(?:(?:for|during|throughout|over|in)\s+the\s+(?:whole\s+|entire\s+)?"
                          rf"month\s+of|(?:for|during|throughout)(?:\s+all\s+of)?|all(?:\s+of)?)"
-                         rf"\s+(?P<m>{_MON})(?!\s*\d)\b", re.I)
+                         rf"\s+(?P<m>{MONTH_WORD})(?!\s*\d)\b", re.I)
 OPEN = re.compile(r"\b(?:ongoing|evergreen|always[- ]on|no\s+end\s+date|indefinitely|"
                   r"open[- ]ended|until\s+(?:further\s+notice|i\s+stop\s+it|paused))\b", re.I)
 CUE_BEFORE = re.compile(rf"(?:{CORRECTION_CUE}|\n\s*(?:start|end)(?:\s+date)?\s*[:=])"
