@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from langgraph.types import Command
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from toy_graphs import launch_graph  # noqa: E402
 
 from evals.trajectory import (  # noqa: E402
     approved_receipts,
@@ -21,6 +14,7 @@ from evals.trajectory import (  # noqa: E402
     spend_changes_approved,
 )
 from state.ledger import Ledger  # noqa: E402
+from tests.evals.toy_graphs import launch_graph
 
 CFG = {"configurable": {"thread_id": "t1"}}
 

@@ -9,12 +9,7 @@ bring the budget back to what it was before the apply.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `bench` is not installed
 
 from bench.faults import check_tree  # noqa: E402
 

@@ -1,9 +1,9 @@
 """`excluded_geo_locations` is checked locally: codes, keys, and that it lies inside the target."""
 
 import pytest
-from planfix import ACCOUNT, good_plan
 
 from state.plan import load_plan, to_meta_tree, validate_plan
+from tests.state.planfix import ACCOUNT, good_plan
 
 CA_CITY = {"key": "2420379", "name": "Los Angeles", "country": "US", "radius": 10,
            "distance_unit": "mile"}

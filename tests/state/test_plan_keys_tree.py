@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from planfix import good_plan
 
 from state.plan import PlanError, assign_keys, load_plan, plan_dict, plan_keys, to_meta_tree
+from tests.state.planfix import good_plan
 
 HASHES = {"hero.jpg": "h-hero"}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from planfix import ACCOUNT, good_plan
 
 from agents.optimize.meta_io import targets_of
 from agents.orchestrator.card import render_card
 from state.plan import PlanError, load_plan, plan_dict, plan_keys, to_meta_tree, validate_plan
+from tests.state.planfix import ACCOUNT, good_plan
 
 
 def _with(**targets):

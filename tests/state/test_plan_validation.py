@@ -3,9 +3,9 @@
 from dataclasses import replace
 
 import pytest
-from planfix import ACCOUNT, good_plan
 
 from state.plan import load_plan, validate_plan
+from tests.state.planfix import ACCOUNT, good_plan
 
 
 def _set(path, value):
