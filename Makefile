@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint evals bench clean
+.PHONY: install demo test lint readme evals bench clean
 
 install: $(STAMP)
 
@@ -23,6 +23,10 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check graph agents tools prompts state sandbox evals bench tests
 	$(VENV)/bin/mypy
+
+# The README's command reference, rendered from the CLI (tests/test_readme.py fails when stale).
+readme: install
+	$(VENV)/bin/cog -r README.md
 
 evals: install
 	$(PY) -m evals.run

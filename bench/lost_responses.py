@@ -18,7 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.faults import BRIEF, TOKEN, _sandbox, brief_with_images, check_tree
+from bench.fault_rig import BRIEF, TOKEN, _sandbox, brief_with_images
+from bench.tree_check import check_tree
 
 FAULTS = {"lost_response": 0.3, "transient": 0.2, "throttle": 0.1, "throttle_s": 1}
 THREAD = "lost-1"

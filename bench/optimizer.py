@@ -185,8 +185,8 @@ def raise_budget(client: Any, adset_id: str, daily_budget: int) -> None:
     A marketer's rule tool is not bound by adpilot's policy, so the baseline keeps its own
     behaviour; the write still goes through the gate (every spend-raising write does).
     """
-    from state.policy import MAX_POLICY_MONEY_MINOR, Policy
     from state.guardrails import MoneyAction
+    from state.policy import MAX_POLICY_MONEY_MINOR, Policy
     from tools.money import clear
 
     unbound = Policy(max_daily_exposure_minor=MAX_POLICY_MONEY_MINOR,

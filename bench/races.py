@@ -44,16 +44,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.faults import (
-    BRIEF,
-    THREAD,
-    _env,
-    _run_child,
-    _sandbox,
-    brief_with_images,
-    budget_objects,
-    copy_home,
-)
+from bench.fault_rig import BRIEF, _env, _sandbox, brief_with_images, copy_home
+from bench.faults import THREAD, _run_child, budget_objects
 from bench.tree_check import check_tree, sandbox_objects
 
 RACES = ("approve_approve", "approve_resume", "tick_optimize", "stop_resume", "approve_optimise")

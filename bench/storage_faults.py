@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.faults import BRIEF, _env, _sandbox, brief_with_images, copy_home
+from bench.fault_rig import BRIEF, _env, _sandbox, brief_with_images, copy_home
 from bench.tree_check import _shape, check_tree, sandbox_objects
 
 THREAD = "storage-1"

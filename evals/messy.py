@@ -40,6 +40,7 @@ from typing import Any
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
 from evals.evaluators import field_results
+from evals.jsonl import load_jsonl
 
 DATASETS = Path(__file__).parent / "datasets"
 DEFAULT_FILES = ("messy_briefs.jsonl",)
@@ -47,8 +48,6 @@ DEFAULT_FILES = ("messy_briefs.jsonl",)
 
 def load(path: Path) -> list[dict[str, Any]]:
     """Read a messy-brief JSONL file, naming the line of any malformed row."""
-    from evals.run import load as load_jsonl
-
     seen: set[str] = set()
 
     def check(row: dict[str, Any]) -> str | None:

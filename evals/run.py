@@ -27,7 +27,9 @@ from typing import Any
 
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
+from evals import messy
 from evals.evaluators import clarifies_when_missing, field_results
+from evals.jsonl import load_jsonl
 
 DATASET = Path(__file__).parent / "datasets" / "briefs.jsonl"
 FLOOR = 0.9
@@ -35,25 +37,8 @@ FLOOR = 0.9
 
 def load(path: Path = DATASET, required: tuple[str, ...] = ("id", "brief", "expected"),
          check: Any = None) -> list[dict[str, Any]]:
-    """Read a JSONL dataset, naming the line of any malformed row.
-
-    `check(row)` may return a message that makes the row malformed too.
-    """
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SystemExit(f"{path}:{n}: not JSON ({exc.msg})") from None
-        for key in required:
-            if key not in row:
-                raise SystemExit(f"{path}:{n}: missing {key!r}")
-        if check is not None and (problem := check(row)):
-            raise SystemExit(f"{path}:{n}: {problem}")
-        rows.append(row)
-    return rows
+    """Read a JSONL dataset (default: the planner briefs), naming the line of any malformed row."""
+    return load_jsonl(path, required, check)
 
 
 def evaluate(rows: list[dict[str, Any]], planner: Any = plan_brief) -> dict[str, Any]:
@@ -127,18 +112,14 @@ def _llm_planner(rows: list[dict[str, Any]], model: str) -> dict[str, Any]:
 
 def _messy() -> dict[str, Any]:
     """Silent errors and field accuracy on every messy-brief dataset (evals/messy.py)."""
-    from evals import messy
-
     return {path.stem: {k: v for k, v in messy.evaluate(messy.load(path)).items()
                         if k not in ("per_brief", "by_path")}
             for path in sorted(DATASET.parent.glob("messy_*.jsonl"))}
 
 
 def _print_graph_evals(extra: dict[str, Any]) -> None:
-    from evals.messy import summary_line
-
     for name, report in extra.get("messy", {}).items():
-        print(summary_line(name, report))
+        print(messy.summary_line(name, report))
     if "llm_planner" in extra:
         llm = extra["llm_planner"]
         print(f"LLM planner ({llm['model']}): {llm['overall']:.1%} ({llm['fields_right']}/{llm['fields']} "

@@ -10,7 +10,6 @@ module for read-mostly tests. `SANDBOX_TOKEN` is the token both use.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +18,7 @@ from facebook_business.api import FacebookAdsApi
 
 from sandbox.server import SandboxServer
 from sandbox.testing import SANDBOX_TOKEN, make_api
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/launchkit.py
-
-from launchkit import context_for, images  # noqa: E402
+from tests.launchkit import context_for, images
 
 __all__ = ["SANDBOX_TOKEN", "make_api"]
 

@@ -2,13 +2,12 @@
 
 import dataclasses
 
-from launchkit import admin, objects, plan_for, runtime_for
-
 from agents.ads.nodes import create_ads
 from agents.assets.nodes import upload_assets
 from agents.campaigns.nodes import activate, create_campaigns
 from agents.orchestrator.approval import approval_payload
 from agents.orchestrator.nodes import validate_plan
+from tests.launchkit import admin, objects, plan_for, runtime_for
 
 
 def _launch(ctx, plan, thread, go_live=True):

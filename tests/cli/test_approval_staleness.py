@@ -10,10 +10,10 @@ import json
 
 import pytest
 from langgraph.types import Command
-from launchkit import admin, brief_for, objects
 
 from graph.environment import open_environment
 from graph.runner import StaleDecision, open_runner
+from tests.launchkit import admin, brief_for, objects
 
 
 def _cli():

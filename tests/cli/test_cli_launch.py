@@ -4,7 +4,8 @@ a SIGKILL between approval and launch is finished by `adpilot resume` with one t
 import json
 
 import pytest
-from launchkit import admin, adpilot, brief_for, objects
+
+from tests.launchkit import admin, adpilot, brief_for, objects
 
 CRASH_HOOK = """
 import os, signal

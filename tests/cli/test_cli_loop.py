@@ -2,7 +2,7 @@
 
 import json
 
-from launchkit import brief_for, objects
+from tests.launchkit import brief_for, objects
 
 
 def test_live_launch_then_tick_wakes_the_timer_and_report_is_written(cli, sample_images, home):

@@ -10,10 +10,10 @@
 import json
 
 import pytest
-from launchkit import admin, brief_for, objects
 from typer.testing import CliRunner
 
 from graph.cli import app
+from tests.launchkit import admin, brief_for, objects
 
 
 def said(result) -> str:

@@ -3,7 +3,7 @@ planner changed on its own, and what blocks a launch until a person answers or w
 
 import json
 
-from launchkit import adpilot
+from tests.launchkit import adpilot
 
 
 def _brief(images, extra):

@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from launchkit import adpilot, brief_for, objects
-
 from state import bounds
+from tests.launchkit import adpilot, brief_for, objects
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,10 +1,10 @@
 """Bad input gets a message naming the field and the fix, and Meta (the sandbox) gets no write."""
 
 import pytest
-from launchkit import admin, images
 from typer.testing import CliRunner
 
 from graph.cli import app
+from tests.launchkit import admin, images
 
 BASE = ("Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget $60/day for 14 days. "
         "Landing page https://shop.example.com/trail. Use image {img}.")

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
-
-from openai_stub import llm_planner_env  # noqa: E402
-from scripted import VALID_DRAFT, openai_reply  # noqa: E402
-
-from evals import langsmith_run  # noqa: E402
+from evals import langsmith_run
+from tests.llm.openai_stub import llm_planner_env
+from tests.llm.scripted import VALID_DRAFT, openai_reply
 
 
 def test_examples_are_stable_and_carry_references():

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
-
-from openai_stub import llm_planner_env  # noqa: E402
-from scripted import VALID_DRAFT, openai_reply  # noqa: E402
-
-from evals import run as evals_run  # noqa: E402
+from evals import run as evals_run
+from tests.llm.openai_stub import llm_planner_env
+from tests.llm.scripted import VALID_DRAFT, openai_reply
 
 
 def _clean_env(monkeypatch):

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from langgraph.types import Command
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from toy_graphs import launch_graph  # noqa: E402
-
-from evals.trajectory import (  # noqa: E402
+from evals.trajectory import (
     approved_receipts,
     load_cases,
     loop_bounded,
@@ -20,7 +13,8 @@ from evals.trajectory import (  # noqa: E402
     record_trajectory,
     spend_changes_approved,
 )
-from state.ledger import Ledger  # noqa: E402
+from state.ledger import Ledger
+from tests.evals.toy_graphs import launch_graph
 
 CFG = {"configurable": {"thread_id": "t1"}}
 

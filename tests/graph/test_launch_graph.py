@@ -1,10 +1,10 @@
 """The launch path through the real graph, the real SDK and the sandbox over HTTP."""
 
 from langgraph.types import Command
-from launchkit import APPROVE, admin, objects, plan_for
 
 from graph.builder import build_graph
 from graph.checkpointer import open_checkpointer
+from tests.launchkit import APPROVE, admin, objects, plan_for
 
 LAUNCH_NODES = ["review_plan", "upload_assets", "create_campaigns", "create_ads", "activate"]
 

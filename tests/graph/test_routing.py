@@ -117,10 +117,10 @@ def test_max_cycles_zero_ends_the_compiled_graph_after_launch(launch_context, sa
     import dataclasses
 
     from langgraph.types import Command
-    from launchkit import APPROVE, plan_for
 
     from graph.builder import build_graph
     from graph.checkpointer import open_checkpointer
+    from tests.launchkit import APPROVE, plan_for
 
     ctx = dataclasses.replace(launch_context, max_cycles=0)
     with open_checkpointer(tmp_path / "ck") as saver:

@@ -3,10 +3,10 @@ naming the words; a person may waive a not-understood or unsupported phrase, and
 says the plan launches without it; what the planner changed on its own is on the card."""
 
 from langgraph.types import Command
-from launchkit import admin
 
 from graph.builder import build_graph
 from graph.checkpointer import open_checkpointer
+from tests.launchkit import admin
 
 
 def _stream(graph, value, thread, ctx):

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from openai_stub import OpenAIStub  # noqa: E402
-from scripted import VALID_DRAFT, openai_reply  # noqa: E402
-
-from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults  # noqa: E402
-from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
-from agents.orchestrator.planning.llm.draft import DraftPlan  # noqa: E402
-from agents.orchestrator.planning.people.audience import LOCALES  # noqa: E402
-from state import rules  # noqa: E402
+from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults
+from agents.orchestrator.planning import llm as llm_planner
+from agents.orchestrator.planning.llm.draft import DraftPlan
+from agents.orchestrator.planning.people.audience import LOCALES
+from state import rules
+from tests.llm.openai_stub import OpenAIStub
+from tests.llm.scripted import VALID_DRAFT, openai_reply
 
 # Keywords OpenAI's strict mode rejects (or silently ignores) in a response schema.
 UNSUPPORTED_KEYWORDS = {"default", "minLength", "maxLength", "pattern", "minItems", "maxItems",

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import copy
-import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from scripted import VALID_DRAFT, ad_set, draft, scripted_model  # noqa: E402
-
-from agents.orchestrator.planning import WHO, PlanDefaults  # noqa: E402
-from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
-from agents.orchestrator.planning.catalog import geo  # noqa: E402
-from state.plan import load_plan  # noqa: E402
-from state.plan_checks import AccountInfo, validate_plan  # noqa: E402
+from agents.orchestrator.planning import WHO, PlanDefaults
+from agents.orchestrator.planning import llm as llm_planner
+from agents.orchestrator.planning.catalog import geo
+from state.plan import load_plan
+from state.plan_checks import AccountInfo, validate_plan
+from tests.llm.scripted import VALID_DRAFT, ad_set, draft, scripted_model
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1",
                         today=date(2026, 3, 1))

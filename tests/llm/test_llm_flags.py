@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from scripted import VALID_DRAFT, ad_set, draft, scripted_model  # noqa: E402
-
-from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults, Question  # noqa: E402
-from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
+from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults, Question
+from agents.orchestrator.planning import llm as llm_planner
+from tests.llm.scripted import VALID_DRAFT, ad_set, draft, scripted_model
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1",
                         today=date(2026, 3, 1))

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import copy
-import sys
-from pathlib import Path
 
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from openai_stub import llm_planner_env  # noqa: E402
-from scripted import VALID_DRAFT, openai_reply, with_assets  # noqa: E402
+from tests.llm.openai_stub import llm_planner_env
+from tests.llm.scripted import VALID_DRAFT, openai_reply, with_assets
 
 
 def test_llm_plan_is_repaired_approved_and_launched(tmp_path, monkeypatch):

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from scripted import VALID_DRAFT, draft, scripted_model  # noqa: E402
-
-from agents.orchestrator.planning import WHO, PlanDefaults  # noqa: E402
-from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
-from state.plan import load_plan  # noqa: E402
-from state.plan_checks import AccountInfo, validate_plan  # noqa: E402
+from agents.orchestrator.planning import WHO, PlanDefaults
+from agents.orchestrator.planning import llm as llm_planner
+from state.plan import load_plan
+from state.plan_checks import AccountInfo, validate_plan
+from tests.llm.scripted import VALID_DRAFT, draft, scripted_model
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1",
                         today=date(2026, 3, 1))

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from openai_stub import OpenAIStub  # noqa: E402
-from scripted import VALID_DRAFT, draft, openai_reply  # noqa: E402
-
-from agents.orchestrator.planning import PlanDefaults  # noqa: E402
-from agents.orchestrator.planning import llm as llm_planner  # noqa: E402
-from state.plan import load_plan  # noqa: E402
-from state.plan_checks import AccountInfo, validate_plan  # noqa: E402
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning import llm as llm_planner
+from state.plan import load_plan
+from state.plan_checks import AccountInfo, validate_plan
+from tests.llm.openai_stub import OpenAIStub
+from tests.llm.scripted import VALID_DRAFT, draft, openai_reply
 
 DEFAULTS = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", today=date(2026, 3, 1))
 

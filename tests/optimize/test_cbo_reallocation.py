@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from optimize_helpers import NOW, evidence, stats
 
 from agents.optimize.decide.cbo import CAP, MIN, reallocate_cbo
 from agents.optimize.decide.decisions import DecisionPolicy, decide
 from prompts.optimize import describe_action
 from state.guardrails import MoneyAction, gate
+from tests.optimize.optimize_helpers import NOW, evidence, stats
 from tools.undo import undo_action
 
 POLICY = DecisionPolicy()

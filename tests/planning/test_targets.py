@@ -70,13 +70,8 @@ def test_a_target_in_another_currency_is_asked_never_converted():
 
 
 def test_the_llm_planner_reads_the_targets_from_the_brief_too():
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
-    from scripted import VALID_DRAFT, scripted_model
-
     from agents.orchestrator.planning import llm as llm_planner
+    from tests.llm.scripted import VALID_DRAFT, scripted_model
 
     defaults = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1")
     result = llm_planner.plan("trail shoes, $60/day, US women 25-45, target CPA $25, ROAS of 3x",

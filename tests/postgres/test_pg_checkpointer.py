@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
@@ -125,16 +126,15 @@ def test_postgres_selected_by_env_and_resumed_by_another_process(tmp_path, postg
         _graph(saver).invoke({"steps": ["start"]}, {"configurable": {"thread_id": thread_id}})
     # Another process sharing the database (as a second worker would) finishes the thread.
     code = f"""
-import sys
-sys.path.insert(0, {str(Path(__file__).parent)!r})
-from test_pg_checkpointer import _graph
+from tests.postgres.test_pg_checkpointer import _graph
 from graph.checkpointer import open_checkpointer
 from langgraph.types import Command
 with open_checkpointer('.') as saver:
     out = _graph(saver).invoke(Command(resume='from-worker'), {{'configurable': {{'thread_id': {thread_id!r}}}}})
 print(','.join(out['steps']))
 """
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "start,ask,act:from-worker"
     assert not (tmp_path / "checkpoints.sqlite").exists()

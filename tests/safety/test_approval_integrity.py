@@ -4,21 +4,17 @@ resume applies once, and the kill switch pauses everything the launch created.""
 from __future__ import annotations
 
 import sqlite3
-import sys
-from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from bench.faults import BRIEF, brief_with_images
 from graph.builder import build_graph
 from graph.environment import SANDBOX_TOKEN, build_context
 from graph.runner import Runner
 from sandbox.server import SandboxServer
 from state.context import Context, MetaSettings, Policy
 from tools import kill_switch as safety
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench.faults import BRIEF, brief_with_images  # noqa: E402
 
 
 @pytest.fixture(scope="module")

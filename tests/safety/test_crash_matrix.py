@@ -9,16 +9,11 @@ bring the budget back to what it was before the apply.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `bench` is not installed
+from bench.faults import check_tree
 
-from bench.faults import check_tree  # noqa: E402
-
-from .conftest import launch  # noqa: E402
+from .conftest import launch
 
 
 def test_crash_matrix_subset_resumes_to_exactly_one_tree():

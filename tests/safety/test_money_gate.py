@@ -12,7 +12,6 @@ import dataclasses
 from typing import Any
 
 import pytest
-from launchkit import admin, objects, plan_for, runtime_for
 
 from agents.ads.nodes import create_ads
 from agents.assets.nodes import upload_assets
@@ -24,6 +23,7 @@ from agents.orchestrator.nodes import validate_plan
 from sandbox.testing import make_api
 from state.context import Policy
 from state.guardrails import UngatedSpendError
+from tests.launchkit import admin, objects, plan_for, runtime_for
 from tests.sandbox.conftest import adset_params, campaign_params
 
 APPROVE = [{"type": "approve"}]

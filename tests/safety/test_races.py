@@ -5,14 +5,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `bench` is not installed
-
-from bench.races import COUNTS, RACES, races  # noqa: E402
+from bench.races import COUNTS, RACES, races
 
 
 def _check(result: dict) -> None:

@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 
 from sandbox.server import SandboxServer
+from tests.tracing.capture import CaptureServer
 
 from .conftest import png
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tracing"))
-from capture import CaptureServer  # noqa: E402
 
 CANARY = "EAAB-leak-canary-9f3c"
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from safety.strategies import BASE_PLAN, nested  # tests/ is on sys.path (tests/conftest.py)
 
 from state import bounds, hitl
 from state import plan as plans
+from tests.safety.strategies import BASE_PLAN, nested
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1)

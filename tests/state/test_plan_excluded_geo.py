@@ -1,11 +1,11 @@
 """`excluded_geo_locations` is checked locally: codes, keys, and that it lies inside the target."""
 
 import pytest
-from planfix import ACCOUNT, good_plan
 
 from state.meta_tree import to_meta_tree
 from state.plan import load_plan
 from state.plan_checks import validate_plan
+from tests.state.planfix import ACCOUNT, good_plan
 
 CA_CITY = {"key": "2420379", "name": "Los Angeles", "country": "US", "radius": 10,
            "distance_unit": "mile"}

@@ -1,10 +1,10 @@
 import json
 
 import pytest
-from planfix import good_plan
 
 from state.meta_tree import to_meta_tree
 from state.plan import PlanError, assign_keys, load_plan, plan_dict, plan_keys
+from tests.state.planfix import good_plan
 
 HASHES = {"hero.jpg": "h-hero"}
 

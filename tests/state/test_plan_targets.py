@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from planfix import ACCOUNT, good_plan
 
 from agents.optimize.meta_io import targets_of
 from agents.orchestrator.card import render_card
 from state.meta_tree import to_meta_tree
 from state.plan import PlanError, load_plan, plan_dict, plan_keys
 from state.plan_checks import validate_plan
+from tests.state.planfix import ACCOUNT, good_plan
 
 
 def _with(**targets):

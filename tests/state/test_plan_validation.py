@@ -3,10 +3,10 @@
 from dataclasses import replace
 
 import pytest
-from planfix import ACCOUNT, good_plan
 
 from state.plan import load_plan
 from state.plan_checks import validate_plan
+from tests.state.planfix import ACCOUNT, good_plan
 
 
 def _set(path, value):

@@ -16,13 +16,9 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
-
-from capture import CaptureServer  # noqa: E402
-from test_tracing import traced_env  # noqa: E402
-
-from state.ledger import Ledger  # noqa: E402
+from state.ledger import Ledger
+from tests.tracing.capture import CaptureServer
+from tests.tracing.test_tracing import traced_env
 
 ADPILOT = str(Path(sys.executable).parent / "adpilot")
 LAUNCH = ["plan_campaign", "validate_plan", "review_plan", "upload_assets", "create_campaigns",

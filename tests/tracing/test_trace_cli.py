@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 from PIL import Image
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
-
-from openai_stub import llm_planner_env  # noqa: E402
-from scripted import VALID_DRAFT, openai_reply, with_assets  # noqa: E402
+from tests.llm.openai_stub import llm_planner_env
+from tests.llm.scripted import VALID_DRAFT, openai_reply, with_assets
 
 LAUNCH_NODES = ["plan_campaign", "validate_plan", "review_plan", "upload_assets", "create_campaigns",
                 "create_ads", "activate"]

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from langgraph.types import Command
 from rich.console import Console
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "evals"))
-
-from toy_graphs import launch_graph  # noqa: E402
-
-from graph.trace_view import checkpoint_events, ledger_events, merge_events, render_timeline  # noqa: E402
-from state.ledger import Ledger  # noqa: E402
+from graph.trace_view import checkpoint_events, ledger_events, merge_events, render_timeline
+from state.ledger import Ledger
+from tests.evals.toy_graphs import launch_graph
 
 CFG = {"configurable": {"thread_id": "t1"}}
 

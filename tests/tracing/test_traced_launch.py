@@ -14,16 +14,11 @@ from pathlib import Path
 
 from PIL import Image
 
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "llm"))
-
-from capture import CaptureServer  # noqa: E402
-from openai_stub import OpenAIStub  # noqa: E402
-from scripted import VALID_DRAFT, openai_reply, with_assets  # noqa: E402
-from test_tracing import ROOT, TOKEN, traced_env  # noqa: E402
-
-from sandbox.server import SandboxServer  # noqa: E402
+from sandbox.server import SandboxServer
+from tests.llm.openai_stub import OpenAIStub
+from tests.llm.scripted import VALID_DRAFT, openai_reply, with_assets
+from tests.tracing.capture import CaptureServer
+from tests.tracing.test_tracing import ROOT, TOKEN, traced_env
 
 
 def _meta(run):

@@ -7,12 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from capture import CaptureServer  # noqa: E402
-
-from graph import tracing  # noqa: E402
-from state.secrets import REDACTED, register_secret  # noqa: E402
+from graph import tracing
+from state.secrets import REDACTED, register_secret
+from tests.tracing.capture import CaptureServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "EAAB-test-token-XYZ123"
