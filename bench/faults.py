@@ -1,5 +1,8 @@
 """Exactly once under faults: the crash matrix and the lost-response run.
 
+Longer than 300 lines because it is a benchmark script whose three runs (crash matrix, stop then
+resume, undo) print one report; its shared rig is `bench/fault_rig.py`.
+
     python -m bench.faults [--json] [--ks 1,3,5] [--skip-lost] [--skip-undo] [--cycles 3]
 
 **Crash matrix.** A reference launch (no crash) counts its Meta writes N (ledger rows that

@@ -1,5 +1,8 @@
 """Optimiser benchmark: adpilot's loop vs "launch and leave" vs threshold rules, on the sandbox.
 
+Longer than 300 lines because it is a benchmark script: the three strategies run in one harness
+so they see the same sandbox, seed and horizon.
+
     python -m bench.optimizer [--scenario FILE_OR_NAME ...] [--seeds A-B] [--json] [--procs N]
 
 For every scenario and seed, each strategy gets a fresh embedded sandbox (same seed, so the

@@ -1,5 +1,8 @@
 """One thread, one runner: N processes advance the same thread at once.
 
+Longer than 300 lines because it is a benchmark script: the four races share one harness that
+prepares a starting point and starts the processes at the same moment.
+
     python -m bench.races [--json] [--trials 100] [--procs 4] [--backend sqlite|postgres|both]
                           [--races approve_approve,approve_resume,tick_optimize,stop_resume]
 

@@ -1,5 +1,8 @@
 """Bounded, typed input for the admin API, and repairing admin state persisted out of bounds.
 
+Longer than 300 lines because it holds every admin input's limit next to the one checker that
+enforces it, and the repair of state persisted out of those limits.
+
 Every admin call's input is read and checked here before anything changes (issue 11): a POST
 body is one JSON object (an empty body is `{}`), numbers are finite JSON numbers (`true` is
 not a number, `NaN`/`Infinity` are refused although Python's `json` reads them), each within

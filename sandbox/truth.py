@@ -1,5 +1,8 @@
 """Latent truth of the delivery model and the expected-value maths shared with the oracle.
 
+Longer than 300 lines because the latent draws and the expected-value maths the oracle shares
+must change together.
+
 Every ad set gets, from the scenario's distributions (or its `fixed` values) and a seeded RNG
 keyed by `(seed, "adset", index)`, a base CPM and a conversion rate per link click and a
 mean value per conversion; its audience size comes from its targeting (countries, ages,

@@ -1,5 +1,8 @@
 """The facts sheet §14 rules for campaigns and ad sets, raising Meta's errors.
 
+Longer than 300 lines because it is one short rule per Meta check of campaigns and ad sets,
+raising Meta's own error for each.
+
 Each check takes the *final* spec (stored values merged with the request, money as ints) so
 create, update and `validate_only` share one path. Codes/subcodes follow the facts sheet;
 where it leaves a subcode unknown the error is code 100 with a user message naming the

@@ -1,5 +1,8 @@
 """Limits on every value that enters adpilot from outside, and one checker for them (issue 11).
 
+Longer than 300 lines because it holds the table of every limit next to the one walker that
+enforces them all.
+
 A resume value (an approval's decisions, a clarify answer, a wake-up), a plan or decisions
 file, a clarify answer or reject reason typed on the command line, a policy file and a
 LangGraph Server request's context are measured before they reach the graph, the

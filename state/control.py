@@ -1,5 +1,8 @@
 """Thread control: who is advancing a thread (a lease) and which threads the kill switch stopped.
 
+Longer than 300 lines because leases and stop records share one store and its two backends
+(SQLite and PostgreSQL).
+
 Both live in the same store as the checkpoints — the SQLite file in ADPILOT_HOME
 (`checkpoints.sqlite`), or the PostgreSQL database of `ADPILOT_CHECKPOINT_URL` — so every
 process and server worker that can advance a thread sees them.

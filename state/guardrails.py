@@ -1,5 +1,8 @@
 """The one money gate: every write that can raise spend passes `gate()` before it is sent.
 
+Longer than 300 lines because the gate is one pure function over every cap, and the caps must be
+read together to judge one write.
+
 `gate(actions, policy, snapshot) -> GateResult` is pure (no I/O, no clock): it takes typed
 `MoneyAction`s (`state/money.py`), the run's `Policy` (`state/policy.py`) and the account's
 live state as Meta reports it (`tools/money.py::account_state` reads it: every campaign and ad

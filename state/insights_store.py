@@ -1,5 +1,7 @@
 """Local insights history (sqlite-utils, in `ADPILOT_HOME/insights.db`).
 
+Longer than 300 lines because its writer and its queries share one schema.
+
 One row per (campaign, level, entity, day, breakdown). Rows hold *sums* only — impressions,
 reach, clicks, link clicks, spend and conversion value in minor units, one de-duplicated
 conversion count — plus the attribution setting Meta reported them under. Ratios (CTR, CPC,

@@ -1,5 +1,8 @@
 """The write ledger: one logical row per Meta write, stored as a hash-chained event log.
 
+Longer than 300 lines because the hash chain, the write states and the queries over them must
+change together.
+
 Every Meta write is recorded *before* it is sent (`intent`), then `sent`, then exactly one
 outcome: `done` (with the Meta id and after-values), `failed` (Meta refused; nothing changed)
 or `unknown` (timeout / dropped connection / 5xx: the write may have committed — reconcile by

@@ -1,6 +1,6 @@
 """The campaign plan (DESIGN §3): pydantic models, stable node keys, and loading plan dicts.
 
-Over 300 lines because the models, the keys computed from them and their loading change together.
+Longer than 300 lines because the models, the keys computed from them and their loading change together.
 The checks against Meta's rules (`state/plan_checks.py`) and the Meta create tree
 (`state/meta_tree.py`) sit above this module and import it; it imports neither.
 

@@ -1,5 +1,7 @@
 """Meta's Marketing API rules as tables, shared by the plan validator, the planners and the sandbox.
 
+Longer than 300 lines because it is tables of Meta's rules, not logic.
+
 Sources are the sections of `meta-marketing-api-facts.md` (cited as "facts §N"). Where the
 facts sheet marks a value uncertain [U], the table follows it and says so in a comment. The
 sandbox's `minimum_budgets` endpoint and its budget validation use `min_daily_budget_minor`

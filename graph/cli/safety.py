@@ -1,6 +1,6 @@
 """`adpilot stop`, `undo`, `audit verify|reconcile|log`, `policy`: the CLI over `tools/kill_switch.py`.
 
-One module over 300 lines because the kill switch and the audit cross-check share one reader of
+Longer than 300 lines because the kill switch and the audit cross-check share one reader of
 what a thread created (`created_objects`). Registered on the Typer app of `graph/cli/root.py`
 when `graph/cli/__init__.py` imports it.
 """

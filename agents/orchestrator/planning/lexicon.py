@@ -1,5 +1,7 @@
 r"""Word tables the normaliser reads briefs through (`agents/orchestrator/planning/normalise.py`).
 
+Longer than 300 lines because it is data: word tables, not logic.
+
 - `STOPWORDS`: a few dozen function words per language, to tell which language a brief is
   written in (the words that carry no content are the surest sign of the language).
 - `LEXICON`: Spanish, French, German and Portuguese phrases for what a plan needs — goals,

@@ -1,5 +1,8 @@
 """Read a brief the way people write it: one pre-pass into the plain English the parsers read.
 
+Longer than 300 lines because its passes all edit one text through one map back to the brief
+(`Normalised`, `_apply`); split, each pass would have to export that map's internals.
+
 `normalise(brief, defaults)` returns a `Normalised` text plus a map back to the brief, so a
 phrase the parsers did not use is always reported in the brief's own words. In order:
 

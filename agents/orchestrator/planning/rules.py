@@ -1,5 +1,8 @@
 """The offline rules planner: brief → `PlannerResult` with a `CampaignPlan` dict.
 
+Longer than 300 lines because it puts every parser's facts together into one plan and its
+questions; the parsing itself lives in the modules beside it.
+
 Deterministic: the same brief and defaults give the same plan. It never guesses a fact the
 marketer must give — landing page, Facebook page, pixel (sales), budget, country — but asks
 for it in `questions`; it reports phrases it did not understand in `not_understood`. Structure:

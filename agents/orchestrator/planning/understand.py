@@ -1,5 +1,8 @@
 """Understand or ask: what a brief asks that the plan cannot honour is never dropped silently.
 
+Longer than 300 lines because most of it is the tables both checks read (unsupported asks,
+negation and who/spend/goal cue words).
+
 Two checks run on every brief, for both planners (DESIGN §3 "nothing is dropped silently"):
 
 - `unsupported_asks(text)` recognises asks adpilot can name but cannot serve end to end yet —

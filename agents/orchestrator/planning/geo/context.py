@@ -1,5 +1,8 @@
 """What the words around a place say about it, and which place a name means.
 
+Longer than 300 lines because its three steps (link qualifiers, mark roles, resolve) read the
+same mentions in turn and share their small helpers.
+
 - `link_qualifiers`: "Portland, OR", "Leeds (UK)", "Seattle, Washington, USA" — the second
   name only says where the first one is; it is read, not targeted.
 - `mark_roles`: exclusions however phrased ("except California", "not in London", "no
