@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.tools import tool
 
 from state.guardrails import MoneyAction
-from tools.common import activation, compact, gated_write, set_status
+from tools.common import activation, compact, set_status
 from tools.errors import PermanentError
 from tools.injection import ClientRuntime, client_from
 from tools.meta_client import label_for, tag_for, with_tag
+from tools.money import gated_write
 
 if TYPE_CHECKING:
     from state.guardrails import GatePass

@@ -15,7 +15,7 @@ reference is sent as is (Meta substitutes it); for an item in an earlier chunk t
 substitutes the concrete value. An item whose dependency failed is not sent.
 
 Money gate: before anything is ledgered or sent, every write item that can raise spend must
-carry a `gate_pass` covering exactly it (`tools.meta_client.require_pass`); otherwise the whole
+carry a `gate_pass` covering exactly it (`tools.ledgered.require_pass`); otherwise the whole
 batch is refused with `UngatedSpendError` and nothing is sent.
 
 Results: one `BatchResult` per item, in input order; a `null` slot or a failed chunk is never
@@ -43,10 +43,11 @@ from tools.errors import (
     UnknownOutcomeError,
     from_error_body,
 )
+from tools.ledgered import compact, first_before, require_pass
 
 if TYPE_CHECKING:
     from state.guardrails import GatePass
-    from tools.meta_client import MetaClient
+    from tools.graph_client import GraphClient
 
 MAX_ITEMS = 50
 MAX_ADS = 10
@@ -245,7 +246,7 @@ def _parse(slot: Any, it: BatchItem) -> BatchResult:
     return BatchResult(it.name, False, body=body, code=code, error=error, sent=True)
 
 
-def _send_chunk(client: MetaClient, chunk: list[BatchItem],
+def _send_chunk(client: GraphClient, chunk: list[BatchItem],
                 results: dict[str, Any]) -> list[BatchResult]:
     entries, files = [], {}
     for it in chunk:
@@ -288,10 +289,8 @@ def _retry_set(chunk: list[BatchItem], outcome: dict[str, BatchResult]) -> list[
     return retry
 
 
-def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
+def run_batch(client: GraphClient, items: list[BatchItem]) -> list[BatchResult]:
     """Run `items` (see the module docstring); returns one result per item, in order."""
-    from tools.meta_client import first_before, require_pass
-
     digests = {it.name: require_pass(it.method, it.relative_url, it.params, it.plan_key,
                                      it.gate_pass) for it in items if it.is_write}
     outcome: dict[str, BatchResult] = {}
@@ -364,15 +363,11 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
 
 
 def _ledger_params(it: BatchItem) -> dict[str, Any]:
-    from tools.meta_client import _compact
-
-    return _compact(dict(it.params))
+    return compact(dict(it.params))
 
 
 def _ledger_outcome(it: BatchItem, res: BatchResult, bodies: dict[str, Any]
                     ) -> tuple[str, str, dict[str, Any]]:
-    from tools.meta_client import _compact
-
     assert res.write_id is not None
     # After-values carry the concrete parent ids, not the `{result=...}` references.
     params = json.loads(_substitute(json.dumps(it.params, default=str), bodies))
@@ -380,6 +375,6 @@ def _ledger_outcome(it: BatchItem, res: BatchResult, bodies: dict[str, Any]
         meta_id = res.id or (it.relative_url.split("?")[0].strip("/").split("/")[0]
                              if it.ledger_op in ("update", "delete") else None)
         return (res.write_id, "done", {"meta_id": meta_id,
-                                       "after": _compact({**params, "id": meta_id})})
+                                       "after": compact({**params, "id": meta_id})})
     unknown = isinstance(res.error, UnknownOutcomeError)
     return (res.write_id, "unknown" if unknown else "failed", {"error": str(res.error)})

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.tools import tool
 
 from state.guardrails import MoneyAction
-from tools.common import activation, compact, gated_write, set_status, update_object
+from tools.common import activation, compact, set_status, update_object
 from tools.injection import ClientRuntime, client_from
 from tools.meta_client import with_tag
+from tools.money import gated_write
 
 if TYPE_CHECKING:
     from state.guardrails import GatePass

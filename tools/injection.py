@@ -7,19 +7,19 @@ the run context's `client_factory` (`state.context.Context.client_factory`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain.tools import ToolRuntime
-
-if TYPE_CHECKING:
-    from tools.meta_client import MetaClient
 
 # Parametrised with Any so langchain does not try to validate the run's context type.
 ClientRuntime = ToolRuntime[Any, Any]
 
 
-def client_from(runtime: ToolRuntime[Any, Any]) -> MetaClient:
-    """Return the `MetaClient` for this run, from `runtime.context.client_factory()`."""
+def client_from(runtime: ToolRuntime[Any, Any]) -> Any:
+    """Return the `MetaClient` for this run, from `runtime.context.client_factory()`.
+
+    Typed `Any`: naming `MetaClient` here would import upward (meta_client imports videos).
+    """
     factory = getattr(runtime.context, "client_factory", None)
     if factory is None:
         raise RuntimeError(

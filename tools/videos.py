@@ -21,12 +21,12 @@ from tools.errors import MetaError, PermanentError, UnknownOutcomeError
 from tools.injection import ClientRuntime, client_from
 
 if TYPE_CHECKING:
-    from tools.meta_client import MetaClient
+    from tools.graph_client import GraphClient
 
 OFFSET_MISMATCH = 1363037
 
 
-def _phase(client: MetaClient, params: dict[str, Any], files: dict[str, Any] | None = None,
+def _phase(client: GraphClient, params: dict[str, Any], files: dict[str, Any] | None = None,
            attempts: int = 3) -> dict[str, Any]:
     """One upload phase; a lost response is re-sent (phases are checked by offset/session)."""
     for attempt in range(attempts):
@@ -44,7 +44,7 @@ def _phase(client: MetaClient, params: dict[str, Any], files: dict[str, Any] | N
     raise AssertionError("unreachable")
 
 
-def chunked_upload(client: MetaClient, path: Path, *, name: str | None = None,
+def chunked_upload(client: GraphClient, path: Path, *, name: str | None = None,
                    plan_key: str | None = None) -> str:
     """Upload `path` in phases; returns the video id (ledgered as one write)."""
     data = path.read_bytes()
@@ -83,7 +83,7 @@ def chunked_upload(client: MetaClient, path: Path, *, name: str | None = None,
     return video_id
 
 
-def video_status(client: MetaClient, video_id: str) -> dict[str, Any]:
+def video_status(client: GraphClient, video_id: str) -> dict[str, Any]:
     """Read a video's processing status: `{id, video_status, processing}`."""
     body = client.get(str(video_id), {"fields": "id,status"})
     status = body.get("status") or {}
@@ -91,7 +91,7 @@ def video_status(client: MetaClient, video_id: str) -> dict[str, Any]:
             "processing": (status.get("processing_phase") or {}).get("status")}
 
 
-def wait_until_ready(client: MetaClient, video_id: str, *, timeout_s: float = 60.0,
+def wait_until_ready(client: GraphClient, video_id: str, *, timeout_s: float = 60.0,
                      interval_s: float = 0.5) -> dict[str, Any]:
     """Poll until `video_status` is `ready`; raises on `error`/`expired` or timeout."""
     deadline = time.monotonic() + timeout_s
@@ -107,10 +107,11 @@ def wait_until_ready(client: MetaClient, video_id: str, *, timeout_s: float = 60
         time.sleep(interval_s)
 
 
-def upload_video(client: MetaClient, path: str, name: str | None = None, *,
+def upload_video(client: GraphClient, path: str, name: str | None = None, *,
                  plan_key: str | None = None, timeout_s: float = 60.0) -> dict[str, Any]:
     """Upload a video and wait until it is ready; returns `{video_id, video_status}`."""
-    video_id = client.upload_video(path, name, plan_key=plan_key, timeout_s=timeout_s)
+    video_id = chunked_upload(client, Path(path), name=name, plan_key=plan_key)
+    wait_until_ready(client, video_id, timeout_s=timeout_s)
     return {"video_id": video_id, "video_status": "ready"}
 
 
