@@ -20,6 +20,11 @@ local sandbox).
   `batch()` take passes).
 * `stats` counts `round_trips` (HTTP requests), `graph_calls` (Graph operations; a batch item
   counts as one), `retries` and `throttle_waits` (governor sleeps).
+* `account_clock()`: now on the account's clock — the sandbox's simulated clock when the Graph
+  URL is not Meta's (its admin API takes the Graph token, which only the session holds), else
+  wall-clock UTC.
+* `transport=`: a `requests` adapter mounted for the Graph URL on the SDK's session (and on the
+  client's own requests to the sandbox's admin API), so a test can answer without a server.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import base64
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +41,7 @@ import requests
 from facebook_business.api import FacebookAdsApi
 from facebook_business.exceptions import FacebookRequestError
 from facebook_business.session import FacebookSession
+from requests.adapters import BaseAdapter
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -45,6 +52,7 @@ from tenacity import (
 
 from state import secrets
 from state.control import ThreadStopped
+from state.exposure import parse_time
 from state.guardrails import GatePass, UngatedSpendError
 from state.ledger import Ledger, LedgerError
 from tools.errors import (
@@ -68,6 +76,7 @@ from tools.ledgered import (
 )
 
 META_GRAPH_URL = "https://graph.facebook.com"
+META_HOSTS = ("graph.facebook.com", "graph.beta.facebook.com")
 
 
 def _attr(settings: Any, name: str, default: Any = None) -> Any:
@@ -94,6 +103,7 @@ class GraphClient:
         governor: Governor | None = None,
         sleep: Callable[[float], None] = time.sleep,
         stopped: Callable[[], str | None] | None = None,
+        transport: BaseAdapter | None = None,
     ) -> None:
         token = token or secrets.access_token(_attr(settings, "token_env", secrets.TOKEN_ENV))
         if app_secret is None:
@@ -109,6 +119,9 @@ class GraphClient:
         session.GRAPH = self.graph_url  # instance attribute: no global SDK state touched
         if getattr(session, "appsecret_proof", None):
             secrets.register_secret(session.appsecret_proof)
+        self._transport = transport
+        if transport is not None:
+            session.requests.mount(f"{self.graph_url}/", transport)
         self.api = FacebookAdsApi(session, api_version=_attr(settings, "api_version") or None)
         self.api_version: str = self.api._api_version
         self.ledger = ledger
@@ -339,6 +352,31 @@ class GraphClient:
                             {"bytes": base64.b64encode(data).decode(), "name": name},
                             plan_key=plan_key, object_type="image")
         return image_result(result, name)
+
+    # -- the account's clock -------------------------------------------------------------
+
+    @property
+    def is_sandbox(self) -> bool:
+        """Tell whether the client talks to something other than Meta (the local sandbox)."""
+        return not any(host in self.graph_url for host in META_HOSTS)
+
+    def account_clock(self) -> datetime:
+        """Now on the account's clock: the sandbox's simulated clock there, else wall-clock UTC."""
+        if not self.is_sandbox:
+            return datetime.now(UTC)
+        # The admin API shares the Graph token; the session holds it (never logged or returned).
+        token = self.api._session.access_token
+        with requests.Session() as http:  # not the SDK's: no token in the query, default CAs
+            if self._transport is not None:
+                http.mount(f"{self.graph_url}/", self._transport)
+            resp = http.get(f"{self.graph_url}/__sandbox__/clock",
+                            headers={"Authorization": f"OAuth {token}"}, timeout=10)
+        resp.raise_for_status()
+        body = resp.json()
+        parsed = parse_time(body.get("now") or body.get("sim_now") or body.get("time"))
+        if parsed is None:
+            raise RuntimeError("the sandbox clock answered without a `now` time")
+        return parsed
 
     def _account(self) -> str:
         if not self.account_id:

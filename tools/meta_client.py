@@ -5,6 +5,7 @@ The seam is layered so nothing in it imports upward:
 ```
 tools/meta_client.py   MetaClient = GraphClient + batch() + upload_video()
 tools/batching.py      the batch executor          tools/videos.py   phased video upload
+tools/account.py       the account's settings and clock (account_info, account_now)
 tools/graph_client.py  GraphClient: SDK session, errors, retries, governor, ledgered write()
 tools/ledgered.py      the write path's rules (money gate check, cuts, retry before-values)
 tools/errors.py  tools/governor.py  tools/provenance.py  tools/fields.py
