@@ -137,7 +137,8 @@ class GraphClient:
                                       "throttle_waits": 0}
 
     def __repr__(self) -> str:  # never show the session (it holds the token)
-        return f"{type(self).__name__}(graph_url={self.graph_url!r}, account_id={self.account_id!r})"
+        return (f"{type(self).__name__}(graph_url={self.graph_url!r}, "
+                f"account_id={self.account_id!r})")
 
     @property
     def last_usage(self) -> dict[str, Any]:

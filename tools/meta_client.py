@@ -25,10 +25,10 @@ can raise spend (`state.money.spend_reason`: a campaign or ad set created with a
 ACTIVE, any activation, a budget, spend cap, spend limit or end-time change, any `/copies`)
 needs a `GatePass` from `state.guardrails.gate` covering exactly that request.
 
-Provenance: `tag_for(plan_key)` is the name suffix `" [ap:<8 hex>]"` — the first 8 hex
-characters of the plan key (a key that is not hex is sha256-hashed first); ads also get the
-ad label `label_for(plan_key)` = `"ap-<8 hex>"`. `find_by_tag(edge, tag)` finds the object
-whose name carries the tag under a parent edge.
+Provenance (`state/provenance.py`): `tag_for(plan_key)` is the name suffix `" [ap:<8 hex>]"`
+— the first 8 hex characters of the plan key (a key that is not hex is sha256-hashed first);
+ads also get the ad label `label_for(plan_key)` = `"ap-<8 hex>"`. `find_by_tag(edge, tag)`
+finds the object whose name carries the tag under a parent edge.
 """
 
 from __future__ import annotations
