@@ -1,5 +1,8 @@
 """The low-level Graph client at the bottom of the seam: session, errors, retries, pacing, writes.
 
+Over 300 lines because it is one class whose parts all share the SDK session, the retry policy,
+the governor and the counters.
+
 `MetaClient` (tools/meta_client.py) builds on it with batching and video uploads.
 
 `GraphClient` owns a private `FacebookAdsApi` on its own `FacebookSession` (never the SDK's
@@ -54,24 +57,28 @@ from state import secrets
 from state.control import ThreadStopped
 from state.exposure import parse_time
 from state.guardrails import GatePass, UngatedSpendError
-from state.ledger import Ledger, LedgerError
+from state.ledger import Ledger
 from tools.errors import (
     MetaError,
     PermanentError,
     ThrottledError,
     TransientError,
-    UnknownOutcomeError,
     classify,
     from_error_body,
 )
 from tools.governor import Governor
 from tools.ledgered import (
+    Write,
     compact,
     cuts_only,
     first_before,
     ids_only,
+    mark_sent,
+    outcome_of,
+    record_intents,
     require_pass,
     result_id,
+    settle,
     split_path,
 )
 
@@ -147,7 +154,11 @@ class GraphClient:
 
     usage = last_usage
 
-    def _count(self, key: str, n: int = 1) -> None:
+    def count(self, key: str, n: int = 1) -> None:
+        """Add `n` to `stats[key]` (for code sending on the client's behalf, e.g. batching)."""
+        self._count(key, n)
+
+    def _count(self, key: str, n: int = 1) -> None:  # the one counter (bench hooks it)
         with self._lock:
             self.stats[key] += n
 
@@ -261,7 +272,7 @@ class GraphClient:
               object_type: str | None = None, receipt: str | None = None, before: Any = None,
               method: str = "POST", files: dict[str, Any] | None = None,
               gate_pass: GatePass | None = None) -> dict[str, Any]:
-        """Send one ledgered write: intent → sent → done | failed | unknown.
+        """Send one ledgered write: intent → sent → done | failed | unknown (tools/ledgered.py).
 
         A write that can raise spend needs `gate_pass` covering exactly it (module docstring).
         A retry of an update (its earlier attempt has no known outcome, or a node re-ran it)
@@ -270,35 +281,20 @@ class GraphClient:
         """
         self.refuse_if_stopped([(op, method, path, params, before)])
         policy_digest = require_pass(method, path, params, plan_key, gate_pass)
-        write_id = None
-        earlier: list[dict[str, Any]] = []
-        if self.ledger is not None:
-            logged = compact(params)
-            before, earlier = first_before(self.ledger, self.thread_id, op, path, logged, before)
-            write_id = self.ledger.intent(op=op, path=path, params=logged,
-                                          plan_key=plan_key, object_type=object_type,
-                                          thread_id=self.thread_id, receipt=receipt,
-                                          before=before, policy_digest=policy_digest,
-                                          after=logged)
+        logged = compact(params)
+        entry = Write(op, path, logged, after=logged, plan_key=plan_key, object_type=object_type,
+                      receipt=receipt, before=before, policy_digest=policy_digest)
+        record_intents(self.ledger, self.thread_id, [entry])
         try:
             self.governor.check()  # a long throttle fails before anything is sent
-            if write_id:
-                self._mark_own(write_id, "sent")
+            mark_sent(self.ledger, [entry])
             body = self.call(method, path, params, files=files, write=True, _gated=True)
         except MetaError as exc:
-            if write_id:
-                status = "unknown" if isinstance(exc, UnknownOutcomeError) else "failed"
-                self._mark_own(write_id, status, error=str(exc))
+            settle(self.ledger, [(entry, outcome_of(exc), {"error": str(exc)})])
             raise
         result = body if isinstance(body, dict) else {"data": body}
-        if write_id:
-            meta_id = result_id(op, path, result)
-            after = compact({**params, **ids_only(result)})
-            assert self.ledger is not None
-            with self.ledger.transaction():  # the outcome and what it settles, together
-                self._mark_own(write_id, "done", meta_id=meta_id, after=after)
-                self.ledger.resolve_retried([r["write_id"] for r in earlier], write_id,
-                                            meta_id=meta_id, after=after)
+        settle(self.ledger, [(entry, "done", {"meta_id": result_id(op, path, result),
+                                              "after": compact({**params, **ids_only(result)})})])
         return result
 
     def retry_before(self, op: str, path: str, params: dict[str, Any], before: Any) -> Any:
@@ -306,23 +302,6 @@ class GraphClient:
         if self.ledger is None:
             return before
         return first_before(self.ledger, self.thread_id, op, path, compact(params), before)[0]
-
-    def _mark_own(self, write_id: str, status: str, **kw: Any) -> None:
-        """Mark this call's own write, unless an identical retry elsewhere already settled it.
-
-        (Another process retrying the same write — e.g. the kill switch pausing what an
-        optimise run is pausing — may have confirmed it meanwhile; anything else is an error.)
-        """
-        assert self.ledger is not None
-        try:
-            self.ledger.mark(write_id, status, **kw)
-        except LedgerError:
-            row = self.ledger.get(write_id) or {}
-            after = row.get("after")
-            if row.get("status") == "done" and isinstance(after, dict) and after.get(
-                    "confirmed_by"):
-                return
-            raise
 
     def refuse_if_stopped(self, writes: list[tuple[str, str, str, dict[str, Any], Any]]) -> None:
         """Raise `ThreadStopped` if the kill switch stopped this thread and a write could spend.

@@ -10,16 +10,26 @@
   its confirmation can settle them (`Ledger.resolve_retried`).
 * `compact`, `ids_only`, `result_id`: the params and after-values as ledgered (big blobs become
   their sha256) and the Meta id a write's answer names.
+* The write-ahead steps, the one implementation `GraphClient.write`, `run_batch` and the video
+  upload share: `record_intents` (each write's before-values, then its `intent` with the values
+  it asks for), `mark_sent`, then `settle` (`done` / `failed` / `unknown`, and a confirmed
+  retry settles its earlier attempts). Each step is one ledger transaction for all its writes;
+  without a ledger (an unledgered client) each step does nothing.
+  A mark that finds its write already confirmed by an identical retry elsewhere (`mark_own`:
+  e.g. the kill switch pausing what an optimise run is pausing) is not an error.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from state.guardrails import GatePass, UngatedSpendError
-from state.ledger import Ledger
+from state.ledger import Ledger, LedgerError
 from state.money import BUDGET_KEYS, MONEY_FIELDS, SPEND_LIMIT_KEYS, spend_reason
+from tools.errors import UnknownOutcomeError
 from tools.fields import compare_fields
 
 
@@ -132,3 +142,99 @@ def result_id(op: str, path: str, result: dict[str, Any]) -> str | None:
                 return str(result[key])
         return None
     return split_path(path)[0] if split_path(path) else None
+
+
+# -- the write-ahead steps: intent → sent → outcome -----------------------------------------
+
+
+@dataclass
+class Write:
+    """One write on its way through the ledger: `record_intents` → `mark_sent` → `settle`."""
+
+    op: str
+    path: str
+    params: dict[str, Any]  # as ledgered (`compact`)
+    after: Any = None  # what the write asks Meta to hold, recorded with its intent
+    plan_key: str | None = None
+    object_type: str | None = None
+    receipt: str | None = None
+    before: Any = None
+    policy_digest: str | None = None
+    write_id: str | None = None  # set by `record_intents`
+    earlier: list[str] = field(default_factory=list)  # open attempts its confirmation settles
+
+
+def record_intents(ledger: Ledger | None, thread_id: str | None, writes: Sequence[Write]
+                   ) -> None:
+    """Write ahead: give each write the before-values to keep (`first_before`), then its intent.
+
+    The intents of all `writes` land in one ledger transaction; each write gets its `write_id`
+    and the ids of its earlier attempts with no outcome.
+    """
+    if ledger is None or not writes:
+        return
+    for w in writes:
+        w.before, earlier = first_before(ledger, thread_id, w.op, w.path, w.params, w.before)
+        w.earlier = [r["write_id"] for r in earlier]
+    ids = ledger.intent_many([
+        {"op": w.op, "path": w.path, "params": w.params, "plan_key": w.plan_key,
+         "object_type": w.object_type, "thread_id": thread_id, "receipt": w.receipt,
+         "before": w.before, "after": w.after, "policy_digest": w.policy_digest}
+        for w in writes])
+    for w, write_id in zip(writes, ids, strict=True):
+        w.write_id = write_id
+
+
+def mark_sent(ledger: Ledger | None, writes: Sequence[Write]) -> None:
+    """Record that `writes` are about to leave (one ledger transaction)."""
+    if ledger is None or not writes:
+        return
+    with ledger.transaction():
+        for w in writes:
+            mark_own(ledger, _id(w), "sent")
+
+
+def settle(ledger: Ledger | None, outcomes: Sequence[tuple[Write, str, dict[str, Any]]]
+           ) -> None:
+    """Record each write's outcome, then let each confirmed one settle its earlier attempts.
+
+    `outcomes` are `(write, status, {meta_id, after, error})` with status `done`, `failed` or
+    `unknown` (`outcome_of`); all of it lands in one ledger transaction.
+    """
+    if ledger is None or not outcomes:
+        return
+    with ledger.transaction():
+        for w, status, extra in outcomes:
+            mark_own(ledger, _id(w), status, **extra)
+        for w, status, extra in outcomes:
+            if status == "done":
+                ledger.resolve_retried(w.earlier, _id(w), meta_id=extra.get("meta_id"),
+                                       after=extra.get("after"))
+
+
+def outcome_of(error: BaseException | None) -> str:
+    """Return the ledger status of a write that raised `error`: `unknown` (may have run) or `failed`."""
+    return "unknown" if isinstance(error, UnknownOutcomeError) else "failed"
+
+
+def mark_own(ledger: Ledger, write_id: str, status: str, **kw: Any) -> None:
+    """Mark a write, unless an identical retry elsewhere already settled it.
+
+    (Another process retrying the same write — e.g. the kill switch pausing what an optimise
+    run is pausing — may have confirmed it meanwhile; anything else is an error.)
+    """
+    try:
+        ledger.mark(write_id, status, **kw)
+    except LedgerError:
+        row = ledger.get(write_id) or {}
+        after = row.get("after")
+        if row.get("status") == "done" and isinstance(after, dict) and after.get(
+                "confirmed_by"):
+            return
+        raise
+
+
+def _id(write: Write) -> str:
+    if write.write_id is None:
+        raise LedgerError(f"{write.op} {write.path} has no intent recorded (record_intents)")
+    return write.write_id

@@ -5,7 +5,8 @@ sandbox (and any configured Graph URL), so the three phases are sent here throug
 own session: `start` (file size → session id, video id, the first byte range), `transfer`
 (the byte range the server asks for, as multipart part `video_file_chunk`, until
 `start_offset == end_offset`; an offset mismatch, subcode 1363037, resumes from the offsets Meta
-names), `finish`. The whole upload is one ledgered write (`op="upload"`, `object_type="video"`).
+names), `finish`. The whole upload is one ledgered write (`op="upload"`, `object_type="video"`,
+through the steps of `tools/ledgered.py`).
 Then `status.video_status` is polled until `ready` (an ad can only use a ready video).
 """
 
@@ -19,6 +20,7 @@ from langchain_core.tools import tool
 
 from tools.errors import MetaError, PermanentError, UnknownOutcomeError
 from tools.injection import ClientRuntime, client_from
+from tools.ledgered import Write, mark_sent, outcome_of, record_intents, settle
 
 if TYPE_CHECKING:
     from tools.graph_client import GraphClient
@@ -49,14 +51,12 @@ def chunked_upload(client: GraphClient, path: Path, *, name: str | None = None,
     """Upload `path` in phases; returns the video id (ledgered as one write)."""
     data = path.read_bytes()
     title = name or path.name
-    client.refuse_if_stopped([("upload", "POST", f"{client._account()}/advideos", {}, None)])
-    ledger = client.ledger
-    wid = None
-    if ledger is not None:
-        wid = ledger.intent(op="upload", path=f"{client._account()}/advideos",
-                            params={"file_size": len(data), "title": title}, plan_key=plan_key,
-                            object_type="video", thread_id=client.thread_id)
-        ledger.mark(wid, "sent")
+    edge = f"{client._account()}/advideos"
+    client.refuse_if_stopped([("upload", "POST", edge, {}, None)])
+    entry = Write("upload", edge, {"file_size": len(data), "title": title}, plan_key=plan_key,
+                  object_type="video")
+    record_intents(client.ledger, client.thread_id, [entry])
+    mark_sent(client.ledger, [entry])
     try:
         start = _phase(client, {"upload_phase": "start", "file_size": len(data)})
         session_id, video_id = start["upload_session_id"], str(start["video_id"])
@@ -73,13 +73,10 @@ def chunked_upload(client: GraphClient, path: Path, *, name: str | None = None,
         _phase(client, {"upload_phase": "finish", "upload_session_id": session_id,
                         "title": title})
     except MetaError as exc:
-        if wid:
-            status = "unknown" if isinstance(exc, UnknownOutcomeError) else "failed"
-            ledger.mark(wid, status, error=str(exc))  # type: ignore[union-attr]
+        settle(client.ledger, [(entry, outcome_of(exc), {"error": str(exc)})])
         raise
-    if wid:
-        ledger.mark(wid, "done", meta_id=video_id,  # type: ignore[union-attr]
-                    after={"file_size": len(data), "title": title, "id": video_id})
+    settle(client.ledger, [(entry, "done", {"meta_id": video_id, "after": {
+        "file_size": len(data), "title": title, "id": video_id}})])
     return video_id
 
 
