@@ -1,9 +1,8 @@
 """Helpers shared by the per-area modules: ledgered updates with before-values, status changes.
 
-Writes that can raise spend need a gate pass (`tools/meta_client.py`): the plain functions take
-`gate_pass`; the `@tool` wrappers get one from `tools.money.gated()` — the money gate on the
-account's live state with the run's policy — or return the refusal instead of writing
-(`tools.money.gated_write`).
+Writes that can raise spend need a gate pass (`tools/meta_client.py`): the functions take
+`gate_pass`, from the money gate (`tools.money.clear`) run on the typed write — for an
+activation, `activation(object_type, object_id)`.
 """
 
 from __future__ import annotations
@@ -47,14 +46,9 @@ def set_status(client: MetaClient, object_id: str, status: str, *, object_type: 
 
 
 def activation(object_type: str, object_id: str) -> MoneyAction:
-    """Build the typed activation of one object (for a tool setting status ACTIVE)."""
+    """Build the typed activation of one object (what the gate judges for a status ACTIVE)."""
     from state.guardrails import MoneyAction
 
     return MoneyAction.model_validate({
         "kind": "activate", "name": f"activate_{object_type}", "policy_kind": "activate",
         "object_id": str(object_id), "object_type": object_type, "status": "ACTIVE"})
-
-
-def compact(obj: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """Keep only `keys` that are present (tool results stay small for the model)."""
-    return {k: obj[k] for k in keys if k in obj and obj[k] is not None}

@@ -14,13 +14,11 @@
   `MoneyAction` (status, budget, spend limits, end time): before-values, write, read-back.
 - `best_day_spend(client, ...)`: the account's largest daily spend of the last 30 days, for
   the launch's sanity check (`state.guardrails.spend_sanity`).
-- `gated(runtime, client, action)` / `gated_write(...)`: the gate for an `@tool`'s write — its
-  pass, or the refusal the tool returns instead of writing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +30,6 @@ from state.rules import currency_offset
 from tools.common import update_object
 
 if TYPE_CHECKING:
-    from langchain.tools import ToolRuntime
-
     from tools.meta_client import MetaClient
 
 CAMPAIGN_FIELDS = ("id,name,status,daily_budget,lifetime_budget,budget_remaining,start_time,"
@@ -175,35 +171,3 @@ def best_day_spend(client: Any, currency: str) -> int:
                            "fields": "spend"})
     factor = currency_offset(currency)
     return max((round(float(r.get("spend") or 0) * factor) for r in rows), default=0)
-
-
-def gated(runtime: ToolRuntime[Any, Any], client: MetaClient, action: MoneyAction
-          ) -> tuple[GatePass | None, dict[str, Any] | None]:
-    """Run the money gate for a tool's write: (its pass, None) or (None, the refusal to return)."""
-    verdict = clear(client, [action], getattr(runtime.context, "policy", None))
-    if verdict.ok:
-        return verdict.passes[0], None
-    refusal = verdict.refusals[0]
-    return None, {"refused": True, "cap": refusal.cap, "message": refusal.message}
-
-
-def gated_write(runtime: ToolRuntime[Any, Any], client: MetaClient,
-                action: MoneyAction | Callable[[], MoneyAction] | None,
-                write: Callable[[GatePass | None], dict[str, Any]]) -> dict[str, Any]:
-    """Gate a tool's write, then make it: `write(pass)`, or the tool's error / refusal result.
-
-    `action` is the typed write (or a function building it: an argument it cannot read is the
-    tool's `{"error": ...}`), or None when the write cannot raise spend (no pass needed).
-    """
-    from state.money import MoneyActionError
-
-    gate_pass = None
-    if action is not None:
-        try:
-            typed = action() if callable(action) else action
-        except MoneyActionError as exc:
-            return {"error": str(exc)}
-        gate_pass, refusal = gated(runtime, client, typed)
-        if refusal:
-            return refusal
-    return write(gate_pass)

@@ -16,10 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
 from tools.errors import MetaError, PermanentError, UnknownOutcomeError
-from tools.injection import ClientRuntime, client_from
 from tools.ledgered import Write, mark_sent, outcome_of, record_intents, settle
 
 if TYPE_CHECKING:
@@ -110,16 +107,3 @@ def upload_video(client: GraphClient, path: str, name: str | None = None, *,
     video_id = chunked_upload(client, Path(path), name=name, plan_key=plan_key)
     wait_until_ready(client, video_id, timeout_s=timeout_s)
     return {"video_id": video_id, "video_status": "ready"}
-
-
-@tool("upload_video")
-def upload_video_tool(path: str, runtime: ClientRuntime, name: str | None = None
-                      ) -> dict[str, Any]:
-    """Upload a local video file to the ad account and wait until Meta has processed it."""
-    return upload_video(client_from(runtime), path, name)
-
-
-@tool("get_video_status")
-def get_video_status_tool(video_id: str, runtime: ClientRuntime) -> dict[str, Any]:
-    """Check whether an uploaded video is processed and ready to use in an ad."""
-    return video_status(client_from(runtime), video_id)
