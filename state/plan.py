@@ -32,8 +32,7 @@ from pydantic import (
 )
 
 from state import rules
-
-TAG_PREFIX = " [ap:"
+from state.provenance import tag_for
 
 
 class _Model(BaseModel):
@@ -241,8 +240,8 @@ def plan_keys(plan: CampaignPlan) -> dict[str, str]:
 
 
 def tag(key: str) -> str:
-    """Return the provenance tag appended to every created object's name."""
-    return f"{TAG_PREFIX}{key[:8]}]"
+    """Return the provenance tag appended to every created object's name (state/provenance)."""
+    return tag_for(key)
 
 
 # -- loading --------------------------------------------------------------------------------

@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
 from state.guardrails import MoneyAction
-from tools.common import activation, compact, gated_write, set_status
+from tools.common import set_status
 from tools.errors import PermanentError
-from tools.injection import ClientRuntime, client_from
 from tools.meta_client import label_for, tag_for, with_tag
 
 if TYPE_CHECKING:
@@ -98,35 +95,3 @@ def duplicate_ad(client: MetaClient, ad_id: str, *, ad_set_id: str | None = None
             if str(pair.get("source_id")) == str(ad_id):
                 copied = pair.get("copied_id")
     return {"id": str(copied) if copied else None, "source_id": str(ad_id)}
-
-
-@tool("create_ad")
-def create_ad_tool(ad_set_id: str, creative_id: str, name: str, runtime: ClientRuntime
-                   ) -> dict[str, Any]:
-    """Create a paused ad in an ad set using an existing creative."""
-    return create_ad(client_from(runtime), ad_set_id, creative_id, name)
-
-
-@tool("get_ad")
-def get_ad_tool(ad_id: str, runtime: ClientRuntime) -> dict[str, Any]:
-    """Read an ad's name, status and ad set."""
-    return compact(get_ad(client_from(runtime), ad_id), tuple(AD_FIELDS.split(",")))
-
-
-@tool("set_ad_status")
-def set_ad_status_tool(ad_id: str, status: str, runtime: ClientRuntime) -> dict[str, Any]:
-    """Pause or activate an ad (status ACTIVE or PAUSED)."""
-    client = client_from(runtime)
-    action = activation("ad", ad_id) if str(status).upper() == "ACTIVE" else None
-    return gated_write(runtime, client, action, lambda gate_pass: set_ad_status(
-        client, ad_id, status, gate_pass=gate_pass))
-
-
-@tool("duplicate_ad")
-def duplicate_ad_tool(ad_id: str, runtime: ClientRuntime, ad_set_id: str | None = None
-                      ) -> dict[str, Any]:
-    """Duplicate an ad (paused), optionally into another ad set, e.g. for a creative test."""
-    client = client_from(runtime)
-    return gated_write(runtime, client, copy_action(ad_id, ad_set_id=ad_set_id),
-                       lambda gate_pass: duplicate_ad(client, ad_id, ad_set_id=ad_set_id,
-                                                      gate_pass=gate_pass))

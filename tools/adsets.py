@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
-from state.guardrails import MoneyAction
-from tools.common import activation, compact, gated_write, set_status, update_object
-from tools.injection import ClientRuntime, client_from
+from tools.common import set_status, update_object
 from tools.meta_client import with_tag
 
 if TYPE_CHECKING:
@@ -82,67 +78,3 @@ def set_ad_set_status(client: MetaClient, ad_set_id: str, status: str, *,
     """Set an ad set's status (ACTIVE needs `gate_pass`; PAUSED / ARCHIVED / DELETED do not)."""
     return set_status(client, ad_set_id, status, object_type="adset", receipt=receipt,
                       gate_pass=gate_pass)
-
-
-@tool("create_ad_set")
-def create_ad_set_tool(campaign_id: str, name: str, targeting: dict[str, Any],
-                       optimization_goal: str, runtime: ClientRuntime,
-                       billing_event: str = "IMPRESSIONS", daily_budget: int | None = None,
-                       lifetime_budget: int | None = None, end_time: str | None = None,
-                       promoted_object: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Create a paused ad set (targeting spec, optimisation goal, budget in minor units)."""
-    client = client_from(runtime)
-    money = {k: v for k, v in (("daily_budget", daily_budget), ("lifetime_budget", lifetime_budget),
-                               ("end_time", end_time)) if v is not None}
-    action = None if daily_budget is None and lifetime_budget is None else (
-        lambda: MoneyAction.create("adset", None, {"name": name, **money},
-                                   account_id=client._account(), parent_id=str(campaign_id)))
-    return gated_write(runtime, client, action, lambda gate_pass: create_ad_set(
-        client, campaign_id, name, targeting, optimization_goal, billing_event,
-        daily_budget=daily_budget, lifetime_budget=lifetime_budget, end_time=end_time,
-        promoted_object=promoted_object, gate_pass=gate_pass))
-
-
-@tool("get_ad_set")
-def get_ad_set_tool(ad_set_id: str, runtime: ClientRuntime) -> dict[str, Any]:
-    """Read an ad set's status, budget, schedule, goal and targeting."""
-    return compact(get_ad_set(client_from(runtime), ad_set_id), tuple(ADSET_FIELDS.split(",")))
-
-
-@tool("update_ad_set_budget")
-def update_ad_set_budget_tool(ad_set_id: str, runtime: ClientRuntime,
-                              daily_budget: int | None = None,
-                              lifetime_budget: int | None = None) -> dict[str, Any]:
-    """Change an ad set's daily or lifetime budget (minor currency units)."""
-    client = client_from(runtime)
-    args = {k: v for k, v in (("daily_budget", daily_budget),
-                              ("lifetime_budget", lifetime_budget)) if v is not None}
-    return gated_write(
-        runtime, client,
-        lambda: MoneyAction.from_action("set_adset_budget", {"adset_id": ad_set_id, **args}),
-        lambda gate_pass: update_ad_set_budget(client, ad_set_id, daily_budget=daily_budget,
-                                               lifetime_budget=lifetime_budget,
-                                               gate_pass=gate_pass))
-
-
-@tool("update_ad_set_schedule")
-def update_ad_set_schedule_tool(ad_set_id: str, runtime: ClientRuntime,
-                                start_time: str | None = None, end_time: str | None = None
-                                ) -> dict[str, Any]:
-    """Change when an ad set runs (ISO-8601 start and end times)."""
-    client = client_from(runtime)
-    action = None if end_time is None else MoneyAction.model_validate({
-        "kind": "set_schedule", "name": "set_adset_schedule", "policy_kind": "set_budget",
-        "object_id": str(ad_set_id), "object_type": "adset", "end_time": str(end_time)})
-    return gated_write(runtime, client, action, lambda gate_pass: update_ad_set_schedule(
-        client, ad_set_id, start_time=start_time, end_time=end_time, gate_pass=gate_pass))
-
-
-@tool("set_ad_set_status")
-def set_ad_set_status_tool(ad_set_id: str, status: str, runtime: ClientRuntime
-                           ) -> dict[str, Any]:
-    """Pause or activate an ad set (status ACTIVE or PAUSED)."""
-    client = client_from(runtime)
-    action = activation("adset", ad_set_id) if str(status).upper() == "ACTIVE" else None
-    return gated_write(runtime, client, action, lambda gate_pass: set_ad_set_status(
-        client, ad_set_id, status, gate_pass=gate_pass))

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from state.ledger import CREATE_OPS, STATUSES, TERMINAL, Ledger
-from tools.common import BOOKKEEPING, compare_fields
 from tools.errors import MetaError
+from tools.fields import BOOKKEEPING, compare_fields
 from tools.provenance import tag_for
 
 

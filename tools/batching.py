@@ -1,5 +1,8 @@
 """The batch executor: many Graph operations in as few `POST /` batch requests as Meta allows.
 
+Over 300 lines because the chunking rule, the batch request's encoding and parsing, and the
+ledgered run of the chunks are one executor that no other module needs a part of.
+
 Chunking rule (Meta's guidance, facts §1.8): at most **50 operations per batch request** and
 at most **10 ad creations per batch**. Items are taken in the caller's order (a topological
 order; `launch_tree` interleaves each ad right after its creative), and each chunk is filled
@@ -15,14 +18,15 @@ reference is sent as is (Meta substitutes it); for an item in an earlier chunk t
 substitutes the concrete value. An item whose dependency failed is not sent.
 
 Money gate: before anything is ledgered or sent, every write item that can raise spend must
-carry a `gate_pass` covering exactly it (`tools.meta_client.require_pass`); otherwise the whole
+carry a `gate_pass` covering exactly it (`tools.ledgered.require_pass`); otherwise the whole
 batch is refused with `UngatedSpendError` and nothing is sent.
 
 Results: one `BatchResult` per item, in input order; a `null` slot or a failed chunk is never
 dropped — the item gets an error (`UnknownOutcomeError` for writes that may have run,
 `TransientError` for reads). Items that failed transiently (and their in-chunk dependents)
-are retried once in a follow-up request. Every write item is ledgered like `MetaClient.write`
-(intent → sent → outcome), each step for a whole chunk in one ledger transaction.
+are retried once in a follow-up request. Every write item is ledgered by the same steps as
+`MetaClient.write` (`tools/ledgered.py`: intent → sent → outcome), each step for a whole chunk
+in one ledger transaction.
 """
 
 from __future__ import annotations
@@ -43,10 +47,19 @@ from tools.errors import (
     UnknownOutcomeError,
     from_error_body,
 )
+from tools.ledgered import (
+    Write,
+    compact,
+    mark_sent,
+    outcome_of,
+    record_intents,
+    require_pass,
+    settle,
+)
 
 if TYPE_CHECKING:
     from state.guardrails import GatePass
-    from tools.meta_client import MetaClient
+    from tools.graph_client import GraphClient
 
 MAX_ITEMS = 50
 MAX_ADS = 10
@@ -245,7 +258,7 @@ def _parse(slot: Any, it: BatchItem) -> BatchResult:
     return BatchResult(it.name, False, body=body, code=code, error=error, sent=True)
 
 
-def _send_chunk(client: MetaClient, chunk: list[BatchItem],
+def _send_chunk(client: GraphClient, chunk: list[BatchItem],
                 results: dict[str, Any]) -> list[BatchResult]:
     entries, files = [], {}
     for it in chunk:
@@ -288,17 +301,13 @@ def _retry_set(chunk: list[BatchItem], outcome: dict[str, BatchResult]) -> list[
     return retry
 
 
-def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
+def run_batch(client: GraphClient, items: list[BatchItem]) -> list[BatchResult]:
     """Run `items` (see the module docstring); returns one result per item, in order."""
-    from tools.meta_client import first_before, require_pass
-
     digests = {it.name: require_pass(it.method, it.relative_url, it.params, it.plan_key,
                                      it.gate_pass) for it in items if it.is_write}
     outcome: dict[str, BatchResult] = {}
     bodies: dict[str, Any] = {}
     ledger = client.ledger
-    write_ids: dict[str, str] = {}
-    earlier: dict[str, list[dict[str, Any]]] = {}
     for chunk in plan_chunks(items):
         ready = []
         for it in chunk:
@@ -314,24 +323,12 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
         # A stop recorded since the batch began halts it here, before this chunk is ledgered.
         client.refuse_if_stopped([(it.ledger_op, it.method, it.relative_url, it.params, it.before)
                                   for it in writes])
-        if ledger is not None and writes:
-            # A retry of an update whose earlier attempt has no known outcome keeps that
-            # attempt's before-values, and settles it once confirmed (as MetaClient.write).
-            befores = {}
-            for it in writes:
-                befores[it.name], earlier[it.name] = first_before(
-                    ledger, client.thread_id, it.ledger_op, it.relative_url, _ledger_params(it),
-                    it.before)
-            # Write-ahead, one transaction per step for the whole chunk (not per item).
-            wids = ledger.intent_many([
-                {"op": it.ledger_op, "path": it.relative_url, "params": _ledger_params(it),
-                 "plan_key": it.plan_key, "object_type": it.object_type,
-                 "thread_id": client.thread_id, "receipt": it.receipt,
-                 "before": befores[it.name], "after": _ledger_params(it),
-                 "policy_digest": digests.get(it.name)}
-                for it in writes])
-            write_ids.update({it.name: wid for it, wid in zip(writes, wids, strict=True)})
-            ledger.mark_many([(wid, "sent", {}) for wid in wids])
+        # Write-ahead, one ledger transaction per step for the whole chunk (not per item); a
+        # retry of an update keeps its first attempt's before-values (tools/ledgered.py).
+        ledgered = [_write_of(it, digests.get(it.name)) for it in writes]
+        record_intents(ledger, client.thread_id, ledgered)
+        mark_sent(ledger, ledgered)
+        entries = {it.name: w for it, w in zip(writes, ledgered, strict=True)}
         for res in _send_chunk(client, ready, bodies):
             outcome[res.name] = res
             if res.ok:  # the retry below refers to these by concrete id
@@ -340,46 +337,36 @@ def run_batch(client: MetaClient, items: list[BatchItem]) -> list[BatchResult]:
                 client.governor.block_for(res.error.retry_after_s)  # Meta said stop: stop
         retry = _retry_set(ready, outcome)
         if retry:
-            client._count("retries")
+            client.count("retries")
             for res in _send_chunk(client, retry, bodies):
                 outcome[res.name] = res
-        marks = []
+        outcomes = []
         for it in ready:
             res = outcome[it.name]
             if res.ok:
                 bodies[it.name] = res.body
-            res.write_id = write_ids.get(it.name)
-            if res.write_id:
-                marks.append(_ledger_outcome(it, res, bodies))
-        if ledger is not None and marks:
-            names_of = {write_ids[it.name]: it.name for it in ready if it.name in write_ids}
-            with ledger.transaction():
-                ledger.mark_many(marks)
-                for wid, status, extra in marks:
-                    if status == "done" and earlier.get(names_of[wid]):
-                        ledger.resolve_retried([r["write_id"] for r in earlier[names_of[wid]]], wid,
-                                               meta_id=extra.get("meta_id"),
-                                               after=extra.get("after"))
+            entry = entries.get(it.name)
+            res.write_id = entry.write_id if entry is not None else None
+            if entry is not None and res.write_id:
+                status, extra = _ledger_outcome(it, res, bodies)
+                outcomes.append((entry, status, extra))
+        settle(ledger, outcomes)
     return [outcome[it.name] for it in items]
 
 
-def _ledger_params(it: BatchItem) -> dict[str, Any]:
-    from tools.meta_client import compact
-
-    return compact(dict(it.params))
+def _write_of(it: BatchItem, policy_digest: str | None) -> Write:
+    logged = compact(dict(it.params))
+    return Write(it.ledger_op, it.relative_url, logged, after=logged, plan_key=it.plan_key,
+                 object_type=it.object_type, receipt=it.receipt, before=it.before,
+                 policy_digest=policy_digest)
 
 
 def _ledger_outcome(it: BatchItem, res: BatchResult, bodies: dict[str, Any]
-                    ) -> tuple[str, str, dict[str, Any]]:
-    from tools.meta_client import compact
-
-    assert res.write_id is not None
+                    ) -> tuple[str, dict[str, Any]]:
     # After-values carry the concrete parent ids, not the `{result=...}` references.
     params = json.loads(_substitute(json.dumps(it.params, default=str), bodies))
     if res.ok:
         meta_id = res.id or (it.relative_url.split("?")[0].strip("/").split("/")[0]
                              if it.ledger_op in ("update", "delete") else None)
-        return (res.write_id, "done", {"meta_id": meta_id,
-                                       "after": compact({**params, "id": meta_id})})
-    unknown = isinstance(res.error, UnknownOutcomeError)
-    return (res.write_id, "unknown" if unknown else "failed", {"error": str(res.error)})
+        return "done", {"meta_id": meta_id, "after": compact({**params, "id": meta_id})}
+    return outcome_of(res.error), {"error": str(res.error)}

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
-from state.guardrails import MoneyAction
-from tools.common import activation, compact, gated_write, set_status, update_object
-from tools.injection import ClientRuntime, client_from
+from tools.common import set_status, update_object
 from tools.meta_client import with_tag
 
 if TYPE_CHECKING:
@@ -77,53 +73,3 @@ def set_campaign_status(client: MetaClient, campaign_id: str, status: str, *,
     """Set a campaign's status (ACTIVE needs `gate_pass`; PAUSED / ARCHIVED / DELETED do not)."""
     return set_status(client, campaign_id, status, object_type="campaign", receipt=receipt,
                       gate_pass=gate_pass)
-
-
-@tool("create_campaign")
-def create_campaign_tool(name: str, objective: str, runtime: ClientRuntime,
-                         special_ad_categories: list[str] | None = None,
-                         daily_budget: int | None = None, lifetime_budget: int | None = None
-                         ) -> dict[str, Any]:
-    """Create a paused campaign with an OUTCOME_* objective; budgets are in minor currency units."""
-    client = client_from(runtime)
-    budget = {k: v for k, v in (("daily_budget", daily_budget),
-                                ("lifetime_budget", lifetime_budget)) if v is not None}
-    action = None if not budget else (
-        lambda: MoneyAction.create("campaign", None, {"name": name, **budget},
-                                   account_id=client._account()))
-    return gated_write(runtime, client, action, lambda gate_pass: create_campaign(
-        client, name, objective, special_ad_categories, daily_budget=daily_budget,
-        lifetime_budget=lifetime_budget, gate_pass=gate_pass))
-
-
-@tool("get_campaign")
-def get_campaign_tool(campaign_id: str, runtime: ClientRuntime) -> dict[str, Any]:
-    """Read a campaign's name, objective, status and budget."""
-    c = get_campaign(client_from(runtime), campaign_id)
-    return compact(c, tuple(CAMPAIGN_FIELDS.split(",")))
-
-
-@tool("update_campaign_budget")
-def update_campaign_budget_tool(campaign_id: str, runtime: ClientRuntime,
-                                daily_budget: int | None = None,
-                                lifetime_budget: int | None = None) -> dict[str, Any]:
-    """Change a campaign's daily or lifetime budget (minor currency units)."""
-    client = client_from(runtime)
-    args = {k: v for k, v in (("daily_budget", daily_budget),
-                              ("lifetime_budget", lifetime_budget)) if v is not None}
-    return gated_write(
-        runtime, client,
-        lambda: MoneyAction.from_action("set_campaign_budget", {"campaign_id": campaign_id, **args}),
-        lambda gate_pass: update_campaign_budget(client, campaign_id, daily_budget=daily_budget,
-                                                 lifetime_budget=lifetime_budget,
-                                                 gate_pass=gate_pass))
-
-
-@tool("set_campaign_status")
-def set_campaign_status_tool(campaign_id: str, status: str, runtime: ClientRuntime
-                             ) -> dict[str, Any]:
-    """Pause or activate a campaign (status ACTIVE or PAUSED)."""
-    client = client_from(runtime)
-    action = activation("campaign", campaign_id) if str(status).upper() == "ACTIVE" else None
-    return gated_write(runtime, client, action, lambda gate_pass: set_campaign_status(
-        client, campaign_id, status, gate_pass=gate_pass))

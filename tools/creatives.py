@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
-from tools.injection import ClientRuntime, client_from
 from tools.meta_client import with_tag
 
 if TYPE_CHECKING:
@@ -67,47 +64,3 @@ def create_creative(client: MetaClient, name: str, object_story_spec: dict[str, 
     body = client.write("create", f"{client._account()}/adcreatives", params, plan_key=plan_key,
                         object_type="creative", receipt=receipt)
     return {"id": str(body["id"]), "name": params["name"]}
-
-
-def _page(client: MetaClient, page_id: str | None) -> str:
-    page = page_id or client.page_id
-    if not page:
-        raise ValueError("page_id is required: set META_PAGE_ID or pass page_id")
-    return str(page)
-
-
-@tool("create_image_creative")
-def create_image_creative_tool(name: str, link: str, image_hash: str, runtime: ClientRuntime,
-                               message: str = "", headline: str | None = None,
-                               description: str | None = None,
-                               call_to_action: str | None = "LEARN_MORE",
-                               page_id: str | None = None) -> dict[str, Any]:
-    """Create a single-image link ad creative from an uploaded image hash and ad copy."""
-    client = client_from(runtime)
-    spec = image_spec(_page(client, page_id), link, image_hash, message, headline, description,
-                      call_to_action)
-    return create_creative(client, name, spec)
-
-
-@tool("create_video_creative")
-def create_video_creative_tool(name: str, link: str, video_id: str, thumbnail_hash: str,
-                               runtime: ClientRuntime, message: str = "",
-                               headline: str | None = None,
-                               call_to_action: str | None = "LEARN_MORE",
-                               page_id: str | None = None) -> dict[str, Any]:
-    """Create a video ad creative from a ready video id and a thumbnail image hash."""
-    client = client_from(runtime)
-    spec = video_spec(_page(client, page_id), link, video_id, thumbnail_hash, message, headline,
-                      call_to_action)
-    return create_creative(client, name, spec)
-
-
-@tool("create_carousel_creative")
-def create_carousel_creative_tool(name: str, link: str, cards: list[dict[str, str]],
-                                  runtime: ClientRuntime, message: str = "",
-                                  call_to_action: str | None = "SHOP_NOW",
-                                  page_id: str | None = None) -> dict[str, Any]:
-    """Create a carousel creative from 2-10 cards, each {link, image_hash, name, description}."""
-    client = client_from(runtime)
-    spec = carousel_spec(_page(client, page_id), link, cards, message, call_to_action)
-    return create_creative(client, name, spec)

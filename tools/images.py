@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
-from tools.injection import ClientRuntime, client_from
-
 if TYPE_CHECKING:
     from tools.meta_client import MetaClient
 
@@ -27,16 +23,3 @@ def get_images(client: MetaClient, hashes: list[str]) -> list[dict[str, Any]]:
         return []
     return client.get_all(f"{client._account()}/adimages",
                           {"hashes": json.dumps(list(hashes)), "fields": IMAGE_FIELDS})
-
-
-@tool("upload_image")
-def upload_image_tool(path: str, runtime: ClientRuntime, name: str | None = None
-                      ) -> dict[str, Any]:
-    """Upload a local image file to the ad account and return its image hash and size."""
-    return upload_image(client_from(runtime), path, name)
-
-
-@tool("get_images")
-def get_images_tool(hashes: list[str], runtime: ClientRuntime) -> list[dict[str, Any]]:
-    """Look up already uploaded images by their hashes (size, name, status)."""
-    return get_images(client_from(runtime), hashes)

@@ -1,18 +1,11 @@
-"""Insights: synchronous queries, async report runs (start / status / fetch).
-
-The plain functions are the building blocks `agents/insights/collect.py` uses for richer collection;
-the `@tool`s are thin wrappers with compact results.
-"""
+"""Insights: params, synchronous queries, async report runs (start / status / fetch)."""
 
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
 from tools.errors import MetaError, PermanentError
-from tools.injection import ClientRuntime, client_from
 
 if TYPE_CHECKING:
     from tools.meta_client import MetaClient
@@ -85,36 +78,3 @@ def run_report(client: MetaClient, object_id: str, params: dict[str, Any], *,
             raise MetaError(f"report run {run_id} not finished after {timeout_s:.0f} s")
         time.sleep(interval_s)
     return fetch_report(client, run_id)
-
-
-@tool("query_insights")
-def query_insights_tool(object_id: str, runtime: ClientRuntime,
-                        fields: list[str] | None = None, level: str | None = None,
-                        date_preset: str | None = "last_7d",
-                        breakdowns: list[str] | None = None,
-                        time_increment: int | None = None) -> list[dict[str, Any]]:
-    """Get performance numbers (impressions, clicks, spend, actions...) for an object."""
-    params = insights_params(fields, level=level, date_preset=date_preset,
-                             breakdowns=breakdowns, time_increment=time_increment)
-    return query_insights(client_from(runtime), object_id, params)
-
-
-@tool("start_insights_report")
-def start_insights_report_tool(object_id: str, runtime: ClientRuntime,
-                               fields: list[str] | None = None, level: str | None = None,
-                               date_preset: str | None = "last_30d",
-                               breakdowns: list[str] | None = None) -> dict[str, Any]:
-    """Start an asynchronous insights report for large queries; returns its report run id."""
-    params = insights_params(fields, level=level, date_preset=date_preset,
-                             breakdowns=breakdowns)
-    return {"report_run_id": start_report(client_from(runtime), object_id, params)}
-
-
-@tool("get_insights_report")
-def get_insights_report_tool(report_run_id: str, runtime: ClientRuntime) -> dict[str, Any]:
-    """Check an async insights report; when it is done, return its rows."""
-    client = client_from(runtime)
-    status = report_status(client, report_run_id)
-    if status["done"]:
-        status["rows"] = fetch_report(client, report_run_id)
-    return status

@@ -4,7 +4,8 @@
 
 - `account_state(client, ...)` reads the ad account as Meta has it now — every campaign and
   ad set, adpilot's or not (`GET act_<id>/campaigns`, `act_<id>/adsets`), the currency and the
-  clock — plus the times of earlier budget edits (the caller's, or the ledger's).
+  clock (`MetaClient.account_clock`) — plus the times of earlier budget edits (the caller's,
+  or the ledger's).
 - `clear(client, actions, policy, ...)` = `account_state` + `gate` + `record_refusals`: each
   refusal becomes a `refused` ledger row (never sent); returns the `GateResult` whose passes
   the writers hand to `MetaClient.write` / `batch`.
@@ -21,8 +22,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import requests
-
 from state.exposure import as_int
 from state.guardrails import GatePass, GateResult, MoneyAction, format_refusals, gate, parse_time
 from state.ledger import CREATE_OPS
@@ -33,7 +32,6 @@ from tools.common import update_object
 if TYPE_CHECKING:
     from tools.meta_client import MetaClient
 
-META_HOSTS = ("graph.facebook.com", "graph.beta.facebook.com")
 CAMPAIGN_FIELDS = ("id,name,status,daily_budget,lifetime_budget,budget_remaining,start_time,"
                    "stop_time")
 ADSET_FIELDS = ("id,name,status,daily_budget,lifetime_budget,budget_remaining,start_time,"
@@ -47,27 +45,6 @@ class GateRefused(Exception):
     def __init__(self, result: GateResult) -> None:
         super().__init__(format_refusals(result.refusals))
         self.result = result
-
-
-def is_sandbox(client: Any) -> bool:
-    """Return True when the client talks to something other than Meta (the local sandbox)."""
-    return not any(host in str(getattr(client, "graph_url", "")) for host in META_HOSTS)
-
-
-def account_clock(client: Any) -> datetime:
-    """Now on the account's clock: the sandbox's simulated clock there, else wall-clock UTC."""
-    if not is_sandbox(client):
-        return datetime.now(UTC)
-    # The admin API shares the Graph token; the session holds it (never logged or returned).
-    token = client.api._session.access_token
-    resp = requests.get(f"{client.graph_url}/__sandbox__/clock",
-                        headers={"Authorization": f"OAuth {token}"}, timeout=10)
-    resp.raise_for_status()
-    body = resp.json()
-    parsed = parse_time(body.get("now") or body.get("sim_now") or body.get("time"))
-    if parsed is None:
-        raise RuntimeError("the sandbox clock answered without a `now` time")
-    return parsed
 
 
 def _ledger_edits(client: Any, now: datetime) -> dict[str, list[str]]:
@@ -103,7 +80,7 @@ def account_state(client: Any, *, now: datetime | None = None,
     account = client._account()
     if currency is None:
         currency = str(client.get(account, {"fields": "currency"}).get("currency") or "USD")
-    now = now or account_clock(client)
+    now = now or client.account_clock()
     objects = [{**o, "type": "campaign"}
                for o in client.get_all(f"{account}/campaigns", {"fields": CAMPAIGN_FIELDS},
                                        limit=200)]

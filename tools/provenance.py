@@ -1,38 +1,13 @@
-"""Provenance tags: how an object created by adpilot is recognised at Meta.
+"""Provenance tags as the tools use them; the one implementation is `state/provenance.py`.
 
-Every created object's name ends with `tag_for(plan_key)` = `" [ap:xxxxxxxx]"`, the first 8
-hex characters of its plan key (plan keys are sha256 hex digests; a key that is not hex is
-sha256-hashed first). Ads also carry the ad label `label_for(plan_key)` = `"ap-xxxxxxxx"`.
-After a lost response, `MetaClient.find_by_tag(parent_edge, tag)` finds the object again.
+The plan (`state/plan.py::tag`) and every writer here name objects with the same tag, so a
+lost response is reconciled by `MetaClient.find_by_tag(parent_edge, tag_for(plan_key))`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
+from state.provenance import TAG_RE, label_for, tag_for, with_tag
 
-_TAG_RE = re.compile(r" \[ap:[0-9a-f]{8}\]$")
+__all__ = ["TAG_RE", "label_for", "tag_for", "with_tag"]
 
-
-def _key_hex(plan_key: str) -> str:
-    key = str(plan_key).lower()
-    if re.fullmatch(r"[0-9a-f]{8,}", key):
-        return key[:8]
-    return hashlib.sha256(key.encode()).hexdigest()[:8]
-
-
-def tag_for(plan_key: str) -> str:
-    """Return the provenance name suffix for a plan key: `" [ap:xxxxxxxx]"`."""
-    return f" [ap:{_key_hex(plan_key)}]"
-
-
-def label_for(plan_key: str) -> str:
-    """Return the provenance ad label name for a plan key: `"ap-xxxxxxxx"`."""
-    return f"ap-{_key_hex(plan_key)}"
-
-
-def with_tag(name: str, plan_key: str, max_len: int = 100) -> str:
-    """`name` with its provenance tag appended (once), trimmed to fit Meta's name limit."""
-    tag = tag_for(plan_key)
-    base = _TAG_RE.sub("", str(name))
-    return base[: max_len - len(tag)] + tag
+_TAG_RE = TAG_RE  # the name bench/faults.py imports

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
-from tools.injection import ClientRuntime, client_from
-
 if TYPE_CHECKING:
     from tools.meta_client import MetaClient
 
@@ -39,18 +35,3 @@ def search_geo(client: MetaClient, query: str, *, location_types: list[str] | No
     return [{k: v for k, v in item.items() if k in (
         "key", "name", "type", "country_code", "country_name", "region", "region_id")}
         for item in body.get("data", [])[:limit]]
-
-
-@tool("search_interests")
-def search_interests_tool(query: str, runtime: ClientRuntime, limit: int = 10
-                          ) -> list[dict[str, Any]]:
-    """Find Meta interest ids (with audience sizes) for detailed targeting."""
-    return search_interests(client_from(runtime), query, limit=limit)
-
-
-@tool("search_locations")
-def search_locations_tool(query: str, runtime: ClientRuntime,
-                          location_types: list[str] | None = None, limit: int = 10
-                          ) -> list[dict[str, Any]]:
-    """Find countries, regions or cities (with their targeting keys) by name."""
-    return search_geo(client_from(runtime), query, location_types=location_types, limit=limit)

@@ -26,7 +26,7 @@ from typing import Any
 from state import hitl
 from state.guardrails import SPEND_LIMIT_KEYS, MoneyAction, Refusal
 from state.ledger import CREATE_OPS, Ledger
-from tools.common import compare_fields
+from tools.fields import compare_fields
 from tools.money import clear
 
 _RESTORABLE = (

@@ -5,7 +5,8 @@ sandbox (and any configured Graph URL), so the three phases are sent here throug
 own session: `start` (file size → session id, video id, the first byte range), `transfer`
 (the byte range the server asks for, as multipart part `video_file_chunk`, until
 `start_offset == end_offset`; an offset mismatch, subcode 1363037, resumes from the offsets Meta
-names), `finish`. The whole upload is one ledgered write (`op="upload"`, `object_type="video"`).
+names), `finish`. The whole upload is one ledgered write (`op="upload"`, `object_type="video"`,
+through the steps of `tools/ledgered.py`).
 Then `status.video_status` is polled until `ready` (an ad can only use a ready video).
 """
 
@@ -15,18 +16,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import tool
-
 from tools.errors import MetaError, PermanentError, UnknownOutcomeError
-from tools.injection import ClientRuntime, client_from
+from tools.ledgered import Write, mark_sent, outcome_of, record_intents, settle
 
 if TYPE_CHECKING:
-    from tools.meta_client import MetaClient
+    from tools.graph_client import GraphClient
 
 OFFSET_MISMATCH = 1363037
 
 
-def _phase(client: MetaClient, params: dict[str, Any], files: dict[str, Any] | None = None,
+def _phase(client: GraphClient, params: dict[str, Any], files: dict[str, Any] | None = None,
            attempts: int = 3) -> dict[str, Any]:
     """One upload phase; a lost response is re-sent (phases are checked by offset/session)."""
     for attempt in range(attempts):
@@ -44,19 +43,17 @@ def _phase(client: MetaClient, params: dict[str, Any], files: dict[str, Any] | N
     raise AssertionError("unreachable")
 
 
-def chunked_upload(client: MetaClient, path: Path, *, name: str | None = None,
+def chunked_upload(client: GraphClient, path: Path, *, name: str | None = None,
                    plan_key: str | None = None) -> str:
     """Upload `path` in phases; returns the video id (ledgered as one write)."""
     data = path.read_bytes()
     title = name or path.name
-    client.refuse_if_stopped([("upload", "POST", f"{client._account()}/advideos", {}, None)])
-    ledger = client.ledger
-    wid = None
-    if ledger is not None:
-        wid = ledger.intent(op="upload", path=f"{client._account()}/advideos",
-                            params={"file_size": len(data), "title": title}, plan_key=plan_key,
-                            object_type="video", thread_id=client.thread_id)
-        ledger.mark(wid, "sent")
+    edge = f"{client._account()}/advideos"
+    client.refuse_if_stopped([("upload", "POST", edge, {}, None)])
+    entry = Write("upload", edge, {"file_size": len(data), "title": title}, plan_key=plan_key,
+                  object_type="video")
+    record_intents(client.ledger, client.thread_id, [entry])
+    mark_sent(client.ledger, [entry])
     try:
         start = _phase(client, {"upload_phase": "start", "file_size": len(data)})
         session_id, video_id = start["upload_session_id"], str(start["video_id"])
@@ -73,17 +70,14 @@ def chunked_upload(client: MetaClient, path: Path, *, name: str | None = None,
         _phase(client, {"upload_phase": "finish", "upload_session_id": session_id,
                         "title": title})
     except MetaError as exc:
-        if wid:
-            status = "unknown" if isinstance(exc, UnknownOutcomeError) else "failed"
-            ledger.mark(wid, status, error=str(exc))  # type: ignore[union-attr]
+        settle(client.ledger, [(entry, outcome_of(exc), {"error": str(exc)})])
         raise
-    if wid:
-        ledger.mark(wid, "done", meta_id=video_id,  # type: ignore[union-attr]
-                    after={"file_size": len(data), "title": title, "id": video_id})
+    settle(client.ledger, [(entry, "done", {"meta_id": video_id, "after": {
+        "file_size": len(data), "title": title, "id": video_id}})])
     return video_id
 
 
-def video_status(client: MetaClient, video_id: str) -> dict[str, Any]:
+def video_status(client: GraphClient, video_id: str) -> dict[str, Any]:
     """Read a video's processing status: `{id, video_status, processing}`."""
     body = client.get(str(video_id), {"fields": "id,status"})
     status = body.get("status") or {}
@@ -91,7 +85,7 @@ def video_status(client: MetaClient, video_id: str) -> dict[str, Any]:
             "processing": (status.get("processing_phase") or {}).get("status")}
 
 
-def wait_until_ready(client: MetaClient, video_id: str, *, timeout_s: float = 60.0,
+def wait_until_ready(client: GraphClient, video_id: str, *, timeout_s: float = 60.0,
                      interval_s: float = 0.5) -> dict[str, Any]:
     """Poll until `video_status` is `ready`; raises on `error`/`expired` or timeout."""
     deadline = time.monotonic() + timeout_s
@@ -107,21 +101,9 @@ def wait_until_ready(client: MetaClient, video_id: str, *, timeout_s: float = 60
         time.sleep(interval_s)
 
 
-def upload_video(client: MetaClient, path: str, name: str | None = None, *,
+def upload_video(client: GraphClient, path: str, name: str | None = None, *,
                  plan_key: str | None = None, timeout_s: float = 60.0) -> dict[str, Any]:
     """Upload a video and wait until it is ready; returns `{video_id, video_status}`."""
-    video_id = client.upload_video(path, name, plan_key=plan_key, timeout_s=timeout_s)
+    video_id = chunked_upload(client, Path(path), name=name, plan_key=plan_key)
+    wait_until_ready(client, video_id, timeout_s=timeout_s)
     return {"video_id": video_id, "video_status": "ready"}
-
-
-@tool("upload_video")
-def upload_video_tool(path: str, runtime: ClientRuntime, name: str | None = None
-                      ) -> dict[str, Any]:
-    """Upload a local video file to the ad account and wait until Meta has processed it."""
-    return upload_video(client_from(runtime), path, name)
-
-
-@tool("get_video_status")
-def get_video_status_tool(video_id: str, runtime: ClientRuntime) -> dict[str, Any]:
-    """Check whether an uploaded video is processed and ready to use in an ad."""
-    return video_status(client_from(runtime), video_id)

@@ -25,6 +25,7 @@ from typing import Any
 
 from agents.common import home_of
 from state.insights_store import InsightsStore, parse_row
+from tools.account import account_info, account_now
 
 LEVELS = ("ad", "adset", "campaign")
 BREAKDOWNS: tuple[str, ...] = ("age", "gender")
@@ -227,7 +228,6 @@ def collect(
 def collect_insights(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     """Graph node: refresh the insights store for this thread's campaign."""
     from agents.common import client_of
-    from agents.optimize.meta_io import account_info, account_now
 
     created = state.get("created") or {}
     campaign_id = created.get("campaign")

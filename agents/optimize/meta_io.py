@@ -1,8 +1,8 @@
 """Meta reads and writes of the optimise loop (everything here goes through `MetaClient`).
 
 - `account_info(client)`, `account_now(client, ctx)`: the account's currency, time zone,
-  caps and minimums, and "now" on the account's clock (the sandbox's simulated clock when
-  running there);
+  caps and minimums, and "now" on the account's clock (`tools/account.py`; re-exported for
+  the loop's modules);
 - `read_tree(client, campaign_id)`: the campaign, its ad sets and ads as Meta has them now;
 - `build_evidence(...)`: the JSON evidence `agents/optimize/decide/decisions.py::decide` judges;
 - `apply_action(client, action, gate_pass, ...)`: one approved `MoneyAction` (the typed action
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from state.guardrails import GatePass, MoneyAction
 from state.insights_store import InsightsStore, add_sums, derive
 from state.rules import min_daily_budget_minor
+from tools.account import account_info as account_info
+from tools.account import account_now as account_now
 
 CAMPAIGN_FIELDS = (
     "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time"
@@ -35,35 +36,6 @@ RECENT_DAYS = 7  # ad sets' `recent_stats` window
 
 def _int(value: Any) -> int:
     return int(float(value)) if value not in (None, "") else 0
-
-
-def account_info(client: Any) -> dict[str, Any]:
-    """Currency, time zone, spend cap, amount spent and minimum budget of the client's account."""
-    raw = client.get(
-        client.account_id,
-        {"fields": "currency,timezone_name,spend_cap,amount_spent,min_daily_budget"},
-    )
-    tz_name = raw.get("timezone_name") or "UTC"
-    return {
-        "id": client.account_id,
-        "currency": str(raw.get("currency") or "USD").upper(),
-        "timezone_name": tz_name,
-        "tz": ZoneInfo(tz_name),
-        "spend_cap_minor": _int(raw.get("spend_cap")) or None,
-        "amount_spent_minor": _int(raw.get("amount_spent")),
-        "min_daily_budget_minor": _int(raw.get("min_daily_budget")),
-    }
-
-
-def account_now(client: Any, ctx: Any = None) -> datetime:
-    """Now on the account's clock: the sandbox's simulated clock there, else wall-clock UTC."""
-    clock = getattr(ctx, "clock", None)
-    if callable(clock):
-        value = clock()
-        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    from tools.money import account_clock
-
-    return account_clock(client)
 
 
 def read_tree(client: Any, campaign_id: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from agents.orchestrator.planning.cues import ANSWER_PREFIX
 from state import bounds, plan_checks
 from state import plan as plans
 from state.hitl import clarify_payload, reask
+from tools.account import account_now as account_clock_now
 from tools.asset_checks import check_assets
 
 MAX_CLARIFY_ROUNDS = 3
@@ -50,12 +51,10 @@ ANSWER_PHRASES = {
 
 
 def account_now(ctx: Any, client: Any = None) -> datetime:
-    """Now on the account's clock (the sandbox's simulated clock there, else UTC wall time)."""
+    """Now for a run context: UTC wall time off the sandbox, else `tools.account.account_now`."""
     if not ctx.sandbox:
         return datetime.now(UTC)
-    from agents.optimize.meta_io import account_now as sandbox_now
-
-    return sandbox_now(client or ctx.client_factory(), ctx)
+    return account_clock_now(client or ctx.client_factory(), ctx)
 
 
 def account_today(ctx: Any, client: Any = None, now: datetime | None = None) -> date:
@@ -262,7 +261,7 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
             "phase": "planned", "status": "planned; checking with Meta"}
 
 
-def account_info(ctx: Any, now: datetime | None = None) -> plan_checks.AccountInfo:
+def plan_account_info(ctx: Any, now: datetime | None = None) -> plan_checks.AccountInfo:
     """Return what local validation needs to know about the ad account, from the run context."""
     return plan_checks.AccountInfo(currency=ctx.currency, account_id=ctx.account_id,
                                    page_id=ctx.page_id, pixel_id=ctx.pixel_id, now=now)
@@ -274,7 +273,7 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -
         model = plans.load_plan(plan)
     except plans.PlanError as exc:
         return issue_dicts(exc.problems), []
-    report = plan_checks.validate_plan(model, account_info(ctx, now))
+    report = plan_checks.validate_plan(model, plan_account_info(ctx, now))
     problems, warnings = issue_dicts(report.problems), issue_dicts(report.warnings)
     asset_problems, asset_warnings = check_assets(plan)
     return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)

@@ -200,7 +200,8 @@ def test_raises_spend_tells_activations_and_budget_increases_from_cuts():
 
 def test_a_stopped_threads_client_refuses_what_could_spend_and_still_cuts(world):
     from state.control import ThreadStopped, control_for
-    from tools.meta_client import MetaClient, cuts_only
+    from tools.ledgered import cuts_only
+    from tools.meta_client import MetaClient
 
     ids = launch(world, "t1", go_live=False)
     control = control_for(world.home)

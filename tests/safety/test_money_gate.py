@@ -155,9 +155,9 @@ def _paused_tree(ctx, images, thread, level="campaign"):
 
 def test_a_later_activation_is_gated_by_the_optimise_writer_and_the_tools(
         ctx, sample_images, sandbox_server):
-    from langchain.tools import ToolRuntime
-
     from tools import campaigns
+    from tools.common import activation
+    from tools.money import clear
 
     url = sandbox_server.url
     created = _paused_tree(ctx, sample_images, "a1")
@@ -168,11 +168,10 @@ def test_a_later_activation_is_gated_by_the_optimise_writer_and_the_tools(
     result = execute_approved(client, [action], APPROVE, receipt="r-a", policy=ctx.policy,
                               now=account_now(client), budget_edits={})
     assert result["applied"] == [] and result["refusals"][0]["cap"] == "max_daily_exposure_minor"
-    rt = ToolRuntime(state={}, context=ctx, config={}, stream_writer=None, tool_call_id="1",
-                     store=None)
-    tool = campaigns.set_campaign_status_tool.invoke(
-        {"campaign_id": created["campaign"], "status": "ACTIVE", "runtime": rt})
-    assert tool["refused"] and tool["cap"] == "max_daily_exposure_minor"
+    verdict = clear(client, [activation("campaign", created["campaign"])], ctx.policy)
+    assert not verdict.ok and verdict.refusals[0].cap == "max_daily_exposure_minor"
+    with pytest.raises(UngatedSpendError):
+        campaigns.set_campaign_status(client, created["campaign"], "ACTIVE")  # no pass, no write
     assert writes(url) == before and status_of(url, created["campaign"]) == "PAUSED"
     # Under a higher cap (a person changed the policy) the same activation goes through.
     roomy = Policy(max_daily_exposure_minor=40_000)
@@ -289,10 +288,8 @@ def test_a_relaunch_through_the_launcher_goes_through_the_gate(world):
 
 
 def test_a_test_copy_of_an_ad_goes_through_the_gate(world):
-    from langchain.tools import ToolRuntime
-
-    from state.context import Context
     from tools import ads
+    from tools.money import clear
 
     from .conftest import launch as launch_world
 
@@ -300,17 +297,14 @@ def test_a_test_copy_of_an_ad_goes_through_the_gate(world):
     ad = next(i for k, i in ids.items() if world.ledger.find(k, "create", "d1")["object_type"] == "ad")
     client = world.client("d1")
     strict = Policy(forbidden_actions=frozenset({"duplicate_ad", "delete"}))
-    rt = ToolRuntime(state={}, context=Context(client_factory=lambda: client, policy=strict),
-                     config={}, stream_writer=None, tool_call_id="1", store=None)
     before = world.writes()
-    refused = ads.duplicate_ad_tool.invoke({"ad_id": ad, "runtime": rt})
-    assert refused["refused"] and refused["cap"] == "forbidden_actions"
+    refused = clear(client, [ads.copy_action(ad)], strict)
+    assert not refused.ok and refused.refusals[0].cap == "forbidden_actions"
     with pytest.raises(UngatedSpendError):
         ads.duplicate_ad(client, ad)  # no pass: nothing is sent
     assert world.writes() == before
-    rt = ToolRuntime(state={}, context=Context(client_factory=lambda: client), config={},
-                     stream_writer=None, tool_call_id="1", store=None)
-    assert ads.duplicate_ad_tool.invoke({"ad_id": ad, "runtime": rt})["id"]
+    (gate_pass,) = clear(client, [ads.copy_action(ad)], Policy()).passes
+    assert ads.duplicate_ad(client, ad, gate_pass=gate_pass)["id"]
 
 
 def test_the_client_refuses_ungated_spend_before_ledgering_or_sending(world):
