@@ -1,6 +1,6 @@
 """The batch executor: many Graph operations in as few `POST /` batch requests as Meta allows.
 
-Over 300 lines because the chunking rule, the batch request's encoding and parsing, and the
+Longer than 300 lines because the chunking rule, the batch request's encoding and parsing, and the
 ledgered run of the chunks are one executor that no other module needs a part of.
 
 Chunking rule (Meta's guidance, facts §1.8): at most **50 operations per batch request** and

@@ -1,6 +1,6 @@
 """The low-level Graph client at the bottom of the seam: session, errors, retries, pacing, writes.
 
-Over 300 lines because it is one class whose parts all share the SDK session, the retry policy,
+Longer than 300 lines because it is one class whose parts all share the SDK session, the retry policy,
 the governor and the counters.
 
 `MetaClient` (tools/meta_client.py) builds on it with batching and video uploads.

@@ -1,5 +1,8 @@
 """Kill switch, undo, audit and launch compensation — the paths that take money off the table.
 
+Longer than 300 lines because stop, undo and launch compensation share one walk over what a
+thread wrote (the ledger widened by provenance tags) and must agree on it.
+
 * `stop(thread_id | None, ...)` pauses everything adpilot created or activated (one thread,
   or every thread with `None`), campaigns first so spend stops at the top within one write.
   The list comes from the ledger, widened by a provenance-tag lookup for creates whose

@@ -1,5 +1,8 @@
 """Launch a campaign tree: everything PAUSED, in the fewest batch requests, exactly once.
 
+Longer than 300 lines because the launch's batches, their dependency order and the reconcile
+after a lost response are one exactly-once protocol.
+
 `launch_tree(client, tree, thread_id=..., receipt=...)` takes a plain dict
 
     {"campaign": {"key", "params"},

@@ -1,5 +1,8 @@
 """The optimise loop's graph nodes and routers.
 
+Longer than 300 lines because the loop's nodes and the routers between them read the same
+working state and are wired together.
+
 Wire (graph/builder.py)::
 
     activate → wait_for_data ⏸ → collect_insights (agents/insights/collect.py) → decide_actions

@@ -1,5 +1,8 @@
 """Orchestrator nodes of the launch path: brief → plan (`plan_campaign`) → checked plan (`validate_plan`).
 
+Longer than 300 lines because the launch path's first three nodes share the planner call, the
+local checks and the clarify loop.
+
 `validate_plan` also shows the money gate's verdict before approval (`agents/orchestrator/launch_gate.py`):
 a plan the gate would refuse on the account's live state gets a problem naming the cap (so
 "approve" is not offered), and a daily budget above 10× the account's largest day of the last
