@@ -21,12 +21,17 @@ test: install
 	$(PY) -m pytest -q
 
 lint: install
-	$(VENV)/bin/ruff check graph agents tools prompts state sandbox evals bench tests
+	$(VENV)/bin/ruff check graph agents tools prompts state sandbox evals bench tests docs
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # The README's command reference, rendered from the CLI (tests/test_readme.py fails when stale).
 readme: install
 	$(VENV)/bin/cog -r README.md
+
+# The package dependency diagram in docs/internals.md, drawn from the code (grimp + matplotlib).
+diagram: install
+	$(PY) docs/dependencies.py
 
 evals: install
 	$(PY) -m evals.run
