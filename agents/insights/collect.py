@@ -4,6 +4,9 @@ Graph node (wire it between `wait_for_data` and `decide_actions`)::
 
     collect_insights(state, runtime) -> {"optimize": {..., "collected": {...}}}
 
+A Meta throttle longer than the client may sleep returns a wait record instead
+(`agents.common.yields_on_throttle`), for its router to wait out.
+
 Reads `state["created"]["campaign"]` (the launched campaign id), `state["plan"]` (start date,
 conversion event) and `state["optimize"]` (what was pulled before). Writes only under
 `state["optimize"]["collected"]`: `{"since", "until", "rows", "round_trips", "graph_calls",
@@ -23,7 +26,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from agents.common import home_of
+from agents.common import home_of, yields_on_throttle
 from state.insights_store import InsightsStore, parse_row
 from tools.account import account_info, account_now
 
@@ -225,6 +228,7 @@ def collect(
     return out
 
 
+@yields_on_throttle
 def collect_insights(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     """Graph node: refresh the insights store for this thread's campaign."""
     from agents.common import client_of

@@ -5,16 +5,22 @@ working state and are wired together.
 
 Wire (graph/builder.py)::
 
-    activate → wait_for_data ⏸ → collect_insights (agents/insights/collect.py) → decide_actions
+    activate → wait_for_data ⏸ → collect_insights (agents/insights/collect.py)
+    collect_insights --route_after_collect_insights--> decide_actions | wait_out_throttle
     decide_actions  --route_after_decide_actions-->  review_actions | wait_for_data | END
+                                                     | wait_out_throttle
     review_actions ⏸ → apply_actions
-    apply_actions   --route_after_apply_actions-->   wait_for_data | END
+    apply_actions   --route_after_apply_actions-->   wait_for_data | END | wait_out_throttle
+
+The three Meta nodes wait out a long Meta throttle like the launch steps
+(`agents.common.throttle`): they return a wait record, their router sends the thread to
+`wait_out_throttle` (a durable `wait`), and the throttled node runs again after it.
 
 State keys read: `created` (campaign / ad_sets / ads ids), `plan`, `cycle`, `optimize`.
 State keys written: `cycle` (optimise cycles decided so far, bounded by `context.max_cycles`
 — never the recursion limit), `proposed_actions` (the current card's action_requests),
 `applied_actions` (append-only history, each with before/after, expected effect and later its
-judgement), `phase`, `status`, and `optimize` (one dict: `wait_until`, `collected`, `today`,
+judgement), `phase`, `status`, `throttle` / `throttle_waits` (a Meta throttle), and `optimize` (one dict: `wait_until`, `collected`, `today`,
 `proposal`, `review`, `budget_edits`, `judgements`, `experiment`, `requests`, `targets`,
 `done`). Everything is JSON-like.
 
@@ -31,6 +37,7 @@ from typing import Any, Literal
 
 from langgraph.types import interrupt
 
+from agents.common import yields_on_throttle
 from agents.optimize.cycle import (
     auto_approvable,
     execute_approved,
@@ -55,6 +62,7 @@ __all__ = [
     "decide_actions",
     "review_actions",
     "route_after_apply_actions",
+    "route_after_collect_insights",
     "route_after_decide_actions",
     "wait_for_data",
 ]
@@ -184,6 +192,7 @@ def stopped_at(runtime: Any) -> str | None:
     return stopped_threads(home_of(runtime.context)).get(thread_id) if thread_id else None
 
 
+@yields_on_throttle
 def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     """Judge past actions, then propose this cycle's actions with evidence (no writes).
 
@@ -282,6 +291,7 @@ def review_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     return {"optimize": opt, "phase": "reviewed", "status": "actions reviewed"}
 
 
+@yields_on_throttle
 def apply_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     """Execute the approved actions (receipt checked, guardrails enforced, read back)."""
     opt = _opt(state)
@@ -350,10 +360,17 @@ def _done(state: dict[str, Any]) -> bool:
     return bool((state.get("optimize") or {}).get("done"))
 
 
+def route_after_collect_insights(state: dict[str, Any]) -> Literal["decide_actions", "wait_out_throttle"]:
+    """Decide on the fresh numbers, or wait out a Meta throttle first."""
+    return "wait_out_throttle" if state.get("throttle") else "decide_actions"
+
+
 def route_after_decide_actions(
     state: dict[str, Any],
-) -> Literal["review_actions", "wait_for_data", "__end__"]:
+) -> Literal["review_actions", "wait_for_data", "wait_out_throttle", "__end__"]:
     """Review proposals; with none, wait for the next cycle or stop at the bound."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
     if state.get("phase") != "decided":
         raise RuntimeError(f"route_after_decide_actions: unexpected phase {state.get('phase')!r}")
     if state.get("proposed_actions"):
@@ -361,8 +378,12 @@ def route_after_decide_actions(
     return "__end__" if _done(state) else "wait_for_data"
 
 
-def route_after_apply_actions(state: dict[str, Any]) -> Literal["wait_for_data", "__end__"]:
+def route_after_apply_actions(
+    state: dict[str, Any],
+) -> Literal["wait_for_data", "wait_out_throttle", "__end__"]:
     """Next cycle, or stop after `max_cycles`, once the campaign has ended, or when stopped."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
     if state.get("phase") not in ("applied", "refused", "stopped"):
         raise RuntimeError(f"route_after_apply_actions: unexpected phase {state.get('phase')!r}")
     return "__end__" if _done(state) or state.get("phase") == "stopped" else "wait_for_data"
