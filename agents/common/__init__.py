@@ -14,11 +14,12 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import RetryPolicy
 
+from agents.common.ask import ask_until_valid
 from agents.common.throttle import yields_on_throttle
 from state.control import ThreadStopped, stopped_at
 from tools.meta_client import MetaClient, TransientError
 
-__all__ = ["META_RETRY", "LaunchError", "Node", "client_of", "halts_when_stopped", "home_of",
+__all__ = ["META_RETRY", "LaunchError", "Node", "ask_until_valid", "client_of", "halts_when_stopped", "home_of",
            "is_transient", "thread_id_of", "yields_on_throttle"]
 
 Node = Callable[[dict[str, Any], Runtime[Any]], dict[str, Any]]

@@ -35,9 +35,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from langgraph.types import interrupt
-
-from agents.common import yields_on_throttle
+from agents.common import ask_until_valid, yields_on_throttle
 from agents.optimize.cycle import (
     auto_approvable,
     execute_approved,
@@ -51,7 +49,6 @@ from state.hitl import (
     ResumeError,
     approval_payload,
     parse_decisions,
-    reask,
     receipt,
     wait_payload,
 )
@@ -167,10 +164,14 @@ def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
         f"waiting {runtime.context.cycle_days} day(s) for delivery data before optimise "
         f"cycle {int(state.get('cycle') or 0) + 1} of {runtime.context.max_cycles}"
     )
-    payload = wait_payload(until, reason)
-    answer = interrupt(payload)
-    while (problem := wake_problem(answer, until, account_now(client, runtime.context))):
-        answer = interrupt(reask(payload, answer, problem))
+
+    def wake(answer: Any) -> Any:
+        problem = wake_problem(answer, until, account_now(client, runtime.context))
+        if problem:
+            raise ResumeError(problem)
+        return answer
+
+    answer = ask_until_valid(wait_payload(until, reason), wake)
     opt["wait_until"] = until
     if isinstance(answer, dict) and answer.get("requests"):
         # plain-word budget requests ride on the wake-up (`adpilot optimize THREAD --request`)
@@ -275,16 +276,8 @@ def review_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
                 auto_applied=[actions[i] for i, ok in enumerate(auto) if ok],
             ),
         )
-        answer = interrupt(payload)
-        while True:
-            try:
-                parsed = parse_decisions(answer, payload)
-                break
-            except ResumeError as exc:
-                # (issue 5) A forged, stale or malformed answer re-asks with what was wrong;
-                # raising instead would store the bad answer and wedge the card. The card
-                # remembers the refused answer by digest (issue 11), never whole.
-                answer = interrupt(reask(payload, answer, str(exc)))
+        # A forged, stale or malformed answer re-asks with what was wrong.
+        parsed = ask_until_valid(payload, lambda answer: parse_decisions(answer, payload))
         for i, d in zip(card_idx, parsed, strict=True):
             decisions[i] = {**d.model_dump(), "by": "human"}
     opt["review"] = {"receipt": opt.get("receipt"), "decisions": decisions}

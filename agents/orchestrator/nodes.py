@@ -24,9 +24,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from langgraph.runtime import Runtime
-from langgraph.types import interrupt
 
-from agents.common import client_of, thread_id_of, yields_on_throttle
+from agents.common import ask_until_valid, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import meta_call_group
 from agents.orchestrator import meta_checks
 from agents.orchestrator.planning import WAIVABLE, PlanDefaults, PlannerResult
@@ -34,7 +33,7 @@ from agents.orchestrator.planning.copy import fill_missing_copy
 from agents.orchestrator.planning.cues import ANSWER_PREFIX
 from state import bounds, plan_checks
 from state import plan as plans
-from state.hitl import clarify_payload, reask
+from state.hitl import clarify_payload
 from tools.account import account_now as account_clock_now
 from tools.asset_checks import check_assets
 
@@ -233,17 +232,14 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
     rounds = len(state.get("clarifications") or [])
     questions = issue_dicts(result.questions)
     if questions and rounds < MAX_CLARIFY_ROUNDS:
-        payload, merged, more = clarify_payload(questions, brief=brief), None, None
-        ask = payload
-        while merged is None:  # an unusable answer asks again, saying why
-            answer = interrupt(ask)
-            try:
-                bounds.check_resume_value(answer, "clarify answer")
-                more = waived_by(answer, questions)
-                merged = brief if more is not None else merge_answer(brief, answer)
-            except ValueError as exc:
-                # (issue 11) the refused answer is remembered by digest, never whole
-                ask = reask(payload, answer, str(exc))
+        def read(answer: Any) -> tuple[Any, str, list[str] | None]:
+            bounds.check_resume_value(answer, "clarify answer")
+            more = waived_by(answer, questions)
+            return answer, brief if more is not None else merge_answer(brief, answer), more
+
+        # an unusable answer asks again, saying why
+        answer, merged, more = ask_until_valid(clarify_payload(questions, brief=brief), read,
+                                               invalid=ValueError)
         return {"brief": merged, "phase": "clarified", "waived": waived + (more or []),
                 "status": "clarification received; planning again", **reading,
                 "clarifications": [*(state.get("clarifications") or []),
