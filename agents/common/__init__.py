@@ -16,13 +16,15 @@ from langgraph.types import RetryPolicy
 
 from agents.common.ask import ask_until_valid
 from agents.common.throttle import yields_on_throttle
+from state.context import Context
 from state.control import ThreadStopped, stopped_at
+from state.schema import AdpilotState
 from tools.meta_client import MetaClient, TransientError
 
 __all__ = ["META_RETRY", "LaunchError", "Node", "ask_until_valid", "client_of", "halts_when_stopped", "home_of",
            "is_transient", "thread_id_of", "yields_on_throttle"]
 
-Node = Callable[[dict[str, Any], Runtime[Any]], dict[str, Any]]
+Node = Callable[[AdpilotState, Runtime[Context]], dict[str, Any]]
 
 
 class LaunchError(RuntimeError):
@@ -72,7 +74,7 @@ def halts_when_stopped(node: Node, *, check_first: bool = True) -> Node:
     that could spend, before ledgering it) ends the thread the same way.
     """
     @functools.wraps(node)
-    def wrapper(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    def wrapper(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
         at = stopped_at(home_of(runtime.context), thread_id_of(runtime)) if check_first else None
         if at is None:
             try:

@@ -128,7 +128,7 @@ def yields_on_throttle(node: Callable[[S, R], dict[str, Any]]) -> Callable[[S, R
     return wrapper
 
 
-def wait_out_throttle(state: Mapping[str, Any], runtime: Any = None) -> Command[str]:
+def wait_out_throttle(state: Mapping[str, Any]) -> Command[str]:
     """Graph node: pause the thread with a durable `wait` until the throttle resets.
 
     Nothing with a side effect happens before `interrupt()` (the node re-runs on resume).

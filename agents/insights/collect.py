@@ -26,8 +26,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from langgraph.runtime import Runtime
+
 from agents.common import home_of, yields_on_throttle
+from state.context import Context
 from state.insights_store import InsightsStore, parse_row
+from state.schema import AdpilotState
 from tools.account import account_info, account_now
 
 LEVELS = ("ad", "adset", "campaign")
@@ -229,7 +233,7 @@ def collect(
 
 
 @yields_on_throttle
-def collect_insights(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+def collect_insights(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Graph node: refresh the insights store for this thread's campaign."""
     from agents.common import client_of
 

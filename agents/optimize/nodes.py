@@ -20,9 +20,10 @@ State keys read: `created` (campaign / ad_sets / ads ids), `plan`, `cycle`, `opt
 State keys written: `cycle` (optimise cycles decided so far, bounded by `context.max_cycles`
 — never the recursion limit), `proposed_actions` (the current card's action_requests),
 `applied_actions` (append-only history, each with before/after, expected effect and later its
-judgement), `phase`, `status`, `throttle` / `throttle_waits` (a Meta throttle), and `optimize` (one dict: `wait_until`, `collected`, `today`,
-`proposal`, `review`, `budget_edits`, `judgements`, `experiment`, `requests`, `targets`,
-`done`). Everything is JSON-like.
+judgement), `phase`, `status`, `throttle` / `throttle_waits` (a Meta throttle), and `optimize`
+(one dict, `state.types.OptimizeState`: `wait_until`, `requests`, `collected`, `today`,
+`phase_budgets`, `proposal`, `receipt`, `review`, `done`, `budget_edits`, `last_refusals`;
+`targets` is read). Everything is JSON-like.
 
 Rules: nothing side-effecting runs before an `interrupt()` in the same node (the node re-runs
 on resume); `apply_actions` executes only actions whose approval quotes the proposal's receipt,
@@ -32,8 +33,11 @@ and only what the money gate (`state/guardrails.py`) lets through: its refusals 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
+
+from langgraph.runtime import Runtime
 
 from agents.common import ask_until_valid, yields_on_throttle
 from agents.optimize.cycle import (
@@ -45,6 +49,7 @@ from agents.optimize.cycle import (
 from agents.optimize.meta_io import account_now
 from prompts.optimize import card_markdown
 from state import bounds
+from state.context import Context
 from state.hitl import (
     ResumeError,
     approval_payload,
@@ -52,6 +57,7 @@ from state.hitl import (
     receipt,
     wait_payload,
 )
+from state.schema import AdpilotState
 
 __all__ = [
     "WAKE_NOW",
@@ -65,17 +71,17 @@ __all__ = [
 ]
 
 
-def _opt(state: dict[str, Any]) -> dict[str, Any]:
+def _opt(state: Mapping[str, Any]) -> dict[str, Any]:
     return dict(state.get("optimize") or {})
 
 
-def _client(runtime: Any) -> Any:
+def _client(runtime: Runtime[Context]) -> Any:
     from agents.common import client_of
 
     return client_of(runtime)
 
 
-def campaign_end(state: dict[str, Any]) -> str | None:
+def campaign_end(state: Mapping[str, Any]) -> str | None:
     """Return the plan's end date (ISO date) or None for an open-ended campaign."""
     end = (state.get("plan") or {}).get("end_time")
     return str(end)[:10] if end else None
@@ -93,7 +99,7 @@ def _when(value: Any) -> datetime | None:
     return out if out.tzinfo else out.replace(tzinfo=UTC)
 
 
-def first_until(state: dict[str, Any], client: Any, ctx: Any) -> str:
+def first_until(state: Mapping[str, Any], client: Any, ctx: Any) -> str:
     """When the first cycle is due: `cycle_days` after the campaign was created on Meta.
 
     Anchored on a fact that does not move (the campaign's `created_time`), so the node
@@ -150,7 +156,7 @@ def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
     return None
 
 
-def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+def wait_for_data(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Pause the thread until `cycle_days` of new data exist (a durable `wait` interrupt).
 
     A resume that is malformed, or that arrives before `until` on the account clock, asks
@@ -179,7 +185,7 @@ def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     return {"optimize": opt, "phase": "collecting", "status": "collecting insights"}
 
 
-def stopped_at(runtime: Any) -> str | None:
+def stopped_at(runtime: Runtime[Context]) -> str | None:
     """When `adpilot stop` stopped this thread (None when it did not)."""
     from langgraph.config import get_config
 
@@ -194,7 +200,7 @@ def stopped_at(runtime: Any) -> str | None:
 
 
 @yields_on_throttle
-def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+def decide_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Judge past actions, then propose this cycle's actions with evidence (no writes).
 
     A thread the kill switch stopped never proposes an activation or a budget increase.
@@ -251,7 +257,7 @@ def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     }
 
 
-def review_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+def review_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """One approval card for every proposed action; low-risk kinds may pass by policy."""
     opt = _opt(state)
     proposal = opt.get("proposal") or {"actions": []}
@@ -285,7 +291,7 @@ def review_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
 
 
 @yields_on_throttle
-def apply_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Execute the approved actions (receipt checked, guardrails enforced, read back)."""
     opt = _opt(state)
     proposal = opt.get("proposal") or {"actions": []}
@@ -341,7 +347,7 @@ def apply_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     }
 
 
-def finished(state: dict[str, Any], ctx: Any, cycle: int, today: str | None) -> bool:
+def finished(state: Mapping[str, Any], ctx: Any, cycle: int, today: str | None) -> bool:
     """Return True once `max_cycles` cycles ran or the campaign's end date has passed."""
     if cycle >= ctx.max_cycles:
         return True

@@ -10,6 +10,7 @@ with what was wrong (`hitl.reask`: the reason and the refused value's digest, ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,8 @@ from agents.orchestrator.card import render_card
 from agents.orchestrator.launch_gate import requested_go_live
 from state import bounds, hitl
 from state import plan as plans
+from state.context import Context
+from state.schema import AdpilotState
 
 Decision = hitl.ApproveDecision | hitl.EditDecision | hitl.RejectDecision
 ACTION = "launch_campaign"
@@ -32,12 +35,12 @@ def launch_actions(plan: dict[str, Any], go_live: bool) -> list[dict[str, Any]]:
              "description": f"Create “{name}” on Meta ({'live' if go_live else 'paused'})"}]
 
 
-def reading_of(state: dict[str, Any]) -> dict[str, Any]:
+def reading_of(state: Mapping[str, Any]) -> dict[str, Any]:
     """How the thread's brief was read: what was not understood, adjusted or waived."""
     return {k: state.get(k) or [] for k in ("not_understood", "adjustments", "waived")}
 
 
-def approval_payload(state: dict[str, Any], go_live: bool) -> dict[str, Any]:
+def approval_payload(state: Mapping[str, Any], go_live: bool) -> dict[str, Any]:
     """Build the approval interrupt for the current plan (pure)."""
     plan = state["plan"]
     problems = state.get("problems") or []
@@ -69,7 +72,7 @@ def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | No
     return plan, go_live if isinstance(go_live, bool) else None
 
 
-def review_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+def review_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask the human to approve, edit or reject the launch; record the decision."""
     go_live = requested_go_live(state, runtime.context)
     payload = approval_payload(state, go_live)
