@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from langgraph.graph import END, START
+from langgraph.graph import START
 
 from agents.ads.nodes import create_ads
 from agents.assets.nodes import upload_assets
 from agents.campaigns.nodes import activate, create_campaigns
 from agents.common import META_RETRY, halts_when_stopped
 from agents.common.throttle import RECONCILING_RETRY, wait_out_throttle
+from agents.insights.collect import collect_insights
+from agents.optimize import nodes as optimize
 from agents.orchestrator.approval import review_plan
 from agents.orchestrator.nodes import plan_campaign, validate_plan
 from graph.routing import (
@@ -31,12 +33,6 @@ from graph.routing import (
 from graph.trace_nodes import traced_state_graph  # tags each node's trace run with its agent
 from state.context import Context
 from state.schema import AdpilotState, InputState, OutputState
-
-try:  # The optimise loop plugs in when its module is installed; launch-only otherwise.
-    from agents.insights.collect import collect_insights
-    from agents.optimize import nodes as optimize
-except ImportError:  # pragma: no cover - depends on which modules exist
-    optimize = None  # type: ignore[assignment]
 
 # The nodes that may be throttled: `wait_out_throttle` goes back to the one its record names.
 LAUNCH_THROTTLED = ("validate_plan", "upload_assets", "create_campaigns", "create_ads", "activate")
@@ -59,8 +55,7 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_node("create_campaigns", halts_when_stopped(create_campaigns), retry_policy=RECONCILING_RETRY)
     g.add_node("create_ads", halts_when_stopped(create_ads), retry_policy=RECONCILING_RETRY)
     g.add_node("activate", halts_when_stopped(activate), retry_policy=RECONCILING_RETRY)
-    g.add_node("wait_out_throttle", wait_out_throttle,
-               destinations=LAUNCH_THROTTLED + (LOOP_THROTTLED if optimize is not None else ()))
+    g.add_node("wait_out_throttle", wait_out_throttle, destinations=LAUNCH_THROTTLED + LOOP_THROTTLED)
 
     g.add_edge(START, "plan_campaign")  # every thread starts from its brief
     g.add_conditional_edges("plan_campaign", route_after_plan_campaign)  # plan, ask again, or stop
@@ -70,18 +65,11 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_conditional_edges("create_campaigns", route_after_create_campaigns)  # ads need their ad sets
     g.add_conditional_edges("create_ads", route_after_create_ads)  # go live only once the tree exists (or stop)
 
-    if optimize is None:
-        # No optimise loop installed: the launch is the whole run.
-        g.add_conditional_edges("activate", route_after_activate,
-                                {"wait_for_data": END, "wait_out_throttle": "wait_out_throttle",
-                                 "__end__": END})
-        return g.compile(checkpointer=checkpointer, name="adpilot")
-
     g.add_node("wait_for_data", optimize.wait_for_data)
-    # apply_actions' absolute-value writes re-run safely after an unknown outcome.
     g.add_node("collect_insights", collect_insights, retry_policy=META_RETRY)
     g.add_node("decide_actions", optimize.decide_actions, retry_policy=META_RETRY)
     g.add_node("review_actions", optimize.review_actions)
+    # apply_actions' absolute-value writes re-run safely after an unknown outcome.
     g.add_node("apply_actions", halts_when_stopped(optimize.apply_actions, check_first=False),
                retry_policy=RECONCILING_RETRY)
     g.add_conditional_edges("activate", route_after_activate)  # let the campaign deliver first

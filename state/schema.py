@@ -1,7 +1,7 @@
 """The graph state: a TypedDict of JSON-like values (no SDK objects, no pydantic instances).
 
 Every key is optional (`total=False`): nodes return partial updates. Reducers are used only
-where several writers fan in during one step (`messages`, `log`, `errors`); everything else is
+where several writers fan in during one step (`log`, `errors`); everything else is
 last-writer-wins, which is what a single-writer key wants. Money is integer minor units of the
 account currency; ids are strings; times are ISO-8601 strings. The shapes of the structured
 values (phases, the throttle wait, the optimise loop's data and actions) are in `state/types.py`.
@@ -50,7 +50,6 @@ class AdpilotState(TypedDict, total=False):
     refusals: list[dict[str, JSON]]  # the money gate's refusals of the last write step
     gate: dict[str, JSON] | None  # the money gate's last verdict (exposure, policy digest)
     spend_check: dict[str, JSON] | None  # a launch budget > 10x the account's best day, in words
-    messages: Annotated[list[dict[str, JSON]], operator.add]  # chat-style trace for UIs
     log: Annotated[list[str], operator.add]  # human-readable progress lines
     errors: Annotated[list[dict[str, JSON]], operator.add]  # {"node", "message", "fix"}
 
