@@ -1,21 +1,24 @@
 """Wiring only: the adpilot graph of DESIGN §1 (launch path, then the optimise loop).
 
-Meta throttling is explicit in the wiring: a launch node Meta throttles for longer than the
-client may sleep returns a wait record (`agents.common.yields_on_throttle`), its router sends
-the thread to `wait_out_throttle` (a durable `wait` interrupt), and the node runs again after.
+Meta throttling is explicit in the wiring: a node Meta throttles for longer than the client
+may sleep returns a wait record (`agents.common.yields_on_throttle`), its router sends the
+thread to `wait_out_throttle` (a durable `wait` interrupt), and that node goes back to the
+throttled one (`agents/common/throttle.py`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from langgraph.graph import END, START
+from langgraph.graph import START
 
 from agents.ads.nodes import create_ads
 from agents.assets.nodes import upload_assets
 from agents.campaigns.nodes import activate, create_campaigns
-from agents.common import META_RETRY, halts_when_stopped, wait_out_throttle
-from agents.common.throttle import RECONCILING_RETRY, wait_on_throttle
+from agents.common import META_RETRY, halts_when_stopped
+from agents.common.throttle import RECONCILING_RETRY, wait_out_throttle
+from agents.insights.collect import collect_insights
+from agents.optimize import nodes as optimize
 from agents.orchestrator.approval import review_plan
 from agents.orchestrator.nodes import plan_campaign, validate_plan
 from graph.routing import (
@@ -26,17 +29,14 @@ from graph.routing import (
     route_after_review_plan,
     route_after_upload_assets,
     route_after_validate_plan,
-    route_after_wait_out_throttle,
 )
 from graph.trace_nodes import traced_state_graph  # tags each node's trace run with its agent
 from state.context import Context
 from state.schema import AdpilotState, InputState, OutputState
 
-try:  # The optimise loop plugs in when its module is installed; launch-only otherwise.
-    from agents.insights.collect import collect_insights
-    from agents.optimize import nodes as optimize
-except ImportError:  # pragma: no cover - depends on which modules exist
-    optimize = None  # type: ignore[assignment]
+# The nodes that may be throttled: `wait_out_throttle` goes back to the one its record names.
+LAUNCH_THROTTLED = ("validate_plan", "upload_assets", "create_campaigns", "create_ads", "activate")
+LOOP_THROTTLED = ("collect_insights", "decide_actions", "apply_actions")
 
 
 def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Context) -> Any:
@@ -55,7 +55,7 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_node("create_campaigns", halts_when_stopped(create_campaigns), retry_policy=RECONCILING_RETRY)
     g.add_node("create_ads", halts_when_stopped(create_ads), retry_policy=RECONCILING_RETRY)
     g.add_node("activate", halts_when_stopped(activate), retry_policy=RECONCILING_RETRY)
-    g.add_node("wait_out_throttle", wait_out_throttle)
+    g.add_node("wait_out_throttle", wait_out_throttle, destinations=LAUNCH_THROTTLED + LOOP_THROTTLED)
 
     g.add_edge(START, "plan_campaign")  # every thread starts from its brief
     g.add_conditional_edges("plan_campaign", route_after_plan_campaign)  # plan, ask again, or stop
@@ -64,27 +64,17 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_conditional_edges("upload_assets", route_after_upload_assets)  # creatives need the image hashes
     g.add_conditional_edges("create_campaigns", route_after_create_campaigns)  # ads need their ad sets
     g.add_conditional_edges("create_ads", route_after_create_ads)  # go live only once the tree exists (or stop)
-    g.add_conditional_edges("wait_out_throttle", route_after_wait_out_throttle)  # retry the throttled step
-
-    if optimize is None:
-        # No optimise loop installed: the launch is the whole run.
-        g.add_conditional_edges("activate", route_after_activate,
-                                {"wait_for_data": END, "wait_out_throttle": "wait_out_throttle",
-                                 "__end__": END})
-        return g.compile(checkpointer=checkpointer, name="adpilot")
 
     g.add_node("wait_for_data", optimize.wait_for_data)
-    # (issue 5) The loop's Meta nodes have no throttle routes: a long throttle becomes a durable
-    # `wait` interrupt in place (agents/common/throttle.py), and apply_actions' absolute-value writes
-    # re-run safely after an unknown outcome.
-    g.add_node("collect_insights", wait_on_throttle("collect_insights")(collect_insights), retry_policy=META_RETRY)
-    g.add_node("decide_actions", wait_on_throttle("decide_actions")(optimize.decide_actions), retry_policy=META_RETRY)
+    g.add_node("collect_insights", collect_insights, retry_policy=META_RETRY)
+    g.add_node("decide_actions", optimize.decide_actions, retry_policy=META_RETRY)
     g.add_node("review_actions", optimize.review_actions)
-    g.add_node("apply_actions", halts_when_stopped(wait_on_throttle("apply_actions")(optimize.apply_actions), check_first=False),
+    # apply_actions' absolute-value writes re-run safely after an unknown outcome.
+    g.add_node("apply_actions", halts_when_stopped(optimize.apply_actions, check_first=False),
                retry_policy=RECONCILING_RETRY)
     g.add_conditional_edges("activate", route_after_activate)  # let the campaign deliver first
     g.add_edge("wait_for_data", "collect_insights")  # a durable timer, then fresh numbers
-    g.add_edge("collect_insights", "decide_actions")  # numbers in, proposals out
+    g.add_conditional_edges("collect_insights", optimize.route_after_collect_insights)  # numbers in, proposals out
     g.add_conditional_edges("decide_actions", optimize.route_after_decide_actions)  # review, wait, or stop
     g.add_edge("review_actions", "apply_actions")  # only approved actions are applied
     g.add_conditional_edges("apply_actions", optimize.route_after_apply_actions)  # next cycle or stop

@@ -8,7 +8,8 @@ once the kill switch stopped it (`agents.common.halts_when_stopped`). upload_ass
 create_campaigns and activate may also end the thread in `refused`: the money gate refused the approved launch after the
 approval (the caps and numbers are in `state["refusals"]`; nothing was written). A node Meta throttled for longer than the
 client may sleep leaves its phase alone and sets `state["throttle"]`: its router sends the
-thread to `wait_out_throttle`, and the phase says which node to run again afterwards.
+thread to `wait_out_throttle`, which runs the node the wait record names again afterwards
+(`agents/common/throttle.py`).
 An impossible phase is a bug, so routers raise instead of guessing a destination.
 `"__end__"` is LangGraph's END.
 """
@@ -116,18 +117,3 @@ def route_after_activate(
     if max_cycles is not None and int(max_cycles) <= 0:
         return "__end__"
     return "wait_for_data"
-
-
-# The node to run again after a throttle wait, from the phase the last successful node left.
-RESUME_AFTER_THROTTLE = {"planned": "validate_plan", "edited": "validate_plan",
-                         "approved": "upload_assets", "assets_uploaded": "create_campaigns",
-                         "campaigns_created": "create_ads", "ads_created": "activate"}
-
-
-def route_after_wait_out_throttle(state: dict[str, Any]) -> Literal[
-        "validate_plan", "upload_assets", "create_campaigns", "create_ads", "activate"]:
-    """Run the throttled node again once the wait is over."""
-    phase = _phase(state, "wait_out_throttle")
-    if phase not in RESUME_AFTER_THROTTLE:
-        raise RoutingError(f"route_after_wait_out_throttle: no launch step follows phase {phase!r}")
-    return RESUME_AFTER_THROTTLE[phase]  # type: ignore[return-value]

@@ -7,6 +7,7 @@ judged effects of earlier actions, flags, the experiment, then every action to d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from state.names import display_name
@@ -109,7 +110,7 @@ def _per_result(side: dict[str, Any], currency: str) -> str:
     return f"{_money(side['cpa_minor'], currency)} per result"
 
 
-def _judged(state: dict[str, Any], currency: str) -> list[str]:
+def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
     """One line per judged action, one per judged reallocation; the newest `MAX_JUDGED_LINES`."""
     lines, seen = [], set()
     for entry in state.get("applied_actions") or []:
@@ -166,7 +167,7 @@ def _judged(state: dict[str, Any], currency: str) -> list[str]:
 
 
 def card_markdown(
-    state: dict[str, Any],
+    state: Mapping[str, Any],
     proposal: dict[str, Any],
     card_actions: list[dict[str, Any]],
     auto_applied: list[dict[str, Any]] | None = None,

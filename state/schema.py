@@ -1,15 +1,18 @@
 """The graph state: a TypedDict of JSON-like values (no SDK objects, no pydantic instances).
 
 Every key is optional (`total=False`): nodes return partial updates. Reducers are used only
-where several writers fan in during one step (`messages`, `log`, `errors`); everything else is
+where several writers fan in during one step (`log`, `errors`); everything else is
 last-writer-wins, which is what a single-writer key wants. Money is integer minor units of the
-account currency; ids are strings; times are ISO-8601 strings.
+account currency; ids are strings; times are ISO-8601 strings. The shapes of the structured
+values (phases, the throttle wait, the optimise loop's data and actions) are in `state/types.py`.
 """
 
 from __future__ import annotations
 
 import operator
 from typing import Annotated, Any, TypedDict
+
+from state.types import ActionRequest, AppliedAction, OptimizeState, Phase, ThrottleRecord
 
 JSON = Any  # a JSON-like value: dict / list / str / int / float / bool / None
 
@@ -31,22 +34,22 @@ class AdpilotState(TypedDict, total=False):
     validation: dict[str, JSON] | None  # Meta validate_only result: {"ok", "results": [...]}
     approval: dict[str, JSON] | None  # decision record: {"receipt", "decisions", "go_live", "at"}
     assets: dict[str, dict[str, JSON]]  # content sha256 -> {"kind", "hash" | "video_id", "path"}
-    created: dict[str, str]  # plan key -> Meta id of the object created for it
+    # Meta ids of what was created: {"campaign": id, "ad_sets" / "creatives" / "ads": {plan key: id}}
+    created: dict[str, JSON]
     status: str  # human-readable one-liner of where the thread is
-    phase: str  # machine phase: planned, validated, approved, launched, optimising, done, ...
+    phase: Phase  # machine phase the routers read: planned, validated, approved, ..., applied
     cycle: int  # optimise cycles completed (bounded by context.max_cycles)
     insights: dict[str, JSON]  # latest insights summary per object id
-    proposed_actions: list[dict[str, JSON]]  # action_requests awaiting approval
-    applied_actions: list[dict[str, JSON]]  # what was executed, with Meta results
+    proposed_actions: list[ActionRequest]  # action_requests awaiting approval
+    applied_actions: list[AppliedAction]  # what was executed, with Meta results
     go_live: bool  # whether activate turns the tree on (approval may override)
     revision: int  # times the plan was edited at review
-    throttle: dict[str, JSON] | None  # a pending Meta-throttle wait record
-    throttle_waits: int  # throttle waits so far (bounded)
-    optimize: dict[str, JSON]  # optimise-loop working data: collected insights, verdicts, ...
+    throttle: ThrottleRecord | None  # a pending Meta-throttle wait record
+    throttle_waits: int  # throttle waits so far
+    optimize: OptimizeState  # optimise-loop working data: collected insights, proposal, review, ...
     refusals: list[dict[str, JSON]]  # the money gate's refusals of the last write step
     gate: dict[str, JSON] | None  # the money gate's last verdict (exposure, policy digest)
     spend_check: dict[str, JSON] | None  # a launch budget > 10x the account's best day, in words
-    messages: Annotated[list[dict[str, JSON]], operator.add]  # chat-style trace for UIs
     log: Annotated[list[str], operator.add]  # human-readable progress lines
     errors: Annotated[list[dict[str, JSON]], operator.add]  # {"node", "message", "fix"}
 
@@ -69,11 +72,11 @@ class OutputState(TypedDict, total=False):
     adjustments: list[dict[str, JSON]]
     validation: dict[str, JSON] | None
     approval: dict[str, JSON] | None
-    created: dict[str, str]
+    created: dict[str, JSON]
     status: str
-    phase: str
+    phase: Phase
     cycle: int
-    applied_actions: list[dict[str, JSON]]
+    applied_actions: list[AppliedAction]
     refusals: list[dict[str, JSON]]
     spend_check: dict[str, JSON] | None
     errors: list[dict[str, JSON]]

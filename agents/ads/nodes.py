@@ -15,10 +15,12 @@ from langgraph.runtime import Runtime
 
 from agents.campaigns.nodes import launch, meta_tree
 from agents.common import yields_on_throttle
+from state.context import Context
+from state.schema import AdpilotState
 
 
 @yields_on_throttle
-def create_ads(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+def create_ads(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Create the creatives and ads (PAUSED) under the ad sets created before."""
     tree = meta_tree(state, runtime.context)
     ids = launch(state, runtime, tree)

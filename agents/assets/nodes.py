@@ -14,7 +14,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -23,6 +23,8 @@ from langgraph.runtime import Runtime
 
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import meta_call_group
+from state.context import Context
+from state.schema import AdpilotState
 from tools.asset_checks import (  # noqa: F401 - re-exported: the checks live beside the uploads
     MAX_IMAGE_BYTES,
     asset_kind,
@@ -91,7 +93,7 @@ def _still_on_meta(client: Any, account_id: str, cached: dict[str, dict]) -> dic
 
 
 @yields_on_throttle
-def upload_assets(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+def upload_assets(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Upload each distinct asset once (reusing earlier uploads) and record its Meta reference.
 
     The approved launch passes the money gate first: a launch it refuses ends here, before
@@ -103,10 +105,11 @@ def upload_assets(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
     if refused is not None:
         return refused
     ctx = runtime.context
-    account_id = ctx.account_id if str(ctx.account_id).startswith("act_") else f"act_{ctx.account_id}"
+    account_id = str(ctx.account_id) if str(ctx.account_id).startswith("act_") else f"act_{ctx.account_id}"
     files: dict[str, tuple[str, Path]] = {}
     paths: dict[str, str] = {}
-    for _field, ref, _ad_set in iter_assets(state["plan"]):
+    plan = cast(dict[str, Any], state["plan"])  # the approved plan
+    for _field, ref, _ad_set in iter_assets(plan):
         source = ref.get("path") or ref.get("url")
         if not source:
             continue
@@ -114,7 +117,7 @@ def upload_assets(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
         digest = file_digest(path)
         files[digest] = (asset_kind(ref), path)
         paths[str(source)] = digest
-    for source, path in video_thumbnails(state["plan"], ctx.home).items():
+    for source, path in video_thumbnails(plan, ctx.home).items():
         digest = file_digest(path)
         files[digest] = ("image", path)
         paths[f"{source}#thumbnail"] = digest

@@ -17,7 +17,8 @@ for a person to start.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from langgraph.runtime import Runtime
 
@@ -26,13 +27,15 @@ from agents.common import LaunchError, client_of, thread_id_of, yields_on_thrott
 from agents.common.tracing import annotate, meta_call_group
 from agents.orchestrator.launch_gate import clear_launch, go_live_of, refused_update
 from state import plan as plans
+from state.context import Context
 from state.meta_tree import to_meta_tree
+from state.schema import AdpilotState
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 from tools.launch import activate_tree, create_actions, launch_tree
 from tools.money import GateRefused
 
 
-def meta_tree(state: dict[str, Any], ctx: Any) -> dict[str, Any]:
+def meta_tree(state: Mapping[str, Any], ctx: Any) -> dict[str, Any]:
     """Return the Meta create params of the approved plan, with uploaded asset references filled in."""
     images, videos = asset_tables(state.get("assets") or {})
     return to_meta_tree(state["plan"], account_id=ctx.account_id, page_id=ctx.page_id,
@@ -43,7 +46,7 @@ class LaunchIncomplete(LaunchError):
     """Some objects of the tree could not be created; the message lists each and why."""
 
 
-def launch(state: dict[str, Any], runtime: Runtime[Any], tree: dict[str, Any],
+def launch(state: Mapping[str, Any], runtime: Runtime[Context], tree: dict[str, Any],
            passes: dict[str, Any] | None = None) -> dict[str, str]:
     """Create (or find again) every object of `tree`; return Meta ids by plan key."""
     receipt = (state.get("approval") or {}).get("receipt")
@@ -61,7 +64,7 @@ def launch(state: dict[str, Any], runtime: Runtime[Any], tree: dict[str, Any],
 
 
 @yields_on_throttle
-def create_campaigns(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+def create_campaigns(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Create the campaign and its ad sets, PAUSED, once the money gate passed them."""
     tree = meta_tree(state, runtime.context)
     actions = create_actions(tree, client_of(runtime)._account(),
@@ -77,14 +80,14 @@ def create_campaigns(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, 
 
 
 @yields_on_throttle
-def activate(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+def activate(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Set the created tree ACTIVE if the approval said to go live; otherwise leave it PAUSED."""
     approval = state.get("approval") or {}
     if not go_live_of(state, runtime.context):
         return {"phase": "launched_paused", "status": "launched PAUSED: start it in Ads Manager or edit go_live"}
     created = state["created"]
     keys = {str(v): k for kind in ("ads", "ad_sets") for k, v in (created.get(kind) or {}).items()}
-    campaign_key = plans.load_plan(state["plan"]).key or "campaign"
+    campaign_key = plans.load_plan(cast(dict[str, Any], state["plan"])).key or "campaign"
     try:
         with meta_call_group("activate_tree", kind="update", campaign_ids=[created["campaign"]]):
             outcomes = activate_tree(client_of(runtime), created, policy=runtime.context.policy,

@@ -1,4 +1,7 @@
-"""Helpers the launch nodes share: the run's thread id, its Meta client, and the retry policy."""
+"""Helpers the nodes share: thread id, Meta client, retry policy, kill-switch halt, throttle wait.
+
+`yields_on_throttle` lives in `agents.common.throttle` with the rest of the throttle wait.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
-from langgraph.types import RetryPolicy, interrupt
+from langgraph.types import RetryPolicy
 
-from agents.common.throttle import interrupt_value, wait_record
+from agents.common.ask import ask_until_valid
+from agents.common.throttle import yields_on_throttle
+from state.context import Context
 from state.control import ThreadStopped, stopped_at
-from tools.meta_client import MetaClient, ThrottledError, TransientError
+from state.schema import AdpilotState
+from tools.meta_client import MetaClient, TransientError
 
-Node = Callable[[dict[str, Any], Runtime[Any]], dict[str, Any]]
+__all__ = ["META_RETRY", "LaunchError", "Node", "ask_until_valid", "client_of", "halts_when_stopped", "home_of",
+           "is_transient", "thread_id_of", "yields_on_throttle"]
+
+Node = Callable[[AdpilotState, Runtime[Context]], dict[str, Any]]
 
 
 class LaunchError(RuntimeError):
@@ -56,25 +65,6 @@ def is_transient(exc: BaseException) -> bool:
 META_RETRY = RetryPolicy(max_attempts=3, initial_interval=0.5, max_interval=4.0, retry_on=is_transient)
 
 
-def yields_on_throttle(node: Node) -> Node:
-    """Turn a `ThrottledError` longer than the governor may sleep into a durable wait record.
-
-    The node returns `{"throttle": {...}}` instead of failing; its router sends the thread to
-    `wait_out_throttle` (a `wait` interrupt that `adpilot tick` resumes once Meta's limit has
-    reset), and the router after that runs the node again — safely, because every write it
-    made is in the ledger and is reused or reconciled, never repeated.
-    """
-    @functools.wraps(node)
-    def wrapper(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
-        try:
-            return node(state, runtime)
-        except ThrottledError as err:
-            waits = int(state.get("throttle_waits") or 0) + 1
-            return {"throttle": wait_record(err, node=node.__name__, count=waits), "throttle_waits": waits}
-
-    return wrapper
-
-
 def halts_when_stopped(node: Node, *, check_first: bool = True) -> Node:
     """End the thread in phase `stopped` instead of writing, once the kill switch stopped it.
 
@@ -84,7 +74,7 @@ def halts_when_stopped(node: Node, *, check_first: bool = True) -> Node:
     that could spend, before ledgering it) ends the thread the same way.
     """
     @functools.wraps(node)
-    def wrapper(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+    def wrapper(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
         at = stopped_at(home_of(runtime.context), thread_id_of(runtime)) if check_first else None
         if at is None:
             try:
@@ -102,11 +92,3 @@ def home_of(ctx: Any) -> Path:
     """ADPILOT_HOME for a run context (its `home` field, else the environment, else .adpilot)."""
     home = getattr(ctx, "home", None)
     return Path(home or os.environ.get("ADPILOT_HOME") or ".adpilot")
-
-
-def wait_out_throttle(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
-    """Pause the thread until Meta's throttle resets (a durable `wait`); nothing else happens here."""
-    record = state.get("throttle")
-    if record:
-        interrupt(interrupt_value(record))
-    return {"throttle": None, "status": "throttle wait over; retrying"}

@@ -2,26 +2,22 @@
 
 Meta throttles (codes 4, 17, 32, 613, 80000-80014) name how long to stay away. A node never
 sleeps that long: the meta client's governor sleeps at most a few seconds, and anything
-longer reaches the node as `ThrottledError`. Two ways to make that a durable wait:
+longer reaches the node as `ThrottledError`. Every node that talks to Meta turns it into a
+durable wait the same way, with public LangGraph API only:
 
-* Routed (the launch path): the node returns `throttle_update(err, node=...)` — state
-  `throttle` (the wait record) and `throttle_waits` (a counter) — its router sends the
-  thread to the `wait_out_throttle` node, which interrupts with the `wait` payload and, once
-  resumed, clears `throttle`; the next router runs the throttled step again.
-* In place (nodes without interrupts of their own): wrapping the node with
-  `wait_on_throttle(name)` turns the error into the `wait` interrupt itself.
+* The node is wrapped with `yields_on_throttle`: instead of failing it returns
+  `throttle_update(err, ...)` — state `throttle` (the wait record) and `throttle_waits` (a
+  counter over the thread's life) — and leaves `phase` alone.
+* Its router sees `throttle` and sends the thread to the `wait_out_throttle` node, which
+  interrupts with the `wait` payload and, once resumed, clears `throttle` and goes back to
+  the throttled node (`Command(goto=record["node"])`), which runs again.
 
-Either way the payload is `state.hitl.wait_payload` — `{"kind": "wait", "until", "reason":
-"throttled until T: ..."}` plus the node name. The checkpoint holds it, so a crash or a
-restart loses nothing, and `adpilot tick` resumes the thread once `until` has passed.
-
-Why the in-place interrupt may follow writes in the same node (DESIGN §4 otherwise forbids side
-effects before an `interrupt()`): the writes before a throttle are ledgered and idempotent —
-the launcher reuses `done` creates and reconciles unknown ones by provenance tag, and updates
-set absolute values — so re-running the node after the wait repeats no Meta write that
-matters. The wrapper needs no extra graph edges or state keys:
-
-    g.add_node("create_ads", wait_on_throttle("create_ads")(create_ads), retry_policy=...)
+The payload is `state.hitl.wait_payload` — `{"kind": "wait", "until", "reason": "throttled
+until T: ..."}` plus the node name. The checkpoint holds it, so a crash or a restart loses
+nothing, and `adpilot tick` resumes the thread once `until` has passed. Re-running the
+throttled node repeats no Meta write that matters: its writes before the throttle are
+ledgered and idempotent (the launcher reuses `done` creates and reconciles unknown ones by
+provenance tag; updates set absolute values).
 """
 
 from __future__ import annotations
@@ -29,16 +25,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from langgraph.types import RetryPolicy, interrupt
+from langgraph.types import Command, RetryPolicy, interrupt
 
 from state import hitl
 from state.secrets import scrub
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 
-NodeFn = Callable[..., dict[str, Any]]
+S = TypeVar("S", bound=Mapping[str, Any])
+R = TypeVar("R")
 
+# The graph node that waits a throttle out; routers send a throttled thread there.
+WAIT_NODE = "wait_out_throttle"
 # Never wait less than this: Meta's own estimates are minutes, a zero would spin.
 MIN_WAIT_S = 1.0
 
@@ -111,58 +110,37 @@ def interrupt_value(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def wait_out_throttle(state: Mapping[str, Any], runtime: Any = None) -> dict[str, Any]:
+def yields_on_throttle(node: Callable[[S, R], dict[str, Any]]) -> Callable[[S, R], dict[str, Any]]:
+    """Turn a `ThrottledError` longer than the governor may sleep into a durable wait record.
+
+    The node returns `throttle_update(...)` instead of failing (named by its function name,
+    which is its graph node name); its router sends the thread to `wait_out_throttle`, which
+    runs the node again once Meta's limit has reset — safely, because every write it made is
+    in the ledger and is reused or reconciled, never repeated.
+    """
+    @functools.wraps(node)
+    def wrapper(state: S, runtime: R) -> dict[str, Any]:
+        try:
+            return node(state, runtime)
+        except ThrottledError as err:
+            return throttle_update(err, node=node.__name__, state=state)
+
+    return wrapper
+
+
+def wait_out_throttle(state: Mapping[str, Any]) -> Command[str]:
     """Graph node: pause the thread with a durable `wait` until the throttle resets.
 
     Nothing with a side effect happens before `interrupt()` (the node re-runs on resume).
-    Once resumed it clears `throttle`; the router then runs the throttled step again.
+    Once resumed it clears `throttle` and goes back to the node the record names.
     """
     record = state.get("throttle")
-    if not record:
-        return {}
+    if not record or not record.get("node"):
+        raise RuntimeError(f"{WAIT_NODE}: the state holds no throttle record naming a node "
+                           f"(got {record!r}); only a throttled node's router comes here")
     interrupt(interrupt_value(record))
-    return {"throttle": None}
-
-
-def _answered_interrupts() -> int:
-    """Count the interrupts of the running task that already have a resume value."""
-    try:  # LangGraph keeps them in the task's scratchpad; no public accessor exists
-        from langgraph._internal._constants import CONFIG_KEY_SCRATCHPAD
-        from langgraph.config import get_config
-
-        pad = get_config()["configurable"][CONFIG_KEY_SCRATCHPAD]
-        # Earlier answers, plus the answer this run was resumed with (not yet consumed).
-        return len(pad.resume or []) + (pad.get_null_resume(False) is not None)
-    except (ImportError, KeyError, AttributeError, RuntimeError):
-        return 0
-
-
-def wait_on_throttle(node: str) -> Callable[[NodeFn], NodeFn]:
-    """Wrap a node so a `ThrottledError` pauses the thread with a durable `wait` interrupt.
-
-    On resume the node runs again; if Meta still throttles, it waits again (each wait is a
-    new interrupt of the same task, so every one is durable and visible to `adpilot tick`).
-    Only for nodes that raise no interrupts of their own.
-    """
-
-    def wrap(fn: NodeFn) -> NodeFn:
-        @functools.wraps(fn)
-        def node_fn(state: Any, runtime: Any = None) -> dict[str, Any]:
-            # Waits already over belong to earlier runs of this task: replay them so the
-            # next throttle becomes a new wait instead of an immediate extra call.
-            waits = _answered_interrupts()
-            for _ in range(waits):
-                interrupt(None)
-            while True:
-                try:
-                    return fn(state, runtime)
-                except ThrottledError as err:
-                    waits += 1
-                    interrupt(interrupt_value(wait_record(err, node=node, count=waits)))
-
-        return node_fn
-
-    return wrap
+    return Command(goto=str(record["node"]),
+                   update={"throttle": None, "status": "throttle wait over; retrying"})
 
 
 def retry_reconciling(exc: BaseException) -> bool:

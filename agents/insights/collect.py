@@ -4,6 +4,9 @@ Graph node (wire it between `wait_for_data` and `decide_actions`)::
 
     collect_insights(state, runtime) -> {"optimize": {..., "collected": {...}}}
 
+A Meta throttle longer than the client may sleep returns a wait record instead
+(`agents.common.yields_on_throttle`), for its router to wait out.
+
 Reads `state["created"]["campaign"]` (the launched campaign id), `state["plan"]` (start date,
 conversion event) and `state["optimize"]` (what was pulled before). Writes only under
 `state["optimize"]["collected"]`: `{"since", "until", "rows", "round_trips", "graph_calls",
@@ -23,8 +26,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from agents.common import home_of
+from langgraph.runtime import Runtime
+
+from agents.common import home_of, yields_on_throttle
+from state.context import Context
 from state.insights_store import InsightsStore, parse_row
+from state.schema import AdpilotState
 from tools.account import account_info, account_now
 
 LEVELS = ("ad", "adset", "campaign")
@@ -225,7 +232,8 @@ def collect(
     return out
 
 
-def collect_insights(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+@yields_on_throttle
+def collect_insights(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Graph node: refresh the insights store for this thread's campaign."""
     from agents.common import client_of
 

@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from agents.common import home_of
 from agents.optimize.budget_requests import propose_budget_requests
@@ -67,7 +68,7 @@ def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> 
 
 def propose(
     client: Any,
-    state: dict[str, Any],
+    state: Mapping[str, Any],
     ctx: Any,
     *,
     store: InsightsStore | None = None,
@@ -84,7 +85,7 @@ def propose(
     now = now or account_now(client, ctx)
     tree = read_tree(client, campaign_id)
     store = store or InsightsStore(home_of(ctx))
-    targets = targets_of(state, ctx)
+    targets = targets_of(cast(dict[str, Any], state), ctx)  # it only reads the state
     experiment = resolve_experiment(plan, created)
     evidence = build_evidence(
         tree,

@@ -9,6 +9,7 @@ those cut, over the same days since); anything else is judged on its scope's bef
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from agents.optimize.decide.rules import judge_effect, judge_reallocation
 from state.insights_store import InsightsStore
 
 
-def _scope(entry: dict[str, Any]) -> tuple[str, str]:
+def _scope(entry: Mapping[str, Any]) -> tuple[str, str]:
     target = entry.get("target") or {}
     if target.get("level") == "ad":
         return "adset", str(target.get("parent_id") or "")
@@ -27,7 +28,7 @@ def _scope(entry: dict[str, Any]) -> tuple[str, str]:
 REALLOCATION_GROUPS = ("reallocation", "cbo_spend_limits")
 
 
-def _shift(entry: dict[str, Any]) -> float:
+def _shift(entry: Mapping[str, Any]) -> float:
     """Return the daily money a reallocation move meant to add (+) or take away (-)."""
     ev = entry.get("evidence") or {}
     if ev.get("target_spend_minor") is not None:  # CBO spend limits: target vs actual spend
@@ -38,7 +39,7 @@ def _shift(entry: dict[str, Any]) -> float:
 
 
 def judge_applied(
-    applied: list[dict[str, Any]],
+    applied: Sequence[Mapping[str, Any]],
     evidence: dict[str, Any],
     ctx: Any = None,
     *,

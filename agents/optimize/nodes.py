@@ -5,18 +5,25 @@ working state and are wired together.
 
 Wire (graph/builder.py)::
 
-    activate → wait_for_data ⏸ → collect_insights (agents/insights/collect.py) → decide_actions
+    activate → wait_for_data ⏸ → collect_insights (agents/insights/collect.py)
+    collect_insights --route_after_collect_insights--> decide_actions | wait_out_throttle
     decide_actions  --route_after_decide_actions-->  review_actions | wait_for_data | END
+                                                     | wait_out_throttle
     review_actions ⏸ → apply_actions
-    apply_actions   --route_after_apply_actions-->   wait_for_data | END
+    apply_actions   --route_after_apply_actions-->   wait_for_data | END | wait_out_throttle
+
+The three Meta nodes wait out a long Meta throttle like the launch steps
+(`agents.common.throttle`): they return a wait record, their router sends the thread to
+`wait_out_throttle` (a durable `wait`), and the throttled node runs again after it.
 
 State keys read: `created` (campaign / ad_sets / ads ids), `plan`, `cycle`, `optimize`.
 State keys written: `cycle` (optimise cycles decided so far, bounded by `context.max_cycles`
 — never the recursion limit), `proposed_actions` (the current card's action_requests),
 `applied_actions` (append-only history, each with before/after, expected effect and later its
-judgement), `phase`, `status`, and `optimize` (one dict: `wait_until`, `collected`, `today`,
-`proposal`, `review`, `budget_edits`, `judgements`, `experiment`, `requests`, `targets`,
-`done`). Everything is JSON-like.
+judgement), `phase`, `status`, `throttle` / `throttle_waits` (a Meta throttle), and `optimize`
+(one dict, `state.types.OptimizeState`: `wait_until`, `requests`, `collected`, `today`,
+`phase_budgets`, `proposal`, `receipt`, `review`, `done`, `budget_edits`, `last_refusals`;
+`targets` is read). Everything is JSON-like.
 
 Rules: nothing side-effecting runs before an `interrupt()` in the same node (the node re-runs
 on resume); `apply_actions` executes only actions whose approval quotes the proposal's receipt,
@@ -26,11 +33,13 @@ and only what the money gate (`state/guardrails.py`) lets through: its refusals 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from langgraph.types import interrupt
+from langgraph.runtime import Runtime
 
+from agents.common import ask_until_valid, yields_on_throttle
 from agents.optimize.cycle import (
     auto_approvable,
     execute_approved,
@@ -40,14 +49,15 @@ from agents.optimize.cycle import (
 from agents.optimize.meta_io import account_now
 from prompts.optimize import card_markdown
 from state import bounds
+from state.context import Context
 from state.hitl import (
     ResumeError,
     approval_payload,
     parse_decisions,
-    reask,
     receipt,
     wait_payload,
 )
+from state.schema import AdpilotState
 
 __all__ = [
     "WAKE_NOW",
@@ -55,22 +65,23 @@ __all__ = [
     "decide_actions",
     "review_actions",
     "route_after_apply_actions",
+    "route_after_collect_insights",
     "route_after_decide_actions",
     "wait_for_data",
 ]
 
 
-def _opt(state: dict[str, Any]) -> dict[str, Any]:
+def _opt(state: Mapping[str, Any]) -> dict[str, Any]:
     return dict(state.get("optimize") or {})
 
 
-def _client(runtime: Any) -> Any:
+def _client(runtime: Runtime[Context]) -> Any:
     from agents.common import client_of
 
     return client_of(runtime)
 
 
-def campaign_end(state: dict[str, Any]) -> str | None:
+def campaign_end(state: Mapping[str, Any]) -> str | None:
     """Return the plan's end date (ISO date) or None for an open-ended campaign."""
     end = (state.get("plan") or {}).get("end_time")
     return str(end)[:10] if end else None
@@ -88,7 +99,7 @@ def _when(value: Any) -> datetime | None:
     return out if out.tzinfo else out.replace(tzinfo=UTC)
 
 
-def first_until(state: dict[str, Any], client: Any, ctx: Any) -> str:
+def first_until(state: Mapping[str, Any], client: Any, ctx: Any) -> str:
     """When the first cycle is due: `cycle_days` after the campaign was created on Meta.
 
     Anchored on a fact that does not move (the campaign's `created_time`), so the node
@@ -145,7 +156,7 @@ def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
     return None
 
 
-def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+def wait_for_data(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Pause the thread until `cycle_days` of new data exist (a durable `wait` interrupt).
 
     A resume that is malformed, or that arrives before `until` on the account clock, asks
@@ -159,10 +170,14 @@ def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
         f"waiting {runtime.context.cycle_days} day(s) for delivery data before optimise "
         f"cycle {int(state.get('cycle') or 0) + 1} of {runtime.context.max_cycles}"
     )
-    payload = wait_payload(until, reason)
-    answer = interrupt(payload)
-    while (problem := wake_problem(answer, until, account_now(client, runtime.context))):
-        answer = interrupt(reask(payload, answer, problem))
+
+    def wake(answer: Any) -> Any:
+        problem = wake_problem(answer, until, account_now(client, runtime.context))
+        if problem:
+            raise ResumeError(problem)
+        return answer
+
+    answer = ask_until_valid(wait_payload(until, reason), wake)
     opt["wait_until"] = until
     if isinstance(answer, dict) and answer.get("requests"):
         # plain-word budget requests ride on the wake-up (`adpilot optimize THREAD --request`)
@@ -170,7 +185,7 @@ def wait_for_data(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     return {"optimize": opt, "phase": "collecting", "status": "collecting insights"}
 
 
-def stopped_at(runtime: Any) -> str | None:
+def stopped_at(runtime: Runtime[Context]) -> str | None:
     """When `adpilot stop` stopped this thread (None when it did not)."""
     from langgraph.config import get_config
 
@@ -184,7 +199,8 @@ def stopped_at(runtime: Any) -> str | None:
     return stopped_threads(home_of(runtime.context)).get(thread_id) if thread_id else None
 
 
-def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+@yields_on_throttle
+def decide_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Judge past actions, then propose this cycle's actions with evidence (no writes).
 
     A thread the kill switch stopped never proposes an activation or a budget increase.
@@ -241,7 +257,7 @@ def decide_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     }
 
 
-def review_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+def review_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """One approval card for every proposed action; low-risk kinds may pass by policy."""
     opt = _opt(state)
     proposal = opt.get("proposal") or {"actions": []}
@@ -266,23 +282,16 @@ def review_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
                 auto_applied=[actions[i] for i, ok in enumerate(auto) if ok],
             ),
         )
-        answer = interrupt(payload)
-        while True:
-            try:
-                parsed = parse_decisions(answer, payload)
-                break
-            except ResumeError as exc:
-                # (issue 5) A forged, stale or malformed answer re-asks with what was wrong;
-                # raising instead would store the bad answer and wedge the card. The card
-                # remembers the refused answer by digest (issue 11), never whole.
-                answer = interrupt(reask(payload, answer, str(exc)))
+        # A forged, stale or malformed answer re-asks with what was wrong.
+        parsed = ask_until_valid(payload, lambda answer: parse_decisions(answer, payload))
         for i, d in zip(card_idx, parsed, strict=True):
             decisions[i] = {**d.model_dump(), "by": "human"}
     opt["review"] = {"receipt": opt.get("receipt"), "decisions": decisions}
     return {"optimize": opt, "phase": "reviewed", "status": "actions reviewed"}
 
 
-def apply_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
+@yields_on_throttle
+def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Execute the approved actions (receipt checked, guardrails enforced, read back)."""
     opt = _opt(state)
     proposal = opt.get("proposal") or {"actions": []}
@@ -338,7 +347,7 @@ def apply_actions(state: dict[str, Any], runtime: Any) -> dict[str, Any]:
     }
 
 
-def finished(state: dict[str, Any], ctx: Any, cycle: int, today: str | None) -> bool:
+def finished(state: Mapping[str, Any], ctx: Any, cycle: int, today: str | None) -> bool:
     """Return True once `max_cycles` cycles ran or the campaign's end date has passed."""
     if cycle >= ctx.max_cycles:
         return True
@@ -350,10 +359,17 @@ def _done(state: dict[str, Any]) -> bool:
     return bool((state.get("optimize") or {}).get("done"))
 
 
+def route_after_collect_insights(state: dict[str, Any]) -> Literal["decide_actions", "wait_out_throttle"]:
+    """Decide on the fresh numbers, or wait out a Meta throttle first."""
+    return "wait_out_throttle" if state.get("throttle") else "decide_actions"
+
+
 def route_after_decide_actions(
     state: dict[str, Any],
-) -> Literal["review_actions", "wait_for_data", "__end__"]:
+) -> Literal["review_actions", "wait_for_data", "wait_out_throttle", "__end__"]:
     """Review proposals; with none, wait for the next cycle or stop at the bound."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
     if state.get("phase") != "decided":
         raise RuntimeError(f"route_after_decide_actions: unexpected phase {state.get('phase')!r}")
     if state.get("proposed_actions"):
@@ -361,8 +377,12 @@ def route_after_decide_actions(
     return "__end__" if _done(state) else "wait_for_data"
 
 
-def route_after_apply_actions(state: dict[str, Any]) -> Literal["wait_for_data", "__end__"]:
+def route_after_apply_actions(
+    state: dict[str, Any],
+) -> Literal["wait_for_data", "wait_out_throttle", "__end__"]:
     """Next cycle, or stop after `max_cycles`, once the campaign has ended, or when stopped."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
     if state.get("phase") not in ("applied", "refused", "stopped"):
         raise RuntimeError(f"route_after_apply_actions: unexpected phase {state.get('phase')!r}")
     return "__end__" if _done(state) or state.get("phase") == "stopped" else "wait_for_data"

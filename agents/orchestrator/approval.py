@@ -10,18 +10,21 @@ with what was wrong (`hitl.reask`: the reason and the refused value's digest, ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from langgraph.runtime import Runtime
-from langgraph.types import interrupt
 
-from agents.common import thread_id_of
+from agents.common import ask_until_valid, thread_id_of
 from agents.orchestrator.card import render_card
 from agents.orchestrator.launch_gate import requested_go_live
 from state import bounds, hitl
 from state import plan as plans
+from state.context import Context
+from state.schema import AdpilotState
 
+Decision = hitl.ApproveDecision | hitl.EditDecision | hitl.RejectDecision
 ACTION = "launch_campaign"
 
 
@@ -32,12 +35,12 @@ def launch_actions(plan: dict[str, Any], go_live: bool) -> list[dict[str, Any]]:
              "description": f"Create “{name}” on Meta ({'live' if go_live else 'paused'})"}]
 
 
-def reading_of(state: dict[str, Any]) -> dict[str, Any]:
+def reading_of(state: Mapping[str, Any]) -> dict[str, Any]:
     """How the thread's brief was read: what was not understood, adjusted or waived."""
     return {k: state.get(k) or [] for k in ("not_understood", "adjustments", "waived")}
 
 
-def approval_payload(state: dict[str, Any], go_live: bool) -> dict[str, Any]:
+def approval_payload(state: Mapping[str, Any], go_live: bool) -> dict[str, Any]:
     """Build the approval interrupt for the current plan (pure)."""
     plan = state["plan"]
     problems = state.get("problems") or []
@@ -69,31 +72,27 @@ def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | No
     return plan, go_live if isinstance(go_live, bool) else None
 
 
-def review_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+def review_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask the human to approve, edit or reject the launch; record the decision."""
     go_live = requested_go_live(state, runtime.context)
     payload = approval_payload(state, go_live)
-    ask = payload
-    while True:
-        value = interrupt(ask)
-        try:
-            # An edited plan is a new card: an answer must show it is for this one.
-            decision = hitl.parse_decisions(value, payload,
-                                            require_receipt=bool(state.get("revision")))[0]
-            kind = decision.type
-            if kind == "approve" and state.get("problems"):
-                raise hitl.ResumeError("approve: the plan still has problems; edit it or reject it")
-            if isinstance(decision, hitl.EditDecision):
-                edited, live = _edited_plan(decision)
-            break
-        except hitl.ResumeError as exc:
-            ask = hitl.reask(payload, value, str(exc))
+
+    def read(value: Any) -> tuple[Decision, tuple[dict[str, Any], bool | None] | None]:
+        # An edited plan is a new card: an answer must show it is for this one.
+        decision = hitl.parse_decisions(value, payload, require_receipt=bool(state.get("revision")))[0]
+        if decision.type == "approve" and state.get("problems"):
+            raise hitl.ResumeError("approve: the plan still has problems; edit it or reject it")
+        return decision, _edited_plan(decision) if isinstance(decision, hitl.EditDecision) else None
+
+    decision, edit = ask_until_valid(payload, read)
+    kind = decision.type
     at = datetime.now(UTC).isoformat()
     record = {"receipt": payload["receipt"], "decisions": [decision.model_dump(mode="json")], "at": at}
     if kind == "approve":
         return {"approval": {**record, "decision": "approve", "go_live": go_live},
                 "phase": "approved", "status": "approved; launching"}
-    if kind == "edit":
+    if edit is not None:
+        edited, live = edit
         edited["key_salt"] = thread_id_of(runtime)  # keys stay per-thread after an edit
         return {"plan": edited, "go_live": go_live if live is None else live, "approval": None,
                 "revision": int(state.get("revision") or 0) + 1, "phase": "edited",

@@ -17,11 +17,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from langgraph.runtime import Runtime
 
 from agents.common import client_of
 from agents.orchestrator.card import spend_summary
 from agents.orchestrator.meta_checks import asset_placeholders
+from state.context import Context
 from state.guardrails import GateResult, MoneyAction, format_refusals, gate, spend_sanity
 from state.meta_tree import to_meta_tree
 from tools.launch import create_actions
@@ -37,7 +41,7 @@ def plan_actions(plan: dict[str, Any], ctx: Any, *, go_live: bool) -> list[Money
     return create_actions(tree, account, live=go_live)
 
 
-def requested_go_live(state: dict[str, Any], ctx: Any) -> bool:
+def requested_go_live(state: Mapping[str, Any], ctx: Any) -> bool:
     """Tell whether the launch is asked to go live before anyone approved it.
 
     An explicit choice (--live, an edit), else what the brief asked (`plan.go_live`), else the
@@ -48,7 +52,7 @@ def requested_go_live(state: dict[str, Any], ctx: Any) -> bool:
     return bool((state.get("plan") or {}).get("go_live") or ctx.policy.go_live)
 
 
-def go_live_of(state: dict[str, Any], ctx: Any) -> bool:
+def go_live_of(state: Mapping[str, Any], ctx: Any) -> bool:
     """Tell whether the launch goes live: the approval's choice, else `requested_go_live`."""
     approval = state.get("approval") or {}
     if "go_live" in approval:
@@ -77,7 +81,7 @@ def refused_update(result: GateResult, where: str) -> dict[str, Any]:
                       + format_refusals(result.refusals)}
 
 
-def clear_launch(state: dict[str, Any], runtime: Any,
+def clear_launch(state: Mapping[str, Any], runtime: Runtime[Context],
                  actions: list[MoneyAction] | None = None) -> GateResult:
     """Run the authoritative gate on the approved launch's creates (refusals are ledgered).
 
@@ -90,7 +94,7 @@ def clear_launch(state: dict[str, Any], runtime: Any,
                  receipt=(state.get("approval") or {}).get("receipt"))
 
 
-def check_launch(state: dict[str, Any], runtime: Any, where: str) -> dict[str, Any] | None:
+def check_launch(state: Mapping[str, Any], runtime: Runtime[Context], where: str) -> dict[str, Any] | None:
     """Return None when the approved launch may go on, else the state update of its refusal."""
     result = clear_launch(state, runtime)
     return None if result.ok else refused_update(result, where)

@@ -20,13 +20,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from langgraph.runtime import Runtime
-from langgraph.types import interrupt
 
-from agents.common import client_of, thread_id_of, yields_on_throttle
+from agents.common import ask_until_valid, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import meta_call_group
 from agents.orchestrator import meta_checks
 from agents.orchestrator.planning import WAIVABLE, PlanDefaults, PlannerResult
@@ -34,7 +33,9 @@ from agents.orchestrator.planning.copy import fill_missing_copy
 from agents.orchestrator.planning.cues import ANSWER_PREFIX
 from state import bounds, plan_checks
 from state import plan as plans
-from state.hitl import clarify_payload, reask
+from state.context import Context
+from state.hitl import clarify_payload
+from state.schema import AdpilotState
 from tools.account import account_now as account_clock_now
 from tools.asset_checks import check_assets
 
@@ -185,7 +186,7 @@ def unique_issues(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _interest_search(runtime: Runtime[Any]) -> Any:
+def _interest_search(runtime: Runtime[Context]) -> Any:
     """Return a `name -> [{id, name}]` lookup through Meta's targeting search (one client, lazily)."""
     from tools.targeting import search_interests
 
@@ -212,13 +213,13 @@ def _resolve_interests(plan: dict[str, Any], search: Any) -> dict[str, Any]:
     return plan
 
 
-def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+def plan_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Turn the brief into a plan, asking the human for what the brief leaves out or unclear."""
     brief = state.get("brief") or ""
     search = _interest_search(runtime)
-    if state.get("plan") and state.get("phase") is None:
+    if (given := state.get("plan")) and state.get("phase") is None:
         # A ready plan given as input (`adpilot run --plan FILE`): no planner, same checks after.
-        plan = {**state["plan"], "key_salt": thread_id_of(runtime)}
+        plan = {**given, "key_salt": thread_id_of(runtime)}
         return {"plan": _resolve_interests(plan, search), "problems": [], "warnings": [],
                 "phase": "planned", "status": "plan given as input; checking with Meta"}
     waived = list(state.get("waived") or [])
@@ -233,17 +234,14 @@ def plan_campaign(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any
     rounds = len(state.get("clarifications") or [])
     questions = issue_dicts(result.questions)
     if questions and rounds < MAX_CLARIFY_ROUNDS:
-        payload, merged, more = clarify_payload(questions, brief=brief), None, None
-        ask = payload
-        while merged is None:  # an unusable answer asks again, saying why
-            answer = interrupt(ask)
-            try:
-                bounds.check_resume_value(answer, "clarify answer")
-                more = waived_by(answer, questions)
-                merged = brief if more is not None else merge_answer(brief, answer)
-            except ValueError as exc:
-                # (issue 11) the refused answer is remembered by digest, never whole
-                ask = reask(payload, answer, str(exc))
+        def read(answer: Any) -> tuple[Any, str, list[str] | None]:
+            bounds.check_resume_value(answer, "clarify answer")
+            more = waived_by(answer, questions)
+            return answer, brief if more is not None else merge_answer(brief, answer), more
+
+        # an unusable answer asks again, saying why
+        answer, merged, more = ask_until_valid(clarify_payload(questions, brief=brief), read,
+                                               invalid=ValueError)
         return {"brief": merged, "phase": "clarified", "waived": waived + (more or []),
                 "status": "clarification received; planning again", **reading,
                 "clarifications": [*(state.get("clarifications") or []),
@@ -283,11 +281,12 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -
 
 
 @yields_on_throttle
-def validate_plan(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
+def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Check the plan locally, then with Meta's validate_only; nothing is created."""
-    plan = fill_missing_copy(state["plan"], state.get("brief") or "")
+    planned = cast(dict[str, Any], state["plan"])  # validate_plan runs only after a plan was made
+    plan = fill_missing_copy(planned, state.get("brief") or "")
     # Only a plan that gained template copy is written back (keeps checkpoints small).
-    filled = {"plan": plan} if plan is not state["plan"] else {}
+    filled = {"plan": plan} if plan is not planned else {}
     client = client_of(runtime)
     problems, warnings = check_locally(plan, runtime.context, account_now(runtime.context, client))
     # The planner's warnings stay beside the checks' (the check step never overwrites them).

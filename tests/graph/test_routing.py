@@ -10,7 +10,6 @@ from graph.routing import (
     route_after_review_plan,
     route_after_upload_assets,
     route_after_validate_plan,
-    route_after_wait_out_throttle,
 )
 
 WAIT = {"until": "2030-01-01T00:00:00+00:00", "reason": "throttled", "node": "x"}
@@ -34,11 +33,6 @@ CASES = [
     (route_after_activate, {"phase": "live"}, "wait_for_data"),
     (route_after_activate, {"phase": "launched_paused"}, "wait_for_data"),
     (route_after_activate, {"phase": "ads_created", "throttle": WAIT}, "wait_out_throttle"),
-    (route_after_wait_out_throttle, {"phase": "planned"}, "validate_plan"),
-    (route_after_wait_out_throttle, {"phase": "approved"}, "upload_assets"),
-    (route_after_wait_out_throttle, {"phase": "assets_uploaded"}, "create_campaigns"),
-    (route_after_wait_out_throttle, {"phase": "campaigns_created"}, "create_ads"),
-    (route_after_wait_out_throttle, {"phase": "ads_created"}, "activate"),
 ]
 
 
@@ -47,10 +41,35 @@ def test_router_destination(router, state, expected):
     assert router(state) == expected
 
 
+@pytest.mark.parametrize(("phase", "node"), [
+    ("planned", "validate_plan"), ("edited", "validate_plan"), ("approved", "upload_assets"),
+    ("assets_uploaded", "create_campaigns"), ("campaigns_created", "create_ads"),
+    ("ads_created", "activate"), ("collecting", "collect_insights"),
+    ("collecting", "decide_actions"), ("reviewed", "apply_actions")])
+def test_a_throttle_wait_goes_back_to_the_throttled_node(monkeypatch, phase, node):
+    from agents.common import throttle
+
+    asked = []
+    monkeypatch.setattr(throttle, "interrupt", asked.append)
+    record = {**WAIT, "kind": "wait", "node": node}
+    command = throttle.wait_out_throttle({"phase": phase, "throttle": record})
+    assert command.goto == node
+    assert command.update == {"throttle": None, "status": "throttle wait over; retrying"}
+    assert [a["kind"] for a in asked] == ["wait"] and asked[0]["node"] == node
+
+
+@pytest.mark.parametrize("state", [{}, {"phase": "approved"}, {"phase": "approved", "throttle": None}])
+def test_a_throttle_wait_without_a_record_is_a_bug(state):
+    from agents.common.throttle import wait_out_throttle
+
+    with pytest.raises(RuntimeError, match="wait_out_throttle"):
+        wait_out_throttle(state)
+
+
 @pytest.mark.parametrize("router", [route_after_plan_campaign, route_after_validate_plan,
                                     route_after_review_plan, route_after_upload_assets,
                                     route_after_create_campaigns, route_after_create_ads,
-                                    route_after_activate, route_after_wait_out_throttle])
+                                    route_after_activate])
 @pytest.mark.parametrize("state", [{}, {"phase": None}, {"phase": "launched"}, {"phase": "bogus"}])
 def test_router_refuses_impossible_states(router, state):
     with pytest.raises(RoutingError, match=router.__name__):
@@ -87,6 +106,10 @@ OPTIMIZE_ROUTE_CASES = [
     ("decide", {"phase": "decided", "proposed_actions": [], "optimize": {"done": True}}, END),
     ("apply", {"phase": "applied", "optimize": {"done": False}}, "wait_for_data"),
     ("apply", {"phase": "applied", "optimize": {"done": True}}, END),
+    ("collect", {"phase": "collecting"}, "decide_actions"),
+    ("collect", {"phase": "collecting", "throttle": WAIT}, "wait_out_throttle"),
+    ("decide", {"phase": "collecting", "throttle": WAIT}, "wait_out_throttle"),
+    ("apply", {"phase": "reviewed", "throttle": WAIT}, "wait_out_throttle"),
 ]
 
 
@@ -94,7 +117,8 @@ OPTIMIZE_ROUTE_CASES = [
 def test_optimise_routers_stop_at_the_bound(which, state, expected):
     from agents.optimize import nodes as optimize
 
-    router = {"decide": optimize.route_after_decide_actions, "apply": optimize.route_after_apply_actions}
+    router = {"collect": optimize.route_after_collect_insights,
+              "decide": optimize.route_after_decide_actions, "apply": optimize.route_after_apply_actions}
     assert router[which](state) == expected
 
 

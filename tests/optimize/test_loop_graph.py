@@ -10,6 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, StateGraph
 from langgraph.types import Command
 
+from agents.common.throttle import wait_out_throttle
 from agents.insights.collect import collect_insights
 from agents.optimize import nodes as optimize
 from bench.campaign_tree import launch
@@ -28,9 +29,11 @@ def loop_graph():
     g.add_node("decide_actions", optimize.decide_actions)
     g.add_node("review_actions", optimize.review_actions)
     g.add_node("apply_actions", optimize.apply_actions)
+    g.add_node("wait_out_throttle", wait_out_throttle,
+               destinations=("collect_insights", "decide_actions", "apply_actions"))
     g.add_edge(START, "wait_for_data")
     g.add_edge("wait_for_data", "collect_insights")
-    g.add_edge("collect_insights", "decide_actions")
+    g.add_conditional_edges("collect_insights", optimize.route_after_collect_insights)
     g.add_conditional_edges("decide_actions", optimize.route_after_decide_actions)
     g.add_edge("review_actions", "apply_actions")
     g.add_conditional_edges("apply_actions", optimize.route_after_apply_actions)

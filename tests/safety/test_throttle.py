@@ -5,20 +5,24 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, TypedDict
 
+import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command
 
-from agents.common.throttle import is_due, wait_on_throttle, wait_record
+from agents.common.throttle import is_due, wait_out_throttle, wait_record, yields_on_throttle
 from tools.errors import ThrottledError, from_error_body
 
 
 class S(TypedDict, total=False):
     calls: Annotated[list[str], operator.add]
+    throttle: dict | None
+    throttle_waits: int
     done: bool
 
 
 def build(checkpointer, budget: dict[str, int]):
+    @yields_on_throttle
     def launch(state, runtime=None):
         budget["attempts"] += 1
         if budget["throttles"] > 0:
@@ -27,9 +31,11 @@ def build(checkpointer, budget: dict[str, int]):
         return {"calls": ["launch"], "done": True}
 
     g = StateGraph(S)
-    g.add_node("launch", wait_on_throttle("launch")(launch))
+    g.add_node("launch", launch)
+    g.add_node("wait_out_throttle", wait_out_throttle, destinations=("launch",))
     g.add_edge(START, "launch")
-    g.add_edge("launch", END)
+    g.add_conditional_edges("launch", lambda s: "wait_out_throttle" if s.get("throttle") else END,
+                            ["wait_out_throttle", END])
     return g.compile(checkpointer=checkpointer)
 
 
@@ -64,7 +70,8 @@ def test_throttle_becomes_durable_wait_and_resumes_from_a_new_process(tmp_path):
     graph3.invoke(Command(resume={"tick": True}), cfg, durability="sync")
     final = graph3.get_state(cfg)
     assert not pending(graph3, cfg) and final.next == ()
-    assert final.values == {"calls": ["launch"], "done": True}  # throttled attempts left nothing
+    # throttled attempts left nothing but the (cleared) wait and its count
+    assert final.values == {"calls": ["launch"], "done": True, "throttle": None, "throttle_waits": 2}
     assert budget["attempts"] == 3  # one call per wait: no extra call into a throttle
 
 
@@ -87,22 +94,15 @@ def test_other_errors_are_not_swallowed():
         raise ValueError("no")
 
     try:
-        wait_on_throttle("n")(boom)({})
+        yields_on_throttle(boom)({}, None)
     except ValueError:
         pass
     else:
         raise AssertionError("ValueError was swallowed")
 
 
-class R(TypedDict, total=False):
-    calls: Annotated[list[str], operator.add]
-    throttle: dict | None
-    throttle_waits: int
-    done: bool
-
-
 def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
-    from agents.common.throttle import throttle_update, wait_out_throttle
+    from agents.common.throttle import throttle_update
 
     budget = {"throttles": 1}
 
@@ -114,13 +114,12 @@ def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
         return {"calls": ["step"], "done": True}
 
     def build(cp):
-        g = StateGraph(R)
+        g = StateGraph(S)
         g.add_node("step", step)
-        g.add_node("wait_out_throttle", wait_out_throttle)
+        g.add_node("wait_out_throttle", wait_out_throttle, destinations=("step",))
         g.add_edge(START, "step")
         g.add_conditional_edges("step", lambda s: "wait_out_throttle" if s.get("throttle") else END,
                                 ["wait_out_throttle", END])
-        g.add_edge("wait_out_throttle", "step")
         return g.compile(checkpointer=cp)
 
     cfg = {"configurable": {"thread_id": "r"}}
@@ -132,3 +131,55 @@ def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
     graph.invoke(Command(resume={"woke_at": "tick"}), cfg, durability="sync")
     final = graph.get_state(cfg).values
     assert final["done"] and final["throttle"] is None and final["calls"] == ["step"]
+
+
+@pytest.mark.parametrize("where", ["collect_insights", "decide_actions"])
+def test_a_throttle_in_the_optimise_loop_waits_then_reruns_only_that_node(
+        where, monkeypatch, launch_context, sample_images, tmp_path, sandbox_server):
+    """The loop's Meta nodes wait out a throttle like the launch steps, and resume where it hit."""
+    import dataclasses
+
+    from agents.insights import collect
+    from agents.optimize import nodes as optimize
+    from graph.builder import build_graph
+    from graph.checkpointer import open_checkpointer
+    from tests.launchkit import APPROVE, admin, plan_for
+
+    target = {"collect_insights": (collect, "collect"), "decide_actions": (optimize, "propose")}[where]
+    real = getattr(*target)
+    throttles = {"left": 1}
+
+    def throttled_once(*args, **kwargs):
+        if throttles["left"]:
+            throttles["left"] -= 1
+            raise ThrottledError("(#17) User request limit reached", retry_after_s=900, code=17)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(*target, throttled_once)
+    ctx = dataclasses.replace(launch_context, max_cycles=1)
+    cfg = {"configurable": {"thread_id": "loop"}}
+
+    def stream(value):
+        return [(node, update) for chunk in graph.stream(value, cfg, context=ctx, stream_mode="updates",
+                                                          durability="sync")
+                for node, update in chunk.items()]
+
+    with open_checkpointer(tmp_path / "ck") as cp:
+        graph = build_graph(checkpointer=cp)
+        stream({"brief": "Trail shoes", "plan": plan_for(ctx, sample_images)})
+        stream(Command(resume=APPROVE))  # launched; now waiting for delivery data
+        admin(sandbox_server.url, "POST", "/__sandbox__/clock/advance", {"days": 8})
+        woke = stream(Command(resume={"woke_at": "test"}))
+        names = [n for n, _ in woke]
+        assert names[-2:] == [where, "__interrupt__"] and names[0] == "wait_for_data"
+        wait = woke[-1][1][0].value
+        assert wait["kind"] == "wait" and wait["node"] == where
+        assert wait["reason"].startswith("throttled until ")
+        assert graph.get_state(cfg).next == ("wait_out_throttle",)
+
+        resumed = [n for n, _ in stream(Command(resume={"woke_at": "test"}))]
+        assert resumed[:2] == ["wait_out_throttle", where]
+        assert "collect_insights" not in resumed[1:] or where == "collect_insights"
+        assert "decide_actions" in resumed
+        state = graph.get_state(cfg).values
+        assert state["throttle"] is None and state["throttle_waits"] == 1 and state["cycle"] == 1

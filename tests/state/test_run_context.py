@@ -49,6 +49,6 @@ def test_guardrails_read_the_policy():
 
 def test_state_schemas_are_typed_dicts_with_narrow_io():
     keys = AdpilotState.__annotations__
-    assert {"brief", "plan", "approval", "created", "messages"} <= set(keys)
+    assert {"brief", "plan", "approval", "created"} <= set(keys)
     assert set(InputState.__annotations__) <= set(keys)
     assert set(OutputState.__annotations__) <= set(keys)
