@@ -1,8 +1,9 @@
-"""Helpers shared by the per-area modules: ledgered updates with before-values, status changes.
+"""Helpers under the money writers: a ledgered update with its before-values, an activation.
 
-Writes that can raise spend need a gate pass (`tools/meta_client.py`): the functions take
-`gate_pass`, from the money gate (`tools.money.clear`) run on the typed write — for an
-activation, `activation(object_type, object_id)`.
+Writes that can raise spend need a gate pass (`tools/meta_client.py`), from the money gate
+(`tools.money.clear`) run on the typed write — for an activation, `activation(object_type,
+object_id)`. `tools/money.py::apply_update` writes through `update_object`;
+`tools/launch.py::activate_tree` gates `activation`s.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ if TYPE_CHECKING:
     from state.guardrails import GatePass, MoneyAction
     from tools.meta_client import MetaClient
 
-STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "DELETED")
-
 
 def update_object(client: MetaClient, object_id: str, params: dict[str, Any], *,
                   object_type: str | None, receipt: str | None = None, plan_key: str | None = None,
-                  op: str = "update", gate_pass: GatePass | None = None) -> dict[str, Any]:
+                  gate_pass: GatePass | None = None) -> dict[str, Any]:
     """Update `object_id` with `params`, recording the current values as `before` (for undo).
 
     A retry (an earlier attempt has no known outcome, or the node re-ran after a crash) keeps
@@ -28,21 +27,11 @@ def update_object(client: MetaClient, object_id: str, params: dict[str, Any], *,
     if not params:
         raise ValueError("nothing to update: pass at least one field to change")
     read = client.get(str(object_id), {"fields": ",".join(sorted(params))})
-    before = client.retry_before(op, str(object_id), params, {k: read.get(k) for k in params})
-    client.write(op, str(object_id), params, plan_key=plan_key, object_type=object_type,
+    before = client.retry_before("update", str(object_id), params,
+                                 {k: read.get(k) for k in params})
+    client.write("update", str(object_id), params, plan_key=plan_key, object_type=object_type,
                  receipt=receipt, before=before, gate_pass=gate_pass)
     return {"id": str(object_id), "before": before, "after": dict(params)}
-
-
-def set_status(client: MetaClient, object_id: str, status: str, *, object_type: str,
-               receipt: str | None = None, plan_key: str | None = None,
-               gate_pass: GatePass | None = None) -> dict[str, Any]:
-    """Set `status` (ACTIVE, PAUSED, ARCHIVED, DELETED) on a campaign, ad set or ad."""
-    status = str(status).upper()
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}; got {status!r}")
-    return update_object(client, object_id, {"status": status}, object_type=object_type,
-                         receipt=receipt, plan_key=plan_key, op="status", gate_pass=gate_pass)
 
 
 def activation(object_type: str, object_id: str) -> MoneyAction:

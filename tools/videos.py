@@ -7,7 +7,8 @@ own session: `start` (file size → session id, video id, the first byte range),
 `start_offset == end_offset`; an offset mismatch, subcode 1363037, resumes from the offsets Meta
 names), `finish`. The whole upload is one ledgered write (`op="upload"`, `object_type="video"`,
 through the steps of `tools/ledgered.py`).
-Then `status.video_status` is polled until `ready` (an ad can only use a ready video).
+Then `status.video_status` is polled until `ready` (an ad can only use a ready video);
+`MetaClient.upload_video` runs both.
 """
 
 from __future__ import annotations
@@ -100,10 +101,3 @@ def wait_until_ready(client: GraphClient, video_id: str, *, timeout_s: float = 6
             raise MetaError(f"video {video_id} still processing after {timeout_s:.0f} s")
         time.sleep(interval_s)
 
-
-def upload_video(client: GraphClient, path: str, name: str | None = None, *,
-                 plan_key: str | None = None, timeout_s: float = 60.0) -> dict[str, Any]:
-    """Upload a video and wait until it is ready; returns `{video_id, video_status}`."""
-    video_id = chunked_upload(client, Path(path), name=name, plan_key=plan_key)
-    wait_until_ready(client, video_id, timeout_s=timeout_s)
-    return {"video_id": video_id, "video_status": "ready"}

@@ -8,6 +8,7 @@ did not create (made here straight through the SDK) count toward the account's e
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from typing import Any
 
@@ -153,11 +154,10 @@ def _paused_tree(ctx, images, thread, level="campaign"):
     return launch(ctx, plan, thread, go_live=False)["created"]
 
 
-def test_a_later_activation_is_gated_by_the_optimise_writer_and_the_tools(
+def test_a_later_activation_is_gated_by_the_optimise_writer_and_the_client(
         ctx, sample_images, sandbox_server):
-    from tools import campaigns
     from tools.common import activation
-    from tools.money import clear
+    from tools.money import apply_update, clear
 
     url = sandbox_server.url
     created = _paused_tree(ctx, sample_images, "a1")
@@ -170,8 +170,8 @@ def test_a_later_activation_is_gated_by_the_optimise_writer_and_the_tools(
     assert result["applied"] == [] and result["refusals"][0]["cap"] == "max_daily_exposure_minor"
     verdict = clear(client, [activation("campaign", created["campaign"])], ctx.policy)
     assert not verdict.ok and verdict.refusals[0].cap == "max_daily_exposure_minor"
-    with pytest.raises(UngatedSpendError):
-        campaigns.set_campaign_status(client, created["campaign"], "ACTIVE")  # no pass, no write
+    with pytest.raises(UngatedSpendError):  # no pass, no write
+        apply_update(client, activation("campaign", created["campaign"]), None, receipt="r-a")
     assert writes(url) == before and status_of(url, created["campaign"]) == "PAUSED"
     # Under a higher cap (a person changed the policy) the same activation goes through.
     roomy = Policy(max_daily_exposure_minor=40_000)
@@ -288,7 +288,8 @@ def test_a_relaunch_through_the_launcher_goes_through_the_gate(world):
 
 
 def test_a_test_copy_of_an_ad_goes_through_the_gate(world):
-    from tools import ads
+    from tests.tools.conftest import copy_action
+    from tools.errors import PermanentError
     from tools.money import clear
 
     from .conftest import launch as launch_world
@@ -298,13 +299,18 @@ def test_a_test_copy_of_an_ad_goes_through_the_gate(world):
     client = world.client("d1")
     strict = Policy(forbidden_actions=frozenset({"duplicate_ad", "delete"}))
     before = world.writes()
-    refused = clear(client, [ads.copy_action(ad)], strict)
+    refused = clear(client, [copy_action(ad)], strict)
     assert not refused.ok and refused.refusals[0].cap == "forbidden_actions"
+    copy = (f"{ad}/copies", {"status_option": "PAUSED"})
     with pytest.raises(UngatedSpendError):
-        ads.duplicate_ad(client, ad)  # no pass: nothing is sent
+        client.write("copy", *copy, object_type="ad")  # no pass: nothing is ledgered or sent
     assert world.writes() == before
-    (gate_pass,) = clear(client, [ads.copy_action(ad)], Policy()).passes
-    assert ads.duplicate_ad(client, ad, gate_pass=gate_pass)["id"]
+    assert not [r for r in world.ledger.rows("d1") if r["op"] == "copy" and r["status"] != "refused"]
+    (gate_pass,) = clear(client, [copy_action(ad)], Policy()).passes
+    with contextlib.suppress(PermanentError):  # the sandbox does not serve /copies; Meta does
+        client.write("copy", *copy, object_type="ad", gate_pass=gate_pass)
+    (row,) = [r for r in world.ledger.rows("d1") if r["op"] == "copy" and r["status"] != "refused"]
+    assert row["status"] in ("done", "failed") and row["policy_digest"] == Policy().digest()
 
 
 def test_the_client_refuses_ungated_spend_before_ledgering_or_sending(world):

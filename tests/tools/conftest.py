@@ -100,3 +100,12 @@ def creative_params(page_id: str, image_hash: str, name: str = "Test creative") 
         "link": link, "message": "Hello", "image_hash": image_hash, "name": "Shop",
         "call_to_action": {"type": "SHOP_NOW", "value": {"link": link}}}}}
 
+
+
+def copy_action(ad_id: str, status_option: str = "PAUSED") -> Any:
+    """The typed copy of an ad (`POST /{ad_id}/copies`), what the money gate judges for it."""
+    from state.guardrails import MoneyAction
+
+    return MoneyAction.model_validate({
+        "kind": "copy", "name": "duplicate_ad", "policy_kind": "duplicate_ad",
+        "object_id": str(ad_id), "object_type": "ad", "status_option": status_option})
