@@ -1,4 +1,4 @@
-"""Wiring only: the adpilot graph of DESIGN §1 (launch path, then the optimise loop).
+"""Wiring only: the adpilot graph of docs/design.md §1 (launch path, then the optimise loop).
 
 Meta throttling is explicit in the wiring: a node Meta throttles for longer than the client
 may sleep returns a wait record (`agents.common.yields_on_throttle`), its router sends the

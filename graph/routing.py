@@ -112,7 +112,7 @@ def route_after_activate(
         return "__end__"  # the money gate refused the activation, or the kill switch stopped it
     if phase not in ("live", "launched_paused"):
         raise RoutingError(f"route_after_activate: unexpected phase {phase!r}")
-    # (issue 4) max_cycles bounds the loop: 0 means the thread ends right after the launch.
+    # max_cycles bounds the loop: 0 means the thread ends right after the launch.
     max_cycles = getattr(getattr(runtime, "context", None), "max_cycles", None)
     if max_cycles is not None and int(max_cycles) <= 0:
         return "__end__"

@@ -166,9 +166,9 @@ class Runner:
         Without it the answer goes to the interrupt pending now, by its id, unchanged. Raises
         `StaleDecision` when the named interrupt is no longer the pending one.
         """
-        check_resume_value(value)  # (issue 11) too big, too deep or not JSON: never stored
+        check_resume_value(value)  # too big, too deep or not JSON: never stored
         if value is None:
-            # (issue 5) LangGraph fails internally on Command(resume=None); say what to send.
+            # LangGraph fails internally on Command(resume=None); say what to send.
             raise ValueError('the resume value is empty (null): answer an approval with '
                              '{"decisions": [{"type": "approve"}]}, a wait with {"woke_at": ...}')
         with self.lease(thread_id):

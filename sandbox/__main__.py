@@ -8,7 +8,7 @@ from sandbox.server import serve
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Parse the serve flags (DESIGN §2) and serve until Ctrl-C."""
+    """Parse the serve flags (docs/design.md §2) and serve until Ctrl-C."""
     p = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")

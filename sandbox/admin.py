@@ -13,7 +13,7 @@
 | GET/POST | `/__sandbox__/settings` | `tier`, `min_api_version`, `review_seconds`, `disapprove_terms` |
 | POST | `/__sandbox__/ratelimit/reset` | forget rate-limit counters |
 
-Input is bounded (`sandbox.bounds`, issue 11): a POST takes one JSON object body (empty = `{}`)
+Input is bounded (`sandbox.bounds`): a POST takes one JSON object body (empty = `{}`)
 and no query parameters; a GET only its query keys; numbers must be finite, typed and in range.
 A refusal is Meta's code-100 envelope, HTTP 400, naming the field and the fix, and changes
 nothing.

@@ -1,4 +1,4 @@
-"""Graph batch requests at the root (facts §1.8, §13.5).
+"""Graph batch requests at the root (docs/meta-api-facts.md §1.8, §13.5).
 
 `POST /vXX.0/` with `batch=[{method, relative_url, body?, name?, depends_on?,
 omit_response_on_success?, attached_files?}, ...]` (≤ 50 items, else GraphBatchException).

@@ -3,7 +3,7 @@
 Longer than 300 lines because it holds every admin input's limit next to the one checker that
 enforces it, and the repair of state persisted out of those limits.
 
-Every admin call's input is read and checked here before anything changes (issue 11): a POST
+Every admin call's input is read and checked here before anything changes: a POST
 body is one JSON object (an empty body is `{}`), numbers are finite JSON numbers (`true` is
 not a number, `NaN`/`Infinity` are refused although Python's `json` reads them), each within
 its range, and a key the call does not take is refused. A refusal raises `InputError` naming
@@ -168,7 +168,7 @@ def only_keys(body: dict[str, Any], allowed: tuple[str, ...], what: str, fix: st
             )
 
 
-# -- request bodies -----------------------------------------------------------------------
+# -- request bodies ------------------------------------------------------------------------------
 
 
 def json_object(raw: bytes, example: str) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def json_object(raw: bytes, example: str) -> dict[str, Any]:
     return body
 
 
-# -- the clock ----------------------------------------------------------------------------
+# -- the clock -----------------------------------------------------------------------------------
 
 ADVANCE_EXAMPLE = '{"days": 1} or {"hours": 6}'
 
@@ -245,7 +245,7 @@ def clock_ok(offset: Any, wall: float | None = None) -> bool:
     return math.isfinite(at) and MIN_CLOCK.timestamp() <= at <= MAX_CLOCK.timestamp()
 
 
-# -- faults -------------------------------------------------------------------------------
+# -- faults --------------------------------------------------------------------------------------
 
 FAULTS_EXAMPLE = '{"transient": 0.2, "seed": 1}'
 RATE_KEYS = ("transient", "throttle", "lost_response")
@@ -274,7 +274,7 @@ def fault_value(key: str, value: Any, *, text: bool = False) -> float:
     return number(key, value, lo=lo, hi=hi, integer=integer, example=example)
 
 
-# -- settings -----------------------------------------------------------------------------
+# -- settings ------------------------------------------------------------------------------------
 
 SETTINGS_EXAMPLE = '{"review_seconds": 60}'
 
@@ -327,7 +327,7 @@ def settings_changes(body: dict[str, Any]) -> dict[str, Any]:
     return {key: setting_value(key, value) for key, value in body.items()}
 
 
-# -- query strings ------------------------------------------------------------------------
+# -- query strings -------------------------------------------------------------------------------
 
 
 def budget_minor(text: str | None) -> int | None:
@@ -353,7 +353,7 @@ def object_type(text: str | None) -> str:
     return text
 
 
-# -- repairing a database -----------------------------------------------------------------
+# -- repairing a database ------------------------------------------------------------------------
 
 
 def heal(store: Store) -> list[str]:

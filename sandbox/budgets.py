@@ -1,4 +1,4 @@
-"""Budget rules (facts §3.7, §3.8, §14.3, §14.7): minimums per currency, caps, edit limits.
+"""Budget rules (docs/meta-api-facts.md §3.7, §3.8, §14.3, §14.7): minimums per currency, caps, edit limits.
 
 Money is integer minor units of the account currency (JPY/KRW have none). Minimums come from
 `sandbox.enums.minimum_budgets` (the `GET /act_<id>/minimum_budgets` rows): daily budget, or

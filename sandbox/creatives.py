@@ -1,4 +1,4 @@
-"""Ad creative and ad rules (facts §4, §5, §14.4–5).
+"""Ad creative and ad rules (docs/meta-api-facts.md §4, §5, §14.4–5).
 
 A creative needs `object_story_spec` (with `page_id` and exactly one `*_data`),
 `object_story_id` or `asset_feed_spec`; link ads need `link`; image hashes must exist in the
@@ -46,7 +46,7 @@ def _image(ctx: RequestContext, image_hash: Any, where: str) -> None:
         return
     oid = f"{ctx.account_id}:{image_hash}"
     doc = ctx.store.get_object(oid, "adimage")
-    if doc is None or doc.get("status") == "DELETED":  # (issue 5) a deleted image is gone too
+    if doc is None or doc.get("status") == "DELETED":  # a deleted image is gone too
         raise invalid(
             f"The image hash {image_hash} is not in this ad account's image library; upload the "
             "image to /adimages first.",

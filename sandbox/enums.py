@@ -1,7 +1,7 @@
 """Meta's enums and rule tables the sandbox validates against.
 
 Enums and node field lists come from the `facebook-business` SDK (26.0.3) so they track the
-API version the SDK speaks; the compatibility tables are the facts sheet's §2–§4.
+API version the SDK speaks; the compatibility tables are docs/meta-api-facts.md §2–§4.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ _TRAFFIC_WEB = ["LANDING_PAGE_VIEWS", "LINK_CLICKS", "IMPRESSIONS", "REACH"]
 _CONV_WEB = ["OFFSITE_CONVERSIONS", "ONSITE_CONVERSIONS", *_TRAFFIC_WEB]
 _APP = ["APP_INSTALLS_AND_OFFSITE_CONVERSIONS", "LINK_CLICKS", "REACH"]
 
-# objective -> destination_type (None = not given) -> allowed optimization goals (facts §3.4).
+# objective -> destination_type (None = not given) -> allowed optimization goals (docs/meta-api-facts.md §3.4).
 GOALS_BY_OBJECTIVE: dict[str, dict[str | None, list[str]]] = {
     "OUTCOME_AWARENESS": {
         None: [
@@ -136,7 +136,7 @@ def allowed_goals(objective: str, destination: str | None) -> list[str]:
     return seen
 
 
-# optimization goal -> allowed billing events (facts §3.3); everything else bills IMPRESSIONS.
+# optimization goal -> allowed billing events (docs/meta-api-facts.md §3.3); everything else bills IMPRESSIONS.
 BILLING_BY_GOAL: dict[str, list[str]] = {
     "LINK_CLICKS": ["LINK_CLICKS", "IMPRESSIONS"],
     "THRUPLAY": ["THRUPLAY", "IMPRESSIONS"],
@@ -157,7 +157,7 @@ EU_COUNTRIES = frozenset(
 )
 
 # Minimum budgets and currency offsets come from `state/rules.py`, so the planner's checks and
-# the sandbox's `minimum_budgets` / 1885272 refusals can never disagree (facts §3.8).
+# the sandbox's `minimum_budgets` / 1885272 refusals can never disagree (docs/meta-api-facts.md §3.8).
 CURRENCIES: dict[str, tuple[int, float]] = {
     cur: (rules.currency_offset(cur), float(rate)) for cur, rate in rules.USD_RATES.items()
 }
@@ -169,7 +169,7 @@ def _local(usd_cents: int, currency: str) -> int:
 
 
 def minimum_budgets(currency: str) -> dict[str, Any]:
-    """Return Meta's per-day minimums for `currency` in its minor units (facts §3.8)."""
+    """Return Meta's per-day minimums for `currency` in its minor units (docs/meta-api-facts.md §3.8)."""
     if currency.upper() in rules.USD_RATES:
         return dict(rules.minimum_budget_row(currency))
     return {"currency": currency, **dict(list(rules.minimum_budget_row("USD").items())[1:])}

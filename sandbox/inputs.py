@@ -11,7 +11,7 @@ from typing import Any
 
 from sandbox.params import get_bool, get_dict, get_int, get_json, get_list
 
-# Ad set spend limits (facts §3): money fields of ad sets in a CBO campaign; 0 = no limit.
+# Ad set spend limits (docs/meta-api-facts.md §3): money fields of ad sets in a CBO campaign; 0 = no limit.
 SPEND_LIMITS = (
     "daily_min_spend_target",
     "daily_spend_cap",

@@ -84,7 +84,7 @@ class Formatter:
                 continue
             val = self.ratio(v) if ratio else self.money(v) if money else str(int(v))
             item = {"action_type": t, "value": val}
-            # 7d_view / 28d_view stopped being returned on 2026-01-12 (facts sheet 7.6).
+            # 7d_view / 28d_view stopped being returned on 2026-01-12 (docs/meta-api-facts.md §7.6).
             for w in (w for w in self.q.windows if w not in ("7d_view", "28d_view")):
                 item[w] = (
                     val if (ratio or money or w in ("default", "dda")) else self._window(int(v), w)

@@ -6,7 +6,7 @@ removed in v10, use `maximum`); `time_range` / `time_ranges` override it; the de
 within one documented group (demographic `age`,`gender`; one geography; placement
 `publisher_platform`,`platform_position`,`device_platform`,`impression_device` with
 `platform_position` needing `publisher_platform`; one hourly breakdown alone); anything else
-is error 2 / 1504041 (the facts sheet's code for an invalid breakdown combination).
+is error 2 / 1504041 (docs/meta-api-facts.md's code for an invalid breakdown combination).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The learning phase of ad sets (Meta: ~50 optimisation events within 7 days).
 
 An ad set is LEARNING from its first delivery and again after each *significant edit*, judged
-per edit as Meta's Help Center describes it (facts sheet §3.9), never by cumulative drift:
+per edit as Meta's Help Center describes it (docs/meta-api-facts.md §3.9), never by cumulative drift:
 
 - any change of targeting, optimisation goal, billing event, bid strategy or bid amount, or
   promoted object (the optimisation event);

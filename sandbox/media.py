@@ -1,4 +1,4 @@
-"""Ad images (facts §1.5, §13.8): upload, list, read, delete.
+"""Ad images (docs/meta-api-facts.md §1.5, §13.8): upload, list, read, delete.
 
 Images: multipart as the SDK sends it (the same file as parts `filename` and `source0`; any
 file part is accepted) or base64 `bytes`; decoded with Pillow (a corrupt file is refused),
@@ -25,7 +25,7 @@ from sandbox.paging import paginate
 from sandbox.params import get_list
 
 
-# -- images -------------------------------------------------------------------------------
+# -- images --------------------------------------------------------------------------------------
 def _decode_image(data: bytes, name: str) -> tuple[int, int]:
     try:
         with Image.open(io.BytesIO(data)) as img:
@@ -143,4 +143,4 @@ def delete_image(ctx: RequestContext, params: dict[str, Any], files: Any = None)
     return {"success": True}
 
 
-# -- videos -------------------------------------------------------------------------------
+# -- videos --------------------------------------------------------------------------------------

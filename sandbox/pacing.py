@@ -1,6 +1,6 @@
 """Budgets and pacing: how much an ad set may spend on one day.
 
-Daily budgets follow Meta's rule (Help Center "About daily budgets"; facts sheet §3.1): on a
+Daily budgets follow Meta's rule (Help Center "About daily budgets"; docs/meta-api-facts.md §3.1): on a
 given day spend may exceed the daily budget by up to `max_overspend` (25%), while spend over a
 *calendar week* (Sunday to Saturday, account time zone) stays within the sum of the daily
 budgets in force on each day of that week (7 × the budget when it never changes; the first

@@ -5,7 +5,7 @@ How delivery honours them (re-splitting a campaign budget within its ad sets' li
 
 Meta's ad set fields `daily_min_spend_target` / `daily_spend_cap` (and the lifetime pair) bound
 how a campaign budget is split over its ad sets. What this relies on, with its confidence
-(the facts sheet's marks):
+(docs/meta-api-facts.md's marks):
 
 - [S] field reference (the SDK's AdSet fields and Meta's field descriptions): "To use this
   field, daily budget must be specified in the Campaign" (lifetime pair: lifetime budget); the
@@ -29,7 +29,7 @@ from sandbox.errors import invalid
 
 
 def check_spend_limits(ctx: RequestContext, spec: dict[str, Any], campaign: dict[str, Any]) -> None:
-    """Ad set spend limits (facts §3, "less common"): only under a campaign budget of their kind.
+    """Ad set spend limits (docs/meta-api-facts.md §3, "less common"): only under a campaign budget of their kind.
 
     `daily_min_spend_target` / `daily_spend_cap` need a campaign daily budget, the lifetime pair
     a campaign lifetime budget (Meta's field reference); amounts are non-negative minor units,

@@ -1,4 +1,4 @@
-"""Targeting-spec rules (facts §3.6): geography, radii, location types, ages, genders, interests."""
+"""Targeting-spec rules (docs/meta-api-facts.md §3.6): geography, radii, location types, ages, genders, interests."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""The facts sheet §14 rules for campaigns and ad sets, raising Meta's errors.
+"""docs/meta-api-facts.md §14 rules for campaigns and ad sets, raising Meta's errors.
 
 Longer than 300 lines because it is one short rule per Meta check of campaigns and ad sets,
 raising Meta's own error for each.
 
 Each check takes the *final* spec (stored values merged with the request, money as ints) so
-create, update and `validate_only` share one path. Codes/subcodes follow the facts sheet;
+create, update and `validate_only` share one path. Codes/subcodes follow docs/meta-api-facts.md;
 where it leaves a subcode unknown the error is code 100 with a user message naming the
 fields and the fix. Targeting rules live in `sandbox/targeting.py`, creatives and ads in
 `sandbox/creatives.py`.
@@ -71,7 +71,7 @@ def check_name(spec: dict[str, Any], limit: int) -> None:
         )
 
 
-# -- campaigns ----------------------------------------------------------------------------
+# -- campaigns -----------------------------------------------------------------------------------
 def check_campaign(ctx: RequestContext, spec: dict[str, Any], creating: bool) -> None:
     """Campaign rules: name, ODAX objective, special ad categories, budget, spend cap."""
     check_name(spec, 400)
@@ -126,11 +126,11 @@ def check_campaign(ctx: RequestContext, spec: dict[str, Any], creating: bool) ->
         )
 
 
-# -- ad sets ------------------------------------------------------------------------------
+# -- ad sets -------------------------------------------------------------------------------------
 def check_adset(
     ctx: RequestContext, spec: dict[str, Any], campaign: dict[str, Any], creating: bool
 ) -> None:
-    """Ad set rules of facts §14.2–3 against its campaign (money as ints)."""
+    """Ad set rules of docs/meta-api-facts.md §14.2–3 against its campaign (money as ints)."""
     check_name(spec, 400)
     if creating:
         check_status_at_create(spec)

@@ -1,4 +1,4 @@
-"""Ad videos (facts §1.6, §13.9): simple and chunked uploads, processing status, thumbnails.
+"""Ad videos (docs/meta-api-facts.md §1.6, §13.9): simple and chunked uploads, processing status, thumbnails.
 
 Simple multipart `source`, or chunked `upload_phase=start|transfer|finish|cancel` with offset
 checking: a chunk at the wrong offset → 100/1363037 with the offsets to resume from in

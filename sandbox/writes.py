@@ -1,4 +1,4 @@
-"""Create, update and delete for campaigns, ad sets, creatives and ads (facts §2–§5, §11).
+"""Create, update and delete for campaigns, ad sets, creatives and ads (docs/meta-api-facts.md §2–§5, §11).
 
 One path for create, update and `validate_only`: parse the request into typed values, merge
 them over the stored object, validate the result, then persist (unless dry-running).
@@ -77,7 +77,7 @@ def _respond(ctx: RequestContext, doc: dict[str, Any], params: dict[str, Any]) -
     return out
 
 
-# -- create -------------------------------------------------------------------------------
+# -- create --------------------------------------------------------------------------------------
 def create(ctx: RequestContext, type_: str, params: dict[str, Any]) -> dict[str, Any]:
     """Validate a new object; persist it unless `validate_only`."""
     spec = parse(type_, params)
@@ -151,7 +151,7 @@ def _resolve_creative(ctx: RequestContext, spec: dict[str, Any], dry: bool) -> s
     return str(create(ctx, "adcreative", params)["id"])
 
 
-# -- update / delete ----------------------------------------------------------------------
+# -- update / delete -----------------------------------------------------------------------------
 def update(
     ctx: RequestContext, oid: str, params: dict[str, Any], deleting: bool = False
 ) -> dict[str, Any]:

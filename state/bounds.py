@@ -1,4 +1,4 @@
-"""Limits on every value that enters adpilot from outside, and one checker for them (issue 11).
+"""Limits on every value that enters adpilot from outside, and one checker for them.
 
 Longer than 300 lines because it holds the table of every limit next to the one walker that
 enforces them all.

@@ -2,7 +2,7 @@
 
 Read in nodes as `runtime.context`. Frozen: a run's settings never change mid-run. Tokens are
 *not* fields here — `tools/meta_client.py` reads them from the environment when it builds a
-client, so they never reach state, checkpoints or traces. `Context.from_env()` reads DESIGN §2's
+client, so they never reach state, checkpoints or traces. `Context.from_env()` reads docs/design.md §2's
 variables (and a `.env` file in the working directory, without overriding the environment).
 """
 
@@ -88,7 +88,7 @@ class Context:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Context:
-        """Build a context from DESIGN §2's environment variables (and `.env`)."""
+        """Build a context from docs/design.md §2's environment variables (and `.env`)."""
         meta = MetaSettings.from_env(env)
         values: dict[str, Any] = {
             "account_id": meta.account_id, "page_id": meta.page_id, "pixel_id": meta.pixel_id,

@@ -25,8 +25,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # Meta may spend up to 75 % more than a daily budget on one day (since Meta's 2024 change;
-# older pages say 25 %), keeping a week within 7 × the daily budget: facts sheet §3.1, "Edit
-# rules" (shared/meta-marketing-api-facts.md, line ~300).
+# older pages say 25 %), keeping a week within 7 × the daily budget: docs/meta-api-facts.md §3.1,
+# "Edit rules".
 META_DAILY_OVERSPEND = 0.75
 _OFF = frozenset({"PAUSED", "ARCHIVED", "DELETED"})
 _GONE = frozenset({"ARCHIVED", "DELETED"})

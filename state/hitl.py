@@ -1,7 +1,7 @@
 """Interrupt payloads (approval v1, clarify, wait) and strict parsing of the human's answer.
 
 The approval payload follows LangChain v1's human-in-the-loop shape so Agent Inbox and
-agent-chat-ui render it (DESIGN §3):
+agent-chat-ui render it (docs/design.md §3):
 
     {"schema": "adpilot.approval/1", "kind": "approval",
      "action_requests": [{"name", "args", "description"}],

@@ -1,4 +1,4 @@
-"""Meta's enums as of SDK 26.0.3 (facts §13.11), re-exported by `state/rules.py`."""
+"""Meta's enums as of SDK 26.0.3 (docs/meta-api-facts.md §13.11), re-exported by `state/rules.py`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ OPTIMIZATION_GOALS: Final = (
     "MESSAGING_APPOINTMENT_CONVERSION", "SUBSCRIBERS", "REMINDERS_SET", "MEANINGFUL_CALL_ATTEMPT",
     "PROFILE_VISIT", "PROFILE_AND_PAGE_ENGAGEMENT", "ADVERTISER_SILOED_VALUE",
     "AUTOMATIC_OBJECTIVE",
-    # Used in Meta's ODAX tables although absent from the SDK enum (facts §3.2).
+    # Used in Meta's ODAX tables although absent from the SDK enum (docs/meta-api-facts.md §3.2).
     "TWO_SECOND_CONTINUOUS_VIDEO_VIEWS", "ONSITE_CONVERSIONS",
 )
 
@@ -39,7 +39,7 @@ DESTINATION_TYPES: Final = (
     "MESSAGING_INSTAGRAM_DIRECT_WHATSAPP", "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP",
     "SHOP_AUTOMATIC", "ON_AD", "ON_POST", "ON_EVENT", "ON_VIDEO", "ON_PAGE", "INSTAGRAM_PROFILE",
     "FACEBOOK_PAGE", "INSTAGRAM_PROFILE_AND_FACEBOOK_PAGE", "INSTAGRAM_LIVE", "FACEBOOK_LIVE",
-    "IMAGINE", "PHONE_CALL",  # PHONE_CALL: in docs tables, not the SDK enum (facts §3.4)
+    "IMAGINE", "PHONE_CALL",  # PHONE_CALL: in docs tables, not the SDK enum (docs/meta-api-facts.md §3.4)
 )
 
 CALL_TO_ACTION_TYPES: Final = (
@@ -63,7 +63,7 @@ CALL_TO_ACTION_TYPES: Final = (
     "VISIT_WEBSITE", "WATCH_LIVE_VIDEO", "WATCH_MORE", "WATCH_NOW", "WATCH_VIDEO",
     "WHATSAPP_MESSAGE", "WOODHENGE_SUPPORT",
 )
-assert len(CALL_TO_ACTION_TYPES) == 105  # SDK 26.0.3 (facts §4.3)
+assert len(CALL_TO_ACTION_TYPES) == 105  # SDK 26.0.3 (docs/meta-api-facts.md §4.3)
 
 # ISO-3166-1 alpha-2 codes Meta accepts in `geo_locations.countries` (plus XK for Kosovo).
 ISO_COUNTRIES: Final = frozenset("""

@@ -1,4 +1,4 @@
-"""The campaign plan (DESIGN §3): pydantic models, stable node keys, and loading plan dicts.
+"""The campaign plan (docs/design.md §3): pydantic models, stable node keys, and loading plan dicts.
 
 Longer than 300 lines because the models, the keys computed from them and their loading change together.
 The checks against Meta's rules (`state/plan_checks.py`) and the Meta create tree
@@ -39,7 +39,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
-# Meta's largest amount (its "no spend cap" sentinel, facts §3.2): anything above is a typo.
+# Meta's largest amount (its "no spend cap" sentinel, docs/meta-api-facts.md §3.2): anything above is a typo.
 MAX_AMOUNT_MINOR = 922_337_203_685_478
 
 
@@ -116,7 +116,7 @@ class GeoLocations(BaseModel):
 
 
 class Targeting(BaseModel):
-    """Meta's targeting spec (facts §3.6); unknown Meta keys pass through untouched."""
+    """Meta's targeting spec (docs/meta-api-facts.md §3.6); unknown Meta keys pass through untouched."""
 
     model_config = ConfigDict(extra="allow")
     geo_locations: GeoLocations = Field(default_factory=GeoLocations)
@@ -167,7 +167,7 @@ class PlanTargets(_Model):
 
 
 class CampaignPlan(_Model):
-    """The whole campaign tree a human approves (DESIGN §3)."""
+    """The whole campaign tree a human approves (docs/design.md §3)."""
 
     key: str | None = None
     key_salt: str = Field("", description="set per thread so two runs of one brief differ")
@@ -202,7 +202,7 @@ class CampaignPlan(_Model):
         return max(1, -(-int(secs) // 86400))
 
 
-# -- keys -----------------------------------------------------------------------------------
+# -- keys ----------------------------------------------------------------------------------------
 
 
 def _digest(*parts: Any) -> str:
@@ -244,7 +244,7 @@ def tag(key: str) -> str:
     return tag_for(key)
 
 
-# -- loading --------------------------------------------------------------------------------
+# -- loading -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def _loc_path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, str) and not part.isidentifier():
-            part = repr(part)  # (issue 5) a key like "\r" or "" must stay visible in the message
+            part = repr(part)  # a key like "\r" or "" must stay visible in the message
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "plan"
 

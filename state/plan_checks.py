@@ -1,4 +1,4 @@
-"""Local validation of a `CampaignPlan` against Meta's rules (facts §14) before anything is sent.
+"""Local validation of a `CampaignPlan` against Meta's rules (docs/meta-api-facts.md §14) before anything is sent.
 
 `validate_plan(plan, account)` returns a `PlanReport`: `problems` block a launch (Meta would
 refuse, or the plan is ambiguous), `warnings` are legal but unwise (text longer than Meta's
@@ -73,7 +73,7 @@ class _Checker:
     def warn(self, path: str, message: str, fix: str, rule: str) -> None:
         self.report.warnings.append(Problem(path, message, fix, rule))
 
-    # -- campaign -----------------------------------------------------------------------
+    # -- campaign ---------------------------------------------------------------------------------
 
     def campaign(self) -> None:
         p = self.plan
@@ -208,7 +208,7 @@ class _Checker:
             self.bad("experiment.variants", "an experiment needs at least two variants",
                      "add a second variant or drop the experiment", "experiment")
 
-    # -- ad sets ------------------------------------------------------------------------
+    # -- ad sets ----------------------------------------------------------------------------------
 
     def ad_set(self, i: int, s: AdSetPlan) -> None:
         p, base = self.plan, f"ad_sets[{i}]"
@@ -266,7 +266,7 @@ class _Checker:
     def targeting(self, base: str, t: Targeting) -> None:
         check_targeting(self, base, t, set(self.plan.special_ad_categories))
 
-    # -- creatives ----------------------------------------------------------------------
+    # -- creatives --------------------------------------------------------------------------------
 
     def creative(self, base: str, c: CreativePlan) -> None:
         check_creative(self, base, c)

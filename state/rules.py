@@ -2,8 +2,8 @@
 
 Longer than 300 lines because it is tables of Meta's rules, not logic.
 
-Sources are the sections of `meta-marketing-api-facts.md` (cited as "facts §N"). Where the
-facts sheet marks a value uncertain [U], the table follows it and says so in a comment. The
+Sources are the sections of `docs/meta-api-facts.md` (cited as "docs/meta-api-facts.md §N"). Where
+that page marks a value uncertain [U], the table follows it and says so in a comment. The
 sandbox's `minimum_budgets` endpoint and its budget validation use `min_daily_budget_minor`
 and `minimum_budget_row` from here, so the planner and the emulator can never disagree.
 """
@@ -20,7 +20,7 @@ from state.meta_enums import DESTINATION_TYPES as DESTINATION_TYPES
 from state.meta_enums import ISO_COUNTRIES as ISO_COUNTRIES
 from state.meta_enums import OPTIMIZATION_GOALS as OPTIMIZATION_GOALS
 
-# -- Campaign (facts §2) ------------------------------------------------------------------
+# -- Campaign (docs/meta-api-facts.md §2) ---------------------------------------------------------
 
 ODAX_OBJECTIVES: Final = (
     "OUTCOME_APP_PROMOTION",
@@ -58,11 +58,11 @@ SPECIAL_AD_CATEGORIES: Final = (
     "ONLINE_GAMBLING_AND_GAMING",
     "FINANCIAL_PRODUCTS_SERVICES",
 )
-# Categories whose ads may not narrow age or gender (facts §2.4: age 18-65, all genders).
+# Categories whose ads may not narrow age or gender (docs/meta-api-facts.md §2.4: age 18-65, all genders).
 RESTRICTED_TARGETING_CATEGORIES: Final = frozenset(
     {"HOUSING", "EMPLOYMENT", "CREDIT", "FINANCIAL_PRODUCTS_SERVICES"}
 )
-# Minimum city radius for those categories: 15 miles / 25 km (facts §2.4 [U]).
+# Minimum city radius for those categories: 15 miles / 25 km (docs/meta-api-facts.md §2.4 [U]).
 RESTRICTED_MIN_RADIUS: Final = {"mile": 15, "kilometer": 25}
 
 BID_STRATEGIES: Final = (
@@ -72,10 +72,10 @@ BID_STRATEGIES: Final = (
     "LOWEST_COST_WITH_MIN_ROAS",
 )
 
-# -- Ad set goals and billing (facts §3.2-3.5) ----------------------------------------------
+# -- Ad set goals and billing (docs/meta-api-facts.md §3.2-3.5) -----------------------------------
 
 
-# Goal -> allowed billing events; any goal not listed bills on IMPRESSIONS only (facts §3.3).
+# Goal -> allowed billing events; any goal not listed bills on IMPRESSIONS only (docs/meta-api-facts.md §3.3).
 GOAL_BILLING: Final[dict[str, tuple[str, ...]]] = {
     "LINK_CLICKS": ("LINK_CLICKS", "IMPRESSIONS"),
     "THRUPLAY": ("THRUPLAY", "IMPRESSIONS"),
@@ -94,7 +94,7 @@ _CONV = ("OFFSITE_CONVERSIONS", "ONSITE_CONVERSIONS", "LANDING_PAGE_VIEWS", "LIN
 _APP3 = ("APP_INSTALLS_AND_OFFSITE_CONVERSIONS", "LINK_CLICKS", "REACH")
 
 # (objective, destination_type) -> allowed optimization goals; first is the usual default.
-# destination_type None means "not sent" (awareness, app promotion). facts §3.4.
+# destination_type None means "not sent" (awareness, app promotion). docs/meta-api-facts.md §3.4.
 OBJECTIVE_GOALS: Final[dict[tuple[str, str | None], tuple[str, ...]]] = {
     ("OUTCOME_AWARENESS", None): ("REACH", "IMPRESSIONS", "AD_RECALL_LIFT", "THRUPLAY",
                                   "TWO_SECOND_CONTINUOUS_VIDEO_VIEWS"),
@@ -170,7 +170,7 @@ PAGE_GOALS: Final = frozenset({"LEAD_GENERATION", "QUALITY_LEAD", "PAGE_LIKES", 
 
 def required_promoted_object_keys(objective: str, destination_type: str | None,
                                   optimization_goal: str) -> tuple[str, ...]:
-    """Return the promoted_object keys Meta requires for this ad set setup (facts §3.4-3.5)."""
+    """Return the promoted_object keys Meta requires for this ad set setup (docs/meta-api-facts.md §3.4-3.5)."""
     if destination_type == "APP" or objective == "OUTCOME_APP_PROMOTION" or \
             optimization_goal in APP_GOALS:
         keys: tuple[str, ...] = ("application_id", "object_store_url")
@@ -187,7 +187,7 @@ def required_promoted_object_keys(objective: str, destination_type: str | None,
     return ()
 
 
-# -- Creatives (facts §4) -------------------------------------------------------------------
+# -- Creatives (docs/meta-api-facts.md §4) -------------------------------------------------------
 
 
 DEFAULT_CTA: Final = {
@@ -196,17 +196,17 @@ DEFAULT_CTA: Final = {
     "OUTCOME_APP_PROMOTION": "INSTALL_MOBILE_APP",
 }
 
-# Recommended lengths (facts §4.4, ads guide [3P]); longer text is legal but truncated.
+# Recommended lengths (docs/meta-api-facts.md §4.4, ads guide [3P]); longer text is legal but truncated.
 TEXT_GUIDANCE: Final = {"primary_text": 125, "headline": 40, "description": 30}
 HEADLINE_FEED_GUIDE: Final = 27  # 2024+ feed guide; the planner's templates aim for this
 CAROUSEL_CARD_GUIDANCE: Final = {"headline": 40, "description": 20}
 TEXT_HARD_MAX: Final = {"headline": 255, "description": 255}  # [3P, U]
-# Characters Meta refuses in titles and bodies (facts §4.4 [S CreativeRef]).
+# Characters Meta refuses in titles and bodies (docs/meta-api-facts.md §4.4 [S CreativeRef]).
 FORBIDDEN_TEXT_CHARS: Final = frozenset("^~_={}[]|<>")
 CAROUSEL_CARDS: Final = (2, 10)
 CREATIVE_FORMATS: Final = ("image", "video", "carousel")
 
-# -- Targeting (facts §3.6) -----------------------------------------------------------------
+# -- Targeting (docs/meta-api-facts.md §3.6) ------------------------------------------------------
 
 AGE_MIN_FLOOR: Final = 13
 AGE_DEFAULT_MIN: Final = 18
@@ -233,7 +233,7 @@ POSITION_KEYS: Final = {
     "messenger_positions": MESSENGER_POSITIONS,
 }
 
-# EU member states (DSA payor/beneficiary required when any is targeted, facts §3.1).
+# EU member states (DSA payor/beneficiary required when any is targeted, docs/meta-api-facts.md §3.1).
 EU_COUNTRIES: Final = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
     "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
@@ -242,10 +242,10 @@ EEA_COUNTRIES: Final = EU_COUNTRIES | {"IS", "LI", "NO"}
 # Where adpilot sends the DSA payor/beneficiary: the EU, plus the EEA to match the sandbox
 # (sending them for Norway costs nothing; omitting them where required fails the launch).
 DSA_COUNTRIES: Final = EU_COUNTRIES | {"IS", "LI", "NO"}
-# No under-18 targeting in the EU/EEA and Switzerland (facts §3.6).
+# No under-18 targeting in the EU/EEA and Switzerland (docs/meta-api-facts.md §3.6).
 ADULT_ONLY_COUNTRIES: Final = EEA_COUNTRIES | {"CH"}
 
-# -- Money (facts §3.8; Meta's currency list) -----------------------------------------------
+# -- Money (docs/meta-api-facts.md §3.8; Meta's currency list) ------------------------------------
 
 # Minor units per major unit. Meta's "offset 1" currencies have no minor unit: amounts are sent
 # whole (¥8000 is 8000). Everything else Meta supports uses offset 100.
@@ -272,12 +272,12 @@ def format_money(amount_minor: int, currency: str) -> str:
     return f"{currency} {amount_minor / off:,.2f}"
 
 
-# Currencies that pay the higher ("high-cost") minimums (facts §3.8, Help Center list).
+# Currencies that pay the higher ("high-cost") minimums (docs/meta-api-facts.md §3.8, Help Center list).
 HIGH_COST_CURRENCIES: Final = frozenset({
     "USD", "AUD", "CAD", "SGD", "JPY", "NZD", "TWD", "EUR", "CHF", "SEK", "HKD", "GBP", "ILS",
     "NOK", "KRW", "DKK",
 })
-# USD cents per day by frequency class for high-cost currencies (facts §3.8 table); the other
+# USD cents per day by frequency class for high-cost currencies (docs/meta-api-facts.md §3.8 table); the other
 # currencies pay half (the Help Center's $0.50 / $2.50 / $20 tier). Video-view billing uses the
 # impressions amount. These match sandbox/enums.py::minimum_budgets exactly (a test checks it).
 _USD_MIN_CENTS: Final = {"imp": 100, "high_freq": 500, "low_freq": 4000, "video_views": 100}
@@ -299,7 +299,7 @@ FREQUENCY_CLASSES: Final = ("imp", "high_freq", "low_freq", "video_views")
 def frequency_class(billing_event: str | None, optimization_goal: str | None = None) -> str:
     """Meta's budget class of an ad set: impressions, high-/low-frequency events, video views.
 
-    facts §3.8: clicks, likes and engagement billing are high-frequency events; app installs
+    docs/meta-api-facts.md §3.8: clicks, likes and engagement billing are high-frequency events; app installs
     and offer claims (billed, or app installs optimised for) are low-frequency; ThruPlay and
     2-second video billing use the video-views minimum; everything else the impressions one.
     """

@@ -1,4 +1,4 @@
-"""Local checks of a plan's images and videos (facts sheet §6), before anything is sent.
+"""Local checks of a plan's images and videos (docs/meta-api-facts.md §6), before anything is sent.
 
 `check_assets(plan)` is pure: no network, nothing written. A missing, unreadable or corrupt
 file, an unsupported format or an oversized file is a problem (it blocks the launch and names

@@ -3,7 +3,7 @@
 Longer than 300 lines because the chunking rule, the batch request's encoding and parsing, and the
 ledgered run of the chunks are one executor that no other module needs a part of.
 
-Chunking rule (Meta's guidance, facts §1.8): at most **50 operations per batch request** and
+Chunking rule (Meta's guidance, docs/meta-api-facts.md §1.8): at most **50 operations per batch request** and
 at most **10 ad creations per batch**. Items are taken in the caller's order (a topological
 order; `launch_tree` interleaves each ad right after its creative), and each chunk is filled
 greedily: an item joins the current chunk once everything it depends on is in this or an

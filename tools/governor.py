@@ -1,6 +1,6 @@
 """The rate governor: read Meta's usage headers on every response, slow down before a throttle.
 
-Meta reports how much of each budget a caller has used (facts §9.4):
+Meta reports how much of each budget a caller has used (docs/meta-api-facts.md §9.4):
 `X-Business-Use-Case-Usage` (per object, a list of `{type, call_count, total_cputime,
 total_time, estimated_time_to_regain_access (minutes)}`), `X-Ad-Account-Usage`
 (`acc_id_util_pct`, `reset_time_duration` seconds), `X-FB-Ads-Insights-Throttle`

@@ -160,8 +160,8 @@ def wait_for_data(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     """Pause the thread until `cycle_days` of new data exist (a durable `wait` interrupt).
 
     A resume that is malformed, or that arrives before `until` on the account clock, asks
-    again with what was wrong (issue 5: a stray resume must not wake the timer early) and the
-    refused value's digest, never the value (issue 11).
+    again with what was wrong and the
+    refused value's digest, never the value.
     """
     opt = _opt(state)
     client = _client(runtime)
@@ -307,7 +307,7 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     stopped = stopped_at(runtime)
     decisions = list(review.get("decisions") or [])
     if stopped:
-        # (issue 5) stopped after the card was shown: an approval must not turn spend back on
+        # stopped after the card was shown: an approval must not turn spend back on
         _, held = hold_back_for_stop(proposal["actions"], stopped)
         decisions = [
             {"type": "reject", "message": f"thread stopped at {stopped}"}

@@ -49,7 +49,7 @@ def spend_summary(plan: dict[str, Any] | CampaignPlan) -> dict[str, Any]:
         else:
             daily += amount
             total += amount * days
-    # Meta may overspend a daily budget by up to 75% on one day (facts §3.1); the total holds.
+    # Meta may overspend a daily budget by up to 75% on one day (docs/meta-api-facts.md §3.1); the total holds.
     peak = int(daily * (1 + META_DAILY_OVERSPEND))
     return {"daily": daily, "peak_day": peak, "total": None if open_ended else total}
 

@@ -76,7 +76,7 @@ def validate_with_meta(client: Any, plan: dict[str, Any], ctx: Any) -> dict[str,
     for (kind, item), res in zip(items, results, strict=True):
         if res.ok:
             continue
-        # (issue 5, safety) A throttle or a transient failure says nothing about the plan:
+        # A throttle or a transient failure says nothing about the plan:
         # raise it so the node retries or waits, instead of reporting a plan problem.
         if isinstance(res.error, TransientError | ThrottledError):
             raise res.error

@@ -25,7 +25,7 @@ from graph.runner import Outcome, Runner, open_runner
 
 DEMO_COLOURS = [((21, 101, 192), (255, 193, 7)), ((46, 125, 50), (255, 255, 255)),
                 ((183, 28, 28), (255, 235, 59))]
-# (issue 4) A sales campaign (no experiment) with four audiences of three ads each and a target
+# A sales campaign (no experiment) with four audiences of three ads each and a target
 # CPA: the loop has losers to pause and budget to move, each with evidence, on every card.
 DEMO_BRIEF = (
     "Sell our new TrailBlaze running shoes to runners in the US and Canada. One ad set per age "

@@ -26,7 +26,7 @@ def test_demo_runs_end_to_end_offline(home):
     launch, optimise = cards[0], [c for c in cards if "Optimise cycle" in c]
     assert "Targets: CPA ≤ USD 40.00" in launch  # the brief's target, read from the plan
     assert "Experiment" not in " ".join(optimise)  # a sales campaign, not an A/B test
-    # (issue 4) at least three optimise cycles raise a card, each action with its evidence
+    # at least three optimise cycles raise a card, each action with its evidence
     # and expected effect; later cards judge what the earlier ones did.
     assert len(optimise) >= 3, [c[:80] for c in cards]
     for card in optimise:

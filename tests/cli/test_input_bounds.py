@@ -1,4 +1,4 @@
-"""Bounded inputs on the command line (issue 11): files and text that are too big or too deep
+"""Bounded inputs on the command line: files and text that are too big or too deep
 exit 2 with a message naming the option, the limit and the fix — never a traceback — and
 nothing reaches the graph or Meta: the card stays pending, unchanged."""
 

@@ -85,7 +85,7 @@ class _Runtime:
         self.context = Context(**context)
 
 
-# (issue 4) The optimise loop is bounded by max_cycles: 0 ends the thread right after launch.
+# The optimise loop is bounded by max_cycles: 0 ends the thread right after launch.
 LOOP_BOUND_CASES = [
     ({"phase": "live"}, {"max_cycles": 0}, END),
     ({"phase": "launched_paused"}, {"max_cycles": 0}, END),

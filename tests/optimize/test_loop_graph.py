@@ -176,7 +176,7 @@ def test_routers_refuse_impossible_phases():
     ({"wake": "later"}, "wake must be"),
     ({"woke_at": 5}, "woke_at must be a string"),
     ({"requests": "raise it"}, "requests must be a list"),
-    # (issue 11) the same limits as the Runner's, for a resume that reaches the node directly
+    # the same limits as the Runner's, for a resume that reaches the node directly
     ({"woke_at": "x" * 300_000}, "wake-up is 300,014 bytes (293 KiB) as JSON"),
     ({"requests": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]},
      "wake-up is nested more than 32 levels deep"),
@@ -192,7 +192,7 @@ def test_a_malformed_wake_up_re_asks_naming_what_was_wrong(loop, value, named):
     graph.invoke(Command(resume=value), cfg, context=ctx)
     again, snap = _interrupt(graph, cfg)
     assert again["kind"] == "wait" and again["until"] == first["until"] and named in again["error"]
-    # the refused value is remembered by digest, never whole (issue 11)
+    # the refused value is remembered by digest, never whole
     assert again["rejected"] == {"digest": bounds.digest(value)[0], "size": bounds.digest(value)[1],
                                  "reason": again["error"]}
     assert not snap.values.get("cycle") and snap.next == ("wait_for_data",)

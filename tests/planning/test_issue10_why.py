@@ -1,4 +1,4 @@
-"""Every brief a tester found planned silently wrong (issue 10, "Why"), each now read right or
+"""Every brief a tester found planned silently wrong, each now read right or
 stopped with a question naming the words. Each of these planned silently wrong before."""
 
 from __future__ import annotations

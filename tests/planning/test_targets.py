@@ -1,4 +1,4 @@
-"""The rules planner reads target CPA / ROAS from a brief (issue 4: thresholds from the plan)."""
+"""The rules planner reads target CPA / ROAS from a brief."""
 
 from __future__ import annotations
 

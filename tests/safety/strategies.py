@@ -190,7 +190,7 @@ def resume_values(draw: st.DrawFn, receipt: str, n_actions: int) -> Any:
     return value
 
 
-# -- hostile resume values (issue 11): too deep, too big, not JSON --------------------------------
+# -- hostile resume values: too deep, too big, not JSON ------------------------------------------
 def nested(depth: int, leaf: Any = 0, kind: str = "list") -> Any:
     """A value `depth` containers deep, built without recursion."""
     value = leaf

@@ -120,7 +120,7 @@ def test_invalid_resume_values_reinterrupt_and_write_nothing(rig, waiting_approv
         return
     if bounds.measure(data, max_bytes=bounds.MAX_RESUME_BYTES,
                       max_depth=bounds.MAX_RESUME_DEPTH).problem is not None:
-        # (issue 11) NaN, Infinity, an integer beyond 64 bits: refused before it is stored
+        # NaN, Infinity, an integer beyond 64 bits: refused before it is stored
         with pytest.raises(bounds.BoundsError, match="resume value"):
             runner.resume("fz-approval", data)
         assert writes(sb) == before

@@ -1,6 +1,6 @@
 """Hypothesis fuzzing of resume values: never a crash, invalid ones a clear `ResumeError`.
 
-Through the real graph (issue 11): hostile values (nested to 5,000, strings to 5 MB, NaN,
+Through the real graph: hostile values (nested to 5,000, strings to 5 MB, NaN,
 objects that are not JSON) sent to a thread waiting at an approval card and at a clarify
 question are refused with a clear error, never written to Meta, and never kept whole.
 """
@@ -77,7 +77,7 @@ def test_tampered_payload_is_refused():
         raise AssertionError("an altered payload was accepted")
 
 
-# -- through the real graph (issue 11): hostile resume values at a card and at a question ---------
+# -- through the real graph: hostile resume values at a card and at a question -------------------
 # A real sandbox, the real graph over a SQLite checkpointer, `Runner.resume` as the CLI calls it.
 # Every value either is refused before it is stored (a `BoundsError` naming the resume value and
 # the limit) or reaches the node, which asks again remembering only its digest. Nothing is ever
@@ -131,7 +131,7 @@ def _send(rig: Rig, kind: str, thread: str, value) -> None:
     """Resume `thread` with `value`; check the refusal and the checkpoint's growth."""
     before = rig.size()
     admitted = 0
-    if value is None:  # the Runner's own refusal (issue 5)
+    if value is None:  # the Runner's own refusal
         with pytest.raises(ValueError, match=r"the resume value is empty \(null\)"):
             rig.runner.resume(thread, value)
         return

@@ -1,4 +1,4 @@
-"""Hypothesis fuzzing of the admin API (issue 11): no input can brick the sandbox.
+"""Hypothesis fuzzing of the admin API: no input can brick the sandbox.
 
 Arbitrary JSON (NaN, infinities, huge ints, floats, strings, nested objects, lists, bools,
 nulls, negative numbers) and raw non-JSON bytes go to every admin POST endpoint of one real

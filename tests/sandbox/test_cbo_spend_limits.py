@@ -1,6 +1,6 @@
 """Ad set spend limits under a campaign budget (CBO), through the real SDK over HTTP.
 
-Validation (facts §3 "less common" fields): only on ad sets of a campaign with a budget of the
+Validation (docs/meta-api-facts.md §3 "less common" fields): only on ad sets of a campaign with a budget of the
 same kind, non-negative, minimum ≤ cap, minimums ≤ the campaign budget. Delivery: a cap is a
 hard daily maximum whose money goes to the siblings; a minimum is met when the audience can
 absorb it.
@@ -44,7 +44,7 @@ def blamed(err: FacebookRequestError) -> list[str]:
     return [f for spec in err.api_blame_field_specs() or [] for f in spec]
 
 
-# -- validation ---------------------------------------------------------------------------
+# -- validation ----------------------------------------------------------------------------------
 def test_spend_limit_needs_a_campaign_budget(tree: Tree) -> None:
     # `tree` is an ad-set-budget campaign: spend limits do not apply to its ad sets.
     err = refused(
@@ -95,7 +95,7 @@ def test_limits_are_stored_and_read_back_as_strings_of_minor_units(tree: Tree) -
     assert AdSet(aid, api=tree.api).api_get(fields=["daily_spend_cap"])["daily_spend_cap"] == "0"
 
 
-# -- delivery -----------------------------------------------------------------------------
+# -- delivery ------------------------------------------------------------------------------------
 AGES = ((18, 24), (25, 34), (35, 44))
 
 

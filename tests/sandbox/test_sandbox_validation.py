@@ -1,4 +1,4 @@
-"""Table-driven: invalid requests answered with the facts sheet's code and subcode (§14)."""
+"""Table-driven: invalid requests answered with docs/meta-api-facts.md's code and subcode (§14)."""
 
 from __future__ import annotations
 

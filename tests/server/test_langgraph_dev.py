@@ -107,7 +107,7 @@ def test_brief_to_approval_to_launch_through_langgraph_server(tmp_path):
             before = sb.admin("GET", "/__sandbox__/objects?type=campaign")
             assert not [o for o in _objects(before) if o.get("status") != "DELETED"], "written before approval"
 
-            # (issue 11) an answer over the resume limit reaches the node without the Runner:
+            # an answer over the resume limit reaches the node without the Runner:
             # refused there, the card asked again with its digest, never the answer itself
             huge = {"decisions": [{"type": "reject", "message": "x" * 300_000}]}
             client.runs.wait(tid, "adpilot", command={"resume": huge}, raise_error=True)

@@ -1,4 +1,4 @@
-"""Input bounds (issue 11): measured without recursion, refused naming field, limit and fix."""
+"""Input bounds: measured without recursion, refused naming field, limit and fix."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plan targets (issue 4): validated, kept out of Meta's params, read by the optimise loop."""
+"""Plan targets: validated, kept out of Meta's params, read by the optimise loop."""
 
 from __future__ import annotations
 

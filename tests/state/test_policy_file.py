@@ -96,7 +96,7 @@ def test_the_policy_in_force_has_a_digest_and_a_source(tmp_path):
     assert Policy().source is None and "ADPILOT_POLICY" in Policy().where
 
 
-# -- bounded before it is parsed (issue 11: a deep file was a RecursionError traceback) --------
+# -- bounded before it is parsed -----------------------------------------------------------------
 
 
 def test_a_deep_policy_file_is_refused_not_a_recursion_error(tmp_path):

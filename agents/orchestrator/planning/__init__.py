@@ -5,7 +5,7 @@
 
 Both return a `PlannerResult`. A planner never guesses a fact the marketer must give (landing
 page, page, pixel for sales, budget, country): it lists it in `questions` instead. Nothing in
-a brief is dropped silently (DESIGN §3):
+a brief is dropped silently (docs/design.md §3):
 
 - `not_understood`: every phrase no field took, with what it could change (`affects`: who sees
   the ads, what is spent, what is optimised — or None for a harmless one such as a greeting);

@@ -2,7 +2,7 @@
 
 A named optimisation is a goal (Meta's `optimization_goal`) and, for website conversions, the
 pixel event (`custom_event_type`). `find_optimisation` reads it; `settle` checks it against the
-objective planned (facts §3.4, `state.rules.OBJECTIVE_GOALS`). A goal the objective cannot
+objective planned (docs/meta-api-facts.md §3.4, `state.rules.OBJECTIVE_GOALS`). A goal the objective cannot
 use is asked, never swapped for a default; an optimisation the planner cannot name ("optimise
 for happiness") is left to the not-understood net, which asks about it.
 """

@@ -3,7 +3,7 @@
 Longer than 300 lines because most of it is the tables both checks read (unsupported asks,
 negation and who/spend/goal cue words).
 
-Two checks run on every brief, for both planners (DESIGN §3 "nothing is dropped silently"):
+Two checks run on every brief, for both planners (docs/design.md §3 "nothing is dropped silently"):
 
 - `unsupported_asks(text)` recognises asks adpilot can name but cannot serve end to end yet —
   retargeting and other custom audiences, customer lists, lookalikes, excluding customers,
@@ -174,7 +174,7 @@ def _merged(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     return out
 
 
-# -- the not-understood net ------------------------------------------------------------------
+# -- the not-understood net ----------------------------------------------------------------------
 
 NEGATIONS = frozenset("""not no nobody none never except excluding exclude excludes excluded
 without but minus only just nor neither don't dont doesn't isn't aren't won't shouldn't avoid

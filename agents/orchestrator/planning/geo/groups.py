@@ -10,7 +10,7 @@ Europe we mean the EU plus the UK", "LATAM (MX, CO, CL)" — wins, see `parse_ge
 
 - EU: the 27 member states; EEA: the EU plus Iceland, Liechtenstein and Norway.
 - Europe: the EEA, the UK, Switzerland, Serbia and Ukraine — every European country in the
-  catalogue. Meta has a `europe` country group (facts §3.6), but the facts do not say which
+  catalogue. Meta has a `europe` country group (docs/meta-api-facts.md §3.6), but the facts do not say which
   countries it holds, so adpilot does not send it: an explicit list is what the card can show
   and what an exclusion ("Europe minus France") can edit.
 - LATAM / Latin America: Mexico, Central and South America and the Dominican Republic, as far

@@ -1,4 +1,4 @@
-"""Turn a `DraftPlan` into a plan dict (DESIGN §3 shape), checking what the draft says.
+"""Turn a `DraftPlan` into a plan dict (docs/design.md §3 shape), checking what the draft says.
 
 Deterministic code fills in what the draft leaves out on purpose — goals, billing events,
 destinations, promoted objects, default CTAs (`state.rules`), Meta locale keys

@@ -2,7 +2,7 @@
 
 Handles "target CPA $25", "CPA under €20", "cost per lead below 15 EUR", "keep cost per
 purchase at most 30 dollars", "ROAS of 3x", "3x ROAS target", "target ROAS 2.5", "ROAS above
-400%". The optimise loop judges ads against these (issue 4: "thresholds from the plan").
+400%". The optimise loop judges ads against these.
 Spans are returned so the budget finder never reads a target amount as the budget.
 """
 
