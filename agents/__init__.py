@@ -8,11 +8,11 @@
 | `agents.ads` | ad-creation agent | creatives and ads under the created ad sets |
 | `agents.insights` | insights agent | collecting daily insights into the local store, its queries, reports and charts |
 | `agents.optimize` | optimise loop | the loop's nodes, its Meta reads and writes, and (in `decide/`) its pure decisions |
-| `agents.common` | — | node plumbing every agent shares: the client from the runtime, retries, throttle waits, the kill switch check |
+| `agents.common` | — | node plumbing every agent shares: the client from the runtime, throttle waits (`throttle.py`), asking until a resume value is valid (`ask.py`), trace grouping (`tracing.py`), the kill-switch check |
 
-Who may import whom: an agent package imports `agents.common`, `tools`, `state` and `prompts`;
-never `graph` (the wiring above it), never `sandbox`, and never another agent package except
-where its docstring says so (the optimise loop reads the insights agent's store queries; the
-orchestrator's card is reused by the loop's cards). `make lint` enforces the layers
+Who may import whom: an agent package imports `agents.common`, `prompts`, `tools` and `state`;
+never `graph` (the wiring above it), never `sandbox`. Among themselves the agents are layered,
+top to bottom: insights → optimize → ads → campaigns → assets → orchestrator → common; each
+package's docstring names what it takes from the ones below. `make lint` enforces all of it
 (import-linter, contracts in `pyproject.toml`).
 """

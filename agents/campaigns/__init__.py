@@ -1,4 +1,5 @@
 """The campaign agent: the campaign and its ad sets created PAUSED, then the tree activated.
 
-Imports `agents.common`, `tools`, `state`.
+Imports `agents.common`, `agents.assets` (the uploaded assets), `agents.orchestrator.launch_gate`
+(the money gate), `tools`, `state`.
 """

@@ -5,5 +5,6 @@
 - `reporting.py` — `adpilot report`: the performance report's numbers;
 - `export.py` — its markdown, CSV and JSON writers; `charts.py` — its PNG charts.
 
-Imports `agents.common`, `tools`, `state`.
+Imports `agents.common`, `agents.optimize` (a report shows the loop's verdicts, experiments and
+targets), `prompts`, `tools`, `state`.
 """

@@ -9,9 +9,10 @@
   `rules.py`, `stats.py` (posteriors), `reallocation.py` and `cbo.py` (budget moves).
 
 A budget move is decided in `decide/reallocation.py` (or `decide/cbo.py` under a campaign
-budget), checked against the money caps by `state.guardrails.gate` in `nodes.py`'s apply step,
-and written to Meta by `meta_io.apply_action`.
+budget; `decide/decisions.py::budget_moves` picks), checked against the money caps by
+`state.guardrails.gate` when proposed (`cycle.propose`) and again when approved
+(`cycle.execute_approved`), and written to Meta by `meta_io.apply_action`.
 
-Imports `agents.common`, `agents.insights` (the store's queries), `agents.orchestrator.card`
-(money formatting on cards), `tools`, `state`.
+Imports `agents.common`, `agents.orchestrator.card` (targets on cards), `prompts`, `tools`,
+`state`.
 """
