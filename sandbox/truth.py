@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,10 +32,10 @@ from typing import Any
 import numpy as np
 
 from sandbox.scenario import ModelParams, Scenario
+from state.provenance import display_name
 
 DATA = Path(__file__).parent / "data"
 GLOBAL_USERS = 3.0e9
-_TAG = re.compile(r"\s*\[ap:[0-9a-f]+\]\s*$")
 
 # Meta-reachable adults per country, millions (rounded public estimates).
 COUNTRY_MILLIONS = {
@@ -232,7 +231,7 @@ class AdTruth:
 
 def bare_name(name: str | None) -> str:
     """Return a name without adpilot's ` [ap:xxxx]` provenance tag."""
-    return _TAG.sub("", name or "")
+    return display_name(name)
 
 
 def adset_truth(sc: Scenario, seed: int, doc: dict[str, Any], index: int) -> AdSetTruth:

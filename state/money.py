@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from state.provenance import display_name
 
 SPEND_LIMIT_KEYS = (
     "daily_spend_cap",
@@ -231,7 +232,7 @@ class MoneyAction(BaseModel):
         return cls(kind=kind, name=f"create_{object_type}", policy_kind="launch",
                    object_type=object_type, key=key, account_id=account_id,  # type: ignore[arg-type]
                    parent_id=parent_id, live=live,
-                   label=_TAG.sub("", str(params.get("name") or key)).strip(),
+                   label=display_name(str(params.get("name") or key)).strip(),
                    status=params.get("status", "PAUSED"),
                    start_time=_str_or_none(params.get("start_time")),
                    end_time=_str_or_none(params.get("stop_time" if kind == "create_campaign"
@@ -263,7 +264,6 @@ class MoneyAction(BaseModel):
         return request_digest(self.path, self.params(), self.key)
 
 
-_TAG = re.compile(r"\s*\[ap:[0-9a-f]+\]\s*$")  # the provenance tag (messages show the name)
 
 
 def _str_or_none(value: Any) -> str | None:

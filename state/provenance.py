@@ -13,6 +13,17 @@ import hashlib
 import re
 
 TAG_RE = re.compile(r" \[ap:[0-9a-f]{8}\]$")
+# Any adpilot tag at the end of a name, however many hex digits and spaces: what a person sees
+# is the name without it (cards, messages, the sandbox's truth view, budget requests by name).
+ANY_TAG_RE = re.compile(r"\s*\[ap:[0-9a-f]+\]\s*$")
+
+
+def display_name(name: str | None) -> str:
+    """Return a name without adpilot's ` [ap:xxxx]` provenance tag: the name a person gave.
+
+    Cards, reports, exports, messages and the sandbox's truth view show names this way.
+    """
+    return ANY_TAG_RE.sub("", name or "")
 
 
 def key_hex(plan_key: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from state.insights_store import InsightsStore
-from state.names import display_name
+from state.provenance import display_name
 from state.rules import format_money
 
 COLUMNS = (

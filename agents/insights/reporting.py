@@ -34,7 +34,7 @@ from agents.optimize.experiments import resolve_experiment
 from agents.optimize.meta_io import targets_of
 from prompts.reporting import NARRATIVE_SYSTEM, NARRATIVE_USER, TEMPLATE
 from state.insights_store import InsightsStore
-from state.names import display_name
+from state.provenance import display_name
 from state.rules import currency_offset, format_money
 
 KPI_LABELS = {

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from agents.optimize.decide.rules import in_learning
+from state.provenance import display_name
 from state.rules import currency_offset
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
@@ -73,7 +74,7 @@ def _resolve(name: str, evidence: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     campaign = evidence.get("campaign") or {}
     options = {campaign.get("name", ""): ("campaign", campaign)}
     options.update({a.get("name", ""): ("adset", a) for a in evidence.get("ad_sets", [])})
-    bare = {re.sub(r"\s*\[ap:[0-9a-f]+\]$", "", k).lower(): k for k in options if k}
+    bare = {display_name(k).lower(): k for k in options if k}
     hit = difflib.get_close_matches(name.lower(), list(bare), n=1, cutoff=0.6)
     if not hit:
         hit = [k for k in bare if name.lower() in k][:1]

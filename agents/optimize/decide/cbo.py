@@ -50,7 +50,7 @@ from agents.optimize.decide.stats import (
     pooled_prior,
     value_samples,
 )
-from state.names import display_name
+from state.provenance import display_name
 from state.rules import format_money
 
 ACTION = "set_adset_spend_limits"

@@ -81,7 +81,7 @@ from agents.optimize.decide.stats import (
     target_rate,
     value_samples,
 )
-from state.names import display_name
+from state.provenance import display_name
 
 __all__ = ["DecisionPolicy", "budget_moves", "decide", "judge_ads", "pause_action", "reallocate"]
 

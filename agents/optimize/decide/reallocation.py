@@ -43,7 +43,7 @@ from agents.optimize.decide.stats import (
     value_samples,
 )
 from state.guardrails import parse_time
-from state.names import display_name
+from state.provenance import display_name
 
 KPI_LABELS = {
     "conversions": "conversion",
