@@ -115,7 +115,7 @@ def adpilot_step(
     from agents.insights.collect import collect
 
     execute_approved, judge_applied, propose = _oc.execute_approved, _oc.judge_applied, _oc.propose
-    from agents.optimize.meta_io import account_now
+    from tools.account import account_now
 
     now = account_now(client)
     today = now.astimezone(sc.tz).date().isoformat()

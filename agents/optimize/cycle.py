@@ -24,8 +24,6 @@ from agents.optimize.experiments import experiment_actions, resolve_experiment
 from agents.optimize.judging import judge_applied
 from agents.optimize.meta_io import (
     PLAN_TARGET_KEYS,
-    account_info,
-    account_now,
     apply_action,
     build_evidence,
     read_tree,
@@ -43,6 +41,7 @@ from state.guardrails import (
 )
 from state.insights_store import InsightsStore
 from state.policy import NEVER_AUTO_APPROVED
+from tools.account import account_info, account_now
 from tools.money import account_state, clear, record_malformed
 
 __all__ = ["auto_approvable", "execute_approved", "judge_applied", "kpi_of_plan", "propose"]

@@ -1,8 +1,5 @@
 """Meta reads and writes of the optimise loop (everything here goes through `MetaClient`).
 
-- `account_info(client)`, `account_now(client, ctx)`: the account's currency, time zone,
-  caps and minimums, and "now" on the account's clock (`tools/account.py`; re-exported for
-  the loop's modules);
 - `read_tree(client, campaign_id)`: the campaign, its ad sets and ads as Meta has them now;
 - `build_evidence(...)`: the JSON evidence `agents/optimize/decide/decisions.py::decide` judges;
 - `apply_action(client, action, gate_pass, ...)`: one approved `MoneyAction` (the typed action
@@ -17,8 +14,6 @@ from typing import Any
 from state.guardrails import GatePass, MoneyAction
 from state.insights_store import InsightsStore, add_sums, derive
 from state.rules import min_daily_budget_minor
-from tools.account import account_info as account_info
-from tools.account import account_now as account_now
 
 CAMPAIGN_FIELDS = (
     "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time"

@@ -46,7 +46,6 @@ from agents.optimize.cycle import (
     judge_applied,
     propose,
 )
-from agents.optimize.meta_io import account_now
 from prompts.optimize import card_markdown
 from state import bounds
 from state.context import Context
@@ -58,6 +57,7 @@ from state.hitl import (
     wait_payload,
 )
 from state.schema import AdpilotState
+from tools.account import account_now
 
 __all__ = [
     "WAKE_NOW",

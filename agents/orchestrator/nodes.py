@@ -54,7 +54,7 @@ ANSWER_PHRASES = {
 }
 
 
-def account_now(ctx: Any, client: Any = None) -> datetime:
+def run_now(ctx: Any, client: Any = None) -> datetime:
     """Now for a run context: UTC wall time off the sandbox, else `tools.account.account_now`."""
     if not ctx.sandbox:
         return datetime.now(UTC)
@@ -63,7 +63,7 @@ def account_now(ctx: Any, client: Any = None) -> datetime:
 
 def account_today(ctx: Any, client: Any = None, now: datetime | None = None) -> date:
     """Today in the ad account's timezone, on the account's clock."""
-    now = now or account_now(ctx, client)
+    now = now or run_now(ctx, client)
     try:
         return now.astimezone(ZoneInfo(ctx.timezone)).date()
     except (ZoneInfoNotFoundError, ValueError):
@@ -288,7 +288,7 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     # Only a plan that gained template copy is written back (keeps checkpoints small).
     filled = {"plan": plan} if plan is not planned else {}
     client = client_of(runtime)
-    problems, warnings = check_locally(plan, runtime.context, account_now(runtime.context, client))
+    problems, warnings = check_locally(plan, runtime.context, run_now(runtime.context, client))
     # The planner's warnings stay beside the checks' (the check step never overwrites them).
     warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings)
     if problems:

@@ -31,9 +31,9 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
          as_json: Annotated[bool, typer.Option("--json", help="print {plan, problems, warnings}")] = False) -> None:
     """Plan a brief and check it locally; writes nothing anywhere."""
     from agents.orchestrator.nodes import (
-        account_now,
         account_today,
         check_locally,
+        run_now,
         run_planner,
         unique_issues,
     )
@@ -41,7 +41,7 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
     text = read_brief(brief)
     with clear_errors(), open_environment(announce=err_console.print if as_json else console.print) as env:
         ctx = env.context
-        now = account_now(ctx)
+        now = run_now(ctx)
         result = run_planner(text, ctx, today=account_today(ctx, now=now))
     from agents.orchestrator.nodes import issue_dicts
 

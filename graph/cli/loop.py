@@ -46,12 +46,12 @@ def tick(advance_days: Annotated[int, typer.Option(
             min=0, max=3650, help="move the sandbox clock forward first (0-3650 days)")] = 0,
          yes: Annotated[bool, typer.Option("--yes", help="approve optimise cards without asking")] = False) -> None:
     """Wake every thread whose timer is due (optionally advancing the sandbox clock)."""
-    from agents.orchestrator.nodes import account_now
+    from agents.orchestrator.nodes import run_now
 
     with session() as (env, runner), run_display() as display:
         if advance_days:
             _advance(env, advance_days)
-        now = account_now(env.context)  # the sandbox's simulated clock there
+        now = run_now(env.context)  # the sandbox's simulated clock there
         woke, code = 0, 0
         for tid in runner.threads():
             try:

@@ -18,7 +18,6 @@ from agents.ads.nodes import create_ads
 from agents.assets.nodes import upload_assets
 from agents.campaigns.nodes import activate, create_campaigns
 from agents.optimize.cycle import execute_approved
-from agents.optimize.meta_io import account_now
 from agents.orchestrator.approval import approval_payload
 from agents.orchestrator.nodes import validate_plan
 from sandbox.testing import make_api
@@ -26,6 +25,7 @@ from state.context import Policy
 from state.guardrails import UngatedSpendError
 from tests.launchkit import admin, objects, plan_for, runtime_for
 from tests.sandbox.conftest import adset_params, campaign_params
+from tools.account import account_now
 
 APPROVE = [{"type": "approve"}]
 
