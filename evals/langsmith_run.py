@@ -75,7 +75,7 @@ def planner_target(model: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
         else:
             from agents.orchestrator.planning import llm as llm_planner
 
-            result = llm_planner.plan(inputs["brief"], defaults, model=model)
+            result = llm_planner.plan_brief(inputs["brief"], defaults, model=model)
         return result.to_dict()
 
     return run

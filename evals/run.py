@@ -106,7 +106,7 @@ def _llm_planner(rows: list[dict[str, Any]], model: str) -> dict[str, Any]:
 
     from agents.orchestrator.planning import llm
 
-    report = evaluate(rows, planner=functools.partial(llm.plan, model=model))
+    report = evaluate(rows, planner=functools.partial(llm.plan_brief, model=model))
     return {"model": model, **{k: v for k, v in report.items() if k not in ("per_brief", "by_path")}}
 
 

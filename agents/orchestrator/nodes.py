@@ -85,9 +85,9 @@ def planner_for(model: str) -> Any:
         from agents.orchestrator.planning.rules import plan_brief
 
         return plan_brief
-    from agents.orchestrator.planning.llm import plan
+    from agents.orchestrator.planning.llm import plan_brief as llm_plan_brief
 
-    return plan
+    return llm_plan_brief
 
 
 def run_planner(brief: str, ctx: Any, search: Any = None, today: date | None = None,

@@ -98,7 +98,7 @@ def test_the_schema_sent_to_an_openai_server_is_strict(monkeypatch):
         monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
         monkeypatch.setenv("ADPILOT_MODEL", "openai:gpt-4.1-mini")
-        llm_planner.plan("trail shoes", PlanDefaults(page_id="1001", pixel_id="2002",
+        llm_planner.plan_brief("trail shoes", PlanDefaults(page_id="1001", pixel_id="2002",
                                                      today=date(2026, 3, 1)))
     fmt = stub.requests[0]["response_format"]["json_schema"]
     assert fmt["strict"] is True

@@ -33,7 +33,7 @@ def _place(name: str, country: str = "US") -> dict[str, str]:
 
 def _run(d: dict[str, Any], defaults: PlanDefaults = DEFAULTS) -> Any:
     model = scripted_model(d)
-    result = llm_planner.plan("a brief", defaults, model=model)
+    result = llm_planner.plan_brief("a brief", defaults, model=model)
     assert len(model.calls) == 1, result.problems  # nothing here needs a repair
     return result
 
@@ -120,7 +120,7 @@ def test_go_live_reaches_the_plan():
 
 def test_eu_region_needs_the_advertiser_like_an_eu_country():
     d = ad_set(VALID_DRAFT, countries=[], regions=[_place("Bavaria", "DE")])
-    result = llm_planner.plan("sneakers in Bavaria", DEFAULTS, model=scripted_model(d))
+    result = llm_planner.plan_brief("sneakers in Bavaria", DEFAULTS, model=scripted_model(d))
     assert [q["field"] for q in result.questions] == ["dsa_payor"]
 
 
@@ -151,7 +151,7 @@ def test_two_places_by_one_name_in_one_country_are_ambiguous():
 
     d = ad_set(VALID_DRAFT, countries=[], cities=[
         {"name": "Portland", "country": "US", "radius": 20, "unit": "mile"}])
-    result = llm_planner.plan("sell in portland", DEFAULTS, model=scripted_model(d),
+    result = llm_planner.plan_brief("sell in portland", DEFAULTS, model=scripted_model(d),
                               search_places=search)
     assert [(q["kind"], q["phrase"]) for q in result.questions] == [("ambiguous", "Portland")]
     assert "Oregon" in result.questions[0]["question"] and "Maine" in result.questions[0]["question"]

@@ -23,7 +23,7 @@ def _defaults(**changes: Any) -> PlanDefaults:
 def _plan(*drafts: dict[str, Any], brief: str = "a brief", defaults: PlanDefaults = DEFAULTS,
           calls: int = 1) -> Any:
     model = scripted_model(*drafts)
-    result = llm_planner.plan(brief, defaults, model=model)
+    result = llm_planner.plan_brief(brief, defaults, model=model)
     assert len(model.calls) == calls, [m.content for m in model.calls[-1][-1:]]
     return result
 
@@ -170,7 +170,7 @@ def test_quoted_copy_must_be_used_verbatim_or_the_model_is_asked_again():
     verbatim["ad_sets"][0]["ads"] = verbatim["ad_sets"][0]["ads"][:1]
     verbatim["ad_sets"][0]["ads"][0]["creative"]["primary_text"] = "Grip that holds."
     model = scripted_model(rewritten, verbatim)
-    result = llm_planner.plan(brief, DEFAULTS, model=model)
+    result = llm_planner.plan_brief(brief, DEFAULTS, model=model)
     assert len(model.calls) == 2
     feedback = model.calls[1][-1].content
     assert '"Grip that holds."' in feedback and "verbatim" in feedback
@@ -184,7 +184,7 @@ def test_every_quoted_headline_gets_an_ad():
     two = draft()
     for ad, text in zip(two["ad_sets"][0]["ads"], ("Run further", "Slip less"), strict=True):
         ad["creative"]["headline"] = text
-    result = llm_planner.plan(brief, DEFAULTS, model=scripted_model(two, two, two))
+    result = llm_planner.plan_brief(brief, DEFAULTS, model=scripted_model(two, two, two))
     assert any(p.get("rule") == "verbatim_copy" and "Trail ready" in p["message"]
                for p in result.problems)
 

@@ -26,7 +26,7 @@ def _text(messages) -> str:
 
 def test_valid_draft_becomes_a_plan_that_validates():
     model = scripted_model(VALID_DRAFT)
-    result = llm_planner.plan("trail shoes, $60/day, US women 25-45", DEFAULTS, model=model)
+    result = llm_planner.plan_brief("trail shoes, $60/day, US women 25-45", DEFAULTS, model=model)
     assert len(model.calls) == 1
     # The structured-output schema is what the model was bound to.
     assert model.bound_tools[0]["title"] == "DraftPlan"
@@ -50,7 +50,7 @@ def test_schema_error_then_plan_problem_are_repaired():
     too_young = draft()
     too_young["ad_sets"][0]["age_min"] = 12
     model = scripted_model(broken, too_young, VALID_DRAFT)
-    result = llm_planner.plan("trail shoes", DEFAULTS, model=model)
+    result = llm_planner.plan_brief("trail shoes", DEFAULTS, model=model)
     assert len(model.calls) == 3
     second, third = _text(model.calls[1]), _text(model.calls[2])
     assert "did not match the required schema" in second and "objective" in second
@@ -62,7 +62,7 @@ def test_schema_error_then_plan_problem_are_repaired():
 def test_at_most_two_repairs_then_problems_are_returned():
     bad = draft(budget_amount=0.2)  # under Meta's minimum daily budget
     model = scripted_model(bad, bad, bad, VALID_DRAFT)
-    result = llm_planner.plan("trail shoes", DEFAULTS, model=model)
+    result = llm_planner.plan_brief("trail shoes", DEFAULTS, model=model)
     assert len(model.calls) == 3  # the first try plus two repairs, never a fourth
     assert any("budget" in p["path"] for p in result.problems)
     assert len(model.drafts) == 1
@@ -70,7 +70,7 @@ def test_at_most_two_repairs_then_problems_are_returned():
 
 def test_plain_text_replies_exhaust_repairs_without_a_plan():
     model = scripted_model("sorry, I cannot", "still no", "nope")
-    result = llm_planner.plan("trail shoes", DEFAULTS, model=model)
+    result = llm_planner.plan_brief("trail shoes", DEFAULTS, model=model)
     assert len(model.calls) == 3
     assert result.plan is None and result.problems[0]["path"] == "draft"
 
@@ -79,7 +79,7 @@ def test_missing_facts_become_questions_not_repairs():
     d = draft(budget_amount=None, budget_currency=None, landing_url=None,
               missing=["budget", "landing_url"])
     model = scripted_model(d, VALID_DRAFT)
-    result = llm_planner.plan("trail shoes for runners in the US", DEFAULTS, model=model)
+    result = llm_planner.plan_brief("trail shoes for runners in the US", DEFAULTS, model=model)
     assert len(model.calls) == 1
     assert {q["field"] for q in result.questions} == {"budget", "landing_url"}
 
@@ -93,7 +93,7 @@ def test_interest_names_are_resolved_through_the_search():
 
     d = draft()
     d["ad_sets"][0]["interests"] = ["Running", "Zorbing on Mars"]
-    result = llm_planner.plan("trail shoes", DEFAULTS, model=scripted_model(d),
+    result = llm_planner.plan_brief("trail shoes", DEFAULTS, model=scripted_model(d),
                               search_interests=search)
     assert seen == ["Running", "Zorbing on Mars"]
     interests = result.plan["ad_sets"][0]["targeting"]["flexible_spec"][0]["interests"]
@@ -104,7 +104,7 @@ def test_interest_names_are_resolved_through_the_search():
     assert result.not_understood == [{"phrase": "Zorbing on Mars", "affects": WHO, "waived": False}]
     waived = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", today=date(2026, 3, 1),
                           waived=("zorbing on mars",))
-    result = llm_planner.plan("trail shoes", waived, model=scripted_model(d), search_interests=search)
+    result = llm_planner.plan_brief("trail shoes", waived, model=scripted_model(d), search_interests=search)
     assert result.questions == [] and result.not_understood[0]["waived"] is True
     assert any("Zorbing on Mars" in w["message"] for w in result.warnings)
 
@@ -112,7 +112,7 @@ def test_interest_names_are_resolved_through_the_search():
 def test_lifetime_budget_in_yen_and_duration():
     d = draft(budget_amount=80000, budget_currency="JPY", budget_kind="lifetime",
               start_date="2026-03-02", duration_days=14)
-    result = llm_planner.plan("¥80000 over two weeks", PlanDefaults(
+    result = llm_planner.plan_brief("¥80000 over two weeks", PlanDefaults(
         currency="JPY", page_id="1001", pixel_id="2002", today=date(2026, 3, 1)),
         model=scripted_model(d))
     assert result.plan["budget"]["amount_minor"] == 80000
@@ -122,22 +122,22 @@ def test_lifetime_budget_in_yen_and_duration():
 def test_model_setting_errors_name_the_variable(monkeypatch):
     monkeypatch.setenv("ADPILOT_MODEL", "rules")
     with pytest.raises(llm_planner.PlannerConfigError, match="ADPILOT_MODEL"):
-        llm_planner.plan("trail shoes", DEFAULTS)
+        llm_planner.plan_brief("trail shoes", DEFAULTS)
     with pytest.raises(llm_planner.PlannerConfigError, match="provider:model"):
         llm_planner.chat_model("nosuchprovider:some-model")
     with pytest.raises(ValueError, match="brief"):
-        llm_planner.plan("  ", DEFAULTS, model=scripted_model(VALID_DRAFT))
+        llm_planner.plan_brief("  ", DEFAULTS, model=scripted_model(VALID_DRAFT))
 
 
 def test_eu_audience_needs_the_advertiser_then_names_payor_and_beneficiary():
     d = draft()
     d["ad_sets"][0]["countries"] = ["DE"]
-    result = llm_planner.plan("sneakers in Germany", DEFAULTS, model=scripted_model(d))
+    result = llm_planner.plan_brief("sneakers in Germany", DEFAULTS, model=scripted_model(d))
     assert [q["field"] for q in result.questions] == ["dsa_payor"]
     named = draft(advertiser="Trail Co GmbH")
     named["ad_sets"][0]["countries"] = ["DE"]
     model = scripted_model(named)
-    result = llm_planner.plan("sneakers in Germany, paid for by Trail Co GmbH", DEFAULTS, model=model)
+    result = llm_planner.plan_brief("sneakers in Germany, paid for by Trail Co GmbH", DEFAULTS, model=model)
     assert result.questions == [] and result.problems == [] and len(model.calls) == 1
     ad_set = result.plan["ad_sets"][0]
     assert ad_set["dsa_payor"] == ad_set["dsa_beneficiary"] == "Trail Co GmbH"
@@ -145,6 +145,6 @@ def test_eu_audience_needs_the_advertiser_then_names_payor_and_beneficiary():
 
 def test_relative_assets_resolve_against_the_asset_dir():
     defaults = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", asset_dir="/briefs/spring")
-    result = llm_planner.plan("trail shoes", defaults, model=scripted_model(VALID_DRAFT))
+    result = llm_planner.plan_brief("trail shoes", defaults, model=scripted_model(VALID_DRAFT))
     assets = result.plan["ad_sets"][0]["ads"][0]["creative"]["assets"]
     assert assets == [{"kind": "image", "path": "/briefs/spring/shoe.jpg"}]

@@ -20,7 +20,7 @@ def test_request_carries_schema_and_invalid_output_is_repaired(monkeypatch):
         monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
         monkeypatch.setenv("ADPILOT_MODEL", "openai:gpt-4.1-mini")
-        result = llm_planner.plan("trail shoes, $60/day, US women 25-45, https://example.com/trail",
+        result = llm_planner.plan_brief("trail shoes, $60/day, US women 25-45, https://example.com/trail",
                                   DEFAULTS)
     assert len(stub.requests) == 3
     first = stub.requests[0]
@@ -56,7 +56,7 @@ def test_reports_and_new_fields_come_back_through_an_openai_server(monkeypatch):
         monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
         monkeypatch.setenv("ADPILOT_MODEL", "openai:gpt-4.1-mini")
-        result = llm_planner.plan("hey team, retarget site visitors in the US except California, "
+        result = llm_planner.plan_brief("hey team, retarget site visitors in the US except California, "
                                   "Instagram feed and stories only, go live now", DEFAULTS)
     assert len(stub.requests) == 1
     assert [(q["kind"], q["phrase"]) for q in result.questions] == [

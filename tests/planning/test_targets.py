@@ -74,9 +74,9 @@ def test_the_llm_planner_reads_the_targets_from_the_brief_too():
     from tests.llm.scripted import VALID_DRAFT, scripted_model
 
     defaults = PlanDefaults(currency="USD", page_id="1001", pixel_id="2002", account_id="act_1")
-    result = llm_planner.plan("trail shoes, $60/day, US women 25-45, target CPA $25, ROAS of 3x",
+    result = llm_planner.plan_brief("trail shoes, $60/day, US women 25-45, target CPA $25, ROAS of 3x",
                               defaults, model=scripted_model(VALID_DRAFT))
     assert result.plan["targets"] == {"cpa_minor": 2500, "roas": 3.0}
-    plain = llm_planner.plan("trail shoes, $60/day, US women 25-45", defaults,
+    plain = llm_planner.plan_brief("trail shoes, $60/day, US women 25-45", defaults,
                              model=scripted_model(VALID_DRAFT))
     assert "targets" not in plain.plan

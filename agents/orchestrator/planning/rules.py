@@ -355,6 +355,3 @@ def _unwaived(flags: list[Question], d: PlanDefaults) -> list[Question]:
     """Return the flags still asked: those a person waived (not understood, unsupported) drop."""
     waived = {w.strip().lower() for w in d.waived}
     return [q for q in flags if not (q.kind in WAIVABLE and q.phrase.strip().lower() in waived)]
-
-
-plan = plan_brief  # internals.md names the entry point `plan(brief, defaults)`

@@ -1,6 +1,6 @@
 """The LLM planner: a chat model drafts the campaign, deterministic code checks and repairs it.
 
-`plan(brief, defaults)` returns the same `PlannerResult` as the rules planner:
+`plan_brief(brief, defaults)` returns the same `PlannerResult` as the rules planner:
 
 1. `init_chat_model(ADPILOT_MODEL)` (e.g. `openai:gpt-4.1-mini`; `OPENAI_BASE_URL` points it at
    any OpenAI-compatible server) with `.with_structured_output(<DraftPlan JSON schema>)`, so
@@ -176,7 +176,7 @@ def _unsupported_asks(brief: str) -> list[Question]:
 
 
 @traced("planner.llm", tags=["agent:orchestrator", "action:plan"])
-def plan(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
+def plan_brief(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
          model: BaseChatModel | str | None = None,
          search_interests: SearchInterests | None = None,
          search_places: SearchPlaces | None = None) -> PlannerResult:
@@ -246,12 +246,3 @@ def _assess(brief: str, draft: DraftPlan, defaults: Any, search_interests: Searc
         not_understood=[u.to_dict() for u in not_understood(draft, waived) + unknown],
         adjustments=[a.to_dict() for a in draft_adjustments(draft)])
     return result, fixable, drafted
-
-
-def plan_brief(brief: str, defaults: PlanDefaults | dict[str, Any] | None = None, *,
-               model: BaseChatModel | str | None = None,
-               search_interests: SearchInterests | None = None,
-               search_places: SearchPlaces | None = None) -> PlannerResult:
-    """Plan with `model` (default: ADPILOT_MODEL); the orchestrator's entry point."""
-    return plan(brief, defaults, model=model, search_interests=search_interests,
-                search_places=search_places)
