@@ -303,10 +303,10 @@ UNDO_TEXT = "killed after Meta committed budget write k of an optimise apply, re
 
 def budget_objects(sb: Any) -> list[dict[str, Any]]:
     """Every campaign and ad set holding a daily budget: id, type, name (untagged), budget."""
-    from tools.provenance import _TAG_RE
+    from state.provenance import TAG_RE
 
     objs = sandbox_objects(sb)
-    return [{"id": str(o["id"]), "type": t, "name": _TAG_RE.sub("", str(o.get("name"))),
+    return [{"id": str(o["id"]), "type": t, "name": TAG_RE.sub("", str(o.get("name"))),
              "daily_budget": int(o["daily_budget"])}
             for t in ("campaign", "adset") for o in objs[t] if o.get("daily_budget")]
 

@@ -76,7 +76,7 @@ def check_tree(sb: Any, ledger_path: Path, reference: list | None = None) -> dic
                and r["op"] == "create"]
     if pending:
         problems.append(f"{len(pending)} create(s) left unresolved in the ledger")
-    from tools.kill_switch import unresolved_writes
+    from tools.audit import unresolved_writes
 
     loose = unresolved_writes(rows)
     if loose["unresolved"]:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from state.ledger import CREATE_OPS, STATUSES, TERMINAL, Ledger
+from state.provenance import tag_for
 from tools.errors import MetaError
 from tools.fields import BOOKKEEPING, compare_fields
-from tools.provenance import tag_for
 
 
 def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] | None = None

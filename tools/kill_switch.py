@@ -329,25 +329,16 @@ def existing(thread_id: str, *, ledger: Ledger, client: Client) -> list[dict[str
     return out
 
 
-# Undo and audit live in their own modules; re-exported so callers need one import.
-from tools.audit import audit_verify, reconcile, unresolved_writes  # noqa: E402
-from tools.undo import NothingToUndo, UndoResult, undo  # noqa: E402
 
 __all__ = [
     "KILL_RECEIPT",
-    "NothingToUndo",
     "SafetyReport",
-    "UndoResult",
-    "audit_verify",
     "compensate",
     "existing",
     "hold_back_for_stop",
     "mark_stopped",
     "raises_spend",
-    "reconcile",
     "stop",
     "stopped_threads",
     "targets",
-    "undo",
-    "unresolved_writes",
 ]

@@ -8,7 +8,7 @@ tools/batching.py      the batch executor          tools/videos.py   phased vide
 tools/account.py       the account's settings and clock (account_info, account_now)
 tools/graph_client.py  GraphClient: SDK session, errors, retries, governor, ledgered write()
 tools/ledgered.py      the write path's rules (money gate check, cuts, retry before-values)
-tools/errors.py  tools/governor.py  tools/provenance.py  tools/fields.py
+tools/errors.py  tools/governor.py  state/provenance.py  tools/fields.py
 ```
 
 ```
@@ -37,6 +37,7 @@ from pathlib import Path
 
 from state.control import ThreadStopped
 from state.guardrails import UngatedSpendError
+from state.provenance import label_for, tag_for, with_tag
 from tools.batching import BatchItem, BatchResult, run_batch
 from tools.errors import (
     AuthError,
@@ -48,7 +49,6 @@ from tools.errors import (
 )
 from tools.graph_client import GraphClient
 from tools.ledgered import require_pass
-from tools.provenance import label_for, tag_for, with_tag
 from tools.videos import chunked_upload, wait_until_ready
 
 __all__ = [

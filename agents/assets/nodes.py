@@ -25,12 +25,10 @@ from agents.common import LaunchError, client_of, thread_id_of, yields_on_thrott
 from agents.common.tracing import meta_call_group
 from state.context import Context
 from state.schema import AdpilotState
-from tools.asset_checks import (  # noqa: F401 - re-exported: the checks live beside the uploads
+from tools.asset_checks import (
     MAX_IMAGE_BYTES,
     asset_kind,
-    check_assets,
     check_image,
-    check_video,
     iter_assets,
     video_thumbnails,
 )

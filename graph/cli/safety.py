@@ -29,7 +29,9 @@ from graph.runner import open_runner
 from state.guardrails import format_refusals
 from state.ledger import Ledger
 from state.storage import StorageError
+from tools import audit
 from tools import kill_switch as safety
+from tools import undo as undo_mod
 from tools.errors import MetaError
 
 audit_app = typer.Typer(help="Check the write ledger.", no_args_is_help=True)
@@ -245,13 +247,13 @@ def undo(
         kw: dict[str, Any] = {"ledger": factory.ledger, "client_for": factory,
                               "policy": env.context.policy}
         try:
-            result = safety.undo(thread, action, **kw)
+            result = undo_mod.undo(thread, action, **kw)
             if result.status == "needs_approval" and result.approval is not None:
                 console.print(result.approval["description"])
                 if not yes:
                     console.print("Not applied. Re-run with --yes to approve this undo.")
                     raise typer.Exit(EXIT_INVALID)
-                result = safety.undo(thread, action, receipt=result.approval["receipt"], **kw)
+                result = undo_mod.undo(thread, action, receipt=result.approval["receipt"], **kw)
         except ValueError as exc:
             fail(str(exc))
     if result.status == "refused":
@@ -270,7 +272,7 @@ def audit_verify(
 ) -> None:
     """Verify the ledger's hash chain and every write's status history."""
     try:
-        result = safety.audit_verify(adpilot_home(), checkpoint_ids=_checkpoint_ids())
+        result = audit.audit_verify(adpilot_home(), checkpoint_ids=_checkpoint_ids())
     except FileNotFoundError as exc:
         fail(str(exc))
     if as_json:
@@ -318,7 +320,7 @@ def audit_reconcile(
                 leases.enter_context(runner.lease(tid, wait_s=0))
             except ThreadBusy as exc:
                 busy[tid] = str(exc)
-        result = safety.reconcile(thread, ledger=factory.ledger, client_for=factory, busy=busy)
+        result = audit.reconcile(thread, ledger=factory.ledger, client_for=factory, busy=busy)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         raise typer.Exit(0 if result["ok"] else 1)

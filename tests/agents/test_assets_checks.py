@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from agents.assets.nodes import asset_tables, check_assets, file_digest, video_thumbnails
+from agents.assets.nodes import asset_tables, file_digest, video_thumbnails
+from tools.asset_checks import check_assets
 
 
 def _image(path: Path, size=(1080, 1080), fmt="PNG") -> Path:

@@ -14,6 +14,7 @@ from graph.environment import SANDBOX_TOKEN, build_context
 from graph.runner import Runner
 from sandbox.server import SandboxServer
 from state.context import Context, MetaSettings, Policy
+from tools import audit
 from tools import kill_switch as safety
 
 
@@ -99,4 +100,4 @@ def test_kill_switch_pauses_everything_the_graph_created(at_card):
         body = sb.admin("GET", f"/__sandbox__/objects?type={kind}")
         rows = body.get("data", body) if isinstance(body, dict) else body
         assert rows and {r["status"] for r in rows} == {"PAUSED"}, kind
-    assert safety.audit_verify(ctx.home)["ok"]
+    assert audit.audit_verify(ctx.home)["ok"]

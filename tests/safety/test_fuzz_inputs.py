@@ -8,9 +8,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from agents.assets.nodes import check_image
 from state.plan import PlanError, load_plan
 from state.plan_checks import AccountInfo, validate_plan
+from tools.asset_checks import check_image
 
 from .strategies import image_files, plans
 

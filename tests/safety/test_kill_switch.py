@@ -8,7 +8,9 @@ from sandbox.testing import make_api
 from state import hitl
 from state.context import Policy
 from state.guardrails import MoneyAction
+from tools import audit
 from tools import kill_switch as safety
+from tools import undo as undo_mod
 from tools.common import activation
 from tools.meta_client import tag_for
 from tools.money import clear
@@ -82,23 +84,23 @@ def test_undo_a_budget_cut_needs_approval_and_the_guardrails(world):
 
     # Restoring 1000 -> 1250 raises spend: an approval comes back, nothing is written.
     before = world.writes()
-    res = safety.undo("t1", cut["write_id"][:8], ledger=world.ledger, client_for=world,
+    res = undo_mod.undo("t1", cut["write_id"][:8], ledger=world.ledger, client_for=world,
                       policy=Policy(budget_cooldown_hours=0, max_budget_change_pct=0.5))
     assert res.status == "needs_approval" and world.writes() == before
     assert res.approval["receipt"] == hitl.receipt(res.approval["action_requests"])
     # A forged receipt is the same as none.
-    res = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
+    res = undo_mod.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
                       receipt="0" * 64, policy=Policy(budget_cooldown_hours=0))
     assert res.status == "needs_approval" and world.writes() == before
     # Approved but over the exposure cap: refused, still nothing written.
-    res2 = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
+    res2 = undo_mod.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
                        receipt=res.approval["receipt"],
                        policy=Policy(max_daily_exposure_minor=100, budget_cooldown_hours=0,
                                      max_budget_change_pct=0.5))
     assert res2.status == "refused" and res2.refusals[0].cap == "max_daily_exposure_minor"
     assert world.writes() == before
     # The cool-down (the cut was just now, says the ledger) also refuses by default.
-    res3 = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
+    res3 = undo_mod.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
                        receipt=res.approval["receipt"], policy=Policy(max_budget_change_pct=0.5))
     assert res3.status == "refused" and res3.refusals[0].cap == "budget_cooldown_hours"
     assert world.writes() == before
@@ -106,7 +108,7 @@ def test_undo_a_budget_cut_needs_approval_and_the_guardrails(world):
     assert [r["after"]["cap"] for r in refused_rows] == ["max_daily_exposure_minor",
                                                         "budget_cooldown_hours"]
     # Approved and within policy: applied.
-    ok = safety.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
+    ok = undo_mod.undo("t1", cut["write_id"], ledger=world.ledger, client_for=world,
                      receipt=res.approval["receipt"],
                      policy=Policy(budget_cooldown_hours=0, max_budget_change_pct=0.5))
     assert ok.status == "applied"
@@ -122,18 +124,18 @@ def test_undo_that_cuts_spend_runs_without_approval(world):
                        object_type="campaign", before={"status": "PAUSED"}, gate_pass=on)
     assert act["success"] if "success" in act else True
     row = world.ledger.find("go", "update", "t1")
-    res = safety.undo("t1", row["write_id"], ledger=world.ledger, client_for=world)
+    res = undo_mod.undo("t1", row["write_id"], ledger=world.ledger, client_for=world)
     assert res.status == "applied"
     assert statuses(world, [camp])[camp] == "PAUSED"
 
 
 def test_audit_verify_detects_tampering(world):
     launch(world, "t1")
-    result = safety.audit_verify(world.home)
+    result = audit.audit_verify(world.home)
     assert result["ok"] and result["writes"] > 5 and not result["problems"]
     with sqlite3.connect(world.home / "ledger.db") as db:
         db.execute("UPDATE writes SET meta_id = '999' WHERE id = 3")
-    tampered = safety.audit_verify(world.home)
+    tampered = audit.audit_verify(world.home)
     assert not tampered["ok"]
     assert any("row 3" in p for p in tampered["problems"])
 

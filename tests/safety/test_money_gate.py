@@ -244,7 +244,7 @@ def test_a_spend_limit_raise_under_a_campaign_budget_is_gated(ctx, sandbox_serve
 
 def test_undo_of_a_pause_is_refused_over_the_cap(world):
     from state import hitl
-    from tools import kill_switch as safety
+    from tools import undo as undo_mod
 
     from .conftest import launch as launch_world
 
@@ -259,15 +259,15 @@ def test_undo_of_a_pause_is_refused_over_the_cap(world):
     other = foreign_campaign(world.sb.url, world.sb.account_id, 10_000)
     policy = Policy(max_daily_exposure_minor=20_000)
     kw = {"ledger": world.ledger, "client_for": world, "policy": policy}
-    ask = safety.undo("u1", row["write_id"], **kw)
+    ask = undo_mod.undo("u1", row["write_id"], **kw)
     assert ask.status == "needs_approval"
     assert ask.approval["receipt"] == hitl.receipt(ask.approval["action_requests"])
     before = world.writes()
-    res = safety.undo("u1", row["write_id"], receipt=ask.approval["receipt"], **kw)
+    res = undo_mod.undo("u1", row["write_id"], receipt=ask.approval["receipt"], **kw)
     assert res.status == "refused" and res.refusals[0].cap == "max_daily_exposure_minor"
     assert world.writes() == before and status_of(world.sb.url, adset) == "PAUSED"
     set_status(world.sb.url, other, "PAUSED")
-    assert safety.undo("u1", row["write_id"], receipt=ask.approval["receipt"], **kw).status == "applied"
+    assert undo_mod.undo("u1", row["write_id"], receipt=ask.approval["receipt"], **kw).status == "applied"
     assert status_of(world.sb.url, adset) == "ACTIVE"
 
 

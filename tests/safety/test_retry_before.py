@@ -18,7 +18,8 @@ from sandbox.testing import make_api
 from state.context import Policy
 from state.guardrails import MoneyAction
 from state.ledger import Ledger
-from tools import kill_switch as safety
+from tools import audit
+from tools import undo as undo_mod
 from tools.errors import UnknownOutcomeError
 from tools.meta_client import tag_for
 from tools.money import apply_update, clear
@@ -101,14 +102,14 @@ def test_a_retry_keeps_the_first_before_and_undo_restores_the_original(world, cr
     assert retry["status"] == "done"
     assert first["status"] == "done" and first["after"]["confirmed_by"] == retry["write_id"]
     assert first["after"]["daily_budget"] == 1450
-    assert not safety.audit_verify(world.home)["unresolved"]
+    assert not audit.audit_verify(world.home)["unresolved"]
     assert world.ledger.verify()[0]
 
-    res = safety.undo("t1", retry["write_id"], ledger=world.ledger, client_for=world)
+    res = undo_mod.undo("t1", retry["write_id"], ledger=world.ledger, client_for=world)
     assert res.status == "applied" and budget(world, adset) == 1250
     # The first attempt's undo would change nothing now: said, not "Undone".
     sent = world.writes()
-    same = safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    same = undo_mod.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
     assert same.status == "unchanged" and same.message.startswith("Nothing to undo")
     assert "already holds" in same.message and "nothing was sent" in same.message
     assert world.writes() == sent
@@ -147,7 +148,7 @@ def test_a_different_write_to_the_same_object_is_not_a_retry(world, crash_at):
     assert first["status"] == "sent" and first["after"] == {"daily_budget": 1450}  # asked for
     assert int(second["before"]["daily_budget"]) == 1450
     # Reconcile cannot read the first one back any more (1400 overwrote it) and says why.
-    result = safety.reconcile("t1", ledger=world.ledger, client_for=world)
+    result = audit.reconcile("t1", ledger=world.ledger, client_for=world)
     (entry,) = result["writes"]
     assert not result["ok"] and entry["write_id"] == first["write_id"] and not entry["resolved"]
     assert second["write_id"][:12] in entry["reason"] and "later write" in entry["reason"]
@@ -170,8 +171,8 @@ def test_undo_of_a_retry_recorded_the_old_way_refuses_and_names_the_first_attemp
     world.ledger.mark(old, "done", meta_id=adset, after={"daily_budget": 1450, "success": True})
 
     sent = world.writes()
-    with pytest.raises(safety.NothingToUndo) as refusal:
-        safety.undo("t1", old, ledger=world.ledger, client_for=world)
+    with pytest.raises(undo_mod.NothingToUndo) as refusal:
+        undo_mod.undo("t1", old, ledger=world.ledger, client_for=world)
     text = str(refusal.value)
     assert old[:12] in text and first["write_id"][:12] in text and "1250" in text
     assert f"adpilot audit reconcile t1`, then `adpilot undo t1 {first['write_id'][:12]}" in text
@@ -179,11 +180,11 @@ def test_undo_of_a_retry_recorded_the_old_way_refuses_and_names_the_first_attemp
 
     # A write whose outcome is unknown cannot be undone yet: reconcile first, then it can.
     with pytest.raises(ValueError, match="adpilot audit reconcile t1"):
-        safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
-    result = safety.reconcile("t1", ledger=world.ledger, client_for=world)
+        undo_mod.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    result = audit.reconcile("t1", ledger=world.ledger, client_for=world)
     assert result["ok"] and result["writes"][0]["now"] == "done"
     assert "later identical write" in result["writes"][0]["reason"]
-    res = safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    res = undo_mod.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
     assert res.status == "applied" and budget(world, adset) == 1250
 
 
@@ -256,7 +257,7 @@ def test_audit_reconcile_settles_every_open_write_against_meta(world, crash_at, 
     lost = next(w for w in body["writes"] if w["now"] == "failed" and w["op"] == "create")
     assert "never landed" in lost["reason"]
     assert len(body["writes"]) == 4
-    clean = safety.audit_verify(world.home)
+    clean = audit.audit_verify(world.home)
     assert clean["ok"] and not clean["unresolved"]
 
     # An old row without the values it asked for cannot be compared: said, exit 1.
@@ -271,7 +272,7 @@ def test_audit_reconcile_settles_every_open_write_against_meta(world, crash_at, 
 
     # The settled write is an ordinary done write now: undo restores its before-values.
     first = budget_writes(world, "t1", applied)[0]
-    res = safety.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
+    res = undo_mod.undo("t1", first["write_id"], ledger=world.ledger, client_for=world)
     assert res.status == "applied" and budget(world, applied) == 1250
     # Once more from the command line: it says nothing would change, never "Undone".
     sent = world.writes()

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from state.plan import tag
-from tools.provenance import label_for, tag_for, with_tag
+from state.provenance import label_for, tag_for, with_tag
 
 HEX_KEY = hashlib.sha256(b"a plan node").hexdigest()
 
