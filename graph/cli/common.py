@@ -14,8 +14,8 @@ from typing import Any, NoReturn
 import typer
 
 from agents.common import LaunchError
-from graph.cards_seen import record_shown
-from graph.console import (
+from graph.cli.cards_seen import record_shown
+from graph.cli.console import (
     console,
     err_console,
     refusals_of,
@@ -64,7 +64,7 @@ def session(*, embedded: bool | None = None, quiet: bool = False, **kw: Any) -> 
 
 def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | None = None) -> None:
     """Say where a run stopped and what to do next (an approval card shown is recorded in `home`)."""
-    from graph.console import created_table
+    from graph.cli.console import created_table
 
     values = outcome.values
     if outcome.interrupt is not None:
@@ -118,7 +118,7 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
     A launch budget the card spells out (far above the account's history) also needs
     `confirm` (`--confirm-budget`): --yes alone exits 2.
     """
-    from graph.spend_confirm import confirm_problem
+    from graph.cli.spend_confirm import confirm_problem
 
     updates = list(outcome.updates)
     while yes and outcome.waiting_for == "approval":

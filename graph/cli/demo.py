@@ -18,8 +18,8 @@ from typing import Annotated, Any
 import typer
 
 from graph.cli.common import approve_value, fail
+from graph.cli.console import console, created_table, run_display, show_interrupt
 from graph.cli.root import app
-from graph.console import console, created_table, run_display, show_interrupt
 from graph.environment import adpilot_home, open_environment
 from graph.runner import Outcome, Runner, open_runner
 
@@ -127,7 +127,7 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
             display.close()
             values = outcome.values
             if values.get("phase") in ("unplannable", "invalid"):
-                from graph.console import show_plan_problems
+                from graph.cli.console import show_plan_problems
 
                 show_plan_problems(values)
                 fail("the demo brief did not produce a valid plan", code=1)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cards_seen import last_shown
+from graph.cli.cards_seen import last_shown
 from graph.cli.common import (
     EXIT_INVALID,
     approve_value,
@@ -19,9 +19,9 @@ from graph.cli.common import (
     report,
     session,
 )
+from graph.cli.console import console, err_console, run_display, show_plan_problems, status_table
 from graph.cli.inputs import bounded_text, read_brief, read_decisions_file, read_plan_file
 from graph.cli.root import app
-from graph.console import console, err_console, run_display, show_plan_problems, status_table
 from graph.environment import open_environment
 from graph.runner import Outcome, StaleDecision
 
@@ -142,7 +142,7 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
         value = (read_decisions_file(decisions, pending) if decisions is not None
                  else approve_value(decision, pending))
         if any(isinstance(d, dict) and d.get("type") == "approve" for d in value["decisions"]):
-            from graph.spend_confirm import confirm_problem
+            from graph.cli.spend_confirm import confirm_problem
 
             if (problem := confirm_problem(current, confirm_budget, yes=False,
                                            prompt=typer.prompt)) is not None:

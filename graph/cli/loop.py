@@ -9,9 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from graph.cli.common import drive, exit_code, fail, report, session
+from graph.cli.console import console, run_display
 from graph.cli.inputs import bounded_text
 from graph.cli.root import app
-from graph.console import console, run_display
 from graph.runner import Outcome, Runner
 from state.control import ThreadBusy
 

@@ -22,8 +22,8 @@ from rich.table import Table
 
 from graph.builder import build_graph
 from graph.cli.common import EXIT_INVALID, clear_errors, fail, session
+from graph.cli.console import console, err_console
 from graph.cli.root import app
-from graph.console import console, err_console
 from graph.environment import adpilot_home, open_environment
 from graph.runner import open_runner
 from state.guardrails import format_refusals

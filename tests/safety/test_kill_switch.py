@@ -169,7 +169,7 @@ def test_stop_under_lost_responses_and_transient_errors_still_pauses_everything(
 def test_stop_marks_the_thread_stopped_and_status_shows_it(world, monkeypatch):
     from rich.console import Console
 
-    from graph.console import status_table
+    from graph.cli.console import status_table
 
     launch(world, "t1")
     launch(world, "t2")
