@@ -137,7 +137,7 @@ def main() -> None:
             print(f"{box} ({sizes[box]} modules) -> {', '.join(targets) or '-'}")
         return
     draw(args.out)
-    print(f"wrote {args.out.relative_to(ROOT)}")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

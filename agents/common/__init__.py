@@ -1,6 +1,11 @@
 """Helpers the nodes share: thread id, Meta client, retry policy, kill-switch halt, throttle wait.
 
-`yields_on_throttle` lives in `agents.common.throttle` with the rest of the throttle wait.
+- `throttle.py` — `yields_on_throttle` and the `wait_out_throttle` node (one design for every
+  node that talks to Meta);
+- `ask.py` — `ask_until_valid`: interrupt until a resume value parses;
+- `tracing.py` — trace grouping of Meta calls and run annotations (LangSmith).
+
+Imports `tools`, `state` and LangGraph/LangSmith; no agent package.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@
 
 A budget move is decided in `decide/reallocation.py` (or `decide/cbo.py` under a campaign
 budget; `decide/decisions.py::budget_moves` picks), checked against the money caps by
-`state.guardrails.gate` when proposed (`cycle.propose`) and again when approved
-(`cycle.execute_approved`), and written to Meta by `meta_io.apply_action`.
+`state.guardrails.gate` when the approved action is executed (`cycle.execute_approved`; a
+budget asked for in words is also previewed through the gate in `cycle.propose`), and
+written to Meta by `meta_io.apply_action`.
 
 Imports `agents.common`, `agents.orchestrator.card` (targets on cards), `prompts`, `tools`,
 `state`.
