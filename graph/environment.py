@@ -143,11 +143,11 @@ def _discover(settings: MetaSettings, home: Path, token: str | None) -> dict[str
     found: dict[str, Any] = {}
     account = settings.account_id
     if not account:
-        accounts = client.get_all("me/adaccounts", {"fields": "id,account_id"})
+        accounts = client.get_all("me/adaccounts", {"fields": "id,name"})
         if not accounts:
             raise SetupError("META_AD_ACCOUNT_ID is not set and the token sees no ad account: "
                              "set META_AD_ACCOUNT_ID=act_<digits>")
-        account = accounts[0]["id"]
+        account = only_one(accounts, "ad account", "--account act_ID, or ADPILOT_ACCOUNT")
     account = account if str(account).startswith("act_") else f"act_{account}"
     found["account_id"] = account
     info = client.get(account, {"fields": "currency,timezone_name"})
@@ -155,11 +155,21 @@ def _discover(settings: MetaSettings, home: Path, token: str | None) -> dict[str
     found["timezone"] = info.get("timezone_name")
     if not settings.page_id:
         pages = client.get_all("me/accounts", {"fields": "id,name"})
-        found["page_id"] = pages[0]["id"] if pages else None
+        found["page_id"] = only_one(pages, "Facebook page", "META_PAGE_ID") if pages else None
     if not settings.pixel_id:
         pixels = client.get_all(f"{account}/adspixels", {"fields": "id,name"})
-        found["pixel_id"] = pixels[0]["id"] if pixels else None
+        found["pixel_id"] = only_one(pixels, "pixel", "META_PIXEL_ID") if pixels else None
     return found
+
+
+def only_one(rows: list[dict[str, Any]], what: str, setting: str) -> str:
+    """Return the id of the only row; with several, ask which (never silently the first)."""
+    if len(rows) == 1:
+        return str(rows[0]["id"])
+    listed = "; ".join(f"{r['id']} ({r.get('name') or 'no name'})" for r in rows[:20])
+    more = f" and {len(rows) - 20} more (`adpilot accounts` lists them)" if len(rows) > 20 else ""
+    raise SetupError(f"the token reaches {len(rows)} {what}s and none was chosen: {listed}{more}. "
+                     f"Choose one with {setting}; nothing was done.")
 
 
 def build_context(settings: MetaSettings, home: str | Path, *, token: str | None = None,
@@ -194,13 +204,30 @@ def open_environment(
     **overrides: Any,
 ) -> Iterator[Environment]:
     """Yield the run environment; starts (and stops) the embedded sandbox when needed."""
-    from sandbox.server import SandboxServer
-
     home = Path(home) if home is not None else adpilot_home()
     home.mkdir(parents=True, exist_ok=True)
     # A policy given by the caller (the kill switch reads it, or falls back) is not read again.
     base = Context.from_env(**({"policy": overrides["policy"]} if "policy" in overrides else {}))
-    settings = base.meta
+    with meta_access(base.meta, home, embedded=embedded, scenario=scenario, seed=seed,
+                     announce=announce) as (settings, token, sandbox):
+        context = build_context(settings, home, token=token, sandbox=sandbox is not None or _loopback(settings),
+                                base=base, **overrides)
+        yield Environment(context=context, home=home, sandbox=sandbox)
+
+
+@contextmanager
+def meta_access(
+    settings: MetaSettings,
+    home: Path,
+    *,
+    embedded: bool | None = None,
+    scenario: str = DEFAULT_SCENARIO,
+    seed: int | None = None,
+    announce: Callable[[str], None] = print,
+) -> Iterator[tuple[MetaSettings, str | None, Any]]:
+    """Yield (settings, token, embedded sandbox or None): where Meta is, before any account is chosen."""
+    from sandbox.server import SandboxServer
+
     embedded = wants_embedded_sandbox() if embedded is None else embedded
     token: str | None = None
     sandbox = None
@@ -208,18 +235,25 @@ def open_environment(
         sandbox = SandboxServer(db_path=str(home / "sandbox.db"), scenario=scenario, seed=seed)
         sandbox.start()
         token = SANDBOX_TOKEN
-        # The embedded sandbox's ids are the ones that exist: ignore any account in the env.
-        settings = dataclasses.replace(settings, graph_url=sandbox.url, account_id=None,
-                                       page_id=None, pixel_id=None)
+        # The embedded sandbox's ids are the ones that exist: ignore META_* ids in the env, but
+        # keep what the person chose for this run (--account, --page, --pixel).
+        chosen = os.environ
+        settings = dataclasses.replace(
+            settings, graph_url=sandbox.url, account_id=_act(chosen.get("ADPILOT_ACCOUNT")),
+            page_id=chosen.get("ADPILOT_PAGE"), pixel_id=chosen.get("ADPILOT_PIXEL"))
         announce(f"No META_ACCESS_TOKEN or META_GRAPH_URL set: using the embedded sandbox at "
                  f"{sandbox.url} (data in {home / 'sandbox.db'})")
     try:
-        context = build_context(settings, home, token=token, sandbox=sandbox is not None or _loopback(settings),
-                                base=base, **overrides)
-        yield Environment(context=context, home=home, sandbox=sandbox)
+        yield settings, token, sandbox
     finally:
         if sandbox is not None:
             sandbox.stop()
+
+
+def _act(account: str | None) -> str | None:
+    if not account:
+        return None
+    return account if account.startswith("act_") else f"act_{account}"
 
 
 def _loopback(settings: MetaSettings) -> bool:

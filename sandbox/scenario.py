@@ -1,5 +1,8 @@
 """Scenario files: what a sandbox starts with and the distributions its latent truth comes from.
 
+Longer than 300 lines because it is the scenario schema (one pydantic model per section of
+the JSON file) beside the seeding of a fresh store from it.
+
 A scenario is a JSON document (schema: `sandbox/scenarios/README.md`) naming the ad account,
 page and pixel, the currency and time zone, the start date and horizon, and the
 distributions (or fixed values) from which `sandbox.truth` draws each ad set's and ad's
@@ -170,6 +173,13 @@ class Account(BaseModel):
     amount_spent: int = Field(default=0, ge=0)
 
 
+class OtherAccount(Account):
+    """One more ad account the token reaches: listed and read; delivery runs in `account`."""
+
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    timezone: str = "America/Los_Angeles"
+
+
 class Targets(BaseModel):
     """Goals a plan for this scenario would carry (hints for planners and benches)."""
 
@@ -197,6 +207,7 @@ class Scenario(BaseModel):
     ] = "conversions"
     countries: list[str] = Field(default_factory=lambda: ["US"])
     account: Account
+    other_accounts: list[OtherAccount] = Field(default_factory=list, max_length=200)
     page: Named
     pixel: Named
     targets: Targets = Field(default_factory=lambda: Targets.model_validate({}))
@@ -313,6 +324,17 @@ def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None
             account_id=digits,
             id_=sc.account.id,
         )
+        for other in sc.other_accounts:
+            store.insert_object(
+                "adaccount",
+                {"id": other.id, "account_id": other.id.removeprefix("act_"), "name": other.name,
+                 "currency": other.currency, "timezone_name": other.timezone,
+                 "account_status": 1, "disable_reason": 0,
+                 "min_daily_budget": other.min_daily_budget, "spend_cap": str(other.spend_cap),
+                 "amount_spent": str(other.amount_spent), "balance": "0"},
+                account_id=other.id.removeprefix("act_"),
+                id_=other.id,
+            )
         store.insert_object(
             "page",
             {"id": sc.page.id, "name": sc.page.name, "category": "Brand"},

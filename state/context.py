@@ -32,16 +32,21 @@ class MetaSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> MetaSettings:
-        """Read META_GRAPH_URL, META_API_VERSION, META_AD_ACCOUNT_ID, META_PAGE_ID, META_PIXEL_ID."""
+        """Read META_GRAPH_URL, META_API_VERSION, the account, META_PAGE_ID, META_PIXEL_ID.
+
+        The account is `ADPILOT_ACCOUNT` (what `--account` sets), else `META_AD_ACCOUNT_ID`; the
+        page and pixel likewise `ADPILOT_PAGE` / `ADPILOT_PIXEL` (`--page`, `--pixel`) first.
+        """
         if env is None:
             load_env_file()
-        account = env_value("META_AD_ACCOUNT_ID", env)
+        account = env_value("ADPILOT_ACCOUNT", env) or env_value("META_AD_ACCOUNT_ID", env)
         if account and not account.startswith("act_"):
             account = f"act_{account}"
         return cls(graph_url=env_value("META_GRAPH_URL", env),
                    api_version=env_value("META_API_VERSION", env),
-                   account_id=account, page_id=env_value("META_PAGE_ID", env),
-                   pixel_id=env_value("META_PIXEL_ID", env))
+                   account_id=account,
+                   page_id=env_value("ADPILOT_PAGE", env) or env_value("META_PAGE_ID", env),
+                   pixel_id=env_value("ADPILOT_PIXEL", env) or env_value("META_PIXEL_ID", env))
 
 
 def _parse_model(value: str | None) -> str:

@@ -9,6 +9,7 @@ every group, each registering its commands on `graph/cli/root.py`'s `app`:
 - `loop`: tick, optimize, report
 - `sandbox`: sandbox serve
 - `safety`: stop, undo, audit verify|reconcile|log, policy
+- `accounts`: accounts
 
 `adpilot --help` lists commands in registration order, so the groups are imported in that
 order (not sorted).
@@ -17,7 +18,7 @@ order (not sorted).
 from graph.cli.root import app
 
 # isort: off
-from graph.cli import launch, demo, trace, loop, sandbox, safety  # noqa: F401,E402
+from graph.cli import launch, demo, trace, loop, sandbox, safety, accounts  # noqa: F401,E402
 # isort: on
 
 __all__ = ["app"]

@@ -6,10 +6,14 @@ stopped; `approve_value()` and `drive()` answer approval cards (the latter for -
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+import os
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -136,3 +140,50 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
         updates += outcome.updates
     outcome.updates = updates  # every refusal of the run is reported, not only the last step's
     return outcome
+
+
+_CHOICES = {
+    "account": ("ADPILOT_ACCOUNT", r"(act_)?\d+", "act_<digits>",
+                "the ad account to work in (default ADPILOT_ACCOUNT, then META_AD_ACCOUNT_ID; "
+                "with several and none chosen, adpilot asks)"),
+    "page": ("ADPILOT_PAGE", r"\d+", "the page's numeric id",
+             "the Facebook page that runs the ads (default META_PAGE_ID; with several, adpilot asks)"),
+    "pixel": ("ADPILOT_PIXEL", r"\d+", "the pixel's numeric id",
+              "the Meta pixel that measures conversions (default META_PIXEL_ID; with several, "
+              "adpilot asks)"),
+}
+
+
+def choose(**chosen: str | None) -> None:
+    """Record this run's `--account`, `--page`, `--pixel` where the settings read them."""
+    for name, value in chosen.items():
+        if value is None:
+            continue
+        variable, pattern, form, _ = _CHOICES[name]
+        value = value.strip()
+        if not re.fullmatch(pattern, value):
+            fail(f"--{name} {value!r} is not {form}; `adpilot accounts` lists what the token "
+                 "reaches")
+        if name == "account" and not value.startswith("act_"):
+            value = f"act_{value}"
+        os.environ[variable] = value
+
+
+def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command that talks to Meta the `--account`, `--page` and `--pixel` options."""
+    signature = inspect.signature(command, eval_str=True)  # real annotations: Typer reads them
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                               annotation=Annotated[str | None, typer.Option(f"--{name}", help=text)])
+             for name, (_, _, _, text) in _CHOICES.items()]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, account: str | None = None, page: str | None = None,
+                pixel: str | None = None, **kwargs: Any) -> Any:
+        choose(account=account, page=page, pixel=pixel)
+        return command(*args, **kwargs)
+
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), *extra])
+    wrapper.__annotations__ = {p.name: p.annotation for p in (*signature.parameters.values(), *extra)}
+    return wrapper
+

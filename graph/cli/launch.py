@@ -18,6 +18,7 @@ from graph.cli.common import (
     fail,
     report,
     session,
+    talks_to_meta,
 )
 from graph.cli.console import console, err_console, run_display, show_plan_problems, status_table
 from graph.cli.inputs import bounded_text, read_brief, read_decisions_file, read_plan_file
@@ -27,6 +28,7 @@ from graph.runner import Outcome, StaleDecision
 
 
 @app.command()
+@talks_to_meta
 def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md file, or - for stdin")],
          as_json: Annotated[bool, typer.Option("--json", help="print {plan, problems, warnings}")] = False) -> None:
     """Plan a brief and check it locally; writes nothing anywhere."""
@@ -77,6 +79,7 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
 
 
 @app.command()
+@talks_to_meta
 def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md file, or - for stdin")] = "",
         thread: Annotated[str | None, typer.Option(help="thread id (default: a new one)")] = None,
         plan_file: Annotated[Path | None, typer.Option("--plan", help="launch this JSON plan instead of planning a brief")] = None,
@@ -98,6 +101,7 @@ def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md fi
 
 
 @app.command()
+@talks_to_meta
 def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for approval")],
             reject: Annotated[str | None, typer.Option(help="reject with this reason")] = None,
             edit: Annotated[Path | None, typer.Option(help="JSON file with the edited plan")] = None,
@@ -180,6 +184,7 @@ def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
 
 
 @app.command()
+@talks_to_meta
 def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")],
            answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None) -> None:
     """Continue a thread after a crash, or answer its clarification question."""

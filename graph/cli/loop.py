@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli.common import drive, exit_code, fail, report, session
+from graph.cli.common import drive, exit_code, fail, report, session, talks_to_meta
 from graph.cli.console import console, run_display
 from graph.cli.inputs import bounded_text
 from graph.cli.root import app
@@ -42,6 +42,7 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
 
 
 @app.command()
+@talks_to_meta
 def tick(advance_days: Annotated[int, typer.Option(
             min=0, max=3650, help="move the sandbox clock forward first (0-3650 days)")] = 0,
          yes: Annotated[bool, typer.Option("--yes", help="approve optimise cards without asking")] = False) -> None:
@@ -99,6 +100,7 @@ def _advance(env: Any, days: int) -> None:
 
 
 @app.command()
+@talks_to_meta
 def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
              yes: Annotated[bool, typer.Option("--yes", help="approve the card without asking")] = False,
              request: Annotated[list[str] | None, typer.Option(
@@ -128,6 +130,7 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
 
 
 @app.command("report")
+@talks_to_meta
 def report_cmd(thread: Annotated[str, typer.Argument(help="the thread to report on")],
                fmt: Annotated[str, typer.Option("--format", help="md, csv or json")] = "md",
                out: Annotated[Path | None, typer.Option(help="folder (default ADPILOT_HOME/reports/THREAD)")] = None) -> None:

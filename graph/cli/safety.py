@@ -21,7 +21,7 @@ import typer
 from rich.table import Table
 
 from graph.builder import build_graph
-from graph.cli.common import EXIT_INVALID, clear_errors, fail, session
+from graph.cli.common import EXIT_INVALID, clear_errors, fail, session, talks_to_meta
 from graph.cli.console import console, err_console
 from graph.cli.root import app
 from graph.environment import adpilot_home, open_environment
@@ -114,6 +114,7 @@ def _open_ledger(factory: Any) -> tuple[Ledger | None, str | None]:
 
 
 @app.command()
+@talks_to_meta
 def stop(
     thread: Annotated[str | None, typer.Argument(help="the thread whose objects to pause")] = None,
     all_threads: Annotated[bool, typer.Option("--all", help="pause what every thread created")] = False,
@@ -236,6 +237,7 @@ def _stop_wait(runner: Any) -> float:
 
 
 @app.command()
+@talks_to_meta
 def undo(
     thread: Annotated[str, typer.Argument(help="the thread the action belongs to")],
     action: Annotated[str, typer.Argument(help="ledger write id (or its first 6+ characters)")],
@@ -295,6 +297,7 @@ def audit_verify(
 
 
 @audit_app.command("reconcile")
+@talks_to_meta
 def audit_reconcile(
     thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,

@@ -4,14 +4,16 @@ import sys
 import pytest
 
 META_VARS = ("META_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT_ID", "META_PAGE_ID",
-             "META_PIXEL_ID", "META_APP_SECRET", "ADPILOT_MODEL", "ADPILOT_CHECKPOINT_URL")
+             "META_PIXEL_ID", "META_APP_SECRET", "ADPILOT_MODEL", "ADPILOT_CHECKPOINT_URL",
+             "ADPILOT_ACCOUNT", "ADPILOT_PAGE", "ADPILOT_PIXEL")
 
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """ADPILOT_HOME in tmp, no Meta settings: the CLI runs on its embedded sandbox."""
-    for name in META_VARS:
-        monkeypatch.delenv(name, raising=False)
+    for name in META_VARS:  # set, then removed: the test's own changes are undone after it
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.setenv("ADPILOT_HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     return tmp_path / "home"
