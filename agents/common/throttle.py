@@ -27,8 +27,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from langgraph.types import Command, RetryPolicy, interrupt
+from langgraph.types import Command, RetryPolicy
 
+from agents.common.ask import ask_until_valid
 from state import hitl
 from state.secrets import scrub
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
@@ -138,9 +139,23 @@ def wait_out_throttle(state: Mapping[str, Any]) -> Command[str]:
     if not record or not record.get("node"):
         raise RuntimeError(f"{WAIT_NODE}: the state holds no throttle record naming a node "
                            f"(got {record!r}); only a throttled node's router comes here")
-    interrupt(interrupt_value(record))
+    ask_until_valid(interrupt_value(record), plain_wake)
     return Command(goto=str(record["node"]),
                    update={"throttle": None, "status": "throttle wait over; retrying"})
+
+
+def plain_wake(value: Any) -> Any:
+    """Accept any wake-up of a throttle wait except one carrying requests, which it cannot use.
+
+    A throttle wait only retries the node that was throttled; budget requests sent to it would
+    be dropped without a word, so they are refused and asked again instead.
+    """
+    if isinstance(value, Mapping) and value.get("requests"):
+        raise hitl.ResumeError(
+            "this thread is waiting out Meta's rate limit and only retries the throttled step: "
+            "the requests were not used. Send them again once the wait is over (the next "
+            "optimise cycle takes them)")
+    return value
 
 
 def retry_reconciling(exc: BaseException) -> bool:

@@ -119,6 +119,12 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
         current = runner.status(thread)
         if current.waiting_for != "wait":
             fail(f"thread {thread} is not between optimise cycles (waiting for: {current.waiting_for or 'nothing'})")
+        if "wait_out_throttle" in current.next:
+            until = (current.values.get("throttle") or {}).get("until") or "its reset"
+            fail(f"thread {thread} is waiting out Meta's rate limit until {until}: a cycle now "
+                 "would be throttled again, so nothing was sent"
+                 + (" (your --request was not used: send it again after the wait)" if asks else "")
+                 + "; `adpilot tick` wakes it when the limit resets")
         value = dict(getattr(loop, "WAKE_NOW", {"woke_at": "optimize"}))
         if asks:
             value["requests"] = asks

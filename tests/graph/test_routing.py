@@ -47,10 +47,10 @@ def test_router_destination(router, state, expected):
     ("ads_created", "activate"), ("collecting", "collect_insights"),
     ("collecting", "decide_actions"), ("reviewed", "apply_actions")])
 def test_a_throttle_wait_goes_back_to_the_throttled_node(monkeypatch, phase, node):
-    from agents.common import throttle
+    from agents.common import ask, throttle
 
     asked = []
-    monkeypatch.setattr(throttle, "interrupt", asked.append)
+    monkeypatch.setattr(ask, "interrupt", asked.append)
     record = {**WAIT, "kind": "wait", "node": node}
     command = throttle.wait_out_throttle({"phase": phase, "throttle": record})
     assert command.goto == node

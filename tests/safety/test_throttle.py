@@ -133,6 +133,39 @@ def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
     assert final["done"] and final["throttle"] is None and final["calls"] == ["step"]
 
 
+def test_requests_sent_to_a_throttle_wait_are_refused_and_asked_again_not_dropped(tmp_path):
+    """A throttle wait only retries its step: requests riding on the wake-up would be lost."""
+    from agents.common.throttle import throttle_update
+
+    budget = {"throttles": 1}
+
+    def step(state):
+        if budget["throttles"]:
+            budget["throttles"] -= 1
+            return throttle_update(ThrottledError("(#17) limit", retry_after_s=120, code=17),
+                                   node="step", state=state)
+        return {"calls": ["step"], "done": True}
+
+    g = StateGraph(S)
+    g.add_node("step", step)
+    g.add_node("wait_out_throttle", wait_out_throttle, destinations=("step",))
+    g.add_edge(START, "step")
+    g.add_conditional_edges("step", lambda s: "wait_out_throttle" if s.get("throttle") else END,
+                            ["wait_out_throttle", END])
+    graph = g.compile(checkpointer=saver(tmp_path / "cp.sqlite"))
+    cfg = {"configurable": {"thread_id": "q"}}
+    graph.invoke({"calls": []}, cfg, durability="sync")
+    asked = {"woke_at": "optimize", "requests": ["raise the budget of Spring Sale to $80 a day"]}
+    graph.invoke(Command(resume=asked), cfg, durability="sync")
+    (again,) = pending(graph, cfg)
+    assert again["kind"] == "wait"
+    assert "requests were not used" in again["error"] and "Spring Sale" not in str(again)
+    assert graph.get_state(cfg).values["calls"] == []  # the step did not run on that wake-up
+    graph.invoke(Command(resume={"woke_at": "tick"}), cfg, durability="sync")
+    final = graph.get_state(cfg).values
+    assert final["done"] and final["calls"] == ["step"]
+
+
 @pytest.mark.parametrize("where", ["collect_insights", "decide_actions"])
 def test_a_throttle_in_the_optimise_loop_waits_then_reruns_only_that_node(
         where, monkeypatch, launch_context, sample_images, tmp_path, sandbox_server):
