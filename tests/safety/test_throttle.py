@@ -101,7 +101,8 @@ def test_other_errors_are_not_swallowed():
         raise AssertionError("ValueError was swallowed")
 
 
-def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
+def throttled_once_graph(path, code=613):
+    """A one-step graph whose step is throttled once, routed to `wait_out_throttle`."""
     from agents.common.throttle import throttle_update
 
     budget = {"throttles": 1}
@@ -109,22 +110,27 @@ def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
     def step(state):
         if budget["throttles"]:
             budget["throttles"] -= 1
-            return throttle_update(ThrottledError("(#613) rate", retry_after_s=120, code=613),
+            return throttle_update(ThrottledError(f"(#{code}) rate", retry_after_s=120, code=code),
                                    node="step", state=state)
         return {"calls": ["step"], "done": True}
 
-    def build(cp):
+    def build():
         g = StateGraph(S)
         g.add_node("step", step)
         g.add_node("wait_out_throttle", wait_out_throttle, destinations=("step",))
         g.add_edge(START, "step")
         g.add_conditional_edges("step", lambda s: "wait_out_throttle" if s.get("throttle") else END,
                                 ["wait_out_throttle", END])
-        return g.compile(checkpointer=cp)
+        return g.compile(checkpointer=saver(path))
 
+    return build
+
+
+def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
+    build = throttled_once_graph(tmp_path / "cp.sqlite")
     cfg = {"configurable": {"thread_id": "r"}}
-    build(saver(tmp_path / "cp.sqlite")).invoke({"calls": []}, cfg, durability="sync")
-    graph = build(saver(tmp_path / "cp.sqlite"))  # a new process
+    build().invoke({"calls": []}, cfg, durability="sync")
+    graph = build()  # a new process
     (intr,) = pending(graph, cfg)
     assert intr["kind"] == "wait" and intr["reason"].startswith("throttled until")
     assert graph.get_state(cfg).values["throttle_waits"] == 1
@@ -135,24 +141,7 @@ def test_routed_throttle_waits_durably_and_reruns_the_step(tmp_path):
 
 def test_requests_sent_to_a_throttle_wait_are_refused_and_asked_again_not_dropped(tmp_path):
     """A throttle wait only retries its step: requests riding on the wake-up would be lost."""
-    from agents.common.throttle import throttle_update
-
-    budget = {"throttles": 1}
-
-    def step(state):
-        if budget["throttles"]:
-            budget["throttles"] -= 1
-            return throttle_update(ThrottledError("(#17) limit", retry_after_s=120, code=17),
-                                   node="step", state=state)
-        return {"calls": ["step"], "done": True}
-
-    g = StateGraph(S)
-    g.add_node("step", step)
-    g.add_node("wait_out_throttle", wait_out_throttle, destinations=("step",))
-    g.add_edge(START, "step")
-    g.add_conditional_edges("step", lambda s: "wait_out_throttle" if s.get("throttle") else END,
-                            ["wait_out_throttle", END])
-    graph = g.compile(checkpointer=saver(tmp_path / "cp.sqlite"))
+    graph = throttled_once_graph(tmp_path / "cp.sqlite", code=17)()
     cfg = {"configurable": {"thread_id": "q"}}
     graph.invoke({"calls": []}, cfg, durability="sync")
     asked = {"woke_at": "optimize", "requests": ["raise the budget of Spring Sale to $80 a day"]}
