@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from state.context import Context, MetaSettings
+from state.context import Context, MetaSettings, act_id
 from state.control import CHECKPOINT_URL_ENV, LeaseLost, control_for, lease_lost, sqlite_file
 from state.ledger import Ledger
+from state.settings import env_value
 from state.storage import StorageError
 from tools.meta_client import MetaClient
 
@@ -148,7 +149,7 @@ def _discover(settings: MetaSettings, home: Path, token: str | None) -> dict[str
             raise SetupError("META_AD_ACCOUNT_ID is not set and the token sees no ad account: "
                              "set META_AD_ACCOUNT_ID=act_<digits>")
         account = only_one(accounts, "ad account", "--account act_ID, or ADPILOT_ACCOUNT")
-    account = account if str(account).startswith("act_") else f"act_{account}"
+    account = act_id(str(account))
     found["account_id"] = account
     info = client.get(account, {"fields": "currency,timezone_name"})
     found["currency"] = info.get("currency")
@@ -237,10 +238,10 @@ def meta_access(
         token = SANDBOX_TOKEN
         # The embedded sandbox's ids are the ones that exist: ignore META_* ids in the env, but
         # keep what the person chose for this run (--account, --page, --pixel).
-        chosen = os.environ
+        account = env_value("ADPILOT_ACCOUNT", None)
         settings = dataclasses.replace(
-            settings, graph_url=sandbox.url, account_id=_act(chosen.get("ADPILOT_ACCOUNT")),
-            page_id=chosen.get("ADPILOT_PAGE"), pixel_id=chosen.get("ADPILOT_PIXEL"))
+            settings, graph_url=sandbox.url, account_id=act_id(account) if account else None,
+            page_id=env_value("ADPILOT_PAGE", None), pixel_id=env_value("ADPILOT_PIXEL", None))
         announce(f"No META_ACCESS_TOKEN or META_GRAPH_URL set: using the embedded sandbox at "
                  f"{sandbox.url} (data in {home / 'sandbox.db'})")
     try:
@@ -249,11 +250,6 @@ def meta_access(
         if sandbox is not None:
             sandbox.stop()
 
-
-def _act(account: str | None) -> str | None:
-    if not account:
-        return None
-    return account if account.startswith("act_") else f"act_{account}"
 
 
 def _loopback(settings: MetaSettings) -> bool:

@@ -18,6 +18,11 @@ from state.settings import doc, env_value, load_env_file
 DEFAULT_HOME = ".adpilot"
 
 
+def act_id(account: str) -> str:
+    """Return an ad account id in Meta's `act_<digits>` form (`"123"` → `"act_123"`; "" stays "")."""
+    return account if not account or account.startswith("act_") else f"act_{account}"
+
+
 @dataclass(frozen=True)
 class MetaSettings:
     """Where and as whom to talk to Meta (no secrets: the token is read when a client is built)."""
@@ -40,8 +45,7 @@ class MetaSettings:
         if env is None:
             load_env_file()
         account = env_value("ADPILOT_ACCOUNT", env) or env_value("META_AD_ACCOUNT_ID", env)
-        if account and not account.startswith("act_"):
-            account = f"act_{account}"
+        account = act_id(account) if account else None
         return cls(graph_url=env_value("META_GRAPH_URL", env),
                    api_version=env_value("META_API_VERSION", env),
                    account_id=account,

@@ -54,6 +54,7 @@ from tenacity import (
 )
 
 from state import secrets
+from state.context import act_id
 from state.control import ThreadStopped
 from state.exposure import parse_time
 from state.guardrails import GatePass, UngatedSpendError
@@ -117,7 +118,7 @@ class GraphClient:
             app_secret = secrets.app_secret(_attr(settings, "secret_env", secrets.SECRET_ENV))
         secrets.register_secret(token, app_secret)
         account = str(_attr(settings, "account_id", "") or "")
-        self.account_id = account if account.startswith("act_") or not account else f"act_{account}"
+        self.account_id = act_id(account)
         self.page_id = _attr(settings, "page_id")
         self.pixel_id = _attr(settings, "pixel_id")
         self.graph_url = str(_attr(settings, "graph_url") or META_GRAPH_URL).rstrip("/")

@@ -23,7 +23,7 @@ from langgraph.runtime import Runtime
 
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import meta_call_group
-from state.context import Context
+from state.context import Context, act_id
 from state.schema import AdpilotState
 from tools.asset_checks import (
     MAX_IMAGE_BYTES,
@@ -103,7 +103,7 @@ def upload_assets(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     if refused is not None:
         return refused
     ctx = runtime.context
-    account_id = str(ctx.account_id) if str(ctx.account_id).startswith("act_") else f"act_{ctx.account_id}"
+    account_id = act_id(str(ctx.account_id))
     files: dict[str, tuple[str, Path]] = {}
     paths: dict[str, str] = {}
     plan = cast(dict[str, Any], state["plan"])  # the approved plan

@@ -25,7 +25,7 @@ from langgraph.runtime import Runtime
 from agents.common import client_of
 from agents.orchestrator.card import spend_summary
 from agents.orchestrator.meta_checks import asset_placeholders
-from state.context import Context
+from state.context import Context, act_id
 from state.guardrails import GateResult, MoneyAction, format_refusals, gate, spend_sanity
 from state.meta_tree import to_meta_tree
 from tools.launch import create_actions
@@ -37,8 +37,7 @@ def plan_actions(plan: dict[str, Any], ctx: Any, *, go_live: bool) -> list[Money
     images = asset_placeholders(plan)  # budgets do not depend on the assets
     tree = to_meta_tree(plan, account_id=ctx.account_id, page_id=ctx.page_id or "0",
                         image_hashes=images["image"], video_ids=images["video"])
-    account = ctx.account_id if str(ctx.account_id).startswith("act_") else f"act_{ctx.account_id}"
-    return create_actions(tree, account, live=go_live)
+    return create_actions(tree, act_id(str(ctx.account_id)), live=go_live)
 
 
 def requested_go_live(state: Mapping[str, Any], ctx: Any) -> bool:

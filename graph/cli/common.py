@@ -29,6 +29,7 @@ from graph.cli.console import (
 )
 from graph.environment import Environment, open_environment
 from graph.runner import Outcome, Runner, open_runner
+from state.context import act_id
 from state.control import LeaseLost, ThreadBusy, ThreadStopped
 from state.storage import StorageError
 from tools.errors import MetaError
@@ -164,8 +165,8 @@ def choose(**chosen: str | None) -> None:
         if not re.fullmatch(pattern, value):
             fail(f"--{name} {value!r} is not {form}; `adpilot accounts` lists what the token "
                  "reaches")
-        if name == "account" and not value.startswith("act_"):
-            value = f"act_{value}"
+        if name == "account":
+            value = act_id(value)
         os.environ[variable] = value
 
 

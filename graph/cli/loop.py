@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from agents.common.throttle import WAIT_NODE
 from graph.cli.common import drive, exit_code, fail, report, session, talks_to_meta
 from graph.cli.console import console, run_display
 from graph.cli.inputs import bounded_text
@@ -119,7 +120,7 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
         current = runner.status(thread)
         if current.waiting_for != "wait":
             fail(f"thread {thread} is not between optimise cycles (waiting for: {current.waiting_for or 'nothing'})")
-        if "wait_out_throttle" in current.next:
+        if WAIT_NODE in current.next:
             until = (current.values.get("throttle") or {}).get("until") or "its reset"
             fail(f"thread {thread} is waiting out Meta's rate limit until {until}: a cycle now "
                  "would be throttled again, so nothing was sent"
