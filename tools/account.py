@@ -13,14 +13,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from state.exposure import as_int
+
 if TYPE_CHECKING:
     from tools.graph_client import GraphClient
 
 ACCOUNT_FIELDS = "currency,timezone_name,spend_cap,amount_spent,min_daily_budget"
-
-
-def _int(value: Any) -> int:
-    return int(float(value)) if value not in (None, "") else 0
 
 
 def account_info(client: GraphClient) -> dict[str, Any]:
@@ -32,9 +30,9 @@ def account_info(client: GraphClient) -> dict[str, Any]:
         "currency": str(raw.get("currency") or "USD").upper(),
         "timezone_name": tz_name,
         "tz": ZoneInfo(tz_name),
-        "spend_cap_minor": _int(raw.get("spend_cap")) or None,
-        "amount_spent_minor": _int(raw.get("amount_spent")),
-        "min_daily_budget_minor": _int(raw.get("min_daily_budget")),
+        "spend_cap_minor": as_int(raw.get("spend_cap")) or None,
+        "amount_spent_minor": as_int(raw.get("amount_spent")),
+        "min_daily_budget_minor": as_int(raw.get("min_daily_budget")),
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from state.exposure import as_int
 from state.guardrails import GatePass, MoneyAction
 from state.insights_store import InsightsStore, add_sums, derive
 from state.rules import min_daily_budget_minor
@@ -27,10 +28,6 @@ SPEND_LIMIT_FIELDS = ("daily_spend_cap", "daily_min_spend_target")
 AD_FIELDS = "id,name,status,effective_status,adset_id"
 JUDGE_WINDOW_DAYS = 28
 RECENT_DAYS = 7  # ad sets' `recent_stats` window
-
-
-def _int(value: Any) -> int:
-    return int(float(value)) if value not in (None, "") else 0
 
 
 def read_tree(client: Any, campaign_id: str) -> dict[str, Any]:
@@ -59,7 +56,7 @@ def phase_budgets(
         ts = (a.get("learning_stage_info") or {}).get("last_sig_edit_ts")
         entry = out.get(str(a["id"]))
         if entry is None or entry.get("ts") != ts:
-            out[str(a["id"])] = {"ts": ts, "budget": _int(a.get("daily_budget")) or None}
+            out[str(a["id"])] = {"ts": ts, "budget": as_int(a.get("daily_budget")) or None}
     return out
 
 
@@ -120,7 +117,7 @@ def build_evidence(
     dates = [(today - timedelta(days=d)).isoformat() for d in range(RECENT_DAYS, 0, -1)]
     set_daily = {k: [v.get(d, 0.0) for d in dates] for k, v in by_day.items()}
     weeks = store.weeks(cid, until)
-    cbo = bool(_int(campaign.get("daily_budget")) or _int(campaign.get("lifetime_budget")))
+    cbo = bool(as_int(campaign.get("daily_budget")) or as_int(campaign.get("lifetime_budget")))
     billing = next(
         (a.get("billing_event") for a in tree["ad_sets"] if a.get("billing_event")), "IMPRESSIONS"
     )
@@ -145,21 +142,21 @@ def build_evidence(
             "id": cid,
             "name": campaign.get("name", ""),
             "status": campaign.get("status"),
-            "daily_budget_minor": _int(campaign.get("daily_budget")) or None,
+            "daily_budget_minor": as_int(campaign.get("daily_budget")) or None,
         },
         "ad_sets": [
             {
                 "id": str(a["id"]),
                 "name": a.get("name", ""),
                 "status": a.get("status") if campaign.get("status") != "PAUSED" else "PAUSED",
-                "daily_budget_minor": _int(a.get("daily_budget")) or None,
+                "daily_budget_minor": as_int(a.get("daily_budget")) or None,
                 "learning": _learning(a),
                 "phase_budget_minor": phases[str(a["id"])]["budget"],
                 "stats": set_stats.get(str(a["id"]), empty),
                 "recent_stats": set_recent.get(str(a["id"]), empty),
                 "last_day_stats": set_last.get(str(a["id"]), empty),
                 "daily_spend_minor": set_daily.get(str(a["id"]), []),
-                **{f"{k}_minor": _int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
+                **{f"{k}_minor": as_int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
             }
             for a in tree["ad_sets"]
         ],
