@@ -1,4 +1,4 @@
-"""Wiring only: the adpilot graph of docs/design.md §1 (launch path, then the optimise loop).
+"""Wiring only: the adpilot graph of docs/design.md §1 (router, launch path, optimise loop).
 
 Meta throttling is explicit in the wiring: a node Meta throttles for longer than the client
 may sleep returns a wait record (`agents.common.yields_on_throttle`), its router sends the
@@ -17,16 +17,23 @@ from agents.assets.nodes import upload_assets
 from agents.campaigns.nodes import activate, create_campaigns
 from agents.common import META_RETRY, halts_when_stopped
 from agents.common.throttle import RECONCILING_RETRY, wait_out_throttle
+from agents.insights.ask import answer_request
 from agents.insights.collect import collect_insights
 from agents.optimize import nodes as optimize
+from agents.optimize.oneoff.nodes import adopt_campaign, propose_change
 from agents.orchestrator.approval import review_plan
 from agents.orchestrator.nodes import plan_campaign, validate_plan
+from agents.orchestrator.requests import route_request
 from graph.routing import (
     route_after_activate,
+    route_after_adopt_campaign,
+    route_after_answer_request,
     route_after_create_ads,
     route_after_create_campaigns,
     route_after_plan_campaign,
+    route_after_propose_change,
     route_after_review_plan,
+    route_after_route_request,
     route_after_upload_assets,
     route_after_validate_plan,
 )
@@ -37,6 +44,7 @@ from state.schema import AdpilotState, InputState, OutputState
 # The nodes that may be throttled: `wait_out_throttle` goes back to the one its record names.
 LAUNCH_THROTTLED = ("validate_plan", "upload_assets", "create_campaigns", "create_ads", "activate")
 LOOP_THROTTLED = ("collect_insights", "decide_actions", "apply_actions")
+REQUEST_THROTTLED = ("answer_request", "propose_change", "adopt_campaign")
 
 
 def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Context) -> Any:
@@ -46,6 +54,10 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     """
     g = traced_state_graph()(AdpilotState, context_schema=context_schema,
                              input_schema=InputState, output_schema=OutputState)
+    g.add_node("route_request", route_request, retry_policy=META_RETRY)
+    g.add_node("answer_request", answer_request, retry_policy=META_RETRY)
+    g.add_node("propose_change", propose_change, retry_policy=META_RETRY)
+    g.add_node("adopt_campaign", adopt_campaign, retry_policy=META_RETRY)
     g.add_node("plan_campaign", plan_campaign, retry_policy=META_RETRY)
     g.add_node("validate_plan", validate_plan, retry_policy=META_RETRY)
     g.add_node("review_plan", review_plan)
@@ -55,9 +67,15 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_node("create_campaigns", halts_when_stopped(create_campaigns), retry_policy=RECONCILING_RETRY)
     g.add_node("create_ads", halts_when_stopped(create_ads), retry_policy=RECONCILING_RETRY)
     g.add_node("activate", halts_when_stopped(activate), retry_policy=RECONCILING_RETRY)
-    g.add_node("wait_out_throttle", wait_out_throttle, destinations=LAUNCH_THROTTLED + LOOP_THROTTLED)
+    g.add_node("wait_out_throttle", wait_out_throttle, destinations=LAUNCH_THROTTLED + LOOP_THROTTLED + REQUEST_THROTTLED)
 
-    g.add_edge(START, "plan_campaign")  # every thread starts from its brief
+    # Every thread starts at the orchestrator's router: a brief plans (the launch path), a
+    # request is answered (a question) or proposed on a card, `watch` adopts a campaign.
+    g.add_edge(START, "route_request")
+    g.add_conditional_edges("route_request", route_after_route_request)
+    g.add_conditional_edges("answer_request", route_after_answer_request)  # read-only: then END
+    g.add_conditional_edges("propose_change", route_after_propose_change)  # the loop's card
+    g.add_conditional_edges("adopt_campaign", route_after_adopt_campaign)  # into the loop
     g.add_conditional_edges("plan_campaign", route_after_plan_campaign)  # plan, ask again, or stop
     g.add_conditional_edges("validate_plan", route_after_validate_plan)  # only checked plans reach a human
     g.add_conditional_edges("review_plan", route_after_review_plan)  # approve / edit / reject

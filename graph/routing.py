@@ -117,3 +117,69 @@ def route_after_activate(
     if max_cycles is not None and int(max_cycles) <= 0:
         return "__end__"
     return "wait_for_data"
+
+
+# -- requests about existing objects (`adpilot ask`, `adpilot watch`) ------------------------
+
+REQUEST_NODES = {"question": "answer_request", "adopt": "adopt_campaign",
+                 "pause_underperformers": "propose_change", "budget": "propose_change",
+                 "status": "propose_change", "ab_test": "propose_change"}
+
+
+def route_after_route_request(state: dict[str, Any]) -> Literal[
+        "plan_campaign", "route_request", "answer_request", "adopt_campaign", "propose_change",
+        "__end__"]:
+    """Send a brief to planning, a clarified request back to the router, a routed one onward."""
+    phase = _phase(state, "route_request")
+    if phase == "brief":
+        return "plan_campaign"
+    if phase == "clarified":
+        return "route_request"
+    if phase == "unsupported":
+        return "__end__"
+    if phase != "routed":
+        raise RoutingError(f"route_after_route_request: unexpected phase {phase!r}")
+    route = str((state.get("intent") or {}).get("route"))
+    if route not in REQUEST_NODES:
+        raise RoutingError(f"route_after_route_request: routed to {route!r}, which has no node")
+    return REQUEST_NODES[route]  # type: ignore[return-value]
+
+
+def route_after_answer_request(state: dict[str, Any]) -> Literal["wait_out_throttle", "__end__"]:
+    """End a question once answered (or wait out a Meta throttle first)."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
+    phase = _phase(state, "answer_request")
+    if phase != "answered":
+        raise RoutingError(f"route_after_answer_request: unexpected phase {phase!r}")
+    return "__end__"
+
+
+def route_after_propose_change(state: dict[str, Any]) -> Literal[
+        "review_actions", "route_request", "wait_out_throttle", "__end__"]:
+    """Show the proposal's card; re-read the request after an answer; end with nothing to do."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
+    phase = _phase(state, "propose_change")
+    if phase == "decided":
+        return "review_actions"
+    if phase == "clarified":
+        return "route_request"
+    if phase == "nothing_to_do":
+        return "__end__"
+    raise RoutingError(f"route_after_propose_change: unexpected phase {phase!r}")
+
+
+def route_after_adopt_campaign(
+    state: dict[str, Any], runtime: Any = None
+) -> Literal["wait_for_data", "wait_out_throttle", "__end__"]:
+    """Enter the optimise loop's first timer; end when the gate refused or the id was wrong."""
+    if state.get("throttle"):
+        return "wait_out_throttle"
+    phase = _phase(state, "adopt_campaign")
+    if phase in ("refused", "unsupported"):
+        return "__end__"
+    if phase != "adopted":
+        raise RoutingError(f"route_after_adopt_campaign: unexpected phase {phase!r}")
+    max_cycles = getattr(getattr(runtime, "context", None), "max_cycles", None)
+    return "__end__" if max_cycles is not None and int(max_cycles) <= 0 else "wait_for_data"

@@ -143,14 +143,23 @@ class Runner:
         return outcome
 
     def start(self, brief: str, thread_id: str | None = None, *, plan: dict[str, Any] | None = None,
-              go_live: bool | None = None, on_update: UpdateHook | None = None) -> Outcome:
-        """Start a new thread from a brief (or a ready plan); runs to the first interrupt or the end."""
+              go_live: bool | None = None, on_update: UpdateHook | None = None,
+              request: str | None = None, watch: dict[str, Any] | None = None) -> Outcome:
+        """Start a new thread; runs to the first interrupt or the end.
+
+        From a brief (or a ready plan), a `request` about existing objects (`adpilot ask`) or
+        a campaign to `watch` (`{"campaign_id", "target_cpa_minor", "target_roas"}`).
+        """
         thread_id = thread_id or f"t-{uuid.uuid4().hex[:10]}"
         with self.lease(thread_id):
             if self.exists(thread_id):
                 raise ValueError(f"thread {thread_id!r} already exists: pick another --thread id, "
                                  f"or continue it with `adpilot resume {thread_id}`")
             value: dict[str, Any] = {"brief": brief}
+            if request is not None:
+                value = {"request": request}
+            if watch is not None:
+                value = {"watch": watch}
             if plan is not None:
                 value["plan"] = plan
             if go_live is not None:  # otherwise the context's policy decides

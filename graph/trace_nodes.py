@@ -19,6 +19,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Which agent owns each node, and what kind of action it takes (tags `agent:`, `action:`).
 NODE_TAGS: dict[str, tuple[str, str]] = {
+    "route_request": ("orchestrator", "route"),
+    "answer_request": ("insights", "read"),
+    "propose_change": ("orchestrator", "decide"),
+    "adopt_campaign": ("orchestrator", "read"),
     "plan_campaign": ("orchestrator", "plan"),
     "validate_plan": ("orchestrator", "validate"),
     "review_plan": ("approval", "approval"),

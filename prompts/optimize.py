@@ -173,7 +173,10 @@ def card_markdown(
     auto_applied: list[dict[str, Any]] | None = None,
 ) -> str:
     """Render the whole approval card of one optimise cycle, as markdown."""
-    out = [CARD_TITLE.format(cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
+    if proposal.get("title"):  # a request's card (`adpilot ask`): its own title and summary
+        out = [str(proposal["title"]), "", *[str(x) for x in proposal.get("summary") or []], ""]
+    else:
+        out = [CARD_TITLE.format(cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
     if proposal.get("targets_text"):
         out += [TARGETS_LINE.format(targets=proposal["targets_text"]), ""]
     judged = _judged(state, str(proposal.get("currency") or "USD"))

@@ -399,6 +399,53 @@ def gate(actions: Sequence[MoneyAction], policy: Any, snapshot: Mapping[str, Any
                       before, current, j.currency, pol.max_daily_exposure_minor)
 
 
+def adoption_refusals(campaign_id: str, policy: Any, snapshot: Mapping[str, Any],
+                      *, name: str | None = None) -> list[Refusal]:
+    """Judge adopting an existing campaign into the optimise loop (`adpilot watch`); pure.
+
+    Adopting hands the campaign's spend to adpilot's loop, so the campaign is judged as if it
+    ran (a paused one counted live; its ad sets as Meta has them): refused when that puts the account's worst-case daily spend above
+    `max_daily_exposure_minor`, or the campaign's daily budget above
+    `max_campaign_daily_budget_minor` — whether or not the cap is already broken today.
+    """
+    pol = as_policy(policy)
+    now = parse_time(snapshot.get("now"))
+    if now is None:
+        raise ValueError("adoption_refusals: snapshot['now'] is required")
+    j = _Judge(pol, str(snapshot.get("currency") or "USD"), now)
+    objs = parse_objects(snapshot.get("objects") or [])
+    label = f"adopting campaign “{name}” ({campaign_id})" if name else f"adopting campaign {campaign_id}"
+    action = MoneyAction(kind="activate", name="adopt_campaign", policy_kind="activate",
+                         object_id=str(campaign_id), object_type="campaign", status="ACTIVE",
+                         label=name)
+    if str(campaign_id) not in objs:
+        return [j.refuse(0, action, "max_daily_exposure_minor", pol.max_daily_exposure_minor, None,
+                         f"{label}: it is not among the account's campaigns as Meta lists them "
+                         "now, so its effect on the caps cannot be computed.",
+                         "Nothing was adopted: check the id and the --account.")]
+    sim = {k: v.copy() for k, v in objs.items()}
+    sim[str(campaign_id)].status = "ACTIVE"  # as if running; its ad sets as Meta has them
+    out: list[Refusal] = []
+    after = exposure_of(sim, now)
+    if after > pol.max_daily_exposure_minor:
+        out.append(j.refuse(
+            0, action, "max_daily_exposure_minor", pol.max_daily_exposure_minor, after,
+            f"{label} would leave the account's worst-case daily spend at {j.money(after)} with "
+            f"it running, above max_daily_exposure_minor = {pol.max_daily_exposure_minor} "
+            f"({j.money(pol.max_daily_exposure_minor)}): adpilot does not take over spend its "
+            "policy does not allow.", j.hint("max_daily_exposure_minor", after)))
+    budget = campaign_budget_of(sim, str(campaign_id), now)
+    if budget > pol.max_campaign_daily_budget_minor:
+        out.append(j.refuse(
+            0, action, "max_campaign_daily_budget_minor", pol.max_campaign_daily_budget_minor,
+            budget, f"{label}: its daily budget is {j.money(budget)} (its own, or its ad sets' "
+            f"together), above max_campaign_daily_budget_minor = "
+            f"{pol.max_campaign_daily_budget_minor} "
+            f"({j.money(pol.max_campaign_daily_budget_minor)}).",
+            j.hint("max_campaign_daily_budget_minor", budget)))
+    return out
+
+
 def spend_sanity(daily_minor: int, best_day_minor: int, currency: str) -> dict[str, Any] | None:
     """Spell out a launch budget above 10× the account's largest day of the last 30 (or None)."""
     if best_day_minor <= 0 or daily_minor <= SANITY_MULTIPLE * best_day_minor:

@@ -20,6 +20,12 @@ JSON = Any  # a JSON-like value: dict / list / str / int / float / bool / None
 class AdpilotState(TypedDict, total=False):
     """Everything a thread carries between nodes and across restarts."""
 
+    account: str  # act_<digits> the thread works in (recorded by its first node)
+    request: str  # `adpilot ask`: a request about existing objects, answers appended
+    watch: dict[str, JSON] | None  # `adpilot watch`: {"campaign_id", "target_cpa_minor", "target_roas"}
+    intent: dict[str, JSON] | None  # state.intent.Intent as a dict: what the router read
+    answer: dict[str, JSON] | None  # a question's answer (agents/insights/answer.py)
+    adopted: dict[str, JSON] | None  # an adopted campaign as Meta described it (watch)
     brief: str  # the marketer's brief, with clarification answers appended
     clarifications: list[dict[str, JSON]]  # [{"questions": [...], "answer": ...}]
     plan: dict[str, JSON] | None  # state.plan.CampaignPlan as a dict (keys assigned)
@@ -55,9 +61,11 @@ class AdpilotState(TypedDict, total=False):
 
 
 class InputState(TypedDict, total=False):
-    """What a caller passes to start a thread."""
+    """What a caller passes to start a thread: a brief, a request, or a campaign to watch."""
 
     brief: str
+    request: str
+    watch: dict[str, JSON] | None
     go_live: bool
     plan: dict[str, JSON] | None  # optional: a ready plan (e.g. `adpilot run --plan FILE`)
 
@@ -65,6 +73,9 @@ class InputState(TypedDict, total=False):
 class OutputState(TypedDict, total=False):
     """What a finished (or paused) thread reports to its caller."""
 
+    account: str
+    intent: dict[str, JSON] | None
+    answer: dict[str, JSON] | None
     plan: dict[str, JSON] | None
     problems: list[dict[str, str]]
     warnings: list[dict[str, str]]

@@ -22,6 +22,8 @@ Phase = Literal[
     "assets_uploaded", "campaigns_created", "ads_created", "live", "launched_paused",
     "refused", "stopped",
     "collecting", "decided", "reviewed", "applied",
+    # a request about existing objects (`adpilot ask` / `watch`, agents/orchestrator/requests.py)
+    "brief", "routed", "answered", "unsupported", "nothing_to_do", "adopted",
 ]
 
 

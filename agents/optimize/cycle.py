@@ -85,7 +85,8 @@ def propose(
     tree = read_tree(client, campaign_id)
     store = store or InsightsStore(home_of(ctx))
     targets = targets_of(cast(dict[str, Any], state), ctx)  # it only reads the state
-    experiment = resolve_experiment(plan, created)
+    # a test started on an existing campaign (`adpilot ask "test ..."`) keeps its own ids
+    experiment = opt.get("experiment") or resolve_experiment(plan, created)
     evidence = build_evidence(
         tree,
         store,

@@ -100,14 +100,17 @@ def _when(value: Any) -> datetime | None:
 
 
 def first_until(state: Mapping[str, Any], client: Any, ctx: Any) -> str:
-    """When the first cycle is due: `cycle_days` after the campaign was created on Meta.
+    """When the first cycle is due: `cycle_days` after the campaign was created (or adopted).
 
     Anchored on a fact that does not move (the campaign's `created_time`), so the node
     computes the same `until` when it re-runs on resume; "now" only when Meta has none.
     """
     campaign_id = str((state.get("created") or {}).get("campaign") or "")
     created = None
-    if campaign_id:
+    adopted = _when((state.get("adopted") or {}).get("at"))
+    if adopted is not None:  # an adopted campaign: its first cycle counts from the adoption
+        created = adopted
+    elif campaign_id:
         created = _when(client.get(campaign_id, {"fields": "created_time"}).get("created_time"))
     anchor = created or account_now(client, ctx)
     return (anchor + timedelta(days=ctx.cycle_days)).isoformat()
@@ -314,16 +317,31 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
             if any(a is h for h in held) else d
             for a, d in zip(proposal["actions"], decisions, strict=False)
         ]
+    from agents.optimize.oneoff.nodes import VARIANT_ACTION, apply_variants
+
+    now = account_now(client, runtime.context)
+    # An A/B test's variant is created by the ad-creation agent (its own gate pass) after the
+    # card's budget cuts; every other action is one typed MoneyAction.
+    actions = list(proposal["actions"])
+    plain = [i for i, a in enumerate(actions) if a.get("name") != VARIANT_ACTION]
     result = execute_approved(
         client,
-        proposal["actions"],
-        decisions,
+        [actions[i] for i in plain],
+        [decisions[i] for i in plain] if len(decisions) == len(actions) else decisions,
         receipt=opt.get("receipt"),
         policy=runtime.context.policy,
-        now=account_now(client, runtime.context),
+        now=now,
         budget_edits=opt.get("budget_edits") or {},
         today=opt.get("today"),
     )
+    if len(plain) < len(actions):
+        v_applied, v_refused, experiment = apply_variants(
+            client, actions, decisions, policy=runtime.context.policy,
+            receipt_=opt.get("receipt"), now=now)
+        result["applied"] += v_applied
+        result["refusals"] += v_refused
+        if experiment:
+            opt["experiment"] = experiment
     opt["budget_edits"] = result["budget_edits"]
     opt["last_refusals"] = result["refusals"]
     applied = list(state.get("applied_actions") or []) + result["applied"]

@@ -217,7 +217,7 @@ def plan_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     """Turn the brief into a plan, asking the human for what the brief leaves out or unclear."""
     brief = state.get("brief") or ""
     search = _interest_search(runtime)
-    if (given := state.get("plan")) and state.get("phase") is None:
+    if (given := state.get("plan")) and state.get("phase") in (None, "brief"):
         # A ready plan given as input (`adpilot run --plan FILE`): no planner, same checks after.
         plan = {**given, "key_salt": thread_id_of(runtime)}
         return {"plan": _resolve_interests(plan, search), "problems": [], "warnings": [],

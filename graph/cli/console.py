@@ -168,12 +168,13 @@ def status_table(rows: list[dict[str, Any]], stopped: dict[str, str] | None = No
 
         stopped = stopped_threads(adpilot_home())
     table = Table(title="threads")
-    for col in ("thread", "phase", "waiting for", "next", "campaign"):
+    for col in ("thread", "account", "kind", "phase", "waiting for", "next", "campaign"):
         table.add_column(col)
     for row in rows:
         phase = row.get("phase") or "—"
         if row["thread"] in stopped:
             phase = f"STOPPED {stopped[row['thread']][:16]}Z ({phase})"
-        table.add_row(row["thread"], phase, row.get("waiting") or "—",
-                      ", ".join(row.get("next") or []) or "—", row.get("campaign") or "—")
+        table.add_row(row["thread"], row.get("account") or "—", row.get("kind") or "—", phase,
+                      row.get("waiting") or "—", ", ".join(row.get("next") or []) or "—",
+                      row.get("campaign") or "—")
     return table

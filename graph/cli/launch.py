@@ -207,15 +207,46 @@ def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")]
 
 
 @app.command()
-def status(thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None) -> None:
-    """Show where each thread stands."""
-    with session() as (env, runner):
+def status(thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None,
+           account: Annotated[str | None, typer.Option(
+               help="only the threads of this ad account (act_ID)")] = None,
+           as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """Show where each thread stands, and in which ad account."""
+    from state.context import act_id
+
+    want = act_id(account) if account else None
+    with session(quiet=as_json) as (env, runner):
         ids = [thread] if thread else runner.threads()
+        if thread and not runner.exists(thread):
+            fail(f"no thread {thread!r} here ({env.home}); `adpilot status` lists them")
         rows = []
         for tid in ids:
             out = runner.status(tid)
-            rows.append({"thread": tid, "phase": out.values.get("phase"), "waiting": out.waiting_for,
-                         "next": list(out.next), "campaign": (out.values.get("created") or {}).get("campaign")})
+            values = out.values
+            row_account = values.get("account")
+            if want and row_account != want:
+                continue
+            rows.append({"thread": tid, "account": row_account,
+                         "kind": _kind_of(values), "phase": values.get("phase"),
+                         "waiting": out.waiting_for, "next": list(out.next),
+                         "campaign": (values.get("created") or {}).get("campaign"),
+                         "cycle": values.get("cycle"), "status": values.get("status")})
+        if as_json:
+            from tools.kill_switch import stopped_threads
+
+            stopped = stopped_threads(env.home)
+            typer.echo(json.dumps([{**r, "stopped_at": stopped.get(r["thread"])} for r in rows],
+                                  indent=2, default=str))
+            return
         console.print(status_table(rows))
         if thread and rows:
             report(runner.status(thread), home=env.home)
+
+
+def _kind_of(values: dict[str, Any]) -> str:
+    """Say what started the thread: a brief (launch), a request (ask) or a campaign (watch)."""
+    if values.get("watch") or values.get("adopted"):
+        return "watch"
+    if values.get("request") and not values.get("plan"):
+        return "ask"
+    return "launch"

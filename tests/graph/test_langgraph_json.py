@@ -26,7 +26,11 @@ def test_graph_topology_matches_the_design():
 
     graph = build_graph().get_graph()
     edges = {(e.source, e.target) for e in graph.edges}
-    for edge in [("__start__", "plan_campaign"), ("plan_campaign", "validate_plan"),
+    for edge in [("__start__", "route_request"), ("route_request", "plan_campaign"),
+                 ("route_request", "answer_request"), ("route_request", "propose_change"),
+                 ("route_request", "adopt_campaign"), ("route_request", "route_request"),
+                 ("propose_change", "review_actions"), ("adopt_campaign", "wait_for_data"),
+                 ("plan_campaign", "validate_plan"),
                  ("validate_plan", "review_plan"), ("review_plan", "upload_assets"),
                  ("review_plan", "validate_plan"), ("upload_assets", "create_campaigns"),
                  ("create_campaigns", "create_ads"), ("create_ads", "activate")]:

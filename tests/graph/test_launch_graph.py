@@ -26,7 +26,8 @@ def test_launch_streams_exact_updates_and_creates_one_tree(launch_context, sampl
     with open_checkpointer(tmp_path / "ck") as saver:
         graph = build_graph(checkpointer=saver)
         first = _stream(graph, _start(launch_context, sample_images), "t1", launch_context)
-        assert [n for n, _ in first] == ["plan_campaign", "validate_plan", "__interrupt__"]
+        assert [n for n, _ in first] == ["route_request", "plan_campaign", "validate_plan",
+                                          "__interrupt__"]
         payload = first[-1][1][0].value
         assert payload["kind"] == "approval" and payload["schema"] == "adpilot.approval/1"
         assert payload["action_requests"][0]["name"] == "launch_campaign"
@@ -111,8 +112,8 @@ def test_missing_budget_asks_then_plans_with_the_answer(launch_context, sample_i
     with open_checkpointer(tmp_path / "ck") as saver:
         graph = build_graph(checkpointer=saver)
         first = _stream(graph, {"brief": brief}, "c1", launch_context)
-        assert [n for n, _ in first] == ["__interrupt__"]
-        question = first[0][1][0].value
+        assert [n for n, _ in first] == ["route_request", "__interrupt__"]
+        question = first[1][1][0].value
         assert question["kind"] == "clarify" and question["questions"][0]["field"] == "budget"
 
         answered = _stream(graph, Command(resume={"answers": {"budget": "$40/day"}}), "c1", launch_context)

@@ -21,7 +21,7 @@ from tests.tracing.capture import CaptureServer
 from tests.tracing.test_tracing import traced_env
 
 ADPILOT = str(Path(sys.executable).parent / "adpilot")
-LAUNCH = ["plan_campaign", "validate_plan", "review_plan", "upload_assets", "create_campaigns",
+LAUNCH = ["route_request", "plan_campaign", "validate_plan", "review_plan", "upload_assets", "create_campaigns",
           "create_ads", "activate"]
 pytestmark = pytest.mark.slow
 

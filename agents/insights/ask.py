@@ -1,0 +1,40 @@
+"""The insights agent's node for a question (workflow W3): answer at once, read-only.
+
+    answer_request(state, runtime) -> {"answer", "phase": "answered", "status"}
+
+Reads `state["intent"]` (route `question`, `state.intent.Intent`) and answers it from Meta's
+insights (`agents/insights/answer.py`): a sentence with the number, a table, and the
+comparison when asked. No card, no approval and no write: a question never proposes one. The
+later asks of a combined request are named in the status, to be asked on their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.common import client_of, yields_on_throttle
+from state.context import Context
+from state.intent import Intent
+from state.schema import AdpilotState
+
+
+@yields_on_throttle
+def answer_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Answer the thread's question from Meta's insights (no writes)."""
+    from agents.insights.answer import answer_question
+    from agents.orchestrator.nodes import account_today
+    from tools.account import account_info
+
+    intent = Intent.model_validate(state.get("intent") or {})
+    if intent.route != "question":
+        raise RuntimeError(f"answer_request: the intent's route is {intent.route!r}, not question")
+    client = client_of(runtime)
+    info = account_info(client)
+    account = {k: info[k] for k in ("id", "currency", "timezone_name")}
+    answer = answer_question(client, intent, account=account,
+                             today=account_today(runtime.context, client))
+    later = "".join(f"\n- not done: a later ask ({a.route}) — ask it on its own"
+                    for a in intent.also)
+    return {"answer": answer.to_json(), "phase": "answered", "status": answer.sentence + later}

@@ -1,0 +1,208 @@
+"""Graph nodes of the request workflows (W2, W4, W5, status) and of adoption (`watch`).
+
+    propose_change(state, runtime) -> a card's proposal (phase `decided`), or a question
+    adopt_campaign(state, runtime) -> the campaign's tree as the loop's `created` (phase `adopted`)
+
+`propose_change` turns a routed intent (`state["intent"]`: pause underperformers, a budget
+change, a status change, an A/B test) into actions of the optimise loop's shape and hands them
+to the loop's own card and writer: `review_actions` ⏸ → `apply_actions` (receipt checked,
+every write through the money gate, ledgered, read back). A one-off request ends after its
+card is applied (`optimize.done`); an A/B test goes on into the loop, which judges it by its
+stopping rule. When the request cannot be served as asked (no threshold and no target, an
+absolute budget for a campaign whose budgets are on its ad sets, ...) the person is asked, and
+the request is read again with the answer. Nothing to change ("already paused") ends the
+thread saying so.
+
+`adopt_campaign` reads an existing campaign's tree from Meta (not a plan), checks the adoption
+against the money gate's caps (`state.guardrails.adoption_refusals`: the campaign counted as
+running) and enters the loop at `wait_for_data` with the same cards, ledger and reports. The
+loop reads `plan` for the campaign's name, objective, dates and conversion event, so the
+adopted campaign is described there in the same keys, marked `adopted`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.common import ask_until_valid, client_of, home_of, yields_on_throttle
+from state.context import Context
+from state.hitl import CLARIFY_SCHEMA, ResumeError, receipt
+from state.intent import Intent
+from state.schema import AdpilotState
+from tools.account import account_info, account_now
+
+VARIANT_ACTION = "create_ab_variant"
+
+
+def _ask(state: AdpilotState, question: str) -> dict[str, Any]:
+    """Ask what the request leaves open; the router reads the request again with the answer."""
+    request = str(state.get("request") or "")
+    payload = {"schema": CLARIFY_SCHEMA, "kind": "clarify", "request": request,
+               "questions": [{"field": "request", "question": question, "kind": "missing"}],
+               "description": f"adpilot will not guess: {question}\n\nAnswer in a few words "
+                              "(`adpilot resume THREAD --answer \"...\"`)."}
+
+    def read(answer: Any) -> str:
+        if isinstance(answer, dict) and isinstance(answer.get("answer"), str):
+            answer = answer["answer"]
+        if not isinstance(answer, str) or not answer.strip():
+            raise ResumeError("answer the question in words, e.g. \"over $40\"")
+        return answer.strip()[:2000]
+
+    answer = ask_until_valid(payload, read)
+    return {"request": f"{request}\n— {question}\n→ {answer}", "phase": "clarified",
+            "clarifications": [*(state.get("clarifications") or []),
+                               {"questions": [question], "answer": answer}]}
+
+
+@yields_on_throttle
+def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Propose the routed request's actions for one approval card (no writes)."""
+    intent = Intent.model_validate(state.get("intent") or {})
+    client = client_of(runtime)
+    info = account_info(client)
+    now = account_now(client, runtime.context)
+    account = {k: info[k] for k in ("id", "currency", "timezone_name")}
+    if intent.route == "ab_test":
+        from agents.ads.variants import propose_variant
+
+        proposal = propose_variant(client, intent, account=account, now=now,
+                                   home=str(home_of(runtime.context)))
+    elif intent.route in ("pause_underperformers", "budget", "status"):
+        from agents.optimize.oneoff import propose_request
+
+        proposal = propose_request(client, intent, account=account,
+                                   policy=runtime.context.policy, now=now)
+    else:
+        raise RuntimeError(f"propose_change: route {intent.route!r} proposes no card")
+    if proposal.get("clarify"):
+        return _ask(state, str(proposal["clarify"]))
+    actions = list(proposal.get("actions") or [])
+    for a in actions:
+        a.setdefault("description", a.get("name"))
+        if any(e.match == "fuzzy" for e in intent.entities):
+            a["requires_review"] = True  # a write on a name adpilot resolved is always seen
+    later = [f"not done: a later ask ({a.route}) — ask it on its own" for a in intent.also]
+    proposal["flags"] = list(proposal.get("flags") or []) + later
+    if not actions:
+        why = proposal.get("nothing_to_do") or "nothing to change"
+        return {"phase": "nothing_to_do", "status": str(why), "proposed_actions": [],
+                "optimize": {**dict(state.get("optimize") or {}), "proposal": proposal,
+                             "done": True}}
+    requests = [{"name": a["name"], "args": a["args"], "description": a.get("description", "")}
+                for a in actions]
+    opt = dict(state.get("optimize") or {})
+    opt.update(proposal=proposal, receipt=receipt(requests), review=None,
+               done=intent.route != "ab_test", today=now.date().isoformat())
+    if proposal.get("experiment"):
+        opt["experiment"] = proposal["experiment"]
+    campaign = _campaign_of(actions, intent)
+    update: dict[str, Any] = {"optimize": opt, "proposed_actions": requests, "phase": "decided",
+                              "status": f"{len(actions)} action(s) proposed for approval"}
+    if campaign and not (state.get("created") or {}).get("campaign"):
+        update["created"] = {"campaign": campaign}
+    return update
+
+
+def _campaign_of(actions: list[dict[str, Any]], intent: Intent) -> str | None:
+    for a in actions:
+        cid = (a.get("target") or {}).get("campaign_id")
+        if cid:
+            return str(cid)
+    for e in intent.entities:
+        if e.type == "campaign":
+            return e.id
+    return None
+
+
+def adopted_plan(campaign: Mapping[str, Any], adsets: list[dict[str, Any]],
+                 targets: Mapping[str, Any]) -> dict[str, Any]:
+    """Describe an adopted campaign in the plan keys the loop reads (name, dates, event)."""
+    return {
+        "adopted": True,
+        "name": campaign.get("name"),
+        "objective": campaign.get("objective"),
+        "start_time": campaign.get("start_time"),
+        "end_time": campaign.get("stop_time"),
+        "ad_sets": [{"name": s.get("name"), "promoted_object": s.get("promoted_object") or {}}
+                    for s in adsets],
+        "targets": {"cpa_minor": targets.get("target_cpa_minor"),
+                    "roas": targets.get("target_roas")},
+    }
+
+
+@yields_on_throttle
+def adopt_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Read the campaign to watch from Meta, check the caps, and hand it to the loop."""
+    from state.guardrails import adoption_refusals
+    from tools.money import account_state
+
+    intent = Intent.model_validate(state.get("intent") or {})
+    entity = intent.entities[0]
+    client = client_of(runtime)
+    cid = entity.id
+    campaign = client.get(cid, {"fields": "id,name,objective,status,effective_status,"
+                                          "daily_budget,lifetime_budget,start_time,stop_time,"
+                                          "account_id"})
+    owner = f"act_{campaign['account_id']}" if campaign.get("account_id") else None
+    account = str(state.get("account") or client._account())
+    if owner and owner != account:
+        message = (f"campaign {cid} is in ad account {owner}, not {account}: run `adpilot watch "
+                   f"{cid} --account {owner}`")
+        return {"phase": "unsupported", "status": message,
+                "errors": [{"node": "adopt_campaign", "message": message,
+                            "fix": f"add --account {owner}"}]}
+    adsets = client.get_all(f"{cid}/adsets", {"fields": "id,name,status,promoted_object,"
+                                                        "optimization_goal"}, limit=200)
+    ads = client.get_all(f"{cid}/ads", {"fields": "id,name,status"}, limit=500)
+    now = account_now(client, runtime.context)
+    refusals = adoption_refusals(cid, runtime.context.policy, account_state(client, now=now),
+                                 name=str(campaign.get("name") or cid))
+    if refusals:
+        return {"phase": "refused", "refusals": [r.as_dict() for r in refusals],
+                "status": "adoption REFUSED by the money gate (nothing changes on Meta):\n"
+                          + "\n".join(f"- {r.message}" for r in refusals)}
+    targets = {k: v for k, v in intent.params.items()
+               if k in ("target_cpa_minor", "target_roas") and v is not None}
+    opt = {**dict(state.get("optimize") or {}), "targets": targets}
+    return {
+        "plan": adopted_plan(campaign, adsets, targets),
+        "adopted": {"campaign": dict(campaign), "ad_sets": len(adsets), "ads": len(ads),
+                    "at": now.isoformat()},
+        "created": {"campaign": cid, "ad_sets": {s["id"]: s["id"] for s in adsets},
+                    "ads": {a["id"]: a["id"] for a in ads}},
+        "optimize": opt,
+        "phase": "adopted",
+        "status": f"watching “{campaign.get('name')}” ({cid}): {len(adsets)} ad set(s), "
+                  f"{len(ads)} ad(s); the first optimise cycle waits for "
+                  f"{runtime.context.cycle_days} day(s) of data",
+    }
+
+
+def apply_variants(client: Any, actions: list[dict[str, Any]], decisions: list[dict[str, Any]],
+                   *, policy: Any, receipt_: str | None, now: Any) -> tuple[list[dict[str, Any]],
+                                                                        list[dict[str, Any]],
+                                                                        dict[str, Any] | None]:
+    """Apply the approved A/B variants of a card; return (applied, refusals, experiment)."""
+    from agents.ads.variants import apply_variant
+
+    applied, refusals, experiment = [], [], None
+    for action, decision in zip(actions, decisions, strict=True):
+        if action.get("name") != VARIANT_ACTION or decision.get("type") not in ("approve", "edit"):
+            continue
+        args = action["args"] if decision.get("type") == "approve" else (
+            decision.get("edited_action") or {}).get("args") or action["args"]
+        result = apply_variant(client, args, policy=policy, receipt=receipt_, now=now)
+        if result.get("status") == "refused":
+            refusals += list(result.get("refusals") or [])
+            continue
+        experiment = result.get("experiment") or experiment
+        applied.append({"name": action["name"], "args": args, "target": action.get("target"),
+                        "reasons": action.get("reasons"), "status": result.get("status"),
+                        "before": None, "after": result.get("created"),
+                        "applied_at": now.isoformat(), "approved_by": decision.get("by", "human"),
+                        "receipt": receipt_, "judgement": None})
+    return applied, refusals, experiment
