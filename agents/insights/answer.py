@@ -468,6 +468,9 @@ def _sentence(answer: Answer, intent: Intent, params: QuestionParams, plan: _Pla
 
 
 def _breakdown_clause(answer: Answer, params: QuestionParams) -> str:
+    dims = list(params.breakdown or [])
+    if len(answer.rows) == 1 and dims:
+        return f"; by {' and '.join(dims)}, all of it from {_row_label(answer.rows[0], answer)}"
     if len(answer.rows) < 2:
         return ""
     metric = next((m for m in answer.metrics if m != "results"), answer.metrics[0])
@@ -476,7 +479,6 @@ def _breakdown_clause(answer: Answer, params: QuestionParams) -> str:
     if not rows:
         return ""
     pick = (min if lowest else max)(rows, key=lambda r: _value(r, metric) or 0.0)
-    dims = list(params.breakdown or [])
     by = f"by {' and '.join(dims)}" if dims else f"of the {PLURAL[answer.level]}"
     word = "lowest" if lowest else "highest"
     return (f"; {by}, the {word} {LABELS.get(metric, metric)} was {_row_label(pick, answer)} "
