@@ -34,6 +34,7 @@ the worst CPA. `render_chart(answer, path)` draws the table (bars, or a line by 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,7 @@ def _read(client: Any, path: str, params: dict[str, Any], log: list[dict[str, An
     return rows
 
 
-def answer_question(client: Any, intent: Intent, *, account: dict[str, Any], today: Any
+def answer_question(client: Any, intent: Intent, *, account: dict[str, Any], today: date
                     ) -> Answer:
     """Answer a `question` intent from Meta's insights (read-only; see the module docstring)."""
     if intent.route != "question":
