@@ -144,9 +144,23 @@ def adopt_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     entity = intent.entities[0]
     client = client_of(runtime)
     cid = entity.id
-    campaign = client.get(cid, {"fields": "id,name,objective,status,effective_status,"
-                                          "daily_budget,lifetime_budget,start_time,stop_time,"
-                                          "account_id"})
+    from tools.errors import PermanentError
+
+    try:
+        campaign = client.get(cid, {"fields": "id,name,objective,status,effective_status,"
+                                              "daily_budget,lifetime_budget,start_time,stop_time,"
+                                              "account_id"})
+    except PermanentError as exc:
+        message = f"{cid} is not a campaign adpilot can read ({exc})"
+        try:  # an ad set or an ad: name the campaign to watch instead
+            other = client.get(cid, {"fields": "name,campaign_id"})
+            message = (f"{cid} (“{other.get('name')}”) is not a campaign: `watch` adopts a whole "
+                       f"campaign; watch its campaign, `adpilot watch {other.get('campaign_id')}`")
+        except PermanentError:
+            pass
+        return {"phase": "unsupported", "status": message,
+                "errors": [{"node": "adopt_campaign", "message": message,
+                            "fix": "give a campaign id (Ads Manager, or `adpilot ask` by name)"}]}
     owner = f"act_{campaign['account_id']}" if campaign.get("account_id") else None
     account = str(state.get("account") or client._account())
     if owner and owner != account:
