@@ -22,9 +22,9 @@ from state.policy import Policy
 from tests.optimize.oneoff_world import TOKEN, Maker, client_for, intent, ref, scenario_file
 from tools.account import account_info, account_now
 
-CPA_40 = {"metric": "cpa", "op": ">", "threshold": 4000, "currency": "USD",
+CPA_40: dict[str, Any] = {"metric": "cpa", "op": ">", "threshold": 4000, "currency": "USD",
           "min_spend_minor": None, "min_days": None, "level": "ad"}
-NO_RULE = {"metric": None, "op": None, "threshold": None, "currency": None,
+NO_RULE: dict[str, Any] = {"metric": None, "op": None, "threshold": None, "currency": None,
            "min_spend_minor": None, "min_days": None, "level": "ad"}
 
 
