@@ -251,3 +251,8 @@ def test_a_campaign_budget_gets_equal_spend_limits(world: World) -> None:
         "adset_id": adset, "daily_min_spend_target": 3000, "daily_spend_cap": 3000}
     assert create["args"]["adset"]["targeting"]["geo_locations"] == {"countries": ["US", "CA"]}
     assert "does not guarantee an equal split" in "\n".join(proposal["summary"])
+    result = world.apply(proposal)
+    assert result["status"] == "applied", result
+    for side in (adset, result["created"]["adset_id"]):
+        got = world.read(side, "daily_min_spend_target,daily_spend_cap")
+        assert (got["daily_min_spend_target"], got["daily_spend_cap"]) == ("3000", "3000")
