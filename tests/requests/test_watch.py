@@ -73,7 +73,10 @@ def test_stop_pauses_an_adopted_campaign_and_undo_restores_it(cli, tmp_path):
     status = {c["id"]: c["status"] for c in objects(server.url, "campaign")}
     assert status[ids["campaign"]] == "PAUSED", stopped.output
     assert status[ids["retargeting"]] == "ACTIVE"  # not adopted: not touched
-    undone = run("undo", "w4")
+    rows = json.loads(run("audit", "log", "w4", "--json").output)
+    paused = next(r for r in rows if r.get("meta_id") == ids["campaign"])
+    assert paused["before"] == {"status": "ACTIVE"}  # the prior status is recorded for undo
+    undone = run("undo", "w4", paused["write_id"], "--yes")
     assert undone.exit_code == 0, undone.output
     status = {c["id"]: c["status"] for c in objects(server.url, "campaign")}
     assert status[ids["campaign"]] == "ACTIVE", undone.output

@@ -70,7 +70,8 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         from agents.ads.variants import propose_variant
 
         proposal = propose_variant(client, intent, account=account, now=now,
-                                   home=str(home_of(runtime.context)))
+                                   home=str(home_of(runtime.context)),
+                                   policy=runtime.context.policy)
     elif intent.route in ("pause_underperformers", "budget", "status"):
         from agents.optimize.oneoff import propose_request
 
@@ -201,7 +202,7 @@ def apply_variants(client: Any, actions: list[dict[str, Any]], decisions: list[d
                                                                         list[dict[str, Any]],
                                                                         dict[str, Any] | None]:
     """Apply the approved A/B variants of a card; return (applied, refusals, experiment)."""
-    from agents.ads.variants import apply_variant
+    from agents.ads.variant_apply import apply_variant
 
     applied, refusals, experiment = [], [], None
     for action, decision in zip(actions, decisions, strict=True):
