@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.launchkit import admin
 from tests.requests.world import sdk_world
@@ -35,6 +36,11 @@ def test_watch_adopts_an_sdk_campaign_and_tick_brings_an_optimise_card(cli, tmp_
     assert status["waiting"] == "approval", (status, ticked.output)
     assert "approval needed" in ticked.output or "w1" in ticked.output
     assert writes(server) == before  # a card, nothing applied before approval
+    reported = run("report", "w1")
+    assert reported.exit_code == 0, reported.output
+    md = next(line for line in reported.output.splitlines() if line.startswith("report:"))
+    text = Path(md.split(":", 1)[1].strip()).read_text()
+    assert "Performance report — Spring Sale" in text and f"Ad account {server.account_id}" in text
 
 
 def test_watch_is_refused_when_the_campaign_breaks_the_account_cap(cli, tmp_path, home):
