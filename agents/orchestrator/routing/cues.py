@@ -124,7 +124,8 @@ EDIT_CREATIVE = (
 EDIT_TARGETING = (
     rx(r"\b(?:change|edit|update|narrow|expand|widen|broaden|modify|adjust|exclude|add|remove|"
        r"restrict|limit|switch)\b.{0,40}?\b(?:targeting|audience|age\s+range|ages?|interests?|"
-       r"locations?|countries|country|genders?|placements?|languages?)\b"),
+       r"locations?|countries|country|genders?|placements?|languages?)\b|\bexclude\b|"
+       r"\bdon'?t\s+(?:show|target)\b"),
     "Editing an existing ad set's targeting is not a route; an A/B test with an audience "
     "variant is the supported way.")
 SCHEDULED_WHY = ("Scheduled status changes are not supported: adpilot pauses or resumes now, "

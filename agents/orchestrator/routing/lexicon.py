@@ -53,7 +53,12 @@ TRANSLATE: list[tuple[str, str]] = [
     (r"letzte woche|letzten woche|vergangene woche", "last week"),
     (r"diese woche", "this week"), (r"diesen monat|dieser monat", "this month"),
     (r"letzten monat|vergangenen monat", "last month"), (r"seit montag", "since monday"),
-    (r"letzten (\d+) tage(?:n)?", r"last \1 days"), (r"gekostet|ausgegeben", "spent"),
+    (r"letzten? (\d+) tage(?:n)?", r"last \1 days"),
+    (r"(?:nach|pro|je) land", "by country"), (r"(?:nach|pro|je) alter", "by age"),
+    (r"(?:nach|pro|je) geschlecht", "by gender"), (r"(?:nach|pro|je) (?:platzierung|plattform)",
+                                                   "by placement"),
+    (r"(?:nach|pro|je) tag", "by day"), (r"par pays|por pa[ií]s", "by country"),
+    (r"par [âa]ge|por edad|por idade", "by age"), (r"par sexe|por g[ée]nero", "by gender"), (r"gekostet|ausgegeben", "spent"),
     (r"kosten pro (lead|kauf)", r"cost per \1"), (r"pausieren|pausiere|anhalten|stoppen|"
                                                    r"abschalten|ausschalten", "pause"),
     (r"wieder (?:aktivieren|einschalten|starten)|reaktivieren|aktivieren|einschalten",

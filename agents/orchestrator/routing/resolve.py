@@ -292,8 +292,8 @@ def resolve_entities(text: str, catalog: list[dict[str, Any]] | list[Obj], *,
     toks = _tokens(text, protected or [])
     mentions = _ids(toks, text, objs)  # type: ignore[arg-type]
     mentions += _exact(toks, text, objs, account)  # type: ignore[arg-type]
-    mentions += _fuzzy(toks, text, objs, account)  # type: ignore[arg-type]
     mentions += _partial(toks, text, objs, account)  # type: ignore[arg-type]
+    mentions += _fuzzy(toks, text, objs, account)  # type: ignore[arg-type]
     mentions.sort(key=lambda m: m.start)
     _type_hints(mentions, text)
     _qualify(mentions, text)

@@ -173,6 +173,9 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
         c = Clause(part, find_amounts(part, currency), quotes, currency, files)
         route, why = _route(c)
         same = out and route == out[-1][1] and not re.search(cues.E, part)
+        if out and out[-1][1] == "new_campaign":
+            out[-1][0] += " " + part  # a brief goes whole to the launch path
+            continue
         if out and out[-1][1] is None:
             out[-1] = [out[-1][0] + " " + part, route, why]
             continue
