@@ -289,12 +289,97 @@ def rules_router() -> RouterFn:
     return read_request
 
 
+def _major(minor: Any, currency: str | None) -> float | None:
+    from state import rules
+
+    return None if minor is None else minor / rules.currency_offset(currency or "USD")
+
+
+def oracle_draft(row: dict[str, Any], accounts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The `RouterDraft` a perfect model would send for `row`, from its label (names only)."""
+    from agents.orchestrator.routing import resolve_entities
+    from agents.orchestrator.routing.draft import DraftAsk
+
+    mentions = resolve_entities(row["request"], accounts, account=row["account"])
+    fields = {name: None for name in DraftAsk.model_fields}
+
+    def written(e: dict[str, Any]) -> str:
+        if e["match"] == "id":
+            return str(e["id"])
+        m = next((m for m in mentions if any(c.id == e["id"] for c in m.candidates)), None)
+        return m.text if m else e["name"]
+
+    def within(e: dict[str, Any]) -> str | None:
+        ids = {c.id for m in mentions if not m.qualifier for c in m.candidates if c.id == e["id"]}
+        for m in mentions:
+            if m.qualifier and any(c.id in ids or any(x.id == e["id"] and c.id in x.ancestors
+                                                        for mm in mentions for x in mm.candidates)
+                                   for c in m.candidates):
+                return m.text
+        return None
+
+    def ask(a: dict[str, Any]) -> dict[str, Any]:
+        p, cur = a["params"], a["params"].get("currency")
+        d = {**fields, "route": a["route"], "why": p.get("why"),
+             "entities": [{"ref": written(e), "type": e["type"], "within": within(e),
+                           "all_matches": len(a["entities"]) > 1} for e in a["entities"]]}
+        if a["route"] == "clarify" and "candidates" in p:
+            d["entities"] = [{"ref": m.text, "type": None, "within": None, "all_matches": False}
+                             for m in mentions if not m.resolved and not m.qualifier]
+        change = p.get("change") or {}
+        t = {k: p.get(k) for k in ("metric", "op", "threshold")}
+        money = t["metric"] in ("cpa", "cpc", "cpm", "spend", "revenue")
+        dr = p.get("date_range") or {}
+        rank = p.get("rank") or {}
+        stop = p.get("stop_rule") or {}
+        d.update(
+            metrics=p.get("metrics"), level=p.get("level"), breakdown=p.get("breakdown"),
+            date_preset=dr.get("preset"), since=dr.get("since"), until=dr.get("until"),
+            compare_previous=p.get("compare_previous"), rank_by=rank.get("by"),
+            rank_order=rank.get("order"), rank_n=rank.get("n"),
+            filters=[{"metric": f["metric"], "op": f["op"], "value": _major(f["threshold"], f.get("currency"))
+                      if f.get("currency") else f["threshold"]} for f in p.get("filter") or []] or None,
+            threshold={"metric": t["metric"], "op": t["op"], "value": _major(t["threshold"], cur)
+                       if money else t["threshold"]} if t["metric"] else None,
+            min_spend=_major(p.get("min_spend_minor"), cur), min_days=p.get("min_days"),
+            pause_level=p.get("level") if a["route"] == "pause_underperformers" else None,
+            budget_to=_major(change.get("to_minor"), cur), budget_delta=_major(change.get("delta_minor"), cur),
+            budget_pct=change.get("pct"), budget_factor=change.get("factor"), period=p.get("period"),
+            currency=cur or stop.get("currency"), variable=p.get("variable"), variant=p.get("variant"),
+            stop_days=stop.get("days"), stop_spend=_major(stop.get("spend_minor"), cur or stop.get("currency")),
+            stop_confidence=stop.get("confidence"), status_to=p.get("to"),
+            target_cpa=_major(p.get("target_cpa_minor"), cur), target_roas=p.get("target_roas"))
+        if a["route"] == "question":
+            d["level"] = d["level"] or "campaign"
+        return d
+
+    return {"asks": [ask(row)] + [ask(a) for a in row.get("also") or []]}
+
+
 def oracle_llm_router(rows: list[dict[str, Any]], world: dict[str, Any]) -> RouterFn:
     """The LLM router wired to a model scripted from the labels (see the module docstring)."""
-    from agents.orchestrator.routing import read_request
-    from agents.orchestrator.routing.oracle import OracleChatModel
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+    from langchain_core.outputs import ChatGeneration, ChatResult
 
-    model = OracleChatModel.from_rows(rows, world["accounts"])
+    from agents.orchestrator.routing import read_request
+
+    drafts = {row["request"]: oracle_draft(row, world["accounts"]) for row in rows}
+
+    class OracleChatModel(GenericFakeChatModel):
+        """Answers each request with its label's draft, as a structured-output tool call."""
+
+        def bind_tools(self, tools: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            return self
+
+        def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None,
+                      **kwargs: Any) -> ChatResult:
+            request = str(messages[-1].content).split("# Request\n", 1)[-1].strip()
+            msg = AIMessage(content="", tool_calls=[{"name": "RouterDraft", "args": drafts[request],
+                                                     "id": "oracle", "type": "tool_call"}])
+            return ChatResult(generations=[ChatGeneration(message=msg)])
+
+    model = OracleChatModel(messages=iter([]))
 
     def route(request: str, catalog: list[dict[str, Any]], *, account: str | None,
               today: date) -> Any:
