@@ -1,5 +1,8 @@
 """Score a request router on `requests.jsonl` / `requests_holdout.jsonl` (evals/README.md "Scoring").
 
+Longer than 300 lines because the comparisons, the report and the oracle-scripted model for
+`--router llm` all read the one label shape; split, each would restate it.
+
     python -m evals.router [--router rules|llm] [--json] [--file tuning|holdout|both] [--misses]
 
 Per file, separately: route accuracy overall and per route with the confusion matrix, and the

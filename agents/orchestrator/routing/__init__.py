@@ -5,7 +5,7 @@
 - `resolve.py` — names and ids → catalog objects (`resolve_entities`, `resolve_name`), the one
   resolver both routers use: the LLM names things, this code finds them;
 - `checks.py` — what must be asked before an ask can be done (both routers);
-- `cues.py`, `lexicon.py`, `amounts.py`, `dates.py`, `params.py` — the rules' words, numbers,
+- `cues.py`, `lexicon.py`, `amounts.py`, `dates.py`, `params.py`, `abtest.py` — the rules' words, numbers,
   dates and params; `draft.py` — the flat schema the LLM fills.
 
 Imports `agents.orchestrator.planning.money` (amounts are read one way), `prompts`, `state`.

@@ -64,7 +64,7 @@ def _campaign(o: Obj, objs: list[Obj]) -> Obj:
 
 
 def _period(o: Obj, objs: list[Obj]) -> str | None:
-    """The budget period of a campaign or ad set (an ad-set-budget campaign: its ad sets')."""
+    """Return the budget period of a campaign or ad set (of its ad sets when they hold it)."""
     if o.raw.get("daily_budget"):
         return "daily"
     if o.raw.get("lifetime_budget"):
@@ -124,8 +124,8 @@ def check_ask(ask: dict[str, Any], targets: list[Obj], objs: list[Obj], *, accou
     if route == "question" and not targets and account is None:
         return clarify("No account is set and there are several (their currencies cannot be "
                        "summed); which account?")
-    own = {o.currency for o in targets} or ({next((x.currency for x in objs if x.account == account),
-                                                  None)} - {None})
+    own: set[str] = {o.currency for o in targets} or {
+        x.currency for x in objs if x.account == account}
     other = [c for c in money_currencies if own and c not in own]
     if other and route in NEEDS_ENTITY | {"question"}:
         return clarify(f"The amount is in {other[0]} but {', '.join(sorted({o.account for o in targets}) or [account or ''])} "

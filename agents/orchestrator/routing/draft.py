@@ -125,7 +125,7 @@ def to_ask(d: DraftAsk, currency: str) -> dict[str, Any]:
         if "to_minor" in change or "delta_minor" in change:
             p["currency"] = cur
     elif d.route == "ab_test":
-        stop = {k: v for k, v in {"days": d.stop_days, "spend_minor": _minor(d.stop_spend, cur),
+        stop: dict[str, Any] = {k: v for k, v in {"days": d.stop_days, "spend_minor": _minor(d.stop_spend, cur),
                                   "confidence": d.stop_confidence}.items() if v is not None}
         if "spend_minor" in stop:
             stop["currency"] = cur

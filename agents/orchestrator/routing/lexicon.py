@@ -57,7 +57,7 @@ TRANSLATE: list[tuple[str, str]] = [
     (r"(?:nach|pro|je) land", "by country"), (r"(?:nach|pro|je) alter", "by age"),
     (r"(?:nach|pro|je) geschlecht", "by gender"), (r"(?:nach|pro|je) (?:platzierung|plattform)",
                                                    "by placement"),
-    (r"(?:nach|pro|je) tag", "by day"), (r"par pays|por pa[ií]s", "by country"),
+    (r"(?:nach|je) tag", "by day"), (r"par pays|por pa[ií]s", "by country"),
     (r"par [âa]ge|por edad|por idade", "by age"), (r"par sexe|por g[ée]nero", "by gender"), (r"gekostet|ausgegeben", "spent"),
     (r"kosten pro (lead|kauf)", r"cost per \1"), (r"pausieren|pausiere|anhalten|stoppen|"
                                                    r"abschalten|ausschalten", "pause"),

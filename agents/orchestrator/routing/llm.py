@@ -22,7 +22,7 @@ from agents.orchestrator.routing.draft import DraftAsk, RouterDraft, to_ask
 from agents.orchestrator.routing.lexicon import BREAKDOWNS, METRICS
 from agents.orchestrator.routing.resolve import ID, Obj, index, resolve_name
 from prompts import router as prompts
-from state.intent import Intent
+from state.intent import Ask, Intent
 
 MAX_NAMES = 400
 
@@ -129,7 +129,7 @@ def read_llm(request: str, catalog: list[dict[str, Any]], *, account: str | None
     if re.search(r"\S", first["params"].get("why", "") or "") and first["route"] == "clarify":
         notes.append(f"Asked: {first['params']['why']}")
     return Intent(request=request, account=account, source="llm", route=first["route"],
-                  entities=first["entities"], params=first["params"], also=also, notes=notes)
+                  entities=first["entities"], params=first["params"], also=[Ask.model_validate(a) for a in also], notes=notes)
 
 
 __all__ = ["read_llm"]

@@ -195,7 +195,7 @@ def _fuzzy(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
                 if d <= _limit(name):
                     found.append((d, i, i + size, o, numbers(t.text for t in win) == want))
     out: list[Mention] = []
-    for d, i, j, _o, _ok in sorted(found, key=lambda f: (f[0], f[1])):
+    for _d, i, j, _o, _ok in sorted(found, key=lambda f: (f[0], f[1])):
         if any(t.used for t in toks[i:j]):
             continue
         same = [f for f in found if f[1] < j and i < f[2]]  # every close name over these words

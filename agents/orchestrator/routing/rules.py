@@ -20,12 +20,12 @@ from datetime import date
 from typing import Any
 
 from agents.orchestrator.routing import cues
+from agents.orchestrator.routing.abtest import ab_params
 from agents.orchestrator.routing.amounts import find_amounts, find_factor, words_to_digits
 from agents.orchestrator.routing.checks import check_ask, clarify, name_problem
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, to_english
 from agents.orchestrator.routing.params import (
     Clause,
-    ab_params,
     adopt_params,
     budget_params,
     metric_list,
@@ -34,7 +34,7 @@ from agents.orchestrator.routing.params import (
     thresholds,
 )
 from agents.orchestrator.routing.resolve import Mention, Obj, index, resolve_entities
-from state.intent import Intent
+from state.intent import Ask, Intent
 
 QUOTE = re.compile(r"\"([^\"]+)\"|“([^”]+)”|„([^“”]+)[“”]|«\s*([^»]+?)\s*»|(?<![\w])'([^']+)'(?![\w])|"
                    r"‘([^’]+)’")
@@ -266,7 +266,7 @@ NOT_NAMES = frozenset({"I", "CPA", "CPC", "CPM", "CTR", "ROAS", "CPL", "US", "EU
 
 
 def _unknown_name(request: str) -> str | None:
-    """A capitalised name in the request that is no campaign, ad set or ad ("Summer Sale")."""
+    """Return a capitalised name that is no campaign, ad set or ad ("Summer Sale"), or None."""
     from agents.orchestrator.routing.dates import MONTHS
 
     m = re.search(r"\b(?:pause|stop|resume|raise|watch|on|for|about|is|of|in|kill|off|"
@@ -315,7 +315,7 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
     notes += [f"Read \"{m.text}\" as {', '.join(c.name for c in m.candidates)} (a close name)."
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
-                  entities=first["entities"], params=first["params"], also=also, notes=notes)
+                  entities=first["entities"], params=first["params"], also=[Ask.model_validate(a) for a in also], notes=notes)
 
 
 __all__ = ["read_rules"]
