@@ -117,9 +117,23 @@ def _messy() -> dict[str, Any]:
             for path in sorted(DATASET.parent.glob("messy_*.jsonl"))}
 
 
+def _router() -> dict[str, Any]:
+    """The rules request router on the tuning and the holdout requests (evals/router.py)."""
+    from evals import router
+
+    world = router.load_world()
+    return {name: {k: v for k, v in router.score_router(router.rules_router(), router.load_rows(path),
+                                                        world).items() if k != "per_row"}
+            for name, path in router.FILES.items()}
+
+
 def _print_graph_evals(extra: dict[str, Any]) -> None:
+    from evals.router import summary_line
+
     for name, report in extra.get("messy", {}).items():
         print(messy.summary_line(name, report))
+    for name, report in extra.get("router", {}).items():
+        print(summary_line(name, report))
     if "llm_planner" in extra:
         llm = extra["llm_planner"]
         print(f"LLM planner ({llm['model']}): {llm['overall']:.1%} ({llm['fields_right']}/{llm['fields']} "
@@ -156,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         extra.update(_graph_evals(args.seeds))
     if args.model and args.model != "rules":
         extra["llm_planner"] = _llm_planner(load(args.dataset), args.model)
+    extra["router"] = _router()
     if args.json:
         print(json.dumps({**{k: v for k, v in report.items() if k != "per_brief"}, **extra}, indent=2))
     else:

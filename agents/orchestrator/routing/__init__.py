@@ -1,0 +1,39 @@
+"""The request router (`adpilot ask`): a request about existing campaigns → one typed `Intent`.
+
+- `read_request(request, catalog, account=..., today=..., model=None)` — the rules router
+  offline (`rules.py`), the LLM router (`llm.py`) with a LangChain chat model;
+- `resolve.py` — names and ids → catalog objects (`resolve_entities`, `resolve_name`), the one
+  resolver both routers use: the LLM names things, this code finds them;
+- `checks.py` — what must be asked before an ask can be done (both routers);
+- `cues.py`, `lexicon.py`, `amounts.py`, `dates.py`, `params.py`, `abtest.py` — the rules' words, numbers,
+  dates and params; `draft.py` — the flat schema the LLM fills.
+
+Imports `agents.orchestrator.planning.money` (amounts are read one way), `prompts`, `state`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from agents.orchestrator.routing.resolve import Mention, resolve_entities, resolve_name
+from state.intent import Intent
+
+
+def read_request(request: str, catalog: list[dict[str, Any]], *, account: str | None,
+                 today: date, model: Any = None) -> Intent:
+    """Route `request` about the campaigns in `catalog` (a list of accounts) into an `Intent`.
+
+    With `model=None` the offline rules read it; with a LangChain chat model the LLM router
+    does, resolving every name with the same resolver and falling back to `clarify`.
+    """
+    if model is None:
+        from agents.orchestrator.routing.rules import read_rules
+
+        return read_rules(request, catalog, account=account, today=today)
+    from agents.orchestrator.routing.llm import read_llm
+
+    return read_llm(request, catalog, account=account, today=today, model=model)
+
+
+__all__ = ["Mention", "read_request", "resolve_entities", "resolve_name"]

@@ -1,0 +1,153 @@
+"""Asks adpilot can do once a person answers: evals/README.md "Rules decided" 3, against the catalog.
+
+`check_ask` takes one ask (route, resolved objects, params) and returns it unchanged, or a
+`clarify` ask whose `why` says exactly what must be answered: a name that is ambiguous, close,
+missing or in another account; no entity or no amount; money in another currency than the
+account's (never converted); an absolute budget for a campaign whose budgets sit on its ad sets;
+an ad-set budget inside a campaign-budget campaign; daily ↔ lifetime; resuming a campaign whose
+end date has passed; `watch` on an ad set or ad. Both routers run it, so the LLM router is held
+to the same rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from agents.orchestrator.routing.resolve import Mention, Obj
+from state import rules
+from state.intent import WRITE_ROUTES
+
+NEEDS_ENTITY = WRITE_ROUTES - {"new_campaign"}
+
+
+def clarify(why: str, candidates: list[str] | None = None,
+            entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Return a `clarify` ask."""
+    return {"route": "clarify", "entities": entities or [],
+            "params": {"why": why, "candidates": candidates or []}}
+
+
+def _where(o: Obj, objs: list[Obj]) -> str:
+    names = {x.id: x.name for x in objs}
+    path = " / ".join(names.get(a, a) for a in o.ancestors)
+    return f"{o.name} ({path or o.account})"
+
+
+def name_problem(m: Mention, objs: list[Obj], account: str | None) -> dict[str, Any] | None:
+    """Return the clarification an unresolved mention needs, or None when it is resolved."""
+    if m.resolved:
+        return None
+    if m.match == "id":
+        return clarify(f"No object with id {m.text} in any account adpilot can see.")
+    if m.other_account:
+        o = m.other_account
+        return clarify(f"\"{m.text}\" is {', '.join(_where(x, objs) for x in o)} in "
+                       f"{o[0].account}, not in {account} (the account in use); switch accounts?",
+                       [x.id for x in o])
+    if len(m.candidates) > 1:
+        return clarify(f"\"{m.text}\" matches {len(m.candidates)} objects: "
+                       + "; ".join(_where(x, objs) for x in m.candidates) + ". Which one (or "
+                       "say \"all\")?", [x.id for x in m.candidates])
+    if m.near:
+        return clarify(f"No object named \"{m.text}\"; " + ", ".join(_where(x, objs) for x in m.near)
+                       + " is close but its numbers differ, so it is not read as a typo. Which one?",
+                       [x.id for x in m.near])
+    return clarify(f"No campaign, ad set or ad named \"{m.text}\" in {account or 'any account'}, "
+                   "and nothing close.")
+
+
+def _campaign(o: Obj, objs: list[Obj]) -> Obj:
+    if o.type == "campaign":
+        return o
+    return next(x for x in objs if x.id == o.ancestors[0])
+
+
+def _period(o: Obj, objs: list[Obj]) -> str | None:
+    """Return the budget period of a campaign or ad set (of its ad sets when they hold it)."""
+    if o.raw.get("daily_budget"):
+        return "daily"
+    if o.raw.get("lifetime_budget"):
+        return "lifetime"
+    if o.type == "campaign" and o.raw.get("budget_level") == "adset":
+        kids = [x for x in objs if x.type == "adset" and x.ancestors == (o.id,)]
+        if any(k.raw.get("lifetime_budget") for k in kids):
+            return "lifetime"
+        return "daily"
+    return None
+
+
+def _money(o: Obj, minor: int | None) -> str:
+    return rules.format_money(minor, o.currency) if minor is not None else ""
+
+
+def _budget(ask: dict[str, Any], targets: list[Obj], objs: list[Obj]) -> dict[str, Any] | None:
+    params = ask["params"]
+    ents = ask["entities"]
+    change = params.get("change") or {}
+    if not change:
+        return clarify("By how much, or to what amount? Say e.g. \"raise it by 20%\" or \"set it "
+                       "to $50 a day\".", entities=ents)
+    for o in targets:
+        camp = _campaign(o, objs)
+        if o.type == "ad":
+            return clarify(f"{o.name} is an ad; budgets are on its campaign or ad set. Change "
+                           f"{camp.name}'s budget instead?", entities=ents)
+        if o.type == "adset" and camp.raw.get("budget_level") == "campaign":
+            return clarify(f"{o.name} has no budget of its own ({camp.name} uses a campaign "
+                           f"budget); change {camp.name}'s budget instead?", entities=ents)
+        absolute = "to_minor" in change or "delta_minor" in change
+        if o.type == "campaign" and o.raw.get("budget_level") == "adset" and absolute:
+            return clarify(f"{o.name}'s budgets are on its ad sets; how should "
+                           f"{_money(o, change.get('to_minor') or change.get('delta_minor'))} be split "
+                           "(or which ad set)?", entities=ents)
+        period = _period(o, objs)
+        if params.get("period") and period and params["period"] != period:
+            return clarify(f"{o.name} has a {period} budget; Meta cannot switch it to "
+                           f"{params['period']}. Change the {period} budget instead?", entities=ents)
+        params["period"] = period or params.get("period")
+    return None
+
+
+def check_ask(ask: dict[str, Any], targets: list[Obj], objs: list[Obj], *, account: str | None,
+              today: date, money_currencies: list[str]) -> dict[str, Any]:
+    """Return `ask`, or the clarification it needs before anything can be done."""
+    route, ents = ask["route"], ask["entities"]
+    if route in NEEDS_ENTITY and not targets:
+        what = {"budget": "Which campaign or ad set, and by how much?",
+                "pause_underperformers": "Which campaign or ad set should be checked (and in which "
+                "account), and what counts as not working?",
+                "adopt": "Which campaign should adpilot watch?",
+                "ab_test": "Which ad or ad set should the test run beside?"}.get(
+            route, "Nothing is named: which campaign, ad set or ad?")
+        return clarify(what)
+    if route == "question" and not targets and account is None:
+        return clarify("No account is set and there are several (their currencies cannot be "
+                       "summed); which account?")
+    own: set[str] = {o.currency for o in targets} or {
+        x.currency for x in objs if x.account == account}
+    other = [c for c in money_currencies if own and c not in own]
+    if other and route in NEEDS_ENTITY | {"question"}:
+        return clarify(f"The amount is in {other[0]} but {', '.join(sorted({o.account for o in targets}) or [account or ''])} "
+                       f"bills in {', '.join(sorted(own))}; adpilot does not convert currencies.",
+                       entities=ents)
+    if route == "budget":
+        return _budget(ask, targets, objs) or ask
+    if route == "adopt":
+        for o in targets:
+            if o.type != "campaign":
+                camp = _campaign(o, objs)
+                return clarify(f"watch adopts whole campaigns; watch {camp.name} (which contains "
+                               f"{o.name})?", entities=ents)
+    if route == "status" and ask["params"].get("to") == "ACTIVE":
+        for o in targets:
+            camp = _campaign(o, objs)
+            stop = camp.raw.get("stop_time")
+            if stop and str(stop)[:10] < today.isoformat():
+                return clarify(f"{camp.name}'s schedule ended on {str(stop)[:10]}; resuming it will "
+                               "not deliver without a new end date, which adpilot cannot set.",
+                               entities=ents)
+    return ask
+
+
+__all__ = ["check_ask", "clarify", "name_problem"]

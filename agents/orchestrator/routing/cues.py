@@ -1,0 +1,137 @@
+"""What a request asks for, in words: the cues of each route and the asks adpilot refuses.
+
+Each pattern runs on one clause of the request in lower-case English, with every name or id
+replaced by a placeholder `⟨eN⟩` (so no name is read as a verb: "Reminder - 10% Off" never
+turns anything off). `UNSUPPORTED` pairs a pattern with the `why` the person reads: what
+adpilot cannot do and the supported alternative, if there is one.
+"""
+
+from __future__ import annotations
+
+import re
+
+E = r"⟨e[a-z]+⟩"
+W = r"(?:\S+\s+)"  # one word and its space
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    """Compile a cue pattern (case-insensitive)."""
+    return re.compile(pattern, re.I)
+
+
+NEW_CAMPAIGN = rx(
+    r"\bnew\s+(?:\w+\s+){0,2}campaign\b|^\s*brief\b|\bstart\s+advertising\b|\bwant\s+to\s+"
+    r"(?:start\s+)?advertis|\b(?:launch|launching|create|set\s+up|setup|start|make|build|need|"
+    r"want|spin\s+up|run)\s+(?:\S+\s+){0,3}?(?:a|an|new|fresh|another|one\s+more)\s+"
+    r"(?:[^\s⟨]+\s+){0,4}?campaign\b")
+DUPLICATE = rx(r"\b(?:duplicate|clone)\b|\bcopy\s+(?:\S+\s+){0,4}?(?:into|to|over\s+to|across)\b")
+HYPOTHETICAL = rx(
+    r"\bwhat\s+(?:would|will|could|might)\s+happen\b|\bwhat\s+if\b|\bshould\s+(?:i|we)\b|"
+    r"\bif\s+(?:i|we)\s+(?:\w+\s+){0,2}.*\b(?:would|will)\b|\bwould\s+it\s+(?:help|make\s+sense|"
+    r"be\s+(?:smart|wise|better|worth))|\bis\s+it\s+worth\b|\bdo\s+you\s+(?:think|recommend)\b|"
+    r"\bwhat\s+do\s+you\s+(?:think|recommend|suggest)\b|\bworth\s+(?:pausing|killing|raising|"
+    r"cutting)\b|\bhow\s+(?:many|much)\s+more\b.*\bif\b")
+QUESTION_START = rx(
+    r"^\s*(?:hi|hey|hello|ok|so)?[!,.\s]*(?:what|what's|whats|which|how|how's|hows|who|when|"
+    r"where|why|show|tell\s+me|give\s+me|list|compare|break\s+down|report|pull|get\s+me|is|are|"
+    r"did|does|do|was|were|wie|was|quel|quelle|cu[aá]nto|c[oó]mo|qu[eé])\b")
+FILTER_QUESTION = rx(r"^\s*(?:which|what|show|list|find|any)\b")
+AB_TEST = rx(
+    r"\ba\s*/\s*b\b|\bab[- ]?test|\bsplit[- ]?test|\btest(?:ing)?\b|\bexperiment\b|"
+    r"\btry\s+(?:\S+\s+){0,3}?(?:version|variant|variation)\b|\bvariant\b")
+ADOPT = rx(
+    r"\bwatch(?:ing)?\b|\bkeep\s+(?:an?\s+)?eyes?\s+on\b|\bmonitor(?:ing)?\b|\blook\s+after\b|"
+    r"\bbabysit|\badopt\b|\btake\s+over\b|\bkeep\s+tabs\s+on\b|\bgive\s+\S+\s+to\s+the\s+optimi")
+PAUSE = rx(
+    r"\b(?:pause|paus|pausing|stop|halt|kill|disable|deactivate|suspend|turn\s+(?:\S+\s+){0,6}?off|"
+    r"switch\s+(?:\S+\s+){0,6}?off|shut\s+(?:\S+\s+){0,4}?(?:off|down)|put\s+(?:\S+\s+){0,4}?on\s+hold)\b")
+RESUME = rx(
+    r"\b(?:resume|unpause|un-pause|reactivate|re-activate|restart|re-enable|enable|activate|"
+    r"turn\s+(?:\S+\s+){0,6}?(?:back\s+)?on|switch\s+(?:\S+\s+){0,6}?(?:back\s+)?on|"
+    r"bring\s+(?:\S+\s+){0,4}?back|start\s+(?:\S+\s+){0,4}?again|back\s+on|unmute)\b")
+BUDGET_VERB = rx(
+    r"\b(?:raise|raising|increase|increasing|bump|bumping|boost|lift|lower|lowering|reduce|"
+    r"reducing|cut|cutting|decrease|drop|trim|slash|double|doubling|triple|halve|quadruple|"
+    r"scale|set|put|change|move|take|add|allocate|shift|give|budget|spend\s+(?:up|down))\b|"
+    r"^\s*[+-]\s?\d|→|->")
+UNDERPERFORMERS = rx(
+    r"\b(?:losers?|underperform\w*|under-perform\w*|weak|poor(?:ly)?|bad|worst|not\s+working|"
+    r"isn'?t\s+working|aren'?t\s+working|dead\s+weight|duds?|bleeding|wasting)\b|"
+    r"\b(?:any|all|every)\s+(?:the\s+)?(?:ads?|ad\s*sets?|adsets?)\b|\b(?:ads|ad\s*sets|adsets|"
+    r"anything|everything|ones|whatever)\b\s+(?:\S+\s+){0,4}?(?:with|whose|that|where|which|"
+    r"above|over|below|under|spending|at)\b|\b(?:ads|ad\s*sets|adsets)\s+in\b")
+VAGUE = rx(
+    r"\bdo\s+something\b|\bfix\b|\bdeal\s+with\b|\bsort\s+(?:\S+\s+)?out\b|\bhandle\b|"
+    r"\bmake\s+(?:\S+\s+){0,4}?(?:cheaper|better|work|perform|efficient)\b|\bimprove\b|"
+    r"\boptimi[sz]e\b(?!\s+loop)|\btake\s+care\s+of\b|\bdo\s+(?:the\s+)?needful\b")
+SCHEDULED = rx(
+    r"\b(?:tomorrow|tonight|next\s+(?:week|month|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"at\s+\d{1,2}(?::\d\d\s*(?:am|pm|h)?|\s*(?:am|pm|h|o'?clock))|at\s+(?:midnight|noon)|in\s+\d+\s+"
+    r"(?:hours?|days?)|starting\s+(?:on|from|next|monday|tomorrow)|from\s+(?:monday|tomorrow|"
+    r"next)|on\s+(?:\d{1,2}[./]\d{1,2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+"
+    r"\d{1,2})|when\s+the\s+(?:sale|promo)\s+starts|morgen|demain|mañana|ma[nñ]ana)\b")
+
+UNSUPPORTED: list[tuple[re.Pattern[str], str]] = [
+    (rx(r"\b(?:payment\s+method|credit\s+card|debit\s+card|billing|invoices?|card\s+on\s+file|"
+        r"amex|mastercard|visa\s+card|pay(?:ment)?\s+(?:details|info)|vat\s+number|tax\s+id)\b"),
+     "Payment methods, invoices and billing are managed in Meta's billing settings; adpilot has "
+     "no billing access."),
+    (rx(r"\b(?:account\s+)?spending\s+limit\b|\baccount\s+(?:spend(?:ing)?\s+)?(?:limit|cap)\b"),
+     "The account spending limit is a billing setting; adpilot does not change it. A campaign's "
+     "budget can be changed instead."),
+    (rx(r"\b(?:admin|advertiser|analyst|editor|employee|partner)\s+(?:access|role|rights?|"
+        r"permissions?)\b|\baccess\s+to\s+the\s+(?:ad\s+)?account\b|\bpermissions?\b|\broles?\b|"
+        r"\b(?:add|invite|remove)\s+\S+@\S+|\bgive\s+\S+@"),
+     "Account roles and permissions are managed in Business Manager, not by adpilot."),
+    (rx(r"\b(?:delete|deleting|erase|trash|archive|löschen|supprimer|eliminar|borrar|"
+        r"remove(?!\s+(?:[$€£]|\d|budget)))\b"),
+     "adpilot never deletes; it can pause instead (a paused object keeps its history)."),
+    (rx(r"\b(?:rename|renaming|umbenennen|renommer)\b|\bchange\s+(?:the\s+|its\s+)?name\b|"
+        r"\bcall\s+it\b"),
+     "Renaming objects is not a supported action; rename it in Ads Manager."),
+    (rx(r"\bobjective\b|\boptimi[sz]ation\s+(?:goal|event)\b|\bconversion\s+event\b|"
+        r"\boptimi[sz]e\s+(?:\S+\s+){0,3}?for\b|\bperformance\s+goal\b"),
+     "Meta does not allow changing an existing campaign's objective or optimisation goal; a "
+     "campaign with another goal is a new brief."),
+    (rx(r"\bfrequency\s+cap|\bcap\s+(?:the\s+)?frequency|\bfrequency\s+(?:limit|control)|"
+        r"\bno\s+more\s+than\s+\d+\s+(?:times|impressions)\b"),
+     "Frequency caps are not supported."),
+    (rx(r"\bbid(?:s|ding)?\b|\bcost\s+caps?\b|\bcost\s+control\b|\bcost\s+per\s+result\s+goal\b"),
+     "Bid caps, cost caps and bid strategies are not supported."),
+    (rx(r"\bdaypart|\bad\s+schedul|\bbetween\s+\d{1,2}(?::\d\d)?\s*(?:am|pm|h)?\s+and\s+\d{1,2}"
+        r"(?::\d\d)?\s*(?:am|pm|h)\b|\bonly\s+(?:run|show|deliver)\b.{0,40}\b(?:am|pm|morning|"
+        r"evening|night|hours|weekdays|weekends)\b|\bduring\s+(?:business|office|working)\s+"
+        r"hours\b|\bonly\s+on\s+(?:weekdays|weekends)\b|\bat\s+night\s+only\b"),
+     "Dayparting (ad scheduling by hour) is not supported."),
+    (rx(r"\blook-?alikes?\b|\blookalike\b|\bcustomer\s+(?:list|file|match)|\bcustom\s+audience|"
+        r"\b(?:email|crm|contact)\s+list|\bupload\s+(?:\S+\s+){0,2}?(?:customers?|emails?|"
+        r"contacts?|list)\b"),
+     "Lookalike and customer-list audiences are not supported (also as an A/B variant); an A/B "
+     "test with an interest or demographic audience is."),
+    (rx(r"\b(?:comments?|reply|replies|respond\s+to|moderat\w*|inbox|dms?|messages)\b"),
+     "Comment moderation, replies and messages are not supported."),
+    (rx(r"\b(?:duplicate|clone)\b|\bcopy\s+(?:\S+\s+){0,4}?(?:into|to|over\s+to|across)\b"),
+     "Duplicating campaigns, ad sets or ads is not supported; a new campaign is a new brief."),
+]
+EDIT_CREATIVE = (
+    rx(r"\b(?:change|edit|update|swap|replace|fix|modify|rewrite|correct|tweak|use)\b.{0,40}?"
+       r"\b(?:landing\s+page|url|link|headline|primary\s+text|ad\s+text|text|copy|image|photo|"
+       r"video|creative|description|cta|call\s+to\s+action|button|thumbnail|caption|"
+       r"destination)\b"),
+    "Editing an existing ad's creative or link is not a route; an A/B test can try the new "
+    "version beside it.")
+EDIT_TARGETING = (
+    rx(r"\b(?:change|edit|update|narrow|expand|widen|broaden|modify|adjust|exclude|add|remove|"
+       r"restrict|limit|switch)\b.{0,40}?\b(?:targeting|audience|age\s+range|ages?|interests?|"
+       r"locations?|countries|country|genders?|placements?|languages?)\b|\bexclude\b|"
+       r"\bdon'?t\s+(?:show|target)\b"),
+    "Editing an existing ad set's targeting is not a route; an A/B test with an audience "
+    "variant is the supported way.")
+SCHEDULED_WHY = ("Scheduled status changes are not supported: adpilot pauses or resumes now, "
+                 "when asked; ask again at that time.")
+
+
+__all__ = ["AB_TEST", "ADOPT", "BUDGET_VERB", "DUPLICATE", "E", "EDIT_CREATIVE", "EDIT_TARGETING",
+           "FILTER_QUESTION", "HYPOTHETICAL", "NEW_CAMPAIGN", "PAUSE", "QUESTION_START", "RESUME",
+           "SCHEDULED", "SCHEDULED_WHY", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "rx"]

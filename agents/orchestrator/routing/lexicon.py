@@ -1,0 +1,156 @@
+"""The router's words: what is never part of a name, other languages' common words, metrics.
+
+- `STOP` — words of requests (verbs, function words, time and money words) that a partial
+  name is never made of and a typo window never starts or ends with.
+- `TYPE_WORDS` — how a request says campaign / ad set / ad.
+- `TRANSLATE` — Spanish, French, German, Portuguese and Italian phrases the rules read as
+  English (applied to the request with the names taken out, so no name is translated).
+- `METRICS` — metric phrases in the order they are tried (longest first).
+- `BREAKDOWNS` — breakdown phrases.
+"""
+
+from __future__ import annotations
+
+import re
+
+TYPE_WORDS = {"campaign": "campaign", "campaigns": "campaign", "kampagne": "campaign",
+              "campagne": "campaign", "campaña": "campaign", "campanha": "campaign",
+              "adset": "adset", "adsets": "adset", "ad set": "adset", "ad sets": "adset",
+              "ad": "ad", "ads": "ad", "anzeige": "ad",
+              "annonce": "ad", "anuncio": "ad"}
+
+STOP = frozenset("""
+a an the this that these those it its it's my our your their his her we us i me you they them
+and or but if then so than as of in on at to for from by with without into onto over under
+above below after before since until till per vs versus about across all every each any some
+no not none both either is are was were be been being do does did done doing have has had
+can could would should will shall may might must please pls plz thanks thank cheers hi hey
+hello just also too only still again now today yesterday week weeks weekend month months day
+days daily year lately recently so far far what which who whom how when where why whose there
+here pause paused pausing stop stopped turn turned switch switched kill off on resume unpause
+reactivate restart enable disable activate raise increase bump boost lower reduce cut decrease
+drop double triple halve half set put make take give add move shift scale budget budgets spend
+spent spending cost costs costing test tests testing try run running watch monitor keep eye
+look after adopt babysit show tell give list report compare break down breakdown get got
+more less most least best worst top bottom highest lowest much many new launch create start
+delete remove rename change edit update copy duplicate target targets goal ctr cpa cpc cpm
+roas frequency reach impressions clicks results result purchases purchase sales leads lead
+conversions revenue ads ad campaign campaigns adset adsets sets doing going performing
+something anything everything nothing bit lot way one two three four five six seven eight nine
+ten first last next previous prior same other another good bad better worse help want need
+like love let lets let's go back up down out ok okay yes sure maybe really very quite
+money dollars bucks euros euro usd eur total lifetime whole account mind wondering kindly
+vorige letzte letzten woche gestern heute monat tag bitte und oder der die das im auf für
+semaine mois jour hier aujourd hui pour avec sur dans les des une un et ou
+semana mes día dia ayer hoy por con para los las una y o
+""".split())
+
+# Whole phrases first (the longest win), each lower case, matched on word boundaries.
+TRANSLATE: list[tuple[str, str]] = [
+    # German
+    (r"im auge behalten|behalte\w* (?:bitte )?(.+?) im auge", r"watch \1"),
+    (r"wie viel(?:e)?", "how much"), (r"gestern", "yesterday"), (r"heute", "today"),
+    (r"letzte woche|letzten woche|vergangene woche", "last week"),
+    (r"diese woche", "this week"), (r"diesen monat|dieser monat", "this month"),
+    (r"letzten monat|vergangenen monat", "last month"), (r"seit montag", "since monday"),
+    (r"letzten? (\d+) tage(?:n)?", r"last \1 days"),
+    (r"(?:nach|pro|je) land", "by country"), (r"(?:nach|pro|je) alter", "by age"),
+    (r"(?:nach|pro|je) geschlecht", "by gender"), (r"(?:nach|pro|je) (?:platzierung|plattform)",
+                                                   "by placement"),
+    (r"(?:nach|je) tag", "by day"), (r"par pays|por pa[ií]s", "by country"),
+    (r"par [âa]ge|por edad|por idade", "by age"), (r"par sexe|por g[ée]nero", "by gender"), (r"gekostet|ausgegeben", "spent"),
+    (r"kosten pro (lead|kauf)", r"cost per \1"), (r"pausieren|pausiere|anhalten|stoppen|"
+                                                   r"abschalten|ausschalten", "pause"),
+    (r"wieder (?:aktivieren|einschalten|starten)|reaktivieren|aktivieren|einschalten",
+     "resume"),
+    (r"erhöhen|erhöhe|hochsetzen", "raise"), (r"senken|senke|reduzieren|reduziere|kürzen",
+                                             "lower"),
+    (r"verdoppeln|verdopple", "double"), (r"halbieren|halbiere", "halve"),
+    (r"pro tag|am tag|täglich", "a day"), (r"setzen|stellen", "set"), (r"\bauf\b", "to"),
+    (r"anzeigen", "ads"), (r"über", "over"), (r"unter", "under"), (r"nach", "after"),
+    (r"tagen|tage", "days"), (r"neue kampagne", "new campaign"), (r"ziel-?", "target "),
+    (r"überwachen|beobachten", "watch"), (r"testen|teste", "test"), (r"bild", "image"),
+    (r"und", "and"), (r"kamen rein|bekommen", "results"),
+    # Spanish / Portuguese
+    (r"pausa|pausar|pausad?|detener|det[eé]n", "pause"),
+    (r"reactivar|reactiva|activar|activa|reativar", "resume"),
+    (r"los anuncios|anuncios|an[uú]ncios", "ads"), (r"conjuntos? de anuncios", "ad sets"),
+    (r"coste por|costo por|custo por", "cost per"), (r"por encima de|m[aá]s de|acima de",
+                                                     "over"),
+    (r"por debajo de|menos de|abaixo de", "under"), (r"despu[eé]s de|depois de", "after"),
+    (r"d[ií]as", "days"), (r"ayer|ontem", "yesterday"), (r"hoy|hoje", "today"),
+    (r"la semana pasada|semana passada", "last week"), (r"este mes|este m[eê]s", "this month"),
+    (r"el mes pasado|m[eê]s passado", "last month"),
+    (r"aumentar|aumenta|sube|subir", "raise"), (r"bajar|baja|reducir|reduce", "lower"),
+    (r"duplicar|duplica|dobrar", "double"), (r"por d[ií]a|al d[ií]a|diarios?", "a day"),
+    (r"nueva campa[ñn]a|nova campanha", "new campaign"), (r"vigilar|vigila|monitorear", "watch"),
+    (r"prueba|probar|testar", "test"), (r"imagen|imagem", "image"), (r"gasto|gast[oó]", "spend"),
+    # French
+    (r"mets? en pause|mettre en pause|suspends?|suspendre", "pause"),
+    (r"réactive[rz]?|relance[rz]?|réactiver", "resume"), (r"annonces", "ads"),
+    (r"co[uû]t par", "cost per"), (r"au-dessus de|plus de", "over"), (r"en dessous de|moins de",
+                                                                      "under"),
+    (r"apr[eè]s", "after"), (r"jours", "days"), (r"aujourd'hui", "today"),
+    (r"la semaine derni[eè]re", "last week"), (r"ce mois(?:-ci)?", "this month"),
+    (r"le mois dernier", "last month"), (r"augmente[rz]?", "raise"), (r"baisse[rz]?|rédui[rs]e?",
+                                                                     "lower"),
+    (r"double[rz]", "double"), (r"par jour", "a day"), (r"nouvelle campagne", "new campaign"),
+    (r"surveille[rz]?", "watch"), (r"teste[rz]?", "test"), (r"une nouvelle image", "a new image"),
+    (r"nouvelle", "new"), (r"pour", "for"), (r"d[ée]pense[sz]?", "spend"),
+    # Italian
+    (r"metti in pausa|sospendi", "pause"), (r"riattiva", "resume"), (r"annunci", "ads"),
+    (r"nuova campagna", "new campaign"),
+]
+TRANSLATE_RE = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.I), r) for p, r in TRANSLATE]
+
+
+def to_english(text: str) -> str:
+    """Return `text` with other languages' common request words in English."""
+    for pat, rep in TRANSLATE_RE:
+        text = pat.sub(rep, text)
+    return text
+
+
+# metric → phrases (regex, matched on word boundaries in lower-case English text)
+METRICS: list[tuple[str, str]] = [
+    ("cpa", r"cpa|cpl|cpp|cpr|cost per (?:purchase|lead|result|acquisition|conversion|sale|"
+            r"landing page view|lpv|signup|sign-up|registration|action|order)s?|cost/(?:purchase|"
+            r"lead|result)|cost per kauf|cac"),
+    ("roas", r"roas|return on ad spend"),
+    ("cpc", r"cpc|cost per click|cost per link click"),
+    ("cpm", r"cpm|cost per (?:1,?000|thousand|mille)(?: impressions)?"),
+    ("ctr", r"ctr|click[- ]through(?: rate)?"),
+    ("frequency", r"frequency|freq"),
+    ("reach", r"reach|reached"),
+    ("impressions", r"impressions?|impr|views"),
+    ("clicks", r"clicks?|link clicks"),
+    ("revenue", r"revenue|sales value|purchase value|conversion value|umsatz"),
+    ("results", r"results?|purchases?|conversions?|leads?|sign-?ups|signups|registrations|"
+                r"landing page views|orders|sales|how many (?:sales|leads|purchases)"),
+    ("spend", r"spend|spent|spending|cost|costs|costing|how much did|ausgaben|gasto|"
+              r"what did we spend|amount spent"),
+]
+METRIC_RES = [(m, re.compile(rf"\b(?:{p})\b", re.I)) for m, p in METRICS]
+COST_METRICS = frozenset({"cpa", "cpc", "cpm", "spend", "frequency"})  # lower is better
+MONEY_METRICS = frozenset({"cpa", "cpc", "cpm", "spend", "revenue"})
+
+BREAKDOWNS: list[tuple[str, str]] = [
+    ("day", r"by day|per day|daily|day by day|each day|dayly|by date|per date|pro tag|por d[ií]a|"
+            r"par jour|day-by-day"),
+    ("week", r"by week|per week|weekly|each week|week by week"),
+    ("age", r"(?:by|per|across|and) (?:age|ages)|age (?:group|bracket|breakdown)s?|ages?\b(?= and)"),
+    ("gender", r"(?:by|per|and) (?:gender|sex)|gender (?:split|breakdown)|men vs women|women vs men"),
+    ("country", r"(?:by|per|each) country|countries|country breakdown|by market"),
+    ("region", r"(?:by|per|each) (?:region|state|bundesland)|regions|states"),
+    ("publisher_platform", r"(?:by|per|and) (?:placement|platform)s?|placements|facebook vs "
+                           r"instagram|instagram vs facebook|fb vs ig|ig vs fb|platforms"),
+    ("platform_position", r"(?:by|per) (?:position|placement position)|feed vs stories|"
+                          r"stories vs feed|reels vs feed"),
+    ("device_platform", r"mobile vs desktop|desktop vs mobile|(?:by|per|and) device|devices|"
+                        r"mobile and desktop"),
+]
+BREAKDOWN_RES = [(b, re.compile(rf"\b(?:{p})\b", re.I)) for b, p in BREAKDOWNS]
+
+
+__all__ = ["BREAKDOWN_RES", "COST_METRICS", "METRIC_RES", "MONEY_METRICS", "STOP", "TYPE_WORDS",
+           "to_english"]

@@ -1,0 +1,275 @@
+"""The parameters one ask states, per route (evals/README.md "Params per route").
+
+Every reader takes a `Clause`: the ask's text in lower-case English with names as `⟨eN⟩`, its
+numbers (`amounts.find_amounts`), its quoted copy and the account's currency. Params hold what
+the request says, never the defaults adpilot applies afterwards; money is in minor units of
+the currency it is written in (the account's when none is).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from agents.orchestrator.routing.amounts import Amount, find_factor
+from agents.orchestrator.routing.dates import read_dates
+from agents.orchestrator.routing.lexicon import (
+    BREAKDOWN_RES,
+    COST_METRICS,
+    METRIC_RES,
+    MONEY_METRICS,
+)
+
+
+@dataclass
+class Clause:
+    """One ask of the request as the readers see it."""
+
+    text: str  # lower-case English, names as ⟨eN⟩, quoted copy as ⟨qN⟩
+    amounts: list[Amount]
+    quotes: list[str] = field(default_factory=list)
+    currency: str | None = None  # the account's
+    files: list[str] = field(default_factory=list)
+
+
+OPS = [(">=", r"at\s+least|minimum(?:\s+of)?|min\.?|>=|≥|no\s+less\s+than"),
+       ("<=", r"at\s+most|max(?:imum)?(?:\s+of)?|<=|≤|no\s+more\s+than"),
+       (">", r"over|above|more\s+than|greater\s+than|higher\s+than|exceeds?|exceeding|beyond|"
+             r"north\s+of|>|past|goes\s+over|gets\s+above|tops"),
+       ("<", r"under|below|less\s+than|lower\s+than|beneath|<|drops\s+below|falls\s+below|"
+             r"south\s+of")]
+OP_RES = [(op, re.compile(rf"(?:{p})\s*(?:of\s+|a\s+)?$", re.I)) for op, p in OPS]
+ZERO_RESULTS = re.compile(r"\b(?:zero|no|0|without\s+(?:any\s+)?)\s+(?:purchases?|sales|"
+                          r"conversions?|results?|leads?|sign-?ups|orders)\b", re.I)
+SPEND_WORD = re.compile(r"\b(?:spent|spend|spending|spends)\b", re.I)
+DAYS_AFTER = re.compile(r"\bafter\s+(?:(\d+)\s+days?|(a|one|\d+)\s+weeks?)\b(?:\s+of\s+delivery)?|"
+                        r"\b(?:at\s+least|min(?:imum)?)\s+(\d+)\s+days\b|\bafter\s+(\d+)d\b", re.I)
+
+
+def metrics_in(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, metric) of every metric phrase, without overlaps, in text order."""
+    spans: list[tuple[int, int, str]] = []
+    for metric, pat in METRIC_RES:
+        for m in pat.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), metric))
+    return sorted(spans)
+
+
+def metric_list(text: str) -> list[str]:
+    """Return the metrics a text names, once each, in order."""
+    return list(dict.fromkeys(m for _, _, m in metrics_in(text)))
+
+
+def _metric_for(text: str, a: Amount) -> tuple[str | None, str | None]:
+    """Return (metric, op) a number is compared with: "CPA over $40" → ("cpa", ">")."""
+    before = text[max(0, a.start - 45):a.start]
+    op = next((o for o, pat in OP_RES if pat.search(before.rstrip(" $€£:=")) or
+               pat.search(before)), None)
+    if op is None and re.search(r"(?:=|:|is|of|at)\s*[$€£]?\s*$", before):
+        op = None
+    near = [m for m in metrics_in(text) if m[1] <= a.start and a.start - m[1] <= 40]
+    after = [m for m in metrics_in(text) if m[0] >= a.end and m[0] - a.end <= 12]
+    metric = near[-1][2] if near else (after[0][2] if after else None)
+    if SPEND_WORD.search(text[a.end:a.end + 12]) or SPEND_WORD.search(before[-25:]):
+        metric = "spend"
+    return metric, op
+
+
+def _money_value(metric: str, a: Amount) -> float:
+    if metric in MONEY_METRICS:
+        return float(a.minor())
+    return float(a.value)
+
+
+def thresholds(c: Clause) -> tuple[list[dict[str, Any]], int | None, str | None]:
+    """Return (metric thresholds, the minimum spend in minor units, its currency)."""
+    out: list[dict[str, Any]] = []
+    min_spend, cur = None, None
+    for a in c.amounts:
+        metric, op = _metric_for(c.text, a)
+        if metric == "spend":
+            min_spend, cur = a.minor(), a.currency
+            continue
+        if metric is None or (op is None and not a.percent and metric != "roas"):
+            continue
+        t: dict[str, Any] = {"metric": metric, "op": op or ">", "threshold": _money_value(metric, a)}
+        if metric in MONEY_METRICS:
+            t["currency"] = a.currency
+        out.append(t)
+    if ZERO_RESULTS.search(c.text):
+        out.insert(0, {"metric": "results", "op": "==", "threshold": 0.0})
+    return out, min_spend, cur
+
+
+def min_days(text: str) -> int | None:
+    """Return "after 3 days" / "after a week of delivery" as days."""
+    m = DAYS_AFTER.search(text)
+    if not m:
+        return None
+    if m.group(1) or m.group(3) or m.group(4):
+        return int(m.group(1) or m.group(3) or m.group(4))
+    n = m.group(2)
+    return 7 * (1 if n in ("a", "one") else int(n))
+
+
+def pause_params(c: Clause) -> dict[str, Any]:
+    """Params of `pause_underperformers`."""
+    found, spend, spend_cur = thresholds(c)
+    p: dict[str, Any] = {"metric": None, "op": None, "threshold": None, "currency": None,
+                         "min_spend_minor": spend, "min_days": min_days(c.text),
+                         "level": "adset" if re.search(r"\b(?:ad\s*sets?|adsets?)\b", c.text)
+                         else "ad"}
+    if found:
+        t = found[0]
+        p.update(metric=t["metric"], op=t["op"], threshold=t["threshold"],
+                 currency=t.get("currency"))
+    if p["currency"] is None and spend is not None:
+        p["currency"] = spend_cur
+    return p
+
+
+# --- questions ----------------------------------------------------------------------------
+
+RANK = re.compile(r"\b(top|best|bottom|worst|highest|lowest|most|least|cheapest|priciest|"
+                  r"strongest|weakest)\b(?:\s+(\d+))?", re.I)
+WHICH_N = re.compile(r"\b(?:which|what)\s+(\d+)\b", re.I)
+SINGULAR = re.compile(r"\b(?:which|what|the)\s+(?:one\s+)?(?:ad\s*set|adset|ad|campaign)\b(?!s)", re.I)
+LEVELS = [("adset", r"\bad\s*sets?\b|\badsets?\b"), ("ad", r"\bads\b|\bad\b(?!\s*⟨)|\bcreatives?\b"),
+          ("campaign", r"\bcampaigns\b"), ("account", r"\b(?:account|in\s+total|overall|"
+                                                       r"altogether|all\s+campaigns)\b")]
+
+
+def _rank(text: str, metrics: list[str]) -> dict[str, Any] | None:
+    m = RANK.search(text)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    by_m = re.search(r"\bby\s+(\w+(?:\s+\w+){0,3})", text[m.end():])
+    by = metric_list(by_m.group(1))[:1] if by_m else []
+    after = metric_list(text[m.end():m.end() + 40])
+    pool = by or after or metrics
+    if not pool:
+        return None
+    metric = pool[0]
+    cost = metric in COST_METRICS
+    order = {"top": "desc", "highest": "desc", "most": "desc", "priciest": "desc",
+             "bottom": "asc", "lowest": "asc", "least": "asc", "cheapest": "asc",
+             "best": "asc" if cost else "desc", "strongest": "asc" if cost else "desc",
+             "worst": "desc" if cost else "asc", "weakest": "desc" if cost else "asc"}[word]
+    n: int | None = int(m.group(2)) if m.group(2) else None
+    if n is None and (w := WHICH_N.search(text)):
+        n = int(w.group(1))
+    if n is None and SINGULAR.search(text):
+        n = 1
+    return {"by": metric, "order": order, "n": n}
+
+
+def question_params(c: Clause, today: date, entity_type: str | None, filtering: bool
+                    ) -> dict[str, Any]:
+    """Params of a `question`."""
+    text = c.text
+    outside = re.sub(r"⟨[eq][a-z]+⟩", " ", text)
+    metrics = metric_list(outside)
+    p: dict[str, Any] = {"level": entity_type or "campaign", "breakdown": None,
+                         "compare_previous": False, "rank": None}
+    if metrics:
+        p["metrics"] = metrics
+    for level, pat in LEVELS:
+        if re.search(pat, outside, re.I) and (level != "account" or entity_type is None):
+            p["level"] = level
+            break
+    breakdown = [b for b, pat in BREAKDOWN_RES if pat.search(outside)]
+    p["breakdown"] = breakdown or None
+    dates, compare = read_dates(outside, today)
+    if dates:
+        p["date_range"] = dates
+    p["compare_previous"] = compare
+    p["rank"] = _rank(outside, metrics)
+    if filtering:
+        found, spend, cur = thresholds(c)
+        if spend is not None:
+            found.append({"metric": "spend", "op": ">", "threshold": float(spend), "currency": cur})
+        if found:
+            p["filter"] = found
+            if not metrics:
+                p["metrics"] = [t["metric"] for t in found]
+    return p
+
+
+# --- budgets, tests, watching -------------------------------------------------------------
+
+DAILY = re.compile(r"\b(?:a|per|each)\s+day\b|/\s*d(?:ay)?\b|\bdaily\b|\bpd\b|\bday\b", re.I)
+LIFETIME = re.compile(r"\blifetime\b|\btotal\b|\boverall\b|\bin\s+total\b|\bwhole\s+run\b", re.I)
+DOWN = re.compile(r"\b(?:cut|lower|lowering|reduce|reducing|decrease|drop|trim|slash|take|"
+                  r"remove|less|down|minus)\b", re.I)
+DELTA = re.compile(r"\bby\b|\badd\b|\banother\b|\bextra\b|\bmore\b|\btake\b|\boff\b|\bless\b|"
+                   r"\bremove\b", re.I)
+
+
+def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """Return (`budget` params or None when no change is stated, every change stated)."""
+    changes: list[dict[str, Any]] = []
+    down = bool(DOWN.search(c.text))
+    period = None
+    for a in c.amounts:
+        if a.times:
+            changes.append({"factor": a.value})
+            continue
+        if a.percent:
+            pct = a.value if a.value < 0 or re.search(r"\+\s?$", c.text[:a.start]) else \
+                (-a.value if down else a.value)
+            changes.append({"pct": pct})
+            continue
+        before = c.text[max(0, a.start - 30):a.start]
+        after = c.text[a.end:a.end + 25]
+        if re.search(r"\bto\s*$|→\s*$|->\s*$|\bat\s*$|\bon\s*$|:\s*$|=\s*$", before) or \
+                not DELTA.search(before + " " + after[:12]):
+            changes.append({"to_minor": a.minor()})
+        else:
+            sign = -1 if re.search(r"\b(?:take|off|less|remove|cut|lower|reduce|decrease|trim)\b",
+                                   before + " " + after[:12]) or a.value < 0 else 1
+            changes.append({"delta_minor": sign * abs(a.minor())})
+        if DAILY.match(after.strip()) or DAILY.search(after[:10]):
+            period = "daily"
+        elif LIFETIME.search(before + " " + after):
+            period = "lifetime"
+        changes[-1]["currency"] = a.currency
+    factor = find_factor(c.text)
+    if factor is not None and not any("factor" in ch for ch in changes):
+        changes.insert(0, {"factor": factor})
+    if period is None and LIFETIME.search(c.text):
+        period = "lifetime"
+    if period is None and re.search(r"\bdaily\b|\ba\s+day\b|\bper\s+day\b", c.text):
+        period = "daily"
+    if not changes:
+        return None, []
+    first = dict(changes[0])
+    currency = first.pop("currency", None)
+    p: dict[str, Any] = {"change": first, "period": period}
+    if currency and ("to_minor" in first or "delta_minor" in first):
+        p["currency"] = currency
+    return p, changes
+
+
+def adopt_params(c: Clause) -> dict[str, Any]:
+    """Params of `adopt`: the targets the request gives."""
+    p: dict[str, Any] = {"target_cpa_minor": None, "target_roas": None}
+    for a in c.amounts:
+        if a.percent:
+            continue
+        metric, _op = _metric_for(c.text, a)
+        after = metrics_in(c.text[a.end:a.end + 15])
+        if (metric == "roas" or a.times) and p["target_roas"] is None:
+            p["target_roas"] = a.value
+        elif (metric == "cpa" or (after and after[0][2] == "cpa") or
+              (metric is None and re.search(r"\btarget|\bgoal|\baim", c.text))) \
+                and p["target_cpa_minor"] is None:
+            p["target_cpa_minor"], p["currency"] = a.minor(), a.currency
+    return p
+
+
+__all__ = ["Clause", "adopt_params", "budget_params", "metric_list", "pause_params",
+           "question_params", "thresholds"]

@@ -1,0 +1,323 @@
+"""Find the campaigns, ad sets and ads a request names, by evals/README.md "Rules decided" 1.
+
+Longer than 300 lines because the name rules (exact, containing, typo distance, numbers,
+partial names, qualifiers, "all", other accounts, ids) are one algorithm over one token list;
+split, each step would re-derive the spans the others consumed.
+
+- *Exact*: a name equal to words of the request after case-folding and turning every run of
+  characters other than letters, digits and `%` into one space. The longest wins, so "Spring
+  Sale" is never "Spring Sale - Retargeting" and "Spring Sale - Retargeting" never two names.
+- *Fuzzy*: words of the request within a Levenshtein distance of 2 of a name (1 under 6
+  characters) whose numbers are the same; or a partial, descriptive name ("the retargeting
+  campaign", "the Race Kit carousel") whose words all belong to names of the type — fuzzy only
+  when exactly one name in scope fits. Close names whose numbers differ are kept as `near`
+  (the candidates a clarification names), never resolved.
+- *Ids* (six digits or more) resolve in every account and never fuzzy-match.
+- *Qualifiers*: "Broad US in Spring Sale", "Newsletter Signups' Lead Form - US" narrow the
+  child to the objects under the container; the container is only used to find it, and the
+  child's match is the weakest on the path.
+- Scope: the account set, or every account with none; a name found only in another account
+  is reported in `other_account`. "all", "every", "everywhere", "both" next to a name that has
+  several matches keep every match.
+
+`resolve_entities(text, catalog, account=...)` returns one `Mention` per name or id found;
+`resolve_name(ref, ...)` reads one reference (what the LLM router names) the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from agents.orchestrator.routing.lexicon import STOP, TYPE_WORDS
+
+TOKEN = re.compile(r"[^\W_]+%?|%")
+ID = re.compile(r"\d{6,}")
+STRENGTH = {"id": 2, "exact": 2, "fuzzy": 1}
+DETERMINERS = {"the", "our", "my", "that", "this", "its", "their", "your", "den", "die", "das",
+               "le", "la", "les", "el", "los", "las"}
+ALL_BEFORE = re.compile(r"\b(?:all|every|each|both|alle|tous|toutes|todos|todas)\s+(?:(?:the|of|"
+                        r"the|ads?|named|called)\s+){0,3}$", re.I)
+ALL_AFTER = re.compile(r"^\W*(?:everywhere|in\s+(?:all|every|each)\b|wherever|überall|partout|"
+                       r"(?:across|in)\s+(?:all|every)\b)", re.I)
+CONTAINED_BY = re.compile(r"^\s*(?:(?:ad\s*set|adset|campaign|ad)s?\s+)?(?:in|inside|within|under|"
+                          r"from|of|on|at|im|in\s+der|dans|en)\s+(?:the\s+|der\s+|die\s+|le\s+|la\s+"
+                          r")?(?:(?:campaign|ad\s*set|adset)\s+)?$", re.I)
+POSSESSIVE = re.compile(r"^\s*(?:['’]s|['’])?\s*(?:[:/>→»,]|-+>?)?\s*$")
+
+
+def norm(text: str) -> str:
+    """Return `text` case-folded with every run of other than letters, digits and % as one space."""
+    return " ".join(t.casefold() for t in TOKEN.findall(text))
+
+
+def numbers(tokens: Iterable[str]) -> list[str]:
+    """Return the numbers written in these tokens, in order ("25-34" → ["25", "34"])."""
+    return [n for t in tokens for n in re.findall(r"\d+%?", t)]
+
+
+@dataclass(frozen=True)
+class Obj:
+    """A campaign, ad set or ad of the catalog, with what the resolver compares."""
+
+    type: str
+    id: str
+    name: str
+    account: str
+    currency: str
+    ancestors: tuple[str, ...]  # ids of its campaign (and ad set)
+    raw: dict[str, Any] = field(compare=False, hash=False, repr=False)
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The normalised words of the name."""
+        return tuple(norm(self.name).split())
+
+    def ref(self, match: str) -> dict[str, Any]:
+        """Return the `EntityRef` dict for this object with `match`."""
+        return {"type": self.type, "id": self.id, "name": self.name, "match": match,
+                "account": self.account}
+
+
+def index(catalog: list[dict[str, Any]]) -> list[Obj]:
+    """Flatten accounts → campaigns → ad sets → ads into `Obj`s."""
+    out: list[Obj] = []
+    for acc in catalog:
+        aid, cur = str(acc.get("id")), str(acc.get("currency") or "")
+        for c in acc.get("campaigns") or []:
+            out.append(Obj("campaign", str(c["id"]), c["name"], aid, cur, (), c))
+            for s in c.get("adsets") or []:
+                out.append(Obj("adset", str(s["id"]), s["name"], aid, cur, (str(c["id"]),), s))
+                for ad in s.get("ads") or []:
+                    out.append(Obj("ad", str(ad["id"]), ad["name"], aid, cur,
+                                   (str(c["id"]), str(s["id"])), ad))
+    return out
+
+
+@dataclass
+class Mention:
+    """One name or id in the request and what it may be."""
+
+    start: int
+    end: int
+    text: str
+    match: str  # exact | fuzzy | id
+    candidates: list[Obj] = field(default_factory=list)
+    other_account: list[Obj] = field(default_factory=list)  # only outside the account set
+    near: list[Obj] = field(default_factory=list)  # close, numbers differ
+    all: bool = False
+    qualifier: bool = False  # used only to find another mention
+    type_hint: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        """True when it names exactly one object, or several with "all"."""
+        return len(self.candidates) == 1 or (self.all and len(self.candidates) > 1)
+
+    def refs(self) -> list[dict[str, Any]]:
+        """Return the `EntityRef` dicts of a resolved mention."""
+        return [c.ref(self.match) for c in self.candidates] if self.resolved else []
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+    used: bool = False
+
+
+def _tokens(text: str, protected: list[tuple[int, int]]) -> list[_Tok]:
+    return [_Tok(m.group(0).casefold(), m.start(), m.end())
+            for m in TOKEN.finditer(text)
+            if not any(s <= m.start() < e for s, e in protected)]
+
+
+def _limit(name: str) -> int:
+    return 1 if len(name) < 6 else 2
+
+
+def _in_scope(objs: list[Obj], account: str | None) -> tuple[list[Obj], list[Obj]]:
+    if account is None:
+        return objs, []
+    return [o for o in objs if o.account == account], [o for o in objs if o.account != account]
+
+
+def _ids(toks: list[_Tok], text: str, objs: list[Obj]) -> list[Mention]:
+    by_id = {o.id: o for o in objs}
+    out = []
+    for t in toks:
+        if ID.fullmatch(t.text):
+            t.used = True
+            o = by_id.get(t.text)
+            out.append(Mention(t.start, t.end, text[t.start:t.end], "id", [o] if o else []))
+    return out
+
+
+def _exact(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) -> list[Mention]:
+    spans: dict[tuple[int, int], list[Obj]] = {}
+    words = [t.text for t in toks]
+    for o in objs:
+        name = list(o.tokens)
+        n = len(name)
+        for i in range(len(words) - n + 1):
+            if words[i:i + n] == name and not any(t.used for t in toks[i:i + n]):
+                spans.setdefault((i, i + n), []).append(o)
+    keep = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    out = []
+    for i, j in sorted(keep):
+        if any(t.used for t in toks[i:j]):
+            continue
+        for t in toks[i:j]:
+            t.used = True
+        inside, outside = _in_scope(spans[(i, j)], account)
+        out.append(Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
+                           "exact", inside, [] if inside else outside))
+    return out
+
+
+def _fuzzy(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) -> list[Mention]:
+    found: list[tuple[int, int, int, Obj, bool]] = []  # distance, i, j, obj, numbers agree
+    for o in objs:
+        name = " ".join(o.tokens)
+        n, want = len(o.tokens), numbers(o.tokens)
+        for size in {max(1, n - 1), n, n + 1}:
+            for i in range(len(toks) - size + 1):
+                win = toks[i:i + size]
+                if any(t.used for t in win) or win[0].text in STOP or win[-1].text in STOP:
+                    continue
+                d = Levenshtein.distance(" ".join(t.text for t in win), name,
+                                         score_cutoff=_limit(name))
+                if d <= _limit(name):
+                    found.append((d, i, i + size, o, numbers(t.text for t in win) == want))
+    out: list[Mention] = []
+    for _d, i, j, _o, _ok in sorted(found, key=lambda f: (f[0], f[1])):
+        if any(t.used for t in toks[i:j]):
+            continue
+        same = [f for f in found if f[1] < j and i < f[2]]  # every close name over these words
+        good = [f[3] for f in same if f[4]]
+        near = [f[3] for f in same if not f[4]]
+        for t in toks[i:j]:
+            t.used = True
+        inside, outside = _in_scope(list(dict.fromkeys(good)), account)
+        near_in = _in_scope(list(dict.fromkeys(near)), account)[0]
+        out.append(Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
+                           "fuzzy", inside, [] if inside else outside, near_in))
+    return out
+
+
+def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) -> list[Mention]:
+    """Descriptive names: a run of unused, non-stop words that all belong to names of a type."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        if toks[i].used or toks[i].text in STOP or toks[i].text in TYPE_WORDS:
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and not toks[j].used and toks[j].text not in STOP \
+                and toks[j].text not in TYPE_WORDS:
+            j += 1
+        run = [t.text for t in toks[i:j]]
+        before = toks[i - 1].text if i else ""
+        after = toks[j].text if j < len(toks) else ""
+        if after == "ad" and j + 1 < len(toks) and toks[j + 1].text in ("set", "sets"):
+            after = "adset"
+        hint = TYPE_WORDS.get(after)
+        framed = before in DETERMINERS or hint is not None or before in STOP
+        if framed and any(len(w) > 2 and w.isalpha() for w in run):
+            fits = [o for o in objs if (hint is None or o.type == hint)
+                    and set(run) <= set(o.tokens) and set(numbers(run)) <= set(numbers(o.tokens))]
+            inside, outside = _in_scope(fits, account)
+            if inside or outside:
+                for t in toks[i:j]:
+                    t.used = True
+                out.append(Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
+                                   "fuzzy", inside, [] if inside else outside, type_hint=hint))
+        i = j
+    return out
+
+
+def _type_hints(mentions: list[Mention], text: str) -> None:
+    for m in mentions:
+        after = re.match(r"\s*(ad\s*sets?|adsets?|campaigns?|ads?)\b", text[m.end:], re.I)
+        before = re.search(r"\b(ad\s*sets?|adsets?|campaigns?|ads?)\s*$", text[:m.start], re.I)
+        word = (after or before)
+        if word:
+            kind = TYPE_WORDS.get(re.sub(r"\s+", " ", word.group(1).lower()))
+            m.type_hint = m.type_hint or kind
+        if m.type_hint:
+            typed = [c for c in m.candidates if c.type == m.type_hint]
+            m.candidates = typed or m.candidates
+
+
+def _qualify(mentions: list[Mention], text: str) -> None:
+    """Narrow "A in B" / "B's A" to the A under B; B is then only a qualifier."""
+    for a in mentions:
+        for b in mentions:
+            if a is b or not b.candidates or not a.candidates:
+                continue
+            if a.end <= b.start and CONTAINED_BY.match(text[a.end:b.start]):
+                pass
+            elif b.end <= a.start and POSSESSIVE.match(text[b.end:a.start]):
+                pass
+            else:
+                continue
+            ids = {c.id for c in b.candidates}
+            under = [c for c in a.candidates if ids & set(c.ancestors)]
+            if not under:
+                continue
+            a.candidates = under
+            b.qualifier = True
+            if STRENGTH[b.match] < STRENGTH[a.match]:
+                a.match = b.match
+
+
+def _all(mentions: list[Mention], text: str) -> None:
+    for m in mentions:
+        if len(m.candidates) > 1 and (ALL_BEFORE.search(text[:m.start])
+                                      or ALL_AFTER.match(text[m.end:])):
+            m.all = True
+
+
+def resolve_entities(text: str, catalog: list[dict[str, Any]] | list[Obj], *,
+                     account: str | None, protected: list[tuple[int, int]] | None = None
+                     ) -> list[Mention]:
+    """Return every name or id `text` mentions, resolved by the rules above, in text order."""
+    objs = catalog if catalog and isinstance(catalog[0], Obj) else index(catalog)  # type: ignore[arg-type]
+    toks = _tokens(text, protected or [])
+    mentions = _ids(toks, text, objs)  # type: ignore[arg-type]
+    mentions += _exact(toks, text, objs, account)  # type: ignore[arg-type]
+    mentions += _partial(toks, text, objs, account)  # type: ignore[arg-type]
+    mentions += _fuzzy(toks, text, objs, account)  # type: ignore[arg-type]
+    mentions.sort(key=lambda m: m.start)
+    _type_hints(mentions, text)
+    _qualify(mentions, text)
+    _all(mentions, text)
+    return mentions
+
+
+def resolve_name(ref: str, catalog: list[dict[str, Any]] | list[Obj], *, account: str | None,
+                 type: str | None = None, within: str | None = None, every: bool = False
+                 ) -> Mention:
+    """Resolve one reference (a name or an id, optionally "within" a container) to a `Mention`.
+
+    A reference that resolves to nothing comes back as a `Mention` with no candidates.
+    """
+    text = f"the {ref}" + (f" in {within}" if within else "")
+    found = [m for m in resolve_entities(text, catalog, account=account) if not m.qualifier]
+    if not found:
+        return Mention(0, len(ref), ref, "exact")
+    m = max(found, key=lambda x: x.end - x.start)
+    if type:
+        typed = [c for c in m.candidates if c.type == type]
+        m.candidates = typed or m.candidates
+    m.all = m.all or every
+    return m
+
+
+__all__ = ["Mention", "Obj", "index", "norm", "resolve_entities", "resolve_name"]

@@ -1,0 +1,321 @@
+"""The offline rules router: a request → its asks → one `Intent` (evals/README.md "Router requests").
+
+1. Quoted copy, URLs, e-mail addresses and file names are set aside; every name and id is
+   found (`resolve.resolve_entities`) and replaced by a placeholder, so the rest of the text
+   is read without names; other languages' common words become English and number words
+   digits.
+2. The text is split into asks at sentence ends, dashes and "and"/"then" before a verb. An
+   ask without a route joins its neighbour; a question after a question is one question;
+   "tell me if …" after "watch" is part of watching. "it" is the previous ask's entity.
+3. Each ask is routed (`_route`: brief, what-if, refusals, test, watch, vague, budget, status,
+   pause-underperformers, question) and given its params (`params.py`) and is checked against
+   the catalog (`checks.py`). The router never guesses: an ask it cannot place is `clarify`.
+4. The first ask is the intent; the later ones are in `also` and in `notes`, never executed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from agents.orchestrator.routing import cues
+from agents.orchestrator.routing.abtest import ab_params
+from agents.orchestrator.routing.amounts import find_amounts, find_factor, words_to_digits
+from agents.orchestrator.routing.checks import check_ask, clarify, name_problem
+from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, to_english
+from agents.orchestrator.routing.params import (
+    Clause,
+    adopt_params,
+    budget_params,
+    metric_list,
+    pause_params,
+    question_params,
+    thresholds,
+)
+from agents.orchestrator.routing.resolve import Mention, Obj, index, resolve_entities
+from state.intent import Ask, Intent
+
+QUOTE = re.compile(r"\"([^\"]+)\"|“([^”]+)”|„([^“”]+)[“”]|«\s*([^»]+?)\s*»|(?<![\w])'([^']+)'(?![\w])|"
+                   r"‘([^’]+)’")
+PROTECT = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|[\w-]+\.(?:jpe?g|png|gif|"
+                     r"webp|mp4|mov|m4v|avi)\b", re.I)
+FILE = re.compile(r"[\w-]+\.(?:jpe?g|png|gif|webp|mp4|mov|m4v|avi)\b", re.I)
+SPLIT_VERBS = (r"(?:please\s+|pls\s+|also\s+|then\s+|and\s+)?(?:pause|paus|stop|turn|switch|kill|"
+               r"resume|unpause|reactivate|raise|increase|bump|lower|reduce|cut|double|halve|"
+               r"triple|put|set|take|add|watch|keep|monitor|test|a/b|launch|create|tell|show|if|"
+               r"what|how|which|move|shift|scale|make|give|change|rename|delete|start|run|"
+               r"adopt|look|babysit)\b")
+SPLIT = re.compile(rf"(?<=[.?!;])\s+|\s+[—–]\s+|\s+-\s+(?=\w)|\n+|,?\s+(?:and\s+then|and|then|&|"
+                   rf"\+|plus|but)\s+(?={SPLIT_VERBS})", re.I)
+PRONOUN = re.compile(r"\b(?:it|them|that|this\s+one|those|its|it's)\b", re.I)
+FOLLOW_UP = re.compile(r"^\s*(?:and\s+)?(?:tell|let)\s+me\s+(?:know\s+)?(?:if|when)\b|^\s*(?:and\s+)?"
+                       r"(?:alert|notify|ping|warn)\s+me\b", re.I)
+POLITE = re.compile(r"\b(?:can|could|would|will)\s+you\b|\bwould\s+you\s+mind\b|\bplease\b|"
+                    r"\bi'?d\s+like\s+(?:you\s+)?to\b|\bcan\s+we\b", re.I)
+TRANSFER = re.compile(r"\b(?:put|move|shift|add|give|send)\s+(?:it|that|them|the\s+(?:money|"
+                      r"difference|savings|rest))\s+(?:into|to|on|onto|in)\b", re.I)
+WRITE_ROUTES_READ = ("ab_test", "adopt", "budget", "status", "pause_underperformers")
+
+
+def _letters(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(97 + r) + s
+    return s
+
+
+def _prepare(request: str, mentions: list[Mention]) -> tuple[str, list[str], dict[str, int]]:
+    """Return the request with names as ⟨eX⟩ and quotes as ⟨qX⟩, the quotes, placeholder → index."""
+    spans: list[tuple[int, int, str]] = []
+    quotes: list[str] = []
+    for q in QUOTE.finditer(request):
+        if any(s < q.end() and q.start() < e for s, e, _ in spans):
+            continue
+        quotes.append(next(g for g in q.groups() if g))
+        spans.append((q.start(), q.end(), f"⟨q{_letters(len(quotes) - 1)}⟩"))
+    keys: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if any(s < m.end and m.start < e for s, e, _ in spans):
+            continue
+        key = f"⟨e{_letters(i)}⟩"
+        keys[key] = i
+        spans.append((m.start, m.end, key))
+    out, last = [], 0
+    for s, e, key in sorted(spans):
+        out += [request[last:s], f" {key} "]
+        last = e
+    out.append(request[last:])
+    return "".join(out), quotes, keys
+
+
+def _protected(request: str) -> list[tuple[int, int]]:
+    found = [(m.start(), m.end()) for m in QUOTE.finditer(request)]
+    return found + [(m.start(), m.end()) for m in PROTECT.finditer(request)]
+
+
+def _budget_cue(text: str, amounts: list[Any]) -> bool:
+    verb = cues.BUDGET_VERB.search(text)
+    change = bool(amounts) or find_factor(text) is not None
+    if verb and verb.group(0).strip().lower() != "budget" and (change or "budget" in text):
+        return True
+    if re.search(r"[+-]\s?\d+(?:[.,]\d+)?\s?%", text):
+        return True
+    return any(a.explicit for a in amounts) and bool(
+        re.search(r"\ba\s+day\b|/\s*day\b|\bdaily\b|\bper\s+day\b|\btotal\b|\blifetime\b", text))
+
+
+def _route(c: Clause) -> tuple[str | None, str]:
+    """Return (route or None, why) for one clause."""
+    text = c.text
+    plain = re.sub(cues.E, " ", text)
+    question_like = bool(cues.QUESTION_START.search(text)) and not POLITE.search(text)
+    if cues.NEW_CAMPAIGN.search(plain) and not (cues.DUPLICATE.search(plain) and re.search(cues.E, text)):
+        return "new_campaign", ""
+    if cues.HYPOTHETICAL.search(plain):
+        return "question", ""
+    writes = any(p.search(plain) for p in (cues.PAUSE, cues.RESUME, cues.AB_TEST, cues.ADOPT)) or \
+        _budget_cue(plain, c.amounts)
+    if not (question_like and not writes):
+        for pat, why in cues.UNSUPPORTED:
+            if pat.search(plain):
+                return "unsupported", why
+        if not cues.AB_TEST.search(plain):
+            for pat, why in (cues.EDIT_TARGETING, cues.EDIT_CREATIVE):
+                if pat.search(plain):
+                    return "unsupported", why
+    if cues.AB_TEST.search(plain):
+        return "ab_test", ""
+    if not question_like and (cues.PAUSE.search(plain) or cues.RESUME.search(plain)) and \
+            cues.SCHEDULED.search(plain):
+        return "unsupported", cues.SCHEDULED_WHY
+    if cues.ADOPT.search(plain):
+        return "adopt", ""
+    if cues.VAGUE.search(plain):
+        return "clarify", "vague"
+    found = []
+    if m := cues.PAUSE.search(plain):
+        found.append((m.start(), "pause"))
+    if m := cues.RESUME.search(plain):
+        found.append((m.start(), "resume"))
+    if _budget_cue(plain, c.amounts):
+        m = cues.BUDGET_VERB.search(plain)
+        found.append((m.start() if m else 0, "budget"))
+    if found and not question_like:
+        kind = min(found)[1]
+        if kind == "budget":
+            return "budget", ""
+        if kind == "pause" and (cues.UNDERPERFORMERS.search(text) or thresholds(c)[0]) and \
+                not re.search(rf"\bpause\s+(?:it|{cues.E})\s*$", text):
+            return "pause_underperformers", ""
+        return "status", "PAUSED" if kind == "pause" else "ACTIVE"
+    if question_like or cues.QUESTION_START.search(text):
+        return "question", ""
+    if TRANSFER.search(plain):
+        return "budget", "transfer"
+    if metric_list(plain) or "?" in text or any(p.search(plain) for _, p in BREAKDOWN_RES):
+        return "question", "weak"  # no question word: a later one belongs to the ask before
+    return None, ""
+
+
+def _split(text: str) -> list[str]:
+    parts = [p for p in SPLIT.split(text) if p and p.strip(" ,.;")]
+    return parts or [text]
+
+
+def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str]
+             ) -> list[tuple[str, str | None, str]]:
+    """Split into (text, route, why) asks and merge the ones that are not asks of their own."""
+    out: list[list[Any]] = []
+    for part in _split(text):
+        c = Clause(part, find_amounts(part, currency), quotes, currency, files)
+        route, why = _route(c)
+        same = out and route == out[-1][1] and not re.search(cues.E, part)
+        if out and out[-1][1] == "new_campaign":
+            out[-1][0] += " " + part  # a brief goes whole to the launch path
+            continue
+        if out and out[-1][1] is None:
+            out[-1] = [out[-1][0] + " " + part, route, why]
+            continue
+        if out and (route is None or (route == "question" and out[-1][1] == "question") or
+                    (route == "question" and why == "weak") or same or
+                    (FOLLOW_UP.search(part) and out[-1][1] == "adopt")):
+            out[-1][0] += " " + part
+            continue
+        out.append([part, route, why])
+    return [(t, r, w) for t, r, w in out]
+
+
+def _entities(text: str, mentions: list[Mention], keys: dict[str, int]) -> list[Mention]:
+    return [mentions[keys[k]] for k in re.findall(cues.E, text) if k in keys
+            and not mentions[keys[k]].qualifier]
+
+
+def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[Obj], *,
+         account: str | None, today: date, currency: str | None, quotes: list[str],
+         files: list[str], request: str, placeholders: dict[str, Mention],
+         prior: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Obj]]:
+    """Route, resolve and parametrise one ask; return it and the objects it acts on."""
+    targets = [o for m in ms if m.resolved for o in m.candidates]
+    for key, m in list(placeholders.items()):
+        if targets and m in ms and not m.candidates and not m.other_account and m.match != "id":
+            text = text.replace(key, m.text.lower())  # a near name beside a resolved one is words
+    c = Clause(text, find_amounts(text, currency), quotes, currency, files)
+    if route is None:
+        return clarify("adpilot could not tell what to do: ask a question about the campaigns, or "
+                       "say what to change (pause, resume, budget, A/B test, watch)."), []
+    if route == "new_campaign":
+        return {"route": "new_campaign", "entities": [], "params": {}}, []
+    refs = [r for m in ms for r in m.refs()]
+    if route != "unsupported":
+        for m in ms:
+            if targets and not m.candidates and not m.other_account and m.match != "id":
+                continue  # a near name beside a resolved one ("a women 35-44 version of …")
+            if problem := name_problem(m, objs, account):
+                return problem, []
+    if route == "unsupported":
+        return {"route": "unsupported", "entities": refs, "params": {"why": why}}, targets
+    if route == "clarify":
+        what = " and ".join(o.name for o in targets) or "it"
+        return clarify(f"What should change for {what}: pause it, change its budget (by how "
+                       "much), or pause its weakest ads or ad sets (at what threshold)?",
+                       entities=refs), targets
+    if not targets and route != "question":
+        unknown = _unknown_name(request)
+        if unknown:
+            return clarify(f"No campaign, ad set or ad named \"{unknown}\" in {account or 'any account'}"
+                           ", and nothing close."), []
+    money = [a.currency for a in c.amounts if a.explicit and not a.percent and a.currency]
+    params: dict[str, Any]
+    if route == "question":
+        if not targets and (unknown := _unknown_name(request)):
+            return clarify(f"No campaign, ad set or ad named \"{unknown}\" in "
+                           f"{account or 'any account'}, and nothing close."), []
+        kinds = {o.type for o in targets}
+        params = question_params(c, today, kinds.pop() if len(kinds) == 1 else None,
+                                 bool(cues.FILTER_QUESTION.search(text)))
+        money = []
+    elif route == "pause_underperformers":
+        params = pause_params(c)
+    elif route == "budget":
+        found, changes = budget_params(c)
+        params = found or {}
+        if why == "transfer" and prior and (prior.get("change") or {}).get("delta_minor"):
+            params = {**prior, "change": {"delta_minor": -prior["change"]["delta_minor"]}}
+        if len({tuple(sorted(k for k in ch if k != "currency")) for ch in changes}) > 1:
+            return clarify("Two budget changes for the same object that contradict each other; "
+                           "which one?", entities=refs), targets
+    elif route == "ab_test":
+        params = ab_params(c)
+    elif route == "adopt":
+        params = adopt_params(c)
+    else:
+        params = {"to": why}
+    ask = {"route": route, "entities": refs, "params": params}
+    checked = check_ask(ask, targets, objs, account=account, today=today, money_currencies=money)
+    return checked, targets
+
+
+CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w%-]*(?:\s+(?:[A-Z0-9][\w%-]*))*)")
+NOT_NAMES = frozenset({"I", "CPA", "CPC", "CPM", "CTR", "ROAS", "CPL", "US", "EU", "USD", "EUR",
+                       "A", "B", "AB", "Meta", "Facebook", "Instagram", "Monday", "Tuesday",
+                       "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Thanks", "Cheers",
+                       "Hi", "Hey", "Please", "Can", "Could", "Would", "MTD", "WTD", "OK"})
+
+
+def _unknown_name(request: str) -> str | None:
+    """Return a capitalised name that is no campaign, ad set or ad ("Summer Sale"), or None."""
+    from agents.orchestrator.routing.dates import MONTHS
+
+    m = re.search(r"\b(?:pause|stop|resume|raise|watch|on|for|about|is|of|in|kill|off|"
+                  r"unpause|reactivate|double|halve|test)\s+(?:the\s+)?([A-Z][\w%-]*(?:\s+[A-Z0-9][\w%-]*)*)",
+                  request)
+    if not m:
+        return None
+    words = [w for w in m.group(1).split() if w not in NOT_NAMES and w.lower() not in MONTHS]
+    return " ".join(words) if words else None
+
+
+def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | None,
+               today: date) -> Intent:
+    """Read `request` with the rules (see the module docstring) into an `Intent`."""
+    objs = index(catalog)
+    mentions = resolve_entities(request, objs, account=account, protected=_protected(request))
+    masked, quotes, keys = _prepare(request, mentions)
+    files = FILE.findall(request)
+    text = words_to_digits(to_english(masked.lower()))
+    currency = next((o.currency for o in objs if o.account == account), None) if account else None
+    if currency is None:
+        currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
+    asks: list[dict[str, Any]] = []
+    prev: list[Mention] = []
+    clauses = _clauses(text, currency, files, quotes)
+    for part, route, why in clauses:
+        ms = _entities(part, mentions, keys)
+        if not ms and PRONOUN.search(part) and prev:
+            ms = prev
+        ask, _targets = _ask(part, route, why, ms, objs, account=account, today=today,
+                             currency=currency, quotes=quotes, files=files, request=request,
+                             placeholders={k: mentions[i] for k, i in keys.items()},
+                             prior=asks[-1]["params"] if asks and asks[-1]["route"] == "budget"
+                             else None)
+        asks.append(ask)
+        prev = ms or prev
+    first, also = asks[0], asks[1:]
+    budgets = [a for a in asks if a["route"] == "budget"]
+    if len(budgets) > 1 and len({tuple(sorted(e["id"] for e in a["entities"])) for a in budgets}) < len(budgets):
+        first = clarify("Two budget changes for the same object that contradict each other; which "
+                        "one?", entities=budgets[0]["entities"])
+        also = []
+    notes = [f"Not done: {a['route']}"
+             + (f" on {', '.join(e['name'] for e in a['entities'])}" if a["entities"] else "")
+             + " — a later ask; it is offered after this one, on its own card." for a in also]
+    notes += [f"Read \"{m.text}\" as {', '.join(c.name for c in m.candidates)} (a close name)."
+              for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
+    return Intent(request=request, account=account, source="rules", route=first["route"],
+                  entities=first["entities"], params=first["params"], also=[Ask.model_validate(a) for a in also], notes=notes)
+
+
+__all__ = ["read_rules"]
