@@ -174,7 +174,10 @@ def card_markdown(
 ) -> str:
     """Render the whole approval card of one optimise cycle, as markdown."""
     if proposal.get("title"):  # a request's card (`adpilot ask`): its own title and summary
-        out = [str(proposal["title"]), "", *[str(x) for x in proposal.get("summary") or []], ""]
+        out = [str(proposal["title"]), ""]
+        out += [x if x.lstrip().startswith(("-", "|", "#", "*")) or not x.strip() else f"- {x}"
+                for x in (str(x) for x in proposal.get("summary") or [])]
+        out.append("")
     else:
         out = [CARD_TITLE.format(cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
     if proposal.get("targets_text"):

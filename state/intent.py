@@ -196,6 +196,9 @@ class WhyParams(BaseModel):
     model_config = _STRICT
     why: str = ""
     candidates: list[str] = Field(default_factory=list)
+    phrase: str | None = Field(default=None, description="the words of the request the "
+                               "question is about (an unknown or ambiguous name), so an answer "
+                               "can take their place")
 
 
 PARAMS: dict[str, type[BaseModel]] = {

@@ -37,4 +37,5 @@ def answer_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
                              today=account_today(runtime.context, client))
     later = "".join(f"\n- not done: a later ask ({a.route}) — ask it on its own"
                     for a in intent.also)
-    return {"answer": answer.to_json(), "phase": "answered", "status": answer.sentence + later}
+    return {"answer": answer.model_dump(mode="json"), "phase": "answered",
+            "status": answer.sentence + later}

@@ -124,6 +124,21 @@ def read_answer(answer: Any, candidates: list[str]) -> str:
     return answer.strip()
 
 
+def with_answer(request: str, phrase: str | None, answer: str) -> str:
+    """Return the request to read again after `answer` to a clarification.
+
+    An answer naming the object (an id, a candidate's number, a name) takes the place of the
+    words the question was about (`phrase`); a longer answer that says the whole thing again
+    replaces the request; anything else is added to it, for the router to read.
+    """
+    words = answer.split()
+    if phrase and len(words) <= 6 and re.search(re.escape(phrase), request, re.I):
+        return re.sub(re.escape(phrase), lambda _: answer, request, count=1, flags=re.I)
+    if len(words) > 3:
+        return answer
+    return f"{request} {answer}"
+
+
 def route_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Record the thread's account and route what it was started with (see the module doc)."""
     ctx = runtime.context
@@ -149,9 +164,10 @@ def route_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         payload = clarify_payload_for(intent, str(why))
         candidates = list(intent.params.get("candidates") or []) if intent.route == "clarify" else []
         answer = ask_until_valid(payload, lambda a: read_answer(a, candidates))
-        return {"account": account, "request": f"{request}\n— {why}\n→ {answer}",
+        phrase = intent.params.get("phrase") if intent.route == "clarify" else None
+        return {"account": account, "request": with_answer(request, phrase, answer),
                 "clarifications": [*(state.get("clarifications") or []),
-                                   {"questions": [why], "answer": answer}],
+                                   {"questions": [why], "answer": answer, "request": request}],
                 "intent": intent.model_dump(), "phase": "clarified"}
     update: dict[str, Any] = {"account": account, "intent": intent.model_dump()}
     later = "".join(f"\n- not done: a later ask ({a.route}) — ask it on its own"

@@ -37,18 +37,21 @@ def _show_answer(outcome: Outcome, as_json: bool, chart: Path | None) -> None:
         from rich.table import Table
 
         console.print(str(values.get("status") or answer.get("sentence") or ""))
-        columns = list(answer.get("columns") or [])
-        if columns and answer.get("rows"):
-            table = Table(*columns)
-            for row in answer["rows"]:
-                cells = row if isinstance(row, list) else [row.get(c) for c in columns]
-                table.add_row(*["" if c is None else str(c) for c in cells])
-            console.print(table)
-    if chart is not None:
-        from agents.insights.answer import Answer, render_chart
+        from agents.insights.answer import Answer
 
-        render_chart(Answer.model_validate(answer), chart)
-        console.print(f"Chart: {chart}")
+        typed = Answer.model_validate(answer)
+        if typed.columns and typed.rows:
+            table = Table(*typed.columns)
+            for cells in typed.table():
+                table.add_row(*cells)
+            console.print(table)
+        for note in typed.notes:
+            console.print(f"[dim]{note}[/]")
+    if chart is not None:
+        from agents.insights.answer import Answer as _Answer, render_chart
+
+        drawn = render_chart(_Answer.model_validate(answer), chart)
+        console.print(f"Chart: {drawn}" if drawn else "No chart: the answer has no rows to draw.")
 
 
 def _finish(outcome: Outcome, *, as_json: bool, chart: Path | None, home: Path) -> int:

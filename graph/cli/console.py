@@ -130,6 +130,13 @@ def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = conso
             out.print(f"Approve: [bold]adpilot approve {thread_id}[/]  ·  edit: "
                       f"[bold]adpilot approve {thread_id} --edit plan.json[/]  ·  reject: "
                       f"[bold]adpilot approve {thread_id} --reject 'reason'[/]")
+    elif kind == "clarify" and "request" in payload:  # `adpilot ask`: a request to clear up
+        out.print(Panel(Markdown(str(payload.get("description") or "")),
+                        title=f"the request needs an answer · {thread_id}"))
+        if payload.get("error"):
+            out.print(f"[red]Last answer refused:[/] {payload['error']}")
+        out.print(f"Answer: [bold]adpilot resume {thread_id} --answer '...'[/] (a number from the "
+                  "list, an id, a name or an amount)")
     elif kind == "clarify":
         out.print(Panel("\n".join(f"• {q.get('question', q) if isinstance(q, dict) else q}"
                                   for q in payload.get("questions", [])),

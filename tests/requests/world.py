@@ -17,8 +17,12 @@ from PIL import Image
 from sandbox.testing import make_api
 
 
-def sdk_world(server: Any, tmp: Path) -> dict[str, Any]:
-    """Create the tree with the SDK over HTTP; return {"campaign", "retargeting", "adsets", "ads"}."""
+def sdk_world(server: Any, tmp: Path, *, twin: bool = False) -> dict[str, Any]:
+    """Create the tree with the SDK over HTTP; return {"campaign", "retargeting", "adsets", "ads"}.
+
+    `twin`: Retargeting's ad set also gets an ad named "Carousel A" (two ads share the name;
+    `ads["Carousel A (Retargeting)"]` is the second).
+    """
     image = tmp / "shoe.png"
     Image.new("RGB", (1080, 1080), (30, 120, 200)).save(image)
     acct = AdAccount(server.account_id, api=make_api(server.url))
@@ -58,5 +62,11 @@ def sdk_world(server: Any, tmp: Path) -> dict[str, Any]:
     ids["retargeting"] = str(acct.create_campaign(params={
         "name": "Retargeting", "objective": "OUTCOME_SALES", "special_ad_categories": [],
         "status": "ACTIVE"})["id"])
-    ad(adset(ids["retargeting"], "Site Visitors 30d", (18, 65), 4000), "Dynamic Retarget")
+    visitors = adset(ids["retargeting"], "Site Visitors 30d", (18, 65), 4000)
+    ad(visitors, "Dynamic Retarget")
+    if twin:
+        first = ids["ads"]["Carousel A"]
+        ad(visitors, "Carousel A")
+        ids["ads"]["Carousel A (Retargeting)"] = ids["ads"]["Carousel A"]
+        ids["ads"]["Carousel A"] = first
     return ids

@@ -103,8 +103,8 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     campaign = _campaign_of(actions, intent)
     update: dict[str, Any] = {"optimize": opt, "proposed_actions": requests, "phase": "decided",
                               "status": f"{len(actions)} action(s) proposed for approval"}
-    if campaign and not (state.get("created") or {}).get("campaign"):
-        update["created"] = {"campaign": campaign}
+    if intent.route == "ab_test" and campaign and not (state.get("created") or {}).get("campaign"):
+        update["created"] = {"campaign": campaign}  # the loop then runs the test on it
     return update
 
 

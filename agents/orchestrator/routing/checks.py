@@ -22,10 +22,10 @@ NEEDS_ENTITY = WRITE_ROUTES - {"new_campaign"}
 
 
 def clarify(why: str, candidates: list[str] | None = None,
-            entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Return a `clarify` ask."""
+            entities: list[dict[str, Any]] | None = None, phrase: str | None = None) -> dict[str, Any]:
+    """Return a `clarify` ask (`phrase`: the request's words it is about, for the answer)."""
     return {"route": "clarify", "entities": entities or [],
-            "params": {"why": why, "candidates": candidates or []}}
+            "params": {"why": why, "candidates": candidates or [], "phrase": phrase}}
 
 
 def _where(o: Obj, objs: list[Obj]) -> str:
@@ -39,22 +39,22 @@ def name_problem(m: Mention, objs: list[Obj], account: str | None) -> dict[str, 
     if m.resolved:
         return None
     if m.match == "id":
-        return clarify(f"No object with id {m.text} in any account adpilot can see.")
+        return clarify(f"No object with id {m.text} in any account adpilot can see.", phrase=m.text)
     if m.other_account:
         o = m.other_account
         return clarify(f"\"{m.text}\" is {', '.join(_where(x, objs) for x in o)} in "
                        f"{o[0].account}, not in {account} (the account in use); switch accounts?",
-                       [x.id for x in o])
+                       [x.id for x in o], phrase=m.text)
     if len(m.candidates) > 1:
         return clarify(f"\"{m.text}\" matches {len(m.candidates)} objects: "
                        + "; ".join(_where(x, objs) for x in m.candidates) + ". Which one (or "
-                       "say \"all\")?", [x.id for x in m.candidates])
+                       "say \"all\")?", [x.id for x in m.candidates], phrase=m.text)
     if m.near:
         return clarify(f"No object named \"{m.text}\"; " + ", ".join(_where(x, objs) for x in m.near)
                        + " is close but its numbers differ, so it is not read as a typo. Which one?",
-                       [x.id for x in m.near])
+                       [x.id for x in m.near], phrase=m.text)
     return clarify(f"No campaign, ad set or ad named \"{m.text}\" in {account or 'any account'}, "
-                   "and nothing close.")
+                   "and nothing close.", phrase=m.text)
 
 
 def _campaign(o: Obj, objs: list[Obj]) -> Obj:

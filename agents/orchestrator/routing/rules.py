@@ -226,13 +226,13 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         unknown = _unknown_name(request)
         if unknown:
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in {account or 'any account'}"
-                           ", and nothing close."), []
+                           ", and nothing close.", phrase=unknown), []
     money = [a.currency for a in c.amounts if a.explicit and not a.percent and a.currency]
     params: dict[str, Any]
     if route == "question":
         if not targets and (unknown := _unknown_name(request)):
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in "
-                           f"{account or 'any account'}, and nothing close."), []
+                           f"{account or 'any account'}, and nothing close.", phrase=unknown), []
         kinds = {o.type for o in targets}
         params = question_params(c, today, kinds.pop() if len(kinds) == 1 else None,
                                  bool(cues.FILTER_QUESTION.search(text)))
