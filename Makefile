@@ -40,6 +40,7 @@ bench: install
 	$(PY) -m bench.api_efficiency
 	$(PY) -m bench.graph_overhead
 	$(PY) -m bench.insights_collection
+	$(PY) -m bench.many_accounts --accounts 100
 	$(PY) -m bench.optimizer --seeds 1-20
 	$(PY) -m bench.faults
 

@@ -184,9 +184,26 @@ class Runner:
             return self._resume(thread_id, value, expect=expect, interrupt_id=interrupt_id,
                                 on_update=on_update)
 
+    def account_problem(self, current: Outcome) -> str | None:
+        """Why this process may not run the thread: it works in another ad account (or None).
+
+        A thread records its account at its first node; its cards, money gate and writes are
+        about that account, so it only runs with a client for it.
+        """
+        from state.context import act_id
+
+        recorded = current.values.get("account")
+        mine = getattr(self.context, "account_id", None)
+        if not recorded or not mine or act_id(str(recorded)) == act_id(str(mine)):
+            return None
+        return (f"thread {current.thread_id!r} works in ad account {recorded}, not {act_id(mine)}:"
+                f" run the command again with `--account {recorded}`")
+
     def _resume(self, thread_id: str, value: Any, *, expect: str | None,
                 interrupt_id: str | None, on_update: UpdateHook | None) -> Outcome:
         current = self.status(thread_id)
+        if (problem := self.account_problem(current)) is not None:
+            raise ValueError(problem)
         if current.interrupt is None:
             where = "finished" if current.done else "next: " + ", ".join(current.next)
             raise ValueError(f"thread {thread_id!r} is not waiting for a decision ({where})")
@@ -213,6 +230,8 @@ class Runner:
             current = self.status(thread_id)
             if current.interrupt is not None or current.done:
                 return current
+            if (problem := self.account_problem(current)) is not None:
+                raise ValueError(problem)
             return self._stream(None, thread_id, on_update, "resume")
 
     def status(self, thread_id: str) -> Outcome:

@@ -114,6 +114,7 @@ class SandboxApp:
         injected = self.faults.before_call()
         if injected is not None:
             self.count_call(request.method, rel)
+            self.stats.count_error(injected.code, None)
             return json_response(injected.http_status, injected.to_body(), injected.headers)
         result = self.call(request.method, rel, params, files, version)
         resp = json_response(result.status, result.body, result.headers, version)
@@ -145,11 +146,13 @@ class SandboxApp:
         headers: dict[str, str] = {}
         try:
             route = router.resolve(ctx, method, rel, params)
+            self.stats.count_account(ctx.account_id)
             for _ in range(route.units):
                 headers = self.limiter.charge(ctx.account_id, route.kind)
             with self.store.lock:
                 body = route.handler(ctx, params, files)
         except GraphError as exc:
+            self.stats.count_error(exc.code, ctx.account_id)
             return CallResult(exc.http_status, exc.to_body(), {**headers, **exc.headers}, error=exc)
         except Exception as exc:  # a sandbox bug must still answer in Meta's envelope
             err = internal_error(exc)

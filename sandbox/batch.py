@@ -171,6 +171,7 @@ def _run_item(
         injected = app.faults.before_call()
         if injected is not None:
             app.count_call(method, path)
+            app.stats.count_error(injected.code, None)
             return CallResult(
                 injected.http_status, injected.to_body(), injected.headers, error=injected
             ), name

@@ -19,15 +19,26 @@ from sandbox.faults import Faults
 from sandbox.ratelimit import RateLimiter
 from sandbox.store import Store
 
+# Meta's throttle codes (docs/meta-api-facts.md §8, §9): app, user, page, custom, BUC types.
+THROTTLE_CODES = frozenset({4, 17, 32, 341, 613, *range(80000, 80015)})
+
 
 @dataclass
 class Stats:
-    """Request counters for tests and benches (`GET /__sandbox__/stats`)."""
+    """Request counters for tests and benches (`GET /__sandbox__/stats`).
+
+    `by_account` counts the Graph calls addressed to each ad account (`act_<id>`; calls that
+    name no account, such as `/me`, are not in it); `throttled` counts answers with a throttle
+    code, and `throttled_by_account` the ones of each account.
+    """
 
     http_requests: int = 0
     graph_calls: int = 0
     writes: int = 0
+    throttled: int = 0
     by_path: Counter[str] = field(default_factory=Counter)
+    by_account: Counter[str] = field(default_factory=Counter)
+    throttled_by_account: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,14 +48,34 @@ class Stats:
                 "http_requests": self.http_requests,
                 "graph_calls": self.graph_calls,
                 "writes": self.writes,
+                "throttled": self.throttled,
                 "by_path": dict(self.by_path),
+                "by_account": dict(self.by_account),
+                "throttled_by_account": dict(self.throttled_by_account),
             }
 
     def reset(self) -> None:
         """Zero every counter."""
         with self.lock:
-            self.http_requests = self.graph_calls = self.writes = 0
+            self.http_requests = self.graph_calls = self.writes = self.throttled = 0
             self.by_path.clear()
+            self.by_account.clear()
+            self.throttled_by_account.clear()
+
+    def count_account(self, account: str | None) -> None:
+        """Count one Graph call addressed to ad account `account` (digits; None: none)."""
+        if account:
+            with self.lock:
+                self.by_account[f"act_{account}"] += 1
+
+    def count_error(self, code: int, account: str | None) -> None:
+        """Count an error answer; only throttle codes are counted."""
+        if code not in THROTTLE_CODES:
+            return
+        with self.lock:
+            self.throttled += 1
+            if account:
+                self.throttled_by_account[f"act_{account}"] += 1
 
 
 @dataclass

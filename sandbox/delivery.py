@@ -6,7 +6,11 @@ Clock (`sandbox.clock`): `now = wall_now + offset`; the offset lives in the stor
 
 Delivery is generated for each *completed* account-local day when the clock passes it (on
 `advance`, and lazily by `catch_up` before insights reads), from the objects' state at
-generation time. For each ad set and day:
+generation time, in every ad account of the scenario (`Scenario.accounts()`), each on its own
+time zone, currency, tree and truth seed (`Scenario.for_account`, `Scenario.seed_for`); the
+last day generated is kept per account (`delivery_generated_through`, and
+`delivery_generated_through:act_<id>` for the accounts after the main one). For each ad set
+and day:
 
 1. **Eligibility**: the ad set and each ad must have effective status ACTIVE at the end of the
    day; the schedule (ad set `start_time`/`end_time`, campaign `start_time`/`stop_time`, ad
@@ -64,7 +68,7 @@ from sandbox.pacing import (
     set_spends,
     spend_history,
 )
-from sandbox.scenario import Scenario, get_scenario, get_seed
+from sandbox.scenario import Scenario, account_scenario, get_scenario, get_seed
 from sandbox.status import effective_status
 from sandbox.store import Store
 from sandbox.tree import Tree, load_tree, money, window
@@ -84,22 +88,38 @@ def advance(store: Store, days: float = 0, hours: float = 0) -> dict[str, Any]:
     return {"now": now(store).isoformat(), "generated_days": generated}
 
 
+def generated_key(sc: Scenario, act: str) -> str:
+    """Return the setting holding the last day generated for ad account `act`."""
+    main = "delivery_generated_through"
+    return main if act == sc.account.id else f"{main}:{act}"
+
+
 def catch_up(store: Store) -> list[str]:
-    """Generate every completed local day not generated yet; returns their dates."""
+    """Generate every completed local day not generated yet; returns the main account's dates."""
     with store.lock:
         if store.get_setting("scenario") is None:
             return []
         ensure_tables(store)
         sc, seed = get_scenario(store), get_seed(store)
-        today = now(store).astimezone(sc.tz).date()
-        last = store.get_setting("delivery_generated_through")
-        day = date.fromisoformat(last) + timedelta(days=1) if last else sc.start
-        done = []
-        while day < today:
-            _generate(store, sc, seed, day)
-            store.set_setting("delivery_generated_through", day.isoformat())
-            done.append(day.isoformat())
-            day += timedelta(days=1)
+        done: list[str] = []
+        for i, acct in enumerate(sc.accounts()):
+            days = _catch_up_account(store, sc.for_account(acct.id), sc.seed_for(seed, acct.id),
+                                     generated_key(sc, acct.id))
+            if i == 0:
+                done = days
+    return done
+
+
+def _catch_up_account(store: Store, sc: Scenario, seed: int, key: str) -> list[str]:
+    today = now(store).astimezone(sc.tz).date()
+    last = store.get_setting(key)
+    day = date.fromisoformat(last) + timedelta(days=1) if last else sc.start
+    done = []
+    while day < today:
+        _generate(store, sc, seed, day)
+        store.set_setting(key, day.isoformat())
+        done.append(day.isoformat())
+        day += timedelta(days=1)
     return done
 
 
@@ -114,7 +134,10 @@ def visible_fraction(row_date: str, store: Store, sc: Scenario) -> float:
 
 
 def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
-    tree = load_tree(store)
+    """Generate one day of ad account `sc.account` (`sc` is `Scenario.for_account`'s view)."""
+    tree = load_tree(store, sc.account.id)
+    if not tree.campaigns and not tree.adsets:
+        return
     p = sc.model
     day_start = datetime(day.year, day.month, day.day, tzinfo=sc.tz)
     day_end = day_start + timedelta(days=1)
@@ -259,7 +282,7 @@ def learning_stage_info(store: Store, adset_doc: dict[str, Any]) -> dict[str, An
                 "attribution_windows": ["7d_click", "1d_view"],
             }
         st = rows[0]
-        sc = get_scenario(store)
+        sc = account_scenario(store, adset_doc.get("_account_id") or adset_doc.get("account_id"))[0]
         kind = goal_kind(adset_doc.get("optimization_goal"), sc)
         today = now(store).astimezone(sc.tz).date() + timedelta(days=1)
         events = events_since(store, st["adset_id"], kind, st["phase_start"], today)

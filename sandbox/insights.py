@@ -30,7 +30,7 @@ from sandbox.insights_query import Query, parse_query
 from sandbox.insights_rows import aggregate, compare
 from sandbox.paging import paginate
 from sandbox.params import get_fields
-from sandbox.scenario import get_scenario, get_seed
+from sandbox.scenario import account_scenario, get_seed
 from sandbox.status import effective_status
 from sandbox.tree import load_tree
 from sandbox.truth import rng_for
@@ -77,7 +77,7 @@ def _object_type(ctx: RequestContext, object_id: str) -> str:
 def _query(ctx: RequestContext, object_id: str, params: dict[str, Any]) -> Query:
     store = ctx.store
     catch_up(store)
-    sc = get_scenario(store)
+    sc = account_scenario(store, ctx.account_id)[0]
     today = ctx.now().astimezone(sc.tz).date()
     with store.lock:
         ensure_tables(store)
@@ -93,9 +93,9 @@ def _query(ctx: RequestContext, object_id: str, params: dict[str, Any]) -> Query
 
 def _rows(ctx: RequestContext, q: Query) -> list[dict[str, Any]]:
     store = ctx.store
-    sc, seed = get_scenario(store), get_seed(store)
+    sc, seed = account_scenario(store, ctx.account_id)
     with store.lock:
-        tree = load_tree(store)
+        tree = load_tree(store, sc.account.id)
         account = store.get_object(sc.account.id) or {}
         now = ctx.now()
         cache: dict[str, str] = {}
@@ -155,7 +155,7 @@ def start_report_run(ctx: RequestContext, object_id: str, params: dict[str, Any]
     q = _query(ctx, object_id, params)
     rows = _rows(ctx, q)
     store = ctx.store
-    sc = get_scenario(store)
+    sc = account_scenario(store, ctx.account_id)[0]
     with store.lock:
         _ensure_run_table(ctx)
         since = min(r[0] for r in q.ranges)

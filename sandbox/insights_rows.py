@@ -137,6 +137,8 @@ def aggregate(
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     frac_cache: dict[str, float] = {}
     for row in store.db.query(sql + " order by date, ad_id", args):
+        if q.object_type == "account" and row["campaign_id"] not in tree.campaigns:
+            continue  # another ad account's delivery (`tree` is this account's)
         if not _entity_ok(row, q, status, names, tree):
             continue
         d = row["date"]

@@ -16,7 +16,7 @@ too; the oracle is never below it (if the grid misses, the even split is the ans
 CBO campaigns are treated as if their budget were set per ad set. "Live" = not deleted or
 archived (paused objects count: a policy could resume them). The default budget is the total
 daily budget (lifetime budgets per day of schedule) of live ad sets and CBO campaigns whose
-configured status is ACTIVE.
+configured status is ACTIVE. It looks at the scenario's main ad account only.
 """
 
 from __future__ import annotations
@@ -102,7 +102,8 @@ def default_budget(tree: Tree, sc: Scenario) -> int:
 def oracle(store: Store, budget_minor: int | None = None) -> dict[str, Any]:
     """Return the best fixed allocation of `budget_minor` a day (default: current budgets)."""
     with store.lock:
-        sc, seed, tree = get_scenario(store), get_seed(store), load_tree(store)
+        sc, seed = get_scenario(store), get_seed(store)
+        tree = load_tree(store, sc.account.id)  # the main ad account's
         clock = now(store).isoformat()
     budget = int(budget_minor) if budget_minor is not None else default_budget(tree, sc)
     if budget < 0:

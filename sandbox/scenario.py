@@ -1,27 +1,44 @@
 """Scenario files: what a sandbox starts with and the distributions its latent truth comes from.
 
 Longer than 300 lines because it is the scenario schema (one pydantic model per section of
-the JSON file) beside the seeding of a fresh store from it.
+the JSON file) beside the seeding of a fresh store from it and the per-account views of it.
 
 A scenario is a JSON document (schema: `sandbox/scenarios/README.md`) naming the ad account,
 page and pixel, the currency and time zone, the start date and horizon, and the
 distributions (or fixed values) from which `sandbox.truth` draws each ad set's and ad's
 latent performance. `load_scenario` accepts a bundled name (`ecommerce_usd`) or a path;
-`init_store` seeds a fresh store with the account, page and pixel and starts the clock.
+`init_store` seeds a fresh store with the accounts, page and pixels and starts the clock.
+
+Several ad accounts: `other_accounts` lists more by hand and `generate_accounts` makes `count`
+more from a seed. Delivery, insights, budgets and rate limits run in every one of them, each
+on its own currency and time zone: `Scenario.accounts()` lists them (the main `account`
+first) and `Scenario.for_account(act)` is the scenario as that account sees it (its account,
+currency, time zone and pixel), with the truth seed `Scenario.seed_for(seed, act)` — the
+scenario's seed for the main account, a seed derived from it and the account id for others.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import time
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sandbox.store import Store
 
@@ -173,11 +190,78 @@ class Account(BaseModel):
     amount_spent: int = Field(default=0, ge=0)
 
 
+def _iana(v: str) -> str:
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA time zone {v!r} (e.g. America/New_York)") from exc
+    return v
+
+
 class OtherAccount(Account):
-    """One more ad account the token reaches: listed and read; delivery runs in `account`."""
+    """One more ad account the token reaches, with its own currency, time zone and pixel."""
 
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     timezone: str = "America/Los_Angeles"
+    pixel: Named | None = Field(
+        default=None, description="the account's own pixel (none: the scenario's pixel only)"
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        return _iana(v)
+
+
+class GenerateAccounts(BaseModel):
+    """`count` more ad accounts made from a seed, so a scenario can say "100 accounts"."""
+
+    model_config = _Strict
+    count: int = Field(ge=1, le=1000)
+    seed: int = Field(default=0, ge=0, description="picks each account's currency and zone")
+    first_id: int = Field(
+        default=7_000_000_001, ge=1, lt=10**15, description="ids are act_<first_id + i>"
+    )
+    name_prefix: str = Field(default="Sandbox Account", min_length=1, max_length=80)
+    currencies: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = Field(
+        default_factory=list, max_length=50, description="empty: the scenario's currency"
+    )
+    timezones: list[str] = Field(
+        default_factory=list, max_length=50, description="empty: the scenario's time zone"
+    )
+    min_daily_budget: int = Field(default=100, ge=1)
+    spend_cap: int = Field(default=0, ge=0)
+
+    @field_validator("timezones")
+    @classmethod
+    def _tzs(cls, v: list[str]) -> list[str]:
+        return [_iana(z) for z in v]
+
+    def accounts(self, currency: str, timezone: str) -> list[OtherAccount]:
+        """Return the generated accounts; the same settings always give the same accounts."""
+        out = []
+        for i in range(self.count):
+            pick = int.from_bytes(
+                hashlib.blake2b(f"{self.seed}|{i}".encode(), digest_size=8).digest(), "little"
+            )
+            digits = str(self.first_id + i)
+            name = f"{self.name_prefix} {i + 1:03d}"
+            out.append(
+                OtherAccount(
+                    id=f"act_{digits}",
+                    name=name,
+                    min_daily_budget=self.min_daily_budget,
+                    spend_cap=self.spend_cap,
+                    currency=self.currencies[pick % len(self.currencies)]
+                    if self.currencies
+                    else currency,
+                    timezone=self.timezones[(pick >> 20) % len(self.timezones)]
+                    if self.timezones
+                    else timezone,
+                    pixel=Named(id=f"9{digits}", name=f"{name} Pixel"),
+                )
+            )
+        return out
 
 
 class Targets(BaseModel):
@@ -208,21 +292,77 @@ class Scenario(BaseModel):
     countries: list[str] = Field(default_factory=lambda: ["US"])
     account: Account
     other_accounts: list[OtherAccount] = Field(default_factory=list, max_length=200)
+    generate_accounts: GenerateAccounts | None = None
     page: Named
     pixel: Named
     targets: Targets = Field(default_factory=lambda: Targets.model_validate({}))
     truth: TruthDists
     model: ModelParams = Field(default_factory=lambda: ModelParams.model_validate({}))
     fixed: Fixed = Field(default_factory=lambda: Fixed.model_validate({}))
+    _accounts: list[OtherAccount] | None = PrivateAttr(default=None)
+    _by_id: dict[str, OtherAccount] | None = PrivateAttr(default=None)
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA time zone {v!r} (e.g. America/New_York)") from exc
-        return v
+        return _iana(v)
+
+    @model_validator(mode="after")
+    def _unique_accounts(self) -> Scenario:
+        ids = [a.id for a in self.accounts()]
+        dup = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) < len(ids) else []
+        if dup:
+            raise ValueError(f"ad account ids must be unique: {', '.join(dup[:5])} repeat")
+        return self
+
+    def accounts(self) -> list[OtherAccount]:
+        """Every ad account of the scenario: `account` first, then `other_accounts`, then generated.
+
+        Computed once per scenario object (a view from `for_account` shares its scenario's).
+        """
+        if self._accounts is None:
+            self._accounts = self._all_accounts()
+        return self._accounts
+
+    def _all_accounts(self) -> list[OtherAccount]:
+        main = OtherAccount(
+            **self.account.model_dump(), currency=self.currency, timezone=self.timezone,
+            pixel=self.pixel,
+        )
+        made = (
+            self.generate_accounts.accounts(self.currency, self.timezone)
+            if self.generate_accounts
+            else []
+        )
+        return [main, *self.other_accounts, *made]
+
+    def for_account(self, act: str | None) -> Scenario:
+        """Return the scenario as ad account `act` (`act_<digits>` or digits) sees it; unknown → main."""
+        act = f"act_{act}" if act and not str(act).startswith("act_") else act
+        if not act or act == self.account.id:
+            return self
+        if self._by_id is None:
+            self._by_id = {a.id: a for a in self.accounts()}
+        acct = self._by_id.get(act)
+        if acct is None:
+            return self
+        return self.model_copy(
+            update={
+                "account": Account(
+                    **acct.model_dump(exclude={"currency", "timezone", "pixel"})
+                ),
+                "currency": acct.currency,
+                "timezone": acct.timezone,
+                "pixel": acct.pixel or self.pixel,
+            }
+        )
+
+    def seed_for(self, seed: int, act: str) -> int:
+        """Return ad account `act`'s truth seed: `seed` for the main account, else one derived from both."""
+        if act == self.account.id:
+            return seed
+        digest = hashlib.blake2b(f"{seed}|{act}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "little") >> 1
 
     @property
     def tz(self) -> ZoneInfo:
@@ -279,16 +419,30 @@ def load_scenario(name_or_path: str) -> Scenario:
 
 
 def get_scenario(store: Store) -> Scenario:
-    """Return the scenario a store was initialised with."""
-    data = store.get_setting("scenario")
-    if data is None:
+    """Return the scenario a store was initialised with (parsed once per stored text)."""
+    with store.lock:
+        rows = list(store.db.query("select value from settings where key = 'scenario'"))
+    if not rows:
         raise RuntimeError("the sandbox store has no scenario: call init_store first")
-    return Scenario.model_validate(data)
+    return _parse_stored(rows[0]["value"])
+
+
+@lru_cache(maxsize=16)
+def _parse_stored(text: str) -> Scenario:
+    # Shared between calls: callers read it and make views with `for_account`, never mutate it.
+    return Scenario.model_validate(json.loads(text))
 
 
 def get_seed(store: Store) -> int:
     """Return the seed in force for a store."""
     return int(store.get_setting("seed", 0))
+
+
+def account_scenario(store: Store, account: str | None) -> tuple[Scenario, int]:
+    """Return (the scenario as ad account `account` sees it, its truth seed); None → the main account."""
+    sc = get_scenario(store)
+    view = sc.for_account(account)
+    return view, sc.seed_for(get_seed(store), view.account.id)
 
 
 def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None:
@@ -324,17 +478,27 @@ def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None
             account_id=digits,
             id_=sc.account.id,
         )
-        for other in sc.other_accounts:
+        for other in sc.accounts()[1:]:
+            other_digits = other.id.removeprefix("act_")
             store.insert_object(
                 "adaccount",
-                {"id": other.id, "account_id": other.id.removeprefix("act_"), "name": other.name,
+                {"id": other.id, "account_id": other_digits, "name": other.name,
                  "currency": other.currency, "timezone_name": other.timezone,
                  "account_status": 1, "disable_reason": 0,
                  "min_daily_budget": other.min_daily_budget, "spend_cap": str(other.spend_cap),
                  "amount_spent": str(other.amount_spent), "balance": "0"},
-                account_id=other.id.removeprefix("act_"),
+                account_id=other_digits,
                 id_=other.id,
             )
+            if other.pixel is not None:
+                store.insert_object(
+                    "adspixel",
+                    {"id": other.pixel.id, "name": other.pixel.name,
+                     "code": "<!-- sandbox pixel -->"},
+                    account_id=other_digits,
+                    parent_id=other.id,
+                    id_=other.pixel.id,
+                )
         store.insert_object(
             "page",
             {"id": sc.page.id, "name": sc.page.name, "category": "Brand"},

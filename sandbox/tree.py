@@ -1,8 +1,9 @@
-"""A snapshot of the account's campaign tree as the delivery model sees it.
+"""A snapshot of an ad account's campaign tree as the delivery model sees it.
 
 Ad sets are indexed by creation order in the account and ads by creation order in their ad
 set; those indices (not ids) key the latent truth, so the same plan has the same truth in
-every sandbox with the same seed. Deleted and archived objects keep their index.
+every sandbox with the same seed. Deleted and archived objects keep their index. Each ad
+account has its own tree (`load_tree(store, account)`), so its indices start at 0.
 """
 
 from __future__ import annotations
@@ -37,16 +38,20 @@ class Tree:
         return self.campaigns.get(str(doc.get("campaign_id") or ""), {})
 
 
-def load_tree(store: Store) -> Tree:
-    """Read every campaign, ad set and ad (including deleted ones) in creation order."""
+def load_tree(store: Store, account: str | None = None) -> Tree:
+    """Read every campaign, ad set and ad (including deleted ones) in creation order.
+
+    `account` (`act_<digits>` or digits) keeps one ad account's objects; None keeps all.
+    """
+    digits = None if account is None else str(account).removeprefix("act_")
     tree = Tree()
-    for c in store.list_objects("campaign"):
+    for c in store.list_objects("campaign", account_id=digits):
         tree.campaigns[str(c["id"])] = c
-    for i, s in enumerate(store.list_objects("adset")):
+    for i, s in enumerate(store.list_objects("adset", account_id=digits)):
         tree.adsets.append(s)
         tree.adset_index[str(s["id"])] = i
         tree.ads_by_adset[str(s["id"])] = []
-    for ad in store.list_objects("ad"):
+    for ad in store.list_objects("ad", account_id=digits):
         parent = str(ad.get("adset_id") or ad.get("_parent_id") or "")
         siblings = tree.ads_by_adset.setdefault(parent, [])
         tree.ad_index[str(ad["id"])] = len(siblings)

@@ -1,4 +1,7 @@
-"""`GET /__sandbox__/truth`: the latent truth of every ad set and ad, for evaluation only."""
+"""`GET /__sandbox__/truth`: the latent truth of every ad set and ad, for evaluation only.
+
+It shows the scenario's main ad account (the other accounts' truth uses their own seeds).
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ def truth_view(store: Store) -> dict[str, Any]:
     """
     with store.lock:
         ensure_tables(store)
-        sc, seed, tree = get_scenario(store), get_seed(store), load_tree(store)
+        sc, seed = get_scenario(store), get_seed(store)
+        tree = load_tree(store, sc.account.id)  # the main ad account's
         clock = now(store)
         cum = {
             r["ad_id"]: r["n"]

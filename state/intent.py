@@ -31,6 +31,7 @@ Match = Literal["exact", "fuzzy", "id"]
 Metric = Literal["spend", "impressions", "reach", "frequency", "clicks", "ctr", "cpc", "cpm",
                  "results", "cpa", "roas", "revenue"]
 METRICS: tuple[str, ...] = Metric.__args__  # type: ignore[attr-defined]
+DEFAULT_METRICS: tuple[Metric, ...] = ("spend", "results", "cpa")
 Breakdown = Literal["day", "week", "age", "gender", "country", "region", "publisher_platform",
                     "platform_position", "device_platform"]
 Op = Literal[">", ">=", "<", "<=", "=="]
@@ -90,7 +91,7 @@ class QuestionParams(BaseModel):
     """A read-only question: what to read, at which level, over which dates."""
 
     model_config = _STRICT
-    metrics: list[Metric] = Field(default_factory=lambda: ["spend", "results", "cpa"])
+    metrics: list[Metric] = Field(default_factory=lambda: list(DEFAULT_METRICS))
     level: Level = "campaign"
     breakdown: list[Breakdown] | None = None
     date_range: DateRange | None = None

@@ -206,7 +206,11 @@ def undo(
     row = find_write(ledger, thread_id, action_id)
     action = undo_action(row)
     money = money_action(row, action)
-    client = client_for(thread_id)
+    # Restoring what the kill switch paused is a person's decision about the stopped thread
+    # (an adopted campaign was running before adpilot): it is written and ledgered under its
+    # own thread, `<thread>:undo-stop`, so the stopped thread itself still never activates.
+    undo_stop = row.get("receipt") == "kill-switch"
+    client = client_for(f"{thread_id}:undo-stop" if undo_stop else thread_id)
     fields = ",".join(k for k in action["args"] if k != "object_id")
     current = client.get(action["args"]["object_id"], {"fields": fields})
     restore = {k: v for k, v in action["args"].items() if k != "object_id"}

@@ -110,6 +110,7 @@ def write_md(
     lines = [
         f"# Performance report — {f['campaign']}",
         "",
+        *([f"Ad account {f['account']}.", ""] if f.get("account") else []),
         "## Executive summary",
         "",
         summary,

@@ -76,6 +76,7 @@ def facts(
             judged[j] = judged.get(j, 0) + 1
     return {
         "campaign": (state.get("plan") or {}).get("name") or "campaign",
+        "account": state.get("account"),  # every report says which ad account it is about
         "days": totals.get("days", 0),
         "currency": currency,
         "kpi": KPI_LABELS[kpi],

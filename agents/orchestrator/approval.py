@@ -40,12 +40,17 @@ def reading_of(state: Mapping[str, Any]) -> dict[str, Any]:
     return {k: state.get(k) or [] for k in ("not_understood", "adjustments", "waived")}
 
 
-def approval_payload(state: Mapping[str, Any], go_live: bool) -> dict[str, Any]:
-    """Build the approval interrupt for the current plan (pure)."""
+def approval_payload(state: Mapping[str, Any], go_live: bool,
+                     where: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the approval interrupt for the current plan (pure).
+
+    `where` names the ad account, page and pixel the launch uses (shown on the card).
+    """
     plan = state["plan"]
     problems = state.get("problems") or []
     card = render_card(plan, validation=state.get("validation"), problems=problems,
-                       warnings=state.get("warnings"), go_live=go_live, reading=reading_of(state))
+                       warnings=state.get("warnings"), go_live=go_live, reading=reading_of(state),
+                       where=where)
     # A plan with open problems (a bad edit) can only be edited again or rejected.
     allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
     return hitl.approval_payload(launch_actions(plan, go_live), description=card,
@@ -75,7 +80,10 @@ def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | No
 def review_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask the human to approve, edit or reject the launch; record the decision."""
     go_live = requested_go_live(state, runtime.context)
-    payload = approval_payload(state, go_live)
+    ctx = runtime.context
+    where = {"account": state.get("account") or ctx.account_id, "page": ctx.page_id,
+             "pixel": ctx.pixel_id}
+    payload = approval_payload(state, go_live, where)
 
     def read(value: Any) -> tuple[Decision, tuple[dict[str, Any], bool | None] | None]:
         # An edited plan is a new card: an answer must show it is for this one.

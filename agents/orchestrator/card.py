@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -155,8 +156,12 @@ def render_card(
     warnings: list[dict[str, Any]] | None = None,
     go_live: bool = False,
     reading: dict[str, Any] | None = None,
+    where: Mapping[str, Any] | None = None,
 ) -> str:
     """Render the approval card for `plan` as markdown.
+
+    `where`: the ad account, page and pixel the launch uses (`{"account", "page", "pixel"}`),
+    shown so none of them is ever silently the first one the token lists.
 
     `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`): shown under "How adpilot read the brief" so nothing the planner decided on
     its own, or could not read, is hidden from the person who approves.
@@ -176,6 +181,8 @@ def render_card(
         f"- **Spend:** {money(spend['daily'], currency)} a day (up to {money(spend['peak_day'], currency)} on a peak day); "
         f"worst-case total {total}",
         f"- **Landing page:** {plan.get('landing_url') or '—'}",
+        *([f"- **Where:** ad account {where.get('account') or '—'} · page "
+           f"{where.get('page') or '—'} · pixel {where.get('pixel') or '—'}"] if where else []),
         f"- **Targets:** {targets_text(plan.get('targets'), currency)}",
         f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}"
         + (" — the brief asked to go live" if plan.get("go_live") else ""),

@@ -80,8 +80,11 @@ def ask(request: Annotated[str, typer.Argument(help="what you want, in words")],
         chart: Annotated[Path | None, typer.Option(help="a question: also draw a chart (PNG)")] = None,
         ) -> None:
     """Ask about existing campaigns, or ask for a change (it stops at an approval card)."""
-    text = bounded_text(request, "REQUEST", "say it in a sentence or two, e.g. \"how did Spring "
-                        "Sale do last week?\"")
+    bounded_text(request, "REQUEST", "say it in a sentence or two, e.g. \"how did Spring Sale "
+                 "do last week?\"")
+    text = request.strip()
+    if not text:
+        fail("REQUEST is empty: say what you want, e.g. \"how did Spring Sale do last week?\"")
     with session(quiet=as_json) as (env, runner), run_display(err_console if as_json else console) as display:
         outcome = runner.start("", thread, request=text, on_update=display)
         display.close()

@@ -235,7 +235,7 @@ def status(thread: Annotated[str | None, typer.Argument(help="one thread (defaul
             from tools.kill_switch import stopped_threads
 
             stopped = stopped_threads(env.home)
-            typer.echo(json.dumps([{**r, "stopped_at": stopped.get(r["thread"])} for r in rows],
+            typer.echo(json.dumps([{**r, "stopped_at": stopped.get(str(r["thread"]))} for r in rows],
                                   indent=2, default=str))
             return
         console.print(status_table(rows))

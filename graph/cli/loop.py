@@ -47,7 +47,10 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
 def tick(advance_days: Annotated[int, typer.Option(
             min=0, max=3650, help="move the sandbox clock forward first (0-3650 days)")] = 0,
          yes: Annotated[bool, typer.Option("--yes", help="approve optimise cards without asking")] = False) -> None:
-    """Wake every thread whose timer is due (optionally advancing the sandbox clock)."""
+    """Wake every thread of this ad account whose timer is due (optionally advancing the clock).
+
+    Threads of other accounts are listed as skipped, with the `--account` that wakes them.
+    """
     from agents.orchestrator.nodes import run_now
 
     with session() as (env, runner), run_display() as display:
@@ -56,6 +59,11 @@ def tick(advance_days: Annotated[int, typer.Option(
         now = run_now(env.context)  # the sandbox's simulated clock there
         woke, code = 0, 0
         for tid in runner.threads():
+            current = runner.status(tid)
+            if (elsewhere := runner.account_problem(current)) is not None:
+                if current.waiting_for == "wait":  # its cards are about that account
+                    console.print(f"skipped: {elsewhere}")
+                continue
             try:
                 with runner.lease(tid, wait_s=0):  # a thread another process runs is skipped
                     after = wake_due(runner, tid, now, yes=yes, on_update=display, home=env.home)

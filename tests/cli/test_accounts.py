@@ -84,3 +84,22 @@ def test_a_malformed_account_is_refused_naming_the_option(two_accounts, sample_i
     assert result.exit_code == 2
     said = " ".join(result.output.split())
     assert "--account" in said and "act_<digits>" in said
+
+
+def test_each_thread_records_its_account_and_runs_only_there(two_accounts, sample_images):
+    _, main, cli = two_accounts
+    us = cli("run", brief_for(sample_images), "--thread", "a1", "--account", main)
+    assert us.exit_code == 0, us.output
+    eu = cli("run", brief_for(sample_images, budget="€60/day"), "--thread", "b1",
+             "--account", OTHER["id"])
+    assert eu.exit_code == 0, eu.output
+    rows = {r["thread"]: r for r in json.loads(cli("status", "--json").stdout)}
+    assert rows["a1"]["account"] == main and rows["b1"]["account"] == OTHER["id"]
+    only = json.loads(cli("status", "--json", "--account", OTHER["id"]).stdout)
+    assert [r["thread"] for r in only] == ["b1"]
+    # a1's card is about the US account: approving it with the other account's client is refused
+    wrong = cli("approve", "a1", "--account", OTHER["id"])
+    assert wrong.exit_code == 2, wrong.output
+    said = " ".join(wrong.output.split())
+    assert f"works in ad account {main}" in said and f"--account {main}" in said
+    assert json.loads(cli("status", "a1", "--json").stdout)[0]["waiting"] == "approval"

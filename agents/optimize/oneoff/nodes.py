@@ -70,7 +70,8 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         from agents.ads.variants import propose_variant
 
         proposal = propose_variant(client, intent, account=account, now=now,
-                                   home=str(home_of(runtime.context)))
+                                   home=str(home_of(runtime.context)),
+                                   policy=runtime.context.policy)
     elif intent.route in ("pause_underperformers", "budget", "status"):
         from agents.optimize.oneoff import propose_request
 
@@ -144,9 +145,23 @@ def adopt_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     entity = intent.entities[0]
     client = client_of(runtime)
     cid = entity.id
-    campaign = client.get(cid, {"fields": "id,name,objective,status,effective_status,"
-                                          "daily_budget,lifetime_budget,start_time,stop_time,"
-                                          "account_id"})
+    from tools.errors import PermanentError
+
+    try:
+        campaign = client.get(cid, {"fields": "id,name,objective,status,effective_status,"
+                                              "daily_budget,lifetime_budget,start_time,stop_time,"
+                                              "account_id"})
+    except PermanentError as exc:
+        message = f"{cid} is not a campaign adpilot can read ({exc})"
+        try:  # an ad set or an ad: name the campaign to watch instead
+            other = client.get(cid, {"fields": "name,campaign_id"})
+            message = (f"{cid} (“{other.get('name')}”) is not a campaign: `watch` adopts a whole "
+                       f"campaign; watch its campaign, `adpilot watch {other.get('campaign_id')}`")
+        except PermanentError:
+            pass
+        return {"phase": "unsupported", "status": message,
+                "errors": [{"node": "adopt_campaign", "message": message,
+                            "fix": "give a campaign id (Ads Manager, or `adpilot ask` by name)"}]}
     owner = f"act_{campaign['account_id']}" if campaign.get("account_id") else None
     account = str(state.get("account") or client._account())
     if owner and owner != account:
@@ -187,7 +202,7 @@ def apply_variants(client: Any, actions: list[dict[str, Any]], decisions: list[d
                                                                         list[dict[str, Any]],
                                                                         dict[str, Any] | None]:
     """Apply the approved A/B variants of a card; return (applied, refusals, experiment)."""
-    from agents.ads.variants import apply_variant
+    from agents.ads.variant_apply import apply_variant
 
     applied, refusals, experiment = [], [], None
     for action, decision in zip(actions, decisions, strict=True):
