@@ -37,10 +37,13 @@ def one_off_missing() -> bool:
     return not hasattr(oneoff, "propose_request")
 
 
+_MISSING = [what for what, gone in (
+    ("the request router (agents/orchestrator/routing.py, read_request)", ROUTER_MISSING),
+    ("the one-off proposals (agents.optimize.oneoff.propose_request)", one_off_missing()))
+    if gone]
 needs_workflows = pytest.mark.skipif(
-    ROUTER_MISSING or one_off_missing(), reason="waiting for the request router "
-    "(agents/orchestrator/routing.py) and the one-off proposals "
-    "(agents.optimize.oneoff.propose_request), both on other branches")
+    bool(_MISSING), reason=f"waiting for {' and '.join(_MISSING)}, being built on another branch: "
+    "a request cannot reach a card without it")
 
 
 class World:
