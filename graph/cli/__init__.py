@@ -11,6 +11,7 @@ every group, each registering its commands on `graph/cli/root.py`'s `app`:
 - `safety`: stop, undo, audit verify|reconcile|log, policy
 - `accounts`: accounts
 - `ask`: ask, watch
+- `mcp`: mcp
 
 `adpilot --help` lists commands in registration order, so the groups are imported in that
 order (not sorted).
@@ -19,7 +20,7 @@ order (not sorted).
 from graph.cli.root import app
 
 # isort: off
-from graph.cli import launch, demo, trace, loop, sandbox, safety, accounts, ask  # noqa: F401,E402
+from graph.cli import launch, demo, trace, loop, sandbox, safety, accounts, ask, mcp  # noqa: F401,E402
 # isort: on
 
 __all__ = ["app"]

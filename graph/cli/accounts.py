@@ -12,10 +12,9 @@ from graph.cli.common import clear_errors
 from graph.cli.console import console
 from graph.cli.root import app
 from graph.environment import adpilot_home, meta_access
+from graph.toolkit import ToolEnv, list_accounts
 from state.context import MetaSettings
-from tools.meta_client import MetaClient
 
-FIELDS = ("id", "name", "currency", "timezone_name", "account_status")
 STATUS = {1: "active", 2: "disabled", 3: "unsettled", 7: "pending review", 9: "in grace period",
           100: "pending closure", 101: "closed"}
 
@@ -28,9 +27,8 @@ def accounts(as_json: Annotated[bool, typer.Option("--json", help="print JSON")]
         home.mkdir(parents=True, exist_ok=True)
         quiet = (lambda _: None) if as_json else console.print
         with meta_access(MetaSettings.from_env(), home, announce=quiet) as (settings, token, _):
-            client = MetaClient(settings, ledger=None, token=token)
-            rows = client.get_all("me/adaccounts", {"fields": ",".join(FIELDS)})
-    found = [{k: row.get(k) for k in FIELDS} for row in rows]
+            # The `list_accounts` tool's own function (graph/toolkit.py): one definition.
+            found = list_accounts(ToolEnv(settings, token, home))["accounts"]
     if as_json:
         print(json.dumps(found, indent=2))
         return
