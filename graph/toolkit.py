@@ -399,13 +399,9 @@ def _today(client: Any, tree: dict[str, Any]) -> Any:
 
 
 def _read_question(env: ToolEnv, question: str, client: Any, acct: str, today: Any) -> Intent:
-    try:
-        from agents.orchestrator.routing import read_request
+    from agents.orchestrator.requests import read_catalog_for
+    from agents.orchestrator.routing import read_request
 
-        from agents.orchestrator.requests import read_catalog_for
-    except ImportError:
-        raise ToolInputError("question", "this adpilot has no request router yet to read "
-                             "plain words", "give object_ids, metrics and dates instead") from None
     model = None
     if env.base.model != "rules":
         from agents.orchestrator.planning.llm import chat_model
@@ -537,12 +533,7 @@ def propose_request(env: ToolEnv, request: str, account: str | None = None) -> d
     once. Returns the thread id, its phase and status, and the pending card (markdown,
     actions, receipt).
     """
-    import importlib.util
-
     _inside(env, request, "request")
-    if importlib.util.find_spec("agents.orchestrator.routing") is None:
-        raise ToolInputError("request", "this adpilot has no request router yet, so no thread "
-                             "was started", "update adpilot, or ask with `adpilot ask` later")
     acct = env.account(account)
     outcome = env.runner(acct).start("", request=request)
     return _outcome(outcome)

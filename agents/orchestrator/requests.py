@@ -88,13 +88,28 @@ def cross_account(intent: Intent, account: str) -> str | None:
             "account at a time)")
 
 
-def clarify_payload_for(intent: Intent, why: str) -> dict[str, Any]:
+def labels(catalog: list[dict[str, Any]]) -> dict[str, str]:
+    """Return id → "name (campaign › ad set, account)" for every object of the catalog."""
+    out: dict[str, str] = {}
+    for acct in catalog:
+        for c in acct.get("campaigns") or []:
+            out[str(c["id"])] = f"campaign “{c['name']}” ({acct['id']})"
+            for s in c.get("adsets") or []:
+                out[str(s["id"])] = f"ad set “{s['name']}” (in {c['name']}, {acct['id']})"
+                for a in s.get("ads") or []:
+                    out[str(a["id"])] = (f"ad “{a['name']}” (in {c['name']} › {s['name']}, "
+                                         f"{acct['id']})")
+    return out
+
+
+def clarify_payload_for(intent: Intent, why: str,
+                        named: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the interrupt that asks what a request leaves open (numbered candidates)."""
     candidates = list(intent.params.get("candidates") or []) if intent.route == "clarify" else []
     lines = [f"adpilot will not guess what this request means: {why}"]
     if candidates:
-        lines += ["", "Candidates (answer with a number or an id):"]
-        lines += [f"{i + 1}. {c}" for i, c in enumerate(candidates)]
+        lines += ["", "Candidates (answer with a number or an id):", ""]
+        lines += [f"{i + 1}. {(named or {}).get(c, c)} — id {c}" for i, c in enumerate(candidates)]
     lines += ["", "Answer in a few words (`adpilot resume THREAD --answer \"...\"`), or start "
               "again with a clearer request."]
     return {"schema": CLARIFY_SCHEMA, "kind": "clarify", "request": intent.request,
@@ -157,11 +172,11 @@ def route_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
                                 "fix": "give the campaign's numeric id: adpilot watch 1203..."}]}
         return {"account": account, "intent": intent.model_dump(), "phase": "routed",
                 "status": f"adopting campaign {intent.entities[0].id}"}
-    intent = read(request, client, account, ctx)
+    intent, catalog = read(request, client, account, ctx)
     why = (intent.params.get("why") if intent.route == "clarify" else None) or cross_account(
         intent, account)
     if why:
-        payload = clarify_payload_for(intent, str(why))
+        payload = clarify_payload_for(intent, str(why), labels(catalog))
         candidates = list(intent.params.get("candidates") or []) if intent.route == "clarify" else []
         answer = ask_until_valid(payload, lambda a: read_answer(a, candidates))
         phrase = intent.params.get("phrase") if intent.route == "clarify" else None
@@ -180,7 +195,7 @@ def route_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     return {**update, "phase": "routed", "status": f"routed to {intent.route}{later}"}
 
 
-def read(request: str, client: Any, account: str, ctx: Any) -> Intent:
+def read(request: str, client: Any, account: str, ctx: Any) -> tuple[Intent, list[dict[str, Any]]]:
     """Read `request` against the account's catalog with the context's router."""
     from agents.orchestrator.nodes import account_today
     from agents.orchestrator.routing import read_request
@@ -192,4 +207,4 @@ def read(request: str, client: Any, account: str, ctx: Any) -> Intent:
 
         model = chat_model(ctx.model)
     today = account_today(ctx, client)
-    return read_request(request, catalog, account=account, today=today, model=model)
+    return read_request(request, catalog, account=account, today=today, model=model), catalog

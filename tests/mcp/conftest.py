@@ -8,7 +8,6 @@ write to the sandbox, so the module can share it (each test checks the write cou
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,29 +20,6 @@ from PIL import Image
 from sandbox.server import SandboxServer
 from sandbox.testing import SANDBOX_TOKEN, make_api
 from tests.cli.conftest import META_VARS
-
-ROUTER_MISSING = importlib.util.find_spec("agents.orchestrator.routing") is None
-needs_router = pytest.mark.skipif(
-    ROUTER_MISSING, reason="waiting for agents/orchestrator/routing.py (read_request, the request "
-    "router, being built on another branch): a request cannot be routed to a card without it")
-
-
-def one_off_missing() -> bool:
-    """True while agents.optimize.oneoff has no propose_request (the request workflows)."""
-    try:
-        from agents.optimize import oneoff
-    except ImportError:
-        return True
-    return not hasattr(oneoff, "propose_request")
-
-
-_MISSING = [what for what, gone in (
-    ("the request router (agents/orchestrator/routing.py, read_request)", ROUTER_MISSING),
-    ("the one-off proposals (agents.optimize.oneoff.propose_request)", one_off_missing()))
-    if gone]
-needs_workflows = pytest.mark.skipif(
-    bool(_MISSING), reason=f"waiting for {' and '.join(_MISSING)}, being built on another branch: "
-    "a request cannot reach a card without it")
 
 
 class World:

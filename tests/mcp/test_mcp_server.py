@@ -26,7 +26,6 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from graph.toolkit import TOOLS, describe
 from sandbox.testing import SANDBOX_TOKEN
 from tests.launchkit import brief_for
-from tests.mcp.conftest import needs_workflows
 
 ROOT = Path(__file__).resolve().parents[2]
 APPROVING = ("approve", "resume", "apply", "reject", "edit", "decide", "answer", "confirm")
@@ -157,7 +156,6 @@ def adpilot_status(meta_env: dict[str, str], thread: str) -> dict[str, Any]:
     return dict(row)
 
 
-@needs_workflows
 def test_stdio_proposes_a_pause_that_no_tool_can_approve(world, meta_env):
     before = world.writes()
     found: dict[str, Any] = {}

@@ -15,7 +15,6 @@ from facebook_business.adobjects.campaign import Campaign
 from graph.toolkit import TOOLS, ToolInputError, call_tool, describe, make_tools
 from sandbox.testing import SANDBOX_TOKEN, make_api
 from tests.launchkit import brief_for
-from tests.mcp.conftest import ROUTER_MISSING, needs_workflows
 
 
 def run(env: Any, world: Any, name: str, **args: Any) -> dict[str, Any]:
@@ -88,15 +87,11 @@ def test_query_insights(tool_env, world):
         call_tool(tool_env, "query_insights", {"object_ids": ["42"]})
     with pytest.raises(ToolInputError, match="metrics"):
         call_tool(tool_env, "query_insights", {"metrics": ["likes"]})
-    if ROUTER_MISSING:
-        with pytest.raises(ToolInputError, match="question: .*no request router"):
-            call_tool(tool_env, "query_insights", {"question": "how did Spring Sale do?"})
-    else:
-        words = run(tool_env, world, "query_insights",
-                    question="how much did Spring Sale spend in the last 7 days?")
-        assert words["intent"]["route"] == "question"
-        with pytest.raises(ToolInputError, match="question: this reads as a status request"):
-            call_tool(tool_env, "query_insights", {"question": "pause Spring Sale"})
+    words = run(tool_env, world, "query_insights",
+                question="how much did Spring Sale spend in the last 7 days?")
+    assert words["intent"]["route"] == "question"
+    with pytest.raises(ToolInputError, match="question: this reads as a status request"):
+        call_tool(tool_env, "query_insights", {"question": "pause Spring Sale"})
 
 
 def start_launch(env: Any, world: Any) -> Any:
@@ -138,7 +133,6 @@ def test_plan_brief(tool_env, world):
         call_tool(tool_env, "plan_brief", {"brief": "   "})
 
 
-@needs_workflows
 def test_propose_request(tool_env, world):
     result = run(tool_env, world, "propose_request", request="pause Spring Sale")
     assert result["waiting_for"] == "approval", result
@@ -151,10 +145,7 @@ def test_propose_request(tool_env, world):
 def test_propose_request_refuses_what_it_cannot_do(tool_env, world):
     with pytest.raises(ToolInputError, match="request: .*outside the folder"):
         call_tool(tool_env, "propose_request", {"request": "new ads with ../../secret.jpg"})
-    if ROUTER_MISSING:
-        with pytest.raises(ToolInputError, match="request: .*no request router"):
-            call_tool(tool_env, "propose_request", {"request": "pause Spring Sale"})
-        assert call_tool(tool_env, "thread_status", {}) == {"threads": []}
+    assert call_tool(tool_env, "thread_status", {}) == {"threads": []}
 
 
 def test_propose_watch(tool_env, world):

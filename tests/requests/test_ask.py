@@ -104,3 +104,121 @@ def test_spend_results_cpa_a_breakdown_and_a_comparison_for_each_level(cli, tmp_
     (before,) = _insights(server, oid, comparison["since"], comparison["until"], kind=kind)
     assert Decimal(comparison["values"]["spend"]) / 100 == Decimal(str(before["spend"]))
     assert comparison["until"] < rng["since"]  # the period just before
+
+
+def _adset_budget(server, oid: str) -> int:  # type: ignore[no-untyped-def]
+    return int(next(o for o in objects(server.url, "adset") if o["id"] == oid)["daily_budget"])
+
+
+def test_a_status_request_reaches_one_card_and_applies_only_on_approval(cli, tmp_path):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    ad = ids["ads"]["Carousel A"]
+    before = writes(server)
+    card = run("ask", "please pause Carousel A", "--thread", "s1")
+    assert card.exit_code == 0 and "approval needed" in card.output, card.output
+    assert writes(server) == before and status_of(server, "ad", ad) == "ACTIVE"
+    done = run("approve", "s1")
+    assert done.exit_code == 0, done.output
+    assert status_of(server, "ad", ad) == "PAUSED"
+    assert json.loads(run("status", "s1", "--json").stdout)[0]["waiting"] is None
+
+    # a rejected card changes nothing
+    run("ask", "resume Carousel A", "--thread", "s2")
+    assert run("approve", "s2", "--reject", "not now").exit_code == 0
+    assert status_of(server, "ad", ad) == "PAUSED"
+    # pausing what is already paused: nothing to change, said, no card
+    same = run("ask", "pause Carousel A", "--thread", "s3")
+    assert same.exit_code == 0 and "already paused" in said(same).lower(), same.output
+
+
+def test_a_budget_request_reaches_one_card_and_applies_only_on_approval(cli, tmp_path):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    adset = ids["adsets"]["Site Visitors 30d"]
+    card = run("ask", "raise Retargeting's budget by 15%", "--thread", "b1")
+    assert card.exit_code == 0 and "USD 40.00 → USD 46.00" in said(card), card.output
+    assert _adset_budget(server, adset) == 4000
+    assert run("approve", "b1").exit_code == 0
+    assert _adset_budget(server, adset) == 4600
+
+
+def test_the_money_gate_refuses_an_over_cap_budget_request(cli, tmp_path, home):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "policy.json").write_text(json.dumps({"max_campaign_daily_budget_minor": 16000}))
+    card = run("ask", "raise the budget of Spring Sale by 20%", "--thread", "g1")
+    assert card.exit_code == 0 and "approval needed" in card.output, card.output
+    assert "money gate would refuse" in said(card)  # said on the card before anyone approves
+    before = writes(server)
+    refused = run("approve", "g1")
+    assert refused.exit_code == 2, refused.output
+    assert "max_campaign_daily_budget_minor" in said(refused)
+    camp = next(o for o in objects(server.url, "campaign") if o["id"] == ids["campaign"])
+    assert int(camp["daily_budget"]) == 15000 and writes(server) == before
+
+
+def test_a_pause_underperformers_request_pauses_only_on_approval(cli, tmp_path):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    admin(server.url, "POST", "/__sandbox__/clock/advance", {"days": 9})
+    card = run("ask", "pause the ads in Spring Sale with a CPA over $5 once they've spent $10",
+               "--thread", "u1")
+    assert card.exit_code == 0 and "approval needed" in card.output, card.output
+    pending = json.loads(run("status", "u1", "--json").stdout)[0]
+    assert pending["waiting"] == "approval"
+    assert {status_of(server, "ad", a) for a in ids["ads"].values()} == {"ACTIVE"}
+    assert "last active ad of its ad set" in said(card)  # never the last ad
+    assert run("approve", "u1").exit_code == 0
+    paused = [n for n, a in ids["ads"].items() if status_of(server, "ad", a) == "PAUSED"]
+    assert paused and len(paused) < 3 and "Static - Summit" not in paused
+
+
+def test_an_ab_test_request_creates_the_variant_only_on_approval(cli, tmp_path, home):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "policy.json").write_text(json.dumps({"max_budget_change_pct": 0.5}))
+    adsets = len(objects(server.url, "adset"))
+    card = run("ask", "test the headline 'Run further' against Dynamic Retarget",
+               "--thread", "ab1")
+    assert card.exit_code == 0 and "approval needed" in card.output, card.output
+    assert len(objects(server.url, "adset")) == adsets
+    assert run("approve", "ab1").exit_code == 0
+    sets = [o for o in objects(server.url, "adset") if o["campaign_id"] == ids["retargeting"]]
+    assert len(sets) == 2 and {int(o["daily_budget"]) for o in sets} == {2000}
+    # the loop then runs the test: the thread waits for data
+    assert json.loads(run("status", "ab1", "--json").stdout)[0]["waiting"] == "wait"
+
+
+def test_a_misspelt_name_is_shown_resolved_and_an_ambiguous_one_is_asked(cli, tmp_path):
+    server, run = cli
+    ids = sdk_world(server, tmp_path, twin=True)
+    typo = run("ask", "pause Retargetting", "--thread", "n1")
+    assert typo.exit_code == 0 and "approval needed" in typo.output, typo.output
+    assert "close match" in said(typo) and "Retargeting" in said(typo)
+
+    twin = run("ask", "pause Carousel A", "--thread", "n2")
+    assert "the request needs an answer" in twin.output, twin.output
+    text = said(twin)
+    assert ids["ads"]["Carousel A"] in text and ids["ads"]["Carousel A (Retargeting)"] in text
+    before = writes(server)
+    second = ids["ads"]["Carousel A (Retargeting)"]
+    import re
+
+    n = next(m.group(1) for m in re.finditer(r"(\d)\s+ad “Carousel A” \(in (\w+)", twin.output)
+             if m.group(2) == "Retargeting")
+    answered = run("resume", "n2", "--answer", n)
+    assert "approval needed" in answered.output, answered.output
+    assert writes(server) == before
+    assert run("approve", "n2").exit_code == 0
+    assert status_of(server, "ad", second) == "PAUSED"
+    assert status_of(server, "ad", ids["ads"]["Carousel A"]) == "ACTIVE"
+
+
+def test_what_adpilot_cannot_do_is_refused_saying_why(cli, tmp_path):
+    server, run = cli
+    sdk_world(server, tmp_path)
+    out = run("ask", "delete Spring Sale")
+    assert out.exit_code == 2 and "cannot do this" in said(out)
