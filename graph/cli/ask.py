@@ -48,9 +48,10 @@ def _show_answer(outcome: Outcome, as_json: bool, chart: Path | None) -> None:
         for note in typed.notes:
             console.print(f"[dim]{note}[/]")
     if chart is not None:
-        from agents.insights.answer import Answer as _Answer, render_chart
+        from agents.insights.answer import Answer as Drawn
+        from agents.insights.answer import render_chart
 
-        drawn = render_chart(_Answer.model_validate(answer), chart)
+        drawn = render_chart(Drawn.model_validate(answer), chart)
         console.print(f"Chart: {drawn}" if drawn else "No chart: the answer has no rows to draw.")
 
 
