@@ -103,3 +103,18 @@ def test_each_thread_records_its_account_and_runs_only_there(two_accounts, sampl
     said = " ".join(wrong.output.split())
     assert f"works in ad account {main}" in said and f"--account {main}" in said
     assert json.loads(cli("status", "a1", "--json").stdout)[0]["waiting"] == "approval"
+
+
+def test_tick_wakes_only_its_accounts_threads_and_names_the_others(two_accounts, sample_images):
+    _, main, cli = two_accounts
+    live = cli("run", brief_for(sample_images), "--thread", "t1", "--account", main, "--live",
+               "--yes")
+    assert live.exit_code == 0, live.output
+    assert json.loads(cli("status", "t1", "--json").stdout)[0]["waiting"] == "wait"
+    other = cli("tick", "--advance-days", "5", "--account", OTHER["id"])
+    assert other.exit_code == 0, other.output
+    said = " ".join(other.output.split())
+    assert f"skipped: thread 't1' works in ad account {main}" in said and "0 thread(s) woken" in said
+    assert json.loads(cli("status", "t1", "--json").stdout)[0]["waiting"] == "wait"
+    mine = cli("tick", "--account", main)
+    assert "1 thread(s) woken" in " ".join(mine.output.split()), mine.output
