@@ -401,14 +401,16 @@ def _pct(v: float | None) -> str:
 
 
 def summary_line(name: str, report: dict[str, Any]) -> str:
-    """One line for `make evals`: route accuracy, entities, params and the floors."""
+    """Two lines for `make evals`: route accuracy, entities, params, the floors; per route."""
     floors = report["floors"]
     return (f"Router ({name}, {report['rows']} rows): route {_pct(report['route_accuracy'])}, "
             f"entities {_pct(report['entity_accuracy'])}, params all-keys "
             f"{_pct(report['params_all_keys'])}, clarify recall {_pct(report['clarify_recall'])}, "
             f"unsupported recall {_pct(report['unsupported_recall'])}; floors "
             + ", ".join(f"{k} {v}" for k, v in floors.items())
-            + ("" if not any(floors.values()) else "  FLOOR BROKEN"))
+            + ("" if not any(floors.values()) else "  FLOOR BROKEN")
+            + "\n  per route: " + ", ".join(f"{route} {v['right']}/{v['n']}"
+                                           for route, v in report["per_route"].items()))
 
 
 def print_report(name: str, report: dict[str, Any], misses: bool = False) -> None:

@@ -118,7 +118,7 @@ def _messy() -> dict[str, Any]:
 
 
 def _router() -> dict[str, Any]:
-    """The rules request router on the tuning and the holdout requests (evals/router.py)."""
+    """The rules request router on every request file, each reported apart (evals/router.py)."""
     from evals import router
 
     world = router.load_world()
@@ -179,10 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     ok = report["overall"] >= args.floor and \
         report["clarified"] == report["needing_clarification"] and \
         extra.get("trajectories", {}).get("pass_rate", 1.0) == 1.0 and \
-        extra["messy"]["messy_briefs"]["silent_errors"] == 0
+        extra["messy"]["messy_briefs"]["silent_errors"] == 0 and \
+        all(r["floors"]["question_writes"] == 0 and r["floors"]["refusal_writes"] == 0
+            for r in extra["router"].values())
     if not ok and not args.json:
-        print(f"FAIL: floor {args.floor:.0%} overall, every missing-fact brief clarified, and 0 "
-              "silent errors on messy_briefs", file=sys.stderr)
+        print(f"FAIL: floor {args.floor:.0%} overall, every missing-fact brief clarified, 0 "
+              "silent errors on messy_briefs, and no write proposed for a router question, "
+              "clarification or refusal", file=sys.stderr)
     return 0 if ok else 1
 
 
