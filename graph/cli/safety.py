@@ -38,14 +38,30 @@ audit_app = typer.Typer(help="Check the write ledger.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 
-def _report_table(report: safety.SafetyReport) -> Table:
-    table = Table("object", "type", "thread", "result")
+def _report_table(report: safety.SafetyReport, accounts: dict[str, str] | None = None) -> Table:
+    """Tabulate what the stop did, with each thread's ad account (the stop spans them all)."""
+    table = Table("object", "type", "thread", "account", "result")
     for label, rows in (("paused", report.paused), ("deleted", report.deleted),
                         ("already off", report.already_off), ("FAILED", report.failed)):
         for r in rows:
             detail = label if label != "FAILED" else f"FAILED: {r['error'].get('message')}"
-            table.add_row(r["id"], r["object_type"], str(r.get("thread_id") or ""), detail)
+            thread = str(r.get("thread_id") or "")
+            table.add_row(r["id"], r["object_type"], thread, (accounts or {}).get(thread, "—"),
+                          detail)
     return table
+
+
+def _accounts_of(runner: Any, threads: list[str]) -> dict[str, str]:
+    """Return thread → the ad account it recorded (threads from before issue 13 have none)."""
+    out: dict[str, str] = {}
+    for tid in threads if runner is not None else []:
+        try:
+            account = runner.status(tid).values.get("account")
+        except Exception:  # noqa: BLE001 - a label only: the stop never waits on it
+            continue
+        if account:
+            out[tid] = str(account)
+    return out
 
 
 def _policy_or_default() -> dict[str, Any]:
@@ -187,10 +203,12 @@ def stop(
                 report = first.then(pause())
         for why in unsafe:
             err_console.print(f"[red]warning:[/] {why}")
+        accounts = _accounts_of(runner, threads)
     if as_json:
-        typer.echo(json.dumps({**report.as_dict(), "storage_problem": damaged}, indent=2))
+        typer.echo(json.dumps({**report.as_dict(), "storage_problem": damaged,
+                               "accounts": accounts}, indent=2))
     else:
-        console.print(_report_table(report))
+        console.print(_report_table(report, accounts))
         console.print(f"Paused {len(report.paused)}, deleted {len(report.deleted)}, already off "
                       f"{len(report.already_off)}, failed {len(report.failed)}.")
         throttled = [f["error"].get("until") for f in report.failed if f["error"].get("until")]

@@ -103,6 +103,11 @@ def test_each_thread_records_its_account_and_runs_only_there(two_accounts, sampl
     said = " ".join(wrong.output.split())
     assert f"works in ad account {main}" in said and f"--account {main}" in said
     assert json.loads(cli("status", "a1", "--json").stdout)[0]["waiting"] == "approval"
+    # the kill switch spans every account, and says which account each thread is in
+    stopped = cli("stop", "--all", "--json", "--account", main)
+    assert stopped.exit_code == 0, stopped.output
+    body = json.loads(stopped.stdout[stopped.stdout.index("{"):])
+    assert body["accounts"] == {"a1": main, "b1": OTHER["id"]}
 
 
 def test_tick_wakes_only_its_accounts_threads_and_names_the_others(two_accounts, sample_images):

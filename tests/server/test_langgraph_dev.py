@@ -124,6 +124,19 @@ def test_brief_to_approval_to_launch_through_langgraph_server(tmp_path):
             campaigns = _objects(sb.admin("GET", "/__sandbox__/objects?type=campaign"))
             assert len(campaigns) == 1
             assert str(campaigns[0]["id"]) in {str(v) for v in created.values()}
+
+            # the same entry takes a request about what exists: a question answered at once,
+            # a status change (turning the paused campaign on) stopped at its card
+            asked = client.threads.create()["thread_id"]
+            client.runs.wait(asked, "adpilot", input={
+                "request": f"how much did {campaigns[0]['name']} spend today?"}, raise_error=True)
+            values = client.threads.get_state(asked)["values"]
+            assert values["phase"] == "answered" and values["answer"]["sentence"], values
+            pause = client.threads.create()["thread_id"]
+            client.runs.wait(pause, "adpilot", input={
+                "request": f"resume {campaigns[0]['name']}"}, raise_error=True)
+            pending = _pending_interrupts(client.threads.get_state(pause))
+            assert pending and pending[0]["value"]["kind"] in ("approval", "clarify"), pending
         finally:
             print(log.read_text()[-8000:])  # shown by pytest only when the test fails
             closer.close()
