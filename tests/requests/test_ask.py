@@ -222,3 +222,15 @@ def test_what_adpilot_cannot_do_is_refused_saying_why(cli, tmp_path):
     sdk_world(server, tmp_path)
     out = run("ask", "delete Spring Sale")
     assert out.exit_code == 2 and "cannot do this" in said(out)
+
+
+def test_a_new_campaign_brief_goes_to_the_launch_path(cli, tmp_path, sample_images):
+    from tests.launchkit import brief_for
+
+    server, run = cli
+    sdk_world(server, tmp_path)
+    out = run("ask", "Launch a new campaign: " + brief_for(sample_images), "--thread", "nc1")
+    assert out.exit_code == 0 and "approval needed" in out.output, out.output
+    assert "Launch “" in out.output  # the launch card, not a request's card
+    row = json.loads(run("status", "nc1", "--json").stdout)[0]
+    assert row["waiting"] == "approval" and row["phase"] == "validated"
