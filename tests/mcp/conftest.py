@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from facebook_business.adobjects.adaccount import AdAccount
 from facebook_business.adobjects.campaign import Campaign
-from PIL import Image
 
 from sandbox.server import SandboxServer
 from sandbox.testing import SANDBOX_TOKEN, make_api
 from tests.cli.conftest import META_VARS
+from tests.requests.world import sdk_world
 
 
 class World:
@@ -42,36 +41,14 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("mcp")
-    image = tmp / "files" / "shoe.png"
-    image.parent.mkdir()
-    Image.new("RGB", (1080, 1080), (30, 120, 200)).save(image)
+    files = tmp / "files"
+    files.mkdir()
     with SandboxServer(tmp / "sb.db", scenario="ecommerce_usd", seed=7,
                        token=SANDBOX_TOKEN) as sb:
-        api = make_api(sb.url)
-        acct = AdAccount(sb.account_id, api=api)
-        store = sb.store
-        assert store is not None
-        page = str(store.list_objects("page")[0]["id"])
-        pixel = str(store.list_objects("adspixel")[0]["id"])
-        image_hash = acct.create_ad_image(params={"filename": str(image)})["hash"]
-        campaign = str(acct.create_campaign(params={
-            "name": "Spring Sale", "objective": "OUTCOME_SALES", "special_ad_categories": [],
-            "status": "ACTIVE", "daily_budget": 15000,
-            "bid_strategy": "LOWEST_COST_WITHOUT_CAP"})["id"])
-        adset = str(acct.create_ad_set(params={
-            "name": "Women 25-34", "campaign_id": campaign, "billing_event": "IMPRESSIONS",
-            "optimization_goal": "OFFSITE_CONVERSIONS", "status": "ACTIVE",
-            "promoted_object": {"pixel_id": pixel, "custom_event_type": "PURCHASE"},
-            "targeting": {"geo_locations": {"countries": ["US"]}, "age_min": 25,
-                          "age_max": 34, "genders": [2]}})["id"])
-        creative = acct.create_ad_creative(params={"name": "C Trail", "object_story_spec": {
-            "page_id": page, "link_data": {"link": "https://shop.example.com", "message": "Run",
-                                           "image_hash": image_hash,
-                                           "call_to_action": {"type": "SHOP_NOW"}}}})
-        ad = str(acct.create_ad(params={"name": "Trail", "adset_id": adset, "status": "ACTIVE",
-                                        "creative": {"creative_id": creative["id"]}})["id"])
+        ids = sdk_world(sb, files)  # made with the SDK, not by adpilot
         sb.admin("POST", "/__sandbox__/clock/advance", {"days": 7})
-        yield World(sb, {"campaign": campaign, "adset": adset, "ad": ad}, image)
+        yield World(sb, {"campaign": ids["campaign"], "adset": ids["adsets"]["Women 25-34"],
+                         "ad": ids["ads"]["Video - Trail"]}, files / "shoe.png")
 
 
 @pytest.fixture

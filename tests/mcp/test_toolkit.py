@@ -55,10 +55,12 @@ def test_campaign_tree(tool_env, world):
     (campaign,) = [c for c in result["campaigns"] if c["id"] == world.ids["campaign"]]
     assert campaign["name"] == "Spring Sale" and campaign["daily_budget"] == 15000
     assert campaign["budget_level"] == "campaign"
-    (adset,) = campaign["adsets"]
+    assert [s["name"] for s in campaign["adsets"]] == ["Women 25-34", "Men 25-44"]
+    adset = campaign["adsets"][0]
     assert adset["id"] == world.ids["adset"] and adset["status"] == "ACTIVE"
     assert "targeting_spec" not in adset and adset["targeting"]
-    assert [a["id"] for a in adset["ads"]] == [world.ids["ad"]]
+    assert [a["name"] for a in adset["ads"]] == ["Video - Trail", "Carousel A"]
+    assert adset["ads"][0]["id"] == world.ids["ad"]
     one = run(tool_env, world, "campaign_tree", campaign_id=world.ids["campaign"])
     assert [c["id"] for c in one["campaigns"]] == [world.ids["campaign"]]
     with pytest.raises(ToolInputError, match="campaign_id: 999 is not a campaign"):
