@@ -56,12 +56,11 @@ RESUME = rx(
     r"turn\s+(?:\S+\s+){0,6}?(?:back\s+)?on|switch\s+(?:\S+\s+){0,6}?(?:back\s+)?on|"
     r"bring\s+(?:\S+\s+){0,4}?back|start\s+(?:\S+\s+){0,4}?again|back\s+on|unmute)\b")
 BUDGET_VERB = rx(
-    r"\b(?:raise|raising|increase|increasing|bump|bumping|boost|lift|lower|lowering|reduce|"
+    r"\bbudget\s+[x×]\s?\d\b|\b[x×]\s?\d\s+(?:the\s+)?budget\b|\b(?:raise|raising|increase|increasing|bump|bumping|boost|lift|lower|lowering|reduce|"
     r"reducing|cut|cutting|decrease|drop|trim|slash|double|doubling|triple|halve|quadruple|"
     r"scale|set|put|change|move|take|add|allocate|shift|give(?!\s+(?:me|us)\b)|budget|"
     r"spend\s+(?:up|down))\b|"
-    r"^\s*[+-]\s?\d|→|->|\b\d(?:[.,]\d+)?\s?[x×]\s+(?=(?:the|its|their|our)\b|⟨e)|"
-    r"\bbudget\s+[x×]\s?\d\b|\b[x×]\s?\d\s+(?:the\s+)?budget\b")
+    r"^\s*[+-]\s?\d|→|->|\b\d(?:[.,]\d+)?\s?[x×]\s+(?=(?:the|its|their|our)\b|⟨e)")
 UNDERPERFORMERS = rx(
     r"\b(?:losers?|underperform\w*|under-perform\w*|weak|poor(?:ly)?|bad|worst|not\s+working|"
     r"isn'?t\s+working|aren'?t\s+working|dead\s+weight|duds?|bleeding|wasting)\b|"

@@ -87,6 +87,13 @@ TRANSLATE: list[tuple[str, str]] = [
     (r"lan[cç]ar|lanzar|lancer|lanciare|lanceer", "launch"),
     (r"monitoriza[r]?|monitorea[r]?|monitorar|monitora|acompanhar|surveiller|tieni d'occhio|"
      r"houd (.+?) in de gaten", "watch"),
+    # separable and other pause / resume verbs
+    (r"(?:schalte|schalt|stell|stelle|mach|mache) (.{1,60}?) (?:aus|ab)", r"pause \1"),
+    (r"(?:schalte|schalt|mach|mache) (.{1,60}?) (?:wieder )?(?:ein|an)", r"resume \1"),
+    (r"coupe[rz]?|arr[eê]te[rz]?|d[ée]sactive[rz]?|apaga[r]?|desactiva[r]?|desliga[r]?|"
+     r"desativa[r]?|disattiva(?:re)?|deaktivieren|deaktiviere", "pause"),
+    (r"rallume[rz]?|r[ée]active[rz]?|religa[r]?|reativa[r]?|volver a activar|riaccendere",
+     "resume"),
     # Dutch
     (r"zet (.{1,60}?) uit|schakel (.{1,60}?) uit", r"pause \1\2"),
     (r"zet (.{1,60}?) (?:weer )?aan|schakel (.{1,60}?) (?:weer )?in", r"resume \1\2"),
@@ -215,5 +222,10 @@ BREAKDOWNS: list[tuple[str, str]] = [
 BREAKDOWN_RES = [(b, re.compile(rf"\b(?:{p})\b", re.I)) for b, p in BREAKDOWNS]
 
 
-__all__ = ["ALIASES", "BREAKDOWN_RES", "COST_METRICS", "METRIC_RES", "MONEY_METRICS", "STOP", "TYPE_WORDS",
+# Upper-case words of requests that are never part of a name (metrics, currencies, periods).
+ACRONYMS = frozenset({"CPA", "CPC", "CPM", "CTR", "ROAS", "CPL", "CPP", "CPR", "USD", "EUR", "GBP",
+                      "MTD", "WTD", "YTD", "ASAP", "AB", "OK", "FYI", "PT", "ET", "CET", "UTC",
+                      "AOV", "LTV", "ROI", "KPI", "TY", "THX", "PLS", "PLZ", "AM", "PM"})
+
+__all__ = ["ACRONYMS", "ALIASES", "BREAKDOWN_RES", "COST_METRICS", "METRIC_RES", "MONEY_METRICS", "STOP", "TYPE_WORDS",
            "to_english"]

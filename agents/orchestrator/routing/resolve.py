@@ -33,7 +33,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from agents.orchestrator.routing.lexicon import ALIASES, STOP, TYPE_WORDS
+from agents.orchestrator.routing.lexicon import ACRONYMS, ALIASES, STOP, TYPE_WORDS
 
 TOKEN = re.compile(r"[^\W_]+%?|%")
 ID = re.compile(r"\d{6,}")
@@ -187,7 +187,10 @@ def _exact(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
         m = Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
                     "exact", inside, [] if inside else outside)
         more = CONTINUED.match(text[m.end:])
-        if more and (more.group(2) or more.group(1).casefold() not in STOP | set(TYPE_WORDS)):
+        word = more.group(1) or "" if more else ""
+        if more and (more.group(2) or (word.casefold() not in STOP | set(TYPE_WORDS) and
+                                       word not in ACRONYMS) or
+                     (word.isupper() and len(word) > 1 and word not in ACRONYMS)):
             m.continued = text[m.start:m.end + more.end()]
         out.append(m)
     return out
@@ -201,8 +204,9 @@ def _fuzzy(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
         for size in {max(1, n - 1), n, n + 1}:
             for i in range(len(toks) - size + 1):
                 win = toks[i:i + size]
-                if any(t.used for t in win) or win[0].text in STOP or win[-1].text in STOP:
-                    continue
+                if any(t.used for t in win) or (win[0].text in STOP and win[0].text != o.tokens[0]) \
+                        or (win[-1].text in STOP and win[-1].text != o.tokens[-1]):
+                    continue  # a typo window is not made of request words, unless the name is
                 d = Levenshtein.distance(" ".join(t.text for t in win), name,
                                          score_cutoff=_limit(name))
                 if d <= _limit(name):
