@@ -66,8 +66,8 @@ def write_guard(ms: list[Mention], targets: list[Obj], objs: list[Obj]) -> dict[
     """Return the clarification a write needs when the request did not clearly name its objects.
 
     A write is stricter than a question: a name that goes on into another one ("Spring Sale 2")
-    is not that name; a descriptive name must say what kind of object it is or carry half of
-    the name's words; and an object never changes together with its own campaign or ad set
+    is not that name; a descriptive name must say what kind of object it is, be narrowed by its
+    container ("the carousel in X") or carry more than half of the name's words; and an object never changes together with its own campaign or ad set
     (the request named one of them only to find the other).
     """
     for m in ms:
@@ -76,11 +76,11 @@ def write_guard(ms: list[Mention], targets: list[Obj], objs: list[Obj]) -> dict[
                            + ", ".join(_where(x, objs) for x in m.candidates)
                            + " is the closest. Is that the one?", [x.id for x in m.candidates],
                            phrase=m.continued)
-        if m.partial and m.resolved and not m.type_hint:
+        if m.partial and m.resolved and not m.type_hint and not m.narrowed:
             said = set(norm(m.text).split())
             for o in m.candidates:
                 words = [w for w in o.tokens if not w[:1].isdigit()]
-                if len(said & set(words)) * 2 < len(words):
+                if len(said & set(words)) * 2 <= len(words):  # no more than half of it
                     return clarify(f"Is \"{m.text}\" {_where(o, objs)}? Only part of its name "
                                    "was given.", [o.id], phrase=m.text)
     for o in targets:

@@ -121,6 +121,7 @@ class Mention:
     partial: bool = False  # found by some of its words (a descriptive name), not a typo
     continued: str | None = None  # "Spring Sale 2": the exact name goes on into another one
     outside: str | None = None  # "X in Y" where no X is under Y: Y's words
+    narrowed: bool = False  # "X in Y": only the X under Y are kept
 
     @property
     def resolved(self) -> bool:
@@ -294,7 +295,7 @@ def _qualify(mentions: list[Mention], text: str) -> None:
                     a.outside = b.text  # "X in Y" with no X under Y: never X elsewhere
                     b.qualifier = True
                 continue
-            a.candidates = under
+            a.candidates, a.narrowed = under, True
             b.qualifier = True
             if STRENGTH[b.match] < STRENGTH[a.match]:
                 a.match = b.match

@@ -50,7 +50,8 @@ FILE = re.compile(r"[\w-]+\.(?:jpe?g|png|gif|webp|mp4|mov|m4v|avi)\b", re.I)
 SPLIT_VERBS = (r"(?:please\s+|pls\s+|also\s+|then\s+|and\s+)?(?:pause|paus|stop|turn|switch|kill|"
                r"resume|unpause|reactivate|raise|increase|bump|lower|reduce|cut|double|halve|"
                r"triple|put|set|take|add|watch|keep|monitor|test|a/b|launch|create|tell|show|if|"
-               r"what|how|which|move|shift|scale|make|give|change|rename|delete|start|run|"
+               r"what|how|which|move|shift|scale|make|give|change|rename|delete|start|run|lift|boost|"
+               r"grow|trim|slash|decrease|drop|enable|disable|deactivate|halt|suspend|shut|"
                r"adopt|look|babysit)\b")
 SPLIT = re.compile(rf"(?<=[.?!;])\s+|\s+[—–]\s+|\s+-\s+(?=\w)|\n+|,?\s+(?:and\s+then|and|then|&|"
                    rf"\+|plus|but)\s+(?={SPLIT_VERBS})", re.I)
