@@ -116,6 +116,8 @@ def _explicit(text: str, today: date) -> dict[str, Any] | None:
     if m := DAYS_MONTH.search(text):
         mo = MONTHS[m.group(3).lower()]
         return _span(mo, int(m.group(1)), mo, int(m.group(2)), today)
+    if re.search(r"\b(?:ytd|year\s+to\s+date|this\s+year|so\s+far\s+this\s+year)\b", text, re.I):
+        return {"since": _iso(today.replace(month=1, day=1)), "until": _iso(today)}
     if (m := SINCE_DAY.search(text)) and 1 <= int(m.group(1)) <= today.day:
         return {"since": _iso(today.replace(day=int(m.group(1)))), "until": _iso(today)}
     if m := FIRST_WEEKS.search(text):

@@ -12,6 +12,9 @@ split, each step would re-derive the spans the others consumed.
   campaign", "the Race Kit carousel") whose words all belong to names of the type — fuzzy only
   when exactly one name in scope fits. Close names whose numbers differ are kept as `near`
   (the candidates a clarification names), never resolved.
+- Shorthand for a name's words (`lexicon.ALIASES`: "RT" retargeting, "LAL" lookalike) counts as
+  the word in a descriptive name. An exact name that runs on into another ("Spring Sale 2",
+  "Spring Sale US") is marked `continued`; "X in Y" with no X under Y is marked `outside`.
 - *Ids* (six digits or more) resolve in every account and never fuzzy-match.
 - *Qualifiers*: "Broad US in Spring Sale", "Newsletter Signups' Lead Form - US" narrow the
   child to the objects under the container; the container is only used to find it, and the

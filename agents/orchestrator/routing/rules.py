@@ -9,7 +9,9 @@
    "tell me if …" after "watch" is part of watching. "it" is the previous ask's entity.
 3. Each ask is routed (`_route`: brief, what-if, refusals, test, watch, vague, budget, status,
    pause-underperformers, question) and given its params (`params.py`) and is checked against
-   the catalog (`checks.py`). The router never guesses: an ask it cannot place is `clarify`.
+   the catalog (`checks.py`); a write also passes `checks.write_guard` (a clearly named
+   object, inside the container the request names). The router never guesses: an ask it
+   cannot place is `clarify`.
 4. The first ask is the intent; the later ones are in `also` and in `notes`, never executed.
 """
 
@@ -110,6 +112,8 @@ def _budget_cue(text: str, amounts: list[Any]) -> bool:
         return True
     if re.search(r"[+-]\s?\d+(?:[.,]\d+)?\s?%", text):
         return True
+    if re.search(r"\d\s*(?:/\s*d(?:ay)?\b|a\s+day\b|per\s+day\b)", text) and amounts:
+        return True  # "Spring Sale 150/day": a daily amount is a budget
     return any(a.explicit for a in amounts) and bool(
         re.search(r"\ba\s+day\b|/\s*day\b|\bdaily\b|\bper\s+day\b|\btotal\b|\blifetime\b", text))
 
