@@ -24,7 +24,10 @@ AUDIENCE_WORDS = re.compile(r"\b(?:audiences?|targeting|target(?:ing)?\s+\w+|age
                             r"lookalike|broad)\b|\b\d{2}\s*-\s*\d{2}\b", re.I)
 IMAGE_WORDS = re.compile(r"\b(?:images?|photos?|pictures?|pics?|videos?|visuals?|creatives?|"
                          r"static|carousel|gif|thumbnail)\b", re.I)
-AUDIENCE_VARIANT = [r"\b(?:a|an)\s+(.+?)\s+(?:version|variant)\b", r"\bwith\s+(.+?)\s+instead\s+of\b",
+AGES = re.compile(r"^(?:ages?\s+|aged\s+)?(\d{2}\s*[-–]\s*\d{2}\+?|\d{2}\+)$", re.I)
+AUDIENCE_VARIANT = [r"\baudiences?\b[^:→]{0,40}(?::|→|->)\s*(.+?)[\s?.!]*$",
+                    r"\b(?:a|an)\s+(.+?)\s+(?:version|variant)\b", r"\bwith\s+(.+?)\s+instead\s+of\b",
+                    r"(?:\baudiences?\s+(?:of\s+)?|\bages?\s+)?(\d{2}\s*[-–]\s*\d{2}\+?)\s+instead\s+of\b",
                     r"\bagainst\s+(?:an?\s+|the\s+)?(.+?)(?:\s+for\s+\d|\s+until|\s*$|[.;]|,\s*\w+\s+\d)",
                     r"\btargeting\s+(.+?)(?:\s+too|\s+as\s+well|\s*—|[.,;]|\s+set\s+up|\s*$)",
                     r"\b(?:to|on)\s+(women|men|ages?\s+\d.+?)(?:[.,;]|\s*$)"]
@@ -48,10 +51,12 @@ def ab_params(c: Clause) -> dict[str, Any]:
         for pat in AUDIENCE_VARIANT:
             if m := re.search(pat, outside, re.I):
                 variant = m.group(1).strip(" ,.-—")
+                if ages := AGES.match(variant):  # a bare age range is an age audience
+                    variant = "ages " + re.sub(r"\s+", "", ages.group(1)).replace("–", "-")
                 break
     elif IMAGE_WORDS.search(outside):
         variable = "image"
-        if m := re.search(AUDIENCE_VARIANT[0], outside, re.I):
+        if m := re.search(AUDIENCE_VARIANT[1], outside, re.I):
             variant = m.group(1).strip()
     stop: dict[str, Any] = {}
     if m := re.search(r"\b(\d+)\s*(?:days?|d)\b|\bfor\s+(a|one|two|three|\d+)\s+weeks?\b", outside):

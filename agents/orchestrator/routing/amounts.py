@@ -32,7 +32,8 @@ DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
                        r"\b\d{1,2}\.\d{1,2}\.?\s*[–—-]\s*\d{1,2}\.\d{1,2}\.?(?:\d{2,4})?|"
                        r"\b\d{2}\.\d{2}\.(?:\d{2,4})?|"
                        r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|uhr)\b|\b\d{1,2}:\d{2}\b", re.I)
-TIMES = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?[x×](?![a-z])", re.I)
+TIMES = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?[x×](?![a-z])|(?<!\w)[x×]\s?(\d+(?:[.,]\d+)?)(?![\w.,%])",
+                   re.I)  # "2x", "2.5 x", "x2"
 FACTORS: list[tuple[str, float]] = [
     (r"(?:cut|reduce|lower|drop|trim|decrease)\s+(?:it\s+|\S+\s+){0,6}?by\s+(?:a\s+|one\s+|1\s+)?(?:third|3rd)",
      float(round(Fraction(2, 3), 4))),
@@ -97,7 +98,7 @@ def find_amounts(text: str, account_currency: str | None) -> list[Amount]:
     masked = DATE_LIKE.sub(lambda m: " " * len(m.group(0)), text)
     out: list[Amount] = []
     for t in TIMES.finditer(masked):
-        out.append(Amount(float(t.group(1).replace(",", ".")), t.start(), t.end(), t.group(0),
+        out.append(Amount(float((t.group(1) or t.group(2)).replace(",", ".")), t.start(), t.end(), t.group(0),
                           account, False, False, True))
         masked = masked[:t.start()] + " " * (t.end() - t.start()) + masked[t.end():]
     for m in AMOUNT.finditer(masked):

@@ -11,10 +11,11 @@ to the same rules.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from agents.orchestrator.routing.resolve import Mention, Obj
+from agents.orchestrator.routing.resolve import Mention, Obj, norm
 from state import rules
 from state.intent import WRITE_ROUTES
 
@@ -36,6 +37,10 @@ def _where(o: Obj, objs: list[Obj]) -> str:
 
 def name_problem(m: Mention, objs: list[Obj], account: str | None) -> dict[str, Any] | None:
     """Return the clarification an unresolved mention needs, or None when it is resolved."""
+    if m.outside:
+        return clarify(f"\"{m.text}\" is not in {m.outside}: " + "; ".join(_where(x, objs) for x in
+                       m.candidates) + ". Which one is meant?", [x.id for x in m.candidates],
+                       phrase=m.text)
     if m.resolved:
         return None
     if m.match == "id":
@@ -55,6 +60,34 @@ def name_problem(m: Mention, objs: list[Obj], account: str | None) -> dict[str, 
                        [x.id for x in m.near], phrase=m.text)
     return clarify(f"No campaign, ad set or ad named \"{m.text}\" in {account or 'any account'}, "
                    "and nothing close.", phrase=m.text)
+
+
+def write_guard(ms: list[Mention], targets: list[Obj], objs: list[Obj]) -> dict[str, Any] | None:
+    """Return the clarification a write needs when the request did not clearly name its objects.
+
+    A write is stricter than a question: a name that goes on into another one ("Spring Sale 2")
+    is not that name; a descriptive name must say what kind of object it is, be narrowed by its
+    container ("the carousel in X") or carry more than half of the name's words; and an object never changes together with its own campaign or ad set
+    (the request named one of them only to find the other).
+    """
+    for m in ms:
+        if m.continued and m.match == "exact":
+            return clarify(f"No object is named \"{m.continued}\"; "
+                           + ", ".join(_where(x, objs) for x in m.candidates)
+                           + " is the closest. Is that the one?", [x.id for x in m.candidates],
+                           phrase=m.continued)
+        if m.partial and m.resolved and not m.type_hint and not m.narrowed:
+            said = set(norm(m.text).split())
+            for o in m.candidates:
+                words = [w for w in o.tokens if not w[:1].isdigit()]
+                if len(said & set(words)) * 2 <= len(words):  # no more than half of it
+                    return clarify(f"Is \"{m.text}\" {_where(o, objs)}? Only part of its name "
+                                   "was given.", [o.id], phrase=m.text)
+    for o in targets:
+        if parent := next((x for x in targets if x.id in o.ancestors), None):
+            return clarify(f"Both {_where(o, objs)} and {parent.name}, which contains it, were read "
+                           "as what to change; which one is meant?", [o.id, parent.id])
+    return None
 
 
 def _campaign(o: Obj, objs: list[Obj]) -> Obj:
@@ -150,4 +183,24 @@ def check_ask(ask: dict[str, Any], targets: list[Obj], objs: list[Obj], *, accou
     return ask
 
 
-__all__ = ["check_ask", "clarify", "name_problem"]
+CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w%-]*(?:\s+(?:[A-Z0-9][\w%-]*))*)")
+NOT_NAMES = frozenset({"I", "CPA", "CPC", "CPM", "CTR", "ROAS", "CPL", "US", "EU", "USD", "EUR",
+                       "A", "B", "AB", "Meta", "Facebook", "Instagram", "Monday", "Tuesday",
+                       "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Thanks", "Cheers",
+                       "Hi", "Hey", "Please", "Can", "Could", "Would", "MTD", "WTD", "OK"})
+
+
+def unknown_name(request: str) -> str | None:
+    """Return a capitalised name that is no campaign, ad set or ad ("Summer Sale"), or None."""
+    from agents.orchestrator.routing.dates import MONTHS
+
+    m = re.search(r"\b(?:pause|stop|resume|raise|watch|on|for|about|is|of|in|kill|off|"
+                  r"unpause|reactivate|double|halve|test)\s+(?:the\s+)?([A-Z][\w%-]*(?:\s+[A-Z0-9][\w%-]*)*)",
+                  request)
+    if not m:
+        return None
+    words = [w for w in m.group(1).split() if w not in NOT_NAMES and w.lower() not in MONTHS]
+    return " ".join(words) if words else None
+
+
+__all__ = ["check_ask", "clarify", "name_problem", "unknown_name", "write_guard"]

@@ -24,6 +24,9 @@ NEW_CAMPAIGN = rx(
     r"(?:start\s+)?advertis|\b(?:launch|launching|create|set\s+up|setup|start|make|build|need|"
     r"want|spin\s+up|run)\s+(?:\S+\s+){0,3}?(?:a|an|new|fresh|another|one\s+more)\s+"
     r"(?:[^\s⟨]+\s+){0,4}?campaign\b")
+LAUNCH = rx(  # "launch campaign for leads in Brazil": a bare imperative, nothing named before it
+    r"^\W*(?:please\s+)?(?:launch|create|set\s+up|build|start|spin\s+up)\s+(?:an?\s+|new\s+)?"
+    r"(?:[^\s⟨]+\s+){0,2}?campaign\b(?!\s*⟨)")
 DUPLICATE = rx(r"\b(?:duplicate|clone)\b|\bcopy\s+(?:\S+\s+){0,4}?(?:into|to|over\s+to|across)\b")
 HYPOTHETICAL = rx(
     r"\bwhat\s+(?:would|will|could|might)\s+happen\b|\bwhat\s+if\b|\bshould\s+(?:i|we)\b|"
@@ -34,14 +37,17 @@ HYPOTHETICAL = rx(
 QUESTION_START = rx(
     r"^\s*(?:hi|hey|hello|ok|so)?[!,.\s]*(?:what|what's|whats|which|how|how's|hows|who|when|"
     r"where|why|show|tell\s+me|give\s+me|list|compare|break\s+down|report|pull|get\s+me|is|are|"
-    r"did|does|do|was|were|wie|was|quel|quelle|cu[aá]nto|c[oó]mo|qu[eé])\b")
+    r"did|does|do|was|were|wie|was|quel|quelle|cu[aá]nto|c[oó]mo|qu[eé]|combien|hoeveel|quanto)\b")
 FILTER_QUESTION = rx(r"^\s*(?:which|what|show|list|find|any)\b")
 AB_TEST = rx(
     r"\ba\s*/\s*b\b|\bab[- ]?test|\bsplit[- ]?test|\btest(?:ing)?\b|\bexperiment\b|"
-    r"\btry\s+(?:\S+\s+){0,3}?(?:version|variant|variation)\b|\bvariant\b")
+    r"\btry\s+(?:\S+\s+){0,3}?(?:version|variant|variation)\b|\bvariant\b|"
+    r"\btry\s+(?:\S+\s+){0,2}?(?:different|new|other|another|alternative|fresh)\s+(?:ad\s+)?"
+    r"(?:copy|headlines?|images?|creatives?|text|audiences?|visuals?|videos?|photos?|targeting)\b")
 ADOPT = rx(
     r"\bwatch(?:ing)?\b|\bkeep\s+(?:an?\s+)?eyes?\s+on\b|\bmonitor(?:ing)?\b|\blook\s+after\b|"
-    r"\bbabysit|\badopt\b|\btake\s+over\b|\bkeep\s+tabs\s+on\b|\bgive\s+\S+\s+to\s+the\s+optimi")
+    r"\bbabysit|\badopt\b|\btake\s+over\b|\bkeep\s+tabs\s+on\b|\bgive\s+\S+\s+to\s+the\s+optimi|"
+    r"\b(?:optimi[sz]e|manage|run|steer)\b.{0,60}\bfrom\s+now\s+on\b|\bautopilot\b")
 PAUSE = rx(
     r"\b(?:pause|paus|pausing|stop|halt|kill|disable|deactivate|suspend|turn\s+(?:\S+\s+){0,6}?off|"
     r"switch\s+(?:\S+\s+){0,6}?off|shut\s+(?:\S+\s+){0,4}?(?:off|down)|put\s+(?:\S+\s+){0,4}?on\s+hold)\b")
@@ -50,10 +56,11 @@ RESUME = rx(
     r"turn\s+(?:\S+\s+){0,6}?(?:back\s+)?on|switch\s+(?:\S+\s+){0,6}?(?:back\s+)?on|"
     r"bring\s+(?:\S+\s+){0,4}?back|start\s+(?:\S+\s+){0,4}?again|back\s+on|unmute)\b")
 BUDGET_VERB = rx(
-    r"\b(?:raise|raising|increase|increasing|bump|bumping|boost|lift|lower|lowering|reduce|"
+    r"\bbudget\s+[x×]\s?\d\b|\b[x×]\s?\d\s+(?:the\s+)?budget\b|\b(?:raise|raising|increase|increasing|bump|bumping|boost|lift|lower|lowering|reduce|"
     r"reducing|cut|cutting|decrease|drop|trim|slash|double|doubling|triple|halve|quadruple|"
-    r"scale|set|put|change|move|take|add|allocate|shift|give|budget|spend\s+(?:up|down))\b|"
-    r"^\s*[+-]\s?\d|→|->")
+    r"scale|set|put|change|move|take|add|allocate|shift|give(?!\s+(?:me|us)\b)|budget|"
+    r"spend\s+(?:up|down))\b|"
+    r"^\s*[+-]\s?\d|→|->|\b\d(?:[.,]\d+)?\s?[x×]\s+(?=(?:the|its|their|our)\b|⟨e)")
 UNDERPERFORMERS = rx(
     r"\b(?:losers?|underperform\w*|under-perform\w*|weak|poor(?:ly)?|bad|worst|not\s+working|"
     r"isn'?t\s+working|aren'?t\s+working|dead\s+weight|duds?|bleeding|wasting)\b|"
@@ -71,6 +78,18 @@ SCHEDULED = rx(
     r"(?:hours?|days?)|starting\s+(?:on|from|next|monday|tomorrow)|from\s+(?:monday|tomorrow|"
     r"next)|on\s+(?:\d{1,2}[./]\d{1,2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+"
     r"\d{1,2})|when\s+the\s+(?:sale|promo)\s+starts|morgen|demain|mañana|ma[nñ]ana)\b")
+
+# "it", "the campaign": the previous ask's object; "… — kill it" after a description of what
+PRONOUN = re.compile(r"\b(?:it|them|that|this\s+one|those|its|it's)\b|\b(?:the|that|this|same)\s+"
+                     r"(?:same\s+)?(?:campaign|ad\s*set|adset|ad)\b(?!s)", re.I)
+TYPED_PRONOUN = re.compile(r"\b(?:the|that|this|same)\s+(?:same\s+)?(campaign|ad\s*set|adset|ad)\b(?!s)",
+                           re.I)
+BARE_PRONOUN_WRITE = re.compile(r"^\W*(?:(?:please|then|and|just)\s+)*\S+(?:\s+\S+)?\s+(?:it|them|those|"
+                                r"these|they|that|'?em)(?:\s+(?:off|out|down|all|too|please|now))*\W*$",
+                                re.I)
+CONTAINER_ALL = re.compile(rf"({E})\s+(?:in|across|from|of)\s+(?:all|every|each|both)\s+(?:the\s+|of\s+"
+                           rf"the\s+)?(?:ad\s*sets?|adsets?|campaigns?)\s+(?:of|in|under|within|from)\s+"
+                           rf"(?:the\s+)?(?:campaign\s+)?({E})", re.I)
 
 UNSUPPORTED: list[tuple[re.Pattern[str], str]] = [
     (rx(r"\b(?:payment\s+method|credit\s+card|debit\s+card|billing|invoices?|card\s+on\s+file|"
@@ -91,7 +110,7 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str]] = [
         r"\bcall\s+it\b"),
      "Renaming objects is not a supported action; rename it in Ads Manager."),
     (rx(r"\bobjective\b|\boptimi[sz]ation\s+(?:goal|event)\b|\bconversion\s+event\b|"
-        r"\boptimi[sz]e\s+(?:\S+\s+){0,3}?for\b|\bperformance\s+goal\b"),
+        r"\boptimi[sz]e\s+(?:\S+\s+){0,3}?for\b(?!\s+(?:me|us|you)\b)|\bperformance\s+goal\b"),
      "Meta does not allow changing an existing campaign's objective or optimisation goal; a "
      "campaign with another goal is a new brief."),
     (rx(r"\bfrequency\s+cap|\bcap\s+(?:the\s+)?frequency|\bfrequency\s+(?:limit|control)|"
@@ -100,8 +119,10 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str]] = [
     (rx(r"\bbid(?:s|ding)?\b|\bcost\s+caps?\b|\bcost\s+control\b|\bcost\s+per\s+result\s+goal\b"),
      "Bid caps, cost caps and bid strategies are not supported."),
     (rx(r"\bdaypart|\bad\s+schedul|\bbetween\s+\d{1,2}(?::\d\d)?\s*(?:am|pm|h)?\s+and\s+\d{1,2}"
-        r"(?::\d\d)?\s*(?:am|pm|h)\b|\bonly\s+(?:run|show|deliver)\b.{0,40}\b(?:am|pm|morning|"
-        r"evening|night|hours|weekdays|weekends)\b|\bduring\s+(?:business|office|working)\s+"
+        r"(?::\d\d)?\s*(?:am|pm|h)\b|\bonly\s+(?:run|show|deliver|be\s+(?:on|live|active))\b"
+        r".{0,40}(?:\d\s*(?:am|pm|h)\b|\b(?:morning|evening|night|hours|weekdays|weekends)\b)|"
+        r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm|h)\s*(?:-|–|—|to|until|till)\s*\d{1,2}(?::\d\d)?\s*(?:am|pm|h)"
+        r"\b(?:\s+(?:pt|et|ct|mt|cet|utc|gmt|local))?(?!\s+(?:yesterday|today|on|last))|\bduring\s+(?:business|office|working)\s+"
         r"hours\b|\bonly\s+on\s+(?:weekdays|weekends)\b|\bat\s+night\s+only\b"),
      "Dayparting (ad scheduling by hour) is not supported."),
     (rx(r"\blook-?alikes?\b|\blookalike\b|\bcustomer\s+(?:list|file|match)|\bcustom\s+audience|"
@@ -132,6 +153,7 @@ SCHEDULED_WHY = ("Scheduled status changes are not supported: adpilot pauses or 
                  "when asked; ask again at that time.")
 
 
-__all__ = ["AB_TEST", "ADOPT", "BUDGET_VERB", "DUPLICATE", "E", "EDIT_CREATIVE", "EDIT_TARGETING",
-           "FILTER_QUESTION", "HYPOTHETICAL", "NEW_CAMPAIGN", "PAUSE", "QUESTION_START", "RESUME",
-           "SCHEDULED", "SCHEDULED_WHY", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "rx"]
+__all__ = ["AB_TEST", "ADOPT", "BARE_PRONOUN_WRITE", "BUDGET_VERB", "CONTAINER_ALL", "DUPLICATE",
+           "E", "EDIT_CREATIVE", "EDIT_TARGETING", "FILTER_QUESTION", "HYPOTHETICAL", "LAUNCH",
+           "NEW_CAMPAIGN", "PAUSE", "PRONOUN", "QUESTION_START", "RESUME", "SCHEDULED",
+           "SCHEDULED_WHY", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "rx"]

@@ -24,12 +24,16 @@ MONTHS |= {"sept": 9, "januar": 1, "februar": 2, "märz": 3, "maerz": 3, "mai": 
            "mars": 3, "avril": 4, "juin": 6, "juillet": 7, "août": 8, "septembre": 9,
            "octobre": 10, "novembre": 11, "décembre": 12, "enero": 1, "febrero": 2, "marzo": 3,
            "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8, "septiembre": 9,
-           "octubre": 10, "noviembre": 11, "diciembre": 12, "março": 3, "fevereiro": 2}
+           "octubre": 10, "noviembre": 11, "diciembre": 12, "março": 3, "fevereiro": 2,
+           "janeiro": 1, "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "dezembro": 12,
+           "maio": 5, "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+           "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+           "settembre": 9, "ottobre": 10, "dicembre": 12}
 MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1}
 
 COMPARE = re.compile(
-    r"\b(?:vs\.?|versus|compared\s+(?:to|with)|against|relative\s+to|than)\s+(?:the\s+|that\s+)?"
+    r"\b(?:vs\.?|versus|compar(?:ed?|es|ing)\s+(?:to|with)|against|relative\s+to|than)\s+(?:the\s+|that\s+)?"
     r"(?:previous|prior|preceding|last|same|day\s+before|week\s+before|period\s+before|one\s+before|"
     r"before|earlier)\b[^,.;?!—]*|"
     r"\b(?:week|day|month)[- ]over[- ](?:week|day|month)\b|\bwow\b|\bdod\b|\bmom\b|"
@@ -60,10 +64,14 @@ ISO_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:to|until|till|through|-|–|�
                        r"(\d{4}-\d{2}-\d{2})", re.I)
 SLASH_RANGE = re.compile(r"\b(\d{1,2})/(\d{1,2})\s*(?:-|–|to|until|through)\s*(\d{1,2})/(\d{1,2})\b")
 DOT_RANGE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.?\s*(?:-|–|—|to|bis|au|al)\s*(\d{1,2})\.(\d{1,2})\.?")
-MONTH_DAYS = re.compile(rf"\b({MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|until|through)\s*"
+MONTH_DAYS = re.compile(rf"\b({MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until|till|"
+                        rf"through|and)\s*(?:the\s+)?"
                         rf"(?:({MONTH})\.?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
-DAYS_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?\s*(?:-|–|to|until|bis|au|al)\s*"
-                        rf"(\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?({MONTH})\b", re.I)
+DAYS_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?\s*(?:-|–|—|to|until|till|through|bis|au|al|"
+                        rf"and|y|e|et|und|en|a|t/m)\s*(?:the\s+|el\s+|le\s+|il\s+|o\s+|den\s+|dem\s+)?"
+                        rf"(\d{{1,2}})(?:st|nd|rd|th|\.|er|º)?\s+(?:of\s+|de\s+|di\s+)?({MONTH})\b", re.I)
+SINCE_DAY = re.compile(r"\bsince\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]{3})",
+                       re.I)
 FIRST_WEEKS = re.compile(rf"\bfirst\s+(\w+)\s+weeks?\s+of\s+({MONTH})\b", re.I)
 MONTH_ALONE = re.compile(rf"\b(?:in\s+|for\s+|during\s+)?({MONTH})\b(?!\s*\d)", re.I)
 
@@ -108,6 +116,10 @@ def _explicit(text: str, today: date) -> dict[str, Any] | None:
     if m := DAYS_MONTH.search(text):
         mo = MONTHS[m.group(3).lower()]
         return _span(mo, int(m.group(1)), mo, int(m.group(2)), today)
+    if re.search(r"\b(?:ytd|year\s+to\s+date|this\s+year|so\s+far\s+this\s+year)\b", text, re.I):
+        return {"since": _iso(today.replace(month=1, day=1)), "until": _iso(today)}
+    if (m := SINCE_DAY.search(text)) and 1 <= int(m.group(1)) <= today.day:
+        return {"since": _iso(today.replace(day=int(m.group(1)))), "until": _iso(today)}
     if m := FIRST_WEEKS.search(text):
         n = NUM.get(m.group(1).lower()) or (int(m.group(1)) if m.group(1).isdigit() else 1)
         mo = MONTHS[m.group(2).lower()]

@@ -15,6 +15,9 @@ import re
 
 TYPE_WORDS = {"campaign": "campaign", "campaigns": "campaign", "kampagne": "campaign",
               "campagne": "campaign", "campaña": "campaign", "campanha": "campaign",
+              "campagna": "campaign", "camp": "campaign", "camps": "campaign",
+              "anzeigengruppe": "adset", "advertentieset": "adset",
+              "advertentie": "ad", "annuncio": "ad", "anúncio": "ad", "inserzione": "ad",
               "adset": "adset", "adsets": "adset", "ad set": "adset", "ad sets": "adset",
               "ad": "ad", "ads": "ad", "anzeige": "ad",
               "annonce": "ad", "anuncio": "ad"}
@@ -45,8 +48,66 @@ semaine mois jour hier aujourd hui pour avec sur dans les des une un et ou
 semana mes día dia ayer hoy por con para los las una y o
 """.split())
 
+# Shorthand for the words names are made of ("the RT campaign" = the retargeting one): a
+# descriptive name may use either; the resolver tries both.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "rt": ("retargeting",), "rtg": ("retargeting",), "retarg": ("retargeting",),
+    "remarketing": ("retargeting",), "prosp": ("prospecting",), "pros": ("prospecting",),
+    "lal": ("lookalike",), "lla": ("lookalike",), "bf": ("black", "friday"),
+    "bfcm": ("black", "friday"), "int": ("interest",), "vid": ("video",),
+    "vids": ("video",), "img": ("static",), "ugc": ("ugc",), "nl": ("newsletter",),
+}
+
 # Whole phrases first (the longest win), each lower case, matched on word boundaries.
 TRANSLATE: list[tuple[str, str]] = [
+    # Shorthand and chat spelling (any language's request may use them)
+    (r"yday|yest|ystd", "yesterday"), (r"tmrw|tmr|tomoz", "tomorrow"), (r"gimme", "give me"),
+    (r"camps", "campaigns"), (r"camp|cmpgn|cmp", "campaign"), (r"ad-sets?", "ad sets"),
+    (r"pls|plz|pleeease|pleaseee", "please"), (r"u", "you"), (r"r(?![$])", "are"),
+    (r"since the (?:1st|first)(?: of the month| of this month)?|since the (?:start|beginning) of "
+     r"(?:the|this) month", "this month"),
+    (r"make sure (.{1,60}?) (?:is|stays|remains) (?:off|paused|not running|stopped)",
+     r"pause \1"),
+    (r"make sure (.{1,60}?) (?:is|stays|remains) (?:on|live|running|active)", r"resume \1"),
+    (r"(?:go(?:es)? |is |→ |-> )?live again|back live|(?:→|->|=>)\s*(?:on|live|active)", "back on"),
+    (r"(?:→|->|=>)\s*(?:off|paused|pause)", "pause"),
+    (r"up (the|its|their) budget", r"raise \1 budget"),
+    (r"by (?:a|one) fifth", "by 20%"), (r"by (?:a|one) tenth", "by 10%"),
+    (r"by (?:a|one) quarter", "by 25%"),
+    (r"(?:going forward|from now on|on an ongoing basis|de ahora en adelante|a partir de ahora|"
+     r"à partir de maintenant|désormais|d[’']ora in poi|ab jetzt|von nun an|daqui para a frente|"
+     r"a partir de agora|vanaf nu)", "from now on"),
+    (r"instead of|statt|anstatt|au lieu de|en lugar de|en vez de|em vez de|in plaats van|"
+     r"invece di", "instead of"),
+    (r"zielgruppe|doelgroep|p[uú]blico|pubblico", "audience"),
+    (r"um ein fünftel|um 1/5", "by 20%"), (r"um ein viertel", "by 25%"),
+    (r"um ein drittel", "by a third"), (r"um die hälfte", "by half"),
+    (r"d'un cinquième|de un quinto|em um quinto|met een vijfde", "by 20%"),
+    (r"combien|cu[aá]nto|quanto|hoeveel", "how much"),
+    (r"depuis lundi|desde el lunes|desde segunda|sinds maandag|da lunedì", "since monday"),
+    (r"lan[cç]ar|lanzar|lancer|lanciare|lanceer", "launch"),
+    (r"monitoriza[r]?|monitorea[r]?|monitorar|monitora|acompanhar|surveiller|tieni d'occhio|"
+     r"houd (.+?) in de gaten", "watch"),
+    # separable and other pause / resume verbs
+    (r"(?:schalte|schalt|stell|stelle|mach|mache) (.{1,60}?) (?:aus|ab)", r"pause \1"),
+    (r"(?:schalte|schalt|mach|mache) (.{1,60}?) (?:wieder )?(?:ein|an)", r"resume \1"),
+    (r"coupe[rz]?|arr[eê]te[rz]?|d[ée]sactive[rz]?|apaga[r]?|desactiva[r]?|desliga[r]?|"
+     r"desativa[r]?|disattiva(?:re)?|deaktivieren|deaktiviere", "pause"),
+    (r"rallume[rz]?|r[ée]active[rz]?|religa[r]?|reativa[r]?|volver a activar|riaccendere",
+     "resume"),
+    # Dutch
+    (r"zet (.{1,60}?) uit|schakel (.{1,60}?) uit", r"pause \1\2"),
+    (r"zet (.{1,60}?) (?:weer )?aan|schakel (.{1,60}?) (?:weer )?in", r"resume \1\2"),
+    (r"pauzeren|pauzeer|uitzetten|uitschakelen|stopzetten", "pause"),
+    (r"hervatten|hervat|aanzetten|inschakelen|heractiveren|activeren", "resume"),
+    (r"verhogen|verhoog", "raise"), (r"verlagen|verlaag", "lower"),
+    (r"verdubbelen|verdubbel", "double"), (r"halveren|halveer", "halve"),
+    (r"advertentiesets?", "ad sets"), (r"de advertenties|advertenties|advertentie", "ads"),
+    (r"boven(?: de)?", "over"), (r"onder(?: de)?", "under"), (r"minimaal|minstens", "at least"),
+    (r"dagen", "days"), (r"per dag", "a day"), (r"gisteren", "yesterday"),
+    (r"vandaag", "today"), (r"vorige week", "last week"), (r"deze maand", "this month"),
+    (r"vorige maand", "last month"), (r"nieuwe campagne", "new campaign"),
+    (r"uitgegeven|besteed", "spent"), (r"kosten per", "cost per"), (r"met een|met", "with"),
     # German
     (r"im auge behalten|behalte\w* (?:bitte )?(.+?) im auge", r"watch \1"),
     (r"wie viel(?:e)?", "how much"), (r"gestern", "yesterday"), (r"heute", "today"),
@@ -96,10 +157,19 @@ TRANSLATE: list[tuple[str, str]] = [
                                                                      "lower"),
     (r"double[rz]", "double"), (r"par jour", "a day"), (r"nouvelle campagne", "new campaign"),
     (r"surveille[rz]?", "watch"), (r"teste[rz]?", "test"), (r"une nouvelle image", "a new image"),
-    (r"nouvelle", "new"), (r"pour", "for"), (r"d[ée]pense[sz]?", "spend"),
+    (r"nouvelle", "new"), (r"pour", "for"), (r"d[ée]pens(?:e[sz]?|é(?:e|s|es)?|er)", "spend"),
     # Italian
-    (r"metti in pausa|sospendi", "pause"), (r"riattiva", "resume"), (r"annunci", "ads"),
-    (r"nuova campagna", "new campaign"),
+    (r"metti in pausa|mettere in pausa|sospendi|sospendere|ferma|fermare|spegni|spegnere",
+     "pause"), (r"riattiva|riattivare|riaccendi|riprendi", "resume"), (r"annunci", "ads"),
+    (r"nuova campagna", "new campaign"), (r"aumenta|aumentare|alza|alzare", "raise"),
+    (r"abbassa|abbassare|riduci|ridurre|taglia", "lower"), (r"raddoppia|raddoppiare", "double"),
+    (r"dimezza|dimezzare", "halve"), (r"al giorno", "a day"), (r"ieri", "yesterday"),
+    (r"oggi", "today"), (r"la settimana scorsa", "last week"), (r"questo mese", "this month"),
+    (r"speso|spesa", "spend"), (r"costo per", "cost per"), (r"sopra", "over"), (r"sotto", "under"),
+    # last, after the phrases that contain them ("neue Kampagne")
+    (r"(?:neue|nueva|nouvelle|nova|nuova|nieuwe) (?:kampagne|campa[ñn]a|campagne|campanha|campagna)",
+     "new campaign"),
+    (r"campanha|campaña|campagne|campagna|kampagne", "campaign"),
 ]
 TRANSLATE_RE = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.I), r) for p, r in TRANSLATE]
 
@@ -115,7 +185,8 @@ def to_english(text: str) -> str:
 METRICS: list[tuple[str, str]] = [
     ("cpa", r"cpa|cpl|cpp|cpr|cost per (?:purchase|lead|result|acquisition|conversion|sale|"
             r"landing page view|lpv|signup|sign-up|registration|action|order)s?|cost/(?:purchase|"
-            r"lead|result)|cost per kauf|cac"),
+            r"lead|result)|cost per kauf|cac|per (?:purchase|lead|result|conversion|acquisition|"
+            r"sign-?up|order|sale)"),
     ("roas", r"roas|return on ad spend"),
     ("cpc", r"cpc|cost per click|cost per link click"),
     ("cpm", r"cpm|cost per (?:1,?000|thousand|mille)(?: impressions)?"),
@@ -128,7 +199,7 @@ METRICS: list[tuple[str, str]] = [
     ("results", r"results?|purchases?|conversions?|leads?|sign-?ups|signups|registrations|"
                 r"landing page views|orders|sales|how many (?:sales|leads|purchases)"),
     ("spend", r"spend|spent|spending|cost|costs|costing|how much did|ausgaben|gasto|"
-              r"what did we spend|amount spent"),
+              r"what did we spend|amount spent|burn|burned|burnt|used up"),
 ]
 METRIC_RES = [(m, re.compile(rf"\b(?:{p})\b", re.I)) for m, p in METRICS]
 COST_METRICS = frozenset({"cpa", "cpc", "cpm", "spend", "frequency"})  # lower is better
@@ -152,5 +223,10 @@ BREAKDOWNS: list[tuple[str, str]] = [
 BREAKDOWN_RES = [(b, re.compile(rf"\b(?:{p})\b", re.I)) for b, p in BREAKDOWNS]
 
 
-__all__ = ["BREAKDOWN_RES", "COST_METRICS", "METRIC_RES", "MONEY_METRICS", "STOP", "TYPE_WORDS",
+# Upper-case words of requests that are never part of a name (metrics, currencies, periods).
+ACRONYMS = frozenset({"CPA", "CPC", "CPM", "CTR", "ROAS", "CPL", "CPP", "CPR", "USD", "EUR", "GBP",
+                      "MTD", "WTD", "YTD", "ASAP", "AB", "OK", "FYI", "PT", "ET", "CET", "UTC",
+                      "AOV", "LTV", "ROI", "KPI", "TY", "THX", "PLS", "PLZ", "AM", "PM"})
+
+__all__ = ["ACRONYMS", "ALIASES", "BREAKDOWN_RES", "COST_METRICS", "METRIC_RES", "MONEY_METRICS", "STOP", "TYPE_WORDS",
            "to_english"]

@@ -42,7 +42,10 @@ OPS = [(">=", r"at\s+least|minimum(?:\s+of)?|min\.?|>=|≥|no\s+less\s+than"),
              r"south\s+of")]
 OP_RES = [(op, re.compile(rf"(?:{p})\s*(?:of\s+|a\s+)?$", re.I)) for op, p in OPS]
 ZERO_RESULTS = re.compile(r"\b(?:zero|no|0|without\s+(?:any\s+)?)\s+(?:purchases?|sales|"
-                          r"conversions?|results?|leads?|sign-?ups|orders)\b", re.I)
+                          r"conversions?|results?|leads?|sign-?ups|orders)\b|"
+                          r"(?:n['’]t|\bnot|\bnever)\s+(?:\S+\s+){0,3}?(?:a\s+single|any|one|"
+                          r"even\s+one)\s+(?:purchase|sale|conversion|result|lead|sign-?up|order)s?\b",
+                          re.I)
 SPEND_WORD = re.compile(r"\b(?:spent|spend|spending|spends)\b", re.I)
 DAYS_AFTER = re.compile(r"\bafter\s+(?:(\d+)\s+days?|(a|one|\d+)\s+weeks?)\b(?:\s+of\s+delivery)?|"
                         r"\b(?:at\s+least|min(?:imum)?)\s+(\d+)\s+days\b|\bafter\s+(\d+)d\b", re.I)
@@ -73,6 +76,8 @@ def _metric_for(text: str, a: Amount) -> tuple[str | None, str | None]:
     near = [m for m in metrics_in(text) if m[1] <= a.start and a.start - m[1] <= 40]
     after = [m for m in metrics_in(text) if m[0] >= a.end and m[0] - a.end <= 12]
     metric = near[-1][2] if near else (after[0][2] if after else None)
+    if after and after[0][0] - a.end <= 3 and text[after[0][0]:].startswith("per "):
+        metric = after[0][2]  # "$45 per purchase": the unit written with the number wins
     if SPEND_WORD.search(text[a.end:a.end + 12]) or SPEND_WORD.search(before[-25:]):
         metric = "spend"
     return metric, op
@@ -133,8 +138,9 @@ def pause_params(c: Clause) -> dict[str, Any]:
 
 # --- questions ----------------------------------------------------------------------------
 
-RANK = re.compile(r"\b(top|best|bottom|worst|highest|lowest|most|least|cheapest|priciest|"
-                  r"strongest|weakest)\b(?:\s+(\d+))?", re.I)
+RANK = re.compile(r"\b(?:(\d+)\s+)?(top|best|bottom|worst|highest|lowest|most|least|cheapest|"
+                  r"priciest|strongest|weakest|lowest-performing|poorest)\b(?:\s+(\d+))?",
+                  re.I)
 WHICH_N = re.compile(r"\b(?:which|what)\s+(\d+)\b", re.I)
 SINGULAR = re.compile(r"\b(?:which|what|the)\s+(?:one\s+)?(?:ad\s*set|adset|ad|campaign)\b(?!s)", re.I)
 LEVELS = [("adset", r"\bad\s*sets?\b|\badsets?\b"), ("ad", r"\bads\b|\bad\b(?!\s*⟨)|\bcreatives?\b"),
@@ -146,7 +152,8 @@ def _rank(text: str, metrics: list[str]) -> dict[str, Any] | None:
     m = RANK.search(text)
     if not m:
         return None
-    word = m.group(1).lower()
+    word = m.group(2).lower()
+    word = {"lowest-performing": "weakest", "poorest": "weakest"}.get(word, word)
     by_m = re.search(r"\bby\s+(\w+(?:\s+\w+){0,3})", text[m.end():])
     by = metric_list(by_m.group(1))[:1] if by_m else []
     after = metric_list(text[m.end():m.end() + 40])
@@ -159,7 +166,8 @@ def _rank(text: str, metrics: list[str]) -> dict[str, Any] | None:
              "bottom": "asc", "lowest": "asc", "least": "asc", "cheapest": "asc",
              "best": "asc" if cost else "desc", "strongest": "asc" if cost else "desc",
              "worst": "desc" if cost else "asc", "weakest": "desc" if cost else "asc"}[word]
-    n: int | None = int(m.group(2)) if m.group(2) else None
+    count = m.group(3) or m.group(1)
+    n: int | None = int(count) if count else None
     if n is None and (w := WHICH_N.search(text)):
         n = int(w.group(1))
     if n is None and SINGULAR.search(text):

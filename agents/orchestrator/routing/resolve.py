@@ -12,6 +12,9 @@ split, each step would re-derive the spans the others consumed.
   campaign", "the Race Kit carousel") whose words all belong to names of the type — fuzzy only
   when exactly one name in scope fits. Close names whose numbers differ are kept as `near`
   (the candidates a clarification names), never resolved.
+- Shorthand for a name's words (`lexicon.ALIASES`: "RT" retargeting, "LAL" lookalike) counts as
+  the word in a descriptive name. An exact name that runs on into another ("Spring Sale 2",
+  "Spring Sale US") is marked `continued`; "X in Y" with no X under Y is marked `outside`.
 - *Ids* (six digits or more) resolve in every account and never fuzzy-match.
 - *Qualifiers*: "Broad US in Spring Sale", "Newsletter Signups' Lead Form - US" narrow the
   child to the objects under the container; the container is only used to find it, and the
@@ -33,7 +36,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from agents.orchestrator.routing.lexicon import STOP, TYPE_WORDS
+from agents.orchestrator.routing.lexicon import ACRONYMS, ALIASES, STOP, TYPE_WORDS
 
 TOKEN = re.compile(r"[^\W_]+%?|%")
 ID = re.compile(r"\d{6,}")
@@ -45,8 +48,14 @@ ALL_BEFORE = re.compile(r"\b(?:all|every|each|both|alle|tous|toutes|todos|todas)
 ALL_AFTER = re.compile(r"^\W*(?:everywhere|in\s+(?:all|every|each)\b|wherever|überall|partout|"
                        r"(?:across|in)\s+(?:all|every)\b)", re.I)
 CONTAINED_BY = re.compile(r"^\s*(?:(?:ad\s*set|adset|campaign|ad)s?\s+)?(?:in|inside|within|under|"
-                          r"from|of|on|at|im|in\s+der|dans|en)\s+(?:the\s+|der\s+|die\s+|le\s+|la\s+"
+                          r"from|of|on|at|im|in\s+der|dans|en|across)\s+(?:(?:all|every|each|both)\s+"
+                          r"(?:the\s+|of\s+the\s+)?(?:ad\s*sets?|adsets?|campaigns?)\s+(?:of|in|under|"
+                          r"within|from)\s+)?(?:the\s+|der\s+|die\s+|le\s+|la\s+"
                           r")?(?:(?:campaign|ad\s*set|adset)\s+)?$", re.I)
+# After an exact name, words that make it another name ("Spring Sale 2", "Brand Awareness DE"):
+# a capitalised word or a lone digit, roman numeral or version that is no amount.
+CONTINUED = re.compile(r"^[ \t]+(?:([A-Z][\w%]*)|(\d|[IVX]{2,4}|v\d+)(?![\d.,%x×kK$€£/])"
+                       r"(?!\s*(?:%|percent|dollars?|bucks|euros?|usd|eur|a\s+day|per|daily|x\b|k\b)))")
 POSSESSIVE = re.compile(r"^\s*(?:['’]s|['’])?\s*(?:[:/>→»,]|-+>?)?\s*$")
 
 
@@ -56,8 +65,8 @@ def norm(text: str) -> str:
 
 
 def numbers(tokens: Iterable[str]) -> list[str]:
-    """Return the numbers written in these tokens, in order ("25-34" → ["25", "34"])."""
-    return [n for t in tokens for n in re.findall(r"\d+%?", t)]
+    """Return the numbers written in these tokens, in order ("25-34" → ["25", "34"], "1 %" → ["1%"])."""
+    return [n.replace(" ", "") for n in re.findall(r"\d+(?:\s?%)?", " ".join(tokens))]
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,10 @@ class Mention:
     all: bool = False
     qualifier: bool = False  # used only to find another mention
     type_hint: str | None = None
+    partial: bool = False  # found by some of its words (a descriptive name), not a typo
+    continued: str | None = None  # "Spring Sale 2": the exact name goes on into another one
+    outside: str | None = None  # "X in Y" where no X is under Y: Y's words
+    narrowed: bool = False  # "X in Y": only the X under Y are kept
 
     @property
     def resolved(self) -> bool:
@@ -175,8 +188,15 @@ def _exact(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
         for t in toks[i:j]:
             t.used = True
         inside, outside = _in_scope(spans[(i, j)], account)
-        out.append(Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
-                           "exact", inside, [] if inside else outside))
+        m = Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
+                    "exact", inside, [] if inside else outside)
+        more = CONTINUED.match(text[m.end:])
+        word = more.group(1) or "" if more else ""
+        if more and (more.group(2) or (word.casefold() not in STOP | set(TYPE_WORDS) and
+                                       word not in ACRONYMS) or
+                     (word.isupper() and len(word) > 1 and word not in ACRONYMS)):
+            m.continued = text[m.start:m.end + more.end()]
+        out.append(m)
     return out
 
 
@@ -188,8 +208,9 @@ def _fuzzy(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
         for size in {max(1, n - 1), n, n + 1}:
             for i in range(len(toks) - size + 1):
                 win = toks[i:i + size]
-                if any(t.used for t in win) or win[0].text in STOP or win[-1].text in STOP:
-                    continue
+                if any(t.used for t in win) or (win[0].text in STOP and win[0].text != o.tokens[0]) \
+                        or (win[-1].text in STOP and win[-1].text != o.tokens[-1]):
+                    continue  # a typo window is not made of request words, unless the name is
                 d = Levenshtein.distance(" ".join(t.text for t in win), name,
                                          score_cutoff=_limit(name))
                 if d <= _limit(name):
@@ -223,21 +244,23 @@ def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) 
                 and toks[j].text not in TYPE_WORDS:
             j += 1
         run = [t.text for t in toks[i:j]]
+        words = {a for w in run for a in ALIASES.get(w, (w,))}  # "rt" → retargeting
         before = toks[i - 1].text if i else ""
         after = toks[j].text if j < len(toks) else ""
         if after == "ad" and j + 1 < len(toks) and toks[j + 1].text in ("set", "sets"):
             after = "adset"
         hint = TYPE_WORDS.get(after)
         framed = before in DETERMINERS or hint is not None or before in STOP
-        if framed and any(len(w) > 2 and w.isalpha() for w in run):
+        if framed and any(len(w) > 2 and w.isalpha() for w in words):
             fits = [o for o in objs if (hint is None or o.type == hint)
-                    and set(run) <= set(o.tokens) and set(numbers(run)) <= set(numbers(o.tokens))]
+                    and words <= set(o.tokens) and set(numbers(run)) <= set(numbers(o.tokens))]
             inside, outside = _in_scope(fits, account)
             if inside or outside:
                 for t in toks[i:j]:
                     t.used = True
                 out.append(Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
-                                   "fuzzy", inside, [] if inside else outside, type_hint=hint))
+                                   "fuzzy", inside, [] if inside else outside, type_hint=hint,
+                                   partial=True))
         i = j
     return out
 
@@ -270,8 +293,12 @@ def _qualify(mentions: list[Mention], text: str) -> None:
             ids = {c.id for c in b.candidates}
             under = [c for c in a.candidates if ids & set(c.ancestors)]
             if not under:
+                if a.end <= b.start and {c.type for c in b.candidates} <= {"campaign", "adset"} and \
+                        all(c.type != "campaign" for c in a.candidates):
+                    a.outside = b.text  # "X in Y" with no X under Y: never X elsewhere
+                    b.qualifier = True
                 continue
-            a.candidates = under
+            a.candidates, a.narrowed = under, True
             b.qualifier = True
             if STRENGTH[b.match] < STRENGTH[a.match]:
                 a.match = b.match

@@ -9,7 +9,9 @@
    "tell me if …" after "watch" is part of watching. "it" is the previous ask's entity.
 3. Each ask is routed (`_route`: brief, what-if, refusals, test, watch, vague, budget, status,
    pause-underperformers, question) and given its params (`params.py`) and is checked against
-   the catalog (`checks.py`). The router never guesses: an ask it cannot place is `clarify`.
+   the catalog (`checks.py`); a write also passes `checks.write_guard` (a clearly named
+   object, inside the container the request names). The router never guesses: an ask it
+   cannot place is `clarify`.
 4. The first ask is the intent; the later ones are in `also` and in `notes`, never executed.
 """
 
@@ -22,8 +24,14 @@ from typing import Any
 from agents.orchestrator.routing import cues
 from agents.orchestrator.routing.abtest import ab_params
 from agents.orchestrator.routing.amounts import find_amounts, find_factor, words_to_digits
-from agents.orchestrator.routing.checks import check_ask, clarify, name_problem
-from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, to_english
+from agents.orchestrator.routing.checks import (
+    check_ask,
+    clarify,
+    name_problem,
+    unknown_name,
+    write_guard,
+)
+from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
 from agents.orchestrator.routing.params import (
     Clause,
     adopt_params,
@@ -44,11 +52,11 @@ FILE = re.compile(r"[\w-]+\.(?:jpe?g|png|gif|webp|mp4|mov|m4v|avi)\b", re.I)
 SPLIT_VERBS = (r"(?:please\s+|pls\s+|also\s+|then\s+|and\s+)?(?:pause|paus|stop|turn|switch|kill|"
                r"resume|unpause|reactivate|raise|increase|bump|lower|reduce|cut|double|halve|"
                r"triple|put|set|take|add|watch|keep|monitor|test|a/b|launch|create|tell|show|if|"
-               r"what|how|which|move|shift|scale|make|give|change|rename|delete|start|run|"
+               r"what|how|which|move|shift|scale|make|give|change|rename|delete|start|run|lift|boost|"
+               r"grow|trim|slash|decrease|drop|enable|disable|deactivate|halt|suspend|shut|"
                r"adopt|look|babysit)\b")
 SPLIT = re.compile(rf"(?<=[.?!;])\s+|\s+[—–]\s+|\s+-\s+(?=\w)|\n+|,?\s+(?:and\s+then|and|then|&|"
                    rf"\+|plus|but)\s+(?={SPLIT_VERBS})", re.I)
-PRONOUN = re.compile(r"\b(?:it|them|that|this\s+one|those|its|it's)\b", re.I)
 FOLLOW_UP = re.compile(r"^\s*(?:and\s+)?(?:tell|let)\s+me\s+(?:know\s+)?(?:if|when)\b|^\s*(?:and\s+)?"
                        r"(?:alert|notify|ping|warn)\s+me\b", re.I)
 POLITE = re.compile(r"\b(?:can|could|would|will)\s+you\b|\bwould\s+you\s+mind\b|\bplease\b|"
@@ -97,12 +105,15 @@ def _protected(request: str) -> list[tuple[int, int]]:
 
 
 def _budget_cue(text: str, amounts: list[Any]) -> bool:
-    verb = cues.BUDGET_VERB.search(text)
+    verb = next((v for v in cues.BUDGET_VERB.finditer(text)
+                 if v.group(0).strip().lower() != "budget"), None)  # "Budget von X … senken"
     change = bool(amounts) or find_factor(text) is not None
-    if verb and verb.group(0).strip().lower() != "budget" and (change or "budget" in text):
+    if verb and (change or "budget" in text):
         return True
     if re.search(r"[+-]\s?\d+(?:[.,]\d+)?\s?%", text):
         return True
+    if re.search(r"\d\s*(?:/\s*d(?:ay)?\b|a\s+day\b|per\s+day\b)", text) and amounts:
+        return True  # "Spring Sale 150/day": a daily amount is a budget
     return any(a.explicit for a in amounts) and bool(
         re.search(r"\ba\s+day\b|/\s*day\b|\bdaily\b|\bper\s+day\b|\btotal\b|\blifetime\b", text))
 
@@ -112,7 +123,8 @@ def _route(c: Clause) -> tuple[str | None, str]:
     text = c.text
     plain = re.sub(cues.E, " ", text)
     question_like = bool(cues.QUESTION_START.search(text)) and not POLITE.search(text)
-    if cues.NEW_CAMPAIGN.search(plain) and not (cues.DUPLICATE.search(plain) and re.search(cues.E, text)):
+    if (cues.NEW_CAMPAIGN.search(plain) and not (cues.DUPLICATE.search(plain) and re.search(cues.E, text))) \
+            or cues.LAUNCH.search(text):
         return "new_campaign", ""
     if cues.HYPOTHETICAL.search(plain):
         return "question", ""
@@ -179,6 +191,13 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
         if out and out[-1][1] is None:
             out[-1] = [out[-1][0] + " " + part, route, why]
             continue
+        if out and out[-1][1] == "question" and out[-1][2] == "weak" and route == "status" \
+                and cues.BARE_PRONOUN_WRITE.match(part):
+            # "any ad in X burning >$45 per purchase — kill it": the description names what to pause
+            merged = out[-1][0] + " " + part
+            out[-1] = [merged, *_route(Clause(merged, find_amounts(merged, currency), quotes,
+                                              currency, files))]
+            continue
         if out and (route is None or (route == "question" and out[-1][1] == "question") or
                     (route == "question" and why == "weak") or same or
                     (FOLLOW_UP.search(part) and out[-1][1] == "adopt")):
@@ -223,14 +242,16 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                        "much), or pause its weakest ads or ad sets (at what threshold)?",
                        entities=refs), targets
     if not targets and route != "question":
-        unknown = _unknown_name(request)
+        unknown = unknown_name(request)
         if unknown:
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in {account or 'any account'}"
                            ", and nothing close.", phrase=unknown), []
+    if route in WRITE_ROUTES_READ and (problem := write_guard(ms, targets, objs)):
+        return {**problem, "entities": []}, []
     money = [a.currency for a in c.amounts if a.explicit and not a.percent and a.currency]
     params: dict[str, Any]
     if route == "question":
-        if not targets and (unknown := _unknown_name(request)):
+        if not targets and (unknown := unknown_name(request)):
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in "
                            f"{account or 'any account'}, and nothing close.", phrase=unknown), []
         kinds = {o.type for o in targets}
@@ -239,6 +260,9 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         money = []
     elif route == "pause_underperformers":
         params = pause_params(c)
+        if targets and all(o.type == "ad" for o in targets) and params["metric"] is None and \
+                params["min_spend_minor"] is None and params["min_days"] is None:
+            route, params = "status", {"to": "PAUSED"}  # named ads, no rule: pause those ads
     elif route == "budget":
         found, changes = budget_params(c)
         params = found or {}
@@ -258,26 +282,6 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
     return checked, targets
 
 
-CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w%-]*(?:\s+(?:[A-Z0-9][\w%-]*))*)")
-NOT_NAMES = frozenset({"I", "CPA", "CPC", "CPM", "CTR", "ROAS", "CPL", "US", "EU", "USD", "EUR",
-                       "A", "B", "AB", "Meta", "Facebook", "Instagram", "Monday", "Tuesday",
-                       "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Thanks", "Cheers",
-                       "Hi", "Hey", "Please", "Can", "Could", "Would", "MTD", "WTD", "OK"})
-
-
-def _unknown_name(request: str) -> str | None:
-    """Return a capitalised name that is no campaign, ad set or ad ("Summer Sale"), or None."""
-    from agents.orchestrator.routing.dates import MONTHS
-
-    m = re.search(r"\b(?:pause|stop|resume|raise|watch|on|for|about|is|of|in|kill|off|"
-                  r"unpause|reactivate|double|halve|test)\s+(?:the\s+)?([A-Z][\w%-]*(?:\s+[A-Z0-9][\w%-]*)*)",
-                  request)
-    if not m:
-        return None
-    words = [w for w in m.group(1).split() if w not in NOT_NAMES and w.lower() not in MONTHS]
-    return " ".join(words) if words else None
-
-
 def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | None,
                today: date) -> Intent:
     """Read `request` with the rules (see the module docstring) into an `Intent`."""
@@ -285,7 +289,7 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
     mentions = resolve_entities(request, objs, account=account, protected=_protected(request))
     masked, quotes, keys = _prepare(request, mentions)
     files = FILE.findall(request)
-    text = words_to_digits(to_english(masked.lower()))
+    text = cues.CONTAINER_ALL.sub(r"\1 in \2", words_to_digits(to_english(masked.lower())))
     currency = next((o.currency for o in objs if o.account == account), None) if account else None
     if currency is None:
         currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
@@ -294,8 +298,11 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
     clauses = _clauses(text, currency, files, quotes)
     for part, route, why in clauses:
         ms = _entities(part, mentions, keys)
-        if not ms and PRONOUN.search(part) and prev:
+        if not ms and (pron := cues.PRONOUN.search(part)) and prev:
             ms = prev
+            if typed := cues.TYPED_PRONOUN.search(pron.group(0)):  # "the campaign": the one named before
+                kind = TYPE_WORDS.get(re.sub(r"\s+", " ", typed.group(1).lower()), "")
+                ms = [m for m in prev if any(c.type == kind for c in m.candidates)]
         ask, _targets = _ask(part, route, why, ms, objs, account=account, today=today,
                              currency=currency, quotes=quotes, files=files, request=request,
                              placeholders={k: mentions[i] for k, i in keys.items()},
