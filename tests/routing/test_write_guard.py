@@ -115,3 +115,16 @@ def test_the_campaign_means_the_one_named_before_of_that_kind():
     assert [e.name for e in i.also[0].entities] == ["Spring Sale"]
     j = ask("pause Carousel B, then lift the ad set by 10%")  # Carousel B is an ad: nothing fits
     assert [a.route for a in j.also] == ["clarify"] and not j.also[0].entities
+
+
+@pytest.mark.parametrize("request_text", [
+    "Women 25-34 pausieren und Broad US um 10 $ pro Tag erhöhen",
+    "mettre Women 25-34 en pause et augmenter Broad US de 10 %",
+    "Women 25-34 pauzeren en Broad US met 10% verhogen",
+])
+def test_a_later_ask_in_verb_final_order_is_never_written_under_the_first(request_text):
+    """Written for this test (no dataset row): the later object must land in `also`."""
+    intent = ask(request_text)
+    assert intent.route == "status" and intent.params["to"] == "PAUSED", intent
+    assert [e.name for e in intent.entities] == ["Women 25-34"]
+    assert intent.also and intent.also[0].route in ("budget", "clarify")

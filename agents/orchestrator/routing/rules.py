@@ -1,10 +1,14 @@
 """The offline rules router: a request → its asks → one `Intent` (evals/README.md "Router requests").
 
+Longer than 300 lines because splitting a request into asks and routing each ask read the
+same clause state (placeholders, amounts, quotes), and the merge rules sit between them.
+
 1. Quoted copy, URLs, e-mail addresses and file names are set aside; every name and id is
    found (`resolve.resolve_entities`) and replaced by a placeholder, so the rest of the text
    is read without names; other languages' common words become English and number words
    digits.
-2. The text is split into asks at sentence ends, dashes and "and"/"then" before a verb. An
+2. The text is split into asks at sentence ends, dashes, "and"/"then" before a verb, and an
+   "and" (in any language) between two sides that each name an object and a change. An
    ask without a route joins its neighbour; a question after a question is one question;
    "tell me if …" after "watch" is part of watching. "it" is the previous ask's entity.
 3. Each ask is routed (`_route`: brief, what-if, refusals, test, watch, vague, budget, status,
@@ -172,9 +176,34 @@ def _route(c: Clause) -> tuple[str | None, str]:
     return None, ""
 
 
+# "and" in the languages the router reads; a split there only when both sides act on their own
+CONJ = re.compile(r",?\s+(?:and|und|et|y|e|en|ed|og|och)\s+", re.I)
+
+
+def _acts(text: str) -> bool:
+    """True when `text` asks for a change by itself (a verb of any write route)."""
+    plain = re.sub(cues.E, " ", text)
+    return any(p.search(plain) for p in (cues.PAUSE, cues.RESUME, cues.AB_TEST, cues.ADOPT,
+                                         cues.BUDGET_VERB))
+
+
+def _split_conj(part: str) -> list[str]:
+    """Split "pause X and raise Y" in any word order ("X pausieren und Y erhöhen").
+
+    Languages that put the verb last leave no verb after the "and", so the split is made
+    where each side names an object and asks for a change of its own; otherwise the later
+    object would be written under the first ask's route.
+    """
+    for m in CONJ.finditer(part):
+        left, right = part[:m.start()], part[m.end():]
+        if re.search(cues.E, left) and re.search(cues.E, right) and _acts(left) and _acts(right):
+            return [left, *_split_conj(right)]
+    return [part]
+
+
 def _split(text: str) -> list[str]:
     parts = [p for p in SPLIT.split(text) if p and p.strip(" ,.;")]
-    return parts or [text]
+    return [q for p in parts or [text] for q in _split_conj(p)]
 
 
 def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str]
