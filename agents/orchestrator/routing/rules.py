@@ -181,7 +181,7 @@ CONJ = re.compile(r",?\s+(?:and|und|et|y|e|en|ed|og|och)\s+", re.I)
 
 
 def _acts(text: str) -> bool:
-    """True when `text` asks for a change by itself (a verb of any write route)."""
+    """Return True when `text` asks for a change by itself (a verb of any write route)."""
     plain = re.sub(cues.E, " ", text)
     return any(p.search(plain) for p in (cues.PAUSE, cues.RESUME, cues.AB_TEST, cues.ADOPT,
                                          cues.BUDGET_VERB))
