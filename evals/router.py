@@ -51,7 +51,10 @@ FILES = {"tuning": DATASETS / "requests.jsonl", "holdout": DATASETS / "requests_
          # a fresh batch by another author, scored once before more router changes, then tuned
          # on; and a second holdout, never read while tuning
          "fresh": DATASETS / "requests_fresh.jsonl",
-         "holdout2": DATASETS / "requests_holdout2.jsonl"}
+         "holdout2": DATASETS / "requests_holdout2.jsonl",
+         # a third author's round: fresh3 scored once before changes, then tuned on
+         "fresh3": DATASETS / "requests_fresh3.jsonl",
+         "holdout3": DATASETS / "requests_holdout3.jsonl"}
 WORLD = DATASETS / "request_world.json"
 FACTOR_TOLERANCE = 0.005
 NOT_PARAMS = {"why", "candidates"}
@@ -455,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     """Score the chosen router on the chosen files; return 0 unless something crashed."""
     ap = argparse.ArgumentParser(prog="python -m evals.router", description=__doc__.splitlines()[0])
     ap.add_argument("--router", choices=("rules", "llm"), default="rules")
-    ap.add_argument("--file", choices=("tuning", "holdout", "fresh", "holdout2", "both", "all"),
+    ap.add_argument("--file", choices=(*FILES, "both", "all"),
                     default="both", help="both = tuning and holdout; all = every file")
     ap.add_argument("--json", action="store_true", help="print the reports as JSON")
     ap.add_argument("--misses", action="store_true", help="list every row with something wrong")
