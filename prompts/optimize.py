@@ -189,7 +189,7 @@ def card_markdown(
     if flags:
         out += [FLAGS_HEADER, *[f"- ⚠️ {f}" for f in flags], ""]
     exp = proposal.get("experiment")
-    if exp:
+    if exp and exp.get("status"):  # a running test's verdict (a test being proposed has none)
         probs = ", ".join(f"{k}: {v:.0%}" for k, v in (exp.get("p_best") or {}).items())
         out += [
             EXPERIMENT_HEADER,

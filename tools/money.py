@@ -47,17 +47,21 @@ class GateRefused(Exception):
         self.result = result
 
 
-def _ledger_edits(client: Any, now: datetime) -> dict[str, list[str]]:
+def _ledger_edits(client: Any, now: datetime, *, others_only: bool = False) -> dict[str, list[str]]:
     """Budget-edit times from the ledger's done writes, moved onto the account clock.
 
     The ledger stamps wall-clock times; an edit's age is kept (`now - (wall_now - stamp)`).
+    `others_only`: only other threads' edits (the caller keeps its own on the account clock).
     """
     ledger = getattr(client, "ledger", None)
     if ledger is None:
         return {}
     wall = datetime.now(UTC)
     edits: dict[str, list[str]] = {}
+    mine = getattr(client, "thread_id", None)
     for row in ledger.rows():
+        if others_only and row.get("thread_id") == mine:
+            continue
         after = row.get("after") if isinstance(row.get("after"), dict) else {}
         money = [k for k in (*BUDGET_KEYS, *SPEND_LIMIT_KEYS) if k in after]
         if row["status"] == "done" and row["op"] not in CREATE_OPS and money and row["meta_id"]:
@@ -73,9 +77,10 @@ def account_state(client: Any, *, now: datetime | None = None,
     """Read the gate's snapshot of the client's ad account live from Meta (reads only).
 
     Every campaign and ad set of the account counts, whoever created it. `budget_edits` are
-    the caller's own edit times on the account clock (the optimise loop keeps them); without
-    them the ledger's are used. `currency` (the account's, when the caller knows it) saves a
-    read.
+    the caller's own edit times on the account clock (the optimise loop keeps them); the
+    ledger's edits by other threads are added to them (an `adpilot ask` budget change and a
+    loop's are one object's edits), and without them every ledgered edit is used. `currency`
+    (the account's, when the caller knows it) saves a read.
     """
     account = client._account()
     if currency is None:
@@ -87,7 +92,12 @@ def account_state(client: Any, *, now: datetime | None = None,
     objects += [{**o, "type": "adset"}
                 for o in client.get_all(f"{account}/adsets", {"fields": ADSET_FIELDS},
                                         limit=200)]
-    edits = dict(budget_edits) if budget_edits is not None else _ledger_edits(client, now)
+    if budget_edits is None:
+        edits = _ledger_edits(client, now)
+    else:
+        edits = {k: list(v) for k, v in budget_edits.items()}
+        for oid, times in _ledger_edits(client, now, others_only=True).items():
+            edits.setdefault(oid, []).extend(times)
     return {"now": now.isoformat(), "currency": currency.upper(),
             "objects": objects, "budget_edits": edits}
 

@@ -399,8 +399,19 @@ def read_subject(client: Any, entity: Any, variable: str | None) -> dict[str, An
 
 # -- the equal split and the stopping rule -----------------------------------------------------
 
-def equal_split(subject: dict[str, Any], account: dict[str, Any], money: Any) -> dict[str, Any] | str:
-    """Return how A and B get equal budgets (ad-set budgets halved, or CBO spend limits)."""
+class SplitQuestion(str):
+    """The question how much a day A and B each get (answered: `propose_variant(split_minor=)`)."""
+
+    field = "split_daily"
+
+
+def equal_split(subject: dict[str, Any], account: dict[str, Any], money: Any,
+                split_minor: int | None = None) -> dict[str, Any] | str:
+    """Return how A and B get equal budgets (ad-set budgets halved, or CBO spend limits).
+
+    `split_minor`: what a person answered to "how much a day should A and B each get?" (a
+    campaign budget shared with other active ad sets).
+    """
     campaign, adset = subject["campaign"], subject["adset"]
     cname, aname = campaign.get("name"), adset.get("name")
     if as_int(campaign.get("lifetime_budget")):
@@ -409,13 +420,19 @@ def equal_split(subject: dict[str, Any], account: dict[str, Any], money: Any) ->
     minimum = int(account.get("min_daily_budget_minor") or 0)
     if daily := as_int(campaign.get("daily_budget")):
         active = [s for s in subject["siblings"] if str(s.get("status")).upper() == "ACTIVE"]
-        if active:
-            return (f"{cname} uses a campaign budget (Advantage campaign budget) shared with "
-                    f"{len(active)} other active ad set(s) ({_names(active)}). Meta's campaign "
-                    "budget does not guarantee A and B an equal split; how much a day should A "
-                    "and B each get? (adpilot then sets both ad sets' daily minimum and cap to "
-                    "that amount.)")
-        half = daily // 2
+        if active and split_minor is None:
+            return SplitQuestion(
+                f"{cname} uses a campaign budget (Advantage campaign budget) shared with "
+                f"{len(active)} other active ad set(s) ({_names(active)}). Meta's campaign "
+                "budget does not guarantee A and B an equal split; how much a day should A "
+                "and B each get? (adpilot then sets both ad sets' daily minimum and cap to "
+                "that amount.)")
+        if active and split_minor is not None and 2 * split_minor > daily:
+            return SplitQuestion(
+                f"{money(split_minor)} a day each for A and B is {money(2 * split_minor)}, more "
+                f"than {cname}'s campaign budget of {money(daily)} a day; how much a day should "
+                "A and B each get?")
+        half = split_minor if active and split_minor is not None else daily // 2
         if half < minimum:
             return (f"Half of {cname}'s {money(daily)} a day ({money(half)}) is below this "
                     f"account's minimum daily budget ({money(minimum)}). Raise the campaign "
@@ -608,7 +625,8 @@ def _rows(subject: dict[str, Any], change: Change, split: dict[str, Any],
 
 
 def propose_variant(client: Any, intent: Intent, *, account: dict[str, Any], now: datetime,
-                    home: str, policy: Any = None, workdir: str | None = None) -> dict[str, Any]:
+                    home: str, policy: Any = None, workdir: str | None = None,
+                    split_minor: int | None = None) -> dict[str, Any]:
     """Propose an A/B test of the intent's ad or ad set: the card, the actions, the experiment.
 
     Reads only. `account` is `tools.account.account_info`; `now` the account's clock; `home`
@@ -655,9 +673,10 @@ def propose_variant(client: Any, intent: Intent, *, account: dict[str, Any], now
         change.question = why
     if change.question is not None:
         return _ask(title, change.question, flags)
-    split = equal_split(subject, account, money)
+    split = equal_split(subject, account, money, split_minor)
     if isinstance(split, str):
-        return _ask(title, split, flags)
+        return {**_ask(title, split, flags),
+                **({"clarify_field": split.field} if isinstance(split, SplitQuestion) else {})}
     ruled = stop_rule(params.stop_rule, currency, 2 * split["half"], money)
     if isinstance(ruled, str):
         return _ask(title, ruled, flags)

@@ -29,6 +29,7 @@ from agents.optimize.meta_io import (
     read_tree,
     targets_of,
 )
+from agents.optimize.stale import ledger_stale, stale_refusal
 from agents.orchestrator.card import targets_text
 from prompts.optimize import describe_action
 from state.guardrails import (
@@ -243,6 +244,11 @@ def execute_approved(
     snapshot = account_state(client, now=now, budget_edits=budget_edits) if typed else None
     passes: dict[int, GatePass] = {}
     if snapshot is not None:
+        for i in list(typed):  # a card whose before-value is no longer Meta's is not applied
+            if (stale := stale_refusal(i, writes[i], typed[i], snapshot)) is not None:
+                refusals[i] = stale
+                ledger_stale(client, writes[i], stale, receipt)
+                del typed[i]
         order = sorted(typed)
         first = gate([typed[i] for i in order], policy, snapshot)
         refused_first = {order[r.index] for r in first.refusals}

@@ -347,14 +347,18 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     applied = list(state.get("applied_actions") or []) + result["applied"]
     done = [a for a in result["applied"] if a.get("status") != "noted"]
     refused = result["refusals"]
-    status = f"cycle {state.get('cycle')}: {len(done)} action(s) applied"
+    label = f"cycle {state.get('cycle')}"
+    request = (state.get("intent") or {}).get("route")
+    if request and request != "adopt":
+        label = "request"  # a card from `adpilot ask`, not an optimise cycle
+    status = f"{label}: {len(done)} action(s) applied"
     if refused:
         status = (
-            f"cycle {state.get('cycle')}: {len(done)} action(s) written, {len(refused)} REFUSED "
+            f"{label}: {len(done)} action(s) written, {len(refused)} REFUSED "
             "by the money gate (nothing sent for them):\n"
             + "\n".join(f"- {r['message']}" for r in refused)
         )
-    return {
+    update = {
         "optimize": opt,
         "applied_actions": applied,
         "proposed_actions": [],
@@ -363,6 +367,11 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         "phase": "refused" if refused and not done else "applied",
         "status": status,
     }
+    if label == "request":
+        from agents.optimize.oneoff.nodes import finish_request_card
+
+        update = finish_request_card(state, update, decisions, now, runtime.context.cycle_days)
+    return update
 
 
 def finished(state: Mapping[str, Any], ctx: Any, cycle: int, today: str | None) -> bool:
@@ -401,6 +410,7 @@ def route_after_apply_actions(
     """Next cycle, or stop after `max_cycles`, once the campaign has ended, or when stopped."""
     if state.get("throttle"):
         return "wait_out_throttle"
-    if state.get("phase") not in ("applied", "refused", "stopped"):
+    if state.get("phase") not in ("applied", "refused", "stopped", "rejected"):
         raise RuntimeError(f"route_after_apply_actions: unexpected phase {state.get('phase')!r}")
-    return "__end__" if _done(state) or state.get("phase") == "stopped" else "wait_for_data"
+    return "__end__" if _done(state) or state.get("phase") in ("stopped", "rejected") \
+        else "wait_for_data"

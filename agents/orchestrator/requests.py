@@ -139,16 +139,29 @@ def read_answer(answer: Any, candidates: list[str]) -> str:
     return answer.strip()
 
 
-def with_answer(request: str, phrase: str | None, answer: str) -> str:
+_PRONOUN = re.compile(r"\b(?:it|them|this|that|those|these)\b", re.I)
+
+
+def with_answer(request: str, phrase: str | None, answer: str,
+                names: list[str] | None = None) -> str:
     """Return the request to read again after `answer` to a clarification.
 
     An answer naming the object (an id, a candidate's number, a name) takes the place of the
-    words the question was about (`phrase`); a longer answer that says the whole thing again
-    replaces the request; anything else is added to it, for the router to read.
+    words the question was about (`phrase`). When the question was what to do with objects
+    the request did name (`names`: "do something about X" → "pause it"), the answer is the
+    request, with "it" (or nothing) standing for those objects. A longer answer that says the
+    whole thing again replaces the request; anything else is added to it, for the router.
     """
     words = answer.split()
     if phrase and len(words) <= 6 and re.search(re.escape(phrase), request, re.I):
         return re.sub(re.escape(phrase), lambda _: answer, request, count=1, flags=re.I)
+    if names and not phrase:
+        if any(n.casefold() in answer.casefold() for n in names):
+            return answer
+        joined = " and ".join(names)
+        if _PRONOUN.search(answer):
+            return _PRONOUN.sub(lambda _: joined, answer, count=1)
+        return f"{answer} {joined}"
     if len(words) > 3:
         return answer
     return f"{request} {answer}"
@@ -180,7 +193,8 @@ def route_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         candidates = list(intent.params.get("candidates") or []) if intent.route == "clarify" else []
         answer = ask_until_valid(payload, lambda a: read_answer(a, candidates))
         phrase = intent.params.get("phrase") if intent.route == "clarify" else None
-        return {"account": account, "request": with_answer(request, phrase, answer),
+        names = [e.name for e in intent.entities] if intent.route == "clarify" else []
+        return {"account": account, "request": with_answer(request, phrase, answer, names),
                 "clarifications": [*(state.get("clarifications") or []),
                                    {"questions": [why], "answer": answer, "request": request}],
                 "intent": intent.model_dump(), "phase": "clarified"}

@@ -36,6 +36,8 @@ def _show_answer(outcome: Outcome, as_json: bool, chart: Path | None) -> None:
     else:
         from rich.table import Table
 
+        for note in (values.get("intent") or {}).get("notes") or []:
+            console.print(f"[yellow]{note}[/]")  # e.g. a close name read as an existing one
         console.print(str(values.get("status") or answer.get("sentence") or ""))
         from agents.insights.answer import Answer
 
@@ -70,6 +72,9 @@ def _finish(outcome: Outcome, *, as_json: bool, chart: Path | None, home: Path) 
         report(outcome, home=home)
         if outcome.done and phase in ("unsupported", "nothing_to_do"):
             console.print(str(outcome.values.get("status") or ""))
+            summary = ((outcome.values.get("optimize") or {}).get("proposal") or {}).get("summary")
+            for line in summary or []:  # what was checked, and why nothing is proposed
+                console.print(f"  {line}")
         if outcome.waiting_for == "approval":
             console.print(f"Approve with `adpilot approve {outcome.thread_id}` (or reject with "
                           "--reject REASON); nothing changes on Meta before that.")

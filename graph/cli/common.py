@@ -72,6 +72,9 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
     from graph.cli.console import created_table
 
     values = outcome.values
+    # what `created` holds was created by a launch; an adopted or asked-about campaign was not
+    route = (values.get("intent") or {}).get("route")
+    launched = route in (None, "new_campaign") and not values.get("adopted")
     if outcome.interrupt is not None:
         show_interrupt(outcome.thread_id, outcome.interrupt)
         if home is not None:
@@ -82,12 +85,13 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
     elif values.get("phase") == "rejected":
         console.print(f"Rejected: thread {outcome.thread_id} ended; nothing was written.")
     elif values.get("phase") == "refused" and outcome.done:
-        console.print(f"[red]The money gate refused the launch[/] (thread {outcome.thread_id}); "
+        what = "the launch" if launched else "the change"
+        console.print(f"[red]The money gate refused {what}[/] (thread {outcome.thread_id}); "
                       "it ended with nothing written.")
     elif outcome.next:
         console.print(f"Thread {outcome.thread_id} stopped before {', '.join(outcome.next)}; "
                       f"continue with `adpilot resume {outcome.thread_id}`")
-    if show_created and values.get("created"):
+    if show_created and values.get("created") and launched:
         console.print(created_table(values["created"]))
     show_refusals(refusals_of(outcome.updates))
 

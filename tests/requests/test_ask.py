@@ -234,3 +234,68 @@ def test_a_new_campaign_brief_goes_to_the_launch_path(cli, tmp_path, sample_imag
     assert "Launch “" in out.output  # the launch card, not a request's card
     row = json.loads(run("status", "nc1", "--json").stdout)[0]
     assert row["waiting"] == "approval" and row["phase"] == "validated"
+
+
+def test_the_budget_cooldown_counts_another_threads_edit(cli, tmp_path):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    adset = ids["adsets"]["Site Visitors 30d"]
+    run("ask", "raise Retargeting's budget by 15%", "--thread", "c1")
+    assert run("approve", "c1").exit_code == 0 and _adset_budget(server, adset) == 4600
+    card = run("ask", "raise Retargeting's budget by 10%", "--thread", "c2")
+    assert "money gate would refuse" in said(card), card.output
+    again = run("approve", "c2")
+    assert again.exit_code == 2 and "budget_cooldown_hours" in said(again), again.output
+    assert _adset_budget(server, adset) == 4600
+
+
+def test_a_card_whose_budget_changed_since_is_refused_as_stale(cli, tmp_path, home):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "policy.json").write_text(json.dumps({"budget_cooldown_hours": 0}))
+    first = run("ask", "lower Spring Sale's budget by $5", "--thread", "st1")
+    assert "USD 150.00 → USD 145.00" in said(first), first.output
+    run("ask", "cut Spring Sale's budget to $130 a day", "--thread", "st2")
+    assert run("approve", "st2").exit_code == 0
+    stale = run("approve", "st1")  # 145 would now be a raise from 130
+    assert stale.exit_code == 2, stale.output
+    assert "changed after the card was shown" in said(stale)
+    camp = next(o for o in objects(server.url, "campaign") if o["id"] == ids["campaign"])
+    assert int(camp["daily_budget"]) == 13000
+
+
+def test_a_refused_or_rejected_request_ends_and_creates_nothing(cli, tmp_path):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    adsets = len(objects(server.url, "adset"))
+    run("ask", "test the headline 'Run further' against Dynamic Retarget", "--thread", "r1")
+    refused = run("approve", "r1")  # halving A's budget breaks the default ±20 % step
+    assert refused.exit_code == 2 and "max_budget_change_pct" in said(refused), refused.output
+    assert "created on Meta" not in refused.output
+    row = json.loads(run("status", "r1", "--json").stdout)[0]
+    assert row["phase"] == "refused" and row["waiting"] is None and row["next"] == []
+    assert len(objects(server.url, "adset")) == adsets
+
+    run("ask", "pause Carousel A", "--thread", "r2")
+    assert run("approve", "r2", "--reject", "not now").exit_code == 0
+    row = json.loads(run("status", "r2", "--json").stdout)[0]
+    assert row["phase"] == "rejected" and "nothing was written" in row["status"]
+    assert status_of(server, "ad", ids["ads"]["Carousel A"]) == "ACTIVE"
+
+
+def test_answers_to_a_vague_ask_and_to_the_ab_split_are_read(cli, tmp_path):
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    vague = run("ask", "do something about Retargeting", "--thread", "v1")
+    assert "the request needs an answer" in vague.output, vague.output
+    card = run("resume", "v1", "--answer", "pause it")
+    assert "approval needed" in card.output, card.output
+    assert run("approve", "v1").exit_code == 0
+    assert status_of(server, "campaign", ids["retargeting"]) == "PAUSED"
+
+    split = run("ask", "test the headline 'Run further' against Video - Trail", "--thread", "v2")
+    assert "how much a day should A and B each get" in said(split), split.output
+    card = run("resume", "v2", "--answer", "$20 a day each")
+    assert "approval needed" in card.output, card.output
+    assert "USD 20.00" in said(card)

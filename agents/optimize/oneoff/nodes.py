@@ -37,11 +37,11 @@ from tools.account import account_info, account_now
 VARIANT_ACTION = "create_ab_variant"
 
 
-def _ask(state: AdpilotState, question: str) -> dict[str, Any]:
+def _ask(state: AdpilotState, question: str, field: str = "request") -> dict[str, Any]:
     """Ask what the request leaves open; the router reads the request again with the answer."""
     request = str(state.get("request") or "")
     payload = {"schema": CLARIFY_SCHEMA, "kind": "clarify", "request": request,
-               "questions": [{"field": "request", "question": question, "kind": "missing"}],
+               "questions": [{"field": field, "question": question, "kind": "missing"}],
                "description": f"adpilot will not guess: {question}\n\nAnswer in a few words "
                               "(`adpilot resume THREAD --answer \"...\"`)."}
 
@@ -53,9 +53,25 @@ def _ask(state: AdpilotState, question: str) -> dict[str, Any]:
         return answer.strip()[:2000]
 
     answer = ask_until_valid(payload, read)
-    return {"request": f"{request}\n— {question}\n→ {answer}", "phase": "clarified",
+    # The router reads the request again with the answer added ("… over $40"); an answer
+    # this node reads itself (the A/B split) leaves the request as it was.
+    again = request if field != "request" else f"{request} {answer}"
+    return {"request": again, "phase": "clarified",
             "clarifications": [*(state.get("clarifications") or []),
-                               {"questions": [question], "answer": answer}]}
+                               {"questions": [question], "answer": answer, "field": field}]}
+
+
+def answered_split(state: AdpilotState, currency: str) -> int | None:
+    """Return the daily amount a person gave A and B each, answering the A/B split question."""
+    from agents.orchestrator.routing.amounts import find_amounts
+    from state.rules import to_minor
+
+    last = (state.get("clarifications") or [{}])[-1]
+    if last.get("field") != "split_daily":
+        return None
+    amounts = [a for a in find_amounts(str(last.get("answer") or ""), currency)
+               if not a.percent and a.value > 0]
+    return to_minor(amounts[0].value, currency) if amounts else None
 
 
 @yields_on_throttle
@@ -71,7 +87,8 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
 
         proposal = propose_variant(client, intent, account=account, now=now,
                                    home=str(home_of(runtime.context)),
-                                   policy=runtime.context.policy)
+                                   policy=runtime.context.policy,
+                                   split_minor=answered_split(state, account["currency"]))
     elif intent.route in ("pause_underperformers", "budget", "status"):
         from agents.optimize.oneoff import propose_request
 
@@ -80,7 +97,7 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     else:
         raise RuntimeError(f"propose_change: route {intent.route!r} proposes no card")
     if proposal.get("clarify"):
-        return _ask(state, str(proposal["clarify"]))
+        return _ask(state, str(proposal["clarify"]), str(proposal.get("clarify_field") or "request"))
     actions = list(proposal.get("actions") or [])
     for a in actions:
         a.setdefault("description", a.get("name"))
@@ -96,15 +113,17 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     requests = [{"name": a["name"], "args": a["args"], "description": a.get("description", "")}
                 for a in actions]
     opt = dict(state.get("optimize") or {})
-    opt.update(proposal=proposal, receipt=receipt(requests), review=None,
-               done=intent.route != "ab_test", today=now.date().isoformat())
+    # A request's card is its thread's last step, unless an A/B test's variant gets created
+    # (then the loop runs the test: `finish_request_card`).
+    opt.update(proposal=proposal, receipt=receipt(requests), review=None, done=True,
+               today=now.date().isoformat())
     if proposal.get("experiment"):
         opt["experiment"] = proposal["experiment"]
     campaign = _campaign_of(actions, intent)
     update: dict[str, Any] = {"optimize": opt, "proposed_actions": requests, "phase": "decided",
                               "status": f"{len(actions)} action(s) proposed for approval"}
-    if intent.route == "ab_test" and campaign and not (state.get("created") or {}).get("campaign"):
-        update["created"] = {"campaign": campaign}  # the loop then runs the test on it
+    if campaign:
+        update["optimize"]["campaign"] = campaign
     return update
 
 
@@ -221,3 +240,33 @@ def apply_variants(client: Any, actions: list[dict[str, Any]], decisions: list[d
                         "applied_at": now.isoformat(), "approved_by": decision.get("by", "human"),
                         "receipt": receipt_, "judgement": None})
     return applied, refusals, experiment
+
+
+def finish_request_card(state: Mapping[str, Any], update: dict[str, Any],
+                        decisions: list[dict[str, Any]], now: Any,
+                        cycle_days: int) -> dict[str, Any]:
+    """Settle a request card's apply: rejected, refused, applied — or an A/B test that runs on.
+
+    Every decision a reject (and nothing refused) is phase `rejected`: nothing was written.
+    An A/B test whose variant was created goes on into the optimise loop on its campaign
+    (`created`), its first cycle `cycle_days` from now; one whose variant was refused or
+    rejected ends with the request.
+    """
+    opt = dict(update["optimize"])
+    if decisions and all(d.get("type") == "reject" for d in decisions) and not update["refusals"]:
+        update = {**update, "phase": "rejected", "status": "rejected: nothing was written"}
+    experiment = opt.get("experiment") or {}
+    variant_ids = list(experiment.get("variant_ids") or []) + list(
+        experiment.get("variant_adset_ids") or [])
+    if (state.get("intent") or {}).get("route") == "ab_test" and variant_ids \
+            and update["phase"] == "applied":
+        from datetime import timedelta
+
+        campaign = str(experiment.get("campaign_id") or opt.get("campaign") or "")
+        opt.update(done=False, wait_until=(now + timedelta(days=cycle_days)).isoformat())
+        update = {**update, "created": {"campaign": campaign},
+                  "status": f"{update['status']}\nthe A/B test runs: the optimise loop judges it "
+                            f"every {cycle_days} day(s) by its stopping rule"}
+    else:
+        opt["done"] = True
+    return {**update, "optimize": opt}
