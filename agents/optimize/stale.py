@@ -33,8 +33,9 @@ def stale_refusal(i: int, action: dict[str, Any], typed: MoneyAction,
         live_minor = int(live) if live not in (None, "") else None
     except (TypeError, ValueError):
         return None
-    if live_minor is None or live_minor == int(before):
-        return None
+    target = typed.daily_budget if field == "daily_budget" else typed.lifetime_budget
+    if live_minor is None or live_minor in (int(before), target):
+        return None  # unchanged, or this very write landed already (a re-run after a crash)
     word = field.replace("_", " ")
     return Refusal(i, typed.name, "stale_card", int(before), live_minor,
                    f"Refused: the card was made when the {word} of {typed.object_type} "
