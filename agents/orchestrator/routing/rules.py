@@ -35,6 +35,7 @@ from agents.orchestrator.routing.checks import (
     unknown_name,
     write_guard,
 )
+from agents.orchestrator.routing.discourse import blank
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
 from agents.orchestrator.routing.params import (
     Clause,
@@ -315,9 +316,10 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
                today: date) -> Intent:
     """Read `request` with the rules (see the module docstring) into an `Intent`."""
     objs = index(catalog)
-    mentions = resolve_entities(request, objs, account=account, protected=_protected(request))
-    masked, quotes, keys = _prepare(request, mentions)
-    files = FILE.findall(request)
+    reading = blank(request)  # quoted earlier messages, list markers, tickets: no asks in them
+    mentions = resolve_entities(reading, objs, account=account, protected=_protected(reading))
+    masked, quotes, keys = _prepare(reading, mentions)
+    files = FILE.findall(reading)
     text = cues.CONTAINER_ALL.sub(r"\1 in \2", words_to_digits(to_english(masked.lower())))
     currency = next((o.currency for o in objs if o.account == account), None) if account else None
     if currency is None:
@@ -333,7 +335,7 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
                 kind = TYPE_WORDS.get(re.sub(r"\s+", " ", typed.group(1).lower()), "")
                 ms = [m for m in prev if any(c.type == kind for c in m.candidates)]
         ask, _targets = _ask(part, route, why, ms, objs, account=account, today=today,
-                             currency=currency, quotes=quotes, files=files, request=request,
+                             currency=currency, quotes=quotes, files=files, request=reading,
                              placeholders={k: mentions[i] for k, i in keys.items()},
                              prior=asks[-1]["params"] if asks and asks[-1]["route"] == "budget"
                              else None)
