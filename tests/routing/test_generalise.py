@@ -8,6 +8,8 @@ word order.
 
 from __future__ import annotations
 
+import pytest
+
 from agents.orchestrator.routing.discourse import blank
 from tests.routing.conftest import ask
 
@@ -45,3 +47,44 @@ def test_an_email_greeting_and_signature_are_not_asks():
     i = ask("Hello all,\n\ncould Spring Sale go to $180 a day?\n\nCheers,\nRobin")
     assert i.route == "budget" and _set(i.params["change"]) == {"to_minor": 18000}
     assert not i.also
+
+
+@pytest.mark.parametrize("request_,account", [
+    ("Wyłącz Static - Ridge, proszę", "act_1001"),  # Polish
+    ("Stäng av Static - Ridge", "act_1001"),  # Swedish
+    ("Kunt u Static - Ridge even op pauze zetten?", "act_1001"),  # Dutch, polite question
+    ("sunset Static - Ridge, it has run its course", "act_1001"),  # jargon
+    ("Tu peux couper Static - Ridge ?", "act_1001"),  # French, polite question
+])
+def test_pause_verbs_across_languages_and_jargon(request_, account):
+    i = ask(request_, account=account)
+    assert i.route == "status" and i.params["to"] == "PAUSED"
+    assert [e.name for e in i.entities] == ["Static - Ridge"]
+
+
+@pytest.mark.parametrize("request_,change", [
+    ("dial Brand Awareness back 20%", {"pct": -20}),
+    ("Zwiększ budżet Brand Awareness o 10%", {"pct": 10}),  # Polish
+    ("Sänk budgeten för Brand Awareness med 30 %", {"pct": -30}),  # Swedish
+    ("Riduci il budget di Brand Awareness del 15%", {"pct": -15}),  # Italian
+])
+def test_budget_verbs_across_languages_and_jargon(request_, change):
+    i = ask(request_)
+    assert i.route == "budget" and _set(i.params["change"]) == change
+
+
+def test_money_in_zloty_in_a_dollar_account_is_asked_about():
+    i = ask("Zwiększ budżet Brand Awareness do 90 zł dziennie")
+    assert i.route == "clarify" and "PLN" in i.params["why"]
+
+
+@pytest.mark.parametrize("request_", ["elimina Static - Ridge", "usuń Static - Ridge",
+                                      "ta bort Static - Ridge", "verwijder Static - Ridge"])
+def test_delete_in_other_languages_is_refused(request_):
+    assert ask(request_).route == "unsupported"
+
+
+def test_an_italian_question_reads_its_period():
+    i = ask("Qual è stato il CPC di Spring Sale negli ultimi 10 giorni?")
+    assert i.route == "question" and i.params["metrics"] == ["cpc"]
+    assert i.params["date_range"]["since"] == "2026-03-08"
