@@ -88,3 +88,21 @@ def test_an_italian_question_reads_its_period():
     i = ask("Qual è stato il CPC di Spring Sale negli ultimi 10 giorni?")
     assert i.route == "question" and i.params["metrics"] == ["cpc"]
     assert i.params["date_range"]["since"] == "2026-03-08"
+
+
+def test_a_conditional_change_after_a_question_is_a_later_ask_never_the_intent():
+    i = ask("How did Brand Awareness do yesterday? If its CPC went above $1.20, trim its budget 10%")
+    assert i.route == "question" and not i.params.get("change")
+    assert [a.route for a in i.also] == ["budget"]
+    assert _set(i.also[0].params["change"]) == {"pct": -10}  # the $1.20 is the condition's
+    assert "only if" in i.notes[0]
+
+
+@pytest.mark.parametrize("request_", [
+    "if Brand Awareness gets pricier than $9 CPM, halve its budget",
+    "pull Brand Awareness back 30% once its frequency tops 4",
+    "When Newsletter Signups' CPA falls under $12 turn it back on",
+])
+def test_a_conditional_change_asked_first_is_never_written_now(request_):
+    i = ask(request_)
+    assert i.route == "clarify" and "condition" in i.params["why"]

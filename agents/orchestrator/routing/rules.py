@@ -17,6 +17,10 @@ same clause state (placeholders, amounts, quotes), and the merge rules sit betwe
    object, inside the container the request names). The router never guesses: an ask it
    cannot place is `clarify`.
 4. The first ask is the intent; the later ones are in `also` and in `notes`, never executed.
+   A budget or status change that waits on a condition ("if it's over €25, lower its budget
+   20%", "… once the CPA tops $30") is read without the condition; as a later ask it says
+   "only if …", and as the first ask it is `clarify`: adpilot never checks a condition
+   before writing.
 """
 
 from __future__ import annotations
@@ -68,6 +72,16 @@ POLITE = re.compile(r"\b(?:can|could|would|will)\s+you\b|\bwould\s+you\s+mind\b|
                     r"\bi'?d\s+like\s+(?:you\s+)?to\b|\bcan\s+we\b", re.I)
 TRANSFER = re.compile(r"\b(?:put|move|shift|add|give|send)\s+(?:it|that|them|the\s+(?:money|"
                       r"difference|savings|rest))\s+(?:into|to|on|onto|in)\b", re.I)
+# "if it's over €25, lower its budget 20%" / "… if the CPA tops $30": a change that waits on a
+# condition adpilot does not check before writing (a pause rule's threshold is its own route)
+CONDITION_LEAD = re.compile(r"^\W*(?:and\s+|but\s+|then\s+|so\s+)?(?:if|when|once|as\s+soon\s+as|"
+                            r"should|in\s+case)\b([^,]{1,80}?)(?:,\s*|\s+(?=then\b|just\b|please\b|"
+                            r"(?:pause|stop|turn|switch|kill|resume|raise|increase|bump|lower|reduce|"
+                            r"cut|double|halve|triple|set|add|take|drop|trim|slash|decrease|boost|"
+                            r"scale)\b))(?:then\s+|just\s+|please\s+)*(?=\S)", re.I)
+CONDITION_TAIL = re.compile(r"\s+(?:but\s+)?(?:only\s+)?(?:if|when|once|as\s+soon\s+as|in\s+case)\s+"
+                            r"((?:it|its|it's|they|their|the|that|this|cpa|ctr|cpc|cpm|roas|spend|"
+                            r"frequency|results?)\b.*)$", re.I)
 WRITE_ROUTES_READ = ("ab_test", "adopt", "budget", "status", "pause_underperformers")
 
 
@@ -133,6 +147,11 @@ def _route(c: Clause) -> tuple[str | None, str]:
         return "new_campaign", ""
     if cues.HYPOTHETICAL.search(plain):
         return "question", ""
+    if lead := CONDITION_LEAD.search(text):  # "when X's CPA falls under $12, turn it back on"
+        rest = text[lead.end():]
+        route, why = _route(Clause(rest, find_amounts(rest, c.currency), c.quotes, c.currency, c.files))
+        if route in ("budget", "status"):
+            return route, why
     writes = any(p.search(plain) for p in (cues.PAUSE, cues.RESUME, cues.AB_TEST, cues.ADOPT)) or \
         _budget_cue(plain, c.amounts)
     if not (question_like and not writes):
@@ -242,6 +261,15 @@ def _entities(text: str, mentions: list[Mention], keys: dict[str, int]) -> list[
             and not mentions[keys[k]].qualifier]
 
 
+def _unconditional(text: str) -> tuple[str, str | None]:
+    """Return (the change without its condition, the condition or None)."""
+    if m := CONDITION_LEAD.search(text):
+        return text[m.end():], m.group(1).strip()
+    if m := CONDITION_TAIL.search(text):
+        return text[:m.start()], m.group(1).strip()
+    return text, None
+
+
 def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[Obj], *,
          account: str | None, today: date, currency: str | None, quotes: list[str],
          files: list[str], request: str, placeholders: dict[str, Mention],
@@ -251,6 +279,11 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
     for key, m in list(placeholders.items()):
         if targets and m in ms and not m.candidates and not m.other_account and m.match != "id":
             text = text.replace(key, m.text.lower())  # a near name beside a resolved one is words
+    condition = None
+    if route in ("budget", "status"):
+        text, condition = _unconditional(text)
+        for key, m in placeholders.items():
+            condition = condition and condition.replace(key, m.text)
     c = Clause(text, find_amounts(text, currency), quotes, currency, files)
     if route is None:
         return clarify("adpilot could not tell what to do: ask a question about the campaigns, or "
@@ -309,6 +342,8 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         params = {"to": why}
     ask = {"route": route, "entities": refs, "params": params}
     checked = check_ask(ask, targets, objs, account=account, today=today, money_currencies=money)
+    if condition and checked["route"] in WRITE_ROUTES_READ:
+        checked["condition"] = condition  # read_rules never makes a conditional write the intent
     return checked, targets
 
 
@@ -341,6 +376,11 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
                              else None)
         asks.append(ask)
         prev = ms or prev
+    conditions = [a.pop("condition", None) for a in asks]
+    if conditions[0]:
+        asks[0] = clarify(f"This change waits on a condition (\"{conditions[0]}\") that adpilot does "
+                          "not check before writing: ask for the numbers first, or say to make the "
+                          "change now.", entities=asks[0]["entities"])
     first, also = asks[0], asks[1:]
     budgets = [a for a in asks if a["route"] == "budget"]
     if len(budgets) > 1 and len({tuple(sorted(e["id"] for e in a["entities"])) for a in budgets}) < len(budgets):
@@ -349,7 +389,9 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
         also = []
     notes = [f"Not done: {a['route']}"
              + (f" on {', '.join(e['name'] for e in a['entities'])}" if a["entities"] else "")
-             + " — a later ask; it is offered after this one, on its own card." for a in also]
+             + (f" (only if {cond})" if cond else "")
+             + " — a later ask; it is offered after this one, on its own card."
+             for a, cond in zip(also, conditions[1:], strict=False)]
     notes += [f"Read \"{m.text}\" as {', '.join(c.name for c in m.candidates)} (a close name)."
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
