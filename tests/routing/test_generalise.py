@@ -106,3 +106,47 @@ def test_a_conditional_change_after_a_question_is_a_later_ask_never_the_intent()
 def test_a_conditional_change_asked_first_is_never_written_now(request_):
     i = ask(request_)
     assert i.route == "clarify" and "condition" in i.params["why"]
+
+
+def test_a_partial_name_in_a_purpose_tail_is_a_word():
+    i = ask("add $500 to Boston Marathon Promo's lifetime budget because the finish line creative is doing great")
+    assert i.route == "budget" and [e.name for e in i.entities] == ["Boston Marathon Promo"]
+    assert _set(i.params["change"]) == {"delta_minor": 50000} and i.params["period"] == "lifetime"
+
+
+def test_a_context_sentence_after_a_complete_ask_names_nothing():
+    i = ask("turn Carousel C back on. The mountain shoot wrapped up and looks great")
+    assert i.route == "status" and i.params["to"] == "ACTIVE"
+    assert [e.name for e in i.entities] == ["Carousel C"] and not i.also
+
+
+@pytest.mark.parametrize("request_,stop", [
+    ("A/B test a new image on Static - Ridge. let it run 9 days", {"days": 9}),
+    ("test a new video on Static - Ridge; we stop as soon as we've spent $120",
+     {"spend_minor": 12000, "currency": "USD"}),
+])
+def test_a_stop_rule_said_after_a_test_belongs_to_the_test(request_, stop):
+    i = ask(request_)
+    assert i.route == "ab_test" and _set(i.params["stop_rule"]) == stop and not i.also
+
+
+def test_a_later_ask_about_a_refused_thing_is_refused_with_it():
+    i = ask("upload our customer list and target it in Spring Sale")
+    assert i.route == "unsupported" and not i.also
+
+
+def test_a_question_after_watching_is_a_later_ask():
+    i = ask("watch Brand Awareness with a target CPA of $12 — and how did it do yesterday?")
+    assert i.route == "adopt" and i.params["target_cpa_minor"] == 1200
+    assert [a.route for a in i.also] == ["question"]
+
+
+def test_the_same_setup_but_another_audience_is_the_variant():
+    i = ask("split test Men 25-44 against the same targeting but men 45-54")
+    assert i.route == "ab_test" and i.params["variable"] == "audience"
+    assert i.params["variant"] == "men 45-54"
+
+
+def test_swapping_the_creative_of_a_live_ad_is_refused_and_names_the_test():
+    i = ask("replace the image in Static - Ridge with ridge_sunset.jpg")
+    assert i.route == "unsupported" and "A/B test" in i.params["why"]

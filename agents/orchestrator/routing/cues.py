@@ -35,7 +35,7 @@ HYPOTHETICAL = rx(
     r"\bwhat\s+do\s+you\s+(?:think|recommend|suggest)\b|\bworth\s+(?:pausing|killing|raising|"
     r"cutting)\b|\bhow\s+(?:many|much)\s+more\b.*\bif\b")
 QUESTION_START = rx(
-    r"^\s*(?:hi|hey|hello|ok|so)?[!,.\s]*(?:what|what's|whats|which|how|how's|hows|who|when|"
+    r"^\s*(?:hi|hey|hello|ok|so)?[!,.\s]*(?:(?:also|and|plus|btw|oh|ps)[,\s]+)*(?:what|what's|whats|which|how|how's|hows|who|when|"
     r"where|why|show|tell\s+me|give\s+me|list|compare|break\s+down|report|pull|get\s+me|is|are|"
     r"did|does|do|was|were|wie|was|quel|quelle|cu[aá]nto|c[oó]mo|qu[eé]|combien|hoeveel|quanto)\b")
 FILTER_QUESTION = rx(r"^\s*(?:which|what|show|list|find|any)\b")

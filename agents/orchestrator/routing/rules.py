@@ -10,7 +10,11 @@ same clause state (placeholders, amounts, quotes), and the merge rules sit betwe
 2. The text is split into asks at sentence ends, dashes, "and"/"then" before a verb, and an
    "and" (in any language) between two sides that each name an object and a change. An
    ask without a route joins its neighbour; a question after a question is one question;
-   "tell me if …" after "watch" is part of watching. "it" is the previous ask's entity.
+   "tell me if …" after "watch" is part of watching; a stop rule after a test ("give it 10
+   days") is the test's; "… and add it to X" after a refusal is refused with it. A sentence
+   with no ask after a complete ask, and a purpose tail ("so it lasts to race day"), are
+   context: a partial name in them is a word. A kind of creative said alone ("a new video")
+   is a word when the request names an object clearly. "it" is the previous ask's entity.
 3. Each ask is routed (`_route`: brief, what-if, refusals, test, watch, vague, budget, status,
    pause-underperformers, question) and given its params (`params.py`) and is checked against
    the catalog (`checks.py`); a write also passes `checks.write_guard` (a clearly named
@@ -82,6 +86,23 @@ CONDITION_LEAD = re.compile(r"^\W*(?:and\s+|but\s+|then\s+|so\s+)?(?:if|when|onc
 CONDITION_TAIL = re.compile(r"\s+(?:but\s+)?(?:only\s+)?(?:if|when|once|as\s+soon\s+as|in\s+case)\s+"
                             r"((?:it|its|it's|they|their|the|that|this|cpa|ctr|cpc|cpm|roas|spend|"
                             r"frequency|results?)\b.*)$", re.I)
+# Context that asks nothing: a purpose or reason after the ask ("… so it lasts to race day",
+# "— we've got a launch on Friday"). A partial name in it is a word, never an object.
+CONTEXT_TAIL = re.compile(r"\b(?:so\s+(?:that|it|they|we|the|our)|because|cause|'cause|since\s+(?:we|it|"
+                          r"they|the|our)|as\s+(?:we|it|they)\b|we(?:'ve|\s+have)\s+got|we'?re\s+"
+                          r"(?:launching|running|sending|doing)|ahead\s+of|in\s+time\s+for)\b.*$",
+                          re.I | re.S)
+# "… — give it 10 days", "stop when we're 90% sure", "we stop as soon as we've spent €150"
+STOP_RULE = re.compile(r"^\W*(?:and\s+|then\s+|but\s+)?(?:(?:give|run|let)\s+it\s+(?:run\s+)?(?:for\s+)?"
+                       r"(?:\d+|a|one|two|three)\s*(?:days?|d|weeks?)\b|(?:we\s+|on\s+|you\s+can\s+)?"
+                       r"(?:stop|pause|end|kill|call)\s+(?:it\s+|the\s+test\s+|it\s+off\s+)?(?:when|once|after|"
+                       r"as\s+soon\s+as|at|if)\b)", re.I)
+# "build a lookalike … and add it to X": "it" is the refused thing, so the later ask is too
+REFUSED_IT = re.compile(r"^\W*(?:and\s+|then\s+)?\w+\s+(?:it|them|that|those)\b", re.I)
+# A kind of creative said alone ("a new video", "swap the image") is a word, not a name, when
+# it fits several objects and the request names one clearly
+CREATIVE_WORDS = frozenset({"video", "videos", "image", "images", "static", "carousel", "photo",
+                            "picture", "creative", "reel", "story", "ugc", "banner", "clip"})
 WRITE_ROUTES_READ = ("ab_test", "adopt", "budget", "status", "pause_underperformers")
 
 
@@ -226,11 +247,29 @@ def _split(text: str) -> list[str]:
     return [q for p in parts or [text] for q in _split_conj(p)]
 
 
-def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str]
-             ) -> list[tuple[str, str | None, str]]:
-    """Split into (text, route, why) asks and merge the ones that are not asks of their own."""
+def _as_words(text: str, weak: dict[str, str]) -> str:
+    """Return `text` with the placeholders of partial names as their words."""
+    return re.sub(cues.E, lambda m: f" {weak[m.group(0)]} " if m.group(0) in weak else m.group(0), text)
+
+
+def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str],
+             weak: dict[str, str] | None = None) -> list[tuple[str, str | None, str]]:
+    """Split into (text, route, why) asks and merge the ones that are not asks of their own.
+
+    `weak` maps the placeholders of partial names to their words: in context (a purpose
+    tail, or a sentence with no ask after a complete ask) they are words, not objects.
+    """
+    weak = weak or {}
     out: list[list[Any]] = []
     for part in _split(text):
+        if tail := CONTEXT_TAIL.search(part):
+            part = part[:tail.start()] + _as_words(part[tail.start():], weak)
+        if out and out[-1][1] == "ab_test" and STOP_RULE.search(part):
+            out[-1][0] += " " + part  # the test's stop rule, said after it
+            continue
+        if out and out[-1][1] == "unsupported" and REFUSED_IT.search(part):
+            out[-1][0] += " " + part  # "… and add it to X": it is the refused thing
+            continue
         c = Clause(part, find_amounts(part, currency), quotes, currency, files)
         route, why = _route(c)
         same = out and route == out[-1][1] and not re.search(cues.E, part)
@@ -246,6 +285,9 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
             merged = out[-1][0] + " " + part
             out[-1] = [merged, *_route(Clause(merged, find_amounts(merged, currency), quotes,
                                               currency, files))]
+            continue
+        if out and route is None and out[-1][1] and re.search(cues.E, out[-1][0]):
+            out[-1][0] += " " + _as_words(part, weak)  # context after a complete ask
             continue
         if out and (route is None or (route == "question" and out[-1][1] == "question") or
                     (route == "question" and why == "weak") or same or
@@ -353,6 +395,9 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
     objs = index(catalog)
     reading = blank(request)  # quoted earlier messages, list markers, tickets: no asks in them
     mentions = resolve_entities(reading, objs, account=account, protected=_protected(reading))
+    if any(m.resolved and not m.partial for m in mentions):  # "a new video on Static - Ridge"
+        mentions = [m for m in mentions if m.resolved or not m.partial or
+                    m.text.casefold() not in CREATIVE_WORDS]
     masked, quotes, keys = _prepare(reading, mentions)
     files = FILE.findall(reading)
     text = cues.CONTAINER_ALL.sub(r"\1 in \2", words_to_digits(to_english(masked.lower())))
@@ -361,7 +406,8 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
         currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
     asks: list[dict[str, Any]] = []
     prev: list[Mention] = []
-    clauses = _clauses(text, currency, files, quotes)
+    weak = {k: mentions[i].text.lower() for k, i in keys.items() if mentions[i].partial}
+    clauses = _clauses(text, currency, files, quotes, weak)
     for part, route, why in clauses:
         ms = _entities(part, mentions, keys)
         if not ms and (pron := cues.PRONOUN.search(part)) and prev:
