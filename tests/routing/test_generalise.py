@@ -150,3 +150,72 @@ def test_the_same_setup_but_another_audience_is_the_variant():
 def test_swapping_the_creative_of_a_live_ad_is_refused_and_names_the_test():
     i = ask("replace the image in Static - Ridge with ridge_sunset.jpg")
     assert i.route == "unsupported" and "A/B test" in i.params["why"]
+
+
+@pytest.mark.parametrize("request_,alternative", [
+    ("hook the pixel up to Spring Sale properly", "Events Manager"),
+    ("switch Brand Awareness to a 1-day click attribution window", "questions"),
+    ("connect our product feed to Spring Sale", "Commerce Manager"),
+    ("boost our latest instagram post with $50", "new brief"),
+])
+def test_more_refusals_name_where_it_is_done_or_the_supported_alternative(request_, alternative):
+    i = ask(request_)
+    assert i.route == "unsupported" and alternative in i.params["why"]
+
+
+@pytest.mark.parametrize("request_", [
+    "please do the loser sweep on Trail Shoes - Prospecting",
+    "cull the duds in Trail Shoes - Prospecting, standard rules",
+])
+def test_the_underperformer_sweep_is_the_pause_rule_with_its_defaults(request_):
+    i = ask(request_)
+    assert i.route == "pause_underperformers"
+    assert i.params["metric"] is None and i.params["threshold"] is None
+
+
+def test_a_brief_that_never_says_campaign_is_still_a_brief():
+    i = ask("kick off a summer clearance push: sales, Canada only, $70/day")
+    assert i.route == "new_campaign" and not i.entities
+
+
+def test_the_kind_that_gets_paused_is_what_the_verb_acts_on_not_the_containers_label():
+    i = ask("stop the ads inside ad set Broad DE when their CTR is under 0.6%", account="act_2002")
+    assert i.route == "pause_underperformers" and i.params["level"] == "ad"
+    j = ask("pause Trail Shoes - Prospecting's ad sets with CPC above $3")
+    assert j.params["level"] == "adset"
+
+
+def test_a_period_number_is_never_a_threshold():
+    i = ask("which ads in Spring Sale had a CTR under 0.9% over the last 21 days?")
+    assert i.route == "question"
+    assert [(f["metric"], f["op"], f["threshold"]) for f in i.params["filter"]] == [("ctr", "<", 0.9)]
+
+
+@pytest.mark.parametrize("request_,metric,threshold", [
+    ("pause ads in Spring Sale costing above 22 dollars a lead", "cpa", 2200),
+    ("pause ads in Spring Sale that cost more than $3 each click", "cpc", 300),
+])
+def test_money_per_unit_is_a_cost_per_metric_in_any_order(request_, metric, threshold):
+    i = ask(request_)
+    assert i.route == "pause_underperformers"
+    assert (i.params["metric"], i.params["op"], i.params["threshold"]) == (metric, ">", threshold)
+
+
+def test_from_old_to_new_budget_is_the_new_amount():
+    i = ask("Brand Awareness daily: from $50 -> $72 please")
+    assert i.route == "budget" and _set(i.params["change"]) == {"to_minor": 7200}
+
+
+def test_side_by_side_with_the_period_before_compares():
+    i = ask("show Brand Awareness reach for last 10 days side by side with the period before")
+    assert i.route == "question" and i.params["compare_previous"] is True
+
+
+def test_the_top_end_of_a_curve_is_no_ranking():
+    i = ask("what if I halved Brand Awareness, would we only lose the top end of reach?")
+    assert i.route == "question" and i.params["rank"] is None
+
+
+def test_the_longest_metric_phrase_wins():
+    i = ask("landing page views for Boston Marathon Promo yesterday?")
+    assert i.params["metrics"] == ["results"]

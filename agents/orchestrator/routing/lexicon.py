@@ -136,9 +136,9 @@ TRANSLATE: list[tuple[str, str]] = [
     (r"op pauze zetten|op pauze zet|op pauze", "pause"), (r"verwijder(?:en)?", "delete"),
     (r"impressies", "impressions"), (r"bereik", "reach"),
     (r"(?:uitgesplitst |opgesplitst )?per land", "by country"),
+    (r"desglos\w* por d[ií]a|por d[ií]a,? desglosad\w*|ventilée? par jour", "by day"),
     (r"uitgesplitst|opgesplitst|aufschlüsseln|aufgeschlüsselt|ventilée?s?|décomposée?s?|"
      r"desglosad[oa]s?", "broken down"),
-    (r"desglos\w* por d[ií]a|por d[ií]a,? desglosad\w*", "by day"),
     (r"mindestens", "at least"), (r"anzeigengruppen?", "ad sets"), (r"deren|dessen", "whose"),
     (r"erst,? wenn|erst nach", "only once"),
     (r"(?:sur )?les (\d+) derniers jours", r"last \1 days"),
@@ -246,12 +246,12 @@ def to_english(text: str) -> str:
 
 # metric → phrases (regex, matched on word boundaries in lower-case English text)
 METRICS: list[tuple[str, str]] = [
-    ("cpa", r"cpa|cpl|cpp|cpr|cost per (?:purchase|lead|result|acquisition|conversion|sale|"
+    ("cpa", r"cpa|cpl|cpp|cpr|cplpv|cost per (?:purchase|lead|result|acquisition|conversion|sale|"
             r"landing page view|lpv|signup|sign-up|registration|action|order)s?|cost/(?:purchase|"
             r"lead|result)|cost per kauf|cac|per (?:purchase|lead|result|conversion|acquisition|"
-            r"sign-?up|order|sale)"),
+            r"sign-?up|order|sale)|(?:a|each|every) (?:purchase|lead|conversion|sale|sign-?up|order)"),
     ("roas", r"roas|return on ad spend"),
-    ("cpc", r"cpc|cost per click|cost per link click"),
+    ("cpc", r"cpc|cost per click|cost per link click|(?:a|each|every|per) (?:link )?click"),
     ("cpm", r"cpm|cost per (?:1,?000|thousand|mille)(?: impressions)?"),
     ("ctr", r"ctr|click[- ]through(?: rate)?"),
     ("frequency", r"frequency|freq"),
@@ -261,7 +261,7 @@ METRICS: list[tuple[str, str]] = [
     ("revenue", r"revenue|sales value|purchase value|conversion value|umsatz"),
     ("results", r"results?|purchases?|conversions?|leads?|sign-?ups|signups|registrations|"
                 r"landing page views|orders|sales|how many (?:sales|leads|purchases)"),
-    ("spend", r"spend|spent|spending|cost|costs|costing|how much did|ausgaben|gasto|"
+    ("spend", r"spend|spent|spending|pacing|cost|costs|costing|how much did|ausgaben|gasto|"
               r"what did we spend|amount spent|burn|burned|burnt|used up"),
 ]
 METRIC_RES = [(m, re.compile(rf"\b(?:{p})\b", re.I)) for m, p in METRICS]
@@ -273,7 +273,7 @@ BREAKDOWNS: list[tuple[str, str]] = [
             r"par jour|day-by-day"),
     ("week", r"by week|per week|weekly|each week|week by week"),
     ("age", r"(?:by|per|across|and) (?:age|ages)|age (?:group|bracket|breakdown)s?|ages?\b(?= and)"),
-    ("gender", r"(?:by|per|and) (?:gender|sex)|gender (?:split|breakdown)|men vs women|women vs men"),
+    ("gender", r"(?:by|per|and|et|y|e|und|en|i|och) (?:gender|sexe?|sexo|geschlecht|geslacht|genere|płeć|kön)|gender (?:split|breakdown)|men vs women|women vs men"),
     ("country", r"(?:by|per|each) country|countries|country breakdown|by market"),
     ("region", r"(?:by|per|each) (?:region|state|bundesland)|regions|states"),
     ("publisher_platform", r"(?:by|per|and) (?:placement|platform)s?|placements|facebook vs "

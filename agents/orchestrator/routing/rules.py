@@ -164,7 +164,8 @@ def _route(c: Clause) -> tuple[str | None, str]:
     plain = re.sub(cues.E, " ", text)
     question_like = bool(cues.QUESTION_START.search(text)) and not POLITE.search(text)
     if (cues.NEW_CAMPAIGN.search(plain) and not (cues.DUPLICATE.search(plain) and re.search(cues.E, text))) \
-            or cues.LAUNCH.search(text):
+            or cues.LAUNCH.search(text) or (cues.BRIEF_LAUNCH.search(plain) and
+                                            cues.BRIEF_SIGNAL.search(plain)):
         return "new_campaign", ""
     if cues.HYPOTHETICAL.search(plain):
         return "question", ""
@@ -192,6 +193,8 @@ def _route(c: Clause) -> tuple[str | None, str]:
         return "adopt", ""
     if cues.VAGUE.search(plain):
         return "clarify", "vague"
+    if cues.SWEEP.search(plain) and not question_like:
+        return "pause_underperformers", ""
     found = []
     if m := cues.PAUSE.search(plain):
         found.append((m.start(), "pause"))
