@@ -219,3 +219,26 @@ def test_the_top_end_of_a_curve_is_no_ranking():
 def test_the_longest_metric_phrase_wins():
     i = ask("landing page views for Boston Marathon Promo yesterday?")
     assert i.params["metrics"] == ["results"]
+
+
+def test_a_name_in_a_context_sentence_is_not_written_unless_the_sentence_adds_it():
+    i = ask("switch off Carousel C. Static - Ridge is doing fine though")
+    assert i.route == "status" and [e.name for e in i.entities] == ["Carousel C"]
+    j = ask("switch off Carousel C. Static - Ridge as well")
+    assert sorted(e.name for e in j.entities) == ["Carousel C", "Static - Ridge"]
+
+
+def test_a_polite_if_is_no_condition():
+    i = ask("if you have a sec, switch off Carousel C")
+    assert i.route == "status" and i.params["to"] == "PAUSED"
+
+
+def test_an_audience_age_is_never_an_amount():
+    i = ask("open a fresh ad set in Brand Awareness for men 55+, $30/day")
+    assert i.route == "unsupported" and "A/B test" in i.params["why"]
+
+
+def test_ages_are_not_read_as_money():
+    from agents.orchestrator.routing.amounts import find_amounts
+
+    assert [a.value for a in find_amounts("for men 55+ at $30 a day, ages 18-24 too", "USD")] == [30.0]

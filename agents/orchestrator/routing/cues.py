@@ -144,6 +144,11 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str]] = [
      "test with an interest or demographic audience is."),
     (rx(r"\b(?:comments?|reply|replies|respond\s+to|moderat\w*|inbox|dms?|messages)\b"),
      "Comment moderation, replies and messages are not supported."),
+    (rx(r"\b(?:start|create|add|launch|set\s+up|build|make|spin\s+up|open)\s+(?:an?\s+|\d+\s+|a\s+couple\s+"
+        r"(?:of\s+)?)?(?:(?:new|fresh|another|extra|second|additional)\s+(?:\S+\s+){0,2}?)?(?:ad\s*sets?|adsets?|"
+        r"ads?)\s+(?:in|to|into|inside|under|for)\b"),
+     "Adding ad sets or ads to an existing campaign is not supported; an A/B test can try a new "
+     "audience or creative beside what runs, and a new campaign is a new brief."),
     (rx(r"\bpixel\b|\bconversions?\s+api\b|\bcapi\b|\bevents?\s+manager\b|\b(?:set\s+up|fix|change|"
         r"add)\s+(?:the\s+|a\s+)?(?:tracking|conversion\s+tracking|utms?|events?)\b"),
      "Pixel, Conversions API and event tracking are set up in Events Manager; adpilot reads the "

@@ -79,7 +79,8 @@ TRANSFER = re.compile(r"\b(?:put|move|shift|add|give|send)\s+(?:it|that|them|the
 # "if it's over €25, lower its budget 20%" / "… if the CPA tops $30": a change that waits on a
 # condition adpilot does not check before writing (a pause rule's threshold is its own route)
 CONDITION_LEAD = re.compile(r"^\W*(?:and\s+|but\s+|then\s+|so\s+)?(?:if|when|once|as\s+soon\s+as|"
-                            r"should|in\s+case)\b([^,]{1,80}?)(?:,\s*|\s+(?=then\b|just\b|please\b|"
+                            r"should|in\s+case)\b(?!\s+(?:you|u|possible|poss|convenient|that'?s\s+ok)\b)"
+                            r"([^,]{1,80}?)(?:,\s*|\s+(?=then\b|just\b|please\b|"
                             r"(?:pause|stop|turn|switch|kill|resume|raise|increase|bump|lower|reduce|"
                             r"cut|double|halve|triple|set|add|take|drop|trim|slash|decrease|boost|"
                             r"scale)\b))(?:then\s+|just\s+|please\s+)*(?=\S)", re.I)
@@ -256,13 +257,15 @@ def _as_words(text: str, weak: dict[str, str]) -> str:
 
 
 def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str],
-             weak: dict[str, str] | None = None) -> list[tuple[str, str | None, str]]:
+             weak: dict[str, str] | None = None, names: dict[str, str] | None = None
+             ) -> list[tuple[str, str | None, str]]:
     """Split into (text, route, why) asks and merge the ones that are not asks of their own.
 
-    `weak` maps the placeholders of partial names to their words: in context (a purpose
-    tail, or a sentence with no ask after a complete ask) they are words, not objects.
+    `weak` maps the placeholders of partial names to their words, `names` every placeholder:
+    in context (a purpose tail, or a sentence with no ask after a complete ask) a partial name
+    is a word, not an object, and so is any name unless the sentence adds it ("X too").
     """
-    weak = weak or {}
+    weak, names = weak or {}, names or {}
     out: list[list[Any]] = []
     for part in _split(text):
         if tail := CONTEXT_TAIL.search(part):
@@ -290,7 +293,9 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
                                               currency, files))]
             continue
         if out and route is None and out[-1][1] and re.search(cues.E, out[-1][0]):
-            out[-1][0] += " " + _as_words(part, weak)  # context after a complete ask
+            # context after a complete ask: its names are words unless it adds them ("X too")
+            also_this = re.search(r"\b(?:too|as\s+well|also|and|plus)\b", part)
+            out[-1][0] += " " + _as_words(part, weak if also_this else names)
             continue
         if out and (route is None or (route == "question" and out[-1][1] == "question") or
                     (route == "question" and why == "weak") or same or
@@ -410,7 +415,8 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
     asks: list[dict[str, Any]] = []
     prev: list[Mention] = []
     weak = {k: mentions[i].text.lower() for k, i in keys.items() if mentions[i].partial}
-    clauses = _clauses(text, currency, files, quotes, weak)
+    names = {k: mentions[i].text.lower() for k, i in keys.items()}
+    clauses = _clauses(text, currency, files, quotes, weak, names)
     for part, route, why in clauses:
         ms = _entities(part, mentions, keys)
         if not ms and (pron := cues.PRONOUN.search(part)) and prev:
