@@ -26,7 +26,8 @@ IMAGE_WORDS = re.compile(r"\b(?:images?|photos?|pictures?|pics?|videos?|visuals?
                          r"static|carousel|gif|thumbnail)\b", re.I)
 AGES = re.compile(r"^(?:ages?\s+|aged\s+)?(\d{2}\s*[-–]\s*\d{2}\+?|\d{2}\+)$", re.I)
 AUDIENCE_VARIANT = [r"\baudiences?\b[^:→]{0,40}(?::|→|->)\s*(.+?)[\s?.!]*$",
-                    r"\b(?:a|an)\s+(.+?)\s+(?:version|variant)\b", r"\bwith\s+(.+?)\s+instead\s+of\b",
+                    r"\b(?:a|an)\s+([^,.;]+?)\s+(?:version|variant)\b", r"\bwith\s+(.+?)\s+instead\s+of\b",
+                    r"\bsame\s+(?:\w+\s+){0,2}?but\s+(?:with\s+|for\s+)?(.+?)(?:[.,;]|\s*$)",
                     r"(?:\baudiences?\s+(?:of\s+)?|\bages?\s+)?(\d{2}\s*[-–]\s*\d{2}\+?)\s+instead\s+of\b",
                     r"\bagainst\s+(?:an?\s+|the\s+)?(.+?)(?:\s+for\s+\d|\s+until|\s*$|[.;]|,\s*\w+\s+\d)",
                     r"\btargeting\s+(.+?)(?:\s+too|\s+as\s+well|\s*—|[.,;]|\s+set\s+up|\s*$)",

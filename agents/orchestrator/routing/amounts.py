@@ -32,6 +32,9 @@ DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
                        r"\b\d{1,2}\.\d{1,2}\.?\s*[–—-]\s*\d{1,2}\.\d{1,2}\.?(?:\d{2,4})?|"
                        r"\b\d{2}\.\d{2}\.(?:\d{2,4})?|"
                        r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|uhr)\b|\b\d{1,2}:\d{2}\b", re.I)
+# "women 45+", "ages 18-24", "aged 35 to 44": an audience's ages, never an amount
+AGE_LIKE = re.compile(r"(?<![$€£\d.,])\b\d{2}\s?\+(?!\s?\d)|\b(?:ages?|aged|women|men|people|adults|"
+                      r"users)\s+\d{2}(?:\s*(?:-|–|to)\s*\d{2}|\s?\+)?\b(?!\s*[%$€£])", re.I)
 TIMES = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?[x×](?![a-z])|(?<!\w)[x×]\s?(\d+(?:[.,]\d+)?)(?![\w.,%])",
                    re.I)  # "2x", "2.5 x", "x2"
 FACTORS: list[tuple[str, float]] = [
@@ -96,6 +99,7 @@ def find_amounts(text: str, account_currency: str | None) -> list[Amount]:
     """Return every number of `text` outside dates and times, in order."""
     account = (account_currency or "USD").upper()
     masked = DATE_LIKE.sub(lambda m: " " * len(m.group(0)), text)
+    masked = AGE_LIKE.sub(lambda m: " " * len(m.group(0)), masked)
     out: list[Amount] = []
     for t in TIMES.finditer(masked):
         out.append(Amount(float((t.group(1) or t.group(2)).replace(",", ".")), t.start(), t.end(), t.group(0),

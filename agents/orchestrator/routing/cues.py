@@ -27,6 +27,18 @@ NEW_CAMPAIGN = rx(
 LAUNCH = rx(  # "launch campaign for leads in Brazil": a bare imperative, nothing named before it
     r"^\W*(?:please\s+)?(?:launch|create|set\s+up|build|start|spin\s+up)\s+(?:an?\s+|new\s+)?"
     r"(?:[^\s⟨]+\s+){0,2}?campaign\b(?!\s*⟨)")
+BRIEF_LAUNCH = rx(  # "launch a spring teaser: awareness, UK only, £40/day" — a brief with no "campaign"
+    r"^\W*(?:please\s+)?(?:launch|create|set\s+up|spin\s+up|build|start|kick\s+off)\s+(?:an?|new)\s+"
+    r"(?!(?:\S+\s+){0,3}?(?:a/b|ab|split|tests?|experiments?|lookalikes?|look-alikes?|audiences?|custom|"
+    r"lists?|rules?|reports?|dashboards?|alerts?|budgets?|ad|ads|ad\s*sets?|adsets?|variants?)\b)")
+BRIEF_SIGNAL = rx(
+    r"\b(?:awareness|traffic|leads?|sales|conversions|engagement|app\s+installs?|objective)\b|"
+    r"\b[a-z]{2,}\s+only\b|[$€£]\s?\d+\s*(?:/\s*d(?:ay)?|a\s+day|per\s+day|daily)|"
+    r"\d\s?[$€£]\s*(?:/\s*d(?:ay)?|a\s+day|per\s+day)")
+SWEEP = rx(  # "run the underperformer sweep on X": the pause rule, with its default thresholds
+    r"\b(?:underperformers?|under-performers?|losers?|pause|kill|dud)\s+(?:sweep|check|pass|rules?|"
+    r"run|clean-?up)\b|\b(?:cull|prune)\b|\bclean\s+(?:\S+\s+){0,3}?(?:out|up)\s+(?:the\s+)?"
+    r"(?:losers|underperformers|duds|dead\s+weight)\b")
 DUPLICATE = rx(r"\b(?:duplicate|clone)\b|\bcopy\s+(?:\S+\s+){0,4}?(?:into|to|over\s+to|across)\b")
 HYPOTHETICAL = rx(
     r"\bwhat\s+(?:would|will|could|might)\s+happen\b|\bwhat\s+if\b|\bshould\s+(?:i|we)\b|"
@@ -35,7 +47,7 @@ HYPOTHETICAL = rx(
     r"\bwhat\s+do\s+you\s+(?:think|recommend|suggest)\b|\bworth\s+(?:pausing|killing|raising|"
     r"cutting)\b|\bhow\s+(?:many|much)\s+more\b.*\bif\b")
 QUESTION_START = rx(
-    r"^\s*(?:hi|hey|hello|ok|so)?[!,.\s]*(?:what|what's|whats|which|how|how's|hows|who|when|"
+    r"^\s*(?:hi|hey|hello|ok|so)?[!,.\s]*(?:(?:also|and|plus|btw|oh|ps)[,\s]+)*(?:what|what's|whats|which|how|how's|hows|who|when|"
     r"where|why|show|tell\s+me|give\s+me|list|compare|break\s+down|report|pull|get\s+me|is|are|"
     r"did|does|do|was|were|wie|was|quel|quelle|cu[aá]nto|c[oó]mo|qu[eé]|combien|hoeveel|quanto)\b")
 FILTER_QUESTION = rx(r"^\s*(?:which|what|show|list|find|any)\b")
@@ -132,6 +144,22 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str]] = [
      "test with an interest or demographic audience is."),
     (rx(r"\b(?:comments?|reply|replies|respond\s+to|moderat\w*|inbox|dms?|messages)\b"),
      "Comment moderation, replies and messages are not supported."),
+    (rx(r"\b(?:start|create|add|launch|set\s+up|build|make|spin\s+up|open)\s+(?:an?\s+|\d+\s+|a\s+couple\s+"
+        r"(?:of\s+)?)?(?:(?:new|fresh|another|extra|second|additional)\s+(?:\S+\s+){0,2}?)?(?:ad\s*sets?|adsets?|"
+        r"ads?)\s+(?:in|to|into|inside|under|for)\b"),
+     "Adding ad sets or ads to an existing campaign is not supported; an A/B test can try a new "
+     "audience or creative beside what runs, and a new campaign is a new brief."),
+    (rx(r"\bpixel\b|\bconversions?\s+api\b|\bcapi\b|\bevents?\s+manager\b|\b(?:set\s+up|fix|change|"
+        r"add)\s+(?:the\s+|a\s+)?(?:tracking|conversion\s+tracking|utms?|events?)\b"),
+     "Pixel, Conversions API and event tracking are set up in Events Manager; adpilot reads the "
+     "results they record but does not change tracking."),
+    (rx(r"\battribution\s+(?:window|setting|model)\b"),
+     "The attribution setting is not changed by adpilot; it can answer questions on the current "
+     "setting."),
+    (rx(r"\b(?:product\s+)?catalog(?:ue)?s?\b|\bproduct\s+feeds?\b"),
+     "Catalogs and product feeds are managed in Commerce Manager; adpilot does not change them."),
+    (rx(r"\bboost\s+(?:the|this|that|our|a|my)\s+(?:\S+\s+){0,3}?(?:post|reel)\b"),
+     "Boosting a Page post is not supported; a campaign with that post's creative is a new brief."),
     (rx(r"\b(?:duplicate|clone)\b|\bcopy\s+(?:\S+\s+){0,4}?(?:into|to|over\s+to|across)\b"),
      "Duplicating campaigns, ad sets or ads is not supported; a new campaign is a new brief."),
 ]
@@ -153,7 +181,7 @@ SCHEDULED_WHY = ("Scheduled status changes are not supported: adpilot pauses or 
                  "when asked; ask again at that time.")
 
 
-__all__ = ["AB_TEST", "ADOPT", "BARE_PRONOUN_WRITE", "BUDGET_VERB", "CONTAINER_ALL", "DUPLICATE",
+__all__ = ["AB_TEST", "ADOPT", "BARE_PRONOUN_WRITE", "BRIEF_LAUNCH", "BRIEF_SIGNAL", "BUDGET_VERB", "CONTAINER_ALL", "DUPLICATE",
            "E", "EDIT_CREATIVE", "EDIT_TARGETING", "FILTER_QUESTION", "HYPOTHETICAL", "LAUNCH",
            "NEW_CAMPAIGN", "PAUSE", "PRONOUN", "QUESTION_START", "RESUME", "SCHEDULED",
-           "SCHEDULED_WHY", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "rx"]
+           "SCHEDULED_WHY", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "rx"]

@@ -33,7 +33,8 @@ MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1}
 
 COMPARE = re.compile(
-    r"\b(?:vs\.?|versus|compar(?:ed?|es|ing)\s+(?:to|with)|against|relative\s+to|than)\s+(?:the\s+|that\s+)?"
+    r"\b(?:vs\.?|versus|compar(?:ed?|es|ing)\s+(?:to|with)|against|relative\s+to|than|side\s+by\s+"
+    r"side\s+with|next\s+to|alongside)\s+(?:the\s+|that\s+)?"
     r"(?:previous|prior|preceding|last|same|day\s+before|week\s+before|period\s+before|one\s+before|"
     r"before|earlier)\b[^,.;?!—]*|"
     r"\b(?:week|day|month)[- ]over[- ](?:week|day|month)\b|\bwow\b|\bdod\b|\bmom\b|"

@@ -3,8 +3,10 @@
 - `STOP` — words of requests (verbs, function words, time and money words) that a partial
   name is never made of and a typo window never starts or ends with.
 - `TYPE_WORDS` — how a request says campaign / ad set / ad.
-- `TRANSLATE` — Spanish, French, German, Portuguese and Italian phrases the rules read as
-  English (applied to the request with the names taken out, so no name is translated).
+- `TRANSLATE` — Spanish, French, German, Portuguese, Italian, Dutch, Polish and Swedish
+  phrases (polite forms, ad-ops verbs, periods, comparisons) and English ad-ops jargon ("dial
+  back", "sunset") the rules read as plain English (applied to the request with the names
+  taken out, so no name is translated).
 - `METRICS` — metric phrases in the order they are tried (longest first).
 - `BREAKDOWNS` — breakdown phrases.
 """
@@ -84,6 +86,67 @@ TRANSLATE: list[tuple[str, str]] = [
     (r"um ein drittel", "by a third"), (r"um die hälfte", "by half"),
     (r"d'un cinquième|de un quinto|em um quinto|met een vijfde", "by 20%"),
     (r"combien|cu[aá]nto|quanto|hoeveel", "how much"),
+    # Polite forms: an action asked as a question is the action (rule 4)
+    (r"kun je|kunt u|kan je|kan jij|tu peux|peux-tu|pouvez-vous|vous pouvez|puedes|podr[ií]as|"
+     r"kannst du|könntest du|können sie|könnten sie|puoi|potresti|czy możesz|możesz|"
+     r"kan du|kan ni|skulle du kunna", "can you"), (r"on peut|podemos|possiamo|können wir", "can we"),
+    # Ad-ops jargon: dialling a budget, retiring an ad
+    (r"dial\s+(\S+\s+)?(?:back|down)|throttle\s+(\S+\s+)?(?:back|down)?|pull\s+(\S+\s+)?back|"
+     r"rein\s+(\S+\s+)?in|scale\s+(\S+\s+)?(?:back|down)", r"lower \1\2\3\4\5"),
+    (r"dial\s+(\S+\s+)?up|crank\s+(\S+\s+)?up|scale\s+(\S+\s+)?up", r"raise \1\2\3"),
+    (r"sunset|sunsetting|pull the plug on", "pause"), (r"wk", "week"), (r"wks", "weeks"),
+    # Italian
+    (r"qual è stat[oa]|qual è|qual'è|qual era|quale|quali", "what"),
+    (r"nel weekend|nel fine settimana|lo scorso weekend|lo scorso fine settimana", "the weekend"),
+    (r"(?:negli )?ultimi (\d+) giorni", r"last \1 days"), (r"giorni", "days"),
+    (r"almeno", "at least"), (r"dopo", "after"), (r"questa settimana", "this week"),
+    (r"gruppi di inserzioni|gruppo di inserzioni|gruppi di annunci", "ad sets"),
+    (r"inserzioni", "ads"), (r"se supera(?:no)?|se va oltre|se è sopra", "if over"),
+    (r"abbassagli|abbassale|riducigli", "lower its"), (r"aumentagli|alzagli", "raise its"),
+    (r"del (\d+(?:[.,]\d+)?)\s?%", r"by \1%"), (r"elimina|eliminare|cancella|cancellare", "delete"),
+    # Polish
+    (r"wyłącz|wyłączyć|wstrzymaj|wstrzymać|zatrzymaj|zatrzymać|zapauzuj", "pause"),
+    (r"włącz ponownie|włącz|wznów|wznowić|uruchom ponownie", "resume"),
+    (r"zwiększ|zwiększyć|podnieś|podnieść", "raise"),
+    (r"zmniejsz o połowę|obetnij o połowę", "halve"),
+    (r"zmniejsz|zmniejszyć|obniż|obniżyć|obetnij|zetnij", "lower"), (r"podwój|podwoić", "double"),
+    (r"budżet|budżetu|budżetem", "budget"), (r"dziennie|na dzień", "a day"),
+    (r"zestawy reklam|zestawów reklam|zestaw reklam|zestawach reklam", "ad sets"),
+    (r"reklamy|reklam|reklamę|reklamach", "ads"), (r"kampani[aęi]", "campaign"),
+    (r"poniżej", "under"), (r"powyżej", "over"), (r"co najmniej|przynajmniej", "at least"),
+    (r"dni", "days"), (r"dopiero gdy|dopiero kiedy|dopiero po", "only once"),
+    (r"wyda", "spends"), (r"wydał[aoy]?|wydane|wydaliśmy", "spent"), (r"wczoraj", "yesterday"),
+    (r"dzisiaj|dziś", "today"), (r"w zeszłym tygodniu|zeszły tydzień", "last week"),
+    (r"w tym tygodniu", "this week"), (r"ile", "how much"),
+    (r"które mają|który ma|która ma|którego", "that have"), (r"w(?= ⟨e)", "in"),
+    (r"do(?= \d)", "to"), (r"usuń|usunąć|skasuj", "delete"), (r"każdy|każda|każde", "each"),
+    # Swedish
+    (r"stäng av|stänga av|stoppa", "pause"),
+    (r"återaktivera|återuppta|sätt på|slå på|aktivera", "resume"),
+    (r"öka|höj|höja", "raise"), (r"sänk|sänka|minska", "lower"), (r"fördubbla|dubbla", "double"),
+    (r"halvera", "halve"), (r"annonsuppsättningar(?:na)?|annonsuppsättning(?:en)?", "ad sets"),
+    (r"annonserna|annonser|annonsen", "ads"), (r"kampanjen|kampanj", "campaign"),
+    (r"budgeten", "budget"), (r"över", "over"), (r"minst", "at least"),
+    (r"dagar(?:na)?", "days"), (r"först efter", "only after"), (r"efter", "after"),
+    (r"igår", "yesterday"), (r"idag", "today"), (r"förra veckan", "last week"),
+    (r"denna vecka|den här veckan", "this week"), (r"om dagen", "a day"),
+    (r"hur mycket", "how much"), (r"som har", "that have"), (r"i(?= ⟨e)", "in"),
+    (r"ta bort|radera", "delete"),
+    # Dutch, German, French, Spanish additions
+    (r"op pauze zetten|op pauze zet|op pauze", "pause"), (r"verwijder(?:en)?", "delete"),
+    (r"impressies", "impressions"), (r"bereik", "reach"),
+    (r"(?:uitgesplitst |opgesplitst )?per land", "by country"),
+    (r"desglos\w* por d[ií]a|por d[ií]a,? desglosad\w*|ventilée? par jour", "by day"),
+    (r"uitgesplitst|opgesplitst|aufschlüsseln|aufgeschlüsselt|ventilée?s?|décomposée?s?|"
+     r"desglosad[oa]s?", "broken down"),
+    (r"mindestens", "at least"), (r"anzeigengruppen?", "ad sets"), (r"deren|dessen", "whose"),
+    (r"erst,? wenn|erst nach", "only once"),
+    (r"(?:sur )?les (\d+) derniers jours", r"last \1 days"),
+    (r"retirer|enlever|retire[rz]?|enlève", "remove"),
+    (r"dès qu['’]on(?: a)?", "as soon as we"),
+    (r"dès que|aussitôt que|en cuanto|sobald|non appena|assim que", "as soon as"),
+    (r"borra|borrar|elimina[r]?", "delete"), (r"llevamos gastad[oa]|hemos gastad[oa]", "spent"),
+    (r"esta semana", "this week"), (r"los mismos d[ií]as de", "the same days of"),
     (r"depuis lundi|desde el lunes|desde segunda|sinds maandag|da lunedì", "since monday"),
     (r"lan[cç]ar|lanzar|lancer|lanciare|lanceer", "launch"),
     (r"monitoriza[r]?|monitorea[r]?|monitorar|monitora|acompanhar|surveiller|tieni d'occhio|"
@@ -183,12 +246,12 @@ def to_english(text: str) -> str:
 
 # metric → phrases (regex, matched on word boundaries in lower-case English text)
 METRICS: list[tuple[str, str]] = [
-    ("cpa", r"cpa|cpl|cpp|cpr|cost per (?:purchase|lead|result|acquisition|conversion|sale|"
+    ("cpa", r"cpa|cpl|cpp|cpr|cplpv|cost per (?:purchase|lead|result|acquisition|conversion|sale|"
             r"landing page view|lpv|signup|sign-up|registration|action|order)s?|cost/(?:purchase|"
             r"lead|result)|cost per kauf|cac|per (?:purchase|lead|result|conversion|acquisition|"
-            r"sign-?up|order|sale)"),
+            r"sign-?up|order|sale)|(?:a|each|every) (?:purchase|lead|conversion|sale|sign-?up|order)"),
     ("roas", r"roas|return on ad spend"),
-    ("cpc", r"cpc|cost per click|cost per link click"),
+    ("cpc", r"cpc|cost per click|cost per link click|(?:a|each|every|per) (?:link )?click"),
     ("cpm", r"cpm|cost per (?:1,?000|thousand|mille)(?: impressions)?"),
     ("ctr", r"ctr|click[- ]through(?: rate)?"),
     ("frequency", r"frequency|freq"),
@@ -198,7 +261,7 @@ METRICS: list[tuple[str, str]] = [
     ("revenue", r"revenue|sales value|purchase value|conversion value|umsatz"),
     ("results", r"results?|purchases?|conversions?|leads?|sign-?ups|signups|registrations|"
                 r"landing page views|orders|sales|how many (?:sales|leads|purchases)"),
-    ("spend", r"spend|spent|spending|cost|costs|costing|how much did|ausgaben|gasto|"
+    ("spend", r"spend|spent|spending|pacing|cost|costs|costing|how much did|ausgaben|gasto|"
               r"what did we spend|amount spent|burn|burned|burnt|used up"),
 ]
 METRIC_RES = [(m, re.compile(rf"\b(?:{p})\b", re.I)) for m, p in METRICS]
@@ -210,7 +273,7 @@ BREAKDOWNS: list[tuple[str, str]] = [
             r"par jour|day-by-day"),
     ("week", r"by week|per week|weekly|each week|week by week"),
     ("age", r"(?:by|per|across|and) (?:age|ages)|age (?:group|bracket|breakdown)s?|ages?\b(?= and)"),
-    ("gender", r"(?:by|per|and) (?:gender|sex)|gender (?:split|breakdown)|men vs women|women vs men"),
+    ("gender", r"(?:by|per|and|et|y|e|und|en|i|och) (?:gender|sexe?|sexo|geschlecht|geslacht|genere|płeć|kön)|gender (?:split|breakdown)|men vs women|women vs men"),
     ("country", r"(?:by|per|each) country|countries|country breakdown|by market"),
     ("region", r"(?:by|per|each) (?:region|state|bundesland)|regions|states"),
     ("publisher_platform", r"(?:by|per|and) (?:placement|platform)s?|placements|facebook vs "

@@ -46,6 +46,7 @@ ZERO_RESULTS = re.compile(r"\b(?:zero|no|0|without\s+(?:any\s+)?)\s+(?:purchases
                           r"(?:n['’]t|\bnot|\bnever)\s+(?:\S+\s+){0,3}?(?:a\s+single|any|one|"
                           r"even\s+one)\s+(?:purchase|sale|conversion|result|lead|sign-?up|order)s?\b",
                           re.I)
+PERIOD_AFTER = re.compile(r"\s*(?:days?|d|weeks?|wks?|hours?|hrs?|h|months?)\b", re.I)
 SPEND_WORD = re.compile(r"\b(?:spent|spend|spending|spends)\b", re.I)
 DAYS_AFTER = re.compile(r"\bafter\s+(?:(\d+)\s+days?|(a|one|\d+)\s+weeks?)\b(?:\s+of\s+delivery)?|"
                         r"\b(?:at\s+least|min(?:imum)?)\s+(\d+)\s+days\b|\bafter\s+(\d+)d\b", re.I)
@@ -53,11 +54,11 @@ DAYS_AFTER = re.compile(r"\bafter\s+(?:(\d+)\s+days?|(a|one|\d+)\s+weeks?)\b(?:\
 
 def metrics_in(text: str) -> list[tuple[int, int, str]]:
     """Return (start, end, metric) of every metric phrase, without overlaps, in text order."""
+    found = [(m.start(), m.end(), metric) for metric, pat in METRIC_RES for m in pat.finditer(text)]
     spans: list[tuple[int, int, str]] = []
-    for metric, pat in METRIC_RES:
-        for m in pat.finditer(text):
-            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
-                spans.append((m.start(), m.end(), metric))
+    for s, e, metric in sorted(found, key=lambda f: f[0] - f[1]):  # the longest phrase wins
+        if not any(s < e2 and s2 < e for s2, e2, _ in spans):
+            spans.append((s, e, metric))
     return sorted(spans)
 
 
@@ -76,8 +77,9 @@ def _metric_for(text: str, a: Amount) -> tuple[str | None, str | None]:
     near = [m for m in metrics_in(text) if m[1] <= a.start and a.start - m[1] <= 40]
     after = [m for m in metrics_in(text) if m[0] >= a.end and m[0] - a.end <= 12]
     metric = near[-1][2] if near else (after[0][2] if after else None)
-    if after and after[0][0] - a.end <= 3 and text[after[0][0]:].startswith("per "):
-        metric = after[0][2]  # "$45 per purchase": the unit written with the number wins
+    if after and after[0][0] - a.end <= 3 and text[after[0][0]:].startswith(("per ", "a ", "each ",
+                                                                              "every ")):
+        metric = after[0][2]  # "$45 per purchase", "30 bucks a lead": the unit with the number wins
     if SPEND_WORD.search(text[a.end:a.end + 12]) or SPEND_WORD.search(before[-25:]):
         metric = "spend"
     return metric, op
@@ -94,6 +96,8 @@ def thresholds(c: Clause) -> tuple[list[dict[str, Any]], int | None, str | None]
     out: list[dict[str, Any]] = []
     min_spend, cur = None, None
     for a in c.amounts:
+        if not a.explicit and not a.percent and PERIOD_AFTER.match(c.text[a.end:]):
+            continue  # "over the past 14 days": a period, not a threshold
         metric, op = _metric_for(c.text, a)
         if metric == "spend":
             min_spend, cur = a.minor(), a.currency
@@ -120,13 +124,25 @@ def min_days(text: str) -> int | None:
     return 7 * (1 if n in ("a", "one") else int(n))
 
 
+KIND_WORD = re.compile(r"\b(?:(ad\s*sets?|adsets?)|ads?)\b(?!\s*(?:⟨e|\d{6}))", re.I)
+
+
+def _pause_level(text: str) -> str:
+    """Return what gets paused: the first kind of object said that is not a name's label.
+
+    "pause the ads under adset X" pauses ads (the "adset" labels X, the container);
+    "X's ad sets with ROAS under 2" pauses ad sets; nothing said is ads.
+    """
+    m = KIND_WORD.search(text)
+    return "adset" if m and m.group(1) else "ad"
+
+
 def pause_params(c: Clause) -> dict[str, Any]:
     """Params of `pause_underperformers`."""
     found, spend, spend_cur = thresholds(c)
     p: dict[str, Any] = {"metric": None, "op": None, "threshold": None, "currency": None,
                          "min_spend_minor": spend, "min_days": min_days(c.text),
-                         "level": "adset" if re.search(r"\b(?:ad\s*sets?|adsets?)\b", c.text)
-                         else "ad"}
+                         "level": _pause_level(c.text)}
     if found:
         t = found[0]
         p.update(metric=t["metric"], op=t["op"], threshold=t["threshold"],
@@ -139,8 +155,8 @@ def pause_params(c: Clause) -> dict[str, Any]:
 # --- questions ----------------------------------------------------------------------------
 
 RANK = re.compile(r"\b(?:(\d+)\s+)?(top|best|bottom|worst|highest|lowest|most|least|cheapest|"
-                  r"priciest|strongest|weakest|lowest-performing|poorest)\b(?:\s+(\d+))?",
-                  re.I)
+                  r"priciest|strongest|weakest|lowest-performing|poorest)\b(?!\s+(?:end|line|of\s+"
+                  r"(?:the\s+)?funnel))(?:\s+(\d+))?", re.I)
 WHICH_N = re.compile(r"\b(?:which|what)\s+(\d+)\b", re.I)
 SINGULAR = re.compile(r"\b(?:which|what|the)\s+(?:one\s+)?(?:ad\s*set|adset|ad|campaign)\b(?!s)", re.I)
 LEVELS = [("adset", r"\bad\s*sets?\b|\badsets?\b"), ("ad", r"\bads\b|\bad\b(?!\s*⟨)|\bcreatives?\b"),
@@ -222,7 +238,10 @@ def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]
     changes: list[dict[str, Any]] = []
     down = bool(DOWN.search(c.text))
     period = None
-    for a in c.amounts:
+    for i, a in enumerate(c.amounts):
+        if i + 1 < len(c.amounts) and re.search(r"\bfrom\s*$", c.text[max(0, a.start - 8):a.start]) \
+                and not c.amounts[i + 1].percent:
+            continue  # "from 50 → 65": the amount it has now, not a change
         if a.times:
             changes.append({"factor": a.value})
             continue

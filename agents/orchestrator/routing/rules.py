@@ -10,13 +10,21 @@ same clause state (placeholders, amounts, quotes), and the merge rules sit betwe
 2. The text is split into asks at sentence ends, dashes, "and"/"then" before a verb, and an
    "and" (in any language) between two sides that each name an object and a change. An
    ask without a route joins its neighbour; a question after a question is one question;
-   "tell me if …" after "watch" is part of watching. "it" is the previous ask's entity.
+   "tell me if …" after "watch" is part of watching; a stop rule after a test ("give it 10
+   days") is the test's; "… and add it to X" after a refusal is refused with it. A sentence
+   with no ask after a complete ask, and a purpose tail ("so it lasts to race day"), are
+   context: a partial name in them is a word. A kind of creative said alone ("a new video")
+   is a word when the request names an object clearly. "it" is the previous ask's entity.
 3. Each ask is routed (`_route`: brief, what-if, refusals, test, watch, vague, budget, status,
    pause-underperformers, question) and given its params (`params.py`) and is checked against
    the catalog (`checks.py`); a write also passes `checks.write_guard` (a clearly named
    object, inside the container the request names). The router never guesses: an ask it
    cannot place is `clarify`.
 4. The first ask is the intent; the later ones are in `also` and in `notes`, never executed.
+   A budget or status change that waits on a condition ("if it's over €25, lower its budget
+   20%", "… once the CPA tops $30") is read without the condition; as a later ask it says
+   "only if …", and as the first ask it is `clarify`: adpilot never checks a condition
+   before writing.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from agents.orchestrator.routing.checks import (
     unknown_name,
     write_guard,
 )
+from agents.orchestrator.routing.discourse import blank
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
 from agents.orchestrator.routing.params import (
     Clause,
@@ -67,6 +76,34 @@ POLITE = re.compile(r"\b(?:can|could|would|will)\s+you\b|\bwould\s+you\s+mind\b|
                     r"\bi'?d\s+like\s+(?:you\s+)?to\b|\bcan\s+we\b", re.I)
 TRANSFER = re.compile(r"\b(?:put|move|shift|add|give|send)\s+(?:it|that|them|the\s+(?:money|"
                       r"difference|savings|rest))\s+(?:into|to|on|onto|in)\b", re.I)
+# "if it's over €25, lower its budget 20%" / "… if the CPA tops $30": a change that waits on a
+# condition adpilot does not check before writing (a pause rule's threshold is its own route)
+CONDITION_LEAD = re.compile(r"^\W*(?:and\s+|but\s+|then\s+|so\s+)?(?:if|when|once|as\s+soon\s+as|"
+                            r"should|in\s+case)\b(?!\s+(?:you|u|possible|poss|convenient|that'?s\s+ok)\b)"
+                            r"([^,]{1,80}?)(?:,\s*|\s+(?=then\b|just\b|please\b|"
+                            r"(?:pause|stop|turn|switch|kill|resume|raise|increase|bump|lower|reduce|"
+                            r"cut|double|halve|triple|set|add|take|drop|trim|slash|decrease|boost|"
+                            r"scale)\b))(?:then\s+|just\s+|please\s+)*(?=\S)", re.I)
+CONDITION_TAIL = re.compile(r"\s+(?:but\s+)?(?:only\s+)?(?:if|when|once|as\s+soon\s+as|in\s+case)\s+"
+                            r"((?:it|its|it's|they|their|the|that|this|cpa|ctr|cpc|cpm|roas|spend|"
+                            r"frequency|results?)\b.*)$", re.I)
+# Context that asks nothing: a purpose or reason after the ask ("… so it lasts to race day",
+# "— we've got a launch on Friday"). A partial name in it is a word, never an object.
+CONTEXT_TAIL = re.compile(r"\b(?:so\s+(?:that|it|they|we|the|our)|because|cause|'cause|since\s+(?:we|it|"
+                          r"they|the|our)|as\s+(?:we|it|they)\b|we(?:'ve|\s+have)\s+got|we'?re\s+"
+                          r"(?:launching|running|sending|doing)|ahead\s+of|in\s+time\s+for)\b.*$",
+                          re.I | re.S)
+# "… — give it 10 days", "stop when we're 90% sure", "we stop as soon as we've spent €150"
+STOP_RULE = re.compile(r"^\W*(?:and\s+|then\s+|but\s+)?(?:(?:give|run|let)\s+it\s+(?:run\s+)?(?:for\s+)?"
+                       r"(?:\d+|a|one|two|three)\s*(?:days?|d|weeks?)\b|(?:we\s+|on\s+|you\s+can\s+)?"
+                       r"(?:stop|pause|end|kill|call)\s+(?:it\s+|the\s+test\s+|it\s+off\s+)?(?:when|once|after|"
+                       r"as\s+soon\s+as|at|if)\b)", re.I)
+# "build a lookalike … and add it to X": "it" is the refused thing, so the later ask is too
+REFUSED_IT = re.compile(r"^\W*(?:and\s+|then\s+)?\w+\s+(?:it|them|that|those)\b", re.I)
+# A kind of creative said alone ("a new video", "swap the image") is a word, not a name, when
+# it fits several objects and the request names one clearly
+CREATIVE_WORDS = frozenset({"video", "videos", "image", "images", "static", "carousel", "photo",
+                            "picture", "creative", "reel", "story", "ugc", "banner", "clip"})
 WRITE_ROUTES_READ = ("ab_test", "adopt", "budget", "status", "pause_underperformers")
 
 
@@ -128,10 +165,16 @@ def _route(c: Clause) -> tuple[str | None, str]:
     plain = re.sub(cues.E, " ", text)
     question_like = bool(cues.QUESTION_START.search(text)) and not POLITE.search(text)
     if (cues.NEW_CAMPAIGN.search(plain) and not (cues.DUPLICATE.search(plain) and re.search(cues.E, text))) \
-            or cues.LAUNCH.search(text):
+            or cues.LAUNCH.search(text) or (cues.BRIEF_LAUNCH.search(plain) and
+                                            cues.BRIEF_SIGNAL.search(plain)):
         return "new_campaign", ""
     if cues.HYPOTHETICAL.search(plain):
         return "question", ""
+    if lead := CONDITION_LEAD.search(text):  # "when X's CPA falls under $12, turn it back on"
+        rest = text[lead.end():]
+        route, why = _route(Clause(rest, find_amounts(rest, c.currency), c.quotes, c.currency, c.files))
+        if route in ("budget", "status"):
+            return route, why
     writes = any(p.search(plain) for p in (cues.PAUSE, cues.RESUME, cues.AB_TEST, cues.ADOPT)) or \
         _budget_cue(plain, c.amounts)
     if not (question_like and not writes):
@@ -151,6 +194,8 @@ def _route(c: Clause) -> tuple[str | None, str]:
         return "adopt", ""
     if cues.VAGUE.search(plain):
         return "clarify", "vague"
+    if cues.SWEEP.search(plain) and not question_like:
+        return "pause_underperformers", ""
     found = []
     if m := cues.PAUSE.search(plain):
         found.append((m.start(), "pause"))
@@ -206,11 +251,31 @@ def _split(text: str) -> list[str]:
     return [q for p in parts or [text] for q in _split_conj(p)]
 
 
-def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str]
+def _as_words(text: str, weak: dict[str, str]) -> str:
+    """Return `text` with the placeholders of partial names as their words."""
+    return re.sub(cues.E, lambda m: f" {weak[m.group(0)]} " if m.group(0) in weak else m.group(0), text)
+
+
+def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str],
+             weak: dict[str, str] | None = None, names: dict[str, str] | None = None
              ) -> list[tuple[str, str | None, str]]:
-    """Split into (text, route, why) asks and merge the ones that are not asks of their own."""
+    """Split into (text, route, why) asks and merge the ones that are not asks of their own.
+
+    `weak` maps the placeholders of partial names to their words, `names` every placeholder:
+    in context (a purpose tail, or a sentence with no ask after a complete ask) a partial name
+    is a word, not an object, and so is any name unless the sentence adds it ("X too").
+    """
+    weak, names = weak or {}, names or {}
     out: list[list[Any]] = []
     for part in _split(text):
+        if tail := CONTEXT_TAIL.search(part):
+            part = part[:tail.start()] + _as_words(part[tail.start():], weak)
+        if out and out[-1][1] == "ab_test" and STOP_RULE.search(part):
+            out[-1][0] += " " + part  # the test's stop rule, said after it
+            continue
+        if out and out[-1][1] == "unsupported" and REFUSED_IT.search(part):
+            out[-1][0] += " " + part  # "… and add it to X": it is the refused thing
+            continue
         c = Clause(part, find_amounts(part, currency), quotes, currency, files)
         route, why = _route(c)
         same = out and route == out[-1][1] and not re.search(cues.E, part)
@@ -227,6 +292,11 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
             out[-1] = [merged, *_route(Clause(merged, find_amounts(merged, currency), quotes,
                                               currency, files))]
             continue
+        if out and route is None and out[-1][1] and re.search(cues.E, out[-1][0]):
+            # context after a complete ask: its names are words unless it adds them ("X too")
+            also_this = re.search(r"\b(?:too|as\s+well|also|and|plus)\b", part)
+            out[-1][0] += " " + _as_words(part, weak if also_this else names)
+            continue
         if out and (route is None or (route == "question" and out[-1][1] == "question") or
                     (route == "question" and why == "weak") or same or
                     (FOLLOW_UP.search(part) and out[-1][1] == "adopt")):
@@ -241,6 +311,15 @@ def _entities(text: str, mentions: list[Mention], keys: dict[str, int]) -> list[
             and not mentions[keys[k]].qualifier]
 
 
+def _unconditional(text: str) -> tuple[str, str | None]:
+    """Return (the change without its condition, the condition or None)."""
+    if m := CONDITION_LEAD.search(text):
+        return text[m.end():], m.group(1).strip()
+    if m := CONDITION_TAIL.search(text):
+        return text[:m.start()], m.group(1).strip()
+    return text, None
+
+
 def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[Obj], *,
          account: str | None, today: date, currency: str | None, quotes: list[str],
          files: list[str], request: str, placeholders: dict[str, Mention],
@@ -250,6 +329,11 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
     for key, m in list(placeholders.items()):
         if targets and m in ms and not m.candidates and not m.other_account and m.match != "id":
             text = text.replace(key, m.text.lower())  # a near name beside a resolved one is words
+    condition = None
+    if route in ("budget", "status"):
+        text, condition = _unconditional(text)
+        for key, m in placeholders.items():
+            condition = condition and condition.replace(key, m.text)
     c = Clause(text, find_amounts(text, currency), quotes, currency, files)
     if route is None:
         return clarify("adpilot could not tell what to do: ask a question about the campaigns, or "
@@ -308,6 +392,8 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         params = {"to": why}
     ask = {"route": route, "entities": refs, "params": params}
     checked = check_ask(ask, targets, objs, account=account, today=today, money_currencies=money)
+    if condition and checked["route"] in WRITE_ROUTES_READ:
+        checked["condition"] = condition  # read_rules never makes a conditional write the intent
     return checked, targets
 
 
@@ -315,16 +401,22 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
                today: date) -> Intent:
     """Read `request` with the rules (see the module docstring) into an `Intent`."""
     objs = index(catalog)
-    mentions = resolve_entities(request, objs, account=account, protected=_protected(request))
-    masked, quotes, keys = _prepare(request, mentions)
-    files = FILE.findall(request)
+    reading = blank(request)  # quoted earlier messages, list markers, tickets: no asks in them
+    mentions = resolve_entities(reading, objs, account=account, protected=_protected(reading))
+    if any(m.resolved and not m.partial for m in mentions):  # "a new video on Static - Ridge"
+        mentions = [m for m in mentions if m.resolved or not m.partial or
+                    m.text.casefold() not in CREATIVE_WORDS]
+    masked, quotes, keys = _prepare(reading, mentions)
+    files = FILE.findall(reading)
     text = cues.CONTAINER_ALL.sub(r"\1 in \2", words_to_digits(to_english(masked.lower())))
     currency = next((o.currency for o in objs if o.account == account), None) if account else None
     if currency is None:
         currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
     asks: list[dict[str, Any]] = []
     prev: list[Mention] = []
-    clauses = _clauses(text, currency, files, quotes)
+    weak = {k: mentions[i].text.lower() for k, i in keys.items() if mentions[i].partial}
+    names = {k: mentions[i].text.lower() for k, i in keys.items()}
+    clauses = _clauses(text, currency, files, quotes, weak, names)
     for part, route, why in clauses:
         ms = _entities(part, mentions, keys)
         if not ms and (pron := cues.PRONOUN.search(part)) and prev:
@@ -333,12 +425,17 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
                 kind = TYPE_WORDS.get(re.sub(r"\s+", " ", typed.group(1).lower()), "")
                 ms = [m for m in prev if any(c.type == kind for c in m.candidates)]
         ask, _targets = _ask(part, route, why, ms, objs, account=account, today=today,
-                             currency=currency, quotes=quotes, files=files, request=request,
+                             currency=currency, quotes=quotes, files=files, request=reading,
                              placeholders={k: mentions[i] for k, i in keys.items()},
                              prior=asks[-1]["params"] if asks and asks[-1]["route"] == "budget"
                              else None)
         asks.append(ask)
         prev = ms or prev
+    conditions = [a.pop("condition", None) for a in asks]
+    if conditions[0]:
+        asks[0] = clarify(f"This change waits on a condition (\"{conditions[0]}\") that adpilot does "
+                          "not check before writing: ask for the numbers first, or say to make the "
+                          "change now.", entities=asks[0]["entities"])
     first, also = asks[0], asks[1:]
     budgets = [a for a in asks if a["route"] == "budget"]
     if len(budgets) > 1 and len({tuple(sorted(e["id"] for e in a["entities"])) for a in budgets}) < len(budgets):
@@ -347,7 +444,9 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
         also = []
     notes = [f"Not done: {a['route']}"
              + (f" on {', '.join(e['name'] for e in a['entities'])}" if a["entities"] else "")
-             + " — a later ask; it is offered after this one, on its own card." for a in also]
+             + (f" (only if {cond})" if cond else "")
+             + " — a later ask; it is offered after this one, on its own card."
+             for a, cond in zip(also, conditions[1:], strict=False)]
     notes += [f"Read \"{m.text}\" as {', '.join(c.name for c in m.candidates)} (a close name)."
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
