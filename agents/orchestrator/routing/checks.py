@@ -90,6 +90,22 @@ def write_guard(ms: list[Mention], targets: list[Obj], objs: list[Obj]) -> dict[
     return None
 
 
+def numbered_on(ms: list[Mention], objs: list[Obj]) -> dict[str, Any] | None:
+    """Return the clarification a question needs when a name runs on into a number.
+
+    "Spring Sale 3" is not Spring Sale (the numbers in a name must be the same): a question
+    about it is asked, like a write, instead of answered for another campaign.
+    """
+    for m in ms:
+        rest = (m.continued or "")[len(m.text):]
+        if m.continued and m.match == "exact" and re.search(r"\d", rest):
+            return clarify(f"No object is named \"{m.continued}\"; "
+                           + ", ".join(_where(x, objs) for x in m.candidates)
+                           + " is the closest, but its numbers differ. Is that the one?",
+                           [x.id for x in m.candidates], phrase=m.continued)
+    return None
+
+
 def _campaign(o: Obj, objs: list[Obj]) -> Obj:
     if o.type == "campaign":
         return o
@@ -203,4 +219,53 @@ def unknown_name(request: str) -> str | None:
     return " ".join(words) if words else None
 
 
-__all__ = ["check_ask", "clarify", "name_problem", "unknown_name", "write_guard"]
+# Words that appear in names but say nothing about which object is meant.
+GENERIC_NAME_WORDS = frozenset({"ad", "ads", "set", "sets", "adset", "adsets", "campaign",
+                                "campaigns", "spend", "spent", "the", "and", "for", "with"})
+_WORD = re.compile(r"[^\W\d_][\w%'’-]*")
+_LANGS = ("en", "de", "fr", "es", "pt", "nl", "it", "pl", "sv")
+
+
+def _common(word: str) -> bool:
+    """Return True for a word of everyday language in any language the router reads."""
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(word, lang) >= 2.5 for lang in _LANGS)
+
+
+def stray_name(request: str, objs: list[Obj], account: str | None) -> tuple[str, list[str]] | None:
+    """Return (words, candidate ids) for a question naming something that resolved to nothing.
+
+    A question with no object is read account-wide, so a name that matched nothing must not
+    turn silently into the account's total: a capitalised word that is part of some names
+    ("Spring" → Spring Sale, Spring Sale - Retargeting) is asked about with those candidates,
+    and a capitalised run with a word that is no everyday word in any language the router
+    reads ("Sprng Sael"), or of two or more capitalised words ("Autumn Flash Deal"), is asked
+    about as an unknown name.
+    """
+    scope = [o for o in objs if account is None or o.account == account]
+    by_word: dict[str, list[str]] = {}
+    for o in scope:
+        for w in norm(o.name).split():
+            if len(w) >= 3 and w not in GENERIC_NAME_WORDS:
+                by_word.setdefault(w, []).append(o.id)
+    run: list[str] = []  # capitalised words in a row (a name is often Title Case)
+    odd = False  # one of them is no everyday word ("Sprng")
+    for i, m in enumerate(_WORD.finditer(request)):
+        word = m.group(0)
+        low = word.casefold()
+        if word in NOT_NAMES or low in GENERIC_NAME_WORDS or not word[0].isupper():
+            if run and (odd or len(run) >= 2):
+                break
+            run, odd = [], False
+            continue
+        if low in by_word and len(by_word[low]) > 1:
+            return word, sorted(set(by_word[low]))[:8]
+        if i == 0 and _common(low):
+            continue  # "What", "Show", "Wie": the sentence's first word
+        run.append(word)
+        odd = odd or not _common(low)
+    return (" ".join(run), []) if run and (odd or len(run) >= 2) else None
+
+
+__all__ = ["check_ask", "clarify", "name_problem", "numbered_on", "stray_name", "unknown_name", "write_guard"]

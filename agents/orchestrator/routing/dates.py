@@ -73,6 +73,12 @@ DAYS_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?\s*(?:-|–|—|to|un
                         rf"(\d{{1,2}})(?:st|nd|rd|th|\.|er|º)?\s+(?:of\s+|de\s+|di\s+)?({MONTH})\b", re.I)
 SINCE_DAY = re.compile(r"\bsince\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]{3})",
                        re.I)
+_DAY = r"(\d{1,2})(?:st|nd|rd|th|\.)?"
+_ON = rf"(?:{_DAY}\s+(?:of\s+)?({MONTH})|({MONTH})\.?\s+{_DAY})"  # 12 March | March 12
+DATE_TO_DATE = re.compile(rf"\b{_DAY}\s+(?:of\s+)?({MONTH})\.?\s*(?:-|–|—|to|until|till|through|"
+                          rf"and|bis)\s*(?:the\s+)?{_DAY}\s+(?:of\s+)?({MONTH})\b", re.I)
+SINCE_DATE = re.compile(rf"\b(?:since|from|starting|after)\s+(?:the\s+)?{_ON}\b", re.I)
+ON_DATE = re.compile(rf"\b(?:on|for)\s+(?:the\s+)?{_ON}\b", re.I)
 FIRST_WEEKS = re.compile(rf"\bfirst\s+(\w+)\s+weeks?\s+of\s+({MONTH})\b", re.I)
 MONTH_ALONE = re.compile(rf"\b(?:in\s+|for\s+|during\s+)?({MONTH})\b(?!\s*\d)", re.I)
 
@@ -103,6 +109,16 @@ def _span(m1: int, d1: int, m2: int, d2: int, today: date) -> dict[str, Any] | N
         return None
 
 
+def _one_day(m: re.Match[str], today: date) -> str | None:
+    """Return the ISO date of an `_ON` match (day and month in either order), or None."""
+    day, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    try:
+        mo = MONTHS[month.lower()]
+        return _iso(date(_year(mo, today), mo, int(day)))
+    except (KeyError, ValueError):
+        return None
+
+
 def _explicit(text: str, today: date) -> dict[str, Any] | None:
     if m := ISO_RANGE.search(text):
         return {"since": m.group(1), "until": m.group(2)}
@@ -110,6 +126,9 @@ def _explicit(text: str, today: date) -> dict[str, Any] | None:
         return _span(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4)), today)
     if m := DOT_RANGE.search(text):  # European day.month.
         return _span(int(m.group(2)), int(m.group(1)), int(m.group(4)), int(m.group(3)), today)
+    if m := DATE_TO_DATE.search(text):  # 3 March to 10 March
+        return _span(MONTHS[m.group(2).lower()], int(m.group(1)), MONTHS[m.group(4).lower()],
+                     int(m.group(3)), today)
     if m := MONTH_DAYS.search(text):
         m1 = MONTHS[m.group(1).lower()]
         m2 = MONTHS[m.group(3).lower()] if m.group(3) else m1
@@ -117,6 +136,12 @@ def _explicit(text: str, today: date) -> dict[str, Any] | None:
     if m := DAYS_MONTH.search(text):
         mo = MONTHS[m.group(3).lower()]
         return _span(mo, int(m.group(1)), mo, int(m.group(2)), today)
+    if m := SINCE_DATE.search(text):  # since 10 March: through today
+        found = _one_day(m, today)
+        return {"since": found, "until": _iso(today)} if found else None
+    if m := ON_DATE.search(text):  # on 12 March: that day
+        found = _one_day(m, today)
+        return {"since": found, "until": found} if found else None
     if re.search(r"\b(?:ytd|year\s+to\s+date|this\s+year|so\s+far\s+this\s+year)\b", text, re.I):
         return {"since": _iso(today.replace(month=1, day=1)), "until": _iso(today)}
     if (m := SINCE_DAY.search(text)) and 1 <= int(m.group(1)) <= today.day:

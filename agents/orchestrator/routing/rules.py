@@ -40,6 +40,8 @@ from agents.orchestrator.routing.checks import (
     check_ask,
     clarify,
     name_problem,
+    numbered_on,
+    stray_name,
     unknown_name,
     write_guard,
 )
@@ -367,6 +369,15 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         if not targets and (unknown := unknown_name(request)):
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in "
                            f"{account or 'any account'}, and nothing close.", phrase=unknown), []
+        if (numbered := numbered_on(ms, objs)) is not None:
+            return {**numbered, "entities": []}, []
+        if not targets and (stray := stray_name(request, objs, account)):
+            words, ids = stray
+            if ids:
+                return clarify(f"\"{words}\" is part of {len(ids)} names; which one (or say "
+                               "\"all\", or ask about the whole account)?", ids, phrase=words), []
+            return clarify(f"No campaign, ad set or ad named \"{words}\" in "
+                           f"{account or 'any account'}, and nothing close.", phrase=words), []
         kinds = {o.type for o in targets}
         params = question_params(c, today, kinds.pop() if len(kinds) == 1 else None,
                                  bool(cues.FILTER_QUESTION.search(text)))
