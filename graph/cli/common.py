@@ -174,8 +174,33 @@ def choose(**chosen: str | None) -> None:
         os.environ[variable] = value
 
 
+def recorded_account(thread: str) -> str | None:
+    """Return the ad account an existing thread recorded (None: no such thread, or none recorded).
+
+    Read from the thread's latest checkpoint, without opening Meta: with several accounts
+    and none chosen, `adpilot approve THREAD` works in the thread's own account.
+    """
+    from graph.checkpointer import open_checkpointer
+    from graph.environment import adpilot_home
+
+    home = adpilot_home()
+    if not home.exists():
+        return None
+    try:
+        with open_checkpointer(home) as saver:
+            found = saver.get_tuple({"configurable": {"thread_id": thread, "checkpoint_ns": ""}})
+    except Exception:  # noqa: BLE001 - a convenience: without it, adpilot asks for --account
+        return None
+    account = (found.checkpoint.get("channel_values") or {}).get("account") if found else None
+    return str(account) if account else None
+
+
 def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command that talks to Meta the `--account`, `--page` and `--pixel` options."""
+    """Give a command that talks to Meta the `--account`, `--page` and `--pixel` options.
+
+    A command on an existing THREAD with no account chosen works in the account the thread
+    recorded.
+    """
     signature = inspect.signature(command, eval_str=True)  # real annotations: Typer reads them
     extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
                                annotation=Annotated[str | None, typer.Option(f"--{name}", help=text)])
@@ -184,6 +209,9 @@ def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, account: str | None = None, page: str | None = None,
                 pixel: str | None = None, **kwargs: Any) -> Any:
+        if account is None and kwargs.get("thread") and not any(
+                os.environ.get(v) for v in ("ADPILOT_ACCOUNT", "META_AD_ACCOUNT_ID")):
+            account = recorded_account(str(kwargs["thread"]))  # the thread says where it works
         choose(account=account, page=page, pixel=pixel)
         return command(*args, **kwargs)
 

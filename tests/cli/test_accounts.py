@@ -123,3 +123,19 @@ def test_tick_wakes_only_its_accounts_threads_and_names_the_others(two_accounts,
     assert json.loads(cli("status", "t1", "--json").stdout)[0]["waiting"] == "wait"
     mine = cli("tick", "--account", main)
     assert "1 thread(s) woken" in " ".join(mine.output.split()), mine.output
+
+
+def test_a_thread_command_with_no_account_chosen_uses_the_threads_own(two_accounts, sample_images,
+                                                                      monkeypatch):
+    server, main, cli = two_accounts
+    us = cli("run", brief_for(sample_images), "--thread", "u1", "--account", main)
+    assert us.exit_code == 0 and "approval needed" in us.output, us.output
+    for name in ("ADPILOT_ACCOUNT", "ADPILOT_PAGE", "ADPILOT_PIXEL"):
+        monkeypatch.delenv(name, raising=False)  # --account set them in this process
+    # two accounts, none chosen: a new brief is asked about, but u1 knows where it works
+    assert cli("plan", brief_for(sample_images)).exit_code == 2
+    for name in ("ADPILOT_ACCOUNT", "ADPILOT_PAGE", "ADPILOT_PIXEL"):
+        monkeypatch.delenv(name, raising=False)
+    approved = cli("approve", "u1")
+    assert approved.exit_code == 0, approved.output
+    assert [c for c in server.store.list_objects("campaign")], "the launch ran in its account"
