@@ -49,6 +49,10 @@ def test_a_question_is_answered_from_the_sandboxs_own_insights_and_writes_nothin
     assert writes(server) == before
     rows = json.loads(run("status", "--json").stdout)
     assert rows[0]["kind"] == "ask" and rows[0]["phase"] == "answered"
+    chart = tmp_path / "by_day.png"
+    drawn = run("ask", "Spring Sale spend by day, last 7 days", "--chart", str(chart))
+    assert drawn.exit_code == 0 and f"Chart: {chart}" in said(drawn), drawn.output
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def _insights(server, object_id: str, since: str, until: str, **params):  # type: ignore[no-untyped-def]
