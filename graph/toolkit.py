@@ -399,16 +399,9 @@ def _today(client: Any, tree: dict[str, Any]) -> Any:
 
 
 def _read_question(env: ToolEnv, question: str, client: Any, acct: str, today: Any) -> Intent:
-    from agents.orchestrator.requests import read_catalog_for
-    from agents.orchestrator.routing import read_request
+    from agents.orchestrator.requests import read  # the router node's own reading
 
-    model = None
-    if env.base.model != "rules":
-        from agents.orchestrator.planning.llm import chat_model
-
-        model = chat_model(env.base.model)
-    intent = read_request(question, read_catalog_for(client, acct), account=acct, today=today,
-                          model=model)
+    intent, _ = read(question, client, acct, env.base, today=today)
     if intent.route != "question":
         raise ToolInputError("question", f"this reads as a {intent.route} request, not a "
                              "question", "ask for a change with propose_request (it stops at "

@@ -31,9 +31,7 @@ def answer_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     if intent.route != "question":
         raise RuntimeError(f"answer_request: the intent's route is {intent.route!r}, not question")
     client = client_of(runtime)
-    info = account_info(client)
-    account = {k: info[k] for k in ("id", "currency", "timezone_name")}
-    answer = answer_question(client, intent, account=account,
+    answer = answer_question(client, intent, account=account_info(client),
                              today=account_today(runtime.context, client))
     later = "".join(f"\n- not done: a later ask ({a.route}) — ask it on its own"
                     for a in intent.also)

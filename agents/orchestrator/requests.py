@@ -23,6 +23,7 @@ Nothing is written to Meta by this node; it only reads, before its interrupt.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -102,20 +103,33 @@ def labels(catalog: list[dict[str, Any]]) -> dict[str, str]:
     return out
 
 
-def clarify_payload_for(intent: Intent, why: str,
-                        named: dict[str, str] | None = None) -> dict[str, Any]:
-    """Build the interrupt that asks what a request leaves open (numbered candidates)."""
-    candidates = list(intent.params.get("candidates") or []) if intent.route == "clarify" else []
-    lines = [f"adpilot will not guess what this request means: {why}"]
+def question_payload(request: str, why: str, *, field: str = "request",
+                     candidates: list[str] | None = None, named: dict[str, str] | None = None,
+                     lead: str = "adpilot will not guess what this request means") -> dict[str, Any]:
+    """Build the interrupt that asks what a request leaves open (numbered candidates).
+
+    The router's questions and the request workflows' (`agents/optimize/oneoff/nodes.py`) are
+    one kind of interrupt: the CLI shows it as "the request needs an answer", and
+    `read_answer` reads the reply. `field` names what the answer is for.
+    """
+    candidates = list(candidates or [])
+    lines = [f"{lead}: {why}"]
     if candidates:
         lines += ["", "Candidates (answer with a number or an id):", ""]
         lines += [f"{i + 1}. {(named or {}).get(c, c)} — id {c}" for i, c in enumerate(candidates)]
     lines += ["", "Answer in a few words (`adpilot resume THREAD --answer \"...\"`), or start "
               "again with a clearer request."]
-    return {"schema": CLARIFY_SCHEMA, "kind": "clarify", "request": intent.request,
-            "questions": [{"field": "request", "question": why, "kind": "missing",
+    return {"schema": CLARIFY_SCHEMA, "kind": "clarify", "request": request,
+            "questions": [{"field": field, "question": why, "kind": "missing",
                            **({"candidates": candidates} if candidates else {})}],
             "description": "\n".join(lines)}
+
+
+def clarify_payload_for(intent: Intent, why: str,
+                        named: dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the interrupt for the router's question about `intent` (its candidates, numbered)."""
+    candidates = list(intent.params.get("candidates") or []) if intent.route == "clarify" else []
+    return question_payload(intent.request, why, candidates=candidates, named=named)
 
 
 def read_answer(answer: Any, candidates: list[str]) -> str:
@@ -209,8 +223,13 @@ def route_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     return {**update, "phase": "routed", "status": f"routed to {intent.route}{later}"}
 
 
-def read(request: str, client: Any, account: str, ctx: Any) -> tuple[Intent, list[dict[str, Any]]]:
-    """Read `request` against the account's catalog with the context's router."""
+def read(request: str, client: Any, account: str, ctx: Any,
+         today: date | None = None) -> tuple[Intent, list[dict[str, Any]]]:
+    """Read `request` against the account's catalog with the context's router.
+
+    `today` defaults to the run context's account day; the MCP tools pass the chosen
+    account's own.
+    """
     from agents.orchestrator.nodes import account_today
     from agents.orchestrator.routing import read_request
 
@@ -220,5 +239,5 @@ def read(request: str, client: Any, account: str, ctx: Any) -> tuple[Intent, lis
         from agents.orchestrator.planning.llm import chat_model
 
         model = chat_model(ctx.model)
-    today = account_today(ctx, client)
+    today = today or account_today(ctx, client)
     return read_request(request, catalog, account=account, today=today, model=model), catalog

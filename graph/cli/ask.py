@@ -102,17 +102,18 @@ def ask(request: Annotated[str, typer.Argument(help="what you want, in words")],
 
 
 def _money(text: str, currency: str) -> int:
-    from state.rules import to_minor
+    """Read --target-cpa with the router's money reader (local formats; never converted)."""
+    from agents.orchestrator.routing.amounts import money_minor
 
-    cleaned = text.strip().replace(",", "").lstrip("$€£").removesuffix(currency).strip()
-    try:
-        value = float(cleaned)
-    except ValueError:
-        fail(f"--target-cpa {text!r}: give an amount in the account's currency ({currency}), "
-             "e.g. 40 or 12.50")
-    if not value > 0:
-        fail(f"--target-cpa {text!r}: must be more than 0")
-    return to_minor(value, currency)
+    found = money_minor(text, currency)
+    if found is None:
+        fail(f"--target-cpa {text!r}: give an amount more than 0 in the account's currency "
+             f"({currency}), e.g. 40 or 12.50")
+    minor, written = found
+    if written != currency.upper():
+        fail(f"--target-cpa {text!r} is in {written}; this account spends {currency} and adpilot "
+             f"never converts money: give the target in {currency}")
+    return minor
 
 
 @app.command()

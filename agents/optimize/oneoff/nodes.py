@@ -29,7 +29,7 @@ from langgraph.runtime import Runtime
 
 from agents.common import ask_until_valid, client_of, home_of, yields_on_throttle
 from state.context import Context
-from state.hitl import CLARIFY_SCHEMA, ResumeError, receipt
+from state.hitl import receipt
 from state.intent import Intent
 from state.schema import AdpilotState
 from tools.account import account_info, account_now
@@ -39,20 +39,11 @@ VARIANT_ACTION = "create_ab_variant"
 
 def _ask(state: AdpilotState, question: str, field: str = "request") -> dict[str, Any]:
     """Ask what the request leaves open; the router reads the request again with the answer."""
+    from agents.orchestrator.requests import question_payload, read_answer
+
     request = str(state.get("request") or "")
-    payload = {"schema": CLARIFY_SCHEMA, "kind": "clarify", "request": request,
-               "questions": [{"field": field, "question": question, "kind": "missing"}],
-               "description": f"adpilot will not guess: {question}\n\nAnswer in a few words "
-                              "(`adpilot resume THREAD --answer \"...\"`)."}
-
-    def read(answer: Any) -> str:
-        if isinstance(answer, dict) and isinstance(answer.get("answer"), str):
-            answer = answer["answer"]
-        if not isinstance(answer, str) or not answer.strip():
-            raise ResumeError("answer the question in words, e.g. \"over $40\"")
-        return answer.strip()[:2000]
-
-    answer = ask_until_valid(payload, read)
+    payload = question_payload(request, question, field=field, lead="adpilot will not guess")
+    answer = ask_until_valid(payload, lambda a: read_answer(a, []))
     # The router reads the request again with the answer added ("… over $40"); an answer
     # this node reads itself (the A/B split) leaves the request as it was.
     again = request if field != "request" else f"{request} {answer}"
@@ -62,16 +53,17 @@ def _ask(state: AdpilotState, question: str, field: str = "request") -> dict[str
 
 
 def answered_split(state: AdpilotState, currency: str) -> int | None:
-    """Return the daily amount a person gave A and B each, answering the A/B split question."""
-    from agents.orchestrator.routing.amounts import find_amounts
-    from state.rules import to_minor
+    """Return the daily amount a person gave A and B each, answering the A/B split question.
+
+    None (the question is asked again) when the answer names no money in the account's currency.
+    """
+    from agents.orchestrator.routing.amounts import money_minor
 
     last = (state.get("clarifications") or [{}])[-1]
     if last.get("field") != "split_daily":
         return None
-    amounts = [a for a in find_amounts(str(last.get("answer") or ""), currency)
-               if not a.percent and a.value > 0]
-    return to_minor(amounts[0].value, currency) if amounts else None
+    found = money_minor(str(last.get("answer") or ""), currency)
+    return found[0] if found and found[1] == currency.upper() else None
 
 
 @yields_on_throttle
@@ -79,9 +71,8 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     """Propose the routed request's actions for one approval card (no writes)."""
     intent = Intent.model_validate(state.get("intent") or {})
     client = client_of(runtime)
-    info = account_info(client)
+    account = account_info(client)  # currency, time zone, Meta's minimum daily budget
     now = account_now(client, runtime.context)
-    account = {k: info[k] for k in ("id", "currency", "timezone_name")}
     if intent.route == "ab_test":
         from agents.ads.variants import propose_variant
 

@@ -135,6 +135,19 @@ def find_amounts(text: str, account_currency: str | None) -> list[Amount]:
     return sorted(out, key=lambda a: a.start)
 
 
+def money_minor(text: str, currency: str) -> tuple[int, str] | None:
+    """Return the first positive amount of money in `text` in minor units, with its currency.
+
+    An amount with no currency written is in `currency` (the account's). Callers compare the
+    currency with the account's: money is never converted.
+    """
+    for a in find_amounts(text, currency):
+        if not a.percent and not a.times and a.value > 0:
+            cur = (a.currency or currency).upper()
+            return rules.to_minor(a.value, cur), cur
+    return None
+
+
 def find_factor(text: str) -> float | None:
     """Return the budget factor a phrase states ("double" 2, "cut by a third" 0.6667), or None."""
     for pat, factor in FACTOR_RES:
