@@ -66,6 +66,12 @@ def route_after_review_plan(state: dict[str, Any]) -> Literal["upload_assets", "
     raise RoutingError(f"route_after_review_plan: unexpected phase {phase!r}")
 
 
+def _loop_runs(runtime: Any) -> bool:
+    """Return False when the run's `max_cycles` is 0 (no optimise cycle); True without a runtime."""
+    max_cycles = getattr(getattr(runtime, "context", None), "max_cycles", None)
+    return max_cycles is None or int(max_cycles) > 0
+
+
 def _after_launch_step(state: dict[str, Any], node: str, done: str) -> str:
     if state.get("throttle"):
         return "wait_out_throttle"
@@ -113,10 +119,7 @@ def route_after_activate(
     if phase not in ("live", "launched_paused"):
         raise RoutingError(f"route_after_activate: unexpected phase {phase!r}")
     # max_cycles bounds the loop: 0 means the thread ends right after the launch.
-    max_cycles = getattr(getattr(runtime, "context", None), "max_cycles", None)
-    if max_cycles is not None and int(max_cycles) <= 0:
-        return "__end__"
-    return "wait_for_data"
+    return "wait_for_data" if _loop_runs(runtime) else "__end__"
 
 
 # -- requests about existing objects (`adpilot ask`, `adpilot watch`) ------------------------
@@ -181,5 +184,4 @@ def route_after_adopt_campaign(
         return "__end__"
     if phase != "adopted":
         raise RoutingError(f"route_after_adopt_campaign: unexpected phase {phase!r}")
-    max_cycles = getattr(getattr(runtime, "context", None), "max_cycles", None)
-    return "__end__" if max_cycles is not None and int(max_cycles) <= 0 else "wait_for_data"
+    return "wait_for_data" if _loop_runs(runtime) else "__end__"

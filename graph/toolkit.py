@@ -441,8 +441,7 @@ def _outcome(out: Any) -> dict[str, Any]:
         "status": values.get("status"), "waiting_for": out.waiting_for, "done": out.done,
         "next": list(out.next)}
     if values.get("answer"):
-        answer = values["answer"]
-        result["answer"] = json.loads(answer) if isinstance(answer, str) else answer
+        result["answer"] = values["answer"]  # the answer as the node stored it (a dict)
     if card:
         result["card"] = {"kind": card.get("kind"), "description": card.get("description"),
                           "receipt": card.get("receipt"),
