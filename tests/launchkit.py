@@ -39,6 +39,16 @@ def context_for(url: str, home: Path, **overrides: Any) -> Context:
                          base=Context(), **overrides)
 
 
+def said(result: Any) -> str:
+    """A CLI result's output with line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def writes(server: Any) -> int:
+    """How many writes the sandbox behind `server` has taken."""
+    return int(admin(server.url, "GET", "/__sandbox__/stats")["writes"])
+
+
 def admin(url: str, method: str, path: str, body: dict | None = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(f"{url}{path}", data=data, method=method,

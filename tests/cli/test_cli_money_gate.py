@@ -13,16 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from graph.cli import app
-from tests.launchkit import admin, brief_for, objects
-
-
-def said(result) -> str:
-    """The output with line wrapping undone."""
-    return " ".join(result.output.split())
-
-
-def writes(server) -> int:
-    return int(admin(server.url, "GET", "/__sandbox__/stats")["writes"])
+from tests.launchkit import admin, brief_for, objects, said, writes
 
 
 def test_a_five_million_a_day_live_launch_is_refused_and_the_same_brief_under_the_cap_runs(

@@ -15,16 +15,8 @@ import pytest
 from facebook_business.adobjects.campaign import Campaign
 
 from sandbox.testing import make_api
-from tests.launchkit import admin, objects
+from tests.launchkit import admin, objects, said, writes
 from tests.requests.world import sdk_world
-
-
-def said(result) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(result.output.split())
-
-
-def writes(server) -> int:  # type: ignore[no-untyped-def]
-    return int(admin(server.url, "GET", "/__sandbox__/stats")["writes"])
 
 
 def status_of(server, kind: str, oid: str) -> str:  # type: ignore[no-untyped-def]

@@ -5,16 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.launchkit import admin
+from tests.launchkit import said, writes
 from tests.requests.world import sdk_world
-
-
-def said(result) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(result.output.split())
-
-
-def writes(server) -> int:  # type: ignore[no-untyped-def]
-    return int(admin(server.url, "GET", "/__sandbox__/stats")["writes"])
 
 
 def test_watch_adopts_an_sdk_campaign_and_tick_brings_an_optimise_card(cli, tmp_path):
