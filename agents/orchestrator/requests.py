@@ -125,12 +125,6 @@ def question_payload(request: str, why: str, *, field: str = "request",
             "description": "\n".join(lines)}
 
 
-def clarify_payload_for(intent: Intent, why: str,
-                        named: dict[str, str] | None = None) -> dict[str, Any]:
-    """Build the interrupt for the router's question about `intent` (its candidates, numbered)."""
-    candidates = list(intent.params.get("candidates") or []) if intent.route == "clarify" else []
-    return question_payload(intent.request, why, candidates=candidates, named=named)
-
 
 def read_answer(answer: Any, candidates: list[str]) -> str:
     """Read a clarification answer: text, or a candidate's number (→ its id); refuse others."""
@@ -203,11 +197,13 @@ def route_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     why = (intent.params.get("why") if intent.route == "clarify" else None) or cross_account(
         intent, account)
     if why:
-        payload = clarify_payload_for(intent, str(why), labels(catalog))
-        candidates = list(intent.params.get("candidates") or []) if intent.route == "clarify" else []
+        asked = intent.params if intent.route == "clarify" else {}  # else: another account
+        candidates = list(asked.get("candidates") or [])
+        payload = question_payload(intent.request, str(why), candidates=candidates,
+                                   named=labels(catalog))
         answer = ask_until_valid(payload, lambda a: read_answer(a, candidates))
-        phrase = intent.params.get("phrase") if intent.route == "clarify" else None
-        names = [e.name for e in intent.entities] if intent.route == "clarify" else []
+        phrase = asked.get("phrase")
+        names = [e.name for e in intent.entities] if asked else []
         return {"account": account, "request": with_answer(request, phrase, answer, names),
                 "clarifications": [*(state.get("clarifications") or []),
                                    {"questions": [why], "answer": answer, "request": request}],
