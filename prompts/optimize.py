@@ -2,7 +2,8 @@
 
 `describe_action(action, currency)` is one action's line (what, why, evidence, expected
 effect); `card_markdown(state, proposal, card_actions, auto_applied)` is the whole card:
-judged effects of earlier actions, flags, the experiment, then every action to decide.
+the alerts between cycles that led to it (`prompts/alerts.py`), judged effects of earlier
+actions, flags, the experiment, then every action to decide.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from prompts.alerts import headline
+from prompts.alerts import section as alerts_section
 from state.provenance import display_name
 from state.rules import format_money
 
 CARD_TITLE = "## Optimise cycle {cycle} — {n} action(s) to review"
+ALERT_TITLE = "## Alert — {first}{more} · optimise cycle {cycle}, {n} action(s) to review"
 ACTION_LINE = "**{verdict}** `{name}` on {level} “{target}”: {reasons}."
 EVIDENCE_LINE = "Evidence: {evidence}."
 EFFECT_LINE = "Expected effect: {effect}."
@@ -178,10 +182,17 @@ def card_markdown(
         out += [x if x.lstrip().startswith(("-", "|", "#", "*")) or not x.strip() else f"- {x}"
                 for x in (str(x) for x in proposal.get("summary") or [])]
         out.append("")
+    elif proposal.get("alerts"):  # an alert between cycles leads the card
+        more = len(proposal["alerts"]) - 1
+        out = [ALERT_TITLE.format(first=headline(proposal["alerts"][0]),
+                                  more=f" (and {more} more)" if more else "",
+                                  cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
     else:
         out = [CARD_TITLE.format(cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
     if proposal.get("targets_text"):
         out += [TARGETS_LINE.format(targets=proposal["targets_text"]), ""]
+    if proposal.get("alerts"):
+        out += alerts_section(proposal["alerts"], str(proposal.get("currency") or "USD"))
     judged = _judged(state, str(proposal.get("currency") or "USD"))
     if judged:
         out += [JUDGED_HEADER, *judged, ""]

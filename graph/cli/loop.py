@@ -28,7 +28,14 @@ def _loop_module(name: str) -> Any:
 
 def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False,
              on_update: Any = None, home: Any = None) -> Outcome | None:
-    """Resume `thread_id` if it waits on a timer due at `now` (None when it does not)."""
+    """Resume `thread_id` if its timer is due at `now` or an alert wakes it (else None).
+
+    Between optimise cycles a thread whose timer is not due is looked at for alerts
+    (`agents/optimize/alerts.py`); one that wakes it is resumed with the alerts' wake value,
+    which names only their kinds: the thread finds them on Meta's data itself before it shows
+    a card. The alert wake-up names only the alerts' kinds: the thread finds them on Meta's data
+    itself before it shows a card.
+    """
     from agents.common.throttle import is_due
 
     current = runner.status(thread_id)
@@ -36,10 +43,32 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
     # A throttle wait (it names the throttled node) counts in wall time, like Meta's limits;
     # an optimise timer counts on the account's clock (the sandbox's simulated one there).
     clock = datetime.now(UTC) if payload.get("node") else now
-    if current.waiting_for != "wait" or not is_due(payload, clock):
+    if current.waiting_for != "wait":
         return None
-    outcome = runner.resume(thread_id, {"woke_at": now.isoformat()}, expect="wait", on_update=on_update)
+    value: dict[str, Any] | None = {"woke_at": now.isoformat()}
+    if not is_due(payload, clock):
+        value = None if payload.get("node") else _alert_wake(runner, current, now)
+        if value is None:
+            return None
+    outcome = runner.resume(thread_id, value, expect="wait", on_update=on_update)
     return drive(runner, outcome, yes=yes, on_update=on_update, home=home)
+
+
+def _alert_wake(runner: Runner, current: Outcome, now: datetime) -> dict[str, Any] | None:
+    """Look at a thread between optimise cycles (one Graph round trip): its alert wake-up, or None."""
+    if "wait_for_data" not in current.next:
+        return None
+    alerts = _loop_module("agents.optimize.alerts")
+    from tools.errors import MetaError
+
+    try:
+        found = alerts.scan_thread(current.values, runner.context, now, current.thread_id)
+    except MetaError as exc:  # said, never fatal: the other threads are still woken
+        console.print(f"alerts: could not look at thread {current.thread_id}: {exc}")
+        return None
+    for alert in found:
+        console.print(f"alert on {current.thread_id}: {alert['headline']}")
+    return alerts.wake_value(found)
 
 
 @app.command()
