@@ -42,6 +42,8 @@ ADVICE = {
     "with_issues": "open the object in Ads Manager to see Meta's issue and fix it",
     "disapproved": "edit the ad to resubmit it, or request another review in Account Quality; "
                    "adpilot does not change creatives itself",
+    "ads_stopped": "edit the ads to resubmit them, or request another review in Account "
+                   "Quality; adpilot does not change creatives itself",
     "no_spend": "open the campaign in Ads Manager: look for billing, spend-cap or delivery "
                 "notices",
     "tracking_broken": "check the pixel in Events Manager (Test events) and the site's "
@@ -159,13 +161,17 @@ def _stopped(a: Mapping[str, Any], f: Mapping[str, Any], cur: str) -> str:
     if cause == "with_issues" and level == "adset":
         return (f"Ad set “{name}” cannot deliver (WITH_ISSUES: {_issues(f)}); its {budget} a day"
                 f" goes unspent. {rest}")
-    why = f.get("feedback") or _issues(f)
-    head = f"Ad “{name}” was {'disapproved' if cause == 'disapproved' else 'stopped'} by Meta " \
-           f"({why})."
-    if f.get("adset_stops"):
-        return (f"{head} It was the last delivering ad of “{display_name(f.get('adset'))}”, so "
-                f"that ad set's {budget} a day goes unspent. {rest}")
-    return f"{head} The other ads of “{display_name(f.get('adset'))}” carry on."
+    if cause == "ads_stopped":
+        ads = "; ".join(f"“{display_name(a.get('name'))}” {_stopped_word(a)} "
+                        f"({a.get('feedback') or _issues(a)})" for a in f.get("ads") or [])
+        return (f"No ad of ad set “{name}” can deliver: {ads}. Its {budget} a day goes unspent. "
+                f"{rest}")
+    return (f"Ad “{name}” was {_stopped_word(f)} by Meta ({f.get('feedback') or _issues(f)}). "
+            f"The other ads of “{display_name(f.get('adset'))}” carry on.")
+
+
+def _stopped_word(f: Mapping[str, Any]) -> str:
+    return "disapproved" if f.get("cause") == "disapproved" else "stopped (WITH_ISSUES)"
 
 
 def _tracking(a: Mapping[str, Any], f: Mapping[str, Any], cur: str, result: str) -> str:

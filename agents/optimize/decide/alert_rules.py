@@ -62,6 +62,7 @@ WAKING = ("warning", "critical")  # tiers that wake a thread for a card (info wa
 # and 90 %, rounded down per ad and day, which for an ad with one or two a day is nearer half.
 RESTATED = (0.5, 0.75)
 DELIVERING = "ACTIVE"
+CAP_REACHED = 0.99  # a spend cap counts as reached at 99 % (the last day's spend is scaled to fit)
 # Days of new data before the same alert (kind and object) may fire again at the same tier.
 REPEAT_DAYS = {"off_target": 3, "pacing": 3, "delivery_stopped": 7, "tracking_broken": 2,
                "shift": 3}
@@ -80,7 +81,6 @@ class AlertPolicy:
     """The alert thresholds (docs/alerts.md says why each is what it is)."""
 
     window_days: int = 28
-    target_days: int = 7
     target_min_days: int = 3
     warn_multiple: float = 1.5
     critical_multiple: float = 3.0
@@ -95,6 +95,7 @@ class AlertPolicy:
     tracking_min_baseline: int = 5
     shift_min_days: int = 5
     shift_z: float = 4.0
+    shift_p: float = 1e-3
     shift_floor: float = 1.35
     shift_warning: float = 1.5
 
@@ -180,7 +181,7 @@ def delivery_stopped(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[
             "disable_reason": acct.get("disable_reason")}))
         return out  # nothing under a stopped account delivers: one alert says it
     cap, spent = acct.get("spend_cap_minor") or 0, acct.get("amount_spent_minor") or 0
-    if cap and spent >= cap:
+    if cap and spent >= CAP_REACHED * cap:  # Meta stops a little short of the cap
         out.append(_alert("delivery_stopped", "critical", acct, "account", snap, {
             "cause": "account_spend_cap", "spend_cap_minor": cap, "amount_spent_minor": spent}))
         return out
@@ -193,7 +194,7 @@ def delivery_stopped(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[
     covers = bool(dates) and str(camp.get("start") or "")[:10] >= dates[0]
     if camp_cap and covers:
         total = sum(_day(snap, d)["spend_minor"] for d in dates)
-        if total >= 0.99 * camp_cap:
+        if total >= CAP_REACHED * camp_cap:
             out.append(_alert("delivery_stopped", "critical", camp, "campaign", snap, {
                 "cause": "campaign_spend_cap", "spend_cap_minor": camp_cap,
                 "spent_minor": total}))
@@ -221,16 +222,25 @@ def _stopped_objects(snap: Mapping[str, Any]) -> list[dict[str, Any]]:
         ads = [a for a in snap.get("ads") or [] if a.get("adset_id") == s["id"]
                and a.get("status") == DELIVERING]
         blocked = [a for a in ads if a.get("effective_status") in ("DISAPPROVED", "WITH_ISSUES")]
-        for ad in blocked:
-            set_stops = s["id"] not in live
-            tier = ("critical" if not live else "warning") if set_stops else "info"
-            out.append(_alert("delivery_stopped", tier, ad, "ad", snap, {
-                "cause": str(ad.get("effective_status")).lower(),
-                "feedback": ad.get("feedback") or "", "issues": ad.get("issues") or [],
-                "adset": s.get("name") or s["id"], "adset_stops": set_stops,
-                "daily_budget_minor": budget, "others_live": len(live) - (0 if set_stops else 1)},
-                parent_id=s["id"]))
+        if not blocked:
+            continue
+        if s["id"] not in live:  # no ad of the ad set can deliver: one alert for the ad set
+            out.append(_alert("delivery_stopped", "critical" if not live else "warning", s,
+                              "adset", snap, {
+                                  "cause": "ads_stopped", "daily_budget_minor": budget,
+                                  "others_live": len(live),
+                                  "ads": [_stopped_ad(a) for a in blocked]},
+                              parent_id=str((snap.get("campaign") or {}).get("id") or "")))
+            continue
+        for ad in blocked:  # its siblings carry on: worth knowing, not worth waking for
+            out.append(_alert("delivery_stopped", "info", ad, "ad", snap, {
+                **_stopped_ad(ad), "adset": s.get("name") or s["id"]}, parent_id=s["id"]))
     return out
+
+
+def _stopped_ad(ad: Mapping[str, Any]) -> dict[str, Any]:
+    return {"cause": str(ad.get("effective_status")).lower(), "name": ad.get("name") or ad["id"],
+            "feedback": ad.get("feedback") or "", "issues": ad.get("issues") or []}
 
 
 def _no_spend(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[str, Any]]:
@@ -307,35 +317,44 @@ def _counted(snap: Mapping[str, Any], dates: Sequence[str], ids: Sequence[str]) 
     return sum(_day(snap, d, ids)["spend_minor"] * _visible(snap, d) for d in dates)
 
 
+def _judged(snap: Mapping[str, Any], policy: AlertPolicy, ids: Sequence[str],
+            aov: float | None) -> dict[str, Any] | None:
+    """Return the most severe far-off-target finding over the windows, with its window."""
+    days = snap.get("days") or {}
+    best: dict[str, Any] | None = None
+    for n in TARGET_WINDOWS:
+        dates = list(snap.get("dates") or [])[-n:]
+        rows = [days.get(i, {}).get(d, {}) for i in ids for d in dates]
+        spent_days = sum(1 for d in dates if _day(snap, d, ids)["spend_minor"] > 0)
+        if spent_days < min(n, policy.target_min_days):
+            continue
+        test = _target_test(_sum(rows), snap, policy, aov, _counted(snap, dates, ids))
+        if test is not None and (best is None or TIERS.index(test["tier"]) >
+                                 TIERS.index(best["tier"])):
+            best = {**test, "days": spent_days}
+    return best
+
+
 def off_target(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[str, Any]]:
     """Ad sets (or the whole campaign) far off the target CPA / ROAS with enough spend."""
     if not (snap.get("target_cpa_minor") or snap.get("target_roas")):
         return []
-    dates = list(snap.get("dates") or [])[-policy.target_days:]
     live = live_adsets(snap)
     days = snap.get("days") or {}
     whole = _sum([r for d in days.values() for r in d.values()])
     aov = whole["conversion_value_minor"] / whole["conversions"] if whole["conversions"] else None
     hits: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for s in live:
-        rows = [days.get(s["id"], {}).get(d, {}) for d in dates]
-        spent_days = sum(1 for r in rows if float(r.get("spend_minor") or 0) > 0)
-        if spent_days < policy.target_min_days:
-            continue
-        test = _target_test(_sum(rows), snap, policy, aov, _counted(snap, dates, [s["id"]]))
+        test = _judged(snap, policy, [s["id"]], aov)
         if test is not None:
-            hits.append((s, {**test, "days": spent_days,
-                             "daily_budget_minor": s.get("daily_budget_minor")}))
+            hits.append((s, {**test, "daily_budget_minor": s.get("daily_budget_minor")}))
     if not hits:
         return []
     camp = snap.get("campaign") or {}
     if len(hits) == len(live) and len(live) > 1:  # the whole campaign: one alert, one action
-        rows = [days.get(s["id"], {}).get(d, {}) for s in live for d in dates]
-        test = _target_test(_sum(rows), snap, policy, aov,
-                            _counted(snap, dates, [s["id"] for s in live]))
+        test = _judged(snap, policy, [s["id"] for s in live], aov)
         if test is not None:
-            test = {**test, "days": len(dates), "ad_sets": len(live),
-                    "daily_budget_minor": budget_of(snap, live)}
+            test = {**test, "ad_sets": len(live), "daily_budget_minor": budget_of(snap, live)}
             return [_alert("off_target", test.pop("tier"), camp, "campaign", snap, test)]
     return [_alert("off_target", facts.pop("tier"), s, "adset", snap, facts,
                    parent_id=str(camp.get("id") or "")) for s, facts in hits]
@@ -435,6 +454,8 @@ def tracking_broken(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[s
 # -- shifts -------------------------------------------------------------------------------
 
 # metric: (the count that falls when it worsens, what it is counted against)
+TARGET_WINDOWS = (7,)  # the newest days judged against the target (3 too: 4× the alerts, most borderline)
+SHIFT_WINDOWS = (1, 2, 3)  # the newest days judged together against the days before them
 SHIFT_METRICS = {"cpm": ("impressions", "spend_minor"), "ctr": ("clicks", "impressions"),
                  "cvr": ("conversions", "link_clicks")}
 
@@ -453,7 +474,7 @@ def shift(snap: Mapping[str, Any], policy: AlertPolicy, *, skip: Sequence[str] =
         # settled days only (two days later, but not on how fast Meta restates)
         use = dates[: len(dates) - len(RESTATED)] if num == "conversions" else dates
         best = None
-        for r in (1, 2):
+        for r in SHIFT_WINDOWS:
             if len(use) < r + policy.shift_min_days:
                 continue
             base_dates, recent_dates = use[:-r], use[-r:]
@@ -467,8 +488,8 @@ def shift(snap: Mapping[str, Any], policy: AlertPolicy, *, skip: Sequence[str] =
                 continue
             test = shift_test(base, recent)
             cost = 1.0 / test["ratio"]  # each result costs this many times what it did
-            if test["z"] <= -policy.shift_z and cost >= policy.shift_floor and \
-                    (best is None or cost > best["cost_multiple"]):
+            if test["z"] <= -policy.shift_z and test["p_low"] < policy.shift_p and \
+                    cost >= policy.shift_floor and (best is None or cost > best["cost_multiple"]):
                 best = {"metric": metric, "days": r, "since": recent_dates[0],
                         "cost_multiple": round(cost, 2), "z": round(test["z"], 1),
                         "spread": round(test["spread"], 3), "observed": recent[0],
