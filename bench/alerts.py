@@ -25,7 +25,8 @@ cooldown runs as in the loop).
   fault's first day to the first waking alert of the kind it should raise (0 = the same day:
   a status change; 1 = as soon as the day's data is complete); missed when none comes within
   10 days. Waking alerts before the fault could show (its first day for a status, the day
-  after for numbers) are counted as false alarms of the fault runs.
+  after for numbers) are counted as false alarms of the fault runs (`off_target` ones only
+  when the truth says the object meets its target).
 
 Seeds: `TUNING_SEEDS` (0–4) are the seeds the thresholds were chosen on; `HELD_OUT_SEEDS`
 (100–107) were run once, after the thresholds were fixed. The report gives both.
@@ -163,7 +164,7 @@ def run(scenario: str, seed: int, fault: str | None) -> dict[str, Any]:
                 for a in due:
                     row = {"day": day, "kind": a["kind"], "tier": a["tier"], "key": a["key"],
                            "headline": a["headline"]}
-                    if a["kind"] == "off_target" and fault is None:
+                    if a["kind"] == "off_target":  # judged against the truth (no fault in it)
                         cpa = _true_cpa(sb, a)
                         target = float(sc.targets.cpa_minor or 0)
                         row["true_cpa_multiple"] = round(cpa / target, 2) if cpa and target else None
@@ -204,7 +205,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     weeks = sum(r["days"] for r in clean) / 7
     false_by_kind: Counter[str] = Counter()
     info_by_kind: Counter[str] = Counter()
-    off_target = Counter()
+    off_target: Counter[str] = Counter()
     for r in clean:
         for a in r["alerts"]:
             if a["tier"] not in WAKING:
@@ -229,7 +230,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
             else day0 + 1
         runs_by_fault[r["fault"]] += 1
         for a in r["alerts"]:
-            if a["day"] < seen_from and a["tier"] in WAKING:
+            if a["day"] < seen_from and a["tier"] in WAKING and (
+                    a["kind"] != "off_target" or _off_target_class(a) == "false"):
                 pre_fault[a["kind"]] += 1
         hits = [a["day"] - day0 for a in r["alerts"]
                 if a["kind"] == want and a["day"] >= seen_from and a["tier"] in WAKING]

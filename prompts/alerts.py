@@ -101,7 +101,8 @@ def advice_text(alert: Mapping[str, Any]) -> str:
 def _off_target(a: Mapping[str, Any], f: Mapping[str, Any], cur: str, result: str) -> str:
     who = f"“{_name(a)}”" + (f" ({f.get('ad_sets')} ad sets together)" if f.get("ad_sets") else "")
     days, spend, conv = f.get("days"), _m(f.get("spend_minor"), cur), float(f.get("conversions") or 0)
-    at = _m(f.get("multiple", 1) * (f.get("cost_at_target_minor") or 0), cur)
+    tested = float(f.get("tested_multiple") or 1)
+    at = _m(tested * (f.get("cost_at_target_minor") or 0), cur)
     if f.get("target_cpa_minor"):
         target = f"a target of {_m(f['target_cpa_minor'], cur)} per {result}"
         got = (f"cost {_m(f['cpa_minor'], cur)} per {result}" if conv else f"got no {result}")
@@ -111,9 +112,11 @@ def _off_target(a: Mapping[str, Any], f: Mapping[str, Any], cur: str, result: st
     if f.get("emergency"):
         why = f"It has spent at least 5× the cost of a {result} at target with nothing to show."
     else:
-        why = (f"Had each {result} cost {f.get('multiple'):g}× the target ({at}), that spend "
-               f"would have bought about {f.get('expected_at_multiple')}; {conv:g} or fewer "
-               f"happens by chance {chance(float(f.get('p') or 0))}.")
+        line = "the target" if tested == 1 else f"{tested:g}× the target"
+        why = (f"Had each {result} cost {line} ({at}), that spend would have bought about "
+               f"{f.get('expected_at_tested')} (counting only the share of the last two days' "
+               f"{result}s Meta has reported yet); {conv:g} or fewer happens by chance "
+               f"{chance(float(f.get('p') or 0))}.")
     budget = f" Its budget is {_m(f['daily_budget_minor'], cur)} a day." \
         if f.get("daily_budget_minor") else ""
     return (f"{who} {got} over the last {days} day(s) ({spend} spent, {_n(conv, result)}) "
@@ -155,19 +158,33 @@ def _stopped(a: Mapping[str, Any], f: Mapping[str, Any], cur: str) -> str:
     others = int(f.get("others_live") or 0)
     rest = (f"{others} other ad set(s) still deliver." if others else
             "No other ad set delivers: the whole campaign has stopped.")
-    budget = _m(f.get("daily_budget_minor"), cur) if f.get("daily_budget_minor") else "its budget"
+    if f.get("daily_budget_minor"):
+        money = f"Its {_m(f['daily_budget_minor'], cur)} a day goes unspent."
+    elif f.get("campaign_budget_minor"):
+        shared = _m(f["campaign_budget_minor"], cur)
+        money = (f"The campaign's {shared} a day goes to the other ad sets." if others else
+                 f"The campaign's {shared} a day goes unspent.")
+    else:
+        money = "Its budget goes unspent."
     if cause == "with_issues" and level == "campaign":
         return f"Meta shows the campaign WITH_ISSUES ({_issues(f)}): it does not deliver."
     if cause == "with_issues" and level == "adset":
-        return (f"Ad set “{name}” cannot deliver (WITH_ISSUES: {_issues(f)}); its {budget} a day"
-                f" goes unspent. {rest}")
+        return f"Ad set “{name}” cannot deliver (WITH_ISSUES: {_issues(f)}). {money} {rest}"
     if cause == "ads_stopped":
-        ads = "; ".join(f"“{display_name(a.get('name'))}” {_stopped_word(a)} "
-                        f"({a.get('feedback') or _issues(a)})" for a in f.get("ads") or [])
-        return (f"No ad of ad set “{name}” can deliver: {ads}. Its {budget} a day goes unspent. "
-                f"{rest}")
-    return (f"Ad “{name}” was {_stopped_word(f)} by Meta ({f.get('feedback') or _issues(f)}). "
+        groups: dict[tuple[str, str], list[str]] = {}
+        for ad in sorted(f.get("ads") or [], key=lambda a: display_name(a.get("name"))):
+            why = str(ad.get("feedback") or _issues(ad)).rstrip(".")
+            groups.setdefault((_stopped_word(ad), why), []).append(
+                f"“{display_name(ad.get('name'))}”")
+        ads = "; ".join(f"{_and(names)} {word} ({why})" for (word, why), names in groups.items())
+        return f"No ad of ad set “{name}” can deliver: {ads}. {money} {rest}"
+    return (f"Ad “{name}” was {_stopped_word(f)} by Meta "
+            f"({str(f.get('feedback') or _issues(f)).rstrip('.')}). "
             f"The other ads of “{display_name(f.get('adset'))}” carry on.")
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _stopped_word(f: Mapping[str, Any]) -> str:

@@ -94,6 +94,7 @@ def _spend_limits_text(ev: dict[str, Any], currency: str) -> list[str]:
 def describe_action(action: dict[str, Any], currency: str) -> str:
     """One action as the card shows it: what, why, evidence, expected effect."""
     target = action.get("target") or {}
+    evidence = evidence_text(action.get("evidence") or {}, currency)
     lines = [
         ACTION_LINE.format(
             verdict=action.get("verdict", ""),
@@ -102,10 +103,11 @@ def describe_action(action: dict[str, Any], currency: str) -> str:
             target=target.get("name") or target.get("id"),
             reasons="; ".join(action.get("reasons") or []) or "—",
         ),
-        EVIDENCE_LINE.format(evidence=evidence_text(action.get("evidence") or {}, currency)),
+        # an alert's evidence is in its reasons (prompts/alerts.py); no empty line for it
+        "" if action.get("alert") and evidence == "—" else EVIDENCE_LINE.format(evidence=evidence),
         EFFECT_LINE.format(effect=(action.get("expected_effect") or {}).get("text", "—")),
     ]
-    return " ".join(lines)
+    return " ".join(x for x in lines if x)
 
 
 def _per_result(side: dict[str, Any], currency: str) -> str:

@@ -46,10 +46,16 @@ def effective_status(store: Store, doc: dict[str, Any], now: datetime) -> str:
 
 
 def incident_of(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
-    """Return the scenario incident stamped on `doc` that holds at `now` (`sandbox/incidents.py`)."""
+    """Return the scenario incident stamped on `doc` that holds at `now` (`sandbox/incidents.py`).
+
+    It holds over (from, until]: delivery judges a day by the status at its end, so the day
+    before the incident (ending exactly at `from`) still delivers and its last day (ending at
+    `until`) does not; the clock always reads a little past midnight, so reads see it from
+    its first day on.
+    """
     t = now.timestamp()
     for mark in (doc or {}).get("_incidents") or ():
-        if float(mark["from"]) <= t and (mark.get("until") is None or t < float(mark["until"])):
+        if float(mark["from"]) < t and (mark.get("until") is None or t <= float(mark["until"])):
             return dict(mark)
     return None
 

@@ -12,9 +12,8 @@ The interface (the tick and the server's ticker call it; everything is JSON-able
   (its checkpoint `values`): `{"kind", "tier", "key", "object": {"id", "name", "level",
   "parent_id"}, "data_through", "verdict", "facts", "headline", "evidence" (plain words, the
   account's money), "advice", "proposal" (the action the card will propose, in words),
-  "wakes"}`. One
-  Graph round trip: a batch of three reads (the campaign's daily ad set insights for the last
-  28 days; its ads with their ad set and campaign; the ad account). Nothing is written.
+  "wakes"}`. One Graph round trip (`agents/optimize/alert_snapshot.py`: a batch of three
+  reads). Nothing is written.
 - `wake_value(alerts)`: the resume value for the thread's `wait` — `{"alerts": [kind, ...]}`
   — or None when no alert wakes (info alerts wait for the next card).
 - `confirm(kinds, values, client, context, now)`: what `wait_for_data` does with such a
@@ -39,10 +38,10 @@ The rules themselves are pure (`agents/optimize/decide/alert_rules.py`); the wor
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
-from typing import Any, cast
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
+from typing import Any
 
+from agents.optimize.alert_snapshot import snapshot
 from agents.optimize.decide.alert_rules import (
     KINDS,
     REPEAT_DAYS,
@@ -52,147 +51,16 @@ from agents.optimize.decide.alert_rules import (
     detect,
 )
 from agents.optimize.decide.decisions import pause_action
-from agents.optimize.meta_io import kpi_of_plan, targets_of
 from prompts.alerts import advice_text, alert_text, headline
-from state.exposure import as_int
-from state.insights_store import parse_row
-from tools.batching import BatchItem
 
 __all__ = ["KINDS", "actions_for", "confirm", "for_cycle", "raised_after", "scan",
            "scan_thread", "snapshot", "wake_value"]
 
-INSIGHT_FIELDS = "adset_id,adset_name,spend,impressions,clicks,inline_link_clicks,actions,action_values"
-ADSET_SUB = ("name,status,effective_status,issues_info,daily_budget,lifetime_budget,end_time,"
-             "promoted_object")
-CAMPAIGN_SUB = ("name,status,effective_status,issues_info,daily_budget,lifetime_budget,"
-                "spend_cap,start_time,stop_time,objective")
-AD_FIELDS = (f"name,status,effective_status,adset_id,ad_review_feedback,issues_info,"
-             f"adset{{{ADSET_SUB}}},campaign{{{CAMPAIGN_SUB}}}")
-ACCOUNT_FIELDS = "name,account_status,disable_reason,spend_cap,amount_spent,currency,timezone_name"
 MAX_LOG = 200  # alerts remembered for the cooldown (the newest by data day)
 RESULT_NOUN = {"PURCHASE": "purchase", "LEAD": "lead", "COMPLETE_REGISTRATION": "registration"}
 # The decision code's actions that are judged on conversions (held back while tracking is broken)
 CONVERSION_JUDGED = ("pause_ad", "pause_adset", "set_adset_budget", "set_campaign_budget",
                      "set_adset_spend_limits")
-
-
-# -- reading Meta -------------------------------------------------------------------------
-
-
-def _reads(client: Any, campaign_id: str) -> tuple[list[dict], list[dict], dict[str, Any]]:
-    """Return the three reads of a scan in one Graph batch (pages beyond the first are followed)."""
-    insights = {"level": "adset", "time_increment": 1, "date_preset": "last_28d",
-                "fields": INSIGHT_FIELDS, "limit": 500}
-    ads = {"fields": AD_FIELDS, "limit": 500}
-    items = [BatchItem("insights", "GET", f"{campaign_id}/insights", params=insights),
-             BatchItem("ads", "GET", f"{campaign_id}/ads", params=ads),
-             BatchItem("account", "GET", str(client.account_id),
-                       params={"fields": ACCOUNT_FIELDS})]
-    results = {r.name: r for r in client.batch(items)}
-    for r in results.values():
-        if not r.ok:
-            raise cast(Exception, r.error)
-    bodies = {k: r.body or {} for k, r in results.items()}
-    lists = {}
-    for name, path, params in (("insights", f"{campaign_id}/insights", insights),
-                               ("ads", f"{campaign_id}/ads", ads)):
-        body = bodies[name]
-        if (body.get("paging") or {}).get("next"):  # rare: more than 500 rows
-            lists[name] = client.get_all(path, params, limit=500)
-        else:
-            lists[name] = list(body.get("data") or [])
-    return lists["insights"], lists["ads"], bodies["account"]
-
-
-def _feedback(value: Any) -> str:
-    if not isinstance(value, Mapping):
-        return str(value or "")
-    parts = []
-    for scope in value.values():
-        if isinstance(scope, Mapping):
-            parts += [f"{k}: {v}" for k, v in scope.items()]
-    return "; ".join(parts)
-
-
-def _event(ads: Sequence[Mapping[str, Any]]) -> str:
-    """Return the conversion event the ad sets optimise for, as Meta has it (LEAD campaigns: LEAD)."""
-    for ad in ads:
-        event = ((ad.get("adset") or {}).get("promoted_object") or {}).get("custom_event_type")
-        if event:
-            return str(event).upper()
-    objective = next((str((a.get("campaign") or {}).get("objective") or "") for a in ads), "")
-    return "LEAD" if objective == "OUTCOME_LEADS" else "PURCHASE"
-
-
-def snapshot(values: Mapping[str, Any], client: Any, context: Any, now: datetime) -> dict[str, Any]:
-    """Read the thread's campaign from Meta into the snapshot `alert_rules.detect` judges."""
-    campaign_id = str((values.get("created") or {}).get("campaign") or "")
-    if not campaign_id:
-        raise ValueError("the thread has no launched campaign to watch")
-    rows, ads, acct = _reads(client, campaign_id)
-    tz = ZoneInfo(str(acct.get("timezone_name") or "UTC"))
-    currency = str(acct.get("currency") or "USD").upper()
-    today = now.astimezone(tz).date()
-    dates = [(today - timedelta(days=d)).isoformat() for d in range(28, 0, -1)]
-    event = _event(ads)
-    days: dict[str, dict[str, Any]] = {}
-    for raw in rows:
-        row = parse_row(raw, level="adset", currency=currency, conversion_event=event)
-        days.setdefault(row["entity_id"], {})[row["date"]] = row
-    camp_raw = next((a.get("campaign") for a in ads if a.get("campaign")), None) or \
-        client.get(campaign_id, {"fields": CAMPAIGN_SUB})
-    sets: dict[str, dict[str, Any]] = {}
-    for ad in ads:
-        s = ad.get("adset") or {}
-        if s.get("id") and s["id"] not in sets:
-            sets[s["id"]] = {"id": str(s["id"]), "name": s.get("name") or "",
-                             "status": s.get("status"), "effective_status": s.get("effective_status"),
-                             "issues": s.get("issues_info") or [],
-                             "daily_budget_minor": as_int(s.get("daily_budget")) or None,
-                             "lifetime_budget_minor": as_int(s.get("lifetime_budget")) or None,
-                             "end": s.get("end_time")}
-    opt = values.get("optimize") or {}
-    targets = targets_of(cast(dict[str, Any], values), context)
-    kpi = kpi_of_plan(values.get("plan") or {}, {**targets, **(opt.get("targets") or {})})
-    return {
-        "today": today.isoformat(), "through": dates[-1], "dates": dates, "tz": tz,
-        "currency": currency, "kpi": kpi, "event": event,
-        "target_cpa_minor": targets.get("target_cpa_minor"),
-        "target_roas": targets.get("target_roas"),
-        "account": {"id": str(client.account_id), "name": acct.get("name") or client.account_id,
-                    "status": int(acct.get("account_status") or 1),
-                    "disable_reason": acct.get("disable_reason"),
-                    "spend_cap_minor": as_int(acct.get("spend_cap")),
-                    "amount_spent_minor": as_int(acct.get("amount_spent"))},
-        "campaign": {"id": campaign_id, "name": camp_raw.get("name") or "",
-                     "status": camp_raw.get("status"),
-                     "effective_status": camp_raw.get("effective_status"),
-                     "issues": camp_raw.get("issues_info") or [],
-                     "daily_budget_minor": as_int(camp_raw.get("daily_budget")) or None,
-                     "lifetime_budget_minor": as_int(camp_raw.get("lifetime_budget")) or None,
-                     "spend_cap_minor": as_int(camp_raw.get("spend_cap")) or None,
-                     "start": _local_day(camp_raw.get("start_time"), tz),
-                     "stop": _local_day(camp_raw.get("stop_time"), tz)},
-        "ad_sets": list(sets.values()),
-        "ads": [{"id": str(a["id"]), "name": a.get("name") or "", "adset_id": str(a.get("adset_id")),
-                 "status": a.get("status"), "effective_status": a.get("effective_status"),
-                 "feedback": _feedback(a.get("ad_review_feedback")),
-                 "issues": a.get("issues_info") or []} for a in ads],
-        "days": days,
-        "budget_edits": opt.get("budget_edits") or {},
-    }
-
-
-def _local_day(value: Any, tz: ZoneInfo) -> str | None:
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        return when.date().isoformat()
-    return when.astimezone(tz).date().isoformat()
 
 
 # -- presenting ---------------------------------------------------------------------------
@@ -330,7 +198,8 @@ def actions_for(alerts: Sequence[Mapping[str, Any]], existing: Sequence[Mapping[
     out: list[dict[str, Any]] = []
     for al in alerts:
         obj, facts = al["object"], al.get("facts") or {}
-        reasons = [headline(al), str(al.get("evidence") or "")]
+        obj = {**obj, "name": headline_name(obj)}
+        reasons = [str(al.get("evidence") or headline(al)).rstrip(".")]
         ev = {k: facts[k] for k in ("spend_minor", "days", "conversions", "cpa_minor")
               if isinstance(facts.get(k), int | float)}
         if al["verdict"] == "EMERGENCY_PAUSE" and obj["level"] in ("campaign", "adset"):

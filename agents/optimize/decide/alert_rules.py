@@ -23,10 +23,11 @@ Snapshot shape::
 
 Kinds (docs/alerts.md has each rule with its threshold and why):
 
-- `off_target`: an ad set's (or the whole campaign's) CPA or ROAS over the last 7 days is
-  beyond 1.5× (warning) or 3× (critical) the target with 99 % confidence (a one-sided Poisson
-  test, `alert_stats`), or it spent 5× the target CPA with no result (the decision code's
-  emergency);
+- `off_target`: an ad set's (or the whole campaign's) cost per result over the last 7 days
+  is at least 1.5× the target and above the target with 99 % confidence (warning), or at
+  least 3× and above 1.5× with 99 % confidence (critical) — one-sided Poisson tests,
+  `alert_stats` — or it spent 5× the target CPA with no result (the decision code's
+  emergency); ROAS targets the same way through the average order value;
 - `pacing`: spend on each of the last 2 full days below half or above 1.5× the budget of the
   ad sets that can deliver;
 - `delivery_stopped`: the account disabled or at its spend cap, the campaign or an ad set
@@ -63,8 +64,9 @@ WAKING = ("warning", "critical")  # tiers that wake a thread for a card (info wa
 RESTATED = (0.5, 0.75)
 DELIVERING = "ACTIVE"
 CAP_REACHED = 0.99  # a spend cap counts as reached at 99 % (the last day's spend is scaled to fit)
-# Days of new data before the same alert (kind and object) may fire again at the same tier.
-REPEAT_DAYS = {"off_target": 3, "pacing": 3, "delivery_stopped": 7, "tracking_broken": 2,
+# Days of new data before the same alert (kind and object) may fire again at the same tier
+# (off_target: a whole new 7-day window; a status: a week; the rest: a few days).
+REPEAT_DAYS = {"off_target": 7, "pacing": 3, "delivery_stopped": 7, "tracking_broken": 2,
                "shift": 3}
 # The decision matrix: (kind, tier) → the verdict the alert's action carries.
 VERDICTS = {("off_target", "critical"): "EMERGENCY_PAUSE",
@@ -211,11 +213,13 @@ def _stopped_objects(snap: Mapping[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for s in on:
         budget = s.get("daily_budget_minor")
+        shared = (snap.get("campaign") or {}).get("daily_budget_minor")  # CBO: the campaign's
         if s.get("effective_status") == "WITH_ISSUES":
             tier = "critical" if not live else "warning"
             out.append(_alert("delivery_stopped", tier, s, "adset", snap, {
                 "cause": "with_issues", "issues": s.get("issues") or [],
-                "daily_budget_minor": budget, "others_live": len(live)}))
+                "daily_budget_minor": budget, "campaign_budget_minor": shared,
+                "others_live": len(live)}))
             continue
         if s.get("effective_status") != DELIVERING:
             continue
@@ -228,6 +232,7 @@ def _stopped_objects(snap: Mapping[str, Any]) -> list[dict[str, Any]]:
             out.append(_alert("delivery_stopped", "critical" if not live else "warning", s,
                               "adset", snap, {
                                   "cause": "ads_stopped", "daily_budget_minor": budget,
+                                  "campaign_budget_minor": shared,
                                   "others_live": len(live),
                                   "ads": [_stopped_ad(a) for a in blocked]},
                               parent_id=str((snap.get("campaign") or {}).get("id") or "")))
@@ -279,14 +284,17 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
     """Return the tier and facts when these sums are far off the target CPA or ROAS (else None).
 
     `cost_at` is the cost per conversion the target stands for (the target CPA, or the
-    average order value over the target ROAS); at `m` times it the spend would have bought
-    `counted / (m × cost_at)` conversions on average, where `counted` is the spend with the
-    newest days' counted only as far as their conversions are in yet (`RESTATED`).
+    average order value over the target ROAS). Far off means both: the cost per conversion
+    seen is at least `warn_multiple` (critical: `critical_multiple`) times it, and it is
+    above the target (critical: above `warn_multiple` times it) with 99 % confidence — at
+    `m` times the target the spend would have bought `counted / (m × cost_at)` conversions
+    on average, and so few as were seen must be that improbable. `counted` is the spend
+    with the newest days counted only as far as their conversions are in yet (`RESTATED`).
     """
     spend, seen = rows["spend_minor"], rows["conversions"]
     counted = spend if counted is None else counted
     cpa, roas = snap.get("target_cpa_minor"), snap.get("target_roas")
-    if spend <= 0:
+    if spend <= 0 or counted <= 0:
         return None
     if cpa and snap.get("kpi") != "conversion_value":
         cost_at = float(cpa)
@@ -294,13 +302,16 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
         cost_at = aov / float(roas)
     else:
         return None
+    seen_multiple = counted / (seen * cost_at) if seen else math.inf
     emergency = seen == 0 and counted >= policy.emergency_multiple * cost_at
-    p_crit = poisson_cdf(seen, counted / (policy.critical_multiple * cost_at))
-    p_warn = poisson_cdf(seen, counted / (policy.warn_multiple * cost_at))
-    if p_crit < policy.target_alpha or emergency:
-        tier, multiple, p = "critical", policy.critical_multiple, p_crit
-    elif p_warn < policy.target_alpha:
-        tier, multiple, p = "warning", policy.warn_multiple, p_warn
+
+    def p_above(multiple: float) -> float:  # chance of so few at `multiple` × the target
+        return poisson_cdf(seen, counted / (multiple * cost_at))
+    if emergency or (seen_multiple >= policy.critical_multiple and
+                     p_above(policy.warn_multiple) < policy.target_alpha):
+        tier, tested = "critical", policy.warn_multiple
+    elif seen_multiple >= policy.warn_multiple and p_above(1.0) < policy.target_alpha:
+        tier, tested = "warning", 1.0
     else:
         return None
     return {"tier": tier, "spend_minor": spend, "conversions": seen,
@@ -308,8 +319,10 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
             "cpa_minor": round(spend / seen) if seen else None,
             "roas": round(rows["conversion_value_minor"] / spend, 2),
             "target_cpa_minor": cpa, "target_roas": roas, "cost_at_target_minor": round(cost_at),
-            "multiple": multiple, "expected_at_multiple": round(counted / (multiple * cost_at), 1),
-            "p": p, "emergency": emergency}
+            "seen_multiple": round(seen_multiple, 2) if seen else None,
+            "tested_multiple": tested,
+            "expected_at_tested": round(counted / (tested * cost_at), 1),
+            "p": p_above(tested), "emergency": emergency}
 
 
 def _counted(snap: Mapping[str, Any], dates: Sequence[str], ids: Sequence[str]) -> float:
