@@ -1,6 +1,6 @@
 """What a scan reads from Meta about a thread's campaign: one Graph round trip, into a snapshot.
 
-A batch of three reads (one HTTP request, three Graph calls): the campaign's daily ad set
+A batch of three reads (one HTTP request, three Graph calls): the campaign's daily ad
 insights for the last 28 days (`date_preset=last_28d`, Meta's account-local days ending
 yesterday); its ads with their ad set and campaign (field expansion: statuses, issues, review
 feedback, budgets, the conversion event); the ad account (status, spend cap, currency, time
@@ -23,9 +23,12 @@ from tools.batching import BatchItem
 
 __all__ = ["snapshot"]
 
-INSIGHT_FIELDS = "adset_id,adset_name,spend,impressions,clicks,inline_link_clicks,actions,action_values"
+INSIGHT_FIELDS = ("ad_id,adset_id,spend,impressions,clicks,inline_link_clicks,actions,"
+                  "action_values")
 ADSET_SUB = ("name,status,effective_status,issues_info,daily_budget,lifetime_budget,end_time,"
-             "promoted_object")
+             "promoted_object,learning_stage_info")
+SUMS = ("spend_minor", "impressions", "clicks", "link_clicks", "conversions",
+        "conversion_value_minor")
 CAMPAIGN_SUB = ("name,status,effective_status,issues_info,daily_budget,lifetime_budget,"
                 "spend_cap,start_time,stop_time,objective")
 AD_FIELDS = (f"name,status,effective_status,adset_id,ad_review_feedback,issues_info,"
@@ -33,7 +36,7 @@ AD_FIELDS = (f"name,status,effective_status,adset_id,ad_review_feedback,issues_i
 ACCOUNT_FIELDS = "name,account_status,disable_reason,spend_cap,amount_spent,currency,timezone_name"
 def _reads(client: Any, campaign_id: str) -> tuple[list[dict], list[dict], dict[str, Any]]:
     """Return the three reads of a scan in one Graph batch (pages beyond the first are followed)."""
-    insights = {"level": "adset", "time_increment": 1, "date_preset": "last_28d",
+    insights = {"level": "ad", "time_increment": 1, "date_preset": "last_28d",
                 "fields": INSIGHT_FIELDS, "limit": 500}
     ads = {"fields": AD_FIELDS, "limit": 500}
     items = [BatchItem("insights", "GET", f"{campaign_id}/insights", params=insights),
@@ -87,10 +90,14 @@ def snapshot(values: Mapping[str, Any], client: Any, context: Any, now: datetime
     today = now.astimezone(tz).date()
     dates = [(today - timedelta(days=d)).isoformat() for d in range(28, 0, -1)]
     event = _event(ads)
-    days: dict[str, dict[str, Any]] = {}
+    ad_days: dict[str, dict[str, Any]] = {}
+    days: dict[str, dict[str, Any]] = {}  # the same rows summed per ad set
     for raw in rows:
-        row = parse_row(raw, level="adset", currency=currency, conversion_event=event)
-        days.setdefault(row["entity_id"], {})[row["date"]] = row
+        row = parse_row(raw, level="ad", currency=currency, conversion_event=event)
+        ad_days.setdefault(row["entity_id"], {})[row["date"]] = row
+        total = days.setdefault(row["adset_id"], {}).setdefault(row["date"], dict.fromkeys(SUMS, 0))
+        for key in SUMS:
+            total[key] += row[key]
     camp_raw = next((a.get("campaign") for a in ads if a.get("campaign")), None) or \
         client.get(campaign_id, {"fields": CAMPAIGN_SUB})
     sets: dict[str, dict[str, Any]] = {}
@@ -102,7 +109,8 @@ def snapshot(values: Mapping[str, Any], client: Any, context: Any, now: datetime
                              "issues": s.get("issues_info") or [],
                              "daily_budget_minor": as_int(s.get("daily_budget")) or None,
                              "lifetime_budget_minor": as_int(s.get("lifetime_budget")) or None,
-                             "end": s.get("end_time")}
+                             "end": s.get("end_time"),
+                             "learning": (s.get("learning_stage_info") or {}).get("status")}
     opt = values.get("optimize") or {}
     targets = targets_of(cast(dict[str, Any], values), context)
     kpi = kpi_of_plan(values.get("plan") or {}, {**targets, **(opt.get("targets") or {})})
@@ -131,6 +139,7 @@ def snapshot(values: Mapping[str, Any], client: Any, context: Any, now: datetime
                  "feedback": _feedback(a.get("ad_review_feedback")),
                  "issues": a.get("issues_info") or []} for a in ads],
         "days": days,
+        "ad_days": ad_days,
         "budget_edits": opt.get("budget_edits") or {},
     }
 

@@ -27,7 +27,7 @@ CASES = {
     "pacing": "underdelivery ×0.3",
     "off_target": "CPA ×3 (ctr_shock ×0.33)",
 }
-SEED = 101  # not one the thresholds were tuned on (bench.alerts.TUNING_SEEDS)
+SEED = 42  # in neither of bench.alerts' seed sets (tuning 0-4, held out 100-107)
 
 
 @pytest.fixture(scope="module")

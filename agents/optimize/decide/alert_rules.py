@@ -15,10 +15,11 @@ Snapshot shape::
      "campaign": {"id", "name", "status", "effective_status", "issues", "daily_budget_minor",
                   "lifetime_budget_minor", "spend_cap_minor", "start", "stop"},
      "ad_sets": [{"id", "name", "status", "effective_status", "issues", "daily_budget_minor",
-                  "lifetime_budget_minor", "end"}],
+                  "lifetime_budget_minor", "end", "learning"}],
      "ads": [{"id", "name", "adset_id", "status", "effective_status", "feedback", "issues"}],
      "days": {adset_id: {date: {"spend_minor", "impressions", "clicks", "link_clicks",
                                 "conversions", "conversion_value_minor"}}},
+     "ad_days": {ad_id: {date: {...the same sums...}}} (optional: shifts per ad),
      "budget_edits": {object_id: [ISO, ...]}}
 
 Kinds (docs/alerts.md has each rule with its threshold and why):
@@ -27,16 +28,19 @@ Kinds (docs/alerts.md has each rule with its threshold and why):
   is at least 1.5× the target and above the target with 99 % confidence (warning), or at
   least 3× and above 1.5× with 99 % confidence (critical) — one-sided Poisson tests,
   `alert_stats` — or it spent 5× the target CPA with no result (the decision code's
-  emergency); ROAS targets the same way through the average order value;
+  emergency); ROAS targets the same way through the average order value. An ad set still in
+  Meta's learning phase, or whose first week of delivery is in the window, raises only the
+  critical case;
 - `pacing`: spend on each of the last 2 full days below half or above 1.5× the budget of the
   ad sets that can deliver;
 - `delivery_stopped`: the account disabled or at its spend cap, the campaign or an ad set
   `WITH_ISSUES`, an ad disapproved, or no spend for 2 days with no status to say why;
 - `tracking_broken`: link clicks but no conversions for the last days where the campaign's
   own conversion rate makes that improbable (p < 0.001);
-- `shift`: CPM up, CTR or conversion rate down against the campaign's own history by a
-  robust test (median/MAD of daily log-ratios, `alert_stats.shift_test`; |z| ≥ 4 and each
-  result costing ≥ 1.35× as much).
+- `shift`: CPM up, CTR or conversion rate down against the campaign's own history, the same
+  ads at their own usual rates (so a change of mix is no shift), by a robust test (median/MAD
+  of daily log-ratios, `alert_stats.shift_test`; z ≤ −4, the exact Poisson tail < 0.001, and
+  each result costing ≥ 1.35× as much).
 
 Tiers: `info` goes on the next card; `warning` and `critical` wake the thread for a card.
 The decision matrix (`VERDICTS`): a critical alert where money is being spent badly
@@ -50,7 +54,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from agents.optimize.decide.alert_stats import poisson_cdf, rate_lower, shift_test
@@ -95,7 +99,9 @@ class AlertPolicy:
     tracking_alpha: float = 1e-3
     tracking_critical_alpha: float = 1e-6
     tracking_min_baseline: int = 5
-    shift_min_days: int = 5
+    shift_min_days: int = 7
+    shift_min_spread: float = 0.08
+    learning_days: int = 7
     shift_z: float = 4.0
     shift_p: float = 1e-3
     shift_floor: float = 1.35
@@ -348,6 +354,16 @@ def _judged(snap: Mapping[str, Any], policy: AlertPolicy, ids: Sequence[str],
     return best
 
 
+def _learning(snap: Mapping[str, Any], adset: Mapping[str, Any], policy: AlertPolicy) -> bool:
+    """Return True while the ad set learns, or its first week of delivery is in the window."""
+    if str(adset.get("learning") or "").upper() == "LEARNING":
+        return True
+    first = _first_spend(snap, str(adset["id"]))
+    window = list(snap.get("dates") or [])[-max(TARGET_WINDOWS)]
+    return first is None or (date.fromisoformat(first) +
+                             timedelta(days=policy.learning_days)).isoformat() > window
+
+
 def off_target(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[str, Any]]:
     """Ad sets (or the whole campaign) far off the target CPA / ROAS with enough spend."""
     if not (snap.get("target_cpa_minor") or snap.get("target_roas")):
@@ -359,6 +375,8 @@ def off_target(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[str, A
     hits: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for s in live:
         test = _judged(snap, policy, [s["id"]], aov)
+        if test is not None and test["tier"] == "warning" and _learning(snap, s, policy):
+            continue  # Meta's learning phase costs more and swings: only a critical case counts
         if test is not None:
             hits.append((s, {**test, "daily_budget_minor": s.get("daily_budget_minor")}))
     if not hits:
@@ -476,7 +494,9 @@ SHIFT_METRICS = {"cpm": ("impressions", "spend_minor"), "ctr": ("clicks", "impre
 def shift(snap: Mapping[str, Any], policy: AlertPolicy, *, skip: Sequence[str] = ()) -> list[dict[str, Any]]:
     """CPM up, CTR or CVR down against the campaign's own days, mix of ad sets held fixed."""
     dates = list(snap.get("dates") or [])
-    days = snap.get("days") or {}
+    # per ad where known: a change of mix between ads (Meta favouring its best ones once
+    # learning ends) is then no shift, only the same ads doing worse is
+    days = snap.get("ad_days") or snap.get("days") or {}
     camp = snap.get("campaign") or {}
     out = []
     for metric, (num, den) in SHIFT_METRICS.items():
@@ -492,14 +512,14 @@ def shift(snap: Mapping[str, Any], policy: AlertPolicy, *, skip: Sequence[str] =
                 continue
             base_dates, recent_dates = use[:-r], use[-r:]
             rates = _rates(days, base_dates, num, den)
-            base = [p for d in base_dates if (p := _pair(snap, rates, d, num, den))[1] > 0]
+            base = [p for d in base_dates if (p := _pair(snap, days, rates, d, num, den))[1] > 0]
             if len(base) < policy.shift_min_days:
                 continue
-            pairs = [_pair(snap, rates, d, num, den) for d in recent_dates]
+            pairs = [_pair(snap, days, rates, d, num, den) for d in recent_dates]
             recent = (sum(p[0] for p in pairs), sum(p[1] for p in pairs))
             if recent[1] <= 0:
                 continue
-            test = shift_test(base, recent)
+            test = shift_test(base, recent, min_spread=policy.shift_min_spread)
             cost = 1.0 / test["ratio"]  # each result costs this many times what it did
             if test["z"] <= -policy.shift_z and test["p_low"] < policy.shift_p and \
                     cost >= policy.shift_floor and (best is None or cost > best["cost_multiple"]):
@@ -516,7 +536,7 @@ def shift(snap: Mapping[str, Any], policy: AlertPolicy, *, skip: Sequence[str] =
 
 
 def _rates(days: Mapping[str, Any], dates: Sequence[str], num: str, den: str) -> dict[str, float]:
-    """Return each ad set's usual rate (`num` per `den`) pooled over `dates`."""
+    """Return each ad's (or ad set's) usual rate (`num` per `den`) pooled over `dates`."""
     out = {}
     for sid, rows in days.items():
         n_ = sum(float((rows.get(d) or {}).get(num) or 0) for d in dates)
@@ -526,10 +546,9 @@ def _rates(days: Mapping[str, Any], dates: Sequence[str], num: str, den: str) ->
     return out
 
 
-def _pair(snap: Mapping[str, Any], rates: Mapping[str, float], d: str, num: str,
-          den: str) -> tuple[float, float]:
-    """Return (observed, expected at the usual rates) of `num` on day `d`, over the ad sets with a rate."""
-    days = snap.get("days") or {}
+def _pair(snap: Mapping[str, Any], days: Mapping[str, Any], rates: Mapping[str, float], d: str,
+          num: str, den: str) -> tuple[float, float]:
+    """Return (observed, expected at the usual rates) of `num` on day `d` over those with a rate."""
     share = _visible(snap, d) if num == "conversions" else 1.0
     obs = exp = 0.0
     for sid, rate in rates.items():
