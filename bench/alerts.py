@@ -29,7 +29,9 @@ cooldown runs as in the loop).
   when the truth says the object meets its target).
 
 Seeds: `TUNING_SEEDS` (0–4) are the seeds the thresholds were chosen on; `HELD_OUT_SEEDS`
-(100–107) were run once, after the thresholds were fixed. The report gives both.
+(200–207) were run once, after the rules were fixed (`FIRST_HELD_OUT_SEEDS`, 100–107, were
+the first held-out set: they led to one change, below, so they count as tuning now). The
+report gives both; `--set first_held_out` reruns the first.
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ from pathlib import Path
 from typing import Any
 
 TUNING_SEEDS = tuple(range(0, 5))
-HELD_OUT_SEEDS = tuple(range(100, 108))
+# 100-107 were the first held-out set; they showed EMERGENCY_PAUSE proposals in ad sets' first
+# week (learning), the rule changed, and 200-207 were then run once as the held-out set.
+HELD_OUT_SEEDS = tuple(range(200, 208))
+FIRST_HELD_OUT_SEEDS = tuple(range(100, 108))
 SCENARIOS = ("ecommerce_usd", "leadgen_eur", "awareness_jpy")
 CONVERSION_SCENARIOS = ("ecommerce_usd", "leadgen_eur")
 WAKING = ("warning", "critical")
@@ -206,6 +211,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     false_by_kind: Counter[str] = Counter()
     info_by_kind: Counter[str] = Counter()
     off_target: Counter[str] = Counter()
+    critical: Counter[str] = Counter()
     for r in clean:
         for a in r["alerts"]:
             if a["tier"] not in WAKING:
@@ -213,6 +219,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
             elif a["kind"] == "off_target":
                 cls = _off_target_class(a)
                 off_target[cls] += 1
+                if a["tier"] == "critical":
+                    critical[cls] += 1
                 if cls == "false":
                     false_by_kind["off_target"] += 1
             else:
@@ -247,7 +255,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
                   "false_alarms_per_campaign_week": round(sum(false_by_kind.values()) / weeks, 3)
                   if weeks else None,
                   "by_kind": dict(false_by_kind), "info_alerts": dict(info_by_kind),
-                  "off_target_vs_truth": dict(off_target)},
+                  "off_target_vs_truth": dict(off_target),
+                  "critical_off_target_vs_truth": dict(critical)},
         "faults": {f: {"runs": runs_by_fault[f], "expects": FAULTS[f][1],
                        "median_delay_days": statistics.median(delays[f]) if delays[f] else None,
                        "delays": sorted(delays[f]), "missed": missed[f]} for f in FAULTS
@@ -268,7 +277,8 @@ def render(name: str, s: dict[str, Any]) -> str:
              f"false alarms (no fault): {c['false_alarms']} in {c['campaign_weeks']} campaign-weeks"
              f" = {c['false_alarms_per_campaign_week']} per campaign-week; by kind {c['by_kind']}",
              f"  off_target alerts vs the latent truth: {c['off_target_vs_truth']} "
-             "(true: CPA > 1.5× target; borderline: 1–1.5×; false: at or under target)",
+             "(true: CPA > 1.5× target; borderline: 1–1.5×; false: at or under target); "
+             f"the critical ones (EMERGENCY_PAUSE): {c['critical_off_target_vs_truth']}",
              f"  info alerts (never wake): {c['info_alerts']}",
              f"alerts before the fault in fault runs: {s['before_fault']['false_alarms']} in "
              f"{s['before_fault']['campaign_weeks']} campaign-weeks",
@@ -283,14 +293,16 @@ def render(name: str, s: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the seed sets asked for and print the report (or JSON)."""
     ap = argparse.ArgumentParser(prog="python -m bench.alerts", description=__doc__.split("\n")[0])
-    ap.add_argument("--set", choices=("tuning", "held_out", "both"), default="both")
+    ap.add_argument("--set", choices=("tuning", "held_out", "both", "first_held_out"),
+                    default="both")
     ap.add_argument("--scenario", action="append", choices=SCENARIOS)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--procs", type=int, default=2)
     args = ap.parse_args(argv)
     scenarios = tuple(args.scenario or SCENARIOS)
-    sets = {"tuning": TUNING_SEEDS, "held_out": HELD_OUT_SEEDS}
-    chosen = list(sets) if args.set == "both" else [args.set]
+    sets = {"tuning": TUNING_SEEDS, "held_out": HELD_OUT_SEEDS,
+            "first_held_out": FIRST_HELD_OUT_SEEDS}
+    chosen = ["tuning", "held_out"] if args.set == "both" else [args.set]
     out: dict[str, Any] = {}
     with ProcessPoolExecutor(max_workers=max(1, args.procs)) as pool:
         for name in chosen:

@@ -30,7 +30,7 @@ Kinds (docs/alerts.md has each rule with its threshold and why):
   `alert_stats` — or it spent 5× the target CPA with no result (the decision code's
   emergency); ROAS targets the same way through the average order value. An ad set still in
   Meta's learning phase, or whose first week of delivery is in the window, raises only the
-  critical case;
+  emergency;
 - `pacing`: spend on each of the last 2 full days below half or above 1.5× the budget of the
   ad sets that can deliver;
 - `delivery_stopped`: the account disabled or at its spend cap, the campaign or an ad set
@@ -375,8 +375,8 @@ def off_target(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[str, A
     hits: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for s in live:
         test = _judged(snap, policy, [s["id"]], aov)
-        if test is not None and test["tier"] == "warning" and _learning(snap, s, policy):
-            continue  # Meta's learning phase costs more and swings: only a critical case counts
+        if test is not None and not test["emergency"] and _learning(snap, s, policy):
+            continue  # Meta's learning phase costs more and swings: only the emergency counts
         if test is not None:
             hits.append((s, {**test, "daily_budget_minor": s.get("daily_budget_minor")}))
     if not hits:
