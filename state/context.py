@@ -75,7 +75,9 @@ class Context:
     model: str = field(default="rules", metadata=doc(
         "'rules' (offline planner) or 'provider:model' for init_chat_model"))
     policy: Policy = field(default_factory=Policy, metadata=doc("approval policy and guardrails"))
-    max_cycles: int = field(default=3, metadata=doc("optimise cycles before the thread ends"))
+    max_cycles: int | None = field(default=None, metadata=doc(
+        "a limit a person sets on the optimise cycles of a thread (recorded on the thread); "
+        "None: the loop runs until the campaign ends or the thread is stopped"))
     cycle_days: int = field(default=3, metadata=doc("simulated days between optimise cycles"))
     sandbox: bool = field(default=False, metadata=doc("True when talking to the local sandbox"))
     # What it builds is `tools.meta_client.MetaClient`; state sits below tools, so it is not named.
@@ -88,8 +90,11 @@ class Context:
     timezone: str = field(default="UTC", metadata=doc("the ad account's timezone (IANA name)"))
 
     def __post_init__(self) -> None:
-        if self.max_cycles < 0:
-            raise ValueError("max_cycles must be >= 0")
+        if self.max_cycles is not None and (isinstance(self.max_cycles, bool)
+                                            or not isinstance(self.max_cycles, int)
+                                            or self.max_cycles < 0):
+            raise ValueError(f"max_cycles {self.max_cycles!r}: use a whole number >= 0 (0: no "
+                             "optimise cycle), or None for no limit (until the campaign ends)")
         if self.cycle_days < 1:
             raise ValueError("cycle_days must be >= 1")
         if len(self.currency) != 3:

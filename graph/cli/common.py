@@ -125,12 +125,14 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
     """With --yes, approve approval interrupts (printing each card) until the thread stops elsewhere.
 
     A launch budget the card spells out (far above the account's history) also needs
-    `confirm` (`--confirm-budget`): --yes alone exits 2.
+    `confirm` (`--confirm-budget`): --yes alone exits 2. A paused launch's activation card is
+    never answered by --yes (it switches spend on): the thread stops there for a person.
     """
+    from agents.campaigns.activation import is_activation_card
     from graph.cli.spend_confirm import confirm_problem
 
     updates = list(outcome.updates)
-    while yes and outcome.waiting_for == "approval":
+    while yes and outcome.waiting_for == "approval" and not is_activation_card(outcome.interrupt):
         if (outcome.interrupt or {}).get("error"):
             return outcome  # --yes answered this card and it was refused: stop and show why
         show_interrupt(outcome.thread_id, outcome.interrupt or {})
@@ -145,6 +147,18 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
         updates += outcome.updates
     outcome.updates = updates  # every refusal of the run is reported, not only the last step's
     return outcome
+
+
+MAX_CYCLES_HELP = ("end the optimise loop after N cycles (default: no limit — it runs until "
+                   "the campaign ends or `adpilot stop`; 0: no loop)")
+
+
+def limit_cycles(runner: Any, max_cycles: int | None) -> None:
+    """Give the run the optimise-cycle limit a person set (the thread records it)."""
+    if max_cycles is not None:
+        import dataclasses
+
+        runner.context = dataclasses.replace(runner.context, max_cycles=max_cycles)
 
 
 _CHOICES = {

@@ -193,7 +193,9 @@ def adopt_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     targets = {k: v for k, v in intent.params.items()
                if k in ("target_cpa_minor", "target_roas") and v is not None}
     opt = {**dict(state.get("optimize") or {}), "targets": targets}
+    limit = runtime.context.max_cycles  # a person's limit holds for every later run (tick)
     return {
+        **({"max_cycles": int(limit)} if limit is not None else {}),
         "plan": adopted_plan(campaign, adsets, targets),
         "adopted": {"campaign": dict(campaign), "ad_sets": len(adsets), "ads": len(ads),
                     "at": now.isoformat()},
