@@ -78,10 +78,13 @@ def checkpoint_growth(checkpoints: Sequence[int] = (3, 90), *, home: Path | None
                       log: Callable[[str], None] = print, keys: bool = False) -> dict[int, dict[str, Any]]:
     """Run the loop to the largest of `checkpoints` cycles; measure the checkpoint at each.
 
-    Returns `{cycles: {"bytes", "keys", "applied", "cycle"}}`.
+    Returns `{cycles: {"bytes", "keys", "applied", "recorded", "cycle"}}`: the checkpoint's
+    bytes, its biggest keys (with `keys`), the applied actions it holds and those recorded in
+    the thread's action history (all of them).
     """
     from graph.environment import open_environment
     from graph.runner import open_runner
+    from state.action_history import ActionHistory
 
     wanted = sorted(set(int(c) for c in checkpoints))
     home = home or Path(tempfile.mkdtemp(prefix="adpilot-growth-"))
@@ -99,12 +102,15 @@ def checkpoint_growth(checkpoints: Sequence[int] = (3, 90), *, home: Path | None
                 kind = outcome.waiting_for
                 cycle = int(outcome.values.get("cycle") or 0)
                 if kind == "wait" and cycle in wanted and cycle not in out:
-                    size = checkpoint_bytes(Path(env.home) / "checkpoints.sqlite", THREAD)
-                    out[cycle] = {"bytes": size, "cycle": cycle,
+                    db = Path(env.home) / "checkpoints.sqlite"
+                    size = checkpoint_bytes(db, THREAD)
+                    recorded = len(ActionHistory(env.home).entries(THREAD))
+                    out[cycle] = {"bytes": size, "cycle": cycle, "recorded": recorded,
                                   "applied": len(outcome.values.get("applied_actions") or []),
                                   "keys": key_bytes(outcome.values) if keys else {}}
-                    log(f"after {cycle:3d} cycle(s): latest checkpoint {size:,} bytes "
-                        f"({out[cycle]['applied']} applied action(s) in the thread)")
+                    log(f"after {cycle:3d} cycle(s): latest checkpoint {size:,} bytes; "
+                        f"{out[cycle]['applied']} of the {recorded} applied action(s) in it, "
+                        f"the rest in the action history")
                     if cycle == wanted[-1]:
                         break
                 if kind == "approval":

@@ -11,8 +11,8 @@ from here; undo and audit read the ledger, which has every write anyway.
 
 Recording is idempotent: an entry's id is a digest of what identifies it (action, arguments,
 target, when it was applied, the receipt it ran under), so a node that re-runs after a crash
-records the same rows again, and a later record of the same entry (now judged) replaces it.
-The order of first recording is kept.
+records the same rows again, and a later record of the same entry (now judged, or the
+checkpoint's compact copy) updates it key by key. The order of first recording is kept.
 
     ActionHistory(home).record(thread_id, entries)
     ActionHistory(home).entries(thread_id)          -> list[dict], in applied order
@@ -58,12 +58,24 @@ class ActionHistory:
         return conn
 
     def record(self, thread_id: str, entries: Iterable[Mapping[str, Any]]) -> int:
-        """Record (or update) `entries` of `thread_id`; returns how many were written."""
-        rows = [(entry_id(e), str(thread_id), str(e.get("applied_at") or ""),
-                 json.dumps(dict(e), sort_keys=True, default=str)) for e in entries]
-        if not rows:
+        """Record (or update) `entries` of `thread_id`; returns how many were written.
+
+        An entry already recorded is updated key by key: a compact copy (the checkpoint keeps
+        judged entries without their evidence) brings its judgement and loses nothing.
+        """
+        new = {entry_id(e): dict(e) for e in entries}
+        if not new:
             return 0
         with closing(self._connect()) as conn, conn:
+            ids, known = list(new), {}
+            for at in range(0, len(ids), 500):  # well under SQLite's bound-parameter limit
+                chunk = ids[at:at + 500]
+                known.update({row[0]: json.loads(row[1]) for row in conn.execute(
+                    f"SELECT id, entry FROM {TABLE} WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk)})
+            rows = [(i, str(thread_id), str(e.get("applied_at") or ""),
+                     json.dumps({**known.get(i, {}), **e}, sort_keys=True, default=str))
+                    for i, e in new.items()]
             # An upsert keeps the row (and so the order of first recording) of a known entry.
             conn.executemany(f"INSERT INTO {TABLE} (id, thread_id, applied_at, entry) "
                              "VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
