@@ -13,7 +13,7 @@ The flight is read from Meta, not only from the plan — a person may move the s
 extend the end in Ads Manager: the campaign's `start_time` / `stop_time` and its ad sets'
 `start_time` / `end_time` (the campaign delivers from its first ad set's start; it has no
 end while any live ad set has none), the plan's `start_time` / `end_time` where Meta says
-nothing. Every time is compared on the account clock (`tools.account.account_now`: the
+nothing. A campaign deleted or archived on Meta has ended too. Every time is compared on the account clock (`tools.account.account_now`: the
 sandbox's simulated clock there).
 
 `max_cycles` is only a limit a person sets (`Context.max_cycles`, `--max-cycles`): by
@@ -35,6 +35,7 @@ from tools.account import account_now
 __all__ = ["Flight", "first_until", "loop_end", "loop_limit", "next_until", "read_flight",
            "wait_reason", "when"]
 
+GONE = ("DELETED", "ARCHIVED")  # a campaign deleted or archived on Meta delivers no more
 LIVE = ("ACTIVE", "PAUSED", "IN_PROCESS", "WITH_ISSUES", "CAMPAIGN_PAUSED", "PENDING_REVIEW",
         "PREAPPROVED", "PENDING_BILLING_INFO", "DISAPPROVED", "ADSET_PAUSED")
 
@@ -54,16 +55,18 @@ class Flight:
     created: datetime | None
     start: datetime | None
     end: datetime | None
+    status: str | None = None  # the campaign's `effective_status` on Meta
 
     def ended(self, now: datetime) -> bool:
-        """Tell whether the campaign's end has passed on the account clock."""
-        return self.end is not None and now >= self.end
+        """Tell whether the campaign's end has passed on the account clock (or it is gone)."""
+        return self.status in GONE or (self.end is not None and now >= self.end)
 
 
 def read_flight(client: Any, campaign_id: str, plan: Mapping[str, Any] | None = None) -> Flight:
     """Read the campaign's schedule from Meta (two reads); the plan's where Meta has none."""
     plan = plan or {}
-    campaign = client.get(str(campaign_id), {"fields": "created_time,start_time,stop_time"})
+    campaign = client.get(str(campaign_id),
+                          {"fields": "created_time,start_time,stop_time,effective_status"})
     adsets = [a for a in client.get_all(f"{campaign_id}/adsets",
                                         {"fields": "start_time,end_time,effective_status"},
                                         limit=200)
@@ -78,7 +81,8 @@ def read_flight(client: Any, campaign_id: str, plan: Mapping[str, Any] | None = 
         end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
     elif end is None:
         end = when(plan.get("end_time"))
-    return Flight(created=when(campaign.get("created_time")), start=start, end=end)
+    return Flight(created=when(campaign.get("created_time")), start=start, end=end,
+                  status=str(campaign.get("effective_status") or "") or None)
 
 
 def first_until(state: Mapping[str, Any], client: Any, ctx: Any) -> str:
@@ -137,8 +141,10 @@ def loop_end(state: Mapping[str, Any], ctx: Any, cycle: int, now: datetime,
     The campaign has ended (phase `ended`), the thread was stopped by the kill switch, or the
     limit a person set is reached.
     """
-    if flight is not None and flight.ended(now):
-        assert flight.end is not None
+    if flight is not None and flight.status in GONE:
+        return "ended", (f"the campaign is {flight.status} on Meta: the optimise loop ends "
+                         f"after {cycle} cycle(s); final numbers collected")
+    if flight is not None and flight.end is not None and flight.ended(now):
         return "ended", (f"the campaign ended on {flight.end.isoformat()} (account clock): the "
                          f"optimise loop ends after {cycle} cycle(s); final numbers collected")
     if stopped:

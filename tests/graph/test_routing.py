@@ -137,6 +137,7 @@ def test_optimise_routers_stop_at_the_bound(which, state, expected):
     (1, None, "2026-03-10T00:00", "2026-03-09T23:59", None, "ended"),  # the campaign has ended
     (1, 3, "2026-03-09T10:00", "2026-03-09T23:59", None, None),  # its last day still counts
     (1, None, "2026-03-01T10:00", None, "2026-03-01T09:00:00+00:00", "stopped"),
+    (1, None, "2026-03-01T10:00", "DELETED", None, "ended"),  # deleted on Meta: it delivers no more
 ])
 def test_the_loop_ends_with_the_campaign_when_stopped_or_at_a_person_s_limit(cycle, limit, now, end,
                                                                              stopped, why):
@@ -144,14 +145,16 @@ def test_the_loop_ends_with_the_campaign_when_stopped_or_at_a_person_s_limit(cyc
 
     from agents.optimize.schedule import Flight, loop_end, when
 
-    flight = Flight(created=None, start=None, end=when(f"{end}+00:00") if end else None)
+    gone = end if end in ("DELETED", "ARCHIVED") else None
+    flight = Flight(created=None, start=None, status=gone,
+                    end=when(f"{end}+00:00") if end and not gone else None)
     got = loop_end({}, _Runtime(max_cycles=limit).context, cycle,
                    datetime.fromisoformat(f"{now}+00:00"), flight, stopped)
     assert (got[0] if got else None) == why
     if why == "limit":
         assert f"limit of {limit} cycle(s)" in got[1]
     if why == "ended":
-        assert "ended on 2026-03-09" in got[1]
+        assert ("is DELETED on Meta" if gone else "ended on 2026-03-09") in got[1]
 
 
 def test_a_limit_recorded_on_the_thread_holds_when_the_run_sets_none():
