@@ -85,9 +85,16 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
     elif values.get("phase") == "rejected":
         console.print(f"Rejected: thread {outcome.thread_id} ended; nothing was written.")
     elif values.get("phase") == "refused" and outcome.done:
-        what = "the launch" if launched else "the change"
-        console.print(f"[red]The money gate refused {what}[/] (thread {outcome.thread_id}); "
-                      "it ended with nothing written.")
+        what, tail = ("the launch" if launched else "the change"), "it ended with nothing written."
+        if launched and (values.get("created") or {}).get("campaign"):
+            # refused at activation: the tree exists, PAUSED
+            what, tail = "switching the campaign on", "it ended; the campaign stays PAUSED on Meta."
+        console.print(f"[red]The money gate refused {what}[/] (thread {outcome.thread_id}); {tail}")
+    elif outcome.done and isinstance(end := (values.get("optimize") or {}).get("end"), dict):
+        # the optimise loop ended: the campaign ended, the thread was stopped, or a limit
+        console.print(f"Thread {outcome.thread_id} ended: {end.get('status')}")
+    elif outcome.done and values.get("phase") == "activation_rejected":
+        console.print(f"Thread {outcome.thread_id} ended: {values.get('status')}")
     elif outcome.next:
         console.print(f"Thread {outcome.thread_id} stopped before {', '.join(outcome.next)}; "
                       f"continue with `adpilot resume {outcome.thread_id}`")
