@@ -78,11 +78,13 @@ def checkpoint_growth(checkpoints: Sequence[int] = (3, 90), *, home: Path | None
                       log: Callable[[str], None] = print, keys: bool = False) -> dict[int, dict[str, Any]]:
     """Run the loop to the largest of `checkpoints` cycles; measure the checkpoint at each.
 
-    Returns `{cycles: {"bytes", "keys", "applied", "recorded", "history_rows",
-    "history_bytes", "cycle"}}`: the latest checkpoint's bytes, its biggest keys (with `keys`),
-    the applied actions it holds and those recorded in the thread's action history (all of
-    them), and the thread's whole checkpoint history (every step's checkpoint).
+    Returns `{cycles: {"bytes", "keys", "applied", "applied_total", "recorded",
+    "history_rows", "history_bytes", "cycle"}}`: the latest checkpoint's bytes, its biggest
+    keys (with `keys`), the applied actions it holds, all the thread applied (`full_history`),
+    the rows of its action history (all but those applied since the last cycle was decided),
+    and the thread's whole checkpoint history (every step's checkpoint).
     """
+    from agents.optimize.history import full_history
     from graph.environment import open_environment
     from graph.runner import open_runner
     from state.action_history import ActionHistory
@@ -106,18 +108,20 @@ def checkpoint_growth(checkpoints: Sequence[int] = (3, 90), *, home: Path | None
                     db = Path(env.home) / "checkpoints.sqlite"
                     size = checkpoint_bytes(db, THREAD)
                     recorded = len(ActionHistory(env.home).entries(THREAD))
+                    total = len(full_history(outcome.values, THREAD, env.home))
                     with sqlite3.connect(db) as conn:
                         history = conn.execute("SELECT COUNT(*), SUM(length(checkpoint)) FROM "
                                                "checkpoints WHERE thread_id = ?",
                                                (THREAD,)).fetchone()
                     out[cycle] = {"bytes": size, "cycle": cycle, "recorded": recorded,
+                                  "applied_total": total,
                                   "history_rows": int(history[0]),
                                   "history_bytes": int(history[1] or 0),
                                   "applied": len(outcome.values.get("applied_actions") or []),
                                   "keys": key_bytes(outcome.values) if keys else {}}
-                    log(f"after {cycle:3d} cycle(s): latest checkpoint {size:,} bytes; "
-                        f"{out[cycle]['applied']} of the {recorded} applied action(s) in it, "
-                        f"the rest in the action history")
+                    log(f"after {cycle:3d} cycle(s): latest checkpoint {size:,} bytes "
+                        f"({out[cycle]['applied']} of the thread's {total} applied action(s) "
+                        "in it; its report lists all of them)")
                     if cycle == wanted[-1]:
                         break
                 if kind == "approval":
