@@ -8,7 +8,7 @@ Wire (graph/builder.py)::
     activate → wait_for_data ⏸ → collect_insights (agents/insights/collect.py)
     collect_insights --route_after_collect_insights--> decide_actions | wait_out_throttle
     decide_actions  --route_after_decide_actions-->  review_actions | wait_for_data | END
-                                                     | wait_out_throttle
+                                                     | wait_out_throttle   (END: phase ended)
     review_actions ⏸ → apply_actions
     apply_actions   --route_after_apply_actions-->   wait_for_data | END | wait_out_throttle
 
@@ -16,14 +16,21 @@ The three Meta nodes wait out a long Meta throttle like the launch steps
 (`agents.common.throttle`): they return a wait record, their router sends the thread to
 `wait_out_throttle` (a durable `wait`), and the throttled node runs again after it.
 
-State keys read: `created` (campaign / ad_sets / ads ids), `plan`, `cycle`, `optimize`.
-State keys written: `cycle` (optimise cycles decided so far, bounded by `context.max_cycles`
-— never the recursion limit), `proposed_actions` (the current card's action_requests),
-`applied_actions` (append-only history, each with before/after, expected effect and later its
-judgement), `phase`, `status`, `throttle` / `throttle_waits` (a Meta throttle), and `optimize`
-(one dict, `state.types.OptimizeState`: `wait_until`, `requests`, `collected`, `today`,
-`phase_budgets`, `proposal`, `receipt`, `review`, `done`, `budget_edits`, `last_refusals`;
-`targets` is read). Everything is JSON-like.
+When cycles are due and when the loop ends is `agents/optimize/schedule.py` (the first cycle
+waits for the campaign's start, data and activation; the loop ends with the campaign, when
+stopped, or at a `max_cycles` a person set — never the recursion limit): docs/timers.md.
+
+State keys read: `created` (campaign / ad_sets / ads ids), `plan`, `cycle`, `optimize`,
+`activation`, `adopted`, `max_cycles`.
+State keys written: `cycle` (optimise cycles decided so far), `max_cycles` (a person's limit,
+recorded), `proposed_actions` (the current card's action_requests), `applied_actions` (the
+working set — open judgements and the newest judged ones, each with before/after, expected
+effect and its judgement; the whole history is outside the checkpoint,
+`agents/optimize/history.py`), `phase` (`ended` once the campaign has), `status`, `throttle` /
+`throttle_waits` (a Meta throttle), and `optimize` (one dict, `state.types.OptimizeState`:
+`wait_until`, `requests`, `collected`, `today`, `phase_budgets`, `proposal`, `receipt`,
+`review`, `done`, `end`, `budget_edits`, `judged_earlier`, `last_refusals`; `targets` is
+read). Everything is JSON-like.
 
 Rules: nothing side-effecting runs before an `interrupt()` in the same node (the node re-runs
 on resume); `apply_actions` executes only actions whose approval quotes the proposal's receipt,
