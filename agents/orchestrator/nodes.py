@@ -276,7 +276,7 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -
         return issue_dicts(exc.problems), []
     report = plan_checks.validate_plan(model, plan_account_info(ctx, now))
     problems, warnings = issue_dicts(report.problems), issue_dicts(report.warnings)
-    asset_problems, asset_warnings = check_assets(plan)
+    asset_problems, asset_warnings = check_assets(plan, getattr(ctx, "assets", None))
     return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)
 
 
