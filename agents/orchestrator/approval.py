@@ -82,7 +82,7 @@ def review_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any
     go_live = requested_go_live(state, runtime.context)
     ctx = runtime.context
     where = {"account": state.get("account") or ctx.account_id, "page": ctx.page_id,
-             "pixel": ctx.pixel_id}
+             "pixel": ctx.pixel_id, "sandbox": bool(ctx.sandbox)}
     payload = approval_payload(state, go_live, where)
 
     def read(value: Any) -> tuple[Decision, tuple[dict[str, Any], bool | None] | None]:
