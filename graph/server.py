@@ -103,13 +103,20 @@ class RequestContext(BaseModel):
         "days between optimise cycles"))
 
 
+_FORMS = {"account_id": 'use act_<digits>, e.g. "act_123"',
+          "page_id": 'use the page\'s numeric id, e.g. "102030405060708"',
+          "pixel_id": 'use the pixel\'s numeric id, e.g. "880011223344556"',
+          "model": "use 'rules' or 'provider:model', e.g. openai:gpt-4.1-mini"}
+
+
 def _say(exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "context"
     if first["type"] == "extra_forbidden":
         return (f"`{where}` is not a setting a run's context can have; it can set "
                 f"{', '.join(RequestContext.model_fields)}")
-    return f"`{where}`: {first['msg']} (got {first.get('input')!r})"
+    what = _FORMS.get(where) if first["type"] == "string_pattern_mismatch" else first["msg"]
+    return f"`{where}`: {what} (got {first.get('input')!r})"
 
 
 def read_request(raw: Any) -> RequestContext:
@@ -123,9 +130,12 @@ def read_request(raw: Any) -> RequestContext:
                              '{"account_id": "act_123"}; nothing ran')
     sent = {str(k): v for k, v in raw.items()
             if k not in LANGGRAPH_KEYS and not str(k).startswith(("__", "langgraph_"))}
-    bounds.check(sent, "the run's context", max_bytes=bounds.MAX_CONTEXT_BYTES,
-                 max_depth=bounds.MAX_CONTEXT_DEPTH, fix="Nothing ran; a run's context names "
-                 'an ad account, page, pixel or model, e.g. {"account_id": "act_123"}')
+    try:
+        bounds.check(sent, "the run's context", max_bytes=bounds.MAX_CONTEXT_BYTES,
+                     max_depth=bounds.MAX_CONTEXT_DEPTH, fix="Nothing ran; a run's context "
+                     'names an ad account, page, pixel or model, e.g. {"account_id": "act_123"}')
+    except bounds.BoundsError as exc:
+        raise RequestRefused(str(exc)) from None
     for key in sent:
         if key in SERVER_ONLY:
             raise RequestRefused(f"the run's context sets `{key}`, which a request cannot set: "

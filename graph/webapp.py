@@ -117,11 +117,12 @@ def _busy(exc: BaseException) -> bool:
     return getattr(response, "status_code", None) == 409
 
 
-async def run_ticker(every_s: float) -> None:
+async def run_ticker(every_s: float, client: Any = None) -> None:
     """Tick every `every_s` seconds until cancelled; a failed pass is logged, never raised."""
-    from langgraph_sdk import get_client
+    if client is None:
+        from langgraph_sdk import get_client
 
-    client = get_client()  # no URL: this server, in-process
+        client = get_client()  # no URL: this server, in-process
     log.info("adpilot ticker: checking timers every %ss (ADPILOT_TICK_EVERY)", every_s)
     while True:
         await asyncio.sleep(every_s)

@@ -120,21 +120,16 @@ def check_address(url: str, access: AssetAccess) -> tuple[str, int]:
     return addresses[0], port
 
 
-def _get(url: str, address: str, port: int, timeout: float) -> urllib3.BaseHTTPResponse:
-    """GET `url` from `address` (already checked), keeping the host's name for Host and TLS."""
+def _pool(url: str, address: str, port: int, timeout: float) -> urllib3.HTTPConnectionPool:
+    """Open a connection pool to `address` (already checked), keeping the host's name for TLS."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    pool: urllib3.HTTPConnectionPool
     if parts.scheme == "https":
         context = ssl.create_default_context(cafile=DEFAULT_CA_BUNDLE_PATH)
-        pool = urllib3.HTTPSConnectionPool(address, port, server_hostname=host, assert_hostname=host,
-                                           ssl_context=context, timeout=timeout, retries=False)
-    else:
-        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return pool.urlopen("GET", target, headers={"Host": netloc, "User-Agent": "adpilot"},
-                        redirect=False, retries=False, preload_content=False)
+        return urllib3.HTTPSConnectionPool(address, port, server_hostname=host,
+                                           assert_hostname=host, ssl_context=context,
+                                           timeout=timeout, retries=False)
+    return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
 
 
 def fetch(url: str, access: AssetAccess, *, max_bytes: int, timeout: float = 30.0) -> bytes:
@@ -142,24 +137,27 @@ def fetch(url: str, access: AssetAccess, *, max_bytes: int, timeout: float = 30.
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         address, port = check_address(current, access)
-        try:
-            resp = _get(current, address, port, timeout)
-        except urllib3.exceptions.HTTPError as exc:
-            raise FetchFailed(f"cannot download {current} ({exc.__class__.__name__}); check the "
-                              "link, or download the image and give its file path") from None
-        try:
-            location = resp.headers.get("Location")
-            if resp.status in _REDIRECTS and location:
-                current = urljoin(current, location)
-                continue
-            if resp.status >= 400:
-                raise FetchFailed(f"cannot download {current} (HTTP {resp.status}); check the link")
-            data = resp.read(max_bytes + 1, decode_content=True)
-        except urllib3.exceptions.HTTPError as exc:
-            raise FetchFailed(f"cannot download {current} ({exc.__class__.__name__}); check the "
-                              "link") from None
-        finally:
-            resp.release_conn()
+        parts = urlsplit(current)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": "adpilot"}
+        with _pool(current, address, port, timeout) as pool:
+            try:
+                resp = pool.urlopen("GET", target, headers=headers, redirect=False,
+                                    retries=False, preload_content=False)
+                try:
+                    location = resp.headers.get("Location")
+                    if resp.status in _REDIRECTS and location:
+                        current = urljoin(current, location)
+                        continue
+                    if resp.status >= 400:
+                        raise FetchFailed(f"cannot download {current} (HTTP {resp.status}); "
+                                          "check the link")
+                    data = resp.read(max_bytes + 1, decode_content=True)
+                finally:
+                    resp.close()  # its socket too: nothing is reused, nothing left open
+            except urllib3.exceptions.HTTPError as exc:
+                raise FetchFailed(f"cannot download {current} ({exc.__class__.__name__}); check "
+                                  "the link, or download the image and give its file path") from None
         if len(data) > max_bytes:
             raise FetchFailed(f"{url} is over {max_bytes // (1024 * 1024)} MB; use a smaller image")
         return bytes(data)
