@@ -155,15 +155,27 @@ class ServerEnvironment:
                         f"{exc} On LangGraph Server, choose in the run's context (account_id, "
                         "page_id, pixel_id) or with the server's ADPILOT_ACCOUNT, ADPILOT_PAGE, "
                         "ADPILOT_PIXEL.") from None
+                context = self._same_client(context)
             # read every run: an edited policy file applies from the next run on
             context = dataclasses.replace(context, policy=Policy.from_env(env, str(self.home)))
             self._contexts[key] = context
             return context
 
+    def _same_client(self, context: Context) -> Context:
+        """Share one client factory (one ledger connection) per account, page and pixel."""
+        ids = (context.account_id, context.page_id, context.pixel_id)
+        for known in self._contexts.values():
+            if (known.account_id, known.page_id, known.pixel_id) == ids:
+                return dataclasses.replace(context, client_factory=known.client_factory)
+        return context
+
     def prepared(self, key: Key) -> Context | None:
-        """Return the context `prepare(key)` last made, or None (no I/O)."""
-        with self._lock:
-            return self._contexts.get(key)
+        """Return the context `prepare(key)` last made, or None.
+
+        No I/O and no lock (a dict read): it runs on the event loop, while `prepare` may hold
+        the lock for a discovery in a worker thread.
+        """
+        return self._contexts.get(key)
 
     def account_now(self) -> datetime:
         """Now on the accounts' clock: the sandbox's simulated clock there, else UTC wall time."""

@@ -159,7 +159,11 @@ def test_meta_settings_from_the_environment(server_env, monkeypatch, tmp_path):
         _run_factory({"account_id": sb.account_id.removeprefix("act_")})
         named = ServerContext(account_id=sb.account_id.removeprefix("act_"))
         assert named.account_id == sb.account_id
-        assert named.client_factory is not ctx.client_factory  # its own account, its own client
+        assert named.client_factory is ctx.client_factory  # the same account: one client, one ledger
+        _run_factory({"page_id": "999"})
+        other = ServerContext(page_id="999")
+        assert other.page_id == "999" and other.meta.page_id == "999"
+        assert other.client_factory is not ctx.client_factory  # it acts for another page
         with pytest.raises(ServerSetupError, match="ADPILOT_ASSET_DIR='/nowhere/at/all' is not a folder"):
             monkeypatch.setenv("ADPILOT_ASSET_DIR", "/nowhere/at/all")
             _run_factory({"page_id": "1"})
