@@ -80,7 +80,6 @@ def langgraph_dev(tmp_path: Path, env_extra: dict[str, str]) -> Iterator[tuple[s
     config = json.loads((ROOT / "langgraph.json").read_text())
     config["dependencies"] = [str(ROOT) if d == "." else d for d in config["dependencies"]]
     config["graphs"] = {k: str(ROOT / v.removeprefix("./")) for k, v in config["graphs"].items()}
-    config["http"]["app"] = str(ROOT / config["http"]["app"].removeprefix("./"))
     (workdir / "langgraph.json").write_text(json.dumps(config))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LANGSMITH_", "LANGCHAIN_", "META_", "ADPILOT_"))}
     env.update({"ADPILOT_HOME": str(tmp_path / "home"), "ADPILOT_MODEL": "rules",

@@ -50,7 +50,7 @@ def _run_factory(context, config=None):
 def test_langgraph_json_serves_the_factory_and_the_app():
     config = json.loads((ROOT / "langgraph.json").read_text())
     assert config["graphs"]["adpilot"] == "./graph/server.py:make_graph"
-    assert config["http"]["app"] == "./graph/webapp.py:app"
+    assert config["http"]["app"] == "graph.webapp:app"  # a module: no path to rewrite anywhere
     assert config["http"]["enable_custom_route_auth"] is True  # uploads behind the server's auth
     assert graph.checkpointer is None and graph.context_schema is ServerContext
 
