@@ -31,7 +31,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,8 @@ from tools.notify.channels import Channel, deliver
 from tools.notify.message import Where, build, is_reask, waits_for_person
 from tools.notify.outbox import Outbox, Row, too_old
 
-__all__ = ["Where", "drain", "notify_waiting", "pending_deliveries", "retry_pending", "rows",
-           "waits_for_person", "where_from_env"]
+__all__ = ["Where", "answered", "answered_here", "drain", "notify_waiting", "pending_deliveries",
+           "retry_pending", "rows", "waits_for_person", "where_from_env"]
 
 log = logging.getLogger("adpilot.notify")
 
@@ -55,6 +56,10 @@ LEASE_S = 120.0
 _inflight: dict[tuple[str, str], tuple[Outbox, threading.Thread]] = {}
 _inflight_lock = threading.Lock()
 _atexit_registered = False
+# `answered_here`: kinds this process answers itself (--yes), and the cards held meanwhile.
+_here_kinds: set[str] = set()
+_held: dict[tuple[str, str | None], tuple[Mapping[str, Any], Where]] = {}
+_held_lock = threading.Lock()
 
 
 def _register_env_secrets() -> None:
@@ -78,6 +83,10 @@ def notify_waiting(payload: Mapping[str, Any], where: Where) -> str | None:
     """
     if not waits_for_person(payload) or is_reask(payload):
         return None
+    with _held_lock:
+        if payload.get("kind") in _here_kinds:
+            _held[(where.thread_id, where.interrupt_id)] = (payload, where)
+            return None
     found = _channels.configured()
     if not found:
         return None
@@ -92,6 +101,37 @@ def notify_waiting(payload: Mapping[str, Any], where: Where) -> str | None:
             log.info("notification %s (%s, thread %s) was already recorded for %s; not sent again",
                      body["id"][:12], body["kind"], where.thread_id, channel.name)
     return str(body["id"])
+
+
+@contextmanager
+def answered_here(*kinds: str) -> Iterator[None]:
+    """Hold back cards of `kinds` that this process answers itself (`--yes`).
+
+    A card the CLI approves a moment later is not waiting for anyone, and a message saying it
+    is would send a person to a card that is gone. Each card held is released with
+    `answered(thread_id, interrupt_id)` once answered; any still held when the block ends (the
+    CLI stopped at it: a budget to confirm, a refused answer) is notified then.
+    """
+    with _held_lock:
+        before = set(_here_kinds)
+        _here_kinds.update(kinds)
+    try:
+        yield
+    finally:
+        with _held_lock:
+            _here_kinds.clear()
+            _here_kinds.update(before)
+            left = [v for v in _held.values() if v[0].get("kind") not in before]
+            for _payload, where in left:
+                _held.pop((where.thread_id, where.interrupt_id), None)
+        for payload, where in left:
+            notify_waiting(payload, where)
+
+
+def answered(thread_id: str, interrupt_id: str | None) -> None:
+    """Forget a held card: this process answered it (see `answered_here`)."""
+    with _held_lock:
+        _held.pop((thread_id, interrupt_id), None)
 
 
 def _start(box: Outbox, channel: Channel, body: dict[str, Any]) -> None:

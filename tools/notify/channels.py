@@ -266,7 +266,7 @@ def deliver(channel: Channel, body: Mapping[str, Any], *, attempts: int = 4,
                     attempts, exc)
 
     retrying = Retrying(stop=stop_after_attempt(attempts),
-                        wait=wait_exponential_jitter(initial=0.3, max=max_wait_s, jitter=0.3),
+                        wait=wait_exponential_jitter(multiplier=0.3, max=max_wait_s, jitter=0.3),
                         retry=retry_if_exception_type(Unreachable), before=count,
                         before_sleep=warn, reraise=True)
     try:
