@@ -31,7 +31,7 @@ def test_an_approval_names_the_campaign_and_the_exact_command_with_the_receipt()
     command = body["answer"]["command"]
     assert shlex.split(command) == ["ADPILOT_HOME=/srv/ads home", "adpilot", "approve", "t-1",
                                     "--receipt", LAUNCH["receipt"][:12]]
-    assert shlex.split(body["answer"]["reject"])[-2:] == ["--reject", "why"]
+    assert shlex.split(body["answer"]["reject"])[-2:] == ["--reject", "the reason"]
     assert body["kind"] == "approval" and body["thread_id"] == "t-1"
     assert body["account_id"] == "act_42" and body["receipt"] == LAUNCH["receipt"]
     assert body["card"] == LAUNCH["description"]

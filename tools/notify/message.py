@@ -95,7 +95,8 @@ def answer_commands(payload: Mapping[str, Any], where: Where) -> dict[str, Any]:
     if payload.get("action_requests") and payload.get("receipt"):  # approval-shaped, alerts too
         receipt = str(payload["receipt"])[:12]
         return {"command": _cli(where, "approve", thread, "--receipt", receipt),
-                "reject": _cli(where, "approve", thread, "--receipt", receipt, "--reject", "why"),
+                "reject": _cli(where, "approve", thread, "--receipt", receipt,
+                               "--reject", "the reason"),
                 "studio_url": studio}
     return {"command": _cli(where, "resume", thread, "--answer", "your answer"), "studio_url": studio}
 
