@@ -132,3 +132,11 @@ def test_a_receiver_that_never_answers_delays_the_exit_by_the_bounded_wait(sandb
         monkeypatch.setenv("ADPILOT_NOTIFY_WEBHOOK", rx.url)
         assert notify.retry_pending(home) == {"delivered": 1, "pending": 0, "failed": 0}
     assert [b["thread_id"] for b in rx.delivered] == ["slow-1"]
+
+
+def test_run_yes_does_not_announce_the_card_it_approves_itself(sandbox, home, receiver, sample_images):
+    done = cli("run", brief_for(sample_images), "--thread", "n-yes", "--yes")
+    assert done.exit_code == 0, done.output
+    assert "--yes: approved" in done.output and "waiting until" in done.output
+    assert receiver.delivered == []  # the only card was answered by this command
+    assert [r["status"] for r in notify.rows(home)] == []
