@@ -53,8 +53,10 @@ def approval_payload(state: Mapping[str, Any], go_live: bool,
                        where=where)
     # A plan with open problems (a bad edit) can only be edited again or rejected.
     allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
-    return hitl.approval_payload(launch_actions(plan, go_live), description=card,
-                                 allowed_decisions=allowed)
+    # Agent Inbox and agent-chat-ui show each action's description, not the card's: the
+    # launch's one action carries the whole card (the receipt pins name and args only).
+    actions = [{**a, "description": card} for a in launch_actions(plan, go_live)]
+    return hitl.approval_payload(actions, description=card, allowed_decisions=allowed)
 
 
 def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | None]:
