@@ -52,6 +52,7 @@ def test_a_served_card_is_notified_once_with_a_studio_link(tmp_path):
                    META_PIXEL_ID=str(sb.store.list_objects("adspixel")[0]["id"]),
                    ADPILOT_MODEL="rules", LANGSMITH_TRACING="false", LANGGRAPH_CLI_NO_ANALYTICS="1",
                    ADPILOT_NOTIFY_WEBHOOK=rx.url, ADPILOT_SERVER_URL="https://adpilot.example.com",
+                   ADPILOT_ASSET_DIR=str(tmp_path),  # the server reads the brief's image only there
                    PYTHONPATH=str(ROOT), NO_COLOR="1")
         with log.open("w") as out:
             proc = subprocess.Popen(
