@@ -1,5 +1,8 @@
 """Interrupt payloads (approval v1, clarify, wait) and strict parsing of the human's answer.
 
+Longer than 300 lines because the payloads, the UIs' answer shapes and the strict parsing of
+those answers must change together.
+
 The approval payload follows LangChain v1's human-in-the-loop shape so Agent Inbox and
 agent-chat-ui render it (docs/design.md §3):
 
