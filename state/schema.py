@@ -10,7 +10,9 @@ values (phases, the throttle wait, the optimise loop's data and actions) are in 
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
+
+from typing_extensions import TypedDict
 
 from state.types import ActionRequest, AppliedAction, OptimizeState, Phase, ThrottleRecord
 

@@ -7,7 +7,9 @@ Money is integer minor units of the account currency; times are ISO-8601 strings
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
+
+from typing_extensions import TypedDict
 
 # Every `phase` a node sets, in graph order. Routers read it (graph/routing.py,
 # agents/optimize/nodes.py): plan_campaign → planned | clarified | unplannable; validate_plan →

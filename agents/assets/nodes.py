@@ -5,6 +5,10 @@ Every distinct file is uploaded once — an image used by five ads is one upload
 uploaded by an earlier thread is reused from a small table in `ADPILOT_HOME/assets.db`, after
 one read confirms Meta still has it. Image URLs are downloaded once into
 `ADPILOT_HOME/downloads` and treated like files. Uploads run in parallel, a client per worker.
+
+What may be read is the run's `context.assets` (`tools/asset_sources.py`): files only under the
+folders the operator allows (any path in the CLI), URLs only on public addresses unless the
+operator allows private ones — checked again here, at upload, whatever validation said.
 """
 
 from __future__ import annotations
@@ -17,13 +21,12 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-import requests
 import sqlite_utils
 from langgraph.runtime import Runtime
 
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import meta_call_group
-from state.context import Context, act_id
+from state.context import AssetAccess, Context, act_id
 from state.schema import AdpilotState
 from tools.asset_checks import (
     MAX_IMAGE_BYTES,
@@ -32,6 +35,7 @@ from tools.asset_checks import (
     iter_assets,
     video_thumbnails,
 )
+from tools.asset_sources import AssetRefused, FetchFailed, check_address, fetch, local_file
 
 
 class AssetError(LaunchError):
@@ -47,21 +51,21 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def download(url: str, home: str | Path) -> Path:
-    """Fetch an image URL once into ADPILOT_HOME/downloads (at most 30 MB); return the file."""
+def download(url: str, home: str | Path, access: AssetAccess | None = None) -> Path:
+    """Fetch an image URL once into ADPILOT_HOME/downloads (at most 30 MB); return the file.
+
+    `access` says which addresses may be fetched (default: public ones only); a refusal is an
+    `AssetError` naming the URL and the setting that would allow it.
+    """
     name = Path(urlsplit(url).path).name or "image"
     target = Path(home) / "downloads" / f"{hashlib.sha256(url.encode()).hexdigest()[:16]}-{name}"
-    if target.exists():
-        return target
     try:
-        with requests.get(url, timeout=30, stream=True) as resp:
-            resp.raise_for_status()
-            data = resp.raw.read(MAX_IMAGE_BYTES + 1, decode_content=True)
-    except requests.RequestException as exc:
-        raise AssetError(f"cannot download {url} ({exc.__class__.__name__}); check the link, or "
-                         "download the image and give its file path") from None
-    if len(data) > MAX_IMAGE_BYTES:
-        raise AssetError(f"{url} is over Meta's 30 MB image limit; use a smaller image")
+        check_address(url, access or AssetAccess())  # a cached copy is no way around the rule
+        if target.exists():
+            return target
+        data = fetch(url, access or AssetAccess(), max_bytes=MAX_IMAGE_BYTES)
+    except (AssetRefused, FetchFailed) as exc:
+        raise AssetError(str(exc)) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     problems, _ = check_image(url, target, {})
@@ -69,6 +73,15 @@ def download(url: str, home: str | Path) -> Path:
         target.unlink()
         raise AssetError(f"{url}: {problems[0]['message']} — {problems[0]['fix']}")
     return target
+
+
+def local_asset(path: str, access: AssetAccess | None) -> Path:
+    """Return the file a plan's asset `path` names, if this run may read it (else `AssetError`)."""
+    try:
+        return local_file(path, access or AssetAccess())
+    except AssetRefused as exc:
+        raise AssetError(str(exc)) from None
+
 
 def _table(home: str | Path) -> sqlite_utils.db.Table:
     Path(home).mkdir(parents=True, exist_ok=True)
@@ -111,7 +124,8 @@ def upload_assets(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         source = ref.get("path") or ref.get("url")
         if not source:
             continue
-        path = Path(str(source)).expanduser() if ref.get("path") else download(str(source), ctx.home)
+        path = (local_asset(str(source), ctx.assets) if ref.get("path")
+                else download(str(source), ctx.home, ctx.assets))
         digest = file_digest(path)
         files[digest] = (asset_kind(ref), path)
         paths[str(source)] = digest

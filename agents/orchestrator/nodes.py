@@ -34,7 +34,7 @@ from agents.orchestrator.planning.cues import ANSWER_PREFIX
 from state import bounds, plan_checks
 from state import plan as plans
 from state.context import Context
-from state.hitl import clarify_payload
+from state.hitl import answer_text, clarify_payload
 from state.schema import AdpilotState
 from tools.account import account_now as account_clock_now
 from tools.asset_checks import check_assets
@@ -236,6 +236,7 @@ def plan_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     if questions and rounds < MAX_CLARIFY_ROUNDS:
         def read(answer: Any) -> tuple[Any, str, list[str] | None]:
             bounds.check_resume_value(answer, "clarify answer")
+            answer = answer_text(answer)  # Agent Inbox / agent-chat-ui "respond"
             more = waived_by(answer, questions)
             return answer, brief if more is not None else merge_answer(brief, answer), more
 
@@ -276,7 +277,7 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -
         return issue_dicts(exc.problems), []
     report = plan_checks.validate_plan(model, plan_account_info(ctx, now))
     problems, warnings = issue_dicts(report.problems), issue_dicts(report.warnings)
-    asset_problems, asset_warnings = check_assets(plan)
+    asset_problems, asset_warnings = check_assets(plan, getattr(ctx, "assets", None))
     return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)
 
 

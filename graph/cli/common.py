@@ -6,6 +6,7 @@ stopped; `approve_value()` and `drive()` answer approval cards (the latter for -
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
@@ -59,11 +60,19 @@ def clear_errors() -> Iterator[None]:
 
 
 @contextmanager
-def session(*, embedded: bool | None = None, quiet: bool = False, **kw: Any) -> Iterator[tuple[Environment, Runner]]:
-    """Open the environment and a runner, with clear errors."""
+def session(*, embedded: bool | None = None, quiet: bool = False, answering: bool = False,
+            **kw: Any) -> Iterator[tuple[Environment, Runner]]:
+    """Open the environment and a runner, with clear errors.
+
+    `answering` (`--yes`): approval cards this command approves itself are not notified
+    (`tools.notify.answered_here`); one it stops at is.
+    """
+    from tools.notify import answered_here
+
     announce = err_console.print if quiet else console.print
+    held = answered_here("approval") if answering else contextlib.nullcontext()
     with clear_errors(), open_environment(embedded=embedded, announce=announce, **kw) as env, \
-            open_runner(env.home, env.context) as runner:
+            open_runner(env.home, env.context) as runner, held:
         yield env, runner
 
 
@@ -137,6 +146,7 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
     """
     from agents.campaigns.activation import is_activation_card
     from graph.cli.spend_confirm import confirm_problem
+    from tools import notify
 
     updates = list(outcome.updates)
     while yes and outcome.waiting_for == "approval" and not is_activation_card(outcome.interrupt):
@@ -149,8 +159,10 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
             fail(problem)
         console.print("[bold green]--yes: approved[/]")
         value = approve_value({"type": "approve"}, outcome.interrupt)
+        answered_id = (outcome.thread_id, outcome.interrupt_id)
         outcome = runner.resume(outcome.thread_id, value, expect="approval",
                                 interrupt_id=outcome.interrupt_id, on_update=on_update)
+        notify.answered(*answered_id)  # answered here: nobody needs telling
         updates += outcome.updates
     outcome.updates = updates  # every refusal of the run is reported, not only the last step's
     return outcome

@@ -95,7 +95,7 @@ def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md fi
     """Plan, check and show a brief for approval; stops there unless --yes."""
     plan_doc = read_plan_file(plan_file, "--plan") if plan_file is not None else None
     text = read_brief(brief) if plan_doc is None else brief
-    with session() as (env, runner), run_display() as display:
+    with session(answering=yes) as (env, runner), run_display() as display:
         limit_cycles(runner, max_cycles)
         outcome = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
         outcome = drive(runner, outcome, yes=yes, on_update=display, confirm=confirm_budget,

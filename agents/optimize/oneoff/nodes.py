@@ -79,6 +79,8 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         proposal = propose_variant(client, intent, account=account, now=now,
                                    home=str(home_of(runtime.context)),
                                    policy=runtime.context.policy,
+                                   # the operator's asset folder on a server; the CLI's cwd
+                                   workdir=next(iter(runtime.context.assets.roots or ()), None),
                                    split_minor=answered_split(state, account["currency"]))
     elif intent.route in ("pause_underperformers", "budget", "status"):
         from agents.optimize.oneoff import propose_request
