@@ -73,7 +73,8 @@ def activation_card(state: Mapping[str, Any], currency: str) -> dict[str, Any]:
         "- **Reject** to leave it PAUSED; this thread then ends (start it later in Ads Manager, "
         "and `adpilot watch CAMPAIGN_ID` to optimise it).",
     ])
-    return hitl.approval_payload([action], description=markdown,
+    # Agent Inbox and agent-chat-ui show the action's description: it carries the whole card.
+    return hitl.approval_payload([{**action, "description": markdown}], description=markdown,
                                  allowed_decisions=["approve", "reject"])
 
 
