@@ -1,7 +1,7 @@
 """One notification per waiting card over real CLI flows, against the sandbox over HTTP.
 
 In-process (Typer's runner): a brief to its launch card (1), that card answered with the
-command the notification carries, the launch and its timer (a timer: 0), the loop's next
+command the notification carries, the launch and its timer (a timer: 0), the loop's first
 approval card (1), a brief that needs a clarification (1) — and the Meta token appears
 nowhere in what the receiver got. In a separate process (the real `adpilot` exit path):
 a receiver that never answers delays the exit by no more than ADPILOT_NOTIFY_WAIT and
@@ -70,10 +70,11 @@ def test_one_notification_per_waiting_card_and_no_token(sandbox, home, receiver,
     assert approved.exit_code == 0, approved.output
     assert "waiting until" in approved.output and len(receiver.delivered) == 1  # a timer: no one to tell
 
-    first = cli("tick", "--advance-days", "3")
-    assert "1 thread(s) woken" in first.output and len(receiver.delivered) == 1
-    second = cli("tick", "--advance-days", "3")
-    assert "approval needed" in second.output, second.output
+    # the brief starts tomorrow: its first cycle is due 3 days after that start, with 3 days
+    # of delivery to judge, and proposes a card
+    first = cli("tick", "--advance-days", "5")
+    assert "1 thread(s) woken" in first.output
+    assert "approval needed" in first.output, first.output
     assert len(receiver.delivered) == 2
     cycle = receiver.delivered[1]
     assert cycle["kind"] == "approval" and cycle["title"].startswith("approval needed: Optimise cycle")
@@ -135,8 +136,18 @@ def test_a_receiver_that_never_answers_delays_the_exit_by_the_bounded_wait(sandb
 
 
 def test_run_yes_does_not_announce_the_card_it_approves_itself(sandbox, home, receiver, sample_images):
-    done = cli("run", brief_for(sample_images), "--thread", "n-yes", "--yes")
+    done = cli("run", brief_for(sample_images), "--thread", "n-yes", "--live", "--yes")
     assert done.exit_code == 0, done.output
     assert "--yes: approved" in done.output and "waiting until" in done.output
     assert receiver.delivered == []  # the only card was answered by this command
     assert [r["status"] for r in notify.rows(home)] == []
+
+
+def test_run_yes_announces_the_activation_card_it_leaves_to_a_person(sandbox, home, receiver,
+                                                                     sample_images):
+    done = cli("run", brief_for(sample_images), "--thread", "n-act", "--yes")
+    assert done.exit_code == 0, done.output
+    assert "--yes: approved" in done.output  # the launch card, answered here: not announced
+    (card,) = receiver.delivered  # the paused launch's activation card waits for a person
+    assert card["kind"] == "approval" and card["thread_id"] == "n-act"
+    assert card["card"].startswith("## Switch the campaign on?")
