@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from state.ledger import CREATE_OPS, STATUSES, TERMINAL, Ledger
+from state.ledger import CREATE_OPS, STATUSES, TERMINAL, Ledger, describe_ledger, ledger_exists
 from state.provenance import tag_for
 from tools.errors import MetaError
 from tools.fields import BOOKKEEPING, compare_fields
@@ -28,10 +28,10 @@ def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] |
     an id the ledger has no create for means the ledger was lost, replaced or cut short, so a
     recreated, empty ledger is never called intact while checkpoints reference writes.
     """
-    path = Path(home) / "ledger.db"
-    if not path.exists():
-        raise FileNotFoundError(f"no ledger at {path}: set ADPILOT_HOME to the directory of a run")
-    ledger = Ledger(path)
+    if not ledger_exists(home):
+        raise FileNotFoundError(f"no ledger at {describe_ledger(home)}: set ADPILOT_HOME to the "
+                                "directory of a run")
+    ledger = Ledger.in_home(home)
     try:
         ok, problems = ledger.verify()
         recorded = {str(r["meta_id"]) for r in ledger.rows() if r.get("meta_id")}
