@@ -352,7 +352,8 @@ _POOLS_LOCK = threading.Lock()
 
 
 @atexit.register
-def _close_pools() -> None:
+def close_all() -> None:
+    """Close every PostgreSQL pool of this process (at exit; tests before dropping a database)."""
     with _POOLS_LOCK:
         for shared in _POOLS.values():
             shared.pool.close()
