@@ -20,18 +20,19 @@ from tools.errors import MetaError
 from tools.fields import BOOKKEEPING, compare_fields
 
 
-def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] | None = None
-                 ) -> dict[str, Any]:
+def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] | None = None,
+                 url: str | None = None) -> dict[str, Any]:
     """Verify the ledger in `home`: hash chain intact, every write a legal status sequence.
 
-    `checkpoint_ids` (thread → Meta ids its checkpoint says it created) are cross-checked:
+    `url` overrides ADPILOT_CHECKPOINT_URL (the ledger is in PostgreSQL when the checkpoints
+    are). `checkpoint_ids` (thread → Meta ids its checkpoint says it created) are cross-checked:
     an id the ledger has no create for means the ledger was lost, replaced or cut short, so a
     recreated, empty ledger is never called intact while checkpoints reference writes.
     """
-    if not ledger_exists(home):
-        raise FileNotFoundError(f"no ledger at {describe_ledger(home)}: set ADPILOT_HOME to the "
-                                "directory of a run")
-    ledger = Ledger.in_home(home)
+    if not ledger_exists(home, url):
+        raise FileNotFoundError(f"no ledger at {describe_ledger(home, url)}: set ADPILOT_HOME to "
+                                "the directory of a run")
+    ledger = Ledger.in_home(home, url)
     try:
         ok, problems = ledger.verify()
         recorded = {str(r["meta_id"]) for r in ledger.rows() if r.get("meta_id")}
