@@ -1,5 +1,8 @@
 """The one storage seam: where adpilot's own tables live, and the SQL that works in both places.
 
+Longer than 300 lines because choosing the backend and both dialects (SQLite, and PostgreSQL
+with its pool) must change together: a store written against one is written against both.
+
 The checkpoints decide. With `ADPILOT_CHECKPOINT_URL` unset (or a `sqlite:///` URL) every store
 is a SQLite file in ADPILOT_HOME — `ledger.db`, `insights.db`, `assets.db` — the embedded
 default for one person on one machine. With a `postgresql://` URL the ledger, the insights
@@ -207,9 +210,19 @@ class Database:
         of its columns (its readers report them, e.g. `Ledger.verify`).
         """
         names = [f"idx_{name}_{'_'.join(i)}" for i in (*indexes, *unique)]
-        if self.has_table(name) and set(columns) <= set(self.columns(name)) and all(
-                self.has_index(n) for n in names):
+        complete = self.has_table(name) and set(columns) <= set(self.columns(name))
+        if complete and all(self.has_index(n) for n in names):
             return  # nothing to change: no write lock (a read-only file still opens)
+        try:
+            self._create(name, columns, pk, indexes, unique)
+        except StorageError as exc:
+            # Only an index is missing and the file is read-only: it still opens for
+            # reading (audit, the kill switch); the next writable open adds the index.
+            if not (complete and exc.kind == "read-only"):
+                raise
+
+    def _create(self, name: str, columns: Mapping[str, type], pk: Sequence[str],
+                indexes: Sequence[Sequence[str]], unique: Sequence[Sequence[str]]) -> None:
         cols = ", ".join(f"{c} {self.type_of(t)}" for c, t in columns.items())
         with self.transaction(lock=f"adpilot-ddl {name}"):
             if not self.has_table(name):
