@@ -16,7 +16,7 @@ SKIP_HOW = (
 def postgres_url() -> str:
     url = os.environ.get("ADPILOT_TEST_POSTGRES_URL")
     if not url:
-        pytest.skip(f"no PostgreSQL for the checkpointer tests: {SKIP_HOW}")
+        pytest.skip(f"no PostgreSQL for the checkpointer and shared-state tests: {SKIP_HOW}")
     try:
         import psycopg
 
