@@ -2,9 +2,9 @@
 
 Runs after approval (the checks in `tools/asset_checks.py` ran before it, in validate_plan).
 Every distinct file is uploaded once — an image used by five ads is one upload — and a file
-uploaded by an earlier thread is reused from a small table in `ADPILOT_HOME/assets.db`, after
-one read confirms Meta still has it. Image URLs are downloaded once into
-`ADPILOT_HOME/downloads` and treated like files. Uploads run in parallel, a client per worker.
+uploaded by an earlier thread is reused from a small table (`ADPILOT_HOME/assets.db`, or
+PostgreSQL beside the checkpoints), after one read confirms Meta still has it. Image URLs are
+downloaded once into `ADPILOT_HOME/downloads` and treated like files. Uploads run in parallel, a client per worker.
 
 What may be read is the run's `context.assets` (`tools/asset_sources.py`): files only under the
 folders the operator allows (any path in the CLI), URLs only on public addresses unless the
@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-import sqlite_utils
 from langgraph.runtime import Runtime
 
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import meta_call_group
 from state.context import AssetAccess, Context, act_id
+from state.database import open_database, state_location
 from state.schema import AdpilotState
 from tools.asset_checks import (
     MAX_IMAGE_BYTES,
@@ -83,14 +84,33 @@ def local_asset(path: str, access: AssetAccess | None) -> Path:
         raise AssetError(str(exc)) from None
 
 
-def _table(home: str | Path) -> sqlite_utils.db.Table:
-    Path(home).mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(Path(home) / "assets.db")
-    table = db.table("uploads")
-    if not table.exists():
-        table.create({"account_id": str, "sha256": str, "kind": str, "meta_ref": str, "name": str,
-                      "uploaded_at": str}, pk=("account_id", "sha256"))
-    return table
+class _Uploads:
+    """The asset cache (`uploads`: account, content hash → Meta's image hash or video id).
+
+    `ADPILOT_HOME/assets.db`, or the same table in PostgreSQL beside the checkpoints
+    (`state/database.py`), so an image one worker uploaded is reused by every other.
+    """
+
+    KEY = ("account_id", "sha256")
+    COLUMNS: dict[str, type] = {"account_id": str, "sha256": str, "kind": str, "meta_ref": str,
+                                "name": str, "uploaded_at": str}
+
+    def __init__(self, home: str | Path) -> None:
+        Path(home).mkdir(parents=True, exist_ok=True)
+        self.db = open_database(state_location(home, "assets"), what="the asset cache")
+        self.db.ensure_table("uploads", self.COLUMNS, pk=self.KEY)
+
+    def rows_where(self, where: str, args: list[Any]) -> Iterator[dict[str, Any]]:
+        """Yield the cached uploads matching `where` (`?` placeholders)."""
+        yield from self.db.query(f"SELECT * FROM uploads WHERE {where}", args)
+
+    def upsert_all(self, rows: list[dict[str, Any]], pk: tuple[str, ...] = KEY) -> None:
+        """Record uploads (a later upload of the same content replaces the earlier one)."""
+        self.db.upsert("uploads", rows, pk=pk)
+
+
+def _table(home: str | Path) -> _Uploads:
+    return _Uploads(home)
 
 
 def _still_on_meta(client: Any, account_id: str, cached: dict[str, dict]) -> dict[str, dict]:

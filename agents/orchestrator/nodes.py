@@ -75,6 +75,9 @@ def plan_defaults(ctx: Any, today: date | None = None, waived: Any = ()) -> Plan
     known = {"currency": ctx.currency, "page_id": ctx.page_id, "pixel_id": ctx.pixel_id,
              "account_id": ctx.account_id, "today": today or date.today(), "timezone": ctx.timezone,
              "waived": tuple(waived or ())}
+    roots = getattr(getattr(ctx, "assets", None), "roots", None)
+    if roots:  # the server / MCP: relative names and globs mean the allowed folder
+        known.update(asset_dir=roots[0], asset_roots=tuple(roots))
     names = {f.name for f in dataclasses.fields(PlanDefaults)}
     return PlanDefaults(**{k: v for k, v in known.items() if k in names and v is not None})
 
