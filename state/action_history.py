@@ -1,4 +1,4 @@
-"""Every optimise action a thread applied, kept outside its checkpoint (ADPILOT_HOME/insights.db).
+"""Every optimise action a thread applied, kept outside its checkpoint (beside its insights).
 
 Why: a checkpoint is the thread's whole state, written again at every step and read at every
 resume, so anything in it that grows per cycle makes a long loop slower and bigger without
@@ -6,13 +6,16 @@ bound (90 daily cycles held some 250 applied actions, 300 kB, in every checkpoin
 thread keeps only its working set in `state["applied_actions"]` — what is still to be judged
 and the newest judged actions the card shows (`agents/optimize/history.py`) — and every
 entry, with its judgement once it has one, is recorded here, beside the insights it was
-judged on (table `applied_actions` of the insights database). Reports read the whole history
-from here; undo and audit read the ledger, which has every write anyway.
+judged on: table `applied_actions` of the insights database, through the one storage seam
+(`state/database.py`: `ADPILOT_HOME/insights.db`, or the checkpoints' PostgreSQL, so every
+replica that can resume the thread sees its history). Reports read the whole history from
+here; undo and audit read the ledger, which has every write anyway.
 
 Recording is idempotent: an entry's id is a digest of what identifies it (action, arguments,
 target, when it was applied, the receipt it ran under), so a node that re-runs after a crash
 records the same rows again, and a later record of the same entry (now judged, or the
-checkpoint's compact copy) updates it key by key. The order of first recording is kept.
+checkpoint's compact copy) updates it key by key. The order of first recording is kept
+(`seq`, per thread).
 
     ActionHistory(home).record(thread_id, entries)
     ActionHistory(home).entries(thread_id)          -> list[dict], in applied order
@@ -23,13 +26,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from collections.abc import Iterable, Mapping
-from contextlib import closing
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from state.database import Database, is_postgres_url, open_database, state_location
+
 TABLE = "applied_actions"
+_COLUMNS: dict[str, type] = {"id": str, "thread_id": str, "seq": int, "applied_at": str,
+                             "entry": str}
 
 
 def entry_id(entry: Mapping[str, Any]) -> str:
@@ -41,52 +48,61 @@ def entry_id(entry: Mapping[str, Any]) -> str:
 
 
 class ActionHistory:
-    """The applied-action history of every thread in one ADPILOT_HOME."""
+    """The applied-action history of every thread in one ADPILOT_HOME (or its PostgreSQL)."""
 
-    def __init__(self, home: str | Path) -> None:
-        path = Path(home)
-        if path.suffix != ".db":
-            path.mkdir(parents=True, exist_ok=True)
-            path = path / "insights.db"
-        self.path = path
+    def __init__(self, home: str | os.PathLike[str]) -> None:
+        """Open the history of `home` (ADPILOT_HOME), or a `.db` file, or a PostgreSQL URL."""
+        if is_postgres_url(home) or Path(home).suffix == ".db":
+            self.location = str(home)
+        else:
+            Path(home).mkdir(parents=True, exist_ok=True)
+            self.location = state_location(home, "insights")  # beside the insights it judged
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(str(self.path), timeout=30)
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id TEXT PRIMARY KEY, thread_id TEXT "
-                     "NOT NULL, applied_at TEXT, entry TEXT NOT NULL)")
-        conn.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_thread ON {TABLE} (thread_id)")
-        return conn
+    @contextmanager
+    def _db(self) -> Iterator[Database]:
+        db = open_database(self.location, what="the action history")
+        try:
+            db.ensure_table(TABLE, _COLUMNS, pk=("id",), indexes=(("thread_id", "seq"),))
+            yield db
+        finally:
+            db.close()
 
     def record(self, thread_id: str, entries: Iterable[Mapping[str, Any]]) -> int:
         """Record (or update) `entries` of `thread_id`; returns how many were written.
 
         An entry already recorded is updated key by key: a compact copy (the checkpoint keeps
-        judged entries without their evidence) brings its judgement and loses nothing.
+        judged entries without their evidence) brings its judgement and loses nothing. A new
+        entry comes after every entry recorded before it.
         """
         new = {entry_id(e): dict(e) for e in entries}
         if not new:
             return 0
-        with closing(self._connect()) as conn, conn:
+        with self._db() as db, db.transaction(lock=f"{TABLE} {thread_id}"):
             ids, known = list(new), {}
-            for at in range(0, len(ids), 500):  # well under SQLite's bound-parameter limit
+            for at in range(0, len(ids), 500):  # well under any bound-parameter limit
                 chunk = ids[at:at + 500]
-                known.update({row[0]: json.loads(row[1]) for row in conn.execute(
-                    f"SELECT id, entry FROM {TABLE} WHERE id IN ({','.join('?' * len(chunk))})",
-                    chunk)})
-            rows = [(i, str(thread_id), str(e.get("applied_at") or ""),
-                     json.dumps({**known.get(i, {}), **e}, sort_keys=True, default=str))
-                    for i, e in new.items()]
-            # An upsert keeps the row (and so the order of first recording) of a known entry.
-            conn.executemany(f"INSERT INTO {TABLE} (id, thread_id, applied_at, entry) "
-                             "VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                             "entry = excluded.entry", rows)
-        return len(rows)
+                known.update({r["id"]: r for r in db.query(
+                    f"SELECT id, seq, entry FROM {TABLE} WHERE id IN "
+                    f"({','.join('?' * len(chunk))})", chunk)})
+            top = db.query(f"SELECT MAX(seq) AS top FROM {TABLE} WHERE thread_id = ?",
+                           [str(thread_id)])[0]["top"] or 0
+            rows = []
+            for i, entry in new.items():
+                if i in known:
+                    seq, entry = known[i]["seq"], {**json.loads(known[i]["entry"]), **entry}
+                else:
+                    top += 1
+                    seq = top
+                rows.append({"id": i, "thread_id": str(thread_id), "seq": int(seq),
+                             "applied_at": str(entry.get("applied_at") or ""),
+                             "entry": json.dumps(entry, sort_keys=True, default=str)})
+            return db.upsert(TABLE, rows, pk=("id",))
 
     def entries(self, thread_id: str) -> list[dict[str, Any]]:
         """Every recorded entry of `thread_id`, in the order they were applied."""
-        if not self.path.exists():
+        if not is_postgres_url(self.location) and not Path(self.location).exists():
             return []
-        with closing(self._connect()) as conn:
-            found = conn.execute(f"SELECT entry FROM {TABLE} WHERE thread_id = ? "
-                                 "ORDER BY applied_at, rowid", (str(thread_id),)).fetchall()
-        return [json.loads(row[0]) for row in found]
+        with self._db() as db:
+            found = db.query(f"SELECT entry FROM {TABLE} WHERE thread_id = ? ORDER BY seq",
+                             [str(thread_id)])
+        return [json.loads(row["entry"]) for row in found]
