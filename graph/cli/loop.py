@@ -26,6 +26,20 @@ def _loop_module(name: str) -> Any:
         fail(f"the optimise loop is not installed in this build ({name} is missing)", code=1)
 
 
+def _retry_notifications(home: Any) -> str:
+    """Send what earlier runs could not deliver (tools/notify); a clause for the summary."""
+    from tools.notify import retry_pending
+
+    try:
+        sent = retry_pending(home)
+    except Exception as exc:  # noqa: BLE001 - a notification never stops a tick
+        return f" Notifications not retried ({type(exc).__name__}: {exc})."
+    if not any(sent.values()):
+        return ""
+    return (f" Notifications: {sent['delivered']} sent, {sent['pending']} still pending, "
+            f"{sent['failed']} given up.")
+
+
 def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False,
              on_update: Any = None, home: Any = None) -> Outcome | None:
     """Resume `thread_id` if it waits on a timer due at `now` (None when it does not)."""
@@ -131,6 +145,7 @@ def _tick_pass(env: Any, runner: Runner, *, yes: bool, display: Any = None,
     summary = f"{woke} thread(s) woken (clock: {now.isoformat()})."
     if failed:
         summary = f"{woke} thread(s) woken, {failed} FAILED (clock: {now.isoformat()})."
+    summary += _retry_notifications(env.home)
     if log is None:
         console.print(summary)
     else:

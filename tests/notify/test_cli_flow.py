@@ -128,10 +128,12 @@ def test_a_receiver_that_never_answers_delays_the_exit_by_the_bounded_wait(sandb
     (row,) = notify.rows(home)
     assert (row.thread_id, row.status, row.kind) == ("slow-1", "pending", "approval")
 
-    # The next `adpilot tick` (here: the function it calls) sends it, once.
+    # The next `adpilot tick` sends it, once, and says so.
     with Receiver() as rx:
         monkeypatch.setenv("ADPILOT_NOTIFY_WEBHOOK", rx.url)
-        assert notify.retry_pending(home) == {"delivered": 1, "pending": 0, "failed": 0}
+        ticked = cli("tick")
+        assert "Notifications: 1 sent, 0 still pending, 0 given up." in ticked.output, ticked.output
+        assert "Notifications" not in cli("tick").output  # nothing left to send
     assert [b["thread_id"] for b in rx.delivered] == ["slow-1"]
 
 
