@@ -43,6 +43,7 @@ bench: install
 	$(PY) -m bench.many_accounts --accounts 100
 	$(PY) -m bench.optimizer --seeds 1-20
 	$(PY) -m bench.faults
+	$(PY) -m bench.checkpoint_growth
 
 clean:
 	rm -rf $(VENV) .adpilot .pytest_cache .mypy_cache .ruff_cache

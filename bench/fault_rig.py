@@ -1,14 +1,18 @@
 """The shared rig of the fault benches (`bench.faults`, `bench.lost_responses`, `bench.races`,
 `bench.storage_faults`): the bench brief, a sandbox on loopback, the environment of an
-`adpilot` child process, and a private copy of a starting point.
+`adpilot` child process, a private copy of a starting point, and where the children keep their
+state (`Storage`: each home's SQLite files, or a PostgreSQL database per starting point and
+trial, copied with `CREATE DATABASE … TEMPLATE`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 BRIEF = (
     "Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget $60/day "
@@ -82,3 +86,73 @@ def copy_home(seed_home: Path, seed_db: Path, folder: Path) -> tuple[Path, Path]
     db = folder / "sandbox.db"
     _copy_db(seed_db, db)
     return home, db
+
+
+def ledger_at(home: Path, env: dict[str, str]) -> str:
+    """Where the ledger of a child with `env` lives: its home's file, or its PostgreSQL database."""
+    return env.get("ADPILOT_CHECKPOINT_URL") or str(home / "ledger.db")
+
+
+class Storage:
+    """Where the children of a bench keep their state: SQLite in each home, or PostgreSQL.
+
+    With a PostgreSQL server (`pg_base`, a URL whose user may create databases) every starting
+    point gets a database of its own and every trial a copy of it (`CREATE DATABASE …
+    TEMPLATE`), beside the copy of the home: the checkpoints, leases, ledger, insights and
+    asset cache all move with it.
+    """
+
+    def __init__(self, pg_base: str | None = None) -> None:
+        self.pg_base = pg_base
+        self.created: list[str] = []
+
+    @property
+    def backend(self) -> str:
+        """`sqlite` or `postgres`."""
+        return "postgres" if self.pg_base else "sqlite"
+
+    def _url(self, name: str) -> str:
+        assert self.pg_base is not None
+        parts = urlsplit(self.pg_base)
+        return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        assert self.pg_base is not None
+        with psycopg.connect(self.pg_base, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def new(self, template: str | None = None) -> str | None:
+        """A new database (a copy of `template`'s, a URL this returned) or None on SQLite."""
+        if not self.pg_base:
+            return None
+        name = f"adpilot_bench_{uuid.uuid4().hex[:10]}"
+        source = f' TEMPLATE "{urlsplit(template).path.lstrip("/")}"' if template else ""
+        self._admin(f'CREATE DATABASE "{name}"{source}')
+        self.created.append(name)
+        return self._url(name)
+
+    def env(self, env: dict[str, str], url: str | None) -> dict[str, str]:
+        """`env` pointed at `url` (unchanged on SQLite)."""
+        return {**env, "ADPILOT_CHECKPOINT_URL": url} if url else env
+
+    def drop(self, url: str | None) -> None:
+        """Drop a database this made (closing this process's connections to it first)."""
+        if not url:
+            return
+        from state.database import close_all
+
+        close_all()
+        name = urlsplit(url).path.lstrip("/")
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if name in self.created:
+            self.created.remove(name)
+
+    def drop_all(self) -> None:
+        """Drop every database still left (best effort)."""
+        for name in list(self.created):
+            try:
+                self.drop(self._url(name))
+            except Exception:  # noqa: BLE001 - cleanup of throwaway databases
+                pass

@@ -4,6 +4,12 @@ Longer than 300 lines because it is a benchmark script whose three runs (crash m
 resume, undo) print one report; its shared rig is `bench/fault_rig.py`.
 
     python -m bench.faults [--json] [--ks 1,3,5] [--skip-lost] [--skip-undo] [--cycles 3]
+                           [--backend sqlite|postgres] [--postgres URL]
+
+`--backend postgres` runs every part with the children's state in PostgreSQL (checkpoints,
+leases, ledger, insights, asset cache; `--postgres` names a server whose user may create
+databases, default ADPILOT_TEST_POSTGRES_URL): each starting point is a database of its own and
+each trial a copy of it (`CREATE DATABASE … TEMPLATE`), beside the copy of the home.
 
 **Crash matrix.** A reference launch (no crash) counts its Meta writes N (ledger rows that
 reached `done`). Then for every k = 1..N, from the same starting point (the thread waiting at
@@ -36,7 +42,7 @@ are counted.
 
 `--json` prints `{"crash_matrix": {"passed", "total"}, "crash_matrix_sent": {...},
 "crash_matrix_stop": {...}, "crash_undo": {"passed", "total"}, "lost_responses":
-{"duplicates", "orphans", "ledger_matches", "retries", "waits"}}`.
+{"duplicates", "orphans", "ledger_matches", "retries", "waits"}, "backend"}`.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.fault_rig import BRIEF, _env, _sandbox, brief_with_images, copy_home
+from bench.fault_rig import BRIEF, Storage, _env, _sandbox, brief_with_images, copy_home, ledger_at
 from bench.lost_responses import lost_responses
 from bench.tree_check import _shape, check_tree, sandbox_objects
 
@@ -207,7 +213,7 @@ def _stop_then_resume(env: dict[str, str], sb: Any, home: Path) -> dict[str, Any
         problems.append(f"{new} object(s) created after the stop")
     if active:
         problems.append(f"ACTIVE after the stop: {active}")
-    chain = check_tree(sb, home / "ledger.db")
+    chain = check_tree(sb, ledger_at(home, env))
     if chain["duplicates"]:
         problems.append(f"{chain['duplicates']} duplicate(s)")
     return {"ok": not problems, "problems": problems, "resume": resumed}
@@ -218,40 +224,47 @@ def crash_matrix(
     brief: str = BRIEF,
     log=print,
     modes: tuple[str, ...] = ("committed",),
+    store: Storage | None = None,
 ) -> dict[str, Any]:
     """Run the matrix for each kill mode; returns {mode: {passed, total, failures}, n_writes}.
 
     `ks` picks the k values (all of 1..N by default), or per mode as {mode: [k, ...]}.
+    `store` says where the children keep their state (SQLite in each home by default).
     """
     from state.ledger import Ledger
 
+    store = store or Storage()
     root = Path(tempfile.mkdtemp(prefix="adpilot-crash-"))
     try:
         brief = brief_with_images(root / "images", brief)
         # 1. A thread waiting at its launch approval: the common starting point.
         seed_home, seed_db = root / "seed-home", root / "seed-sandbox.db"
+        seed_pg = store.new()
         sb = _sandbox(seed_db)
-        rc, output = _run_child(_env(seed_home, sb.url, brief), "start")
+        rc, output = _run_child(store.env(_env(seed_home, sb.url, brief), seed_pg), "start")
         sb.stop()
         if rc != 0:
             raise RuntimeError(f"start failed: {output[-2000:]}")
 
-        def fresh(name: str) -> tuple[Path, Any]:
-            return _fresh(root / name, seed_home, seed_db)
+        def fresh(name: str) -> tuple[Path, Any, dict[str, str], str | None]:
+            home, sb = _fresh(root / name, seed_home, seed_db)
+            pg = store.new(seed_pg)
+            return home, sb, store.env(_env(home, sb.url, brief), pg), pg
 
         # 2. The reference: approve without a crash.
-        home, sb = fresh("ref")
+        home, sb, env, pg = fresh("ref")
         try:
-            rc, output = _run_child(_env(home, sb.url, brief), "approve", "0")
+            rc, output = _run_child(env, "approve", "0")
             if rc != 0:
                 raise RuntimeError(f"reference launch failed: {output[-2000:]}")
-            ref_check = check_tree(sb, home / "ledger.db")
+            ref_check = check_tree(sb, ledger_at(home, env))
             reference = _shape(sandbox_objects(sb))
-            led = Ledger(home / "ledger.db")
+            led = Ledger(ledger_at(home, env))
             n = sum(1 for e in led.events() if e["status"] == "done")
             led.close()
         finally:
             sb.stop()
+            store.drop(pg)
         if not ref_check["ok"]:
             raise RuntimeError(f"reference launch is not clean: {ref_check['problems']}")
         out: dict[str, Any] = {"n_writes": n}
@@ -260,9 +273,8 @@ def crash_matrix(
             total = picked or list(range(1, n + 1))
             failures: dict[int, Any] = {}
             for k in total:
-                home, sb = fresh(f"{mode}-k{k}")
+                home, sb, env, pg = fresh(f"{mode}-k{k}")
                 try:
-                    env = _env(home, sb.url, brief)
                     rc, _out = _run_child(env, "approve", str(k), mode)
                     killed = rc == -signal.SIGKILL
                     if mode == "stop":
@@ -270,7 +282,7 @@ def crash_matrix(
                         rc2, out2 = result.pop("resume")
                     else:
                         rc2, out2 = _run_child(env, "continue")
-                        result = check_tree(sb, home / "ledger.db", reference)
+                        result = check_tree(sb, ledger_at(home, env), reference)
                     if not killed:
                         result["problems"].append(f"child was not killed (rc={rc})")
                     if rc2 != 0:
@@ -284,6 +296,7 @@ def crash_matrix(
                         failures[k] = result["problems"]
                 finally:
                     sb.stop()
+                    store.drop(pg)
             out[mode] = {
                 "passed": len(total) - len(failures),
                 "total": len(total),
@@ -291,6 +304,7 @@ def crash_matrix(
             }
         return out
     finally:
+        store.drop_all()
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -311,7 +325,7 @@ def budget_objects(sb: Any) -> list[dict[str, Any]]:
             for t in ("campaign", "adset") for o in objs[t] if o.get("daily_budget")]
 
 
-def budget_writes(ledger_path: Path) -> list[dict[str, Any]]:
+def budget_writes(ledger_path: Path | str) -> list[dict[str, Any]]:
     """The ledger's done budget updates (not creates), in ledger order."""
     from state.ledger import CREATE_OPS, Ledger
     from state.money import BUDGET_KEYS
@@ -332,8 +346,8 @@ def _cli(env: dict[str, str], *args: str, timeout: float = 120) -> tuple[int, st
     return proc.returncode, (proc.stdout or "") + (proc.stderr or "")
 
 
-def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
-                ) -> dict[str, Any]:
+def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print,
+                store: Storage | None = None) -> dict[str, Any]:
     """Crash mid-apply, then undo; returns {passed, total, failures, n_writes}.
 
     From one starting point — a launched thread at an optimise card that raises the budget of
@@ -349,13 +363,22 @@ def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
     """
     from state.ledger import Ledger
 
+    store = store or Storage()
     root = Path(tempfile.mkdtemp(prefix="adpilot-crash-undo-"))
     try:
         brief = brief_with_images(root / "images", brief)
         seed_home, seed_db = root / "seed-home", root / "seed-sandbox.db"
+        seed_pg = store.new()
         sb = _sandbox(seed_db)
+
+        def fresh(name: str) -> tuple[Path, Any, dict[str, str], str | None]:
+            home, sb = _fresh(root / name, seed_home, seed_db)
+            pg = store.new(seed_pg)
+            env = store.env(_env(home, sb.url, brief), pg)
+            return home, sb, {**env, "BENCH_REQUESTS": json.dumps(asks)}, pg
+
         try:
-            env = _env(seed_home, sb.url, brief)
+            env = store.env(_env(seed_home, sb.url, brief), seed_pg)
             for step in (("start",), ("approve", "0")):
                 rc, output = _run_child(env, *step)
                 if rc != 0:
@@ -374,14 +397,14 @@ def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
         finally:
             sb.stop()
 
-        home, sb = _fresh(root / "ref", seed_home, seed_db)
+        home, sb, env, pg = fresh("ref")
         try:
-            env = {**_env(home, sb.url, brief), "BENCH_REQUESTS": json.dumps(asks)}
             rc, output = _run_child(env, "approve", "0")
-            applied = [str(r["meta_id"]) for r in budget_writes(home / "ledger.db")]
+            applied = [str(r["meta_id"]) for r in budget_writes(ledger_at(home, env))]
             now = {o["id"]: o["daily_budget"] for o in budget_objects(sb)}
         finally:
             sb.stop()
+            store.drop(pg)
         if rc != 0 or not applied or any(now[i] != raised[i] for i in applied):
             raise RuntimeError(f"the reference apply did not raise the budgets: {output[-2000:]}")
         n = len(applied)
@@ -389,9 +412,8 @@ def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
         failures: dict[int, list[str]] = {}
         for k in picked:
             problems: list[str] = []
-            home, sb = _fresh(root / f"undo-k{k}", seed_home, seed_db)
+            home, sb, env, pg = fresh(f"undo-k{k}")
             try:
-                env = {**_env(home, sb.url, brief), "BENCH_REQUESTS": json.dumps(asks)}
                 rc, _out = _run_child(env, "approve", str(k), "budget")
                 if rc != -signal.SIGKILL:
                     problems.append(f"child was not killed (rc={rc})")
@@ -399,7 +421,7 @@ def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
                 if rc != 0:
                     problems.append(f"resume failed rc={rc}: {out[-800:]}")
                 target = applied[k - 1]
-                mine = [r for r in budget_writes(home / "ledger.db")
+                mine = [r for r in budget_writes(ledger_at(home, env))
                         if str(r["meta_id"]) == target]
                 if not mine:
                     problems.append(f"no done budget write of {target} after the resume")
@@ -421,7 +443,7 @@ def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
                 for other in applied:
                     if other == target:
                         continue
-                    last = [r for r in budget_writes(home / "ledger.db")
+                    last = [r for r in budget_writes(ledger_at(home, env))
                             if str(r["meta_id"]) == other][-1]
                     rc, out = _cli(env, "undo", THREAD, last["write_id"][:12], "--yes")
                     if rc != 0 or "Undone" not in out:
@@ -431,7 +453,7 @@ def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
                 back = {i: now.get(i) for i in applied if now.get(i) != original[i]["daily_budget"]}
                 if back:
                     problems.append(f"not back at the original budget after every undo: {back}")
-                led = Ledger(home / "ledger.db")
+                led = Ledger(ledger_at(home, env))
                 try:
                     ok, chain = led.verify()
                     pending = led.pending_unknown(THREAD)
@@ -444,12 +466,14 @@ def undo_matrix(ks: list[int] | None = None, brief: str = UNDO_BRIEF, log=print
                                                 for p in pending))
             finally:
                 sb.stop()
+                store.drop(pg)
             log(f"  [crash, undo] k={k}/{n}: {'ok' if not problems else 'FAIL ' + '; '.join(problems)}")
             if problems:
                 failures[k] = problems
         return {"passed": len(picked) - len(failures), "total": len(picked),
                 "failures": failures, "n_writes": n}
     finally:
+        store.drop_all()
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -477,12 +501,21 @@ def main(argv: list[str] | None = None) -> int:
         "--cycles", type=int, default=3, help="optimise cycles in the lost-response run"
     )
     ap.add_argument("--seed", type=int, default=11, help="fault seed of the lost-response run")
+    ap.add_argument("--backend", default="sqlite", choices=("sqlite", "postgres"),
+                    help="where the children keep their state (default: SQLite in each home)")
+    ap.add_argument("--postgres", default=os.environ.get("ADPILOT_TEST_POSTGRES_URL"),
+                    help="with --backend postgres: a server URL whose user may create databases")
     args = ap.parse_args(argv)
+    if args.backend == "postgres" and not args.postgres:
+        ap.error("--backend postgres needs --postgres URL (or ADPILOT_TEST_POSTGRES_URL; "
+                 "`source .ci/postgres.sh` starts one)")
+    store = Storage(args.postgres if args.backend == "postgres" else None)
     log = (lambda *_a: None) if args.json else print
     started = time.monotonic()
+    log(f"backend: {store.backend}")
     ks = [int(x) for x in args.ks.split(",")] if args.ks else None
     modes = tuple(args.modes.split(","))
-    matrix = crash_matrix(ks, log=log, modes=modes)
+    matrix = crash_matrix(ks, log=log, modes=modes, store=store)
     for mode in modes:
         m = matrix[mode]
         log(
@@ -490,16 +523,17 @@ def main(argv: list[str] | None = None) -> int:
             f"(N = {matrix['n_writes']} writes)"
         )
     first = matrix[modes[0]]
-    result: dict[str, Any] = {"crash_matrix": {"passed": first["passed"], "total": first["total"]}}
+    result: dict[str, Any] = {"backend": store.backend,
+                              "crash_matrix": {"passed": first["passed"], "total": first["total"]}}
     for mode in modes[1:]:
         result[f"crash_matrix_{mode}"] = {k: matrix[mode][k] for k in ("passed", "total")}
     if not args.skip_undo:
-        undo = undo_matrix(log=log)
+        undo = undo_matrix(log=log, store=store)
         log(f"crash mid-apply, then undo [{UNDO_TEXT}]: {undo['passed']}/{undo['total']} "
             f"(N = {undo['n_writes']} budget writes)")
         result["crash_undo"] = {k: undo[k] for k in ("passed", "total")}
     if not args.skip_lost:
-        lost = lost_responses(cycles=args.cycles, seed=args.seed, log=log)
+        lost = lost_responses(cycles=args.cycles, seed=args.seed, log=log, store=store)
         log(
             f"lost responses: duplicates {lost['duplicates']}, orphans {lost['orphans']}, "
             f"ledger matches {lost['ledger_matches']}, retries {lost['retries']} "

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.fault_rig import BRIEF, TOKEN, _sandbox, brief_with_images
+from bench.fault_rig import BRIEF, TOKEN, Storage, _sandbox, brief_with_images, ledger_at
 from bench.tree_check import check_tree
 
 FAULTS = {"lost_response": 0.3, "transient": 0.2, "throttle": 0.1, "throttle_s": 1}
@@ -45,9 +45,14 @@ def _sim_now(sb: Any) -> datetime:
 
 
 def lost_responses(
-    cycles: int = 3, seed: int = 11, brief: str = BRIEF, log=print, max_steps: int = 300
+    cycles: int = 3, seed: int = 11, brief: str = BRIEF, log=print, max_steps: int = 300,
+    store: Storage | None = None,
 ) -> dict[str, Any]:
-    """Run the faulty launch + `cycles` optimise cycles; return the figures and the checks."""
+    """Run the faulty launch + `cycles` optimise cycles; return the figures and the checks.
+
+    `store` says where the state goes (SQLite in the home by default; with PostgreSQL, a new
+    database of its own).
+    """
     from graph.builder import build_graph
     from graph.checkpointer import open_checkpointer
     from graph.environment import open_environment
@@ -57,10 +62,13 @@ def lost_responses(
     brief = brief_with_images(root / "images", brief, n=3)
     totals: Counter = Counter()
     restore = _count_client_stats(totals)
+    store = store or Storage()
     saved_env = {
         k: os.environ.get(k)
-        for k in ("META_GRAPH_URL", "META_ACCESS_TOKEN", "ADPILOT_HOME", "ADPILOT_MODEL")
+        for k in ("META_GRAPH_URL", "META_ACCESS_TOKEN", "ADPILOT_HOME", "ADPILOT_MODEL",
+                  "ADPILOT_CHECKPOINT_URL")
     }
+    database = store.new()
     # Scenario seed 1: its delivery makes the optimiser propose pauses in cycle 2, so
     # apply_actions runs under the faults too (seed 7's launch draws no proposals).
     sb = _sandbox(root / "sandbox.db", faults={**FAULTS, "seed": seed}, seed=1)
@@ -71,6 +79,8 @@ def lost_responses(
             ADPILOT_HOME=str(root / "home"),
             ADPILOT_MODEL="rules",
         )
+        os.environ.pop("ADPILOT_CHECKPOINT_URL", None)
+        os.environ.update(store.env({}, database))
         with (
             open_environment(embedded=False, announce=lambda _m: None) as env,
             open_checkpointer(env.home) as saver,
@@ -126,7 +136,7 @@ def lost_responses(
                 raise RuntimeError(f"thread did not finish in {max_steps} steps")
         injected = sb.admin("GET", "/__sandbox__/faults").get("injected", {})
         sb.admin("POST", "/__sandbox__/faults", {"lost_response": 0, "transient": 0, "throttle": 0})
-        check = check_tree(sb, root / "home" / "ledger.db")
+        check = check_tree(sb, ledger_at(root / "home", dict(os.environ)))
         cycles_done = int(outcome.values.get("cycle") or 0)
         return {
             "duplicates": check["duplicates"],
@@ -154,4 +164,5 @@ def lost_responses(
             else:
                 os.environ[k] = v
         sb.stop()
+        store.drop(database)
         shutil.rmtree(root, ignore_errors=True)

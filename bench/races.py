@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.fault_rig import BRIEF, _env, _sandbox, brief_with_images, copy_home
+from bench.fault_rig import BRIEF, _env, _sandbox, brief_with_images, copy_home, ledger_at
 from bench.faults import THREAD, _run_child, budget_objects
 from bench.tree_check import check_tree, sandbox_objects
 
@@ -175,10 +175,10 @@ def _forks(home: Path, env: dict[str, str]) -> int:
     return sum(n - 1 for n in parents.values() if n > 1)
 
 
-def _double_applies(home: Path) -> int:
+def _double_applies(ledger_location: str) -> int:
     from state.ledger import Ledger
 
-    ledger = Ledger(home / "ledger.db")
+    ledger = Ledger(ledger_location)
     try:
         done = Counter((r.get("thread_id"), r["op"], r.get("path"), r.get("request_digest"))
                        for r in ledger.rows() if r["status"] == "done"
@@ -188,10 +188,10 @@ def _double_applies(home: Path) -> int:
     return sum(n - 1 for n in done.values() if n > 1)
 
 
-def _budget_writes(home: Path) -> int:
+def _budget_writes(ledger_location: str) -> int:
     from state.ledger import Ledger
 
-    ledger = Ledger(home / "ledger.db")
+    ledger = Ledger(ledger_location)
     try:
         return sum(1 for r in ledger.rows() if r["status"] == "done" and r["op"] == "update"
                    and "daily_budget" in (r.get("after") or {}))
@@ -234,18 +234,19 @@ def trial(starts: Starts, start: dict[str, Any], race: str, n: int, procs: int) 
             if "Traceback" in again:
                 out["crashes"] += 1
                 out["problems"].append(f"final resume: {again[-600:]}")
-        tree = check_tree(sb, home / "ledger.db")
+        # The ledger is in the trial's PostgreSQL database when the checkpoints are.
+        tree = check_tree(sb, ledger_at(home, env))
         campaigns = len(sandbox_objects(sb)["campaign"])
         out["duplicates"] = tree["duplicates"] + max(0, campaigns - 1)
         if out["duplicates"]:
             out["problems"].append(f"{out['duplicates']} duplicate(s): {tree['problems']}")
-        audit = audit_verify(home)
+        audit = audit_verify(home, url=env.get("ADPILOT_CHECKPOINT_URL"))
         out["false_tamper_alarms"] = 0 if audit["ok"] else 1
         if not audit["ok"]:
             out["problems"].append(f"audit verify: {audit['problems'][:3]}")
-        out["double_applies"] = _double_applies(home)
+        out["double_applies"] = _double_applies(ledger_at(home, env))
         if race == "approve_optimise":  # the approved raise: applied, exactly once
-            raises = _budget_writes(home)
+            raises = _budget_writes(ledger_at(home, env))
             out["not_applied"] = int(raises == 0)
             out["double_applies"] += max(0, raises - 1)
             if raises != 1:

@@ -40,7 +40,7 @@ def _shape(objs: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str, s
     )
 
 
-def check_tree(sb: Any, ledger_path: Path, reference: list | None = None) -> dict[str, Any]:
+def check_tree(sb: Any, ledger_path: Path | str, reference: list | None = None) -> dict[str, Any]:
     """Compare the sandbox with the ledger (and the reference tree); list every mismatch."""
     from state.ledger import Ledger
 

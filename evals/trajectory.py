@@ -83,9 +83,10 @@ def approved_receipts(traj: dict[str, Any]) -> dict[str, str]:
         if isinstance(review, dict) and review.get("receipt") and any(
                 isinstance(d, dict) and d.get("type") in APPROVING for d in review.get("decisions") or []):
             out.setdefault(review["receipt"], step["at"])
-        approval = update.get("approval")
-        if isinstance(approval, dict) and approval.get("decision") in APPROVING and approval.get("receipt"):
-            out.setdefault(approval["receipt"], step["at"])
+        for key in ("approval", "activation"):  # the launch card; a paused launch's activation card
+            record = update.get(key)
+            if isinstance(record, dict) and record.get("decision") in APPROVING and record.get("receipt"):
+                out.setdefault(record["receipt"], step["at"])
     return out
 
 

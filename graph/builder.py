@@ -14,6 +14,7 @@ from langgraph.graph import START
 
 from agents.ads.nodes import create_ads
 from agents.assets.nodes import upload_assets
+from agents.campaigns.activation import review_activation
 from agents.campaigns.nodes import activate, create_campaigns
 from agents.common import META_RETRY, halts_when_stopped
 from agents.common.throttle import RECONCILING_RETRY, wait_out_throttle
@@ -32,6 +33,7 @@ from graph.routing import (
     route_after_create_campaigns,
     route_after_plan_campaign,
     route_after_propose_change,
+    route_after_review_activation,
     route_after_review_plan,
     route_after_route_request,
     route_after_upload_assets,
@@ -67,6 +69,7 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_node("create_campaigns", halts_when_stopped(create_campaigns), retry_policy=RECONCILING_RETRY)
     g.add_node("create_ads", halts_when_stopped(create_ads), retry_policy=RECONCILING_RETRY)
     g.add_node("activate", halts_when_stopped(activate), retry_policy=RECONCILING_RETRY)
+    g.add_node("review_activation", halts_when_stopped(review_activation))
     g.add_node("wait_out_throttle", wait_out_throttle, destinations=LAUNCH_THROTTLED + LOOP_THROTTLED + REQUEST_THROTTLED)
 
     # Every thread starts at the orchestrator's router: a brief plans (the launch path), a
@@ -90,7 +93,8 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     # apply_actions' absolute-value writes re-run safely after an unknown outcome.
     g.add_node("apply_actions", halts_when_stopped(optimize.apply_actions, check_first=False),
                retry_policy=RECONCILING_RETRY)
-    g.add_conditional_edges("activate", route_after_activate)  # let the campaign deliver first
+    g.add_conditional_edges("activate", route_after_activate)  # let the campaign deliver first, or ask to switch it on
+    g.add_conditional_edges("review_activation", route_after_review_activation)  # a paused launch: its own card
     g.add_edge("wait_for_data", "collect_insights")  # a durable timer, then fresh numbers
     g.add_conditional_edges("collect_insights", optimize.route_after_collect_insights)  # numbers in, proposals out
     g.add_conditional_edges("decide_actions", optimize.route_after_decide_actions)  # review, wait, or stop

@@ -5,7 +5,8 @@
 - unset, or a `sqlite:///path` URL → `SqliteSaver` (default file `<home>/checkpoints.sqlite`);
 - `postgres://…` / `postgresql://…` → `PostgresSaver` (langgraph-checkpoint-postgres), with its
   tables created on first use, so several processes or LangGraph Server workers can share
-  one database (see docs/scale-out.md).
+  one database (see docs/scale-out.md). The ledger, the insights history and the asset cache
+  follow the checkpoints into that database (`state/database.py`).
 
 Both are used the same way::
 
@@ -22,7 +23,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
@@ -33,6 +33,7 @@ from state.control import (
     checkpoint_backend,
 )
 from state.control import sqlite_file as _sqlite_file
+from state.database import describe_url
 from state.storage import guarded
 
 __all__ = ["CHECKPOINT_URL_ENV", "SQLITE_FILENAME", "CheckpointerConfigError", "checkpoint_backend",
@@ -50,10 +51,7 @@ def describe_checkpointer(home: str | os.PathLike[str], url: str | None = None) 
     url = url if url is not None else os.environ.get(CHECKPOINT_URL_ENV) or None
     if checkpoint_backend(url) == "postgres":
         assert url is not None
-        parts = urlsplit(url)
-        host = parts.hostname or "localhost"
-        port = f":{parts.port}" if parts.port else ""
-        return f"postgresql://{host}{port}{parts.path}"
+        return describe_url(url)
     return str(_sqlite_file(home, url))
 
 

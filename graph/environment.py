@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import os
 import socket
 import threading
@@ -23,7 +24,8 @@ from typing import Any
 
 from state.context import Context, MetaSettings, act_id
 from state.control import CHECKPOINT_URL_ENV, LeaseLost, control_for, lease_lost, sqlite_file
-from state.ledger import Ledger
+from state.database import checkpoint_backend, open_database
+from state.ledger import GENESIS, Ledger, LedgerError
 from state.settings import env_value
 from state.storage import StorageError
 from tools.meta_client import MetaClient
@@ -51,14 +53,19 @@ def _halt(control: Any, thread_id: str) -> str | None:
 
 
 def open_ledger(home: Path) -> Ledger:
-    """Open `<home>/ledger.db`; refuse to recreate it empty once this home has had one.
+    """Open the ledger of `home`; refuse to recreate it empty once it has existed.
 
-    A ledger that vanished (deleted, lost with a disk) would otherwise come back empty and
-    writes would go on without their history — undo, audit and the kill switch would not
-    know what was done. The checkpoint store remembers when the ledger was first created.
+    A ledger that vanished (deleted, lost with a disk, its table dropped) would otherwise come
+    back empty and writes would go on without their history — undo, audit and the kill switch
+    would not know what was done. The checkpoint store remembers when the ledger was first
+    created: per machine and home for `<home>/ledger.db`; once per database when the ledger is
+    in PostgreSQL (`state/database.py`), where every worker shares it.
     """
-    path = home / "ledger.db"
     url = os.environ.get(CHECKPOINT_URL_ENV) or None
+    if checkpoint_backend(url) == "postgres":
+        assert url is not None
+        return _open_shared_ledger(home, url)
+    path = home / "ledger.db"
     # A home with no checkpoints yet has had no thread: nothing to check (and `plan` writes
     # no checkpoint store); the fact is recorded the first time both exist.
     control: Any = control_for(home) if url or sqlite_file(home, url).exists() else None
@@ -76,6 +83,54 @@ def open_ledger(home: Path) -> Ledger:
     if first is None and control is not None:
         control.remember(fact, datetime.now(UTC).isoformat())
     return ledger
+
+
+def _open_shared_ledger(home: Path, url: str) -> Ledger:
+    """Open the ledger in PostgreSQL, beside the checkpoints, adopting the home's own `ledger.db`."""
+    control = control_for(home, url)
+    fact = "ledger_created shared"  # one per database: every worker writes the same table
+    first = control.recall(fact)
+    db = open_database(url, what="the ledger", synchronous="FULL")
+    if first is not None and not db.has_table("writes"):
+        db.close()
+        raise StorageError(db.where, FileNotFoundError(
+            f"missing: the table `writes` is gone, though this database has had a ledger since "
+            f"{first}; restore it from a backup before anything else writes to Meta (`adpilot "
+            "stop --all` works without it)"))
+    ledger = Ledger(db, home=home)
+    if first is None:
+        control.remember(fact, datetime.now(UTC).isoformat())
+    _adopt_home_ledger(ledger, home, control)
+    return ledger
+
+
+def _adopt_home_ledger(ledger: Ledger, home: Path, control: Any) -> None:
+    """Copy the rows of `<home>/ledger.db` the shared ledger lacks (once per head of that file).
+
+    A home that wrote its ledger to SQLite before the checkpoints moved to PostgreSQL keeps
+    its history: undo, audit and the kill switch of its threads work from any worker. The
+    file is left as it was.
+    """
+    local = home / "ledger.db"
+    if not local.exists():
+        return
+    old = Ledger(local)
+    try:
+        head = old.head()
+        fact = f"ledger_adopted {socket.gethostname()}:{home.resolve()} {head}"
+        if head == GENESIS or control.recall(fact) is not None:
+            return
+        try:
+            added = ledger.adopt(old)
+        except LedgerError as exc:
+            raise StorageError(f"the ledger {local}", exc) from None
+        control.remember(fact, f"{added} rows at {datetime.now(UTC).isoformat()}")
+        if added:
+            logging.getLogger(__name__).warning(
+                "copied %d row(s) of %s into the shared ledger (%s); the file is kept as it was",
+                added, local, ledger.path)
+    finally:
+        old.close()
 
 
 class ClientFactory:

@@ -3,8 +3,9 @@
 Phases: plan_campaign → planned | clarified (answer merged, plan again) | unplannable;
 validate_plan → validated | invalid; review_plan → approved | edited | rejected; then
 upload_assets → assets_uploaded, create_campaigns → campaigns_created, create_ads →
-ads_created, activate → live | launched_paused. Any launch step ends the thread in `stopped`
-once the kill switch stopped it (`agents.common.halts_when_stopped`). upload_assets,
+ads_created, activate → live | launched_paused; a paused launch's activation card
+(review_activation) → activation_approved (back to activate) | activation_rejected. Any
+launch step ends the thread in `stopped` once the kill switch stopped it (`agents.common.halts_when_stopped`). upload_assets,
 create_campaigns and activate may also end the thread in `refused`: the money gate refused the approved launch after the
 approval (the caps and numbers are in `state["refusals"]`; nothing was written). A node Meta throttled for longer than the
 client may sleep leaves its phase alone and sets `state["throttle"]`: its router sends the
@@ -67,7 +68,11 @@ def route_after_review_plan(state: dict[str, Any]) -> Literal["upload_assets", "
 
 
 def _loop_runs(runtime: Any) -> bool:
-    """Return False when the run's `max_cycles` is 0 (no optimise cycle); True without a runtime."""
+    """Return False when the run's `max_cycles` is 0 (no optimise cycle); True without a limit.
+
+    `max_cycles` is only a limit a person sets (None by default: the loop runs until the
+    campaign ends); called without a runtime, the loop is assumed to run.
+    """
     max_cycles = getattr(getattr(runtime, "context", None), "max_cycles", None)
     return max_cycles is None or int(max_cycles) > 0
 
@@ -105,11 +110,12 @@ def route_after_create_ads(state: dict[str, Any]) -> Literal["activate", "wait_o
 
 def route_after_activate(
     state: dict[str, Any], runtime: Any = None
-) -> Literal["wait_for_data", "wait_out_throttle", "__end__"]:
-    """Start the optimise loop's first timer, wait out a throttle, or end at `max_cycles=0`.
+) -> Literal["wait_for_data", "review_activation", "wait_out_throttle", "__end__"]:
+    """Start the loop's first timer once live; ask for activation when paused; or end.
 
-    LangGraph injects `runtime` (its context holds `max_cycles`); called without one, the loop
-    is assumed to run.
+    A paused launch waits at its activation card (`review_activation`). At `max_cycles=0`
+    (launch only, no optimise loop) the thread ends after the launch, live or paused.
+    LangGraph injects `runtime` (its context holds `max_cycles`).
     """
     if state.get("throttle"):
         return "wait_out_throttle"
@@ -118,8 +124,19 @@ def route_after_activate(
         return "__end__"  # the money gate refused the activation, or the kill switch stopped it
     if phase not in ("live", "launched_paused"):
         raise RoutingError(f"route_after_activate: unexpected phase {phase!r}")
-    # max_cycles bounds the loop: 0 means the thread ends right after the launch.
-    return "wait_for_data" if _loop_runs(runtime) else "__end__"
+    if not _loop_runs(runtime):
+        return "__end__"
+    return "wait_for_data" if phase == "live" else "review_activation"
+
+
+def route_after_review_activation(state: dict[str, Any]) -> Literal["activate", "__end__"]:
+    """Switch the tree on once its activation card is approved; end when rejected or stopped."""
+    phase = _phase(state, "review_activation")
+    if phase == "activation_approved":
+        return "activate"
+    if phase in ("activation_rejected", "stopped"):
+        return "__end__"
+    raise RoutingError(f"route_after_review_activation: unexpected phase {phase!r}")
 
 
 # -- requests about existing objects (`adpilot ask`, `adpilot watch`) ------------------------

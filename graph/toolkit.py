@@ -130,9 +130,13 @@ class ToolEnv:
             same = bool(default) and act_id(str(default)) == account
             settings = dataclasses.replace(self.settings, account_id=account,
                                            pixel_id=self.settings.pixel_id if same else None)
-            self._contexts[account] = build_context(
+            ctx = build_context(
                 settings, self.home, token=self._token, base=self.base,
                 sandbox=self.sandbox is not None or _loopback(settings.graph_url))
+            # A caller from outside the process reads files only in the operator's folder,
+            # in every node (validation, upload), not just where this module checks the text.
+            assets = dataclasses.replace(ctx.assets, roots=(str(self.files),))
+            self._contexts[account] = dataclasses.replace(ctx, assets=assets)
         return self._contexts[account]
 
     def runner(self, account: str) -> Any:

@@ -30,6 +30,7 @@ NODE_TAGS: dict[str, tuple[str, str]] = {
     "create_campaigns": ("campaign", "write"),
     "create_ads": ("ad_creation", "write"),
     "activate": ("campaign", "write"),
+    "review_activation": ("approval", "approval"),
     "wait_for_data": ("orchestrator", "wait"),
     "collect_insights": ("insights", "read"),
     "decide_actions": ("orchestrator", "decide"),
@@ -71,7 +72,7 @@ def update_metadata(update: Mapping[str, Any]) -> dict[str, Any]:
         for key, name in (("ad_sets", "adset_ids"), ("ads", "ad_ids")):
             if isinstance(created.get(key), Mapping) and created[key]:
                 out[name] = [str(v) for v in created[key].values()]
-    approval = update.get("approval")
+    approval = update.get("approval") or update.get("activation")  # the launch or activation card
     if isinstance(approval, Mapping):
         out["receipt"] = approval.get("receipt")
         out["decision"] = approval.get("decision")

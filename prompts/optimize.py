@@ -166,8 +166,10 @@ def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
                 detail=detail,
             )
         )
-    if len(lines) > MAX_JUDGED_LINES:
-        earlier = len(lines) - MAX_JUDGED_LINES
+    # Judgements no longer in the checkpoint (agents/optimize/history.py) are earlier ones too.
+    earlier = max(len(lines) - MAX_JUDGED_LINES, 0) + int(
+        (state.get("optimize") or {}).get("judged_earlier") or 0)
+    if earlier:
         lines = [*lines[-MAX_JUDGED_LINES:], JUDGED_MORE.format(n=earlier)]
     return lines
 

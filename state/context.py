@@ -4,6 +4,11 @@ Read in nodes as `runtime.context`. Frozen: a run's settings never change mid-ru
 *not* fields here — `tools/meta_client.py` reads them from the environment when it builds a
 client, so they never reach state, checkpoints or traces. `Context.from_env()` reads docs/design.md §2's
 variables (and a `.env` file in the working directory, without overriding the environment).
+
+`AssetAccess` is which files and URLs a run may read images from. It is the operator's setting
+— the CLI's person reads their own files; LangGraph Server reads only under
+`ADPILOT_ASSET_DIR` and its own uploads (`graph/server_env.py`) — and a request can never set
+it (`graph/server.py` refuses it), like `home`, `meta`, `policy` and the client factory.
 """
 
 from __future__ import annotations
@@ -16,6 +21,19 @@ from state.policy import Policy
 from state.settings import doc, env_value, load_env_file
 
 DEFAULT_HOME = ".adpilot"
+ASSET_DIR_ENV = "ADPILOT_ASSET_DIR"
+ALLOW_PRIVATE_URLS_ENV = "ADPILOT_ALLOW_PRIVATE_URLS"
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def env_flag(name: str, env: Mapping[str, str] | None) -> bool:
+    """Read an on/off variable (`1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`; unset is off)."""
+    value = env_value(name, env)
+    if value is None or value.lower() in _NO:
+        return False
+    if value.lower() in _YES:
+        return True
+    raise ValueError(f"{name}={value!r}: use 1 to turn it on or 0 to turn it off")
 
 
 def act_id(account: str) -> str:
@@ -53,6 +71,28 @@ class MetaSettings:
                    pixel_id=env_value("ADPILOT_PIXEL", env) or env_value("META_PIXEL_ID", env))
 
 
+@dataclass(frozen=True)
+class AssetAccess:
+    """Where a run may read images and videos from: which folders, and whether private URLs.
+
+    URLs are fetched from public addresses only unless `allow_private_urls`
+    (`tools/asset_sources.py` resolves the host and checks every address, at each redirect).
+    """
+
+    roots: tuple[str, ...] | None = field(default=None, metadata=doc(
+        "folders asset files may be read from (relative paths resolve against them, in order);"
+        " None means any path, as the CLI reads the person's own files"))
+    allow_private_urls: bool = field(default=False, metadata=doc(
+        "also fetch image URLs on loopback, private, link-local and reserved addresses "
+        f"({ALLOW_PRIVATE_URLS_ENV}=1)"))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None,
+                 roots: tuple[str, ...] | None = None) -> AssetAccess:
+        """Read `ADPILOT_ALLOW_PRIVATE_URLS`; `roots` is the caller's (the CLI: None, any path)."""
+        return cls(roots=roots, allow_private_urls=env_flag(ALLOW_PRIVATE_URLS_ENV, env))
+
+
 def _parse_model(value: str | None) -> str:
     if not value or value.strip().lower() == "rules":
         return "rules"
@@ -75,7 +115,9 @@ class Context:
     model: str = field(default="rules", metadata=doc(
         "'rules' (offline planner) or 'provider:model' for init_chat_model"))
     policy: Policy = field(default_factory=Policy, metadata=doc("approval policy and guardrails"))
-    max_cycles: int = field(default=3, metadata=doc("optimise cycles before the thread ends"))
+    max_cycles: int | None = field(default=None, metadata=doc(
+        "a limit a person sets on the optimise cycles of a thread (recorded on the thread); "
+        "None: the loop runs until the campaign ends or the thread is stopped"))
     cycle_days: int = field(default=3, metadata=doc("simulated days between optimise cycles"))
     sandbox: bool = field(default=False, metadata=doc("True when talking to the local sandbox"))
     # What it builds is `tools.meta_client.MetaClient`; state sits below tools, so it is not named.
@@ -86,10 +128,15 @@ class Context:
     meta: MetaSettings = field(default_factory=MetaSettings, metadata=doc(
         "Graph URL, API version and ids for building clients"))
     timezone: str = field(default="UTC", metadata=doc("the ad account's timezone (IANA name)"))
+    assets: AssetAccess = field(default_factory=AssetAccess, metadata=doc(
+        "where image files and URLs may be read from (the operator's setting)"))
 
     def __post_init__(self) -> None:
-        if self.max_cycles < 0:
-            raise ValueError("max_cycles must be >= 0")
+        if self.max_cycles is not None and (isinstance(self.max_cycles, bool)
+                                            or not isinstance(self.max_cycles, int)
+                                            or self.max_cycles < 0):
+            raise ValueError(f"max_cycles {self.max_cycles!r}: use a whole number >= 0 (0: no "
+                             "optimise cycle), or None for no limit (until the campaign ends)")
         if self.cycle_days < 1:
             raise ValueError("cycle_days must be >= 1")
         if len(self.currency) != 3:
@@ -103,7 +150,7 @@ class Context:
             "account_id": meta.account_id, "page_id": meta.page_id, "pixel_id": meta.pixel_id,
             "model": _parse_model(env_value("ADPILOT_MODEL", env)),
             "home": env_value("ADPILOT_HOME", env) or DEFAULT_HOME,
-            "sandbox": False, "meta": meta,
+            "sandbox": False, "meta": meta, "assets": AssetAccess.from_env(env),
         }
         if currency := env_value("ADPILOT_CURRENCY", env):
             values["currency"] = currency.upper()

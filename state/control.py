@@ -40,17 +40,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from state.database import (
+    CHECKPOINT_URL_ENV,
+    SQLITE_FILENAME,
+    CheckpointerConfigError,
+    checkpoint_backend,
+    sqlite_file,
+)
 from state.storage import StorageError, guarded
 
-CHECKPOINT_URL_ENV = "ADPILOT_CHECKPOINT_URL"
-SQLITE_FILENAME = "checkpoints.sqlite"
+# Where the checkpoints live decides where everything else does (`state/database.py`).
+__all__ = ["CHECKPOINT_URL_ENV", "SQLITE_FILENAME", "CheckpointerConfigError", "LeaseLost",
+           "ThreadBusy", "ThreadControl", "ThreadStopped", "checkpoint_backend", "control_for",
+           "lease_lost", "sqlite_file", "stopped_at"]
+
 LEASE_TTL_ENV = "ADPILOT_LEASE_TTL"
 LEASE_WAIT_ENV = "ADPILOT_LEASE_WAIT"
 DEFAULT_TTL_S = 60.0
 DEFAULT_WAIT_S = 15.0
-_POSTGRES_SCHEMES = ("postgres", "postgresql")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS adpilot_leases (thread_id TEXT PRIMARY KEY, token TEXT NOT NULL, "
     "pid INTEGER, host TEXT, proc_start TEXT, command TEXT, acquired_at DOUBLE PRECISION, "
@@ -58,36 +66,6 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS adpilot_stops (thread_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS adpilot_facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
-
-
-class CheckpointerConfigError(ValueError):
-    """The checkpoint URL cannot be used; the message names the variable and the fix."""
-
-
-def checkpoint_backend(url: str | None = None) -> str:
-    """Return `"sqlite"` or `"postgres"` for `url` (or ADPILOT_CHECKPOINT_URL when None)."""
-    url = url if url is not None else os.environ.get(CHECKPOINT_URL_ENV) or None
-    if not url:
-        return "sqlite"
-    scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
-    if scheme in _POSTGRES_SCHEMES:
-        return "postgres"
-    if scheme == "sqlite":
-        return "sqlite"
-    raise CheckpointerConfigError(
-        f"{CHECKPOINT_URL_ENV}: unsupported scheme {scheme!r}; use postgresql://user@host:port/db "
-        "for PostgreSQL, sqlite:///path/to/file.sqlite, or leave it unset for "
-        f"<ADPILOT_HOME>/{SQLITE_FILENAME}"
-    )
-
-
-def sqlite_file(home: str | os.PathLike[str], url: str | None = None) -> Path:
-    """Return the SQLite checkpoint file: `url`'s path for a sqlite:/// URL, else `<home>/checkpoints.sqlite`."""
-    if url and urlsplit(url).scheme == "sqlite":
-        # sqlite:///relative.db and sqlite:////abs/path.db, as SQLAlchemy writes them.
-        path = url.split("://", 1)[1]
-        return Path(path[1:] if path.startswith("/") else path)
-    return Path(home) / SQLITE_FILENAME
 
 
 def _env_seconds(name: str, default: float) -> float:

@@ -1,5 +1,8 @@
 """Interrupt payloads (approval v1, clarify, wait) and strict parsing of the human's answer.
 
+Longer than 300 lines because the payloads, the UIs' answer shapes and the strict parsing of
+those answers must change together.
+
 The approval payload follows LangChain v1's human-in-the-loop shape so Agent Inbox and
 agent-chat-ui render it (docs/design.md §3):
 
@@ -14,6 +17,16 @@ refuses anything malformed, partial, too big or too deep (`state/bounds.py`), or
 receipt with a `ResumeError` that says what is wrong and how to fix it. The receipt covers each
 action's `name` and `args` (not the human-readable description), so it pins exactly what will be
 executed.
+
+**The UIs' own answer shapes** are mapped onto these decisions before they are checked
+(`from_ui`, docs/langgraph-server.md "Answer shapes"): Agent Inbox sends a list, one
+`{"type", "args"}` per action — `accept`/`approve` with null args, `edit` with
+`{"action", "args"}`, `response`/`reject` with a message, `ignore` — and agent-chat-ui sends
+`{"decisions": [...]}` whose edited nested args come back as JSON text (`"plan": "{...}"`).
+Text is decoded only where the card's own value was not text, and only into the same type.
+`accept` with args, an edit that is not an object, or text that is not JSON is refused naming
+the decision and the field. `ignore` and `response` do not run the action: they are rejects
+(with the person's words as the message).
 
 A node that refuses an answer asks again with `reask(payload, value, reason)`: the same
 payload plus `"error"` (the reason, at most `bounds.MAX_REASON_CHARS`) and `"rejected"`
@@ -130,6 +143,110 @@ def approval_payload(actions: Sequence[dict[str, Any]], *, description: str,
     }
 
 
+_UI_TYPES = {"accept": "approve", "approve": "approve", "edit": "edit", "reject": "reject",
+             "response": "reject", "respond": "reject", "ignore": "reject"}
+
+
+def _json_like(original: Any, edited: Any, where: str) -> Any:
+    """Decode `edited` when a UI sent JSON text where the card held another JSON type."""
+    if not isinstance(edited, str) or isinstance(original, str) or original is None:
+        return edited
+    try:
+        decoded = json.loads(edited)
+    except ValueError:
+        raise ResumeError(f"{where}: the card held {type(original).__name__}, the answer sent "
+                          f"text that is not JSON ({_short(edited)}); send the value itself or "
+                          "valid JSON text") from None
+    same = (isinstance(decoded, bool) == isinstance(original, bool)
+            and (type(decoded) is type(original)
+                 or (isinstance(decoded, int | float) and isinstance(original, int | float))))
+    if not same:
+        raise ResumeError(f"{where}: the card held {type(original).__name__}, the answer's JSON "
+                          f"text is {type(decoded).__name__}; send a {type(original).__name__}")
+    return decoded
+
+
+def _edited_args(args: Any, original: dict[str, Any], where: str) -> Any:
+    args = _json_like(original, args, f"{where}.args")
+    if not isinstance(args, dict):
+        return args  # the strict check below names it
+    return {k: _json_like(original.get(k), v, f"{where}.args.{k}") for k, v in args.items()}
+
+
+def _ui_decision(raw: Any, action: dict[str, Any], i: int) -> Any:
+    """One decision in adpilot's shape, from a UI's (Agent Inbox, agent-chat-ui) or adpilot's."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
+        return raw
+    kind = _UI_TYPES.get(raw["type"].strip().lower())
+    where = f"decisions[{i}]"
+    original = action.get("args") or {}
+    if kind is None:
+        return raw  # the strict check names the unknown type
+    if "args" not in raw:  # adpilot's / LangChain v1's own shape
+        out = {**raw, "type": kind}
+        if kind == "edit" and isinstance(raw.get("edited_action"), dict):
+            edited = dict(raw["edited_action"])
+            if "args" in edited:
+                edited["args"] = _edited_args(edited["args"], original, f"{where}.edited_action")
+            out["edited_action"] = edited
+        if raw["type"] == "ignore":
+            out.setdefault("message", "ignored")
+        return out
+    args, extra = raw["args"], {k: v for k, v in raw.items() if k not in ("type", "args")}
+    if kind == "approve":
+        if args not in (None, {}) and args != {"action": action["name"], "args": original}:
+            raise ResumeError(f"{where}: an {raw['type']!r} carries no args (it runs the action "
+                              "as shown); to change the action send an edit")
+        return {"type": "approve", **extra}
+    if kind == "reject":
+        if args is not None and not isinstance(args, str):
+            raise ResumeError(f"{where}: a {raw['type']!r} carries its message as text in args, "
+                              f"not {type(args).__name__}")
+        message = args or ("ignored" if raw["type"] == "ignore" else None)
+        return {"type": "reject", **({"message": message} if message else {}), **extra}
+    if isinstance(args, str):
+        args = _json_like({}, args, f"{where}.args")
+    if not isinstance(args, dict):
+        raise ResumeError(f"{where}: an edit's args are the edited action "
+                          '{"action": NAME, "args": {...}}, not ' + type(args).__name__)
+    name = args.get("action", args.get("name", action["name"]))
+    return {"type": "edit", **extra, "edited_action": {
+        "name": name, "args": _edited_args(args.get("args"), original, f"{where}")}}
+
+
+def from_ui(value: Any, payload: dict[str, Any]) -> Any:
+    """Map Agent Inbox's and agent-chat-ui's answers onto `{"decisions": [...]}` (module doc).
+
+    Anything that is not recognisably one of them is returned unchanged, for the strict
+    check to refuse with its own message.
+    """
+    actions = payload.get("action_requests") or []
+    if isinstance(value, list):
+        value = {"decisions": value}
+    elif isinstance(value, dict) and "type" in value and "decisions" not in value and len(actions) == 1:
+        value = {"decisions": [value]}
+    if not isinstance(value, dict) or not isinstance(value.get("decisions"), list):
+        return value
+    raw = value["decisions"]
+    if len(raw) != len(actions):
+        return value  # the strict check says how many are needed
+    return {**value, "decisions": [_ui_decision(d, a, i)
+                                   for i, (d, a) in enumerate(zip(raw, actions, strict=True))]}
+
+
+def answer_text(value: Any) -> Any:
+    """Return the text of a UI's response answer (`[{"type": "response", "args": "..."}]`).
+
+    Agent Inbox and agent-chat-ui answer a question with their "respond" decision; the
+    question's reader gets the text. Anything else is returned unchanged.
+    """
+    one = value[0] if isinstance(value, list) and len(value) == 1 else value
+    if isinstance(one, dict) and set(one) <= {"type", "args"} and \
+            str(one.get("type")).lower() in ("response", "respond") and isinstance(one.get("args"), str):
+        return one["args"]
+    return value
+
+
 def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: bool = False
                     ) -> list[ApproveDecision | EditDecision | RejectDecision]:
     """Validate a resume value against the approval it answers; return one decision per action.
@@ -147,6 +264,7 @@ def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: boo
     except bounds.BoundsError as exc:
         raise ResumeError(str(exc)) from None
     expected = receipt(payload["action_requests"])
+    value = from_ui(value, payload)
     if payload.get("receipt") != expected:
         raise ResumeError("the approval payload was altered after it was issued (receipt "
                           "mismatch); ask for a fresh approval")
@@ -160,7 +278,10 @@ def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: boo
     if "receipt" in value and value["receipt"] != expected:
         raise ResumeError("resume value: receipt does not match this approval (it answers a "
                           "different or older plan); review the current approval and resend")
-    if require_receipt and "receipt" not in value:
+    # Rejecting the newer card by mistake writes nothing; running it needs proof it was read.
+    raw_list = value["decisions"] if isinstance(value["decisions"], list) else [None]
+    rejects_only = all(isinstance(d, dict) and d.get("type") == "reject" for d in raw_list)
+    if require_receipt and "receipt" not in value and not rejects_only:
         raise ResumeError("resume value: this card was changed after it was first shown, so an "
                           "answer that quotes no receipt may be meant for the older card; read "
                           f'this card and send its receipt with the decisions ("receipt": '

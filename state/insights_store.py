@@ -1,4 +1,8 @@
-"""Local insights history (sqlite-utils, in `ADPILOT_HOME/insights.db`).
+"""Insights history: `ADPILOT_HOME/insights.db`, or PostgreSQL beside the checkpoints.
+
+Stored through the one storage seam (`state/database.py`): a SQLite file by default; when the
+checkpoints are in PostgreSQL (`ADPILOT_CHECKPOINT_URL`), the same tables in that database,
+so every worker that resumes a thread reads the history its earlier cycles pulled.
 
 Longer than 300 lines because its writer and its queries share one schema.
 
@@ -12,7 +16,7 @@ Meta revises recent days (late conversions), so a re-pull *replaces* the window 
 (`replace_window`) while older history survives.
 
 Public API:
-    InsightsStore(home)                     open / create the store
+    InsightsStore(home)                     open / create the store (a home, a .db file or a URL)
     .replace_window(campaign_id, level, since, until, rows, dims=())
     .daily(campaign_id, level, since=None, until=None, dims=())  -> list[dict]
     .totals(campaign_id, level, since, until, dims=())           -> dict[entity_id, dict]
@@ -24,14 +28,13 @@ Public API:
 
 from __future__ import annotations
 
-import sqlite3
-import threading
+import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
+from state.database import is_postgres_url, open_database, state_location
 
 TABLE = "insights_daily"
 WEEKS = "insights_weeks"
@@ -65,6 +68,21 @@ CONVERSION_FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "LINK_CLICK": ("link_click",),
 }
+
+_COLUMNS: dict[str, type] = {
+    "campaign_id": str, "level": str, "entity_id": str, "date": str, "dims": str,
+    "breakdown": str, "adset_id": str, "ad_id": str, "name": str, "impressions": int,
+    "reach": int, "clicks": int, "link_clicks": int, "spend_minor": int, "conversions": float,
+    "conversion_value_minor": int, "recallers": int, "currency": str, "conversion_event": str,
+    "attribution_setting": str, "pulled_at": str,
+}
+_KEY = ("campaign_id", "level", "entity_id", "date", "dims", "breakdown")
+# One whole-window row per ad (reach over a window is not a sum of days).
+_WEEK_COLUMNS: dict[str, type] = {
+    **{k: v for k, v in _COLUMNS.items() if k not in ("date", "dims", "breakdown", "level")},
+    "since": str, "until": str,
+}
+_WEEK_KEY = ("campaign_id", "entity_id", "since", "until")
 
 _ZERO_DECIMAL = {"JPY", "KRW", "CLP", "VND", "ISK", "HUF", "TWD", "PYG", "COP", "IDR", "CRC"}
 
@@ -188,53 +206,25 @@ def add_sums(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 class InsightsStore:
     """History of daily insights rows for the campaigns adpilot watches."""
 
-    def __init__(self, home: str | Path) -> None:
-        path = Path(home)
-        if path.suffix != ".db":
-            path.mkdir(parents=True, exist_ok=True)
-            path = path / "insights.db"
-        self.path = path
-        # graph nodes may run on worker threads; the lock serialises access
-        self.db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
-        self._lock = threading.Lock()
-        if TABLE not in self.db.table_names():
-            self.db.table(TABLE).create(
-                {
-                    "campaign_id": str,
-                    "level": str,
-                    "entity_id": str,
-                    "date": str,
-                    "dims": str,
-                    "breakdown": str,
-                    "adset_id": str,
-                    "ad_id": str,
-                    "name": str,
-                    "impressions": int,
-                    "reach": int,
-                    "clicks": int,
-                    "link_clicks": int,
-                    "spend_minor": int,
-                    "conversions": float,
-                    "conversion_value_minor": int,
-                    "recallers": int,
-                    "currency": str,
-                    "conversion_event": str,
-                    "attribution_setting": str,
-                    "pulled_at": str,
-                },
-                pk=("campaign_id", "level", "entity_id", "date", "dims", "breakdown"),
-            )
-            self.db.table(TABLE).create_index(["campaign_id", "level", "dims", "date"])
-        if WEEKS not in self.db.table_names():
-            columns = {
-                k: v
-                for k, v in self.db.table(TABLE).columns_dict.items()
-                if k not in ("date", "dims", "breakdown", "level")
-            }
-            self.db.table(WEEKS).create(
-                {**columns, "since": str, "until": str},
-                pk=("campaign_id", "entity_id", "since", "until"),
-            )
+    def __init__(self, home: str | os.PathLike[str]) -> None:
+        """Open the store of `home` (ADPILOT_HOME), or a `.db` file, or a PostgreSQL URL."""
+        if is_postgres_url(home):
+            location = str(home)
+        elif Path(home).suffix == ".db":
+            location = str(home)
+        else:
+            Path(home).mkdir(parents=True, exist_ok=True)
+            location = state_location(home, "insights")
+        self.db = open_database(location, what="the insights store")
+        self.path = self.db.path
+        self.db.ensure_table(TABLE, _COLUMNS, pk=_KEY,
+                             indexes=(("campaign_id", "level", "dims", "date"),))
+        self.db.ensure_table(WEEKS, _WEEK_COLUMNS, pk=_WEEK_KEY)
+        self._week_columns = set(self.db.columns(WEEKS))
+
+    def close(self) -> None:
+        """Close the store's connection (or its share of the URL's pool)."""
+        self.db.close()
 
     def replace_window(
         self,
@@ -267,14 +257,13 @@ class InsightsStore:
                     "pulled_at": now,
                 }
             )
-        with self._lock, self.db.atomic():
+        with self.db.transaction(lock=f"{TABLE} {campaign_id}"):
             self.db.execute(
                 f"delete from {TABLE} where campaign_id = ? and level = ? and dims = ? "
                 "and date between ? and ?",
                 [campaign_id, level, dims_key, since, until],
             )
-            if batch:
-                self.db.table(TABLE).insert_all(batch, replace=True)
+            self.db.upsert(TABLE, batch, pk=_KEY)
         return len(batch)
 
     def daily(
@@ -294,8 +283,7 @@ class InsightsStore:
         if until:
             sql += " and date <= ?"
             args.append(until)
-        with self._lock:
-            return list(self.db.query(sql + " order by date, entity_id, breakdown", args))
+        return self.db.query(sql + " order by date, entity_id, breakdown", args)
 
     def totals(
         self,
@@ -321,7 +309,7 @@ class InsightsStore:
         self, campaign_id: str, since: str, until: str, rows: Iterable[dict[str, Any]]
     ) -> None:
         """Store one whole-window row per ad (reach over a window is not a sum of days)."""
-        keep = set(self.db.table(WEEKS).columns_dict)
+        keep = self._week_columns
         batch = [
             {
                 k: v
@@ -335,24 +323,19 @@ class InsightsStore:
             }
             for r in rows
         ]
-        with self._lock, self.db.atomic():
+        with self.db.transaction(lock=f"{WEEKS} {campaign_id}"):
             self.db.execute(
                 f"delete from {WEEKS} where campaign_id = ? and since = ? and until = ?",
                 [campaign_id, since, until],
             )
-            if batch:
-                self.db.table(WEEKS).insert_all(batch, replace=True)
+            self.db.upsert(WEEKS, batch, pk=_WEEK_KEY)
 
     def weeks(self, campaign_id: str, until: str) -> dict[str, list[dict[str, Any]]]:
         """Per ad, the two stored 7-day windows ending at `until` (older first)."""
-        with self._lock:
-            rows = list(
-                self.db.query(
-                    f"select * from {WEEKS} where campaign_id = ? and until <= ? "
-                    "order by until desc",
-                    [campaign_id, until],
-                )
-            )
+        rows = self.db.query(
+            f"select * from {WEEKS} where campaign_id = ? and until <= ? order by until desc",
+            [campaign_id, until],
+        )
         out: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             ends = out.setdefault(row["entity_id"], [])
@@ -362,10 +345,7 @@ class InsightsStore:
 
     def last_date(self, campaign_id: str) -> str | None:
         """Return the latest day stored for a campaign, or None."""
-        with self._lock:
-            rows = list(
-                self.db.query(
-                    f"select max(date) as d from {TABLE} where campaign_id = ?", [campaign_id]
-                )
-            )
+        rows = self.db.query(
+            f"select max(date) as d from {TABLE} where campaign_id = ?", [campaign_id]
+        )
         return rows[0]["d"] if rows else None

@@ -28,8 +28,9 @@ message in `error`. Every write the gate passed records the digest of the policy
 `policy_digest` (`Policy.digest()`); the column is hashed into `row_hash` only when set, so
 rows written before it existed keep their hashes and `verify()` still holds for old ledgers.
 
-Storage (SQLite via sqlite-utils, normally `ADPILOT_HOME/ledger.db`): the table `writes` is
-**append-only**. Each status transition appends a new row carrying the full state of that
+Storage (`state/database.py`, the one storage seam): the SQLite file `ADPILOT_HOME/ledger.db`,
+or — when the checkpoints are in PostgreSQL — the table `writes` of that database, shared by
+every process and replica. The table `writes` is **append-only**. Each status transition appends a new row carrying the full state of that
 write (same `write_id`, next `seq`), so the current state of a write is its latest row and
 the history is its rows. Every row stores `prev_hash` (the previous row's `row_hash`) and
 `row_hash = sha256(prev_hash + canonical JSON of the row's other columns, including id)`, so
@@ -37,8 +38,13 @@ editing, reordering or deleting any past row breaks the chain and `Ledger.verify
 it. (Truncating the newest rows is only detectable against an external copy of the head hash:
 `Ledger.head()` gives it, e.g. for a report.)
 
-`intent_many` / `mark_many` append several rows in one transaction (the batch executor
-ledgers a whole chunk per step, so durability costs one fsync per step, not per item).
+Appends are serialised across processes and hosts: each runs in one exclusive transaction
+(SQLite's `BEGIN IMMEDIATE`; PostgreSQL's `pg_advisory_xact_lock` on the ledger's lock) that
+reads the head, checks the write's current status and inserts, so two workers never fork the
+chain, reuse an id or append one outcome twice. `(write_id, seq)` is unique as well, so a
+duplicate is refused by the database even if that discipline were broken. `intent_many` /
+`mark_many` append several rows in one transaction (the batch executor ledgers a whole chunk
+per step, so durability costs one fsync per step, not per item).
 
 Tokens never reach the ledger: params are scrubbed (`state.secrets.scrub_obj`) before they
 are digested, and `request_digest` is sha256 over the canonical scrubbed params.
@@ -48,8 +54,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import threading
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,10 +62,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-import sqlite_utils
-
+from state.database import (
+    Database,
+    describe_url,
+    is_postgres_url,
+    open_database,
+    state_location,
+)
 from state.secrets import scrub, scrub_obj
-from state.storage import guarded
 
 STATUSES = ("intent", "sent", "done", "failed", "unknown", "refused")
 TERMINAL = ("done", "failed", "refused")
@@ -92,6 +101,14 @@ def request_digest(params: Any) -> str:
     return hashlib.sha256(canonical(scrub_obj(params)).encode()).hexdigest()
 
 
+_COLUMNS: dict[str, type] = {
+    "id": int, "write_id": str, "seq": int, "thread_id": str, "plan_key": str, "op": str,
+    "object_type": str, "path": str, "request_digest": str, "status": str, "meta_id": str,
+    "before": str, "after": str, "receipt": str, "error": str, "created_at": str,
+    "updated_at": str, "prev_hash": str, "row_hash": str, "policy_digest": str,
+}
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -108,6 +125,30 @@ def _row_hash(row: dict[str, Any]) -> str:
     return hashlib.sha256(f"{row['prev_hash']}{body}".encode()).hexdigest()
 
 
+def ledger_location(home: str | os.PathLike[str], url: str | None = None) -> str:
+    """Where the ledger of `home` lives: `<home>/ledger.db`, or the checkpoints' PostgreSQL URL."""
+    return state_location(home, "ledger", url)
+
+
+def describe_ledger(home: str | os.PathLike[str], url: str | None = None) -> str:
+    """Name the ledger of `home` for messages: its file, or its database without the password."""
+    location = ledger_location(home, url)
+    return f"{describe_url(location)} (table `writes`)" if is_postgres_url(
+        location) else location
+
+
+def ledger_exists(home: str | os.PathLike[str], url: str | None = None) -> bool:
+    """Tell whether `home` has a ledger (its file, or the table in PostgreSQL); creates nothing."""
+    location = ledger_location(home, url)
+    if not is_postgres_url(location):
+        return Path(location).exists()
+    db = open_database(location, what="the ledger")
+    try:
+        return db.has_table("writes")
+    finally:
+        db.close()
+
+
 class LedgerError(RuntimeError):
     """An impossible ledger operation (unknown write id, illegal status transition)."""
 
@@ -115,78 +156,49 @@ class LedgerError(RuntimeError):
 class Ledger:
     """Append-only, hash-chained log of Meta writes (see the module docstring)."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        with guarded(f"the ledger {self.path}"):
-            self._open()
+    LOCK = "adpilot-ledger"  # the advisory lock every append takes (PostgreSQL)
 
-    def _open(self) -> None:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit connection; appends take an IMMEDIATE transaction so concurrent
-        # processes (resumed runs, the kill switch) extend one chain without forking it.
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                               timeout=30)
-        self.db = sqlite_utils.Database(conn)
-        self._lock = threading.RLock()
-        self._depth = 0  # nesting of `transaction()`
-        if self.path != ":memory:":
-            self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        if "writes" not in self.db.table_names():
-            table = self.db.table("writes")
-            table.create(
-                {
-                    "id": int, "write_id": str, "seq": int, "thread_id": str, "plan_key": str,
-                    "op": str, "object_type": str, "path": str, "request_digest": str,
-                    "status": str, "meta_id": str, "before": str, "after": str,
-                    "receipt": str, "error": str, "created_at": str, "updated_at": str,
-                    "prev_hash": str, "row_hash": str, "policy_digest": str,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            table.create_index(["write_id"], if_not_exists=True)
-            table.create_index(["thread_id"], if_not_exists=True)
-            table.create_index(["plan_key", "op"], if_not_exists=True)
-        elif "policy_digest" not in self.db.table("writes").columns_dict:
-            self.db.execute("ALTER TABLE writes ADD COLUMN policy_digest TEXT")
+    def __init__(self, location: str | os.PathLike[str] | Database, *,
+                 home: str | os.PathLike[str] | None = None) -> None:
+        """Open the ledger at `location`: a SQLite file, `:memory:`, a PostgreSQL URL or a `Database`.
+
+        `home` is the ADPILOT_HOME it serves (the kill switch records stops beside it); by
+        default the folder of a SQLite file.
+        """
+        if isinstance(location, Database):
+            self.db = location
+        else:
+            self.db = open_database(location, what="the ledger", synchronous="FULL")
+        self.path = str(getattr(self.db, "path", location))
+        is_file = self.db.backend == "sqlite" and self.path != ":memory:"
+        self.home: Path | None = Path(home) if home is not None else (
+            Path(self.path).parent if is_file else None)
+        # One row per (write, step): the database refuses a second outcome for one step.
+        self.db.ensure_table("writes", _COLUMNS, pk=("id",), indexes=(
+            ("write_id",), ("thread_id",), ("plan_key", "op")), unique=(("write_id", "seq"),))
 
     @classmethod
-    def in_home(cls, home: str | Path) -> Ledger:
-        """Open `<home>/ledger.db`."""
-        return cls(Path(home) / "ledger.db")
+    def in_home(cls, home: str | os.PathLike[str], url: str | None = None) -> Ledger:
+        """Open the ledger of `home`: `<home>/ledger.db`, or PostgreSQL beside the checkpoints."""
+        return cls(state_location(home, "ledger", url), home=home)
+
+    @property
+    def shared(self) -> bool:
+        """True when the ledger lives in a database shared by every worker (PostgreSQL)."""
+        return self.db.backend == "postgres"
 
     # -- writing ---------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group appends into one IMMEDIATE transaction (re-entrant; one fsync at the end)."""
-        with self._lock, guarded(f"the ledger {self.path}"):
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            finally:
-                self._depth = 0
+        """Group appends into one exclusive transaction (re-entrant; one fsync at the end)."""
+        with self.db.transaction(lock=self.LOCK):
+            yield
 
-    def _append(self, fields: dict[str, Any]) -> dict[str, Any]:
+    def _append(self, fields: dict[str, Any], *, stamp: bool = True) -> dict[str, Any]:
         with self.transaction():
-            conn = self.db.conn
-            last = conn.execute("SELECT id, row_hash FROM writes ORDER BY id DESC LIMIT 1"
-                                ).fetchone()
+            found = self.db.query("SELECT id, row_hash FROM writes ORDER BY id DESC LIMIT 1")
+            last = (found[0]["id"], found[0]["row_hash"]) if found else None
             row: dict[str, Any] = {k: None for k in _HASHED}
             row.update(fields)
             if row.get("policy_digest") is None:
@@ -194,14 +206,40 @@ class Ledger:
             row["id"], row["prev_hash"] = ((last[0] + 1), last[1]) if last else (1, GENESIS)
             # Stamp inside the lock so timestamps never disagree with row order (parallel
             # uploads used to get an intent time earlier than the row before it).
-            row["updated_at"] = _now()
-            if row.get("status") == "intent":
-                row["created_at"] = row["updated_at"]
+            if stamp:
+                row["updated_at"] = _now()
+                if row.get("status") == "intent":
+                    row["created_at"] = row["updated_at"]
             row["row_hash"] = _row_hash(row)
-            cols = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            conn.execute(f"INSERT INTO writes ({cols}) VALUES ({marks})", list(row.values()))
+            self.db.insert("writes", row)
         return row
+
+    def adopt(self, other: Ledger) -> int:
+        """Append the rows of `other` this ledger lacks, in their order; returns how many.
+
+        For moving a home's ledger into the shared one (PostgreSQL): `other`'s chain must
+        verify first — a tampered history is refused, not laundered into a new chain. Each row
+        keeps its write, step, content and timestamps and is chained here under a new id.
+        Rows already here (same write and step) are skipped, so adopting again adds nothing.
+        """
+        ok, problems = other.verify()
+        if not ok:
+            raise LedgerError(
+                f"the ledger {other.path} does not verify ({'; '.join(problems[:3])}); nothing "
+                "was copied from it. Check it with `adpilot audit verify` (ADPILOT_CHECKPOINT_URL "
+                "unset) and restore it from a backup")
+        added = 0
+        with self.transaction():
+            have = {(str(r["write_id"]), int(r["seq"]))
+                    for r in self.db.query("SELECT write_id, seq FROM writes")}
+            for row in other.db.query("SELECT * FROM writes ORDER BY id"):
+                if (str(row["write_id"]), int(row["seq"])) in have:
+                    continue
+                fields = {k: row[k] for k in _HASHED if k not in ("id", "prev_hash")}
+                fields["policy_digest"] = row.get("policy_digest")
+                self._append(fields, stamp=False)
+                added += 1
+        return added
 
     def intent(
         self,
@@ -363,8 +401,7 @@ class Ledger:
             f"FROM writes WHERE {where} GROUP BY write_id) l "
             "ON w.write_id = l.write_id AND w.seq = l.seq ORDER BY l.first"
         )
-        with self._lock, guarded(f"the ledger {self.path}"):
-            return [self._decode(r) for r in self.db.query(sql, args)]
+        return [self._decode(r) for r in self.db.query(sql, args)]
 
     def get(self, write_id: str) -> dict[str, Any] | None:
         """Return the current state of one write, or None."""
@@ -382,8 +419,7 @@ class Ledger:
         sql, args = "SELECT * FROM writes ORDER BY id", cast(tuple[str, ...], ())
         if thread_id is not None:
             sql, args = "SELECT * FROM writes WHERE thread_id = ? ORDER BY id", (thread_id,)
-        with self._lock, guarded(f"the ledger {self.path}"):
-            return [self._decode(r) for r in self.db.query(sql, args)]
+        return [self._decode(r) for r in self.db.query(sql, args)]
 
     def find(self, plan_key: str, op: str, thread_id: str | None = None) -> dict[str, Any] | None:
         """Return the most recent write for (plan_key, op), preferring a `done` one; or None."""
@@ -441,18 +477,21 @@ class Ledger:
 
     def head(self) -> str:
         """Return the newest row's hash (GENESIS for an empty ledger)."""
-        with self._lock, guarded(f"the ledger {self.path}"):
-            row = self.db.execute("SELECT row_hash FROM writes ORDER BY id DESC LIMIT 1").fetchone()
-        return row[0] if row else GENESIS
+        rows = self.db.query("SELECT row_hash FROM writes ORDER BY id DESC LIMIT 1")
+        return str(rows[0]["row_hash"]) if rows else GENESIS
 
     def verify(self) -> tuple[bool, list[str]]:
         """Walk the chain; returns (ok, problems) naming every row that does not check out."""
         problems: list[str] = []
         prev = GENESIS
         expected_id = 1
-        with self._lock, guarded(f"the ledger {self.path}"):
-            raw = list(self.db.query("SELECT * FROM writes ORDER BY id"))
-        for row in raw:
+        steps: set[tuple[str, int]] = set()
+        for row in self.db.query("SELECT * FROM writes ORDER BY id"):
+            step = (str(row["write_id"]), int(row["seq"]))
+            if step in steps:
+                problems.append(f"row {row['id']}: step {step[1]} of write {step[0]} appears "
+                                "twice (two processes appended one outcome)")
+            steps.add(step)
             if row["id"] != expected_id:
                 problems.append(f"row {row['id']}: expected id {expected_id} (a row was removed)")
             if row["prev_hash"] != prev:
@@ -466,5 +505,5 @@ class Ledger:
         return (not problems, problems)
 
     def close(self) -> None:
-        """Close the underlying connection."""
-        self.db.conn.close()
+        """Close the underlying connection (or this ledger's share of the URL's pool)."""
+        self.db.close()

@@ -10,7 +10,9 @@ values (phases, the throttle wait, the optimise loop's data and actions) are in 
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
+
+from typing_extensions import TypedDict
 
 from state.types import ActionRequest, AppliedAction, OptimizeState, Phase, ThrottleRecord
 
@@ -39,15 +41,21 @@ class AdpilotState(TypedDict, total=False):
     planner_warnings: list[dict[str, str]]  # the planner's warnings, kept beside the checks'
     validation: dict[str, JSON] | None  # Meta validate_only result: {"ok", "results": [...]}
     approval: dict[str, JSON] | None  # decision record: {"receipt", "decisions", "go_live", "at"}
+    # A paused launch's activation card and its outcome: {"receipt", "decision", "decisions",
+    # "at", "message"}, plus "activated_at" (account clock) once the tree is ACTIVE.
+    activation: dict[str, JSON] | None
     assets: dict[str, dict[str, JSON]]  # content sha256 -> {"kind", "hash" | "video_id", "path"}
     # Meta ids of what was created: {"campaign": id, "ad_sets" / "creatives" / "ads": {plan key: id}}
     created: dict[str, JSON]
     status: str  # human-readable one-liner of where the thread is
     phase: Phase  # machine phase the routers read: planned, validated, approved, ..., applied
-    cycle: int  # optimise cycles completed (bounded by context.max_cycles)
+    cycle: int  # optimise cycles decided so far
+    max_cycles: int | None  # a limit a person set on the cycles (recorded from the context)
     insights: dict[str, JSON]  # latest insights summary per object id
     proposed_actions: list[ActionRequest]  # action_requests awaiting approval
-    applied_actions: list[AppliedAction]  # what was executed, with Meta results
+    # What was executed, with Meta results: the working set (open judgements and the newest
+    # judged ones); the whole history is in ADPILOT_HOME (agents/optimize/history.py).
+    applied_actions: list[AppliedAction]
     go_live: bool  # whether activate turns the tree on (approval may override)
     revision: int  # times the plan was edited at review
     throttle: ThrottleRecord | None  # a pending Meta-throttle wait record

@@ -7,21 +7,25 @@ Money is integer minor units of the account currency; times are ISO-8601 strings
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
+
+from typing_extensions import TypedDict
 
 # Every `phase` a node sets, in graph order. Routers read it (graph/routing.py,
 # agents/optimize/nodes.py): plan_campaign → planned | clarified | unplannable; validate_plan →
 # validated | invalid; review_plan → approved | edited | rejected; the launch steps →
 # assets_uploaded, campaigns_created, ads_created, live | launched_paused (or refused by the
-# money gate, or stopped by the kill switch); the optimise loop → collecting (wait_for_data),
-# decided, reviewed, applied (or refused, or stopped).
+# money gate, or stopped by the kill switch); a paused launch's activation card →
+# activation_approved | activation_rejected; the optimise loop → collecting (wait_for_data),
+# decided | ended (the campaign's end has passed), reviewed, applied (or refused, or stopped).
 Phase = Literal[
     "planned", "clarified", "unplannable",
     "validated", "invalid",
     "approved", "edited", "rejected",
     "assets_uploaded", "campaigns_created", "ads_created", "live", "launched_paused",
+    "activation_approved", "activation_rejected",
     "refused", "stopped",
-    "collecting", "decided", "reviewed", "applied",
+    "collecting", "decided", "ended", "reviewed", "applied",
     # a request about existing objects (`adpilot ask` / `watch`, agents/orchestrator/requests.py)
     "brief", "routed", "answered", "unsupported", "nothing_to_do", "adopted",
 ]
@@ -184,6 +188,8 @@ class OptimizeState(TypedDict, total=False):
     receipt: str | None  # of the proposal's action requests (None: nothing to approve)
     review: Review
     done: bool  # the loop ends after this cycle
+    end: dict[str, str] | None  # why: {"why": "ended" | "stopped" | "limit", "status": ...}
+    judged_earlier: int  # judgement lines no longer in the checkpoint (agents/optimize/history.py)
     budget_edits: dict[str, list[str]]  # object id -> times its budget was written
     last_refusals: list[dict[str, Any]]  # what the money gate refused at the last apply
     alerts_raised: dict[str, dict[str, Any]]  # alert key -> {"data_through", "tier"} (cooldown)

@@ -6,6 +6,7 @@ the field and the fix); size below the recommended resolution and an aspect rati
 placement's range are warnings. JPG/PNG are preferred (GIF/BMP/TIFF accepted with a warning),
 at most 30 MB, at least 600 px (1080 px recommended), feed ratios 1.91:1 … 4:5 (3% tolerance),
 stories and reels 9:16 (1% tolerance). Image URLs must be http(s); video URLs are refused.
+Which files and URLs may be read at all is the run's `AssetAccess` (`tools/asset_sources.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PIL import Image
+
+from state.context import AssetAccess
+from tools.asset_sources import AssetRefused, local_file, private_fix, url_problem
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_VIDEO_BYTES = 4 * 1024**3
@@ -149,18 +153,29 @@ def check_url(field: str, url: str, kind: str) -> list[dict[str, str]]:
     return []
 
 
-def check_assets(plan: dict[str, Any]) -> tuple[list[dict], list[dict]]:
-    """Check every local asset of the plan; return (problems, warnings) with field paths."""
+def check_assets(plan: dict[str, Any], access: AssetAccess | None = None) -> tuple[list[dict], list[dict]]:
+    """Check every local asset of the plan; return (problems, warnings) with field paths.
+
+    `access` (the run's `context.assets`) bounds what may be read: a path outside its folders
+    or a URL on a non-public IP literal is a problem, and such a file is never opened.
+    """
+    access = access or AssetAccess()
     problems: list[dict] = []
     warnings: list[dict] = []
     for field, ref, ad_set in iter_assets(plan):
         if not ref.get("path"):
             if ref.get("url"):
                 problems += check_url(field, str(ref["url"]), asset_kind(ref))
+                if refused := url_problem(str(ref["url"]), access):
+                    problems.append(_issue(f"{field}.url", refused, private_fix()))
             elif not ref.get("hash"):
                 problems.append(_issue(field, "asset has neither a path nor a URL", "give a file path or an https URL"))
             continue
-        path = Path(str(ref["path"])).expanduser()
+        try:
+            path = local_file(str(ref["path"]), access)
+        except AssetRefused as exc:
+            problems.append(_issue(f"{field}.path", str(exc), "name a file the operator allows"))
+            continue
         p, w = check_video(field, path) if asset_kind(ref) == "video" else check_image(field, path, ad_set)
         problems += p
         warnings += w

@@ -14,24 +14,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from state.ledger import CREATE_OPS, STATUSES, TERMINAL, Ledger
+from state.ledger import CREATE_OPS, STATUSES, TERMINAL, Ledger, describe_ledger, ledger_exists
 from state.provenance import tag_for
 from tools.errors import MetaError
 from tools.fields import BOOKKEEPING, compare_fields
 
 
-def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] | None = None
-                 ) -> dict[str, Any]:
+def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] | None = None,
+                 url: str | None = None) -> dict[str, Any]:
     """Verify the ledger in `home`: hash chain intact, every write a legal status sequence.
 
-    `checkpoint_ids` (thread → Meta ids its checkpoint says it created) are cross-checked:
+    `url` overrides ADPILOT_CHECKPOINT_URL (the ledger is in PostgreSQL when the checkpoints
+    are). `checkpoint_ids` (thread → Meta ids its checkpoint says it created) are cross-checked:
     an id the ledger has no create for means the ledger was lost, replaced or cut short, so a
     recreated, empty ledger is never called intact while checkpoints reference writes.
     """
-    path = Path(home) / "ledger.db"
-    if not path.exists():
-        raise FileNotFoundError(f"no ledger at {path}: set ADPILOT_HOME to the directory of a run")
-    ledger = Ledger(path)
+    if not ledger_exists(home, url):
+        raise FileNotFoundError(f"no ledger at {describe_ledger(home, url)}: set ADPILOT_HOME to "
+                                "the directory of a run")
+    ledger = Ledger.in_home(home, url)
     try:
         ok, problems = ledger.verify()
         recorded = {str(r["meta_id"]) for r in ledger.rows() if r.get("meta_id")}

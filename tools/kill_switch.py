@@ -217,8 +217,7 @@ def stop(thread_id: str | None, *, ledger: Ledger | None, client_for: ClientFor,
     the threads `None` (--all) means when the ledger cannot say.
     """
     report = SafetyReport()
-    home = home if home is not None else (
-        Path(ledger.path).parent if ledger is not None and ledger.path != ":memory:" else None)
+    home = home if home is not None else (ledger.home if ledger is not None else None)
     ledgered = sorted({str(r["thread_id"]) for r in ledger.rows(None) if r.get("thread_id")}
                       ) if ledger is not None and thread_id is None else []
     stopping = [thread_id] if thread_id else sorted({*ledgered, *(threads or [])})

@@ -2,28 +2,32 @@
 
 Runs after approval (the checks in `tools/asset_checks.py` ran before it, in validate_plan).
 Every distinct file is uploaded once — an image used by five ads is one upload — and a file
-uploaded by an earlier thread is reused from a small table in `ADPILOT_HOME/assets.db`, after
-one read confirms Meta still has it. Image URLs are downloaded once into
-`ADPILOT_HOME/downloads` and treated like files. Uploads run in parallel, a client per worker.
+uploaded by an earlier thread is reused from a small table (`ADPILOT_HOME/assets.db`, or
+PostgreSQL beside the checkpoints), after one read confirms Meta still has it. Image URLs are
+downloaded once into `ADPILOT_HOME/downloads` and treated like files. Uploads run in parallel, a client per worker.
+
+What may be read is the run's `context.assets` (`tools/asset_sources.py`): files only under the
+folders the operator allows (any path in the CLI), URLs only on public addresses unless the
+operator allows private ones — checked again here, at upload, whatever validation said.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-import requests
-import sqlite_utils
 from langgraph.runtime import Runtime
 
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import meta_call_group
-from state.context import Context, act_id
+from state.context import AssetAccess, Context, act_id
+from state.database import open_database, state_location
 from state.schema import AdpilotState
 from tools.asset_checks import (
     MAX_IMAGE_BYTES,
@@ -32,6 +36,7 @@ from tools.asset_checks import (
     iter_assets,
     video_thumbnails,
 )
+from tools.asset_sources import AssetRefused, FetchFailed, check_address, fetch, local_file
 
 
 class AssetError(LaunchError):
@@ -47,21 +52,21 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def download(url: str, home: str | Path) -> Path:
-    """Fetch an image URL once into ADPILOT_HOME/downloads (at most 30 MB); return the file."""
+def download(url: str, home: str | Path, access: AssetAccess | None = None) -> Path:
+    """Fetch an image URL once into ADPILOT_HOME/downloads (at most 30 MB); return the file.
+
+    `access` says which addresses may be fetched (default: public ones only); a refusal is an
+    `AssetError` naming the URL and the setting that would allow it.
+    """
     name = Path(urlsplit(url).path).name or "image"
     target = Path(home) / "downloads" / f"{hashlib.sha256(url.encode()).hexdigest()[:16]}-{name}"
-    if target.exists():
-        return target
     try:
-        with requests.get(url, timeout=30, stream=True) as resp:
-            resp.raise_for_status()
-            data = resp.raw.read(MAX_IMAGE_BYTES + 1, decode_content=True)
-    except requests.RequestException as exc:
-        raise AssetError(f"cannot download {url} ({exc.__class__.__name__}); check the link, or "
-                         "download the image and give its file path") from None
-    if len(data) > MAX_IMAGE_BYTES:
-        raise AssetError(f"{url} is over Meta's 30 MB image limit; use a smaller image")
+        check_address(url, access or AssetAccess())  # a cached copy is no way around the rule
+        if target.exists():
+            return target
+        data = fetch(url, access or AssetAccess(), max_bytes=MAX_IMAGE_BYTES)
+    except (AssetRefused, FetchFailed) as exc:
+        raise AssetError(str(exc)) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     problems, _ = check_image(url, target, {})
@@ -70,14 +75,42 @@ def download(url: str, home: str | Path) -> Path:
         raise AssetError(f"{url}: {problems[0]['message']} — {problems[0]['fix']}")
     return target
 
-def _table(home: str | Path) -> sqlite_utils.db.Table:
-    Path(home).mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(Path(home) / "assets.db")
-    table = db.table("uploads")
-    if not table.exists():
-        table.create({"account_id": str, "sha256": str, "kind": str, "meta_ref": str, "name": str,
-                      "uploaded_at": str}, pk=("account_id", "sha256"))
-    return table
+
+def local_asset(path: str, access: AssetAccess | None) -> Path:
+    """Return the file a plan's asset `path` names, if this run may read it (else `AssetError`)."""
+    try:
+        return local_file(path, access or AssetAccess())
+    except AssetRefused as exc:
+        raise AssetError(str(exc)) from None
+
+
+class _Uploads:
+    """The asset cache (`uploads`: account, content hash → Meta's image hash or video id).
+
+    `ADPILOT_HOME/assets.db`, or the same table in PostgreSQL beside the checkpoints
+    (`state/database.py`), so an image one worker uploaded is reused by every other.
+    """
+
+    KEY = ("account_id", "sha256")
+    COLUMNS: dict[str, type] = {"account_id": str, "sha256": str, "kind": str, "meta_ref": str,
+                                "name": str, "uploaded_at": str}
+
+    def __init__(self, home: str | Path) -> None:
+        Path(home).mkdir(parents=True, exist_ok=True)
+        self.db = open_database(state_location(home, "assets"), what="the asset cache")
+        self.db.ensure_table("uploads", self.COLUMNS, pk=self.KEY)
+
+    def rows_where(self, where: str, args: list[Any]) -> Iterator[dict[str, Any]]:
+        """Yield the cached uploads matching `where` (`?` placeholders)."""
+        yield from self.db.query(f"SELECT * FROM uploads WHERE {where}", args)
+
+    def upsert_all(self, rows: list[dict[str, Any]], pk: tuple[str, ...] = KEY) -> None:
+        """Record uploads (a later upload of the same content replaces the earlier one)."""
+        self.db.upsert("uploads", rows, pk=pk)
+
+
+def _table(home: str | Path) -> _Uploads:
+    return _Uploads(home)
 
 
 def _still_on_meta(client: Any, account_id: str, cached: dict[str, dict]) -> dict[str, dict]:
@@ -111,7 +144,8 @@ def upload_assets(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         source = ref.get("path") or ref.get("url")
         if not source:
             continue
-        path = Path(str(source)).expanduser() if ref.get("path") else download(str(source), ctx.home)
+        path = (local_asset(str(source), ctx.assets) if ref.get("path")
+                else download(str(source), ctx.home, ctx.assets))
         digest = file_digest(path)
         files[digest] = (asset_kind(ref), path)
         paths[str(source)] = digest

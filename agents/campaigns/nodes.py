@@ -11,8 +11,9 @@ to the launcher (`tools.launch.launch_tree`: batched, ledgered, idempotent — a
 crash reuses what the ledger says exists and reconciles unknown outcomes by provenance tag).
 `activate` flips ads and ad sets, then the campaign, to ACTIVE in one batch request
 (`tools.launch.activate_tree`: the campaign item depends on all others, so a failed child keeps
-the whole tree off) — only when the approval said to go live; otherwise the tree stays PAUSED
-for a person to start.
+the whole tree off) — when the launch approval said to go live, or when a person approved the
+activation card a paused launch waits at (`agents/campaigns/activation.py`); otherwise the tree
+stays PAUSED.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from state import plan as plans
 from state.context import Context
 from state.meta_tree import to_meta_tree
 from state.schema import AdpilotState
+from tools.account import account_now
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 from tools.launch import activate_tree, create_actions, launch_tree
 from tools.money import GateRefused
@@ -81,16 +83,29 @@ def create_campaigns(state: AdpilotState, runtime: Runtime[Context]) -> dict[str
 
 @yields_on_throttle
 def activate(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Set the created tree ACTIVE if the approval said to go live; otherwise leave it PAUSED."""
-    approval = state.get("approval") or {}
-    if not go_live_of(state, runtime.context):
-        return {"phase": "launched_paused", "status": "launched PAUSED: start it in Ads Manager or edit go_live"}
+    """Set the created tree ACTIVE if the launch approval said to go live, or the activation card.
+
+    Otherwise leave it PAUSED (phase `launched_paused`): the thread then asks for activation
+    on a card of its own (`agents/campaigns/activation.py`). The write runs under the receipt
+    of the approval that asked for it, after the money gate passed every activation.
+    """
+    activation = state.get("activation") or {}
+    if activation.get("decision") == "approve":
+        approval = activation  # the activation card's approval and receipt
+    elif go_live_of(state, runtime.context):
+        approval = state.get("approval") or {}
+    else:
+        return limit_recorded({"phase": "launched_paused",
+                               "status": "launched PAUSED: the thread waits for its activation "
+                                         "card (`adpilot approve THREAD` switches it on)"},
+                              runtime.context)
     created = state["created"]
     keys = {str(v): k for kind in ("ads", "ad_sets") for k, v in (created.get(kind) or {}).items()}
     campaign_key = plans.load_plan(cast(dict[str, Any], state["plan"])).key or "campaign"
+    client = client_of(runtime)
     try:
         with meta_call_group("activate_tree", kind="update", campaign_ids=[created["campaign"]]):
-            outcomes = activate_tree(client_of(runtime), created, policy=runtime.context.policy,
+            outcomes = activate_tree(client, created, policy=runtime.context.policy,
                                      receipt=approval.get("receipt"), campaign_key=campaign_key,
                                      plan_keys=keys, currency=runtime.context.currency)
     except GateRefused as refused:
@@ -103,4 +118,17 @@ def activate(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
         details = "; ".join(f"{item.object_type} {item.relative_url}: {res.error}" for item, res in failed)
         raise LaunchIncomplete(f"activation incomplete — {details}. The tree stays PAUSED where it failed; "
                                "fix the cause and run `adpilot resume`.")
-    return {"phase": "live", "status": f"live: {len(outcomes)} object(s) set ACTIVE"}
+    # The first optimise cycle counts from here (agents/optimize/schedule.py::first_until).
+    done = {**activation, "receipt": approval.get("receipt"),
+            "activated_at": account_now(client, runtime.context).isoformat()}
+    return limit_recorded({"phase": "live", "activation": done,
+                           "status": f"live: {len(outcomes)} object(s) set ACTIVE"}, runtime.context)
+
+
+def limit_recorded(update: dict[str, Any], ctx: Any) -> dict[str, Any]:
+    """Record on the thread the optimise-cycle limit this run was given, if any.
+
+    The loop's later runs (`adpilot tick`, a server cron) may not carry it in their context.
+    """
+    limit = getattr(ctx, "max_cycles", None)
+    return update if limit is None else {**update, "max_cycles": int(limit)}

@@ -1,15 +1,29 @@
-"""Ask a person until the answer is valid: interrupt, check the resume value, ask again saying why."""
+"""Ask a person until the answer is valid: interrupt, check the resume value, ask again saying why.
+
+This is the one place a thread suspends for a person, so it is also where the person is told:
+when `interrupt()` actually suspends (it raises `GraphInterrupt` the first time; on resume it
+returns the answer instead), a card that waits for a person — anything but a `wait` timer —
+goes to `tools.notify`, which records it in the outbox and delivers it in the background.
+Notifying never changes the thread's course: a fault in it is logged, and the interrupt
+propagates as before.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from langgraph.errors import GraphInterrupt
+from langgraph.runtime import get_runtime
 from langgraph.types import interrupt
 
+from state.context import DEFAULT_HOME
 from state.hitl import ResumeError, reask
+from tools import notify
 
 T = TypeVar("T")
+log = logging.getLogger("adpilot.notify")
 
 
 def ask_until_valid(
@@ -26,9 +40,39 @@ def ask_until_valid(
     bad answer and wedge the question. Call it before any side effect of the node: the node
     re-runs from the top on every resume, replaying the answers already given.
     """
-    answer = interrupt(payload)
+    answer = _ask(payload)
     while True:
         try:
             return parse(answer)
         except invalid as exc:
-            answer = interrupt(reask(payload, answer, str(exc)))
+            answer = _ask(reask(payload, answer, str(exc)))
+
+
+def _ask(payload: dict[str, Any]) -> Any:
+    try:
+        return interrupt(payload)
+    except GraphInterrupt as suspended:
+        _tell_a_person(payload, suspended)
+        raise
+
+
+def _tell_a_person(payload: dict[str, Any], suspended: GraphInterrupt) -> None:
+    """Queue the notification for a card that now waits (never raises)."""
+    if not notify.waits_for_person(payload):
+        return
+    try:
+        runtime = get_runtime()
+        info = runtime.execution_info
+        thread_id = info.thread_id if info is not None else None
+        if not thread_id:
+            return  # a run without a checkpointer: nobody can answer it later
+        interrupts = suspended.args[0] if suspended.args else ()
+        ctx = runtime.context
+        home = getattr(ctx, "home", None) or DEFAULT_HOME
+        notify.notify_waiting(payload, notify.where_from_env(
+            thread_id, interrupt_id=getattr(interrupts[0], "id", None) if interrupts else None,
+            account_id=getattr(ctx, "account_id", None), home=str(home),
+            sandbox=bool(getattr(ctx, "sandbox", False))))
+    except Exception as exc:  # noqa: BLE001 - telling a person must never stop the thread
+        log.warning("could not queue the notification for this %s card: %s: %s",
+                    payload.get("kind"), type(exc).__name__, exc)

@@ -271,7 +271,11 @@ def write_report(
     model: str | None = None,
 ) -> dict[str, Any]:
     """CLI entry: read the thread's state and write its report (default dir: HOME/reports/THREAD)."""
+    from agents.optimize.history import full_history
+
     state = runner.status(thread_id).values
+    # The checkpoint holds the loop's working set; the report lists every applied action.
+    state = {**state, "applied_actions": full_history(state, thread_id, home)}
     target = Path(out_dir) if out_dir else Path(home) / "reports" / thread_id
     return build_report(state, InsightsStore(home), target, fmt, model)
 

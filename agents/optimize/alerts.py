@@ -15,7 +15,8 @@ The interface (the tick and the server's ticker call it; everything is JSON-able
   "wakes"}`. One Graph round trip (`agents/optimize/alert_snapshot.py`: a batch of three
   reads). Nothing is written.
 - `wake_value(alerts)`: the resume value for the thread's `wait` — `{"alerts": [kind, ...]}`
-  — or None when no alert wakes (info alerts wait for the next card).
+  — or None when no alert wakes (info alerts wait for the next card); `tick_wake(...)` is the
+  two together as `adpilot tick` uses them (each alert said in a line, a Meta error too).
 - `confirm(kinds, values, client, context, now)`: what `wait_for_data` does with such a
   value: the alerts of those kinds that hold on Meta's data *now*. The wake value names kinds
   only, never evidence, and the card is built from a fresh read, so a forged wake-up cannot
@@ -37,7 +38,7 @@ The rules themselves are pure (`agents/optimize/decide/alert_rules.py`); the wor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -54,7 +55,7 @@ from agents.optimize.decide.decisions import pause_action
 from prompts.alerts import advice_text, alert_text, headline
 
 __all__ = ["KINDS", "actions_for", "confirm", "for_cycle", "raised_after", "scan",
-           "scan_thread", "snapshot", "wake_value"]
+           "scan_thread", "snapshot", "tick_wake", "wake_value"]
 
 MAX_LOG = 200  # alerts remembered for the cooldown (the newest by data day)
 RESULT_NOUN = {"PURCHASE": "purchase", "LEAD": "lead", "COMPLETE_REGISTRATION": "registration"}
@@ -162,6 +163,25 @@ def scan_thread(values: Mapping[str, Any], context: Any, now: datetime, thread_i
     except TypeError:  # factories written for the tools' ToolRuntime take no arguments
         client = factory()
     return scan(values, client, context, now)
+
+
+def tick_wake(values: Mapping[str, Any], context: Any, now: datetime, thread_id: str, *,
+              say: Callable[[str], Any] = print) -> dict[str, Any] | None:
+    """Return what a tick sends a thread between cycles: its alerts' wake value, or None.
+
+    Each due alert is said in one line (`say`); a Meta error is said too and wakes nothing
+    (the tick goes on with the other threads).
+    """
+    from tools.errors import MetaError
+
+    try:
+        due = scan_thread(values, context, now, thread_id)
+    except MetaError as exc:
+        say(f"alerts: could not look at thread {thread_id}: {exc}")
+        return None
+    for alert in due:
+        say(f"alert on {thread_id}: {alert['headline']}")
+    return wake_value(due)
 
 
 def wake_value(alerts: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ Wire (graph/builder.py)::
     activate → wait_for_data ⏸ → collect_insights (agents/insights/collect.py)
     collect_insights --route_after_collect_insights--> decide_actions | wait_out_throttle
     decide_actions  --route_after_decide_actions-->  review_actions | wait_for_data | END
-                                                     | wait_out_throttle
+                                                     | wait_out_throttle   (END: phase ended)
     review_actions ⏸ → apply_actions
     apply_actions   --route_after_apply_actions-->   wait_for_data | END | wait_out_throttle
 
@@ -16,14 +16,22 @@ The three Meta nodes wait out a long Meta throttle like the launch steps
 (`agents.common.throttle`): they return a wait record, their router sends the thread to
 `wait_out_throttle` (a durable `wait`), and the throttled node runs again after it.
 
-State keys read: `created` (campaign / ad_sets / ads ids), `plan`, `cycle`, `optimize`.
-State keys written: `cycle` (optimise cycles decided so far, bounded by `context.max_cycles`
-— never the recursion limit), `proposed_actions` (the current card's action_requests),
-`applied_actions` (append-only history, each with before/after, expected effect and later its
-judgement), `phase`, `status`, `throttle` / `throttle_waits` (a Meta throttle), and `optimize`
-(one dict, `state.types.OptimizeState`: `wait_until`, `requests`, `collected`, `today`,
-`phase_budgets`, `proposal`, `receipt`, `review`, `done`, `budget_edits`, `last_refusals`,
-`alerts_raised`, `woken_by`; `targets` is read). Everything is JSON-like.
+When cycles are due and when the loop ends is `agents/optimize/schedule.py` (the first cycle
+waits for the campaign's start, data and activation; the loop ends with the campaign, when
+stopped, or at a `max_cycles` a person set — never the recursion limit): docs/timers.md.
+
+State keys read: `created` (campaign / ad_sets / ads ids), `plan`, `cycle`, `optimize`,
+`activation`, `adopted`, `max_cycles`.
+State keys written: `cycle` (optimise cycles decided so far), `max_cycles` (a person's limit,
+recorded), `proposed_actions` (the current card's action_requests), `applied_actions` (the
+working set — open judgements and the newest judged ones, each with before/after, expected
+effect and its judgement; the whole history is outside the checkpoint,
+`agents/optimize/history.py`), `phase` (`ended` once the campaign has), `status`, `throttle` /
+`throttle_waits` (a Meta throttle), and `optimize` (one dict, `state.types.OptimizeState`:
+`wait_until`, `requests`, `collected`, `today`, `phase_budgets`, `proposal`, `receipt`,
+`review`, `done`, `end`, `budget_edits`, `judged_earlier`, `last_refusals`, `alerts_raised`,
+`woken_by` (the alerts between cycles, `agents/optimize/alerts.py`); `targets` is read).
+Everything is JSON-like.
 
 Rules: nothing side-effecting runs before an `interrupt()` in the same node (the node re-runs
 on resume); `apply_actions` executes only actions whose approval quotes the proposal's receipt,
@@ -34,12 +42,12 @@ and only what the money gate (`state/guardrails.py`) lets through: its refusals 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
-from agents.common import ask_until_valid, yields_on_throttle
+from agents.common import ask_until_valid, home_of, thread_id_of, yields_on_throttle
 from agents.optimize.alerts import KINDS as ALERT_KINDS
 from agents.optimize.alerts import confirm, raised_after
 from agents.optimize.cycle import (
@@ -47,6 +55,15 @@ from agents.optimize.cycle import (
     execute_approved,
     judge_applied,
     propose,
+)
+from agents.optimize.history import bound_history
+from agents.optimize.schedule import (
+    first_until,
+    loop_end,
+    loop_limit,
+    next_until,
+    read_flight,
+    wait_reason,
 )
 from prompts.optimize import card_markdown
 from state import bounds
@@ -83,12 +100,6 @@ def _client(runtime: Runtime[Context]) -> Any:
     return client_of(runtime)
 
 
-def campaign_end(state: Mapping[str, Any]) -> str | None:
-    """Return the plan's end date (ISO date) or None for an open-ended campaign."""
-    end = (state.get("plan") or {}).get("end_time")
-    return str(end)[:10] if end else None
-
-
 WAKE_NOW: dict[str, Any] = {"wake": "now"}  # `adpilot optimize THREAD`: a cycle now, on purpose
 WAKE_KEYS = {"woke_at", "woke", "wake", "tick", "requests", "alerts"}
 
@@ -99,23 +110,6 @@ def _when(value: Any) -> datetime | None:
     except ValueError:
         return None
     return out if out.tzinfo else out.replace(tzinfo=UTC)
-
-
-def first_until(state: Mapping[str, Any], client: Any, ctx: Any) -> str:
-    """When the first cycle is due: `cycle_days` after the campaign was created (or adopted).
-
-    Anchored on a fact that does not move (the campaign's `created_time`), so the node
-    computes the same `until` when it re-runs on resume; "now" only when Meta has none.
-    """
-    campaign_id = str((state.get("created") or {}).get("campaign") or "")
-    created = None
-    adopted = _when((state.get("adopted") or {}).get("at"))
-    if adopted is not None:  # an adopted campaign: its first cycle counts from the adoption
-        created = adopted
-    elif campaign_id:
-        created = _when(client.get(campaign_id, {"fields": "created_time"}).get("created_time"))
-    anchor = created or account_now(client, ctx)
-    return (anchor + timedelta(days=ctx.cycle_days)).isoformat()
 
 
 def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
@@ -140,7 +134,7 @@ def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
         extra = sorted(str(k) for k in set(answer) - WAKE_KEYS)
         if extra:
             return (f"unknown key(s) {bounds.shorten(', '.join(extra), 200)} in the wake-up; use "
-                    "woke_at, woke, wake, tick or requests")
+                    "woke_at, woke, wake, tick, requests or alerts")
         if "woke_at" in answer and not isinstance(answer["woke_at"], str):
             return "woke_at must be a string (an ISO time or a label)"
         for flag in ("woke", "tick"):
@@ -182,11 +176,9 @@ def wait_for_data(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     """
     opt = _opt(state)
     client = _client(runtime)
+    # The first cycle waits for the campaign to start and deliver; later ones `cycle_days`.
     until = opt.get("wait_until") or first_until(state, client, runtime.context)
-    reason = (
-        f"waiting {runtime.context.cycle_days} day(s) for delivery data before optimise "
-        f"cycle {int(state.get('cycle') or 0) + 1} of {runtime.context.max_cycles}"
-    )
+    reason = wait_reason(state, runtime.context, first=not opt.get("wait_until"))
 
     held: list[dict[str, Any]] = []
 
@@ -274,6 +266,15 @@ def decide_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         for i, a in enumerate(state.get("applied_actions") or [])
     ]
     cycle = int(state.get("cycle") or 0) + 1
+    # The loop ends with the campaign (on Meta's schedule), when stopped, or at a person's limit.
+    now = datetime.fromisoformat(evidence["now"])
+    flight = read_flight(client, str((state.get("created") or {}).get("campaign")),
+                         state.get("plan"))
+    end = loop_end(state, runtime.context, cycle, now, flight, stopped)
+    if end is not None and end[0] == "ended" and proposal["actions"]:
+        proposal["flags"].append(f"{len(proposal['actions'])} action(s) not proposed: the "
+                                 "campaign has ended")
+        proposal["actions"] = []
     requests = [
         {"name": a["name"], "args": a["args"], "description": a.get("description", "")}
         for a in proposal["actions"]
@@ -283,27 +284,33 @@ def decide_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         proposal=proposal,
         receipt=receipt(requests) if requests else None,
         review=None,
-        done=finished(state, runtime.context, cycle, opt.get("today")),
-        wait_until=(
-            datetime.fromisoformat(evidence["now"]) + timedelta(days=runtime.context.cycle_days)
-        ).isoformat(),
+        done=end is not None,
+        end={"why": end[0], "status": end[1]} if end is not None else None,
+        wait_until=next_until(now, runtime.context.cycle_days, flight.end),
     )
     opt["requests"] = []  # plain-word budget requests are proposed once
+    # The applied-action history leaves the checkpoint; what the next cycles read stays.
+    applied = bound_history(applied, opt, thread_id=thread_id_of(runtime),
+                            home=home_of(runtime.context), today=evidence.get("today"))
     # A budget request that cannot be proposed is said, never dropped: on the card (flags),
     # in the status and in `refusals` (the CLI prints them and exits 2).
     asked = list(proposal.get("request_problems") or [])
-    return {
+    update: dict[str, Any] = {
         "optimize": opt,
         "cycle": cycle,
         "proposed_actions": requests,
         "applied_actions": applied,
         "refusals": [{"action": "budget_request", "cap": "budget_request", "message": m}
                      for m in asked],
-        "phase": "decided",
+        "phase": "ended" if end is not None and end[0] == "ended" else "decided",
         "status": f"cycle {cycle}: {len(requests)} action(s) proposed"
         + (f" (thread stopped at {stopped}: no reactivation)" if stopped else "")
-        + "".join(f"\n- budget request refused: {m}" for m in asked),
+        + "".join(f"\n- budget request refused: {m}" for m in asked)
+        + (f"\n{end[1]}" if end is not None and not requests else ""),
     }
+    if (limit := loop_limit(state, runtime.context)) is not None:
+        update["max_cycles"] = limit  # a person's limit holds for every later run of the thread
+    return update
 
 
 def review_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -407,6 +414,8 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
             "by the money gate (nothing sent for them):\n"
             + "\n".join(f"- {r['message']}" for r in refused)
         )
+    if opt.get("done") and (opt.get("end") or {}).get("status") and label != "request":
+        status += f"\n{opt['end']['status']}"
     update = {
         "optimize": opt,
         "applied_actions": applied,
@@ -423,14 +432,6 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     return update
 
 
-def finished(state: Mapping[str, Any], ctx: Any, cycle: int, today: str | None) -> bool:
-    """Return True once `max_cycles` cycles ran or the campaign's end date has passed."""
-    if cycle >= ctx.max_cycles:
-        return True
-    end = campaign_end(state)
-    return bool(end and today and date.fromisoformat(today) > date.fromisoformat(end))
-
-
 def _done(state: dict[str, Any]) -> bool:
     return bool((state.get("optimize") or {}).get("done"))
 
@@ -443,9 +444,11 @@ def route_after_collect_insights(state: dict[str, Any]) -> Literal["decide_actio
 def route_after_decide_actions(
     state: dict[str, Any],
 ) -> Literal["review_actions", "wait_for_data", "wait_out_throttle", "__end__"]:
-    """Review proposals; with none, wait for the next cycle or stop at the bound."""
+    """Review proposals; with none, wait for the next cycle, or end with the loop."""
     if state.get("throttle"):
         return "wait_out_throttle"
+    if state.get("phase") == "ended":
+        return "__end__"  # the campaign has ended: its last numbers are in, nothing to propose
     if state.get("phase") != "decided":
         raise RuntimeError(f"route_after_decide_actions: unexpected phase {state.get('phase')!r}")
     if state.get("proposed_actions"):
@@ -456,7 +459,7 @@ def route_after_decide_actions(
 def route_after_apply_actions(
     state: dict[str, Any],
 ) -> Literal["wait_for_data", "wait_out_throttle", "__end__"]:
-    """Next cycle, or stop after `max_cycles`, once the campaign has ended, or when stopped."""
+    """Next cycle, or end: the campaign ended, the thread was stopped, or a person's limit."""
     if state.get("throttle"):
         return "wait_out_throttle"
     if state.get("phase") not in ("applied", "refused", "stopped", "rejected"):

@@ -53,8 +53,10 @@ def approval_payload(state: Mapping[str, Any], go_live: bool,
                        where=where)
     # A plan with open problems (a bad edit) can only be edited again or rejected.
     allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
-    return hitl.approval_payload(launch_actions(plan, go_live), description=card,
-                                 allowed_decisions=allowed)
+    # Agent Inbox and agent-chat-ui show each action's description, not the card's: the
+    # launch's one action carries the whole card (the receipt pins name and args only).
+    actions = [{**a, "description": card} for a in launch_actions(plan, go_live)]
+    return hitl.approval_payload(actions, description=card, allowed_decisions=allowed)
 
 
 def _edited_plan(decision: hitl.EditDecision) -> tuple[dict[str, Any], bool | None]:
@@ -82,7 +84,7 @@ def review_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any
     go_live = requested_go_live(state, runtime.context)
     ctx = runtime.context
     where = {"account": state.get("account") or ctx.account_id, "page": ctx.page_id,
-             "pixel": ctx.pixel_id}
+             "pixel": ctx.pixel_id, "sandbox": bool(ctx.sandbox)}
     payload = approval_payload(state, go_live, where)
 
     def read(value: Any) -> tuple[Decision, tuple[dict[str, Any], bool | None] | None]:

@@ -161,7 +161,8 @@ def render_card(
     """Render the approval card for `plan` as markdown.
 
     `where`: the ad account, page and pixel the launch uses (`{"account", "page", "pixel"}`),
-    shown so none of them is ever silently the first one the token lists.
+    shown so none of them is ever silently the first one the token lists; `"sandbox": True`
+    says the run talks to the local sandbox, so nothing reaches Meta.
 
     `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`): shown under "How adpilot read the brief" so nothing the planner decided on
     its own, or could not read, is hidden from the person who approves.
@@ -182,7 +183,9 @@ def render_card(
         f"worst-case total {total}",
         f"- **Landing page:** {plan.get('landing_url') or '—'}",
         *([f"- **Where:** ad account {where.get('account') or '—'} · page "
-           f"{where.get('page') or '—'} · pixel {where.get('pixel') or '—'}"] if where else []),
+           f"{where.get('page') or '—'} · pixel {where.get('pixel') or '—'}"
+           + (" · **sandbox: nothing reaches Meta**" if where.get("sandbox") else "")]
+          if where else []),
         f"- **Targets:** {targets_text(plan.get('targets'), currency)}",
         f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}"
         + (" — the brief asked to go live" if plan.get("go_live") else ""),

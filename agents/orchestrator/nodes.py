@@ -34,7 +34,7 @@ from agents.orchestrator.planning.cues import ANSWER_PREFIX
 from state import bounds, plan_checks
 from state import plan as plans
 from state.context import Context
-from state.hitl import clarify_payload
+from state.hitl import answer_text, clarify_payload
 from state.schema import AdpilotState
 from tools.account import account_now as account_clock_now
 from tools.asset_checks import check_assets
@@ -75,6 +75,9 @@ def plan_defaults(ctx: Any, today: date | None = None, waived: Any = ()) -> Plan
     known = {"currency": ctx.currency, "page_id": ctx.page_id, "pixel_id": ctx.pixel_id,
              "account_id": ctx.account_id, "today": today or date.today(), "timezone": ctx.timezone,
              "waived": tuple(waived or ())}
+    roots = getattr(getattr(ctx, "assets", None), "roots", None)
+    if roots:  # the server / MCP: relative names and globs mean the allowed folder
+        known.update(asset_dir=roots[0], asset_roots=tuple(roots))
     names = {f.name for f in dataclasses.fields(PlanDefaults)}
     return PlanDefaults(**{k: v for k, v in known.items() if k in names and v is not None})
 
@@ -236,6 +239,7 @@ def plan_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     if questions and rounds < MAX_CLARIFY_ROUNDS:
         def read(answer: Any) -> tuple[Any, str, list[str] | None]:
             bounds.check_resume_value(answer, "clarify answer")
+            answer = answer_text(answer)  # Agent Inbox / agent-chat-ui "respond"
             more = waived_by(answer, questions)
             return answer, brief if more is not None else merge_answer(brief, answer), more
 
@@ -276,7 +280,7 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -
         return issue_dicts(exc.problems), []
     report = plan_checks.validate_plan(model, plan_account_info(ctx, now))
     problems, warnings = issue_dicts(report.problems), issue_dicts(report.warnings)
-    asset_problems, asset_warnings = check_assets(plan)
+    asset_problems, asset_warnings = check_assets(plan, getattr(ctx, "assets", None))
     return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)
 
 

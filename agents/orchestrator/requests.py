@@ -31,7 +31,7 @@ from langgraph.runtime import Runtime
 from agents.common import ask_until_valid, client_of
 from state import bounds
 from state.context import Context, act_id
-from state.hitl import CLARIFY_SCHEMA, ResumeError
+from state.hitl import CLARIFY_SCHEMA, ResumeError, answer_text
 from state.intent import EntityRef, Intent
 from state.schema import AdpilotState
 
@@ -132,6 +132,7 @@ def read_answer(answer: Any, candidates: list[str]) -> str:
         bounds.check_resume_value(answer, "clarify answer")
     except bounds.BoundsError as exc:
         raise ResumeError(str(exc)) from exc
+    answer = answer_text(answer)  # Agent Inbox / agent-chat-ui "respond"
     if isinstance(answer, dict) and isinstance(answer.get("answer"), str):
         answer = answer["answer"]
     if not isinstance(answer, str) or not answer.strip():

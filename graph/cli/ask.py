@@ -19,7 +19,16 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli.common import EXIT_INVALID, exit_code, fail, report, session, talks_to_meta
+from graph.cli.common import (
+    EXIT_INVALID,
+    MAX_CYCLES_HELP,
+    exit_code,
+    fail,
+    limit_cycles,
+    report,
+    session,
+    talks_to_meta,
+)
 from graph.cli.console import console, err_console, run_display
 from graph.cli.inputs import bounded_text
 from graph.cli.root import app
@@ -123,6 +132,8 @@ def watch(campaign_id: Annotated[str, typer.Argument(help="the Meta id of the ca
               help="target cost per result in the account's currency, e.g. 40")] = None,
           target_roas: Annotated[float | None, typer.Option(help="target ROAS, e.g. 2.5")] = None,
           thread: Annotated[str | None, typer.Option(help="thread id (default: a new one)")] = None,
+          max_cycles: Annotated[int | None, typer.Option(
+              "--max-cycles", min=0, help=MAX_CYCLES_HELP)] = None,
           ) -> None:
     """Adopt an existing campaign into the optimise loop (cards, money gate, reports)."""
     if not campaign_id.strip().isdigit():
@@ -133,6 +144,7 @@ def watch(campaign_id: Annotated[str, typer.Argument(help="the Meta id of the ca
     if target_roas is not None and not target_roas > 0:
         fail("--target-roas must be more than 0, e.g. 2.5")
     with session() as (env, runner), run_display() as display:
+        limit_cycles(runner, max_cycles)
         value: dict[str, Any] = {"campaign_id": campaign_id.strip()}
         if target_cpa is not None:
             value["target_cpa_minor"] = _money(target_cpa, env.context.currency)

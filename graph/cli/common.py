@@ -6,6 +6,7 @@ stopped; `approve_value()` and `drive()` answer approval cards (the latter for -
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
@@ -59,11 +60,19 @@ def clear_errors() -> Iterator[None]:
 
 
 @contextmanager
-def session(*, embedded: bool | None = None, quiet: bool = False, **kw: Any) -> Iterator[tuple[Environment, Runner]]:
-    """Open the environment and a runner, with clear errors."""
+def session(*, embedded: bool | None = None, quiet: bool = False, answering: bool = False,
+            **kw: Any) -> Iterator[tuple[Environment, Runner]]:
+    """Open the environment and a runner, with clear errors.
+
+    `answering` (`--yes`): approval cards this command approves itself are not notified
+    (`tools.notify.answered_here`); one it stops at is.
+    """
+    from tools.notify import answered_here
+
     announce = err_console.print if quiet else console.print
+    held = answered_here("approval") if answering else contextlib.nullcontext()
     with clear_errors(), open_environment(embedded=embedded, announce=announce, **kw) as env, \
-            open_runner(env.home, env.context) as runner:
+            open_runner(env.home, env.context) as runner, held:
         yield env, runner
 
 
@@ -85,9 +94,16 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
     elif values.get("phase") == "rejected":
         console.print(f"Rejected: thread {outcome.thread_id} ended; nothing was written.")
     elif values.get("phase") == "refused" and outcome.done:
-        what = "the launch" if launched else "the change"
-        console.print(f"[red]The money gate refused {what}[/] (thread {outcome.thread_id}); "
-                      "it ended with nothing written.")
+        what, tail = ("the launch" if launched else "the change"), "it ended with nothing written."
+        if launched and (values.get("created") or {}).get("campaign"):
+            # refused at activation: the tree exists, PAUSED
+            what, tail = "switching the campaign on", "it ended; the campaign stays PAUSED on Meta."
+        console.print(f"[red]The money gate refused {what}[/] (thread {outcome.thread_id}); {tail}")
+    elif outcome.done and isinstance(end := (values.get("optimize") or {}).get("end"), dict):
+        # the optimise loop ended: the campaign ended, the thread was stopped, or a limit
+        console.print(f"Thread {outcome.thread_id} ended: {end.get('status')}")
+    elif outcome.done and values.get("phase") == "activation_rejected":
+        console.print(f"Thread {outcome.thread_id} ended: {values.get('status')}")
     elif outcome.next:
         console.print(f"Thread {outcome.thread_id} stopped before {', '.join(outcome.next)}; "
                       f"continue with `adpilot resume {outcome.thread_id}`")
@@ -125,12 +141,15 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
     """With --yes, approve approval interrupts (printing each card) until the thread stops elsewhere.
 
     A launch budget the card spells out (far above the account's history) also needs
-    `confirm` (`--confirm-budget`): --yes alone exits 2.
+    `confirm` (`--confirm-budget`): --yes alone exits 2. A paused launch's activation card is
+    never answered by --yes (it switches spend on): the thread stops there for a person.
     """
+    from agents.campaigns.activation import is_activation_card
     from graph.cli.spend_confirm import confirm_problem
+    from tools import notify
 
     updates = list(outcome.updates)
-    while yes and outcome.waiting_for == "approval":
+    while yes and outcome.waiting_for == "approval" and not is_activation_card(outcome.interrupt):
         if (outcome.interrupt or {}).get("error"):
             return outcome  # --yes answered this card and it was refused: stop and show why
         show_interrupt(outcome.thread_id, outcome.interrupt or {})
@@ -140,11 +159,25 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
             fail(problem)
         console.print("[bold green]--yes: approved[/]")
         value = approve_value({"type": "approve"}, outcome.interrupt)
+        answered_id = (outcome.thread_id, outcome.interrupt_id)
         outcome = runner.resume(outcome.thread_id, value, expect="approval",
                                 interrupt_id=outcome.interrupt_id, on_update=on_update)
+        notify.answered(*answered_id)  # answered here: nobody needs telling
         updates += outcome.updates
     outcome.updates = updates  # every refusal of the run is reported, not only the last step's
     return outcome
+
+
+MAX_CYCLES_HELP = ("end the optimise loop after N cycles (default: no limit — it runs until "
+                   "the campaign ends or `adpilot stop`; 0: no loop)")
+
+
+def limit_cycles(runner: Any, max_cycles: int | None) -> None:
+    """Give the run the optimise-cycle limit a person set (the thread records it)."""
+    if max_cycles is not None:
+        import dataclasses
+
+        runner.context = dataclasses.replace(runner.context, max_cycles=max_cycles)
 
 
 _CHOICES = {

@@ -11,11 +11,13 @@ import typer
 from graph.cli.cards_seen import last_shown
 from graph.cli.common import (
     EXIT_INVALID,
+    MAX_CYCLES_HELP,
     approve_value,
     clear_errors,
     drive,
     exit_code,
     fail,
+    limit_cycles,
     report,
     session,
     talks_to_meta,
@@ -87,11 +89,14 @@ def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md fi
         yes: Annotated[bool, typer.Option("--yes", help="approve the launch without asking")] = False,
         confirm_budget: Annotated[str | None, typer.Option(
             "--confirm-budget", help="the daily amount, typed back, when the card says the budget "
-            "is far above this account's history")] = None) -> None:
+            "is far above this account's history")] = None,
+        max_cycles: Annotated[int | None, typer.Option(
+            "--max-cycles", min=0, help=MAX_CYCLES_HELP)] = None) -> None:
     """Plan, check and show a brief for approval; stops there unless --yes."""
     plan_doc = read_plan_file(plan_file, "--plan") if plan_file is not None else None
     text = read_brief(brief) if plan_doc is None else brief
-    with session() as (env, runner), run_display() as display:
+    with session(answering=yes) as (env, runner), run_display() as display:
+        limit_cycles(runner, max_cycles)
         outcome = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
         outcome = drive(runner, outcome, yes=yes, on_update=display, confirm=confirm_budget,
                         home=env.home)

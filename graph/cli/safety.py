@@ -14,7 +14,6 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -27,7 +26,7 @@ from graph.cli.root import app
 from graph.environment import adpilot_home, open_environment
 from graph.runner import open_runner
 from state.guardrails import format_refusals
-from state.ledger import Ledger
+from state.ledger import Ledger, describe_ledger, ledger_exists
 from state.storage import StorageError
 from tools import audit
 from tools import kill_switch as safety
@@ -118,10 +117,10 @@ def checkpoint_targets(runner: Any, thread_ids: list[str], client: Any) -> list[
 
 def _open_ledger(factory: Any) -> tuple[Ledger | None, str | None]:
     """Open the ledger, or say why not (missing or damaged): the kill switch works without it."""
-    path = Path(factory.home) / "ledger.db"
-    if not path.exists():
-        return None, f"the ledger {path} is missing"
+    path = describe_ledger(factory.home)
     try:
+        if not ledger_exists(factory.home):
+            return None, f"the ledger {path} is missing"
         ledger = factory.ledger
         ledger.rows(None)
         return ledger, None
@@ -388,10 +387,10 @@ def audit_log(
     as_json: Annotated[bool, typer.Option("--json", help="print the rows as JSON")] = False,
 ) -> None:
     """List the ledger's writes (id, operation, object, status, before → after) for `undo`."""
-    path = adpilot_home() / "ledger.db"
-    if not path.exists():
-        fail(f"no ledger at {path}: set ADPILOT_HOME to the directory of a run")
-    ledger = Ledger(path)
+    if not ledger_exists(adpilot_home()):
+        fail(f"no ledger at {describe_ledger(adpilot_home())}: set ADPILOT_HOME to the "
+             "directory of a run")
+    ledger = Ledger.in_home(adpilot_home())
     try:
         rows = ledger.rows(thread)
     finally:

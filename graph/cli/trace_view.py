@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
-from state.ledger import Ledger
+from state.ledger import Ledger, ledger_exists
 from state.secrets import scrub_obj
 
 RESUME = "__resume__"
@@ -202,10 +201,9 @@ def trace_timeline(home: str | os.PathLike[str], thread_id: str, *, url: str | N
                        "to the folder the run used")
     with open_checkpointer(home, url) as saver:
         nodes = checkpoint_events(build_graph(checkpointer=saver), thread_id)
-    ledger_path = Path(home) / "ledger.db"
     writes: list[dict[str, Any]] = []
-    if ledger_path.exists():
-        ledger = Ledger(ledger_path)
+    if ledger_exists(home, url):
+        ledger = Ledger.in_home(home, url)
         try:
             writes = ledger_events(ledger, thread_id)
         finally:

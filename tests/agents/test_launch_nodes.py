@@ -7,6 +7,7 @@ from agents.assets.nodes import upload_assets
 from agents.campaigns.nodes import activate, create_campaigns
 from agents.orchestrator.approval import approval_payload
 from agents.orchestrator.nodes import validate_plan
+from state.context import AssetAccess
 from tests.launchkit import admin, objects, plan_for, runtime_for
 
 
@@ -96,7 +97,10 @@ def test_image_urls_are_fetched_once_and_uploaded(launch_context, sample_images,
         plan["ad_sets"][0]["ads"] = [{"name": "From a link", "creative": {
             "format": "image", "primary_text": "Grip", "headline": "Trail", "call_to_action": "SHOP_NOW",
             "assets": [{"kind": "image", "url": url}]}}]
-        update = upload_assets({"plan": plan}, runtime_for(launch_context, "u1"))
+        # a loopback server: fetched only because the operator allows private addresses
+        ctx = dataclasses.replace(launch_context, assets=AssetAccess.from_env(
+            {"ADPILOT_ALLOW_PRIVATE_URLS": "1"}))
+        update = upload_assets({"plan": plan}, runtime_for(ctx, "u1"))
         (entry,) = update["assets"].values()
         assert entry["paths"] == [url] and entry["hash"]
         assert len(objects(sandbox_server.url, "adimage")) == 1

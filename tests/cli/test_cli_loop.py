@@ -14,7 +14,8 @@ def test_live_launch_then_tick_wakes_the_timer_and_report_is_written(cli, sample
 
     early = run("tick")
     assert early.exit_code == 0 and "0 thread(s) woken" in early.output
-    woke = run("tick", "--advance-days", "3", "--yes")
+    # the brief starts tomorrow: the first cycle is due 3 days after that start
+    woke = run("tick", "--advance-days", "5", "--yes")
     assert woke.exit_code == 0 and "1 thread(s) woken" in woke.output and "collect_insights" in woke.output
 
     status = run("status")

@@ -155,3 +155,23 @@ def test_an_empty_clarify_answer_asks_again(launch_context, sample_images, tmp_p
         assert "empty" in again[0][1][0].value["error"]
         done = _stream(graph, Command(resume="$25 a day"), "c2", launch_context)
         assert [n for n, _ in done][-2:] == ["validate_plan", "__interrupt__"]
+
+
+def test_ui_shaped_answers_drive_the_launch_path(launch_context, sample_images, tmp_path, sandbox_server):
+    """Agent Inbox answers a question with "response" and the card with "accept"; it launches."""
+    brief = ("Sell TrailBlaze running shoes to runners in the US, ages 25-45, for 14 days. "
+             f"Landing page https://shop.example.com/trail. Use image {sample_images[0]}.")
+    with open_checkpointer(tmp_path / "ck") as saver:
+        graph = build_graph(checkpointer=saver)
+        asked = _stream(graph, {"brief": brief}, "ui", launch_context)
+        assert asked[-1][1][0].value["kind"] == "clarify"
+        card = _stream(graph, Command(resume=[{"type": "response", "args": "$25 a day"}]), "ui",
+                       launch_context)[-1][1][0].value
+        assert card["kind"] == "approval"
+        described = card["action_requests"][0]["description"]
+        assert "USD 25.00 a day" in described and "Audience:" in described  # the card, per action
+        assert admin(sandbox_server.url, "GET", "/__sandbox__/stats")["writes"] == 0
+        _stream(graph, Command(resume=[{"type": "accept", "args": None}]), "ui", launch_context)
+        state = graph.get_state({"configurable": {"thread_id": "ui"}}).values
+        assert state["approval"]["receipt"] == card["receipt"] and state["created"]["campaign"]
+    assert [c["id"] for c in objects(sandbox_server.url, "campaign")] == [state["created"]["campaign"]]

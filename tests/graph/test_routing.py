@@ -7,6 +7,7 @@ from graph.routing import (
     route_after_create_ads,
     route_after_create_campaigns,
     route_after_plan_campaign,
+    route_after_review_activation,
     route_after_review_plan,
     route_after_upload_assets,
     route_after_validate_plan,
@@ -31,7 +32,10 @@ CASES = [
     (route_after_create_campaigns, {"phase": "assets_uploaded", "throttle": WAIT}, "wait_out_throttle"),
     (route_after_create_ads, {"phase": "ads_created"}, "activate"),
     (route_after_activate, {"phase": "live"}, "wait_for_data"),
-    (route_after_activate, {"phase": "launched_paused"}, "wait_for_data"),
+    (route_after_activate, {"phase": "launched_paused"}, "review_activation"),
+    (route_after_review_activation, {"phase": "activation_approved"}, "activate"),
+    (route_after_review_activation, {"phase": "activation_rejected"}, END),
+    (route_after_review_activation, {"phase": "stopped"}, END),
     (route_after_activate, {"phase": "ads_created", "throttle": WAIT}, "wait_out_throttle"),
 ]
 
@@ -85,12 +89,15 @@ class _Runtime:
         self.context = Context(**context)
 
 
-# The optimise loop is bounded by max_cycles: 0 ends the thread right after launch.
+# max_cycles is a limit a person sets: 0 ends the thread right after launch (live or paused,
+# no activation card); no limit (the default) runs the loop until the campaign ends.
 LOOP_BOUND_CASES = [
     ({"phase": "live"}, {"max_cycles": 0}, END),
     ({"phase": "launched_paused"}, {"max_cycles": 0}, END),
     ({"phase": "live"}, {"max_cycles": 1}, "wait_for_data"),
     ({"phase": "live"}, {"max_cycles": 5}, "wait_for_data"),
+    ({"phase": "live"}, {}, "wait_for_data"),
+    ({"phase": "launched_paused"}, {}, "review_activation"),
     ({"phase": "ads_created", "throttle": WAIT}, {"max_cycles": 0}, "wait_out_throttle"),
 ]
 
@@ -122,18 +129,40 @@ def test_optimise_routers_stop_at_the_bound(which, state, expected):
     assert router[which](state) == expected
 
 
-@pytest.mark.parametrize(("cycle", "max_cycles", "today", "end", "done"), [
-    (1, 3, "2026-03-01", None, False),
-    (3, 3, "2026-03-01", None, True),
-    (1, 1, "2026-03-01", None, True),
-    (1, 3, "2026-03-10", "2026-03-09", True),   # the campaign has ended
-    (1, 3, "2026-03-09", "2026-03-09", False),  # its last day still counts
+@pytest.mark.parametrize(("cycle", "limit", "now", "end", "stopped", "why"), [
+    (1, 3, "2026-03-01T10:00", None, None, None),
+    (3, 3, "2026-03-01T10:00", None, None, "limit"),
+    (1, 1, "2026-03-01T10:00", None, None, "limit"),
+    (50, None, "2026-03-01T10:00", None, None, None),  # no limit, no end: it goes on
+    (1, None, "2026-03-10T00:00", "2026-03-09T23:59", None, "ended"),  # the campaign has ended
+    (1, 3, "2026-03-09T10:00", "2026-03-09T23:59", None, None),  # its last day still counts
+    (1, None, "2026-03-01T10:00", None, "2026-03-01T09:00:00+00:00", "stopped"),
+    (1, None, "2026-03-01T10:00", "DELETED", None, "ended"),  # deleted on Meta: it delivers no more
 ])
-def test_finished_is_bounded_by_max_cycles_and_campaign_end(cycle, max_cycles, today, end, done):
-    from agents.optimize.nodes import finished
+def test_the_loop_ends_with_the_campaign_when_stopped_or_at_a_person_s_limit(cycle, limit, now, end,
+                                                                             stopped, why):
+    from datetime import datetime
 
-    state = {"plan": {"end_time": f"{end}T23:59:00+00:00"} if end else {}}
-    assert finished(state, _Runtime(max_cycles=max_cycles).context, cycle, today) is done
+    from agents.optimize.schedule import Flight, loop_end, when
+
+    gone = end if end in ("DELETED", "ARCHIVED") else None
+    flight = Flight(created=None, start=None, status=gone,
+                    end=when(f"{end}+00:00") if end and not gone else None)
+    got = loop_end({}, _Runtime(max_cycles=limit).context, cycle,
+                   datetime.fromisoformat(f"{now}+00:00"), flight, stopped)
+    assert (got[0] if got else None) == why
+    if why == "limit":
+        assert f"limit of {limit} cycle(s)" in got[1]
+    if why == "ended":
+        assert ("is DELETED on Meta" if gone else "ended on 2026-03-09") in got[1]
+
+
+def test_a_limit_recorded_on_the_thread_holds_when_the_run_sets_none():
+    from agents.optimize.schedule import loop_limit
+
+    assert loop_limit({"max_cycles": 2}, _Runtime().context) == 2
+    assert loop_limit({"max_cycles": 2}, _Runtime(max_cycles=5).context) == 5
+    assert loop_limit({}, _Runtime().context) is None
 
 
 def test_max_cycles_zero_ends_the_compiled_graph_after_launch(launch_context, sample_images, tmp_path):

@@ -178,7 +178,10 @@ def test_a_throttle_in_the_optimise_loop_waits_then_reruns_only_that_node(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(*target, throttled_once)
-    ctx = dataclasses.replace(launch_context, max_cycles=1)
+    # live, and delivering from its launch: the first cycle is due `cycle_days` after it
+    ctx = dataclasses.replace(launch_context, max_cycles=1,
+                              policy=dataclasses.replace(launch_context.policy, go_live=True))
+    plan = {**plan_for(ctx, sample_images), "start_time": None, "end_time": None}
     cfg = {"configurable": {"thread_id": "loop"}}
 
     def stream(value):
@@ -188,7 +191,7 @@ def test_a_throttle_in_the_optimise_loop_waits_then_reruns_only_that_node(
 
     with open_checkpointer(tmp_path / "ck") as cp:
         graph = build_graph(checkpointer=cp)
-        stream({"brief": "Trail shoes", "plan": plan_for(ctx, sample_images)})
+        stream({"brief": "Trail shoes", "plan": plan})
         stream(Command(resume=APPROVE))  # launched; now waiting for delivery data
         admin(sandbox_server.url, "POST", "/__sandbox__/clock/advance", {"days": 8})
         woke = stream(Command(resume={"woke_at": "test"}))

@@ -178,9 +178,13 @@ def test_an_unreachable_postgresql_store_is_a_storage_error_without_the_password
     with pytest.raises(StorageError) as err:
         control.stopped("t1")
     assert "s3cret-pw" not in str(err.value) and "cannot connect" in str(err.value)
-    # The ledger still opens on its own: the kill switch can go on from it.
+    # The ledger lives in the same database (state/database.py): it is the same clear error,
+    # again without the password, never an empty ledger opened somewhere else.
     monkeypatch.setenv("ADPILOT_CHECKPOINT_URL", url)
-    open_ledger(tmp_path).close()
+    with pytest.raises(StorageError) as err:
+        open_ledger(tmp_path).close()
+    assert "s3cret-pw" not in str(err.value) and "cannot connect" in str(err.value)
+    assert not (tmp_path / "ledger.db").exists()
 
 
 def test_a_later_stop_pass_keeps_the_first_passes_failures_it_did_not_see():

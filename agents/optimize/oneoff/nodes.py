@@ -79,6 +79,8 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         proposal = propose_variant(client, intent, account=account, now=now,
                                    home=str(home_of(runtime.context)),
                                    policy=runtime.context.policy,
+                                   # the operator's asset folder on a server; the CLI's cwd
+                                   workdir=next(iter(runtime.context.assets.roots or ()), None),
                                    split_minor=answered_split(state, account["currency"]))
     elif intent.route in ("pause_underperformers", "budget", "status"):
         from agents.optimize.oneoff import propose_request
@@ -193,7 +195,9 @@ def adopt_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     targets = {k: v for k, v in intent.params.items()
                if k in ("target_cpa_minor", "target_roas") and v is not None}
     opt = {**dict(state.get("optimize") or {}), "targets": targets}
+    limit = runtime.context.max_cycles  # a person's limit holds for every later run (tick)
     return {
+        **({"max_cycles": int(limit)} if limit is not None else {}),
         "plan": adopted_plan(campaign, adsets, targets),
         "adopted": {"campaign": dict(campaign), "ad_sets": len(adsets), "ads": len(ads),
                     "at": now.isoformat()},

@@ -43,6 +43,9 @@ class PlanDefaults:
     timezone: str = "UTC"
     advertiser: str | None = None  # legal name used for the EU DSA payor/beneficiary
     asset_dir: str = "."  # where relative asset paths and globs are resolved
+    # Folders a glob may list (None: any, as in the CLI). On the server and over MCP a glob
+    # outside them is not expanded, so a brief cannot list the server's files.
+    asset_roots: tuple[str, ...] | None = None
     waived: tuple[str, ...] = ()  # phrases a person chose to launch without (not asked again)
 
     @classmethod

@@ -150,7 +150,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
         spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
     spans += [o.span for o in f.optimisation]
-    f.assets = find_assets(uncopied, d.asset_dir)
+    f.assets = find_assets(uncopied, d.asset_dir, roots=d.asset_roots)
     spans += f.assets.spans
     # URLs and paths must not read as places or money
     masked = _mask(brief, f.assets.spans + copy.quote_spans)

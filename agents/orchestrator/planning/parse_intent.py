@@ -211,8 +211,20 @@ def find_cta(text: str) -> tuple[str | None, tuple[int, int] | None]:
     return None, None
 
 
-def find_assets(text: str, asset_dir: str = ".") -> Assets:
-    """Return media paths/URLs and the landing page (the first non-media URL)."""
+def _may_list(pattern: str, roots: tuple[str, ...] | None) -> bool:
+    """Return whether a glob's folder lies inside an allowed folder (always, with no roots)."""
+    if roots is None:
+        return True
+    folder = os.path.realpath(os.path.dirname(pattern.split("*", 1)[0]) or ".")
+    return any(os.path.commonpath([folder, os.path.realpath(r)]) == os.path.realpath(r)
+               for r in roots)
+
+
+def find_assets(text: str, asset_dir: str = ".", *, roots: tuple[str, ...] | None = None) -> Assets:
+    """Return media paths/URLs and the landing page (the first non-media URL).
+
+    A glob is expanded only inside `roots` when given (the server's allowed folders).
+    """
     a = Assets()
     landing_end = 0
     for m in URL_RE.finditer(text):
@@ -258,7 +270,8 @@ def find_assets(text: str, asset_dir: str = ".") -> Assets:
         paths = [path]
         if "*" in path:
             base = path if os.path.isabs(path) else os.path.join(asset_dir, path)
-            found = sorted(glob.glob(os.path.expanduser(base)))
+            base = os.path.expanduser(base)
+            found = sorted(glob.glob(base)) if _may_list(base, roots) else []
             if not found:
                 a.unresolved_globs.append(path)
             paths = [os.path.relpath(p, asset_dir) if not os.path.isabs(path) else p

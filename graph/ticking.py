@@ -1,0 +1,49 @@
+"""When a thread's timer is due, and the value that wakes it: one rule for every ticker.
+
+A thread waiting on a timer holds a `wait` interrupt, `{"kind": "wait", "until", "reason"}`
+(`state.hitl.wait_payload`). `until` is read on one of two clocks:
+
+* a **throttle wait** (its payload names the throttled `node`, `agents/common/throttle.py`)
+  counts in wall time, like Meta's rate limits;
+* an **optimise timer** (`wait_for_data`) counts on the ad account's clock: the sandbox's
+  simulated clock there, wall time on Meta (`tools/account.py::account_now`).
+
+`wake_value(interrupt_value, account_now, wall_now)` is the whole decision: the resume value
+that wakes a due timer — `{"woke_at": <account clock>}`, what `adpilot tick` sends and
+`agents/optimize/nodes.py::WAKE_KEYS` accepts — or None when the interrupt is not a timer, or
+not due yet. The LangGraph Server ticker (`graph/webapp.py`) calls it for every interrupted
+thread; the CLI's `adpilot tick` applies the same rule (`graph/cli/loop.py::wake_due`).
+
+Other checks a tick makes (alerts between cycles, say) belong beside this function, each its
+own: this one answers only "is this timer due, and with what does it wake".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from agents.common.throttle import is_due
+
+
+def wake_value(interrupt_value: Any, account_now: datetime,
+               wall_now: datetime) -> dict[str, str] | None:
+    """Return the resume value that wakes a due `wait` interrupt, else None (see module doc).
+
+    Raises ValueError, naming it, when a timer's `until` is not a time (a ticker reports such
+    a thread rather than skip it forever without a word).
+    """
+    if not isinstance(interrupt_value, Mapping) or interrupt_value.get("kind") != "wait":
+        return None
+    clock = wall_now if interrupt_value.get("node") else account_now
+    try:
+        due = is_due(interrupt_value, _aware(clock))
+    except (TypeError, ValueError):
+        raise ValueError(f"the timer's `until` {interrupt_value.get('until')!r} is not an "
+                         "ISO-8601 time; `adpilot optimize THREAD` runs the cycle now") from None
+    return {"woke_at": _aware(account_now).isoformat()} if due else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
