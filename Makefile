@@ -44,6 +44,7 @@ bench: install
 	$(PY) -m bench.optimizer --seeds 1-20
 	$(PY) -m bench.faults
 	$(PY) -m bench.checkpoint_growth
+	$(PY) -m bench.alerts
 
 clean:
 	rm -rf $(VENV) .adpilot .pytest_cache .mypy_cache .ruff_cache
