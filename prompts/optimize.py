@@ -2,7 +2,8 @@
 
 `describe_action(action, currency)` is one action's line (what, why, evidence, expected
 effect); `card_markdown(state, proposal, card_actions, auto_applied)` is the whole card:
-judged effects of earlier actions, flags, the experiment, then every action to decide.
+the alerts between cycles that led to it (`prompts/alerts.py`), judged effects of earlier
+actions, flags, the experiment, then every action to decide.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from prompts.alerts import headline
+from prompts.alerts import section as alerts_section
 from state.provenance import display_name
 from state.rules import format_money
 
 CARD_TITLE = "## Optimise cycle {cycle} — {n} action(s) to review"
+ALERT_TITLE = "## Alert — {first}{more} · optimise cycle {cycle}, {n} action(s) to review"
 ACTION_LINE = "**{verdict}** `{name}` on {level} “{target}”: {reasons}."
 EVIDENCE_LINE = "Evidence: {evidence}."
 EFFECT_LINE = "Expected effect: {effect}."
@@ -90,6 +94,7 @@ def _spend_limits_text(ev: dict[str, Any], currency: str) -> list[str]:
 def describe_action(action: dict[str, Any], currency: str) -> str:
     """One action as the card shows it: what, why, evidence, expected effect."""
     target = action.get("target") or {}
+    evidence = evidence_text(action.get("evidence") or {}, currency)
     lines = [
         ACTION_LINE.format(
             verdict=action.get("verdict", ""),
@@ -98,10 +103,11 @@ def describe_action(action: dict[str, Any], currency: str) -> str:
             target=target.get("name") or target.get("id"),
             reasons="; ".join(action.get("reasons") or []) or "—",
         ),
-        EVIDENCE_LINE.format(evidence=evidence_text(action.get("evidence") or {}, currency)),
+        # an alert's evidence is in its reasons (prompts/alerts.py); no empty line for it
+        "" if action.get("alert") and evidence == "—" else EVIDENCE_LINE.format(evidence=evidence),
         EFFECT_LINE.format(effect=(action.get("expected_effect") or {}).get("text", "—")),
     ]
-    return " ".join(lines)
+    return " ".join(x for x in lines if x)
 
 
 def _per_result(side: dict[str, Any], currency: str) -> str:
@@ -180,10 +186,17 @@ def card_markdown(
         out += [x if x.lstrip().startswith(("-", "|", "#", "*")) or not x.strip() else f"- {x}"
                 for x in (str(x) for x in proposal.get("summary") or [])]
         out.append("")
+    elif proposal.get("alerts"):  # an alert between cycles leads the card
+        more = len(proposal["alerts"]) - 1
+        out = [ALERT_TITLE.format(first=headline(proposal["alerts"][0]),
+                                  more=f" (and {more} more)" if more else "",
+                                  cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
     else:
         out = [CARD_TITLE.format(cycle=state.get("cycle") or "?", n=len(card_actions)), ""]
     if proposal.get("targets_text"):
         out += [TARGETS_LINE.format(targets=proposal["targets_text"]), ""]
+    if proposal.get("alerts"):
+        out += alerts_section(proposal["alerts"], str(proposal.get("currency") or "USD"))
     judged = _judged(state, str(proposal.get("currency") or "USD"))
     if judged:
         out += [JUDGED_HEADER, *judged, ""]

@@ -9,6 +9,7 @@ from sandbox.enums import minimum_budgets as min_budget_row
 from sandbox.errors import not_found
 from sandbox.fields import select
 from sandbox.paging import paginate
+from sandbox.status import incident_of
 
 SANDBOX_USER = {"id": "100000000000000", "name": "Sandbox User"}
 
@@ -51,14 +52,16 @@ def _account_view(
 ) -> dict[str, Any]:
     currency = str(doc.get("currency", "USD"))
     mins = min_budget_row(currency)
+    disabled = (incident_of(doc, ctx.now()) or {}).get("status") == "DISABLED"
     computed = {
         "min_daily_budget": lambda: doc.get("min_daily_budget", mins["min_daily_budget_imp"]),
         "amount_spent": lambda: str(doc.get("amount_spent", "0")),
         "spend_cap": lambda: str(doc.get("spend_cap", "0")),
         "balance": lambda: str(doc.get("balance", "0")),
         "timezone_name": lambda: doc.get("timezone_name", "America/Los_Angeles"),
-        "account_status": lambda: doc.get("account_status", 1),
-        "disable_reason": lambda: doc.get("disable_reason", 0),
+        # a scenario's `account_disabled` incident (sandbox/incidents.py) holds now
+        "account_status": lambda: 2 if disabled else doc.get("account_status", 1),
+        "disable_reason": lambda: 1 if disabled else doc.get("disable_reason", 0),
     }
     return select(doc, "adaccount", params, computed)
 

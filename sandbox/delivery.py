@@ -37,6 +37,9 @@ and day:
    more per impression and is noisier; limited costs half that.
 5. **Fatigue**: an ad's CTR decays once its cumulative frequency over the ad set's reachable
    pool passes `fatigue_start`.
+6. **Incidents** a scenario injects (`sandbox.incidents`, main account only): a disabled
+   account delivers nothing; CPM and CTR shocks change the day's truth; underdelivery scales
+   the day's spend; a pixel outage drops reported conversions after the draw.
 
 Budgets and pacing live in `sandbox.pacing`, the learning phase in `sandbox.learning`, the
 response curve in `sandbox.daymodel`/`sandbox.truth`. Every draw uses a generator seeded by
@@ -52,12 +55,14 @@ count, so clients must re-pull that window (`visible_fraction`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sandbox.clock import now
 from sandbox.daymodel import METRICS, AdInput, simulate_day
 from sandbox.delivery_tables import LEARN, ROWS, ensure_tables
+from sandbox.incidents import DayEffects, day_effects, lose_conversions, stamp
 from sandbox.learning import LEARNING_FACTOR, events_since, update_learning
 from sandbox.pacing import (
     budget_of,
@@ -111,6 +116,8 @@ def catch_up(store: Store) -> list[str]:
 
 
 def _catch_up_account(store: Store, sc: Scenario, seed: int, key: str) -> list[str]:
+    if sc.incidents:  # status faults the scenario injects, stamped on the objects they hit
+        stamp(store, sc, load_tree(store, sc.account.id))
     today = now(store).astimezone(sc.tz).date()
     last = store.get_setting(key)
     day = date.fromisoformat(last) + timedelta(days=1) if last else sc.start
@@ -141,6 +148,9 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
     p = sc.model
     day_start = datetime(day.year, day.month, day.day, tzinfo=sc.tz)
     day_end = day_start + timedelta(days=1)
+    fx = day_effects(sc, tree, day) if sc.incidents else DayEffects()
+    if fx.disabled:  # a disabled ad account delivers nothing
+        return
     cum = {
         r["ad_id"]: r["n"]
         for r in store.db.query(
@@ -163,6 +173,8 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
         frac = hours_share(day_start, [s_start, c_start, created], [s_end, c_end])
         idx = tree.adset_index[str(doc["id"])]
         st = adset_truth(sc, seed, doc, idx)
+        if str(doc["id"]) in fx.cpm:  # a CPM shock: the same spend buys fewer impressions
+            st = replace(st, cpm=st.cpm * fx.cpm[str(doc["id"])])
         ads = []
         for ad in tree.ads_by_adset.get(str(doc["id"]), []):
             if effective_status(store, ad, day_end) != "ACTIVE":
@@ -174,6 +186,8 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
             )
             if ad_frac > 0:
                 t = ad_truth(sc, seed, ad, idx, tree.ad_index[str(ad["id"])])
+                if str(doc["id"]) in fx.ctr:
+                    t = replace(t, ctr=min(1.0, t.ctr * fx.ctr[str(doc["id"])]))
                 ads.append(AdInput(t, ad_frac / max(frac, 1e-9), float(cum.get(str(ad["id"]), 0))))
         if frac <= 0 or not ads:
             continue
@@ -205,6 +219,8 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
             }
         )
     set_spends(plans, by_set, by_camp, seed, day, sc)
+    for plan in plans:  # underdelivery: Meta finds only part of the inventory it would
+        plan["spend"] *= fx.spend.get(plan["truth"].adset_id, 1.0)
     record_budgets(store, day, plans)
     cap_account(store, sc, plans, by_camp)
     out, total = [], 0
@@ -216,6 +232,8 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
         for a, r in zip(plan["ads"], rows, strict=True):
             if r["impressions"] <= 0 and r["spend"] <= 0:
                 continue
+            if fx.pixel_loss:  # the pixel stops reporting conversions; clicks go on
+                lose_conversions(r, fx.pixel_loss, seed, (a.truth.ad_id, day.isoformat()))
             total += int(r["spend"])
             out.append(
                 {

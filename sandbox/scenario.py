@@ -273,6 +273,62 @@ class Targets(BaseModel):
     daily_budget_minor: int | None = Field(default=None, gt=0)
 
 
+# Which target key each kind takes (None: the whole account), and which number.
+_INCIDENT_TARGET = {"disapproval": "ad", "with_issues": "adset", "cpm_shock": "adset",
+                    "ctr_shock": "adset", "underdelivery": "adset"}
+_INCIDENT_NUMBER = {"pixel_outage": "share", "cpm_shock": "factor", "ctr_shock": "factor",
+                    "underdelivery": "factor"}
+
+
+class Incident(BaseModel):
+    """A fault the scenario injects from day `day` (days after `start`) until `until` (exclusive).
+
+    What each kind does is in `sandbox/incidents.py`; the schema in `sandbox/scenarios/README.md`.
+    """
+
+    model_config = _Strict
+    kind: Literal[
+        "disapproval",
+        "with_issues",
+        "account_disabled",
+        "pixel_outage",
+        "cpm_shock",
+        "ctr_shock",
+        "underdelivery",
+    ]
+    day: int = Field(ge=0, le=400, description="first day it holds, counted from `start` (0)")
+    until: int | None = Field(default=None, ge=1, le=401, description="first day it no longer holds")
+    ad: str | None = Field(default=None, min_length=1, max_length=200,
+                           description="disapproval: the ad, by index (`0.1`) or name")
+    adset: str | None = Field(default=None, min_length=1, max_length=200,
+                              description="the ad set, by index (`2`) or name; none = every one")
+    factor: float | None = Field(default=None, gt=0, le=20,
+                                 description="cpm_shock / ctr_shock: multiplier; underdelivery: "
+                                 "the share of its spend Meta still delivers")
+    share: float | None = Field(default=None, gt=0, le=1,
+                                description="pixel_outage: the share of conversions lost (1 = all)")
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> Incident:
+        if self.until is not None and self.until <= self.day:
+            raise ValueError(f"{self.kind}: until ({self.until}) must be after day ({self.day})")
+        target, number = _INCIDENT_TARGET.get(self.kind), _INCIDENT_NUMBER.get(self.kind)
+        for key in ("ad", "adset"):
+            if getattr(self, key) is not None and key != target:
+                raise ValueError(f"{self.kind} takes no `{key}`"
+                                 + (f" (it takes `{target}`)" if target else ""))
+        for key in ("factor", "share"):
+            if getattr(self, key) is not None and key != number:
+                raise ValueError(f"{self.kind} takes no `{key}`"
+                                 + (f" (it takes `{number}`)" if number else ""))
+        if self.kind in ("cpm_shock", "ctr_shock", "underdelivery") and self.factor is None:
+            raise ValueError(f"{self.kind} needs `factor` (e.g. 2.0)")
+        if self.kind == "underdelivery" and (self.factor or 0) >= 1:
+            raise ValueError("underdelivery: factor is the share still delivered, below 1 "
+                             "(e.g. 0.3)")
+        return self
+
+
 class Scenario(BaseModel):
     """A whole scenario file."""
 
@@ -299,6 +355,10 @@ class Scenario(BaseModel):
     truth: TruthDists
     model: ModelParams = Field(default_factory=lambda: ModelParams.model_validate({}))
     fixed: Fixed = Field(default_factory=lambda: Fixed.model_validate({}))
+    incidents: list[Incident] = Field(
+        default_factory=list, max_length=100,
+        description="faults injected into the main ad account (sandbox/incidents.py)",
+    )
     _accounts: list[OtherAccount] | None = PrivateAttr(default=None)
     _by_id: dict[str, OtherAccount] | None = PrivateAttr(default=None)
 
@@ -354,6 +414,7 @@ class Scenario(BaseModel):
                 "currency": acct.currency,
                 "timezone": acct.timezone,
                 "pixel": acct.pixel or self.pixel,
+                "incidents": [],  # injected into the main account only
             }
         )
 

@@ -2,7 +2,8 @@
 
 `effective_status(store, doc, now)` is the one place that derives it from the object's own
 status, its parents' and ad review; the object handlers, the writes, the rate limiter (active
-ads) and the delivery model all use it.
+ads) and the delivery model all use it. A scenario's status incidents (`sandbox/incidents.py`)
+are stamped on the doc with the times they hold (`incident_of`), so they count here too.
 """
 
 from __future__ import annotations
@@ -29,16 +30,34 @@ def effective_status(store: Store, doc: dict[str, Any], now: datetime) -> str:
             return status
     if own == "PAUSED":
         return "PAUSED"
+    incident = (incident_of(doc, now) or {}).get("status")
     if type_ == "ad":
         if float(doc.get("_review_until", 0) or 0) > now.timestamp():
             return "PENDING_REVIEW"
-        if doc.get("_review") == "DISAPPROVED":
+        if doc.get("_review") == "DISAPPROVED" or incident == "DISAPPROVED":
             return "DISAPPROVED"
     if campaign and campaign.get("status") == "PAUSED":
         return "CAMPAIGN_PAUSED"
     if adset and adset.get("status") == "PAUSED":
         return "ADSET_PAUSED"
+    if incident == "WITH_ISSUES":
+        return "WITH_ISSUES"
     return "ACTIVE"
+
+
+def incident_of(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
+    """Return the scenario incident stamped on `doc` that holds at `now` (`sandbox/incidents.py`).
+
+    It holds over (from, until]: delivery judges a day by the status at its end, so the day
+    before the incident (ending exactly at `from`) still delivers and its last day (ending at
+    `until`) does not; the clock always reads a little past midnight, so reads see it from
+    its first day on.
+    """
+    t = now.timestamp()
+    for mark in (doc or {}).get("_incidents") or ():
+        if float(mark["from"]) < t and (mark.get("until") is None or t <= float(mark["until"])):
+            return dict(mark)
+    return None
 
 
 def _infer_type(doc: dict[str, Any]) -> str:

@@ -165,6 +165,7 @@ class Proposal(TypedDict, total=False):
     targets_text: str
     today: str
     stopped: dict[str, Any]  # {"at", "held_back"} when the kill switch stopped the thread
+    alerts: list[dict[str, Any]]  # alerts between cycles on this card (agents/optimize/alerts.py)
 
 
 class Review(TypedDict):
@@ -191,3 +192,5 @@ class OptimizeState(TypedDict, total=False):
     judged_earlier: int  # judgement lines no longer in the checkpoint (agents/optimize/history.py)
     budget_edits: dict[str, list[str]]  # object id -> times its budget was written
     last_refusals: list[dict[str, Any]]  # what the money gate refused at the last apply
+    alerts_raised: dict[str, dict[str, Any]]  # alert key -> {"data_through", "tier"} (cooldown)
+    woken_by: dict[str, Any] | None  # {"alerts", "keys"} when an alert woke the last wait

@@ -2,7 +2,9 @@
 
 - `propose(client, state, ctx)` → (proposal, evidence): reads Meta and the insights store,
   runs the pure decisions (`agents/optimize/decide/decisions.py`), the experiment and any plain-word budget
-  requests, and writes each action's card description. No writes.
+  requests, and the alerts between cycles (`agents/optimize/alerts.py`: the due ones lead the
+  card with the decision matrix's action; while conversions go unrecorded the decisions judged
+  on them are held back), and writes each action's card description. No writes.
 - `judge_applied(...)` (`agents/optimize/judging.py`, re-exported): improved / regressed / inconclusive
   for every applied action.
 - `auto_approvable(action, policy)`: may this action skip the card?
@@ -18,6 +20,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from agents.common import home_of
+from agents.optimize.alerts import actions_for, for_cycle, hold_back
 from agents.optimize.budget_requests import propose_budget_requests
 from agents.optimize.decide.decisions import decide
 from agents.optimize.experiments import experiment_actions, resolve_experiment
@@ -26,6 +29,7 @@ from agents.optimize.meta_io import (
     PLAN_TARGET_KEYS,
     apply_action,
     build_evidence,
+    kpi_of_plan,
     read_tree,
     targets_of,
 )
@@ -47,25 +51,6 @@ from tools.money import account_state, clear, record_malformed
 
 __all__ = ["auto_approvable", "execute_approved", "judge_applied", "kpi_of_plan", "propose"]
 
-KPI_BY_OBJECTIVE = {
-    "OUTCOME_SALES": "conversions",
-    "OUTCOME_LEADS": "conversions",
-    "OUTCOME_AWARENESS": "estimated_ad_recallers",
-    "OUTCOME_TRAFFIC": "link_clicks",
-    "OUTCOME_ENGAGEMENT": "link_clicks",
-}
-
-
-def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> str:
-    """Return the KPI a plan is judged on (ROAS-only targets judge conversion value)."""
-    targets = targets or {}
-    if targets.get("kpi"):
-        return str(targets["kpi"])
-    if targets.get("target_roas") and not targets.get("target_cpa_minor"):
-        return "conversion_value"
-    return KPI_BY_OBJECTIVE.get(str(plan.get("objective") or ""), "conversions")
-
-
 def propose(
     client: Any,
     state: Mapping[str, Any],
@@ -73,8 +58,9 @@ def propose(
     *,
     store: InsightsStore | None = None,
     now: datetime | None = None,
+    with_alerts: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Build this cycle's evidence and proposal (no writes)."""
+    """Build this cycle's evidence and proposal (no writes), alerts first on the card."""
     created = state.get("created") or {}
     campaign_id = str(created.get("campaign") or "")
     if not campaign_id:
@@ -99,7 +85,13 @@ def propose(
         experiment=experiment,
         known_phases=opt.get("phase_budgets"),
     )
+    # The alerts between cycles hold on the same fresh data: shown on this card, acted on by
+    # the decision matrix; while conversions go unrecorded, nothing is judged on them.
+    watch = for_cycle(client, state, ctx, now) if with_alerts else {"alerts": [],
+                                                                    "tracking_since": None}
     proposal = decide(evidence, getattr(ctx, "policy", None), seed=campaign_id)
+    proposal["actions"], held = hold_back(proposal["actions"], watch["tracking_since"])
+    proposal["flags"] = list(proposal.get("flags") or []) + held
     if experiment:
         exp_status, exp_actions = experiment_actions(experiment, store, evidence, plan)
         proposal["experiment"] = exp_status
@@ -112,6 +104,8 @@ def propose(
         req_problems += refused
     proposal["actions"] += req_actions
     proposal["request_problems"] = req_problems
+    proposal["alerts"] = watch["alerts"]
+    proposal["actions"] = actions_for(watch["alerts"], proposal["actions"]) + proposal["actions"]
     for action in proposal["actions"]:
         action.setdefault("target", {})["campaign_id"] = campaign_id
         action["description"] = describe_action(action, evidence["currency"])

@@ -84,6 +84,25 @@ def targets_of(state: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     return out
 
 
+KPI_BY_OBJECTIVE = {
+    "OUTCOME_SALES": "conversions",
+    "OUTCOME_LEADS": "conversions",
+    "OUTCOME_AWARENESS": "estimated_ad_recallers",
+    "OUTCOME_TRAFFIC": "link_clicks",
+    "OUTCOME_ENGAGEMENT": "link_clicks",
+}
+
+
+def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> str:
+    """Return the KPI a plan is judged on (ROAS-only targets judge conversion value)."""
+    targets = targets or {}
+    if targets.get("kpi"):
+        return str(targets["kpi"])
+    if targets.get("target_roas") and not targets.get("target_cpa_minor"):
+        return "conversion_value"
+    return KPI_BY_OBJECTIVE.get(str(plan.get("objective") or ""), "conversions")
+
+
 def build_evidence(
     tree: dict[str, Any],
     store: InsightsStore,

@@ -29,8 +29,9 @@ effect and its judgement; the whole history is outside the checkpoint,
 `agents/optimize/history.py`), `phase` (`ended` once the campaign has), `status`, `throttle` /
 `throttle_waits` (a Meta throttle), and `optimize` (one dict, `state.types.OptimizeState`:
 `wait_until`, `requests`, `collected`, `today`, `phase_budgets`, `proposal`, `receipt`,
-`review`, `done`, `end`, `budget_edits`, `judged_earlier`, `last_refusals`; `targets` is
-read). Everything is JSON-like.
+`review`, `done`, `end`, `budget_edits`, `judged_earlier`, `last_refusals`, `alerts_raised`,
+`woken_by` (the alerts between cycles, `agents/optimize/alerts.py`); `targets` is read).
+Everything is JSON-like.
 
 Rules: nothing side-effecting runs before an `interrupt()` in the same node (the node re-runs
 on resume); `apply_actions` executes only actions whose approval quotes the proposal's receipt,
@@ -47,6 +48,8 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 
 from agents.common import ask_until_valid, home_of, thread_id_of, yields_on_throttle
+from agents.optimize.alerts import KINDS as ALERT_KINDS
+from agents.optimize.alerts import confirm, raised_after
 from agents.optimize.cycle import (
     auto_approvable,
     execute_approved,
@@ -98,7 +101,7 @@ def _client(runtime: Runtime[Context]) -> Any:
 
 
 WAKE_NOW: dict[str, Any] = {"wake": "now"}  # `adpilot optimize THREAD`: a cycle now, on purpose
-WAKE_KEYS = {"woke_at", "woke", "wake", "tick", "requests"}
+WAKE_KEYS = {"woke_at", "woke", "wake", "tick", "requests", "alerts"}
 
 
 def _when(value: Any) -> datetime | None:
@@ -113,9 +116,12 @@ def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
     """Why a resume value may not wake this timer (None when it may).
 
     Accepted: None, `{"woke_at": ISO or label}` (`adpilot tick`), `{"woke": true}` /
-    `{"wake": true}` / `{"tick": true}`, `{"requests": ["raise ... to $80 a day"]}`, and
+    `{"wake": true}` / `{"tick": true}`, `{"requests": ["raise ... to $80 a day"]}`,
     `WAKE_NOW` (`{"wake": "now"}`, `adpilot optimize`), which starts the cycle before the
-    timer is due. A wake-up over the resume limits (`state/bounds.py`) is refused first.
+    timer is due, and `{"alerts": [kind, ...]}` (`adpilot tick` on an alert between cycles,
+    `agents/optimize/alerts.py`), which may start it early only once `wait_for_data` has found
+    such an alert on Meta's data itself. A wake-up over the resume limits (`state/bounds.py`)
+    is refused first.
     """
     try:
         bounds.check_resume_value(answer, "wake-up")
@@ -128,7 +134,7 @@ def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
         extra = sorted(str(k) for k in set(answer) - WAKE_KEYS)
         if extra:
             return (f"unknown key(s) {bounds.shorten(', '.join(extra), 200)} in the wake-up; use "
-                    "woke_at, woke, wake, tick or requests")
+                    "woke_at, woke, wake, tick, requests or alerts")
         if "woke_at" in answer and not isinstance(answer["woke_at"], str):
             return "woke_at must be a string (an ISO time or a label)"
         for flag in ("woke", "tick"):
@@ -142,7 +148,16 @@ def wake_problem(answer: Any, until: str, now: datetime) -> str | None:
         if any(len(r) > bounds.MAX_ANSWER_CHARS for r in reqs):
             return (f"a request is longer than {bounds.MAX_ANSWER_CHARS:,} characters; say it in "
                     'a sentence, e.g. ["raise X to $80 a day"]')
-        if answer.get("wake") == "now":
+        named = answer.get("alerts", [])
+        if not isinstance(named, list) or not all(isinstance(k, str) for k in named) or \
+                ("alerts" in answer and not named):
+            return ('alerts must be a non-empty list of alert kinds, e.g. ["tracking_broken"] '
+                    f"(kinds: {', '.join(ALERT_KINDS)})")
+        unknown = sorted({k for k in named if k not in ALERT_KINDS})
+        if unknown:
+            return (f"unknown alert kind(s) {bounds.shorten(', '.join(unknown), 200)}; the kinds "
+                    f"are {', '.join(ALERT_KINDS)}")
+        if answer.get("wake") == "now" or named:
             return None
     due = _when(until)
     if due is not None and now < due:
@@ -165,18 +180,50 @@ def wait_for_data(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     until = opt.get("wait_until") or first_until(state, client, runtime.context)
     reason = wait_reason(state, runtime.context, first=not opt.get("wait_until"))
 
+    held: list[dict[str, Any]] = []
+
     def wake(answer: Any) -> Any:
-        problem = wake_problem(answer, until, account_now(client, runtime.context))
+        now = account_now(client, runtime.context)
+        problem = wake_problem(answer, until, now)
         if problem:
             raise ResumeError(problem)
+        named = answer.get("alerts") if isinstance(answer, dict) else None
+        due = _when(until)
+        if named and answer.get("wake") != "now" and due is not None and now < due:
+            # An alert wake-up starts the cycle early only on what Meta's data shows now: the
+            # value names kinds, never evidence (the card is built from a fresh read as well).
+            held[:] = confirm_alerts(named, state, client, runtime.context, now, until)
         return answer
 
     answer = ask_until_valid(wait_payload(until, reason), wake)
     opt["wait_until"] = until
+    # the last card's alerts join the cooldown log (`agents/optimize/alerts.py`)
+    opt["alerts_raised"] = raised_after(opt)
+    opt["woken_by"] = ({"alerts": sorted({a["kind"] for a in held}),
+                        "keys": [a["key"] for a in held]} if held else None)
     if isinstance(answer, dict) and answer.get("requests"):
         # plain-word budget requests ride on the wake-up (`adpilot optimize THREAD --request`)
         opt["requests"] = [str(r) for r in answer["requests"]]
-    return {"optimize": opt, "phase": "collecting", "status": "collecting insights"}
+    status = "collecting insights"
+    if held:
+        status = f"woken by alert(s): {', '.join(opt['woken_by']['alerts'])}; collecting insights"
+    return {"optimize": opt, "phase": "collecting", "status": status}
+
+
+def confirm_alerts(kinds: list[str], state: Any, client: Any, ctx: Any, now: datetime,
+                   until: str) -> list[dict[str, Any]]:
+    """Return the alerts of `kinds` that hold on Meta's data now; refuse the wake-up if none do."""
+    from tools.errors import MetaError
+
+    try:
+        held = confirm(kinds, state, client, ctx, now)
+    except MetaError as exc:
+        raise ResumeError(f"could not read Meta to confirm the alert(s) {', '.join(kinds)} "
+                          f"({exc}); nothing was started and the timer stays at {until}") from None
+    if not held:
+        raise ResumeError(f"no {' or '.join(kinds)} alert holds on Meta's data now (or it was "
+                          f"raised already): nothing was started; the timer stays at {until}")
+    return held
 
 
 def stopped_at(runtime: Runtime[Context]) -> str | None:
@@ -291,6 +338,9 @@ def review_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
                 auto_applied=[actions[i] for i, ok in enumerate(auto) if ok],
             ),
         )
+        if proposal.get("alerts"):  # marks an alert card for inboxes and notifications
+            payload["alerts"] = [{k: a.get(k) for k in ("kind", "tier", "key", "object")}
+                                 for a in proposal["alerts"]]
         # A forged, stale or malformed answer re-asks with what was wrong.
         parsed = ask_until_valid(payload, lambda answer: parse_decisions(answer, payload))
         for i, d in zip(card_idx, parsed, strict=True):

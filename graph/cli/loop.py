@@ -42,7 +42,13 @@ def _retry_notifications(home: Any) -> str:
 
 def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False,
              on_update: Any = None, home: Any = None) -> Outcome | None:
-    """Resume `thread_id` if it waits on a timer due at `now` (None when it does not)."""
+    """Resume `thread_id` if its timer is due at `now` or an alert wakes it (else None).
+
+    Between optimise cycles a thread whose timer is not due is looked at for alerts
+    (`agents/optimize/alerts.py`); one that wakes it is resumed with the alerts' wake value,
+    which names only their kinds: the thread finds them on Meta's data itself before it shows
+    a card.
+    """
     from agents.common.throttle import is_due
 
     current = runner.status(thread_id)
@@ -50,9 +56,16 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
     # A throttle wait (it names the throttled node) counts in wall time, like Meta's limits;
     # an optimise timer counts on the account's clock (the sandbox's simulated one there).
     clock = datetime.now(UTC) if payload.get("node") else now
-    if current.waiting_for != "wait" or not is_due(payload, clock):
+    if current.waiting_for != "wait":
         return None
-    outcome = runner.resume(thread_id, {"woke_at": now.isoformat()}, expect="wait", on_update=on_update)
+    value: dict[str, Any] | None = {"woke_at": now.isoformat()}
+    if not is_due(payload, clock):
+        value = None if payload.get("node") or "wait_for_data" not in current.next else \
+            _loop_module("agents.optimize.alerts").tick_wake(
+                current.values, runner.context, now, thread_id, say=console.print)
+        if value is None:
+            return None
+    outcome = runner.resume(thread_id, value, expect="wait", on_update=on_update)
     return drive(runner, outcome, yes=yes, on_update=on_update, home=home)
 
 

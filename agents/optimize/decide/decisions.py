@@ -281,7 +281,7 @@ def pause_action(
     parent_id: str,
 ) -> dict[str, Any]:
     """Build a pause proposal with its evidence and expected effect."""
-    id_key = "ad_id" if level == "ad" else "adset_id"
+    id_key = {"ad": "ad_id", "campaign": "campaign_id"}.get(level, "adset_id")
     return {
         "name": f"pause_{level}",
         "args": {id_key: entity["id"], "status": "PAUSED"},
