@@ -62,6 +62,9 @@ def uploads_dir(home: str | Path) -> Path:
     return Path(home) / "uploads"
 
 
+SANDBOX_SCENARIO_ENV = "ADPILOT_SANDBOX_SCENARIO"
+
+
 def sandbox_port(env: dict[str, str] | None = None) -> int:
     """`ADPILOT_SANDBOX_PORT` (0, a free port, when unset); ValueError names the setting."""
     raw = env_value(SANDBOX_PORT_ENV, env)
@@ -111,7 +114,10 @@ class ServerEnvironment:
 
         home = self.home
         home.mkdir(parents=True, exist_ok=True)
-        sandbox = SandboxServer(db_path=str(home / "sandbox.db"), scenario=DEFAULT_SCENARIO,
+        # ADPILOT_SANDBOX_SCENARIO: a bundled scenario's name or a scenario file (a rehearsal
+        # of a fault, say); the sandbox refuses one it cannot read, naming it.
+        scenario = env_value(SANDBOX_SCENARIO_ENV, None) or DEFAULT_SCENARIO
+        sandbox = SandboxServer(db_path=str(home / "sandbox.db"), scenario=scenario,
                                 port=sandbox_port()).start()
         # The sandbox's ids are the ones that exist: META_* ids are ignored, ADPILOT_* kept.
         account = env_value("ADPILOT_ACCOUNT", None)

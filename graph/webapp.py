@@ -85,7 +85,9 @@ async def tick_once(client: Any) -> list[str]:
                 try:
                     if account_now is None:
                         account_now = await asyncio.to_thread(SERVER.account_now)
-                    wake = wake_value(value, account_now, wall_now)
+                    wake: dict[str, Any] | None = wake_value(value, account_now, wall_now)
+                    if wake is None and not value.get("node"):  # between optimise cycles
+                        wake = await _alert_wake(client, thread, account_now)
                     if wake is None:
                         continue
                     await _resume(client, thread, found.get("id"), wake)
@@ -96,13 +98,33 @@ async def tick_once(client: Any) -> list[str]:
                         log.warning("adpilot ticker: thread %s not woken: %s", tid, exc)
                     continue
                 woken.append(tid)
-                log.info("adpilot ticker: woke thread %s (timer until %s, clock %s)", tid,
-                         value.get("until"), wake["woke_at"])
+                log.info("adpilot ticker: woke thread %s (%s; clock %s)", tid,
+                         f"alerts {', '.join(wake['alerts'])}" if "alerts" in wake else
+                         f"timer until {value.get('until')}", account_now)
     return woken
 
 
+async def _alert_wake(client: Any, thread: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+    """Return the alerts' wake value for a thread between cycles (agents/optimize/alerts.py).
+
+    Read-only, one Graph round trip per thread: the same look `adpilot tick` takes. The value
+    names alert kinds only; the thread confirms them on Meta's data before any card.
+    """
+    from agents.optimize.alerts import tick_wake
+
+    tid = str(thread["thread_id"])
+    state = await client.threads.get_state(tid)
+    values = state.get("values") or {}
+    if "wait_for_data" not in (state.get("next") or []):
+        return None
+    account = (thread.get("extracted") or {}).get("account") or values.get("account")
+    context = await asyncio.to_thread(SERVER.prepare, (str(account) if account else None, None, None))
+    return await asyncio.to_thread(tick_wake, values, context, now, tid,
+                                   say=lambda line: log.warning("adpilot ticker: %s", line))
+
+
 async def _resume(client: Any, thread: dict[str, Any], interrupt_id: str | None,
-                  wake: dict[str, str]) -> None:
+                  wake: dict[str, Any]) -> None:
     metadata = thread.get("metadata") or {}
     account = (thread.get("extracted") or {}).get("account")
     resume: Any = {interrupt_id: wake} if interrupt_id else wake

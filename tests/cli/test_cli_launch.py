@@ -51,6 +51,12 @@ def test_run_stops_at_approval_and_approve_continues_in_a_new_process(home, samp
     assert approved.returncode == 0, approved.stderr + approved.stdout
     assert "created on Meta" in approved.stdout and "campaign" in approved.stdout
 
+    # The launch was created PAUSED: it now waits at its own activation card, shown above.
+    assert "activat" in approved.stdout.lower()
+    activated = adpilot("approve", "cli-1")
+    assert activated.returncode == 0, activated.stderr + activated.stdout
+    assert adpilot("status", "cli-1", "--json").returncode == 0
+
     again = adpilot("approve", "cli-1")
     assert again.returncode == 2 and "not waiting for approval" in again.stderr
 

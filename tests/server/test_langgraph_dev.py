@@ -287,3 +287,45 @@ def test_brief_to_approval_to_launch_through_langgraph_server(tmp_path):
             "request": f"resume {campaigns[0]['name']}"}, raise_error=True)
         pending = _pending_interrupts(client.threads.get_state(pause))
         assert pending and pending[0]["value"]["kind"] in ("approval", "clarify"), pending
+
+
+def test_an_alert_between_cycles_wakes_a_served_thread_for_a_card(tmp_path):
+    """The server's ticker looks at waiting threads for alerts too: the account is disabled on
+    day 1, long before the first timer, and a card saying so appears with no CLI call."""
+    from langgraph_sdk import get_sync_client
+
+    from sandbox.scenario import load_scenario
+
+    scenario = load_scenario("ecommerce_usd").model_dump(mode="json")
+    scenario["incidents"] = [{"kind": "account_disabled", "day": 1}]
+    path = tmp_path / "disabled.json"
+    path.write_text(json.dumps(scenario))
+    sandbox_port = _free_port()
+    with contextlib.ExitStack() as stack, langgraph_dev(tmp_path, {
+            "ADPILOT_TICK_EVERY": "1s", "ADPILOT_SANDBOX_PORT": str(sandbox_port),
+            "ADPILOT_SANDBOX_SCENARIO": str(path)}) as (url, log):
+        sandbox = f"http://127.0.0.1:{sandbox_port}"
+        client = stack.enter_context(contextlib.closing(get_sync_client(url=url)))
+        names = [client.http.post("/adpilot/images", json={"data": _image_b64(c)})["path"]
+                 for c in ((200, 60, 40), (40, 90, 200))]
+        tid = client.threads.create()["thread_id"]
+        client.runs.wait(tid, "adpilot", input={"brief": LOOP_BRIEF.format(images=" and ".join(names))},
+                         raise_error=True)
+        client.runs.wait(tid, "adpilot", command={"resume": AGENT_INBOX_ACCEPT}, raise_error=True)
+        timer = _pending_interrupts(client.threads.get_state(tid))[0]["value"]
+        assert timer["kind"] == "wait", timer
+        time.sleep(2.5)  # ticks pass: nothing is due, nothing is wrong
+        assert _pending_interrupts(client.threads.get_state(tid))[0]["value"]["kind"] == "wait"
+
+        _admin(sandbox, "POST", "/__sandbox__/clock/advance", {"days": 1, "hours": 12})
+        deadline, card = time.monotonic() + 30, None
+        while time.monotonic() < deadline and card is None:
+            pending = _pending_interrupts(client.threads.get_state(tid))
+            if pending and pending[0]["value"]["kind"] == "approval" and \
+                    client.threads.get(tid)["status"] == "interrupted":
+                card = pending[0]["value"]
+            time.sleep(0.5)
+        assert card is not None, f"no alert card; thread {client.threads.get(tid)['status']}"
+        assert "disabled" in card["description"].lower(), card["description"]
+        said = log.read_text()
+        assert f"adpilot ticker: woke thread {tid} (alerts delivery_stopped" in said, said[-3000:]
