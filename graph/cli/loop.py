@@ -78,7 +78,7 @@ def tick(advance_days: Annotated[int, typer.Option(
              "--every", help="keep running, waking due threads every DURATION (15m, 10s, 1h; "
              "`default`: ADPILOT_TICK_EVERY, else 15m) until SIGTERM or Ctrl-C — for a "
              "service manager")] = None) -> None:
-    """Wake every thread of this ad account whose timer is due (optionally advancing the clock).
+    """Wake every thread of this ad account whose timer is due or whose campaign has an alert.
 
     Threads of other accounts are listed as skipped, with the `--account` that wakes them.
     A thread that fails is reported and the others still run (exit 1 at the end). With
