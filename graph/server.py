@@ -184,15 +184,17 @@ def _on_event_loop() -> bool:
     return True
 
 
-async def _action(config: RunnableConfig) -> str:
-    """`resume` when the thread already has a checkpoint, else `run` (the CLI's verbs)."""
+async def _thread_values(config: RunnableConfig) -> dict[str, Any] | None:
+    """Return the thread's saved state values (None before its first checkpoint: a new run)."""
     configurable = config.get("configurable") or {}
     saver = configurable.get(CONFIG_KEY_CHECKPOINTER)
     thread_id = configurable.get("thread_id")
     if saver is None or not thread_id:
-        return "run"
+        return None
     found = await saver.aget_tuple({"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}})
-    return "resume" if found is not None else "run"
+    if found is None:
+        return None
+    return dict(found.checkpoint.get("channel_values") or {})
 
 
 async def make_graph(config: RunnableConfig, runtime: ServerRuntime) -> Any:
@@ -201,9 +203,21 @@ async def make_graph(config: RunnableConfig, runtime: ServerRuntime) -> Any:
     if execution is None:  # schemas, state reads, drawing: no run, no context
         return graph
     asked = read_request(execution.context)
-    context = await asyncio.to_thread(SERVER.prepare, request_key(asked))
     thread_id = str((config.get("configurable") or {}).get("thread_id") or "")
-    labels = run_config(thread_id, context, action=await _action(config))
+    values = await _thread_values(config)
+    recorded = act_id(str(values.get("account") or "")) if values else ""
+    named = request_key(asked)[0]
+    context = None if recorded and named and named != recorded else \
+        await asyncio.to_thread(SERVER.prepare, request_key(asked))
+    if context is None or (recorded and recorded != context.account_id):
+        # A resume without a context (Agent Inbox sends none) would run in the server's
+        # default account: another account's money. Refuse, naming the one to send.
+        raise RequestRefused(
+            f"thread {thread_id} works in ad account {recorded}, and this run's context means "
+            f"{named or (context.account_id if context else None) or 'no account'}; send the context "
+            f'{{"account_id": "{recorded}"}} (or use an assistant configured with it). '
+            "Nothing ran")
+    labels = run_config(thread_id, context, action="resume" if values is not None else "run")
     return graph.with_config(run_name=labels.get("run_name"), tags=labels.get("tags"),
                              metadata=labels.get("metadata"))
 

@@ -187,6 +187,13 @@ def test_no_meta_settings_a_brief_to_an_optimise_card_woken_by_the_server(tmp_pa
         assert f"using the embedded sandbox at {sandbox}" in said and "nothing reaches Meta" in said
         assert _objects(_admin(sandbox, "GET", "/__sandbox__/objects?type=campaign")) == []
 
+        # an answer meant for this thread but run in another ad account is refused, unrun
+        recorded = client.threads.get_state(tid)["values"]["account"]
+        with pytest.raises(Exception, match=f"works in ad account {recorded}"):
+            client.runs.wait(tid, "adpilot", command={"resume": AGENT_INBOX_ACCEPT},
+                             context={"account_id": "act_2020202020"}, raise_error=True)
+        assert _objects(_admin(sandbox, "GET", "/__sandbox__/objects?type=campaign")) == []
+
         # (b) Agent Inbox's accept launches into the embedded sandbox
         client.runs.wait(tid, "adpilot", command={"resume": AGENT_INBOX_ACCEPT}, raise_error=True)
         values = client.threads.get_state(tid)["values"]
