@@ -104,6 +104,16 @@ async def tick_once(client: Any) -> list[str]:
     return woken
 
 
+def _retry_notifications() -> None:
+    """Send what earlier runs could not deliver (tools/notify), as `adpilot tick` does."""
+    from tools.notify import retry_pending
+
+    sent = retry_pending(SERVER.home)
+    if any(sent.values()):
+        log.warning("adpilot ticker: notifications: %d sent, %d still pending, %d given up",
+                    sent["delivered"], sent["pending"], sent["failed"])
+
+
 async def _alert_wake(client: Any, thread: dict[str, Any], now: datetime) -> dict[str, Any] | None:
     """Return the alerts' wake value for a thread between cycles (agents/optimize/alerts.py).
 
@@ -150,6 +160,7 @@ async def run_ticker(every_s: float, client: Any = None) -> None:
         await asyncio.sleep(every_s)
         try:
             await tick_once(client)
+            await asyncio.to_thread(_retry_notifications)
         except Exception as exc:
             log.warning("adpilot ticker: this pass failed (%s: %s); trying again in %ss",
                         exc.__class__.__name__, exc, every_s)

@@ -87,7 +87,7 @@ def tick(advance_days: Annotated[int, typer.Option(
     period, and a clean exit on SIGTERM or Ctrl-C once the thread being advanced is saved.
     """
     if every is None:
-        with session() as (env, runner), run_display() as display:
+        with session(answering=yes) as (env, runner), run_display() as display:
             if advance_days:
                 _advance(env, advance_days)
             code = _tick_pass(env, runner, yes=yes, display=display)
@@ -222,7 +222,7 @@ def _tick_service(period: Any, *, yes: bool) -> int:
         while not stopping.is_set():
             passes += 1
             try:
-                with session(quiet=True) as (env, runner):
+                with session(quiet=True, answering=yes) as (env, runner):
                     _tick_pass(env, runner, yes=yes, log=log, stopping=stopping)
             except typer.Exit as exited:  # the session could not open; said on stderr
                 log(f"tick: pass {passes} could not run (exit {exited.exit_code}); trying again "
@@ -281,7 +281,7 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
     for ask in asks:
         bounded_text(ask, "--request", 'say it in a sentence, e.g. --request "raise the budget '
                       'of Spring Sale to $80 a day"')
-    with session() as (env, runner), runner.lease(thread), run_display() as display:
+    with session(answering=yes) as (env, runner), runner.lease(thread), run_display() as display:
         current = runner.status(thread)
         if current.waiting_for != "wait":
             fail(f"thread {thread} is not between optimise cycles (waiting for: {current.waiting_for or 'nothing'})")

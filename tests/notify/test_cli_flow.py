@@ -153,3 +153,11 @@ def test_run_yes_announces_the_activation_card_it_leaves_to_a_person(sandbox, ho
     (card,) = receiver.delivered  # the paused launch's activation card waits for a person
     assert card["kind"] == "approval" and card["thread_id"] == "n-act"
     assert card["card"].startswith("## Switch the campaign on?")
+
+
+def test_tick_yes_does_not_announce_the_optimise_cards_it_approves(sandbox, home, receiver, sample_images):
+    assert cli("run", brief_for(sample_images), "--thread", "n-tick", "--live", "--yes").exit_code == 0
+    ticks = [cli("tick", "--advance-days", "3", "--yes") for _ in range(2)]
+    assert all(t.exit_code == 0 for t in ticks), [t.output for t in ticks]
+    assert "--yes: approved" in ticks[1].output  # the optimise card, approved by this command
+    assert receiver.delivered == []
