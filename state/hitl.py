@@ -151,15 +151,18 @@ def _json_like(original: Any, edited: Any, where: str) -> Any:
     """Decode `edited` when a UI sent JSON text where the card held another JSON type."""
     if not isinstance(edited, str) or isinstance(original, str) or original is None:
         return edited
-    try:
-        decoded = json.loads(edited)
+    def finite(word: str) -> Any:
+        raise ValueError(f"{word} is not a number a card can hold")
+
+    try:  # strict: no NaN / Infinity, and an integer only where the card held one
+        decoded = json.loads(edited, parse_constant=finite)
     except ValueError:
         raise ResumeError(f"{where}: the card held {type(original).__name__}, the answer sent "
                           f"text that is not JSON ({_short(edited)}); send the value itself or "
                           "valid JSON text") from None
     same = (isinstance(decoded, bool) == isinstance(original, bool)
             and (type(decoded) is type(original)
-                 or (isinstance(decoded, int | float) and isinstance(original, int | float))))
+                 or (isinstance(decoded, int) and isinstance(original, float))))
     if not same:
         raise ResumeError(f"{where}: the card held {type(original).__name__}, the answer's JSON "
                           f"text is {type(decoded).__name__}; send a {type(original).__name__}")

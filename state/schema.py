@@ -51,6 +51,7 @@ class AdpilotState(TypedDict, total=False):
     phase: Phase  # machine phase the routers read: planned, validated, approved, ..., applied
     cycle: int  # optimise cycles decided so far
     max_cycles: int | None  # a limit a person set on the cycles (recorded from the context)
+    cycle_days: int  # days between optimise cycles, recorded at launch (the loop's cadence)
     insights: dict[str, JSON]  # latest insights summary per object id
     proposed_actions: list[ActionRequest]  # action_requests awaiting approval
     # What was executed, with Meta results: the working set (open judgements and the newest

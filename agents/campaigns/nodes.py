@@ -126,9 +126,10 @@ def activate(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 def limit_recorded(update: dict[str, Any], ctx: Any) -> dict[str, Any]:
-    """Record on the thread the optimise-cycle limit this run was given, if any.
+    """Record on the thread its optimise cadence (`cycle_days`) and the cycle limit it was given.
 
     The loop's later runs (`adpilot tick`, a server cron) may not carry it in their context.
     """
     limit = getattr(ctx, "max_cycles", None)
+    update = {**update, "cycle_days": int(getattr(ctx, "cycle_days", 3))}  # the loop's cadence
     return update if limit is None else {**update, "max_cycles": int(limit)}

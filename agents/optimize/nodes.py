@@ -58,6 +58,7 @@ from agents.optimize.cycle import (
 )
 from agents.optimize.history import bound_history
 from agents.optimize.schedule import (
+    cadence,
     first_until,
     loop_end,
     loop_limit,
@@ -286,7 +287,7 @@ def decide_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         review=None,
         done=end is not None,
         end={"why": end[0], "status": end[1]} if end is not None else None,
-        wait_until=next_until(now, runtime.context.cycle_days, flight.end),
+        wait_until=next_until(now, cadence(state, runtime.context), flight.end),
     )
     opt["requests"] = []  # plain-word budget requests are proposed once
     # The applied-action history leaves the checkpoint; what the next cycles read stays.
@@ -428,7 +429,8 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     if label == "request":
         from agents.optimize.oneoff.nodes import finish_request_card
 
-        update = finish_request_card(state, update, decisions, now, runtime.context.cycle_days)
+        update = finish_request_card(state, update, decisions, now,
+                                     cadence(state, runtime.context))
     return update
 
 

@@ -100,10 +100,19 @@ def first_until(state: Mapping[str, Any], client: Any, ctx: Any) -> str:
     activated = when((state.get("activation") or {}).get("activated_at"))
     anchors = [t for t in (adopted or flight.created, flight.start, activated) if t is not None]
     anchor = max(anchors) if anchors else account_now(client, ctx)
-    until = anchor + timedelta(days=ctx.cycle_days)
+    until = anchor + timedelta(days=cadence(state, ctx))
     if flight.end is not None and until > flight.end:
         until = max(flight.end, anchor)  # a flight shorter than a cycle: judge it at its end
     return until.isoformat()
+
+
+def cadence(state: Mapping[str, Any], ctx: Any) -> int:
+    """Days between cycles: what the thread recorded at launch, else this run's context.
+
+    A later run (a server ticker's wake, Agent Inbox's answer) may carry no context; the
+    thread keeps the cadence it was launched with, so its timers do not move on resume.
+    """
+    return int(state.get("cycle_days") or ctx.cycle_days)
 
 
 def next_until(now: datetime, cycle_days: int, end: datetime | None) -> str:
@@ -129,9 +138,9 @@ def wait_reason(state: Mapping[str, Any], ctx: Any, *, first: bool) -> str:
     which = f"optimise cycle {cycle} of {limit}" if limit is not None else (
         f"optimise cycle {cycle} (no cycle limit: the loop runs until the campaign ends)")
     if first:
-        return (f"waiting for the campaign to start and deliver {ctx.cycle_days} day(s) of data "
-                f"before {which}")
-    return f"waiting {ctx.cycle_days} day(s) for delivery data before {which}"
+        return (f"waiting for the campaign to start and deliver {cadence(state, ctx)} day(s) of "
+                f"data before {which}")
+    return f"waiting {cadence(state, ctx)} day(s) for delivery data before {which}"
 
 
 def loop_end(state: Mapping[str, Any], ctx: Any, cycle: int, now: datetime,

@@ -8,7 +8,7 @@ ends, with `max_cycles` only a limit a person sets (recorded on the thread).
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -190,3 +190,18 @@ def test_a_limit_a_person_set_is_recorded_and_holds_for_a_run_without_it(
     assert out.values["cycle"] == 1
     assert "limit of 1 cycle(s)" in out.values["status"]
     assert out.values["phase"] != "ended"  # the campaign itself runs on
+
+
+def test_the_cadence_is_recorded_at_launch_and_kept_by_a_wake_without_context() -> None:
+    """A server ticker or a UI resumes with no `cycle_days`: the thread's own cadence holds."""
+    from agents.campaigns.nodes import limit_recorded
+    from agents.optimize.schedule import cadence, next_until, wait_reason
+    from state.context import Context
+
+    assert limit_recorded({"phase": "live"}, Context(cycle_days=1))["cycle_days"] == 1
+    default = Context()
+    assert cadence({"cycle_days": 1}, default) == 1 and default.cycle_days == 3
+    assert cadence({}, default) == 3
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    assert next_until(now, cadence({"cycle_days": 1}, default), None) == "2026-03-02T00:00:00+00:00"
+    assert "waiting 1 day(s)" in wait_reason({"cycle_days": 1, "cycle": 1}, default, first=False)

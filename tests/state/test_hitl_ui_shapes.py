@@ -94,3 +94,16 @@ def test_answer_text_unwraps_a_ui_response_only() -> None:
     assert answer_text({"type": "respond", "args": "yes"}) == "yes"
     assert answer_text({"answers": {"budget": "50"}}) == {"answers": {"budget": "50"}}
     assert answer_text([{"type": "accept", "args": None}]) == [{"type": "accept", "args": None}]
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity", "5e9", "60.5"])
+def test_money_sent_as_text_decodes_only_to_a_whole_number(text) -> None:
+    card = approval_payload([{"name": "set_adset_budget",
+                              "args": {"object_id": "1", "daily_budget_minor": 6000}}], description="c")
+    edit = {"decisions": [{"type": "edit", "edited_action": {
+        "name": "set_adset_budget", "args": {"object_id": "1", "daily_budget_minor": text}}}]}
+    with pytest.raises(ResumeError, match=r"args\.daily_budget_minor"):
+        parse_decisions(edit, card)
+    ok = {"decisions": [{"type": "edit", "edited_action": {
+        "name": "set_adset_budget", "args": {"object_id": "1", "daily_budget_minor": "7000"}}}]}
+    assert parse_decisions(ok, card)[0].edited_action["args"]["daily_budget_minor"] == 7000

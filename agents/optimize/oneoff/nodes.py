@@ -198,6 +198,7 @@ def adopt_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     limit = runtime.context.max_cycles  # a person's limit holds for every later run (tick)
     return {
         **({"max_cycles": int(limit)} if limit is not None else {}),
+        "cycle_days": int(runtime.context.cycle_days),  # the cadence later wakes keep
         "plan": adopted_plan(campaign, adsets, targets),
         "adopted": {"campaign": dict(campaign), "ad_sets": len(adsets), "ads": len(ads),
                     "at": now.isoformat()},
