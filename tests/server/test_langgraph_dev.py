@@ -126,6 +126,18 @@ def _admin(url: str, method: str, path: str, body: dict | None = None):
         return json.load(resp)
 
 
+def _next_card(client, tid: str, timeout: float = 30) -> dict | None:
+    """The approval card the thread stops at next (the server's ticker wakes it), or None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pending = _pending_interrupts(client.threads.get_state(tid))
+        if pending and pending[0]["value"]["kind"] == "approval" and \
+                client.threads.get(tid)["status"] == "interrupted":
+            return pending[0]["value"]
+        time.sleep(0.5)
+    return None
+
+
 def _image_b64(color: tuple[int, int, int]) -> str:
     from PIL import Image
 
@@ -206,13 +218,7 @@ def test_no_meta_settings_a_brief_to_an_optimise_card_woken_by_the_server(tmp_pa
         # (c) the sandbox clock moves; the server's own ticker wakes the timer (no CLI) and
         # the optimise cycle stops at its card
         _admin(sandbox, "POST", "/__sandbox__/clock/advance", {"days": 6})
-        deadline, card = time.monotonic() + 30, None
-        while time.monotonic() < deadline and card is None:
-            pending = _pending_interrupts(client.threads.get_state(tid))
-            if pending and pending[0]["value"]["kind"] == "approval" and \
-                    client.threads.get(tid)["status"] == "interrupted":
-                card = pending[0]["value"]
-            time.sleep(0.5)
+        card = _next_card(client, tid)
         assert card is not None, f"no optimise card; thread {client.threads.get(tid)['status']}"
         assert card["description"].startswith("## Optimise cycle 1")
         assert {a["name"] for a in card["action_requests"]} & {"pause_ad", "set_adset_budget"}
@@ -325,13 +331,7 @@ def test_an_alert_between_cycles_wakes_a_served_thread_for_a_card(tmp_path):
         assert _pending_interrupts(client.threads.get_state(tid))[0]["value"]["kind"] == "wait"
 
         _admin(sandbox, "POST", "/__sandbox__/clock/advance", {"days": 1, "hours": 12})
-        deadline, card = time.monotonic() + 30, None
-        while time.monotonic() < deadline and card is None:
-            pending = _pending_interrupts(client.threads.get_state(tid))
-            if pending and pending[0]["value"]["kind"] == "approval" and \
-                    client.threads.get(tid)["status"] == "interrupted":
-                card = pending[0]["value"]
-            time.sleep(0.5)
+        card = _next_card(client, tid)
         assert card is not None, f"no alert card; thread {client.threads.get(tid)['status']}"
         assert "disabled" in card["description"].lower(), card["description"]
         said = log.read_text()
