@@ -49,22 +49,20 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
     which names only their kinds: the thread finds them on Meta's data itself before it shows
     a card.
     """
-    from agents.common.throttle import is_due
+    from graph.ticking import wake_value
 
     current = runner.status(thread_id)
     payload = current.interrupt or {}
-    # A throttle wait (it names the throttled node) counts in wall time, like Meta's limits;
-    # an optimise timer counts on the account's clock (the sandbox's simulated one there).
-    clock = datetime.now(UTC) if payload.get("node") else now
     if current.waiting_for != "wait":
         return None
-    value: dict[str, Any] | None = {"woke_at": now.isoformat()}
-    if not is_due(payload, clock):
-        value = None if payload.get("node") or "wait_for_data" not in current.next else \
-            _loop_module("agents.optimize.alerts").tick_wake(
-                current.values, runner.context, now, thread_id, say=console.print)
-        if value is None:
-            return None
+    # The one rule every ticker uses (graph/ticking.py): a throttle wait on wall time, an
+    # optimise timer on the account's clock (the sandbox's simulated one there).
+    value: dict[str, Any] | None = wake_value(payload, now, datetime.now(UTC))
+    if value is None and not payload.get("node") and "wait_for_data" in current.next:
+        value = _loop_module("agents.optimize.alerts").tick_wake(
+            current.values, runner.context, now, thread_id, say=console.print)
+    if value is None:
+        return None
     outcome = runner.resume(thread_id, value, expect="wait", on_update=on_update)
     return drive(runner, outcome, yes=yes, on_update=on_update, home=home)
 
