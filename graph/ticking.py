@@ -47,3 +47,12 @@ def wake_value(interrupt_value: Any, account_now: datetime,
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def between_cycles(interrupt_value: Any, next_nodes: Any) -> bool:
+    """Return whether a thread waits between optimise cycles: the one a tick looks at for alerts.
+
+    An optimise timer (`wait_for_data`), not a throttle wait (its payload names a `node`).
+    """
+    return (isinstance(interrupt_value, Mapping) and not interrupt_value.get("node")
+            and "wait_for_data" in (next_nodes or ()))

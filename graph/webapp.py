@@ -46,7 +46,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from graph.server_env import SERVER, uploads_dir
-from graph.ticking import wake_value
+from graph.ticking import between_cycles, wake_value
 from state.durations import tick_every
 from tools.asset_checks import MAX_IMAGE_BYTES, check_image
 
@@ -86,8 +86,8 @@ async def tick_once(client: Any) -> list[str]:
                     if account_now is None:
                         account_now = await asyncio.to_thread(SERVER.account_now)
                     wake: dict[str, Any] | None = wake_value(value, account_now, wall_now)
-                    if wake is None and not value.get("node"):  # between optimise cycles
-                        wake = await _alert_wake(client, thread, account_now)
+                    if wake is None and not value.get("node"):  # an optimise timer
+                        wake = await _alert_wake(client, thread, value, account_now)
                     if wake is None:
                         continue
                     await _resume(client, thread, found.get("id"), wake)
@@ -114,7 +114,8 @@ def _retry_notifications() -> None:
                     sent["delivered"], sent["pending"], sent["failed"])
 
 
-async def _alert_wake(client: Any, thread: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+async def _alert_wake(client: Any, thread: dict[str, Any], timer: dict[str, Any],
+                      now: datetime) -> dict[str, Any] | None:
     """Return the alerts' wake value for a thread between cycles (agents/optimize/alerts.py).
 
     Read-only, one Graph round trip per thread: the same look `adpilot tick` takes. The value
@@ -125,7 +126,7 @@ async def _alert_wake(client: Any, thread: dict[str, Any], now: datetime) -> dic
     tid = str(thread["thread_id"])
     state = await client.threads.get_state(tid)
     values = state.get("values") or {}
-    if "wait_for_data" not in (state.get("next") or []):
+    if not between_cycles(timer, state.get("next")):
         return None
     account = (thread.get("extracted") or {}).get("account") or values.get("account")
     context = await asyncio.to_thread(SERVER.prepare, (str(account) if account else None, None, None))

@@ -49,7 +49,7 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
     which names only their kinds: the thread finds them on Meta's data itself before it shows
     a card.
     """
-    from graph.ticking import wake_value
+    from graph.ticking import between_cycles, wake_value
 
     current = runner.status(thread_id)
     payload = current.interrupt or {}
@@ -58,7 +58,7 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
     # The one rule every ticker uses (graph/ticking.py): a throttle wait on wall time, an
     # optimise timer on the account's clock (the sandbox's simulated one there).
     value: dict[str, Any] | None = wake_value(payload, now, datetime.now(UTC))
-    if value is None and not payload.get("node") and "wait_for_data" in current.next:
+    if value is None and between_cycles(payload, current.next):
         value = _loop_module("agents.optimize.alerts").tick_wake(
             current.values, runner.context, now, thread_id, say=console.print)
     if value is None:
