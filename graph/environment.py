@@ -266,7 +266,7 @@ def open_environment(
     base = Context.from_env(**({"policy": overrides["policy"]} if "policy" in overrides else {}))
     with meta_access(base.meta, home, embedded=embedded, scenario=scenario, seed=seed,
                      announce=announce) as (settings, token, sandbox):
-        context = build_context(settings, home, token=token, sandbox=sandbox is not None or _loopback(settings),
+        context = build_context(settings, home, token=token, sandbox=sandbox is not None or loopback(settings.graph_url),
                                 base=base, **overrides)
         yield Environment(context=context, home=home, sandbox=sandbox)
 
@@ -307,8 +307,9 @@ def meta_access(
 
 
 
-def _loopback(settings: MetaSettings) -> bool:
+def loopback(url: str | None) -> bool:
+    """Return whether a Graph URL points at this machine (a sandbox, not Meta)."""
     from urllib.parse import urlsplit
 
-    host = urlsplit(settings.graph_url or "").hostname or ""
+    host = urlsplit(url or "").hostname or ""
     return host in ("localhost", "::1") or host.startswith("127.")

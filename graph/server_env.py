@@ -39,6 +39,7 @@ from graph.environment import (
     SANDBOX_TOKEN,
     SetupError,
     build_context,
+    loopback,
     wants_embedded_sandbox,
 )
 from state.context import (
@@ -154,7 +155,7 @@ class ServerEnvironment:
                 try:
                     context = build_context(
                         chosen, self.home, token=token, base=Context.from_env(env),
-                        sandbox=sandbox is not None or _loopback(chosen.graph_url),
+                        sandbox=sandbox is not None or loopback(chosen.graph_url),
                         assets=self.asset_access())
                 except SetupError as exc:
                     raise ServerSetupError(
@@ -188,7 +189,7 @@ class ServerEnvironment:
         from tools.meta_client import MetaClient
 
         settings, token, sandbox = self.access()
-        if sandbox is None and not _loopback(settings.graph_url):
+        if sandbox is None and not loopback(settings.graph_url):
             return datetime.now(UTC)  # Meta's accounts run on real time
         return MetaClient(settings, ledger=None, token=token).account_clock()
 
@@ -200,12 +201,6 @@ class ServerEnvironment:
             self._access = None
             self._contexts.clear()
 
-
-def _loopback(url: str | None) -> bool:
-    from urllib.parse import urlsplit
-
-    host = urlsplit(url or "").hostname or ""
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 SERVER = ServerEnvironment()

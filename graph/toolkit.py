@@ -61,12 +61,6 @@ class ToolInputError(ToolException, ValueError):
         super().__init__(scrub(f"{field}: {problem}. Fix: {fix}"))
 
 
-def _loopback(url: str | None) -> bool:
-    from urllib.parse import urlsplit
-
-    host = urlsplit(url or "").hostname or ""
-    return host in ("localhost", "::1") or host.startswith("127.")
-
 
 class ToolEnv:
     """What the tools share, built by the operator's process; the token is never shown."""
@@ -123,7 +117,7 @@ class ToolEnv:
 
     def context(self, account: str) -> Context:
         """Return the run context of `account` (built once, like `adpilot --account`)."""
-        from graph.environment import build_context
+        from graph.environment import build_context, loopback
 
         if account not in self._contexts:
             default = self.settings.account_id
@@ -132,7 +126,7 @@ class ToolEnv:
                                            pixel_id=self.settings.pixel_id if same else None)
             ctx = build_context(
                 settings, self.home, token=self._token, base=self.base,
-                sandbox=self.sandbox is not None or _loopback(settings.graph_url))
+                sandbox=self.sandbox is not None or loopback(settings.graph_url))
             # A caller from outside the process reads files only in the operator's folder,
             # in every node (validation, upload), not just where this module checks the text.
             assets = dataclasses.replace(ctx.assets, roots=(str(self.files),))
