@@ -32,6 +32,13 @@ from pydantic import (
 )
 
 from state import rules
+from state.plan_capabilities import (
+    AssetFeedPlan,
+    AudiencePlan,
+    AudienceRef,
+    BidConstraints,
+    LeadFormPlan,
+)
 from state.provenance import tag_for
 
 
@@ -79,7 +86,7 @@ class CreativePlan(_Model):
     """The ad's creative: format, copy, destination, call to action and assets."""
 
     key: str | None = None
-    format: Literal["image", "video", "carousel"] = "image"
+    format: Literal["image", "video", "carousel", "dynamic"] = "image"
     primary_text: str = ""
     headline: str = ""
     description: str | None = None
@@ -87,6 +94,8 @@ class CreativePlan(_Model):
     call_to_action: str = "LEARN_MORE"
     assets: list[AssetRef] = Field(default_factory=list)
     cards: list[CarouselCard] = Field(default_factory=list, description="carousel only")
+    asset_feed_spec: AssetFeedPlan | None = Field(
+        None, description="dynamic creative only (format 'dynamic', is_dynamic_creative ad set)")
 
     @model_validator(mode="after")
     def _cards_from_assets(self) -> CreativePlan:
@@ -133,7 +142,14 @@ class Targeting(BaseModel):
     instagram_positions: list[str] | None = None
     audience_network_positions: list[str] | None = None
     messenger_positions: list[str] | None = None
+    threads_positions: list[str] | None = None
+    whatsapp_positions: list[str] | None = None
     device_platforms: list[str] | None = None
+    custom_audiences: list[AudienceRef] | None = Field(
+        default=None, description="[{id}] existing, [{key}] created by the launch, [{name}] to look up")
+    excluded_custom_audiences: list[AudienceRef] | None = None
+    targeting_automation: dict[str, Any] | None = Field(
+        default=None, description="{'advantage_audience': 0|1}; stated on the card")
 
 
 class AdSetPlan(_Model):
@@ -147,7 +163,9 @@ class AdSetPlan(_Model):
     destination_type: str | None = None
     promoted_object: dict[str, Any] | None = None
     bid_strategy: str | None = None
-    bid_amount: int | None = None
+    bid_amount: int | None = Field(None, description="minor units of the account currency")
+    bid_constraints: BidConstraints | None = None
+    is_dynamic_creative: bool = False
     budget: Budget | None = Field(None, description="ad-set budget override (level ad_set)")
     dsa_payor: str | None = None
     dsa_beneficiary: str | None = None
@@ -187,6 +205,10 @@ class CampaignPlan(_Model):
     targets: PlanTargets | None = Field(None, description="target CPA / ROAS for the loop")
     go_live: bool = Field(False, description="the brief asked to go live at launch; the "
                           "approval still decides")
+    audiences: list[AudiencePlan] = Field(
+        default_factory=list, description="audiences the launch creates, before the campaign")
+    lead_form: LeadFormPlan | None = Field(
+        None, description="the instant form ON_AD ad sets use (created on the page, or reused)")
     ad_sets: list[AdSetPlan] = Field(default_factory=list)
 
     @field_validator("currency")
@@ -236,7 +258,27 @@ def plan_keys(plan: CampaignPlan) -> dict[str, str]:
         for j, a in enumerate(s.ads):
             out[f"ad_sets[{i}].ads[{j}]"] = a.key or ""
             out[f"ad_sets[{i}].ads[{j}].creative"] = a.creative.key or ""
+    for i, aud in enumerate(p.audiences):
+        out[f"audiences[{i}]"] = audience_key(p, aud.key)
+    if p.lead_form is not None:
+        out["lead_form"] = lead_form_key(p)
     return out
+
+
+def audience_key(plan: CampaignPlan, handle: str) -> str:
+    """Return the provenance key of the audience created for `audiences[*].key == handle`.
+
+    Derived from the campaign key (which covers every audience's content) and the handle, so
+    a changed audience, or the same audience in another thread, is a new Meta object.
+    """
+    p = plan if plan.key else assign_keys(plan)
+    return _digest("audience", p.key, handle)
+
+
+def lead_form_key(plan: CampaignPlan) -> str:
+    """Return the provenance key of the lead form the launch creates (see `audience_key`)."""
+    p = plan if plan.key else assign_keys(plan)
+    return _digest("lead_form", p.key)
 
 
 def tag(key: str) -> str:
@@ -341,6 +383,7 @@ __all__ = [
     "AdPlan", "AdSetPlan", "AssetRef", "Budget", "CampaignPlan", "CarouselCard",
     "CreativePlan", "GeoLocations", "PlanError", "PlanTargets", "Problem",
     "Targeting",
-    "assign_keys", "budget_for_ad_set", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
+    "AssetFeedPlan", "AudiencePlan", "AudienceRef", "BidConstraints", "LeadFormPlan",
+    "assign_keys", "audience_key", "budget_for_ad_set", "lead_form_key", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
     "targets_eu", "uses_cbo",
 ]
