@@ -18,6 +18,7 @@ source gives one (200/1870034 terms, 2654/1713007 duplicate lookalike), else cod
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sandbox.audiences_lookalike import lookalike_fields
@@ -108,7 +109,8 @@ def create(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
             fields=["subtype"],
         )
     acct = ctx.account() or {}
-    if "custom_audience_tos" not in (acct.get("tos_accepted") or {"custom_audience_tos": 1}):
+    # stores made before accounts carried tos_accepted count as accepted
+    if "custom_audience_tos" not in (acct.get("tos_accepted", {"custom_audience_tos": 1}) or {}):
         raise terms_not_accepted()
     raw_rule = get_json(params, "rule")
     doc: dict[str, Any] = {"name": name.strip()}
@@ -178,11 +180,13 @@ def render(ctx: RequestContext, doc: dict[str, Any], params: dict[str, Any]) -> 
             if d.get("origin_audience_id") == oid and not d.get("_deleted")
         ] or None,
         "permission_for_actions": lambda: {
-            "can_edit": True, "can_see_insight": "True", "can_share": "True",
+            "can_edit": True, "can_see_insight": True, "can_share": True,
             "subtype_supports_lookalike": doc.get("subtype") != "LOOKALIKE",
             "supports_recipient_lookalike": False,
         },
         "is_value_based": lambda: bool(doc.get("is_value_based", False)),
+        # Meta returns the rule as JSON text (the store keeps it parsed)
+        "rule": lambda: json.dumps(doc["rule"]) if doc.get("rule") else None,
     }
     return select(doc, TYPE, params, computed)
 
