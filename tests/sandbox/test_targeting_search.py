@@ -1,0 +1,86 @@
+"""Detailed-targeting search in the sandbox, with the SDK's TargetingSearch over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from facebook_business.adobjects.adaccount import AdAccount
+from facebook_business.adobjects.targetingsearch import TargetingSearch
+from facebook_business.api import FacebookAdsApi
+from facebook_business.exceptions import FacebookRequestError
+from facebook_business.session import FacebookSession
+
+from sandbox.server import SandboxServer
+from sandbox.targeting_search import DEMOGRAPHIC_CLASSES
+from sandbox.testing import make_api
+
+
+@pytest.fixture
+def api(sandbox_module: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> FacebookAdsApi:
+    # TargetingSearch.search builds its URL from the class attribute, not the session's
+    monkeypatch.setattr(FacebookSession, "GRAPH", sandbox_module.url)
+    return make_api(sandbox_module.url)
+
+
+def search(api: FacebookAdsApi, **params: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in TargetingSearch.search(params={"limit": 500, **params}, api=api)]
+
+
+def test_behaviours_and_each_demographic_class(api: FacebookAdsApi) -> None:
+    behaviours = search(api, type=TargetingSearch.TargetingSearchTypes.targeting_category,
+                        **{"class": "behaviors"})
+    assert behaviours and {r["type"] for r in behaviours} == {"behaviors"}
+    assert all(r["audience_size_lower_bound"] <= r["audience_size_upper_bound"]
+               for r in behaviours)
+    for cls in DEMOGRAPHIC_CLASSES:
+        rows = search(api, type="adTargetingCategory", **{"class": cls})
+        assert rows and {r["type"] for r in rows} == {cls}, cls
+    every = search(api, type="adTargetingCategory", **{"class": "demographics"})
+    assert {r["type"] for r in every} == set(DEMOGRAPHIC_CLASSES)
+    parents = search(api, type="adTargetingCategory", q="parents", **{"class": "demographics"})
+    assert parents and all("parents" in r["name"].lower() for r in parents)
+
+
+def test_job_titles_employers_and_languages(api: FacebookAdsApi) -> None:
+    nurses = search(api, type="adworkposition", q="nurse")
+    assert nurses[0]["name"] == "Nurse" and {r["type"] for r in nurses} == {"work_positions"}
+    assert [r["name"] for r in search(api, type="adworkemployer", q="starb")] == ["Starbucks"]
+    english = {r["name"]: r["key"] for r in search(api, type="adlocale", q="english")}
+    assert english == {"English (US)": 6, "English (UK)": 24, "English (All)": 1001}
+    assert search(api, type="adlocale", q="klingon") == []
+
+
+def test_interest_suggestions_and_interest_search_still_work(api: FacebookAdsApi) -> None:
+    suggested = search(api, type="adinterestsuggestion", interest_list=["Running"])
+    names = [r["name"] for r in suggested]
+    assert "Running" not in names and names
+    assert {r["topic"] for r in suggested[:3]} == {"Fitness and wellness"}
+    assert search(api, type="adinterest", q="running")[0]["name"] == "Running"
+    assert search(api, type="adgeolocation", q="berlin")[0]["name"] == "Berlin"
+
+
+def test_account_targetingsearch_spans_interests_behaviours_and_demographics(
+    api: FacebookAdsApi, sandbox_module: SandboxServer
+) -> None:
+    rows = [dict(r) for r in AdAccount(sandbox_module.account_id, api=api).get_targeting_search(
+        params={"q": "travel", "limit": 500})]
+    kinds = {r["type"] for r in rows}
+    assert {"interests", "behaviors"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"type": "adkeyword", "q": "x"}, "Unsupported search type"),
+        ({"type": "adTargetingCategory", "class": "politics"}, "not served"),
+        ({"type": "adinterestsuggestion"}, "interest_list is required"),
+    ],
+)
+def test_unsupported_searches_are_refused(
+    api: FacebookAdsApi, params: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(FacebookRequestError) as info:
+        api.call("GET", ("search",), params)
+    err = info.value.body()["error"]
+    assert err["code"] == 100 and says in err["error_user_msg"]
