@@ -14,6 +14,7 @@ from facebook_business.session import FacebookSession
 from sandbox.server import SandboxServer
 from sandbox.targeting_search import DEMOGRAPHIC_CLASSES
 from sandbox.testing import make_api
+from tests.sandbox.conftest import adset_params, campaign_params
 
 
 @pytest.fixture
@@ -82,5 +83,53 @@ def test_unsupported_searches_are_refused(
 ) -> None:
     with pytest.raises(FacebookRequestError) as info:
         api.call("GET", ("search",), params)
+    err = info.value.body()["error"]
+    assert err["code"] == 100 and says in err["error_user_msg"]
+
+
+# -- the ids search returns are the ids an ad set's targeting takes ----------------------------
+def _adset(sandbox: SandboxServer, api: FacebookAdsApi, **targeting: Any) -> Any:
+    assert sandbox.store is not None
+    pixel = str(sandbox.store.list_objects("adspixel")[0]["id"])
+    account = AdAccount(sandbox.account_id, api=api)
+    campaign = account.create_campaign(params=campaign_params())["id"]
+    spec = {"geo_locations": {"countries": ["US"]}, "age_min": 25, "age_max": 44, **targeting}
+    return account.create_ad_set(params=adset_params(campaign, pixel, targeting=spec))
+
+
+def test_detailed_targeting_from_search_is_accepted(
+    sandbox: SandboxServer, fb_api: FacebookAdsApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FacebookSession, "GRAPH", sandbox.url)
+    travellers = search(fb_api, type="adTargetingCategory", q="frequent trav",
+                        **{"class": "behaviors"})[0]
+    grad = search(fb_api, type="adTargetingCategory", q="undergrad",
+                  **{"class": "education_statuses"})[0]
+    nurse = search(fb_api, type="adworkposition", q="nurse")[0]
+    english = search(fb_api, type="adlocale", q="english (all)")[0]
+    made = _adset(sandbox, fb_api, locales=[english["key"]],
+                  flexible_spec=[{"behaviors": [{"id": travellers["id"],
+                                                 "name": travellers["name"]}],
+                                  "education_statuses": [int(grad["id"])]}],
+                  exclusions={"work_positions": [{"id": nurse["id"], "name": nurse["name"]}]})
+    assert made["id"]
+
+
+@pytest.mark.parametrize(
+    ("targeting", "says"),
+    [
+        ({"flexible_spec": [{"behaviors": [{"id": "123", "name": "Made up"}]}]},
+         "class=behaviors"),
+        ({"flexible_spec": [{"education_statuses": ["Undergrad"]}]}, "whole numbers"),
+        ({"flexible_spec": [{"hobbies": [{"id": "1"}]}]}, "keys Meta does not take"),
+        ({"exclusions": {"work_employers": [{"id": "42"}]}}, "adworkemployer"),
+        ({"locales": [424242]}, "type=adlocale"),
+    ],
+)
+def test_detailed_targeting_refusals(
+    sandbox: SandboxServer, fb_api: FacebookAdsApi, targeting: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(FacebookRequestError) as info:
+        _adset(sandbox, fb_api, **targeting)
     err = info.value.body()["error"]
     assert err["code"] == 100 and says in err["error_user_msg"]
