@@ -417,3 +417,12 @@ def test_batch_creates_a_seed_and_validate_only_writes_nothing(
     assert json.loads(answers[1]["body"])["num_received"] == 10
     assert sandbox.store is not None
     assert [d["name"] for d in sandbox.store.list_objects("customaudience")] == ["Seed"]
+
+
+def test_ids_read_shows_audiences_as_their_own_read_does(account: AdAccount, fb_api: Any) -> None:
+    kept, gone = customer_list(account, "Kept"), customer_list(account, "Gone")
+    gone.api_delete()
+    both = fb_api.call("GET", ("",), {"ids": kept.get_id(), "fields": "name,subtype"}).json()
+    assert both == {kept.get_id(): {"id": kept.get_id(), "name": "Kept", "subtype": "CUSTOM"}}
+    err = refusal(lambda: fb_api.call("GET", ("",), {"ids": gone.get_id(), "fields": "name"}))
+    assert (err["code"], err["error_subcode"]) == (100, 33)
