@@ -167,6 +167,11 @@ def test_website_audience_from_the_pixel_grows_with_retention_and_shrinks_with_f
     rule = json.loads(doc["rule"])  # Meta returns the rule as JSON text
     assert rule["inclusions"]["rules"][0]["event_sources"] == [{"id": pixel, "type": "pixel"}]
     assert size(d90, api)[0] > size(d30, api)[1]
+    days = account.create_custom_audience(params={  # legacy retention_days fills the rule
+        "name": "days", "retention_days": 30,
+        "rule": json.dumps({"inclusions": {"operator": "or", "rules": [
+            {"event_sources": [{"id": pixel, "type": "pixel"}]}]}})})
+    assert size(days["id"], api) == size(d30, api)
     assert size(buyers, api)[1] < size(d30, api)[0] / 10
 
 
@@ -327,6 +332,7 @@ def test_small_seed_and_a_seed_of_another_account_are_refused(
         ({"name": "x", "subtype": "CUSTOM", "customer_file_source": "FRIENDS"}, "must be one of"),
         ({"name": "x", "subtype": "WEBSITE"}, "rule is required"),
         ({"name": "x", "subtype": "OFFLINE_CONVERSION"}, "not served by this sandbox"),
+        ({"name": "x", "event_sources": [{"id": "1", "type": "pixel"}]}, "not served by this"),
     ],
 )
 def test_create_refusals(fb_api: Any, account: AdAccount, params: dict[str, Any], says: str
