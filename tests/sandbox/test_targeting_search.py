@@ -58,6 +58,9 @@ def test_interest_suggestions_and_interest_search_still_work(api: FacebookAdsApi
     assert "Running" not in names and names
     assert {r["topic"] for r in suggested[:3]} == {"Fitness and wellness"}
     assert search(api, type="adinterest", q="running")[0]["name"] == "Running"
+    checked = search(api, type="adinterestvalid", interest_list=["running", "Moon boots"])
+    assert [(r["name"], r["valid"]) for r in checked] == [("Running", True), ("Moon boots", False)]
+    assert checked[0]["id"] == search(api, type="adinterest", q="running")[0]["id"]
     assert search(api, type="adgeolocation", q="berlin")[0]["name"] == "Berlin"
 
 
