@@ -303,8 +303,12 @@ def test_lookalike_spec_refusals(account: AdAccount, spec: dict[str, Any], says:
 def test_small_seed_and_a_seed_of_another_account_are_refused(
     account: AdAccount, fb_api: Any, tmp_path: Path
 ) -> None:
+    tiny = customer_list(account, "Tiny")
+    tiny.add_users(CustomAudience.Schema.email_hash, emails(10))
+    assert tiny.api_get(fields=["delivery_status"])["delivery_status"]["code"] == 300  # < 20
     small = customer_list(account)
     small.add_users(CustomAudience.Schema.email_hash, emails(60))
+    assert small.api_get(fields=["delivery_status"])["delivery_status"]["code"] == 200
     params = {"name": "LAL", "subtype": "LOOKALIKE", "origin_audience_id": small.get_id(),
               "lookalike_spec": json.dumps({"ratio": 0.01, "country": "US"})}
     err = refusal(lambda: account.create_custom_audience(params=params))
