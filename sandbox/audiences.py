@@ -138,6 +138,10 @@ def create(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
     if "custom_audience_tos" not in (acct.get("tos_accepted", {"custom_audience_tos": 1}) or {}):
         raise terms_not_accepted()
     raw_rule = get_json(params, "rule")
+    if raw_rule is None and params.get("retention_days") not in (None, ""):
+        raise invalid("retention_days applies to website and engagement audiences (with a "
+                      "rule); customer lists and lookalikes keep people until removed.",
+                      fields=["retention_days"])
     doc: dict[str, Any] = {"name": name.strip()}
     if subtype == "LOOKALIKE":
         if raw_rule is not None:
@@ -152,6 +156,10 @@ def create(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
                           fields=["subtype"])
         _retention_days(rule, params)
         inferred = check_rule(ctx, rule, subtype)
+        if subtype in ("WEBSITE", "ENGAGEMENT") and subtype != inferred:
+            raise invalid(f"subtype {subtype} does not match the rule, which reads "
+                          f"{inferred.lower()} sources; leave subtype out (Meta infers it).",
+                          fields=["subtype"])
         doc.update({
             "subtype": inferred,
             "rule": rule,

@@ -172,6 +172,9 @@ def test_website_audience_from_the_pixel_grows_with_retention_and_shrinks_with_f
         "rule": json.dumps({"inclusions": {"operator": "or", "rules": [
             {"event_sources": [{"id": pixel, "type": "pixel"}]}]}})})
     assert size(days["id"], api) == size(d30, api)
+    err = refusal(lambda: account.create_custom_audience(
+        params={"name": "eng?", "subtype": "ENGAGEMENT", "rule": website_rule(pixel, 30)}))
+    assert "does not match the rule" in err["error_user_msg"]
     assert size(buyers, api)[1] < size(d30, api)[0] / 10
 
 
@@ -337,6 +340,8 @@ def test_small_seed_and_a_seed_of_another_account_are_refused(
         ({"name": "x", "subtype": "WEBSITE"}, "rule is required"),
         ({"name": "x", "subtype": "OFFLINE_CONVERSION"}, "not served by this sandbox"),
         ({"name": "x", "event_sources": [{"id": "1", "type": "pixel"}]}, "not served by this"),
+        ({"name": "x", "subtype": "CUSTOM", "customer_file_source": "USER_PROVIDED_ONLY",
+          "retention_days": 30}, "retention_days applies to website"),
     ],
 )
 def test_create_refusals(fb_api: Any, account: AdAccount, params: dict[str, Any], says: str
