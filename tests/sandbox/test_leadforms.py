@@ -111,11 +111,14 @@ def test_validate_only_checks_without_creating(page: Page, fb_api: Any) -> None:
 
 
 def test_page_has_whatsapp_and_instagram_unless_the_scenario_leaves_them_out(
-    page: Page, tmp_path: Path
+    page: Page, fb_api: Any, tmp_path: Path
 ) -> None:
     doc = page.api_get(fields=["name", "whatsapp_number", "instagram_business_account"])
     assert doc["whatsapp_number"].startswith("+")
     assert doc["instagram_business_account"]["id"].isdigit()
+    ig = fb_api.call("GET", (doc["instagram_business_account"]["id"],),
+                     {"fields": "username,name"}).json()
+    assert ig["username"] and ig["name"] == doc["name"]
     data = load_scenario("ecommerce_usd").model_dump(mode="json")
     data["page"].update(whatsapp_number=None, instagram_business_account=None)
     path = tmp_path / "no_links.json"
