@@ -50,22 +50,17 @@ DATA_SOURCE = {
     "LOOKALIKE": {"type": "UNKNOWN", "sub_type": "LOOKALIKE_PLATFORM"},
 }
 NORMAL = {"code": 200, "description": "Normal"}
-# Create parameters the sandbox acts on, stores as given, or ignores as Meta's clients do.
-HANDLED = frozenset({
-    "name", "description", "subtype", "customer_file_source", "rule", "prefill",
-    "retention_days", "origin_audience_id", "lookalike_spec", "pixel_id", "audience_labels",
-    "is_value_based", "use_in_campaigns", "usage_restriction", "execution_options", "fields",
-    "enable_fetch_or_create",
-})
-# Everything else the SDK can send changes what the audience is: refused, not ignored.
+# Create parameters of the SDK that change what the audience is and that the sandbox does not
+# serve: refused, not ignored. (It serves name, description, subtype, customer_file_source,
+# rule, prefill, retention_days, origin_audience_id, lookalike_spec, pixel_id, and stores
+# audience_labels, is_value_based, use_in_campaigns and usage_restriction as given.)
 NOT_SERVED = frozenset({
-    "allowed_domains", "associated_audience_id", "claim_objective", "content_type",
-    "countries", "creation_params", "dataset_id", "event_source_group", "event_sources",
+    "allowed_domains", "associated_audience_id", "claim_objective", "content_type", "countries", "creation_params", "dataset_id", "event_source_group", "event_sources",
     "exclusions", "facebook_page_id", "inclusionOperator", "inclusions", "is_snapshot",
     "list_of_accounts", "marketing_message_channels", "opt_out_link", "parent_audience_id",
     "partner_reference_key", "product_set_id", "regulated_audience_spec",
     "rev_share_policy_id", "rule_aggregation", "subscription_info", "use_for_products",
-    "video_group_ids",
+    "video_group_ids", "enable_fetch_or_create",
 })
 STORED = ("audience_labels", "is_value_based", "use_in_campaigns", "usage_restriction")
 
