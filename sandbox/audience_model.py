@@ -96,7 +96,7 @@ def audience_size(doc: Mapping[str, Any]) -> float:
 def lookalike_multipliers(ratio: float) -> tuple[float, float]:
     """(CVR, CPM) multipliers of a lookalike: 1% is the warmest, 20% close to broad."""
     closeness = math.exp(-(max(ratio, 0.01) * 100 - 1) / 4)
-    return 1.0 + 0.6 * closeness, 1.0 + 0.25 * closeness
+    return 1.0 + 1.0 * closeness, 1.0 + 0.1 * closeness
 
 
 def warmth(doc: Mapping[str, Any]) -> tuple[float, float]:
