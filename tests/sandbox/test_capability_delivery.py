@@ -190,3 +190,43 @@ def test_excluding_buyers_from_broad_costs_a_few_conversions() -> None:
                 lambda aid: buyers)
     assert 0.9 < fx.cvr_mult < 1.0 and 119e6 < fx.audience < 120e6
     assert effect(US, 120e6, lambda aid: None).cvr_mult == 1.0
+
+
+# -- 4. results by goal --------------------------------------------------------------------
+
+
+def creative_with(page: str, cta: dict[str, Any]) -> dict[str, Any]:
+    return {"object_story_spec": {"page_id": page, "link_data": {
+        "link": "https://shop.example.com", "message": "Hello", "call_to_action": cta}}}
+
+
+def test_lead_form_ad_sets_report_instant_form_leads(tmp_path: Path, image: Path) -> None:
+    page = "102030405060708"
+    rows = run(tmp_path / "lead", image, objective="OUTCOME_LEADS", adsets=[{
+        "optimization_goal": "LEAD_GENERATION", "destination_type": "ON_AD",
+        "promoted_object": {"page_id": page}}],
+        creative=creative_with(page, {"type": "SIGN_UP", "value": {"lead_gen_form_id": "1"}}))
+    row = one(rows)
+    leads = action(row, "lead")
+    assert leads > 0 and action(row, "onsite_conversion.lead_grouped") == leads
+    assert action(row, "purchase") == 0 and not row.get("action_values")
+    cost = action(row, "lead", "cost_per_action_type")
+    assert cost == pytest.approx(float(row["spend"]) / leads, abs=0.01)  # not halved
+
+
+def test_conversation_ad_sets_report_conversations_started(tmp_path: Path, image: Path) -> None:
+    page = "102030405060708"
+    row = one(run(tmp_path / "msg", image, objective="OUTCOME_ENGAGEMENT", adsets=[{
+        "optimization_goal": "CONVERSATIONS", "destination_type": "MESSENGER",
+        "promoted_object": {"page_id": page}}],
+        creative=creative_with(page, {"type": "MESSAGE_PAGE"})))
+    assert action(row, "onsite_conversion.messaging_conversation_started_7d") > 0
+    assert action(row, "purchase") == 0 and action(row, "lead") == 0
+
+
+def test_value_optimisation_brings_bigger_baskets(tmp_path: Path, image: Path) -> None:
+    rows = {goal: one(run(tmp_path / goal, image, adsets=[{"optimization_goal": goal}]))
+            for goal in ("OFFSITE_CONVERSIONS", "VALUE")}
+    per = {g: action(r, "purchase", "action_values") / action(r, "purchase")
+           for g, r in rows.items()}
+    assert per["VALUE"] > 1.2 * per["OFFSITE_CONVERSIONS"]
