@@ -50,6 +50,7 @@ from sandbox.truth import (
     goal_kind,
     impressions_for,
     max_spend,
+    result_rate,
 )
 
 MIN_AUDIENCE = 1000
@@ -82,7 +83,8 @@ def _typical_truth(sc: Scenario, targeting: dict[str, Any], goal: str | None) ->
     value = center(sc.truth.value_minor) * (1.3 if goal == "VALUE" else 1.0)
     return AdSetTruth(
         "", -1, audience, center(sc.truth.cpm_minor) * factor, capacity,
-        min(float(audience), capacity * p.reach_pool_days), center(sc.truth.cvr), value,
+        min(float(audience), capacity * p.reach_pool_days),
+        min(1.0, center(sc.truth.cvr) * result_rate({"optimization_goal": goal})), value,
     )
 
 

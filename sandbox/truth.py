@@ -273,6 +273,18 @@ def bare_name(name: str | None) -> str:
     return display_name(name)
 
 
+def result_rate(doc: dict[str, Any]) -> float:
+    """CVR multiplier of on-platform results against a website conversion after a click.
+
+    An instant form is prefilled (`ON_AD` leads: 2x; QUALITY_LEAD's extra step: 1.4x) and
+    starting a conversation is a small step (3x); website goals keep the latent CVR.
+    """
+    goal, dest = doc.get("optimization_goal"), doc.get("destination_type")
+    if goal in ("LEAD_GENERATION", "QUALITY_LEAD") and dest != "WEBSITE":
+        return 2.0 if goal == "LEAD_GENERATION" else 1.4
+    return 3.0 if goal == "CONVERSATIONS" else 1.0
+
+
 def adset_truth(sc: Scenario, seed: int, doc: dict[str, Any], index: int) -> AdSetTruth:
     """Draw (or look up) the latent truth of an ad set."""
     rng = rng_for(seed, "adset", index)
@@ -292,6 +304,8 @@ def adset_truth(sc: Scenario, seed: int, doc: dict[str, Any], index: int) -> AdS
         cpm *= factor
     if doc.get("optimization_goal") == "VALUE":  # Meta bids for the bigger baskets
         value *= VALUE_OPTIMISATION_LIFT
+    if result_rate(doc) != 1.0:
+        cvr = min(1.0, cvr * result_rate(doc))
     p = sc.model
     capacity = p.capacity_at_1m * (audience / 1e6) ** p.capacity_exponent
     pool = min(float(audience), capacity * p.reach_pool_days)
