@@ -186,6 +186,15 @@ def test_warm_website_audience_converts_better_and_costs_more_than_broad(
     assert float(warm["frequency"]) > float(broad["frequency"])
 
 
+def test_a_small_list_caps_reach_at_its_size_and_saturates(tmp_path: Path, image: Path) -> None:
+    small = {"900005": {"name": "VIP list", "subtype": "CUSTOM",
+                        "approximate_count_lower_bound": 2500, "approximate_count_upper_bound": 3500}}
+    row = one(run(tmp_path / "vip", image, audiences=small, days=14, adsets=[only("900005")]))
+    assert 0 < int(row["reach"]) <= 3500
+    assert float(row["frequency"]) > 2.5  # the same few people, again and again
+    assert float(row["spend"]) < 0.1 * 14 * 200  # a $200/day budget it cannot spend
+
+
 def test_an_excluded_audience_receives_nothing(tmp_path: Path, image: Path) -> None:
     rows = run(tmp_path / "ex", image, audiences=AUDIENCES, adsets=[
         only("900004", excluded_custom_audiences=[{"id": "900004"}]), only("900004")])
