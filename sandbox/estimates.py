@@ -54,7 +54,7 @@ from sandbox.truth import (
 )
 
 MIN_AUDIENCE = 1000
-CURVE_POINTS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0)
+CURVE_POINTS = (0.0, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0)
 
 
 def center(d: Dist) -> float:
