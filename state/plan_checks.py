@@ -10,7 +10,7 @@ the fix, so a marketer can act on it without reading Meta's docs. The issue-15 c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -276,8 +276,9 @@ def validate_plan(plan: CampaignPlan | dict[str, Any], account: AccountInfo) -> 
     """Check a plan against Meta's rules; return blocking problems and warnings."""
     try:
         p = load_plan(plan)
-    except PlanError as exc:
-        return PlanReport(problems=list(exc.problems))
+    except PlanError as exc:  # the shape is wrong (e.g. a locale that is not a number)
+        return PlanReport(problems=[pr if pr.rule else replace(pr, rule="schema")
+                                    for pr in exc.problems])
     checker = _Checker(p, account)
     checker.campaign()
     check_audiences(checker)
