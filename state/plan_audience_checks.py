@@ -135,6 +135,7 @@ def check_audience_refs(ck: Findings, i: int, s: AdSetPlan) -> None:
     base, t = f"ad_sets[{i}].targeting", s.targeting
     kinds = {a.key: a.kind for a in ck.plan.audiences}
     restricted = bool(set(ck.plan.special_ad_categories) & rules.SAC_AUDIENCE_RESTRICTED)
+    known = ck.account.audiences
     for field in ("custom_audiences", "excluded_custom_audiences"):
         for j, ref in enumerate(getattr(t, field) or []):
             path = f"{base}.{field}[{j}]"
@@ -142,13 +143,22 @@ def check_audience_refs(ck: Findings, i: int, s: AdSetPlan) -> None:
                 ck.bad(f"{path}.key", f"no audience in the plan has the key {ref.key!r}",
                        f"add it to audiences or use one of {sorted(kinds) or 'none yet'}",
                        "audience_ref")
-            elif ref.key and restricted and kinds[ref.key] == "lookalike":
+            elif ref.id and known is not None and ref.id not in known:
+                ck.bad(f"{path}.id", f"the ad account has no custom audience {ref.id}",
+                       "pick one of the account's audiences (by name or id), or add it to "
+                       "audiences so the launch creates it", "audience_ref")
+            elif restricted and field == "custom_audiences" and (
+                    (ref.key and kinds[ref.key] == "lookalike") or
+                    (ref.id and (known or {}).get(ref.id) == "LOOKALIKE")):
                 ck.bad(path, "special ad categories (housing, employment, financial products) "
                        "cannot use lookalike audiences", "target a custom audience or broad "
                        "audience instead", "special_category")
-    ids = lambda refs: {(r.id or r.key or r.name) for r in refs or []}  # noqa: E731
-    both = ids(t.custom_audiences) & ids(t.excluded_custom_audiences)
-    for handle in sorted(h for h in both if h):
+    both = _handles(t.custom_audiences) & _handles(t.excluded_custom_audiences)
+    for handle in sorted(both):
         ck.bad(f"{base}.excluded_custom_audiences", f"the audience {handle!r} is both included "
                "and excluded, so nobody in it can be reached", "remove it from one of the two "
                "lists", "audience_in_and_out")
+
+
+def _handles(refs: list[AudienceRef] | None) -> set[str]:
+    return {h for r in refs or [] if (h := r.id or r.key or r.name)}

@@ -19,7 +19,9 @@ class AccountInfo:
     """What the validator needs to know about the ad account the plan will run in.
 
     `page_whatsapp` / `page_instagram`: whether the plan's page has a linked WhatsApp number /
-    Instagram account (None = not looked up; the checks then leave it to Meta).
+    Instagram account; `audiences`: the account's custom audiences as id -> subtype
+    (`CUSTOM`, `WEBSITE`, `LOOKALIKE`, ...). None = not looked up: the checks then leave
+    those rules to Meta.
     """
 
     currency: str
@@ -30,6 +32,7 @@ class AccountInfo:
     min_budget_row: dict[str, Any] | None = None  # Meta's minimum_budgets row, when fetched
     page_whatsapp: bool | None = None
     page_instagram: bool | None = None
+    audiences: dict[str, str] | None = None
 
 
 class Findings(Protocol):

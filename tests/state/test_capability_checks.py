@@ -168,3 +168,19 @@ def test_issues_elections_politics_keeps_detailed_targeting_and_credit_does_not(
 
 def test_counts() -> None:
     assert len(COMBOS) + len(LOCAL_ONLY) >= 60
+
+
+def test_audience_ids_are_checked_against_the_account_when_it_was_read() -> None:
+    known = {"111": "CUSTOM", "222": "LOOKALIKE"}
+    ghost = sets(targeting__custom_audiences=[{"id": "999"}])(good_plan())
+    assert check(ghost).ok  # not looked up: Meta answers (tests/sandbox: 100/1488001)
+    report = check(ghost, {"audiences": known})
+    assert [(p.rule, p.path) for p in report.problems] == [
+        ("audience_ref", "ad_sets[0].targeting.custom_audiences[0].id")]
+    housing = sets(plan__special_ad_categories=["HOUSING"], targeting__age_min=18,
+                   targeting__age_max=65)
+    lal = then(housing, sets(targeting__custom_audiences=[{"id": "222"}]))(good_plan())
+    assert [p.rule for p in check(lal, {"audiences": known}).problems] == ["special_category"]
+    custom = then(housing, sets(targeting__custom_audiences=[{"id": "111"}]))(good_plan())
+    assert check(custom, {"audiences": known}).ok
+
