@@ -260,8 +260,6 @@ CHOSEN_SUBCODES: dict[str, int] = {
     "sac_detailed_exclusion": 1488005,
     "sac_place_exclusion": 1488006,
     "sac_detailed": 1488007,
-    "detailed_shape": 1488008,
-    "locales": 1488009,
     "position_platform": 1488010,
     "position_unknown": 1488011,
     "no_platform": 1488012,

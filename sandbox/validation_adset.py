@@ -3,7 +3,8 @@
 Called by `sandbox/validation.py::check_adset` on the final spec (create, update and
 `validate_only` alike, so batches get them too). Meta's codes where a source gives one
 (ON_AD outside a lead campaign: 100/1815715); otherwise code 100 with the sandbox's subcode
-from `sandbox.errors.CHOSEN_SUBCODES`. The rules are the tables of `state/rules.py`, so the
+from `sandbox.errors.CHOSEN_SUBCODES`. The shapes of detailed targeting and `locales` are
+`sandbox/targeting.py`'s, which runs first. The rules are the tables of `state/rules.py`, so the
 plan's local checks (`state/plan_*_checks.py`) refuse the same combinations first.
 """
 
@@ -47,7 +48,6 @@ def check_adset_capabilities(
     _audiences(ctx, t, restricted)
     if restricted:
         _special(t)
-    _detailed(t)
     _placements(t)
     _bids(spec, campaign, strategy)
     _destination(ctx, spec)
@@ -112,35 +112,6 @@ def _special(t: dict[str, Any]) -> None:
             raise chosen("sac_detailed", what.format(
                 f"target by behaviours or demographics ({', '.join(keys)}): remove them from "
                 "targeting.flexible_spec"), blame=_t("flexible_spec"), title=_SAC)
-
-
-def _detailed(t: dict[str, Any]) -> None:
-    groups = [("flexible_spec", g) for g in t.get("flexible_spec") or []]
-    if isinstance(t.get("exclusions"), dict):
-        groups.append(("exclusions", t["exclusions"]))
-    for where, group in groups:
-        if not isinstance(group, dict):
-            raise chosen("detailed_shape", f"targeting.{where} entries must be objects.",
-                         blame=_t(where), title="Invalid Targeting Spec")
-        for key, items in group.items():
-            ints = key in rules.DETAILED_INT_KEYS
-            ok = key in rules.DETAILED_KEYS and isinstance(items, list) and all(
-                (isinstance(i, int) and not isinstance(i, bool)) if ints
-                else isinstance(i, dict) and str(i.get("id", "")).isdigit() for i in items)
-            if not ok:
-                shape = "integers" if ints else "objects {id, name} with Meta's numeric id"
-                raise chosen(
-                    "detailed_shape",
-                    f"targeting.{where}.{key} is not valid: it must be a known detailed "
-                    f"targeting type holding {shape}.",
-                    blame=_t(where), title="Invalid Targeting Spec",
-                )
-    locales = t.get("locales")
-    if locales is not None and (not isinstance(locales, list) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in locales)):
-        raise chosen("locales", "targeting.locales must be a list of integer locale keys from "
-                     "GET /search?type=adlocale (e.g. 6 for English (US)).",
-                     blame=_t("locales"), title="Invalid Locales")
 
 
 def _placements(t: dict[str, Any]) -> None:
