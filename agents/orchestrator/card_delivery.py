@@ -44,6 +44,11 @@ def result_name(ad_set: dict[str, Any]) -> str:
     return RESULTS.get(goal, "result")
 
 
+def plural(result: str) -> str:
+    """Return a result name in the plural ("purchases"; "results" for per-1,000 goals)."""
+    return "results" if result[0].isdigit() else f"{result}s"
+
+
 def bid_text(ad_set: dict[str, Any], plan: dict[str, Any]) -> str:
     """Render the ad set's bid strategy in plain words and the account's money."""
     currency = str(plan.get("currency") or "USD")
@@ -64,8 +69,7 @@ def bid_text(ad_set: dict[str, Any], plan: dict[str, Any]) -> str:
                 f"purchase value for what it spends; spend may fall short of the budget")
     if ad_set.get("optimization_goal") == "VALUE":
         return "Highest value: Meta spends the whole budget on the most purchase value"
-    most = "results" if per[0].isdigit() else f"{per}s"
-    return f"Highest volume: Meta spends the whole budget on the most {most} (no cost control)"
+    return f"Highest volume: Meta spends the whole budget on the most {plural(per)} (no cost control)"
 
 
 def placements_text(targeting: dict[str, Any]) -> str:
