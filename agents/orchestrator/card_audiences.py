@@ -128,7 +128,7 @@ def existing_size(fact: dict[str, Any] | None) -> str:
     if low is None or high is None or int(low) < 0:
         return "size not available from Meta"
     status = fact.get("delivery_status") or {}
-    size = f"about {int(low):,}–{int(high):,} people (Meta's estimate)"
+    size = f"Meta counts about {int(low):,}–{int(high):,} people"
     if status.get("code") and int(status["code"]) != 200:
         size += f"; Meta says: {status.get('description') or 'not ready to deliver'}"
     return size

@@ -52,8 +52,8 @@ def test_created_and_existing_audiences_say_kind_and_size():
                  "people who engaged with your Facebook page, last 365 days",
                  "Never shown to: “Buyers” (created by this launch: customer list from customers.csv "
                  "— uploaded hashed", "size known after upload and matching",
-                 "“Past customers” (existing customer list, id 555; about 12,000–15,000 people "
-                 "(Meta's estimate))"]:
+                 "“Past customers” (existing customer list, id 555; Meta counts about "
+                 "12,000–15,000 people)"]:
         assert text in card, text
     assert "size known after launch" in card
     assert "/data/customers.csv" not in card  # the file's name, not where it lives
@@ -64,7 +64,7 @@ def test_existing_audience_not_ready_says_what_meta_says():
                    "delivery_status": {"code": 300, "description": "audience too small"}}}
     card = render_card(plan(targeting={"custom_audiences": [{"id": "9", "name": "Tiny"}]}),
                        estimates={"audiences": facts})
-    assert "existing website visitors, id 9; about 0–20 people" in card
+    assert "existing website visitors, id 9; Meta counts about 0–20 people" in card
     assert "Meta says: audience too small" in card
 
 
