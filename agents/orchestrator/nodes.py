@@ -312,7 +312,7 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     problems = unique_issues(problems + ref_problems + bid_problems)
     # The planner's warnings stay beside the checks' (the check step never overwrites them).
     warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings)
-    known = {"audiences": facts, "ad_sets": []}
+    known: dict[str, Any] = {"audiences": facts, "ad_sets": []}
     if problems:
         return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",
                 "estimates": known,
