@@ -4,7 +4,6 @@
   `optimization_goal` and `promoted_object` → Meta's row: `daily_outcomes_curve` (points of
   `spend`, `reach`, `impressions`, `actions`), `estimate_dau`, `estimate_mau_lower_bound`,
   `estimate_mau_upper_bound`, `estimate_ready` (docs/facts-bidding-placements-destinations.md §6).
-- `reach_estimate`: `GET /act_<id>/reachestimate` → `users_lower_bound`, `users_upper_bound`.
 - `minimum_budget_row`: `GET /act_<id>/minimum_budgets` (with `bid_amount` for capped ad sets)
   → the row of the account's currency: `min_daily_budget_imp`, `_high_freq`, `_low_freq`,
   `_video_views` in minor units (§1.4: ask Meta instead of hard-coding bid multiples).
@@ -42,15 +41,6 @@ def delivery_estimate(client: MetaClient, targeting: dict[str, Any], optimizatio
     return {k: row[k] for k in ESTIMATE_FIELDS if k in row}
 
 
-def reach_estimate(client: MetaClient, targeting: dict[str, Any]) -> dict[str, Any]:
-    """Meta's audience-size range for a targeting spec: `{users_lower_bound, users_upper_bound}`."""
-    body = client.get(f"{client._account()}/reachestimate", {"targeting_spec": _json(targeting)})
-    data = body.get("data")
-    row = (data[0] if data else {}) if isinstance(data, list) else (data or body)
-    return {k: row[k] for k in ("users_lower_bound", "users_upper_bound", "estimate_ready")
-            if k in row}
-
-
 def minimum_budget_row(client: MetaClient, currency: str,
                        bid_amount: int | None = None) -> dict[str, Any] | None:
     """Return the account's `minimum_budgets` row for `currency` (given the bid, when there is one)."""
@@ -59,4 +49,4 @@ def minimum_budget_row(client: MetaClient, currency: str,
     return next((r for r in rows if str(r.get("currency", "")).upper() == currency.upper()), None)
 
 
-__all__ = ["delivery_estimate", "minimum_budget_row", "reach_estimate"]
+__all__ = ["delivery_estimate", "minimum_budget_row"]

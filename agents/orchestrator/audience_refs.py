@@ -177,10 +177,51 @@ def resolve(plan: dict[str, Any], client: Any,
     problems: list[dict[str, str]] = []
     facts: dict[str, dict[str, Any]] = {}
     if _needs_account(out):
-        facts = _resolve_audiences(out, account_audiences(client), problems)
+        try:
+            rows = account_audiences(client)
+        except PermanentError as exc:
+            problems.append({"path": "ad_sets", "rule": "audience_list",
+                             "message": "the ad account's custom audiences could not be read: "
+                                        f"{getattr(exc, 'user_msg', None) or exc}",
+                             "fix": "check the token's ads_management permission on the account"})
+            return out, problems, facts
+        facts = _resolve_audiences(out, rows, problems)
     if any(True for _ in _detail_entries(out)):
         _resolve_details(out, search or cached_search(client), problems)
     return out, problems, facts
+
+
+SEED_MIN = 100  # "Origin audiences must have at least 100 members" (docs/facts-audiences.md §5)
+
+
+def audience_checks(plan: dict[str, Any], facts: dict[str, dict[str, Any]]
+                    ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Return (problems, warnings) from what the account says about the audiences used.
+
+    A lookalike seed under Meta's 100 people is a problem; an audience Meta says is not ready
+    to deliver (`delivery_status` other than 200) is a warning naming Meta's reason.
+    """
+    problems, warnings = [], []
+    for path, ref in audience_refs(plan):
+        fact = facts.get(str(ref.get("id"))) if ref.get("id") else None
+        if not fact:
+            continue
+        name = fact.get("name") or ref["id"]
+        upper = fact.get("upper")
+        if path.endswith(".seed") and upper is not None and 0 <= int(upper) < SEED_MIN:
+            problems.append({"path": path, "rule": "lookalike_seed_size",
+                             "message": f"the seed “{name}” has about {int(upper):,} people; Meta "
+                                        f"needs at least {SEED_MIN} to build a lookalike",
+                             "fix": "choose a larger seed audience, or wait until it has grown"})
+            continue
+        status = fact.get("delivery_status") or {}
+        if status.get("code") is not None and int(status["code"]) != 200 \
+                and "excluded_custom_audiences" not in path:
+            warnings.append({"path": path, "rule": "audience_not_ready",
+                             "message": f"Meta says “{name}” is not ready to deliver: "
+                                        f"{status.get('description') or status['code']}",
+                             "fix": "use another audience, or wait until Meta says it is ready"})
+    return problems, warnings
 
 
 def cached_search(client: Any) -> Callable[[str, str], list[dict[str, Any]]]:
@@ -198,4 +239,4 @@ def cached_search(client: Any) -> Callable[[str, str], list[dict[str, Any]]]:
     return search
 
 
-__all__ = ["account_audiences", "audience_refs", "closest", "match_name", "resolve"]
+__all__ = ["account_audiences", "audience_checks", "audience_refs", "closest", "match_name", "resolve"]

@@ -163,14 +163,21 @@ def estimate_text(est: dict[str, Any] | None, currency: str) -> str:
         budget = format_money(int(est["daily_budget_minor"]), currency)
         results = _range(daily.get("actions"))
         reach = _range(daily.get("reach"))
-        parts.append(f"at {budget} a day: {results} {est.get('result', 'results')} and "
+        basis = est.get("budget_basis")
+        share = f" ({basis})" if basis and basis != "the daily budget" else ""
+        parts.append(f"at {budget} a day{share}: {results} {est.get('result', 'results')} and "
                      f"{reach} people reached a day")
     return "Meta's estimate: " + "; ".join(parts) if parts else "no estimate yet"
 
 
+def _num(value: Any) -> str:
+    number = float(value)
+    return f"{number:,.0f}" if number >= 10 or number == int(number) else f"{number:.1f}"
+
+
 def _range(pair: Any) -> str:
     low, high = (pair or [0, 0])
-    return f"{int(low):,}" if int(low) == int(high) else f"{int(low):,}–{int(high):,}"
+    return _num(low) if _num(low) == _num(high) else f"{_num(low)}–{_num(high)}"
 
 
 def delivery_lines(ad_set: dict[str, Any], plan: dict[str, Any],

@@ -77,11 +77,16 @@ def at_spend(curve: list[dict[str, Any]], spend: float) -> dict[str, float]:
     return {k: float(below.get(k) or 0) for k in keys}
 
 
-def _band(value: float, low: Any, high: Any) -> list[int]:
+def _band(value: float, low: Any, high: Any) -> list[float]:
+    """Spread `value` by Meta's audience-size range; tenths under 10 so "0.4" is not "0–1"."""
+    step = 0.1 if value < 10 else 1.0
     if low is None or high is None or (float(low) + float(high)) <= 0:
-        return [round(value), round(value)]
+        low = high = 1.0
     mid = (float(low) + float(high)) / 2
-    return [math.floor(value * float(low) / mid), math.ceil(value * float(high) / mid)]
+    lo, hi = value * float(low) / mid, value * float(high) / mid
+    if step == 1.0:
+        return [math.floor(lo), math.ceil(hi)]
+    return [round(math.floor(lo / step) * step, 1), round(math.ceil(hi / step) * step, 1)]
 
 
 def _warnings(row: dict[str, Any], budget: int, currency: str, days: int | None) -> list[str]:

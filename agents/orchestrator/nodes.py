@@ -309,9 +309,10 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     plan = resolved if resolved != plan else plan
     filled = {"plan": plan} if plan is not planned else {}
     problems, warnings = check_locally(plan, runtime.context, run_now(runtime.context, client), min_row)
-    problems = unique_issues(problems + ref_problems + bid_problems)
+    seed_problems, ready_warnings = audience_refs.audience_checks(plan, facts)
+    problems = unique_issues(problems + ref_problems + bid_problems + seed_problems)
     # The planner's warnings stay beside the checks' (the check step never overwrites them).
-    warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings)
+    warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings + ready_warnings)
     known: dict[str, Any] = {"audiences": facts, "ad_sets": []}
     if problems:
         return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",

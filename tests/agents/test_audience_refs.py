@@ -123,3 +123,19 @@ def test_validate_plan_stops_on_an_unknown_name_and_shows_sizes_when_resolved(
     card = approval_payload(state, go_live=False)["description"]
     assert (f"“Pricing visitors” (existing website visitors, id {audiences['Pricing visitors']}; "
             "Meta counts about 14,000–16,000 people)") in card
+
+
+def test_a_seed_under_100_people_is_a_problem_and_an_unready_audience_a_warning(
+        launch_context, sample_images, audiences):
+    plan = _with_refs(launch_context, sample_images, [{"name": "Newsletter"}], [{"name": "VIP"}])
+    plan["audiences"] = [{"key": "lal", "kind": "lookalike", "name": "LAL", "seed": {"name": "Buyers 2025"},
+                          "country": ["US"], "ratio": 0.01}]
+    resolved, problems, facts = audience_refs.resolve(plan, launch_context.client_factory())
+    assert problems == []
+    seed_problems, warnings = audience_refs.audience_checks(resolved, facts)
+    [seed] = seed_problems
+    assert seed["path"] == "audiences[0].seed" and "Meta needs at least 100" in seed["message"]
+    # The empty "Newsletter" list is included: Meta's own reason is shown; excluding "VIP" is fine.
+    [warning] = warnings
+    assert warning["path"] == "ad_sets[0].targeting.custom_audiences[0]"
+    assert "Meta says “Newsletter” is not ready to deliver: This audience is too small" in warning["message"]

@@ -165,11 +165,16 @@ def test_estimates_on_card_always_say_estimate():
     est = {"ad_sets": [{"status": "ok", "mau_lower": 1_200_000, "mau_upper": 1_400_000,
                         "daily_budget_minor": 6000, "result": "purchases",
                         "daily": {"actions": [8, 12], "reach": [3000, 4100]},
+                        "budget_basis": "the daily budget",
                         "warnings": ["the audience is small for the budget"]}]}
     card = render_card(plan(), estimates=est)
     assert ("Delivery estimate: Meta's estimate: audience about 1,200,000–1,400,000 people a month; "
             "at USD 60.00 a day: 8–12 purchases and 3,000–4,100 people reached a day") in card
     assert "⚠️ the audience is small for the budget" in card
+    small = {"status": "ok", "daily_budget_minor": 1500, "daily": {"actions": [0.4, 0.5], "reach": [900, 900]},
+             "budget_basis": "an equal share of the campaign budget", "result": "leads"}
+    assert ("at USD 15.00 a day (an equal share of the campaign budget): 0.4–0.5 leads and 900 people"
+            in render_card(plan(), estimates={"ad_sets": [small]}))
     for status, words in [("no_estimate", "no estimate yet"), ("unavailable", "estimate unavailable"),
                           ("after_launch", "available after launch")]:
         card = render_card(plan(), estimates={"ad_sets": [{"status": status, "reason": "r"}]})

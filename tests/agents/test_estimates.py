@@ -32,7 +32,7 @@ def test_all_zero_curve_is_no_estimate_and_the_range_follows_metas_spread():
     row = {"daily_outcomes_curve": CURVE, "estimate_mau_lower_bound": 90_000_000,
            "estimate_mau_upper_bound": 110_000_000}
     est = read_estimate(row, 2000, "USD", days=14)
-    assert est["daily"] == {"actions": [3, 5], "reach": [2700, 3300]}  # 4 and 3,000 ±10 %
+    assert est["daily"] == {"actions": [3.6, 4.4], "reach": [2700, 3300]}  # 4 and 3,000 ±10 %
     assert any("broad for the budget" in w for w in est["warnings"])  # 14 × 3,000 < 1 % of 90M
     small = read_estimate({**row, "estimate_mau_lower_bound": 10_000,
                            "estimate_mau_upper_bound": 12_000}, 9000, "USD")
@@ -85,7 +85,8 @@ def test_budget_inside_the_curve_on_the_card(launch_context, sample_images):
     card = approval_payload(state, go_live=False)["action_requests"][0]["description"]
     low, high = est["daily"]["reach"]
     assert (f"Delivery estimate: Meta's estimate: audience about {row['estimate_mau_lower_bound']:,}–"
-            f"{row['estimate_mau_upper_bound']:,} people a month; at USD 60.00 a day:") in card
+            f"{row['estimate_mau_upper_bound']:,} people a month; at USD 60.00 a day (the campaign "
+            "budget):") in card
     assert f"{low:,}–{high:,} people reached a day" in card
 
 
