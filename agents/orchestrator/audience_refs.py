@@ -8,7 +8,9 @@
   to exist. `{key}` references point at audiences the launch creates and are left alone.
 - Detailed-targeting entries without an id (behaviours, life events, job titles, industries,
   ...) in `flexible_spec` and `exclusions` are looked up through Meta's targeting search
-  (`tools.targeting.search_detail`) with the same exact-then-case-insensitive rule.
+  (`tools.targeting.search_detail`) with the same exact-then-case-insensitive rule. Interests
+  the planner named already got ids in `plan_campaign`; one still without an id (an edited
+  plan, an excluded interest) follows the same rule here.
 
 `resolve` also returns what the account says about each existing audience it references
 (`{id: {name, subtype, lower, upper, delivery_status}}`), which the card shows as sizes.
@@ -139,8 +141,8 @@ def _detail_entries(plan: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, 
             groups.append(("exclusions", targeting["exclusions"]))
         for where, spec in groups:
             for key, entries in spec.items():
-                if key == "interests" or not isinstance(entries, list):
-                    continue  # interests: plan_campaign's search (agents/orchestrator/nodes.py)
+                if not isinstance(entries, list):
+                    continue
                 for j, entry in enumerate(entries):
                     if isinstance(entry, dict) and entry.get("name") and not entry.get("id"):
                         yield f"ad_sets[{i}].targeting.{where}.{key}[{j}]", key, entry

@@ -158,6 +158,7 @@ def custom_audience_lines(targeting: dict[str, Any], plan: dict[str, Any],
                         ("excluded_custom_audiences", "Never shown to")):
         refs = targeting.get(field) or []
         if refs:
+            verb += " any of" if len(refs) > 1 else ""
             out.append(f"- {verb}: " + "; ".join(ref_text(r, plan, facts) for r in refs))
     return out
 
@@ -166,8 +167,9 @@ def advantage_text(targeting: dict[str, Any]) -> str:
     """Advantage+ audience on / off / Meta's default, with what it means for this audience."""
     value = (targeting.get("targeting_automation") or {}).get("advantage_audience")
     if value in (1, True, "1"):
-        return ("on — Meta may reach beyond these ages and interests when it expects better "
-                "results (location, minimum age, languages and excluded audiences stay firm)")
+        also = " and audiences" if targeting.get("custom_audiences") else ""
+        return (f"on — Meta may reach beyond these ages and interests{also} when it expects "
+                "better results (location, minimum age, languages and excluded audiences stay firm)")
     if value in (0, False, "0"):
         return "off — Meta keeps to the audience above"
     return ("not set — Meta's default applies: on for a broad audience (it may reach beyond "

@@ -94,12 +94,14 @@ def test_detailed_targeting_names_resolve_through_targeting_search(launch_contex
         "behaviors": [{"name": "frequent travelers"}],
         "life_events": [{"name": "Recently moved"}],
         "work_positions": [{"name": "Nurse"}]}]
-    plan["ad_sets"][0]["targeting"]["exclusions"] = {"behaviors": [{"name": "Frequent flyers"}]}
+    plan["ad_sets"][0]["targeting"]["exclusions"] = {"behaviors": [{"name": "Frequent flyers"}],
+                                                     "interests": [{"name": "running"}]}
     resolved, problems, _ = audience_refs.resolve(plan, launch_context.client_factory())
     spec = resolved["ad_sets"][0]["targeting"]["flexible_spec"][0]
     assert spec["behaviors"][0]["name"] == "Frequent Travelers" and spec["behaviors"][0]["id"]
     assert spec["life_events"][0]["id"] and spec["work_positions"] == [
         {"id": spec["work_positions"][0]["id"], "name": "Nurse"}]  # exact, not "Registered nurse"
+    assert resolved["ad_sets"][0]["targeting"]["exclusions"]["interests"][0]["name"] == "Running"
     [problem] = problems
     assert problem["path"] == "ad_sets[0].targeting.exclusions.behaviors[0].name"
     assert "no behaviors entry named “Frequent flyers”; closest:" in problem["message"]

@@ -46,11 +46,11 @@ def test_created_and_existing_audiences_say_kind_and_size():
     facts = {"555": {"name": "Past customers", "subtype": "CUSTOM", "lower": 12000, "upper": 15000,
                      "delivery_status": {"code": 200}}}
     card = render_card(p, estimates={"audiences": facts})
-    for text in ["Only people in: “Pricing visitors 30d” (created by this launch: website visitors, "
+    for text in ["Only people in any of: “Pricing visitors 30d” (created by this launch: website visitors, "
                  "last 30 days, URL contains /pricing",
                  "“LAL buyers” (created by this launch: 1% lookalike of “Buyers” in US",
                  "people who engaged with your Facebook page, last 365 days",
-                 "Never shown to: “Buyers” (created by this launch: customer list from customers.csv "
+                 "Never shown to any of: “Buyers” (created by this launch: customer list from customers.csv "
                  "— uploaded hashed", "size known after upload and matching",
                  "“Past customers” (existing customer list, id 555; Meta counts about "
                  "12,000–15,000 people)"]:
@@ -88,7 +88,10 @@ def test_detailed_targeting_by_type_groups_and_exclusions():
 
 def test_advantage_audience_on_off_and_default():
     on = render_card(plan(targeting={"targeting_automation": {"advantage_audience": 1}}))
-    assert "Advantage+ audience: on — Meta may reach beyond these ages and interests" in on
+    assert "Advantage+ audience: on — Meta may reach beyond these ages and interests when" in on
+    with_list = render_card(plan(targeting={"targeting_automation": {"advantage_audience": 1},
+                                            "custom_audiences": [{"id": "7", "name": "Fans"}]}))
+    assert "beyond these ages and interests and audiences" in with_list
     off = render_card(plan(targeting={"targeting_automation": {"advantage_audience": 0}}))
     assert "Advantage+ audience: off — Meta keeps to the audience above" in off
     assert "Advantage+ audience: not set — Meta's default applies" in render_card(plan())
