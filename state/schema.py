@@ -42,7 +42,8 @@ class AdpilotState(TypedDict, total=False):
     validation: dict[str, JSON] | None  # Meta validate_only result: {"ok", "results": [...]}
     # Meta's estimates for the card (agents/orchestrator/estimates.py): {"ad_sets": [per ad set
     # {"status", "reason", "mau_lower", "mau_upper", "daily", ...}], "audiences": {id: {"name",
-    # "subtype", "lower", "upper", "delivery_status"}}}; never a reason to refuse a plan.
+    # "subtype", "lower", "upper", "delivery_status"}}, "details": {key: {code: name}}};
+    # never a reason to refuse a plan.
     estimates: dict[str, JSON] | None
     approval: dict[str, JSON] | None  # decision record: {"receipt", "decisions", "go_live", "at"}
     # A paused launch's activation card and its outcome: {"receipt", "decision", "decisions",

@@ -193,6 +193,20 @@ def resolve(plan: dict[str, Any], client: Any,
     return out, problems, facts
 
 
+CODED = ("education_statuses", "relationship_statuses")  # Meta's integer codes, not {id, name}
+
+
+def coded_names(plan: dict[str, Any], search: Callable[[str, str], list[dict[str, Any]]]
+                ) -> dict[str, dict[str, str]]:
+    """Return Meta's names of the coded entries the plan uses: `{key: {code: name}}`."""
+    used = {key for ad_set in plan.get("ad_sets") or []
+            for spec in [*((ad_set.get("targeting") or {}).get("flexible_spec") or []),
+                         (ad_set.get("targeting") or {}).get("exclusions") or {}]
+            for key in CODED if isinstance(spec, dict) and spec.get(key)}
+    return {key: {str(r["id"]): str(r.get("name")) for r in search(key, "") if "id" in r}
+            for key in sorted(used)}
+
+
 SEED_MIN = 100  # "Origin audiences must have at least 100 members" (docs/facts-audiences.md §5)
 
 
@@ -241,4 +255,4 @@ def cached_search(client: Any) -> Callable[[str, str], list[dict[str, Any]]]:
     return search
 
 
-__all__ = ["account_audiences", "audience_checks", "audience_refs", "closest", "match_name", "resolve"]
+__all__ = ["account_audiences", "audience_checks", "coded_names", "audience_refs", "closest", "match_name", "resolve"]

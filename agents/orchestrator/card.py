@@ -196,7 +196,8 @@ def render_card(
             f"Audience: {_audience(ad_set.get('targeting') or {})}. "
             f"Optimises for {ad_set.get('optimization_goal', '?')}{_event(ad_set)}, "
             f"billed on {ad_set.get('billing_event', '?')}.",
-            *targeting_lines(ad_set.get("targeting") or {}, plan, facts),
+            *targeting_lines(ad_set.get("targeting") or {}, plan, facts,
+                             (estimates or {}).get("details")),
             *delivery_lines(ad_set, plan, per_set[i] if i < len(per_set) else None),
             "",
             "| ad | format | primary text | headline | CTA | assets |",

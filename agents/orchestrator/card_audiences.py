@@ -32,13 +32,17 @@ SUBTYPES = {
 }
 
 
-def _entry_name(entry: Any) -> str:
+def _entry_name(entry: Any, key: str = "", names: dict[str, Any] | None = None) -> str:
     if isinstance(entry, dict):
         return str(entry.get("name") or entry.get("id") or "?")
-    return str(entry)  # education_statuses / relationship_statuses are plain ints
+    # education_statuses / relationship_statuses are Meta's codes; their names come from
+    # Meta's targeting search (the `details` of the `estimates` state key).
+    named = ((names or {}).get(key) or {}).get(str(entry))
+    return str(named) if named else f"code {entry}"
 
 
-def detail_text(spec: dict[str, Any] | None, *, skip: tuple[str, ...] = ()) -> str:
+def detail_text(spec: dict[str, Any] | None, *, skip: tuple[str, ...] = (),
+                names: dict[str, Any] | None = None) -> str:
     """Render one flexible-targeting object by type: "behaviours: Frequent Travelers; ...".
 
     `skip` leaves out keys another line already shows (the compact audience line has interests).
@@ -49,17 +53,18 @@ def detail_text(spec: dict[str, Any] | None, *, skip: tuple[str, ...] = ()) -> s
             continue
         entries = (spec or {}).get(key) or []
         if entries:
-            parts.append(f"{words}: " + ", ".join(_entry_name(e) for e in entries))
+            parts.append(f"{words}: " + ", ".join(_entry_name(e, key, names) for e in entries))
     known = set(DETAIL_TYPES) | {"custom_audiences"}
-    parts += [f"{k}: {', '.join(_entry_name(e) for e in v)}" for k, v in (spec or {}).items()
+    parts += [f"{k}: {', '.join(_entry_name(e, k, names) for e in v)}" for k, v in (spec or {}).items()
               if k not in known and isinstance(v, list) and v]
     return "; ".join(parts)
 
 
-def detailed_targeting(targeting: dict[str, Any]) -> str:
+def detailed_targeting(targeting: dict[str, Any], names: dict[str, Any] | None = None) -> str:
     """Render flexible_spec: entries inside one group are OR'ed, the groups are AND'ed."""
+    skip = ("interests",) if _only_group(targeting) else ()
     groups = [t for spec in targeting.get("flexible_spec") or []
-              if (t := detail_text(spec, skip=("interests",) if _only_group(targeting) else ()))]
+              if (t := detail_text(spec, skip=skip, names=names))]
     if not groups:
         return ""
     if len(groups) == 1:
@@ -176,13 +181,16 @@ def advantage_text(targeting: dict[str, Any]) -> str:
             "the ages and interests), otherwise Meta asks for an explicit choice")
 
 
-def targeting_lines(targeting: dict[str, Any], plan: dict[str, Any],
-                    facts: dict[str, Any]) -> list[str]:
-    """Every "who" line beyond the compact audience line: audiences, detail, exclusions, Advantage+."""
+def targeting_lines(targeting: dict[str, Any], plan: dict[str, Any], facts: dict[str, Any],
+                    names: dict[str, Any] | None = None) -> list[str]:
+    """Every "who" line beyond the compact audience line: audiences, detail, exclusions, Advantage+.
+
+    `facts`: existing audiences by id; `names`: Meta's names of coded entries by key and code.
+    """
     out = custom_audience_lines(targeting, plan, facts)
-    if detail := detailed_targeting(targeting):
+    if detail := detailed_targeting(targeting, names):
         out.append(f"- Detailed targeting: {detail}")
-    excluded = detail_text(targeting.get("exclusions"), skip=("interests",))
+    excluded = detail_text(targeting.get("exclusions"), skip=("interests",), names=names)
     if excluded:
         out.append(f"- Excluded detailed targeting: {excluded}")
     out.append(f"- Advantage+ audience: {advantage_text(targeting)}")

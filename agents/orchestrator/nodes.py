@@ -305,6 +305,7 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     # before the local checks; reads only, and none for a plan without such references.
     with meta_call_group("resolve_references", kind="read"):
         resolved, ref_problems, facts = audience_refs.resolve(plan, client)
+        names = audience_refs.coded_names(resolved, audience_refs.cached_search(client))
         min_row, bid_problems = meta_checks.bid_minimums(client, resolved)
     plan = resolved if resolved != plan else plan
     filled = {"plan": plan} if plan is not planned else {}
@@ -313,7 +314,7 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     problems = unique_issues(problems + ref_problems + bid_problems + seed_problems)
     # The planner's warnings stay beside the checks' (the check step never overwrites them).
     warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings + ready_warnings)
-    known: dict[str, Any] = {"audiences": facts, "ad_sets": []}
+    known: dict[str, Any] = {"audiences": facts, "details": names, "ad_sets": []}
     if problems:
         return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",
                 "estimates": known,

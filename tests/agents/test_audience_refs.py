@@ -141,3 +141,13 @@ def test_a_seed_under_100_people_is_a_problem_and_an_unready_audience_a_warning(
     [warning] = warnings
     assert warning["path"] == "ad_sets[0].targeting.custom_audiences[0]"
     assert "Meta says “Newsletter” is not ready to deliver: This audience is too small" in warning["message"]
+
+
+def test_coded_statuses_are_named_on_the_card_from_targeting_search(launch_context, sample_images):
+    plan = plan_for(launch_context, sample_images)
+    plan["ad_sets"][0]["targeting"]["flexible_spec"] = [{"relationship_statuses": [3], "education_statuses": [3]}]
+    state = {"plan": plan}
+    state.update(validate_plan(state, runtime_for(launch_context, "c1")))
+    assert state["estimates"]["details"]["relationship_statuses"]["3"] == "Married"
+    card = approval_payload(state, go_live=False)["description"]
+    assert "Detailed targeting: education: College grad; relationship status: Married" in card

@@ -193,3 +193,8 @@ def test_approval_action_description_carries_the_same_facts():
     for text in ["Cost cap USD 35.00 per purchase", "created by this launch: website visitors",
                  "available after launch", "Advantage+ placements"]:
         assert text in description and text in payload["description"], text
+
+
+def test_a_coded_status_without_its_name_says_it_is_a_code():
+    card = render_card(plan(targeting={"flexible_spec": [{"relationship_statuses": [3]}]}))
+    assert "relationship status: code 3" in card
