@@ -160,10 +160,10 @@ def custom_audience_lines(targeting: dict[str, Any], plan: dict[str, Any],
     """Card lines for included and excluded custom audiences (none when the ad set has none)."""
     out = []
     for field, verb in (("custom_audiences", "Only people in"),
-                        ("excluded_custom_audiences", "Never shown to")):
+                        ("excluded_custom_audiences", "Never shown to people in")):
         refs = targeting.get(field) or []
         if refs:
-            verb += " any of" if len(refs) > 1 else ""
+            verb += " any of" if len(refs) > 1 and field == "custom_audiences" else ""
             out.append(f"- {verb}: " + "; ".join(ref_text(r, plan, facts) for r in refs))
     return out
 

@@ -163,8 +163,8 @@ def estimate_plan(client: Any, plan: dict[str, Any], ctx: Any) -> list[dict[str,
     currency = str(plan.get("currency") or getattr(ctx, "currency", "USD"))
     try:
         targeting = launch_targeting(plan, ctx)
-    except (ValueError, KeyError) as exc:
-        targeting, why = {}, f"the targeting could not be built: {exc}"
+    except Exception as exc:  # an estimate never fails a plan; the card says why it is missing
+        targeting, why = {}, f"the targeting could not be built: {str(exc)[:160]}"
     else:
         why = ""
     out: list[dict[str, Any]] = []

@@ -50,7 +50,7 @@ def test_created_and_existing_audiences_say_kind_and_size():
                  "last 30 days, URL contains /pricing",
                  "“LAL buyers” (created by this launch: 1% lookalike of “Buyers” in US",
                  "people who engaged with your Facebook page, last 365 days",
-                 "Never shown to any of: “Buyers” (created by this launch: customer list from customers.csv "
+                 "Never shown to people in: “Buyers” (created by this launch: customer list from customers.csv "
                  "— uploaded hashed", "size known after upload and matching",
                  "“Past customers” (existing customer list, id 555; Meta counts about "
                  "12,000–15,000 people)"]:
