@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tools.errors import PermanentError
-from tools.targeting import search_detail
+from tools.targeting import DETAIL_SEARCH, search_detail
 
 AUDIENCE_FIELDS = ("id,name,subtype,approximate_count_lower_bound,approximate_count_upper_bound,"
                    "delivery_status,operation_status")
@@ -245,12 +245,14 @@ def cached_search(client: Any) -> Callable[[str, str], list[dict[str, Any]]]:
     memo: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     def search(key: str, name: str) -> list[dict[str, Any]]:
-        if (key, name) not in memo:
+        # A browsed class answers every name of its key at once: ask it once.
+        slot = (key, "" if DETAIL_SEARCH.get(key, ("class", ""))[0] == "class" else name)
+        if slot not in memo:
             try:
-                memo[(key, name)] = search_detail(client, key, name)
+                memo[slot] = search_detail(client, key, name)
             except PermanentError:
-                memo[(key, name)] = []  # a search type Meta refuses: reported as "no entry"
-        return memo[(key, name)]
+                memo[slot] = []  # a search type Meta refuses: reported as "no entry"
+        return memo[slot]
 
     return search
 
