@@ -50,6 +50,7 @@ from sandbox.truth import (
     goal_kind,
     impressions_for,
     max_spend,
+    result_rate,
 )
 
 MIN_AUDIENCE = 1000
@@ -82,7 +83,8 @@ def _typical_truth(sc: Scenario, targeting: dict[str, Any], goal: str | None) ->
     value = center(sc.truth.value_minor) * (1.3 if goal == "VALUE" else 1.0)
     return AdSetTruth(
         "", -1, audience, center(sc.truth.cpm_minor) * factor, capacity,
-        min(float(audience), capacity * p.reach_pool_days), center(sc.truth.cvr), value,
+        min(float(audience), capacity * p.reach_pool_days),
+        min(1.0, center(sc.truth.cvr) * result_rate({"optimization_goal": goal})), value,
     )
 
 
@@ -151,7 +153,7 @@ def account_delivery_estimate(ctx: RequestContext, params: dict[str, Any],
     goal = get_str(params, "optimization_goal") or ("OFFSITE_CONVERSIONS" if sc.conversion_event
                                                    else "REACH")
     st = audience_model.apply(_typical_truth(sc, t, goal), t,
-                              audience_model.store_lookup(ctx.store), sc.model)
+                              audience_model.store_lookup(ctx.store), sc)
     row = estimate(st, goal, center(sc.truth.ctr), center(sc.truth.ad_cvr_mult),
                    center(sc.truth.recall_rate), sc)
     return {"data": [row]}
@@ -169,7 +171,7 @@ def adset_delivery_estimate(ctx: RequestContext, adset_id: str, params: dict[str
     doc["optimization_goal"] = goal
     idx = tree.adset_index.get(adset_id, len(tree.adset_index))
     st = audience_model.apply(adset_truth(sc, seed, doc, idx), doc["targeting"],
-                              audience_model.store_lookup(store), sc.model)
+                              audience_model.store_lookup(store), sc)
     ads = [ad_truth(sc, seed, a, idx, tree.ad_index[str(a["id"])])
            for a in tree.ads_by_adset.get(adset_id, [])]
     if ads:
@@ -187,7 +189,7 @@ def reach_estimate(ctx: RequestContext, params: dict[str, Any], files: Any = Non
     sc = account_scenario(ctx.store, ctx.account_id)[0]
     t = _targeting(params)
     st = audience_model.apply(_typical_truth(sc, t, None), t,
-                              audience_model.store_lookup(ctx.store), sc.model)
+                              audience_model.store_lookup(ctx.store), sc)
     small = st.audience < MIN_AUDIENCE
     return {
         "data": {
