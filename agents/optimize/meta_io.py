@@ -17,11 +17,13 @@ from state.insights_store import InsightsStore, add_sums, derive
 from state.rules import min_daily_budget_minor
 
 CAMPAIGN_FIELDS = (
-    "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time"
+    "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time,"
+    "bid_strategy"
 )
 ADSET_FIELDS = (
     "id,name,status,effective_status,daily_budget,lifetime_budget,learning_stage_info,"
-    "billing_event,optimization_goal,end_time,campaign_id,daily_spend_cap,daily_min_spend_target"
+    "billing_event,optimization_goal,end_time,campaign_id,daily_spend_cap,daily_min_spend_target,"
+    "bid_strategy,bid_amount,bid_constraints"
 )
 # Ad set spend limits under a campaign budget (`agents/optimize/decide/cbo.py`); 0 = no limit.
 SPEND_LIMIT_FIELDS = ("daily_spend_cap", "daily_min_spend_target")
@@ -176,6 +178,7 @@ def build_evidence(
                 "last_day_stats": set_last.get(str(a["id"]), empty),
                 "daily_spend_minor": set_daily.get(str(a["id"]), []),
                 **{f"{k}_minor": as_int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
+                **bid_fields(a, campaign),
             }
             for a in tree["ad_sets"]
         ],
@@ -193,6 +196,16 @@ def build_evidence(
         "budget_edits": budget_edits or {},
         "phase_budgets": phases,
         "experiment": experiment,
+    }
+
+
+def bid_fields(adset: dict[str, Any], campaign: dict[str, Any]) -> dict[str, Any]:
+    """Return the ad set's bid strategy (the campaign's under a CBO), cap and ROAS floor."""
+    floor = (adset.get("bid_constraints") or {}).get("roas_average_floor")
+    return {
+        "bid_strategy": adset.get("bid_strategy") or campaign.get("bid_strategy"),
+        "bid_amount_minor": as_int(adset.get("bid_amount")),
+        "roas_average_floor": as_int(floor),
     }
 
 
