@@ -33,7 +33,8 @@ ALL_METRICS = ("spend", "impressions", "reach", "frequency", "clicks", "ctr", "c
 NOT_ACTIONS = frozenset({"RECALLERS", "REACH"})
 GOAL_EVENTS = {
     "LANDING_PAGE_VIEWS": "LANDING_PAGE_VIEW", "LINK_CLICKS": "LINK_CLICK",
-    "LEAD_GENERATION": "LEAD", "QUALITY_LEAD": "LEAD", "AD_RECALL_LIFT": "RECALLERS",
+    "LEAD_GENERATION": "LEAD_FORM", "QUALITY_LEAD": "LEAD_FORM", "AD_RECALL_LIFT": "RECALLERS",
+    "CONVERSATIONS": "CONVERSATIONS",
     "REACH": "REACH", "POST_ENGAGEMENT": "POST_ENGAGEMENT", "APP_INSTALLS": "MOBILE_APP_INSTALL",
 }
 OBJECTIVE_EVENTS = {
@@ -43,6 +44,8 @@ OBJECTIVE_EVENTS = {
 }
 RESULT_WORDS = {  # (one, many)
     "PURCHASE": ("purchase", "purchases"), "LEAD": ("lead", "leads"),
+    "LEAD_FORM": ("lead", "leads"),
+    "CONVERSATIONS": ("conversation started", "conversations started"),
     "LANDING_PAGE_VIEW": ("landing page view", "landing page views"),
     "LINK_CLICK": ("link click", "link clicks"), "RECALLERS": ("ad recaller", "ad recallers"),
     "REACH": ("person reached", "people reached"),

@@ -95,6 +95,16 @@ KPI_BY_OBJECTIVE = {
 }
 
 
+# Goals counted as conversions whatever the objective (a messaging ad set of an engagement
+# campaign is judged on conversations started, not link clicks); VALUE on purchase value.
+KPI_BY_GOAL = {
+    "VALUE": "conversion_value",
+    "CONVERSATIONS": "conversions",
+    "LEAD_GENERATION": "conversions",
+    "QUALITY_LEAD": "conversions",
+}
+
+
 def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> str:
     """Return the KPI a plan is judged on (ROAS-only targets judge conversion value)."""
     targets = targets or {}
@@ -102,6 +112,10 @@ def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> 
         return str(targets["kpi"])
     if targets.get("target_roas") and not targets.get("target_cpa_minor"):
         return "conversion_value"
+    goals = [KPI_BY_GOAL[g] for s in plan.get("ad_sets") or []
+             if (g := str(s.get("optimization_goal") or "")) in KPI_BY_GOAL]
+    if goals:
+        return max(dict.fromkeys(goals), key=goals.count)
     return KPI_BY_OBJECTIVE.get(str(plan.get("objective") or ""), "conversions")
 
 

@@ -1,0 +1,138 @@
+"""What counts as a result, per ad set: in collection, and by goal in the report.
+
+An ad set's result follows its goal (`question.result_event`, the one mapping from goals to
+results, whose counts come from `state.insights_store.CONVERSION_FAMILIES`):
+
+- `LEAD_GENERATION` / `QUALITY_LEAD` (instant forms): **leads**, `LEAD_FORM` — Meta's
+  `onsite_conversion.lead_grouped`, else `lead` (the same leads: never both added);
+- a website lead goal (`promoted_object.custom_event_type` LEAD): **leads** from the pixel,
+  `offsite_conversion.fb_pixel_lead`, else `lead`;
+- `CONVERSATIONS` (WhatsApp, Messenger, Instagram Direct): **conversations started**,
+  `onsite_conversion.messaging_conversation_started_7d`;
+- `VALUE`: **purchase value** (`action_values` of the purchase) and ROAS, not a count;
+- otherwise the promoted event (purchases, registrations, ...) as before.
+
+Collection: `adset_event`, `conversion_event` (the campaign's), `events_by_adset` (by Meta id).
+Report: `result_label` (the campaign's result in words), `results_by_goal` (one row per ad set:
+its result in words, the count or value, and the cost per result on that result).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from agents.insights.question import result_event, result_words
+from state.insights_store import CONVERSION_FAMILIES
+
+GOAL_WORDS = {
+    "LEAD_GENERATION": "leads on an instant form",
+    "QUALITY_LEAD": "quality leads on an instant form",
+    "CONVERSATIONS": "conversations started",
+    "VALUE": "purchase value",
+    "OFFSITE_CONVERSIONS": "website conversions",
+    "LINK_CLICKS": "link clicks",
+    "LANDING_PAGE_VIEWS": "landing page views",
+    "REACH": "reach",
+    "IMPRESSIONS": "impressions",
+    "AD_RECALL_LIFT": "ad recall",
+}
+# Goals whose result is a column of the store, not an action (field, words).
+COLUMN_RESULTS = {
+    "LINK_CLICKS": ("link_clicks", "link clicks"),
+    "AD_RECALL_LIFT": ("recallers", "ad recallers"),
+    "REACH": ("reach", "people reached"),
+    "IMPRESSIONS": ("impressions", "impressions"),
+}
+
+
+def adset_event(ad_set: Mapping[str, Any], objective: str | None) -> str:
+    """Return the result an ad set is judged on, as a `CONVERSION_FAMILIES` event.
+
+    The promoted event (PURCHASE for value optimisation, LEAD for website leads, ...), else its
+    goal's when that is counted in `actions` (LEAD_FORM, CONVERSATIONS); other goals count
+    purchases (leads in a lead campaign) as before — their KPI is read from other columns
+    (link clicks, recallers).
+    """
+    event = result_event(objective, [dict(ad_set)])
+    custom = (ad_set.get("promoted_object") or {}).get("custom_event_type")
+    if custom or (event in CONVERSION_FAMILIES and event != "LINK_CLICK"):
+        return event
+    return "LEAD" if objective == "OUTCOME_LEADS" else "PURCHASE"
+
+
+def conversion_event(plan: Mapping[str, Any] | None) -> str:
+    """Return the campaign's result event: the one most of its ad sets are judged on."""
+    plan = plan or {}
+    events = [adset_event(s, plan.get("objective")) for s in plan.get("ad_sets") or []]
+    if events:
+        return max(dict.fromkeys(events), key=events.count)
+    return "LEAD" if plan.get("objective") == "OUTCOME_LEADS" else "PURCHASE"
+
+
+def events_by_adset(plan: Mapping[str, Any] | None, created: Mapping[str, Any]) -> dict[str, str]:
+    """Each launched ad set's result event by Meta id (a lead form's leads, conversations, ...)."""
+    plan, ids = plan or {}, created.get("ad_sets") or {}
+    return {
+        str(ids[s["key"]]): adset_event(s, plan.get("objective"))
+        for s in plan.get("ad_sets") or []
+        if s.get("key") in ids
+    }
+
+
+def _plan_sets_by_id(plan: Mapping[str, Any], created: Mapping[str, Any]) -> dict[str, Any]:
+    ids = created.get("ad_sets") or {}
+    return {str(ids[s["key"]]): s for s in plan.get("ad_sets") or [] if s.get("key") in ids}
+
+
+def result_label(plan: Mapping[str, Any] | None, kpi: str) -> str | None:
+    """Name the campaign's result in words ("leads", "conversations started", "purchase value").
+
+    None when the KPI is not a conversion (link clicks, recallers: the report's own labels).
+    """
+    event = conversion_event(plan)
+    if kpi == "conversion_value":
+        return "purchase value" if event == "PURCHASE" else f"{result_words(event, 1)} value"
+    if kpi == "conversions":
+        return result_words(event)
+    return None
+
+
+def results_by_goal(
+    plan: Mapping[str, Any] | None,
+    created: Mapping[str, Any],
+    sets: Mapping[str, Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """One row per ad set with spend: its goal, its result in words, and cost per result.
+
+    A `VALUE` ad set's result is its purchase value (with ROAS); every other ad set's is the
+    count of its own result, and its cost per result divides its spend by that count. Ad sets
+    the plan does not know (adopted) count the campaign's result.
+    """
+    plan = plan or {}
+    by_id = _plan_sets_by_id(plan, created)
+    default = conversion_event(plan)
+    rows = []
+    for sid, s in sets.items():
+        spend = int(s.get("spend_minor") or 0)
+        ad_set = by_id.get(str(sid)) or {}
+        goal = str(ad_set.get("optimization_goal") or "")
+        event = adset_event(ad_set, plan.get("objective")) if ad_set else default
+        row: dict[str, Any] = {"id": sid, "name": s.get("name") or sid, "goal": goal or None,
+                               "optimised_for": GOAL_WORDS.get(goal, goal.lower() or None),
+                               "spend_minor": spend}
+        if goal == "VALUE":
+            value = int(s.get("conversion_value_minor") or 0)
+            row.update(result="purchase value", results=value, purchase_value_minor=value,
+                       roas=round(value / spend, 2) if spend else None, cost_per_result_minor=None)
+        else:
+            field, words = COLUMN_RESULTS.get(goal, ("conversions", ""))
+            count = float(s.get(field) or 0)
+            row.update(result=words or result_words(event, count), results=round(count, 2),
+                       cost_per_result_minor=round(spend / count) if count else None)
+        rows.append(row)
+    return sorted(rows, key=lambda r: -r["spend_minor"])
+
+
+__all__ = ["GOAL_WORDS", "adset_event", "conversion_event", "events_by_adset", "result_label",
+           "results_by_goal"]

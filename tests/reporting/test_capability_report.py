@@ -1,0 +1,196 @@
+"""Results by goal and dynamic creative's winning assets, in collection and the report.
+
+Rows have Meta's shape (`actions` lists, asset breakdowns such as `title_asset: {"text", "id"}`)
+and go through the real collection code into the insights store; the report is then built from
+the store in every format. The last test asks the sandbox over HTTP with the real SDK.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents.insights.assets_report import CAUTION, assets_for_report
+from agents.insights.collect import events_by_adset, pull_window
+from agents.insights.reporting import build_report
+from state.insights_store import InsightsStore
+
+DAY = "2026-03-10"
+PLAN = {
+    "name": "Spring leads", "objective": "OUTCOME_LEADS", "currency": "USD",
+    "ad_sets": [
+        {"key": "form", "name": "Form", "optimization_goal": "LEAD_GENERATION",
+         "destination_type": "ON_AD", "promoted_object": {"page_id": "p1"},
+         "is_dynamic_creative": True,
+         "ads": [{"key": "dc", "name": "Dynamic ad", "creative": {"format": "dynamic"}}]},
+        {"key": "site", "name": "Site", "optimization_goal": "OFFSITE_CONVERSIONS",
+         "promoted_object": {"pixel_id": "px", "custom_event_type": "LEAD"}, "ads": []},
+        {"key": "chat", "name": "Chat", "optimization_goal": "CONVERSATIONS",
+         "destination_type": "WHATSAPP", "promoted_object": {"page_id": "p1"}, "ads": []},
+        {"key": "value", "name": "Value", "optimization_goal": "VALUE",
+         "promoted_object": {"pixel_id": "px", "custom_event_type": "PURCHASE"}, "ads": []},
+    ],
+}
+CREATED = {"campaign": "c1", "ad_sets": {"form": "s1", "site": "s2", "chat": "s3", "value": "s4"},
+           "ads": {"dc": "a1"}}
+
+
+def _acts(**kinds: float) -> list[dict[str, str]]:
+    return [{"action_type": k.replace("__", "."), "value": str(v)} for k, v in kinds.items()]
+
+
+# Meta reports one form lead under both `lead` and `onsite_conversion.lead_grouped`, a website
+# lead under `lead` and the pixel's type, and a purchase under three types.
+ADSET_ROWS = {
+    "s1": dict(spend="70.00", actions=_acts(lead=7, onsite_conversion__lead_grouped=7)),
+    "s2": dict(spend="50.00", actions=_acts(lead=5, offsite_conversion__fb_pixel_lead=5)),
+    "s3": dict(spend="45.00", actions=_acts(
+        onsite_conversion__messaging_conversation_started_7d=9, link_click=30)),
+    "s4": dict(spend="100.00", actions=_acts(purchase=4, omni_purchase=4),
+               action_values=_acts(purchase=310.0, omni_purchase=310.0)),
+}
+
+
+class FakeMeta:
+    """Answers insights reads with Meta-shaped rows (ad set level, the campaign, assets)."""
+
+    def __init__(self, assets: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        self.assets = assets or {}
+        self.asked: list[tuple[str, dict[str, Any]]] = []
+
+    def get_all(self, path: str, params: dict[str, Any], limit: int = 0) -> list[dict[str, Any]]:
+        self.asked.append((path, params))
+        if path.startswith("a1/"):
+            return self.assets.get(params["breakdowns"], [])
+        base = {"campaign_id": "c1", "date_start": DAY, "date_stop": DAY, "impressions": "1000",
+                "clicks": "40", "inline_link_clicks": "30"}
+        level = params["level"]
+        if level == "campaign":
+            return [{**base, "campaign_name": "Spring leads", "spend": "265.00"}]
+        if level == "adset":
+            return [{**base, "adset_id": k, "adset_name": k.upper(), **v}
+                    for k, v in ADSET_ROWS.items()]
+        return [{**base, "adset_id": "s1", "ad_id": "a1", "ad_name": "Dynamic ad",
+                 **ADSET_ROWS["s1"]}]
+
+
+def _asset(kind: str, value: dict[str, str], spend: str, leads: int) -> dict[str, Any]:
+    return {"ad_id": "a1", "ad_name": "Dynamic ad", "adset_id": "s1", kind: value,
+            "impressions": "500", "clicks": "20", "spend": spend,
+            "actions": _acts(lead=leads, onsite_conversion__lead_grouped=leads)}
+
+
+ASSETS = {
+    "title_asset": [_asset("title_asset", {"text": "Free quote in 2 minutes", "id": "t1"}, "30.00", 2),
+                    _asset("title_asset", {"text": "Save 20% this spring", "id": "t2"}, "40.00", 5)],
+    "body_asset": [_asset("body_asset", {"text": "Tell us about your roof", "id": "b1"}, "70.00", 7)],
+    "image_asset": [_asset("image_asset", {"hash": "abc123", "id": "i1"}, "50.00", 0),
+                    _asset("image_asset", {"hash": "def456", "id": "i2"}, "20.00", 7)],
+}
+
+
+@pytest.fixture(autouse=True)
+def no_charts(monkeypatch):
+    # These tests read the words and numbers; tests/reporting/test_reporting.py draws the charts.
+    from agents.insights import charts
+
+    for name in ("spend_and_conversions", "cost_per_result", "allocation", "posteriors"):
+        monkeypatch.setattr(charts, name, lambda *a, **k: None)
+
+
+@pytest.fixture
+def state_and_store(tmp_path):
+    store = InsightsStore(tmp_path / "home")
+    pull_window(FakeMeta(), store, campaign_id="c1", since=DAY, until=DAY, currency="USD",
+                event="LEAD_FORM", breakdowns=(), force_async=False,
+                events=events_by_adset(PLAN, CREATED))
+    return {"plan": PLAN, "created": CREATED, "applied_actions": [], "optimize": {}}, store
+
+
+def test_each_ad_set_counts_its_own_result_once(state_and_store):
+    _, store = state_and_store
+    sets = store.totals("c1", "adset")
+    assert sets["s1"]["conversions"] == 7  # form leads: `lead` or `lead_grouped`, not 14
+    assert sets["s2"]["conversions"] == 5  # website leads from the pixel
+    assert sets["s3"]["conversions"] == 9  # conversations started, not the 30 link clicks
+    assert sets["s4"]["conversions"] == 4 and sets["s4"]["conversion_value_minor"] == 31000
+
+
+def test_the_report_names_each_result_in_words_with_its_cost(state_and_store, tmp_path):
+    state, store = state_and_store
+    data = json.loads(Path(build_report(state, store, tmp_path, "json")["report"]).read_text())
+    goals = {g["id"]: g for g in data["results_by_goal"]}
+    assert (goals["s1"]["result"], goals["s1"]["results"], goals["s1"]["cost_per_result_minor"]) == (
+        "leads", 7, 1000)
+    assert (goals["s3"]["result"], goals["s3"]["cost_per_result_minor"]) == (
+        "conversations started", 500)
+    assert (goals["s4"]["result"], goals["s4"]["results"], goals["s4"]["roas"]) == (
+        "purchase value", 31000, 3.1)
+    assert data["facts"]["kpi"] == "leads"  # the campaign's result, not "conversions"
+    md = Path(build_report(state, store, tmp_path, "md")["report"]).read_text()
+    assert "## Results by goal" in md
+    assert "| 7 leads | USD 10.00 |" in md
+    assert "| 9 conversations started | USD 5.00 |" in md
+    assert "USD 310.00 purchase value | ROAS 3.10x |" in md
+    with open(Path(build_report(state, store, tmp_path, "csv")["csv"][1])) as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    assert rows["s3"]["result"] == "conversations started" and rows["s3"]["results"] == "9.0"
+
+
+def test_dynamic_creative_shows_which_assets_won_best_first_with_the_caution(
+    state_and_store, tmp_path
+):
+    state, store = state_and_store
+    meta = FakeMeta(ASSETS)
+    md = Path(build_report(state, store, tmp_path, "md", client=meta)["report"]).read_text()
+    asked = {p["breakdowns"] for path, p in meta.asked if path == "a1/insights"}
+    assert {"title_asset", "body_asset", "image_asset", "call_to_action_asset"} <= asked
+    assert "## Dynamic creative: which assets won" in md and CAUTION in md
+    # USD 8.00 a lead beats USD 15.00 a lead, whatever the order Meta listed them in
+    assert md.index("Save 20% this spring") < md.index("Free quote in 2 minutes")
+    assert "| Save 20% this spring | USD 40.00 | 5 | USD 8.00 |" in md
+    assert "| abc123 | USD 50.00 | 0 | no result yet |" in md
+    data = json.loads(Path(build_report(state, store, tmp_path, "json", client=meta)["report"])
+                      .read_text())
+    titles = data["dynamic_creative"]["ads"][0]["assets"]["title_asset"]
+    assert [t["asset"] for t in titles] == ["Save 20% this spring", "Free quote in 2 minutes"]
+    assert data["dynamic_creative"]["caution"] == CAUTION
+    files = build_report(state, store, tmp_path, "csv", client=meta)["csv"]
+    assert "assets.csv" in {Path(f).name for f in files}
+    with open(tmp_path / "assets.csv") as fh:
+        images = [r for r in csv.DictReader(fh) if r["kind"] == "image"]
+    assert [(r["asset"], r["rank"]) for r in images] == [("def456", "1"), ("abc123", "2")]
+
+
+def test_without_a_client_the_report_says_the_assets_were_not_read(state_and_store, tmp_path):
+    state, store = state_and_store
+    md = Path(build_report(state, store, tmp_path, "md")["report"]).read_text()
+    assert "asset breakdowns were not read" in md
+    plain = {**state, "plan": {**PLAN, "ad_sets": PLAN["ad_sets"][1:]}}
+    assert "Dynamic creative" not in Path(build_report(plain, store, tmp_path, "md")["report"]
+                                          ).read_text()
+
+
+def test_a_refused_asset_query_is_reported_not_swallowed(sandbox):
+    # The real SDK against the sandbox: whatever Meta answers, the report carries it.
+    from bench.campaign_tree import launch
+    from bench.optimizer import _client
+    from sandbox.scenario import load_scenario
+
+    sc = load_scenario("ecommerce_usd")
+    client = _client(sandbox, sc)
+    created = launch(client, sc, n_adsets=1, n_ads=1)
+    ad_key = next(iter(created["ads"]))
+    plan = {"objective": sc.objective, "ad_sets": [{
+        "key": next(iter(created["ad_sets"])), "is_dynamic_creative": True,
+        "ads": [{"key": ad_key, "name": "DC", "creative": {"format": "dynamic"}}]}]}
+    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 2})
+    day = sandbox.admin("GET", "/__sandbox__/clock")["now_local"][:10]
+    got = assets_for_report(client, plan, created, sc.start.isoformat(), day, "USD")
+    assert got["ads"] or got["problems"]  # ranked assets, or Meta's refusal in words
+    if got["problems"]:
+        assert "could not be read from Meta" in got["problems"][0]
