@@ -132,3 +132,25 @@ def test_the_loop_reads_the_cap_from_meta(sandbox):
     assert bids[str(capped)]["bid_amount_minor"] == 3500
     assert {b["bid_strategy"] for k, b in bids.items() if k != str(capped)} <= {
         None, "LOWEST_COST_WITHOUT_CAP"}
+
+
+def test_under_a_campaign_budget_a_cap_limited_winner_gets_no_minimum_spend_target():
+    # CBO: the campaign spends 300 of its 450 a day; the winner's cost cap holds it at 5.00 a
+    # result. Uncapped, the loop would give it a minimum spend target to pull money in.
+    from tests.optimize.test_cbo_reallocation import cbo_set, three
+
+    def run(bid: dict) -> dict:
+        sets = three()
+        sets[0] = {**cbo_set("win", 10000, 140), **bid}
+        campaign = {"id": "c1", "name": "Spring", "status": "ACTIVE", "daily_budget_minor": 45000}
+        return decide(evidence([], sets, budget_level="campaign", campaign=campaign), seed="t")
+
+    def limits(p: dict) -> dict:
+        return {a["target"]["id"]: a["args"] for a in p["actions"]
+                if a["name"] == "set_adset_spend_limits"}
+
+    assert "daily_min_spend_target" in limits(run({}))["win"]
+    capped = run({"bid_strategy": "COST_CAP", "bid_amount_minor": 600})
+    assert "win" not in limits(capped)
+    assert ("The campaign spends USD 300.00 a day of its USD 450.00 daily budget, in part because "
+            "the USD 6.00 cost cap holds the average cost at USD 5.00") in _reasons(capped, "win")

@@ -19,8 +19,9 @@ ROAS under a floor — an advice action proposes moving the cap toward the targe
 default policy and has no writer), so approving it records the task for a person; nothing
 changes on Meta. Without such a target the ad set is left as it is, and the verdict says why.
 
-Under a campaign budget the ad sets have no budget of their own to judge pacing against, so
-nothing here applies there.
+Under a campaign budget (CBO) the pacing judged is the campaign's (its ad sets' spend against
+its daily budget), and a cap-limited ad set gets no spend-limit move (`cbo.reallocate_cbo`): a
+higher minimum spend target would not make it spend either.
 """
 
 from __future__ import annotations
@@ -61,34 +62,57 @@ def _recent(adset: Mapping[str, Any]) -> Mapping[str, Any]:
     return adset.get("stats") or {}
 
 
+def _pacing(
+    adset: Mapping[str, Any], evidence: Mapping[str, Any]
+) -> tuple[float, float, int, str] | None:
+    """Return (spend a day over the last week, yesterday's, the budget, whose) or None.
+
+    Under a campaign budget the pacing judged is the campaign's: its active ad sets' spend
+    against its daily budget.
+    """
+    if evidence.get("budget_level") == "campaign":
+        budget = int(num(evidence.get("campaign"), "daily_budget_minor"))
+        live = [a for a in evidence.get("ad_sets", []) if a.get("status") == ACTIVE]
+        per_day = sum(num(_recent(a), "spend_minor") / max(1.0, num(_recent(a), "days"))
+                      for a in live)
+        yesterday = sum(num(a.get("last_day_stats"), "spend_minor") for a in live)
+        return (per_day, yesterday or per_day, budget, "campaign") if budget > 0 else None
+    budget = int(num(adset, "daily_budget_minor"))
+    stats = _recent(adset)
+    if budget <= 0 or num(stats, "days") <= 0:
+        return None
+    per_day = num(stats, "spend_minor") / num(stats, "days")
+    last = adset.get("last_day_stats") or {}
+    return per_day, (num(last, "spend_minor") if num(last, "days") else per_day), budget, "its"
+
+
 def cap_limited(
     adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: DecisionPolicy
 ) -> dict[str, Any] | None:
     """Return why a capped ad set under-spends because of its cap (with the numbers), or None.
 
-    None when the ad set has no cap, no budget of its own, no spend, spends about its budget,
-    or its cost per result is over the cap (ROAS under the floor): then the cap is not what
-    holds it back, and the loop judges it like any other.
+    None when the ad set has no cap, no spend, spends about its budget (its campaign's, under
+    a campaign budget), or its cost per result is over the cap (ROAS under the floor): then
+    the cap is not what holds it back, and the loop judges it like any other.
     """
     bid = bid_of(adset)
-    budget = int(num(adset, "daily_budget_minor"))
-    if bid is None or adset.get("status") != ACTIVE or budget <= 0:
+    pacing = _pacing(adset, evidence)
+    if bid is None or adset.get("status") != ACTIVE or pacing is None:
         return None
+    per_day, yesterday, budget, whose = pacing
     stats = _recent(adset)
-    spend, days = num(stats, "spend_minor"), num(stats, "days")
-    if spend <= 0 or days <= 0:
-        return None
-    per_day = spend / days
-    last = adset.get("last_day_stats") or {}
-    yesterday = num(last, "spend_minor") if num(last, "days") else per_day
+    spend = num(stats, "spend_minor")
     limit = policy.cap_underspend_ratio * budget
-    if per_day >= limit or yesterday >= limit:
+    if spend <= 0 or per_day >= limit or yesterday >= limit:
         return None
     currency = str(evidence.get("currency") or "USD")
     out: dict[str, Any] = {**bid, "spend_per_day_minor": round(per_day), "budget_minor": budget}
     spending = (
         f"Spending {format_money(round(per_day), currency)} a day of its "
         f"{format_money(budget, currency)} daily budget"
+        if whose == "its"
+        else f"The campaign spends {format_money(round(per_day), currency)} a day of its "
+        f"{format_money(budget, currency)} daily budget, in part"
     )
     if "cap_minor" in bid:
         results = num(stats, "conversions")
@@ -158,8 +182,6 @@ def _suggest(
 
 def capped_ids(evidence: Mapping[str, Any], policy: DecisionPolicy) -> dict[str, dict[str, Any]]:
     """Every cap-limited ad set of the evidence, by id (budget moves leave these alone)."""
-    if evidence.get("budget_level") == "campaign":
-        return {}
     out = {}
     for a in evidence.get("ad_sets", []):
         held = cap_limited(a, evidence, policy)
