@@ -18,6 +18,7 @@ from typing import Any
 from sandbox.breakdowns import cells, split_row
 from sandbox.daymodel import METRICS
 from sandbox.delivery import ROWS, visible_fraction
+from sandbox.insights_format import result_kind
 from sandbox.insights_query import Query
 from sandbox.scenario import Scenario
 from sandbox.store import Store
@@ -136,6 +137,7 @@ def aggregate(
     periods = [(i, b) for i, (s, u) in enumerate(q.ranges) for b in buckets(s, u, q.increment)]
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     frac_cache: dict[str, float] = {}
+    kinds: dict[str, str] = {}  # ad set id -> how its conversions are reported
     for row in store.db.query(sql + " order by date, ad_id", args):
         if q.object_type == "account" and row["campaign_id"] not in tree.campaigns:
             continue  # another ad account's delivery (`tree` is this account's)
@@ -150,6 +152,9 @@ def aggregate(
             row["conversions"] = int(conv * frac)
             row["value"] = int(round(row["value"] * row["conversions"] / conv)) if conv else 0
         parts = [row]
+        if row["adset_id"] not in kinds:
+            kinds[row["adset_id"]] = result_kind(tree.adset(row["adset_id"]) or {}, sc)
+        kind = kinds[row["adset_id"]]
         if q.breakdowns:
             adset = tree.adset(row["adset_id"]) or {}
             parts = split_row(
@@ -171,10 +176,14 @@ def aggregate(
                         "_key": key,
                         "_ids": {k: row[k] for k in ("campaign_id", "adset_id", "ad_id")},
                         "_sets": defaultdict(lambda: [0.0, 0, []]),
+                        "_events": defaultdict(lambda: [0, 0]),
                         **dict.fromkeys(METRICS, 0),
                     }
                 for m in METRICS:
                     g[m] += cell[m]
+                ev = g["_events"][kind]
+                ev[0] += cell["conversions"]
+                ev[1] += cell["value"]
                 acc = g["_sets"][row["adset_id"]]
                 acc[0] += max(float(cell["pool"]), 1.0)
                 acc[1] += 1

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox import accounts, catalog, media, objects, videos, writes
+from sandbox import accounts, catalog, estimates, media, objects, videos, writes
 from sandbox.context import RequestContext
 from sandbox.enums import NODE_TYPE_NAMES
 from sandbox.errors import GraphError, invalid, nonexisting_field, not_found, unknown_path
@@ -128,7 +128,9 @@ def _account(method: str, act: str, rest: list[str]) -> Route:
         ("GET", "advideos"): videos.list_videos,
         ("POST", "advideos"): videos.upload_video,
         ("GET", "adspixels"): accounts.list_pixels,
-        ("GET", "minimum_budgets"): accounts.minimum_budgets,
+        ("GET", "minimum_budgets"): estimates.minimum_budgets,
+        ("GET", "delivery_estimate"): estimates.account_delivery_estimate,
+        ("GET", "reachestimate"): estimates.reach_estimate,
     }
     if (method, edge) in table:
         return _route(method, table[(method, edge)])
@@ -153,6 +155,8 @@ def _node(method: str, doc: dict[str, Any], rest: list[str]) -> Route:
         if type_ in ("campaign", "adset", "ad") and method in ("GET", "POST"):
             fn = "get_insights" if method == "GET" else "start_report_run"
             return _route(method, _insights(fn, oid), "insights")
+    if type_ == "adset" and edge == "delivery_estimate" and method == "GET":
+        return _route(method, lambda c, p, f: estimates.adset_delivery_estimate(c, oid, p))
     child = _CHILD_EDGES.get(type_, {}).get(edge)
     if child and method == "GET":
         return _route(method, lambda c, p, f: objects.list_children(c, child, type_, oid, p))

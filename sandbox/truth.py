@@ -81,6 +81,9 @@ PLATFORMS = {
     "threads": (0.05, 0.9),
 }
 AUTOMATIC_PLACEMENT_DISCOUNT = 0.92
+# Value per purchase of a VALUE-optimised ad set against conversion optimisation (same
+# conversions: the oracle's and the delivery's value scale alike, so optimiser scores do not move).
+VALUE_OPTIMISATION_LIFT = 1.3
 CONVERSION_GOALS = {
     "OFFSITE_CONVERSIONS",
     "VALUE",
@@ -174,21 +177,36 @@ def _interest_fraction(targeting: dict[str, Any]) -> float:
     return frac
 
 
+def _placements(t: dict[str, Any]) -> tuple[float, float]:
+    """(share of people reachable, CPM multiplier) of the spec's publisher platforms."""
+    platforms = [p for p in t.get("publisher_platforms") or [] if p in PLATFORMS]
+    if not platforms:
+        return 1.0, AUTOMATIC_PLACEMENT_DISCOUNT
+    reach = 1 - math.prod(1 - PLATFORMS[p][0] for p in platforms)
+    cpm = sum(PLATFORMS[p][0] * PLATFORMS[p][1] for p in platforms) / sum(
+        PLATFORMS[p][0] for p in platforms
+    )
+    return reach, cpm
+
+
+def _age_gender(t: dict[str, Any]) -> tuple[float, float]:
+    age = _age_share(int(t.get("age_min") or 18), int(t.get("age_max") or 65))
+    return age, 0.5 if len(set(t.get("genders") or [])) == 1 else 1.0
+
+
+def demographic_share(t: dict[str, Any]) -> float:
+    """Share of a population the spec's ages, genders and placements keep (no geo, no interests)."""
+    age, gender = _age_gender(t)
+    return age * gender * _placements(t)[0]
+
+
 def audience_and_cpm_factor(targeting: dict[str, Any] | None, sc: Scenario) -> tuple[int, float]:
     """Audience size (people) of a targeting spec and the CPM multiplier its breadth implies."""
     t = targeting or {}
     people, cost = _geo_people(t.get("geo_locations") or {}, sc.countries)
-    age = _age_share(int(t.get("age_min") or 18), int(t.get("age_max") or 65))
-    genders = t.get("genders") or []
-    gender = 0.5 if len(set(genders)) == 1 else 1.0
-    platforms = [p for p in t.get("publisher_platforms") or [] if p in PLATFORMS]
-    if platforms:
-        reach = 1 - math.prod(1 - PLATFORMS[p][0] for p in platforms)
-        cpm = sum(PLATFORMS[p][0] * PLATFORMS[p][1] for p in platforms) / sum(
-            PLATFORMS[p][0] for p in platforms
-        )
-    else:
-        reach, cpm = 1.0, AUTOMATIC_PLACEMENT_DISCOUNT
+    age, gender = _age_gender(t)
+    reach, cpm = _placements(t)
+    # The factors' order is kept as it was: float products are not associative.
     audience = max(1000.0, people * 1e6 * age * gender * _interest_fraction(t) * reach)
     # Narrow audiences cost more per impression (more competition per person).
     breadth = (audience / 1e6) ** -0.08
@@ -251,6 +269,8 @@ def adset_truth(sc: Scenario, seed: int, doc: dict[str, Any], index: int) -> AdS
         value = fixed.value_minor if fixed.value_minor is not None else value
     else:
         cpm *= factor
+    if doc.get("optimization_goal") == "VALUE":  # Meta bids for the bigger baskets
+        value *= VALUE_OPTIMISATION_LIFT
     p = sc.model
     capacity = p.capacity_at_1m * (audience / 1e6) ** p.capacity_exponent
     pool = min(float(audience), capacity * p.reach_pool_days)
