@@ -6,9 +6,9 @@ ROAS (`LOWEST_COST_WITH_MIN_ROAS`) keeps the return at or over
 `bid_constraints.roas_average_floor` (ROAS × 10,000). Meta spends only what it can buy within
 them, so an ad set that spends well under its daily budget (under `cap_underspend_ratio`, 90 %,
 over the last week and yesterday) while its cost per result is at or under the cap (within
-`CAP_TOLERANCE`: the cap is an average Meta aims at, not a guarantee) — or its ROAS at or over
-the floor — is the cap working (docs/facts-bidding-placements-destinations.md §1.4): more
-budget would not spend.
+`CAP_TOLERANCE`, or within counting noise of it: `over_cap`; the cap is an average Meta aims
+at, not a guarantee) — or its ROAS at or over the floor — is the cap working
+(docs/facts-bidding-placements-destinations.md §1.4): more budget would not spend.
 
 Such an ad set (`cap_limited`) is left out of the budget moves (`reallocation.reallocate`): no
 increase, no money moved into it expecting it to spend, and no cut either (its budget is what
@@ -26,6 +26,7 @@ higher minimum spend target would not make it spend either.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,6 +39,7 @@ MIN_ROAS = "LOWEST_COST_WITH_MIN_ROAS"
 ROAS_SCALE = 10_000  # roas_average_floor is ROAS × 10,000 (2.0x → 20000)
 CAP_TOLERANCE = 0.1  # an average a little over the cap is still the cap holding it
 CAP_STEP = 0.2  # the largest cap move one recommendation proposes
+CAP_EVIDENCE = 0.05  # how unlikely the results must be at the cap to call the cost over it
 # Advice action names. They are never written (`cycle.execute_approved` skips advice), so the
 # policy kind `raise_bid_cap` maps to (`set_bid`, forbidden by default) never reaches the gate.
 ADVICE_NAMES = {"COST_CAP": "raise_cost_cap", "LOWEST_COST_WITH_BID_CAP": "raise_bid_cap"}
@@ -86,6 +88,22 @@ def _pacing(
     return per_day, (num(last, "spend_minor") if num(last, "days") else per_day), budget, "its"
 
 
+def over_cap(spend: float, results: float, cap_minor: float) -> bool:
+    """Say whether the cost per result is clearly over the cap, beyond counting noise.
+
+    At the cap, `spend` buys about `spend / cap` results; fewer than that by chance alone has
+    probability `P(X <= results)` under a Poisson count. Over the cap means the average is more
+    than `CAP_TOLERANCE` over it *and* that probability is under `CAP_EVIDENCE`: a few results
+    at a capped ad set's low spend prove little.
+    """
+    if spend / results <= cap_minor * (1 + CAP_TOLERANCE):
+        return False
+    lam = spend / cap_minor
+    k = int(math.floor(results))
+    tail = sum(math.exp(i * math.log(lam) - lam - math.lgamma(i + 1)) for i in range(k + 1))
+    return tail < CAP_EVIDENCE
+
+
 def cap_limited(
     adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: DecisionPolicy
 ) -> dict[str, Any] | None:
@@ -116,17 +134,17 @@ def cap_limited(
     )
     if "cap_minor" in bid:
         results = num(stats, "conversions")
-        if results <= 0:
+        if results <= 0 or over_cap(spend, results, bid["cap_minor"]):
             return None
-        cpa = spend / results
-        if cpa > bid["cap_minor"] * (1 + CAP_TOLERANCE):
-            return None
+        cpa, cap = spend / results, format_money(bid["cap_minor"], currency)
         out["cpa_minor"] = round(cpa)
-        out["text"] = (
-            f"{spending} because the {format_money(bid['cap_minor'], currency)} {bid['label']} "
-            f"holds the average cost at {format_money(round(cpa), currency)}; more budget would "
-            "not spend"
+        held = (
+            f"holds the average cost at {format_money(round(cpa), currency)}"
+            if cpa <= bid["cap_minor"] * (1 + CAP_TOLERANCE)
+            else f"holds it back ({format_money(round(cpa), currency)} a result so far, on "
+            f"{round(results, 2):g} results: within chance of the cap)"
         )
+        out["text"] = f"{spending} because the {cap} {bid['label']} {held}; more budget would not spend"
     else:
         roas = num(stats, "conversion_value_minor") / spend
         if roas < bid["floor"] * (1 - CAP_TOLERANCE):
