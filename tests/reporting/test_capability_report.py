@@ -194,3 +194,86 @@ def test_a_refused_asset_query_is_reported_not_swallowed(sandbox):
     assert got["ads"] or got["problems"]  # ranked assets, or Meta's refusal in words
     if got["problems"]:
         assert "could not be read from Meta" in got["problems"][0]
+
+
+def _launch(acct: Any, page: str, objective: str, sets: dict[str, dict[str, Any]], start: str,
+            ctas: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One campaign of `sets` (plan ad sets by key) through the SDK; return (plan, created)."""
+    camp = acct.create_campaign(params={"name": objective, "objective": objective,
+                                        "special_ad_categories": [], "status": "ACTIVE"})
+    created: dict[str, Any] = {"campaign": camp["id"], "ad_sets": {}, "ads": {}}
+    for key, over in sets.items():
+        a = acct.create_ad_set(params={
+            "name": key, "campaign_id": camp["id"], "daily_budget": 20000, "status": "ACTIVE",
+            "billing_event": "IMPRESSIONS", "start_time": start,
+            "targeting": {"geo_locations": {"countries": ["US"]}, "age_min": 25}, **over})
+        cr = acct.create_ad_creative(params={"name": key, "object_story_spec": {
+            "page_id": page, "link_data": {"link": "https://shop.example.com", "message": "Hi",
+                                           "call_to_action": ctas[key]}}})
+        ad = acct.create_ad(params={"name": key, "adset_id": a["id"], "status": "ACTIVE",
+                                    "creative": {"creative_id": cr["id"]}})
+        created["ad_sets"][key], created["ads"][key] = a["id"], ad["id"]
+    plan = {"name": objective, "objective": objective,
+            "ad_sets": [{"key": k, "name": k, **v} for k, v in sets.items()]}
+    return plan, created
+
+
+def test_on_the_sandbox_leads_and_conversations_are_counted_once_and_named(tmp_path):
+    # The real SDK against the sandbox: instant-form leads (reported as `lead` and
+    # `onsite_conversion.lead_grouped`), website leads (`lead` and the pixel's) and messaging
+    # conversations, collected and reported by each ad set's goal.
+    from facebook_business.adobjects.adaccount import AdAccount
+
+    from agents.insights.collect import collect
+    from sandbox.server import SandboxServer
+    from state.context import MetaSettings
+    from tests.conftest import SANDBOX_TOKEN, make_api
+    from tools.meta_client import MetaClient
+
+    with SandboxServer(tmp_path / "s.db", scenario="leadgen_eur", seed=11,
+                       token=SANDBOX_TOKEN) as sb:
+        assert sb.store is not None
+        acct = AdAccount(sb.account_id, api=make_api(sb.url))
+        page = str(sb.store.list_objects("page")[0]["id"])
+        pixel = str(sb.store.list_objects("adspixel")[0]["id"])
+        start = str(sb.admin("GET", "/__sandbox__/clock")["now"])[:10]
+        leads = _launch(acct, page, "OUTCOME_LEADS", {
+            "form": {"optimization_goal": "LEAD_GENERATION", "destination_type": "ON_AD",
+                     "promoted_object": {"page_id": page}},
+            "site": {"optimization_goal": "OFFSITE_CONVERSIONS",
+                     "promoted_object": {"pixel_id": pixel, "custom_event_type": "LEAD"}},
+        }, start, {"form": {"type": "SIGN_UP", "value": {"lead_gen_form_id": "1"}},
+                   "site": {"type": "SIGN_UP"}})
+        chats = _launch(acct, page, "OUTCOME_ENGAGEMENT", {
+            "chat": {"optimization_goal": "CONVERSATIONS", "destination_type": "MESSENGER",
+                     "promoted_object": {"page_id": page}}}, start,
+            {"chat": {"type": "MESSAGE_PAGE"}})
+        sb.admin("POST", "/__sandbox__/clock/advance", {"days": 4})
+        client = MetaClient(MetaSettings(graph_url=sb.url, account_id=sb.account_id,
+                                         page_id=page), token=SANDBOX_TOKEN)
+        today = sb.admin("GET", "/__sandbox__/clock")["now_local"][:10]
+        got = {}
+        for plan, created in (leads, chats):
+            store = InsightsStore(tmp_path / plan["objective"])
+            collect(client, store, campaign_id=created["campaign"], start=start, today=today,
+                    currency="EUR", event="LEAD", breakdowns=(),
+                    events=events_by_adset(plan, created))
+            state = {"plan": plan, "created": created, "applied_actions": [], "optimize": {}}
+            out = build_report(state, store, tmp_path / plan["objective"], "json")
+            got.update({g["name"]: g for g in json.loads(Path(out["report"]).read_text())[
+                "results_by_goal"]})
+            raw = client.get_all(f"{created['campaign']}/insights", {
+                "level": "adset", "fields": "adset_name,spend,actions", "date_preset": "maximum"})
+            for r in raw:
+                acts = {a["action_type"]: float(a["value"]) for a in r.get("actions") or []}
+                got[r["adset_name"]]["meta"] = (float(r["spend"]), acts)
+    spend, acts = got["form"]["meta"]
+    assert got["form"]["result"] == "leads" and got["form"]["results"] == acts["lead"] > 0
+    assert acts["onsite_conversion.lead_grouped"] == acts["lead"]  # reported twice, counted once
+    assert got["form"]["cost_per_result_minor"] == round(spend * 100 / acts["lead"])
+    spend, acts = got["site"]["meta"]
+    assert got["site"]["results"] == acts["offsite_conversion.fb_pixel_lead"] > 0
+    spend, acts = got["chat"]["meta"]
+    assert got["chat"]["result"] == "conversations started"
+    assert got["chat"]["results"] == acts["onsite_conversion.messaging_conversation_started_7d"] > 0
+    assert got["chat"]["cost_per_result_minor"] == round(spend * 100 / got["chat"]["results"])
