@@ -89,10 +89,7 @@ def facts(
         "currency": currency,
         "kpi": label or KPI_LABELS[kpi],
         "spend": format_money(int(totals.get("spend_minor") or 0), currency),
-        "results": round(float(totals.get(KPI_FIELDS[kpi]) or 0), 2),
-        "cost_per_result": format_money(int(cpr(totals)), currency)
-        if cpr(totals) != float("inf")
-        else None,
+        **_results(totals, kpi, currency, cpr(totals)),
         "target_cpa": targets_of(state).get("target_cpa_minor"),
         "best_ad_set": min(spent, key=cpr)["name"] if spent else None,
         "worst_ad_set": max(spent, key=cpr)["name"] if len(spent) > 1 else None,
@@ -100,6 +97,16 @@ def facts(
         "judged": judged,
         "experiment": experiment,
     }
+
+
+def _results(totals: dict[str, Any], kpi: str, currency: str, cost: float) -> dict[str, Any]:
+    """Return the campaign's results: a count and its cost, or (value goals) value and ROAS."""
+    if kpi == "conversion_value":
+        value, spend = int(totals.get("conversion_value_minor") or 0), totals.get("spend_minor")
+        return {"results": format_money(value, currency), "cost_per_result": None,
+                "roas": round(value / float(spend), 2) if spend else None}
+    return {"results": round(float(totals.get(KPI_FIELDS[kpi]) or 0), 2),
+            "cost_per_result": format_money(int(cost), currency) if cost != float("inf") else None}
 
 
 def narrative(f: dict[str, Any], model: str | None) -> str:
@@ -126,9 +133,10 @@ def narrative(f: dict[str, Any], model: str | None) -> str:
         days=f["days"],
         campaign=f["campaign"],
         spend=f["spend"],
-        conversions=f["results"],
-        kpi_label=f["kpi"],
-        cpa_clause=f" at {f['cost_per_result']} each" if f.get("cost_per_result") else "",
+        results=f"{f['results']} of {f['kpi']}" if isinstance(f["results"], str)
+        else f"{f['results']:g} {f['kpi']}",
+        cpa_clause=f" at {f['cost_per_result']} each" if f.get("cost_per_result")
+        else (f" (ROAS {f['roas']:.2f}x)" if f.get("roas") is not None else ""),
         best_clause=f"The most efficient ad set was “{f['best_ad_set']}”; "
         if f.get("best_ad_set")
         else "",

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from agents.insights.assets_report import CAUTION, assets_for_report
-from agents.insights.collect import events_by_adset, pull_window
+from agents.insights.collect import conversion_event, events_by_adset, pull_window
 from agents.insights.reporting import build_report
 from state.insights_store import InsightsStore
 
@@ -70,7 +70,11 @@ class FakeMeta:
                 "clicks": "40", "inline_link_clicks": "30"}
         level = params["level"]
         if level == "campaign":
-            return [{**base, "campaign_name": "Spring leads", "spend": "265.00"}]
+            return [{**base, "campaign_name": "Spring leads", "spend": "265.00",
+                     "actions": _acts(lead=12, onsite_conversion__lead_grouped=7,
+                                      offsite_conversion__fb_pixel_lead=5, purchase=4,
+                                      onsite_conversion__messaging_conversation_started_7d=9),
+                     "action_values": _acts(purchase=310.0)}]
         if level == "adset":
             return [{**base, "adset_id": k, "adset_name": k.upper(), **v}
                     for k, v in ADSET_ROWS.items()]
@@ -139,6 +143,19 @@ def test_the_report_names_each_result_in_words_with_its_cost(state_and_store, tm
     with open(Path(build_report(state, store, tmp_path, "csv")["csv"][1])) as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh)}
     assert rows["s3"]["result"] == "conversations started" and rows["s3"]["results"] == "9.0"
+
+
+def test_the_summary_says_the_campaigns_result_in_words(state_and_store, tmp_path):
+    state, store = state_and_store
+    leads = json.loads(Path(build_report(state, store, tmp_path, "json")["report"]).read_text())
+    assert "brought 7 leads at USD 37.85 each" in leads["summary"]  # form leads, once each
+    value_plan = {**PLAN, "objective": "OUTCOME_SALES", "ad_sets": PLAN["ad_sets"][3:]}
+    sales = InsightsStore(tmp_path / "sales")
+    pull_window(FakeMeta(), sales, campaign_id="c1", since=DAY, until=DAY, currency="USD",
+                event=conversion_event(value_plan), breakdowns=(), force_async=False)
+    value = json.loads(Path(build_report({**state, "plan": value_plan}, sales, tmp_path, "json")[
+        "report"]).read_text())
+    assert "brought USD 310.00 of purchase value (ROAS 1.17x)" in value["summary"]
 
 
 def test_dynamic_creative_shows_which_assets_won_best_first_with_the_caution(
