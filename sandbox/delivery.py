@@ -60,7 +60,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sandbox import audience_model
+from sandbox import audience_model, dynamic_creative
 from sandbox.bidding import apply_bids
 from sandbox.clock import now
 from sandbox.daymodel import METRICS, AdInput, simulate_day
@@ -192,6 +192,8 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
             )
             if ad_frac > 0:
                 t = ad_truth(sc, seed, ad, idx, tree.ad_index[str(ad["id"])])
+                t = dynamic_creative.apply(store, ad, t, seed, float(cum.get(str(ad["id"]), 0)),
+                                           goal_kind(doc.get("optimization_goal"), sc))
                 if str(doc["id"]) in fx.ctr:
                     t = replace(t, ctr=min(1.0, t.ctr * fx.ctr[str(doc["id"])]))
                 ads.append(AdInput(t, ad_frac / max(frac, 1e-9), float(cum.get(str(ad["id"]), 0))))

@@ -9,8 +9,10 @@ same count, as Meta does (clients must de-duplicate); leads under `lead` and
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from sandbox.dynamic_creative import ASSET_BREAKDOWNS
 from sandbox.insights_fields import COUNTS, HOURLY, LISTS, RANKINGS, RATIOS
 from sandbox.insights_query import Query
 from sandbox.scenario import Scenario
@@ -262,6 +264,7 @@ class Formatter:
                 if v2 is not None:
                     out[f] = v2
         _, b0, b1, _, values = g["_key"]
-        out.update(dict(zip(self.q.breakdowns, values, strict=True)))
+        for bd, value in zip(self.q.breakdowns, values, strict=True):
+            out[bd] = json.loads(value) if bd in ASSET_BREAKDOWNS else value
         out["date_start"], out["date_stop"] = b0.isoformat(), b1.isoformat()
         return out
