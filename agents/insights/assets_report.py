@@ -7,7 +7,7 @@ assets Meta mixes per impression. Meta reports it with one *asset breakdown* per
 `image_asset: {"hash", "url", "id"}`), so `fetch_assets` asks once per breakdown per dynamic
 ad over the report's dates, and `rank_assets` totals each asset's spend and results — the
 ad set's own result (`results.adset_event`: leads, conversations, purchases) — and orders
-them best first: the lowest cost per result first, then those with no result yet (least spent
+them best first (a kind with a single asset has nothing to compare and is left out): the lowest cost per result first, then those with no result yet (least spent
 first). A VALUE ad set's assets rank by purchase value per unit spent.
 
 The per-asset numbers are not a controlled test: Meta chose which combination each person
@@ -19,7 +19,8 @@ more chances and was judged alongside the others it ran with. Every rendering sa
         -> {"ads": [...], "caution", "problems"}  (a read that failed is a problem, shown)
     dynamic_ads(plan, created)               -> {ad_id: {"name", "adset_id", "event", "value"}}
     fetch_assets(client, ads, since, until)  -> raw rows, each tagged with its breakdown
-    rank_assets(rows, ads, currency)         -> {"ads": [...], "caution"}
+    image_names(client, rows, problems)      -> {hash: file name} (images are named, not hashed)
+    rank_assets(rows, ads, currency, names)  -> {"ads": [...], "caution"}
     asset_lines(report, currency) / asset_rows(report)   markdown lines / flat CSV rows
 """
 
@@ -68,12 +69,25 @@ def assets_for_report(
         return {**empty, "problems": [
             "the dynamic creative's asset breakdowns were not read: the report was built "
             "without a connection to Meta"]}
+    problems: list[str] = []
+    rows = fetch_assets(client, ads, since, until, problems)
+    names = image_names(client, rows, problems)
+    return {**rank_assets(rows, ads, currency, names), "problems": problems}
+
+
+def image_names(client: Any, rows: list[dict[str, Any]], problems: list[str]) -> dict[str, str]:
+    """Return the file name of each image asset by hash (`/act_<id>/adimages`), for people."""
+    hashes = sorted({str((r.get("image_asset") or {}).get("hash")) for r in rows
+                     if (r.get("image_asset") or {}).get("hash")})
+    account = getattr(client, "account_id", None)
+    if not hashes or not account:
+        return {}
     try:
-        rows = fetch_assets(client, ads, since, until)
+        images = client.get_all(f"{account}/adimages", {"hashes": hashes, "fields": "hash,name"})
     except MetaError as exc:
-        return {**empty, "problems": [
-            f"the dynamic creative's asset breakdowns could not be read from Meta: {exc}"]}
-    return {**rank_assets(rows, ads, currency), "problems": []}
+        problems.append(f"the images' file names could not be read ({exc}): shown by hash")
+        return {}
+    return {str(i["hash"]): str(i["name"]) for i in images if i.get("hash") and i.get("name")}
 
 
 def client_from(runner: Any, thread_id: str, state: Mapping[str, Any]) -> Any:
@@ -105,24 +119,38 @@ def dynamic_ads(plan: Mapping[str, Any] | None, created: Mapping[str, Any]) -> d
 
 
 def fetch_assets(
-    client: Any, ads: Mapping[str, Any], since: str, until: str
+    client: Any, ads: Mapping[str, Any], since: str, until: str,
+    problems: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Read each dynamic ad's insights once per asset breakdown (rows tagged `_breakdown`)."""
+    """Read each dynamic ad's insights once per asset breakdown (rows tagged `_breakdown`).
+
+    A breakdown Meta refuses is skipped, and why is appended to `problems` (the others are
+    still read); without `problems` the error is raised.
+    """
     rows: list[dict[str, Any]] = []
     for ad_id in ads:
         for breakdown in ASSET_BREAKDOWNS:
             params = {"fields": FIELDS, "breakdowns": breakdown,
                       "time_range": {"since": since, "until": until}}
-            for raw in client.get_all(f"{ad_id}/insights", params, limit=500):
-                if raw.get(breakdown):
-                    rows.append({**raw, "_breakdown": breakdown, "ad_id": raw.get("ad_id") or ad_id})
+            try:
+                got = client.get_all(f"{ad_id}/insights", params, limit=500)
+            except MetaError as exc:
+                if problems is None:
+                    raise
+                problems.append(f"the {ASSET_BREAKDOWNS[breakdown]}s of ad {ad_id} could not be "
+                                f"read from Meta ({breakdown}): {exc}")
+                continue
+            rows += [{**raw, "_breakdown": breakdown, "ad_id": raw.get("ad_id") or ad_id}
+                     for raw in got if raw.get(breakdown)]
     return rows
 
 
-def asset_text(value: Any) -> str:
+def asset_text(value: Any, names: Mapping[str, str] | None = None) -> str:
     """Name an asset as a person would recognise it: its text, else its image, video or id."""
     if not isinstance(value, Mapping):
         return str(value)
+    if (names or {}).get(str(value.get("hash"))):
+        return f"{(names or {})[str(value['hash'])]} ({str(value['hash'])[:8]})"
     for key in ("text", "name", "type", "url", "hash", "video_id", "id"):
         if value.get(key):
             return str(value[key])
@@ -130,7 +158,8 @@ def asset_text(value: Any) -> str:
 
 
 def rank_assets(
-    rows: list[dict[str, Any]], ads: Mapping[str, Any], currency: str
+    rows: list[dict[str, Any]], ads: Mapping[str, Any], currency: str,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Total each asset's spend and results per ad and kind, best first (see the module doc)."""
     factor = currency_factor(currency)
@@ -141,7 +170,7 @@ def rank_assets(
         asset = raw.get(kind) or {}
         key = str(asset.get("id") or asset_text(asset)) if isinstance(asset, Mapping) else str(asset)
         cell = table.setdefault(ad_id, {}).setdefault(kind, {}).setdefault(key, {
-            "asset": asset_text(asset), "asset_id": key, "impressions": 0, "clicks": 0,
+            "asset": asset_text(asset, names), "asset_id": key, "impressions": 0, "clicks": 0,
             "spend_minor": 0, "results": 0.0, "value_minor": 0})
         cell["impressions"] += int(float(raw.get("impressions") or 0))
         cell["clicks"] += int(float(raw.get("clicks") or 0))
@@ -154,6 +183,8 @@ def rank_assets(
         ranked = {}
         for kind in ASSET_BREAKDOWNS:
             cells = list((kinds.get(kind) or {}).values())
+            if len(cells) < 2:
+                continue  # one headline (or none) has nothing to win against
             for c in cells:
                 c["results"] = round(c["results"], 2)
                 c["cost_per_result_minor"] = (round(c["spend_minor"] / c["results"])
@@ -177,12 +208,11 @@ def _rank_key(cell: Mapping[str, Any], by_value: bool) -> tuple[int, float]:
 
 def asset_lines(report: Mapping[str, Any], currency: str) -> list[str]:
     """Markdown: per dynamic ad, one table per asset kind, best first, under the caution."""
-    problems = list(report.get("problems") or [])
+    problems = [f"- {p}." for p in report.get("problems") or []]
     if not report.get("ads"):
-        if not problems:
-            return []
-        return ["## Dynamic creative: which assets won", "", *[f"- {p}." for p in problems], ""]
+        return ["## Dynamic creative: which assets won", "", *problems, ""] if problems else []
     lines = ["## Dynamic creative: which assets won", "", f"> {CAUTION}", ""]
+    lines += [*problems, ""] if problems else []
     for ad in report["ads"]:
         lines += [f"### {ad['ad_name']}", ""]
         for kind, cells in ad["assets"].items():
@@ -214,4 +244,5 @@ def asset_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 __all__ = ["ASSET_BREAKDOWNS", "CAUTION", "asset_lines", "asset_rows", "asset_text",
-           "assets_for_report", "client_from", "dynamic_ads", "fetch_assets", "rank_assets"]
+           "assets_for_report", "client_from", "dynamic_ads", "fetch_assets", "image_names",
+           "rank_assets"]

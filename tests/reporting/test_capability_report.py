@@ -183,6 +183,23 @@ def test_dynamic_creative_shows_which_assets_won_best_first_with_the_caution(
     assert [(r["asset"], r["rank"]) for r in images] == [("def456", "1"), ("abc123", "2")]
 
 
+class RefusesImages(FakeMeta):
+    def get_all(self, path: str, params: dict[str, Any], limit: int = 0) -> list[dict[str, Any]]:
+        if params.get("breakdowns") == "image_asset":
+            from tools.errors import PermanentError
+
+            raise PermanentError("(#100) Unsupported breakdown", code=100)
+        return super().get_all(path, params, limit)
+
+
+def test_a_refused_breakdown_is_reported_and_the_others_still_shown(state_and_store, tmp_path):
+    state, store = state_and_store
+    md = Path(build_report(state, store, tmp_path, "md", client=RefusesImages(ASSETS))["report"]
+              ).read_text()
+    assert "the images of ad a1 could not be read from Meta (image_asset)" in md
+    assert "Unsupported breakdown" in md and "| Save 20% this spring |" in md
+
+
 def test_without_a_client_the_report_says_the_assets_were_not_read(state_and_store, tmp_path):
     state, store = state_and_store
     md = Path(build_report(state, store, tmp_path, "md")["report"]).read_text()
@@ -192,25 +209,72 @@ def test_without_a_client_the_report_says_the_assets_were_not_read(state_and_sto
                                           ).read_text()
 
 
-def test_a_refused_asset_query_is_reported_not_swallowed(sandbox):
-    # The real SDK against the sandbox: whatever Meta answers, the report carries it.
-    from bench.campaign_tree import launch
-    from bench.optimizer import _client
-    from sandbox.scenario import load_scenario
+def test_on_the_sandbox_a_dynamic_creatives_assets_are_ranked_and_add_up(tmp_path):
+    # The real SDK against the sandbox, whose dynamic creative mixes 3 headlines, 2 texts and
+    # 2 images per impression and serves Meta's asset breakdowns.
+    from facebook_business.adobjects.adaccount import AdAccount
+    from PIL import Image
 
-    sc = load_scenario("ecommerce_usd")
-    client = _client(sandbox, sc)
-    created = launch(client, sc, n_adsets=1, n_ads=1)
-    ad_key = next(iter(created["ads"]))
-    plan = {"objective": sc.objective, "ad_sets": [{
-        "key": next(iter(created["ad_sets"])), "is_dynamic_creative": True,
-        "ads": [{"key": ad_key, "name": "DC", "creative": {"format": "dynamic"}}]}]}
-    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 2})
-    day = sandbox.admin("GET", "/__sandbox__/clock")["now_local"][:10]
-    got = assets_for_report(client, plan, created, sc.start.isoformat(), day, "USD")
-    assert got["ads"] or got["problems"]  # ranked assets, or Meta's refusal in words
-    if got["problems"]:
-        assert "could not be read from Meta" in got["problems"][0]
+    from sandbox.server import SandboxServer
+    from state.context import MetaSettings
+    from tests.conftest import SANDBOX_TOKEN, make_api
+    from tools.meta_client import MetaClient
+
+    with SandboxServer(tmp_path / "s.db", scenario="ecommerce_usd", seed=11,
+                       token=SANDBOX_TOKEN) as sb:
+        assert sb.store is not None
+        acct = AdAccount(sb.account_id, api=make_api(sb.url))
+        page = str(sb.store.list_objects("page")[0]["id"])
+        pixel = str(sb.store.list_objects("adspixel")[0]["id"])
+        start = str(sb.admin("GET", "/__sandbox__/clock")["now"])[:10]
+        hashes = []
+        for i, colour in enumerate([(200, 30, 30), (30, 200, 30)]):
+            Image.new("RGB", (1080, 1080), colour).save(tmp_path / f"{i}.png")
+            hashes.append(acct.create_ad_image(params={"filename": str(tmp_path / f"{i}.png")})[
+                "hash"])
+        sets = {"dc": {"optimization_goal": "OFFSITE_CONVERSIONS", "is_dynamic_creative": True,
+                       "promoted_object": {"pixel_id": pixel, "custom_event_type": "PURCHASE"}}}
+        camp = acct.create_campaign(params={"name": "DC", "objective": "OUTCOME_SALES",
+                                            "special_ad_categories": [], "status": "ACTIVE"})
+        adset = acct.create_ad_set(params={
+            "name": "dc", "campaign_id": camp["id"], "daily_budget": 20000, "status": "ACTIVE",
+            "billing_event": "IMPRESSIONS", "start_time": start,
+            "targeting": {"geo_locations": {"countries": ["US"]}, "age_min": 25}, **sets["dc"]})
+        creative = acct.create_ad_creative(params={"name": "dc", "asset_feed_spec": {
+            "images": [{"hash": h} for h in hashes],
+            "titles": [{"text": t} for t in ("Run lighter", "Built to last", "Free returns")],
+            "bodies": [{"text": "New running shoes"}, {"text": "Our best trainer yet"}],
+            "link_urls": [{"website_url": "https://shop.example.com"}],
+            "call_to_action_types": ["SHOP_NOW"], "ad_formats": ["SINGLE_IMAGE"]}})
+        ad = acct.create_ad(params={"name": "dc ad", "adset_id": adset["id"], "status": "ACTIVE",
+                                    "creative": {"creative_id": creative["id"]}})
+        sb.admin("POST", "/__sandbox__/clock/advance", {"days": 6})
+        client = MetaClient(MetaSettings(graph_url=sb.url, account_id=sb.account_id,
+                                         page_id=page), token=SANDBOX_TOKEN)
+        plan = {"name": "DC", "objective": "OUTCOME_SALES", "ad_sets": [{
+            "key": "dc", **sets["dc"], "ads": [{"key": "ad", "name": "dc ad",
+                                                 "creative": {"format": "dynamic"}}]}]}
+        created = {"campaign": camp["id"], "ad_sets": {"dc": adset["id"]}, "ads": {"ad": ad["id"]}}
+        today = sb.admin("GET", "/__sandbox__/clock")["now_local"][:10]
+        got = assets_for_report(client, plan, created, start, today, "USD")
+        whole = client.get_all(f"{ad['id']}/insights", {"fields": "spend,actions",
+                                                        "time_range": {"since": start,
+                                                                       "until": today}})[0]
+    assert got["problems"] == [] and got["caution"] == CAUTION
+    (report,) = got["ads"]
+    assert report["result"] == "purchases"
+    assert set(report["assets"]) == {"title_asset", "body_asset", "image_asset"}  # 2+ each
+    titles = report["assets"]["title_asset"]
+    assert {t["asset"] for t in titles} == {"Run lighter", "Built to last", "Free returns"}
+    images = {i["asset"][:7] for i in report["assets"]["image_asset"]}
+    assert images == {"0.png (", "1.png ("}  # named by file, with the start of the hash
+    costs = [t["cost_per_result_minor"] for t in titles if t["cost_per_result_minor"]]
+    assert costs == sorted(costs)  # best (cheapest result) first
+    purchases = next(float(a["value"]) for a in whole["actions"] if a["action_type"] == "purchase")
+    for kind, cells in report["assets"].items():  # each breakdown splits the same ad
+        assert sum(c["results"] for c in cells) == purchases, kind
+        assert sum(c["spend_minor"] for c in cells) == pytest.approx(
+            float(whole["spend"]) * 100, abs=3)
 
 
 def _launch(acct: Any, page: str, objective: str, sets: dict[str, dict[str, Any]], start: str,
