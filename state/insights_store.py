@@ -72,6 +72,10 @@ CONVERSION_FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "LINK_CLICK": ("link_click",),
 }
+# Goals whose result is an on-Meta action rather than a promoted pixel event (families above).
+GOAL_RESULTS: dict[str, str] = {
+    "LEAD_GENERATION": "LEAD_FORM", "QUALITY_LEAD": "LEAD_FORM", "CONVERSATIONS": "CONVERSATIONS",
+}
 
 _COLUMNS: dict[str, type] = {
     "campaign_id": str, "level": str, "entity_id": str, "date": str, "dims": str,

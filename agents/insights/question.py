@@ -23,7 +23,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from state.insights_store import conversions_of, currency_factor, derive, parse_row
+from state.insights_store import GOAL_RESULTS, conversions_of, currency_factor, derive, parse_row
 from state.intent import DateRange
 from state.rules import currency_offset, format_money
 
@@ -33,8 +33,7 @@ ALL_METRICS = ("spend", "impressions", "reach", "frequency", "clicks", "ctr", "c
 NOT_ACTIONS = frozenset({"RECALLERS", "REACH"})
 GOAL_EVENTS = {
     "LANDING_PAGE_VIEWS": "LANDING_PAGE_VIEW", "LINK_CLICKS": "LINK_CLICK",
-    "LEAD_GENERATION": "LEAD_FORM", "QUALITY_LEAD": "LEAD_FORM", "AD_RECALL_LIFT": "RECALLERS",
-    "CONVERSATIONS": "CONVERSATIONS",
+    **GOAL_RESULTS, "AD_RECALL_LIFT": "RECALLERS",
     "REACH": "REACH", "POST_ENGAGEMENT": "POST_ENGAGEMENT", "APP_INSTALLS": "MOBILE_APP_INSTALL",
 }
 OBJECTIVE_EVENTS = {

@@ -72,17 +72,16 @@ def conversion_event(plan: Mapping[str, Any] | None) -> str:
 
 def events_by_adset(plan: Mapping[str, Any] | None, created: Mapping[str, Any]) -> dict[str, str]:
     """Each launched ad set's result event by Meta id (a lead form's leads, conversations, ...)."""
-    plan, ids = plan or {}, created.get("ad_sets") or {}
-    return {
-        str(ids[s["key"]]): adset_event(s, plan.get("objective"))
-        for s in plan.get("ad_sets") or []
-        if s.get("key") in ids
-    }
+    return {sid: adset_event(s, (plan or {}).get("objective"))
+            for sid, s in _plan_sets_by_id(plan or {}, created).items()}
 
 
 def _plan_sets_by_id(plan: Mapping[str, Any], created: Mapping[str, Any]) -> dict[str, Any]:
+    """Plan ad sets by Meta id: launched ones by their key, adopted ones carry their id."""
     ids = created.get("ad_sets") or {}
-    return {str(ids[s["key"]]): s for s in plan.get("ad_sets") or [] if s.get("key") in ids}
+    out = {str(s["id"]): s for s in plan.get("ad_sets") or [] if s.get("id")}
+    out.update({str(ids[s["key"]]): s for s in plan.get("ad_sets") or [] if s.get("key") in ids})
+    return out
 
 
 def result_label(plan: Mapping[str, Any] | None, kpi: str) -> str | None:

@@ -358,3 +358,18 @@ def test_on_the_sandbox_leads_and_conversations_are_counted_once_and_named(tmp_p
     assert got["chat"]["result"] == "conversations started"
     assert got["chat"]["results"] == acts["onsite_conversion.messaging_conversation_started_7d"] > 0
     assert got["chat"]["cost_per_result_minor"] == round(spend * 100 / got["chat"]["results"])
+
+
+def test_alerts_one_off_pauses_and_adopted_campaigns_count_the_same_results():
+    # One goal → result mapping (state.insights_store.GOAL_RESULTS) everywhere results are
+    # counted: a messaging campaign's alerts judge conversations, not absent purchases.
+    from agents.optimize.alert_snapshot import _event as alert_event
+    from agents.optimize.oneoff.pause import _event as pause_event
+
+    chat = {"optimization_goal": "CONVERSATIONS", "promoted_object": {"page_id": "p1"}}
+    assert alert_event([{"adset": chat, "campaign": {"objective": "OUTCOME_ENGAGEMENT"}}]) == (
+        "CONVERSATIONS")
+    assert pause_event({"objective": "OUTCOME_LEADS"}, [{
+        "optimization_goal": "LEAD_GENERATION", "promoted_object": {"page_id": "p1"}}]) == "LEAD_FORM"
+    adopted = {"adopted": True, "objective": "OUTCOME_ENGAGEMENT", "ad_sets": [{"id": "9", **chat}]}
+    assert events_by_adset(adopted, {}) == {"9": "CONVERSATIONS"}
