@@ -41,18 +41,22 @@ def _fmt(value: Any, key: str, currency: str) -> str:
 
 
 def table(rows: dict[str, dict[str, Any]], currency: str) -> list[str]:
-    """Render a markdown table of per-entity totals."""
+    """Render a markdown table of per-entity totals.
+
+    "results" are each ad set's own result (leads, conversations started, purchases: see
+    "Results by goal"), and "cost/result" its cost per that result.
+    """
     head = [
         "name",
         "spend",
         "impr.",
         "clicks",
-        "conv.",
+        "results",
         "value",
         "CTR",
         "CPC",
         "CPM",
-        "CPA",
+        "cost/result",
         "ROAS",
         "freq.",
         "CVR",
