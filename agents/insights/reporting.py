@@ -28,7 +28,7 @@ from typing import Any
 from agents.insights import charts
 from agents.insights.assets_report import asset_lines, asset_rows, assets_for_report, client_from
 from agents.insights.export import goal_lines, write_csvs, write_md
-from agents.insights.results import result_label, results_by_goal
+from agents.insights.results import by_result, result_label, results_by_goal, results_text
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import (
     KPI_FIELDS,
@@ -92,7 +92,8 @@ def facts(
         **_results(totals, kpi, currency, cpr(totals)),
         "target_cpa": targets_of(state).get("target_cpa_minor"),
         "best_ad_set": min(spent, key=cpr)["name"] if spent else None,
-        "worst_ad_set": max(spent, key=cpr)["name"] if len(spent) > 1 else None,
+        "worst_ad_set": max(spent, key=cpr)["name"]
+        if len({cpr(s) for s in spent}) > 1 else None,  # not when they all did the same
         "actions_applied": len(applied),
         "judged": judged,
         "experiment": experiment,
@@ -133,11 +134,14 @@ def narrative(f: dict[str, Any], model: str | None) -> str:
         days=f["days"],
         campaign=f["campaign"],
         spend=f["spend"],
-        results=f"{f['results']} of {f['kpi']}" if isinstance(f["results"], str)
-        else f"{f['results']:g} {f['kpi']}",
-        cpa_clause=f" at {f['cost_per_result']} each" if f.get("cost_per_result")
+        results=f.get("results_text") or (f"{f['results']} of {f['kpi']}"
+                                          if isinstance(f["results"], str)
+                                          else f"{f['results']:g} {f['kpi']}"),
+        cpa_clause="" if f.get("results_text")
+        else f" at {f['cost_per_result']} each" if f.get("cost_per_result")
         else (f" (ROAS {f['roas']:.2f}x)" if f.get("roas") is not None else ""),
-        best_clause=f"The most efficient ad set was “{f['best_ad_set']}”; "
+        best_clause=f"The most efficient ad set was “{f['best_ad_set']}”"
+        + ("; " if f.get("worst_ad_set") else ". ")
         if f.get("best_ad_set")
         else "",
         worst_clause=f"the least efficient was “{f['worst_ad_set']}”. "
@@ -262,9 +266,15 @@ def build_report(
     post, exp_status = _posterior_chart(state, store, cid, kpi, sets, out)
     if post:
         files["charts"].append(str(post))
-    f = facts(state, totals, sets, ads, kpi, currency, exp_status, label)
     goals = results_by_goal(plan, state.get("created") or {}, sets)
+    kinds = by_result(goals)
+    # best and worst compare the ad sets of the commonest kind of result (a lead is no purchase)
+    main = set(max(kinds, key=lambda k: len(k["ad_sets"]))["ad_sets"]) if kinds else set(sets)
+    f = facts(state, totals, {k: v for k, v in sets.items() if k in main}, ads,
+              kpi, currency, exp_status, label)
     f["results_by_goal"] = [{k: g[k] for k in ("name", "result", "results")} for g in goals]
+    if len(kinds) > 1:  # several kinds of result: the summary names each, with its cost
+        f["results_text"] = results_text(kinds, currency)
     summary = narrative(f, model)
     actions = state.get("applied_actions") or []
     if fmt == "json":

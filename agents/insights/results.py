@@ -24,6 +24,7 @@ from typing import Any
 
 from agents.insights.question import result_event, result_words
 from state.insights_store import CONVERSION_FAMILIES
+from state.rules import format_money
 
 GOAL_WORDS = {
     "LEAD_GENERATION": "leads on an instant form",
@@ -117,9 +118,12 @@ def results_by_goal(
         ad_set = by_id.get(str(sid)) or {}
         goal = str(ad_set.get("optimization_goal") or "")
         event = adset_event(ad_set, plan.get("objective")) if ad_set else default
+        words = GOAL_WORDS.get(goal, goal.lower() or None)
+        if goal == "OFFSITE_CONVERSIONS":
+            words = f"website {result_words(event)}"
         row: dict[str, Any] = {"id": sid, "name": s.get("name") or sid, "goal": goal or None,
-                               "optimised_for": GOAL_WORDS.get(goal, goal.lower() or None),
-                               "spend_minor": spend}
+                               "optimised_for": words, "spend_minor": spend,
+                               "event": "VALUE" if goal == "VALUE" else event}
         if goal == "VALUE":
             value = int(s.get("conversion_value_minor") or 0)
             row.update(result="purchase value", results=value, purchase_value_minor=value,
@@ -133,5 +137,41 @@ def results_by_goal(
     return sorted(rows, key=lambda r: -r["spend_minor"])
 
 
-__all__ = ["GOAL_WORDS", "adset_event", "conversion_event", "events_by_adset", "result_label",
+def by_result(goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sum the campaign's results by kind (leads of every lead goal together), most spend first.
+
+    Each kind: `{"event", "result", "results", "spend_minor", "cost_per_result_minor", "roas",
+    "ad_sets"}` (a value kind's `results` is its value in minor units; `ad_sets` its ids).
+    """
+    kinds: dict[str, dict[str, Any]] = {}
+    for g in goals:
+        key = "LEAD" if g["event"] in ("LEAD", "LEAD_FORM") else str(g["event"])
+        k = kinds.setdefault(key, {"event": key, "results": 0.0, "spend_minor": 0, "ad_sets": []})
+        k["ad_sets"].append(g["id"])
+        k["results"] += float(g["results"] or 0)
+        k["spend_minor"] += int(g["spend_minor"])
+    for k in kinds.values():
+        value = k["event"] == "VALUE"
+        k["result"] = "purchase value" if value else result_words(k["event"], k["results"])
+        k["cost_per_result_minor"] = (round(k["spend_minor"] / k["results"])
+                                      if k["results"] and not value else None)
+        k["roas"] = round(k["results"] / k["spend_minor"], 2) if value and k["spend_minor"] else None
+    return sorted(kinds.values(), key=lambda k: -k["spend_minor"])
+
+
+def results_text(kinds: list[dict[str, Any]], currency: str) -> str:
+    """Say a campaign's results of several kinds in one phrase, each with its cost (or ROAS)."""
+    parts = []
+    for k in kinds:
+        if k["event"] == "VALUE":
+            roas = f" (ROAS {k['roas']:.2f}x)" if k["roas"] is not None else ""
+            parts.append(f"{format_money(int(k['results']), currency)} of purchase value{roas}")
+        else:
+            cost = k["cost_per_result_minor"]
+            each = f" at {format_money(cost, currency)} each" if cost is not None else ""
+            parts.append(f"{k['results']:g} {k['result']}{each}")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+__all__ = ["GOAL_WORDS", "by_result", "results_text", "adset_event", "conversion_event", "events_by_adset", "result_label",
            "results_by_goal"]

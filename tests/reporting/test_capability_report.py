@@ -145,17 +145,32 @@ def test_the_report_names_each_result_in_words_with_its_cost(state_and_store, tm
     assert rows["s3"]["result"] == "conversations started" and rows["s3"]["results"] == "9.0"
 
 
+class ValueOnly(FakeMeta):
+    """A campaign of the value ad set alone."""
+
+    def get_all(self, path: str, params: dict[str, Any], limit: int = 0) -> list[dict[str, Any]]:
+        rows = [r for r in super().get_all(path, params, limit) if r.get("adset_id") in (None, "s4")]
+        return [{**r, **ADSET_ROWS["s4"]} if params["level"] == "campaign" else r for r in rows]
+
+
 def test_the_summary_says_the_campaigns_result_in_words(state_and_store, tmp_path):
     state, store = state_and_store
     leads = json.loads(Path(build_report(state, store, tmp_path, "json")["report"]).read_text())
-    assert "brought 7 leads at USD 37.85 each" in leads["summary"]  # form leads, once each
+    # several kinds of result: each said with its own cost; form and website leads together
+    assert ("brought 12 leads at USD 10.00 each, USD 310.00 of purchase value (ROAS 3.10x) and "
+            "9 conversations started at USD 5.00 each. The most efficient ad set was “S1”. "
+            ) in leads["summary"]  # S1 and S2 tie on cost per lead; S3, S4 are not compared
+    forms = {**PLAN, "ad_sets": PLAN["ad_sets"][:1]}
+    one = json.loads(Path(build_report({**state, "plan": forms}, store, tmp_path, "json")[
+        "report"]).read_text())
+    assert "brought 7 leads at USD 37.85 each" in one["summary"]  # form leads, counted once
     value_plan = {**PLAN, "objective": "OUTCOME_SALES", "ad_sets": PLAN["ad_sets"][3:]}
     sales = InsightsStore(tmp_path / "sales")
-    pull_window(FakeMeta(), sales, campaign_id="c1", since=DAY, until=DAY, currency="USD",
+    pull_window(ValueOnly(), sales, campaign_id="c1", since=DAY, until=DAY, currency="USD",
                 event=conversion_event(value_plan), breakdowns=(), force_async=False)
     value = json.loads(Path(build_report({**state, "plan": value_plan}, sales, tmp_path, "json")[
         "report"]).read_text())
-    assert "brought USD 310.00 of purchase value (ROAS 1.17x)" in value["summary"]
+    assert "brought USD 310.00 of purchase value (ROAS 3.10x)" in value["summary"]
 
 
 def test_dynamic_creative_shows_which_assets_won_best_first_with_the_caution(
