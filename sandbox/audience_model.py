@@ -15,7 +15,10 @@ and cost more per 1,000 impressions than a cold broad audience (`WARMTH`, multip
 ad set's latent CVR and CPM); a lookalike converts best at 1% and tends to broad as the ratio
 grows (`lookalike_multipliers`). Several audiences mix by size.
 
-Exclusions: an audience that is both included and excluded contributes nobody, so an ad set
+Detailed exclusions (`exclusions`, sized like interests) and `excluded_geo_locations`
+(countries inside the targeted ones, regions, cities) remove their share of the people first.
+
+Custom audience exclusions: an audience that is both included and excluded contributes nobody, so an ad set
 targeting only X and excluding X has an audience of 0 and delivers nothing. Excluding an
 audience from a broader spec removes its members from the pool and, because Meta's auction
 concentrates on likely converters, removes `min(MAX_LOST, share x cvr_mult x CONCENTRATION)`
@@ -33,8 +36,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sandbox.scenario import ModelParams
-from sandbox.truth import COUNTRY_MILLIONS, AdSetTruth, demographic_share
+from sandbox.scenario import Scenario
+from sandbox.truth import (
+    COUNTRY_MILLIONS,
+    AdSetTruth,
+    demographic_share,
+    geo_people,
+    group_fraction,
+)
 
 UNKNOWN_SIZE = 5_000.0  # an audience with no approximate count yet (still populating)
 # subtype -> (CVR multiplier, CPM multiplier) against a cold broad audience.
@@ -108,16 +117,35 @@ def warmth(doc: Mapping[str, Any]) -> tuple[float, float]:
 
 
 def uses_audiences(targeting: Mapping[str, Any] | None) -> bool:
-    """Whether a spec names custom audiences to include or exclude."""
+    """Whether a spec names custom audiences to include or exclude, or excludes people."""
     t = targeting or {}
-    return bool(_ids(t.get("custom_audiences")) or _ids(t.get("excluded_custom_audiences")))
+    return bool(_ids(t.get("custom_audiences")) or _ids(t.get("excluded_custom_audiences"))
+                or t.get("exclusions") or t.get("excluded_geo_locations"))
 
 
-def effect(targeting: Mapping[str, Any], broad: float, lookup: Lookup) -> AudienceEffect:
+def excluded_share(targeting: Mapping[str, Any], default_countries: list[str]) -> float:
+    """Share of the spec's people its `exclusions` and `excluded_geo_locations` remove."""
+    keep = 1.0
+    if isinstance(targeting.get("exclusions"), dict):
+        keep *= 1.0 - group_fraction(dict(targeting["exclusions"]))
+    out = targeting.get("excluded_geo_locations")
+    if isinstance(out, dict) and out:
+        included = geo_people(dict(targeting.get("geo_locations") or {}), default_countries)[0]
+        inside = {str(c).upper() for c in (targeting.get("geo_locations") or {}).get("countries") or []}
+        gone = dict(out)
+        gone["countries"] = [c for c in out.get("countries") or [] if str(c).upper() in inside]
+        removed = geo_people(gone, [])[0] if any(gone.get(k) for k in gone) else 0.0
+        keep *= 1.0 - min(0.95, removed / max(included, 1e-9))
+    return 1.0 - keep
+
+
+def effect(targeting: Mapping[str, Any], broad: float, lookup: Lookup,
+           default_countries: list[str] | None = None) -> AudienceEffect:
     """Audience and multipliers of a spec whose broad (geo/age/interest) audience is `broad`."""
     inc = _ids(targeting.get("custom_audiences"))
     exc = set(_ids(targeting.get("excluded_custom_audiences")))
     demo = demographic_share(dict(targeting))
+    broad *= 1.0 - excluded_share(targeting, default_countries or ["US"])
     audience, cvr, cpm = broad, 1.0, 1.0
     if inc:
         kept = [(lookup(a) or {}) for a in inc if a not in exc]
@@ -139,12 +167,13 @@ def effect(targeting: Mapping[str, Any], broad: float, lookup: Lookup) -> Audien
 
 
 def apply(
-    st: AdSetTruth, targeting: Mapping[str, Any] | None, lookup: Lookup, p: ModelParams
+    st: AdSetTruth, targeting: Mapping[str, Any] | None, lookup: Lookup, sc: Scenario
 ) -> AdSetTruth:
     """Return the ad set's truth with its custom audiences and exclusions applied."""
     if not uses_audiences(targeting):
         return st
-    fx = effect(targeting or {}, float(st.audience), lookup)
+    p = sc.model
+    fx = effect(targeting or {}, float(st.audience), lookup, sc.countries)
     if fx.audience < 1:
         return replace(st, audience=0, capacity=0.0, pool=0.0)
     # Narrow audiences cost more per impression, as in `truth.audience_and_cpm_factor`.

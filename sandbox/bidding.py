@@ -94,17 +94,28 @@ def _natural(plan: dict[str, Any], p: ModelParams) -> tuple[float, float, float]
 
 def limits(plan: dict[str, Any], p: ModelParams) -> tuple[float, float]:
     """(spend multiplier, CPM multiplier) the ad set's bid strategy imposes today."""
-    strategy = strategy_of(plan)
-    if strategy not in CAPPED or plan.get("spend", 0) <= 0:
+    if strategy_of(plan) not in CAPPED or plan.get("spend", 0) <= 0:
         return 1.0, 1.0
     events, value, _ = _natural(plan, p)
-    spend = float(plan["spend"])
+    return multipliers(plan["doc"], plan.get("camp") or {}, float(plan["spend"]), events, value)
+
+
+def multipliers(
+    doc: dict[str, Any], camp: dict[str, Any], spend: float, events: float, value: float
+) -> tuple[float, float]:
+    """(spend, CPM) multipliers of a bid strategy for a day of `spend` buying `events`, `value`.
+
+    `events` are optimisation events (per 1,000 for IMPRESSIONS and REACH goals).
+    """
+    strategy = strategy_of({"doc": doc, "camp": camp})
+    if strategy not in CAPPED or spend <= 0:
+        return 1.0, 1.0
     if strategy == "LOWEST_COST_WITH_MIN_ROAS":
-        floor = (plan["doc"].get("bid_constraints") or {}).get("roas_average_floor")
+        floor = (doc.get("bid_constraints") or {}).get("roas_average_floor")
         if not floor:
             return 1.0, 1.0
         return average_cap((value / spend) / (float(floor) / 10_000))
-    bid = money(plan["doc"].get("bid_amount"))
+    bid = money(doc.get("bid_amount"))
     if not bid:
         return 1.0, 1.0
     if events <= 0:  # no expected results: any cap is below the cost

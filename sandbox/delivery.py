@@ -176,7 +176,7 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
         created = window(doc, "created_time", "created_time")[0]
         frac = hours_share(day_start, [s_start, c_start, created], [s_end, c_end])
         idx = tree.adset_index[str(doc["id"])]
-        st = audience_model.apply(adset_truth(sc, seed, doc, idx), doc.get("targeting"), lookup, p)
+        st = audience_model.apply(adset_truth(sc, seed, doc, idx), doc.get("targeting"), lookup, sc)
         if st.capacity <= 0:  # everyone it targets is excluded: nothing to deliver to
             continue
         if str(doc["id"]) in fx.cpm:  # a CPM shock: the same spend buys fewer impressions

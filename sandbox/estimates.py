@@ -12,7 +12,8 @@
   actions = impressions x results per impression (link clicks x CVR for conversion goals,
   link clicks for click goals, impressions / reach / ad recallers for awareness goals). An
   ad set uses its own latent truth and its ads' CTRs; an account-level estimate uses the
-  centre of the scenario's distributions. Spend points are minor units, from 0 up to the
+  centre of the scenario's distributions; an ad set's cost cap, bid cap or minimum ROAS
+  holds the points back as in delivery (`sandbox.bidding`). Spend points are minor units, from 0 up to the
   most the audience absorbs in a day (`sandbox.truth.max_spend`). An audience under
   `MIN_AUDIENCE` people gets Meta's low-confidence answer: one all-zero point.
 - `GET /act_<id>/reachestimate` (`targeting_spec`) → `{"data": {"users_lower_bound",
@@ -32,6 +33,7 @@ import math
 from typing import Any
 
 from sandbox import audience_model
+from sandbox.bidding import multipliers
 from sandbox.context import RequestContext
 from sandbox.enums import CURRENCIES
 from sandbox.enums import minimum_budgets as min_budget_row
@@ -50,10 +52,11 @@ from sandbox.truth import (
     goal_kind,
     impressions_for,
     max_spend,
+    result_rate,
 )
 
 MIN_AUDIENCE = 1000
-CURVE_POINTS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0)
+CURVE_POINTS = (0.0, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0)
 
 
 def center(d: Dist) -> float:
@@ -82,7 +85,8 @@ def _typical_truth(sc: Scenario, targeting: dict[str, Any], goal: str | None) ->
     value = center(sc.truth.value_minor) * (1.3 if goal == "VALUE" else 1.0)
     return AdSetTruth(
         "", -1, audience, center(sc.truth.cpm_minor) * factor, capacity,
-        min(float(audience), capacity * p.reach_pool_days), center(sc.truth.cvr), value,
+        min(float(audience), capacity * p.reach_pool_days),
+        min(1.0, center(sc.truth.cvr) * result_rate({"optimization_goal": goal})), value,
     )
 
 
@@ -102,8 +106,12 @@ def _per_impression(goal: str | None, kind: str, st: AdSetTruth, ctr: float, cvr
 
 
 def estimate(st: AdSetTruth, goal: str | None, ctr: float, cvr_mult: float, recall: float,
-             sc: Scenario) -> dict[str, Any]:
-    """Return the delivery_estimate row for an ad set truth (see the module docstring)."""
+             sc: Scenario, bid: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the delivery_estimate row for an ad set truth (see the module docstring).
+
+    `bid` (an ad set's `bid_strategy`, `bid_amount`, `bid_constraints`) holds each point back
+    as delivery does (`sandbox.bidding`); the curve then plateaus where the cap binds.
+    """
     kind = goal_kind(goal, sc)
     if st.audience < MIN_AUDIENCE or st.capacity <= 0:
         curve: list[dict[str, Any]] = [{"spend": 0, "reach": 0, "impressions": 0, "actions": 0}]
@@ -112,12 +120,20 @@ def estimate(st: AdSetTruth, goal: str | None, ctr: float, cvr_mult: float, reca
     top = max_spend(st.cpm, st.capacity, sc.model)
     curve = []
     for f in CURVE_POINTS:
-        spend = top * f
-        imps = impressions_for(spend, st.cpm, st.capacity)
+        spend, cpm = top * f, st.cpm
+        if bid:
+            imps = impressions_for(spend, cpm, st.capacity)
+            events = imps / 1000 if goal in ("IMPRESSIONS", "REACH") else imps * rate
+            m_spend, m_cpm = multipliers(bid, {}, spend, events, imps * rate * st.value)
+            spend, cpm = spend * m_spend, cpm * m_cpm
+        imps = impressions_for(spend, cpm, st.capacity)
         reach = min(daily_reach(imps, st.capacity), float(st.audience))
         actions = reach if what == "reach" else imps * rate
-        curve.append({"spend": int(round(spend)), "reach": int(reach),
-                      "impressions": int(imps), "actions": round(actions, 2)})
+        point = {"spend": int(round(spend)), "reach": int(reach),
+                 "impressions": int(imps), "actions": round(actions, 2)}
+        if curve:  # a binding cap: more budget buys nothing more
+            point = {k: max(v, curve[-1][k]) for k, v in point.items()}
+        curve.append(point)
     return _row(curve, st.audience)
 
 
@@ -151,7 +167,7 @@ def account_delivery_estimate(ctx: RequestContext, params: dict[str, Any],
     goal = get_str(params, "optimization_goal") or ("OFFSITE_CONVERSIONS" if sc.conversion_event
                                                    else "REACH")
     st = audience_model.apply(_typical_truth(sc, t, goal), t,
-                              audience_model.store_lookup(ctx.store), sc.model)
+                              audience_model.store_lookup(ctx.store), sc)
     row = estimate(st, goal, center(sc.truth.ctr), center(sc.truth.ad_cvr_mult),
                    center(sc.truth.recall_rate), sc)
     return {"data": [row]}
@@ -169,7 +185,7 @@ def adset_delivery_estimate(ctx: RequestContext, adset_id: str, params: dict[str
     doc["optimization_goal"] = goal
     idx = tree.adset_index.get(adset_id, len(tree.adset_index))
     st = audience_model.apply(adset_truth(sc, seed, doc, idx), doc["targeting"],
-                              audience_model.store_lookup(store), sc.model)
+                              audience_model.store_lookup(store), sc)
     ads = [ad_truth(sc, seed, a, idx, tree.ad_index[str(a["id"])])
            for a in tree.ads_by_adset.get(adset_id, [])]
     if ads:
@@ -179,7 +195,10 @@ def adset_delivery_estimate(ctx: RequestContext, adset_id: str, params: dict[str
     else:
         ctr, mult = center(sc.truth.ctr), center(sc.truth.ad_cvr_mult)
         recall = center(sc.truth.recall_rate)
-    return {"data": [estimate(st, goal, ctr, mult, recall, sc)]}
+    bid = {k: doc.get(k) for k in ("bid_strategy", "bid_amount", "bid_constraints")}
+    camp = store.get_object(str(doc.get("campaign_id") or ""), "campaign") or {}
+    bid["bid_strategy"] = bid["bid_strategy"] or camp.get("bid_strategy")
+    return {"data": [estimate(st, goal, ctr, mult, recall, sc, bid)]}
 
 
 def reach_estimate(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> dict[str, Any]:
@@ -187,7 +206,7 @@ def reach_estimate(ctx: RequestContext, params: dict[str, Any], files: Any = Non
     sc = account_scenario(ctx.store, ctx.account_id)[0]
     t = _targeting(params)
     st = audience_model.apply(_typical_truth(sc, t, None), t,
-                              audience_model.store_lookup(ctx.store), sc.model)
+                              audience_model.store_lookup(ctx.store), sc)
     small = st.audience < MIN_AUDIENCE
     return {
         "data": {

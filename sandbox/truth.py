@@ -115,10 +115,13 @@ def rng_for(seed: int, *keys: Any) -> np.random.Generator:
 
 @lru_cache(maxsize=1)
 def _interest_sizes() -> dict[str, float]:
-    try:
-        items = json.loads((DATA / "interests.json").read_text())
-    except (OSError, ValueError):
-        return {}
+    """Audience size by id of interests, then other detailed targeting (behaviours, ...)."""
+    items = []
+    for name in ("targeting_categories.json", "interests.json"):  # interests win on a clash
+        try:
+            items += json.loads((DATA / name).read_text())
+        except (OSError, ValueError):
+            continue
     sizes = {}
     for it in items:
         lo = it.get("audience_size_lower_bound") or it.get("audience_size") or 0
@@ -136,7 +139,7 @@ def _high_cost() -> dict[str, bool]:
     return {c["key"]: bool(c.get("high_cost")) for c in geo.get("countries", [])}
 
 
-def _geo_people(geo: dict[str, Any], default_countries: list[str]) -> tuple[float, float]:
+def geo_people(geo: dict[str, Any], default_countries: list[str]) -> tuple[float, float]:
     """People (millions) the geo spec covers and a CPM factor for its countries."""
     countries = [str(c).upper() for c in geo.get("countries") or []]
     people = sum(COUNTRY_MILLIONS.get(c, 10.0) for c in countries)
@@ -162,18 +165,36 @@ def _age_share(age_min: int, age_max: int) -> float:
     return max(0.01, sum(weight(a) for a in range(max(13, age_min), min(65, age_max) + 1)) / total)
 
 
-def _interest_fraction(targeting: dict[str, Any]) -> float:
+NOT_DETAILED = {"interests", "behaviors", "custom_audiences", "connections",
+                "friends_of_connections", "excluded_connections"}
+
+
+def group_fraction(group: dict[str, Any]) -> float:
+    """Share of users one detailed-targeting group (OR inside it) reaches."""
     sizes = _interest_sizes()
+    ids = [i.get("id") if isinstance(i, dict) else i for i in (group.get("interests") or [])]
+    ids += [b.get("id") if isinstance(b, dict) else b for b in (group.get("behaviors") or [])]
+    total = sum(sizes.get(str(i), 5.0e7) for i in ids)
+    # Demographics (life events, job titles, industries, income, ...): {id, name} items sized
+    # like interests; integer statuses (relationship, education) about 15% of users each.
+    for key, items in group.items():
+        if key in NOT_DETAILED or not isinstance(items, list):
+            continue
+        for it in items:
+            oid = it.get("id") if isinstance(it, dict) else None
+            total += sizes.get(str(oid), 5.0e7) if oid is not None else 0.15 * GLOBAL_USERS
+            ids.append(oid)
+    return min(1.0, total / GLOBAL_USERS) if ids else 1.0
+
+
+def interest_fraction(targeting: dict[str, Any]) -> float:
+    """Share of users the spec's detailed targeting reaches (AND across flexible_spec groups)."""
     groups = list(targeting.get("flexible_spec") or [])
     if targeting.get("interests"):
         groups.append({"interests": targeting["interests"]})
     frac = 1.0
     for group in groups:
-        ids = [i.get("id") if isinstance(i, dict) else i for i in (group.get("interests") or [])]
-        ids += [b.get("id") if isinstance(b, dict) else b for b in (group.get("behaviors") or [])]
-        if ids:
-            total = sum(sizes.get(str(i), 5.0e7) for i in ids)
-            frac *= min(1.0, total / GLOBAL_USERS)
+        frac *= group_fraction(group)
     return frac
 
 
@@ -203,11 +224,11 @@ def demographic_share(t: dict[str, Any]) -> float:
 def audience_and_cpm_factor(targeting: dict[str, Any] | None, sc: Scenario) -> tuple[int, float]:
     """Audience size (people) of a targeting spec and the CPM multiplier its breadth implies."""
     t = targeting or {}
-    people, cost = _geo_people(t.get("geo_locations") or {}, sc.countries)
+    people, cost = geo_people(t.get("geo_locations") or {}, sc.countries)
     age, gender = _age_gender(t)
     reach, cpm = _placements(t)
     # The factors' order is kept as it was: float products are not associative.
-    audience = max(1000.0, people * 1e6 * age * gender * _interest_fraction(t) * reach)
+    audience = max(1000.0, people * 1e6 * age * gender * interest_fraction(t) * reach)
     # Narrow audiences cost more per impression (more competition per person).
     breadth = (audience / 1e6) ** -0.08
     return int(audience), cost * cpm * breadth
@@ -252,6 +273,18 @@ def bare_name(name: str | None) -> str:
     return display_name(name)
 
 
+def result_rate(doc: dict[str, Any]) -> float:
+    """CVR multiplier of on-platform results against a website conversion after a click.
+
+    An instant form is prefilled (`ON_AD` leads: 2x; QUALITY_LEAD's extra step: 1.4x) and
+    starting a conversation is a small step (3x); website goals keep the latent CVR.
+    """
+    goal, dest = doc.get("optimization_goal"), doc.get("destination_type")
+    if goal in ("LEAD_GENERATION", "QUALITY_LEAD") and dest != "WEBSITE":
+        return 2.0 if goal == "LEAD_GENERATION" else 1.4
+    return 3.0 if goal == "CONVERSATIONS" else 1.0
+
+
 def adset_truth(sc: Scenario, seed: int, doc: dict[str, Any], index: int) -> AdSetTruth:
     """Draw (or look up) the latent truth of an ad set."""
     rng = rng_for(seed, "adset", index)
@@ -271,6 +304,8 @@ def adset_truth(sc: Scenario, seed: int, doc: dict[str, Any], index: int) -> AdS
         cpm *= factor
     if doc.get("optimization_goal") == "VALUE":  # Meta bids for the bigger baskets
         value *= VALUE_OPTIMISATION_LIFT
+    if result_rate(doc) != 1.0:
+        cvr = min(1.0, cvr * result_rate(doc))
     p = sc.model
     capacity = p.capacity_at_1m * (audience / 1e6) ** p.capacity_exponent
     pool = min(float(audience), capacity * p.reach_pool_days)

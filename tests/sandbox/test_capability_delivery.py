@@ -31,6 +31,14 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory: pytest.TempPathFactory, image: Path) -> dict[str, dict[str, Any]]:
+    """The uncapped, broad twins several tests compare with (purchase and value goals)."""
+    tmp = tmp_path_factory.mktemp("twins")
+    return {goal: one(run(tmp / goal, image, adsets=[{"optimization_goal": goal}]))
+            for goal in ("OFFSITE_CONVERSIONS", "VALUE")}
+
+
 def run(tmp: Path, image: Path, *, adsets: list[dict[str, Any]], days: int = 7,
         audiences: dict[str, dict[str, Any]] | None = None, objective: str = "OUTCOME_SALES",
         creative: Any = None, read: Any = None) -> Any:
@@ -98,8 +106,10 @@ def one(rows: list[dict[str, Any]], name: str = "Set 0") -> dict[str, Any]:
 # -- 1. bids -----------------------------------------------------------------------------
 
 
-def test_cost_cap_below_the_natural_cpa_lowers_spend(tmp_path: Path, image: Path) -> None:
-    free = one(run(tmp_path / "free", image, adsets=[{}]))
+def test_cost_cap_below_the_natural_cpa_lowers_spend(
+    tmp_path: Path, image: Path, twins: dict[str, dict[str, Any]]
+) -> None:
+    free = twins["OFFSITE_CONVERSIONS"]
     natural = float(free["spend"]) / action(free, "purchase")  # major units per purchase
     spend, cpa = {1.0: float(free["spend"])}, {}
     for mult in (0.4, 0.6, 3.0):
@@ -117,8 +127,10 @@ def test_cost_cap_below_the_natural_cpa_lowers_spend(tmp_path: Path, image: Path
 
 # The SDK types bid_constraints as map<string, Object> and warns about an int value.
 @pytest.mark.filterwarnings("ignore:value of bid_constraints:UserWarning")
-def test_bid_cap_and_min_roas_hold_spend_back(tmp_path: Path, image: Path) -> None:
-    free = one(run(tmp_path / "free", image, adsets=[{}]))
+def test_bid_cap_and_min_roas_hold_spend_back(
+    tmp_path: Path, image: Path, twins: dict[str, dict[str, Any]]
+) -> None:
+    free = twins["OFFSITE_CONVERSIONS"]
     natural = float(free["spend"]) / action(free, "purchase")
     capped = {m: float(one(run(tmp_path / f"b{m}", image, adsets=[{
         "bid_strategy": "LOWEST_COST_WITH_BID_CAP", "bid_amount": int(natural * 100 * m)}]))["spend"])
@@ -126,7 +138,7 @@ def test_bid_cap_and_min_roas_hold_spend_back(tmp_path: Path, image: Path) -> No
     assert capped[0.7] < 0.6 * float(free["spend"])
     assert 0.9 * float(free["spend"]) < capped[3.0] <= float(free["spend"])
     value = {"optimization_goal": "VALUE"}
-    free_v = one(run(tmp_path / "v", image, adsets=[value]))
+    free_v = twins["VALUE"]
     roas = action(free_v, "purchase", "action_values") / float(free_v["spend"])
     floor = one(run(tmp_path / "roas", image, adsets=[{
         **value, "bid_strategy": "LOWEST_COST_WITH_MIN_ROAS",
@@ -173,9 +185,9 @@ def test_lookalike_1_percent_converts_better_and_costs_less_per_result_than_10(
 
 
 def test_warm_website_audience_converts_better_and_costs_more_than_broad(
-    tmp_path: Path, image: Path
+    tmp_path: Path, image: Path, twins: dict[str, dict[str, Any]]
 ) -> None:
-    broad = one(run(tmp_path / "broad", image, adsets=[{}]))
+    broad = twins["OFFSITE_CONVERSIONS"]
     warm = one(run(tmp_path / "warm", image, audiences=AUDIENCES, adsets=[only("900004")]))
     def cvr(r: dict[str, Any]) -> float:
         return action(r, "purchase") / float(r["inline_link_clicks"])
@@ -184,6 +196,15 @@ def test_warm_website_audience_converts_better_and_costs_more_than_broad(
     # 200k people cannot absorb $200 a day: the small pool limits spend and raises frequency.
     assert float(warm["spend"]) < 0.5 * float(broad["spend"])
     assert float(warm["frequency"]) > float(broad["frequency"])
+
+
+def test_a_small_list_caps_reach_at_its_size_and_saturates(tmp_path: Path, image: Path) -> None:
+    small = {"900005": {"name": "VIP list", "subtype": "CUSTOM",
+                        "approximate_count_lower_bound": 2500, "approximate_count_upper_bound": 3500}}
+    row = one(run(tmp_path / "vip", image, audiences=small, days=14, adsets=[only("900005")]))
+    assert 0 < int(row["reach"]) <= 3500
+    assert float(row["frequency"]) > 2.5  # the same few people, again and again
+    assert float(row["spend"]) < 0.1 * 14 * 200  # a $200/day budget it cannot spend
 
 
 def test_an_excluded_audience_receives_nothing(tmp_path: Path, image: Path) -> None:
@@ -233,11 +254,9 @@ def test_conversation_ad_sets_report_conversations_started(tmp_path: Path, image
     assert action(row, "purchase") == 0 and action(row, "lead") == 0
 
 
-def test_value_optimisation_brings_bigger_baskets(tmp_path: Path, image: Path) -> None:
-    rows = {goal: one(run(tmp_path / goal, image, adsets=[{"optimization_goal": goal}]))
-            for goal in ("OFFSITE_CONVERSIONS", "VALUE")}
+def test_value_optimisation_brings_bigger_baskets(twins: dict[str, dict[str, Any]]) -> None:
     per = {g: action(r, "purchase", "action_values") / action(r, "purchase")
-           for g, r in rows.items()}
+           for g, r in twins.items()}
     assert per["VALUE"] > 1.2 * per["OFFSITE_CONVERSIONS"]
 
 

@@ -116,3 +116,31 @@ def test_account_estimate_needs_a_targeting_spec(sandbox: Any, fb_api: Any) -> N
     with pytest.raises(FacebookRequestError) as err:
         list(acct.get_delivery_estimate(params={"optimization_goal": "REACH"}))
     assert err.value.api_error_code() == 100
+
+
+def test_detailed_targeting_and_exclusions_narrow_the_audience(sandbox: Any, fb_api: Any) -> None:
+    acct = AdAccount(sandbox.account_id, api=fb_api)
+    both = {**US, "geo_locations": {"countries": ["US", "CA"]}}
+    base = users(acct, both)[1]
+    no_ca = users(acct, {**both, "excluded_geo_locations": {"countries": ["CA"]}})[1]
+    assert no_ca == users(acct, US)[1] and no_ca < base  # CA's people removed
+    nurse = {"id": "6866726377400", "name": "Nurse"}
+    travellers = {"id": "6810275454778", "name": "Frequent Travelers"}
+    nurses = users(acct, {**US, "flexible_spec": [{"work_positions": [nurse]}]})[1]
+    assert nurses < users(acct, {**US, "flexible_spec": [{"behaviors": [travellers]}]})[1] < base
+    minus = users(acct, {**US, "exclusions": {"behaviors": [travellers]}})[1]
+    assert users(acct, US)[1] * 0.8 < minus < users(acct, US)[1]
+
+
+def test_a_cost_cap_flattens_the_ad_set_estimate_where_it_binds(tree: Tree) -> None:
+    adset = AdSet(tree.adset_id, api=tree.api)
+    free = list(adset.get_delivery_estimate())[0]["daily_outcomes_curve"]
+    cheapest = free[1]["spend"] / free[1]["actions"]  # the average CPA at the lowest spend
+    adset.api_update(params={"bid_strategy": "COST_CAP", "bid_amount": int(cheapest * 1.3)})
+    capped = list(adset.get_delivery_estimate())[0]["daily_outcomes_curve"]
+    assert capped[1] == free[1]  # a small budget keeps its CPA under the cap
+    assert capped[-1]["spend"] < 0.7 * free[-1]["spend"]
+    assert capped[-1]["actions"] < free[-1]["actions"]
+    cpa = capped[-1]["spend"] / capped[-1]["actions"]
+    assert cpa <= cheapest * 1.3 * 1.01 < free[-1]["spend"] / free[-1]["actions"]
+    assert all(b["spend"] >= a["spend"] for a, b in zip(capped, capped[1:], strict=False))
