@@ -217,6 +217,7 @@ def bid_fields(adset: dict[str, Any], campaign: dict[str, Any]) -> dict[str, Any
     """Return the ad set's bid strategy (the campaign's under a CBO), cap and ROAS floor."""
     floor = (adset.get("bid_constraints") or {}).get("roas_average_floor")
     return {
+        "optimization_goal": adset.get("optimization_goal"),
         "bid_strategy": adset.get("bid_strategy") or campaign.get("bid_strategy"),
         "bid_amount_minor": as_int(adset.get("bid_amount")),
         "roas_average_floor": as_int(floor),

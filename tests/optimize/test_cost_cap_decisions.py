@@ -94,6 +94,14 @@ def test_over_the_cap_or_spending_the_budget_is_not_the_cap_holding_it():
     assert cap_limited(_set("s1", 6000, 2100, 3300), ev, pol) is None  # no cap
     bid_cap = {"bid_strategy": "LOWEST_COST_WITH_BID_CAP", "bid_amount_minor": 3500}
     assert "USD 35.00 bid cap" in cap_limited(_set("s1", 6000, 2100, 3300, **bid_cap), ev, pol)["text"]
+    # a reach ad set's bid is per 1,000 impressions (the helper gives 70 impressions per click,
+    # 20 minor units a click: a CPM of USD 2.86), not per conversion
+    reach = {"bid_strategy": "LOWEST_COST_WITH_BID_CAP", "bid_amount_minor": 300,
+             "optimization_goal": "REACH"}
+    held = cap_limited(_set("s1", 6000, 2100, 3300, **reach), ev, pol)
+    assert held and "per 1,000 impressions at USD 2.86" in held["text"]
+    assert cap_limited(_set("s1", 6000, 2100, 3300, **{**reach, "bid_amount_minor": 200}), ev,
+                       pol) is None  # CPM well over a USD 2.00 cap: not the cap holding it
 
 
 def test_a_min_roas_ad_set_at_its_floor_keeps_its_budget_and_a_lower_floor_is_advised():
@@ -113,7 +121,8 @@ def test_a_min_roas_ad_set_at_its_floor_keeps_its_budget_and_a_lower_floor_is_ad
 
 def test_bid_fields_read_from_meta_and_the_campaigns_strategy_under_a_campaign_budget():
     assert bid_fields({"bid_strategy": "COST_CAP", "bid_amount": "3500"}, {}) == {
-        "bid_strategy": "COST_CAP", "bid_amount_minor": 3500, "roas_average_floor": 0}
+        "optimization_goal": None, "bid_strategy": "COST_CAP", "bid_amount_minor": 3500,
+        "roas_average_floor": 0}
     assert bid_fields({"bid_amount": 900}, {"bid_strategy": "LOWEST_COST_WITH_BID_CAP"})[
         "bid_strategy"] == "LOWEST_COST_WITH_BID_CAP"
     assert bid_fields({"bid_constraints": {"roas_average_floor": 20000}}, {})[

@@ -40,6 +40,12 @@ ROAS_SCALE = 10_000  # roas_average_floor is ROAS × 10,000 (2.0x → 20000)
 CAP_TOLERANCE = 0.1  # an average a little over the cap is still the cap holding it
 CAP_STEP = 0.2  # the largest cap move one recommendation proposes
 CAP_EVIDENCE = 0.05  # how unlikely the results must be at the cap to call the cost over it
+# What a cap is per, by optimisation goal (stats field, units per event); else conversions.
+RESULT_OF_GOAL = {
+    "LINK_CLICKS": ("link_clicks", 1),
+    "IMPRESSIONS": ("impressions", 1000),
+    "REACH": ("impressions", 1000),
+}
 # Advice action names. They are never written (`cycle.execute_approved` skips advice), so the
 # policy kind `raise_bid_cap` maps to (`set_bid`, forbidden by default) never reaches the gate.
 ADVICE_NAMES = {"COST_CAP": "raise_cost_cap", "LOWEST_COST_WITH_BID_CAP": "raise_bid_cap"}
@@ -133,13 +139,16 @@ def cap_limited(
         f"{format_money(budget, currency)} daily budget, in part"
     )
     if "cap_minor" in bid:
-        results = num(stats, "conversions")
+        # The cap is per optimisation event: a link click, 1,000 impressions, else a conversion.
+        field, per = RESULT_OF_GOAL.get(str(adset.get("optimization_goal") or ""), ("conversions", 1))
+        results = num(stats, field) / per
         if results <= 0 or over_cap(spend, results, bid["cap_minor"]):
             return None
         cpa, cap = spend / results, format_money(bid["cap_minor"], currency)
-        out["cpa_minor"] = round(cpa)
+        out["cpa_minor"], out["per"] = round(cpa), (None if field == "conversions" else field)
         held = (
-            f"holds the average cost at {format_money(round(cpa), currency)}"
+            f"holds the average cost{' per 1,000 impressions' if per > 1 else ''} at "
+            f"{format_money(round(cpa), currency)}"
             if cpa <= bid["cap_minor"] * (1 + CAP_TOLERANCE)
             else f"holds it back ({format_money(round(cpa), currency)} a result so far, on "
             f"{round(results, 2):g} results: within chance of the cap)"
@@ -164,6 +173,9 @@ def _suggest(
     """Return (the cap to propose, or None, and the sentence saying what to do or why not)."""
     if "cap_minor" in held:
         cap, target = int(held["cap_minor"]), evidence.get("target_cpa_minor")
+        if held.get("per"):  # a cap per click or per 1,000 impressions: no target to weigh it
+            what = "clicks" if held["per"] == "link_clicks" else "impressions"
+            return None, f"Left as it is: raise the cap only if dearer {what} are acceptable"
         if not target:
             return None, (
                 "Left as it is: no target cost per result is set, so the cap is the limit you "
