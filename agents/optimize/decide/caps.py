@@ -106,6 +106,8 @@ def over_cap(spend: float, results: float, cap_minor: float) -> bool:
         return False
     lam = spend / cap_minor
     k = int(math.floor(results))
+    if lam > 1000:  # the normal approximation (a sum of k terms would be slow and exact enough)
+        return 0.5 * math.erfc(-(k + 0.5 - lam) / math.sqrt(2 * lam)) < CAP_EVIDENCE
     tail = sum(math.exp(i * math.log(lam) - lam - math.lgamma(i + 1)) for i in range(k + 1))
     return tail < CAP_EVIDENCE
 
