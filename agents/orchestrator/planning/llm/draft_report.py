@@ -148,9 +148,13 @@ def quoted_copy_problems(plan: dict[str, Any], brief: str) -> list[dict[str, str
     quoted = {"headline": found.headlines, "primary_text": found.primary,
               "description": found.descriptions}
     ads = [ad.get("creative", {}) for s in plan.get("ad_sets", []) for ad in s.get("ads", [])]
+    # dynamic creative: the asset feed's headlines / texts / descriptions are used too
+    feeds = [c.get("asset_feed_spec") or {} for c in ads]
+    feed_keys = {"headline": "titles", "primary_text": "bodies", "description": "descriptions"}
     problems = []
     for key, texts in quoted.items():
-        used = {str(c.get(key) or "").strip() for c in ads}
+        used = {str(c.get(key) or "").strip() for c in ads} | {
+            str(t.get("text") or "").strip() for f in feeds for t in f.get(feed_keys[key]) or []}
         label = key.replace("_", " ")
         for text in dict.fromkeys(t.strip() for t in texts):
             if text and text not in used and _quoted(brief, text):
