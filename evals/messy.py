@@ -1,4 +1,4 @@
-"""Silent errors on messy briefs: `python -m evals.messy [--dataset FILE ...] [--json] [--verbose]`.
+"""Silent errors on messy briefs: `python -m evals.messy [--dataset FILE ...] [--json] [--verbose] [--model P:M]`.
 
 A *silent error* is the failure a marketer never forgives: the planner hands back a plan that
 could launch as it is (no problems, no questions) although it is not what the brief asked for —
@@ -258,9 +258,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="a messy JSONL file (repeatable; default: messy_briefs.jsonl)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--verbose", action="store_true", help="also list flagged rows' misses")
+    ap.add_argument("--model", default="rules",
+                    help="score the LLM planner with this provider:model (default: the rules planner)")
     args = ap.parse_args(argv)
     paths = args.dataset or [DATASETS / f for f in DEFAULT_FILES]
-    reports = {p.stem: evaluate(load(p)) for p in paths}
+    planner: Any = plan_brief
+    if args.model != "rules":
+        import functools
+
+        from agents.orchestrator.planning import llm
+
+        planner = functools.partial(llm.plan_brief, model=args.model)
+    reports = {p.stem: evaluate(load(p), planner) for p in paths}
     if args.json:
         print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "per_brief"}
                           for k, v in reports.items()}, indent=2))

@@ -110,6 +110,8 @@ as written with bid_currency (code converts it); min_roas as a ratio (3 for "3x"
 privacy_policy_url), whatsapp, messenger, instagram_direct or messenger_and_instagram.
 - dynamic_creative: several headlines / texts / images Meta should mix in one ad; list all \
 of them verbatim and give the ad set one ad.
+- languages with copy per language ("French copy for French speakers, Italian for Italian \
+speakers"): one ad set per language, each with its languages and its own copy, verbatim.
 - When the brief asks for one of these but leaves out what it needs (no seed, no file, no \
 window, no cap amount, no ROAS number, no privacy policy, "message us" with no app, \
 "Advantage+" without saying which), leave it null and list the fact in missing \

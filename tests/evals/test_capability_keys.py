@@ -209,3 +209,23 @@ def test_slices_by_kind_and_capability():
                                         "fields_right": 1, "fields": 1}
     assert report["refuse"] == 1 and report["refused_right"] == 0
     assert "rows right for their kind 1/3" in messy.summary_line("t", report)
+
+
+def test_messy_scores_the_llm_planner_on_capability_rows(monkeypatch, tmp_path, capsys):
+    from tests.llm.openai_stub import llm_planner_env
+    from tests.llm.scripted import VALID_DRAFT, openai_reply
+
+    row = {"id": "t1", "kind": "plan", "must_flag": False, "capabilities": ["cost_cap"],
+           "brief": "cost cap $35 per purchase, $60/day US https://example.com/trail shoe.jpg",
+           "defaults": {"currency": "USD", "today": "2026-03-01", "page_id": "1001",
+                        "pixel_id": "2002"},
+           "expected": {"ad_sets[0].bid_strategy": "COST_CAP", "ad_sets[0].bid_amount": 3500}}
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    capped = {**VALID_DRAFT, "bid_strategy": "cost_cap", "bid_amount": 35, "bid_currency": "USD"}
+    for reply, correct in ((capped, 1), (VALID_DRAFT, 0)):
+        with llm_planner_env(monkeypatch, [openai_reply(reply)] * 3):
+            code = messy.main(["--dataset", str(path), "--model", "openai:gpt-4.1-mini", "--json"])
+        report = json.loads(capsys.readouterr().out)["rows"]
+        assert report["correct"] == correct and code == 0  # the dropped cap is flagged, not silent
+        assert report["slices"]["capability:cost_cap"]["correct"] == correct
