@@ -205,6 +205,12 @@ def test_missing_facts_of_a_capability_are_asked_never_guessed():
                    cap_draft({"custom_audiences": [{"key": "lal"}]},
                              audiences=[{"key": "lal", "kind": "lookalike"}]))
     assert [q["field"] for q in no_seed["questions"]] == ["audiences"]
+    dangling = plan(f"1% lookalike of our buyers list, $90/day US {URL}",
+                    cap_draft({"custom_audiences": [{"key": "lal"}, {"key": "ghost"}]},
+                              audiences=[{"key": "lal", "kind": "lookalike", "lookalike_percent": 1,
+                                          "seed": {"key": "buyers"}}]), replies=3)
+    assert {p["path"] for p in dangling["problems"]} >= {"audiences[0].seed",
+                                                          "ad_sets[0].targeting.custom_audiences"}
     # the model's own `missing` uses the same question fields
     said = plan(f"use min roas bidding, $140/day US {URL}",
                 cap_draft(bid_strategy="min_roas", missing=["min_roas"]))
