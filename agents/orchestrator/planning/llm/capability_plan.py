@@ -271,8 +271,8 @@ def apply_capabilities(draft: DraftPlan, plan: dict[str, Any], *, account_curren
     countries = next((s.countries for s in draft.ad_sets if s.countries), [])
     audiences = [_audience(a, keys, [c.upper() for c in countries], pixel_id, out)
                  for a in draft.audiences]
-    for n, a in enumerate(audiences):
-        seed = a.get("seed") or {}
+    for n, made in enumerate(audiences):
+        seed = made.get("seed") or {}
         if "key" in seed and seed["key"] not in keys.values():
             out.problems.append({"path": f"audiences[{n}].seed", "message": f"the lookalike's seed "
                                  f"{seed['key']!r} is not one of the plan's audiences", "fix":
