@@ -7,10 +7,11 @@ ISO-3166 alpha-2 code lower-cased; gender `m`/`f`. Each normalised value is hash
 (SHA-256, lower-case hex); an empty value stays `""`.
 
 Phones, by hand (the `phonenumbers` library is not installed): a number written with `+` or
-`00` is international as written (an optional trunk zero written `(0)` is dropped). Otherwise leading zeros (a trunk prefix) are dropped and,
-when the plan gives `phone_country`, its calling code is prefixed — unless the number already
-starts with that code and has more than 10 digits (`16505551234` with US stays as is). A
-result outside 8–15 digits (E.164's range) is invalid.
+`00` is international as written (an optional trunk zero written `(0)` is dropped).
+Otherwise leading zeros (a trunk prefix) are dropped and, when the plan gives
+`phone_country`, its calling code is prefixed — unless the number already starts with that
+code and has more than 10 digits (`16505551234` with US stays as is). A result outside 8–15
+digits (E.164's range) is invalid.
 
 The raw values live only in this module's locals while the file is read: `read_customer_list`
 returns hashed rows and counts. A row with neither a valid email nor a valid phone is dropped
