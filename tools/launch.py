@@ -48,6 +48,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ from state.guardrails import GatePass, MoneyAction
 from tools.batching import BatchItem, BatchResult
 from tools.common import activation
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
+from tools.launch_prereqs import fill_tree, launch_prerequisites
 from tools.meta_client import MetaClient, label_for, tag_for, with_tag
 from tools.money import require
 
@@ -76,6 +78,7 @@ class LaunchResult:
     adopted: list[str] = field(default_factory=list)
     failed: dict[str, dict[str, Any]] = field(default_factory=dict)
     passes: int = 0
+    uploads: list[dict[str, Any]] = field(default_factory=list)  # customer lists: counts only
 
     @property
     def ok(self) -> bool:
@@ -87,7 +90,7 @@ class LaunchResult:
         return {"ok": self.ok, "ids": dict(self.ids), "types": dict(self.types),
                 "created": list(self.created), "reused": list(self.reused),
                 "adopted": list(self.adopted), "failed": dict(self.failed),
-                "passes": self.passes}
+                "passes": self.passes, "uploads": list(self.uploads)}
 
 
 @dataclass
@@ -263,11 +266,15 @@ def _item(client: MetaClient, node: _Node, ids: dict[str, str], names: dict[str,
 
 def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | None = None,
                 receipt: str | None = None, max_passes: int = 3,
-                passes: dict[str, GatePass] | None = None, policy: Any = None) -> LaunchResult:
+                passes: dict[str, GatePass] | None = None, policy: Any = None,
+                open_file: Callable[[str], Path] | None = None) -> LaunchResult:
     """Create the tree (see the module docstring); returns ids per plan key.
 
     Without `passes`, the creates go through the money gate here (`policy`, default the
     built-in `Policy()`); a refusal raises `tools.money.GateRefused` with nothing sent.
+    The tree's audiences and lead form come first (`tools.launch_prereqs`; `open_file` maps
+    a customer-file name to the file this run may read); a tree that refers to one it cannot
+    have raises `LaunchRefused` with nothing created.
     """
     nodes = _nodes(tree)
     if thread_id is not None:
@@ -291,6 +298,7 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
         creates = create_actions(tree, client._account(), existing=result.ids)
         passes = (require(client, creates, policy, receipt=receipt)
                   .passes_by_key() if creates else {})
+    _prerequisites(client, tree, nodes, result, receipt, open_file)
     throttled: ThrottledError | None = None
     last_error: dict[str, dict[str, Any]] = {}
     for _ in range(max_passes):
@@ -361,6 +369,25 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
                            + str(last_error.get(n.key, {}).get("message", "no answer"))[:200]
                            + "); re-run to reconcile and finish"}
     return result
+
+
+def _prerequisites(client: MetaClient, tree: dict[str, Any], nodes: list[_Node],
+                   result: LaunchResult, receipt: str | None,
+                   open_file: Callable[[str], Path] | None) -> None:
+    """Create the audiences and lead form first, then put their ids into the nodes' params."""
+    pre = launch_prerequisites(client, tree, receipt=receipt, open_file=open_file)
+    result.ids.update(pre.ids)
+    result.types.update(pre.types)
+    result.uploads += pre.uploads
+    for key, how in pre.how.items():
+        getattr(result, how).append(key)
+    filled = fill_tree({"ad_sets": [{"key": n.key, "params": n.params} for n in nodes
+                                    if n.type == "adset"],
+                        "creatives": [{"key": n.key, "params": n.params} for n in nodes
+                                      if n.type == "creative"]}, pre.ids)
+    params = {x["key"]: x["params"] for part in ("ad_sets", "creatives") for x in filled[part]}
+    for n in nodes:
+        n.params = params.get(n.key, n.params)
 
 
 def activation_actions(created: dict[str, Any]) -> list[MoneyAction]:
