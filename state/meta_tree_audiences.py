@@ -165,8 +165,11 @@ def lead_form_node(p: CampaignPlan, *, page_id: str) -> dict[str, Any] | None:
     if form.privacy_policy is not None:
         params["privacy_policy"] = form.privacy_policy.model_dump(mode="json", exclude_none=True)
     if form.thank_you_page is not None:
-        params["thank_you_page"] = form.thank_you_page.model_dump(mode="json",
-                                                                  exclude_none=True)
+        thanks = form.thank_you_page.model_dump(mode="json", exclude_none=True)
+        if thanks.get("button_type") == "VIEW_WEBSITE" and not thanks.get("website_url") \
+                and p.landing_url:
+            thanks["website_url"] = p.landing_url  # the button goes to the campaign's site
+        params["thank_you_page"] = thanks
     if form.locale:
         params["locale"] = form.locale
     return {"key": key, "page_id": page_id, "params": params}

@@ -298,7 +298,8 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
         creates = create_actions(tree, client._account(), existing=result.ids)
         passes = (require(client, creates, policy, receipt=receipt)
                   .passes_by_key() if creates else {})
-    _prerequisites(client, tree, nodes, result, receipt, open_file)
+    if not _prerequisites(client, tree, nodes, result, receipt, open_file):
+        return result
     throttled: ThrottledError | None = None
     last_error: dict[str, dict[str, Any]] = {}
     for _ in range(max_passes):
@@ -373,14 +374,26 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
 
 def _prerequisites(client: MetaClient, tree: dict[str, Any], nodes: list[_Node],
                    result: LaunchResult, receipt: str | None,
-                   open_file: Callable[[str], Path] | None) -> None:
-    """Create the audiences and lead form first, then put their ids into the nodes' params."""
+                   open_file: Callable[[str], Path] | None) -> bool:
+    """Create the audiences and lead form first, then put their ids into the nodes' params.
+
+    Returns False when Meta refused one of them: then nothing of the tree is sent and every
+    node is reported failed (`NotSent`) after the refused object.
+    """
     pre = launch_prerequisites(client, tree, receipt=receipt, open_file=open_file)
     result.ids.update(pre.ids)
     result.types.update(pre.types)
     result.uploads += pre.uploads
     for key, how in pre.how.items():
         getattr(result, how).append(key)
+    if pre.failed:
+        result.failed.update(pre.failed)
+        first = next(iter(pre.failed.values()))["what"]
+        for key in result.types:
+            if key not in result.ids and key not in result.failed:
+                result.failed[key] = {"kind": "NotSent", "message": f"not created: {first} "
+                                      "was refused"}
+        return False
     filled = fill_tree({"ad_sets": [{"key": n.key, "params": n.params} for n in nodes
                                     if n.type == "adset"],
                         "creatives": [{"key": n.key, "params": n.params} for n in nodes
@@ -388,6 +401,7 @@ def _prerequisites(client: MetaClient, tree: dict[str, Any], nodes: list[_Node],
     params = {x["key"]: x["params"] for part in ("ad_sets", "creatives") for x in filled[part]}
     for n in nodes:
         n.params = params.get(n.key, n.params)
+    return True
 
 
 def activation_actions(created: dict[str, Any]) -> list[MoneyAction]:

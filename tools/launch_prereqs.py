@@ -17,6 +17,9 @@
    ledger has `done` is not read again.
 3. Create the lead form on the page (or check the one the plan reuses).
 
+An object Meta refuses stops the step (`Prerequisites.failed`): what depends on it — the
+campaign tree — is not sent, and a re-run reuses what was created.
+
 It returns the Meta ids per provenance key, and how each was obtained; `fill(tree, ids)`
 replaces every `{audience:<key>}` / `{lead_form:<key>}` placeholder in the ad set and creative
 params with the id.
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from tools.audiences import create_audience, upload_customer_list
 from tools.customer_list import CustomerList, CustomerListError, read_customer_list
+from tools.errors import PermanentError
 from tools.lead_forms import create_lead_form, read_lead_form
 
 if TYPE_CHECKING:
@@ -52,6 +56,7 @@ class Prerequisites:
     ids: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     how: dict[str, str] = field(default_factory=dict)  # created / reused / adopted
+    failed: dict[str, dict[str, Any]] = field(default_factory=dict)  # Meta refused it
     uploads: list[dict[str, Any]] = field(default_factory=list)  # counts only
 
 
@@ -119,23 +124,34 @@ def launch_prerequisites(client: GraphClient, tree: dict[str, Any], *, receipt: 
             path = open_file(str(spec["file"])) if open_file else Path(str(spec["file"]))
             lists[n["key"]] = read_customer_list(path, spec.get("phone_country"))
     for n in audiences:
+        out.types[n["key"]] = "audience"
+    if form:
+        out.types[form["key"]] = "lead_form"
+    for n in audiences:
         params = fill(dict(n["params"]), out.ids)
         if PLACEHOLDER.search(json.dumps(params)):
             raise LaunchRefused(f"audience {n['handle']!r}: its seed was not created first; "
                                 "list the seed audience before the lookalike")
-        meta_id, how = create_audience(client, params, plan_key=n["key"], receipt=receipt)
-        out.ids[n["key"]], out.types[n["key"]], out.how[n["key"]] = meta_id, "audience", how
-        if n["key"] in lists:
-            out.uploads.append(upload_customer_list(client, meta_id, lists.pop(n["key"]),
-                                                    audience_key=n["key"], receipt=receipt))
+        try:
+            meta_id, how = create_audience(client, params, plan_key=n["key"], receipt=receipt)
+            out.ids[n["key"]], out.how[n["key"]] = meta_id, how
+            if n["key"] in lists:
+                out.uploads.append(upload_customer_list(client, meta_id, lists.pop(n["key"]),
+                                                        audience_key=n["key"], receipt=receipt))
+        except PermanentError as exc:  # Meta refused: stop here, the rest depends on it
+            out.failed[n["key"]] = {**exc.to_dict(), "what": f"audience {n['handle']!r}"}
+            return out
     if form:
-        out.types[form["key"]] = "lead_form"
-        if form.get("form_id"):
-            read_lead_form(client, form["form_id"])
-            out.ids[form["key"]], out.how[form["key"]] = str(form["form_id"]), "reused"
-        else:
-            out.ids[form["key"]], out.how[form["key"]] = create_lead_form(
-                client, form["page_id"], form["params"], plan_key=form["key"], receipt=receipt)
+        try:
+            if form.get("form_id"):
+                read_lead_form(client, form["form_id"])
+                out.ids[form["key"]], out.how[form["key"]] = str(form["form_id"]), "reused"
+            else:
+                out.ids[form["key"]], out.how[form["key"]] = create_lead_form(
+                    client, form["page_id"], form["params"], plan_key=form["key"],
+                    receipt=receipt)
+        except PermanentError as exc:
+            out.failed[form["key"]] = {**exc.to_dict(), "what": "lead form"}
     return out
 
 
