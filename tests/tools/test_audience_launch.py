@@ -1,0 +1,248 @@
+"""Audiences, lead forms, bidding and formats launched with the real SDK into the sandbox, read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from state.meta_tree import to_meta_tree
+from state.plan import audience_key, lead_form_key, load_plan
+from tests.tools.conftest import jpeg, objects
+from tools.audiences import audience_size, find_audience, list_audiences
+from tools.launch import launch_tree
+from tools.launch_prereqs import LaunchRefused
+from tools.lead_forms import read_lead_form
+
+RECEIPT = "r-approved"
+
+
+def customer_file(folder: Path, n: int = 300) -> Path:
+    path = folder / "buyers.csv"
+    rows = [f"Buyer{i},buyer{i}@example.com,+1 650 555 {i:04d}" for i in range(n)]
+    path.write_text("first name,email,phone\n" + "\n".join(rows) + "\nNobody,not-an-email,12\n")
+    return path
+
+
+def image(folder: Path, seed: int) -> Path:
+    path = folder / f"img{seed}.jpg"
+    path.write_bytes(jpeg(seed))
+    return path
+
+
+def leads_plan(folder: Path, pixel_id: str) -> dict[str, Any]:
+    imgs = [str(image(folder, i)) for i in range(3)]
+    return {
+        "name": "Spring leads", "objective": "OUTCOME_LEADS", "currency": "USD",
+        "budget": {"kind": "daily", "amount_minor": 10000, "level": "ad_set"},
+        "start_time": "2030-01-01T00:00:00+00:00", "end_time": "2030-01-15T00:00:00+00:00",
+        "landing_url": "https://shop.example.com/spring", "key_salt": "aud-test",
+        "audiences": [
+            {"key": "visitors_30d", "kind": "website", "name": "Pricing visitors 30d",
+             "retention_days": 30, "url_contains": "/pricing", "pixel_id": pixel_id},
+            {"key": "lal_buyers", "kind": "lookalike", "name": "LAL 1% buyers",
+             "seed": {"key": "buyers"}, "country": ["US"], "ratio": 0.01},
+            {"key": "buyers", "kind": "customer_list", "name": "Buyers",
+             "file": str(customer_file(folder)), "phone_country": "US"},
+        ],
+        "lead_form": {"name": "Spring form", "questions": [{"type": "FULL_NAME"},
+                                                           {"type": "EMAIL"}],
+                      "privacy_policy": {"url": "https://shop.example.com/privacy"},
+                      "thank_you_page": {"title": "Thanks!", "body": "We will call you."}},
+        "ad_sets": [
+            {"name": "Form, cost cap", "optimization_goal": "LEAD_GENERATION",
+             "destination_type": "ON_AD", "bid_strategy": "COST_CAP", "bid_amount": 1500,
+             "targeting": {"geo_locations": {"countries": ["US"]},
+                           "custom_audiences": [{"key": "visitors_30d"}, {"key": "lal_buyers"}],
+                           "excluded_custom_audiences": [{"key": "buyers"}],
+                           "targeting_automation": {"advantage_audience": 0}},
+             "ads": [{"name": "Form ad", "creative": {
+                 "format": "image", "primary_text": "Get a quote", "headline": "Spring offer",
+                 "call_to_action": "SIGN_UP", "assets": [{"kind": "image", "path": imgs[0]}]}}]},
+            {"name": "Dynamic", "optimization_goal": "OFFSITE_CONVERSIONS",
+             "destination_type": "WEBSITE", "is_dynamic_creative": True,
+             "promoted_object": {"pixel_id": pixel_id, "custom_event_type": "LEAD"},
+             "targeting": {"geo_locations": {"countries": ["US"]}},
+             "ads": [{"name": "DC ad", "creative": {
+                 "format": "dynamic", "call_to_action": "SIGN_UP",
+                 "asset_feed_spec": {
+                     "images": [{"path": imgs[1]}, {"path": imgs[2]}],
+                     "titles": [{"text": "Spring offer"}, {"text": "Save 20%"}],
+                     "bodies": [{"text": "Quotes in a minute"}, {"text": "No spam"}]}}}]},
+        ],
+    }
+
+
+def whatsapp_plan(folder: Path) -> dict[str, Any]:
+    return {
+        "name": "Chat with us", "objective": "OUTCOME_ENGAGEMENT", "currency": "USD",
+        "budget": {"kind": "daily", "amount_minor": 3000, "level": "ad_set"},
+        "start_time": "2030-01-01T00:00:00+00:00", "key_salt": "wa-test",
+        "ad_sets": [{"name": "WhatsApp", "optimization_goal": "CONVERSATIONS",
+                     "destination_type": "WHATSAPP",
+                     "targeting": {"geo_locations": {"countries": ["US"]}},
+                     "ads": [{"name": "WA ad", "creative": {
+                         "format": "image", "primary_text": "Ask us anything",
+                         "headline": "Chat on WhatsApp",
+                         "assets": [{"kind": "image", "path": str(image(folder, 9))}]}}]}]}
+
+
+def upload_all(client, plan: dict[str, Any]) -> dict[str, str]:
+    from tools.asset_checks import iter_assets
+
+    return {ref["path"]: client.upload_image(ref["path"])["hash"]
+            for _f, ref, _s in iter_assets(plan)}
+
+
+def failures(result) -> list[str]:
+    return [f"{result.types.get(k)} {k[:8]}: {v.get('message')}" for k, v in result.failed.items()]
+
+
+def pixel_of(client) -> str:
+    return client.get_all(f"{client._account()}/adspixels", {"fields": "id"})[0]["id"]
+
+
+def tree_of(client, account, plan: dict[str, Any]) -> dict[str, Any]:
+    return to_meta_tree(plan, account_id=account["account_id"], page_id=account["page_id"],
+                        image_hashes=upload_all(client, plan), video_ids={},
+                        pixel_id=pixel_of(client))
+
+
+def test_audiences_form_cost_cap_and_dynamic_creative_launch_wired(client, account, ledger,
+                                                                    tmp_path):
+    plan_dict = leads_plan(tmp_path, pixel_of(client))
+    plan = load_plan(plan_dict)
+    tree = tree_of(client, account, plan_dict)
+    assert [a["handle"] for a in tree["audiences"]] == ["visitors_30d", "buyers", "lal_buyers"]
+
+    result = launch_tree(client, tree, thread_id="t-aud", receipt=RECEIPT)
+    assert result.ok, failures(result)
+    ids = result.ids
+    visitors, buyers, lal = (ids[audience_key(plan, h)] for h in
+                             ("visitors_30d", "buyers", "lal_buyers"))
+    form_id = ids[lead_form_key(plan)]
+
+    # created in dependency order: audiences (seed before lookalike), the form, then the campaign
+    creates = [r for r in ledger.rows("t-aud") if r["op"] == "create"]
+    order = [r["object_type"] for r in creates]
+    assert order[:4] == ["custom_audience", "custom_audience", "custom_audience", "lead_form"]
+    assert order[4] == "campaign"
+    assert [r["meta_id"] for r in creates[:3]] == [visitors, buyers, lal]
+
+    # the customer list went up in one batch: counts only, and the invalid row was dropped
+    [upload] = result.uploads
+    assert (upload["rows_valid"], upload["rows_dropped"], upload["batches"]) == (300, 1, 1)
+    assert upload["num_received"] == 300
+    size = audience_size(client, buyers)
+    assert size["usable"] and 100 <= size["lower"] <= size["upper"] <= 300
+
+    # read back from the sandbox: each audience carries its tag and Meta's fields
+    listed = {a["id"]: a for a in list_audiences(client)}
+    assert {visitors, buyers, lal} <= set(listed)
+    lookalike = client.get(lal, {"fields": "origin_audience_id,lookalike_spec,subtype"})
+    assert lookalike["subtype"] == "LOOKALIKE" and lookalike["origin_audience_id"] == buyers
+    assert find_audience(client, name="Buyers")["id"] == buyers
+    form = read_lead_form(client, form_id)
+    assert form["name"].startswith("Spring form [ap:")
+
+    # the ad sets hold the created ids, the cost cap and the destinations
+    form_set, dc_set = (client.get(ids[s.key or ""], {"fields": "targeting,bid_strategy,bid_amount,"
+                                                      "destination_type,promoted_object,"
+                                                      "is_dynamic_creative"})
+                        for s in plan.ad_sets)
+    targeting = form_set["targeting"]
+    assert sorted(a["id"] for a in targeting["custom_audiences"]) == sorted([visitors, lal])
+    assert [a["id"] for a in targeting["excluded_custom_audiences"]] == [buyers]
+    assert targeting["targeting_automation"] == {"advantage_audience": 0}
+    assert form_set["bid_strategy"] == "COST_CAP" and int(form_set["bid_amount"]) == 1500
+    assert form_set["destination_type"] == "ON_AD"
+    assert form_set["promoted_object"] == {"page_id": account["page_id"]}
+    assert dc_set["is_dynamic_creative"] is True
+
+    # the creatives hold the form id and the asset feed
+    form_ad, dc_ad = (client.get(ids[s.ads[0].creative.key or ""],
+                                 {"fields": "object_story_spec,asset_feed_spec"})
+                      for s in plan.ad_sets)
+    cta = form_ad["object_story_spec"]["link_data"]["call_to_action"]
+    assert cta["type"] == "SIGN_UP" and cta["value"]["lead_gen_form_id"] == form_id
+    assert cta["value"]["link"] == "https://shop.example.com/spring"
+    feed = dc_ad["asset_feed_spec"]
+    assert len(feed["images"]) == 2 and all(i.get("hash") for i in feed["images"])
+    assert [t["text"] for t in feed["titles"]] == ["Spring offer", "Save 20%"]
+    assert feed["ad_formats"] == ["SINGLE_IMAGE"]
+    assert feed["link_urls"] == [{"website_url": "https://shop.example.com/spring"}]
+
+    # a re-run creates nothing and does not read or upload the customer list again
+    Path(plan_dict["audiences"][2]["file"]).unlink()
+    again = launch_tree(client, tree, thread_id="t-aud", receipt=RECEIPT)
+    assert again.ok and not again.created and not again.uploads
+    assert ledger.verify()[0]
+
+
+def test_whatsapp_ad_set_gets_the_page_and_a_cta_without_value(client, account, tmp_path):
+    plan = load_plan(whatsapp_plan(tmp_path))
+    result = launch_tree(client, tree_of(client, account, whatsapp_plan(tmp_path)),
+                         thread_id="t-wa", receipt=RECEIPT)
+    assert result.ok, failures(result)
+    ad_set = client.get(result.ids[plan.ad_sets[0].key or ""],
+                        {"fields": "destination_type,promoted_object,optimization_goal"})
+    assert ad_set["destination_type"] == "WHATSAPP"
+    assert ad_set["promoted_object"] == {"page_id": account["page_id"]}
+    creative = client.get(result.ids[plan.ad_sets[0].ads[0].creative.key or ""],
+                          {"fields": "object_story_spec"})
+    assert creative["object_story_spec"]["link_data"]["call_to_action"] == {
+        "type": "WHATSAPP_MESSAGE"}
+
+
+def test_lost_response_on_audience_create_is_reconciled_without_a_duplicate(
+        sandbox, client, account, ledger, faults, tmp_path):
+    plan_dict = leads_plan(tmp_path, pixel_of(client))
+    plan_dict["audiences"] = plan_dict["audiences"][:1]  # the website audience only
+    plan_dict["ad_sets"] = plan_dict["ad_sets"][:1]
+    plan_dict["ad_sets"][0]["targeting"].pop("excluded_custom_audiences")
+    plan_dict["ad_sets"][0]["targeting"]["custom_audiences"] = [{"key": "visitors_30d"}]
+    plan_dict.pop("lead_form")
+    plan_dict["ad_sets"][0]["destination_type"] = "WEBSITE"
+    plan_dict["ad_sets"][0]["optimization_goal"] = "LINK_CLICKS"
+    plan = load_plan(plan_dict)
+    tree = tree_of(client, account, plan_dict)
+    faults(lost_response=1.0)
+    result = launch_tree(client, tree, thread_id="t-lost-aud", receipt=RECEIPT)
+    faults()
+    assert result.ok, failures(result)
+    key = audience_key(plan, "visitors_30d")
+    assert key in result.adopted and not result.created
+    tagged = [o for o in objects(sandbox, "customaudience") if "[ap:" in str(o.get("name"))]
+    assert len(tagged) == 1
+    rows = [r for r in ledger.rows("t-lost-aud") if r["plan_key"] == key]
+    assert rows[-1]["status"] == "done" and rows[-1]["meta_id"] == tagged[0]["id"]
+    assert not ledger.pending_unknown("t-lost-aud")
+    ad_set = client.get(result.ids[plan.ad_sets[0].key or ""], {"fields": "targeting"})
+    assert [a["id"] for a in ad_set["targeting"]["custom_audiences"]] == [tagged[0]["id"]]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda p: p["ad_sets"][0]["targeting"].update(custom_audiences=[{"name": "Old buyers"}]),
+     "named 'Old buyers' was not resolved to an id before approval"),
+    (lambda p: p["ad_sets"][0]["targeting"].update(custom_audiences=[{"key": "nope"}]),
+     "audience key 'nope' is not in the plan's audiences"),
+    (lambda p: p["audiences"][2].update(file="/nowhere/buyers.csv"), "/nowhere/buyers.csv"),
+])
+def test_refusals_come_before_anything_is_written(client, account, sandbox, tmp_path, change,
+                                                  message):
+    plan_dict = leads_plan(tmp_path, pixel_of(client))
+    change(plan_dict)
+    tree = tree_of(client, account, plan_dict)
+    before = {k: len(objects(sandbox, k)) for k in ("customaudience", "campaign",
+                                                     "leadgen_form")}
+    with pytest.raises(ValueError, match=message):
+        launch_tree(client, tree, thread_id="t-refuse", receipt=RECEIPT)
+    assert {k: len(objects(sandbox, k)) for k in before} == before
+
+
+def test_audiences_are_created_only_under_an_approval_receipt(client, account, sandbox, tmp_path):
+    tree = tree_of(client, account, leads_plan(tmp_path, pixel_of(client)))
+    with pytest.raises(LaunchRefused, match="only by an approved launch"):
+        launch_tree(client, tree, thread_id="t-norcpt")
+    assert not [o for o in objects(sandbox, "customaudience") if "[ap:" in str(o.get("name"))]
