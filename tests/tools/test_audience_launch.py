@@ -246,3 +246,111 @@ def test_audiences_are_created_only_under_an_approval_receipt(client, account, s
     with pytest.raises(LaunchRefused, match="only by an approved launch"):
         launch_tree(client, tree, thread_id="t-norcpt")
     assert not [o for o in objects(sandbox, "customaudience") if "[ap:" in str(o.get("name"))]
+
+
+def test_customer_list_upload_resumes_and_reruns_idempotently(sandbox, client, ledger, faults,
+                                                               tmp_path):
+    from tools.audiences import create_audience, upload_customer_list
+    from tools.customer_list import read_customer_list
+
+    customers = read_customer_list(customer_file(tmp_path, 300))
+    key = "k" * 64
+    audience_id, how = create_audience(client, {"name": "Buyers [ap:kkkkkkkk]",
+                                                "subtype": "CUSTOM",
+                                                "customer_file_source": "USER_PROVIDED_ONLY"},
+                                       plan_key=key, receipt=RECEIPT)
+    assert how == "created"
+    faults(lost_response=1.0)  # every answer is lost: batch 1 is sent, maybe applied, unknown
+    with pytest.raises(Exception, match="no answer after 3 attempts"):
+        upload_customer_list(client, audience_id, customers, audience_key=key,
+                             receipt=RECEIPT, batch_size=100)
+    faults()
+    assert ledger.pending_unknown("t-test")
+    first = upload_customer_list(client, audience_id, customers, audience_key=key,
+                                 receipt=RECEIPT, batch_size=100)
+    assert (first["batches"], first["batches_skipped"]) == (3, 0)
+    assert not ledger.pending_unknown("t-test")  # the confirmed resend settled the lost ones
+    size = audience_size(client, audience_id)
+    # a re-run skips every finished batch: nothing is sent, the size is unchanged
+    again = upload_customer_list(client, audience_id, customers, audience_key=key,
+                                 receipt=RECEIPT, batch_size=100)
+    assert (again["batches"], again["batches_skipped"]) == (0, 3)
+    assert audience_size(client, audience_id) == size
+    # sending every row again (Meta de-duplicates hashed rows) does not grow the audience
+    upload_customer_list(client, audience_id, customers, audience_key="other" + key[5:],
+                         receipt=RECEIPT, batch_size=100)
+    assert audience_size(client, audience_id)["upper"] == size["upper"]
+    logged = [r for r in ledger.rows("t-test") if r["object_type"] == "audience_users"]
+    assert logged and all(set(r["after"]) <= {"schema", "rows", "session", "file_sha256",
+                                              "num_received", "num_invalid_entries",
+                                              "confirmed_by"} for r in logged), logged[0]
+
+
+def test_the_dry_run_checks_audiences_and_the_form_before_approval(client, account, tmp_path):
+    from types import SimpleNamespace
+
+    from agents.orchestrator.meta_checks import validate_with_meta
+
+    ctx = SimpleNamespace(account_id=account["account_id"], page_id=account["page_id"],
+                          pixel_id=pixel_of(client))
+    plan = leads_plan(tmp_path, pixel_of(client))
+    checked = validate_with_meta(client, plan, ctx)
+    assert checked["ok"], checked["errors"]
+    # 2 audiences + form + campaign + 2 ad sets + 2 creatives; the lookalike of a list the
+    # launch creates waits for its seed
+    assert checked["checked"] == 8 and checked["deferred"] >= 1
+    plan["lead_form"].pop("privacy_policy")
+    refused = validate_with_meta(client, plan, ctx)
+    assert not refused["ok"]
+    assert [p["path"].split(".")[0] for p in refused["problems"]] == ["lead form"]
+    assert "privacy" in refused["problems"][0]["message"].lower()
+    assert not objects_named(client)
+
+
+def objects_named(client) -> list[dict[str, Any]]:
+    return [a for a in list_audiences(client) if "[ap:" in str(a.get("name"))]
+
+
+@pytest.mark.parametrize(("destination", "cta"), [
+    ("MESSENGER", {"type": "MESSAGE_PAGE", "value": {"app_destination": "MESSENGER"}}),
+    ("INSTAGRAM_DIRECT", {"type": "INSTAGRAM_MESSAGE",
+                          "value": {"app_destination": "INSTAGRAM_DIRECT"}}),
+    ("WHATSAPP", {"type": "WHATSAPP_MESSAGE"}),
+    ("WEBSITE", {"type": "LEARN_MORE", "value": {"link": "https://x.example/"}}),
+])
+def test_messaging_destinations_get_their_call_to_action(destination, cta):
+    plan = {"name": "c", "objective": "OUTCOME_ENGAGEMENT", "currency": "USD",
+            "landing_url": "https://x.example/" if destination == "WEBSITE" else None,
+            "ad_sets": [{"name": "s", "optimization_goal": "CONVERSATIONS",
+                         "destination_type": destination,
+                         "ads": [{"name": "a", "creative": {"primary_text": "hi"}}]}]}
+    tree = to_meta_tree(plan, account_id="act_1", page_id="p1", image_hashes={}, video_ids={})
+    story = tree["creatives"][0]["params"]["object_story_spec"]["link_data"]
+    assert story["call_to_action"] == cta
+    assert story["link"]  # Meta needs a link on a link ad, even a messaging one
+    page = {"page_id": "p1"} if destination != "WEBSITE" else None
+    assert tree["ad_sets"][0]["params"].get("promoted_object") == page
+
+
+def test_engagement_audiences_become_rules_over_their_source():
+    plan = {"name": "c", "objective": "OUTCOME_TRAFFIC", "currency": "USD", "audiences": [
+        {"key": "fans", "kind": "engagement", "name": "Page fans", "source": "facebook_page",
+         "retention_days": 365},
+        {"key": "ig", "kind": "engagement", "name": "IG", "source": "instagram",
+         "source_ids": ["ig1"], "retention_days": 90},
+        {"key": "viewers", "kind": "engagement", "name": "Viewers", "source": "video",
+         "retention_days": 30},
+    ]}
+    nodes = to_meta_tree(plan, account_id="act_1", page_id="p1", image_hashes={},
+                         video_ids={})["audiences"]
+    fans, ig, viewers = (n["params"] for n in nodes)
+    rule = fans["rule"]["inclusions"]["rules"][0]
+    assert rule["event_sources"] == [{"id": "p1", "type": "page"}]
+    assert rule["retention_seconds"] == 365 * 86400
+    assert rule["filter"]["filters"] == [{"field": "event", "operator": "eq",
+                                          "value": "page_engaged"}]
+    assert "subtype" not in fans and fans["prefill"] is True
+    assert ig["rule"]["inclusions"]["rules"][0]["event_sources"] == [{"id": "ig1",
+                                                                      "type": "ig_business"}]
+    assert viewers["subtype"] == "VIDEO"
+    assert "source_ids" in nodes[2]["problem"]  # a video audience must name its videos
