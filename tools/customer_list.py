@@ -11,7 +11,9 @@ Phones, by hand (the `phonenumbers` library is not installed): a number written 
 Otherwise leading zeros (a trunk prefix) are dropped and, when the plan gives
 `phone_country`, its calling code is prefixed — unless the number already starts with that
 code and has more than 10 digits (`16505551234` with US stays as is). A result outside 8–15
-digits (E.164's range) is invalid.
+digits (E.164's range) is invalid. Numbers written without `+`/`00` when the plan gives no
+`phone_country` are kept as written (they may already hold the code) and counted in
+`phones_without_country_code`, so the launch can say they may not match.
 
 The raw values live only in this module's locals while the file is read: `read_customer_list`
 returns hashed rows and counts. A row with neither a valid email nor a valid phone is dropped
@@ -150,13 +152,15 @@ class CustomerList:
     file_sha256: str
     received: int = 0
     invalid: int = 0
+    phones_without_country: int = 0  # kept, but Meta may not match them
     rows: list[list[str]] = field(default_factory=list, repr=False)
 
     def summary(self) -> dict[str, Any]:
         """Return counts and the file digest: what state, the ledger and reports may hold."""
         return {"file": Path(self.path).name, "file_sha256": self.file_sha256,
                 "schema": list(self.schema), "rows_read": self.received,
-                "rows_valid": len(self.rows), "rows_dropped": self.invalid}
+                "rows_valid": len(self.rows), "rows_dropped": self.invalid,
+                "phones_without_country_code": self.phones_without_country}
 
 
 def _read_text(path: Path) -> tuple[str, str]:
@@ -242,6 +246,9 @@ def read_customer_list(path: str | Path, phone_country: str | None = None) -> Cu
         if not (norm.get("EMAIL") or norm.get("PHONE")):
             out.invalid += 1
             continue
+        phone = values.get("PHONE", "").strip()
+        if norm.get("PHONE") and not code and not phone.startswith(("+", "00")):
+            out.phones_without_country += 1
         out.rows.append([sha256(norm[k]) for k in schema])
     if out.received == 0:
         raise CustomerListError(f"customer list {path}: only a header row; add the customers "

@@ -17,6 +17,13 @@ goes; images not uploaded yet are then uploaded in the same batch requests and r
 `{result=...:$.images.*.hash}`. Image names carry the tag too (and Meta addresses images by
 content hash, so even a re-sent upload cannot duplicate anything).
 
+* **Audiences and the lead form first** (`tools/launch_prereqs.py`): the tree's `audiences`
+  (seeds before their lookalikes, customer lists uploaded right after their audience) and
+  `lead_form` are created one by one, each exactly once (`tools.ledgered.create_once`), then
+  their ids replace the `{audience:KEY}` / `{lead_form:KEY}` placeholders in the ad set and
+  creative params. A tree that refers to something it cannot have (an audience known only
+  by name, a missing customer file, no approval receipt) raises `LaunchRefused` before any
+  write; one Meta refuses stops the launch with the rest reported `NotSent`.
 * **PAUSED.** Campaign, ad sets and ads are created with `status=PAUSED`; activation is a
   separate, approved step.
 * **Provenance.** Every name gets `tag_for(key)` (`" [ap:xxxxxxxx]"`); ads also get the ad

@@ -93,7 +93,11 @@ def _uploaded(result: LaunchResult) -> list[str]:
     """One line per customer list: counts only (its rows never leave the launcher)."""
     return [f"customer list {u['file']} (sha256 {u['file_sha256'][:12]}): {u['rows_valid']} "
             f"row(s) uploaded in {u['batches']} batch(es) ({u['batches_skipped']} already "
-            f"done), {u['rows_dropped']} dropped as invalid" for u in result.uploads]
+            f"done), {u['rows_dropped']} dropped as invalid"
+            + (f"; {u['phones_without_country_code']} phone number(s) had no country code and the "
+               "plan sets no phone_country: Meta may not match them"
+               if u.get("phones_without_country_code") else "")
+            for u in result.uploads]
 
 
 @yields_on_throttle

@@ -61,7 +61,8 @@ def test_a_csv_is_detected_normalised_hashed_and_invalid_rows_counted(tmp_path):
     assert cl.file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     summary = cl.summary()
     assert summary == {"file": "buyers.csv", "file_sha256": cl.file_sha256,
-                       "schema": cl.schema, "rows_read": 3, "rows_valid": 2, "rows_dropped": 1}
+                       "schema": cl.schema, "rows_read": 3, "rows_valid": 2, "rows_dropped": 1,
+                       "phones_without_country_code": 0}
     assert "zoe" not in repr(cl).lower() and "650" not in repr(cl)
 
 
@@ -72,6 +73,13 @@ def test_a_plain_list_of_emails_and_phones_needs_no_header(tmp_path):
     assert cl.schema == ["EMAIL", "PHONE"]
     assert cl.rows == [[h("ann@example.com"), ""], ["", h("447911123456")]]
     assert (cl.received, cl.invalid) == (3, 1)
+
+
+def test_phones_without_any_country_code_are_counted(tmp_path):
+    path = tmp_path / "phones.csv"
+    path.write_text("phone\n(650) 555-0101\n+44 7911 123456\n")
+    assert read_customer_list(path).phones_without_country == 1
+    assert read_customer_list(path, phone_country="US").phones_without_country == 0
 
 
 @pytest.mark.parametrize(("content", "fix"), [
