@@ -354,3 +354,31 @@ def test_engagement_audiences_become_rules_over_their_source():
                                                                       "type": "ig_business"}]
     assert viewers["subtype"] == "VIDEO"
     assert "source_ids" in nodes[2]["problem"]  # a video audience must name its videos
+
+
+def test_feed_videos_get_posters_and_become_video_ids(tmp_path):
+    from agents.assets.nodes import feed_video_plan
+    from tools.asset_checks import iter_assets, video_thumbnails
+
+    plan = {"name": "c", "objective": "OUTCOME_TRAFFIC", "currency": "USD",
+            "landing_url": "https://x.example/",
+            "ad_sets": [{"name": "s", "optimization_goal": "LINK_CLICKS",
+                         "is_dynamic_creative": True, "ads": [{"name": "a", "creative": {
+                             "format": "dynamic", "asset_feed_spec": {
+                                 "videos": [{"path": "clip.mp4"}],
+                                 "images": [{"path": "still.jpg"}],
+                                 "titles": [{"text": "One"}]}}}]}]}
+    assert sorted(f for f, _r, _s in iter_assets(plan)) == [
+        "ad_sets[0].ads[0].creative.asset_feed_spec.images[0]",
+        "ad_sets[0].ads[0].creative.asset_feed_spec.videos[0]"]
+    posters = video_thumbnails(feed_video_plan(plan), tmp_path)
+    assert list(posters) == ["clip.mp4"] and posters["clip.mp4"].is_file()
+    tree = to_meta_tree(plan, account_id="act_1", page_id="p1", video_ids={"clip.mp4": "v1"},
+                        image_hashes={"still.jpg": "h1", "clip.mp4#thumbnail": "h2"},
+                        instagram_user_id="ig9")
+    params = tree["creatives"][0]["params"]
+    assert params["object_story_spec"] == {"page_id": "p1", "instagram_user_id": "ig9"}
+    feed = params["asset_feed_spec"]
+    assert feed["videos"] == [{"video_id": "v1", "thumbnail_hash": "h2"}]
+    assert feed["images"] == [{"hash": "h1"}] and feed["ad_formats"] == ["AUTOMATIC_FORMAT"]
+    assert tree["ad_sets"][0]["params"]["is_dynamic_creative"] is True
