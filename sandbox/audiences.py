@@ -1,4 +1,4 @@
-"""Custom audiences: `POST/GET /act_<id>/customaudiences`, `GET/POST/DELETE /<ca_id>` (docs/facts-audiences.md).
+"""Custom audiences: `POST/GET /act_<id>/customaudiences`, `GET /<ca_id>` (docs/facts-audiences.md).
 
 Four kinds are served, stored as objects of type `customaudience` (account_id = the ad
 account's digits) with Meta's field names:
@@ -11,13 +11,16 @@ account's digits) with Meta's field names:
 - lookalike: `subtype=LOOKALIKE`, `origin_audience_id` and a `lookalike_spec` JSON string.
 
 Sizes come from `sandbox/audiences_size.py`; every audience is ready at once (no 1–6 h
-population). Deleted audiences answer like missing ones. Refusals carry Meta's codes where a
+population). Edits and deletes are in `sandbox/audiences_edit.py`; deleted audiences (the
+store's `_deleted`, as for videos) answer like missing ones. Create parameters the sandbox does
+not serve (`inclusions`, `event_sources`, `dataset_id`, ...) are refused, not ignored. Refusals carry Meta's codes where a
 source gives one (200/1870034 terms, 2654/1713007 duplicate lookalike), else code 100 or
 2654 with a message naming the field and the fix.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sandbox.audiences_lookalike import lookalike_fields
@@ -27,7 +30,7 @@ from sandbox.context import RequestContext
 from sandbox.errors import GraphError, invalid, not_found, required
 from sandbox.fields import select
 from sandbox.paging import paginate
-from sandbox.params import get_dict, get_fields, get_json, get_list, get_str, validate_only
+from sandbox.params import get_fields, get_json, get_list, get_str, validate_only
 from sandbox.scenario import account_scenario
 
 TYPE = "customaudience"
@@ -47,6 +50,19 @@ DATA_SOURCE = {
     "LOOKALIKE": {"type": "UNKNOWN", "sub_type": "LOOKALIKE_PLATFORM"},
 }
 NORMAL = {"code": 200, "description": "Normal"}
+# Create parameters of the SDK that change what the audience is and that the sandbox does not
+# serve: refused, not ignored. (It serves name, description, subtype, customer_file_source,
+# rule, prefill, retention_days, origin_audience_id, lookalike_spec, pixel_id, and stores
+# audience_labels, is_value_based, use_in_campaigns and usage_restriction as given.)
+NOT_SERVED = frozenset({
+    "allowed_domains", "associated_audience_id", "claim_objective", "content_type", "countries", "creation_params", "dataset_id", "event_source_group", "event_sources",
+    "exclusions", "facebook_page_id", "inclusionOperator", "inclusions", "is_snapshot",
+    "list_of_accounts", "marketing_message_channels", "opt_out_link", "parent_audience_id",
+    "partner_reference_key", "product_set_id", "regulated_audience_spec",
+    "rev_share_policy_id", "rule_aggregation", "subscription_info", "use_for_products",
+    "video_group_ids", "enable_fetch_or_create",
+})
+STORED = ("audience_labels", "is_value_based", "use_in_campaigns", "usage_restriction")
 
 
 def terms_not_accepted() -> GraphError:
@@ -107,10 +123,20 @@ def create(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
             "(CUSTOM), website and engagement audiences (from rule), VIDEO and LOOKALIKE.",
             fields=["subtype"],
         )
+    unserved = sorted(k for k in params if k in NOT_SERVED)
+    if unserved:
+        raise invalid(f"{', '.join(unserved)} is not served by this sandbox; define website and "
+                      "engagement audiences with rule, lookalikes with lookalike_spec.",
+                      fields=unserved)
     acct = ctx.account() or {}
-    if "custom_audience_tos" not in (acct.get("tos_accepted") or {"custom_audience_tos": 1}):
+    # stores made before accounts carried tos_accepted count as accepted
+    if "custom_audience_tos" not in (acct.get("tos_accepted", {"custom_audience_tos": 1}) or {}):
         raise terms_not_accepted()
     raw_rule = get_json(params, "rule")
+    if raw_rule is None and params.get("retention_days") not in (None, ""):
+        raise invalid("retention_days applies to website and engagement audiences (with a "
+                      "rule); customer lists and lookalikes keep people until removed.",
+                      fields=["retention_days"])
     doc: dict[str, Any] = {"name": name.strip()}
     if subtype == "LOOKALIKE":
         if raw_rule is not None:
@@ -123,7 +149,12 @@ def create(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
             raise invalid("subtype CUSTOM is for customer lists, which take no rule; leave "
                           "subtype out for website and engagement audiences (Meta infers it).",
                           fields=["subtype"])
+        _retention_days(rule, params)
         inferred = check_rule(ctx, rule, subtype)
+        if subtype in ("WEBSITE", "ENGAGEMENT") and subtype != inferred:
+            raise invalid(f"subtype {subtype} does not match the rule, which reads "
+                          f"{inferred.lower()} sources; leave subtype out (Meta infers it).",
+                          fields=["subtype"])
         doc.update({
             "subtype": inferred,
             "rule": rule,
@@ -132,6 +163,11 @@ def create(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
         })
         if inferred == "WEBSITE":
             doc["pixel_id"] = str(rule["inclusions"]["rules"][0]["event_sources"][0]["id"])
+            given = get_str(params, "pixel_id")
+            if given and given != doc["pixel_id"]:
+                raise invalid(f"pixel_id {given} is not the pixel the rule reads "
+                              f"({doc['pixel_id']}); leave pixel_id out or make them agree.",
+                              fields=["pixel_id"])
         if get_str(params, "prefill") is not None:
             doc["prefill"] = str(params["prefill"]).lower() in ("1", "true")
     elif subtype in ("WEBSITE", "ENGAGEMENT", "VIDEO"):
@@ -148,6 +184,9 @@ def create(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
     description = get_str(params, "description")
     if description:
         doc["description"] = description
+    for key in STORED:
+        if params.get(key) not in (None, ""):
+            doc[key] = get_json(params, key)
     if validate_only(params):
         return {"success": True}
     now = ctx.now()
@@ -168,6 +207,25 @@ def create(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
     return out
 
 
+def _retention_days(rule: dict[str, Any], params: dict[str, Any]) -> None:
+    """Fill rules without `retention_seconds` from `retention_days`; refuse a disagreement."""
+    raw = params.get("retention_days")
+    if raw in (None, ""):
+        return
+    if not str(raw).strip().isdigit():
+        raise invalid("retention_days must be a whole number of days.", fields=["retention_days"])
+    seconds = int(str(raw).strip()) * 86400
+    for rule_set in rule.values():
+        for r in rule_set["rules"]:
+            if not isinstance(r, dict):
+                continue
+            if r.get("retention_seconds") in (None, ""):
+                r["retention_seconds"] = seconds
+            elif str(r["retention_seconds"]) != str(seconds):
+                raise invalid("retention_days disagrees with a rule's retention_seconds; give "
+                              "one of them.", fields=["retention_days"])
+
+
 # -- read / list ---------------------------------------------------------------------------------
 def render(ctx: RequestContext, doc: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """Return the audience as Meta shows it for `fields` (default: `id`)."""
@@ -178,11 +236,13 @@ def render(ctx: RequestContext, doc: dict[str, Any], params: dict[str, Any]) -> 
             if d.get("origin_audience_id") == oid and not d.get("_deleted")
         ] or None,
         "permission_for_actions": lambda: {
-            "can_edit": True, "can_see_insight": "True", "can_share": "True",
+            "can_edit": True, "can_see_insight": True, "can_share": True,
             "subtype_supports_lookalike": doc.get("subtype") != "LOOKALIKE",
             "supports_recipient_lookalike": False,
         },
         "is_value_based": lambda: bool(doc.get("is_value_based", False)),
+        # Meta returns the rule as JSON text (the store keeps it parsed)
+        "rule": lambda: json.dumps(doc["rule"]) if doc.get("rule") else None,
     }
     return select(doc, TYPE, params, computed)
 
@@ -229,74 +289,3 @@ def _matches(doc: dict[str, Any], rule: dict[str, Any]) -> bool:
         raise invalid(f"filtering operator {op!r} is not supported here; use "
                       f"{', '.join(checks)}.", fields=["filtering"])
     return bool(checks[op]())
-
-
-# -- update / delete -----------------------------------------------------------------------------
-FIXED = ("subtype", "lookalike_spec", "origin_audience_id", "customer_file_source", "pixel_id")
-
-
-def update(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
-    """`POST /<ca_id>`: name, description and (rule-based audiences) rule / retention."""
-    doc = get_audience(ctx, oid, "post")
-    fixed = [k for k in FIXED if k in params]
-    if fixed:
-        raise invalid(f"{', '.join(fixed)} cannot be changed after creation; create a new "
-                      "audience instead.", fields=fixed)
-    changes: dict[str, Any] = {}
-    name = get_str(params, "name")
-    if name is not None:
-        changes["name"] = name.strip()
-    if "description" in params:
-        changes["description"] = get_str(params, "description") or ""
-    rule = get_dict(params, "rule") if "rule" in params else None
-    days = get_json(params, "retention_days")
-    if (rule is not None or days is not None) and not doc.get("rule"):
-        raise invalid("Only website and engagement audiences have a rule or retention to "
-                      "change.", fields=["rule" if rule is not None else "retention_days"])
-    if days is not None and rule is None:
-        rule = _with_retention(doc["rule"], days)
-    if rule is not None:
-        parsed = parse_rule(rule)
-        kind = check_rule(ctx, parsed, doc["subtype"] if doc["subtype"] == "VIDEO" else None)
-        if kind != doc["subtype"]:
-            raise invalid(f"This is a {doc['subtype']} audience; its rule cannot turn it into "
-                          f"a {kind} audience.", fields=["rule"])
-        changes.update({"rule": parsed, "retention_days": longest_days(parsed),
-                        **count_fields(rule_size(seed(ctx), parsed, kind != "WEBSITE"))})
-    if validate_only(params):
-        return {"success": True}
-    changes["time_updated"] = int(ctx.now().timestamp())
-    ctx.store.update_object(oid, changes)
-    return {"success": True}
-
-
-def _with_retention(rule: dict[str, Any], days: Any) -> dict[str, Any]:
-    try:
-        seconds = int(str(days)) * 86400
-    except ValueError as exc:
-        raise invalid("retention_days must be a whole number of days.",
-                      fields=["retention_days"]) from exc
-    out = {k: {**v, "rules": [{**r, "retention_seconds": seconds} for r in v["rules"]]}
-           for k, v in rule.items()}
-    return out
-
-
-def delete(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
-    """`DELETE /<ca_id>`: refused while an active ad set targets or excludes the audience."""
-    doc = get_audience(ctx, oid, "delete")
-    for adset in ctx.store.list_objects("adset", account_id=doc.get("_account_id")):
-        if adset.get("status") != "ACTIVE":
-            continue
-        t = adset.get("targeting") or {}
-        used = {str(a.get("id")) for key in ("custom_audiences", "excluded_custom_audiences")
-                for a in t.get(key) or [] if isinstance(a, dict)}
-        if oid in used:
-            raise invalid(
-                f"The audience is used by the active ad set {adset['id']}; pause that ad set or "
-                "remove the audience from its targeting before deleting it.",
-                fields=["id"], title="Audience In Use",
-            )
-    if validate_only(params):
-        return {"success": True}
-    ctx.store.update_object(oid, {"_deleted": int(ctx.now().timestamp())})
-    return {"success": True}

@@ -5,8 +5,8 @@
 `location_spec` `{"geo_locations": {"countries": [...]}}`. Meta's API takes ratios 0.01–0.20
 in steps of 0.01. The seed must be an audience of the same ad account with at least 100
 people; the same seed, countries and band twice is Meta's duplicate-lookalike error
-2654/1713007. The lookalike's size is its band of each country's reachable people, minus the
-seed's members (`sandbox/audiences_size.py`); it is ready at once.
+2654/1713007. The lookalike's size is its band of each country's reachable people
+(`sandbox/audiences_size.py`); it is ready at once.
 """
 
 from __future__ import annotations
@@ -130,5 +130,5 @@ def lookalike_fields(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         "subtype": "LOOKALIKE",
         "origin_audience_id": origin_id,
         "lookalike_spec": out_spec,
-        **count_fields(lookalike_size(countries, ratio, start, seed_size)),
+        **count_fields(lookalike_size(countries, ratio, start)),
     }

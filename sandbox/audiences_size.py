@@ -9,7 +9,9 @@ same scenario and seed give the same sizes in every sandbox:
 - engagement: the page's (or Instagram account's, video's, form's) engaged people — a seeded
   20,000–200,000 followers times the event's share — scaled by `(days / 365) ** 0.6`.
 - lookalike: `(ratio - starting_ratio)` of each country's Meta-reachable people
-  (`sandbox.truth.COUNTRY_MILLIONS`), minus the seed's members.
+  (`sandbox.truth.COUNTRY_MILLIONS`; 10M for a country not in that table). Meta leaves the
+  seed's own members out of a lookalike; the sandbox keeps them in, so a lookalike's size is
+  exactly proportional to its band.
 - customer list: the matched people uploaded (`sandbox.audiences_users`).
 
 Meta reports ranges, not counts: `approximate_count_lower_bound` / `_upper_bound` bracket the
@@ -143,10 +145,10 @@ def rule_size(seed: int, rule: dict[str, Any], engagement: bool) -> int:
     return int(included - excluded)
 
 
-def lookalike_size(countries: list[str], ratio: float, starting_ratio: float, seed_size: int) -> int:
-    """People in a lookalike: its band of each country's reachable people, seed members excluded."""
+def lookalike_size(countries: list[str], ratio: float, starting_ratio: float) -> int:
+    """People in a lookalike: its band of each country's reachable people (seed members count)."""
     people = sum(COUNTRY_MILLIONS.get(c.upper(), 10.0) * 1e6 for c in countries)
-    return max(0, int(people * (ratio - starting_ratio)) - (seed_size if not starting_ratio else 0))
+    return max(0, int(people * (ratio - starting_ratio)))
 
 
 def _round(n: float, up: bool) -> int:

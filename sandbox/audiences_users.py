@@ -143,18 +143,21 @@ def upload(ctx: RequestContext, oid: str, params: dict[str, Any], removing: bool
     if validate_only(params):
         return response
     _tables(ctx)
-    rate = 0.55 + 0.15 * unit(seed(ctx), "match_rate", doc.get("_account_id"))
-    table = ctx.store.db.table(MEMBERS)
+    truth_seed = seed(ctx)
+    rate = 0.55 + 0.15 * unit(truth_seed, "match_rate", doc.get("_account_id"))
+    members = [_member(oid, identity) for identity in identities]
     matched = 0
-    for identity in identities:
-        member = _member(oid, identity)
-        if removing:
-            ctx.store.db.execute(f"delete from {MEMBERS} where audience_id = ? and member = ?",
-                                 [oid, member])
-            continue
-        hit = unit(seed(ctx), "match", identity) < rate
-        matched += hit
-        table.insert({"audience_id": oid, "member": member, "matched": int(hit)}, replace=True)
+    if removing:
+        ctx.store.db.conn.executemany(
+            f"delete from {MEMBERS} where audience_id = ? and member = ?",
+            [(oid, m) for m in members])
+    else:
+        hits = [unit(truth_seed, "match", identity) < rate for identity in identities]
+        matched = sum(hits)
+        ctx.store.db.table(MEMBERS).insert_all(
+            ({"audience_id": oid, "member": m, "matched": int(h)} for m, h in zip(members, hits,
+                                                                                strict=True)),
+            replace=True, batch_size=1000)
     size = ctx.store.db.execute(
         f"select count(*) from {MEMBERS} where audience_id = ? and matched = 1", [oid]
     ).fetchone()[0]

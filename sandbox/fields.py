@@ -11,6 +11,7 @@ from typing import Any
 
 from facebook_business.adobjects.customaudience import CustomAudience
 from facebook_business.adobjects.customaudiencesession import CustomAudienceSession
+from facebook_business.adobjects.iguser import IGUser
 from facebook_business.adobjects.leadgenform import LeadgenForm
 
 from sandbox.enums import NODE_FIELDS, NODE_TYPE_NAMES, values
@@ -24,6 +25,7 @@ OBJECT_FIELDS: dict[str, tuple[str, frozenset[str]]] = {
     "customaudience": ("CustomAudience", values(CustomAudience.Field)),
     "customaudiencesession": ("CustomAudienceSession", values(CustomAudienceSession.Field)),
     "leadgen_form": ("LeadgenForm", values(LeadgenForm.Field)),
+    "iguser": ("IGUser", values(IGUser.Field)),
 }
 
 DEFAULTS: dict[str, tuple[str, ...]] = {
@@ -33,6 +35,7 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     "adimage": ("id", "hash"),
     "advideo": ("id",),
     "leadgen_form": ("id", "locale", "name", "status"),
+    "iguser": ("id",),
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sandbox import (
     accounts,
     audiences,
+    audiences_edit,
     audiences_users,
     leadforms,
     media,
@@ -201,8 +202,8 @@ def _node_route(method: str, oid: str, type_: str) -> Route:
     elif type_ == "customaudience":
         handlers = {
             "GET": lambda c, p, f: audiences.read(c, oid, p),
-            "POST": lambda c, p, f: audiences.update(c, oid, p),
-            "DELETE": lambda c, p, f: audiences.delete(c, oid, p),
+            "POST": lambda c, p, f: audiences_edit.update(c, oid, p),
+            "DELETE": lambda c, p, f: audiences_edit.delete(c, oid, p),
         }
     elif type_ == "leadgen_form":
         handlers = {

@@ -194,6 +194,7 @@ class Page(Named):
     def fields(self) -> dict[str, Any]:
         """Return the page as Meta returns it (fields left out when nothing is linked)."""
         out: dict[str, Any] = {"id": self.id, "name": self.name, "category": "Brand"}
+        out["has_whatsapp_business_number"] = bool(self.whatsapp_number)
         if self.whatsapp_number:
             out["whatsapp_number"] = self.whatsapp_number
         if self.instagram_business_account:
@@ -598,6 +599,13 @@ def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None
             account_id=digits,
             id_=sc.page.id,
         )
+        if sc.page.instagram_business_account:  # readable as GET /<ig id> (Meta's IGUser)
+            store.insert_object(
+                "iguser",
+                {"id": sc.page.instagram_business_account, "name": sc.page.name,
+                 "username": "".join(c for c in sc.page.name.lower() if c.isalnum())[:30]},
+                account_id=digits, parent_id=sc.page.id, id_=sc.page.instagram_business_account,
+            )
         store.insert_object(
             "adspixel",
             {"id": sc.pixel.id, "name": sc.pixel.name, "code": "<!-- sandbox pixel -->"},

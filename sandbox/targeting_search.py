@@ -9,7 +9,8 @@ Served types (Meta's `type=` values, case-insensitive):
   rows carry `type`, the `flexible_spec` key to put them under;
 - `adworkposition&q=` (job titles), `adworkemployer&q=` (`sandbox/data/employers.json`);
 - `adlocale&q=`: language keys for `targeting.locales` (`sandbox/data/locales.json`);
-- `adinterestsuggestion&interest_list=["Running"]`: interests of the same topic, largest first.
+- `adinterestsuggestion&interest_list=["Running"]`: interests of the same topic, largest first;
+- `adinterestvalid&interest_list=[...]`: each name with `valid` (and its id when valid).
 
 `/act_<id>/targetingsearch?q=` searches interests, behaviours and demographics at once. Other
 types answer code 100 naming the ones served.
@@ -34,7 +35,7 @@ DEMOGRAPHIC_CLASSES = (
 )
 CLASSES = ("behaviors", "demographics", *DEMOGRAPHIC_CLASSES)
 SERVED = ("adinterest", "adgeolocation", "adTargetingCategory", "adworkposition",
-          "adworkemployer", "adlocale", "adinterestsuggestion")
+          "adworkemployer", "adlocale", "adinterestsuggestion", "adinterestvalid")
 _ROW_KEYS = ("id", "name", "type", "path", "description", "audience_size_lower_bound",
              "audience_size_upper_bound")
 
@@ -95,6 +96,8 @@ def search(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
         rows = [{"key": loc["key"], "name": loc["name"]} for loc in _ranked(q, locales())]
     elif low == "adinterestsuggestion":
         rows = _suggestions(params)
+    elif low == "adinterestvalid":
+        rows = _valid(params)
     else:
         raise invalid(f"Unsupported search type {kind!r}; this sandbox serves "
                       f"{', '.join(SERVED)}.", fields=["type"])
@@ -133,6 +136,23 @@ def _suggestions(params: dict[str, Any]) -> list[dict[str, Any]]:
          "description": None}
         for i in picked
     ]
+
+
+def _valid(params: dict[str, Any]) -> list[dict[str, Any]]:
+    names = [str(n).strip() for n in get_list(params, "interest_list") or []]
+    if not names:
+        raise required("interest_list", 'give interest names, e.g. interest_list=["Running"]')
+    by_name = {i["name"].lower(): i for i in interests().values()}
+    rows = []
+    for name in names:
+        item = by_name.get(name.lower())
+        row: dict[str, Any] = {"name": name, "valid": item is not None}
+        if item is not None:
+            row.update(id=item["id"], name=item["name"],
+                       audience_size_lower_bound=item.get("audience_size_lower_bound"),
+                       audience_size_upper_bound=item.get("audience_size_upper_bound"))
+        rows.append(row)
+    return rows
 
 
 def account_search(
