@@ -195,16 +195,13 @@ def test_whatsapp_ad_set_gets_the_page_and_a_cta_without_value(client, account, 
         "type": "WHATSAPP_MESSAGE"}
 
 
-def test_lost_response_on_audience_create_is_reconciled_without_a_duplicate(
+def test_lost_responses_on_audience_and_form_creates_are_reconciled_without_duplicates(
         sandbox, client, account, ledger, faults, tmp_path):
     plan_dict = leads_plan(tmp_path, pixel_of(client))
     plan_dict["audiences"] = plan_dict["audiences"][:1]  # the website audience only
-    plan_dict["ad_sets"] = plan_dict["ad_sets"][:1]
+    plan_dict["ad_sets"] = plan_dict["ad_sets"][:1]  # the lead-form ad set
     plan_dict["ad_sets"][0]["targeting"].pop("excluded_custom_audiences")
     plan_dict["ad_sets"][0]["targeting"]["custom_audiences"] = [{"key": "visitors_30d"}]
-    plan_dict.pop("lead_form")
-    plan_dict["ad_sets"][0]["destination_type"] = "WEBSITE"
-    plan_dict["ad_sets"][0]["optimization_goal"] = "LINK_CLICKS"
     plan = load_plan(plan_dict)
     tree = tree_of(client, account, plan_dict)
     faults(lost_response=1.0)
@@ -220,6 +217,12 @@ def test_lost_response_on_audience_create_is_reconciled_without_a_duplicate(
     assert not ledger.pending_unknown("t-lost-aud")
     ad_set = client.get(result.ids[plan.ad_sets[0].key or ""], {"fields": "targeting"})
     assert [a["id"] for a in ad_set["targeting"]["custom_audiences"]] == [tagged[0]["id"]]
+    forms = [f for f in objects(sandbox, "leadgen_form") if "[ap:" in str(f.get("name"))]
+    assert len(forms) == 1 and lead_form_key(plan) in result.adopted
+    creative = client.get(result.ids[plan.ad_sets[0].ads[0].creative.key or ""],
+                          {"fields": "object_story_spec"})
+    value = creative["object_story_spec"]["link_data"]["call_to_action"]["value"]
+    assert value["lead_gen_form_id"] == forms[0]["id"]
 
 
 @pytest.mark.parametrize(("change", "message"), [
