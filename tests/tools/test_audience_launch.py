@@ -385,3 +385,28 @@ def test_feed_videos_get_posters_and_become_video_ids(tmp_path):
     assert feed["videos"] == [{"video_id": "v1", "thumbnail_hash": "h2"}]
     assert feed["images"] == [{"hash": "h1"}] and feed["ad_formats"] == ["AUTOMATIC_FORMAT"]
     assert tree["ad_sets"][0]["params"]["is_dynamic_creative"] is True
+
+
+def test_existing_audiences_are_found_by_exact_name_or_id_and_sized(client, tmp_path):
+    from tools.audiences import AudienceNotFound, create_audience, upload_customer_list
+    from tools.customer_list import read_customer_list
+
+    def make(name: str, key: str) -> str:
+        return create_audience(client, {"name": f"{name} [ap:{key[:8]}]", "subtype": "CUSTOM",
+                                        "customer_file_source": "USER_PROVIDED_ONLY"},
+                               plan_key=key, receipt=RECEIPT)[0]
+
+    small = make("VIP", "a" * 64)
+    upload_customer_list(client, small, read_customer_list(customer_file(tmp_path, 10)),
+                         audience_key="a" * 64, receipt=RECEIPT)
+    assert find_audience(client, name="vip ")["id"] == small  # tag and case ignored
+    assert find_audience(client, id=small)["id"] == small
+    size = audience_size(client, small)
+    assert size["upper"] <= 10 and not size["usable"]  # under 20 people: not deliverable
+    make("VIP", "b" * 64)
+    with pytest.raises(AudienceNotFound, match="2 custom audiences are named 'VIP'"):
+        find_audience(client, name="VIP")
+    with pytest.raises(AudienceNotFound, match="no custom audience named 'Nobody'"):
+        find_audience(client, name="Nobody")
+    with pytest.raises(AudienceNotFound, match="no custom audience 999"):
+        find_audience(client, id="999")
