@@ -12,7 +12,7 @@ from state.plan import audience_key, lead_form_key, load_plan
 from tests.tools.conftest import jpeg, objects
 from tools.audiences import audience_size, find_audience, list_audiences
 from tools.launch import launch_tree
-from tools.launch_prereqs import LaunchRefused
+from tools.launch_prereqs import LaunchRefused, page_instagram_id
 from tools.lead_forms import read_lead_form
 
 RECEIPT = "r-approved"
@@ -106,7 +106,8 @@ def pixel_of(client) -> str:
 def tree_of(client, account, plan: dict[str, Any]) -> dict[str, Any]:
     return to_meta_tree(plan, account_id=account["account_id"], page_id=account["page_id"],
                         image_hashes=upload_all(client, plan), video_ids={},
-                        pixel_id=pixel_of(client))
+                        pixel_id=pixel_of(client),
+                        instagram_user_id=page_instagram_id(client, account["page_id"]))
 
 
 def test_audiences_form_cost_cap_and_dynamic_creative_launch_wired(client, account, ledger,
@@ -167,6 +168,9 @@ def test_audiences_form_cost_cap_and_dynamic_creative_launch_wired(client, accou
     cta = form_ad["object_story_spec"]["link_data"]["call_to_action"]
     assert cta["type"] == "SIGN_UP" and cta["value"]["lead_gen_form_id"] == form_id
     assert cta["value"]["link"] == "https://shop.example.com/spring"
+    instagram = page_instagram_id(client, account["page_id"])
+    assert instagram and dc_ad["object_story_spec"] == {"page_id": account["page_id"],
+                                                        "instagram_user_id": instagram}
     feed = dc_ad["asset_feed_spec"]
     assert len(feed["images"]) == 2 and all(i.get("hash") for i in feed["images"])
     assert [t["text"] for t in feed["titles"]] == ["Spring offer", "Save 20%"]
