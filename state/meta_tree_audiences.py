@@ -62,7 +62,9 @@ def _audience_params(p: CampaignPlan, a: AudiencePlan, keys: dict[str, str], *,
     params: dict[str, Any] = {"name": _name(a.name, keys[a.key])}
     if a.description:
         params["description"] = a.description
-    days = a.retention_days or 30
+    days = a.retention_days or 0
+    no_days = (f"audience {a.key!r}: a {a.kind} audience needs retention_days (how far back "
+               "to look)")
     if a.kind == "website":
         pixel = a.pixel_id or pixel_id
         filters = [{"field": "event", "operator": "eq", "value": a.event or "PageView"}]
@@ -70,9 +72,10 @@ def _audience_params(p: CampaignPlan, a: AudiencePlan, keys: dict[str, str], *,
             filters.append({"field": "url", "operator": "i_contains", "value": a.url_contains})
         params.update(rule=_rule({"id": pixel or "", "type": "pixel"}, days * DAY_S, filters),
                       prefill=PREFILL)
-        return params, None if pixel else (
-            f"audience {a.key!r}: no pixel; set audiences[].pixel_id or the account's pixel "
-            "(META_PIXEL_ID)")
+        if not pixel:
+            return params, (f"audience {a.key!r}: no pixel; set audiences[].pixel_id or the "
+                            "account's pixel (META_PIXEL_ID)")
+        return params, None if days else no_days
     if a.kind == "engagement":
         source_type, event = ENGAGEMENT[a.source or "facebook_page"]
         ids = a.source_ids or ([page_id] if (a.source or "facebook_page") == "facebook_page"
@@ -83,9 +86,10 @@ def _audience_params(p: CampaignPlan, a: AudiencePlan, keys: dict[str, str], *,
                       prefill=PREFILL)
         if a.source == "video":
             params["subtype"] = "VIDEO"  # the one engagement kind that still takes a subtype
-        return params, None if ids else (
-            f"audience {a.key!r}: engagement source {a.source} needs source_ids (the "
-            "Instagram account, video or form ids)")
+        if not ids:
+            return params, (f"audience {a.key!r}: engagement source {a.source} needs "
+                            "source_ids (the Instagram account, video or form ids)")
+        return params, None if days else no_days
     if a.kind == "customer_list":
         params.update(subtype="CUSTOM", customer_file_source=a.customer_file_source)
         return params, None if a.file else (

@@ -235,6 +235,9 @@ def test_lost_responses_on_audience_and_form_creates_are_reconciled_without_dupl
     (lambda p: p["ad_sets"][0]["targeting"].update(custom_audiences=[{"key": "nope"}]),
      "audience key 'nope' is not in the plan's audiences"),
     (lambda p: p["audiences"][2].update(file="/nowhere/buyers.csv"), "/nowhere/buyers.csv"),
+    (lambda p: p["audiences"][0].pop("retention_days"), "needs retention_days"),
+    (lambda p: p["audiences"][1].update(seed={"name": "Old buyers"}),
+     "seed 'Old buyers' has no id"),
 ])
 def test_refusals_come_before_anything_is_written(client, account, sandbox, tmp_path, change,
                                                   message):
