@@ -9,6 +9,10 @@ A refusal ends the thread in phase `refused` with the caps and numbers in `refus
 `create_campaigns` hands the campaign and ad-set part of the Meta tree (`state.meta_tree.to_meta_tree`)
 to the launcher (`tools.launch.launch_tree`: batched, ledgered, idempotent — a re-run after a
 crash reuses what the ledger says exists and reconciles unknown outcomes by provenance tag).
+The plan's audiences (customer lists read from files this run may read, and uploaded) and
+its lead form are created first, in the same node; `created` gains `audiences` and
+`lead_forms` ({provenance key: id}) and the log says, in counts only, what each customer
+list uploaded.
 `activate` flips ads and ad sets, then the campaign, to ACTIVE in one batch request
 (`tools.launch.activate_tree`: the campaign item depends on all others, so a failed child keeps
 the whole tree off) — when the launch approval said to go live, or when a person approved the
