@@ -39,6 +39,7 @@ from state.plan import (
     CampaignPlan,
     CreativePlan,
     budget_for_ad_set,
+    campaign_bid_strategy,
     lead_form_key,
     load_plan,
     tag,
@@ -177,7 +178,7 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
         campaign["special_ad_category_country"] = countries
     if cbo and p.budget is not None:
         campaign[f"{p.budget.kind}_budget"] = p.budget.amount_minor
-        campaign["bid_strategy"] = p.bid_strategy
+        campaign["bid_strategy"] = campaign_bid_strategy(p)
         if p.budget.kind == "lifetime" and p.end_time is not None:
             # A campaign's lifetime budget runs to its stop time: Meta paces it over the days
             # left, and the money gate spreads it the same way (not as one day's spend).
@@ -216,8 +217,8 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
         if budget is not None:
             params[f"{budget.kind}_budget"] = budget.amount_minor
             params["bid_strategy"] = s.bid_strategy or p.bid_strategy
-        elif s.bid_strategy:  # under a campaign budget only an ad set's own strategy goes here
-            params["bid_strategy"] = s.bid_strategy
+        # under a campaign budget the strategy is the campaign's (Meta refuses it on the ad
+        # set); the ad set keeps its bid_amount / bid_constraints
         if s.bid_amount is not None:
             params["bid_amount"] = s.bid_amount
         if targets_eu(s) or s.dsa_payor or p.dsa_payor:

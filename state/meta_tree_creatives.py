@@ -6,8 +6,10 @@
   examples and other clients send when the ad has no site).
 * **Messaging** (facts §3.2): MESSENGER → `MESSAGE_PAGE` with `value.app_destination`
   `MESSENGER`; WHATSAPP → `WHATSAPP_MESSAGE` with **no** value (Meta takes the number from the
-  page; a `link` in the value is refused, 105/1815630); INSTAGRAM_DIRECT → `INSTAGRAM_MESSAGE`
-  with `app_destination` `INSTAGRAM_DIRECT`. The link_data link defaults to Meta's
+  page; a `link` in the value is refused, 105/1815630); INSTAGRAM_DIRECT → `MESSAGE_PAGE`
+  with `app_destination` `INSTAGRAM_DIRECT` (SDK 26 has no INSTAGRAM_MESSAGE button;
+  state/rules.MESSAGING_CTAS). The button type is the plan's (the checks make it one that opens
+  the chat); multi-app destinations (`MESSAGING_*`) send it with no value, Meta picks the app. The link_data link defaults to Meta's
   `https://fb.com/messenger_doc/` placeholder when the plan has none.
 * **Dynamic creative** (`format="dynamic"`, facts §4): `asset_feed_spec` with images as
   `{hash}`, videos as `{video_id}` (+ `thumbnail_hash` when one was uploaded), titles, bodies
@@ -28,19 +30,27 @@ MESSAGE_LINK = "https://fb.com/messenger_doc/"
 MESSAGING_CTA: dict[str, dict[str, Any]] = {
     "MESSENGER": {"type": "MESSAGE_PAGE", "value": {"app_destination": "MESSENGER"}},
     "WHATSAPP": {"type": "WHATSAPP_MESSAGE"},
-    "INSTAGRAM_DIRECT": {"type": "INSTAGRAM_MESSAGE",
+    "INSTAGRAM_DIRECT": {"type": "MESSAGE_PAGE",
                          "value": {"app_destination": "INSTAGRAM_DIRECT"}},
 }
+MULTI_MESSAGING = ("MESSAGING_MESSENGER_WHATSAPP", "MESSAGING_INSTAGRAM_DIRECT_MESSENGER",
+                   "MESSAGING_INSTAGRAM_DIRECT_WHATSAPP",
+                   "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP")
 # Destinations whose ad set promotes the page itself (`promoted_object.page_id`).
-PAGE_DESTINATIONS = ("ON_AD", *MESSAGING_CTA)
+PAGE_DESTINATIONS = ("ON_AD", *MESSAGING_CTA, *MULTI_MESSAGING)
 
 
 def call_to_action(creative: CreativePlan, link: str | None, destination: str | None,
                    lead_form: str | None) -> dict[str, Any]:
     """Meta's `call_to_action` for a creative in an ad set with this destination."""
     if destination in MESSAGING_CTA:
-        return {k: (dict(v) if isinstance(v, dict) else v)
-                for k, v in MESSAGING_CTA[destination].items()}
+        out = {k: (dict(v) if isinstance(v, dict) else v)
+               for k, v in MESSAGING_CTA[destination].items()}
+        out["type"] = creative.call_to_action if creative.call_to_action in (
+            "MESSAGE_PAGE", "WHATSAPP_MESSAGE") else out["type"]
+        return out
+    if destination in MULTI_MESSAGING:
+        return {"type": creative.call_to_action}
     cta: dict[str, Any] = {"type": creative.call_to_action}
     if destination == "ON_AD" and lead_form:
         cta["value"] = {"lead_gen_form_id": lead_form, "link": link or LEAD_LINK}
@@ -56,7 +66,7 @@ def story_link(creative: CreativePlan, landing: str | None, destination: str | N
         return link
     if destination == "ON_AD":
         return LEAD_LINK
-    return MESSAGE_LINK if destination in MESSAGING_CTA else None
+    return MESSAGE_LINK if destination in (*MESSAGING_CTA, *MULTI_MESSAGING) else None
 
 
 def asset_feed_spec(creative: CreativePlan, lookup: Callable[[AssetRef, str], str],

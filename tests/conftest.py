@@ -10,7 +10,14 @@ module for read-mostly tests. `SANDBOX_TOKEN` is the token both use.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+
+# The CLI's Rich consoles take their width from COLUMNS when first built (graph/cli/console.py),
+# which is whenever a test first imports the CLI; a wide one keeps long tmp paths (longer still
+# under pytest-xdist's per-worker folders) on one line, so messages can be matched as text.
+os.environ["COLUMNS"] = "400"
+
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path
 
 import pytest

@@ -66,7 +66,7 @@ def objects(url: str, kind: str) -> list[dict[str, Any]]:
 def adpilot(*args: str, env_extra: dict | None = None, code: str | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess:
     """Run the CLI in a new process (or `code` before it, e.g. a crash hook)."""
-    env = {**os.environ, **(env_extra or {}), "COLUMNS": "200"}
+    env = {**os.environ, **(env_extra or {}), "COLUMNS": "400"}
     if code is None:
         cmd = [sys.executable, "-m", "graph", *args]
     else:

@@ -51,4 +51,4 @@ def cli(tmp_path, home, monkeypatch):
         monkeypatch.setenv("META_GRAPH_URL", server.url)
         monkeypatch.setenv("META_ACCESS_TOKEN", "sandbox-token")
         runner = CliRunner()
-        yield server, lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})
+        yield server, lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "400"})

@@ -38,7 +38,7 @@ def two_accounts(tmp_path, home, monkeypatch):
         monkeypatch.setenv("META_ACCESS_TOKEN", "sandbox-token")
         runner = CliRunner()
         yield server, scenario.account.id, (
-            lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"}))
+            lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "400"}))
 
 
 def test_accounts_lists_every_account_the_token_reaches(two_accounts):

@@ -22,7 +22,7 @@ def _cli():
     from graph.cli import app
 
     runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "400"})
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def faulty_cli(tmp_path, home, monkeypatch):
         monkeypatch.setenv("META_GRAPH_URL", server.url)
         monkeypatch.setenv("META_ACCESS_TOKEN", "sandbox-token")
         runner = CliRunner()
-        yield server, lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})
+        yield server, lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "400"})
 
 
 def test_tick_wakes_a_thread_between_cycles_on_an_alert_and_shows_its_card(faulty_cli,

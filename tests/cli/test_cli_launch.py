@@ -67,7 +67,7 @@ def _in_process():
     from graph.cli import app
 
     runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "400"})
 
 
 def test_reject_ends_the_thread(home, sample_images):

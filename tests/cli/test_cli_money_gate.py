@@ -113,7 +113,7 @@ def test_a_budget_far_above_the_accounts_history_must_be_typed_back(cli, sample_
 def test_a_bad_policy_file_stops_every_command_naming_the_field(home, content, named):
     home.mkdir(parents=True, exist_ok=True)
     (home / "policy.json").write_text(content)
-    result = CliRunner().invoke(app, ["status"], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(app, ["status"], env={"COLUMNS": "400"})
     assert result.exit_code == 2, result.output
     assert named in said(result) and "policy file" in said(result)
 
@@ -128,7 +128,7 @@ def test_adpilot_policy_shows_the_caps_their_units_and_the_digest(home):
     assert body["max_campaign_daily_budget_minor"] == 20000
     assert body["digest"] == Policy(max_campaign_daily_budget_minor=20000).digest()
     assert body["source"].endswith("policy.json")
-    table = CliRunner().invoke(app, ["policy"], env={"COLUMNS": "200"})
+    table = CliRunner().invoke(app, ["policy"], env={"COLUMNS": "400"})
     assert "minor units of the account currency" in table.output
 
 

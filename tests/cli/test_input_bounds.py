@@ -98,7 +98,7 @@ def test_an_oversized_or_too_deep_policy_file_stops_every_command(home):
          "is larger than the limit of 65,536 bytes (64 KiB)"),
     ]:
         policy.write_text(content)
-        result = CliRunner().invoke(app, ["status"], env={"COLUMNS": "200"})
+        result = CliRunner().invoke(app, ["status"], env={"COLUMNS": "400"})
         assert result.exit_code == 2, result.output
         assert isinstance(result.exception, SystemExit), result.exception
         assert f"policy file {policy} {words}" in said(result)

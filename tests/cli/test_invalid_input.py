@@ -23,7 +23,7 @@ def cli(sandbox_url, home, monkeypatch):
     monkeypatch.setenv("META_GRAPH_URL", sandbox_url)
     monkeypatch.setenv("META_ACCESS_TOKEN", "sandbox-token")
     runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "400"})
 
 
 def _brief(case, folder):

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]  # this checkout's code, whatever is 
 def _cli(*args: str, **env: str):
     from graph.cli import app
 
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **env})
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "400", **env})
 
 
 class Lines:
@@ -77,7 +77,7 @@ def test_tick_every_wakes_due_threads_each_period_and_stops_cleanly_on_sigterm(
 
     proc = subprocess.Popen([sys.executable, "-m", "graph", "tick", "--every", "1s"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "COLUMNS": "200", "PYTHONPATH": str(ROOT)})
+                            env={**os.environ, "COLUMNS": "400", "PYTHONPATH": str(ROOT)})
     out, err = Lines(proc.stdout), Lines(proc.stderr)
     try:
         out.wait_for(lambda lines: any("thread svc-1: woke" in x for x in lines), proc)

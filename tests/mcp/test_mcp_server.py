@@ -32,7 +32,7 @@ APPROVING = ("approve", "resume", "apply", "reject", "edit", "decide", "answer",
 
 
 def server_env(meta_env: dict[str, str]) -> dict[str, str]:
-    return {**meta_env, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    return {**meta_env, "PYTHONPATH": str(ROOT), "COLUMNS": "400"}
 
 
 @asynccontextmanager

@@ -51,7 +51,7 @@ def sandbox(tmp_path, home, monkeypatch):
 
 
 def cli(*args: str):
-    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "400"})
     assert notify.drain(20) == 0
     return result
 
@@ -110,7 +110,7 @@ def test_a_receiver_that_never_answers_delays_the_exit_by_the_bounded_wait(sandb
                                                                          monkeypatch):
     with BlackHole() as hole:
         env = {**os.environ, "ADPILOT_NOTIFY_WEBHOOK": hole.url, "ADPILOT_NOTIFY_WAIT": "2",
-               "ADPILOT_NOTIFY_TIMEOUT": "30", "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+               "ADPILOT_NOTIFY_TIMEOUT": "30", "PYTHONPATH": str(ROOT), "COLUMNS": "400"}
         started = time.monotonic()
         done = subprocess.run([sys.executable, "-c", EXIT_TIMING, "run", brief_for(sample_images),
                                "--thread", "slow-1"], capture_output=True, text=True, env=env, timeout=120)

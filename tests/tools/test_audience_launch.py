@@ -323,8 +323,9 @@ def objects_named(client) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize(("destination", "cta"), [
     ("MESSENGER", {"type": "MESSAGE_PAGE", "value": {"app_destination": "MESSENGER"}}),
-    ("INSTAGRAM_DIRECT", {"type": "INSTAGRAM_MESSAGE",
+    ("INSTAGRAM_DIRECT", {"type": "MESSAGE_PAGE",
                           "value": {"app_destination": "INSTAGRAM_DIRECT"}}),
+    ("MESSAGING_INSTAGRAM_DIRECT_MESSENGER", {"type": "LEARN_MORE"}),
     ("WHATSAPP", {"type": "WHATSAPP_MESSAGE"}),
     ("WEBSITE", {"type": "LEARN_MORE", "value": {"link": "https://x.example/"}}),
 ])

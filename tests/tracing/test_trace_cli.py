@@ -57,7 +57,7 @@ def test_trace_shows_nodes_interrupts_decisions_and_writes_in_order(tmp_path, mo
                for w in write_events if w["details"]["object_type"] in ("campaign", "adset", "ad"))
     assert [e["at"] for e in events] == sorted(e["at"] for e in events)
 
-    text = CliRunner().invoke(app, ["trace", "t-trace"], env={"COLUMNS": "200"})
+    text = CliRunner().invoke(app, ["trace", "t-trace"], env={"COLUMNS": "400"})
     assert text.exit_code == 0
     for needle in LAUNCH_NODES + ["approval requested", "decided: approve", created["campaign"]]:
         assert needle in text.output, needle
