@@ -160,7 +160,8 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
     """Build Meta create params for every node of the plan (see the module docstring).
 
     `pixel_id` is the account's pixel (website audiences without their own);
-    `instagram_user_id` the page's Instagram account, if any (dynamic creatives).
+    `instagram_user_id` the page's Instagram account, if any (dynamic creatives, and the
+    default source of Instagram engagement audiences).
     """
     p = load_plan(plan)
     assert p.key is not None
@@ -186,7 +187,8 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
     else:
         campaign["is_adset_budget_sharing_enabled"] = False
     tree: dict[str, Any] = {"account_id": account_id,
-                            "audiences": audience_nodes(p, page_id=page_id, pixel_id=pixel_id),
+                            "audiences": audience_nodes(p, page_id=page_id, pixel_id=pixel_id,
+                                                        instagram_id=instagram_user_id),
                             "lead_form": lead_form_node(p, page_id=page_id),
                             "campaign": {"key": p.key, "params": campaign},
                             "ad_sets": [], "creatives": [], "ads": []}

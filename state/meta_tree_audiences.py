@@ -57,7 +57,7 @@ def _rule(source: dict[str, Any], seconds: int, filters: list[dict[str, Any]]) -
 
 
 def _audience_params(p: CampaignPlan, a: AudiencePlan, keys: dict[str, str], *,
-                     page_id: str, pixel_id: str | None) -> tuple[dict[str, Any], str | None]:
+                     page_id: str, pixel_id: str | None, instagram_id: str | None = None) -> tuple[dict[str, Any], str | None]:
     """Meta's create params for one audience, and a problem that blocks creating it (or None)."""
     params: dict[str, Any] = {"name": _name(a.name, keys[a.key])}
     if a.description:
@@ -78,8 +78,9 @@ def _audience_params(p: CampaignPlan, a: AudiencePlan, keys: dict[str, str], *,
         return params, None if days else no_days
     if a.kind == "engagement":
         source_type, event = ENGAGEMENT[a.source or "facebook_page"]
-        ids = a.source_ids or ([page_id] if (a.source or "facebook_page") == "facebook_page"
-                               else [])
+        source = a.source or "facebook_page"
+        ids = a.source_ids or ([page_id] if source == "facebook_page" else
+                               [instagram_id] if source == "instagram" and instagram_id else [])
         params.update(rule=_rule({"id": ids[0] if len(ids) == 1 else ids, "type": source_type},
                                  days * DAY_S, [{"field": "event", "operator": "eq",
                                                  "value": a.event or event}]),
@@ -88,7 +89,9 @@ def _audience_params(p: CampaignPlan, a: AudiencePlan, keys: dict[str, str], *,
             params["subtype"] = "VIDEO"  # the one engagement kind that still takes a subtype
         if not ids:
             return params, (f"audience {a.key!r}: engagement source {a.source} needs "
-                            "source_ids (the Instagram account, video or form ids)")
+                            "source_ids (the Instagram account, video or form ids)" + (
+                                "; the page has no Instagram account linked"
+                                if source == "instagram" else ""))
         return params, None if days else no_days
     if a.kind == "customer_list":
         params.update(subtype="CUSTOM", customer_file_source=a.customer_file_source)
@@ -137,13 +140,18 @@ def _ordered(audiences: list[AudiencePlan]) -> list[AudiencePlan]:
     return out
 
 
-def audience_nodes(p: CampaignPlan, *, page_id: str, pixel_id: str | None
-                   ) -> list[dict[str, Any]]:
-    """Return the tree's `audiences` nodes, seeds first (module docstring)."""
+def audience_nodes(p: CampaignPlan, *, page_id: str, pixel_id: str | None,
+                   instagram_id: str | None = None) -> list[dict[str, Any]]:
+    """Return the tree's `audiences` nodes, seeds first (module docstring).
+
+    `instagram_id` is the page's Instagram account: the default source of an Instagram
+    engagement audience that names none.
+    """
     keys = {a.key: audience_key(p, a.key) for a in p.audiences}
     nodes = []
     for a in _ordered(p.audiences):
-        params, problem = _audience_params(p, a, keys, page_id=page_id, pixel_id=pixel_id)
+        params, problem = _audience_params(p, a, keys, page_id=page_id, pixel_id=pixel_id,
+                                           instagram_id=instagram_id)
         seed = a.seed.key if a.kind == "lookalike" and a.seed and a.seed.key else None
         nodes.append({
             "key": keys[a.key], "handle": a.key, "kind": a.kind, "params": params,

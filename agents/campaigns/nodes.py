@@ -46,13 +46,16 @@ from tools.money import GateRefused
 def meta_tree(state: Mapping[str, Any], ctx: Any, client: Any = None) -> dict[str, Any]:
     """Return the Meta create params of the approved plan, with uploaded asset references filled in.
 
-    With a `client`, a plan with dynamic creative also names the page's Instagram account.
+    With a `client`, a plan with dynamic creative or an Instagram engagement audience also
+    names the page's Instagram account.
     """
     images, videos = asset_tables(state.get("assets") or {})
     dynamic = any((ad.get("creative") or {}).get("format") == "dynamic"
                   for s in (state["plan"].get("ad_sets") or []) for ad in s.get("ads") or [])
-    instagram = page_instagram_id(client, ctx.page_id) if client is not None and dynamic \
-        and ctx.page_id else None
+    insta_audience = any(a.get("source") == "instagram" and not a.get("source_ids")
+                         for a in state["plan"].get("audiences") or [])
+    instagram = page_instagram_id(client, ctx.page_id) if client is not None and \
+        (dynamic or insta_audience) and ctx.page_id else None
     return to_meta_tree(state["plan"], account_id=ctx.account_id, page_id=ctx.page_id,
                         image_hashes=images, video_ids=videos, pixel_id=ctx.pixel_id,
                         instagram_user_id=instagram)
