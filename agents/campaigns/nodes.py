@@ -110,7 +110,7 @@ def _uploaded(result: LaunchResult) -> list[str]:
 @yields_on_throttle
 def create_campaigns(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Create the campaign and its ad sets, PAUSED, once the money gate passed them."""
-    tree = meta_tree(state, runtime.context)
+    tree = meta_tree(state, runtime.context, client_of(runtime))  # audiences may need the page's IG
     actions = create_actions(tree, client_of(runtime)._account(),
                              live=go_live_of(state, runtime.context))
     verdict = clear_launch(state, runtime, actions)
