@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.orchestrator.planning import GOAL, Adjustment, PlanDefaults, Question
+from agents.orchestrator.planning.capabilities import Capabilities, objective_for, read_capabilities
 from agents.orchestrator.planning.copy import PRODUCT_RE, product_of
 from agents.orchestrator.planning.cues import correction_span
 from agents.orchestrator.planning.geo.parse import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
+from agents.orchestrator.planning.money.bids import find_bids
 from agents.orchestrator.planning.money.budget import BudgetRead, read_budget
 from agents.orchestrator.planning.money.context import REVENUE_PHRASE
 from agents.orchestrator.planning.money.parse import Money
@@ -114,6 +116,7 @@ class Facts:
     page_likes: bool = False
     broad: bool = False
     unknown_places: list[str] = field(default_factory=list)
+    caps: Capabilities = field(default_factory=Capabilities)  # audiences, bids, forms (issue 15)
     spans: list[tuple[int, int]] = field(default_factory=list)
     # What the parsers could not settle on their own (asked) and what they changed (shown).
     # Each parser result may carry `flags` and `adjustments` lists; `read_facts` gathers them.
@@ -150,10 +153,19 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
         spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
     spans += [o.span for o in f.optimisation]
-    f.assets = find_assets(uncopied, d.asset_dir, roots=d.asset_roots)
+    # Audiences, forms, chats, detailed targeting and dynamic creative first: their words
+    # ("hit shop.com", a privacy page, "last 30 days", "(01-02 yrs)") are no landing page,
+    # schedule or age range.
+    f.caps = caps = read_capabilities(uncopied, d, find_ids(uncopied).get("pixel_id") or d.pixel_id)
+    spans += caps.spans
+    f.assets = find_assets(_mask(uncopied, caps.spans), d.asset_dir, roots=d.asset_roots)
     spans += f.assets.spans
     # URLs and paths must not read as places or money
-    masked = _mask(brief, f.assets.spans + copy.quote_spans)
+    masked = _mask(brief, f.assets.spans + copy.quote_spans + caps.spans)
+    caps.bids = find_bids(masked, d.currency)
+    spans += caps.bids.spans
+    masked = _mask(masked, caps.bids.spans)  # "cost cap $35" is no budget and no target CPA
+    f.objective = objective_for(caps, f.objective)
     f.targets = find_targets(masked, d.currency)
     spans += f.targets.spans
     masked = _mask(masked, f.targets.spans)  # "target CPA $25" is no budget, "EUR" no place
@@ -211,9 +223,10 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
         name = product_of(masked) or ""
         spans.append((product.start(), product.start("p") + len(name)))
     for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, f.budget,
-                   placements, go_live, copy):
+                   placements, go_live, copy, caps.audiences):
         f.flags += getattr(result, "flags", None) or []
         f.adjustments += getattr(result, "adjustments", None) or []
+    f.flags += [q for q in caps.flags if q not in caps.audiences.flags]
     known = {c.lower() for c in ("Instagram", "Facebook", "Meta", "Monday", "Tuesday",
                                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
                                  "January", "February", "March", "April", "June", "July",

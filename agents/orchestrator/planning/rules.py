@@ -30,6 +30,7 @@ from agents.orchestrator.planning import (
     PlanDefaults,
     PlannerResult,
     Question,
+    capabilities,
 )
 from agents.orchestrator.planning.copy import brand_of, product_of
 from agents.orchestrator.planning.facts import FILLER, Facts, read_facts
@@ -70,7 +71,7 @@ def _setup(f: Facts, objective: str) -> dict[str, Any]:
         d.update(destination_type="ON_VIDEO", optimization_goal="THRUPLAY")
     elif objective == "OUTCOME_ENGAGEMENT" and f.page_likes:
         d.update(destination_type="ON_PAGE", optimization_goal="PAGE_LIKES")
-    return d
+    return capabilities.setup(f.caps, objective, d)
 
 
 def _promoted(objective: str, setup: dict[str, Any], page: str | None, pixel: str | None,
@@ -113,7 +114,7 @@ def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) ->
         qs.append(_q("page_id", "Which Facebook page should run the ads? (its page id)"))
     if objective == "OUTCOME_SALES" and pixel is None:
         qs.append(_q("pixel_id", "Which Meta pixel measures purchases on the site? (its id)"))
-    if objective == "OUTCOME_LEADS" and pixel is None:
+    if objective == "OUTCOME_LEADS" and pixel is None and capabilities.needs_pixel(f.caps, objective):
         qs.append(_q("pixel_id", "Which Meta pixel records leads on the site (its Lead event)? "
                      "(its id)"))
     if objective == "OUTCOME_APP_PROMOTION" and not f.ids.get("application_id"):
@@ -213,6 +214,7 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     exp = experiment(f, objective, ad_sets, audience_test)
     if exp:
         plan["experiment"] = exp
+    questions += [q.to_dict() for q in capabilities.apply(plan, f, restricted, page, pixel)]
     targets, target_warnings = plan_targets(f.targets, currency)
     if f.targets.flags:  # asked instead (the question names the phrase)
         target_warnings = []
@@ -292,7 +294,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
                   "fix": "drop the exclusion or name the place it lies in", "rule": "geo_excluded"}
                  for w in f.geo.warnings]
     warnings += _copy_language(norm.language, f)
-    asks, ask_spans = unsupported_asks(norm)
+    asks, ask_spans = unsupported_asks(norm, f.spans)
     understood, unclear = not_understood(norm, [*f.spans, *ask_spans], filler=frozenset(FILLER),
                                          objective=plan.get("objective"), waived=d.waived)
     understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)
