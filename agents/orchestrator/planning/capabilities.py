@@ -11,7 +11,7 @@ into the plan dict `rules.build_plan` made, and returns the questions they raise
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agents.orchestrator.planning import GOAL, WHO, Adjustment, PlanDefaults, Question
 from agents.orchestrator.planning.audiences.custom import AudienceRead, finish, read_audiences
@@ -20,9 +20,6 @@ from agents.orchestrator.planning.destinations import DestinationRead, read_dest
 from agents.orchestrator.planning.dynamic import asks_dynamic, dynamic_ad
 from agents.orchestrator.planning.money.bids import BidRead
 from state import rules
-
-if TYPE_CHECKING:
-    from agents.orchestrator.planning.facts import Facts
 
 ORIGINAL = ("flexible_spec", "exclusions")
 
@@ -109,9 +106,12 @@ def needs_pixel(caps: Capabilities, objective: str) -> bool:
     return not (objective == "OUTCOME_LEADS" and caps.destination.destination_type)
 
 
-def apply(plan: dict[str, Any], f: Facts, restricted: bool, page: str | None,
+def apply(plan: dict[str, Any], f: Any, restricted: bool, page: str | None,
           pixel: str | None) -> list[Question]:
-    """Write the capabilities into the plan dict; return the questions they raise."""
+    """Write the capabilities into the plan dict; return the questions they raise.
+
+    `f` is the brief's `facts.Facts` (not imported: facts imports this module).
+    """
     caps: Capabilities = f.caps
     asked: list[Question] = []
     aud = caps.audiences
@@ -161,7 +161,7 @@ def apply(plan: dict[str, Any], f: Facts, restricted: bool, page: str | None,
     return asked
 
 
-def _ad_set(s: dict[str, Any], f: Facts, caps: Capabilities, restricted: bool,
+def _ad_set(s: dict[str, Any], f: Any, caps: Capabilities, restricted: bool,
             pixel: str | None) -> None:
     t = s["targeting"]
     aud, det, bids = caps.audiences, caps.detailed, caps.bids
@@ -197,7 +197,7 @@ def _ad_set(s: dict[str, Any], f: Facts, caps: Capabilities, restricted: bool,
     del restricted
 
 
-def _dynamic(plan: dict[str, Any], f: Facts) -> None:
+def _dynamic(plan: dict[str, Any], f: Any) -> None:
     for s in plan["ad_sets"]:
         s["is_dynamic_creative"] = True
         cta = s["ads"][0]["creative"]["call_to_action"] if s["ads"] else "LEARN_MORE"
