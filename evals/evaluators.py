@@ -11,7 +11,13 @@
   go-live request (absent = false);
 - `start_time` / `end_time` compared by date (`"2026-03-16"`);
 - `questions`: the fields the planner asked for (set equality; `[]` = asked nothing);
-- `problems`: rule ids that must be among the problems found.
+- `problems`: rule ids that must be among the problems found;
+- the capability keys of `evals/capability_keys.py` (`included_audience_kinds`,
+  `audience.<kind>.<field>`, `detailed_targeting`, `placements_exclude`, `delivery_estimate`, ...).
+
+A key no resolver understands raises `UnknownKey` naming it (`check_keys`), never scores. A
+field the offline evaluation cannot judge (a delivery estimate from Meta) comes back with
+`"na"` set and `ok` false: callers count it apart, never as right.
 
 Lists of plain values compare order-insensitively (a marketer's "US and Canada" has no order);
 `None` means the field must be absent.
@@ -22,6 +28,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+
+from evals import capability_keys
+from evals.capability_keys import NotApplicable, check_keys
 
 _MISSING = object()
 
@@ -61,6 +70,8 @@ def _days(plan: dict[str, Any]) -> int | None:
 def actual_value(outputs: dict[str, Any], path: str) -> Any:
     """Return the planner's value for an expected-field path (see the module docstring)."""
     plan = outputs.get("plan") or {}
+    if capability_keys.is_invented(path):
+        return capability_keys.resolve(outputs, path)
     if path == "questions":
         return sorted(q.get("field") if isinstance(q, dict) else str(q)
                       for q in outputs.get("questions") or [])
@@ -97,6 +108,10 @@ def matches(path: str, expected: Any, actual: Any, today: str | None = None) -> 
     """
     if path == "problems":
         return set(expected) <= set(actual or [])
+    if isinstance(actual, NotApplicable):
+        return False
+    if (special := capability_keys.matches(path, expected, actual)) is not None:
+        return special
     if path in ("start_time", "end_time"):
         if path == "start_time" and actual is None and today and expected == today[:10]:
             return True
@@ -125,12 +140,18 @@ def matches(path: str, expected: Any, actual: Any, today: str | None = None) -> 
 
 def field_results(outputs: dict[str, Any], reference: dict[str, Any],
                   today: str | None = None) -> list[dict[str, Any]]:
-    """Return one `{path, expected, actual, ok}` per expected field (`today`: see `matches`)."""
+    """Return one `{path, expected, actual, ok, na}` per expected field (`today`: see `matches`).
+
+    Raises `UnknownKey` when a key cannot be resolved. `na` is the reason a field cannot be
+    judged offline (then `ok` is false and `actual` is None), else None.
+    """
+    check_keys(reference)
     out = []
     for path, expected in reference.items():
         actual = actual_value(outputs, path)
-        out.append({"path": path, "expected": expected, "actual": actual,
-                    "ok": matches(path, expected, actual, today)})
+        na = actual.why if isinstance(actual, NotApplicable) else None
+        out.append({"path": path, "expected": expected, "actual": None if na else actual,
+                    "ok": not na and matches(path, expected, actual, today), "na": na})
     return out
 
 
@@ -143,12 +164,16 @@ def _reference(reference_outputs: dict[str, Any] | None) -> dict[str, Any]:
 def plan_field_accuracy(inputs: dict[str, Any], outputs: dict[str, Any],
                         reference_outputs: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the share of expected plan fields the planner got right, naming the misses."""
-    results = field_results(outputs, _reference(reference_outputs))
+    everything = field_results(outputs, _reference(reference_outputs))
+    results = [r for r in everything if not r["na"]]
+    skipped = [r["path"] for r in everything if r["na"]]
     if not results:
         return {"key": "plan_field_accuracy", "score": 1.0, "comment": "no expected fields"}
     misses = [r for r in results if not r["ok"]]
     comment = "; ".join(f"{r['path']}: expected {r['expected']!r}, got {r['actual']!r}"
                         for r in misses) or "all fields right"
+    if skipped:
+        comment += f" (not applicable offline: {', '.join(skipped)})"
     return {"key": "plan_field_accuracy", "score": (len(results) - len(misses)) / len(results),
             "comment": comment}
 

@@ -5,7 +5,9 @@
 Prints a table per field path and per brief, the overall accuracy (fields right / fields
 checked) and whether every brief with missing facts got a clarification; the silent errors
 and field accuracy on every messy-brief dataset (`evals/messy.py`; the floor is 0 silent
-errors on `messy_briefs.jsonl`, the others are held out and reported); then the
+errors on `messy_briefs.jsonl`, the others are held out and reported; the capability sets of
+issue 15, `messy_capabilities` (tuning) and `messy_capabilities_holdout`, also by kind and by
+capability); then the
 trajectory-rule pass rate of the graph-trajectory cases (evals/trajectory.py, real graph on
 the sandbox) and the optimiser's KPI as a fraction of the sandbox oracle (evals/oracle.py).
 Exits 1 when the overall accuracy is under the floor, a brief that lacks a fact was not
@@ -49,7 +51,7 @@ def evaluate(rows: list[dict[str, Any]], planner: Any = plan_brief) -> dict[str,
     for row in rows:
         defaults = PlanDefaults.from_dict(row.get("defaults") or {})
         outputs = planner(row["brief"], defaults).to_dict()
-        results = field_results(outputs, row["expected"])
+        results = [r for r in field_results(outputs, row["expected"]) if not r["na"]]
         for r in results:
             per_path[re.sub(r"\[(\d+)\]", "[i]", r["path"])].append(r["ok"])
         clar = clarifies_when_missing({}, outputs, row["expected"])
@@ -132,6 +134,8 @@ def _print_graph_evals(extra: dict[str, Any]) -> None:
 
     for name, report in extra.get("messy", {}).items():
         print(messy.summary_line(name, report))
+        for line in messy.slice_lines(report):
+            print(line)
     for name, report in extra.get("router", {}).items():
         print(summary_line(name, report))
     if "llm_planner" in extra:
