@@ -124,7 +124,8 @@ def apply(plan: dict[str, Any], f: Any, restricted: bool, page: str | None,
                               aud.website_phrase, WHO))
     both = [r for r in aud.include if r in aud.exclude]
     if both:
-        name = next(iter(both[0].values()))
+        name = next((a.get("file") or a["name"] for a in aud.audiences
+                     if a["key"] == both[0].get("key")), next(iter(both[0].values())))
         asked.append(Question("excluded_custom_audiences", f"The brief both targets and excludes "
                               f"‘{name}’: nobody would see the ads. Which should it be?",
                               "conflict", name, WHO))
@@ -185,6 +186,8 @@ def _ad_set(s: dict[str, Any], f: Any, caps: Capabilities, restricted: bool,
             s["bid_constraints"] = {"roas_average_floor": bids.roas_floor}
             if s["optimization_goal"] in rules.PIXEL_GOALS:
                 s["optimization_goal"] = "VALUE"
+    if s["optimization_goal"] == "VALUE" and not s.get("bid_strategy"):
+        s["bid_strategy"] = "LOWEST_COST_WITHOUT_CAP"  # Meta's "highest value", said on the ad set
     dest = caps.destination
     if dest.destination_type and dest.destination_type != "ON_AD":
         if s["optimization_goal"] in rules.PIXEL_GOALS and pixel:

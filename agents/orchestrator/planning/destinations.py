@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.orchestrator.planning import GOAL, Question
+from agents.orchestrator.planning import GOAL, Adjustment, Question
 from agents.orchestrator.planning.cues import negated_before
 
 FORM = re.compile(r"\b(?:(?:instant|lead(?:[- ]gen)?|native|facebook|meta|in[- ]app)\s+forms?|"
@@ -87,13 +87,26 @@ class DestinationRead:
     spans: list[tuple[int, int]] = field(default_factory=list)
     url_spans: list[tuple[int, int]] = field(default_factory=list)  # not the landing page
     flags: list[Question] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
+
+
+LEAD_IN = re.compile(r"[^.;\n:]{0,40}:\s*")
 
 
 def _questions(text: str, start: int) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
-    """Return the form's fields listed after `start`, in order, until the list ends."""
+    """Return the form's fields listed after `start`, in order, until the list ends.
+
+    A few words may come first when a colon ends them ("lead form for free consults: name,
+    email").
+    """
     out: list[dict[str, Any]] = []
     spans = []
     at = start
+    if lead := LEAD_IN.match(text, start):
+        first = [pat.match(text, lead.end()) for pat, _ in FIELD_RE]
+        if any(first):
+            spans.append((start, lead.end()))
+            at = lead.end()
     while True:
         hit = None
         for pat, kind in FIELD_RE:
@@ -116,9 +129,9 @@ def read_destination(text: str) -> DestinationRead:
     form = FORM.search(text)
     if form:
         r.destination_type, r.phrase = "ON_AD", form.group(0).strip()
-        r.spans.append(form.span())
         questions: list[dict[str, Any]] = []
         for m in FORM.finditer(text):
+            r.spans.append(m.span())
             qs, spans = _questions(text, m.end())
             r.spans += spans
             questions += [q for q in qs if q not in questions]
@@ -135,8 +148,13 @@ def read_destination(text: str) -> DestinationRead:
                               "label": label if label.endswith("?") or not m.group("q").endswith("?")
                               else label + "?"})
             r.spans.append(m.span())
-        lead_form: dict[str, Any] = {"name": "Lead form", "questions": questions or
-                                     [{"type": "FULL_NAME"}, {"type": "EMAIL"}]}
+        if not questions:
+            questions = [{"type": "FULL_NAME"}, {"type": "EMAIL"}]
+            r.adjustments.append(Adjustment(
+                "lead_form.questions", None, ["FULL_NAME", "EMAIL"], "the brief lists no "
+                "questions for the form, so it asks for name and e-mail; list them to change it "
+                "(e.g. 'form: name, phone, zip')"))
+        lead_form: dict[str, Any] = {"name": "Lead form", "questions": questions}
         if priv := PRIVACY.search(text):
             lead_form["privacy_policy"] = {"url": priv.group("url").rstrip(".,")}
             r.spans.append(priv.span())

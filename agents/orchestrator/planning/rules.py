@@ -294,7 +294,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
                   "fix": "drop the exclusion or name the place it lies in", "rule": "geo_excluded"}
                  for w in f.geo.warnings]
     warnings += _copy_language(norm.language, f)
-    asks, ask_spans = unsupported_asks(norm, f.spans)
+    asks, ask_spans = unsupported_asks(norm, f.caps.spans)
     understood, unclear = not_understood(norm, [*f.spans, *ask_spans], filler=frozenset(FILLER),
                                          objective=plan.get("objective"), waived=d.waived)
     understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)

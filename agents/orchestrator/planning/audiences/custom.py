@@ -11,8 +11,9 @@ Sentence by sentence (`mentions.py` finds the phrases):
 - engagement: Instagram, the Facebook page, video viewers (with a video id), lead-form
   openers; "our engagers" is asked (`audiences`);
 - an existing audience by name ("our 'Past buyers' audience" → `{"name"}`) or id;
-- "buyers", "existing customers": the file in the same sentence, else the pixel's purchasers
-  (shown as an adjustment), else asked (`audiences`);
+- "buyers", "existing customers": the file in the same sentence, or the purchasers audience
+  the brief already made ("… but didn't buy. Exclude purchasers"); else asked (`audiences`,
+  or `customer_list` for "target our customers": a list or the site's purchasers?);
 - lookalikes ("1% lookalike of buyers.csv", "3% LAL of website purchasers"): the seed is the
   audience the sentence names (created, not targeted); the country comes from the brief's
   places (`finish`); no seed is asked (`audiences`).
@@ -110,7 +111,8 @@ class _Reader:
             "days' to change it"))
         return days
 
-    def resolve(self, m: Mention, days: int | None, sentence: list[Mention]) -> dict[str, str] | None:
+    def resolve(self, m: Mention, days: int | None, sentence: list[Mention], *,
+                seed: bool = False) -> dict[str, str] | None:
         """Return the reference for a mention, creating its audience; None when asked instead."""
         r = self.r
         if m.kind == "named":
@@ -135,18 +137,13 @@ class _Reader:
         bought = next((a["key"] for a in r.audiences if a.get("event") == "Purchase"), None)
         if m.kind == "buyers" and bought and days is None:
             return {"key": bought}  # "… but didn't buy. exclude purchasers": the same audience
-        if m.kind == "buyers" and self.pixel:
-            days = self.days("purchasers", days, m.phrase)
-            r.adjustments.append(Adjustment(
-                "audiences", m.phrase, "people who bought on the site (the pixel's Purchase "
-                "event)", "the brief names no customer list, so the pixel's purchasers stand for "
-                "them; name a file (e.g. customers.csv) to use a list instead"))
-            return {"key": _website(r, {"event": "Purchase"}, days, self.pixel)}
-        if m.kind in ("buyers", "vague_engaged"):
+        if m.kind == "vague_engaged" or (m.kind == "buyers" and (m.excluded or seed)):
+            # "buyers" may be a list or the site's purchasers: which one is asked
             r.flags.append(Question(
                 "audiences", f"‘{m.phrase}’: which audience is that? Name a customer list file "
-                "(e.g. customers.csv), an existing audience (our 'Past buyers' audience), or "
-                "where they engaged (Instagram, the Facebook page, a video) and how far back.",
+                "(e.g. customers.csv), the site's purchasers ('website purchasers, last 180 "
+                "days'), an existing audience (our 'Past buyers' audience), or where they "
+                "engaged (Instagram, the Facebook page, a video) and how far back.",
                 "missing", m.phrase, WHO))
         else:
             r.flags.append(Question(
@@ -191,10 +188,12 @@ class _Reader:
             r.spans.append((s + lal.start(), s + lal.end()))
             after = [m for m in targeted if m.start >= lal.start() and not m.excluded]
             seed_m = after[0] if after else next((m for m in targeted if not m.excluded), None)
-            seed = self.resolve(seed_m, days if days else None, found) if seed_m else None
-            # every audience the sentence names beside the seed describes the seed
-            # ("a 1% lookalike of our purchasers list (buyers.csv)"): read, not targeted
-            for m in [m for m in targeted if not m.excluded]:
+            seed = self.resolve(seed_m, days if days else None, found, seed=True) if seed_m else None
+            # what the sentence names after the cue describes the seed ("a 1% lookalike of our
+            # purchasers list (buyers.csv)"): read, not targeted; what comes before it is an
+            # audience of its own ("retarget site visitors and a 1% lookalike of buyers")
+            for m in [m for m in targeted if not m.excluded
+                      and (m is seed_m or (after and m.start >= lal.start()))]:
                 targeted.remove(m)
                 r.spans.append((s + m.start, s + m.end))
             if seed_m is None:

@@ -37,7 +37,7 @@ INDUSTRY_CUE = re.compile(r"\b(?:industr(?:y|ies)|work(?:s|ing)?\s+in(?:\s+the)?
 EDUCATION = {"college grads": "College grad", "college graduates": "College grad",
              "university graduates": "College grad", "high school grads": "High school grad",
              "high school graduates": "High school grad", "undergrads": "Undergrad",
-             "undergraduates": "Undergrad", "grad students": "In grad school",
+             "undergraduates": "Undergrad",
              "phds": "Doctorate degree", "phd holders": "Doctorate degree",
              "master's degree": "Master's degree", "masters degree": "Master's degree",
              "doctorate": "Doctorate degree"}

@@ -40,9 +40,11 @@ WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"(?:looked\s+at|view(?:ed)?|visit(?:ed)?|brows(?:ed)?|saw|hit|went\s+to|landed\s+on|been\s+(?:on|"
      r"to))\s+(?:our\s+|the\s+|my\s+)?(?P<url>/[\w/.-]*\w|(?:https?://)?(?:www\.)?[\w-]+(?:\.[a-z]{2,})+"
      r"(?:/[\w/.-]*\w)?)(?:\s+pages?)?", {}),
-    (r"(?:site|website|web|store|shop|webshop|online\s+store)\s+visitors|visitors\s+(?:of|to|from)\s+"
-     r"(?:our\s+|the\s+)?(?:site|website|store|shop)|(?:visit(?:ed)?|came\s+to|browsed|been\s+(?:on|to))\s+"
-     r"(?:our\s+|the\s+|my\s+)?(?:site|website|web\s*site|store|shop|web\s*shop|online\s+store)|"
+    # a store or shop may be a building: only the site, the web shop or the online store
+    (r"(?:site|website|web|webshop|online\s+(?:store|shop))\s+visitors|visitors\s+(?:of|to|from)\s+"
+     r"(?:our\s+|the\s+)?(?:site|website|web\s*shop|online\s+(?:store|shop))|(?:visit(?:ed)?|came\s+to|"
+     r"browsed|been\s+(?:on|to))\s+(?:our\s+|the\s+|my\s+)?(?:site|website|web\s*site|web\s*shop|"
+     r"online\s+(?:store|shop))|"
      r"(?:past|recent|previous)\s+visitors|visitantes|visiteurs|besucher", {}),
 )
 WEBSITE_RE = [(re.compile(rf"\b(?:{p})", re.I), f) for p, f in WEBSITE]
@@ -170,6 +172,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+OWN = re.compile(r"(?:our|my|existing|current|past|previous|loyal|recent)\b", re.I)
+
+
 def included(text: str, m: Mention) -> bool:
     """Tell whether a buyers/customers phrase is an audience to reach ("target our customers")."""
+    if re.search(r"\bto\s+$", text[max(0, m.start - 5):m.start]) and OWN.match(m.phrase):
+        return True  # "sell our hats to our existing customers"
     return bool(INCLUDE_BEFORE.search(text, max(0, m.start - 40), m.start))

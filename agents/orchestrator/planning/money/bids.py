@@ -93,6 +93,29 @@ def _amount_near(text: str, cue: re.Match[str], account: str) -> tuple[float, st
     return None
 
 
+WORDS_BEFORE = re.compile(r"\b(?:use|using|set|put|add|with|want|go\s+with|a|an|the|on)\s+(?:(?:a|an|the)\s+)?$",
+                          re.I)
+WORDS_AFTER = re.compile(r"^\s*(?:bidding|bid\s+strategy|strategy|on\s+(?:it|this(?:\s+one)?)|pls|please)\b",
+                         re.I)
+
+
+def _with_words(text: str, start: int, end: int, whole_clause: bool) -> tuple[int, int]:
+    """The span of a bid phrase with its verbs ("use min roas bidding"); its clause when asked.
+
+    A cap asked about (no amount) takes its clause: the question quotes the ask, so the rest
+    ("so the CPA doesn't blow up") is not asked again as not understood.
+    """
+    if whole_clause:
+        lo, hi = _clause(text, start)
+        comma = text.find(",", end, hi)
+        return lo, (hi if comma == -1 else comma)
+    if m := WORDS_BEFORE.search(text, max(0, start - 12), start):
+        start = m.start()
+    if m := WORDS_AFTER.match(text[end:]):
+        end += m.end()
+    return start, end
+
+
 def find_bids(text: str, account_currency: str) -> BidRead:
     """Return the bid strategy the brief asks for (see the module docstring)."""
     out = BidRead()
@@ -126,9 +149,9 @@ def find_bids(text: str, account_currency: str) -> BidRead:
         break
     strategies = {c.strategy for c in caps} | ({"LOWEST_COST_WITH_MIN_ROAS"} if roas else set())
     for c in caps:
-        out.spans.append((c.start, c.end))
+        out.spans.append(_with_words(text, c.start, c.end, c.amount is None))
     if roas:
-        out.spans.append((roas[1], roas[2]))
+        out.spans.append(_with_words(text, roas[1], roas[2], roas[0] is None))
     if not strategies:
         return out
     phrases = [text[c.start:c.end].strip() for c in caps] + ([text[roas[1]:roas[2]].strip()]
