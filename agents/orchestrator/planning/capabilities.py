@@ -16,8 +16,8 @@ from typing import Any
 from agents.orchestrator.planning import GOAL, WHO, Adjustment, PlanDefaults, Question
 from agents.orchestrator.planning.audiences.custom import AudienceRead, finish, read_audiences
 from agents.orchestrator.planning.audiences.detailed import DetailedRead, flexible, read_detailed
-from agents.orchestrator.planning.destinations import DestinationRead, read_destination
-from agents.orchestrator.planning.dynamic import asks_dynamic, dynamic_ad
+from agents.orchestrator.planning.formats.destinations import DestinationRead, read_destination
+from agents.orchestrator.planning.formats.dynamic import asks_dynamic, dynamic_ad
 from agents.orchestrator.planning.money.bids import BidRead
 from state import rules
 

@@ -100,7 +100,7 @@ WORDS_AFTER = re.compile(r"^\s*(?:bidding|bid\s+strategy|strategy|on\s+(?:it|thi
 
 
 def _with_words(text: str, start: int, end: int, whole_clause: bool) -> tuple[int, int]:
-    """The span of a bid phrase with its verbs ("use min roas bidding"); its clause when asked.
+    """Return the span of a bid phrase with its verbs ("use min roas bidding"); its clause if asked.
 
     A cap asked about (no amount) takes its clause: the question quotes the ask, so the rest
     ("so the CPA doesn't blow up") is not asked again as not understood.
