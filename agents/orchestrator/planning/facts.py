@@ -46,6 +46,7 @@ from agents.orchestrator.planning.people.audience import (
     find_ages,
     find_locales,
 )
+from agents.orchestrator.planning.people.copy_languages import LanguageCopy, find_copy_languages
 from agents.orchestrator.planning.people.interests import InterestResult, find_interests
 from agents.orchestrator.planning.people.placements import read_placements
 from agents.orchestrator.planning.schedule.dates import date_order
@@ -117,6 +118,7 @@ class Facts:
     broad: bool = False
     unknown_places: list[str] = field(default_factory=list)
     caps: Capabilities = field(default_factory=Capabilities)  # audiences, bids, forms (issue 15)
+    copy_languages: list[LanguageCopy] = field(default_factory=list)  # copy per language
     spans: list[tuple[int, int]] = field(default_factory=list)
     # What the parsers could not settle on their own (asked) and what they changed (shown).
     # Each parser result may carry `flags` and `adjustments` lists; `read_facts` gathers them.
@@ -136,6 +138,9 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     # free over $50" is no budget, "For the women who run" no gender, "Get a free quote" no goal).
     copy = find_copy(brief)
     f.headlines, f.primary, f.descriptions = copy.headlines, copy.primary, copy.descriptions
+    per_language = find_copy_languages(brief)
+    f.copy_languages = per_language.languages
+    spans += per_language.spans
     f.description = copy.descriptions[0] if copy.descriptions else None
     spans += copy.spans
     uncopied = _mask(brief, copy.quote_spans)

@@ -169,14 +169,14 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     currency = (f.money.currency if f.money and f.money.currency else d.currency)
     variants = ad_set_variants(f, restricted)
     # Several audiences are an experiment unless the brief only asked for separate ad sets.
-    audience_test = len(variants) > 1 and not f.audience.split_only
+    audience_test = len(variants) > 1 and not f.audience.split_only and not f.copy_languages
     ad_sets = []
     for i, v in enumerate(variants):
         t = targeting(f, v, restricted)
         where = ", ".join([*t["geo_locations"].get("countries", [])[:3],
                            *[c["name"] for c in t["geo_locations"].get("cities", [])[:2]],
                            *[r["name"] for r in t["geo_locations"].get("regions", [])[:2]]]) or "?"
-        ads = creatives(f, objective, landing, cta)
+        ads = creatives(f, objective, landing, cta, v)
         ad_set: dict[str, Any] = {
             "name": _ad_set_name(where, t, v),
             "targeting": t, "optimization_goal": setup["optimization_goal"],
