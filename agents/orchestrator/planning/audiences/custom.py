@@ -40,7 +40,7 @@ from agents.orchestrator.planning.audiences.mentions import (
 LOOKALIKE = re.compile(
     r"(?:(?P<lo>\d+(?:[.,]\d+)?)\s*%?\s*(?:-|–|to)\s*)?(?:(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*)?"
     r"\b(?:look[- ]?a[- ]?likes?|lals?|similar\s+audiences?|lookalike\s+audiences?)\b"
-    r"(?:\s+audiences?)?(?:\s*\(?\s*(?P<pct2>\d+(?:[.,]\d+)?)\s*%\)?)?"
+    r"(?:\s+audiences?)?(?:\s*(?:\(|of|at|from)?\s*(?P<pct2>\d+(?:[.,]\d+)?)\s*%\)?)?"
     r"|\bpeople\s+similar\s+to\b", re.I)
 DEFAULT_DAYS = {"website": 30, "engagement": 365, "purchasers": 180}
 EVENT_NAMES = {"AddToCart": "Added to cart", "InitiateCheckout": "Started checkout",

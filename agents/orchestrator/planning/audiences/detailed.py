@@ -56,7 +56,7 @@ ADV_OFF = re.compile(r"\badvantage\s*(?:\+|plus)\s*audience\s*(?:off|disabled|tu
                      r"(?:off\s+)?advantage\s*(?:\+|plus)\s*audience\s+off\b|\b(?:no|without|turn\s+off|"
                      r"disable)\s+(?:audience\s+)?expansion\b|\bno\s+advantage\s*(?:\+|plus)\s*audience\b|"
                      r"\bstrictly\s+(?:these\s+|those\s+|only\s+)?(?:\d|ages?|women|men|this\s+age)|\bhard\s+(?:limits?|"
-                     r"age\s+limits?|cut-?off)\b|\bexactly\s+these\s+ages\b|\bnever\s+(?:show\s+)?to\s+"
+                     r"age\s+limits?|cut-?off)\b|\bexactly\s+these\s+ages\b|\bnever\s+(?:show\s+(?:it\s+|ads\s+|them\s+)?)?to\s+"
                      r"anyone\s+(?:over|under|older|younger)\b", re.I)
 ADV_BARE = re.compile(r"\badvantage\s*(?:\+|plus)(?!\s*(?:audience|placements?|shopping|campaign\s+budget|"
                       r"budget|catalog|creative|app|sales))\b(?:\s+campaign)?", re.I)

@@ -45,7 +45,7 @@ WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
      r"(?:our\s+|the\s+)?(?:site|website|web\s*shop|online\s+(?:store|shop))|(?:visit(?:ed)?|came\s+to|"
      r"browsed|been\s+(?:on|to))\s+(?:our\s+|the\s+|my\s+)?(?:site|website|web\s*site|web\s*shop|"
      r"online\s+(?:store|shop))|"
-     r"(?:past|recent|previous)\s+visitors|visitantes|visiteurs|besucher", {}),
+     r"(?:past|recent|previous)\s+visitors|visitantes|visiteurs|(?:website|webseiten|web)?besucher", {}),
 )
 WEBSITE_RE = [(re.compile(rf"\b(?:{p})", re.I), f) for p, f in WEBSITE]
 NOT_BOUGHT = re.compile(r"\b(?:but\s+)?(?:did\s*n[o'’]?t|didnt|have\s*n[o'’]?t|haven'?t|never|not\s+yet|"
