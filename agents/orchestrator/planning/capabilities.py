@@ -95,9 +95,10 @@ def setup(caps: Capabilities, objective: str, d: dict[str, Any]) -> dict[str, An
         return out
     out["destination_type"] = dest
     allowed = rules.allowed_goals(objective, dest)
-    if objective == "OUTCOME_ENGAGEMENT" or not allowed or "CONVERSATIONS" in allowed and \
-            objective != "OUTCOME_SALES":
-        out.update(optimization_goal="CONVERSATIONS", custom_event_type=None)
+    # conversations, unless the objective's own goal works there (sales measured by the pixel)
+    if objective == "OUTCOME_ENGAGEMENT" or out["optimization_goal"] not in allowed:
+        goal = "CONVERSATIONS" if "CONVERSATIONS" in allowed or not allowed else allowed[0]
+        out.update(optimization_goal=goal, custom_event_type=None)
     return out
 
 
@@ -147,6 +148,9 @@ def apply(plan: dict[str, Any], f: Any, restricted: bool, page: str | None,
                               "sales campaign?", "conflict", bids.phrase, GOAL))
     for s in plan["ad_sets"]:
         _ad_set(s, f, caps, restricted, pixel)
+    if bids.strategy and not bids.flags:
+        # with a campaign budget Meta takes the strategy from the campaign: both say the same
+        plan["bid_strategy"] = bids.strategy
     form = caps.destination.lead_form
     if form is not None and plan["objective"] == "OUTCOME_LEADS":
         plan["lead_form"] = form

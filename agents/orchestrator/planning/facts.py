@@ -170,6 +170,10 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     caps.bids = find_bids(masked, d.currency)
     spans += caps.bids.spans
     masked = _mask(masked, caps.bids.spans)  # "cost cap $35" is no budget and no target CPA
+    if caps.destination.destination_type not in (None, "ON_AD"):
+        # "click-to-WhatsApp" names where people go, not a goal of clicks
+        f.objective, f.objective_scores = find_objective(_mask(goal_text, caps.destination.spans))
+        _settle_objective(f, _mask(goal_text, caps.destination.spans))
     f.objective = objective_for(caps, f.objective)
     f.targets = find_targets(masked, d.currency)
     spans += f.targets.spans

@@ -325,7 +325,7 @@ LEXICON: dict[str, list[tuple[str, str]]] = {
         ("mil obrigados", "thanks"), ("estado de", "state of"), ("que falam", "who speak"),
         ("inglês", "English"), ("espanhol", "Spanish"), ("francês", "French"),
         ("alemão", "German"), ("português", "Portuguese"), ("lojas", "stores"),
-        ("e", "and"), ("ou", "or"), ("em", "in"), ("no", "in"), ("na", "in"),
+        ("e-mail", "email"), ("e", "and"), ("ou", "or"), ("em", "in"), ("no", "in"), ("na", "in"),
         ("nos", "in"), ("nas", "in"), ("para", "for"), ("com", "with"),
     ],
 }

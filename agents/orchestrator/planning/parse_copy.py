@@ -139,15 +139,20 @@ def _label_before(text: str, start: int, floor: int) -> tuple[str, int] | None:
     return None
 
 
+FORM_TEXT_BEFORE = re.compile(r"\b(?:thank[- ]?you(?:\s+(?:screen|page|text|message|note))?|"
+                              r"(?:custom\s+)?question|pregunta|pergunta|frage)\s*[:=]?\s*$", re.I)
+
+
 def find_copy(text: str) -> CopyResult:
     """Return the headlines, primary texts and descriptions `text` quotes. See the module doc."""
     r = CopyResult()
     qs = quotes(text)
     last: tuple[str, int] | None = None  # the field of the previous quote, and its end
     for k, q in enumerate(qs):
-        if NOT_COPY.search(q.text):
+        if NOT_COPY.search(q.text) or FORM_TEXT_BEFORE.search(text, max(0, q.start - 40), q.start):
             last = None
-            continue  # 'headline image "banner.jpg"': a file or a link, never copy
+            continue  # 'headline image "banner.jpg"': a file or a link, never copy; a lead
+            # form's question or thank-you text is the form's (formats/destinations.py)
         floor = qs[k - 1].end if k else 0
         label = _label_before(text, q.start, floor)
         after = LABEL_AFTER.match(text[q.end:q.end + 30])

@@ -38,6 +38,10 @@ ROAS_BEFORE_NUMBER = re.compile(r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>x|×|%)\s*
 GAP_AFTER = re.compile(r"^[\s:=~≤<(]*(?:(?:of|at|is|to|be|around|about|under|below|max(?:imum)?|"
                        r"per\s+\w+|on\s+it|pls|please|set\s+at|\w+)\s*){0,3}$", re.I)
 GAP_BEFORE_MAX = 45
+# "keep (the avg) CPA under $35 as a cost cap": the words that state the amount before the cue
+CPA_BEFORE = re.compile(r"\b(?:(?:keep|hold|get)\s+)?(?:the\s+|our\s+)?(?:avg\.?\s+|average\s+)?"
+                        r"(?:cpa|cpl|cpc|cost\s+per\s+\w+)\s*(?:(?:at|under|below|to|around|of|"
+                        r"max(?:imum)?|at\s+most|<=?|≤)\s*)*$", re.I)
 RESULT_AFTER = re.compile(r"^\s*(?:per|a|/|each)\s*(?:purchase|lead|click|result|install|conversion|"
                           r"sale|order|signup|sign-up|action)s?\b", re.I)
 
@@ -89,7 +93,8 @@ def _amount_near(text: str, cue: re.Match[str], account: str) -> tuple[float, st
         value = parse_number(m.group("num"))
         if value > 0 and explicit and "/" not in text[m.end():m.end() + 2] and not re.match(
                 r"\s*(?:/\s*day|a\s+day|per\s+day|daily|/\s*d\b)", text[m.end():], re.I):
-            return value, cur, m.start(), m.end()
+            lead = CPA_BEFORE.search(text, max(lo, m.start() - 50), m.start())
+            return value, cur, (lead.start() if lead else m.start()), m.end()
     return None
 
 
