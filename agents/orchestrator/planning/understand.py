@@ -356,6 +356,18 @@ def _negates(lows: list[str], i: int, quoted_next: bool = False) -> bool:
                for w in rest)
 
 
+def _frequency(zipf: Any, word: str, language: str) -> float:
+    """Return wordfreq's frequency, or 0 for a language whose tokenizer is not installed.
+
+    Chinese and Japanese need jieba / MeCab, which adpilot does not depend on: a brief those
+    scripts mark must still plan (and ask), not crash.
+    """
+    try:
+        return float(zipf(word, language))
+    except (ImportError, KeyError, LookupError, ValueError):
+        return 0.0
+
+
 def foreign_language(words: list[str], language: str) -> str | None:
     """Return the language a phrase seems to be in, when not the brief's nor English; else None.
 
@@ -368,7 +380,7 @@ def foreign_language(words: list[str], language: str) -> str | None:
         low = w.lower()
         if not w.islower() or low in lx.GREETINGS or len(low) < 3:
             continue
-        if language != "en" and zipf_frequency(low, language) >= 3.0:
+        if language != "en" and _frequency(zipf_frequency, low, language) >= 3.0:
             continue  # a word of the brief's own language ("para" is Spanish as well)
         for lang, table in lx.TARGET_WORDS.items():
             if lang == language or (low not in table and low not in lx.STOPWORDS.get(lang, ())):

@@ -90,6 +90,8 @@ class DestinationRead:
     adjustments: list[Adjustment] = field(default_factory=list)
 
 
+WEBSITE_FORM = re.compile(r"\b(?:form\s+on\s+(?:our|the)\s+(?:site|website)|landing\s+page\s+form|"
+                          r"(?:website|site)\s+form)\b", re.I)
 LEAD_IN = re.compile(r"[^.;\n:]{0,40}:\s*")
 
 
@@ -127,6 +129,9 @@ def read_destination(text: str) -> DestinationRead:
     """Return the lead form or conversation the brief asks for (see the module docstring)."""
     r = DestinationRead()
     form = FORM.search(text)
+    if form and WEBSITE_FORM.search(text) and not re.search(r"instant|sofort|instant[aá]neo|"
+                                                            r"instantan", form.group(0), re.I):
+        form = None  # "lead ads to the form on our site": website leads (facts.LEAD_WEBSITE)
     if form:
         r.destination_type, r.phrase = "ON_AD", form.group(0).strip()
         questions: list[dict[str, Any]] = []

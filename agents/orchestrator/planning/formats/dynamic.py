@@ -19,11 +19,16 @@ DYNAMIC = re.compile(r"\bdynamic\s+creatives?\b|\bdct\b|\blet\s+(?:meta|facebook
                      r"\bdynamische\s+(?:anzeigen|kreative?)\b|\bcr[ée]ation\s+dynamique\b|"
                      r"\bcreativo\s+din[aá]mico\b|\bcriativo\s+din[aâ]mico\b", re.I)
 FORMATS = {"image": "SINGLE_IMAGE", "video": "SINGLE_VIDEO"}
+# "these 7 headlines", "4 Bilder", "2 textos": how many assets the feed gets (the list says it)
+COUNTS = re.compile(r"\b\d{1,2}\s+(?:headlines?|titles?|texts?|bodies|primary\s+texts?|descriptions?|"
+                    r"images?|pictures?|photos?|videos?|bilder|texte|titel|im[aá]genes|textos|"
+                    r"t[ií]tulos|imagens|titres|visuels)\b", re.I)
 
 
 def asks_dynamic(text: str) -> list[tuple[int, int]]:
-    """Return the spans of the brief's asks for dynamic creative (empty: none)."""
-    return [m.span() for m in DYNAMIC.finditer(text)]
+    """Return the spans of the brief's asks for dynamic creative, with its counts (empty: none)."""
+    asks = [m.span() for m in DYNAMIC.finditer(text)]
+    return asks + [m.span() for m in COUNTS.finditer(text)] if asks else []
 
 
 def dynamic_ad(ads: list[dict[str, Any]], headlines: list[str], bodies: list[str],
