@@ -256,3 +256,31 @@ def test_advantage_audience_on_with_a_hard_age_limit_is_asked():
     r = plan("Advantage+ audience on, but never show it to anyone over 50.")
     q = [q for q in r.questions if q["field"] == "advantage_audience"]
     assert q and q[0]["kind"] == "conflict"
+
+
+def test_cart_abandoners_are_cart_adders_without_the_purchasers_of_the_window():
+    r = plan("Retarget cart abandoners from the last 10 days.")
+    (inc,), (exc,) = refs(r), refs(r, "excluded_custom_audiences")
+    assert (inc["event"], exc["event"], exc["retention_days"]) == ("AddToCart", "Purchase", 10)
+
+
+def test_a_french_lookalike_with_its_size_after_the_noun():
+    eur = PlanDefaults(currency="EUR", page_id="1", pixel_id="2", today=date(2026, 3, 2),
+                       advertiser="Bol SA")
+    r = plan_brief("Ventes en France : audience similaire à 2 % de nos clients (clients.csv), "
+                   "40 € par jour, https://bols.example.fr, bol.jpg", eur)
+    (lal,) = refs(r)
+    assert (lal["ratio"], lal["country"]) == (0.02, ["FR"])
+
+
+def test_a_named_audience_targeted_and_its_lookalike_are_both_reached():
+    r = plan("Target our 'Newsletter 2025' audience and a 1% lookalike of it.")
+    kinds = sorted(a.get("kind", "existing") for a in refs(r))
+    assert kinds == ["existing", "lookalike"]
+    lal = next(a for a in refs(r) if a.get("kind") == "lookalike")
+    assert lal["seed"] == {"name": "Newsletter 2025"}
+
+
+def test_parents_of_teenagers_is_the_catalogues_parents_with_teenagers():
+    r = plan("Only show to parents of teenagers.")
+    assert [x["name"] for x in spec(r)["family_statuses"]] == ["Parents with teenagers (13-17 years)"]

@@ -126,3 +126,12 @@ def test_a_cap_in_another_currency_is_asked_never_converted():
 def test_a_roas_floor_on_a_leads_campaign_is_asked():
     r = plan("Leads for quotes, minimum ROAS 3x.")
     assert any(q["field"] == "bid_strategy" and q["kind"] == "conflict" for q in r.questions)
+
+
+@pytest.mark.parametrize(("text", "strategy"), [
+    ("Sales, cost per purchase cap of $30.", "COST_CAP"),
+    ("Ventas, límite de puja de $2.", "LOWEST_COST_WITH_BID_CAP"),
+])
+def test_other_ways_to_say_a_cap(text, strategy):
+    r = plan(text)
+    assert ad_set(r)["bid_strategy"] == strategy

@@ -40,7 +40,7 @@ from agents.orchestrator.planning.audiences.mentions import (
 LOOKALIKE = re.compile(
     r"(?:(?P<lo>\d+(?:[.,]\d+)?)\s*%?\s*(?:-|–|to)\s*)?(?:(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*)?"
     r"\b(?:look[- ]?a[- ]?likes?|lals?|similar\s+audiences?|lookalike\s+audiences?)\b"
-    r"(?:\s+audiences?)?(?:\s*(?:\(|of|at|from)?\s*(?P<pct2>\d+(?:[.,]\d+)?)\s*%\)?)?"
+    r"(?:\s+audiences?)?(?:\s*(?:\(|of|at|from|à|a|de|del|van|von)?\s*(?P<pct2>\d+(?:[.,]\d+)?)\s*%\)?)?"
     r"|\bpeople\s+similar\s+to\b", re.I)
 DEFAULT_DAYS = {"website": 30, "engagement": 365, "purchasers": 180}
 EVENT_NAMES = {"AddToCart": "Added to cart", "InitiateCheckout": "Started checkout",
@@ -194,6 +194,8 @@ class _Reader:
             # audience of its own ("retarget site visitors and a 1% lookalike of buyers")
             for m in [m for m in targeted if not m.excluded
                       and (m is seed_m or (after and m.start >= lal.start()))]:
+                if m is seed_m and not after and included(text, m):
+                    continue  # "target our 'VIP' audience and a 1% lookalike of it": both
                 targeted.remove(m)
                 r.spans.append((s + m.start, s + m.end))
             if seed_m is None:
@@ -205,10 +207,18 @@ class _Reader:
             if ref := self.lookalike(lal, seed):
                 r.include.append(ref)
         for m in targeted:
+            abandoned = m.fields.pop("abandoned", False)
             ref = self.resolve(m, days, found)
             r.spans.append((s + m.start, s + m.end))
             if ref is not None:
                 (r.exclude if m.excluded else r.include).append(ref)
+            if abandoned and ref is not None and not m.excluded and not any(
+                    o.kind == "website" and o.excluded for o in found):
+                # an abandoner is one who did not buy: the purchasers of the window are left out
+                bought = self.resolve(Mention("website", m.start, m.end, {"event": "Purchase"},
+                                              True, m.phrase), days, found)
+                if bought:
+                    r.exclude.append(bought)
         if RETARGET.search(text) and not any(not m.excluded for m in targeted) and not lals:
             cue = RETARGET.search(text)
             assert cue is not None

@@ -95,7 +95,8 @@ def _anywhere() -> list[tuple[re.Pattern[str], dict[str, Any]]]:
         if len(bare.split()) < 2 or bare in personas or bare in seen:
             continue  # one word ("Commuters") or an interest persona ("new parents")
         seen.add(bare)
-        words = r"\s+".join(re.escape(w) for w in bare.split())
+        # "parents of teenagers" is the catalogue's "Parents with teenagers (13-17 years)"
+        words = r"\s+".join("(?:with|of)" if w == "with" else re.escape(w) for w in bare.split())
         out.append((re.compile(rf"\b{words}\b(?:\s*\((?:[^)]{{0,20}})\))?", re.I), r))
     return out
 

@@ -31,10 +31,12 @@ NAMED = re.compile(r"\b(?:our|the|my|existing|saved)\s+(?:custom\s+|saved\s+)?(?
 AUDIENCE_ID = re.compile(r"\b(?:custom\s+|saved\s+)?audience\s+(?:id\s*)?[:#]?\s*(?P<id>\d{8,})\b", re.I)
 # (pattern, kind, fields)
 WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
-    (r"add(?:ed|s|ing)?\s+(?:\w+\s+)?to\s+(?:their\s+|the\s+)?(?:cart|basket|bag)|(?:cart|basket)\s+"
-     r"abandon\w*|abandon\w*\s+(?:their\s+|a\s+)?(?:carts?|baskets?)", {"event": "AddToCart"}),
-    (r"(?:start|began|begun|initiat)\w*\s+(?:a\s+)?checkout|checkout\s+abandon\w*|abandon\w*\s+"
-     r"(?:their\s+)?checkouts?", {"event": "InitiateCheckout"}),
+    (r"(?:cart|basket)\s+abandon\w*|abandon\w*\s+(?:their\s+|a\s+)?(?:carts?|baskets?)",
+     {"event": "AddToCart", "abandoned": True}),
+    (r"checkout\s+abandon\w*|abandon\w*\s+(?:their\s+)?checkouts?",
+     {"event": "InitiateCheckout", "abandoned": True}),
+    (r"add(?:ed|s|ing)?\s+(?:\w+\s+)?to\s+(?:their\s+|the\s+)?(?:cart|basket|bag)", {"event": "AddToCart"}),
+    (r"(?:start|began|begun|initiat)\w*\s+(?:a\s+)?checkout", {"event": "InitiateCheckout"}),
     (r"(?:website|site|web|online|pixel)\s+(?:purchasers|buyers|customers|converters)",
      {"event": "Purchase"}),
     (r"(?:looked\s+at|view(?:ed)?|visit(?:ed)?|brows(?:ed)?|saw|hit|went\s+to|landed\s+on|been\s+(?:on|"
@@ -50,7 +52,7 @@ WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
 WEBSITE_RE = [(re.compile(rf"\b(?:{p})", re.I), f) for p, f in WEBSITE]
 NOT_BOUGHT = re.compile(r"\b(?:but\s+)?(?:did\s*n[o'’]?t|didnt|have\s*n[o'’]?t|haven'?t|never|not\s+yet|"
                         r"without|who\s+have\s+not|not)\s+(?:yet\s+)?(?:buy(?:ing)?|bought|purchas\w*|"
-                        r"order\w*|convert\w*|check\w*\s+out)\b", re.I)
+                        r"order\w*|convert\w*|check\w*\s+out|complet\w*|finish\w*)\b", re.I)
 BUYERS = re.compile(r"\b(?:(?:existing|current|past|previous|recent|loyal|our|my|all)\s+)*(?:purchasers|"
                     r"buyers|customers|clients|converters)\b|\b(?:people|anyone|those|users|folks|"
                     r"everyone|ppl)\s+(?:who|that)\s+(?:have\s+|'ve\s+)?(?:already\s+|previously\s+|"

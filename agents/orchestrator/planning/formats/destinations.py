@@ -31,8 +31,8 @@ FORM = re.compile(r"\b(?:(?:instant|lead(?:[- ]gen)?|native|facebook|meta|in[- ]
                   re.I)
 FIELDS: tuple[tuple[str, str], ...] = (
     (r"full\s+name|first\s+and\s+last\s+name|name|nombre(?:\s+completo)?|nom|nome", "FULL_NAME"),
-    (r"e-?mails?(?:\s+address)?|correo(?:\s+electr[oó]nico)?|courriel|e-?mail-?adresse", "EMAIL"),
-    (r"phone(?:\s+number)?s?|mobile\s+number|tel[eé]fono|t[eé]l[eé]phone|telefone|telefonnummer|"
+    (r"(?:work\s+|business\s+|personal\s+)?e-?mails?(?:\s+address)?|correo(?:\s+electr[oó]nico)?|courriel|e-?mail-?adresse", "EMAIL"),
+    (r"(?:mobile\s+|cell\s+|work\s+)?phone(?:\s+number)?s?|mobile\s+number|tel[eé]fono|t[eé]l[eé]phone|telefone|telefonnummer|"
      r"whatsapp\s+number|cell", "PHONE"),
     (r"zip(?:\s+code)?|post(?:al)?\s*code|postcode|c[oó]digo\s+postal|code\s+postal|cep|plz|"
      r"postleitzahl", "ZIP"),

@@ -22,11 +22,14 @@ from agents.orchestrator.planning.money.amount import currency_of
 from agents.orchestrator.planning.money.parse import AMOUNT, parse_number
 from state import rules
 
-COST_CAP = re.compile(r"\bcost[- ]?caps?\b|\bcost\s+control\b|\bcap\s+(?:the\s+)?(?:cpa|cost(?:\s+per\s+"
+COST_CAP = re.compile(r"\bcost[- ]?caps?\b|\bcost\s+per\s+\w+\s+(?:cap|limit)\b|\bcpa\s+(?:limit|ceiling)\b|"
+                      r"\bkostenobergrenze\b|\bl[ií]mite\s+(?:de|of)\s+cost[eo]\b|\bplafond\s+(?:de|of)\s+co[uû]t\b|"
+                      r"\blimite\s+(?:de|of)\s+custo\b|\bcost\s+control\b|\bcap\s+(?:the\s+)?(?:cpa|cost(?:\s+per\s+"
                       r"\w+)?)\b|\bcpa\s+cap\b|\b(?:as|with)\s+a\s+cap\b", re.I)
-BID_CAP = re.compile(r"\bbid[- ]?caps?\b|\bmax(?:imum)?\s+bids?\b|\bbid\s+limit\b|\bmanual\s+bid"
+BID_CAP = re.compile(r"\bbid[- ]?caps?\b|\bgebotsobergrenze\b|\bl[ií]mite\s+(?:de|of)\s+puja\b|"
+                     r"\bplafond\s+d['’]ench[eè]re\b|\blimite\s+(?:de|of)\s+lance\b|\bmax(?:imum)?\s+bids?\b|\bbid\s+limit\b|\bmanual\s+bid"
                      r"(?:ding)?\b|入札上限", re.I)
-MIN_ROAS = re.compile(r"\b(?:min(?:imum)?|lowest)\s*\.?\s*roas\b|\broas\s+(?:floor|minimum|min)\b|"
+MIN_ROAS = re.compile(r"\b(?:min(?:imum|imale?)?|lowest|mindest-?)\s*\.?\s*roas\b|\broas\s+m[ií]nim[oa]\b|\broas\s+(?:floor|minimum|min)\b|"
                       r"\b(?:floor|minimum)\s+(?:of\s+)?roas\b", re.I)
 ROAS_NUMBER = re.compile(r"^[\s:=~≥>(]*(?:(?:of|at|is|to|be|above|over|at\s+least|least|around|"
                          r"about|pls|please|bidding|bid|set|on\s+this\s+one)\s*){0,4}"
