@@ -1,4 +1,4 @@
-"""Silent errors on messy briefs: `python -m evals.messy [--dataset FILE ...] [--json] [--verbose]`.
+"""Silent errors on messy briefs: `python -m evals.messy [--dataset FILE ...] [--json] [--verbose] [--model P:M]`.
 
 A *silent error* is the failure a marketer never forgives: the planner hands back a plan that
 could launch as it is (no problems, no questions) although it is not what the brief asked for —
@@ -31,7 +31,8 @@ launchable when it must be flagged), `flagged_right` (must-flag rows stopped), `
 (rows with `must_flag: false` that were stopped anyway: not an error of trust, a cost in
 friction), `named` (flagged rows whose flags name the phrases), `refused_right` (refuse rows
 with a problem naming `problem_field`), `correct` (rows whose outcome is right for their kind:
-see `row_correct`), `not_applicable` (labels the offline run cannot judge, e.g. a delivery
+see `row_correct`; a row with a label the offline run cannot judge is *not judged*: neither
+right nor wrong, counted apart), `not_applicable` (labels the offline run cannot judge, e.g. a delivery
 estimate: listed, never counted right), and `slices` by kind and by capability.
 """
 
@@ -135,7 +136,8 @@ def score_row(row: dict[str, Any], outputs: dict[str, Any],
         "flags": [p.get("message") for p in outputs.get("problems") or [] if isinstance(p, dict)]
         + [q.get("question") for q in outputs.get("questions") or [] if isinstance(q, dict)],
     }
-    out["correct"] = row_correct(out, bool(phrases))
+    # A row with a label nobody could judge offline is not called right (nor wrong).
+    out["correct"] = None if na else row_correct(out, bool(phrases))
     return out
 
 
@@ -169,7 +171,8 @@ def slices(per_brief: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             groups[f"kind:{b['kind']}"].append(b)
         for c in b["capabilities"]:
             groups[f"capability:{c}"].append(b)
-    return {name: {"rows": len(bs), "correct": sum(b["correct"] for b in bs),
+    return {name: {"rows": len(bs), "correct": sum(b["correct"] is True for b in bs),
+                   "not_judged": sum(b["correct"] is None for b in bs),
                    "silent": sum(b["silent"] for b in bs),
                    "fields_right": sum(b["right"] for b in bs),
                    "fields": sum(b["total"] for b in bs)}
@@ -203,7 +206,8 @@ def evaluate(rows: list[dict[str, Any]], planner: Any = plan_brief) -> dict[str,
         "free": len(free), "over_asked": sum(not b["launchable"] for b in free),
         "named": sum(b["named"] for b in named_rows), "naming_checked": len(named_rows),
         "refuse": len(refuse), "refused_right": sum(bool(b["refused"]) for b in refuse),
-        "correct": sum(b["correct"] for b in per_brief),
+        "correct": sum(b["correct"] is True for b in per_brief),
+        "not_judged": sum(b["correct"] is None for b in per_brief),
         "not_applicable": [f"{b['id']}:{p}" for b in per_brief for p in b["not_applicable"]],
         "slices": slices(per_brief),
         "by_path": {p: {"right": sum(v), "total": len(v)} for p, v in sorted(per_path.items())},
@@ -220,7 +224,10 @@ def summary_line(name: str, r: dict[str, Any]) -> str:
     if r.get("refuse"):
         line += f"; refusals name the field {r['refused_right']}/{r['refuse']}"
     if r.get("slices"):
-        line += f"; rows right for their kind {r['correct']}/{r['briefs']}"
+        judged = r["briefs"] - r.get("not_judged", 0)
+        line += f"; rows right for their kind {r['correct']}/{judged}"
+        if r.get("not_judged"):
+            line += f" ({r['not_judged']} not judged offline)"
     if r.get("not_applicable"):
         line += (f"; {len(r['not_applicable'])} label(s) not applicable offline "
                  f"({', '.join(r['not_applicable'])}: no delivery estimate without Meta)")
@@ -229,8 +236,10 @@ def summary_line(name: str, r: dict[str, Any]) -> str:
 
 def slice_lines(r: dict[str, Any]) -> list[str]:
     """One indented line per slice (kind, capability): rows right, silent, fields."""
-    return [f"    {name:<32} right {v['correct']}/{v['rows']}  silent {v['silent']}  fields "
-            f"{v['fields_right']}/{v['fields']}" for name, v in (r.get("slices") or {}).items()]
+    return [f"    {name:<32} right {v['correct']}/{v['rows'] - v['not_judged']}"
+            + (f" (+{v['not_judged']} not judged)" if v["not_judged"] else "")
+            + f"  silent {v['silent']}  fields {v['fields_right']}/{v['fields']}"
+            for name, v in (r.get("slices") or {}).items()]
 
 
 def _print(name: str, report: dict[str, Any], verbose: bool) -> None:
@@ -258,9 +267,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="a messy JSONL file (repeatable; default: messy_briefs.jsonl)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--verbose", action="store_true", help="also list flagged rows' misses")
+    ap.add_argument("--model", default="rules",
+                    help="score the LLM planner with this provider:model (default: the rules planner)")
     args = ap.parse_args(argv)
     paths = args.dataset or [DATASETS / f for f in DEFAULT_FILES]
-    reports = {p.stem: evaluate(load(p)) for p in paths}
+    planner: Any = plan_brief
+    if args.model != "rules":
+        import functools
+
+        from agents.orchestrator.planning import llm
+
+        planner = functools.partial(llm.plan_brief, model=args.model)
+    reports = {p.stem: evaluate(load(p), planner) for p in paths}
     if args.json:
         print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "per_brief"}
                           for k, v in reports.items()}, indent=2))

@@ -1,7 +1,8 @@
 """Prompts of the LLM planner (`agents/orchestrator/planning/llm/__init__.py`).
 
 Constants with named `{placeholders}`, filled with `str.format`. The system prompt is made of
-sections (`SYSTEM_SECTIONS`: role, account, reading the brief, the plan fields, what to report)
+sections (`SYSTEM_SECTIONS`: role, account, reading the brief, the plan fields, the issue-15
+capabilities — audiences, bids, destinations, dynamic creative —, what to report)
 joined by `system_prompt(**values)`; then the brief, and the repair turn that feeds
 validation errors back. Placeholders are filled from `state.rules` and the planner's tables so
 the prompt never disagrees with the code that checks the draft.
@@ -86,6 +87,40 @@ headline, otherwise identical. Only when the brief gives no copy, write it from 
 person's approval still decides).
 """
 
+CAPABILITIES = """\
+# Audiences, bidding, destinations and dynamic creative
+- audiences: each audience the launch creates, with a short key the ad sets use in \
+custom_audiences (reach only them) or excluded_custom_audiences (leave them out). website = \
+people the pixel saw (retention_days as said, event: AddToCart for cart abandoners, Purchase \
+for buyers; url_contains for "our /pricing page"); customer_list = the file named; \
+engagement = page / instagram / video (with its id) / lead_form engagers; lookalike = seed \
+(another audience's key, or an existing audience's id or name), lookalike_percent as said \
+("1%" -> 1) and countries. An existing audience the brief names goes in by name or id. \
+"Retarget site visitors who didn't buy" is a website audience included and a Purchase \
+audience excluded.
+- detailed_targeting / excluded_detailed_targeting: behaviours, life events, job titles \
+(work_positions), industries, parental status (family_statuses), income... by plain name. \
+advantage_audience: true / false only when the brief says so.
+- excluded_platforms / excluded_facebook_positions: what the brief rules out ("no Audience \
+Network", "not the right column").
+- bid_strategy: cost_cap, bid_cap or min_roas when the brief asks; bid_amount in major units \
+as written with bid_currency (code converts it); min_roas as a ratio (3 for "3x", 2.5 for \
+"250%"). One strategy per campaign: two caps at once are a conflict.
+- destination: instant_form with lead_form (questions, custom_questions verbatim, \
+privacy_policy_url), whatsapp, messenger, instagram_direct or messenger_and_instagram.
+- dynamic_creative: several headlines / texts / images Meta should mix in one ad; list all \
+of them verbatim and give the ad set one ad.
+- languages with copy per language ("French copy for French speakers, Italian for Italian \
+speakers"): one ad set per language, each with its languages and its own copy, verbatim.
+- When the brief asks for one of these but leaves out what it needs (no seed, no file, no \
+window, no cap amount, no ROAS number, no privacy policy, "message us" with no app, \
+"Advantage+" without saying which), leave it null and list the fact in missing \
+(audience_source, customer_list_file, bid_amount, min_roas, privacy_policy, messaging_app, \
+advantage_audience, language_variant). Keep stated values as stated (a 15% lookalike, 730 \
+days): the checks refuse what Meta refuses. Any phrase you still cannot map goes in \
+not_understood.
+"""
+
 REPORT = """\
 # What to report (never leave it out)
 - missing: required facts the brief does not give. If the brief has no budget, no landing \
@@ -95,9 +130,10 @@ Never guess one.
 "{who}" (places, people, audiences, exclusions, languages, placements), "{spend}" \
 (budgets, schedules, bids, caps) or "{goal}" (objective, events, destination); null only \
 when harmless (a greeting, a brand story).
-- unsupported: asks adpilot cannot serve yet — report them, never approximate them (do not \
-plan a broad audience for "retarget site visitors", nor lowest-cost bidding for "cost cap \
-$25"). feature is one of: {features}.
+- unsupported: asks adpilot cannot serve yet (budget schedules, dayparting, frequency caps, \
+...) — report them, never approximate them (never plan a broad audience for an audience you \
+could not express, nor lowest-cost bidding for a cap you could not express). feature is one \
+of: {features}.
 - ambiguous: names or words with several readings the brief does not settle (Portland OR or \
 ME; Georgia the state or the country), with the options. Settle them from context when you \
 can (the currency, other places, the product).
@@ -110,7 +146,7 @@ report it here; never correct it yourself.
 path, from, to and why.
 """
 
-SYSTEM_SECTIONS = (ROLE, ACCOUNT, READING, FIELDS, REPORT)
+SYSTEM_SECTIONS = (ROLE, ACCOUNT, READING, FIELDS, CAPABILITIES, REPORT)
 
 
 def system_prompt(**values: object) -> str:

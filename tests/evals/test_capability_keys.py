@@ -133,6 +133,18 @@ def test_delivery_estimate_is_not_applicable_offline_never_right():
     assert not _ok("delivery_estimate", True, delivery_estimate={"data": []})
 
 
+def test_a_row_with_a_label_not_judged_offline_is_neither_right_nor_wrong():
+    row = {"id": "e1", "brief": "b", "kind": "plan", "must_flag": False,
+           "capabilities": ["delivery_estimate"],
+           "expected": {"objective": "OUTCOME_SALES", "delivery_estimate": True}}
+    b = messy.score_row(row, {"plan": {"objective": "OUTCOME_SALES"}})
+    assert b["correct"] is None and b["not_applicable"] == ["delivery_estimate"]
+    assert (b["right"], b["total"]) == (1, 1)  # the judged label still counts
+    est = {"estimate_mau_lower_bound": 10, "estimate_mau_upper_bound": 20}
+    assert messy.score_row(row, {"plan": {"objective": "OUTCOME_SALES"},
+                                 "delivery_estimate": est})["correct"] is True
+
+
 def test_unknown_keys_fail_loudly_naming_each():
     with pytest.raises(UnknownKey) as e:
         check_keys(["objective", "audience.pixel.retention_days", "ad_sets[0].bid_constrants",
@@ -202,10 +214,30 @@ def test_slices_by_kind_and_capability():
 
     report = messy.evaluate(rows, planner=lambda brief, defaults: _Result(next(outs)))
     s = report["slices"]
-    assert s["kind:plan"] == {"rows": 2, "correct": 1, "silent": 1, "fields_right": 1,
-                              "fields": 2}
+    assert s["kind:plan"] == {"rows": 2, "correct": 1, "not_judged": 0, "silent": 1,
+                              "fields_right": 1, "fields": 2}
     assert s["capability:bid_cap"]["rows"] == 3 and s["capability:bid_cap"]["silent"] == 2
-    assert s["capability:min_roas"] == {"rows": 1, "correct": 0, "silent": 1,
+    assert s["capability:min_roas"] == {"rows": 1, "correct": 0, "not_judged": 0, "silent": 1,
                                         "fields_right": 1, "fields": 1}
     assert report["refuse"] == 1 and report["refused_right"] == 0
     assert "rows right for their kind 1/3" in messy.summary_line("t", report)
+
+
+def test_messy_scores_the_llm_planner_on_capability_rows(monkeypatch, tmp_path, capsys):
+    from tests.llm.openai_stub import llm_planner_env
+    from tests.llm.scripted import VALID_DRAFT, openai_reply
+
+    row = {"id": "t1", "kind": "plan", "must_flag": False, "capabilities": ["cost_cap"],
+           "brief": "cost cap $35 per purchase, $60/day US https://example.com/trail shoe.jpg",
+           "defaults": {"currency": "USD", "today": "2026-03-01", "page_id": "1001",
+                        "pixel_id": "2002"},
+           "expected": {"ad_sets[0].bid_strategy": "COST_CAP", "ad_sets[0].bid_amount": 3500}}
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    capped = {**VALID_DRAFT, "bid_strategy": "cost_cap", "bid_amount": 35, "bid_currency": "USD"}
+    for reply, correct in ((capped, 1), (VALID_DRAFT, 0)):
+        with llm_planner_env(monkeypatch, [openai_reply(reply)] * 3):
+            code = messy.main(["--dataset", str(path), "--model", "openai:gpt-4.1-mini", "--json"])
+        report = json.loads(capsys.readouterr().out)["rows"]
+        assert report["correct"] == correct and code == 0  # the dropped cap is flagged, not silent
+        assert report["slices"]["capability:cost_cap"]["correct"] == correct

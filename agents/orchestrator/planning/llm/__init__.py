@@ -37,6 +37,10 @@ from pydantic import ValidationError
 
 from agents.common.tracing import traced
 from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults, PlannerResult, Question
+from agents.orchestrator.planning.llm.capability_checks import (
+    dropped_capabilities,
+    served_unsupported,
+)
 from agents.orchestrator.planning.llm.checks import (
     SearchInterests,
     add_targets,
@@ -73,9 +77,25 @@ class PlannerConfigError(ValueError):
     """The model setting cannot be used; the message names the variable and the fix."""
 
 
+def _strict(node: Any) -> Any:
+    """Every property required and no `default` keyword (OpenAI strict mode), recursively.
+
+    The issue-15 fields have defaults so drafts written before them still load; the model is
+    still asked for every one of them.
+    """
+    if isinstance(node, dict):
+        out = {k: _strict(v) for k, v in node.items() if k != "default"}
+        if isinstance(out.get("properties"), dict):
+            out["required"] = list(out["properties"])
+        return out
+    if isinstance(node, list):
+        return [_strict(v) for v in node]
+    return node
+
+
 def draft_schema() -> dict[str, Any]:
     """Return the JSON schema sent to the model (DraftPlan, strict-mode compatible)."""
-    return DraftPlan.model_json_schema()
+    return _strict(DraftPlan.model_json_schema())
 
 
 def chat_model(model: str | None = None) -> BaseChatModel:
@@ -163,6 +183,26 @@ def _raw_text(raw: Any) -> str:
     return json.dumps(raw) if raw is not None else ""
 
 
+def _readings(brief: str) -> list[str]:
+    """Return the brief as written and as the planners' normaliser reads it (other languages in English)."""
+    from agents.orchestrator.planning.normalise import normalise
+
+    return [brief, normalise(brief).text]
+
+
+def _one_per_field(questions: list[Question]) -> list[Question]:
+    """Drop a missing-fact question whose field an earlier missing-fact question already asks."""
+    seen: set[str] = set()
+    out = []
+    for q in questions:
+        if q.kind == "missing":
+            if q.field in seen:
+                continue
+            seen.add(q.field)
+        out.append(q)
+    return out
+
+
 def _unsupported_asks(brief: str) -> list[Question]:
     """Asks adpilot cannot serve yet, recognised in the brief itself (not trusted to the model).
 
@@ -235,8 +275,12 @@ def _assess(brief: str, draft: DraftPlan, defaults: Any, search_interests: Searc
     missing = missing_questions(draft, plan_dict, defaults)
     interest_qs, unknown, warnings = resolve_interests(plan_dict, search_interests, waived)
     warnings += add_targets(plan_dict, brief)
-    flags = merge_questions(report_questions(draft), recognised, converted.flags, interest_qs)
-    questions = missing + [q for q in flags if not is_waived(q, waived)]
+    flags = merge_questions(report_questions(draft), served_unsupported(recognised, plan_dict),
+                            converted.flags, interest_qs)
+    questions = _one_per_field(missing + [q for q in flags if not is_waived(q, waived)])
+    # what the model dropped: a capability the brief names that the plan does not carry
+    questions += [q for q in dropped_capabilities(_readings(brief), plan_dict, questions)
+                  if not is_waived(q, waived)]
     checked, checked_warnings = check_plan(plan_dict, defaults)
     problems = converted.problems + checked + quoted_copy_problems(plan_dict, brief)
     fixable = repairable(problems, questions, converted.no_repair + asked_paths(draft))

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from agents.orchestrator.planning import WHO, NotUnderstood, Question
+from agents.orchestrator.planning.llm.capability_plan import CAPABILITY_QUESTIONS
 from agents.orchestrator.planning.llm.draft import DraftPlan
 from agents.orchestrator.planning.llm.draft_plan import targeted_countries
 from agents.orchestrator.planning.llm.draft_report import is_waived
@@ -37,6 +38,12 @@ QUESTIONS = {
     "assets": ("assets", "Which images or videos should the ads use (file paths or URLs)?"),
     "advertiser": ("dsa_payor", "Ads shown in the EU must name who pays for them and who benefits "
                                 "(Digital Services Act). What is the advertiser's legal name?"),
+    # issue 15: what a capability needs (the field names CAPABILITIES.md's labels use)
+    **{m: (fld, CAPABILITY_QUESTIONS[fld]) for m, fld in (
+        ("audience_source", "audiences"), ("customer_list_file", "customer_list"),
+        ("bid_amount", "bid_amount"), ("min_roas", "bid_constraints"),
+        ("privacy_policy", "lead_form.privacy_policy"), ("messaging_app", "destination_type"),
+        ("advantage_audience", "advantage_audience"), ("language_variant", "languages"))},
 }
 
 
@@ -99,10 +106,14 @@ def resolve_interests(plan: dict[str, Any], search: SearchInterests | None, waiv
                                      f"{name!r}; left out (waived)", "fix": "name a broader interest"})
                 else:
                     questions.append(q)
-            spec["interests"] = kept
-        if left_out is not None and not left_out.get("interests"):
+            if kept:
+                spec["interests"] = kept
+            else:
+                spec.pop("interests", None)
+        # a group keeps its other detailed targeting (behaviours, life events, ...)
+        if left_out is not None and not any(left_out.values()):
             targeting.pop("exclusions", None)
-        specs = [s for s in targeting.get("flexible_spec", []) if s.get("interests")]
+        specs = [s for s in targeting.get("flexible_spec", []) if any(s.values())]
         if specs:
             targeting["flexible_spec"] = specs
         else:

@@ -23,6 +23,15 @@ from typing import TYPE_CHECKING, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents.orchestrator.planning import GOAL, SPEND, WHO
+from agents.orchestrator.planning.llm.capability_draft import (
+    BidStrategy,
+    Destination,
+    DraftAssetFeed,
+    DraftAudience,
+    DraftAudienceRef,
+    DraftDetailed,
+    DraftLeadForm,
+)
 from agents.orchestrator.planning.people.audience import LOCALES
 from state import rules
 
@@ -38,7 +47,9 @@ SpecialCategory = Literal[
     "HOUSING", "EMPLOYMENT", "CREDIT", "ISSUES_ELECTIONS_POLITICS", "FINANCIAL_PRODUCTS_SERVICES"
 ]
 MissingFact = Literal["budget", "landing_url", "countries", "objective", "page", "pixel", "assets",
-                      "advertiser"]
+                      "advertiser", "audience_source", "customer_list_file", "bid_amount",
+                      "min_roas", "privacy_policy", "messaging_app", "advantage_audience",
+                      "language_variant"]
 Affects = Literal["who sees the ads", "what is spent", "what is optimised"]
 UnsupportedFeature = Literal["custom_audience", "lookalike", "exclusion_audience", "cost_cap",
                              "bid_cap", "min_roas", "lead_form", "messaging", "budget_schedule",
@@ -149,7 +160,32 @@ class DraftAdSet(_Draft):
     instagram_positions: list[InstagramPosition] = Field(
         description="Instagram positions when the brief names them (stream is the feed, story, reels, ...)."
     )
-    ads: list[DraftAd] = Field(description="The ads of this ad set (one per quoted headline in a test).")
+    ads: list[DraftAd] = Field(description="The ads of this ad set (one per quoted headline in a "
+                               "test; one ad with empty copy when dynamic_creative is set).")
+    # Issue 15: audiences, detailed targeting, Advantage+ audience, placement exclusions.
+    custom_audiences: list[DraftAudienceRef] = Field(
+        default_factory=list, description="Audiences to reach only (retargeting site visitors, a "
+        "customer list, engagers, a lookalike): a key from `audiences`, or an existing audience's "
+        "id or name. Empty = no custom audience.")
+    excluded_custom_audiences: list[DraftAudienceRef] = Field(
+        default_factory=list, description="Audiences to leave out ('exclude purchasers', 'not our "
+        "existing customers (crm.csv)'), the same way.")
+    detailed_targeting: list[DraftDetailed] = Field(
+        default_factory=list, description="Behaviours, life events, job titles, industries, "
+        "parental status, income... the brief targets (interests go in `interests`).")
+    excluded_detailed_targeting: list[DraftDetailed] = Field(
+        default_factory=list, description="The same, to leave out ('exclude students').")
+    advantage_audience: bool | None = Field(
+        None, description="true when the brief turns Advantage+ audience on ('let Meta find the "
+        "people', ages as a suggestion), false when it turns it off ('no expansion', 'strictly'); "
+        "null when it does not say. 'Advantage plus' alone (which one?) is missing "
+        "advantage_audience, not a guess.")
+    excluded_platforms: list[Literal["facebook", "instagram", "audience_network", "messenger"]] = \
+        Field(default_factory=list, description="Platforms the brief rules out ('no Audience "
+              "Network'); every other platform runs.")
+    excluded_facebook_positions: list[FacebookPosition] = Field(
+        default_factory=list, description="Facebook positions the brief rules out ('except right "
+        "column' -> right_hand_column); the others run.")
 
 
 class DraftNotUnderstood(_Draft):
@@ -232,6 +268,32 @@ class DraftPlan(_Draft):
                     "cart' -> add_to_cart); null when the brief names none."
     )
     ad_sets: list[DraftAdSet] = Field(description="At least one ad set.")
+    # Issue 15: audiences created at launch, bidding, destination, lead form, dynamic creative.
+    audiences: list[DraftAudience] = Field(
+        default_factory=list, description="Audiences the launch creates (website visitors, a "
+        "customer list file, engagers, lookalikes), each with a key the ad sets use.")
+    bid_strategy: BidStrategy | None = Field(
+        None, description="cost_cap ('cost cap $35 per purchase', 'keep CPA at'), bid_cap ('bid "
+        "cap', 'max bid', 'manual bid', 'never bid above'), min_roas ('minimum ROAS 3x', 'ROAS "
+        "floor 250%'), lowest_cost when the brief asks for it; null when it says nothing.")
+    bid_amount: float | None = Field(
+        None, description="The cap in major units as written (35 for '$35', 120 for '¥120'); null "
+        "for min_roas, or when the brief gives no amount (then list bid_amount in missing).")
+    bid_currency: str | None = Field(
+        None, description="ISO 4217 code of bid_amount's currency; null when there is none.")
+    min_roas: float | None = Field(
+        None, description="The minimum ROAS as a ratio (3 for '3x', 2.5 for '250%'); null unless "
+        "bid_strategy is min_roas (no number given -> list min_roas in missing).")
+    destination: Destination | None = Field(
+        None, description="Where the ad sends people: instant_form (a lead form on Facebook), "
+        "whatsapp, messenger, instagram_direct, messenger_and_instagram (a chat in either); null "
+        "= the website. 'Message us' without naming the app is missing messaging_app.")
+    lead_form: DraftLeadForm | None = Field(
+        None, description="The instant form's questions and privacy policy when destination is "
+        "instant_form; else null.")
+    dynamic_creative: DraftAssetFeed | None = Field(
+        None, description="Several headlines / texts / images Meta should mix in one ad ('dynamic "
+        "creative', 'let Meta mix', 'DCT'); null otherwise (a headline test is separate ads).")
     missing: list[MissingFact] = Field(
         description="Required facts the brief does not give; never invent them."
     )
@@ -239,7 +301,10 @@ class DraftPlan(_Draft):
         description="Every phrase of the brief you could not map to a field."
     )
     unsupported: list[DraftUnsupported] = Field(
-        description="Asks adpilot cannot serve yet (retargeting, lookalikes, cost caps, lead forms, ...)."
+        description="Asks adpilot cannot serve yet (budget schedules, dayparting, frequency caps, "
+                    "...). Audiences, lookalikes, exclusions, cost / bid caps, minimum ROAS, lead "
+                    "forms and messaging have fields above: use them, and report one of those "
+                    "here only when its fields cannot express what the brief asks."
     )
     ambiguous: list[DraftAmbiguous] = Field(description="Words with several readings the brief does not settle.")
     conflicts: list[DraftConflict] = Field(description="Statements that disagree.")

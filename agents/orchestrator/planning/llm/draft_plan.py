@@ -26,6 +26,11 @@ from typing import Any
 from agents.orchestrator.planning import WHO, Question
 from agents.orchestrator.planning.catalog import geo as catalogue
 from agents.orchestrator.planning.catalog import norm
+from agents.orchestrator.planning.llm.capability_plan import (
+    apply_capabilities,
+    capability_setup,
+    roas_setup,
+)
 from agents.orchestrator.planning.llm.draft import DraftAdSet, DraftPlace, DraftPlan
 from agents.orchestrator.planning.parse_optimisation import DRAFT_NAMES, Optimisation, settle
 from agents.orchestrator.planning.people.audience import LOCALES
@@ -240,13 +245,14 @@ def draft_to_plan(draft: DraftPlan, *, currency: str, today: date, page_id: str 
     out = Converted(plan={})
     plan_currency = (draft.budget_currency or currency).upper()
     start, end = _schedule(draft, today, out)
-    setup = dict(rules.DEFAULT_SETUP[draft.objective])
+    setup = capability_setup(draft, dict(rules.DEFAULT_SETUP[draft.objective]))
     if draft.optimise_for is not None:  # the same checks as the rules planner's
         goal_event = DRAFT_NAMES[draft.optimise_for]
         said = draft.optimise_for.replace("_", " ")
         setup, asked = settle([Optimisation(*goal_event, f"optimise for {said}", (0, 0))],
                               draft.objective, setup)
         out.flags += asked
+    setup = roas_setup(draft, setup, out)
     goal = setup["optimization_goal"] or "LINK_CLICKS"
     keys = rules.required_promoted_object_keys(draft.objective, setup["destination_type"], goal)
     promoted: dict[str, Any] = {}
@@ -284,5 +290,7 @@ def draft_to_plan(draft: DraftPlan, *, currency: str, today: date, page_id: str 
             ad_set.update(dsa_payor=payor, dsa_beneficiary=payor)
     if draft.go_live:
         plan["go_live"] = True
+    apply_capabilities(draft, plan, account_currency=currency, pixel_id=pixel_id,
+                       asset=lambda ref: _asset(ref, asset_dir), out=out)
     out.plan = {k: v for k, v in plan.items() if v is not None}
     return out

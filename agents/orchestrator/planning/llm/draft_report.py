@@ -43,6 +43,9 @@ FEATURES: dict[str, tuple[str, str | None, str]] = {
     "budget_schedule": ("budget", SPEND, "a budget schedule (dayparting, budget changes by date)"),
     "other": ("brief", None, "a feature"),
 }
+# Features the draft has fields for (issue 15); reported only when the fields cannot express the ask.
+HAS_FIELDS = frozenset({"custom_audience", "lookalike", "exclusion_audience", "cost_cap", "bid_cap",
+                        "min_roas", "lead_form", "messaging"})
 AFFECTS_FIELD = {WHO: "targeting", SPEND: "budget", GOAL: "objective"}
 # What a conflict is about -> the problem paths the person's answer settles.
 CONFLICT_PATHS = {"budget": ("budget",), "schedule": ("start_time", "end_time"),
@@ -77,9 +80,14 @@ def report_questions(draft: DraftPlan) -> list[Question]:
                                phrase=u.phrase, affects=u.affects))
     for x in draft.unsupported:
         fld, affects, label = FEATURES[x.feature]
-        qs.append(Question(fld, f"'{x.phrase}' needs {label}, which adpilot cannot set up yet. "
-                           "Launch without it (waive it), or set it up in Ads Manager?",
-                           kind="unsupported", phrase=x.phrase, affects=affects))
+        if x.feature in HAS_FIELDS:  # served since issue 15: the draft could not express this ask
+            text = (f"'{x.phrase}' needs {label}, but the draft could not express it in the "
+                    "plan's fields. Say exactly what it should be, or waive it to launch "
+                    "without it.")
+        else:
+            text = (f"'{x.phrase}' needs {label}, which adpilot cannot set up yet. Launch "
+                    "without it (waive it), or set it up in Ads Manager?")
+        qs.append(Question(fld, text, kind="unsupported", phrase=x.phrase, affects=affects))
     for a in draft.ambiguous:
         qs.append(Question("brief", f"'{a.phrase}' could mean: {'; '.join(a.options)}. Which "
                            "one?", kind="ambiguous", phrase=a.phrase))
@@ -148,9 +156,13 @@ def quoted_copy_problems(plan: dict[str, Any], brief: str) -> list[dict[str, str
     quoted = {"headline": found.headlines, "primary_text": found.primary,
               "description": found.descriptions}
     ads = [ad.get("creative", {}) for s in plan.get("ad_sets", []) for ad in s.get("ads", [])]
+    # dynamic creative: the asset feed's headlines / texts / descriptions are used too
+    feeds = [c.get("asset_feed_spec") or {} for c in ads]
+    feed_keys = {"headline": "titles", "primary_text": "bodies", "description": "descriptions"}
     problems = []
     for key, texts in quoted.items():
-        used = {str(c.get(key) or "").strip() for c in ads}
+        used = {str(c.get(key) or "").strip() for c in ads} | {
+            str(t.get("text") or "").strip() for f in feeds for t in f.get(feed_keys[key]) or []}
         label = key.replace("_", " ")
         for text in dict.fromkeys(t.strip() for t in texts):
             if text and text not in used and _quoted(brief, text):
