@@ -18,7 +18,7 @@ demo: install
 	ADPILOT_HOME=$${ADPILOT_HOME:-.adpilot/demo} $(VENV)/bin/adpilot demo --yes
 
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check graph agents tools prompts state sandbox evals bench tests docs

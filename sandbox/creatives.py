@@ -18,6 +18,7 @@ from sandbox.context import RequestContext
 from sandbox.enums import CTA_TYPES
 from sandbox.errors import invalid, required
 from sandbox.validation import check_name, check_status_at_create
+from sandbox.validation_creative import check_ad_capabilities, check_creative_capabilities
 
 _DATA_KEYS = ("link_data", "photo_data", "video_data", "text_data", "template_data")
 
@@ -106,6 +107,8 @@ def check_creative(ctx: RequestContext, spec: dict[str, Any]) -> None:
         {"type": spec["call_to_action_type"]} if spec.get("call_to_action_type") else None,
         "call_to_action_type",
     )
+    if check_creative_capabilities(ctx, spec):
+        return  # a dynamic creative (asset_feed_spec), checked whole there
     oss = spec.get("object_story_spec")
     if oss is None:
         if spec.get("object_story_id") or spec.get("asset_feed_spec"):
@@ -272,6 +275,7 @@ def check_ad(ctx: RequestContext, spec: dict[str, Any], adset: dict[str, Any]) -
                 "call_to_action.",
                 fields=["creative"],
             )
+    check_ad_capabilities(ctx, spec, body, adset)
 
 
 def check_creative_deletable(ctx: RequestContext, cid: str) -> None:

@@ -24,7 +24,8 @@ and day:
    expected results per unit of spend (with seeded noise: roughly by efficiency, not
    perfectly). A campaign's `spend_cap` (on its lifetime spend) and the account's `spend_cap`
    scale the day down. No ad set spends more than its audience can absorb
-   (`sandbox.truth.max_spend`).
+   (`sandbox.truth.max_spend`). Cost caps, bid caps and minimum ROAS then hold spend back
+   (`sandbox.bidding`); custom audiences and exclusions reshape the audience (`sandbox.audience_model`).
 3. **Response**: `sandbox.daymodel.simulate_day` turns the spend into impressions with
    diminishing returns, splits them over the ads (better ads get more, `shares`), and draws
    clicks, link clicks, conversions, value and ad recallers.
@@ -59,6 +60,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sandbox import audience_model, dynamic_creative
+from sandbox.bidding import apply_bids
 from sandbox.clock import now
 from sandbox.daymodel import METRICS, AdInput, simulate_day
 from sandbox.delivery_tables import LEARN, ROWS, ensure_tables
@@ -163,6 +166,7 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
         spend_history(store, "campaign_id", day),
     )
     plans: list[dict[str, Any]] = []
+    lookup = audience_model.store_lookup(store)
     for doc in tree.adsets:
         if effective_status(store, doc, day_end) != "ACTIVE":
             continue
@@ -172,7 +176,9 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
         created = window(doc, "created_time", "created_time")[0]
         frac = hours_share(day_start, [s_start, c_start, created], [s_end, c_end])
         idx = tree.adset_index[str(doc["id"])]
-        st = adset_truth(sc, seed, doc, idx)
+        st = audience_model.apply(adset_truth(sc, seed, doc, idx), doc.get("targeting"), lookup, sc)
+        if st.capacity <= 0:  # everyone it targets is excluded: nothing to deliver to
+            continue
         if str(doc["id"]) in fx.cpm:  # a CPM shock: the same spend buys fewer impressions
             st = replace(st, cpm=st.cpm * fx.cpm[str(doc["id"])])
         ads = []
@@ -186,6 +192,8 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
             )
             if ad_frac > 0:
                 t = ad_truth(sc, seed, ad, idx, tree.ad_index[str(ad["id"])])
+                t = dynamic_creative.apply(store, ad, t, seed, float(cum.get(str(ad["id"]), 0)),
+                                           goal_kind(doc.get("optimization_goal"), sc))
                 if str(doc["id"]) in fx.ctr:
                     t = replace(t, ctr=min(1.0, t.ctr * fx.ctr[str(doc["id"])]))
                 ads.append(AdInput(t, ad_frac / max(frac, 1e-9), float(cum.get(str(ad["id"]), 0))))
@@ -219,6 +227,7 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
             }
         )
     set_spends(plans, by_set, by_camp, seed, day, sc)
+    apply_bids(plans, p)  # cost cap, bid cap, minimum ROAS hold spend back
     for plan in plans:  # underdelivery: Meta finds only part of the inventory it would
         plan["spend"] *= fx.spend.get(plan["truth"].adset_id, 1.0)
     record_budgets(store, day, plans)

@@ -65,6 +65,8 @@ NODE_FIELDS["advideo"] |= {"status", "thumbnails"}
 _TRAFFIC_WEB = ["LANDING_PAGE_VIEWS", "LINK_CLICKS", "IMPRESSIONS", "REACH"]
 _CONV_WEB = ["OFFSITE_CONVERSIONS", "ONSITE_CONVERSIONS", *_TRAFFIC_WEB]
 _APP = ["APP_INSTALLS_AND_OFFSITE_CONVERSIONS", "LINK_CLICKS", "REACH"]
+# Click-to-message with several apps (facts-bidding-placements-destinations.md §3.2).
+_MULTI_MESSAGING = [d for d in rules.MESSAGING_APPS if d.startswith("MESSAGING_")]
 
 # objective -> destination_type (None = not given) -> allowed optimization goals (docs/meta-api-facts.md §3.4).
 GOALS_BY_OBJECTIVE: dict[str, dict[str | None, list[str]]] = {
@@ -92,6 +94,7 @@ GOALS_BY_OBJECTIVE: dict[str, dict[str | None, list[str]]] = {
         "MESSENGER": ["CONVERSATIONS", "LINK_CLICKS"],
         "WHATSAPP": ["CONVERSATIONS", "LINK_CLICKS"],
         "INSTAGRAM_DIRECT": ["CONVERSATIONS", "LINK_CLICKS"],
+        **{d: ["CONVERSATIONS", "LINK_CLICKS"] for d in _MULTI_MESSAGING},
         "WEBSITE": _CONV_WEB,
         "APP": _APP,
     },
@@ -115,7 +118,9 @@ GOALS_BY_OBJECTIVE: dict[str, dict[str | None, list[str]]] = {
         "WEBSITE": ["OFFSITE_CONVERSIONS", "VALUE", *_TRAFFIC_WEB],
         "APP": ["OFFSITE_CONVERSIONS", "LINK_CLICKS", "REACH"],
         "MESSENGER": ["CONVERSATIONS", "OFFSITE_CONVERSIONS", *_TRAFFIC_WEB[1:]],
-        "WHATSAPP": ["OFFSITE_CONVERSIONS", *_TRAFFIC_WEB[1:]],
+        "WHATSAPP": ["CONVERSATIONS", "OFFSITE_CONVERSIONS", *_TRAFFIC_WEB[1:]],
+        "INSTAGRAM_DIRECT": ["CONVERSATIONS"],
+        **{d: ["CONVERSATIONS"] for d in _MULTI_MESSAGING},
         "PHONE_CALL": ["QUALITY_CALL"],
     },
 }

@@ -9,11 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.enums import NODE_FIELDS, NODE_TYPE_NAMES
+from facebook_business.adobjects.customaudience import CustomAudience
+from facebook_business.adobjects.customaudiencesession import CustomAudienceSession
+from facebook_business.adobjects.iguser import IGUser
+from facebook_business.adobjects.leadgenform import LeadgenForm
+
+from sandbox.enums import NODE_FIELDS, NODE_TYPE_NAMES, values
 from sandbox.errors import nonexisting_field
 from sandbox.params import get_fields
 
 Computed = dict[str, Callable[[], Any]]
+
+# Audience and lead-form nodes (sandbox/audiences.py, sandbox/leadforms.py), from the SDK too.
+OBJECT_FIELDS: dict[str, tuple[str, frozenset[str]]] = {
+    "customaudience": ("CustomAudience", values(CustomAudience.Field)),
+    "customaudiencesession": ("CustomAudienceSession", values(CustomAudienceSession.Field)),
+    "leadgen_form": ("LeadgenForm", values(LeadgenForm.Field)),
+    "iguser": ("IGUser", values(IGUser.Field)),
+}
 
 DEFAULTS: dict[str, tuple[str, ...]] = {
     "adaccount": ("id", "account_id"),
@@ -21,7 +34,16 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     "adspixel": ("id", "name"),
     "adimage": ("id", "hash"),
     "advideo": ("id",),
+    "leadgen_form": ("id", "locale", "name", "status"),
+    "iguser": ("id",),
 }
+
+
+def type_name(type_: str) -> str:
+    """Meta's node type name for a sandbox object type (`customaudience` → `CustomAudience`)."""
+    if type_ in OBJECT_FIELDS:
+        return OBJECT_FIELDS[type_][0]
+    return NODE_TYPE_NAMES.get(type_, type_)
 
 
 def base_name(field: str) -> str:
@@ -31,13 +53,13 @@ def base_name(field: str) -> str:
 
 def check_fields(type_: str, fields: list[str]) -> None:
     """Raise Meta's nonexisting-field error for names the node type lacks."""
-    known = NODE_FIELDS.get(type_)
+    known = NODE_FIELDS.get(type_) or OBJECT_FIELDS.get(type_, ("", None))[1]
     if known is None:
         return
     for f in fields:
         name = base_name(f)
         if name not in known and name != "id":
-            raise nonexisting_field(name, NODE_TYPE_NAMES.get(type_, type_))
+            raise nonexisting_field(name, type_name(type_))
 
 
 def select(

@@ -134,6 +134,15 @@ SUPPORTED_BREAKDOWNS = {
     "device_platform",
     "impression_device",
     *HOURLY,
+    # dynamic creative (sandbox.dynamic_creative), one at a time
+    "image_asset",
+    "video_asset",
+    "body_asset",
+    "title_asset",
+    "description_asset",
+    "call_to_action_asset",
+    "link_url_asset",
+    "ad_format_asset",
 }
 KNOWN_BREAKDOWNS = SUPPORTED_BREAKDOWNS | {
     "region",

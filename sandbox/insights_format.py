@@ -9,8 +9,10 @@ same count, as Meta does (clients must de-duplicate); leads under `lead` and
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from sandbox.dynamic_creative import ASSET_BREAKDOWNS
 from sandbox.insights_fields import COUNTS, HOURLY, LISTS, RANKINGS, RATIOS
 from sandbox.insights_query import Query
 from sandbox.scenario import Scenario
@@ -20,7 +22,31 @@ ZERO_DECIMAL = {"CLP", "COP", "CRC", "HUF", "ISK", "IDR", "JPY", "KRW", "PYG", "
 EVENT_TYPES = {
     "purchase": ["offsite_conversion.fb_pixel_purchase", "purchase", "omni_purchase"],
     "lead": ["lead", "offsite_conversion.fb_pixel_lead"],
+    # Instant-form leads: `lead` and `onsite_conversion.lead_grouped` count the same leads
+    # (docs/facts-bidding-placements-destinations.md §3.1): never add them up.
+    "lead_form": ["lead", "onsite_conversion.lead_grouped"],
+    "conversation": ["onsite_conversion.messaging_conversation_started_7d"],
 }
+MESSAGING = {
+    "MESSENGER", "WHATSAPP", "INSTAGRAM_DIRECT", "MESSAGING_MESSENGER_WHATSAPP",
+    "MESSAGING_INSTAGRAM_DIRECT_MESSENGER", "MESSAGING_INSTAGRAM_DIRECT_WHATSAPP",
+    "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP",
+}
+
+
+def result_kind(adset: dict[str, Any], sc: Scenario) -> str:
+    """Return which `EVENT_TYPES` entry an ad set's conversions are reported under.
+
+    Lead-form ad sets (LEAD_GENERATION / QUALITY_LEAD off the website, e.g. ON_AD) report
+    instant-form leads; CONVERSATIONS or a messaging destination report conversations
+    started; everything else the scenario's pixel event. Only pixel purchases carry value.
+    """
+    goal, dest = adset.get("optimization_goal"), adset.get("destination_type")
+    if goal in ("LEAD_GENERATION", "QUALITY_LEAD") and dest != "WEBSITE":
+        return "lead_form"
+    if goal == "CONVERSATIONS" or (dest in MESSAGING and goal not in ("LINK_CLICKS",)):
+        return "conversation"
+    return sc.conversion_event or ""
 
 
 class Formatter:
@@ -108,15 +134,22 @@ class Formatter:
 
     def lists(self, name: str, g: dict[str, Any]) -> list[dict[str, str]] | None:
         """actions, action_values, cost_per_action_type, conversions, purchase_roas, ..."""
-        event = EVENT_TYPES.get(self.sc.conversion_event or "", [])
         counts = [
             ("link_click", g["link_clicks"]),
             ("landing_page_view", g["landing_page_views"]),
             ("page_engagement", g["clicks"]),
             ("post_engagement", g["clicks"]),
         ]
-        counts += [(t, g["conversions"]) for t in event]
-        values = [(t, g["value"]) for t in event]
+        events = g.get("_events") or {self.sc.conversion_event or "": [g["conversions"], g["value"]]}
+        merged: dict[str, list[float]] = {}
+        for kind, (n, v) in events.items():
+            for t in EVENT_TYPES.get(kind, []):
+                acc = merged.setdefault(t, [0, 0])
+                acc[0] += n
+                acc[1] += v if kind == "purchase" or kind == self.sc.conversion_event else 0
+        counts += [(t, n) for t, (n, _) in merged.items()]
+        values = [(t, v) for t, (_, v) in merged.items() if v]
+        purchase_value = float((events.get("purchase") or [0, 0])[1])
         spend = float(g["spend"])
         result = {
             "actions": lambda: self._stats(counts),
@@ -134,14 +167,12 @@ class Formatter:
                 [(t, spend / c) for t, c in counts[4:] if c], money=True
             ),
             "purchase_roas": lambda: self._stats(
-                [("omni_purchase", g["value"] / spend)]
-                if spend and self.sc.conversion_event == "purchase"
-                else [],
+                [("omni_purchase", purchase_value / spend)] if spend and purchase_value else [],
                 ratio=True,
             ),
             "website_purchase_roas": lambda: self._stats(
-                [("offsite_conversion.fb_pixel_purchase", g["value"] / spend)]
-                if spend and self.sc.conversion_event == "purchase"
+                [("offsite_conversion.fb_pixel_purchase", purchase_value / spend)]
+                if spend and purchase_value
                 else [],
                 ratio=True,
             ),
@@ -233,6 +264,7 @@ class Formatter:
                 if v2 is not None:
                     out[f] = v2
         _, b0, b1, _, values = g["_key"]
-        out.update(dict(zip(self.q.breakdowns, values, strict=True)))
+        for bd, value in zip(self.q.breakdowns, values, strict=True):
+            out[bd] = json.loads(value) if bd in ASSET_BREAKDOWNS else value
         out["date_start"], out["date_stop"] = b0.isoformat(), b1.isoformat()
         return out

@@ -18,10 +18,13 @@ from typing import Any
 from sandbox.breakdowns import cells, split_row
 from sandbox.daymodel import METRICS
 from sandbox.delivery import ROWS, visible_fraction
+from sandbox.dynamic_creative import ASSET_BREAKDOWNS, asset_parts, creative_of
+from sandbox.insights_format import result_kind
 from sandbox.insights_query import Query
 from sandbox.scenario import Scenario
 from sandbox.store import Store
 from sandbox.tree import DEAD, Tree
+from sandbox.truth import goal_kind
 
 LEVEL_KEY = {"account": None, "campaign": "campaign_id", "adset": "adset_id", "ad": "ad_id"}
 
@@ -115,6 +118,33 @@ def compare(value: Any, op: str, target: Any) -> bool:
     }.get(op, True)
 
 
+def _cumulative(store: Store, until: date) -> dict[tuple[str, str], float]:
+    """{(ad id, date): the ad's impressions before that date} (for dynamic creative shares)."""
+    out, run, last = {}, 0.0, None
+    for r in store.db.query(
+        f"select ad_id, date, impressions from {ROWS} where date <= ? order by ad_id, date",
+        [until.isoformat()],
+    ):
+        if r["ad_id"] != last:
+            run, last = 0.0, r["ad_id"]
+        out[(r["ad_id"], r["date"])] = run
+        run += r["impressions"]
+    return out
+
+
+def _asset_cells(
+    store: Store, bd: str, row: dict[str, Any], tree: Tree, sc: Scenario, seed: int,
+    cum: dict[tuple[str, str], float],
+) -> list[tuple[dict[str, str], float, float, float, float]]:
+    ad = next((a for a in tree.ads_by_adset.get(row["adset_id"], []) if str(a["id"]) == row["ad_id"]),
+              {"id": row["ad_id"]})
+    adset = tree.adset(row["adset_id"]) or {}
+    where = (tree.adset_index.get(row["adset_id"], 0), tree.ad_index.get(row["ad_id"], 0))
+    return asset_parts(bd, creative_of(store, ad), seed, where,
+                       cum.get((row["ad_id"], row["date"]), 0.0),
+                       goal_kind(adset.get("optimization_goal"), sc))
+
+
 def aggregate(
     store: Store, q: Query, sc: Scenario, seed: int, tree: Tree, status: Any
 ) -> list[dict[str, Any]]:
@@ -136,6 +166,8 @@ def aggregate(
     periods = [(i, b) for i, (s, u) in enumerate(q.ranges) for b in buckets(s, u, q.increment)]
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     frac_cache: dict[str, float] = {}
+    kinds: dict[str, str] = {}  # ad set id -> how its conversions are reported
+    cum = _cumulative(store, until) if set(q.breakdowns) & ASSET_BREAKDOWNS else {}
     for row in store.db.query(sql + " order by date, ad_id", args):
         if q.object_type == "account" and row["campaign_id"] not in tree.campaigns:
             continue  # another ad account's delivery (`tree` is this account's)
@@ -150,7 +182,12 @@ def aggregate(
             row["conversions"] = int(conv * frac)
             row["value"] = int(round(row["value"] * row["conversions"] / conv)) if conv else 0
         parts = [row]
-        if q.breakdowns:
+        if row["adset_id"] not in kinds:
+            kinds[row["adset_id"]] = result_kind(tree.adset(row["adset_id"]) or {}, sc)
+        kind = kinds[row["adset_id"]]
+        if q.breakdowns and q.breakdowns[0] in ASSET_BREAKDOWNS:
+            parts = split_row(row, _asset_cells(store, q.breakdowns[0], row, tree, sc, seed, cum))
+        elif q.breakdowns:
             adset = tree.adset(row["adset_id"]) or {}
             parts = split_row(
                 row,
@@ -171,10 +208,14 @@ def aggregate(
                         "_key": key,
                         "_ids": {k: row[k] for k in ("campaign_id", "adset_id", "ad_id")},
                         "_sets": defaultdict(lambda: [0.0, 0, []]),
+                        "_events": defaultdict(lambda: [0, 0]),
                         **dict.fromkeys(METRICS, 0),
                     }
                 for m in METRICS:
                     g[m] += cell[m]
+                ev = g["_events"][kind]
+                ev[0] += cell["conversions"]
+                ev[1] += cell["value"]
                 acc = g["_sets"][row["adset_id"]]
                 acc[0] += max(float(cell["pool"]), 1.0)
                 acc[1] += 1

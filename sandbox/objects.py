@@ -74,7 +74,7 @@ def read_node(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str
 
 def read_ids(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> dict[str, Any]:
     """`GET /?ids=a,b&fields=...` → `{id: node}`."""
-    from sandbox import accounts, videos
+    from sandbox import accounts, audiences, videos
 
     out: dict[str, Any] = {}
     for oid in [i.strip() for i in str(params["ids"]).split(",") if i.strip()]:
@@ -88,6 +88,8 @@ def read_ids(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> 
             out[oid] = videos.read_video(ctx, oid, params)
         elif type_ == "adaccount":
             out[oid] = accounts.read_account(ctx, oid, params)
+        elif type_ == "customaudience":
+            out[oid] = audiences.read(ctx, oid, params)
         else:
             out[oid] = accounts.read_simple(ctx, oid, params)
     return out

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox import audience_model
 from sandbox.clock import now
 from sandbox.daymodel import AdInput, effective_cpm, events_of, simulate_day
 from sandbox.learning import LEARNING_FACTOR
@@ -109,9 +110,12 @@ def oracle(store: Store, budget_minor: int | None = None) -> dict[str, Any]:
     if budget < 0:
         raise ValueError("budget_minor must be >= 0")
     arms: list[dict[str, Any]] = []
+    lookup = audience_model.store_lookup(store)
     for s in _live(tree):
         idx = tree.adset_index[str(s["id"])]
-        st = adset_truth(sc, seed, s, idx)
+        st = audience_model.apply(adset_truth(sc, seed, s, idx), s.get("targeting"), lookup, sc)
+        if st.capacity <= 0:  # an audience its exclusions empty: nothing to allocate to
+            continue
         kind = goal_kind(s.get("optimization_goal"), sc)
         ads = [
             ad_truth(sc, seed, a, idx, tree.ad_index[str(a["id"])])

@@ -13,10 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox import accounts, catalog, media, objects, videos, writes
+from sandbox import (
+    accounts,
+    audiences,
+    audiences_edit,
+    audiences_users,
+    estimates,
+    leadforms,
+    media,
+    objects,
+    targeting_search,
+    videos,
+    writes,
+)
 from sandbox.context import RequestContext
-from sandbox.enums import NODE_TYPE_NAMES
 from sandbox.errors import GraphError, invalid, nonexisting_field, not_found, unknown_path
+from sandbox.fields import type_name
 
 Handler = Callable[[RequestContext, dict[str, Any], dict[str, Any]], Any]
 
@@ -82,7 +94,7 @@ def resolve(ctx: RequestContext, method: str, rel: str, params: dict[str, Any]) 
     if head == "me":
         return _me(method, rest)
     if head == "search" and not rest and method == "GET":
-        return _route(method, catalog.search)
+        return _route(method, targeting_search.search)
     if head.startswith("act_"):
         if not ctx.store.get_object(head, "adaccount"):
             raise not_found(head, method)
@@ -128,7 +140,12 @@ def _account(method: str, act: str, rest: list[str]) -> Route:
         ("GET", "advideos"): videos.list_videos,
         ("POST", "advideos"): videos.upload_video,
         ("GET", "adspixels"): accounts.list_pixels,
-        ("GET", "minimum_budgets"): accounts.minimum_budgets,
+        ("GET", "minimum_budgets"): estimates.minimum_budgets,
+        ("GET", "delivery_estimate"): estimates.account_delivery_estimate,
+        ("GET", "reachestimate"): estimates.reach_estimate,
+        ("GET", "customaudiences"): audiences.list_audiences,
+        ("POST", "customaudiences"): audiences.create,
+        ("GET", "targetingsearch"): targeting_search.account_search,
     }
     if (method, edge) in table:
         return _route(method, table[(method, edge)])
@@ -153,13 +170,24 @@ def _node(method: str, doc: dict[str, Any], rest: list[str]) -> Route:
         if type_ in ("campaign", "adset", "ad") and method in ("GET", "POST"):
             fn = "get_insights" if method == "GET" else "start_report_run"
             return _route(method, _insights(fn, oid), "insights")
+    if type_ == "adset" and edge == "delivery_estimate" and method == "GET":
+        return _route(method, lambda c, p, f: estimates.adset_delivery_estimate(c, oid, p))
     child = _CHILD_EDGES.get(type_, {}).get(edge)
     if child and method == "GET":
         return _route(method, lambda c, p, f: objects.list_children(c, child, type_, oid, p))
     if type_ == "advideo" and edge == "thumbnails" and method == "GET":
         return _route(method, lambda c, p, f: videos.video_thumbnails(c, oid, p))
+    if type_ == "customaudience" and edge == "users" and method in ("POST", "DELETE"):
+        removing = method == "DELETE"
+        return _route(method, lambda c, p, f: audiences_users.upload(c, oid, p, removing))
+    if type_ == "customaudience" and edge == "sessions" and method == "GET":
+        return _route(method, lambda c, p, f: audiences_users.list_sessions(c, oid, p))
+    if type_ == "page" and edge == "leadgen_forms" and method in ("GET", "POST"):
+        if method == "GET":
+            return _route(method, lambda c, p, f: leadforms.list_forms(c, oid, p))
+        return _route(method, lambda c, p, f: leadforms.create(c, oid, p))
     if method == "GET":
-        raise nonexisting_field(edge, NODE_TYPE_NAMES.get(type_, type_))
+        raise nonexisting_field(edge, type_name(type_))
     raise not_found(oid, method)
 
 
@@ -175,6 +203,17 @@ def _node_route(method: str, oid: str, type_: str) -> Route:
             "GET": lambda c, p, f: videos.read_video(c, oid, p),
             "POST": lambda c, p, f: videos.update_video(c, oid, p),
             "DELETE": lambda c, p, f: videos.delete_video(c, oid, p),
+        }
+    elif type_ == "customaudience":
+        handlers = {
+            "GET": lambda c, p, f: audiences.read(c, oid, p),
+            "POST": lambda c, p, f: audiences_edit.update(c, oid, p),
+            "DELETE": lambda c, p, f: audiences_edit.delete(c, oid, p),
+        }
+    elif type_ == "leadgen_form":
+        handlers = {
+            "GET": lambda c, p, f: leadforms.read(c, oid, p),
+            "POST": lambda c, p, f: leadforms.update(c, oid, p),
         }
     elif type_ == "report_run":
         handlers = {"GET": _insights("read_report_run", oid)}

@@ -179,6 +179,29 @@ class Named(BaseModel):
     name: str
 
 
+class Page(Named):
+    """The page: its linked WhatsApp Business number and Instagram account (null: none linked)."""
+
+    whatsapp_number: str | None = Field(
+        default="+15550100199", pattern=r"^\+?[0-9 ()-]{6,20}$",
+        description="the page's linked WhatsApp Business number (null: none)",
+    )
+    instagram_business_account: str | None = Field(
+        default="17841400000000001", pattern=r"^\d+$",
+        description="id of the linked Instagram professional account (null: none)",
+    )
+
+    def fields(self) -> dict[str, Any]:
+        """Return the page as Meta returns it (fields left out when nothing is linked)."""
+        out: dict[str, Any] = {"id": self.id, "name": self.name, "category": "Brand"}
+        out["has_whatsapp_business_number"] = bool(self.whatsapp_number)
+        if self.whatsapp_number:
+            out["whatsapp_number"] = self.whatsapp_number
+        if self.instagram_business_account:
+            out["instagram_business_account"] = {"id": self.instagram_business_account}
+        return out
+
+
 class Account(BaseModel):
     """The ad account the sandbox holds."""
 
@@ -188,6 +211,9 @@ class Account(BaseModel):
     min_daily_budget: int = Field(default=100, ge=1, description="minor units")
     spend_cap: int = Field(default=0, ge=0, description="minor units; 0 = none")
     amount_spent: int = Field(default=0, ge=0)
+    custom_audience_tos_accepted: bool = Field(
+        default=True, description="false: creating custom audiences fails with 200/1870034"
+    )
 
 
 def _iana(v: str) -> str:
@@ -349,7 +375,7 @@ class Scenario(BaseModel):
     account: Account
     other_accounts: list[OtherAccount] = Field(default_factory=list, max_length=200)
     generate_accounts: GenerateAccounts | None = None
-    page: Named
+    page: Page
     pixel: Named
     targets: Targets = Field(default_factory=lambda: Targets.model_validate({}))
     truth: TruthDists
@@ -506,6 +532,11 @@ def account_scenario(store: Store, account: str | None) -> tuple[Scenario, int]:
     return view, sc.seed_for(get_seed(store), view.account.id)
 
 
+def _tos(account: Account) -> dict[str, int]:
+    """Meta's `tos_accepted` map of an ad account (the terms it has accepted)."""
+    return {"custom_audience_tos": 1} if account.custom_audience_tos_accepted else {}
+
+
 def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None:
     """Create the account, page and pixel and start the clock; a no-op on a used store.
 
@@ -535,6 +566,7 @@ def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None
                 "spend_cap": str(sc.account.spend_cap),
                 "amount_spent": str(sc.account.amount_spent),
                 "balance": "0",
+                "tos_accepted": _tos(sc.account),
             },
             account_id=digits,
             id_=sc.account.id,
@@ -547,7 +579,8 @@ def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None
                  "currency": other.currency, "timezone_name": other.timezone,
                  "account_status": 1, "disable_reason": 0,
                  "min_daily_budget": other.min_daily_budget, "spend_cap": str(other.spend_cap),
-                 "amount_spent": str(other.amount_spent), "balance": "0"},
+                 "amount_spent": str(other.amount_spent), "balance": "0",
+                 "tos_accepted": _tos(other)},
                 account_id=other_digits,
                 id_=other.id,
             )
@@ -562,10 +595,17 @@ def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None
                 )
         store.insert_object(
             "page",
-            {"id": sc.page.id, "name": sc.page.name, "category": "Brand"},
+            sc.page.fields(),
             account_id=digits,
             id_=sc.page.id,
         )
+        if sc.page.instagram_business_account:  # readable as GET /<ig id> (Meta's IGUser)
+            store.insert_object(
+                "iguser",
+                {"id": sc.page.instagram_business_account, "name": sc.page.name,
+                 "username": "".join(c for c in sc.page.name.lower() if c.isalnum())[:30]},
+                account_id=digits, parent_id=sc.page.id, id_=sc.page.instagram_business_account,
+            )
         store.insert_object(
             "adspixel",
             {"id": sc.pixel.id, "name": sc.pixel.name, "code": "<!-- sandbox pixel -->"},

@@ -1,12 +1,23 @@
-"""Targeting-spec rules (docs/meta-api-facts.md §3.6): geography, radii, location types, ages, genders, interests."""
+"""Targeting-spec rules (docs/meta-api-facts.md §3.6): geography, radii, location types, ages, genders, detailed targeting, languages.
+
+Detailed targeting beyond interests (docs/facts-audiences.md §7): `flexible_spec` groups and
+`exclusions` take only the SDK's FlexibleTargeting keys; behaviours, life events, industries,
+income, family statuses and job titles must be ids from targeting search
+(`sandbox/data/targeting_categories.json`), employers from `data/employers.json`, and
+education and relationship statuses whole numbers; `locales` keys come from
+`GET /search?type=adlocale`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from facebook_business.adobjects.flexibletargeting import FlexibleTargeting
+
 from sandbox.catalog import geo, interests
-from sandbox.enums import EU_COUNTRIES
+from sandbox.enums import EU_COUNTRIES, values
 from sandbox.errors import GraphError, invalid
+from sandbox.targeting_search import categories, employers, locales
 
 _GEO_KEYS = (
     "countries",
@@ -67,6 +78,8 @@ def check_targeting(t: dict[str, Any], *, restricted: bool = False) -> None:
         _check_geo(excluded)
     _check_demographics(t, restricted)
     _check_interests(t)
+    _check_detailed(t)
+    _check_locales(t)
     for key, allowed in (("publisher_platforms", _PLATFORMS), ("device_platforms", _DEVICES)):
         bad = [v for v in t.get(key) or [] if v not in allowed]
         if bad:
@@ -212,3 +225,66 @@ def targets_eu(t: dict[str, Any]) -> bool:
     if "eea" in (g.get("country_groups") or []) or "europe" in (g.get("country_groups") or []):
         return True
     return bool(codes & EU_COUNTRIES)
+
+
+FLEX_KEYS = values(FlexibleTargeting.Field)
+CATEGORY_KEYS = ("behaviors", "life_events", "industries", "income", "family_statuses",
+                 "work_positions", "work_employers")
+NUMBER_KEYS = ("education_statuses", "relationship_statuses")
+
+
+def _known() -> dict[str, set[str]]:
+    known: dict[str, set[str]] = {k: set() for k in (*CATEGORY_KEYS, *NUMBER_KEYS)}
+    for row in categories():
+        known.setdefault(row["type"], set()).add(str(row["id"]))
+    known["work_employers"] = {str(e["id"]) for e in employers()}
+    return known
+
+
+def _check_detailed(t: dict[str, Any]) -> None:
+    groups: list[tuple[str, Any]] = [("flexible_spec", g) for g in t.get("flexible_spec") or []]
+    if t.get("exclusions") is not None:
+        groups.append(("exclusions", t["exclusions"]))
+    for where, group in groups:
+        if not isinstance(group, dict):
+            raise _fail(f"Each {where} entry must be an object such as "
+                        '{"behaviors": [{"id": "...", "name": "..."}]}.', where)
+        bad = sorted(set(group) - FLEX_KEYS)
+        if bad:
+            raise _fail(f"{where} has keys Meta does not take: {bad}; use interests, behaviors, "
+                        "life_events, industries, work_positions, ...", where)
+    known = _known()
+    age_min = t.get("age_min", 18)
+    for where, group in [("flexible_spec", t), *groups]:
+        used = [k for k in (*CATEGORY_KEYS, *NUMBER_KEYS) if group.get(k)]
+        if used and isinstance(age_min, int) and age_min < 18:
+            raise _fail("Detailed targeting options are not available when targeting people "
+                        "under 18.", where, subcode=1870165)
+        for key in CATEGORY_KEYS:
+            for item in group.get(key) or []:
+                iid = str(item.get("id", "")) if isinstance(item, dict) else str(item)
+                if known[key] and iid not in known[key]:
+                    look = ("type=adworkemployer&q=..." if key == "work_employers"
+                            else f"type=adTargetingCategory&class={key}")
+                    raise _fail(f"The {key} id {iid!r} is not a valid targeting option; look "
+                                f"it up with GET /search?{look}.", where,
+                                title="Invalid Targeting Option")
+        for key in NUMBER_KEYS:
+            for value in group.get(key) or []:
+                if (not isinstance(value, int) or isinstance(value, bool)
+                        or (known[key] and str(value) not in known[key])):
+                    raise _fail(f"{key} takes the whole numbers targeting search returns (e.g. "
+                                f"[1, 2]), not {value!r}.", where,
+                                title="Invalid Targeting Option")
+
+
+def _check_locales(t: dict[str, Any]) -> None:
+    keys = {int(loc["key"]) for loc in locales()}
+    for value in t.get("locales") or []:
+        try:
+            key = int(value)
+        except (TypeError, ValueError):
+            key = -1
+        if isinstance(value, bool) or (keys and key not in keys):
+            raise _fail(f"The locale key {value!r} is not valid; look language keys up with "
+                        "GET /search?type=adlocale&q=<language>.", "locales")

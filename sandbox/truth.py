@@ -81,6 +81,9 @@ PLATFORMS = {
     "threads": (0.05, 0.9),
 }
 AUTOMATIC_PLACEMENT_DISCOUNT = 0.92
+# Value per purchase of a VALUE-optimised ad set against conversion optimisation (same
+# conversions: the oracle's and the delivery's value scale alike, so optimiser scores do not move).
+VALUE_OPTIMISATION_LIFT = 1.3
 CONVERSION_GOALS = {
     "OFFSITE_CONVERSIONS",
     "VALUE",
@@ -112,10 +115,13 @@ def rng_for(seed: int, *keys: Any) -> np.random.Generator:
 
 @lru_cache(maxsize=1)
 def _interest_sizes() -> dict[str, float]:
-    try:
-        items = json.loads((DATA / "interests.json").read_text())
-    except (OSError, ValueError):
-        return {}
+    """Audience size by id of interests, then other detailed targeting (behaviours, ...)."""
+    items = []
+    for name in ("targeting_categories.json", "interests.json"):  # interests win on a clash
+        try:
+            items += json.loads((DATA / name).read_text())
+        except (OSError, ValueError):
+            continue
     sizes = {}
     for it in items:
         lo = it.get("audience_size_lower_bound") or it.get("audience_size") or 0
@@ -133,7 +139,7 @@ def _high_cost() -> dict[str, bool]:
     return {c["key"]: bool(c.get("high_cost")) for c in geo.get("countries", [])}
 
 
-def _geo_people(geo: dict[str, Any], default_countries: list[str]) -> tuple[float, float]:
+def geo_people(geo: dict[str, Any], default_countries: list[str]) -> tuple[float, float]:
     """People (millions) the geo spec covers and a CPM factor for its countries."""
     countries = [str(c).upper() for c in geo.get("countries") or []]
     people = sum(COUNTRY_MILLIONS.get(c, 10.0) for c in countries)
@@ -159,37 +165,70 @@ def _age_share(age_min: int, age_max: int) -> float:
     return max(0.01, sum(weight(a) for a in range(max(13, age_min), min(65, age_max) + 1)) / total)
 
 
-def _interest_fraction(targeting: dict[str, Any]) -> float:
+NOT_DETAILED = {"interests", "behaviors", "custom_audiences", "connections",
+                "friends_of_connections", "excluded_connections"}
+
+
+def group_fraction(group: dict[str, Any]) -> float:
+    """Share of users one detailed-targeting group (OR inside it) reaches."""
     sizes = _interest_sizes()
+    ids = [i.get("id") if isinstance(i, dict) else i for i in (group.get("interests") or [])]
+    ids += [b.get("id") if isinstance(b, dict) else b for b in (group.get("behaviors") or [])]
+    total = sum(sizes.get(str(i), 5.0e7) for i in ids)
+    # Demographics (life events, job titles, industries, income, ...): {id, name} items sized
+    # like interests; integer statuses (relationship, education) about 15% of users each.
+    for key, items in group.items():
+        if key in NOT_DETAILED or not isinstance(items, list):
+            continue
+        for it in items:
+            oid = it.get("id") if isinstance(it, dict) else None
+            total += sizes.get(str(oid), 5.0e7) if oid is not None else 0.15 * GLOBAL_USERS
+            ids.append(oid)
+    return min(1.0, total / GLOBAL_USERS) if ids else 1.0
+
+
+def interest_fraction(targeting: dict[str, Any]) -> float:
+    """Share of users the spec's detailed targeting reaches (AND across flexible_spec groups)."""
     groups = list(targeting.get("flexible_spec") or [])
     if targeting.get("interests"):
         groups.append({"interests": targeting["interests"]})
     frac = 1.0
     for group in groups:
-        ids = [i.get("id") if isinstance(i, dict) else i for i in (group.get("interests") or [])]
-        ids += [b.get("id") if isinstance(b, dict) else b for b in (group.get("behaviors") or [])]
-        if ids:
-            total = sum(sizes.get(str(i), 5.0e7) for i in ids)
-            frac *= min(1.0, total / GLOBAL_USERS)
+        frac *= group_fraction(group)
     return frac
+
+
+def _placements(t: dict[str, Any]) -> tuple[float, float]:
+    """(share of people reachable, CPM multiplier) of the spec's publisher platforms."""
+    platforms = [p for p in t.get("publisher_platforms") or [] if p in PLATFORMS]
+    if not platforms:
+        return 1.0, AUTOMATIC_PLACEMENT_DISCOUNT
+    reach = 1 - math.prod(1 - PLATFORMS[p][0] for p in platforms)
+    cpm = sum(PLATFORMS[p][0] * PLATFORMS[p][1] for p in platforms) / sum(
+        PLATFORMS[p][0] for p in platforms
+    )
+    return reach, cpm
+
+
+def _age_gender(t: dict[str, Any]) -> tuple[float, float]:
+    age = _age_share(int(t.get("age_min") or 18), int(t.get("age_max") or 65))
+    return age, 0.5 if len(set(t.get("genders") or [])) == 1 else 1.0
+
+
+def demographic_share(t: dict[str, Any]) -> float:
+    """Share of a population the spec's ages, genders and placements keep (no geo, no interests)."""
+    age, gender = _age_gender(t)
+    return age * gender * _placements(t)[0]
 
 
 def audience_and_cpm_factor(targeting: dict[str, Any] | None, sc: Scenario) -> tuple[int, float]:
     """Audience size (people) of a targeting spec and the CPM multiplier its breadth implies."""
     t = targeting or {}
-    people, cost = _geo_people(t.get("geo_locations") or {}, sc.countries)
-    age = _age_share(int(t.get("age_min") or 18), int(t.get("age_max") or 65))
-    genders = t.get("genders") or []
-    gender = 0.5 if len(set(genders)) == 1 else 1.0
-    platforms = [p for p in t.get("publisher_platforms") or [] if p in PLATFORMS]
-    if platforms:
-        reach = 1 - math.prod(1 - PLATFORMS[p][0] for p in platforms)
-        cpm = sum(PLATFORMS[p][0] * PLATFORMS[p][1] for p in platforms) / sum(
-            PLATFORMS[p][0] for p in platforms
-        )
-    else:
-        reach, cpm = 1.0, AUTOMATIC_PLACEMENT_DISCOUNT
-    audience = max(1000.0, people * 1e6 * age * gender * _interest_fraction(t) * reach)
+    people, cost = geo_people(t.get("geo_locations") or {}, sc.countries)
+    age, gender = _age_gender(t)
+    reach, cpm = _placements(t)
+    # The factors' order is kept as it was: float products are not associative.
+    audience = max(1000.0, people * 1e6 * age * gender * interest_fraction(t) * reach)
     # Narrow audiences cost more per impression (more competition per person).
     breadth = (audience / 1e6) ** -0.08
     return int(audience), cost * cpm * breadth
@@ -234,6 +273,18 @@ def bare_name(name: str | None) -> str:
     return display_name(name)
 
 
+def result_rate(doc: dict[str, Any]) -> float:
+    """CVR multiplier of on-platform results against a website conversion after a click.
+
+    An instant form is prefilled (`ON_AD` leads: 2x; QUALITY_LEAD's extra step: 1.4x) and
+    starting a conversation is a small step (3x); website goals keep the latent CVR.
+    """
+    goal, dest = doc.get("optimization_goal"), doc.get("destination_type")
+    if goal in ("LEAD_GENERATION", "QUALITY_LEAD") and dest != "WEBSITE":
+        return 2.0 if goal == "LEAD_GENERATION" else 1.4
+    return 3.0 if goal == "CONVERSATIONS" else 1.0
+
+
 def adset_truth(sc: Scenario, seed: int, doc: dict[str, Any], index: int) -> AdSetTruth:
     """Draw (or look up) the latent truth of an ad set."""
     rng = rng_for(seed, "adset", index)
@@ -251,6 +302,10 @@ def adset_truth(sc: Scenario, seed: int, doc: dict[str, Any], index: int) -> AdS
         value = fixed.value_minor if fixed.value_minor is not None else value
     else:
         cpm *= factor
+    if doc.get("optimization_goal") == "VALUE":  # Meta bids for the bigger baskets
+        value *= VALUE_OPTIMISATION_LIFT
+    if result_rate(doc) != 1.0:
+        cvr = min(1.0, cvr * result_rate(doc))
     p = sc.model
     capacity = p.capacity_at_1m * (audience / 1e6) ** p.capacity_exponent
     pool = min(float(audience), capacity * p.reach_pool_days)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox import audience_model
 from sandbox.clock import now
 from sandbox.daymodel import AdInput, simulate_day
 from sandbox.delivery_tables import LEARN, ROWS, ensure_tables
@@ -44,7 +45,8 @@ def truth_view(store: Store) -> dict[str, Any]:
     for s in tree.adsets:
         sid = str(s["id"])
         idx = tree.adset_index[sid]
-        st = adset_truth(sc, seed, s, idx)
+        st = audience_model.apply(adset_truth(sc, seed, s, idx), s.get("targeting"),
+                                  audience_model.store_lookup(store), sc)
         kind = goal_kind(s.get("optimization_goal"), sc)
         ads, inputs = [], []
         for a in tree.ads_by_adset.get(sid, []):

@@ -7,7 +7,8 @@ Each check takes the *final* spec (stored values merged with the request, money 
 create, update and `validate_only` share one path. Codes/subcodes follow docs/meta-api-facts.md;
 where it leaves a subcode unknown the error is code 100 with a user message naming the
 fields and the fix. Targeting rules live in `sandbox/targeting.py`, creatives and ads in
-`sandbox/creatives.py`.
+`sandbox/creatives.py`, issue 15's audience, placement, bid and destination rules in
+`sandbox/validation_adset.py` and its creative ones in `sandbox/validation_creative.py`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from sandbox.enums import (
 from sandbox.errors import invalid, required
 from sandbox.spend_limits import check_spend_limits
 from sandbox.targeting import check_targeting, targets_eu
+from sandbox.validation_adset import check_adset_capabilities, check_on_ad
 
 __all__ = ["check_budget_edit", "check_adset", "check_campaign", "check_spend_limits", "started"]
 
@@ -161,6 +163,7 @@ def check_adset(
     check_budget_pair(spec)
     check_spend_limits(ctx, spec, campaign)
     _check_schedule(ctx, spec, creating)
+    check_on_ad(spec, objective)
     goal = _check_goal_and_billing(spec, objective)
     strategy = _check_bidding(spec, campaign)
     spec["_strategy"] = strategy
@@ -172,6 +175,7 @@ def check_adset(
         )
     restricted = bool(RESTRICTED_CATEGORIES & set(campaign.get("special_ad_categories") or []))
     check_targeting(targeting, restricted=restricted)
+    check_adset_capabilities(ctx, spec, campaign, strategy)
     if targets_eu(targeting):
         for key, sub, what in (
             ("dsa_payor", 3858079, "who pays for the ads"),

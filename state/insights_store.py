@@ -54,7 +54,11 @@ SUM_FIELDS = (
 # count, so each event has an ordered family and the first type present is the count.
 CONVERSION_FAMILIES: dict[str, tuple[str, ...]] = {
     "PURCHASE": ("omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"),
-    "LEAD": ("lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead"),
+    # Website leads (the pixel's Lead event); instant-form leads are LEAD_FORM. `lead` and
+    # `onsite_conversion.lead_grouped` report the same form leads: never add them together.
+    "LEAD": ("offsite_conversion.fb_pixel_lead", "lead", "onsite_conversion.lead_grouped"),
+    "LEAD_FORM": ("onsite_conversion.lead_grouped", "lead"),
+    "CONVERSATIONS": ("onsite_conversion.messaging_conversation_started_7d",),
     "COMPLETE_REGISTRATION": (
         "omni_complete_registration",
         "complete_registration",
@@ -67,6 +71,10 @@ CONVERSION_FAMILIES: dict[str, tuple[str, ...]] = {
         "offsite_conversion.fb_pixel_initiate_checkout",
     ),
     "LINK_CLICK": ("link_click",),
+}
+# Goals whose result is an on-Meta action rather than a promoted pixel event (families above).
+GOAL_RESULTS: dict[str, str] = {
+    "LEAD_GENERATION": "LEAD_FORM", "QUALITY_LEAD": "LEAD_FORM", "CONVERSATIONS": "CONVERSATIONS",
 }
 
 _COLUMNS: dict[str, type] = {

@@ -3,12 +3,14 @@
 `validate_plan(plan, account)` returns a `PlanReport`: `problems` block a launch (Meta would
 refuse, or the plan is ambiguous), `warnings` are legal but unwise (text longer than Meta's
 guidance, a start time in the past). Every `Problem` names the field path, what is wrong and
-the fix, so a marketer can act on it without reading Meta's docs.
+the fix, so a marketer can act on it without reading Meta's docs. The issue-15 capabilities
+(audiences, bids, placements, destinations, dynamic creative) are checked by the
+`state/plan_*_checks.py` modules beside this one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -26,7 +28,15 @@ from state.plan import (
     targets_eu,
     uses_cbo,
 )
+from state.plan_audience_checks import check_audience_refs, check_audiences
+from state.plan_bid_checks import check_bidding
+from state.plan_destination_checks import check_destination, check_lead_form
+from state.plan_findings import AccountInfo
+from state.plan_format_checks import check_dynamic
+from state.plan_placement_checks import check_placements
 from state.plan_targeting import check_creative, check_targeting
+
+__all__ = ["AccountInfo", "PlanReport", "validate_plan"]
 
 
 @dataclass
@@ -49,18 +59,6 @@ class PlanReport:
         """Return `{"problems": [...], "warnings": [...]}` as JSON-like dicts."""
         return {"problems": [p.to_dict() for p in self.problems],
                 "warnings": [w.to_dict() for w in self.warnings]}
-
-
-@dataclass(frozen=True)
-class AccountInfo:
-    """What the validator needs to know about the ad account the plan will run in."""
-
-    currency: str
-    account_id: str | None = None
-    page_id: str | None = None
-    pixel_id: str | None = None
-    now: datetime | None = None
-    min_budget_row: dict[str, Any] | None = None  # Meta's minimum_budgets row, when fetched
 
 
 class _Checker:
@@ -225,10 +223,12 @@ class _Checker:
             self.bad(f"{base}.billing_event", f"{s.billing_event} billing is not allowed with "
                      f"goal {s.optimization_goal}", f"use {' or '.join(billing)}", "billing")
         self.promoted(i, s)
-        if s.bid_strategy in ("LOWEST_COST_WITH_BID_CAP", "COST_CAP") and s.bid_amount is None:
-            self.bad(f"{base}.bid_amount", f"{s.bid_strategy} needs a bid amount",
-                     "add bid_amount in minor units or use LOWEST_COST_WITHOUT_CAP", "bid")
+        check_bidding(self, i, s)
         self.targeting(f"{base}.targeting", s.targeting)
+        check_placements(self, f"{base}.targeting", s.targeting)
+        check_audience_refs(self, i, s)
+        check_destination(self, i, s)
+        check_dynamic(self, i, s)
         if targets_eu(s):
             for f in ("dsa_payor", "dsa_beneficiary"):
                 if not (getattr(s, f) or getattr(p, f)):
@@ -276,10 +276,13 @@ def validate_plan(plan: CampaignPlan | dict[str, Any], account: AccountInfo) -> 
     """Check a plan against Meta's rules; return blocking problems and warnings."""
     try:
         p = load_plan(plan)
-    except PlanError as exc:
-        return PlanReport(problems=list(exc.problems))
+    except PlanError as exc:  # the shape is wrong (e.g. a locale that is not a number)
+        return PlanReport(problems=[pr if pr.rule else replace(pr, rule="schema")
+                                    for pr in exc.problems])
     checker = _Checker(p, account)
     checker.campaign()
+    check_audiences(checker)
+    check_lead_form(checker)
     for i, s in enumerate(p.ad_sets):
         checker.ad_set(i, s)
     return checker.report

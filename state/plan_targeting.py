@@ -1,30 +1,18 @@
 """Targeting and creative checks for `validate_plan` (split out to keep modules small).
 
-They report to a `Findings` (what `state/plan_checks.py`'s checker offers), so this module
-needs only the plan models below it, not the checker above it.
+They report to a `Findings` (`state/plan_findings.py`, what `state/plan_checks.py`'s checker
+offers), so this module needs only the plan models below it, not the checker above it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from state import rules
-from state.plan import CampaignPlan, CreativePlan, Targeting
+from state.plan import CreativePlan, Targeting
+from state.plan_findings import Findings
 
-
-class Findings(Protocol):
-    """Where a check reports: the plan under check, blocking problems, warnings, URL checks."""
-
-    plan: CampaignPlan
-
-    def bad(self, path: str, message: str, fix: str, rule: str) -> None:
-        """Record a problem that blocks a launch."""
-
-    def warn(self, path: str, message: str, fix: str, rule: str) -> None:
-        """Record a warning (legal but unwise)."""
-
-    def url(self, path: str, url: str) -> None:
-        """Check a web address, recording a problem when it is not one."""
+__all__ = ["Findings", "check_creative", "check_targeting"]
 
 
 _GEO_KEYS = ("countries", "regions", "cities", "zips", "places", "custom_locations",
@@ -147,9 +135,23 @@ def _special(ck: Findings, base: str, t: Targeting, extra: dict[str, Any]) -> No
     if t.genders and set(t.genders) != {1, 2}:
         ck.bad(f"{base}.genders", "special ad categories require all genders",
                fix + "gender: remove genders", "special_category")
-    if t.flexible_spec or t.exclusions:
-        ck.bad(f"{base}.flexible_spec", "special ad categories do not allow detailed targeting "
-               "narrowing", fix + "interest: remove the interests", "special_category")
+    for j, group in enumerate(t.flexible_spec or []):
+        for key in sorted(k for k, v in group.items() if v):
+            what = "interests" if key == "interests" else f"{key} (behaviours and demographics)"
+            ck.bad(f"{base}.flexible_spec[{j}].{key}", "special ad categories do not allow "
+                   f"detailed targeting by {what}", fix + f"detailed targeting: remove {key}",
+                   "special_category")
+    if t.exclusions:
+        ck.bad(f"{base}.exclusions", "special ad categories do not allow excluding people by "
+               "detailed targeting", fix + "exclusion: remove the exclusions", "special_category")
+    if t.excluded_custom_audiences:
+        ck.bad(f"{base}.excluded_custom_audiences", "special ad categories do not allow "
+               "excluding custom audiences", fix + "audience exclusion: remove them",
+               "special_category")
+    if t.excluded_geo_locations is not None:
+        ck.bad(f"{base}.excluded_geo_locations", "special ad categories do not allow excluding "
+               "places", fix + "location exclusion: target only the places you want",
+               "special_category")
     if extra.get("zips"):
         ck.bad(f"{base}.geo_locations.zips", "special ad categories do not allow ZIP targeting",
                fix + "ZIP code: target cities with a 15-mile radius instead", "special_category")
@@ -198,7 +200,9 @@ def check_creative(ck: Findings, base: str, c: CreativePlan) -> None:
     if c.call_to_action not in rules.CALL_TO_ACTION_TYPES:
         ck.bad(f"{base}.call_to_action", f"{c.call_to_action!r} is not a call to action Meta "
                "knows", "use e.g. SHOP_NOW, LEARN_MORE, SIGN_UP or BOOK_NOW", "cta")
-    link = c.link or ck.plan.landing_url
+    feed = c.asset_feed_spec if c.format == "dynamic" else None
+    link = c.link or ck.plan.landing_url or (feed.link_urls[0].website_url
+                                             if feed and feed.link_urls else None)
     if link is None:
         ck.bad(f"{base}.link", "the ad has no landing page",
                "add the landing page URL, e.g. 'send people to https://example.com'",
@@ -228,6 +232,8 @@ def check_creative(ck: Findings, base: str, c: CreativePlan) -> None:
                    "attach one video file", "assets")
         # No thumbnail image is fine: the asset agent extracts a poster frame
         # (uploaded under "<video ref>#thumbnail", see state/meta_tree.py).
+    elif c.format == "dynamic":
+        pass  # its images and videos are in asset_feed_spec (state/plan_format_checks.py)
     elif not images:
         ck.bad(f"{base}.assets", "an image ad needs an image", "attach an image file (JPG/PNG)",
                "assets")

@@ -71,6 +71,10 @@ BID_STRATEGIES: Final = (
     "COST_CAP",
     "LOWEST_COST_WITH_MIN_ROAS",
 )
+# Strategies that take `bid_amount` / `bid_constraints` (facts-bidding... §1.1 [S] BidStrat).
+BID_AMOUNT_STRATEGIES: Final = frozenset({"LOWEST_COST_WITH_BID_CAP", "COST_CAP"})
+# roas_average_floor = ROAS x 10,000 [3P]; the range is the shared sheet's, unverified [U].
+ROAS_FLOOR_RANGE: Final = (100, 10_000_000)
 
 # -- Ad set goals and billing (docs/meta-api-facts.md §3.2-3.5) -----------------------------------
 
@@ -127,9 +131,51 @@ OBJECTIVE_GOALS: Final[dict[tuple[str, str | None], tuple[str, ...]]] = {
     ("OUTCOME_SALES", "APP"): ("OFFSITE_CONVERSIONS", "LINK_CLICKS", "REACH"),
     ("OUTCOME_SALES", "MESSENGER"): ("CONVERSATIONS", "OFFSITE_CONVERSIONS", "LINK_CLICKS",
                                      "IMPRESSIONS", "REACH"),
-    ("OUTCOME_SALES", "WHATSAPP"): ("OFFSITE_CONVERSIONS", "LINK_CLICKS", "IMPRESSIONS", "REACH"),
+    ("OUTCOME_SALES", "WHATSAPP"): ("CONVERSATIONS", "OFFSITE_CONVERSIONS", "LINK_CLICKS",
+                                    "IMPRESSIONS", "REACH"),
+    ("OUTCOME_SALES", "INSTAGRAM_DIRECT"): ("CONVERSATIONS",),
     ("OUTCOME_SALES", "PHONE_CALL"): ("QUALITY_CALL",),
+    # Click-to-message with several apps: Meta picks the app (facts-bidding... §3.2 [S] CTM);
+    # CONVERSATIONS for sales is [3P] PB, like the single-app rows.
+    **{("OUTCOME_ENGAGEMENT", d): ("CONVERSATIONS", "LINK_CLICKS")
+       for d in ("MESSAGING_MESSENGER_WHATSAPP", "MESSAGING_INSTAGRAM_DIRECT_MESSENGER",
+                 "MESSAGING_INSTAGRAM_DIRECT_WHATSAPP",
+                 "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP")},
+    **{("OUTCOME_SALES", d): ("CONVERSATIONS",)
+       for d in ("MESSAGING_MESSENGER_WHATSAPP", "MESSAGING_INSTAGRAM_DIRECT_MESSENGER",
+                 "MESSAGING_INSTAGRAM_DIRECT_WHATSAPP",
+                 "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP")},
 }
+
+# -- Destinations (docs/facts-bidding-placements-destinations.md §3) -------------------------------
+
+# Click-to-message destinations -> the apps a conversation may open in.
+MESSAGING_APPS: Final[dict[str, frozenset[str]]] = {
+    "MESSENGER": frozenset({"messenger"}),
+    "WHATSAPP": frozenset({"whatsapp"}),
+    "INSTAGRAM_DIRECT": frozenset({"instagram"}),
+    "MESSAGING_MESSENGER_WHATSAPP": frozenset({"messenger", "whatsapp"}),
+    "MESSAGING_INSTAGRAM_DIRECT_MESSENGER": frozenset({"instagram", "messenger"}),
+    "MESSAGING_INSTAGRAM_DIRECT_WHATSAPP": frozenset({"instagram", "whatsapp"}),
+    "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP": frozenset(
+        {"instagram", "messenger", "whatsapp"}),
+}
+# The call to action each app's conversations start from (CTM [S]: MESSAGE_PAGE or
+# WHATSAPP_MESSAGE "with app_destination"; SDK 26 has no INSTAGRAM_MESSAGE, so Instagram
+# Direct uses MESSAGE_PAGE with app_destination INSTAGRAM_DIRECT).
+MESSAGING_CTAS: Final[dict[str, str]] = {
+    "messenger": "MESSAGE_PAGE", "instagram": "MESSAGE_PAGE", "whatsapp": "WHATSAPP_MESSAGE",
+}
+
+
+def messaging_ctas(destination_type: str | None) -> frozenset[str]:
+    """Return the calls to action a click-to-message destination accepts (empty: not messaging)."""
+    return frozenset(MESSAGING_CTAS[a] for a in MESSAGING_APPS.get(destination_type or "", ()))
+
+
+# Lead forms (LeadFormRef [S]): privacy-policy link text at most 70 characters.
+PRIVACY_LINK_TEXT_MAX: Final = 70
+LEAD_GOALS: Final = ("LEAD_GENERATION", "QUALITY_LEAD")
 
 # What the planner uses when the brief names only an objective.
 DEFAULT_SETUP: Final[dict[str, dict[str, str | None]]] = {
@@ -225,13 +271,49 @@ INSTAGRAM_POSITIONS: Final = ("stream", "story", "explore", "explore_home", "ree
                               "profile_feed", "ig_search", "profile_reels")
 AUDIENCE_NETWORK_POSITIONS: Final = ("classic", "rewarded_video")
 MESSENGER_POSITIONS: Final = ("messenger_home", "sponsored_messages", "story")
+THREADS_POSITIONS: Final = ("threads_stream",)  # [3P] Zernio
+WHATSAPP_POSITIONS: Final = ("status",)  # [3P] Zernio
 DEVICE_PLATFORMS: Final = ("mobile", "desktop")
 POSITION_KEYS: Final = {
     "facebook_positions": FACEBOOK_POSITIONS,
     "instagram_positions": INSTAGRAM_POSITIONS,
     "audience_network_positions": AUDIENCE_NETWORK_POSITIONS,
     "messenger_positions": MESSENGER_POSITIONS,
+    "threads_positions": THREADS_POSITIONS,
+    "whatsapp_positions": WHATSAPP_POSITIONS,
 }
+
+# -- Audiences (docs/facts-audiences.md) ----------------------------------------------------------
+
+WEBSITE_RETENTION_DAYS: Final = (1, 180)  # [3P] two sources
+ENGAGEMENT_RETENTION_DAYS: Final = (1, 365)  # [S] page engagement
+# Issue 15 asks for 1-10 % lookalikes; Meta accepts up to 20 % (LAL [S]), so a larger ratio is
+# refused with a message saying it is adpilot's limit, not Meta's.
+LOOKALIKE_RATIO: Final = (0.01, 0.10)
+META_LOOKALIKE_MAX: Final = 0.20
+LOOKALIKE_MIN_SEED: Final = 100  # "Origin audiences must have at least 100 members" [S]
+# HOUSING / EMPLOYMENT / FINANCIAL_PRODUCTS_SERVICES (and CREDIT, its name before Jan 2025):
+# no lookalikes, no audience, detailed-targeting or location exclusions (SACHelp [S]).
+# ISSUES_ELECTIONS_POLITICS has no targeting restrictions (SAC [S]).
+SAC_AUDIENCE_RESTRICTED: Final = RESTRICTED_TARGETING_CATEGORIES
+# flexible_spec keys (SDK FlexibleTargeting [S]); these two take integers, the rest {id, name}.
+DETAILED_INT_KEYS: Final = frozenset({"education_statuses", "relationship_statuses"})
+DETAILED_KEYS: Final = frozenset({
+    "behaviors", "college_years", "connections", "custom_audiences", "education_majors",
+    "education_schools", "education_statuses", "ethnic_affinity", "family_statuses",
+    "friends_of_connections", "generation", "home_ownership", "home_type", "home_value",
+    "household_composition", "income", "industries", "interested_in", "interests", "life_events",
+    "moms", "net_worth", "office_type", "politics", "relationship_statuses", "user_adclusters",
+    "work_employers", "work_positions",
+})
+
+# -- Dynamic creative (facts-bidding... §4, counts [3P] AiTarget/Zernio) ---------------------------
+
+DC_MAX_COUNTS: Final = {"images": 10, "videos": 10, "titles": 5, "bodies": 5,
+                        "descriptions": 5, "call_to_action_types": 5}
+DC_MAX_ASSETS: Final = 30  # images + videos + titles + bodies + descriptions
+DC_TEXT_MAX: Final = {"titles": 255, "descriptions": 255, "bodies": 1024}
+DC_AD_FORMATS: Final = ("SINGLE_IMAGE", "SINGLE_VIDEO", "CAROUSEL_IMAGE", "AUTOMATIC_FORMAT")
 
 # EU member states (DSA payor/beneficiary required when any is targeted, docs/meta-api-facts.md §3.1).
 EU_COUNTRIES: Final = frozenset({

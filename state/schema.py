@@ -40,6 +40,11 @@ class AdpilotState(TypedDict, total=False):
     waived: list[str]  # phrases a person answered "waive" to
     planner_warnings: list[dict[str, str]]  # the planner's warnings, kept beside the checks'
     validation: dict[str, JSON] | None  # Meta validate_only result: {"ok", "results": [...]}
+    # Meta's estimates for the card (agents/orchestrator/estimates.py): {"ad_sets": [per ad set
+    # {"status", "reason", "mau_lower", "mau_upper", "daily", ...}], "audiences": {id: {"name",
+    # "subtype", "lower", "upper", "delivery_status"}}, "details": {key: {code: name}}};
+    # never a reason to refuse a plan.
+    estimates: dict[str, JSON] | None
     approval: dict[str, JSON] | None  # decision record: {"receipt", "decisions", "go_live", "at"}
     # A paused launch's activation card and its outcome: {"receipt", "decision", "decisions",
     # "at", "message"}, plus "activated_at" (account clock) once the tree is ACTIVE.
@@ -91,6 +96,7 @@ class OutputState(TypedDict, total=False):
     not_understood: list[dict[str, JSON]]
     adjustments: list[dict[str, JSON]]
     validation: dict[str, JSON] | None
+    estimates: dict[str, JSON] | None
     approval: dict[str, JSON] | None
     created: dict[str, JSON]
     status: str

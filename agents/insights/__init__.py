@@ -2,8 +2,12 @@
 
 - `collect.py` — the `collect_insights` node: daily insights into the local store
   (`state.insights_store`);
+- `results.py` — what counts as each ad set's result (leads, conversations started, purchase
+  value, ...), for collection and the report's results by goal;
 - `reporting.py` — `adpilot report`: the performance report's numbers;
-- `export.py` — its markdown, CSV and JSON writers; `charts.py` — its PNG charts.
+- `assets_report.py` — dynamic creative's assets (asset breakdowns), ranked for the report;
+- `export.py` — its markdown, CSV and JSON writers; `charts.py` — its PNG charts;
+- `question.py`, `answer.py`, `ask.py` — read-only questions about the numbers.
 
 Imports `agents.common`, `agents.optimize` (a report shows the loop's verdicts, experiments and
 targets), `prompts`, `tools`, `state`.

@@ -7,11 +7,11 @@ Graph node (wire it between `wait_for_data` and `decide_actions`)::
 A Meta throttle longer than the client may sleep returns a wait record instead
 (`agents.common.yields_on_throttle`), for its router to wait out.
 
-Reads `state["created"]["campaign"]` (the launched campaign id), `state["plan"]` (start date,
-conversion event) and `state["optimize"]` (what was pulled before). Writes only under
-`state["optimize"]["collected"]`: `{"since", "until", "rows", "round_trips", "graph_calls",
-"mode"}`. The rows themselves live in `state/insights_store.py` (ADPILOT_HOME/insights.db),
-never in graph state.
+Reads `state["created"]["campaign"]` (the launched campaign id), `state["plan"]` (start date;
+what counts as each ad set's result, `agents/insights/results.py`) and `state["optimize"]`
+(what was pulled before). Writes only under `state["optimize"]["collected"]`: `{"since",
+"until", "rows", "round_trips", "graph_calls", "mode"}`. The rows themselves live in
+`state/insights_store.py` (ADPILOT_HOME/insights.db), never in graph state.
 
 Every cycle re-pulls the restatement window (Meta revises recent days), and the days since
 the last pull, at three levels (ad, ad set, campaign; daily rows), plus ad-set rows broken
@@ -22,13 +22,14 @@ Queries that would return many rows run as async report runs; every result is pa
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agents.common import home_of, yields_on_throttle
+from agents.insights.results import conversion_event, events_by_adset
 from state.context import Context
 from state.insights_store import InsightsStore, parse_row
 from state.schema import AdpilotState
@@ -50,16 +51,6 @@ CARDINALITY = {"age": 7, "gender": 3, "country": 5, "publisher_platform": 4}
 
 class InsightsError(RuntimeError):
     """An insights query that could not be completed (names the query and the fix)."""
-
-
-def conversion_event(plan: dict[str, Any] | None) -> str:
-    """Return the conversion event the plan optimises for (PURCHASE, LEAD, ...)."""
-    plan = plan or {}
-    for ad_set in plan.get("ad_sets") or []:
-        event = ((ad_set.get("promoted_object") or {}).get("custom_event_type") or "").upper()
-        if event:
-            return event
-    return "LEAD" if plan.get("objective") == "OUTCOME_LEADS" else "PURCHASE"
 
 
 def estimate_rows(entities: int, days: int, breakdowns: Sequence[str] = ()) -> int:
@@ -118,8 +109,13 @@ def pull_window(
     n_adsets: int = 1,
     breakdowns: Sequence[str] = BREAKDOWNS,
     force_async: bool | None = None,
+    events: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Pull [since, until] at every level into `store`; return what it cost."""
+    """Pull [since, until] at every level into `store`; return what it cost.
+
+    `events` names the result of each ad set whose goal differs from the campaign's `event`
+    (by ad set id); rows without an ad set (the campaign's) count `event`.
+    """
     days = (date.fromisoformat(until) - date.fromisoformat(since)).days + 1
     before = dict(getattr(client, "stats", {}) or {})
     rows_total, modes = 0, set()
@@ -141,7 +137,8 @@ def pull_window(
         modes.add("async" if use_async else "sync")
         raw = run_query(client, campaign_id, params, use_async=use_async)
         rows = [
-            parse_row(r, level=level, currency=currency, conversion_event=event, dims=dims)
+            parse_row(r, level=level, currency=currency, dims=dims,
+                      conversion_event=_event_of(r, event, events))
             for r in raw
         ]
         rows_total += store.replace_window(campaign_id, level, since, until, rows, dims)
@@ -156,8 +153,19 @@ def pull_window(
     }
 
 
+def _event_of(raw: Mapping[str, Any], event: str, events: Mapping[str, str] | None) -> str:
+    return (events or {}).get(str(raw.get("adset_id") or ""), event)
+
+
 def pull_weeks(
-    client: Any, store: InsightsStore, *, campaign_id: str, until: str, currency: str, event: str
+    client: Any,
+    store: InsightsStore,
+    *,
+    campaign_id: str,
+    until: str,
+    currency: str,
+    event: str,
+    events: Mapping[str, str] | None = None,
 ) -> None:
     """Store the last two 7-day windows per ad (weekly reach is not a sum of daily reach)."""
     end = date.fromisoformat(until)
@@ -170,7 +178,10 @@ def pull_weeks(
             "time_range": {"since": w_since.isoformat(), "until": w_until.isoformat()},
         }
         raw = client.get_all(f"{campaign_id}/insights", params, limit=PAGE_SIZE)
-        rows = [parse_row(r, level="ad", currency=currency, conversion_event=event) for r in raw]
+        rows = [
+            parse_row(r, level="ad", currency=currency, conversion_event=_event_of(r, event, events))
+            for r in raw
+        ]
         store.replace_weeks(campaign_id, w_since.isoformat(), w_until.isoformat(), rows)
 
 
@@ -200,6 +211,7 @@ def collect(
     n_adsets: int = 1,
     breakdowns: Sequence[str] = BREAKDOWNS,
     weeks: bool = True,
+    events: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Pull everything a cycle needs for one campaign (the node and the bench call this)."""
     yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
@@ -224,11 +236,11 @@ def collect(
         n_ads=n_ads,
         n_adsets=n_adsets,
         breakdowns=breakdowns,
+        events=events,
     )
     if weeks:
-        pull_weeks(
-            client, store, campaign_id=campaign_id, until=window[1], currency=currency, event=event
-        )
+        pull_weeks(client, store, campaign_id=campaign_id, until=window[1], currency=currency,
+                   event=event, events=events)
     return out
 
 
@@ -258,6 +270,7 @@ def collect_insights(state: AdpilotState, runtime: Runtime[Context]) -> dict[str
         event=conversion_event(plan),
         n_ads=len(created.get("ads") or {}) or 1,
         n_adsets=len(created.get("ad_sets") or {}) or 1,
+        events=events_by_adset(plan, created),
     )
     return {"optimize": {**(state.get("optimize") or {}), "collected": collected, "today": today}}
 

@@ -41,18 +41,22 @@ def _fmt(value: Any, key: str, currency: str) -> str:
 
 
 def table(rows: dict[str, dict[str, Any]], currency: str) -> list[str]:
-    """Render a markdown table of per-entity totals."""
+    """Render a markdown table of per-entity totals.
+
+    "results" are each ad set's own result (leads, conversations started, purchases: see
+    "Results by goal"), and "cost/result" its cost per that result.
+    """
     head = [
         "name",
         "spend",
         "impr.",
         "clicks",
-        "conv.",
+        "results",
         "value",
         "CTR",
         "CPC",
         "CPM",
-        "CPA",
+        "cost/result",
         "ROAS",
         "freq.",
         "CVR",
@@ -63,6 +67,25 @@ def table(rows: dict[str, dict[str, Any]], currency: str) -> list[str]:
     return out
 
 
+def goal_lines(goals: list[dict[str, Any]], currency: str) -> list[str]:
+    """Markdown table: each ad set's result in words and its cost per result (ROAS for value)."""
+    if not goals:
+        return []
+    out = ["## Results by goal", "", "| ad set | optimised for | results | cost per result |",
+           "|---|---|---|---|"]
+    for g in goals:
+        if g["result"] == "purchase value":
+            got = f"{format_money(int(g['results']), currency)} purchase value"
+            per = f"ROAS {g['roas']:.2f}x" if g.get("roas") is not None else "—"
+        else:
+            got = f"{g['results']:g} {g['result']}"
+            per = (format_money(g["cost_per_result_minor"], currency)
+                   if g.get("cost_per_result_minor") is not None else "no result yet")
+        out.append(f"| {display_name(g['name'])} | {g.get('optimised_for') or '—'} | {got} "
+                   f"| {per} |")
+    return out + [""]
+
+
 def write_csvs(
     out: Path,
     store: InsightsStore,
@@ -70,19 +93,30 @@ def write_csvs(
     sets: dict[str, Any],
     ads: dict[str, Any],
     actions: list[dict[str, Any]],
+    goals: list[dict[str, Any]] | None = None,
+    assets: list[dict[str, Any]] | None = None,
 ) -> list[str]:
-    """Write daily.csv, ad_sets.csv, ads.csv and actions.csv; return their paths."""
+    """Write daily.csv, ad_sets.csv (with each one's result), ads.csv, actions.csv, assets.csv.
+
+    `assets.csv` (the dynamic creative's assets, ranked) only when there are any.
+    """
     written = []
     daily = [r for lvl in ("campaign", "adset", "ad") for r in store.daily(cid, lvl)]
-    for name, rows in (
+    by_goal = {str(g["id"]): g for g in goals or []}
+    result_keys = ("optimised_for", "result", "results", "cost_per_result_minor")
+    files: list[tuple[str, list[dict[str, Any]]]] = [
         ("daily.csv", daily),
-        ("ad_sets.csv", [{"id": k, **v} for k, v in sets.items()]),
+        ("ad_sets.csv", [{"id": k, **v, **{f: by_goal[str(k)].get(f) for f in result_keys
+                                           if str(k) in by_goal}} for k, v in sets.items()]),
         ("ads.csv", [{"id": k, **v} for k, v in ads.items()]),
         (
             "actions.csv",
             [{**a, "judgement": (a.get("judgement") or {}).get("judgement")} for a in actions],
         ),
-    ):
+    ]
+    if assets:
+        files.append(("assets.csv", assets))
+    for name, rows in files:
         path = out / name
         keys = sorted({k for r in rows for k in r}) or ["empty"]
         with path.open("w", newline="") as fh:
@@ -105,8 +139,12 @@ def write_md(
     actions: list[dict[str, Any]],
     currency: str,
     pngs: list[str],
+    extra: list[str] | None = None,
 ) -> Path:
-    """Write report.md (summary, tables, actions with judgements, chart links)."""
+    """Write report.md (summary, tables, actions with judgements, chart links).
+
+    `extra` (results by goal, the dynamic creative's assets) follows the ad and ad set tables.
+    """
     lines = [
         f"# Performance report — {f['campaign']}",
         "",
@@ -123,6 +161,7 @@ def write_md(
         "",
         *table(ads, currency),
         "",
+        *(extra or []),
         "## Actions taken and their judged effect",
         "",
     ]
@@ -148,7 +187,8 @@ def write_md(
         "",
         "Frequency is impressions ÷ the sum of daily reach: a lower bound of Meta's figure over "
         "several days (reach is not additive). Conversions count each purchase once "
-        "(pixel, `purchase` and `omni_purchase` report the same event).",
+        "(pixel, `purchase` and `omni_purchase` report the same event), and each lead once "
+        "(`onsite_conversion.lead_grouped` and `lead` report the same form leads).",
     ]
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n")

@@ -23,7 +23,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from state.insights_store import conversions_of, currency_factor, derive, parse_row
+from state.insights_store import GOAL_RESULTS, conversions_of, currency_factor, derive, parse_row
 from state.intent import DateRange
 from state.rules import currency_offset, format_money
 
@@ -33,7 +33,7 @@ ALL_METRICS = ("spend", "impressions", "reach", "frequency", "clicks", "ctr", "c
 NOT_ACTIONS = frozenset({"RECALLERS", "REACH"})
 GOAL_EVENTS = {
     "LANDING_PAGE_VIEWS": "LANDING_PAGE_VIEW", "LINK_CLICKS": "LINK_CLICK",
-    "LEAD_GENERATION": "LEAD", "QUALITY_LEAD": "LEAD", "AD_RECALL_LIFT": "RECALLERS",
+    **GOAL_RESULTS, "AD_RECALL_LIFT": "RECALLERS",
     "REACH": "REACH", "POST_ENGAGEMENT": "POST_ENGAGEMENT", "APP_INSTALLS": "MOBILE_APP_INSTALL",
 }
 OBJECTIVE_EVENTS = {
@@ -43,6 +43,8 @@ OBJECTIVE_EVENTS = {
 }
 RESULT_WORDS = {  # (one, many)
     "PURCHASE": ("purchase", "purchases"), "LEAD": ("lead", "leads"),
+    "LEAD_FORM": ("lead", "leads"),
+    "CONVERSATIONS": ("conversation started", "conversations started"),
     "LANDING_PAGE_VIEW": ("landing page view", "landing page views"),
     "LINK_CLICK": ("link click", "link clicks"), "RECALLERS": ("ad recaller", "ad recallers"),
     "REACH": ("person reached", "people reached"),

@@ -6,8 +6,13 @@
   template otherwise), per-ad-set and per-ad tables, actions taken with their judged effect,
   and four PNG charts (daily spend and results, cost per result per ad set, budget allocation
   over time, experiment — or ad-set — posteriors);
-- **csv**: `daily.csv` (every stored daily row), `ad_sets.csv`, `ads.csv`, `actions.csv`;
+- **csv**: `daily.csv` (every stored daily row), `ad_sets.csv`, `ads.csv`, `actions.csv`,
+  and `assets.csv` when the campaign has dynamic creative;
 - **json**: `report.json` with the same content.
+
+Every format names each ad set's result by its goal — leads, conversations started, purchase
+value — with the cost per result on that result (`results.py`), and for dynamic creative which
+headline, text and image won (`assets_report.py`, read from Meta when a client is given).
 
 `write_report(thread_id, fmt, out_dir, runner=..., home=...)` is the CLI entry: it reads the
 thread's state from the checkpointer and the numbers from the insights store.
@@ -21,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from agents.insights import charts
-from agents.insights.export import write_csvs, write_md
+from agents.insights.assets_report import asset_lines, asset_rows, assets_for_report, client_from
+from agents.insights.export import goal_lines, write_csvs, write_md
+from agents.insights.results import by_result, result_label, results_by_goal, results_text
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import (
     KPI_FIELDS,
@@ -58,6 +65,7 @@ def facts(
     kpi: str,
     currency: str,
     experiment: dict[str, Any] | None,
+    label: str | None = None,
 ) -> dict[str, Any]:
     """Collect the figures the narrative may use (and nothing else)."""
 
@@ -79,19 +87,27 @@ def facts(
         "account": state.get("account"),  # every report says which ad account it is about
         "days": totals.get("days", 0),
         "currency": currency,
-        "kpi": KPI_LABELS[kpi],
+        "kpi": label or KPI_LABELS[kpi],
         "spend": format_money(int(totals.get("spend_minor") or 0), currency),
-        "results": round(float(totals.get(KPI_FIELDS[kpi]) or 0), 2),
-        "cost_per_result": format_money(int(cpr(totals)), currency)
-        if cpr(totals) != float("inf")
-        else None,
+        **_results(totals, kpi, currency, cpr(totals)),
         "target_cpa": targets_of(state).get("target_cpa_minor"),
         "best_ad_set": min(spent, key=cpr)["name"] if spent else None,
-        "worst_ad_set": max(spent, key=cpr)["name"] if len(spent) > 1 else None,
+        "worst_ad_set": max(spent, key=cpr)["name"]
+        if len({cpr(s) for s in spent}) > 1 else None,  # not when they all did the same
         "actions_applied": len(applied),
         "judged": judged,
         "experiment": experiment,
     }
+
+
+def _results(totals: dict[str, Any], kpi: str, currency: str, cost: float) -> dict[str, Any]:
+    """Return the campaign's results: a count and its cost, or (value goals) value and ROAS."""
+    if kpi == "conversion_value":
+        value, spend = int(totals.get("conversion_value_minor") or 0), totals.get("spend_minor")
+        return {"results": format_money(value, currency), "cost_per_result": None,
+                "roas": round(value / float(spend), 2) if spend else None}
+    return {"results": round(float(totals.get(KPI_FIELDS[kpi]) or 0), 2),
+            "cost_per_result": format_money(int(cost), currency) if cost != float("inf") else None}
 
 
 def narrative(f: dict[str, Any], model: str | None) -> str:
@@ -118,10 +134,14 @@ def narrative(f: dict[str, Any], model: str | None) -> str:
         days=f["days"],
         campaign=f["campaign"],
         spend=f["spend"],
-        conversions=f["results"],
-        kpi_label=f["kpi"],
-        cpa_clause=f" at {f['cost_per_result']} each" if f.get("cost_per_result") else "",
-        best_clause=f"The most efficient ad set was “{f['best_ad_set']}”; "
+        results=f.get("results_text") or (f"{f['results']} of {f['kpi']}"
+                                          if isinstance(f["results"], str)
+                                          else f"{f['results']:g} {f['kpi']}"),
+        cpa_clause="" if f.get("results_text")
+        else f" at {f['cost_per_result']} each" if f.get("cost_per_result")
+        else (f" (ROAS {f['roas']:.2f}x)" if f.get("roas") is not None else ""),
+        best_clause=f"The most efficient ad set was “{f['best_ad_set']}”"
+        + ("; " if f.get("worst_ad_set") else ". ")
         if f.get("best_ad_set")
         else "",
         worst_clause=f"the least efficient was “{f['worst_ad_set']}”. "
@@ -199,8 +219,13 @@ def build_report(
     out_dir: str | Path,
     fmt: str = "md",
     model: str | None = None,
+    client: Any = None,
 ) -> dict[str, Any]:
-    """Write the report in `fmt` (md, csv or json) to `out_dir`; return what was written."""
+    """Write the report in `fmt` (md, csv or json) to `out_dir`; return what was written.
+
+    `client` reads the dynamic creative's asset breakdowns from Meta (without one, the report
+    says they were not read).
+    """
     if fmt not in ("md", "csv", "json"):
         raise ValueError(f"--format {fmt!r}: use md, csv or json")
     cid = str((state.get("created") or {}).get("campaign") or "")
@@ -212,8 +237,12 @@ def build_report(
     # The same targets the loop judged by: the thread's settings, else the plan's.
     targets = {**((state.get("optimize") or {}).get("targets") or {}), **targets_of(state)}
     kpi = kpi_of_plan(plan, targets)
+    label = result_label(plan, kpi) or KPI_LABELS[kpi]
     camp_rows = store.daily(cid, "campaign")
     currency = (camp_rows[0]["currency"] if camp_rows else None) or plan.get("currency") or "USD"
+    dates = sorted(r["date"] for r in camp_rows)
+    assets = assets_for_report(client, plan, state.get("created") or {},
+                               dates[0] if dates else None, dates[-1] if dates else None, currency)
     sets, ads = store.totals(cid, "adset"), store.totals(cid, "ad")
     totals = next(iter(store.totals(cid, "campaign").values()), {"days": 0})
     set_rows = _with_kpi(store.daily(cid, "adset"), kpi)
@@ -225,10 +254,10 @@ def build_report(
     files: dict[str, Any] = {"charts": []}
     for made in (
         charts.spend_and_conversions(
-            _with_kpi(camp_rows, kpi), currency, KPI_LABELS[kpi], out / "daily_spend_results.png"
+            _with_kpi(camp_rows, kpi), currency, label, out / "daily_spend_results.png"
         ),
         charts.cost_per_result(
-            set_rows, names, currency, KPI_LABELS[kpi], target, out / "cost_per_result.png"
+            set_rows, names, currency, label, target, out / "cost_per_result.png"
         ),
         charts.allocation(set_rows, names, currency, out / "allocation.png"),
     ):
@@ -237,7 +266,15 @@ def build_report(
     post, exp_status = _posterior_chart(state, store, cid, kpi, sets, out)
     if post:
         files["charts"].append(str(post))
-    f = facts(state, totals, sets, ads, kpi, currency, exp_status)
+    goals = results_by_goal(plan, state.get("created") or {}, sets)
+    kinds = by_result(goals)
+    # best and worst compare the ad sets of the commonest kind of result (a lead is no purchase)
+    main = set(max(kinds, key=lambda k: len(k["ad_sets"]))["ad_sets"]) if kinds else set(sets)
+    f = facts(state, totals, {k: v for k, v in sets.items() if k in main}, ads,
+              kpi, currency, exp_status, label)
+    f["results_by_goal"] = [{k: g[k] for k in ("name", "result", "results")} for g in goals]
+    if len(kinds) > 1:  # several kinds of result: the summary names each, with its cost
+        f["results_text"] = results_text(kinds, currency)
     summary = narrative(f, model)
     actions = state.get("applied_actions") or []
     if fmt == "json":
@@ -249,14 +286,17 @@ def build_report(
             "ads": ads,
             "actions": actions,
             "charts": files["charts"],
+            "results_by_goal": goals,
+            "dynamic_creative": assets,
         }
         (out / "report.json").write_text(json.dumps(payload, indent=2, default=str))
         files["report"] = str(out / "report.json")
     elif fmt == "csv":
-        files["csv"] = write_csvs(out, store, cid, sets, ads, actions)
+        files["csv"] = write_csvs(out, store, cid, sets, ads, actions, goals, asset_rows(assets))
     else:
+        extra = goal_lines(goals, currency) + asset_lines(assets, currency)
         files["report"] = str(
-            write_md(out, f, summary, sets, ads, actions, currency, files["charts"])
+            write_md(out, f, summary, sets, ads, actions, currency, files["charts"], extra)
         )
     return files
 
@@ -277,7 +317,8 @@ def write_report(
     # The checkpoint holds the loop's working set; the report lists every applied action.
     state = {**state, "applied_actions": full_history(state, thread_id, home)}
     target = Path(out_dir) if out_dir else Path(home) / "reports" / thread_id
-    return build_report(state, InsightsStore(home), target, fmt, model)
+    client = client_from(runner, thread_id, state)  # only for dynamic creative's assets
+    return build_report(state, InsightsStore(home), target, fmt, model, client)
 
 
 __all__ = ["build_report", "narrative", "write_report"]

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from agents.optimize.meta_io import kpi_of_plan, targets_of
 from state.exposure import as_int
-from state.insights_store import parse_row
+from state.insights_store import GOAL_RESULTS, parse_row
 from tools.batching import BatchItem
 
 __all__ = ["snapshot"]
@@ -26,7 +26,7 @@ __all__ = ["snapshot"]
 INSIGHT_FIELDS = ("ad_id,adset_id,spend,impressions,clicks,inline_link_clicks,actions,"
                   "action_values")
 ADSET_SUB = ("name,status,effective_status,issues_info,daily_budget,lifetime_budget,end_time,"
-             "promoted_object,learning_stage_info")
+             "promoted_object,learning_stage_info,optimization_goal")
 SUMS = ("spend_minor", "impressions", "clicks", "link_clicks", "conversions",
         "conversion_value_minor")
 CAMPAIGN_SUB = ("name,status,effective_status,issues_info,daily_budget,lifetime_budget,"
@@ -72,7 +72,9 @@ def _feedback(value: Any) -> str:
 def _event(ads: Sequence[Mapping[str, Any]]) -> str:
     """Return the conversion event the ad sets optimise for, as Meta has it (LEAD campaigns: LEAD)."""
     for ad in ads:
-        event = ((ad.get("adset") or {}).get("promoted_object") or {}).get("custom_event_type")
+        adset = ad.get("adset") or {}
+        event = ((adset.get("promoted_object") or {}).get("custom_event_type")
+                 or GOAL_RESULTS.get(str(adset.get("optimization_goal"))))  # forms, messaging
         if event:
             return str(event).upper()
     objective = next((str((a.get("campaign") or {}).get("objective") or "") for a in ads), "")

@@ -17,11 +17,13 @@ from state.insights_store import InsightsStore, add_sums, derive
 from state.rules import min_daily_budget_minor
 
 CAMPAIGN_FIELDS = (
-    "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time"
+    "id,name,status,effective_status,daily_budget,lifetime_budget,start_time,stop_time,"
+    "bid_strategy"
 )
 ADSET_FIELDS = (
     "id,name,status,effective_status,daily_budget,lifetime_budget,learning_stage_info,"
-    "billing_event,optimization_goal,end_time,campaign_id,daily_spend_cap,daily_min_spend_target"
+    "billing_event,optimization_goal,end_time,campaign_id,daily_spend_cap,daily_min_spend_target,"
+    "bid_strategy,bid_amount,bid_constraints"
 )
 # Ad set spend limits under a campaign budget (`agents/optimize/decide/cbo.py`); 0 = no limit.
 SPEND_LIMIT_FIELDS = ("daily_spend_cap", "daily_min_spend_target")
@@ -93,6 +95,16 @@ KPI_BY_OBJECTIVE = {
 }
 
 
+# Goals counted as conversions whatever the objective (a messaging ad set of an engagement
+# campaign is judged on conversations started, not link clicks); VALUE on purchase value.
+KPI_BY_GOAL = {
+    "VALUE": "conversion_value",
+    "CONVERSATIONS": "conversions",
+    "LEAD_GENERATION": "conversions",
+    "QUALITY_LEAD": "conversions",
+}
+
+
 def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> str:
     """Return the KPI a plan is judged on (ROAS-only targets judge conversion value)."""
     targets = targets or {}
@@ -100,6 +112,10 @@ def kpi_of_plan(plan: dict[str, Any], targets: dict[str, Any] | None = None) -> 
         return str(targets["kpi"])
     if targets.get("target_roas") and not targets.get("target_cpa_minor"):
         return "conversion_value"
+    goals = [KPI_BY_GOAL[g] for s in plan.get("ad_sets") or []
+             if (g := str(s.get("optimization_goal") or "")) in KPI_BY_GOAL]
+    if goals:
+        return max(dict.fromkeys(goals), key=goals.count)
     return KPI_BY_OBJECTIVE.get(str(plan.get("objective") or ""), "conversions")
 
 
@@ -176,6 +192,7 @@ def build_evidence(
                 "last_day_stats": set_last.get(str(a["id"]), empty),
                 "daily_spend_minor": set_daily.get(str(a["id"]), []),
                 **{f"{k}_minor": as_int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
+                **bid_fields(a, campaign),
             }
             for a in tree["ad_sets"]
         ],
@@ -193,6 +210,17 @@ def build_evidence(
         "budget_edits": budget_edits or {},
         "phase_budgets": phases,
         "experiment": experiment,
+    }
+
+
+def bid_fields(adset: dict[str, Any], campaign: dict[str, Any]) -> dict[str, Any]:
+    """Return the ad set's bid strategy (the campaign's under a CBO), cap and ROAS floor."""
+    floor = (adset.get("bid_constraints") or {}).get("roas_average_floor")
+    return {
+        "optimization_goal": adset.get("optimization_goal"),
+        "bid_strategy": adset.get("bid_strategy") or campaign.get("bid_strategy"),
+        "bid_amount_minor": as_int(adset.get("bid_amount")),
+        "roas_average_floor": as_int(floor),
     }
 
 

@@ -50,7 +50,7 @@ def approval_payload(state: Mapping[str, Any], go_live: bool,
     problems = state.get("problems") or []
     card = render_card(plan, validation=state.get("validation"), problems=problems,
                        warnings=state.get("warnings"), go_live=go_live, reading=reading_of(state),
-                       where=where)
+                       where=where, estimates=state.get("estimates"))
     # A plan with open problems (a bad edit) can only be edited again or rejected.
     allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
     # Agent Inbox and agent-chat-ui show each action's description, not the card's: the

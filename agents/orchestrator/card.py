@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from agents.orchestrator.card_audiences import targeting_lines
+from agents.orchestrator.card_delivery import creative_assets, delivery_lines
 from state.exposure import META_DAILY_OVERSPEND
 from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
 from state.rules import format_money
@@ -95,11 +97,10 @@ def _audience(targeting: dict[str, Any]) -> str:
     excluded = _places(targeting.get("excluded_geo_locations") or {})
     genders = targeting.get("genders") or []
     who = ", ".join(GENDERS.get(g, str(g)) for g in genders) if genders else "all genders"
-    interests = [
-        i.get("name") or i.get("id", "?")
-        for spec in targeting.get("flexible_spec") or []
-        for i in spec.get("interests") or []
-    ]
+    specs = targeting.get("flexible_spec") or []
+    # Several groups are AND'ed: the detailed-targeting line shows them grouped instead.
+    interests = [i.get("name") or i.get("id", "?")
+                 for spec in specs[:1] if len(specs) == 1 for i in spec.get("interests") or []]
     parts = [
         (", ".join(places) or "no location") + (f" except {', '.join(excluded)}" if excluded else ""),
         f"ages {targeting.get('age_min', 18)}–{targeting.get('age_max', 65)}",
@@ -113,13 +114,6 @@ def _audience(targeting: dict[str, Any]) -> str:
                 for i in (targeting.get("exclusions") or {}).get("interests") or []]
     if left_out:
         parts.append("not people interested in: " + ", ".join(left_out))
-    platforms = targeting.get("publisher_platforms")
-    positions = [f"{key.removesuffix('_positions')} {', '.join(targeting[key])}"
-                 for key in ("facebook_positions", "instagram_positions",
-                             "audience_network_positions", "messenger_positions")
-                 if targeting.get(key)]
-    parts.append("placements: " + (", ".join(platforms) if platforms else "automatic")
-                 + (f" ({'; '.join(positions)})" if positions else ""))
     return "; ".join(parts)
 
 
@@ -132,12 +126,6 @@ def _language(key: Any) -> str:
     from agents.orchestrator.planning.people.languages import LOCALE_NAMES
 
     return LOCALE_NAMES[key].title() if key in LOCALE_NAMES else str(key)
-
-
-def _assets(creative: dict[str, Any]) -> str:
-    refs = creative.get("assets") or []
-    names = [a.get("path") or a.get("url") or a.get("hash") or "?" for a in refs]
-    return ", ".join(names) or "none"
 
 
 def _gate_line(gate: dict[str, Any]) -> str:
@@ -157,6 +145,7 @@ def render_card(
     go_live: bool = False,
     reading: dict[str, Any] | None = None,
     where: Mapping[str, Any] | None = None,
+    estimates: Mapping[str, Any] | None = None,
 ) -> str:
     """Render the approval card for `plan` as markdown.
 
@@ -166,7 +155,12 @@ def render_card(
 
     `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`): shown under "How adpilot read the brief" so nothing the planner decided on
     its own, or could not read, is hidden from the person who approves.
+
+    `estimates` is the `estimates` state key (`agents/orchestrator/estimates.py`): Meta's
+    delivery estimate per ad set and the sizes of existing audiences, each shown as an estimate.
     """
+    facts = dict((estimates or {}).get("audiences") or {})
+    per_set = list((estimates or {}).get("ad_sets") or [])
     currency = plan.get("currency", "USD")
     model = _model(plan)
     spend = spend_summary(model)
@@ -191,7 +185,8 @@ def render_card(
         + (" — the brief asked to go live" if plan.get("go_live") else ""),
         "",
     ]
-    for ad_set, budget in zip(plan.get("ad_sets", []), ad_set_budgets(model), strict=False):
+    for i, (ad_set, budget) in enumerate(zip(plan.get("ad_sets", []), ad_set_budgets(model),
+                                             strict=False)):
         budget_text = (
             f"{money(budget['amount_minor'], currency)} {budget['kind']}"
             if budget else "shares the campaign budget"
@@ -201,6 +196,9 @@ def render_card(
             f"Audience: {_audience(ad_set.get('targeting') or {})}. "
             f"Optimises for {ad_set.get('optimization_goal', '?')}{_event(ad_set)}, "
             f"billed on {ad_set.get('billing_event', '?')}.",
+            *targeting_lines(ad_set.get("targeting") or {}, plan, facts,
+                             (estimates or {}).get("details")),
+            *delivery_lines(ad_set, plan, per_set[i] if i < len(per_set) else None),
             "",
             "| ad | format | primary text | headline | CTA | assets |",
             "| --- | --- | --- | --- | --- | --- |",
@@ -208,7 +206,7 @@ def render_card(
         for ad in ad_set.get("ads", []):
             c = ad.get("creative") or {}
             row = [ad.get("name", "?"), c.get("format", "image"), c.get("primary_text") or "—",
-                   c.get("headline") or "—", c.get("call_to_action") or "—", _assets(c)]
+                   c.get("headline") or "—", c.get("call_to_action") or "—", creative_assets(c)]
             lines.append("| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |")
         lines.append("")
     lines += reading_lines(reading)

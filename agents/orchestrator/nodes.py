@@ -13,6 +13,10 @@ else = the LLM planner), asks a `clarify` question when required facts are missi
 is merged into the brief and the planner runs again), and resolves interest names to ids with
 the targeting search. `validate_plan` runs the local rules (`state.plan_checks.validate_plan`, the
 asset checks) and then Meta's `validate_only` for every object in one batch (agents/orchestrator/meta_checks).
+Before the local rules it resolves audience and detailed-targeting names to ids
+(`audience_refs.py`: no match or several is a problem, never a guess) and reads Meta's
+minimum budgets for capped bids; last it asks Meta's delivery estimate per ad set for the card
+(`estimates.py`, the `estimates` state key), which never fails a plan.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from langgraph.runtime import Runtime
 
 from agents.common import ask_until_valid, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import meta_call_group
-from agents.orchestrator import meta_checks
+from agents.orchestrator import audience_refs, estimates, meta_checks
 from agents.orchestrator.planning import WAIVABLE, PlanDefaults, PlannerResult
 from agents.orchestrator.planning.copy import fill_missing_copy
 from agents.orchestrator.planning.cues import ANSWER_PREFIX
@@ -266,19 +270,25 @@ def plan_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
             "phase": "planned", "status": "planned; checking with Meta"}
 
 
-def plan_account_info(ctx: Any, now: datetime | None = None) -> plan_checks.AccountInfo:
-    """Return what local validation needs to know about the ad account, from the run context."""
+def plan_account_info(ctx: Any, now: datetime | None = None,
+                      min_budget_row: dict[str, Any] | None = None) -> plan_checks.AccountInfo:
+    """Return what local validation needs to know about the ad account, from the run context.
+
+    `min_budget_row`: Meta's `minimum_budgets` row when it was fetched (for a capped bid).
+    """
     return plan_checks.AccountInfo(currency=ctx.currency, account_id=ctx.account_id,
-                                   page_id=ctx.page_id, pixel_id=ctx.pixel_id, now=now)
+                                   page_id=ctx.page_id, pixel_id=ctx.pixel_id, now=now,
+                                   min_budget_row=min_budget_row)
 
 
-def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None) -> tuple[list[dict], list[dict]]:
+def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None,
+                  min_budget_row: dict[str, Any] | None = None) -> tuple[list[dict], list[dict]]:
     """Local checks only (plan rules + asset files): no network, nothing written."""
     try:
         model = plans.load_plan(plan)
     except plans.PlanError as exc:
         return issue_dicts(exc.problems), []
-    report = plan_checks.validate_plan(model, plan_account_info(ctx, now))
+    report = plan_checks.validate_plan(model, plan_account_info(ctx, now, min_budget_row))
     problems, warnings = issue_dicts(report.problems), issue_dicts(report.warnings)
     asset_problems, asset_warnings = check_assets(plan, getattr(ctx, "assets", None))
     return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)
@@ -290,13 +300,24 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     planned = cast(dict[str, Any], state["plan"])  # validate_plan runs only after a plan was made
     plan = fill_missing_copy(planned, state.get("brief") or "")
     # Only a plan that gained template copy is written back (keeps checkpoints small).
-    filled = {"plan": plan} if plan is not planned else {}
     client = client_of(runtime)
-    problems, warnings = check_locally(plan, runtime.context, run_now(runtime.context, client))
+    # Names become ids (audiences, detailed targeting) and capped bids get Meta's minimums
+    # before the local checks; reads only, and none for a plan without such references.
+    with meta_call_group("resolve_references", kind="read"):
+        resolved, ref_problems, facts = audience_refs.resolve(plan, client)
+        names = audience_refs.coded_names(resolved, audience_refs.cached_search(client))
+        min_row, bid_problems = meta_checks.bid_minimums(client, resolved)
+    plan = resolved if resolved != plan else plan
+    filled = {"plan": plan} if plan is not planned else {}
+    problems, warnings = check_locally(plan, runtime.context, run_now(runtime.context, client), min_row)
+    seed_problems, ready_warnings = audience_refs.audience_checks(plan, facts)
+    problems = unique_issues(problems + ref_problems + bid_problems + seed_problems)
     # The planner's warnings stay beside the checks' (the check step never overwrites them).
-    warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings)
+    warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings + ready_warnings)
+    known: dict[str, Any] = {"audiences": facts, "details": names, "ad_sets": []}
     if problems:
         return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",
+                "estimates": known,
                 "status": f"{len(problems)} problem(s) to fix before launch; nothing was written"}
     from agents.orchestrator import launch_gate
 
@@ -309,7 +330,7 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     summary = verdict.summary()
     gated = {"gate": summary, "spend_check": spend}
     if not verdict.ok:
-        return {**filled, **gated, "problems": launch_gate.refusal_problems(verdict),
+        return {**filled, **gated, "estimates": known, "problems": launch_gate.refusal_problems(verdict),
                 "warnings": warnings, "validation": None, "phase": "invalid",
                 "status": "the money gate would refuse this launch; nothing was written"}
     with meta_call_group("validate_only", kind="validate"):
@@ -317,7 +338,11 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     problems = validation.pop("problems")
     validation["gate"] = summary
     ok = validation["ok"]
-    return {**filled, **gated, "problems": problems, "warnings": warnings, "validation": validation,
+    # Last, so a throttled estimate cannot hold up the checks; an estimate never fails a plan.
+    with meta_call_group("delivery_estimate", kind="read"):
+        known["ad_sets"] = estimates.estimate_plan(client, plan, runtime.context)
+    return {**filled, **gated, "estimates": known, "problems": problems, "warnings": warnings,
+            "validation": validation,
             "phase": "validated" if ok else "invalid",
             "status": "checked by Meta; waiting for approval" if ok else "Meta refused the plan"}
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.caps import capped_ids
 from agents.optimize.decide.reallocation import (
     KPI_LABELS,
     adset_target,
@@ -93,6 +94,7 @@ def reallocate_cbo(
         return [], p_of  # an ad set Meta gave nothing has no measured value at its spend
     minimum = float(evidence.get("min_daily_budget_minor") or 100)
     low, high = step_bounds(pool, current, policy, minimum)
+    protected |= set(capped_ids(evidence, policy))  # held by its own cap: caps.py
     fixed = np.array(
         [a["id"] in protected or budget_editable(a, evidence, policy) is not None for a in pool]
     )

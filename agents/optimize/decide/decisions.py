@@ -65,6 +65,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.caps import cap_actions
 from agents.optimize.decide.cbo import reallocate_cbo
 from agents.optimize.decide.reallocation import adset_verdicts, reallocate
 from agents.optimize.decide.rules import emergency_reason, fatigue_actions, favoured_ad
@@ -324,6 +325,6 @@ def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) ->
     verdicts, actions, flags = judge_ads(evidence, pol, rng)
     budget_actions, p_best = budget_moves(evidence, pol, rng)
     verdicts += adset_verdicts(evidence, pol, budget_actions, p_best)
-    actions += budget_actions
+    actions += budget_actions + cap_actions(evidence, pol)  # caps: advice, never a budget
     actions += fatigue_actions(evidence, pol, {a["target"]["id"] for a in actions})
     return {"verdicts": verdicts, "actions": actions, "flags": flags, "p_best": p_best}

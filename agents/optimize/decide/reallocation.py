@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.caps import cap_verdict, capped_ids
 from agents.optimize.decide.rules import in_learning, recent_edits, spend_plateau
 from agents.optimize.decide.stats import (
     ACTIVE,
@@ -87,6 +88,8 @@ def reallocate(
         # limits there, and `decisions.budget_moves` picks the one for the campaign.
         return [], {}
     protected = set((evidence.get("experiment") or {}).get("variant_adset_ids") or [])
+    # Held back by its own cap: more budget would not spend (caps.py), so it is not moved.
+    protected |= set(capped_ids(evidence, policy))
     pool = [
         a
         for a in evidence.get("ad_sets", [])
@@ -287,13 +290,16 @@ def adset_verdicts(
     """One verdict per ad set (MONITOR while learning or short of data)."""
     moved = {a["target"]["id"] for a in budget_actions}
     floor = min_spend(evidence, policy)
+    held_back = capped_ids(evidence, policy)
     out = []
     for a in evidence.get("ad_sets", []):
         stats = a.get("stats") or {}
         if a.get("status") != ACTIVE:
             continue
         blocked = budget_editable(a, evidence, policy)
-        if a["id"] in moved:
+        if str(a["id"]) in held_back:
+            out.append(cap_verdict(a, held_back[str(a["id"])]))
+        elif a["id"] in moved:
             out.append(
                 make_verdict(
                     a, "adset", "OPTIMIZE", [f"budget moves (P(best) {p_best.get(a['id'], 0):.0%})"]

@@ -44,6 +44,9 @@ class DecisionPolicy:
     realloc_margin: float = 0.3
     response_elasticity: float = 0.5
     underspend_ratio: float = 0.8
+    # A capped ad set spending under this share of its budget at or under its cap is held by
+    # the cap, not short of budget (`agents/optimize/decide/caps.py`).
+    cap_underspend_ratio: float = 0.9
     # Spend flat (± tolerance) under ratio × budget for this many days: audience-limited.
     plateau_days: int = 3
     plateau_ratio: float = 0.95

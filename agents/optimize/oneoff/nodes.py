@@ -140,8 +140,9 @@ def adopted_plan(campaign: Mapping[str, Any], adsets: list[dict[str, Any]],
         "objective": campaign.get("objective"),
         "start_time": campaign.get("start_time"),
         "end_time": campaign.get("stop_time"),
-        "ad_sets": [{"name": s.get("name"), "promoted_object": s.get("promoted_object") or {}}
-                    for s in adsets],
+        "ad_sets": [{"id": s.get("id"), "name": s.get("name"),
+                     "optimization_goal": s.get("optimization_goal"),
+                     "promoted_object": s.get("promoted_object") or {}} for s in adsets],
         "targets": {"cpa_minor": targets.get("target_cpa_minor"),
                     "roas": targets.get("target_roas")},
     }

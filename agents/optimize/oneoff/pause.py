@@ -56,7 +56,7 @@ from agents.optimize.oneoff.common import (
     read_children,
 )
 from state.guardrails import parse_time
-from state.insights_store import InsightsStore, add_sums, derive, parse_row
+from state.insights_store import GOAL_RESULTS, InsightsStore, add_sums, derive, parse_row
 from state.intent import EntityRef, Intent, PauseParams
 
 OPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -229,7 +229,8 @@ def _rule(
 def _event(campaign: dict[str, Any], adsets: list[dict[str, Any]]) -> str:
     """Return the conversion event results are counted in (the ad sets' promoted object)."""
     for a in adsets:
-        event = str((a.get("promoted_object") or {}).get("custom_event_type") or "").upper()
+        event = str((a.get("promoted_object") or {}).get("custom_event_type")
+                    or GOAL_RESULTS.get(str(a.get("optimization_goal"))) or "").upper()
         if event:
             return event
     return _EVENTS.get(str(campaign.get("objective") or ""), "PURCHASE")
