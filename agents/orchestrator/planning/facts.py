@@ -161,7 +161,8 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     # Audiences, forms, chats, detailed targeting and dynamic creative first: their words
     # ("hit shop.com", a privacy page, "last 30 days", "(01-02 yrs)") are no landing page,
     # schedule or age range.
-    f.caps = caps = read_capabilities(uncopied, d, find_ids(uncopied).get("pixel_id") or d.pixel_id)
+    unoptimised = _mask(uncopied, [o.span for o in f.optimisation])  # "optimise for add to cart"
+    f.caps = caps = read_capabilities(unoptimised, d, find_ids(uncopied).get("pixel_id") or d.pixel_id)
     spans += caps.spans
     f.assets = find_assets(_mask(uncopied, caps.spans), d.asset_dir, roots=d.asset_roots)
     spans += f.assets.spans

@@ -35,7 +35,9 @@ WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
      {"event": "AddToCart", "abandoned": True}),
     (r"checkout\s+abandon\w*|abandon\w*\s+(?:their\s+)?checkouts?",
      {"event": "InitiateCheckout", "abandoned": True}),
-    (r"add(?:ed|s|ing)?\s+(?:\w+\s+)?to\s+(?:their\s+|the\s+)?(?:cart|basket|bag)", {"event": "AddToCart"}),
+    # people who added ("optimise for add to cart" names an event, read by parse_optimisation)
+    (r"(?:added|adding|who\s+adds?)\s+(?:\w+\s+)?to\s+(?:their\s+|the\s+|a\s+)?(?:cart|basket|bag)",
+     {"event": "AddToCart"}),
     (r"(?:start|began|begun|initiat)\w*\s+(?:a\s+)?checkout", {"event": "InitiateCheckout"}),
     (r"(?:website|site|web|online|pixel)\s+(?:purchasers|buyers|customers|converters)",
      {"event": "Purchase"}),
