@@ -284,3 +284,10 @@ def test_a_named_audience_targeted_and_its_lookalike_are_both_reached():
 def test_parents_of_teenagers_is_the_catalogues_parents_with_teenagers():
     r = plan("Only show to parents of teenagers.")
     assert [x["name"] for x in spec(r)["family_statuses"]] == ["Parents with teenagers (13-17 years)"]
+
+
+def test_advantage_audience_off_keeps_the_interests_the_brief_names():
+    r = plan("Advantage+ audience off, people interested in yoga.")
+    t = r.plan["ad_sets"][0]["targeting"]
+    assert t["targeting_automation"] == {"advantage_audience": 0}
+    assert [i["name"] for i in spec(r)["interests"]] == ["Yoga"]

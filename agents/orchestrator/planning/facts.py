@@ -71,8 +71,9 @@ VALUE_GOAL = re.compile(r"\b(?:roas|purchase\s+value|maximi[sz]e\s+(?:value|reve
 LPV_GOAL = re.compile(r"\blanding[- ]page[- ]views?\b", re.I)
 VIDEO_VIEWS = re.compile(r"\b(?:video\s+views|thruplays?|watch\s+(?:time|the\s+video))\b", re.I)
 PAGE_LIKES = re.compile(r"\b(?:page\s+likes|followers|follows)\b", re.I)
-NO_INTERESTS = re.compile(r"\b(?:broad|no\s+interests|advantage\+?\s+audience|no\s+targeting)\b",
-                          re.I)
+# "advantage+ audience off" keeps the interests the brief names (only "on" goes broad)
+NO_INTERESTS = re.compile(r"\b(?:broad|no\s+interests|advantage\s*(?:\+|plus)?\s*audience(?!\s*(?:[:,-]\s*)?"
+                          r"(?:off|disabled|turned\s+off))|no\s+targeting)\b", re.I)
 PLACE_WORD = re.compile(r"\b(?:in|across|to|targeting|target)\s+(?:the\s+)?([A-Z][a-z]{3,}"
                         r"(?:\s+[A-Z][a-z]+)?)\b")
 
