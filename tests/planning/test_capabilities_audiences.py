@@ -236,6 +236,7 @@ def test_detailed_targeting_in_a_special_category_is_asked_not_dropped():
     ("Let Meta find the people.", 1),
     ("Advantage+ audience off: strictly 30-45.", 0),
     ("Women 30-45, no audience expansion.", 0),
+    ("Advantage+ Zielgruppe aus, Frauen 30-45.", 0),
 ])
 def test_advantage_audience_on_or_off_when_the_brief_says_so(text, value):
     r = plan(text)

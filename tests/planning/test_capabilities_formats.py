@@ -62,6 +62,16 @@ def test_a_portuguese_instant_form():
     assert ad_set(r)["destination_type"] == "ON_AD"
 
 
+def test_a_german_instant_form():
+    eur = PlanDefaults(currency="EUR", page_id="1", today=date(2026, 3, 2), advertiser="Dach GmbH")
+    r = plan_brief("Wir wollen Leads für Dachsanierungen in Bayern über ein Sofortformular: Name, "
+                   "E-Mail, Telefon, PLZ. Datenschutzerklärung https://dach.example.de/datenschutz . "
+                   "50 € pro Tag, dach.jpg, Website https://dach.example.de", eur)
+    form = r.plan["lead_form"]
+    assert [q["type"] for q in form["questions"]] == ["FULL_NAME", "EMAIL", "PHONE", "ZIP"]
+    assert form["privacy_policy"]["url"] == "https://dach.example.de/datenschutz"
+
+
 def test_a_form_with_no_questions_listed_asks_name_and_email_and_says_so():
     r = plan_brief("Lead form, privacy https://gym.example.com/privacy, Austin, $30/day, gym.jpg, "
                    "https://gym.example.com", D)

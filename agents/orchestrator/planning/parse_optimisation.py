@@ -39,7 +39,8 @@ EVENTS: tuple[tuple[str, str, str | None], ...] = (
     (r"contacts?", "OFFSITE_CONVERSIONS", "CONTACT"),
     (r"(?:leads?|lead\s+events?)", "OFFSITE_CONVERSIONS", "LEAD"),
     # "purchase value" before "purchase": the longer reading wins
-    (r"(?:purchase\s+|conversion\s+|highest\s+|max(?:imum)?\s+)?value|roas|revenue", "VALUE",
+    (r"(?:purchase\s+|conversion\s+|highest\s+|max(?:imum)?\s+)?(?:value|valeur|valor|wert)|roas|revenue",
+     "VALUE",
      "PURCHASE"),
     (r"purchases?|sales|orders|conversions|buys", "OFFSITE_CONVERSIONS", "PURCHASE"),
     (r"landing[- ]page[- ]views?|lpvs?", "LANDING_PAGE_VIEWS", None),

@@ -48,11 +48,14 @@ RELATIONSHIP = re.compile(r"\b(?:relationship\s+status\s*[:=-]?\s*(?P<s>[a-z' ]{
 INCOME = re.compile(r"\btop\s+(?P<a>\d+)\s*(?:-\s*(?P<b>\d+)\s*)?%\s*(?:of\s+)?(?:(?:household|hh|zip\s+"
                     r"code)\s+)?income|\b(?:household\s+)?income\s*(?:[:=-]|in\s+the)?\s*top\s+(?P<c>\d+)"
                     r"\s*(?:-\s*(?P<d>\d+)\s*)?%", re.I)
-ADV_ON = re.compile(r"\badvantage\s*(?:\+|plus)\s*audience\s*(?:on\b|enabled|turned\s+on)|\bturn\s+(?:on\s+)?"
+ADV_ON = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]blico)\s*[:=-]?\s*(?:on\b|enabled|"
+                    r"turned\s+on|an\b|activ[ée]e?\b|activad[oa]\b|ativad[oa]\b|ligad[oa]\b)|\bturn\s+(?:on\s+)?"
                     r"advantage\s*(?:\+|plus)\s*audience(?:\s+on)?\b|\blet\s+meta\s+find\b|\bjust\s+a\s+"
                     r"suggestion\b|\b(?:audience\s+)?expansion\s+on\b|\b(?:keep|use|with)\s+advantage\s*"
                     r"(?:\+|plus)\s*audience(?:\s+on)?\b", re.I)
-ADV_OFF = re.compile(r"\badvantage\s*(?:\+|plus)\s*audience\s*(?:off|disabled|turned\s+off)\b|\bturn\s+"
+ADV_OFF = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]blico)\s*[:=-]?\s*(?:off|disabled|"
+                     r"turned\s+off|aus|d[ée]sactiv[ée]e?|desactivad[oa]|desativad[oa]|desligad[oa]|"
+                     r"apagad[oa])\b|\bturn\s+"
                      r"(?:off\s+)?advantage\s*(?:\+|plus)\s*audience\s+off\b|\b(?:no|without|turn\s+off|"
                      r"disable)\s+(?:audience\s+)?expansion\b|\bno\s+advantage\s*(?:\+|plus)\s*audience\b|"
                      r"\bstrictly\s+(?:these\s+|those\s+|only\s+)?(?:\d|ages?|women|men|this\s+age)|\bhard\s+(?:limits?|"

@@ -33,7 +33,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     (r"full\s+name|first\s+and\s+last\s+name|name|nombre(?:\s+completo)?|nom|nome", "FULL_NAME"),
     (r"(?:work\s+|business\s+|personal\s+)?e-?mails?(?:\s+address)?|correo(?:\s+electr[oó]nico)?|courriel|e-?mail-?adresse", "EMAIL"),
     (r"(?:mobile\s+|cell\s+|work\s+)?phone(?:\s+number)?s?|mobile\s+number|tel[eé]fono|t[eé]l[eé]phone|telefone|telefonnummer|"
-     r"whatsapp\s+number|cell", "PHONE"),
+     r"whatsapp\s+number|cell|telefon(?:nummer)?|handynummer|telem[oó]vel|celular", "PHONE"),
     (r"zip(?:\s+code)?|post(?:al)?\s*code|postcode|c[oó]digo\s+postal|code\s+postal|cep|plz|"
      r"postleitzahl", "ZIP"),
     (r"city|ciudad|ville|cidade|stadt", "CITY"),
