@@ -292,3 +292,14 @@ def test_advantage_audience_off_keeps_the_interests_the_brief_names():
     t = r.plan["ad_sets"][0]["targeting"]
     assert t["targeting_automation"] == {"advantage_audience": 0}
     assert [i["name"] for i in spec(r)["interests"]] == ["Yoga"]
+
+
+def test_detailed_targeting_in_spanish_and_the_variant_taken_is_shown():
+    eur = PlanDefaults(currency="EUR", page_id="1", pixel_id="2", today=date(2026, 3, 2),
+                       advertiser="Maletas SL")
+    r = plan_brief("Ventas de maletas en España para viajeros frecuentes y recién comprometidos, "
+                   "40 € al día, https://maletas.example.es, maleta.jpg", eur)
+    s = spec(r)
+    assert [x["name"] for x in s["behaviors"]] == ["Frequent Travelers"]
+    assert [x["name"] for x in s["life_events"]] == ["Newly engaged (6 months)"]
+    assert any(a["to"] == "Newly engaged (6 months)" for a in r.adjustments)

@@ -234,10 +234,11 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
         name = product_of(masked) or ""
         spans.append((product.start(), product.start("p") + len(name)))
     for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, f.budget,
-                   placements, go_live, copy, caps.audiences, caps.destination):
+                   placements, go_live, copy, caps.audiences, caps.destination, caps.detailed):
         f.flags += getattr(result, "flags", None) or []
         f.adjustments += getattr(result, "adjustments", None) or []
-    f.flags += [q for q in caps.flags if q not in [*caps.audiences.flags, *caps.destination.flags]]
+    f.flags += [q for q in caps.flags if q not in [*caps.audiences.flags, *caps.destination.flags,
+                                                   *caps.detailed.flags]]
     known = {c.lower() for c in ("Instagram", "Facebook", "Meta", "Monday", "Tuesday",
                                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
                                  "January", "February", "March", "April", "June", "July",

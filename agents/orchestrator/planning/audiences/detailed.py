@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from agents.orchestrator.planning import WHO, Question
+from agents.orchestrator.planning import WHO, Adjustment, Question
 from agents.orchestrator.planning.catalog import DATA, norm
 from agents.orchestrator.planning.cues import negated_before
 from agents.orchestrator.planning.people.interests import PERSONAS
@@ -75,6 +75,7 @@ class DetailedRead:
     phrases: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     flags: list[Question] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
 
 
 @cache
@@ -131,6 +132,15 @@ class _Reader:
         self.r.spans.append((neg if neg is not None else start, end))
         self.r.phrases.append(self.text[start:end])
 
+    def variant(self, row: dict[str, Any], said: str) -> None:
+        """Say which one was taken when the catalogue has several ("newly engaged": 6 months)."""
+        others = [r["name"] for r in categories() if r is not row and r["type"] == row["type"]
+                  and _bare(r["name"]) == _bare(row["name"])]
+        if others and "(" not in said:
+            self.r.adjustments.append(Adjustment(
+                "ad_sets[0].targeting.flexible_spec", said.strip(), row["name"],
+                f"Meta also has {', '.join(others)}; say which one to change it"))
+
     def listed(self, cue: re.Pattern[str], kind: str) -> None:
         for m in cue.finditer(self.text):
             at = m.end()
@@ -158,6 +168,7 @@ class _Reader:
                     continue
                 taken.append(m.span())
                 self.add(row, *m.span())
+                self.variant(row, m.group(0))
         self.listed(JOB_CUE, "work_positions")
         self.listed(INDUSTRY_CUE, "industries")
         for phrase, name in EDUCATION.items():
