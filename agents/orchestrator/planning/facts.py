@@ -1,7 +1,8 @@
 """Read every fact the rules planner understands out of a brief, with the text it used.
 
-`read_facts(brief, defaults)` runs the parsers (money, time, geo, audience, interests, intent)
-and returns a `Facts` record; `agents/orchestrator/planning/rules.py` turns it into a plan. The consumed
+`read_facts(brief, defaults)` runs the parsers (money, time, geo, audience, interests, intent,
+and issue 15's audiences, bids, forms, conversations and dynamic creative in `caps`) and
+returns a `Facts` record; `agents/orchestrator/planning/rules.py` turns it into a plan. The consumed
 spans let the planner report the phrases it did not understand.
 """
 

@@ -7,9 +7,13 @@ Deterministic: the same brief and defaults give the same plan. It never guesses 
 marketer must give — landing page, Facebook page, pixel (sales), budget, country — but asks
 for it in `questions`; it reports phrases it did not understand in `not_understood`. Structure:
 
-- one ad set, or one per variant for an audience test ("25-34 vs 35-44", "women vs men");
+- one ad set, or one per variant for an audience test ("25-34 vs 35-44", "women vs men"),
+  or one per language when the brief gives copy in several languages;
 - one ad per image/video, one carousel ad when a carousel is asked for, one ad per copy
-  variant for a creative test ("A/B test two headlines");
+  variant for a creative test ("A/B test two headlines"), one dynamic-creative ad when the
+  brief asks Meta to mix the assets;
+- audiences, detailed targeting, Advantage+ audience, bid strategies, lead forms and
+  conversations from `capabilities.py` (issue 15);
 - budget on the campaign, or split equally across ad sets for audience tests and
   "$X/day each" budgets (fair tests need equal spend);
 - everything else from `state/rules.py` defaults for the objective.
