@@ -126,6 +126,8 @@ def check_creative(ctx: RequestContext, spec: dict[str, Any]) -> None:
             fields=["object_story_spec"],
         )
     present = [k for k in _DATA_KEYS if oss.get(k)]
+    if not present and spec.get("asset_feed_spec"):
+        return  # dynamic creative: the story names the page (+ Instagram), the feed the rest
     if len(present) != 1:
         raise invalid(
             "object_story_spec needs exactly one of link_data, photo_data, video_data, "

@@ -81,14 +81,9 @@ def _audiences(ctx: RequestContext, t: dict[str, Any], restricted: bool) -> None
                     "targeting.custom_audiences.",
                     blame=_t(key), title=_SAC,
                 )
-    both = sorted(set(included) & set(excluded))
-    if both:
-        raise chosen(
-            "audience_in_and_out",
-            f"The custom audience {both[0]} is both included and excluded; remove it from one "
-            "of targeting.custom_audiences and targeting.excluded_custom_audiences.",
-            blame=_t("excluded_custom_audiences"), title="Conflicting Audiences",
-        )
+    # One audience both included and excluded is accepted: Meta's answer is not sourced, and
+    # the delivery model lets the exclusion win (sandbox/audience_model.py). adpilot's own
+    # checks stop such a plan before the card (rule `audience_in_and_out`).
 
 
 def _special(t: dict[str, Any]) -> None:

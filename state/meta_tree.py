@@ -1,7 +1,9 @@
 """Turn a `CampaignPlan` into the Meta create tree `tools/launch.py::launch_tree` consumes.
 
 ```
-{"campaign": {"key", "params"},
+{"audiences": [{"key", "handle", "kind", "params", ...}],             # state/meta_tree_audiences
+ "lead_form": {"key", "page_id", "params"} | {"key", "form_id"} | None,
+ "campaign": {"key", "params"},
  "ad_sets":   [{"key", "params"}],                                   # campaign_id: launcher
  "creatives": [{"key", "params", "ad_set_key"}],
  "ads":       [{"key", "params", "ad_set_key", "creative_key"}]}     # adset_id, creative: launcher
@@ -10,17 +12,34 @@
 Params are Meta's create parameters; everything is created PAUSED; every name ends with the
 provenance tag ` [ap:<key[:8]>]` and ads carry the ad label `ap-<key[:8]>`. `image_hashes` and
 `video_ids` are keyed by `AssetRef.ref` (the path or URL), or by the asset's `sha256` when set.
+Audiences and the lead form come before the campaign; ad sets and creatives refer to them by
+placeholders (`{audience:<key>}`, `{lead_form:<key>}`) the launcher fills in. Destinations'
+calls to action and dynamic creative: `state/meta_tree_creatives.py`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from state.meta_tree_audiences import (
+    audience_nodes,
+    audience_refs,
+    lead_form_node,
+    placeholder,
+)
+from state.meta_tree_creatives import (
+    PAGE_DESTINATIONS,
+    asset_feed_spec,
+    call_to_action,
+    story_link,
+)
 from state.plan import (
+    AdSetPlan,
     AssetRef,
     CampaignPlan,
     CreativePlan,
     budget_for_ad_set,
+    lead_form_key,
     load_plan,
     tag,
     targets_eu,
@@ -42,16 +61,14 @@ def _lookup(asset: AssetRef, table: dict[str, str], what: str) -> str:
     raise KeyError(f"no uploaded {what} for asset {asset.ref!r}; upload it before launching")
 
 
-def _cta(creative: CreativePlan, link: str | None) -> dict[str, Any]:
-    cta: dict[str, Any] = {"type": creative.call_to_action}
-    if link:
-        cta["value"] = {"link": link}
-    return cta
-
-
 def _story(creative: CreativePlan, page_id: str, image_hashes: dict[str, str],
-           video_ids: dict[str, str], landing: str | None) -> dict[str, Any]:
-    link = creative.link or landing
+           video_ids: dict[str, str], landing: str | None, destination: str | None = None,
+           lead_form: str | None = None) -> dict[str, Any]:
+    link = story_link(creative, landing, destination)
+
+    def _cta(creative: CreativePlan, link: str | None) -> dict[str, Any]:
+        return call_to_action(creative, link, destination, lead_form)
+
     images = [a for a in creative.assets if a.kind == "image"]
     videos = [a for a in creative.assets if a.kind == "video"]
     if creative.format == "video":
@@ -103,11 +120,32 @@ def _geo(raw: dict[str, Any]) -> dict[str, Any]:
     return geo
 
 
-def _targeting(spec: dict[str, Any]) -> dict[str, Any]:
+def _targeting(p: CampaignPlan, s: AdSetPlan) -> dict[str, Any]:
+    spec = s.targeting.model_dump(mode="json", exclude_none=True)
     out = {**spec, "geo_locations": _geo(spec.get("geo_locations", {}))}
     if spec.get("excluded_geo_locations"):
         out["excluded_geo_locations"] = _geo(spec["excluded_geo_locations"])
+    for field in ("custom_audiences", "excluded_custom_audiences"):
+        if field in out:
+            out[field] = audience_refs(p, getattr(s.targeting, field))
     return out
+
+
+def _creative_params(p: CampaignPlan, s: AdSetPlan, c: CreativePlan, name: str, page_id: str,
+                     image_hashes: dict[str, str], video_ids: dict[str, str],
+                     instagram_user_id: str | None) -> dict[str, Any]:
+    if c.format == "dynamic":
+        story: dict[str, Any] = {"page_id": page_id}
+        if instagram_user_id:
+            story["instagram_user_id"] = instagram_user_id
+        feed = asset_feed_spec(
+            c, lambda a, what: _lookup(a, image_hashes if what == "image" else video_ids, what),
+            image_hashes, p.landing_url)
+        return {"name": name, "object_story_spec": story, "asset_feed_spec": feed}
+    form = (placeholder("lead_form", lead_form_key(p))
+            if s.destination_type == "ON_AD" and p.lead_form is not None else None)
+    return {"name": name, "object_story_spec": _story(c, page_id, image_hashes, video_ids,
+                                                      p.landing_url, s.destination_type, form)}
 
 
 def _iso(value: Any) -> str | None:
@@ -115,8 +153,14 @@ def _iso(value: Any) -> str | None:
 
 
 def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_id: str,
-                 image_hashes: dict[str, str], video_ids: dict[str, str]) -> dict[str, Any]:
-    """Build Meta create params for every node of the plan (see the module docstring)."""
+                 image_hashes: dict[str, str], video_ids: dict[str, str],
+                 pixel_id: str | None = None,
+                 instagram_user_id: str | None = None) -> dict[str, Any]:
+    """Build Meta create params for every node of the plan (see the module docstring).
+
+    `pixel_id` is the account's pixel (website audiences without their own);
+    `instagram_user_id` the page's Instagram account, if any (dynamic creatives).
+    """
     p = load_plan(plan)
     assert p.key is not None
     cbo = uses_cbo(p)
@@ -141,6 +185,8 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
     else:
         campaign["is_adset_budget_sharing_enabled"] = False
     tree: dict[str, Any] = {"account_id": account_id,
+                            "audiences": audience_nodes(p, page_id=page_id, pixel_id=pixel_id),
+                            "lead_form": lead_form_node(p, page_id=page_id),
                             "campaign": {"key": p.key, "params": campaign},
                             "ad_sets": [], "creatives": [], "ads": []}
     for i, s in enumerate(p.ad_sets):
@@ -150,12 +196,18 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
             "status": "PAUSED",
             "optimization_goal": s.optimization_goal,
             "billing_event": s.billing_event,
-            "targeting": _targeting(s.targeting.model_dump(mode="json", exclude_none=True)),
+            "targeting": _targeting(p, s),
         }
         if s.destination_type:
             params["destination_type"] = s.destination_type
         if s.promoted_object:
             params["promoted_object"] = s.promoted_object
+        elif s.destination_type in PAGE_DESTINATIONS:
+            params["promoted_object"] = {"page_id": page_id}
+        if s.is_dynamic_creative:
+            params["is_dynamic_creative"] = True
+        if s.bid_constraints is not None:
+            params["bid_constraints"] = s.bid_constraints.model_dump(mode="json")
         if p.start_time:
             params["start_time"] = _iso(p.start_time)
         if p.end_time:
@@ -164,6 +216,8 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
         if budget is not None:
             params[f"{budget.kind}_budget"] = budget.amount_minor
             params["bid_strategy"] = s.bid_strategy or p.bid_strategy
+        elif s.bid_strategy:  # under a campaign budget only an ad set's own strategy goes here
+            params["bid_strategy"] = s.bid_strategy
         if s.bid_amount is not None:
             params["bid_amount"] = s.bid_amount
         if targets_eu(s) or s.dsa_payor or p.dsa_payor:
@@ -176,11 +230,8 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
             ckey: str = c.key
             tree["creatives"].append({
                 "key": ckey, "ad_set_key": s.key,
-                "params": {
-                    "name": _name(ad.name, ckey, "creative"),
-                    "object_story_spec": _story(c, page_id, image_hashes, video_ids,
-                                                p.landing_url),
-                },
+                "params": _creative_params(p, s, c, _name(ad.name, ckey, "creative"), page_id,
+                                           image_hashes, video_ids, instagram_user_id),
             })
             tree["ads"].append({
                 "key": ad.key, "ad_set_key": s.key, "creative_key": ckey,

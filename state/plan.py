@@ -365,6 +365,20 @@ def budget_for_ad_set(plan: CampaignPlan, index: int) -> Budget | None:
     return Budget(kind=plan.budget.kind, amount_minor=share, level="ad_set")
 
 
+def campaign_bid_strategy(plan: CampaignPlan) -> str:
+    """Return the bid strategy the campaign carries to Meta.
+
+    With a campaign budget (CBO) Meta takes the strategy on the campaign, while planners and
+    edits state it where the marketer thinks of it, on the ad sets. When every ad set that names
+    one names the same strategy and the campaign's is the default, that strategy is the
+    campaign's; otherwise the campaign's own (the checks refuse ad sets that disagree with it).
+    """
+    named = {s.bid_strategy for s in plan.ad_sets if s.bid_strategy}
+    if uses_cbo(plan) and len(named) == 1 and plan.bid_strategy == "LOWEST_COST_WITHOUT_CAP":
+        return named.pop()
+    return plan.bid_strategy
+
+
 def uses_cbo(plan: CampaignPlan) -> bool:
     """Tell whether the budget lives on the campaign (Advantage campaign budget)."""
     return plan.budget is not None and plan.budget.level == "campaign"
@@ -384,6 +398,6 @@ __all__ = [
     "CreativePlan", "GeoLocations", "PlanError", "PlanTargets", "Problem",
     "Targeting",
     "AssetFeedPlan", "AudiencePlan", "AudienceRef", "BidConstraints", "LeadFormPlan",
-    "assign_keys", "audience_key", "budget_for_ad_set", "lead_form_key", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
+    "assign_keys", "audience_key", "budget_for_ad_set", "campaign_bid_strategy", "lead_form_key", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
     "targets_eu", "uses_cbo",
 ]

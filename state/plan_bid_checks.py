@@ -10,7 +10,7 @@ campaign while bids stay on the ad sets.
 from __future__ import annotations
 
 from state import rules
-from state.plan import AdSetPlan, budget_for_ad_set, uses_cbo
+from state.plan import AdSetPlan, budget_for_ad_set, campaign_bid_strategy, uses_cbo
 from state.plan_findings import Findings
 
 __all__ = ["check_bidding", "strategy_of"]
@@ -22,7 +22,7 @@ def strategy_of(ck: Findings, s: AdSetPlan) -> str:
     Under CBO an ad-set strategy that differs from the campaign's is a problem of its own
     (`bid_cbo`); the ad set's fields are still checked against the strategy it names.
     """
-    return s.bid_strategy or ck.plan.bid_strategy
+    return s.bid_strategy or campaign_bid_strategy(ck.plan)
 
 
 def check_bidding(ck: Findings, i: int, s: AdSetPlan) -> None:
@@ -34,9 +34,10 @@ def check_bidding(ck: Findings, i: int, s: AdSetPlan) -> None:
             ck.bad(path, f"{value!r} is not a bid strategy Meta knows",
                    f"use one of {', '.join(rules.BID_STRATEGIES)}", "bid_strategy")
             return
-    if uses_cbo(p) and s.bid_strategy and s.bid_strategy != p.bid_strategy:
+    if uses_cbo(p) and s.bid_strategy and s.bid_strategy != campaign_bid_strategy(p):
         ck.bad(f"{base}.bid_strategy", f"with a campaign budget the bid strategy is the "
-               f"campaign's ({p.bid_strategy}), not the ad set's ({s.bid_strategy})",
+               f"campaign's ({campaign_bid_strategy(p)}), not the ad set's ({s.bid_strategy}); "
+               "every ad set under one campaign budget bids the same way",
                f"set the campaign's bid_strategy to {s.bid_strategy}, or drop the ad set's",
                "bid_cbo")
     where = " (the campaign's, which has the budget)" if uses_cbo(p) else ""

@@ -44,6 +44,10 @@ def iter_assets(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dic
             for k, card in enumerate(creative.get("cards") or []):
                 if card.get("asset"):
                     yield f"{base}.cards[{k}].asset", card["asset"], ad_set
+            feed = creative.get("asset_feed_spec") or {}
+            for kind in ("images", "videos"):
+                for k, ref in enumerate(feed.get(kind) or []):
+                    yield f"{base}.asset_feed_spec.{kind}[{k}]", {"kind": kind[:-1], **ref}, ad_set
 
 
 def asset_kind(ref: dict[str, Any]) -> str:

@@ -17,6 +17,13 @@ goes; images not uploaded yet are then uploaded in the same batch requests and r
 `{result=...:$.images.*.hash}`. Image names carry the tag too (and Meta addresses images by
 content hash, so even a re-sent upload cannot duplicate anything).
 
+* **Audiences and the lead form first** (`tools/launch_prereqs.py`): the tree's `audiences`
+  (seeds before their lookalikes, customer lists uploaded right after their audience) and
+  `lead_form` are created one by one, each exactly once (`tools.ledgered.create_once`), then
+  their ids replace the `{audience:KEY}` / `{lead_form:KEY}` placeholders in the ad set and
+  creative params. A tree that refers to something it cannot have (an audience known only
+  by name, a missing customer file, no approval receipt) raises `LaunchRefused` before any
+  write; one Meta refuses stops the launch with the rest reported `NotSent`.
 * **PAUSED.** Campaign, ad sets and ads are created with `status=PAUSED`; activation is a
   separate, approved step.
 * **Provenance.** Every name gets `tag_for(key)` (`" [ap:xxxxxxxx]"`); ads also get the ad
@@ -48,6 +55,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +64,7 @@ from state.guardrails import GatePass, MoneyAction
 from tools.batching import BatchItem, BatchResult
 from tools.common import activation
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
+from tools.launch_prereqs import fill_tree, launch_prerequisites
 from tools.meta_client import MetaClient, label_for, tag_for, with_tag
 from tools.money import require
 
@@ -76,6 +85,7 @@ class LaunchResult:
     adopted: list[str] = field(default_factory=list)
     failed: dict[str, dict[str, Any]] = field(default_factory=dict)
     passes: int = 0
+    uploads: list[dict[str, Any]] = field(default_factory=list)  # customer lists: counts only
 
     @property
     def ok(self) -> bool:
@@ -87,7 +97,7 @@ class LaunchResult:
         return {"ok": self.ok, "ids": dict(self.ids), "types": dict(self.types),
                 "created": list(self.created), "reused": list(self.reused),
                 "adopted": list(self.adopted), "failed": dict(self.failed),
-                "passes": self.passes}
+                "passes": self.passes, "uploads": list(self.uploads)}
 
 
 @dataclass
@@ -263,11 +273,15 @@ def _item(client: MetaClient, node: _Node, ids: dict[str, str], names: dict[str,
 
 def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | None = None,
                 receipt: str | None = None, max_passes: int = 3,
-                passes: dict[str, GatePass] | None = None, policy: Any = None) -> LaunchResult:
+                passes: dict[str, GatePass] | None = None, policy: Any = None,
+                open_file: Callable[[str], Path] | None = None) -> LaunchResult:
     """Create the tree (see the module docstring); returns ids per plan key.
 
     Without `passes`, the creates go through the money gate here (`policy`, default the
     built-in `Policy()`); a refusal raises `tools.money.GateRefused` with nothing sent.
+    The tree's audiences and lead form come first (`tools.launch_prereqs`; `open_file` maps
+    a customer-file name to the file this run may read); a tree that refers to one it cannot
+    have raises `LaunchRefused` with nothing created.
     """
     nodes = _nodes(tree)
     if thread_id is not None:
@@ -291,6 +305,8 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
         creates = create_actions(tree, client._account(), existing=result.ids)
         passes = (require(client, creates, policy, receipt=receipt)
                   .passes_by_key() if creates else {})
+    if not _prerequisites(client, tree, nodes, result, receipt, open_file):
+        return result
     throttled: ThrottledError | None = None
     last_error: dict[str, dict[str, Any]] = {}
     for _ in range(max_passes):
@@ -361,6 +377,38 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
                            + str(last_error.get(n.key, {}).get("message", "no answer"))[:200]
                            + "); re-run to reconcile and finish"}
     return result
+
+
+def _prerequisites(client: MetaClient, tree: dict[str, Any], nodes: list[_Node],
+                   result: LaunchResult, receipt: str | None,
+                   open_file: Callable[[str], Path] | None) -> bool:
+    """Create the audiences and lead form first, then put their ids into the nodes' params.
+
+    Returns False when Meta refused one of them: then nothing of the tree is sent and every
+    node is reported failed (`NotSent`) after the refused object.
+    """
+    pre = launch_prerequisites(client, tree, receipt=receipt, open_file=open_file)
+    result.ids.update(pre.ids)
+    result.types.update(pre.types)
+    result.uploads += pre.uploads
+    for key, how in pre.how.items():
+        getattr(result, how).append(key)
+    if pre.failed:
+        result.failed.update(pre.failed)
+        first = next(iter(pre.failed.values()))["what"]
+        for key in result.types:
+            if key not in result.ids and key not in result.failed:
+                result.failed[key] = {"kind": "NotSent", "message": f"not created: {first} "
+                                      "was refused"}
+        return False
+    filled = fill_tree({"ad_sets": [{"key": n.key, "params": n.params} for n in nodes
+                                    if n.type == "adset"],
+                        "creatives": [{"key": n.key, "params": n.params} for n in nodes
+                                      if n.type == "creative"]}, pre.ids)
+    params = {x["key"]: x["params"] for part in ("ad_sets", "creatives") for x in filled[part]}
+    for n in nodes:
+        n.params = params.get(n.key, n.params)
+    return True
 
 
 def activation_actions(created: dict[str, Any]) -> list[MoneyAction]:

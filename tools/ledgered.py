@@ -17,6 +17,8 @@
   without a ledger (an unledgered client) each step does nothing.
   A mark that finds its write already confirmed by an identical retry elsewhere (`mark_own`:
   e.g. the kill switch pausing what an optimise run is pausing) is not an error.
+* `create_once`: one create outside a batch (an audience, a lead form) exactly once — reused
+  from the ledger, or looked up by its provenance tag after a lost answer before any resend.
 """
 
 from __future__ import annotations
@@ -238,3 +240,63 @@ def _id(write: Write) -> str:
     if write.write_id is None:
         raise LedgerError(f"{write.op} {write.path} has no intent recorded (record_intents)")
     return write.write_id
+
+
+# -- create exactly once, outside a batch (audiences, lead forms) ---------------------------
+
+
+def create_once(client: Any, edge: str, params: dict[str, Any], *, plan_key: str,
+                object_type: str, receipt: str | None, attempts: int = 3,
+                fields: str = "id,name") -> tuple[str, str]:
+    """Create one object under `edge` exactly once; return `(meta_id, how)`.
+
+    `how` is `reused` (the ledger has this create `done`), `adopted` (an earlier attempt
+    whose outcome was lost — in the ledger or in this call — is found under `edge` by its
+    provenance tag) or `created`. A create whose outcome is unknown is always looked up
+    before it is sent again; one not found is marked `failed` and sent again, up to
+    `attempts` times, then `UnknownOutcomeError` says to re-run (which reconciles first).
+    `params["name"]` must already end with `tag_for(plan_key)`.
+    """
+    from state.provenance import tag_for
+
+    tag = tag_for(plan_key)
+    ledger: Ledger | None = client.ledger
+    thread = client.thread_id
+
+    def status() -> tuple[str | None, str | None]:
+        """(Meta id of a `done` create, write id of an attempt with no known outcome)."""
+        rec = ledger.find(plan_key, "create", thread) if ledger is not None else None
+        if rec and rec["status"] == "done" and rec["meta_id"]:
+            return str(rec["meta_id"]), None
+        if rec and rec["status"] in ("intent", "sent", "unknown"):
+            return None, str(rec["write_id"])
+        return None, None
+
+    done, open_write = status()
+    if done:
+        return done, "reused"
+    # Without a ledger an earlier run cannot be known: look the tag up before creating.
+    lost = open_write is not None or ledger is None
+    for _ in range(attempts):
+        if lost:
+            found = client.find_by_tag(edge, tag, fields=fields)
+            if found:
+                if ledger is not None and open_write:
+                    mark_own(ledger, open_write, "done", meta_id=str(found["id"]),
+                             after={"id": str(found["id"]), "reconciled": True})
+                return str(found["id"]), "adopted"
+            if ledger is not None and open_write:
+                mark_own(ledger, open_write, "failed",
+                         error=f"reconciled: not found under {edge}")
+        try:
+            body = client.write("create", edge, params, plan_key=plan_key,
+                                object_type=object_type, receipt=receipt)
+        except UnknownOutcomeError:
+            lost = True
+            open_write = status()[1]
+            continue
+        return str(body["id"]), "created"
+    raise UnknownOutcomeError(f"{object_type} {params.get('name')!r}: the create's outcome is "
+                              f"still unknown after {attempts} attempts; re-run the launch "
+                              "(it looks the object up by its tag before sending again)")
+

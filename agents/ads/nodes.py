@@ -14,7 +14,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.campaigns.nodes import launch, meta_tree
-from agents.common import yields_on_throttle
+from agents.common import client_of, yields_on_throttle
 from state.context import Context
 from state.schema import AdpilotState
 
@@ -22,7 +22,7 @@ from state.schema import AdpilotState
 @yields_on_throttle
 def create_ads(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Create the creatives and ads (PAUSED) under the ad sets created before."""
-    tree = meta_tree(state, runtime.context)
+    tree = meta_tree(state, runtime.context, client_of(runtime))  # + the page's Instagram id
     ids = launch(state, runtime, tree)
     created = {**state["created"],
                "creatives": {c["key"]: ids[c["key"]] for c in tree["creatives"]},

@@ -1,6 +1,8 @@
 """Asset agent: upload each distinct image and video once, reusing earlier uploads.
 
 Runs after approval (the checks in `tools/asset_checks.py` ran before it, in validate_plan).
+The images and videos of a dynamic creative's `asset_feed_spec` are uploaded like the others
+(`iter_assets` yields them), and each feed video gets a poster for its `thumbnail_hash`.
 Every distinct file is uploaded once — an image used by five ads is one upload — and a file
 uploaded by an earlier thread is reused from a small table (`ADPILOT_HOME/assets.db`, or
 PostgreSQL beside the checkpoints), after one read confirms Meta still has it. Image URLs are
@@ -149,7 +151,8 @@ def upload_assets(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         digest = file_digest(path)
         files[digest] = (asset_kind(ref), path)
         paths[str(source)] = digest
-    for source, path in video_thumbnails(plan, ctx.home).items():
+    for source, path in {**video_thumbnails(plan, ctx.home),
+                         **video_thumbnails(feed_video_plan(plan), ctx.home)}.items():
         digest = file_digest(path)
         files[digest] = ("image", path)
         paths[f"{source}#thumbnail"] = digest
@@ -182,6 +185,16 @@ def upload_assets(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     note = f"assets: {len(uploaded)} uploaded, {len(cached)} reused"
     return {"assets": assets, "phase": "assets_uploaded", "status": note,
             "log": [f"{thread_id_of(runtime)}: {note}"]}
+
+
+def feed_video_plan(plan: dict[str, Any]) -> dict[str, Any]:
+    """Return a plan of one video creative per video of a dynamic creative's asset feed.
+
+    `video_thumbnails` then draws each its poster, which the feed names as `thumbnail_hash`.
+    """
+    videos = [{"kind": "video", **v} for s in plan.get("ad_sets") or [] for ad in s.get("ads") or []
+              for v in ((ad.get("creative") or {}).get("asset_feed_spec") or {}).get("videos") or []]
+    return {"ad_sets": [{"ads": [{"creative": {"format": "video", "assets": [v]}} for v in videos]}]}
 
 
 def asset_tables(assets: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:

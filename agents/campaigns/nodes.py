@@ -9,6 +9,10 @@ A refusal ends the thread in phase `refused` with the caps and numbers in `refus
 `create_campaigns` hands the campaign and ad-set part of the Meta tree (`state.meta_tree.to_meta_tree`)
 to the launcher (`tools.launch.launch_tree`: batched, ledgered, idempotent — a re-run after a
 crash reuses what the ledger says exists and reconciles unknown outcomes by provenance tag).
+The plan's audiences (customer lists read from files this run may read, and uploaded) and
+its lead form are created first, in the same node; `created` gains `audiences` and
+`lead_forms` ({provenance key: id}) and the log says, in counts only, what each customer
+list uploaded.
 `activate` flips ads and ad sets, then the campaign, to ACTIVE in one batch request
 (`tools.launch.activate_tree`: the campaign item depends on all others, so a failed child keeps
 the whole tree off) — when the launch approval said to go live, or when a person approved the
@@ -23,7 +27,7 @@ from typing import Any, cast
 
 from langgraph.runtime import Runtime
 
-from agents.assets.nodes import asset_tables
+from agents.assets.nodes import asset_tables, local_asset
 from agents.common import LaunchError, client_of, thread_id_of, yields_on_throttle
 from agents.common.tracing import annotate, meta_call_group
 from agents.orchestrator.launch_gate import clear_launch, go_live_of, refused_update
@@ -32,37 +36,72 @@ from state.context import Context
 from state.meta_tree import to_meta_tree
 from state.schema import AdpilotState
 from tools.account import account_now
+from tools.customer_list import CustomerListError
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
-from tools.launch import activate_tree, create_actions, launch_tree
+from tools.launch import LaunchResult, activate_tree, create_actions, launch_tree
+from tools.launch_prereqs import LaunchRefused, page_instagram_id
 from tools.money import GateRefused
 
 
-def meta_tree(state: Mapping[str, Any], ctx: Any) -> dict[str, Any]:
-    """Return the Meta create params of the approved plan, with uploaded asset references filled in."""
+def meta_tree(state: Mapping[str, Any], ctx: Any, client: Any = None) -> dict[str, Any]:
+    """Return the Meta create params of the approved plan, with uploaded asset references filled in.
+
+    With a `client`, a plan with dynamic creative also names the page's Instagram account.
+    """
     images, videos = asset_tables(state.get("assets") or {})
+    dynamic = any((ad.get("creative") or {}).get("format") == "dynamic"
+                  for s in (state["plan"].get("ad_sets") or []) for ad in s.get("ads") or [])
+    instagram = page_instagram_id(client, ctx.page_id) if client is not None and dynamic \
+        and ctx.page_id else None
     return to_meta_tree(state["plan"], account_id=ctx.account_id, page_id=ctx.page_id,
-                        image_hashes=images, video_ids=videos)
+                        image_hashes=images, video_ids=videos, pixel_id=ctx.pixel_id,
+                        instagram_user_id=instagram)
 
 
 class LaunchIncomplete(LaunchError):
     """Some objects of the tree could not be created; the message lists each and why."""
 
 
-def launch(state: Mapping[str, Any], runtime: Runtime[Context], tree: dict[str, Any],
-           passes: dict[str, Any] | None = None) -> dict[str, str]:
-    """Create (or find again) every object of `tree`; return Meta ids by plan key."""
+def launch_result(state: Mapping[str, Any], runtime: Runtime[Context], tree: dict[str, Any],
+                  passes: dict[str, Any] | None = None) -> LaunchResult:
+    """Create (or find again) every object of `tree`, audiences and lead form first.
+
+    Raises `LaunchIncomplete` when an object could not be created, or when the tree refers to
+    an audience, form or customer file it cannot use (nothing is created then).
+    """
     receipt = (state.get("approval") or {}).get("receipt")
-    with meta_call_group("launch_tree", kind="create", receipt=receipt, thread_id=thread_id_of(runtime)):
-        result = launch_tree(client_of(runtime), tree, thread_id=thread_id_of(runtime), receipt=receipt,
-                             passes=passes if passes is not None else {},
-                             policy=runtime.context.policy)
-        annotate(created=len(result.created), reused=len(result.reused), adopted=len(result.adopted))
+    ctx = runtime.context
+    try:
+        with meta_call_group("launch_tree", kind="create", receipt=receipt, thread_id=thread_id_of(runtime)):
+            result = launch_tree(client_of(runtime), tree, thread_id=thread_id_of(runtime), receipt=receipt,
+                                 passes=passes if passes is not None else {}, policy=ctx.policy,
+                                 open_file=lambda name: local_asset(name, ctx.assets))
+            annotate(created=len(result.created), reused=len(result.reused), adopted=len(result.adopted))
+    except (LaunchRefused, CustomerListError) as exc:
+        raise LaunchIncomplete(f"{exc} Fix the plan or the file and run `adpilot resume`.") from None
     if result.failed:
         details = "; ".join(f"{result.types.get(k, '?')} {k[:8]}: {v.get('message')}"
                             for k, v in result.failed.items())
         raise LaunchIncomplete(f"{len(result.failed)} object(s) not created — {details}. "
                                "Nothing else was changed; fix the cause and run `adpilot resume`.")
-    return dict(result.ids)
+    return result
+
+
+def launch(state: Mapping[str, Any], runtime: Runtime[Context], tree: dict[str, Any],
+           passes: dict[str, Any] | None = None) -> dict[str, str]:
+    """Create (or find again) every object of `tree`; return Meta ids by plan key."""
+    return dict(launch_result(state, runtime, tree, passes).ids)
+
+
+def _uploaded(result: LaunchResult) -> list[str]:
+    """One line per customer list: counts only (its rows never leave the launcher)."""
+    return [f"customer list {u['file']} (sha256 {u['file_sha256'][:12]}): {u['rows_valid']} "
+            f"row(s) uploaded in {u['batches']} batch(es) ({u['batches_skipped']} already "
+            f"done), {u['rows_dropped']} dropped as invalid"
+            + (f"; {u['phones_without_country_code']} phone number(s) had no country code and the "
+               "plan sets no phone_country: Meta may not match them"
+               if u.get("phones_without_country_code") else "")
+            for u in result.uploads]
 
 
 @yields_on_throttle
@@ -74,11 +113,21 @@ def create_campaigns(state: AdpilotState, runtime: Runtime[Context]) -> dict[str
     verdict = clear_launch(state, runtime, actions)
     if not verdict.ok:
         return refused_update(verdict, "create_campaigns")
-    ids = launch(state, runtime, {**tree, "creatives": [], "ads": []}, verdict.passes_by_key())
+    result = launch_result(state, runtime, {**tree, "creatives": [], "ads": []},
+                           verdict.passes_by_key())
+    ids = result.ids
     created = {"campaign": ids[tree["campaign"]["key"]],
                "ad_sets": {a["key"]: ids[a["key"]] for a in tree["ad_sets"]}}
-    return {"created": created, "phase": "campaigns_created", "gate": verdict.summary(),
-            "status": f"campaign and {len(created['ad_sets'])} ad set(s) created (PAUSED)"}
+    if tree.get("audiences"):
+        created["audiences"] = {a["key"]: ids[a["key"]] for a in tree["audiences"]}
+    if tree.get("lead_form"):
+        created["lead_forms"] = {tree["lead_form"]["key"]: ids[tree["lead_form"]["key"]]}
+    extra = (f", {len(created['audiences'])} audience(s)" if "audiences" in created else "") + \
+        (", a lead form" if "lead_forms" in created else "")
+    update = {"created": created, "phase": "campaigns_created", "gate": verdict.summary(),
+              "status": f"campaign and {len(created['ad_sets'])} ad set(s) created (PAUSED){extra}"}
+    lines = _uploaded(result)
+    return {**update, "log": [f"{thread_id_of(runtime)}: {line}" for line in lines]} if lines else update
 
 
 @yields_on_throttle

@@ -7,6 +7,15 @@ campaign's params validated alongside, and a refusal that only blames the missin
 (`campaign_id`, `image_hash`) counts as "checked at launch" (`deferred`) instead of a problem.
 Image creatives are sent with an image URL (`picture`) in place of the hash; video creatives
 are deferred (Meta needs the processed video).
+
+Audiences and the lead form the launch creates (issue 15): website, engagement and
+customer-list audiences and the lead form are dry-run too (their refusals — terms not
+accepted, an invalid rule, a form without a privacy policy — show before approval); a
+lookalike of an audience the launch creates cannot be checked before its seed exists, so it
+is deferred. Ad sets are checked without the audiences that do not exist yet (only the
+`custom_audiences` / `excluded_custom_audiences` entries with a real id are sent), and lead
+ads without the form id; dynamic creatives with the feed's images as URLs (feeds with
+videos are deferred).
 """
 
 from __future__ import annotations
@@ -37,20 +46,67 @@ def _placeholder_assets(params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
+def _not_created(value: Any) -> bool:
+    """Tell whether a tree value stands for an object the launch has not created yet."""
+    return isinstance(value, str) and value.startswith(("{audience:", "{lead_form:"))
+
+
+def _existing_audiences(params: dict[str, Any]) -> dict[str, Any]:
+    """Ad set params with only the audience references that exist (ids) before launch."""
+    targeting = dict(params.get("targeting") or {})
+    for key in ("custom_audiences", "excluded_custom_audiences"):
+        if key in targeting:
+            kept = [r for r in targeting[key] if isinstance(r, dict) and r.get("id")
+                    and not _not_created(r["id"])]
+            if kept:
+                targeting[key] = kept
+            else:
+                targeting.pop(key)
+    return {**params, "targeting": targeting} if "targeting" in params else params
+
+
+def _without_form(params: dict[str, Any]) -> dict[str, Any]:
+    """Creative params without a lead form id that does not exist yet."""
+    params = copy.deepcopy(params)
+    story = params.get("object_story_spec") or {}
+    for data in (story.get("link_data"), story.get("video_data")):
+        value = ((data or {}).get("call_to_action") or {}).get("value") or {}
+        if _not_created(value.get("lead_gen_form_id")):
+            value.pop("lead_gen_form_id")
+    feed = params.get("asset_feed_spec")
+    if isinstance(feed, dict) and feed.get("images"):
+        feed["images"] = [{"url": PLACEHOLDER_PICTURE} for _ in feed["images"]]
+    return params
+
+
 def dry_run_items(tree: dict[str, Any], account_id: str) -> list[tuple[str, BatchItem]]:
-    """(kind, item) for every object of the tree, each a validate_only create."""
+    """(kind, item) for every object of the tree Meta can check now, each a validate_only create."""
     opts = {"execution_options": ["validate_only"]}
-    items = [("campaign", BatchItem(name="campaign", method="POST", relative_url=f"{account_id}/campaigns",
-                                    params={**tree["campaign"]["params"], **opts}, op="validate"))]
+    items = []
+    for i, a in enumerate(tree.get("audiences") or []):
+        if a.get("problem") or _not_created(a["params"].get("origin_audience_id")):
+            continue  # a local check names the problem; a lookalike's seed does not exist yet
+        items.append(("audience", BatchItem(name=f"audience{i}", method="POST",
+                                            relative_url=f"{account_id}/customaudiences",
+                                            params={**a["params"], **opts}, op="validate")))
+    form = tree.get("lead_form") or {}
+    if form.get("params"):
+        items.append(("lead form", BatchItem(name="lead_form", method="POST",
+                                             relative_url=f"{form['page_id']}/leadgen_forms",
+                                             params={**form["params"], **opts}, op="validate")))
+    items.append(("campaign", BatchItem(name="campaign", method="POST", relative_url=f"{account_id}/campaigns",
+                                        params={**tree["campaign"]["params"], **opts}, op="validate")))
     for i, s in enumerate(tree["ad_sets"]):
         items.append(("ad set", BatchItem(name=f"adset{i}", method="POST", relative_url=f"{account_id}/adsets",
-                                          params={**s["params"], **opts}, op="validate")))
+                                          params={**_existing_audiences(s["params"]), **opts}, op="validate")))
     for i, c in enumerate(tree["creatives"]):
-        if "video_data" in (c["params"].get("object_story_spec") or {}):
+        if "video_data" in (c["params"].get("object_story_spec") or {}) or \
+                (c["params"].get("asset_feed_spec") or {}).get("videos"):
             continue  # a video must be uploaded and processed before Meta can check the creative
         items.append(("creative", BatchItem(name=f"creative{i}", method="POST",
                                             relative_url=f"{account_id}/adcreatives",
-                                            params={**_placeholder_assets(c["params"]), **opts}, op="validate")))
+                                            params={**_placeholder_assets(_without_form(c["params"])), **opts},
+                                            op="validate")))
     return items
 
 
@@ -67,9 +123,13 @@ def validate_with_meta(client: Any, plan: dict[str, Any], ctx: Any) -> dict[str,
     # Placeholders stand in for assets not uploaded yet; `_placeholder_assets` removes them again.
     images = asset_placeholders(plan)
     tree = to_meta_tree(plan, account_id=ctx.account_id, page_id=ctx.page_id,
-                        image_hashes=images["image"], video_ids=images["video"])
+                        image_hashes=images["image"], video_ids=images["video"],
+                        pixel_id=getattr(ctx, "pixel_id", None))
     items = dry_run_items(tree, client._account())
-    skipped = len(tree["creatives"]) - sum(1 for kind, _ in items if kind == "creative")
+    objects = (sum(1 for a in tree.get("audiences") or [] if not a.get("problem"))
+               + bool((tree.get("lead_form") or {}).get("params")) + 1 + len(tree["ad_sets"])
+               + len(tree["creatives"]))
+    skipped = objects - len(items)  # deferred: videos, lookalikes of audiences not created yet
     client.ledger = None  # dry runs persist nothing, so they are not writes to record
     results = client.batch([item for _, item in items])
     errors, problems, deferred = [], [], 0

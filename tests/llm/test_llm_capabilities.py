@@ -130,11 +130,17 @@ def test_lead_form_and_whatsapp_set_destination_goal_and_promoted_object():
                         "lead_form.questions[*].type": ["FULL_NAME", "EMAIL", "PHONE", "CUSTOM"],
                         "lead_form.privacy_policy.url": "https://example.com/privacy"})
     assert out["plan"]["ad_sets"][0]["promoted_object"] == {"page_id": "1001"}
-    wa = plan(f"click to WhatsApp so people message the store, $30/day US {URL}",
-              cap_draft(objective="OUTCOME_ENGAGEMENT", destination="whatsapp"))
+    wa_draft = cap_draft(objective="OUTCOME_ENGAGEMENT", destination="whatsapp")
+    wa_draft["ad_sets"][0]["ads"][0]["creative"]["call_to_action"] = "WHATSAPP_MESSAGE"
+    wa = plan(f"click to WhatsApp so people message the store, $30/day US {URL}", wa_draft)
     assert_launchable(wa)
     assert_labels(wa, {"ad_sets[0].destination_type": "WHATSAPP",
-                       "ad_sets[0].optimization_goal": "CONVERSATIONS"})
+                       "ad_sets[0].optimization_goal": "CONVERSATIONS",
+                       "ad_sets[0].ads[0].creative.call_to_action": "WHATSAPP_MESSAGE"})
+    # a button that cannot open a chat goes back to the model with the checks' words
+    shop = plan(f"click to WhatsApp so people message the store, $30/day US {URL}",
+                cap_draft(objective="OUTCOME_ENGAGEMENT", destination="whatsapp"), replies=3)
+    assert [p["path"] for p in shop["problems"]] == ["ad_sets[0].ads[0].creative.call_to_action"]
 
 
 def test_dynamic_creative_is_one_ad_with_an_asset_feed():

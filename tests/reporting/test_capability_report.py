@@ -319,6 +319,7 @@ def test_on_the_sandbox_leads_and_conversations_are_counted_once_and_named(tmp_p
     # `onsite_conversion.lead_grouped`), website leads (`lead` and the pixel's) and messaging
     # conversations, collected and reported by each ad set's goal.
     from facebook_business.adobjects.adaccount import AdAccount
+    from facebook_business.adobjects.page import Page
 
     from agents.insights.collect import collect
     from sandbox.server import SandboxServer
@@ -333,12 +334,15 @@ def test_on_the_sandbox_leads_and_conversations_are_counted_once_and_named(tmp_p
         page = str(sb.store.list_objects("page")[0]["id"])
         pixel = str(sb.store.list_objects("adspixel")[0]["id"])
         start = str(sb.admin("GET", "/__sandbox__/clock")["now"])[:10]
+        form = Page(page, api=make_api(sb.url)).create_lead_gen_form(params={
+            "name": "Quote", "questions": [{"type": "EMAIL"}],
+            "privacy_policy": {"url": "https://example.com/privacy"}})["id"]
         leads = _launch(acct, page, "OUTCOME_LEADS", {
             "form": {"optimization_goal": "LEAD_GENERATION", "destination_type": "ON_AD",
                      "promoted_object": {"page_id": page}},
             "site": {"optimization_goal": "OFFSITE_CONVERSIONS",
                      "promoted_object": {"pixel_id": pixel, "custom_event_type": "LEAD"}},
-        }, start, {"form": {"type": "SIGN_UP", "value": {"lead_gen_form_id": "1"}},
+        }, start, {"form": {"type": "SIGN_UP", "value": {"lead_gen_form_id": form}},
                    "site": {"type": "SIGN_UP"}})
         chats = _launch(acct, page, "OUTCOME_ENGAGEMENT", {
             "chat": {"optimization_goal": "CONVERSATIONS", "destination_type": "MESSENGER",

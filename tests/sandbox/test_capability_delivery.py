@@ -41,7 +41,7 @@ def twins(tmp_path_factory: pytest.TempPathFactory, image: Path) -> dict[str, di
 
 def run(tmp: Path, image: Path, *, adsets: list[dict[str, Any]], days: int = 7,
         audiences: dict[str, dict[str, Any]] | None = None, objective: str = "OUTCOME_SALES",
-        creative: Any = None, read: Any = None) -> Any:
+        creative: Any = None, read: Any = None, forms: dict[str, str] | None = None) -> Any:
     """Launch one campaign with `adsets` (params overriding a purchase ad set), run `days`.
 
     `audiences` are stored custom audiences by id (as h2a's endpoint stores them); `creative`
@@ -58,6 +58,10 @@ def run(tmp: Path, image: Path, *, adsets: list[dict[str, Any]], days: int = 7,
         api = make_api(sb.url)
         acct = AdAccount(sb.account_id, api=api)
         page = str(sb.store.list_objects("page")[0]["id"])
+        for fid, on_page in (forms or {}).items():  # instant forms, as h2a's endpoint stores them
+            sb.store.insert_object("leadgen_form", {"id": fid, "name": "Form", "status": "ACTIVE",
+                                                    "page_id": on_page}, parent_id=on_page,
+                                   id_=fid)
         pixel = str(sb.store.list_objects("adspixel")[0]["id"])
         start = str(sb.admin("GET", "/__sandbox__/clock")["now"])[:10]
         hashes = []
@@ -230,12 +234,16 @@ def creative_with(page: str, cta: dict[str, Any]) -> dict[str, Any]:
         "link": "https://shop.example.com", "message": "Hello", "call_to_action": cta}}}
 
 
+FORM = "120219999000000001"
+
+
 def test_lead_form_ad_sets_report_instant_form_leads(tmp_path: Path, image: Path) -> None:
     page = "102030405060708"
     rows = run(tmp_path / "lead", image, objective="OUTCOME_LEADS", adsets=[{
         "optimization_goal": "LEAD_GENERATION", "destination_type": "ON_AD",
         "promoted_object": {"page_id": page}}],
-        creative=creative_with(page, {"type": "SIGN_UP", "value": {"lead_gen_form_id": "1"}}))
+        creative=creative_with(page, {"type": "SIGN_UP", "value": {"lead_gen_form_id": FORM}}),
+        forms={FORM: page})
     row = one(rows)
     leads = action(row, "lead")
     assert leads > 0 and action(row, "onsite_conversion.lead_grouped") == leads

@@ -247,13 +247,6 @@ COMBOS: list[Combo] = [
           "audience_ref", "custom_audiences[0].key",
           lambda w: ("adsets", w.targeting(custom_audiences=[{"id": "987654321"}])),
           100, SUB["audience_not_found"]),
-    Combo("audience-in-and-out", then(audiences(VISITORS), sets(
-        targeting__custom_audiences=[{"key": "v30"}],
-        targeting__excluded_custom_audiences=[{"key": "v30"}])),
-          "audience_in_and_out", "excluded_custom_audiences",
-          lambda w: ("adsets", w.targeting(custom_audiences=[{"id": w.ca}],
-                                           excluded_custom_audiences=[{"id": w.ca}])),
-          100, SUB["audience_in_and_out"]),
     Combo("lookalike-in-housing", then(category("HOUSING"), audiences(BUYERS, LAL),
                                        sets(targeting__custom_audiences=[{"key": "lal"}])),
           "special_category", "custom_audiences[0]",
@@ -380,7 +373,10 @@ COMBOS: list[Combo] = [
           100, SUB["value_event"]),
     Combo("cbo-bid-amount-under-lowest-cost", sets(set__bid_amount=500), "bid", "bid_amount",
           lambda w: ("adsets", w.aset("cbo", bid_amount=500)), 100, SUB["bid_amount_unused"]),
-    Combo("cbo-ad-set-strategy", sets(set__bid_strategy="COST_CAP", set__bid_amount=500),
+    # locally: an ad set that disagrees with the campaign's own strategy (an ad set alone
+    # naming a strategy under CBO states the campaign's, `campaign_bid_strategy`)
+    Combo("cbo-ad-set-strategy", sets(plan__bid_strategy="LOWEST_COST_WITH_BID_CAP",
+                                      set__bid_strategy="COST_CAP", set__bid_amount=500),
           "bid_cbo", "bid_strategy",
           lambda w: ("adsets", w.aset("cbo", bid_strategy="COST_CAP", bid_amount=500)),
           100, SUB["cbo_strategy"]),

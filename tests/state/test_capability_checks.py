@@ -65,6 +65,12 @@ def used(*auds: dict[str, Any]) -> Any:
 
 
 LOCAL_ONLY = [
+    # Meta's answer to one audience both included and excluded is not sourced: the sandbox lets
+    # the exclusion win (the ad set reaches nobody), adpilot stops it before the card.
+    ("audience included and excluded", then(audiences(VISITORS), sets(
+        targeting__custom_audiences=[{"key": "v30"}],
+        targeting__excluded_custom_audiences=[{"key": "v30"}])), "audience_in_and_out",
+     "excluded_custom_audiences"),
     ("website retention over 180", used(aud(retention_days=200)), "audience_retention",
      "audiences[0].retention_days"),
     ("website retention missing", used(aud(retention_days=None)), "audience_retention",
@@ -154,6 +160,20 @@ def test_a_cbo_campaign_strategy_governs_ad_set_bids() -> None:
     report = check(plan)
     assert [(p.rule, p.path) for p in report.problems] == [("bid", "ad_sets[0].bid_amount")]
     assert "campaign" in report.problems[0].message
+
+
+def test_under_cbo_ad_sets_that_agree_state_the_campaign_strategy() -> None:
+    from state.plan import campaign_bid_strategy, load_plan
+
+    plan = sets(set__bid_strategy="COST_CAP", set__bid_amount=800)(good_plan())
+    assert check(plan).ok
+    assert campaign_bid_strategy(load_plan(plan)) == "COST_CAP"
+    two = good_plan()
+    two["ad_sets"].append({**two["ad_sets"][0], "name": "Second"})
+    two["ad_sets"][0].update(bid_strategy="COST_CAP", bid_amount=800)
+    two["ad_sets"][1].update(bid_strategy="LOWEST_COST_WITH_BID_CAP", bid_amount=900)
+    report = check(two)
+    assert "bid_cbo" in report.rules_broken()  # one campaign budget, two ways to bid
 
 
 def test_issues_elections_politics_keeps_detailed_targeting_and_credit_does_not() -> None:

@@ -106,7 +106,9 @@ def roas_setup(draft: DraftPlan, setup: dict[str, str | None], out: Converted
                              f"{draft.objective} does not allow", "fix": "use a sales campaign "
                              "optimised for purchase value, or another bid strategy",
                              "rule": "bid"})
-        out.no_repair.append("bid_strategy")  # the brief asked for it: the person decides
+        # the brief asked for it: the person decides (the checks' words on the goal the
+        # strategy needs say the same thing, so neither goes back to the model)
+        out.no_repair += ["bid_strategy", "optimization_goal"]
         return setup
     return {**setup, "optimization_goal": "VALUE", "custom_event_type": "PURCHASE"}
 
@@ -284,9 +286,28 @@ def apply_capabilities(draft: DraftPlan, plan: dict[str, Any], *, account_curren
         _targeting(s, ad_set["targeting"], keys, i, out)
         ad_set.update(bid)
         _dynamic(draft, ad_set, asset)
+    _messaging_buttons(draft, plan)
     form = _lead_form(draft, out)
     if form:
         plan["lead_form"] = form
+
+
+def _messaging_buttons(draft: DraftPlan, plan: dict[str, Any]) -> None:
+    """Give messaging ads the button that opens the conversation (WHATSAPP_MESSAGE, ...).
+
+    Only the objective's default button is replaced; a button the draft chose stays, and the
+    plan checks name it when the destination cannot take it.
+    """
+    default = rules.DEFAULT_CTA.get(draft.objective)
+    for ad_set in plan.get("ad_sets", []):
+        ctas = rules.messaging_ctas(ad_set.get("destination_type"))
+        if not ctas:
+            continue
+        button = "WHATSAPP_MESSAGE" if "WHATSAPP_MESSAGE" in ctas else sorted(ctas)[0]
+        for ad in ad_set.get("ads", []):
+            creative = ad.get("creative", {})
+            if creative.get("call_to_action") in (None, default):
+                creative["call_to_action"] = button
 
 
 __all__ = ["BID_STRATEGIES", "CAPABILITY_QUESTIONS", "DESTINATIONS", "MESSAGING",

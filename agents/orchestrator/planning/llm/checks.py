@@ -139,7 +139,7 @@ def check_plan(plan: dict[str, Any], defaults: Any) -> tuple[list[dict[str, str]
 
 # A missing fact's question field -> the problem paths its answer settles.
 ASKED_PATHS = {"budget": ("budget",), "landing_url": ("landing_url", ".link"),
-               "countries": ("geo_locations",), "pixel_id": ("promoted_object",),
+               "countries": ("geo_locations",), "pixel_id": ("promoted_object", "pixel_id"),
                "page_id": ("promoted_object",), "assets": ("assets", "cards"),
                "dsa_payor": ("dsa_payor", "dsa_beneficiary")}
 
