@@ -25,17 +25,18 @@ def test_an_unsupported_ask_is_asked_then_waived_and_the_card_says_so(launch_con
                                                                      tmp_path, sandbox_server):
     with open_checkpointer(tmp_path / "ck") as saver:
         graph = build_graph(checkpointer=saver)
-        first = _stream(graph, {"brief": _brief(sample_images, "Use a cost cap of $25.")}, "u1",
+        # (a cost cap was the example until issue 15 made it a plan; a frequency cap is not yet)
+        first = _stream(graph, {"brief": _brief(sample_images, "Use a frequency cap.")}, "u1",
                         launch_context)
         ask = first[-1][1][0].value
         assert ask["kind"] == "clarify"
         unsupported = [q for q in ask["questions"] if q["kind"] == "unsupported"]
-        assert unsupported and "cost cap" in unsupported[0]["phrase"].lower()
+        assert unsupported and "frequency cap" in unsupported[0]["phrase"].lower()
         assert "waive" in ask["description"]
 
         card = _stream(graph, Command(resume="waive"), "u1", launch_context)[-1][1][0].value
         assert card["kind"] == "approval"
-        assert "waived by you: ‘cost cap" in card["description"].lower()
+        assert "waived by you: ‘frequency cap" in card["description"].lower()
         state = graph.get_state({"configurable": {"thread_id": "u1"}}).values
         assert [w.lower() for w in state["waived"]] == [unsupported[0]["phrase"].lower()]
     assert admin(sandbox_server.url, "GET", "/__sandbox__/stats")["writes"] == 0

@@ -211,9 +211,10 @@ def test_unsupported_asks_found_in_the_brief_are_asked_even_if_the_model_missed_
 
 def test_unsupported_asks_in_the_brief_are_asked_even_when_the_model_misses_them():
     result = _plan(draft(advertiser="Trail SAS"),
-                   brief="trail shoes in France, retarget site visitors with a cost cap of 20 €")
+                   brief="trail shoes in France, with a frequency cap, and use dayparting")
+    # (retargeting and cost caps were the examples until issue 15 made them plan fields)
     phrases = [q.get("phrase", "").lower() for q in result.questions if q["kind"] == "unsupported"]
-    assert any("retarget" in p for p in phrases) and any("cost cap" in p for p in phrases)
+    assert any("frequency cap" in p for p in phrases) and any("dayparting" in p for p in phrases)
 
 
 @pytest.mark.parametrize(("report", "changes"), [

@@ -46,13 +46,22 @@ def test_leeds_next_to_get_and_a_roofing_company_in_florida_is_leads():
     assert any(a["from"] == "leeds" for a in r.adjustments)
 
 
-def test_retargeting_lookalikes_customer_exclusion_and_cost_caps_are_each_asked_about():
+def test_retargeting_and_cost_caps_become_the_plan_and_unnamed_buyers_are_asked():
+    # Issue 15: once each asked as unsupported. Now retargeting and the cost cap are plan
+    # fields (the look-back chosen is shown); "buyers" and "customers" name no list or source,
+    # so the planner asks which audience they are, quoting the words.
     r = run("Retarget site visitors and a 1% lookalike of buyers in the US, exclude customers, "
             "cost cap $25, $50 a day.")
-    kinds = [(q["kind"], q.get("phrase", "").lower()) for q in r.questions]
     assert not launchable(r)
-    for word in ("retarget", "lookalike", "exclude customers", "cost cap"):
-        assert any(k == "unsupported" and word in p for k, p in kinds), (word, kinds)
+    assert not [q for q in r.questions if q["kind"] == "unsupported"], r.questions
+    asked_about = {q.get("phrase", "").lower() for q in r.questions if q["field"] == "audiences"}
+    assert asked_about == {"buyers", "customers"}, r.questions
+    s = r.plan["ad_sets"][0]
+    (visitors,) = r.plan["audiences"]
+    assert visitors["kind"] == "website" and visitors["retention_days"] == 30
+    assert s["targeting"]["custom_audiences"] == [{"key": visitors["key"]}]
+    assert (s["bid_strategy"], s["bid_amount"]) == ("COST_CAP", 2500)
+    assert any(a["path"] == "audiences" and a["to"] == "30 days" for a in r.adjustments)
 
 
 @pytest.mark.parametrize(("who", "field", "value"), [

@@ -106,12 +106,16 @@ def test_until_further_notice_in_french_is_no_end_date():
     assert r.plan.get("end_time") is None and r.questions == []
 
 
-@pytest.mark.parametrize("who", ["to our newsletter subscribers", "to our existing customers",
-                                 "Target our Instagram followers"])
-def test_reaching_the_people_you_already_have_is_asked_as_unsupported(who):
+@pytest.mark.parametrize(("who", "field"), [("to our newsletter subscribers", "customer_list"),
+                                            ("to our existing customers", "customer_list"),
+                                            ("Target our Instagram followers", "audiences")])
+def test_reaching_the_people_you_already_have_asks_which_list_or_audience(who, field):
+    # Issue 15: custom audiences are plans now; with no file or source named, the planner asks
+    # for the one field it needs, quoting the words, instead of calling the ask unsupported.
     r = plan_brief(f"Sell our wool hats {who} in the US, $40/day, https://hats.example.com, "
                    "hat.jpg", USD)
-    assert [(q["kind"], q["phrase"]) for q in r.questions] == [("unsupported", who)]
+    assert [q["field"] for q in r.questions] == [field]
+    assert r.questions[0]["phrase"].lower() in who.lower()
 
 
 def test_customers_in_a_brand_story_are_no_audience():

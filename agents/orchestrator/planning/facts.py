@@ -1,7 +1,8 @@
 """Read every fact the rules planner understands out of a brief, with the text it used.
 
-`read_facts(brief, defaults)` runs the parsers (money, time, geo, audience, interests, intent)
-and returns a `Facts` record; `agents/orchestrator/planning/rules.py` turns it into a plan. The consumed
+`read_facts(brief, defaults)` runs the parsers (money, time, geo, audience, interests, intent,
+and issue 15's audiences, bids, forms, conversations and dynamic creative in `caps`) and
+returns a `Facts` record; `agents/orchestrator/planning/rules.py` turns it into a plan. The consumed
 spans let the planner report the phrases it did not understand.
 """
 
@@ -12,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.orchestrator.planning import GOAL, Adjustment, PlanDefaults, Question
+from agents.orchestrator.planning.capabilities import Capabilities, objective_for, read_capabilities
 from agents.orchestrator.planning.copy import PRODUCT_RE, product_of
 from agents.orchestrator.planning.cues import correction_span
 from agents.orchestrator.planning.geo.parse import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
+from agents.orchestrator.planning.money.bids import find_bids
 from agents.orchestrator.planning.money.budget import BudgetRead, read_budget
 from agents.orchestrator.planning.money.context import REVENUE_PHRASE
 from agents.orchestrator.planning.money.parse import Money
@@ -44,6 +47,7 @@ from agents.orchestrator.planning.people.audience import (
     find_ages,
     find_locales,
 )
+from agents.orchestrator.planning.people.copy_languages import LanguageCopy, find_copy_languages
 from agents.orchestrator.planning.people.interests import InterestResult, find_interests
 from agents.orchestrator.planning.people.placements import read_placements
 from agents.orchestrator.planning.schedule.dates import date_order
@@ -68,8 +72,9 @@ VALUE_GOAL = re.compile(r"\b(?:roas|purchase\s+value|maximi[sz]e\s+(?:value|reve
 LPV_GOAL = re.compile(r"\blanding[- ]page[- ]views?\b", re.I)
 VIDEO_VIEWS = re.compile(r"\b(?:video\s+views|thruplays?|watch\s+(?:time|the\s+video))\b", re.I)
 PAGE_LIKES = re.compile(r"\b(?:page\s+likes|followers|follows)\b", re.I)
-NO_INTERESTS = re.compile(r"\b(?:broad|no\s+interests|advantage\+?\s+audience|no\s+targeting)\b",
-                          re.I)
+# "advantage+ audience off" keeps the interests the brief names (only "on" goes broad)
+NO_INTERESTS = re.compile(r"\b(?:broad|no\s+interests|advantage\s*(?:\+|plus)?\s*audience(?!\s*(?:[:,-]\s*)?"
+                          r"(?:off|disabled|turned\s+off))|no\s+targeting)\b", re.I)
 PLACE_WORD = re.compile(r"\b(?:in|across|to|targeting|target)\s+(?:the\s+)?([A-Z][a-z]{3,}"
                         r"(?:\s+[A-Z][a-z]+)?)\b")
 
@@ -114,6 +119,8 @@ class Facts:
     page_likes: bool = False
     broad: bool = False
     unknown_places: list[str] = field(default_factory=list)
+    caps: Capabilities = field(default_factory=Capabilities)  # audiences, bids, forms (issue 15)
+    copy_languages: list[LanguageCopy] = field(default_factory=list)  # copy per language
     spans: list[tuple[int, int]] = field(default_factory=list)
     # What the parsers could not settle on their own (asked) and what they changed (shown).
     # Each parser result may carry `flags` and `adjustments` lists; `read_facts` gathers them.
@@ -133,6 +140,9 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     # free over $50" is no budget, "For the women who run" no gender, "Get a free quote" no goal).
     copy = find_copy(brief)
     f.headlines, f.primary, f.descriptions = copy.headlines, copy.primary, copy.descriptions
+    per_language = find_copy_languages(brief)
+    f.copy_languages = per_language.languages
+    spans += per_language.spans
     f.description = copy.descriptions[0] if copy.descriptions else None
     spans += copy.spans
     uncopied = _mask(brief, copy.quote_spans)
@@ -150,10 +160,24 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
         spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
     spans += [o.span for o in f.optimisation]
-    f.assets = find_assets(uncopied, d.asset_dir, roots=d.asset_roots)
+    # Audiences, forms, chats, detailed targeting and dynamic creative first: their words
+    # ("hit shop.com", a privacy page, "last 30 days", "(01-02 yrs)") are no landing page,
+    # schedule or age range.
+    unoptimised = _mask(uncopied, [o.span for o in f.optimisation])  # "optimise for add to cart"
+    f.caps = caps = read_capabilities(unoptimised, d, find_ids(uncopied).get("pixel_id") or d.pixel_id)
+    spans += caps.spans
+    f.assets = find_assets(_mask(uncopied, caps.spans), d.asset_dir, roots=d.asset_roots)
     spans += f.assets.spans
     # URLs and paths must not read as places or money
-    masked = _mask(brief, f.assets.spans + copy.quote_spans)
+    masked = _mask(brief, f.assets.spans + copy.quote_spans + caps.spans)
+    caps.bids = find_bids(masked, d.currency)
+    spans += caps.bids.spans
+    masked = _mask(masked, caps.bids.spans)  # "cost cap $35" is no budget and no target CPA
+    if caps.destination.destination_type not in (None, "ON_AD"):
+        # "click-to-WhatsApp" names where people go, not a goal of clicks
+        f.objective, f.objective_scores = find_objective(_mask(goal_text, caps.destination.spans))
+        _settle_objective(f, _mask(goal_text, caps.destination.spans))
+    f.objective = objective_for(caps, f.objective)
     f.targets = find_targets(masked, d.currency)
     spans += f.targets.spans
     masked = _mask(masked, f.targets.spans)  # "target CPA $25" is no budget, "EUR" no place
@@ -211,9 +235,11 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
         name = product_of(masked) or ""
         spans.append((product.start(), product.start("p") + len(name)))
     for result in (f.geo, f.audience, f.schedule, f.interests, f.targets, f.assets, f.budget,
-                   placements, go_live, copy):
+                   placements, go_live, copy, caps.audiences, caps.destination, caps.detailed):
         f.flags += getattr(result, "flags", None) or []
         f.adjustments += getattr(result, "adjustments", None) or []
+    f.flags += [q for q in caps.flags if q not in [*caps.audiences.flags, *caps.destination.flags,
+                                                   *caps.detailed.flags]]
     known = {c.lower() for c in ("Instagram", "Facebook", "Meta", "Monday", "Tuesday",
                                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
                                  "January", "February", "March", "April", "June", "July",

@@ -27,7 +27,7 @@ LABELS = [
     ("description", re.compile(r"\b(?:link\s+)?(?:descriptions?|desc)\b", re.I)),
     ("primary", re.compile(r"\b(?:primary(?:\s+texts?)?|body(?:\s+(?:copy|texts?))?|ad\s+copy|"
                            r"ad\s+texts?|main\s+texts?|post\s+texts?|captions?|"
-                           r"(?<!button\s)(?<!cta\s)(?:copy|texts?|message))\b", re.I)),
+                           r"(?<!button\s)(?<!cta\s)(?:copy|texts?|texte|textos|message))\b", re.I)),
     ("headline", re.compile(r"\b(?:headlines?|titles?|heading|hed)\b", re.I)),
 ]
 # Between a label and its quote: separators and a few words ("headline should read:",
@@ -36,7 +36,8 @@ TOPIC = re.compile(r"\b(?:about|around|regarding|mentioning|featuring|on\s+the\s
 GAP = re.compile(r"(?:[^.!?\n\"“”„«»‹›]|[.!?](?=\S)){0,45}|"
                  # "Headlines to test (same image for all):\n1. “…”": a list under a label
                  r"(?:[^.!?\n\"“”„«»‹›]|[.!?](?=\S)){0,70}:[ \t]*\n\s*(?:[-*•]|\(?\d{1,2}[.):])\s*")
-LIST_JOIN = re.compile(r"\s*(?:,|/|\||;|&|\+|\bvs\.?|\bversus\b|\band\b|\bor\b|\n)?\s*"
+LIST_JOIN = re.compile(r"\s*(?:,|/|\||;|&|\+|\bvs\.?|\bversus\b|\band\b|\bor\b|\bund\b|\boder\b|"
+                       r"\bet\b|\bou\b|\by\b|\be\b|\bo\b|\n)?\s*"
                        r"(?:(?:and|or)\s+)?(?:[-*•]|\(?\d[.):]|\(?[a-e]\)|(?:option|variant|"
                        r"version)\s+(?:\d|[a-e])\s*[:.)-]?)?\s*", re.I)
 # "headline: Summer Sale, $40/day": a labelled value without quotes, up to a comma, a
@@ -138,15 +139,20 @@ def _label_before(text: str, start: int, floor: int) -> tuple[str, int] | None:
     return None
 
 
+FORM_TEXT_BEFORE = re.compile(r"\b(?:thank[- ]?you(?:\s+(?:screen|page|text|message|note))?|"
+                              r"(?:custom\s+)?question|pregunta|pergunta|frage)\s*[:=]?\s*$", re.I)
+
+
 def find_copy(text: str) -> CopyResult:
     """Return the headlines, primary texts and descriptions `text` quotes. See the module doc."""
     r = CopyResult()
     qs = quotes(text)
     last: tuple[str, int] | None = None  # the field of the previous quote, and its end
     for k, q in enumerate(qs):
-        if NOT_COPY.search(q.text):
+        if NOT_COPY.search(q.text) or FORM_TEXT_BEFORE.search(text, max(0, q.start - 40), q.start):
             last = None
-            continue  # 'headline image "banner.jpg"': a file or a link, never copy
+            continue  # 'headline image "banner.jpg"': a file or a link, never copy; a lead
+            # form's question or thank-you text is the form's (formats/destinations.py)
         floor = qs[k - 1].end if k else 0
         label = _label_before(text, q.start, floor)
         after = LABEL_AFTER.match(text[q.end:q.end + 30])

@@ -38,9 +38,11 @@ EVENTS: tuple[tuple[str, str, str | None], ...] = (
     (r"searches|search", "OFFSITE_CONVERSIONS", "SEARCH"),
     (r"contacts?", "OFFSITE_CONVERSIONS", "CONTACT"),
     (r"(?:leads?|lead\s+events?)", "OFFSITE_CONVERSIONS", "LEAD"),
-    (r"purchases?|sales|orders|conversions|buys", "OFFSITE_CONVERSIONS", "PURCHASE"),
-    (r"(?:purchase\s+|conversion\s+|highest\s+|max(?:imum)?\s+)?value|roas|revenue", "VALUE",
+    # "purchase value" before "purchase": the longer reading wins
+    (r"(?:purchase\s+|conversion\s+|highest\s+|max(?:imum)?\s+)?(?:value|valeur|valor|wert)|roas|revenue",
+     "VALUE",
      "PURCHASE"),
+    (r"purchases?|sales|orders|conversions|buys", "OFFSITE_CONVERSIONS", "PURCHASE"),
     (r"landing[- ]page[- ]views?|lpvs?", "LANDING_PAGE_VIEWS", None),
     (r"(?:link\s+)?clicks|traffic", "LINK_CLICKS", None),
     (r"reach|unique\s+reach", "REACH", None),
@@ -112,8 +114,8 @@ def find_optimisation(text: str) -> list[Optimisation]:
     return out
 
 
-NOT_GAP = re.compile(r"\s*,?\s*(?:not|rather\s+than|instead\s+of|over)\s+(?:for\s+)?(?:the\s+)?",
-                     re.I)
+NOT_GAP = re.compile(r"\s*,?\s*(?:not|rather\s+than|instead\s+of|over)\s+(?:for\s+)?(?:the\s+)?"
+                     r"(?:(?:#|number|no\.|count|amount)\s*(?:of\s+)?)?", re.I)
 LIST_GAP = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b|\bthen\b)\s*(?:(?:also|maybe|then)\s+)?",
                       re.I)
 

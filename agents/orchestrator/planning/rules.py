@@ -7,9 +7,13 @@ Deterministic: the same brief and defaults give the same plan. It never guesses 
 marketer must give — landing page, Facebook page, pixel (sales), budget, country — but asks
 for it in `questions`; it reports phrases it did not understand in `not_understood`. Structure:
 
-- one ad set, or one per variant for an audience test ("25-34 vs 35-44", "women vs men");
+- one ad set, or one per variant for an audience test ("25-34 vs 35-44", "women vs men"),
+  or one per language when the brief gives copy in several languages;
 - one ad per image/video, one carousel ad when a carousel is asked for, one ad per copy
-  variant for a creative test ("A/B test two headlines");
+  variant for a creative test ("A/B test two headlines"), one dynamic-creative ad when the
+  brief asks Meta to mix the assets;
+- audiences, detailed targeting, Advantage+ audience, bid strategies, lead forms and
+  conversations from `capabilities.py` (issue 15);
 - budget on the campaign, or split equally across ad sets for audience tests and
   "$X/day each" budgets (fair tests need equal spend);
 - everything else from `state/rules.py` defaults for the objective.
@@ -30,6 +34,7 @@ from agents.orchestrator.planning import (
     PlanDefaults,
     PlannerResult,
     Question,
+    capabilities,
 )
 from agents.orchestrator.planning.copy import brand_of, product_of
 from agents.orchestrator.planning.facts import FILLER, Facts, read_facts
@@ -70,7 +75,7 @@ def _setup(f: Facts, objective: str) -> dict[str, Any]:
         d.update(destination_type="ON_VIDEO", optimization_goal="THRUPLAY")
     elif objective == "OUTCOME_ENGAGEMENT" and f.page_likes:
         d.update(destination_type="ON_PAGE", optimization_goal="PAGE_LIKES")
-    return d
+    return capabilities.setup(f.caps, objective, d)
 
 
 def _promoted(objective: str, setup: dict[str, Any], page: str | None, pixel: str | None,
@@ -113,7 +118,7 @@ def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) ->
         qs.append(_q("page_id", "Which Facebook page should run the ads? (its page id)"))
     if objective == "OUTCOME_SALES" and pixel is None:
         qs.append(_q("pixel_id", "Which Meta pixel measures purchases on the site? (its id)"))
-    if objective == "OUTCOME_LEADS" and pixel is None:
+    if objective == "OUTCOME_LEADS" and pixel is None and capabilities.needs_pixel(f.caps, objective):
         qs.append(_q("pixel_id", "Which Meta pixel records leads on the site (its Lead event)? "
                      "(its id)"))
     if objective == "OUTCOME_APP_PROMOTION" and not f.ids.get("application_id"):
@@ -168,14 +173,14 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     currency = (f.money.currency if f.money and f.money.currency else d.currency)
     variants = ad_set_variants(f, restricted)
     # Several audiences are an experiment unless the brief only asked for separate ad sets.
-    audience_test = len(variants) > 1 and not f.audience.split_only
+    audience_test = len(variants) > 1 and not f.audience.split_only and not f.copy_languages
     ad_sets = []
     for i, v in enumerate(variants):
         t = targeting(f, v, restricted)
         where = ", ".join([*t["geo_locations"].get("countries", [])[:3],
                            *[c["name"] for c in t["geo_locations"].get("cities", [])[:2]],
                            *[r["name"] for r in t["geo_locations"].get("regions", [])[:2]]]) or "?"
-        ads = creatives(f, objective, landing, cta)
+        ads = creatives(f, objective, landing, cta, v)
         ad_set: dict[str, Any] = {
             "name": _ad_set_name(where, t, v),
             "targeting": t, "optimization_goal": setup["optimization_goal"],
@@ -213,6 +218,7 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     exp = experiment(f, objective, ad_sets, audience_test)
     if exp:
         plan["experiment"] = exp
+    questions += [q.to_dict() for q in capabilities.apply(plan, f, restricted, page, pixel)]
     targets, target_warnings = plan_targets(f.targets, currency)
     if f.targets.flags:  # asked instead (the question names the phrase)
         target_warnings = []
@@ -292,7 +298,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
                   "fix": "drop the exclusion or name the place it lies in", "rule": "geo_excluded"}
                  for w in f.geo.warnings]
     warnings += _copy_language(norm.language, f)
-    asks, ask_spans = unsupported_asks(norm)
+    asks, ask_spans = unsupported_asks(norm, f.caps.spans)
     understood, unclear = not_understood(norm, [*f.spans, *ask_spans], filler=frozenset(FILLER),
                                          objective=plan.get("objective"), waived=d.waived)
     understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)

@@ -7,6 +7,7 @@ record (`{"kind", "variants", "metric", "kpi", "stopping_rule"}`) the optimise l
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import product
 from string import ascii_uppercase
 from typing import Any
@@ -31,6 +32,9 @@ def ad_set_variants(f: Facts, restricted: bool = False) -> list[dict[str, Any]]:
     split by age or gender would be identical: they become one ad set (the adjustments say so).
     """
     aud = f.audience
+    if len(f.copy_languages) >= 2:  # copy per language: one ad set per language
+        return [{"locales": [c.locale], "label": c.name.title(), "copy": c.copy}
+                for c in f.copy_languages]
     if not restricted and len(aud.age_variants) >= 2:
         out: list[dict[str, Any]] = [{"age_min": lo, "age_max": hi, "label": f"{lo}-{hi}"}
                                      for lo, hi in aud.age_variants]
@@ -70,7 +74,9 @@ def targeting(f: Facts, override: dict[str, Any], restricted: bool) -> dict[str,
     genders = override.get("genders", aud.genders)
     if genders and not restricted:
         t["genders"] = genders
-    if f.locales:
+    if "locales" in override:
+        t["locales"] = override["locales"]
+    elif f.locales:
         t["locales"] = f.locales
     if f.interests.excluded and not restricted:
         t["exclusions"] = {"interests": list(f.interests.excluded)}
@@ -81,8 +87,14 @@ def targeting(f: Facts, override: dict[str, Any], restricted: bool) -> dict[str,
     return t
 
 
-def creatives(f: Facts, objective: str, landing: str | None, cta: str) -> list[dict[str, Any]]:
-    """Return the ads (name, variant, creative) of one ad set."""
+def creatives(f: Facts, objective: str, landing: str | None, cta: str,
+              override: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Return the ads (name, variant, creative) of one ad set (its language's copy, if any)."""
+    if override and "copy" in override:
+        c = override["copy"]
+        f = replace(f, headlines=list(c.headlines), primary=list(c.primary),
+                    descriptions=list(c.descriptions),
+                    description=c.descriptions[0] if c.descriptions else None)
     a = f.assets
     images = [{"kind": "image", "path": p} for p in a.images] + \
              [{"kind": "image", "url": u} for u in a.image_urls]

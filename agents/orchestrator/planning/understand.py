@@ -5,12 +5,15 @@ negation and who/spend/goal cue words).
 
 Two checks run on every brief, for both planners (docs/design.md §3 "nothing is dropped silently"):
 
-- `unsupported_asks(text)` recognises asks adpilot can name but cannot serve end to end yet —
-  retargeting and other custom audiences, customer lists, lookalikes, excluding customers,
-  cost caps, bid caps and minimum-ROAS bidding, instant lead forms, WhatsApp / Messenger /
-  call destinations, dayparting and budget schedules, frequency caps, catalogue ads. Each is a
-  question of kind "unsupported" naming the words, so the plan cannot launch until a person
-  answers (or waives it: then the plan launches without it, and the card says so).
+- `unsupported_asks(text, read)` recognises asks adpilot can name but cannot serve yet —
+  call destinations, dayparting and budget schedules, frequency caps, connections targeting,
+  block lists, lift studies, catalogue ads, placements per image. Each is a question of kind
+  "unsupported" naming the words, so the plan cannot launch until a person answers (or waives
+  it: then the plan launches without it, and the card says so). Asks adpilot now serves
+  (custom audiences, lookalikes, exclusions, cost / bid caps, minimum ROAS, lead forms,
+  messaging) become plan fields through the planner's readers; one of them that no reader
+  took (`read`) is asked as a precise question naming the field (`audiences`,
+  `customer_list`, `bid_amount`, `bid_constraints`, `lead_form`, `destination_type`).
 - `not_understood(normalised, spans)` finds the words no parser used. A phrase among them
   that could change **who sees the ads**, **what is spent** or **what is optimised** — a
   negation or exclusion, a number, a people, place, money, schedule, bid or goal word — is a
@@ -22,62 +25,64 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from agents.orchestrator.planning import GOAL, SPEND, WHO, NotUnderstood, Question
+from agents.orchestrator.planning import GOAL, SPEND, WHO, FlagKind, NotUnderstood, Question
 from agents.orchestrator.planning import lexicon as lx
 from agents.orchestrator.planning.normalise import WORD_RE, Normalised
 
-# (feature, plan field, what it changes, pattern, why adpilot cannot do it yet)
-_UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
-    ("lookalike audience", "ad_sets[0].targeting.custom_audiences", WHO,
+# Asks adpilot serves (issue 15), recognised here only when the planner's readers did not take
+# them: then the plan asks which audience, cap or destination is meant, naming the field.
+# (feature, plan field, what it changes, pattern, what to say)
+_UNCLEAR: tuple[tuple[str, str, str, str, str], ...] = (
+    ("lookalike audience", "audiences", WHO,
      r"\b\d+(?:\.\d+)?\s*%\s*(?:lals?|look[- ]?a[- ]?likes?)\b|\blook[- ]?a[- ]?likes?\b|"
      r"\blals?\b|\bsimilar\s+audiences?\b|"
      r"\bpeople\s+(?:similar\s+to|like)\s+(?:our|my|existing|current|past)\s+(?:customers|"
      r"buyers|clients|subscribers|users)\b",
-     "lookalike audiences need a source audience adpilot cannot create yet"),
-    ("retargeting (website custom audience)", "ad_sets[0].targeting.custom_audiences", WHO,
+     "name the seed and the size, e.g. '1% lookalike of customers.csv' or '3% lookalike of website purchasers'"),
+    ("retargeting (website custom audience)", "audiences", WHO,
      r"\bre-?target(?:ing|ed|s)?\b|\bre-?market(?:ing)?\b|\b(?:site|website|web|page|store|shop)"
      r"\s+visitors\b|\bpeople\s+who\s+(?:visited|viewed|browsed|added|abandoned|started|watched|"
      r"engaged|interacted|opened|clicked)\b|\b(?:cart|basket|checkout)\s+abandon(?:ers|ment)\b|"
      r"\babandoned\s+(?:carts?|baskets?|checkouts?)\b|\bpast\s+visitors\b|\bwarm\s+audiences?\b|"
      r"\b(?:video\s+viewers|page\s+engagers|ig\s+engagers|engagers)\b",
-     "custom audiences of site visitors or engaged people cannot be created by adpilot yet"),
-    ("customer-list audience", "ad_sets[0].targeting.custom_audiences", WHO,
+     "say who and how far back, e.g. 'people who visited the site in the last 30 days' or 'who engaged with our Instagram in the last 90 days'"),
+    ("customer-list audience", "customer_list", WHO,
      r"\b(?:customer|client|email|e-mail|crm|contact|phone|subscriber|mailing)\s+lists?\b|"
      r"\bupload(?:ed|ing)?\s+(?:our|my|the|a)\s+(?:\w+\s+)?(?:list|emails|contacts|customers)\b|"
      r"\bcustom\s+audiences?\b|\bhashed\s+emails\b",
-     "customer-list audiences need a file upload adpilot does not do yet"),
+     "name the file, e.g. 'customer list: customers.csv', or an existing audience by name"),
     ("an audience of your own people (customers, subscribers, followers)",
-     "ad_sets[0].targeting.custom_audiences", WHO,
+     "audiences", WHO,
      r"\b(?:to|at|target(?:ing)?|reach(?:ing)?|only|just|show\s+(?:it|them|ads)\s+to|re-?engage)\s+"
      r"(?:all\s+)?(?:our|my|the|existing|current|past|previous|recent|loyal)\s+(?:(?:existing|current|"
      r"past|loyal|newsletter|email|e-mail|mailing|sms|vip|app|instagram|facebook|ig|fb|page)\s+)*"
      r"(?:subscribers|customers|buyers|purchasers|clients|members|followers|fans|donors|"
      r"patients|guests|users|list)\b",
-     "reaching the people you already have (a customer list, subscribers, followers) needs a "
-     "custom audience adpilot cannot create yet"),
-    ("excluding existing customers", "ad_sets[0].targeting.excluded_custom_audiences", WHO,
+     "name the list file (customers.csv), the pixel's purchasers, or an existing audience"),
+    ("excluding existing customers", "audiences", WHO,
      r"\b(?:exclud\w*|excluding|except|without|not|no|minus|leave\s+out|skip)\s+(?:our\s+|the\s+|"
      r"any\s+|all\s+|existing\s+|current\s+|past\s+|previous\s+|recent\s+)*(?:[\w-]+\s+){0,2}?"
      r"(?:customers|buyers|purchasers|clients|subscribers|members|followers|fans|converters|"
      r"(?:people|anyone|those|users|folks|everyone|everybody|someone)\s+(?:who|that)\s+(?:have\s+|"
      r"'ve\s+|already\s+|recently\s+|previously\s+)*(?:bought|purchased|ordered|subscribed|"
      r"converted|signed\s+up|registered|visited|downloaded|installed|booked|donated|applied))\b",
-     "excluding an audience needs a custom audience adpilot cannot create yet"),
-    ("cost cap", "ad_sets[0].bid_strategy", SPEND,
+     "name who to leave out: a list file (customers.csv), website purchasers, or an existing audience"),
+    ("cost cap", "bid_amount", SPEND,
      r"\bcost[- ]caps?\b|\bcost\s+per\s+(?:result|action|purchase|lead|acquisition)\s+(?:goal|"
      r"cap|limit)\b|\bcap\s+(?:the\s+)?(?:cpa|cost)\b|\bcpa\s+(?:cap|bid|limit|ceiling)\b|"
      r"\bcost\s+control\b",
-     "bid strategies other than lowest cost are not supported yet"),
-    ("bid cap", "ad_sets[0].bid_strategy", SPEND,
+     "give the amount per result, e.g. 'cost cap $30 per purchase'"),
+    ("bid cap", "bid_amount", SPEND,
      r"\bbid[- ]caps?\b|\bmax(?:imum)?\s+bids?\b|\bmanual\s+bid(?:ding)?\b|\bbid\s+(?:of|at|"
      r"limit)\b|\bbid\s+strategy\b|\bbid\s+\$?\d",
-     "bid strategies other than lowest cost are not supported yet"),
-    ("minimum-ROAS bidding", "ad_sets[0].bid_strategy", SPEND,
+     "give the amount, e.g. 'bid cap $2.50'"),
+    ("minimum-ROAS bidding", "bid_constraints", SPEND,
      r"\b(?:min(?:imum)?|floor|roas\s+goal|roas\s+floor)\s*(?:of\s+)?roas\b|\broas\s+(?:floor|"
      r"goal|bid(?:ding)?|minimum)\b|\bbid\s+(?:for|on)\s+roas\b",
-     "bid strategies other than lowest cost are not supported yet"),
-    ("instant lead form", "ad_sets[0].destination_type", GOAL,
+     "give the floor, e.g. 'minimum ROAS 2.5x'"),
+    ("instant lead form", "lead_form", GOAL,
      r"\b(?:instant|lead|native|in[- ]app|on[- ]facebook|facebook|meta|lead[- ]gen)\s+forms?\b|"
      r"\bform\s+(?:on|inside|in)\s+(?:facebook|instagram|meta|the\s+ad)\b|\blead\s+ads?\b|"
      r"\b(?:pop[- ]?up|auto[- ]?fill(?:ed|ing)?|pre[- ]?filled)\s+forms?\b|"
@@ -85,14 +90,17 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"(?:facebook|instagram|fb|ig|meta)\b|\bwithout\s+(?:leaving|visiting)\s+(?:facebook|"
      r"instagram|the\s+app|the\s+site|our\s+site)\b|\b(?:shouldn'?t|don'?t|won'?t|never)\s+"
      r"(?:have|need)\s+to\s+(?:visit|go\s+to|leave)\b",
-     "instant forms (lead ads) are not supported yet; adpilot sends people to a website"),
-    ("messaging destination", "ad_sets[0].destination_type", GOAL,
+     "say 'instant form' with its questions and privacy policy, e.g. 'instant form: name, email; privacy https://example.com/privacy'"),
+    ("messaging destination", "destination_type", GOAL,
      r"\bwhats\s?app\b|\bmessenger\s+(?:conversations?|messages?|chats?|ads?|campaign)\b|"
      r"\b(?:messages?|conversations?|chats?|dms?)\s+(?:on|via|in|through|to)\s+(?:messenger|"
      r"instagram|ig|facebook)\b|\bclick[- ]to[- ](?:message|messenger|whatsapp|chat|dm)\b|"
      r"\bdirect\s+messages?\b|\bsend\s+(?:us\s+)?(?:a\s+)?(?:message|dm)\b|"
      r"\b(?:instagram|ig|facebook|fb)\s+(?:dms?|direct|inbox)\b|\bdms\b|\bdm\s+us\b",
-     "messaging destinations (WhatsApp, Messenger, Instagram Direct) are not supported yet"),
+     "name the app: WhatsApp, Messenger or Instagram Direct (connected to the page)"),
+)
+# Asks adpilot can name but not serve yet: (feature, plan field, what it changes, pattern, why) can name but not serve yet: (feature, plan field, what it changes, pattern, why)
+_UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
     ("call destination", "ad_sets[0].destination_type", GOAL,
      r"\b(?:phone\s+calls?|click[- ]to[- ]call|calls\s+to\s+(?:our|the)\s+(?:office|store|"
      r"shop|number))\b",
@@ -140,27 +148,50 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
 )
 UNSUPPORTED = tuple((name, fld, affects, re.compile(pat, re.I), why)
                     for name, fld, affects, pat, why in _UNSUPPORTED)
+UNCLEAR = tuple((name, fld, affects, re.compile(pat, re.I), why)
+                for name, fld, affects, pat, why in _UNCLEAR)
 
 
-def unsupported_asks(n: Normalised) -> tuple[list[Question], list[tuple[int, int]]]:
-    """Questions for every unsupported ask in the brief, and the spans they cover."""
+def unsupported_asks(n: Normalised, read: Iterable[tuple[int, int]] | None = None
+                     ) -> tuple[list[Question], list[tuple[int, int]]]:
+    """Questions for every unsupported or unread ask in the brief, and the spans they cover.
+
+    `read` are the spans the planner's readers took (in `n.text`): an audience, bid, form or
+    chat ask inside one became part of the plan; one outside any is asked about (which
+    audience, which amount, which app), naming the field. Without `read` (the LLM planner,
+    whose draft carries these asks itself) only the unsupported asks are looked for.
+    """
     questions: list[Question] = []
     spans: list[tuple[int, int]] = []
     seen: set[str] = set()
-    for name, fld, affects, pattern, why in UNSUPPORTED:
-        for start, end in _merged([m.span() for m in pattern.finditer(n.text)
-                                   if not n.is_protected(*m.span())], n.text):
-            phrase = n.original_text(start, end).strip()
-            spans.append((start, end))
-            if phrase.lower() in seen:
-                continue
-            seen.add(phrase.lower())
-            questions.append(Question(
-                fld, f"‘{phrase}’ asks for {name}: {why}. adpilot will not launch a plan that "
-                f"leaves it out without telling you. Answer 'waive' to launch without it, or "
-                "start again with a brief that leaves it out.", kind="unsupported",
-                phrase=phrase, affects=affects))
+    taken = list(read or [])
+    tables: list[tuple[tuple[Any, ...], FlagKind]] = [(UNSUPPORTED, "unsupported")]
+    if read is not None:
+        tables.append((UNCLEAR, "not_understood"))
+    for table, flag in tables:
+        kind: str = flag
+        for name, fld, affects, pattern, why in table:
+            hits = [m.span() for m in pattern.finditer(n.text) if not n.is_protected(*m.span())]
+            if kind == "not_understood":
+                hits = [h for h in hits if not any(s < h[1] and h[0] < e for s, e in taken)]
+            for start, end in _merged(hits, n.text):
+                phrase = n.original_text(start, end).strip()
+                spans.append((start, end))
+                if phrase.lower() in seen:
+                    continue
+                seen.add(phrase.lower())
+                questions.append(Question(fld, _say(kind, phrase, name, why), kind=flag,
+                                          phrase=phrase, affects=affects))
     return questions, spans
+
+
+def _say(kind: str, phrase: str, name: str, why: str) -> str:
+    if kind == "unsupported":
+        return (f"‘{phrase}’ asks for {name}: {why}. adpilot will not launch a plan that "
+                "leaves it out without telling you. Answer 'waive' to launch without it, or "
+                "start again with a brief that leaves it out.")
+    return (f"‘{phrase}’ reads like {name}, but adpilot could not tell which one is meant: "
+            f"{why}. Or answer 'waive' to launch without it.")
 
 
 def _merged(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -325,6 +356,18 @@ def _negates(lows: list[str], i: int, quoted_next: bool = False) -> bool:
                for w in rest)
 
 
+def _frequency(zipf: Any, word: str, language: str) -> float:
+    """Return wordfreq's frequency, or 0 for a language whose tokenizer is not installed.
+
+    Chinese and Japanese need jieba / MeCab, which adpilot does not depend on: a brief those
+    scripts mark must still plan (and ask), not crash.
+    """
+    try:
+        return float(zipf(word, language))
+    except (ImportError, KeyError, LookupError, ValueError):
+        return 0.0
+
+
 def foreign_language(words: list[str], language: str) -> str | None:
     """Return the language a phrase seems to be in, when not the brief's nor English; else None.
 
@@ -337,7 +380,7 @@ def foreign_language(words: list[str], language: str) -> str | None:
         low = w.lower()
         if not w.islower() or low in lx.GREETINGS or len(low) < 3:
             continue
-        if language != "en" and zipf_frequency(low, language) >= 3.0:
+        if language != "en" and _frequency(zipf_frequency, low, language) >= 3.0:
             continue  # a word of the brief's own language ("para" is Spanish as well)
         for lang, table in lx.TARGET_WORDS.items():
             if lang == language or (low not in table and low not in lx.STOPWORDS.get(lang, ())):

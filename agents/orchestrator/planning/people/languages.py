@@ -31,7 +31,7 @@ ALIASES = {"mandarin": "chinese", "cantonese": "chinese", "brazilian portuguese"
            "castilian": "spanish"}
 _NAMES = sorted([*LOCALES, *ALIASES], key=len, reverse=True)
 _LANG = r"(?:" + "|".join(_NAMES) + r")"
-_LIST = rf"{_LANG}(?:\s*(?:,|/|&|\band\b|\bor\b|\bplus\b)\s*{_LANG})*"
+_LIST = rf"{_LANG}(?:-?\s*(?:,|/|&|\band\b|\bor\b|\bplus\b)\s*{_LANG})*"
 LANG_RE = re.compile(
     rf"\b(?P<a>{_LIST})(?:[- ]speaking|\s+speakers?|[- ]language(?:\s+speakers)?|\s+natives?)\b"
     rf"|\b(?:languages?|locales?)\s*(?::|=|-|\bis\b|\bare\b)?\s*(?P<b>{_LIST})\b"

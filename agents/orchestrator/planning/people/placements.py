@@ -145,13 +145,25 @@ def _groups(text: str) -> list[_Group]:
     return out
 
 
-def _pairs(g: _Group) -> list[tuple[str | None, str | None]]:
-    """(platform, position word) pairs of a group; None = every platform / every position."""
+QUALIFY = re.compile(r"\b(?:on|in|across|via)\b|['’]s\b", re.I)
+
+
+def _pairs(g: _Group, text: str = "") -> list[tuple[str | None, str | None]]:
+    """(platform, position word) pairs of a group; None = every platform / every position.
+
+    Positions before a platform are that platform's when a word ties them ("stories on
+    Instagram"); joined by a list word they are a mention of their own ("right column &
+    audience network").
+    """
     subs: list[tuple[list[str], list[str]]] = []
-    for name, _, _ in g.tokens:
+    prev_end = None
+    for name, start, end in g.tokens:
         if name in DEVICES or name == "universe":
             continue
-        if not subs or (name in PLATFORMS and subs[-1][0] and subs[-1][1]):
+        listed = bool(text) and prev_end is not None and not QUALIFY.search(text[prev_end:start])
+        prev_end = end
+        if not subs or (name in PLATFORMS and subs[-1][0] and subs[-1][1]) or \
+                (name in PLATFORMS and subs[-1][1] and not subs[-1][0] and listed):
             subs.append(([], []))
         (subs[-1][0] if name in PLATFORMS else subs[-1][1]).append(name)
     pairs: list[tuple[str | None, str | None]] = []
@@ -170,6 +182,7 @@ def read_placements(text: str) -> PlacementResult:
     dev_in: set[str] = set()
     dev_out: set[str] = set()
     groups = _groups(text)
+    said: list[tuple[set[str], bool, str]] = []  # (platforms, "only", phrase) of each inclusion
     for i, g in enumerate(groups):
         names = [t[0] for t in g.tokens]
         if names == ["universe"]:
@@ -200,7 +213,7 @@ def read_placements(text: str) -> PlacementResult:
                                         "ads use?", "not_understood", phrase, WHO))
                 r.spans.append((start, tail))  # asked here, so not asked again by the net
             continue
-        qualified = any(p and w for p, w in _pairs(g))
+        qualified = any(p and w for p, w in _pairs(g, text))
         after_ok = bool(CONTEXT_AFTER.match(text[g.end:]))
         if names[0] in PLATFORMS:  # a platform alone: only where ads are placed
             context = bool(PLACING_BEFORE.search(before) or after_ok) if names != ["messenger"] \
@@ -215,14 +228,33 @@ def read_placements(text: str) -> PlacementResult:
                                     "not_understood", text[start:end].strip(), WHO))
         devices = {n for n in names if n in DEVICES}
         (dev_out if negative else dev_in).update(devices)
-        pairs = [(p, w) for p, w in _pairs(g) if p != "threads"]
+        pairs = [(p, w) for p, w in _pairs(g, text) if p != "threads"]
         (exclude if negative else include).extend(pairs)
         r.spans.append((start, end))
+        if not negative:
+            said.append(({p for p, _ in pairs if p}, bool(only_b or only_a), text[start:end].strip()))
+    _only_and_more(said, r)
     r.placements = _resolve(include, exclude, r)
     devices = (dev_in or {"mobile", "desktop"}) - dev_out
     if devices and devices != {"mobile", "desktop"}:
         r.placements["device_platforms"] = sorted(devices, key=("mobile", "desktop").index)
     return r
+
+
+def _only_and_more(said: list[tuple[set[str], bool, str]], r: PlacementResult) -> None:
+    """Ask when "Instagram only" meets another platform ("… and Facebook Marketplace")."""
+    for plats, only, phrase in said:
+        if not (only and plats):
+            continue
+        for other, _, more in said:
+            if other - plats:
+                r.flags.append(Question(
+                    "publisher_platforms", f"'{phrase}' and '{more}' disagree: the first keeps "
+                    f"the ads on {', '.join(sorted(plats))} only, the second adds "
+                    f"{', '.join(sorted(other - plats))} (publisher_platforms and its "
+                    "*_positions, e.g. facebook_positions). Which placements should the ads use?",
+                    "conflict", f"{phrase} … {more}", WHO))
+                return
 
 
 def _keys(platform: str, word: str | None) -> set[str]:

@@ -1,0 +1,260 @@
+"""Custom audiences and lookalikes in a brief → the plan's `audiences` and audience references.
+
+Sentence by sentence (`mentions.py` finds the phrases):
+
+- a website audience ("visited our site", "looked at /pricing", "added to cart", "website
+  purchasers", "retarget" with nothing more specific) with the sentence's look-back, kept as
+  given ("2 years" → 730 days, which the plan checks refuse, naming `retention_days`); "but
+  didn't buy" excludes the purchasers of the same window;
+- a customer list: a named file (`.csv`, `.txt`, `.xlsx`); "our customer list" with no file
+  is asked (`customer_list`);
+- engagement: Instagram, the Facebook page, video viewers (with a video id), lead-form
+  openers; "our engagers" is asked (`audiences`);
+- an existing audience by name ("our 'Past buyers' audience" → `{"name"}`) or id;
+- "buyers", "existing customers": the file in the same sentence, or the purchasers audience
+  the brief already made ("… but didn't buy. Exclude purchasers"); else asked (`audiences`,
+  or `customer_list` for "target our customers": a list or the site's purchasers?);
+- lookalikes ("1% lookalike of buyers.csv", "3% LAL of website purchasers"): the seed is the
+  audience the sentence names (created, not targeted); the country comes from the brief's
+  places (`finish`); no seed is asked (`audiences`).
+
+Each included / excluded audience is a reference: `{"key"}` for one the launch creates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.orchestrator.planning import WHO, Adjustment, Question
+from agents.orchestrator.planning.audiences.mentions import (
+    RETARGET,
+    Mention,
+    included,
+    mentions,
+    retention,
+    sentences,
+)
+
+LOOKALIKE = re.compile(
+    r"(?:(?P<lo>\d+(?:[.,]\d+)?)\s*%?\s*(?:-|–|to)\s*)?(?:(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*)?"
+    r"\b(?:look[- ]?a[- ]?likes?|lals?|similar\s+audiences?|lookalike\s+audiences?)\b"
+    r"(?:\s+audiences?)?(?:\s*(?:\(|of|at|from|à|a|de|del|van|von)?\s*(?P<pct2>\d+(?:[.,]\d+)?)\s*%\)?)?"
+    r"|\bpeople\s+similar\s+to\b", re.I)
+DEFAULT_DAYS = {"website": 30, "engagement": 365, "purchasers": 180}
+EVENT_NAMES = {"AddToCart": "Added to cart", "InitiateCheckout": "Started checkout",
+               "Purchase": "Purchasers", None: "Website visitors"}
+
+
+@dataclass
+class AudienceRead:
+    """Audiences to create, references to include / exclude, lookalikes to finish."""
+
+    audiences: list[dict[str, Any]] = field(default_factory=list)
+    include: list[dict[str, str]] = field(default_factory=list)
+    exclude: list[dict[str, str]] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    flags: list[Question] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
+    website_phrase: str = ""  # a website audience needs the pixel: the phrase that asked for one
+
+    def add(self, audience: dict[str, Any]) -> str:
+        """Add an audience once (by key) and return its key."""
+        if all(a["key"] != audience["key"] for a in self.audiences):
+            self.audiences.append(audience)
+        return str(audience["key"])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()[:40] or "x"
+
+
+def _website(r: AudienceRead, fields: dict[str, Any], days: int, pixel: str | None) -> str:
+    event = fields.get("event")
+    url = fields.get("url_contains")
+    key = f"{_slug(event or 'visitors')}{'_' + _slug(url) if url else ''}_{days}d"
+    name = f"{EVENT_NAMES.get(event, event)}{' of ' + url if url else ''}, last {days} days"
+    aud: dict[str, Any] = {"key": key, "kind": "website", "name": name, "retention_days": days}
+    aud.update({k: v for k, v in (("event", event), ("url_contains", url), ("pixel_id", pixel)) if v})
+    return r.add(aud)
+
+
+def _list(r: AudienceRead, file: str) -> str:
+    stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return r.add({"key": f"list_{_slug(stem)}", "kind": "customer_list",
+                  "name": f"Customer list {file.rsplit('/', 1)[-1]}", "file": file})
+
+
+def _engagement(r: AudienceRead, fields: dict[str, Any], days: int) -> str:
+    source = fields["source"]
+    label = {"instagram": "Instagram engagers", "facebook_page": "Page engagers",
+             "video": "Video viewers", "lead_form": "Lead form openers"}[source]
+    aud = {"key": f"{source}_{days}d", "kind": "engagement", "name": f"{label}, last {days} days",
+           "source": source, "retention_days": days, **{k: v for k, v in fields.items()
+                                                        if k == "source_ids"}}
+    return r.add(aud)
+
+
+class _Reader:
+    def __init__(self, text: str, pixel: str | None) -> None:
+        self.text, self.pixel, self.r = text, pixel, AudienceRead()
+        self.offset = 0
+
+    def days(self, kind: str, given: int | None, phrase: str) -> int:
+        if given is not None:
+            return given
+        days = DEFAULT_DAYS[kind]
+        self.r.adjustments.append(Adjustment(
+            "audiences", f"‘{phrase}’ with no time window", f"{days} days", "the brief gives "
+            f"no look-back, so the audience covers the last {days} days; say e.g. 'last 60 "
+            "days' to change it"))
+        return days
+
+    def resolve(self, m: Mention, days: int | None, sentence: list[Mention], *,
+                seed: bool = False) -> dict[str, str] | None:
+        """Return the reference for a mention, creating its audience; None when asked instead."""
+        r = self.r
+        if m.kind == "named":
+            return {"name": m.fields["name"]}
+        if m.kind == "id":
+            return {"id": m.fields["id"]}
+        if m.kind == "customer_list":
+            return {"key": _list(r, m.fields["file"])}
+        if m.kind == "engagement":
+            if span := m.fields.pop("id_span", None):
+                r.spans.append((self.offset + span[0], self.offset + span[1]))
+            return {"key": _engagement(r, m.fields, self.days("engagement", days, m.phrase))}
+        if m.kind == "website":
+            if self.pixel is None:
+                r.website_phrase = r.website_phrase or m.phrase
+                return None
+            kind = "purchasers" if m.fields.get("event") == "Purchase" else "website"
+            return {"key": _website(r, m.fields, self.days(kind, days, m.phrase), self.pixel)}
+        files = [o for o in sentence if o.kind == "customer_list"]
+        if files:
+            return {"key": _list(r, files[0].fields["file"])}
+        bought = next((a["key"] for a in r.audiences if a.get("event") == "Purchase"), None)
+        if m.kind == "buyers" and bought and days is None:
+            return {"key": bought}  # "… but didn't buy. exclude purchasers": the same audience
+        if m.kind == "vague_engaged" or (m.kind == "buyers" and (m.excluded or seed)):
+            # "buyers" may be a list or the site's purchasers: which one is asked
+            r.flags.append(Question(
+                "audiences", f"‘{m.phrase}’: which audience is that? Name a customer list file "
+                "(e.g. customers.csv), the site's purchasers ('website purchasers, last 180 "
+                "days'), an existing audience (our 'Past buyers' audience), or where they "
+                "engaged (Instagram, the Facebook page, a video) and how far back.",
+                "missing", m.phrase, WHO))
+        else:
+            r.flags.append(Question(
+                "customer_list", f"‘{m.phrase}’: which file holds the list? (e.g. 'customer "
+                "list: customers.csv'; adpilot hashes it before upload and never stores it), or "
+                "name the existing audience (our 'VIP' audience).", "missing", m.phrase, WHO))
+        return None
+
+    def lookalike(self, lal: re.Match[str], seed: dict[str, str] | None) -> dict[str, str] | None:
+        r = self.r
+        phrase = lal.group(0).strip()
+        if seed is None:
+            return None
+        pct = lal.group("pct") or lal.group("pct2")
+        if pct is None:
+            ratio = 0.01
+            r.adjustments.append(Adjustment("audiences", phrase, "1%", "the brief gives no size, "
+                                            "so the lookalike is the closest 1% (Meta's default); "
+                                            "say e.g. '3% lookalike' to change it"))
+        else:
+            ratio = round(float(pct.replace(",", ".")) / 100, 4)
+        seed_name = next((a["name"] for a in r.audiences if a["key"] == seed.get("key")),
+                         next(iter(seed.values())))
+        aud: dict[str, Any] = {"kind": "lookalike", "seed": seed, "ratio": ratio,
+                               "name": f"Lookalike {ratio:.0%} of {seed_name}"}
+        if lal.group("lo"):
+            aud["starting_ratio"] = round(float(lal.group("lo").replace(",", ".")) / 100, 4)
+        aud["key"] = f"lookalike_{_slug(f'{ratio * 100:g}')}pct_{_slug(next(iter(seed.values())))}"[:64]
+        return {"key": r.add(aud)}
+
+    def sentence(self, s: int, e: int) -> None:
+        r, text = self.r, self.text[s:e]
+        self.offset = s
+        found = mentions(text)
+        days, span, said = retention(text)
+        lals = list(LOOKALIKE.finditer(text))
+        targeted = [m for m in found if m.kind != "buyers" or m.excluded
+                    or included(text, m) or lals]
+        if span and (targeted or lals or RETARGET.search(text)):
+            r.spans.append((s + span[0], s + span[1]))
+        for lal in lals:
+            r.spans.append((s + lal.start(), s + lal.end()))
+            after = [m for m in targeted if m.start >= lal.start() and not m.excluded]
+            seed_m = after[0] if after else next((m for m in targeted if not m.excluded), None)
+            seed = self.resolve(seed_m, days if days else None, found, seed=True) if seed_m else None
+            # what the sentence names after the cue describes the seed ("a 1% lookalike of our
+            # purchasers list (buyers.csv)"): read, not targeted; what comes before it is an
+            # audience of its own ("retarget site visitors and a 1% lookalike of buyers")
+            for m in [m for m in targeted if not m.excluded
+                      and (m is seed_m or (after and m.start >= lal.start()))]:
+                if m is seed_m and not after and included(text, m):
+                    continue  # "target our 'VIP' audience and a 1% lookalike of it": both
+                targeted.remove(m)
+                r.spans.append((s + m.start, s + m.end))
+            if seed_m is None:
+                r.flags.append(Question(
+                    "audiences", f"‘{lal.group(0).strip()}’: a lookalike of which audience? Name "
+                    "the seed: a customer list file, website purchasers, or an existing audience "
+                    "(e.g. '1% lookalike of customers.csv').", "missing", lal.group(0).strip(),
+                    WHO))
+            if ref := self.lookalike(lal, seed):
+                r.include.append(ref)
+        for m in targeted:
+            abandoned = m.fields.pop("abandoned", False)
+            ref = self.resolve(m, days, found)
+            r.spans.append((s + m.start, s + m.end))
+            if ref is not None:
+                (r.exclude if m.excluded else r.include).append(ref)
+            if abandoned and ref is not None and not m.excluded and not any(
+                    o.kind == "website" and o.excluded for o in found):
+                # an abandoner is one who did not buy: the purchasers of the window are left out
+                bought = self.resolve(Mention("website", m.start, m.end, {"event": "Purchase"},
+                                              True, m.phrase), days, found)
+                if bought:
+                    r.exclude.append(bought)
+        if RETARGET.search(text) and not any(not m.excluded for m in targeted) and not lals:
+            cue = RETARGET.search(text)
+            assert cue is not None
+            r.spans.append((s + cue.start(), s + cue.end()))
+            if not any(m.kind == "vague_engaged" for m in found):
+                ref = self.resolve(Mention("website", cue.start(), cue.end(), {},
+                                           phrase=cue.group(0)), days, found)
+                if ref:
+                    r.include.append(ref)
+        elif cue := RETARGET.search(text):
+            r.spans.append((s + cue.start(), s + cue.end()))
+        del said
+
+
+def read_audiences(text: str, pixel: str | None) -> AudienceRead:
+    """Return the audiences a brief names (see the module docstring)."""
+    reader = _Reader(text, pixel)
+    for s, e in sentences(text):
+        reader.sentence(s, e)
+    r = reader.r
+    r.include = _unique(r.include)
+    # "but didn't buy" and "exclude purchasers": one purchasers audience, not two windows
+    r.exclude = _unique(r.exclude)
+    return r
+
+
+def _unique(refs: list[dict[str, str]]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for ref in refs:
+        if ref not in out:
+            out.append(ref)
+    return out
+
+
+def finish(r: AudienceRead, countries: list[str]) -> None:
+    """Give each lookalike the brief's countries (Meta builds a lookalike per country)."""
+    for a in r.audiences:
+        if a["kind"] == "lookalike" and not a.get("country"):
+            a["country"] = list(countries)

@@ -1,0 +1,6 @@
+"""Where an ad sends people and how its creative is built, beyond a website and one image.
+
+- `destinations`: instant lead forms (`lead_form`, `ON_AD`) and conversations (WhatsApp,
+  Messenger, Instagram Direct);
+- `dynamic`: dynamic creative (one ad whose `asset_feed_spec` Meta mixes).
+"""
