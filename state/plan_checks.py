@@ -241,7 +241,7 @@ class _Checker:
             self.bad(f"{base}.ads", "more than 50 ads in one ad set", "split the ad set",
                      "structure")
         for j, ad in enumerate(s.ads):
-            self.creative(f"{base}.ads[{j}].creative", ad.creative)
+            self.creative(f"{base}.ads[{j}].creative", ad.creative, s.destination_type)
 
     def promoted(self, i: int, s: AdSetPlan) -> None:
         need = rules.required_promoted_object_keys(self.plan.objective, s.destination_type,
@@ -268,8 +268,8 @@ class _Checker:
 
     # -- creatives --------------------------------------------------------------------------------
 
-    def creative(self, base: str, c: CreativePlan) -> None:
-        check_creative(self, base, c)
+    def creative(self, base: str, c: CreativePlan, destination: str | None = None) -> None:
+        check_creative(self, base, c, destination)
 
 
 def validate_plan(plan: CampaignPlan | dict[str, Any], account: AccountInfo) -> PlanReport:

@@ -195,7 +195,8 @@ def _text(ck: Findings, path: str, text: str | None, limit: int | None, label: s
                 "text_length")
 
 
-def check_creative(ck: Findings, base: str, c: CreativePlan) -> None:
+def check_creative(ck: Findings, base: str, c: CreativePlan,
+                   destination: str | None = None) -> None:
     """CTA, format and asset counts, link and copy."""
     if c.call_to_action not in rules.CALL_TO_ACTION_TYPES:
         ck.bad(f"{base}.call_to_action", f"{c.call_to_action!r} is not a call to action Meta "
@@ -203,7 +204,9 @@ def check_creative(ck: Findings, base: str, c: CreativePlan) -> None:
     feed = c.asset_feed_spec if c.format == "dynamic" else None
     link = c.link or ck.plan.landing_url or (feed.link_urls[0].website_url
                                              if feed and feed.link_urls else None)
-    if link is None:
+    # An instant form or a conversation is where the click goes; the launch gives the link ad
+    # the placeholder link Meta expects (state/meta_tree_creatives.story_link).
+    if link is None and destination != "ON_AD" and not rules.messaging_ctas(destination):
         ck.bad(f"{base}.link", "the ad has no landing page",
                "add the landing page URL, e.g. 'send people to https://example.com'",
                "landing_missing")

@@ -133,6 +133,26 @@ def dynamic(held: dict[str, Any]) -> None:
     assert len(feed["images"]) == 2
 
 
+def bid_cap(held: dict[str, Any]) -> None:
+    s, c = _one(held["adset"]), _one(held["campaign"])
+    assert "LOWEST_COST_WITH_BID_CAP" in (s.get("bid_strategy"), c.get("bid_strategy"))
+    assert int(s["bid_amount"]) == 450
+
+
+def advantage_on(held: dict[str, Any]) -> None:
+    assert _targeting(held)["targeting_automation"]["advantage_audience"] == 1
+
+
+def instagram_direct(held: dict[str, Any]) -> None:
+    s = _one(held["adset"])
+    assert s["destination_type"] == "INSTAGRAM_DIRECT" and s["optimization_goal"] == "CONVERSATIONS"
+
+
+def not_travelers(held: dict[str, Any]) -> None:
+    t = _targeting(held)
+    assert "Frequent Travelers" in json.dumps(t.get("exclusions")), t
+
+
 def spanish(held: dict[str, Any]) -> None:
     assert _targeting(held).get("locales")
 
@@ -141,7 +161,7 @@ CASES = [
     Case("website", "Retarget people who visited our site in the last 30 days but exclude "
          "anyone who purchased in the last 30 days. Sales, $50/day in the US for 14 days from "
          "tomorrow, https://shop.example.com/trail, image {img}.",
-         ("website visitors", "30 days", "excluded"), website_retargeting),
+         ("website visitors", "30 days", "never shown to"), website_retargeting),
     Case("lookalike", "Find new buyers: a 1% lookalike in the US of our customer list {csv}. "
          "Sales, $60/day for 14 days from tomorrow, https://shop.example.com/trail, image {img}.",
          ("lookalike", "customer list"), lookalike_of_list),
@@ -166,6 +186,17 @@ CASES = [
     Case("dynamic", 'Dynamic creative for trail shoes: headlines "Grip that lasts" and "Made '
          'for mud", images {img} and {img2}; let Meta mix them. Sales in the US, $70/day for 14 '
          "days from tomorrow, https://shop.example.com/trail.", ("dynamic",), dynamic),
+    Case("bid_cap", "Sales of trail shoes in the US, $90/day for 14 days from tomorrow, bid cap "
+         "$4.50, https://shop.example.com/trail, image {img}.", ("bid cap",), bid_cap),
+    Case("advantage", "Sales in the US to runners with Advantage+ audience on, $60/day for "
+         "14 days from tomorrow, https://shop.example.com/trail, image {img}.",
+         ("advantage+ audience",), advantage_on),
+    Case("instagram_direct", "Get Instagram DMs from people in the US asking about our tattoo "
+         "studio, $20/day for 14 days from tomorrow, image {img}.", ("instagram",),
+         instagram_direct),
+    Case("not_travelers", "Sales of office chairs to people in the US excluding frequent "
+         "travelers, $40/day for 14 days from tomorrow, https://shop.example.com/chairs, image "
+         "{img}.", ("frequent travelers",), not_travelers),
     Case("spanish", "Sales to Spanish speakers in the US, $35/day for 14 days from tomorrow, "
          "https://shop.example.com/es, image {img}.", ("spanish",), spanish),
 ]
@@ -193,7 +224,7 @@ def test_a_brief_per_capability_launches_and_reads_back(case: Case, launch_conte
         card = first[-1][1][0].value
         assert card["kind"] == "approval", card.get("description") or card
         text = card["description"].lower()
-        for words in case.card:
+        for words in (*case.card, "estimate"):  # Meta's delivery estimate, or why there is none
             assert words in text, (words, card["description"])
         _stream(graph, Command(resume=APPROVE), case.id, launch_context)
         created = graph.get_state({"configurable": {"thread_id": case.id}}).values["created"]

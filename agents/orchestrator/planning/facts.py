@@ -173,10 +173,15 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     caps.bids = find_bids(masked, d.currency)
     spans += caps.bids.spans
     masked = _mask(masked, caps.bids.spans)  # "cost cap $35" is no budget and no target CPA
-    if caps.destination.destination_type not in (None, "ON_AD"):
-        # "click-to-WhatsApp" names where people go, not a goal of clicks
-        f.objective, f.objective_scores = find_objective(_mask(goal_text, caps.destination.spans))
-        _settle_objective(f, _mask(goal_text, caps.destination.spans))
+    who = caps.destination.spans if caps.destination.destination_type not in (None, "ON_AD") \
+        else []
+    who = who + caps.audiences.spans
+    if who:
+        # "click-to-WhatsApp" names where people go, "retarget site visitors" who sees the ads:
+        # neither is a goal of clicks or visits (the goal is read again, its conflict too)
+        f.flags = [q for q in f.flags if not (q.field == "objective" and q.kind == "conflict")]
+        f.objective, f.objective_scores = find_objective(_mask(goal_text, who))
+        _settle_objective(f, _mask(goal_text, who))
     f.objective = objective_for(caps, f.objective)
     f.targets = find_targets(masked, d.currency)
     spans += f.targets.spans

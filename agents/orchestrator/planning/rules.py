@@ -105,7 +105,9 @@ def _eu(f: Facts) -> bool:
 
 def _questions(f: Facts, objective: str, page: str | None, pixel: str | None) -> list[dict]:
     qs = []
-    if f.assets.landing_url is None:
+    # An instant form or a conversation is where a click goes: no web page is needed (the
+    # launch gives the link ad Meta's placeholder link, state/meta_tree_creatives.story_link).
+    if f.assets.landing_url is None and not f.caps.destination.destination_type:
         qs.append(_q("landing_url", "Which web page should the ads send people to? "
                      "(e.g. https://example.com/sale)"))
     a = f.assets

@@ -30,6 +30,7 @@ from typing import Any
 from agents.orchestrator.planning import WHO, Adjustment, Question
 from agents.orchestrator.planning.audiences.mentions import (
     RETARGET,
+    RETENTION,
     Mention,
     included,
     mentions,
@@ -45,6 +46,11 @@ LOOKALIKE = re.compile(
 DEFAULT_DAYS = {"website": 30, "engagement": 365, "purchasers": 180}
 EVENT_NAMES = {"AddToCart": "Added to cart", "InitiateCheckout": "Started checkout",
                "Purchase": "Purchasers", None: "Website visitors"}
+
+
+# "anyone who purchased", "people that bought": an act on the site, not a list of people.
+ACTED = re.compile(r"\b(?:who|that)\s+(?:have\s+|'ve\s+)?(?:already\s+|previously\s+|recently\s+)*"
+                   r"(?:bought|purchased|ordered|converted)\b", re.I)
 
 
 @dataclass
@@ -137,6 +143,17 @@ class _Reader:
         bought = next((a["key"] for a in r.audiences if a.get("event") == "Purchase"), None)
         if m.kind == "buyers" and bought and days is None:
             return {"key": bought}  # "… but didn't buy. exclude purchasers": the same audience
+        site = next((a for a in r.audiences if a.get("kind") == "website"), None)
+        if m.kind == "buyers" and m.excluded and site and self.pixel and ACTED.search(m.phrase):
+            # "retarget site visitors … but exclude anyone who purchased": what they did on the
+            # site the pixel measures (a noun such as "our customers" may be a list: asked)
+            after = self.offset + m.end
+            if (own := RETENTION.match(self.text, after, after + 40)) or \
+                    (own := RETENTION.match(self.text, after + 1, after + 40)):
+                r.spans.append(own.span())  # "… who purchased in the last 30 days"
+                days = retention(own.group(0))[0] or days
+            return {"key": _website(r, {"event": "Purchase"}, self.days(
+                "purchasers", days or site.get("retention_days"), m.phrase), self.pixel)}
         if m.kind == "vague_engaged" or (m.kind == "buyers" and (m.excluded or seed)):
             # "buyers" may be a list or the site's purchasers: which one is asked
             r.flags.append(Question(

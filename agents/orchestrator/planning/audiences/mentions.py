@@ -59,6 +59,9 @@ BUYERS = re.compile(r"\b(?:(?:existing|current|past|previous|recent|loyal|our|my
                     r"buyers|customers|clients|converters)\b|\b(?:people|anyone|those|users|folks|"
                     r"everyone|ppl)\s+(?:who|that)\s+(?:have\s+|'ve\s+)?(?:already\s+|previously\s+|"
                     r"recently\s+)*(?:bought|purchased|ordered|converted)(?:\s+from\s+us)?\b", re.I)
+# Words that make "buyers" / "customers" the people a campaign wants, not the ones it has.
+NOT_YET = re.compile(r"\b(?:new|more|potential|prospective|future|first[- ]time|fresh|nuevos|"
+                     r"nouveaux|neue|novos)\s+$", re.I)
 LIST_WORDS = re.compile(r"\b(?:(?:vip|loyalty)\s+)?(?:customer|client|email|e-mail|crm|contact|"
                         r"subscriber|mailing|newsletter|sms|vip|purchasers?|buyers?|tenants?|"
                         r"members?|leads?)\s+lists?\b|\b(?:email|newsletter)\s+subscribers\b", re.I)
@@ -78,7 +81,8 @@ VAGUE_ENGAGED = re.compile(r"\b(?:engagers|engaged\s+(?:people|users|audiences?|
                            r"audiences?|people\s+who\s+(?:engaged|interacted)(?!\s+with\s+(?:us\s+on\s+"
                            r")?(?:our\s+)?(?:instagram|ig|insta|facebook|fb|page|video|lead)))\b", re.I)
 RETARGET = re.compile(r"\bre-?target\w*|\bre-?market\w*|\bretarget\w*|\bwiederansprech\w*", re.I)
-EXCLUDE_BEFORE = re.compile(r"\b(?:exclud\w*|except|minus|leave\s+out|remove|skip|but\s+not|not\s+to|"
+EXCLUDE_BEFORE = re.compile(r"\b(?:exclud\w*|except|minus|leav(?:e|ing)\s+out|remov\w*|skip\w*|"
+                            r"but\s+not|not\s+to|"
                             r"(?:don'?t|do\s+not)\s+(?:show|target|reach)\w*(?:\s+(?:it|ads|them))?"
                             r"(?:\s+to)?|keep\s+out|ausschlie\w*|excluir|exclure)\b[^.;!?\n]{0,40}$",
                             re.I)
@@ -159,6 +163,8 @@ def mentions(text: str) -> list[Mention]:
     for m in LIST_WORDS.finditer(text):
         add("vague_list", m)
     for m in BUYERS.finditer(text):
+        if NOT_YET.search(text[max(0, m.start() - 20):m.start()]):
+            continue  # "find new buyers", "more customers": people who have not bought yet
         add("buyers", m)
     for m in VAGUE_ENGAGED.finditer(text):
         add("vague_engaged", m)

@@ -72,8 +72,10 @@ DESTINATION = {
     frozenset({"instagram", "messenger", "whatsapp"}):
         "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP",
 }
+# The button each app's chats start from (state/rules.MESSAGING_CTAS: SDK 26 has no
+# INSTAGRAM_MESSAGE, so Instagram Direct opens with MESSAGE_PAGE).
 CTA = {"WHATSAPP": "WHATSAPP_MESSAGE", "MESSENGER": "MESSAGE_PAGE",
-       "INSTAGRAM_DIRECT": "INSTAGRAM_MESSAGE"}
+       "INSTAGRAM_DIRECT": "MESSAGE_PAGE"}
 
 
 @dataclass
