@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from agents.orchestrator.planning import PlanDefaults
@@ -52,3 +53,19 @@ def test_forms_and_chats_need_no_web_page() -> None:
         assert report.ok, report.problems
     r = plan_brief("Sales of bike parts." + TAIL, D)
     assert "landing_url" in {q["field"] for q in r.questions}  # a website ad still needs one
+
+
+def test_a_capability_no_reader_took_is_asked_not_dropped(monkeypatch) -> None:
+    import agents.orchestrator.planning.facts as facts
+    from agents.orchestrator.planning.capabilities import Capabilities
+
+    # the capability readers miss (a phrasing none knows): the net asks for each ask
+    monkeypatch.setattr(facts, "read_capabilities", lambda *a, **k: Capabilities())
+    brief = ("Use dynamic creative with Advantage+ audience on. Sales, https://shop.example.ca/"
+             + TAIL)
+    r = plan_brief(brief, D)
+    net = {q["field"]: q for q in r.questions if "planner left it out" in q["question"]}
+    assert set(net) == {"ad_sets[0].is_dynamic_creative", "ad_sets[0].targeting_automation"}
+    assert {q["kind"] for q in net.values()} == {"not_understood"}
+    waived = plan_brief(brief, replace(D, waived=("dynamic creative",)))
+    assert "ad_sets[0].is_dynamic_creative" not in {q["field"] for q in waived.questions}

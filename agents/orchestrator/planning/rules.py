@@ -36,6 +36,7 @@ from agents.orchestrator.planning import (
     Question,
     capabilities,
 )
+from agents.orchestrator.planning.capability_net import dropped_capabilities
 from agents.orchestrator.planning.copy import brand_of, product_of
 from agents.orchestrator.planning.facts import FILLER, Facts, read_facts
 from agents.orchestrator.planning.money.budget import money_problems
@@ -309,8 +310,12 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     understood += [NotUnderstood(f"web page not linked to: {u}") for u in f.assets.other_urls]
     understood += [NotUnderstood(f"signature, not read: {s}") for s in norm.set_aside]
     unused = unused_quotes(norm, [*f.spans, *ask_spans])
-    questions += [_as_written(q.to_dict(), norm.adjustments)
-                  for q in _unwaived([*norm.flags, *asks, *f.flags, *unclear, *unused], d)]
+    flags = [*norm.flags, *asks, *f.flags, *unclear, *unused]
+    # The net under every reader: a capability the brief names that the plan does not carry
+    # (a phrasing no reader knows) is asked, never dropped (capability_net).
+    flags += dropped_capabilities([brief, norm.text], plan, [*questions, *flags],
+                                  who="adpilot's planner")
+    questions += [_as_written(q.to_dict(), norm.adjustments) for q in _unwaived(flags, d)]
     problems: list[dict] = []
     model: CampaignPlan | None = None
     try:

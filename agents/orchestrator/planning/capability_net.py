@@ -1,13 +1,15 @@
-"""What the model dropped: capabilities the brief names that the converted plan does not carry.
+"""What a planner dropped: capabilities the brief names that the plan does not carry.
 
-The model is not trusted to have used every capability field. `named_capabilities` reads the
+Neither planner is trusted to have read every capability: the LLM may leave a field out, and
+the rules planner's readers may not know a phrasing. `named_capabilities` reads the
 brief itself (also through the planners' normaliser, so Spanish, French, German and
 Portuguese asks count) for the asks issue 15 serves — audiences, exclusions, caps, minimum
 ROAS, value optimisation, lead forms, conversations, dynamic creative, Advantage+ audience,
 placement exclusions — and `dropped_capabilities` asks about each one the plan leaves out
 and nothing else already asks about (kind "not_understood": it could change who sees the
 ads, what is spent or what is optimised, so the plan cannot launch until a person answers
-or waives it). "The brief says 'cost cap' but the draft has no bid_strategy" is the model.
+or waives it). "The brief says 'cost cap' but the plan has no bid_strategy" is the model. Both planners run
+it last, on the brief as written and as the normaliser reads it.
 
 `served_unsupported` drops the unsupported-ask recogniser's questions (shared with the rules
 planner) for asks the plan now serves, and keeps every other one.
@@ -70,8 +72,10 @@ def _cap(name: str, fld: str, affects: str, pattern: str, served: Callable[[Plan
 
 _WEB = r"(?:site|website|web\s*site|store|shop|page)"
 CAPABILITIES: tuple[Capability, ...] = (
-    _cap("a website audience (retargeting)", "audiences", WHO,
-         rf"\bre-?target\w*|\b{_WEB}\s+visitors\b|\bvisited\s+(?:our|the)\s+{_WEB}|"
+    _cap("retargeting (a custom audience)", "audiences", WHO, r"\bre-?target\w*|\bre-?market\w*",
+         lambda p: _targeting_has(p, "custom_audiences")),
+    _cap("a website audience", "audiences", WHO,
+         rf"\b{_WEB}\s+visitors\b|\bvisited\s+(?:our|the)\s+{_WEB}|"
          r"\b(?:cart|basket|checkout)\s+abandon\w*|\babandon\w*\s+(?:the\s+)?(?:cart|basket|"
          r"checkout)|\bpeople\s+who\s+(?:visited|viewed|browsed|added|abandoned|started)\b",
          lambda p: "website" in _kinds(p) or _existing_ref(p)),
@@ -141,26 +145,34 @@ def named_capabilities(texts: Iterable[str]) -> list[tuple[Capability, str]]:
     return out
 
 
-def _asked(cap: Capability, phrase: str, questions: Iterable[Question]) -> bool:
+def _asked(cap: Capability, phrase: str, questions: Iterable[Question | dict[str, Any]]
+           ) -> bool:
     """Something already stops the plan for this ask: its field, or its words."""
     p = phrase.lower()
     for q in questions:
-        words = f"{q.phrase} {q.question}".lower()
-        if cap.field in q.field or (q.phrase and (q.phrase.lower() in p or p in words)):
+        fld, said, quoted = ((q.field, q.question, q.phrase) if isinstance(q, Question) else
+                             (str(q.get("field", "")), str(q.get("question", "")),
+                              str(q.get("phrase", ""))))
+        words = f"{quoted} {said}".lower()
+        if cap.field in fld or (quoted and (quoted.lower() in p or p in words)):
             return True
     return False
 
 
-def dropped_capabilities(texts: Iterable[str], plan: Plan, questions: list[Question]
-                         ) -> list[Question]:
-    """Questions for the capabilities the brief names but the plan does not carry."""
+def dropped_capabilities(texts: Iterable[str], plan: Plan,
+                         questions: list[Question] | list[dict[str, Any]], *,
+                         who: str = "the model") -> list[Question]:
+    """Questions for the capabilities the brief names but the plan does not carry.
+
+    `who` names the planner that left it out in the question ("the model", "the planner").
+    """
     out: list[Question] = []
     for cap, phrase in named_capabilities(list(texts)):
         if cap.served(plan) or _asked(cap, phrase, [*questions, *out]):
             continue
         out.append(Question(
             f"ad_sets[0].{cap.field}" if cap.field not in ("audiences",) else "audiences",
-            f"The brief asks for {cap.name} ('{phrase}') but the plan has none: the model left it "
+            f"The brief asks for {cap.name} ('{phrase}') but the plan has none: {who} left it "
             f"out. Say what it should be, or waive it to launch without it.",
             kind="not_understood", phrase=phrase, affects=cap.affects))
     return out
