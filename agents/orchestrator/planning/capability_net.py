@@ -160,7 +160,7 @@ def _asked(cap: Capability, phrase: str, questions: Iterable[Question | dict[str
 
 
 def dropped_capabilities(texts: Iterable[str], plan: Plan,
-                         questions: list[Question] | list[dict[str, Any]], *,
+                         questions: Iterable[Question | dict[str, Any]], *,
                          who: str = "the model") -> list[Question]:
     """Questions for the capabilities the brief names but the plan does not carry.
 
