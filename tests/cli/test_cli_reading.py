@@ -26,16 +26,18 @@ def test_plan_json_and_human_output_show_not_understood_and_adjustments(home, sa
 
 
 def test_plan_refuses_a_brief_with_an_unsupported_ask_naming_it(home, sample_images):
-    result = adpilot("plan", _brief(sample_images, "Use a cost cap of $25."), "--json")
+    # (a cost cap became a plan in issue 15; a frequency cap is still not served)
+    result = adpilot("plan", _brief(sample_images, "Add a frequency cap of 2."), "--json")
     assert result.returncode == 2
     problems = json.loads(result.stdout)["problems"]
-    assert any(p["rule"] == "unsupported" and "cost cap" in p["phrase"].lower() for p in problems)
+    assert any(p["rule"] == "unsupported" and "frequency cap" in p["phrase"].lower()
+               for p in problems)
 
 
 def test_run_asks_then_resume_waive_shows_the_card_with_the_waiver(home, sample_images):
-    run = adpilot("run", _brief(sample_images, "Use a cost cap of $25."), "--thread", "w1")
+    run = adpilot("run", _brief(sample_images, "Add a frequency cap of 2."), "--thread", "w1")
     assert run.returncode == 0, run.stderr
-    assert "cost cap" in run.stdout.lower() and "waive" in run.stdout
+    assert "frequency cap" in run.stdout.lower() and "waive" in run.stdout
     resumed = adpilot("resume", "w1", "--answer", "waive")
     assert resumed.returncode == 0, resumed.stderr + resumed.stdout
     assert "approval needed" in resumed.stdout and "waived by you" in resumed.stdout

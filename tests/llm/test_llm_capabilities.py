@@ -10,7 +10,7 @@ from typing import Any
 
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning import llm as llm_planner
-from agents.orchestrator.planning.capability_net import named_capabilities
+from agents.orchestrator.planning.capabilities.net import named_capabilities
 from evals.evaluators import field_results
 from tests.llm.openai_stub import OpenAIStub
 from tests.llm.scripted import VALID_DRAFT, ad_set, openai_reply, scripted_model

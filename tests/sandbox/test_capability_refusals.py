@@ -235,6 +235,9 @@ class Combo:
     new: bool = True  # False: answered by a check outside this work (before issue 15, or
     # sandbox/targeting.py's detailed-targeting and locale shapes)
     account: dict[str, Any] | None = None  # AccountInfo overrides for the local check
+    # False: Meta refuses the request, but adpilot's launch never sends it, so the plan is
+    # legal (a lead ad with no link gets Meta's placeholder link, state/meta_tree_creatives)
+    local: bool = True
 
 
 def _n(n: int, f: Callable[[int], Any]) -> list[Any]:
@@ -401,7 +404,8 @@ COMBOS: list[Combo] = [
     Combo("lead-creative-without-link", then(leads, sets(plan__landing_url=None)),
           "landing_missing", "creative.link",
           lambda w: ("adcreatives", w.creative(link=None, call_to_action={
-              "type": "SIGN_UP", "value": {"lead_gen_form_id": w.form_id}})), 100, 2061015),
+              "type": "SIGN_UP", "value": {"lead_gen_form_id": w.form_id}})), 100, 2061015,
+          local=False),
     # messaging
     Combo("whatsapp-page-without-number", messaging("WHATSAPP", "WHATSAPP_MESSAGE"),
           "messaging", "destination_type",

@@ -36,7 +36,7 @@ from agents.orchestrator.planning import (
     Question,
     capabilities,
 )
-from agents.orchestrator.planning.capability_net import dropped_capabilities
+from agents.orchestrator.planning.capabilities.net import dropped_capabilities
 from agents.orchestrator.planning.copy import brand_of, product_of
 from agents.orchestrator.planning.facts import FILLER, Facts, read_facts
 from agents.orchestrator.planning.money.budget import money_problems
@@ -312,7 +312,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     unused = unused_quotes(norm, [*f.spans, *ask_spans])
     flags = [*norm.flags, *asks, *f.flags, *unclear, *unused]
     # The net under every reader: a capability the brief names that the plan does not carry
-    # (a phrasing no reader knows) is asked, never dropped (capability_net).
+    # (a phrasing no reader knows) is asked, never dropped (capabilities/net.py).
     flags += dropped_capabilities([brief, norm.text], plan, [*questions, *flags],
                                   who="adpilot's planner")
     questions += [_as_written(q.to_dict(), norm.adjustments) for q in _unwaived(flags, d)]

@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from agents.common.tracing import traced
 from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults, PlannerResult, Question
-from agents.orchestrator.planning.capability_net import (
+from agents.orchestrator.planning.capabilities.net import (
     dropped_capabilities,
     served_unsupported,
 )
