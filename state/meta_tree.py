@@ -38,6 +38,7 @@ from state.plan import (
     AssetRef,
     CampaignPlan,
     CreativePlan,
+    advantage_audience,
     budget_for_ad_set,
     campaign_bid_strategy,
     lead_form_key,
@@ -129,6 +130,10 @@ def _targeting(p: CampaignPlan, s: AdSetPlan) -> dict[str, Any]:
     for field in ("custom_audiences", "excluded_custom_audiences"):
         if field in out:
             out[field] = audience_refs(p, getattr(s.targeting, field))
+    adv = advantage_audience(s.targeting)
+    if adv is not None:  # Meta needs an explicit choice for a narrowed ad set (v23+)
+        out["targeting_automation"] = {**(out.get("targeting_automation") or {}),
+                                       "advantage_audience": adv}
     return out
 
 

@@ -379,6 +379,23 @@ def campaign_bid_strategy(plan: CampaignPlan) -> str:
     return plan.bid_strategy
 
 
+def advantage_audience(targeting: Targeting) -> int | None:
+    """Return the `targeting_automation.advantage_audience` the launch sends, or None for Meta's default.
+
+    From API v23 Meta defaults it to 1 only for a broad ad set; one with narrowed ages or
+    genders, or included custom audiences or detailed targeting, needs an explicit 0 or 1
+    (docs/facts-audiences.md §8). When the plan states none, adpilot sends 0: the audience the
+    marketer asked for stays a firm limit (the card says so, and how to turn it on).
+    """
+    stated = (targeting.targeting_automation or {}).get("advantage_audience")
+    if stated is not None:
+        return int(stated)
+    narrowed = (targeting.age_min != rules.AGE_DEFAULT_MIN or targeting.age_max != rules.AGE_MAX_CEIL
+                or bool(targeting.genders) or bool(targeting.custom_audiences)
+                or bool(targeting.flexible_spec))
+    return 0 if narrowed else None
+
+
 def uses_cbo(plan: CampaignPlan) -> bool:
     """Tell whether the budget lives on the campaign (Advantage campaign budget)."""
     return plan.budget is not None and plan.budget.level == "campaign"
@@ -398,6 +415,6 @@ __all__ = [
     "CreativePlan", "GeoLocations", "PlanError", "PlanTargets", "Problem",
     "Targeting",
     "AssetFeedPlan", "AudiencePlan", "AudienceRef", "BidConstraints", "LeadFormPlan",
-    "assign_keys", "audience_key", "budget_for_ad_set", "campaign_bid_strategy", "lead_form_key", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
+    "advantage_audience", "assign_keys", "audience_key", "budget_for_ad_set", "campaign_bid_strategy", "lead_form_key", "load_plan", "plan_dict", "plan_keys", "rules", "tag",
     "targets_eu", "uses_cbo",
 ]

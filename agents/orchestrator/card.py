@@ -136,6 +136,28 @@ def _gate_line(gate: dict[str, Any]) -> str:
             f"of {money(gate.get('cap_minor'), cur)} (policy {str(gate.get('policy_digest'))[:12]})")
 
 
+def dsa_payor(plan: dict[str, Any]) -> str:
+    """Who the ads say paid for them (the plan's, else the ad sets' when they agree)."""
+    return _dsa(plan, "dsa_payor")
+
+
+def dsa_beneficiary(plan: dict[str, Any]) -> str:
+    """Who the ads say they are on behalf of."""
+    return _dsa(plan, "dsa_beneficiary")
+
+
+def _dsa(plan: dict[str, Any], key: str) -> str:
+    names = {s.get(key) for s in plan.get("ad_sets") or [] if s.get(key)}
+    return str(plan.get(key) or ", ".join(sorted(str(n) for n in names)))
+
+
+def feed_texts(feed: dict[str, Any], key: str) -> str:
+    """Every text of an asset feed, quoted and numbered (a dynamic creative shows them all)."""
+    texts = [t.get("text", "") for t in feed.get(key) or [] if isinstance(t, dict)]
+    return " · ".join(f"{i}. “{t}”" for i, t in enumerate(texts, 1)) if len(texts) > 1 else \
+        (texts[0] if texts else "")
+
+
 def render_card(
     plan: dict[str, Any],
     *,
@@ -181,6 +203,9 @@ def render_card(
            + (" · **sandbox: nothing reaches Meta**" if where.get("sandbox") else "")]
           if where else []),
         f"- **Targets:** {targets_text(plan.get('targets'), currency)}",
+        *([f"- **EU transparency (DSA):** paid for by {dsa_payor(plan) or '—'} · on behalf of "
+           f"{dsa_beneficiary(plan) or '—'} (shown to people in the EU)"]
+          if dsa_payor(plan) or dsa_beneficiary(plan) else []),
         f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}"
         + (" — the brief asked to go live" if plan.get("go_live") else ""),
         "",
@@ -205,8 +230,12 @@ def render_card(
         ]
         for ad in ad_set.get("ads", []):
             c = ad.get("creative") or {}
-            row = [ad.get("name", "?"), c.get("format", "image"), c.get("primary_text") or "—",
-                   c.get("headline") or "—", c.get("call_to_action") or "—", creative_assets(c)]
+            feed = c.get("asset_feed_spec") or {}
+            row = [ad.get("name", "?"), c.get("format", "image"),
+                   feed_texts(feed, "bodies") or c.get("primary_text") or "—",
+                   feed_texts(feed, "titles") or c.get("headline") or "—",
+                   ", ".join(feed.get("call_to_action_types") or [])
+                   or c.get("call_to_action") or "—", creative_assets(c)]
             lines.append("| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |")
         lines.append("")
     lines += reading_lines(reading)

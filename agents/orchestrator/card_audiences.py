@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from state.plan import Targeting, advantage_audience
+
 # Meta's flexible_spec keys in words (docs/facts-audiences.md §7), in the order the card lists them.
 DETAIL_TYPES = {
     "interests": "interests", "behaviors": "behaviours", "life_events": "life events",
@@ -177,8 +179,12 @@ def advantage_text(targeting: dict[str, Any]) -> str:
                 "better results (location, minimum age, languages and excluded audiences stay firm)")
     if value in (0, False, "0"):
         return "off — Meta keeps to the audience above"
-    return ("not set — Meta's default applies: on for a broad audience (it may reach beyond "
-            "the ages and interests), otherwise Meta asks for an explicit choice")
+    if advantage_audience(Targeting.model_validate(targeting)) == 0:
+        return ("off — the ages, genders, audiences and interests above are firm limits (Meta "
+                "needs a choice for a narrowed audience; say 'Advantage+ audience on' to let "
+                "Meta reach beyond them)")
+    return ("not set — Meta's default applies to this broad audience: on (it may reach beyond "
+            "the ages and interests when it expects better results)")
 
 
 def targeting_lines(targeting: dict[str, Any], plan: dict[str, Any], facts: dict[str, Any],

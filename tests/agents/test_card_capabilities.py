@@ -94,7 +94,23 @@ def test_advantage_audience_on_off_and_default():
     assert "beyond these ages and interests and audiences" in with_list
     off = render_card(plan(targeting={"targeting_automation": {"advantage_audience": 0}}))
     assert "Advantage+ audience: off — Meta keeps to the audience above" in off
-    assert "Advantage+ audience: not set — Meta's default applies" in render_card(plan())
+    # a narrowed audience with no choice stated: Meta needs one (v23+), adpilot sends 0
+    narrowed = plan()
+    assert "Advantage+ audience: off — the ages, genders, audiences and interests above are " \
+        "firm limits" in render_card(narrowed)
+    broad = plan(targeting={"age_min": 18, "age_max": 65, "flexible_spec": None})
+    assert "Advantage+ audience: not set — Meta's default applies" in render_card(broad)
+    from state.meta_tree import to_meta_tree
+
+    def sent(p):
+        tree = to_meta_tree(p, account_id="act_1", page_id="p1",
+                            image_hashes={"/x/a.png": "h"}, video_ids={})
+        return tree["ad_sets"][0]["params"]["targeting"].get("targeting_automation")
+
+    assert sent(narrowed) == {"advantage_audience": 0}
+    assert sent(broad) is None
+    assert sent(plan(targeting={"targeting_automation": {"advantage_audience": 1}})) == \
+        {"advantage_audience": 1}
 
 
 def test_bidding_in_plain_words_and_account_money():
@@ -198,3 +214,22 @@ def test_approval_action_description_carries_the_same_facts():
 def test_a_coded_status_without_its_name_says_it_is_a_code():
     card = render_card(plan(targeting={"flexible_spec": [{"relationship_statuses": [3]}]}))
     assert "relationship status: code 3" in card
+
+
+def test_a_dynamic_creative_shows_every_headline_text_and_button():
+    feed = {"images": [{"kind": "image", "path": "/x/a.png"}, {"kind": "image", "path": "/x/b.png"}],
+            "titles": [{"text": "Grip that lasts"}, {"text": "Made for mud"}, {"text": "Go far"}],
+            "bodies": [{"text": "Built for trails."}, {"text": "Light and fast."}],
+            "call_to_action_types": ["SHOP_NOW", "LEARN_MORE"]}
+    card = render_card(plan(is_dynamic_creative=True, ads=[{"name": "Mix", "creative": {
+        "format": "dynamic", "asset_feed_spec": feed}}]))
+    for words in ("“Grip that lasts”", "“Made for mud”", "“Go far”", "“Built for trails.”",
+                  "“Light and fast.”", "SHOP_NOW, LEARN_MORE", "/x/a.png, /x/b.png"):
+        assert words in card, words
+
+
+def test_the_eu_payer_and_beneficiary_are_on_the_card():
+    card = render_card({**plan(), "dsa_payor": "Padaria Lisboa Lda.",
+                        "dsa_beneficiary": "Padaria Lisboa Lda."})
+    assert "paid for by Padaria Lisboa Lda. · on behalf of Padaria Lisboa Lda." in card
+    assert "EU transparency" not in render_card(plan())
