@@ -1,0 +1,93 @@
+"""Launch-side review of issue 15: what is refused before any write, and what stops a launch.
+
+Integration tests use the real SDK client against the sandbox (`tests/tools/conftest.py`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from state.plan import audience_key, load_plan
+from tests.tools.conftest import objects
+from tests.tools.test_audience_launch import RECEIPT, customer_file, leads_plan, pixel_of, tree_of
+from tools.customer_list import CustomerListError
+from tools.launch import launch_tree
+from tools.launch_prereqs import LaunchRefused
+
+KINDS = ("customaudience", "campaign", "adset", "leadgen_form")
+
+
+def lookalike_plan(folder: Path, pixel_id: str, rows: int) -> dict[str, Any]:
+    """The leads plan with a list of `rows` valid customers and a lookalike seeded from it."""
+    plan = leads_plan(folder, pixel_id)
+    plan["audiences"][2]["file"] = str(customer_file(folder, rows))
+    return plan
+
+
+def counts(sandbox) -> dict[str, int]:
+    return {k: len(objects(sandbox, k)) for k in KINDS}
+
+
+def test_a_lookalike_on_a_list_under_100_rows_is_refused_before_any_write(
+        client, account, sandbox, ledger, tmp_path):
+    tree = tree_of(client, account, lookalike_plan(tmp_path, pixel_of(client), 40))
+    before = counts(sandbox)
+    with pytest.raises(LaunchRefused) as refused:
+        launch_tree(client, tree, thread_id="t-small", receipt=RECEIPT)
+    message = str(refused.value)
+    assert "'lal_buyers'" in message and "'buyers'" in message
+    assert "40 valid row(s)" in message and "at least 100" in message
+    assert "Add customers to the file" in message and "Nothing was created" in message
+    assert counts(sandbox) == before
+    assert not [r for r in ledger.rows("t-small") if r["op"] != "read"]
+
+
+def test_a_list_of_100_valid_rows_passes_the_local_check(client, account, sandbox, tmp_path):
+    # 100 rows is Meta's minimum: the file check lets it through (the matched size decides)
+    tree = tree_of(client, account, lookalike_plan(tmp_path, pixel_of(client), 100))
+    result = launch_tree(client, tree, thread_id="t-100", receipt=RECEIPT)
+    assert result.uploads and result.uploads[0]["rows_valid"] == 100
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("first name,city\nAda,Paris\nBob,Rome\n", "no email or phone column"),
+    ("email,phone\nnot-an-email,12\n,\n", "none of its 2 rows has a valid email or phone"),
+])
+def test_an_unusable_customer_file_creates_nothing(client, account, sandbox, ledger, tmp_path,
+                                                   text, message):
+    plan = leads_plan(tmp_path, pixel_of(client))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text)
+    plan["audiences"][2]["file"] = str(bad)
+    tree = tree_of(client, account, plan)
+    before = counts(sandbox)
+    with pytest.raises(CustomerListError, match=message):
+        launch_tree(client, tree, thread_id="t-badfile", receipt=RECEIPT)
+    assert counts(sandbox) == before
+    assert not ledger.rows("t-badfile")
+
+
+def test_a_list_that_matches_under_100_stops_before_the_lookalike(client, account, sandbox,
+                                                                  tmp_path):
+    # 130 valid rows pass the file check; the sandbox matches 55-70% of them (< 100 people)
+    plan_dict = lookalike_plan(tmp_path, pixel_of(client), 130)
+    plan = load_plan(plan_dict)
+    tree = tree_of(client, account, plan_dict)
+    campaigns = len(objects(sandbox, "campaign"))
+    result = launch_tree(client, tree, thread_id="t-matched", receipt=RECEIPT)
+    buyers, lal = (audience_key(plan, h) for h in ("buyers", "lal_buyers"))
+    assert not result.ok and buyers in result.created
+    failure = result.failed[lal]
+    assert failure["kind"] == "SeedTooSmall"
+    list_id = result.ids[buyers]
+    assert list_id in failure["message"] and "at least 100" in failure["message"]
+    assert "Ads Manager" in failure["message"] and "adpilot stop" in failure["message"]
+    assert "resume" not in failure["message"]
+    tagged = {o["id"]: o for o in objects(sandbox, "customaudience") if "[ap:" in str(o.get("name"))}
+    assert list_id in tagged
+    assert not [o for o in tagged.values() if o.get("subtype") == "LOOKALIKE"]
+    assert len(objects(sandbox, "campaign")) == campaigns
+    assert result.failed[tree["campaign"]["key"]]["kind"] == "NotSent"
