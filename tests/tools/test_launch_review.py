@@ -91,3 +91,32 @@ def test_a_list_that_matches_under_100_stops_before_the_lookalike(client, accoun
     assert not [o for o in tagged.values() if o.get("subtype") == "LOOKALIKE"]
     assert len(objects(sandbox, "campaign")) == campaigns
     assert result.failed[tree["campaign"]["key"]]["kind"] == "NotSent"
+
+
+@pytest.mark.parametrize(("thanks", "landing", "caught"), [
+    ({"title": "Thanks"}, None, True),  # VIEW_WEBSITE by default, nowhere to go
+    ({"title": "Thanks", "button_type": "DOWNLOAD"}, "https://shop.example.com/", True),
+    ({"title": "Thanks"}, "https://shop.example.com/", False),  # the launch uses landing_url
+    ({"title": "Thanks", "website_url": "https://shop.example.com/t"}, None, False),
+    ({"title": "Thanks", "button_type": "CALL_BUSINESS", "business_phone_number": "+1650"},
+     None, False),
+])
+def test_a_thank_you_button_without_a_website_is_caught_by_the_plan_check(thanks, landing,
+                                                                          caught):
+    from dataclasses import replace
+
+    from state.plan_checks import validate_plan
+    from tests.sandbox.test_capability_refusals import leads
+    from tests.state.planfix import ACCOUNT, good_plan
+
+    plan = leads(good_plan())
+    plan["lead_form"]["thank_you_page"] = thanks
+    plan["landing_url"] = landing
+    for ad_set in plan["ad_sets"]:
+        for ad in ad_set["ads"]:
+            ad["creative"]["link"] = None
+    report = validate_plan(plan, replace(ACCOUNT))
+    hits = [p for p in report.problems if p.path == "lead_form.thank_you_page.website_url"]
+    assert bool(hits) == caught, report.to_dict()
+    if caught:
+        assert "website_url" in hits[0].fix and "landing_url" in hits[0].fix
