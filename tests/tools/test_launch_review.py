@@ -120,3 +120,22 @@ def test_a_thank_you_button_without_a_website_is_caught_by_the_plan_check(thanks
     assert bool(hits) == caught, report.to_dict()
     if caught:
         assert "website_url" in hits[0].fix and "landing_url" in hits[0].fix
+
+
+def test_the_card_says_what_a_customer_list_needs_without_reading_it(tmp_path):
+    from agents.orchestrator.card import render_card
+    from tests.agents.test_card_capabilities import AUDIENCES, plan
+
+    p = plan(targeting={"custom_audiences": [{"key": "lal"}],
+                        "excluded_custom_audiences": [{"key": "buyers"}]})
+    p["audiences"] = [dict(a) for a in AUDIENCES]
+    missing = tmp_path / "not-read.csv"  # never opened: the card has no counts from the file
+    p["audiences"][1]["file"] = str(missing)
+    card = render_card(p)
+    assert ("size known after upload and matching; Meta needs about 20 matched people to "
+            "deliver and at least 100 to seed a lookalike; phones without a country code need "
+            "phone_country") in card
+    p["audiences"][1]["phone_country"] = "US"
+    card = render_card(p)
+    assert "at least 100 to seed a lookalike" in card and "need phone_country" not in card
+    assert not missing.exists()
