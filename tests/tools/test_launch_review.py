@@ -139,3 +139,30 @@ def test_the_card_says_what_a_customer_list_needs_without_reading_it(tmp_path):
     card = render_card(p)
     assert "at least 100 to seed a lookalike" in card and "need phone_country" not in card
     assert not missing.exists()
+
+
+def test_the_created_table_lists_audiences_and_lead_forms_by_kind_and_name(tmp_path):
+    from rich.console import Console
+
+    from graph.cli.console import created_table
+    from state.plan import lead_form_key
+
+    plan_dict = leads_plan(tmp_path, "123")
+    plan = load_plan(plan_dict)
+    buyers, lal = (audience_key(plan, h) for h in ("buyers", "lal_buyers"))
+    created = {"campaign": "c1", "ad_sets": {"s" * 64: "s1"},
+               "audiences": {buyers: "9001", lal: "9002"},
+               "lead_forms": {lead_form_key(plan): "7001"}}
+
+    def shown(plan_or_none: dict[str, Any] | None) -> str:
+        out = Console(width=200, record=True)
+        out.print(created_table(created, plan_or_none))
+        return out.export_text()
+
+    text = shown(plan_dict)
+    assert "audience: customer list “Buyers”" in text and "9001" in text
+    assert "audience: lookalike “LAL 1% buyers”" in text and "9002" in text
+    assert "lead form “Spring form”" in text and "7001" in text
+    assert buyers[:8] in text
+    bare = shown(None)  # without the plan: the ids, each said to be an audience or a form
+    assert bare.count("audience") == 2 and "lead form" in bare and "9002" in bare
