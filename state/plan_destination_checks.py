@@ -17,6 +17,7 @@ from state.plan_findings import Findings
 
 __all__ = ["check_destination", "check_lead_form"]
 
+_WEBSITE_BUTTONS = ("VIEW_WEBSITE", "DOWNLOAD")  # Meta needs the thank-you page's website_url
 _WHATSAPP_HOSTS = ("wa.me", "api.whatsapp.com", "whatsapp.com", "www.whatsapp.com",
                    "chat.whatsapp.com")
 
@@ -60,8 +61,17 @@ def _form_content(ck: Findings, form: LeadFormPlan) -> None:
         if q.type != q.type.upper() or not q.type.replace("_", "").isalnum():
             ck.bad(f"lead_form.questions[{j}].type", f"{q.type!r} is not a Meta question type",
                    "use FULL_NAME, EMAIL, PHONE, CITY, ZIP, ... or CUSTOM", "lead_form")
-    if form.thank_you_page and form.thank_you_page.website_url:
-        ck.url("lead_form.thank_you_page.website_url", form.thank_you_page.website_url)
+    thanks = form.thank_you_page
+    if thanks and thanks.website_url:
+        ck.url("lead_form.thank_you_page.website_url", thanks.website_url)
+    elif thanks and thanks.button_type.upper() in _WEBSITE_BUTTONS and not (
+            thanks.button_type.upper() == "VIEW_WEBSITE" and ck.plan.landing_url):
+        # the launch gives a VIEW_WEBSITE button the plan's landing_url (meta_tree_audiences)
+        ck.bad("lead_form.thank_you_page.website_url", f"the thank-you page's "
+               f"{thanks.button_type.upper()} button needs a website_url, and the plan has "
+               "no landing_url to use; Meta refuses the form", "set lead_form.thank_you_page."
+               "website_url (the https page the button opens), or the plan's landing_url, or "
+               "another button_type", "lead_form")
 
 
 def check_destination(ck: Findings, i: int, s: AdSetPlan) -> None:

@@ -22,8 +22,10 @@ content hash, so even a re-sent upload cannot duplicate anything).
   `lead_form` are created one by one, each exactly once (`tools.ledgered.create_once`), then
   their ids replace the `{audience:KEY}` / `{lead_form:KEY}` placeholders in the ad set and
   creative params. A tree that refers to something it cannot have (an audience known only
-  by name, a missing customer file, no approval receipt) raises `LaunchRefused` before any
-  write; one Meta refuses stops the launch with the rest reported `NotSent`.
+  by name, a missing customer file, a lookalike seeded from a list of under 100 valid rows,
+  no approval receipt) raises `LaunchRefused` before any write; one Meta refuses — or a
+  lookalike whose seed list matched under 100 people (`SeedTooSmall`, not sent) — stops the
+  launch with the rest reported `NotSent`.
 * **PAUSED.** Campaign, ad sets and ads are created with `status=PAUSED`; activation is a
   separate, approved step.
 * **Provenance.** Every name gets `tag_for(key)` (`" [ap:xxxxxxxx]"`); ads also get the ad

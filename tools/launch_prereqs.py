@@ -8,13 +8,18 @@
    to an audience by name only or by a key the plan does not define, there is no approval
    receipt (audiences and forms are created only by an approved launch), or a customer file
    cannot be used (`tools.customer_list.CustomerListError`: every file is read — once — and
-   hashed before the first write).
+   hashed before the first write), or a lookalike's seed is a customer list of this launch
+   with fewer than 100 valid rows (Meta needs 100 people in a seed: it would refuse the
+   lookalike only after the list was created and uploaded).
 2. Create the audiences in tree order (seeds before the lookalikes built on them; a
    lookalike's `{audience:<key>}` origin is filled with the seed's id), each exactly once
    (`tools.audiences.create_audience`: ledgered, reconciled by tag after a lost response),
    and upload each customer list right after its audience is created
    (`upload_customer_list`: batches of ≤ 10,000, resumable). A list whose last batch the
-   ledger has `done` is not read again.
+   ledger has `done` is not read again. Before a lookalike on such a list is sent, the list's
+   matched size is read back: below 100 (`approximate_count_lower_bound`, or
+   `delivery_status` 300) the lookalike is not sent and the step stops (`SeedTooSmall`),
+   naming the list audience that stays on the account and how to remove it.
 3. Create the lead form on the page (or check the one the plan reuses).
 
 An object Meta refuses stops the step (`Prerequisites.failed`): what depends on it — the
@@ -34,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.audiences import create_audience, upload_customer_list
+from tools.audiences import audience_size, create_audience, upload_customer_list
 from tools.customer_list import CustomerList, CustomerListError, read_customer_list
 from tools.errors import PermanentError
 from tools.lead_forms import create_lead_form, read_lead_form
@@ -43,6 +48,7 @@ if TYPE_CHECKING:
     from tools.graph_client import GraphClient
 
 PLACEHOLDER = re.compile(r"\{(audience|lead_form):([^}]+)\}")
+SEED_MINIMUM = 100  # "Origin audiences must have at least 100 members" (facts-audiences §5)
 
 
 class LaunchRefused(ValueError):
@@ -123,6 +129,9 @@ def launch_prerequisites(client: GraphClient, tree: dict[str, Any], *, receipt: 
             spec = n.get("customer_list") or {}
             path = open_file(str(spec["file"])) if open_file else Path(str(spec["file"]))
             lists[n["key"]] = read_customer_list(path, spec.get("phone_country"))
+    small = _small_seeds(audiences, todo, lists)
+    if small:
+        raise LaunchRefused("; ".join(small) + ". Nothing was created.")
     for n in audiences:
         out.types[n["key"]] = "audience"
     if form:
@@ -133,6 +142,11 @@ def launch_prerequisites(client: GraphClient, tree: dict[str, Any], *, receipt: 
             raise LaunchRefused(f"audience {n['handle']!r}: its seed was not created first; "
                                 "list the seed audience before the lookalike")
         try:
+            too_small = _seed_too_small(client, n, audiences, out.ids)
+            if too_small:  # Meta would refuse the lookalike (#2654): do not send it
+                out.failed[n["key"]] = {"kind": "SeedTooSmall", "message": too_small,
+                                        "what": f"audience {n['handle']!r}"}
+                return out
             meta_id, how = create_audience(client, params, plan_key=n["key"], receipt=receipt)
             out.ids[n["key"]], out.how[n["key"]] = meta_id, how
             if n["key"] in lists:
@@ -153,6 +167,53 @@ def launch_prerequisites(client: GraphClient, tree: dict[str, Any], *, receipt: 
         except PermanentError as exc:
             out.failed[form["key"]] = {**exc.to_dict(), "what": "lead form"}
     return out
+
+
+def _small_seeds(audiences: list[dict[str, Any]], todo: list[dict[str, Any]],
+                 lists: dict[str, CustomerList]) -> list[str]:
+    """Lookalikes to create whose seed list (read from its file) has < SEED_MINIMUM valid rows."""
+    handles = {n["key"]: n["handle"] for n in audiences}
+    out = []
+    for n in todo:
+        seed = lists.get(n.get("seed_key") or "") if n["kind"] == "lookalike" else None
+        if seed is None or len(seed.rows) >= SEED_MINIMUM:
+            continue
+        out.append(f"audience {n['handle']!r}: its seed, the customer list "
+                   f"{handles[n['seed_key']]!r} ({Path(seed.path).name}), has {len(seed.rows)} "
+                   f"valid row(s) (an email or phone); Meta needs at least {SEED_MINIMUM} "
+                   "people in a lookalike's seed and matches only part of a list, so it would "
+                   "refuse the lookalike after the list was created. Add customers to the file "
+                   f"(well over {SEED_MINIMUM} valid rows), or drop the lookalike from the plan")
+    return out
+
+
+def _seed_too_small(client: GraphClient, node: dict[str, Any], audiences: list[dict[str, Any]],
+                    ids: dict[str, str]) -> str | None:
+    """Why a lookalike on a customer list of this launch cannot be created, or None.
+
+    Read back after the upload: fewer than SEED_MINIMUM matched people (the lower bound Meta
+    reports) or an audience too small to use. An unknown size (-1: still matching) goes on.
+    """
+    seed_key = node.get("seed_key")
+    seed = next((a for a in audiences if a["key"] == seed_key), None)
+    if node["kind"] != "lookalike" or seed is None or seed["kind"] != "customer_list" \
+            or seed_key not in ids or _done_id(client, node["key"]):
+        return None
+    size = audience_size(client, ids[seed_key])
+    lower, upper = size["lower"], size["upper"]
+    code = (size["delivery_status"] or {}).get("code")
+    if not ((lower is not None and 0 <= lower < SEED_MINIMUM) or code == 300):
+        return None
+    matched = (f"about {lower}–{upper} people" if lower is not None and upper is not None
+               and upper >= 0 else "too few people")
+    return (f"the customer list {seed['handle']!r} was created and uploaded (custom audience "
+            f"{ids[seed_key]}), but Meta matched {matched} in it; a lookalike needs at least "
+            f"{SEED_MINIMUM} in its seed, so the lookalike {node['handle']!r} and everything "
+            "after it (the campaign, ad sets and ads) were not created. Re-running will not "
+            "help: the list is uploaded. Delete the list audience "
+            f"{ids[seed_key]} in Ads Manager → Audiences (`adpilot stop THREAD --delete` "
+            "removes campaigns, ad sets and ads, not audiences), then plan again with a larger "
+            "list or without the lookalike")
 
 
 def fill(params: Any, ids: dict[str, str]) -> Any:

@@ -120,8 +120,11 @@ def planned(plan: dict[str, Any], key: str) -> dict[str, Any] | None:
 
 
 def _size_after_launch(aud: dict[str, Any]) -> str:
-    if aud.get("kind") == "customer_list":
-        return "size known after upload and matching"
+    if aud.get("kind") == "customer_list":  # the file is read only at launch: no counts here
+        return ("size known after upload and matching; Meta needs about 20 matched people "
+                "to deliver and at least 100 to seed a lookalike"
+                + ("" if aud.get("phone_country") else
+                   "; phones without a country code need phone_country"))
     if aud.get("kind") == "lookalike":
         return "size known after launch (Meta builds it in 1–6 hours)"
     return "size known after launch"

@@ -150,8 +150,12 @@ def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = conso
         out.print(Panel(json.dumps(payload, indent=2, default=str), title=f"interrupt · {thread_id}"))
 
 
-def created_table(created: dict[str, Any]) -> Table:
-    """Tabulate the ids a launch created."""
+def created_table(created: dict[str, Any], plan: dict[str, Any] | None = None) -> Table:
+    """Tabulate the ids a launch created: the campaign tree, then its audiences and lead form.
+
+    `created["audiences"]` / `created["lead_forms"]` map provenance keys to ids; with the
+    thread's `plan` each says its kind and name ("audience: lookalike “LAL buyers”").
+    """
     table = Table(title="created on Meta", show_lines=False)
     table.add_column("object")
     table.add_column("plan key")
@@ -161,7 +165,28 @@ def created_table(created: dict[str, Any]) -> Table:
     for kind in ("ad_sets", "creatives", "ads"):
         for key, meta_id in (created.get(kind) or {}).items():
             table.add_row(kind[:-1].replace("_", " "), key[:8], str(meta_id))
+    described = _prerequisite_names(plan)
+    for kind, what in (("audiences", "audience"), ("lead_forms", "lead form")):
+        for key, meta_id in (created.get(kind) or {}).items():
+            table.add_row(escape(described.get(key, what)), str(key)[:8], str(meta_id))
     return table
+
+
+def _prerequisite_names(plan: dict[str, Any] | None) -> dict[str, str]:
+    """Provenance key → "audience: <kind> “<name>”" / "lead form “<name>”" from the plan."""
+    if not plan:
+        return {}
+    from state.plan import audience_key, lead_form_key, load_plan
+
+    try:
+        p = load_plan(plan)
+    except (ValueError, TypeError):  # an unreadable plan: the table still lists the ids
+        return {}
+    out = {audience_key(p, a.key): f"audience: {a.kind.replace('_', ' ')} “{a.name}”"
+           for a in p.audiences}
+    if p.lead_form is not None:
+        out[lead_form_key(p)] = f"lead form “{p.lead_form.name}”"
+    return out
 
 
 def status_table(rows: list[dict[str, Any]], stopped: dict[str, str] | None = None) -> Table:
