@@ -85,8 +85,12 @@ def launch_result(state: Mapping[str, Any], runtime: Runtime[Context], tree: dic
     if result.failed:
         details = "; ".join(f"{result.types.get(k, '?')} {k[:8]}: {v.get('message')}"
                             for k, v in result.failed.items())
-        raise LaunchIncomplete(f"{len(result.failed)} object(s) not created — {details}. "
-                               "Nothing else was changed; fix the cause and run `adpilot resume`.")
+        seed = any(v.get("kind") == "SeedTooSmall" for v in result.failed.values())
+        # a seed list that matched too few people is on the account and resuming stops the same
+        # way: the message says what to do instead of "resume"
+        tail = ("" if seed else
+                " Nothing else was changed; fix the cause and run `adpilot resume`.")
+        raise LaunchIncomplete(f"{len(result.failed)} object(s) not created — {details}.{tail}")
     return result
 
 

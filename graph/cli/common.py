@@ -108,7 +108,7 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
         console.print(f"Thread {outcome.thread_id} stopped before {', '.join(outcome.next)}; "
                       f"continue with `adpilot resume {outcome.thread_id}`")
     if show_created and values.get("created") and launched:
-        console.print(created_table(values["created"]))
+        console.print(created_table(values["created"], values.get("plan")))
     show_refusals(refusals_of(outcome.updates))
 
 

@@ -119,7 +119,7 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
                     break
                 if not launched and outcome.values.get("created", {}).get("ads"):
                     launched = True
-                    console.print(created_table(outcome.values["created"]))
+                    console.print(created_table(outcome.values["created"], outcome.values.get("plan")))
                 nxt = _step(runner, outcome, env, yes, display)
                 if nxt is None:
                     break
@@ -132,7 +132,7 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
                 show_plan_problems(values)
                 fail("the demo brief did not produce a valid plan", code=1)
             if not launched and values.get("created"):
-                console.print(created_table(values["created"]))
+                console.print(created_table(values["created"], values.get("plan")))
             report_path = _write_report(runner, env, thread_id)
     console.rule("[bold]done")
     console.print(f"thread: [bold]{thread_id}[/]   ADPILOT_HOME: [bold]{home.resolve()}[/]")
