@@ -1,0 +1,76 @@
+"""Issue 15 review: what a fresh-eyes reviewer found the rules planner dropped, inverted or crossed.
+
+Each problem has a brief of our own wording and the reviewer's brief; each asserts the plan
+carries what was asked, or a question names the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
+
+D = PlanDefaults(currency="USD", page_id="1", pixel_id="2", today=date(2026, 3, 2))
+TAIL = " Sales, US, $45 a day, https://mugs.example.com/shop, mug.jpg."
+
+
+def audiences(r, side: str = "custom_audiences") -> list[dict]:
+    by_key = {a["key"]: a for a in r.plan.get("audiences", [])}
+    return [by_key.get(ref.get("key"), ref) for ref in
+            r.plan["ad_sets"][0]["targeting"].get(side) or []]
+
+
+def fields_asked(r) -> set[str]:
+    return {q["field"] for q in r.questions}
+
+
+# -- 1. an exclusion cue governs the whole list ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Target people interested in running, exclude our existing customers (customer list "
+    "customers.csv) and website purchasers, last 180 days.",
+    "Leave out buyers.csv, plus website purchasers in the last 180 days, and show it to "
+    "runners.",
+])
+def test_every_audience_after_one_exclusion_cue_is_excluded(text):
+    r = plan_brief(text + TAIL, D)
+    assert audiences(r) == [], audiences(r)
+    kinds = sorted(a["kind"] for a in audiences(r, "excluded_custom_audiences"))
+    assert kinds == ["customer_list", "website"]
+
+
+# -- 2. URL rules and engagement sources are never dropped -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Retarget people who visited https://shop.example.com/pricing or "
+    "https://shop.example.com/checkout in the last 14 days.",
+    "Reach anyone who viewed /pricing, /checkout in the past 14 days.",
+])
+def test_two_pages_in_an_audience_phrase_are_two_url_rules_and_no_landing_page(text):
+    r = plan_brief(text + " Sales, US, $45 a day, mug.jpg.", D)
+    rules = sorted(a.get("url_contains") for a in audiences(r))
+    assert rules == ["/checkout", "/pricing"]
+    assert all(a["retention_days"] == 14 for a in audiences(r))
+    assert "landing_url" in fields_asked(r)  # neither page is where the ads send people
+
+
+def test_visitors_of_a_url_keep_the_rule_and_the_other_url_is_the_landing_page():
+    r = plan_brief("Retarget visitors of https://shop.example.com/pricing in the last 30 days "
+                   "and send them to https://shop.example.com/offer. Sales, US, $45 a day, "
+                   "mug.jpg.", D)
+    (aud,) = audiences(r)
+    assert (aud["url_contains"], aud["retention_days"]) == ("/pricing", 30)
+    assert r.plan["landing_url"] == "https://shop.example.com/offer"
+
+
+@pytest.mark.parametrize("text", [
+    "Target people who engaged with our Instagram account or our Facebook page in the last "
+    "90 days.",
+    "Show it to people who interacted with our IG profile and FB page, last 90 days.",
+])
+def test_two_engagement_sources_are_two_audiences(text):
+    r = plan_brief(text + TAIL, D)
+    assert sorted(a["source"] for a in audiences(r)) == ["facebook_page", "instagram"]
