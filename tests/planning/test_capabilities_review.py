@@ -74,3 +74,37 @@ def test_visitors_of_a_url_keep_the_rule_and_the_other_url_is_the_landing_page()
 def test_two_engagement_sources_are_two_audiences(text):
     r = plan_brief(text + TAIL, D)
     assert sorted(a["source"] for a in audiences(r)) == ["facebook_page", "instagram"]
+
+
+# -- 3. job titles are targeting, never ad copy, never harmless ------------------------------------
+
+def titles(r) -> list[str]:
+    spec = r.plan["ad_sets"][0]["targeting"].get("flexible_spec") or [{}]
+    return sorted(t["name"] for t in spec[0].get("work_positions", []))
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Target people with the job title 'Software Engineer' in Germany.", ["Software engineer"]),
+    ("Target software engineers (job title) in Texas.", ["Software engineer"]),
+    ("Reach nurses and teachers (job titles) in Ohio.", ["Nurse", "Teacher"]),
+    ("Show it to people whose job title is “Data Scientist”, in Texas.", ["Data scientist"]),
+])
+def test_a_job_title_is_work_positions_and_not_the_headline(text, want):
+    r = plan_brief(text + " Sales, $45 a day, https://mugs.example.com/shop, mug.jpg.",
+                   PlanDefaults(currency="USD", page_id="1", pixel_id="2",
+                                today=date(2026, 3, 2), advertiser="Mugs GmbH"))
+    assert titles(r) == want
+    headlines = [ad["creative"].get("headline") for s in r.plan["ad_sets"] for ad in s["ads"]]
+    assert not any(h and h.lower() in text.lower() for h in headlines), headlines
+    assert not r.not_understood
+
+
+@pytest.mark.parametrize("text", [
+    "Target crane operators (job title) in Ohio.",
+    "Target people with the job title 'Underwater Welder' in the US.",
+])
+def test_a_job_title_meta_lacks_is_asked_naming_flexible_spec(text):
+    r = plan_brief(text + " Sales, $45 a day, https://mugs.example.com/shop, mug.jpg.", D)
+    asked = [q for q in r.questions if q["field"].endswith("flexible_spec")]
+    assert asked, r.questions
+    assert all(n.get("affects") for n in r.not_understood)

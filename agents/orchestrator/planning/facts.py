@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.orchestrator.planning import GOAL, Adjustment, PlanDefaults, Question
+from agents.orchestrator.planning.audiences.detailed import quoted_titles
 from agents.orchestrator.planning.capabilities import Capabilities, objective_for, read_capabilities
 from agents.orchestrator.planning.copy import PRODUCT_RE, product_of
 from agents.orchestrator.planning.cues import correction_span
@@ -138,7 +139,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans = f.spans
     # Quoted copy is read verbatim from the brief and hidden from the other parsers ("Ships
     # free over $50" is no budget, "For the women who run" no gender, "Get a free quote" no goal).
-    copy = find_copy(brief)
+    copy = find_copy(_mask(brief, quoted_titles(brief)))  # "job title 'Nurse'" is no headline
     f.headlines, f.primary, f.descriptions = copy.headlines, copy.primary, copy.descriptions
     per_language = find_copy_languages(brief)
     f.copy_languages = per_language.languages
