@@ -190,9 +190,9 @@ def mentions(text: str) -> list[Mention]:
         add("vague_engaged", m)
     out.sort(key=lambda o: o.start)
     # "exclude our customers (customers.csv) and website purchasers": the cue governs the list
-    for before, m in zip(out, out[1:], strict=False):
-        if before.excluded and not m.excluded and JOINER.fullmatch(text, before.end, m.start):
-            m.excluded = True
+    for before, after in zip(out, out[1:], strict=False):
+        if before.excluded and not after.excluded and JOINER.fullmatch(text, before.end, after.start):
+            after.excluded = True
     return out
 
 
