@@ -108,3 +108,26 @@ def test_a_job_title_meta_lacks_is_asked_naming_flexible_spec(text):
     asked = [q for q in r.questions if q["field"].endswith("flexible_spec")]
     assert asked, r.questions
     assert all(n.get("affects") for n in r.not_understood)
+
+
+# -- 4. copy in two languages: one ad set per language, never crossed ------------------------------
+
+def copy_by_locale(r) -> dict[int, tuple]:
+    out = {}
+    for s in r.plan["ad_sets"]:
+        (locale,) = s["targeting"]["locales"]
+        out[locale] = tuple(sorted({(a["creative"].get("headline"), a["creative"].get("primary_text"))
+                                    for a in s["ads"]}))
+    return out
+
+
+@pytest.mark.parametrize("copy", [
+    "Copy in Spanish and English: Spanish headline 'Corre más lejos', Spanish text 'Nuestro "
+    "mejor tenis.'; English headline 'Run farther', English text 'Our best shoe.'",
+    "Spanish headline \"Corre más lejos\" and English headline \"Run farther\". Spanish text "
+    "\"Nuestro mejor tenis.\" English text \"Our best shoe.\"",
+])
+def test_copy_named_by_language_is_one_ad_set_per_language(copy):
+    r = plan_brief("Sales in the US, $45 a day, https://mugs.example.com/shop, mug.jpg. " + copy, D)
+    assert copy_by_locale(r) == {1002: (("Corre más lejos", "Nuestro mejor tenis."),),
+                                 1001: (("Run farther", "Our best shoe."),)}
