@@ -131,3 +131,16 @@ def test_copy_named_by_language_is_one_ad_set_per_language(copy):
     r = plan_brief("Sales in the US, $45 a day, https://mugs.example.com/shop, mug.jpg. " + copy, D)
     assert copy_by_locale(r) == {1002: (("Corre más lejos", "Nuestro mejor tenis."),),
                                  1001: (("Run farther", "Our best shoe."),)}
+
+
+# -- 5. a cap with no amount asks the amount only ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Sales for https://shop.example.com in the US, $100/day for 2 weeks, use a cost cap. mug.jpg.",
+    "Sales for https://shop.example.com in the US with $100/day for 2 weeks and use a bid cap. "
+    "mug.jpg.",
+    "Use a cost cap for sales in Canada, $80 a day, https://shop.example.com, mug.jpg.",
+])
+def test_a_cap_without_amount_asks_bid_amount_and_keeps_budget_place_and_dates(text):
+    r = plan_brief(text, D)
+    assert fields_asked(r) == {"bid_amount"}, r.questions

@@ -173,7 +173,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     masked = _mask(brief, f.assets.spans + copy.quote_spans + caps.spans)
     caps.bids = find_bids(masked, d.currency)
     spans += caps.bids.spans
-    masked = _mask(masked, caps.bids.spans)  # "cost cap $35" is no budget and no target CPA
+    masked = _mask(masked, caps.bids.mask)  # "cost cap $35" is no budget and no target CPA
     who = caps.destination.spans if caps.destination.destination_type not in (None, "ON_AD") \
         else []
     who = who + caps.audiences.spans
