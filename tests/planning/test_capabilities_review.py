@@ -144,3 +144,40 @@ def test_copy_named_by_language_is_one_ad_set_per_language(copy):
 def test_a_cap_without_amount_asks_bid_amount_and_keeps_budget_place_and_dates(text):
     r = plan_brief(text, D)
     assert fields_asked(r) == {"bid_amount"}, r.questions
+
+
+# -- 6. windows, video shares and the named chat app are kept -------------------------------------
+
+@pytest.mark.parametrize("text, days", [
+    ("Retarget site visitors excluding purchasers in the last 30 days.", 30),
+    ("Show it to everyone who browsed our site, but not buyers from the past 2 weeks.", 14),
+])
+def test_buyers_with_a_window_are_the_pixels_purchasers_of_that_window(text, days):
+    r = plan_brief(text + TAIL, D)
+    (exc,) = audiences(r, "excluded_custom_audiences")
+    assert (exc["kind"], exc["event"], exc["retention_days"]) == ("website", "Purchase", days)
+    assert not r.questions and not r.not_understood
+
+
+def test_each_audience_keeps_its_own_window_and_the_video_share():
+    r = plan_brief("Target people who watched 50% of our videos in the last 30 days and "
+                   "Instagram engagers in the last 60 days." + TAIL, D)
+    got = {a["source"]: (a["retention_days"], a.get("event")) for a in audiences(r)}
+    assert got == {"video": (30, "video_view_50_percent"), "instagram": (60, None)}
+    assert not r.not_understood
+
+
+def test_a_video_share_meta_lacks_is_asked():
+    r = plan_brief("Reach people who viewed 60% of our video (video id 1234567) in the past "
+                   "month." + TAIL, D)
+    assert "audiences" in fields_asked(r)
+
+
+@pytest.mark.parametrize("text", [
+    "Messenger conversations for our car dealership in the US, $30 a day, car.jpg.",
+    "Get more Messenger chats for the bakery in Canada, $20/day, bread.jpg.",
+])
+def test_a_named_messenger_chat_is_the_messenger_destination(text):
+    r = plan_brief(text, D)
+    assert r.plan["ad_sets"][0]["destination_type"] == "MESSENGER"
+    assert "destination_type" not in fields_asked(r) and "landing_url" not in fields_asked(r)

@@ -34,9 +34,16 @@ from agents.orchestrator.planning.audiences.mentions import (
     Mention,
     included,
     mentions,
+    own_window,
     retention,
     sentences,
 )
+
+# Meta's video-viewer events by the share watched (facts §4); any other share is asked.
+VIDEO_PERCENT = {25: "video_view_25_percent", 50: "video_view_50_percent",
+                 75: "video_view_75_percent", 95: "video_view_95_percent"}
+# "purchasers in the last 30 days": a time window makes buyers what they did on the site
+BOUGHT_WORD = re.compile(r"purchas|buyer|bought|order|convert", re.I)
 
 LOOKALIKE = re.compile(
     r"(?:(?P<lo>\d+(?:[.,]\d+)?)\s*%?\s*(?:-|–|to)\s*)?(?:(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*)?"
@@ -96,9 +103,13 @@ def _engagement(r: AudienceRead, fields: dict[str, Any], days: int) -> str:
     source = fields["source"]
     label = {"instagram": "Instagram engagers", "facebook_page": "Page engagers",
              "video": "Video viewers", "lead_form": "Lead form openers"}[source]
-    aud = {"key": f"{source}_{days}d", "kind": "engagement", "name": f"{label}, last {days} days",
-           "source": source, "retention_days": days, **{k: v for k, v in fields.items()
-                                                        if k == "source_ids"}}
+    event = fields.get("event")
+    if event:  # "watched 50% of our videos": video_view_50_percent
+        label += f" ({event.removeprefix('video_view_').replace('_percent', '%')})"
+    short = _slug(event.removeprefix("video_view_")) if event else ""
+    aud = {"key": f"{source}{'_' + short if short else ''}_{days}d", "kind": "engagement",
+           "name": f"{label}, last {days} days", "source": source, "retention_days": days,
+           **{k: v for k, v in fields.items() if k in ("source_ids", "event")}}
     return r.add(aud)
 
 
@@ -130,6 +141,15 @@ class _Reader:
         if m.kind == "engagement":
             if span := m.fields.pop("id_span", None):
                 r.spans.append((self.offset + span[0], self.offset + span[1]))
+            pct = m.fields.pop("percent", None)
+            if pct is not None and pct not in VIDEO_PERCENT:
+                r.flags.append(Question(
+                    "audiences", f"‘{m.phrase}’: Meta's video audiences take people who watched "
+                    "25%, 50%, 75% or 95% of a video. Which share should it be?",
+                    "ambiguous", m.phrase, WHO))
+                return None
+            if pct is not None:
+                m.fields["event"] = VIDEO_PERCENT[pct]
             return {"key": _engagement(r, m.fields, self.days("engagement", days, m.phrase))}
         if m.kind == "website":
             if self.pixel is None:
@@ -140,6 +160,15 @@ class _Reader:
         files = [o for o in sentence if o.kind == "customer_list"]
         if files:
             return {"key": _list(r, files[0].fields["file"])}
+        after = self.offset + m.end
+        if m.kind == "buyers" and self.pixel and BOUGHT_WORD.search(m.phrase) and (
+                own := RETENTION.match(self.text, after, after + 40)
+                or RETENTION.match(self.text, after + 1, after + 40)):
+            # "excluding purchasers in the last 30 days": with a pixel, the window makes them the
+            # site's purchasers of that window (a list has no window)
+            r.spans.append(own.span())
+            return {"key": _website(r, {"event": "Purchase"}, retention(own.group(0))[0] or 30,
+                                    self.pixel)}
         bought = next((a["key"] for a in r.audiences if a.get("event") == "Purchase"), None)
         if m.kind == "buyers" and bought and days is None:
             return {"key": bought}  # "… but didn't buy. exclude purchasers": the same audience
@@ -225,7 +254,12 @@ class _Reader:
                 r.include.append(ref)
         for m in targeted:
             abandoned = m.fields.pop("abandoned", False)
-            ref = self.resolve(m, days, found)
+            # each audience keeps its own window ("… 50% of our videos in the last 30 days and
+            # Instagram engagers in the last 60 days"); the sentence's first one otherwise
+            own = own_window(text, m, found)
+            if own:
+                r.spans.append((s + own.start(), s + own.end()))
+            ref = self.resolve(m, retention(own.group(0))[0] if own else days, found)
             r.spans.append((s + m.start, s + m.end))
             if ref is not None:
                 (r.exclude if m.excluded else r.include).append(ref)

@@ -157,7 +157,9 @@ def mentions(text: str) -> list[Mention]:
             if source == "video" and not re.search(r"video", text, re.I):
                 continue
             ids = VIDEO_ID.search(text) if source == "video" else None
-            add("engagement", m, source=source, **({"source_ids": [ids.group("id")]} if ids else {}))
+            pct = re.search(r"(\d+)\s*%", m.group(0)) if source == "video" else None
+            add("engagement", m, source=source, **({"source_ids": [ids.group("id")]} if ids else {}),
+                **({"percent": int(pct.group(1))} if pct else {}))
             if ids:
                 out[-1].fields["id_span"] = ids.span()
             at = m.end()
@@ -194,6 +196,13 @@ def mentions(text: str) -> list[Mention]:
         if before.excluded and not after.excluded and JOINER.fullmatch(text, before.end, after.start):
             after.excluded = True
     return out
+
+
+def own_window(text: str, m: Mention, found: list[Mention]) -> re.Match[str] | None:
+    """Return the look-back said right after one audience, before the next one ("… in the last 30 days")."""
+    nxt = min((o.start for o in found if o.start >= m.end), default=len(text))
+    w = RETENTION.search(text, m.end, nxt)
+    return w if w and re.fullmatch(r"[\s,()-]*", text[m.end:w.start()]) else None
 
 
 def _path(url: str) -> str:

@@ -198,7 +198,8 @@ def read_destination(text: str) -> DestinationRead:
             "page.", "missing", cue.group(0), GOAL))
         return r
     if apps == {"messenger"} and cue is None and not re.search(
-            r"\b(?:on|via|in|through)\s+(?:facebook\s+|fb\s+)?messenger\b", text, re.I):
+            r"\b(?:on|via|in|through)\s+(?:facebook\s+|fb\s+)?messenger\b|\bmessenger\s+(?:conversations?|"
+            r"chats?|messages?|messaging|dms?|inquiries|enquiries|leads)\b", text, re.I):
         r.spans = []
         return r  # "Messenger" as a placement ("no Messenger"), read by the placement reader
     r.destination_type = DESTINATION[frozenset(apps)]
