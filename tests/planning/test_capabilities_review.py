@@ -181,3 +181,36 @@ def test_a_named_messenger_chat_is_the_messenger_destination(text):
     r = plan_brief(text, D)
     assert r.plan["ad_sets"][0]["destination_type"] == "MESSENGER"
     assert "destination_type" not in fields_asked(r) and "landing_url" not in fields_asked(r)
+
+
+# -- 7. several lookalikes, lead-form options, several CTAs ---------------------------------------
+
+def lookalike_per_ad_set(r) -> list[list[float]]:
+    auds = {a["key"]: a for a in r.plan["audiences"]}
+    return [[auds[ref["key"]]["ratio"] for ref in s["targeting"].get("custom_audiences") or []
+             if auds[ref["key"]]["kind"] == "lookalike"] for s in r.plan["ad_sets"]]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("1% and 5% lookalike of customers.csv, one ad set each.", [[0.01], [0.05]]),
+    ("Test a 1% lookalike against a 5% lookalike in separate ad sets, seed: website purchasers.",
+     [[0.01], [0.05]]),
+    ("Compare a 2% LAL vs a 4% LAL of buyers.csv.", [[0.02], [0.04]]),
+])
+def test_several_lookalikes_to_compare_get_an_ad_set_each(text, want):
+    r = plan_brief(text + TAIL, D)
+    assert sorted(lookalike_per_ad_set(r)) == want, r.questions
+    assert not r.questions and not r.not_understood
+
+
+def test_two_sizes_of_one_seed_in_one_ad_set_are_asked():
+    r = plan_brief("Target a 1% and a 5% lookalike of buyers.csv." + TAIL, D)
+    assert "audiences" in fields_asked(r)
+
+
+def test_each_lookalike_keeps_the_seed_named_after_it():
+    r = plan_brief("Target a 1% lookalike of buyers.csv and a 2% lookalike of website "
+                   "purchasers." + TAIL, D)
+    auds = {a["key"]: a for a in r.plan["audiences"]}
+    seeds = sorted(auds[a["seed"]["key"]]["kind"] for a in auds.values() if a["kind"] == "lookalike")
+    assert seeds == ["customer_list", "website"]

@@ -60,6 +60,15 @@ ACTED = re.compile(r"\b(?:who|that)\s+(?:have\s+|'ve\s+)?(?:already\s+|previousl
                    r"(?:bought|purchased|ordered|converted)\b", re.I)
 
 
+# "1% and 5% lookalike", "1%, 3% or 5% LAL": more sizes before the one the cue carries
+MORE_PCT = re.compile(r"(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*(?:,\s*|\s+)(?:(?:and|or|&|vs\.?|versus)\s+)?(?:an?\s+)?$",
+                      re.I)
+# "one ad set each", "in separate ad sets", "1% against 5%": each lookalike in an ad set of its own
+SPLIT = re.compile(r"\b(?:(?:one|an?)\s+ad\s*sets?\s+(?:each|per|for\s+each)|separate\s+ad\s*sets?|"
+                   r"(?:its|their)\s+own\s+ad\s*sets?|ad\s*sets?\s+each|against|vs\.?|versus|"
+                   r"split[- ]test|a/b|compare[ds]?)\b", re.I)
+
+
 @dataclass
 class AudienceRead:
     """Audiences to create, references to include / exclude, lookalikes to finish."""
@@ -71,6 +80,7 @@ class AudienceRead:
     flags: list[Question] = field(default_factory=list)
     adjustments: list[Adjustment] = field(default_factory=list)
     website_phrase: str = ""  # a website audience needs the pixel: the phrase that asked for one
+    split_lookalikes: bool = False  # the brief puts each lookalike in an ad set of its own
 
     def add(self, audience: dict[str, Any]) -> str:
         """Add an audience once (by key) and return its key."""
@@ -198,12 +208,13 @@ class _Reader:
                 "name the existing audience (our 'VIP' audience).", "missing", m.phrase, WHO))
         return None
 
-    def lookalike(self, lal: re.Match[str], seed: dict[str, str] | None) -> dict[str, str] | None:
+    def lookalike(self, lal: re.Match[str], seed: dict[str, str] | None,
+                  size: str | None = None) -> dict[str, str] | None:
         r = self.r
         phrase = lal.group(0).strip()
         if seed is None:
             return None
-        pct = lal.group("pct") or lal.group("pct2")
+        pct = size or lal.group("pct") or lal.group("pct2")
         if pct is None:
             ratio = 0.01
             r.adjustments.append(Adjustment("audiences", phrase, "1%", "the brief gives no size, "
@@ -215,7 +226,7 @@ class _Reader:
                          next(iter(seed.values())))
         aud: dict[str, Any] = {"kind": "lookalike", "seed": seed, "ratio": ratio,
                                "name": f"Lookalike {ratio:.0%} of {seed_name}"}
-        if lal.group("lo"):
+        if lal.group("lo") and size is None:
             aud["starting_ratio"] = round(float(lal.group("lo").replace(",", ".")) / 100, 4)
         aud["key"] = f"lookalike_{_slug(f'{ratio * 100:g}')}pct_{_slug(next(iter(seed.values())))}"[:64]
         return {"key": r.add(aud)}
@@ -230,16 +241,37 @@ class _Reader:
                     or included(text, m) or lals]
         if span and (targeted or lals or RETARGET.search(text)):
             r.spans.append((s + span[0], s + span[1]))
-        for lal in lals:
+        if len(lals) > 1 and SPLIT.search(text) or SPLIT.search(text) and any(
+                MORE_PCT.search(text, 0, lal.start()) for lal in lals):
+            r.split_lookalikes = True
+            r.spans += [(s + m.start(), s + m.end()) for m in re.finditer(
+                rf"{SPLIT.pattern}|\b(?:test|split)\b", text, re.I)]
+        shared: tuple[Mention | None, dict[str, str] | None] = (None, None)
+        for i, lal in enumerate(lals):
             r.spans.append((s + lal.start(), s + lal.end()))
-            after = [m for m in targeted if m.start >= lal.start() and not m.excluded]
+            # the seed is named before the next lookalike ("1% of a.csv and 2% of purchasers")
+            upto = lals[i + 1].start() if i + 1 < len(lals) else len(text)
+            after = [m for m in targeted if lal.start() <= m.start < upto and not m.excluded]
             seed_m = after[0] if after else next((m for m in targeted if not m.excluded), None)
             seed = self.resolve(seed_m, days if days else None, found, seed=True) if seed_m else None
+            if seed_m is None and shared[0] is not None:
+                # "a 1% lookalike against a 5% lookalike of buyers.csv": one seed for both
+                seed_m, seed = shared
+            shared = (seed_m, seed) if seed_m is not None else shared
+            # "1% and 5% lookalike": one lookalike per size
+            sizes, at = [], lal.start()
+            while more := MORE_PCT.search(text, max(0, at - 30), at):
+                sizes.insert(0, more.group("pct"))
+                r.spans.append((s + more.start(), s + more.end()))
+                at = more.start()
+            for size in sizes:
+                if ref := self.lookalike(lal, seed, size):
+                    r.include.append(ref)
             # what the sentence names after the cue describes the seed ("a 1% lookalike of our
             # purchasers list (buyers.csv)"): read, not targeted; what comes before it is an
             # audience of its own ("retarget site visitors and a 1% lookalike of buyers")
             for m in [m for m in targeted if not m.excluded
-                      and (m is seed_m or (after and m.start >= lal.start()))]:
+                      and (m is seed_m or (after and lal.start() <= m.start < upto))]:
                 if m is seed_m and not after and included(text, m):
                     continue  # "target our 'VIP' audience and a 1% lookalike of it": both
                 targeted.remove(m)
@@ -302,6 +334,12 @@ def _unique(refs: list[dict[str, str]]) -> list[dict[str, str]]:
         if ref not in out:
             out.append(ref)
     return out
+
+
+def lookalikes(r: AudienceRead) -> list[dict[str, str]]:
+    """Return the included references that are lookalikes."""
+    keys = {a["key"] for a in r.audiences if a["kind"] == "lookalike"}
+    return [ref for ref in r.include if ref.get("key") in keys]
 
 
 def finish(r: AudienceRead, countries: list[str]) -> None:

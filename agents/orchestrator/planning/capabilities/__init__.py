@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.orchestrator.planning import GOAL, WHO, Adjustment, PlanDefaults, Question
-from agents.orchestrator.planning.audiences.custom import AudienceRead, finish, read_audiences
+from agents.orchestrator.planning.audiences.custom import (
+    AudienceRead,
+    finish,
+    lookalikes,
+    read_audiences,
+)
 from agents.orchestrator.planning.audiences.detailed import DetailedRead, flexible, read_detailed
 from agents.orchestrator.planning.formats.destinations import DestinationRead, read_destination
 from agents.orchestrator.planning.formats.dynamic import asks_dynamic, dynamic_ad
@@ -148,6 +153,17 @@ def apply(plan: dict[str, Any], f: Any, restricted: bool, page: str | None,
                               "sales campaign?", "conflict", bids.phrase, GOAL))
     for s in plan["ad_sets"]:
         _ad_set(s, f, caps, restricted, pixel)
+    lals = {a["key"]: a for a in aud.audiences if a["kind"] == "lookalike"}
+    for s in plan["ad_sets"][:1]:
+        mine = [lals[r["key"]] for r in s["targeting"].get("custom_audiences") or [] if r.get("key") in lals]
+        seeds = [str(a["seed"]) for a in mine]
+        if len(set(seeds)) < len(seeds):
+            # "a 1% and a 5% lookalike of buyers.csv" in one ad set: the 5% holds the 1%
+            said = ", ".join(a["name"] for a in mine)
+            asked.append(Question("audiences", f"‘{said}’: lookalikes of one seed in one ad set "
+                                  "overlap (the larger holds the smaller), so they cannot be "
+                                  "compared. Put each in an ad set of its own ('one ad set each'), "
+                                  "or keep one size?", "ambiguous", said, WHO))
     if bids.strategy and not bids.flags:
         # with a campaign budget Meta takes the strategy from the campaign: both say the same
         plan["bid_strategy"] = bids.strategy
@@ -170,7 +186,9 @@ def _ad_set(s: dict[str, Any], f: Any, caps: Capabilities, restricted: bool,
             pixel: str | None) -> None:
     t = s["targeting"]
     aud, det, bids = caps.audiences, caps.detailed, caps.bids
-    if aud.include:
+    if own := t.get("custom_audiences"):  # one lookalike per ad set: with every other audience
+        t["custom_audiences"] = [dict(r) for r in aud.include if r not in lookalikes(aud)] + own
+    elif aud.include:
         t["custom_audiences"] = [dict(r) for r in aud.include]
     if aud.exclude:
         t["excluded_custom_audiences"] = [dict(r) for r in aud.exclude]
