@@ -259,7 +259,8 @@ class _Reader:
                 seed_m, seed = shared
             shared = (seed_m, seed) if seed_m is not None else shared
             # "1% and 5% lookalike": one lookalike per size
-            sizes, at = [], lal.start()
+            sizes: list[str] = []
+            at = lal.start()
             while more := MORE_PCT.search(text, max(0, at - 30), at):
                 sizes.insert(0, more.group("pct"))
                 r.spans.append((s + more.start(), s + more.end()))
