@@ -214,3 +214,35 @@ def test_each_lookalike_keeps_the_seed_named_after_it():
     auds = {a["key"]: a for a in r.plan["audiences"]}
     seeds = sorted(auds[a["seed"]["key"]]["kind"] for a in auds.values() if a["kind"] == "lookalike")
     assert seeds == ["customer_list", "website"]
+
+
+LEADS = "Leads in the US, $40/day, house.jpg. "
+
+
+@pytest.mark.parametrize("form, options", [
+    ("Instant form: name, phone, custom question \"When are you looking to buy?\" with options "
+     "ASAP / 1-3 months / just looking. Privacy policy https://ex.com/privacy.",
+     ["ASAP", "1-3 months", "just looking"]),
+    ("Lead form with name, email and the question \"Do you own a home?\" (answers: yes, no, "
+     "renting). Privacy policy https://ex.com/privacy.", ["yes", "no", "renting"]),
+])
+def test_a_custom_questions_options_are_its_multiple_choice(form, options):
+    r = plan_brief(LEADS + form, D)
+    custom = [q for q in r.plan["lead_form"]["questions"] if q["type"] == "CUSTOM"]
+    assert [o["value"] for o in custom[0]["options"]] == options
+    assert all(o["key"] for o in custom[0]["options"])
+    assert not r.not_understood and not r.problems
+
+
+def test_listed_ctas_are_every_button_of_a_dynamic_creative():
+    r = plan_brief("Sales in the US, $40/day, https://shop.example.com, a.jpg, b.jpg. Dynamic "
+                   "creative: let Meta mix the images. CTAs: Shop now and Learn more.", D)
+    feed = r.plan["ad_sets"][0]["ads"][0]["creative"]["asset_feed_spec"]
+    assert feed["call_to_action_types"] == ["SHOP_NOW", "LEARN_MORE"]
+    assert not r.not_understood
+
+
+def test_two_buttons_for_one_plain_ad_are_asked():
+    r = plan_brief("Sales in the US, $40/day, https://shop.example.com, a.jpg. Buttons: "
+                   "'Book now' or 'Learn more'.", D)
+    assert "call_to_action" in fields_asked(r)

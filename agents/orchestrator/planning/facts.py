@@ -33,6 +33,7 @@ from agents.orchestrator.planning.parse_intent import (
     find_advertiser,
     find_assets,
     find_cta,
+    find_ctas,
     find_ids,
     find_objective,
     find_special,
@@ -100,6 +101,7 @@ class Facts:
     schedule: Schedule = field(default_factory=Schedule)
     assets: Assets = field(default_factory=Assets)
     cta: str | None = None
+    ctas: list[str] = field(default_factory=list)  # several buttons listed together
     headlines: list[str] = field(default_factory=list)
     primary: list[str] = field(default_factory=list)
     description: str | None = None
@@ -210,7 +212,10 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.broad = bool(NO_INTERESTS.search(masked))
     f.interests = InterestResult() if f.broad else find_interests(masked)
     spans += f.interests.spans
-    f.cta, span = find_cta(masked)
+    f.ctas, span = find_ctas(masked)
+    f.cta = f.ctas[0] if f.ctas else None
+    if not f.ctas:
+        f.cta, span = find_cta(masked)
     if span:
         spans.append(span)
     go_live = find_go_live(masked)

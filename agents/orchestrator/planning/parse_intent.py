@@ -192,6 +192,22 @@ def find_special(text: str) -> list[str]:
     return [cat for cat, pat in SPECIAL.items() if re.search(pat, text, re.I)]
 
 
+_ONE_CTA = rf"[\"'“‘]?(?:{_CTA_ALTS})[\"'”’]?"
+# "CTAs: Shop now and Learn more", "buttons 'Book now' / 'Get quote'": several buttons
+CTA_LIST = re.compile(rf"\b(?:ctas?|calls?[- ]to[- ]actions?|buttons?)\s*(?:should\s+be|are|is|=|:|-)?\s*"
+                      rf"(?P<list>{_ONE_CTA}(?:\s*(?:,|/|&|\band\b|\bor\b|\bplus\b)\s*{_ONE_CTA})+)", re.I)
+
+
+def find_ctas(text: str) -> tuple[list[str], tuple[int, int] | None]:
+    """Return the calls to action a brief lists together ("CTAs: Shop now and Learn more")."""
+    m = CTA_LIST.search(text)
+    if not m:
+        return [], None
+    said = re.findall(rf"(?:{_CTA_ALTS})", m.group("list"), re.I)
+    out = [CTA_WORDS[w.lower()] for w in said]
+    return list(dict.fromkeys(out)), m.span()
+
+
 def find_cta(text: str) -> tuple[str | None, tuple[int, int] | None]:
     """Return the call-to-action enum the brief asks for (raw upper-case text if unknown)."""
     for m in CTA_RE.finditer(text):

@@ -178,6 +178,11 @@ def apply(plan: dict[str, Any], f: Any, restricted: bool, page: str | None,
                               caps.destination.phrase, GOAL))
     if caps.dynamic:
         _dynamic(plan, f)
+    elif len(f.ctas) > 1:
+        said = ", ".join(c.replace("_", " ").lower() for c in f.ctas)
+        asked.append(Question("call_to_action", f"‘{said}’: an ad has one button. Which one "
+                              "should it be? (or let Meta mix them: 'dynamic creative')",
+                              "ambiguous", said, GOAL))
     del page
     return asked
 
@@ -228,6 +233,8 @@ def _dynamic(plan: dict[str, Any], f: Any) -> None:
         cta = s["ads"][0]["creative"]["call_to_action"] if s["ads"] else "LEARN_MORE"
         s["ads"] = [dynamic_ad(s["ads"], list(f.headlines), list(f.primary),
                                list(f.descriptions), plan.get("landing_url"), cta)]
+        if len(f.ctas) > 1:  # "CTAs: Shop now and Learn more": Meta tries every button
+            s["ads"][0]["creative"]["asset_feed_spec"]["call_to_action_types"] = list(f.ctas)
     plan.pop("experiment", None)
     f.adjustments.append(Adjustment(
         "ad_sets[0].ads", "one ad per image and text", "one dynamic-creative ad",
