@@ -246,3 +246,20 @@ def test_two_buttons_for_one_plain_ad_are_asked():
     r = plan_brief("Sales in the US, $40/day, https://shop.example.com, a.jpg. Buttons: "
                    "'Book now' or 'Learn more'.", D)
     assert "call_to_action" in fields_asked(r)
+
+
+# -- 8. a thank-you screen with no website has no website button ----------------------------------
+
+def test_a_thank_you_screen_without_a_site_has_no_view_website_button():
+    r = plan_brief(LEADS + "Instant form: name, phone. Privacy policy https://ex.com/privacy. "
+                   "Thank-you screen: \"Thanks, we will call you\".", D)
+    thanks = r.plan["lead_form"]["thank_you_page"]
+    assert thanks["button_type"] == "NONE" and not thanks.get("website_url")
+    assert any(a["path"].endswith("button_type") for a in r.adjustments)
+
+
+def test_a_thank_you_screen_with_a_site_links_to_it():
+    r = plan_brief("Leads in the US, $40/day, house.jpg, https://ex.com/homes. Lead form: "
+                   "name, email. Privacy policy https://ex.com/privacy. Thank you text 'Thanks!'.", D)
+    thanks = r.plan["lead_form"]["thank_you_page"]
+    assert (thanks["button_type"], thanks["website_url"]) == ("VIEW_WEBSITE", "https://ex.com/homes")

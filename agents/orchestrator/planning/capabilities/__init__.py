@@ -170,6 +170,7 @@ def apply(plan: dict[str, Any], f: Any, restricted: bool, page: str | None,
     form = caps.destination.lead_form
     if form is not None and plan["objective"] == "OUTCOME_LEADS":
         plan["lead_form"] = form
+        _thank_you_button(form, plan.get("landing_url"), f)
     elif form is not None:
         nice = plan["objective"].removeprefix("OUTCOME_").lower()
         asked.append(Question("objective", f"‘{caps.destination.phrase}’: an instant form "
@@ -225,6 +226,25 @@ def _ad_set(s: dict[str, Any], f: Any, caps: Capabilities, restricted: bool,
             for ad in s["ads"]:
                 ad["creative"]["call_to_action"] = dest.cta
     del restricted
+
+
+def _thank_you_button(form: dict[str, Any], landing: str | None, f: Any) -> None:
+    """Give the thank-you screen a button Meta accepts: the site, or none without a site.
+
+    VIEW_WEBSITE (the model's default) needs `website_url`; Meta refuses the form without it
+    (docs/facts-bidding-placements-destinations.md §3.1, sandbox/leadforms.py).
+    """
+    thanks = form.get("thank_you_page")
+    if thanks is None or thanks.get("button_type") or thanks.get("website_url"):
+        return
+    if landing:
+        thanks.update(button_type="VIEW_WEBSITE", website_url=landing)
+        return
+    thanks["button_type"] = "NONE"
+    f.adjustments.append(Adjustment(
+        "lead_form.thank_you_page.button_type", "VIEW_WEBSITE", "NONE", "the brief names no "
+        "website, and a 'view website' button needs one: the thank-you screen has no button; "
+        "name a site (e.g. 'thank-you button to https://example.com') to add one"))
 
 
 def _dynamic(plan: dict[str, Any], f: Any) -> None:
