@@ -263,3 +263,22 @@ def test_a_thank_you_screen_with_a_site_links_to_it():
                    "name, email. Privacy policy https://ex.com/privacy. Thank you text 'Thanks!'.", D)
     thanks = r.plan["lead_form"]["thank_you_page"]
     assert (thanks["button_type"], thanks["website_url"]) == ("VIEW_WEBSITE", "https://ex.com/homes")
+
+
+# -- 9. DSA payer and beneficiary ------------------------------------------------------------------
+
+EU_TAIL = " Sales in Portugal, €30 a day, https://pao.example.pt, pao.jpg."
+
+
+@pytest.mark.parametrize("said, payor, beneficiary", [
+    ("Advertiser and payer: Padaria Lisboa Lda.", "Padaria Lisboa Lda.", "Padaria Lisboa Lda."),
+    ("Advertiser: Ink Studio GmbH. Image /tmp/x.png", "Ink Studio GmbH", "Ink Studio GmbH"),
+    ("Paid for by Acme SAS; beneficiary: Acme Group.", "Acme SAS", "Acme Group"),
+    ("Payer / beneficiary = Padaria do Porto Lda.", "Padaria do Porto Lda.", "Padaria do Porto Lda."),
+])
+def test_dsa_names_end_at_the_sentence_and_each_label_sets_its_field(said, payor, beneficiary):
+    r = plan_brief(said + EU_TAIL, PlanDefaults(currency="EUR", page_id="1", pixel_id="2",
+                                                today=date(2026, 3, 2)))
+    s = r.plan["ad_sets"][0]
+    assert (s["dsa_payor"], s["dsa_beneficiary"]) == (payor, beneficiary)
+    assert "dsa_payor" not in fields_asked(r)

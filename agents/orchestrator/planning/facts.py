@@ -30,10 +30,10 @@ from agents.orchestrator.planning.parse_intent import (
     OBJECTIVE_CUES,
     SPECIAL,
     Assets,
-    find_advertiser,
     find_assets,
     find_cta,
     find_ctas,
+    find_dsa,
     find_ids,
     find_objective,
     find_special,
@@ -108,7 +108,8 @@ class Facts:
     descriptions: list[str] = field(default_factory=list)
     go_live: bool | None = None  # the brief asks to go live (True) or to stay paused (False)
     ids: dict[str, str] = field(default_factory=dict)
-    advertiser: str | None = None
+    advertiser: str | None = None  # the DSA payor
+    beneficiary: str | None = None  # the DSA beneficiary (the advertiser unless named apart)
     targets: Targets = field(default_factory=Targets)
     ab: bool = False
     ab_count: int = 2
@@ -223,9 +224,10 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += go_live.spans
     f.ids = find_ids(masked)
     spans += [m.span() for pat in ID_RE.values() for m in pat.finditer(masked)]
-    f.advertiser = find_advertiser(masked) or d.advertiser
-    if dsa := DSA_RE.search(masked):
-        spans.append(dsa.span())
+    payor, beneficiary = find_dsa(masked)
+    f.advertiser = payor or beneficiary or d.advertiser
+    f.beneficiary = beneficiary or f.advertiser
+    spans += [m.span() for m in DSA_RE.finditer(masked)]
     f.ab = bool(AB_RE.search(masked))
     # Phrases read as flags also count as understood.
     for pat in (AB_RE, AB_COUNT, GENDER_SPLIT, CAROUSEL, LEAD_WEBSITE, VALUE_GOAL, LPV_GOAL,
