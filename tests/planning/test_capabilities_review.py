@@ -282,3 +282,17 @@ def test_dsa_names_end_at_the_sentence_and_each_label_sets_its_field(said, payor
     s = r.plan["ad_sets"][0]
     assert (s["dsa_payor"], s["dsa_beneficiary"]) == (payor, beneficiary)
     assert "dsa_payor" not in fields_asked(r)
+
+
+# -- 10. a URL, a file or a customer list is never the product -------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Run a sales campaign for https://shop.example.com in the US, $50/day, mug.jpg.",
+    "Ads for our customer list customers.csv, sales, US, $50/day, https://shop.example.com, mug.jpg.",
+    "Promote shop.example.com in the US, sales, $50/day, mug.jpg.",
+])
+def test_no_url_or_list_is_named_as_the_product(text):
+    r = plan_brief(text, D)
+    creative = r.plan["ad_sets"][0]["ads"][0]["creative"]
+    words = " ".join([r.plan["name"], creative["primary_text"], creative["headline"]]).lower()
+    assert "https" not in words and "customer list" not in words and ".com" not in words, words
