@@ -128,7 +128,7 @@ _DSA_LABEL = rf"(?:{_PAYER}|{_BENEFICIARY}|{_BOTH})"
 # a dotted form ("S.A.", "Lda."); it ends at the sentence's end ("Ink Studio GmbH. Image …").
 _NAME_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ0-9][\w&'-]*(?:\.[\w&'-]+)*)"
 DSA_RE = re.compile(rf"\b(?P<labels>{_DSA_LABEL}(?:\s*(?:and|&|/|\+)\s*{_DSA_LABEL})*)\s*(?:[:=]|is\b)?\s*"
-                    rf"(?P<v>{_NAME_WORD}(?:(?<!\.)\s+(?:(?-i:de|da|do|dos|das|del|la|le|van|von|der|den|di|"
+                    rf"(?P<v>{_NAME_WORD}(?:(?<!\.)\s+(?:(?-i:de|da|do|dos|das|del|des|la|le|les|el|van|von|der|den|die|dem|di|am|an|im|zum|zur|und|of|the|"
                     rf"du|y|e|&)\s+)?{_NAME_WORD}){{0,5}}\.?)", re.I)
 # Legal forms written with a final dot: the dot is part of the name, not the sentence's end.
 _DOTTED = re.compile(r"(?:Lda|Ltda|Ltd|Inc|Co|Corp|Bros|Pty|S\.A|S\.L|B\.V|N\.V|e\.V|S\.p\.A|S\.r\.l|"

@@ -254,10 +254,10 @@ class _Reader:
             after = [m for m in targeted if lal.start() <= m.start < upto and not m.excluded]
             seed_m = after[0] if after else next((m for m in targeted if not m.excluded), None)
             seed = self.resolve(seed_m, days if days else None, found, seed=True) if seed_m else None
-            if seed_m is None and shared[0] is not None:
+            if seed_m is None and shared[1] is not None:
                 # "a 1% lookalike against a 5% lookalike of buyers.csv": one seed for both
                 seed_m, seed = shared
-            shared = (seed_m, seed) if seed_m is not None else shared
+            shared = (seed_m, seed) if seed is not None else shared
             # "1% and 5% lookalike": one lookalike per size
             sizes: list[str] = []
             at = lal.start()
