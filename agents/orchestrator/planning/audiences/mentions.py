@@ -41,6 +41,10 @@ MORE_SOURCE = re.compile(r"\s*(?:,\s*|\s+)(?:(?:and|or|&|plus)\s+)?(?:(?:with|on
 JOINER = re.compile(r"[\s,()&/:+-]*(?:(?:and|or|nor|plus|as\s+well\s+as|also|either|neither|both)\b"
                     r"[\s,()&/:+-]*)*(?:(?:our|the|my|all|any|their|those|people|anyone|everyone|who|"
                     r"that|also)\b\s*)*", re.I)
+# The verbs that leave out a whole list ("exclude A and B"), unlike a bare "not"
+EXCLUDE_VERB = re.compile(r"\b(?:exclud\w*|except|minus|leav(?:e|ing)\s+out|remov\w*|skip\w*|keep\s+out|"
+                          r"without|ausschlie\w*|ohne|excluir|excluyendo|sin|exclure|sans|en\s+excluant)\b",
+                          re.I)
 # (pattern, kind, fields)
 WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"(?:cart|basket)\s+abandon\w*|abandon\w*\s+(?:their\s+|a\s+)?(?:carts?|baskets?)",
@@ -192,9 +196,13 @@ def mentions(text: str) -> list[Mention]:
         add("vague_engaged", m)
     out.sort(key=lambda o: o.start)
     # "exclude our customers (customers.csv) and website purchasers": the cue governs the list
+    # ("but not buyers, and Instagram engagers" is left as read: a bare "not" may end there)
+    listing = False
     for before, after in zip(out, out[1:], strict=False):
-        if before.excluded and not after.excluded and JOINER.fullmatch(text, before.end, after.start):
+        listing = before.excluded and (listing or bool(EXCLUDE_VERB.match(text, before.start)))
+        if listing and not after.excluded and JOINER.fullmatch(text, before.end, after.start):
             after.excluded = True
+        listing = listing and after.excluded
     return out
 
 
