@@ -198,7 +198,9 @@ class _Reader:
                     break
                 row = _by_name(kind, item.group("i"))
                 if row is None:
-                    if strong:
+                    first = item.group("i").split()[0].lower()
+                    if strong and first not in ("and", "or", "of", "is", "to", "for", "field",
+                                                "fields", "question", "not", "any", "all"):
                         self.unknown_title(item.group("i").strip(), m.start(), at + item.end())
                     break
                 self.add(row, m.start() if at == m.end() else at + item.start("i"),
