@@ -32,6 +32,11 @@ OFFER_RE = re.compile(r"\b(\d{1,2}\s?%\s+off|free\s+shipping|buy\s+one,?\s+get\s
 NOT_A_PRODUCT = {"it", "this", "that", "them", "us", "these", "those", "yet", "now", "today",
                  "tomorrow", "immediately", "asap", "live", "right", "soon", "paused", "off",
                  "on", "everything"}
+# What follows "campaign for" but names no product: a web address, a file, a list of people.
+NOT_PRODUCT_AT = re.compile(r"(?:https?:|www\.|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b|[\w~./-]+\.(?:csv|tsv|"
+                            r"txt|xlsx?)\b|(?:(?:existing|current|past)\s+)?(?:customer|client|email|"
+                            r"e-mail|contact|crm|mailing|subscriber)s?\s+(?:lists?|files?|base)\b|"
+                            r"(?:look-?a-?likes?|lals?|retargeting|website\s+visitors)\b)", re.I)
 GENERIC = re.compile(r"^(?:\w+\s+){0,2}(?:campaigns?|ads?|adverts?|promotions?)$", re.I)
 
 
@@ -44,6 +49,9 @@ def product_of(brief: str) -> str | None:
     """
     pos = 0
     while m := PRODUCT_RE.search(brief, pos):
+        if NOT_PRODUCT_AT.match(brief, m.start("p")):
+            pos = m.end()  # "campaign for https://shop.example.com", "ads for our customer list"
+            continue
         p = PRODUCT_STOP.sub("", m.group("p")).strip(" .,'")
         if p and not GENERIC.match(p) and p.split()[0].lower() not in NOT_A_PRODUCT:
             return p

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.orchestrator.planning import GOAL, Adjustment, PlanDefaults, Question
+from agents.orchestrator.planning.audiences.detailed import quoted_titles
 from agents.orchestrator.planning.capabilities import Capabilities, objective_for, read_capabilities
 from agents.orchestrator.planning.copy import PRODUCT_RE, product_of
 from agents.orchestrator.planning.cues import correction_span
@@ -29,9 +30,10 @@ from agents.orchestrator.planning.parse_intent import (
     OBJECTIVE_CUES,
     SPECIAL,
     Assets,
-    find_advertiser,
     find_assets,
     find_cta,
+    find_ctas,
+    find_dsa,
     find_ids,
     find_objective,
     find_special,
@@ -99,13 +101,15 @@ class Facts:
     schedule: Schedule = field(default_factory=Schedule)
     assets: Assets = field(default_factory=Assets)
     cta: str | None = None
+    ctas: list[str] = field(default_factory=list)  # several buttons listed together
     headlines: list[str] = field(default_factory=list)
     primary: list[str] = field(default_factory=list)
     description: str | None = None
     descriptions: list[str] = field(default_factory=list)
     go_live: bool | None = None  # the brief asks to go live (True) or to stay paused (False)
     ids: dict[str, str] = field(default_factory=dict)
-    advertiser: str | None = None
+    advertiser: str | None = None  # the DSA payor
+    beneficiary: str | None = None  # the DSA beneficiary (the advertiser unless named apart)
     targets: Targets = field(default_factory=Targets)
     ab: bool = False
     ab_count: int = 2
@@ -138,7 +142,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans = f.spans
     # Quoted copy is read verbatim from the brief and hidden from the other parsers ("Ships
     # free over $50" is no budget, "For the women who run" no gender, "Get a free quote" no goal).
-    copy = find_copy(brief)
+    copy = find_copy(_mask(brief, quoted_titles(brief)))  # "job title 'Nurse'" is no headline
     f.headlines, f.primary, f.descriptions = copy.headlines, copy.primary, copy.descriptions
     per_language = find_copy_languages(brief)
     f.copy_languages = per_language.languages
@@ -172,7 +176,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     masked = _mask(brief, f.assets.spans + copy.quote_spans + caps.spans)
     caps.bids = find_bids(masked, d.currency)
     spans += caps.bids.spans
-    masked = _mask(masked, caps.bids.spans)  # "cost cap $35" is no budget and no target CPA
+    masked = _mask(masked, caps.bids.mask)  # "cost cap $35" is no budget and no target CPA
     who = caps.destination.spans if caps.destination.destination_type not in (None, "ON_AD") \
         else []
     who = who + caps.audiences.spans
@@ -209,7 +213,10 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     f.broad = bool(NO_INTERESTS.search(masked))
     f.interests = InterestResult() if f.broad else find_interests(masked)
     spans += f.interests.spans
-    f.cta, span = find_cta(masked)
+    f.ctas, span = find_ctas(masked)
+    f.cta = f.ctas[0] if f.ctas else None
+    if not f.ctas:
+        f.cta, span = find_cta(masked)
     if span:
         spans.append(span)
     go_live = find_go_live(masked)
@@ -217,9 +224,10 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += go_live.spans
     f.ids = find_ids(masked)
     spans += [m.span() for pat in ID_RE.values() for m in pat.finditer(masked)]
-    f.advertiser = find_advertiser(masked) or d.advertiser
-    if dsa := DSA_RE.search(masked):
-        spans.append(dsa.span())
+    payor, beneficiary = find_dsa(masked)
+    f.advertiser = payor or beneficiary or d.advertiser
+    f.beneficiary = beneficiary or f.advertiser
+    spans += [m.span() for m in DSA_RE.finditer(masked)]
     f.ab = bool(AB_RE.search(masked))
     # Phrases read as flags also count as understood.
     for pat in (AB_RE, AB_COUNT, GENDER_SPLIT, CAROUSEL, LEAD_WEBSITE, VALUE_GOAL, LPV_GOAL,

@@ -120,9 +120,35 @@ ID_RE = {
                                  r"for)\s+(?:facebook|meta))?\s*(?::|=|#|is)?\s*(?P<v>\d{5,20})\b"
                                  r"(?P<w>)", re.I),
 }
-DSA_RE = re.compile(r"\b(?:paid\s+for\s+by|payor|payer|dsa\s+payor|advertiser(?:\s+name)?|"
-                    r"beneficiary|dsa\s+beneficiary|on\s+behalf\s+of)\s*[:=]?\s*(?P<v>[A-ZÀ-ÖØ-Þ][\w&.,'-]*"
-                    r"(?:\s+[A-Z][\w&.'-]*){0,4})", re.I)
+_PAYER = r"paid\s+for\s+by|(?:dsa\s+)?payor|payer|who\s+pays"
+_BENEFICIARY = r"(?:dsa\s+)?beneficiary|on\s+behalf\s+of|who\s+benefits"
+_BOTH = r"advertiser(?:'s)?(?:\s+(?:legal\s+)?name)?"
+_DSA_LABEL = rf"(?:{_PAYER}|{_BENEFICIARY}|{_BOTH})"
+# A legal name: capitalised words (lower-case particles between them: "Padaria do Porto"),
+# a dotted form ("S.A.", "Lda."); it ends at the sentence's end ("Ink Studio GmbH. Image …").
+_NAME_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ0-9][\w&'-]*(?:\.[\w&'-]+)*)"
+DSA_RE = re.compile(rf"\b(?P<labels>{_DSA_LABEL}(?:\s*(?:and|&|/|\+)\s*{_DSA_LABEL})*)\s*(?:[:=]|is\b)?\s*"
+                    rf"(?P<v>{_NAME_WORD}(?:(?<!\.)\s+(?:(?-i:de|da|do|dos|das|del|des|la|le|les|el|van|von|der|den|die|dem|di|am|an|im|zum|zur|und|of|the|"
+                    rf"du|y|e|&)\s+)?{_NAME_WORD}){{0,5}}\.?)", re.I)
+# Legal forms written with a final dot: the dot is part of the name, not the sentence's end.
+_DOTTED = re.compile(r"(?:Lda|Ltda|Ltd|Inc|Co|Corp|Bros|Pty|S\.A|S\.L|B\.V|N\.V|e\.V|S\.p\.A|S\.r\.l|"
+                     r"S\.A\.S|Cía|Cia)\.$")
+
+
+def find_dsa(text: str) -> tuple[str | None, str | None]:
+    """Return the DSA payor and beneficiary the brief names ("Advertiser and payer: X" → both X)."""
+    payor = beneficiary = None
+    for m in DSA_RE.finditer(text):
+        name = m.group("v").strip().rstrip(",")
+        if name.endswith(".") and not _DOTTED.search(name):
+            name = name[:-1]
+        labels = m.group("labels").lower()
+        both = re.search(_BOTH, labels, re.I)
+        if (both or re.search(_PAYER, labels, re.I)) and payor is None:
+            payor = name
+        if (both or re.search(_BENEFICIARY, labels, re.I)) and beneficiary is None:
+            beneficiary = name
+    return payor, beneficiary
 
 
 @dataclass
@@ -190,6 +216,22 @@ def objective_conflict(text: str, scores: dict[str, int]) -> tuple[str, str, int
 def find_special(text: str) -> list[str]:
     """Return Meta special ad categories the brief falls under."""
     return [cat for cat, pat in SPECIAL.items() if re.search(pat, text, re.I)]
+
+
+_ONE_CTA = rf"[\"'“‘]?(?:{_CTA_ALTS})[\"'”’]?"
+# "CTAs: Shop now and Learn more", "buttons 'Book now' / 'Get quote'": several buttons
+CTA_LIST = re.compile(rf"\b(?:ctas?|calls?[- ]to[- ]actions?|buttons?)\s*(?:should\s+be|are|is|=|:|-)?\s*"
+                      rf"(?P<list>{_ONE_CTA}(?:\s*(?:,|/|&|\band\b|\bor\b|\bplus\b)\s*{_ONE_CTA})+)", re.I)
+
+
+def find_ctas(text: str) -> tuple[list[str], tuple[int, int] | None]:
+    """Return the calls to action a brief lists together ("CTAs: Shop now and Learn more")."""
+    m = CTA_LIST.search(text)
+    if not m:
+        return [], None
+    said = re.findall(rf"(?:{_CTA_ALTS})", m.group("list"), re.I)
+    out = [CTA_WORDS[w.lower()] for w in said]
+    return list(dict.fromkeys(out)), m.span()
 
 
 def find_cta(text: str) -> tuple[str | None, tuple[int, int] | None]:
@@ -295,6 +337,6 @@ def find_ids(text: str) -> dict[str, str]:
 
 def find_advertiser(text: str) -> str | None:
     """Return the advertiser's legal name for the EU DSA payor/beneficiary, if stated."""
-    m = DSA_RE.search(text)
-    return m.group("v").strip().rstrip(".,") if m else None
+    payor, beneficiary = find_dsa(text)
+    return payor or beneficiary
 

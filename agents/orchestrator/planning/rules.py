@@ -193,7 +193,7 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
         if audience_test:
             ad_set["variant"] = LABELS[i]
         if f.advertiser and _eu(f):
-            ad_set.update(dsa_payor=f.advertiser, dsa_beneficiary=f.advertiser)
+            ad_set.update(dsa_payor=f.advertiser, dsa_beneficiary=f.beneficiary or f.advertiser)
         ad_sets.append(ad_set)
     budget = None
     m = f.money

@@ -12,6 +12,7 @@ from itertools import product
 from string import ascii_uppercase
 from typing import Any
 
+from agents.orchestrator.planning.audiences.custom import lookalikes
 from agents.orchestrator.planning.copy import make_copy
 from agents.orchestrator.planning.facts import Facts
 
@@ -35,6 +36,10 @@ def ad_set_variants(f: Facts, restricted: bool = False) -> list[dict[str, Any]]:
     if len(f.copy_languages) >= 2:  # copy per language: one ad set per language
         return [{"locales": [c.locale], "label": c.name.title(), "copy": c.copy}
                 for c in f.copy_languages]
+    lals = lookalikes(f.caps.audiences)
+    if f.caps.audiences.split_lookalikes and len(lals) >= 2:  # "1% and 5% lookalike, one ad set each"
+        names = {a["key"]: a["name"] for a in f.caps.audiences.audiences}
+        return [{"lookalike": ref, "label": names.get(ref["key"], ref["key"])} for ref in lals]
     if not restricted and len(aud.age_variants) >= 2:
         out: list[dict[str, Any]] = [{"age_min": lo, "age_max": hi, "label": f"{lo}-{hi}"}
                                      for lo, hi in aud.age_variants]
@@ -83,6 +88,8 @@ def targeting(f: Facts, override: dict[str, Any], restricted: bool) -> dict[str,
     chosen = override.get("interests", f.interests.found)
     if chosen and not restricted:
         t["flexible_spec"] = [{"interests": chosen}]
+    if "lookalike" in override:  # this ad set's own lookalike (capabilities adds the rest)
+        t["custom_audiences"] = [dict(override["lookalike"])]
     t.update(f.placements)
     return t
 

@@ -34,9 +34,16 @@ from agents.orchestrator.planning.audiences.mentions import (
     Mention,
     included,
     mentions,
+    own_window,
     retention,
     sentences,
 )
+
+# Meta's video-viewer events by the share watched (facts §4); any other share is asked.
+VIDEO_PERCENT = {25: "video_view_25_percent", 50: "video_view_50_percent",
+                 75: "video_view_75_percent", 95: "video_view_95_percent"}
+# "purchasers in the last 30 days": a time window makes buyers what they did on the site
+BOUGHT_WORD = re.compile(r"purchas|buyer|bought|order|convert", re.I)
 
 LOOKALIKE = re.compile(
     r"(?:(?P<lo>\d+(?:[.,]\d+)?)\s*%?\s*(?:-|–|to)\s*)?(?:(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*)?"
@@ -53,6 +60,15 @@ ACTED = re.compile(r"\b(?:who|that)\s+(?:have\s+|'ve\s+)?(?:already\s+|previousl
                    r"(?:bought|purchased|ordered|converted)\b", re.I)
 
 
+# "1% and 5% lookalike", "1%, 3% or 5% LAL": more sizes before the one the cue carries
+MORE_PCT = re.compile(r"(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*(?:,\s*|\s+)(?:(?:and|or|&|vs\.?|versus)\s+)?(?:an?\s+)?$",
+                      re.I)
+# "one ad set each", "in separate ad sets", "1% against 5%": each lookalike in an ad set of its own
+SPLIT = re.compile(r"\b(?:(?:one|an?)\s+ad\s*sets?\s+(?:each|per|for\s+each)|separate\s+ad\s*sets?|"
+                   r"(?:its|their)\s+own\s+ad\s*sets?|ad\s*sets?\s+each|against|vs\.?|versus|"
+                   r"split[- ]test|a/b|compare[ds]?)\b", re.I)
+
+
 @dataclass
 class AudienceRead:
     """Audiences to create, references to include / exclude, lookalikes to finish."""
@@ -64,6 +80,7 @@ class AudienceRead:
     flags: list[Question] = field(default_factory=list)
     adjustments: list[Adjustment] = field(default_factory=list)
     website_phrase: str = ""  # a website audience needs the pixel: the phrase that asked for one
+    split_lookalikes: bool = False  # the brief puts each lookalike in an ad set of its own
 
     def add(self, audience: dict[str, Any]) -> str:
         """Add an audience once (by key) and return its key."""
@@ -96,9 +113,13 @@ def _engagement(r: AudienceRead, fields: dict[str, Any], days: int) -> str:
     source = fields["source"]
     label = {"instagram": "Instagram engagers", "facebook_page": "Page engagers",
              "video": "Video viewers", "lead_form": "Lead form openers"}[source]
-    aud = {"key": f"{source}_{days}d", "kind": "engagement", "name": f"{label}, last {days} days",
-           "source": source, "retention_days": days, **{k: v for k, v in fields.items()
-                                                        if k == "source_ids"}}
+    event = fields.get("event")
+    if event:  # "watched 50% of our videos": video_view_50_percent
+        label += f" ({event.removeprefix('video_view_').replace('_percent', '%')})"
+    short = _slug(event.removeprefix("video_view_")) if event else ""
+    aud = {"key": f"{source}{'_' + short if short else ''}_{days}d", "kind": "engagement",
+           "name": f"{label}, last {days} days", "source": source, "retention_days": days,
+           **{k: v for k, v in fields.items() if k in ("source_ids", "event")}}
     return r.add(aud)
 
 
@@ -130,6 +151,15 @@ class _Reader:
         if m.kind == "engagement":
             if span := m.fields.pop("id_span", None):
                 r.spans.append((self.offset + span[0], self.offset + span[1]))
+            pct = m.fields.pop("percent", None)
+            if pct is not None and pct not in VIDEO_PERCENT:
+                r.flags.append(Question(
+                    "audiences", f"‘{m.phrase}’: Meta's video audiences take people who watched "
+                    "25%, 50%, 75% or 95% of a video. Which share should it be?",
+                    "ambiguous", m.phrase, WHO))
+                return None
+            if pct is not None:
+                m.fields["event"] = VIDEO_PERCENT[pct]
             return {"key": _engagement(r, m.fields, self.days("engagement", days, m.phrase))}
         if m.kind == "website":
             if self.pixel is None:
@@ -140,6 +170,15 @@ class _Reader:
         files = [o for o in sentence if o.kind == "customer_list"]
         if files:
             return {"key": _list(r, files[0].fields["file"])}
+        after = self.offset + m.end
+        if m.kind == "buyers" and self.pixel and BOUGHT_WORD.search(m.phrase) and (
+                own := RETENTION.match(self.text, after, after + 40)
+                or RETENTION.match(self.text, after + 1, after + 40)):
+            # "excluding purchasers in the last 30 days": with a pixel, the window makes them the
+            # site's purchasers of that window (a list has no window)
+            r.spans.append(own.span())
+            return {"key": _website(r, {"event": "Purchase"}, retention(own.group(0))[0] or 30,
+                                    self.pixel)}
         bought = next((a["key"] for a in r.audiences if a.get("event") == "Purchase"), None)
         if m.kind == "buyers" and bought and days is None:
             return {"key": bought}  # "… but didn't buy. exclude purchasers": the same audience
@@ -169,12 +208,13 @@ class _Reader:
                 "name the existing audience (our 'VIP' audience).", "missing", m.phrase, WHO))
         return None
 
-    def lookalike(self, lal: re.Match[str], seed: dict[str, str] | None) -> dict[str, str] | None:
+    def lookalike(self, lal: re.Match[str], seed: dict[str, str] | None,
+                  size: str | None = None) -> dict[str, str] | None:
         r = self.r
         phrase = lal.group(0).strip()
         if seed is None:
             return None
-        pct = lal.group("pct") or lal.group("pct2")
+        pct = size or lal.group("pct") or lal.group("pct2")
         if pct is None:
             ratio = 0.01
             r.adjustments.append(Adjustment("audiences", phrase, "1%", "the brief gives no size, "
@@ -186,7 +226,7 @@ class _Reader:
                          next(iter(seed.values())))
         aud: dict[str, Any] = {"kind": "lookalike", "seed": seed, "ratio": ratio,
                                "name": f"Lookalike {ratio:.0%} of {seed_name}"}
-        if lal.group("lo"):
+        if lal.group("lo") and size is None:
             aud["starting_ratio"] = round(float(lal.group("lo").replace(",", ".")) / 100, 4)
         aud["key"] = f"lookalike_{_slug(f'{ratio * 100:g}')}pct_{_slug(next(iter(seed.values())))}"[:64]
         return {"key": r.add(aud)}
@@ -201,16 +241,38 @@ class _Reader:
                     or included(text, m) or lals]
         if span and (targeted or lals or RETARGET.search(text)):
             r.spans.append((s + span[0], s + span[1]))
-        for lal in lals:
+        if len(lals) > 1 and SPLIT.search(text) or SPLIT.search(text) and any(
+                MORE_PCT.search(text, 0, lal.start()) for lal in lals):
+            r.split_lookalikes = True
+            r.spans += [(s + m.start(), s + m.end()) for m in re.finditer(
+                rf"{SPLIT.pattern}|\b(?:test|split)\b", text, re.I)]
+        shared: tuple[Mention | None, dict[str, str] | None] = (None, None)
+        for i, lal in enumerate(lals):
             r.spans.append((s + lal.start(), s + lal.end()))
-            after = [m for m in targeted if m.start >= lal.start() and not m.excluded]
+            # the seed is named before the next lookalike ("1% of a.csv and 2% of purchasers")
+            upto = lals[i + 1].start() if i + 1 < len(lals) else len(text)
+            after = [m for m in targeted if lal.start() <= m.start < upto and not m.excluded]
             seed_m = after[0] if after else next((m for m in targeted if not m.excluded), None)
             seed = self.resolve(seed_m, days if days else None, found, seed=True) if seed_m else None
+            if seed_m is None and shared[1] is not None:
+                # "a 1% lookalike against a 5% lookalike of buyers.csv": one seed for both
+                seed_m, seed = shared
+            shared = (seed_m, seed) if seed is not None else shared
+            # "1% and 5% lookalike": one lookalike per size
+            sizes: list[str] = []
+            at = lal.start()
+            while more := MORE_PCT.search(text, max(0, at - 30), at):
+                sizes.insert(0, more.group("pct"))
+                r.spans.append((s + more.start(), s + more.end()))
+                at = more.start()
+            for size in sizes:
+                if ref := self.lookalike(lal, seed, size):
+                    r.include.append(ref)
             # what the sentence names after the cue describes the seed ("a 1% lookalike of our
             # purchasers list (buyers.csv)"): read, not targeted; what comes before it is an
             # audience of its own ("retarget site visitors and a 1% lookalike of buyers")
             for m in [m for m in targeted if not m.excluded
-                      and (m is seed_m or (after and m.start >= lal.start()))]:
+                      and (m is seed_m or (after and lal.start() <= m.start < upto))]:
                 if m is seed_m and not after and included(text, m):
                     continue  # "target our 'VIP' audience and a 1% lookalike of it": both
                 targeted.remove(m)
@@ -225,7 +287,12 @@ class _Reader:
                 r.include.append(ref)
         for m in targeted:
             abandoned = m.fields.pop("abandoned", False)
-            ref = self.resolve(m, days, found)
+            # each audience keeps its own window ("… 50% of our videos in the last 30 days and
+            # Instagram engagers in the last 60 days"); the sentence's first one otherwise
+            own = own_window(text, m, found)
+            if own:
+                r.spans.append((s + own.start(), s + own.end()))
+            ref = self.resolve(m, retention(own.group(0))[0] if own else days, found)
             r.spans.append((s + m.start, s + m.end))
             if ref is not None:
                 (r.exclude if m.excluded else r.include).append(ref)
@@ -268,6 +335,12 @@ def _unique(refs: list[dict[str, str]]) -> list[dict[str, str]]:
         if ref not in out:
             out.append(ref)
     return out
+
+
+def lookalikes(r: AudienceRead) -> list[dict[str, str]]:
+    """Return the included references that are lookalikes."""
+    keys = {a["key"] for a in r.audiences if a["kind"] == "lookalike"}
+    return [ref for ref in r.include if ref.get("key") in keys]
 
 
 def finish(r: AudienceRead, countries: list[str]) -> None:

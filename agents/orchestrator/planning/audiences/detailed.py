@@ -33,6 +33,16 @@ CUED_TYPES = ("work_positions", "industries", "education_statuses", "relationshi
 JOB_CUE = re.compile(r"\b(?:job\s+titles?|titles?|work(?:s|ing)?\s+as(?:\s+an?)?|employed\s+as(?:\s+an?)?|"
                      r"jobs?|profession|occupation|whose\s+job(?:\s+title)?\s+is|who\s+are\s+(?:an?\s+)?)"
                      r"\s*(?:[:=-]\s*|is\s+|are\s+|like\s+)?", re.I)
+# A cue that can only introduce a job title: an unknown title after it is asked, never dropped.
+STRONG_JOB_CUE = re.compile(r"\b(?:job\s+titles?|(?:work(?:s|ing)?|employed)\s+as|profession|"
+                            r"occupation|whose\s+job(?:\s+title)?\s+is)\b", re.I)
+# "the job title 'Software Engineer'": the quote is a title to target, not ad copy.
+QUOTED_TITLE = re.compile(r"\b(?:job\s+titles?|(?:work(?:s|ing)?|employed)\s+as(?:\s+an?)?|"
+                          r"profession|occupation|whose\s+job(?:\s+title)?\s+is)\s*(?:[:=-]\s*|is\s+|"
+                          r"are\s+|of\s+|like\s+)?(?P<q>[\"“‘'][^\"”’'\n]{2,40}[\"”’'])", re.I)
+# "software engineers (job title)": the title before its label
+TITLE_LABEL = re.compile(r"\(\s*(?:as\s+)?(?:their\s+|a\s+)?(?:job\s+titles?|job|titles?|profession|"
+                         r"occupation|work\s+positions?)\s*\)", re.I)
 INDUSTRY_CUE = re.compile(r"\b(?:industr(?:y|ies)|work(?:s|ing)?\s+in(?:\s+the)?|sector)\s*(?:[:=-]\s*)?", re.I)
 EDUCATION = {"college grads": "College grad", "college graduates": "College grad",
              "university graduates": "College grad", "high school grads": "High school grad",
@@ -141,16 +151,57 @@ class _Reader:
                 "ad_sets[0].targeting.flexible_spec", said.strip(), row["name"],
                 f"Meta also has {', '.join(others)}; say which one to change it"))
 
+    def unknown_title(self, said: str, start: int, end: int) -> None:
+        """Ask about a job title the catalogue lacks (it changes who sees the ads; never dropped)."""
+        titles = sorted(r["name"] for r in categories() if r["type"] == "work_positions")
+        self.r.spans.append((start, end))
+        self.r.flags.append(Question(
+            "ad_sets[0].targeting.flexible_spec", f"‘{said}’: adpilot cannot find that job title "
+            f"in Meta's targeting (known here: {', '.join(titles[:8])}, …). Name a listed title, "
+            "or target without it?", "not_understood", said, WHO))
+
+    def labelled(self) -> None:
+        """Read "nurses and software engineers (job titles)": catalogue titles before the label."""
+        for m in TITLE_LABEL.finditer(self.text):
+            base = max(0, m.start() - 80, max(self.text.rfind(c, 0, m.start()) for c in ".;:\n(") + 1)
+            parts = [p for p in re.finditer(r"[^,/&]+?(?=\s*(?:,|/|&|\band\b|\bor\b|$))",
+                                            self.text[base:m.start()]) if re.search(r"[A-Za-z]", p.group(0))]
+            end, first = m.end(), True
+            for part in reversed(parts):
+                words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", part.group(0)))
+                words = [w for w in words if w.group(0).lower() not in ("and", "or")]
+                found = None
+                for n in range(min(4, len(words)), 0, -1):
+                    s = base + part.start() + words[-n].start()
+                    said = self.text[s:base + part.start() + words[-1].end()]
+                    if (row := _by_name("work_positions", said)) is not None:
+                        found = (row, s)
+                        break
+                if found:
+                    self.add(found[0], found[1], end)
+                elif first and words:
+                    s = base + part.start() + words[-min(2, len(words))].start()
+                    self.unknown_title(self.text[s:m.start()].strip(), s, end)
+                else:
+                    break
+                end, first = found[1] if found else end, False
+
     def listed(self, cue: re.Pattern[str], kind: str) -> None:
         for m in cue.finditer(self.text):
             at = m.end()
+            strong = kind == "work_positions" and STRONG_JOB_CUE.match(self.text, m.start())
             while True:
-                item = re.match(r"\s*(?:an?\s+)?(?P<i>[A-Za-z][A-Za-z' -]{1,40}?)\s*(?=,|/|;|\.|\+|&|$|\n|"
-                                r"\band\b|\bor\b|\)|\()", self.text[at:])
+                item = re.match(r"\s*(?:an?\s+)?[\"“‘']?(?P<i>[A-Za-z][A-Za-z' -]{1,40}?)[\"”’']?\s*(?=,|/|;|"
+                                r"\.|\+|&|$|\n|\band\b|\bor\b|\)|\(|\b(?:in|from|at|across|near|who|"
+                                r"aged?)\b)", self.text[at:])
                 if not item:
                     break
                 row = _by_name(kind, item.group("i"))
                 if row is None:
+                    first = item.group("i").split()[0].lower()
+                    if strong and first not in ("and", "or", "of", "is", "to", "for", "field",
+                                                "fields", "question", "not", "any", "all"):
+                        self.unknown_title(item.group("i").strip(), m.start(), at + item.end())
                     break
                 self.add(row, m.start() if at == m.end() else at + item.start("i"),
                          at + item.end("i"))
@@ -170,6 +221,7 @@ class _Reader:
                 self.add(row, *m.span())
                 self.variant(row, m.group(0))
         self.listed(JOB_CUE, "work_positions")
+        self.labelled()
         self.listed(INDUSTRY_CUE, "industries")
         for phrase, name in EDUCATION.items():
             for m in re.finditer(rf"\b{re.escape(phrase)}\b", t, re.I):
@@ -220,6 +272,11 @@ class _Reader:
                 "placements (every placement, adpilot's default) or an Advantage+ shopping "
                 "campaign (not supported)? Say e.g. 'advantage+ audience on'.", "ambiguous",
                 bare.group(0), WHO))
+
+
+def quoted_titles(text: str) -> list[tuple[int, int]]:
+    """Return the spans of quoted job titles ("job title 'Nurse'"): no ad copy."""
+    return [m.span("q") for m in QUOTED_TITLE.finditer(text)]
 
 
 def read_detailed(text: str) -> DetailedRead:

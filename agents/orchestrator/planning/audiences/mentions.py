@@ -29,6 +29,22 @@ NAMED = re.compile(r"\b(?:our|the|my|existing|saved)\s+(?:custom\s+|saved\s+)?(?
                    r"\b(?:custom\s+|saved\s+)?audience\s+(?:called|named)\s+[\"“‘']?"
                    r"(?P<name2>[^\"”’'\n,.;]{2,60}?)[\"”’']?(?=[\s,.;)]|$)", re.I)
 AUDIENCE_ID = re.compile(r"\b(?:custom\s+|saved\s+)?audience\s+(?:id\s*)?[:#]?\s*(?P<id>\d{8,})\b", re.I)
+URL = r"/[\w/.-]*\w|(?:https?://)?(?:www\.)?[\w-]+(?:\.[a-z]{2,})+(?:/[\w/.-]*\w)?"
+# "… /pricing or /checkout", "…, https://x.com/a and https://x.com/b": one more page of the list
+MORE_URL = re.compile(rf"\s*(?:,\s*|\s+)(?:(?:and|or|&|plus)\s+)?(?:(?:also\s+)?(?:our|the|my)\s+)?"
+                      rf"(?P<url>{URL})(?:\s+pages?)?", re.I)
+# "engaged with our Instagram account or our Facebook page": one more source of the list
+MORE_SOURCE = re.compile(r"\s*(?:,\s*|\s+)(?:(?:and|or|&|plus)\s+)?(?:(?:with|on)\s+)?(?:our\s+|the\s+|"
+                         r"my\s+)?(?:(?P<facebook_page>(?:facebook|fb)\s+page)|(?P<instagram>(?:instagram|"
+                         r"ig|insta)(?:\s+(?:account|profile|page|posts?))?))\b", re.I)
+# Between two audiences of one list ("exclude A (file.csv) and B"): only joining words.
+JOINER = re.compile(r"[\s,()&/:+-]*(?:(?:and|or|nor|plus|as\s+well\s+as|also|either|neither|both)\b"
+                    r"[\s,()&/:+-]*)*(?:(?:our|the|my|all|any|their|those|people|anyone|everyone|who|"
+                    r"that|also)\b\s*)*", re.I)
+# The verbs that leave out a whole list ("exclude A and B"), unlike a bare "not"
+EXCLUDE_VERB = re.compile(r"\b(?:exclud\w*|except|minus|leav(?:e|ing)\s+out|remov\w*|skip\w*|keep\s+out|"
+                          r"without|ausschlie\w*|ohne|excluir|excluyendo|sin|exclure|sans|en\s+excluant)\b",
+                          re.I)
 # (pattern, kind, fields)
 WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"(?:cart|basket)\s+abandon\w*|abandon\w*\s+(?:their\s+|a\s+)?(?:carts?|baskets?)",
@@ -42,8 +58,8 @@ WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"(?:website|site|web|online|pixel)\s+(?:purchasers|buyers|customers|converters)",
      {"event": "Purchase"}),
     (r"(?:looked\s+at|view(?:ed)?|visit(?:ed)?|brows(?:ed)?|saw|hit|went\s+to|landed\s+on|been\s+(?:on|"
-     r"to))\s+(?:our\s+|the\s+|my\s+)?(?P<url>/[\w/.-]*\w|(?:https?://)?(?:www\.)?[\w-]+(?:\.[a-z]{2,})+"
-     r"(?:/[\w/.-]*\w)?)(?:\s+pages?)?", {}),
+     r"to)|visitors\s+(?:of|to|from)|(?:people|users|anyone)\s+(?:on|from))\s+(?:our\s+|the\s+|my\s+)?"
+     rf"(?P<url>{URL})(?:\s+pages?)?", {}),
     # a store or shop may be a building: only the site, the web shop or the online store
     (r"(?:site|website|web|webshop|online\s+(?:store|shop))\s+visitors|visitors\s+(?:of|to|from)\s+"
      r"(?:our\s+|the\s+)?(?:site|website|web\s*shop|online\s+(?:store|shop))|(?:visit(?:ed)?|came\s+to|"
@@ -145,17 +161,27 @@ def mentions(text: str) -> list[Mention]:
             if source == "video" and not re.search(r"video", text, re.I):
                 continue
             ids = VIDEO_ID.search(text) if source == "video" else None
-            add("engagement", m, source=source, **({"source_ids": [ids.group("id")]} if ids else {}))
+            pct = re.search(r"(\d+)\s*%", m.group(0)) if source == "video" else None
+            add("engagement", m, source=source, **({"source_ids": [ids.group("id")]} if ids else {}),
+                **({"percent": int(pct.group(1))} if pct else {}))
             if ids:
                 out[-1].fields["id_span"] = ids.span()
+            at = m.end()
+            while more := MORE_SOURCE.match(text, at):  # "… Instagram account or our Facebook page"
+                add("engagement", more, source=more.lastgroup)
+                at = more.end()
     for pat, fields in WEBSITE_RE:
         for m in pat.finditer(text):
             extra = dict(fields)
             url = m.groupdict().get("url")
             if url and "/" in url.split("://")[-1]:
-                path = "/" + url.split("://")[-1].split("/", 1)[1] if not url.startswith("/") else url
-                extra["url_contains"] = path
+                extra["url_contains"] = _path(url)
             add("website", m, **extra)
+            if url:  # "visited /pricing or /checkout": one website audience per page, none dropped
+                at = m.end()
+                while (more := MORE_URL.match(text, at)) and "/" in more.group("url").split("://")[-1]:
+                    add("website", more, **{**dict(fields), "url_contains": _path(more.group("url"))})
+                    at = more.end()
     for m in NOT_BOUGHT.finditer(text):
         s, e = m.span()
         if not any(o.start < e and s < o.end for o in out):
@@ -168,7 +194,28 @@ def mentions(text: str) -> list[Mention]:
         add("buyers", m)
     for m in VAGUE_ENGAGED.finditer(text):
         add("vague_engaged", m)
-    return sorted(out, key=lambda o: o.start)
+    out.sort(key=lambda o: o.start)
+    # "exclude our customers (customers.csv) and website purchasers": the cue governs the list
+    # ("but not buyers, and Instagram engagers" is left as read: a bare "not" may end there)
+    listing = False
+    for before, after in zip(out, out[1:], strict=False):
+        listing = before.excluded and (listing or bool(EXCLUDE_VERB.match(text, before.start)))
+        if listing and not after.excluded and JOINER.fullmatch(text, before.end, after.start):
+            after.excluded = True
+        listing = listing and after.excluded
+    return out
+
+
+def own_window(text: str, m: Mention, found: list[Mention]) -> re.Match[str] | None:
+    """Return the look-back said right after one audience, before the next one ("… in the last 30 days")."""
+    nxt = min((o.start for o in found if o.start >= m.end), default=len(text))
+    w = RETENTION.search(text, m.end, nxt)
+    return w if w and re.fullmatch(r"[\s,()-]*", text[m.end:w.start()]) else None
+
+
+def _path(url: str) -> str:
+    """Return the path of a URL ("https://x.com/pricing" → "/pricing")."""
+    return url if url.startswith("/") else "/" + url.split("://")[-1].split("/", 1)[1]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

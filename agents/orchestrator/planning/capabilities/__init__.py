@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.orchestrator.planning import GOAL, WHO, Adjustment, PlanDefaults, Question
-from agents.orchestrator.planning.audiences.custom import AudienceRead, finish, read_audiences
+from agents.orchestrator.planning.audiences.custom import (
+    AudienceRead,
+    finish,
+    lookalikes,
+    read_audiences,
+)
 from agents.orchestrator.planning.audiences.detailed import DetailedRead, flexible, read_detailed
 from agents.orchestrator.planning.formats.destinations import DestinationRead, read_destination
 from agents.orchestrator.planning.formats.dynamic import asks_dynamic, dynamic_ad
@@ -148,12 +153,24 @@ def apply(plan: dict[str, Any], f: Any, restricted: bool, page: str | None,
                               "sales campaign?", "conflict", bids.phrase, GOAL))
     for s in plan["ad_sets"]:
         _ad_set(s, f, caps, restricted, pixel)
+    lals = {a["key"]: a for a in aud.audiences if a["kind"] == "lookalike"}
+    for s in plan["ad_sets"][:1]:
+        mine = [lals[r["key"]] for r in s["targeting"].get("custom_audiences") or [] if r.get("key") in lals]
+        seeds = [str(a["seed"]) for a in mine]
+        if len(set(seeds)) < len(seeds):
+            # "a 1% and a 5% lookalike of buyers.csv" in one ad set: the 5% holds the 1%
+            said = ", ".join(a["name"] for a in mine)
+            asked.append(Question("audiences", f"‘{said}’: lookalikes of one seed in one ad set "
+                                  "overlap (the larger holds the smaller), so they cannot be "
+                                  "compared. Put each in an ad set of its own ('one ad set each'), "
+                                  "or keep one size?", "ambiguous", said, WHO))
     if bids.strategy and not bids.flags:
         # with a campaign budget Meta takes the strategy from the campaign: both say the same
         plan["bid_strategy"] = bids.strategy
     form = caps.destination.lead_form
     if form is not None and plan["objective"] == "OUTCOME_LEADS":
         plan["lead_form"] = form
+        _thank_you_button(form, plan.get("landing_url"), f)
     elif form is not None:
         nice = plan["objective"].removeprefix("OUTCOME_").lower()
         asked.append(Question("objective", f"‘{caps.destination.phrase}’: an instant form "
@@ -162,6 +179,11 @@ def apply(plan: dict[str, Any], f: Any, restricted: bool, page: str | None,
                               caps.destination.phrase, GOAL))
     if caps.dynamic:
         _dynamic(plan, f)
+    elif len(f.ctas) > 1:
+        said = ", ".join(c.replace("_", " ").lower() for c in f.ctas)
+        asked.append(Question("call_to_action", f"‘{said}’: an ad has one button. Which one "
+                              "should it be? (or let Meta mix them: 'dynamic creative')",
+                              "ambiguous", said, GOAL))
     del page
     return asked
 
@@ -170,7 +192,9 @@ def _ad_set(s: dict[str, Any], f: Any, caps: Capabilities, restricted: bool,
             pixel: str | None) -> None:
     t = s["targeting"]
     aud, det, bids = caps.audiences, caps.detailed, caps.bids
-    if aud.include:
+    if own := t.get("custom_audiences"):  # one lookalike per ad set: with every other audience
+        t["custom_audiences"] = [dict(r) for r in aud.include if r not in lookalikes(aud)] + own
+    elif aud.include:
         t["custom_audiences"] = [dict(r) for r in aud.include]
     if aud.exclude:
         t["excluded_custom_audiences"] = [dict(r) for r in aud.exclude]
@@ -204,12 +228,33 @@ def _ad_set(s: dict[str, Any], f: Any, caps: Capabilities, restricted: bool,
     del restricted
 
 
+def _thank_you_button(form: dict[str, Any], landing: str | None, f: Any) -> None:
+    """Give the thank-you screen a button Meta accepts: the site, or none without a site.
+
+    VIEW_WEBSITE (the model's default) needs `website_url`; Meta refuses the form without it
+    (docs/facts-bidding-placements-destinations.md §3.1, sandbox/leadforms.py).
+    """
+    thanks = form.get("thank_you_page")
+    if thanks is None or thanks.get("button_type") or thanks.get("website_url"):
+        return
+    if landing:
+        thanks.update(button_type="VIEW_WEBSITE", website_url=landing)
+        return
+    thanks["button_type"] = "NONE"
+    f.adjustments.append(Adjustment(
+        "lead_form.thank_you_page.button_type", "VIEW_WEBSITE", "NONE", "the brief names no "
+        "website, and a 'view website' button needs one: the thank-you screen has no button; "
+        "name a site (e.g. 'thank-you button to https://example.com') to add one"))
+
+
 def _dynamic(plan: dict[str, Any], f: Any) -> None:
     for s in plan["ad_sets"]:
         s["is_dynamic_creative"] = True
         cta = s["ads"][0]["creative"]["call_to_action"] if s["ads"] else "LEARN_MORE"
         s["ads"] = [dynamic_ad(s["ads"], list(f.headlines), list(f.primary),
                                list(f.descriptions), plan.get("landing_url"), cta)]
+        if len(f.ctas) > 1:  # "CTAs: Shop now and Learn more": Meta tries every button
+            s["ads"][0]["creative"]["asset_feed_spec"]["call_to_action_types"] = list(f.ctas)
     plan.pop("experiment", None)
     f.adjustments.append(Adjustment(
         "ad_sets[0].ads", "one ad per image and text", "one dynamic-creative ad",

@@ -43,12 +43,15 @@ FIELDS: tuple[tuple[str, str], ...] = (
     (r"date\s+of\s+birth|birthday|dob", "DOB"),
 )
 FIELD_RE = [(re.compile(rf"\b(?:{p})\b", re.I), t) for p, t in FIELDS]
-FIELD_JOIN = re.compile(r"^(?:\s|,|/|&|\+|\band\b|\bor\b|\by\b|\bet\b|\be\b|\bund\b|:|-|\(|\))*$", re.I)
+FIELD_JOIN = re.compile(r"^(?:\s|,|/|&|\+|\bwith\b|\basking(?:\s+for)?\b|\band\b|\bor\b|\by\b|\bet\b|\be\b|\bund\b|:|-|\(|\))*$", re.I)
 CUSTOM_Q = re.compile(r"\b(?:custom\s+)?(?:question|pregunta|pergunta|frage)\s*:?\s*"
                       r"(?P<q>[\"“'‘«¿][^\"”’»\n]{3,120}?[\"”'’»?]+)", re.I)
 PRIVACY = re.compile(r"\b(?:privacy(?:\s+policy)?|privacidad|privacidade|aviso\s+de\s+privacidad|"
                      r"pol[ií]tica\s+de\s+privacidad|confidentialit[eé]|datenschutz(?:erkl[aä]rung)?)"
                      r"\b[^\n]{0,25}?(?P<url>https?://[^\s,;)]+)", re.I)
+# "… with options ASAP / 1-3 months / just looking", "(answers: yes, no)": a multiple choice
+OPTIONS = re.compile(r"[\s,(—–-]*(?:with\s+|and\s+)?(?:the\s+)?(?:answer\s+)?(?:options?|choices?|answers?)"
+                     r"\s*(?:[:=]|are|of)?\s*(?P<o>[^.;\n()]+?)\s*(?:\)|[.;\n]\s|[.;\n]?$)", re.I)
 THANKS = re.compile(r"\bthank[- ]?you(?:\s+(?:screen|page|text|message))?\s*[:=]?\s*"
                     r"(?P<t>[\"“'‘][^\"”’\n]{2,120}[\"”'’])", re.I)
 
@@ -151,10 +154,19 @@ def read_destination(text: str) -> DestinationRead:
                 questions += [q for q in qs if q not in questions]
         for m in CUSTOM_Q.finditer(text):
             label = m.group("q").strip("\"“”'‘’«» ")
-            questions.append({"type": "CUSTOM", "key": f"custom_{len(questions) + 1}",
-                              "label": label if label.endswith("?") or not m.group("q").endswith("?")
-                              else label + "?"})
+            question: dict[str, Any] = {
+                "type": "CUSTOM", "key": f"custom_{len(questions) + 1}",
+                "label": label if label.endswith("?") or not m.group("q").endswith("?")
+                else label + "?"}
             r.spans.append(m.span())
+            if opts := OPTIONS.match(text, m.end()):
+                said = opts.group("o")
+                sep = r"\s*/\s*|\s*\|\s*" if re.search(r"/|\|", said) else r"\s*,\s*(?:or\s+)?|\s+or\s+"
+                values = [v.strip(" \"“”'‘’") for v in re.split(sep, said) if v.strip(" \"“”'‘’")]
+                question["options"] = [{"value": v, "key": f"{re.sub(r'[^a-z0-9]+', '_', v.lower()).strip('_') or 'option'}_{i + 1}"}
+                                       for i, v in enumerate(values)]
+                r.spans.append(opts.span())
+            questions.append(question)
         if not questions:
             questions = [{"type": "FULL_NAME"}, {"type": "EMAIL"}]
             r.adjustments.append(Adjustment(
@@ -198,7 +210,8 @@ def read_destination(text: str) -> DestinationRead:
             "page.", "missing", cue.group(0), GOAL))
         return r
     if apps == {"messenger"} and cue is None and not re.search(
-            r"\b(?:on|via|in|through)\s+(?:facebook\s+|fb\s+)?messenger\b", text, re.I):
+            r"\b(?:on|via|in|through)\s+(?:facebook\s+|fb\s+)?messenger\b|\bmessenger\s+(?:conversations?|"
+            r"chats?|messages?|messaging|dms?|inquiries|enquiries|leads)\b", text, re.I):
         r.spans = []
         return r  # "Messenger" as a placement ("no Messenger"), read by the placement reader
     r.destination_type = DESTINATION[frozenset(apps)]

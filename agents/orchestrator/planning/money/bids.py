@@ -59,6 +59,9 @@ class BidRead:
     value_goal: bool = False  # minimum ROAS bids on purchase value
     phrase: str = ""
     spans: list[tuple[int, int]] = field(default_factory=list)
+    # what the other readers must not read: the bid phrase itself, never the rest of its clause
+    # ("Sales in the US at $100/day and use a cost cap": the budget and country are theirs)
+    mask: list[tuple[int, int]] = field(default_factory=list)
     flags: list[Question] = field(default_factory=list)
 
 
@@ -158,8 +161,10 @@ def find_bids(text: str, account_currency: str) -> BidRead:
     strategies = {c.strategy for c in caps} | ({"LOWEST_COST_WITH_MIN_ROAS"} if roas else set())
     for c in caps:
         out.spans.append(_with_words(text, c.start, c.end, c.amount is None))
+        out.mask.append(_with_words(text, c.start, c.end, False))
     if roas:
         out.spans.append(_with_words(text, roas[1], roas[2], roas[0] is None))
+        out.mask.append(_with_words(text, roas[1], roas[2], False))
     if not strategies:
         return out
     phrases = [text[c.start:c.end].strip() for c in caps] + ([text[roas[1]:roas[2]].strip()]

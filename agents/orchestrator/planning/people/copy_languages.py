@@ -23,6 +23,11 @@ LABEL = re.compile(r"(?:^|(?<=[\s.;,(\n]))(?:(?:in|for\s+the)\s+)?(?P<lang>" + "
     re.escape(n) for n in _NAMES) + r")(?:\s+(?:version|copy|ads?|texts?|creative|set))?\s*"
     r"(?::|=|—|–|-(?=\s))\s*", re.I)
 
+# "Spanish headline 'Corre más lejos', Spanish text '…'": the language names the field's copy
+ADJ_LABEL = re.compile(r"(?:^|(?<=[\s.;,(\n]))(?P<lang>" + "|".join(re.escape(n) for n in _NAMES) +
+                       r")\s+(?=(?:headlines?|titles?|(?:primary\s+)?texts?|body|copy|captions?|"
+                       r"descriptions?|ad\s+text)\b)", re.I)
+
 
 @dataclass
 class LanguageCopy:
@@ -51,14 +56,26 @@ def _key(word: str) -> tuple[int, str]:
 def find_copy_languages(text: str) -> CopyLanguages:
     """Return each language's copy when the brief gives copy in several languages."""
     labels = list(LABEL.finditer(text))
+    labels += [m for m in ADJ_LABEL.finditer(text)
+               if not any(o.start() < m.end() and m.start() < o.end() for o in labels)]
+    labels.sort(key=lambda m: m.start())
     found: list[LanguageCopy] = []
     for i, m in enumerate(labels):
-        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        if i and _key(labels[i - 1].group("lang")) == _key(m.group("lang")):
+            continue  # "Spanish headline '…', Spanish text '…'": one language's copy, read once
+        # a language's copy runs to the next label of another language
+        end = next((o.start() for o in labels[i + 1:]
+                    if _key(o.group("lang")) != _key(m.group("lang"))), len(text))
         copy = find_copy(text[m.end():end])
         if not (copy.headlines or copy.primary or copy.descriptions):
             continue
         key, name = _key(m.group("lang"))
-        if any(f.locale == key for f in found):
+        if same := next((f for f in found if f.locale == key), None):
+            # "French headline '…' and English headline '…'. French text '…'": one language's
+            # copy in several places, all of it kept
+            for got, more in ((same.copy.headlines, copy.headlines), (same.copy.primary, copy.primary),
+                              (same.copy.descriptions, copy.descriptions)):
+                got += [c for c in more if c not in got]
             continue
         found.append(LanguageCopy(key, name, copy, m.span()))
     if len(found) < 2:
