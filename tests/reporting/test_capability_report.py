@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -224,24 +225,32 @@ def test_without_a_client_the_report_says_the_assets_were_not_read(state_and_sto
                                           ).read_text()
 
 
+@contextmanager
+def _world(tmp_path, scenario: str):
+    """A sandbox of `scenario` (seed 11): (server, account, page id, pixel id, start date)."""
+    from facebook_business.adobjects.adaccount import AdAccount
+
+    from sandbox.server import SandboxServer
+    from tests.conftest import SANDBOX_TOKEN, make_api
+
+    with SandboxServer(tmp_path / "s.db", scenario=scenario, seed=11, token=SANDBOX_TOKEN) as sb:
+        assert sb.store is not None
+        yield (sb, AdAccount(sb.account_id, api=make_api(sb.url)),
+               str(sb.store.list_objects("page")[0]["id"]),
+               str(sb.store.list_objects("adspixel")[0]["id"]),
+               str(sb.admin("GET", "/__sandbox__/clock")["now"])[:10])
+
+
 def test_on_the_sandbox_a_dynamic_creatives_assets_are_ranked_and_add_up(tmp_path):
     # The real SDK against the sandbox, whose dynamic creative mixes 3 headlines, 2 texts and
     # 2 images per impression and serves Meta's asset breakdowns.
-    from facebook_business.adobjects.adaccount import AdAccount
     from PIL import Image
 
-    from sandbox.server import SandboxServer
     from state.context import MetaSettings
-    from tests.conftest import SANDBOX_TOKEN, make_api
+    from tests.conftest import SANDBOX_TOKEN
     from tools.meta_client import MetaClient
 
-    with SandboxServer(tmp_path / "s.db", scenario="ecommerce_usd", seed=11,
-                       token=SANDBOX_TOKEN) as sb:
-        assert sb.store is not None
-        acct = AdAccount(sb.account_id, api=make_api(sb.url))
-        page = str(sb.store.list_objects("page")[0]["id"])
-        pixel = str(sb.store.list_objects("adspixel")[0]["id"])
-        start = str(sb.admin("GET", "/__sandbox__/clock")["now"])[:10]
+    with _world(tmp_path, "ecommerce_usd") as (sb, acct, page, pixel, start):
         hashes = []
         for i, colour in enumerate([(200, 30, 30), (30, 200, 30)]):
             Image.new("RGB", (1080, 1080), colour).save(tmp_path / f"{i}.png")
@@ -318,22 +327,14 @@ def test_on_the_sandbox_leads_and_conversations_are_counted_once_and_named(tmp_p
     # The real SDK against the sandbox: instant-form leads (reported as `lead` and
     # `onsite_conversion.lead_grouped`), website leads (`lead` and the pixel's) and messaging
     # conversations, collected and reported by each ad set's goal.
-    from facebook_business.adobjects.adaccount import AdAccount
     from facebook_business.adobjects.page import Page
 
     from agents.insights.collect import collect
-    from sandbox.server import SandboxServer
     from state.context import MetaSettings
     from tests.conftest import SANDBOX_TOKEN, make_api
     from tools.meta_client import MetaClient
 
-    with SandboxServer(tmp_path / "s.db", scenario="leadgen_eur", seed=11,
-                       token=SANDBOX_TOKEN) as sb:
-        assert sb.store is not None
-        acct = AdAccount(sb.account_id, api=make_api(sb.url))
-        page = str(sb.store.list_objects("page")[0]["id"])
-        pixel = str(sb.store.list_objects("adspixel")[0]["id"])
-        start = str(sb.admin("GET", "/__sandbox__/clock")["now"])[:10]
+    with _world(tmp_path, "leadgen_eur") as (sb, acct, page, pixel, start):
         form = Page(page, api=make_api(sb.url)).create_lead_gen_form(params={
             "name": "Quote", "questions": [{"type": "EMAIL"}],
             "privacy_policy": {"url": "https://example.com/privacy"}})["id"]
