@@ -17,6 +17,7 @@ from agents.orchestrator.planning.audiences.detailed import quoted_titles
 from agents.orchestrator.planning.capabilities import Capabilities, objective_for, read_capabilities
 from agents.orchestrator.planning.copy import PRODUCT_RE, product_of
 from agents.orchestrator.planning.cues import correction_span
+from agents.orchestrator.planning.dsa import DSA_RE, find_dsa
 from agents.orchestrator.planning.geo.parse import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.orchestrator.planning.money.bids import find_bids
 from agents.orchestrator.planning.money.budget import BudgetRead, read_budget
@@ -25,7 +26,6 @@ from agents.orchestrator.planning.money.parse import Money
 from agents.orchestrator.planning.money.targets import Targets, find_targets
 from agents.orchestrator.planning.parse_copy import find_copy
 from agents.orchestrator.planning.parse_intent import (
-    DSA_RE,
     ID_RE,
     OBJECTIVE_CUES,
     SPECIAL,
@@ -33,7 +33,6 @@ from agents.orchestrator.planning.parse_intent import (
     find_assets,
     find_cta,
     find_ctas,
-    find_dsa,
     find_ids,
     find_objective,
     find_special,

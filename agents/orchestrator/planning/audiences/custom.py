@@ -24,10 +24,16 @@ Each included / excluded audience is a reference: `{"key"}` for one the launch c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from agents.orchestrator.planning import WHO, Adjustment, Question
+from agents.orchestrator.planning.audiences.made import (
+    AudienceRead,
+    add_engagement,
+    add_list,
+    add_website,
+    slug,
+)
 from agents.orchestrator.planning.audiences.mentions import (
     RETARGET,
     RETENTION,
@@ -51,8 +57,7 @@ LOOKALIKE = re.compile(
     r"(?:\s+audiences?)?(?:\s*(?:\(|of|at|from|à|a|de|del|van|von)?\s*(?P<pct2>\d+(?:[.,]\d+)?)\s*%\)?)?"
     r"|\bpeople\s+similar\s+to\b", re.I)
 DEFAULT_DAYS = {"website": 30, "engagement": 365, "purchasers": 180}
-EVENT_NAMES = {"AddToCart": "Added to cart", "InitiateCheckout": "Started checkout",
-               "Purchase": "Purchasers", None: "Website visitors"}
+
 
 
 # "anyone who purchased", "people that bought": an act on the site, not a list of people.
@@ -67,60 +72,6 @@ MORE_PCT = re.compile(r"(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*(?:,\s*|\s+)(?:(?:and|or|
 SPLIT = re.compile(r"\b(?:(?:one|an?)\s+ad\s*sets?\s+(?:each|per|for\s+each)|separate\s+ad\s*sets?|"
                    r"(?:its|their)\s+own\s+ad\s*sets?|ad\s*sets?\s+each|against|vs\.?|versus|"
                    r"split[- ]test|a/b|compare[ds]?)\b", re.I)
-
-
-@dataclass
-class AudienceRead:
-    """Audiences to create, references to include / exclude, lookalikes to finish."""
-
-    audiences: list[dict[str, Any]] = field(default_factory=list)
-    include: list[dict[str, str]] = field(default_factory=list)
-    exclude: list[dict[str, str]] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    flags: list[Question] = field(default_factory=list)
-    adjustments: list[Adjustment] = field(default_factory=list)
-    website_phrase: str = ""  # a website audience needs the pixel: the phrase that asked for one
-    split_lookalikes: bool = False  # the brief puts each lookalike in an ad set of its own
-
-    def add(self, audience: dict[str, Any]) -> str:
-        """Add an audience once (by key) and return its key."""
-        if all(a["key"] != audience["key"] for a in self.audiences):
-            self.audiences.append(audience)
-        return str(audience["key"])
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()[:40] or "x"
-
-
-def _website(r: AudienceRead, fields: dict[str, Any], days: int, pixel: str | None) -> str:
-    event = fields.get("event")
-    url = fields.get("url_contains")
-    key = f"{_slug(event or 'visitors')}{'_' + _slug(url) if url else ''}_{days}d"
-    name = f"{EVENT_NAMES.get(event, event)}{' of ' + url if url else ''}, last {days} days"
-    aud: dict[str, Any] = {"key": key, "kind": "website", "name": name, "retention_days": days}
-    aud.update({k: v for k, v in (("event", event), ("url_contains", url), ("pixel_id", pixel)) if v})
-    return r.add(aud)
-
-
-def _list(r: AudienceRead, file: str) -> str:
-    stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return r.add({"key": f"list_{_slug(stem)}", "kind": "customer_list",
-                  "name": f"Customer list {file.rsplit('/', 1)[-1]}", "file": file})
-
-
-def _engagement(r: AudienceRead, fields: dict[str, Any], days: int) -> str:
-    source = fields["source"]
-    label = {"instagram": "Instagram engagers", "facebook_page": "Page engagers",
-             "video": "Video viewers", "lead_form": "Lead form openers"}[source]
-    event = fields.get("event")
-    if event:  # "watched 50% of our videos": video_view_50_percent
-        label += f" ({event.removeprefix('video_view_').replace('_percent', '%')})"
-    short = _slug(event.removeprefix("video_view_")) if event else ""
-    aud = {"key": f"{source}{'_' + short if short else ''}_{days}d", "kind": "engagement",
-           "name": f"{label}, last {days} days", "source": source, "retention_days": days,
-           **{k: v for k, v in fields.items() if k in ("source_ids", "event")}}
-    return r.add(aud)
 
 
 class _Reader:
@@ -147,7 +98,7 @@ class _Reader:
         if m.kind == "id":
             return {"id": m.fields["id"]}
         if m.kind == "customer_list":
-            return {"key": _list(r, m.fields["file"])}
+            return {"key": add_list(r, m.fields["file"])}
         if m.kind == "engagement":
             if span := m.fields.pop("id_span", None):
                 r.spans.append((self.offset + span[0], self.offset + span[1]))
@@ -160,16 +111,16 @@ class _Reader:
                 return None
             if pct is not None:
                 m.fields["event"] = VIDEO_PERCENT[pct]
-            return {"key": _engagement(r, m.fields, self.days("engagement", days, m.phrase))}
+            return {"key": add_engagement(r, m.fields, self.days("engagement", days, m.phrase))}
         if m.kind == "website":
             if self.pixel is None:
                 r.website_phrase = r.website_phrase or m.phrase
                 return None
             kind = "purchasers" if m.fields.get("event") == "Purchase" else "website"
-            return {"key": _website(r, m.fields, self.days(kind, days, m.phrase), self.pixel)}
+            return {"key": add_website(r, m.fields, self.days(kind, days, m.phrase), self.pixel)}
         files = [o for o in sentence if o.kind == "customer_list"]
         if files:
-            return {"key": _list(r, files[0].fields["file"])}
+            return {"key": add_list(r, files[0].fields["file"])}
         after = self.offset + m.end
         if m.kind == "buyers" and self.pixel and BOUGHT_WORD.search(m.phrase) and (
                 own := RETENTION.match(self.text, after, after + 40)
@@ -177,7 +128,7 @@ class _Reader:
             # "excluding purchasers in the last 30 days": with a pixel, the window makes them the
             # site's purchasers of that window (a list has no window)
             r.spans.append(own.span())
-            return {"key": _website(r, {"event": "Purchase"}, retention(own.group(0))[0] or 30,
+            return {"key": add_website(r, {"event": "Purchase"}, retention(own.group(0))[0] or 30,
                                     self.pixel)}
         bought = next((a["key"] for a in r.audiences if a.get("event") == "Purchase"), None)
         if m.kind == "buyers" and bought and days is None:
@@ -191,7 +142,7 @@ class _Reader:
                     (own := RETENTION.match(self.text, after + 1, after + 40)):
                 r.spans.append(own.span())  # "… who purchased in the last 30 days"
                 days = retention(own.group(0))[0] or days
-            return {"key": _website(r, {"event": "Purchase"}, self.days(
+            return {"key": add_website(r, {"event": "Purchase"}, self.days(
                 "purchasers", days or site.get("retention_days"), m.phrase), self.pixel)}
         if m.kind == "vague_engaged" or (m.kind == "buyers" and (m.excluded or seed)):
             # "buyers" may be a list or the site's purchasers: which one is asked
@@ -228,7 +179,7 @@ class _Reader:
                                "name": f"Lookalike {ratio:.0%} of {seed_name}"}
         if lal.group("lo") and size is None:
             aud["starting_ratio"] = round(float(lal.group("lo").replace(",", ".")) / 100, 4)
-        aud["key"] = f"lookalike_{_slug(f'{ratio * 100:g}')}pct_{_slug(next(iter(seed.values())))}"[:64]
+        aud["key"] = f"lookalike_{slug(f'{ratio * 100:g}')}pct_{slug(next(iter(seed.values())))}"[:64]
         return {"key": r.add(aud)}
 
     def sentence(self, s: int, e: int) -> None:
