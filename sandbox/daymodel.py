@@ -134,7 +134,11 @@ def simulate_day(
             link_n = int(rng.binomial(clicks_n, p.link_click_share))
             conv_n = int(rng.binomial(link_n, cvr))
             reach_n = min(ii, int(round(reach)))
-            value = float(rng.gamma(4.0 * conv_n, s.value / 4.0)) if conv_n and s.value > 0 else 0.0
+            value = (
+                float(rng.gamma(p.value_shape * conv_n, s.value / p.value_shape))
+                if conv_n and s.value > 0
+                else 0.0
+            )
             row = {
                 "impressions": ii,
                 "reach": reach_n,

@@ -50,7 +50,8 @@ numbers. Rows are per ad per day in the `delivery_rows` table (columns `ad_id`, 
 `landing_page_views`, `spend` and `value` in minor units, `conversions`, `recallers`, `pool`,
 `capacity`, `learning`); benches may read it directly. Today's partial day is not reported
 until the day completes. **Restatement**: the insights layer shows conversions of the
-last `restatement_days` (2) completed days only partly (80%, then 90%), growing to the full
+last `restatement_days` (2) completed days only partly (80%, then 90%: `restatement_share`
+0.2 missing on the newest), growing to the full
 count, so clients must re-pull that window (`visible_fraction`).
 """
 
@@ -137,7 +138,7 @@ def visible_fraction(row_date: str, store: Store, sc: Scenario) -> float:
     """Share of a day's conversions reported so far (restatement of the last days)."""
     r = sc.model.restatement_days
     age = (now(store).astimezone(sc.tz).date() - date.fromisoformat(row_date)).days - 1
-    return 1.0 if r == 0 or age >= r else 1.0 - 0.2 * (r - age) / r
+    return 1.0 if r == 0 or age >= r else 1.0 - sc.model.restatement_share * (r - age) / r
 
 
 # -- one day ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ specs, ISO times); use it where a test or bench needs delivery, not the create p
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sandbox.clock import fmt_time, now
@@ -30,6 +31,35 @@ TARGETINGS = [
 ]
 
 
+def _targeting(i: int, countries: list[str] | None) -> dict[str, Any]:
+    spec = dict(TARGETINGS[i % len(TARGETINGS)])
+    if countries:
+        spec["geo_locations"] = {"countries": list(countries)}
+    return spec
+
+
+def build_scenario_tree(store: Store) -> dict[str, Any]:
+    """Build the campaign of the scenario's `campaign` shape, its target budget split evenly.
+
+    Ad sets target the scenario's countries; `budget` "cbo" puts the whole daily budget on the
+    campaign, "lifetime" gives each ad set its share × the scenario's days.
+    """
+    sc = get_scenario(store)
+    shape = sc.campaign
+    total = sc.targets.daily_budget_minor or 30000
+    per = total // shape.adsets
+    return build_tree(
+        store,
+        adsets=shape.adsets,
+        ads=shape.ads,
+        daily_budget=per,
+        goal="VALUE" if sc.kpi == "conversion_value" else "OFFSITE_CONVERSIONS",
+        cbo_budget=per * shape.adsets if shape.budget == "cbo" else None,
+        lifetime=shape.budget == "lifetime",
+        countries=sc.countries,
+    )
+
+
 def build_tree(
     store: Store,
     *,
@@ -38,8 +68,15 @@ def build_tree(
     daily_budget: int = 10000,
     goal: str = "OFFSITE_CONVERSIONS",
     cbo_budget: int | None = None,
+    lifetime: bool = False,
+    countries: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One campaign with `adsets` ad sets of `ads` ads each, all ACTIVE, created 'now'."""
+    """One campaign with `adsets` ad sets of `ads` ads each, all ACTIVE, created 'now'.
+
+    `lifetime=True` gives each ad set a lifetime budget of `daily_budget` × the scenario's days
+    (ending with the horizon) instead of a daily one; `countries` replaces the targetings'
+    countries (default: the US/CA specs of `TARGETINGS`).
+    """
     sc = get_scenario(store)
     acct = sc.account.id.removeprefix("act_")
     created = fmt_time(now(store), sc.tz)
@@ -60,14 +97,17 @@ def build_tree(
             "name": f"Set {i} [ap:0000000{i}]",
             "campaign_id": camp["id"],
             "status": "ACTIVE",
-            "targeting": TARGETINGS[i % len(TARGETINGS)],
+            "targeting": _targeting(i, countries),
             "optimization_goal": goal,
             "billing_event": "IMPRESSIONS",
             "created_time": created,
             "start_time": created,
             "account_id": acct,
         }
-        if not cbo_budget:
+        if lifetime and not cbo_budget:
+            doc["lifetime_budget"] = str(daily_budget * sc.days)
+            doc["end_time"] = fmt_time(now(store) + timedelta(days=sc.days), sc.tz)
+        elif not cbo_budget:
             doc["daily_budget"] = str(daily_budget)
         s = store.insert_object("adset", doc, account_id=acct, parent_id=camp["id"])
         out["adsets"].append(s["id"])

@@ -142,6 +142,14 @@ class ModelParams(BaseModel):
         default=0.5, gt=0, description="relative budget change = sig. edit"
     )
     restatement_days: int = Field(default=2, ge=0, le=7)
+    restatement_share: float = Field(
+        default=0.2, ge=0, lt=1,
+        description="share of a day's conversions not yet reported the day after (restated later)",
+    )
+    value_shape: float = Field(
+        default=4.0, gt=0,
+        description="gamma shape of one conversion's value (smaller = more uneven baskets)",
+    )
 
 
 class FixedAdSet(BaseModel):
@@ -169,6 +177,18 @@ class Fixed(BaseModel):
     model_config = _Strict
     adsets: dict[str, FixedAdSet] = Field(default_factory=dict)
     ads: dict[str, FixedAd] = Field(default_factory=dict)
+
+
+class CampaignShape(BaseModel):
+    """The campaign a bench launches for this scenario (a hint; the sandbox itself ignores it)."""
+
+    model_config = _Strict
+    adsets: int = Field(default=4, ge=1, le=50, description="ad sets in the campaign")
+    ads: int = Field(default=3, ge=1, le=20, description="ads per ad set")
+    budget: Literal["daily", "lifetime", "cbo"] = Field(
+        default="daily",
+        description="ad-set daily budgets, ad-set lifetime budgets, or one CBO campaign budget",
+    )
 
 
 class Named(BaseModel):
@@ -381,6 +401,10 @@ class Scenario(BaseModel):
     truth: TruthDists
     model: ModelParams = Field(default_factory=lambda: ModelParams.model_validate({}))
     fixed: Fixed = Field(default_factory=lambda: Fixed.model_validate({}))
+    campaign: CampaignShape = Field(
+        default_factory=lambda: CampaignShape.model_validate({}),
+        description="the campaign benches launch (ad sets, ads, budget kind)",
+    )
     incidents: list[Incident] = Field(
         default_factory=list, max_length=100,
         description="faults injected into the main ad account (sandbox/incidents.py)",
