@@ -10,6 +10,7 @@ import pytest
 
 from sandbox import delivery
 from sandbox.daymodel import AdInput, simulate_day
+from sandbox.enums import minimum_budgets
 from sandbox.fixtures import build_scenario_tree
 from sandbox.oracle import oracle
 from sandbox.scenario import SCENARIO_DIR, ModelParams, init_store, load_scenario
@@ -141,3 +142,11 @@ def test_the_heavy_learning_regime_makes_learning_dearer():
     assert sc.model.learning_cost_penalty > default.learning_cost_penalty
     assert sc.model.learning_events > default.learning_events
     assert sc.model.sig_budget_change < default.sig_budget_change
+
+
+@pytest.mark.parametrize("path", TUNING + HOLDOUT, ids=lambda p: p.stem)
+def test_every_regimes_budget_per_ad_set_clears_metas_minimum(path):
+    sc = load_scenario(str(path))
+    floor = int(minimum_budgets(sc.currency)["min_daily_budget_imp"])
+    per = (sc.targets.daily_budget_minor or 0) // sc.campaign.adsets
+    assert per >= floor and sc.account.min_daily_budget == floor
