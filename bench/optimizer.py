@@ -100,6 +100,7 @@ def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any
         "applied_actions": [],
         "paused": set(),
         "threshold_writes": 0,
+        "threshold_by_type": {},
         "plan": {"objective": sc.objective, "start_time": sc.start.isoformat()},
         "optimize": {"targets": _targets(sc)},
     }
@@ -176,10 +177,27 @@ def threshold_step(client: Any, sc: Any, state: dict[str, Any]) -> None:
                     client.write("update", r["ad_id"], {"status": "PAUSED"}, object_type="ad")
                     state["paused"].add(r["ad_id"])
                     state["threshold_writes"] += 1
+                    _count(state, "pause_ad")
             elif level == "adset" and conv and cpa < 0.8 * target:
                 current = int(client.get(r["adset_id"], {"fields": "daily_budget"})["daily_budget"])
                 state["threshold_writes"] += 1
+                _count(state, "set_adset_budget")
                 raise_budget(client, r["adset_id"], int(current * 1.2))
+
+
+def _count(state: dict[str, Any], name: str) -> None:
+    by_type = state["threshold_by_type"]
+    by_type[name] = by_type.get(name, 0) + 1
+
+
+def applied_by_type(state: dict[str, Any]) -> dict[str, int]:
+    """The run's own record of its writes by action name (advice notes under `advice:<name>`)."""
+    out: dict[str, int] = dict(state["threshold_by_type"])
+    for a in state["applied_actions"]:
+        name = f"advice:{a['name']}" if a.get("advice") else str(a["name"])
+        if a.get("advice") or a.get("status") == "applied":
+            out[name] = out.get(name, 0) + 1
+    return dict(sorted(out.items()))
 
 
 def raise_budget(client: Any, adset_id: str, daily_budget: int) -> None:
@@ -209,6 +227,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
     """
     from agents.optimize.cycle import kpi_of_plan  # noqa: F401  (import check for the loop)
     from bench.campaign_tree import launch
+    from bench.optimizer_figures import Trail
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer
 
@@ -217,8 +236,11 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         tempfile.TemporaryDirectory() as tmp,
         SandboxServer(db_path=f"{tmp}/sandbox.db", scenario=scenario, seed=seed, port=0) as sb,
     ):
+        assert sb.store is not None  # a started server always has its store
         client = _client(sb, sc)
         created = launch(client, sc, spend_cap=capped)
+        trail, cycles = Trail(created), 0
+        trail.observe(sb.store)
         budget = sum(
             int(client.get(i, {"fields": "daily_budget"})["daily_budget"])
             for i in created["ad_sets"].values()
@@ -229,10 +251,12 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
             sb.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
             if strategy == "adpilot" and (day + 1) % CYCLE_DAYS == 0:
                 adpilot_step(client, sc, state, ctx, store)
+                cycles += 1
             elif strategy == "threshold_rules":
                 threshold_step(client, sc, state)
+                cycles += 1
+            trail.observe(sb.store)
         col = KPI_COLUMN[sc.kpi]
-        assert sb.store is not None  # a started server always has its store
         row = next(iter(sb.store.db.query(f"select sum({col}) k, sum(spend) s from delivery_rows")))
         kpi, spend = float(row["k"] or 0), float(row["s"] or 0)
         # The best possible with the money actually spent (a strategy that raises budgets
@@ -256,6 +280,8 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         "even_split": round(float(oracle["even_split"]["expected_horizon"]["kpi"]) / best, 4),
         "spend_fraction": round(spend / (budget * sc.days), 4),
         "actions": len(state["applied_actions"]) + state["threshold_writes"],
+        **trail.figures(cycles),
+        "applied_by_type": applied_by_type(state),
     }
 
 
