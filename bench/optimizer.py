@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.optimizer_report import STRATEGIES, summarise
+from bench.optimizer_report import STRATEGIES, print_regimes, summarise
 
 CYCLE_DAYS = 1  # adpilot decides every N simulated days (the clock still moves a day at a time)
 KPI_COLUMN = {
@@ -303,6 +303,19 @@ def parse_seeds(text: str) -> list[int]:
     return out
 
 
+def suite(folder: str, holdout: bool) -> tuple[list[str], list[str]]:
+    """(scenario files, held-out scenario files) of a regime folder: its `*.json`, and with
+    `holdout` those of its `holdout/` subfolder."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise SystemExit(f"--suite {folder}: not a folder of scenario files")
+    files = sorted(str(p) for p in root.glob("*.json"))
+    held = sorted(str(p) for p in (root / "holdout").glob("*.json")) if holdout else []
+    if not files and not held:
+        raise SystemExit(f"--suite {folder}: no *.json scenario files in it")
+    return files, held
+
+
 def main(argv: list[str] | None = None) -> int:
     from sandbox.scenario import bundled
 
@@ -322,8 +335,29 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="no campaign spend cap (the threshold rules may then spend more than the plan)",
     )
+    ap.add_argument(
+        "--suite",
+        metavar="DIR",
+        help="also run every scenario file (*.json) in DIR, e.g. sandbox/scenarios/regimes",
+    )
+    ap.add_argument(
+        "--holdout",
+        action="store_true",
+        help="with --suite: also DIR/holdout/*.json, reported separately as held out",
+    )
+    ap.add_argument(
+        "--no-bundled",
+        action="store_true",
+        help="with --suite: leave out the bundled scenarios (run by default)",
+    )
     args = ap.parse_args(argv)
-    scenarios = args.scenario or bundled()
+    if (args.holdout or args.no_bundled) and not args.suite:
+        ap.error("--holdout and --no-bundled go with --suite DIR")
+    scenarios = args.scenario or ([] if args.no_bundled else bundled())
+    held: list[str] = []
+    if args.suite:
+        files, held = suite(args.suite, args.holdout)
+        scenarios = scenarios + files + held
     seeds = parse_seeds(args.seeds)
     jobs = [(s, seed, not args.uncapped) for s in scenarios for seed in seeds]
     started = time.time()
@@ -338,10 +372,11 @@ def main(argv: list[str] | None = None) -> int:
                         f"{r['scenario']:<16} seed {r['seed']:>3}  {r['strategy']:<17} "
                         f"{r['fraction']:.3f} of oracle [{r['fraction_same_spend']:.3f} at same spend]"
                         f"  (spend {r['spend_fraction']:.2f} of budget, "
-                        f"{r['actions']} actions)",
+                        f"{r['actions']} actions, {r['budget_reversals']} budget reversals, "
+                        f"{r['actions_per_cycle'].get('all', 0.0):.2f} changes/cycle)",
                         file=sys.stderr,
                     )
-    report = summarise(results, scenarios, seeds)
+    report = summarise(results, scenarios, seeds, held_out=frozenset(held))
     report["spend_capped"] = not args.uncapped
     report["seconds"] = round(time.time() - started, 1)
     if args.json:
@@ -357,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         f = report["floor"]
         print(f"floor ({f['rule']}): {'met' if f['met'] else 'NOT met'}")
+        print_regimes(report)
         print(f"({report['seconds']} s)")
     return 0
 
