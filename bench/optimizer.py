@@ -4,6 +4,7 @@ Longer than 300 lines because it is a benchmark script: the three strategies run
 so they see the same sandbox, seed and horizon.
 
     python -m bench.optimizer [--scenario FILE_OR_NAME ...] [--seeds A-B] [--json] [--procs N]
+    python -m bench.optimizer --suite sandbox/scenarios/regimes [--holdout] [--no-bundled] ...
 
 For every scenario and seed, each strategy gets a fresh embedded sandbox (same seed, so the
 same latent truth), the same campaign (`bench/campaign_tree.py`: 4 ad sets × 3 ads, equal
@@ -36,6 +37,18 @@ the plan, i.e. with `--uncapped`), and spend as a fraction of the budget.
 The floor (`floor` in the JSON), as the issue states it: adpilot's overall `mean` ≥ 0.85 and,
 in every scenario, adpilot's `mean` above both baselines'. `floor.per_scenario_at_least` also
 says whether each scenario's own adpilot mean is ≥ 0.85.
+
+Regimes. `--suite DIR` adds every `DIR/*.json` scenario to the bundled ones, `--holdout` also
+`DIR/holdout/*.json`: regimes kept out of tuning, flagged `held_out` and summarised apart (the
+top-level `mean`/`floor` then cover the others; see `bench.optimizer_report.summarise`). Each
+scenario gets `regime_floor` (adpilot ≥ 0.85 and above both baselines there).
+
+What each strategy did, measured on the sandbox's stored objects after every day rather than
+taken from the optimiser's claims (`bench/optimizer_figures.py`): per run `budget_reversals`
+(sign changes of consecutive budget / spend-limit changes, summed over ad sets),
+`budget_reversals_per_adset`, `changes_by_type` and `actions_per_cycle` (observed changes per
+optimise cycle, by type), `cycles`, and beside them the run's own `applied_by_type`; per
+scenario their means over the seeds per strategy.
 """
 
 from __future__ import annotations
