@@ -4,6 +4,7 @@ Longer than 300 lines because it is a benchmark script: the three strategies run
 so they see the same sandbox, seed and horizon.
 
     python -m bench.optimizer [--scenario FILE_OR_NAME ...] [--seeds A-B] [--json] [--procs N]
+    python -m bench.optimizer --suite sandbox/scenarios/regimes [--holdout] [--no-bundled] ...
 
 For every scenario and seed, each strategy gets a fresh embedded sandbox (same seed, so the
 same latent truth), the same campaign (`bench/campaign_tree.py`: 4 ad sets × 3 ads, equal
@@ -36,6 +37,18 @@ the plan, i.e. with `--uncapped`), and spend as a fraction of the budget.
 The floor (`floor` in the JSON), as the issue states it: adpilot's overall `mean` ≥ 0.85 and,
 in every scenario, adpilot's `mean` above both baselines'. `floor.per_scenario_at_least` also
 says whether each scenario's own adpilot mean is ≥ 0.85.
+
+Regimes. `--suite DIR` adds every `DIR/*.json` scenario to the bundled ones, `--holdout` also
+`DIR/holdout/*.json`: regimes kept out of tuning, flagged `held_out` and summarised apart (the
+top-level `mean`/`floor` then cover the others; see `bench.optimizer_report.summarise`). Each
+scenario gets `regime_floor` (adpilot ≥ 0.85 and above both baselines there).
+
+What each strategy did, measured on the sandbox's stored objects after every day rather than
+taken from the optimiser's claims (`bench/optimizer_figures.py`): per run `budget_reversals`
+(sign changes of consecutive budget / spend-limit changes, summed over ad sets),
+`budget_reversals_per_adset`, `changes_by_type` and `actions_per_cycle` (observed changes per
+optimise cycle, by type), `cycles`, and beside them the run's own `applied_by_type`; per
+scenario their means over the seeds per strategy.
 """
 
 from __future__ import annotations
@@ -50,7 +63,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.optimizer_report import STRATEGIES, summarise
+from bench.optimizer_report import STRATEGIES, print_regimes, summarise
 
 CYCLE_DAYS = 1  # adpilot decides every N simulated days (the clock still moves a day at a time)
 KPI_COLUMN = {
@@ -100,6 +113,7 @@ def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any
         "applied_actions": [],
         "paused": set(),
         "threshold_writes": 0,
+        "threshold_by_type": {},
         "plan": {"objective": sc.objective, "start_time": sc.start.isoformat()},
         "optimize": {"targets": _targets(sc)},
     }
@@ -176,10 +190,27 @@ def threshold_step(client: Any, sc: Any, state: dict[str, Any]) -> None:
                     client.write("update", r["ad_id"], {"status": "PAUSED"}, object_type="ad")
                     state["paused"].add(r["ad_id"])
                     state["threshold_writes"] += 1
+                    _count(state, "pause_ad")
             elif level == "adset" and conv and cpa < 0.8 * target:
                 current = int(client.get(r["adset_id"], {"fields": "daily_budget"})["daily_budget"])
                 state["threshold_writes"] += 1
+                _count(state, "set_adset_budget")
                 raise_budget(client, r["adset_id"], int(current * 1.2))
+
+
+def _count(state: dict[str, Any], name: str) -> None:
+    by_type = state["threshold_by_type"]
+    by_type[name] = by_type.get(name, 0) + 1
+
+
+def applied_by_type(state: dict[str, Any]) -> dict[str, int]:
+    """The run's own record of its writes by action name (advice notes under `advice:<name>`)."""
+    out: dict[str, int] = dict(state["threshold_by_type"])
+    for a in state["applied_actions"]:
+        name = f"advice:{a['name']}" if a.get("advice") else str(a["name"])
+        if a.get("advice") or a.get("status") == "applied":
+            out[name] = out.get(name, 0) + 1
+    return dict(sorted(out.items()))
 
 
 def raise_budget(client: Any, adset_id: str, daily_budget: int) -> None:
@@ -209,6 +240,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
     """
     from agents.optimize.cycle import kpi_of_plan  # noqa: F401  (import check for the loop)
     from bench.campaign_tree import launch
+    from bench.optimizer_figures import Trail
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer
 
@@ -217,8 +249,11 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         tempfile.TemporaryDirectory() as tmp,
         SandboxServer(db_path=f"{tmp}/sandbox.db", scenario=scenario, seed=seed, port=0) as sb,
     ):
+        assert sb.store is not None  # a started server always has its store
         client = _client(sb, sc)
         created = launch(client, sc, spend_cap=capped)
+        trail, cycles = Trail(created), 0
+        trail.observe(sb.store)
         budget = sum(
             int(client.get(i, {"fields": "daily_budget"})["daily_budget"])
             for i in created["ad_sets"].values()
@@ -229,10 +264,12 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
             sb.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
             if strategy == "adpilot" and (day + 1) % CYCLE_DAYS == 0:
                 adpilot_step(client, sc, state, ctx, store)
+                cycles += 1
             elif strategy == "threshold_rules":
                 threshold_step(client, sc, state)
+                cycles += 1
+            trail.observe(sb.store)
         col = KPI_COLUMN[sc.kpi]
-        assert sb.store is not None  # a started server always has its store
         row = next(iter(sb.store.db.query(f"select sum({col}) k, sum(spend) s from delivery_rows")))
         kpi, spend = float(row["k"] or 0), float(row["s"] or 0)
         # The best possible with the money actually spent (a strategy that raises budgets
@@ -256,6 +293,8 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         "even_split": round(float(oracle["even_split"]["expected_horizon"]["kpi"]) / best, 4),
         "spend_fraction": round(spend / (budget * sc.days), 4),
         "actions": len(state["applied_actions"]) + state["threshold_writes"],
+        **trail.figures(cycles),
+        "applied_by_type": applied_by_type(state),
     }
 
 
@@ -277,6 +316,19 @@ def parse_seeds(text: str) -> list[int]:
     return out
 
 
+def suite(folder: str, holdout: bool) -> tuple[list[str], list[str]]:
+    """(scenario files, held-out scenario files) of a regime folder: its `*.json`, and with
+    `holdout` those of its `holdout/` subfolder."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise SystemExit(f"--suite {folder}: not a folder of scenario files")
+    files = sorted(str(p) for p in root.glob("*.json"))
+    held = sorted(str(p) for p in (root / "holdout").glob("*.json")) if holdout else []
+    if not files and not held:
+        raise SystemExit(f"--suite {folder}: no *.json scenario files in it")
+    return files, held
+
+
 def main(argv: list[str] | None = None) -> int:
     from sandbox.scenario import bundled
 
@@ -296,8 +348,29 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="no campaign spend cap (the threshold rules may then spend more than the plan)",
     )
+    ap.add_argument(
+        "--suite",
+        metavar="DIR",
+        help="also run every scenario file (*.json) in DIR, e.g. sandbox/scenarios/regimes",
+    )
+    ap.add_argument(
+        "--holdout",
+        action="store_true",
+        help="with --suite: also DIR/holdout/*.json, reported separately as held out",
+    )
+    ap.add_argument(
+        "--no-bundled",
+        action="store_true",
+        help="with --suite: leave out the bundled scenarios (run by default)",
+    )
     args = ap.parse_args(argv)
-    scenarios = args.scenario or bundled()
+    if (args.holdout or args.no_bundled) and not args.suite:
+        ap.error("--holdout and --no-bundled go with --suite DIR")
+    scenarios = args.scenario or ([] if args.no_bundled else bundled())
+    held: list[str] = []
+    if args.suite:
+        files, held = suite(args.suite, args.holdout)
+        scenarios = scenarios + files + held
     seeds = parse_seeds(args.seeds)
     jobs = [(s, seed, not args.uncapped) for s in scenarios for seed in seeds]
     started = time.time()
@@ -312,10 +385,11 @@ def main(argv: list[str] | None = None) -> int:
                         f"{r['scenario']:<16} seed {r['seed']:>3}  {r['strategy']:<17} "
                         f"{r['fraction']:.3f} of oracle [{r['fraction_same_spend']:.3f} at same spend]"
                         f"  (spend {r['spend_fraction']:.2f} of budget, "
-                        f"{r['actions']} actions)",
+                        f"{r['actions']} actions, {r['budget_reversals']} budget reversals, "
+                        f"{r['actions_per_cycle'].get('all', 0.0):.2f} changes/cycle)",
                         file=sys.stderr,
                     )
-    report = summarise(results, scenarios, seeds)
+    report = summarise(results, scenarios, seeds, held_out=frozenset(held))
     report["spend_capped"] = not args.uncapped
     report["seconds"] = round(time.time() - started, 1)
     if args.json:
@@ -331,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         f = report["floor"]
         print(f"floor ({f['rule']}): {'met' if f['met'] else 'NOT met'}")
+        print_regimes(report)
         print(f"({report['seconds']} s)")
     return 0
 
