@@ -41,9 +41,11 @@ class AudienceNotFound(PermanentError):
     """No audience (or more than one) matches the id or name asked for."""
 
 
-def list_audiences(client: GraphClient, fields: str = AUDIENCE_FIELDS) -> list[dict[str, Any]]:
-    """Return every custom audience of the client's account (all pages)."""
-    return client.get_all(f"{client._account()}/customaudiences", {"fields": fields}, limit=200)
+def list_audiences(client: GraphClient, fields: str = AUDIENCE_FIELDS, *,
+                   max_items: int | None = None) -> list[dict[str, Any]]:
+    """Return every custom audience of the client's account (all pages, up to `max_items`)."""
+    return client.get_all(f"{client._account()}/customaudiences", {"fields": fields}, limit=200,
+                          max_items=max_items)
 
 
 def find_audience(client: GraphClient, *, id: str | None = None, name: str | None = None,

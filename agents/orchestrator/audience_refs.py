@@ -24,19 +24,12 @@ import difflib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from tools.audiences import list_audiences
 from tools.errors import PermanentError
 from tools.targeting import DETAIL_SEARCH, search_detail
 
-AUDIENCE_FIELDS = ("id,name,subtype,approximate_count_lower_bound,approximate_count_upper_bound,"
-                   "delivery_status,operation_status")
 MAX_AUDIENCES = 5000  # Meta's per-account limit is in the hundreds (docs/facts-audiences.md §12)
 REF_FIELDS = ("custom_audiences", "excluded_custom_audiences")
-
-
-def account_audiences(client: Any) -> list[dict[str, Any]]:
-    """Every custom audience of the client's ad account, with its size and status."""
-    return client.get_all(f"{client._account()}/customaudiences", {"fields": AUDIENCE_FIELDS},
-                          max_items=MAX_AUDIENCES)
 
 
 def audience_fact(row: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +173,7 @@ def resolve(plan: dict[str, Any], client: Any,
     facts: dict[str, dict[str, Any]] = {}
     if _needs_account(out):
         try:
-            rows = account_audiences(client)
+            rows = list_audiences(client, max_items=MAX_AUDIENCES)
         except PermanentError as exc:
             problems.append({"path": "ad_sets", "rule": "audience_list",
                              "message": "the ad account's custom audiences could not be read: "
@@ -257,4 +250,4 @@ def cached_search(client: Any) -> Callable[[str, str], list[dict[str, Any]]]:
     return search
 
 
-__all__ = ["account_audiences", "audience_checks", "coded_names", "audience_refs", "closest", "match_name", "resolve"]
+__all__ = ["audience_checks", "coded_names", "audience_refs", "closest", "match_name", "resolve"]
