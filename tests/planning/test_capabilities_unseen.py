@@ -69,3 +69,11 @@ def test_a_capability_no_reader_took_is_asked_not_dropped(monkeypatch) -> None:
     assert {q["kind"] for q in net.values()} == {"not_understood"}
     waived = plan_brief(brief, replace(D, waived=("dynamic creative",)))
     assert "ad_sets[0].is_dynamic_creative" not in {q["field"] for q in waived.questions}
+
+
+def test_the_optimisation_event_still_tells_the_goal_beside_an_audience() -> None:
+    # the goal is read once, after the audiences: "optimise for add to cart" with no goal word
+    # is a sales campaign, whether or not the brief retargets anyone
+    plan = _plan("Retarget site visitors from the last 14 days, optimise for add to cart. "
+                 "https://shop.example.ca/" + TAIL)
+    assert plan["objective"] == "OUTCOME_SALES"

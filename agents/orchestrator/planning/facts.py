@@ -155,10 +155,6 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     # engagement); with no goal word elsewhere, the event tells the goal
     goal_text = _mask(uncopied, [m.span() for m in REVENUE_PHRASE.finditer(uncopied)] +
                       [o.span for o in f.optimisation])
-    f.objective, f.objective_scores = find_objective(goal_text)
-    if f.objective is None and f.optimisation:
-        f.objective = OBJECTIVE_OF_GOAL.get((f.optimisation[0].goal, f.optimisation[0].event))
-    _settle_objective(f, goal_text)
     for cues in OBJECTIVE_CUES.values():
         spans += [m.span() for pat, _ in cues for m in re.finditer(pat, uncopied, re.I)]
     f.special = find_special(brief)
@@ -176,15 +172,15 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     caps.bids = find_bids(masked, d.currency)
     spans += caps.bids.spans
     masked = _mask(masked, caps.bids.mask)  # "cost cap $35" is no budget and no target CPA
+    # The goal is read once the capabilities are: "click-to-WhatsApp" names where people go,
+    # "retarget site visitors" who sees the ads — neither is a goal of clicks or visits.
     who = caps.destination.spans if caps.destination.destination_type not in (None, "ON_AD") \
         else []
-    who = who + caps.audiences.spans
-    if who:
-        # "click-to-WhatsApp" names where people go, "retarget site visitors" who sees the ads:
-        # neither is a goal of clicks or visits (the goal is read again, its conflict too)
-        f.flags = [q for q in f.flags if not (q.field == "objective" and q.kind == "conflict")]
-        f.objective, f.objective_scores = find_objective(_mask(goal_text, who))
-        _settle_objective(f, _mask(goal_text, who))
+    goal_text = _mask(goal_text, who + caps.audiences.spans)
+    f.objective, f.objective_scores = find_objective(goal_text)
+    if f.objective is None and f.optimisation:
+        f.objective = OBJECTIVE_OF_GOAL.get((f.optimisation[0].goal, f.optimisation[0].event))
+    _settle_objective(f, goal_text)
     f.objective = objective_for(caps, f.objective)
     f.targets = find_targets(masked, d.currency)
     spans += f.targets.spans
