@@ -74,6 +74,8 @@ def test_a_capability_no_reader_took_is_asked_not_dropped(monkeypatch) -> None:
 def test_the_optimisation_event_still_tells_the_goal_beside_an_audience() -> None:
     # the goal is read once, after the audiences: "optimise for add to cart" with no goal word
     # is a sales campaign, whether or not the brief retargets anyone
-    plan = _plan("Retarget site visitors from the last 14 days, optimise for add to cart. "
-                 "https://shop.example.ca/" + TAIL)
+    r = plan_brief("Retarget site visitors from the last 14 days, optimise for add to cart. "
+                   "$20/day US, https://x.example.com image hero.png", D)
+    assert r.plan is not None and not r.questions, r.questions
+    plan = r.plan
     assert plan["objective"] == "OUTCOME_SALES"
