@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from state import rules
 from state.plan import AssetRef, CreativePlan
 
 LEAD_LINK = "http://fb.me/"
@@ -33,9 +34,8 @@ MESSAGING_CTA: dict[str, dict[str, Any]] = {
     "INSTAGRAM_DIRECT": {"type": "MESSAGE_PAGE",
                          "value": {"app_destination": "INSTAGRAM_DIRECT"}},
 }
-MULTI_MESSAGING = ("MESSAGING_MESSENGER_WHATSAPP", "MESSAGING_INSTAGRAM_DIRECT_MESSENGER",
-                   "MESSAGING_INSTAGRAM_DIRECT_WHATSAPP",
-                   "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP")
+# Meta's multi-app messaging destinations (state/rules.MESSAGING_APPS): Meta picks the app.
+MULTI_MESSAGING = tuple(d for d, apps in rules.MESSAGING_APPS.items() if len(apps) > 1)
 # Destinations whose ad set promotes the page itself (`promoted_object.page_id`).
 PAGE_DESTINATIONS = ("ON_AD", *MESSAGING_CTA, *MULTI_MESSAGING)
 

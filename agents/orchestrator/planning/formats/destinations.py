@@ -23,6 +23,7 @@ from typing import Any
 
 from agents.orchestrator.planning import GOAL, Adjustment, Question
 from agents.orchestrator.planning.cues import negated_before
+from state import rules
 
 FORM = re.compile(r"\b(?:(?:instant|lead(?:[- ]gen)?|native|facebook|meta|in[- ]app)\s+forms?|"
                   r"lead\s+ads?|formularios?\s+instant[aá]neos?|formulaires?\s+instantan[ée]s?|"
@@ -75,10 +76,10 @@ DESTINATION = {
     frozenset({"instagram", "messenger", "whatsapp"}):
         "MESSAGING_INSTAGRAM_DIRECT_MESSENGER_WHATSAPP",
 }
-# The button each app's chats start from (state/rules.MESSAGING_CTAS: SDK 26 has no
-# INSTAGRAM_MESSAGE, so Instagram Direct opens with MESSAGE_PAGE).
-CTA = {"WHATSAPP": "WHATSAPP_MESSAGE", "MESSENGER": "MESSAGE_PAGE",
-       "INSTAGRAM_DIRECT": "MESSAGE_PAGE"}
+# The button a one-app destination's chats start from (state/rules.MESSAGING_CTAS: SDK 26 has
+# no INSTAGRAM_MESSAGE, so Instagram Direct opens with MESSAGE_PAGE).
+CTA = {d: rules.MESSAGING_CTAS[next(iter(apps))] for d, apps in rules.MESSAGING_APPS.items()
+       if len(apps) == 1}
 
 
 @dataclass
