@@ -1,22 +1,29 @@
 """The campaign the benchmarks launch on a sandbox: built from any scenario file.
 
-Four ad sets (one per age band, the scenario's countries, an equal share of the scenario's
-daily budget each) × three image ads, optimised for the scenario's KPI. Launched with the
-real launch path (`tools.launch.launch_tree`) over HTTP, then activated.
+By default the scenario's `campaign` shape (`sandbox.scenario.CampaignShape`: four ad sets ×
+three ads with ad-set daily budgets unless the scenario says otherwise): one ad set per age
+band, the scenario's countries, an equal share of the scenario's daily budget each (or that
+share × the scenario's days as a lifetime budget, or the whole daily total on the campaign
+under CBO), image ads, optimised for the scenario's KPI. Launched with the real launch path
+(`tools.launch.launch_tree`) over HTTP, then activated through the money gate with
+`bench_policy` — the caps a marketer running this budget would set.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from PIL import Image
 
 from sandbox.scenario import Scenario
+from state.policy import Policy
 from state.rules import EEA_COUNTRIES
 from tools.launch import activate_tree, launch_tree
 
-AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 65))
+AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 65), (18, 34), (35, 65), (25, 44), (18, 65))
 HEADLINES = ("Built for the long run", "New season, new gear", "Free returns, always")
 DEFAULT_DAILY = {"JPY": 30000}
 
@@ -40,16 +47,50 @@ def goal_for(sc: Scenario) -> tuple[str, dict[str, Any] | None, str | None]:
     return "IMPRESSIONS", None, None
 
 
+def planned_daily(sc: Scenario) -> int:
+    """The scenario's planned daily total in minor units."""
+    return sc.targets.daily_budget_minor or DEFAULT_DAILY.get(sc.currency, 30000)
+
+
+def bench_policy(sc: Scenario) -> Policy:
+    """The default policy with its money caps sized to the scenario's budget.
+
+    The built-in caps are minor units of any currency (500.00 a day per campaign), so they
+    refuse a plain 4,000 MXN or 400,000 KRW daily budget; a marketer running one sets caps that
+    fit it. Here: a campaign may run at twice its planned daily total, the account at four
+    times (never below the defaults). The other settings (±20 % per cycle, 24 h cooldown) stay.
+    """
+    daily = planned_daily(sc)
+    base = Policy()
+    return replace(
+        base,
+        max_campaign_daily_budget_minor=max(base.max_campaign_daily_budget_minor, 2 * daily),
+        max_daily_exposure_minor=max(base.max_daily_exposure_minor, 4 * daily),
+    )
+
+
 def build_tree(
-    sc: Scenario, n_adsets: int = 4, n_ads: int = 3, spend_cap: bool = False, cbo: bool = False
+    sc: Scenario,
+    n_adsets: int | None = None,
+    n_ads: int | None = None,
+    spend_cap: bool = False,
+    cbo: bool | None = None,
+    lifetime: bool | None = None,
 ) -> dict[str, Any]:
-    """A launch_tree dict for the scenario (ad-set budgets, equal split).
+    """A launch_tree dict for the scenario (equal split); unset arguments follow its shape.
 
     `spend_cap=True` caps the campaign's lifetime spend at the planned daily budget times the
     scenario's days: the money the marketer gave, whatever the budgets are raised to.
-    `cbo=True` puts the same daily total on the campaign (Advantage campaign budget) instead.
+    `cbo=True` puts the same daily total on the campaign (Advantage campaign budget) instead;
+    `lifetime=True` gives each ad set its daily share × the days as a lifetime budget, ending
+    with the horizon.
     """
-    daily = sc.targets.daily_budget_minor or DEFAULT_DAILY.get(sc.currency, 30000)
+    shape = sc.campaign
+    n_adsets = shape.adsets if n_adsets is None else n_adsets
+    n_ads = shape.ads if n_ads is None else n_ads
+    cbo = shape.budget == "cbo" if cbo is None else cbo
+    lifetime = shape.budget == "lifetime" if lifetime is None else lifetime
+    daily = planned_daily(sc)
     goal, promoted, destination = goal_for(sc)
     eu = bool(set(sc.countries) & set(EEA_COUNTRIES))
     tree: dict[str, Any] = {
@@ -97,6 +138,11 @@ def build_tree(
         }
         if cbo:  # the budget and bid strategy live on the campaign
             del params["daily_budget"], params["bid_strategy"]
+        elif lifetime:  # the share over the whole flight, ending with the horizon
+            del params["daily_budget"]
+            params["lifetime_budget"] = (daily // n_adsets) * sc.days
+            params["start_time"] = sc.start_dt().isoformat()
+            params["end_time"] = (sc.start_dt() + timedelta(days=sc.days)).isoformat()
         if promoted:
             params["promoted_object"] = promoted
         if destination:
@@ -136,19 +182,23 @@ def build_tree(
     return tree
 
 
-def launch(client: Any, sc: Scenario, **kw: Any) -> dict[str, Any]:
-    """Launch and activate the bench tree; return `created` as the graph stores it."""
+def launch(client: Any, sc: Scenario, policy: Policy | None = None, **kw: Any) -> dict[str, Any]:
+    """Launch and activate the bench tree; return `created` as the graph stores it.
+
+    Activation passes the money gate with `policy` (default: `bench_policy(sc)`).
+    """
+    policy = policy or bench_policy(sc)
     tree = build_tree(sc, **kw)
     tree["account_id"] = client.account_id
-    result = launch_tree(client, tree)
+    result = launch_tree(client, tree, policy=policy)
     if result.failed:
         raise RuntimeError(f"bench launch failed: {result.failed}")
     ids = result.ids
     ad_sets = {s["key"]: ids[s["key"]] for s in tree["ad_sets"]}
     ads = {a["key"]: ids[a["key"]] for a in tree["ads"]}
     created = {"campaign": ids["bench-campaign"], "ad_sets": ad_sets, "ads": ads}
-    # Turned on through the money gate like any launch (default policy), in one batch.
-    outcomes = activate_tree(client, created, policy=None, campaign_key="bench-campaign")
+    # Turned on through the money gate like any launch, in one batch.
+    outcomes = activate_tree(client, created, policy=policy, campaign_key="bench-campaign")
     failed = [res.error for _item, res in outcomes if not res.ok]
     if failed:
         raise RuntimeError(f"bench activation failed: {failed[0]}")

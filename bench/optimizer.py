@@ -7,8 +7,10 @@ so they see the same sandbox, seed and horizon.
     python -m bench.optimizer --suite sandbox/scenarios/regimes [--holdout] [--no-bundled] ...
 
 For every scenario and seed, each strategy gets a fresh embedded sandbox (same seed, so the
-same latent truth), the same campaign (`bench/campaign_tree.py`: 4 ad sets × 3 ads, equal
-split), and the scenario's horizon, one simulated day at a time:
+same latent truth), the same campaign (`bench/campaign_tree.py`: the scenario's `campaign`
+shape, 4 ad sets × 3 ads with ad-set daily budgets unless it says otherwise, equal split), the
+same policy (`bench_policy`: the defaults with money caps sized to the scenario's budget), and
+the scenario's horizon, one simulated day at a time:
 
 - **adpilot**: every day, the graph's own cycle — `agents.insights.collect.collect` into an insights
   store, `agents.optimize.cycle.propose` (the decisions `decide_actions` runs), every action
@@ -16,8 +18,9 @@ split), and the scenario's horizon, one simulated day at a time:
   read-back) — with the default `Policy`.
 - **launch_and_leave**: nothing after launch.
 - **threshold_rules**: every day, on lifetime numbers: pause an ad once its spend exceeds 2× the
-  target CPA with its CPA above target; raise an ad set's budget 20 % when its CPA is 20 %
-  under target (the rules marketers set up in rule tools).
+  target CPA with its CPA above target; raise an ad set's budget (daily or lifetime; under a
+  campaign budget, none) 20 % when its CPA is 20 % under target (the rules marketers set up in
+  rule tools).
 
 The money. Every strategy's campaign carries a lifetime `spend_cap` equal to the planned daily
 budget times the scenario's days — the money the marketer gave, as they would set it on a real
@@ -105,7 +108,7 @@ def _targets(sc: Any) -> dict[str, Any]:
 
 def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any], Any, Any]:
     """Return (state, context, insights store) for one strategy's run on a fresh sandbox."""
-    from state.context import Policy
+    from bench.campaign_tree import bench_policy
     from state.insights_store import InsightsStore
 
     state: dict[str, Any] = {
@@ -117,7 +120,7 @@ def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any
         "plan": {"objective": sc.objective, "start_time": sc.start.isoformat()},
         "optimize": {"targets": _targets(sc)},
     }
-    ctx = BenchContext(home=tmp, policy=Policy())
+    ctx = BenchContext(home=tmp, policy=bench_policy(sc))
     return state, ctx, InsightsStore(Path(tmp) / "insights.db")
 
 
@@ -192,10 +195,14 @@ def threshold_step(client: Any, sc: Any, state: dict[str, Any]) -> None:
                     state["threshold_writes"] += 1
                     _count(state, "pause_ad")
             elif level == "adset" and conv and cpa < 0.8 * target:
-                current = int(client.get(r["adset_id"], {"fields": "daily_budget"})["daily_budget"])
+                got = client.get(r["adset_id"], {"fields": "daily_budget,lifetime_budget"})
+                field = "daily_budget" if int(got.get("daily_budget") or 0) else "lifetime_budget"
+                current = int(got.get(field) or 0)
+                if not current:  # under a campaign budget the ad set has none to raise
+                    continue
                 state["threshold_writes"] += 1
                 _count(state, "set_adset_budget")
-                raise_budget(client, r["adset_id"], int(current * 1.2))
+                raise_budget(client, r["adset_id"], int(current * 1.2), field)
 
 
 def _count(state: dict[str, Any], name: str) -> None:
@@ -213,7 +220,7 @@ def applied_by_type(state: dict[str, Any]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def raise_budget(client: Any, adset_id: str, daily_budget: int) -> None:
+def raise_budget(client: Any, adset_id: str, amount: int, field: str = "daily_budget") -> None:
     """The rule tool's raise, through the money gate with caps that never bind.
 
     A marketer's rule tool is not bound by adpilot's policy, so the baseline keeps its own
@@ -227,7 +234,7 @@ def raise_budget(client: Any, adset_id: str, daily_budget: int) -> None:
                      max_campaign_daily_budget_minor=MAX_POLICY_MONEY_MINOR,
                      max_budget_change_pct=1.0, budget_cooldown_hours=0)
     action = MoneyAction.from_action("set_adset_budget",
-                                     {"adset_id": str(adset_id), "daily_budget": daily_budget})
+                                     {"adset_id": str(adset_id), field: amount})
     verdict = clear(client, [action], unbound)
     client.write("update", str(adset_id), action.params(), object_type="adset",
                  gate_pass=verdict.passes[0])
@@ -254,10 +261,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         created = launch(client, sc, spend_cap=capped)
         trail, cycles = Trail(created), 0
         trail.observe(sb.store)
-        budget = sum(
-            int(client.get(i, {"fields": "daily_budget"})["daily_budget"])
-            for i in created["ad_sets"].values()
-        )
+        budget = planned_total(sc)
         oracle = sb.admin("GET", f"/__sandbox__/oracle?budget_minor={budget}")
         state, ctx, store = fresh_run(sc, created, tmp)
         for day in range(sc.days):
@@ -296,6 +300,15 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         **trail.figures(cycles),
         "applied_by_type": applied_by_type(state),
     }
+
+
+def planned_total(sc: Any) -> int:
+    """The daily total the bench campaign starts with: the planned daily budget split evenly
+    over the ad sets (whole minor units each), whatever its budget type."""
+    from bench.campaign_tree import planned_daily
+
+    n = sc.campaign.adsets
+    return (planned_daily(sc) // n) * n
 
 
 def _job(args: tuple[str, int, bool]) -> list[dict[str, Any]]:
