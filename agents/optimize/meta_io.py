@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from state.exposure import as_int
-from state.guardrails import GatePass, MoneyAction
+from state.guardrails import GatePass, MoneyAction, parse_time
 from state.insights_store import InsightsStore, add_sums, derive
 from state.rules import min_daily_budget_minor
 
@@ -21,8 +22,9 @@ CAMPAIGN_FIELDS = (
     "bid_strategy"
 )
 ADSET_FIELDS = (
-    "id,name,status,effective_status,daily_budget,lifetime_budget,learning_stage_info,"
-    "billing_event,optimization_goal,end_time,campaign_id,daily_spend_cap,daily_min_spend_target,"
+    "id,name,status,effective_status,daily_budget,lifetime_budget,budget_remaining,"
+    "learning_stage_info,billing_event,optimization_goal,end_time,campaign_id,daily_spend_cap,"
+    "daily_min_spend_target,"
     "bid_strategy,bid_amount,bid_constraints"
 )
 # Ad set spend limits under a campaign budget (`agents/optimize/decide/cbo.py`); 0 = no limit.
@@ -46,19 +48,30 @@ def _learning(adset: dict[str, Any]) -> str | None:
 
 
 def phase_budgets(
-    tree: dict[str, Any], known: dict[str, dict[str, Any]] | None
+    tree: dict[str, Any], known: dict[str, dict[str, Any]] | None, now: datetime | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Each ad set's budget at the start of its current learning phase.
+    """Each ad set's budget at the start of its current learning phase, and its last move.
 
     A new `learning_stage_info.last_sig_edit_ts` means a new phase began with the budget the ad
-    set has now; otherwise the remembered phase budget stands.
+    set has now; otherwise the remembered phase budget stands. Beside it, the budget seen last
+    (`seen`, daily or lifetime as the ad set has it) and the direction of its last change
+    (`last_move` +1 up / -1 down, `moved_at`), observed on Meta cycle to cycle whoever made it:
+    the memory the loop's hysteresis reads (`agents/optimize/decide/hysteresis.py`).
     """
-    out = dict(known or {})
+    out = {k: dict(v) for k, v in (known or {}).items()}
     for a in tree["ad_sets"]:
         ts = (a.get("learning_stage_info") or {}).get("last_sig_edit_ts")
-        entry = out.get(str(a["id"]))
+        key = str(a["id"])
+        entry = out.get(key)
         if entry is None or entry.get("ts") != ts:
-            out[str(a["id"])] = {"ts": ts, "budget": as_int(a.get("daily_budget")) or None}
+            entry = out[key] = {**(entry or {}), "ts": ts,
+                                "budget": as_int(a.get("daily_budget")) or None}
+        seen = as_int(a.get("daily_budget")) or as_int(a.get("lifetime_budget")) or None
+        before = entry.get("seen")
+        if before and seen and seen != before:
+            entry["last_move"] = 1 if seen > before else -1
+            entry["moved_at"] = now.isoformat() if now else None
+        entry["seen"] = seen
     return out
 
 
@@ -162,7 +175,7 @@ def build_evidence(
     )
     cap = account.get("spend_cap_minor")
     empty = derive(add_sums([]))
-    phases = phase_budgets(tree, known_phases)
+    phases = phase_budgets(tree, known_phases, now)
     return {
         "now": now.isoformat(),
         "today": today.isoformat(),
@@ -185,8 +198,11 @@ def build_evidence(
                 "name": a.get("name", ""),
                 "status": a.get("status") if campaign.get("status") != "PAUSED" else "PAUSED",
                 "daily_budget_minor": as_int(a.get("daily_budget")) or None,
+                **lifetime_fields(a, now),
                 "learning": _learning(a),
                 "phase_budget_minor": phases[str(a["id"])]["budget"],
+                "last_move": phases[str(a["id"])].get("last_move"),
+                "moved_at": phases[str(a["id"])].get("moved_at"),
                 "stats": set_stats.get(str(a["id"]), empty),
                 "recent_stats": set_recent.get(str(a["id"]), empty),
                 "last_day_stats": set_last.get(str(a["id"]), empty),
@@ -210,6 +226,30 @@ def build_evidence(
         "budget_edits": budget_edits or {},
         "phase_budgets": phases,
         "experiment": experiment,
+    }
+
+
+def lifetime_fields(adset: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Return a lifetime-budget ad set's budget as the loop moves it: left per day left.
+
+    Meta spreads what is left of a lifetime budget (`budget_remaining`) over the days left to
+    `end_time`; `daily_equivalent_minor` is that daily rate (the ad set's daily budget when it
+    has one), so reallocation compares and moves both kinds alike, and a lifetime budget is
+    changed by the daily move × `days_left`.
+    """
+    daily = as_int(adset.get("daily_budget"))
+    lifetime = as_int(adset.get("lifetime_budget"))
+    if daily or not lifetime:
+        return {"daily_equivalent_minor": daily or None}
+    end = parse_time(adset.get("end_time"))
+    days_left = max(1, math.ceil((end - now).total_seconds() / 86400)) if end else None
+    remaining = as_int(adset.get("budget_remaining"))
+    remaining = lifetime if remaining is None else remaining
+    return {
+        "lifetime_budget_minor": lifetime,
+        "budget_remaining_minor": remaining,
+        "days_left": days_left,
+        "daily_equivalent_minor": int(remaining / days_left) if days_left else None,
     }
 
 

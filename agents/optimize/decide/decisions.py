@@ -67,6 +67,7 @@ import numpy as np
 
 from agents.optimize.decide.caps import cap_actions
 from agents.optimize.decide.cbo import reallocate_cbo
+from agents.optimize.decide.off_target import off_target
 from agents.optimize.decide.reallocation import adset_verdicts, reallocate
 from agents.optimize.decide.rules import emergency_reason, fatigue_actions, favoured_ad
 from agents.optimize.decide.stats import (
@@ -324,7 +325,12 @@ def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) ->
     rng = rng_for(seed, day, (evidence.get("campaign") or {}).get("id"))
     verdicts, actions, flags = judge_ads(evidence, pol, rng)
     budget_actions, p_best = budget_moves(evidence, pol, rng)
-    verdicts += adset_verdicts(evidence, pol, budget_actions, p_best)
-    actions += budget_actions + cap_actions(evidence, pol)  # caps: advice, never a budget
+    # Far off target where moving money cannot help: a verdict and a proposal, not silence.
+    far_verdicts, far_actions = off_target(
+        evidence, pol, rng, {a["target"]["id"] for a in actions + budget_actions})
+    replaced = {v["id"] for v in far_verdicts}
+    verdicts += [v for v in adset_verdicts(evidence, pol, budget_actions, p_best)
+                 if v["id"] not in replaced] + far_verdicts
+    actions += budget_actions + far_actions + cap_actions(evidence, pol)  # caps: advice only
     actions += fatigue_actions(evidence, pol, {a["target"]["id"] for a in actions})
     return {"verdicts": verdicts, "actions": actions, "flags": flags, "p_best": p_best}

@@ -31,9 +31,12 @@ from typing import Any
 import numpy as np
 
 from agents.optimize.decide.caps import cap_verdict, capped_ids
+from agents.optimize.decide.explain import MoveFacts, marginal_edge, move_evidence, move_reason
+from agents.optimize.decide.hysteresis import days_since_move, directions
 from agents.optimize.decide.rules import in_learning, recent_edits, spend_plateau
 from agents.optimize.decide.stats import (
     ACTIVE,
+    KPI_FIELDS,
     DecisionPolicy,
     evidence_of,
     kpi_of,
@@ -74,13 +77,20 @@ def budget_editable(
     return None
 
 
+def daily_of(adset: Mapping[str, Any]) -> int:
+    """Return the daily budget, or what is left of a lifetime budget per day left."""
+    return int(adset.get("daily_budget_minor") or adset.get("daily_equivalent_minor") or 0)
+
+
 def reallocate(
     evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
 ) -> tuple[list[dict], dict[str, float]]:
     """Budget moves between ad sets toward equal posterior marginal value (ad-set budgets only).
 
     The total daily budget is kept (a paused ad set's budget moves to the active ones); each
-    move is at most `max_step` and never below Meta's minimum (see the module docstring).
+    move is at most `max_step`, never below Meta's minimum, and only in a direction the
+    evidence supports and keeps supporting (`hysteresis.directions`). Lifetime budgets move by
+    their daily equivalent (what is left per day left) × the days left.
     Returns (actions, P(best) by ad set id), P(best) being shown on the approval card.
     """
     if evidence.get("budget_level") == "campaign":
@@ -93,7 +103,7 @@ def reallocate(
     pool = [
         a
         for a in evidence.get("ad_sets", [])
-        if a.get("daily_budget_minor")
+        if daily_of(a)
         and a["id"] not in protected
         and budget_editable(a, evidence, policy) is None
     ]
@@ -105,27 +115,46 @@ def reallocate(
     values = [value_stats(a) for a in pool]
     prior = pooled_prior(values, metric, policy.adset_cvr_prior_clicks)
     draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
+    windows = [a.get("stats") or v for a, v in zip(pool, values, strict=True)]
+    long_prior = pooled_prior(windows, metric, policy.adset_cvr_prior_clicks)
+    long = np.stack([value_samples(v, long_prior, rng, policy.samples) for v in windows])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
     p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
-    current = np.array([float(a["daily_budget_minor"]) for a in pool])
+    current = np.array([float(daily_of(a)) for a in pool])
     minimum = float(evidence.get("min_daily_budget_minor") or 100)
     low, high = step_bounds(pool, current, policy, minimum)
     spent = np.array([num(a.get("last_day_stats"), "spend_minor") for a in pool])
+    idle = idle_cuts(evidence, policy, protected, minimum)
+    freed = float(sum(old - new for _, old, new in idle))
+    dirs = directions(pool, draws, long, current, evidence, policy)
+    may_raise, may_cut = dirs.may_raise.copy(), dirs.may_cut.copy()
     # An ad set that did not spend its budget yesterday has hit what its audience absorbs:
     # more budget buys nothing, and its value was measured at what it actually spent.
     saturated = (spent > 0) & (spent < policy.underspend_ratio * current)
-    high = np.where(saturated, current, high)
     # Spend flat below the budget for days: no increase; once those days all ran on the
     # current budget, the budget above that level is never spent and moves to the others.
+    flat_cut = np.zeros(len(pool), dtype=bool)
+    levels = np.array(current)
     for k, a in enumerate(pool):
         flat = spend_plateau(a, evidence, policy)
         if flat is not None:
-            level, settled = flat
-            high[k] = max(low[k], level / policy.plateau_ratio) if settled else current[k]
-            high[k] = min(high[k], current[k])
+            levels[k], settled = flat
+            saturated[k] = True
+            if settled:
+                flat_cut[k] = may_cut[k] = True
+    if freed or flat_cut.any():
+        # Money an ad set cannot spend (paused, or spend flat below its budget) goes to the
+        # others that can, whatever their direction evidence, except right after a cut.
+        may_raise |= np.array([not (a.get("last_move") == -1 and
+                                    (days_since_move(a, evidence) or 99) < policy.reverse_days)
+                               for a in pool])
+    may_raise &= ~saturated
+    high = np.where(may_raise, high, current)
+    low = np.where(may_cut, low, current)
+    # cut toward what it spends, in ordinary steps
+    high = np.where(flat_cut, np.maximum(low, np.minimum(current, levels / policy.plateau_ratio)),
+                    high)
     base = np.where(spent > 0, np.minimum(current, spent), current)
-    idle = idle_cuts(evidence, policy, protected, minimum)
-    freed = float(sum(old - new for _, old, new in idle))
     total = float(current.sum()) + freed
     target = marginal_target(base, draws, policy.response_elasticity) * total / base.sum()
     new = project(target, low, high, total)
@@ -146,11 +175,43 @@ def reallocate(
             act = budget_action(a, old, cut, 0.0, evidence)
             act["reasons"] = ["paused: its budget moves to the active ad sets"]
             actions.append(act)
-    for a, old, value, p in zip(pool, current, new, p_best, strict=True):
+    rates = draws.mean(axis=1)
+    seen = np.array([_seen_rate(v, metric) for v in values])
+    delta = new - current
+    # What the money buys where it comes from: nothing when it could not be spent there.
+    unspent = max(0.0, absorbed - float(np.clip(-delta, 0, None).sum())) + sum(
+        float(-delta[k]) for k in np.flatnonzero(flat_cut) if delta[k] < 0)
+    for k, (a, old, value, p) in enumerate(zip(pool, current, new, p_best, strict=True)):
         if int(value) == int(old):
             continue
-        actions.append(budget_action(a, int(old), int(value), float(p), evidence))
+        up = value > old
+        side = (delta < 0) & ~flat_cut if up else delta > 0
+        weights = np.abs(delta) * side
+        pooled = float(weights.sum()) + (unspent if up else 0.0)
+        def side_rate(r: np.ndarray, w: np.ndarray = weights, n: float = pooled) -> float:
+            return (float((w * r).sum()) / n if n > 0 else float((current * r).sum() / current.sum()))
+
+        facts = MoveFacts(float(rates[k]), side_rate(rates), policy.response_elasticity,
+                          float(dirs.p_up[k] if up else dirs.p_down[k]),
+                          float(dirs.p_up_long[k] if up else dirs.p_down_long[k]),
+                          float(seen[k]), side_rate(seen))
+        if up and not marginal_edge(facts):
+            return [], p_of  # more money where it buys less than where it comes from: none
+        act = budget_action(a, int(old), int(value), float(p), evidence)
+        reason = move_reason(facts, up, evidence)
+        if saturated[k] and not up:
+            reason = "it did not spend its budget yesterday; " + reason
+        act["reasons"] = [reason, f"{p:.0%} probability it is the campaign's best ad set"]
+        act["evidence"].update(move_evidence(facts, evidence))
+        actions.append(act)
     return actions, p_of
+
+
+def _seen_rate(stats: Mapping[str, Any], metric: str) -> float:
+    """KPI per minor unit of spend as counted (what the card's averages show)."""
+    field = KPI_FIELDS.get(metric, "conversions")
+    spend = num(stats, "spend_minor")
+    return num(stats, field) / spend if spend > 0 else 0.0
 
 
 def idle_cuts(
@@ -251,12 +312,23 @@ def adset_target(adset: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[
 def budget_action(
     adset: Mapping[str, Any], old: int, new: int, p_best: float, evidence: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Build a budget-change proposal; increases are high risk (never auto-applied)."""
+    """Build a budget-change proposal; increases are high risk (never auto-applied).
+
+    `old` and `new` are daily amounts; a lifetime-budget ad set's lifetime budget changes by
+    their difference × its days left (its evidence keeps both: `before_minor`/`after_minor`
+    in the field written, `before_daily_minor`/`after_daily_minor` per day).
+    """
     stats = adset.get("stats") or {}
     up = new > old
+    field, before, after = "daily_budget", old, new
+    lifetime = adset.get("lifetime_budget_minor")
+    if not adset.get("daily_budget_minor") and lifetime:
+        days_left = int(adset.get("days_left") or 1)
+        field, before = "lifetime_budget", int(lifetime)
+        after = before + (new - old) * days_left
     return {
         "name": "set_adset_budget",
-        "args": {"adset_id": adset["id"], "daily_budget": new},
+        "args": {"adset_id": adset["id"], field: after},
         "target": adset_target(adset, evidence),
         "verdict": "OPTIMIZE",
         "reasons": [
@@ -266,8 +338,11 @@ def budget_action(
         "evidence": {
             **evidence_of(stats),
             "p_best": round(p_best, 3),
-            "before_minor": old,
-            "after_minor": new,
+            "before_minor": before,
+            "after_minor": after,
+            "before_daily_minor": old,
+            "after_daily_minor": new,
+            **({"days_left": adset.get("days_left")} if field == "lifetime_budget" else {}),
         },
         "expected_effect": {
             "metric": "value_per_spend",

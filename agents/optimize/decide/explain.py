@@ -1,0 +1,148 @@
+"""Why a budget moves, in plain words and the account's money (pure; used by reallocation).
+
+A marketer checks a budget move against two numbers: the target and the ad set's average cost
+per result. Money goes by the *marginal* cost — what the next unit of budget buys — because
+extra money buys dearer impressions (`response_elasticity` e: the marginal cost is the average
+divided by e, the marginal return the average ROAS times e). So every move says both:
+
+- a raise: "its marginal cost per purchase is about USD 52 (average USD 26 at its current
+  budget), lower than about USD 80 for the ad sets the money comes from: the same total buys
+  more purchases";
+- a raise for an ad set whose average is *above* the target opens with that fact and then
+  gives the marginal-cost reason — the money is spent either way, and here it buys more
+  (`above_target`); without that reason (`marginal_edge` False) the raise is not made;
+- a cut: its marginal cost against the ad sets the money goes to.
+
+`MoveFacts` carries the numbers into the action's evidence (`average_cost_minor`,
+`marginal_cost_minor`, `others_marginal_cost_minor`, or the ROAS pair for value goals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from state.rules import format_money
+
+RESULT_WORDS = {
+    "conversions": ("conversion", "conversions"),
+    "conversion_value": ("unit of purchase value", "purchase value"),
+    "link_clicks": ("link click", "link clicks"),
+    "estimated_ad_recallers": ("ad recaller", "ad recallers"),
+    "impressions": ("impression", "impressions"),
+}
+
+
+@dataclass(frozen=True)
+class MoveFacts:
+    """One ad set's value per unit of spend (posterior mean) and the others' it trades with."""
+
+    rate: float  # KPI per minor unit at the current budget (average; posterior mean)
+    others_rate: float  # the same for the ad sets on the other side of the move
+    elasticity: float
+    p_direction: float  # probability behind the move's direction (last week)
+    p_long: float  # the same on the whole window
+    seen: float | None = None  # `rate` as counted (the card shows what a person can check)
+    others_seen: float | None = None
+
+    @property
+    def shown(self) -> tuple[float, float]:
+        """(rate, others' rate) as shown: as counted when known, else the posterior means."""
+        return (self.rate if self.seen is None else self.seen,
+                self.others_rate if self.others_seen is None else self.others_seen)
+
+
+def results_word(kpi: str, plural: bool = False) -> str:
+    """'conversion' / 'conversions' (and so on) for the KPI."""
+    one, many = RESULT_WORDS.get(kpi, ("result", "results"))
+    return many if plural else one
+
+
+def _cost(rate: float) -> int | None:
+    return int(round(1.0 / rate)) if rate > 0 else None
+
+
+def above_target(rate: float, evidence: Mapping[str, Any]) -> bool:
+    """Say whether the ad set's average misses the plan's target (cost above, ROAS below)."""
+    if evidence.get("kpi") == "conversion_value":
+        roas = float(evidence.get("target_roas") or 0)
+        return roas > 0 and rate < roas
+    cpa = float(evidence.get("target_cpa_minor") or 0)
+    return cpa > 0 and (rate <= 0 or 1.0 / rate > cpa)
+
+
+def marginal_edge(facts: MoveFacts) -> bool:
+    """Say whether a raise's marginal value beats that of the ad sets it takes money from."""
+    return facts.rate > facts.others_rate
+
+
+def move_evidence(facts: MoveFacts, evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the numbers behind a move for the action's evidence (minor units, ROAS ratios)."""
+    e = facts.elasticity
+    rate, others_rate = facts.shown
+    if evidence.get("kpi") == "conversion_value":
+        return {
+            "average_roas": round(rate, 3),
+            "marginal_roas": round(rate * e, 3),
+            "others_marginal_roas": round(others_rate * e, 3),
+            "p_direction": round(facts.p_direction, 3),
+            "p_direction_window": round(facts.p_long, 3),
+        }
+    avg, others = _cost(rate), _cost(others_rate)
+    return {
+        "average_cost_minor": avg,
+        "marginal_cost_minor": _cost(rate * e),
+        "others_marginal_cost_minor": _cost(others_rate * e) if others else None,
+        "p_direction": round(facts.p_direction, 3),
+        "p_direction_window": round(facts.p_long, 3),
+    }
+
+
+def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
+    """Return the sentence a card shows for a budget move (see the module docstring)."""
+    currency = str(evidence.get("currency") or "USD")
+    kpi = str(evidence.get("kpi") or "conversions")
+    e = facts.elasticity
+    rate, others_rate = facts.shown
+    sure = (f"{facts.p_direction:.0%} probability on the last week, {facts.p_long:.0%} on "
+            "the whole window")
+    other_side = "the ad sets the money comes from" if up else "the ad sets the money goes to"
+    if kpi == "conversion_value":
+        mine, theirs = rate * e, others_rate * e
+        head = ""
+        target = float(evidence.get("target_roas") or 0)
+        if up and above_target(rate, evidence):
+            head = (f"its average ROAS ({rate:.2f}) is under the {target:.2f} "
+                    "target, but ")
+        text = (f"{head}each extra {format_money(100 if _two(currency) else 1, currency)} of "
+                f"budget brings back about {mine:.2f} here (marginal ROAS; average "
+                f"{rate:.2f}), against {theirs:.2f} in {other_side}")
+        return f"{text} ({sure})"
+    word = results_word(kpi)
+    avg, marginal = _cost(rate), _cost(rate * e)
+    others = _cost(others_rate * e)
+    if avg is None or marginal is None:
+        return f"no {results_word(kpi, True)} at its current budget ({sure})"
+    head = ""
+    target = int(evidence.get("target_cpa_minor") or 0)
+    if up and above_target(rate, evidence):
+        head = (f"its average cost per {word} ({format_money(avg, currency)}) is above the "
+                f"{format_money(target, currency)} target, but ")
+    cmp = "lower" if up else "higher"
+    text = (f"{head}its marginal cost per {word} is about {format_money(marginal, currency)} "
+            f"(average {format_money(avg, currency)} at its current budget: extra money buys "
+            "dearer results)")
+    if up and others_rate <= 0:
+        text += (", with money that would otherwise go unspent (a paused ad set's, or one "
+                 "that cannot spend its budget)")
+    elif others is not None:
+        text += f", {cmp} than about {format_money(others, currency)} in {other_side}"
+    result = ": the same total budget buys more " + results_word(kpi, True)
+    return f"{text}{result} ({sure})"
+
+
+def _two(currency: str) -> bool:
+    from state.rules import currency_offset
+
+    return currency_offset(currency) != 1

@@ -1,0 +1,205 @@
+"""No silence when far off target: a verdict and a proposal when moving money cannot fix it.
+
+Reallocation fixes a campaign whose ad sets differ: money moves to the ones that do better.
+It cannot fix a campaign with one active ad set (nothing to move money to), nor one whose
+every active ad set misses the target by far (moving money between them only picks the least
+bad). For those, after the minimum data (`min_days`, `min_spend`), this module judges the
+ad set on its whole window (a Gamma-Poisson posterior of results per unit of spend, as the
+judging of past actions does) and, when it is **far off target** — the cost per result above
+`far_multiple` (1.5) × the target with probability ≥ `far_probability` (90 %), or the ROAS
+under the target / 1.5 — gives it a verdict and an approvable action:
+
+- **pause** the ad set (`EMERGENCY_PAUSE` when nothing came of `emergency_cpa_multiple` ×
+  the target; `PAUSE` when the cost is above `pause_multiple` (3) × the target with
+  probability ≥ 95 %) — the campaign keeps at least one other live ad set, or the campaign
+  itself is the one paused when it is the last;
+- otherwise **lower its budget** by one step (`max_step`, never under Meta's minimum; the
+  campaign budget under CBO) to limit what it loses while the creative or audience is fixed;
+- and beside it, as advice (nothing is written): **refresh the creative** when the ad set runs
+  a single ad, **widen the audience** when its frequency shows a small pool (≥ 2.5 a week).
+
+Every reason is in words and the account's money ("cost per purchase USD 82.10 against the USD
+40.00 target: 2.1×, 97 % probability above 1.5×; one active ad set, so moving money cannot fix
+it"). The ad set's verdict replaces the CONTINUE reallocation would have given it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from agents.optimize.decide.explain import results_word
+from agents.optimize.decide.stats import ACTIVE, DecisionPolicy, evidence_of, make_verdict, num
+from state.rules import format_money
+
+FAR_MULTIPLE = 1.5
+FAR_PROBABILITY = 0.9
+PAUSE_MULTIPLE = 3.0
+PAUSE_PROBABILITY = 0.95
+SMALL_POOL_FREQUENCY = 2.5
+
+
+def _rate_draws(stats: Mapping[str, Any], roas: bool, rng: np.random.Generator,
+                n: int) -> np.ndarray:
+    spend = num(stats, "spend_minor")
+    conv = num(stats, "conversions")
+    draws = rng.gamma(0.5 + conv, 1.0 / (spend + 1.0), n)
+    if roas:
+        value = num(stats, "conversion_value_minor")
+        draws = draws * (value / conv if conv else 0.0)
+    return draws
+
+
+def _daily(adset: Mapping[str, Any]) -> int:
+    return int(adset.get("daily_budget_minor") or adset.get("daily_equivalent_minor") or 0)
+
+
+def far_off(adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: DecisionPolicy,
+            rng: np.random.Generator) -> dict[str, Any] | None:
+    """How far the ad set misses its target, when it is far off (see the module docstring)."""
+    from agents.optimize.decide.stats import min_spend
+
+    stats = adset.get("stats") or {}
+    if num(stats, "days") < policy.min_days or num(stats, "spend_minor") < min_spend(
+            evidence, policy):
+        return None
+    roas = evidence.get("kpi") == "conversion_value"
+    target = float(evidence.get("target_roas") or 0) if roas else float(
+        evidence.get("target_cpa_minor") or 0)
+    if target <= 0 or evidence.get("kpi") not in (None, "conversions", "conversion_value"):
+        return None
+    draws = _rate_draws(stats, roas, rng, policy.samples)
+    if roas:  # value per spend under target / 1.5
+        p_far = float((draws < target / FAR_MULTIPLE).mean())
+        p_pause = float((draws < target / PAUSE_MULTIPLE).mean())
+    else:  # results per spend under 1 / (1.5 × target cost)
+        p_far = float((draws < 1.0 / (FAR_MULTIPLE * target)).mean())
+        p_pause = float((draws < 1.0 / (PAUSE_MULTIPLE * target)).mean())
+    if p_far < FAR_PROBABILITY:
+        return None
+    spend, conv = num(stats, "spend_minor"), num(stats, "conversions")
+    value = num(stats, "conversion_value_minor")
+    return {"p_far": p_far, "p_pause": p_pause, "spend": spend, "conversions": conv,
+            "value": value, "target": target, "roas": roas}
+
+
+def _words(far: Mapping[str, Any], evidence: Mapping[str, Any], why: str) -> str:
+    currency = str(evidence.get("currency") or "USD")
+    if far["roas"]:
+        got = far["value"] / far["spend"] if far["spend"] else 0.0
+        return (f"ROAS {got:.2f} against the {far['target']:.2f} target "
+                f"({far['p_far']:.0%} probability under {far['target'] / FAR_MULTIPLE:.2f}); "
+                f"{why}")
+    word = results_word(str(evidence.get("kpi") or "conversions"))
+    if not far["conversions"]:
+        head = f"{format_money(int(far['spend']), currency)} spent with no {word}"
+    else:
+        cpa = far["spend"] / far["conversions"]
+        head = (f"cost per {word} {format_money(int(round(cpa)), currency)} against the "
+                f"{format_money(int(far['target']), currency)} target: "
+                f"{cpa / far['target']:.1f}×")
+    return (f"{head} ({far['p_far']:.0%} probability above {FAR_MULTIPLE:g}× the target); "
+            f"{why}")
+
+
+def off_target(
+    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator,
+    taken: set[str],
+) -> tuple[list[dict], list[dict]]:
+    """Return (verdicts, actions) for far-off ad sets moving money cannot fix."""
+    live = [a for a in evidence.get("ad_sets", []) if a.get("status") == ACTIVE]
+    judged = {str(a["id"]): far_off(a, evidence, policy, rng) for a in live}
+    if not live or not all(judged.values()):
+        return [], []  # some ad set is not far off: reallocation moves money to it
+    why = ("one active ad set, so moving money cannot fix it" if len(live) == 1 else
+           f"all {len(live)} active ad sets are, so moving money between them cannot fix it")
+    verdicts, actions = [], []
+    campaign = evidence.get("campaign") or {}
+    cbo = evidence.get("budget_level") == "campaign"
+    for a in live:
+        far = judged[str(a["id"])]
+        assert far is not None
+        text = _words(far, evidence, why)
+        ev = {**evidence_of(a.get("stats") or {}), "p_far_off_target": round(far["p_far"], 3)}
+        if str(a["id"]) in taken:
+            verdicts.append(make_verdict(a, "adset", "OPTIMIZE", [text]))
+            continue
+        nothing = not far["conversions"] and far["spend"] >= policy.emergency_cpa_multiple * (
+            far["target"] if not far["roas"] else float(evidence.get("target_cpa_minor") or 0))
+        if nothing or far["p_pause"] >= PAUSE_PROBABILITY:
+            verdict = "EMERGENCY_PAUSE" if nothing else "PAUSE"
+            last = len(live) == 1
+            level = "campaign" if last else "adset"
+            entity = campaign if last else a
+            reasons = [text + (f"; the cost is above {PAUSE_MULTIPLE:g}× the target with "
+                               f"{far['p_pause']:.0%} probability" if not nothing else "")]
+            verdicts.append(make_verdict(a, "adset", verdict, reasons))
+            actions.append(_action(f"pause_{level}", entity, level, {"status": "PAUSED"},
+                                   verdict, reasons, ev, evidence, "stops the loss"))
+            continue
+        verdicts.append(make_verdict(a, "adset", "OPTIMIZE", [text]))
+        owner, level = (campaign, "campaign") if cbo else (a, "adset")
+        old = int(campaign.get("daily_budget_minor") or 0) if cbo else _daily(a)
+        minimum = int(evidence.get("min_daily_budget_minor") or 0)
+        new = max(minimum, int(np.ceil(old * (1 - policy.max_step))))
+        if old and new < old and not (cbo and str(campaign.get("id")) in taken):
+            args = {"daily_budget": new}
+            if not cbo and not a.get("daily_budget_minor") and a.get("lifetime_budget_minor"):
+                args = {"lifetime_budget": int(a["lifetime_budget_minor"]) - (old - new) * int(
+                    a.get("days_left") or 1)}
+            actions.append(_action(
+                f"set_{level}_budget", owner, level, args, "OPTIMIZE",
+                [text + "; a lower budget limits the loss while the creative or audience is "
+                 "fixed"], {**ev, "before_minor": old, "after_minor": new}, evidence,
+                "less money spent far off target"))
+            taken.add(str(owner.get("id")))
+        actions += _advice(a, far, text, ev, evidence)
+    return verdicts, actions
+
+
+def _advice(a: Mapping[str, Any], far: Mapping[str, Any], text: str, ev: dict[str, Any],
+            evidence: Mapping[str, Any]) -> list[dict]:
+    out = []
+    ads = [d for d in evidence.get("ads", [])
+           if str(d.get("adset_id")) == str(a["id"]) and d.get("status") == ACTIVE]
+    if len(ads) == 1:
+        out.append(_action("refresh_creative", ads[0], "ad", {}, "OPTIMIZE",
+                           [text + "; it runs a single ad: new creative is the lever left"],
+                           ev, evidence, "a fresh creative restores the response", advice=True))
+    stats = a.get("recent_stats") or a.get("stats") or {}
+    freq = num(stats, "impressions") / num(stats, "reach") if num(stats, "reach") else 0.0
+    if freq >= SMALL_POOL_FREQUENCY:
+        out.append(_action("widen_audience", a, "adset", {}, "OPTIMIZE",
+                           [text + f"; frequency {freq:.1f} a week: the audience is small for "
+                            "its budget"], {**ev, "frequency": round(freq, 2)}, evidence,
+                           "a wider audience lowers the cost of reaching new people",
+                           advice=True))
+    return out
+
+
+def _action(name: str, entity: Mapping[str, Any], level: str, values: dict[str, Any],
+            verdict: str, reasons: list[str], ev: Mapping[str, Any],
+            evidence: Mapping[str, Any], effect: str, advice: bool = False) -> dict[str, Any]:
+    id_key = {"ad": "ad_id", "campaign": "campaign_id"}.get(level, "adset_id")
+    parent = (entity.get("adset_id") if level == "ad" else
+              (evidence.get("campaign") or {}).get("id", "") if level == "adset" else "")
+    out: dict[str, Any] = {
+        "name": name,
+        "args": {id_key: entity["id"], **values},
+        "target": {"id": entity["id"], "name": entity.get("name", ""), "level": level,
+                   "parent_id": parent},
+        "verdict": verdict,
+        "reasons": reasons,
+        "evidence": dict(ev),
+        "expected_effect": {"metric": "value_per_spend", "direction": "up", "text": effect
+                            + ("; nothing changes on Meta: approve to record the task for a "
+                               "person" if advice else "")},
+        "risk": "low" if name.startswith(("pause", "set_")) else "high",
+        "requires_review": True,
+        "group": "off_target",
+    }
+    if advice:
+        out["advice"] = True
+    return out

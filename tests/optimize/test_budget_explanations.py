@@ -1,0 +1,183 @@
+"""Issue 16: budget moves explain themselves, hold against noise, and off-target campaigns
+are never left silent. Each test fails when its rule is removed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.optimize.decide.decisions import DecisionPolicy, decide
+from agents.optimize.decide.explain import MoveFacts, marginal_edge
+from agents.optimize.decide.hysteresis import direction_probabilities
+from agents.optimize.decide.reallocation import reallocate
+from agents.optimize.decide.stats import rng_for
+from tests.optimize.optimize_helpers import NOW, ad, adset, evidence, stats
+
+
+def _moves(ev, policy=None):
+    actions, _ = reallocate(ev, policy or DecisionPolicy(), rng_for("t", ev["now"]))
+    return actions
+
+
+def _sets(rows, **kw):
+    """Ad sets from (spend, clicks, conversions) per week; recent = whole window = `rows`."""
+    out = []
+    for i, (spend, clicks, conv) in enumerate(rows):
+        s = adset(f"s{i}", 10000, stats(spend, clicks, conv))
+        s["recent_stats"] = stats(spend, clicks, conv)
+        s.update(kw)
+        out.append(s)
+    return out
+
+
+# -- the explanation rule -----------------------------------------------------------------
+
+
+def _random_campaign(rng: np.random.Generator) -> dict:
+    n = int(rng.integers(2, 7))
+    rows = []
+    for _ in range(n):
+        spend = float(rng.uniform(20000, 90000))
+        clicks = float(rng.uniform(400, 3000))
+        cpa = float(rng.uniform(1500, 9000))  # target 2500: many ad sets above it
+        rows.append((spend, clicks, float(rng.poisson(spend / cpa))))
+    return evidence([], _sets(rows))
+
+
+def test_no_money_to_an_above_target_ad_set_without_a_marginal_cost_reason():
+    raises_above_target = 0
+    for k in range(150):
+        ev = _random_campaign(np.random.default_rng(k))
+        for act in _moves(ev):
+            e = act["evidence"]
+            if e["after_daily_minor"] <= e["before_daily_minor"]:
+                continue
+            # every raise names its marginal cost and beats where the money comes from
+            assert "marginal cost" in act["reasons"][0]
+            others = e["others_marginal_cost_minor"]  # None: nothing came of the money there
+            assert others is None or e["marginal_cost_minor"] < others
+            if e["average_cost_minor"] > ev["target_cpa_minor"]:
+                raises_above_target += 1
+                assert "is above the USD 25.00 target, but its marginal cost" in act["reasons"][0]
+    assert raises_above_target > 0  # the case the rule is about did come up
+
+
+def test_a_raise_whose_marginal_value_loses_to_its_donors_is_not_made():
+    assert marginal_edge(MoveFacts(2.0, 1.0, 0.5, 0.9, 0.8))
+    assert not marginal_edge(MoveFacts(1.0, 1.0, 0.5, 0.9, 0.8))
+    assert not marginal_edge(MoveFacts(0.9, 1.0, 0.5, 0.9, 0.8))
+
+
+def test_a_raise_reads_in_the_accounts_money():
+    ev = evidence([], _sets([(60000, 3000, 30), (60000, 3000, 8), (60000, 3000, 9)]))
+    raise_ = next(a for a in _moves(ev) if a["args"]["daily_budget"] > 10000)
+    reason = raise_["reasons"][0]
+    assert "marginal cost per conversion is about USD 40.00" in reason  # 2 × USD 20 average
+    assert "average USD 20.00" in reason and "the ad sets the money comes from" in reason
+    assert raise_["evidence"]["average_cost_minor"] == 2000
+
+
+# -- hysteresis ---------------------------------------------------------------------------
+
+
+def test_direction_needs_a_margin_over_the_budget_weighted_average():
+    draws = np.array([[1.0] * 10, [1.0] * 10, [1.3] * 10])
+    up, down = direction_probabilities(draws, np.array([1.0, 1.0, 1.0]), 0.1)
+    assert list(up) == [0.0, 0.0, 1.0] and list(down) == [0.0, 0.0, 0.0]
+    up, _ = direction_probabilities(draws, np.array([1.0, 1.0, 1.0]), 0.3)
+    assert up[2] == 0.0  # 1.3 is not 30 % over the average of 1.1
+
+
+def test_a_good_week_against_a_worse_month_is_not_a_trend():
+    sets = _sets([(60000, 3000, 40), (60000, 3000, 24), (60000, 3000, 24)])
+    assert any(a["args"]["daily_budget"] > 10000 for a in _moves(evidence([], sets)))
+    sets[0]["stats"] = stats(240000, 12000, 100)  # the whole window: no better than the rest
+    assert _moves(evidence([], sets)) == []
+
+
+def test_a_budget_raised_recently_is_not_cut_on_ordinary_evidence():
+    def cut_s0(conversions: int, moved_at: str | None) -> bool:
+        sets = _sets([(60000, 3000, conversions), (60000, 3000, 30), (60000, 3000, 30)])
+        if moved_at:
+            sets[0].update(last_move=1, moved_at=moved_at)
+        return any(a["args"]["adset_id"] == "s0" and a["args"]["daily_budget"] < 10000
+                   for a in _moves(evidence([], sets)))
+
+    assert cut_s0(18, None)  # never moved: ordinary evidence (92 %) cuts it
+    assert not cut_s0(18, "2026-03-18T10:00:00+00:00")  # raised 2 days ago: held
+    assert not cut_s0(12, "2026-03-18T10:00:00+00:00")  # even on strong evidence
+    assert not cut_s0(18, "2026-03-14T10:00:00+00:00")  # 6 days on: 92 % < the 95 % needed
+    assert cut_s0(12, "2026-03-14T10:00:00+00:00")  # strong evidence reverses it
+
+
+# -- far off target with nothing to move money to ---------------------------------------
+
+
+def _single(conversions: float, spend: float = 240000, n_ads: int = 1) -> dict:
+    s = adset("s1", 10000, stats(spend, 12000, conversions, days=24))
+    ads = [ad(f"a{i}", "s1", stats(spend / n_ads, 12000 / n_ads, conversions / n_ads, days=24))
+           for i in range(n_ads)]
+    return evidence(ads, [s])
+
+
+def _of(proposal, id_):
+    return next(v for v in proposal["verdicts"] if v["id"] == id_)
+
+
+def test_a_single_ad_set_at_twice_its_target_gets_a_verdict_and_a_budget_cut():
+    p = decide(_single(48))  # USD 50 per conversion against USD 25
+    verdict = _of(p, "s1")
+    assert verdict["verdict"] == "OPTIMIZE"
+    assert "USD 50.00 against the USD 25.00 target: 2.0×" in verdict["reasons"][0]
+    assert "one active ad set, so moving money cannot fix it" in verdict["reasons"][0]
+    cut = next(a for a in p["actions"] if a["name"] == "set_adset_budget")
+    assert cut["args"] == {"adset_id": "s1", "daily_budget": 8000}
+    assert cut["requires_review"] is True
+    refresh = next(a for a in p["actions"] if a["name"] == "refresh_creative")
+    assert refresh["args"]["ad_id"] == "a0"  # its single ad: new creative is the lever left
+
+
+def test_a_single_ad_set_far_past_its_target_is_paused_and_one_on_target_is_left_alone():
+    p = decide(_single(16))  # USD 150 per conversion: 6× the target
+    pause = next(a for a in p["actions"] if a["name"] == "pause_campaign")
+    assert pause["args"] == {"campaign_id": "c1", "status": "PAUSED"}
+    assert _of(p, "s1")["verdict"] == "PAUSE"
+    calm = decide(_single(104))  # USD 23: on target
+    assert not [a for a in calm["actions"] if a.get("group") == "off_target"]
+    assert _of(calm, "s1")["verdict"] == "CONTINUE"
+
+
+def test_off_target_waits_for_the_minimum_data_and_leaves_a_fixable_campaign_to_reallocation():
+    young = _single(48)
+    young["ad_sets"][0]["stats"] = stats(240000, 12000, 48, days=2)
+    assert not [a for a in decide(young)["actions"] if a.get("group") == "off_target"]
+    two = evidence([], _sets([(60000, 3000, 12), (60000, 3000, 40)]))
+    assert not [a for a in decide(two)["actions"] if a.get("group") == "off_target"]
+
+
+@pytest.mark.parametrize("kpi,target", [("conversion_value", {"target_roas": 4.0})])
+def test_a_single_ad_set_far_under_its_roas_target_is_not_silent(kpi, target):
+    ev = _single(48)  # value 6,000 per conversion: ROAS 1.2 against 4.0
+    ev.update(kpi=kpi, target_cpa_minor=None, **target)
+    p = decide(ev)
+    assert _of(p, "s1")["verdict"] in ("OPTIMIZE", "PAUSE")
+    assert "ROAS 1.20 against the 4.00 target" in _of(p, "s1")["reasons"][0]
+    assert [a for a in p["actions"] if a.get("group") == "off_target" and not a.get("advice")]
+
+
+def test_lifetime_budgets_move_by_their_daily_equivalent_times_the_days_left():
+    sets = _sets([(60000, 3000, 30), (60000, 3000, 8), (60000, 3000, 9)])
+    for s in sets:
+        s.update(daily_budget_minor=None, lifetime_budget_minor=280000,
+                 budget_remaining_minor=200000, days_left=20, daily_equivalent_minor=10000)
+    moves = {a["args"]["adset_id"]: a for a in _moves(evidence([], sets))}
+    up = moves["s0"]
+    assert set(up["args"]) == {"adset_id", "lifetime_budget"}
+    step = up["evidence"]["after_daily_minor"] - up["evidence"]["before_daily_minor"]
+    assert step > 0 and up["args"]["lifetime_budget"] == 280000 + step * 20
+    assert up["evidence"]["before_minor"] == 280000
+    assert all("daily_budget" not in a["args"] for a in moves.values())
+
+
+def test_now_is_the_helpers_clock():
+    assert NOW.startswith("2026-03-20")  # the hysteresis dates above count from it
