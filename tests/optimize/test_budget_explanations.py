@@ -181,3 +181,11 @@ def test_lifetime_budgets_move_by_their_daily_equivalent_times_the_days_left():
 
 def test_now_is_the_helpers_clock():
     assert NOW.startswith("2026-03-20")  # the hysteresis dates above count from it
+
+
+def test_a_held_move_says_why_on_the_ad_sets_verdict():
+    sets = _sets([(60000, 3000, 12), (60000, 3000, 30), (60000, 3000, 30)])
+    sets[0].update(last_move=1, moved_at="2026-03-18T10:00:00+00:00")
+    verdict = _of(decide(evidence([], sets)), "s0")
+    assert verdict["verdict"] == "CONTINUE"
+    assert "a cut would reverse its last budget move 2 day(s) ago" in verdict["reasons"][0]

@@ -308,12 +308,13 @@ def pause_action(
 
 
 def budget_moves(
-    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
+    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator,
+    held: dict[str, str] | None = None,
 ) -> tuple[list[dict], dict[str, float]]:
     """Budget moves for the campaign's budget level: ad set budgets, or spend limits under CBO."""
     if evidence.get("budget_level") == "campaign":
         return reallocate_cbo(evidence, policy, rng)
-    return reallocate(evidence, policy, rng)
+    return reallocate(evidence, policy, rng, held)
 
 
 def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) -> dict[str, Any]:
@@ -324,12 +325,13 @@ def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) ->
     day = evidence.get("today") or evidence.get("now")
     rng = rng_for(seed, day, (evidence.get("campaign") or {}).get("id"))
     verdicts, actions, flags = judge_ads(evidence, pol, rng)
-    budget_actions, p_best = budget_moves(evidence, pol, rng)
+    held: dict[str, str] = {}  # why a budget move is held back (hysteresis), by ad set
+    budget_actions, p_best = budget_moves(evidence, pol, rng, held)
     # Far off target where moving money cannot help: a verdict and a proposal, not silence.
     far_verdicts, far_actions = off_target(
         evidence, pol, rng, {a["target"]["id"] for a in actions + budget_actions})
     replaced = {v["id"] for v in far_verdicts}
-    verdicts += [v for v in adset_verdicts(evidence, pol, budget_actions, p_best)
+    verdicts += [v for v in adset_verdicts(evidence, pol, budget_actions, p_best, held)
                  if v["id"] not in replaced] + far_verdicts
     actions += budget_actions + far_actions + cap_actions(evidence, pol)  # caps: advice only
     actions += fatigue_actions(evidence, pol, {a["target"]["id"] for a in actions})

@@ -83,7 +83,8 @@ def daily_of(adset: Mapping[str, Any]) -> int:
 
 
 def reallocate(
-    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
+    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator,
+    held: dict[str, str] | None = None,
 ) -> tuple[list[dict], dict[str, float]]:
     """Budget moves between ad sets toward equal posterior marginal value (ad-set budgets only).
 
@@ -91,7 +92,8 @@ def reallocate(
     move is at most `max_step`, never below Meta's minimum, and only in a direction the
     evidence supports and keeps supporting (`hysteresis.directions`). Lifetime budgets move by
     their daily equivalent (what is left per day left) × the days left.
-    Returns (actions, P(best) by ad set id), P(best) being shown on the approval card.
+    Returns (actions, P(best) by ad set id), P(best) being shown on the approval card; `held`,
+    when given, receives why a move the last week alone suggests is held back, by ad set id.
     """
     if evidence.get("budget_level") == "campaign":
         # No ad set budgets to move under a campaign budget: `cbo.reallocate_cbo` moves spend
@@ -127,6 +129,8 @@ def reallocate(
     idle = idle_cuts(evidence, policy, protected, minimum)
     freed = float(sum(old - new for _, old, new in idle))
     dirs = directions(pool, draws, long, current, evidence, policy)
+    if held is not None:
+        held.update({a["id"]: n for a, n in zip(pool, dirs.held, strict=True) if n})
     may_raise, may_cut = dirs.may_raise.copy(), dirs.may_cut.copy()
     # An ad set that did not spend its budget yesterday has hit what its audience absorbs:
     # more budget buys nothing, and its value was measured at what it actually spent.
@@ -361,6 +365,7 @@ def adset_verdicts(
     policy: DecisionPolicy,
     budget_actions: list[dict],
     p_best: Mapping[str, float],
+    held: Mapping[str, str] | None = None,
 ) -> list[dict]:
     """One verdict per ad set (MONITOR while learning or short of data)."""
     moved = {a["target"]["id"] for a in budget_actions}
@@ -387,5 +392,6 @@ def adset_verdicts(
         elif stats.get("days", 0) < policy.min_days or num(stats, "spend_minor") < floor:
             out.append(make_verdict(a, "adset", "MONITOR", ["not enough data yet"]))
         else:
-            out.append(make_verdict(a, "adset", "CONTINUE", [blocked or "no change needed"]))
+            why = blocked or (held or {}).get(a["id"]) or "no change needed"
+            out.append(make_verdict(a, "adset", "CONTINUE", [why]))
     return out
