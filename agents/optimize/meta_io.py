@@ -31,6 +31,9 @@ ADSET_FIELDS = (
 SPEND_LIMIT_FIELDS = ("daily_spend_cap", "daily_min_spend_target")
 AD_FIELDS = "id,name,status,effective_status,adset_id"
 JUDGE_WINDOW_DAYS = 28
+# The per-day counts an ad set's `days_stats` keeps (`decide/stats.py::dispersion`).
+DAY_FIELDS = ("spend_minor", "impressions", "clicks", "link_clicks", "conversions",
+              "conversion_value_minor", "recallers")
 RECENT_DAYS = 7  # ad sets' `recent_stats` window
 
 
@@ -164,6 +167,12 @@ def build_evidence(
         by_day.setdefault(str(row["entity_id"]), {})[row["date"]] = float(row["spend_minor"] or 0)
     dates = [(today - timedelta(days=d)).isoformat() for d in range(RECENT_DAYS, 0, -1)]
     set_daily = {k: [v.get(d, 0.0) for d in dates] for k, v in by_day.items()}
+    # Each ad set's days over two weeks (the day-to-day spread of its counts: `dispersion`).
+    rows_by_set: dict[str, list[dict[str, float]]] = {}
+    since_rows = (today - timedelta(days=2 * RECENT_DAYS)).isoformat()
+    for row in store.daily(cid, "adset", since_rows, until):
+        rows_by_set.setdefault(str(row["entity_id"]), []).append(
+            {k: float(row.get(k) or 0) for k in DAY_FIELDS})
     weeks = store.weeks(cid, until)
     cbo = bool(as_int(campaign.get("daily_budget")) or as_int(campaign.get("lifetime_budget")))
     billing = next(
@@ -207,6 +216,7 @@ def build_evidence(
                 "recent_stats": set_recent.get(str(a["id"]), empty),
                 "last_day_stats": set_last.get(str(a["id"]), empty),
                 "daily_spend_minor": set_daily.get(str(a["id"]), []),
+                "days_stats": rows_by_set.get(str(a["id"]), []),
                 **{f"{k}_minor": as_int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
                 **bid_fields(a, campaign),
             }

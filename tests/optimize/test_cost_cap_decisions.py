@@ -36,21 +36,21 @@ def _reasons(proposal: dict, id_: str) -> str:
 
 
 def test_a_cost_capped_under_spender_gets_no_budget_increase_where_its_uncapped_twin_does():
-    # $51 of $60 a day at $33 a result, beside an ad set at $80 a result: the loop moves money
-    # to the cheap one — unless a $35 cost cap is what keeps it at $51 a day.
+    # $255 of $300 a day at $33 a result, beside an ad set at $80 a result: the loop moves
+    # money to the cheap one — unless a $35 cost cap is what keeps it at $255 a day.
     def run(bid: dict) -> dict:
-        sets = [_set("s1", 6000, 5100, 3300, **bid), _set("s2", 6000, 6000, 8000)]
+        sets = [_set("s1", 30000, 25500, 3300, **bid), _set("s2", 30000, 30000, 8000)]
         return decide(evidence([], sets, target_cpa_minor=5000), seed="t")
 
     twin = run({})
-    assert _budget_of(twin, "s1") and _budget_of(twin, "s1") > 6000  # what the loop does uncapped
+    assert _budget_of(twin, "s1") and _budget_of(twin, "s1") > 30000  # the loop, uncapped
     capped = run(COST_CAP)
     assert _budget_of(capped, "s1") is None  # no increase, and no money moved into it
     assert not any(a["args"].get("adset_id") == "s1" for a in capped["actions"]
                    if not a.get("advice"))
-    assert ("Spending USD 51.00 a day of its USD 60.00 daily budget because the USD 35.00 cost "
-            "cap holds the average cost at USD 33.00; more budget would not spend") in _reasons(
-        capped, "s1")
+    assert ("Spending USD 255.00 a day of its USD 300.00 daily budget because the USD 35.00 "
+            "cost cap holds the average cost at USD 33.00; more budget would not spend") in (
+        _reasons(capped, "s1"))
 
 
 def test_an_uncapped_ad_set_decides_exactly_as_before():

@@ -73,6 +73,7 @@ from agents.optimize.decide.rules import emergency_reason, fatigue_actions, favo
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
+    dispersion,
     evidence_of,
     kpi_of,
     make_verdict,
@@ -110,12 +111,15 @@ def judge_ads(
             by_adset.setdefault(str(ad["adset_id"]), []).append(ad)
     active_total = sum(len(v) for v in by_adset.values())
     campaign_id = str((evidence.get("campaign") or {}).get("id", ""))
+    # Day-to-day overdispersion, measured on the ad sets' days (ads have fewer counts each).
+    phi = dispersion([list(a.get("days_stats") or []) for a in adsets.values()], kpi_of(evidence))
     for adset_id, ads in by_adset.items():
         prior = pooled_prior(
             [a.get("stats") or {} for a in ads], kpi_of(evidence), policy.ad_cvr_prior_clicks
         )
         draws = {
-            a["id"]: value_samples(a.get("stats") or {}, prior, rng, policy.samples) for a in ads
+            a["id"]: value_samples(a.get("stats") or {}, prior, rng, policy.samples, phi)
+            for a in ads
         }
         means = {k: float(v.mean()) for k, v in draws.items()}
         best = max(means, key=lambda k: means[k])

@@ -48,7 +48,11 @@ class MoveFacts:
 
     @property
     def shown(self) -> tuple[float, float]:
-        """(rate, others' rate) as shown: as counted when known, else the posterior means."""
+        """(average, others' average) as shown: as counted when known, else posterior means.
+
+        Marginal figures are always the posterior means' (estimates: "about"), so the
+        comparison a card states is the one the decision made.
+        """
         return (self.rate if self.seen is None else self.seen,
                 self.others_rate if self.others_seen is None else self.others_seen)
 
@@ -80,20 +84,19 @@ def marginal_edge(facts: MoveFacts) -> bool:
 def move_evidence(facts: MoveFacts, evidence: Mapping[str, Any]) -> dict[str, Any]:
     """Return the numbers behind a move for the action's evidence (minor units, ROAS ratios)."""
     e = facts.elasticity
-    rate, others_rate = facts.shown
+    rate, _ = facts.shown
     if evidence.get("kpi") == "conversion_value":
         return {
             "average_roas": round(rate, 3),
-            "marginal_roas": round(rate * e, 3),
-            "others_marginal_roas": round(others_rate * e, 3),
+            "marginal_roas": round(facts.rate * e, 3),
+            "others_marginal_roas": round(facts.others_rate * e, 3),
             "p_direction": round(facts.p_direction, 3),
             "p_direction_window": round(facts.p_long, 3),
         }
-    avg, others = _cost(rate), _cost(others_rate)
     return {
-        "average_cost_minor": avg,
-        "marginal_cost_minor": _cost(rate * e),
-        "others_marginal_cost_minor": _cost(others_rate * e) if others else None,
+        "average_cost_minor": _cost(rate),
+        "marginal_cost_minor": _cost(facts.rate * e),
+        "others_marginal_cost_minor": _cost(facts.others_rate * e),
         "p_direction": round(facts.p_direction, 3),
         "p_direction_window": round(facts.p_long, 3),
     }
@@ -104,12 +107,13 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
     currency = str(evidence.get("currency") or "USD")
     kpi = str(evidence.get("kpi") or "conversions")
     e = facts.elasticity
-    rate, others_rate = facts.shown
+    rate, _ = facts.shown
+    others_rate = facts.others_rate
     sure = (f"{facts.p_direction:.0%} probability on the last week, {facts.p_long:.0%} on "
             "the whole window")
     other_side = "the ad sets the money comes from" if up else "the ad sets the money goes to"
     if kpi == "conversion_value":
-        mine, theirs = rate * e, others_rate * e
+        mine, theirs = facts.rate * e, others_rate * e
         head = ""
         target = float(evidence.get("target_roas") or 0)
         if up and above_target(rate, evidence):
@@ -120,7 +124,7 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
                 f"{rate:.2f}), against {theirs:.2f} in {other_side}")
         return f"{text} ({sure})"
     word = results_word(kpi)
-    avg, marginal = _cost(rate), _cost(rate * e)
+    avg, marginal = _cost(rate), _cost(facts.rate * e)
     others = _cost(others_rate * e)
     if avg is None or marginal is None:
         return f"no {results_word(kpi, True)} at its current budget ({sure})"

@@ -1,13 +1,16 @@
 """No silence when far off target: a verdict and a proposal when moving money cannot fix it.
 
 Reallocation fixes a campaign whose ad sets differ: money moves to the ones that do better.
-It cannot fix a campaign with one active ad set (nothing to move money to), nor one whose
-every active ad set misses the target by far (moving money between them only picks the least
-bad). For those, after the minimum data (`min_days`, `min_spend`), this module judges the
-ad set on its whole window (a Gamma-Poisson posterior of results per unit of spend, as the
-judging of past actions does) and, when it is **far off target** — the cost per result above
-`far_multiple` (1.5) × the target with probability ≥ `far_probability` (90 %), or the ROAS
-under the target / 1.5 — gives it a verdict and an approvable action:
+It cannot fix a campaign with one active ad set: there is nothing to move money to. (A
+campaign whose every ad set misses the target is left to reallocation and the ad-level
+pauses: on the optimiser bench, cutting such campaigns on their first weeks' numbers — the
+learning phase, conversions still being restated — lost far more than it saved.) For one
+active ad set, after a full week of data (`OFF_TARGET_DAYS`) and the minimum spend, this
+module judges it on its whole window (a Gamma-Poisson posterior of results per unit of
+spend, widened by the day-to-day overdispersion `stats.dispersion` measures) and, when it is
+**far off target** — the cost per result above `FAR_MULTIPLE` (1.5) × the target with
+probability ≥ `FAR_PROBABILITY` (90 %), or the ROAS under the target / 1.5 — gives it a
+verdict and an approvable action:
 
 - **pause** the ad set (`EMERGENCY_PAUSE` when nothing came of `emergency_cpa_multiple` ×
   the target; `PAUSE` when the cost is above `pause_multiple` (3) × the target with
@@ -31,9 +34,17 @@ from typing import Any
 import numpy as np
 
 from agents.optimize.decide.explain import results_word
-from agents.optimize.decide.stats import ACTIVE, DecisionPolicy, evidence_of, make_verdict, num
+from agents.optimize.decide.stats import (
+    ACTIVE,
+    DecisionPolicy,
+    dispersion,
+    evidence_of,
+    make_verdict,
+    num,
+)
 from state.rules import format_money
 
+OFF_TARGET_DAYS = 7
 FAR_MULTIPLE = 1.5
 FAR_PROBABILITY = 0.9
 PAUSE_MULTIPLE = 3.0
@@ -42,10 +53,10 @@ SMALL_POOL_FREQUENCY = 2.5
 
 
 def _rate_draws(stats: Mapping[str, Any], roas: bool, rng: np.random.Generator,
-                n: int) -> np.ndarray:
+                n: int, phi: float) -> np.ndarray:
     spend = num(stats, "spend_minor")
     conv = num(stats, "conversions")
-    draws = rng.gamma(0.5 + conv, 1.0 / (spend + 1.0), n)
+    draws = rng.gamma(0.5 + conv / phi, 1.0 / (spend / phi + 1.0), n)
     if roas:
         value = num(stats, "conversion_value_minor")
         draws = draws * (value / conv if conv else 0.0)
@@ -62,15 +73,16 @@ def far_off(adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: Decis
     from agents.optimize.decide.stats import min_spend
 
     stats = adset.get("stats") or {}
-    if num(stats, "days") < policy.min_days or num(stats, "spend_minor") < min_spend(
-            evidence, policy):
+    if num(stats, "days") < max(policy.min_days, OFF_TARGET_DAYS) or num(
+            stats, "spend_minor") < min_spend(evidence, policy):
         return None
     roas = evidence.get("kpi") == "conversion_value"
     target = float(evidence.get("target_roas") or 0) if roas else float(
         evidence.get("target_cpa_minor") or 0)
     if target <= 0 or evidence.get("kpi") not in (None, "conversions", "conversion_value"):
         return None
-    draws = _rate_draws(stats, roas, rng, policy.samples)
+    days = [list(adset.get("days_stats") or [])]
+    draws = _rate_draws(stats, roas, rng, policy.samples, dispersion(days)[1])
     if roas:  # value per spend under target / 1.5
         p_far = float((draws < target / FAR_MULTIPLE).mean())
         p_pause = float((draws < target / PAUSE_MULTIPLE).mean())
@@ -110,11 +122,12 @@ def off_target(
 ) -> tuple[list[dict], list[dict]]:
     """Return (verdicts, actions) for far-off ad sets moving money cannot fix."""
     live = [a for a in evidence.get("ad_sets", []) if a.get("status") == ACTIVE]
+    if len(live) != 1:
+        return [], []  # reallocation moves money between ad sets
     judged = {str(a["id"]): far_off(a, evidence, policy, rng) for a in live}
-    if not live or not all(judged.values()):
-        return [], []  # some ad set is not far off: reallocation moves money to it
-    why = ("one active ad set, so moving money cannot fix it" if len(live) == 1 else
-           f"all {len(live)} active ad sets are, so moving money between them cannot fix it")
+    if not all(judged.values()):
+        return [], []
+    why = "one active ad set, so moving money cannot fix it"
     verdicts, actions = [], []
     campaign = evidence.get("campaign") or {}
     cbo = evidence.get("budget_level") == "campaign"

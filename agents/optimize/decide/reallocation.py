@@ -38,12 +38,13 @@ from agents.optimize.decide.stats import (
     ACTIVE,
     KPI_FIELDS,
     DecisionPolicy,
+    dispersion,
+    empirical_prior,
     evidence_of,
     kpi_of,
     make_verdict,
     min_spend,
     num,
-    pooled_prior,
     value_samples,
 )
 from state.guardrails import parse_time
@@ -115,11 +116,12 @@ def reallocate(
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     metric = kpi_of(evidence)
     values = [value_stats(a) for a in pool]
-    prior = pooled_prior(values, metric, policy.adset_cvr_prior_clicks)
-    draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
+    prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks)
+    phi = dispersion([list(a.get("days_stats") or []) for a in pool], metric)
+    draws = np.stack([value_samples(v, prior, rng, policy.samples, phi) for v in values])
     windows = [a.get("stats") or v for a, v in zip(pool, values, strict=True)]
-    long_prior = pooled_prior(windows, metric, policy.adset_cvr_prior_clicks)
-    long = np.stack([value_samples(v, long_prior, rng, policy.samples) for v in windows])
+    long_prior = empirical_prior(windows, metric, policy.adset_cvr_prior_clicks)
+    long = np.stack([value_samples(v, long_prior, rng, policy.samples, phi) for v in windows])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
     p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
     current = np.array([float(daily_of(a)) for a in pool])
