@@ -59,6 +59,7 @@ def test_no_money_to_an_above_target_ad_set_without_a_marginal_cost_reason():
             if e["average_cost_minor"] > ev["target_cpa_minor"]:
                 raises_above_target += 1
                 assert "is above the USD 25.00 target, but its marginal cost" in act["reasons"][0]
+                assert "as counted over the last week" in act["reasons"][0]
     assert raises_above_target > 0  # the case the rule is about did come up
 
 
@@ -73,7 +74,9 @@ def test_a_raise_reads_in_the_accounts_money():
     raise_ = next(a for a in _moves(ev) if a["args"]["daily_budget"] > 10000)
     reason = raise_["reasons"][0]
     assert "marginal cost per conversion is about USD 4" in reason  # 2 × the USD 20 average
-    assert "average USD 20.00" in reason and "the ad sets the money comes from" in reason
+    assert "USD 20.00 as counted over the last week" in reason
+    assert "2× its estimated average of USD 2" in reason
+    assert "the ad sets the money comes from" in reason
     assert raise_["evidence"]["average_cost_minor"] == 2000
 
 

@@ -5,9 +5,11 @@ per result. Money goes by the *marginal* cost — what the next unit of budget b
 extra money buys dearer impressions (`response_elasticity` e: the marginal cost is the average
 divided by e, the marginal return the average ROAS times e). So every move says both:
 
-- a raise: "its marginal cost per purchase is about USD 52 (average USD 26 at its current
-  budget), lower than about USD 80 for the ad sets the money comes from: the same total buys
-  more purchases";
+- a raise: "its marginal cost per purchase is about USD 52 (2× its estimated average of
+  USD 26; USD 24 as counted over the last week: extra money buys dearer results), lower than
+  about USD 80 in the ad sets the money comes from: the same total budget buys more
+  purchases" — estimates are the posterior means the decision used, so the comparison the
+  card states is the one made; the counted average is the figure a person can check;
 - a raise for an ad set whose average is *above* the target opens with that fact and then
   gives the marginal-cost reason — the money is spent either way, and here it buys more
   (`above_target`); without that reason (`marginal_edge` False) the raise is not made;
@@ -117,25 +119,28 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
         head = ""
         target = float(evidence.get("target_roas") or 0)
         if up and above_target(rate, evidence):
-            head = (f"its average ROAS ({rate:.2f}) is under the {target:.2f} "
-                    "target, but ")
+            head = (f"its ROAS as counted over the last week ({rate:.2f}) is under the "
+                    f"{target:.2f} target, but ")
         text = (f"{head}each extra {format_money(100 if _two(currency) else 1, currency)} of "
-                f"budget brings back about {mine:.2f} here (marginal ROAS; average "
-                f"{rate:.2f}), against {theirs:.2f} in {other_side}")
+                f"budget brings back about {mine:.2f} here (marginal ROAS: {e:g}× its "
+                f"estimated average of {facts.rate:.2f}; {rate:.2f} as counted over the last "
+                f"week), against {theirs:.2f} in {other_side}")
         return f"{text} ({sure})"
     word = results_word(kpi)
-    avg, marginal = _cost(rate), _cost(facts.rate * e)
+    avg, estimate, marginal = _cost(rate), _cost(facts.rate), _cost(facts.rate * e)
     others = _cost(others_rate * e)
-    if avg is None or marginal is None:
+    if avg is None or marginal is None or estimate is None:
         return f"no {results_word(kpi, True)} at its current budget ({sure})"
     head = ""
     target = int(evidence.get("target_cpa_minor") or 0)
     if up and above_target(rate, evidence):
-        head = (f"its average cost per {word} ({format_money(avg, currency)}) is above the "
-                f"{format_money(target, currency)} target, but ")
+        head = (f"its cost per {word} as counted over the last week "
+                f"({format_money(avg, currency)}) is above the {format_money(target, currency)} "
+                "target, but ")
     cmp = "lower" if up else "higher"
     text = (f"{head}its marginal cost per {word} is about {format_money(marginal, currency)} "
-            f"(average {format_money(avg, currency)} at its current budget: extra money buys "
+            f"({1 / e:g}× its estimated average of {format_money(estimate, currency)}; "
+            f"{format_money(avg, currency)} as counted over the last week: extra money buys "
             "dearer results)")
     if up and others_rate <= 0:
         text += (", with money that would otherwise go unspent (a paused ad set's, or one "

@@ -32,7 +32,7 @@ import numpy as np
 
 from agents.optimize.decide.caps import cap_verdict, capped_ids
 from agents.optimize.decide.explain import MoveFacts, marginal_edge, move_evidence, move_reason
-from agents.optimize.decide.hysteresis import days_since_move, directions
+from agents.optimize.decide.hysteresis import directions
 from agents.optimize.decide.rules import in_learning, recent_edits, spend_plateau
 from agents.optimize.decide.stats import (
     ACTIVE,
@@ -150,10 +150,9 @@ def reallocate(
                 flat_cut[k] = may_cut[k] = True
     if freed or flat_cut.any():
         # Money an ad set cannot spend (paused, or spend flat below its budget) goes to the
-        # others that can, whatever their direction evidence, except right after a cut.
-        may_raise |= np.array([not (a.get("last_move") == -1 and
-                                    (days_since_move(a, evidence) or 99) < policy.reverse_days)
-                               for a in pool])
+        # others that can, whatever their direction evidence — except those last cut, which
+        # get money back only on their own strong evidence (`directions`).
+        may_raise |= np.array([a.get("last_move") != -1 for a in pool])
     may_raise &= ~saturated
     high = np.where(may_raise, high, current)
     low = np.where(may_cut, low, current)
