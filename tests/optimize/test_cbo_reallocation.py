@@ -111,7 +111,7 @@ def test_an_ad_set_not_clearly_worse_keeps_metas_split() -> None:
     # 9 vs 5 conversions: b is probably worse (P ≈ 0.86) but not clearly by `loser_margin`.
     ev = cbo_evidence([cbo_set("a", 10000, 9), cbo_set("b", 10000, 5)])
     assert "b" not in run(ev)
-    clear = cbo_evidence([cbo_set("a", 10000, 12), cbo_set("b", 10000, 5)])
+    clear = cbo_evidence([cbo_set("a", 10000, 20), cbo_set("b", 10000, 5)])
     assert CAP in run(clear)["b"]["args"]
 
 

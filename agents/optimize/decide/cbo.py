@@ -7,7 +7,9 @@ minimum; both only on ad sets of a CBO campaign, minor units, 0 = none). The cam
 is unchanged, so none of these actions raises spend (`spend_delta_minor: 0`).
 
 The allocation is judged as in `agents/optimize/decide/reallocation.py`: each ad set's value per unit of spend
-is sampled from its posterior over the last week, and the split of today's spend that
+is sampled from its posterior over the last week (empirical-Bayes prior, overdispersion
+allowed for), moves only go in a direction the evidence supports and keeps supporting
+(`hysteresis.directions`), and each says its marginal cost (`explain.move_reason`); and the split of today's spend that
 equalises posterior marginal values is averaged over draws (`marginal_target`). Each active ad
 set's *actual* spend per day is its current allocation; it may move toward the target by at
 most `max_step` a cycle (`step_bounds`: never below Meta's minimum daily budget, no significant
@@ -33,6 +35,8 @@ from typing import Any
 import numpy as np
 
 from agents.optimize.decide.caps import capped_ids
+from agents.optimize.decide.explain import MoveFacts, move_evidence, move_reason
+from agents.optimize.decide.hysteresis import directions
 from agents.optimize.decide.reallocation import (
     KPI_LABELS,
     adset_target,
@@ -45,10 +49,11 @@ from agents.optimize.decide.reallocation import (
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
+    dispersion,
+    empirical_prior,
     evidence_of,
     kpi_of,
     num,
-    pooled_prior,
     value_samples,
 )
 from state.provenance import display_name
@@ -85,8 +90,13 @@ def reallocate_cbo(
     if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     values = [value_stats(a) for a in pool]
-    prior = pooled_prior(values, kpi_of(evidence), policy.adset_cvr_prior_clicks)
-    draws = np.stack([value_samples(v, prior, rng, policy.samples) for v in values])
+    metric = kpi_of(evidence)
+    prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks)
+    phi = dispersion([list(a.get("days_stats") or []) for a in pool], metric)
+    draws = np.stack([value_samples(v, prior, rng, policy.samples, phi) for v in values])
+    windows = [a.get("stats") or v for a, v in zip(pool, values, strict=True)]
+    long_prior = empirical_prior(windows, metric, policy.adset_cvr_prior_clicks)
+    long = np.stack([value_samples(v, long_prior, rng, policy.samples, phi) for v in windows])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
     p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
     current = np.array([spend_per_day(a) for a in pool])
@@ -99,6 +109,9 @@ def reallocate_cbo(
         [a["id"] in protected or budget_editable(a, evidence, policy) is not None for a in pool]
     )
     low, high = np.where(fixed, current, low), np.where(fixed, current, high)
+    # Only in a direction the evidence supports and keeps supporting (`hysteresis`).
+    dirs = directions(pool, draws, long, current, evidence, policy)
+    low, high = np.where(dirs.may_cut, low, current), np.where(dirs.may_raise, high, current)
     total = float(current.sum())
     new = project(marginal_target(current, draws, policy.response_elasticity), low, high, total)
     best = int(draws.mean(axis=1).argmax())
@@ -107,6 +120,7 @@ def reallocate_cbo(
     # than it gains (bench/cbo_optimizer.py: without the margin 0.83 of the oracle, with 0.85).
     p_below_best = (draws < draws[best] * (1 - policy.loser_margin)).mean(axis=1)
     mins = {a["id"]: int(a.get("daily_min_spend_target_minor") or 0) for a in pool}
+    rates = draws.mean(axis=1)
     actions = []
     for i, a in enumerate(pool):
         if fixed[i] or abs(new[i] - current[i]) < policy.min_change * current[i]:
@@ -118,11 +132,19 @@ def reallocate_cbo(
             change = {}
         if change:
             mins[a["id"]] = change.get(MIN, mins[a["id"]])
-            actions.append(
-                spend_limit_action(
-                    a, change, current[i], new[i], float(p_best[i]), budget, evidence
-                )
+            act = spend_limit_action(
+                a, change, current[i], new[i], float(p_best[i]), budget, evidence
             )
+            up = new[i] > current[i]
+            side = (new < current) if up else (new > current)
+            others = (float((current * side * rates).sum() / (current * side).sum())
+                      if side.any() else float((current * rates).sum() / current.sum()))
+            facts = MoveFacts(float(rates[i]), others, policy.response_elasticity,
+                              float(dirs.p_up[i] if up else dirs.p_down[i]),
+                              float(dirs.p_up_long[i] if up else dirs.p_down_long[i]))
+            act["reasons"].insert(0, move_reason(facts, up, evidence))
+            act["evidence"].update(move_evidence(facts, evidence))
+            actions.append(act)
     return actions, p_of
 
 
