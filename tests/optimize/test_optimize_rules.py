@@ -111,7 +111,9 @@ def test_creative_fatigue_needs_rising_frequency_and_falling_ctr():
     ev = evidence([ad("a1", "s1", stats(**GOOD), weeks=tired), ad("a2", "s1", stats(**GOOD))],
                   [adset("s1", 10000, stats(**GOOD))])
     refresh = [a for a in decide(ev)["actions"] if a["name"] == "refresh_creative"]
-    assert [a["args"]["ad_id"] for a in refresh] == ["a1"] and refresh[0]["advice"]
+    assert [a["args"]["ad_id"] for a in refresh] == ["a1"]
+    # a proposal to approve (new ads are written on approval), no longer advice only
+    assert not refresh[0].get("advice") and refresh[0]["requires_review"]
 
 
 def test_past_actions_are_judged_improved_regressed_or_inconclusive():
