@@ -36,13 +36,16 @@ TIRING = [{"impressions": 20000, "reach": 10000, "clicks": 300},
           {"impressions": 20000, "reach": 7000, "clicks": 240}]  # frequency up, CTR -20 %
 
 
+TWO_WEEKS = stats(**GOOD, days=14)  # an ad that delivered on 14 days: two whole weekly windows
+
+
 def _refreshes(p: dict[str, Any]) -> list[dict[str, Any]]:
     return [a for a in p["actions"] if a["name"] == "refresh_creative"]
 
 
 def test_fatigue_proposes_one_refresh_per_ad_set_with_its_evidence_in_words() -> None:
-    ads = [ad("a1", "s1", stats(**GOOD), weeks=TIRING), ad("a2", "s1", stats(**GOOD), weeks=TIRED),
-           ad("a3", "s2", stats(**GOOD), weeks=TIRED), ad("a4", "s2", stats(**GOOD))]
+    ads = [ad("a1", "s1", TWO_WEEKS, weeks=TIRING), ad("a2", "s1", TWO_WEEKS, weeks=TIRED),
+           ad("a3", "s2", TWO_WEEKS, weeks=TIRED), ad("a4", "s2", TWO_WEEKS)]
     sets = [adset("s1", 10000, stats(**GOOD)), adset("s2", 10000, stats(**GOOD))]
     refresh = _refreshes(decide(evidence(ads, sets)))
     assert [a["args"]["ad_id"] for a in refresh] == ["a2", "a3"]  # a2: CTR fell most in s1
@@ -56,7 +59,7 @@ def test_fatigue_proposes_one_refresh_per_ad_set_with_its_evidence_in_words() ->
 
 
 def test_no_refresh_for_a_recent_refresh_an_experiment_or_a_paused_ad_set() -> None:
-    ads = [ad("a1", "s1", stats(**GOOD), weeks=TIRED), ad("a2", "s1", stats(**GOOD))]
+    ads = [ad("a1", "s1", TWO_WEEKS, weeks=TIRED), ad("a2", "s1", TWO_WEEKS)]
     sets = [adset("s1", 10000, stats(**GOOD))]
     ev = evidence(ads, sets)
     assert len(_refreshes(decide(ev))) == 1
@@ -70,6 +73,9 @@ def test_no_refresh_for_a_recent_refresh_an_experiment_or_a_paused_ad_set() -> N
     ev["experiment"] = {"variant_ids": ["a1", "a2"]}
     assert _refreshes(decide(ev)) == []
     ev["experiment"] = None
+    ev["ads"][0]["stats"] = stats(**GOOD, days=13)  # its older week started part-way
+    assert _refreshes(decide(ev)) == []
+    ev["ads"][0]["stats"] = TWO_WEEKS
     sets[0]["status"] = "PAUSED"
     assert _refreshes(decide(ev)) == []
 

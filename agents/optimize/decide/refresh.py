@@ -33,6 +33,7 @@ from state.provenance import display_name
 REFRESH_ACTION = "refresh_creative"
 DEFAULT_VARIANTS = 2  # new ads per refresh
 REFRESH_COOLDOWN_DAYS = 14  # two weekly windows: the next fatigue read sees the new ads' effect
+MIN_FATIGUE_DAYS = 14  # two whole weeks of delivery before week-over-week fatigue is read
 MIN_AFTER_DAYS = 2  # a refresh is judged once its ads have this many days ...
 MIN_AFTER_IMPRESSIONS = 1000  # ... and this many impressions (else "pending")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.optimize.decide.refresh import refresh_action, refreshable
+from agents.optimize.decide.refresh import MIN_FATIGUE_DAYS, refresh_action, refreshable
 from state.guardrails import parse_time
 
 LEARNING = {"LEARNING", "IN_LEARNING"}
@@ -139,13 +139,17 @@ def fatigue_actions(
     """Refresh proposals (`decide/refresh.py`) for active ads whose frequency rises while CTR falls.
 
     One per ad set a cycle (the ad whose CTR fell most); never for an ad in `skip` (acted on
-    this cycle), in a paused ad set, in an experiment, or refreshed lately (`refreshable`).
+    this cycle), in a paused ad set, in an experiment, or refreshed lately (`refreshable`),
+    nor before the ad has delivered on `MIN_FATIGUE_DAYS` days: a first week that started
+    part-way has a low frequency of its own, which is not the audience tiring.
     """
     adsets = {str(a["id"]): a for a in evidence.get("ad_sets", [])}
     tired: dict[str, tuple[float, Mapping[str, Any], dict[str, Any]]] = {}
     for ad in evidence.get("ads", []):
         parent = adsets.get(str(ad.get("adset_id")))
         if ad.get("status") != "ACTIVE" or ad["id"] in skip or not refreshable(evidence, ad):
+            continue
+        if _f(ad.get("stats"), "days") < MIN_FATIGUE_DAYS:
             continue
         if parent is not None and parent.get("status") not in (None, "ACTIVE"):
             continue
