@@ -206,7 +206,9 @@ def _model_of(model: Any) -> Any:
 
 
 def _error(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {str(exc)[:160]}" if str(exc) else type(exc).__name__
+    from state.secrets import scrub  # a provider's message may quote a key: it goes on the card
+
+    return f"{type(exc).__name__}: {scrub(str(exc))[:160]}" if str(exc) else type(exc).__name__
 
 
 def model_copies(llm: Any, original: Original, n: int, brand: str | None

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from agents.ads.refresh_copy import HEADLINE_MAX, PRIMARY_MAX, same
+from state.hitl import receipt
 from state.policy import Policy
 from tests.agents.refresh_world import ORIGINAL, World
 from tests.launchkit import admin, objects
@@ -52,6 +53,10 @@ def test_fatigue_proposal_carries_concrete_template_variants(world: World) -> No
         assert f"headline “{v['headline']}”" in card and f"primary text “{v['primary_text']}”" in card
     assert "“Runners 25-44”" in card and "beside “Trail A”" in card and "reused" in card
     assert "the ad now: headline “Run lighter”" in card
+    # the approval's receipt pins the variants: another headline is another card
+    other = copy.deepcopy(action)
+    other["args"]["variants"][0]["headline"] = "Something else"
+    assert receipt([action]) != receipt([other])
     assert "frequency before 1.3" in card  # the evidence, in the account's words
 
 
@@ -214,6 +219,12 @@ def test_invalid_model_copy_falls_back_to_templates_and_the_card_says_so(
     action = world.proposed(ctx=_with_model(world.ctx))
     assert [v["copy_source"] for v in action["args"]["variants"]] == ["model", "template"]
     assert "repeats the original's copy" in action["description"]
+    # a model that fails outright: templates, and the card says why
+    model = scripted_model()  # no reply scripted: the call raises
+    monkeypatch.setattr("agents.orchestrator.planning.llm.chat_model", lambda name=None: model)
+    action = world.proposed(ctx=_with_model(world.ctx))
+    assert {v["copy_source"] for v in action["args"]["variants"]} == {"template"}
+    assert "the model could not write copy (AssertionError" in action["description"]
 
 
 def test_model_copy_through_an_openai_compatible_server(world: World, monkeypatch: Any) -> None:
