@@ -1,7 +1,8 @@
 """Text of the optimise approval card (templates; the decisions themselves are code).
 
 `describe_action(action, currency)` is one action's line (what, why, evidence, expected
-effect); `card_markdown(state, proposal, card_actions, auto_applied)` is the whole card:
+effect; a creative refresh adds one line per variant: its copy, image and where it runs);
+`card_markdown(state, proposal, card_actions, auto_applied)` is the whole card:
 the alerts between cycles that led to it (`prompts/alerts.py`), judged effects of earlier
 actions, flags, the experiment, then every action to decide.
 """
@@ -25,6 +26,11 @@ TARGETS_LINE = "Targets: {targets}"
 JUDGED_HEADER = "### Did earlier actions work?"
 JUDGED_LINE = "- `{name}` on “{target}” ({applied}): **{judgement}** — {detail}"
 REALLOC_JUDGED_LINE = "- budget reallocation over {n} ad sets ({applied}): **{judgement}** — {detail}"
+REFRESH_JUDGED_LINE = "- refresh of “{target}” on {applied}: **{judgement}** — {detail}"
+ORIGINAL_LINE = "\n   - the ad now: headline “{headline}” · primary text “{primary}”"
+VARIANT_LINE = ("\n   - variant {i}: headline “{headline}” · primary text “{primary}”{description} · "
+                "image {image} — a new ad “{name}” in “{adset}” beside “{ad}”, switched on once "
+                "approved ({source})")
 JUDGED_MORE = "- … and {n} earlier judgement(s); the report (`adpilot report`) lists them all"
 MAX_JUDGED_LINES = 6
 FLAGS_HEADER = "### Flags"
@@ -107,7 +113,49 @@ def describe_action(action: dict[str, Any], currency: str) -> str:
         "" if action.get("alert") and evidence == "—" else EVIDENCE_LINE.format(evidence=evidence),
         EFFECT_LINE.format(effect=(action.get("expected_effect") or {}).get("text", "—")),
     ]
-    return " ".join(x for x in lines if x)
+    return " ".join(x for x in lines if x) + _variants_text(action)
+
+
+def _variants_text(action: dict[str, Any]) -> str:
+    """Return a refresh's variants as the card shows them, and the notes on how they were written."""
+    args, info = action.get("args") or {}, action.get("refresh") or {}
+    if action.get("advice") or not isinstance(args.get("variants"), list):
+        return ""
+    was = info.get("original") or {}
+    out = [ORIGINAL_LINE.format(headline=was.get("headline") or "—",
+                                primary=was.get("primary_text") or "—")] if was else []
+    for i, v in enumerate(args["variants"], 1):
+        image = (f"{str(v['image_hash'])[:12]}… (the same image as the ad, reused)"
+                 if v.get("image_hash") else f"video {v.get('video_id')} (the ad's own)")
+        out.append(VARIANT_LINE.format(
+            i=i, headline=v.get("headline"), primary=v.get("primary_text"),
+            description=f" · description “{v['description']}”" if v.get("description") else "",
+            image=image, name=v.get("name"), adset=info.get("adset") or args.get("adset_id"),
+            ad=info.get("ad") or args.get("ad_id"),
+            source="copy by the model" if v.get("copy_source") == "model" else "template copy"))
+    notes = [f"\n   - note: {n}" for n in info.get("notes") or []]
+    return "".join(out + notes)
+
+
+def _refresh_detail(j: dict[str, Any], currency: str) -> str:
+    """Say a judged refresh: `new ads' CTR 1.40% vs 0.80% before, cost per result …`."""
+    if j.get("judgement") == "pending":
+        return "not enough data on the new ads yet"
+    b, a = j.get("before") or {}, j.get("after") or {}
+
+    def pct(side: dict[str, Any]) -> str:
+        return f"{float(side['ctr']):.2f}%" if side.get("ctr") is not None else "—"
+
+    def cpr(side: dict[str, Any]) -> str:
+        return _money(side.get("cpa_minor"), currency) if side.get("cpa_minor") is not None \
+            else "no result"
+
+    probs = [f"P(higher CTR) {j['p_ctr_up']:.0%}"] if j.get("p_ctr_up") is not None else []
+    if j.get("p_improved") is not None:
+        probs.append(f"P(more results per spend) {j['p_improved']:.0%}")
+    return (f"new ads' CTR {pct(a)} vs {pct(b)} before, cost per result {cpr(a)} vs {cpr(b)}"
+            + (f" ({'; '.join(probs)})" if probs else "") + (f"; {j['why']}" if j.get("why")
+                                                             else ""))
 
 
 def _per_result(side: dict[str, Any], currency: str) -> str:
@@ -147,6 +195,12 @@ def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
                     detail=detail,
                 )
             )
+            continue
+        if scope.get("level") == "refresh":
+            lines.append(REFRESH_JUDGED_LINE.format(
+                target=display_name((entry.get("target") or {}).get("name")),
+                applied=entry.get("applied_date"), judgement=j.get("judgement"),
+                detail=_refresh_detail(j, currency)))
             continue
         detail = (
             "not enough data since"

@@ -264,8 +264,9 @@ def stopped_threads(home: str | Path) -> dict[str, str]:
 def raises_spend(action: Mapping[str, Any]) -> bool:
     """Tell whether this optimise action turns something on or raises a budget."""
     kind = action_kind(str(action.get("name")))
-    if kind == "activate":
-        return True
+    if kind == "activate" or (action.get("name") == "refresh_creative"
+                              and not action.get("advice")):
+        return True  # a creative refresh switches new ads on
     if kind not in ("set_budget", "shift_budget"):
         return False
     new = (action.get("args") or {}).get("daily_budget")

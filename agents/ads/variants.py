@@ -133,7 +133,7 @@ def copy_change(variant: str | None) -> Change:
         f"({'≤' if name == 'headline' else '>'} 40 characters). Edit the card to change it."])
 
 
-def _copy_into(spec: dict[str, Any], change: Change) -> str | None:
+def copy_into(spec: dict[str, Any], change: Change) -> str | None:
     """Replace the copy in `spec` (a creative's params) in place; return a question or None."""
     link_key, video_key, feed_key = COPY_FIELDS[change.field]
     story = spec.get("object_story_spec")
@@ -164,7 +164,8 @@ def _copy_into(spec: dict[str, Any], change: Change) -> str | None:
             "another ad to test against.")
 
 
-def _image_into(spec: dict[str, Any], change: Change) -> str | None:
+def image_into(spec: dict[str, Any], change: Change) -> str | None:
+    """Put the `IMAGE` placeholder where `spec`'s image goes (in place); a question or None."""
     story = spec.get("object_story_spec")
     if isinstance(story, dict) and isinstance(story.get("link_data"), dict):
         data = story["link_data"]
@@ -207,7 +208,7 @@ def creative_with(creative: dict[str, Any], change: Change) -> tuple[dict[str, A
                                                    "url_tags", "degrees_of_freedom_spec")
             if creative.get(k)}
     spec["name"] = f"{creative.get('name') or 'Creative'} — B"
-    why = _copy_into(spec, change) if change.kind == "copy" else _image_into(spec, change)
+    why = copy_into(spec, change) if change.kind == "copy" else image_into(spec, change)
     return spec, why
 
 

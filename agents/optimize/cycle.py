@@ -10,13 +10,15 @@
 - `auto_approvable(action, policy)`: may this action skip the card?
 - `execute_approved(...)`: every approved (or edited) action read strictly as one typed
   `MoneyAction`, judged by the money gate on the account's live state, then the passed ones
-  written exactly as typed, ledgered and read back; refusals are ledgered and returned.
+  written exactly as typed, ledgered and read back; refusals are ledgered and returned. A
+  creative refresh's variants are filled in by `propose`, launched last (`refresh_io.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 from agents.common import home_of
@@ -33,6 +35,7 @@ from agents.optimize.meta_io import (
     read_tree,
     targets_of,
 )
+from agents.optimize.refresh_io import REFRESH_ACTION, apply_refreshes, fill_refreshes, refreshes_of
 from agents.optimize.stale import ledger_stale, stale_refusal
 from agents.orchestrator.card import targets_text
 from prompts.optimize import describe_action
@@ -85,6 +88,7 @@ def propose(
         experiment=experiment,
         known_phases=opt.get("phase_budgets"),
     )
+    evidence["refreshes"] = refreshes_of(state.get("applied_actions"))
     # The alerts between cycles hold on the same fresh data: shown on this card, acted on by
     # the decision matrix; while conversions go unrecorded, nothing is judged on them.
     watch = for_cycle(client, state, ctx, now) if with_alerts else {"alerts": [],
@@ -106,6 +110,8 @@ def propose(
     proposal["request_problems"] = req_problems
     proposal["alerts"] = watch["alerts"]
     proposal["actions"] = actions_for(watch["alerts"], proposal["actions"]) + proposal["actions"]
+    proposal["actions"] = fill_refreshes(client, proposal["actions"], ctx=ctx,
+                                         campaign_id=campaign_id)
     for action in proposal["actions"]:
         action.setdefault("target", {})["campaign_id"] = campaign_id
         action["description"] = describe_action(action, evidence["currency"])
@@ -208,13 +214,15 @@ def execute_approved(
     now: datetime,
     budget_edits: dict[str, list[str]],
     today: str | None = None,
+    image_roots: list[Path] | None = None,
 ) -> dict[str, Any]:
     """Apply approved (or edited) actions the money gate passes; spend cuts go first.
 
     Each action is read strictly as one `MoneyAction` (an edit naming two objects, an unknown
     field or money that is not whole minor units is refused, naming the field), judged by
     `state.guardrails.gate` on the account's live state, and written exactly as typed with its
-    pass. Refusals are ledgered (`refused`) and returned with the cap and the numbers.
+    pass. Refusals are ledgered (`refused`) and returned with the cap and the numbers. Creative
+    refreshes go last; `image_roots`: where an edited one may read a new image file.
     """
     if len(decisions) != len(actions):
         raise ValueError(f"{len(decisions)} decision(s) for {len(actions)} action(s): one each")
@@ -225,8 +233,9 @@ def execute_approved(
             chosen.append({**action, "approved_by": decision.get("by", "human")})
         elif kind == "edit":
             edited = decision["edited_action"]
-            chosen.append({**action, "args": edited["args"], "approved_by": "human (edited)"})
-    writes = [a for a in chosen if not a.get("advice")]
+            chosen.append({**action, "args": edited["args"], "approved_by": "human (edited)",
+                           "card_args": action.get("args")})
+    writes = [a for a in chosen if not a.get("advice") and a.get("name") != REFRESH_ACTION]
     refusals: dict[int, Refusal] = {}
     typed: dict[int, MoneyAction] = {}
     for i, action in enumerate(writes):
@@ -269,6 +278,9 @@ def execute_approved(
         if typed[i].kind in ("set_budget", "set_spend_limits"):
             edits.setdefault(result["object_id"], []).append(now.isoformat())
         applied.append(_record(action, result, now, today, receipt))
+    launched, refused = apply_refreshes(client, chosen, policy=policy, receipt=receipt, now=now,
+                                        first_index=len(writes), roots=image_roots)
+    applied += [_record(action, result, now, today, receipt) for action, result in launched]
     for action in chosen:
         if action.get("advice"):
             applied.append(
@@ -276,7 +288,7 @@ def execute_approved(
                     action, {"status": "noted", "before": None, "after": None}, now, today, receipt
                 )
             )
-    ordered = [refusals[i].as_dict() for i in sorted(refusals)]
+    ordered = [refusals[i].as_dict() for i in sorted(refusals)] + refused
     return {"applied": applied, "refusals": ordered, "budget_edits": edits}
 
 
@@ -313,4 +325,5 @@ def _record(
         "receipt": receipt,
         "group": action.get("group"),
         "judgement": None,
+        **({"created": result["created"]} if result.get("created") else {}),  # a refresh's
     }

@@ -32,7 +32,8 @@ OPEN_FOR_DAYS = 28  # the judging window: an action still unjudged after it is n
 EDITS_KEPT = 8  # per object: above Meta's 4 budget edits an hour, and only the newest matters
 # What a judged action needs on the card; the rest of it is in the action history.
 COMPACT_KEYS = ("name", "args", "target", "verdict", "status", "advice", "approved_by",
-                "applied_at", "applied_date", "receipt", "group", "judgement")
+                "applied_at", "applied_date", "receipt", "group", "judgement",
+                "created")  # a refresh's new ads: its ad set is left alone for a while
 REALLOCATION_GROUPS = ("reallocation", "cbo_spend_limits")
 
 

@@ -3,8 +3,10 @@
 `judge_applied(applied, evidence, ctx, store=...)` is called by the graph's `decide_actions`
 node (`agents/optimize/nodes.py`) and the optimiser bench. The moves of one budget reallocation (same
 day, same group) share one verdict from `judge_reallocation` (the ad sets given more against
-those cut, over the same days since); anything else is judged on its scope's before/after
-(`judge_effect`: the ad set for an ad's pause, the campaign otherwise).
+those cut, over the same days since); a creative refresh on its new ads since against the
+tired ad's week before (`decide/refresh.py::judge_refresh`: CTR and results per spend);
+anything else is judged on its scope's before/after (`judge_effect`: the ad set for an ad's
+pause, the campaign otherwise).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from agents.common import home_of
+from agents.optimize.decide.refresh import REFRESH_ACTION, judge_refresh
 from agents.optimize.decide.rules import judge_effect, judge_reallocation
-from state.insights_store import InsightsStore
+from state.insights_store import InsightsStore, add_sums, derive
 
 
 def _scope(entry: Mapping[str, Any]) -> tuple[str, str]:
@@ -101,6 +104,15 @@ def judge_applied(
         level, scope_id = _scope(entry)
         before_since = (date.fromisoformat(applied_on) - timedelta(days=window_days)).isoformat()
         before_until = (date.fromisoformat(applied_on) - timedelta(days=1)).isoformat()
+        if entry.get("name") == REFRESH_ACTION:
+            tired = str((entry.get("args") or {}).get("ad_id"))
+            new = [str(i) for i in (entry.get("created") or {}).get("ad_ids") or []]
+            rows = [r for r in store.daily(campaign_id, "ad", applied_on, yesterday)
+                    if str(r["entity_id"]) in new]  # the new ads as one: summed per day
+            result = judge_refresh(totals("ad", before_since, before_until).get(tired, {}),
+                                   derive(add_sums(rows)), roas=roas)
+            out[str(i)] = {**result, "scope": {"level": "refresh", "id": tired, "ad_ids": new}}
+            continue
         before = totals(level, before_since, before_until)
         after = totals(level, applied_on, yesterday)
         key = scope_id or campaign_id

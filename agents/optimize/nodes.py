@@ -375,6 +375,7 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
             for a, d in zip(proposal["actions"], decisions, strict=False)
         ]
     from agents.optimize.oneoff.nodes import VARIANT_ACTION, apply_variants
+    from agents.optimize.refresh_io import image_roots
 
     now = account_now(client, runtime.context)
     # An A/B test's variant is created by the ad-creation agent (its own gate pass) after the
@@ -390,6 +391,7 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         now=now,
         budget_edits=opt.get("budget_edits") or {},
         today=opt.get("today"),
+        image_roots=image_roots(runtime.context),  # an edited refresh's new image file
     )
     if len(plain) < len(actions):
         v_applied, v_refused, experiment = apply_variants(

@@ -4,6 +4,14 @@ Plan → approval card (auto-accepted with --yes, and printed) → launch with a
 created ids → optimise cycles on the simulated clock (each card printed and auto-approved with
 --yes) → report. Sample images are drawn with Pillow into ADPILOT_HOME/demo_assets (Pillow is
 imported only then, so every other command starts without it).
+
+The sandbox runs `demo_scenario`: the bundled store (`ecommerce_usd`) in a small market —
+reachable pools of `reach_pool_days` 0.3 (default 10) and creative fatigue twice as quick
+(`fatigue_scale` 4, default 8; `sandbox/scenarios/README.md`) — so within the flight the
+loop's budget moves concentrate delivery on a few ads, their audiences tire, and a card
+proposes a creative refresh (new ads beside the tired one), which is launched and judged on
+the next card. Written to ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home
+keeps the scenario it started with.
 """
 
 from __future__ import annotations
@@ -33,8 +41,9 @@ DEMO_BRIEF = (
     "target CPA $40. Landing page https://shop.example.com/trailblaze. Use images {images}. "
     "Shop now."
 )
-DEMO_CYCLES = 5
+DEMO_CYCLES = 6  # the fifth card proposes a creative refresh, the sixth judges it
 DEMO_SEED = 7  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
+DEMO_MODEL = {"reach_pool_days": 0.3, "fatigue_scale": 4.0}  # a small market (module docstring)
 MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound, not a timeout)
 
 
@@ -107,7 +116,8 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
     thread_id = f"demo-{uuid.uuid4().hex[:8]}"
     console.rule("[bold]adpilot demo")
     console.print(f"[bold]Brief:[/] {brief}\n")
-    with open_environment(home=home, embedded=True, seed=DEMO_SEED, announce=console.print) as env:
+    with open_environment(home=home, embedded=True, seed=DEMO_SEED, announce=console.print,
+                          scenario=demo_scenario(home)) as env:
         # The demo goes live (so there is delivery to optimise) and runs DEMO_CYCLES cycles.
         policy = dataclasses.replace(env.context.policy, go_live=True)
         env.context = dataclasses.replace(env.context, policy=policy, max_cycles=DEMO_CYCLES)
@@ -138,6 +148,19 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
     console.print(f"thread: [bold]{thread_id}[/]   ADPILOT_HOME: [bold]{home.resolve()}[/]")
     console.print(f"inspect: adpilot status {thread_id}" + (f"   report: {report_path}" if report_path else ""))
     return outcome
+
+
+def demo_scenario(home: Path) -> str:
+    """Write the demo's scenario (the bundled store with `DEMO_MODEL`'s knobs) into `home`."""
+    import json
+
+    from sandbox.scenario import SCENARIO_DIR
+
+    data = json.loads((SCENARIO_DIR / "ecommerce_usd.json").read_text(encoding="utf-8"))
+    data["model"] = {**(data.get("model") or {}), **DEMO_MODEL}
+    path = home / "demo_scenario.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return str(path)
 
 
 def _write_report(runner: Runner, env: Any, thread_id: str) -> Path | None:

@@ -270,7 +270,13 @@ def optimize(thread: Annotated[str, typer.Argument(help="a launched thread")],
              request: Annotated[list[str] | None, typer.Option(
                  "--request", help='a budget request in plain words, e.g. "raise the budget of '
                  'Spring Sale to $80 a day" (repeatable; it goes on the card for approval)')] = None) -> None:
-    """Run an optimise cycle for a thread now, instead of waiting for its timer."""
+    """Run an optimise cycle for a thread now, instead of waiting for its timer.
+
+    A card may propose a creative refresh: new ads beside a tired one. Their copy is written by
+    the model ADPILOT_MODEL names, following ADPILOT_HOME/brand.md (short brand guidelines) when
+    that file exists, and by templates otherwise. An edit (`adpilot approve THREAD --edit FILE`)
+    may drop variants, rewrite their copy or give one a new image file (`image_file`).
+    """
     loop = _loop_module("agents.optimize.nodes")
     asks = [r.strip() for r in request or []]
     if any(not r for r in asks):

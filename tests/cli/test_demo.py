@@ -37,6 +37,15 @@ def test_demo_runs_end_to_end_offline(home):
     judged = [c for c in optimise[1:] if "Did earlier actions work?" in c]
     assert judged and all(re.search(r"\b(improved|regressed|inconclusive)\b", c) for c in judged)
     assert out.count("--yes: optimise card approved") == len(optimise)
+    # A creative refresh: proposed with its variants, approved, launched, judged on a later card.
+    proposed = next(i for i, c in enumerate(optimise) if "refresh_creative" in c)
+    card = optimise[proposed]
+    assert "creative fatigue" in card and "variant 1: headline “" in card
+    assert "variant 2: headline “" in card and "switched on once approved" in card
+    later = " ".join(optimise[proposed + 1:])
+    assert re.search(r"refresh of “Image \d: trailblaze_\d\.png” on 2026-\d\d-\d\d: "
+                     r"(improved|regressed|inconclusive) — new ads' CTR [\d.]+% vs [\d.]+% before",
+                     later), later[:2000]
 
     reports = list((home / "reports").glob("*/report.md"))
     assert len(reports) == 1 and len(list(reports[0].parent.glob("*.png"))) >= 3

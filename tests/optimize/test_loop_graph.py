@@ -111,6 +111,10 @@ def test_one_cycle_waits_then_proposes_with_evidence_then_applies_approved_actio
         if entry["advice"]:
             continue
         assert entry["status"] == "applied" and entry["before"] != entry["after"]
+        if entry["name"] == "refresh_creative":  # new ads beside the tired one, switched on
+            assert all(client.get(i, {"fields": "status"})["status"] == "ACTIVE"
+                       for i in entry["created"]["ad_ids"])
+            continue
         target = entry["args"].get("ad_id") or entry["args"].get("adset_id")
         field = "status" if entry["name"].startswith("pause") else "daily_budget"
         assert str(client.get(target, {"fields": field})[field]) == str(entry["after"][field])

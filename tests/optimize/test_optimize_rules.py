@@ -108,10 +108,13 @@ def test_creative_fatigue_needs_rising_frequency_and_falling_ctr():
     assert fatigue_of(tired, pol)["frequency_after"] > fatigue_of(tired, pol)["frequency_before"]
     assert fatigue_of([_week(20000, 10000, 300), _week(20000, 6000, 300)], pol) is None  # CTR held
     assert fatigue_of([_week(20000, 10000, 300), _week(20000, 10000, 180)], pol) is None  # new people
-    ev = evidence([ad("a1", "s1", stats(**GOOD), weeks=tired), ad("a2", "s1", stats(**GOOD))],
+    ev = evidence([ad("a1", "s1", stats(**GOOD, days=14), weeks=tired),
+                   ad("a2", "s1", stats(**GOOD))],
                   [adset("s1", 10000, stats(**GOOD))])
     refresh = [a for a in decide(ev)["actions"] if a["name"] == "refresh_creative"]
-    assert [a["args"]["ad_id"] for a in refresh] == ["a1"] and refresh[0]["advice"]
+    assert [a["args"]["ad_id"] for a in refresh] == ["a1"]
+    # a proposal to approve (new ads are written on approval), no longer advice only
+    assert not refresh[0].get("advice") and refresh[0]["requires_review"]
 
 
 def test_past_actions_are_judged_improved_regressed_or_inconclusive():

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.refresh import MIN_FATIGUE_DAYS, refresh_action, refreshable
 from state.guardrails import parse_time
 
 LEARNING = {"LEARNING", "IN_LEARNING"}
@@ -135,43 +136,41 @@ def fatigue_of(weeks: list[Mapping[str, Any]], policy: Any) -> dict[str, Any] | 
 def fatigue_actions(
     evidence: Mapping[str, Any], policy: Any, skip: set[str]
 ) -> list[dict[str, Any]]:
-    """Refresh proposals for active ads whose frequency rises while CTR falls."""
-    out = []
+    """Refresh proposals (`decide/refresh.py`) for active ads whose frequency rises while CTR falls.
+
+    One per ad set a cycle (the ad whose CTR fell most); never for an ad in `skip` (acted on
+    this cycle), in a paused ad set, in an experiment, or refreshed lately (`refreshable`),
+    nor before the ad has delivered on `MIN_FATIGUE_DAYS` days: a first week that started
+    part-way has a low frequency of its own, which is not the audience tiring.
+    """
+    adsets = {str(a["id"]): a for a in evidence.get("ad_sets", [])}
+    tired: dict[str, tuple[float, Mapping[str, Any], dict[str, Any]]] = {}
     for ad in evidence.get("ads", []):
-        if ad.get("status") != "ACTIVE" or ad["id"] in skip:
+        parent = adsets.get(str(ad.get("adset_id")))
+        if ad.get("status") != "ACTIVE" or ad["id"] in skip or not refreshable(evidence, ad):
+            continue
+        if _f(ad.get("stats"), "days") < MIN_FATIGUE_DAYS:
+            continue
+        if parent is not None and parent.get("status") not in (None, "ACTIVE"):
             continue
         ev = fatigue_of(list(ad.get("weeks") or []), policy)
         if ev is None:
             continue
-        out.append(
-            {
-                "name": "refresh_creative",
-                "args": {"ad_id": ad["id"]},
-                "target": {
-                    "id": ad["id"],
-                    "name": ad.get("name", ""),
-                    "level": "ad",
-                    "parent_id": ad.get("adset_id", ""),
-                },
-                "verdict": "OPTIMIZE",
-                "reasons": [
-                    f"creative fatigue: frequency {ev['frequency_before']} → "
-                    f"{ev['frequency_after']} while CTR {ev['ctr_before']}% → {ev['ctr_after']}% "
-                    "week over week"
-                ],
-                "evidence": ev,
-                "expected_effect": {
-                    "metric": "ctr",
-                    "direction": "up",
-                    "text": "a fresh creative (new image or copy) restores CTR; adpilot does "
-                    "not write one itself — approve to record the task for the creative team",
-                },
-                "risk": "low",
-                "requires_review": True,
-                "advice": True,
-            }
+        kept = ev["ctr_after"] / ev["ctr_before"]
+        key = str(ad.get("adset_id"))
+        if key not in tired or kept < tired[key][0]:
+            tired[key] = (kept, ad, ev)
+    return [
+        refresh_action(
+            ad, adsets.get(key), trigger="fatigue", evidence=ev,
+            reasons=[
+                f"creative fatigue: frequency {ev['frequency_before']} → "
+                f"{ev['frequency_after']} while CTR {ev['ctr_before']}% → {ev['ctr_after']}% "
+                "week over week — the same people see it more often and click it less"
+            ],
         )
-    return out
+        for key, (_, ad, ev) in tired.items()
+    ]
 
 
 def _rate_draws(
