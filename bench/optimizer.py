@@ -236,6 +236,8 @@ def raise_budget(client: Any, adset_id: str, amount: int, field: str = "daily_bu
     action = MoneyAction.from_action("set_adset_budget",
                                      {"adset_id": str(adset_id), field: amount})
     verdict = clear(client, [action], unbound)
+    if verdict.passes[0] is None:  # refused (the account's or campaign's spend cap): not sent
+        return
     client.write("update", str(adset_id), action.params(), object_type="adset",
                  gate_pass=verdict.passes[0])
 

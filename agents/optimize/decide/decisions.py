@@ -69,6 +69,7 @@ from agents.optimize.decide.caps import cap_actions
 from agents.optimize.decide.cbo import reallocate_cbo
 from agents.optimize.decide.off_target import off_target
 from agents.optimize.decide.reallocation import adset_verdicts, reallocate
+from agents.optimize.decide.refresh import loser_refresh_actions
 from agents.optimize.decide.rules import emergency_reason, fatigue_actions, favoured_ad
 from agents.optimize.decide.stats import (
     ACTIVE,
@@ -339,4 +340,5 @@ def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) ->
                  if v["id"] not in replaced] + far_verdicts
     actions += budget_actions + far_actions + cap_actions(evidence, pol)  # caps: advice only
     actions += fatigue_actions(evidence, pol, {a["target"]["id"] for a in actions})
+    actions += loser_refresh_actions(evidence, actions)
     return {"verdicts": verdicts, "actions": actions, "flags": flags, "p_best": p_best}

@@ -18,8 +18,9 @@ verdict and an approvable action:
   itself is the one paused when it is the last;
 - otherwise **lower its budget** by one step (`max_step`, never under Meta's minimum; the
   campaign budget under CBO) to limit what it loses while the creative or audience is fixed;
-- and beside it, as advice (nothing is written): **refresh the creative** when the ad set runs
-  a single ad, **widen the audience** when its frequency shows a small pool (≥ 2.5 a week).
+- and beside it: **refresh the creative** when the ad set runs a single ad (new ads beside it,
+  `decide/refresh.py`, launched on approval), and, as advice (nothing is written), **widen
+  the audience** when its frequency shows a small pool (≥ 2.5 a week).
 
 Every reason is in words and the account's money ("cost per purchase USD 82.10 against the USD
 40.00 target: 2.1×, 97 % probability above 1.5×; one active ad set, so moving money cannot fix
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from agents.optimize.decide.explain import results_word
+from agents.optimize.decide.refresh import refresh_action, refreshable
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
@@ -177,10 +179,10 @@ def _advice(a: Mapping[str, Any], far: Mapping[str, Any], text: str, ev: dict[st
     out = []
     ads = [d for d in evidence.get("ads", [])
            if str(d.get("adset_id")) == str(a["id"]) and d.get("status") == ACTIVE]
-    if len(ads) == 1:
-        out.append(_action("refresh_creative", ads[0], "ad", {}, "OPTIMIZE",
-                           [text + "; it runs a single ad: new creative is the lever left"],
-                           ev, evidence, "a fresh creative restores the response", advice=True))
+    if len(ads) == 1 and refreshable(evidence, ads[0]):
+        out.append(refresh_action(
+            ads[0], a, trigger="off_target", evidence=ev,
+            reasons=[text + "; it runs a single ad: new creative is the lever left"]))
     stats = a.get("recent_stats") or a.get("stats") or {}
     freq = num(stats, "impressions") / num(stats, "reach") if num(stats, "reach") else 0.0
     if freq >= SMALL_POOL_FREQUENCY:
