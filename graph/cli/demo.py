@@ -8,9 +8,10 @@ imported only then, so every other command starts without it).
 The sandbox runs `demo_scenario`: the bundled store (`ecommerce_usd`) in a small market —
 reachable pools of `reach_pool_days` 0.3 (default 10) and creative fatigue twice as quick
 (`fatigue_scale` 4, default 8; `sandbox/scenarios/README.md`) — so within the flight the
-loop's budget moves concentrate delivery on a few ads, their audiences tire, and a card
-proposes a creative refresh (new ads beside the tired one), which is launched and judged on
-the next card. Written to ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home
+loop's pauses and budget moves concentrate delivery on a few ads and a card proposes a
+creative refresh (new ads beside the one left running, or beside a tired one), which is
+launched and judged on the next card. `DEMO_SEED` fixes which world the sandbox draws: in
+seed 6 the fourth card pauses a loser and refreshes the ad it leaves alone in its ad set. Written to ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home
 keeps the scenario it started with.
 """
 
@@ -41,8 +42,8 @@ DEMO_BRIEF = (
     "target CPA $40. Landing page https://shop.example.com/trailblaze. Use images {images}. "
     "Shop now."
 )
-DEMO_CYCLES = 6  # the fifth card proposes a creative refresh, the sixth judges it
-DEMO_SEED = 7  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
+DEMO_CYCLES = 6  # a card proposes a creative refresh (cycle 4 with seed 6), a later one judges it
+DEMO_SEED = 6  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
 DEMO_MODEL = {"reach_pool_days": 0.3, "fatigue_scale": 4.0}  # a small market (module docstring)
 MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound, not a timeout)
 

@@ -36,11 +36,12 @@ def test_demo_runs_end_to_end_offline(home):
         assert "Targets: CPA ≤ USD 40.00" in card  # what the loop judges by, on every card
     judged = [c for c in optimise[1:] if "Did earlier actions work?" in c]
     assert judged and all(re.search(r"\b(improved|regressed|inconclusive)\b", c) for c in judged)
-    assert out.count("--yes: optimise card approved") == len(optimise)
+    assert out.count("--yes: optimise card approved") == len(cards) - 1  # incl. alert-led cards
     # A creative refresh: proposed with its variants, approved, launched, judged on a later card.
     proposed = next(i for i, c in enumerate(optimise) if "refresh_creative" in c)
     card = optimise[proposed]
-    assert "creative fatigue" in card and "variant 1: headline “" in card
+    assert ("creative fatigue" in card or "paused as a clear loser" in card)  # either trigger
+    assert "variant 1: headline “" in card
     assert "variant 2: headline “" in card and "switched on once approved" in card
     later = " ".join(optimise[proposed + 1:])
     assert re.search(r"refresh of “Image \d: trailblaze_\d\.png” on 2026-\d\d-\d\d: "
