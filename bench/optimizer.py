@@ -117,7 +117,10 @@ def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any
         "paused": set(),
         "threshold_writes": 0,
         "threshold_by_type": {},
-        "plan": {"objective": sc.objective, "start_time": sc.start.isoformat()},
+        "plan": {"objective": sc.objective, "start_time": sc.start.isoformat(),
+                 **({"budget": {"kind": "daily", "level": "ad_set",
+                                "amount_minor": planned_total(sc)}}
+                    if sc.campaign.budget == "daily" else {})},
         "optimize": {"targets": _targets(sc)},
     }
     ctx = BenchContext(home=tmp, policy=bench_policy(sc))

@@ -1,5 +1,8 @@
 """One optimise cycle, shared by the graph nodes (`agents/optimize/nodes.py`) and the benchmark.
 
+Longer than 300 lines because proposing and executing share the action shapes the card and
+the money gate agree on; splitting them would split that contract across files.
+
 - `propose(client, state, ctx)` → (proposal, evidence): reads Meta and the insights store,
   runs the pure decisions (`agents/optimize/decide/decisions.py`), the experiment and any plain-word budget
   requests, and the alerts between cycles (`agents/optimize/alerts.py`: the due ones lead the
@@ -89,6 +92,7 @@ def propose(
         known_phases=opt.get("phase_budgets"),
     )
     evidence["refreshes"] = refreshes_of(state.get("applied_actions"))
+    evidence["planned_daily_minor"] = planned_daily(plan)
     # The alerts between cycles hold on the same fresh data: shown on this card, acted on by
     # the decision matrix; while conversions go unrecorded, nothing is judged on them.
     watch = for_cycle(client, state, ctx, now) if with_alerts else {"alerts": [],
@@ -122,6 +126,22 @@ def propose(
     )
     proposal["today"] = evidence["today"]
     return proposal, evidence
+
+
+def planned_daily(plan: Mapping[str, Any]) -> int | None:
+    """Return the plan's daily total over its ad sets' budgets (None: campaign or lifetime).
+
+    What the marketer gave the ad sets a day: a paused ad set's share of it is moved to the
+    active ones (`decide/reallocation.py::parked`).
+    """
+    budget = plan.get("budget") or {}
+    sets = plan.get("ad_sets") or []
+    own = [s.get("budget") for s in sets if s.get("budget")]
+    if own and all(b.get("kind") == "daily" for b in own) and len(own) == len(sets):
+        return sum(int(b.get("amount_minor") or 0) for b in own) or None
+    if budget.get("kind") == "daily" and budget.get("level") == "ad_set" and not own:
+        return int(budget.get("amount_minor") or 0) or None
+    return None
 
 
 def _preview_requests(

@@ -192,3 +192,32 @@ def test_a_held_move_says_why_on_the_ad_sets_verdict():
     verdict = _of(decide(evidence([], sets)), "s0")
     assert verdict["verdict"] == "CONTINUE"
     assert "a cut would reverse its last budget move 2 day(s) ago" in verdict["reasons"][0]
+
+
+def test_a_paused_ad_sets_share_of_the_plans_total_goes_to_the_active_ones_without_edits():
+    sets = _sets([(60000, 3000, 30), (60000, 3000, 30)])
+    paused = adset("s9", 4150, stats(60000, 3000, 5), status="PAUSED")
+    ev = evidence([], sets + [paused], min_daily_budget_minor=4150)
+    assert not any(a["args"]["adset_id"] == "s9" for a in _moves(ev))  # idle cut, no parking
+    planned = evidence([], sets + [paused], min_daily_budget_minor=4150,
+                       planned_daily_minor=24150)
+    moves = _moves(planned)
+    assert {a["args"]["adset_id"] for a in moves} == {"s0", "s1"}  # the paused one untouched
+    assert sum(a["args"]["daily_budget"] - 10000 for a in moves) <= 4150
+    assert all("money that would otherwise go unspent" in a["reasons"][0] for a in moves)
+    # a budget a person cut (no paused ad set) is never spent again behind their back
+    assert _moves(evidence([], sets, planned_daily_minor=30000)) == []
+
+
+def test_an_ad_set_at_metas_minimum_that_does_clearly_worse_is_paused_when_the_total_is_known():
+    rows = [(60000, 3000, 40), (60000, 3000, 40), (60000, 3000, 8)]
+    sets = _sets(rows)
+    sets[2]["daily_budget_minor"] = 4150
+    ev = evidence([], sets, min_daily_budget_minor=4150, planned_daily_minor=24150)
+    pause = next(a for a in _moves(ev) if a["name"] == "pause_adset")
+    assert pause["args"] == {"adset_id": "s2", "status": "PAUSED"}
+    assert "at Meta's minimum daily budget (USD 41.50) it cannot be cut further" in (
+        pause["reasons"][0])
+    # without the plan's total its money would go unspent: no pause
+    ev.pop("planned_daily_minor")
+    assert not any(a["name"] == "pause_adset" for a in _moves(ev))

@@ -23,14 +23,14 @@ def test_a_cbo_cycle_proposes_spend_limits_on_the_card_and_applies_them(sandbox,
     client = factory()
     budget = client.get(created["campaign"], {"fields": "daily_budget"})["daily_budget"]
     ctx = Context(account_id=sc.account.id, page_id=sc.page.id, client_factory=factory,
-                  home=str(tmp_path), max_cycles=3, cycle_days=2, sandbox=True, policy=Policy())
+                  home=str(tmp_path), max_cycles=6, cycle_days=2, sandbox=True, policy=Policy())
     state = {"created": created, "plan": {"name": "Spring Sale", "objective": "OUTCOME_SALES",
                                           "currency": "USD", "start_time": sc.start.isoformat()},
              "optimize": {"targets": {"target_cpa_minor": 2500}}}
     graph, cfg = loop_graph(), {"configurable": {"thread_id": "cbo"}}
     graph.invoke(state, cfg, context=ctx)
     limits = []
-    for _ in range(3):  # up to three cycles until the loop proposes a spend limit
+    for _ in range(6):  # up to six cycles until the loop proposes a spend limit (it waits a week)
         sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 3})
         graph.invoke(Command(resume={"woke_at": "now"}), cfg, context=ctx)
         card, snap = _interrupt(graph, cfg)
@@ -47,7 +47,7 @@ def test_a_cbo_cycle_proposes_spend_limits_on_the_card_and_applies_them(sandbox,
             req = next(r for r in card["action_requests"] if r["name"] == "set_adset_spend_limits")
             assert "campaign budget" in req["description"] and "unchanged" in req["description"]
             break
-    assert limits, "three CBO cycles proposed no spend limit"
+    assert limits, "six CBO cycles proposed no spend limit"
     for entry in limits:
         fields = ",".join(entry["after"])
         now = client.get(entry["args"]["adset_id"], {"fields": fields})

@@ -34,13 +34,11 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.budgets import KPI_LABELS, adset_target, budget_editable
 from agents.optimize.decide.caps import capped_ids
 from agents.optimize.decide.explain import MoveFacts, move_evidence, move_reason
 from agents.optimize.decide.hysteresis import directions
 from agents.optimize.decide.reallocation import (
-    KPI_LABELS,
-    adset_target,
-    budget_editable,
     marginal_target,
     project,
     step_bounds,

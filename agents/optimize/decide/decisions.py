@@ -1,5 +1,8 @@
 """The optimise loop's decisions, as pure functions (no I/O, no clock reads).
 
+Longer than 300 lines because `judge_ads` keeps every ad-level pause rule, its evidence and
+the last-ad guard in one pass over an ad set, and this docstring is the loop's rule book.
+
 `decide(evidence, policy, seed=...)` is the orchestrator the graph's `decide_actions` node and
 `bench/optimizer.py` both call. It returns a *proposal*: per-entity verdicts, the proposed
 actions (each with reasons, evidence and the expected effect), and flags.

@@ -10,6 +10,9 @@ when the evidence for that direction is strong *and* persists:
   `move_margin` (10 %), `p_down` that it does worse by as much. The marginal value is the
   average times the response elasticity, the same for every ad set, so the comparison of
   averages is the comparison of marginals.
+- **Not too soon.** Nothing moves on value before every ad set has `min_move_days` (7) days
+  of data: the first days are the learning phase, and a move made on them is the one noise
+  most often reverses later.
 - **Strong.** An increase needs `p_up` ≥ `move_probability` (80 %) on the last week (about
   the current budget); a cut `p_down` ≥ the same. Ad sets short of that stay where they are.
 - **Persists.** The same direction must also hold on the whole judging window (four weeks),
@@ -94,6 +97,7 @@ def directions(
     may_raise = np.zeros(len(pool), dtype=bool)
     may_cut = np.zeros(len(pool), dtype=bool)
     held: list[str | None] = []
+    young = min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_move_days
     for k, a in enumerate(pool):
         last = a.get("last_move")
         since = days_since_move(a, evidence)
@@ -105,7 +109,10 @@ def directions(
             if p[k] < policy.move_probability:
                 continue  # the week does not point this way: nothing to hold back
             word = "raise" if sign > 0 else "cut"
-            if reversing and since is not None and since < policy.reverse_days - 1 / 24:
+            if young:
+                note = (f"the last days point to a {word} ({p[k]:.0%}), but budgets move on "
+                        f"value only after {policy.min_move_days} days of data")
+            elif reversing and since is not None and since < policy.reverse_days - 1 / 24:
                 note = (f"a {word} would reverse its last budget move {since:.0f} day(s) ago: "
                         f"held for {policy.reverse_days} days at the new budget")
             elif p[k] < q:

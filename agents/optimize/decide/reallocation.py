@@ -25,62 +25,34 @@ spend moves to the other ad sets instead of going unspent.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.budgets import (
+    budget_action,
+    budget_editable,
+    daily_of,
+    floor_pause,
+    idle_cuts,
+    parked,
+    seen_rate,
+)
 from agents.optimize.decide.caps import cap_verdict, capped_ids
 from agents.optimize.decide.explain import MoveFacts, marginal_edge, move_evidence, move_reason
 from agents.optimize.decide.hysteresis import directions
-from agents.optimize.decide.rules import in_learning, recent_edits, spend_plateau
+from agents.optimize.decide.rules import in_learning, spend_plateau
 from agents.optimize.decide.stats import (
     ACTIVE,
-    KPI_FIELDS,
     DecisionPolicy,
     dispersion,
     empirical_prior,
-    evidence_of,
     kpi_of,
     make_verdict,
     min_spend,
     num,
     value_samples,
 )
-from state.guardrails import parse_time
-from state.provenance import display_name
-
-KPI_LABELS = {
-    "conversions": "conversion",
-    "conversion_value": "unit of conversion value (ROAS)",
-    "link_clicks": "link click",
-    "estimated_ad_recallers": "ad recaller",
-    "impressions": "impression",
-}
-
-
-def budget_editable(
-    adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: DecisionPolicy
-) -> str | None:
-    """Return why an ad set's budget must not be edited now, or None when it may be."""
-    now = parse_time(evidence.get("now"))
-    if adset.get("status") != ACTIVE:
-        return "not active"
-    edits = (evidence.get("budget_edits") or {}).get(str(adset["id"]), [])
-    if now is not None:
-        if recent_edits(edits, now, timedelta(hours=1)) >= policy.max_budget_edits_per_hour:
-            return (
-                f"{policy.max_budget_edits_per_hour} budget edits in the last hour (Meta's limit)"
-            )
-        hours = max(policy.budget_cooldown_hours, policy.realloc_every_hours)
-        if recent_edits(edits, now, timedelta(hours=hours)):
-            return f"budget edited less than {hours:g} h ago (cool-down)"
-    return None
-
-
-def daily_of(adset: Mapping[str, Any]) -> int:
-    """Return the daily budget, or what is left of a lifetime budget per day left."""
-    return int(adset.get("daily_budget_minor") or adset.get("daily_equivalent_minor") or 0)
 
 
 def reallocate(
@@ -130,6 +102,9 @@ def reallocate(
     spent = np.array([num(a.get("last_day_stats"), "spend_minor") for a in pool])
     idle = idle_cuts(evidence, policy, protected, minimum)
     freed = float(sum(old - new for _, old, new in idle))
+    unspent = parked(evidence, pool)
+    if unspent > 0:  # the plan's daily total says how much the paused ad sets leave unspent
+        idle, freed = [], unspent
     dirs = directions(pool, draws, long, current, evidence, policy)
     if held is not None:
         held.update({a["id"]: n for a, n in zip(pool, dirs.held, strict=True) if n})
@@ -162,17 +137,22 @@ def reallocate(
     base = np.where(spent > 0, np.minimum(current, spent), current)
     total = float(current.sum()) + freed
     target = marginal_target(base, draws, policy.response_elasticity) * total / base.sum()
+    # At Meta's minimum and clearly worse: it cannot be cut further, so it is paused and the
+    # plan's daily total (`parked`) moves its money to the others from the next cycle.
+    floor = floor_pauses(pool, current, target, minimum, dirs, evidence, policy)
+    low[floor], high[floor] = current[floor], current[floor]
     new = project(target, low, high, total)
     # Small moves are not worth an edit: those ad sets stay, the rest share what is left.
     still = np.abs(new - current) < policy.min_change * current
-    if still.all() and not idle:
-        return [], p_of
+    if still.all() and not idle and not floor:
+        return [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence)
+                for k in floor], p_of
     if still.any():
         lo2, hi2 = np.where(still, current, low), np.where(still, current, high)
         new = project(np.where(still, current, target), lo2, hi2, total)
     new = np.where(new < current, np.ceil(new), np.floor(new))
     absorbed = float(new.sum() - current.sum())
-    actions = []
+    actions = [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence) for k in floor]
     for a, old, value in idle:
         # Cut a paused ad set only by what the active ones take up (the total is kept).
         cut = int(np.ceil(old - (old - value) * min(1.0, max(0.0, absorbed) / max(freed, 1.0))))
@@ -181,7 +161,7 @@ def reallocate(
             act["reasons"] = ["paused: its budget moves to the active ad sets"]
             actions.append(act)
     rates = draws.mean(axis=1)
-    seen = np.array([_seen_rate(v, metric) for v in values])
+    seen = np.array([seen_rate(v, metric) for v in values])
     delta = new - current
     # What the money buys where it comes from: nothing when it could not be spent there.
     unspent = max(0.0, absorbed - float(np.clip(-delta, 0, None).sum())) + sum(
@@ -212,38 +192,33 @@ def reallocate(
     return actions, p_of
 
 
-def _seen_rate(stats: Mapping[str, Any], metric: str) -> float:
-    """KPI per minor unit of spend as counted (what the card's averages show)."""
-    field = KPI_FIELDS.get(metric, "conversions")
-    spend = num(stats, "spend_minor")
-    return num(stats, field) / spend if spend > 0 else 0.0
-
-
-def idle_cuts(
-    evidence: Mapping[str, Any], policy: DecisionPolicy, protected: set[str], minimum: float
-) -> list[tuple[Mapping[str, Any], int, int]]:
-    """Paused ad sets whose daily budget can move to the active ones: (ad set, old, new).
-
-    A paused ad set's budget buys nothing, so the plan's daily total would go unspent; it is
-    moved in the same steps (`max_step`, Meta's minimum, edit limits) as any budget.
-    """
-    out = []
-    for a in evidence.get("ad_sets", []):
-        old = int(a.get("daily_budget_minor") or 0)
-        if a.get("status") != "PAUSED" or old <= minimum or a["id"] in protected:
-            continue
-        if budget_editable({**a, "status": ACTIVE}, evidence, policy) is not None:
-            continue
-        out.append((a, old, int(max(minimum, np.ceil(old * (1 - policy.max_step))))))
-    return out
-
-
 def value_stats(adset: Mapping[str, Any]) -> Mapping[str, Any]:
     """Return the stats an ad set's value is judged on: the last week if it spent in it."""
     recent = adset.get("recent_stats")
     if recent and num(recent, "spend_minor") > 0:
         return recent
     return adset.get("stats") or {}
+
+
+def floor_pauses(pool: list[Mapping[str, Any]], current: np.ndarray, target: np.ndarray,
+                 minimum: float, dirs: Any, evidence: Mapping[str, Any],
+                 policy: DecisionPolicy) -> list[int]:
+    """Pool indexes of ad sets at Meta's minimum that the evidence says to cut further.
+
+    Only with the plan's daily total known (so the paused budget is spent by the others) and
+    on strong evidence (`reverse_probability` on the last week, `move_probability` on the
+    window); never the last active ad set.
+    """
+    if not evidence.get("planned_daily_minor"):
+        return []
+    out: list[int] = []
+    for k in range(len(pool)):
+        if (current[k] <= minimum + 0.5 and dirs.may_cut[k] and target[k] < minimum
+                and dirs.p_down[k] >= policy.reverse_probability
+                and dirs.p_down_long[k] >= policy.move_probability
+                and len(pool) - len(out) > 2):
+            out.append(k)
+    return out
 
 
 def marginal_target(current: np.ndarray, draws: np.ndarray, elasticity: float) -> np.ndarray:
@@ -302,63 +277,6 @@ def step_bounds(
     low = np.maximum(current * (1 - steps), minimum)
     high = current * (1 + steps)
     return np.minimum(low, current), np.maximum(high, current)
-
-
-def adset_target(adset: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[str, Any]:
-    """Return an action's `target` for an ad set of the evidence's campaign."""
-    return {
-        "id": adset["id"],
-        "name": adset.get("name", ""),
-        "level": "adset",
-        "parent_id": (evidence.get("campaign") or {}).get("id", ""),
-    }
-
-
-def budget_action(
-    adset: Mapping[str, Any], old: int, new: int, p_best: float, evidence: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Build a budget-change proposal; increases are high risk (never auto-applied).
-
-    `old` and `new` are daily amounts; a lifetime-budget ad set's lifetime budget changes by
-    their difference × its days left (its evidence keeps both: `before_minor`/`after_minor`
-    in the field written, `before_daily_minor`/`after_daily_minor` per day).
-    """
-    stats = adset.get("stats") or {}
-    up = new > old
-    field, before, after = "daily_budget", old, new
-    lifetime = adset.get("lifetime_budget_minor")
-    if not adset.get("daily_budget_minor") and lifetime:
-        days_left = int(adset.get("days_left") or 1)
-        field, before = "lifetime_budget", int(lifetime)
-        after = before + (new - old) * days_left
-    return {
-        "name": "set_adset_budget",
-        "args": {"adset_id": adset["id"], field: after},
-        "target": adset_target(adset, evidence),
-        "verdict": "OPTIMIZE",
-        "reasons": [
-            f"{p_best:.0%} probability this ad set has the best "
-            f"cost per {KPI_LABELS.get(kpi_of(evidence), 'result')}"
-        ],
-        "evidence": {
-            **evidence_of(stats),
-            "p_best": round(p_best, 3),
-            "before_minor": before,
-            "after_minor": after,
-            "before_daily_minor": old,
-            "after_daily_minor": new,
-            **({"days_left": adset.get("days_left")} if field == "lifetime_budget" else {}),
-        },
-        "expected_effect": {
-            "metric": "value_per_spend",
-            "direction": "up",
-            "text": f"{'more' if up else 'less'} budget for {display_name(adset.get('name')) or adset['id']}; "
-            "the campaign buys more conversions for the same total",
-        },
-        "risk": "high" if up else "low",
-        "requires_review": False,
-        "group": "reallocation",
-    }
 
 
 def adset_verdicts(

@@ -44,12 +44,14 @@ class DecisionPolicy:
     realloc_margin: float = 0.3
     response_elasticity: float = 0.5
     # Budget moves need evidence that persists (`agents/optimize/decide/hysteresis.py`).
-    move_margin: float = 0.1
-    move_probability: float = 0.8
-    persist_probability: float = 0.6
+    move_margin: float = 0.05
+    move_probability: float = 0.7
+    persist_probability: float = 0.5
     reverse_probability: float = 0.95
     reverse_days: int = 5
-    other_side_probability: float = 0.6
+    other_side_probability: float = 0.5
+    # Budget moves on value wait for a full week of data (the first days are learning noise).
+    min_move_days: int = 7
     underspend_ratio: float = 0.8
     # A capped ad set spending under this share of its budget at or under its cap is held by
     # the cap, not short of budget (`agents/optimize/decide/caps.py`).

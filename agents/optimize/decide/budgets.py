@@ -1,0 +1,188 @@
+"""Ad set budgets as the loop reads and writes them (pure; used by reallocation and CBO).
+
+- `daily_of`: an ad set's daily budget, or what is left of its lifetime budget per day left;
+- `budget_editable`: why a budget must not be edited now (status, Meta's hourly limit, the
+  cool-down), or None;
+- `parked`, `idle_cuts`: money paused ad sets hold, and how it moves to the active ones;
+- `budget_action`, `adset_target`: the `set_adset_budget` proposal (daily, or lifetime by the
+  daily move × the days left).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+
+from agents.optimize.decide.rules import recent_edits
+from agents.optimize.decide.stats import (
+    ACTIVE,
+    KPI_FIELDS,
+    DecisionPolicy,
+    evidence_of,
+    kpi_of,
+    num,
+)
+from state.guardrails import parse_time
+from state.provenance import display_name
+
+KPI_LABELS = {
+    "conversions": "conversion",
+    "conversion_value": "unit of conversion value (ROAS)",
+    "link_clicks": "link click",
+    "estimated_ad_recallers": "ad recaller",
+    "impressions": "impression",
+}
+
+
+def daily_of(adset: Mapping[str, Any]) -> int:
+    """Return the daily budget, or what is left of a lifetime budget per day left."""
+    return int(adset.get("daily_budget_minor") or adset.get("daily_equivalent_minor") or 0)
+
+
+def budget_editable(
+    adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: DecisionPolicy
+) -> str | None:
+    """Return why an ad set's budget must not be edited now, or None when it may be."""
+    now = parse_time(evidence.get("now"))
+    if adset.get("status") != ACTIVE:
+        return "not active"
+    edits = (evidence.get("budget_edits") or {}).get(str(adset["id"]), [])
+    if now is not None:
+        if recent_edits(edits, now, timedelta(hours=1)) >= policy.max_budget_edits_per_hour:
+            return (
+                f"{policy.max_budget_edits_per_hour} budget edits in the last hour (Meta's limit)"
+            )
+        hours = max(policy.budget_cooldown_hours, policy.realloc_every_hours)
+        if recent_edits(edits, now, timedelta(hours=hours)):
+            return f"budget edited less than {hours:g} h ago (cool-down)"
+    return None
+
+
+def seen_rate(stats: Mapping[str, Any], metric: str) -> float:
+    """KPI per minor unit of spend as counted (what the card's averages show)."""
+    field = KPI_FIELDS.get(metric, "conversions")
+    spend = num(stats, "spend_minor")
+    return num(stats, field) / spend if spend > 0 else 0.0
+
+
+def parked(evidence: Mapping[str, Any], pool: list[Mapping[str, Any]]) -> float:
+    """Money of the plan's daily total that no active ad set holds (0 when unknown).
+
+    With the plan's daily total (`planned_daily_minor`), a paused ad set's budget need not be
+    cut to free its money — it is not spent either way, and at Meta's minimum it could not be
+    cut further: the active ad sets take up whatever the plan's total leaves, step by step.
+    """
+    planned = float(evidence.get("planned_daily_minor") or 0)
+    if planned <= 0 or not pool:
+        return 0.0
+    sets = evidence.get("ad_sets", [])
+    active = sum(daily_of(a) for a in sets if a.get("status") == ACTIVE)
+    paused = sum(daily_of(a) for a in sets if a.get("status") == "PAUSED")
+    # only what paused ad sets hold: a budget a person cut is never spent again behind them
+    return max(0.0, min(planned - active, paused))
+
+
+def idle_cuts(
+    evidence: Mapping[str, Any], policy: DecisionPolicy, protected: set[str], minimum: float
+) -> list[tuple[Mapping[str, Any], int, int]]:
+    """Paused ad sets whose daily budget can move to the active ones: (ad set, old, new).
+
+    A paused ad set's budget buys nothing, so the plan's daily total would go unspent; it is
+    moved in the same steps (`max_step`, Meta's minimum, edit limits) as any budget.
+    """
+    out = []
+    for a in evidence.get("ad_sets", []):
+        old = int(a.get("daily_budget_minor") or 0)
+        if a.get("status") != "PAUSED" or old <= minimum or a["id"] in protected:
+            continue
+        if budget_editable({**a, "status": ACTIVE}, evidence, policy) is not None:
+            continue
+        out.append((a, old, int(max(minimum, np.ceil(old * (1 - policy.max_step))))))
+    return out
+
+
+def adset_target(adset: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """Return an action's `target` for an ad set of the evidence's campaign."""
+    return {
+        "id": adset["id"],
+        "name": adset.get("name", ""),
+        "level": "adset",
+        "parent_id": (evidence.get("campaign") or {}).get("id", ""),
+    }
+
+
+def budget_action(
+    adset: Mapping[str, Any], old: int, new: int, p_best: float, evidence: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Build a budget-change proposal; increases are high risk (never auto-applied).
+
+    `old` and `new` are daily amounts; a lifetime-budget ad set's lifetime budget changes by
+    their difference × its days left (its evidence keeps both: `before_minor`/`after_minor`
+    in the field written, `before_daily_minor`/`after_daily_minor` per day).
+    """
+    stats = adset.get("stats") or {}
+    up = new > old
+    field, before, after = "daily_budget", old, new
+    lifetime = adset.get("lifetime_budget_minor")
+    if not adset.get("daily_budget_minor") and lifetime:
+        days_left = int(adset.get("days_left") or 1)
+        field, before = "lifetime_budget", int(lifetime)
+        after = before + (new - old) * days_left
+    return {
+        "name": "set_adset_budget",
+        "args": {"adset_id": adset["id"], field: after},
+        "target": adset_target(adset, evidence),
+        "verdict": "OPTIMIZE",
+        "reasons": [
+            f"{p_best:.0%} probability this ad set has the best "
+            f"cost per {KPI_LABELS.get(kpi_of(evidence), 'result')}"
+        ],
+        "evidence": {
+            **evidence_of(stats),
+            "p_best": round(p_best, 3),
+            "before_minor": before,
+            "after_minor": after,
+            "before_daily_minor": old,
+            "after_daily_minor": new,
+            **({"days_left": adset.get("days_left")} if field == "lifetime_budget" else {}),
+        },
+        "expected_effect": {
+            "metric": "value_per_spend",
+            "direction": "up",
+            "text": f"{'more' if up else 'less'} budget for {display_name(adset.get('name')) or adset['id']}; "
+            "the campaign buys more conversions for the same total",
+        },
+        "risk": "high" if up else "low",
+        "requires_review": False,
+        "group": "reallocation",
+    }
+
+
+def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
+                evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """Pause an ad set at Meta's minimum budget that does clearly worse than the others."""
+    from state.rules import format_money
+
+    money = format_money(int(minimum), str(evidence.get("currency") or "USD"))
+    return {
+        "name": "pause_adset",
+        "args": {"adset_id": adset["id"], "status": "PAUSED"},
+        "target": adset_target(adset, evidence),
+        "verdict": "PAUSE",
+        "reasons": [
+            f"at Meta's minimum daily budget ({money}) it cannot be cut further, and it does "
+            f"clearly worse than the campaign's other ad sets ({p_down:.0%} probability on the "
+            "last week): pausing it moves its money to the ones that do better — the plan's "
+            "daily total is kept"],
+        "evidence": {**evidence_of(adset.get("stats") or {}), "p_worse": round(p_down, 3),
+                     "min_daily_budget_minor": int(minimum)},
+        "expected_effect": {"metric": "value_per_spend", "direction": "up",
+                            "text": "its budget moves to the better ad sets over the next "
+                            "cycles; the campaign buys more results for the same total"},
+        "risk": "low",
+        "requires_review": False,
+        "group": "reallocation",
+    }
