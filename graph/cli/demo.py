@@ -11,7 +11,8 @@ reachable pools of `reach_pool_days` 0.3 (default 10) and creative fatigue twice
 loop's pauses and budget moves concentrate delivery on a few ads and a card proposes a
 creative refresh (new ads beside the one left running, or beside a tired one), which is
 launched and judged on the next card. `DEMO_SEED` fixes which world the sandbox draws: in
-seed 6 the fourth card pauses a loser and refreshes the ad it leaves alone in its ad set. Written to ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home
+seed 5 the third card pauses a loser and refreshes the ad it leaves alone in its ad set, and
+the fourth judges that refresh. Written to ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home
 keeps the scenario it started with.
 """
 
@@ -42,8 +43,8 @@ DEMO_BRIEF = (
     "target CPA $40. Landing page https://shop.example.com/trailblaze. Use images {images}. "
     "Shop now."
 )
-DEMO_CYCLES = 6  # a card proposes a creative refresh (cycle 4 with seed 6), a later one judges it
-DEMO_SEED = 6  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
+DEMO_CYCLES = 6  # a card proposes a creative refresh (cycle 3 with seed 5), the next judges it
+DEMO_SEED = 5  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
 DEMO_MODEL = {"reach_pool_days": 0.3, "fatigue_scale": 4.0}  # a small market (module docstring)
 MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound, not a timeout)
 

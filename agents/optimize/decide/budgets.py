@@ -184,5 +184,5 @@ def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
                             "cycles; the campaign buys more results for the same total"},
         "risk": "low",
         "requires_review": False,
-        "group": "reallocation",
+        "group": "floor_pause",  # not "reallocation": cycle._reallocate shrinks budget moves
     }

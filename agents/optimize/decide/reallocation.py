@@ -144,7 +144,7 @@ def reallocate(
     new = project(target, low, high, total)
     # Small moves are not worth an edit: those ad sets stay, the rest share what is left.
     still = np.abs(new - current) < policy.min_change * current
-    if still.all() and not idle and not floor:
+    if still.all() and not idle:
         return [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence)
                 for k in floor], p_of
     if still.any():
@@ -189,6 +189,11 @@ def reallocate(
         act["reasons"] = [reason, f"{p:.0%} probability it is the campaign's best ad set"]
         act["evidence"].update(move_evidence(facts, evidence))
         actions.append(act)
+    if unspent > 0 and not any(a["evidence"].get("after_daily_minor", 0)
+                               < a["evidence"].get("before_daily_minor", 0) for a in actions):
+        for a in actions:  # funded by paused ad sets' share of the plan, not by cuts
+            if a["name"] == "set_adset_budget":
+                a["group"] = "parked"
     return actions, p_of
 
 
