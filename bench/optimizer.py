@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in rows:
                 r["scenario_arg"] = name
                 results.append(r)
-                if not args.json:
+                if True:  # one line per run on stderr, with --json too (a crash keeps them)
                     print(
                         f"{r['scenario']:<16} seed {r['seed']:>3}  {r['strategy']:<17} "
                         f"{r['fraction']:.3f} of oracle [{r['fraction_same_spend']:.3f} at same spend]"
