@@ -57,9 +57,19 @@ def evidence_text(ev: dict[str, Any], currency: str) -> str:
     if ev.get("ctr") is not None:
         parts.append(f"CTR {float(ev['ctr']):.2f}%")
     if ev.get("before_minor") is not None and ev.get("after_minor") is not None:
-        parts.append(
-            f"budget {_money(ev['before_minor'], currency)} → {_money(ev['after_minor'], currency)} a day"
-        )
+        if ev.get("days_left"):  # a lifetime budget: its total, and what it means per day
+            parts.append(
+                f"lifetime budget {_money(ev['before_minor'], currency)} → "
+                f"{_money(ev['after_minor'], currency)} (about "
+                f"{_money(ev.get('before_daily_minor') or 0, currency)} → "
+                f"{_money(ev.get('after_daily_minor') or 0, currency)} a day over the "
+                f"{ev['days_left']} day(s) left)"
+            )
+        else:
+            parts.append(
+                f"budget {_money(ev['before_minor'], currency)} → "
+                f"{_money(ev['after_minor'], currency)} a day"
+            )
     parts += _spend_limits_text(ev, currency)
     for key, label in (
         ("p_worse_than_target", "P(worse than target)"),

@@ -93,6 +93,9 @@ def propose(
     )
     evidence["refreshes"] = refreshes_of(state.get("applied_actions"))
     evidence["planned_daily_minor"] = planned_daily(plan)
+    evidence["loop_paused"] = sorted(
+        str((a.get("args") or {}).get("adset_id")) for a in state.get("applied_actions") or []
+        if a.get("name") == "pause_adset" and a.get("status") == "applied")
     # The alerts between cycles hold on the same fresh data: shown on this card, acted on by
     # the decision matrix; while conversions go unrecorded, nothing is judged on them.
     watch = for_cycle(client, state, ctx, now) if with_alerts else {"alerts": [],
@@ -197,22 +200,36 @@ def _reallocate(
 ) -> dict[int, MoneyAction]:
     """Shrink a reallocation's increases to what its applied cuts freed (refused cuts free none).
 
-    A refused cut must not turn a reallocation into a spend increase.
+    A refused cut must not turn a reallocation into a spend increase. Amounts are compared per
+    day (`before_daily_minor`/`after_daily_minor`: a lifetime budget's daily equivalent); a
+    shrunk lifetime raise is scaled back by its days left. Money the plan's daily total leaves
+    with paused ad sets (`parked_minor`, the same on every move of the proposal) is free from
+    the start.
     """
-    freed = 0
-    out: dict[int, MoneyAction] = {}
     moves = [i for i in typed if i not in refused and writes[i].get("group") == "reallocation"]
+    freed = max((int((writes[i].get("evidence") or {}).get("parked_minor") or 0) for i in moves),
+                default=0)
+    out: dict[int, MoneyAction] = {}
     for i in sorted(moves, key=lambda i: _raise_of(writes[i], typed[i]) > 0):
-        before = int((writes[i].get("evidence") or {}).get("before_minor") or 0)
-        after = typed[i].daily_budget
-        if after is None:
+        ev = writes[i].get("evidence") or {}
+        lifetime = typed[i].daily_budget is None and typed[i].lifetime_budget is not None
+        if typed[i].daily_budget is None and not lifetime:
             continue
+        days = max(1, int(ev.get("days_left") or 1)) if lifetime else 1
+        before = int(ev.get("before_daily_minor") or ev.get("before_minor") or 0)
+        sent = typed[i].lifetime_budget if lifetime else typed[i].daily_budget
+        assert sent is not None
+        after = (before + (sent - int(ev.get("before_minor") or 0)) // days) if lifetime else sent
         if after > before:
-            after = min(after, before + freed)
-            if after <= before:
+            allowed = min(after, before + freed)
+            if allowed <= before:
                 continue
-            freed -= after - before
-            out[i] = typed[i].model_copy(update={"daily_budget": after})
+            freed -= allowed - before
+            if lifetime:
+                new = int(ev.get("before_minor") or 0) + (allowed - before) * days
+                out[i] = typed[i].model_copy(update={"lifetime_budget": min(sent, new)})
+            else:
+                out[i] = typed[i].model_copy(update={"daily_budget": allowed})
         else:
             freed += before - after
             out[i] = typed[i]
@@ -221,7 +238,8 @@ def _reallocate(
 
 def _raise_of(action: dict[str, Any], typed: MoneyAction) -> int:
     before = int((action.get("evidence") or {}).get("before_minor") or 0)
-    return (typed.daily_budget or 0) - before if typed.kind == "set_budget" else 0
+    sent = typed.daily_budget if typed.daily_budget is not None else typed.lifetime_budget
+    return (sent or 0) - before if typed.kind == "set_budget" else 0
 
 
 def execute_approved(
@@ -317,6 +335,8 @@ def _args_of(action: dict[str, Any], typed: MoneyAction) -> dict[str, Any]:
     args = dict(action.get("args") or {})
     if typed.daily_budget is not None and "daily_budget" in args:
         args["daily_budget"] = typed.daily_budget
+    if typed.lifetime_budget is not None and "lifetime_budget" in args:
+        args["lifetime_budget"] = typed.lifetime_budget
     return args
 
 

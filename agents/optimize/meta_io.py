@@ -74,7 +74,9 @@ def phase_budgets(
         if before and seen and seen != before:
             entry["last_move"] = 1 if seen > before else -1
             entry["moved_at"] = now.isoformat() if now else None
+            entry["moved_after"] = entry.get("seen_at")  # the change happened in between
         entry["seen"] = seen
+        entry["seen_at"] = now.isoformat() if now else None
     return out
 
 
@@ -212,6 +214,8 @@ def build_evidence(
                 "phase_budget_minor": phases[str(a["id"])]["budget"],
                 "last_move": phases[str(a["id"])].get("last_move"),
                 "moved_at": phases[str(a["id"])].get("moved_at"),
+                "moved_by_loop": moved_by_loop(phases[str(a["id"])],
+                                               (budget_edits or {}).get(str(a["id"]), [])),
                 "stats": set_stats.get(str(a["id"]), empty),
                 "recent_stats": set_recent.get(str(a["id"]), empty),
                 "last_day_stats": set_last.get(str(a["id"]), empty),
@@ -237,6 +241,22 @@ def build_evidence(
         "phase_budgets": phases,
         "experiment": experiment,
     }
+
+
+def moved_by_loop(entry: dict[str, Any], edits: list[str]) -> bool | None:
+    """Whether the ad set's last observed budget change was the loop's own edit.
+
+    True when one of the loop's budget edits (`budget_edits`) falls between the two cycles
+    that saw the budget before and after; False when none does (a person, or another tool,
+    changed it); None when no change has been seen.
+    """
+    if not entry.get("last_move") or not entry.get("moved_at"):
+        return None
+    start, end = parse_time(entry.get("moved_after")), parse_time(entry.get("moved_at"))
+    times = [t for t in (parse_time(e) for e in edits) if t is not None]
+    if end is None:
+        return None
+    return any((start is None or t > start) and t <= end for t in times)
 
 
 def lifetime_fields(adset: dict[str, Any], now: datetime) -> dict[str, Any]:

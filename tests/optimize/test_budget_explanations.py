@@ -195,18 +195,31 @@ def test_a_held_move_says_why_on_the_ad_sets_verdict():
 
 
 def test_a_paused_ad_sets_share_of_the_plans_total_goes_to_the_active_ones_without_edits():
-    sets = _sets([(60000, 3000, 30), (60000, 3000, 30)])
+    sets = _sets([(60000, 3000, 36), (60000, 3000, 30)])
     paused = adset("s9", 4150, stats(60000, 3000, 5), status="PAUSED")
     ev = evidence([], sets + [paused], min_daily_budget_minor=4150)
     assert not any(a["args"]["adset_id"] == "s9" for a in _moves(ev))  # idle cut, no parking
-    planned = evidence([], sets + [paused], min_daily_budget_minor=4150,
-                       planned_daily_minor=24150)
-    moves = _moves(planned)
-    assert {a["args"]["adset_id"] for a in moves} == {"s0", "s1"}  # the paused one untouched
+    mine = dict(min_daily_budget_minor=4150, planned_daily_minor=24150, loop_paused=["s9"])
+    moves = _moves(evidence([], sets + [paused], **mine))
+    assert moves and {a["args"]["adset_id"] for a in moves} <= {"s0", "s1"}  # s9 untouched
     assert sum(a["args"]["daily_budget"] - 10000 for a in moves) <= 4150
+    assert all(a["evidence"]["parked_minor"] == 4150 for a in moves)  # free in execute_approved
     assert all("money that would otherwise go unspent" in a["reasons"][0] for a in moves)
-    # a budget a person cut (no paused ad set) is never spent again behind their back
-    assert _moves(evidence([], sets, planned_daily_minor=30000)) == []
+    # an ad set a person paused keeps its money unspent: their pause saves it
+    assert _moves(evidence([], sets + [paused], **{**mine, "loop_paused": []})) == []
+    # a budget a person cut is never spent again behind their back
+    cut = [dict(x) for x in sets]
+    cut[0].update(last_move=-1, moved_at=NOW, moved_by_loop=False)
+    assert _moves(evidence([], cut + [paused], **mine)) == []
+
+
+def test_parked_money_never_raises_an_ad_set_below_the_average():
+    sets = _sets([(60000, 3000, 40), (60000, 3000, 38), (60000, 3000, 10)])  # s2: USD 60
+    paused = adset("s9", 4150, stats(60000, 3000, 5), status="PAUSED")
+    mine = dict(min_daily_budget_minor=4150, planned_daily_minor=34150, loop_paused=["s9"])
+    moves = _moves(evidence([], sets + [paused], **mine))
+    assert moves and not any(a["args"]["adset_id"] == "s2" and a["args"]["daily_budget"] > 10000
+                             for a in moves)
 
 
 def test_an_ad_set_at_metas_minimum_that_does_clearly_worse_is_paused_when_the_total_is_known():
@@ -221,3 +234,14 @@ def test_an_ad_set_at_metas_minimum_that_does_clearly_worse_is_paused_when_the_t
     # without the plan's total its money would go unspent: no pause
     ev.pop("planned_daily_minor")
     assert not any(a["name"] == "pause_adset" for a in _moves(ev))
+
+
+def test_every_ad_set_far_off_target_is_said_and_advised_not_left_continue():
+    sets = [adset(f"s{i}", 10000, stats(240000, 12000, 24, days=24)) for i in range(3)]
+    p = decide(evidence([], sets))  # USD 100 per conversion against USD 25, every ad set
+    for i in range(3):
+        v = _of(p, f"s{i}")
+        assert v["verdict"] == "OPTIMIZE"
+        assert "all 3 active ad sets are far off target" in v["reasons"][0]
+    advice = next(a for a in p["actions"] if a["name"] == "lower_campaign_budget")
+    assert advice["advice"] is True and advice["args"] == {"campaign_id": "c1"}

@@ -26,3 +26,13 @@ def test_equal_ad_sets_see_no_budget_direction_reversed(seed):
     # the loop did run and act (this is not a loop that does nothing)
     assert result["cycles"] == 28 and result["actions"] > 0
     assert result["fraction"] > 0.85
+
+
+def test_ad_sets_that_really_differ_do_see_budget_moves():
+    # The same loop is not simply frozen: where ad sets differ (krw_zero_decimal: one ad set
+    # far cheaper per conversion), money moves, observed on the sandbox's objects.
+    regime = REGIME.replace("all_equal_usd", "krw_zero_decimal")
+    result = run_one(regime, 1, "adpilot")
+    assert result["changes_by_type"].get("adset_budget_up", 0) > 0
+    assert result["changes_by_type"].get("adset_budget_down", 0) > 0
+    assert result["fraction"] > 0.7

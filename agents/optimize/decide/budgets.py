@@ -71,17 +71,22 @@ def seen_rate(stats: Mapping[str, Any], metric: str) -> float:
 def parked(evidence: Mapping[str, Any], pool: list[Mapping[str, Any]]) -> float:
     """Money of the plan's daily total that no active ad set holds (0 when unknown).
 
-    With the plan's daily total (`planned_daily_minor`), a paused ad set's budget need not be
-    cut to free its money — it is not spent either way, and at Meta's minimum it could not be
-    cut further: the active ad sets take up whatever the plan's total leaves, step by step.
+    With the plan's daily total (`planned_daily_minor`), the budget of an ad set the loop itself
+    paused (`loop_paused`) need not be cut to free its money — it is not spent either way, and
+    at Meta's minimum it could not be cut further: the active ad sets take up what the plan's
+    total leaves, step by step. Nothing is parked once a person has cut a budget
+    (`moved_by_loop` False), nor for an ad set a person paused.
     """
     planned = float(evidence.get("planned_daily_minor") or 0)
     if planned <= 0 or not pool:
         return 0.0
     sets = evidence.get("ad_sets", [])
+    if any(a.get("last_move") == -1 and a.get("moved_by_loop") is False for a in sets):
+        return 0.0  # a person cut a budget: what they took out is never spent behind them
+    mine = set(evidence.get("loop_paused") or [])
     active = sum(daily_of(a) for a in sets if a.get("status") == ACTIVE)
-    paused = sum(daily_of(a) for a in sets if a.get("status") == "PAUSED")
-    # only what paused ad sets hold: a budget a person cut is never spent again behind them
+    paused = sum(daily_of(a) for a in sets if a.get("status") == "PAUSED" and a["id"] in mine)
+    # only what ad sets the loop itself paused hold (a person's pause saves their money)
     return max(0.0, min(planned - active, paused))
 
 
@@ -186,3 +191,24 @@ def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
         "requires_review": False,
         "group": "floor_pause",  # not "reallocation": cycle._reallocate shrinks budget moves
     }
+
+
+def floor_pauses(pool: list[Mapping[str, Any]], current: np.ndarray, target: np.ndarray,
+                 minimum: float, dirs: Any, evidence: Mapping[str, Any],
+                 policy: DecisionPolicy) -> list[int]:
+    """Pool indexes of ad sets at Meta's minimum that the evidence says to cut further.
+
+    Only with the plan's daily total known (so the paused budget is spent by the others) and
+    on strong evidence (`reverse_probability` on the last week, `move_probability` on the
+    window); never the last active ad set.
+    """
+    if not evidence.get("planned_daily_minor"):
+        return []
+    out: list[int] = []
+    for k in range(len(pool)):
+        if (current[k] <= minimum + 0.5 and dirs.may_cut[k] and target[k] < minimum
+                and dirs.p_down[k] >= policy.reverse_probability
+                and dirs.p_down_long[k] >= policy.move_probability
+                and len(pool) - len(out) > 2):
+            out.append(k)
+    return out

@@ -139,7 +139,8 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
                 "target, but ")
     cmp = "lower" if up else "higher"
     text = (f"{head}its marginal cost per {word} is about {format_money(marginal, currency)} "
-            f"({1 / e:g}× its estimated average of {format_money(estimate, currency)}; "
+            f"({1 / e:g}× its estimated average of {format_money(estimate, currency)} under "
+            f"adpilot's response model; "
             f"{format_money(avg, currency)} as counted over the last week: extra money buys "
             "dearer results)")
     if up and others_rate <= 0:

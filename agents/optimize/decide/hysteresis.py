@@ -7,16 +7,16 @@ when the evidence for that direction is strong *and* persists:
 
 - **Direction.** From posterior draws of each ad set's value per unit of spend, `p_up` is the
   probability that it does better than the campaign's budget-weighted average by more than
-  `move_margin` (10 %), `p_down` that it does worse by as much. The marginal value is the
+  `move_margin` (5 %), `p_down` that it does worse by as much. The marginal value is the
   average times the response elasticity, the same for every ad set, so the comparison of
   averages is the comparison of marginals.
 - **Not too soon.** Nothing moves on value before every ad set has `min_move_days` (7) days
   of data: the first days are the learning phase, and a move made on them is the one noise
   most often reverses later.
-- **Strong.** An increase needs `p_up` ≥ `move_probability` (80 %) on the last week (about
+- **Strong.** An increase needs `p_up` ≥ `move_probability` (70 %) on the last week (about
   the current budget); a cut `p_down` ≥ the same. Ad sets short of that stay where they are.
 - **Persists.** The same direction must also hold on the whole judging window (four weeks),
-  with probability ≥ `persist_probability` (60 %): a good week against a worse month is not
+  with probability ≥ `persist_probability` (50 %): a good week against a worse month is not
   a trend.
 - **Hysteresis.** An ad set whose budget last moved the other way (`last_move`, observed on
   Meta cycle to cycle by `agents/optimize/meta_io.py::phase_budgets`, whoever changed it) is
@@ -24,8 +24,10 @@ when the evidence for that direction is strong *and* persists:
   (95 %) on the last week and `move_probability` on the whole window.
 
 The other side of a move needs less: money for a strong raise comes from ad sets probably
-below the average (`other_side_probability`, 60 %), a strong cut's goes to ones probably
-above it — never from or to an ad set whose last move went the other way.
+below the average (`other_side_probability`, 50 %), a strong cut's goes to ones probably
+above it — never from or to an ad set whose last move went the other way, and only when the
+strong side can move (`reallocation.py` drops the other side of a raise the audience cannot
+spend).
 
 Budget cuts that are not about value — a paused ad set's budget, an ad set that cannot spend
 its budget (plateau) — are not gated here; `reallocation.py` applies them as before.
@@ -47,13 +49,17 @@ from state.guardrails import parse_time
 class Directions:
     """Per ad set of the pool: may its budget rise / fall this cycle, and the evidence."""
 
-    may_raise: np.ndarray
+    may_raise: np.ndarray  # strong, or the other side of a strong move
     may_cut: np.ndarray
+    strong_raise: np.ndarray  # strong and persistent on its own evidence
+    strong_cut: np.ndarray
+    p_above: np.ndarray  # P(above the budget-weighted average), no margin
     p_up: np.ndarray  # last week
     p_down: np.ndarray
     p_up_long: np.ndarray  # whole window
     p_down_long: np.ndarray
     held: list[str | None]  # why a move the week alone suggests is held back (None: not held)
+    young: bool = False  # fewer than `min_move_days` of data: no move on value
 
 
 def direction_probabilities(
@@ -129,8 +135,10 @@ def directions(
     # whose last move went the other way: a reversal needs its own strong evidence).
     above, below = direction_probabilities(recent, current, 0.0)
     last = np.array([a.get("last_move") or 0 for a in pool])
-    if may_raise.any():
-        may_cut |= (below >= policy.other_side_probability) & (last != 1) & ~may_raise
-    if may_cut.any():
-        may_raise |= (above >= policy.other_side_probability) & (last != -1) & ~may_cut
-    return Directions(may_raise, may_cut, p_up, p_down, p_up_l, p_down_l, held)
+    strong_raise, strong_cut = may_raise.copy(), may_cut.copy()
+    if strong_raise.any():
+        may_cut |= (below >= policy.other_side_probability) & (last != 1) & ~strong_raise
+    if strong_cut.any():
+        may_raise |= (above >= policy.other_side_probability) & (last != -1) & ~strong_cut
+    return Directions(may_raise, may_cut, strong_raise, strong_cut, above, p_up, p_down, p_up_l,
+                      p_down_l, held, young)

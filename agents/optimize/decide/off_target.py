@@ -1,11 +1,11 @@
 """No silence when far off target: a verdict and a proposal when moving money cannot fix it.
 
 Reallocation fixes a campaign whose ad sets differ: money moves to the ones that do better.
-It cannot fix a campaign with one active ad set: there is nothing to move money to. (A
-campaign whose every ad set misses the target is left to reallocation and the ad-level
-pauses: on the optimiser bench, cutting such campaigns on their first weeks' numbers — the
-learning phase, conversions still being restated — lost far more than it saved.) For one
-active ad set, after a full week of data (`OFF_TARGET_DAYS`) and the minimum spend, this
+It cannot fix a campaign with one active ad set: there is nothing to move money to. When
+every active ad set misses far, each verdict says so and an advice action (nothing written)
+asks a person to lower the campaign's total or rework it — no automatic cut: on the optimiser
+bench, cutting such campaigns on their first weeks' numbers (the learning phase, conversions
+still being restated) lost far more than it saved. For one active ad set, after a full week of data (`OFF_TARGET_DAYS`) and the minimum spend, this
 module judges it on its whole window (a Gamma-Poisson posterior of results per unit of
 spend, widened by the day-to-day overdispersion `stats.dispersion` measures) and, when it is
 **far off target** — the cost per result above `FAR_MULTIPLE` (1.5) × the target with
@@ -124,8 +124,10 @@ def off_target(
 ) -> tuple[list[dict], list[dict]]:
     """Return (verdicts, actions) for far-off ad sets moving money cannot fix."""
     live = [a for a in evidence.get("ad_sets", []) if a.get("status") == ACTIVE]
+    if len(live) > 1:
+        return _all_far_off(live, evidence, policy, rng, taken)
     if len(live) != 1:
-        return [], []  # reallocation moves money between ad sets
+        return [], []
     judged = {str(a["id"]): far_off(a, evidence, policy, rng) for a in live}
     if not all(judged.values()):
         return [], []
@@ -160,18 +162,49 @@ def off_target(
         minimum = int(evidence.get("min_daily_budget_minor") or 0)
         new = max(minimum, int(np.ceil(old * (1 - policy.max_step))))
         if old and new < old and not (cbo and str(campaign.get("id")) in taken):
-            args = {"daily_budget": new}
+            args: dict[str, Any] = {"daily_budget": new}
+            money = {"before_minor": old, "after_minor": new}
             if not cbo and not a.get("daily_budget_minor") and a.get("lifetime_budget_minor"):
-                args = {"lifetime_budget": int(a["lifetime_budget_minor"]) - (old - new) * int(
-                    a.get("days_left") or 1)}
+                days = int(a.get("days_left") or 1)
+                total = int(a["lifetime_budget_minor"])
+                args = {"lifetime_budget": total - (old - new) * days}
+                money = {"before_minor": total, "after_minor": args["lifetime_budget"],
+                         "before_daily_minor": old, "after_daily_minor": new, "days_left": days}
             actions.append(_action(
                 f"set_{level}_budget", owner, level, args, "OPTIMIZE",
                 [text + "; a lower budget limits the loss while the creative or audience is "
-                 "fixed"], {**ev, "before_minor": old, "after_minor": new}, evidence,
-                "less money spent far off target"))
+                 "fixed"], {**ev, **money}, evidence, "less money spent far off target"))
             taken.add(str(owner.get("id")))
         actions += _advice(a, far, text, ev, evidence)
     return verdicts, actions
+
+
+def _all_far_off(live: list[Mapping[str, Any]], evidence: Mapping[str, Any],
+                 policy: DecisionPolicy, rng: np.random.Generator,
+                 taken: set[str]) -> tuple[list[dict], list[dict]]:
+    """Every active ad set far off target: verdicts that say so, and advice (no write).
+
+    Moving money between them only picks the least bad, so the card says that and advises a
+    person to lower the campaign's total or change the offer, creative or audience; nothing is
+    cut automatically (on the optimiser bench, cuts on early weeks' numbers lost more than
+    they saved).
+    """
+    judged = [(a, far_off(a, evidence, policy, rng)) for a in live]
+    if not all(far for _, far in judged):
+        return [], []
+    why = (f"all {len(live)} active ad sets are far off target, so moving money between them "
+           "cannot fix it")
+    verdicts = [make_verdict(a, "adset", "OPTIMIZE", [_words(far, evidence, why)])
+                for a, far in judged if far is not None]
+    campaign = evidence.get("campaign") or {}
+    if str(campaign.get("id")) in taken:
+        return verdicts, []
+    advice = _action(
+        "lower_campaign_budget", campaign, "campaign", {}, "OPTIMIZE",
+        [f"{why}: lower the campaign's daily total, or change the offer, creative or audience"],
+        {"ad_sets_far_off_target": len(live)}, evidence,
+        "less money spent far off target while the campaign is reworked", advice=True)
+    return verdicts, [advice]
 
 
 def _advice(a: Mapping[str, Any], far: Mapping[str, Any], text: str, ev: dict[str, Any],

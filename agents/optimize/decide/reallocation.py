@@ -34,6 +34,7 @@ from agents.optimize.decide.budgets import (
     budget_editable,
     daily_of,
     floor_pause,
+    floor_pauses,
     idle_cuts,
     parked,
     seen_rate,
@@ -102,9 +103,9 @@ def reallocate(
     spent = np.array([num(a.get("last_day_stats"), "spend_minor") for a in pool])
     idle = idle_cuts(evidence, policy, protected, minimum)
     freed = float(sum(old - new for _, old, new in idle))
-    unspent = parked(evidence, pool)
-    if unspent > 0:  # the plan's daily total says how much the paused ad sets leave unspent
-        idle, freed = [], unspent
+    held_back = parked(evidence, pool)
+    if held_back > 0:  # the plan's daily total says how much loop-paused ad sets leave unspent
+        idle, freed = [], held_back
     dirs = directions(pool, draws, long, current, evidence, policy)
     if held is not None:
         held.update({a["id"]: n for a, n in zip(pool, dirs.held, strict=True) if n})
@@ -122,12 +123,20 @@ def reallocate(
             levels[k], settled = flat
             saturated[k] = True
             if settled:
-                flat_cut[k] = may_cut[k] = True
+                flat_cut[k] = True
+    # The other side of a move exists only for a strong mover that can move: no cut funds a
+    # raise an ad set cannot spend, and no raise takes money nobody strongly gives up.
+    strong_up = dirs.strong_raise & ~saturated
+    if not strong_up.any():
+        may_cut = dirs.strong_cut.copy()
+    if not dirs.strong_cut.any() and not strong_up.any():
+        may_raise = strong_up.copy()
+    may_cut |= flat_cut
     if freed or flat_cut.any():
-        # Money an ad set cannot spend (paused, or spend flat below its budget) goes to the
-        # others that can, whatever their direction evidence — except those last cut, which
-        # get money back only on their own strong evidence (`directions`).
-        may_raise |= np.array([a.get("last_move") != -1 for a in pool])
+        # Money an ad set cannot spend (paused by the loop, or spend flat below its budget)
+        # goes to the others that do at least as well as the campaign's average — never to
+        # one last cut (it gets money back only on its own strong evidence, `directions`).
+        may_raise |= (dirs.p_above >= 0.5) & np.array([a.get("last_move") != -1 for a in pool])
     may_raise &= ~saturated
     high = np.where(may_raise, high, current)
     low = np.where(may_cut, low, current)
@@ -137,6 +146,8 @@ def reallocate(
     base = np.where(spent > 0, np.minimum(current, spent), current)
     total = float(current.sum()) + freed
     target = marginal_target(base, draws, policy.response_elasticity) * total / base.sum()
+    if dirs.young:  # freed money in the first week: in proportion, not on a week's value
+        target = current * total / current.sum()
     # At Meta's minimum and clearly worse: it cannot be cut further, so it is paused and the
     # plan's daily total (`parked`) moves its money to the others from the next cycle.
     floor = floor_pauses(pool, current, target, minimum, dirs, evidence, policy)
@@ -166,6 +177,7 @@ def reallocate(
     # What the money buys where it comes from: nothing when it could not be spent there.
     unspent = max(0.0, absorbed - float(np.clip(-delta, 0, None).sum())) + sum(
         float(-delta[k]) for k in np.flatnonzero(flat_cut) if delta[k] < 0)
+    flat_why = (f"its spend has stayed flat under its budget for {policy.plateau_days} days; ")
     for k, (a, old, value, p) in enumerate(zip(pool, current, new, p_best, strict=True)):
         if int(value) == int(old):
             continue
@@ -184,16 +196,15 @@ def reallocate(
             return [], p_of  # more money where it buys less than where it comes from: none
         act = budget_action(a, int(old), int(value), float(p), evidence)
         reason = move_reason(facts, up, evidence)
-        if saturated[k] and not up:
+        if flat_cut[k] and not up:
+            reason = flat_why + reason
+        elif saturated[k] and not up:
             reason = "it did not spend its budget yesterday; " + reason
         act["reasons"] = [reason, f"{p:.0%} probability it is the campaign's best ad set"]
         act["evidence"].update(move_evidence(facts, evidence))
+        if held_back > 0:  # free from the start in `cycle._reallocate` (not shrunk to cuts)
+            act["evidence"]["parked_minor"] = int(held_back)
         actions.append(act)
-    if unspent > 0 and not any(a["evidence"].get("after_daily_minor", 0)
-                               < a["evidence"].get("before_daily_minor", 0) for a in actions):
-        for a in actions:  # funded by paused ad sets' share of the plan, not by cuts
-            if a["name"] == "set_adset_budget":
-                a["group"] = "parked"
     return actions, p_of
 
 
@@ -203,27 +214,6 @@ def value_stats(adset: Mapping[str, Any]) -> Mapping[str, Any]:
     if recent and num(recent, "spend_minor") > 0:
         return recent
     return adset.get("stats") or {}
-
-
-def floor_pauses(pool: list[Mapping[str, Any]], current: np.ndarray, target: np.ndarray,
-                 minimum: float, dirs: Any, evidence: Mapping[str, Any],
-                 policy: DecisionPolicy) -> list[int]:
-    """Pool indexes of ad sets at Meta's minimum that the evidence says to cut further.
-
-    Only with the plan's daily total known (so the paused budget is spent by the others) and
-    on strong evidence (`reverse_probability` on the last week, `move_probability` on the
-    window); never the last active ad set.
-    """
-    if not evidence.get("planned_daily_minor"):
-        return []
-    out: list[int] = []
-    for k in range(len(pool)):
-        if (current[k] <= minimum + 0.5 and dirs.may_cut[k] and target[k] < minimum
-                and dirs.p_down[k] >= policy.reverse_probability
-                and dirs.p_down_long[k] >= policy.move_probability
-                and len(pool) - len(out) > 2):
-            out.append(k)
-    return out
 
 
 def marginal_target(current: np.ndarray, draws: np.ndarray, elasticity: float) -> np.ndarray:
