@@ -398,15 +398,15 @@ def main(argv: list[str] | None = None) -> int:
             for r in rows:
                 r["scenario_arg"] = name
                 results.append(r)
-                if True:  # one line per run on stderr, with --json too (a crash keeps them)
-                    print(
-                        f"{r['scenario']:<16} seed {r['seed']:>3}  {r['strategy']:<17} "
-                        f"{r['fraction']:.3f} of oracle [{r['fraction_same_spend']:.3f} at same spend]"
-                        f"  (spend {r['spend_fraction']:.2f} of budget, "
-                        f"{r['actions']} actions, {r['budget_reversals']} budget reversals, "
-                        f"{r['actions_per_cycle'].get('all', 0.0):.2f} changes/cycle)",
-                        file=sys.stderr,
-                    )
+                # one line per run on stderr, with --json too (a crash keeps them)
+                print(
+                    f"{r['scenario']:<16} seed {r['seed']:>3}  {r['strategy']:<17} "
+                    f"{r['fraction']:.3f} of oracle [{r['fraction_same_spend']:.3f} at same spend]"
+                    f"  (spend {r['spend_fraction']:.2f} of budget, "
+                    f"{r['actions']} actions, {r['budget_reversals']} budget reversals, "
+                    f"{r['actions_per_cycle'].get('all', 0.0):.2f} changes/cycle)",
+                    file=sys.stderr,
+                )
     report = summarise(results, scenarios, seeds, held_out=frozenset(held))
     report["spend_capped"] = not args.uncapped
     report["seconds"] = round(time.time() - started, 1)
