@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from agents.common.structured import structured
 from prompts import refresh as prompts
 from state import rules
 
@@ -172,14 +173,8 @@ def _schema() -> dict[str, Any]:
 
 
 def _structured(llm: Any) -> Any:
-    schema = _schema()
-    try:
-        runnable = llm.with_structured_output(schema, method="json_schema", strict=True,
-                                              include_raw=True)
-    except (TypeError, ValueError, NotImplementedError):
-        runnable = llm.with_structured_output(schema, include_raw=True)  # a forced tool call
-    return runnable.with_config(run_name="refresh.copy", tags=["agent:ads", "action:refresh",
-                                                               "llm"])
+    return structured(llm, _schema(), run_name="refresh.copy",
+                      tags=["agent:ads", "action:refresh", "llm"])
 
 
 def messages(original: Original, n: int, brand: str | None) -> list[tuple[str, str]]:

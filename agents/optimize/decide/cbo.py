@@ -40,6 +40,7 @@ from agents.optimize.decide.explain import MoveFacts, move_evidence, move_reason
 from agents.optimize.decide.hysteresis import directions
 from agents.optimize.decide.reallocation import (
     marginal_target,
+    posteriors,
     project,
     step_bounds,
     value_stats,
@@ -47,12 +48,9 @@ from agents.optimize.decide.reallocation import (
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
-    dispersion,
-    empirical_prior,
     evidence_of,
     kpi_of,
     num,
-    value_samples,
 )
 from state.provenance import display_name
 from state.rules import format_money
@@ -88,15 +86,7 @@ def reallocate_cbo(
     if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     values = [value_stats(a) for a in pool]
-    metric = kpi_of(evidence)
-    prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks)
-    phi = dispersion([list(a.get("days_stats") or []) for a in pool], metric)
-    draws = np.stack([value_samples(v, prior, rng, policy.samples, phi) for v in values])
-    windows = [a.get("stats") or v for a, v in zip(pool, values, strict=True)]
-    long_prior = empirical_prior(windows, metric, policy.adset_cvr_prior_clicks)
-    long = np.stack([value_samples(v, long_prior, rng, policy.samples, phi) for v in windows])
-    p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
-    p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
+    draws, long, p_best, p_of = posteriors(pool, values, kpi_of(evidence), policy, rng)
     current = np.array([spend_per_day(a) for a in pool])
     if current.min() <= 0:
         return [], p_of  # an ad set Meta gave nothing has no measured value at its spend

@@ -89,14 +89,7 @@ def reallocate(
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     metric = kpi_of(evidence)
     values = [value_stats(a) for a in pool]
-    prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks)
-    phi = dispersion([list(a.get("days_stats") or []) for a in pool], metric)
-    draws = np.stack([value_samples(v, prior, rng, policy.samples, phi) for v in values])
-    windows = [a.get("stats") or v for a, v in zip(pool, values, strict=True)]
-    long_prior = empirical_prior(windows, metric, policy.adset_cvr_prior_clicks)
-    long = np.stack([value_samples(v, long_prior, rng, policy.samples, phi) for v in windows])
-    p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
-    p_of = {a["id"]: round(float(p), 4) for a, p in zip(pool, p_best, strict=True)}
+    draws, long, p_best, p_of = posteriors(pool, values, metric, policy, rng)
     current = np.array([float(daily_of(a)) for a in pool])
     minimum = float(evidence.get("min_daily_budget_minor") or 100)
     low, high = step_bounds(pool, current, policy, minimum)
@@ -206,6 +199,26 @@ def reallocate(
             act["evidence"]["parked_minor"] = int(held_back)
         actions.append(act)
     return actions, p_of
+
+
+def posteriors(
+    pool: list[Mapping[str, Any]], values: list[Mapping[str, Any]], metric: str,
+    policy: DecisionPolicy, rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]:
+    """Posterior draws of the pool's value per spend on the last week and the whole window.
+
+    Empirical-Bayes priors and overdispersion (`stats.empirical_prior`, `stats.dispersion`);
+    returns (last week's draws, the window's, P(best) per ad set, P(best) by id).
+    """
+    prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks)
+    phi = dispersion([list(a.get("days_stats") or []) for a in pool], metric)
+    draws = np.stack([value_samples(v, prior, rng, policy.samples, phi) for v in values])
+    windows = [a.get("stats") or v for a, v in zip(pool, values, strict=True)]
+    long_prior = empirical_prior(windows, metric, policy.adset_cvr_prior_clicks)
+    long = np.stack([value_samples(v, long_prior, rng, policy.samples, phi) for v in windows])
+    p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
+    return draws, long, p_best, {a["id"]: round(float(p), 4)
+                                 for a, p in zip(pool, p_best, strict=True)}
 
 
 def value_stats(adset: Mapping[str, Any]) -> Mapping[str, Any]:

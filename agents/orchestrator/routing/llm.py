@@ -17,6 +17,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import ValidationError
 
+from agents.common.structured import structured
 from agents.orchestrator.routing.checks import check_ask, clarify, name_problem
 from agents.orchestrator.routing.draft import DraftAsk, RouterDraft, to_ask
 from agents.orchestrator.routing.lexicon import BREAKDOWNS, METRICS
@@ -38,14 +39,8 @@ def draft_schema() -> dict[str, Any]:
 
 
 def _structured(model: Any) -> Any:
-    schema = draft_schema()
-    try:
-        runnable = model.with_structured_output(schema, method="json_schema", strict=True,
-                                                include_raw=True)
-    except (TypeError, ValueError, NotImplementedError):
-        # Providers without native JSON-schema output fall back to a forced tool call.
-        runnable = model.with_structured_output(schema, include_raw=True)
-    return runnable.with_config(run_name="router.draft", tags=["agent:orchestrator", "action:route", "llm"])
+    return structured(model, draft_schema(), run_name="router.draft",
+                      tags=["agent:orchestrator", "action:route", "llm"])
 
 
 def _draft(model: Any, messages: list[Any]) -> tuple[RouterDraft | None, str]:

@@ -35,6 +35,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
+from agents.common.structured import structured
 from agents.common.tracing import traced
 from agents.orchestrator.planning import GOAL, SPEND, WHO, PlanDefaults, PlannerResult, Question
 from agents.orchestrator.planning.capabilities.net import (
@@ -123,14 +124,8 @@ def chat_model(model: str | None = None) -> BaseChatModel:
 
 
 def _structured(llm: BaseChatModel) -> Any:
-    schema = draft_schema()
-    try:
-        runnable = llm.with_structured_output(schema, method="json_schema", strict=True, include_raw=True)
-    except (TypeError, ValueError, NotImplementedError):
-        # Providers without native JSON-schema output fall back to a forced tool call.
-        runnable = llm.with_structured_output(schema, include_raw=True)
-    # One named run per model call in traces instead of LangChain's RunnableSequence.
-    return runnable.with_config(run_name="planner.draft", tags=["agent:orchestrator", "action:plan", "llm"])
+    return structured(llm, draft_schema(), run_name="planner.draft",
+                      tags=["agent:orchestrator", "action:plan", "llm"])
 
 
 def _system_prompt(defaults: Any) -> str:
