@@ -245,3 +245,18 @@ def test_every_ad_set_far_off_target_is_said_and_advised_not_left_continue():
         assert "all 3 active ad sets are far off target" in v["reasons"][0]
     advice = next(a for a in p["actions"] if a["name"] == "lower_campaign_budget")
     assert advice["advice"] is True and advice["args"] == {"campaign_id": "c1"}
+
+
+def test_a_refreshs_new_ads_get_a_week_before_the_pause_rules_judge_them():
+    ads = [ad("a1", "s1", stats(20000, 1000, 40)), ad("a2", "s1", stats(20000, 1000, 2)),
+           ad("a3", "s1", stats(20000, 1000, 40))]
+    sets = [adset("s1", 10000, stats(60000, 3000, 82))]
+    assert "a2" in [a["args"]["ad_id"] for a in decide(evidence(ads, sets))["actions"]
+                    if a["name"] == "pause_ad"]
+    fresh = [{"ad_id": "a1", "adset_id": "s1", "date": "2026-03-17", "ad_ids": ["a2"]}]
+    p = decide(evidence(ads, sets, refreshes=fresh))
+    assert "a2" not in [a["args"].get("ad_id") for a in p["actions"] if a["name"] == "pause_ad"]
+    assert "judged after 7 days" in _of(p, "a2")["reasons"][0]
+    old = [{**fresh[0], "date": "2026-03-10"}]  # ten days on: judged like any ad
+    assert "a2" in [a["args"]["ad_id"] for a in decide(evidence(ads, sets, refreshes=old))[
+        "actions"] if a["name"] == "pause_ad"]

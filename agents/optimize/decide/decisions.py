@@ -72,7 +72,11 @@ from agents.optimize.decide.caps import cap_actions
 from agents.optimize.decide.cbo import reallocate_cbo
 from agents.optimize.decide.off_target import off_target
 from agents.optimize.decide.reallocation import adset_verdicts, reallocate
-from agents.optimize.decide.refresh import loser_refresh_actions
+from agents.optimize.decide.refresh import (
+    FRESH_AD_DAYS,
+    fresh_refresh_ads,
+    loser_refresh_actions,
+)
 from agents.optimize.decide.rules import emergency_reason, fatigue_actions, favoured_ad
 from agents.optimize.decide.stats import (
     ACTIVE,
@@ -104,6 +108,7 @@ def judge_ads(
     target = target_rate(evidence)
     floor = min_spend(evidence, policy)
     protected = set((evidence.get("experiment") or {}).get("variant_ids") or [])
+    fresh = fresh_refresh_ads(evidence)  # a refresh's new ads get a week before judgement
     verdicts: list[dict] = []
     actions: list[dict] = []
     by_adset: dict[str, list[dict]] = {}
@@ -133,6 +138,10 @@ def judge_ads(
             stats = ad.get("stats") or {}
             emergency = emergency_reason(stats, evidence, policy)
             enough = stats.get("days", 0) >= policy.min_days and num(stats, "spend_minor") >= floor
+            if ad["id"] in fresh and not emergency:
+                verdicts.append(make_verdict(ad, "ad", "MONITOR", [
+                    f"a creative refresh's new ad: judged after {FRESH_AD_DAYS} days"]))
+                continue
             if ad["id"] in protected:
                 verdicts.append(
                     make_verdict(

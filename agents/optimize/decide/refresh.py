@@ -36,6 +36,7 @@ REFRESH_COOLDOWN_DAYS = 14  # two weekly windows: the next fatigue read sees the
 MIN_FATIGUE_DAYS = 14  # two whole weeks of delivery before week-over-week fatigue is read
 MIN_AFTER_DAYS = 2  # a refresh is judged once its ads have this many days ...
 MIN_AFTER_IMPRESSIONS = 1000  # ... and this many impressions (else "pending")
+FRESH_AD_DAYS = 7  # a refresh's new ads are not paused (but in an emergency) for a week
 
 
 def _f(stats: Mapping[str, Any] | None, key: str) -> float:
@@ -66,6 +67,24 @@ def refreshable(evidence: Mapping[str, Any], ad: Mapping[str, Any]) -> bool:
         if age < REFRESH_COOLDOWN_DAYS:
             return False
     return True
+
+
+def fresh_refresh_ads(evidence: Mapping[str, Any]) -> set[str]:
+    """Ids of ads a refresh launched less than `FRESH_AD_DAYS` ago (`evidence["refreshes"]`).
+
+    A new ad starts in Meta's learning phase on a few days' data; pausing it on them judges
+    the refresh before it had a chance (`decisions.judge_ads` gives them a week).
+    """
+    today = str(evidence.get("today") or "")[:10]
+    out: set[str] = set()
+    for r in evidence.get("refreshes") or []:
+        try:
+            age = (date.fromisoformat(today) - date.fromisoformat(str(r.get("date"))[:10])).days
+        except ValueError:
+            continue
+        if age < FRESH_AD_DAYS:
+            out |= {str(i) for i in r.get("ad_ids") or []}
+    return out
 
 
 def refresh_action(ad: Mapping[str, Any], adset: Mapping[str, Any] | None, *, trigger: str,
