@@ -53,6 +53,7 @@ from state.guardrails import (
 from state.insights_store import InsightsStore
 from state.policy import NEVER_AUTO_APPROVED
 from tools.account import account_info, account_now
+from tools.errors import PermanentError
 from tools.money import account_state, clear, record_malformed
 
 __all__ = ["auto_approvable", "execute_approved", "judge_applied", "kpi_of_plan", "propose"]
@@ -312,7 +313,13 @@ def execute_approved(
     # Spend reductions first so a budget shift never exceeds the exposure cap mid-way.
     for i in sorted(passes, key=lambda i: _raise_of(writes[i], typed[i]) > 0):
         action = {**writes[i], "args": _args_of(writes[i], typed[i])}
-        result = apply_action(client, typed[i], passes[i], receipt=receipt)
+        try:
+            result = apply_action(client, typed[i], passes[i], receipt=receipt)
+        except PermanentError as exc:  # Meta refused this one write: said, and the rest go on
+            refusals[i] = Refusal(i, typed[i].name, "meta_refused", None, None,
+                                  f"Refused by Meta: {exc}. Nothing changed on this object.",
+                                  typed[i].object_id, None)
+            continue
         if typed[i].kind in ("set_budget", "set_spend_limits"):
             edits.setdefault(result["object_id"], []).append(now.isoformat())
         applied.append(_record(action, result, now, today, receipt))

@@ -260,3 +260,15 @@ def test_a_refreshs_new_ads_get_a_week_before_the_pause_rules_judge_them():
     old = [{**fresh[0], "date": "2026-03-10"}]  # ten days on: judged like any ad
     assert "a2" in [a["args"]["ad_id"] for a in decide(evidence(ads, sets, refreshes=old))[
         "actions"] if a["name"] == "pause_ad"]
+
+
+def test_a_lifetime_cut_stops_at_what_is_spent_plus_ten_percent():
+    sets = _sets([(60000, 3000, 30), (60000, 3000, 8), (60000, 3000, 9)])
+    for s in sets:  # 250,000 of 280,000 spent: Meta refuses a lifetime budget under 275,000
+        s.update(daily_budget_minor=None, lifetime_budget_minor=280000,
+                 budget_remaining_minor=30000, days_left=3, daily_equivalent_minor=10000)
+    for act in _moves(evidence([], sets)):
+        assert act["args"]["lifetime_budget"] >= 275000
+        e = act["evidence"]
+        assert (e["after_minor"] < e["before_minor"]) == (e["after_daily_minor"]
+                                                          < e["before_daily_minor"])

@@ -119,6 +119,18 @@ def adset_target(adset: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[
     }
 
 
+def lifetime_floor(adset: Mapping[str, Any]) -> int:
+    """Return the lowest lifetime budget Meta accepts: what is spent plus 10 %.
+
+    Meta refuses a lower one ("Budget Too Low"); spent is `lifetime_budget_minor` −
+    `budget_remaining_minor`.
+    """
+    lifetime = int(adset.get("lifetime_budget_minor") or 0)
+    remaining = adset.get("budget_remaining_minor")
+    spent = max(0, lifetime - int(remaining)) if remaining is not None else 0
+    return int(np.ceil(spent * 1.1))
+
+
 def budget_action(
     adset: Mapping[str, Any], old: int, new: int, p_best: float, evidence: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -135,7 +147,10 @@ def budget_action(
     if not adset.get("daily_budget_minor") and lifetime:
         days_left = int(adset.get("days_left") or 1)
         field, before = "lifetime_budget", int(lifetime)
-        after = before + (new - old) * days_left
+        after = max(before + (new - old) * days_left, lifetime_floor(adset))
+        if new < old:  # a cut Meta's floor stops is smaller, never turned into a raise
+            after = min(after, before)
+        new = old + (after - before) // days_left
     return {
         "name": "set_adset_budget",
         "args": {"adset_id": adset["id"], field: after},

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.budgets import lifetime_floor
 from agents.optimize.decide.explain import results_word
 from agents.optimize.decide.refresh import refresh_action, refreshable
 from agents.optimize.decide.stats import (
@@ -167,7 +168,7 @@ def off_target(
             if not cbo and not a.get("daily_budget_minor") and a.get("lifetime_budget_minor"):
                 days = int(a.get("days_left") or 1)
                 total = int(a["lifetime_budget_minor"])
-                args = {"lifetime_budget": total - (old - new) * days}
+                args = {"lifetime_budget": max(total - (old - new) * days, lifetime_floor(a))}
                 money = {"before_minor": total, "after_minor": args["lifetime_budget"],
                          "before_daily_minor": old, "after_daily_minor": new, "days_left": days}
             actions.append(_action(

@@ -188,6 +188,8 @@ def reallocate(
         if up and not marginal_edge(facts):
             return [], p_of  # more money where it buys less than where it comes from: none
         act = budget_action(a, int(old), int(value), float(p), evidence)
+        if act["evidence"]["after_minor"] == act["evidence"]["before_minor"]:
+            continue  # a lifetime cut Meta's floor (spent + 10 %) leaves nothing of
         reason = move_reason(facts, up, evidence)
         if flat_cut[k] and not up:
             reason = flat_why + reason
