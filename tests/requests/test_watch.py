@@ -22,7 +22,7 @@ def test_watch_adopts_an_sdk_campaign_and_tick_brings_an_optimise_card(cli, tmp_
     assert row["campaign"] == ids["campaign"] and row["account"] == server.account_id
     assert writes(server) == before  # adopting writes nothing to Meta
 
-    ticked = run("tick", "--advance-days", "4")
+    ticked = run("tick", "--advance-days", "8")  # a week of data: budgets move on value
     assert ticked.exit_code == 0, ticked.output
     status = json.loads(run("status", "w1", "--json").output)[0]
     assert status["waiting"] == "approval", (status, ticked.output)
