@@ -25,7 +25,6 @@ from tests.launchkit import brief_for
 from tests.notify.receiver import BlackHole, Receiver
 from tools import notify
 
-
 TOKEN = "EAAB-cli-flow-token-9f8e7d6c5b4a3210"
 ROOT = Path(__file__).resolve().parents[2]
 META_VARS = ("META_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT_ID", "META_PAGE_ID",
