@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from state.rules import format_money
+from state.rules import currency_offset, format_money
 
 RESULT_WORDS = {
     "conversions": ("conversion", "conversions"),
@@ -121,7 +121,7 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
         if up and above_target(rate, evidence):
             head = (f"its ROAS as counted over the last week ({rate:.2f}) is under the "
                     f"{target:.2f} target, but ")
-        text = (f"{head}each extra {format_money(100 if _two(currency) else 1, currency)} of "
+        text = (f"{head}each extra {format_money(currency_offset(currency), currency)} of "
                 f"budget brings back about {mine:.2f} here (marginal ROAS: {e:g}× its "
                 f"estimated average of {facts.rate:.2f}; {rate:.2f} as counted over the last "
                 f"week), against {theirs:.2f} in {other_side}")
@@ -150,9 +150,3 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
         text += f", {cmp} than about {format_money(others, currency)} in {other_side}"
     result = ": the same total budget buys more " + results_word(kpi, True)
     return f"{text}{result} ({sure})"
-
-
-def _two(currency: str) -> bool:
-    from state.rules import currency_offset
-
-    return currency_offset(currency) != 1

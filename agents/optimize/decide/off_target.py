@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.optimize.decide.budgets import lifetime_floor
+from agents.optimize.decide.budgets import daily_of, lifetime_floor
 from agents.optimize.decide.explain import results_word
 from agents.optimize.decide.refresh import refresh_action, refreshable
 from agents.optimize.decide.stats import (
@@ -64,10 +64,6 @@ def _rate_draws(stats: Mapping[str, Any], roas: bool, rng: np.random.Generator,
         value = num(stats, "conversion_value_minor")
         draws = draws * (value / conv if conv else 0.0)
     return draws
-
-
-def _daily(adset: Mapping[str, Any]) -> int:
-    return int(adset.get("daily_budget_minor") or adset.get("daily_equivalent_minor") or 0)
 
 
 def far_off(adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: DecisionPolicy,
@@ -159,7 +155,7 @@ def off_target(
             continue
         verdicts.append(make_verdict(a, "adset", "OPTIMIZE", [text]))
         owner, level = (campaign, "campaign") if cbo else (a, "adset")
-        old = int(campaign.get("daily_budget_minor") or 0) if cbo else _daily(a)
+        old = int(campaign.get("daily_budget_minor") or 0) if cbo else daily_of(a)
         minimum = int(evidence.get("min_daily_budget_minor") or 0)
         new = max(minimum, int(np.ceil(old * (1 - policy.max_step))))
         if old and new < old and not (cbo and str(campaign.get("id")) in taken):
