@@ -252,6 +252,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
     """
     from agents.optimize.cycle import kpi_of_plan  # noqa: F401  (import check for the loop)
     from bench.campaign_tree import launch
+    from bench.ceiling import CLAIRVOYANT, clairvoyant_step, prepare
     from bench.optimizer_figures import Trail
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer
@@ -269,6 +270,8 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         budget = planned_total(sc)
         oracle = sb.admin("GET", f"/__sandbox__/oracle?budget_minor={budget}")
         state, ctx, store = fresh_run(sc, created, tmp)
+        if strategy in CLAIRVOYANT:
+            prepare(client, state, oracle)
         for day in range(sc.days):
             sb.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
             if strategy == "adpilot" and (day + 1) % CYCLE_DAYS == 0:
@@ -276,6 +279,9 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
                 cycles += 1
             elif strategy == "threshold_rules":
                 threshold_step(client, sc, state)
+                cycles += 1
+            elif strategy in CLAIRVOYANT:  # bench/ceiling.py: what the gate lets anyone reach
+                clairvoyant_step(client, sc, state, gated=strategy == "clairvoyant_gated")
                 cycles += 1
             trail.observe(sb.store)
         col = KPI_COLUMN[sc.kpi]
