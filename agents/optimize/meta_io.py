@@ -248,7 +248,9 @@ def moved_by_loop(entry: dict[str, Any], edits: list[str]) -> bool | None:
 
     True when one of the loop's budget edits (`budget_edits`) falls between the two cycles
     that saw the budget before and after; False when none does (a person, or another tool,
-    changed it); None when no change has been seen.
+    changed it); None when no change has been seen. An edit stamped at the very time of the
+    cycle that saw the old budget is the loop's (a cycle reads, then writes: on a clock that
+    stands still between cycles, as the sandbox's does, both carry one time).
     """
     if not entry.get("last_move") or not entry.get("moved_at"):
         return None
@@ -256,7 +258,7 @@ def moved_by_loop(entry: dict[str, Any], edits: list[str]) -> bool | None:
     times = [t for t in (parse_time(e) for e in edits) if t is not None]
     if end is None:
         return None
-    return any((start is None or t > start) and t <= end for t in times)
+    return any((start is None or t >= start) and t <= end for t in times)
 
 
 def lifetime_fields(adset: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -272,3 +272,25 @@ def test_a_lifetime_cut_stops_at_what_is_spent_plus_ten_percent():
         e = act["evidence"]
         assert (e["after_minor"] < e["before_minor"]) == (e["after_daily_minor"]
                                                           < e["before_daily_minor"])
+
+
+def test_the_loops_own_edit_is_recognised_on_a_clock_that_stands_still_between_cycles():
+    """A cycle reads the budget, then writes, both at the cycle's time (the sandbox clock does
+    not move within a cycle): that edit is the loop's, so the money of the ad sets it paused
+    still counts as parked — found when the bench's loop left a third of the plan unspent."""
+    from datetime import UTC, datetime, timedelta
+
+    from agents.optimize.meta_io import moved_by_loop, phase_budgets
+
+    day1 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+    day2 = day1 + timedelta(days=1)
+    tree = {"ad_sets": [{"id": "s0", "daily_budget": "5500"}]}
+    known = phase_budgets(tree, None, day1)  # cycle 1 sees 5500 ...
+    edits = [day1.isoformat()]  # ... and cuts it in the same cycle, at the same time
+    tree["ad_sets"][0]["daily_budget"] = "4400"
+    entry = phase_budgets(tree, known, day2)["s0"]  # cycle 2 sees the cut
+    assert entry["last_move"] == -1
+    assert moved_by_loop(entry, edits) is True
+    assert moved_by_loop(entry, []) is False  # nobody's edit of ours: a person's
+    assert moved_by_loop(entry, [(day2 + timedelta(hours=1)).isoformat()]) is False  # after
+    assert moved_by_loop(entry, [(day1 - timedelta(hours=1)).isoformat()]) is False  # before
