@@ -252,7 +252,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
     """
     from agents.optimize.cycle import kpi_of_plan  # noqa: F401  (import check for the loop)
     from bench.campaign_tree import launch
-    from bench.ceiling import CLAIRVOYANT, clairvoyant_step, prepare
+    from bench.clairvoyant import CLAIRVOYANT, clairvoyant_step, prepare
     from bench.optimizer_figures import Trail
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer
