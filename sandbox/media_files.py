@@ -1,7 +1,7 @@
 """The files behind image and video-thumbnail URLs, served like Meta's CDN.
 
 An uploaded image's `url` (`/__sandbox__/images/<hash>.jpg`) and a video's `picture`
-(`/__sandbox__/videos/<id>.jpg`) are fetched by clients the way Meta's `scontent` CDN URLs
+(`/__sandbox__/videos/<id>.jpg`, and `<id>_thumb.jpg` of its `thumbnails` edge) are fetched by clients the way Meta's `scontent` CDN URLs
 are: a plain GET with no access token (a CDN URL is public; only someone who was given it can
 guess it). Image bytes are kept at upload, once per hash (`media_files` table); a video's
 thumbnail is a small JPEG drawn from its id (the sandbox does not decode video frames). An
@@ -19,7 +19,7 @@ from PIL import Image
 from sandbox.store import Store
 
 TABLE = "media_files"
-PATH = re.compile(r"^/__sandbox__/(images|videos)/([0-9A-Za-z]+)\.jpg$")
+PATH = re.compile(r"^/__sandbox__/(images|videos)/([0-9A-Za-z]+?)(_thumb)?\.jpg$")
 
 
 def keep_image(store: Store, digest: str, data: bytes, mime: str) -> None:
@@ -35,7 +35,7 @@ def lookup(store: Store, path: str) -> tuple[bytes, str] | None:
     m = PATH.match(path)
     if m is None:
         return None
-    kind, key = m.groups()
+    kind, key, _ = m.groups()
     if kind == "images":
         with store.lock:
             if TABLE not in store.db.table_names():

@@ -63,6 +63,7 @@ def test_image_and_thumbnail_urls_serve_the_files_without_a_token(
     thumb = requests.get(picture, timeout=10)
     assert thumb.status_code == 200 and thumb.headers["Content-Type"] == "image/jpeg"
     assert Image.open(BytesIO(thumb.content)).size == (320, 180)
+    assert requests.get(picture.replace(".jpg", "_thumb.jpg"), timeout=10).status_code == 200
     # the admin API still needs the token
     assert requests.get(f"{sandbox.url}/__sandbox__/clock", timeout=10).status_code != 200
 
