@@ -137,7 +137,11 @@ class ModelParams(BaseModel):
         default=1.5, ge=0, description="cumulative frequency before CTR decays"
     )
     fatigue_scale: float = Field(default=8.0, gt=0)
-    max_overspend: float = Field(default=0.25, ge=0, le=1)
+    # Meta's rule since 2024: up to 75 % over a daily budget on one day, never more than the
+    # week's budgets over a calendar week (docs/meta-api-facts.md §3.1, "Edit rules").
+    max_overspend: float = Field(default=0.75, ge=0, le=1)
+    # How far one day's pace strays from an even spread of the week's allowance (seeded).
+    pace_spread: float = Field(default=0.25, ge=0, le=1)
     sig_budget_change: float = Field(
         default=0.5, gt=0, description="relative budget change = sig. edit"
     )
