@@ -1,17 +1,21 @@
-"""The user, ad accounts, pages and pixels (created by the scenario; read-only here)."""
+"""The user, ad accounts and pixels (created by the scenario; read-only here).
+
+An ad account's profile fields (business, age, payment method, ...) are
+`sandbox.account_fields`; pages are `sandbox.pages`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sandbox import account_fields, pages
 from sandbox.context import RequestContext
 from sandbox.enums import minimum_budgets as min_budget_row
 from sandbox.errors import not_found
 from sandbox.fields import select
 from sandbox.paging import paginate
+from sandbox.scenario_nodes import SANDBOX_USER
 from sandbox.status import incident_of
-
-SANDBOX_USER = {"id": "100000000000000", "name": "Sandbox User"}
 
 
 def read_me(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> dict[str, Any]:
@@ -24,13 +28,7 @@ def list_adaccounts(
 ) -> dict[str, Any]:
     """`GET /me/adaccounts`."""
     docs = ctx.store.list_objects("adaccount")
-    return paginate(ctx, [_account_view(ctx, d, params) for d in docs], params)
-
-
-def list_pages(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> dict[str, Any]:
-    """`GET /me/accounts`: the pages the user manages."""
-    docs = ctx.store.list_objects("page")
-    return paginate(ctx, [select(d, "page", params) for d in docs], params)
+    return paginate(ctx, [account_view(ctx, d, params) for d in docs], params)
 
 
 def list_pixels(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> dict[str, Any]:
@@ -44,16 +42,18 @@ def read_account(ctx: RequestContext, act: str, params: dict[str, Any]) -> dict[
     doc = ctx.store.get_object(act, "adaccount")
     if doc is None:
         raise not_found(act)
-    return _account_view(ctx, doc, params)
+    return account_view(ctx, doc, params)
 
 
-def _account_view(
+def account_view(
     ctx: RequestContext, doc: dict[str, Any], params: dict[str, Any]
 ) -> dict[str, Any]:
+    """Ad account `doc` restricted to `params`' fields, as `GET /act_<id>` renders it."""
     currency = str(doc.get("currency", "USD"))
     mins = min_budget_row(currency)
     disabled = (incident_of(doc, ctx.now()) or {}).get("status") == "DISABLED"
     computed = {
+        **account_fields.profile(ctx, doc),
         "min_daily_budget": lambda: doc.get("min_daily_budget", mins["min_daily_budget_imp"]),
         "amount_spent": lambda: str(doc.get("amount_spent", "0")),
         "spend_cap": lambda: str(doc.get("spend_cap", "0")),
@@ -79,8 +79,10 @@ def minimum_budgets(
 
 
 def read_simple(ctx: RequestContext, oid: str, params: dict[str, Any]) -> dict[str, Any]:
-    """`GET /{id}` for pages, pixels and other read-only nodes."""
+    """`GET /{id}` for pages, pixels, businesses and other read-only nodes."""
     doc = ctx.store.get_object(oid)
     if doc is None:
         raise not_found(oid)
+    if doc["_type"] == "page":
+        return pages.read_page(ctx, oid, params)
     return select(doc, str(doc["_type"]), params)

@@ -1,7 +1,8 @@
 """The sandbox's WSGI app: auth, API version, faults, rate limits, stats, routing, envelopes.
 
-Every HTTP request passes, in order: admin API (`/__sandbox__/...`, same token, no added
-latency) or Graph: added latency (faults) → credentials (token in query/form or
+Every HTTP request passes, in order: the files behind image and thumbnail URLs (plain GET,
+no token, like Meta's CDN: `sandbox/media_files.py`), admin API (`/__sandbox__/...`, same
+token, no added latency) or Graph: added latency (faults) → credentials (token in query/form or
 `Authorization: OAuth|Bearer`, and `appsecret_proof` when the sandbox has an app secret) →
 version window (older than
 `min_api_version` → 2635) → batch at the root, or one Graph call: injected transient/throttle
@@ -25,7 +26,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Request, Response
 
-from sandbox import router
+from sandbox import media_files, router
 from sandbox.admin import handle_admin
 from sandbox.batch import run_batch
 from sandbox.calls import CallResult, Stats
@@ -86,6 +87,11 @@ class SandboxApp:
         """Serve one HTTP request."""
         with self.stats.lock:
             self.stats.http_requests += 1
+        if request.method in ("GET", "HEAD") and media_files.PATH.match(request.path):
+            found = media_files.lookup(self.store, request.path)  # a CDN file: no token
+            if found is None:
+                return Response(b"", status=404)
+            return Response(found[0], status=200, mimetype=found[1])
         try:
             if request.path.startswith("/__sandbox__"):
                 self.authenticate(request, {}, admin=True)

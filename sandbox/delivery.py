@@ -16,7 +16,7 @@ and day:
    day; the schedule (ad set `start_time`/`end_time`, campaign `start_time`/`stop_time`, ad
    `created_time` and end of review) is intersected with the day in whole hours (an object created at 09:20
    runs from 10:00), so the delivered share of the day is deterministic.
-2. **Budget**: daily budgets may overspend by up to 25% on a day while a calendar week
+2. **Budget**: daily budgets may overspend by up to 75% on a day while a calendar week
    (Sunday-Saturday, account time) stays within the daily budgets in force that week (Meta's
    rule; a cut lowers the week's remaining allowance, see `sandbox.pacing`); lifetime
    budgets spread what is left evenly over the days left in the schedule; CBO campaigns pace

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from facebook_business.adobjects.business import Business
 from facebook_business.adobjects.customaudience import CustomAudience
 from facebook_business.adobjects.customaudiencesession import CustomAudienceSession
 from facebook_business.adobjects.iguser import IGUser
 from facebook_business.adobjects.leadgenform import LeadgenForm
+from facebook_business.adobjects.productcatalog import ProductCatalog
 
 from sandbox.enums import NODE_FIELDS, NODE_TYPE_NAMES, values
 from sandbox.errors import nonexisting_field
@@ -20,12 +22,14 @@ from sandbox.params import get_fields
 
 Computed = dict[str, Callable[[], Any]]
 
-# Audience and lead-form nodes (sandbox/audiences.py, sandbox/leadforms.py), from the SDK too.
+# Audience, lead-form and business nodes (sandbox/audiences.py, leadforms.py, business.py).
 OBJECT_FIELDS: dict[str, tuple[str, frozenset[str]]] = {
     "customaudience": ("CustomAudience", values(CustomAudience.Field)),
     "customaudiencesession": ("CustomAudienceSession", values(CustomAudienceSession.Field)),
     "leadgen_form": ("LeadgenForm", values(LeadgenForm.Field)),
     "iguser": ("IGUser", values(IGUser.Field)),
+    "business": ("Business", values(Business.Field)),  # sandbox/business.py
+    "productcatalog": ("ProductCatalog", values(ProductCatalog.Field)),
 }
 
 DEFAULTS: dict[str, tuple[str, ...]] = {
@@ -36,6 +40,9 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     "advideo": ("id",),
     "leadgen_form": ("id", "locale", "name", "status"),
     "iguser": ("id",),
+    "business": ("id", "name"),
+    "productcatalog": ("id", "name"),
+    "user": ("id", "name"),  # `GET /me`
 }
 
 

@@ -2,7 +2,8 @@
 
 Images: multipart as the SDK sends it (the same file as parts `filename` and `source0`; any
 file part is accepted) or base64 `bytes`; decoded with Pillow (a corrupt file is refused),
-hashed with MD5, stored as `adimage` `<account digits>:<hash>`; the response is
+hashed with MD5, stored as `adimage` `<account digits>:<hash>` (the bytes kept for its
+`url`, served like a CDN file by `sandbox/media_files.py`); the response is
 `{"images": {<file name or "bytes">: {"hash", "url", "width", "height", ...}}}`.
 Videos live in `sandbox/videos.py`.
 """
@@ -21,18 +22,20 @@ from werkzeug.datastructures import FileStorage
 from sandbox.context import RequestContext
 from sandbox.errors import GraphError, invalid, not_found, required
 from sandbox.fields import select
+from sandbox.media_files import keep_image
 from sandbox.paging import paginate
 from sandbox.params import get_list
 
 
 # -- images --------------------------------------------------------------------------------------
-def _decode_image(data: bytes, name: str) -> tuple[int, int]:
+def _decode_image(data: bytes, name: str) -> tuple[int, int, str]:
+    """(width, height, content type) of a valid image file; Meta's error otherwise."""
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.verify()
         with Image.open(io.BytesIO(data)) as img:
             img.load()
-            return img.size
+            return img.size[0], img.size[1], img.get_format_mimetype() or "image/jpeg"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise GraphError(
             100,
@@ -63,8 +66,9 @@ def upload_image(
         raise required("filename", "upload an image file (multipart) or base64 bytes.")
     out: dict[str, Any] = {}
     for key, data in uploads.items():
-        width, height = _decode_image(data, key)
+        width, height, mime = _decode_image(data, key)
         digest = hashlib.md5(data).hexdigest()  # noqa: S324 - Meta's image hash, not security
+        keep_image(ctx.store, digest, data, mime)
         oid = f"{ctx.account_id}:{digest}"
         doc = ctx.store.get_object(oid, "adimage")
         url = f"{ctx.base_url}/__sandbox__/images/{digest}.jpg"

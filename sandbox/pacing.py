@@ -1,14 +1,17 @@
 """Budgets and pacing: how much an ad set may spend on one day.
 
 Daily budgets follow Meta's rule (Help Center "About daily budgets"; docs/meta-api-facts.md §3.1): on a
-given day spend may exceed the daily budget by up to `max_overspend` (25%), while spend over a
+given day spend may exceed the daily budget by up to `max_overspend` (75 %, Meta's rule since
+2024; older pages say 25 %), while spend over a
 *calendar week* (Sunday to Saturday, account time zone) stays within the sum of the daily
 budgets in force on each day of that week (7 × the budget when it never changes; the first
 week is prorated from the start, by the hours the ad set could deliver). Each day the week's
 remaining allowance (budgets in force on the days already past, the current budget for today
 and every day left, minus the week's spend so far) is spread over the days left, times a
-seeded pace factor in [1 - max_overspend, 1 + max_overspend], capped at
-(1 + max_overspend) × today's budget and at the allowance. So a budget cut lowers the
+seeded pace factor in [1 - pace_spread, 1 + pace_spread] (0.25), capped at
+(1 + max_overspend) × today's budget and at the allowance: a day runs well over the budget
+only when the week's allowance is ahead of its days (earlier days of the week spent under
+their budgets), and never past 1.75 ×. So a budget cut lowers the
 remaining allowance and delivery carries on at about the new budget; it does not stop dead.
 The budget in force each delivering day is kept in `delivery_budgets`. Lifetime budgets: what
 is left, spread evenly over the days left in the schedule. CBO campaigns: the campaign budget
@@ -162,7 +165,7 @@ def set_spends(
 ) -> None:
     """Set each plan's `spend` for the day (ad set budgets and CBO splits)."""
     p = sc.model
-    lo, hi = 1 - p.max_overspend, 1 + p.max_overspend
+    lo, hi = 1 - p.pace_spread, 1 + p.pace_spread
     cbo: dict[str, list[dict[str, Any]]] = {}
     for plan in plans:
         kind_b, amount, owner = plan["budget"]

@@ -18,10 +18,12 @@ from sandbox import (
     audiences,
     audiences_edit,
     audiences_users,
+    business,
     estimates,
     leadforms,
     media,
     objects,
+    pages,
     targeting_search,
     videos,
     writes,
@@ -115,7 +117,9 @@ def _me(method: str, rest: list[str]) -> Route:
     if rest[0] == "adaccounts":
         return _route(method, accounts.list_adaccounts)
     if rest[0] == "accounts":
-        return _route(method, accounts.list_pages)
+        return _route(method, pages.list_pages)
+    if rest[0] == "businesses":
+        return _route(method, business.list_businesses)
     raise nonexisting_field(rest[0], "User")
 
 
@@ -182,6 +186,8 @@ def _node(method: str, doc: dict[str, Any], rest: list[str]) -> Route:
         return _route(method, lambda c, p, f: audiences_users.upload(c, oid, p, removing))
     if type_ == "customaudience" and edge == "sessions" and method == "GET":
         return _route(method, lambda c, p, f: audiences_users.list_sessions(c, oid, p))
+    if type_ == "business" and edge in business.EDGES and method == "GET":
+        return _route(method, lambda c, p, f: business.list_edge(c, oid, edge, p))
     if type_ == "page" and edge == "leadgen_forms" and method in ("GET", "POST"):
         if method == "GET":
             return _route(method, lambda c, p, f: leadforms.list_forms(c, oid, p))

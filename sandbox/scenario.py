@@ -40,6 +40,7 @@ from pydantic import (
     model_validator,
 )
 
+from sandbox.scenario_nodes import Business, Named, Page
 from sandbox.store import Store
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
@@ -137,7 +138,11 @@ class ModelParams(BaseModel):
         default=1.5, ge=0, description="cumulative frequency before CTR decays"
     )
     fatigue_scale: float = Field(default=8.0, gt=0)
-    max_overspend: float = Field(default=0.25, ge=0, le=1)
+    # Meta's rule since 2024: up to 75 % over a daily budget on one day, never more than the
+    # week's budgets over a calendar week (docs/meta-api-facts.md §3.1, "Edit rules").
+    max_overspend: float = Field(default=0.75, ge=0, le=1)
+    # How far one day's pace strays from an even spread of the week's allowance (seeded).
+    pace_spread: float = Field(default=0.25, ge=0, le=1)
     sig_budget_change: float = Field(
         default=0.5, gt=0, description="relative budget change = sig. edit"
     )
@@ -191,37 +196,6 @@ class CampaignShape(BaseModel):
     )
 
 
-class Named(BaseModel):
-    """An object the scenario creates (page, pixel)."""
-
-    model_config = _Strict
-    id: str = Field(pattern=r"^\d+$")
-    name: str
-
-
-class Page(Named):
-    """The page: its linked WhatsApp Business number and Instagram account (null: none linked)."""
-
-    whatsapp_number: str | None = Field(
-        default="+15550100199", pattern=r"^\+?[0-9 ()-]{6,20}$",
-        description="the page's linked WhatsApp Business number (null: none)",
-    )
-    instagram_business_account: str | None = Field(
-        default="17841400000000001", pattern=r"^\d+$",
-        description="id of the linked Instagram professional account (null: none)",
-    )
-
-    def fields(self) -> dict[str, Any]:
-        """Return the page as Meta returns it (fields left out when nothing is linked)."""
-        out: dict[str, Any] = {"id": self.id, "name": self.name, "category": "Brand"}
-        out["has_whatsapp_business_number"] = bool(self.whatsapp_number)
-        if self.whatsapp_number:
-            out["whatsapp_number"] = self.whatsapp_number
-        if self.instagram_business_account:
-            out["instagram_business_account"] = {"id": self.instagram_business_account}
-        return out
-
-
 class Account(BaseModel):
     """The ad account the sandbox holds."""
 
@@ -234,6 +208,10 @@ class Account(BaseModel):
     custom_audience_tos_accepted: bool = Field(
         default=True, description="false: creating custom audiences fails with 200/1870034"
     )
+    created_time: date | None = Field(
+        default=None, description="null: derived from the id, 60–1,859 days before `start`"
+    )
+    is_prepay_account: bool = Field(default=False, description="true: funded by prepaid balance")
 
 
 def _iana(v: str) -> str:
@@ -397,6 +375,10 @@ class Scenario(BaseModel):
     generate_accounts: GenerateAccounts | None = None
     page: Page
     pixel: Named
+    business: Business = Field(
+        default_factory=lambda: Business.model_validate({}),
+        description="the Business Manager owning the accounts, page and pixels (derived keys)",
+    )
     targets: Targets = Field(default_factory=lambda: Targets.model_validate({}))
     truth: TruthDists
     model: ModelParams = Field(default_factory=lambda: ModelParams.model_validate({}))
@@ -416,6 +398,12 @@ class Scenario(BaseModel):
     @classmethod
     def _tz(cls, v: str) -> str:
         return _iana(v)
+
+    @model_validator(mode="after")
+    def _derive_business(self) -> Scenario:
+        country = self.countries[0] if self.countries else "US"
+        self.business = self.business.resolved(self.account.id, self.account.name, country)
+        return self
 
     @model_validator(mode="after")
     def _unique_accounts(self) -> Scenario:
@@ -637,3 +625,6 @@ def init_store(store: Store, scenario: str | Scenario, seed: int | None) -> None
             parent_id=sc.account.id,
             id_=sc.pixel.id,
         )
+        # `GET /me/businesses`; it owns every account, the page and the pixels (sandbox/business.py)
+        biz = sc.business.fields(sc.start_dt(), sc.tz, sc.page)
+        store.insert_object("business", biz, id_=biz["id"])

@@ -88,7 +88,7 @@ def test_daily_budgets_pace_with_bounded_overspend_and_weekly_cap():
     for adset_id in tree["adsets"]:
         days = [spends[adset_id][d] for d in sorted(spends[adset_id])]
         assert len(days) == 14
-        assert max(days) <= 8000 * 1.25
+        assert max(days) <= 8000 * 1.75  # Meta: up to 75 % over on one day
         # Calendar weeks run Sunday-Saturday; 2026-03-02 is a Monday, so the first week has
         # six days (prorated), then a full week, then Sunday 15th.
         assert sum(days[:6]) <= 6 * 8000
@@ -102,9 +102,29 @@ def test_daily_budgets_pace_with_bounded_overspend_and_weekly_cap():
     assert store.get_object(tree["adsets"][0])["budget_remaining"] == "8000"
 
 
+def test_a_day_may_run_up_to_75_percent_over_when_the_week_is_behind_never_more():
+    """Meta's rule since 2024 (docs/meta-api-facts.md §3.1): one day up to 1.75 × the daily
+    budget, the calendar week within the week's budgets. Earlier days of the week that spent
+    under their budget leave allowance the remaining days may use, up to that cap."""
+    from sandbox.pacing import _target
+    from sandbox.scenario import load_scenario
+
+    sc = load_scenario("ecommerce_usd")
+    day = date(2026, 3, 11)  # a Wednesday: Sunday-Tuesday are past, four days left
+    owner = {"id": "s"}
+    behind = _target("daily", 8000, owner, (3 * 4000, 0, 3 * 8000), 1.0, 1.0, day, sc)
+    assert 8000 * 1.25 < behind <= 8000 * 1.75  # 44,000 left over four days: 11,000
+    far_behind = _target("daily", 8000, owner, (0, 0, 3 * 8000), 1.0, 1.0, day, sc)
+    assert far_behind == 8000 * 1.75  # 56,000 left over four days: capped
+    on_pace = _target("daily", 8000, owner, (3 * 8000, 0, 3 * 8000), 1.0, 1.0, day, sc)
+    assert on_pace == 8000
+    spent_out = _target("daily", 8000, owner, (7 * 8000, 0, 3 * 8000), 1.0, 1.0, day, sc)
+    assert spent_out == 0  # the week's budgets are spent: nothing more this week
+
+
 def test_a_budget_cut_lowers_the_weekly_allowance_without_stopping_delivery():
     # Sunday 2026-03-08 starts a calendar week; the cut lands on Wednesday after three days
-    # at the full budget (possibly overspent by up to 25 % a day).
+    # at the full budget (possibly overspent by up to 75 % a day).
     store, tree = fresh(adsets=2, daily_budget=8000)
     delivery.advance(store, days=6)  # through Saturday 7th
     delivery.advance(store, days=3)  # Sunday-Tuesday of the next week
@@ -115,7 +135,7 @@ def test_a_budget_cut_lowers_the_weekly_allowance_without_stopping_delivery():
         week = [days[(date(2026, 3, 8) + timedelta(days=i)).isoformat()] for i in range(7)]
         after = week[3:]
         assert min(after) >= 0.6 * 6400, (sid, week)  # delivery carries on every day
-        assert max(after) <= 6400 * 1.25
+        assert max(after) <= 6400 * 1.75
         assert sum(week) <= 3 * 8000 + 4 * 6400  # the budgets in force that week
         assert sum(after) >= 0.8 * 4 * 6400
 
@@ -128,7 +148,7 @@ def test_a_budget_raise_is_spent_over_the_rest_of_the_week():
     days = by_adset_day(store)[tree["adsets"][0]]
     after = [days[f"2026-03-{d}"] for d in (11, 12, 13, 14)]
     assert statistics.fmean(after) >= 0.85 * 9600
-    assert max(after) <= 9600 * 1.25
+    assert max(after) <= 9600 * 1.75
 
 
 def test_paused_ads_and_campaigns_stop_delivering():

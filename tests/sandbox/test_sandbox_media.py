@@ -36,6 +36,38 @@ def test_image_multipart_as_the_sdk_sends_it(sandbox: Any, fb_api: Any, tmp_path
     assert [(i["hash"], i["width"], i["height"]) for i in listed] == [(digest, 1200, 628)]
 
 
+def test_image_and_thumbnail_urls_serve_the_files_without_a_token(
+    sandbox: Any, fb_api: Any
+) -> None:
+    """A client that downloads an image's `url` (as Meta's CDN serves it: plain GET, no
+    token) gets the uploaded bytes; a video's `picture` is a JPEG; unknown files are 404."""
+    import requests
+    from PIL import Image
+
+    data = png_bytes((300, 200), "red")
+    body = fb_api.call(
+        "POST", (sandbox.account_id, "adimages"), {"bytes": base64.b64encode(data).decode()}
+    ).json()["images"]["bytes"]
+    url = body["url"]
+    got = requests.get(url, timeout=10)
+    assert got.status_code == 200 and got.content == data
+    assert got.headers["Content-Type"] == "image/png"
+    assert requests.get(url.replace(body["hash"], "0" * 32), timeout=10).status_code == 404
+    vid = fb_api.call(
+        "POST",
+        (sandbox.account_id, "advideos"),
+        {"name": "clip"},
+        files={"source": ("clip.mp4", BytesIO(b"\x00" * 10_000))},
+    ).json()["id"]
+    picture = AdVideo(vid, api=fb_api).api_get(fields=["picture"])["picture"]
+    thumb = requests.get(picture, timeout=10)
+    assert thumb.status_code == 200 and thumb.headers["Content-Type"] == "image/jpeg"
+    assert Image.open(BytesIO(thumb.content)).size == (320, 180)
+    assert requests.get(picture.replace(".jpg", "_thumb.jpg"), timeout=10).status_code == 200
+    # the admin API still needs the token
+    assert requests.get(f"{sandbox.url}/__sandbox__/clock", timeout=10).status_code != 200
+
+
 def test_image_base64_bytes_and_same_hash(sandbox: Any, fb_api: Any) -> None:
     data = png_bytes((600, 600), "green")
     body = fb_api.call(

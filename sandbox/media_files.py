@@ -1,0 +1,56 @@
+"""The files behind image and video-thumbnail URLs, served like Meta's CDN.
+
+An uploaded image's `url` (`/__sandbox__/images/<hash>.jpg`) and a video's `picture`
+(`/__sandbox__/videos/<id>.jpg`, and `<id>_thumb.jpg` of its `thumbnails` edge) are fetched by clients the way Meta's `scontent` CDN URLs
+are: a plain GET with no access token (a CDN URL is public; only someone who was given it can
+guess it). Image bytes are kept at upload, once per hash (`media_files` table); a video's
+thumbnail is a small JPEG drawn from its id (the sandbox does not decode video frames). An
+unknown file is a 404 with an empty body, as a CDN answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+from PIL import Image
+
+from sandbox.store import Store
+
+TABLE = "media_files"
+PATH = re.compile(r"^/__sandbox__/(images|videos)/([0-9A-Za-z]+?)(_thumb)?\.jpg$")
+
+
+def keep_image(store: Store, digest: str, data: bytes, mime: str) -> None:
+    """Keep an uploaded image's bytes under its hash (the same file uploads once)."""
+    with store.lock:
+        store.db.table(TABLE).insert(
+            {"key": f"images/{digest}", "mime": mime, "data": data}, pk="key", ignore=True
+        )
+
+
+def lookup(store: Store, path: str) -> tuple[bytes, str] | None:
+    """(bytes, content type) of a CDN-style path, or None when the path names no file."""
+    m = PATH.match(path)
+    if m is None:
+        return None
+    kind, key, _ = m.groups()
+    if kind == "images":
+        with store.lock:
+            if TABLE not in store.db.table_names():
+                return None
+            rows = list(store.db.query(f"select data, mime from {TABLE} where key = ?",
+                                       [f"images/{key}"]))
+        return (bytes(rows[0]["data"]), str(rows[0]["mime"])) if rows else None
+    if store.get_object(key, "advideo") is None:
+        return None
+    return thumbnail(key), "image/jpeg"
+
+
+def thumbnail(video_id: str) -> bytes:
+    """Draw a 320 × 180 JPEG in a colour of the video id (deterministic)."""
+    shade = hashlib.sha256(video_id.encode()).digest()[:3]
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 180), tuple(shade)).save(buf, "JPEG", quality=80)
+    return buf.getvalue()
