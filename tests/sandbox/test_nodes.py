@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,6 +16,7 @@ from facebook_business.adobjects.business import Business
 from facebook_business.adobjects.page import Page
 from facebook_business.adobjects.user import User
 from facebook_business.exceptions import FacebookRequestError
+from PIL import Image
 
 from sandbox.scenario import ScenarioError, load_scenario, parse_scenario
 from sandbox.server import SandboxServer
@@ -122,6 +124,9 @@ def test_me_accounts_serves_the_page_fields_clients_ask_for(sandbox, fb_api):
             "url": f"{sandbox.url}/__sandbox__/pages/{page['id']}/picture_50x50.jpg",
         }
     }
+    picture = requests.get(page["picture"]["data"]["url"], timeout=10)  # public, like a CDN
+    assert picture.status_code == 200 and picture.headers["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(picture.content)).size == (50, 50)
     assert page["username"] == "TrailheadRunningCo"
     assert page["link"] == "https://www.facebook.com/TrailheadRunningCo"
     assert isinstance(page["fan_count"], int) and page["followers_count"] >= page["fan_count"] > 0
