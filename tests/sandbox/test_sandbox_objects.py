@@ -259,7 +259,8 @@ def test_review_can_disapprove_with_feedback(tree: Tree) -> None:
         }
     )
     first = Ad(ad["id"], api=tree.api).api_get(fields=["effective_status", "ad_review_feedback"])
-    assert first["effective_status"] == "PENDING_REVIEW" and "ad_review_feedback" not in first
+    # in review under the tree's paused campaign: the parent's pause shows, no feedback yet
+    assert first["effective_status"] == "CAMPAIGN_PAUSED" and "ad_review_feedback" not in first
     tree.sandbox.admin("POST", "/__sandbox__/clock/advance", {"hours": 1})
     after = Ad(ad["id"], api=tree.api).api_get(fields=["effective_status", "ad_review_feedback"])
     assert after["effective_status"] == "DISAPPROVED"
