@@ -1,7 +1,8 @@
 """Graph batch requests at the root (docs/meta-api-facts.md §1.8, §13.5).
 
 `POST /vXX.0/` with `batch=[{method, relative_url, body?, name?, depends_on?,
-omit_response_on_success?, attached_files?}, ...]` (≤ 50 items, else GraphBatchException).
+omit_response_on_success?, attached_files?}, ...]` (≤ 50 items, else GraphBatchException),
+read as JSON or in the single-quoted spelling Meta's parser also takes (`sandbox/params.py`).
 Items run in order; `{result=<name>:<JSONPath>}` in `relative_url` or `body` is replaced by
 the named item's result (several matches are comma-joined). Supported JSONPath: `$.id`,
 `$.a.b`, `$.data.*.id`, `$.images.*.hash`, list indexes. An item whose dependency failed fails
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, unquote
 
 from sandbox.calls import CallResult, GraphApp
 from sandbox.errors import GraphError, batch_too_large, invalid
+from sandbox.params import loads
 
 MAX_ITEMS = 50
 _REF = re.compile(r"\{result=([^:}]+):(\$[^}]*)\}")
@@ -93,7 +95,8 @@ def run_batch(
 ) -> tuple[list[Any], bool]:
     """Run a batch; returns the per-item answers and whether any write was committed."""
     try:
-        items = json.loads(params["batch"]) if isinstance(params["batch"], str) else params["batch"]
+        raw = params["batch"]
+        items = loads(raw.strip()) if isinstance(raw, str) else raw
     except ValueError as exc:
         raise invalid("batch must be a JSON array of requests.", fields=["batch"]) from exc
     if not isinstance(items, list):
