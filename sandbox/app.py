@@ -3,8 +3,8 @@
 Every HTTP request passes, in order: admin API (`/__sandbox__/...`, same token, no added
 latency) or Graph: added latency (faults) → credentials (token in query/form or
 `Authorization: OAuth|Bearer`, and `appsecret_proof` when the sandbox has an app secret) →
-version window (older than
-`min_api_version` → 2635) → batch at the root, or one Graph call: injected transient/throttle
+API version (`sandbox/versions.py`: unreleased → 2500, older than `min_api_version` → 2635,
+none → the oldest served) → batch at the root, or one Graph call: injected transient/throttle
 faults → route → ad-account rate limits → handler → usage headers. A committed write may then
 lose its response (fault `lost_response`). Handlers raise `GraphError`; it becomes Meta's
 envelope here. Each batch item is one Graph call for stats and rate limits.
@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import socket
 import sys
 import time
@@ -35,7 +34,6 @@ from sandbox.errors import (
     appsecret_proof_invalid,
     appsecret_proof_missing,
     bad_token,
-    deprecated_version,
     missing_token,
     trace_id,
 )
@@ -43,10 +41,9 @@ from sandbox.faults import FaultConfig, Faults
 from sandbox.ratelimit import RateLimiter
 from sandbox.status import effective_status
 from sandbox.store import Store
+from sandbox.versions import resolve, served_minimum
 
 DEFAULT_VERSION = "v26.0"
-MIN_VERSION = 23
-_VERSION_RE = re.compile(r"^v(\d+)\.(\d+)$")
 _CREDENTIALS = ("access_token", "appsecret_proof", "appsecret_time")
 
 
@@ -100,8 +97,7 @@ class SandboxApp:
                 time.sleep(self.faults.config.latency_ms / 1000.0)
             params = request_params(request)
             self.authenticate(request, params)
-            version, rel = split_version(request.path)
-            check_version(version, int(self.store.get_setting("min_api_version", MIN_VERSION)))
+            version, rel = resolve(request.path, self.min_version())
         except GraphError as exc:
             return json_response(exc.http_status, exc.to_body(), exc.headers)
         files = dict(request.files.items())
@@ -168,6 +164,10 @@ class SandboxApp:
         with self.stats.lock:
             self.stats.graph_calls += 1
             self.stats.by_path[f"{method.upper()} /{router.pattern(rel)}"] += 1
+
+    def min_version(self) -> int:
+        """Return the oldest API major version served (`min_api_version`)."""
+        return served_minimum(self.store)
 
     # -- auth ---------------------------------------------------------------------------
     def authenticate(self, request: Request, params: dict[str, Any], admin: bool = False) -> None:
@@ -239,21 +239,6 @@ def request_params(request: Request) -> dict[str, Any]:
         if isinstance(body, dict):
             params.update(body)
     return params
-
-
-def split_version(path: str) -> tuple[str, str]:
-    """(`v26.0`, `act_1/campaigns`) from `/v26.0//act_1/campaigns/`; unversioned → default."""
-    segs = [s for s in path.split("/") if s]
-    if segs and _VERSION_RE.match(segs[0]):
-        return segs[0], "/".join(segs[1:])
-    return DEFAULT_VERSION, "/".join(segs)
-
-
-def check_version(version: str, minimum: int) -> None:
-    """Refuse versions older than the supported window with 2635."""
-    m = _VERSION_RE.match(version)
-    if m and int(m.group(1)) < minimum:
-        raise deprecated_version(version, f"v{minimum}.0")
 
 
 def _dry_run(params: dict[str, Any]) -> bool:

@@ -3,6 +3,7 @@
 `POST /vXX.0/` with `batch=[{method, relative_url, body?, name?, depends_on?,
 omit_response_on_success?, attached_files?}, ...]` (≤ 50 items, else GraphBatchException),
 read as JSON or in the single-quoted spelling Meta's parser also takes (`sandbox/params.py`).
+An item's own version in `relative_url` is judged like a request's (`sandbox/versions.py`).
 Items run in order; `{result=<name>:<JSONPath>}` in `relative_url` or `body` is replaced by
 the named item's result (several matches are comma-joined). Supported JSONPath: `$.id`,
 `$.a.b`, `$.data.*.id`, `$.images.*.hash`, list indexes. An item whose dependency failed fails
@@ -21,6 +22,7 @@ from urllib.parse import parse_qsl, unquote
 from sandbox.calls import CallResult, GraphApp
 from sandbox.errors import GraphError, batch_too_large, invalid
 from sandbox.params import loads
+from sandbox.versions import check, served_minimum
 
 MAX_ITEMS = 50
 _REF = re.compile(r"\{result=([^:}]+):(\$[^}]*)\}")
@@ -171,6 +173,7 @@ def _run_item(
         if m:
             item_version = m.group(0).strip("/")
             path = path[m.end() :]
+            check(item_version, path, served_minimum(app.store))
         injected = app.faults.before_call()
         if injected is not None:
             app.count_call(method, path)
