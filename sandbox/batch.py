@@ -93,9 +93,16 @@ def _names_in(text: str) -> set[str]:
 
 
 def run_batch(
-    app: GraphApp, version: str, params: dict[str, Any], files: dict[str, Any]
+    app: GraphApp,
+    version: str,
+    params: dict[str, Any],
+    files: dict[str, Any],
+    credentials: dict[str, str] | None = None,
 ) -> tuple[list[Any], bool]:
-    """Run a batch; returns the per-item answers and whether any write was committed."""
+    """Run a batch; returns the per-item answers and whether any write was committed.
+
+    `credentials` are the batch request's; an item's own `access_token` overrides them.
+    """
     try:
         raw = params["batch"]
         items = loads(raw.strip()) if isinstance(raw, str) else raw
@@ -110,7 +117,7 @@ def run_batch(
     out: list[Any] = []
     committed = False
     for item in items:
-        result, name = _run_item(app, version, run, item, files)
+        result, name = _run_item(app, version, run, item, files, credentials)
         committed = committed or result.committed
         if name:
             if result.error is None:
@@ -133,7 +140,12 @@ def run_batch(
 
 
 def _run_item(
-    app: GraphApp, version: str, run: _Run, item: Any, files: dict[str, Any]
+    app: GraphApp,
+    version: str,
+    run: _Run,
+    item: Any,
+    files: dict[str, Any],
+    credentials: dict[str, str] | None,
 ) -> tuple[CallResult, str | None]:
     name = item.get("name") if isinstance(item, dict) else None
     try:
@@ -181,6 +193,6 @@ def _run_item(
             return CallResult(
                 injected.http_status, injected.to_body(), injected.headers, error=injected
             ), name
-        return app.call(method, path, item_params, item_files, item_version), name
+        return app.call(method, path, item_params, item_files, item_version, credentials), name
     except GraphError as exc:
         return CallResult(exc.http_status, exc.to_body(), exc.headers, error=exc), name
