@@ -4,11 +4,12 @@ Every HTTP request passes, in order: the files behind image and thumbnail URLs (
 no token, like Meta's CDN: `sandbox/media_files.py`), admin API (`/__sandbox__/...`, same
 token, no added latency) or Graph: added latency (faults) → credentials (token in query/form or
 `Authorization: OAuth|Bearer`, and `appsecret_proof` when the sandbox has an app secret) →
-version window (older than
-`min_api_version` → 2635) → batch at the root, or one Graph call: injected transient/throttle
+API version (`sandbox/versions.py`: unreleased → 2500, older than `min_api_version` → 2635,
+none → the oldest served) → batch at the root, or one Graph call: injected transient/throttle
 faults → route → ad-account rate limits → handler → usage headers. A committed write may then
 lose its response (fault `lost_response`). Handlers raise `GraphError`; it becomes Meta's
-envelope here. Each batch item is one Graph call for stats and rate limits.
+envelope here. Each batch item is one Graph call for stats and rate limits. The credentials
+a call carried travel in its context only so that paging URLs can carry them, as Meta's do.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import socket
 import sys
 import time
@@ -36,7 +36,6 @@ from sandbox.errors import (
     appsecret_proof_invalid,
     appsecret_proof_missing,
     bad_token,
-    deprecated_version,
     missing_token,
     trace_id,
 )
@@ -44,10 +43,9 @@ from sandbox.faults import FaultConfig, Faults
 from sandbox.ratelimit import RateLimiter
 from sandbox.status import effective_status
 from sandbox.store import Store
+from sandbox.versions import resolve, served_minimum
 
 DEFAULT_VERSION = "v26.0"
-MIN_VERSION = 23
-_VERSION_RE = re.compile(r"^v(\d+)\.(\d+)$")
 _CREDENTIALS = ("access_token", "appsecret_proof", "appsecret_time")
 
 
@@ -105,15 +103,14 @@ class SandboxApp:
             if self.faults.config.latency_ms > 0:
                 time.sleep(self.faults.config.latency_ms / 1000.0)
             params = request_params(request)
-            self.authenticate(request, params)
-            version, rel = split_version(request.path)
-            check_version(version, int(self.store.get_setting("min_api_version", MIN_VERSION)))
+            credentials = self.authenticate(request, params)
+            version, rel = resolve(request.path, self.min_version())
         except GraphError as exc:
             return json_response(exc.http_status, exc.to_body(), exc.headers)
         files = dict(request.files.items())
         if rel == "" and request.method == "POST" and "batch" in params:
             try:
-                items, committed = run_batch(self, version, params, files)
+                items, committed = run_batch(self, version, params, files, credentials)
             except GraphError as exc:
                 return json_response(exc.http_status, exc.to_body(), exc.headers)
             return self._maybe_lose(request, json_response(200, items, {}), committed)
@@ -122,7 +119,7 @@ class SandboxApp:
             self.count_call(request.method, rel)
             self.stats.count_error(injected.code, None)
             return json_response(injected.http_status, injected.to_body(), injected.headers)
-        result = self.call(request.method, rel, params, files, version)
+        result = self.call(request.method, rel, params, files, version, credentials)
         resp = json_response(result.status, result.body, result.headers, version)
         return self._maybe_lose(request, resp, result.committed)
 
@@ -134,9 +131,16 @@ class SandboxApp:
         params: dict[str, Any],
         files: dict[str, FileStorage],
         version: str,
+        credentials: dict[str, str] | None = None,
     ) -> CallResult:
-        """Route and run one Graph call; errors become Meta envelopes."""
+        """Route and run one Graph call; errors become Meta envelopes.
+
+        `credentials` are those of the enclosing request (a batch's top level); a call's own
+        `access_token`/`appsecret_proof` override them. Handlers see them only in the context.
+        """
         method = method.upper()
+        own = {k: str(params[k]) for k in _CREDENTIALS if params.get(k)}
+        credentials = {**(credentials or {}), **own}
         params = {k: v for k, v in params.items() if k not in _CREDENTIALS}
         rel = rel.strip("/")
         ctx = RequestContext(
@@ -147,6 +151,7 @@ class SandboxApp:
             method=method,
             path=rel,
             app=self,
+            credentials=credentials,
         )
         self.count_call(method, rel)
         headers: dict[str, str] = {}
@@ -175,9 +180,20 @@ class SandboxApp:
             self.stats.graph_calls += 1
             self.stats.by_path[f"{method.upper()} /{router.pattern(rel)}"] += 1
 
+    def min_version(self) -> int:
+        """Return the oldest API major version served (`min_api_version`)."""
+        return served_minimum(self.store)
+
     # -- auth ---------------------------------------------------------------------------
-    def authenticate(self, request: Request, params: dict[str, Any], admin: bool = False) -> None:
-        """Check the token (and appsecret_proof when the sandbox has an app secret)."""
+    def authenticate(
+        self, request: Request, params: dict[str, Any], admin: bool = False
+    ) -> dict[str, str]:
+        """Check the token (and appsecret_proof when the sandbox has an app secret).
+
+        Returns the request's credentials (`access_token`, and `appsecret_proof` /
+        `appsecret_time` when it carried them), whether the token came as a parameter or in
+        the `Authorization` header.
+        """
         token = params.get("access_token") or request.args.get("access_token")
         header = request.headers.get("Authorization", "")
         if not token and header:
@@ -188,14 +204,20 @@ class SandboxApp:
             raise missing_token()
         if not hmac.compare_digest(str(token), self._token):
             raise bad_token()
+        credentials = {"access_token": self._token}
+        for key in ("appsecret_proof", "appsecret_time"):
+            given = params.get(key) or request.args.get(key)
+            if given:
+                credentials[key] = str(given)
         if admin or not self._secret:
-            return
-        proof = params.get("appsecret_proof") or request.args.get("appsecret_proof")
+            return credentials
+        proof = credentials.get("appsecret_proof")
         if not proof:
             raise appsecret_proof_missing()
         expected = hmac.new(self._secret.encode(), self._token.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(str(proof), expected):
             raise appsecret_proof_invalid()
+        return credentials
 
     # -- faults -------------------------------------------------------------------------
     def _maybe_lose(self, request: Request, resp: Response, committed: bool) -> Response:
@@ -245,21 +267,6 @@ def request_params(request: Request) -> dict[str, Any]:
         if isinstance(body, dict):
             params.update(body)
     return params
-
-
-def split_version(path: str) -> tuple[str, str]:
-    """(`v26.0`, `act_1/campaigns`) from `/v26.0//act_1/campaigns/`; unversioned → default."""
-    segs = [s for s in path.split("/") if s]
-    if segs and _VERSION_RE.match(segs[0]):
-        return segs[0], "/".join(segs[1:])
-    return DEFAULT_VERSION, "/".join(segs)
-
-
-def check_version(version: str, minimum: int) -> None:
-    """Refuse versions older than the supported window with 2635."""
-    m = _VERSION_RE.match(version)
-    if m and int(m.group(1)) < minimum:
-        raise deprecated_version(version, f"v{minimum}.0")
 
 
 def _dry_run(params: dict[str, Any]) -> bool:

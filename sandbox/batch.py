@@ -1,7 +1,9 @@
 """Graph batch requests at the root (docs/meta-api-facts.md §1.8, §13.5).
 
 `POST /vXX.0/` with `batch=[{method, relative_url, body?, name?, depends_on?,
-omit_response_on_success?, attached_files?}, ...]` (≤ 50 items, else GraphBatchException).
+omit_response_on_success?, attached_files?}, ...]` (≤ 50 items, else GraphBatchException),
+read as JSON or in the single-quoted spelling Meta's parser also takes (`sandbox/params.py`).
+An item's own version in `relative_url` is judged like a request's (`sandbox/versions.py`).
 Items run in order; `{result=<name>:<JSONPath>}` in `relative_url` or `body` is replaced by
 the named item's result (several matches are comma-joined). Supported JSONPath: `$.id`,
 `$.a.b`, `$.data.*.id`, `$.images.*.hash`, list indexes. An item whose dependency failed fails
@@ -19,6 +21,8 @@ from urllib.parse import parse_qsl, unquote
 
 from sandbox.calls import CallResult, GraphApp
 from sandbox.errors import GraphError, batch_too_large, invalid
+from sandbox.params import loads
+from sandbox.versions import check, served_minimum
 
 MAX_ITEMS = 50
 _REF = re.compile(r"\{result=([^:}]+):(\$[^}]*)\}")
@@ -89,11 +93,19 @@ def _names_in(text: str) -> set[str]:
 
 
 def run_batch(
-    app: GraphApp, version: str, params: dict[str, Any], files: dict[str, Any]
+    app: GraphApp,
+    version: str,
+    params: dict[str, Any],
+    files: dict[str, Any],
+    credentials: dict[str, str] | None = None,
 ) -> tuple[list[Any], bool]:
-    """Run a batch; returns the per-item answers and whether any write was committed."""
+    """Run a batch; returns the per-item answers and whether any write was committed.
+
+    `credentials` are the batch request's; an item's own `access_token` overrides them.
+    """
     try:
-        items = json.loads(params["batch"]) if isinstance(params["batch"], str) else params["batch"]
+        raw = params["batch"]
+        items = loads(raw.strip()) if isinstance(raw, str) else raw
     except ValueError as exc:
         raise invalid("batch must be a JSON array of requests.", fields=["batch"]) from exc
     if not isinstance(items, list):
@@ -105,7 +117,7 @@ def run_batch(
     out: list[Any] = []
     committed = False
     for item in items:
-        result, name = _run_item(app, version, run, item, files)
+        result, name = _run_item(app, version, run, item, files, credentials)
         committed = committed or result.committed
         if name:
             if result.error is None:
@@ -128,7 +140,12 @@ def run_batch(
 
 
 def _run_item(
-    app: GraphApp, version: str, run: _Run, item: Any, files: dict[str, Any]
+    app: GraphApp,
+    version: str,
+    run: _Run,
+    item: Any,
+    files: dict[str, Any],
+    credentials: dict[str, str] | None,
 ) -> tuple[CallResult, str | None]:
     name = item.get("name") if isinstance(item, dict) else None
     try:
@@ -168,6 +185,7 @@ def _run_item(
         if m:
             item_version = m.group(0).strip("/")
             path = path[m.end() :]
+            check(item_version, path, served_minimum(app.store))
         injected = app.faults.before_call()
         if injected is not None:
             app.count_call(method, path)
@@ -175,6 +193,6 @@ def _run_item(
             return CallResult(
                 injected.http_status, injected.to_body(), injected.headers, error=injected
             ), name
-        return app.call(method, path, item_params, item_files, item_version), name
+        return app.call(method, path, item_params, item_files, item_version, credentials), name
     except GraphError as exc:
         return CallResult(exc.http_status, exc.to_body(), exc.headers, error=exc), name

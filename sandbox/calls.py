@@ -105,6 +105,7 @@ class GraphApp(Protocol):
         params: dict[str, Any],
         files: dict[str, FileStorage],
         version: str,
+        credentials: dict[str, str] | None = None,
     ) -> CallResult:
         """Route and run one Graph call; errors become Meta envelopes."""
         ...

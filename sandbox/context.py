@@ -19,7 +19,10 @@ class RequestContext:
     `path` is the Graph path without the version and without surrounding slashes
     (e.g. `act_1/campaigns`); `account_id` is the bare digits of the ad account the path
     names or the addressed object belongs to (None when there is none). The token is held
-    only to authorise nested calls and is never echoed in responses.
+    only to authorise nested calls. `credentials` (`access_token`, and `appsecret_proof` /
+    `appsecret_time` when the request had them) are echoed in one place only: the
+    `paging.next` / `paging.previous` URLs, which carry them as Meta's do so that a client
+    can fetch them as they are (`sandbox/paging.py`).
     """
 
     store: Store
@@ -30,6 +33,7 @@ class RequestContext:
     method: str = "GET"
     path: str = ""
     app: Any = field(default=None, repr=False)
+    credentials: dict[str, str] = field(default_factory=dict, repr=False)
 
     def now(self) -> datetime:
         """Return the simulated clock, aware UTC."""

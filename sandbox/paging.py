@@ -2,13 +2,17 @@
 
 `paginate(ctx, items, params)` returns `{"data": page, "paging": {"cursors": {"before",
 "after"}, "next"?, "previous"?}}` and, when `summary=true`, `"summary": {"total_count": N}`.
-`next` is present only when a further page exists (the SDK stops on its absence); it is the
-full URL with the same query minus credentials. Cursors are opaque base64 of a position.
+`next` is present only when a further page exists (the SDK stops on its absence). `next` and
+`previous` are full URLs a client can fetch as they are, as Meta's are: the request's
+`access_token` first (and its `appsecret_proof` / `appsecret_time` when it had them), then
+its other parameters (structured values JSON-encoded), `limit` and the cursor. Cursors are
+opaque base64 of a position.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,12 +59,21 @@ def _truthy(value: Any) -> bool:
     return str(value).lower() in ("true", "1")
 
 
+def _text(value: Any) -> str:
+    """Return a parameter as it travels in a query string (the SDK's encoding for structures)."""
+    if isinstance(value, dict | list | tuple | bool):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
 def page_url(ctx: RequestContext, params: dict[str, Any], **changes: Any) -> str:
-    """Full URL of this edge with `params` (credentials removed) updated by `changes`."""
-    query = {k: v for k, v in params.items() if k not in _SECRET_PARAMS and not k.startswith("_")}
-    for key in ("after", "before"):
-        query.pop(key, None)
-    query.update(changes)
+    """Full URL of this edge: the request's credentials, its `params`, then `changes`."""
+    query = {k: v for k, v in ctx.credentials.items() if k in _SECRET_PARAMS}
+    for key, value in params.items():
+        if key not in _SECRET_PARAMS and not key.startswith("_") and key not in ("after", "before"):
+            query[key] = _text(value)
+    query.pop("limit", None)
+    query.update({k: _text(v) for k, v in changes.items()})
     return f"{ctx.base_url}/{ctx.api_version}/{ctx.path}?{urlencode(query)}"
 
 

@@ -1,18 +1,71 @@
 """Reading Graph parameters as the SDK sends them: strings, with JSON for structured values.
 
 The SDK JSON-encodes dicts, lists and bools (`targeting={"geo_locations":...}`,
-`special_ad_categories=[]`, `true`) and sends numbers as text; `fields` is a comma list. Every
-reader raises a code-100 `GraphError` naming the parameter when the value cannot be read.
+`special_ad_categories=[]`, `true`) and sends numbers as text; `fields` is a comma list. Meta's
+parser is lenient, and hand-written calls lean on it: `breakdowns=['age']`,
+`effective_status=['ACTIVE']`, `filtering=[{'field':'x','operator':'IN','value':['a']}]` (single
+quotes, Python-literal style) are read like their JSON spelling. `loads` does that: JSON first,
+then a literal-only reading of the text's syntax tree (lists and dicts of strings, numbers,
+true/false/null; nothing is evaluated). Every reader raises a code-100 `GraphError` naming the
+parameter when the value cannot be read.
 """
 
 from __future__ import annotations
 
+import ast
 import json
+import math
 from typing import Any
 
 from sandbox.errors import invalid
 
 _MISSING = object()
+_NAMES = {"true": True, "false": False, "null": None, "True": True, "False": False, "None": None}
+
+
+def loads(text: str) -> Any:
+    """Read a JSON array/object, or its single-quoted Python-literal spelling Meta accepts.
+
+    Raises `json.JSONDecodeError` (the JSON reading's error) when neither reading works.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if text[:1] not in "[{":
+            raise
+        try:
+            return _literal(ast.parse(text, mode="eval").body)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            raise exc from None
+
+
+def _literal(node: ast.expr) -> Any:
+    """Return a list/dict literal of plain scalars; anything else is a ValueError."""
+    if isinstance(node, ast.List):
+        return [_literal(e) for e in node.elts]
+    if isinstance(node, ast.Dict):
+        out: dict[str, Any] = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            name = _literal(key) if key is not None else None
+            if not isinstance(name, str):
+                raise ValueError("object keys are strings")
+            out[name] = _literal(value)
+        return out
+    if isinstance(node, ast.Name) and node.id in _NAMES:
+        return _NAMES[node.id]
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign, node = (-1 if isinstance(node.op, ast.USub) else 1), node.operand
+        if not (isinstance(node, ast.Constant) and type(node.value) in (int, float)):
+            raise ValueError("a sign applies to a number")
+    if isinstance(node, ast.Constant) and (node.value is None or type(node.value) in (str, bool)):
+        return node.value
+    number = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(number, int | float) and not isinstance(number, bool):
+        if not math.isfinite(number):
+            raise ValueError("numbers are finite")
+        return sign * number
+    raise ValueError(f"not a plain literal: {type(node).__name__}")
 
 
 def get_json(params: dict[str, Any], name: str, default: Any = None) -> Any:
@@ -25,7 +78,7 @@ def get_json(params: dict[str, Any], name: str, default: Any = None) -> Any:
     text = raw.strip()
     if text[:1] in "[{" or text in ("true", "false", "null"):
         try:
-            return json.loads(text)
+            return loads(text)
         except json.JSONDecodeError as exc:
             raise invalid(
                 f"The parameter {name} is not valid JSON: {exc.msg} at position {exc.pos}.",

@@ -17,29 +17,38 @@ HIDDEN_BY_DEFAULT = ("DELETED", "ARCHIVED")
 
 
 def effective_status(store: Store, doc: dict[str, Any], now: datetime) -> str:
-    """Meta's effective_status for a campaign, ad set, ad or creative at sim time `now`."""
+    """Meta's effective_status for a campaign, ad set, ad or creative at sim time `now`.
+
+    Effective status combines parents (docs/meta-api-facts.md §5.2, §11.1), strongest first:
+    DELETED, then ARCHIVED, on the object or a parent; the object's own PAUSED; a finished
+    review's DISAPPROVED (the ad's own verdict, which needs the advertiser whatever the
+    parents say); CAMPAIGN_PAUSED, then ADSET_PAUSED; PENDING_REVIEW; WITH_ISSUES; ACTIVE.
+    A paused parent masks a review still under way, as Meta shows it: the ad cannot deliver
+    either way, and what stops it is the parent's pause.
+    """
     type_ = doc.get("_type") or _infer_type(doc)
     own = str(doc.get("status", "ACTIVE"))
-    if type_ == "adcreative" or own in HIDDEN_BY_DEFAULT:
+    if type_ == "adcreative":
         return own
     campaign = store.get_object(str(doc["campaign_id"])) if doc.get("campaign_id") else None
     adset = store.get_object(str(doc["adset_id"])) if doc.get("adset_id") else None
     parents = [p for p in (campaign, adset) if p]
-    for status in HIDDEN_BY_DEFAULT:
-        if any(p.get("status") == status for p in parents):
+    for status in ("DELETED", "ARCHIVED"):
+        if own == status or any(p.get("status") == status for p in parents):
             return status
     if own == "PAUSED":
         return "PAUSED"
     incident = (incident_of(doc, now) or {}).get("status")
-    if type_ == "ad":
-        if float(doc.get("_review_until", 0) or 0) > now.timestamp():
-            return "PENDING_REVIEW"
+    in_review = type_ == "ad" and float(doc.get("_review_until", 0) or 0) > now.timestamp()
+    if type_ == "ad" and not in_review:
         if doc.get("_review") == "DISAPPROVED" or incident == "DISAPPROVED":
             return "DISAPPROVED"
     if campaign and campaign.get("status") == "PAUSED":
         return "CAMPAIGN_PAUSED"
     if adset and adset.get("status") == "PAUSED":
         return "ADSET_PAUSED"
+    if in_review:
+        return "PENDING_REVIEW"
     if incident == "WITH_ISSUES":
         return "WITH_ISSUES"
     return "ACTIVE"

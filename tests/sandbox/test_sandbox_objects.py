@@ -125,7 +125,8 @@ def test_paging_next_only_when_more(sandbox: Any, fb_api: Any) -> None:
     for i in range(3):
         acct.create_campaign(params=campaign_params(name=f"P{i}"))
     first = fb_api.call("GET", (sandbox.account_id, "campaigns"), {"limit": 2}).json()
-    assert "next" in first["paging"] and "access_token" not in first["paging"]["next"]
+    # Meta's next URL carries the token, so a client can fetch it as it is
+    assert "next" in first["paging"] and "access_token=sandbox-token" in first["paging"]["next"]
     assert set(first["paging"]["cursors"]) == {"before", "after"}
     second = fb_api.call(
         "GET",
@@ -259,7 +260,8 @@ def test_review_can_disapprove_with_feedback(tree: Tree) -> None:
         }
     )
     first = Ad(ad["id"], api=tree.api).api_get(fields=["effective_status", "ad_review_feedback"])
-    assert first["effective_status"] == "PENDING_REVIEW" and "ad_review_feedback" not in first
+    # in review under the tree's paused campaign: the parent's pause shows, no feedback yet
+    assert first["effective_status"] == "CAMPAIGN_PAUSED" and "ad_review_feedback" not in first
     tree.sandbox.admin("POST", "/__sandbox__/clock/advance", {"hours": 1})
     after = Ad(ad["id"], api=tree.api).api_get(fields=["effective_status", "ad_review_feedback"])
     assert after["effective_status"] == "DISAPPROVED"
