@@ -18,6 +18,7 @@ from sandbox import (
     audiences,
     audiences_edit,
     audiences_users,
+    budget_schedules,
     estimates,
     leadforms,
     media,
@@ -170,6 +171,10 @@ def _node(method: str, doc: dict[str, Any], rest: list[str]) -> Route:
         if type_ in ("campaign", "adset", "ad") and method in ("GET", "POST"):
             fn = "get_insights" if method == "GET" else "start_report_run"
             return _route(method, _insights(fn, oid), "insights")
+    if type_ in ("campaign", "adset") and edge == "budget_schedules" and method in ("GET", "POST"):
+        if method == "GET":
+            return _route(method, lambda c, p, f: budget_schedules.list_for(c, oid, p))
+        return _route(method, lambda c, p, f: budget_schedules.create(c, oid, p))
     if type_ == "adset" and edge == "delivery_estimate" and method == "GET":
         return _route(method, lambda c, p, f: estimates.adset_delivery_estimate(c, oid, p))
     child = _CHILD_EDGES.get(type_, {}).get(edge)
@@ -214,6 +219,12 @@ def _node_route(method: str, oid: str, type_: str) -> Route:
         handlers = {
             "GET": lambda c, p, f: leadforms.read(c, oid, p),
             "POST": lambda c, p, f: leadforms.update(c, oid, p),
+        }
+    elif type_ == budget_schedules.TYPE:
+        handlers = {
+            "GET": lambda c, p, f: budget_schedules.read(c, oid, p),
+            "POST": lambda c, p, f: budget_schedules.update(c, oid, p),
+            "DELETE": lambda c, p, f: budget_schedules.delete(c, oid, p),
         }
     elif type_ == "report_run":
         handlers = {"GET": _insights("read_report_run", oid)}
