@@ -15,6 +15,7 @@ from typing import Any
 
 from sandbox import (
     accounts,
+    ad_library,
     audiences,
     audiences_edit,
     audiences_users,
@@ -96,6 +97,8 @@ def resolve(ctx: RequestContext, method: str, rel: str, params: dict[str, Any]) 
         return _me(method, rest)
     if head == "search" and not rest and method == "GET":
         return _route(method, targeting_search.search)
+    if head == "ads_archive" and not rest and method == "GET":
+        return _route(method, ad_library.ads_archive)
     if head.startswith("act_"):
         if not ctx.store.get_object(head, "adaccount"):
             raise not_found(head, method)
