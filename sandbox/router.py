@@ -24,6 +24,7 @@ from sandbox import (
     leadforms,
     media,
     objects,
+    recommendations,
     targeting_search,
     videos,
     writes,
@@ -150,6 +151,7 @@ def _account(method: str, act: str, rest: list[str]) -> Route:
         ("GET", "customaudiences"): audiences.list_audiences,
         ("POST", "customaudiences"): audiences.create,
         ("GET", "targetingsearch"): targeting_search.account_search,
+        ("GET", "recommendations"): recommendations.list_recommendations,
     }
     if (method, edge) in table:
         return _route(method, table[(method, edge)])
