@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox import account_fields, pages
+from sandbox import account_fields, pages, recommendations
 from sandbox.context import RequestContext
 from sandbox.enums import minimum_budgets as min_budget_row
 from sandbox.errors import not_found
@@ -62,6 +62,7 @@ def account_view(
         # a scenario's `account_disabled` incident (sandbox/incidents.py) holds now
         "account_status": lambda: 2 if disabled else doc.get("account_status", 1),
         "disable_reason": lambda: 1 if disabled else doc.get("disable_reason", 0),
+        "opportunity_score": lambda: recommendations.opportunity_score(ctx),
     }
     return select(doc, "adaccount", params, computed)
 

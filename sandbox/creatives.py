@@ -1,9 +1,10 @@
 """Ad creative and ad rules (docs/meta-api-facts.md §4, §5, §14.4–5).
 
-A creative needs `object_story_spec` (with `page_id` and exactly one `*_data`),
-`object_story_id` or `asset_feed_spec`; link ads need `link`; image hashes must exist in the
-account; carousels hold 2–10 cards; video creatives need a ready video and a thumbnail; CTA
-types come from Meta's enum (unparseable → 100/1373054). Identical creatives are de-duplicated
+A creative needs `object_story_spec` (with `page_id` and exactly one `*_data`) or
+`object_story_id`; a dynamic creative (`asset_feed_spec`, its story naming only the page) is
+checked whole in `sandbox.validation_creative`. Link ads need `link`; image hashes must exist
+in the account; carousels hold 2–10 cards; video creatives need a ready video and a
+thumbnail; CTA types come from Meta's enum (unparseable → 100/1373054). Identical creatives are de-duplicated
 as Meta does: creating one returns the existing id.
 """
 
@@ -111,7 +112,7 @@ def check_creative(ctx: RequestContext, spec: dict[str, Any]) -> None:
         return  # a dynamic creative (asset_feed_spec), checked whole there
     oss = spec.get("object_story_spec")
     if oss is None:
-        if spec.get("object_story_id") or spec.get("asset_feed_spec"):
+        if spec.get("object_story_id"):
             return
         raise required(
             "object_story_spec",
@@ -126,8 +127,6 @@ def check_creative(ctx: RequestContext, spec: dict[str, Any]) -> None:
             fields=["object_story_spec"],
         )
     present = [k for k in _DATA_KEYS if oss.get(k)]
-    if not present and spec.get("asset_feed_spec"):
-        return  # dynamic creative: the story names the page (+ Instagram), the feed the rest
     if len(present) != 1:
         raise invalid(
             "object_story_spec needs exactly one of link_data, photo_data, video_data, "

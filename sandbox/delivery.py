@@ -61,7 +61,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sandbox import audience_model, dynamic_creative
+from sandbox import audience_model, budget_schedules, dynamic_creative
 from sandbox.bidding import apply_bids
 from sandbox.clock import now
 from sandbox.daymodel import METRICS, AdInput, simulate_day
@@ -223,6 +223,8 @@ def _generate(store: Store, sc: Scenario, seed: int, day: date) -> None:
                 "kind": kind,
                 "status": status,
                 "budget": (kind_b, amount, owner),
+                "boost": budget_schedules.extra_for_day(store, owner, amount, day_start)
+                if kind_b == "daily" else 0.0,
                 "frac": frac,
                 "camp": camp,
             }

@@ -5,7 +5,9 @@ given day spend may exceed the daily budget by up to `max_overspend` (75 %, Meta
 2024; older pages say 25 %), while spend over a
 *calendar week* (Sunday to Saturday, account time zone) stays within the sum of the daily
 budgets in force on each day of that week (7 × the budget when it never changes; the first
-week is prorated from the start, by the hours the ad set could deliver). Each day the week's
+week is prorated from the start, by the hours the ad set could deliver). A budget schedule
+(`sandbox.budget_schedules`) in force on a day adds its increase, `plan["boost"]`, on top of
+that day's target and of the budget recorded for it, so the rest of the week is unchanged. Each day the week's
 remaining allowance (budgets in force on the days already past, the current budget for today
 and every day left, minus the week's spend so far) is spread over the days left, times a
 seeded pace factor in [1 - pace_spread, 1 + pace_spread] (0.25), capped at
@@ -122,7 +124,7 @@ def record_budgets(store: Store, day: date, plans: list[dict[str, Any]]) -> None
             rows[oid] = {
                 "owner_id": oid,
                 "date": day.isoformat(),
-                "budget": amount * frac,
+                "budget": amount * frac + plan.get("boost", 0.0),
                 "frac": frac,
             }
     for r in rows.values():
@@ -189,13 +191,15 @@ def set_spends(
             ),
         )
         hist = by_set.get(str(plan["doc"]["id"]), (0, 0, 0.0))
-        plan["spend"] = min(cap, _target(kind_b, amount, owner, hist, pace, plan["frac"], day, sc))
+        target = _target(kind_b, amount, owner, hist, pace, plan["frac"], day, sc)
+        plan["spend"] = min(cap, target + plan.get("boost", 0.0))
     for cid, members in cbo.items():
         kind_b, amount, owner = members[0]["budget"]
         rng = rng_for(seed, "cbo", cid, day.isoformat())
         pace = min(hi, max(lo, math.exp(0.1 * rng.standard_normal())))
         frac = max(m["frac"] for m in members)
         total = _target(kind_b, amount, owner, by_camp.get(cid, (0, 0, 0.0)), pace, frac, day, sc)
+        total += members[0].get("boost", 0.0)
         even = total / len(members)
         scores = []
         for m in members:

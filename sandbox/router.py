@@ -15,15 +15,18 @@ from typing import Any
 
 from sandbox import (
     accounts,
+    ad_library,
     audiences,
     audiences_edit,
     audiences_users,
+    budget_schedules,
     business,
     estimates,
     leadforms,
     media,
     objects,
     pages,
+    recommendations,
     targeting_search,
     videos,
     writes,
@@ -97,6 +100,8 @@ def resolve(ctx: RequestContext, method: str, rel: str, params: dict[str, Any]) 
         return _me(method, rest)
     if head == "search" and not rest and method == "GET":
         return _route(method, targeting_search.search)
+    if head == "ads_archive" and not rest and method == "GET":
+        return _route(method, ad_library.ads_archive)
     if head.startswith("act_"):
         if not ctx.store.get_object(head, "adaccount"):
             raise not_found(head, method)
@@ -150,6 +155,7 @@ def _account(method: str, act: str, rest: list[str]) -> Route:
         ("GET", "customaudiences"): audiences.list_audiences,
         ("POST", "customaudiences"): audiences.create,
         ("GET", "targetingsearch"): targeting_search.account_search,
+        ("GET", "recommendations"): recommendations.list_recommendations,
     }
     if (method, edge) in table:
         return _route(method, table[(method, edge)])
@@ -174,6 +180,10 @@ def _node(method: str, doc: dict[str, Any], rest: list[str]) -> Route:
         if type_ in ("campaign", "adset", "ad") and method in ("GET", "POST"):
             fn = "get_insights" if method == "GET" else "start_report_run"
             return _route(method, _insights(fn, oid), "insights")
+    if type_ in ("campaign", "adset") and edge == "budget_schedules" and method in ("GET", "POST"):
+        if method == "GET":
+            return _route(method, lambda c, p, f: budget_schedules.list_for(c, oid, p))
+        return _route(method, lambda c, p, f: budget_schedules.create(c, oid, p))
     if type_ == "adset" and edge == "delivery_estimate" and method == "GET":
         return _route(method, lambda c, p, f: estimates.adset_delivery_estimate(c, oid, p))
     child = _CHILD_EDGES.get(type_, {}).get(edge)
@@ -220,6 +230,12 @@ def _node_route(method: str, oid: str, type_: str) -> Route:
         handlers = {
             "GET": lambda c, p, f: leadforms.read(c, oid, p),
             "POST": lambda c, p, f: leadforms.update(c, oid, p),
+        }
+    elif type_ == budget_schedules.TYPE:
+        handlers = {
+            "GET": lambda c, p, f: budget_schedules.read(c, oid, p),
+            "POST": lambda c, p, f: budget_schedules.update(c, oid, p),
+            "DELETE": lambda c, p, f: budget_schedules.delete(c, oid, p),
         }
     elif type_ == "report_run":
         handlers = {"GET": _insights("read_report_run", oid)}

@@ -6,21 +6,26 @@ page); `check_ad_capabilities` runs last in `check_ad`, where the ad set is know
 where a source gives one (docs/facts-bidding-placements-destinations.md §7): 100/1885998
 dynamic creative in a non-dynamic ad set, 100/1885392 dynamic creative in a WhatsApp ad,
 105/1815630 a WhatsApp call to action with a link, 100/2061015 a lead-form creative without a
-link; otherwise code 100 with the sandbox's subcode (`sandbox.errors.CHOSEN_SUBCODES`). Limits
+link, 100/1443048 ("object_story_spec param is invalid") a dynamic creative whose
+object_story_spec names no page or repeats the feed's video in video_data; otherwise code 100 with the sandbox's subcode (`sandbox.errors.CHOSEN_SUBCODES`). Limits
 are `state/rules.py`'s `DC_*` tables, the ones the plan checks use.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from sandbox.context import RequestContext
 from sandbox.errors import GraphError, chosen, invalid
+from sandbox.videos import video_status
 from state import rules
 
 __all__ = ["check_ad_capabilities", "check_creative_capabilities"]
 
 _FEED = ["asset_feed_spec"]
+# The asset list an ad format shows (CAROUSEL_IMAGE's two images are checked on their own).
+_FORMAT_MEDIA = {"SINGLE_IMAGE": "images", "CAROUSEL_IMAGE": "images", "SINGLE_VIDEO": "videos"}
 
 
 def _ctas(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -58,13 +63,31 @@ def check_creative_capabilities(ctx: RequestContext, spec: dict[str, Any]) -> bo
         return False
     if not isinstance(feed, dict):
         raise invalid("asset_feed_spec must be a JSON object.", fields=_FEED)
-    oss = spec.get("object_story_spec") or {}
-    page_id = oss.get("page_id") if isinstance(oss, dict) else None
-    if page_id and ctx.store.get_object(str(page_id), "page") is None:
-        raise invalid(f"The page {page_id} does not exist or this account cannot advertise for "
-                      "it.", fields=["object_story_spec"])
+    _identity(ctx, spec.get("object_story_spec"), feed)
     _feed(ctx, feed)
     return True
+
+
+def _ill_formed(detail: str) -> GraphError:
+    """Meta's 100/1443048: the object_story_spec does not say who runs the ad, or says too much."""
+    return invalid("Object story spec is ill formed. Maybe missing Page ID or creative details, "
+                   f"or invalid fields exist. {detail}", fields=["object_story_spec"],
+                   subcode=1443048, title="object_story_spec param is invalid")
+
+
+def _identity(ctx: RequestContext, oss: Any, feed: dict[str, Any]) -> None:
+    """Refuse a dynamic creative whose story names no page (the feed holds everything else)."""
+    page_id = oss.get("page_id") if isinstance(oss, dict) else None
+    if not page_id:
+        raise _ill_formed("A dynamic creative needs object_story_spec {\"page_id\": ...} (plus "
+                          "instagram_user_id to run on Instagram); asset_feed_spec carries the "
+                          "images, texts and links.")
+    if ctx.store.get_object(str(page_id), "page") is None:
+        raise invalid(f"The page {page_id} does not exist or this account cannot advertise for "
+                      "it.", fields=["object_story_spec"])
+    if isinstance(oss, dict) and oss.get("video_data") and feed.get("videos"):
+        raise _ill_formed("The video is in both object_story_spec.video_data and "
+                          "asset_feed_spec.videos; keep it in asset_feed_spec only.")
 
 
 def _lead_form(ctx: RequestContext, spec: dict[str, Any], form_id: str) -> None:
@@ -93,6 +116,10 @@ def _feed(ctx: RequestContext, feed: dict[str, Any]) -> None:
     if len(links) != 1 or not isinstance(links[0], dict) or not links[0].get("website_url"):
         raise chosen("dc_link_urls", f"asset_feed_spec.link_urls needs exactly one "
                      f"{{website_url}} (got {len(links)}).", fields=_FEED, title="Invalid Link")
+    url = urlparse(str(links[0]["website_url"]))
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise invalid(f"{links[0]['website_url']!r} is not a valid external URL (http or https).",
+                      fields=_FEED, subcode=2446383, title="Invalid Link")
     for key, most in rules.DC_TEXT_MAX.items():
         for item in feed.get(key) or []:
             text = str(item.get("text", "")) if isinstance(item, dict) else str(item)
@@ -108,16 +135,40 @@ def _feed(ctx: RequestContext, feed: dict[str, Any]) -> None:
     if formats[0] == "CAROUSEL_IMAGE" and counts["images"] < 2:
         raise chosen("dc_carousel", "A CAROUSEL_IMAGE asset feed needs at least 2 images.",
                      fields=_FEED, title="Invalid Carousel")
+    media = _FORMAT_MEDIA.get(formats[0])
+    if media and not counts[media]:
+        raise chosen("dc_ad_formats", f"ad_formats {formats[0]} shows asset_feed_spec.{media}, "
+                     "and the feed has none.", fields=_FEED, title="Invalid Ad Format")
     for item in feed.get("images") or []:
         h = item.get("hash") if isinstance(item, dict) else None
-        doc = ctx.store.get_object(f"{ctx.account_id}:{h}", "adimage") if h else None
-        if doc is None and not (isinstance(item, dict) and item.get("url")):
-            raise invalid(f"The image hash {h} is not in this ad account's image library.",
-                          fields=_FEED, title="Image Not Found")
+        if not (isinstance(item, dict) and item.get("url") and not h):
+            _image(ctx, h)
+    for item in feed.get("videos") or []:
+        _feed_video(ctx, item)
     for cta in feed.get("call_to_action_types") or []:
         if cta not in rules.CALL_TO_ACTION_TYPES:
             raise invalid(f"{cta!r} is not a call to action type.", fields=_FEED,
                           subcode=1373054, title="Invalid Call to Action")
+
+
+def _image(ctx: RequestContext, image_hash: Any) -> None:
+    doc = ctx.store.get_object(f"{ctx.account_id}:{image_hash}", "adimage") if image_hash else None
+    if doc is None or doc.get("status") == "DELETED":
+        raise invalid(f"The image hash {image_hash} is not in this ad account's image library; "
+                      "upload it to /adimages first.", fields=_FEED, title="Image Not Found")
+
+
+def _feed_video(ctx: RequestContext, item: Any) -> None:
+    vid = item.get("video_id") if isinstance(item, dict) else None
+    doc = ctx.store.get_object(str(vid), "advideo") if vid else None
+    if doc is None or doc.get("_account_id") != ctx.account_id:
+        raise invalid(f"The video {vid} does not exist in this ad account.", fields=_FEED)
+    status = video_status(ctx, doc)
+    if status != "ready":
+        raise invalid(f"The video {vid} is {status}; an ad can only use a video whose status is "
+                      "ready.", fields=_FEED, title="Video Not Ready")
+    if item.get("thumbnail_hash"):
+        _image(ctx, item["thumbnail_hash"])
 
 
 def check_ad_capabilities(

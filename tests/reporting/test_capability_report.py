@@ -264,7 +264,8 @@ def test_on_the_sandbox_a_dynamic_creatives_assets_are_ranked_and_add_up(tmp_pat
             "name": "dc", "campaign_id": camp["id"], "daily_budget": 20000, "status": "ACTIVE",
             "billing_event": "IMPRESSIONS", "start_time": start,
             "targeting": {"geo_locations": {"countries": ["US"]}, "age_min": 25}, **sets["dc"]})
-        creative = acct.create_ad_creative(params={"name": "dc", "asset_feed_spec": {
+        creative = acct.create_ad_creative(params={
+            "name": "dc", "object_story_spec": {"page_id": page}, "asset_feed_spec": {
             "images": [{"hash": h} for h in hashes],
             "titles": [{"text": t} for t in ("Run lighter", "Built to last", "Free returns")],
             "bodies": [{"text": "New running shoes"}, {"text": "Our best trainer yet"}],

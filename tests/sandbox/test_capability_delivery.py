@@ -272,9 +272,9 @@ def test_value_optimisation_brings_bigger_baskets(twins: dict[str, dict[str, Any
 
 
 def dynamic(page: str, hashes: list[str]) -> dict[str, Any]:
-    # Meta's guide also sends object_story_spec {page_id}; main's sandbox refuses one without
-    # link_data, so the feed goes alone here.
+    # Meta's dynamic-creative shape: the story names the page, the feed carries the assets.
     return {
+        "object_story_spec": {"page_id": page},
         "asset_feed_spec": {
             "images": [{"hash": h} for h in hashes],
             "titles": [{"text": t} for t in ("Run lighter", "Built to last", "Free returns")],
