@@ -13,7 +13,9 @@ and every day left, minus the week's spend so far) is spread over the days left,
 seeded pace factor in [1 - pace_spread, 1 + pace_spread] (0.25), capped at
 (1 + max_overspend) × today's budget and at the allowance: a day runs well over the budget
 only when the week's allowance is ahead of its days (earlier days of the week spent under
-their budgets), and never past 1.75 ×. So a budget cut lowers the
+their budgets), and never past 1.75 ×. An ad set held back by its bid strategy (cost cap, bid
+cap, minimum ROAS: `sandbox/bidding.py`) is not caught up past the pace spread — its shortfall
+is auctions its bid loses, not quiet days. So a budget cut lowers the
 remaining allowance and delivery carries on at about the new budget; it does not stop dead.
 The budget in force each delivering day is kept in `delivery_budgets`. Lifetime budgets: what
 is left, spread evenly over the days left in the schedule. CBO campaigns: the campaign budget
@@ -30,6 +32,7 @@ import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sandbox.bidding import CAPPED, strategy_of
 from sandbox.daymodel import effective_cpm, events_of, simulate_day
 from sandbox.delivery_tables import ROWS
 from sandbox.enums import NO_CAP
@@ -142,15 +145,22 @@ def _target(
     frac: float,
     day: date,
     sc: Scenario,
+    overspend: float | None = None,
 ) -> float:
-    """Spend target for the day from a budget, Meta-style pacing (see the module docstring)."""
+    """Spend target for the day from a budget, Meta-style pacing (see the module docstring).
+
+    `overspend`: how far over the budget the day may go (default the model's
+    `max_overspend`; an ad set held back by its bid strategy gets `pace_spread`: it has no
+    better-opportunity days on which to catch up what its bid kept it from spending).
+    """
     week_spent, total, past_budgets = hist
+    over = sc.model.max_overspend if overspend is None else overspend
     if kind == "daily":
         days_left = 7 - (day - week_start(day)).days  # today and the rest of the week
         allowance = past_budgets + amount * frac + amount * (days_left - 1)
         remaining = max(0.0, allowance - week_spent)
         share = remaining * frac / (frac + days_left - 1) if frac > 0 else 0.0
-        return max(0.0, min(share * pace, amount * (1 + sc.model.max_overspend), remaining))
+        return max(0.0, min(share * pace, amount * (1 + over), remaining))
     remaining = max(0, amount - total)
     _, end = window(owner, "start_time", "end_time" if "end_time" in owner else "stop_time")
     days_left = max(1, (end.astimezone(sc.tz).date() - day).days + 1) if end else 7
@@ -191,7 +201,8 @@ def set_spends(
             ),
         )
         hist = by_set.get(str(plan["doc"]["id"]), (0, 0, 0.0))
-        target = _target(kind_b, amount, owner, hist, pace, plan["frac"], day, sc)
+        held = p.pace_spread if strategy_of(plan) in CAPPED else None  # bid-limited
+        target = _target(kind_b, amount, owner, hist, pace, plan["frac"], day, sc, held)
         plan["spend"] = min(cap, target + plan.get("boost", 0.0))
     for cid, members in cbo.items():
         kind_b, amount, owner = members[0]["budget"]
