@@ -1,12 +1,12 @@
 """Breakdown splits of a delivery row, deterministic at query time.
 
 Each breakdown value gets a weight from the ad set's targeting (age buckets inside the
-targeted range, targeted genders, targeted countries by population, the placements it runs
-on) times a small seeded jitter keyed by (seed, ad, date, breakdown), plus rate multipliers
-(younger people click more, 35-44 converts best, Instagram costs more per impression, ...).
-Counts are split by largest remainder, nested counts within their parent count
-(`split_capped`), so the cells of a row always sum to the row and each cell is coherent on
-its own.
+targeted range, targeted genders, the countries, regions and DMAs it reaches by population
+(`sandbox.breakdowns_geo`), the placements it runs on) times a small seeded jitter keyed by
+(seed, ad, date, breakdown), plus rate multipliers (younger people click more, 35-44 converts
+best, Instagram costs more per impression, ...). Counts are split by largest remainder, nested
+counts within their parent count (`split_capped`), so the cells of a row always sum to the row
+and each cell is coherent on its own.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from sandbox.breakdowns_geo import geo_options
 from sandbox.daymodel import split_by_weights
-from sandbox.truth import COUNTRY_MILLIONS
 
 Option = tuple[str, float, float, float, float]  # value, weight, ctr_mult, cvr_mult, cpm_mult
 AGES = [  # bucket, first, last, weight, ctr, cvr
@@ -114,21 +114,6 @@ def _gender(t: dict[str, Any], cell: dict[str, str]) -> list[Option]:
     return out + [("unknown", 0.02, 1.0, 1.0, 1.0)]
 
 
-def _country(t: dict[str, Any], cell: dict[str, str], default: list[str]) -> list[Option]:
-    geo = t.get("geo_locations") or {}
-    cs = [str(c).upper() for c in geo.get("countries") or []]
-    for item in [*(geo.get("regions") or []), *(geo.get("cities") or [])]:
-        code = (
-            str(item.get("country") or item.get("country_code") or "").upper()
-            if isinstance(item, dict)
-            else ""
-        )
-        if code and code not in cs:
-            cs.append(code)
-    cs = cs or default
-    return [(c, COUNTRY_MILLIONS.get(c, 10.0), 1.0, 1.0, 1.0) for c in cs]
-
-
 def _platforms(t: dict[str, Any]) -> list[str]:
     chosen = [
         p for p in t.get("publisher_platforms") or [] if p in PLATFORM_SPLIT or p == "threads"
@@ -173,9 +158,12 @@ ORDER = [
     "age",
     "gender",
     "country",
+    "region",
+    "dma",
     "hourly_stats_aggregated_by_advertiser_time_zone",
     "hourly_stats_aggregated_by_audience_time_zone",
 ]
+GEO = ("country", "region", "dma")  # sandbox.breakdowns_geo
 DIMS: dict[str, Callable[..., list[Option]]] = {
     "age": _age,
     "gender": _gender,
@@ -208,8 +196,8 @@ def cells(
         nxt = []
         for values, w, ctr, cvr, cpm in out:
             opts = (
-                _country(targeting, values, countries)
-                if dim == "country"
+                geo_options(dim, targeting, countries)
+                if dim in GEO
                 else DIMS[dim](targeting, values)
             )
             for name, ow, octr, ocvr, ocpm in opts:

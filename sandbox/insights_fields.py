@@ -129,6 +129,8 @@ SUPPORTED_BREAKDOWNS = {
     "age",
     "gender",
     "country",
+    "region",
+    "dma",
     "publisher_platform",
     "platform_position",
     "device_platform",
@@ -158,6 +160,9 @@ KNOWN_BREAKDOWNS = SUPPORTED_BREAKDOWNS | {
     "user_persona_name",
     "user_segment_key",
 }
+# Breakdowns with which Meta returns no off-Meta action metrics ("Type 1" on
+# https://developers.facebook.com/docs/marketing-api/insights/breakdowns).
+TYPE1_BREAKDOWNS = {"region", "dma", *HOURLY}
 ACTION_BREAKDOWNS = {"action_type"}
 WINDOWS = {
     "1d_click",

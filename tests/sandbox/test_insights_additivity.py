@@ -51,6 +51,8 @@ SINGLE = [
     ["gender"],
     ["age", "gender"],
     ["country"],
+    ["region"],
+    ["dma"],
     ["hourly_stats_aggregated_by_advertiser_time_zone"],
     ["hourly_stats_aggregated_by_audience_time_zone"],
     ["image_asset"],
@@ -242,7 +244,8 @@ def _key(row: dict[str, Any], level: str) -> tuple[str, str, str]:
     return (row[f"{level}_id"], row["date_start"], row["date_stop"])
 
 
-TYPE1: set[str] = set()
+TYPE1 = {"region", "dma", "hourly_stats_aggregated_by_advertiser_time_zone",
+         "hourly_stats_aggregated_by_audience_time_zone"}
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
