@@ -131,6 +131,7 @@ SUPPORTED_BREAKDOWNS = {
     "country",
     "region",
     "dma",
+    "media_type",
     "publisher_platform",
     "platform_position",
     "device_platform",
@@ -163,6 +164,8 @@ KNOWN_BREAKDOWNS = SUPPORTED_BREAKDOWNS | {
 # Breakdowns with which Meta returns no off-Meta action metrics ("Type 1" on
 # https://developers.facebook.com/docs/marketing-api/insights/breakdowns).
 TYPE1_BREAKDOWNS = {"region", "dma", *HOURLY}
+# Breakdowns that cannot be crossed with the default action_breakdowns=action_type.
+NO_ACTION_TYPE = {"media_type"}
 ACTION_BREAKDOWNS = {"action_type"}
 WINDOWS = {
     "1d_click",

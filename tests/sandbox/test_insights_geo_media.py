@@ -1,4 +1,4 @@
-"""The region and dma breakdowns, and value following counts, through the real SDK."""
+"""The region, dma and media_type breakdowns, and value following counts, through the real SDK."""
 
 from __future__ import annotations
 
@@ -138,9 +138,34 @@ def test_purchase_value_and_roas_only_where_purchases_are_counted(world):
     assert split == pytest.approx(value, abs=0.01 * len(rows))
 
 
-@pytest.mark.parametrize("bds", [["region", "dma"], ["country", "dma"], ["region", "age"]])
-def test_geographies_do_not_combine(world, bds):
+def test_media_type_needs_action_breakdowns_cleared(world):
     with warnings.catch_warnings(), pytest.raises(FacebookRequestError) as err:
         warnings.simplefilter("ignore", UserWarning)
-        insights(["impressions"], breakdowns=bds)
+        insights(["impressions"], breakdowns=["media_type"])
+    e = err.value
+    assert (e.api_error_code(), e.api_error_subcode()) == (2, 1504041)
+    assert "(action_type, media_type)" in e.api_error_message()
+
+
+def test_media_type_follows_each_ads_creative(world):
+    rows = insights(["ad_id", "impressions", "clicks"], level="ad", breakdowns=["media_type"],
+                    action_breakdowns=[])
+    got = values_by(rows, "ad_id", "media_type")
+    ads = world["ads"]
+    assert got[ads[0]] == {"image"} and got[ads[1]] == {"video"}
+    assert got[ads[2]] == {"carousel"} and got[ads[3]] == {"image", "carousel"}
+    assert got[ads[4]] == {"image"}  # a creative the store does not hold: a link ad's image
+    plain = {r["ad_id"]: r for r in insights(["ad_id", "impressions", "clicks"], level="ad")}
+    for ad_id in got:
+        mine = [r for r in rows if r["ad_id"] == ad_id]
+        assert sum(int(r["impressions"]) for r in mine) == int(plain[ad_id]["impressions"])
+        assert sum(int(r["clicks"]) for r in mine) == int(plain[ad_id]["clicks"])
+
+
+@pytest.mark.parametrize("bds", [["region", "dma"], ["country", "dma"], ["media_type", "age"],
+                                 ["region", "age"]])
+def test_geography_and_media_type_do_not_combine(world, bds):
+    with warnings.catch_warnings(), pytest.raises(FacebookRequestError) as err:
+        warnings.simplefilter("ignore", UserWarning)
+        insights(["impressions"], breakdowns=bds, action_breakdowns=[])
     assert (err.value.api_error_code(), err.value.api_error_subcode()) == (2, 1504041)
