@@ -1,10 +1,12 @@
 """Breakdown splits of a delivery row, deterministic at query time.
 
 Each breakdown value gets a weight from the ad set's targeting (age buckets inside the
-targeted range, targeted genders, targeted countries by population, the placements it runs
-on) times a small seeded jitter keyed by (seed, ad, date, breakdown), plus rate multipliers
-(younger people click more, 35-44 converts best, Instagram costs more per impression, ...).
-Counts are split by largest remainder, so the cells of a row always sum to the row.
+targeted range, targeted genders, the countries, regions and DMAs it reaches by population
+(`sandbox.breakdowns_geo`), the placements it runs on) times a small seeded jitter keyed by
+(seed, ad, date, breakdown), plus rate multipliers (younger people click more, 35-44 converts
+best, Instagram costs more per impression, ...). Counts are split by largest remainder, nested
+counts within their parent count (`split_capped`), so the cells of a row always sum to the row
+and each cell is coherent on its own.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.daymodel import METRICS, split_by_weights
-from sandbox.truth import COUNTRY_MILLIONS
+from sandbox.breakdowns_geo import geo_options
+from sandbox.daymodel import split_by_weights
 
 Option = tuple[str, float, float, float, float]  # value, weight, ctr_mult, cvr_mult, cpm_mult
 AGES = [  # bucket, first, last, weight, ctr, cvr
@@ -112,21 +114,6 @@ def _gender(t: dict[str, Any], cell: dict[str, str]) -> list[Option]:
     return out + [("unknown", 0.02, 1.0, 1.0, 1.0)]
 
 
-def _country(t: dict[str, Any], cell: dict[str, str], default: list[str]) -> list[Option]:
-    geo = t.get("geo_locations") or {}
-    cs = [str(c).upper() for c in geo.get("countries") or []]
-    for item in [*(geo.get("regions") or []), *(geo.get("cities") or [])]:
-        code = (
-            str(item.get("country") or item.get("country_code") or "").upper()
-            if isinstance(item, dict)
-            else ""
-        )
-        if code and code not in cs:
-            cs.append(code)
-    cs = cs or default
-    return [(c, COUNTRY_MILLIONS.get(c, 10.0), 1.0, 1.0, 1.0) for c in cs]
-
-
 def _platforms(t: dict[str, Any]) -> list[str]:
     chosen = [
         p for p in t.get("publisher_platforms") or [] if p in PLATFORM_SPLIT or p == "threads"
@@ -171,9 +158,12 @@ ORDER = [
     "age",
     "gender",
     "country",
+    "region",
+    "dma",
     "hourly_stats_aggregated_by_advertiser_time_zone",
     "hourly_stats_aggregated_by_audience_time_zone",
 ]
+GEO = ("country", "region", "dma")  # sandbox.breakdowns_geo
 DIMS: dict[str, Callable[..., list[Option]]] = {
     "age": _age,
     "gender": _gender,
@@ -206,8 +196,8 @@ def cells(
         nxt = []
         for values, w, ctr, cvr, cpm in out:
             opts = (
-                _country(targeting, values, countries)
-                if dim == "country"
+                geo_options(dim, targeting, countries)
+                if dim in GEO
                 else DIMS[dim](targeting, values)
             )
             for name, ow, octr, ocvr, ocpm in opts:
@@ -219,30 +209,75 @@ def cells(
     return out
 
 
+def split_capped(total: int, weights: list[float], caps: list[int]) -> list[int]:
+    """Largest-remainder split of `total` by `weights` with no part above its cap.
+
+    A part whose share would pass its cap is held at the cap and the rest is split again over
+    the others (by room left when they all weigh nothing). Used for counts nested in another
+    (clicks within impressions, conversions within link clicks); caps summing to less than
+    `total` cannot hold it, and the split is then uncapped.
+    """
+    if total > sum(caps):
+        return split_by_weights(total, weights)
+    parts = [0] * len(weights)
+    free = [i for i, c in enumerate(caps) if c > 0]
+    left = total
+    while left > 0 and free:
+        w = {i: weights[i] for i in free}
+        if sum(w.values()) <= 0:
+            w = {i: float(caps[i] - parts[i]) for i in free}
+        wsum = sum(w.values())
+        exact = {i: left * w[i] / wsum for i in free}
+        over = [i for i in free if parts[i] + exact[i] > caps[i]]
+        if over:
+            for i in over:
+                left -= caps[i] - parts[i]
+                parts[i] = caps[i]
+            free = [i for i in free if i not in over]
+            continue
+        base = {i: int(exact[i]) for i in free}
+        for i in free:
+            parts[i] += base[i]
+        rest = left - sum(base.values())
+        for i in sorted(free, key=lambda i: (base[i] - exact[i], i))[:rest]:
+            parts[i] += 1
+        left = 0
+    return parts
+
+
 def split_row(
     row: dict[str, Any], parts: list[tuple[dict[str, str], float, float, float, float]]
 ) -> list[dict[str, Any]]:
-    """Split one delivery row over breakdown cells; cells sum exactly to the row."""
+    """Split one delivery row over breakdown cells; every count of the cells sums to the row's.
+
+    Nested counts stay nested in each cell (clicks <= impressions, link clicks and unique
+    clicks <= clicks, landing page views and conversions <= link clicks, reach <= impressions,
+    recallers <= reach), and purchase value goes only to cells with conversions, in proportion
+    to them: a cell never shows a value, cost per result or ROAS without a result.
+    """
     if len(parts) == 1:
         return [{**row, **parts[0][0]}]
     w = [p[1] for p in parts]
-    by = {
-        "impressions": w,
-        "reach": w,
-        "recallers": w,
-        "spend": [p[1] * p[4] for p in parts],
-        "clicks": [p[1] * p[2] for p in parts],
-        "conversions": [p[1] * p[2] * p[3] for p in parts],
+    by_click = [p[1] * p[2] for p in parts]
+    imps = split_by_weights(int(row["impressions"]), w)
+    clicks = split_capped(int(row["clicks"]), by_click, imps)
+    link = split_capped(int(row["link_clicks"]), by_click, clicks)
+    conv = split_capped(int(row["conversions"]), [p[1] * p[2] * p[3] for p in parts], link)
+    reach = split_capped(int(row["reach"]), w, imps)
+    split = {
+        "impressions": imps,
+        "reach": reach,
+        "recallers": split_capped(int(row["recallers"]), w, reach),
+        "spend": split_by_weights(int(row["spend"]), [p[1] * p[4] for p in parts]),
+        "clicks": clicks,
+        "unique_clicks": split_capped(int(row["unique_clicks"]), by_click, clicks),
+        "link_clicks": link,
+        "landing_page_views": split_capped(int(row["landing_page_views"]), by_click, link),
+        "conversions": conv,
+        "value": split_by_weights(int(row["value"]), [float(c) for c in conv]),
     }
-    for m in ("unique_clicks", "link_clicks", "landing_page_views"):
-        by[m] = by["clicks"]
-    by["value"] = by["conversions"]
-    split = {m: split_by_weights(int(row[m]), by[m]) for m in METRICS}
     wsum = sum(w) or 1.0
-    out = []
-    for i, p in enumerate(parts):
-        cell = {**row, **p[0], **{m: split[m][i] for m in METRICS}}
-        cell["pool"] = row["pool"] * p[1] / wsum
-        cell["clicks"] = min(cell["clicks"], cell["impressions"])
-        out.append(cell)
-    return out
+    return [
+        {**row, **p[0], **{m: v[i] for m, v in split.items()}, "pool": row["pool"] * p[1] / wsum}
+        for i, p in enumerate(parts)
+    ]

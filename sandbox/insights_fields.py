@@ -129,6 +129,9 @@ SUPPORTED_BREAKDOWNS = {
     "age",
     "gender",
     "country",
+    "region",
+    "dma",
+    "media_type",
     "publisher_platform",
     "platform_position",
     "device_platform",
@@ -158,6 +161,11 @@ KNOWN_BREAKDOWNS = SUPPORTED_BREAKDOWNS | {
     "user_persona_name",
     "user_segment_key",
 }
+# Breakdowns with which Meta returns no off-Meta action metrics ("Type 1" on
+# https://developers.facebook.com/docs/marketing-api/insights/breakdowns).
+TYPE1_BREAKDOWNS = {"region", "dma", *HOURLY}
+# Breakdowns that cannot be crossed with the default action_breakdowns=action_type.
+NO_ACTION_TYPE = {"media_type"}
 ACTION_BREAKDOWNS = {"action_type"}
 WINDOWS = {
     "1d_click",

@@ -4,7 +4,10 @@ Counts are integer strings, ratios six-decimal strings computed from sums (never
 money in major units (no decimals for zero-decimal currencies such as JPY). Sales report one
 purchase under `offsite_conversion.fb_pixel_purchase`, `purchase` and `omni_purchase` with the
 same count, as Meta does (clients must de-duplicate); leads under `lead` and
-`offsite_conversion.fb_pixel_lead`. Hourly breakdowns carry no unique metrics.
+`offsite_conversion.fb_pixel_lead`. Hourly breakdowns carry no unique metrics. With a "Type 1"
+breakdown (`region`, `dma`, the hourly ones) Meta returns no off-Meta action metrics: pixel
+results, their values and ROAS, and landing page views are left out, on-Meta actions (link
+clicks, engagement, instant-form leads, conversations) stay.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import json
 from typing import Any
 
 from sandbox.dynamic_creative import ASSET_BREAKDOWNS
-from sandbox.insights_fields import COUNTS, HOURLY, LISTS, RANKINGS, RATIOS
+from sandbox.insights_fields import COUNTS, HOURLY, LISTS, RANKINGS, RATIOS, TYPE1_BREAKDOWNS
 from sandbox.insights_query import Query
 from sandbox.scenario import Scenario
 from sandbox.tree import Tree
@@ -27,6 +30,8 @@ EVENT_TYPES = {
     "lead_form": ["lead", "onsite_conversion.lead_grouped"],
     "conversation": ["onsite_conversion.messaging_conversation_started_7d"],
 }
+# Results counted on Meta (instant forms, conversations); pixel events happen off Meta.
+ON_META_EVENTS = {"lead_form", "conversation"}
 MESSAGING = {
     "MESSENGER", "WHATSAPP", "INSTAGRAM_DIRECT", "MESSAGING_MESSENGER_WHATSAPP",
     "MESSAGING_INSTAGRAM_DIRECT_MESSENGER", "MESSAGING_INSTAGRAM_DIRECT_WHATSAPP",
@@ -56,6 +61,7 @@ class Formatter:
         self.sc, self.q, self.tree, self.account = sc, q, tree, account
         self.offset = 1 if sc.currency in ZERO_DECIMAL else 100
         self.hourly = any(b in HOURLY for b in q.breakdowns)
+        self.on_meta_only = any(b in TYPE1_BREAKDOWNS for b in q.breakdowns)
 
     def money(self, minor: float) -> str:
         """Minor units as Meta's major-unit string."""
@@ -134,37 +140,39 @@ class Formatter:
 
     def lists(self, name: str, g: dict[str, Any]) -> list[dict[str, str]] | None:
         """actions, action_values, cost_per_action_type, conversions, purchase_roas, ..."""
-        counts = [
-            ("link_click", g["link_clicks"]),
-            ("landing_page_view", g["landing_page_views"]),
-            ("page_engagement", g["clicks"]),
-            ("post_engagement", g["clicks"]),
-        ]
+        # Type 1 breakdowns (region, dma, hourly) return on-Meta actions only.
+        clicked = [("link_click", g["link_clicks"])]
+        if not self.on_meta_only:
+            clicked.append(("landing_page_view", g["landing_page_views"]))
         events = g.get("_events") or {self.sc.conversion_event or "": [g["conversions"], g["value"]]}
+        if self.on_meta_only:
+            events = {k: v for k, v in events.items() if k in ON_META_EVENTS}
         merged: dict[str, list[float]] = {}
         for kind, (n, v) in events.items():
             for t in EVENT_TYPES.get(kind, []):
                 acc = merged.setdefault(t, [0, 0])
                 acc[0] += n
                 acc[1] += v if kind == "purchase" or kind == self.sc.conversion_event else 0
-        counts += [(t, n) for t, (n, _) in merged.items()]
+        results = [(t, n) for t, (n, _) in merged.items()]
+        counts = [*clicked, ("page_engagement", g["clicks"]), ("post_engagement", g["clicks"])]
+        counts += results
         values = [(t, v) for t, (_, v) in merged.items() if v]
         purchase_value = float((events.get("purchase") or [0, 0])[1])
         spend = float(g["spend"])
         result = {
             "actions": lambda: self._stats(counts),
-            "unique_actions": lambda: self._stats(counts[:2]),
-            "conversions": lambda: self._stats(counts[4:]),
+            "unique_actions": lambda: self._stats(clicked),
+            "conversions": lambda: self._stats(results),
             "action_values": lambda: self._stats(values, money=True),
             "conversion_values": lambda: self._stats(values, money=True),
             "cost_per_action_type": lambda: self._stats(
                 [(t, spend / c) for t, c in counts if c], money=True
             ),
             "cost_per_unique_action_type": lambda: self._stats(
-                [(t, spend / c) for t, c in counts[:2] if c], money=True
+                [(t, spend / c) for t, c in clicked if c], money=True
             ),
             "cost_per_conversion": lambda: self._stats(
-                [(t, spend / c) for t, c in counts[4:] if c], money=True
+                [(t, spend / c) for t, c in results if c], money=True
             ),
             "purchase_roas": lambda: self._stats(
                 [("omni_purchase", purchase_value / spend)] if spend and purchase_value else [],

@@ -5,8 +5,10 @@ removed in v10, use `maximum`); `time_range` / `time_ranges` override it; the de
 `last_30d`. A start more than 37 months back is error 3018. `breakdowns` may only combine
 within one documented group (demographic `age`,`gender`; one geography; placement
 `publisher_platform`,`platform_position`,`device_platform`,`impression_device` with
-`platform_position` needing `publisher_platform`; one hourly breakdown alone); anything else
-is error 2 / 1504041 (docs/meta-api-facts.md's code for an invalid breakdown combination).
+`platform_position` needing `publisher_platform`; one hourly breakdown alone; `media_type`
+alone and only with `action_breakdowns=[]`, since Meta cannot cross it with the default
+`action_type`); anything else is error 2 / 1504041 (docs/meta-api-facts.md's code for an
+invalid breakdown combination), its message naming the action breakdowns too, as Meta's does.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sandbox.insights_fields import (
     GROUPS,
     KNOWN_BREAKDOWNS,
     LEVELS,
+    NO_ACTION_TYPE,
     OPERATORS,
     PRESETS,
     RATIOS,
@@ -120,7 +123,7 @@ def _range(value: Any, name: str) -> tuple[date, date]:
     return since, until
 
 
-def _breakdowns(params: dict[str, Any]) -> list[str]:
+def _breakdowns(params: dict[str, Any], action_bds: list[str]) -> list[str]:
     bds = [str(b) for b in get_list(params, "breakdowns") or []]
     for b in bds:
         if b not in KNOWN_BREAKDOWNS:
@@ -138,16 +141,19 @@ def _breakdowns(params: dict[str, Any]) -> list[str]:
         or len(geo) > 1
         or ("platform_position" in bds and "publisher_platform" not in bds)
         or len(set(bds)) != len(bds)
+        or bool(NO_ACTION_TYPE & set(bds) and "action_type" in action_bds)
     )
     if bad:
+        # Meta names the action breakdowns too: "(action_type, platform_position)".
         raise GraphError(
             2,
-            f"Current combination of data breakdown columns ({', '.join(bds)}) is invalid",
+            "Current combination of data breakdown columns "
+            f"({', '.join([*action_bds, *bds])}) is invalid",
             subcode=1504041,
             user_title="Invalid breakdown combination",
             user_msg="Breakdowns combine only within one group: age and gender; one of country, "
             "region or dma; the placement breakdowns (platform_position needs publisher_platform); "
-            "an hourly breakdown alone. Split the query.",
+            "an hourly breakdown alone; media_type only with action_breakdowns=[]. Split the query.",
             blame_field_specs=[["breakdowns"]],
         )
     unsupported = [b for b in bds if b not in SUPPORTED_BREAKDOWNS]
@@ -289,7 +295,9 @@ def parse_query(
                 message="Invalid time_increment",
             )
         increment = int(inc_raw)
-    for ab in get_list(params, "action_breakdowns") or []:
+    raw_abs = get_list(params, "action_breakdowns")
+    action_bds = ["action_type"] if raw_abs is None else [str(a) for a in raw_abs]
+    for ab in action_bds:
         if ab not in ACTION_BREAKDOWNS:
             raise invalid(
                 f"The sandbox supports action_breakdowns=action_type only, got {ab!r}.",
@@ -313,7 +321,7 @@ def parse_query(
         fields,
         ranges,
         increment,
-        _breakdowns(params),
+        _breakdowns(params, action_bds),
         filtering,
         _sort(params, fields),
         windows,

@@ -13,9 +13,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from sandbox.breakdowns import cells, split_row
+from sandbox.breakdowns_media import media_parts
 from sandbox.daymodel import METRICS
 from sandbox.delivery import ROWS, visible_fraction
 from sandbox.dynamic_creative import ASSET_BREAKDOWNS, asset_parts, creative_of
@@ -26,6 +28,7 @@ from sandbox.store import Store
 from sandbox.tree import DEAD, Tree
 from sandbox.truth import goal_kind
 
+CREATIVE_BREAKDOWNS = ASSET_BREAKDOWNS | {"media_type"}  # split by the ad's creative
 LEVEL_KEY = {"account": None, "campaign": "campaign_id", "adset": "adset_id", "ad": "ad_id"}
 
 
@@ -140,9 +143,9 @@ def _asset_cells(
               {"id": row["ad_id"]})
     adset = tree.adset(row["adset_id"]) or {}
     where = (tree.adset_index.get(row["adset_id"], 0), tree.ad_index.get(row["ad_id"], 0))
-    return asset_parts(bd, creative_of(store, ad), seed, where,
-                       cum.get((row["ad_id"], row["date"]), 0.0),
-                       goal_kind(adset.get("optimization_goal"), sc))
+    split = media_parts if bd == "media_type" else partial(asset_parts, bd)
+    return split(creative_of(store, ad), seed, where, cum.get((row["ad_id"], row["date"]), 0.0),
+                 goal_kind(adset.get("optimization_goal"), sc))
 
 
 def aggregate(
@@ -167,7 +170,8 @@ def aggregate(
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     frac_cache: dict[str, float] = {}
     kinds: dict[str, str] = {}  # ad set id -> how its conversions are reported
-    cum = _cumulative(store, until) if set(q.breakdowns) & ASSET_BREAKDOWNS else {}
+    by_creative = bool(q.breakdowns) and q.breakdowns[0] in CREATIVE_BREAKDOWNS
+    cum = _cumulative(store, until) if by_creative else {}
     for row in store.db.query(sql + " order by date, ad_id", args):
         if q.object_type == "account" and row["campaign_id"] not in tree.campaigns:
             continue  # another ad account's delivery (`tree` is this account's)
@@ -185,7 +189,7 @@ def aggregate(
         if row["adset_id"] not in kinds:
             kinds[row["adset_id"]] = result_kind(tree.adset(row["adset_id"]) or {}, sc)
         kind = kinds[row["adset_id"]]
-        if q.breakdowns and q.breakdowns[0] in ASSET_BREAKDOWNS:
+        if by_creative:
             parts = split_row(row, _asset_cells(store, q.breakdowns[0], row, tree, sc, seed, cum))
         elif q.breakdowns:
             adset = tree.adset(row["adset_id"]) or {}
