@@ -17,6 +17,8 @@ Served types (Meta's `type=` values, case-insensitive):
 - `targetingoptionstatus&targeting_option_list=[ids]`: `NORMAL` for options the catalogue
   holds, `UNKNOWN` otherwise.
 
+Pages hold 8 rows unless `limit` says otherwise (Meta's default for `/search`).
+
 `/act_<id>/targetingsearch?q=` searches interests, behaviours, demographics, employers, schools
 and majors at once; `limit_type=<flexible_spec key>` keeps one type. Other types answer code 100
 naming the ones served.
@@ -49,6 +51,7 @@ SERVED = ("adinterest", "adgeolocation", "adgeolocationmeta", "adTargetingCatego
           "adworkposition", "adworkemployer", "adeducationschool", "adeducationmajor",
           "adlocale", "adinterestsuggestion", "adinterestvalid", "targetingoptionstatus",
           *geo_search.LEGACY)
+DEFAULT_LIMIT = 8  # Meta's targeting-search reference: "limit ... defaults 8"
 LIMIT_TYPES = values(AdAccountTargetingUnified.LimitType)  # Meta's; the catalogue holds some
 
 __all__ = ["DEMOGRAPHIC_CLASSES", "SERVED", "account_search", "categories", "employers",
@@ -78,6 +81,8 @@ def search(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> di
         raise required("type", f"use one of {', '.join(SERVED)}")
     low = kind.lower()
     q = str(params.get("q", "")).strip().lower()
+    if not params.get("limit"):
+        params = {**params, "limit": DEFAULT_LIMIT}
     if low == "adgeolocation" or low in geo_search.LEGACY:
         return geo_search.search(ctx, params, low)
     if low == "adgeolocationmeta":

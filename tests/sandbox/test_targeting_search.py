@@ -213,3 +213,14 @@ def test_detailed_targeting_refusals(
         _adset(sandbox, fb_api, **targeting)
     err = info.value.body()["error"]
     assert err["code"] == 100 and says in err["error_user_msg"]
+
+
+def test_search_pages_hold_eight_rows_by_default(api: FacebookAdsApi) -> None:
+    body = api.call("GET", ("search",), {"type": "adTargetingCategory",
+                                         "class": "interests"}).json()
+    assert len(body["data"]) == 8 and "limit=8" in body["paging"]["next"]
+    nxt = api.call("GET", ("search",), {"type": "adTargetingCategory", "class": "interests",
+                                        "after": body["paging"]["cursors"]["after"]}).json()
+    assert len(nxt["data"]) == 8 and not {r["id"] for r in nxt["data"]} & {
+        r["id"] for r in body["data"]}
+    assert len(search(api, type="adTargetingCategory", **{"class": "interests"})) > 8
