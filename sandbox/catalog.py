@@ -1,9 +1,12 @@
-"""Targeting search over the bundled catalogue (`sandbox/data/interests.json`, `geo.json`).
+"""The bundled targeting catalogue (`sandbox/data/interests.json`, `geo.json`) and interest search.
 
-`GET /search?type=adinterest&q=running` → interests with ids and audience sizes;
-`GET /search?type=adgeolocation&q=berlin&location_types=["city"]` → countries, regions and
-cities with Meta-style keys. Matching is case-insensitive on names and aliases; exact and
-prefix matches rank first. Validation uses the same catalogue to refuse unknown ids and keys.
+`GET /search?type=adinterest&q=running` → interests with ids and audience sizes. Matching is
+case-insensitive on names (and the last step of an interest's path); exact and prefix matches
+rank first. Validation uses the same catalogue to refuse unknown interest ids and place keys;
+place search lives in `sandbox/geo_search.py`.
+
+`geo.json` holds Meta's real keys where a public source shows them and sandbox-only keys of ten
+digits (≥ 9,100,000,000) elsewhere; `sandbox/data/README.md` cites each source.
 """
 
 from __future__ import annotations
@@ -13,13 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sandbox.context import RequestContext
-from sandbox.errors import invalid, required
-from sandbox.paging import paginate
-from sandbox.params import get_list
-
 DATA = Path(__file__).parent / "data"
-GEO_TYPES = ("country", "region", "city")
+GEO_TABLES = {"country": "countries", "region": "regions", "city": "cities", "zip": "zips",
+              "geo_market": "geo_markets"}
 
 
 @lru_cache(maxsize=1)
@@ -33,17 +32,23 @@ def interests() -> dict[str, dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def geo() -> dict[str, dict[str, dict[str, Any]]]:
-    """`{"country": {key: entry}, "region": {...}, "city": {...}}` ({} parts when absent)."""
+    """`{"country": {key: row}, "region": ..., "city": ..., "zip": ..., "geo_market": ...}`."""
     path = DATA / "geo.json"
-    raw = json.loads(path.read_text()) if path.exists() else {}
-    return {
-        "country": {c["key"]: c for c in raw.get("countries", [])},
-        "region": {str(r["key"]): r for r in raw.get("regions", [])},
-        "city": {str(c["key"]): c for c in raw.get("cities", [])},
-    }
+    raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {kind: {str(row["key"]): row for row in raw.get(table, [])}
+            for kind, table in GEO_TABLES.items()}
 
 
-def _rank(q: str, names: list[str]) -> int | None:
+def region_key(name: Any, country_code: Any) -> str | None:
+    """Key of the catalogue region called `name` in `country_code` (None when not held)."""
+    if not name:
+        return None
+    return next((k for k, r in geo()["region"].items()
+                 if r["name"] == name and r["country_code"] == country_code), None)
+
+
+def rank(q: str, names: list[str]) -> int | None:
+    """0 for an exact name, 1 for a prefix, 2 for a substring; None when `q` matches none."""
     names = [n.lower() for n in names if n]
     if q in names:
         return 0
@@ -54,78 +59,40 @@ def _rank(q: str, names: list[str]) -> int | None:
     return None
 
 
-def search(ctx: RequestContext, params: dict[str, Any], files: Any = None) -> dict[str, Any]:
-    """`GET /search`: adinterest or adgeolocation."""
-    kind = params.get("type")
-    if not kind:
-        raise required("type", "use type=adinterest or type=adgeolocation")
-    q = str(params.get("q", "")).strip().lower()
-    if kind == "adinterest":
-        rows = _interest_rows(q)
-    elif kind == "adgeolocation":
-        types = get_list(params, "location_types") or list(GEO_TYPES)
-        bad = [t for t in types if t not in GEO_TYPES]
-        if bad:
-            raise invalid(
-                f"location_types {bad} are not supported here; use country, region or city.",
-                fields=["location_types"],
-            )
-        rows = _geo_rows(q, types, params.get("country_code"))
-    else:
-        raise invalid(
-            f"Unsupported search type {kind!r}; use adinterest or adgeolocation.", fields=["type"]
-        )
-    return paginate(ctx, rows, params)
+def ranked(q: str, rows: list[dict[str, Any]], name_key: str = "name") -> list[dict[str, Any]]:
+    """Rows whose name matches `q` (exact, prefix, then substring), larger audiences first."""
+    scored = []
+    for r in rows:
+        hit = rank(q, [str(r.get(name_key, ""))]) if q else 1
+        if hit is not None:
+            size = r.get("audience_size_upper_bound") or r.get("coverage") or 0
+            scored.append((hit, -int(size), r))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [r for _, _, r in scored]
 
 
-def _interest_rows(q: str) -> list[dict[str, Any]]:
+def interest_row(item: dict[str, Any], kind: str | None = None) -> dict[str, Any]:
+    """Meta's interest row (`type` only where Meta's endpoint sends it)."""
+    row: dict[str, Any] = {
+        "id": item["id"],
+        "name": item["name"],
+        "audience_size_lower_bound": item.get("audience_size_lower_bound"),
+        "audience_size_upper_bound": item.get("audience_size_upper_bound"),
+        "path": item.get("path", []),
+        "topic": item.get("topic"),
+        "description": None,
+    }
+    if kind:
+        row["type"] = kind
+    return row
+
+
+def interest_rows(q: str, kind: str | None = None) -> list[dict[str, Any]]:
+    """Interests matching `q` (every interest when `q` is empty), best match and largest first."""
     scored = []
     for item in interests().values():
-        rank = _rank(q, [item["name"], *item.get("path", [])[-1:]]) if q else 1
-        if rank is not None:
-            scored.append((rank, -int(item.get("audience_size_upper_bound", 0)), item))
+        hit = rank(q, [item["name"], *item.get("path", [])[-1:]]) if q else 1
+        if hit is not None:
+            scored.append((hit, -int(item.get("audience_size_upper_bound", 0)), item))
     scored.sort(key=lambda t: (t[0], t[1]))
-    return [
-        {
-            "id": i["id"],
-            "name": i["name"],
-            "audience_size_lower_bound": i.get("audience_size_lower_bound"),
-            "audience_size_upper_bound": i.get("audience_size_upper_bound"),
-            "path": i.get("path", []),
-            "topic": i.get("topic"),
-            "description": None,
-        }
-        for _, _, i in scored
-    ]
-
-
-def _geo_rows(q: str, types: list[str], country_code: Any) -> list[dict[str, Any]]:
-    cat = geo()
-    countries = cat["country"]
-    out: list[tuple[int, int, dict[str, Any]]] = []
-    order = {t: n for n, t in enumerate(GEO_TYPES)}
-    for t in types:
-        for key, e in cat[t].items():
-            cc = e.get("country_code", key if t == "country" else None)
-            if country_code and cc != country_code:
-                continue
-            rank = _rank(q, [e["name"], *e.get("aliases", [])]) if q else 1
-            if rank is None:
-                continue
-            row: dict[str, Any] = {
-                "key": key,
-                "name": e["name"],
-                "type": t,
-                "country_code": cc,
-                "country_name": countries.get(cc or "", {}).get("name"),
-                "supports_region": True,
-                "supports_city": True,
-            }
-            if t == "city":
-                row["region"] = e.get("region")
-                row["region_id"] = next(
-                    (k for k, r in cat["region"].items() if r["name"] == e.get("region")), None
-                )
-            out.append((rank, order[t], row))
-    out.sort(key=lambda t: (t[0], t[1]))
-    return [r for _, _, r in out]
+    return [interest_row(i, kind) for _, _, i in scored]

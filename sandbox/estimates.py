@@ -1,8 +1,8 @@
 """Delivery and reach estimates from the delivery model, and minimum budgets that follow a bid.
 
-- `GET /act_<id>/delivery_estimate` (`targeting_spec` required, `optimization_goal`,
-  `promoted_object`) and `GET /<adset_id>/delivery_estimate` (all optional, the ad set's own
-  settings by default) answer `{"data": [{"daily_outcomes_curve": [{spend, reach,
+- `GET /act_<id>/delivery_estimate` (`targeting_spec` and `optimization_goal` required, as
+  Meta's reference marks them; `promoted_object` optional) and `GET /<adset_id>/delivery_estimate`
+  (all optional, the ad set's own settings by default) answer `{"data": [{"daily_outcomes_curve": [{spend, reach,
   impressions, actions}], "estimate_dau", "estimate_mau_lower_bound",
   "estimate_mau_upper_bound", "estimate_ready": true, "targeting_optimization_types": []}]}`.
   The audience is the one delivery uses (`sandbox.truth.audience_and_cpm_factor` for
@@ -24,6 +24,13 @@
   §1.3): `min_daily_budget_imp >= bid_amount`, every other class `>= 5 x bid_amount`, the
   same floor the sandbox's bid-cap budget check applies.
 
+`targeting_spec` arrives as the JSON text clients send (the SDK's compact JSON, a hand-written
+multi-line object, or an already-decoded object inside a batch) and is checked by the ad-set
+targeting rules (`sandbox.targeting.check_targeting`): a spec that is not a JSON object, has no
+location, names a place the catalogue does not hold or breaks an age/radius rule is code 100; a
+location Meta does not serve ads to is code 2641, as the reference lists for both edges. An
+`optimization_goal` outside Meta's enum is code 100 naming the allowed values.
+
 Counts are rounded to two significant digits, as Meta rounds audience sizes.
 """
 
@@ -32,10 +39,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from facebook_business.adobjects.adaccountdeliveryestimate import AdAccountDeliveryEstimate
+
 from sandbox import audience_model
 from sandbox.bidding import multipliers
 from sandbox.context import RequestContext
-from sandbox.enums import CURRENCIES
+from sandbox.enums import CURRENCIES, values
 from sandbox.enums import minimum_budgets as min_budget_row
 from sandbox.errors import invalid, required
 from sandbox.paging import paginate
@@ -56,6 +65,7 @@ from sandbox.truth import (
 )
 
 MIN_AUDIENCE = 1000
+GOALS = values(AdAccountDeliveryEstimate.OptimizationGoal)
 CURVE_POINTS = (0.0, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0)
 
 
@@ -153,19 +163,36 @@ def _targeting(params: dict[str, Any], default: dict[str, Any] | None = None) ->
     t = get_dict(params, "targeting_spec")
     if t is None:
         if default is None:
-            raise required("targeting_spec", "give targeting_spec, a targeting spec as JSON.")
+            raise required("targeting_spec", "give targeting_spec, a targeting spec as JSON, "
+                           'e.g. {"geo_locations":{"countries":["US"]}}.')
         return default
     check_targeting(t)
     return t
+
+
+def _goal(params: dict[str, Any], default: str | None = None) -> str | None:
+    """Return the `optimization_goal` asked for (Meta's enum), or `default` when none is given."""
+    goal = get_str(params, "optimization_goal")
+    if goal is None:
+        return default
+    if goal not in GOALS:
+        allowed = ", ".join(sorted(GOALS))
+        raise invalid(f"optimization_goal must be one of {{{allowed}}}, got {goal!r}.",
+                      fields=["optimization_goal"],
+                      message=f"(#100) Param optimization_goal must be one of {{{allowed}}}")
+    return goal
 
 
 def account_delivery_estimate(ctx: RequestContext, params: dict[str, Any],
                               files: Any = None) -> dict[str, Any]:
     """`GET /act_<id>/delivery_estimate`."""
     sc = account_scenario(ctx.store, ctx.account_id)[0]
+    goal = _goal(params)
+    if goal is None:
+        raise required("optimization_goal", "give the goal to estimate for, e.g. "
+                       "optimization_goal=OFFSITE_CONVERSIONS or REACH.")
     t = _targeting(params)
-    goal = get_str(params, "optimization_goal") or ("OFFSITE_CONVERSIONS" if sc.conversion_event
-                                                   else "REACH")
+    get_dict(params, "promoted_object")  # read for its form: malformed JSON is code 100
     st = audience_model.apply(_typical_truth(sc, t, goal), t,
                               audience_model.store_lookup(ctx.store), sc)
     row = estimate(st, goal, center(sc.truth.ctr), center(sc.truth.ad_cvr_mult),
@@ -181,7 +208,7 @@ def adset_delivery_estimate(ctx: RequestContext, adset_id: str, params: dict[str
     doc = dict(store.get_object(adset_id, "adset") or {})
     tree = load_tree(store, sc.account.id)
     doc["targeting"] = _targeting(params, doc.get("targeting") or {})
-    goal = get_str(params, "optimization_goal") or doc.get("optimization_goal")
+    goal = _goal(params, doc.get("optimization_goal"))
     doc["optimization_goal"] = goal
     idx = tree.adset_index.get(adset_id, len(tree.adset_index))
     st = audience_model.apply(adset_truth(sc, seed, doc, idx), doc["targeting"],

@@ -6,6 +6,10 @@ income, family statuses and job titles must be ids from targeting search
 (`sandbox/data/targeting_categories.json`), employers from `data/employers.json`, and
 education and relationship statuses whole numbers; `locales` keys come from
 `GET /search?type=adlocale`.
+
+Places: country codes, region and city keys must be in `sandbox/data/geo.json` (Meta's real keys
+where a public source shows them, e.g. New York 2490299); a country Meta serves no ads to is
+error 2641 in `geo_locations` and `excluded_geo_locations` alike.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ _RADIUS: dict[str, dict[str, tuple[float, float]]] = {  # kind -> unit -> (min, 
     "custom_locations": {"mile": (0.63, 50), "kilometer": (1, 80)},
     "places": {"mile": (0.63, 50), "kilometer": (1, 80)},
 }
+# Countries Meta serves no ads to (comprehensive sanctions; Russia since March 2022). Naming one in
+# geo_locations or excluded_geo_locations is error 2641, which the delivery_estimate and
+# reachestimate references list. The list is the sandbox's reading, not a table Meta publishes.
+RESTRICTED_COUNTRIES = frozenset({"CU", "IR", "KP", "SY", "RU"})
 _PLATFORMS = {"facebook", "instagram", "audience_network", "messenger", "threads", "whatsapp"}
 _DEVICES = {"mobile", "desktop", "connected_tv"}
 
@@ -92,6 +100,14 @@ def _check_geo(g: dict[str, Any]) -> None:
         if len(g.get(key) or []) > cap:
             raise _fail(f"geo_locations.{key} may hold at most {cap} entries.", "geo_locations")
     for cc in g.get("countries") or []:
+        if cc in RESTRICTED_COUNTRIES:
+            raise GraphError(
+                2641, "(#2641) Your ad includes or excludes locations that are currently restricted",
+                user_title="Restricted Location",
+                user_msg=f"Ads cannot include or exclude {cc}: remove it from the targeting's "
+                         "geo_locations and excluded_geo_locations.",
+                blame_field_specs=[_t("geo_locations")],
+            )
         if not isinstance(cc, str) or (cat["country"] and cc not in cat["country"]):
             raise _fail(
                 f"{cc!r} is not a valid country code; use ISO 3166 alpha-2 codes such as US or DE.",

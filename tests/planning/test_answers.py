@@ -67,7 +67,8 @@ def test_only_over_a_list_or_a_narrower_place_is_no_conflict(said):
 def test_an_answer_naming_one_place_replaces_only_that_name():
     r = run(merge_answer(brief("Portland and Seattle"), "Portland, Maine"))
     cities = r.plan["ad_sets"][0]["targeting"]["geo_locations"]["cities"]
-    assert sorted(c["key"] for c in cities) == ["2425522", "2470047"]  # Seattle, Portland ME
+    # Seattle (Meta's key), Portland ME (a sandbox-only key: sandbox/data/README.md)
+    assert sorted(c["key"] for c in cities) == ["2542527", "9202470047"]
 
 
 def test_a_corrected_landing_page_wins_and_the_old_one_is_listed():
