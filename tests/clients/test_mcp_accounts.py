@@ -43,7 +43,7 @@ def test_get_account_info_returns_the_account_fields_meta_returns(
     assert info["timezone_name"] == truth["timezone_name"]
     assert info["currency"] == truth["currency"]
     # `age` (days the account has been open) is always on Meta's AdAccount; the tool asks for it
-    assert isinstance(info.get("age"), int | float) and info["age"] >= 0, info
+    assert isinstance(info.get("age"), int | float) and info["age"] >= 0, sorted(info)
 
 
 def test_get_account_pages_finds_the_page_with_its_details(
