@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint readme evals bench clean
+.PHONY: install demo test test-clients lint readme evals bench clean
 
 install: $(STAMP)
 
@@ -18,7 +18,13 @@ demo: install
 	ADPILOT_HOME=$${ADPILOT_HOME:-.adpilot/demo} $(VENV)/bin/adpilot demo --yes
 
 test: install
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not clients"
+
+# Third-party Meta clients driving the sandbox: pipeboard's meta-ads-mcp and Meta's meta-ads CLI
+# (Python 3.12), each in its own venv under .cache/clients/, built once by setup_envs.py.
+test-clients: install
+	$(PY) tests/clients/setup_envs.py
+	$(PY) -m pytest -q -m clients tests/clients
 
 lint: install
 	$(VENV)/bin/ruff check graph agents tools prompts state sandbox evals bench tests docs
