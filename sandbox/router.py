@@ -24,6 +24,7 @@ from sandbox import (
     estimates,
     leadforms,
     media,
+    no_permission,
     objects,
     pages,
     recommendations,
@@ -159,6 +160,9 @@ def _account(method: str, act: str, rest: list[str]) -> Route:
     }
     if (method, edge) in table:
         return _route(method, table[(method, edge)])
+    permission = no_permission.needs(method, "adaccount", edge)
+    if permission:
+        return _route(method, no_permission.refuse(permission))
     if edge == "insights" and method in ("GET", "POST"):
         fn = "get_insights" if method == "GET" else "start_report_run"
         return _route(method, _insights(fn, act), "insights")
@@ -196,6 +200,9 @@ def _node(method: str, doc: dict[str, Any], rest: list[str]) -> Route:
         return _route(method, lambda c, p, f: audiences_users.upload(c, oid, p, removing))
     if type_ == "customaudience" and edge == "sessions" and method == "GET":
         return _route(method, lambda c, p, f: audiences_users.list_sessions(c, oid, p))
+    permission = no_permission.needs(method, type_, edge)
+    if permission:
+        return _route(method, no_permission.refuse(permission))
     if type_ == "business" and edge in business.EDGES and method == "GET":
         return _route(method, lambda c, p, f: business.list_edge(c, oid, edge, p))
     if type_ == "page" and edge == "leadgen_forms" and method in ("GET", "POST"):

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from sandbox.server import SandboxServer
+from tests.clients.delivery import launch
 from tests.clients.harness import Cli, Graph
 
 pytestmark = pytest.mark.clients
@@ -39,11 +41,22 @@ def test_page_get(cli: Cli, graph: Graph, ids: dict) -> None:
                                                          truth["category"])
 
 
-def test_guidance_list_reads_the_accounts_recommendations(cli: Cli) -> None:
+def test_guidance_list_reads_the_accounts_recommendations(cli: Cli, graph: Graph, sb: SandboxServer,
+                                                         ids: dict) -> None:
+    # Two ad sets of one campaign chase the same purchase and neither leaves learning in a
+    # week on $60 a day: Meta's fragmentation advice (consolidate), and the CLI shows it.
+    tree = launch(graph, ids)
+    sb.admin("POST", "/__sandbox__/clock/advance", {"days": 8})
+    states = {graph.get(s, fields="learning_stage_info")["learning_stage_info"]["status"]
+              for s in tree["adsets"]}
+    assert "FAIL" in states, states
     out = cli.json("ads", "guidance", "list")
-    assert isinstance(out, list)
-    for record in out:
-        assert set(record) <= RECOMMENDATION_FIELDS, record
+    raw = graph.get(f"{ids['account']}/recommendations", fields="recommendations")
+    served = [r for page in raw["data"] for r in page["recommendations"]]
+    assert any(r["type"] == "FRAGMENTATION_V3" and set(tree["adsets"]) <= set(r["object_ids"])
+               for r in served), served
+    assert sorted((r["type"], r["object_ids"]) for r in out) == sorted(
+        (r["type"], r["object_ids"]) for r in served)  # the CLI shows every one, as served
 
 
 def test_dataset_list_shows_the_pixel(cli: Cli, graph: Graph, ids: dict) -> None:
@@ -72,13 +85,21 @@ def me(graph: Graph) -> str:
     ["dataset", "disconnect", "{pixel}", "--ad-account-id", "{account}", "--force"],
     ["dataset", "assign-user", "{pixel}", "--user-id", "{me}", "--tasks", "ADVERTISE"],
     ["study", "list"],
-    ["catalog", "list"],
     ["catalog", "create", "--name", "Shoes"],
 ], ids=lambda argv: " ".join(a for a in argv[:2]))
 def test_without_permission_meta_answers_200(cli: Cli, graph: Graph, ids: dict,
                                              argv: list[str]) -> None:
     names: dict[str, Any] = {**ids, "me": me(graph)}
     assert refused(cli, *(a.format(**names) for a in argv)) == 200
+
+
+def test_catalog_list_finds_none(cli: Cli, graph: Graph, ids: dict) -> None:
+    # the business's catalog edges are served; the sandbox holds no catalog
+    run = cli.run("-o", "json", "ads", "catalog", "list")
+    assert run.exit_code == 0 and run.stdout.strip() in ("", "[]"), run
+    assert "No results" in run.stderr
+    business = graph.get(ids["account"], fields="business")["business"]["id"]
+    assert graph.get(f"{business}/owned_product_catalogs")["data"] == []
 
 
 @pytest.mark.parametrize("argv", [
