@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sandbox import creatives
+from sandbox import adset_budgets, creatives
 from sandbox.clock import fmt_time, parse_time
 from sandbox.context import RequestContext
 from sandbox.errors import GraphError, invalid, not_found, required
@@ -180,6 +180,7 @@ def update(
     spec = {**_spec_of(doc), **changes}
     stored_extra: dict[str, Any] = {}
     substantive = set(changes) - {"name", "status", "adlabels"}
+    handed_down = adset_budgets.check(ctx, doc, params) if type_ == "campaign" else []
     if type_ == "campaign" and substantive:
         _check_campaign_update(ctx, doc, changes)
         check_campaign(ctx, spec, creating=False)
@@ -227,6 +228,7 @@ def update(
     if substantive - {"bid_amount", "daily_budget", "lifetime_budget", "end_time"}:
         new["_last_sig_edit"] = now.timestamp()
     ctx.store.update_object(oid, new)
+    adset_budgets.apply(ctx, handed_down, new["updated_time"])
     out: dict[str, Any] = {"success": True}
     if get_fields(params) and not deleting:
         fresh = ctx.store.get_object(oid)

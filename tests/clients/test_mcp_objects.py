@@ -201,4 +201,6 @@ def test_update_ad_status_and_name(mcp: Mcp, graph: Graph, ad: str) -> None:
     assert mcp("update_ad", ad_id=ad, name="MCP ad v2", status="ACTIVE") == {"success": True}
     got = fields(graph, ad, "name,status,effective_status")
     assert (got["name"], got["status"]) == ("MCP ad v2", "ACTIVE")
-    assert got["effective_status"] in ("PENDING_REVIEW", "ADSET_PAUSED")  # its ad set is paused
+    parents = fields(graph, ad, "campaign{status},adset{status}")
+    assert (parents["campaign"]["status"], parents["adset"]["status"]) == ("PAUSED", "PAUSED")
+    assert got["effective_status"] == "CAMPAIGN_PAUSED"  # Meta shows the paused campaign first

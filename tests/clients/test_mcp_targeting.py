@@ -76,7 +76,11 @@ def test_create_budget_schedule_reads_back(mcp: Mcp, graph: Graph, sb: SandboxSe
                           objective="OUTCOME_SALES", special_ad_categories=[],
                           daily_budget=10000, bid_strategy="LOWEST_COST_WITHOUT_CAP")["id"]
     now = datetime.fromisoformat(sb.admin("GET", "/__sandbox__/clock")["now"])
-    start, end = int(now.timestamp()) + 2 * 86400, int(now.timestamp()) + 3 * 86400
+    quarter = int(now.timestamp()) // 900 * 900  # schedules start and end on quarter hours
+    start, end = quarter + 2 * 86400, quarter + 3 * 86400
+    off = mcp("create_budget_schedule", campaign_id=campaign, budget_value=5000,
+              budget_value_type="ABSOLUTE", time_start=start + 60, time_end=end)
+    assert (graph_error(off) or {}).get("code") == 100, off  # 12:01 is not a quarter hour
     made = mcp("create_budget_schedule", campaign_id=campaign, budget_value=5000,
                budget_value_type="ABSOLUTE", time_start=start, time_end=end)
     assert not refusal(made), refusal(made)
