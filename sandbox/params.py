@@ -4,9 +4,10 @@ The SDK JSON-encodes dicts, lists and bools (`targeting={"geo_locations":...}`,
 `special_ad_categories=[]`, `true`) and sends numbers as text; `fields` is a comma list. Meta's
 parser is lenient, and hand-written calls lean on it: `breakdowns=['age']`,
 `effective_status=['ACTIVE']`, `filtering=[{'field':'x','operator':'IN','value':['a']}]` (single
-quotes, Python-literal style) are read like their JSON spelling. `loads` does that: JSON first,
-then a literal-only reading of the text's syntax tree (lists and dicts of strings, numbers,
-true/false/null; nothing is evaluated). Every reader raises a code-100 `GraphError` naming the
+quotes, Python-literal style) are read like their JSON spelling, and so is a list of bare
+words, `action_breakdowns=[action_type]` (meta-ads-mcp sends it so, and Meta answers it).
+`loads` does that: JSON first, then a literal-only reading of the text's syntax tree (lists and
+dicts of strings, numbers, true/false/null; nothing is evaluated), then the bare-word list. Every reader raises a code-100 `GraphError` naming the
 parameter when the value cannot be read.
 """
 
@@ -15,11 +16,13 @@ from __future__ import annotations
 import ast
 import json
 import math
+import re
 from typing import Any
 
 from sandbox.errors import invalid
 
 _MISSING = object()
+_BARE_LIST = re.compile(r"^\[\s*(?:[A-Za-z_][\w.]*\s*(?:,\s*[A-Za-z_][\w.]*\s*)*)?\]$")
 _NAMES = {"true": True, "false": False, "null": None, "True": True, "False": False, "None": None}
 
 
@@ -36,6 +39,8 @@ def loads(text: str) -> Any:
         try:
             return _literal(ast.parse(text, mode="eval").body)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
+            if _BARE_LIST.match(text.strip()):  # [action_type, action_device]
+                return [w.strip() for w in text.strip()[1:-1].split(",") if w.strip()]
             raise exc from None
 
 

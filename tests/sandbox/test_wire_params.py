@@ -63,6 +63,21 @@ def test_insights_breakdowns_single_quoted(
     assert all(key in r for r in rows["data"])
 
 
+def test_bare_word_lists_read_as_strings(delivered: SandboxServer) -> None:
+    """`[action_type]` (meta-ads-mcp's spelling, which Meta answers) reads as `["action_type"]`."""
+    act = delivered.account_id
+    fields = "actions"
+    status, bare = get(delivered, f"{act}/insights", fields=fields, time_range=RANGE_JSON,
+                       action_breakdowns="[action_type]")
+    assert status == 200, bare
+    _, want = get(delivered, f"{act}/insights", fields=fields, time_range=RANGE_JSON,
+                  action_breakdowns='["action_type"]')
+    assert bare["data"] == want["data"] and bare["data"][0]["actions"]
+    status, listed = get(delivered, f"{act}/campaigns", effective_status="[ACTIVE, PAUSED]")
+    _, as_json = get(delivered, f"{act}/campaigns", effective_status='["ACTIVE","PAUSED"]')
+    assert status == 200 and listed["data"] == as_json["data"] and listed["data"]
+
+
 def test_insights_filtering_and_fields_single_quoted(delivered: SandboxServer) -> None:
     act = delivered.account_id
     _, ads = get(delivered, f"{act}/ads", fields="id", limit=100)
@@ -119,7 +134,8 @@ def test_object_parameters_single_quoted_on_create(tree: Tree) -> None:
     ("name", "value"),
     [
         ("effective_status", "['ACTIVE'"),
-        ("effective_status", "[ACTIVE]"),
+        ("effective_status", "[ACTIVE"),
+        ("effective_status", "[ACTIVE PAUSED]"),
         ("filtering", "[{'field': name}]"),
         ("filtering", "[{'field':'name','operator':'IN','value':__import__('os').getcwd()}]"),
         ("effective_status", "['A' + 'B']"),
