@@ -17,6 +17,7 @@ from sandbox.fields import base_name, check_fields, select
 from sandbox.paging import paginate
 from sandbox.params import get_fields, get_list, split_fields
 from sandbox.status import HIDDEN_BY_DEFAULT, effective_status, incident_of
+from sandbox.tracking import tracking_specs
 
 
 def render(
@@ -44,6 +45,7 @@ def render(
         computed["learning_stage_info"] = lambda: learning_stage_info(ctx.store, doc)
     if type_ == "ad":
         reviewed = float(doc.get("_review_until", 0) or 0) <= now.timestamp()
+        computed["tracking_specs"] = lambda: tracking_specs(ctx.store, doc)
         computed["ad_review_feedback"] = lambda: (
             doc.get("_feedback") or (incident_of(doc, now) or {}).get("feedback")
         ) if reviewed else None
