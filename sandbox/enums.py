@@ -61,6 +61,8 @@ NODE_TYPE_NAMES = {k: v[0] for k, v in _FIELD_CLASSES.items()}
 NODE_FIELDS: dict[str, frozenset[str]] = {k: values(v[1]) for k, v in _FIELD_CLASSES.items()}
 NODE_FIELDS["adset"] |= {"campaign_id", "learning_stage_info"}
 NODE_FIELDS["advideo"] |= {"status", "thumbnails"}
+# Not in the SDK; meta-ads-mcp reads it from Meta (sandbox/media.py::viewing_urls).
+NODE_FIELDS["adcreative"] |= {"image_urls_for_viewing"}
 
 _TRAFFIC_WEB = ["LANDING_PAGE_VIEWS", "LINK_CLICKS", "IMPRESSIONS", "REACH"]
 _CONV_WEB = ["OFFSITE_CONVERSIONS", "ONSITE_CONVERSIONS", *_TRAFFIC_WEB]

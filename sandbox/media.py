@@ -148,3 +148,28 @@ def delete_image(ctx: RequestContext, params: dict[str, Any], files: Any = None)
 
 
 # -- videos --------------------------------------------------------------------------------------
+
+
+def viewing_urls(store: Any, creative: dict[str, Any]) -> list[str]:
+    """`image_urls_for_viewing` of a creative: the URLs of the images it shows, in order.
+
+    Not in the SDK's AdCreative fields; meta-ads-mcp asks Meta for it in production and reads
+    a list of URLs [3P]. Hashes (link data, carousel cards, asset feed, video thumbnails)
+    resolve to the account's image URLs; `picture` / `image_url` links are kept as given.
+    """
+    story = creative.get("object_story_spec") or {}
+    link, video = story.get("link_data") or {}, story.get("video_data") or {}
+    hashes = [link.get("image_hash"), video.get("image_hash"),
+              *[c.get("image_hash") for c in link.get("child_attachments") or []],
+              *[i.get("hash") for i in (creative.get("asset_feed_spec") or {}).get("images") or []],
+              creative.get("image_hash")]
+    account = str(creative.get("account_id") or creative.get("_account_id") or "")
+    urls: list[str] = []
+    for h in hashes:
+        doc = store.get_object(f"{account}:{h}", "adimage") if h else None
+        if doc and doc.get("url") not in urls:
+            urls.append(str(doc["url"]))
+    for direct in (link.get("picture"), video.get("image_url"), creative.get("image_url")):
+        if direct and direct not in urls:
+            urls.append(str(direct))
+    return urls

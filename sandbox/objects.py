@@ -14,6 +14,7 @@ from sandbox.context import RequestContext
 from sandbox.delivery import learning_stage_info
 from sandbox.errors import invalid, not_found
 from sandbox.fields import base_name, check_fields, select
+from sandbox.media import viewing_urls
 from sandbox.paging import paginate
 from sandbox.params import get_fields, get_list, split_fields
 from sandbox.status import HIDDEN_BY_DEFAULT, effective_status, incident_of
@@ -43,6 +44,8 @@ def render(
     }
     if type_ == "adset":
         computed["learning_stage_info"] = lambda: learning_stage_info(ctx.store, doc)
+    if type_ == "adcreative":
+        computed["image_urls_for_viewing"] = lambda: viewing_urls(ctx.store, doc)
     if type_ == "ad":
         reviewed = float(doc.get("_review_until", 0) or 0) <= now.timestamp()
         computed["tracking_specs"] = lambda: tracking_specs(ctx.store, doc)

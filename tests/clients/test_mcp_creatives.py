@@ -14,7 +14,7 @@ import pytest
 
 from sandbox.server import SandboxServer
 from tests.clients.delivery import png
-from tests.clients.harness import Graph, Mcp, graph_error
+from tests.clients.harness import Graph, Mcp, graph_error, refusal
 
 pytestmark = pytest.mark.clients
 
@@ -141,17 +141,16 @@ def test_get_creative_details_matches_graph(mcp: Mcp, graph: Graph, single: str)
     assert details["name"] == truth["name"]
 
 
-def test_get_ad_creatives_asks_for_a_field_meta_does_not_have(mcp: Mcp, ad: str, graph: Graph,
-                                                              single: str, image: dict) -> None:
-    # meta-ads-mcp 1.0.128 asks Graph for `image_urls_for_viewing`, a name its older versions
-    # computed themselves; the SDK's AdCreative has no such field, so Meta answers it as any
-    # nonexisting field [U: not observed on Meta]. Without it the same read lists the creative.
+def test_get_ad_creatives_lists_the_ads_creative(mcp: Mcp, graph: Graph, ids: dict, ad: str,
+                                                 single: str, image: dict) -> None:
     listed = mcp("get_ad_creatives", ad_id=ad)
-    error = graph_error(listed)
-    assert error is not None and error["code"] == 100, listed
-    assert "nonexisting field (image_urls_for_viewing)" in error["message"]
-    creatives = graph.get(f"{ad}/adcreatives", fields="id,image_hash,object_story_spec")["data"]
-    assert [(c["id"], c["image_hash"]) for c in creatives] == [(single, image["image_hash"])]
+    assert not refusal(listed), refusal(listed)
+    creatives = listed["data"] if isinstance(listed, dict) else listed
+    assert [c["id"] for c in creatives] == [single], listed
+    assert creatives[0]["image_hash"] == image["image_hash"]
+    url = graph.get(f"{ids['account']}/adimages", hashes=[image["image_hash"]],
+                    fields="url")["data"][0]["url"]
+    assert creatives[0]["image_urls_for_viewing"] == [url], (url, creatives[0].get("image_urls_for_viewing"))
 
 
 def test_get_ad_image_downloads_the_creatives_image(mcp: Mcp, ad: str) -> None:
@@ -170,12 +169,10 @@ def test_get_ad_video_finds_the_video_of_the_ads_creative(
     adset = graph.get(ad, fields="adset_id")["adset_id"]
     video_ad = graph.post(f"{ids['account']}/ads", name="Video ad", adset_id=adset,
                           status="PAUSED", creative={"creative_id": creative})["id"]
-    found = mcp("get_ad_video", video_id=video, account_id=ids["account"])
+    found = mcp("get_ad_video", ad_id=video_ad)
     assert "error" not in found, found
     assert video in str(found)
     assert "Trail clip" in str(found)  # the video's title, read from Graph
-    # by ad id the tool goes through get_ad_creatives, which Meta refuses (above)
-    assert "error" in mcp("get_ad_video", ad_id=video_ad)
 
 
 def test_update_ad_creative_name(mcp: Mcp, graph: Graph, single: str) -> None:
