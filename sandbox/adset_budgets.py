@@ -36,9 +36,13 @@ def check(ctx: RequestContext, campaign: dict[str, Any], params: dict[str, Any])
     live = {str(a["id"]): a for a in ctx.store.list_objects("adset", parent_id=campaign["id"])
             if a.get("status") != "DELETED"}
     moves: list[Move] = []
+    if not isinstance(entries, list):
+        entries = [entries]
     for entry in entries:
-        keys = [k for k in ("daily_budget", "lifetime_budget") if k in (entry or {})]
-        sid = str((entry or {}).get("adset_id", ""))
+        if not isinstance(entry, dict):
+            entry = {}
+        keys = [k for k in ("daily_budget", "lifetime_budget") if k in entry]
+        sid = str(entry.get("adset_id", ""))
         if sid not in live or len(keys) != 1:
             raise invalid("Each adset_budgets entry needs the adset_id of one of the campaign's "
                           "ad sets and exactly one of daily_budget or lifetime_budget.",
@@ -49,6 +53,10 @@ def check(ctx: RequestContext, campaign: dict[str, Any], params: dict[str, Any])
             raise invalid(f"adset_budgets: {keys[0]} of ad set {sid} must be a whole number of "
                           "minor units.", fields=["adset_budgets"]) from None
         doc = live[sid]
+        if keys[0] == "lifetime_budget" and not doc.get("end_time"):
+            raise invalid(f"Ad set {sid} has no end_time: a lifetime budget needs one (set it "
+                          "first, or hand down a daily_budget).", fields=["adset_budgets"],
+                          title="End Time Required")
         klass = budget_class(doc.get("billing_event"), doc.get("optimization_goal"))
         check_budget_minimum(ctx, {keys[0]: amount}, klass, days=1)
         moves.append((sid, keys[0], amount))

@@ -43,6 +43,8 @@ FIELDS = values(HighDemandPeriod.Field)
 VALUE_TYPES = values(HighDemandPeriod.BudgetValueType)
 DEFAULT_FIELDS = ("id", "budget_value", "budget_value_type", "time_start", "time_end")
 QUARTER_HOUR = 900
+MAX_AHEAD_S = 37 * 31 * 86400  # the furthest a schedule may reach (sandbox bound)
+MAX_MULTIPLIER_PCT = 1000  # at most a tenfold budget on the scheduled hours (sandbox bound)
 _PARAMS = ("budget_value", "budget_value_type", "time_start", "time_end")
 
 
@@ -149,6 +151,9 @@ def _spec(params: dict[str, Any]) -> dict[str, Any]:
         if not str(raw).strip().isdigit():
             raise invalid(f"The parameter {name} must be a UNIX time in seconds (int64), got "
                           f"{str(raw)[:40]!r}.", fields=[name])
+        if len(str(raw).strip()) > 18:  # beyond int64 seconds
+            raise invalid(f"The parameter {name} must be a UNIX time in seconds (int64).",
+                          fields=[name])
         spec[name] = int(str(raw).strip())
     return spec
 
@@ -164,7 +169,18 @@ def _check(ctx: RequestContext, owner: dict[str, Any], spec: dict[str, Any], own
     if spec["budget_value"] <= 0:
         raise bad("budget_value", "budget_value must be positive: ABSOLUTE adds that many minor "
                   "units (cents) to the daily budget, MULTIPLIER that many per cent of it.")
+    daily = money(owner.get("daily_budget")) or 0
+    most = MAX_MULTIPLIER_PCT if spec["budget_value_type"] == "MULTIPLIER" else (
+        daily * MAX_MULTIPLIER_PCT // 100)
+    if daily and spec["budget_value"] > most:
+        raise bad("budget_value", f"budget_value may add at most {MAX_MULTIPLIER_PCT // 100} "
+                  f"times the daily budget (ABSOLUTE up to {most} minor units here, MULTIPLIER "
+                  f"up to {MAX_MULTIPLIER_PCT}) [sandbox bound].")
     start, end = spec["time_start"], spec["time_end"]
+    horizon = ctx.now().timestamp() + MAX_AHEAD_S
+    if start > horizon or end > horizon:
+        raise bad("time_end" if start <= horizon else "time_start",
+                  "A budget schedule may reach at most 37 months ahead [sandbox bound].")
     if start % QUARTER_HOUR or end % QUARTER_HOUR:
         raise bad("time_start", "time_start and time_end must fall on quarter hours (:00, :15, "
                   ":30 or :45).")
@@ -203,7 +219,7 @@ def _when(params: dict[str, Any], name: str) -> float | None:
         return None
     try:
         dt = parse_time(raw)
-    except ValueError as exc:
+    except (ValueError, OverflowError, OSError) as exc:
         raise invalid(f"The parameter {name} must be a UNIX time or an ISO-8601 date-time.",
                       fields=[name]) from exc
     return dt.timestamp() if dt else None

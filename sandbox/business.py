@@ -25,6 +25,7 @@ from sandbox.accounts import account_view
 from sandbox.context import RequestContext
 from sandbox.errors import not_found
 from sandbox.fields import DEFAULTS, check_fields, select
+from sandbox.pages import _name as field_name
 from sandbox.pages import page_view, scenario_of
 from sandbox.paging import paginate
 from sandbox.params import get_fields
@@ -70,7 +71,7 @@ def list_edge(
         raise not_found(business_id)
     type_, owned = EDGES[edge]
     fields = get_fields(params)
-    check_fields(type_, [f for f in fields or () if f.split(".", 1)[0] != "picture"])
+    check_fields(type_, [f for f in fields or () if field_name(f) != "picture"])
     docs = ctx.store.list_objects(type_) if owned else []
     render = _renderer(ctx, type_, fields)
     return paginate(ctx, [render(d) for d in docs], params)

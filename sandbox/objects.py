@@ -140,7 +140,12 @@ def _list(
 ) -> dict[str, Any]:
     now = ctx.now()
     wanted = _status_filter(params)
-    rules = [r for r in (get_list(params, "filtering") or []) if isinstance(r, dict)]
+    raw_rules = get_list(params, "filtering") or []
+    if not all(isinstance(r, dict) and r.get("field") for r in raw_rules):
+        raise invalid("Each filtering rule is an object with field, operator and value, e.g. "
+                      "[{'field':'name','operator':'CONTAIN','value':'Sale'}].",
+                      fields=["filtering"])
+    rules = list(raw_rules)
     rows = []
     for doc in reversed(docs):  # Meta lists newest first
         status = effective_status(ctx.store, doc, now)
@@ -171,6 +176,12 @@ def _rule_field(rule: dict[str, Any], type_: str) -> str:
     return field[len(prefix) :] if field.startswith(prefix) else field
 
 
+# Meta's effective statuses of campaigns, ad sets and ads (docs/meta-api-facts.md §5).
+STATUSES = frozenset({"ACTIVE", "PAUSED", "DELETED", "PENDING_REVIEW", "DISAPPROVED",
+                      "PREAPPROVED", "PENDING_BILLING_INFO", "CAMPAIGN_PAUSED", "ARCHIVED",
+                      "ADSET_PAUSED", "IN_PROCESS", "WITH_ISSUES"})
+
+
 def _status_filter(params: dict[str, Any]) -> set[str] | None:
     wanted: set[str] | None = None
     direct = get_list(params, "effective_status")
@@ -180,6 +191,10 @@ def _status_filter(params: dict[str, Any]) -> set[str] | None:
         if isinstance(rule, dict) and str(rule.get("field", "")).endswith("effective_status"):
             value = rule.get("value")
             wanted = {str(v) for v in (value if isinstance(value, list) else [value])}
+    unknown = sorted(v for v in (wanted or ()) if v not in STATUSES)
+    if unknown:
+        raise invalid(f"effective_status must be a list of {', '.join(sorted(STATUSES))}; "
+                      f"{unknown[0]!r} is not one.", fields=["effective_status"])
     if wanted and "DELETED" in wanted:
         raise invalid(
             "Deleted objects are not listed by edges; read them by id instead.",

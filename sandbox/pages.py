@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 from sandbox.context import RequestContext
-from sandbox.errors import not_found
+from sandbox.errors import nonexisting_field, not_found
 from sandbox.fields import base_name, check_fields, select
 from sandbox.paging import paginate
 from sandbox.params import get_fields, split_fields
@@ -99,7 +99,7 @@ def picture(ctx: RequestContext, page_id: str, field: str) -> dict[str, Any]:
     side = _PICTURE_SIZES.get(mods.get("type", "small"), 50)
     asked = [int(v) for k, v in mods.items() if k in ("width", "height") and v.isdigit()]
     if asked:
-        side = min(max(asked), 2048)
+        side = min(max(max(asked), 1), 2048)
     data: dict[str, Any] = {
         "height": side,
         "is_silhouette": False,
@@ -108,6 +108,9 @@ def picture(ctx: RequestContext, page_id: str, field: str) -> dict[str, Any]:
     }
     if "{" in field:
         keys = [k for k in split_fields(field.split("{", 1)[1].rstrip("}")) if k]
+        unknown = [k for k in keys if k not in _PICTURE_KEYS]
+        if unknown:
+            raise nonexisting_field(unknown[0], "ProfilePictureSource")
         data = {k: data[k] for k in _PICTURE_KEYS if k in keys}
     return {"data": data}
 

@@ -33,9 +33,11 @@ def loads(text: str) -> Any:
     """
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as err:  # JSONDecodeError, or an integer past Python's digit limit
+        exc = (err if isinstance(err, json.JSONDecodeError)
+               else json.JSONDecodeError(str(err), text, 0))
         if text[:1] not in "[{":
-            raise
+            raise exc from None
         try:
             return _literal(ast.parse(text, mode="eval").body)
         except (SyntaxError, ValueError, RecursionError, MemoryError):

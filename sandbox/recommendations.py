@@ -207,7 +207,7 @@ def _enum(params: dict[str, Any], name: str, allowed: frozenset[str]) -> set[str
     got = get_list(params, name)
     if got is None:
         return None
-    bad = [v for v in got if v not in allowed]
+    bad = [v for v in got if not isinstance(v, str) or v not in allowed]
     if bad:
         raise invalid(f"{name} takes values of Meta's enum; {bad[0]!r} is not one.",
                       fields=[name])

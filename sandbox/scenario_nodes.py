@@ -219,6 +219,8 @@ class Business(BaseModel):
             "updated_time": created,
             "created_by": dict(SANDBOX_USER),
             "primary_page": {"id": page.id, "name": page.name},
+            # the business's page in Business Manager [U: Meta documents only "URI"]
+            "link": f"https://business.facebook.com/latest/settings/?business_id={self.id}",
             "two_factor_type": "none",
             "is_hidden": False,
             "block_offline_analytics": False,

@@ -110,6 +110,10 @@ def test_a_campaign_budget_is_scheduled_on_the_campaign(tree: Tree) -> None:
     ({"time_end": None}, "time_end", "is required"),
     ({"time_start": "2026-01-01T00:00:00"}, "time_start", "UNIX time"),
     ({"budget_value": "overlap"}, "time_start", "overlaps budget schedule"),
+    # bounds found by a review: these used to be stored and then fail every read with a 500
+    ({"time_end": 99999999999999999900}, "time_end", "UNIX time in seconds (int64)"),
+    ({"time_end": "start+40 months"}, "time_end", "37 months ahead"),
+    ({"budget_value": 99999999999999999999}, "budget_value", "at most 10 times"),
 ])
 def test_metas_rules_refuse_a_bad_period(
     tree: Tree, change: dict[str, Any], field: str, words: str
@@ -126,6 +130,8 @@ def test_metas_rules_refuse_a_bad_period(
         params[key] = params["time_start"]
     elif value == "start+7":
         params[key] = params["time_start"] + 7 * 60
+    elif value == "start+40 months":
+        params[key] = params["time_start"] + 40 * 31 * 86400
     elif value is None:
         params.pop(key)
     else:
