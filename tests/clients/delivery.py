@@ -55,6 +55,14 @@ def launch(graph: Graph, ids: dict[str, str]) -> dict[str, Any]:
     return tree
 
 
+def launched(sb: SandboxServer, graph: Graph, ids: dict[str, str], days: int) -> dict[str, Any]:
+    """`launch`, then `days` of delivery; the tree with the sandbox's `today` after them."""
+    made = launch(graph, ids)
+    sb.admin("POST", "/__sandbox__/clock/advance", {"days": days})
+    made["today"] = today(sb)
+    return made
+
+
 def today(sb: SandboxServer) -> date:
     """The account's local date on the sandbox clock."""
     return date.fromisoformat(sb.admin("GET", "/__sandbox__/clock")["now_local"][:10])

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from sandbox.server import SandboxServer
-from tests.clients.delivery import daily, delivered, launch, today, totals
+from tests.clients.delivery import daily, delivered, launched, totals
 from tests.clients.harness import Cli, Graph
 
 pytestmark = pytest.mark.clients
@@ -22,10 +22,7 @@ DAYS = 5
 
 @pytest.fixture(scope="module")
 def tree(sb: SandboxServer, graph: Graph, ids: dict) -> dict[str, Any]:
-    made = launch(graph, ids)
-    sb.admin("POST", "/__sandbox__/clock/advance", {"days": DAYS})
-    made["today"] = today(sb)
-    return made
+    return launched(sb, graph, ids, DAYS)
 
 
 def insights(cli: Cli, *argv: str) -> list[dict[str, Any]]:

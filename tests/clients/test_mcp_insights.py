@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sandbox.server import SandboxServer
-from tests.clients.delivery import delivered, launch, today, totals
+from tests.clients.delivery import delivered, launched, totals
 from tests.clients.harness import Graph, Mcp, refusal
 
 pytestmark = pytest.mark.clients
@@ -20,10 +20,7 @@ DAYS = 5
 
 @pytest.fixture(scope="module")
 def tree(sb: SandboxServer, graph: Graph, ids: dict) -> dict[str, Any]:
-    made = launch(graph, ids)
-    sb.admin("POST", "/__sandbox__/clock/advance", {"days": DAYS})
-    made["today"] = today(sb)
-    return made
+    return launched(sb, graph, ids, DAYS)
 
 
 def rows(mcp: Mcp, **args: Any) -> list[dict[str, Any]]:
