@@ -317,6 +317,21 @@ def parse_decisions(value: Any, payload: dict[str, Any], *, require_receipt: boo
     return list(decisions)
 
 
+# An answer a person could give to each kind of question, for the hint under the card.
+ANSWER_EXAMPLES = {
+    "landing_url": "https://shop.example/sale",
+    "budget": "$60 a day",
+    "country": "Germany",
+    "countries": "US and Canada",
+    "dsa_payor": "Beispiel GmbH",
+    "page_id": "the page's id, e.g. 102030405060708",
+    "pixel_id": "the pixel's id",
+    "start_date": "2026-12-14",
+    "end_date": "2027-01-10",
+    "age": "25-45",
+}
+
+
 def clarify_payload(questions: Sequence[Any], *, brief: str | None = None) -> dict[str, Any]:
     """Build a clarify interrupt: what the brief leaves out or leaves unclear, as questions.
 
@@ -333,7 +348,8 @@ def clarify_payload(questions: Sequence[Any], *, brief: str | None = None) -> di
         d = q if isinstance(q, dict) else (q.to_dict() if hasattr(q, "to_dict") else vars(q))
         item = {"field": d.get("field", ""), "question": d.get("question", str(q)),
                 "kind": d.get("kind") or "missing"}
-        item.update({k: d[k] for k in ("phrase", "affects") if d.get(k)})
+        item.update({k: d[k] for k in ("phrase", "affects", "reason") if d.get(k)})
+        item["example"] = d.get("example") or ANSWER_EXAMPLES.get(str(item["field"]), "")
         items.append(item)
     missing = [i for i in items if i["kind"] == "missing"]
     unclear = [i for i in items if i["kind"] != "missing"]

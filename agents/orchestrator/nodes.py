@@ -55,7 +55,11 @@ ANSWER_PHRASES = {
     "start_date": "start date: {}",
     "end_date": "end date: {}",
     "age": "ages {}",
+    "dsa_payor": "Paid for by {}",
 }
+# Questions whose plain-text answer says nothing about what it answers (a bare company name):
+# when one of them is the only question open, the answer is read as its field.
+BARE_ANSWER_FIELDS = frozenset({"dsa_payor"})
 
 
 def run_now(ctx: Any, client: Any = None) -> datetime:
@@ -140,8 +144,12 @@ def waived_by(answer: Any, questions: list[dict[str, Any]]) -> list[str] | None:
     return None
 
 
-def merge_answer(brief: str, answer: Any) -> str:
+def merge_answer(brief: str, answer: Any, questions: list[dict[str, Any]] | None = None) -> str:
     """Merge a clarify answer (text, or {"answers": {field: value}}) into the brief.
+
+    Plain text is read for what was asked: when the only open question is one whose answer
+    names nothing by itself (`BARE_ANSWER_FIELDS`, e.g. who pays), "Steuerkanzlei Beispiel
+    GmbH" becomes "Paid for by Steuerkanzlei Beispiel GmbH".
 
     An answer longer than `bounds.MAX_ANSWER_CHARS` characters in all is refused: it becomes
     part of the brief, and answers are facts (a URL, a budget, a country), not documents.
@@ -154,6 +162,9 @@ def merge_answer(brief: str, answer: Any) -> str:
                  for k, v in answers.items() if str(v).strip()]
     else:
         lines = [str(answer).strip()] if str(answer or "").strip() else []
+        fields = {str(q.get("field")) for q in questions or []}
+        if lines and len(fields) == 1 and (only := fields.pop()) in BARE_ANSWER_FIELDS:
+            lines = [ANSWER_PHRASES[only].format(lines[0])]
     if not lines:
         raise ValueError("clarify answer is empty: answer the questions, e.g. "
                          '{"answers": {"landing_url": "https://shop.example/sale"}}')
@@ -162,6 +173,22 @@ def merge_answer(brief: str, answer: Any) -> str:
     # "Answer:" is a correction cue (agents.orchestrator.planning.cues): what a person answers replaces
     # what the brief said before, instead of being asked about again as a conflict.
     return brief.rstrip() + "".join(f"\n{ANSWER_PREFIX}{line}" for line in lines)
+
+
+def reasked(questions: list[dict[str, Any]], rounds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Questions asked again after an answer, each saying why that answer did not fit."""
+    if not rounds:
+        return questions
+    last = rounds[-1]
+    before = {str(q.get("field")) for q in last.get("questions") or []}
+    said = bounds.shorten(str(answer_text(last.get("answer")) or "").strip(), 80)
+    out = []
+    for q in questions:
+        if str(q.get("field")) in before and said:
+            q = {**q, "reason": f"the last answer, “{said}”, did not give this"}
+            q["question"] = f"{q.get('question', '')} ({q['reason']}: answer this one alone)"
+        out.append(q)
+    return out
 
 
 def issue_dicts(items: Any) -> list[dict[str, Any]]:
@@ -239,13 +266,14 @@ def plan_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
                 "warnings": [], "phase": "unplannable", "status": "the brief cannot be planned"}
     reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
     rounds = len(state.get("clarifications") or [])
-    questions = issue_dicts(result.questions)
+    questions = reasked(issue_dicts(result.questions), state.get("clarifications") or [])
     if questions and rounds < MAX_CLARIFY_ROUNDS:
         def read(answer: Any) -> tuple[Any, str, list[str] | None]:
             bounds.check_resume_value(answer, "clarify answer")
             answer = answer_text(answer)  # Agent Inbox / agent-chat-ui "respond"
             more = waived_by(answer, questions)
-            return answer, brief if more is not None else merge_answer(brief, answer), more
+            return (answer, brief if more is not None else merge_answer(brief, answer, questions),
+                    more)
 
         # an unusable answer asks again, saying why
         answer, merged, more = ask_until_valid(clarify_payload(questions, brief=brief), read,

@@ -141,7 +141,9 @@ def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = conso
         out.print(Panel("\n".join(f"• {q.get('question', q) if isinstance(q, dict) else q}"
                                   for q in payload.get("questions", [])),
                         title=f"the brief leaves something out · {thread_id}"))
-        out.print(f"Answer: [bold]adpilot resume {thread_id} --answer 'https://shop.example/sale'[/]")
+        questions = [q for q in payload.get("questions", []) if isinstance(q, dict)]
+        example = next((q.get("example") for q in questions if q.get("example")), "...")
+        out.print(f"Answer: [bold]adpilot resume {thread_id} --answer '{example}'[/]")
     elif kind == "wait":
         out.print(f"[cyan]⏸ waiting until {payload.get('until')}[/]: {payload.get('reason', '')}")
         if hints:

@@ -1,5 +1,7 @@
 """The launch path through the real graph, the real SDK and the sandbox over HTTP."""
 
+import json
+
 from langgraph.types import Command
 
 from graph.builder import build_graph
@@ -175,3 +177,35 @@ def test_ui_shaped_answers_drive_the_launch_path(launch_context, sample_images, 
         state = graph.get_state({"configurable": {"thread_id": "ui"}}).values
         assert state["approval"]["receipt"] == card["receipt"] and state["created"]["campaign"]
     assert [c["id"] for c in objects(sandbox_server.url, "campaign")] == [state["created"]["campaign"]]
+
+
+def test_a_bare_company_name_answers_who_pays(launch_context, sample_images, tmp_path):
+    """The EU "who pays" question is answered by a name alone; it used to be asked again."""
+    brief = ("Sell TrailBlaze running shoes to runners in Germany, ages 25-45, $30 a day for 14 "
+             f"days. Landing page https://shop.example.com/trail. Use image {sample_images[0]}.")
+    with open_checkpointer(tmp_path / "ck") as saver:
+        graph = build_graph(checkpointer=saver)
+        asked = _stream(graph, {"brief": brief}, "dsa", launch_context)[-1][1][0].value
+        assert [q["field"] for q in asked["questions"]] == ["dsa_payor"]
+        assert asked["questions"][0]["example"] == "Beispiel GmbH"  # not a URL
+        card = _stream(graph, Command(resume="Steuerkanzlei Beispiel GmbH"), "dsa",
+                       launch_context)[-1][1][0].value
+        assert card["kind"] == "approval"
+        plan = graph.get_state({"configurable": {"thread_id": "dsa"}}).values["plan"]
+        assert {(s["dsa_payor"], s["dsa_beneficiary"]) for s in plan["ad_sets"]} == {
+            ("Steuerkanzlei Beispiel GmbH", "Steuerkanzlei Beispiel GmbH")}
+
+
+def test_a_question_asked_again_says_why_the_answer_did_not_fit(launch_context, sample_images,
+                                                                 tmp_path):
+    brief = ("Sell TrailBlaze running shoes to runners in the US, ages 25-45, for 14 days. "
+             f"Landing page https://shop.example.com/trail. Use image {sample_images[0]}.")
+    with open_checkpointer(tmp_path / "ck") as saver:
+        graph = build_graph(checkpointer=saver)
+        first = _stream(graph, {"brief": brief}, "re", launch_context)[-1][1][0].value
+        assert "did not give this" not in json.dumps(first)
+        again = _stream(graph, Command(resume="not sure yet"), "re", launch_context)[-1][1][0].value
+        assert again["kind"] == "clarify"
+        budget = next(q for q in again["questions"] if q["field"] == "budget")
+        assert budget["reason"] == "the last answer, “not sure yet”, did not give this"
+        assert "not sure yet" in again["description"]
