@@ -1,8 +1,8 @@
 """Prompt and templates for the performance report's narrative.
 
 The model (when one is configured) only writes prose around figures adpilot computed; it is
-told to use no number that is not in the facts. Without a model the template says the same.
-`{results}` is the campaign's results in words ("7 leads", "USD 310.00 of purchase value").
+told to use no number that is not in the facts. Without a model the summary is built from the
+same facts, a sentence at a time (`agents/insights/report_text.py`).
 """
 
 NARRATIVE_SYSTEM = """\
@@ -16,6 +16,12 @@ You write the executive summary of a Meta advertising performance report for a b
   in its own words. For purchase value, say the value and the ROAS, not a cost per result.
 - Say how the campaign did against its target, which ad set and ad did best and worst, what
   adpilot changed and whether those changes worked, and what to watch next.
+- `delivery.state` says whether the campaign is live, paused, scheduled (not started yet) or
+  ended: say so first when it is not live, and give no advice meant for a running campaign.
+- When `experiment` is given, say its `headline` and `advice` in plain words (no statistics
+  jargon: "87% likely to be better", not "posterior probability").
+- Money is already in words with its currency ("USD 40.00"); `*_minor` fields are minor units
+  (cents): never quote them.
 """
 
 NARRATIVE_USER = """\
@@ -23,8 +29,5 @@ NARRATIVE_USER = """\
 {facts}
 """
 
-TEMPLATE = (
-    "Over {days} day(s) “{campaign}” spent {spend} and brought {results}"
-    "{cpa_clause}. {best_clause}{worst_clause}adpilot applied {n_actions} action(s){judged_clause}. "
-    "{experiment_clause}{watch_clause}"
-)
+# The template summary's last sentence, for a campaign that is live and delivering.
+WATCH = "Watch frequency and CTR for creative fatigue as the campaign ages."

@@ -1,69 +1,76 @@
-"""Writers of the performance report: markdown tables and file, CSV exports."""
+"""The report's writers: markdown a person reads, CSV for spreadsheets, JSON's money units.
+
+Markdown tables name what each row is (an ad's ad set beside the ad: several ad sets often hold
+ads of the same name) and cut nothing that matters: the actions table gives each action's
+reason in short, whole words with a pointer to "Why each action was taken" below it, where
+every reason is written out in full. Money is in the account currency with its code.
+
+CSV is read by people too (in a spreadsheet), so money is in the currency's major units —
+`spend` 12.34, not `spend_minor` 1234 — with a `currency` column on every row. JSON is read by
+programs: money stays in exact integer minor units, each field named `*_minor`, and the
+report's `money` block says so (`money_note`).
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from agents.insights.timeline import ad_set_of, change_words
 from state.insights_store import InsightsStore
 from state.provenance import display_name
-from state.rules import format_money
+from state.rules import currency_offset, format_money
 
 COLUMNS = (
-    "name",
-    "spend_minor",
-    "impressions",
-    "clicks",
-    "conversions",
-    "conversion_value_minor",
-    "ctr",
-    "cpc_minor",
-    "cpm_minor",
-    "cpa_minor",
-    "roas",
-    "frequency",
-    "conversion_rate",
+    "name", "spend_minor", "impressions", "clicks", "conversions", "conversion_value_minor",
+    "ctr", "cpc_minor", "cpm_minor", "cpa_minor", "roas", "frequency", "conversion_rate",
 )
+HEAD = ("name", "spend", "impr.", "clicks", "results", "value", "CTR", "CPC", "CPM",
+        "cost/result", "ROAS", "freq.", "CVR")
+SHORT_WHY = 90  # characters of a reason in the actions table (whole words; the rest below it)
 
 
-def _fmt(value: Any, key: str, currency: str) -> str:
+def cell(value: Any, key: str, currency: str) -> str:
+    """One table cell: money with its currency, ratios as percentages, counts without noise."""
     if value is None:
         return "—"
     if key.endswith("_minor"):
         return format_money(int(round(float(value))), currency)
-    if key in ("ctr", "conversion_rate"):
+    if key in ("ctr", "conversion_rate"):  # the store's CTR is a percentage; CVR a fraction
         return f"{float(value) * (1 if key == 'ctr' else 100):.2f}%"
+    if key == "conversions":
+        return f"{float(value):,.4g}" if float(value) != int(value) else f"{int(value):,}"
     if isinstance(value, float):
         return f"{value:,.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{value:,}" if isinstance(value, int) else _safe(str(value))
 
 
-def table(rows: dict[str, dict[str, Any]], currency: str) -> list[str]:
-    """Render a markdown table of per-entity totals.
+def _safe(text: str) -> str:
+    return text.replace("|", "/").replace("\n", " ")
 
-    "results" are each ad set's own result (leads, conversations started, purchases: see
-    "Results by goal"), and "cost/result" its cost per that result.
+
+def table(rows: dict[str, dict[str, Any]], currency: str,
+          ad_set_names: dict[str, str] | None = None) -> list[str]:
+    """Render a markdown table of per-entity totals, most spend first.
+
+    With `ad_set_names` (an ad's ad set name by ad id) the first column names each ad's ad set
+    and rows are grouped by it. "results" are each one's own result ("Results by goal").
     """
-    head = [
-        "name",
-        "spend",
-        "impr.",
-        "clicks",
-        "results",
-        "value",
-        "CTR",
-        "CPC",
-        "CPM",
-        "cost/result",
-        "ROAS",
-        "freq.",
-        "CVR",
-    ]
+    head = (("ad set",) if ad_set_names is not None else ()) + HEAD
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in sorted(rows.values(), key=lambda x: -float(x.get("spend_minor") or 0)):
-        out.append("| " + " | ".join(_fmt(r.get(c), c, currency) for c in COLUMNS) + " |")
+
+    def order(item: tuple[str, dict[str, Any]]) -> tuple[str, float]:
+        group = (ad_set_names or {}).get(item[0], "")
+        return group, -float(item[1].get("spend_minor") or 0)
+
+    for eid, r in sorted(rows.items(), key=order):
+        cells = [cell(r.get(c), c, currency) for c in COLUMNS]
+        if ad_set_names is not None:
+            cells.insert(0, _safe(ad_set_names.get(eid) or "—"))
+        out.append("| " + " | ".join(cells) + " |")
     return out
 
 
@@ -86,6 +93,128 @@ def goal_lines(goals: list[dict[str, Any]], currency: str) -> list[str]:
     return out + [""]
 
 
+def short(text: str, limit: int = SHORT_WHY) -> str:
+    """`text` cut to whole words within `limit` characters, "…" when something was left out."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:(")
+    return cut + " …"
+
+
+def _on(a: dict[str, Any], names: dict[str, str]) -> str:
+    t = a.get("target") or {}
+    name = display_name(t.get("name", "")) or str(t.get("id") or "")
+    parent = ad_set_of(a)
+    if t.get("level") == "ad" and parent and names.get(parent):
+        return f"{name} (ad set {names[parent]})"
+    return name
+
+
+def action_lines(actions: list[dict[str, Any]], currency: str, names: dict[str, str]) -> list[str]:
+    """Render the actions table (short reasons in whole words) and every reason in full below it."""
+    if not actions:
+        return ["No actions were applied."]
+    lines = ["| # | applied | change | on | why (in short) | approved by | judged |",
+             "|---|---|---|---|---|---|---|"]
+    details = ["", "### Why each action was taken", ""]
+    for i, a in enumerate(actions, 1):
+        j = a.get("judgement") or {}
+        verdict = j.get("judgement") or "not judged yet"
+        if j.get("p_improved") is not None:
+            verdict += f" ({j['p_improved']:.0%} likely it helped)"
+        reasons = [" ".join(str(r).split()) for r in a.get("reasons") or []]
+        why = short(reasons[0]) if reasons else "—"
+        if len(reasons) > 1 or (reasons and why != reasons[0]):
+            why += f" (see {i} below)"
+        change = change_words(a, currency)
+        lines.append(f"| {i} | {a.get('applied_date') or ''} | {_safe(change)} | "
+                     f"{_safe(_on(a, names))} | {_safe(why)} | {a.get('approved_by') or ''} | "
+                     f"{verdict} |")
+        details.append(f"{i}. **{change}** on {_on(a, names)}, {a.get('applied_date') or ''} "
+                       f"(`{a['name']}`, {a.get('status')}): " + ("; ".join(reasons) or "—") + ".")
+    return lines + details
+
+
+def write_md(out: Path, f: dict[str, Any], summary: str, sets: dict[str, Any],
+             ads: dict[str, Any], ad_set_of_ad: dict[str, str], actions: list[dict[str, Any]],
+             currency: str, pngs: list[str], extra: list[str] | None = None) -> Path:
+    """Write report.md (summary, tables, actions with judgements and reasons, charts).
+
+    `ad_set_of_ad` names each ad's ad set by ad id; `extra` (results by goal, the dynamic
+    creative's assets) follows the ad and ad set tables.
+    """
+    names = {k: v["name"] for k, v in sets.items()}
+    lines = [
+        f"# Performance report — {f['campaign']}", "",
+        *([f"Ad account {f['account']}. Money is in {currency}.", ""] if f.get("account")
+          else [f"Money is in {currency}.", ""]),
+        "## Executive summary", "", summary, "",
+        "## Ad sets", "", *table(sets, currency), "",
+        "## Ads", "", *table(ads, currency, ad_set_of_ad), "",
+        *(extra or []),
+        "## Actions taken and their judged effect", "",
+        *action_lines(actions, currency, names),
+        "", "## Charts", "",
+        *[f"![{Path(p).stem}]({Path(p).name})" for p in pngs],
+        "",
+        "Frequency is impressions ÷ the sum of daily reach: a lower bound of Meta's figure over "
+        "several days (reach is not additive). Conversions count each purchase once "
+        "(pixel, `purchase` and `omni_purchase` report the same event), and each lead once "
+        "(`onsite_conversion.lead_grouped` and `lead` report the same form leads).",
+    ]
+    path = out / "report.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def major(amount_minor: Any, currency: str) -> str:
+    """Minor units as a major-unit decimal for a spreadsheet ("12.34"; "8000" for JPY)."""
+    off = currency_offset(currency)
+    places = len(str(off)) - 1
+    value = Decimal(str(amount_minor)) / off
+    return f"{value:.{places}f}"
+
+
+def in_major(row: dict[str, Any], currency: str) -> dict[str, Any]:
+    """`row` with every `*_minor` field in major units under its name without `_minor`."""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if k.endswith("_minor"):
+            out[k.removesuffix("_minor")] = None if v is None else major(v, currency)
+        else:
+            out[k] = v
+    out["currency"] = row.get("currency") or currency
+    return out
+
+
+def money_note(currency: str) -> dict[str, Any]:
+    """Return the JSON report's statement of its units."""
+    off = currency_offset(currency)
+    return {"currency": currency, "units": "minor", "minor_per_major": off,
+            "note": f"every field named *_minor is an integer amount of {currency}'s minor units"
+                    f" ({off} to one {currency}); other money fields are already in words"}
+
+
+def action_row(a: dict[str, Any], currency: str) -> dict[str, Any]:
+    """One applied action for a spreadsheet: what changed in words, money in major units."""
+    t = a.get("target") or {}
+    before = (a.get("before") or {}).get("daily_budget")
+    after = (a.get("after") or {}).get("daily_budget")
+    j = a.get("judgement") or {}
+    return {
+        "applied_date": a.get("applied_date"), "applied_at": a.get("applied_at"),
+        "action": a.get("name"), "change": change_words(a, currency),
+        "level": t.get("level"), "target_id": t.get("id"), "target": display_name(t.get("name")),
+        "ad_set_id": ad_set_of(a),
+        "budget_before": major(before, currency) if before not in (None, "") else None,
+        "budget_after": major(after, currency) if after not in (None, "") else None,
+        "currency": currency, "why": "; ".join(a.get("reasons") or []),
+        "approved_by": a.get("approved_by"), "status": a.get("status"),
+        "judgement": j.get("judgement"), "p_improved": j.get("p_improved"),
+    }
+
+
 def write_csvs(
     out: Path,
     store: InsightsStore,
@@ -93,12 +222,14 @@ def write_csvs(
     sets: dict[str, Any],
     ads: dict[str, Any],
     actions: list[dict[str, Any]],
+    currency: str,
     goals: list[dict[str, Any]] | None = None,
     assets: list[dict[str, Any]] | None = None,
 ) -> list[str]:
     """Write daily.csv, ad_sets.csv (with each one's result), ads.csv, actions.csv, assets.csv.
 
-    `assets.csv` (the dynamic creative's assets, ranked) only when there are any.
+    `ads` carry `adset_id` and `ad_set` (its name); `assets.csv` (the dynamic creative's
+    assets, ranked) only when there are any.
     """
     written = []
     daily = [r for lvl in ("campaign", "adset", "ad") for r in store.daily(cid, lvl)]
@@ -109,14 +240,12 @@ def write_csvs(
         ("ad_sets.csv", [{"id": k, **v, **{f: by_goal[str(k)].get(f) for f in result_keys
                                            if str(k) in by_goal}} for k, v in sets.items()]),
         ("ads.csv", [{"id": k, **v} for k, v in ads.items()]),
-        (
-            "actions.csv",
-            [{**a, "judgement": (a.get("judgement") or {}).get("judgement")} for a in actions],
-        ),
+        ("actions.csv", [action_row(a, currency) for a in actions]),
     ]
     if assets:
         files.append(("assets.csv", assets))
     for name, rows in files:
+        rows = [in_major(r, currency) for r in rows]
         path = out / name
         keys = sorted({k for r in rows for k in r}) or ["empty"]
         with path.open("w", newline="") as fh:
@@ -130,66 +259,5 @@ def write_csvs(
     return written
 
 
-def write_md(
-    out: Path,
-    f: dict[str, Any],
-    summary: str,
-    sets: dict[str, Any],
-    ads: dict[str, Any],
-    actions: list[dict[str, Any]],
-    currency: str,
-    pngs: list[str],
-    extra: list[str] | None = None,
-) -> Path:
-    """Write report.md (summary, tables, actions with judgements, chart links).
-
-    `extra` (results by goal, the dynamic creative's assets) follows the ad and ad set tables.
-    """
-    lines = [
-        f"# Performance report — {f['campaign']}",
-        "",
-        *([f"Ad account {f['account']}.", ""] if f.get("account") else []),
-        "## Executive summary",
-        "",
-        summary,
-        "",
-        "## Ad sets",
-        "",
-        *table(sets, currency),
-        "",
-        "## Ads",
-        "",
-        *table(ads, currency),
-        "",
-        *(extra or []),
-        "## Actions taken and their judged effect",
-        "",
-    ]
-    if actions:
-        lines += [
-            "| applied | action | on | why | approved by | judged |",
-            "|---|---|---|---|---|---|",
-        ]
-        for a in actions:
-            j = a.get("judgement") or {}
-            verdict = j.get("judgement") or "not judged yet"
-            if j.get("p_improved") is not None:
-                verdict += f" (P(improved) {j['p_improved']:.0%})"
-            why = "; ".join(a.get("reasons") or [])[:160].replace("|", "/")
-            lines.append(
-                f"| {a.get('applied_date')} | `{a['name']}` | {display_name((a.get('target') or {}).get('name', ''))} "
-                f"| {why} | {a.get('approved_by') or ''} | {verdict} |"
-            )
-    else:
-        lines.append("No actions were applied.")
-    lines += ["", "## Charts", ""] + [f"![{Path(p).stem}]({Path(p).name})" for p in pngs]
-    lines += [
-        "",
-        "Frequency is impressions ÷ the sum of daily reach: a lower bound of Meta's figure over "
-        "several days (reach is not additive). Conversions count each purchase once "
-        "(pixel, `purchase` and `omni_purchase` report the same event), and each lead once "
-        "(`onsite_conversion.lead_grouped` and `lead` report the same form leads).",
-    ]
-    path = out / "report.md"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+__all__ = ["action_lines", "action_row", "cell", "goal_lines", "in_major", "major", "money_note",
+           "short", "table", "write_csvs", "write_md"]

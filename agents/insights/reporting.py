@@ -1,18 +1,25 @@
 """Performance reports: `adpilot report THREAD [--format md|csv|json] [--out DIR]`.
 
-`build_report(state, store, out_dir, fmt, model=None)` writes, for the thread's campaign:
+`build_report(state, store, out_dir, fmt, model=None, client=None)` writes, for the thread's
+campaign:
 
-- **md**: `report.md` — executive summary (the model's narrative when one is configured, a
-  template otherwise), per-ad-set and per-ad tables, actions taken with their judged effect,
-  and four PNG charts (daily spend and results, cost per result per ad set, budget allocation
-  over time, experiment — or ad-set — posteriors);
+- **md**: `report.md` — executive summary (the model's narrative when one is configured, built
+  from the facts otherwise: `report_text.py`), per-ad-set and per-ad tables (each ad beside its
+  ad set), actions taken with their judged effect and every reason in full (`export.py`),
+  and four PNG charts: daily spend beside the daily budget with results, cost per result per ad
+  set, spend and budget by ad set (each marking the days actions were applied: `charts.py`,
+  `timeline.py`), and which variant — or ad set — is winning, in words (`experiment_chart.py`);
 - **csv**: `daily.csv` (every stored daily row), `ad_sets.csv`, `ads.csv`, `actions.csv`,
-  and `assets.csv` when the campaign has dynamic creative;
-- **json**: `report.json` with the same content.
+  and `assets.csv` when the campaign has dynamic creative — money in major units with a
+  `currency` column (`export.py`);
+- **json**: `report.json` with the same content, money in minor units (`*_minor`, said in its
+  `money` block).
 
 Every format names each ad set's result by its goal — leads, conversations started, purchase
 value — with the cost per result on that result (`results.py`), and for dynamic creative which
-headline, text and image won (`assets_report.py`, read from Meta when a client is given).
+headline, text and image won (`assets_report.py`, read from Meta when a client is given). With
+a client the report also reads the campaign's status and schedule from Meta, so a paused or
+not yet started campaign is described as such (`report_text.delivery`).
 
 `write_report(thread_id, fmt, out_dir, runner=..., home=...)` is the CLI entry: it reads the
 thread's state from the checkpointer and the numbers from the insights store.
@@ -26,191 +33,63 @@ from pathlib import Path
 from typing import Any
 
 from agents.insights import charts
-from agents.insights.assets_report import asset_lines, asset_rows, assets_for_report, client_from
-from agents.insights.export import goal_lines, write_csvs, write_md
+from agents.insights.assets_report import asset_lines, asset_rows, assets_for_report
+from agents.insights.experiment_chart import comparison_chart
+from agents.insights.experiment_view import comparison
+from agents.insights.export import goal_lines, money_note, write_csvs, write_md
+from agents.insights.report_text import KPI_LABELS, delivery, facts, narrative
 from agents.insights.results import by_result, result_label, results_by_goal, results_text
+from agents.insights.timeline import action_marks, daily_budgets, total_budget
 from agents.optimize.cycle import kpi_of_plan
-from agents.optimize.decide.stats import (
-    KPI_FIELDS,
-    pooled_prior,
-    rng_for,
-    value_samples,
-)
-from agents.optimize.experiments import p_best as experiment_p_best
-from agents.optimize.experiments import resolve_experiment
+from agents.optimize.decide.stats import KPI_FIELDS
 from agents.optimize.meta_io import targets_of
-from prompts.reporting import NARRATIVE_SYSTEM, NARRATIVE_USER, TEMPLATE
 from state.insights_store import InsightsStore
 from state.provenance import display_name
-from state.rules import currency_offset, format_money
-
-KPI_LABELS = {
-    "conversions": "conversions",
-    "conversion_value": "conversion value",
-    "link_clicks": "link clicks",
-    "estimated_ad_recallers": "ad recallers",
-    "impressions": "impressions",
-}
+from tools.errors import MetaError
 
 
 def _with_kpi(rows: list[dict[str, Any]], kpi: str) -> list[dict[str, Any]]:
     return [{**r, "kpi": float(r.get(KPI_FIELDS[kpi]) or 0)} for r in rows]
 
 
-def facts(
-    state: dict[str, Any],
-    totals: dict[str, Any],
-    sets: dict[str, Any],
-    ads: dict[str, Any],
-    kpi: str,
-    currency: str,
-    experiment: dict[str, Any] | None,
-    label: str | None = None,
-) -> dict[str, Any]:
-    """Collect the figures the narrative may use (and nothing else)."""
+def _where(state: dict[str, Any], client: Any, cid: str, dates: list[str]) -> dict[str, Any]:
+    """Say the campaign's state (live, paused, scheduled, ended): Meta's when it can be read."""
+    first, last = (dates[0], dates[-1]) if dates else (None, None)
+    # A client that cannot tell the account's time (a fake of the insights reads) is not asked.
+    if client is not None and hasattr(client, "account_clock"):
+        from agents.optimize.schedule import read_flight
+        from tools.account import account_now
 
-    def cpr(x: dict[str, Any]) -> float:
-        res = float(x.get(KPI_FIELDS[kpi]) or 0)
-        return float(x.get("spend_minor") or 0) / res if res else float("inf")
-
-    spent = [s for s in sets.values() if s.get("spend_minor")]
-    applied = [
-        a for a in state.get("applied_actions") or [] if a.get("status") in ("applied", "noted")
-    ]
-    judged: dict[str, int] = {}
-    for a in applied:
-        j = (a.get("judgement") or {}).get("judgement")
-        if j:
-            judged[j] = judged.get(j, 0) + 1
-    return {
-        "campaign": (state.get("plan") or {}).get("name") or "campaign",
-        "account": state.get("account"),  # every report says which ad account it is about
-        "days": totals.get("days", 0),
-        "currency": currency,
-        "kpi": label or KPI_LABELS[kpi],
-        "spend": format_money(int(totals.get("spend_minor") or 0), currency),
-        **_results(totals, kpi, currency, cpr(totals)),
-        "target_cpa": targets_of(state).get("target_cpa_minor"),
-        "best_ad_set": min(spent, key=cpr)["name"] if spent else None,
-        "worst_ad_set": max(spent, key=cpr)["name"]
-        if len({cpr(s) for s in spent}) > 1 else None,  # not when they all did the same
-        "actions_applied": len(applied),
-        "judged": judged,
-        "experiment": experiment,
-    }
-
-
-def _results(totals: dict[str, Any], kpi: str, currency: str, cost: float) -> dict[str, Any]:
-    """Return the campaign's results: a count and its cost, or (value goals) value and ROAS."""
-    if kpi == "conversion_value":
-        value, spend = int(totals.get("conversion_value_minor") or 0), totals.get("spend_minor")
-        return {"results": format_money(value, currency), "cost_per_result": None,
-                "roas": round(value / float(spend), 2) if spend else None}
-    return {"results": round(float(totals.get(KPI_FIELDS[kpi]) or 0), 2),
-            "cost_per_result": format_money(int(cost), currency) if cost != float("inf") else None}
-
-
-def narrative(f: dict[str, Any], model: str | None) -> str:
-    """Write the executive summary: the model's prose when one is configured, else the template."""
-    if model and model != "rules":
         try:
-            from langchain.chat_models import init_chat_model
+            flight = read_flight(client, cid, state.get("plan"))
+            return delivery(state, first, last, flight, account_now(client))
+        except (MetaError, OSError) as exc:  # the thread's own record still says what it knows
+            return {**delivery(state, first, last), "meta_read_error": str(exc)}
+    return delivery(state, first, last)
 
-            llm = init_chat_model(model)
-            msg = llm.invoke(
-                [
-                    ("system", NARRATIVE_SYSTEM),
-                    ("user", NARRATIVE_USER.format(facts=json.dumps(f, default=str))),
-                ]
-            )
-            text = str(getattr(msg, "content", "")).strip()
-            if text:
-                return text
-        except Exception:  # noqa: BLE001 - any model failure falls back to the template
-            pass
-    exp = f.get("experiment") or {}
-    judged = f.get("judged") or {}
-    return TEMPLATE.format(
-        days=f["days"],
-        campaign=f["campaign"],
-        spend=f["spend"],
-        results=f.get("results_text") or (f"{f['results']} of {f['kpi']}"
-                                          if isinstance(f["results"], str)
-                                          else f"{f['results']:g} {f['kpi']}"),
-        cpa_clause="" if f.get("results_text")
-        else f" at {f['cost_per_result']} each" if f.get("cost_per_result")
-        else (f" (ROAS {f['roas']:.2f}x)" if f.get("roas") is not None else ""),
-        best_clause=f"The most efficient ad set was “{f['best_ad_set']}”"
-        + ("; " if f.get("worst_ad_set") else ". ")
-        if f.get("best_ad_set")
-        else "",
-        worst_clause=f"the least efficient was “{f['worst_ad_set']}”. "
-        if f.get("worst_ad_set")
-        else "",
-        n_actions=f["actions_applied"],
-        judged_clause=(" — judged " + ", ".join(f"{v} {k}" for k, v in judged.items()))
-        if judged
-        else "",
-        experiment_clause=(
-            f"Experiment: {exp.get('status')} — {exp.get('reason', '')}. " if exp else ""
-        ),
-        watch_clause="Watch frequency and CTR for creative fatigue as the campaign ages.",
+
+def _charts(state: dict[str, Any], store: InsightsStore, cid: str, kpi: str, label: str,
+            currency: str, target: Any, out: Path) -> list[str]:
+    """Draw the time charts (actions marked, budgets beside spend); return their paths."""
+    camp_rows = _with_kpi(store.daily(cid, "campaign"), kpi)
+    set_rows = _with_kpi(store.daily(cid, "adset"), kpi)
+    names = {r["entity_id"]: display_name(r["name"]) for r in set_rows}
+    actions = state.get("applied_actions") or []
+    plan, created = state.get("plan"), state.get("created")
+    days = sorted({r["date"] for r in camp_rows})
+    set_days = sorted({r["date"] for r in set_rows})
+    budgets = daily_budgets(plan, created, actions, days)
+    marks = action_marks(actions)
+    made = (
+        charts.spend_and_conversions(camp_rows, currency, label, out / "daily_spend_results.png",
+                                     total_budget(budgets, len(days)), marks),
+        charts.cost_per_result(set_rows, names, currency, label, target,
+                               out / "cost_per_result.png", marks),
+        charts.ad_set_spend(set_rows, names, currency, out / "spend_by_ad_set.png",
+                            daily_budgets(plan, created, actions, set_days),
+                            {i: action_marks(actions, i) for i in names}),
     )
-
-
-def _posterior_chart(
-    state: dict[str, Any], store: InsightsStore, cid: str, kpi: str, sets: dict[str, Any], out: Path
-) -> tuple[Path | None, dict[str, Any] | None]:
-    plan = state.get("plan") or {}
-    exp = resolve_experiment(plan, state.get("created") or {})
-    field = KPI_FIELDS[kpi]
-    if exp and exp["variants"]:
-        level_totals = store.totals(cid, exp["level"])
-        key = "adset_ids" if exp["level"] == "adset" else "ad_ids"
-        stats = {
-            label: {
-                k: sum(float(level_totals.get(i, {}).get(k) or 0) for i in v[key])
-                for k in (
-                    "spend_minor",
-                    "clicks",
-                    "impressions",
-                    "conversions",
-                    "conversion_value_minor",
-                    field,
-                )
-            }
-            for label, v in exp["variants"].items()
-        }
-        # Name each variant after what it is ("A: US, CA 25-34"), not just its letter.
-        names = {i: display_name(r.get("name")) for i, r in level_totals.items()}
-        key_of = {label: v[key] for label, v in exp["variants"].items()}
-        stats = {
-            f"{label}: {names.get(key_of[label][0], '')}"[:30] if key_of[label] else label: v
-            for label, v in stats.items()
-        }
-        title, probs = (
-            "Experiment: P(variant is best)",
-            experiment_p_best(stats, kpi, exp.get("metric"), cid),
-        )
-        status = {"p_best": probs, "variants": list(stats)}
-    else:
-        stats = {s["name"]: s for s in sets.values()}
-        title, probs, status = "P(ad set is best)", experiment_p_best(stats, kpi, None, cid), None
-    prior = pooled_prior(list(stats.values()), kpi)
-    rng = rng_for("report", cid)
-    currency = next((r["currency"] for r in store.daily(cid, "campaign")[:1]), "USD")
-    scale = 1000.0 if currency_offset(currency) == 100 else 10000.0
-    rates = {k: value_samples(v, prior, rng, 4000) * scale for k, v in stats.items()}
-    label = f"{KPI_LABELS[kpi]} per {format_money(int(scale), currency)} spent"
-    chart = charts.posteriors(
-        probs,
-        title,
-        out / "posteriors.png",
-        rates,
-        label,
-        "posterior of each variant" if exp else "posterior of each ad set",
-    )
-    return chart, status
+    return [str(p) for p in made if p]
 
 
 def build_report(
@@ -223,8 +102,9 @@ def build_report(
 ) -> dict[str, Any]:
     """Write the report in `fmt` (md, csv or json) to `out_dir`; return what was written.
 
-    `client` reads the dynamic creative's asset breakdowns from Meta (without one, the report
-    says they were not read).
+    `client` reads the campaign's status and schedule and the dynamic creative's asset
+    breakdowns from Meta (without one, the report says what the thread knows, and that the
+    assets were not read).
     """
     if fmt not in ("md", "csv", "json"):
         raise ValueError(f"--format {fmt!r}: use md, csv or json")
@@ -245,33 +125,25 @@ def build_report(
                                dates[0] if dates else None, dates[-1] if dates else None, currency)
     sets, ads = store.totals(cid, "adset"), store.totals(cid, "ad")
     totals = next(iter(store.totals(cid, "campaign").values()), {"days": 0})
-    set_rows = _with_kpi(store.daily(cid, "adset"), kpi)
-    names = {k: display_name(v["name"]) for k, v in sets.items()}
     for group in (sets, ads):
         for v in group.values():
             v["name"] = display_name(v["name"])
+    # Each ad's ad set (several ad sets hold ads of the same name).
+    for r in store.daily(cid, "ad"):
+        if r["entity_id"] in ads and r.get("adset_id"):
+            ads[r["entity_id"]]["adset_id"] = r["adset_id"]
+            ads[r["entity_id"]]["ad_set"] = (sets.get(r["adset_id"]) or {}).get("name")
     target = targets.get("target_cpa_minor")
-    files: dict[str, Any] = {"charts": []}
-    for made in (
-        charts.spend_and_conversions(
-            _with_kpi(camp_rows, kpi), currency, label, out / "daily_spend_results.png"
-        ),
-        charts.cost_per_result(
-            set_rows, names, currency, label, target, out / "cost_per_result.png"
-        ),
-        charts.allocation(set_rows, names, currency, out / "allocation.png"),
-    ):
-        if made:
-            files["charts"].append(str(made))
-    post, exp_status = _posterior_chart(state, store, cid, kpi, sets, out)
-    if post:
-        files["charts"].append(str(post))
+    view = comparison(state, store, cid, kpi, currency, label, target)
+    files: dict[str, Any] = {"charts": _charts(state, store, cid, kpi, label, currency, target, out)}
+    if made := comparison_chart(view, out / "which_is_winning.png"):
+        files["charts"].append(str(made))
     goals = results_by_goal(plan, state.get("created") or {}, sets)
     kinds = by_result(goals)
     # best and worst compare the ad sets of the commonest kind of result (a lead is no purchase)
     main = set(max(kinds, key=lambda k: len(k["ad_sets"]))["ad_sets"]) if kinds else set(sets)
-    f = facts(state, totals, {k: v for k, v in sets.items() if k in main}, ads,
-              kpi, currency, exp_status, label)
+    f = facts(state, totals, {k: v for k, v in sets.items() if k in main}, kpi, currency, view,
+              label, _where(state, client, cid, dates))
     f["results_by_goal"] = [{k: g[k] for k in ("name", "result", "results")} for g in goals]
     if len(kinds) > 1:  # several kinds of result: the summary names each, with its cost
         f["results_text"] = results_text(kinds, currency)
@@ -279,12 +151,14 @@ def build_report(
     actions = state.get("applied_actions") or []
     if fmt == "json":
         payload = {
+            "money": money_note(currency),
             "summary": summary,
             "facts": f,
             "totals": totals,
             "ad_sets": sets,
             "ads": ads,
             "actions": actions,
+            "comparison": view,
             "charts": files["charts"],
             "results_by_goal": goals,
             "dynamic_creative": assets,
@@ -292,13 +166,25 @@ def build_report(
         (out / "report.json").write_text(json.dumps(payload, indent=2, default=str))
         files["report"] = str(out / "report.json")
     elif fmt == "csv":
-        files["csv"] = write_csvs(out, store, cid, sets, ads, actions, goals, asset_rows(assets))
+        files["csv"] = write_csvs(out, store, cid, sets, ads, actions, currency, goals,
+                                  asset_rows(assets))
     else:
         extra = goal_lines(goals, currency) + asset_lines(assets, currency)
-        files["report"] = str(
-            write_md(out, f, summary, sets, ads, actions, currency, files["charts"], extra)
-        )
+        ad_sets_of_ads = {k: str(v.get("ad_set") or "") for k, v in ads.items()}
+        files["report"] = str(write_md(out, f, summary, sets, ads, ad_sets_of_ads, actions,
+                                       currency, files["charts"], extra))
     return files
+
+
+def meta_client(runner: Any, thread_id: str) -> Any:
+    """Return a Meta client from the runner's context (None when it has no client factory)."""
+    factory = getattr(getattr(runner, "context", None), "client_factory", None)
+    if factory is None:
+        return None
+    try:
+        return factory(thread_id=thread_id)
+    except TypeError:  # factories written for the tools take no arguments
+        return factory()
 
 
 def write_report(
@@ -317,7 +203,7 @@ def write_report(
     # The checkpoint holds the loop's working set; the report lists every applied action.
     state = {**state, "applied_actions": full_history(state, thread_id, home)}
     target = Path(out_dir) if out_dir else Path(home) / "reports" / thread_id
-    client = client_from(runner, thread_id, state)  # only for dynamic creative's assets
+    client = meta_client(runner, thread_id)  # the campaign's status, dynamic creative's assets
     return build_report(state, InsightsStore(home), target, fmt, model, client)
 
 

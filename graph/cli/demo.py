@@ -2,7 +2,8 @@
 
 Plan → approval card (auto-accepted with --yes, and printed) → launch with a progress display →
 created ids → optimise cycles on the simulated clock (each card printed and auto-approved with
---yes) → report. Sample images are drawn with Pillow into ADPILOT_HOME/demo_assets (Pillow is
+--yes) until the campaign's 21 days are over (the loop's last cycle collects the final numbers
+and ends with the campaign) → report. Sample images are drawn with Pillow into ADPILOT_HOME/demo_assets (Pillow is
 imported only then, so every other command starts without it).
 
 The sandbox runs `demo_scenario`: the bundled store (`ecommerce_usd`) in a small market —
@@ -12,7 +13,7 @@ loop's pauses and budget moves concentrate delivery on a few ads and a card prop
 creative refresh (new ads beside the one left running, or beside a tired one), which is
 launched and judged on the next card. `DEMO_SEED` fixes which world the sandbox draws: in
 seed 5 the third card pauses a loser and refreshes the ad it leaves alone in its ad set, and
-the fourth judges that refresh. Written to ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home
+the fourth judges that refresh; the report covers the whole flight. Written to ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home
 keeps the scenario it started with.
 """
 
@@ -43,7 +44,6 @@ DEMO_BRIEF = (
     "target CPA $40. Landing page https://shop.example.com/trailblaze. Use images {images}. "
     "Shop now."
 )
-DEMO_CYCLES = 6  # a card proposes a creative refresh (cycle 3 with seed 5), the next judges it
 DEMO_SEED = 5  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
 DEMO_MODEL = {"reach_pool_days": 0.3, "fatigue_scale": 4.0}  # a small market (module docstring)
 MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound, not a timeout)
@@ -120,9 +120,10 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
     console.print(f"[bold]Brief:[/] {brief}\n")
     with open_environment(home=home, embedded=True, seed=DEMO_SEED, announce=console.print,
                           scenario=demo_scenario(home)) as env:
-        # The demo goes live (so there is delivery to optimise) and runs DEMO_CYCLES cycles.
+        # The demo goes live (so there is delivery to optimise) and its loop runs with no
+        # cycle limit: it ends when the campaign does, so the report covers the whole flight.
         policy = dataclasses.replace(env.context.policy, go_live=True)
-        env.context = dataclasses.replace(env.context, policy=policy, max_cycles=DEMO_CYCLES)
+        env.context = dataclasses.replace(env.context, policy=policy, max_cycles=None)
         with open_runner(env.home, env.context) as runner, run_display() as display:
             outcome = runner.start(brief, thread_id, on_update=display)
             launched = False

@@ -49,5 +49,10 @@ def test_demo_runs_end_to_end_offline(home):
                      later), later[:2000]
 
     reports = list((home / "reports").glob("*/report.md"))
-    assert len(reports) == 1 and len(list(reports[0].parent.glob("*.png"))) >= 3
-    assert "ADPILOT_HOME" in out and reports[0].parent.name in out
+    assert len(reports) == 1
+    # The loop runs until the campaign ends: the report covers the whole 21-day flight.
+    report = reports[0].read_text()
+    assert re.search(r"has ended\. Over its 21 days \(\w{3} \d\d – \w{3} \d\d\) it spent", report)
+    assert {p.name for p in reports[0].parent.glob("*.png")} == {
+        "daily_spend_results.png", "cost_per_result.png", "spend_by_ad_set.png",
+        "which_is_winning.png"}

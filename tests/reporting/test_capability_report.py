@@ -101,10 +101,11 @@ ASSETS = {
 @pytest.fixture(autouse=True)
 def no_charts(monkeypatch):
     # These tests read the words and numbers; tests/reporting/test_reporting.py draws the charts.
-    from agents.insights import charts
+    from agents.insights import charts, reporting
 
-    for name in ("spend_and_conversions", "cost_per_result", "allocation", "posteriors"):
+    for name in ("spend_and_conversions", "cost_per_result", "ad_set_spend"):
         monkeypatch.setattr(charts, name, lambda *a, **k: None)
+    monkeypatch.setattr(reporting, "comparison_chart", lambda *a, **k: None)
 
 
 @pytest.fixture

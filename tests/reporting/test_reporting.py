@@ -15,6 +15,7 @@ from bench.optimizer import BenchContext, _client, _targets, adpilot_step
 from sandbox.scenario import load_scenario
 from state.context import Policy
 from state.insights_store import InsightsStore
+from tests.conftest import make_api
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def ran(sandbox_module, tmp_path_factory):
     for _ in range(8):
         sandbox_module.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
         adpilot_step(client, sc, state, ctx, store)
-    return state, store, home
+    return state, store, client
 
 
 def test_markdown_report_has_summary_tables_actions_and_four_charts(ran, tmp_path):
@@ -84,4 +85,26 @@ def test_report_uses_the_plans_target_when_the_thread_has_none(ran, tmp_path):
     state, store, _ = ran
     from_plan = {**state, "optimize": {}, "plan": {**state["plan"], "targets": {"cpa_minor": 4000}}}
     data = json.loads(Path(build_report(from_plan, store, tmp_path, "json")["report"]).read_text())
-    assert data["facts"]["target_cpa"] == 4000
+    assert data["facts"]["target_cpa_minor"] == 4000 and data["facts"]["target_cpa"] == "USD 40.00"
+
+
+def test_a_campaign_paused_on_meta_is_reported_as_paused(ran, sandbox_module, tmp_path):
+    # The report reads the campaign's status from Meta (the sandbox, over HTTP) when it can.
+    from facebook_business.adobjects.campaign import Campaign
+
+    state, store, client = ran  # the client reads the campaign's status from Meta
+    live = json.loads(Path(build_report(state, store, tmp_path, "json", client=client)["report"])
+                      .read_text())
+    assert live["facts"]["delivery"]["state"] == "live"
+    assert live["summary"].startswith("Over 8 days") and "creative fatigue" in live["summary"]
+    campaign = Campaign(state["created"]["campaign"], api=make_api(sandbox_module.url))
+    campaign.api_update(params={"status": "PAUSED"})
+    try:
+        data = json.loads(Path(build_report(state, store, tmp_path, "json", client=client)[
+            "report"]).read_text())
+    finally:
+        campaign.api_update(params={"status": "ACTIVE"})
+    assert data["facts"]["delivery"]["state"] == "paused"
+    assert data["summary"].startswith("“Spring Sale” is paused: nothing is being spent. Over its 8 "
+                                      "days of delivery")
+    assert "fatigue" not in data["summary"]

@@ -1,0 +1,168 @@
+"""What changed when: the report's action marks and daily budgets, from the plan and the actions.
+
+The charts put cause beside effect: each applied action is marked on the day it was applied
+(`action_marks`, a short label per day, and per ad set on that ad set's panel), and each ad set's
+daily budget is drawn beside its spend (`daily_budgets`).
+
+Budgets are the plan's (an ad set's own budget, or its equal share of an ad-set-level budget:
+`agents.orchestrator.card.ad_set_budgets`) until an applied `set_adset_budget` wrote another;
+each write's `before` (read back from Meta before it) corrects the plan's figure, and its `after`
+holds from its day on. A paused ad set (`pause_adset`) has no budget to spend from that day. A
+lifetime budget is not a daily one: such ad sets have no budget line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from state.rules import format_money
+
+# Short words for each action a chart marks (the tool's name otherwise, in words).
+SHORT = {
+    "pause_ad": "pause ad",
+    "pause_adset": "pause ad set",
+    "set_adset_budget": "budget",
+    "set_campaign_budget": "campaign budget",
+    "set_adset_spend_limits": "spend limits",
+    "refresh_creative": "new ads",
+    "activate": "start",
+}
+
+
+def applied(actions: list[Mapping[str, Any]] | None) -> list[Mapping[str, Any]]:
+    """Return the actions that changed something on Meta (not advice merely noted), with a day."""
+    return [a for a in actions or [] if a.get("status") == "applied" and a.get("applied_date")]
+
+
+def _target(a: Mapping[str, Any]) -> Mapping[str, Any]:
+    return a.get("target") or {}
+
+
+def ad_set_of(a: Mapping[str, Any]) -> str | None:
+    """Return the ad set an action touched: its target when an ad set, else its target's parent."""
+    t = _target(a)
+    if t.get("level") == "adset":
+        return str(t.get("id"))
+    if t.get("level") == "ad":
+        return str(t.get("parent_id") or "") or None
+    return None
+
+
+def _budget(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def change_words(a: Mapping[str, Any], currency: str) -> str:
+    """One action in a few words: "budget USD 40.00 → USD 38.70", "pause ad", "new ads"."""
+    name = str(a.get("name") or "")
+    before = _budget((a.get("before") or {}).get("daily_budget"))
+    after = _budget((a.get("after") or {}).get("daily_budget"))
+    if name in ("set_adset_budget", "set_campaign_budget") and after is not None:
+        was = f"{format_money(before, currency)} → " if before is not None else ""
+        return f"{SHORT[name]} {was}{format_money(after, currency)}"
+    return SHORT.get(name, name.replace("_", " "))
+
+
+def _kind(a: Mapping[str, Any]) -> str:
+    name = str(a.get("name") or "")
+    if name in ("set_adset_budget", "set_campaign_budget"):
+        before = _budget((a.get("before") or {}).get("daily_budget"))
+        after = _budget((a.get("after") or {}).get("daily_budget"))
+        if before is not None and after is not None and before != after:
+            return f"{SHORT[name]} {'↑' if after > before else '↓'}"
+    return SHORT.get(name, name.replace("_", " "))
+
+
+def action_marks(
+    actions: list[Mapping[str, Any]] | None, ad_set: str | None = None
+) -> list[dict[str, Any]]:
+    """One mark per day with applied actions: `{"date", "label", "count"}`, oldest first.
+
+    The label counts each kind ("budget ↑, 2× pause ad, new ads"); with `ad_set`, only the
+    actions on that ad set or its ads.
+    """
+    days: dict[str, Counter[str]] = {}
+    for a in applied(actions):
+        if ad_set is not None and ad_set_of(a) != str(ad_set):
+            continue
+        days.setdefault(str(a["applied_date"])[:10], Counter())[_kind(a)] += 1
+    return [
+        {"date": d, "count": sum(c.values()),
+         "label": ", ".join(k if n == 1 else f"{n}× {k}" for k, n in c.most_common())}
+        for d, c in sorted(days.items())
+    ]
+
+
+def _planned(plan: Mapping[str, Any], created: Mapping[str, Any]) -> dict[str, int]:
+    """Each launched ad set's daily budget as planned, by Meta id (none under CBO or lifetime)."""
+    from agents.orchestrator.card import ad_set_budgets
+
+    try:
+        budgets = ad_set_budgets(dict(plan))
+    except ValueError:  # a partial plan (adopted, or a test's): the actions say what they know
+        return {}
+    ids = created.get("ad_sets") or {}
+    out = {}
+    for s, b in zip(plan.get("ad_sets") or [], budgets, strict=False):
+        sid = s.get("id") or ids.get(s.get("key"))
+        if sid and b and b.get("kind") == "daily":
+            out[str(sid)] = int(b["amount_minor"])
+    return out
+
+
+def daily_budgets(
+    plan: Mapping[str, Any] | None,
+    created: Mapping[str, Any] | None,
+    actions: list[Mapping[str, Any]] | None,
+    days: list[str],
+) -> dict[str, list[float | None]]:
+    """Each ad set's daily budget (minor units) on each of `days`; None where it had none.
+
+    Ad sets with no known daily budget are left out.
+    """
+    start = _planned(plan or {}, created or {})
+    changes: dict[str, list[tuple[str, int | None]]] = {}
+    for a in sorted(applied(actions), key=lambda a: str(a.get("applied_at") or a["applied_date"])):
+        sid, day = ad_set_of(a), str(a["applied_date"])[:10]
+        if sid is None:
+            continue
+        if a.get("name") == "set_adset_budget":
+            before = _budget((a.get("before") or {}).get("daily_budget"))
+            if before is not None and sid not in changes:
+                start[sid] = before  # what Meta held before the first write
+            changes.setdefault(sid, []).append(
+                (day, _budget((a.get("after") or {}).get("daily_budget"))))
+        elif a.get("name") == "pause_adset":
+            changes.setdefault(sid, []).append((day, None))
+    out: dict[str, list[float | None]] = {}
+    for sid in sorted(set(start) | set(changes)):
+        if sid not in start:
+            continue
+        value: int | None = start[sid]
+        steps = iter(changes.get(sid, []))
+        nxt = next(steps, None)
+        series: list[float | None] = []
+        for d in days:
+            while nxt is not None and nxt[0] <= d:
+                value, nxt = nxt[1], next(steps, None)
+            series.append(None if value is None else float(value))
+        out[sid] = series
+    return out
+
+
+def total_budget(budgets: Mapping[str, list[float | None]], n: int) -> list[float | None]:
+    """Sum the ad sets' daily budgets on each day (None when none had one)."""
+    out: list[float | None] = []
+    for i in range(n):
+        values = [v[i] for v in budgets.values() if v[i] is not None]
+        out.append(float(sum(v for v in values if v is not None)) if values else None)
+    return out
+
+
+__all__ = ["SHORT", "action_marks", "ad_set_of", "applied", "change_words", "daily_budgets",
+           "total_budget"]
