@@ -60,12 +60,21 @@ class Budget(_Model):
 
 
 class AssetRef(_Model):
-    """An image or video the creative uses: a local path or an https URL."""
+    """An image or video the creative uses: a local path or an https URL.
+
+    A local file is pinned when the plan is checked (`tools/asset_cache.py`): `sha256`, `name`,
+    `size` and `cache` say which bytes launch, whatever happens to the file at `path` after.
+    """
 
     kind: Literal["image", "video"]
     path: str | None = None
     url: str | None = None
-    sha256: str | None = Field(None, description="content digest, filled by the asset agent")
+    sha256: str | None = Field(None, description="content digest of the file that launches")
+    name: str | None = Field(None, description="the original file's name, as people know it")
+    size: int | None = Field(None, ge=0, description="bytes, when pinned")
+    cache: str | None = Field(None, description="the pinned copy, relative to ADPILOT_HOME")
+    probe: dict[str, Any] | None = Field(
+        None, description="a video's container, codec, duration_s, width, height (FFmpeg)")
 
     @property
     def ref(self) -> str:

@@ -3,7 +3,10 @@
 `check_assets(plan)` is pure: no network, nothing written. A missing, unreadable or corrupt
 file, an unsupported format or an oversized file is a problem (it blocks the launch and names
 the field and the fix); size below the recommended resolution and an aspect ratio outside the
-placement's range are warnings. JPG/PNG are preferred (GIF/BMP/TIFF accepted with a warning),
+placement's range are warnings. A pinned asset (`tools/asset_cache.py`) is checked in its copy
+in the asset cache — what the launch uploads. A video is opened with FFmpeg and Meta's video
+limits are applied to what it really is (`tools/video_files.py`): a file that is not a
+decodable video is a problem whatever its name. JPG/PNG are preferred (GIF/BMP/TIFF accepted with a warning),
 at most 30 MB, at least 600 px (1080 px recommended), feed ratios 1.91:1 … 4:5 (3% tolerance),
 stories and reels 9:16 (1% tolerance). Image URLs must be http(s); video URLs are refused.
 Which files and URLs may be read at all is the run's `AssetAccess` (`tools/asset_sources.py`).
@@ -20,13 +23,21 @@ from urllib.parse import urlsplit
 from PIL import Image
 
 from state.context import AssetAccess
+from tools.asset_cache import cache_file, is_pinned, label
 from tools.asset_sources import AssetRefused, local_file, private_fix, url_problem
+from tools.video_files import (
+    VIDEO_SUFFIXES,
+    NotAVideo,
+    asset_kind,
+    poster_frame,
+    probe_video,
+    video_findings,
+)
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_VIDEO_BYTES = 4 * 1024**3
 GOOD_IMAGE_FORMATS = {"JPEG", "PNG"}
 OK_IMAGE_FORMATS = {"GIF", "BMP", "TIFF"}
-VIDEO_SUFFIXES = {".mp4", ".mov", ".gif", ".m4v"}
 FEED_RATIO = (0.8, 1.91)  # width / height, 4:5 … 1.91:1
 VERTICAL_RATIO = 9 / 16
 VERTICAL_PLACEMENTS = {"story", "stories", "reels", "instagram_stories", "instagram_reels",
@@ -48,15 +59,6 @@ def iter_assets(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dic
             for kind in ("images", "videos"):
                 for k, ref in enumerate(feed.get(kind) or []):
                     yield f"{base}.asset_feed_spec.{kind}[{k}]", {"kind": kind[:-1], **ref}, ad_set
-
-
-def asset_kind(ref: dict[str, Any]) -> str:
-    """Return "image" or "video" for an asset ref (explicit kind first, then the suffix)."""
-    kind = ref.get("kind") or ref.get("type")
-    if kind in ("image", "video"):
-        return str(kind)
-    source = str(ref.get("path") or ref.get("url") or "")
-    return "video" if Path(source).suffix.lower() in VIDEO_SUFFIXES else "image"
 
 
 def _issue(field: str, message: str, fix: str) -> dict[str, str]:
@@ -87,23 +89,25 @@ def _ratio_warnings(field: str, width: int, height: int, ad_set: dict[str, Any])
     return out
 
 
-def _readable_size(where: str, path: Path, kind: str) -> int | dict[str, Any]:
+def _readable_size(where: str, path: Path, kind: str, shown: str | None = None) -> int | dict[str, Any]:
     """Return the file's size when it exists and can be read, else the problem to report."""
     try:
         with path.open("rb") as fh:
             fh.read(1)
         return path.stat().st_size
     except FileNotFoundError:
-        return _issue(where, f"{path} does not exist", f"check the path, or give a readable {kind} file")
+        return _issue(where, f"{shown or path} does not exist", f"check the path, or give a readable {kind} file")
     except OSError as exc:
-        return _issue(where, f"{path} cannot be read ({exc.__class__.__name__})",
+        return _issue(where, f"{shown or path} cannot be read ({exc.__class__.__name__})",
                       "check the path and the file's permissions, or copy it somewhere readable")
 
 
-def check_image(field: str, path: Path, ad_set: dict[str, Any]) -> tuple[list[dict], list[dict]]:
-    """Check one image file; return (problems, warnings)."""
+def check_image(field: str, path: Path, ad_set: dict[str, Any],
+                shown: str | None = None) -> tuple[list[dict], list[dict]]:
+    """Check one image file; return (problems, warnings). `shown`: the name messages use."""
     where = f"{field}.path"
-    size = _readable_size(where, path, "image")
+    name = shown or path.name
+    size = _readable_size(where, path, "image", shown)
     if isinstance(size, dict):
         return [size], []
     try:
@@ -113,17 +117,17 @@ def check_image(field: str, path: Path, ad_set: dict[str, Any]) -> tuple[list[di
             img.load()
             fmt, (width, height) = img.format or "?", img.size
     except Exception:  # Pillow raises many types (OSError, SyntaxError, ValueError) for bad files
-        return [_issue(where, f"{path} is not a readable image (corrupt or unsupported)",
+        return [_issue(where, f"{shown or path} is not a readable image (corrupt or unsupported)",
                        "export it again as JPG or PNG")], []
     problems, warnings = [], []
     if size > MAX_IMAGE_BYTES:
-        problems.append(_issue(where, f"{path.name} is {size / 1e6:.1f} MB, over Meta's 30 MB image limit",
+        problems.append(_issue(where, f"{name} is {size / 1e6:.1f} MB, over Meta's 30 MB image limit",
                                "compress or resize the image"))
     if fmt not in GOOD_IMAGE_FORMATS | OK_IMAGE_FORMATS:
-        problems.append(_issue(where, f"{path.name} is {fmt}, which Meta does not accept for ads",
+        problems.append(_issue(where, f"{name} is {fmt}, which Meta does not accept for ads",
                                "convert it to JPG or PNG"))
     elif fmt in OK_IMAGE_FORMATS:
-        warnings.append(_issue(where, f"{path.name} is {fmt}; Meta recommends JPG or PNG", "convert it to JPG or PNG"))
+        warnings.append(_issue(where, f"{name} is {fmt}; Meta recommends JPG or PNG", "convert it to JPG or PNG"))
     if min(width, height) < 600:
         warnings.append(_issue(where, f"{width}×{height} is below the 600 px feed minimum", "use at least 1080×1080"))
     elif min(width, height) < 1080:
@@ -132,18 +136,32 @@ def check_image(field: str, path: Path, ad_set: dict[str, Any]) -> tuple[list[di
     return problems, warnings
 
 
-def check_video(field: str, path: Path) -> tuple[list[dict], list[dict]]:
-    """Check one video file (existence, readability, container, size); return (problems, warnings)."""
+def check_video(field: str, path: Path, ad_set: dict[str, Any] | None = None,
+                shown: str | None = None) -> tuple[list[dict], list[dict]]:
+    """Check one video file: readable, MP4/MOV, under 4 GB, and what FFmpeg reads in it.
+
+    Returns (problems, warnings); `shown` is the name messages use.
+    """
     where = f"{field}.path"
-    size = _readable_size(where, path, "video")
+    name = shown or path.name
+    size = _readable_size(where, path, "video", shown)
     if isinstance(size, dict):
         return [size], []
     problems = []
-    if path.suffix.lower() not in VIDEO_SUFFIXES:
-        problems.append(_issue(where, f"{path.name} is not an MP4 or MOV video", "export it as MP4 (H.264)"))
+    if Path(name).suffix.lower() not in VIDEO_SUFFIXES:
+        problems.append(_issue(where, f"{name} is not an MP4 or MOV video", "export it as MP4 (H.264)"))
     if size > MAX_VIDEO_BYTES:
-        problems.append(_issue(where, f"{path.name} is over Meta's 4 GB video limit", "compress the video"))
-    return problems, []
+        problems.append(_issue(where, f"{name} is over Meta's 4 GB video limit", "compress the video"))
+    try:
+        probe = probe_video(path)
+    except NotAVideo as exc:
+        return [*problems, _issue(where, f"{name} is not a video Meta can play: {exc}",
+                                  "export it again as MP4 (H.264), or check it is the file you meant")], []
+    found, cautions = video_findings(name, probe, _placements(ad_set or {}))
+    warnings = [_issue(where, message, fix) for message, fix in cautions]
+    if not found and ad_set is not None:
+        warnings += _ratio_warnings(field, probe.width, probe.height, ad_set)
+    return problems + [_issue(where, message, fix) for message, fix in found], warnings
 
 
 def check_url(field: str, url: str, kind: str) -> list[dict[str, str]]:
@@ -157,11 +175,13 @@ def check_url(field: str, url: str, kind: str) -> list[dict[str, str]]:
     return []
 
 
-def check_assets(plan: dict[str, Any], access: AssetAccess | None = None) -> tuple[list[dict], list[dict]]:
+def check_assets(plan: dict[str, Any], access: AssetAccess | None = None,
+                 home: str | Path | None = None) -> tuple[list[dict], list[dict]]:
     """Check every local asset of the plan; return (problems, warnings) with field paths.
 
     `access` (the run's `context.assets`) bounds what may be read: a path outside its folders
-    or a URL on a non-public IP literal is a problem, and such a file is never opened.
+    or a URL on a non-public IP literal is a problem, and such a file is never opened. With
+    `home`, a pinned asset whose copy is in that ADPILOT_HOME's cache is checked in the copy.
     """
     access = access or AssetAccess()
     problems: list[dict] = []
@@ -175,22 +195,29 @@ def check_assets(plan: dict[str, Any], access: AssetAccess | None = None) -> tup
             elif not ref.get("hash"):
                 problems.append(_issue(field, "asset has neither a path nor a URL", "give a file path or an https URL"))
             continue
-        try:
-            path = local_file(str(ref["path"]), access)
-        except AssetRefused as exc:
-            problems.append(_issue(f"{field}.path", str(exc), "name a file the operator allows"))
-            continue
-        p, w = check_video(field, path) if asset_kind(ref) == "video" else check_image(field, path, ad_set)
+        shown = label(ref) if is_pinned(ref) else None
+        if home is not None and is_pinned(ref) and cache_file(ref, home).is_file():
+            path = cache_file(ref, home)
+        else:
+            try:
+                path = local_file(str(ref["path"]), access)
+            except AssetRefused as exc:
+                problems.append(_issue(f"{field}.path", str(exc), "name a file the operator allows"))
+                continue
+        p, w = (check_video(field, path, ad_set, shown) if asset_kind(ref) == "video"
+                else check_image(field, path, ad_set, shown))
         problems += p
         warnings += w
     return problems, warnings
 
 
-def video_thumbnails(plan: dict[str, Any], home: str | Path) -> dict[str, Path]:
-    """Draw a poster image for every video creative without one (Meta requires a thumbnail).
+def video_thumbnails(plan: dict[str, Any], home: str | Path,
+                     files: dict[str, Path] | None = None) -> dict[str, Path]:
+    """Make a poster image for every video creative without one (Meta requires a thumbnail).
 
-    Without a video decoder, the poster is a plain card naming the video; give the ad an image
-    asset to choose a real frame.
+    The poster is the video's frame at one second (`files` maps a ref's path to the file to
+    read, the pinned copy at upload), or a plain card naming the video when no frame can be
+    decoded; give the ad an image asset to choose another picture.
     """
     out: dict[str, Path] = {}
     for ad_set in plan.get("ad_sets") or []:
@@ -201,13 +228,15 @@ def video_thumbnails(plan: dict[str, Any], home: str | Path) -> dict[str, Path]:
             if creative.get("format") != "video" or not videos or any(asset_kind(r) == "image" for r in refs):
                 continue
             source = str(videos[0]["path"])
-            target = Path(home) / "thumbnails" / (hashlib.sha256(source.encode()).hexdigest()[:16] + ".png")
-            if not target.exists():
+            key = str(videos[0].get("sha256") or source)  # a changed video gets a new poster
+            target = Path(home) / "thumbnails" / (hashlib.sha256(key.encode()).hexdigest()[:16] + ".png")
+            video = (files or {}).get(source, Path(source))
+            if not target.exists() and not poster_frame(video, target):
                 from PIL import ImageDraw
 
                 target.parent.mkdir(parents=True, exist_ok=True)
                 img = Image.new("RGB", (1080, 1080), (32, 38, 56))
-                ImageDraw.Draw(img).text((60, 1000), Path(source).name[:60], fill=(230, 230, 230))
+                ImageDraw.Draw(img).text((60, 1000), label(videos[0])[:60], fill=(230, 230, 230))
                 img.save(target)
             out[source] = target
     return out

@@ -1,6 +1,10 @@
 """Asset agent: upload each distinct image and video once, reusing earlier uploads.
 
 Runs after approval (the checks in `tools/asset_checks.py` ran before it, in validate_plan).
+A local file was pinned when the plan was checked (`tools/asset_cache.py`): the upload reads the
+pinned copy in ADPILOT_HOME/assets, its sha256 checked again, from whatever folder it runs — a
+copy that changed or vanished, with no original of that content, stops the launch here with
+the asset and the fix named, before anything is sent.
 The images and videos of a dynamic creative's `asset_feed_spec` are uploaded like the others
 (`iter_assets` yields them), and each feed video gets a poster for its `thumbnail_hash`.
 Every distinct file is uploaded once — an image used by five ads is one upload — and a file
@@ -31,6 +35,7 @@ from agents.common.tracing import meta_call_group
 from state.context import AssetAccess, Context, act_id
 from state.database import open_database, state_location
 from state.schema import AdpilotState
+from tools.asset_cache import PinBroken, file_digest, is_pinned, label, pinned_file
 from tools.asset_checks import (
     MAX_IMAGE_BYTES,
     asset_kind,
@@ -43,15 +48,6 @@ from tools.asset_sources import AssetRefused, FetchFailed, check_address, fetch,
 
 class AssetError(LaunchError):
     """An asset could not be fetched or read at upload time; the message names it and the fix."""
-
-
-def file_digest(path: Path) -> str:
-    """Return the sha256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def download(url: str, home: str | Path, access: AssetAccess | None = None) -> Path:
@@ -84,6 +80,27 @@ def local_asset(path: str, access: AssetAccess | None) -> Path:
         return local_file(path, access or AssetAccess())
     except AssetRefused as exc:
         raise AssetError(str(exc)) from None
+
+
+def asset_file(ref: dict[str, Any], home: str | Path, access: AssetAccess | None) -> tuple[Path, str]:
+    """Return (the file to upload, its sha256) for a local ref, or raise `AssetError`.
+
+    A pinned ref gives its copy in the asset cache (hash checked); a ref pinned by no check
+    (a plan from before pinning) gives its path, which must still be readable.
+    """
+    if is_pinned(ref):
+        try:
+            return pinned_file(ref, home, access), str(ref["sha256"])
+        except PinBroken as exc:
+            raise AssetError(str(exc)) from None
+    path = local_asset(str(ref["path"]), access)
+    try:
+        return path, file_digest(path)
+    except OSError as exc:
+        where = "" if path.is_absolute() else f" (relative to {Path.cwd()})"
+        raise AssetError(f"{label(ref)}: cannot read {path}{where} ({exc.__class__.__name__}); "
+                         "nothing was sent to Meta. Put the file back, or run `adpilot resume` "
+                         "from the folder the brief was written in") from None
 
 
 class _Uploads:
@@ -139,22 +156,26 @@ def upload_assets(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         return refused
     ctx = runtime.context
     account_id = act_id(str(ctx.account_id))
-    files: dict[str, tuple[str, Path]] = {}
+    files: dict[str, tuple[str, Path, str]] = {}
     paths: dict[str, str] = {}
+    read: dict[str, Path] = {}  # the plan's path → the file read (the pinned copy)
     plan = cast(dict[str, Any], state["plan"])  # the approved plan
     for _field, ref, _ad_set in iter_assets(plan):
         source = ref.get("path") or ref.get("url")
         if not source:
             continue
-        path = (local_asset(str(source), ctx.assets) if ref.get("path")
-                else download(str(source), ctx.home, ctx.assets))
-        digest = file_digest(path)
-        files[digest] = (asset_kind(ref), path)
+        if ref.get("path"):
+            path, digest = asset_file(ref, ctx.home, ctx.assets)
+        else:
+            path = download(str(source), ctx.home, ctx.assets)
+            digest = file_digest(path)
+        files[digest] = (asset_kind(ref), path, label(ref))
         paths[str(source)] = digest
-    for source, path in {**video_thumbnails(plan, ctx.home),
-                         **video_thumbnails(feed_video_plan(plan), ctx.home)}.items():
+        read[str(source)] = path
+    for source, path in {**video_thumbnails(plan, ctx.home, read),
+                         **video_thumbnails(feed_video_plan(plan), ctx.home, read)}.items():
         digest = file_digest(path)
-        files[digest] = ("image", path)
+        files[digest] = ("image", path, f"{Path(source).stem}-poster.png")
         paths[f"{source}#thumbnail"] = digest
     table = _table(ctx.home)
     cached = {d: row for d in files if (row := next(table.rows_where(
@@ -164,14 +185,14 @@ def upload_assets(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     todo = [d for d in files if d not in cached]
 
     def upload(digest: str) -> dict[str, Any]:
-        kind, path = files[digest]
+        kind, path, name = files[digest]
         worker = client_of(runtime)  # a client per worker thread
         if kind == "video":
-            meta_ref = worker.upload_video(path, plan_key=f"asset-{digest}")
+            meta_ref = worker.upload_video(path, name=name, plan_key=f"asset-{digest}")
         else:
-            meta_ref = worker.upload_image(path, path.name, plan_key=f"asset-{digest}")["hash"]
+            meta_ref = worker.upload_image(path, name, plan_key=f"asset-{digest}")["hash"]
         return {"account_id": account_id, "sha256": digest, "kind": kind, "meta_ref": str(meta_ref),
-                "name": path.name, "uploaded_at": datetime.now(UTC).isoformat()}
+                "name": name, "uploaded_at": datetime.now(UTC).isoformat()}
 
     with meta_call_group("upload_assets", kind="upload", files=len(todo), reused=len(cached)), \
             ThreadPoolExecutor(max_workers=min(4, len(todo) or 1)) as pool:

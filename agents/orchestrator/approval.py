@@ -3,6 +3,8 @@
 `review_plan` raises one `approval` interrupt (payload v1 of `state/hitl.py`, a single
 `launch_campaign` action whose args are the plan and whether to go live) with a markdown card
 (`agents/orchestrator/card.py`). It has no side effect before `interrupt()` — the node re-runs on resume.
+The card names each file by the hash that launches; one changed on disk since it was pinned
+(`tools/asset_cache.py`) is a line on the card: a new asset, not the one that uploads.
 Decisions: approve → launch; edit → the edited plan is re-validated and shown again; reject →
 the thread ends with nothing written. A malformed, too big or too deep resume value re-asks
 with what was wrong (`hitl.reask`: the reason and the refused value's digest, never the value).
@@ -23,6 +25,7 @@ from state import bounds, hitl
 from state import plan as plans
 from state.context import Context
 from state.schema import AdpilotState
+from tools.asset_cache import asset_changes, change_text
 
 Decision = hitl.ApproveDecision | hitl.EditDecision | hitl.RejectDecision
 ACTION = "launch_campaign"
@@ -41,15 +44,18 @@ def reading_of(state: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def approval_payload(state: Mapping[str, Any], go_live: bool,
-                     where: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                     where: Mapping[str, Any] | None = None,
+                     asset_notes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Build the approval interrupt for the current plan (pure).
 
-    `where` names the ad account, page and pixel the launch uses (shown on the card).
+    `where` names the ad account, page and pixel the launch uses (shown on the card);
+    `asset_notes` are the card lines of files changed since they were pinned.
     """
     plan = state["plan"]
     problems = state.get("problems") or []
+    warnings = [*(state.get("warnings") or []), *(asset_notes or [])]
     card = render_card(plan, validation=state.get("validation"), problems=problems,
-                       warnings=state.get("warnings"), go_live=go_live, reading=reading_of(state),
+                       warnings=warnings, go_live=go_live, reading=reading_of(state),
                        where=where, estimates=state.get("estimates"))
     # A plan with open problems (a bad edit) can only be edited again or rejected.
     allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
@@ -85,7 +91,11 @@ def review_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any
     ctx = runtime.context
     where = {"account": state.get("account") or ctx.account_id, "page": ctx.page_id,
              "pixel": ctx.pixel_id, "sandbox": bool(ctx.sandbox)}
-    payload = approval_payload(state, go_live, where)
+    # A file changed since the plan pinned it is a new asset: the card says which one uploads.
+    notes = [{"path": f"{c['field']}.path", "message": change_text(c, thread_id_of(runtime)),
+              "rule": "asset"}
+             for c in asset_changes(state.get("plan") or {}, ctx.assets)]
+    payload = approval_payload(state, go_live, where, notes)
 
     def read(value: Any) -> tuple[Decision, tuple[dict[str, Any], bool | None] | None]:
         # An edited plan is a new card: an answer must show it is for this one.

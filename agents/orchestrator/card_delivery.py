@@ -1,5 +1,6 @@
 """The card's "how and where" lines: bidding, placements, destination, dynamic creative, estimate.
 
+The assets column names a pinned file by its name, what FFmpeg read in a video, and its sha256.
 Pure rendering from plan dicts and the `estimates` state key; money is the account's currency
 (`state.rules.format_money`). Wording follows Meta's own descriptions of each bid strategy
 (docs/facts-bidding-placements-destinations.md §1, §2, §3, §4, §6).
@@ -7,6 +8,7 @@ Pure rendering from plan dicts and the `estimates` state key; money is the accou
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from state.rules import format_money
@@ -129,16 +131,26 @@ def dynamic_text(ad_set: dict[str, Any]) -> str:
         " — Meta combines them and shifts delivery to the combinations that work best")
 
 
+def asset_text(ref: dict[str, Any]) -> str:
+    """One asset as the card names it: a pinned file by name, probe and hash (what uploads)."""
+    if not ref.get("sha256"):
+        return str(ref.get("path") or ref.get("url") or ref.get("hash") or "?")
+    name = ref.get("name") or Path(str(ref.get("path") or "?")).name
+    probe = ref.get("probe") or {}
+    seen = (f"{str(probe.get('container', '?')).upper()} {probe.get('codec', '?')}, "
+            f"{float(probe.get('duration_s') or 0):.1f} s, {probe.get('width')}×{probe.get('height')}; "
+            if probe else "")
+    return f"{name} ({seen}sha256 {str(ref['sha256'])[:12]})"
+
+
 def creative_assets(creative: dict[str, Any]) -> str:
     """Render the assets column of the ad table (an asset feed lists its media)."""
     feed = creative.get("asset_feed_spec") or {}
     if feed:
-        media = [a.get("path") or a.get("url") or a.get("hash") or "?"
-                 for a in (feed.get("images") or []) + (feed.get("videos") or [])]
+        media = [asset_text(a) for a in (feed.get("images") or []) + (feed.get("videos") or [])]
         return ", ".join(media) or "none"
     refs = creative.get("assets") or []
-    names = [a.get("path") or a.get("url") or a.get("hash") or "?" for a in refs]
-    return ", ".join(names) or "none"
+    return ", ".join(asset_text(a) for a in refs) or "none"
 
 
 def estimate_text(est: dict[str, Any] | None, currency: str) -> str:

@@ -16,7 +16,9 @@ asset checks) and then Meta's `validate_only` for every object in one batch (age
 Before the local rules it resolves audience and detailed-targeting names to ids
 (`audience_refs.py`: no match or several is a problem, never a guess) and reads Meta's
 minimum budgets for capped bids; last it asks Meta's delivery estimate per ad set for the card
-(`estimates.py`, the `estimates` state key), which never fails a plan.
+(`estimates.py`, the `estimates` state key), which never fails a plan. First of all it pins the
+plan's local files (`tools/asset_cache.py`): hashed and copied into ADPILOT_HOME, so the card
+shows, and the launch uploads, those bytes from whatever folder the approval comes.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from state.context import Context
 from state.hitl import answer_text, clarify_payload
 from state.schema import AdpilotState
 from tools.account import account_now as account_clock_now
+from tools.asset_cache import pin_assets
 from tools.asset_checks import check_assets
 
 MAX_CLARIFY_ROUNDS = 3
@@ -318,7 +321,8 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None,
         return issue_dicts(exc.problems), []
     report = plan_checks.validate_plan(model, plan_account_info(ctx, now, min_budget_row))
     problems, warnings = issue_dicts(report.problems), issue_dicts(report.warnings)
-    asset_problems, asset_warnings = check_assets(plan, getattr(ctx, "assets", None))
+    asset_problems, asset_warnings = check_assets(plan, getattr(ctx, "assets", None),
+                                                  getattr(ctx, "home", None))
     return unique_issues(problems + asset_problems), unique_issues(warnings + asset_warnings)
 
 
@@ -326,7 +330,11 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None,
 def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Check the plan locally, then with Meta's validate_only; nothing is created."""
     planned = cast(dict[str, Any], state["plan"])  # validate_plan runs only after a plan was made
-    plan = fill_missing_copy(planned, state.get("brief") or "")
+    # Local files are pinned now (hashed, copied into ADPILOT_HOME/assets): the approval and
+    # the launch may come from another folder or after the file moved (tools/asset_cache.py).
+    pinned = pin_assets(fill_missing_copy(planned, state.get("brief") or ""), runtime.context.home,
+                        runtime.context.assets)
+    plan = pinned.plan
     # Only a plan that gained template copy is written back (keeps checkpoints small).
     client = client_of(runtime)
     # Names become ids (audiences, detailed targeting) and capped bids get Meta's minimums
@@ -340,8 +348,10 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     problems, warnings = check_locally(plan, runtime.context, run_now(runtime.context, client), min_row)
     seed_problems, ready_warnings = audience_refs.audience_checks(plan, facts)
     problems = unique_issues(problems + ref_problems + bid_problems + seed_problems)
+    pinned.discard(problems)  # a refused file (a junk video) is not kept in the cache
     # The planner's warnings stay beside the checks' (the check step never overwrites them).
-    warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + warnings + ready_warnings)
+    warnings = unique_issues(issue_dicts(state.get("planner_warnings")) + pinned.warnings + warnings
+                             + ready_warnings)
     known: dict[str, Any] = {"audiences": facts, "details": names, "ad_sets": []}
     if problems:
         return {**filled, "problems": problems, "warnings": warnings, "validation": None, "phase": "invalid",

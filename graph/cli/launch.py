@@ -156,6 +156,7 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
             if (problem := confirm_problem(current, confirm_budget, yes=False,
                                            prompt=typer.prompt)) is not None:
                 fail(problem)
+            _note_changed_assets(thread, pending, env.context.assets)
         try:
             outcome = runner.resume(thread, value, expect="approval",
                                     interrupt_id=current.interrupt_id, on_update=display)
@@ -166,6 +167,16 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
         display.close()
         report(outcome, home=env.home)
     raise typer.Exit(exit_code(outcome, answered=True))
+
+
+def _note_changed_assets(thread: str, pending: dict[str, Any], access: Any) -> None:
+    """Say which files changed on disk since the card pinned them (the pinned copy launches)."""
+    from tools.asset_cache import asset_changes, change_text
+
+    for action in pending.get("action_requests") or []:
+        plan = (action.get("args") or {}).get("plan") if isinstance(action, dict) else None
+        for change in asset_changes(plan, access) if isinstance(plan, dict) else []:
+            console.print(f"[yellow]note:[/] {change_text(change, thread)}")
 
 
 def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:

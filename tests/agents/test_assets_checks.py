@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from agents.assets.nodes import asset_tables, file_digest, video_thumbnails
+from tests.videokit import clip
 from tools.asset_checks import check_assets
 
 
@@ -96,16 +97,19 @@ def test_carousel_card_assets_are_checked(tmp_path):
 
 
 def test_video_checks(tmp_path):
-    video = tmp_path / "clip.mp4"
-    video.write_bytes(b"\x00" * 64)
-    assert check_assets(_plan({"kind": "video", "path": str(video)}, fmt="video")) == ([], [])
+    video = clip(tmp_path / "clip.mp4")
+    assert check_assets(_plan({"kind": "video", "path": str(video)}, fmt="video"))[0] == []
+    zeros = tmp_path / "zeros.mp4"
+    zeros.write_bytes(b"\x00" * 64)  # a name is not a video
+    problems, _ = check_assets(_plan({"kind": "video", "path": str(zeros)}, fmt="video"))
+    assert "zeros.mp4 is not a video Meta can play" in problems[0]["message"]
     avi = tmp_path / "clip.avi"
     avi.write_bytes(b"\x00" * 64)
     problems, _ = check_assets(_plan({"kind": "video", "path": str(avi)}, fmt="video"))
     assert "MP4" in problems[0]["message"]
 
 
-def test_video_without_image_gets_a_poster(tmp_path):
+def test_video_without_a_decodable_frame_gets_a_plain_poster(tmp_path):
     video = tmp_path / "clip.mp4"
     video.write_bytes(b"\x00" * 64)
     thumbs = video_thumbnails(_plan({"kind": "video", "path": str(video)}, fmt="video"), tmp_path)
