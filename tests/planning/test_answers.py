@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from agents.orchestrator.nodes import merge_answer
+from agents.orchestrator.answers import merge_answer
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
 

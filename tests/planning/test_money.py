@@ -221,7 +221,7 @@ def test_unclear_periods_and_ranges_are_asked(brief, kind):
 
 
 def test_an_answer_appended_by_the_orchestrator_settles_a_budget_conflict():
-    from agents.orchestrator.nodes import merge_answer
+    from agents.orchestrator.answers import merge_answer
 
     brief = "sales in the US, $60 a day or $1800 total, https://shop.example.com, a.jpg"
     first = run(brief)
@@ -235,7 +235,7 @@ def test_an_answer_appended_by_the_orchestrator_settles_a_budget_conflict():
 
 
 def test_an_answer_settles_an_invalid_budget():
-    from agents.orchestrator.nodes import merge_answer
+    from agents.orchestrator.answers import merge_answer
 
     brief = "sales in the US, -$60/day, https://shop.example.com, a.jpg"
     assert run(brief).questions[0]["kind"] == "invalid"
@@ -267,7 +267,7 @@ def test_read_budget_reports_every_amount_seen():
 
 
 def test_an_answer_says_whether_a_bare_budget_is_daily_or_total():
-    from agents.orchestrator.nodes import merge_answer
+    from agents.orchestrator.answers import merge_answer
 
     brief = "sales in the US, budget $45, https://shop.example.com, a.jpg"
     [q] = run(brief).questions

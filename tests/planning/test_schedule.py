@@ -132,7 +132,7 @@ def test_two_start_dates_are_a_conflict_unless_corrected():
 
 
 def test_an_answered_start_date_replaces_a_past_one():
-    from agents.orchestrator.nodes import merge_answer
+    from agents.orchestrator.answers import merge_answer
 
     brief = "sales in the US, $40/day, start Feb 16, https://x.example.com, a.jpg"
     assert run(brief).questions[0]["kind"] == "invalid"
@@ -153,7 +153,7 @@ def test_a_duration_after_a_budget_is_no_age():
 
 
 def test_an_answered_end_date_settles_a_duration_conflict():
-    from agents.orchestrator.nodes import merge_answer
+    from agents.orchestrator.answers import merge_answer
 
     brief = "sales in the US, $40/day, for 3 weeks, until March 31, https://x.example.com, a.jpg"
     [q] = run(brief).questions
