@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from graph.home import adpilot_home as adpilot_home  # where it always was, for its callers
 from state.context import Context, MetaSettings, act_id
 from state.control import CHECKPOINT_URL_ENV, LeaseLost, control_for, lease_lost, sqlite_file
 from state.database import checkpoint_backend, open_database
@@ -32,11 +33,6 @@ from tools.meta_client import MetaClient
 
 SANDBOX_TOKEN = "sandbox-token"
 DEFAULT_SCENARIO = "ecommerce_usd"
-
-
-def adpilot_home() -> Path:
-    """ADPILOT_HOME, default `./.adpilot` (created on first use)."""
-    return Path(os.environ.get("ADPILOT_HOME") or ".adpilot")
 
 
 def wants_embedded_sandbox() -> bool:

@@ -12,7 +12,7 @@ A thread waiting on a timer holds a `wait` interrupt, `{"kind": "wait", "until",
 that wakes a due timer — `{"woke_at": <account clock>}`, what `adpilot tick` sends and
 `agents/optimize/nodes.py::WAKE_KEYS` accepts — or None when the interrupt is not a timer, or
 not due yet. The LangGraph Server ticker (`graph/webapp.py`) calls it for every interrupted
-thread, and the CLI's `adpilot tick` too (`graph/cli/loop.py::wake_due`).
+thread, and the CLI's `adpilot tick` too (`graph/cli/tick.py::wake_due`).
 
 Other checks a tick makes (alerts between cycles, say) belong beside this function, each its
 own: this one answers only "is this timer due, and with what does it wake".

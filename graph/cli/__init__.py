@@ -3,24 +3,32 @@
 `graph.cli:app` is the console script and `python -m graph`. Importing this package imports
 every group, each registering its commands on `graph/cli/root.py`'s `app`:
 
-- `launch`: plan, run, approve, resume, status
+- `launch`: plan, run, approve, resume
+- `status`: status
 - `demo`: demo
 - `trace`: trace
-- `loop`: tick, optimize, report
+- `tick`: tick
+- `loop`: optimize, report
 - `sandbox`: sandbox serve
-- `safety`: stop, undo, audit verify|reconcile|log, policy
+- `safety`: stop
+- `undo`: undo
+- `audit`: policy, audit verify|reconcile|log
 - `accounts`: accounts
 - `ask`: ask, watch
 - `mcp`: mcp
 
 `adpilot --help` lists commands in registration order, so the groups are imported in that
-order (not sorted).
+order (not sorted). Each group imports only Typer, Rich and the CLI's own small modules at
+the top; a command imports the graph, the Meta client and the stores when it runs, so
+`adpilot --help` and `adpilot status` start without LangGraph (`bench/cli_startup.py`).
 """
 
 from graph.cli.root import app
 
 # isort: off
-from graph.cli import launch, demo, trace, loop, sandbox, safety, accounts, ask, mcp  # noqa: F401,E402
+from graph.cli import (  # noqa: F401,E402
+    launch, status, demo, trace, tick, loop, sandbox, safety, undo, audit, accounts, ask, mcp,
+)
 # isort: on
 
 __all__ = ["app"]

@@ -6,14 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from graph.cli.common import clear_errors
 from graph.cli.console import console
 from graph.cli.root import app
-from graph.environment import adpilot_home, meta_access
-from graph.toolkit import ToolEnv, list_accounts
-from state.context import MetaSettings
 
 STATUS = {1: "active", 2: "disabled", 3: "unsettled", 7: "pending review", 9: "in grace period",
           100: "pending closure", 101: "closed"}
@@ -22,6 +18,10 @@ STATUS = {1: "active", 2: "disabled", 3: "unsettled", 7: "pending review", 9: "i
 @app.command()
 def accounts(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """List the ad accounts the token reaches (choose one with --account or ADPILOT_ACCOUNT)."""
+    from graph.environment import adpilot_home, meta_access
+    from graph.toolkit import ToolEnv, list_accounts
+    from state.context import MetaSettings
+
     with clear_errors():
         home = adpilot_home()
         home.mkdir(parents=True, exist_ok=True)
@@ -32,6 +32,8 @@ def accounts(as_json: Annotated[bool, typer.Option("--json", help="print JSON")]
     if as_json:
         print(json.dumps(found, indent=2))
         return
+    from rich.table import Table
+
     table = Table("id", "name", "currency", "time zone", "status")
     for row in found:
         status = STATUS.get(int(row["account_status"] or 0), str(row["account_status"]))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,7 +32,9 @@ from graph.cli.common import (
 from graph.cli.console import console, err_console, run_display
 from graph.cli.inputs import bounded_text
 from graph.cli.root import app
-from graph.runner import Outcome
+
+if TYPE_CHECKING:
+    from graph.runner import Outcome
 
 
 def _show_answer(outcome: Outcome, as_json: bool, chart: Path | None) -> None:

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 
 def _table(home: str | Path) -> Any:
+    import sqlite_utils  # here, not at the top: every command imports this module at start-up
+
     Path(home).mkdir(parents=True, exist_ok=True)
     return sqlite_utils.Database(Path(home) / "cards.db")["shown"]
 

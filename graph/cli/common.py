@@ -2,6 +2,10 @@
 
 `session()` opens the environment and a runner; `report()` / `exit_code()` say where a run
 stopped; `approve_value()` and `drive()` answer approval cards (the latter for --yes).
+
+Imported by every command group when `adpilot` starts, so it imports only Typer and Rich at
+the top: the graph, the Meta client and the stores are imported by the functions that use
+them (`adpilot --help` and `adpilot status` start without LangGraph).
 """
 
 from __future__ import annotations
@@ -9,33 +13,30 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from agents.common import LaunchError
-from graph.cli.cards_seen import record_shown
 from graph.cli.console import (
     console,
     err_console,
-    refusals_of,
     show_interrupt,
     show_plan_problems,
     show_refusals,
 )
-from graph.environment import Environment, open_environment
-from graph.runner import Outcome, Runner, open_runner
-from state.context import act_id
-from state.control import LeaseLost, ThreadBusy, ThreadStopped
-from state.storage import StorageError
-from tools.errors import MetaError
+from graph.cli.exits import EXIT_INTERNAL, EXIT_INVALID, exit_code, outcome_json, refusals_of
 
-EXIT_INVALID = 2  # the brief, plan, file or decision needs fixing; nothing was written
+if TYPE_CHECKING:
+    from graph.environment import Environment
+    from graph.runner import Outcome, Runner
+
+__all__ = ["EXIT_INTERNAL", "EXIT_INVALID", "exit_code", "outcome_json"]  # for the command groups
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
@@ -44,19 +45,34 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _clear_message(exc: Exception) -> tuple[str, int] | None:
+    """Return the one-line message and exit code of an error a person can act on (None: a bug)."""
+    from agents.common import LaunchError
+    from state.control import LeaseLost, ThreadBusy, ThreadStopped
+    from state.storage import StorageError
+    from tools.errors import MetaError
+
+    if isinstance(exc, MetaError):
+        return f"Meta refused or failed: {exc}", EXIT_INTERNAL
+    if isinstance(exc, LaunchError | StorageError | LeaseLost):
+        return str(exc), EXIT_INTERNAL
+    if isinstance(exc, KeyError | ValueError | ThreadBusy | ThreadStopped):
+        return str(exc).strip("'\""), EXIT_INVALID
+    return None
+
+
 @contextmanager
 def clear_errors() -> Iterator[None]:
     """Turn Meta, launch and input errors into a one-line message and an exit code."""
     try:
         yield
-    except MetaError as exc:
-        fail(f"Meta refused or failed: {exc}", code=1)
-    except LaunchError as exc:
-        fail(str(exc), code=1)
-    except (KeyError, ValueError, ThreadBusy, ThreadStopped) as exc:
-        fail(str(exc).strip("'\""))
-    except (StorageError, LeaseLost) as exc:
-        fail(str(exc), code=1)
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        said = _clear_message(exc)
+        if said is None:
+            raise
+        fail(*said)
 
 
 @contextmanager
@@ -67,6 +83,8 @@ def session(*, embedded: bool | None = None, quiet: bool = False, answering: boo
     `answering` (`--yes`): approval cards this command approves itself are not notified
     (`tools.notify.answered_here`); one it stops at is.
     """
+    from graph.environment import open_environment
+    from graph.runner import open_runner
     from tools.notify import answered_here
 
     announce = err_console.print if quiet else console.print
@@ -76,10 +94,21 @@ def session(*, embedded: bool | None = None, quiet: bool = False, answering: boo
         yield env, runner
 
 
-def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | None = None) -> None:
-    """Say where a run stopped and what to do next (an approval card shown is recorded in `home`)."""
+def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | None = None,
+           as_json: bool = False, code: int | None = None) -> None:
+    """Say where a run stopped and what to do next (an approval card shown is recorded in `home`).
+
+    `as_json`: print `outcome_json` instead (with exit code `code`, default `exit_code`); a
+    card in it counts as shown, like a printed one.
+    """
+    from graph.cli.cards_seen import record_shown
     from graph.cli.console import created_table
 
+    if as_json:
+        if home is not None and outcome.interrupt is not None:
+            record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt)
+        typer.echo(json.dumps(outcome_json(outcome, code), indent=2, default=str))
+        return
     values = outcome.values
     # what `created` holds was created by a launch; an adopted or asked-about campaign was not
     route = (values.get("intent") or {}).get("route")
@@ -112,18 +141,6 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
     show_refusals(refusals_of(outcome.updates))
 
 
-def exit_code(outcome: Outcome, *, answered: bool = False) -> int:
-    """Return 2 when the plan cannot launch, something was refused, or the answer was refused.
-
-    `answered`: the command just answered a card, so a card asked again with an error means
-    that answer was refused. Otherwise 0.
-    """
-    refused = outcome.values.get("phase") == "refused" or refusals_of(outcome.updates)
-    invalid = outcome.values.get("phase") in ("unplannable", "invalid")
-    answer_refused = answered and (outcome.interrupt or {}).get("error")
-    return EXIT_INVALID if invalid or refused or answer_refused else 0
-
-
 def approve_value(decision: dict[str, Any], payload: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the resume value applying `decision` to every action of the pending approval.
 
@@ -137,14 +154,17 @@ def approve_value(decision: dict[str, Any], payload: dict[str, Any] | None = Non
 
 
 def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_waits: int = 0,
-          confirm: str | None = None, home: str | Path | None = None) -> Outcome:
+          confirm: str | None = None, home: str | Path | None = None,
+          quiet: bool = False) -> Outcome:
     """With --yes, approve approval interrupts (printing each card) until the thread stops elsewhere.
 
     A launch budget the card spells out (far above the account's history) also needs
     `confirm` (`--confirm-budget`): --yes alone exits 2. A paused launch's activation card is
     never answered by --yes (it switches spend on): the thread stops there for a person.
+    `quiet` (`--json`): the cards approved are printed on stderr.
     """
     from agents.campaigns.activation import is_activation_card
+    from graph.cli.cards_seen import record_shown
     from graph.cli.spend_confirm import confirm_problem
     from tools import notify
 
@@ -152,12 +172,13 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
     while yes and outcome.waiting_for == "approval" and not is_activation_card(outcome.interrupt):
         if (outcome.interrupt or {}).get("error"):
             return outcome  # --yes answered this card and it was refused: stop and show why
-        show_interrupt(outcome.thread_id, outcome.interrupt or {})
+        out = err_console if quiet else console
+        show_interrupt(outcome.thread_id, outcome.interrupt or {}, out)
         if home is not None:
             record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt or {})
         if (problem := confirm_problem(outcome, confirm, yes=True)) is not None:
             fail(problem)
-        console.print("[bold green]--yes: approved[/]")
+        out.print("[bold green]--yes: approved[/]")
         value = approve_value({"type": "approve"}, outcome.interrupt)
         answered_id = (outcome.thread_id, outcome.interrupt_id)
         outcome = runner.resume(outcome.thread_id, value, expect="approval",
@@ -170,6 +191,17 @@ def drive(runner: Runner, outcome: Outcome, *, yes: bool, on_update: Any, max_wa
 
 MAX_CYCLES_HELP = ("end the optimise loop after N cycles (default: no limit — it runs until "
                    "the campaign ends or `adpilot stop`; 0: no loop)")
+
+
+def loop_module(name: str) -> Any:
+    """Import an optimise-loop module when a command needs it (exit 1 if this build lacks it)."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        fail(f"the optimise loop is not installed in this build ({name} is missing)",
+             code=EXIT_INTERNAL)
 
 
 def limit_cycles(runner: Any, max_cycles: int | None) -> None:
@@ -203,6 +235,8 @@ def choose(**chosen: str | None) -> None:
             fail(f"--{name} {value!r} is not {form}; `adpilot accounts` lists what the token "
                  "reaches")
         if name == "account":
+            from state.context import act_id
+
             value = act_id(value)
         os.environ[variable] = value
 

@@ -1,18 +1,22 @@
-"""How the CLI shows a run: node progress, approval cards, questions, waits and created ids."""
+"""How the CLI shows a run: node progress, approval cards, questions, waits and created ids.
+
+Rich's Markdown, Panel and Progress are imported where a card or a launch is shown: every
+command imports this module at start-up, and most (`--help`, `status`) draw neither.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
-from rich.panel import Panel
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from rich.table import Table
 
 console = Console()
 err_console = Console(stderr=True)
@@ -66,6 +70,8 @@ class RunDisplay:
             self.out.print(f"[red]✗[/] {node}: {escape(describe_update(node, update))}")
             return
         if node in LAUNCH_STEPS and self.progress is None:
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
             self.progress = Progress(SpinnerColumn(), TextColumn("[bold]launch"), BarColumn(),
                                      TextColumn("{task.description}"), console=self.out, transient=False)
             self.progress.start()
@@ -102,12 +108,6 @@ def show_plan_problems(values: dict[str, Any], out: Console = console) -> None:
         out.print(f"[yellow]! {w.get('path', '?')}[/]: {w.get('message', '')}")
 
 
-def refusals_of(updates: list[tuple[str, Any]]) -> list[dict[str, Any]]:
-    """Every refusal (money gate, budget request) the nodes of one run reported."""
-    return [r for _node, update in updates if isinstance(update, dict)
-            for r in update.get("refusals") or [] if isinstance(r, dict)]
-
-
 def show_refusals(refusals: list[dict[str, Any]], out: Console = console) -> None:
     """Print each refusal: the cap, the numbers and how to allow it (nothing was sent)."""
     if not refusals:
@@ -120,6 +120,9 @@ def show_refusals(refusals: list[dict[str, Any]], out: Console = console) -> Non
 def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = console, *,
                    hints: bool = True) -> None:
     """Render a pending interrupt and (with `hints`) say how to answer it."""
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
     kind = payload.get("kind")
     if kind == "approval":
         out.print(Panel(Markdown(payload.get("description", "")), title=f"approval needed · {thread_id}",
@@ -158,6 +161,8 @@ def created_table(created: dict[str, Any], plan: dict[str, Any] | None = None) -
     `created["audiences"]` / `created["lead_forms"]` map provenance keys to ids; with the
     thread's `plan` each says its kind and name ("audience: lookalike “LAL buyers”").
     """
+    from rich.table import Table
+
     table = Table(title="created on Meta", show_lines=False)
     table.add_column("object")
     table.add_column("plan key")
@@ -201,6 +206,8 @@ def status_table(rows: list[dict[str, Any]], stopped: dict[str, str] | None = No
         from tools.kill_switch import stopped_threads
 
         stopped = stopped_threads(adpilot_home())
+    from rich.table import Table
+
     table = Table(title="threads")
     for col in ("thread", "account", "kind", "phase", "waiting for", "next", "campaign"):
         table.add_column(col)

@@ -24,15 +24,17 @@ import math
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from graph.cli.common import approve_value, fail
 from graph.cli.console import console, created_table, run_display, show_interrupt
 from graph.cli.root import app
-from graph.environment import adpilot_home, open_environment
-from graph.runner import Outcome, Runner, open_runner
+from graph.home import adpilot_home
+
+if TYPE_CHECKING:
+    from graph.runner import Outcome, Runner
 
 DEMO_COLOURS = [((21, 101, 192), (255, 193, 7)), ((46, 125, 50), (255, 255, 255)),
                 ((183, 28, 28), (255, 235, 59))]
@@ -112,6 +114,9 @@ def demo(yes: Annotated[bool, typer.Option("--yes", help="auto-approve every car
 
 def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
     """Run the demo and print where its thread and report live."""
+    from graph.environment import open_environment
+    from graph.runner import open_runner
+
     home = home or adpilot_home()
     images = sample_images(home / "demo_assets")
     brief = DEMO_BRIEF.format(images=", ".join(str(p) for p in images))

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from graph.cli.common import fail
-from state import bounds
 
 
 def read_brief(brief: str) -> str:
@@ -47,6 +46,8 @@ def read_decisions_file(path: Path, payload: dict[str, Any]) -> dict[str, Any]:
     The file is bounded like every resume value (`state/bounds.py`): at most
     `MAX_JSON_FILE_BYTES` on disk, `MAX_RESUME_BYTES` / `MAX_RESUME_DEPTH` as JSON.
     """
+    from state import bounds
+
     field = f"--decisions {path}"
     try:
         doc = bounds.read_json_file(path, field, max_bytes=bounds.MAX_JSON_FILE_BYTES,
@@ -84,6 +85,8 @@ def read_plan_file(path: Path, option: str) -> dict[str, Any]:
     `MAX_PLAN_DEPTH` levels (checked on the text, before parsing), and the plan at most
     `MAX_PLAN_BYTES` as JSON; otherwise exit 2 naming the option, the limit and the fix.
     """
+    from state import bounds
+
     field = f"{option} {path}"
     try:
         # +1: `adpilot plan --json` output holds the plan one level down ({"plan": {...}}).
@@ -107,6 +110,8 @@ def read_plan_file(path: Path, option: str) -> dict[str, Any]:
 
 def bounded_text(text: str, option: str, fix: str) -> None:
     """Exit 2 when a person's text option is longer than `bounds.MAX_ANSWER_CHARS`."""
+    from state import bounds
+
     try:
         bounds.check_text(text, option, fix=fix)
     except bounds.BoundsError as exc:

@@ -1,10 +1,14 @@
-"""The launch commands: `plan`, `run`, `approve`, `resume`, `status`."""
+"""The launch commands: `plan`, `run`, `approve`, `resume` (`status` is in `status.py`).
+
+`run`, `approve` and `resume` take `--json`: the human report is replaced by
+`graph/cli/exits.py`'s `outcome_json` on stdout (the sandbox's line and progress go to stderr).
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,11 +26,14 @@ from graph.cli.common import (
     session,
     talks_to_meta,
 )
-from graph.cli.console import console, err_console, run_display, show_plan_problems, status_table
+from graph.cli.console import console, err_console, run_display, show_plan_problems
 from graph.cli.inputs import bounded_text, read_brief, read_decisions_file, read_plan_file
 from graph.cli.root import app
-from graph.environment import open_environment
-from graph.runner import Outcome, StaleDecision
+
+if TYPE_CHECKING:
+    from graph.runner import Outcome
+
+JSON_HELP = "print where the thread stopped as JSON (phase, waiting_for, interrupt, exit_code)"
 
 
 @app.command()
@@ -41,6 +48,7 @@ def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md f
         run_planner,
         unique_issues,
     )
+    from graph.environment import open_environment
 
     text = read_brief(brief)
     with clear_errors(), open_environment(announce=err_console.print if as_json else console.print) as env:
@@ -91,18 +99,20 @@ def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md fi
             "--confirm-budget", help="the daily amount, typed back, when the card says the budget "
             "is far above this account's history")] = None,
         max_cycles: Annotated[int | None, typer.Option(
-            "--max-cycles", min=0, help=MAX_CYCLES_HELP)] = None) -> None:
+            "--max-cycles", min=0, help=MAX_CYCLES_HELP)] = None,
+        as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Plan, check and show a brief for approval; stops there unless --yes."""
     plan_doc = read_plan_file(plan_file, "--plan") if plan_file is not None else None
     text = read_brief(brief) if plan_doc is None else brief
-    with session(answering=yes) as (env, runner), run_display() as display:
+    with session(answering=yes, quiet=as_json) as (env, runner), \
+            run_display(err_console if as_json else console) as display:
         limit_cycles(runner, max_cycles)
         outcome = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
         outcome = drive(runner, outcome, yes=yes, on_update=display, confirm=confirm_budget,
-                        home=env.home)
+                        home=env.home, quiet=as_json)
         display.close()
-        report(outcome, home=env.home)
-    raise typer.Exit(exit_code(outcome, answered=yes))
+        report(outcome, home=env.home, as_json=as_json)
+    raise typer.Exit(exit_code(outcome))
 
 
 @app.command()
@@ -117,7 +127,8 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
                      "wherever it was shown")] = None,
             confirm_budget: Annotated[str | None, typer.Option(
                 "--confirm-budget", help="the daily amount, typed back, when the card says the "
-                "budget is far above this account's history")] = None) -> None:
+                "budget is far above this account's history")] = None,
+            as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Approve (or edit, or reject) a thread's pending approval card and continue it.
 
     With no option every action on the card is approved. `--decisions FILE` answers a card
@@ -138,13 +149,16 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
         decision = {"type": "reject", "message": reject}
     else:
         decision = {"type": "approve"}
-    with session() as (env, runner), runner.lease(thread), run_display() as display:
+    from graph.runner import StaleDecision
+
+    with session(quiet=as_json) as (env, runner), runner.lease(thread), \
+            run_display(err_console if as_json else console) as display:
         current = runner.status(thread)
         pending = current.interrupt or {}
         if current.waiting_for != "approval":
             fail(f"thread {thread!r} is not waiting for approval "
                  f"(it waits for {current.waiting_for or 'nothing'}); see `adpilot status {thread}`")
-        _check_card_seen(env.home, current, receipt)
+        _check_card_seen(env.home, current, receipt, as_json=as_json)
         if edit is not None and len(pending.get("action_requests") or []) > 1:
             fail("--edit edits a launch plan; this card has several actions: approve or reject it "
                  "here, or answer it action by action from LangGraph Studio / Agent Inbox")
@@ -156,36 +170,38 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
             if (problem := confirm_problem(current, confirm_budget, yes=False,
                                            prompt=typer.prompt)) is not None:
                 fail(problem)
-            _note_changed_assets(thread, pending, env.context.assets)
+            _note_changed_assets(thread, pending, env.context.assets,
+                                 err_console if as_json else console)
         try:
             outcome = runner.resume(thread, value, expect="approval",
                                     interrupt_id=current.interrupt_id, on_update=display)
         except StaleDecision as exc:
             display.close()
-            report(exc.current, home=env.home)
+            report(exc.current, home=env.home, as_json=as_json, code=EXIT_INVALID)
             fail(str(exc))
         display.close()
-        report(outcome, home=env.home)
-    raise typer.Exit(exit_code(outcome, answered=True))
+        report(outcome, home=env.home, as_json=as_json)
+    raise typer.Exit(exit_code(outcome))
 
 
-def _note_changed_assets(thread: str, pending: dict[str, Any], access: Any) -> None:
+def _note_changed_assets(thread: str, pending: dict[str, Any], access: Any, out: Any) -> None:
     """Say which files changed on disk since the card pinned them (the pinned copy launches)."""
     from tools.asset_cache import asset_changes, change_text
 
     for action in pending.get("action_requests") or []:
         plan = (action.get("args") or {}).get("plan") if isinstance(action, dict) else None
         for change in asset_changes(plan, access) if isinstance(plan, dict) else []:
-            console.print(f"[yellow]note:[/] {change_text(change, thread)}")
+            out.print(f"[yellow]note:[/] {change_text(change, thread)}")
 
 
-def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
+def _check_card_seen(home: Path, current: Outcome, receipt: str | None, *,
+                     as_json: bool = False) -> None:
     """Refuse (exit 2, card shown) unless the pending card is the one the person saw."""
     pending = current.interrupt or {}
     full = str(pending.get("receipt") or "")
     if receipt is not None:
         if len(receipt.strip()) < 8 or not full.startswith(receipt.strip()):
-            report(current, home=home)
+            report(current, home=home, as_json=as_json, code=EXIT_INVALID)
             fail(f"--receipt {receipt}: the pending card's receipt is {full[:12]}…; it is the "
                  "card shown above (give at least 8 characters of its receipt)")
         return
@@ -193,7 +209,7 @@ def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
     if seen is None or seen.get("interrupt_id") != current.interrupt_id:
         why = ("was never shown here" if seen is None else
                "changed since it was last shown here (edited or re-issued elsewhere)")
-        report(current, home=home)
+        report(current, home=home, as_json=as_json, code=EXIT_INVALID)
         fail(f"the pending card of {current.thread_id} {why}; nothing was decided. Read it "
              "above, then run the same command again (or pass --receipt to answer it by "
              "its receipt).")
@@ -202,67 +218,38 @@ def _check_card_seen(home: Path, current: Outcome, receipt: str | None) -> None:
 @app.command()
 @talks_to_meta
 def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")],
-           answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None) -> None:
+           answer: Annotated[str | None, typer.Option(help="answer to a clarify question")] = None,
+           as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Continue a thread after a crash, or answer its clarification question."""
     if answer is not None:
         bounded_text(answer, "--answer", "answer each question in a few words, e.g. a URL, a "
                       "budget, a country")
-    with session() as (env, runner), runner.lease(thread), run_display() as display:
+    with session(quiet=as_json) as (env, runner), runner.lease(thread), \
+            run_display(err_console if as_json else console) as display:
         current = runner.status(thread)
-        if current.waiting_for == "clarify" and answer is not None:
+        if answer is not None and current.waiting_for != "clarify":
+            fail(f"--answer answers a question, and thread {thread} asks none: "
+                 f"{_not_a_question(current)}; nothing was changed")
+        if answer is not None:
             outcome = runner.resume(thread, answer, expect="clarify", on_update=display)
         elif current.interrupt is not None:
             outcome = current
         else:
             outcome = runner.continue_thread(thread, on_update=display)
         display.close()
-        report(outcome, home=env.home)
-        if outcome.done and not outcome.interrupt:
+        report(outcome, home=env.home, as_json=as_json)
+        if outcome.done and not outcome.interrupt and not as_json:
             console.print(f"Thread {thread} is finished.")
-    raise typer.Exit(exit_code(outcome, answered=answer is not None))
+    raise typer.Exit(exit_code(outcome))
 
 
-@app.command()
-def status(thread: Annotated[str | None, typer.Argument(help="one thread (default: all)")] = None,
-           account: Annotated[str | None, typer.Option(
-               help="only the threads of this ad account (act_ID)")] = None,
-           as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
-    """Show where each thread stands, and in which ad account."""
-    from state.context import act_id
-
-    want = act_id(account) if account else None
-    with session(quiet=as_json) as (env, runner):
-        ids = [thread] if thread else runner.threads()
-        if thread and not runner.exists(thread):
-            fail(f"no thread {thread!r} here ({env.home}); `adpilot status` lists them")
-        rows = []
-        for tid in ids:
-            out = runner.status(tid)
-            values = out.values
-            row_account = values.get("account")
-            if want and row_account != want:
-                continue
-            rows.append({"thread": tid, "account": row_account,
-                         "kind": _kind_of(values), "phase": values.get("phase"),
-                         "waiting": out.waiting_for, "next": list(out.next),
-                         "campaign": (values.get("created") or {}).get("campaign"),
-                         "cycle": values.get("cycle"), "status": values.get("status")})
-        if as_json:
-            from tools.kill_switch import stopped_threads
-
-            stopped = stopped_threads(env.home)
-            typer.echo(json.dumps([{**r, "stopped_at": stopped.get(str(r["thread"]))} for r in rows],
-                                  indent=2, default=str))
-            return
-        console.print(status_table(rows))
-        if thread and rows:
-            report(runner.status(thread), home=env.home)
-
-
-def _kind_of(values: dict[str, Any]) -> str:
-    """Say what started the thread: a brief (launch), a request (ask) or a campaign (watch)."""
-    if values.get("watch") or values.get("adopted"):
-        return "watch"
-    if values.get("request") and not values.get("plan"):
-        return "ask"
-    return "launch"
+def _not_a_question(current: Outcome) -> str:
+    """Say what a thread waits for instead of an answer, and the command that moves it on."""
+    tid = current.thread_id
+    if current.waiting_for == "approval":
+        return f"it waits for its approval card (`adpilot approve {tid}`)"
+    if current.waiting_for == "wait":
+        return f"it waits for a timer (`adpilot tick`, or `adpilot optimize {tid}`)"
+    if current.done:
+        return "it is finished"
+    return f"it waits for nothing (`adpilot resume {tid}` continues it)"

@@ -1,0 +1,73 @@
+"""`adpilot undo THREAD WRITE`: restore what one applied write changed (`tools/undo.py`).
+
+An undo that raises spend needs the person's approval (`--yes`, exit 2 without it); one the
+money gate refuses sends nothing (exit 2). What is restored is said in the account's money.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from graph.cli.common import EXIT_INVALID, fail, session, talks_to_meta
+from graph.cli.console import console, err_console
+from graph.cli.root import app
+
+
+@app.command()
+@talks_to_meta
+def undo(
+    thread: Annotated[str, typer.Argument(help="the thread the action belongs to")],
+    action: Annotated[str, typer.Argument(help="ledger write id (or its first 6+ characters)")],
+    yes: Annotated[bool, typer.Option("--yes", help="approve a spend-raising undo as shown")] = False,
+) -> None:
+    """Restore the before-values of one applied action (asks for approval if it raises spend)."""
+    from state.guardrails import format_refusals
+    from tools import undo as undo_mod
+
+    with session() as (env, runner), runner.lease(thread):
+        factory: Any = env.client_factory
+        kw: dict[str, Any] = {"ledger": factory.ledger, "client_for": factory,
+                              "policy": env.context.policy}
+        try:
+            row = undo_mod.find_write(factory.ledger, thread, action)
+            result = undo_mod.undo(thread, action, **kw)
+            said = _undo_text(row, result.action, env.context.currency)
+            if result.status == "needs_approval" and result.approval is not None:
+                if not yes:
+                    console.print(f"Undoing {said} raises spend, so it needs your approval: "
+                                  "nothing was changed. To apply it, run `adpilot undo "
+                                  f"{thread} {row['write_id'][:12]} --yes`.")
+                    raise typer.Exit(EXIT_INVALID)
+                console.print(f"--yes: approved undoing {said} (it raises spend).")
+                result = undo_mod.undo(thread, action, receipt=result.approval["receipt"], **kw)
+        except ValueError as exc:
+            fail(str(exc))
+    if result.status == "refused":
+        err_console.print("[red]Refused by the money gate[/] (nothing was sent):\n"
+                          + format_refusals(result.refusals))
+        raise typer.Exit(EXIT_INVALID)
+    if result.status == "unchanged":
+        console.print(result.message)
+        return
+    console.print(f"Undone: {said}.")
+
+
+def _undo_text(row: dict[str, Any], action: dict[str, Any], currency: str) -> str:
+    """Say what an undo restores, e.g. "write 1a2b3c4d5e6f: ad set 1202… back to daily budget USD 50.00"."""
+    from state.rules import format_money
+
+    changes = []
+    for key, value in action["args"].items():
+        if key == "object_id":
+            continue
+        shown = value
+        if "spend" in key and not value:
+            shown = "none"  # an unset spend limit is restored as 0: no limit
+        elif "budget" in key or "spend" in key or key == "bid_amount":
+            shown = format_money(int(value or 0), currency)
+        changes.append(f"{key.replace('_', ' ')} {shown}")
+    what = str(row.get("object_type") or "object").replace("adset", "ad set")
+    return (f"write {row['write_id'][:12]} ({what} {row.get('meta_id')} back to "
+            f"{', '.join(changes)})")

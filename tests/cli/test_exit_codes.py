@@ -1,0 +1,85 @@
+"""Exit codes tell the truth, and `--json` says the same: 0 done or stopped where asked,
+2 refused or invalid input with nothing written, 1 an internal error.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.launchkit import brief_for, objects, said
+
+
+def _json(result):
+    """The JSON document a `--json` command printed on stdout."""
+    return json.loads(result.stdout)
+
+
+def test_run_and_approve_json_say_where_the_thread_stopped(cli, sample_images):
+    server, run = cli
+    started = run("run", brief_for(sample_images), "--thread", "x-1", "--json")
+    assert started.exit_code == 0, started.output
+    body = _json(started)
+    assert (body["thread_id"], body["waiting_for"], body["exit_code"]) == ("x-1", "approval", 0)
+    assert body["interrupt"]["receipt"] and body["answer_refused"] is None
+    assert "embedded sandbox" not in started.stdout
+
+    # The card printed as JSON counts as shown: it can be answered by its receipt.
+    approved = run("approve", "x-1", "--receipt", body["interrupt"]["receipt"][:12], "--json")
+    assert approved.exit_code == 0, approved.output
+    after = _json(approved)
+    assert after["phase"] == "launched_paused" and after["waiting_for"] == "approval"
+    assert after["campaign_id"] == objects(server.url, "campaign")[0]["id"]
+    assert after["created"]["ads"] and after["exit_code"] == 0
+
+
+def test_a_decision_the_card_does_not_allow_exits_2_and_is_asked_again(cli, sample_images,
+                                                                        tmp_path):
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "x-2").exit_code == 0
+    plan = _json(run("plan", brief_for(sample_images), "--json"))["plan"]
+    plan["budget"]["amount_minor"] = 1  # below Meta's minimum: the edited card has a problem
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(plan))
+    edit = run("approve", "x-2", "--edit", str(edited), "--json")
+    assert edit.exit_code == 2, edit.output  # the edit is taken; the plan cannot launch as is
+    assert _json(edit)["interrupt"]["review_configs"][0]["allowed_decisions"] == ["edit", "reject"]
+
+    refused = run("approve", "x-2", "--json")
+    assert refused.exit_code == 2, refused.output
+    body = _json(refused)
+    assert "'approve' is not allowed" in body["answer_refused"] and body["exit_code"] == 2
+    assert objects(server.url, "campaign") == []
+
+    bogus = tmp_path / "bogus.json"
+    bogus.write_text(json.dumps({"decisions": [{"type": "launch it"}]}))
+    malformed = run("approve", "x-2", "--decisions", str(bogus))
+    assert malformed.exit_code == 2 and "Last answer refused" in malformed.output
+
+    rejected = run("approve", "x-2", "--reject", "not this week", "--json")
+    assert rejected.exit_code == 0, rejected.output
+    assert _json(rejected)["phase"] == "rejected" and objects(server.url, "campaign") == []
+
+
+def test_an_answer_to_a_thread_that_asks_nothing_is_refused(cli, sample_images):
+    _server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "x-3").exit_code == 0
+    answered = run("resume", "x-3", "--answer", "Example GmbH")
+    assert answered.exit_code == 2, answered.output
+    assert ("--answer answers a question, and thread x-3 asks none: it waits for its approval "
+            "card (`adpilot approve x-3`); nothing was changed") in said(answered)
+    # Resuming without an answer stops where the thread waits: exit 0, the card shown again.
+    shown = run("resume", "x-3", "--json")
+    assert shown.exit_code == 0 and _json(shown)["waiting_for"] == "approval"
+    # A command that only reads a refused card again does not exit 2 for it.
+    assert _json(run("status", "x-3", "--json"))[0]["waiting_for"] == "approval"
+
+
+def test_unknown_threads_and_bad_options_exit_2_everywhere(cli):
+    _server, run = cli
+    for args in (["approve", "nope"], ["resume", "nope"], ["optimize", "nope"],
+                 ["report", "nope"], ["status", "nope"], ["trace", "nope"],
+                 ["report", "nope", "--format", "pdf"], ["tick", "--every", "soon"],
+                 ["tick", "--every", "1m", "--json"]):
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
