@@ -82,11 +82,13 @@ def test_no_token_anywhere_after_demo_faults_report_stop(tmp_path):
         cli("status", extra=ext, ok=False)
         cli("status", "leak-1", extra={**ext, "META_GRAPH_URL": sb.url + "/nope"}, ok=False)
         # 4. Debug logging on (urllib3 logs every request URL, token included): with the
-        #    scrubbing filter installed the URLs are logged, the token is not.
+        #    scrubbing filter installed the URLs are logged, the token is not. `report` reads
+        #    Meta (`status` no longer does: it makes no Meta call).
         code = ("import logging, sys; logging.basicConfig(level=logging.DEBUG); "
                 "from state.secrets import install_log_scrubbing; install_log_scrubbing(); "
                 "from graph.cli import app; app(sys.argv[1:], prog_name='adpilot')")
-        debug = subprocess.run([sys.executable, "-c", code, "status", "leak-1"],
+        debug = subprocess.run([sys.executable, "-c", code, "report", "leak-1", "--format", "json",
+                                "--out", str(home / "reports-debug")],
                                env={**env, **ext}, cwd=ROOT, capture_output=True, text=True,
                                timeout=240)
         outputs.append(debug.stdout + debug.stderr)
