@@ -77,7 +77,7 @@ from state.hitl import (
     wait_payload,
 )
 from state.schema import AdpilotState
-from tools.account import account_now
+from tools.account import account_info, account_now
 
 __all__ = [
     "WAKE_NOW",
@@ -378,6 +378,9 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     from agents.optimize.refresh_io import image_roots
 
     now = account_now(client, runtime.context)
+    # Applied today on the account's calendar — the card may have been shown days earlier,
+    # and reports and judgements measure from when the change reached Meta.
+    applied_on = now.astimezone(account_info(client)["tz"]).date().isoformat()
     # An A/B test's variant is created by the ad-creation agent (its own gate pass) after the
     # card's budget cuts; every other action is one typed MoneyAction.
     actions = list(proposal["actions"])
@@ -390,7 +393,7 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         policy=runtime.context.policy,
         now=now,
         budget_edits=opt.get("budget_edits") or {},
-        today=opt.get("today"),
+        today=applied_on,
         image_roots=image_roots(runtime.context),  # an edited refresh's new image file
     )
     if len(plain) < len(actions):

@@ -36,7 +36,8 @@ def refusals_of(updates: list[tuple[str, Any]]) -> list[dict[str, Any]]:
 def refused_answer(outcome: Outcome) -> str | None:
     """Why the answer this command gave was refused (None: it was not, or none was given).
 
-    A card or question carries `error` only when it is asked again after a refused answer
+    A card or question carries `error` only when it is asked again after a refused answer, and
+    a planner question carries `reason` when the answer did not give what it asked
     (`state.hitl.reask`), and the interrupt was raised by this command's run only if the run
     reported it (`__interrupt__`): a card that was refused in an earlier command, merely read
     again here, does not count.
@@ -45,6 +46,11 @@ def refused_answer(outcome: Outcome) -> str | None:
     raised_here = any(node == "__interrupt__" for node, _ in outcome.updates)
     if raised_here and pending.get("kind") in _ANSWERED_KINDS and pending.get("error"):
         return str(pending["error"])
+    # A question asked again after this command's answer says why that answer did not fit.
+    reasons = [str(q["reason"]) for q in pending.get("questions") or []
+               if isinstance(q, dict) and q.get("reason")]
+    if raised_here and pending.get("kind") == "clarify" and reasons:
+        return "; ".join(reasons)
     return None
 
 

@@ -74,6 +74,20 @@ def test_an_answer_to_a_thread_that_asks_nothing_is_refused(cli, sample_images):
     assert _json(run("status", "x-3", "--json"))[0]["waiting_for"] == "approval"
 
 
+def test_an_answer_asked_again_exits_2_saying_why(cli, sample_images):
+    """Found by a review: a question asked again after the answer exited 0."""
+    _server, run = cli
+    brief = brief_for(sample_images).replace(" Budget $60/day", "")
+    assert "$" not in brief
+    asked = run("run", brief, "--thread", "x-4", "--json")
+    assert asked.exit_code == 0 and _json(asked)["waiting_for"] == "clarify", asked.output
+    answered = run("resume", "x-4", "--answer", "not sure yet", "--json")
+    assert answered.exit_code == 2, answered.output
+    assert "did not give this" in _json(answered)["answer_refused"]
+    fitting = run("resume", "x-4", "--answer", "$30 a day", "--json")
+    assert fitting.exit_code == 0 and _json(fitting)["waiting_for"] == "approval", fitting.output
+
+
 def test_unknown_threads_and_bad_options_exit_2_everywhere(cli):
     _server, run = cli
     for args in (["approve", "nope"], ["resume", "nope"], ["optimize", "nope"],

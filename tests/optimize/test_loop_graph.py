@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -286,3 +286,23 @@ def test_a_plain_word_budget_request_rides_on_a_wake_now_and_lands_on_the_card(l
     assert asked and card is not None and card["kind"] == "approval"
     assert any(r["args"] == asked[0]["args"] for r in card["action_requests"])
     assert snap.values["optimize"]["requests"] == []  # proposed once, not again next cycle
+
+
+def test_actions_are_dated_by_the_day_they_reach_meta_not_the_day_of_the_card(loop):
+    """A card approved three days after it was shown: reports and judgements count from the
+    approval (found by a review: the report put the action on the card's day)."""
+    sandbox, factory, created, context, state = loop
+    graph, cfg, ctx = loop_graph(), {"configurable": {"thread_id": "late"}}, context()
+    graph.invoke(state, cfg, context=ctx)
+    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 8})
+    graph.invoke(Command(resume={"woke_at": "now"}), cfg, context=ctx)
+    card, snap = _interrupt(graph, cfg)
+    assert card is not None and card["kind"] == "approval"
+    shown_on = snap.values["optimize"]["today"]
+    sandbox.admin("POST", "/__sandbox__/clock/advance", {"days": 3})
+    graph.invoke(Command(resume={"decisions": [{"type": "approve"}] * len(
+        card["action_requests"])}), cfg, context=ctx)
+    applied = [e for e in graph.get_state(cfg).values["applied_actions"] if not e["advice"]]
+    assert applied
+    approved_on = date.fromisoformat(shown_on) + timedelta(days=3)
+    assert {e["applied_date"] for e in applied} == {approved_on.isoformat()}
