@@ -117,6 +117,25 @@ def show_refusals(refusals: list[dict[str, Any]], out: Console = console) -> Non
         out.print(f"[red]✗[/] {escape(str(r.get('message', '')))}", highlight=False)
 
 
+def approval_hint(thread_id: str, payload: dict[str, Any]) -> str:
+    """How to answer an approval card from here: only the decisions the card allows.
+
+    `approve --edit FILE` edits a launch plan (one action carrying `plan`); `--reject` needs
+    every action to allow a reject.
+    """
+    requests = [r for r in payload.get("action_requests") or [] if isinstance(r, dict)]
+    configs = {str(c.get("action_name")): set(c.get("allowed_decisions") or [])
+               for c in payload.get("review_configs") or [] if isinstance(c, dict)}
+    allowed = [configs.get(str(r.get("name")), set()) for r in requests]
+    parts = [f"Approve: [bold]adpilot approve {thread_id}[/]"]
+    if (len(requests) == 1 and "edit" in allowed[0]
+            and isinstance((requests[0].get("args") or {}).get("plan"), dict)):
+        parts.append(f"edit: [bold]adpilot approve {thread_id} --edit plan.json[/]")
+    if allowed and all("reject" in a for a in allowed):
+        parts.append(f"reject: [bold]adpilot approve {thread_id} --reject 'reason'[/]")
+    return "  ·  ".join(parts)
+
+
 def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = console, *,
                    hints: bool = True) -> None:
     """Render a pending interrupt and (with `hints`) say how to answer it."""
@@ -130,9 +149,7 @@ def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = conso
         if payload.get("error"):
             out.print(f"[red]Last answer refused:[/] {payload['error']}")
         if hints:
-            out.print(f"Approve: [bold]adpilot approve {thread_id}[/]  ·  edit: "
-                      f"[bold]adpilot approve {thread_id} --edit plan.json[/]  ·  reject: "
-                      f"[bold]adpilot approve {thread_id} --reject 'reason'[/]")
+            out.print(approval_hint(thread_id, payload))
     elif kind == "clarify" and "request" in payload:  # `adpilot ask`: a request to clear up
         out.print(Panel(Markdown(str(payload.get("description") or "")),
                         title=f"the request needs an answer · {thread_id}"))

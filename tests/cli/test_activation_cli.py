@@ -16,6 +16,10 @@ def test_run_yes_launches_paused_and_stops_at_the_activation_card_until_approved
     assert launched.exit_code == 0, launched.output
     # --yes approved the launch, not the activation: nothing delivers, a person decides
     assert "Switch the campaign on?" in said(launched) and "adpilot approve act-1" in said(launched)
+    # the activation card allows approve and reject only: its hint offers no --edit (a review
+    # found the hint offering an edit the card then refused)
+    assert "--edit" not in said(launched).split("Switch the campaign on?")[-1]
+    assert "--reject" in said(launched).split("Switch the campaign on?")[-1]
     assert {c["status"] for c in objects(server.url, "campaign")} == {"PAUSED"}
     assert _status(run, "act-1")["waiting"] == "approval"
 

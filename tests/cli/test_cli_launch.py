@@ -42,6 +42,7 @@ def test_run_stops_at_approval_and_approve_continues_in_a_new_process(home, samp
     run = adpilot("run", brief_for(sample_images), "--thread", "cli-1")
     assert run.returncode == 0, run.stderr
     assert "approval needed" in run.stdout and "adpilot approve cli-1" in run.stdout
+    assert "adpilot approve cli-1 --edit plan.json" in run.stdout  # a launch plan can be edited
     assert "using the embedded sandbox" in run.stdout
 
     status = adpilot("status", "cli-1")
