@@ -25,8 +25,7 @@ from sandbox.accounts import account_view
 from sandbox.context import RequestContext
 from sandbox.errors import not_found
 from sandbox.fields import DEFAULTS, check_fields, select
-from sandbox.pages import _name as field_name
-from sandbox.pages import page_view, scenario_of
+from sandbox.pages import field_name, page_view, scenario_of
 from sandbox.paging import paginate
 from sandbox.params import get_fields
 

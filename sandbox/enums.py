@@ -61,6 +61,9 @@ NODE_TYPE_NAMES = {k: v[0] for k, v in _FIELD_CLASSES.items()}
 NODE_FIELDS: dict[str, frozenset[str]] = {k: values(v[1]) for k, v in _FIELD_CLASSES.items()}
 NODE_FIELDS["adset"] |= {"campaign_id", "learning_stage_info"}
 NODE_FIELDS["advideo"] |= {"status", "thumbnails"}
+# Every effective status of campaigns, ad sets and ads (the SDK's enums; one set, Meta's §5).
+EFFECTIVE_STATUSES = (values(Ad.EffectiveStatus) | values(AdSet.EffectiveStatus)
+                      | values(Campaign.EffectiveStatus))
 # Not in the SDK; meta-ads-mcp reads it from Meta (sandbox/media.py::viewing_urls).
 NODE_FIELDS["adcreative"] |= {"image_urls_for_viewing"}
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sandbox.context import RequestContext
 from sandbox.delivery import learning_stage_info
+from sandbox.enums import EFFECTIVE_STATUSES
 from sandbox.errors import invalid, not_found
 from sandbox.fields import base_name, check_fields, select
 from sandbox.media import viewing_urls
@@ -176,12 +177,6 @@ def _rule_field(rule: dict[str, Any], type_: str) -> str:
     return field[len(prefix) :] if field.startswith(prefix) else field
 
 
-# Meta's effective statuses of campaigns, ad sets and ads (docs/meta-api-facts.md §5).
-STATUSES = frozenset({"ACTIVE", "PAUSED", "DELETED", "PENDING_REVIEW", "DISAPPROVED",
-                      "PREAPPROVED", "PENDING_BILLING_INFO", "CAMPAIGN_PAUSED", "ARCHIVED",
-                      "ADSET_PAUSED", "IN_PROCESS", "WITH_ISSUES"})
-
-
 def _status_filter(params: dict[str, Any]) -> set[str] | None:
     wanted: set[str] | None = None
     direct = get_list(params, "effective_status")
@@ -191,9 +186,10 @@ def _status_filter(params: dict[str, Any]) -> set[str] | None:
         if isinstance(rule, dict) and str(rule.get("field", "")).endswith("effective_status"):
             value = rule.get("value")
             wanted = {str(v) for v in (value if isinstance(value, list) else [value])}
-    unknown = sorted(v for v in (wanted or ()) if v not in STATUSES)
+    unknown = sorted(v for v in (wanted or ()) if v not in EFFECTIVE_STATUSES)
     if unknown:
-        raise invalid(f"effective_status must be a list of {', '.join(sorted(STATUSES))}; "
+        raise invalid(f"effective_status must be a list of "
+                      f"{', '.join(sorted(EFFECTIVE_STATUSES))}; "
                       f"{unknown[0]!r} is not one.", fields=["effective_status"])
     if wanted and "DELETED" in wanted:
         raise invalid(

@@ -68,7 +68,7 @@ def page_view(
     configured = sc.page if sc is not None and sc.page.id == str(doc["id"]) else None
     if configured is not None:
         doc = {**configured.fields(), **doc}
-    plain = [f for f in fields if _name(f) not in ("picture", "tasks")]
+    plain = [f for f in fields if field_name(f) not in ("picture", "tasks")]
     computed = {
         "access_token": lambda: page_token(ctx, str(doc["id"])),
         "instagram_business_account": lambda: _instagram(ctx, doc, fields),
@@ -78,9 +78,9 @@ def page_view(
         computed["business"] = lambda: {"id": biz.id, "name": biz.name}
     out = select(doc, "page", {}, computed, fields=plain)
     for f in fields:
-        if _name(f) == "picture":
+        if field_name(f) == "picture":
             out["picture"] = picture(ctx, str(doc["id"]), f)
-        elif _name(f) == "tasks":
+        elif field_name(f) == "tasks":
             if not edge:
                 check_fields("page", ["tasks"])  # Meta's nonexisting-field error
             out["tasks"] = list(configured.tasks) if configured else []
@@ -115,7 +115,8 @@ def picture(ctx: RequestContext, page_id: str, field: str) -> dict[str, Any]:
     return {"data": data}
 
 
-def _name(field: str) -> str:
+def field_name(field: str) -> str:
+    """`picture.type(large){url}` → `picture`: a field's name without modifiers or keys."""
     return base_name(field).split(".", 1)[0]
 
 
