@@ -19,7 +19,7 @@ from typing import Any
 from PIL import Image
 
 from sandbox.scenario import Scenario
-from state.policy import Policy
+from state.policy import MAX_POLICY_MONEY_MINOR, Policy
 from state.rules import EEA_COUNTRIES
 from tools.launch import activate_tree, launch_tree
 
@@ -67,6 +67,15 @@ def bench_policy(sc: Scenario) -> Policy:
         max_campaign_daily_budget_minor=max(base.max_campaign_daily_budget_minor, 2 * daily),
         max_daily_exposure_minor=max(base.max_daily_exposure_minor, 4 * daily),
     )
+
+
+def unbound_policy() -> Policy:
+    """A policy whose money caps never bind and whose steps are Meta's largest (±100 %, no
+    cooldown): what a rule tool or a clairvoyant not held to adpilot's policy writes through
+    the money gate (every spend-raising write goes through it)."""
+    return Policy(max_daily_exposure_minor=MAX_POLICY_MONEY_MINOR,
+                  max_campaign_daily_budget_minor=MAX_POLICY_MONEY_MINOR,
+                  max_budget_change_pct=1.0, budget_cooldown_hours=0)
 
 
 def build_tree(

@@ -43,8 +43,7 @@ def _job(args: tuple[str, int]) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.optimizer import parse_seeds, suite
-    from sandbox.scenario import bundled
+    from bench.optimizer import chosen_scenarios, parse_seeds
 
     ap = argparse.ArgumentParser(prog="python -m bench.ceiling",
                                  description=__doc__.split("\n")[0])
@@ -59,11 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                          "adpilot's mean and its share of the gated ceiling")
     ap.add_argument("--json", action="store_true", help="print the JSON report only")
     args = ap.parse_args(argv)
-    scenarios = args.scenario or ([] if args.no_bundled else bundled())
-    held: list[str] = []
-    if args.suite:
-        files, held = suite(args.suite, args.holdout)
-        scenarios = scenarios + files + held
+    scenarios, held = chosen_scenarios(args)
     seeds = parse_seeds(args.seeds)
     jobs = [(s, seed) for s in scenarios for seed in seeds]
     by: dict[str, dict[str, list[float]]] = {}

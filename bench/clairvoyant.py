@@ -21,13 +21,9 @@ def clairvoyant_step(client: Any, sc: Any, state: dict[str, Any], gated: bool) -
     """One day of the clairvoyant: kept ad sets step toward the oracle's budgets; the ones the
     oracle leaves out are cut step by step while the kept ones cannot yet spend the plan (so the
     campaign keeps spending it), and paused once their money fits in no more."""
-    from bench.campaign_tree import bench_policy
-    from state.policy import MAX_POLICY_MONEY_MINOR, Policy
+    from bench.campaign_tree import bench_policy, unbound_policy
 
-    policy = bench_policy(sc) if gated else Policy(
-        max_daily_exposure_minor=MAX_POLICY_MONEY_MINOR,
-        max_campaign_daily_budget_minor=MAX_POLICY_MONEY_MINOR,
-        max_budget_change_pct=1.0, budget_cooldown_hours=0)
+    policy = bench_policy(sc) if gated else unbound_policy()
     step = policy.max_budget_change_pct
     oracle = state["oracle"]
     even = {str(r["adset_id"]): r["expected_horizon_kpi"]

@@ -229,16 +229,13 @@ def raise_budget(client: Any, adset_id: str, amount: int, field: str = "daily_bu
     A marketer's rule tool is not bound by adpilot's policy, so the baseline keeps its own
     behaviour; the write still goes through the gate (every spend-raising write does).
     """
+    from bench.campaign_tree import unbound_policy
     from state.guardrails import MoneyAction
-    from state.policy import MAX_POLICY_MONEY_MINOR, Policy
     from tools.money import clear
 
-    unbound = Policy(max_daily_exposure_minor=MAX_POLICY_MONEY_MINOR,
-                     max_campaign_daily_budget_minor=MAX_POLICY_MONEY_MINOR,
-                     max_budget_change_pct=1.0, budget_cooldown_hours=0)
     action = MoneyAction.from_action("set_adset_budget",
                                      {"adset_id": str(adset_id), field: amount})
-    verdict = clear(client, [action], unbound)
+    verdict = clear(client, [action], unbound_policy())
     if verdict.passes[0] is None:  # refused (the account's or campaign's spend cap): not sent
         return
     client.write("update", str(adset_id), action.params(), object_type="adset",
@@ -353,8 +350,20 @@ def suite(folder: str, holdout: bool) -> tuple[list[str], list[str]]:
     return files, held
 
 
-def main(argv: list[str] | None = None) -> int:
+def chosen_scenarios(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """(scenarios to run, the held-out ones among them) from `--scenario`, `--suite`,
+    `--holdout` and `--no-bundled` (the bundled scenarios unless a list or --no-bundled)."""
     from sandbox.scenario import bundled
+
+    scenarios = args.scenario or ([] if args.no_bundled else bundled())
+    held: list[str] = []
+    if args.suite:
+        files, held = suite(args.suite, args.holdout)
+        scenarios = scenarios + files + held
+    return scenarios, held
+
+
+def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(
         prog="python -m bench.optimizer", description=__doc__.split("\n")[0]
@@ -390,11 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if (args.holdout or args.no_bundled) and not args.suite:
         ap.error("--holdout and --no-bundled go with --suite DIR")
-    scenarios = args.scenario or ([] if args.no_bundled else bundled())
-    held: list[str] = []
-    if args.suite:
-        files, held = suite(args.suite, args.holdout)
-        scenarios = scenarios + files + held
+    scenarios, held = chosen_scenarios(args)
     seeds = parse_seeds(args.seeds)
     jobs = [(s, seed, not args.uncapped) for s in scenarios for seed in seeds]
     started = time.time()
