@@ -13,7 +13,7 @@ campaign:
   and `assets.csv` when the campaign has dynamic creative — money in major units with a
   `currency` column (`export.py`);
 - **json**: `report.json` with the same content, money in minor units (`*_minor`, said in its
-  `money` block).
+  `money` block), and the daily budget lines the charts draw (`daily_budgets`).
 
 Every format names each ad set's result by its goal — leads, conversations started, purchase
 value — with the cost per result on that result (`results.py`), and for dynamic creative which
@@ -39,7 +39,7 @@ from agents.insights.experiment_view import comparison
 from agents.insights.export import goal_lines, money_note, write_csvs, write_md
 from agents.insights.report_text import KPI_LABELS, delivery, facts, narrative
 from agents.insights.results import by_result, result_label, results_by_goal, results_text
-from agents.insights.timeline import action_marks, daily_budgets, total_budget
+from agents.insights.timeline import action_marks, budget_lines, daily_budgets, total_budget
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import KPI_FIELDS
 from agents.optimize.meta_io import targets_of
@@ -162,6 +162,7 @@ def build_report(
             "charts": files["charts"],
             "results_by_goal": goals,
             "dynamic_creative": assets,
+            "daily_budgets": budget_lines(plan, state.get("created"), actions, dates),
         }
         (out / "report.json").write_text(json.dumps(payload, indent=2, default=str))
         files["report"] = str(out / "report.json")

@@ -164,5 +164,26 @@ def total_budget(budgets: Mapping[str, list[float | None]], n: int) -> list[floa
     return out
 
 
-__all__ = ["SHORT", "action_marks", "ad_set_of", "applied", "change_words", "daily_budgets",
-           "total_budget"]
+def _ints(values: list[float | None]) -> list[int | None]:
+    return [None if v is None else int(v) for v in values]
+
+
+def budget_lines(
+    plan: Mapping[str, Any] | None,
+    created: Mapping[str, Any] | None,
+    actions: list[Mapping[str, Any]] | None,
+    days: list[str],
+) -> dict[str, Any]:
+    """The daily budgets the charts draw, for the JSON report: minor units, one per day.
+
+    `total_minor` is the line beside the campaign's spend (the sum of its ad sets' budgets),
+    `by_ad_set_minor` each ad set's line (by Meta id); `level` is the plan's budget level.
+    """
+    by_set = daily_budgets(plan, created, actions, days)
+    return {"days": list(days), "level": ((plan or {}).get("budget") or {}).get("level"),
+            "total_minor": _ints(total_budget(by_set, len(days))),
+            "by_ad_set_minor": {k: _ints(v) for k, v in by_set.items()}}
+
+
+__all__ = ["SHORT", "action_marks", "ad_set_of", "applied", "budget_lines", "change_words",
+           "daily_budgets", "total_budget"]

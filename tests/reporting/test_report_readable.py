@@ -281,6 +281,15 @@ def test_daily_budgets_are_drawn_beside_spend(store):
     plt.close(panels)
 
 
+def test_the_json_report_carries_the_budget_lines_its_charts_draw(store, tmp_path):
+    data = json.loads(Path(build_report(_state(), store, tmp_path, "json")["report"]).read_text())
+    lines = data["daily_budgets"]
+    assert lines["days"] == DAYS and lines["level"] == "ad_set"
+    assert lines["by_ad_set_minor"] == {"s1": [4000] * 3 + [4600] * 4,
+                                        "s2": [4000] * 3 + [3400] * 4}
+    assert lines["total_minor"] == [8000] * 7
+
+
 def test_days_without_conversions_are_visible_gaps(tmp_path):
     s = InsightsStore(tmp_path / "gaps")
     dry = [(30.0, 2), (30.0, 0), (30.0, 0), (30.0, 0), (30.0, 0), (30.0, 3), (30.0, 1)]
