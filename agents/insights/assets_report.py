@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from agents.insights.plan_ids import ad_ids as launched_ads
+from agents.insights.plan_ids import ad_set_ids
 from agents.insights.question import result_words
 from agents.insights.results import adset_event
 from state.insights_store import conversions_of, currency_factor
@@ -103,15 +105,16 @@ def client_from(runner: Any, thread_id: str, state: Mapping[str, Any]) -> Any:
 
 def dynamic_ads(plan: Mapping[str, Any] | None, created: Mapping[str, Any]) -> dict[str, Any]:
     """Return the launched ads whose creative is dynamic, by Meta id, with their result."""
-    plan, ad_ids, set_ids = plan or {}, created.get("ads") or {}, created.get("ad_sets") or {}
+    plan = plan or {}
+    set_ids, ad_ids = ad_set_ids(plan, created), launched_ads(plan, created)
     out: dict[str, Any] = {}
-    for s in plan.get("ad_sets") or []:
-        for ad in s.get("ads") or []:
+    for s, sid, ids in zip(plan.get("ad_sets") or [], set_ids, ad_ids, strict=True):
+        for ad, aid in zip(s.get("ads") or [], ids, strict=True):
             dynamic = s.get("is_dynamic_creative") or (ad.get("creative") or {}).get(
                 "format") == "dynamic"
-            if dynamic and ad.get("key") in ad_ids:
-                out[str(ad_ids[ad["key"]])] = {
-                    "name": ad.get("name") or "", "adset_id": str(set_ids.get(s.get("key"), "")),
+            if dynamic and aid:
+                out[aid] = {
+                    "name": ad.get("name") or "", "adset_id": sid or "",
                     "event": adset_event(s, plan.get("objective")),
                     "value": s.get("optimization_goal") == "VALUE",
                 }

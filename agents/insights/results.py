@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from agents.insights.plan_ids import plan_sets_by_id
 from agents.insights.question import result_event, result_words
 from state.insights_store import CONVERSION_FAMILIES
 from state.rules import format_money
@@ -74,15 +75,7 @@ def conversion_event(plan: Mapping[str, Any] | None) -> str:
 def events_by_adset(plan: Mapping[str, Any] | None, created: Mapping[str, Any]) -> dict[str, str]:
     """Each launched ad set's result event by Meta id (a lead form's leads, conversations, ...)."""
     return {sid: adset_event(s, (plan or {}).get("objective"))
-            for sid, s in _plan_sets_by_id(plan or {}, created).items()}
-
-
-def _plan_sets_by_id(plan: Mapping[str, Any], created: Mapping[str, Any]) -> dict[str, Any]:
-    """Plan ad sets by Meta id: launched ones by their key, adopted ones carry their id."""
-    ids = created.get("ad_sets") or {}
-    out = {str(s["id"]): s for s in plan.get("ad_sets") or [] if s.get("id")}
-    out.update({str(ids[s["key"]]): s for s in plan.get("ad_sets") or [] if s.get("key") in ids})
-    return out
+            for sid, s in plan_sets_by_id(plan or {}, created).items()}
 
 
 def result_label(plan: Mapping[str, Any] | None, kpi: str) -> str | None:
@@ -110,7 +103,7 @@ def results_by_goal(
     the plan does not know (adopted) count the campaign's result.
     """
     plan = plan or {}
-    by_id = _plan_sets_by_id(plan, created)
+    by_id = plan_sets_by_id(plan, created)
     default = conversion_event(plan)
     rows = []
     for sid, s in sets.items():

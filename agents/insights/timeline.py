@@ -7,7 +7,8 @@ daily budget is drawn beside its spend (`daily_budgets`).
 Budgets are the plan's (an ad set's own budget, or its equal share of an ad-set-level budget:
 `agents.orchestrator.card.ad_set_budgets`) until an applied `set_adset_budget` wrote another;
 each write's `before` (read back from Meta before it) corrects the plan's figure, and its `after`
-holds from its day on. A paused ad set (`pause_adset`) has no budget to spend from that day. A
+holds from its day on. The plan's ad sets are matched to the launched ones by the keys the
+launch used (`plan_ids`): a launch the loop never touched still has its budget lines. A paused ad set (`pause_adset`) has no budget to spend from that day. A
 lifetime budget is not a daily one: such ad sets have no budget line.
 """
 
@@ -17,6 +18,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from agents.insights.plan_ids import ad_set_ids
 from state.rules import format_money
 
 # Short words for each action a chart marks (the tool's name otherwise, in words).
@@ -106,10 +108,8 @@ def _planned(plan: Mapping[str, Any], created: Mapping[str, Any]) -> dict[str, i
         budgets = ad_set_budgets(dict(plan))
     except ValueError:  # a partial plan (adopted, or a test's): the actions say what they know
         return {}
-    ids = created.get("ad_sets") or {}
     out = {}
-    for s, b in zip(plan.get("ad_sets") or [], budgets, strict=False):
-        sid = s.get("id") or ids.get(s.get("key"))
+    for sid, b in zip(ad_set_ids(plan, created), budgets, strict=False):
         if sid and b and b.get("kind") == "daily":
             out[str(sid)] = int(b["amount_minor"])
     return out
@@ -174,7 +174,7 @@ def budget_lines(
     actions: list[Mapping[str, Any]] | None,
     days: list[str],
 ) -> dict[str, Any]:
-    """The daily budgets the charts draw, for the JSON report: minor units, one per day.
+    """Return the daily budgets the charts draw, for the JSON report (minor units, per day).
 
     `total_minor` is the line beside the campaign's spend (the sum of its ad sets' budgets),
     `by_ad_set_minor` each ad set's line (by Meta id); `level` is the plan's budget level.
