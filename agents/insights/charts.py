@@ -127,10 +127,12 @@ def spend_figure(
     kpi_label: str,
     budget: list[float | None] | None = None,
     marks: list[dict[str, Any]] | None = None,
+    budget_label: str = "daily budget",
 ) -> Figure | None:
     """Daily spend (bars), the daily budget (step line) and daily results (line) of the campaign.
 
-    `budget` is in minor units, one value per day of `rows` (sorted), None where unknown.
+    `budget` is in minor units, one value per day of `rows` (sorted), None where unknown;
+    `budget_label` names it ("campaign daily budget" under a campaign budget).
     """
     if not rows:
         return None
@@ -145,7 +147,7 @@ def spend_figure(
            label=f"spend ({currency})", zorder=2)
     top = max(v[0] for v in by_day.values())
     if budget and any(b is not None for b in budget):
-        _step(ax, days, budget, off, color="#08519c", linewidth=1.6, label="daily budget", zorder=3)
+        _step(ax, days, budget, off, color="#08519c", linewidth=1.6, label=budget_label, zorder=3)
         top = max(top, max(b / off for b in budget if b is not None))
     ax.set_ylabel(f"spend per day ({currency})")
     ax2 = ax.twinx()
@@ -166,9 +168,10 @@ def spend_figure(
 
 def spend_and_conversions(rows: list[dict[str, Any]], currency: str, kpi_label: str, path: Path,
                           budget: list[float | None] | None = None,
-                          marks: list[dict[str, Any]] | None = None) -> Path | None:
+                          marks: list[dict[str, Any]] | None = None,
+                          budget_label: str = "daily budget") -> Path | None:
     """Write `spend_figure` as a PNG."""
-    return save(spend_figure(rows, currency, kpi_label, budget, marks), path)
+    return save(spend_figure(rows, currency, kpi_label, budget, marks, budget_label), path)
 
 
 def cost_series(
@@ -283,12 +286,14 @@ def ad_set_figure(
     fig, grid = plt.subplots(n_rows, cols, figsize=(9, 1.2 + 2.4 * n_rows), sharex=True,
                              sharey=True, squeeze=False)
     axes = list(grid.flat)
+    drawn = False
     for ax, (i, eid) in zip(axes, enumerate(ids), strict=False):
         ax.bar([day_x(d) for d in days], [spend.get((eid, d), 0.0) for d in days], width=0.8,
                color=f"C{i % 10}", alpha=0.75, label="spend")
         if (budget := (budgets or {}).get(eid)) and any(b is not None for b in budget):
             _step(ax, days, budget, off, color="black", linestyle="--", linewidth=1.3,
                   label="daily budget")
+            drawn = True
         ax.set_title(names.get(eid, eid)[:40], fontsize=9)
     for ax in axes[len(ids):]:
         ax.set_visible(False)
@@ -299,7 +304,9 @@ def ad_set_figure(
         ax.set_ylabel(f"{currency} per day")
     axes[0].legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.12), ncol=2,
                    frameon=False)
-    fig.suptitle("Daily spend and budget by ad set (dotted lines: adpilot's actions)", fontsize=11)
+    # Ad sets under a campaign budget (or a lifetime one) hold no daily budget to draw.
+    what = "Daily spend and budget by ad set" if drawn else "Daily spend by ad set"
+    fig.suptitle(f"{what} (dotted lines: adpilot's actions)", fontsize=11)
     return _finish(fig, axes[:len(ids)], [(marks or {}).get(i, []) for i in ids])
 
 

@@ -39,7 +39,7 @@ from agents.insights.experiment_view import comparison
 from agents.insights.export import goal_lines, money_note, write_csvs, write_md
 from agents.insights.report_text import KPI_LABELS, delivery, facts, narrative
 from agents.insights.results import by_result, result_label, results_by_goal, results_text
-from agents.insights.timeline import action_marks, budget_lines, daily_budgets, total_budget
+from agents.insights.timeline import action_marks, budget_lines, daily_budgets
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import KPI_FIELDS
 from agents.optimize.meta_io import targets_of
@@ -78,11 +78,13 @@ def _charts(state: dict[str, Any], store: InsightsStore, cid: str, kpi: str, lab
     plan, created = state.get("plan"), state.get("created")
     days = sorted({r["date"] for r in camp_rows})
     set_days = sorted({r["date"] for r in set_rows})
-    budgets = daily_budgets(plan, created, actions, days)
+    lines = budget_lines(plan, created, actions, days)
     marks = action_marks(actions)
     made = (
         charts.spend_and_conversions(camp_rows, currency, label, out / "daily_spend_results.png",
-                                     total_budget(budgets, len(days)), marks),
+                                     [None if v is None else float(v) for v in lines["total_minor"]],
+                                     marks, "campaign daily budget" if lines["level"] == "campaign"
+                                     else "daily budget"),
         charts.cost_per_result(set_rows, names, currency, label, target,
                                out / "cost_per_result.png", marks),
         charts.ad_set_spend(set_rows, names, currency, out / "spend_by_ad_set.png",

@@ -2,7 +2,9 @@
 
 The charts put cause beside effect: each applied action is marked on the day it was applied
 (`action_marks`, a short label per day, and per ad set on that ad set's panel), and each ad set's
-daily budget is drawn beside its spend (`daily_budgets`).
+daily budget is drawn beside its spend (`daily_budgets`); under a campaign budget (CBO) the
+campaign's daily budget is drawn beside its total spend instead (`campaign_budget`), and the ad
+sets, which hold no budget of their own, have no budget line.
 
 Budgets are the plan's (an ad set's own budget, or its equal share of an ad-set-level budget:
 `agents.orchestrator.card.ad_set_budgets`) until an applied `set_adset_budget` wrote another;
@@ -164,6 +166,39 @@ def total_budget(budgets: Mapping[str, list[float | None]], n: int) -> list[floa
     return out
 
 
+def campaign_budget(
+    plan: Mapping[str, Any] | None,
+    actions: list[Mapping[str, Any]] | None,
+    days: list[str],
+) -> list[float | None] | None:
+    """Return the campaign's own daily budget (minor units) on each of `days` under CBO.
+
+    None when the ad sets hold the budgets (their sum is drawn instead) or no day has a daily
+    one (a lifetime campaign budget). The plan's figure holds until an applied
+    `set_campaign_budget`; the first write's `before` corrects it, each `after` holds from its day.
+    """
+    budget = (plan or {}).get("budget") or {}
+    writes = sorted((a for a in applied(actions) if a.get("name") == "set_campaign_budget"),
+                    key=lambda a: str(a.get("applied_at") or a["applied_date"]))
+    if budget.get("level") != "campaign" and not writes:
+        return None
+    value = _budget(budget.get("amount_minor")) if budget.get("kind") == "daily" else None
+    steps = []
+    for a in writes:
+        after = _budget((a.get("after") or {}).get("daily_budget"))
+        if after is None:
+            continue  # a lifetime budget's write: no daily figure to draw
+        if not steps and (before := _budget((a.get("before") or {}).get("daily_budget"))):
+            value = before  # what Meta held before the first write
+        steps.append((str(a["applied_date"])[:10], after))
+    out: list[float | None] = []
+    for d in days:
+        while steps and steps[0][0] <= d:
+            value = steps.pop(0)[1]
+        out.append(None if value is None else float(value))
+    return out if any(v is not None for v in out) else None
+
+
 def _ints(values: list[float | None]) -> list[int | None]:
     return [None if v is None else int(v) for v in values]
 
@@ -176,14 +211,17 @@ def budget_lines(
 ) -> dict[str, Any]:
     """Return the daily budgets the charts draw, for the JSON report (minor units, per day).
 
-    `total_minor` is the line beside the campaign's spend (the sum of its ad sets' budgets),
-    `by_ad_set_minor` each ad set's line (by Meta id); `level` is the plan's budget level.
+    `total_minor` is the line beside the campaign's spend: the campaign's own daily budget
+    under a campaign budget (`campaign_budget`), else the sum of its ad sets'; `by_ad_set_minor`
+    each ad set's line (by Meta id; none under a campaign budget, where ad sets hold none);
+    `level` is the plan's budget level.
     """
     by_set = daily_budgets(plan, created, actions, days)
+    total = campaign_budget(plan, actions, days) or total_budget(by_set, len(days))
     return {"days": list(days), "level": ((plan or {}).get("budget") or {}).get("level"),
-            "total_minor": _ints(total_budget(by_set, len(days))),
+            "total_minor": _ints(total),
             "by_ad_set_minor": {k: _ints(v) for k, v in by_set.items()}}
 
 
-__all__ = ["SHORT", "action_marks", "ad_set_of", "applied", "budget_lines", "change_words",
-           "daily_budgets", "total_budget"]
+__all__ = ["SHORT", "action_marks", "ad_set_of", "applied", "budget_lines", "campaign_budget",
+           "change_words", "daily_budgets", "total_budget"]

@@ -105,6 +105,14 @@ def test_untouched_ad_sets_draw_their_planned_budgets_and_say_what_they_optimise
         "## Results by goal")[1].split("##")[0]
 
 
+def test_a_campaign_budget_is_drawn_beside_spend_and_its_ad_sets_have_none(launched, tmp_path):
+    data = _json(launched, "campaign", tmp_path)
+    lines = data["daily_budgets"]
+    assert lines["level"] == "campaign" and len(lines["days"]) == DAYS
+    assert lines["total_minor"] == [6000] * DAYS  # the campaign's USD 60.00 a day
+    assert lines["by_ad_set_minor"] == {}  # its ad sets hold no budget of their own
+
+
 def test_a_launched_dynamic_creative_is_found_for_its_asset_breakdowns(launched):
     state = launched["states"]["dynamic"]
     created = state["created"]

@@ -25,7 +25,7 @@ from agents.insights.experiment_chart import comparison_figure
 from agents.insights.experiment_view import comparison, days_to_decide
 from agents.insights.report_text import delivery, template_summary
 from agents.insights.reporting import build_report
-from agents.insights.timeline import action_marks, daily_budgets, total_budget
+from agents.insights.timeline import action_marks, campaign_budget, daily_budgets, total_budget
 from agents.optimize.schedule import Flight
 from state.insights_store import InsightsStore, parse_row
 
@@ -288,6 +288,15 @@ def test_the_json_report_carries_the_budget_lines_its_charts_draw(store, tmp_pat
     assert lines["by_ad_set_minor"] == {"s1": [4000] * 3 + [4600] * 4,
                                         "s2": [4000] * 3 + [3400] * 4}
     assert lines["total_minor"] == [8000] * 7
+
+
+def test_a_campaign_budget_steps_with_the_loops_writes_to_it():
+    cbo = {**PLAN, "budget": {"kind": "daily", "amount_minor": 8000, "level": "campaign"}}
+    write = {**budget_action("c1", "Spring", DAYS[2], 7500, 9000), "name": "set_campaign_budget",
+             "target": {"id": "c1", "level": "campaign", "name": "Spring"}}
+    assert campaign_budget(cbo, [write], DAYS) == [7500.0] * 2 + [9000.0] * 5  # Meta's, then ours
+    assert campaign_budget(PLAN, ACTIONS, DAYS) is None  # ad-set budgets: their sum is drawn
+    assert daily_budgets(cbo, CREATED, [write], DAYS) == {}
 
 
 def test_days_without_conversions_are_visible_gaps(tmp_path):
