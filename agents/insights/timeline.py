@@ -183,7 +183,7 @@ def campaign_budget(
     if budget.get("level") != "campaign" and not writes:
         return None
     value = _budget(budget.get("amount_minor")) if budget.get("kind") == "daily" else None
-    steps = []
+    steps: list[tuple[str, int]] = []
     for a in writes:
         after = _budget((a.get("after") or {}).get("daily_budget"))
         if after is None:
