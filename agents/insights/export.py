@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -188,12 +188,41 @@ def in_major(row: dict[str, Any], currency: str) -> dict[str, Any]:
     return out
 
 
+def whole(amount: Any) -> int | None:
+    """Round an amount of minor units to a whole one, half up (12.5 → 13); None if not a number.
+
+    The store derives CPC, CPM and CPA by dividing sums, and the loop's evidence holds float
+    sums; a program reading `*_minor` is promised integers (`money_note`).
+    """
+    if amount is None or isinstance(amount, bool):
+        return None
+    try:
+        exact = Decimal(repr(amount) if isinstance(amount, float) else str(amount))
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except (InvalidOperation, ValueError):  # NaN, infinity, words
+        return None
+
+
+def whole_minor(value: Any, minor: bool = False) -> Any:
+    """Return `value` (a JSON document) with every field named `*_minor` a whole number.
+
+    Lists under such a name (a budget line, one figure per day) are rounded item by item.
+    """
+    if isinstance(value, dict):
+        return {k: whole_minor(v, str(k).endswith("_minor")) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [whole_minor(v, minor) for v in value]
+    return whole(value) if minor else value
+
+
 def money_note(currency: str) -> dict[str, Any]:
     """Return the JSON report's statement of its units."""
     off = currency_offset(currency)
     return {"currency": currency, "units": "minor", "minor_per_major": off,
             "note": f"every field named *_minor is an integer amount of {currency}'s minor units"
-                    f" ({off} to one {currency}); other money fields are already in words"}
+                    f" ({off} to one {currency}), rounded half up; comparison.ranges and "
+                    "comparison.target are in major units, as the chart draws them; other money "
+                    "fields are already in words"}
 
 
 def action_row(a: dict[str, Any], currency: str) -> dict[str, Any]:
@@ -260,4 +289,4 @@ def write_csvs(
 
 
 __all__ = ["action_lines", "action_row", "cell", "goal_lines", "in_major", "major", "money_note",
-           "short", "table", "write_csvs", "write_md"]
+           "short", "table", "whole", "whole_minor", "write_csvs", "write_md"]

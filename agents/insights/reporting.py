@@ -12,8 +12,9 @@ campaign:
 - **csv**: `daily.csv` (every stored daily row), `ad_sets.csv`, `ads.csv`, `actions.csv`,
   and `assets.csv` when the campaign has dynamic creative — money in major units with a
   `currency` column (`export.py`);
-- **json**: `report.json` with the same content, money in minor units (`*_minor`, said in its
-  `money` block), and the daily budget lines the charts draw (`daily_budgets`).
+- **json**: `report.json` with the same content, money in whole minor units (`*_minor`, every
+  one an integer, rounded half up: said in its `money` block), and the daily budget lines the
+  charts draw (`daily_budgets`, a record per day).
 
 Every format names each ad set's result by its goal — leads, conversations started, purchase
 value — with the cost per result on that result (`results.py`), and for dynamic creative which
@@ -36,10 +37,10 @@ from agents.insights import charts
 from agents.insights.assets_report import asset_lines, asset_rows, assets_for_report
 from agents.insights.experiment_chart import comparison_chart
 from agents.insights.experiment_view import comparison
-from agents.insights.export import goal_lines, money_note, write_csvs, write_md
+from agents.insights.export import goal_lines, money_note, whole_minor, write_csvs, write_md
 from agents.insights.report_text import KPI_LABELS, delivery, facts, narrative
 from agents.insights.results import by_result, result_label, results_by_goal, results_text
-from agents.insights.timeline import action_marks, budget_lines, daily_budgets
+from agents.insights.timeline import action_marks, budget_days, budget_lines, daily_budgets
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import KPI_FIELDS
 from agents.optimize.meta_io import targets_of
@@ -82,8 +83,7 @@ def _charts(state: dict[str, Any], store: InsightsStore, cid: str, kpi: str, lab
     marks = action_marks(actions)
     made = (
         charts.spend_and_conversions(camp_rows, currency, label, out / "daily_spend_results.png",
-                                     [None if v is None else float(v) for v in lines["total_minor"]],
-                                     marks, "campaign daily budget" if lines["level"] == "campaign"
+                                     lines["total"], marks, "campaign daily budget" if lines["level"] == "campaign"
                                      else "daily budget"),
         charts.cost_per_result(set_rows, names, currency, label, target,
                                out / "cost_per_result.png", marks),
@@ -164,9 +164,10 @@ def build_report(
             "charts": files["charts"],
             "results_by_goal": goals,
             "dynamic_creative": assets,
-            "daily_budgets": budget_lines(plan, state.get("created"), actions, dates),
+            "daily_budgets": budget_days(budget_lines(plan, state.get("created"), actions,
+                                                      dates), dates),
         }
-        (out / "report.json").write_text(json.dumps(payload, indent=2, default=str))
+        (out / "report.json").write_text(json.dumps(whole_minor(payload), indent=2, default=str))
         files["report"] = str(out / "report.json")
     elif fmt == "csv":
         files["csv"] = write_csvs(out, store, cid, sets, ads, actions, currency, goals,

@@ -199,8 +199,8 @@ def campaign_budget(
     return out if any(v is not None for v in out) else None
 
 
-def _ints(values: list[float | None]) -> list[int | None]:
-    return [None if v is None else int(v) for v in values]
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def budget_lines(
@@ -209,19 +209,30 @@ def budget_lines(
     actions: list[Mapping[str, Any]] | None,
     days: list[str],
 ) -> dict[str, Any]:
-    """Return the daily budgets the charts draw, for the JSON report (minor units, per day).
+    """Return the daily budget lines the charts draw (minor units, one per day of `days`).
 
-    `total_minor` is the line beside the campaign's spend: the campaign's own daily budget
-    under a campaign budget (`campaign_budget`), else the sum of its ad sets'; `by_ad_set_minor`
-    each ad set's line (by Meta id; none under a campaign budget, where ad sets hold none);
-    `level` is the plan's budget level.
+    `total` is the line beside the campaign's spend: the campaign's own daily budget under a
+    campaign budget (`campaign_budget`), else the sum of its ad sets'; `by_ad_set` each ad set's
+    line (by Meta id; none under a campaign budget, where ad sets hold none); `level` is the
+    plan's budget level.
     """
     by_set = daily_budgets(plan, created, actions, days)
     total = campaign_budget(plan, actions, days) or total_budget(by_set, len(days))
-    return {"days": list(days), "level": ((plan or {}).get("budget") or {}).get("level"),
-            "total_minor": _ints(total),
-            "by_ad_set_minor": {k: _ints(v) for k, v in by_set.items()}}
+    return {"level": ((plan or {}).get("budget") or {}).get("level"), "total": total,
+            "by_ad_set": by_set}
 
 
-__all__ = ["SHORT", "action_marks", "ad_set_of", "applied", "budget_lines", "campaign_budget",
-           "change_words", "daily_budgets", "total_budget"]
+def budget_days(lines: Mapping[str, Any], days: list[str]) -> dict[str, Any]:
+    """Say `budget_lines` for the JSON report: one record per day, each figure `*_minor`.
+
+    `{"level", "days": [{"date", "total_minor", "ad_sets": [{"id", "daily_budget_minor"}]}]}`.
+    """
+    return {"level": lines["level"], "days": [
+        {"date": d, "total_minor": _int(lines["total"][i]),
+         "ad_sets": [{"id": k, "daily_budget_minor": _int(v[i])}
+                     for k, v in lines["by_ad_set"].items()]}
+        for i, d in enumerate(days)]}
+
+
+__all__ = ["SHORT", "action_marks", "ad_set_of", "applied", "budget_days", "budget_lines",
+           "campaign_budget", "change_words", "daily_budgets", "total_budget"]

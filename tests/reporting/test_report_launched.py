@@ -95,9 +95,10 @@ def test_untouched_ad_sets_draw_their_planned_budgets_and_say_what_they_optimise
     lines = data["daily_budgets"]
     assert len(lines["days"]) == DAYS and lines["level"] == "ad_set"
     # USD 60.00 a day shared equally: each ad set's line is its USD 30.00 on every day
-    assert sorted(data["ad_sets"]) == sorted(lines["by_ad_set_minor"])
-    assert all(v == [3000] * DAYS for v in lines["by_ad_set_minor"].values())
-    assert lines["total_minor"] == [6000] * DAYS
+    for day in lines["days"]:
+        assert {a["id"]: a["daily_budget_minor"] for a in day["ad_sets"]} == dict.fromkeys(
+            data["ad_sets"], 3000)
+        assert day["total_minor"] == 6000
     assert [g["optimised_for"] for g in data["results_by_goal"]] == ["website purchases"] * 2
     md = Path(build_report(launched["states"]["ad_set"], launched["store"], tmp_path, "md")[
         "report"]).read_text()
@@ -109,8 +110,8 @@ def test_a_campaign_budget_is_drawn_beside_spend_and_its_ad_sets_have_none(launc
     data = _json(launched, "campaign", tmp_path)
     lines = data["daily_budgets"]
     assert lines["level"] == "campaign" and len(lines["days"]) == DAYS
-    assert lines["total_minor"] == [6000] * DAYS  # the campaign's USD 60.00 a day
-    assert lines["by_ad_set_minor"] == {}  # its ad sets hold no budget of their own
+    assert [d["total_minor"] for d in lines["days"]] == [6000] * DAYS  # the campaign's USD 60.00
+    assert [d["ad_sets"] for d in lines["days"]] == [[]] * DAYS  # ad sets hold no budget of their own
 
 
 def test_a_launched_dynamic_creative_is_found_for_its_asset_breakdowns(launched):

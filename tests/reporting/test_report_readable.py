@@ -284,10 +284,10 @@ def test_daily_budgets_are_drawn_beside_spend(store):
 def test_the_json_report_carries_the_budget_lines_its_charts_draw(store, tmp_path):
     data = json.loads(Path(build_report(_state(), store, tmp_path, "json")["report"]).read_text())
     lines = data["daily_budgets"]
-    assert lines["days"] == DAYS and lines["level"] == "ad_set"
-    assert lines["by_ad_set_minor"] == {"s1": [4000] * 3 + [4600] * 4,
-                                        "s2": [4000] * 3 + [3400] * 4}
-    assert lines["total_minor"] == [8000] * 7
+    assert [d["date"] for d in lines["days"]] == DAYS and lines["level"] == "ad_set"
+    assert [[(a["id"], a["daily_budget_minor"]) for a in d["ad_sets"]] for d in lines["days"]] == (
+        [[("s1", 4000), ("s2", 4000)]] * 3 + [[("s1", 4600), ("s2", 3400)]] * 4)
+    assert [d["total_minor"] for d in lines["days"]] == [8000] * 7
 
 
 def test_a_campaign_budget_steps_with_the_loops_writes_to_it():

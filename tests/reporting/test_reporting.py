@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,32 @@ def test_report_figures_are_sums_from_the_store(ran, tmp_path):
     assert sum(s["spend_minor"] for s in data["ad_sets"].values()) == pytest.approx(spend, abs=5)
     assert data["summary"] and data["facts"]["actions_applied"] == len(
         [a for a in state["applied_actions"] if a["status"] in ("applied", "noted")])
+
+
+def _minor_fields(value, path=""):
+    """Yield (path, value) of every field named *_minor anywhere in a JSON document."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if str(k).endswith("_minor"):
+                yield f"{path}.{k}", v
+            yield from _minor_fields(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _minor_fields(v, f"{path}[{i}]")
+
+
+def test_every_minor_unit_figure_in_the_json_report_is_an_integer(ran, tmp_path):
+    state, store, _ = ran
+    assert state["applied_actions"]  # the loop's evidence and judgements are in the report too
+    data = json.loads(Path(build_report(state, store, tmp_path, "json")["report"]).read_text())
+    fields = list(_minor_fields(data))
+    assert len(fields) > 50
+    flat = [(p, x) for p, v in fields for x in (v if isinstance(v, list) else [v])]
+    assert [(p, x) for p, x in flat if x is not None and type(x) is not int] == []
+    # rounded half up from the store's exact ratio, not truncated
+    cid = state["created"]["campaign"]
+    cpm = next(iter(store.totals(cid, "campaign").values()))["cpm_minor"]
+    assert data["totals"]["cpm_minor"] == int(Decimal(repr(cpm)).quantize(1, ROUND_HALF_UP))
 
 
 def test_csv_exports(ran, tmp_path):
