@@ -136,6 +136,31 @@ def action_lines(actions: list[dict[str, Any]], currency: str, names: dict[str, 
     return lines + details
 
 
+# What each chart shows, by its file's name (`reporting._charts`, `experiment_chart`).
+CHARTS = {
+    "daily_spend_results": "daily spend beside the daily budget, with results",
+    "cost_per_result": "cost per result by ad set",
+    "spend_by_ad_set": "daily spend and budget by ad set",
+    "which_is_winning": "which ad set or variant is winning",
+}
+NUMBERS = ("No", "One", "Two", "Three", "Four", "Five", "Six")
+
+
+def charts_intro(pngs: list[str]) -> str:
+    """Say how many charts follow and what each shows: those drawn, not those that could be.
+
+    A chart with nothing to draw is not written (no comparison with a single ad set, no time
+    chart before any delivery), so the count is of the files given.
+    """
+    n = len(pngs)
+    if not n:
+        return "No charts: nothing has been delivered yet."
+    count = NUMBERS[n] if n < len(NUMBERS) else str(n)
+    what = "; ".join(CHARTS.get(Path(p).stem, Path(p).stem.replace("_", " ")) for p in pngs)
+    return (f"{count} chart{'s' if n > 1 else ''}: {what}. Dotted lines on the time charts mark "
+            "the days adpilot's actions were applied.")
+
+
 def write_md(out: Path, f: dict[str, Any], summary: str, sets: dict[str, Any],
              ads: dict[str, Any], ad_set_of_ad: dict[str, str], actions: list[dict[str, Any]],
              currency: str, pngs: list[str], extra: list[str] | None = None) -> Path:
@@ -155,7 +180,7 @@ def write_md(out: Path, f: dict[str, Any], summary: str, sets: dict[str, Any],
         *(extra or []),
         "## Actions taken and their judged effect", "",
         *action_lines(actions, currency, names),
-        "", "## Charts", "",
+        "", "## Charts", "", charts_intro(pngs), "",
         *[f"![{Path(p).stem}]({Path(p).name})" for p in pngs],
         "",
         "Frequency is impressions ÷ the sum of daily reach: a lower bound of Meta's figure over "
@@ -288,5 +313,5 @@ def write_csvs(
     return written
 
 
-__all__ = ["action_lines", "action_row", "cell", "goal_lines", "in_major", "major", "money_note",
+__all__ = ["action_lines", "action_row", "cell", "charts_intro", "goal_lines", "in_major", "major", "money_note",
            "short", "table", "whole", "whole_minor", "write_csvs", "write_md"]

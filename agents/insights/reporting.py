@@ -6,9 +6,11 @@ campaign:
 - **md**: `report.md` — executive summary (the model's narrative when one is configured, built
   from the facts otherwise: `report_text.py`), per-ad-set and per-ad tables (each ad beside its
   ad set), actions taken with their judged effect and every reason in full (`export.py`),
-  and four PNG charts: daily spend beside the daily budget with results, cost per result per ad
-  set, spend and budget by ad set (each marking the days actions were applied: `charts.py`,
-  `timeline.py`), and which variant — or ad set — is winning, in words (`experiment_chart.py`);
+  and up to four PNG charts, each only when it has something to draw (the report says how many
+  it has): daily spend beside the daily budget with results, cost per result per ad set, spend
+  and budget by ad set (each marking the days actions were applied: `charts.py`,
+  `timeline.py`), and which variant — or ad set — is winning, in words (`experiment_chart.py`:
+  not with a single ad set);
 - **csv**: `daily.csv` (every stored daily row), `ad_sets.csv`, `ads.csv`, `actions.csv`,
   and `assets.csv` when the campaign has dynamic creative — money in major units with a
   `currency` column (`export.py`);

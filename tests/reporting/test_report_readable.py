@@ -318,6 +318,17 @@ def test_days_without_conversions_are_visible_gaps(tmp_path):
     plt.close(fig)
 
 
+def test_the_report_counts_the_charts_it_drew(tmp_path):
+    one = InsightsStore(tmp_path / "one")  # a single ad set: nothing to compare it with
+    fill(one, {"s1": SETS["s1"]}, {"ad1": ADS["ad1"]})
+    out = build_report({**_state(), "applied_actions": []}, one, tmp_path, "md")
+    assert len(out["charts"]) == 3
+    text = Path(out["report"]).read_text()
+    assert ("Three charts: daily spend beside the daily budget, with results; cost per result "
+            "by ad set; daily spend and budget by ad set.") in text
+    assert "four" not in text.lower()
+
+
 def test_the_report_draws_its_four_charts(store, tmp_path):
     out = build_report(_state(), store, tmp_path, "md")
     assert [Path(p).name for p in out["charts"]] == [
