@@ -1,26 +1,22 @@
-"""The report's writers: markdown a person reads, CSV for spreadsheets, JSON's money units.
+"""The report's writers: markdown a person reads and JSON's money units (CSV: `sheets.py`).
 
 Markdown tables name what each row is (an ad's ad set beside the ad: several ad sets often hold
 ads of the same name) and cut nothing that matters: the actions table gives each action's
 reason in short, whole words with a pointer to "Why each action was taken" below it, where
 every reason is written out in full. Money is in the account currency with its code.
 
-CSV is read by people too (in a spreadsheet), so money is in the currency's major units —
-`spend` 12.34, not `spend_minor` 1234 — with a `currency` column on every row. JSON is read by
-programs: money stays in exact integer minor units, each field named `*_minor`, and the
-report's `money` block says so (`money_note`).
+JSON is read by programs: money stays in exact integer minor units, each field named `*_minor`
+(`whole_minor` rounds the store's derived ratios half up), and the report's `money` block says
+so (`money_note`).
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from agents.insights.timeline import ad_set_of, change_words
-from state.insights_store import InsightsStore
 from state.provenance import display_name
 from state.rules import currency_offset, format_money
 
@@ -193,26 +189,6 @@ def write_md(out: Path, f: dict[str, Any], summary: str, sets: dict[str, Any],
     return path
 
 
-def major(amount_minor: Any, currency: str) -> str:
-    """Minor units as a major-unit decimal for a spreadsheet ("12.34"; "8000" for JPY)."""
-    off = currency_offset(currency)
-    places = len(str(off)) - 1
-    value = Decimal(str(amount_minor)) / off
-    return f"{value:.{places}f}"
-
-
-def in_major(row: dict[str, Any], currency: str) -> dict[str, Any]:
-    """`row` with every `*_minor` field in major units under its name without `_minor`."""
-    out: dict[str, Any] = {}
-    for k, v in row.items():
-        if k.endswith("_minor"):
-            out[k.removesuffix("_minor")] = None if v is None else major(v, currency)
-        else:
-            out[k] = v
-    out["currency"] = row.get("currency") or currency
-    return out
-
-
 def whole(amount: Any) -> int | None:
     """Round an amount of minor units to a whole one, half up (12.5 → 13); None if not a number.
 
@@ -250,68 +226,5 @@ def money_note(currency: str) -> dict[str, Any]:
                     "fields are already in words"}
 
 
-def action_row(a: dict[str, Any], currency: str) -> dict[str, Any]:
-    """One applied action for a spreadsheet: what changed in words, money in major units."""
-    t = a.get("target") or {}
-    before = (a.get("before") or {}).get("daily_budget")
-    after = (a.get("after") or {}).get("daily_budget")
-    j = a.get("judgement") or {}
-    return {
-        "applied_date": a.get("applied_date"), "applied_at": a.get("applied_at"),
-        "action": a.get("name"), "change": change_words(a, currency),
-        "level": t.get("level"), "target_id": t.get("id"), "target": display_name(t.get("name")),
-        "ad_set_id": ad_set_of(a),
-        "budget_before": major(before, currency) if before not in (None, "") else None,
-        "budget_after": major(after, currency) if after not in (None, "") else None,
-        "currency": currency, "why": "; ".join(a.get("reasons") or []),
-        "approved_by": a.get("approved_by"), "status": a.get("status"),
-        "judgement": j.get("judgement"), "p_improved": j.get("p_improved"),
-    }
-
-
-def write_csvs(
-    out: Path,
-    store: InsightsStore,
-    cid: str,
-    sets: dict[str, Any],
-    ads: dict[str, Any],
-    actions: list[dict[str, Any]],
-    currency: str,
-    goals: list[dict[str, Any]] | None = None,
-    assets: list[dict[str, Any]] | None = None,
-) -> list[str]:
-    """Write daily.csv, ad_sets.csv (with each one's result), ads.csv, actions.csv, assets.csv.
-
-    `ads` carry `adset_id` and `ad_set` (its name); `assets.csv` (the dynamic creative's
-    assets, ranked) only when there are any.
-    """
-    written = []
-    daily = [r for lvl in ("campaign", "adset", "ad") for r in store.daily(cid, lvl)]
-    by_goal = {str(g["id"]): g for g in goals or []}
-    result_keys = ("optimised_for", "result", "results", "cost_per_result_minor")
-    files: list[tuple[str, list[dict[str, Any]]]] = [
-        ("daily.csv", daily),
-        ("ad_sets.csv", [{"id": k, **v, **{f: by_goal[str(k)].get(f) for f in result_keys
-                                           if str(k) in by_goal}} for k, v in sets.items()]),
-        ("ads.csv", [{"id": k, **v} for k, v in ads.items()]),
-        ("actions.csv", [action_row(a, currency) for a in actions]),
-    ]
-    if assets:
-        files.append(("assets.csv", assets))
-    for name, rows in files:
-        rows = [in_major(r, currency) for r in rows]
-        path = out / name
-        keys = sorted({k for r in rows for k in r}) or ["empty"]
-        with path.open("w", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=keys)
-            writer.writeheader()
-            for r in rows:
-                writer.writerow(
-                    {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in r.items()}
-                )
-        written.append(str(path))
-    return written
-
-
-__all__ = ["action_lines", "action_row", "cell", "charts_intro", "goal_lines", "in_major", "major", "money_note",
-           "short", "table", "whole", "whole_minor", "write_csvs", "write_md"]
+__all__ = ["action_lines", "cell", "charts_intro", "goal_lines", "money_note", "short", "table",
+           "whole", "whole_minor", "write_md"]

@@ -13,7 +13,8 @@ campaign:
   not with a single ad set);
 - **csv**: `daily.csv` (every stored daily row), `ad_sets.csv`, `ads.csv`, `actions.csv`,
   and `assets.csv` when the campaign has dynamic creative — money in major units with a
-  `currency` column (`export.py`);
+  `currency` column, rates as percentages named `*_pct`, names without provenance tags
+  (`sheets.py`);
 - **json**: `report.json` with the same content, money in whole minor units (`*_minor`, every
   one an integer, rounded half up: said in its `money` block), and the daily budget lines the
   charts draw (`daily_budgets`, a record per day).
@@ -39,9 +40,10 @@ from agents.insights import charts
 from agents.insights.assets_report import asset_lines, asset_rows, assets_for_report
 from agents.insights.experiment_chart import comparison_chart
 from agents.insights.experiment_view import comparison
-from agents.insights.export import goal_lines, money_note, whole_minor, write_csvs, write_md
+from agents.insights.export import goal_lines, money_note, whole_minor, write_md
 from agents.insights.report_text import KPI_LABELS, delivery, facts, narrative
 from agents.insights.results import by_result, result_label, results_by_goal, results_text
+from agents.insights.sheets import write_csvs
 from agents.insights.timeline import action_marks, budget_days, budget_lines, daily_budgets
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import KPI_FIELDS

@@ -144,7 +144,8 @@ def test_the_report_names_each_result_in_words_with_its_cost(state_and_store, tm
     assert "USD 310.00 purchase value | ROAS 3.10x |" in md
     with open(Path(build_report(state, store, tmp_path, "csv")["csv"][1])) as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh)}
-    assert rows["s3"]["result"] == "conversations started" and rows["s3"]["results"] == "9.0"
+    assert rows["s3"]["result"] == "conversations started" and rows["s3"]["results"] == "9"
+    assert rows["s4"]["result"] == "purchase value" and rows["s4"]["results"] == "310.00"  # USD
 
 
 class ValueOnly(FakeMeta):

@@ -9,8 +9,10 @@ budget, so every budget the report draws comes from the plan itself.
 from __future__ import annotations
 
 import copy
+import csv
 import dataclasses
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -104,6 +106,30 @@ def test_untouched_ad_sets_draw_their_planned_budgets_and_say_what_they_optimise
         "report"]).read_text()
     assert "| US 25-34 | website purchases |" in md and "| — |" not in md.split(
         "## Results by goal")[1].split("##")[0]
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open() as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_csv_rates_are_labelled_percentages_figures_rounded_and_names_untagged(launched, tmp_path):
+    files = build_report(launched["states"]["ad_set"], launched["store"], tmp_path, "csv")["csv"]
+    assert "[ap:" not in "".join(Path(f).read_text() for f in files)  # names as people gave them
+    assert "US 25-34 [" not in Path(files[0]).read_text()
+    for name in ("ad_sets.csv", "ads.csv"):
+        rows = _csv(tmp_path / name)
+        assert {"ctr_pct", "link_ctr_pct", "conversion_rate_pct"} <= set(rows[0]), name
+        assert not {"ctr", "link_ctr", "conversion_rate"} & set(rows[0]), name
+        for r in rows:  # each rate in percent, from the sums
+            assert r["ctr_pct"] == f"{100 * int(r['clicks']) / int(r['impressions']):.2f}"
+            assert r["conversion_rate_pct"] == (
+                f"{100 * float(r['conversions']) / int(r['link_clicks']):.2f}")
+    for f in files:  # money to the cent, rates and ratios to two decimals: nothing longer
+        for r in _csv(Path(f)):
+            long = {k: v for k, v in r.items() if k not in ("pulled_at", "applied_at", "date")
+                    and re.fullmatch(r"-?\d+\.\d{3,}", v or "")}
+            assert not long, (Path(f).name, long)
 
 
 def test_a_campaign_budget_is_drawn_beside_spend_and_its_ad_sets_have_none(launched, tmp_path):

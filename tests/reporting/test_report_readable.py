@@ -225,6 +225,7 @@ def test_csv_money_is_in_major_units_with_its_currency(store, tmp_path):
     budget = _csv(tmp_path / "actions.csv")[0]
     assert (budget["budget_before"], budget["budget_after"], budget["why"]) == (
         "40.00", "46.00", LONG_WHY + "; 20% probability it is the campaign's best ad set")
+    assert budget["p_improved_pct"] == "81.00" and "p_improved" not in budget  # a percentage
     data = json.loads(Path(build_report(_state(), store, tmp_path, "json")["report"]).read_text())
     assert data["money"]["units"] == "minor" and data["money"]["minor_per_major"] == 100
     assert data["ad_sets"]["s1"]["spend_minor"] == 28000
