@@ -4,7 +4,8 @@ Its title says it in a sentence ("B: … is 87% likely to be better than A: …"
 ("Wait about 3 more days: the test decides at 95%"), from `experiment_view.comparison`. The left
 panel is each one's chance of being the best, with the test's decision threshold; the right
 panel its likely cost per result (or ROAS, or CTR): the middle 80% of what the data allow, a
-dot at the most likely value, and the target when there is one.
+dot at the most likely value, and the target when there is one. When the optimise loop cut
+the ad set the chart calls the best, a note beneath says why (`view["note"]`, `margin_note`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def comparison_figure(view: dict[str, Any] | None) -> Figure | None:
     keys = sorted(view["p_best"], key=lambda k: view["p_best"][k])  # the leader on top
     labels = [textwrap.shorten(view["labels"][k], 30, placeholder="…") for k in keys]
     colour = {k: f"C{i % 10}" for i, k in enumerate(sorted(view["p_best"]))}
-    height = 2.6 + 0.45 * len(keys)
+    note = textwrap.wrap(view.get("note") or "", 150)  # why the loop cut the leader
+    height = 2.6 + 0.45 * len(keys) + 0.16 * len(note)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, height), sharey=True)
     chances = [100 * view["p_best"][k] for k in keys]
     left.barh(labels, chances, color=[colour[k] for k in keys])
@@ -57,9 +59,14 @@ def comparison_figure(view: dict[str, Any] | None) -> Figure | None:
     title = view["headline"] + (f".\n{view['advice']}" if view.get("advice") else ".")
     fig.suptitle("\n".join(textwrap.fill(line, 110) for line in title.split("\n")), fontsize=10,
                  fontweight="bold")
-    fig.text(0.01, 0.01, "Right: each bar spans the middle 80% of what the data so far allow; "
-             "the dot is the most likely value.", fontsize=7, color="0.35")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    foot = 0.16 * len(note) / height  # the note's share of the figure's height
+    if note:
+        fig.text(0.01, 0.01 + foot, "\n".join(note), fontsize=8, va="top", color="0.1",
+                 bbox={"boxstyle": "round,pad=0.3", "fc": "#fff8e1", "ec": "#e0c060", "lw": 0.6})
+    fig.text(0.01, 0.015 + foot + 0.01 * bool(note), "Right: each bar spans the middle 80% of "
+             "what the data so far allow; the dot is the most likely value.", fontsize=7,
+             color="0.35")
+    fig.tight_layout(rect=(0, 0.04 + foot + 0.02 * bool(note), 1, 1))
     return fig
 
 

@@ -110,7 +110,7 @@ def facts(state: dict[str, Any], totals: dict[str, Any], sets: dict[str, Any], k
 
 def _said(view: dict[str, Any]) -> dict[str, Any]:
     keep = ("headline", "advice", "status", "threshold", "p_best", "labels", "days_run", "wait",
-            "reason")
+            "reason", "note")
     return {k: view[k] for k in keep if view.get(k) is not None}
 
 
@@ -182,6 +182,8 @@ def template_summary(f: dict[str, Any]) -> str:
             prefix = "Experiment: " if key == "experiment" else ""
             parts.append(f"{prefix}{view['headline']}." + (f" {view['advice']}"
                                                           if view.get("advice") else ""))
+            if view.get("note"):  # the loop cut the leader: why, in its figures
+                parts.append(str(view["note"]))
     if delivered and (f.get("delivery") or {}).get("state", "live") == "live":
         parts.append(WATCH)
     return " ".join(parts)

@@ -10,7 +10,8 @@ campaign:
   it has): daily spend beside the daily budget with results, cost per result per ad set, spend
   and budget by ad set (each marking the days actions were applied: `charts.py`,
   `timeline.py`), and which variant — or ad set — is winning, in words (`experiment_chart.py`:
-  not with a single ad set);
+  not with a single ad set; where the loop cut the ad set it calls the best, a note under it
+  and in the summary says why: `margin_note.py`);
 - **csv**: `daily.csv` (every stored daily row), `ad_sets.csv`, `ads.csv`, `actions.csv`,
   and `assets.csv` when the campaign has dynamic creative — money in major units with a
   `currency` column, rates as percentages named `*_pct`, names without provenance tags
@@ -41,6 +42,7 @@ from agents.insights.assets_report import asset_lines, asset_rows, assets_for_re
 from agents.insights.experiment_chart import comparison_chart
 from agents.insights.experiment_view import comparison
 from agents.insights.export import goal_lines, money_note, whole_minor, write_md
+from agents.insights.margin_note import margin_note
 from agents.insights.report_text import KPI_LABELS, delivery, facts, narrative
 from agents.insights.results import by_result, result_label, results_by_goal, results_text
 from agents.insights.sheets import write_csvs
@@ -141,6 +143,10 @@ def build_report(
             ads[r["entity_id"]]["ad_set"] = (sets.get(r["adset_id"]) or {}).get("name")
     target = targets.get("target_cpa_minor")
     view = comparison(state, store, cid, kpi, currency, label, target)
+    actions = state.get("applied_actions") or []
+    if view is not None:  # the loop judged by the margin: say so where it cut the leader
+        view["note"] = margin_note(view, actions, sets, kpi, currency,
+                                   {k: v["name"] for k, v in sets.items()})
     files: dict[str, Any] = {"charts": _charts(state, store, cid, kpi, label, currency, target, out)}
     if made := comparison_chart(view, out / "which_is_winning.png"):
         files["charts"].append(str(made))
@@ -154,7 +160,6 @@ def build_report(
     if len(kinds) > 1:  # several kinds of result: the summary names each, with its cost
         f["results_text"] = results_text(kinds, currency)
     summary = narrative(f, model)
-    actions = state.get("applied_actions") or []
     if fmt == "json":
         payload = {
             "money": money_note(currency),

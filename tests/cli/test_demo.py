@@ -56,3 +56,10 @@ def test_demo_runs_end_to_end_offline(home):
     assert {p.name for p in reports[0].parent.glob("*.png")} == {
         "daily_spend_results.png", "cost_per_result.png", "spend_by_ad_set.png",
         "which_is_winning.png"}
+    # The chart calls an ad set the best on its average cost, the loop cut that ad set's budget
+    # by its marginal cost: the report says why, with the figures the loop's decision recorded.
+    best = re.search(r"(US, CA \d\d-\d\d) is \d+% likely to be the best", report).group(1)
+    assert re.search(rf"Why adpilot cut {best} although it leads on average cost per purchase "
+                     r"\(USD [\d.]+ over this report\).* one more purchase there was estimated to "
+                     r"cost about USD [\d.]+ at the margin .*, so adpilot moved money to US, CA "
+                     r"\d\d-\d\d\.", report), report[:1500]

@@ -204,6 +204,46 @@ def test_reasons_are_never_cut_mid_word(store, tmp_path):
     assert "Image 2 (ad set US 25-34)" in md
 
 
+def _moved(sid: str, name: str, day: str, before: int, after: int, **evidence: Any):
+    return {**budget_action(sid, name, day, before, after), "evidence": evidence}
+
+
+def test_a_cut_to_the_ad_set_called_best_is_explained_by_its_marginal_cost(store, tmp_path):
+    # US 18-24 leads on average (USD 20.00 a purchase) yet the loop cut it: at the margin an
+    # extra purchase there cost more than in US 25-34, where the money went.
+    cut = [_moved("s1", "US 18-24 [ap:1a2b3c4d]", DAYS[3], 4000, 3400, marginal_cost_minor=5200,
+                  others_marginal_cost_minor=3900, average_cost_minor=2600, days=7),
+           _moved("s2", "US 25-34", DAYS[3], 4000, 4600, marginal_cost_minor=3900)]
+    data = json.loads(Path(build_report(_state(applied_actions=cut), store, tmp_path, "json")[
+        "report"]).read_text())
+    note = data["comparison"]["note"]
+    assert note == (
+        "Why adpilot cut US 18-24 although it leads on average cost per purchase (USD 20.00 over "
+        "this report): adpilot moves money by what the next USD 1.00 buys, and extra money buys "
+        "dearer results. When it cut the budget on Mar 6, one more purchase there was estimated "
+        "to cost about USD 52.00 at the margin (its last 7 days had averaged USD 26.00), against "
+        "about USD 39.00 in US 25-34, so adpilot moved money to US 25-34.")
+    assert note in data["summary"]
+    fig = comparison_figure(data["comparison"])
+    assert any(t.startswith("Why adpilot cut US 18-24") for t in _texts(fig))  # under the chart
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("moves", [
+    ACTIONS,  # the leader's budget was raised: the loop agrees with the chart
+    [budget_action("s2", "US 25-34", DAYS[3], 4000, 3400)],  # only the runner-up was cut
+    [_moved("s1", "US 18-24", DAYS[2], 4000, 3400, marginal_cost_minor=5200,
+            others_marginal_cost_minor=3900),  # cut, then given more: its last move agrees
+     _moved("s1", "US 18-24", DAYS[5], 3400, 4200, marginal_cost_minor=3000)],
+    [],
+])
+def test_no_note_when_the_loop_did_not_cut_the_ad_set_called_best(store, tmp_path, moves):
+    data = json.loads(Path(build_report(_state(applied_actions=moves), store, tmp_path, "json")[
+        "report"]).read_text())
+    assert data["comparison"]["leader"] == "s1" and data["comparison"]["note"] is None
+    assert "Why adpilot cut" not in data["summary"]
+
+
 # -- money ----------------------------------------------------------------------------------
 
 
