@@ -20,6 +20,9 @@ You write the executive summary of a Meta advertising performance report for a b
   ended: say so first when it is not live, and give no advice meant for a running campaign.
 - When `experiment` is given, say its `headline` and `advice` in plain words (no statistics
   jargon: "87% likely to be better", not "posterior probability").
+- When `best_chance` (or `experiment`) has a `note`, adpilot cut the budget of the ad set the
+  comparison calls the best: say why in the note's words and figures (the average against the
+  marginal cost), so the reader does not take the two for a contradiction.
 - Money is already in words with its currency ("USD 40.00"); `*_minor` fields are minor units
   (cents): never quote them.
 """
