@@ -29,10 +29,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agents.insights.plan_ids import ad_ids as launched_ads
-from agents.insights.plan_ids import ad_set_ids
 from agents.insights.question import result_words
-from agents.insights.results import adset_event
+from agents.insights.results import ad_ids as launched_ads
+from agents.insights.results import ad_set_ids, adset_event
 from state.insights_store import conversions_of, currency_factor
 from state.rules import format_money
 from tools.errors import MetaError

@@ -5,7 +5,7 @@ campaign:
 
 - **md**: `report.md` — executive summary (the model's narrative when one is configured, built
   from the facts otherwise: `report_text.py`), per-ad-set and per-ad tables (each ad beside its
-  ad set), actions taken with their judged effect and every reason in full (`export.py`),
+  ad set), actions taken with their judged effect and every reason in full (`writers/export.py`),
   and up to four PNG charts, each only when it has something to draw (the report says how many
   it has): daily spend beside the daily budget with results, cost per result per ad set, spend
   and budget by ad set (each marking the days actions were applied: `charts.py`,
@@ -15,7 +15,7 @@ campaign:
 - **csv**: `daily.csv` (every stored daily row), `ad_sets.csv`, `ads.csv`, `actions.csv`,
   and `assets.csv` when the campaign has dynamic creative — money in major units with a
   `currency` column, rates as percentages named `*_pct`, names without provenance tags
-  (`sheets.py`);
+  (`writers/sheets.py`);
 - **json**: `report.json` with the same content, money in whole minor units (`*_minor`, every
   one an integer, rounded half up: said in its `money` block), and the daily budget lines the
   charts draw (`daily_budgets`, a record per day).
@@ -41,12 +41,12 @@ from agents.insights import charts
 from agents.insights.assets_report import asset_lines, asset_rows, assets_for_report
 from agents.insights.experiment_chart import comparison_chart
 from agents.insights.experiment_view import comparison
-from agents.insights.export import goal_lines, money_note, whole_minor, write_md
 from agents.insights.margin_note import margin_note
 from agents.insights.report_text import KPI_LABELS, delivery, facts, narrative
 from agents.insights.results import by_result, result_label, results_by_goal, results_text
-from agents.insights.sheets import write_csvs
 from agents.insights.timeline import action_marks, budget_days, budget_lines, daily_budgets
+from agents.insights.writers.export import goal_lines, money_note, whole_minor, write_md
+from agents.insights.writers.sheets import write_csvs
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import KPI_FIELDS
 from agents.optimize.meta_io import targets_of

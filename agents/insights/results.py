@@ -15,6 +15,14 @@ results, whose counts come from `state.insights_store.CONVERSION_FAMILIES`):
 Collection: `adset_event`, `conversion_event` (the campaign's), `events_by_adset` (by Meta id).
 Report: `result_label` (the campaign's result in words), `results_by_goal` (one row per ad set:
 its result in words, the count or value, and the cost per result on that result).
+
+Which Meta object each plan ad set and ad became (`ad_set_ids`, `ad_ids`, `plan_sets_by_id`):
+the launch names what it created by each node's key as `state.plan.plan_keys` computes it
+(content and position, salted per thread), not by the `key` a plan dict happens to carry — the
+plan stored on a thread may hold keys from before its salt or an edit, and a lookup by those
+finds no launched ad set (the report then drew no budget lines and said "optimised for —").
+So keys are recomputed; an adopted ad set carries its Meta `id`; a plan that does not load (an
+adopted campaign's partial plan, a test's) is looked up by the keys it carries.
 """
 
 from __future__ import annotations
@@ -22,9 +30,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agents.insights.plan_ids import plan_sets_by_id
 from agents.insights.question import result_event, result_words
 from state.insights_store import CONVERSION_FAMILIES
+from state.plan import PlanError, load_plan, plan_keys
 from state.rules import format_money
 
 GOAL_WORDS = {
@@ -70,6 +78,47 @@ def conversion_event(plan: Mapping[str, Any] | None) -> str:
     if events:
         return max(dict.fromkeys(events), key=events.count)
     return "LEAD" if plan.get("objective") == "OUTCOME_LEADS" else "PURCHASE"
+
+
+def node_keys(plan: Mapping[str, Any]) -> dict[str, str]:
+    """Map each node's path (`ad_sets[0]`, `ad_sets[0].ads[1]`) to the key the launch used."""
+    try:
+        return plan_keys(load_plan(dict(plan)))
+    except (PlanError, TypeError, ValueError):
+        out = {}
+        for i, s in enumerate(plan.get("ad_sets") or []):
+            out[f"ad_sets[{i}]"] = str(s.get("key") or "")
+            for j, a in enumerate(s.get("ads") or []):
+                out[f"ad_sets[{i}].ads[{j}]"] = str(a.get("key") or "")
+        return out
+
+
+def _id(created: Mapping[str, Any], kind: str, *keys: Any) -> str | None:
+    ids = created.get(kind) or {}
+    return next((str(ids[k]) for k in keys if k and k in ids), None)
+
+
+def ad_set_ids(plan: Mapping[str, Any], created: Mapping[str, Any]) -> list[str | None]:
+    """Each plan ad set's Meta id, in plan order (None where it was not launched)."""
+    keys = node_keys(plan)
+    return [str(s["id"]) if s.get("id") else
+            _id(created, "ad_sets", keys.get(f"ad_sets[{i}]"), s.get("key"))
+            for i, s in enumerate(plan.get("ad_sets") or [])]
+
+
+def ad_ids(plan: Mapping[str, Any], created: Mapping[str, Any]) -> list[list[str | None]]:
+    """Each plan ad's Meta id, by ad set then ad, in plan order (None where not launched)."""
+    keys = node_keys(plan)
+    return [[str(a["id"]) if a.get("id") else
+             _id(created, "ads", keys.get(f"ad_sets[{i}].ads[{j}]"), a.get("key"))
+             for j, a in enumerate(s.get("ads") or [])]
+            for i, s in enumerate(plan.get("ad_sets") or [])]
+
+
+def plan_sets_by_id(plan: Mapping[str, Any], created: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the plan's ad sets by Meta id (launched and adopted ones alike)."""
+    return {sid: s for sid, s in zip(ad_set_ids(plan, created), plan.get("ad_sets") or [],
+                                     strict=True) if sid}
 
 
 def events_by_adset(plan: Mapping[str, Any] | None, created: Mapping[str, Any]) -> dict[str, str]:
@@ -166,5 +215,6 @@ def results_text(kinds: list[dict[str, Any]], currency: str) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-__all__ = ["GOAL_WORDS", "by_result", "results_text", "adset_event", "conversion_event", "events_by_adset", "result_label",
-           "results_by_goal"]
+__all__ = ["GOAL_WORDS", "ad_ids", "ad_set_ids", "adset_event", "by_result", "conversion_event",
+           "events_by_adset", "node_keys", "plan_sets_by_id", "result_label", "results_by_goal",
+           "results_text"]

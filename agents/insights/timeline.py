@@ -10,8 +10,9 @@ Budgets are the plan's (an ad set's own budget, or its equal share of an ad-set-
 `agents.orchestrator.card.ad_set_budgets`) until an applied `set_adset_budget` wrote another;
 each write's `before` (read back from Meta before it) corrects the plan's figure, and its `after`
 holds from its day on. The plan's ad sets are matched to the launched ones by the keys the
-launch used (`plan_ids`): a launch the loop never touched still has its budget lines. A paused ad set (`pause_adset`) has no budget to spend from that day. A
-lifetime budget is not a daily one: such ad sets have no budget line.
+launch used (`results.ad_set_ids`): a launch the loop never touched still has its budget
+lines. A paused ad set (`pause_adset`) has no budget to spend from that day. A lifetime budget
+is not a daily one: such ad sets have no budget line.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from agents.insights.plan_ids import ad_set_ids
+from agents.insights.results import ad_set_ids
 from state.rules import format_money
 
 # Short words for each action a chart marks (the tool's name otherwise, in words).

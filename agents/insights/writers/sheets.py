@@ -24,8 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from agents.insights.export import whole
 from agents.insights.timeline import ad_set_of, change_words
+from agents.insights.writers.export import whole
 from state.insights_store import InsightsStore
 from state.provenance import display_name
 from state.rules import currency_offset
