@@ -262,13 +262,39 @@ def recorded_account(thread: str) -> str | None:
     return str(account) if account else None
 
 
+def require_thread(thread: str) -> None:
+    """Exit 2 unless ADPILOT_HOME holds `thread`, checked before anything is opened or created.
+
+    Opening the environment creates the home (its ledger, its sandbox); a command typed in
+    another folder than the run's would get a new empty `.adpilot` and "no thread". The message
+    names the absolute home it looked in and how to point at the right one.
+    """
+    from graph.home import adpilot_home, unknown_thread
+
+    if (said := unknown_thread(adpilot_home(), thread)) is not None:
+        fail(said)
+
+
+def _names_a_thread(signature: inspect.Signature) -> bool:
+    """Tell whether the command's THREAD is an argument (an existing thread), not `--thread ID`.
+
+    `run --thread ID` and `ask --thread ID` name a thread to start; a positional THREAD
+    (`approve`, `resume`, `optimize`, `report`, `stop`, `undo`, ...) one that must exist.
+    """
+    param = signature.parameters.get("thread")
+    metadata = getattr(param.annotation, "__metadata__", ()) if param is not None else ()
+    return any(isinstance(m, typer.models.ArgumentInfo) for m in metadata)
+
+
 def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
     """Give a command that talks to Meta the `--account`, `--page` and `--pixel` options.
 
-    A command on an existing THREAD with no account chosen works in the account the thread
-    recorded.
+    A command on an existing THREAD (a positional argument) first checks that ADPILOT_HOME
+    holds it (`require_thread`: exit 2, nothing created); with no account chosen it works in
+    the account the thread recorded.
     """
     signature = inspect.signature(command, eval_str=True)  # real annotations: Typer reads them
+    existing = _names_a_thread(signature)
     extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
                                annotation=Annotated[str | None, typer.Option(f"--{name}", help=text)])
              for name, (_, _, _, text) in _CHOICES.items()]
@@ -276,6 +302,8 @@ def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, account: str | None = None, page: str | None = None,
                 pixel: str | None = None, **kwargs: Any) -> Any:
+        if existing and kwargs.get("thread"):
+            require_thread(str(kwargs["thread"]))
         if account is None and kwargs.get("thread") and not any(
                 os.environ.get(v) for v in ("ADPILOT_ACCOUNT", "META_AD_ACCOUNT_ID")):
             account = recorded_account(str(kwargs["thread"]))  # the thread says where it works
