@@ -231,8 +231,11 @@ def status_table(rows: list[dict[str, Any]], stopped: dict[str, str] | None = No
     from rich.table import Table
 
     table = Table(title="threads")
-    for col in ("thread", "account", "kind", "phase", "waiting for", "next", "campaign"):
-        table.add_column(col)
+    # Ids are copied into the next command: the thread's is never cut nor broken, and in a
+    # narrow terminal the other cells fold onto more lines instead of ending in "…".
+    table.add_column("thread", no_wrap=True)
+    for col in ("account", "kind", "phase", "waiting for", "next", "campaign"):
+        table.add_column(col, overflow="fold")
     for row in rows:
         phase = row.get("phase") or "—"
         if row["thread"] in stopped:
