@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -39,10 +40,52 @@ if TYPE_CHECKING:
 __all__ = ["EXIT_INTERNAL", "EXIT_INVALID", "exit_code", "outcome_json"]  # for the command groups
 
 
+# Set while a command given `--json` runs: a script reads its stdout (`answer_json_errors`).
+_JSON_RUN: ContextVar[dict[str, bool] | None] = ContextVar("adpilot_json_run", default=None)
+
+
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    """Print an error and exit with `code`."""
+    """Print an error and exit with `code`.
+
+    Under `--json` a script reads stdout, so it also gets `{"error", "exit_code"}` there,
+    unless this command already printed its JSON document (which carries the exit code).
+    """
     err_console.print(f"[red]error:[/] {message}")
+    run = _JSON_RUN.get()
+    if run is not None and not run["printed"]:
+        typer.echo(json.dumps({"error": message, "exit_code": code}, indent=2))
+        run["printed"] = True
     raise typer.Exit(code)
+
+
+def printed_json() -> None:
+    """Note that this command printed its `--json` document (a later `fail` prints no other)."""
+    if (run := _JSON_RUN.get()) is not None:
+        run["printed"] = True
+
+
+def answer_json_errors(app: typer.Typer) -> None:
+    """Make every command of `app` (and its sub-apps) note when it runs with `--json`.
+
+    Done once for the whole CLI (`graph/cli/__init__.py`) so no command can forget it: each
+    command's `--json` parameter is `as_json`.
+    """
+    def noting(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            token = _JSON_RUN.set({"printed": False} if kwargs.get("as_json") else None)
+            try:
+                return command(*args, **kwargs)
+            finally:
+                _JSON_RUN.reset(token)
+        return wrapper
+
+    for info in app.registered_commands:
+        if info.callback is not None:
+            info.callback = noting(info.callback)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            answer_json_errors(group.typer_instance)
 
 
 def _clear_message(exc: Exception) -> tuple[str, int] | None:
@@ -108,6 +151,7 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
         if home is not None and outcome.interrupt is not None:
             record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt)
         typer.echo(json.dumps(outcome_json(outcome, code), indent=2, default=str))
+        printed_json()
         return
     values = outcome.values
     # what `created` holds was created by a launch; an adopted or asked-about campaign was not
