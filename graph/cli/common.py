@@ -1,5 +1,8 @@
 """What several command groups share: exit codes and clear errors, the session, reporting.
 
+Errors (`fail`, `clear_errors`, and JSON on stdout under `--json`) are in `graph/cli/errors.py`,
+re-exported here where the command groups have always found them.
+
 `session()` opens the environment and a runner; `report()` / `exit_code()` say where a run
 stopped; `approve_value()` and `drive()` answer approval cards (the latter for --yes).
 
@@ -18,9 +21,8 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -31,91 +33,15 @@ from graph.cli.console import (
     show_plan_problems,
     show_refusals,
 )
+from graph.cli.errors import clear_errors, fail, printed_json
 from graph.cli.exits import EXIT_INTERNAL, EXIT_INVALID, exit_code, outcome_json, refusals_of
 
 if TYPE_CHECKING:
     from graph.environment import Environment
     from graph.runner import Outcome, Runner
 
-__all__ = ["EXIT_INTERNAL", "EXIT_INVALID", "exit_code", "outcome_json"]  # for the command groups
-
-
-# Set while a command given `--json` runs: a script reads its stdout (`answer_json_errors`).
-_JSON_RUN: ContextVar[dict[str, bool] | None] = ContextVar("adpilot_json_run", default=None)
-
-
-def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    """Print an error and exit with `code`.
-
-    Under `--json` a script reads stdout, so it also gets `{"error", "exit_code"}` there,
-    unless this command already printed its JSON document (which carries the exit code).
-    """
-    err_console.print(f"[red]error:[/] {message}")
-    run = _JSON_RUN.get()
-    if run is not None and not run["printed"]:
-        typer.echo(json.dumps({"error": message, "exit_code": code}, indent=2))
-        run["printed"] = True
-    raise typer.Exit(code)
-
-
-def printed_json() -> None:
-    """Note that this command printed its `--json` document (a later `fail` prints no other)."""
-    if (run := _JSON_RUN.get()) is not None:
-        run["printed"] = True
-
-
-def answer_json_errors(app: typer.Typer) -> None:
-    """Make every command of `app` (and its sub-apps) note when it runs with `--json`.
-
-    Done once for the whole CLI (`graph/cli/__init__.py`) so no command can forget it: each
-    command's `--json` parameter is `as_json`.
-    """
-    def noting(command: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(command)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            token = _JSON_RUN.set({"printed": False} if kwargs.get("as_json") else None)
-            try:
-                return command(*args, **kwargs)
-            finally:
-                _JSON_RUN.reset(token)
-        return wrapper
-
-    for info in app.registered_commands:
-        if info.callback is not None:
-            info.callback = noting(info.callback)
-    for group in app.registered_groups:
-        if group.typer_instance is not None:
-            answer_json_errors(group.typer_instance)
-
-
-def _clear_message(exc: Exception) -> tuple[str, int] | None:
-    """Return the one-line message and exit code of an error a person can act on (None: a bug)."""
-    from agents.common import LaunchError
-    from state.control import LeaseLost, ThreadBusy, ThreadStopped
-    from state.storage import StorageError
-    from tools.errors import MetaError
-
-    if isinstance(exc, MetaError):
-        return f"Meta refused or failed: {exc}", EXIT_INTERNAL
-    if isinstance(exc, LaunchError | StorageError | LeaseLost):
-        return str(exc), EXIT_INTERNAL
-    if isinstance(exc, KeyError | ValueError | ThreadBusy | ThreadStopped):
-        return str(exc).strip("'\""), EXIT_INVALID
-    return None
-
-
-@contextmanager
-def clear_errors() -> Iterator[None]:
-    """Turn Meta, launch and input errors into a one-line message and an exit code."""
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except Exception as exc:
-        said = _clear_message(exc)
-        if said is None:
-            raise
-        fail(*said)
+# for the command groups
+__all__ = ["EXIT_INTERNAL", "EXIT_INVALID", "clear_errors", "exit_code", "fail", "outcome_json"]
 
 
 @contextmanager
