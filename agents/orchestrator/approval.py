@@ -5,7 +5,8 @@
 (`agents/orchestrator/card.py`). It has no side effect before `interrupt()` — the node re-runs on resume.
 The card names each file by the hash that launches; one changed on disk since it was pinned
 (`tools/asset_cache.py`) is a line on the card: a new asset, not the one that uploads.
-Decisions: approve → launch; edit → the edited plan is re-validated and shown again; reject →
+Decisions: approve → launch; edit → the edited plan (its derived names made again from the
+edited content, `planning/names/rederive.py`) is re-validated and shown again; reject →
 the thread ends with nothing written. A malformed, too big or too deep resume value re-asks
 with what was wrong (`hitl.reask`: the reason and the refused value's digest, never the value).
 """
@@ -21,6 +22,7 @@ from langgraph.runtime import Runtime
 from agents.common import ask_until_valid, thread_id_of
 from agents.orchestrator.card import render_card
 from agents.orchestrator.launch_gate import requested_go_live
+from agents.orchestrator.planning.names.rederive import rederive_names
 from state import bounds, hitl
 from state import plan as plans
 from state.context import Context
@@ -113,6 +115,9 @@ def review_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any
                 "phase": "approved", "status": "approved; launching"}
     if edit is not None:
         edited, live = edit
+        # A name the planner made of what the edit changed is made again (ad set "US 25-45"
+        # follows its edited ages); one the person wrote in the file is kept.
+        edited, _renamed = rederive_names(state.get("plan") or {}, edited)
         edited["key_salt"] = thread_id_of(runtime)  # keys stay per-thread after an edit
         return {"plan": edited, "go_live": go_live if live is None else live, "approval": None,
                 "revision": int(state.get("revision") or 0) + 1, "phase": "edited",

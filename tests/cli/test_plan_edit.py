@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from tests.launchkit import brief_for, said, writes
+from tests.launchkit import brief_for, objects, said, writes
 
 
 def _listing(home):
@@ -55,3 +55,36 @@ def test_plan_export_of_a_thread_with_no_pending_launch_plan_exits_2(cli, sample
     assert run("run", brief_for(sample_images), "--thread", "e-3", "--yes").exit_code == 0
     activation = run("plan", "e-3", "--export", "-")
     assert activation.exit_code == 2 and "its card asks about something else" in said(activation)
+
+
+def _export_edit_approve(run, thread, tmp_path, change):
+    """Export the pending plan, change it as a person would, and approve the edit."""
+    path = tmp_path / f"{thread}.json"
+    assert run("plan", thread, "--export", str(path)).exit_code == 0
+    plan = json.loads(path.read_text())
+    change(plan)
+    path.write_text(json.dumps(plan, indent=2))
+    return run("approve", thread, "--edit", str(path))
+
+
+def test_an_edit_re_derives_the_names_made_of_what_it_changed(cli, sample_images, tmp_path):
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-4").exit_code == 0
+
+    def older(plan):
+        plan["ad_sets"][0]["targeting"].update(age_min=30, age_max=50)
+
+    edited = _export_edit_approve(run, "e-4", tmp_path, older)
+    assert edited.exit_code == 0, edited.output
+    assert "Ad set “US 30-50”" in said(edited) and "“US 25-45”" not in said(edited)
+
+    def renamed(plan):  # the person names the ad set: kept, whatever else changes
+        plan["ad_sets"][0]["name"] = "Core runners"
+        plan["ad_sets"][0]["targeting"].update(age_min=35)
+
+    edited = _export_edit_approve(run, "e-4", tmp_path, renamed)
+    assert edited.exit_code == 0, edited.output
+    assert "Ad set “Core runners”" in said(edited)
+    assert run("approve", "e-4").exit_code == 0
+    names = [a["name"] for a in objects(server.url, "adset")]
+    assert len(names) == 1 and names[0].startswith("Core runners"), names
