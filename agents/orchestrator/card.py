@@ -169,6 +169,7 @@ def render_card(
     reading: dict[str, Any] | None = None,
     where: Mapping[str, Any] | None = None,
     estimates: Mapping[str, Any] | None = None,
+    changes: list[str] | None = None,
 ) -> str:
     """Render the approval card for `plan` as markdown.
 
@@ -178,6 +179,8 @@ def render_card(
 
     `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`): shown under "How adpilot read the brief" so nothing the planner decided on
     its own, or could not read, is hidden from the person who approves.
+
+    `changes`: what the person's last edit changed, in words (`card_diff.py`; None: no edit).
 
     `estimates` is the `estimates` state key (`agents/orchestrator/estimates.py`): Meta's
     delivery estimate per ad set and the sizes of existing audiences, each shown as an estimate.
@@ -211,6 +214,9 @@ def render_card(
         + (" — the brief asked to go live" if plan.get("go_live") else ""),
         "",
     ]
+    if changes is not None:
+        lines += ["### Changed by your edit", *[f"- {c}" for c in changes or
+                                                ["nothing: the plan is as it was"]], ""]
     for i, (ad_set, budget) in enumerate(zip(plan.get("ad_sets", []), ad_set_budgets(model),
                                              strict=False)):
         budget_text = (

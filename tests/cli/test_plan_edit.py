@@ -76,7 +76,7 @@ def test_an_edit_re_derives_the_names_made_of_what_it_changed(cli, sample_images
 
     edited = _export_edit_approve(run, "e-4", tmp_path, older)
     assert edited.exit_code == 0, edited.output
-    assert "Ad set “US 30-50”" in said(edited) and "“US 25-45”" not in said(edited)
+    assert "Ad set “US 30-50” —" in said(edited) and "Ad set “US 25-45”" not in said(edited)
 
     def renamed(plan):  # the person names the ad set: kept, whatever else changes
         plan["ad_sets"][0]["name"] = "Core runners"
@@ -88,3 +88,29 @@ def test_an_edit_re_derives_the_names_made_of_what_it_changed(cli, sample_images
     assert run("approve", "e-4").exit_code == 0
     names = [a["name"] for a in objects(server.url, "adset")]
     assert len(names) == 1 and names[0].startswith("Core runners"), names
+
+
+def test_the_card_after_an_edit_says_what_changed_in_plain_words(cli, sample_images, tmp_path):
+    _server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-5").exit_code == 0
+
+    def edit(plan):
+        plan["budget"]["amount_minor"] = 8000
+        ad_set = plan["ad_sets"][0]
+        ad_set["targeting"].update(age_min=30, age_max=50)
+        ad_set["ads"][0]["creative"]["headline"] = "Run far"
+        ad_set["promoted_object"]["custom_event_type"] = "ADD_TO_CART"  # no words for it
+
+    edited = _export_edit_approve(run, "e-5", tmp_path, edit)
+    assert edited.exit_code == 0, edited.output
+    card = said(edited)
+    assert "Changed by your edit" in card
+    assert "• daily budget USD 60.00 → USD 80.00" in card
+    assert ("• ad set “US 25-45” → “US 30-50” (renamed for the edited content): ages 25–45 → "
+            "30–50; ad “Image 1: shoe_0.png”: headline “") in card
+    assert "→ “Run far”" in card
+    assert "• also changed: ad_sets[0].promoted_object.custom_event_type" in card
+
+    unchanged = _export_edit_approve(run, "e-5", tmp_path, lambda plan: None)
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "• nothing: the plan is as it was" in said(unchanged)
