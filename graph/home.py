@@ -77,10 +77,11 @@ def unknown_thread(home: Path, thread_id: str) -> str | None:
     has_state = holds_threads(home) is not False
     how = ("ADPILOT_HOME" if os.environ.get("ADPILOT_HOME")
            else "ADPILOT_HOME unset: ./.adpilot of this folder")
-    what = "other threads only (`adpilot status` lists them)" if has_state else "no threads"
+    what = "other threads only" if has_state else "no threads"
     return (f"no thread {thread_id!r} under {where} ({how}), which holds {what}; nothing was "
             "created or changed. Run the command from the folder where the thread was started, "
-            "or set ADPILOT_HOME=/absolute/path/of/its/.adpilot")
+            "or set ADPILOT_HOME=/absolute/path/of/its/.adpilot (`adpilot status` lists the "
+            "threads of a home)")
 
 
 def _read_one(path: Path, sql: str, params: tuple[str, ...]) -> bool | None:

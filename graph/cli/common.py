@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -49,6 +50,9 @@ def session(*, embedded: bool | None = None, quiet: bool = False, answering: boo
             **kw: Any) -> Iterator[tuple[Environment, Runner]]:
     """Open the environment and a runner, with clear errors.
 
+    A command on an existing THREAD (`talks_to_meta`) first checks the home holds it: its own
+    options are checked before, so a bad option is named first, and nothing is created.
+
     `answering` (`--yes`): approval cards this command approves itself are not notified
     (`tools.notify.answered_here`); one it stops at is.
     """
@@ -56,6 +60,8 @@ def session(*, embedded: bool | None = None, quiet: bool = False, answering: boo
     from graph.runner import open_runner
     from tools.notify import answered_here
 
+    if (thread := _EXISTING_THREAD.get()) is not None:
+        require_thread(thread)  # before the home is opened (and created)
     announce = err_console.print if quiet else console.print
     held = answered_here("approval") if answering else contextlib.nullcontext()
     with clear_errors(), open_environment(embedded=embedded, announce=announce, **kw) as env, \
@@ -219,10 +225,11 @@ def recorded_account(thread: str) -> str | None:
     """
     from graph.checkpointer import open_checkpointer
     from graph.environment import adpilot_home
+    from graph.home import knows_thread
 
     home = adpilot_home()
-    if not home.exists():
-        return None
+    if not home.exists() or knows_thread(home, thread) is False:
+        return None  # opening the store would create it
     try:
         with open_checkpointer(home) as saver:
             found = saver.get_tuple({"configurable": {"thread_id": thread, "checkpoint_ns": ""}})
@@ -230,6 +237,10 @@ def recorded_account(thread: str) -> str | None:
         return None
     account = (found.checkpoint.get("channel_values") or {}).get("account") if found else None
     return str(account) if account else None
+
+
+# The existing THREAD the running command acts on (`talks_to_meta`), checked by `session()`.
+_EXISTING_THREAD: ContextVar[str | None] = ContextVar("adpilot_existing_thread", default=None)
 
 
 def require_thread(thread: str) -> None:
@@ -259,9 +270,9 @@ def _names_a_thread(signature: inspect.Signature) -> bool:
 def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
     """Give a command that talks to Meta the `--account`, `--page` and `--pixel` options.
 
-    A command on an existing THREAD (a positional argument) first checks that ADPILOT_HOME
-    holds it (`require_thread`: exit 2, nothing created); with no account chosen it works in
-    the account the thread recorded.
+    A command on an existing THREAD (a positional argument) has `session()` check that
+    ADPILOT_HOME holds it before opening anything (`require_thread`: exit 2, nothing created);
+    with no account chosen it works in the account the thread recorded.
     """
     signature = inspect.signature(command, eval_str=True)  # real annotations: Typer reads them
     existing = _names_a_thread(signature)
@@ -272,13 +283,16 @@ def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, account: str | None = None, page: str | None = None,
                 pixel: str | None = None, **kwargs: Any) -> Any:
-        if existing and kwargs.get("thread"):
-            require_thread(str(kwargs["thread"]))
         if account is None and kwargs.get("thread") and not any(
                 os.environ.get(v) for v in ("ADPILOT_ACCOUNT", "META_AD_ACCOUNT_ID")):
             account = recorded_account(str(kwargs["thread"]))  # the thread says where it works
         choose(account=account, page=page, pixel=pixel)
-        return command(*args, **kwargs)
+        named = str(kwargs["thread"]) if existing and kwargs.get("thread") else None
+        token = _EXISTING_THREAD.set(named)  # `session()` checks it before opening the home
+        try:
+            return command(*args, **kwargs)
+        finally:
+            _EXISTING_THREAD.reset(token)
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*signature.parameters.values(), *extra])

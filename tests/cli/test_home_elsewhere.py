@@ -39,6 +39,13 @@ def test_a_thread_command_from_another_folder_refuses_naming_the_home_and_create
         assert "holds no threads" in text and "Traceback" not in result.output, (args, text)
         assert list(elsewhere.iterdir()) == [], (args, "created state in the wrong folder")
 
+    # An empty .adpilot here stays empty (no checkpoint store opened to look for the account).
+    (elsewhere / ".adpilot").mkdir()
+    empty = run("approve", "h-1")
+    assert empty.exit_code == 2 and "holds no threads" in said(empty), empty.output
+    assert list((elsewhere / ".adpilot").iterdir()) == []
+    (elsewhere / ".adpilot").rmdir()
+
     # A home that holds other threads says so, and still creates nothing new.
     (elsewhere / "notes.txt").write_text("not adpilot")
     monkeypatch.setenv("ADPILOT_HOME", str(home))
