@@ -64,6 +64,7 @@ class AdpilotState(TypedDict, total=False):
     applied_actions: list[AppliedAction]
     go_live: bool  # whether activate turns the tree on (approval may override)
     revision: int  # times the plan was edited at review
+    edit_changes: list[str] | None  # what the last edit changed, in words (the next card shows it)
     throttle: ThrottleRecord | None  # a pending Meta-throttle wait record
     throttle_waits: int  # throttle waits so far
     optimize: OptimizeState  # optimise-loop working data: collected insights, proposal, review, ...

@@ -5,7 +5,9 @@
 (`agents/orchestrator/card.py`). It has no side effect before `interrupt()` — the node re-runs on resume.
 The card names each file by the hash that launches; one changed on disk since it was pinned
 (`tools/asset_cache.py`) is a line on the card: a new asset, not the one that uploads.
-Decisions: approve → launch; edit → the edited plan is re-validated and shown again; reject →
+Decisions: approve → launch; edit → the edited plan (its derived names made again from the
+edited content, `planning/names/rederive.py`) is re-validated and shown again, the card
+saying what the edit changed (`card_diff.py`); reject →
 the thread ends with nothing written. A malformed, too big or too deep resume value re-asks
 with what was wrong (`hitl.reask`: the reason and the refused value's digest, never the value).
 """
@@ -20,7 +22,9 @@ from langgraph.runtime import Runtime
 
 from agents.common import ask_until_valid, thread_id_of
 from agents.orchestrator.card import render_card
+from agents.orchestrator.card_diff import edit_changes
 from agents.orchestrator.launch_gate import requested_go_live
+from agents.orchestrator.planning.names.rederive import rederive_names
 from state import bounds, hitl
 from state import plan as plans
 from state.context import Context
@@ -56,7 +60,8 @@ def approval_payload(state: Mapping[str, Any], go_live: bool,
     warnings = [*(state.get("warnings") or []), *(asset_notes or [])]
     card = render_card(plan, validation=state.get("validation"), problems=problems,
                        warnings=warnings, go_live=go_live, reading=reading_of(state),
-                       where=where, estimates=state.get("estimates"))
+                       where=where, estimates=state.get("estimates"),
+                       changes=state.get("edit_changes"))
     # A plan with open problems (a bad edit) can only be edited again or rejected.
     allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
     # Agent Inbox and agent-chat-ui show each action's description, not the card's: the
@@ -113,8 +118,13 @@ def review_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any
                 "phase": "approved", "status": "approved; launching"}
     if edit is not None:
         edited, live = edit
+        # A name the planner made of what the edit changed is made again (ad set "US 25-45"
+        # follows its edited ages); one the person wrote in the file is kept.
+        edited, renamed = rederive_names(state.get("plan") or {}, edited)
         edited["key_salt"] = thread_id_of(runtime)  # keys stay per-thread after an edit
+        changes = edit_changes(state.get("plan") or {}, edited, renamed)  # on the next card
         return {"plan": edited, "go_live": go_live if live is None else live, "approval": None,
+                "edit_changes": changes,
                 "revision": int(state.get("revision") or 0) + 1, "phase": "edited",
                 "status": "plan edited; checking it again"}
     message = getattr(decision, "message", None) or "rejected"

@@ -8,6 +8,7 @@ from typing import Any
 
 from agents.orchestrator.card_audiences import targeting_lines
 from agents.orchestrator.card_delivery import creative_assets, delivery_lines
+from agents.orchestrator.card_experiment import experiment_lines
 from state.exposure import META_DAILY_OVERSPEND
 from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
 from state.rules import format_money
@@ -168,6 +169,7 @@ def render_card(
     reading: dict[str, Any] | None = None,
     where: Mapping[str, Any] | None = None,
     estimates: Mapping[str, Any] | None = None,
+    changes: list[str] | None = None,
 ) -> str:
     """Render the approval card for `plan` as markdown.
 
@@ -177,6 +179,8 @@ def render_card(
 
     `reading` is how the brief was read (`not_understood`, `adjustments`, `waived`): shown under "How adpilot read the brief" so nothing the planner decided on
     its own, or could not read, is hidden from the person who approves.
+
+    `changes`: what the person's last edit changed, in words (`card_diff.py`; None: no edit).
 
     `estimates` is the `estimates` state key (`agents/orchestrator/estimates.py`): Meta's
     delivery estimate per ad set and the sizes of existing audiences, each shown as an estimate.
@@ -210,6 +214,9 @@ def render_card(
         + (" — the brief asked to go live" if plan.get("go_live") else ""),
         "",
     ]
+    if changes is not None:
+        lines += ["### Changed by your edit", *[f"- {c}" for c in changes or
+                                                ["nothing: the plan is as it was"]], ""]
     for i, (ad_set, budget) in enumerate(zip(plan.get("ad_sets", []), ad_set_budgets(model),
                                              strict=False)):
         budget_text = (
@@ -238,13 +245,16 @@ def render_card(
                    or c.get("call_to_action") or "—", creative_assets(c)]
             lines.append("| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |")
         lines.append("")
+    lines += experiment_lines(plan, model)
     lines += reading_lines(reading)
     lines.append("### Checks")
     if validation:
         verdict = "accepted" if validation.get("ok") else "refused"
-        later = validation.get("deferred") or 0
-        lines.append(f"- Meta validate_only: **{verdict}** ({validation.get('checked', 0)} objects checked"
-                     + (f"; {later} need their parent or video first and are checked at launch)" if later else ")"))
+        later = int(validation.get("deferred") or 0)
+        waits = ("needs its parent or video first and is" if later == 1
+                 else "need their parent or video first and are")
+        lines.append(f"- Meta validate_only: **{verdict}** ({_count(validation.get('checked', 0), 'object')} checked"
+                     + (f"; {later} {waits} checked at launch)" if later else ")"))
         lines += [f"  - {e}" for e in validation.get("errors", [])]
         if validation.get("gate"):
             lines.append(_gate_line(validation["gate"]))
@@ -273,11 +283,16 @@ def reading_lines(reading: dict[str, Any] | None) -> list[str]:
         elif u.get("affects"):
             out.append(f"- ❓ not understood: ‘{phrase}’ — it could change {u['affects']}")
         else:
-            out.append(f"- · not used: ‘{phrase}’ (changes nothing in the plan)")
+            out.append(f"- not used: ‘{phrase}’ (changes nothing in the plan)")
     listed = {str(u.get("phrase")).lower() for u in reading.get("not_understood") or []}
     out += [f"- 🚫 waived by you: ‘{w}’ — the plan launches without it"
             for w in reading.get("waived") or [] if str(w).lower() not in listed]
     return ["### How adpilot read the brief", *out, ""] if out else []
+
+
+def _count(n: Any, noun: str) -> str:
+    """"1 object", "3 objects": a count with its noun agreeing."""
+    return f"{n} {noun}{'' if int(n or 0) == 1 else 's'}"
 
 
 def _short(value: Any) -> str:

@@ -30,5 +30,8 @@ from graph.cli import (  # noqa: F401,E402
     launch, status, demo, trace, tick, loop, sandbox, safety, undo, audit, accounts, ask, mcp,
 )
 # isort: on
+from graph.cli.errors import answer_json_errors  # noqa: E402
+
+answer_json_errors(app)  # an error under --json is JSON on stdout too, in every command
 
 __all__ = ["app"]

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli.common import fail, session, talks_to_meta
+from graph.cli.common import fail, require_thread, session, talks_to_meta
 from graph.cli.console import console, err_console
 from graph.cli.root import app
 from graph.cli.safety import created_objects
@@ -136,6 +136,8 @@ def audit_log(
     """List the ledger's writes (id, operation, object, status, before → after) for `undo`."""
     from state.ledger import Ledger, describe_ledger, ledger_exists
 
+    if thread is not None:
+        require_thread(thread)
     if not ledger_exists(adpilot_home()):
         fail(f"no ledger at {describe_ledger(adpilot_home())}: set ADPILOT_HOME to the "
              "directory of a run")

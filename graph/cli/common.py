@@ -1,5 +1,8 @@
 """What several command groups share: exit codes and clear errors, the session, reporting.
 
+Errors (`fail`, `clear_errors`, and JSON on stdout under `--json`) are in `graph/cli/errors.py`,
+re-exported here where the command groups have always found them.
+
 `session()` opens the environment and a runner; `report()` / `exit_code()` say where a run
 stopped; `approve_value()` and `drive()` answer approval cards (the latter for --yes).
 
@@ -18,8 +21,9 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,55 +34,24 @@ from graph.cli.console import (
     show_plan_problems,
     show_refusals,
 )
+from graph.cli.errors import clear_errors, fail, printed_json
 from graph.cli.exits import EXIT_INTERNAL, EXIT_INVALID, exit_code, outcome_json, refusals_of
 
 if TYPE_CHECKING:
     from graph.environment import Environment
     from graph.runner import Outcome, Runner
 
-__all__ = ["EXIT_INTERNAL", "EXIT_INVALID", "exit_code", "outcome_json"]  # for the command groups
-
-
-def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    """Print an error and exit with `code`."""
-    err_console.print(f"[red]error:[/] {message}")
-    raise typer.Exit(code)
-
-
-def _clear_message(exc: Exception) -> tuple[str, int] | None:
-    """Return the one-line message and exit code of an error a person can act on (None: a bug)."""
-    from agents.common import LaunchError
-    from state.control import LeaseLost, ThreadBusy, ThreadStopped
-    from state.storage import StorageError
-    from tools.errors import MetaError
-
-    if isinstance(exc, MetaError):
-        return f"Meta refused or failed: {exc}", EXIT_INTERNAL
-    if isinstance(exc, LaunchError | StorageError | LeaseLost):
-        return str(exc), EXIT_INTERNAL
-    if isinstance(exc, KeyError | ValueError | ThreadBusy | ThreadStopped):
-        return str(exc).strip("'\""), EXIT_INVALID
-    return None
-
-
-@contextmanager
-def clear_errors() -> Iterator[None]:
-    """Turn Meta, launch and input errors into a one-line message and an exit code."""
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except Exception as exc:
-        said = _clear_message(exc)
-        if said is None:
-            raise
-        fail(*said)
+# for the command groups
+__all__ = ["EXIT_INTERNAL", "EXIT_INVALID", "clear_errors", "exit_code", "fail", "outcome_json"]
 
 
 @contextmanager
 def session(*, embedded: bool | None = None, quiet: bool = False, answering: bool = False,
             **kw: Any) -> Iterator[tuple[Environment, Runner]]:
     """Open the environment and a runner, with clear errors.
+
+    A command on an existing THREAD (`talks_to_meta`) first checks the home holds it: its own
+    options are checked before, so a bad option is named first, and nothing is created.
 
     `answering` (`--yes`): approval cards this command approves itself are not notified
     (`tools.notify.answered_here`); one it stops at is.
@@ -87,6 +60,8 @@ def session(*, embedded: bool | None = None, quiet: bool = False, answering: boo
     from graph.runner import open_runner
     from tools.notify import answered_here
 
+    if (thread := _EXISTING_THREAD.get()) is not None:
+        require_thread(thread)  # before the home is opened (and created)
     announce = err_console.print if quiet else console.print
     held = answered_here("approval") if answering else contextlib.nullcontext()
     with clear_errors(), open_environment(embedded=embedded, announce=announce, **kw) as env, \
@@ -108,6 +83,7 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
         if home is not None and outcome.interrupt is not None:
             record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt)
         typer.echo(json.dumps(outcome_json(outcome, code), indent=2, default=str))
+        printed_json()
         return
     values = outcome.values
     # what `created` holds was created by a launch; an adopted or asked-about campaign was not
@@ -249,10 +225,11 @@ def recorded_account(thread: str) -> str | None:
     """
     from graph.checkpointer import open_checkpointer
     from graph.environment import adpilot_home
+    from graph.home import knows_thread
 
     home = adpilot_home()
-    if not home.exists():
-        return None
+    if not home.exists() or knows_thread(home, thread) is False:
+        return None  # opening the store would create it
     try:
         with open_checkpointer(home) as saver:
             found = saver.get_tuple({"configurable": {"thread_id": thread, "checkpoint_ns": ""}})
@@ -262,13 +239,43 @@ def recorded_account(thread: str) -> str | None:
     return str(account) if account else None
 
 
+# The existing THREAD the running command acts on (`talks_to_meta`), checked by `session()`.
+_EXISTING_THREAD: ContextVar[str | None] = ContextVar("adpilot_existing_thread", default=None)
+
+
+def require_thread(thread: str) -> None:
+    """Exit 2 unless ADPILOT_HOME holds `thread`, checked before anything is opened or created.
+
+    Opening the environment creates the home (its ledger, its sandbox); a command typed in
+    another folder than the run's would get a new empty `.adpilot` and "no thread". The message
+    names the absolute home it looked in and how to point at the right one.
+    """
+    from graph.home import adpilot_home, unknown_thread
+
+    if (said := unknown_thread(adpilot_home(), thread)) is not None:
+        fail(said)
+
+
+def _names_a_thread(signature: inspect.Signature) -> bool:
+    """Tell whether the command's THREAD is an argument (an existing thread), not `--thread ID`.
+
+    `run --thread ID` and `ask --thread ID` name a thread to start; a positional THREAD
+    (`approve`, `resume`, `optimize`, `report`, `stop`, `undo`, ...) one that must exist.
+    """
+    param = signature.parameters.get("thread")
+    metadata = getattr(param.annotation, "__metadata__", ()) if param is not None else ()
+    return any(isinstance(m, typer.models.ArgumentInfo) for m in metadata)
+
+
 def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
     """Give a command that talks to Meta the `--account`, `--page` and `--pixel` options.
 
-    A command on an existing THREAD with no account chosen works in the account the thread
-    recorded.
+    A command on an existing THREAD (a positional argument) has `session()` check that
+    ADPILOT_HOME holds it before opening anything (`require_thread`: exit 2, nothing created);
+    with no account chosen it works in the account the thread recorded.
     """
     signature = inspect.signature(command, eval_str=True)  # real annotations: Typer reads them
+    existing = _names_a_thread(signature)
     extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
                                annotation=Annotated[str | None, typer.Option(f"--{name}", help=text)])
              for name, (_, _, _, text) in _CHOICES.items()]
@@ -280,7 +287,12 @@ def talks_to_meta(command: Callable[..., Any]) -> Callable[..., Any]:
                 os.environ.get(v) for v in ("ADPILOT_ACCOUNT", "META_AD_ACCOUNT_ID")):
             account = recorded_account(str(kwargs["thread"]))  # the thread says where it works
         choose(account=account, page=page, pixel=pixel)
-        return command(*args, **kwargs)
+        named = str(kwargs["thread"]) if existing and kwargs.get("thread") else None
+        token = _EXISTING_THREAD.set(named)  # `session()` checks it before opening the home
+        try:
+            return command(*args, **kwargs)
+        finally:
+            _EXISTING_THREAD.reset(token)
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*signature.parameters.values(), *extra])

@@ -121,8 +121,11 @@ def approval_hint(thread_id: str, payload: dict[str, Any]) -> str:
     """How to answer an approval card from here: only the decisions the card allows.
 
     `approve --edit FILE` edits a launch plan (one action carrying `plan`); `--reject` needs
-    every action to allow a reject.
+    every action to allow a reject. A second line names the absolute ADPILOT_HOME the thread
+    lives in: `approve` from another folder finds it only there.
     """
+    from graph.home import adpilot_home
+
     requests = [r for r in payload.get("action_requests") or [] if isinstance(r, dict)]
     configs = {str(c.get("action_name")): set(c.get("allowed_decisions") or [])
                for c in payload.get("review_configs") or [] if isinstance(c, dict)}
@@ -133,7 +136,9 @@ def approval_hint(thread_id: str, payload: dict[str, Any]) -> str:
         parts.append(f"edit: [bold]adpilot approve {thread_id} --edit plan.json[/]")
     if allowed and all("reject" in a for a in allowed):
         parts.append(f"reject: [bold]adpilot approve {thread_id} --reject 'reason'[/]")
-    return "  ·  ".join(parts)
+    home = escape(str(adpilot_home().resolve()))
+    return ("  ·  ".join(parts) + f"\n[dim]state: {home} (set ADPILOT_HOME={home} to approve "
+            "from another folder)[/]")
 
 
 def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = console, *,
@@ -226,8 +231,11 @@ def status_table(rows: list[dict[str, Any]], stopped: dict[str, str] | None = No
     from rich.table import Table
 
     table = Table(title="threads")
-    for col in ("thread", "account", "kind", "phase", "waiting for", "next", "campaign"):
-        table.add_column(col)
+    # Ids are copied into the next command: the thread's is never cut nor broken, and in a
+    # narrow terminal the other cells fold onto more lines instead of ending in "…".
+    table.add_column("thread", no_wrap=True)
+    for col in ("account", "kind", "phase", "waiting for", "next", "campaign"):
+        table.add_column(col, overflow="fold")
     for row in rows:
         phase = row.get("phase") or "—"
         if row["thread"] in stopped:

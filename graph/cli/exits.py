@@ -23,6 +23,9 @@ EXIT_OK = 0  # done, or stopped where asked (a card, a question, a timer)
 EXIT_INTERNAL = 1  # Meta, storage or adpilot itself failed
 EXIT_INVALID = 2  # the brief, plan, file or decision needs fixing; nothing was written
 
+# What `adpilot plan --json` says of a plan, and `--json` of a run says the same way.
+PLAN_FINDINGS = ("problems", "warnings", "not_understood", "adjustments")
+
 # Interrupts a person answers: one carrying `error` was asked again because an answer was refused.
 _ANSWERED_KINDS = ("approval", "clarify")
 
@@ -69,7 +72,9 @@ def outcome_json(outcome: Outcome, code: int | None = None) -> dict[str, Any]:
 
     `interrupt` is the pending card, question or timer as the thread holds it (an approval
     card's `receipt` is what `adpilot approve --receipt` quotes); `answer_refused` says why
-    this command's answer was not taken; `refusals` are the money gate's.
+    this command's answer was not taken; `refusals` are the money gate's. `problems`,
+    `warnings`, `not_understood` and `adjustments` are the plan's, as `adpilot plan --json`
+    prints them: a plan that cannot launch says why here too.
     """
     values = outcome.values
     created = values.get("created") or {}
@@ -83,6 +88,7 @@ def outcome_json(outcome: Outcome, code: int | None = None) -> dict[str, Any]:
         "interrupt": outcome.interrupt,
         "answer_refused": refused_answer(outcome),
         "refusals": refusals_of(outcome.updates),
+        **{key: values.get(key) or [] for key in PLAN_FINDINGS},
         "next": list(outcome.next),
         "account_id": values.get("account"),
         "campaign_id": created.get("campaign"),

@@ -38,9 +38,22 @@ JSON_HELP = "print where the thread stopped as JSON (phase, waiting_for, interru
 
 @app.command()
 @talks_to_meta
-def plan(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md file, or - for stdin")],
+def plan(brief: Annotated[str, typer.Argument(
+             help="the brief text, a .txt/.md file, or - for stdin; with --export, a THREAD")],
+         export: Annotated[str | None, typer.Option(
+             "--export", metavar="FILE", help="write the plan on THREAD's pending launch card to "
+             "FILE (- for stdout), to edit and pass to `adpilot approve THREAD --edit FILE`")] = None,
          as_json: Annotated[bool, typer.Option("--json", help="print {plan, problems, warnings}")] = False) -> None:
-    """Plan a brief and check it locally; writes nothing anywhere."""
+    """Plan a brief and check it locally; writes nothing anywhere.
+
+    `adpilot plan THREAD --export FILE` instead writes the plan a thread's approval card
+    waits on (read from the checkpoints: no Meta call).
+    """
+    if export is not None:
+        from graph.cli.plan_export import export_plan
+
+        export_plan(brief, export, as_json=as_json)
+        return
     from agents.orchestrator.nodes import (
         account_today,
         check_locally,

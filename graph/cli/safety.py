@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from graph.cli.common import clear_errors, fail, talks_to_meta
+from graph.cli.common import clear_errors, fail, require_thread, talks_to_meta
 from graph.cli.console import console, err_console
 from graph.cli.root import app
 from graph.home import adpilot_home
@@ -153,6 +153,8 @@ def stop(
         fail("give a THREAD or --all (not both): `adpilot stop THREAD` or `adpilot stop --all`")
     if delete and thread is None:
         fail("--delete needs one THREAD: `adpilot stop THREAD --delete`")
+    if thread is not None:
+        require_thread(thread)  # before the home is opened (and created)
     announce = err_console.print if as_json else console.print
     with clear_errors(), open_environment(announce=announce, **_policy_or_default()) as env, \
             ExitStack() as stack:

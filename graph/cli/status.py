@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli.common import clear_errors, fail, report
+from graph.cli.common import clear_errors, fail, report, require_thread
 from graph.cli.console import console, err_console, status_table
 from graph.cli.root import app
 
@@ -30,11 +30,10 @@ def status(thread: Annotated[str | None, typer.Argument(help="one thread (defaul
 
     home = adpilot_home()
     _check_policy(home)
+    if thread:
+        require_thread(thread)
     if holds_threads(home) is False:
         where, _path = checkpoint_store(home)
-        if thread:
-            fail(f"no thread {thread!r}: there are no threads under {where} (ADPILOT_HOME "
-                 f"{home}); set ADPILOT_HOME to the folder the run used")
         said = (f"No threads: nothing under {where} (ADPILOT_HOME {home}). Set ADPILOT_HOME "
                 "to the folder a run used, or start one with `adpilot run BRIEF`.")
         if as_json:

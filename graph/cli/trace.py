@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from graph.cli.common import fail
+from graph.cli.common import fail, require_thread
 from graph.cli.console import console
 from graph.cli.root import app
 
@@ -19,6 +19,7 @@ def trace(thread: Annotated[str, typer.Argument(help="the thread to trace")],
     from graph.cli.trace_view import render_timeline, trace_timeline
     from graph.environment import adpilot_home
 
+    require_thread(thread)
     try:
         events = trace_timeline(adpilot_home(), thread)
     except KeyError as exc:

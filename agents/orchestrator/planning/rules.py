@@ -41,6 +41,7 @@ from agents.orchestrator.planning.copy import brand_of, product_of
 from agents.orchestrator.planning.facts import FILLER, Facts, read_facts
 from agents.orchestrator.planning.money.budget import money_problems
 from agents.orchestrator.planning.money.targets import Targets
+from agents.orchestrator.planning.names.derive import ad_set_name, campaign_name
 from agents.orchestrator.planning.normalise import normalise
 from agents.orchestrator.planning.parse_optimisation import settle as settle_optimisation
 from agents.orchestrator.planning.structure import (
@@ -180,12 +181,9 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     ad_sets = []
     for i, v in enumerate(variants):
         t = targeting(f, v, restricted)
-        where = ", ".join([*t["geo_locations"].get("countries", [])[:3],
-                           *[c["name"] for c in t["geo_locations"].get("cities", [])[:2]],
-                           *[r["name"] for r in t["geo_locations"].get("regions", [])[:2]]]) or "?"
         ads = creatives(f, objective, landing, cta, v)
         ad_set: dict[str, Any] = {
-            "name": _ad_set_name(where, t, v),
+            "name": ad_set_name(t, v.get("label")),
             "targeting": t, "optimization_goal": setup["optimization_goal"],
             "billing_event": setup["billing_event"], "destination_type": setup["destination_type"],
             "promoted_object": _promoted(objective, setup, page, pixel, landing,
@@ -256,13 +254,6 @@ def special_category_adjustments(f: Facts) -> list[Adjustment]:
     return out
 
 
-def _ad_set_name(where: str, t: dict[str, Any], variant: dict[str, Any]) -> str:
-    """"US, CA 25-34", "US 18-65 women": the label only when it adds to place and ages."""
-    ages = f"{t['age_min']}-{t['age_max']}"
-    label = variant.get("label") if variant else None
-    return f"{where} {ages}" + (f" {label}" if label and label != ages else "")
-
-
 def plan_targets(t: Targets, currency: str) -> tuple[dict[str, Any], list[dict]]:
     """Return the plan's `targets` (CPA in minor units of the plan currency, ROAS) and warnings."""
     out: dict[str, Any] = {}
@@ -280,11 +271,8 @@ def plan_targets(t: Targets, currency: str) -> tuple[dict[str, Any], list[dict]]
 
 
 def _campaign_name(f: Facts, objective: str, landing: str | None) -> str:
-    what = product_of(f.brief) or brand_of(landing)
-    label = objective.removeprefix("OUTCOME_").replace("_", " ").title()
-    start = f.schedule.start or f.defaults.today
-    what = what[:1].upper() + what[1:60]
-    return f"{what} – {label} – {start:%b %Y}"
+    return campaign_name(product_of(f.brief) or brand_of(landing), objective,
+                         f.schedule.start or f.defaults.today)
 
 
 def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResult:

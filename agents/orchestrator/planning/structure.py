@@ -15,6 +15,7 @@ from typing import Any
 from agents.orchestrator.planning.audiences.custom import lookalikes
 from agents.orchestrator.planning.copy import make_copy
 from agents.orchestrator.planning.facts import Facts
+from agents.orchestrator.planning.names.derive import asset_label, media_ad_name, variant_ad_name
 
 KPI = {"OUTCOME_SALES": ("cost_per_purchase", "conversions"),
        "OUTCOME_LEADS": ("cost_per_lead", "conversions"),
@@ -131,8 +132,9 @@ def creatives(f: Facts, objective: str, landing: str | None, cta: str,
     if len(copies) > 1:
         # A copy test: every copy variant on every image or video (none is dropped).
         combos = list(product(media or [("image", [])], copies))
-        return [{"name": f"Variant {_label(i)}: {c['headline']}" +
-                 (f" / {_asset_name(assets)}" if len(media) > 1 else ""), "variant": _label(i),
+        return [{"name": variant_ad_name(_label(i), c["headline"],
+                                         asset_label(assets) if len(media) > 1 else None),
+                 "variant": _label(i),
                  "creative": {**base, **c, "format": kind, "assets": assets}}
                 for i, ((kind, assets), c) in enumerate(combos)]
     if not media:
@@ -140,8 +142,7 @@ def creatives(f: Facts, objective: str, landing: str | None, cta: str,
     test = f.ab_creative and len(media) > 1
     ads = []
     for i, (kind, assets) in enumerate(media):
-        label = str(assets[0].get("path") or assets[0].get("url")).rsplit("/", 1)[-1]
-        ad: dict[str, Any] = {"name": f"{kind.title()} {i + 1}: {label}",
+        ad: dict[str, Any] = {"name": media_ad_name(kind, i + 1, asset_label(assets)),
                               "creative": {**base, **copies[0], "format": kind, "assets": assets}}
         if test:
             ad["variant"] = LABELS[i]
@@ -166,10 +167,6 @@ def copy_variants(f: Facts) -> list[dict[str, str]]:
 
 def _label(i: int) -> str:
     return LABELS[i] if i < len(LABELS) else f"{LABELS[i // len(LABELS) - 1]}{LABELS[i % len(LABELS)]}"
-
-
-def _asset_name(assets: list[dict[str, Any]]) -> str:
-    return str(assets[0].get("path") or assets[0].get("url")).rsplit("/", 1)[-1] if assets else ""
 
 
 def experiment(f: Facts, objective: str, ad_sets: list[dict], audience_test: bool

@@ -1,0 +1,116 @@
+"""Editing a pending plan as a marketer does (issue 18): export it, edit the JSON, approve the edit.
+
+`adpilot plan THREAD --export FILE` writes the plan on the thread's launch card; `approve
+--edit FILE` takes it back. The CLI runs in-process (Typer's runner) against a sandbox
+server over HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.launchkit import brief_for, objects, said, writes
+
+
+def _listing(home):
+    return sorted(p.name for p in home.iterdir() if not p.name.endswith(("-wal", "-shm")))
+
+
+def test_plan_export_writes_the_pending_launch_plan_and_nothing_else(cli, sample_images, home,
+                                                                     tmp_path, monkeypatch):
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-1").exit_code == 0
+    card = json.loads(run("status", "e-1", "--json").stdout)
+    assert card[0]["waiting_for"] == "approval"
+    before, sent = _listing(home), writes(server)
+    monkeypatch.delenv("META_GRAPH_URL")  # a command that wanted Meta would start a sandbox
+    monkeypatch.delenv("META_ACCESS_TOKEN")
+
+    path = tmp_path / "plan.json"
+    exported = run("plan", "e-1", "--export", str(path))
+    assert exported.exit_code == 0, exported.output
+    assert f"adpilot approve e-1 --edit {path}" in said(exported)
+    assert "embedded sandbox" not in exported.output
+    plan = json.loads(path.read_text())
+    assert plan["ad_sets"][0]["ads"] and plan["budget"]["amount_minor"] == 6000
+    to_stdout = run("plan", "e-1", "--export", "-")
+    assert to_stdout.exit_code == 0 and json.loads(to_stdout.stdout) == plan
+    assert _listing(home) == before and writes(server) == sent
+
+    missing = run("plan", "nope", "--export", str(tmp_path / "x.json"))
+    assert missing.exit_code == 2 and "no thread 'nope'" in said(missing)
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_plan_export_of_a_thread_with_no_pending_launch_plan_exits_2(cli, sample_images, tmp_path):
+    _server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-2").exit_code == 0
+    assert run("approve", "e-2", "--reject", "not now").exit_code == 0
+    ended = run("plan", "e-2", "--export", str(tmp_path / "plan.json"), "--json")
+    assert ended.exit_code == 2, ended.output
+    assert json.loads(ended.stdout)["error"] == (
+        "thread e-2 has no pending launch plan: it is finished (`adpilot status e-2`)")
+    assert not (tmp_path / "plan.json").exists()
+    # After the launch the pending card is the activation card: no plan to edit there.
+    assert run("run", brief_for(sample_images), "--thread", "e-3", "--yes").exit_code == 0
+    activation = run("plan", "e-3", "--export", "-")
+    assert activation.exit_code == 2 and "its card asks about something else" in said(activation)
+
+
+def _export_edit_approve(run, thread, tmp_path, change):
+    """Export the pending plan, change it as a person would, and approve the edit."""
+    path = tmp_path / f"{thread}.json"
+    assert run("plan", thread, "--export", str(path)).exit_code == 0
+    plan = json.loads(path.read_text())
+    change(plan)
+    path.write_text(json.dumps(plan, indent=2))
+    return run("approve", thread, "--edit", str(path))
+
+
+def test_an_edit_re_derives_the_names_made_of_what_it_changed(cli, sample_images, tmp_path):
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-4").exit_code == 0
+
+    def older(plan):
+        plan["ad_sets"][0]["targeting"].update(age_min=30, age_max=50)
+
+    edited = _export_edit_approve(run, "e-4", tmp_path, older)
+    assert edited.exit_code == 0, edited.output
+    assert "Ad set “US 30-50” —" in said(edited) and "Ad set “US 25-45”" not in said(edited)
+
+    def renamed(plan):  # the person names the ad set: kept, whatever else changes
+        plan["ad_sets"][0]["name"] = "Core runners"
+        plan["ad_sets"][0]["targeting"].update(age_min=35)
+
+    edited = _export_edit_approve(run, "e-4", tmp_path, renamed)
+    assert edited.exit_code == 0, edited.output
+    assert "Ad set “Core runners”" in said(edited)
+    assert run("approve", "e-4").exit_code == 0
+    names = [a["name"] for a in objects(server.url, "adset")]
+    assert len(names) == 1 and names[0].startswith("Core runners"), names
+
+
+def test_the_card_after_an_edit_says_what_changed_in_plain_words(cli, sample_images, tmp_path):
+    _server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-5").exit_code == 0
+
+    def edit(plan):
+        plan["budget"]["amount_minor"] = 8000
+        ad_set = plan["ad_sets"][0]
+        ad_set["targeting"].update(age_min=30, age_max=50)
+        ad_set["ads"][0]["creative"]["headline"] = "Run far"
+        ad_set["promoted_object"]["custom_event_type"] = "ADD_TO_CART"  # no words for it
+
+    edited = _export_edit_approve(run, "e-5", tmp_path, edit)
+    assert edited.exit_code == 0, edited.output
+    card = said(edited)
+    assert "Changed by your edit" in card
+    assert "• daily budget USD 60.00 → USD 80.00" in card
+    assert ("• ad set “US 25-45” → “US 30-50” (renamed for the edited content): ages 25–45 → "
+            "30–50; ad “Image 1: shoe_0.png”: headline “") in card
+    assert "→ “Run far”" in card
+    assert "• also changed: ad_sets[0].promoted_object.custom_event_type" in card
+
+    unchanged = _export_edit_approve(run, "e-5", tmp_path, lambda plan: None)
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "• nothing: the plan is as it was" in said(unchanged)
