@@ -130,11 +130,21 @@ def _language(key: Any) -> str:
 
 
 def _gate_line(gate: dict[str, Any]) -> str:
-    """Render the money gate's preview on the card (authoritative again after approval)."""
+    """Render the money gate's preview on the card (authoritative again after approval).
+
+    A launch created PAUSED adds nothing to the account's exposure until it is activated (a
+    separate card the gate judges again), so its line says that rather than a bare "USD 0.00".
+    """
     cur = str(gate.get("currency") or "USD")
-    return (f"- Money gate: **{'passes' if gate.get('ok') else 'refuses'}** — the account's "
-            f"worst-case daily spend after launch {money(gate.get('exposure_after_minor'), cur)} "
-            f"of {money(gate.get('cap_minor'), cur)} (policy {str(gate.get('policy_digest'))[:12]})")
+    verdict = "passes" if gate.get("ok") else "refuses"
+    after, cap = money(gate.get("exposure_after_minor"), cur), money(gate.get("cap_minor"), cur)
+    digest = str(gate.get("policy_digest"))[:12]
+    if gate.get("created_paused"):
+        return (f"- Money gate: **{verdict}** — created PAUSED, it adds nothing to the account's "
+                f"worst-case daily spend ({after} of {cap}) until it is activated; the "
+                f"activation card is checked again (policy {digest})")
+    return (f"- Money gate: **{verdict}** — the account's worst-case daily spend after launch "
+            f"{after} of {cap} (policy {digest})")
 
 
 def dsa_payor(plan: dict[str, Any]) -> str:

@@ -271,7 +271,7 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         spend = launch_gate.spend_check(client, plan, verdict.currency)
     if spend:
         warnings = [*warnings, spend_warning(spend)]
-    summary = verdict.summary()
+    summary = {**verdict.summary(), "created_paused": not go_live}
     gated = {"gate": summary, "spend_check": spend}
     if not verdict.ok:
         return {**filled, **gated, "estimates": known, "problems": launch_gate.refusal_problems(verdict),

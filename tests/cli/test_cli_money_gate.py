@@ -171,3 +171,14 @@ def test_a_launch_refused_after_approval_ends_its_thread_with_nothing_written(
     assert "uploaded the assets" not in text and '"max_daily_exposure_minor": 10500' in text
     assert objects(server.url, "campaign") == [] and writes(server) == 0
     assert "refused" in run("status", "m8").output
+
+
+def test_the_cards_gate_line_says_a_paused_launch_adds_nothing_until_activated(cli, sample_images):
+    """A PAUSED launch's exposure is zero: the card says why, not a bare "USD 0.00"."""
+    _server, run = cli
+    paused = said(run("run", brief_for(sample_images), "--thread", "g1"))
+    assert ("Money gate: passes — created PAUSED, it adds nothing to the account's worst-case "
+            "daily spend (USD 0.00 of USD 1,000.00) until it is activated") in paused
+    live = said(run("run", brief_for(sample_images), "--thread", "g2", "--live"))
+    assert ("Money gate: passes — the account's worst-case daily spend after launch USD 105.00 "
+            "of USD 1,000.00") in live
