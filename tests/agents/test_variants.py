@@ -108,6 +108,9 @@ def test_copy_variant_proposal_and_apply(world: World) -> None:
     b = result["created"]
     ad = world.read(b["ad_id"], "name,status,adset_id,creative")
     assert ad["status"] == "ACTIVE" and ad["adset_id"] == b["adset_id"]
+    for oid in (b["adset_id"], b["creative_id"], b["ad_id"]):  # labelled, names left clean
+        made = world.read(oid, "name,adlabels")
+        assert "[ap:" not in made["name"] and made["adlabels"][0]["name"].startswith("ap-"), made
     creative = world.read(b["creative_id"], "object_story_spec")
     assert creative["object_story_spec"]["link_data"]["name"] == "Run further"
     assert world.read(world.adset_id, "daily_budget")["daily_budget"] == "2000"
@@ -122,7 +125,7 @@ def test_copy_variant_proposal_and_apply(world: World) -> None:
     assert again["status"] == "applied" and again["created"] == b
     assert {k: len(objects(world.url, k)) for k in counts} == counts
     # Another thread, whose ledger has none of these rows (as after a lost response): the
-    # objects are found by their provenance tags and adopted, not created again.
+    # objects are found by their provenance labels and adopted, not created again.
     world.client = world.ctx.client_factory(thread_id="ab-rerun")
     assert world.apply(proposal)["created"] == b
     assert {k: len(objects(world.url, k)) for k in counts} == counts
