@@ -132,6 +132,21 @@ def test_copy_variant_proposal_and_apply(world: World) -> None:
     assert world.read(world.adset_id, "daily_budget")["daily_budget"] == "2000"
 
 
+def test_undoing_b_s_creative_pauses_b_s_ad_and_leaves_a_running(world: World) -> None:
+    from tools import undo as undo_mod
+
+    proposal = world.propose(world.intent("copy", "headline: Run further"))
+    b = world.apply(proposal)["created"]
+    [row] = [r for r in world.client.ledger.rows("ab") if r["op"] == "create"
+             and r["object_type"] == "creative" and r["meta_id"] == b["creative_id"]]
+    result = undo_mod.undo("ab", row["write_id"], ledger=world.client.ledger,
+                           client_for=lambda t: world.ctx.client_factory(thread_id=t))
+    assert result.status == "applied", result
+    assert world.read(b["ad_id"], "status")["status"] == "PAUSED"  # read back from the sandbox
+    assert world.read(world.ad_id, "status")["status"] == "ACTIVE"
+    assert f"(id {b['ad_id']})" in (result.message or "")
+
+
 class DailyRows:
     """The one read `experiment_actions` makes of the insights store: daily rows by level."""
 
