@@ -16,8 +16,8 @@ reached `done`). Then for every k = 1..N, from the same starting point (the thre
 its launch approval, copied), a child process approves the launch and is SIGKILLed right
 after Meta committed its k-th write but before the ledger heard back (the most adversarial
 point: the object exists, the ledger says `sent`). A *new* process resumes the thread. Each
-time the sandbox must hold exactly one complete tree equal to the reference (same tagged
-names, types, parents and statuses), no orphans or duplicates (deleted ones included), and the
+time the sandbox must hold exactly one complete tree equal to the reference (same names and
+labels, types, parents and statuses), no orphans or duplicates (deleted ones included), and the
 ledger must match the sandbox (`check_tree`). Printed as `passed/total`.
 
 **Stop after each write, then resume.** The same kill at every k, then `adpilot stop THREAD`,

@@ -19,7 +19,7 @@ sandbox over HTTP:
 | stop_resume | a launch killed (SIGKILL) after its 6th Meta write | `stop T` and `resume T`, alternating; then one more `resume T` |
 | approve_optimise | an optimise card raising a budget 10 % (`optimize T --request …`) | `approve T` × N |
 
-Then, per trial: **duplicates** (objects sharing a tagged name, and campaigns beyond the one
+Then, per trial: **duplicates** (objects sharing a name and label, and campaigns beyond the one
 the thread launched), **crashes** (a process that printed a traceback or exited with a code
 other than 0, 1 or 2), **false tamper alarms** (`audit verify` not intact), **double
 applies** (two `done` writes of one thread with the same operation, object and request —

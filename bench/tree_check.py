@@ -2,6 +2,8 @@
 
 `check_tree(sb, ledger_path, reference)` compares every stored campaign, ad set, creative and
 ad (deleted ones included) with the ledger and, optionally, with an uncrashed reference run.
+An object is known by its name and its adpilot ad labels (`mark`): names are the plan's,
+untagged by default (`ADPILOT_NAME_TAGS`), so two ads may share one; their labels differ.
 """
 
 from __future__ import annotations
@@ -23,9 +25,16 @@ def sandbox_objects(sb: Any) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def mark(o: dict[str, Any]) -> str:
+    """An object's name with its adpilot ad labels: what tells two created objects apart."""
+    labels = sorted(str(lb.get("name")) for lb in o.get("adlabels") or []
+                    if isinstance(lb, dict) and str(lb.get("name", "")).startswith("ap-"))
+    return " ".join([str(o.get("name")), *labels])
+
+
 def _shape(objs: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str, str]]:
-    """(type, tagged name, status, parent's tagged name) of every object: ids differ per run."""
-    names = {str(o["id"]): str(o.get("name")) for rows in objs.values() for o in rows}
+    """(type, mark, status, parent's mark) of every object: ids differ per run."""
+    names = {str(o["id"]): mark(o) for rows in objs.values() for o in rows}
 
     def parent(o: dict[str, Any]) -> str:
         pid = o.get("adset_id") or o.get("campaign_id")
@@ -34,7 +43,7 @@ def _shape(objs: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str, s
         return names.get(str(pid), "") if pid else ""
 
     return sorted(
-        (t, str(o.get("name")), str(o.get("status")), parent(o))
+        (t, mark(o), str(o.get("status")), parent(o))
         for t, rows in objs.items()
         for o in rows
     )
@@ -47,12 +56,12 @@ def check_tree(sb: Any, ledger_path: Path | str, reference: list | None = None) 
     objs = sandbox_objects(sb)
     problems: list[str] = []
     names: dict[str, int] = {}
-    for _t, rows in objs.items():
+    for t, rows in objs.items():
         for o in rows:
-            names[o.get("name", "")] = names.get(o.get("name", ""), 0) + 1
+            names[f"{t} {mark(o)}"] = names.get(f"{t} {mark(o)}", 0) + 1
     duplicates = sum(n - 1 for n in names.values() if n > 1)
     if duplicates:
-        problems.append(f"{duplicates} duplicate object(s) by tagged name")
+        problems.append(f"{duplicates} duplicate object(s) by name and label")
     ledger = Ledger(ledger_path)
     try:
         ok, chain = ledger.verify()

@@ -43,6 +43,8 @@ DESTINATION_TYPES = values(AdSet.DestinationType) | {"PHONE_CALL"}
 CTA_TYPES = values(AdCreative.CallToActionType)
 CUSTOM_EVENT_TYPES = values(AdPromotedObject.CustomEventType)
 STATUSES = frozenset({"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"})
+# A creative has no PAUSED (nor ARCHIVED): AdCreative.Status, facts §4.1; pausing is per ad.
+CREATIVE_STATUSES = values(AdCreative.Status)
 NO_CAP = 922337203685478  # Meta's sentinel for "no spend cap"
 
 # Node field names (what `fields=` may ask for), by sandbox object type.

@@ -14,6 +14,7 @@ from typing import Any
 from sandbox import adset_budgets, creatives
 from sandbox.clock import fmt_time, parse_time
 from sandbox.context import RequestContext
+from sandbox.enums import CREATIVE_STATUSES
 from sandbox.errors import GraphError, invalid, not_found, required
 from sandbox.inputs import MONEY, TIMES, parse
 from sandbox.objects import render
@@ -171,6 +172,12 @@ def update(
                 f"Ad creatives cannot be changed after creation except name and status "
                 f"({', '.join(sorted(extra))} given); create a new creative and point the ad at it.",
                 fields=sorted(extra),
+            )
+        if "status" in changes and changes["status"] not in CREATIVE_STATUSES:
+            raise invalid(
+                f"A creative's status is one of {', '.join(sorted(CREATIVE_STATUSES))} (got "
+                f"{changes['status']!r}): a creative cannot be paused; pause the ads using it.",
+                fields=["status"],
             )
         if changes.get("status") == "DELETED":
             creatives.check_creative_deletable(ctx, oid)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from state.policy import Policy
+from state.provenance import name_tags
 from state.settings import doc, env_value, load_env_file
 
 DEFAULT_HOME = ".adpilot"
@@ -152,6 +153,7 @@ class Context:
             "home": env_value("ADPILOT_HOME", env) or DEFAULT_HOME,
             "sandbox": False, "meta": meta, "assets": AssetAccess.from_env(env),
         }
+        name_tags(env)  # a bad ADPILOT_NAME_TAGS is refused here, before anything is sent
         if currency := env_value("ADPILOT_CURRENCY", env):
             values["currency"] = currency.upper()
         if "policy" not in overrides:

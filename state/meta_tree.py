@@ -9,8 +9,11 @@
  "ads":       [{"key", "params", "ad_set_key", "creative_key"}]}     # adset_id, creative: launcher
 ```
 
-Params are Meta's create parameters; everything is created PAUSED; every name ends with the
-provenance tag ` [ap:<key[:8]>]` and ads carry the ad label `ap-<key[:8]>`. `image_hashes` and
+Params are Meta's create parameters; everything is created PAUSED; the campaign, ad sets,
+creatives and ads carry the provenance ad label `ap-<key[:8]>` (`state.provenance.label_for`),
+and their names end with the tag ` [ap:<key[:8]>]` only with `ADPILOT_NAME_TAGS=on`
+(`state.provenance.visible_name`; audiences and the lead form, which take no label, always
+carry it). `image_hashes` and
 `video_ids` are keyed by `AssetRef.ref` (the path or URL), or by the asset's `sha256` when set.
 Audiences and the lead form come before the campaign; ad sets and creatives refer to them by
 placeholders (`{audience:<key>}`, `{lead_form:<key>}`) the launcher fills in. Destinations'
@@ -43,17 +46,16 @@ from state.plan import (
     campaign_bid_strategy,
     lead_form_key,
     load_plan,
-    tag,
     targets_eu,
     uses_cbo,
 )
+from state.provenance import visible_name, with_label
 
 NAME_LIMITS = {"campaign": 400, "ad_set": 400, "creative": 100, "ad": 400}
 
 
 def _name(base: str, key: str, kind: str) -> str:
-    suffix = tag(key)
-    return base[: NAME_LIMITS[kind] - len(suffix)].rstrip() + suffix
+    return visible_name(base, key, NAME_LIMITS[kind])
 
 
 def _lookup(asset: AssetRef, table: dict[str, str], what: str) -> str:
@@ -195,7 +197,7 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
                             "audiences": audience_nodes(p, page_id=page_id, pixel_id=pixel_id,
                                                         instagram_id=instagram_user_id),
                             "lead_form": lead_form_node(p, page_id=page_id),
-                            "campaign": {"key": p.key, "params": campaign},
+                            "campaign": {"key": p.key, "params": with_label(campaign, p.key)},
                             "ad_sets": [], "creatives": [], "ads": []}
     for i, s in enumerate(p.ad_sets):
         assert s.key is not None
@@ -231,19 +233,20 @@ def to_meta_tree(plan: CampaignPlan | dict[str, Any], *, account_id: str, page_i
         if targets_eu(s) or s.dsa_payor or p.dsa_payor:
             params["dsa_payor"] = s.dsa_payor or p.dsa_payor
             params["dsa_beneficiary"] = s.dsa_beneficiary or p.dsa_beneficiary
-        tree["ad_sets"].append({"key": s.key, "params": params})
+        tree["ad_sets"].append({"key": s.key, "params": with_label(params, s.key)})
         for ad in s.ads:
             c = ad.creative
             assert ad.key is not None and c.key is not None
             ckey: str = c.key
             tree["creatives"].append({
                 "key": ckey, "ad_set_key": s.key,
-                "params": _creative_params(p, s, c, _name(ad.name, ckey, "creative"), page_id,
-                                           image_hashes, video_ids, instagram_user_id),
+                "params": with_label(_creative_params(
+                    p, s, c, _name(ad.name, ckey, "creative"), page_id, image_hashes, video_ids,
+                    instagram_user_id), ckey),
             })
             tree["ads"].append({
                 "key": ad.key, "ad_set_key": s.key, "creative_key": ckey,
-                "params": {"name": _name(ad.name, ad.key, "ad"), "status": "PAUSED",
-                           "adlabels": [{"name": f"ap-{ad.key[:8]}"}]},
+                "params": with_label({"name": _name(ad.name, ad.key, "ad"), "status": "PAUSED"},
+                                     ad.key),
             })
     return tree

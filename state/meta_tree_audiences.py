@@ -6,8 +6,9 @@
 "lead_form": {"key", "page_id", "params"} | {"key", "form_id"} | None
 ```
 
-`key` is the provenance key (`state.plan.audience_key` / `lead_form_key`); names end with its
-tag like every created object. Audiences come in dependency order (a lookalike after the
+`key` is the provenance key (`state.plan.audience_key` / `lead_form_key`); names always end
+with its tag: audiences and lead forms take no ad label, so the tag is their only exact mark
+(`state/provenance.py`). Audiences come in dependency order (a lookalike after the
 audience it is built on). Where a created object's id goes, the params hold a placeholder the
 launcher fills once the object exists: `"{audience:<key>}"` (ad set `custom_audiences` /
 `excluded_custom_audiences`, a lookalike's `origin_audience_id`) and `"{lead_form:<key>}"` (a

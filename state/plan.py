@@ -291,7 +291,11 @@ def lead_form_key(plan: CampaignPlan) -> str:
 
 
 def tag(key: str) -> str:
-    """Return the provenance tag appended to every created object's name (state/provenance)."""
+    """Return the provenance name tag of a key (`state/provenance.py`).
+
+    Always on audiences and lead forms; on campaigns, ad sets, creatives and ads only with
+    `ADPILOT_NAME_TAGS=on`.
+    """
     return tag_for(key)
 
 

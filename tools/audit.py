@@ -3,7 +3,8 @@
 `audit_verify(home)` is what `adpilot audit verify` prints; `unresolved_writes(rows)` splits
 writes without an outcome into those a later identical write confirmed and those still open.
 `reconcile(thread, ...)` is `adpilot audit reconcile`: it settles every write without an
-outcome against Meta (a create by its provenance tag, an update by reading the object back).
+outcome against Meta (a create by its provenance label or name tag, an update by reading the
+object back).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from state.ledger import CREATE_OPS, STATUSES, TERMINAL, Ledger, describe_ledger, ledger_exists
-from state.provenance import tag_for
+from state.provenance import label_for, marked, tag_for
 from tools.errors import MetaError
 from tools.fields import BOOKKEEPING, compare_fields
 
@@ -116,15 +117,16 @@ def reconcile(thread_id: str | None, *, ledger: Ledger,
               busy: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Settle every write without an outcome (`intent` / `sent` / `unknown`) against Meta.
 
-    * A create (create / copy / upload) is looked up by its provenance tag under the edge it
-      was sent to: found → `done` with the Meta id; not found → `failed` (it never landed).
+    * A create (create / copy / upload) is looked up by its provenance label or name tag under
+      the edge it was sent to: found → `done` with the Meta id; not found → `failed` (it
+      never landed).
     * An update (update / status / delete) reads the object and compares it with the values
       the write asked for (stored as its intent's after-values): Meta holds them → `done`,
       else → `failed` (not applied). A later identical write that is `done` confirms it
       without a read.
 
     What cannot be settled stays as it is, with the reason (`resolved: false`): Meta could
-    not be read, a create carries no provenance tag, an update has no recorded values (a
+    not be read, a create carries no provenance label or tag, an update has no recorded values (a
     ledger from before they were stored) or fields that cannot be compared, or a later,
     different write changed the object since, so this one's effect can no longer be read
     back. `busy` (thread → why) names threads a run is advancing now: their writes may be in
@@ -179,23 +181,23 @@ class _Verdict:
 def _settle_create(row: Mapping[str, Any], client: Any) -> _Verdict:
     key = row.get("plan_key")
     if not key:
-        return _Verdict(None, "it has no plan key, so no provenance tag to look it up by; "
-                              "find it in Ads Manager")
-    tag = tag_for(str(key))
+        return _Verdict(None, "it has no plan key, so no provenance label or tag to look it up "
+                              "by; find it in Ads Manager")
     intended = row.get("after")
     name = intended.get("name") if isinstance(intended, dict) else None
-    if name is not None and tag.strip() not in str(name):
-        return _Verdict(None, f"it was sent without its provenance tag (name {name!r}), so it "
-                              "cannot be looked up; find it in Ads Manager")
+    if isinstance(intended, dict) and name is not None and not marked(intended, str(key)):
+        return _Verdict(None, f"it was sent without its provenance label or tag (name "
+                              f"{name!r}), so it cannot be looked up; find it in Ads Manager")
     edge = str(row.get("path") or "").split("?", 1)[0].strip("/")
     if row["op"] == "copy":  # a copy lands among the account's ads, not under /copies
         edge = f"{client._account()}/ads"
     image = edge.endswith("/adimages")
     fields = "hash,name" if image else "id,name"
-    found = client.find_by_tag(edge, tag, fields=fields)
+    found = client.find_created(edge, str(key), fields=fields)
     if found is None:
-        return _Verdict("failed", f"no object tagged{tag} under {edge}: it never landed",
-                        error=f"reconciled: no object tagged{tag} under {edge}")
+        mark = f"{label_for(str(key))} / {tag_for(str(key)).strip()}"
+        return _Verdict("failed", f"no object marked {mark} under {edge}: it never landed",
+                        error=f"reconciled: no object marked {mark} under {edge}")
     meta_id = str(found.get("hash") if image else found.get("id"))
     return _Verdict("done", f"found under {edge} as {meta_id}", meta_id=meta_id,
                     after={"id": meta_id, "reconciled": True})

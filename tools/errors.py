@@ -12,7 +12,7 @@ MetaError                        every failure the client raises
 │   └── AuthError                190, 102, 104, bad/missing appsecret_proof
 └── UnknownOutcomeError          timeout / dropped connection / non-JSON 5xx on a *write*:
                                  it may have committed. Never retried blindly — the caller
-                                 reconciles by provenance tag first (`find_by_tag`).
+                                 reconciles by provenance first (`find_created`).
 ```
 
 `classify(exc, write=...)` turns a `FacebookRequestError`, a `requests` exception or a bad

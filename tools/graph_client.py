@@ -12,7 +12,8 @@ local sandbox).
 * Transient failures are retried with exponential backoff and jitter (tenacity; 4 attempts,
   under ~2 s of sleep in total). Throttles shorter than the governor's 2 s are waited out;
   longer ones raise `ThrottledError`. An `UnknownOutcomeError` is never retried here: the caller
-  reconciles first with `find_by_tag` (the provenance tag is in every created object's name).
+  reconciles first with `find_created` (every created object carries its provenance label or
+  name tag, `state/provenance.py`).
 * Every write goes through `write()` (or `MetaClient.batch()`): ledger `intent` (with the
   values it asks for) before sending, `sent`, then `done` / `failed` / `unknown` with the Meta
   id and the after-values; a retry keeps the first attempt's `before` (`tools/ledgered.py`).
@@ -59,6 +60,7 @@ from state.control import ThreadStopped
 from state.exposure import parse_time
 from state.guardrails import GatePass, UngatedSpendError
 from state.ledger import Ledger
+from state.provenance import carries, read_fields
 from tools.errors import (
     MetaError,
     PermanentError,
@@ -259,11 +261,16 @@ class GraphClient:
                 break
         return out
 
-    def find_by_tag(self, edge_path: str, tag: str, *,
-                    fields: str = "id,name,status,effective_status") -> dict[str, Any] | None:
-        """Return the object under `edge_path` whose name carries provenance `tag`, or None."""
-        for item in self.iter_all(edge_path, {"fields": fields}, limit=200):
-            if str(item.get("name", "")).endswith(tag) or tag.strip() in str(item.get("name")):
+    def find_created(self, edge_path: str, plan_key: str, *,
+                     fields: str = "id,name,status,effective_status") -> dict[str, Any] | None:
+        """Return the object under `edge_path` that `plan_key` created, or None.
+
+        Listed with `adlabels` where the edge's objects carry labels; matched by label, or by
+        the name tag of objects that carry one (`state.provenance.carries`).
+        """
+        for item in self.iter_all(edge_path, {"fields": read_fields(edge_path, fields)},
+                                  limit=200):
+            if carries(item, plan_key):
                 return item
         return None
 

@@ -1,12 +1,12 @@
 """Kill switch, undo, audit and launch compensation — the paths that take money off the table.
 
 Longer than 300 lines because stop, undo and launch compensation share one walk over what a
-thread wrote (the ledger widened by provenance tags) and must agree on it.
+thread wrote (the ledger widened by provenance lookups) and must agree on it.
 
 * `stop(thread_id | None, ...)` pauses everything adpilot created or activated (one thread,
   or every thread with `None`), campaigns first so spend stops at the top within one write.
-  The list comes from the ledger, widened by a provenance-tag lookup for creates whose
-  outcome the ledger does not know (a crash between Meta committing and the ledger hearing
+  The list comes from the ledger, widened by a provenance lookup (ad label, or the name tag
+  of an object from an earlier version) for creates whose outcome the ledger does not know (a crash between Meta committing and the ledger hearing
   back). It needs no approval: it can only reduce spend. Every pause is itself ledgered
   (receipt `kill-switch`).
   The thread is marked stopped first (the stop records beside the checkpoints,
@@ -34,7 +34,6 @@ from state.control import control_for
 from state.guardrails import action_kind
 from state.ledger import CREATE_OPS, Ledger
 from tools.errors import MetaError, UnknownOutcomeError
-from tools.meta_client import tag_for
 
 KILL_RECEIPT = "kill-switch"
 COMPENSATE_RECEIPT = "saga-compensation"
@@ -50,7 +49,7 @@ class Client(Protocol):
 
     def write(self, op: str, path: str, params: Mapping[str, Any], **kw: Any) -> dict[str, Any]: ...
 
-    def find_by_tag(self, edge: str, tag: str) -> Any: ...
+    def find_created(self, edge: str, plan_key: str) -> Any: ...
 
 
 ClientFor = Callable[[str | None], Client]
@@ -126,8 +125,8 @@ def targets(ledger: Ledger, thread_id: str | None, client: Client | None = None)
     """Every campaign, ad set and ad the thread (or all threads) created or activated.
 
     Creates whose outcome is not `done` (a crash or lost response) are looked up by their
-    provenance tag under the edge they were sent to, so an object Meta committed without
-    the ledger hearing back is still found.
+    provenance (label or name tag) under the edge they were sent to, so an object Meta
+    committed without the ledger hearing back is still found.
     """
     found: dict[str, Target] = {}
     for row in ledger.rows(thread_id):
@@ -160,7 +159,7 @@ def targets(ledger: Ledger, thread_id: str | None, client: Client | None = None)
 def _lookup(client: Client, path: str, plan_key: str) -> list[str]:
     edge = path.split("?", 1)[0].strip("/")
     try:
-        hit = client.find_by_tag(edge, tag_for(plan_key))
+        hit = client.find_created(edge, plan_key)
     except MetaError:
         return []
     hits = hit if isinstance(hit, list) else [hit] if hit else []

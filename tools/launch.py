@@ -14,8 +14,8 @@ after a lost response are one exactly-once protocol.
 with Meta create params (parents' ids are filled in here) and returns the Meta id per plan key
 (for images: the image hash). Creative params may say `"{image:KEY}"` wherever an image hash
 goes; images not uploaded yet are then uploaded in the same batch requests and referenced with
-`{result=...:$.images.*.hash}`. Image names carry the tag too (and Meta addresses images by
-content hash, so even a re-sent upload cannot duplicate anything).
+`{result=...:$.images.*.hash}`. Image names always carry the tag (an image takes no ad label;
+and Meta addresses images by content hash, so even a re-sent upload cannot duplicate anything).
 
 * **Audiences and the lead form first** (`tools/launch_prereqs.py`): the tree's `audiences`
   (seeds before their lookalikes, customer lists uploaded right after their audience) and
@@ -28,8 +28,10 @@ content hash, so even a re-sent upload cannot duplicate anything).
   launch with the rest reported `NotSent`.
 * **PAUSED.** Campaign, ad sets and ads are created with `status=PAUSED`; activation is a
   separate, approved step.
-* **Provenance.** Every name gets `tag_for(key)` (`" [ap:xxxxxxxx]"`); ads also get the ad
-  label `label_for(key)`.
+* **Provenance.** The campaign, ad sets, creatives and ads carry the ad label `label_for(key)`
+  (`"ap-xxxxxxxx"`); their names get `tag_for(key)` (`" [ap:xxxxxxxx]"`) only with
+  `ADPILOT_NAME_TAGS=on` (`state/provenance.py`: `visible_name`), so by default Ads Manager
+  shows the names the plan gave.
 * **Fewest round trips.** One `MetaClient.batch()`: items in tree order with each ad right after
   its creative, chunked by Meta's batching guidance — ≤ 50 operations per request and ≤ 10 ad
   creations per request (`tools/batching.py` explains the greedy fill). A tree of C campaigns,
@@ -37,8 +39,9 @@ content hash, so even a re-sent upload cannot duplicate anything).
   1 × 3 × 3 → 1 request, 1 × 5 × 8 → 4. Parents in an earlier chunk are substituted
   client-side; in the same chunk Meta resolves `{result=name:$.id}`.
 * **Idempotent.** Before creating an item the ledger is consulted: a `done` create is reused;
-  an `unknown` (or a `sent` left by a crash) is reconciled by looking the tag up under its
-  parent (`find_by_tag`; one listing per parent edge) — found means adopted, not found means
+  an `unknown` (or a `sent` left by a crash) is reconciled by looking its label (or, for an
+  image or an object from an earlier version, its name tag) up under its parent
+  (`state.provenance.carries`; one listing per parent edge) — found means adopted, not found means
   created again. Without a ledger, the same happens within one call. After a lost response
   the launch reconciles and retries by itself (up to `max_passes` passes).
 * **Through the money gate.** The campaign and ad set creates carry budgets, so each needs a
@@ -63,11 +66,12 @@ from pathlib import Path
 from typing import Any
 
 from state.guardrails import GatePass, MoneyAction
+from state.provenance import carries, read_fields
 from tools.batching import BatchItem, BatchResult
 from tools.common import activation
 from tools.errors import ThrottledError, TransientError, UnknownOutcomeError
 from tools.launch_prereqs import fill_tree, launch_prerequisites
-from tools.meta_client import MetaClient, label_for, tag_for, with_tag
+from tools.meta_client import MetaClient, visible_name, with_label, with_tag
 from tools.money import require
 
 NAME_MAX = {"campaign": 400, "adset": 400, "creative": 100, "ad": 400, "image": 100}
@@ -196,18 +200,17 @@ def _image_node(im: dict[str, Any]) -> _Node:
 
 
 class _Reconciler:
-    """Looks tags up under parent edges, listing each edge once per pass."""
+    """Looks plan keys up (label or name tag) under parent edges, listing each edge once per pass."""
 
     def __init__(self, client: MetaClient) -> None:
         self.client = client
         self._cache: dict[str, list[dict[str, Any]]] = {}
 
-    def find(self, edge: str, tag: str) -> dict[str, Any] | None:
+    def find(self, edge: str, plan_key: str) -> dict[str, Any] | None:
         if edge not in self._cache:
-            fields = "hash,name" if edge.endswith("/adimages") else "id,name"
+            fields = read_fields(edge, "hash,name" if edge.endswith("/adimages") else "id,name")
             self._cache[edge] = self.client.get_all(edge, {"fields": fields}, limit=200)
-        return next((o for o in self._cache[edge] if str(o.get("name", "")).endswith(tag)),
-                    None)
+        return next((o for o in self._cache[edge] if carries(o, plan_key)), None)
 
 
 def _edge(client: MetaClient, node: _Node, ids: dict[str, str]) -> str | None:
@@ -255,7 +258,8 @@ def _item(client: MetaClient, node: _Node, ids: dict[str, str], names: dict[str,
                               f"{{result={names[m.group(1)]}:$.images.*.hash}}",
                               json.dumps(params))
         params = json.loads(text)
-    params["name"] = with_tag(params.get("name") or node.type, node.key, NAME_MAX[node.type])
+    params = with_label(params, node.key)
+    params["name"] = visible_name(params.get("name") or node.type, node.key, NAME_MAX[node.type])
     if node.type != "creative":
         params["status"] = "PAUSED"
     if node.type == "adset":
@@ -263,10 +267,6 @@ def _item(client: MetaClient, node: _Node, ids: dict[str, str], names: dict[str,
     if node.type == "ad":
         params["adset_id"] = ref(node.parent or "")
         params["creative"] = {"creative_id": ref(node.creative or "")}
-        labels = [lb for lb in params.get("adlabels") or [] if isinstance(lb, dict)]
-        if not any(lb.get("name") == label_for(node.key) for lb in labels):
-            labels.append({"name": label_for(node.key)})
-        params["adlabels"] = labels
     return BatchItem(name=names[node.key], method="POST",
                      relative_url=f"{client._account()}/{EDGE[node.type]}", params=params,
                      plan_key=node.key, object_type=node.type, op="create", receipt=receipt,
@@ -320,7 +320,7 @@ def launch_tree(client: MetaClient, tree: dict[str, Any], *, thread_id: str | No
                 continue
             if n.key in unknown:
                 edge = _edge(client, n, result.ids)
-                found = recon.find(edge, tag_for(n.key)) if edge else None
+                found = recon.find(edge, n.key) if edge else None
                 wid = unknown.pop(n.key)
                 if found:
                     found_id = str(found.get("hash") if n.type == "image" else found["id"])

@@ -18,7 +18,7 @@
   A mark that finds its write already confirmed by an identical retry elsewhere (`mark_own`:
   e.g. the kill switch pausing what an optimise run is pausing) is not an error.
 * `create_once`: one create outside a batch (an audience, a lead form) exactly once — reused
-  from the ledger, or looked up by its provenance tag after a lost answer before any resend.
+  from the ledger, or looked up by its provenance after a lost answer before any resend.
 """
 
 from __future__ import annotations
@@ -252,14 +252,13 @@ def create_once(client: Any, edge: str, params: dict[str, Any], *, plan_key: str
 
     `how` is `reused` (the ledger has this create `done`), `adopted` (an earlier attempt
     whose outcome was lost — in the ledger or in this call — is found under `edge` by its
-    provenance tag) or `created`. A create whose outcome is unknown is always looked up
-    before it is sent again; one not found is marked `failed` and sent again, up to
+    provenance label or name tag, `state.provenance.carries`) or `created`. A create whose
+    outcome is unknown is always looked up before it is sent again; one not found is marked
+    `failed` and sent again, up to
     `attempts` times, then `UnknownOutcomeError` says to re-run (which reconciles first).
-    `params["name"]` must already end with `tag_for(plan_key)`.
+    `params` must already carry `plan_key`'s mark: the name tag, or on an object that takes
+    labels the ad label (`state.provenance.marked`).
     """
-    from state.provenance import tag_for
-
-    tag = tag_for(plan_key)
     ledger: Ledger | None = client.ledger
     thread = client.thread_id
 
@@ -275,11 +274,11 @@ def create_once(client: Any, edge: str, params: dict[str, Any], *, plan_key: str
     done, open_write = status()
     if done:
         return done, "reused"
-    # Without a ledger an earlier run cannot be known: look the tag up before creating.
+    # Without a ledger an earlier run cannot be known: look it up before creating.
     lost = open_write is not None or ledger is None
     for _ in range(attempts):
         if lost:
-            found = client.find_by_tag(edge, tag, fields=fields)
+            found = client.find_created(edge, plan_key, fields=fields)
             if found:
                 if ledger is not None and open_write:
                     mark_own(ledger, open_write, "done", meta_id=str(found["id"]),
@@ -298,5 +297,5 @@ def create_once(client: Any, edge: str, params: dict[str, Any], *, plan_key: str
         return str(body["id"]), "created"
     raise UnknownOutcomeError(f"{object_type} {params.get('name')!r}: the create's outcome is "
                               f"still unknown after {attempts} attempts; re-run the launch "
-                              "(it looks the object up by its tag before sending again)")
+                              "(it looks the object up by its provenance before sending again)")
 

@@ -25,10 +25,12 @@ can raise spend (`state.money.spend_reason`: a campaign or ad set created with a
 ACTIVE, any activation, a budget, spend cap, spend limit or end-time change, any `/copies`)
 needs a `GatePass` from `state.guardrails.gate` covering exactly that request.
 
-Provenance (`state/provenance.py`): `tag_for(plan_key)` is the name suffix `" [ap:<8 hex>]"`
-— the first 8 hex characters of the plan key (a key that is not hex is sha256-hashed first);
-ads also get the ad label `label_for(plan_key)` = `"ap-<8 hex>"`. `find_by_tag(edge, tag)`
-finds the object whose name carries the tag under a parent edge.
+Provenance (`state/provenance.py`): campaigns, ad sets, creatives and ads carry the ad label
+`label_for(plan_key)` = `"ap-<8 hex>"` — the first 8 hex characters of the plan key (a key that
+is not hex is sha256-hashed first); their names end with `tag_for(plan_key)` = `" [ap:<8 hex>]"`
+only with `ADPILOT_NAME_TAGS=on`, while images, audiences and lead forms (no labels) always
+carry the tag. `find_created(edge, plan_key)` finds the object a plan key created under a
+parent edge, by its label or its name tag (objects from earlier versions).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from pathlib import Path
 
 from state.control import ThreadStopped
 from state.guardrails import UngatedSpendError
-from state.provenance import label_for, tag_for, with_tag
+from state.provenance import label_for, tag_for, visible_name, with_label, with_tag
 from tools.batching import BatchItem, BatchResult, run_batch
 from tools.errors import (
     AuthError,
@@ -54,7 +56,7 @@ from tools.videos import chunked_upload, wait_until_ready
 __all__ = [
     "AuthError", "MetaClient", "MetaError", "PermanentError", "ThreadStopped", "ThrottledError",
     "TransientError", "UngatedSpendError", "UnknownOutcomeError", "label_for", "require_pass",
-    "tag_for", "with_tag",
+    "tag_for", "visible_name", "with_label", "with_tag",
 ]
 
 

@@ -2,9 +2,11 @@
 
 `undo(thread_id, action_id, ...)` finds the thread's ledger write (`action_id` = its write id or
 a unique prefix of ≥ 6 characters) and builds the action that restores what the write changed
-(a create is undone by pausing what it created). A restore that could raise spend (re-activating,
-a higher budget or bid) returns an approval payload (`state.hitl`) instead of running, and runs
-only when called again with that payload's receipt. Every restore that touches money (status,
+(a create is undone by pausing what it created; a creative or an image, which Meta cannot
+pause, by pausing the new ads this thread created with it, `tools/undo_ads.py`). A restore
+that could raise spend (re-activating, a higher budget or bid) returns an approval payload
+(`state.hitl`) instead of running, and runs only when called again with that payload's
+receipt. Every restore that touches money (status,
 budgets, spend limits, end time) is then a typed `MoneyAction` judged by the money gate on the
 account's live state (`tools.money.clear`, budget-edit times from the ledger) and written with
 its pass; a refusal writes nothing and is ledgered.
@@ -26,6 +28,8 @@ from typing import Any
 from state import hitl
 from state.guardrails import SPEND_LIMIT_KEYS, MoneyAction, Refusal
 from state.ledger import CREATE_OPS, Ledger
+from state.provenance import display_name
+from tools import undo_ads
 from tools.fields import compare_fields
 from tools.money import clear
 
@@ -45,12 +49,12 @@ ClientFor = Callable[[str | None], Any]
 class UndoResult:
     """The outcome of `undo`: applied, waiting for approval, or refused by the guardrails."""
 
-    status: str  # "applied" | "needs_approval" | "refused" | "unchanged"
+    status: str  # "applied" | "needs_approval" | "refused" | "unchanged" | "not_done"
     action: dict[str, Any]
     approval: dict[str, Any] | None = None
     refusals: list[Refusal] = field(default_factory=list)
     result: dict[str, Any] | None = None
-    message: str | None = None  # why nothing was sent ("unchanged")
+    message: str | None = None  # why nothing was sent ("unchanged", "not_done"), or what was
 
 
 class NothingToUndo(ValueError):
@@ -98,8 +102,8 @@ def find_write(ledger: Ledger, thread_id: str, action_id: str) -> dict[str, Any]
     return rows[0]
 
 
-def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Build the action that restores a done write's before-values (a create is undone by a pause)."""
+def _confirmed(row: Mapping[str, Any]) -> None:
+    """Raise `ValueError` unless `row` is a done write with a Meta id (nothing else is undone)."""
     if row["status"] in ("intent", "sent", "unknown"):
         raise ValueError(
             f"undo: write {row['write_id']} is {row['status']!r}: its outcome is not known (a "
@@ -111,6 +115,17 @@ def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
         )
     if not row.get("meta_id"):
         raise ValueError(f"undo: write {row['write_id']} has no Meta object id")
+
+
+def shows_ads(row: Mapping[str, Any]) -> bool:
+    """Tell whether `row` made a creative or an image: undone by pausing the ads showing it."""
+    return row["op"] == "upload" or (row["op"] == "create"
+                                     and str(row.get("object_type") or "") == "creative")
+
+
+def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Build the action that restores a done write's before-values (a create is undone by a pause)."""
+    _confirmed(row)
     if row["op"] in CREATE_OPS:
         restore: dict[str, Any] = {"status": "PAUSED"}
     else:
@@ -204,6 +219,10 @@ def undo(
     restore touching money then passes the money gate on the account's live state.
     """
     row = find_write(ledger, thread_id, action_id)
+    if shows_ads(row):
+        _confirmed(row)
+        return _pause_new_ads(row, ledger=ledger, client=client_for(thread_id), policy=policy,
+                              receipt=receipt)
     action = undo_action(row)
     money = money_action(row, action)
     # Restoring what the kill switch paused is a person's decision about the stopped thread
@@ -247,3 +266,48 @@ def undo(
         gate_pass=gate_pass,
     )
     return UndoResult("applied", action, result=result)
+
+
+def _pause_new_ads(row: Mapping[str, Any], *, ledger: Ledger, client: Any, policy: Any,
+                   receipt: str | None) -> UndoResult:
+    """Undo a creative or an image: pause the new ads this thread created with it."""
+    wid, what = row["write_id"][:12], "creative" if row["op"] == "create" else "image"
+    raw = row.get("after")
+    after: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    made = f"{what} {row['meta_id']}"
+    if after.get("name"):
+        made += f" ('{display_name(after['name'])}')"
+    ads = undo_ads.new_ads(client, ledger, row)
+    if not ads:
+        raise ValueError(
+            f"undo: write {wid} created {made}, which Meta cannot pause, and no ad this thread "
+            "created after it shows it, so there is nothing to pause: nothing was changed. "
+            "Pause an ad showing it in Ads Manager, or undo that ad's own write (`adpilot "
+            f"audit log {row.get('thread_id') or ''}`).")
+    action = {"name": "pause_new_ads", "args": {"ad_ids": [a["id"] for a in ads]},
+              "description": f"Undo write {wid}: pause the new ads showing {made}"}
+    done = undo_ads.pause_ads(client, ads, policy=policy,
+                              receipt=receipt or f"undo:{row['write_id']}")
+    if done.refusals:
+        return UndoResult("refused", action, refusals=done.refusals)
+
+    def named(items: list[dict[str, Any]]) -> str:
+        return " and ".join(f"'{a['name']}' (id {a['id']})" for a in items)
+
+    off = (f"; already paused: {named(done.already_off)}" if done.already_off else "")
+    if done.not_paused:
+        still = ", ".join(f"'{a['name']}' (id {a['id']}) is {a['status'] or 'unreadable'}"
+                          for a in done.not_paused)
+        return UndoResult("not_done", action, message=(
+            f"undo of write {wid} ({made}) did not take: after the pause {still} on Meta"
+            + (f"; paused {named(done.paused)}" if done.paused else "")
+            + ". Pause it in Ads Manager, or run the undo again."))
+    if not done.paused:
+        return UndoResult("unchanged", action, message=(
+            f"Nothing to undo: write {wid} created {made}, which Meta cannot pause, and every "
+            f"new ad showing it is already off ({named(done.already_off)}): nothing was sent."))
+    plural = "s" if len(done.paused) > 1 else ""
+    return UndoResult("applied", action, result={"paused": done.paused,
+                                                  "already_off": done.already_off},
+                      message=(f"paused the new ad{plural} {named(done.paused)} showing {made}, "
+                               f"which Meta cannot pause itself{off}; no other ad was changed"))

@@ -10,15 +10,16 @@
 2. A's cut (`tools.money.apply_update`, with its pass; skipped when A already holds its half).
 3. B's ad set (`client.write`, with its pass), then B's image (uploaded once, checked against
    the digest the card showed), creative (the control's with the one change) and ads — all
-   created PAUSED with provenance tags (`state/provenance.py`), then the ads the control runs
-   ACTIVE are switched on through the gate (`tools.common.activation`).
+   created PAUSED with their provenance ad labels (`state/provenance.py`), then the ads the
+   control runs ACTIVE are switched on through the gate (`tools.common.activation`).
 
 Every write is ledgered (`GraphClient.write`). **Idempotent**: each object has its own plan
 key derived from the spec's key; before creating, a `done` ledger row is reused and otherwise
-the object's tag is looked up under its parent edge (`find_by_tag`), so a re-run after a lost
-response or a crash adopts what exists (and settles its open ledger rows) instead of creating
-it twice (`agents/ads/writes.py`, shared with the creative refresh). Returns `{"status", "created": {"adset_id", "creative_id", "ad_id", "ad_ids"},
-"experiment": {... B's ids and start_time filled}, "refusals", "budgets"}`.
+the object's label (or an earlier version's name tag) is looked up under its parent edge
+(`find_created`), so a re-run after a lost response or a crash adopts what exists (and
+settles its open ledger rows) instead of creating it twice (`agents/ads/writes.py`, shared
+with the creative refresh). Returns `{"status", "created": {"adset_id", "creative_id",
+"ad_id", "ad_ids"}, "experiment": {... B's ids and start_time filled}, "refusals", "budgets"}`.
 """
 
 from __future__ import annotations

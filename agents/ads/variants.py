@@ -59,7 +59,7 @@ from agents.orchestrator.planning.structure import KPI
 from state.exposure import as_int, parse_time
 from state.guardrails import MoneyAction, gate
 from state.intent import AbTestParams, Intent, StopRule
-from state.provenance import with_tag
+from state.provenance import visible_name, with_label
 from state.rules import format_money
 from tools.asset_checks import VIDEO_SUFFIXES, check_image
 from tools.launch import NAME_MAX
@@ -532,10 +532,10 @@ def money_actions(args: dict[str, Any]) -> list[MoneyAction]:
 
 
 def adset_params(args: dict[str, Any]) -> dict[str, Any]:
-    """Return the variant ad set's create params exactly as they are sent (tagged name)."""
-    params = dict(args["adset"])
-    params["name"] = with_tag(str(params.get("name") or "B"), object_key(args["key"], "adset"),
-                              NAME_MAX["adset"])
+    """Return the variant ad set's create params exactly as they are sent (labelled)."""
+    key = object_key(args["key"], "adset")
+    params = with_label(args["adset"], key)
+    params["name"] = visible_name(str(params.get("name") or "B"), key, NAME_MAX["adset"])
     params["campaign_id"] = str(args["campaign_id"])
     return params
 

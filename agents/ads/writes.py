@@ -4,13 +4,15 @@ Shared by the A/B variant (`agents/ads/variant_apply.py`) and the creative refre
 (`agents/ads/refresh_apply.py`):
 
 - `existing(client, plan_key, op, edge)` — the Meta id an earlier attempt of this write made:
-  the ledger's `done` row, else the object found by its provenance tag under `edge`
-  (`MetaClient.find_by_tag`), which also settles an open ledger row (a lost response or a
+  the ledger's `done` row, else the object found by its provenance (ad label, or the name tag
+  of an earlier version's object) under `edge` (`MetaClient.find_created`), which also
+  settles an open ledger row (a lost response or a
   crash); None when nothing was made.
 - `upload_once(client, image, plan_key)` — upload a checked image file (`{"path", "name",
   "sha256"}`) once; a file that changed since the card showed its digest is refused.
 - `create_creative(client, account_id, params, plan_key)` and `create_paused_ad(...)` — create
-  PAUSED, tagged (`state/provenance.py`: name suffix, and the ad label on ads), or adopt.
+  PAUSED with the ad label (`state/provenance.py`; the name suffix only with
+  `ADPILOT_NAME_TAGS=on`), or adopt.
 - `activate_ads(client, ad_ids, policy, receipt, now)` — switch ads on through the money gate
   (`tools.money.clear` on `tools.common.activation`), ledgered; returns the gate's refusals.
 """
@@ -23,7 +25,7 @@ from typing import Any
 
 from agents.assets.nodes import file_digest
 from state.guardrails import MoneyAction
-from state.provenance import label_for, tag_for, with_tag
+from state.provenance import visible_name, with_label, with_tag
 from tools.common import activation
 from tools.launch import NAME_MAX
 from tools.money import account_state, apply_update, clear
@@ -34,12 +36,12 @@ class WriteError(RuntimeError):
 
 
 def existing(client: Any, plan_key: str, op: str, edge: str | None) -> str | None:
-    """Return the Meta id of an object this spec already created (ledger, else its tag)."""
+    """Return the Meta id of an object this spec already created (ledger, else its provenance)."""
     ledger = getattr(client, "ledger", None)
     rec = ledger.find(plan_key, op, getattr(client, "thread_id", None)) if ledger else None
     if rec and rec["status"] == "done" and rec["meta_id"]:
         return str(rec["meta_id"])
-    found = client.find_by_tag(edge, tag_for(plan_key), fields="id,name") if edge else None
+    found = client.find_created(edge, plan_key, fields="id,name") if edge else None
     pending = rec if rec is not None and rec["status"] in ("unknown", "intent", "sent") else None
     if found:
         if pending is not None and ledger is not None:
@@ -69,12 +71,13 @@ def upload_once(client: Any, image: dict[str, Any], plan_key: str) -> str:
 
 
 def create_creative(client: Any, account_id: str, params: dict[str, Any], plan_key: str) -> str:
-    """Create the creative `params` (tagged name), or adopt the one an earlier attempt made."""
+    """Create the creative `params` (labelled), or adopt the one an earlier attempt made."""
     found = existing(client, plan_key, "create", f"{account_id}/adcreatives")
     if found:
         return found
-    params = {**params, "name": with_tag(str(params.get("name") or "Creative"), plan_key,
-                                         NAME_MAX["creative"])}
+    params = {**with_label(params, plan_key),
+              "name": visible_name(str(params.get("name") or "Creative"), plan_key,
+                                   NAME_MAX["creative"])}
     result = client.write("create", f"{account_id}/adcreatives", params, plan_key=plan_key,
                           object_type="creative")
     return str(result["id"])
@@ -82,13 +85,13 @@ def create_creative(client: Any, account_id: str, params: dict[str, Any], plan_k
 
 def create_paused_ad(client: Any, account_id: str, name: str, adset_id: str, creative_id: str,
                      plan_key: str, receipt: str | None) -> str:
-    """Create a PAUSED ad (tagged name and ad label) in `adset_id`, or adopt an earlier one."""
+    """Create a PAUSED ad (with its ad label) in `adset_id`, or adopt an earlier one."""
     found = existing(client, plan_key, "create", f"{adset_id}/ads")
     if found:
         return found
-    params = {"name": with_tag(name, plan_key, NAME_MAX["ad"]), "adset_id": adset_id,
-              "creative": {"creative_id": creative_id}, "status": "PAUSED",
-              "adlabels": [{"name": label_for(plan_key)}]}
+    params = with_label({"name": visible_name(name, plan_key, NAME_MAX["ad"]),
+                         "adset_id": adset_id, "creative": {"creative_id": creative_id},
+                         "status": "PAUSED"}, plan_key)
     result = client.write("create", f"{account_id}/ads", params, plan_key=plan_key,
                           object_type="ad", receipt=receipt)
     return str(result["id"])

@@ -84,12 +84,11 @@ def checkpoint_targets(runner: Any, thread_ids: list[str], client: Any) -> list[
     """List what the threads' checkpoints know they created.
 
     That is the ids in `created`, and, for an approved launch with no `created` yet (a crash
-    before it was saved), the campaign found by the plan's provenance tag.
+    before it was saved), the campaign found by the plan's provenance (label or name tag).
     """
     from state import plan as plans
     from tools import kill_switch as safety
     from tools.errors import MetaError
-    from tools.meta_client import tag_for
 
     found: list[safety.Target] = []
     for tid in thread_ids:
@@ -102,7 +101,7 @@ def checkpoint_targets(runner: Any, thread_ids: list[str], client: Any) -> list[
         if values.get("plan") and values.get("approval") and not created:
             try:
                 key = plans.load_plan(values["plan"]).key
-                hit = client.find_by_tag(f"{client._account()}/campaigns", tag_for(key)) if key else None
+                hit = client.find_created(f"{client._account()}/campaigns", key) if key else None
             except (ValueError, MetaError):
                 hit = None
             if hit:

@@ -2,6 +2,9 @@
 
 An undo that raises spend needs the person's approval (`--yes`, exit 2 without it); one the
 money gate refuses sends nothing (exit 2). What is restored is said in the account's money.
+Undoing a new creative (or its image) pauses the new ads showing it, and says which ads
+(`tools/undo_ads.py`); an undo that did not take on Meta says what Meta holds and exits 2,
+never "Undone".
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ def undo(
         try:
             row = undo_mod.find_write(factory.ledger, thread, action)
             result = undo_mod.undo(thread, action, **kw)
-            said = _undo_text(row, result.action, env.context.currency)
+            said = ("" if undo_mod.shows_ads(row) else
+                    _undo_text(row, result.action, env.context.currency))
             if result.status == "needs_approval" and result.approval is not None:
                 if not yes:
                     console.print(f"Undoing {said} raises spend, so it needs your approval: "
@@ -48,9 +52,14 @@ def undo(
         err_console.print("[red]Refused by the money gate[/] (nothing was sent):\n"
                           + format_refusals(result.refusals))
         raise typer.Exit(EXIT_INVALID)
+    if result.status == "not_done":
+        err_console.print(f"[red]Not undone[/]: {result.message}")
+        raise typer.Exit(EXIT_INVALID)
     if result.status == "unchanged":
         console.print(result.message)
         return
+    if undo_mod.shows_ads(row):
+        said = f"write {row['write_id'][:12]}: {result.message}"
     console.print(f"Undone: {said}.")
 
 

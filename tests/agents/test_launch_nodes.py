@@ -52,7 +52,8 @@ def test_launch_creates_a_paused_tree_then_activates_it(launch_context, sample_i
     assert sorted(a["id"] for a in ads) == sorted(created["ads"].values())
     assert {a["status"] for a in ads} == {"ACTIVE"}
     campaign = [c for c in objects(sandbox_server.url, "campaign") if c["id"] == created["campaign"]][0]
-    assert campaign["status"] == "ACTIVE" and campaign["name"].endswith("]")  # provenance tag
+    assert campaign["status"] == "ACTIVE" and not campaign["name"].endswith("]")  # clean name
+    assert campaign["adlabels"][0]["name"].startswith("ap-")  # provenance: the ad label
 
     # Running the launch nodes again (a resumed thread) creates nothing new.
     for node in (upload_assets, create_campaigns, create_ads):

@@ -60,7 +60,7 @@ def test_fatigue_proposal_carries_concrete_template_variants(world: World) -> No
     assert "frequency before 1.3" in card  # the evidence, in the account's words
 
 
-def test_approval_launches_active_tagged_ads_beside_the_tired_one_exactly_once(
+def test_approval_launches_active_labelled_ads_beside_the_tired_one_exactly_once(
         world: World) -> None:
     action = world.proposed()
     result = world.execute(action)
@@ -72,8 +72,10 @@ def test_approval_launches_active_tagged_ads_beside_the_tired_one_exactly_once(
     for ad_id, variant in zip(new, action["args"]["variants"], strict=True):
         ad = world.read(ad_id, "name,status,adset_id,creative,adlabels")
         assert ad["status"] == "ACTIVE" and ad["adset_id"] == world.adset_id
-        assert ad["name"].startswith("Trail A — refresh") and "[ap:" in ad["name"]
+        assert ad["name"].startswith("Trail A — refresh") and "[ap:" not in ad["name"]
         assert any(label["name"].startswith("ap-") for label in ad.get("adlabels") or [])
+        creative = world.read(ad["creative"]["id"], "name,adlabels")
+        assert "[ap:" not in creative["name"] and creative["adlabels"][0]["name"].startswith("ap-")
         spec = world.read(ad["creative"]["id"], "object_story_spec")["object_story_spec"]
         link = spec["link_data"]
         assert (link["name"], link["message"]) == (variant["headline"], variant["primary_text"])
@@ -92,7 +94,7 @@ def test_approval_launches_active_tagged_ads_beside_the_tired_one_exactly_once(
     counts = {k: len(objects(world.url, k)) for k in ("ad", "adcreative")}
     again = world.execute(action)
     assert again["applied"][0]["created"]["ad_ids"] == new
-    # ... and neither does another thread, whose ledger has none of it (adopted by tag).
+    # ... and neither does another thread, whose ledger has none of it (adopted by label).
     world.client = world.ctx.client_factory(thread_id="refresh-rerun")
     assert world.execute(action)["applied"][0]["created"]["ad_ids"] == new
     assert {k: len(objects(world.url, k)) for k in counts} == counts

@@ -108,6 +108,9 @@ def test_copy_variant_proposal_and_apply(world: World) -> None:
     b = result["created"]
     ad = world.read(b["ad_id"], "name,status,adset_id,creative")
     assert ad["status"] == "ACTIVE" and ad["adset_id"] == b["adset_id"]
+    for oid in (b["adset_id"], b["creative_id"], b["ad_id"]):  # labelled, names left clean
+        made = world.read(oid, "name,adlabels")
+        assert "[ap:" not in made["name"] and made["adlabels"][0]["name"].startswith("ap-"), made
     creative = world.read(b["creative_id"], "object_story_spec")
     assert creative["object_story_spec"]["link_data"]["name"] == "Run further"
     assert world.read(world.adset_id, "daily_budget")["daily_budget"] == "2000"
@@ -122,11 +125,26 @@ def test_copy_variant_proposal_and_apply(world: World) -> None:
     assert again["status"] == "applied" and again["created"] == b
     assert {k: len(objects(world.url, k)) for k in counts} == counts
     # Another thread, whose ledger has none of these rows (as after a lost response): the
-    # objects are found by their provenance tags and adopted, not created again.
+    # objects are found by their provenance labels and adopted, not created again.
     world.client = world.ctx.client_factory(thread_id="ab-rerun")
     assert world.apply(proposal)["created"] == b
     assert {k: len(objects(world.url, k)) for k in counts} == counts
     assert world.read(world.adset_id, "daily_budget")["daily_budget"] == "2000"
+
+
+def test_undoing_b_s_creative_pauses_b_s_ad_and_leaves_a_running(world: World) -> None:
+    from tools import undo as undo_mod
+
+    proposal = world.propose(world.intent("copy", "headline: Run further"))
+    b = world.apply(proposal)["created"]
+    [row] = [r for r in world.client.ledger.rows("ab") if r["op"] == "create"
+             and r["object_type"] == "creative" and r["meta_id"] == b["creative_id"]]
+    result = undo_mod.undo("ab", row["write_id"], ledger=world.client.ledger,
+                           client_for=lambda t: world.ctx.client_factory(thread_id=t))
+    assert result.status == "applied", result
+    assert world.read(b["ad_id"], "status")["status"] == "PAUSED"  # read back from the sandbox
+    assert world.read(world.ad_id, "status")["status"] == "ACTIVE"
+    assert f"(id {b['ad_id']})" in (result.message or "")
 
 
 class DailyRows:

@@ -115,6 +115,8 @@ def test_sigkill_between_approval_and_launch_then_resume_makes_one_tree(home, sa
     ads = _live(url, "ad")
     assert len(adsets) >= 1 and len(ads) == len(sample_images)
     assert all(a["adset_id"] in {s["id"] for s in adsets} for a in ads)
-    names = [o["name"] for kind in ("campaign", "adset", "adcreative", "ad") for o in objects(url, kind)]
-    assert len(names) == len(set(names))  # no duplicate of any tagged object
+    marks = [(kind, o["name"], str(o.get("adlabels"))) for kind in ("campaign", "adset",
+                                                                     "adcreative", "ad")
+             for o in objects(url, kind)]
+    assert len(marks) == len(set(marks))  # no duplicate of any labelled object
     assert admin(url, "GET", "/__sandbox__/stats")["writes"] > 0

@@ -67,3 +67,14 @@ def test_invalid_input_is_explained_and_nothing_is_written(cli, sandbox_url, tmp
     assert field in text and fix in text
     assert "nothing was written" in text or "the brief leaves something out" in text
     assert admin(sandbox_url, "GET", "/__sandbox__/stats")["writes"] == 0
+
+
+def test_a_bad_name_tags_setting_is_refused_before_anything_is_written(cli, sandbox_url,
+                                                                       tmp_path, monkeypatch):
+    admin(sandbox_url, "POST", "/__sandbox__/stats/reset", {})
+    monkeypatch.setenv("ADPILOT_NAME_TAGS", "sometimes")
+    brief = BASE.format(img=images(tmp_path / "assets", 1)[0])
+    result = cli("run", brief, "--thread", "tags-1", "--yes")
+    assert result.exit_code == 2, result.output
+    assert "ADPILOT_NAME_TAGS='sometimes': use on" in " ".join(result.output.split())
+    assert admin(sandbox_url, "GET", "/__sandbox__/stats")["writes"] == 0

@@ -43,12 +43,12 @@ def test_check_tree_catches_duplicates_orphans_and_tampering(world):
     launch(world, "t1")
     clean = check_tree(world.sb, world.home / "ledger.db")
     assert clean["ok"] and clean["ledger_matches"] and clean["duplicates"] == 0, clean
-    # A second campaign with the same tagged name, created behind the ledger's back.
+    # A second campaign with the same name and label, created behind the ledger's back.
     camp = world.objects("campaign")[0]
     world.client(None, ledger=False).call(
         "POST", f"{world.sb.account_id}/campaigns",
-        {"name": camp["name"], "objective": "OUTCOME_SALES", "special_ad_categories": [],
-         "status": "PAUSED"})
+        {"name": camp["name"], "adlabels": camp["adlabels"], "objective": "OUTCOME_SALES",
+         "special_ad_categories": [], "status": "PAUSED"})
     dirty = check_tree(world.sb, world.home / "ledger.db")
     assert not dirty["ok"] and dirty["duplicates"] == 1 and dirty["orphans"] == 1
     assert not dirty["ledger_matches"]

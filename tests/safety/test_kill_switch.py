@@ -12,7 +12,7 @@ from tools import audit
 from tools import kill_switch as safety
 from tools import undo as undo_mod
 from tools.common import activation
-from tools.meta_client import tag_for
+from tools.meta_client import label_for, tag_for
 from tools.money import clear
 
 from .conftest import launch
@@ -69,6 +69,29 @@ def test_stop_all_and_an_object_the_ledger_never_heard_back_about(world):
     assert orphan in {p["id"] for p in report.paused}
     for t in ("campaign", "adset", "ad"):
         assert {o["status"] for o in world.objects(t)} <= {"PAUSED"}, t
+
+
+def test_stop_and_reconcile_find_an_object_known_only_by_its_label_not_its_namesake(world):
+    key = "0ddba11a" * 8
+    wid = world.ledger.intent(op="create", path=f"{world.sb.account_id}/campaigns", params={},
+                              plan_key=key, object_type="campaign", thread_id="t4")
+    world.ledger.mark(wid, "sent")  # Meta committed it; the ledger never heard back
+    api = make_api(world.sb.url)
+    body = {"objective": "OUTCOME_TRAFFIC", "special_ad_categories": [], "status": "ACTIVE",
+            "daily_budget": 1000}
+    # adpilot's (a clean name and its label) and a stranger's of the same name
+    orphan = api.call("POST", (world.sb.account_id, "campaigns"), {
+        **body, "name": "Spring sale", "adlabels": [{"name": label_for(key)}]}).json()["id"]
+    namesake = api.call("POST", (world.sb.account_id, "campaigns"),
+                        {**body, "name": "Spring sale"}).json()["id"]
+
+    report = safety.stop("t4", ledger=world.ledger, client_for=world)
+
+    assert report.ok and [p["id"] for p in report.paused] == [orphan]
+    assert statuses(world, [orphan, namesake]) == {orphan: "PAUSED", namesake: "ACTIVE"}
+    settled = audit.reconcile("t4", ledger=world.ledger, client_for=world)
+    [create] = [w for w in settled["writes"] if w["op"] == "create"]
+    assert create["now"] == "done" and create["meta_id"] == orphan, create
 
 
 def test_undo_a_budget_cut_needs_approval_and_the_guardrails(world):

@@ -653,6 +653,14 @@ CASES: list[tuple[str, str, P, P, int, int | None]] = [
         None,
     ),
     (
+        "update-pause-creative",  # a creative has no PAUSED (facts §4.1): pause its ads
+        "POST",
+        lambda t: (t.creative_id,),
+        lambda t: {"status": "PAUSED"},
+        100,
+        None,
+    ),
+    (
         "update-budget-too-often",
         "POST",
         lambda t: (edited_adset(t),),

@@ -52,13 +52,14 @@ def test_load_plan_names_bad_fields():
         load_plan(["not", "a", "plan"])  # type: ignore[arg-type]
 
 
-def test_tree_shape_status_and_provenance_tags():
+def test_tree_shape_status_and_provenance_labels(monkeypatch):
+    monkeypatch.delenv("ADPILOT_NAME_TAGS", raising=False)  # the default: clean names
     plan = assign_keys(load_plan(good_plan()))
     tree = to_meta_tree(plan, account_id="act_1", page_id="p1", image_hashes=HASHES, video_ids={})
     camp = tree["campaign"]
     assert camp["key"] == plan.key
     assert camp["params"]["status"] == "PAUSED"
-    assert camp["params"]["name"] == f"Spring sale [ap:{plan.key[:8]}]"
+    assert camp["params"]["name"] == "Spring sale"
     assert camp["params"]["daily_budget"] == 6000
     assert camp["params"]["special_ad_categories"] == []
     ad_set = tree["ad_sets"][0]
@@ -77,7 +78,21 @@ def test_tree_shape_status_and_provenance_tags():
     assert "adset_id" not in ad["params"] and "creative" not in ad["params"]
     assert ad["params"]["adlabels"] == [{"name": f"ap-{ad['key'][:8]}"}]
     for node in [camp, *tree["ad_sets"], *tree["creatives"], *tree["ads"]]:
+        assert node["params"]["adlabels"] == [{"name": f"ap-{node['key'][:8]}"}]
+        assert "[ap:" not in node["params"]["name"]
+
+
+def test_name_tags_on_puts_the_tag_back_on_every_name_beside_the_label(monkeypatch):
+    monkeypatch.setenv("ADPILOT_NAME_TAGS", "on")
+    plan = assign_keys(load_plan(good_plan()))
+    tree = to_meta_tree(plan, account_id="act_1", page_id="p1", image_hashes=HASHES, video_ids={})
+    assert tree["campaign"]["params"]["name"] == f"Spring sale [ap:{plan.key[:8]}]"
+    for node in [tree["campaign"], *tree["ad_sets"], *tree["creatives"], *tree["ads"]]:
         assert node["params"]["name"].endswith(f" [ap:{node['key'][:8]}]")
+        assert node["params"]["adlabels"] == [{"name": f"ap-{node['key'][:8]}"}]
+    monkeypatch.setenv("ADPILOT_NAME_TAGS", "sometimes")
+    with pytest.raises(ValueError, match="ADPILOT_NAME_TAGS='sometimes': use on"):
+        to_meta_tree(plan, account_id="act_1", page_id="p1", image_hashes=HASHES, video_ids={})
 
 
 def test_ad_set_budgets_are_split_equally():
@@ -117,9 +132,11 @@ def test_missing_upload_is_a_clear_error():
                      video_ids={})
 
 
-def test_long_names_keep_their_tag_within_metas_limits():
+@pytest.mark.parametrize("tags", ["on", "off"])
+def test_long_names_fit_metas_limits_with_or_without_their_tag(monkeypatch, tags):
+    monkeypatch.setenv("ADPILOT_NAME_TAGS", tags)
     plan = good_plan()
     plan["ad_sets"][0]["ads"][0]["name"] = "x" * 300
     tree = to_meta_tree(plan, account_id="act_1", page_id="p1", image_hashes=HASHES, video_ids={})
     name = tree["creatives"][0]["params"]["name"]
-    assert len(name) <= 100 and name.endswith("]")
+    assert len(name) == 100 and name.endswith("]") == (tags == "on")

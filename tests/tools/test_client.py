@@ -97,7 +97,7 @@ def test_lost_response_on_a_write_is_unknown_and_not_retried(sandbox, client, le
     row = ledger.find(key, "create")
     assert row["status"] == "unknown"
     # it did commit: reconciliation finds exactly one, by its tag
-    found = client.find_by_tag(f"{client.account_id}/campaigns", tag_for(key))
+    found = client.find_created(f"{client.account_id}/campaigns", key)
     assert found is not None
     assert sum(o.get("name", "").endswith(tag_for(key)) for o in objects(sandbox, "campaign")) == 1
 

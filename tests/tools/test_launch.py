@@ -31,8 +31,15 @@ def _tree(page_id, n_sets=2, n_ads=2, prefix="ab"):
     return tree
 
 
+def _ours(sandbox, kind, prefix=""):
+    """The stored objects of a type that carry an adpilot label starting `ap-<prefix>`."""
+    return [o for o in objects(sandbox, kind)
+            if any(str(lb.get("name", "")).startswith(f"ap-{prefix}")
+                   for lb in o.get("adlabels") or [])]
+
+
 def _count(sandbox, kind):
-    return len([o for o in objects(sandbox, kind) if "[ap:" in o.get("name", "")])
+    return len(_ours(sandbox, kind))
 
 
 def test_launch_creates_everything_paused_in_one_round_trip(sandbox, client, account, ledger):
@@ -47,7 +54,7 @@ def test_launch_creates_everything_paused_in_one_round_trip(sandbox, client, acc
     assert len(result.created) == 12 and not result.reused
     ad_key = tree["ads"][0]["key"]
     ad = client.get(result.ids[ad_key], {"fields": "name,status,adlabels,adset_id"})
-    assert ad["status"] == "PAUSED" and ad["name"].endswith(tag_for(ad_key))
+    assert ad["status"] == "PAUSED" and ad["name"] == "ad 00"  # the plan's name, untagged
     assert label_for(ad_key) in str(ad.get("adlabels"))
     camp = client.get(result.ids[tree["campaign"]["key"]], {"fields": "status,name"})
     assert camp["status"] == "PAUSED"
@@ -80,7 +87,7 @@ def test_lost_responses_are_reconciled_without_duplicates(sandbox, client, accou
     assert result.ok, result.failed
     assert sorted(result.adopted) == sorted(result.ids) and not result.created
     for kind, n in (("campaign", 1), ("adset", 2), ("ad", 6)):
-        names = [o["name"] for o in objects(sandbox, kind) if "[ap:ef" in o.get("name", "")]
+        names = [o["name"] for o in _ours(sandbox, kind, "ef")]
         assert len(names) == n, (kind, names)
     assert all(r["status"] == "done" for r in ledger.rows("t-lost")
                if r["object_type"] != "image")
@@ -97,8 +104,7 @@ def test_crash_after_send_is_reconciled_on_rerun(sandbox, client, account, ledge
     again = launch_tree(client, tree, thread_id="t-crash")
     assert again.ok, again.failed
     assert not ledger.pending_unknown("t-crash")
-    names = [o["name"] for o in objects(sandbox, "ad") if "[ap:77" in o.get("name", "")]
-    assert len(names) == 2
+    assert len(_ours(sandbox, "ad", "77")) == 2
 
 
 def test_token_never_reaches_the_ledger(client, account, ledger, tmp_path):
@@ -127,7 +133,79 @@ def test_launch_under_transient_and_lost_responses_has_no_duplicates(sandbox, ma
     faults()
     assert result is not None and result.ok, result.failed
     for kind, n in (("campaign", 1), ("adset", 3), ("adcreative", 12), ("ad", 12)):
-        names = [o["name"] for o in objects(sandbox, kind) if "[ap:5a" in o.get("name", "")]
-        assert len(names) == len(set(names)) == n, (kind, names)
+        labels = [o["adlabels"][0]["name"] for o in _ours(sandbox, kind, "5a")]
+        assert len(labels) == len(set(labels)) == n, (kind, labels)
     assert not ledger.pending_unknown("t-chaos")
     assert ledger.verify()[0]
+
+
+# -- provenance: ad labels, clean names, ADPILOT_NAME_TAGS ---------------------------------------
+
+
+def _same_names(tree):
+    """The tree with every ad named alike and every creative named alike (only labels differ)."""
+    for c in tree["creatives"]:
+        c["params"]["name"] = "Spring creative"
+    for a in tree["ads"]:
+        a["params"]["name"] = "Spring ad"
+    return tree
+
+
+def test_a_lost_response_reconciles_exactly_by_label_when_names_are_clean(
+        sandbox, client, account, ledger, faults, monkeypatch):
+    monkeypatch.delenv("ADPILOT_NAME_TAGS", raising=False)  # the default: no tag in names
+    tree = _same_names(_tree(account["page_id"], n_sets=1, n_ads=3, prefix="1c"))
+    faults(lost_response=1.0)  # every create commits and its answer is lost
+    result = launch_tree(client, tree, thread_id="t-labels")
+    faults()
+    assert result.ok, result.failed
+    assert sorted(result.adopted) == sorted(result.ids) and not result.created
+    for kind in ("campaign", "adset", "adcreative", "ad"):
+        assert not [o["name"] for o in objects(sandbox, kind) if "[ap:" in o.get("name", "")]
+    # Three ads and three creatives share one clean name: each key adopted its own object.
+    for part, kind, name in (("ads", "ad", "Spring ad"), ("creatives", "adcreative",
+                                                          "Spring creative")):
+        assert len(_ours(sandbox, kind, "1c")) == 3
+        for node in tree[part]:
+            got = client.get(result.ids[node["key"]], {"fields": "name,adlabels"})
+            assert got["name"] == name and got["adlabels"] == [{"name": label_for(node["key"])}]
+    assert not ledger.pending_unknown("t-labels") and ledger.verify()[0]
+
+
+def test_name_tags_on_tags_every_name_and_labels_every_object(sandbox, client, account,
+                                                               monkeypatch):
+    monkeypatch.setenv("ADPILOT_NAME_TAGS", "on")
+    tree = _tree(account["page_id"], n_sets=1, n_ads=1, prefix="2d")
+    result = launch_tree(client, tree, thread_id="t-tags")
+    assert result.ok, result.failed
+    nodes = [tree["campaign"], *tree["ad_sets"], *tree["creatives"], *tree["ads"]]
+    for node in nodes:
+        got = client.get(result.ids[node["key"]], {"fields": "name,adlabels"})
+        assert got["name"].endswith(tag_for(node["key"])), got
+        assert {"name": label_for(node["key"])} in got["adlabels"], got
+    image = next(o for o in objects(sandbox, "adimage") if o.get("hash") == result.ids[
+        tree["images"][0]["key"]])
+    assert image["name"].endswith(tag_for(tree["images"][0]["key"]))  # images: tag only
+
+
+def test_an_object_an_earlier_version_tagged_is_adopted_not_created_again(
+        sandbox, client, account, ledger, monkeypatch):
+    monkeypatch.delenv("ADPILOT_NAME_TAGS", raising=False)
+    from sandbox.testing import make_api
+
+    tree = _tree(account["page_id"], n_sets=1, n_ads=1, prefix="3e")
+    key = tree["campaign"]["key"]
+    # An earlier version sent the campaign (a name tag, no label) and never heard back.
+    wid = ledger.intent(op="create", path=f"{account['account_id']}/campaigns", params={},
+                        plan_key=key, object_type="campaign", thread_id="t-old")
+    ledger.mark(wid, "sent")
+    old = make_api(sandbox.url).call("POST", (account["account_id"], "campaigns"), {
+        **campaign_params("Launch" + tag_for(key)), "name": "Launch" + tag_for(key)}).json()["id"]
+    # A stranger's campaign with the same clean name is not the one it looks for.
+    make_api(sandbox.url).call("POST", (account["account_id"], "campaigns"),
+                               campaign_params("Launch"))
+    result = launch_tree(client, tree, thread_id="t-old")
+    assert result.ok, result.failed
+    assert result.ids[key] == old and key in result.adopted
+    assert len([o for o in objects(sandbox, "campaign") if o["name"].startswith("Launch")]) == 2
+    assert ledger.find(key, "create", "t-old")["meta_id"] == old
