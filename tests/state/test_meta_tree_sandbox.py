@@ -11,8 +11,9 @@ from PIL import Image
 from agents.orchestrator.planning import PlanDefaults
 from agents.orchestrator.planning.rules import plan_brief
 from state.meta_tree import to_meta_tree
-from state.plan import load_plan, tag
+from state.plan import load_plan
 from state.plan_checks import AccountInfo, validate_plan
+from state.provenance import label_for
 
 
 def _ids(fb_api, account_id):
@@ -67,9 +68,11 @@ def test_planned_tree_launches_on_the_sandbox(sandbox, fb_api, tmp_path, brief, 
     created = _launch(fb_api, sandbox.account_id, tree)
     assert len(created) == 1 + len(tree["ad_sets"]) + 2 * len(tree["ads"])
     campaigns = list(AdAccount(sandbox.account_id, api=fb_api).get_campaigns(
-        fields=["name", "status", "objective"]))
+        fields=["name", "status", "objective", "adlabels"]))
     assert [c["name"] for c in campaigns] == [tree["campaign"]["params"]["name"]]
-    assert campaigns[0]["name"].endswith(tag(plan.key or ""))
+    # Names stay the plan's (ADPILOT_NAME_TAGS off); the provenance is the ad label.
+    assert "[ap:" not in campaigns[0]["name"]
+    assert [lb["name"] for lb in campaigns[0]["adlabels"]] == [label_for(plan.key or "")]
     assert campaigns[0]["status"] == "PAUSED"
     ads = list(AdAccount(sandbox.account_id, api=fb_api).get_ads(fields=["name", "status"]))
     assert {a["status"] for a in ads} == {"PAUSED"}
