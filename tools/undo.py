@@ -17,6 +17,13 @@ object was set back another way; `NothingToUndo` (a `ValueError`) when the write
 before-values were read after an earlier attempt of the same write had applied (a ledger from
 before retries kept their first attempt's before-values): the original value is in that
 earlier write, which the message names with the command to undo it.
+
+An undo of a write whose object changed since — Meta no longer holds what the write set,
+because a later write (adpilot's or a person's in Ads Manager) changed it — is refused before
+anything is sent (`tools/undo_check.py::ChangedSince`): setting the write's before-values
+would silently throw the later changes away. The later writes are undone first, newest first.
+Every message says the change as before → after in the account's money and names the object
+(`tools/undo_check.py`); the undo's own writes carry the plan key `undo:<write id>`.
 """
 
 from __future__ import annotations
@@ -32,6 +39,20 @@ from state.provenance import display_name
 from tools import undo_ads
 from tools.fields import compare_fields
 from tools.money import clear
+from tools.undo_check import (
+    ChangedSince,
+    NothingToUndo,
+    change_text,
+    check_not_changed_since,
+    kind_text,
+    object_text,
+    read_fields,
+    said_unchanged,
+    undo_key,
+    values_text,
+)
+
+__all__ = ["ChangedSince", "NothingToUndo", "UndoResult", "find_write", "undo", "undo_action"]
 
 _RESTORABLE = (
     "status",
@@ -55,36 +76,8 @@ class UndoResult:
     refusals: list[Refusal] = field(default_factory=list)
     result: dict[str, Any] | None = None
     message: str | None = None  # why nothing was sent ("unchanged", "not_done"), or what was
-
-
-class NothingToUndo(ValueError):
-    """Meta already holds the before-values, which were read after an earlier attempt applied."""
-
-
-def _unchanged(ledger: Ledger, row: Mapping[str, Any], restore: Mapping[str, Any]) -> str:
-    """Say why undoing `row` changes nothing; raise `NothingToUndo` when another write would."""
-    thread = row.get("thread_id")
-    wid = row["write_id"]
-    head = (f"write {wid[:12]} ({row['op']} of {row.get('object_type') or 'object'} "
-            f"{row['meta_id']}) would restore {dict(restore)}, which Meta already holds: "
-            "nothing would change, so nothing was sent.")
-    earlier = [
-        r for r in ledger.rows(thread)
-        if r["write_id"] != wid and r["path"] == row["path"] and r["op"] == row["op"]
-        and r["request_digest"] == row["request_digest"]
-        and r["status"] not in ("failed", "refused") and r.get("before") != row.get("before")
-    ]
-    if not earlier:
-        return (f"Nothing to undo: {head} It was already undone, or the object was set back "
-                "another way.")
-    first = earlier[0]
-    fix = f"`adpilot undo {thread} {first['write_id'][:12]}`"
-    if first["status"] != "done":
-        fix = f"`adpilot audit reconcile {thread}`, then " + fix
-    raise NothingToUndo(
-        f"undo: {head} Its before-values were read after an earlier attempt of the same write "
-        f"had already reached Meta: write {first['write_id'][:12]} ({first['status']}) recorded "
-        f"the original {first.get('before')}. Run {fix} instead.")
+    before: dict[str, Any] | None = None  # what Meta held of the restored fields before it
+    target: str | None = None  # the object in words: "ad set 'US, CA 45-54' (id 1202…)"
 
 
 def find_write(ledger: Ledger, thread_id: str, action_id: str) -> dict[str, Any]:
@@ -123,7 +116,7 @@ def shows_ads(row: Mapping[str, Any]) -> bool:
                                      and str(row.get("object_type") or "") == "creative")
 
 
-def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
+def undo_action(row: Mapping[str, Any], currency: str | None = None) -> dict[str, Any]:
     """Build the action that restores a done write's before-values (a create is undone by a pause)."""
     _confirmed(row)
     if row["op"] in CREATE_OPS:
@@ -152,8 +145,8 @@ def undo_action(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
         "args": args,
-        "description": f"Undo write {row['write_id'][:12]}: restore {restore} on "
-        f"{row.get('object_type')} {row['meta_id']}",
+        "description": f"Undo write {row['write_id'][:12]}: set {kind_text(row.get('object_type'))} "
+        f"{row['meta_id']} back to {values_text(restore, currency)}",
     }
 
 
@@ -212,30 +205,43 @@ def undo(
     client_for: ClientFor,
     policy: Any = None,
     receipt: str | None = None,
+    currency: str | None = None,
 ) -> UndoResult:
     """Restore the before-values of one applied write of `thread_id`.
 
     Spend-raising restores need `receipt` equal to the receipt of the returned approval; every
-    restore touching money then passes the money gate on the account's live state.
+    restore touching money then passes the money gate on the account's live state. A write
+    whose object changed since raises `ChangedSince` (nothing sent). `currency` (the
+    account's; read from Meta when not given) is how money is said.
     """
     row = find_write(ledger, thread_id, action_id)
     if shows_ads(row):
         _confirmed(row)
         return _pause_new_ads(row, ledger=ledger, client=client_for(thread_id), policy=policy,
                               receipt=receipt)
-    action = undo_action(row)
+    action = undo_action(row, currency)
     money = money_action(row, action)
     # Restoring what the kill switch paused is a person's decision about the stopped thread
     # (an adopted campaign was running before adpilot): it is written and ledgered under its
     # own thread, `<thread>:undo-stop`, so the stopped thread itself still never activates.
     undo_stop = row.get("receipt") == "kill-switch"
     client = client_for(f"{thread_id}:undo-stop" if undo_stop else thread_id)
-    fields = ",".join(k for k in action["args"] if k != "object_id")
-    current = client.get(action["args"]["object_id"], {"fields": fields})
+    if currency is None:
+        currency = str(client.get(client._account(), {"fields": "currency"}).get("currency")
+                       or "") or None
     restore = {k: v for k, v in action["args"].items() if k != "object_id"}
+    extra = [f for f in read_fields(row.get("object_type")) if f not in restore]
+    read = client.get(action["args"]["object_id"], {"fields": ",".join([*restore, *extra])})
+    current = {k: read.get(k) for k in restore}
+    what = object_text(client, row.get("object_type"), row["meta_id"], read)
+    action["description"] = (f"Undo write {row['write_id'][:12]}: {what}: "
+                              f"{change_text(current, restore, currency)}")
+    said: dict[str, Any] = {"before": current, "target": what}
     differ, unknown = compare_fields(restore, current)
     if not differ and not unknown:
-        return UndoResult("unchanged", action, message=_unchanged(ledger, row, restore))
+        return UndoResult("unchanged", action, message=said_unchanged(
+            ledger, row, restore, what=what, currency=currency), **said)
+    check_not_changed_since(ledger, row, restore, current, currency=currency, what=what)
     if raises_spend(action, current):
         approval = hitl.approval_payload(
             [action],
@@ -244,28 +250,28 @@ def undo(
             "approve it: re-run with the receipt (`adpilot undo ... --yes`) after reading it.",
         )
         if receipt != approval["receipt"]:
-            return UndoResult("needs_approval", action, approval=approval)
+            return UndoResult("needs_approval", action, approval=approval, **said)
     gate_pass = None
     used_receipt = receipt or f"undo:{row['write_id']}"
     if money is not None:
         verdict = clear(client, [money], policy, receipt=used_receipt)
         if not verdict.ok:
-            return UndoResult("refused", action, refusals=list(verdict.refusals))
+            return UndoResult("refused", action, refusals=list(verdict.refusals), **said)
         gate_pass = verdict.passes[0]
-    params = {k: v for k, v in action["args"].items() if k != "object_id"}
+    params = dict(restore)
     if money is not None:
         params.update(money.params())  # exactly the values the gate passed
     result = client.write(
         "update",
         action["args"]["object_id"],
         params,
-        plan_key=row.get("plan_key"),
+        plan_key=undo_key(row["write_id"]),  # the ledger's link: this write undid that one
         object_type=row.get("object_type"),
         receipt=used_receipt,
         before={k: current.get(k) for k in params},
         gate_pass=gate_pass,
     )
-    return UndoResult("applied", action, result=result)
+    return UndoResult("applied", action, result=result, **said)
 
 
 def _pause_new_ads(row: Mapping[str, Any], *, ledger: Ledger, client: Any, policy: Any,
