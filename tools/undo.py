@@ -283,26 +283,25 @@ def _pause_new_ads(row: Mapping[str, Any], *, ledger: Ledger, client: Any, polic
     made = f"{what} {row['meta_id']}"
     if after.get("name"):
         made += f" ('{display_name(after['name'])}')"
+    cannot = f"{made} cannot be paused at Meta (only an ad can)"
     ads = undo_ads.new_ads(client, ledger, row)
     if not ads:
         raise ValueError(
-            f"undo: write {wid} created {made}, which Meta cannot pause, and no ad this thread "
-            "created after it shows it, so there is nothing to pause: nothing was changed. "
-            "Pause an ad showing it in Ads Manager, or undo that ad's own write (`adpilot "
-            f"audit log {row.get('thread_id') or ''}`).")
+            f"undo: write {wid} created {made}; a {what} cannot be paused at Meta, and no ad "
+            "this thread created after it shows it, so there is nothing to pause: nothing was "
+            "changed. Pause an ad showing it in Ads Manager, or undo that ad's own write "
+            f"(`adpilot audit log {row.get('thread_id') or ''}`).")
     action = {"name": "pause_new_ads", "args": {"ad_ids": [a["id"] for a in ads]},
               "description": f"Undo write {wid}: pause the new ads showing {made}"}
     done = undo_ads.pause_ads(client, ads, policy=policy,
-                              receipt=receipt or f"undo:{row['write_id']}")
+                              receipt=receipt or f"undo:{row['write_id']}",
+                              plan_key=undo_key(row["write_id"]))
     if done.refusals:
         return UndoResult("refused", action, refusals=done.refusals)
-
-    def named(items: list[dict[str, Any]]) -> str:
-        return " and ".join(f"'{a['name']}' (id {a['id']})" for a in items)
-
+    named = undo_ads.named
     off = (f"; already paused: {named(done.already_off)}" if done.already_off else "")
     if done.not_paused:
-        still = ", ".join(f"'{a['name']}' (id {a['id']}) is {a['status'] or 'unreadable'}"
+        still = ", ".join(f"{named([a])} is {a['status'] or 'unreadable'}"
                           for a in done.not_paused)
         return UndoResult("not_done", action, message=(
             f"undo of write {wid} ({made}) did not take: after the pause {still} on Meta"
@@ -310,10 +309,11 @@ def _pause_new_ads(row: Mapping[str, Any], *, ledger: Ledger, client: Any, polic
             + ". Pause it in Ads Manager, or run the undo again."))
     if not done.paused:
         return UndoResult("unchanged", action, message=(
-            f"Nothing to undo: write {wid} created {made}, which Meta cannot pause, and every "
-            f"new ad showing it is already off ({named(done.already_off)}): nothing was sent."))
-    plural = "s" if len(done.paused) > 1 else ""
+            f"Nothing to undo: write {wid} created {cannot}, and every new ad showing it is "
+            f"already off ({named(done.already_off)}): nothing was sent."))
+    one = len(done.paused) == 1
     return UndoResult("applied", action, result={"paused": done.paused,
                                                   "already_off": done.already_off},
-                      message=(f"paused the new ad{plural} {named(done.paused)} showing {made}, "
-                               f"which Meta cannot pause itself{off}; no other ad was changed"))
+                      message=(f"{cannot}, so the new ad{'' if one else 's'} showing it "
+                               f"{'was' if one else 'were'} paused: {named(done.paused)}{off}; "
+                               "no other ad was changed"))
