@@ -174,6 +174,17 @@ def _per_result(side: dict[str, Any], currency: str) -> str:
     return f"{_money(side['cpa_minor'], currency)} per result"
 
 
+def _whose(entry: Mapping[str, Any], j: Mapping[str, Any]) -> str:
+    """Say whose numbers a verdict's figures are (`agents/optimize/judging.py::_scope`)."""
+    scope = j.get("scope") or {}
+    name = display_name(scope.get("name"))
+    if scope.get("level") != "adset":
+        return "the whole campaign's numbers"
+    if str(scope.get("id")) == str((entry.get("target") or {}).get("id")):
+        return "the ad set's own numbers"
+    return f"the numbers of its ad set “{name}”" if name else "its ad set's numbers"
+
+
 def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
     """One line per judged action, one per judged reallocation; the newest `MAX_JUDGED_LINES`."""
     lines, seen = [], set()
@@ -218,7 +229,8 @@ def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
             else (
                 f"P(improved) {j.get('p_improved', 0):.0%}; cost per result "
                 f"{_money((j.get('before') or {}).get('cpa_minor'), currency)} before → "
-                f"{_money((j.get('after') or {}).get('cpa_minor'), currency)} after"
+                f"{_money((j.get('after') or {}).get('cpa_minor'), currency)} after "
+                f"({_whose(entry, j)})"
             )
         )
         lines.append(
