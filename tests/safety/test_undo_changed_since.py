@@ -127,3 +127,14 @@ def test_the_cli_refuses_with_exit_2_and_says_each_undo_before_and_after(world, 
     assert ok.exit_code == 0, ok.output
     assert said(ok).endswith(f"Undone: write {second[:12]} (ad set '{name}' (id {adset}): daily "
                              "budget USD 15.50 → USD 13.00)."), said(ok)
+
+
+def test_undo_of_a_create_pauses_it_even_after_its_activation(world):
+    """Undoing a create means stopping what it made: its later activation is no change to keep."""
+    ids = launch(world, "t1")  # created paused, then activated through the money gate
+    ad_key, ad = next((k, i) for k, i in ids.items()
+                      if world.ledger.find(k, "create", "t1")["object_type"] == "ad")
+    create = world.ledger.find(ad_key, "create", "t1")
+    result = _undo(world, create["write_id"])
+    assert result.status == "applied", result
+    assert world.client(None, ledger=False).get(ad, {"fields": "status"})["status"] == "PAUSED"
