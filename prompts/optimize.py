@@ -27,6 +27,7 @@ JUDGED_HEADER = "### Did earlier actions work?"
 JUDGED_LINE = "- `{name}` on “{target}” ({applied}): **{judgement}** — {detail}"
 REALLOC_JUDGED_LINE = "- budget reallocation over {n} ad sets ({applied}): **{judgement}** — {detail}"
 REFRESH_JUDGED_LINE = "- refresh of “{target}” on {applied}: **{judgement}** — {detail}"
+UNDONE_LINE = "- `{name}` on “{target}” ({applied}): **undone** on {when} — not judged"
 ORIGINAL_LINE = "\n   - the ad now: headline “{headline}” · primary text “{primary}”"
 VARIANT_LINE = ("\n   - variant {i}: headline “{headline}” · primary text “{primary}”{description} · "
                 "image {image} — a new ad “{name}” in “{adset}” beside “{ad}”, switched on once "
@@ -194,6 +195,11 @@ def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
             continue
         scope = j.get("scope") or {}
         pending = j.get("judgement") == "pending"
+        if j.get("judgement") == "undone":  # `adpilot undo` took it back before it was judged
+            lines.append(UNDONE_LINE.format(
+                name=entry["name"], target=display_name((entry.get("target") or {}).get("name")),
+                applied=entry.get("applied_date"), when=j.get("undone_at") or "?"))
+            continue
         if scope.get("level") == "reallocation":
             if scope.get("id") in seen:
                 continue

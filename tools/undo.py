@@ -6,10 +6,10 @@ a unique prefix of ≥ 6 characters) and builds the action that restores what th
 pause, by pausing the new ads this thread created with it, `tools/undo_ads.py`). A restore
 that could raise spend (re-activating, a higher budget or bid) returns an approval payload
 (`state.hitl`) instead of running, and runs only when called again with that payload's
-receipt. Every restore that touches money (status,
-budgets, spend limits, end time) is then a typed `MoneyAction` judged by the money gate on the
-account's live state (`tools.money.clear`, budget-edit times from the ledger) and written with
-its pass; a refusal writes nothing and is ledgered.
+receipt. Every restore that touches money (status, budgets, spend limits, end time) is then a
+typed `MoneyAction` judged by the money gate on the account's live state (`tools.money.clear`,
+budget-edit times from the ledger) and written with its pass; a refusal writes nothing and is
+ledgered. An applied undo is recorded in the thread's action history (`tools/undo_record.py`).
 
 An undo that would change nothing — Meta already holds the before-values — writes nothing
 and says so: status `unchanged` (with `message`) when the write was already undone or the
@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from state import hitl
-from state.guardrails import SPEND_LIMIT_KEYS, MoneyAction, Refusal
+from state.action_history import ActionHistory
+from state.guardrails import SPEND_LIMIT_KEYS, Refusal
 from state.ledger import CREATE_OPS, Ledger
 from state.provenance import display_name
 from tools import undo_ads
@@ -51,6 +52,8 @@ from tools.undo_check import (
     undo_key,
     values_text,
 )
+from tools.undo_money import money_action, raises_spend
+from tools.undo_record import record_undone
 
 __all__ = ["ChangedSince", "NothingToUndo", "UndoResult", "find_write", "undo", "undo_action"]
 
@@ -150,53 +153,6 @@ def undo_action(row: Mapping[str, Any], currency: str | None = None) -> dict[str
     }
 
 
-def raises_spend(action: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
-    """Tell whether applying `action` to an object now in `current` state could raise spend."""
-    args = action["args"]
-    if args.get("status") == "ACTIVE" and current.get("status") != "ACTIVE":
-        return True
-    return any(
-        k in args and int(args[k] or 0) > int(current.get(k) or 0)
-        for k in ("daily_budget", "lifetime_budget", "bid_amount")
-    )
-
-
-def money_action(row: Mapping[str, Any], action: Mapping[str, Any]) -> MoneyAction | None:
-    """Return the typed money action of a restore (None: it restores a name or a bid)."""
-    args = action["args"]
-    kind_type = str(row.get("object_type") or "").replace("_", "") or None
-    object_type = kind_type if kind_type in ("campaign", "adset", "ad") else None
-    values: dict[str, Any] = {}
-    for key in ("daily_budget", "lifetime_budget", *SPEND_LIMIT_KEYS):
-        if key in args:
-            values[key] = int(float(args[key] or 0))
-    if args.get("end_time"):
-        values["end_time"] = str(args["end_time"])
-    status = args.get("status")
-    kinds = [k for k, on in (("status", status in ("ACTIVE", "PAUSED")),
-                             ("budget", any(k in values for k in ("daily_budget", "lifetime_budget"))),
-                             ("limits", any(k in values for k in SPEND_LIMIT_KEYS)),
-                             ("schedule", "end_time" in values)) if on]
-    if not kinds:
-        return None
-    if len(kinds) > 1:
-        raise ValueError(f"undo: write {row['write_id']} restores {' and '.join(kinds)} at once; "
-                         "restore it by hand in Ads Manager")
-    kind, policy_kind = {
-        "status": ("activate" if status == "ACTIVE" else "pause",
-                   "activate" if status == "ACTIVE" else "pause"),
-        "budget": ("set_budget", "set_budget"),
-        "limits": ("set_spend_limits", "shift_budget"),
-        "schedule": ("set_schedule", "set_budget"),
-    }[kinds[0]]
-    if kind in ("activate", "pause"):
-        values["status"] = status
-    return MoneyAction.model_validate({
-        "kind": kind, "name": str(action["name"]), "policy_kind": policy_kind,
-        "object_id": str(args["object_id"]), "object_type": object_type, "restore": True,
-        **values})
-
-
 def undo(
     thread_id: str,
     action_id: str,
@@ -206,19 +162,33 @@ def undo(
     policy: Any = None,
     receipt: str | None = None,
     currency: str | None = None,
+    history: ActionHistory | None = None,
 ) -> UndoResult:
     """Restore the before-values of one applied write of `thread_id`.
 
     Spend-raising restores need `receipt` equal to the receipt of the returned approval; every
     restore touching money then passes the money gate on the account's live state. A write
-    whose object changed since raises `ChangedSince` (nothing sent). `currency` (the
-    account's; read from Meta when not given) is how money is said.
+    whose object changed since raises `ChangedSince` (nothing sent). `currency`: the
+    account's (read from Meta when not given). An applied undo is recorded in `history`.
     """
     row = find_write(ledger, thread_id, action_id)
+    client = client_for(thread_id)
     if shows_ads(row):
         _confirmed(row)
-        return _pause_new_ads(row, ledger=ledger, client=client_for(thread_id), policy=policy,
-                              receipt=receipt)
+        result = _pause_new_ads(row, ledger=ledger, client=client, policy=policy,
+                                receipt=receipt)
+    else:
+        result = _restore(row, ledger=ledger, client_for=client_for, policy=policy,
+                          receipt=receipt, currency=currency)
+    if result.status == "applied" and history is not None:
+        record_undone(history, thread_id, row, result=result, ledger=ledger, client=client)
+    return result
+
+
+def _restore(row: Mapping[str, Any], *, ledger: Ledger, client_for: ClientFor, policy: Any,
+             receipt: str | None, currency: str | None) -> UndoResult:
+    """Undo an update (or a create, by a pause): set the write's before-values back."""
+    thread_id = str(row.get("thread_id") or "")
     action = undo_action(row, currency)
     money = money_action(row, action)
     # Restoring what the kill switch paused is a person's decision about the stopped thread

@@ -13,6 +13,13 @@ paired raise rejected) judged on the whole campaign would read every other ad se
 its effect (a cut on one ad set whose own cost per result had been USD 55.90 was called
 "regressed" on the campaign's USD 27.72 → USD 224.92). The verdict's `scope` names what the
 figures are for (`level`, `id`, `name`), and the card says it.
+
+An action `adpilot undo` undid before it was judged (`undone_at`, marked by
+`agents/optimize/history.py::mark_undone`) is not judged: its verdict is "undone" with the
+day, since what it changed no longer runs and the days after the undo measure something else
+(a partial window before the undo would be too short to tell, and would say "improved" or
+"regressed" about a change the person already took back). A reallocation is judged on its
+moves that still stand.
 """
 
 from __future__ import annotations
@@ -82,6 +89,10 @@ def judge_applied(
             continue
         if entry.get("applied_date"):
             open_.append(i)
+    out: dict[str, dict[str, Any]] = {}
+    for i in [i for i in open_ if applied[i].get("undone_at")]:
+        out[str(i)] = undone_verdict(applied[i])
+        open_.remove(i)
     cache: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
 
     def totals(level: str, since: str, until: str) -> dict[str, dict[str, Any]]:
@@ -90,7 +101,6 @@ def judge_applied(
             cache[level, since, until] = store.totals(campaign_id, level, since, until)
         return cache[level, since, until]
 
-    out: dict[str, dict[str, Any]] = {}
     groups: dict[tuple[str, str], list[int]] = {}
     for i in open_:
         if applied[i].get("group") in REALLOCATION_GROUPS:
@@ -135,3 +145,11 @@ def judge_applied(
         result["scope"] = {"level": level, "id": key, "name": names.get(key, "")}
         out[str(i)] = result
     return out
+
+
+def undone_verdict(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the verdict of an action undone before it was judged: "undone", not judged."""
+    when = str(entry.get("undone_at") or "")[:10]
+    return {"judgement": "undone", "p_improved": None, "undone_at": when,
+            "undone_by_write": entry.get("undone_by_write"),
+            "why": f"undone on {when} — not judged"}

@@ -29,13 +29,17 @@ def undo(
     yes: Annotated[bool, typer.Option("--yes", help="approve a spend-raising undo as shown")] = False,
 ) -> None:
     """Restore the before-values of one applied action (asks for approval if it raises spend)."""
+    from state.action_history import ActionHistory
     from state.guardrails import format_refusals
     from tools import undo as undo_mod
 
     with session() as (env, runner), runner.lease(thread):
         factory: Any = env.client_factory
+        # An applied undo is recorded beside the thread's applied actions: the next card does
+        # not judge what was undone, and the report says so.
         kw: dict[str, Any] = {"ledger": factory.ledger, "client_for": factory,
-                              "policy": env.context.policy, "currency": env.context.currency}
+                              "policy": env.context.policy, "currency": env.context.currency,
+                              "history": ActionHistory(env.home)}
         try:
             row = undo_mod.find_write(factory.ledger, thread, action)
             result = undo_mod.undo(thread, action, **kw)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from state.action_history import ActionHistory
 from tests.agents.refresh_world import World
 from tests.launchkit import said
 from tests.sandbox.conftest import png_bytes
@@ -112,6 +113,9 @@ def test_the_cli_says_which_new_ad_it_paused(world: World, monkeypatch, tmp_path
         "at Meta (only an ad can), so the new ad showing it was paused: 'Trail A — refresh 1' "
         f"in ad set 'Runners 25-44' (id {first}); no other ad was changed."), said(run)
     assert statuses(world, [first, second]) == {first: "PAUSED", second: "ACTIVE"}
+    # recorded for the next card's judging and the report (tools/undo_record.py)
+    [mark] = ActionHistory(world.ctx.home).undos("refresh")
+    assert mark["write_id"].startswith(wid) and set(mark["object_ids"]) == {creative, first}
     spare = world.client.write("create", f"{world.ctx.account_id}/adcreatives", {
         "name": "Spare", "object_story_spec": world.read(
             world.creative_id, "object_story_spec")["object_story_spec"]},
