@@ -27,6 +27,7 @@ JUDGED_HEADER = "### Did earlier actions work?"
 JUDGED_LINE = "- `{name}` on “{target}” ({applied}): **{judgement}** — {detail}"
 REALLOC_JUDGED_LINE = "- budget reallocation over {n} ad sets ({applied}): **{judgement}** — {detail}"
 REFRESH_JUDGED_LINE = "- refresh of “{target}” on {applied}: **{judgement}** — {detail}"
+UNDONE_LINE = "- `{name}` on “{target}” ({applied}): **undone** on {when} — not judged"
 ORIGINAL_LINE = "\n   - the ad now: headline “{headline}” · primary text “{primary}”"
 VARIANT_LINE = ("\n   - variant {i}: headline “{headline}” · primary text “{primary}”{description} · "
                 "image {image} — a new ad “{name}” in “{adset}” beside “{ad}”, switched on once "
@@ -174,6 +175,17 @@ def _per_result(side: dict[str, Any], currency: str) -> str:
     return f"{_money(side['cpa_minor'], currency)} per result"
 
 
+def _whose(entry: Mapping[str, Any], j: Mapping[str, Any]) -> str:
+    """Say whose numbers a verdict's figures are (`agents/optimize/judging.py::_scope`)."""
+    scope = j.get("scope") or {}
+    name = display_name(scope.get("name"))
+    if scope.get("level") != "adset":
+        return "the whole campaign's numbers"
+    if str(scope.get("id")) == str((entry.get("target") or {}).get("id")):
+        return "the ad set's own numbers"
+    return f"the numbers of its ad set “{name}”" if name else "its ad set's numbers"
+
+
 def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
     """One line per judged action, one per judged reallocation; the newest `MAX_JUDGED_LINES`."""
     lines, seen = [], set()
@@ -183,6 +195,11 @@ def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
             continue
         scope = j.get("scope") or {}
         pending = j.get("judgement") == "pending"
+        if j.get("judgement") == "undone":  # `adpilot undo` took it back before it was judged
+            lines.append(UNDONE_LINE.format(
+                name=entry["name"], target=display_name((entry.get("target") or {}).get("name")),
+                applied=entry.get("applied_date"), when=j.get("undone_at") or "?"))
+            continue
         if scope.get("level") == "reallocation":
             if scope.get("id") in seen:
                 continue
@@ -218,7 +235,8 @@ def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
             else (
                 f"P(improved) {j.get('p_improved', 0):.0%}; cost per result "
                 f"{_money((j.get('before') or {}).get('cpa_minor'), currency)} before → "
-                f"{_money((j.get('after') or {}).get('cpa_minor'), currency)} after"
+                f"{_money((j.get('after') or {}).get('cpa_minor'), currency)} after "
+                f"({_whose(entry, j)})"
             )
         )
         lines.append(

@@ -11,6 +11,14 @@ judged on: table `applied_actions` of the insights database, through the one sto
 replica that can resume the thread sees its history). Reports read the whole history from
 here; undo and audit read the ledger, which has every write anyway.
 
+Undos are recorded here too (table `undone_writes`, `record_undo` / `undos`): `adpilot undo`
+runs outside the graph, between cycles, so it cannot edit the checkpoint's entries; it records
+which ledger write it undid, under which receipt, on which objects and when (the account's
+clock), and the next cycle's judging and the report mark the applied actions that write
+belonged to (`agents/optimize/history.py::mark_undone`) — an undone change judged as if it
+still ran would be judged on what no longer runs. Undoing the undo itself (putting the change
+back) records the write as redone, no longer undone.
+
 Recording is idempotent: an entry's id is a digest of what identifies it (action, arguments,
 target, when it was applied, the receipt it ran under), so a node that re-runs after a crash
 records the same rows again, and a later record of the same entry (now judged, or the
@@ -19,6 +27,7 @@ checkpoint's compact copy) updates it key by key. The order of first recording i
 
     ActionHistory(home).record(thread_id, entries)
     ActionHistory(home).entries(thread_id)          -> list[dict], in applied order
+    ActionHistory(home).record_undo(thread_id, mark) / .undos(thread_id) -> list[dict]
     entry_id(entry)                                  -> str
 """
 
@@ -37,6 +46,9 @@ from state.database import Database, is_postgres_url, open_database, state_locat
 TABLE = "applied_actions"
 _COLUMNS: dict[str, type] = {"id": str, "thread_id": str, "seq": int, "applied_at": str,
                              "entry": str}
+UNDOS = "undone_writes"
+# `mark`: {"receipt", "object_ids", "undone_at", "undone_by", "redone"} of one undone write.
+_UNDO_COLUMNS: dict[str, type] = {"write_id": str, "thread_id": str, "mark": str}
 
 
 def entry_id(entry: Mapping[str, Any]) -> str:
@@ -63,6 +75,7 @@ class ActionHistory:
         db = open_database(self.location, what="the action history")
         try:
             db.ensure_table(TABLE, _COLUMNS, pk=("id",), indexes=(("thread_id", "seq"),))
+            db.ensure_table(UNDOS, _UNDO_COLUMNS, pk=("write_id",), indexes=(("thread_id",),))
             yield db
         finally:
             db.close()
@@ -106,3 +119,25 @@ class ActionHistory:
             found = db.query(f"SELECT entry FROM {TABLE} WHERE thread_id = ? ORDER BY seq",
                              [str(thread_id)])
         return [json.loads(row["entry"]) for row in found]
+
+    def record_undo(self, thread_id: str, write_id: str, mark: Mapping[str, Any]) -> None:
+        """Record that ledger write `write_id` of `thread_id` was undone (or, `redone`, put back).
+
+        `mark`: `receipt` and `object_ids` (what the write belonged to), `undone_at` (the
+        account's clock), `undone_by` (the undo's own write ids), `redone` (True when an undo
+        of the undo put the change back).
+        """
+        with self._db() as db:
+            db.upsert(UNDOS, [{"write_id": str(write_id), "thread_id": str(thread_id),
+                               "mark": json.dumps(dict(mark), sort_keys=True, default=str)}],
+                      pk=("write_id",))
+
+    def undos(self, thread_id: str) -> list[dict[str, Any]]:
+        """Every write of `thread_id` recorded undone (and not put back), with its mark."""
+        if not is_postgres_url(self.location) and not Path(self.location).exists():
+            return []
+        with self._db() as db:
+            found = db.query(f"SELECT write_id, mark FROM {UNDOS} WHERE thread_id = ?",
+                             [str(thread_id)])
+        marks = [{"write_id": r["write_id"], **json.loads(r["mark"])} for r in found]
+        return [m for m in marks if not m.get("redone")]

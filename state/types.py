@@ -148,7 +148,10 @@ class AppliedAction(TypedDict):
     applied_date: str  # the account's day
     receipt: str | None  # the approval receipt it ran under
     group: str | None
-    judgement: dict[str, Any] | None  # improved / regressed / inconclusive, once judged
+    judgement: dict[str, Any] | None  # improved / regressed / inconclusive / undone, once judged
+    undone_at: str | None  # when `adpilot undo` took it back (agents/optimize/history.py)
+    undone_by_write: str | None  # the undo's own ledger write
+    undone_write: str | None  # the ledger write of this action that was undone
 
 
 class Proposal(TypedDict, total=False):

@@ -14,6 +14,8 @@ sandbox once took it, and `undo` said "Undone" while the new ad kept running).
   refresh's tired ad, A of a test) or made before (with an older creative) is never touched.
 * `pause_ads(client, ads, ...)` — pause each one still on, through the money gate (a pause,
   `tools.money.clear`), ledgered, and read it back (`tools.money.apply_update`).
+* `named(ads)` — say them as a person knows them: "'Trail A — refresh 1' in ad set 'Trail'
+  (id 1202…)", never by id alone.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from state.guardrails import MoneyAction, Refusal
 from state.ledger import Ledger
 from state.provenance import display_name
 from tools.money import apply_update, clear
+from tools.undo_check import adset_name
 
 OFF = ("PAUSED", "ARCHIVED", "DELETED")
 _CREATIVE_SPEC = "object_story_spec,asset_feed_spec"
@@ -36,9 +39,10 @@ _CREATIVE_SPEC = "object_story_spec,asset_feed_spec"
 class Paused:
     """What pausing a creative's (or an image's) new ads did, ad by ad."""
 
-    paused: list[dict[str, Any]] = field(default_factory=list)  # {"id", "name", "before"}
-    already_off: list[dict[str, Any]] = field(default_factory=list)  # {"id", "name", "status"}
-    not_paused: list[dict[str, Any]] = field(default_factory=list)  # {"id", "name", "status"}
+    # each {"id", "name", "adset", ...}: "before" (paused), "status" (the others)
+    paused: list[dict[str, Any]] = field(default_factory=list)
+    already_off: list[dict[str, Any]] = field(default_factory=list)
+    not_paused: list[dict[str, Any]] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
 
 
@@ -63,16 +67,26 @@ def _creatives_showing(client: Any, ledger: Ledger, row: Mapping[str, Any]) -> s
 
 
 def new_ads(client: Any, ledger: Ledger, row: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Return `{"id", "name", "status", "plan_key"}` of each ad showing what `row` created."""
+    """Return `{"id", "name", "adset", "status", "plan_key"}` of each ad showing what `row` made."""
     creatives = ({str(row["meta_id"])} if row["op"] == "create"
                  else _creatives_showing(client, ledger, row))
-    out = []
+    out, sets = [], {}
     for r in _later_creates(ledger, row, "ad") if creatives else []:
-        ad = client.get(str(r["meta_id"]), {"fields": "name,status,creative"})
+        ad = client.get(str(r["meta_id"]), {"fields": "name,status,creative,adset_id"})
         if str((ad.get("creative") or {}).get("id")) in creatives:
+            set_id = str(ad.get("adset_id") or "")
+            if set_id and set_id not in sets:
+                sets[set_id] = adset_name(client, set_id)
             out.append({"id": str(r["meta_id"]), "name": display_name(ad.get("name")),
-                        "status": str(ad.get("status") or ""), "plan_key": r.get("plan_key")})
+                        "adset": sets.get(set_id, ""), "status": str(ad.get("status") or ""),
+                        "plan_key": r.get("plan_key")})
     return out
+
+
+def named(ads: list[dict[str, Any]]) -> str:
+    """Say ads by name and ad set: "'A' in ad set 'S' (id 1) and 'B' in ad set 'S' (id 2)"."""
+    return " and ".join(f"'{a['name']}'" + (f" in ad set {a['adset']}" if a.get("adset") else "")
+                        + f" (id {a['id']})" for a in ads)
 
 
 def pause_action(object_id: str) -> MoneyAction:
@@ -82,9 +96,14 @@ def pause_action(object_id: str) -> MoneyAction:
         "object_type": "ad", "status": "PAUSED"})
 
 
-def pause_ads(client: Any, ads: list[dict[str, Any]], *, policy: Any, receipt: str) -> Paused:
-    """Pause every ad of `ads` that is still on, gated and ledgered; read each one back."""
-    done = Paused(already_off=[{"id": a["id"], "name": a["name"], "status": a["status"]}
+def pause_ads(client: Any, ads: list[dict[str, Any]], *, policy: Any, receipt: str,
+              plan_key: str) -> Paused:
+    """Pause every ad of `ads` that is still on, gated and ledgered; read each one back.
+
+    `plan_key` (`undo:<write id>`, `tools/undo_check.py::undo_key`) links each pause in the
+    ledger to the write it undoes.
+    """
+    done = Paused(already_off=[{**_who(a), "status": a["status"]}
                                for a in ads if a["status"] in OFF])
     todo = [a for a in ads if a["status"] not in OFF]
     if not todo:
@@ -94,11 +113,14 @@ def pause_ads(client: Any, ads: list[dict[str, Any]], *, policy: Any, receipt: s
         done.refusals = list(verdict.refusals)
         return done
     for ad, action, gate_pass in zip(todo, verdict.actions, verdict.passes, strict=True):
-        result = apply_update(client, action, gate_pass, receipt=receipt,
-                              plan_key=f"{ad['id']}:undo")
+        result = apply_update(client, action, gate_pass, receipt=receipt, plan_key=plan_key)
         now = str(result["after"].get("status") or "")
         if now == "PAUSED":
-            done.paused.append({"id": ad["id"], "name": ad["name"], "before": ad["status"]})
+            done.paused.append({**_who(ad), "before": ad["status"]})
         else:
-            done.not_paused.append({"id": ad["id"], "name": ad["name"], "status": now})
+            done.not_paused.append({**_who(ad), "status": now})
     return done
+
+
+def _who(ad: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": ad["id"], "name": ad["name"], "adset": ad.get("adset", "")}

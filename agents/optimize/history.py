@@ -16,6 +16,15 @@ cycles (`python -m bench.checkpoint_growth`): the applied-action history was 90 
 - `optimize.budget_edits` keeps the newest `EDITS_KEPT` edit times per object: the rules
   read an object's latest edit (cool-down, a settled plateau) and how many fell in the last
   hour (at most Meta's 4), and the gate adds every thread's edits from the ledger anyway.
+
+Undone actions: `adpilot undo` records each undone ledger write in the action history
+(`tools/undo_record.py`); `mark_undone` marks the applied actions that write belonged to —
+`undone_at` (the account's clock), `undone_by_write` (the undo's own write), `undone_write` —
+before they are judged (`with_undos`, in `decide_actions`) and in the report's history
+(`full_history`). An action belongs to an undone write when the write was about an object the
+action made (a refresh's new ads or creatives, whatever its receipt) or, for any other action,
+about its target under the same approval receipt. Any undone write undoes the action: what
+runs is no longer what was approved.
 """
 
 from __future__ import annotations
@@ -28,12 +37,14 @@ from typing import Any
 from prompts.optimize import MAX_JUDGED_LINES
 from state.action_history import ActionHistory, entry_id
 
+UNDONE_KEYS = ("undone_at", "undone_by_write", "undone_write")
 OPEN_FOR_DAYS = 28  # the judging window: an action still unjudged after it is not carried on
 EDITS_KEPT = 8  # per object: above Meta's 4 budget edits an hour, and only the newest matters
 # What a judged action needs on the card; the rest of it is in the action history.
 COMPACT_KEYS = ("name", "args", "target", "verdict", "status", "advice", "approved_by",
                 "applied_at", "applied_date", "receipt", "group", "judgement",
-                "created")  # a refresh's new ads: its ad set is left alone for a while
+                "created",  # a refresh's new ads: its ad set is left alone for a while
+                *UNDONE_KEYS)  # `mark_undone`
 REALLOCATION_GROUPS = ("reallocation", "cbo_spend_limits")
 
 
@@ -112,8 +123,46 @@ def full_history(state: Mapping[str, Any], thread_id: str, home: str | Path) -> 
     so the two are merged; entries only in state (a thread from before the history existed,
     or applied since the last cycle) are added in order.
     """
-    recorded = ActionHistory(home).entries(thread_id)
+    history = ActionHistory(home)
+    recorded = history.entries(thread_id)
     in_state = {entry_id(e): e for e in state.get("applied_actions") or []}
     out = [{**e, **in_state.pop(entry_id(e), {})} for e in recorded]
     out += [dict(e) for e in state.get("applied_actions") or [] if entry_id(e) in in_state]
+    return mark_undone(out, history.undos(thread_id))
+
+
+def with_undos(applied: Sequence[Mapping[str, Any]], thread_id: str, home: str | Path
+               ) -> list[dict[str, Any]]:
+    """Return `applied` with the thread's recorded undos marked (see `mark_undone`)."""
+    return mark_undone(applied, ActionHistory(home).undos(thread_id))
+
+
+def _objects(entry: Mapping[str, Any]) -> tuple[set[str], bool]:
+    """Return (the objects an action was about, whether only its own receipt's writes count)."""
+    created = entry.get("created") or {}
+    made = {str(i) for k in ("ad_ids", "creative_ids") for i in created.get(k) or []}
+    if made:  # objects it made are its alone
+        return made, False
+    target, args = entry.get("target") or {}, entry.get("args") or {}
+    return {str(v) for v in (target.get("id"), args.get("object_id")) if v}, True
+
+
+def mark_undone(applied: Sequence[Mapping[str, Any]], undos: Sequence[Mapping[str, Any]]
+                ) -> list[dict[str, Any]]:
+    """Mark each applied action an undone write belonged to: `undone_at`, `undone_by_write`."""
+    out = []
+    for entry in applied:
+        entry = {k: v for k, v in entry.items() if k not in UNDONE_KEYS}  # a redo unmarks
+        objects, by_receipt = _objects(entry)
+        if entry.get("status") == "applied" and not entry.get("advice") and objects:
+            for undo in undos:
+                if by_receipt and (not entry.get("receipt")
+                                   or str(undo.get("receipt")) != str(entry["receipt"])):
+                    continue
+                if objects & {str(i) for i in undo.get("object_ids") or []}:
+                    entry.update(undone_at=undo.get("undone_at"),
+                                 undone_by_write=(list(undo.get("undone_by") or []) or [None])[-1],
+                                 undone_write=undo.get("write_id"))
+                    break
+        out.append(entry)
     return out

@@ -5,8 +5,21 @@ node (`agents/optimize/nodes.py`) and the optimiser bench. The moves of one budg
 day, same group) share one verdict from `judge_reallocation` (the ad sets given more against
 those cut, over the same days since); a creative refresh on its new ads since against the
 tired ad's week before (`decide/refresh.py::judge_refresh`: CTR and results per spend);
-anything else is judged on its scope's before/after (`judge_effect`: the ad set for an ad's
-pause, the campaign otherwise).
+anything else is judged on its scope's before/after (`judge_effect`): an ad's pause on its ad
+set, an ad set's budget (or spend limits) on that ad set's own numbers, anything else on the
+campaign. An ad-set budget move is judged on the campaign only as part of a reallocation
+whose paired moves were applied (the given-more against the cut, above): a lone cut (its
+paired raise rejected) judged on the whole campaign would read every other ad set's swing as
+its effect (a cut on one ad set whose own cost per result had been USD 55.90 was called
+"regressed" on the campaign's USD 27.72 → USD 224.92). The verdict's `scope` names what the
+figures are for (`level`, `id`, `name`), and the card says it.
+
+An action `adpilot undo` undid before it was judged (`undone_at`, marked by
+`agents/optimize/history.py::mark_undone`) is not judged: its verdict is "undone" with the
+day, since what it changed no longer runs and the days after the undo measure something else
+(a partial window before the undo would be too short to tell, and would say "improved" or
+"regressed" about a change the person already took back). A reallocation is judged on its
+moves that still stand.
 """
 
 from __future__ import annotations
@@ -20,11 +33,18 @@ from agents.optimize.decide.refresh import REFRESH_ACTION, judge_refresh
 from agents.optimize.decide.rules import judge_effect, judge_reallocation
 from state.insights_store import InsightsStore, add_sums, derive
 
+# Ad-set money actions: judged on the ad set's own numbers when not judged as a reallocation.
+OWN_NUMBERS = ("set_adset_budget", "set_adset_spend_limits")
+
 
 def _scope(entry: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the (level, id) whose numbers judge `entry`: "" as the id means the campaign."""
     target = entry.get("target") or {}
     if target.get("level") == "ad":
         return "adset", str(target.get("parent_id") or "")
+    adset = str((entry.get("args") or {}).get("adset_id") or target.get("id") or "")
+    if entry.get("name") in OWN_NUMBERS and adset:
+        return "adset", adset
     return "campaign", ""
 
 
@@ -59,6 +79,8 @@ def judge_applied(
     campaign_id = str((evidence.get("campaign") or {}).get("id"))
     yesterday = (date.fromisoformat(evidence["today"]) - timedelta(days=1)).isoformat()
     roas = evidence.get("kpi") == "conversion_value"
+    names = {str(a.get("id")): str(a.get("name") or "") for a in evidence.get("ad_sets") or []}
+    names[campaign_id] = str((evidence.get("campaign") or {}).get("name") or "")
     open_: list[int] = []
     for i, entry in enumerate(applied):
         if entry.get("status") != "applied" or entry.get("advice"):
@@ -67,6 +89,10 @@ def judge_applied(
             continue
         if entry.get("applied_date"):
             open_.append(i)
+    out: dict[str, dict[str, Any]] = {}
+    for i in [i for i in open_ if applied[i].get("undone_at")]:
+        out[str(i)] = undone_verdict(applied[i])
+        open_.remove(i)
     cache: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
 
     def totals(level: str, since: str, until: str) -> dict[str, dict[str, Any]]:
@@ -75,7 +101,6 @@ def judge_applied(
             cache[level, since, until] = store.totals(campaign_id, level, since, until)
         return cache[level, since, until]
 
-    out: dict[str, dict[str, Any]] = {}
     groups: dict[tuple[str, str], list[int]] = {}
     for i in open_:
         if applied[i].get("group") in REALLOCATION_GROUPS:
@@ -117,6 +142,14 @@ def judge_applied(
         after = totals(level, applied_on, yesterday)
         key = scope_id or campaign_id
         result = judge_effect(entry, before.get(key, {}), after.get(key, {}), roas=roas)
-        result["scope"] = {"level": level, "id": key}
+        result["scope"] = {"level": level, "id": key, "name": names.get(key, "")}
         out[str(i)] = result
     return out
+
+
+def undone_verdict(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the verdict of an action undone before it was judged: "undone", not judged."""
+    when = str(entry.get("undone_at") or "")[:10]
+    return {"judgement": "undone", "p_improved": None, "undone_at": when,
+            "undone_by_write": entry.get("undone_by_write"),
+            "why": f"undone on {when} — not judged"}

@@ -56,7 +56,7 @@ from agents.optimize.cycle import (
     judge_applied,
     propose,
 )
-from agents.optimize.history import bound_history
+from agents.optimize.history import bound_history, with_undos
 from agents.optimize.schedule import (
     cadence,
     first_until,
@@ -261,10 +261,13 @@ def decide_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     proposal["actions"], held = hold_back_for_stop(proposal["actions"], stopped)
     if stopped:
         proposal["stopped"] = {"at": stopped, "held_back": [a["name"] for a in held]}
-    judgements = judge_applied(state.get("applied_actions") or [], evidence, runtime.context)
+    # What `adpilot undo` undid since is marked first: it is not judged as if it still ran.
+    marked = with_undos(state.get("applied_actions") or [], thread_id_of(runtime),
+                        home_of(runtime.context))
+    judgements = judge_applied(marked, evidence, runtime.context)
     applied = [
         {**a, "judgement": judgements.get(str(i), a.get("judgement"))}
-        for i, a in enumerate(state.get("applied_actions") or [])
+        for i, a in enumerate(marked)
     ]
     cycle = int(state.get("cycle") or 0) + 1
     # The loop ends with the campaign (on Meta's schedule), when stopped, or at a person's limit.

@@ -1,8 +1,11 @@
 """`adpilot undo THREAD WRITE`: restore what one applied write changed (`tools/undo.py`).
 
 An undo that raises spend needs the person's approval (`--yes`, exit 2 without it); one the
-money gate refuses sends nothing (exit 2). What is restored is said in the account's money.
-Undoing a new creative (or its image) pauses the new ads showing it, and says which ads
+money gate refuses sends nothing (exit 2); so does one whose object changed since the write
+(a later write, or Ads Manager): undoing it would wipe that change, so the message names the
+later writes and the order to undo them in (`tools/undo_check.py`). What is restored is said
+as before → after in the account's money, on the object by its name. Undoing a new creative
+(or its image) pauses the new ads showing it, and says which ads, by name and ad set
 (`tools/undo_ads.py`); an undo that did not take on Meta says what Meta holds and exits 2,
 never "Undone".
 """
@@ -26,18 +29,22 @@ def undo(
     yes: Annotated[bool, typer.Option("--yes", help="approve a spend-raising undo as shown")] = False,
 ) -> None:
     """Restore the before-values of one applied action (asks for approval if it raises spend)."""
+    from state.action_history import ActionHistory
     from state.guardrails import format_refusals
     from tools import undo as undo_mod
 
     with session() as (env, runner), runner.lease(thread):
         factory: Any = env.client_factory
+        # An applied undo is recorded beside the thread's applied actions: the next card does
+        # not judge what was undone, and the report says so.
         kw: dict[str, Any] = {"ledger": factory.ledger, "client_for": factory,
-                              "policy": env.context.policy}
+                              "policy": env.context.policy, "currency": env.context.currency,
+                              "history": ActionHistory(env.home)}
         try:
             row = undo_mod.find_write(factory.ledger, thread, action)
             result = undo_mod.undo(thread, action, **kw)
             said = ("" if undo_mod.shows_ads(row) else
-                    _undo_text(row, result.action, env.context.currency))
+                    _undo_text(row, result, env.context.currency))
             if result.status == "needs_approval" and result.approval is not None:
                 if not yes:
                     console.print(f"Undoing {said} raises spend, so it needs your approval: "
@@ -63,20 +70,14 @@ def undo(
     console.print(f"Undone: {said}.")
 
 
-def _undo_text(row: dict[str, Any], action: dict[str, Any], currency: str) -> str:
-    """Say what an undo restores, e.g. "write 1a2b3c4d5e6f: ad set 1202… back to daily budget USD 50.00"."""
-    from state.rules import format_money
+def _undo_text(row: dict[str, Any], result: Any, currency: str) -> str:
+    """Say what an undo changes, before → after, on the object by its name.
 
-    changes = []
-    for key, value in action["args"].items():
-        if key == "object_id":
-            continue
-        shown = value
-        if "spend" in key and not value:
-            shown = "none"  # an unset spend limit is restored as 0: no limit
-        elif "budget" in key or "spend" in key or key == "bid_amount":
-            shown = format_money(int(value or 0), currency)
-        changes.append(f"{key.replace('_', ' ')} {shown}")
-    what = str(row.get("object_type") or "object").replace("adset", "ad set")
-    return (f"write {row['write_id'][:12]} ({what} {row.get('meta_id')} back to "
-            f"{', '.join(changes)})")
+    E.g. "write 1a2b3c4d5e6f (ad set 'US, CA 45-54' (id 1202…): daily budget USD 59.14 → USD
+    49.29)".
+    """
+    from tools.undo_check import change_text
+
+    args = {k: v for k, v in result.action["args"].items() if k != "object_id"}
+    what = result.target or f"{row.get('object_type') or 'object'} {row.get('meta_id')}"
+    return f"write {row['write_id'][:12]} ({what}: {change_text(result.before, args, currency)})"

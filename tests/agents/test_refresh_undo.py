@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from state.action_history import ActionHistory
 from tests.agents.refresh_world import World
 from tests.launchkit import said
 from tests.sandbox.conftest import png_bytes
@@ -57,9 +58,10 @@ def test_undoing_a_new_creative_pauses_the_new_ad_that_shows_it_and_nothing_else
     assert statuses(world, [first, second, world.ad_id, world.sibling_id]) == {
         first: "PAUSED", second: "ACTIVE", world.ad_id: "ACTIVE", world.sibling_id: "ACTIVE"}
     assert world.read(creative, "status")["status"] == "ACTIVE"  # never sent PAUSED
-    assert result.message == (
-        f"paused the new ad 'Trail A — refresh 1' (id {first}) showing creative {creative} "
-        "('Shoe ad — refresh 1'), which Meta cannot pause itself; no other ad was changed")
+    assert result.message == (  # in plain words, the ad by its name and its ad set's
+        f"creative {creative} ('Shoe ad — refresh 1') cannot be paused at Meta (only an ad "
+        "can), so the new ad showing it was paused: 'Trail A — refresh 1' in ad set "
+        f"'Runners 25-44' (id {first}); no other ad was changed")
     pause = [r for r in world.client.ledger.rows("refresh") if r["meta_id"] == first
              and r["op"] == "update" and r["after"].get("status") == "PAUSED"]
     assert len(pause) == 1 and pause[0]["status"] == "done" and pause[0]["policy_digest"]
@@ -77,7 +79,8 @@ def test_undoing_a_new_image_pauses_the_ads_of_the_creatives_made_with_it(
     assert result.status == "applied", result
     assert statuses(world, [first, second, world.ad_id]) == {
         first: "PAUSED", second: "ACTIVE", world.ad_id: "ACTIVE"}
-    assert f"'Trail A — refresh 1' (id {first})" in (result.message or "")
+    assert f"'Trail A — refresh 1' in ad set 'Runners 25-44' (id {first})" in (
+        result.message or "")
 
 
 def test_a_creative_no_new_ad_shows_is_not_undone_and_says_why(world: World) -> None:
@@ -106,10 +109,13 @@ def test_the_cli_says_which_new_ad_it_paused(world: World, monkeypatch, tmp_path
     run = CliRunner().invoke(app, ["undo", "refresh", wid], env={"COLUMNS": "400"})
     assert run.exit_code == 0, run.output
     assert said(run) == (
-        f"Undone: write {wid}: paused the new ad 'Trail A — refresh 1' (id {first}) showing "
-        f"creative {creative} ('Shoe ad — refresh 1'), which Meta cannot pause itself; no "
-        "other ad was changed."), said(run)
+        f"Undone: write {wid}: creative {creative} ('Shoe ad — refresh 1') cannot be paused "
+        "at Meta (only an ad can), so the new ad showing it was paused: 'Trail A — refresh 1' "
+        f"in ad set 'Runners 25-44' (id {first}); no other ad was changed."), said(run)
     assert statuses(world, [first, second]) == {first: "PAUSED", second: "ACTIVE"}
+    # recorded for the next card's judging and the report (tools/undo_record.py)
+    [mark] = ActionHistory(world.ctx.home).undos("refresh")
+    assert mark["write_id"].startswith(wid) and set(mark["object_ids"]) == {creative, first}
     spare = world.client.write("create", f"{world.ctx.account_id}/adcreatives", {
         "name": "Spare", "object_story_spec": world.read(
             world.creative_id, "object_story_spec")["object_story_spec"]},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from state.provenance import display_name
 from tests.launchkit import brief_for, objects, said
 
 
@@ -78,7 +79,9 @@ def test_undo_says_what_it_restores_once_and_asks_for_yes_without_a_receipt(cli,
     asked = run("undo", "u-1", wid)  # switching it back on raises spend: it needs --yes
     assert asked.exit_code == 2, asked.output
     text = said(asked)
-    assert text == (f"Undoing write {wid} (campaign {campaign} back to status ACTIVE) raises "
+    name = display_name(objects(server.url, "campaign")[0]["name"])
+    said_it = f"campaign '{name}' (id {campaign}): status PAUSED → ACTIVE"  # by name, before → after
+    assert text == (f"Undoing write {wid} ({said_it}) raises "
                     "spend, so it needs your approval: nothing was changed. To apply it, run "
                     f"`adpilot undo u-1 {wid} --yes`."), text
     assert objects(server.url, "campaign")[0]["status"] == "PAUSED"
@@ -87,5 +90,5 @@ def test_undo_says_what_it_restores_once_and_asks_for_yes_without_a_receipt(cli,
     assert undone.exit_code == 0, undone.output
     text = said(undone)
     assert "receipt" not in text and text.count("ndo") == 2, text  # "undoing" once, "Undone" once
-    assert text.endswith(f"Undone: write {wid} (campaign {campaign} back to status ACTIVE).")
+    assert text.endswith(f"Undone: write {wid} ({said_it}).")
     assert objects(server.url, "campaign")[0]["status"] == "ACTIVE"

@@ -119,6 +119,10 @@ def action_lines(actions: list[dict[str, Any]], currency: str, names: dict[str, 
         verdict = j.get("judgement") or "not judged yet"
         if j.get("p_improved") is not None:
             verdict += f" ({j['p_improved']:.0%} likely it helped)"
+        if a.get("undone_at"):  # `adpilot undo` took it back (agents/optimize/history.py)
+            judged = j.get("judgement") not in (None, "pending", "undone")
+            verdict = (f"undone {str(a['undone_at'])[:10]}"
+                       + (f" (judged {verdict} before)" if judged else ""))
         reasons = [" ".join(str(r).split()) for r in a.get("reasons") or []]
         why = short(reasons[0]) if reasons else "—"
         if len(reasons) > 1 or (reasons and why != reasons[0]):
