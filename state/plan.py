@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import (
@@ -225,12 +225,25 @@ class CampaignPlan(_Model):
     def _upper(cls, v: str) -> str:
         return v.strip().upper()
 
-    def schedule_days(self) -> int | None:
-        """Whole days between start and end (rounded up), or None when open-ended."""
-        if self.start_time is None or self.end_time is None:
+    def schedule_days(self, now: datetime | None = None) -> int | None:
+        """Whole days between start and end (rounded up), or None when open-ended or unknown.
+
+        A plan without a start delivers from its launch: given `now` (the account clock) its
+        days count from then — or from `now` if the start has passed — as the money gate's
+        exposure spreads a lifetime budget (`state/exposure.py`). Without `now` they are unknown.
+        """
+        start, end, launch = _aware(self.start_time), _aware(self.end_time), _aware(now)
+        if launch is not None:
+            start = launch if start is None else max(start, launch)
+        if start is None or end is None:
             return None
-        secs = (self.end_time - self.start_time).total_seconds()
+        secs = (end - start).total_seconds()
         return max(1, -(-int(secs) // 86400))
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    """Read a time without an offset as UTC (only days are counted from it; the checks flag it)."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 # -- keys ----------------------------------------------------------------------------------------

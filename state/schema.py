@@ -40,6 +40,9 @@ class AdpilotState(TypedDict, total=False):
     waived: list[str]  # phrases a person answered "waive" to
     planner_warnings: list[dict[str, str]]  # the planner's warnings, kept beside the checks'
     validation: dict[str, JSON] | None  # Meta validate_only result: {"ok", "results": [...]}
+    # When validate_plan last checked the plan (account clock, ISO-8601): a plan without a
+    # start launches from about then, so the card counts its days from it, as the gate does.
+    checked_at: str
     # Meta's estimates for the card (agents/orchestrator/estimates.py): {"ad_sets": [per ad set
     # {"status", "reason", "mau_lower", "mau_upper", "daily", ...}], "audiences": {id: {"name",
     # "subtype", "lower", "upper", "delivery_status"}}, "details": {key: {code: name}}};

@@ -28,6 +28,7 @@ from agents.orchestrator.planning.names.rederive import rederive_names
 from state import bounds, hitl
 from state import plan as plans
 from state.context import Context
+from state.exposure import parse_time
 from state.schema import AdpilotState
 from tools.asset_cache import asset_changes, change_text
 
@@ -61,7 +62,8 @@ def approval_payload(state: Mapping[str, Any], go_live: bool,
     card = render_card(plan, validation=state.get("validation"), problems=problems,
                        warnings=warnings, go_live=go_live, reading=reading_of(state),
                        where=where, estimates=state.get("estimates"),
-                       changes=state.get("edit_changes"))
+                       changes=state.get("edit_changes"),
+                       now=parse_time(state.get("checked_at")))
     # A plan with open problems (a bad edit) can only be edited again or rejected.
     allowed = ["edit", "reject"] if problems else ["approve", "edit", "reject"]
     # Agent Inbox and agent-chat-ui show each action's description, not the card's: the

@@ -94,7 +94,7 @@ def plan(brief: Annotated[str, typer.Argument(
         reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
         if result.plan is not None:
             console.print(Markdown(render_card(result.plan, problems=problems, warnings=warnings,
-                                               reading=reading)))
+                                               reading=reading, now=now)))
         else:
             console.print(Markdown("\n".join(reading_lines(reading))))
             show_plan_problems({"problems": problems, "warnings": warnings})

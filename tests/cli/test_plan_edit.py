@@ -114,3 +114,40 @@ def test_the_card_after_an_edit_says_what_changed_in_plain_words(cli, sample_ima
     unchanged = _export_edit_approve(run, "e-5", tmp_path, lambda plan: None)
     assert unchanged.exit_code == 0, unchanged.output
     assert "• nothing: the plan is as it was" in said(unchanged)
+
+
+def _undated_brief(paths):
+    """A brief with no dates: the plan launches on approval and runs until stopped."""
+    return (f"Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget $60/day. "
+            f"Landing page https://shop.example.com/trail. "
+            f"Use images {', '.join(str(p) for p in paths)}. Shop now.")
+
+
+def test_a_lifetime_budget_edited_into_an_undated_plan_is_spread_from_the_launch(
+        cli, sample_images, tmp_path):
+    """Found by a review: with no start time the cards said "USD 1,500.00 a day"."""
+    from datetime import timedelta
+
+    from state.exposure import parse_time
+    from tests.launchkit import admin
+
+    server, run = cli
+    assert run("run", _undated_brief(sample_images), "--thread", "e-6").exit_code == 0
+    clock = parse_time(admin(server.url, "GET", "/__sandbox__/clock")["now"])
+    end = (clock + timedelta(days=29) - timedelta(hours=1)).isoformat()
+
+    def lifetime(plan):
+        assert plan.get("start_time") is None
+        plan["budget"].update(kind="lifetime", amount_minor=150000)
+        plan["end_time"] = end
+
+    edited = _export_edit_approve(run, "e-6", tmp_path, lifetime)
+    assert edited.exit_code == 0, edited.output
+    card = said(edited)
+    assert ("Spend: USD 51.72 a day (up to USD 90.51 on a peak day); worst-case total "
+            "USD 1,500.00") in card, card
+    assert ", 29 days" in card and "USD 1,500.00 a day" not in card
+    approved = run("approve", "e-6")
+    assert approved.exit_code == 0, approved.output
+    activation = said(approved)
+    assert "USD 51.72 a day, at most USD 1,500.00 in all" in activation, activation
