@@ -68,6 +68,10 @@ class AdpilotState(TypedDict, total=False):
     go_live: bool  # whether activate turns the tree on (approval may override)
     revision: int  # times the plan was edited at review
     edit_changes: list[str] | None  # what the last edit changed, in words (the next card shows it)
+    # The pending card's plan and checks while an edit is checked (agents/orchestrator/
+    # approval.py): an edit with problems is not applied, and this card is put back.
+    before_edit: dict[str, JSON] | None
+    edit_refused: dict[str, JSON] | None  # that refused edit's {"problems", "error"}
     throttle: ThrottleRecord | None  # a pending Meta-throttle wait record
     throttle_waits: int  # throttle waits so far
     optimize: OptimizeState  # optimise-loop working data: collected insights, proposal, review, ...

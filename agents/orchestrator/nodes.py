@@ -34,6 +34,7 @@ from agents.common import ask_until_valid, client_of, thread_id_of, yields_on_th
 from agents.common.tracing import meta_call_group
 from agents.orchestrator import audience_refs, estimates, meta_checks
 from agents.orchestrator.answers import merge_answer, reasked, waived_by
+from agents.orchestrator.approval import keep_card_before_edit
 from agents.orchestrator.planning import PlanDefaults, PlannerResult
 from agents.orchestrator.planning.copy import fill_missing_copy
 from state import bounds, plan_checks
@@ -234,7 +235,14 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None,
 
 @yields_on_throttle
 def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Check the plan locally, then with Meta's validate_only; nothing is created."""
+    """Check the plan locally, then with Meta's validate_only; nothing is created.
+
+    An edit with problems is not applied: the card before it is put back, saying why.
+    """
+    return keep_card_before_edit(state, _check_plan(state, runtime), thread_id_of(runtime))
+
+
+def _check_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     planned = cast(dict[str, Any], state["plan"])  # validate_plan runs only after a plan was made
     # Local files are pinned now (hashed, copied into ADPILOT_HOME/assets): the approval and
     # the launch may come from another folder or after the file moved (tools/asset_cache.py).

@@ -151,3 +151,44 @@ def test_a_lifetime_budget_edited_into_an_undated_plan_is_spread_from_the_launch
     assert approved.exit_code == 0, approved.output
     activation = said(approved)
     assert "USD 51.72 a day, at most USD 1,500.00 in all" in activation, activation
+
+
+def test_a_bad_edit_is_not_applied_and_the_card_before_it_can_still_be_approved(
+        cli, sample_images, tmp_path):
+    """Found by a review: a refused edit became the pending card, and `approve` was refused."""
+    server, run = cli
+    started = run("run", brief_for(sample_images), "--thread", "e-7", "--json")
+    assert started.exit_code == 0, started.output
+    before = json.loads(started.stdout)["interrupt"]
+
+    def over_the_cap(plan):
+        plan["budget"]["amount_minor"] = 500_000  # USD 5,000 a day: above the policy's caps
+
+    def ages_backwards(plan):
+        plan["ad_sets"][0]["targeting"].update(age_min=70, age_max=45)
+
+    def other_currency(plan):
+        plan["currency"] = "EUR"
+
+    for bad, field in ((over_the_cap, "plan.budget"), (ages_backwards, "age_max"),
+                       (other_currency, "plan.currency")):
+        refused = _export_edit_approve(run, "e-7", tmp_path, bad)
+        assert refused.exit_code == 2, refused.output
+        text = said(refused)
+        assert "Last answer refused: edit not applied — " in text and field in text, text
+        assert "— fix: " in text and "edit the file again: adpilot approve e-7 --edit FILE" in text
+        assert "Your edit was not applied" in text
+        assert "Spend: USD 60.00 a day" in text  # the card before the edit, as it was
+        assert "Approve: adpilot approve e-7" in text
+        pending = json.loads(run("resume", "e-7", "--json").stdout)["interrupt"]
+        assert pending["action_requests"][0]["args"] == before["action_requests"][0]["args"]
+        assert pending["receipt"] == before["receipt"]
+        assert pending["review_configs"][0]["allowed_decisions"] == ["approve", "edit", "reject"]
+    assert objects(server.url, "campaign") == []
+
+    approved = run("approve", "e-7")
+    assert approved.exit_code == 0, approved.output
+    (campaign,) = objects(server.url, "campaign")
+    assert int(campaign["daily_budget"]) == 6000  # the original plan launched, not an edit
+    (ad_set,) = objects(server.url, "adset")
+    assert (ad_set["targeting"]["age_min"], ad_set["targeting"]["age_max"]) == (25, 45)
