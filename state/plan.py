@@ -20,12 +20,13 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     field_validator,
     model_validator,
@@ -48,13 +49,17 @@ class _Model(BaseModel):
 
 # Meta's largest amount (its "no spend cap" sentinel, docs/meta-api-facts.md §3.2): anything above is a typo.
 MAX_AMOUNT_MINOR = 922_337_203_685_478
+# Money is a JSON integer of minor units, never text or a decimal: lax parsing read the text "80"
+# in an edited plan file as 80 minor units (USD 0.80). Planners always produce integers.
+MinorUnits = Annotated[int, Strict()]
+MONEY_FIELDS = ("amount_minor", "bid_amount", "cpa_minor")
 
 
 class Budget(_Model):
     """How much to spend: `amount_minor` per day (daily) or in total (lifetime)."""
 
     kind: Literal["daily", "lifetime"]
-    amount_minor: int = Field(ge=0, le=MAX_AMOUNT_MINOR,
+    amount_minor: MinorUnits = Field(ge=0, le=MAX_AMOUNT_MINOR,
                               description="integer minor units of the plan currency")
     level: Literal["campaign", "ad_set"] = "campaign"
 
@@ -172,7 +177,7 @@ class AdSetPlan(_Model):
     destination_type: str | None = None
     promoted_object: dict[str, Any] | None = None
     bid_strategy: str | None = None
-    bid_amount: int | None = Field(None, description="minor units of the account currency")
+    bid_amount: MinorUnits | None = Field(None, description="minor units of the account currency")
     bid_constraints: BidConstraints | None = None
     is_dynamic_creative: bool = False
     budget: Budget | None = Field(None, description="ad-set budget override (level ad_set)")
@@ -189,7 +194,7 @@ class PlanTargets(_Model):
     `roas`: target return on ad spend as a ratio (3.0 = 3x).
     """
 
-    cpa_minor: int | None = Field(None, gt=0, description="minor units of the plan currency")
+    cpa_minor: MinorUnits | None = Field(None, gt=0, description="minor units of the plan currency")
     roas: float | None = Field(None, gt=0, description="conversion value / spend, e.g. 3.0")
 
 
@@ -358,10 +363,26 @@ def load_plan(data: dict[str, Any] | CampaignPlan) -> CampaignPlan:
     try:
         return assign_keys(CampaignPlan.model_validate(data))
     except ValidationError as exc:
-        problems = [
-            Problem(_loc_path(e["loc"]), e["msg"], _fix_for(e)) for e in exc.errors()
-        ]
+        problems = [_money_problem(e, data) or Problem(_loc_path(e["loc"]), e["msg"], _fix_for(e))
+                    for e in exc.errors()]
         raise PlanError(problems) from None
+
+
+def _money_problem(err: Any, data: dict[str, Any]) -> Problem | None:
+    """Say what a money field given as text or a decimal must be, in the plan's currency."""
+    loc = err.get("loc") or ()
+    if not loc or loc[-1] not in MONEY_FIELDS or err.get("type") != "int_type":
+        return None
+    currency = str(data.get("currency") or "USD").strip().upper()
+    if currency not in rules.SUPPORTED_CURRENCIES:
+        currency = "USD"
+    example = 80 * rules.currency_offset(currency)
+    value = err.get("input")
+    given = f"the text {value!r}" if isinstance(value, str) else f"{value!r}"
+    return Problem(_loc_path(loc), f"must be a whole number of minor units, e.g. {example} for "
+                   f"{rules.format_money(example, currency)}; the plan gives {given}",
+                   f"write the amount as a number without quotes or decimals ({example} means "
+                   f"{rules.format_money(example, currency)})", "money_type")
 
 
 def _fix_for(err: Any) -> str:

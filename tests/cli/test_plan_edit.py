@@ -192,3 +192,23 @@ def test_a_bad_edit_is_not_applied_and_the_card_before_it_can_still_be_approved(
     assert int(campaign["daily_budget"]) == 6000  # the original plan launched, not an edit
     (ad_set,) = objects(server.url, "adset")
     assert (ad_set["targeting"]["age_min"], ad_set["targeting"]["age_max"]) == (25, 45)
+
+
+def test_money_given_as_text_in_an_edited_plan_is_refused_and_the_card_stays(
+        cli, sample_images, tmp_path):
+    """Found by a review: `"amount_minor": "80"` launched at USD 0.80 a day."""
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-8").exit_code == 0
+
+    def text_money(plan):
+        plan["budget"]["amount_minor"] = "80"
+
+    refused = _export_edit_approve(run, "e-8", tmp_path, text_money)
+    assert refused.exit_code == 2, refused.output
+    assert ("edit not applied — plan.budget.amount_minor: must be a whole number of minor "
+            "units, e.g. 8000 for USD 80.00; the plan gives the text '80'") in said(refused)
+    assert "edit the file again: adpilot approve e-8 --edit FILE" in said(refused)
+    assert objects(server.url, "campaign") == []
+    assert run("approve", "e-8").exit_code == 0
+    (campaign,) = objects(server.url, "campaign")
+    assert int(campaign["daily_budget"]) == 6000
