@@ -23,7 +23,7 @@ from langgraph.runtime import Runtime
 
 from agents.common import ask_until_valid, thread_id_of
 from agents.orchestrator.card import render_card
-from agents.orchestrator.card_diff import edit_changes
+from agents.orchestrator.card_diff import asset_lines, edit_changes
 from agents.orchestrator.launch_gate import requested_go_live
 from agents.orchestrator.planning.names.rederive import rederive_names
 from state import bounds, hitl
@@ -31,7 +31,7 @@ from state import plan as plans
 from state.context import Context
 from state.exposure import parse_time
 from state.schema import AdpilotState
-from tools.asset_cache import asset_changes, change_text
+from tools.asset_cache import asset_changes, change_text, pins
 
 Decision = hitl.ApproveDecision | hitl.EditDecision | hitl.RejectDecision
 ACTION = "launch_campaign"
@@ -199,6 +199,28 @@ def keep_card_before_edit(state: Mapping[str, Any], update: dict[str, Any],
             "edit_refused": {"problems": problems, "error": refusal_text(problems, thread)},
             "status": f"edit not applied: {len(problems)} problem(s); the card before it is "
                       "pending again and nothing was written"}
+
+
+def card_pins(state: Mapping[str, Any]) -> frozenset[tuple[str, str]]:
+    """Return the card's pinned assets that an edit being checked keeps (none without an edit).
+
+    Editing a headline must not swap in whatever an image file holds now: the bytes the card
+    showed still launch unless the edit changes the asset (`tools.asset_cache.pin_assets`).
+    """
+    if not int(state.get("revision") or 0):
+        return frozenset()
+    return pins((state.get("before_edit") or {}).get("plan"))
+
+
+def edited_assets(state: Mapping[str, Any], plan: dict[str, Any], access: Any) -> dict[str, Any]:
+    """Add to the edit's diff which file launches for assets changed on disk since the card."""
+    before = (state.get("before_edit") or {}).get("plan")
+    if not int(state.get("revision") or 0) or not before:
+        return {}
+    said = list(state.get("edit_changes") or [])
+    lines = [line for line in asset_lines(before, plan, asset_changes(plan, access))
+             if line not in said]  # a check run again (after a throttle) adds nothing twice
+    return {"edit_changes": [*said, *lines]} if lines else {}
 
 
 def refusal_lines(refused: Mapping[str, Any] | None) -> list[str]:

@@ -34,7 +34,7 @@ from agents.common import ask_until_valid, client_of, thread_id_of, yields_on_th
 from agents.common.tracing import meta_call_group
 from agents.orchestrator import audience_refs, estimates, meta_checks
 from agents.orchestrator.answers import merge_answer, reasked, waived_by
-from agents.orchestrator.approval import keep_card_before_edit
+from agents.orchestrator.approval import card_pins, edited_assets, keep_card_before_edit
 from agents.orchestrator.planning import PlanDefaults, PlannerResult
 from agents.orchestrator.planning.copy import fill_missing_copy
 from state import bounds, plan_checks
@@ -247,7 +247,7 @@ def _check_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any
     # Local files are pinned now (hashed, copied into ADPILOT_HOME/assets): the approval and
     # the launch may come from another folder or after the file moved (tools/asset_cache.py).
     pinned = pin_assets(fill_missing_copy(planned, state.get("brief") or ""), runtime.context.home,
-                        runtime.context.assets)
+                        runtime.context.assets, keep=card_pins(state))  # an edit keeps the card's
     plan = pinned.plan
     # Only a plan that gained template copy is written back (keeps checkpoints small).
     client = client_of(runtime)
@@ -260,7 +260,8 @@ def _check_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any
         names = audience_refs.coded_names(resolved, audience_refs.cached_search(client))
         min_row, bid_problems = meta_checks.bid_minimums(client, resolved, now)
     plan = resolved if resolved != plan else plan
-    filled = {"checked_at": now.isoformat(), **({"plan": plan} if plan is not planned else {})}
+    filled = {"checked_at": now.isoformat(), **edited_assets(state, plan, runtime.context.assets),
+              **({"plan": plan} if plan is not planned else {})}
     problems, warnings = check_locally(plan, runtime.context, now, min_row)
     seed_problems, ready_warnings = audience_refs.audience_checks(plan, facts)
     problems = unique_issues(problems + ref_problems + bid_problems + seed_problems)

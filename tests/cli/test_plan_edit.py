@@ -212,3 +212,41 @@ def test_money_given_as_text_in_an_edited_plan_is_refused_and_the_card_stays(
     assert run("approve", "e-8").exit_code == 0
     (campaign,) = objects(server.url, "campaign")
     assert int(campaign["daily_budget"]) == 6000
+
+
+def test_an_edit_that_leaves_an_image_alone_keeps_the_card_s_copy_and_says_so(
+        cli, sample_images, tmp_path):
+    """Found by a review: editing a headline silently re-pinned an image changed on disk."""
+    import hashlib
+
+    from PIL import Image
+
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-9").exit_code == 0
+    shown = hashlib.sha256(sample_images[0].read_bytes()).hexdigest()
+    shown_md5 = hashlib.md5(sample_images[0].read_bytes()).hexdigest()  # noqa: S324 (Meta's hash)
+    Image.new("RGB", (1080, 1080), (250, 250, 0)).save(sample_images[0])  # exported again
+    now = hashlib.sha256(sample_images[0].read_bytes()).hexdigest()
+
+    def headline(plan):
+        plan["ad_sets"][0]["ads"][0]["creative"]["headline"] = "Run far"
+
+    edited = _export_edit_approve(run, "e-9", tmp_path, headline)
+    assert edited.exit_code == 0, edited.output
+    card = said(edited)
+    assert (f"• ad “Image 1: shoe_0.png”: image shoe_0.png changed on disk since the card (now "
+            f"sha256 {now[:12]}); the card's copy (sha256 {shown[:12]}) still launches") in card
+    assert f"shoe_0.png (sha256 {shown[:12]})" in card  # the asset column: the card's copy
+
+    def take_the_new_file(plan):  # the person asks for the file as it is now
+        del plan["ad_sets"][0]["ads"][0]["creative"]["assets"][0]["sha256"]
+
+    retaken = _export_edit_approve(run, "e-9", tmp_path, take_the_new_file)
+    assert retaken.exit_code == 0, retaken.output
+    assert (f"• ad “Image 1: shoe_0.png”: image shoe_0.png changed on disk since the card: the "
+            f"new file (sha256 {now[:12]}) will launch, not the card's copy (sha256 "
+            f"{shown[:12]})") in said(retaken)
+    assert run("approve", "e-9").exit_code == 0
+    hashes = {i["hash"] for i in objects(server.url, "adimage")}
+    assert hashlib.md5(sample_images[0].read_bytes()).hexdigest() in hashes  # noqa: S324
+    assert shown_md5 not in hashes
