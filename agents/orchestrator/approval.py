@@ -85,7 +85,8 @@ def _edited_plan(decision: hitl.EditDecision, thread: str) -> tuple[dict[str, An
         raise hitl.ResumeError('edit: edited_action.args.plan must be the full plan object '
                                f'(start from `adpilot plan {thread} --export FILE`)')
     try:
-        bounds.check_plan(plan, "edit: edited_action.args.plan")
+        bounds.check_plan(plan, "edit: edited_action.args.plan",
+                          bounds.plan_fix(f"`adpilot plan {thread} --export FILE` writes"))
     except bounds.BoundsError as exc:
         raise hitl.ResumeError(str(exc)) from None
     try:

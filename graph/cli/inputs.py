@@ -112,31 +112,37 @@ def read_decisions_file(path: Path, payload: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def read_plan_file(path: Path, option: str) -> dict[str, Any]:
+def read_plan_file(path: Path, option: str, thread: str | None = None) -> dict[str, Any]:
     """Return the plan in a JSON file (a bare plan or `adpilot plan --json` output).
 
     Bounded (`state/bounds.py`): at most `MAX_JSON_FILE_BYTES` on disk, nested at most
     `MAX_PLAN_DEPTH` levels (checked on the text, before parsing), and the plan at most
-    `MAX_PLAN_BYTES` as JSON; otherwise exit 2 naming the option, the limit and the fix.
+    `MAX_PLAN_BYTES` as JSON; otherwise exit 2 naming the option, the limit and the fix. The
+    fix starts from the thread's pending plan for an edit (`thread`: `adpilot plan THREAD
+    --export FILE`), from a brief's plan otherwise.
     """
     from state import bounds
 
     field = f"{option} {path}"
+    start = (f"write the plan on the card with `adpilot plan {thread} --export FILE` and edit "
+             "that file" if thread is not None else
+             "write the output of `adpilot plan BRIEF --json` (its \"plan\") to a file and edit that")
+    fix = bounds.PLAN_FIX if thread is None else \
+        bounds.plan_fix(f"`adpilot plan {thread} --export FILE` writes")
     try:
         # +1: `adpilot plan --json` output holds the plan one level down ({"plan": {...}}).
         doc = bounds.read_json_file(path, field, max_bytes=bounds.MAX_JSON_FILE_BYTES,
                                     max_depth=bounds.MAX_PLAN_DEPTH + 1,
-                                    fix=f"Nothing was sent to Meta; {bounds.PLAN_FIX}")
+                                    fix=f"Nothing was sent to Meta; {fix}")
     except bounds.BoundsError as exc:
         fail(str(exc))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        fail(f"{field}: cannot read a JSON plan ({exc.__class__.__name__}: {exc}); write the "
-             "output of `adpilot plan BRIEF --json` (its \"plan\") to a file and edit that")
+        fail(f"{field}: cannot read a JSON plan ({exc.__class__.__name__}: {exc}); {start}")
     plan = doc.get("plan", doc) if isinstance(doc, dict) else None
     if not isinstance(plan, dict):
-        fail(f"{field}: expected a JSON object with the plan (or {{\"plan\": {{...}}}})")
+        fail(f"{field}: expected a JSON object with the plan (or {{\"plan\": {{...}}}}); {start}")
     try:
-        bounds.check_plan(plan, field)
+        bounds.check_plan(plan, field, fix)
     except bounds.BoundsError as exc:
         fail(str(exc))
     return plan
