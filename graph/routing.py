@@ -1,8 +1,9 @@
 """Routers of the launch path: each reads `state["phase"]` set by the node before it.
 
 Phases: plan_campaign → planned | clarified (answer merged, plan again) | unplannable;
-validate_plan → validated | invalid; review_plan → approved | edited | rejected; then
-upload_assets → assets_uploaded, create_campaigns → campaigns_created, create_ads →
+validate_plan → validated | invalid | edit_refused (an edit with problems: the card before
+it is put back, `agents/orchestrator/approval.py`); review_plan → approved | edited |
+rejected; then upload_assets → assets_uploaded, create_campaigns → campaigns_created, create_ads →
 ads_created, activate → live | launched_paused; a paused launch's activation card
 (review_activation) → activation_approved (back to activate) | activation_rejected. Any
 launch step ends the thread in `stopped` once the kill switch stopped it (`agents.common.halts_when_stopped`). upload_assets,
@@ -44,11 +45,11 @@ def route_after_plan_campaign(state: dict[str, Any]) -> Literal["validate_plan",
 
 
 def route_after_validate_plan(state: dict[str, Any]) -> Literal["review_plan", "wait_out_throttle", "__end__"]:
-    """Show a valid plan for approval; end on an invalid brief, but let a bad edit be re-edited."""
+    """Show a valid plan for approval; end on an invalid brief; after a refused edit, the card before it."""
     if state.get("throttle"):
         return "wait_out_throttle"
     phase = _phase(state, "validate_plan")
-    if phase == "validated":
+    if phase in ("validated", "edit_refused"):
         return "review_plan"
     if phase == "invalid":
         return "review_plan" if state.get("revision", 0) > 0 else "__end__"

@@ -506,7 +506,7 @@ def plan_brief(env: ToolEnv, brief: str, account: str | None = None) -> dict[str
         problems = unique_issues(problems + more_problems)
         warnings = unique_issues(warnings + more_warnings)
     reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
-    card = (render_card(result.plan, problems=problems, warnings=warnings, reading=reading)
+    card = (render_card(result.plan, problems=problems, warnings=warnings, reading=reading, now=now)
             if result.plan is not None else "\n".join(reading_lines(reading)))
     return {"account": ctx.account_id, "plan": result.plan, "problems": problems,
             "warnings": warnings, "not_understood": result.not_understood,

@@ -76,10 +76,17 @@ MAX_REASON_CHARS = 1_000
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what msgpack (the checkpoint) and SQLite store
 
 RESUME_FIX = ("answer an approval with {\"decisions\": [{\"type\": \"approve\"}]} (one decision "
-              "per action; an edit carries the plan from `adpilot plan BRIEF --json`), a "
+              "per action; an edit carries the plan `adpilot plan THREAD --export FILE` writes), a "
               "clarify question with a few words, a wait with {\"woke_at\": \"...\"}")
-PLAN_FIX = ("start from the plan `adpilot plan BRIEF --json` prints and change only the fields "
-            "you mean to; a campaign larger than this is several campaigns")
+
+
+def plan_fix(start: str) -> str:
+    """Say how to make a plan file within bounds, starting from `start` (a command's plan)."""
+    return (f"start from the plan {start} and change only the fields you mean to; a campaign "
+            "larger than this is several campaigns")
+
+
+PLAN_FIX = plan_fix("`adpilot plan BRIEF --json` prints")
 
 
 class BoundsError(ValueError):
@@ -304,10 +311,14 @@ def check_resume_value(value: Any, field: str = "resume value") -> int:
                  fix=f"Nothing was sent to Meta; {RESUME_FIX}.")
 
 
-def check_plan(plan: Any, field: str) -> int:
-    """Refuse a plan (a `--plan`/`--edit` file's, or an edit's) over the plan limits."""
+def check_plan(plan: Any, field: str, fix: str = PLAN_FIX) -> int:
+    """Refuse a plan (a `--plan`/`--edit` file's, or an edit's) over the plan limits.
+
+    `fix` says where to start from (an edit: the plan the thread's card carries).
+    """
     return check(plan, field, max_bytes=MAX_PLAN_BYTES, max_depth=MAX_PLAN_DEPTH,
-                 fix=f"Nothing was sent to Meta; {PLAN_FIX}.")
+                 fix=f"Nothing was sent to Meta; {fix}.")
+
 
 
 def check_text(text: str, field: str, *, max_chars: int = MAX_ANSWER_CHARS,

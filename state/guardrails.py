@@ -140,6 +140,7 @@ class GateResult:
     exposure_after: int
     currency: str
     cap: int
+    now: datetime | None = None  # the account clock it judged at (lifetime budgets per day from it)
 
     @property
     def ok(self) -> bool:
@@ -156,7 +157,8 @@ class GateResult:
         return {"ok": self.ok, "policy_digest": self.policy_digest, "currency": self.currency,
                 "exposure_before_minor": self.exposure_before,
                 "exposure_after_minor": self.exposure_after, "cap_minor": self.cap,
-                "refusals": [r.as_dict() for r in self.refusals]}
+                "refusals": [r.as_dict() for r in self.refusals],
+                **({"at": self.now.isoformat()} if self.now is not None else {})}
 
 
 # -- the gate --------------------------------------------------------------------------------
@@ -396,7 +398,7 @@ def gate(actions: Sequence[MoneyAction], policy: Any, snapshot: Mapping[str, Any
     digest = pol.digest()
     passes = tuple(None if i in refused else _issue(a, digest) for i, a in enumerate(actions))
     return GateResult(tuple(actions), passes, tuple(refused[i] for i in sorted(refused)), digest,
-                      before, current, j.currency, pol.max_daily_exposure_minor)
+                      before, current, j.currency, pol.max_daily_exposure_minor, now)
 
 
 def adoption_refusals(campaign_id: str, policy: Any, snapshot: Mapping[str, Any],

@@ -19,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     field_validator,
     model_validator,
@@ -48,13 +49,17 @@ class _Model(BaseModel):
 
 # Meta's largest amount (its "no spend cap" sentinel, docs/meta-api-facts.md §3.2): anything above is a typo.
 MAX_AMOUNT_MINOR = 922_337_203_685_478
+# Money is a JSON integer of minor units, never text or a decimal: lax parsing read the text "80"
+# in an edited plan file as 80 minor units (USD 0.80). Planners always produce integers.
+MinorUnits = Annotated[int, Strict()]
+MONEY_FIELDS = ("amount_minor", "bid_amount", "cpa_minor")
 
 
 class Budget(_Model):
     """How much to spend: `amount_minor` per day (daily) or in total (lifetime)."""
 
     kind: Literal["daily", "lifetime"]
-    amount_minor: int = Field(ge=0, le=MAX_AMOUNT_MINOR,
+    amount_minor: MinorUnits = Field(ge=0, le=MAX_AMOUNT_MINOR,
                               description="integer minor units of the plan currency")
     level: Literal["campaign", "ad_set"] = "campaign"
 
@@ -172,7 +177,7 @@ class AdSetPlan(_Model):
     destination_type: str | None = None
     promoted_object: dict[str, Any] | None = None
     bid_strategy: str | None = None
-    bid_amount: int | None = Field(None, description="minor units of the account currency")
+    bid_amount: MinorUnits | None = Field(None, description="minor units of the account currency")
     bid_constraints: BidConstraints | None = None
     is_dynamic_creative: bool = False
     budget: Budget | None = Field(None, description="ad-set budget override (level ad_set)")
@@ -189,7 +194,7 @@ class PlanTargets(_Model):
     `roas`: target return on ad spend as a ratio (3.0 = 3x).
     """
 
-    cpa_minor: int | None = Field(None, gt=0, description="minor units of the plan currency")
+    cpa_minor: MinorUnits | None = Field(None, gt=0, description="minor units of the plan currency")
     roas: float | None = Field(None, gt=0, description="conversion value / spend, e.g. 3.0")
 
 
@@ -225,12 +230,25 @@ class CampaignPlan(_Model):
     def _upper(cls, v: str) -> str:
         return v.strip().upper()
 
-    def schedule_days(self) -> int | None:
-        """Whole days between start and end (rounded up), or None when open-ended."""
-        if self.start_time is None or self.end_time is None:
+    def schedule_days(self, now: datetime | None = None) -> int | None:
+        """Whole days between start and end (rounded up), or None when open-ended or unknown.
+
+        A plan without a start delivers from its launch: given `now` (the account clock) its
+        days count from then — or from `now` if the start has passed — as the money gate's
+        exposure spreads a lifetime budget (`state/exposure.py`). Without `now` they are unknown.
+        """
+        start, end, launch = _aware(self.start_time), _aware(self.end_time), _aware(now)
+        if launch is not None:
+            start = launch if start is None else max(start, launch)
+        if start is None or end is None:
             return None
-        secs = (self.end_time - self.start_time).total_seconds()
+        secs = (end - start).total_seconds()
         return max(1, -(-int(secs) // 86400))
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    """Read a time without an offset as UTC (only days are counted from it; the checks flag it)."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 # -- keys ----------------------------------------------------------------------------------------
@@ -345,10 +363,26 @@ def load_plan(data: dict[str, Any] | CampaignPlan) -> CampaignPlan:
     try:
         return assign_keys(CampaignPlan.model_validate(data))
     except ValidationError as exc:
-        problems = [
-            Problem(_loc_path(e["loc"]), e["msg"], _fix_for(e)) for e in exc.errors()
-        ]
+        problems = [_money_problem(e, data) or Problem(_loc_path(e["loc"]), e["msg"], _fix_for(e))
+                    for e in exc.errors()]
         raise PlanError(problems) from None
+
+
+def _money_problem(err: Any, data: dict[str, Any]) -> Problem | None:
+    """Say what a money field given as text or a decimal must be, in the plan's currency."""
+    loc = err.get("loc") or ()
+    if not loc or loc[-1] not in MONEY_FIELDS or err.get("type") != "int_type":
+        return None
+    currency = str(data.get("currency") or "USD").strip().upper()
+    if currency not in rules.SUPPORTED_CURRENCIES:
+        currency = "USD"
+    example = 80 * rules.currency_offset(currency)
+    value = err.get("input")
+    given = f"the text {value!r}" if isinstance(value, str) else f"{value!r}"
+    return Problem(_loc_path(loc), f"must be a whole number of minor units, e.g. {example} for "
+                   f"{rules.format_money(example, currency)}; the plan gives {given}",
+                   f"write the amount as a number without quotes or decimals ({example} means "
+                   f"{rules.format_money(example, currency)})", "money_type")
 
 
 def _fix_for(err: Any) -> str:

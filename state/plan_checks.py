@@ -164,7 +164,7 @@ class _Checker:
             self.bad("budget", "no budget given", "add a daily or lifetime budget, e.g. "
                      "'$50/day'", "budget_missing")
             return
-        days = p.schedule_days() or 1
+        days = p.schedule_days(self.account.now) or 1  # no start: from the check (the launch)
 
         def check(path: str, kind: str, amount: int, minimum: int) -> None:
             need = minimum * (days if kind == "lifetime" else 1)

@@ -40,6 +40,9 @@ class AdpilotState(TypedDict, total=False):
     waived: list[str]  # phrases a person answered "waive" to
     planner_warnings: list[dict[str, str]]  # the planner's warnings, kept beside the checks'
     validation: dict[str, JSON] | None  # Meta validate_only result: {"ok", "results": [...]}
+    # When validate_plan last checked the plan (account clock, ISO-8601): a plan without a
+    # start launches from about then, so the card counts its days from it, as the gate does.
+    checked_at: str
     # Meta's estimates for the card (agents/orchestrator/estimates.py): {"ad_sets": [per ad set
     # {"status", "reason", "mau_lower", "mau_upper", "daily", ...}], "audiences": {id: {"name",
     # "subtype", "lower", "upper", "delivery_status"}}, "details": {key: {code: name}}};
@@ -65,6 +68,10 @@ class AdpilotState(TypedDict, total=False):
     go_live: bool  # whether activate turns the tree on (approval may override)
     revision: int  # times the plan was edited at review
     edit_changes: list[str] | None  # what the last edit changed, in words (the next card shows it)
+    # The pending card's plan and checks while an edit is checked (agents/orchestrator/
+    # approval.py): an edit with problems is not applied, and this card is put back.
+    before_edit: dict[str, JSON] | None
+    edit_refused: dict[str, JSON] | None  # that refused edit's {"problems", "error"}
     throttle: ThrottleRecord | None  # a pending Meta-throttle wait record
     throttle_waits: int  # throttle waits so far
     optimize: OptimizeState  # optimise-loop working data: collected insights, proposal, review, ...

@@ -20,7 +20,7 @@ from typing_extensions import TypedDict
 # decided | ended (the campaign's end has passed), reviewed, applied (or refused, or stopped).
 Phase = Literal[
     "planned", "clarified", "unplannable",
-    "validated", "invalid",
+    "validated", "invalid", "edit_refused",
     "approved", "edited", "rejected",
     "assets_uploaded", "campaigns_created", "ads_created", "live", "launched_paused",
     "activation_approved", "activation_rejected",

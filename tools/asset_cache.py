@@ -16,8 +16,12 @@ is sent to Meta.
 
 A file that changed after it was pinned is a new asset: the card shows which file and hash the
 launch uploads, `asset_changes` tells the card and `adpilot approve` when the original no
-longer matches (the pinned copy is what was approved), and checking the plan again (an edit,
-`run --plan`) pins the file as it is now, saying on the card that the content changed.
+longer matches (the pinned copy is what was approved). An edit keeps the card's pinned copy of
+every asset it leaves as it was (`keep`: the same path and sha256) — editing a headline never
+swaps in whatever the file holds now; an asset whose sha256 the edit removes, or whose path it
+changes, is pinned as it is now, and the card's diff says which file launches. Checking a plan
+given whole (`run --plan`) pins its files as they are, saying on the card when the content
+changed.
 """
 
 from __future__ import annotations
@@ -128,16 +132,27 @@ def _warning(where: str, message: str, fix: str) -> dict[str, str]:
     return {"path": f"{where}.path", "message": message, "fix": fix, "rule": "asset"}
 
 
-def pin_assets(plan: dict[str, Any], home: str | Path, access: AssetAccess | None = None) -> Pinned:
+def pins(plan: dict[str, Any] | None) -> frozenset[tuple[str, str]]:
+    """Return the (path, sha256) of every pinned local asset of `plan` (what a card launches)."""
+    return frozenset((str(ref["path"]), str(ref["sha256"])) for _w, ref, _k in local_refs(plan or {})
+                     if is_pinned(ref))
+
+
+def pin_assets(plan: dict[str, Any], home: str | Path, access: AssetAccess | None = None, *,
+               keep: frozenset[tuple[str, str]] = frozenset()) -> Pinned:
     """Pin every local asset of `plan` (module doc); the plan given is not changed.
 
     A file that cannot be read is left as it is: `check_assets` reports it. One that is gone
-    but whose copy is in the cache stays pinned to the copy.
+    but whose copy is in the cache stays pinned to the copy. A ref whose (path, sha256) is in
+    `keep` (`pins` of the card an edit came from) keeps its copy: the file is not read again.
     """
     access = access or AssetAccess()
     out = copy.deepcopy(plan)
     pinned = Pinned(out)
     for where, ref, kind in local_refs(out):
+        if (str(ref["path"]), ref.get("sha256")) in keep and is_pinned(ref) and \
+                cache_file(ref, home).is_file():
+            continue  # untouched by the edit: the bytes the card showed still launch
         try:
             original = local_file(str(ref["path"]), access)
             digest, copied, new = store(original, home)
@@ -219,5 +234,6 @@ def change_text(change: dict[str, Any], thread: str = "THREAD") -> str:
                 f"plan was checked (sha256 {pinned}) is what launches")
     return (f"{change['name']} changed on disk since the plan was checked (now sha256 "
             f"{change['now'][:12]}): that is a new asset. This launch uploads the pinned copy "
-            f"(sha256 {pinned}); to launch the new file, edit the plan (`adpilot approve {thread} "
-            "--edit FILE` pins it again) or run the brief again")
+            f"(sha256 {pinned}); to launch the new file, remove its \"sha256\" from the plan "
+            f"(`adpilot plan {thread} --export FILE`, then `adpilot approve {thread} --edit FILE` "
+            "pins it again) or run the brief again")

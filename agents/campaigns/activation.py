@@ -34,6 +34,7 @@ from agents.common import ask_until_valid
 from agents.orchestrator.card import spend_summary
 from state import hitl
 from state.context import Context
+from state.exposure import parse_time
 from state.rules import format_money
 from state.schema import AdpilotState
 
@@ -46,7 +47,7 @@ def activation_action(state: Mapping[str, Any], currency: str) -> dict[str, Any]
     created = state.get("created") or {}
     ad_sets = sorted(str(v) for v in (created.get("ad_sets") or {}).values())
     ads = sorted(str(v) for v in (created.get("ads") or {}).values())
-    money = spend_summary(plan)
+    money = spend_summary(plan, launched_at(state))
     daily = format_money(int(money["daily"]), currency)
     total = "no end date" if money["total"] is None else \
         f"at most {format_money(int(money['total']), currency)} in all"
@@ -60,6 +61,18 @@ def activation_action(state: Mapping[str, Any], currency: str) -> dict[str, Any]
     return {"name": ACTION, "description": description,
             "args": {"campaign_id": str(created.get("campaign")), "ad_set_ids": ad_sets,
                      "ad_ids": ads, "daily_budget_minor": int(money["daily"])}}
+
+
+def launched_at(state: Mapping[str, Any]) -> datetime | None:
+    """When the tree was created (the launch gate's account clock), else when it was checked.
+
+    A plan without a start delivers from its launch, so a lifetime budget's daily share counts
+    its days from then, as the money gate did. Read from state: the card stays the same card.
+    """
+    for at in ((state.get("gate") or {}).get("at"), state.get("checked_at")):
+        if at:
+            return parse_time(at)
+    return None
 
 
 def activation_card(state: Mapping[str, Any], currency: str) -> dict[str, Any]:

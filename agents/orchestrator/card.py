@@ -34,12 +34,17 @@ def ad_set_budgets(plan: dict[str, Any] | CampaignPlan) -> list[dict[str, Any] |
             for i in range(len(model.ad_sets))]
 
 
-def spend_summary(plan: dict[str, Any] | CampaignPlan) -> dict[str, Any]:
-    """Daily, peak-day and worst-case total spend in minor units (total None = open-ended)."""
+def spend_summary(plan: dict[str, Any] | CampaignPlan, now: datetime | None = None) -> dict[str, Any]:
+    """Daily, peak-day and worst-case total spend in minor units (total None = open-ended).
+
+    `now`: when the plan was checked (the account clock). A plan without a start launches
+    then, so its days — a lifetime budget's daily share — count from `now`, as the money
+    gate's do; without it such a lifetime budget counts whole on one day (never under).
+    """
     model = _model(plan)
     budgets = [model.budget.model_dump()] if uses_cbo(model) and model.budget else [
         b for b in ad_set_budgets(model) if b]
-    days = model.schedule_days()  # whole days, rounded up: a daily budget spends on each
+    days = model.schedule_days(now)  # whole days, rounded up: a daily budget spends on each
     daily = total = 0
     open_ended = False
     for budget in budgets:
@@ -81,8 +86,8 @@ def _when(value: str | None, default: str) -> str:
     return f"{at:%a} {at.day} {at:%b %Y %H:%M}{zone}"
 
 
-def _days(model: CampaignPlan) -> str:
-    days = model.schedule_days()
+def _days(model: CampaignPlan, now: datetime | None = None) -> str:
+    days = model.schedule_days(now)
     return f", {days} day{'s' if days != 1 else ''}" if days else ""
 
 
@@ -180,6 +185,7 @@ def render_card(
     where: Mapping[str, Any] | None = None,
     estimates: Mapping[str, Any] | None = None,
     changes: list[str] | None = None,
+    now: datetime | None = None,
 ) -> str:
     """Render the approval card for `plan` as markdown.
 
@@ -191,6 +197,7 @@ def render_card(
     its own, or could not read, is hidden from the person who approves.
 
     `changes`: what the person's last edit changed, in words (`card_diff.py`; None: no edit).
+    `now`: when the plan was checked; a plan without a start counts its days from then.
 
     `estimates` is the `estimates` state key (`agents/orchestrator/estimates.py`): Meta's
     delivery estimate per ad set and the sizes of existing audiences, each shown as an estimate.
@@ -199,7 +206,7 @@ def render_card(
     per_set = list((estimates or {}).get("ad_sets") or [])
     currency = plan.get("currency", "USD")
     model = _model(plan)
-    spend = spend_summary(model)
+    spend = spend_summary(model, now)
     total = money(spend["total"], currency) if spend["total"] is not None else "open-ended (no end date)"
     lines = [
         f"## Launch “{plan.get('name', 'campaign')}”",
@@ -208,7 +215,7 @@ def render_card(
         + (f" · special categories: {', '.join(plan['special_ad_categories'])}"
            if plan.get("special_ad_categories") else ""),
         f"- **Schedule:** {_when(plan.get('start_time'), 'on approval')} → "
-        f"{_when(plan.get('end_time'), 'until stopped')}{_days(model)}",
+        f"{_when(plan.get('end_time'), 'until stopped')}{_days(model, now)}",
         f"- **Spend:** {money(spend['daily'], currency)} a day (up to {money(spend['peak_day'], currency)} on a peak day); "
         f"worst-case total {total}",
         f"- **Landing page:** {plan.get('landing_url') or '—'}",

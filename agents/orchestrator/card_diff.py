@@ -5,18 +5,24 @@ plan; the card that follows must say what is now different, so the person approv
 they meant and not a stray change. `edit_changes(before, after)` compares the two plans node
 by node in plan order and says each difference in the card's words and the plan's money
 ("daily budget USD 60.00 → USD 80.00", "ad set “US 25-45” → “US 30-50”: ages 25–45 → 30–50").
-Whatever it has no words for is still listed, by its path: nothing changes unsaid. Plan keys
-and what pinning records about an asset's file (digest, size, cached copy) are bookkeeping,
-not the person's changes.
+Whatever it has no words for is still listed, by its path: nothing changes unsaid. Each side's
+money is written in its own currency, and a currency change is said in words. Plan keys and what
+pinning records about an asset's file (digest, size, cached copy) are bookkeeping, not the
+person's changes — but which bytes launch is: once the edited plan is pinned, `asset_lines`
+says of each asset whose file changed on disk since the card whether the card's copy still
+launches (an edit that leaves the asset alone keeps it) or the new file does.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from state.rules import format_money
+from tools.asset_cache import label as file_name
+from tools.asset_cache import local_refs
 
 GENDERS = {1: "men", 2: "women"}
 KEYS = frozenset({"key", "key_salt"})  # recomputed from content: never the person's change
@@ -32,17 +38,19 @@ def edit_changes(before: dict[str, Any], after: dict[str, Any],
     `renames` are the names made again from the edited content (`planning/names/rederive.py`):
     the card says those were not typed by the person.
     """
-    cur = str(after.get("currency") or before.get("currency") or "USD")
-    diff = _Diff(cur, {r["path"] for r in renames or []})
+    was = str(before.get("currency") or after.get("currency") or "USD")
+    cur = str(after.get("currency") or was)
+    diff = _Diff(was, cur, {r["path"] for r in renames or []})
     lines = [diff.renamed("campaign", before, after, "name")] \
         if before.get("name") != after.get("name") else []
     diff.said.add("name")
     lines += diff.parts(before, after, "", {
-        "objective": ("objective", str), "start_time": ("start", _when),
+        "objective": ("objective", str), "currency": ("currency", str),
+        "start_time": ("start", _when),
         "end_time": ("end", _when), "landing_url": ("landing page", str),
         "go_live": ("go live on approval", _yes_no),
         "special_ad_categories": ("special ad categories", _listed),
-        "targets": ("targets", lambda t: _targets(t, cur)), "bid_strategy": ("bid strategy", str),
+        "targets": ("targets", lambda t: _targets(t, diff.at)), "bid_strategy": ("bid strategy", str),
         "dsa_payor": ("paid for by", str), "dsa_beneficiary": ("on behalf of", str)})
     lines += diff.budget(before, after, "")
     if _without_names(before.get("experiment")) == _without_names(after.get("experiment")):
@@ -55,12 +63,22 @@ def edit_changes(before: dict[str, Any], after: dict[str, Any],
 
 
 class _Diff:
-    """One comparison: the plan's currency, the remade names, and the paths said in words."""
+    """One comparison: each side's currency, the remade names, and the paths said in words.
 
-    def __init__(self, currency: str, remade: set[str]) -> None:
-        self.cur = currency
+    `at` is the currency of the side being written: the before side's money in its own.
+    """
+
+    def __init__(self, was: str, currency: str, remade: set[str]) -> None:
+        self.was, self.cur, self.at = was, currency, currency
         self.remade = remade
         self.said: set[str] = set()
+
+    def both(self, old: Any, new: Any, say: Say) -> str:
+        """"old → new", each said in its own side's currency ("none" for an empty value)."""
+        self.at = self.was
+        before = "none" if _empty(old) else say(old)
+        self.at = self.cur
+        return f"{before} → {'none' if _empty(new) else say(new)}"
 
     def covers(self, path: str) -> bool:
         """Tell whether a changed path lies under one already said in words."""
@@ -72,8 +90,7 @@ class _Diff:
         for key, (label, say) in words.items():
             old, new = before.get(key), after.get(key)
             if old != new and not (_empty(old) and _empty(new)):
-                out.append(f"{label} {'none' if _empty(old) else say(old)} → "
-                           f"{'none' if _empty(new) else say(new)}")
+                out.append(f"{label} {self.both(old, new, say)}")
             self.said.add(_join(path, key))
         return out
 
@@ -81,15 +98,15 @@ class _Diff:
         """"daily budget USD 60.00 → USD 80.00" (or what else changed about it)."""
         self.said.add(_join(path, "budget"))
         old, new = before.get("budget"), after.get("budget")
-        if old == new:
+        if old == new and (old is None or self.was == self.cur):
             return []
         if isinstance(old, dict) and isinstance(new, dict) and \
                 (old.get("kind"), old.get("level")) == (new.get("kind"), new.get("level")):
-            return [f"{old.get('kind')} budget {self.money(old)} → {self.money(new)}"]
-        return [f"budget {_budget(old, self)} → {_budget(new, self)}"]
+            return [f"{old.get('kind')} budget {self.both(old, new, self.money)}"]
+        return [f"budget {self.both(old, new, lambda b: _budget(b, self))}"]
 
     def money(self, budget: dict[str, Any]) -> str:
-        return format_money(int(budget.get("amount_minor") or 0), self.cur)
+        return format_money(int(budget.get("amount_minor") or 0), self.at)
 
     def renamed(self, noun: str, old: dict[str, Any], new: dict[str, Any], path: str) -> str:
         return (f"{noun} “{old.get('name', '?')}” → “{new.get('name', '?')}”"
@@ -134,7 +151,7 @@ class _Diff:
         parts += self.parts(before, after, path, {
             "optimization_goal": ("optimises for", str), "billing_event": ("billed on", str),
             "bid_strategy": ("bid strategy", str),
-            "bid_amount": ("bid", lambda v: format_money(int(v), self.cur)),
+            "bid_amount": ("bid", lambda v: format_money(int(v), self.at)),
             "destination_type": ("destination", str), "variant": ("A/B arm", str)})
         return parts + self.children(before, after, path, "ads", "ad", self.ad)
 
@@ -149,6 +166,42 @@ class _Diff:
             parts.append(f"images and videos {_media(bc) or 'none'} → {_media(ac) or 'none'}")
             self.said.add(f"{c}.assets")
         return parts
+
+
+def asset_lines(before: dict[str, Any], after: dict[str, Any],
+                changed: list[dict[str, Any]]) -> list[str]:
+    """Say which file launches for each asset that changed on disk since the card.
+
+    `before` is the card's plan, `after` the edited plan once pinned, `changed` its
+    `tools.asset_cache.asset_changes` (originals that no longer match their pin). An asset
+    whose file the edit swapped is said with the ad's images and videos, not here.
+    """
+    card = {where: ref for where, ref, _kind in local_refs(before)}
+    on_disk = {c["field"]: c for c in changed if c.get("now")}
+    lines = []
+    for where, ref, kind in local_refs(after):
+        old = card.get(where)
+        if not old or not old.get("sha256") or file_name(old) != file_name(ref):
+            continue
+        what = f"ad “{_ad_name(after, where)}”: {kind} {file_name(ref)} changed on disk since the card"
+        if ref.get("sha256") and ref["sha256"] != old["sha256"]:
+            lines.append(f"{what}: the new file (sha256 {str(ref['sha256'])[:12]}) will launch, "
+                         f"not the card's copy (sha256 {str(old['sha256'])[:12]})")
+        elif where in on_disk:
+            lines.append(f"{what} (now sha256 {str(on_disk[where]['now'])[:12]}); the card's "
+                         f"copy (sha256 {str(old['sha256'])[:12]}) still launches — to launch the "
+                         "new file, remove its \"sha256\" from the plan and edit again")
+    return lines
+
+
+def _ad_name(plan: dict[str, Any], where: str) -> str:
+    """Return the name of the ad an asset's field path (`ad_sets[0].ads[1]…`) lies in."""
+    found = re.match(r"ad_sets\[(\d+)\]\.ads\[(\d+)\]", where)
+    sets = plan.get("ad_sets") or []
+    if found is None or int(found[1]) >= len(sets):
+        return "?"
+    ads, j = sets[int(found[1])].get("ads") or [], int(found[2])
+    return str(ads[j].get("name") or "?") if j < len(ads) else "?"
 
 
 def _leaf_diffs(before: Any, after: Any, path: str) -> list[str]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import math
+from datetime import datetime
 from typing import Any
 
 from agents.orchestrator.audience_refs import REF_FIELDS
@@ -45,10 +46,14 @@ BROAD_SHARE_MIN = 0.01  # the schedule reaches under 1% of the audience
 OPEN_ENDED_DAYS = 30
 
 
-def daily_budget(plan: dict[str, Any], index: int) -> tuple[int | None, str]:
-    """Return the ad set's planned spend per day in minor units, and how it was derived."""
+def daily_budget(plan: dict[str, Any], index: int,
+                 now: datetime | None = None) -> tuple[int | None, str]:
+    """Return the ad set's planned spend per day in minor units, and how it was derived.
+
+    `now`: when the plan is checked; a plan without a start counts its days from then.
+    """
     model = load_plan(plan)
-    days = model.schedule_days()
+    days = model.schedule_days(now)
     if uses_cbo(model) and model.budget is not None:
         total = model.budget.amount_minor if model.budget.kind == "daily" else \
             model.budget.amount_minor // (days or 1)
@@ -157,8 +162,12 @@ def launch_targeting(plan: dict[str, Any], ctx: Any) -> dict[int, dict[str, Any]
     return {i: node["params"]["targeting"] for i, node in zip(kept, tree["ad_sets"], strict=True)}
 
 
-def estimate_plan(client: Any, plan: dict[str, Any], ctx: Any) -> list[dict[str, Any]]:
-    """Return one card entry per ad set (never raises for a Meta error: the plan stands)."""
+def estimate_plan(client: Any, plan: dict[str, Any], ctx: Any,
+                  now: datetime | None = None) -> list[dict[str, Any]]:
+    """Return one card entry per ad set (never raises for a Meta error: the plan stands).
+
+    `now`: when the plan is checked (a lifetime budget without a start spreads from it).
+    """
     model = load_plan(plan)
     currency = str(plan.get("currency") or getattr(ctx, "currency", "USD"))
     try:
@@ -179,14 +188,14 @@ def estimate_plan(client: Any, plan: dict[str, Any], ctx: Any) -> list[dict[str,
         if spec is None:
             out.append({"status": "unavailable", "reason": why or "no targeting to estimate"})
             continue
-        budget, basis = daily_budget(plan, i)
+        budget, basis = daily_budget(plan, i, now)
         try:
             row = delivery_estimate(client, spec, node.optimization_goal, node.promoted_object)
         except MetaError as exc:
             reason = getattr(exc, "user_msg", None) or type(exc).__name__
             out.append({"status": "unavailable", "reason": f"Meta did not answer: {str(reason)[:160]}"})
             continue
-        entry = read_estimate(row, budget, currency, model.schedule_days())
+        entry = read_estimate(row, budget, currency, model.schedule_days(now))
         entry.update(result=plural(result_name(ad_set)), budget_basis=basis)
         out.append(entry)
     return out

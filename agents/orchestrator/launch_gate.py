@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -99,9 +100,13 @@ def check_launch(state: Mapping[str, Any], runtime: Runtime[Context], where: str
     return None if result.ok else refused_update(result, where)
 
 
-def spend_check(client: Any, plan: dict[str, Any], currency: str) -> dict[str, Any] | None:
-    """Check a launch's daily budget against the account's best day (None: nothing to say)."""
+def spend_check(client: Any, plan: dict[str, Any], currency: str,
+                now: datetime | None = None) -> dict[str, Any] | None:
+    """Check a launch's daily budget against the account's best day (None: nothing to say).
+
+    `now`: when the plan is checked (a lifetime budget without a start spreads from it).
+    """
     best = best_day_spend(client, currency)
     if best <= 0:
         return None
-    return spend_sanity(int(spend_summary(plan)["daily"]), best, currency)
+    return spend_sanity(int(spend_summary(plan, now)["daily"]), best, currency)

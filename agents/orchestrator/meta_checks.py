@@ -21,6 +21,7 @@ videos are deferred).
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
 from tools.batching import BatchItem
@@ -180,7 +181,8 @@ def capped_bids(plan: dict[str, Any]) -> dict[int, list[int]]:
     return out
 
 
-def bid_minimums(client: Any, plan: dict[str, Any]) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+def bid_minimums(client: Any, plan: dict[str, Any],
+                 now: datetime | None = None) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
     """Meta's minimum budgets given each capped ad set's bid (`minimum_budgets?bid_amount=`).
 
     Returns (row for `AccountInfo.min_budget_row`, problems). When every ad set is capped at
@@ -203,7 +205,7 @@ def bid_minimums(client: Any, plan: dict[str, Any]) -> tuple[dict[str, Any] | No
     model = load_plan(plan)
     if uses_cbo(model):
         return None, []  # mixed bids under one campaign budget: Meta's own check at validate_only
-    days = model.schedule_days() or 1
+    days = model.schedule_days(now) or 1  # `now`: a plan without a start launches then
     problems = []
     for bid, indexes in caps.items():
         row = rows[bid] or {}

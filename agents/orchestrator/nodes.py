@@ -34,6 +34,7 @@ from agents.common import ask_until_valid, client_of, thread_id_of, yields_on_th
 from agents.common.tracing import meta_call_group
 from agents.orchestrator import audience_refs, estimates, meta_checks
 from agents.orchestrator.answers import merge_answer, reasked, waived_by
+from agents.orchestrator.approval import card_pins, edited_assets, keep_card_before_edit
 from agents.orchestrator.planning import PlanDefaults, PlannerResult
 from agents.orchestrator.planning.copy import fill_missing_copy
 from state import bounds, plan_checks
@@ -234,24 +235,34 @@ def check_locally(plan: dict[str, Any], ctx: Any, now: datetime | None = None,
 
 @yields_on_throttle
 def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Check the plan locally, then with Meta's validate_only; nothing is created."""
+    """Check the plan locally, then with Meta's validate_only; nothing is created.
+
+    An edit with problems is not applied: the card before it is put back, saying why.
+    """
+    return keep_card_before_edit(state, _check_plan(state, runtime), thread_id_of(runtime))
+
+
+def _check_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     planned = cast(dict[str, Any], state["plan"])  # validate_plan runs only after a plan was made
     # Local files are pinned now (hashed, copied into ADPILOT_HOME/assets): the approval and
     # the launch may come from another folder or after the file moved (tools/asset_cache.py).
     pinned = pin_assets(fill_missing_copy(planned, state.get("brief") or ""), runtime.context.home,
-                        runtime.context.assets)
+                        runtime.context.assets, keep=card_pins(state))  # an edit keeps the card's
     plan = pinned.plan
     # Only a plan that gained template copy is written back (keeps checkpoints small).
     client = client_of(runtime)
+    # The account clock now: a plan without a start launches from here (its days count from it).
+    now = run_now(runtime.context, client)
     # Names become ids (audiences, detailed targeting) and capped bids get Meta's minimums
     # before the local checks; reads only, and none for a plan without such references.
     with meta_call_group("resolve_references", kind="read"):
         resolved, ref_problems, facts = audience_refs.resolve(plan, client)
         names = audience_refs.coded_names(resolved, audience_refs.cached_search(client))
-        min_row, bid_problems = meta_checks.bid_minimums(client, resolved)
+        min_row, bid_problems = meta_checks.bid_minimums(client, resolved, now)
     plan = resolved if resolved != plan else plan
-    filled = {"plan": plan} if plan is not planned else {}
-    problems, warnings = check_locally(plan, runtime.context, run_now(runtime.context, client), min_row)
+    filled = {"checked_at": now.isoformat(), **edited_assets(state, plan, runtime.context.assets),
+              **({"plan": plan} if plan is not planned else {})}
+    problems, warnings = check_locally(plan, runtime.context, now, min_row)
     seed_problems, ready_warnings = audience_refs.audience_checks(plan, facts)
     problems = unique_issues(problems + ref_problems + bid_problems + seed_problems)
     pinned.discard(problems)  # a refused file (a junk video) is not kept in the cache
@@ -268,7 +279,7 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     go_live = launch_gate.go_live_of(state, runtime.context)
     with meta_call_group("money_gate_preview", kind="read"):
         verdict = launch_gate.preview(client, plan, runtime.context, go_live=go_live)
-        spend = launch_gate.spend_check(client, plan, verdict.currency)
+        spend = launch_gate.spend_check(client, plan, verdict.currency, now)
     if spend:
         warnings = [*warnings, spend_warning(spend)]
     summary = {**verdict.summary(), "created_paused": not go_live}
@@ -284,7 +295,7 @@ def validate_plan(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     ok = validation["ok"]
     # Last, so a throttled estimate cannot hold up the checks; an estimate never fails a plan.
     with meta_call_group("delivery_estimate", kind="read"):
-        known["ad_sets"] = estimates.estimate_plan(client, plan, runtime.context)
+        known["ad_sets"] = estimates.estimate_plan(client, plan, runtime.context, now)
     return {**filled, **gated, "estimates": known, "problems": problems, "warnings": warnings,
             "validation": validation,
             "phase": "validated" if ok else "invalid",

@@ -94,7 +94,7 @@ def plan(brief: Annotated[str, typer.Argument(
         reading = {"not_understood": result.not_understood, "adjustments": result.adjustments}
         if result.plan is not None:
             console.print(Markdown(render_card(result.plan, problems=problems, warnings=warnings,
-                                               reading=reading)))
+                                               reading=reading, now=now)))
         else:
             console.print(Markdown("\n".join(reading_lines(reading))))
             show_plan_problems({"problems": problems, "warnings": warnings})
@@ -155,7 +155,7 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
     if reject is not None:
         bounded_text(reject, "--reject", "give the reason in a sentence or two")
     if edit is not None:
-        plan_doc = read_plan_file(edit, "--edit")
+        plan_doc = read_plan_file(edit, "--edit", thread)
         decision: dict[str, Any] = {"type": "edit", "edited_action": {
             "name": "launch_campaign", "args": {"plan": plan_doc}}}
     elif reject is not None:

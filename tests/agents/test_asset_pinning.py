@@ -61,7 +61,8 @@ def test_the_card_asked_again_after_a_file_changed_says_it_is_a_new_asset(launch
     assert f"uploads the pinned copy (sha256 {pinned[:12]})" in card
     assert "`adpilot approve pin-2 --edit FILE`" in card
 
-    # An edit checks the plan again: the file as it is now is pinned, and the card says so.
+    # A plan checked again whole (`run --plan`, no card to keep): the file as it is now is
+    # pinned, and the card says so. (An edit keeps the card's copy: tests/cli/test_plan_edit.py.)
     state.update(validate_plan({"plan": state["plan"]}, runtime_for(launch_context, "pin-2")))
     assert _refs(state)[0]["sha256"] == _sha(shoes[0])
     [note] = [w for w in state["warnings"] if w["path"].endswith("assets[0].path")]

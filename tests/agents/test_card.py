@@ -28,6 +28,28 @@ def test_spend_lifetime_and_open_ended():
     assert spend_summary(open_ended)["total"] is None
 
 
+def test_spend_of_a_lifetime_budget_without_a_start_counts_its_days_from_the_check():
+    """Found by a review: with no start the whole lifetime budget was shown as one day's."""
+    from datetime import UTC, datetime
+
+    from state.exposure import campaign_daily_budget
+
+    undated = {**PLAN, "start_time": None,
+               "budget": {"kind": "lifetime", "amount_minor": 150000, "level": "campaign"}}
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)  # 13 days 15 hours before the end: 14 days
+    assert spend_summary(undated, now) == {"daily": 150000 // 14, "peak_day": 18749,
+                                           "total": 150000}
+    assert "USD 107.14 a day" in render_card(undated, now=now)
+    assert "on approval → Tue 15 Dec 2026 00:00 (UTC), 14 days" in render_card(undated, now=now)
+    # The money gate spreads it over the same days (it rounds up: a cap is never under-counted).
+    gate = campaign_daily_budget([{"id": "c", "type": "campaign", "lifetime_budget": 150000,
+                                   "stop_time": PLAN["end_time"]}], "c", now)
+    assert gate == -(-150000 // 14)
+    # A start already passed launches now too, as the gate counts it.
+    assert spend_summary({**undated, "start_time": "2026-11-01T00:00:00+00:00"}, now)["daily"] \
+        == 150000 // 14
+
+
 def test_spend_ad_set_level_budget_is_shared_or_overridden():
     two = [PLAN["ad_sets"][0], {**PLAN["ad_sets"][0], "name": "b"}]
     shared = {**PLAN, "budget": {"kind": "daily", "amount_minor": 3000, "level": "ad_set"}, "ad_sets": two}

@@ -37,3 +37,39 @@ def test_ads_added_or_removed_and_a_name_typed_by_the_person_are_said():
         "ad set “US 18-65” → “Core runners”: people all genders → women; "
         f"ad “{dropped['name']}” removed"]
     assert edit_changes(before, copy.deepcopy(before)) == []
+
+
+def test_a_currency_change_is_said_and_each_side_s_money_is_in_its_own_currency():
+    """Found by a review: USD → EUR printed "daily budget EUR 0.80 → EUR 60.00"."""
+    before = plan_brief(f"Sell TrailBlaze running shoes in the US. Use image a.png. {TAIL}").plan
+    before["budget"]["amount_minor"] = 80
+    before["ad_sets"][0]["bid_amount"] = 150
+    edited = copy.deepcopy(before)
+    edited.update(currency="EUR", budget={**before["budget"], "amount_minor": 6000})
+    lines = edit_changes(before, edited)
+    assert lines[:2] == ["currency USD → EUR", "daily budget USD 0.80 → EUR 60.00"]
+    assert "also changed: currency" not in " ".join(lines)
+    # The same amounts in another currency are still another budget, and say so.
+    same = {**copy.deepcopy(before), "currency": "EUR"}
+    assert edit_changes(before, same) == ["currency USD → EUR", "daily budget USD 0.80 → EUR 0.80"]
+
+
+def test_an_asset_changed_on_disk_says_which_file_launches():
+    from agents.orchestrator.card_diff import asset_lines
+
+    card = plan_brief(f"Sell TrailBlaze running shoes in the US. Use image a.png. {TAIL}").plan
+    ref = card["ad_sets"][0]["ads"][0]["creative"]["assets"][0]
+    ref.update(path="/brief/a.png", name="a.png", sha256="a" * 64, cache="assets/a.png")
+    ad = card["ad_sets"][0]["ads"][0]["name"]
+    changed = [{"field": "ad_sets[0].ads[0].creative.assets[0]", "name": "a.png",
+                "path": "/brief/a.png", "pinned": "a" * 64, "now": "b" * 64}]
+    assert asset_lines(card, copy.deepcopy(card), changed) == [
+        f"ad “{ad}”: image a.png changed on disk since the card (now sha256 bbbbbbbbbbbb); the "
+        "card's copy (sha256 aaaaaaaaaaaa) still launches — to launch the new file, remove its "
+        "\"sha256\" from the plan and edit again"]
+    repinned = copy.deepcopy(card)
+    repinned["ad_sets"][0]["ads"][0]["creative"]["assets"][0]["sha256"] = "b" * 64
+    assert asset_lines(card, repinned, []) == [
+        f"ad “{ad}”: image a.png changed on disk since the card: the new file (sha256 "
+        "bbbbbbbbbbbb) will launch, not the card's copy (sha256 aaaaaaaaaaaa)"]
+    assert asset_lines(card, copy.deepcopy(card), []) == []

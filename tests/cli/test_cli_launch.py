@@ -84,7 +84,11 @@ def test_edit_file_errors_name_the_fix(home, sample_images, tmp_path):
     bad = tmp_path / "plan.json"
     bad.write_text("{not json")
     result = cli("approve", "cli-3", "--edit", str(bad))
-    assert result.exit_code == 2 and "adpilot plan BRIEF --json" in result.output
+    # An edit starts from the plan on the thread's card (found by a review: the hint sent
+    # people to `adpilot plan BRIEF --json`, a new plan of the brief).
+    assert result.exit_code == 2 and ("write the plan on the card with `adpilot plan cli-3 "
+                                      "--export FILE` and edit that file") in " ".join(result.output.split())
+    assert "adpilot plan BRIEF --json" not in result.output
     plan = json.loads(cli("plan", brief_for(sample_images), "--json").stdout)["plan"]
     plan["name"] = "Edited by a human"
     good = tmp_path / "good.json"

@@ -37,18 +37,25 @@ def test_a_decision_the_card_does_not_allow_exits_2_and_is_asked_again(cli, samp
     server, run = cli
     assert run("run", brief_for(sample_images), "--thread", "x-2").exit_code == 0
     plan = _json(run("plan", brief_for(sample_images), "--json"))["plan"]
-    plan["budget"]["amount_minor"] = 1  # below Meta's minimum: the edited card has a problem
+    plan["budget"]["amount_minor"] = 1  # below Meta's minimum: the edit is not applied
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(plan))
     edit = run("approve", "x-2", "--edit", str(edited), "--json")
-    assert edit.exit_code == 2, edit.output  # the edit is taken; the plan cannot launch as is
-    assert _json(edit)["interrupt"]["review_configs"][0]["allowed_decisions"] == ["edit", "reject"]
+    assert edit.exit_code == 2, edit.output
+    body = _json(edit)
+    assert body["answer_refused"].startswith("edit not applied — plan.budget.amount_minor: ")
+    # The card before the edit is still the pending one, and may still be approved.
+    assert body["interrupt"]["review_configs"][0]["allowed_decisions"] == [
+        "approve", "edit", "reject"]
 
-    refused = run("approve", "x-2", "--json")
+    # A paused launch's activation card allows approve and reject only.
+    assert run("run", brief_for(sample_images), "--thread", "x-2b", "--yes").exit_code == 0
+    refused = run("approve", "x-2b", "--edit", str(edited), "--json")
     assert refused.exit_code == 2, refused.output
     body = _json(refused)
-    assert "'approve' is not allowed" in body["answer_refused"] and body["exit_code"] == 2
-    assert objects(server.url, "campaign") == []
+    assert "'edit' is not allowed" in body["answer_refused"] and body["exit_code"] == 2
+    launched = objects(server.url, "campaign")
+    assert [c["status"] for c in launched] == ["PAUSED"]
 
     bogus = tmp_path / "bogus.json"
     bogus.write_text(json.dumps({"decisions": [{"type": "launch it"}]}))
@@ -57,7 +64,7 @@ def test_a_decision_the_card_does_not_allow_exits_2_and_is_asked_again(cli, samp
 
     rejected = run("approve", "x-2", "--reject", "not this week", "--json")
     assert rejected.exit_code == 0, rejected.output
-    assert _json(rejected)["phase"] == "rejected" and objects(server.url, "campaign") == []
+    assert _json(rejected)["phase"] == "rejected" and objects(server.url, "campaign") == launched
 
 
 def test_an_answer_to_a_thread_that_asks_nothing_is_refused(cli, sample_images):

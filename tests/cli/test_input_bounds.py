@@ -30,7 +30,7 @@ def test_a_3000_deep_edit_file_exits_2_with_a_clear_message_and_no_traceback(tmp
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr
     assert f"error: --edit {deep} is nested more than 25 levels deep; the limit is 25 levels." in err
-    assert "adpilot plan BRIEF --json" in err  # the fix
+    assert "start from the plan `adpilot plan t-any --export FILE` writes" in err  # the fix
 
 
 def test_oversized_and_deep_files_and_texts_leave_the_card_pending(cli, sample_images, tmp_path):

@@ -78,3 +78,26 @@ def test_a_bad_name_tags_setting_is_refused_before_anything_is_written(cli, sand
     assert result.exit_code == 2, result.output
     assert "ADPILOT_NAME_TAGS='sometimes': use on" in " ".join(result.output.split())
     assert admin(sandbox_url, "GET", "/__sandbox__/stats")["writes"] == 0
+
+
+@pytest.mark.parametrize("command", ["plan", "run"])
+def test_a_brief_file_that_is_not_there_is_refused_not_planned_as_the_brief(
+        cli, sandbox_url, tmp_path, monkeypatch, command):
+    """Found by a review: `adpilot plan nosuchfile.txt` planned the text "nosuchfile.txt"."""
+    monkeypatch.chdir(tmp_path)
+    admin(sandbox_url, "POST", "/__sandbox__/stats/reset", {})
+    (tmp_path / "plan.json").write_text("{}")
+    (tmp_path / "briefs").mkdir()
+    fix = "give the brief text in quotes, or the path of an existing .txt/.md file"
+    for arg, why in (("nosuchfile.txt", "not found"), ("notes.md", "not found"),
+                     ("briefs/shoes", "not found"), ("briefs", None), ("briefs/", "is a folder"),
+                     ("plan.json", "is JSON, not a brief: a plan file launches with `adpilot "
+                                   "run --plan plan.json`")):
+        result = cli(command, arg)
+        text = " ".join(result.output.split())
+        if why is None:  # one plain word: a (short) brief, not a path
+            assert f"brief file {arg}" not in text, text
+            continue
+        assert result.exit_code == 2, (arg, result.output)
+        assert f"brief file {arg.rstrip('/')} {why}" in text and fix in text, text
+    assert admin(sandbox_url, "GET", "/__sandbox__/stats")["writes"] == 0

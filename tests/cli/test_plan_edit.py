@@ -114,3 +114,139 @@ def test_the_card_after_an_edit_says_what_changed_in_plain_words(cli, sample_ima
     unchanged = _export_edit_approve(run, "e-5", tmp_path, lambda plan: None)
     assert unchanged.exit_code == 0, unchanged.output
     assert "• nothing: the plan is as it was" in said(unchanged)
+
+
+def _undated_brief(paths):
+    """A brief with no dates: the plan launches on approval and runs until stopped."""
+    return (f"Sell TrailBlaze running shoes to runners in the US, ages 25-45. Budget $60/day. "
+            f"Landing page https://shop.example.com/trail. "
+            f"Use images {', '.join(str(p) for p in paths)}. Shop now.")
+
+
+def test_a_lifetime_budget_edited_into_an_undated_plan_is_spread_from_the_launch(
+        cli, sample_images, tmp_path):
+    """Found by a review: with no start time the cards said "USD 1,500.00 a day"."""
+    from datetime import timedelta
+
+    from state.exposure import parse_time
+    from tests.launchkit import admin
+
+    server, run = cli
+    assert run("run", _undated_brief(sample_images), "--thread", "e-6").exit_code == 0
+    clock = parse_time(admin(server.url, "GET", "/__sandbox__/clock")["now"])
+    end = (clock + timedelta(days=29) - timedelta(hours=1)).isoformat()
+
+    def lifetime(plan):
+        assert plan.get("start_time") is None
+        plan["budget"].update(kind="lifetime", amount_minor=150000)
+        plan["end_time"] = end
+
+    edited = _export_edit_approve(run, "e-6", tmp_path, lifetime)
+    assert edited.exit_code == 0, edited.output
+    card = said(edited)
+    assert ("Spend: USD 51.72 a day (up to USD 90.51 on a peak day); worst-case total "
+            "USD 1,500.00") in card, card
+    assert ", 29 days" in card and "USD 1,500.00 a day" not in card
+    approved = run("approve", "e-6")
+    assert approved.exit_code == 0, approved.output
+    activation = said(approved)
+    assert "USD 51.72 a day, at most USD 1,500.00 in all" in activation, activation
+
+
+def test_a_bad_edit_is_not_applied_and_the_card_before_it_can_still_be_approved(
+        cli, sample_images, tmp_path):
+    """Found by a review: a refused edit became the pending card, and `approve` was refused."""
+    server, run = cli
+    started = run("run", brief_for(sample_images), "--thread", "e-7", "--json")
+    assert started.exit_code == 0, started.output
+    before = json.loads(started.stdout)["interrupt"]
+
+    def over_the_cap(plan):
+        plan["budget"]["amount_minor"] = 500_000  # USD 5,000 a day: above the policy's caps
+
+    def ages_backwards(plan):
+        plan["ad_sets"][0]["targeting"].update(age_min=70, age_max=45)
+
+    def other_currency(plan):
+        plan["currency"] = "EUR"
+
+    for bad, field in ((over_the_cap, "plan.budget"), (ages_backwards, "age_max"),
+                       (other_currency, "plan.currency")):
+        refused = _export_edit_approve(run, "e-7", tmp_path, bad)
+        assert refused.exit_code == 2, refused.output
+        text = said(refused)
+        assert "Last answer refused: edit not applied — " in text and field in text, text
+        assert "— fix: " in text and "edit the file again: adpilot approve e-7 --edit FILE" in text
+        assert "Your edit was not applied" in text
+        assert "Spend: USD 60.00 a day" in text  # the card before the edit, as it was
+        assert "Approve: adpilot approve e-7" in text
+        pending = json.loads(run("resume", "e-7", "--json").stdout)["interrupt"]
+        assert pending["action_requests"][0]["args"] == before["action_requests"][0]["args"]
+        assert pending["receipt"] == before["receipt"]
+        assert pending["review_configs"][0]["allowed_decisions"] == ["approve", "edit", "reject"]
+    assert objects(server.url, "campaign") == []
+
+    approved = run("approve", "e-7")
+    assert approved.exit_code == 0, approved.output
+    (campaign,) = objects(server.url, "campaign")
+    assert int(campaign["daily_budget"]) == 6000  # the original plan launched, not an edit
+    (ad_set,) = objects(server.url, "adset")
+    assert (ad_set["targeting"]["age_min"], ad_set["targeting"]["age_max"]) == (25, 45)
+
+
+def test_money_given_as_text_in_an_edited_plan_is_refused_and_the_card_stays(
+        cli, sample_images, tmp_path):
+    """Found by a review: `"amount_minor": "80"` launched at USD 0.80 a day."""
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-8").exit_code == 0
+
+    def text_money(plan):
+        plan["budget"]["amount_minor"] = "80"
+
+    refused = _export_edit_approve(run, "e-8", tmp_path, text_money)
+    assert refused.exit_code == 2, refused.output
+    assert ("edit not applied — plan.budget.amount_minor: must be a whole number of minor "
+            "units, e.g. 8000 for USD 80.00; the plan gives the text '80'") in said(refused)
+    assert "edit the file again: adpilot approve e-8 --edit FILE" in said(refused)
+    assert objects(server.url, "campaign") == []
+    assert run("approve", "e-8").exit_code == 0
+    (campaign,) = objects(server.url, "campaign")
+    assert int(campaign["daily_budget"]) == 6000
+
+
+def test_an_edit_that_leaves_an_image_alone_keeps_the_card_s_copy_and_says_so(
+        cli, sample_images, tmp_path):
+    """Found by a review: editing a headline silently re-pinned an image changed on disk."""
+    import hashlib
+
+    from PIL import Image
+
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "e-9").exit_code == 0
+    shown = hashlib.sha256(sample_images[0].read_bytes()).hexdigest()
+    shown_md5 = hashlib.md5(sample_images[0].read_bytes()).hexdigest()  # noqa: S324 (Meta's hash)
+    Image.new("RGB", (1080, 1080), (250, 250, 0)).save(sample_images[0])  # exported again
+    now = hashlib.sha256(sample_images[0].read_bytes()).hexdigest()
+
+    def headline(plan):
+        plan["ad_sets"][0]["ads"][0]["creative"]["headline"] = "Run far"
+
+    edited = _export_edit_approve(run, "e-9", tmp_path, headline)
+    assert edited.exit_code == 0, edited.output
+    card = said(edited)
+    assert (f"• ad “Image 1: shoe_0.png”: image shoe_0.png changed on disk since the card (now "
+            f"sha256 {now[:12]}); the card's copy (sha256 {shown[:12]}) still launches") in card
+    assert f"shoe_0.png (sha256 {shown[:12]})" in card  # the asset column: the card's copy
+
+    def take_the_new_file(plan):  # the person asks for the file as it is now
+        del plan["ad_sets"][0]["ads"][0]["creative"]["assets"][0]["sha256"]
+
+    retaken = _export_edit_approve(run, "e-9", tmp_path, take_the_new_file)
+    assert retaken.exit_code == 0, retaken.output
+    assert (f"• ad “Image 1: shoe_0.png”: image shoe_0.png changed on disk since the card: the "
+            f"new file (sha256 {now[:12]}) will launch, not the card's copy (sha256 "
+            f"{shown[:12]})") in said(retaken)
+    assert run("approve", "e-9").exit_code == 0
+    hashes = {i["hash"] for i in objects(server.url, "adimage")}
+    assert hashlib.md5(sample_images[0].read_bytes()).hexdigest() in hashes  # noqa: S324
+    assert shown_md5 not in hashes

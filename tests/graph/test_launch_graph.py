@@ -89,10 +89,11 @@ def test_edit_is_revalidated_then_shown_again(launch_context, sample_images, tmp
         assert "quotes no receipt" in updates[0][1][0].value["error"]
         updates = _stream(graph, Command(resume={**bad_edit, "receipt": card["receipt"]}), "t3",
                           launch_context)
-        # A bad edit is re-validated and shown again with its problem; only edit/reject remain.
-        card = updates[-1][1][0].value
-        assert "age_min" in card["description"]
-        assert card["review_configs"][0]["allowed_decisions"] == ["edit", "reject"]
+        # A bad edit is not applied: the card before it is asked again, saying why.
+        again = updates[-1][1][0].value
+        assert "age_min" in again["error"] and "Your edit was not applied" in again["description"]
+        assert again["action_requests"][0]["args"] == card["action_requests"][0]["args"]
+        assert again["review_configs"][0]["allowed_decisions"] == ["approve", "edit", "reject"]
     assert admin(sandbox_server.url, "GET", "/__sandbox__/stats")["writes"] == 0
 
 

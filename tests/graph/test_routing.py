@@ -22,6 +22,7 @@ CASES = [
     (route_after_validate_plan, {"phase": "validated"}, "review_plan"),
     (route_after_validate_plan, {"phase": "invalid"}, END),
     (route_after_validate_plan, {"phase": "invalid", "revision": 1}, "review_plan"),
+    (route_after_validate_plan, {"phase": "edit_refused", "revision": 1}, "review_plan"),
     (route_after_review_plan, {"phase": "approved"}, "upload_assets"),
     (route_after_review_plan, {"phase": "edited"}, "validate_plan"),
     (route_after_review_plan, {"phase": "rejected"}, END),

@@ -175,6 +175,25 @@ def test_structural_errors_name_the_field():
     assert "budget.kind" in paths
 
 
+@pytest.mark.parametrize("value", ["80", 80.0, 8000.5, True])
+def test_money_given_as_text_or_a_decimal_is_refused_naming_the_field(value):
+    """Found by a review: the text "80" in an edited plan became 80 minor units (USD 0.80)."""
+    plan = good_plan()
+    plan["budget"]["amount_minor"] = value
+    report = validate_plan(plan, ACCOUNT)
+    (problem,) = report.problems
+    assert problem.path == "budget.amount_minor" and problem.rule == "money_type"
+    assert problem.message.startswith("must be a whole number of minor units, e.g. 8000 for "
+                                      f"{plan['currency']} 80.00; the plan gives ")
+    bid, target = good_plan(), good_plan()
+    bid["ad_sets"][0]["bid_amount"] = "25"
+    target["targets"] = {"cpa_minor": "25"}
+    assert [p.path for p in validate_plan(bid, ACCOUNT).problems if p.rule == "money_type"] == [
+        "ad_sets[0].bid_amount"]
+    assert [p.path for p in validate_plan(target, ACCOUNT).problems if p.rule == "money_type"] == [
+        "targets.cpa_minor"]
+
+
 def test_unknown_fields_are_refused_with_a_fix():
     plan = good_plan()
     plan["ad_sets"][0]["bugdet"] = 5
