@@ -139,7 +139,7 @@ def audit_log(
     if thread is not None:
         require_thread(thread)
     if not ledger_exists(adpilot_home()):
-        fail(f"no ledger at {describe_ledger(adpilot_home())}: set ADPILOT_HOME to the "
+        fail(f"no ledger at {describe_ledger(adpilot_home().resolve())}: set ADPILOT_HOME to the "
              "directory of a run")
     ledger = Ledger.in_home(adpilot_home())
     try:
