@@ -120,7 +120,7 @@ def _checkpoint_ids() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     try:
         with open_checkpointer(home) as saver:
-            runner = Runner(build_graph(checkpointer=saver), None)
+            runner = Runner(build_graph(checkpointer=saver, reading=True), None)  # reads only
             for tid in runner.threads():
                 out[tid] = [i for i, _type in created_objects(runner.status(tid).values)]
     except StorageError as exc:

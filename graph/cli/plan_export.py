@@ -45,7 +45,7 @@ def export_plan(thread: str, target: str, *, as_json: bool = False) -> None:
 
     require_thread(thread)
     with clear_errors(), open_checkpointer(adpilot_home()) as saver:
-        current = Runner(build_graph(checkpointer=saver), None).status(thread)  # reads only
+        current = Runner(build_graph(checkpointer=saver, reading=True), None).status(thread)  # reads only
     plan = pending_plan(current)
     if isinstance(plan, str):
         fail(plan)

@@ -69,7 +69,7 @@ def _show(home: Any, thread: str | None, account: str | None, as_json: bool) -> 
 
     want = act_id(account) if account else None
     with clear_errors(), open_checkpointer(home) as saver:
-        runner = Runner(build_graph(checkpointer=saver), None)  # no context: nothing runs
+        runner = Runner(build_graph(checkpointer=saver, reading=True), None)  # nothing runs
         ids = [thread] if thread else runner.threads()
         if thread and not runner.exists(thread):
             fail(f"no thread {thread!r} here ({home}); `adpilot status` lists them")

@@ -176,7 +176,7 @@ def trace_timeline(home: str | os.PathLike[str], thread_id: str, *, url: str | N
         raise KeyError(f"no thread {thread_id!r}: {home} holds no checkpoints; set ADPILOT_HOME "
                        "to the folder the run used")
     with open_checkpointer(home, url) as saver:
-        nodes = checkpoint_events(build_graph(checkpointer=saver), thread_id)
+        nodes = checkpoint_events(build_graph(checkpointer=saver, reading=True), thread_id)
     writes: list[dict[str, Any]] = []
     if ledger_exists(home, url):
         ledger = Ledger.in_home(home, url)
