@@ -32,6 +32,9 @@ from state.control import CHECKPOINT_URL_ENV, ThreadControl, control_for
 from state.storage import guarded
 
 UpdateHook = Callable[[str, Any], None]
+# `waiting_for` in words: "it waits for wait" said nothing (`Outcome.waits_for`).
+WAITING_WORDS = {"approval": "its approval card", "clarify": "an answer to its question",
+                 "wait": "a timer"}
 
 
 @dataclass
@@ -55,6 +58,12 @@ class Outcome:
         """The kind of the pending interrupt: approval, clarify, wait (or None)."""
         return (self.interrupt or {}).get("kind") if self.interrupt else None
 
+    @property
+    def waits_for(self) -> str:
+        """What the thread waits for, in words a person reads ("a timer", never "wait")."""
+        kind = self.waiting_for
+        return WAITING_WORDS.get(kind or "", f"its {kind}") if kind else "nothing"
+
 
 class StaleDecision(ValueError):
     """An answer to an interrupt that is no longer pending (answered or replaced elsewhere).
@@ -64,7 +73,7 @@ class StaleDecision(ValueError):
 
     def __init__(self, current: Outcome) -> None:
         self.current = current
-        now = (f"it now waits for {current.waiting_for} (id {str(current.interrupt_id)[:8]})"
+        now = (f"it now waits for {current.waits_for} (id {str(current.interrupt_id)[:8]})"
                if current.interrupt is not None else "it waits for nothing")
         super().__init__(f"stale answer: thread {current.thread_id!r} is no longer waiting for "
                          f"the card you answered — it was answered or changed since it was "
@@ -211,7 +220,7 @@ class Runner:
             raise StaleDecision(current)
         if expect is not None and current.waiting_for != expect:
             raise ValueError(f"thread {thread_id!r} is not waiting for {expect} (it waits for "
-                             f"{current.waiting_for}); see `adpilot status {thread_id}`")
+                             f"{current.waits_for}); see `adpilot status {thread_id}`")
         payload = current.interrupt or {}
         if interrupt_id is not None and payload.get("kind") == "approval" and \
                 isinstance(value, dict) and "receipt" not in value and payload.get("receipt"):

@@ -19,12 +19,13 @@ from state.rules import format_money
 
 CARD_TITLE = "## Optimise cycle {cycle} — {n} action(s) to review"
 ALERT_TITLE = "## Alert — {first}{more} · optimise cycle {cycle}, {n} action(s) to review"
-ACTION_LINE = "**{verdict}** `{name}` on {level} “{target}”: {reasons}."
+ACTION_LINE = "**{verdict}** `{name}` on {level} “{target}”{where}: {reasons}."
+IN_ADSET = " in ad set “{adset}”"  # ads often share a name (their image's): the ad set tells them apart
 EVIDENCE_LINE = "Evidence: {evidence}."
 EFFECT_LINE = "Expected effect: {effect}."
 TARGETS_LINE = "Targets: {targets}"
 JUDGED_HEADER = "### Did earlier actions work?"
-JUDGED_LINE = "- `{name}` on “{target}” ({applied}): **{judgement}** — {detail}"
+JUDGED_LINE = "- `{name}` on “{target}”{where} ({applied}): **{judgement}** — {detail}"
 REALLOC_JUDGED_LINE = "- budget reallocation over {n} ad sets ({applied}): **{judgement}** — {detail}"
 REFRESH_JUDGED_LINE = "- refresh of “{target}” on {applied}: **{judgement}** — {detail}"
 UNDONE_LINE = "- `{name}` on “{target}” ({applied}): **undone** on {when} — not judged"
@@ -108,8 +109,21 @@ def _spend_limits_text(ev: dict[str, Any], currency: str) -> list[str]:
     return parts
 
 
+def in_adset(target: Mapping[str, Any]) -> str:
+    """Return ` in ad set “X”` for an ad's target (its ad set's name, else its id), else "".
+
+    Ads made from one image share its name ("Image 1: shoe_0.jpg" in four ad sets): without
+    the ad set a person cannot tell which one a card pauses.
+    """
+    if target.get("level") != "ad":
+        return ""
+    adset = (display_name(target.get("adset_name")) or target.get("adset_id")
+             or target.get("parent_id"))
+    return IN_ADSET.format(adset=adset) if adset else ""
+
+
 def describe_action(action: dict[str, Any], currency: str) -> str:
-    """One action as the card shows it: what, why, evidence, expected effect."""
+    """One action as the card shows it: what (and, for an ad, in which ad set), why, evidence, effect."""
     target = action.get("target") or {}
     evidence = evidence_text(action.get("evidence") or {}, currency)
     lines = [
@@ -118,6 +132,7 @@ def describe_action(action: dict[str, Any], currency: str) -> str:
             name=action["name"],
             level=target.get("level", "object"),
             target=target.get("name") or target.get("id"),
+            where=in_adset(target),
             reasons="; ".join(action.get("reasons") or []) or "—",
         ),
         # an alert's evidence is in its reasons (prompts/alerts.py); no empty line for it
@@ -243,6 +258,7 @@ def _judged(state: Mapping[str, Any], currency: str) -> list[str]:
             JUDGED_LINE.format(
                 name=entry["name"],
                 target=display_name((entry.get("target") or {}).get("name")),
+                where=in_adset(entry.get("target") or {}),
                 applied=entry.get("applied_date"),
                 judgement=j.get("judgement"),
                 detail=detail,

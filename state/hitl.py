@@ -332,13 +332,22 @@ ANSWER_EXAMPLES = {
 }
 
 
-def clarify_payload(questions: Sequence[Any], *, brief: str | None = None) -> dict[str, Any]:
+LAST_ANSWER_NOTE = ("One answer left: after it the thread ends if a question is still open "
+                    "(start again with adpilot run).")
+
+
+def clarify_payload(questions: Sequence[Any], *, brief: str | None = None,
+                    answers_left: int | None = None) -> dict[str, Any]:
     """Build a clarify interrupt: what the brief leaves out or leaves unclear, as questions.
 
     Questions may be strings or dicts/objects with `field` and `question` (and optionally
     `kind` and `phrase`, see `agents.orchestrator.planning.Question`). Resume with plain text, `{"answers":
     {"<field>": "<value>"}}`, or — for not-understood and unsupported phrases only — "waive" /
     `{"waive": true | ["phrase", ...]}` to launch without them (the card then says so).
+
+    `answers_left` (in the payload when given) is how many answers the thread still takes: at
+    1 the card warns that the thread ends after this one if it leaves a question open —
+    ending with no warning was the surprise.
     """
     items = []
     for q in questions:
@@ -365,9 +374,12 @@ def clarify_payload(questions: Sequence[Any], *, brief: str | None = None) -> di
     if any(i["kind"] in ("not_understood", "unsupported") for i in items):
         parts.append("Answer with the missing words, or `waive` to launch without the "
                      "not-understood / unsupported phrases (the card will list them).")
+    if answers_left == 1:
+        parts.append(f"**{LAST_ANSWER_NOTE}**")
     return {"schema": CLARIFY_SCHEMA, "kind": "clarify", "questions": items,
             "description": "\n\n".join(parts),
-            **({"brief": brief} if brief is not None else {})}
+            **({"brief": brief} if brief is not None else {}),
+            **({"answers_left": answers_left} if answers_left is not None else {})}
 
 
 def wait_payload(until: datetime | str, reason: str) -> dict[str, Any]:

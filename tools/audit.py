@@ -31,7 +31,8 @@ def audit_verify(home: str | Path, checkpoint_ids: Mapping[str, Iterable[str]] |
     recreated, empty ledger is never called intact while checkpoints reference writes.
     """
     if not ledger_exists(home, url):
-        raise FileNotFoundError(f"no ledger at {describe_ledger(home, url)}: set ADPILOT_HOME to "
+        # absolute: a relative `.adpilot/ledger.db` does not say which folder was read
+        raise FileNotFoundError(f"no ledger at {describe_ledger(Path(home).resolve(), url)}: set ADPILOT_HOME to "
                                 "the directory of a run")
     ledger = Ledger.in_home(home, url)
     try:

@@ -151,9 +151,11 @@ def activate(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     elif go_live_of(state, runtime.context):
         approval = state.get("approval") or {}
     else:
+        # The real thread id: `status --json` readers copy the command, a placeholder fails.
         return limit_recorded({"phase": "launched_paused",
                                "status": "launched PAUSED: the thread waits for its activation "
-                                         "card (`adpilot approve THREAD` switches it on)"},
+                                         f"card (`adpilot approve {thread_id_of(runtime)}` "
+                                         "switches it on)"},
                               runtime.context)
     created = state["created"]
     keys = {str(v): k for kind in ("ads", "ad_sets") for k, v in (created.get(kind) or {}).items()}

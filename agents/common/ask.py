@@ -6,6 +6,10 @@ returns the answer instead), a card that waits for a person — anything but a `
 goes to `tools.notify`, which records it in the outbox and delivers it in the background.
 Notifying never changes the thread's course: a fault in it is logged, and the interrupt
 propagates as before.
+
+A card asked again carries `"refused_answers"`: the digest, size and reason of each refused
+answer so far (the last `MAX_REFUSALS_KEPT`). LangGraph keeps only a task's latest interrupt,
+so this list is how `adpilot trace` tells each refused attempt's reason after the fact.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from state.hitl import ResumeError, reask
 from tools import notify
 
 T = TypeVar("T")
+MAX_REFUSALS_KEPT = 5  # a few KiB at most on the card however often a person retries
 log = logging.getLogger("adpilot.notify")
 
 
@@ -41,11 +46,14 @@ def ask_until_valid(
     re-runs from the top on every resume, replaying the answers already given.
     """
     answer = _ask(payload)
+    refused: list[dict[str, Any]] = []
     while True:
         try:
             return parse(answer)
         except invalid as exc:
-            answer = _ask(reask(payload, answer, str(exc)))
+            again = reask(payload, answer, str(exc))
+            refused = [*refused, again["rejected"]][-MAX_REFUSALS_KEPT:]
+            answer = _ask({**again, "refused_answers": refused})
 
 
 def _ask(payload: dict[str, Any]) -> Any:

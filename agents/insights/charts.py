@@ -98,6 +98,15 @@ def mark_actions(ax: Any, marks: list[dict[str, Any]], *, labels: bool = True) -
             break
 
 
+def marks_note(marks: Any) -> str:
+    """Return the title's " (dotted lines: adpilot's actions)" when the chart has any, else "".
+
+    A chart of a campaign adpilot never changed has no dotted line to explain.
+    """
+    any_mark = any(marks.values()) if isinstance(marks, dict) else bool(marks)
+    return " (dotted lines: adpilot's actions)" if any_mark else ""
+
+
 def _step(ax: Any, days: list[str], values: list[float | None], off: int, **kw: Any) -> None:
     """Draw a daily budget as a step line across each whole day (a gap where there is none)."""
     xs = [np.datetime64(d, "h") for d in days] + [np.datetime64(days[-1], "h") + 24]
@@ -157,7 +166,7 @@ def spend_figure(
     room = headroom(marks)  # both axes: the action labels sit above the data
     ax.set_ylim(0, room * max(top, 1e-9))
     ax2.set_ylim(0, room * max(max(v[1] for v in by_day.values()), 1.0))
-    fig.suptitle(f"Daily spend, budget and {kpi_label} (dotted lines: adpilot's actions)",
+    fig.suptitle(f"Daily spend, budget and {kpi_label}{marks_note(marks)}",
                  fontsize=11)
     lines, lines2 = ax.get_legend_handles_labels(), ax2.get_legend_handles_labels()
     ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="lower left", ncol=3, fontsize=8,
@@ -248,7 +257,7 @@ def cost_figure(
     ax.set_ylim(-(len(gaps) + 0.3) * row if gaps else 0, top)
     ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= top])
     ax.set_ylabel(f"{currency} per {one} ({window}-day)")
-    fig.suptitle(f"Cost per {one} by ad set, lower is better (dotted lines: adpilot's actions)",
+    fig.suptitle(f"Cost per {one} by ad set, lower is better{marks_note(marks)}",
                  fontsize=11)
     ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False)
     return _finish(fig, [ax], [marks or []])
@@ -306,7 +315,7 @@ def ad_set_figure(
                    frameon=False)
     # Ad sets under a campaign budget (or a lifetime one) hold no daily budget to draw.
     what = "Daily spend and budget by ad set" if drawn else "Daily spend by ad set"
-    fig.suptitle(f"{what} (dotted lines: adpilot's actions)", fontsize=11)
+    fig.suptitle(f"{what}{marks_note(marks)}", fontsize=11)
     return _finish(fig, axes[:len(ids)], [(marks or {}).get(i, []) for i in ids])
 
 

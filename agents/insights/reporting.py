@@ -17,8 +17,9 @@ campaign:
   `currency` column, rates as percentages named `*_pct`, names without provenance tags
   (`writers/sheets.py`);
 - **json**: `report.json` with the same content, money in whole minor units (`*_minor`, every
-  one an integer, rounded half up: said in its `money` block), and the daily budget lines the
-  charts draw (`daily_budgets`, a record per day).
+  one an integer, rounded half up: said in its `money` block), rates as percentages in `*_pct`
+  fields beside the store's `ctr` (a percentage) and `conversion_rate` (a fraction), and the
+  daily budget lines the charts draw (`daily_budgets`, a record per day).
 
 Every format names each ad set's result by its goal — leads, conversations started, purchase
 value — with the cost per result on that result (`results.py`), and for dynamic creative which
@@ -45,7 +46,7 @@ from agents.insights.margin_note import margin_note
 from agents.insights.report_text import KPI_LABELS, delivery, facts, narrative
 from agents.insights.results import by_result, result_label, results_by_goal, results_text
 from agents.insights.timeline import action_marks, budget_days, budget_lines, daily_budgets
-from agents.insights.writers.export import goal_lines, money_note, whole_minor, write_md
+from agents.insights.writers.export import goal_lines, money_note, whole_minor, with_pct, write_md
 from agents.insights.writers.sheets import write_csvs
 from agents.optimize.cycle import kpi_of_plan
 from agents.optimize.decide.stats import KPI_FIELDS
@@ -165,9 +166,9 @@ def build_report(
             "money": money_note(currency),
             "summary": summary,
             "facts": f,
-            "totals": totals,
-            "ad_sets": sets,
-            "ads": ads,
+            "totals": with_pct(totals),
+            "ad_sets": {k: with_pct(v) for k, v in sets.items()},
+            "ads": {k: with_pct(v) for k, v in ads.items()},
             "actions": actions,
             "comparison": view,
             "charts": files["charts"],

@@ -16,7 +16,7 @@ from typing import Any
 
 from agents.optimize.decide.rules import in_learning
 from state.provenance import display_name
-from state.rules import currency_offset
+from state.rules import currency_offset, format_money
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _AMOUNT = re.compile(
@@ -107,23 +107,28 @@ def check_budget_request(
         raise BudgetRequestError("only daily budgets can be changed by request; say 'a day'")
     old = int(entity.get("daily_budget_minor") or 0)
     new = int(req.get("amount_minor") or round(old * (1 + req.get("change_pct", 0))))
+    currency = str(evidence.get("currency") or "USD")
+
+    def money(minor: int) -> str:  # a person reads the account currency, not minor units
+        return format_money(int(minor), currency)
+
     minimum = int(evidence.get("min_daily_budget_minor") or 0)
     if new < minimum:
-        raise BudgetRequestError(f"{new} minor units a day is below Meta's minimum of {minimum}")
+        raise BudgetRequestError(f"{money(new)} a day is below Meta's minimum of {money(minimum)}")
     room = evidence.get("spend_cap_remaining_minor")
     if room is not None and new - old > 0:
         days = evidence.get("days_left") or 1
         total = sum(int(a.get("daily_budget_minor") or 0) for a in evidence.get("ad_sets", []))
         if (total + new - old) * days > room:
             raise BudgetRequestError(
-                f"raising to {new} would spend past the account's spend cap "
-                f"({room} minor units left); lower the amount or raise the cap in Ads Manager"
+                f"raising to {money(new)} a day would spend past the account's spend cap "
+                f"({money(room)} left); lower the amount or raise the cap in Ads Manager"
             )
     if level == "adset" and in_learning(entity) and old:
         pol = DecisionPolicy.from_policy(policy or {})
         if abs(new - old) / old > pol.significant_budget_change:
             raise BudgetRequestError(
-                f"{entity.get('name')} is still learning: a change from {old} to {new} "
+                f"{entity.get('name')} is still learning: a change from {money(old)} to {money(new)} "
                 f"({abs(new - old) / old:.0%}) is significant and would restart learning; "
                 f"ask for at most {pol.significant_budget_change:.0%} now, or wait until it exits learning"
             )
@@ -143,7 +148,7 @@ def check_budget_request(
         "expected_effect": {
             "metric": "value_per_spend",
             "direction": "up",
-            "text": f"daily budget {old} → {new} minor units as requested",
+            "text": f"daily budget {money(old)} → {money(new)} as requested",
         },
         "risk": "high" if new > old else "low",
         "requires_review": True,

@@ -120,8 +120,12 @@ def propose(
     proposal["actions"] = actions_for(watch["alerts"], proposal["actions"]) + proposal["actions"]
     proposal["actions"] = fill_refreshes(client, proposal["actions"], ctx=ctx,
                                          campaign_id=campaign_id)
+    adset_names = {str(a["id"]): a.get("name") for a in evidence.get("ad_sets") or []}
     for action in proposal["actions"]:
-        action.setdefault("target", {})["campaign_id"] = campaign_id
+        target = action.setdefault("target", {})
+        target["campaign_id"] = campaign_id
+        if target.get("level") == "ad" and adset_names.get(str(target.get("parent_id"))):
+            target.setdefault("adset_name", adset_names[str(target["parent_id"])])  # on the card
         action["description"] = describe_action(action, evidence["currency"])
     proposal["kpi"] = evidence["kpi"]
     proposal["currency"] = evidence["currency"]

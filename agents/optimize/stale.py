@@ -13,6 +13,7 @@ from typing import Any
 
 from state.guardrails import Refusal
 from state.money import MoneyAction
+from state.rules import format_money
 
 
 def stale_refusal(i: int, action: dict[str, Any], typed: MoneyAction,
@@ -37,9 +38,11 @@ def stale_refusal(i: int, action: dict[str, Any], typed: MoneyAction,
     if live_minor is None or live_minor in (int(before), target):
         return None  # unchanged, or this very write landed already (a re-run after a crash)
     word = field.replace("_", " ")
+    currency = str(snapshot.get("currency") or "USD")  # said in money, as the card said it
     return Refusal(i, typed.name, "stale_card", int(before), live_minor,
                    f"Refused: the card was made when the {word} of {typed.object_type} "
-                   f"{typed.object_id} was {before} (minor units); Meta has {live_minor} now — "
+                   f"{typed.object_id} was {format_money(int(before), currency)}; Meta has "
+                   f"{format_money(live_minor, currency)} now — "
                    "it changed after the card was shown. Nothing was sent. Ask again for a "
                    "fresh card.", typed.object_id, None)
 

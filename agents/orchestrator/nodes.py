@@ -186,8 +186,9 @@ def plan_campaign(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
                     more)
 
         # an unusable answer asks again, saying why
-        answer, merged, more = ask_until_valid(clarify_payload(questions, brief=brief), read,
-                                               invalid=ValueError)
+        # The card says when this is the last answer the thread takes (it ends after it).
+        payload = clarify_payload(questions, brief=brief, answers_left=MAX_CLARIFY_ROUNDS - rounds)
+        answer, merged, more = ask_until_valid(payload, read, invalid=ValueError)
         return {"brief": merged, "phase": "clarified", "waived": waived + (more or []),
                 "status": "clarification received; planning again", **reading,
                 "clarifications": [*(state.get("clarifications") or []),

@@ -120,7 +120,7 @@ def _checkpoint_ids() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     try:
         with open_checkpointer(home) as saver:
-            runner = Runner(build_graph(checkpointer=saver), None)
+            runner = Runner(build_graph(checkpointer=saver, reading=True), None)  # reads only
             for tid in runner.threads():
                 out[tid] = [i for i, _type in created_objects(runner.status(tid).values)]
     except StorageError as exc:
@@ -139,7 +139,7 @@ def audit_log(
     if thread is not None:
         require_thread(thread)
     if not ledger_exists(adpilot_home()):
-        fail(f"no ledger at {describe_ledger(adpilot_home())}: set ADPILOT_HOME to the "
+        fail(f"no ledger at {describe_ledger(adpilot_home().resolve())}: set ADPILOT_HOME to the "
              "directory of a run")
     ledger = Ledger.in_home(adpilot_home())
     try:

@@ -124,8 +124,6 @@ def approval_hint(thread_id: str, payload: dict[str, Any]) -> str:
     every action to allow a reject. A second line names the absolute ADPILOT_HOME the thread
     lives in: `approve` from another folder finds it only there.
     """
-    from graph.home import adpilot_home
-
     requests = [r for r in payload.get("action_requests") or [] if isinstance(r, dict)]
     configs = {str(c.get("action_name")): set(c.get("allowed_decisions") or [])
                for c in payload.get("review_configs") or [] if isinstance(c, dict)}
@@ -136,9 +134,18 @@ def approval_hint(thread_id: str, payload: dict[str, Any]) -> str:
         parts.append(f"edit: [bold]adpilot approve {thread_id} --edit plan.json[/]")
     if allowed and all("reject" in a for a in allowed):
         parts.append(f"reject: [bold]adpilot approve {thread_id} --reject 'reason'[/]")
+    return "  ·  ".join(parts) + "\n" + home_footer("approve")
+
+
+def home_footer(verb: str) -> str:
+    """Return the dim line naming the absolute ADPILOT_HOME under a card or question.
+
+    A person who `approve`s or answers from another folder finds the thread only there.
+    """
+    from graph.home import adpilot_home
+
     home = escape(str(adpilot_home().resolve()))
-    return ("  ·  ".join(parts) + f"\n[dim]state: {home} (set ADPILOT_HOME={home} to approve "
-            "from another folder)[/]")
+    return f"[dim]state: {home} (set ADPILOT_HOME={home} to {verb} from another folder)[/]"
 
 
 def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = console, *,
@@ -162,13 +169,21 @@ def show_interrupt(thread_id: str, payload: dict[str, Any], out: Console = conso
             out.print(f"[red]Last answer refused:[/] {payload['error']}")
         out.print(f"Answer: [bold]adpilot resume {thread_id} --answer '...'[/] (a number from the "
                   "list, an id, a name or an amount)")
+        if hints:
+            out.print(home_footer("answer"))
     elif kind == "clarify":
         out.print(Panel("\n".join(f"• {q.get('question', q) if isinstance(q, dict) else q}"
                                   for q in payload.get("questions", [])),
                         title=f"the brief leaves something out · {thread_id}"))
         questions = [q for q in payload.get("questions", []) if isinstance(q, dict)]
         example = next((q.get("example") for q in questions if q.get("example")), "...")
+        if payload.get("answers_left") == 1:
+            from state.hitl import LAST_ANSWER_NOTE
+
+            out.print(f"[yellow]{LAST_ANSWER_NOTE}[/]")
         out.print(f"Answer: [bold]adpilot resume {thread_id} --answer '{example}'[/]")
+        if hints:
+            out.print(home_footer("answer"))
     elif kind == "wait":
         out.print(f"[cyan]⏸ waiting until {payload.get('until')}[/]: {payload.get('reason', '')}")
         if hints:

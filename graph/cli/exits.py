@@ -50,8 +50,9 @@ def refused_answer(outcome: Outcome) -> str | None:
     if raised_here and pending.get("kind") in _ANSWERED_KINDS and pending.get("error"):
         return str(pending["error"])
     # A question asked again after this command's answer says why that answer did not fit.
-    reasons = [str(q["reason"]) for q in pending.get("questions") or []
-               if isinstance(q, dict) and q.get("reason")]
+    # Every question the answer left open carries the same reason: say it once.
+    reasons = list(dict.fromkeys(str(q["reason"]) for q in pending.get("questions") or []
+                                 if isinstance(q, dict) and q.get("reason")))
     if raised_here and pending.get("kind") == "clarify" and reasons:
         return "; ".join(reasons)
     return None

@@ -170,7 +170,7 @@ def approve(thread: Annotated[str, typer.Argument(help="the thread waiting for a
         pending = current.interrupt or {}
         if current.waiting_for != "approval":
             fail(f"thread {thread!r} is not waiting for approval "
-                 f"(it waits for {current.waiting_for or 'nothing'}); see `adpilot status {thread}`")
+                 f"(it waits for {current.waits_for}); see `adpilot status {thread}`")
         _check_card_seen(env.home, current, receipt, as_json=as_json)
         if edit is not None and len(pending.get("action_requests") or []) > 1:
             fail("--edit edits a launch plan; this card has several actions: approve or reject it "

@@ -24,7 +24,7 @@ def pending_plan(current: Outcome) -> dict[str, Any] | str:
     """Return the launch plan the thread's pending card carries, or why there is none."""
     tid = current.thread_id
     if current.waiting_for != "approval":
-        waits = (f"it waits for {current.waiting_for}" if current.waiting_for
+        waits = (f"it waits for {current.waits_for}" if current.waiting_for
                  else "it is finished" if current.done else "it waits for nothing")
         return f"thread {tid} has no pending launch plan: {waits} (`adpilot status {tid}`)"
     actions = (current.interrupt or {}).get("action_requests") or []
@@ -45,7 +45,7 @@ def export_plan(thread: str, target: str, *, as_json: bool = False) -> None:
 
     require_thread(thread)
     with clear_errors(), open_checkpointer(adpilot_home()) as saver:
-        current = Runner(build_graph(checkpointer=saver), None).status(thread)  # reads only
+        current = Runner(build_graph(checkpointer=saver, reading=True), None).status(thread)  # reads only
     plan = pending_plan(current)
     if isinstance(plan, str):
         fail(plan)

@@ -33,8 +33,9 @@ def status(thread: Annotated[str | None, typer.Argument(help="one thread (defaul
     if thread:
         require_thread(thread)
     if holds_threads(home) is False:
-        where, _path = checkpoint_store(home)
-        said = (f"No threads: nothing under {where} (ADPILOT_HOME {home}). Set ADPILOT_HOME "
+        # absolute: a relative `.adpilot/...` does not say which folder was read
+        where, _path = checkpoint_store(home.resolve())
+        said = (f"No threads: nothing under {where} (ADPILOT_HOME {home.resolve()}). Set ADPILOT_HOME "
                 "to the folder a run used, or start one with `adpilot run BRIEF`.")
         if as_json:
             typer.echo("[]")
@@ -68,7 +69,7 @@ def _show(home: Any, thread: str | None, account: str | None, as_json: bool) -> 
 
     want = act_id(account) if account else None
     with clear_errors(), open_checkpointer(home) as saver:
-        runner = Runner(build_graph(checkpointer=saver), None)  # no context: nothing runs
+        runner = Runner(build_graph(checkpointer=saver, reading=True), None)  # nothing runs
         ids = [thread] if thread else runner.threads()
         if thread and not runner.exists(thread):
             fail(f"no thread {thread!r} here ({home}); `adpilot status` lists them")
@@ -81,7 +82,7 @@ def _show(home: Any, thread: str | None, account: str | None, as_json: bool) -> 
                                   indent=2, default=str))
             return
         if not rows:
-            console.print(f"No threads{f' of {want}' if want else ''} under {home}.")
+            console.print(f"No threads{f' of {want}' if want else ''} under {Path(home).resolve()}.")
             return
         console.print(status_table(rows))
         if thread and rows:

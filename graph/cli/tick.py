@@ -290,7 +290,7 @@ def _woke_line(outcome: Outcome) -> str:
     if outcome.waiting_for == "wait":
         return f"woke: {said}; next timer {payload.get('until')}"
     if outcome.waiting_for:
-        return f"woke: {said}; waits for {outcome.waiting_for} — `adpilot status {outcome.thread_id}`"
+        return f"woke: {said}; waits for {outcome.waits_for} — `adpilot status {outcome.thread_id}`"
     if outcome.done:
         return f"woke: {said}; the thread ended (phase {outcome.values.get('phase')})"
     return f"woke: {said}; stopped before {', '.join(outcome.next)}"

@@ -3,9 +3,9 @@
 Built from what is on disk in ADPILOT_HOME, no LangSmith needed:
 
 - the checkpoint history (`graph.get_state_history`, oldest first): every node that ran with
-  a one-line summary of its update, every interrupt (approval, clarify, wait) and the value
-  it was resumed with (who decided what: the `__resume__` write of that checkpoint), every
-  node error (and the re-run that followed it);
+  a one-line summary of its update, every interrupt (approval, clarify, wait), the answer
+  each card accepted (who decided what) and the answers it refused, each with its reason
+  (`graph/cli/trace_decisions.py`), every node error (and the re-run that followed it);
 - the ledger: every Meta write with its operation, object type, Meta id, before/after values,
   approval receipt and its status history (`intent → sent → done`, or failed / unknown),
   a repeated write of the same plan key shown as a retry.
@@ -20,6 +20,7 @@ import json
 import os
 from typing import Any
 
+from graph.cli.trace_decisions import decision_events
 from state.ledger import Ledger, ledger_exists
 from state.secrets import scrub_obj
 
@@ -74,30 +75,6 @@ def _interrupt_event(node: str, value: Any, at: str | None) -> dict[str, Any]:
             "details": {"receipt": value.get("receipt"), "schema": value.get("schema")}}
 
 
-def _decision_event(node: str, resume: Any, at: str | None, kind: str | None = None) -> dict[str, Any]:
-    if kind == "wait":  # a durable timer woken by `adpilot tick` (or a client), not a decision
-        return {"at": at, "kind": "decision", "node": node, "by": "timer",
-                "summary": "timer woke the thread", "details": {"resume": scrub_obj(resume)}}
-    by = None
-    if isinstance(resume, dict):
-        by = resume.get("by") or resume.get("reviewer") or resume.get("user")
-        decisions = resume.get("decisions")
-        if isinstance(decisions, list):
-            kinds = [d.get("type") for d in decisions if isinstance(d, dict)]
-            what = ", ".join(str(k) for k in kinds) or "no decision"
-            msgs = [d.get("message") for d in decisions if isinstance(d, dict) and d.get("message")]
-            if msgs:
-                what += f" ({_short(msgs[0], 60)})"
-        elif "answers" in resume:
-            what = "answered " + ", ".join(sorted(resume["answers"]))
-        else:
-            what = _short(resume, 80)
-    else:
-        what = "resumed" if resume is None else _short(resume, 80)
-    return {"at": at, "kind": "decision", "node": node, "by": by or "human",
-            "summary": f"{by or 'human'} decided: {what}", "details": {"resume": scrub_obj(resume)}}
-
-
 def checkpoint_events(graph: Any, thread_id: str) -> list[dict[str, Any]]:
     """Events from the thread's checkpoint history (nodes, interrupts, decisions, errors)."""
     config = {"configurable": {"thread_id": thread_id}}
@@ -123,11 +100,10 @@ def checkpoint_events(graph: Any, thread_id: str) -> list[dict[str, Any]]:
             # An answer by interrupt id is stored under the task (a list, one per interrupt).
             own = [v for w in pending if w[0] == task.id and w[1] == RESUME
                    for v in (w[2] if isinstance(w[2], list) else [w[2]])]
-            answers = own or resumes
-            if task.interrupts and (answers or task.result is not None):
-                first = task.interrupts[0].value
-                kind = first.get("kind") if isinstance(first, dict) else None
-                events.append(_decision_event(task.name, answers[-1] if answers else None, ended, kind))
+            if task.interrupts:
+                # Refused answers are marked so; the decision is the answer the card accepted.
+                events.extend(decision_events(task.name, task.interrupts[-1].value, own or resumes,
+                                              task.result, ended))
             if task.error:
                 events.append({"at": ended or started, "kind": "error", "node": task.name,
                                "summary": _short(str(task.error), 160), "details": {}})
@@ -184,7 +160,7 @@ def merge_events(nodes: list[dict[str, Any]], writes: list[dict[str, Any]]) -> l
         w["node"] = owner
     # At equal times: a step's decision, then its writes and errors, then the node's completion,
     # then the next step's interrupt (which shares the checkpoint time).
-    rank = {"input": 0, "decision": 1, "meta_write": 2, "error": 3, "node": 4, "interrupt": 5}
+    rank = {"input": 0, "refused": 1, "decision": 1, "meta_write": 2, "error": 3, "node": 4, "interrupt": 5}
     keyed = [(e["at"] or "9999", rank.get(e["kind"], 9), i, e) for i, e in enumerate(nodes + writes)]
     return [e for *_, e in sorted(keyed, key=lambda k: (k[0], k[1], k[2]))]
 
@@ -200,7 +176,7 @@ def trace_timeline(home: str | os.PathLike[str], thread_id: str, *, url: str | N
         raise KeyError(f"no thread {thread_id!r}: {home} holds no checkpoints; set ADPILOT_HOME "
                        "to the folder the run used")
     with open_checkpointer(home, url) as saver:
-        nodes = checkpoint_events(build_graph(checkpointer=saver), thread_id)
+        nodes = checkpoint_events(build_graph(checkpointer=saver, reading=True), thread_id)
     writes: list[dict[str, Any]] = []
     if ledger_exists(home, url):
         ledger = Ledger.in_home(home, url)
@@ -211,7 +187,7 @@ def trace_timeline(home: str | os.PathLike[str], thread_id: str, *, url: str | N
     return merge_events(nodes, writes)
 
 
-_STYLE = {"node": "cyan", "interrupt": "yellow", "decision": "green", "meta_write": "magenta",
+_STYLE = {"node": "cyan", "interrupt": "yellow", "decision": "green", "refused": "red", "meta_write": "magenta",
           "error": "red", "input": "dim"}
 
 

@@ -54,7 +54,9 @@ def test_status_in_a_folder_without_adpilot_says_so_and_creates_nothing(tmp_path
     done, probe = _adpilot(["status"], tmp_path)  # ADPILOT_HOME unset: ./.adpilot
     said = " ".join(done.stdout.split())
     assert probe["exit"] in (0, None), done.stderr
-    assert said.startswith("No threads: nothing under .adpilot/checkpoints.sqlite"), said
+    # absolute: a relative `.adpilot/...` does not say which folder was read
+    where = tmp_path.resolve() / ".adpilot" / "checkpoints.sqlite"
+    assert said.startswith(f"No threads: nothing under {where}"), said
     assert "ADPILOT_HOME" in said
     assert BANNER not in done.stdout + done.stderr
     assert list(tmp_path.iterdir()) == [], "status created state"

@@ -102,14 +102,14 @@ def test_a_clear_underperformer_is_proposed_and_its_winning_sibling_is_not(world
     assert action["target"] == {"id": world.ids["Loser A"], "name": "Loser A", "level": "ad",
                                 "campaign_id": world.ids["Spring Sale"], "ad_id":
                                 world.ids["Loser A"], "adset_id": world.ids["Set A"],
-                                "parent_id": world.ids["Set A"]}
+                                "parent_id": world.ids["Set A"], "adset_name": "Set A"}
     assert action["risk"] == "low" and action["requires_review"] is False and out["flags"] == []
     # zero results after spending at least the threshold counts as a CPA over it, and says so
     assert "no results after" in action["reasons"][0] and "counts as a CPA over it" in \
         action["reasons"][0]
     assert action["evidence"]["conversions"] == 0 and action["evidence"]["p_over_threshold"] >= 0.95
     assert action["evidence"]["spend_minor"] >= 8000
-    assert "**PAUSE** `pause_ad` on ad “Loser A”" in action["description"]
+    assert "**PAUSE** `pause_ad` on ad “Loser A” in ad set “Set A”:" in action["description"]
     assert any("threshold from the request" in line for line in out["summary"])
     assert any("USD 80.00 spent" in line and "2× the CPA threshold" in line
                for line in out["summary"])  # the policy's minimum, named
@@ -282,6 +282,8 @@ def test_pausing_and_resuming_by_name(world: World) -> None:
     (pause,) = out["actions"]
     assert pause["name"] == "pause_ad" and pause["risk"] == "low"
     assert pause["args"] == {"ad_id": world.ids["Winner A"], "status": "PAUSED"}
+    # ads often share a name (their image's): the card names the ad set too
+    assert "`pause_ad` on ad “Winner A” in ad set “Set A”:" in pause["description"]
     resume = world.ask("status", "campaign", "Old Promo", match="fuzzy", to="ACTIVE")
     (act,) = resume["actions"]
     assert act["name"] == "activate_campaign" and act["risk"] == "high"

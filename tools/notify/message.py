@@ -28,8 +28,9 @@ STUDIO_ORIGIN = "https://smith.langchain.com"
 DEFAULT_HOME = ".adpilot"
 # The interrupt kinds that wait for a clock, not a person: timers and Meta throttling waits.
 NOT_FOR_A_PERSON = frozenset({"wait"})
-# What `state.hitl.reask` adds when an answer was refused: not part of the card itself.
-_REASK_KEYS = ("error", "rejected")
+# What `state.hitl.reask` (and `agents.common.ask`, its list) adds when an answer was refused:
+# not part of the card itself.
+_REASK_KEYS = ("error", "rejected", "refused_answers")
 _CARD_CHARS = 30_000  # Slack cuts a message at 40,000 characters; leave room for the rest
 
 

@@ -12,20 +12,28 @@ so (`money_note`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from agents.insights.timeline import ad_set_of, change_words
+from agents.insights.timeline import action_marks, ad_set_of, change_words
 from state.provenance import display_name
 from state.rules import currency_offset, format_money
 
 COLUMNS = (
-    "name", "spend_minor", "impressions", "clicks", "conversions", "conversion_value_minor",
-    "ctr", "cpc_minor", "cpm_minor", "cpa_minor", "roas", "frequency", "conversion_rate",
+    "name", "spend_minor", "impressions", "clicks", "link_clicks", "conversions",
+    "conversion_value_minor", "ctr", "cpc_minor", "cpm_minor", "cpa_minor", "roas", "frequency",
+    "conversion_rate",
 )
-HEAD = ("name", "spend", "impr.", "clicks", "results", "value", "CTR", "CPC", "CPM",
-        "cost/result", "ROAS", "freq.", "CVR")
+# The store's conversion rate is results per link click (per click where none was counted):
+# the column says so and the link clicks sit beside the clicks, so 11 results on 569 clicks
+# reading 2.53% is not a puzzle.
+HEAD = ("name", "spend", "impr.", "clicks", "link clicks", "results", "value", "CTR", "CPC",
+        "CPM", "cost/result", "ROAS", "freq.", "CVR (per link click)")
+NO_DELIVERY = "No delivery yet: nothing to tabulate."
+# The JSON's rates as percentages, by name (the store's CTRs are one already, CVR a fraction).
+RATE_PCT = {"ctr": 1, "link_ctr": 1, "conversion_rate": 100}
 SHORT_WHY = 90  # characters of a reason in the actions table (whole words; the rest below it)
 
 
@@ -55,6 +63,8 @@ def table(rows: dict[str, dict[str, Any]], currency: str,
     With `ad_set_names` (an ad's ad set name by ad id) the first column names each ad's ad set
     and rows are grouped by it. "results" are each one's own result ("Results by goal").
     """
+    if not rows:  # a campaign with no delivery yet (paused, not started): no empty headers
+        return [NO_DELIVERY]
     head = (("ad set",) if ad_set_names is not None else ()) + HEAD
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
 
@@ -146,19 +156,21 @@ CHARTS = {
 NUMBERS = ("No", "One", "Two", "Three", "Four", "Five", "Six")
 
 
-def charts_intro(pngs: list[str]) -> str:
+def charts_intro(pngs: list[str], marked: bool = True) -> str:
     """Say how many charts follow and what each shows: those drawn, not those that could be.
 
     A chart with nothing to draw is not written (no comparison with a single ad set, no time
-    chart before any delivery), so the count is of the files given.
+    chart before any delivery), so the count is of the files given. The dotted lines are
+    explained only when `marked` (adpilot applied an action): otherwise there are none.
     """
     n = len(pngs)
     if not n:
         return "No charts: nothing has been delivered yet."
     count = NUMBERS[n] if n < len(NUMBERS) else str(n)
     what = "; ".join(CHARTS.get(Path(p).stem, Path(p).stem.replace("_", " ")) for p in pngs)
-    return (f"{count} chart{'s' if n > 1 else ''}: {what}. Dotted lines on the time charts mark "
-            "the days adpilot's actions were applied.")
+    return (f"{count} chart{'s' if n > 1 else ''}: {what}."
+            + (" Dotted lines on the time charts mark the days adpilot's actions were applied."
+               if marked else ""))
 
 
 def write_md(out: Path, f: dict[str, Any], summary: str, sets: dict[str, Any],
@@ -180,13 +192,14 @@ def write_md(out: Path, f: dict[str, Any], summary: str, sets: dict[str, Any],
         *(extra or []),
         "## Actions taken and their judged effect", "",
         *action_lines(actions, currency, names),
-        "", "## Charts", "", charts_intro(pngs), "",
+        "", "## Charts", "", charts_intro(pngs, marked=bool(action_marks(list[Mapping[str, Any]](actions)))), "",
         *[f"![{Path(p).stem}]({Path(p).name})" for p in pngs],
         "",
         "Frequency is impressions ÷ the sum of daily reach: a lower bound of Meta's figure over "
         "several days (reach is not additive). Conversions count each purchase once "
         "(pixel, `purchase` and `omni_purchase` report the same event), and each lead once "
-        "(`onsite_conversion.lead_grouped` and `lead` report the same form leads).",
+        "(`onsite_conversion.lead_grouped` and `lead` report the same form leads). CVR is "
+        "results per link click (per click where Meta counted no link click).",
     ]
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n")
@@ -220,15 +233,32 @@ def whole_minor(value: Any, minor: bool = False) -> Any:
     return whole(value) if minor else value
 
 
+def with_pct(row: dict[str, Any]) -> dict[str, Any]:
+    """Return `row` plus `ctr_pct`, `link_ctr_pct` and `conversion_rate_pct`: each a percentage.
+
+    The store keeps CTR as a percentage but conversion rate as a fraction; the `*_pct` fields
+    say their unit in their name. The old fields stay: programs read them (`money_note`).
+    """
+    out = dict(row)
+    for key, scale in RATE_PCT.items():
+        if key in row:
+            out[f"{key}_pct"] = None if row[key] is None else round(float(row[key]) * scale, 4)
+    return out
+
+
 def money_note(currency: str) -> dict[str, Any]:
-    """Return the JSON report's statement of its units."""
+    """Return the JSON report's statement of its units (money, and the rates beside it)."""
     off = currency_offset(currency)
     return {"currency": currency, "units": "minor", "minor_per_major": off,
             "note": f"every field named *_minor is an integer amount of {currency}'s minor units"
                     f" ({off} to one {currency}), rounded half up; comparison.ranges and "
                     "comparison.target are in major units, as the chart draws them; other money "
-                    "fields are already in words"}
+                    "fields are already in words",
+            "rates": "ctr_pct, link_ctr_pct and conversion_rate_pct are percentages (1.17 is "
+                     "1.17%); conversion_rate_pct is results per link click (per click where "
+                     "none was counted). The older ctr and link_ctr are percentages too, "
+                     "conversion_rate a fraction (0.0117)"}
 
 
 __all__ = ["action_lines", "cell", "charts_intro", "goal_lines", "money_note", "short", "table",
-           "whole", "whole_minor", "write_md"]
+           "whole", "whole_minor", "with_pct", "write_md"]

@@ -33,6 +33,23 @@ from state.rules import currency_offset
 # Rate columns, and what turns each into a percentage (the store's CTRs are one already).
 PERCENT = {"ctr": 1, "link_ctr": 1, "conversion_rate": 100, "p_improved": 100}
 NAMES = ("name", "ad_name", "ad_set", "target")  # columns holding names people read
+# The header row of a file with no rows, as a file with rows would have it.
+_SUMS = ("clicks", "conversions", "impressions", "link_clicks", "reach", "recallers")
+_RATES = ("cpa", "cpc", "cpm", "conversion_rate_pct", "conversion_value", "ctr_pct", "frequency",
+          "link_ctr_pct", "roas", "spend")
+HEADERS = {
+    "actions.csv": sorted(("applied_date", "applied_at", "action", "change", "level", "target_id",
+                           "target", "ad_set_id", "budget_before", "budget_after", "currency",
+                           "why", "approved_by", "status", "judgement", "p_improved_pct")),
+    "ad_sets.csv": sorted(("id", "name", "days", "currency", "attribution_setting", *_SUMS,
+                           *_RATES, "optimised_for", "result", "results", "cost_per_result")),
+    "ads.csv": sorted(("id", "name", "days", "currency", "attribution_setting", "adset_id",
+                       "ad_set", *_SUMS, *_RATES)),
+    "daily.csv": sorted(("ad_id", "adset_id", "attribution_setting", "breakdown", "campaign_id",
+                         "conversion_event", "conversion_value", "currency", "date", "dims",
+                         "entity_id", "level", "name", "pulled_at", "spend",
+                         *_SUMS)),
+}
 PLACES = 2  # decimals of percentages, ratios and fractional counts
 
 
@@ -129,7 +146,8 @@ def write_csvs(
     for name, rows in files:
         rows = [sheet_row(r, currency) for r in rows]
         path = out / name
-        keys = sorted({k for r in rows for k in r}) or ["empty"]
+        # No rows (no action applied, no delivery yet): the header row alone, never a bare word.
+        keys = sorted({k for r in rows for k in r}) or HEADERS.get(name, ["currency"])
         with path.open("w", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=keys)
             writer.writeheader()

@@ -27,7 +27,7 @@ FIELDS = {
     "start_time,stop_time,created_time",
     "adset": "id,name,status,effective_status,daily_budget,lifetime_budget,learning_stage_info,"
     "billing_event,optimization_goal,promoted_object,start_time,end_time,campaign_id",
-    "ad": "id,name,status,effective_status,adset_id,campaign_id",
+    "ad": "id,name,status,effective_status,adset_id,adset{name},campaign_id",
 }
 LEVEL_WORD = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}
 
@@ -144,6 +144,9 @@ def make_action(
                               "campaign_id": campaign_id}
     if level == "ad":
         target.update(ad_id=oid, adset_id=adset_id, parent_id=adset_id)
+        adset = obj.get("adset") if isinstance(obj, dict) else None
+        if isinstance(adset, dict) and adset.get("name"):  # the card says which ad set it is in
+            target["adset_name"] = str(adset["name"])
     elif level == "adset":
         target.update(adset_id=oid, parent_id=campaign_id)
     else:

@@ -1,0 +1,65 @@
+"""`adpilot trace`: each card shows the answer it accepted; refused answers say why they were refused.
+
+The reviewer's case: an edit to an over-cap budget, then a plain approve (refused: the plan has
+problems), then an edit within the cap. The trace used to show the stored first answer,
+"human decided: approve", on the over-cap card — the refused one — and hide the accepted edit.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from typer.testing import CliRunner
+
+from graph.cli.demo import DEMO_BRIEF, sample_images
+
+
+def _edit(plan, receipt=None):
+    value = {"decisions": [{"type": "edit", "edited_action": {"name": "launch_campaign",
+                                                             "args": {"plan": plan}}}]}
+    return {**value, "receipt": receipt} if receipt else value
+
+
+def test_trace_shows_the_accepted_answer_and_marks_refused_ones(tmp_path, monkeypatch):
+    from graph.cli import app
+    from graph.cli.trace_view import trace_timeline
+    from graph.environment import open_environment
+    from graph.runner import open_runner
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("ADPILOT_HOME", str(home))
+    for name in ("META_ACCESS_TOKEN", "META_GRAPH_URL", "ADPILOT_CHECKPOINT_URL", "ADPILOT_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    images = ", ".join(str(p) for p in sample_images(tmp_path / "img"))
+    bogus = {"decisions": [{"type": t} for t in ("approve", "reject", "approve", "bogus", "approve")]}
+    with open_environment(home=home, embedded=True, announce=lambda *_: None, max_cycles=0) as env, \
+            open_runner(env.home, env.context) as runner:
+        out = runner.start(DEMO_BRIEF.format(images=images), thread_id="t-refused")
+        plan = out.interrupt["action_requests"][0]["args"]["plan"]
+        assert runner.resume("t-refused", bogus).interrupt["error"]  # refused: five for one action
+        over = copy.deepcopy(plan)
+        over["budget"]["amount_minor"] = 9_000_000
+        out = runner.resume("t-refused", _edit(over))  # accepted; the card now has problems
+        receipt = out.interrupt["receipt"]
+        out = runner.resume("t-refused", {"decisions": [{"type": "approve"}], "receipt": receipt})
+        assert "not allowed" in out.interrupt["error"]
+        within = copy.deepcopy(plan)
+        within["budget"]["amount_minor"] = 15_000
+        out = runner.resume("t-refused", _edit(within, receipt))
+        assert out.waiting_for == "approval" and not out.values.get("problems")
+
+    events = [e for e in trace_timeline(home, "t-refused") if e["node"] == "review_plan"
+              and e["kind"] in ("refused", "decision")]
+    said = [(e["kind"], e["summary"]) for e in events]
+    assert said[0][0] == "refused" and said[0][1].startswith(
+        "human answered: approve, reject, approve, bogus, approve — refused: ")
+    assert said[1] == ("decision", "human decided: edit")  # the first card: the over-cap edit
+    assert said[2][0] == "refused" and said[2][1].startswith("human answered: approve — refused: ")
+    assert "not allowed" in said[2][1]
+    assert said[3] == ("decision", "human decided: edit")  # the over-cap card: the edit, not approve
+    assert len(said) == 4  # the last card still waits: no decision on it
+
+    text = CliRunner().invoke(app, ["trace", "t-refused"], env={"COLUMNS": "400"})
+    assert text.exit_code == 0, text.output
+    assert "decided: approve" not in text.output
+    assert text.output.count("refused: ") == 2
