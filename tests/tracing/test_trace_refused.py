@@ -37,15 +37,14 @@ def test_trace_shows_the_accepted_answer_and_marks_refused_ones(tmp_path, monkey
         out = runner.start(DEMO_BRIEF.format(images=images), thread_id="t-refused")
         plan = out.interrupt["action_requests"][0]["args"]["plan"]
         assert runner.resume("t-refused", bogus).interrupt["error"]  # refused: five for one action
+        first = out.interrupt["receipt"]
         over = copy.deepcopy(plan)
         over["budget"]["amount_minor"] = 9_000_000
-        out = runner.resume("t-refused", _edit(over))  # accepted; the card now has problems
-        receipt = out.interrupt["receipt"]
-        out = runner.resume("t-refused", {"decisions": [{"type": "approve"}], "receipt": receipt})
-        assert "not allowed" in out.interrupt["error"]
+        out = runner.resume("t-refused", _edit(over))  # not applied: the first card stays
+        assert out.waiting_for == "approval" and out.interrupt["receipt"] == first
         within = copy.deepcopy(plan)
         within["budget"]["amount_minor"] = 15_000
-        out = runner.resume("t-refused", _edit(within, receipt))
+        out = runner.resume("t-refused", _edit(within, first))
         assert out.waiting_for == "approval" and not out.values.get("problems")
 
     events = [e for e in trace_timeline(home, "t-refused") if e["node"] == "review_plan"
@@ -53,13 +52,12 @@ def test_trace_shows_the_accepted_answer_and_marks_refused_ones(tmp_path, monkey
     said = [(e["kind"], e["summary"]) for e in events]
     assert said[0][0] == "refused" and said[0][1].startswith(
         "human answered: approve, reject, approve, bogus, approve — refused: ")
-    assert said[1] == ("decision", "human decided: edit")  # the first card: the over-cap edit
-    assert said[2][0] == "refused" and said[2][1].startswith("human answered: approve — refused: ")
-    assert "not allowed" in said[2][1]
-    assert said[3] == ("decision", "human decided: edit")  # the over-cap card: the edit, not approve
-    assert len(said) == 4  # the last card still waits: no decision on it
+    assert said[-1] == ("decision", "human decided: edit")  # the within-cap edit, accepted
+    assert not any(kind == "decision" and "approve" in text for kind, text in said)
 
     text = CliRunner().invoke(app, ["trace", "t-refused"], env={"COLUMNS": "400"})
     assert text.exit_code == 0, text.output
     assert "decided: approve" not in text.output
-    assert text.output.count("refused: ") == 2
+    assert text.output.count("refused: ") == 1
+    # The over-cap edit was a decision the plan check then refused: the trace says so.
+    assert "edit not applied: 4 problem(s); the card before it is pending again" in text.output
