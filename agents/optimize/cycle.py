@@ -28,7 +28,9 @@ from agents.common import home_of
 from agents.optimize.alerts import actions_for, for_cycle, hold_back
 from agents.optimize.budget_requests import propose_budget_requests
 from agents.optimize.decide.decisions import decide
+from agents.optimize.decide.undo_hold import hold_actions
 from agents.optimize.experiments import experiment_actions, resolve_experiment
+from agents.optimize.history import undone_actions
 from agents.optimize.judging import judge_applied
 from agents.optimize.meta_io import (
     PLAN_TARGET_KEYS,
@@ -66,8 +68,12 @@ def propose(
     store: InsightsStore | None = None,
     now: datetime | None = None,
     with_alerts: bool = True,
+    thread_id: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Build this cycle's evidence and proposal (no writes), alerts first on the card."""
+    """Build this cycle's evidence and proposal (no writes), alerts first on the card.
+
+    `thread_id`: whose undone actions (`adpilot undo`) are held off (`decide/undo_hold.py`).
+    """
     created = state.get("created") or {}
     campaign_id = str(created.get("campaign") or "")
     if not campaign_id:
@@ -93,6 +99,7 @@ def propose(
         known_phases=opt.get("phase_budgets"),
     )
     evidence["refreshes"] = refreshes_of(state.get("applied_actions"))
+    evidence["undone"] = undone_actions(state, thread_id, home_of(ctx)) if thread_id else []
     evidence["planned_daily_minor"] = planned_daily(plan)
     evidence["loop_paused"] = sorted(
         str((a.get("args") or {}).get("adset_id")) for a in state.get("applied_actions") or []
@@ -117,7 +124,9 @@ def propose(
     proposal["actions"] += req_actions
     proposal["request_problems"] = req_problems
     proposal["alerts"] = watch["alerts"]
-    proposal["actions"] = actions_for(watch["alerts"], proposal["actions"]) + proposal["actions"]
+    alerted, _ = hold_actions(actions_for(watch["alerts"], proposal["actions"]), evidence,
+                              getattr(ctx, "policy", None))  # emergencies: say they override
+    proposal["actions"] = alerted + proposal["actions"]
     proposal["actions"] = fill_refreshes(client, proposal["actions"], ctx=ctx,
                                          campaign_id=campaign_id)
     adset_names = {str(a["id"]): a.get("name") for a in evidence.get("ad_sets") or []}

@@ -24,7 +24,8 @@ before they are judged (`with_undos`, in `decide_actions`) and in the report's h
 (`full_history`). An action belongs to an undone write when the write was about an object the
 action made (a refresh's new ads or creatives, whatever its receipt) or, for any other action,
 about its target under the same approval receipt. Any undone write undoes the action: what
-runs is no longer what was approved.
+runs is no longer what was approved. `undone_actions` gives the next cycles' evidence the
+undone ones, so the loop does not propose them again for a while (`decide/undo_hold.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from agents.optimize.decide.undo_hold import undone_of
 from prompts.optimize import MAX_JUDGED_LINES
 from state.action_history import ActionHistory, entry_id
 
@@ -129,6 +131,18 @@ def full_history(state: Mapping[str, Any], thread_id: str, home: str | Path) -> 
     out = [{**e, **in_state.pop(entry_id(e), {})} for e in recorded]
     out += [dict(e) for e in state.get("applied_actions") or [] if entry_id(e) in in_state]
     return mark_undone(out, history.undos(thread_id))
+
+
+def undone_actions(state: Mapping[str, Any], thread_id: str, home: str | Path
+                   ) -> list[dict[str, Any]]:
+    """Return the thread's applied actions a person undid (and did not put back), compact.
+
+    The next cycles hold off proposing them again (`decide/undo_hold.py`): read from the whole
+    history, since an undo may come after the action was judged and left the working set.
+    """
+    if not ActionHistory(home).undos(thread_id):
+        return []
+    return [u for e in full_history(state, thread_id, home) if (u := undone_of(e)) is not None]
 
 
 def with_undos(applied: Sequence[Mapping[str, Any]], thread_id: str, home: str | Path

@@ -251,7 +251,8 @@ def decide_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
 
     client = _client(runtime)
     opt = _opt(state)
-    proposal, evidence = propose(client, state, runtime.context)
+    proposal, evidence = propose(client, state, runtime.context,
+                                 thread_id=thread_id_of(runtime))
     # What the money gate refused after the last card was approved is said on this one too.
     proposal["flags"] = list(proposal.get("flags") or []) + [
         f"refused by the money gate after the last approval (nothing was sent): {r['message']}"
@@ -310,6 +311,7 @@ def decide_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         "status": f"cycle {cycle}: {len(requests)} action(s) proposed"
         + (f" (thread stopped at {stopped}: no reactivation)" if stopped else "")
         + "".join(f"\n- budget request refused: {m}" for m in asked)
+        + "".join(f"\n- {m}" for m in proposal.get("held") or [])  # a person's undo holds
         + (f"\n{end[1]}" if end is not None and not requests else ""),
     }
     if (limit := loop_limit(state, runtime.context)) is not None:

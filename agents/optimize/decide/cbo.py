@@ -52,6 +52,7 @@ from agents.optimize.decide.stats import (
     kpi_of,
     num,
 )
+from agents.optimize.decide.undo_hold import MoveHolds
 from state.provenance import display_name
 from state.rules import format_money
 
@@ -72,11 +73,13 @@ def spend_per_day(adset: Mapping[str, Any]) -> float:
 
 
 def reallocate_cbo(
-    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator
+    evidence: Mapping[str, Any], policy: DecisionPolicy, rng: np.random.Generator,
+    held: dict[str, str] | None = None,
 ) -> tuple[list[dict], dict[str, float]]:
     """Spend-limit moves between a CBO campaign's ad sets toward equal marginal value.
 
-    Same contract as `agents.optimize.decide.reallocation.reallocate`: (actions, P(best) by ad set id).
+    Same contract as `agents.optimize.decide.reallocation.reallocate`: (actions, P(best) by ad
+    set id); `held` receives the moves a person's undo holds back (`undo_hold.MoveHolds`).
     """
     budget = int((evidence.get("campaign") or {}).get("daily_budget_minor") or 0)
     protected = set((evidence.get("experiment") or {}).get("variant_adset_ids") or [])
@@ -99,6 +102,7 @@ def reallocate_cbo(
     low, high = np.where(fixed, current, low), np.where(fixed, current, high)
     # Only in a direction the evidence supports and keeps supporting (`hysteresis`).
     dirs = directions(pool, draws, long, current, evidence, policy)
+    dirs = MoveHolds.of(pool, evidence, policy, ACTION).directions(dirs, pool, held)
     low, high = np.where(dirs.may_cut, low, current), np.where(dirs.may_raise, high, current)
     total = float(current.sum())
     new = project(marginal_target(current, draws, policy.response_elasticity), low, high, total)

@@ -41,7 +41,10 @@ Safety rules (each has a test in tests/optimize/test_decisions.py):
   `significant_budget_change` per cycle);
 - Meta's minimum daily budget; the account's spend cap;
 - at most `max_budget_edits_per_hour` budget edits per ad set per hour, and the
-  guardrails' cool-down between edits.
+  guardrails' cool-down between edits;
+- what a person undid (`adpilot undo`) is not proposed again on the same object (the same
+  way, for a budget) for `undo_hold_days` unless it is an emergency (`decide/undo_hold.py`;
+  tests in tests/optimize/test_undo_hold.py).
 
 Evidence shape (JSON-like; built by `agents/optimize/nodes.py::build_evidence`)::
 
@@ -53,7 +56,9 @@ Evidence shape (JSON-like; built by `agents/optimize/nodes.py::build_evidence`):
      "ad_sets": [{"id", "name", "status", "daily_budget_minor", "learning", "stats",
                   "recent_stats", "last_day_stats", "daily_spend_minor"}],
      "ads": [{"id", "name", "adset_id", "status", "stats", "weeks": [older, newer]}],
-     "budget_edits": {id: [ISO, ...]}, "experiment": {...} | None}
+     "budget_edits": {id: [ISO, ...]}, "experiment": {...} | None,
+     "undone": [{"name", "object_id", "object_name", "level", "parent_id", "direction",
+                 "undone_at"}]}   # the loop's actions a person undid (`undo_hold.undone_of`)
 
 `stats` are window sums with derived ratios (`state/insights_store.py::derive`);
 `recent_stats` the same over the last 7 days (reallocation judges value at the current budget),
@@ -92,6 +97,14 @@ from agents.optimize.decide.stats import (
     target_rate,
     value_samples,
 )
+from agents.optimize.decide.undo_hold import (
+    held_note,
+    hold_actions,
+    hold_on,
+    holds_of,
+    override_note,
+    undo_notes,
+)
 from state.provenance import display_name
 
 __all__ = ["DecisionPolicy", "budget_moves", "decide", "judge_ads", "pause_action", "reallocate"]
@@ -109,6 +122,8 @@ def judge_ads(
     floor = min_spend(evidence, policy)
     protected = set((evidence.get("experiment") or {}).get("variant_ids") or [])
     fresh = fresh_refresh_ads(evidence)  # a refresh's new ads get a week before judgement
+    holds = holds_of(evidence, policy)  # pauses a person undid lately (`undo_hold.py`)
+    flags: list[str] = []
     verdicts: list[dict] = []
     actions: list[dict] = []
     by_adset: dict[str, list[dict]] = {}
@@ -275,11 +290,16 @@ def judge_ads(
                     )
                 )
                 continue
+            if (hold := hold_on(holds, "pause_ad", ad["id"])) is not None:
+                if not urgent:  # a person undid this pause: it stays active, and counts
+                    flags.append(note := held_note(hold, evidence))
+                    verdicts.append(make_verdict(ad, "ad", "OPTIMIZE", [*reasons, note]))
+                    continue
+                reasons = [*reasons, override_note(hold, evidence, reasons[0])]
             remaining -= 1
             verdict = "EMERGENCY_PAUSE" if urgent else "PAUSE"
             verdicts.append(make_verdict(ad, "ad", verdict, reasons))
             actions.append(pause_action(ad, "ad", verdict, reasons, ev, adset_id))
-    flags: list[str] = []
     if active_total and len(actions) > policy.review_fraction * active_total:
         flags.append(
             f"manual review: {len(actions)} of {active_total} active ads would be paused "
@@ -330,7 +350,7 @@ def budget_moves(
 ) -> tuple[list[dict], dict[str, float]]:
     """Budget moves for the campaign's budget level: ad set budgets, or spend limits under CBO."""
     if evidence.get("budget_level") == "campaign":
-        return reallocate_cbo(evidence, policy, rng)
+        return reallocate_cbo(evidence, policy, rng, held)
     return reallocate(evidence, policy, rng, held)
 
 
@@ -342,7 +362,7 @@ def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) ->
     day = evidence.get("today") or evidence.get("now")
     rng = rng_for(seed, day, (evidence.get("campaign") or {}).get("id"))
     verdicts, actions, flags = judge_ads(evidence, pol, rng)
-    held: dict[str, str] = {}  # why a budget move is held back (hysteresis), by ad set
+    held: dict[str, str] = {}  # why a budget move is held back (hysteresis, an undo), by ad set
     budget_actions, p_best = budget_moves(evidence, pol, rng, held)
     # Far off target where moving money cannot help: a verdict and a proposal, not silence.
     far_verdicts, far_actions = off_target(
@@ -353,4 +373,8 @@ def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) ->
     actions += budget_actions + far_actions + cap_actions(evidence, pol)  # caps: advice only
     actions += fatigue_actions(evidence, pol, {a["target"]["id"] for a in actions})
     actions += loser_refresh_actions(evidence, actions)
-    return {"verdicts": verdicts, "actions": actions, "flags": flags, "p_best": p_best}
+    # What a person undid lately is not proposed again (`undo_hold.py`), and the card says so.
+    actions, undone = hold_actions(actions, evidence, pol)
+    flags += undo_notes(held.values()) + undone
+    return {"verdicts": verdicts, "actions": actions, "flags": flags, "p_best": p_best,
+            "held": undo_notes(flags)}

@@ -54,6 +54,7 @@ from agents.optimize.decide.stats import (
     num,
     value_samples,
 )
+from agents.optimize.decide.undo_hold import MoveHolds
 
 
 def reallocate(
@@ -102,6 +103,8 @@ def reallocate(
     dirs = directions(pool, draws, long, current, evidence, policy)
     if held is not None:
         held.update({a["id"]: n for a, n in zip(pool, dirs.held, strict=True) if n})
+    undone = MoveHolds.of(pool, evidence, policy, "set_adset_budget")  # a person undid it
+    dirs = undone.directions(dirs, pool, held)
     may_raise, may_cut = dirs.may_raise.copy(), dirs.may_cut.copy()
     # An ad set that did not spend its budget yesterday has hit what its audience absorbs:
     # more budget buys nothing, and its value was measured at what it actually spent.
@@ -131,6 +134,7 @@ def reallocate(
         # one last cut (it gets money back only on its own strong evidence, `directions`).
         may_raise |= (dirs.p_above >= 0.5) & np.array([a.get("last_move") != -1 for a in pool])
     may_raise &= ~saturated
+    may_raise, may_cut = undone.mask(may_raise, may_cut, pool, held)
     high = np.where(may_raise, high, current)
     low = np.where(may_cut, low, current)
     # cut toward what it spends, in ordinary steps

@@ -72,6 +72,9 @@ class DecisionPolicy:
     budget_cooldown_hours: float = Policy.budget_cooldown_hours
     realloc_every_hours: float = 0.0
     review_fraction: float = 0.5
+    # After a person undoes an action of the loop, the same action on the same object is not
+    # proposed again for this many days unless it becomes an emergency (`decide/undo_hold.py`).
+    undo_hold_days: int = 7
     fatigue_frequency_rise: float = 0.2
     fatigue_ctr_drop: float = 0.15
     judge_probability: float = 0.8
