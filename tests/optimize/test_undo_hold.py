@@ -78,11 +78,11 @@ def test_an_emergency_still_goes_through_and_says_it_overrides_the_undo():
     p = decide(_on("2026-03-13", ads, sets, undone=[_undone("pause_ad", "a1", "2026-03-12")]))
     [pause] = [a for a in p["actions"] if a["name"] == "pause_ad"]
     assert pause["args"]["ad_id"] == "a1" and pause["verdict"] == "EMERGENCY_PAUSE"
-    assert pause["reasons"][0].startswith("EMERGENCY: spent 14000 minor units")
+    assert pause["reasons"][0].startswith("EMERGENCY: spent USD 140.00 (")
     assert pause["reasons"][-1] == (
         "this overrides your undo of the pause of ad 'Ad a1' (ad set 'Set s1') on Mar 12 (held "
-        "until Mar 19): it is an emergency — spent 14000 minor units (≥ 5× the target cost per "
-        "result of 2500) with no conversions")
+        "until Mar 19): it is an emergency — spent USD 140.00 (≥ 5× the target cost per "
+        "result of USD 25.00) with no conversions")
     assert p["held"] == []
 
 

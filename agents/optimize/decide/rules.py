@@ -86,20 +86,27 @@ def emergency_reason(
     """Return why an entity must stop now (spend far past target with nothing to show)."""
     from agents.optimize.decide.stats import KPI_FIELDS, kpi_of
 
+    from state.rules import format_money
+
     spend = _f(stats, "spend_minor")
     kpi = kpi_of(evidence)
     events = _f(stats, KPI_FIELDS[kpi])
     cpa = evidence.get("target_cpa_minor")
     multiple = policy.emergency_cpa_multiple
+    currency = str(evidence.get("currency") or "USD")
+
+    def money(minor: float) -> str:
+        return format_money(int(round(minor)), currency)
+
     if cpa and kpi != "conversion_value" and spend >= multiple * float(cpa) and events == 0:
         return (
-            f"EMERGENCY: spent {spend:.0f} minor units (≥ {multiple:g}× the target cost per "
-            f"result of {cpa}) with no {kpi.replace('_', ' ')}"
+            f"EMERGENCY: spent {money(spend)} (≥ {multiple:g}× the target cost per "
+            f"result of {money(float(cpa))}) with no {kpi.replace('_', ' ')}"
         )
     if kpi == "conversion_value" and events == 0:
         floor = multiple * float(cpa or policy.min_spend_minor)
         if spend >= floor:
-            return f"EMERGENCY: spent {spend:.0f} minor units with no conversion value"
+            return f"EMERGENCY: spent {money(spend)} with no conversion value"
     return None
 
 
