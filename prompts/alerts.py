@@ -1,7 +1,7 @@
 """Words of the alerts between optimise cycles: what happened, in the account's money, and what to do.
 
 `alert_text(alert, currency, result)` explains one alert from its facts (`agents/optimize/
-decide/alert_rules.py` computes them; nothing here decides), `advice_text(alert)` says what the
+decide/alerting/rules.py` computes them; nothing here decides), `advice_text(alert)` says what the
 person can do, `headline(alert)` is its one-line title, and `section(alerts, currency,
 result)` is the block the approval card opens with when alerts are on it.
 """

@@ -5,7 +5,7 @@ insights for the last 28 days (`date_preset=last_28d`, Meta's account-local days
 yesterday); its ads with their ad set and campaign (field expansion: statuses, issues, review
 feedback, budgets, the conversion event); the ad account (status, spend cap, currency, time
 zone). Pages beyond the first (over 500 rows) are followed with more reads. The snapshot's
-shape is in `agents/optimize/decide/alert_rules.py`; targets and the KPI come from the thread's
+shape is in `agents/optimize/decide/alerting/rules.py`; targets and the KPI come from the thread's
 state as the optimise cycle reads them (`meta_io.targets_of`, `meta_io.kpi_of_plan`).
 """
 
@@ -82,7 +82,7 @@ def _event(ads: Sequence[Mapping[str, Any]]) -> str:
 
 
 def snapshot(values: Mapping[str, Any], client: Any, context: Any, now: datetime) -> dict[str, Any]:
-    """Read the thread's campaign from Meta into the snapshot `alert_rules.detect` judges."""
+    """Read the thread's campaign from Meta into the snapshot `alerting.rules.detect` judges."""
     campaign_id = str((values.get("created") or {}).get("campaign") or "")
     if not campaign_id:
         raise ValueError("the thread has no launched campaign to watch")

@@ -32,7 +32,7 @@ card) at the same or a higher tier within `REPEAT_DAYS[kind]` days of data; a hi
 raises it again at once. So a tick every 15 minutes wakes a thread once per condition, and
 the same condition on later data may alert again.
 
-The rules themselves are pure (`agents/optimize/decide/alert_rules.py`); the words are in
+The rules themselves are pure (`agents/optimize/decide/alerting/rules.py`); the words are in
 `prompts/alerts.py`; docs/alerts.md has each rule, its threshold and why.
 """
 
@@ -43,7 +43,7 @@ from datetime import date, datetime
 from typing import Any
 
 from agents.optimize.alert_snapshot import snapshot
-from agents.optimize.decide.alert_rules import (
+from agents.optimize.decide.alerting.rules import (
     KINDS,
     REPEAT_DAYS,
     TIERS,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from agents.optimize import alerts
-from agents.optimize.decide import alert_rules as rules
-from agents.optimize.decide.alert_stats import poisson_cdf, rate_lower, shift_test
+from agents.optimize.decide.alerting import rules
+from agents.optimize.decide.alerting.stats import poisson_cdf, rate_lower, shift_test
 from agents.optimize.nodes import wake_problem
 
 THROUGH = date(2026, 3, 20)

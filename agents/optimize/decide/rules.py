@@ -85,7 +85,6 @@ def emergency_reason(
 ) -> str | None:
     """Return why an entity must stop now (spend far past target with nothing to show)."""
     from agents.optimize.decide.stats import KPI_FIELDS, kpi_of
-
     from state.rules import format_money
 
     spend = _f(stats, "spend_minor")

@@ -27,7 +27,7 @@ Kinds (docs/alerts.md has each rule with its threshold and why):
 - `off_target`: an ad set's (or the whole campaign's) cost per result over the last 7 days
   is at least 1.5× the target and above the target with 99 % confidence (warning), or at
   least 3× and above 1.5× with 99 % confidence (critical) — one-sided Poisson tests,
-  `alert_stats` — or it spent 5× the target CPA with no result (the decision code's
+  `stats.py` — or it spent 5× the target CPA with no result (the decision code's
   emergency); ROAS targets the same way through the average order value. An ad set still in
   Meta's learning phase, or whose first week of delivery is in the window, raises only the
   emergency;
@@ -39,7 +39,7 @@ Kinds (docs/alerts.md has each rule with its threshold and why):
   own conversion rate makes that improbable (p < 0.001);
 - `shift`: CPM up, CTR or conversion rate down against the campaign's own history, the same
   ads at their own usual rates (so a change of mix is no shift), by a robust test (median/MAD
-  of daily log-ratios, `alert_stats.shift_test`; z ≤ −4, the exact Poisson tail < 0.001, and
+  of daily log-ratios, `stats.shift_test`; z ≤ −4, the exact Poisson tail < 0.001, and
   each result costing ≥ 1.35× as much).
 
 Tiers: `info` goes on the next card; `warning` and `critical` wake the thread for a card.
@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from agents.optimize.decide.alert_stats import poisson_cdf, rate_lower, shift_test
+from agents.optimize.decide.alerting.stats import poisson_cdf, rate_lower, shift_test
 
 KINDS = ("off_target", "pacing", "delivery_stopped", "tracking_broken", "shift")
 TIERS = ("info", "warning", "critical")
