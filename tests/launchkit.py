@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +98,24 @@ def runtime_for(ctx: Any, thread_id: str) -> Any:
 
     return Runtime(context=ctx, execution_info=ExecutionInfo(
         checkpoint_id="", checkpoint_ns="", task_id="", thread_id=thread_id))
+
+
+@contextmanager
+def demo_runner(tmp_path: Path, monkeypatch: Any) -> Iterator[tuple[Path, Any, str]]:
+    """A runner on the embedded sandbox in a fresh home (no loop cycles), with the demo's brief.
+
+    Yields (home, runner, brief); the Meta, checkpoint and model settings of the machine are
+    cleared so the run is the offline one every test expects.
+    """
+    from graph.cli.demo import DEMO_BRIEF, sample_images
+    from graph.environment import open_environment
+    from graph.runner import open_runner
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("ADPILOT_HOME", str(home))
+    for name in ("META_ACCESS_TOKEN", "META_GRAPH_URL", "ADPILOT_CHECKPOINT_URL", "ADPILOT_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    images = ", ".join(str(p) for p in sample_images(tmp_path / "img"))
+    with open_environment(home=home, embedded=True, announce=lambda *_: None, max_cycles=0) as env, \
+            open_runner(env.home, env.context) as runner:
+        yield home, runner, DEMO_BRIEF.format(images=images)

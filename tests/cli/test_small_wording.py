@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from graph.cli.demo import DEMO_BRIEF, sample_images
 from graph.cli.plan_export import pending_plan
 from graph.runner import Outcome
+from tests.launchkit import demo_runner
 
 
 def test_what_a_thread_waits_for_is_said_in_words():
@@ -24,17 +24,8 @@ def test_what_a_thread_waits_for_is_said_in_words():
 
 
 def test_a_paused_launch_names_its_thread_in_the_command_it_suggests(tmp_path, monkeypatch):
-    from graph.environment import open_environment
-    from graph.runner import open_runner
-
-    home = tmp_path / "home"
-    monkeypatch.setenv("ADPILOT_HOME", str(home))
-    for name in ("META_ACCESS_TOKEN", "META_GRAPH_URL", "ADPILOT_CHECKPOINT_URL", "ADPILOT_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    images = ", ".join(str(p) for p in sample_images(tmp_path / "img"))
-    with open_environment(home=home, embedded=True, announce=lambda *_: None, max_cycles=0) as env, \
-            open_runner(env.home, env.context) as runner:
-        runner.start(DEMO_BRIEF.format(images=images), thread_id="t-paused")
+    with demo_runner(tmp_path, monkeypatch) as (_home, runner, brief):
+        runner.start(brief, thread_id="t-paused")
         out = runner.resume("t-paused", {"decisions": [{"type": "approve"}]})
     assert out.values["phase"] == "launched_paused"
     assert "`adpilot approve t-paused` switches it on" in out.values["status"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from graph.builder import build_graph
-from graph.cli.demo import DEMO_BRIEF, sample_images
+from tests.launchkit import demo_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,17 +29,8 @@ def _snapshot(s):
 @pytest.fixture
 def thread_home(tmp_path, monkeypatch):
     """A home with one thread launched PAUSED (it ends there: no loop), after a refused answer."""
-    from graph.environment import open_environment
-    from graph.runner import open_runner
-
-    home = tmp_path / "home"
-    monkeypatch.setenv("ADPILOT_HOME", str(home))
-    for name in ("META_ACCESS_TOKEN", "META_GRAPH_URL", "ADPILOT_CHECKPOINT_URL", "ADPILOT_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    images = ", ".join(str(p) for p in sample_images(tmp_path / "img"))
-    with open_environment(home=home, embedded=True, announce=lambda *_: None, max_cycles=0) as env, \
-            open_runner(env.home, env.context) as runner:
-        runner.start(DEMO_BRIEF.format(images=images), thread_id="t-read")
+    with demo_runner(tmp_path, monkeypatch) as (home, runner, brief):
+        runner.start(brief, thread_id="t-read")
         runner.resume("t-read", {"decisions": [{"type": "bogus"}]})
         out = runner.resume("t-read", {"decisions": [{"type": "approve"}]})
     assert out.values["phase"] == "launched_paused"

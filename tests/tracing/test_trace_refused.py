@@ -11,7 +11,7 @@ import copy
 
 from typer.testing import CliRunner
 
-from graph.cli.demo import DEMO_BRIEF, sample_images
+from tests.launchkit import demo_runner
 
 
 def _edit(plan, receipt=None):
@@ -23,18 +23,9 @@ def _edit(plan, receipt=None):
 def test_trace_shows_the_accepted_answer_and_marks_refused_ones(tmp_path, monkeypatch):
     from graph.cli import app
     from graph.cli.trace_view import trace_timeline
-    from graph.environment import open_environment
-    from graph.runner import open_runner
-
-    home = tmp_path / "home"
-    monkeypatch.setenv("ADPILOT_HOME", str(home))
-    for name in ("META_ACCESS_TOKEN", "META_GRAPH_URL", "ADPILOT_CHECKPOINT_URL", "ADPILOT_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    images = ", ".join(str(p) for p in sample_images(tmp_path / "img"))
     bogus = {"decisions": [{"type": t} for t in ("approve", "reject", "approve", "bogus", "approve")]}
-    with open_environment(home=home, embedded=True, announce=lambda *_: None, max_cycles=0) as env, \
-            open_runner(env.home, env.context) as runner:
-        out = runner.start(DEMO_BRIEF.format(images=images), thread_id="t-refused")
+    with demo_runner(tmp_path, monkeypatch) as (home, runner, brief):
+        out = runner.start(brief, thread_id="t-refused")
         plan = out.interrupt["action_requests"][0]["args"]["plan"]
         assert runner.resume("t-refused", bogus).interrupt["error"]  # refused: five for one action
         first = out.interrupt["receipt"]
