@@ -24,7 +24,7 @@ an ad set: its targeting, budget and ads) and returns the proposal
   both ad sets get `daily_min_spend_target` = `daily_spend_cap` = half the campaign budget,
   because Meta's CBO does not guarantee an equal split; a CBO campaign with other active ad
   sets, lifetime budgets and halves under the account's minimum are asked about.
-- **Stopping rule** (`stop_rule`): the keys `agents/optimize/experiments.py::stopping_rule`
+- **Stopping rule** (`stop_rule`): the keys `state/stopping_rule.py::stopping_rule`
   reads (`probability`, `min_days`, `max_days`, `min_conversions`); none given → its default.
 - **Actions** in the optimise loop's shape (`agents/optimize/decide/rules.py`, `cycle.py`):
   `set_adset_budget` (or `set_adset_spend_limits` under CBO) for A's half, when A does not hold

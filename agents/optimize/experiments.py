@@ -14,12 +14,12 @@ stopping rule ends the test:
 
 Stopping-rule keys accepted (dict): `probability` (or `threshold`, `confidence`,
 `prob_best`; default 0.95), `min_days` (7), `max_days` (21), `min_conversions` (or
-`min_events`; 0). A string such as "P(best) >= 0.9 after 5 days, at most 14 days" is read too.
+`min_events`; 0). A string such as "P(best) >= 0.9 after 5 days, at most 14 days" is read too
+(`state/stopping_rule.py`, which the launch card reads the rule with as well).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -34,35 +34,7 @@ from agents.optimize.decide.stats import (
     value_samples,
 )
 from state.insights_store import SUM_FIELDS
-
-DEFAULT_RULE = {"probability": 0.95, "min_days": 7, "max_days": 21, "min_conversions": 0}
-
-
-def stopping_rule(raw: Any) -> dict[str, float]:
-    """Normalise a declared stopping rule (dict or sentence) to DEFAULT_RULE's keys."""
-    rule = dict(DEFAULT_RULE)
-    if isinstance(raw, dict):
-        for key, names in {
-            "probability": ("probability", "threshold", "confidence", "prob_best", "p_best"),
-            "min_days": ("min_days", "minimum_days"),
-            "max_days": ("max_days", "maximum_days", "days"),
-            "min_conversions": ("min_conversions", "min_events", "min_results"),
-        }.items():
-            for name in names:
-                if raw.get(name) is not None:
-                    rule[key] = float(raw[name])
-                    break
-    elif isinstance(raw, str):
-        if m := re.search(r"(0?\.\d+|\d{2})\s*%?", raw):
-            value = float(m.group(1))
-            rule["probability"] = value / 100 if value > 1 else value
-        if m := re.search(r"after\s+(\d+)\s+days?", raw):
-            rule["min_days"] = float(m.group(1))
-        if m := re.search(r"(?:at most|max(?:imum)?|up to)\s+(\d+)\s+days?", raw):
-            rule["max_days"] = float(m.group(1))
-    if not 0.5 <= rule["probability"] < 1:
-        raise ValueError("experiment.stopping_rule.probability must be in [0.5, 1), e.g. 0.95")
-    return rule
+from state.stopping_rule import stopping_rule
 
 
 def _ids_by_position(

@@ -14,9 +14,8 @@ from typing import Any
 
 from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
 from state.rules import format_money
+from state.stopping_rule import stopping_rule
 
-# The stopping rule's defaults, as the optimise loop reads them (agents/optimize/experiments.py).
-DEFAULT_RULE = {"probability": 0.95, "min_days": 7, "max_days": 21, "min_conversions": 0}
 HIGHER_WINS = ("ctr", "roas")  # every other metric is a cost: the lower one wins
 GENDERS = {1: "men", 2: "women"}
 
@@ -129,8 +128,11 @@ def _rule(raw: Any) -> str:
     """Say the stopping rule: when a winner is called, and when the test ends without one."""
     if isinstance(raw, str) and raw.strip():
         return f"stops as the brief said: {raw.strip()}"
-    rule = {**DEFAULT_RULE, **{k: v for k, v in (raw or {}).items() if v is not None}} \
-        if isinstance(raw, dict) else dict(DEFAULT_RULE)
+    # Read the way the optimise loop will apply it (aliases and defaults included).
+    try:
+        rule = stopping_rule(raw if isinstance(raw, dict) else None)
+    except ValueError as exc:  # the loop could not apply it either: say so, do not guess
+        return f"the stopping rule cannot be applied: {exc}"
     least = int(float(rule["min_days"]))
     most = int(float(rule["max_days"]))
     events = int(float(rule.get("min_conversions") or 0))

@@ -58,3 +58,21 @@ def test_card_wording_has_no_empty_bullet_parts_and_counts_agree():
     assert "- · " not in one
     two = render_card(plan, validation={"ok": True, "checked": 4, "deferred": 2})
     assert "(4 objects checked; 2 need their parent or video first and are checked at launch)" in two
+
+
+def test_the_card_reads_the_stopping_rule_as_the_loop_applies_it():
+    """Aliases the loop reads (`threshold`, `days`) are what the card says, not the defaults."""
+    from state.stopping_rule import stopping_rule
+
+    plan = plan_brief("Sell TrailBlaze running shoes in the US. A/B test ages 18-24 vs 25-34. "
+                      f"Use images a.png, b.png. {TAIL}").plan
+    declared = {"threshold": 0.9, "minimum_days": 5, "days": 12}
+    plan["experiment"]["stopping_rule"] = declared
+    assert stopping_rule(declared) == {"probability": 0.9, "min_days": 5.0, "max_days": 12.0,
+                                       "min_conversions": 0}
+    said = _section(render_card(plan))
+    assert ("at least 90% likely to be best, after at least 5 days; after 12 days with no such "
+            "arm the test is inconclusive") in said
+    plan["experiment"]["stopping_rule"] = {"probability": 1.5}
+    assert ("the stopping rule cannot be applied: experiment.stopping_rule.probability must be "
+            "in [0.5, 1), e.g. 0.95") in _section(render_card(plan))
