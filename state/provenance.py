@@ -130,8 +130,7 @@ def carries(obj: Mapping[str, Any], plan_key: str) -> bool:
     wanted = label_for(plan_key)
     if any(isinstance(lb, Mapping) and lb.get("name") == wanted for lb in labels):
         return True
-    name = str(obj.get("name") or "")
-    return name.endswith(tag_for(plan_key)) or tag_for(plan_key).strip() in name
+    return tag_for(plan_key).strip() in str(obj.get("name") or "")
 
 
 def marked(params: Mapping[str, Any], plan_key: str) -> bool:

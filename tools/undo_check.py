@@ -192,16 +192,11 @@ def check_not_changed_since(ledger: Ledger, row: Mapping[str, Any], restore: Map
     """
     if row["op"] in CREATE_OPS:
         return
-    raw = row.get("after")
-    after = raw if isinstance(raw, dict) else {}
-    wrote = {k: after[k] for k in restore if k in after}
-    later = later_writes(ledger, row, list(restore))
-    still = standing(later)
-    if wrote:
-        differ, _unknown = compare_fields(wrote, current)
-        if not differ:
-            return
-    elif not still:
+    wrote = _set(row, restore)
+    if wrote and not compare_fields(wrote, current)[0]:
+        return  # Meta still holds what the write set: the usual case reads no more ledger
+    still = standing(later_writes(ledger, row, list(restore)))
+    if not wrote and not still:
         return
     wid, thread = row["write_id"][:12], row.get("thread_id") or "THREAD"
     now = {k: current.get(k) for k in restore}

@@ -29,7 +29,8 @@ from state.secrets import scrub_obj
 REASON_NOT_KEPT = "its reason is no longer kept"
 
 
-def _short(value: Any, limit: int = 120) -> str:
+def short(value: Any, limit: int = 120) -> str:
+    """One line of at most `limit` characters (JSON for a non-string), cut with an ellipsis."""
     text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -38,16 +39,16 @@ def _short(value: Any, limit: int = 120) -> str:
 def what_was_answered(resume: Any) -> str:
     """One line for an answer: the decision types (and first message), or the answer's text."""
     if not isinstance(resume, dict):
-        return "resumed" if resume is None else _short(resume, 80)
+        return "resumed" if resume is None else short(resume, 80)
     decisions = resume.get("decisions")
     if isinstance(decisions, list):
         kinds = [d.get("type") if isinstance(d, dict) else d for d in decisions]
         what = ", ".join(str(k) for k in kinds) or "no decision"
         msgs = [d.get("message") for d in decisions if isinstance(d, dict) and d.get("message")]
-        return what + (f" ({_short(msgs[0], 60)})" if msgs else "")
+        return what + (f" ({short(msgs[0], 60)})" if msgs else "")
     if isinstance(resume.get("answers"), dict):
         return "answered " + ", ".join(sorted(resume["answers"]))
-    return _short(resume, 80)
+    return short(resume, 80)
 
 
 def _who(resume: Any) -> str:

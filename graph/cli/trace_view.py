@@ -16,11 +16,10 @@ Built from what is on disk in ADPILOT_HOME, no LangSmith needed:
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-from graph.cli.trace_decisions import decision_events
+from graph.cli.trace_decisions import decision_events, short
 from state.ledger import Ledger, ledger_exists
 from state.secrets import scrub_obj
 
@@ -28,22 +27,16 @@ RESUME = "__resume__"
 _SUMMARY_KEYS = ("status", "phase")
 
 
-def _short(value: Any, limit: int = 120) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _node_summary(node: str, update: Any) -> str:
     if not isinstance(update, dict):
-        return _short(update)
+        return short(update)
     bits = []
     plan = update.get("plan")
     if isinstance(plan, dict):
         n_ads = sum(len(s.get("ads", [])) for s in plan.get("ad_sets", []))
         bits.append(f"plan {plan.get('name')!r}: {len(plan.get('ad_sets', []))} ad set(s), {n_ads} ad(s)")
     if update.get("problems"):
-        bits.append(f"{len(update['problems'])} problem(s): {_short(update['problems'][0].get('message', ''), 80)}")
+        bits.append(f"{len(update['problems'])} problem(s): {short(update['problems'][0].get('message', ''), 80)}")
     if isinstance(update.get("created"), dict) and update["created"]:
         bits.append(f"{len(update['created'])} object(s) created")
     if isinstance(update.get("approval"), dict):
@@ -65,12 +58,12 @@ def _interrupt_event(node: str, value: Any, at: str | None) -> dict[str, Any]:
     elif kind == "clarify":
         qs = value.get("questions") or []
         summary = f"asked {len(qs)} question(s): " + "; ".join(
-            _short(q.get("question", q) if isinstance(q, dict) else q, 60) for q in qs[:3])
+            short(q.get("question", q) if isinstance(q, dict) else q, 60) for q in qs[:3])
     else:
         actions = [str(a.get("name")) for a in value.get("action_requests", []) if isinstance(a, dict)]
         first_line = str(value.get("description", "")).strip().splitlines()[:1]
         summary = f"approval requested for {', '.join(actions) or 'actions'}" + (
-            f" — {_short(first_line[0], 80)}" if first_line else "")
+            f" — {short(first_line[0], 80)}" if first_line else "")
     return {"at": at, "kind": "interrupt", "node": node, "interrupt": kind, "summary": summary,
             "details": {"receipt": value.get("receipt"), "schema": value.get("schema")}}
 
@@ -92,7 +85,7 @@ def checkpoint_events(graph: Any, thread_id: str) -> list[dict[str, Any]]:
             if task.name == "__start__":
                 brief = (task.result or {}).get("brief") if isinstance(task.result, dict) else None
                 events.append({"at": started, "kind": "input", "node": "__start__",
-                               "summary": f"brief: {_short(brief, 100)}" if brief else "input",
+                               "summary": f"brief: {short(brief, 100)}" if brief else "input",
                                "details": {}})
                 continue
             for intr in task.interrupts:
@@ -106,7 +99,7 @@ def checkpoint_events(graph: Any, thread_id: str) -> list[dict[str, Any]]:
                                               task.result, ended))
             if task.error:
                 events.append({"at": ended or started, "kind": "error", "node": task.name,
-                               "summary": _short(str(task.error), 160), "details": {}})
+                               "summary": short(str(task.error), 160), "details": {}})
             if task.result is not None:
                 events.append({"at": ended, "kind": "node", "node": task.name,
                                "summary": (("re-run after the error: " if task.error else "")
@@ -115,7 +108,7 @@ def checkpoint_events(graph: Any, thread_id: str) -> list[dict[str, Any]]:
                                            "keys": sorted(task.result) if isinstance(task.result, dict) else []}})
                 for err in (task.result.get("errors") or []) if isinstance(task.result, dict) else []:
                     events.append({"at": ended, "kind": "error", "node": task.name,
-                                   "summary": _short(err.get("message", err) if isinstance(err, dict) else err, 160),
+                                   "summary": short(err.get("message", err) if isinstance(err, dict) else err, 160),
                                    "details": scrub_obj(err) if isinstance(err, dict) else {}})
     return events
 
@@ -137,7 +130,7 @@ def ledger_events(ledger: Ledger, thread_id: str) -> list[dict[str, Any]]:
         if seen[attempt_key] > 1:
             summary = f"retry #{seen[attempt_key] - 1}: " + summary
         if last.get("error"):
-            summary += f" ({_short(last['error'], 80)})"
+            summary += f" ({short(last['error'], 80)})"
         events.append({
             "at": first.get("created_at") or first.get("updated_at"), "kind": "meta_write",
             "node": None, "summary": summary,
@@ -206,7 +199,7 @@ def render_timeline(events: list[dict[str, Any]], console: Any = None, *, thread
         d = e.get("details") or {}
         if e["kind"] == "meta_write":
             if d.get("before") is not None or d.get("after") is not None:
-                what += f"\n  before: {_short(d.get('before'), 90)}\n  after:  {_short(d.get('after'), 90)}"
+                what += f"\n  before: {short(d.get('before'), 90)}\n  after:  {short(d.get('after'), 90)}"
             if d.get("receipt"):
                 what += f"\n  receipt: {str(d['receipt'])[:12]}…"
         style = _STYLE.get(e["kind"], "")
