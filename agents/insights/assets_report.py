@@ -91,17 +91,6 @@ def image_names(client: Any, rows: list[dict[str, Any]], problems: list[str]) ->
     return {str(i["hash"]): str(i["name"]) for i in images if i.get("hash") and i.get("name")}
 
 
-def client_from(runner: Any, thread_id: str, state: Mapping[str, Any]) -> Any:
-    """Return a Meta client from the runner's context when the campaign has dynamic creative."""
-    factory = getattr(getattr(runner, "context", None), "client_factory", None)
-    if factory is None or not dynamic_ads(state.get("plan"), state.get("created") or {}):
-        return None
-    try:
-        return factory(thread_id=thread_id)
-    except TypeError:  # factories written for the tools take no arguments
-        return factory()
-
-
 def dynamic_ads(plan: Mapping[str, Any] | None, created: Mapping[str, Any]) -> dict[str, Any]:
     """Return the launched ads whose creative is dynamic, by Meta id, with their result."""
     plan = plan or {}
@@ -246,5 +235,5 @@ def asset_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 __all__ = ["ASSET_BREAKDOWNS", "CAUTION", "asset_lines", "asset_rows", "asset_text",
-           "assets_for_report", "client_from", "dynamic_ads", "fetch_assets", "image_names",
+           "assets_for_report", "dynamic_ads", "fetch_assets", "image_names",
            "rank_assets"]

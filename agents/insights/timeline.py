@@ -18,7 +18,7 @@ is not a daily one: such ad sets have no budget line.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agents.insights.results import ad_set_ids
@@ -36,7 +36,7 @@ SHORT = {
 }
 
 
-def applied(actions: list[Mapping[str, Any]] | None) -> list[Mapping[str, Any]]:
+def applied(actions: Sequence[Mapping[str, Any]] | None) -> list[Mapping[str, Any]]:
     """Return the actions that changed something on Meta (not advice merely noted), with a day."""
     return [a for a in actions or [] if a.get("status") == "applied" and a.get("applied_date")]
 

@@ -6,14 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from agents.orchestrator.card_audiences import targeting_lines
+from agents.orchestrator.card_audiences import genders_text, targeting_lines
 from agents.orchestrator.card_delivery import creative_assets, delivery_lines
 from agents.orchestrator.card_experiment import experiment_lines
 from state.exposure import META_DAILY_OVERSPEND
 from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
 from state.rules import format_money
-
-GENDERS = {1: "men", 2: "women"}
 
 
 def money(amount_minor: int | None, currency: str) -> str:
@@ -101,8 +99,7 @@ def _places(geo: dict[str, Any]) -> list[str]:
 def _audience(targeting: dict[str, Any]) -> str:
     places = _places(targeting.get("geo_locations") or {})
     excluded = _places(targeting.get("excluded_geo_locations") or {})
-    genders = targeting.get("genders") or []
-    who = ", ".join(GENDERS.get(g, str(g)) for g in genders) if genders else "all genders"
+    who = genders_text(targeting)
     specs = targeting.get("flexible_spec") or []
     # Several groups are AND'ed: the detailed-targeting line shows them grouped instead.
     interests = [i.get("name") or i.get("id", "?")

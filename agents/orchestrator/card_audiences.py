@@ -33,6 +33,14 @@ SUBTYPES = {
     "OFFLINE_CONVERSION": "offline customers",
 }
 
+GENDERS = {1: "men", 2: "women"}
+
+
+def genders_text(targeting: dict[str, Any]) -> str:
+    """Say a targeting's genders in words ("women", "men, women"), "all genders" when unset."""
+    return ", ".join(GENDERS.get(g, str(g)) for g in targeting.get("genders") or []) \
+        or "all genders"
+
 
 def _entry_name(entry: Any, key: str = "", names: dict[str, Any] | None = None) -> str:
     if isinstance(entry, dict):

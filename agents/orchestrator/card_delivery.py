@@ -8,10 +8,10 @@ Pure rendering from plan dicts and the `estimates` state key; money is the accou
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from state.rules import format_money
+from tools.asset_cache import label
 
 # What one result is, per optimisation goal (the custom event refines OFFSITE_CONVERSIONS).
 RESULTS = {
@@ -135,7 +135,7 @@ def asset_text(ref: dict[str, Any]) -> str:
     """One asset as the card names it: a pinned file by name, probe and hash (what uploads)."""
     if not ref.get("sha256"):
         return str(ref.get("path") or ref.get("url") or ref.get("hash") or "?")
-    name = ref.get("name") or Path(str(ref.get("path") or "?")).name
+    name = label(ref)
     probe = ref.get("probe") or {}
     seen = (f"{str(probe.get('container', '?')).upper()} {probe.get('codec', '?')}, "
             f"{float(probe.get('duration_s') or 0):.1f} s, {probe.get('width')}×{probe.get('height')}; "

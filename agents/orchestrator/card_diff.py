@@ -20,11 +20,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from agents.orchestrator.card_audiences import genders_text
 from state.rules import format_money
 from tools.asset_cache import label as file_name
 from tools.asset_cache import local_refs
 
-GENDERS = {1: "men", 2: "women"}
 KEYS = frozenset({"key", "key_salt"})  # recomputed from content: never the person's change
 ASSET_BOOKKEEPING = frozenset({"sha256", "size", "cache", "probe", "name"})  # set by pinning
 Say = Callable[[Any], str]
@@ -260,7 +260,7 @@ def _ages(t: dict[str, Any]) -> str:
 
 
 def _genders(t: dict[str, Any]) -> str:
-    return ", ".join(GENDERS.get(g, str(g)) for g in t.get("genders") or []) or "all genders"
+    return genders_text(t)
 
 
 def _places(geo: Any) -> str:

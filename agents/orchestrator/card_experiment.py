@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.orchestrator.card_audiences import genders_text
 from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
 from state.rules import format_money
 from state.stopping_rule import stopping_rule
 
 HIGHER_WINS = ("ctr", "roas")  # every other metric is a cost: the lower one wins
-GENDERS = {1: "men", 2: "women"}
 
 
 def experiment_lines(plan: dict[str, Any], model: CampaignPlan) -> list[str]:
@@ -60,8 +60,7 @@ def _audience_words(ad_set: dict[str, Any]) -> dict[str, str]:
     interests = [i.get("name") or str(i.get("id")) for spec in t.get("flexible_spec") or []
                  for i in spec.get("interests") or []]
     return {"ages": f"ages {t.get('age_min', 18)}–{t.get('age_max', 65)}",
-            "people": ", ".join(GENDERS.get(g, str(g)) for g in t.get("genders") or [])
-            or "all genders",
+            "people": genders_text(t),
             "places": ", ".join(places) or "no location",
             "interests": "interests: " + (", ".join(interests) or "none"),
             "languages": "languages: " + (", ".join(str(k) for k in t.get("locales") or [])

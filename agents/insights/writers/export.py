@@ -12,12 +12,11 @@ so (`money_note`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from agents.insights.timeline import action_marks, ad_set_of, change_words
+from agents.insights.timeline import ad_set_of, applied, change_words
 from state.provenance import display_name
 from state.rules import currency_offset, format_money
 
@@ -192,7 +191,7 @@ def write_md(out: Path, f: dict[str, Any], summary: str, sets: dict[str, Any],
         *(extra or []),
         "## Actions taken and their judged effect", "",
         *action_lines(actions, currency, names),
-        "", "## Charts", "", charts_intro(pngs, marked=bool(action_marks(list[Mapping[str, Any]](actions)))), "",
+        "", "## Charts", "", charts_intro(pngs, marked=bool(applied(actions))), "",
         *[f"![{Path(p).stem}]({Path(p).name})" for p in pngs],
         "",
         "Frequency is impressions ÷ the sum of daily reach: a lower bound of Meta's figure over "

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from agents.insights.timeline import ad_set_of, change_words
-from agents.insights.writers.export import whole
+from agents.insights.writers.export import RATE_PCT, whole
 from state.insights_store import InsightsStore
 from state.provenance import display_name
 from state.rules import currency_offset
 
 # Rate columns, and what turns each into a percentage (the store's CTRs are one already).
-PERCENT = {"ctr": 1, "link_ctr": 1, "conversion_rate": 100, "p_improved": 100}
+PERCENT = {**RATE_PCT, "p_improved": 100}
 NAMES = ("name", "ad_name", "ad_set", "target")  # columns holding names people read
 # The header row of a file with no rows, as a file with rows would have it.
 _SUMS = ("clicks", "conversions", "impressions", "link_clicks", "reach", "recallers")
