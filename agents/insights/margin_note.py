@@ -18,23 +18,15 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from agents.insights.timeline import applied
+from agents.insights.timeline import applied, daily_budget
 from agents.optimize.decide.stats import KPI_FIELDS
 from state.provenance import display_name
 from state.rules import currency_offset, format_money
 
 
-def _budget(a: Mapping[str, Any], side: str) -> int | None:
-    value = (a.get(side) or {}).get("daily_budget")
-    try:
-        return None if value is None else int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _moved(a: Mapping[str, Any]) -> int:
     """+1 for a budget raise, -1 for a cut, 0 otherwise."""
-    before, after = _budget(a, "before"), _budget(a, "after")
+    before, after = daily_budget(a, "before"), daily_budget(a, "after")
     if a.get("name") != "set_adset_budget" or before is None or after is None:
         return 0
     return (after > before) - (after < before)

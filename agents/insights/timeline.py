@@ -62,11 +62,16 @@ def _budget(value: Any) -> int | None:
         return None
 
 
+def daily_budget(a: Mapping[str, Any], side: str) -> int | None:
+    """Return an action's daily budget on `side` ("before" or "after"), minor units, or None."""
+    return _budget((a.get(side) or {}).get("daily_budget"))
+
+
 def change_words(a: Mapping[str, Any], currency: str) -> str:
     """One action in a few words: "budget USD 40.00 → USD 38.70", "pause ad", "new ads"."""
     name = str(a.get("name") or "")
-    before = _budget((a.get("before") or {}).get("daily_budget"))
-    after = _budget((a.get("after") or {}).get("daily_budget"))
+    before = daily_budget(a, "before")
+    after = daily_budget(a, "after")
     if name in ("set_adset_budget", "set_campaign_budget") and after is not None:
         was = f"{format_money(before, currency)} → " if before is not None else ""
         return f"{SHORT[name]} {was}{format_money(after, currency)}"
@@ -76,8 +81,8 @@ def change_words(a: Mapping[str, Any], currency: str) -> str:
 def _kind(a: Mapping[str, Any]) -> str:
     name = str(a.get("name") or "")
     if name in ("set_adset_budget", "set_campaign_budget"):
-        before = _budget((a.get("before") or {}).get("daily_budget"))
-        after = _budget((a.get("after") or {}).get("daily_budget"))
+        before = daily_budget(a, "before")
+        after = daily_budget(a, "after")
         if before is not None and after is not None and before != after:
             return f"{SHORT[name]} {'↑' if after > before else '↓'}"
     return SHORT.get(name, name.replace("_", " "))
@@ -135,11 +140,11 @@ def daily_budgets(
         if sid is None:
             continue
         if a.get("name") == "set_adset_budget":
-            before = _budget((a.get("before") or {}).get("daily_budget"))
+            before = daily_budget(a, "before")
             if before is not None and sid not in changes:
                 start[sid] = before  # what Meta held before the first write
             changes.setdefault(sid, []).append(
-                (day, _budget((a.get("after") or {}).get("daily_budget"))))
+                (day, daily_budget(a, "after")))
         elif a.get("name") == "pause_adset":
             changes.setdefault(sid, []).append((day, None))
     out: dict[str, list[float | None]] = {}
@@ -186,10 +191,10 @@ def campaign_budget(
     value = _budget(budget.get("amount_minor")) if budget.get("kind") == "daily" else None
     steps: list[tuple[str, int]] = []
     for a in writes:
-        after = _budget((a.get("after") or {}).get("daily_budget"))
+        after = daily_budget(a, "after")
         if after is None:
             continue  # a lifetime budget's write: no daily figure to draw
-        if not steps and (before := _budget((a.get("before") or {}).get("daily_budget"))):
+        if not steps and (before := daily_budget(a, "before")):
             value = before  # what Meta held before the first write
         steps.append((str(a["applied_date"])[:10], after))
     out: list[float | None] = []
