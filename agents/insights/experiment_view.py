@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from agents.optimize.decide.stats import KPI_FIELDS, pooled_prior, rng_for, value_samples
-from agents.optimize.experiments import evaluate, p_best, resolve_experiment
+from agents.optimize.decide.stats import KPI_FIELDS, rng_for
+from agents.optimize.experiments import evaluate, p_best, resolve_experiment, variant_draws
 from state.insights_store import InsightsStore
 from state.provenance import display_name
 from state.rules import currency_offset
@@ -80,11 +80,7 @@ def _measure(kpi: str, metric: str | None, currency: str, result: str) -> dict[s
 def _draws(stats: dict[str, dict[str, float]], kpi: str, metric: str | None,
            seed: Any) -> dict[str, np.ndarray]:
     rng = rng_for("report", seed)
-    if (metric or "").lower() == "ctr":
-        return {k: rng.beta(1 + v["clicks"], 1 + max(v["impressions"] - v["clicks"], 0), 4000)
-                for k, v in stats.items()}
-    prior = pooled_prior(list(stats.values()), kpi)
-    return {k: value_samples(v, prior, rng, 4000) for k, v in stats.items()}
+    return dict(zip(stats, variant_draws(stats, list(stats), kpi, metric, rng, 4000), strict=True))
 
 
 def _groups(state: dict[str, Any], store: InsightsStore, cid: str) -> dict[str, Any]:

@@ -105,6 +105,24 @@ def resolve_experiment(plan: dict[str, Any], created: dict[str, Any]) -> dict[st
     }
 
 
+def variant_draws(
+    stats: dict[str, dict[str, Any]], order: list[str], kpi: str, metric: str | None,
+    rng: np.random.Generator, n: int,
+) -> list[np.ndarray]:
+    """Return posterior draws of each variant's metric, in `order`.
+
+    CTR comes from a beta on clicks per impression, anything else is value per unit of spend
+    (`value_samples`, with the siblings' pooled prior). `p_best` and the report's "which is winning" chart (`agents/insights/experiment_view.py`)
+    draw the same way, each from its own generator.
+    """
+    if (metric or "").lower() == "ctr":
+        return [rng.beta(1 + num(stats[k], "clicks"),
+                         1 + max(num(stats[k], "impressions") - num(stats[k], "clicks"), 0), n)
+                for k in order]
+    prior = pooled_prior(list(stats.values()), kpi)
+    return [value_samples(stats[k], prior, rng, n) for k in order]
+
+
 def p_best(
     stats: dict[str, dict[str, Any]], kpi: str, metric: str | None, seed: Any = 0, n: int = 8000
 ) -> dict[str, float]:
@@ -113,20 +131,7 @@ def p_best(
     if len(labels) < 2:
         return dict.fromkeys(labels, 1.0)
     rng = rng_for("experiment", seed, *labels)
-    if (metric or "").lower() == "ctr":
-        draws = np.stack(
-            [
-                rng.beta(
-                    1 + num(stats[k], "clicks"),
-                    1 + max(num(stats[k], "impressions") - num(stats[k], "clicks"), 0),
-                    n,
-                )
-                for k in labels
-            ]
-        )
-    else:
-        prior = pooled_prior(list(stats.values()), kpi)
-        draws = np.stack([value_samples(stats[k], prior, rng, n) for k in labels])
+    draws = np.stack(variant_draws(stats, labels, kpi, metric, rng, n))
     wins = np.bincount(draws.argmax(axis=0), minlength=len(labels)) / n
     return {k: round(float(w), 4) for k, w in zip(labels, wins, strict=True)}
 
