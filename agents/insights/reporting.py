@@ -77,16 +77,19 @@ def _where(state: dict[str, Any], client: Any, cid: str, dates: list[str]) -> di
 
 
 def _charts(state: dict[str, Any], store: InsightsStore, cid: str, kpi: str, label: str,
-            currency: str, target: Any, out: Path) -> list[str]:
-    """Draw the time charts (actions marked, budgets beside spend); return their paths."""
-    camp_rows = _with_kpi(store.daily(cid, "campaign"), kpi)
+            currency: str, target: Any, out: Path, campaign_rows: list[dict[str, Any]],
+            lines: dict[str, Any]) -> list[str]:
+    """Draw the time charts (actions marked, budgets beside spend); return their paths.
+
+    `campaign_rows` and `lines` (`budget_lines` over their days) are the report's own, read
+    and worked out once for the charts and the JSON alike.
+    """
+    camp_rows = _with_kpi(campaign_rows, kpi)
     set_rows = _with_kpi(store.daily(cid, "adset"), kpi)
     names = {r["entity_id"]: display_name(r["name"]) for r in set_rows}
     actions = state.get("applied_actions") or []
     plan, created = state.get("plan"), state.get("created")
-    days = sorted({r["date"] for r in camp_rows})
     set_days = sorted({r["date"] for r in set_rows})
-    lines = budget_lines(plan, created, actions, days)
     marks = action_marks(actions)
     made = (
         charts.spend_and_conversions(camp_rows, currency, label, out / "daily_spend_results.png",
@@ -148,7 +151,9 @@ def build_report(
     if view is not None:  # the loop judged by the margin: say so where it cut the leader
         view["note"] = margin_note(view, actions, sets, kpi, currency,
                                    {k: v["name"] for k, v in sets.items()})
-    files: dict[str, Any] = {"charts": _charts(state, store, cid, kpi, label, currency, target, out)}
+    lines = budget_lines(plan, state.get("created"), actions, dates)
+    files: dict[str, Any] = {"charts": _charts(state, store, cid, kpi, label, currency, target, out,
+                                               camp_rows, lines)}
     if made := comparison_chart(view, out / "which_is_winning.png"):
         files["charts"].append(str(made))
     goals = results_by_goal(plan, state.get("created") or {}, sets)
@@ -174,8 +179,7 @@ def build_report(
             "charts": files["charts"],
             "results_by_goal": goals,
             "dynamic_creative": assets,
-            "daily_budgets": budget_days(budget_lines(plan, state.get("created"), actions,
-                                                      dates), dates),
+            "daily_budgets": budget_days(lines, dates),
         }
         (out / "report.json").write_text(json.dumps(whole_minor(payload), indent=2, default=str))
         files["report"] = str(out / "report.json")
