@@ -118,19 +118,21 @@ def bounded_edits(edits: Mapping[str, Sequence[str]], keep: int = EDITS_KEPT) ->
     return {str(k): sorted(str(t) for t in v)[-keep:] for k, v in edits.items() if v}
 
 
-def full_history(state: Mapping[str, Any], thread_id: str, home: str | Path) -> list[dict[str, Any]]:
+def full_history(state: Mapping[str, Any], thread_id: str, home: str | Path,
+                 undos: Sequence[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every applied action of the thread: the recorded history, brought up to date by state.
 
     An entry the checkpoint still holds is newer there (its judgement) but may be compact,
     so the two are merged; entries only in state (a thread from before the history existed,
-    or applied since the last cycle) are added in order.
+    or applied since the last cycle) are added in order. `undos`: the thread's recorded undos
+    when the caller has read them already.
     """
     history = ActionHistory(home)
     recorded = history.entries(thread_id)
     in_state = {entry_id(e): e for e in state.get("applied_actions") or []}
     out = [{**e, **in_state.pop(entry_id(e), {})} for e in recorded]
     out += [dict(e) for e in state.get("applied_actions") or [] if entry_id(e) in in_state]
-    return mark_undone(out, history.undos(thread_id))
+    return mark_undone(out, history.undos(thread_id) if undos is None else undos)
 
 
 def undone_actions(state: Mapping[str, Any], thread_id: str, home: str | Path
@@ -140,9 +142,11 @@ def undone_actions(state: Mapping[str, Any], thread_id: str, home: str | Path
     The next cycles hold off proposing them again (`decide/undo_hold.py`): read from the whole
     history, since an undo may come after the action was judged and left the working set.
     """
-    if not ActionHistory(home).undos(thread_id):
+    undos = ActionHistory(home).undos(thread_id)
+    if not undos:
         return []
-    return [u for e in full_history(state, thread_id, home) if (u := undone_of(e)) is not None]
+    return [u for e in full_history(state, thread_id, home, undos)
+            if (u := undone_of(e)) is not None]
 
 
 def with_undos(applied: Sequence[Mapping[str, Any]], thread_id: str, home: str | Path
