@@ -224,7 +224,7 @@ def _restore(row: Mapping[str, Any], *, ledger: Ledger, client_for: ClientFor, p
     gate_pass = None
     used_receipt = receipt or f"undo:{row['write_id']}"
     if money is not None:
-        verdict = clear(client, [money], policy, receipt=used_receipt)
+        verdict = clear(client, [money], policy, receipt=used_receipt, currency=currency)
         if not verdict.ok:
             return UndoResult("refused", action, refusals=list(verdict.refusals), **said)
         gate_pass = verdict.passes[0]
