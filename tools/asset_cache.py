@@ -55,22 +55,34 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def local_refs(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """Yield (field path, the ref dict itself, kind) for every asset of the plan named by path."""
+def asset_slots(plan: dict[str, Any]
+                ) -> Iterator[tuple[str, Any, dict[str, Any], str | None]]:
+    """Yield (field path, ref as the plan holds it, ad set, feed kind or None) per asset slot.
+
+    The slots are every ad's `assets`, carousel `cards`, and dynamic creative's feed images and
+    videos (feed kind "image" / "video"): the one walk over a plan's assets, which
+    `asset_checks.iter_assets` and `local_refs` read.
+    """
     for i, ad_set in enumerate(plan.get("ad_sets") or []):
         for j, ad in enumerate(ad_set.get("ads") or []):
             creative = ad.get("creative") or {}
             base = f"ad_sets[{i}].ads[{j}].creative"
-            refs: list[tuple[str, Any, str | None]] = [
-                (f"{base}.assets[{k}]", r, None) for k, r in enumerate(creative.get("assets") or [])]
-            refs += [(f"{base}.cards[{k}].asset", c["asset"], None)
-                     for k, c in enumerate(creative.get("cards") or []) if c.get("asset")]
+            for k, ref in enumerate(creative.get("assets") or []):
+                yield f"{base}.assets[{k}]", ref, ad_set, None
+            for k, card in enumerate(creative.get("cards") or []):
+                if card.get("asset"):
+                    yield f"{base}.cards[{k}].asset", card["asset"], ad_set, None
             feed = creative.get("asset_feed_spec") or {}
-            refs += [(f"{base}.asset_feed_spec.{key}[{k}]", r, key[:-1])
-                     for key in ("images", "videos") for k, r in enumerate(feed.get(key) or [])]
-            for where, ref, kind in refs:
-                if isinstance(ref, dict) and ref.get("path"):
-                    yield where, ref, kind or asset_kind(ref)
+            for key in ("images", "videos"):
+                for k, ref in enumerate(feed.get(key) or []):
+                    yield f"{base}.asset_feed_spec.{key}[{k}]", ref, ad_set, key[:-1]
+
+
+def local_refs(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Yield (field path, the ref dict itself, kind) for every asset of the plan named by path."""
+    for where, ref, _ad_set, kind in asset_slots(plan):
+        if isinstance(ref, dict) and ref.get("path"):
+            yield where, ref, kind or asset_kind(ref)
 
 
 def is_pinned(ref: dict[str, Any]) -> bool:

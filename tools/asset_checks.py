@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from PIL import Image
 
 from state.context import AssetAccess
-from tools.asset_cache import cache_file, is_pinned, label
+from tools.asset_cache import asset_slots, cache_file, is_pinned, label
 from tools.asset_sources import AssetRefused, local_file, private_fix, url_problem
 from tools.video_files import (
     VIDEO_SUFFIXES,
@@ -45,20 +45,12 @@ VERTICAL_PLACEMENTS = {"story", "stories", "reels", "instagram_stories", "instag
 
 
 def iter_assets(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Yield (field path, asset ref, ad set) for every asset of every ad in the plan."""
-    for i, ad_set in enumerate(plan.get("ad_sets") or []):
-        for j, ad in enumerate(ad_set.get("ads") or []):
-            creative = ad.get("creative") or {}
-            base = f"ad_sets[{i}].ads[{j}].creative"
-            for k, ref in enumerate(creative.get("assets") or []):
-                yield f"{base}.assets[{k}]", ref, ad_set
-            for k, card in enumerate(creative.get("cards") or []):
-                if card.get("asset"):
-                    yield f"{base}.cards[{k}].asset", card["asset"], ad_set
-            feed = creative.get("asset_feed_spec") or {}
-            for kind in ("images", "videos"):
-                for k, ref in enumerate(feed.get(kind) or []):
-                    yield f"{base}.asset_feed_spec.{kind}[{k}]", {"kind": kind[:-1], **ref}, ad_set
+    """Yield (field path, asset ref, ad set) for every asset of every ad in the plan.
+
+    A dynamic creative's feed entries come with their `kind` ("image" / "video") added.
+    """
+    for where, ref, ad_set, feed_kind in asset_slots(plan):
+        yield where, ({"kind": feed_kind, **ref} if feed_kind else ref), ad_set
 
 
 def _issue(field: str, message: str, fix: str) -> dict[str, str]:
