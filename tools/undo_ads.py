@@ -29,7 +29,7 @@ from state.guardrails import MoneyAction, Refusal
 from state.ledger import Ledger
 from state.provenance import display_name
 from tools.money import apply_update, clear
-from tools.undo_check import adset_name
+from tools.undo_check import adset_name, position
 
 OFF = ("PAUSED", "ARCHIVED", "DELETED")
 _CREATIVE_SPEC = "object_story_spec,asset_feed_spec"
@@ -50,7 +50,7 @@ def _later_creates(ledger: Ledger, row: Mapping[str, Any], object_type: str
                    ) -> list[dict[str, Any]]:
     """Return the thread's `done` creates of `object_type` written after `row`, in order."""
     rows = ledger.rows(row.get("thread_id"))
-    at = next((i for i, r in enumerate(rows) if r["write_id"] == row["write_id"]), len(rows))
+    at = position(rows, row["write_id"])
     return [r for r in rows[at + 1:] if r["op"] == "create" and r["status"] == "done"
             and r.get("meta_id") and str(r.get("object_type") or "") == object_type]
 

@@ -40,6 +40,11 @@ class ChangedSince(ValueError):
     """The object no longer holds what the write set: undoing it would wipe later changes."""
 
 
+def position(rows: list[dict[str, Any]], write_id: str) -> int:
+    """Return the index of ledger write `write_id` in `rows` (their length when it is not there)."""
+    return next((i for i, r in enumerate(rows) if r["write_id"] == write_id), len(rows))
+
+
 def undo_key(write_id: str) -> str:
     """Return the plan key of the writes that undo `write_id` (the ledger's link between them)."""
     return f"undo:{write_id}"
@@ -128,7 +133,7 @@ def later_writes(ledger: Ledger, row: Mapping[str, Any], keys: Sequence[str]
     that failed or was refused changed nothing and does not.
     """
     rows = ledger.rows()
-    at = next((i for i, r in enumerate(rows) if r["write_id"] == row["write_id"]), len(rows))
+    at = position(rows, row["write_id"])
     wanted = set(keys)
 
     def touches(r: Mapping[str, Any]) -> bool:
@@ -160,7 +165,7 @@ def said_unchanged(ledger: Ledger, row: Mapping[str, Any], restore: Mapping[str,
             f"{values_text(restore, currency)}, which Meta already holds: nothing would "
             "change, so nothing was sent.")
     rows = ledger.rows(thread)
-    at = next((i for i, r in enumerate(rows) if r["write_id"] == wid), len(rows))
+    at = position(rows, wid)
     earlier = [  # an earlier attempt comes before it (a later undo may send the same values)
         r for r in rows[:at]
         if r["path"] == row["path"] and r["op"] == row["op"]
