@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-clients lint readme evals bench clean
+.PHONY: install demo web test test-clients lint readme evals bench clean
 
 install: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 
 demo: install
 	ADPILOT_HOME=$${ADPILOT_HOME:-.adpilot/demo} $(VENV)/bin/adpilot demo --yes
+
+# The browser dashboard on the demo's home (`adpilot web`: http://127.0.0.1:8765/).
+web: install
+	ADPILOT_HOME=$${ADPILOT_HOME:-.adpilot/demo} $(VENV)/bin/adpilot web
 
 test: install
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not clients"

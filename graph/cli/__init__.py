@@ -16,6 +16,7 @@ every group, each registering its commands on `graph/cli/root.py`'s `app`:
 - `accounts`: accounts
 - `ask`: ask, watch
 - `mcp`: mcp
+- `web`: web (the browser inbox and dashboard, `graph/web/`)
 
 `adpilot --help` lists commands in registration order, so the groups are imported in that
 order (not sorted). Each group imports only Typer, Rich and the CLI's own small modules at
@@ -28,6 +29,7 @@ from graph.cli.root import app
 # isort: off
 from graph.cli import (  # noqa: F401,E402
     launch, status, demo, trace, tick, loop, sandbox, safety, undo, audit, accounts, ask, mcp,
+    web,
 )
 # isort: on
 from graph.cli.errors import answer_json_errors  # noqa: E402

@@ -48,6 +48,7 @@ DEMO_BRIEF = (
 )
 DEMO_SEED = 5  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
 DEMO_MODEL = {"reach_pool_days": 0.3, "fatigue_scale": 4.0}  # a small market (module docstring)
+WEB_URL = "http://127.0.0.1:8765/"  # where `adpilot web` listens by default
 MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound, not a timeout)
 
 
@@ -155,7 +156,14 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
     console.rule("[bold]done")
     console.print(f"thread: [bold]{thread_id}[/]   ADPILOT_HOME: [bold]{home.resolve()}[/]")
     console.print(f"inspect: adpilot status {thread_id}" + (f"   report: {report_path}" if report_path else ""))
+    console.print(dashboard_line(home))
     return outcome
+
+
+def dashboard_line(home: Path) -> str:
+    """How to open the browser dashboard on what the demo created."""
+    return (f"dashboard: run `ADPILOT_HOME={home.resolve()} adpilot web` (in a clone: `make web`), "
+            f"then open {WEB_URL} — the demo's campaign, cards, timeline and report are there")
 
 
 def demo_scenario(home: Path) -> str:

@@ -1,0 +1,175 @@
+"""The pages of `adpilot web` about campaigns: the overview, a campaign, its report, Ask.
+
+- **Campaigns** (`graph/web/overview.py`): per ad account, what adpilot launched or watches,
+  with spend, results, cost per result against the target and the last cycle's verdicts; a
+  campaign's page adds its ad sets and ads and the thread's timeline (the `trace` view).
+- **Report** (`agents/insights/interactive.py`): the report's summary, its charts drawn by
+  Plotly.js from the same series as the PNGs (applied actions marked), its actions, and the
+  JSON and CSV files to download (only those, from the thread's own report folder).
+- **Ask**: an `adpilot ask` request (answered at once, or a card) or a new brief (a card).
+- **Sandbox clock** (only on the sandbox): move the simulated clock and wake the threads
+  whose timer is then due, as `adpilot tick --advance-days N` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from graph.web.decide import FormProblem
+
+
+async def campaigns(web: Any, request: Request) -> Response:
+    """List the campaigns per ad account."""
+    from graph.web.overview import accounts_overview
+
+    accounts = await web.run(accounts_overview, web.runner, web.env.home)
+    return web.page(request, "campaigns.html", accounts=accounts)
+
+
+async def campaign(web: Any, request: Request) -> Response:
+    """Show one campaign: figures, verdicts, ad sets, ads and the thread's timeline."""
+    from graph.web.overview import thread_detail
+
+    detail = await web.run(thread_detail, web.runner, web.env.home, request.path_params["tid"])
+    return web.page(request, "campaign.html", d=detail, tid=request.path_params["tid"])
+
+
+def _report(web: Any, tid: str) -> dict[str, Any]:
+    from agents.insights.interactive import web_report
+
+    web.runner.status(tid)  # KeyError: no such thread
+    return web_report(tid, runner=web.runner, home=web.env.home)
+
+
+async def report(web: Any, request: Request) -> Response:
+    """Show the thread's report with its interactive charts and downloads."""
+    import json
+
+    from graph.web.inbox import markdown_html
+
+    tid = request.path_params["tid"]
+    try:
+        data = await web.run(_report, web, tid)
+    except ValueError as exc:
+        return web.page(request, "error.html", 404, message=str(exc))
+    figures = [{**f, "json": json.dumps(f["figure"], default=str)} for f in data["figures"]]
+    return web.page(request, "report.html", tid=tid, r=data, figures=figures,
+                    summary_html=markdown_html(str(data.get("summary") or "")))
+
+
+async def report_file(web: Any, request: Request) -> Response:
+    """Send one of the report's JSON or CSV files (only those, from its own folder)."""
+    tid, name = request.path_params["tid"], request.path_params["name"]
+    folder = (Path(web.env.home) / "reports" / tid).resolve()
+    await web.run(web.runner.status, tid)  # KeyError: no such thread
+    path = (folder / name).resolve()
+    if path.parent != folder or path.suffix not in (".csv", ".json") or not path.is_file():
+        raise KeyError(f"no report file {name!r} for {tid}: open the report page first, it "
+                       "writes the JSON and CSV files")
+    media = "text/csv" if path.suffix == ".csv" else "application/json"
+    return FileResponse(path, media_type=media, filename=path.name)
+
+
+def _ask(web: Any, form: dict[str, str]) -> Any:
+    from state.bounds import MAX_ANSWER_CHARS
+
+    request, brief = form.get("request", "").strip(), form.get("brief", "").strip()
+    if bool(request) == bool(brief):
+        raise FormProblem("request / brief: write a request (about existing campaigns) or a "
+                          "brief (a new campaign), one of the two")
+    text = request or brief
+    if len(text) > MAX_ANSWER_CHARS:
+        raise FormProblem(f"{'request' if request else 'brief'}: more than {MAX_ANSWER_CHARS} "
+                          "characters; say it in a few sentences")
+    if request:
+        return web.runner.start("", None, request=text)
+    return web.runner.start(text, None)
+
+
+async def ask(web: Any, request: Request) -> Response:
+    """Take a request or a brief: show the answer, or open the new card."""
+    if request.method == "GET":
+        return web.page(request, "ask.html")
+    form = await web.form(request)
+    try:
+        outcome = await web.run(_ask, web, form)
+    except (FormProblem, ValueError) as exc:
+        return web.page(request, "ask.html", 400, problem=str(exc), form=form)
+    if outcome.interrupt is not None:
+        return RedirectResponse(f"/threads/{outcome.thread_id}", status_code=303)
+    return web.page(request, "ask.html", form=form, outcome=answer_view(outcome))
+
+
+def answer_view(outcome: Any) -> dict[str, Any]:
+    """Return a finished request as the Ask page shows it: the sentence and its table."""
+    from agents.insights.answer import Answer
+
+    values = outcome.values
+    view: dict[str, Any] = {"thread_id": outcome.thread_id, "phase": values.get("phase"),
+                            "status": str(values.get("status") or ""),
+                            "notes": list((values.get("intent") or {}).get("notes") or [])}
+    answer = values.get("answer")
+    if isinstance(answer, dict) and answer:
+        typed = Answer.model_validate(answer)
+        view["sentence"] = answer.get("sentence")
+        view["columns"], view["rows"] = list(typed.columns), list(typed.table())
+        view["notes"] += list(typed.notes)
+    summary = ((values.get("optimize") or {}).get("proposal") or {}).get("summary")
+    view["summary"] = list(summary or [])
+    return view
+
+
+def _advance(web: Any, days: int) -> list[str]:
+    from agents.orchestrator.nodes import run_now
+    from graph.cli.tick import wake_due
+    from state.control import ThreadBusy
+
+    if web.env.sandbox is None:
+        raise FormProblem("days: the clock moves only on the embedded sandbox")
+    answer = web.env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
+    if isinstance(answer, dict) and "error" in answer:
+        raise FormProblem(f"days: the sandbox refused ({answer['error']})")
+    now = run_now(web.env.context)
+    lines = [f"Sandbox clock moved {days} day(s): now {now.isoformat()}."]
+    for tid in web.runner.threads():
+        current = web.runner.status(tid)
+        if current.waiting_for != "wait" or web.runner.account_problem(current):
+            continue
+        try:
+            with web.runner.lease(tid, wait_s=0):
+                after = wake_due(web.runner, tid, now, say=lambda text, tid=tid, **_: lines.append(
+                    f"{tid}: {text}"), quiet=True)
+        except ThreadBusy:
+            lines.append(f"{tid}: skipped, another process is running it")
+            continue
+        if after is not None:
+            lines.append(f"{tid}: woken — " + ("a card waits in the inbox"
+                                                if after.waiting_for == "approval"
+                                                else f"it waits for {after.waits_for}"))
+    return lines
+
+
+async def advance(web: Any, request: Request) -> Response:
+    """Move the sandbox clock and wake the threads then due."""
+    form = await web.form(request)
+    raw = form.get("days", "").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= 60:
+        web.flash(request, f"days: {raw!r}; give a whole number of days from 1 to 60", "error")
+        return RedirectResponse("/campaigns", status_code=303)
+    try:
+        lines = await web.run(_advance, web, int(raw))
+    except FormProblem as exc:
+        web.flash(request, str(exc), "error")
+        return RedirectResponse("/campaigns", status_code=303)
+    for line in lines:
+        web.flash(request, line)
+    return RedirectResponse("/inbox", status_code=303)
+
+
+PAGES = [("/campaigns", campaigns, ["GET"]), ("/campaigns/{tid}", campaign, ["GET"]),
+         ("/reports/{tid}", report, ["GET"]), ("/reports/{tid}/files/{name}", report_file, ["GET"]),
+         ("/ask", ask, ["GET", "POST"]), ("/sandbox/advance", advance, ["POST"])]
