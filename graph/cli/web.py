@@ -36,6 +36,13 @@ def web(port: Annotated[int, typer.Option(min=0, max=65535, help="port (0: a fre
     except OSError as exc:
         fail(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); pick another "
              "port, or --port 0 for a free one")
+    from graph.home import adpilot_home, holds_threads
+
+    home = adpilot_home().resolve()
+    if holds_threads(home) is False:  # said before the home is opened (and created)
+        console.print(f"[yellow]note:[/] {home} holds no thread yet: the inbox starts empty. If "
+                      "your cards are in another home, stop this and set ADPILOT_HOME to it "
+                      "(the demo's: .adpilot/demo in the clone).")
     with session() as (env, runner):
         url = url_of(sock)
         console.print(f"adpilot web: open [bold]{url}[/] (state: {env.home.resolve()}) — "

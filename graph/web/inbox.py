@@ -11,6 +11,7 @@ its `review_configs` allow. Reads only: nothing here resumes a thread.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, cast
 
 from markdown_it import MarkdownIt
@@ -80,6 +81,14 @@ def edit_text(action: dict[str, Any]) -> str:
     return json.dumps(args, indent=2, ensure_ascii=False)
 
 
+def summary_of(description: str, limit: int = 160) -> str:
+    """Return an action's first line as plain words (its verdict, kind and object)."""
+    line = next((x for x in description.splitlines() if x.strip()), "")
+    plain = re.sub(r"[*`#>]+", "", line).strip()
+    head = plain.split(": ", 1)[0]
+    return head if len(head) <= limit else head[:limit - 1] + "…"
+
+
 def card_view(outcome: Any) -> dict[str, Any] | None:
     """Return the pending card of a thread for the page (None: nothing waits for a person)."""
     if outcome.waiting_for not in ("approval", "clarify"):
@@ -111,6 +120,7 @@ def card_view(outcome: Any) -> dict[str, Any] | None:
         actions.append({
             "index": i,
             "name": name,
+            "summary": summary_of(str(action.get("description") or name)),
             "description_html": markdown_html(str(action.get("description") or "")),
             "allowed": _allowed(payload, name),
             "edit": edit_text(action),

@@ -82,7 +82,7 @@ def test_inbox_launch_optimise_and_report(clean_env: Path, browser: Any) -> None
         assert tid == d.thread_id
         shot(page, "5-inbox-optimise")
         page.goto(f"{d.url}/threads/{tid}")
-        actions = page.locator("li.action")
+        actions = page.locator("div.action")
         assert actions.count() >= 2, page.locator("#card").inner_text()[:600]
         pending = d.runner.status(tid).interrupt["action_requests"]
         page.check("#action-0 input[value=approve]")
