@@ -263,6 +263,15 @@ class Runner:
         return list(reversed(seen))
 
 
+def thread_kind(values: dict[str, Any]) -> str:
+    """Say what started the thread: a brief (launch), a request (ask) or a campaign (watch)."""
+    if values.get("watch") or values.get("adopted"):
+        return "watch"
+    if values.get("request") and not values.get("plan"):
+        return "ask"
+    return "launch"
+
+
 def tune_sqlite(saver: Any) -> None:
     """Use synchronous=NORMAL on a WAL-mode SQLite checkpointer.
 

@@ -56,3 +56,29 @@ def between_cycles(interrupt_value: Any, next_nodes: Any) -> bool:
     """
     return (isinstance(interrupt_value, Mapping) and not interrupt_value.get("node")
             and "wait_for_data" in (next_nodes or ()))
+
+
+def wake(runner: Any, thread_id: str, now: datetime, *, say: Any,
+         on_update: Any = None) -> Any:
+    """Resume `thread_id` if its timer is due at `now` or an alert wakes it (else None).
+
+    Between optimise cycles a thread whose timer is not due is looked at for alerts
+    (`agents/optimize/alerts.py`); one that wakes it is resumed with the alerts' wake value,
+    which names only their kinds: the thread finds them on Meta's data itself before it shows
+    a card. Each alert is said through `say`. Used by `adpilot tick` (`graph/cli/tick.py`) and
+    the web dashboard's sandbox clock (`graph/web/views.py`).
+    """
+    from agents.optimize import alerts
+
+    current = runner.status(thread_id)
+    payload = current.interrupt or {}
+    if current.waiting_for != "wait":
+        return None
+    # The one rule every ticker uses: a throttle wait on wall time, an optimise timer on the
+    # account's clock (the sandbox's simulated one there).
+    value: dict[str, Any] | None = wake_value(payload, now, datetime.now(UTC))
+    if value is None and between_cycles(payload, current.next):
+        value = alerts.tick_wake(current.values, runner.context, now, thread_id, say=say)
+    if value is None:
+        return None
+    return runner.resume(thread_id, value, expect="wait", on_update=on_update)

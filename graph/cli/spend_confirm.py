@@ -8,34 +8,13 @@ the CLI takes the daily amount typed back: at an interactive prompt (`adpilot ap
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
-from typing import Any
 
-from agents.orchestrator.approval import ACTION as LAUNCH_ACTION
 from agents.orchestrator.nodes import confirm_amount
 from graph.runner import Outcome
-from state.rules import format_money, to_minor
-
-
-def pending_check(outcome: Outcome) -> dict[str, Any] | None:
-    """Return the spend check of a launch card waiting for approval (None for other cards)."""
-    payload = outcome.interrupt or {}
-    names = [a.get("name") for a in payload.get("action_requests") or [] if isinstance(a, dict)]
-    if outcome.waiting_for != "approval" or LAUNCH_ACTION not in names:
-        return None
-    check = outcome.values.get("spend_check")
-    return check if isinstance(check, dict) and check.get("daily_minor") else None
-
-
-def parse_amount(text: str, currency: str) -> int | None:
-    """Read a typed amount ("5,000,000", "$5000000.00", "USD 5,000,000") as minor units."""
-    clean = re.sub(rf"(?i)\b{re.escape(currency)}\b|[$€£¥,\s]", "", str(text))
-    try:
-        return to_minor(float(clean), currency)
-    except ValueError:
-        return None
+from graph.spend_check import parse_amount, pending_check
+from state.rules import format_money
 
 
 def confirm_problem(outcome: Outcome, typed: str | None, *, yes: bool,

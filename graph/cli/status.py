@@ -96,23 +96,16 @@ def _row(runner: Any, tid: str, want: str | None) -> dict[str, Any] | None:
     `account_id`, `waiting_for`, `campaign_id` the same values under the names of the
     `status --json` contract (docs/design.md §2).
     """
+    from graph.runner import thread_kind
+
     out = runner.status(tid)
     values = out.values
     row_account = values.get("account")
     if want and row_account != want:
         return None
     campaign = (values.get("created") or {}).get("campaign")
-    return {"thread": tid, "account": row_account, "kind": _kind_of(values),
+    return {"thread": tid, "account": row_account, "kind": thread_kind(values),
             "phase": values.get("phase"), "waiting": out.waiting_for, "next": list(out.next),
             "campaign": campaign, "cycle": values.get("cycle"), "status": values.get("status"),
             "thread_id": tid, "account_id": row_account, "waiting_for": out.waiting_for,
             "campaign_id": campaign}
-
-
-def _kind_of(values: dict[str, Any]) -> str:
-    """Say what started the thread: a brief (launch), a request (ask) or a campaign (watch)."""
-    if values.get("watch") or values.get("adopted"):
-        return "watch"
-    if values.get("request") and not values.get("plan"):
-        return "ask"
-    return "launch"

@@ -43,21 +43,12 @@ def wake_due(runner: Runner, thread_id: str, now: datetime, *, yes: bool = False
     which names only their kinds: the thread finds them on Meta's data itself before it shows
     a card. Each alert is said through `say` (default: printed).
     """
-    from graph.ticking import between_cycles, wake_value
+    from graph.ticking import wake
 
-    current = runner.status(thread_id)
-    payload = current.interrupt or {}
-    if current.waiting_for != "wait":
+    loop_module("agents.optimize.alerts")  # exit 1, saying so, in a build without the loop
+    outcome = wake(runner, thread_id, now, say=say or console.print, on_update=on_update)
+    if outcome is None:
         return None
-    # The one rule every ticker uses (graph/ticking.py): a throttle wait on wall time, an
-    # optimise timer on the account's clock (the sandbox's simulated one there).
-    value: dict[str, Any] | None = wake_value(payload, now, datetime.now(UTC))
-    if value is None and between_cycles(payload, current.next):
-        value = loop_module("agents.optimize.alerts").tick_wake(
-            current.values, runner.context, now, thread_id, say=say or console.print)
-    if value is None:
-        return None
-    outcome = runner.resume(thread_id, value, expect="wait", on_update=on_update)
     return drive(runner, outcome, yes=yes, on_update=on_update, home=home, quiet=quiet)
 
 

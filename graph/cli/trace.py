@@ -1,4 +1,4 @@
-"""The `trace` command: a thread's timeline, read offline (`graph/cli/trace_view.py`)."""
+"""The `trace` command: a thread's timeline, read offline (`graph/trace_view.py`)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from graph.cli.root import app
 def trace(thread: Annotated[str, typer.Argument(help="the thread to trace")],
           as_json: Annotated[bool, typer.Option("--json", help="print the events as JSON")] = False) -> None:
     """Show a thread's timeline: nodes, interrupts and decisions, Meta writes (offline)."""
-    from graph.cli.trace_view import render_timeline, trace_timeline
     from graph.environment import adpilot_home
+    from graph.trace_view import render_timeline, trace_timeline
 
     require_thread(thread)
     try:

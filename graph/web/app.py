@@ -27,7 +27,7 @@ from starlette.responses import FileResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from graph.web.security import SESSION_COOKIE, Guard, Refused
+from graph.web.security import SESSION_COOKIE, Guard, Refused, set_session
 
 HERE = Path(__file__).parent
 # Autoescaped everywhere: a campaign or ad name is text, never markup.
@@ -130,8 +130,3 @@ def create_app(env: Any, runner: Any, guard: Guard) -> Starlette:
                     middleware=[Middleware(BaseHTTPMiddleware, dispatch=access)])
     app.state.web = web
     return app
-
-
-def set_session(response: Response, sid: str) -> None:
-    """Give the browser its session cookie (never readable by scripts, never sent cross-site)."""
-    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict", path="/")

@@ -7,7 +7,7 @@ records and the ledger; no Meta call, nothing written (no store is created where
   thread that has a campaign (launched, or adopted by `watch`) or waits for a person (an
   approval card, a question); the accounts and their threads newest activity first.
 - `thread_detail(runner, home, thread_id)`: the same row plus `ad_sets`, `ads` and `timeline`
-  (`graph/cli/trace_view.py::trace_timeline`, already scrubbed).
+  (`graph/trace_view.py::trace_timeline`, already scrubbed).
 
 A row's figures are the insights store's sums over every stored day of the campaign, worded as
 the report words them (`agents/insights/results.py`, `report_text.py`): results are the count
@@ -29,8 +29,8 @@ from agents.insights.report_text import KPI_LABELS, delivery
 from agents.insights.results import ad_ids, ad_set_ids, adset_event, conversion_event
 from agents.optimize.decide.stats import KPI_FIELDS
 from agents.optimize.meta_io import KPI_BY_GOAL, kpi_of_plan, targets_of
-from graph.cli.status import _kind_of
-from graph.cli.trace_view import trace_timeline
+from graph.runner import thread_kind
+from graph.trace_view import trace_timeline
 from state.database import is_postgres_url, state_location
 from state.insights_store import InsightsStore, add_sums, derive
 from state.provenance import display_name
@@ -99,7 +99,7 @@ def _thread_row(runner: Any, out: Any, store: InsightsStore | None, stopped: Map
     saved = runner.graph.checkpointer.get_tuple({"configurable": {"thread_id": tid}})
     updated = saved.checkpoint.get("ts") if saved is not None else None
     row = campaign_row(values, store, ctx=getattr(runner, "context", None))
-    row.update(thread_id=tid, kind=_kind_of(values), waiting_for=out.waiting_for,
+    row.update(thread_id=tid, kind=thread_kind(values), waiting_for=out.waiting_for,
                stopped_at=stopped.get(tid), updated_at=updated)
     if row["stopped_at"] and (row["delivery"] or {}).get("state") == "live":
         # `adpilot stop` paused what the thread created; its phase does not say so

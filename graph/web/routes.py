@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from graph.web.decide import FormProblem, approves_any, card_identity, decision_value
 from graph.web.inbox import card_view, inbox_items
-from graph.web.security import Refused
+from graph.web.security import Refused, set_session
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -54,8 +54,6 @@ async def home(web: Any, request: Request) -> Response:
 
 async def login(web: Any, request: Request) -> Response:
     """Ask for the operator's token; a right one opens a session."""
-    from graph.web.app import set_session
-
     if request.method == "GET":
         return web.page(request, "login.html")
     form = await request.form()
@@ -77,7 +75,7 @@ async def inbox(web: Any, request: Request) -> Response:
 
 def thread_view(web: Any, tid: str) -> dict[str, Any]:
     """Return what the thread page shows: the pending card, or where the thread stands."""
-    from graph.cli.spend_confirm import pending_check
+    from graph.spend_check import pending_check
     from state.secrets import scrub_obj
 
     current = web.runner.status(tid)
@@ -117,8 +115,8 @@ async def thread(web: Any, request: Request, status: int = 200, **extra: Any) ->
 
 def _decide(web: Any, tid: str, form: dict[str, str]) -> tuple[str, Any]:
     """Answer the approval card `form` names; returns (result, detail)."""
-    from graph.cli.spend_confirm import parse_amount, pending_check
     from graph.runner import StaleDecision
+    from graph.spend_check import parse_amount, pending_check
     from state.rules import format_money
 
     interrupt_id, receipt = card_identity(form)

@@ -24,6 +24,7 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 SESSION_COOKIE = "adpilot_session"
@@ -129,3 +130,8 @@ class Guard:
             got = urlsplit(origin).netloc
             if got and got.lower() != (host_header or "").lower():
                 raise Refused(403, f"the form was posted from another site ({origin})")
+
+
+def set_session(response: Any, sid: str) -> None:
+    """Give the browser its session cookie (never readable by scripts, never sent cross-site)."""
+    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict", path="/")

@@ -125,7 +125,7 @@ def answer_view(outcome: Any) -> dict[str, Any]:
 
 def _advance(web: Any, days: int) -> list[str]:
     from agents.orchestrator.nodes import run_now
-    from graph.cli.tick import wake_due
+    from graph.ticking import wake
     from state.control import ThreadBusy
 
     if web.env.sandbox is None:
@@ -141,8 +141,8 @@ def _advance(web: Any, days: int) -> list[str]:
             continue
         try:
             with web.runner.lease(tid, wait_s=0):
-                after = wake_due(web.runner, tid, now, say=lambda text, tid=tid, **_: lines.append(
-                    f"{tid}: {text}"), quiet=True)
+                after = wake(web.runner, tid, now, say=lambda text, tid=tid, **_: lines.append(
+                    f"{tid}: {text}"))
         except ThreadBusy:
             lines.append(f"{tid}: skipped, another process is running it")
             continue

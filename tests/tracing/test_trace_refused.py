@@ -22,7 +22,7 @@ def _edit(plan, receipt=None):
 
 def test_trace_shows_the_accepted_answer_and_marks_refused_ones(tmp_path, monkeypatch):
     from graph.cli import app
-    from graph.cli.trace_view import trace_timeline
+    from graph.trace_view import trace_timeline
     bogus = {"decisions": [{"type": t} for t in ("approve", "reject", "approve", "bogus", "approve")]}
     with demo_runner(tmp_path, monkeypatch) as (home, runner, brief):
         out = runner.start(brief, thread_id="t-refused")

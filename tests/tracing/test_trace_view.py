@@ -5,7 +5,7 @@ from __future__ import annotations
 from langgraph.types import Command
 from rich.console import Console
 
-from graph.cli.trace_view import checkpoint_events, ledger_events, merge_events, render_timeline
+from graph.trace_view import checkpoint_events, ledger_events, merge_events, render_timeline
 from state.ledger import Ledger
 from tests.evals.toy_graphs import launch_graph
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from graph.web.decide import FormProblem, card_identity, decision_value
 from graph.web.inbox import card_view, markdown_html, summary_of
 from graph.web.security import Guard, Refused, host_name, is_loopback
 
-CARD = {
+CARD: dict[str, Any] = {
     "kind": "approval", "receipt": "r" * 64, "description": "## Optimise cycle 2",
     "action_requests": [
         {"name": "pause_ad", "args": {"ad_id": "1", "status": "PAUSED"},

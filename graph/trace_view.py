@@ -5,7 +5,7 @@ Built from what is on disk in ADPILOT_HOME, no LangSmith needed:
 - the checkpoint history (`graph.get_state_history`, oldest first): every node that ran with
   a one-line summary of its update, every interrupt (approval, clarify, wait), the answer
   each card accepted (who decided what) and the answers it refused, each with its reason
-  (`graph/cli/trace_decisions.py`), every node error (and the re-run that followed it);
+  (`graph/trace_decisions.py`), every node error (and the re-run that followed it);
 - the ledger: every Meta write with its operation, object type, Meta id, before/after values,
   approval receipt and its status history (`intent → sent → done`, or failed / unknown),
   a repeated write of the same plan key shown as a retry.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from graph.cli.trace_decisions import decision_events, short
+from graph.trace_decisions import decision_events, short
 from state.ledger import Ledger, ledger_exists
 from state.secrets import scrub_obj
 
