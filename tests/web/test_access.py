@@ -155,3 +155,37 @@ def test_cli_refuses_to_bind_off_loopback_without_a_token(clean_env: Path) -> No
     assert result.exit_code == 2
     assert "ADPILOT_WEB_TOKEN" in result.output
     assert not (clean_env / "sandbox.db").exists()
+
+
+def test_a_budget_far_above_the_accounts_history_must_be_typed_back(clean_env: Path) -> None:
+    import json
+
+    from graph.cli.demo import sample_images
+    from tests.web.conftest import BRIEF
+
+    clean_env.mkdir(parents=True)
+    (clean_env / "policy.json").write_text(json.dumps({"max_daily_exposure_minor": 1_000_000,
+                                                       "max_campaign_daily_budget_minor": 500_000}))
+    with dashboard(clean_env) as d:
+        client = TestClient(d.app, base_url=LOCAL)
+        fields = _form(client, d.thread_id)
+        assert client.post(f"/threads/{d.thread_id}/decide", data={**fields, "all": "approve"},
+                           follow_redirects=False).status_code == 303
+        d.env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": 3})
+        images = ", ".join(str(p) for p in sample_images(clean_env / "demo_assets"))
+        with d.app.state.web.lock:
+            d.runner.start(BRIEF.format(images=images).replace("$160/day", "$2,000/day"), "big")
+        page = client.get("/threads/big").text
+        assert 'id="confirm_budget"' in page and "USD 2,000.00 a day" in page
+        fields = _form(client, "big")
+        r = client.post("/threads/big/decide", data={**fields, "all": "approve"})
+        assert r.status_code == 400 and "Type the daily amount (USD 2,000.00)" in r.text
+        r = client.post("/threads/big/decide", data={**fields, "all": "approve",
+                                                     "confirm_budget": "200"})
+        assert r.status_code == 400 and "is not the plan" in r.text
+        assert _campaigns(d) == 1
+        r = client.post("/threads/big/decide", data={**fields, "all": "approve",
+                                                     "confirm_budget": "$2,000"},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        assert _campaigns(d) == 2
