@@ -95,6 +95,7 @@ def chart_series(state: dict[str, Any], store: InsightsStore, cid: str, kpi: str
     set_days = sorted({r["date"] for r in set_rows})
     return {
         "currency": currency, "label": label, "target_minor": target, "actions": actions,
+        "window": 3,  # days in each cost per result (sums over a trailing window)
         "campaign_rows": _with_kpi(campaign_rows, kpi), "budget": lines["total"],
         "budget_label": "campaign daily budget" if lines["level"] == "campaign"
         else "daily budget",
@@ -114,7 +115,7 @@ def _charts(s: dict[str, Any], out: Path) -> list[str]:
                                      out / "daily_spend_results.png", s["budget"], s["marks"],
                                      s["budget_label"]),
         charts.cost_per_result(s["ad_set_rows"], s["names"], cur, label, s["target_minor"],
-                               out / "cost_per_result.png", s["marks"]),
+                               out / "cost_per_result.png", s["marks"], s["window"]),
         charts.ad_set_spend(s["ad_set_rows"], s["names"], cur, out / "spend_by_ad_set.png",
                             s["ad_set_budgets"], s["ad_set_marks"]),
     )
