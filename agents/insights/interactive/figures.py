@@ -117,7 +117,7 @@ def spend_chart(s: dict[str, Any]) -> dict[str, Any] | None:
                      "hovertemplate": f"{s['budget_label']}: %{{y:{money}}} {cur}<extra></extra>"})
         top = max(top, max(y for y in ys if y is not None))
     data.append(_daily({"type": "scatter", "mode": "lines+markers", "x": days, "y": results,
-                        "yaxis": "y2", "name": label, "line": {"color": "#d62728"},
+                        "yaxis": "y2", "name": safe(label), "line": {"color": "#d62728"},
                         "hovertemplate": f"%{{customdata}}: %{{y:,.4~f}} {safe(label)}"
                                          "<extra></extra>"}))
     room = headroom(marks)  # both axes: the action labels sit above the data
