@@ -12,6 +12,8 @@
   the actions and budgets of `timeline.py`; `experiment_view.py` / `experiment_chart.py` —
   which variant (or ad set) is winning and how long until the test can decide, and
   `margin_note.py` why the loop cut the one the chart calls the best, when it did;
+- `interactive/` — the report for `adpilot web`: Plotly figures of the PNGs' own series
+  (`reporting.chart_series`), and `web_report`, the page's data with its downloads written;
 - `question.py`, `answer.py`, `ask.py` — read-only questions about the numbers.
 
 Imports `agents.common`, `agents.optimize` (a report shows the loop's verdicts, experiments and

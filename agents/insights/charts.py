@@ -265,9 +265,9 @@ def cost_figure(
 
 def cost_per_result(rows: list[dict[str, Any]], names: dict[str, str], currency: str,
                     kpi_label: str, target_minor: float | None, path: Path,
-                    marks: list[dict[str, Any]] | None = None) -> Path | None:
+                    marks: list[dict[str, Any]] | None = None, window: int = 3) -> Path | None:
     """Write `cost_figure` as a PNG."""
-    return save(cost_figure(rows, names, currency, kpi_label, target_minor, marks), path)
+    return save(cost_figure(rows, names, currency, kpi_label, target_minor, marks, window), path)
 
 
 def ad_set_figure(

@@ -47,7 +47,7 @@ def comparison_figure(view: dict[str, Any] | None) -> Figure | None:
         right.plot([lo, hi], [y, y], color=colour[k], linewidth=6, alpha=0.45,
                    solid_capstyle="butt")
         right.plot([mid], [y], "o", color=colour[k])
-        right.text(mid, y + 0.16, _amount(mid, view["unit"]), fontsize=8, ha="center",
+        right.text(mid, y + 0.16, amount_text(mid, view["unit"]), fontsize=8, ha="center",
                    va="bottom")
     if view.get("target") is not None:
         right.axvline(view["target"], color="black", linestyle="--", linewidth=1)
@@ -70,7 +70,8 @@ def comparison_figure(view: dict[str, Any] | None) -> Figure | None:
     return fig
 
 
-def _amount(value: float, unit: str) -> str:
+def amount_text(value: float, unit: str) -> str:
+    """Say a comparison's value in its unit: "12.50%", "3.20×", "USD 18.40", "JPY 2,400"."""
     if unit == "%":
         return f"{value:.2f}%"
     if unit == "×":
@@ -83,4 +84,4 @@ def comparison_chart(view: dict[str, Any] | None, path: Path) -> Path | None:
     return save(comparison_figure(view), path)
 
 
-__all__ = ["comparison_chart", "comparison_figure"]
+__all__ = ["amount_text", "comparison_chart", "comparison_figure"]

@@ -28,7 +28,10 @@ a client the report also reads the campaign's status and schedule from Meta, so 
 not yet started campaign is described as such (`report_text.delivery`).
 
 `write_report(thread_id, fmt, out_dir, runner=..., home=...)` is the CLI entry: it reads the
-thread's state from the checkpointer and the numbers from the insights store.
+thread's state from the checkpointer (`thread_state`) and the numbers from the insights store.
+`build_report` is `report_contents` (what every format says, worked out once) then
+`write_formats` (the charts, then each format's files); `chart_series` is the data the time
+charts draw, so the web's interactive charts (`interactive.py`) draw the same series as the PNGs.
 Every figure is computed from sums in the store, never from averaged ratios.
 """
 
@@ -76,55 +79,60 @@ def _where(state: dict[str, Any], client: Any, cid: str, dates: list[str]) -> di
     return delivery(state, first, last)
 
 
-def _charts(state: dict[str, Any], store: InsightsStore, cid: str, kpi: str, label: str,
-            currency: str, target: Any, out: Path, campaign_rows: list[dict[str, Any]],
-            lines: dict[str, Any]) -> list[str]:
-    """Draw the time charts (actions marked, budgets beside spend); return their paths.
+def chart_series(state: dict[str, Any], store: InsightsStore, cid: str, kpi: str, label: str,
+                 currency: str, target: Any, campaign_rows: list[dict[str, Any]],
+                 lines: dict[str, Any]) -> dict[str, Any]:
+    """Return the series the time charts draw: the PNGs (`_charts`) and the web's (`interactive`).
 
     `campaign_rows` and `lines` (`budget_lines` over their days) are the report's own, read
-    and worked out once for the charts and the JSON alike.
+    and worked out once for the charts and the JSON alike. Rows carry their result as `kpi`;
+    budgets are minor units, one per day; marks are `timeline.action_marks`, overall and by
+    ad set; `actions` the applied actions they were made from.
     """
-    camp_rows = _with_kpi(campaign_rows, kpi)
     set_rows = _with_kpi(store.daily(cid, "adset"), kpi)
     names = {r["entity_id"]: display_name(r["name"]) for r in set_rows}
     actions = state.get("applied_actions") or []
-    plan, created = state.get("plan"), state.get("created")
     set_days = sorted({r["date"] for r in set_rows})
-    marks = action_marks(actions)
+    return {
+        "currency": currency, "label": label, "target_minor": target, "actions": actions,
+        "window": 3,  # days in each cost per result (sums over a trailing window)
+        "campaign_rows": _with_kpi(campaign_rows, kpi), "budget": lines["total"],
+        "budget_label": "campaign daily budget" if lines["level"] == "campaign"
+        else "daily budget",
+        "marks": action_marks(actions),
+        "ad_set_rows": set_rows, "names": names,
+        "ad_set_budgets": daily_budgets(state.get("plan"), state.get("created"), actions,
+                                        set_days),
+        "ad_set_marks": {i: action_marks(actions, i) for i in names},
+    }
+
+
+def _charts(s: dict[str, Any], out: Path) -> list[str]:
+    """Draw the time charts of `chart_series` (actions marked, budgets beside spend); their paths."""
+    cur, label = s["currency"], s["label"]
     made = (
-        charts.spend_and_conversions(camp_rows, currency, label, out / "daily_spend_results.png",
-                                     lines["total"], marks, "campaign daily budget" if lines["level"] == "campaign"
-                                     else "daily budget"),
-        charts.cost_per_result(set_rows, names, currency, label, target,
-                               out / "cost_per_result.png", marks),
-        charts.ad_set_spend(set_rows, names, currency, out / "spend_by_ad_set.png",
-                            daily_budgets(plan, created, actions, set_days),
-                            {i: action_marks(actions, i) for i in names}),
+        charts.spend_and_conversions(s["campaign_rows"], cur, label,
+                                     out / "daily_spend_results.png", s["budget"], s["marks"],
+                                     s["budget_label"]),
+        charts.cost_per_result(s["ad_set_rows"], s["names"], cur, label, s["target_minor"],
+                               out / "cost_per_result.png", s["marks"], s["window"]),
+        charts.ad_set_spend(s["ad_set_rows"], s["names"], cur, out / "spend_by_ad_set.png",
+                            s["ad_set_budgets"], s["ad_set_marks"]),
     )
     return [str(p) for p in made if p]
 
 
-def build_report(
-    state: dict[str, Any],
-    store: InsightsStore,
-    out_dir: str | Path,
-    fmt: str = "md",
-    model: str | None = None,
-    client: Any = None,
-) -> dict[str, Any]:
-    """Write the report in `fmt` (md, csv or json) to `out_dir`; return what was written.
+def report_contents(state: dict[str, Any], store: InsightsStore, model: str | None = None,
+                    client: Any = None) -> dict[str, Any]:
+    """Work out what every format of the report says, once; raise ValueError without a campaign.
 
-    `client` reads the campaign's status and schedule and the dynamic creative's asset
-    breakdowns from Meta (without one, the report says what the thread knows, and that the
-    assets were not read).
+    Returns `cid`, `currency`, `summary`, `facts`, `totals`, `sets`, `ads`, `actions`,
+    `view` (`experiment_view.comparison`), `goals`, `assets`, `dates`, `lines` and `series`
+    (`chart_series`): what `write_formats` writes.
     """
-    if fmt not in ("md", "csv", "json"):
-        raise ValueError(f"--format {fmt!r}: use md, csv or json")
     cid = str((state.get("created") or {}).get("campaign") or "")
     if not cid:
         raise ValueError("this thread has no launched campaign yet: nothing to report")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     plan = state.get("plan") or {}
     # The same targets the loop judged by: the thread's settings, else the plan's.
     targets = {**((state.get("optimize") or {}).get("targets") or {}), **targets_of(state)}
@@ -152,10 +160,6 @@ def build_report(
         view["note"] = margin_note(view, actions, sets, kpi, currency,
                                    {k: v["name"] for k, v in sets.items()})
     lines = budget_lines(plan, state.get("created"), actions, dates)
-    files: dict[str, Any] = {"charts": _charts(state, store, cid, kpi, label, currency, target, out,
-                                               camp_rows, lines)}
-    if made := comparison_chart(view, out / "which_is_winning.png"):
-        files["charts"].append(str(made))
     goals = results_by_goal(plan, state.get("created") or {}, sets)
     kinds = by_result(goals)
     # best and worst compare the ad sets of the commonest kind of result (a lead is no purchase)
@@ -165,33 +169,67 @@ def build_report(
     f["results_by_goal"] = [{k: g[k] for k in ("name", "result", "results")} for g in goals]
     if len(kinds) > 1:  # several kinds of result: the summary names each, with its cost
         f["results_text"] = results_text(kinds, currency)
-    summary = narrative(f, model)
-    if fmt == "json":
+    return {"cid": cid, "currency": currency, "summary": narrative(f, model), "facts": f,
+            "totals": totals, "sets": sets, "ads": ads, "actions": actions, "view": view,
+            "goals": goals, "assets": assets, "dates": dates, "lines": lines,
+            "series": chart_series(state, store, cid, kpi, label, currency, target, camp_rows,
+                                   lines)}
+
+
+def write_formats(c: dict[str, Any], store: InsightsStore, out_dir: str | Path,
+                  fmts: tuple[str, ...]) -> dict[str, Any]:
+    """Write the charts once, then each of `fmts` (md, csv, json) of `report_contents` `c`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    currency, actions, goals, assets = c["currency"], c["actions"], c["goals"], c["assets"]
+    files: dict[str, Any] = {"charts": _charts(c["series"], out)}
+    if made := comparison_chart(c["view"], out / "which_is_winning.png"):
+        files["charts"].append(str(made))
+    if "json" in fmts:
         payload = {
             "money": money_note(currency),
-            "summary": summary,
-            "facts": f,
-            "totals": with_pct(totals),
-            "ad_sets": {k: with_pct(v) for k, v in sets.items()},
-            "ads": {k: with_pct(v) for k, v in ads.items()},
+            "summary": c["summary"],
+            "facts": c["facts"],
+            "totals": with_pct(c["totals"]),
+            "ad_sets": {k: with_pct(v) for k, v in c["sets"].items()},
+            "ads": {k: with_pct(v) for k, v in c["ads"].items()},
             "actions": actions,
-            "comparison": view,
+            "comparison": c["view"],
             "charts": files["charts"],
             "results_by_goal": goals,
             "dynamic_creative": assets,
-            "daily_budgets": budget_days(lines, dates),
+            "daily_budgets": budget_days(c["lines"], c["dates"]),
         }
         (out / "report.json").write_text(json.dumps(whole_minor(payload), indent=2, default=str))
         files["report"] = str(out / "report.json")
-    elif fmt == "csv":
-        files["csv"] = write_csvs(out, store, cid, sets, ads, actions, currency, goals,
-                                  asset_rows(assets))
-    else:
+    if "csv" in fmts:
+        files["csv"] = write_csvs(out, store, c["cid"], c["sets"], c["ads"], actions, currency,
+                                  goals, asset_rows(assets))
+    if "md" in fmts:
         extra = goal_lines(goals, currency) + asset_lines(assets, currency)
-        ad_sets_of_ads = {k: str(v.get("ad_set") or "") for k, v in ads.items()}
-        files["report"] = str(write_md(out, f, summary, sets, ads, ad_sets_of_ads, actions,
-                                       currency, files["charts"], extra))
+        ad_sets_of_ads = {k: str(v.get("ad_set") or "") for k, v in c["ads"].items()}
+        files["report"] = str(write_md(out, c["facts"], c["summary"], c["sets"], c["ads"],
+                                       ad_sets_of_ads, actions, currency, files["charts"], extra))
     return files
+
+
+def build_report(
+    state: dict[str, Any],
+    store: InsightsStore,
+    out_dir: str | Path,
+    fmt: str = "md",
+    model: str | None = None,
+    client: Any = None,
+) -> dict[str, Any]:
+    """Write the report in `fmt` (md, csv or json) to `out_dir`; return what was written.
+
+    `client` reads the campaign's status and schedule and the dynamic creative's asset
+    breakdowns from Meta (without one, the report says what the thread knows, and that the
+    assets were not read).
+    """
+    if fmt not in ("md", "csv", "json"):
+        raise ValueError(f"--format {fmt!r}: use md, csv or json")
+    return write_formats(report_contents(state, store, model, client), store, out_dir, (fmt,))
 
 
 def meta_client(runner: Any, thread_id: str) -> Any:
@@ -205,6 +243,15 @@ def meta_client(runner: Any, thread_id: str) -> Any:
         return factory()
 
 
+def thread_state(thread_id: str, *, runner: Any, home: str | Path) -> dict[str, Any]:
+    """Return the thread's state from the checkpointer, with every applied action it took."""
+    from agents.optimize.history import full_history
+
+    state = runner.status(thread_id).values
+    # The checkpoint holds the loop's working set; the report lists every applied action.
+    return {**state, "applied_actions": full_history(state, thread_id, home)}
+
+
 def write_report(
     thread_id: str,
     fmt: str = "md",
@@ -215,14 +262,11 @@ def write_report(
     model: str | None = None,
 ) -> dict[str, Any]:
     """CLI entry: read the thread's state and write its report (default dir: HOME/reports/THREAD)."""
-    from agents.optimize.history import full_history
-
-    state = runner.status(thread_id).values
-    # The checkpoint holds the loop's working set; the report lists every applied action.
-    state = {**state, "applied_actions": full_history(state, thread_id, home)}
+    state = thread_state(thread_id, runner=runner, home=home)
     target = Path(out_dir) if out_dir else Path(home) / "reports" / thread_id
     client = meta_client(runner, thread_id)  # the campaign's status, dynamic creative's assets
     return build_report(state, InsightsStore(home), target, fmt, model, client)
 
 
-__all__ = ["build_report", "narrative", "write_report"]
+__all__ = ["build_report", "chart_series", "narrative", "report_contents", "thread_state",
+           "write_formats", "write_report"]

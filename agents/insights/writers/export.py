@@ -116,6 +116,19 @@ def _on(a: dict[str, Any], names: dict[str, str]) -> str:
     return name
 
 
+def judged_effect(a: dict[str, Any]) -> str:
+    """Say an action's judged effect: "improved (81% likely it helped)", "undone 2026-03-07"."""
+    j = a.get("judgement") or {}
+    verdict = j.get("judgement") or "not judged yet"
+    if j.get("p_improved") is not None:
+        verdict += f" ({j['p_improved']:.0%} likely it helped)"
+    if a.get("undone_at"):  # `adpilot undo` took it back (agents/optimize/history.py)
+        judged = j.get("judgement") not in (None, "pending", "undone")
+        verdict = (f"undone {str(a['undone_at'])[:10]}"
+                   + (f" (judged {verdict} before)" if judged else ""))
+    return verdict
+
+
 def action_lines(actions: list[dict[str, Any]], currency: str, names: dict[str, str]) -> list[str]:
     """Render the actions table (short reasons in whole words) and every reason in full below it."""
     if not actions:
@@ -124,14 +137,7 @@ def action_lines(actions: list[dict[str, Any]], currency: str, names: dict[str, 
              "|---|---|---|---|---|---|---|"]
     details = ["", "### Why each action was taken", ""]
     for i, a in enumerate(actions, 1):
-        j = a.get("judgement") or {}
-        verdict = j.get("judgement") or "not judged yet"
-        if j.get("p_improved") is not None:
-            verdict += f" ({j['p_improved']:.0%} likely it helped)"
-        if a.get("undone_at"):  # `adpilot undo` took it back (agents/optimize/history.py)
-            judged = j.get("judgement") not in (None, "pending", "undone")
-            verdict = (f"undone {str(a['undone_at'])[:10]}"
-                       + (f" (judged {verdict} before)" if judged else ""))
+        verdict = judged_effect(a)
         reasons = [" ".join(str(r).split()) for r in a.get("reasons") or []]
         why = short(reasons[0]) if reasons else "—"
         if len(reasons) > 1 or (reasons and why != reasons[0]):
@@ -259,5 +265,5 @@ def money_note(currency: str) -> dict[str, Any]:
                      "conversion_rate a fraction (0.0117)"}
 
 
-__all__ = ["action_lines", "cell", "charts_intro", "goal_lines", "money_note", "short", "table",
-           "whole", "whole_minor", "with_pct", "write_md"]
+__all__ = ["action_lines", "cell", "charts_intro", "goal_lines", "judged_effect", "money_note",
+           "short", "table", "whole", "whole_minor", "with_pct", "write_md"]
