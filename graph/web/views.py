@@ -27,7 +27,22 @@ async def campaigns(web: Any, request: Request) -> Response:
     from graph.web.overview import accounts_overview
 
     accounts = await web.run(accounts_overview, web.runner, web.env.home)
+    for acc in accounts:
+        for row in acc["threads"]:
+            row["verdict_counts"] = verdict_counts(row.get("verdicts") or [])
     return web.page(request, "campaigns.html", accounts=accounts)
+
+
+SEVERITY = ("EMERGENCY_PAUSE", "PAUSE", "OPTIMIZE", "MONITOR", "CONTINUE")
+
+
+def verdict_counts(verdicts: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Count the last cycle's verdicts, the most urgent first ("2 PAUSE · 5 OPTIMIZE …")."""
+    counts: dict[str, int] = {}
+    for v in verdicts:
+        counts[str(v.get("verdict"))] = counts.get(str(v.get("verdict")), 0) + 1
+    rank = {name: i for i, name in enumerate(SEVERITY)}
+    return sorted(counts.items(), key=lambda kv: (rank.get(kv[0], len(SEVERITY)), kv[0]))
 
 
 async def campaign(web: Any, request: Request) -> Response:

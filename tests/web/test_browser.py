@@ -105,6 +105,20 @@ def test_inbox_launch_optimise_and_report(clean_env: Path, browser: Any) -> None
         page.wait_for_selector("#chart-spend .main-svg")
         marks = action_marks(list(history))
         assert marks, history
-        notes = page.locator("#chart-spend .annotation-text").all_inner_texts()
+        notes = page.locator("#chart-spend .annotation-text").all_text_contents()
         assert marks[-1]["label"] in notes, notes
         shot(page, "8-report")
+        # The campaign's figures, the last cycle's verdicts and the thread's timeline.
+        page.goto(f"{d.url}/campaigns")
+        row = page.locator(f"tr[data-campaign='{created['campaign']}']")
+        assert "USD" in row.inner_text() and "PAUSE" in row.inner_text()
+        shot(page, "9-campaigns-after")
+        row.locator(f"a[href='/campaigns/{tid}']").first.click()
+        verdicts = page.locator("#verdicts").inner_text()
+        assert "PAUSE" in verdicts and pending[0]["args"]["ad_id"] in verdicts
+        writes = page.locator("#timeline tr.t-meta_write").all_inner_texts()
+        assert any(created["campaign"] in w for w in writes), writes[:3]
+        assert any(pending[0]["args"]["ad_id"] in w for w in writes)
+        shot(page, "10-campaign")
+        html = page.content() + page.goto(f"{d.url}/inbox").text()
+        assert "sandbox-token" not in html  # the sandbox's access token is on no page
