@@ -33,7 +33,8 @@ def title_of(payload: dict[str, Any]) -> str:
         if line.startswith("#"):
             return line.lstrip("#").strip()
     if payload.get("kind") == "clarify":
-        return "A question before anything is planned"
+        return ("The request needs an answer" if "request" in payload
+                else "A question before anything is planned")
     return "Approval needed"
 
 
