@@ -162,8 +162,10 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
 
 def dashboard_line(home: Path) -> str:
     """How to open the browser dashboard on what the demo created."""
-    return (f"dashboard: run `ADPILOT_HOME={home.resolve()} adpilot web` (in a clone: `make web`), "
-            f"then open {WEB_URL} — the demo's campaign, cards, timeline and report are there")
+    import shlex
+
+    return (f"dashboard: run `ADPILOT_HOME={shlex.quote(str(home.resolve()))} adpilot web`, then "
+            f"open {WEB_URL} — the demo's campaign, its verdicts, timeline and report are there")
 
 
 def demo_scenario(home: Path) -> str:

@@ -34,6 +34,16 @@ HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
 OPEN_PATHS = ("/login", "/static/")
+STATIC = {"style.css": "text/css", "report.js": "text/javascript"}
+# No inline script runs (the report's is /static/report.js); Plotly styles its own SVG inline.
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' "
+                               "'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; "
+                               "form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 
 
 @dataclass
@@ -47,17 +57,26 @@ class Web:
     flashes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     async def run(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-        """Run blocking graph/runner work off the event loop, one request at a time."""
+        """Run work that advances a thread (or writes a report) off the event loop, one at a time.
+
+        Reads (`read`) do not wait for it: a page stays readable while a card is answered.
+        """
         def locked() -> Any:
             with self.lock:
                 return fn(*args, **kw)
         return await run_in_threadpool(locked)
+
+    async def read(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        """Run a read of the checkpoints and stores off the event loop (no lock)."""
+        return await run_in_threadpool(fn, *args, **kw)
 
     def flash(self, request: Request, text: str, level: str = "info") -> None:
         """Say `text` on the next page this session opens."""
         sid = request.state.sid
         if sid:
             self.flashes.setdefault(sid, []).append((level, text))
+            for gone in [k for k in self.flashes if not self.guard.live(k)]:
+                del self.flashes[gone]  # sessions forgotten (idle, logged out) leave nothing
 
     def page(self, request: Request, name: str, code: int = 200, **context: Any) -> Response:
         """Render template `name` with the session's CSRF value and pending flash messages."""
@@ -66,9 +85,10 @@ class Web:
             request=request,
             csrf=self.guard.csrf(sid) if sid else "",
             flashes=self.flashes.pop(sid, []) if sid else [],
+            signed_in=sid is not None,  # nothing about the account before the login
             sandbox=self.env.sandbox is not None or bool(getattr(self.env.context, "sandbox", False)),
             home=str(Path(self.env.home).resolve()),
-            account=getattr(self.env.context, "account_id", None),
+            env_account=getattr(self.env.context, "account_id", None),
             needs_login=self.guard.needs_login,
         )
         return TEMPLATES.TemplateResponse(request, name, context, status_code=code)
@@ -99,8 +119,8 @@ def create_app(env: Any, runner: Any, guard: Guard) -> Starlette:
         name = request.path_params["name"]
         if name == "plotly.min.js":
             return FileResponse(plotly_js(), media_type="text/javascript")
-        if name == "style.css":
-            return FileResponse(HERE / "static" / "style.css", media_type="text/css")
+        if name in STATIC:
+            return FileResponse(HERE / "static" / name, media_type=STATIC[name])
         return PlainTextResponse("not found", status_code=404)
 
     async def access(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -121,9 +141,10 @@ def create_app(env: Any, runner: Any, guard: Guard) -> Starlette:
         response = await call_next(request)
         if fresh:
             set_session(response, fresh)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Cache-Control", "no-store")
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Cache-Control", "public, max-age=86400"
+                                    if request.url.path.startswith("/static/") else "no-store")
         return response
 
     app = Starlette(routes=[Route("/static/{name}", static), *routes.routes(web)],

@@ -86,7 +86,14 @@ def summary_of(description: str, limit: int = 160) -> str:
     """Return an action's first line as plain words (its verdict, kind and object)."""
     line = next((x for x in description.splitlines() if x.strip()), "")
     plain = re.sub(r"[*`#>]+", "", line).strip()
-    head = plain.split(": ", 1)[0]
+    # up to the first ": " outside a quoted name (“Image 2: trailblaze_2.png” is one name)
+    depth, cut = 0, len(plain)
+    for i, ch in enumerate(plain):
+        depth += {"“": 1, "”": -1}.get(ch, 0)
+        if depth <= 0 and plain.startswith(": ", i):
+            cut = i
+            break
+    head = plain[:cut]
     return head if len(head) <= limit else head[:limit - 1] + "…"
 
 

@@ -28,6 +28,7 @@ from agents.insights.question import result_words
 from agents.insights.report_text import KPI_LABELS, delivery
 from agents.insights.results import ad_ids, ad_set_ids, adset_event, conversion_event
 from agents.optimize.decide.stats import KPI_FIELDS
+from agents.optimize.history import full_history
 from agents.optimize.meta_io import KPI_BY_GOAL, kpi_of_plan, targets_of
 from graph.runner import thread_kind
 from graph.trace_view import trace_timeline
@@ -70,7 +71,10 @@ def thread_detail(runner: Any, home: str | Path, thread_id: str) -> dict[str, An
     with _store(home) as store:
         row = _thread_row(runner, out, store, stopped_threads(home), listing=False)
         assert row is not None  # only a listing leaves threads out
-        sets, ads = entity_rows(out.values, store, row)
+        # The checkpoint keeps the loop's working set, compacted (no before/after): the
+        # statuses the loop's writes read back are in the thread's full history.
+        history = full_history(out.values, thread_id, home)
+        sets, ads = entity_rows({**out.values, "applied_actions": history}, store, row)
     timeline = trace_timeline(home, thread_id)
     return {**row, "ad_sets": sets, "ads": ads, "timeline": timeline}
 

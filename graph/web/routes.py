@@ -11,7 +11,9 @@ receipt, so the graph's own receipt check and the money gate judge it like any a
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,11 +21,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from graph.web.decide import FormProblem, approves_any, card_identity, decision_value
+from graph.web import answers
+from graph.web.decide import FormProblem
 from graph.web.inbox import card_view, inbox_items
-from graph.web.security import Refused, set_session
+from graph.web.security import LOGIN_DELAY_S, Refused, set_session
 
 Handler = Callable[[Request], Awaitable[Response]]
+log = logging.getLogger("adpilot.web")
 
 
 def routes(web: Any) -> list[Route]:
@@ -39,11 +43,22 @@ def routes(web: Any) -> list[Route]:
                 return PlainTextResponse(f"{exc.message}. Nothing was done.", status_code=exc.status)
             except KeyError as exc:
                 return web.page(request, "error.html", 404, message=str(exc.args[0] if exc.args else exc))
+            except Exception as exc:  # noqa: BLE001 - every failure gets a page that says what to do
+                tid = request.path_params.get("tid")
+                said = answers.explain(exc, tid)
+                if said is None:
+                    log.exception("adpilot web: %s %s failed", request.method, request.url.path)
+                    said = (500, f"adpilot failed ({type(exc).__name__}); the details are in the "
+                                 "log of `adpilot web`. Open the thread again to see where it "
+                                 "stands.")
+                return web.page(request, "error.html", said[0], message=said[1], tid=tid)
         return run
 
-    pages = [("/", home, ["GET"]), ("/login", login, ["GET", "POST"]), ("/inbox", inbox, ["GET"]),
-             ("/threads/{tid}", thread, ["GET"]), ("/threads/{tid}/decide", decide, ["POST"]),
-             ("/threads/{tid}/answer", answer, ["POST"]), *views.PAGES]
+    pages = [("/", home, ["GET"]), ("/login", login, ["GET", "POST"]),
+             ("/logout", logout, ["POST"]), ("/inbox", inbox, ["GET"]),
+             ("/threads/{tid}", thread, ["GET"]), ("/threads/{tid}/decide", decide, ["GET", "POST"]),
+             ("/threads/{tid}/answer", answer, ["GET", "POST"]),
+             ("/threads/{tid}/continue", resume, ["GET", "POST"]), *views.PAGES]
     return [Route(path, guarded(fn), methods=methods) for path, fn, methods in pages]
 
 
@@ -61,15 +76,25 @@ async def login(web: Any, request: Request) -> Response:
     try:
         sid = web.guard.login(typed if isinstance(typed, str) else "")
     except Refused as exc:
+        await asyncio.sleep(LOGIN_DELAY_S)  # a token is not guessed a thousand times a second
         return web.page(request, "login.html", exc.status, error=exc.message)
     response = RedirectResponse("/inbox", status_code=303)
     set_session(response, sid)
     return response
 
 
+async def logout(web: Any, request: Request) -> Response:
+    """End this browser's session."""
+    await web.form(request)
+    web.guard.close_session(request.state.sid)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie("adpilot_session", path="/")
+    return response
+
+
 async def inbox(web: Any, request: Request) -> Response:
     """List the threads waiting for a person."""
-    items = await web.run(inbox_items, web.runner)
+    items = await web.read(inbox_items, web.runner)
     return web.page(request, "inbox.html", items=items)
 
 
@@ -77,11 +102,17 @@ def thread_view(web: Any, tid: str) -> dict[str, Any]:
     """Return what the thread page shows: the pending card, or where the thread stands."""
     from graph.spend_check import pending_check
     from state.secrets import scrub_obj
+    from tools.kill_switch import stopped_threads
 
     current = web.runner.status(tid)
     values = current.values
     check = pending_check(current)
+    proposal = (values.get("optimize") or {}).get("proposal") or {}
     return {
+        "stopped_at": stopped_threads(web.env.home).get(tid),
+        "summary": [str(x) for x in proposal.get("summary") or []] if current.done else [],
+        "stuck": not current.done and current.interrupt is None,
+        "next": list(current.next),
         "tid": tid,
         "card": card_view(current),
         "waiting_for": current.waiting_for,
@@ -109,100 +140,38 @@ def created_rows(values: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 async def thread(web: Any, request: Request, status: int = 200, **extra: Any) -> Response:
     """Show a thread: its pending card with the forms to answer it, or where it stands."""
-    view = await web.run(thread_view, web, request.path_params["tid"])
+    view = await web.read(thread_view, web, request.path_params["tid"])
     return web.page(request, "thread.html", status, **view, **extra)
 
 
-def _decide(web: Any, tid: str, form: dict[str, str]) -> tuple[str, Any]:
-    """Answer the approval card `form` names; returns (result, detail)."""
-    from graph.runner import StaleDecision
-    from graph.spend_check import parse_amount, pending_check
-    from state.rules import format_money
-
-    interrupt_id, receipt = card_identity(form)
-    current = web.runner.status(tid)
-    payload = current.interrupt or {}
-    if current.waiting_for != "approval" or current.interrupt_id != interrupt_id or \
-            str(payload.get("receipt") or "") != receipt:
-        return "stale", current
-    if (elsewhere := web.runner.account_problem(current)) is not None:
-        raise FormProblem(elsewhere.replace("run the command again with", "start `adpilot web` "
-                                                                           "with"))
-    value = decision_value(form, payload)
-    if approves_any(value) and (check := pending_check(current)) is not None:
-        currency = str(check.get("currency") or "USD")
-        typed = form.get("confirm_budget", "").strip()
-        amount = format_money(int(check["daily_minor"]), currency)
-        if not typed:
-            raise FormProblem(f"confirm_budget: {check['text']} Type the daily amount ({amount}) "
-                              "in the box to approve it.")
-        if parse_amount(typed, currency) != int(check["daily_minor"]):
-            raise FormProblem(f"confirm_budget: {typed!r} is not the plan's daily budget "
-                              f"({amount}); type it to approve, or edit the plan.")
-    value["receipt"] = receipt
+async def _answered(web: Any, request: Request,
+                    work: Callable[..., tuple[str, Any]]) -> Response:
+    """Run an answer; show the thread again (400/409 and why) or go to it with a line said."""
+    tid = request.path_params["tid"]
+    if request.method == "GET":  # a reload of the page a refused post showed
+        return RedirectResponse(f"/threads/{tid}", status_code=303)
+    form = await web.form(request)
     try:
-        outcome = web.runner.resume(tid, value, expect="approval", interrupt_id=interrupt_id)
-    except StaleDecision as exc:
-        return "stale", exc.current
-    return "done", outcome
-
-
-STALE = ("This card was answered or changed elsewhere since the page showed it (or the form "
-         "was not this card's): nothing was decided. Here it is as it stands now.")
-
-
-def said(outcome: Any) -> str:
-    """One line on where a thread stopped after an answer."""
-    created = (outcome.values.get("created") or {}).get("campaign")
-    phase = outcome.values.get("phase")
-    if outcome.waiting_for == "approval":
-        return "Answered. The thread shows a new card (below)."
-    head = f"Launched: campaign {created}. " if created and phase not in ("rejected",) else ""
-    if phase == "rejected":
-        return "Rejected: nothing was written."
-    if outcome.waiting_for == "wait":
-        return f"{head}Answered; the thread waits for its next optimise cycle."
-    return f"{head}Answered; {outcome.values.get('status') or 'the thread moved on'}."
+        result, detail = await web.run(work, web, tid, form)
+    except (FormProblem, ValueError) as exc:
+        return await thread(web, request, 400, problem=str(exc), typed=form)
+    if result == "stale":
+        return await thread(web, request, 409, problem=answers.STALE)
+    level, line = answers.said(*detail)
+    web.flash(request, line, level)
+    return RedirectResponse(f"/threads/{tid}", status_code=303)
 
 
 async def decide(web: Any, request: Request) -> Response:
     """Answer an approval card (see the module docstring)."""
-    tid = request.path_params["tid"]
-    form = await web.form(request)
-    try:
-        result, detail = await web.run(_decide, web, tid, form)
-    except (FormProblem, ValueError) as exc:
-        return await thread(web, request, 400, problem=str(exc))
-    if result == "stale":
-        return await thread(web, request, 409, problem=STALE)
-    web.flash(request, said(detail))
-    return RedirectResponse(f"/threads/{tid}", status_code=303)
-
-
-def _answer(web: Any, tid: str, form: dict[str, str]) -> tuple[str, Any]:
-    from state.bounds import MAX_ANSWER_CHARS
-
-    interrupt_id = form.get("interrupt_id", "")
-    text = form.get("answer", "").strip()
-    if not text:
-        raise FormProblem("answer: empty; answer the question in a few words")
-    if len(text) > MAX_ANSWER_CHARS:
-        raise FormProblem(f"answer: more than {MAX_ANSWER_CHARS} characters; say it shorter")
-    current = web.runner.status(tid)
-    if current.waiting_for != "clarify" or current.interrupt_id != interrupt_id:
-        return "stale", current
-    return "done", web.runner.resume(tid, text, expect="clarify", interrupt_id=interrupt_id)
+    return await _answered(web, request, answers.decide)
 
 
 async def answer(web: Any, request: Request) -> Response:
     """Answer a thread's question (the card the page showed, by its id)."""
-    tid = request.path_params["tid"]
-    form = await web.form(request)
-    try:
-        result, detail = await web.run(_answer, web, tid, form)
-    except (FormProblem, ValueError) as exc:
-        return await thread(web, request, 400, problem=str(exc))
-    if result == "stale":
-        return await thread(web, request, 409, problem=STALE)
-    web.flash(request, said(detail))
-    return RedirectResponse(f"/threads/{tid}", status_code=303)
+    return await _answered(web, request, answers.answer)
+
+
+async def resume(web: Any, request: Request) -> Response:
+    """Continue a thread whose process stopped mid-run (`adpilot resume THREAD`)."""
+    return await _answered(web, request, answers.continue_thread)

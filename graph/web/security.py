@@ -7,8 +7,12 @@
   (403): a page on another site cannot reach the dashboard by rebinding its DNS name to
   127.0.0.1.
 - **Sessions.** A random id in an `HttpOnly`, `SameSite=Strict` cookie, kept in this
-  process's memory only (a restart logs everyone out). With a token, a session exists only
-  after the token was typed on `/login` (compared in constant time).
+  process's memory only (a restart logs everyone out), forgotten after `SESSION_IDLE_S`
+  unused or past `MAX_SESSIONS`. With a token, a session exists only after the token was
+  typed on `/login` (compared in constant time; a wrong one is answered after
+  `LOGIN_DELAY_S`), and `/logout` ends it. The dashboard speaks plain HTTP: bound off
+  loopback, put it behind a TLS proxy so the token and the cookie never cross a network in
+  clear.
 - **CSRF.** Every form carries `csrf`, an HMAC of the session id under a key made fresh in
   this process; a post without it, with another session's, or from another origin (`Origin`
   header, when the browser sends one) is refused (403) before anything reads the form's
@@ -23,12 +27,16 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 SESSION_COOKIE = "adpilot_session"
 TOKEN_ENV = "ADPILOT_WEB_TOKEN"
+SESSION_IDLE_S = 12 * 3600  # a session unused this long must log in again
+MAX_SESSIONS = 1000  # past this, the least recently used are forgotten
+LOGIN_DELAY_S = 1.0  # every wrong token waits this long before the answer
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
@@ -78,7 +86,7 @@ class Guard:
     bind_host: str
     token: str | None = None
     _key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
-    _sessions: set[str] = field(default_factory=set, repr=False)
+    _sessions: dict[str, float] = field(default_factory=dict, repr=False)  # id → last use
 
     @property
     def needs_login(self) -> bool:
@@ -92,14 +100,29 @@ class Guard:
                                "names another machine)")
 
     def session(self, cookie: str | None) -> str | None:
-        """Return the request's session id when this process issued it (else None)."""
-        return cookie if cookie and cookie in self._sessions else None
+        """Return the request's session id when this process issued it and it is live (else None)."""
+        now = time.monotonic()
+        if not cookie or now - self._sessions.get(cookie, -SESSION_IDLE_S) > SESSION_IDLE_S:
+            self._sessions.pop(cookie or "", None)
+            return None
+        self._sessions[cookie] = now
+        return cookie
 
     def open_session(self) -> str:
-        """Issue a new session id."""
+        """Issue a new session id (the oldest idle ones are forgotten past `MAX_SESSIONS`)."""
         sid = secrets.token_urlsafe(32)
-        self._sessions.add(sid)
+        self._sessions[sid] = time.monotonic()
+        while len(self._sessions) > MAX_SESSIONS:
+            self._sessions.pop(min(self._sessions, key=self._sessions.__getitem__))
         return sid
+
+    def close_session(self, sid: str | None) -> None:
+        """Forget a session (log out)."""
+        self._sessions.pop(sid or "", None)
+
+    def live(self, sid: str) -> bool:
+        """Return True while `sid` is a session this process knows."""
+        return sid in self._sessions
 
     def login(self, typed: str) -> str:
         """Return a new session id when `typed` is the operator's token; refuse otherwise."""

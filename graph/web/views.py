@@ -26,7 +26,7 @@ async def campaigns(web: Any, request: Request) -> Response:
     """List the campaigns per ad account."""
     from graph.web.overview import accounts_overview
 
-    accounts = await web.run(accounts_overview, web.runner, web.env.home)
+    accounts = await web.read(accounts_overview, web.runner, web.env.home)
     for acc in accounts:
         for row in acc["threads"]:
             row["verdict_counts"] = verdict_counts(row.get("verdicts") or [])
@@ -49,7 +49,7 @@ async def campaign(web: Any, request: Request) -> Response:
     """Show one campaign: figures, verdicts, ad sets, ads and the thread's timeline."""
     from graph.web.overview import thread_detail
 
-    detail = await web.run(thread_detail, web.runner, web.env.home, request.path_params["tid"])
+    detail = await web.read(thread_detail, web.runner, web.env.home, request.path_params["tid"])
     return web.page(request, "campaign.html", d=detail, tid=request.path_params["tid"])
 
 
@@ -80,7 +80,7 @@ async def report_file(web: Any, request: Request) -> Response:
     """Send one of the report's JSON or CSV files (only those, from its own folder)."""
     tid, name = request.path_params["tid"], request.path_params["name"]
     folder = (Path(web.env.home) / "reports" / tid).resolve()
-    await web.run(web.runner.status, tid)  # KeyError: no such thread
+    await web.read(web.runner.status, tid)  # KeyError: no such thread
     path = (folder / name).resolve()
     if path.parent != folder or path.suffix not in (".csv", ".json") or not path.is_file():
         raise KeyError(f"no report file {name!r} for {tid}: open the report page first, it "
@@ -138,10 +138,12 @@ def answer_view(outcome: Any) -> dict[str, Any]:
     return view
 
 
-def _advance(web: Any, days: int) -> list[str]:
+def _advance(web: Any, days: int) -> list[tuple[str, str]]:
     from agents.orchestrator.nodes import run_now
     from graph.ticking import wake
+    from graph.web.answers import explain
     from state.control import ThreadBusy
+    from state.secrets import scrub
 
     if web.env.sandbox is None:
         raise FormProblem("days: the clock moves only on the embedded sandbox")
@@ -149,7 +151,7 @@ def _advance(web: Any, days: int) -> list[str]:
     if isinstance(answer, dict) and "error" in answer:
         raise FormProblem(f"days: the sandbox refused ({answer['error']})")
     now = run_now(web.env.context)
-    lines = [f"Sandbox clock moved {days} day(s): now {now.isoformat()}."]
+    lines = [("info", f"Sandbox clock moved {days} day(s): now {now.isoformat()}.")]
     for tid in web.runner.threads():
         current = web.runner.status(tid)
         if current.waiting_for != "wait" or web.runner.account_problem(current):
@@ -157,15 +159,30 @@ def _advance(web: Any, days: int) -> list[str]:
         try:
             with web.runner.lease(tid, wait_s=0):
                 after = wake(web.runner, tid, now, say=lambda text, tid=tid, **_: lines.append(
-                    f"{tid}: {text}"))
+                    ("info", f"{tid}: {text}")))
         except ThreadBusy:
-            lines.append(f"{tid}: skipped, another process is running it")
+            lines.append(("info", f"{tid}: skipped, another process is running it"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one thread's failure never stops the others
+            said = explain(exc, tid)
+            lines.append(("error", f"{tid}: FAILED — " + (said[1] if said else
+                                                          f"{type(exc).__name__}: {scrub(exc)}")))
             continue
         if after is not None:
-            lines.append(f"{tid}: woken — " + ("a card waits in the inbox"
-                                                if after.waiting_for == "approval"
-                                                else f"it waits for {after.waits_for}"))
+            lines.append(("info", f"{tid}: woken — " + woke(after)))
     return lines
+
+
+def woke(after: Any) -> str:
+    """Say where a woken thread stopped."""
+    if after.waiting_for == "approval":
+        return "a card waits in the inbox"
+    if after.waiting_for == "clarify":
+        return "a question waits in the inbox"
+    if after.waiting_for == "wait":
+        return "it waits for its next cycle"
+    status = str(after.values.get("status") or "").strip().rstrip(".")
+    return f"it ended{': ' + status if status else ''}"
 
 
 async def advance(web: Any, request: Request) -> Response:
@@ -180,8 +197,8 @@ async def advance(web: Any, request: Request) -> Response:
     except FormProblem as exc:
         web.flash(request, str(exc), "error")
         return RedirectResponse("/campaigns", status_code=303)
-    for line in lines:
-        web.flash(request, line)
+    for level, line in lines:
+        web.flash(request, line, level)
     return RedirectResponse("/inbox", status_code=303)
 
 

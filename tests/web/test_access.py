@@ -95,6 +95,7 @@ def test_bad_edit_names_the_field_and_keeps_the_card(served: Any) -> None:
     r = client.post(f"/threads/{tid}/decide",
                     data={**fields, "decision-0": "edit", "edit-0": "{not json"})
     assert r.status_code == 400 and "edit-0: not valid JSON" in r.text
+    assert "{not json</textarea>" in r.text  # what was typed is still there to fix
     r = client.post(f"/threads/{tid}/decide", data={**fields, "decision-0": "launch"})
     assert r.status_code == 400 and "decision-0" in r.text
     _unchanged(d, fields["interrupt_id"])
@@ -141,6 +142,13 @@ def test_host_and_login_rules(clean_env: Path) -> None:
         assert page.status_code == 200 and 'id="card"' in page.text
         assert "a-long-secret-1" not in page.text
         assert _campaigns(d) == 0
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf
+        r = client.post("/logout", data={"csrf": csrf.group(1)}, follow_redirects=False)
+        assert r.status_code == 303
+        assert client.get("/inbox", follow_redirects=False).status_code == 303  # to /login
+        login = client.get("/login").text
+        assert d.env.context.account_id not in login and str(clean_env) not in login
     with dashboard(clean_env / "b", launch=False) as d:
         r = TestClient(d.app, base_url="http://evil.example").get("/inbox")
         assert r.status_code == 403 and "localhost only" in r.text
@@ -189,3 +197,40 @@ def test_a_budget_far_above_the_accounts_history_must_be_typed_back(clean_env: P
                         follow_redirects=False)
         assert r.status_code == 303
         assert _campaigns(d) == 2
+
+
+def test_a_thread_another_process_holds_is_refused_at_once(served: Any) -> None:
+    import time
+
+    from state.control import ThreadControl
+
+    d, tid = served, served.thread_id
+    client = TestClient(d.app, base_url=LOCAL)
+    fields = _form(client, tid)
+    other = ThreadControl.open(d.env.home)  # another holder, as another process would be
+    with other.lease(tid, command="adpilot approve"):
+        started = time.monotonic()
+        r = client.post(f"/threads/{tid}/decide", data={**fields, "all": "approve"})
+        assert time.monotonic() - started < 5  # refused, not waited for
+        assert r.status_code == 409 and "Another process is advancing" in r.text
+        assert client.get("/inbox").status_code == 200  # reads do not wait either
+    _unchanged(d, fields["interrupt_id"])
+
+
+def test_meta_failing_mid_launch_is_said_and_the_thread_continues_from_the_page(
+        served: Any) -> None:
+    d, tid = served, served.thread_id
+    client = TestClient(d.app, base_url=LOCAL)
+    fields = _form(client, tid)
+    d.env.sandbox.admin("POST", "/__sandbox__/faults", {"transient": 1.0, "seed": 1})
+    r = client.post(f"/threads/{tid}/decide", data={**fields, "all": "approve"})
+    assert r.status_code == 502 and "Meta refused or failed" in r.text
+    assert f"adpilot resume {tid}" in r.text and "Internal Server Error" not in r.text
+    d.env.sandbox.admin("POST", "/__sandbox__/faults", {})
+    page = client.get(f"/threads/{tid}").text
+    assert 'id="continue"' in page and "Stopped before" in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf
+    r = client.post(f"/threads/{tid}/continue", data={"csrf": csrf.group(1)})
+    assert r.status_code == 200 and "Launched: campaign" in r.text
+    assert _campaigns(d) == 1

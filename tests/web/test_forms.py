@@ -63,6 +63,9 @@ def test_card_markdown_never_runs_html() -> None:
     html = markdown_html("## Ad “<script>alert(1)</script>”\n\n| a |\n|---|\n| <b>x</b> |")
     assert "<script>" not in html and "&lt;script&gt;" in html and "<table>" in html
     assert summary_of(CARD["action_requests"][0]["description"]) == "PAUSE pause_ad on ad “A”"
+    named = "**PAUSE** pause_ad on ad “Image 2: trailblaze_2.png” in ad set “US, CA 25-34”: 100%"
+    assert summary_of(named) == ("PAUSE pause_ad on ad “Image 2: trailblaze_2.png” in ad set "
+                                 "“US, CA 25-34”")
 
 
 def test_card_view_lists_each_action_with_its_decisions() -> None:

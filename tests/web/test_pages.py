@@ -37,6 +37,7 @@ def test_ask_answers_a_question_and_opens_a_card_for_a_change(clean_env: Path) -
         assert r.status_code == 303 and r.headers["location"].startswith("/threads/")
         card = client.get(r.headers["location"]).text
         assert 'id="card"' in card and "USD 40.00 → USD 35.00" in card
+        assert 'name="decision-0" value="edit"' in card  # one action: still editable
         inbox = client.get("/inbox").text
         assert r.headers["location"].removeprefix("/threads/") in inbox
         # nothing to ask, or both boxes: the fields are named
@@ -101,3 +102,25 @@ def test_inbox_lists_alert_cards_and_questions_newest_first() -> None:
                                                             ("t-alert", "alert")]
     assert items[1]["alerts"] == ["tracking_broken"]
     assert items[1]["title"] == "Alert — tracking broken"
+
+
+def test_the_line_after_an_answer_says_what_happened() -> None:
+    from graph.web.answers import said
+
+    def out(waiting: str | None, iid: str = "i1", **values: Any) -> Any:
+        o = _Out({"kind": waiting, "error": values.pop("error", None)}, waiting)
+        o.interrupt_id, o.values = iid, values
+        return o
+
+    launched = said(out("approval"), out("wait", created={"campaign": "c1"}, status="live."))
+    assert launched == ("info", "Launched: campaign c1. Done; the thread waits for its next "
+                                "optimise cycle (live).")
+    cycle = said(out("approval", created={"campaign": "c1"}),
+                 out("wait", created={"campaign": "c1"}, status="cycle 2: 1 action(s) applied"))
+    assert "Launched" not in cycle[1]
+    refused = said(out("approval"), out("approval", "i2", error="max_daily_exposure_minor"))
+    assert refused[0] == "error" and "not applied: max_daily_exposure_minor" in refused[1]
+    gate = said(out("approval"), out(None, status="request: 0 written, 1 REFUSED"))
+    assert gate[0] == "error"
+    assert said(out("approval"), out(None, phase="rejected"))[1] == "Rejected: nothing was written."
+    assert said(out("clarify"), out("clarify", "i2"))[1] == "It asks a question (below)."
