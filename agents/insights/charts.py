@@ -270,6 +270,16 @@ def cost_per_result(rows: list[dict[str, Any]], names: dict[str, str], currency:
     return save(cost_figure(rows, names, currency, kpi_label, target_minor, marks, window), path)
 
 
+def ad_set_daily_spend(rows: list[dict[str, Any]], currency: str
+                       ) -> tuple[list[str], list[str], dict[tuple[str, str], float]]:
+    """Return (ad set ids, days, (id, day) → spend in major units) of daily ad set rows."""
+    off = currency_offset(currency)
+    spend: dict[tuple[str, str], float] = defaultdict(float)
+    for r in rows:
+        spend[(r["entity_id"], r["date"])] += r["spend_minor"] / off
+    return sorted({r["entity_id"] for r in rows}), sorted({r["date"] for r in rows}), spend
+
+
 def ad_set_figure(
     rows: list[dict[str, Any]],
     names: dict[str, str],
@@ -285,11 +295,7 @@ def ad_set_figure(
     if not rows:
         return None
     off = currency_offset(currency)
-    ids = sorted({r["entity_id"] for r in rows})
-    days = sorted({r["date"] for r in rows})
-    spend: dict[tuple[str, str], float] = defaultdict(float)
-    for r in rows:
-        spend[(r["entity_id"], r["date"])] += r["spend_minor"] / off
+    ids, days, spend = ad_set_daily_spend(rows, currency)
     cols = 1 if len(ids) == 1 else 2
     n_rows = math.ceil(len(ids) / cols)
     fig, grid = plt.subplots(n_rows, cols, figsize=(9, 1.2 + 2.4 * n_rows), sharex=True,

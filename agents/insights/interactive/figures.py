@@ -29,7 +29,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from agents.insights.charts import cost_series, headroom, marks_note
+from agents.insights.charts import ad_set_daily_spend, cost_series, headroom, marks_note
 from agents.insights.experiment_chart import amount_text
 from agents.insights.interactive.marks import PLOT_PX, mark_layers, nice_day, safe, x_range
 from state.rules import currency_offset
@@ -190,11 +190,7 @@ def ad_set_chart(s: dict[str, Any]) -> dict[str, Any] | None:
     if not rows:
         return None
     off, money = currency_offset(cur), _fmt(cur)
-    ids = sorted({r["entity_id"] for r in rows})
-    days = sorted({r["date"] for r in rows})
-    spend: dict[tuple[str, str], float] = defaultdict(float)
-    for r in rows:
-        spend[(r["entity_id"], r["date"])] += r["spend_minor"] / off
+    ids, days, spend = ad_set_daily_spend(rows, cur)  # the PNG's own table
     cols = 1 if len(ids) == 1 else 2
     n_rows = math.ceil(len(ids) / cols)
     layout: dict[str, Any] = {"grid": {"rows": n_rows, "columns": cols, "pattern": "independent"},
