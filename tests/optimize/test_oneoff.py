@@ -139,7 +139,7 @@ def test_thin_data_is_listed_not_paused(world: World) -> None:
     out = world.ask("pause_underperformers", "campaign", "Fresh", **CPA_40)
     assert out["actions"] == []
     assert out["nothing_to_do"] and "enough evidence" in out["nothing_to_do"]
-    assert any(line.startswith("Not paused: ad “Loser F”") and "not enough data: 1 of 3 day(s)"
+    assert any(line.startswith("Not paused: ad “Loser F”") and "not enough data: 1 of the 3 day(s) of data it needs"
                in line for line in out["summary"]), out["summary"]
     # a request's own minimums are used (and said): 1 day and $1 are not enough to be sure
     loose = world.ask("pause_underperformers", "campaign", "Fresh",

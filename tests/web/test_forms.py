@@ -94,3 +94,12 @@ def test_hosts_and_csrf() -> None:
     with pytest.raises(Refused, match="not this session"):
         guard.check_post(sid, guard.csrf(guard.open_session()), None, "127.0.0.1:8765")
     assert Guard(bind_host="127.0.0.1").csrf(sid) != guard.csrf(sid)  # a key per process
+
+
+def test_short_of_data_names_only_what_is_short() -> None:
+    from agents.optimize.decide.decisions import short_of_data
+
+    assert short_of_data({"days": 9, "spend_minor": 7000}, 3, 8000, "USD") == \
+        "not enough data yet: USD 70.00 of the USD 80.00 spend it needs"
+    assert short_of_data({"days": 1, "spend_minor": 9000}, 3, 8000, "JPY") == \
+        "not enough data yet: 1 of the 3 days of data it needs"

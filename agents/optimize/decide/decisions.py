@@ -173,10 +173,8 @@ def judge_ads(
                         ad,
                         "ad",
                         "MONITOR",
-                        [
-                            f"not enough data yet: {stats.get('days', 0)} of {policy.min_days} days, "
-                            f"{num(stats, 'spend_minor'):.0f} of {floor:.0f} minor units spent"
-                        ],
+                        [short_of_data(stats, policy.min_days, floor,
+                                       str(evidence.get("currency") or "USD"))],
                     )
                 )
                 continue
@@ -378,3 +376,17 @@ def decide(evidence: Mapping[str, Any], policy: Any = None, *, seed: Any = 0) ->
     flags += undo_notes(held.values()) + undone
     return {"verdicts": verdicts, "actions": actions, "flags": flags, "p_best": p_best,
             "held": undo_notes(flags)}
+
+
+def short_of_data(stats: Mapping[str, Any], min_days: int, floor: float, currency: str) -> str:
+    """Say what an ad lacks before it is judged: days, spend, or both (only what is short)."""
+    from state.rules import format_money
+
+    days, spent = int(stats.get("days", 0) or 0), num(stats, "spend_minor")
+    short = []
+    if days < min_days:
+        short.append(f"{days} of the {min_days} days of data it needs")
+    if spent < floor:
+        short.append(f"{format_money(int(spent), currency)} of the "
+                     f"{format_money(int(floor), currency)} spend it needs")
+    return "not enough data yet: " + " and ".join(short)

@@ -312,8 +312,10 @@ def _judge(
     shown = note or f"{metric.upper()} {_fmt(metric, float(observed), currency)}"
     have = int(st.get("days") or 0)
     if have < days or spend < floor:
-        return (f"{shown}, but not enough data: {have} of {days} day(s), "
-                f"{money(spend, currency)} of {money(floor, currency)} spent")
+        short = ([f"{have} of the {days} day(s) of data it needs"] if have < days else []) + (
+            [f"{money(spend, currency)} of the {money(floor, currency)} spend it needs"]
+            if spend < floor else [])
+        return f"{shown}, but not enough data: {' and '.join(short)}"
     p = float(OPS[op](_draws(metric, st, prior, rng, pol.samples), threshold).mean())
     if p < pol.pause_probability:
         return (f"{shown}, but not enough data to be sure: {p:.1%} probability that its true "
