@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
+from agents.insights.timeline import ad_set_daily_spend, cost_series  # noqa: E402
 from state.rules import currency_offset  # noqa: E402
 
 DPI = 110
@@ -183,32 +184,6 @@ def spend_and_conversions(rows: list[dict[str, Any]], currency: str, kpi_label: 
     return save(spend_figure(rows, currency, kpi_label, budget, marks, budget_label), path)
 
 
-def cost_series(
-    rows: list[dict[str, Any]], window: int = 3
-) -> dict[str, list[tuple[str, float | None]]]:
-    """Each entity's cost per result (minor) per day over a trailing window of days (sums).
-
-    A window with spend and no result is None (a gap: "no results"); days with no spend in
-    the window are left out (nothing was bought, so there is nothing to say).
-    """
-    series: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
-    for r in rows:
-        series[r["entity_id"]][r["date"]][0] += r["spend_minor"]
-        series[r["entity_id"]][r["date"]][1] += r["kpi"]
-    out: dict[str, list[tuple[str, float | None]]] = {}
-    for eid, days in series.items():
-        keys = sorted(days)
-        points: list[tuple[str, float | None]] = []
-        for i, d in enumerate(keys):
-            span = keys[max(0, i - window + 1) : i + 1]
-            spend = sum(days[k][0] for k in span)
-            res = sum(days[k][1] for k in span)
-            if spend > 0:
-                points.append((d, spend / res if res > 0 else None))
-        out[eid] = points
-    return out
-
-
 def cost_figure(
     rows: list[dict[str, Any]],
     names: dict[str, str],
@@ -268,16 +243,6 @@ def cost_per_result(rows: list[dict[str, Any]], names: dict[str, str], currency:
                     marks: list[dict[str, Any]] | None = None, window: int = 3) -> Path | None:
     """Write `cost_figure` as a PNG."""
     return save(cost_figure(rows, names, currency, kpi_label, target_minor, marks, window), path)
-
-
-def ad_set_daily_spend(rows: list[dict[str, Any]], currency: str
-                       ) -> tuple[list[str], list[str], dict[tuple[str, str], float]]:
-    """Return (ad set ids, days, (id, day) → spend in major units) of daily ad set rows."""
-    off = currency_offset(currency)
-    spend: dict[tuple[str, str], float] = defaultdict(float)
-    for r in rows:
-        spend[(r["entity_id"], r["date"])] += r["spend_minor"] / off
-    return sorted({r["entity_id"] for r in rows}), sorted({r["date"] for r in rows}), spend
 
 
 def ad_set_figure(

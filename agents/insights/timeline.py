@@ -17,12 +17,12 @@ is not a daily one: such ad sets have no budget line.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agents.insights.results import ad_set_ids
-from state.rules import format_money
+from state.rules import currency_offset, format_money
 
 # Short words for each action a chart marks (the tool's name otherwise, in words).
 SHORT = {
@@ -242,3 +242,39 @@ def budget_days(lines: Mapping[str, Any], days: list[str]) -> dict[str, Any]:
 
 __all__ = ["SHORT", "action_marks", "ad_set_of", "applied", "budget_days", "budget_lines",
            "campaign_budget", "change_words", "daily_budgets", "total_budget"]
+
+
+def cost_series(
+    rows: list[dict[str, Any]], window: int = 3
+) -> dict[str, list[tuple[str, float | None]]]:
+    """Each entity's cost per result (minor) per day over a trailing window of days (sums).
+
+    A window with spend and no result is None (a gap: "no results"); days with no spend in
+    the window are left out (nothing was bought, so there is nothing to say).
+    """
+    series: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
+    for r in rows:
+        series[r["entity_id"]][r["date"]][0] += r["spend_minor"]
+        series[r["entity_id"]][r["date"]][1] += r["kpi"]
+    out: dict[str, list[tuple[str, float | None]]] = {}
+    for eid, days in series.items():
+        keys = sorted(days)
+        points: list[tuple[str, float | None]] = []
+        for i, d in enumerate(keys):
+            span = keys[max(0, i - window + 1) : i + 1]
+            spend = sum(days[k][0] for k in span)
+            res = sum(days[k][1] for k in span)
+            if spend > 0:
+                points.append((d, spend / res if res > 0 else None))
+        out[eid] = points
+    return out
+
+
+def ad_set_daily_spend(rows: list[dict[str, Any]], currency: str
+                       ) -> tuple[list[str], list[str], dict[tuple[str, str], float]]:
+    """Return (ad set ids, days, (id, day) → spend in major units) of daily ad set rows."""
+    off = currency_offset(currency)
+    spend: dict[tuple[str, str], float] = defaultdict(float)
+    for r in rows:
+        spend[(r["entity_id"], r["date"])] += r["spend_minor"] / off
+    return sorted({r["entity_id"] for r in rows}), sorted({r["date"] for r in rows}), spend

@@ -29,9 +29,10 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from agents.insights.charts import ad_set_daily_spend, cost_series, headroom, marks_note
+from agents.insights.charts import headroom, marks_note
 from agents.insights.experiment_chart import amount_text
 from agents.insights.interactive.marks import PLOT_PX, mark_layers, nice_day, safe, x_range
+from agents.insights.timeline import ad_set_daily_spend, cost_series
 from state.rules import currency_offset
 
 DAY_MS = 86_400_000
