@@ -163,8 +163,12 @@ def run_demo(*, yes: bool, home: Path | None = None) -> Outcome:
 def dashboard_line(home: Path) -> str:
     """How to open the browser dashboard on what the demo created."""
     import shlex
+    import sys
 
-    return (f"dashboard: run `ADPILOT_HOME={shlex.quote(str(home.resolve()))} adpilot web`, then "
+    # the command as this process was started (`.venv/bin/adpilot` from `make demo`)
+    exe = sys.argv[0] if Path(sys.argv[0]).name == "adpilot" else "adpilot"
+    return (f"dashboard: run `ADPILOT_HOME={shlex.quote(str(home.resolve()))} "
+            f"{shlex.quote(exe)} web`, then "
             f"open {WEB_URL} — the demo's campaign, its verdicts, timeline and report are there")
 
 
