@@ -49,6 +49,11 @@ def test_forged_and_stale_posts_write_nothing(served: Any) -> None:
     client = TestClient(d.app, base_url=LOCAL)
     fields = _form(client, tid)
     assert set(fields) == {"csrf", "interrupt_id", "receipt"}
+    page = client.get(f"/threads/{tid}")
+    assert "script-src 'self';" in page.headers["content-security-policy"]  # no inline script
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["cache-control"] == "no-store"
+    assert "max-age" in client.get("/static/plotly.min.js").headers["cache-control"]
     iid = fields["interrupt_id"]
     # no CSRF value: refused before the decision is read
     r = client.post(f"/threads/{tid}/decide", data={**fields, "csrf": "", "all": "approve"})
