@@ -108,7 +108,12 @@ def _ask(web: Any, form: dict[str, str]) -> Any:
 async def ask(web: Any, request: Request) -> Response:
     """Take a request or a brief: show the answer, or open the new card."""
     if request.method == "GET":
-        return web.page(request, "ask.html")
+        tid = request.query_params.get("thread")
+        if not tid:
+            return web.page(request, "ask.html")
+        outcome = await web.read(web.runner.status, tid)  # KeyError: no such thread
+        return web.page(request, "ask.html", outcome=answer_view(outcome),
+                        form={"request": str(outcome.values.get("request") or "")})
     form = await web.form(request)
     try:
         outcome = await web.run(_ask, web, form)
@@ -116,7 +121,8 @@ async def ask(web: Any, request: Request) -> Response:
         return web.page(request, "ask.html", 400, problem=str(exc), form=form)
     if outcome.interrupt is not None:
         return RedirectResponse(f"/threads/{outcome.thread_id}", status_code=303)
-    return web.page(request, "ask.html", form=form, outcome=answer_view(outcome))
+    # the answer has its own address: a reload reads it again instead of asking again
+    return RedirectResponse(f"/ask?thread={outcome.thread_id}", status_code=303)
 
 
 def answer_view(outcome: Any) -> dict[str, Any]:

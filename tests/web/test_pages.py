@@ -30,6 +30,9 @@ def test_ask_answers_a_question_and_opens_a_card_for_a_change(clean_env: Path) -
                                       "request": "how did the campaign TrailBlaze running shoes – Sales – Mar 2026 "
                                       "do yesterday?"})
         assert r.status_code == 200 and 'id="answer"' in r.text, r.text[-800:]
+        assert "/ask?thread=" in str(r.url)  # its own address: a reload does not ask again
+        threads = len(d.runner.threads())
+        assert 'id="answer"' in client.get(str(r.url)).text and len(d.runner.threads()) == threads
         answer = r.text[r.text.index('id="answer"'):]
         assert re.search(r"spent \$[\d,.]+ yesterday", answer) and "<table" in answer
         r = client.post("/ask", data={"csrf": csrf, "request": "lower the daily budget of the "
