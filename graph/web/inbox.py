@@ -97,6 +97,12 @@ def summary_of(description: str, limit: int = 160) -> str:
     return head if len(head) <= limit else head[:limit - 1] + "…"
 
 
+def budget_change(description: str) -> str:
+    """Return " — USD 40.00 → USD 48.00 a day" when the action's evidence states its budget move."""
+    found = re.search(r"budget ([A-Z]{3} [\d,.]+) → ([A-Z]{3} [\d,.]+)( a day)?", description)
+    return f" — {found.group(1)} → {found.group(2)}{found.group(3) or ''}" if found else ""
+
+
 def card_view(outcome: Any) -> dict[str, Any] | None:
     """Return the pending card of a thread for the page (None: nothing waits for a person)."""
     if outcome.waiting_for not in ("approval", "clarify"):
@@ -128,7 +134,8 @@ def card_view(outcome: Any) -> dict[str, Any] | None:
         actions.append({
             "index": i,
             "name": name,
-            "summary": summary_of(str(action.get("description") or name)),
+            "summary": summary_of(str(action.get("description") or name)) + budget_change(
+                str(action.get("description") or "")),
             "description_html": markdown_html(str(action.get("description") or "")),
             "allowed": _allowed(payload, name),
             "edit": edit_text(action),

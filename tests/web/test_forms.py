@@ -63,6 +63,11 @@ def test_card_markdown_never_runs_html() -> None:
     html = markdown_html("## Ad “<script>alert(1)</script>”\n\n| a |\n|---|\n| <b>x</b> |")
     assert "<script>" not in html and "&lt;script&gt;" in html and "<table>" in html
     assert summary_of(CARD["action_requests"][0]["description"]) == "PAUSE pause_ad on ad “A”"
+    from graph.web.inbox import budget_change
+
+    assert budget_change("Evidence: spent USD 319.07; budget USD 40.00 → USD 48.00 a day; "
+                         "P(best) 53%.") == " — USD 40.00 → USD 48.00 a day"
+    assert budget_change("100% probability it is worse than the target") == ""
     named = "**PAUSE** pause_ad on ad “Image 2: trailblaze_2.png” in ad set “US, CA 25-34”: 100%"
     assert summary_of(named) == ("PAUSE pause_ad on ad “Image 2: trailblaze_2.png” in ad set "
                                  "“US, CA 25-34”")
