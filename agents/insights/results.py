@@ -218,3 +218,39 @@ def results_text(kinds: list[dict[str, Any]], currency: str) -> str:
 __all__ = ["GOAL_WORDS", "ad_ids", "ad_set_ids", "adset_event", "by_result", "conversion_event",
            "events_by_adset", "node_keys", "plan_sets_by_id", "result_label", "results_by_goal",
            "results_text"]
+
+
+def created_rows(created: Mapping[str, Any], plan: Mapping[str, Any] | None = None
+                 ) -> list[tuple[str, str, str]]:
+    """Return the ids a launch created as (object, plan key, Meta id), the campaign first.
+
+    The campaign tree, then its audiences and lead form, each said by kind and name when the
+    `plan` says them ("audience: lookalike “LAL buyers”"). The CLI's table and the web page
+    both list these.
+    """
+    rows = [("campaign", "", str(created["campaign"]))] if created.get("campaign") else []
+    for kind in ("ad_sets", "creatives", "ads"):
+        for key, meta_id in (created.get(kind) or {}).items():
+            rows.append((kind[:-1].replace("_", " "), str(key)[:8], str(meta_id)))
+    described = _prerequisite_names(plan)
+    for kind, what in (("audiences", "audience"), ("lead_forms", "lead form")):
+        for key, meta_id in (created.get(kind) or {}).items():
+            rows.append((described.get(key, what), str(key)[:8], str(meta_id)))
+    return rows
+
+
+def _prerequisite_names(plan: Mapping[str, Any] | None) -> dict[str, str]:
+    """Provenance key → "audience: <kind> “<name>”" / "lead form “<name>”" from the plan."""
+    if not plan:
+        return {}
+    from state.plan import audience_key, lead_form_key
+
+    try:
+        p = load_plan(dict(plan))
+    except (ValueError, TypeError):  # an unreadable plan: the table still lists the ids
+        return {}
+    out = {audience_key(p, a.key): f"audience: {a.kind.replace('_', ' ')} “{a.name}”"
+           for a in p.audiences}
+    if p.lead_form is not None:
+        out[lead_form_key(p)] = f"lead form “{p.lead_form.name}”"
+    return out

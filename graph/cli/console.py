@@ -200,37 +200,15 @@ def created_table(created: dict[str, Any], plan: dict[str, Any] | None = None) -
     """
     from rich.table import Table
 
+    from agents.insights.results import created_rows
+
     table = Table(title="created on Meta", show_lines=False)
     table.add_column("object")
     table.add_column("plan key")
     table.add_column("Meta id")
-    if created.get("campaign"):
-        table.add_row("campaign", "", str(created["campaign"]))
-    for kind in ("ad_sets", "creatives", "ads"):
-        for key, meta_id in (created.get(kind) or {}).items():
-            table.add_row(kind[:-1].replace("_", " "), key[:8], str(meta_id))
-    described = _prerequisite_names(plan)
-    for kind, what in (("audiences", "audience"), ("lead_forms", "lead form")):
-        for key, meta_id in (created.get(kind) or {}).items():
-            table.add_row(escape(described.get(key, what)), str(key)[:8], str(meta_id))
+    for what, key, meta_id in created_rows(created, plan):
+        table.add_row(escape(what), key, meta_id)
     return table
-
-
-def _prerequisite_names(plan: dict[str, Any] | None) -> dict[str, str]:
-    """Provenance key → "audience: <kind> “<name>”" / "lead form “<name>”" from the plan."""
-    if not plan:
-        return {}
-    from state.plan import audience_key, lead_form_key, load_plan
-
-    try:
-        p = load_plan(plan)
-    except (ValueError, TypeError):  # an unreadable plan: the table still lists the ids
-        return {}
-    out = {audience_key(p, a.key): f"audience: {a.kind.replace('_', ' ')} “{a.name}”"
-           for a in p.audiences}
-    if p.lead_form is not None:
-        out[lead_form_key(p)] = f"lead form “{p.lead_form.name}”"
-    return out
 
 
 def status_table(rows: list[dict[str, Any]], stopped: dict[str, str] | None = None) -> Table:

@@ -100,6 +100,7 @@ async def inbox(web: Any, request: Request) -> Response:
 
 def thread_view(web: Any, tid: str) -> dict[str, Any]:
     """Return what the thread page shows: the pending card, or where the thread stands."""
+    from agents.insights.results import created_rows
     from graph.spend_check import pending_check
     from state.secrets import scrub_obj
     from tools.kill_switch import stopped_threads
@@ -122,20 +123,10 @@ def thread_view(web: Any, tid: str) -> dict[str, Any]:
         "status": scrub_obj(values.get("status")),
         "account": values.get("account"),
         "elsewhere": web.runner.account_problem(current),
-        "created": created_rows(values),
+        "created": created_rows(values.get("created") or {}, values.get("plan")),
         "confirm": check.get("text") if check else None,
         "until": (current.interrupt or {}).get("until") if current.waiting_for == "wait" else None,
     }
-
-
-def created_rows(values: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Return the objects a launch created: (kind, plan key, Meta id), campaign first."""
-    created = values.get("created") or {}
-    rows = [("campaign", "", str(created["campaign"]))] if created.get("campaign") else []
-    for kind in ("ad_sets", "creatives", "ads", "audiences", "lead_forms"):
-        for key, meta_id in (created.get(kind) or {}).items():
-            rows.append((kind[:-1].replace("_", " "), str(key)[:8], str(meta_id)))
-    return rows
 
 
 async def thread(web: Any, request: Request, status: int = 200, **extra: Any) -> Response:
