@@ -82,3 +82,34 @@ def wake(runner: Any, thread_id: str, now: datetime, *, say: Any,
     if value is None:
         return None
     return runner.resume(thread_id, value, expect="wait", on_update=on_update)
+
+
+def advance_sandbox_clock(env: Any, days: int) -> str | None:
+    """Move the sandbox's simulated clock (embedded or external) forward by `days`.
+
+    Returns why the sandbox refused (e.g. the clock would pass year 9999), or None once it
+    moved. Used by `adpilot tick --advance-days` and the web dashboard's clock form; the
+    caller checks first that the environment is a sandbox (Meta's clock cannot be moved).
+    """
+    if env.sandbox is not None:
+        answer: Any = env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
+        refused = isinstance(answer, dict) and "error" in answer
+    else:
+        import os
+
+        import requests
+
+        token = os.environ.get("META_ACCESS_TOKEN", "")
+        resp = requests.post(f"{env.context.meta.graph_url}/__sandbox__/clock/advance",
+                             json={"days": days}, headers={"Authorization": f"OAuth {token}"},
+                             timeout=30)
+        refused = resp.status_code >= 400
+        try:
+            answer = resp.json()
+        except ValueError:
+            answer = {"error": {"message": f"HTTP {resp.status_code}"}}
+    if not refused:
+        return None
+    error = answer.get("error") if isinstance(answer, dict) else None
+    why = (error.get("error_user_msg") or error.get("message")) if isinstance(error, dict) else None
+    return str(why or answer)

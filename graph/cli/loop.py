@@ -29,28 +29,12 @@ from graph.cli.root import app
 
 def _advance(env: Any, days: int, *, out: Console = console) -> None:
     """Move the sandbox's simulated clock (embedded or external) forward by `days`; say so on `out`."""
+    from graph.ticking import advance_sandbox_clock
+
     if not env.context.sandbox:
         fail("--advance-days only works against the sandbox (Meta's clock cannot be moved)")
-    if env.sandbox is not None:
-        answer: Any = env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
-        refused = isinstance(answer, dict) and "error" in answer
-    else:
-        import os
-
-        import requests
-
-        token = os.environ.get("META_ACCESS_TOKEN", "")
-        resp = requests.post(f"{env.context.meta.graph_url}/__sandbox__/clock/advance", json={"days": days},
-                             headers={"Authorization": f"OAuth {token}"}, timeout=30)
-        refused = resp.status_code >= 400
-        try:
-            answer = resp.json()
-        except ValueError:
-            answer = {"error": {"message": f"HTTP {resp.status_code}"}}
-    if refused:  # e.g. the clock would pass year 9999: say why instead of claiming it moved
-        error = answer.get("error") if isinstance(answer, dict) else None
-        why = (error.get("error_user_msg") or error.get("message")) if isinstance(error, dict) else None
-        fail(f"the sandbox refused to move its clock: {why or answer}", code=1)
+    if (why := advance_sandbox_clock(env, days)) is not None:
+        fail(f"the sandbox refused to move its clock: {why}", code=1)  # never claim it moved
     out.print(f"sandbox clock advanced {days} day(s)")
 
 

@@ -146,16 +146,15 @@ def answer_view(outcome: Any) -> dict[str, Any]:
 
 def _advance(web: Any, days: int) -> list[tuple[str, str]]:
     from agents.orchestrator.nodes import run_now
-    from graph.ticking import wake
+    from graph.ticking import advance_sandbox_clock, wake
     from graph.web.answers import explain
     from state.control import ThreadBusy
     from state.secrets import scrub
 
-    if web.env.sandbox is None:
-        raise FormProblem("days: the clock moves only on the embedded sandbox")
-    answer = web.env.sandbox.admin("POST", "/__sandbox__/clock/advance", json={"days": days})
-    if isinstance(answer, dict) and "error" in answer:
-        raise FormProblem(f"days: the sandbox refused ({answer['error']})")
+    if not web.env.context.sandbox:
+        raise FormProblem("days: only the sandbox's clock moves (Meta's cannot be moved)")
+    if (why := advance_sandbox_clock(web.env, days)) is not None:
+        raise FormProblem(f"days: the sandbox refused to move its clock: {why}")
     now = run_now(web.env.context)
     lines = [("info", f"Sandbox clock moved {days} day(s): now {now.isoformat()}.")]
     for tid in web.runner.threads():
