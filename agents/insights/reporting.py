@@ -265,7 +265,11 @@ def write_report(
     state = thread_state(thread_id, runner=runner, home=home)
     target = Path(out_dir) if out_dir else Path(home) / "reports" / thread_id
     client = meta_client(runner, thread_id)  # the campaign's status, dynamic creative's assets
-    return build_report(state, InsightsStore(home), target, fmt, model, client)
+    store = InsightsStore(home)
+    try:
+        return build_report(state, store, target, fmt, model, client)
+    finally:
+        store.close()
 
 
 __all__ = ["build_report", "chart_series", "narrative", "report_contents", "thread_state",

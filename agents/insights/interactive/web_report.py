@@ -67,10 +67,13 @@ def web_report(thread_id: str, *, runner: Any, home: str | Path,
     if not thread_id or thread_id in (".", "..") or Path(thread_id).name != thread_id:
         raise ValueError(f"thread {thread_id!r}: not a thread id")
     state = thread_state(thread_id, runner=runner, home=home)
-    store = InsightsStore(home)
-    c = report_contents(state, store, model, meta_client(runner, thread_id))
-    out = Path(home) / "reports" / thread_id
-    files = write_formats(c, store, out, ("json", "csv"))
+    store = InsightsStore(home)  # closed here: the dashboard asks for reports all day long
+    try:
+        c = report_contents(state, store, model, meta_client(runner, thread_id))
+        out = Path(home) / "reports" / thread_id
+        files = write_formats(c, store, out, ("json", "csv"))
+    finally:
+        store.close()
     written = json.loads(Path(files["report"]).read_text())  # the facts as downloaded
     return cast(dict[str, Any], scrub_obj({
         "campaign_id": c["cid"],
