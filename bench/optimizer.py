@@ -307,7 +307,25 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         "actions": len(state["applied_actions"]) + state["threshold_writes"],
         **trail.figures(cycles),
         "applied_by_type": applied_by_type(state),
+        "oracle_vs_target": oracle_vs_target(sc, oracle, budget),
     }
+
+
+def oracle_vs_target(sc: Any, oracle: dict[str, Any], budget: int) -> float | None:
+    """How far even the oracle is from the scenario's target: its cost per conversion over the
+    target CPA, or the target ROAS over its ROAS (above 1: the target is out of its reach;
+    at `optimizer_report.OUT_OF_REACH` or more adpilot's off-target rules cut such a campaign's spend, as a
+    marketer would, which scores low against an oracle that spends the plan regardless).
+    None for KPIs with no target (reach, clicks)."""
+    h = oracle.get("expected_horizon") or {}
+    spend = float(budget) * sc.days
+    if sc.kpi == "conversion_value" and sc.targets.roas:
+        value = float(h.get("value_minor") or 0)
+        return round(float(sc.targets.roas) * spend / value, 3) if value > 0 else None
+    if sc.kpi == "conversions" and sc.targets.cpa_minor:
+        conv = float(h.get("conversions") or 0)
+        return round(spend / conv / float(sc.targets.cpa_minor), 3) if conv > 0 else None
+    return None
 
 
 def planned_total(sc: Any) -> int:

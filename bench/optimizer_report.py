@@ -89,6 +89,7 @@ def summarise(
                 "per_seed": per_seed,
                 "held_out": name in held_out,
                 **_figures(rows),
+                **_reach(rows, seeds),
             }
         )
         out["scenarios"][-1]["regime_floor"] = regime_floor(out["scenarios"][-1])
@@ -99,6 +100,21 @@ def summarise(
         out["held_out"] = {"names": [x["name"] for x in kept],
                            **{k: v for k, v in _overall(kept).items() if k != "scenarios"}}
     return out
+
+
+def _reach(rows: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]:
+    """Seeds where even the oracle misses the target by `OUT_OF_REACH`× or more, and each
+    strategy's mean over the other seeds (`bench.optimizer.oracle_vs_target`)."""
+    ratios = {r["seed"]: r["oracle_vs_target"] for r in rows
+              if r["strategy"] == "adpilot" and r.get("oracle_vs_target") is not None}
+    if not ratios:
+        return {}
+    out_of_reach = sorted(s for s, v in ratios.items() if v >= OUT_OF_REACH)
+    inside = [r for r in rows if r["seed"] not in out_of_reach]
+    return {"oracle_vs_target": round(statistics.fmean(ratios.values()), 3),
+            "target_out_of_reach_seeds": out_of_reach,
+            **({"mean_target_in_reach": _mean(inside, "fraction")}
+               if out_of_reach and len(out_of_reach) < len(seeds) else {})}
 
 
 def regime_floor(x: dict[str, Any]) -> dict[str, Any]:
@@ -114,6 +130,9 @@ def regime_floor(x: dict[str, Any]) -> dict[str, Any]:
 
 
 FLOOR = 0.85
+# Even the oracle's cost per result is this many times the target (or its ROAS the target over
+# this): the far-off-target level at which adpilot's alerts and off-target rules cut spend.
+OUT_OF_REACH = 1.5
 
 
 def floor_check(report: dict[str, Any]) -> dict[str, Any]:
@@ -179,6 +198,12 @@ def print_regimes(report: dict[str, Any]) -> None:
         print(head)
         for x in rows:
             print(_regime_line(x))
+            if x.get("target_out_of_reach_seeds"):
+                n, inside = len(x["target_out_of_reach_seeds"]), x.get("mean_target_in_reach")
+                print(f"{'':<22} target out of the oracle's reach (≥ {OUT_OF_REACH:g}× off) on "
+                      f"{n} seed(s)" + (f"; on the others adpilot {inside['adpilot']:.3f}, leave "
+                                        f"{inside['launch_and_leave']:.3f}, rules "
+                                        f"{inside['threshold_rules']:.3f}" if inside else ""))
             if "actions_per_cycle" in x:
                 by_type = {k: v for k, v in x["actions_per_cycle"]["adpilot"].items() if k != "all"}
                 print(f"{'':<22} adpilot per cycle: "

@@ -44,3 +44,20 @@ def test_floor_fails_below_085_or_behind_a_baseline_in_any_scenario():
               "threshold_rules": (0.91, 0.91)})
     floor = summarise(behind, ["a", "b"], [1])["floor"]
     assert floor["met"] is False and floor["ahead_of_threshold_rules"]["b"] is False
+
+
+def test_seeds_where_even_the_oracle_misses_the_target_are_named_and_the_rest_averaged():
+    rows = []
+    for seed, ratio, ours in ((1, 0.8, 0.9), (2, 2.4, 0.3), (3, 1.1, 0.8)):
+        for r in _rows("a", {"adpilot": (ours, ours), "launch_and_leave": (0.7, 0.7),
+                             "threshold_rules": (0.6, 0.6)}):
+            rows.append({**r, "seed": seed, "oracle_vs_target": ratio})
+    [x] = summarise(rows, ["a"], [1, 2, 3])["scenarios"]
+    assert x["target_out_of_reach_seeds"] == [2]  # 2.4x the target even for the oracle
+    assert x["mean_target_in_reach"]["adpilot"] == 0.85  # seeds 1 and 3
+    assert x["mean"]["adpilot"] == 0.6667  # the figure still counts every seed
+    assert x["oracle_vs_target"] == 1.433
+    # Runs without a target (reach, clicks) carry no such figures.
+    assert "target_out_of_reach_seeds" not in summarise(_rows("a", {
+        "adpilot": (0.9, 0.9), "launch_and_leave": (0.7, 0.7), "threshold_rules": (0.6, 0.6)}),
+        ["a"], [1])["scenarios"][0]
