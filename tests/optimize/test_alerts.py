@@ -202,3 +202,15 @@ def test_while_tracking_is_broken_the_cycle_holds_back_what_it_would_judge_on_co
     assert flags == ["2 action(s) judged on conversions held back: none has been recorded since "
                      "2026-03-08 (tracking_broken), so they would judge broken tracking, not the ads"]
     assert alerts.hold_back(actions, None) == (actions, [])
+
+
+def test_no_result_is_an_emergency_only_once_it_is_improbable_even_at_one_and_a_half_times():
+    # A first week (learning: only the emergency counts), nothing sold yet. Three days at $60:
+    # $135 of the $180 counts with its sales in by now (5.4x the $25 target, past the 5x), but
+    # at $37.50 a sale nothing in it happens 1 time in 37, so it is no emergency; at $100 a day
+    # ($225 counted) it is, 1 time in 403.
+    assert rules.detect(snapshot({"s1": [day_row(spend=6000, conv=0, clicks=150)] * 3})) == []
+    [alert] = rules.detect(snapshot({"s1": [day_row(spend=10000, conv=0, clicks=300)] * 3}))
+    assert (alert["kind"], alert["tier"], alert["verdict"]) == (
+        "off_target", "critical", "EMERGENCY_PAUSE")
+    assert alert["facts"]["emergency"] is True

@@ -83,10 +83,17 @@ def test_manual_review_flag_when_more_than_half_would_be_paused():
 
 
 def test_emergency_pause_and_last_ad_means_pausing_its_ad_set():
-    burning = stats(spend=14000, clicks=600, conversions=0, days=1)  # 5.6x target CPA, nothing
+    burning = stats(spend=20000, clicks=600, conversions=0, days=1)  # 8x target CPA, nothing
     p = decide(evidence([ad("a1", "s1", burning), ad("a2", "s1", stats(**GOOD))],
-                        [adset("s1", 10000, stats(29000, 1400, 40))]))
+                        [adset("s1", 10000, stats(35000, 1400, 40))]))
     assert _verdict(p, "a1")["verdict"] == "EMERGENCY_PAUSE"
+    assert "about 1 time in 207" in _verdict(p, "a1")["reasons"][0]
+    # 5.6x with nothing is not yet improbable at 1.5x the target (1 time in 42): a day's data
+    # is then judged by the ordinary rules, which wait for the minimum data.
+    early = stats(spend=14000, clicks=600, conversions=0, days=1)
+    p2 = decide(evidence([ad("a1", "s1", early), ad("a2", "s1", stats(**GOOD))],
+                         [adset("s1", 10000, stats(29000, 1400, 40))]))
+    assert _verdict(p2, "a1")["verdict"] == "MONITOR"
     alone = decide(evidence([ad("a1", "s1", burning)], [adset("s1", 10000, burning)]))
     names = [(a["name"], a["args"]) for a in alone["actions"]]
     assert ("pause_adset", {"adset_id": "s1", "status": "PAUSED"}) in names

@@ -72,17 +72,18 @@ def test_a_held_pause_still_counts_as_an_active_ad_so_a_worse_sibling_is_paused(
 
 
 def test_an_emergency_still_goes_through_and_says_it_overrides_the_undo():
-    burning = stats(spend=14000, clicks=600, conversions=0, days=1)  # 5.6x target CPA, nothing
+    burning = stats(spend=20000, clicks=600, conversions=0, days=1)  # 8x target CPA, nothing
     ads = [ad("a1", "s1", burning), ad("a2", "s1", stats(**GOOD))]
-    sets = [adset("s1", 10000, stats(29000, 1400, 40))]
+    sets = [adset("s1", 10000, stats(35000, 1400, 40))]
     p = decide(_on("2026-03-13", ads, sets, undone=[_undone("pause_ad", "a1", "2026-03-12")]))
     [pause] = [a for a in p["actions"] if a["name"] == "pause_ad"]
     assert pause["args"]["ad_id"] == "a1" and pause["verdict"] == "EMERGENCY_PAUSE"
-    assert pause["reasons"][0].startswith("EMERGENCY: spent USD 140.00 (")
+    assert pause["reasons"][0].startswith("EMERGENCY: spent USD 200.00 (")
     assert pause["reasons"][-1] == (
         "this overrides your undo of the pause of ad 'Ad a1' (ad set 'Set s1') on Mar 12 (held "
-        "until Mar 19): it is an emergency — spent USD 140.00 (≥ 5× the target cost per "
-        "result of USD 25.00) with no conversions")
+        "until Mar 19): it is an emergency — spent USD 200.00 (≥ 5× the target cost per "
+        "result of USD 25.00) with no conversions; even at 1.5× that cost, nothing in this "
+        "spend happens by chance about 1 time in 207")
     assert p["held"] == []
 
 

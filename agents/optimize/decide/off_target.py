@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.alerting.stats import none_by_chance
 from agents.optimize.decide.budgets import daily_of, lifetime_floor
 from agents.optimize.decide.explain import results_word
 from agents.optimize.decide.refresh import refresh_action, refreshable
@@ -140,8 +141,10 @@ def off_target(
         if str(a["id"]) in taken:
             verdicts.append(make_verdict(a, "adset", "OPTIMIZE", [text]))
             continue
-        nothing = not far["conversions"] and far["spend"] >= policy.emergency_cpa_multiple * (
-            far["target"] if not far["roas"] else float(evidence.get("target_cpa_minor") or 0))
+        cost = far["target"] if not far["roas"] else float(evidence.get("target_cpa_minor") or 0)
+        nothing = (not far["conversions"] and far["spend"] >= policy.emergency_cpa_multiple * cost
+                   and none_by_chance(far["spend"], cost, policy.emergency_tested_multiple)
+                   < policy.emergency_alpha)
         if nothing or far["p_pause"] >= PAUSE_PROBABILITY:
             verdict = "EMERGENCY_PAUSE" if nothing else "PAUSE"
             last = len(live) == 1

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.alerting.stats import none_by_chance
 from agents.optimize.decide.refresh import MIN_FATIGUE_DAYS, refresh_action, refreshable
 from state.guardrails import parse_time
 
@@ -97,16 +98,22 @@ def emergency_reason(
     def money(minor: float) -> str:
         return format_money(int(round(minor)), currency)
 
-    if cpa and kpi != "conversion_value" and spend >= multiple * float(cpa) and events == 0:
+    if events:
+        return None
+    cost = float(cpa or (policy.min_spend_minor if kpi == "conversion_value" else 0))
+    if not cost or spend < multiple * cost:
+        return None
+    chance = none_by_chance(spend, cost, policy.emergency_tested_multiple)
+    if chance >= policy.emergency_alpha:
+        return None  # nothing yet, but not improbably so: the ordinary rules judge it
+    odds = (f"even at {policy.emergency_tested_multiple:g}× that cost, nothing in this spend "
+            f"happens by chance about 1 time in {1 / chance:,.0f}")
+    if kpi != "conversion_value":
         return (
             f"EMERGENCY: spent {money(spend)} (≥ {multiple:g}× the target cost per "
-            f"result of {money(float(cpa))}) with no {kpi.replace('_', ' ')}"
+            f"result of {money(cost)}) with no {kpi.replace('_', ' ')}; {odds}"
         )
-    if kpi == "conversion_value" and events == 0:
-        floor = multiple * float(cpa or policy.min_spend_minor)
-        if spend >= floor:
-            return f"EMERGENCY: spent {money(spend)} with no conversion value"
-    return None
+    return f"EMERGENCY: spent {money(spend)} with no conversion value; {odds}"
 
 
 def _ratio(num: float, den: float) -> float | None:

@@ -35,6 +35,10 @@ class DecisionPolicy:
     loser_margin: float = 0.25
     sibling_probability: float = 0.8
     emergency_cpa_multiple: float = 5.0
+    # ... and only where no result in that spend is improbable (under `emergency_alpha`) even
+    # at `emergency_tested_multiple` × the target: nothing in 5× happens 1 time in 28 at 1.5×.
+    emergency_tested_multiple: float = 1.5
+    emergency_alpha: float = 0.01
     # The largest budget step of one cycle: the run's max_budget_change_pct, never above the
     # default policy's even when a person allows bigger steps (for the changes they ask for).
     max_step: float = Policy.max_budget_change_pct

@@ -27,7 +27,8 @@ Kinds (docs/alerts.md has each rule with its threshold and why):
 - `off_target`: an ad set's (or the whole campaign's) cost per result over the last 7 days
   is at least 1.5× the target and above the target with 99 % confidence (warning), or at
   least 3× and above 1.5× with 99 % confidence (critical) — one-sided Poisson tests,
-  `stats.py` — or it spent 5× the target CPA with no result (the decision code's
+  `stats.py` — or it spent 5× the target CPA with no result where even at 1.5× the target
+  that happens by chance under 1 time in 100 (in effect about 7×: the decision code's
   emergency); ROAS targets the same way through the average order value. An ad set still in
   Meta's learning phase, or whose first week of delivery is in the window, raises only the
   emergency;
@@ -57,7 +58,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from agents.optimize.decide.alerting.stats import poisson_cdf, rate_lower, shift_test
+from agents.optimize.decide.alerting.stats import (
+    none_by_chance,
+    poisson_cdf,
+    rate_lower,
+    shift_test,
+)
 
 KINDS = ("off_target", "pacing", "delivery_stopped", "tracking_broken", "shift")
 TIERS = ("info", "warning", "critical")
@@ -309,7 +315,10 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
     else:
         return None
     seen_multiple = counted / (seen * cost_at) if seen else math.inf
-    emergency = seen == 0 and counted >= policy.emergency_multiple * cost_at
+    # No result at all: an emergency once that much spend with nothing is improbable even at
+    # `warn_multiple` × the target (the critical tier's test), not on the multiple alone.
+    emergency = (seen == 0 and counted >= policy.emergency_multiple * cost_at
+                 and none_by_chance(counted, cost_at, policy.warn_multiple) < policy.target_alpha)
 
     def p_above(multiple: float) -> float:  # chance of so few at `multiple` × the target
         return poisson_cdf(seen, counted / (multiple * cost_at))
