@@ -214,3 +214,16 @@ def test_no_result_is_an_emergency_only_once_it_is_improbable_even_at_one_and_a_
     assert (alert["kind"], alert["tier"], alert["verdict"]) == (
         "off_target", "critical", "EMERGENCY_PAUSE")
     assert alert["facts"]["emergency"] is True
+
+
+def test_a_roas_target_is_judged_through_an_order_value_resting_on_enough_orders():
+    # ROAS 2.5: a sale may cost the average order value / 2.5. s1 sold nothing in three days
+    # at $100; s2 sold a little. On 3 orders the average is noise: no emergency from it.
+    def rows(conv_s2: float) -> dict[str, list[dict[str, float]]]:
+        return {"s1": [day_row(spend=10000, conv=0, clicks=300)] * 3,
+                "s2": [day_row(spend=10000, conv=conv_s2, clicks=300)] * 3}
+    roas = {"kpi": "conversion_value", "target_cpa_minor": None, "target_roas": 2.5}
+    assert rules.detect(snapshot(rows(1), **roas)) == []
+    # On 12 orders ($60 each, so $24 a sale at target) the same s1 is an emergency.
+    found = rules.detect(snapshot(rows(4), **roas))
+    assert [(a["object"]["id"], a["verdict"]) for a in found] == [("s1", "EMERGENCY_PAUSE")]

@@ -29,7 +29,8 @@ Kinds (docs/alerts.md has each rule with its threshold and why):
   least 3× and above 1.5× with 99 % confidence (critical) — one-sided Poisson tests,
   `stats.py` — or it spent 5× the target CPA with no result where even at 1.5× the target
   that happens by chance under 1 time in 100 (in effect about 7×: the decision code's
-  emergency); ROAS targets the same way through the average order value. An ad set still in
+  emergency); ROAS targets the same way through the average order value, once it rests on
+  `aov_min_conversions` (10) orders of the campaign. An ad set still in
   Meta's learning phase, or whose first week of delivery is in the window, raises only the
   emergency;
 - `pacing`: spend on each of the last 2 full days below half or above 1.5× the budget of the
@@ -98,6 +99,7 @@ class AlertPolicy:
     critical_multiple: float = 3.0
     target_alpha: float = 0.01
     emergency_multiple: float = 5.0
+    aov_min_conversions: int = 10
     pacing_days: int = 2
     pacing_low: float = 0.5
     pacing_high: float = 1.5
@@ -380,7 +382,11 @@ def off_target(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[str, A
     live = live_adsets(snap)
     days = snap.get("days") or {}
     whole = _sum([r for d in days.values() for r in d.values()])
-    aov = whole["conversion_value_minor"] / whole["conversions"] if whole["conversions"] else None
+    # A ROAS target is judged through the campaign's average order value; on a few orders that
+    # average is itself noise (a handful of small baskets would make every ad set look far off
+    # target), so it counts only once `aov_min_conversions` orders are in.
+    aov = (whole["conversion_value_minor"] / whole["conversions"]
+           if whole["conversions"] >= max(1, policy.aov_min_conversions) else None)
     hits: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for s in live:
         test = _judged(snap, policy, [s["id"]], aov)
