@@ -103,14 +103,17 @@ def _off_target(a: Mapping[str, Any], f: Mapping[str, Any], cur: str, result: st
     days, spend, conv = f.get("days"), _m(f.get("spend_minor"), cur), float(f.get("conversions") or 0)
     tested = float(f.get("tested_multiple") or 1)
     at = _m(tested * (f.get("cost_at_target_minor") or 0), cur)
-    if f.get("target_cpa_minor"):
+    if f.get("target_cpa_minor") and f.get("judged_on", "cpa") == "cpa":
         target = f"a target of {_m(f['target_cpa_minor'], cur)} per {result}"
         got = (f"cost {_m(f['cpa_minor'], cur)} per {result}" if conv else f"got no {result}")
     else:
         target = f"a target ROAS of {float(f.get('target_roas') or 0):g}×"
         got = f"returned {float(f.get('roas') or 0):.2f}× its spend"
     if f.get("emergency"):
-        why = f"It has spent at least 5× the cost of a {result} at target with nothing to show."
+        line = "the target" if tested == 1 else f"{tested:g}× the target"
+        why = (f"It has spent at least 5× the cost of a {result} at target with nothing to show; "
+               f"even at {line} ({at} a {result}) that happens by chance "
+               f"{chance(float(f.get('p') or 0))}.")
     else:
         line = "the target" if tested == 1 else f"{tested:g}× the target"
         why = (f"Had each {result} cost {line} ({at}), that spend would have bought about "

@@ -12,6 +12,7 @@ from agents.optimize import alerts
 from agents.optimize.decide.alerting import rules
 from agents.optimize.decide.alerting.stats import poisson_cdf, rate_lower, shift_test
 from agents.optimize.nodes import wake_problem
+from prompts.alerts import alert_text
 
 THROUGH = date(2026, 3, 20)
 NOW = datetime(2026, 3, 21, 9, tzinfo=UTC)
@@ -227,3 +228,10 @@ def test_a_roas_target_is_judged_through_an_order_value_resting_on_enough_orders
     # On 12 orders ($60 each, so $24 a sale at target) the same s1 is an emergency.
     found = rules.detect(snapshot(rows(4), **roas))
     assert [(a["object"]["id"], a["verdict"]) for a in found] == [("s1", "EMERGENCY_PAUSE")]
+    # The words name the target it was judged on (ROAS, even when a CPA is also set) and the
+    # odds of nothing at 1.5x it.
+    both = rules.detect(snapshot(rows(4), **{**roas, "target_cpa_minor": 9000}))
+    text = alert_text(both[0], "USD", "purchase")
+    assert "against a target ROAS of 2.5×" in text and "per purchase" not in text.split(".")[0]
+    assert "even at 1.5× the target (USD 36.00 a purchase) that happens by chance about 1 time" \
+        in text

@@ -336,6 +336,8 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
             "cpa_minor": round(spend / seen) if seen else None,
             "roas": round(rows["conversion_value_minor"] / spend, 2),
             "target_cpa_minor": cpa, "target_roas": roas, "cost_at_target_minor": round(cost_at),
+            "judged_on": "cpa" if cost_at == float(cpa or 0) and snap.get("kpi") != \
+            "conversion_value" else "roas",
             "seen_multiple": round(seen_multiple, 2) if seen else None,
             "tested_multiple": tested,
             "expected_at_tested": round(counted / (tested * cost_at), 1),
