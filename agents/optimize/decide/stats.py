@@ -35,8 +35,7 @@ class DecisionPolicy:
     loser_margin: float = 0.25
     sibling_probability: float = 0.8
     emergency_cpa_multiple: float = 5.0
-    # ... and only where no result in that spend is improbable (under `emergency_alpha`) even
-    # at `emergency_tested_multiple` × the target: nothing in 5× happens 1 time in 28 at 1.5×.
+    # ... only if nothing in it is improbable (< alpha) even at 1.5× the target (5×: 1 in 28)
     emergency_tested_multiple: float = 1.5
     emergency_alpha: float = 0.01
     # The largest budget step of one cycle: the run's max_budget_change_pct, never above the
@@ -57,8 +56,7 @@ class DecisionPolicy:
     # Budget moves on value wait for a full week of data (the first days are learning noise).
     min_move_days: int = 7
     underspend_ratio: float = 0.8
-    # A capped ad set spending under this share of its budget at or under its cap is held by
-    # the cap, not short of budget (`agents/optimize/decide/caps.py`).
+    # Under this share of its budget at or under its cap: held by the cap (`decide/caps.py`).
     cap_underspend_ratio: float = 0.9
     # Spend flat (± tolerance) under ratio × budget for this many days: audience-limited.
     plateau_days: int = 3
@@ -67,8 +65,7 @@ class DecisionPolicy:
     ad_cvr_prior_clicks: float = 200.0
     # Never pause (except in an emergency) the ad Meta's delivery favours in its ad set.
     protect_favoured_ad: bool = True
-    # Pause an ad when the favoured sibling probably does better (both reads agree; only
-    # with `protect_favoured_ad`, which names the favoured ad).
+    # Pause an ad when the favoured sibling probably does better (both reads agree).
     favoured_probability: float = 0.8
     # Prior on an ad set's conversion rate (reallocation), worth this many clicks.
     adset_cvr_prior_clicks: float = 20.0
@@ -76,8 +73,7 @@ class DecisionPolicy:
     budget_cooldown_hours: float = Policy.budget_cooldown_hours
     realloc_every_hours: float = 0.0
     review_fraction: float = 0.5
-    # After a person undoes an action of the loop, the same action on the same object is not
-    # proposed again for this many days unless it becomes an emergency (`decide/undo_hold.py`).
+    # Days an action a person undid is not proposed again but in an emergency (undo_hold.py).
     undo_hold_days: int = 7
     fatigue_frequency_rise: float = 0.2
     fatigue_ctr_drop: float = 0.15
