@@ -1,7 +1,7 @@
 """What the money gate lets any strategy reach: a clairvoyant that knows the oracle's answer.
 
     python -m bench.ceiling [--suite DIR] [--holdout] [--no-bundled] [--seeds A-B] [--procs N]
-                            [--compare FILE] [--json]
+                            [--levers] [--compare FILE] [--json]
 
 The optimiser bench (`bench/optimizer.py`) scores every strategy against the sandbox oracle:
 the best *fixed* allocation, held from the first hour. No policy adpilot may run reaches it,
@@ -17,6 +17,9 @@ all under those limits, by two strategies that are *told* the oracle's allocatio
   pauses apply (the campaign's split is Meta's).
 - **clairvoyant_free**: the same, but every budget is set to the oracle's at once (no step
   limit): what the clock alone costs (one day at the launch split; learning restarts).
+- with `--levers`, **clairvoyant_ads** (the oracle's ad pauses on day 1, nothing else) and
+  **clairvoyant_budgets** (its budget steps and ad set pauses, every ad kept): which lever a
+  regime's gap is in.
 
 A regime where `clairvoyant_gated` is under 0.85 of the oracle is one where the issue's floor
 is out of reach for any strategy that respects the default policy; adpilot's own figure over
@@ -33,13 +36,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench.clairvoyant import CLAIRVOYANT
+from bench.clairvoyant import CLAIRVOYANT, LEVERS
 
 
-def _job(args: tuple[str, int]) -> list[dict[str, Any]]:
+def _job(args: tuple[str, int, tuple[str, ...]]) -> list[dict[str, Any]]:
     from bench.optimizer import run_one
 
-    return [run_one(args[0], args[1], s) for s in CLAIRVOYANT]
+    return [run_one(args[0], args[1], s) for s in args[2]]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,11 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", metavar="FILE",
                     help="an optimiser-bench JSON (python -m bench.optimizer --json): adds "
                          "adpilot's mean and its share of the gated ceiling")
+    ap.add_argument("--levers", action="store_true",
+                    help="also the gated clairvoyant with one lever only: the oracle's ad "
+                         "pauses alone (clairvoyant_ads), its budget steps and ad set pauses "
+                         "alone (clairvoyant_budgets)")
     ap.add_argument("--json", action="store_true", help="print the JSON report only")
     args = ap.parse_args(argv)
+    strategies = CLAIRVOYANT + (LEVERS if args.levers else ())
     scenarios, held = chosen_scenarios(args)
     seeds = parse_seeds(args.seeds)
-    jobs = [(s, seed) for s in scenarios for seed in seeds]
+    jobs = [(s, seed, strategies) for s in scenarios for seed in seeds]
     by: dict[str, dict[str, list[float]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, args.procs)) as pool:
         for rows in pool.map(_job, jobs):
@@ -87,11 +95,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"seeds": seeds, "scenarios": out}, indent=2))
         return 0
     print(f"fraction of the oracle, mean over seeds {args.seeds}:")
-    print(f"{'regime':<28} {'gated':>7} {'free':>7} {'adpilot':>8} {'of gated':>9}")
+    levers = f" {'ads':>7} {'budgets':>8}" if args.levers else ""
+    print(f"{'regime':<28} {'gated':>7} {'free':>7}{levers} {'adpilot':>8} {'of gated':>9}")
     for r in out:
         tag = " (held out)" if r["held_out"] else ""
+        lever = (f" {r['clairvoyant_ads']:>7.3f} {r['clairvoyant_budgets']:>8.3f}"
+                 if args.levers else "")
         print(f"{r['name'] + tag:<28} {r['clairvoyant_gated']:>7.3f} {r['clairvoyant_free']:>7.3f}"
-              f" {r.get('adpilot', float('nan')):>8.3f} {r.get('adpilot_of_gated', float('nan')):>9.3f}")
+              f"{lever} {r.get('adpilot', float('nan')):>8.3f}"
+              f" {r.get('adpilot_of_gated', float('nan')):>9.3f}")
     return 0
 
 

@@ -6,6 +6,10 @@
   their money fits in no more; ads the oracle leaves out are paused. Lifetime budgets move by
   the same ratio (never under Meta's spent + 10 %); under a campaign budget only the pauses.
 - **clairvoyant_free**: the same with no step limit (±100 % steps, at once).
+- **clairvoyant_ads** / **clairvoyant_budgets** (`bench/ceiling.py --levers`): the gated one
+  with one lever only — the oracle's ad pauses on day 1 and no budget move or ad set pause,
+  or the budget steps and ad set pauses with every ad kept — so the gap between adpilot and
+  the gated clairvoyant can be read per lever.
 
 Run by `bench/optimizer.py::run_one` like any strategy; see `bench/ceiling.py` for why.
 """
@@ -15,12 +19,38 @@ from __future__ import annotations
 from typing import Any
 
 CLAIRVOYANT = ("clairvoyant_gated", "clairvoyant_free")
+LEVERS = ("clairvoyant_ads", "clairvoyant_budgets")
 
 
-def clairvoyant_step(client: Any, sc: Any, state: dict[str, Any], gated: bool) -> None:
+def strategy_step(client: Any, sc: Any, state: dict[str, Any], strategy: str) -> None:
+    """One day of any clairvoyant strategy (`CLAIRVOYANT` or `LEVERS`)."""
+    if strategy == "clairvoyant_ads":
+        ads_step(client, state)
+    else:
+        clairvoyant_step(client, sc, state, gated=strategy != "clairvoyant_free",
+                         ads=strategy != "clairvoyant_budgets")
+
+
+def ads_step(client: Any, state: dict[str, Any]) -> None:
+    """Pause the ads the oracle leaves out of the ad sets it keeps; nothing else."""
+    for row in state["oracle"]["allocation"]:
+        if int(row["daily_budget_minor"]) > 0:
+            _pause_ads(client, state, str(row["adset_id"]), row["ads"])
+
+
+def _pause_ads(client: Any, state: dict[str, Any], sid: str, keep: list[Any]) -> None:
+    for ad in state["ads_of"].get(sid, []):
+        if ad not in keep and ad not in state["paused"]:
+            client.write("update", ad, {"status": "PAUSED"}, object_type="ad")
+            state["paused"].add(ad)
+
+
+def clairvoyant_step(client: Any, sc: Any, state: dict[str, Any], gated: bool,
+                     ads: bool = True) -> None:
     """One day of the clairvoyant: kept ad sets step toward the oracle's budgets; the ones the
     oracle leaves out are cut step by step while the kept ones cannot yet spend the plan (so the
-    campaign keeps spending it), and paused once their money fits in no more."""
+    campaign keeps spending it), and paused once their money fits in no more. `ads`: also
+    pause the ads the oracle leaves out."""
     from bench.campaign_tree import bench_policy, unbound_policy
 
     policy = bench_policy(sc) if gated else unbound_policy()
@@ -36,10 +66,8 @@ def clairvoyant_step(client: Any, sc: Any, state: dict[str, Any], gated: bool) -
         if target <= 0:
             losers.append(sid)
             continue
-        for ad in state["ads_of"].get(sid, []):
-            if ad not in row["ads"] and ad not in state["paused"]:
-                client.write("update", ad, {"status": "PAUSED"}, object_type="ad")
-                state["paused"].add(ad)
+        if ads:
+            _pause_ads(client, state, sid, row["ads"])
         kept_daily += _move(client, sc, state, sid, target, policy, step, gated)
     room = oracle["budget_minor"] - kept_daily
     for sid in sorted(losers, key=lambda i: -even.get(i, 0.0)):

@@ -249,7 +249,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
     """
     from agents.optimize.cycle import kpi_of_plan  # noqa: F401  (import check for the loop)
     from bench.campaign_tree import launch
-    from bench.clairvoyant import CLAIRVOYANT, clairvoyant_step, prepare
+    from bench.clairvoyant import CLAIRVOYANT, LEVERS, prepare, strategy_step
     from bench.optimizer_figures import Trail
     from sandbox.scenario import load_scenario
     from sandbox.server import SandboxServer
@@ -267,7 +267,7 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
         budget = planned_total(sc)
         oracle = sb.admin("GET", f"/__sandbox__/oracle?budget_minor={budget}")
         state, ctx, store = fresh_run(sc, created, tmp)
-        if strategy in CLAIRVOYANT:
+        if strategy in CLAIRVOYANT + LEVERS:
             prepare(client, state, oracle)
         for day in range(sc.days):
             sb.admin("POST", "/__sandbox__/clock/advance", {"days": 1})
@@ -277,8 +277,8 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
             elif strategy == "threshold_rules":
                 threshold_step(client, sc, state)
                 cycles += 1
-            elif strategy in CLAIRVOYANT:  # bench/ceiling.py: what the gate lets anyone reach
-                clairvoyant_step(client, sc, state, gated=strategy == "clairvoyant_gated")
+            elif strategy in CLAIRVOYANT + LEVERS:  # bench/ceiling.py: what the gate allows
+                strategy_step(client, sc, state, strategy)
                 cycles += 1
             trail.observe(sb.store)
         col = KPI_COLUMN[sc.kpi]
