@@ -13,7 +13,7 @@ probability ≥ `FAR_PROBABILITY` (90 %), or the ROAS under the target / 1.5 —
 verdict and an approvable action:
 
 - **pause** the ad set (`EMERGENCY_PAUSE` when nothing came of `emergency_cpa_multiple` ×
-  the target; `PAUSE` when the cost is above `pause_multiple` (3) × the target with
+  the target and that is improbable even at 1.5× it, `rules.emergency_odds`; `PAUSE` when the cost is above `pause_multiple` (3) × the target with
   probability ≥ 95 %) — the campaign keeps at least one other live ad set, or the campaign
   itself is the one paused when it is the last;
 - otherwise **lower its budget** by one step (`max_step`, never under Meta's minimum; the
@@ -34,10 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from agents.optimize.decide.alerting.stats import none_by_chance
 from agents.optimize.decide.budgets import daily_of, lifetime_floor
 from agents.optimize.decide.explain import results_word
 from agents.optimize.decide.refresh import refresh_action, refreshable
+from agents.optimize.decide.rules import emergency_cost, emergency_odds
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
@@ -141,10 +141,8 @@ def off_target(
         if str(a["id"]) in taken:
             verdicts.append(make_verdict(a, "adset", "OPTIMIZE", [text]))
             continue
-        cost = far["target"] if not far["roas"] else float(evidence.get("target_cpa_minor") or 0)
-        nothing = (not far["conversions"] and far["spend"] >= policy.emergency_cpa_multiple * cost
-                   and none_by_chance(far["spend"], cost, policy.emergency_tested_multiple)
-                   < policy.emergency_alpha)
+        cost = far["target"] if not far["roas"] else emergency_cost(evidence, policy)
+        nothing = emergency_odds(far["spend"], far["conversions"], cost, policy) is not None
         if nothing or far["p_pause"] >= PAUSE_PROBABILITY:
             verdict = "EMERGENCY_PAUSE" if nothing else "PAUSE"
             last = len(live) == 1

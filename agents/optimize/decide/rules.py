@@ -81,6 +81,38 @@ def spend_plateau(
     return top, settled
 
 
+def emergency_cost(evidence: Mapping[str, Any], policy: Any) -> float:
+    """Return the cost per result an emergency is judged against.
+
+    The target CPA; for a value goal without one, the spend floor `min_spend_minor` (US cents,
+    in the account's currency); 0 when there is neither (no emergency on cost).
+    """
+    from agents.optimize.decide.stats import kpi_of, local_minor
+
+    cpa = float(evidence.get("target_cpa_minor") or 0)
+    if cpa or kpi_of(evidence) != "conversion_value":
+        return cpa
+    return local_minor(policy.min_spend_minor, str(evidence.get("currency") or "USD"))
+
+
+def emergency_odds(spend: float, results: float, cost: float, policy: Any) -> float | None:
+    """Return the chance of no result in `spend` at `emergency_tested_multiple` × `cost`.
+
+    Only when that makes it an emergency (at least `emergency_cpa_multiple` × `cost` spent and
+    the chance under `emergency_alpha`); None otherwise.
+    """
+    if results or cost <= 0 or spend < policy.emergency_cpa_multiple * cost:
+        return None
+    chance = none_by_chance(spend, cost, policy.emergency_tested_multiple)
+    return chance if chance < policy.emergency_alpha else None
+
+
+def odds_words(chance: float) -> str:
+    """Return a small probability in words ("about 1 time in 207")."""
+    return "less than once in a million" if chance <= 1e-6 else \
+        f"about 1 time in {round(1 / chance):,}"
+
+
 def emergency_reason(
     stats: Mapping[str, Any], evidence: Mapping[str, Any], policy: Any
 ) -> str | None:
@@ -90,30 +122,25 @@ def emergency_reason(
 
     spend = _f(stats, "spend_minor")
     kpi = kpi_of(evidence)
-    events = _f(stats, KPI_FIELDS[kpi])
-    cpa = evidence.get("target_cpa_minor")
-    multiple = policy.emergency_cpa_multiple
+    cost = emergency_cost(evidence, policy)
+    chance = emergency_odds(spend, _f(stats, KPI_FIELDS[kpi]), cost, policy)
+    if chance is None:
+        return None  # nothing yet, but not improbably so: the ordinary rules judge it
     currency = str(evidence.get("currency") or "USD")
 
     def money(minor: float) -> str:
         return format_money(int(round(minor)), currency)
 
-    if events:
-        return None
-    cost = float(cpa or (policy.min_spend_minor if kpi == "conversion_value" else 0))
-    if not cost or spend < multiple * cost:
-        return None
-    chance = none_by_chance(spend, cost, policy.emergency_tested_multiple)
-    if chance >= policy.emergency_alpha:
-        return None  # nothing yet, but not improbably so: the ordinary rules judge it
-    odds = (f"even at {policy.emergency_tested_multiple:g}× that cost, nothing in this spend "
-            f"happens by chance about 1 time in {1 / chance:,.0f}")
-    if kpi != "conversion_value":
-        return (
-            f"EMERGENCY: spent {money(spend)} (≥ {multiple:g}× the target cost per "
-            f"result of {money(cost)}) with no {kpi.replace('_', ' ')}; {odds}"
-        )
-    return f"EMERGENCY: spent {money(spend)} with no conversion value; {odds}"
+    at = policy.emergency_tested_multiple
+    if kpi != "conversion_value" or evidence.get("target_cpa_minor"):
+        what = "no conversion value" if kpi == "conversion_value" else \
+            f"no {kpi.replace('_', ' ')}"
+        return (f"EMERGENCY: spent {money(spend)} (≥ {policy.emergency_cpa_multiple:g}× the "
+                f"target cost per result of {money(cost)}) with {what}; even at {at:g}× that "
+                f"cost, nothing in this spend happens by chance {odds_words(chance)}")
+    return (f"EMERGENCY: spent {money(spend)} with no conversion value; even at {at:g}× "
+            f"{money(cost)} a conversion, nothing in this spend happens by chance "
+            f"{odds_words(chance)}")
 
 
 def _ratio(num: float, den: float) -> float | None:

@@ -311,9 +311,9 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
     if spend <= 0 or counted <= 0:
         return None
     if cpa and snap.get("kpi") != "conversion_value":
-        cost_at = float(cpa)
+        cost_at, judged_on = float(cpa), "cpa"
     elif roas and aov:
-        cost_at = aov / float(roas)
+        cost_at, judged_on = aov / float(roas), "roas"
     else:
         return None
     seen_multiple = counted / (seen * cost_at) if seen else math.inf
@@ -336,8 +336,7 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
             "cpa_minor": round(spend / seen) if seen else None,
             "roas": round(rows["conversion_value_minor"] / spend, 2),
             "target_cpa_minor": cpa, "target_roas": roas, "cost_at_target_minor": round(cost_at),
-            "judged_on": "cpa" if cost_at == float(cpa or 0) and snap.get("kpi") != \
-            "conversion_value" else "roas",
+            "judged_on": judged_on,
             "seen_multiple": round(seen_multiple, 2) if seen else None,
             "tested_multiple": tested,
             "expected_at_tested": round(counted / (tested * cost_at), 1),
