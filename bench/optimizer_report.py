@@ -69,7 +69,10 @@ def summarise(
     held-out ones get the same figures under `held_out` (absent when none is held out).
     Each scenario also has `regime_floor` (its own adpilot mean >= 0.85 and ahead of both
     baselines) and, when the runs carry them, the mean over seeds of the budget-direction
-    reversals per ad set / per run and the actions per optimise cycle by type, per strategy.
+    reversals per ad set / per run and the actions per optimise cycle by type, per strategy;
+    with a target, `oracle_vs_target` (mean over seeds), `target_out_of_reach_seeds` (seeds
+    where even the oracle is `OUT_OF_REACH`× off the target) and `mean_target_in_reach` (each
+    strategy's mean on the other seeds, when there are both kinds).
     """
     out: dict[str, Any] = {"scenarios": []}
     for name in scenarios:
