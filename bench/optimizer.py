@@ -51,7 +51,11 @@ taken from the optimiser's claims (`bench/optimizer_figures.py`): per run `budge
 (sign changes of consecutive budget / spend-limit changes, summed over ad sets),
 `budget_reversals_per_adset`, `changes_by_type` and `actions_per_cycle` (observed changes per
 optimise cycle, by type), `cycles`, and beside them the run's own `applied_by_type`; per
-scenario their means over the seeds per strategy.
+scenario their means over the seeds per strategy. `oracle_vs_target` says how far even the
+oracle is from the scenario's target on that seed (its cost per result over the target CPA,
+or the target ROAS over its ROAS); seeds where it is 1.5 or more are named per regime, with
+each strategy's mean on the others, since adpilot cuts spend where every ad set is that far
+off, as a marketer would, and the oracle spends the plan regardless.
 """
 
 from __future__ import annotations
