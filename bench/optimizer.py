@@ -317,10 +317,10 @@ def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dic
 
 def oracle_vs_target(sc: Any, oracle: dict[str, Any], budget: int) -> float | None:
     """How far even the oracle is from the scenario's target: its cost per conversion over the
-    target CPA, or the target ROAS over its ROAS (above 1: the target is out of its reach;
-    at `optimizer_report.OUT_OF_REACH` or more adpilot's off-target rules cut such a campaign's spend, as a
-    marketer would, which scores low against an oracle that spends the plan regardless).
-    None for KPIs with no target (reach, clicks)."""
+    target CPA, or the target ROAS over its ROAS (above 1: the target is out of its reach; at
+    `optimizer_report.OUT_OF_REACH` or more adpilot's off-target rules cut such a campaign's
+    spend, as a marketer would, which scores low against an oracle that spends the plan
+    regardless). None for KPIs with no target (reach, clicks)."""
     h = oracle.get("expected_horizon") or {}
     spend = float(budget) * sc.days
     if sc.kpi == "conversion_value" and sc.targets.roas:

@@ -109,13 +109,12 @@ def _off_target(a: Mapping[str, Any], f: Mapping[str, Any], cur: str, result: st
     else:
         target = f"a target ROAS of {float(f.get('target_roas') or 0):g}×"
         got = f"returned {float(f.get('roas') or 0):.2f}× its spend"
+    line = "the target" if tested == 1 else f"{tested:g}× the target"
     if f.get("emergency"):
-        line = "the target" if tested == 1 else f"{tested:g}× the target"
         why = (f"It has spent at least 5× the cost of a {result} at target with nothing to show; "
                f"even at {line} ({at} a {result}) that happens by chance "
                f"{chance(float(f.get('p') or 0))}.")
     else:
-        line = "the target" if tested == 1 else f"{tested:g}× the target"
         why = (f"Had each {result} cost {line} ({at}), that spend would have bought about "
                f"{f.get('expected_at_tested')} (counting only the share of the last two days' "
                f"{result}s Meta has reported yet); {conv:g} or fewer happens by chance "

@@ -13,8 +13,8 @@ probability ≥ `FAR_PROBABILITY` (90 %), or the ROAS under the target / 1.5 —
 verdict and an approvable action:
 
 - **pause** the ad set (`EMERGENCY_PAUSE` when nothing came of `emergency_cpa_multiple` ×
-  the target and that is improbable even at 1.5× it, `rules.emergency_odds`; `PAUSE` when the cost is above `pause_multiple` (3) × the target with
-  probability ≥ 95 %) — the campaign keeps at least one other live ad set, or the campaign
+  the target and that is improbable even at 1.5× it, `rules.emergency_odds`; `PAUSE` when
+  the cost is above `pause_multiple` (3) × the target with probability ≥ 95 %) — the campaign keeps at least one other live ad set, or the campaign
   itself is the one paused when it is the last;
 - otherwise **lower its budget** by one step (`max_step`, never under Meta's minimum; the
   campaign budget under CBO) to limit what it loses while the creative or audience is fixed;

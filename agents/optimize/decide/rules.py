@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from agents.optimize.decide.alerting.stats import none_by_chance
+from agents.optimize.decide.alerting.stats import poisson_cdf
 from agents.optimize.decide.refresh import MIN_FATIGUE_DAYS, refresh_action, refreshable
+from prompts.alerts import chance as chance_words
 from state.guardrails import parse_time
 
 LEARNING = {"LEARNING", "IN_LEARNING"}
@@ -99,18 +100,14 @@ def emergency_odds(spend: float, results: float, cost: float, policy: Any) -> fl
     """Return the chance of no result in `spend` at `emergency_tested_multiple` × `cost`.
 
     Only when that makes it an emergency (at least `emergency_cpa_multiple` × `cost` spent and
-    the chance under `emergency_alpha`); None otherwise.
+    the chance under `emergency_alpha`); None otherwise. The spend multiple alone is not
+    enough: at 1.5× the target, nothing in 5× its cost still happens 1 time in 28, in 7× about
+    1 in 100 (the alerts' critical test, `alerting/rules.py::_target_test`).
     """
     if results or cost <= 0 or spend < policy.emergency_cpa_multiple * cost:
         return None
-    chance = none_by_chance(spend, cost, policy.emergency_tested_multiple)
+    chance = poisson_cdf(0, spend / (policy.emergency_tested_multiple * cost))
     return chance if chance < policy.emergency_alpha else None
-
-
-def odds_words(chance: float) -> str:
-    """Return a small probability in words ("about 1 time in 207")."""
-    return "less than once in a million" if chance <= 1e-6 else \
-        f"about 1 time in {round(1 / chance):,}"
 
 
 def emergency_reason(
@@ -137,10 +134,10 @@ def emergency_reason(
             f"no {kpi.replace('_', ' ')}"
         return (f"EMERGENCY: spent {money(spend)} (≥ {policy.emergency_cpa_multiple:g}× the "
                 f"target cost per result of {money(cost)}) with {what}; even at {at:g}× that "
-                f"cost, nothing in this spend happens by chance {odds_words(chance)}")
+                f"cost, nothing in this spend happens by chance {chance_words(chance)}")
     return (f"EMERGENCY: spent {money(spend)} with no conversion value; even at {at:g}× "
             f"{money(cost)} a conversion, nothing in this spend happens by chance "
-            f"{odds_words(chance)}")
+            f"{chance_words(chance)}")
 
 
 def _ratio(num: float, den: float) -> float | None:

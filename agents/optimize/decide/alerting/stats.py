@@ -25,18 +25,6 @@ from collections.abc import Sequence
 MAD_TO_SD = 1.4826  # the MAD of a normal distribution times this is its standard deviation
 
 
-def none_by_chance(spend: float, cost: float, multiple: float) -> float:
-    """P(no result at all) for `spend` when each result costs `multiple` × `cost` on average.
-
-    The emergency's test (no result after spending several times the target cost per
-    result): at 1.5× the target, nothing in 5× its cost still happens 1 time in 28, in
-    7× about 1 in 100, so the spend multiple alone does not make it an emergency.
-    """
-    if cost <= 0 or multiple <= 0:
-        return 1.0
-    return math.exp(-max(0.0, spend) / (multiple * cost))
-
-
 def poisson_cdf(k: float, mu: float) -> float:
     """P(X ≤ k) for X ~ Poisson(mu) (k rounded down; log-space, exact for any size)."""
     n = math.floor(k)
