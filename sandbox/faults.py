@@ -11,8 +11,10 @@ value is bounded (`sandbox.bounds`: `latency_ms` ≤ 30,000, `throttle_s` ≤ 86
   dropped connection (seeded choice) — the outcome is unknown to the client.
 - `throttle_s`: seconds the injected throttle says to wait (default 1).
 
-One `random.Random(seed)` drives every roll, so a sequence of requests sees the same faults for
-the same seed. Batch items roll transient/throttle per item; lost responses roll per HTTP call.
+Each fault kind rolls on its own `random.Random` seeded from `seed` and the kind's name, so the
+n-th committed write loses its response (or not) the same way for the same seed however many
+transient or throttle rolls came before it — which vary with retry timing. Batch items roll
+transient/throttle per item; lost responses roll per HTTP call.
 """
 
 from __future__ import annotations
@@ -93,32 +95,33 @@ class Faults:
         """Replace the config and reseed."""
         with self._lock:
             self.config = config
-            self._rng = random.Random(config.seed)
+            self._rngs = {k: random.Random(f"{config.seed}:{k}") for k in _RATE_KEYS}
             self.injected: dict[str, int] = {k: 0 for k in _RATE_KEYS}
 
-    def _roll(self, rate: float) -> bool:
+    def _roll(self, kind: str) -> bool:
+        rate = float(getattr(self.config, kind))
         if rate <= 0:
             return False
         with self._lock:
-            return self._rng.random() < rate
+            return self._rngs[kind].random() < rate
 
     def before_call(self) -> GraphError | None:
         """Return an injected error for this call (transient or throttle), or None."""
-        if self._roll(self.config.transient):
+        if self._roll("transient"):
             self.injected["transient"] += 1
             return transient()
-        if self._roll(self.config.throttle):
+        if self._roll("throttle"):
             self.injected["throttle"] += 1
             with self._lock:
-                code, sub = self._rng.choice([(17, 2446079), (613, 1487742), (80004, 2446079)])
+                code, sub = self._rngs["throttle"].choice([(17, 2446079), (613, 1487742), (80004, 2446079)])
             secs = max(1, int(self.config.throttle_s))
             return throttled(code, sub, regain_minutes=max(1, -(-secs // 60)), reset_s=secs)
         return None
 
     def lose_response(self) -> str | None:
         """After a committed write: None, or how the response is lost ("502" or "drop")."""
-        if not self._roll(self.config.lost_response):
+        if not self._roll("lost_response"):
             return None
         self.injected["lost_response"] += 1
         with self._lock:
-            return self._rng.choice(["502", "drop"])
+            return self._rngs["lost_response"].choice(["502", "drop"])

@@ -76,8 +76,13 @@ def _clear_message(exc: Exception) -> tuple[str, int] | None:
     from agents.common import LaunchError
     from state.control import LeaseLost, ThreadBusy, ThreadStopped
     from state.storage import StorageError
-    from tools.errors import MetaError
+    from tools.errors import MetaError, ThrottledError
 
+    if isinstance(exc, ThrottledError):
+        wait = max(1, round(exc.retry_after_s))
+        return (f"Meta asks adpilot to slow down for this account: {str(exc).rstrip('.')}. Wait about {wait} s "
+                f"(until {exc.until:%H:%M:%S} UTC), then run the same command again; a thread "
+                "already started waits on its own (`adpilot tick` wakes it)."), EXIT_INTERNAL
     if isinstance(exc, MetaError):
         return f"Meta refused or failed: {exc}", EXIT_INTERNAL
     if isinstance(exc, LaunchError | StorageError | LeaseLost):

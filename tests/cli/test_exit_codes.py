@@ -104,3 +104,18 @@ def test_unknown_threads_and_bad_options_exit_2_everywhere(cli):
         result = run(*args)
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_a_throttle_before_the_thread_exists_says_how_long_to_wait_and_writes_nothing(
+        cli, sample_images):
+    server, run = cli
+    server.admin("POST", "/__sandbox__/faults", {"throttle": 1, "throttle_s": 90})
+    started = run("run", brief_for(sample_images), "--thread", "t-1", "--json")
+    server.admin("POST", "/__sandbox__/faults", {"throttle": 0})
+    assert started.exit_code == 1, started.output
+    error = _json(started)["error"]
+    assert error.startswith("Meta asks adpilot to slow down for this account: ")
+    # Meta says when access comes back in whole minutes: 90 s rounds up to 2 minutes.
+    assert ". Wait about 120 s (until " in error and "run the same command again" in error
+    assert objects(server.url, "campaign") == []
+    assert "no thread" in run("status", "t-1").output

@@ -65,7 +65,7 @@ def test_no_token_anywhere_after_demo_faults_report_stop(tmp_path):
         #    with lost responses, transient errors and throttling on.
         ext = {"META_GRAPH_URL": sb.url}
         sb.admin("POST", "/__sandbox__/faults", {"lost_response": 0.3, "transient": 0.2,
-                                                 "throttle": 0.1, "seed": 13})
+                                                 "throttle": 0.1, "seed": 15})
         cli("run", brief, "--thread", "leak-1", "--yes", extra=ext, ok=False)
         for _ in range(6):
             cli("resume", "leak-1", extra=ext, ok=False)

@@ -197,7 +197,7 @@ def test_throttle_fault(tmp_path: Path) -> None:
 
 
 def test_lost_response_commits_the_write(tmp_path: Path) -> None:
-    with SandboxServer(tmp_path / "f.db", faults="lost_response=1,seed=3") as sb:
+    with SandboxServer(tmp_path / "f.db", faults="lost_response=1,seed=2") as sb:
         api = make_api(sb.url)
         seen: list[str] = []
         for i in range(6):

@@ -69,7 +69,7 @@ def test_transient_errors_are_retried_then_raised(client, faults):
 
 
 def test_transient_errors_recover(client, faults):
-    faults(transient=0.5, seed=3)
+    faults(transient=0.5, seed=2)
     for _ in range(6):
         client.get(f"{client.account_id}/campaigns")
     assert client.stats["retries"] > 0
