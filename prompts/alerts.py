@@ -111,7 +111,8 @@ def _off_target(a: Mapping[str, Any], f: Mapping[str, Any], cur: str, result: st
         got = f"returned {float(f.get('roas') or 0):.2f}× its spend"
     line = "the target" if tested == 1 else f"{tested:g}× the target"
     if f.get("emergency"):
-        why = (f"It has spent at least 5× the cost of a {result} at target with nothing to show; "
+        spent = float(f.get("spend_minor") or 0) / float(f.get("cost_at_target_minor") or 1)
+        why = (f"It has spent {spent:.1f}× the cost of a {result} at target with nothing to show; "
                f"even at {line} ({at} a {result}) that happens by chance "
                f"{chance(float(f.get('p') or 0))}.")
     else:

@@ -215,6 +215,9 @@ def test_no_result_is_an_emergency_only_once_it_is_improbable_even_at_one_and_a_
     assert (alert["kind"], alert["tier"], alert["verdict"]) == (
         "off_target", "critical", "EMERGENCY_PAUSE")
     assert alert["facts"]["emergency"] is True
+    # The words give the multiple it has spent ($300 over $25: 12.0x), not a floor.
+    assert "It has spent 12.0× the cost of a purchase at target with nothing to show" in \
+        alert_text(alert, "USD", "purchase")
 
 
 def test_a_roas_target_is_judged_through_an_order_value_resting_on_enough_orders():
