@@ -214,6 +214,7 @@ def build_evidence(
                 "phase_budget_minor": phases[str(a["id"])]["budget"],
                 "last_move": phases[str(a["id"])].get("last_move"),
                 "moved_at": phases[str(a["id"])].get("moved_at"),
+                "moved_after": phases[str(a["id"])].get("moved_after"),
                 "moved_by_loop": moved_by_loop(phases[str(a["id"])],
                                                (budget_edits or {}).get(str(a["id"]), [])),
                 "stats": set_stats.get(str(a["id"]), empty),

@@ -17,7 +17,10 @@ verdict and an approvable action:
   the cost is above `pause_multiple` (3) × the target with probability ≥ 95 %) — the campaign keeps at least one other live ad set, or the campaign
   itself is the one paused when it is the last;
 - otherwise **lower its budget** by one step (`max_step`, never under Meta's minimum; the
-  campaign budget under CBO) to limit what it loses while the creative or audience is fixed;
+  campaign budget under CBO) to limit what it loses while the creative or audience is fixed —
+  at most once a week (`OFF_TARGET_DAYS` since its last cut, `_cut_this_week`): the next cut
+  waits for a week on the lower budget, and the verdict says so. Without the wait, a whole-window judgement
+  that a cut barely moves asked for a cut every cycle, down to Meta's minimum within weeks;
 - and beside it: **refresh the creative** when the ad set runs a single ad (new ads beside it,
   `decide/refresh.py`, launched on approval), and, as advice (nothing is written), **widen
   the audience** when its frequency shows a small pool (≥ 2.5 a week).
@@ -30,6 +33,7 @@ it"). The ad set's verdict replaces the CONTINUE reallocation would have given i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -46,6 +50,7 @@ from agents.optimize.decide.stats import (
     make_verdict,
     num,
 )
+from state.guardrails import parse_time
 from state.rules import format_money
 
 OFF_TARGET_DAYS = 7
@@ -154,11 +159,17 @@ def off_target(
             actions.append(_action(f"pause_{level}", entity, level, {"status": "PAUSED"},
                                    verdict, reasons, ev, evidence, "stops the loss"))
             continue
-        verdicts.append(make_verdict(a, "adset", "OPTIMIZE", [text]))
         owner, level = (campaign, "campaign") if cbo else (a, "adset")
         old = int(campaign.get("daily_budget_minor") or 0) if cbo else daily_of(a)
         minimum = int(evidence.get("min_daily_budget_minor") or 0)
         new = max(minimum, int(np.ceil(old * (1 - policy.max_step))))
+        cut = _cut_this_week(owner, evidence, cbo) if old and new < old else None
+        if cut:
+            whose = "the campaign's budget" if cbo else "its budget"
+            text += (f"; {whose} was cut {cut}: the next cut waits for a week on the lower "
+                     "budget to show what it did")
+            new = old
+        verdicts.append(make_verdict(a, "adset", "OPTIMIZE", [text]))
         if old and new < old and not (cbo and str(campaign.get("id")) in taken):
             args: dict[str, Any] = {"daily_budget": new}
             money = {"before_minor": old, "after_minor": new}
@@ -175,6 +186,26 @@ def off_target(
             taken.add(str(owner.get("id")))
         actions += _advice(a, far, text, ev, evidence)
     return verdicts, actions
+
+
+def _cut_this_week(owner: Mapping[str, Any], evidence: Mapping[str, Any],
+                   cbo: bool) -> str | None:
+    """When the budget was cut less than a week ago: "3 days ago", or None.
+
+    An ad set's cut is the one seen on Meta between two cycles, whoever made it (`last_move`
+    -1, in (`moved_after`, `moved_at`]); a campaign budget's is the loop's own last edit of it.
+    """
+    now = parse_time(evidence.get("now"))
+    if not cbo:
+        at = parse_time(owner.get("moved_after") or owner.get("moved_at")) \
+            if owner.get("last_move") == -1 else None
+    else:
+        edits = (evidence.get("budget_edits") or {}).get(str(owner.get("id")), [])
+        at = max((t for t in map(parse_time, edits) if t is not None), default=None)
+    if now is None or at is None or now - at >= timedelta(days=OFF_TARGET_DAYS, hours=-1):
+        return None
+    days = max(0, (now - at) // timedelta(days=1))
+    return "today" if not days else f"{days} day{'s' if days > 1 else ''} ago"
 
 
 def _all_far_off(live: list[Mapping[str, Any]], evidence: Mapping[str, Any],
