@@ -116,6 +116,6 @@ def test_a_throttle_before_the_thread_exists_says_how_long_to_wait_and_writes_no
     error = _json(started)["error"]
     assert error.startswith("Meta asks adpilot to slow down for this account: ")
     # Meta says when access comes back in whole minutes: 90 s rounds up to 2 minutes.
-    assert ". Wait about 120 s (until " in error and "run the same command again" in error
+    assert ". Try again after " in error and " UTC (in about 2 min)." in error
     assert objects(server.url, "campaign") == []
     assert "no thread" in run("status", "t-1").output

@@ -65,11 +65,13 @@ def test_no_token_anywhere_after_demo_faults_report_stop(tmp_path):
         #    with lost responses, transient errors and throttling on.
         ext = {"META_GRAPH_URL": sb.url}
         sb.admin("POST", "/__sandbox__/faults", {"lost_response": 0.3, "transient": 0.2,
-                                                 "throttle": 0.1, "seed": 15})
+                                                 "throttle": 0.1, "seed": 26})
         cli("run", brief, "--thread", "leak-1", "--yes", extra=ext, ok=False)
         for _ in range(6):
             cli("resume", "leak-1", extra=ext, ok=False)
             cli("tick", "--advance-days", "3", "--yes", extra=ext, ok=False)
+        injected = sb.admin("GET", "/__sandbox__/faults")["injected"]
+        assert all(injected[k] > 0 for k in ("lost_response", "transient", "throttle")), injected
         sb.admin("POST", "/__sandbox__/faults", {"lost_response": 0, "transient": 0, "throttle": 0})
         # 3. Report, trace, kill switch, audit, status — and one error path (a wrong graph path).
         cli("report", "leak-1", "--format", "md", "--out", str(home / "reports"), extra=ext, ok=False)

@@ -355,7 +355,7 @@ def test_token_never_stored_logged_or_echoed(
 ) -> None:
     canary = "EAAB-sandbox-canary-51f0"
     db = tmp_path / "canary.db"
-    with SandboxServer(db, token=canary, faults="lost_response=0.5,seed=9") as sb:
+    with SandboxServer(db, token=canary, faults="lost_response=0.5,seed=11") as sb:
         api = make_api(sb.url, token=canary)
         acct = AdAccount(sb.account_id, api=api)
         bodies: list[str] = []
@@ -364,6 +364,8 @@ def test_token_never_stored_logged_or_echoed(
                 acct.create_campaign(params=campaign_params(name=f"K{i}"))
             except (FacebookRequestError, requests.exceptions.ConnectionError) as exc:
                 bodies.append(str(exc))
+        lost = sb.admin("GET", "/__sandbox__/faults")["injected"]["lost_response"]
+        assert lost >= 2 and any("502" in b for b in bodies)  # a 502 body was read, not only drops
         bodies.append(
             json.dumps(api.call("GET", (sb.account_id, "campaigns"), {"limit": 1}).json())
         )
