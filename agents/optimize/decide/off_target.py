@@ -19,8 +19,9 @@ verdict and an approvable action:
 - otherwise **lower its budget** by one step (`max_step`, never under Meta's minimum; the
   campaign budget under CBO) to limit what it loses while the creative or audience is fixed —
   at most once a week (`OFF_TARGET_DAYS` since its last cut, `_cut_this_week`): the next cut
-  waits for a week on the lower budget, and the verdict says so. Without the wait, a whole-window judgement
-  that a cut barely moves asked for a cut every cycle, down to Meta's minimum within weeks;
+  waits for a week on the lower budget, and the verdict says so. Without the wait, the
+  whole-window judgement (which a cut barely moves) asked for a cut every cycle, down to
+  Meta's minimum within weeks;
 - and beside it: **refresh the creative** when the ad set runs a single ad (new ads beside it,
   `decide/refresh.py`, launched on approval), and, as advice (nothing is written), **widen
   the audience** when its frequency shows a small pool (≥ 2.5 a week).
