@@ -259,3 +259,29 @@ def hold_back(actions: list[dict[str, Any]], since: str | None) -> tuple[list[di
     return kept, [f"{len(held)} action(s) judged on conversions held back: none has been "
                   f"recorded since {since} (tracking_broken), so they would judge broken "
                   "tracking, not the ads"]
+
+
+def drop_refreshes_paused(alerted: Sequence[Mapping[str, Any]], actions: list[dict[str, Any]]
+                          ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Drop the creative refreshes inside an ad set or campaign an alert pauses on this card.
+
+    New ads in an ad set the same card stops would never run; each dropped refresh is said
+    (a card flag naming the ad and the pause), never dropped in silence.
+    """
+    stopped: dict[str, str] = {}  # ad set id (or "campaign") → the name the card shows
+    for a in alerted:
+        if a.get("name") in ("pause_adset", "pause_campaign"):
+            key = "campaign" if a["name"] == "pause_campaign" else str(a["args"]["adset_id"])
+            stopped[key] = str((a.get("target") or {}).get("name") or key)
+    kept, flags = [], []
+    for a in actions:
+        args = a.get("args") or {}
+        under = next((k for k in (str(args.get("adset_id")), "campaign") if k in stopped), None)
+        if a.get("name") != "refresh_creative" or under is None:
+            kept.append(a)
+            continue
+        ad = (a.get("target") or {}).get("name") or args.get("ad_id")
+        flags.append(f"no creative refresh for “{ad}”: an alert on this card pauses "
+                     f"“{stopped[under]}”, where its new ads would run")
+    return kept, flags
+

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from agents.common import home_of
-from agents.optimize.alerts import actions_for, for_cycle, hold_back
+from agents.optimize.alerts import actions_for, drop_refreshes_paused, for_cycle, hold_back
 from agents.optimize.budget_requests import propose_budget_requests
 from agents.optimize.decide.decisions import decide
 from agents.optimize.decide.undo_hold import hold_actions
@@ -126,7 +126,8 @@ def propose(
     proposal["alerts"] = watch["alerts"]
     alerted, _ = hold_actions(actions_for(watch["alerts"], proposal["actions"]), evidence,
                               getattr(ctx, "policy", None))  # emergencies: say they override
-    proposal["actions"] = alerted + proposal["actions"]
+    kept, dropped = drop_refreshes_paused(alerted, proposal["actions"])
+    proposal["actions"], proposal["flags"] = alerted + kept, proposal["flags"] + dropped
     proposal["actions"] = fill_refreshes(client, proposal["actions"], ctx=ctx,
                                          campaign_id=campaign_id)
     adset_names = {str(a["id"]): a.get("name") for a in evidence.get("ad_sets") or []}

@@ -238,3 +238,23 @@ def test_a_roas_target_is_judged_through_an_order_value_resting_on_enough_orders
     assert "against a target ROAS of 2.5×" in text and "per purchase" not in text.split(".")[0]
     assert "even at 1.5× the target (USD 36.00 a purchase) that happens by chance about 1 time" \
         in text
+
+
+def test_a_refresh_inside_an_ad_set_an_alert_pauses_is_dropped_and_said():
+    from agents.optimize.decide.decisions import pause_action
+    from agents.optimize.decide.refresh import refresh_action
+
+    pause = pause_action({"id": "s1", "name": "Runners 25-45"}, "adset", "EMERGENCY_PAUSE",
+                         ["no purchase"], {}, "c1")
+    tired = refresh_action({"id": "a1", "name": "Trail ad", "adset_id": "s1"}, None,
+                           trigger="fatigue", reasons=["tired"], evidence={})
+    other = refresh_action({"id": "a2", "name": "Road ad", "adset_id": "s2"}, None,
+                           trigger="fatigue", reasons=["tired"], evidence={})
+    kept, flags = alerts.drop_refreshes_paused([pause], [tired, other])
+    assert kept == [other]
+    assert flags == ["no creative refresh for “Trail ad”: an alert on this card pauses "
+                     "“Runners 25-45”, where its new ads would run"]
+    # A paused campaign stops every refresh; nothing paused, nothing dropped.
+    whole = pause_action({"id": "c1", "name": "Spring"}, "campaign", "EMERGENCY_PAUSE", [], {}, "")
+    assert alerts.drop_refreshes_paused([whole], [tired, other])[0] == []
+    assert alerts.drop_refreshes_paused([], [tired, other]) == ([tired, other], [])
