@@ -263,13 +263,14 @@ def hold_back(actions: list[dict[str, Any]], since: str | None) -> tuple[list[di
 
 def drop_refreshes_paused(alerted: Sequence[Mapping[str, Any]], actions: list[dict[str, Any]]
                           ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Drop the creative refreshes inside an ad set or campaign an alert pauses on this card.
+    """Drop the creative refreshes inside an ad set or campaign this card proposes to pause.
 
-    New ads in an ad set the same card stops would never run; each dropped refresh is said
-    (a card flag naming the ad and the pause), never dropped in silence.
+    The pauses are the alerts' (`alerted`) and the regular decisions' (in `actions`): new ads
+    in an ad set the same card stops would never run. Each dropped refresh is said (a card
+    flag naming the ad and the pause), never dropped in silence.
     """
     stopped: dict[str, str] = {}  # ad set id (or "campaign") → the name the card shows
-    for a in alerted:
+    for a in [*alerted, *actions]:
         if a.get("name") in ("pause_adset", "pause_campaign"):
             key = "campaign" if a["name"] == "pause_campaign" else str(a["args"]["adset_id"])
             stopped[key] = str((a.get("target") or {}).get("name") or key)
@@ -281,7 +282,7 @@ def drop_refreshes_paused(alerted: Sequence[Mapping[str, Any]], actions: list[di
             kept.append(a)
             continue
         ad = (a.get("target") or {}).get("name") or args.get("ad_id")
-        flags.append(f"no creative refresh for “{ad}”: an alert on this card pauses "
-                     f"“{stopped[under]}”, where its new ads would run")
+        flags.append(f"no creative refresh for “{ad}”: this card proposes pausing "
+                     f"“{stopped[under]}”, where its new ads would run (reject that pause and "
+                     "the refresh can be proposed on a later card)")
     return kept, flags
-

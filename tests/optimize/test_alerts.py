@@ -240,7 +240,7 @@ def test_a_roas_target_is_judged_through_an_order_value_resting_on_enough_orders
         in text
 
 
-def test_a_refresh_inside_an_ad_set_an_alert_pauses_is_dropped_and_said():
+def test_a_refresh_inside_an_ad_set_the_card_pauses_is_dropped_and_said():
     from agents.optimize.decide.decisions import pause_action
     from agents.optimize.decide.refresh import refresh_action
 
@@ -252,8 +252,12 @@ def test_a_refresh_inside_an_ad_set_an_alert_pauses_is_dropped_and_said():
                            trigger="fatigue", reasons=["tired"], evidence={})
     kept, flags = alerts.drop_refreshes_paused([pause], [tired, other])
     assert kept == [other]
-    assert flags == ["no creative refresh for “Trail ad”: an alert on this card pauses "
-                     "“Runners 25-45”, where its new ads would run"]
+    assert flags == ["no creative refresh for “Trail ad”: this card proposes pausing "
+                     "“Runners 25-45”, where its new ads would run (reject that pause and the "
+                     "refresh can be proposed on a later card)"]
+    # The regular decisions' own pause of the ad set (the alert's is then not added) counts too.
+    assert alerts.drop_refreshes_paused([], [pause, tired, other]) == (
+        [pause, other], flags)
     # A paused campaign stops every refresh; nothing paused, nothing dropped.
     whole = pause_action({"id": "c1", "name": "Spring"}, "campaign", "EMERGENCY_PAUSE", [], {}, "")
     assert alerts.drop_refreshes_paused([whole], [tired, other])[0] == []
