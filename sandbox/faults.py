@@ -113,7 +113,8 @@ class Faults:
         if self._roll("throttle"):
             self.injected["throttle"] += 1
             with self._lock:
-                code, sub = self._rngs["throttle"].choice([(17, 2446079), (613, 1487742), (80004, 2446079)])
+                code, sub = self._rngs["throttle"].choice(
+                    [(17, 2446079), (613, 1487742), (80004, 2446079)])
             secs = max(1, int(self.config.throttle_s))
             return throttled(code, sub, regain_minutes=max(1, -(-secs // 60)), reset_s=secs)
         return None

@@ -52,6 +52,7 @@ from agents.optimize.decide.alerting.rules import (
     detect,
 )
 from agents.optimize.decide.decisions import pause_action
+from agents.optimize.decide.refresh import REFRESH_ACTION
 from prompts.alerts import advice_text, alert_text, headline
 
 __all__ = ["KINDS", "actions_for", "confirm", "for_cycle", "raised_after", "scan",
@@ -278,7 +279,7 @@ def drop_refreshes_paused(alerted: Sequence[Mapping[str, Any]], actions: list[di
     for a in actions:
         args = a.get("args") or {}
         under = next((k for k in (str(args.get("adset_id")), "campaign") if k in stopped), None)
-        if a.get("name") != "refresh_creative" or under is None:
+        if a.get("name") != REFRESH_ACTION or under is None:
             kept.append(a)
             continue
         ad = (a.get("target") or {}).get("name") or args.get("ad_id")

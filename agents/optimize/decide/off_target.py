@@ -14,8 +14,9 @@ verdict and an approvable action:
 
 - **pause** the ad set (`EMERGENCY_PAUSE` when nothing came of `emergency_cpa_multiple` ×
   the target and that is improbable even at 1.5× it, `rules.emergency_odds`; `PAUSE` when
-  the cost is above `pause_multiple` (3) × the target with probability ≥ 95 %) — the campaign keeps at least one other live ad set, or the campaign
-  itself is the one paused when it is the last;
+  the cost is above `pause_multiple` (3) × the target with probability ≥ 95 %) — the
+  campaign keeps at least one other live ad set, or the campaign itself is the one paused
+  when it is the last;
 - otherwise **lower its budget** by one step (`max_step`, never under Meta's minimum; the
   campaign budget under CBO) to limit what it loses while the creative or audience is fixed —
   at most once a week (`OFF_TARGET_DAYS` since its last cut, `_cut_this_week`): the next cut
@@ -42,7 +43,7 @@ import numpy as np
 from agents.optimize.decide.budgets import daily_of, lifetime_floor
 from agents.optimize.decide.explain import results_word
 from agents.optimize.decide.refresh import refresh_action, refreshable
-from agents.optimize.decide.rules import emergency_cost, emergency_odds
+from agents.optimize.decide.rules import emergency_cost, emergency_odds, last_edit
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
@@ -201,8 +202,7 @@ def _cut_this_week(owner: Mapping[str, Any], evidence: Mapping[str, Any],
         at = parse_time(owner.get("moved_after") or owner.get("moved_at")) \
             if owner.get("last_move") == -1 else None
     else:
-        edits = (evidence.get("budget_edits") or {}).get(str(owner.get("id")), [])
-        at = max((t for t in map(parse_time, edits) if t is not None), default=None)
+        at = last_edit((evidence.get("budget_edits") or {}).get(str(owner.get("id")), []))
     if now is None or at is None or now - at >= timedelta(days=OFF_TARGET_DAYS, hours=-1):
         return None
     days = max(0, (now - at) // timedelta(days=1))

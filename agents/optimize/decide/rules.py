@@ -34,12 +34,12 @@ def in_learning(adset: Mapping[str, Any]) -> bool:
 
 def recent_edits(edits: Iterable[Any], now: datetime, window: timedelta) -> int:
     """How many of `edits` (ISO times) fall within `window` before `now`."""
-    count = 0
-    for raw in edits:
-        at = parse_time(raw)
-        if at is not None and now - window < at <= now:
-            count += 1
-    return count
+    return sum(1 for at in map(parse_time, edits) if at is not None and now - window < at <= now)
+
+
+def last_edit(edits: Iterable[Any]) -> datetime | None:
+    """Return the latest of `edits` (ISO times; unreadable ones skipped), or None."""
+    return max((at for at in map(parse_time, edits) if at is not None), default=None)
 
 
 def favoured_ad(ads: Sequence[Mapping[str, Any]]) -> str | None:
@@ -76,8 +76,7 @@ def spend_plateau(
     if top > policy.plateau_ratio * budget or top - min(days) > policy.plateau_tolerance * top:
         return None
     now = parse_time(evidence.get("now"))
-    edits = [parse_time(e) for e in (evidence.get("budget_edits") or {}).get(str(adset["id"]), [])]
-    last = max((e for e in edits if e is not None), default=None)
+    last = last_edit((evidence.get("budget_edits") or {}).get(str(adset["id"]), []))
     settled = last is None or now is None or (now - last) >= timedelta(days=n, hours=-1)
     return top, settled
 
