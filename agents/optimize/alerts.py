@@ -61,6 +61,8 @@ __all__ = ["KINDS", "actions_for", "confirm", "for_cycle", "raised_after", "scan
 MAX_LOG = 200  # alerts remembered for the cooldown (the newest by data day)
 RESULT_NOUN = {"PURCHASE": "purchase", "LEAD": "lead", "COMPLETE_REGISTRATION": "registration"}
 # The decision code's actions that are judged on conversions (held back while tracking is broken)
+# The loop's budget moves, dropped beside a pause of what they move (`drop_inside_paused`)
+INSIDE_MOVES = ("set_adset_budget", "set_adset_spend_limits", "set_campaign_budget")
 CONVERSION_JUDGED = ("pause_ad", "pause_adset", "set_adset_budget", "set_campaign_budget",
                      "set_adset_spend_limits")
 
@@ -262,13 +264,16 @@ def hold_back(actions: list[dict[str, Any]], since: str | None) -> tuple[list[di
                   "tracking, not the ads"]
 
 
-def drop_refreshes_paused(alerted: Sequence[Mapping[str, Any]], actions: list[dict[str, Any]]
-                          ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Drop the creative refreshes inside an ad set or campaign this card proposes to pause.
+def drop_inside_paused(alerted: Sequence[Mapping[str, Any]], actions: list[dict[str, Any]]
+                       ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Drop the loop's refreshes and budget moves inside what this card proposes to pause.
 
     The pauses are the alerts' (`alerted`) and the regular decisions' (in `actions`): new ads
-    in an ad set the same card stops would never run. Each dropped refresh is said (a card
-    flag naming the ad and the pause), never dropped in silence.
+    in an ad set the same card stops would never run, and a budget raised (or cut) beside the
+    pause of the same ad set or campaign says two opposite things on one card. The pause wins
+    (it is the decision matrix's, on the worse evidence). Each dropped action is said (a card
+    flag naming it and the pause), never dropped in silence. A person's own budget request is
+    added after this and not touched.
     """
     stopped: dict[str, str] = {}  # ad set id (or "campaign") → the name the card shows
     for a in [*alerted, *actions]:
@@ -277,13 +282,20 @@ def drop_refreshes_paused(alerted: Sequence[Mapping[str, Any]], actions: list[di
             stopped[key] = str((a.get("target") or {}).get("name") or key)
     kept, flags = [], []
     for a in actions:
-        args = a.get("args") or {}
-        under = next((k for k in (str(args.get("adset_id")), "campaign") if k in stopped), None)
-        if a.get("name") != REFRESH_ACTION or under is None:
+        args, name = a.get("args") or {}, str(a.get("name"))
+        scope = ([str(args.get("adset_id"))] if name != "set_campaign_budget" else []) \
+            + ["campaign"]
+        under = next((k for k in scope if k in stopped), None)
+        if under is None or name not in (REFRESH_ACTION, *INSIDE_MOVES):
             kept.append(a)
             continue
-        ad = (a.get("target") or {}).get("name") or args.get("ad_id")
-        flags.append(f"no creative refresh for “{ad}”: this card proposes pausing "
-                     f"“{stopped[under]}”, where its new ads would run (reject that pause and "
-                     "the refresh can be proposed on a later card)")
-    return kept, flags
+        what = (a.get("target") or {}).get("name") or args.get("ad_id") or args.get("adset_id")
+        where = "it" if str((a.get("target") or {}).get("name")) == stopped[under] \
+            else f"“{stopped[under]}”"
+        flags.append(
+            f"no creative refresh for “{what}”: this card proposes pausing {where}, where its "
+            "new ads would run (reject that pause and the refresh can be proposed on a later "
+            "card)" if name == REFRESH_ACTION else
+            f"no budget change for “{what}”: this card proposes pausing {where} (reject that "
+            "pause and a budget change can be proposed on a later card)")
+    return kept, list(dict.fromkeys(flags))  # two moves of one ad set: said once

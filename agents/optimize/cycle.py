@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from agents.common import home_of
-from agents.optimize.alerts import actions_for, drop_refreshes_paused, for_cycle, hold_back
+from agents.optimize.alerts import actions_for, drop_inside_paused, for_cycle, hold_back
 from agents.optimize.budget_requests import propose_budget_requests
 from agents.optimize.decide.decisions import decide
 from agents.optimize.decide.undo_hold import hold_actions
@@ -115,7 +115,12 @@ def propose(
         exp_status, exp_actions = experiment_actions(experiment, store, evidence, plan)
         proposal["experiment"] = exp_status
         proposal["actions"] += exp_actions
-    req_actions, req_problems = propose_budget_requests(
+    proposal["alerts"] = watch["alerts"]
+    alerted, _ = hold_actions(actions_for(watch["alerts"], proposal["actions"]), evidence,
+                              getattr(ctx, "policy", None))  # emergencies: say they override
+    kept, dropped = drop_inside_paused(alerted, proposal["actions"])
+    proposal["actions"], proposal["flags"] = alerted + kept, proposal["flags"] + dropped
+    req_actions, req_problems = propose_budget_requests(  # the person's own: never dropped
         opt.get("requests") or [], evidence, getattr(ctx, "policy", None)
     )
     if req_actions:
@@ -123,11 +128,6 @@ def propose(
         req_problems += refused
     proposal["actions"] += req_actions
     proposal["request_problems"] = req_problems
-    proposal["alerts"] = watch["alerts"]
-    alerted, _ = hold_actions(actions_for(watch["alerts"], proposal["actions"]), evidence,
-                              getattr(ctx, "policy", None))  # emergencies: say they override
-    kept, dropped = drop_refreshes_paused(alerted, proposal["actions"])
-    proposal["actions"], proposal["flags"] = alerted + kept, proposal["flags"] + dropped
     proposal["actions"] = fill_refreshes(client, proposal["actions"], ctx=ctx,
                                          campaign_id=campaign_id)
     adset_names = {str(a["id"]): a.get("name") for a in evidence.get("ad_sets") or []}

@@ -240,7 +240,7 @@ def test_a_roas_target_is_judged_through_an_order_value_resting_on_enough_orders
         in text
 
 
-def test_a_refresh_inside_an_ad_set_the_card_pauses_is_dropped_and_said():
+def test_a_refresh_or_budget_move_inside_what_the_card_pauses_is_dropped_and_said():
     from agents.optimize.decide.decisions import pause_action
     from agents.optimize.decide.refresh import refresh_action
 
@@ -250,15 +250,26 @@ def test_a_refresh_inside_an_ad_set_the_card_pauses_is_dropped_and_said():
                            trigger="fatigue", reasons=["tired"], evidence={})
     other = refresh_action({"id": "a2", "name": "Road ad", "adset_id": "s2"}, None,
                            trigger="fatigue", reasons=["tired"], evidence={})
-    kept, flags = alerts.drop_refreshes_paused([pause], [tired, other])
+    kept, flags = alerts.drop_inside_paused([pause], [tired, other])
     assert kept == [other]
     assert flags == ["no creative refresh for “Trail ad”: this card proposes pausing "
                      "“Runners 25-45”, where its new ads would run (reject that pause and the "
                      "refresh can be proposed on a later card)"]
     # The regular decisions' own pause of the ad set (the alert's is then not added) counts too.
-    assert alerts.drop_refreshes_paused([], [pause, tired, other]) == (
+    assert alerts.drop_inside_paused([], [pause, tired, other]) == (
         [pause, other], flags)
     # A paused campaign stops every refresh; nothing paused, nothing dropped.
     whole = pause_action({"id": "c1", "name": "Spring"}, "campaign", "EMERGENCY_PAUSE", [], {}, "")
-    assert alerts.drop_refreshes_paused([whole], [tired, other])[0] == []
-    assert alerts.drop_refreshes_paused([], [tired, other]) == ([tired, other], [])
+    assert alerts.drop_inside_paused([whole], [tired, other])[0] == []
+    assert alerts.drop_inside_paused([], [tired, other]) == ([tired, other], [])
+    # A budget move of the paused ad set goes too (said once for two); another ad set's stays.
+    from agents.optimize.decide.budgets import budget_action
+    raise_s1 = budget_action({"id": "s1", "name": "Runners 25-45"}, 4000, 4400, 0.9, {})
+    cut_s1 = budget_action({"id": "s1", "name": "Runners 25-45"}, 4000, 3600, 0.1, {})
+    raise_s2 = budget_action({"id": "s2", "name": "Walkers"}, 4000, 4400, 0.9, {})
+    assert alerts.drop_inside_paused([pause], [raise_s1, cut_s1, raise_s2]) == ([raise_s2], [
+        "no budget change for “Runners 25-45”: this card proposes pausing it (reject that pause "
+        "and a budget change can be proposed on a later card)"])
+    assert alerts.drop_inside_paused([whole], [raise_s2])[1] == [
+        "no budget change for “Walkers”: this card proposes pausing “Spring” (reject that pause "
+        "and a budget change can be proposed on a later card)"]

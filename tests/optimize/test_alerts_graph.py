@@ -179,3 +179,54 @@ def test_a_critical_alert_proposes_emergency_pause_and_holds_back_conversion_jud
     graph.invoke(Command(resume={"decisions": decisions}), cfg, context=ctx)
     campaign = client.get(state["created"]["campaign"], {"fields": "status"})
     assert campaign["status"] == "PAUSED"
+
+
+def test_an_emergency_pause_drops_the_loops_own_raise_and_refresh_of_that_ad_set_and_says_so(
+        world, monkeypatch):
+    # One ad set's ads barely get clicked: far off target, an emergency pause on the card. The
+    # cycle's own decisions here are the real ones plus, on purpose, a raise and a creative
+    # refresh for every ad set — what a budget move or the fatigue rule could propose on the
+    # same data. Approving both a pause and a raise of one ad set says two opposite things.
+    from agents.optimize import cycle
+    from agents.optimize.decide.budgets import budget_action
+    from agents.optimize.decide.refresh import refresh_action
+
+    real = cycle.decide
+
+    def decide_and_more(evidence, policy=None, seed=None):
+        out = real(evidence, policy, seed=seed)
+        for s in evidence["ad_sets"]:
+            old = int(s["daily_budget_minor"])
+            out["actions"].append(budget_action(s, old, old + 1000, 0.9, evidence))
+            ad = next(a for a in evidence["ads"] if str(a["adset_id"]) == str(s["id"]))
+            out["actions"].append(refresh_action(ad, s, trigger="fatigue", reasons=["tired"],
+                                                 evidence={}))
+        return out
+
+    monkeypatch.setattr(cycle, "decide", decide_and_more)
+    server, factory, ctx, state = world({"kind": "ctr_shock", "day": 0, "factor": 0.01,
+                                         "adset": "1"}, cycle_days=20)
+    graph, cfg = loop_graph(), {"configurable": {"thread_id": "e1"}}
+    graph.invoke(state, cfg, context=ctx)
+    server.admin("POST", "/__sandbox__/clock/advance", {"days": 15})
+    client = factory()
+    _, snap = _interrupt(graph, cfg)
+    found = alerts.scan(snap.values, client, ctx, account_now(client))
+    assert [(a["kind"], a["verdict"], a["object"]["name"]) for a in found] == [
+        ("off_target", "EMERGENCY_PAUSE", "Ages 25-34")]
+    graph.invoke(Command(resume=alerts.wake_value(found)), cfg, context=ctx)
+    card, snap = _interrupt(graph, cfg)
+    proposal = snap.values["optimize"]["proposal"]
+    moves = {(a["name"], a["target"]["name"]) for a in proposal["actions"]
+             if a["name"] in ("set_adset_budget", "refresh_creative", "pause_adset")}
+    assert ("pause_adset", "Ages 25-34") in moves
+    assert {n for n, where in moves if where == "Ages 25-34"} == {"pause_adset"}
+    # the other ad sets keep theirs, and each dropped one is said
+    assert {("set_adset_budget", "Ages 18-24"), ("set_adset_budget", "Ages 35-44")} <= moves
+    assert sum(a["name"] == "refresh_creative" for a in proposal["actions"]) == 2
+    assert "no budget change for “Ages 25-34”: this card proposes pausing it (reject that pause " \
+        "and a budget change can be proposed on a later card)" in proposal["flags"]
+    assert [f for f in proposal["flags"] if f.startswith("no creative refresh for “Ad 1.")] == [
+        "no creative refresh for “Ad 1.2”: this card proposes pausing “Ages 25-34”, where its "
+        "new ads would run (reject that pause and the refresh can be proposed on a later card)"]
+    assert len(card["action_requests"]) == len(proposal["actions"])
