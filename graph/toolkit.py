@@ -606,7 +606,7 @@ def call_tool(env: ToolEnv, name: str, args: dict[str, Any]) -> dict[str, Any]:
     from graph.environment import SetupError
     from state.control import ThreadBusy, ThreadStopped
     from state.storage import StorageError
-    from tools.errors import MetaError
+    from tools.errors import MetaError, ThrottledError
 
     if name not in TOOLS:
         raise ToolInputError("name", f"no tool {name!r}", f"use one of {', '.join(TOOLS)}")
@@ -623,6 +623,8 @@ def call_tool(env: ToolEnv, name: str, args: dict[str, Any]) -> dict[str, Any]:
         raise
     except SetupError as exc:
         raise ToolInputError("account", str(exc), "choose another account") from None
+    except ThrottledError as exc:
+        raise ToolInputError("meta", exc.words(), "wait until then and call it again") from None
     except MetaError as exc:
         raise ToolInputError("meta", f"Meta refused or failed: {exc}", "see Meta's message") from None
     except (LaunchError, StorageError, ThreadBusy, ThreadStopped, KeyError, ValueError) as exc:

@@ -72,6 +72,14 @@ class ThrottledError(MetaError):
         self.retry_after_s = max(0.0, float(retry_after_s))
         self.until = datetime.now(UTC) + timedelta(seconds=self.retry_after_s)
 
+    def words(self) -> str:
+        """Say it to a person: what Meta said, and when to try again (CLI, web, tools alike)."""
+        secs = max(1, round(self.retry_after_s))
+        wait = f"{secs} s" if secs < 120 else f"{-(-secs // 60)} min"
+        said = scrub(str(self)).strip().rstrip(".")
+        return (f"Meta asks adpilot to slow down for this account: {said}. "
+                f"Try again after {self.until:%Y-%m-%d %H:%M} UTC (in about {wait}).")
+
     def to_dict(self) -> dict[str, Any]:
         """Add the wait, so a node can turn it into a durable `wait` interrupt."""
         return {**super().to_dict(), "retry_after_s": self.retry_after_s,

@@ -79,11 +79,7 @@ def _clear_message(exc: Exception) -> tuple[str, int] | None:
     from tools.errors import MetaError, ThrottledError
 
     if isinstance(exc, ThrottledError):
-        secs = max(1, round(exc.retry_after_s))
-        wait = f"{secs} s" if secs < 120 else f"{-(-secs // 60)} min"
-        return (f"Meta asks adpilot to slow down for this account: {str(exc).rstrip('.')}. "
-                f"Try again after {exc.until:%Y-%m-%d %H:%M} UTC (in about {wait})."
-                ), EXIT_INTERNAL
+        return exc.words(), EXIT_INTERNAL
     if isinstance(exc, MetaError):
         return f"Meta refused or failed: {exc}", EXIT_INTERNAL
     if isinstance(exc, LaunchError | StorageError | LeaseLost):

@@ -82,6 +82,18 @@ def continue_thread(web: Any, tid: str, form: dict[str, str]) -> tuple[str, Any]
         return "done", (current, web.runner.continue_thread(tid))
 
 
+def throttled_until(current: Any) -> str | None:
+    """Say a throttle wait (its payload names the throttled node), or None for any other."""
+    wait = current.interrupt or {}
+    if current.waiting_for != "wait" or not wait.get("node"):
+        return None
+    until = str(wait.get("until") or "")[:16].replace("T", " ")
+    return (f"Meta asked adpilot to slow down for this account (rate limit, code "
+            f"{wait.get('code')}): the thread waits and goes on from where it stopped after "
+            f"{until} UTC, when `adpilot tick` or the server's ticker wakes it; writes already "
+            "made are not made again.")
+
+
 def said(before: Any, after: Any) -> tuple[str, str]:
     """Return (level, line) on where the thread stands after an answer."""
     values = after.values
@@ -103,6 +115,8 @@ def said(before: Any, after: Any) -> tuple[str, str]:
         return "info", "Rejected: nothing was written."
     if refused:
         return "error", f"{head}{status or 'Refused'}."
+    if after.waiting_for == "wait" and throttled_until(after):
+        return "error", f"{head}{throttled_until(after)}"
     if after.waiting_for == "wait":
         return "info", f"{head}Done; the thread waits for its next optimise cycle" + (
             f" ({status})." if status else ".")
@@ -115,7 +129,7 @@ def explain(exc: BaseException, tid: str | None = None) -> tuple[int, str] | Non
     from state.control import LeaseLost, ThreadBusy, ThreadStopped
     from state.secrets import scrub
     from state.storage import StorageError
-    from tools.errors import MetaError
+    from tools.errors import MetaError, ThrottledError
 
     where = f" the thread {tid}" if tid else " the thread"
     said = scrub(exc).strip().rstrip(".")
@@ -127,6 +141,8 @@ def explain(exc: BaseException, tid: str | None = None) -> tuple[int, str] | Non
                      "Open it again in a moment.")
     if isinstance(exc, ThreadStopped):
         return 409, f"{said}. Nothing was decided."
+    if isinstance(exc, ThrottledError):
+        return 429, f"{exc.words()}{then}"
     if isinstance(exc, MetaError):
         return 502, f"Meta refused or failed: {said}.{then}"
     if isinstance(exc, LaunchError | StorageError | LeaseLost):

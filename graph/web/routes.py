@@ -126,6 +126,7 @@ def thread_view(web: Any, tid: str) -> dict[str, Any]:
         "created": created_rows(values.get("created") or {}, values.get("plan")),
         "confirm": check.get("text") if check else None,
         "until": (current.interrupt or {}).get("until") if current.waiting_for == "wait" else None,
+        "throttled": answers.throttled_until(current),
     }
 
 

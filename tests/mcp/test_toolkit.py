@@ -170,3 +170,16 @@ def test_arguments_cannot_choose_home_client_or_credentials(tool_env, world):
             with pytest.raises(ToolInputError, match="is not an argument of this tool") as caught:
                 call_tool(tool_env, name, extra)
             assert SANDBOX_TOKEN not in str(caught.value)
+
+
+def test_a_throttled_account_is_said_with_when_to_call_again(tool_env, world):
+    world.sb.admin("POST", "/__sandbox__/faults", {"throttle": 1.0, "throttle_s": 600, "seed": 1})
+    try:
+        with pytest.raises(ToolInputError) as raised:
+            call_tool(tool_env, "campaign_tree", {"campaign_id": world.ids["campaign"]})
+    finally:
+        world.sb.admin("POST", "/__sandbox__/faults", {})
+    said = str(raised.value)
+    assert "Meta asks adpilot to slow down for this account: " in said
+    assert "Try again after 20" in said and "(in about 10 min)" in said
+    assert "wait until then and call it again" in said and SANDBOX_TOKEN not in said

@@ -239,3 +239,21 @@ def test_meta_failing_mid_launch_is_said_and_the_thread_continues_from_the_page(
     r = client.post(f"/threads/{tid}/continue", data={"csrf": csrf.group(1)})
     assert r.status_code == 200 and "Launched: campaign" in r.text
     assert _campaigns(d) == 1
+
+
+def test_meta_throttling_the_account_is_said_with_when_to_try_again(served: Any) -> None:
+    d, tid = served, served.thread_id
+    client = TestClient(d.app, base_url=LOCAL)
+    fields = _form(client, tid)
+    d.env.sandbox.admin("POST", "/__sandbox__/faults", {"throttle": 1.0, "throttle_s": 90,
+                                                         "seed": 1})
+    r = client.post(f"/threads/{tid}/decide", data={**fields, "all": "approve"})
+    d.env.sandbox.admin("POST", "/__sandbox__/faults", {})
+    # not "Done; the thread waits for its next optimise cycle": the launch was stopped by Meta
+    assert r.status_code == 200 and "next optimise cycle" not in r.text
+    said = re.findall(r'<p class="flash error">([^<]+)</p>', r.text)
+    assert said and said[0].startswith(
+        "Meta asked adpilot to slow down for this account (rate limit, code ")
+    assert "goes on from where it stopped after 20" in said[0]
+    page = client.get(f"/threads/{tid}").text
+    assert "Meta asked adpilot to slow down" in page and "next optimise cycle" not in page
