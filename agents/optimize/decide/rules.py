@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.optimize.decide.alerting.stats import poisson_cdf
+from agents.optimize.decide.alerting.stats import no_result_chance
 from agents.optimize.decide.refresh import MIN_FATIGUE_DAYS, refresh_action, refreshable
 from prompts.alerts import chance as chance_words
 from state.guardrails import parse_time
@@ -98,15 +98,12 @@ def emergency_cost(evidence: Mapping[str, Any], policy: Any) -> float:
 def emergency_odds(spend: float, results: float, cost: float, policy: Any) -> float | None:
     """Return the chance of no result in `spend` at `emergency_tested_multiple` × `cost`.
 
-    Only when that makes it an emergency (at least `emergency_cpa_multiple` × `cost` spent and
-    the chance under `emergency_alpha`); None otherwise. The spend multiple alone is not
-    enough: at 1.5× the target, nothing in 5× its cost still happens 1 time in 28, in 7× about
-    1 in 100 (the alerts' critical test, `alerting/rules.py::_target_test`).
+    Only when that makes it an emergency (`alerting/stats.py::no_result_chance`, the alerts'
+    test too, with the policy's `emergency_*` numbers); None otherwise.
     """
-    if results or cost <= 0 or spend < policy.emergency_cpa_multiple * cost:
-        return None
-    chance = poisson_cdf(0, spend / (policy.emergency_tested_multiple * cost))
-    return chance if chance < policy.emergency_alpha else None
+    return no_result_chance(spend, results, cost, multiple=policy.emergency_cpa_multiple,
+                            tested=policy.emergency_tested_multiple,
+                            alpha=policy.emergency_alpha)
 
 
 def emergency_reason(

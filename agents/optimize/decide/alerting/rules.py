@@ -59,7 +59,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from agents.optimize.decide.alerting.stats import poisson_cdf, rate_lower, shift_test
+from agents.optimize.decide.alerting.stats import (
+    no_result_chance,
+    poisson_cdf,
+    rate_lower,
+    shift_test,
+)
 
 KINDS = ("off_target", "pacing", "delivery_stopped", "tracking_broken", "shift")
 TIERS = ("info", "warning", "critical")
@@ -316,9 +321,10 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
     def p_above(multiple: float) -> float:  # chance of so few at `multiple` × the target
         return poisson_cdf(seen, counted / (multiple * cost_at))
     # No result at all: an emergency once that much spend with nothing is improbable even at
-    # `warn_multiple` × the target (the critical tier's test), not on the multiple alone.
-    emergency = (seen == 0 and counted >= policy.emergency_multiple * cost_at
-                 and p_above(policy.warn_multiple) < policy.target_alpha)
+    # `warn_multiple` × the target (the critical tier's test; the decisions' test too).
+    emergency = no_result_chance(counted, seen, cost_at, multiple=policy.emergency_multiple,
+                                 tested=policy.warn_multiple,
+                                 alpha=policy.target_alpha) is not None
     if emergency or (seen_multiple >= policy.critical_multiple and
                      p_above(policy.warn_multiple) < policy.target_alpha):
         tier, tested = "critical", policy.warn_multiple

@@ -38,6 +38,22 @@ def poisson_cdf(k: float, mu: float) -> float:
     return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
 
 
+def no_result_chance(spend: float, results: float, cost: float, *, multiple: float,
+                     tested: float, alpha: float) -> float | None:
+    """Return the chance of no result in `spend` at `tested` × `cost`, when it is an emergency.
+
+    The one "nothing at all" emergency test of the loop's decisions and of the alerts: no
+    result, at least `multiple` × `cost` spent, and so little being seen improbable (under
+    `alpha`) even at `tested` × the cost. The spend multiple alone is not enough: at 1.5× the
+    target, nothing in 5× its cost still happens 1 time in 28, in 7× about 1 in 100. None
+    otherwise.
+    """
+    if results or cost <= 0 or spend < multiple * cost:
+        return None
+    chance = poisson_cdf(0, spend / (tested * cost))
+    return chance if chance < alpha else None
+
+
 def rate_lower(events: float, exposure: float, confidence: float = 0.95) -> float:
     """Return the lower `confidence` bound of a Poisson rate seen as `events` in `exposure`.
 
