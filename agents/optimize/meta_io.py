@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -59,7 +60,8 @@ def phase_budgets(
     set has now; otherwise the remembered phase budget stands. Beside it, the budget seen last
     (`seen`, daily or lifetime as the ad set has it) and the direction of its last change
     (`last_move` +1 up / -1 down, `moved_at`), observed on Meta cycle to cycle whoever made it:
-    the memory the loop's hysteresis reads (`agents/optimize/decide/hysteresis.py`).
+    the memory the loop's hysteresis reads (`agents/optimize/decide/hysteresis.py`). A campaign
+    budget (CBO) is observed the same way, under `campaign:<id>` (the off-target wait reads it).
     """
     out = {k: dict(v) for k, v in (known or {}).items()}
     for a in tree["ad_sets"]:
@@ -69,15 +71,24 @@ def phase_budgets(
         if entry is None or entry.get("ts") != ts:
             entry = out[key] = {**(entry or {}), "ts": ts,
                                 "budget": as_int(a.get("daily_budget")) or None}
-        seen = as_int(a.get("daily_budget")) or as_int(a.get("lifetime_budget")) or None
-        before = entry.get("seen")
-        if before and seen and seen != before:
-            entry["last_move"] = 1 if seen > before else -1
-            entry["moved_at"] = now.isoformat() if now else None
-            entry["moved_after"] = entry.get("seen_at")  # the change happened in between
-        entry["seen"] = seen
-        entry["seen_at"] = now.isoformat() if now else None
+        _observe(entry, a, now)
+    campaign = tree.get("campaign") or {}
+    if campaign.get("id") and (as_int(campaign.get("daily_budget"))
+                               or as_int(campaign.get("lifetime_budget"))):
+        _observe(out.setdefault(f"campaign:{campaign['id']}", {}), campaign, now)
     return out
+
+
+def _observe(entry: dict[str, Any], obj: Mapping[str, Any], now: datetime | None) -> None:
+    """Note the budget `obj` has now in `entry`, and the direction and window of a change."""
+    seen = as_int(obj.get("daily_budget")) or as_int(obj.get("lifetime_budget")) or None
+    before = entry.get("seen")
+    if before and seen and seen != before:
+        entry["last_move"] = 1 if seen > before else -1
+        entry["moved_at"] = now.isoformat() if now else None
+        entry["moved_after"] = entry.get("seen_at")  # the change happened in between
+    entry["seen"] = seen
+    entry["seen_at"] = now.isoformat() if now else None
 
 
 PLAN_TARGET_KEYS = {"target_cpa_minor": "cpa_minor", "target_roas": "roas"}
@@ -202,6 +213,8 @@ def build_evidence(
             "name": campaign.get("name", ""),
             "status": campaign.get("status"),
             "daily_budget_minor": as_int(campaign.get("daily_budget")) or None,
+            **{k: phases.get(f"campaign:{cid}", {}).get(k)
+               for k in ("last_move", "moved_at", "moved_after")},
         },
         "ad_sets": [
             {

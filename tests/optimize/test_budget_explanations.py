@@ -3,7 +3,7 @@ are never left silent. Each test fails when its rule is removed."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -333,3 +333,28 @@ def test_under_a_campaign_budget_the_wait_follows_the_campaigns_own_cut():
     p = decide(ev)
     assert not [a for a in p["actions"] if a["name"] == "set_campaign_budget"]
     assert "the campaign's budget was cut 2 days ago" in _of(p, "s1")["reasons"][0]
+    # A person's cut in Ads Manager, seen on Meta between two cycles, starts the wait too.
+    ev["budget_edits"] = {}
+    ev["campaign"].update(last_move=-1, moved_after=(now - timedelta(days=4)).isoformat(),
+                          moved_at=(now - timedelta(days=3)).isoformat())
+    p = decide(ev)
+    assert not [a for a in p["actions"] if a["name"] == "set_campaign_budget"]
+    assert "the campaign's budget was cut 4 days ago" in _of(p, "s1")["reasons"][0]
+    ev["campaign"]["last_move"] = 1  # a raise is no cut
+    assert [a for a in decide(ev)["actions"] if a["name"] == "set_campaign_budget"]
+
+
+def test_a_campaign_budget_is_observed_cycle_to_cycle_like_an_ad_sets():
+    from agents.optimize.meta_io import phase_budgets
+
+    day1 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+    tree = {"campaign": {"id": "c1", "daily_budget": "10000"},
+            "ad_sets": [{"id": "s0", "daily_budget": None}]}
+    known = phase_budgets(tree, None, day1)
+    assert "last_move" not in known["campaign:c1"]
+    tree["campaign"]["daily_budget"] = "8000"  # cut in Ads Manager between the cycles
+    entry = phase_budgets(tree, known, day1 + timedelta(days=1))["campaign:c1"]
+    assert (entry["last_move"], entry["moved_after"]) == (-1, day1.isoformat())
+    # without a campaign budget (ad set budgets), nothing is kept for the campaign
+    tree["campaign"]["daily_budget"] = None
+    assert "campaign:c1" not in phase_budgets(tree, None, day1)

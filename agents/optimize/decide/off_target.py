@@ -194,15 +194,17 @@ def _cut_this_week(owner: Mapping[str, Any], evidence: Mapping[str, Any],
                    cbo: bool) -> str | None:
     """When the budget was cut less than a week ago: "3 days ago", or None.
 
-    An ad set's cut is the one seen on Meta between two cycles, whoever made it (`last_move`
-    -1, in (`moved_after`, `moved_at`]); a campaign budget's is the loop's own last edit of it.
+    The cut seen on Meta between two cycles, whoever made it (`last_move` -1, in
+    (`moved_after`, `moved_at`]; a campaign budget is observed like an ad set's,
+    `meta_io.phase_budgets`); for a campaign budget also the loop's own last edit of it, whose
+    time is exact.
     """
     now = parse_time(evidence.get("now"))
-    if not cbo:
-        at = parse_time(owner.get("moved_after") or owner.get("moved_at")) \
-            if owner.get("last_move") == -1 else None
-    else:
-        at = last_edit((evidence.get("budget_edits") or {}).get(str(owner.get("id")), []))
+    at = parse_time(owner.get("moved_after") or owner.get("moved_at")) \
+        if owner.get("last_move") == -1 else None
+    if cbo:
+        own = last_edit((evidence.get("budget_edits") or {}).get(str(owner.get("id")), []))
+        at = max((t for t in (at, own) if t is not None), default=None)
     if now is None or at is None or now - at >= timedelta(days=OFF_TARGET_DAYS, hours=-1):
         return None
     days = max(0, (now - at) // timedelta(days=1))
