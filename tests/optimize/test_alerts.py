@@ -273,3 +273,14 @@ def test_a_refresh_or_budget_move_inside_what_the_card_pauses_is_dropped_and_sai
     assert alerts.drop_inside_paused([whole], [raise_s2])[1] == [
         "no budget change for “Walkers”: this card proposes pausing “Spring” (reject that pause "
         "and a budget change can be proposed on a later card)"]
+
+
+def test_the_alerts_and_the_decisions_call_the_same_spend_an_emergency_by_default():
+    # Two policies hold the numbers of the one test (`alerting/stats.py::no_result_chance`):
+    # an ad set the alerts call an emergency is one the decisions pause as one, and back.
+    from agents.optimize.decide.alerting.rules import AlertPolicy
+    from agents.optimize.decide.stats import DecisionPolicy
+
+    a, d = AlertPolicy(), DecisionPolicy()
+    assert (a.emergency_multiple, a.warn_multiple, a.target_alpha) == (
+        d.emergency_cpa_multiple, d.emergency_tested_multiple, d.emergency_alpha)
