@@ -121,25 +121,59 @@ def _live(obj: AccountObject, objs: Mapping[str, AccountObject], now: datetime) 
     return True
 
 
-def _spread(o: AccountObject, now: datetime) -> int:
-    """Return a lifetime budget's remainder per remaining day (all of it without an end)."""
+def _window(o: AccountObject, objs: Mapping[str, AccountObject] | None
+            ) -> tuple[datetime | None, datetime | None]:
+    """Return when `o`'s budget can spend: its own schedule inside its parent's and children's.
+
+    An ad set delivers only inside its campaign's schedule, and a campaign only while one of its
+    ad sets runs: Meta sets a campaign's `start_time` to its creation, so a campaign lifetime
+    budget whose ad sets start a week later is spent over their days, not from today.
+    """
+    start, end = o.start, o.end
+    if objs is None:
+        return start, end
+    parent = objs.get(o.parent) if o.parent else None
+    bounds = [parent] if parent is not None else []
+    kids = [c for c in objs.values() if c.parent == o.id and c.type != "ad"
+            and (c.status or "").upper() not in _GONE]
+    if kids and all(c.start is not None for c in kids):
+        bounds.append(replace(o, start=min(c.start for c in kids if c.start), end=None))
+    if kids and all(c.end is not None for c in kids):
+        bounds.append(replace(o, start=None, end=max(c.end for c in kids if c.end)))
+    for b in bounds:
+        if b.start is not None:
+            start = b.start if start is None else max(start, b.start)
+        if b.end is not None:
+            end = b.end if end is None else min(end, b.end)
+    return start, end
+
+
+def _spread(o: AccountObject, now: datetime,
+            objs: Mapping[str, AccountObject] | None = None) -> int:
+    """Return a lifetime budget's remainder per remaining day (all of it without an end).
+
+    The days are those it can still spend on (`_window`): from the later of now and its start
+    (its ad sets' first start, for a campaign budget) to its end.
+    """
     if o.lifetime <= 0:
         return 0
     left = o.remaining if o.remaining is not None else o.lifetime
-    if o.end is None:
+    start, end = _window(o, objs)
+    if end is None:
         return left
-    start = max(now, o.start) if o.start is not None else now
-    days = max(1, math.ceil((o.end - start) / timedelta(days=1)))
+    start = max(now, start) if start is not None else now
+    days = max(1, math.ceil((end - start) / timedelta(days=1)))
     return math.ceil(left / days)
 
 
-def per_day(o: AccountObject, now: datetime) -> int:
+def per_day(o: AccountObject, now: datetime,
+            objs: Mapping[str, AccountObject] | None = None) -> int:
     """Return the budget an object holds per day: daily budget plus lifetime spread."""
-    return o.daily + _spread(o, now)
+    return o.daily + _spread(o, now, objs)
 
 
-def _worst_day(o: AccountObject, now: datetime) -> int:
-    return math.ceil(o.daily * (1 + META_DAILY_OVERSPEND)) + _spread(o, now)
+def _worst_day(o: AccountObject, now: datetime, objs: Mapping[str, AccountObject]) -> int:
+    return math.ceil(o.daily * (1 + META_DAILY_OVERSPEND)) + _spread(o, now, objs)
 
 
 def exposure_of(objs: Mapping[str, AccountObject], now: datetime) -> int:
@@ -152,12 +186,13 @@ def exposure_of(objs: Mapping[str, AccountObject], now: datetime) -> int:
     for o in objs.values():
         if (o.daily <= 0 and o.lifetime <= 0) or not _live(o, objs, now):
             continue
-        worst = _worst_day(o, now)
+        worst = _worst_day(o, now, objs)
         live_sets = [c for c in children.get(o.id, []) if c.type != "ad" and _live(c, objs, now)]
         if o.daily > 0 and live_sets and all(c.spend_cap > 0 for c in live_sets):
             # Under a campaign budget, spend caps on every live ad set bound the campaign.
             capped = sum(c.spend_cap for c in live_sets)
-            worst = min(worst, math.ceil(capped * (1 + META_DAILY_OVERSPEND)) + _spread(o, now))
+            worst = min(worst, math.ceil(capped * (1 + META_DAILY_OVERSPEND))
+                        + _spread(o, now, objs))
         total += worst
     return total
 
@@ -177,10 +212,10 @@ def campaign_of(oid: str, objs: Mapping[str, AccountObject]) -> str | None:
 def campaign_budget_of(objs: Mapping[str, AccountObject], campaign_id: str, now: datetime) -> int:
     """One campaign's daily budget over parsed objects (`campaign_daily_budget` reads raw ones)."""
     camp = objs.get(campaign_id)
-    total = per_day(camp, now) if camp is not None else 0
+    total = per_day(camp, now, objs) if camp is not None else 0
     for o in objs.values():
         if o.parent == campaign_id and o.type != "ad" and (o.status or "").upper() not in _GONE:
-            total += per_day(o, now)
+            total += per_day(o, now, objs)
     return total
 
 

@@ -56,6 +56,33 @@ def test_exposure_spreads_lifetime_budget_over_remaining_days():
     assert daily_exposure(objs, NOW) == 10000  # 40000 left over 4 started days
 
 
+def test_a_campaign_lifetime_budget_is_spread_over_its_ad_sets_days_not_from_its_creation():
+    # Meta stamps a campaign's start_time with its creation; its ad sets start a week later and
+    # run 3 days: USD 3,000 is USD 1,000 a day then, not 3,000 over the ten days from today.
+    def t(days):
+        return (NOW + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    objs = [
+        {"id": "c", "type": "campaign", "status": "ACTIVE", "lifetime_budget": "300000",
+         "start_time": t(0), "stop_time": t(10)},
+        {"id": "s", "type": "adset", "campaign_id": "c", "status": "ACTIVE",
+         "start_time": t(7), "end_time": t(10)},
+        {"id": "s2", "type": "adset", "campaign_id": "c", "status": "ACTIVE",
+         "start_time": t(8), "end_time": t(9)},
+    ]
+    assert campaign_daily_budget(objs, "c", NOW) == 100000
+    assert daily_exposure(objs, NOW) == 100000
+    # an ad set that starts at once (no start_time) spends from today: ten days again
+    objs[2].pop("start_time")
+    assert campaign_daily_budget(objs, "c", NOW) == 30000
+    # an ad set's lifetime budget is spent inside its campaign's schedule
+    objs = [
+        {"id": "c", "type": "campaign", "status": "ACTIVE", "start_time": t(5)},
+        {"id": "s", "type": "adset", "campaign_id": "c", "status": "ACTIVE",
+         "lifetime_budget": "60000", "end_time": t(8)},
+    ]
+    assert campaign_daily_budget(objs, "c", NOW) == 20000
+
+
 def test_exposure_ignores_children_of_paused_campaigns_and_ended_objects():
     objs = [
         {"id": "c", "type": "campaign", "status": "PAUSED"},
