@@ -9,6 +9,13 @@ Human decisions go in as `Command(resume={interrupt_id: value})`: an answer is a
 one interrupt — the card the person saw — never to "whatever is pending now". When that card
 was answered or replaced in the meantime (an edit made elsewhere re-issues the card under a
 new id), the answer is refused as `StaleDecision` and nothing runs.
+
+Longer than 300 lines because the thread's whole lifecycle (start, resume, continue, status,
+the account check) holds one lease discipline in one place.
+
+Contact data never enters a thread: a brief, a request and a clarification answer have their
+e-mail addresses and phone numbers masked (`state/contacts.py`) before anything is stored, and
+`Outcome.notes` says so.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from graph.builder import build_graph
 from graph.checkpointer import open_checkpointer
 from graph.tracing import flush_traces, run_config, tracing_enabled
 from state.bounds import check_resume_value
+from state.contacts import mask_contacts, masked_note
 from state.control import CHECKPOINT_URL_ENV, ThreadControl, control_for
 from state.storage import guarded
 
@@ -47,6 +55,7 @@ class Outcome:
     interrupt_id: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
     next: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)  # said to the person before the card
 
     @property
     def done(self) -> bool:
@@ -164,8 +173,10 @@ class Runner:
             if self.exists(thread_id):
                 raise ValueError(f"thread {thread_id!r} already exists: pick another --thread id, "
                                  f"or continue it with `adpilot resume {thread_id}`")
+            brief, said = mask_contacts(brief)
             value: dict[str, Any] = {"brief": brief}
             if request is not None:
+                request, said = mask_contacts(request)
                 value = {"request": request}
             if watch is not None:
                 value = {"watch": watch}
@@ -173,7 +184,11 @@ class Runner:
                 value["plan"] = plan
             if go_live is not None:  # otherwise the context's policy decides
                 value["go_live"] = go_live
-            return self._stream(value, thread_id, on_update, "run")
+            outcome = self._stream(value, thread_id, on_update, "run")
+            if said:
+                outcome.notes.append(masked_note(said, "the brief" if request is None
+                                                 else "the request"))
+            return outcome
 
     def resume(self, thread_id: str, value: Any, *, expect: str | None = None,
                interrupt_id: str | None = None, on_update: UpdateHook | None = None) -> Outcome:
@@ -222,13 +237,19 @@ class Runner:
             raise ValueError(f"thread {thread_id!r} is not waiting for {expect} (it waits for "
                              f"{current.waits_for}); see `adpilot status {thread_id}`")
         payload = current.interrupt or {}
+        said: list[str] = []
+        if payload.get("kind") == "clarify":  # an answer is free text: no contact data kept
+            value, said = _mask_answer(value)
         if interrupt_id is not None and payload.get("kind") == "approval" and \
                 isinstance(value, dict) and "receipt" not in value and payload.get("receipt"):
             value = {**value, "receipt": payload["receipt"]}  # the card the person saw
         target = current.interrupt_id
         try:
             resume: Command[Any] = Command(resume={target: value} if target else value)
-            return self._stream(resume, thread_id, on_update, "resume")
+            outcome = self._stream(resume, thread_id, on_update, "resume")
+            if said:
+                outcome.notes.append(masked_note(said, "the answer"))
+            return outcome
         except UnknownInterruptError:
             # Answered or replaced by another process between our read and this resume.
             raise StaleDecision(self.status(thread_id)) from None
@@ -296,3 +317,19 @@ def open_runner(home: str | Path, context: Any) -> Iterator[Runner]:
         finally:
             if tracing_enabled():
                 flush_traces()
+
+
+def _mask_answer(value: Any) -> tuple[Any, list[str]]:
+    """Mask contact data in a clarification answer: a string, or the strings of a dict."""
+    if isinstance(value, str):
+        return mask_contacts(value)
+    if isinstance(value, dict):
+        said: list[str] = []
+        out = {}
+        for k, v in value.items():
+            if isinstance(v, str):
+                v, found = mask_contacts(v)
+                said += found
+            out[k] = v
+        return out, said
+    return value, []

@@ -437,7 +437,7 @@ def _outcome(out: Any) -> dict[str, Any]:
     result: dict[str, Any] = {
         "thread": out.thread_id, "account": values.get("account"), "phase": values.get("phase"),
         "status": values.get("status"), "waiting_for": out.waiting_for, "done": out.done,
-        "next": list(out.next)}
+        "next": list(out.next), "notes": list(getattr(out, "notes", []))}
     if values.get("answer"):
         result["answer"] = values["answer"]  # the answer as the node stored it (a dict)
     if card:

@@ -71,6 +71,8 @@ def _show_answer(outcome: Outcome, as_json: bool, chart: Path | None) -> None:
 def _finish(outcome: Outcome, *, as_json: bool, chart: Path | None, home: Path) -> int:
     phase = outcome.values.get("phase")
     if phase == "answered" and outcome.done:
+        for note in [] if as_json else outcome.notes:
+            console.print(f"[yellow]Note:[/] {note}")
         _show_answer(outcome, as_json, chart)
         return 0
     if as_json:
@@ -78,7 +80,8 @@ def _finish(outcome: Outcome, *, as_json: bool, chart: Path | None, home: Path) 
                                "status": outcome.values.get("status"),
                                "intent": outcome.values.get("intent"),
                                "waiting_for": outcome.waiting_for,
-                               "interrupt": outcome.interrupt}, indent=2, default=str))
+                               "interrupt": outcome.interrupt,
+                               "notes": outcome.notes}, indent=2, default=str))
     else:
         report(outcome, home=home)
         if outcome.done and phase in ("unsupported", "nothing_to_do"):

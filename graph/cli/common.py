@@ -85,6 +85,8 @@ def report(outcome: Outcome, *, show_created: bool = True, home: str | Path | No
         typer.echo(json.dumps(outcome_json(outcome, code), indent=2, default=str))
         printed_json()
         return
+    for note in outcome.notes:  # e.g. contact data masked before the thread stored the text
+        console.print(f"[yellow]Note:[/] {note}")
     values = outcome.values
     # what `created` holds was created by a launch; an adopted or asked-about campaign was not
     route = (values.get("intent") or {}).get("route")

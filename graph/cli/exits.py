@@ -91,6 +91,7 @@ def outcome_json(outcome: Outcome, code: int | None = None) -> dict[str, Any]:
         "refusals": refusals_of(outcome.updates),
         **{key: values.get(key) or [] for key in PLAN_FINDINGS},
         "next": list(outcome.next),
+        "notes": list(outcome.notes),
         "account_id": values.get("account"),
         "campaign_id": created.get("campaign"),
         "created": created or None,

@@ -120,9 +120,11 @@ def run(brief: Annotated[str, typer.Argument(help="the brief text, a .txt/.md fi
     with session(answering=yes, quiet=as_json) as (env, runner), \
             run_display(err_console if as_json else console) as display:
         limit_cycles(runner, max_cycles)
-        outcome = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
-        outcome = drive(runner, outcome, yes=yes, on_update=display, confirm=confirm_budget,
+        started = runner.start(text, thread, plan=plan_doc, go_live=live or None, on_update=display)
+        outcome = drive(runner, started, yes=yes, on_update=display, confirm=confirm_budget,
                         home=env.home, quiet=as_json)
+        if outcome is not started:
+            outcome.notes[:0] = started.notes
         display.close()
         report(outcome, home=env.home, as_json=as_json)
     raise typer.Exit(exit_code(outcome))
