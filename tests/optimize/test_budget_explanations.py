@@ -65,6 +65,20 @@ def test_no_money_to_an_above_target_ad_set_without_a_marginal_cost_reason():
     assert raises_above_target > 0  # the case the rule is about did come up
 
 
+def test_every_budget_move_states_a_probability_that_points_its_way():
+    # A move shows the probability it was made on: the margin test's for a clear move, P(above
+    # or below the campaign's average) for the other side of one — never under 50 %.
+    other_side = 0
+    for k in range(150):
+        for act in _moves(_random_campaign(np.random.default_rng(k))):
+            if act["reasons"][0].startswith(("paused:", "its spend has stayed flat",
+                                             "it did not spend")):
+                continue  # said as what it can spend, not as a judgement
+            assert act["evidence"]["p_direction"] >= 0.5, act["reasons"][0]
+            other_side += "than the campaign's average on the last week" in act["reasons"][0]
+    assert other_side > 0
+
+
 def test_a_raise_whose_marginal_value_loses_to_its_donors_is_not_made():
     assert marginal_edge(MoveFacts(2.0, 1.0, 0.5, 0.9, 0.8))
     assert not marginal_edge(MoveFacts(1.0, 1.0, 0.5, 0.9, 0.8))
@@ -358,3 +372,43 @@ def test_a_campaign_budget_is_observed_cycle_to_cycle_like_an_ad_sets():
     # without a campaign budget (ad set budgets), nothing is kept for the campaign
     tree["campaign"]["daily_budget"] = None
     assert "campaign:c1" not in phase_budgets(tree, None, day1)
+
+
+def test_a_cut_toward_what_a_good_ad_set_can_spend_says_so_and_not_that_it_does_worse():
+    # Found by a review: "its spend has stayed flat …; its marginal cost … higher than … in
+    # the ad sets the money goes to (0% probability …)" — a comparison its own numbers deny.
+    sets = _sets([(42000, 2000, 30), (70000, 2000, 20), (70000, 2000, 21)])
+    sets[0]["daily_spend_minor"] = [6000.0] * 7  # the best ad set, flat at 60 % of its budget
+    for s in sets[1:]:
+        s["daily_spend_minor"] = [10000.0] * 7
+    cut = {a["target"]["id"]: a for a in _moves(evidence([], sets))}["s0"]
+    assert cut["evidence"]["after_minor"] < cut["evidence"]["before_minor"]
+    reason = cut["reasons"][0]
+    assert reason.startswith("its spend has stayed flat under its budget for 3 days: the "
+                             "budget comes down toward what it spends")
+    assert "not how well it does" in reason and "higher than" not in reason
+    # where the comparison agrees (a weak ad set, flat too), it is said as well
+    sets = _sets([(70000, 2000, 12), (42000, 2000, 30), (42000, 2000, 31)])
+    sets[0]["daily_spend_minor"] = [6000.0] * 7
+    for s in sets[1:]:
+        s["daily_spend_minor"] = [10000.0] * 7
+    weak = {a["target"]["id"]: a for a in _moves(evidence([], sets))}["s0"]["reasons"][0]
+    assert weak.startswith("its spend has stayed flat under its budget for 3 days; its "
+                           "marginal cost per conversion") and "higher than" in weak
+
+
+def test_a_move_on_the_other_side_of_a_clear_one_says_what_its_probability_is_of():
+    # Found by a review: "(9% probability on the last week …)" on a raise, read as "this
+    # probably won't help": such a move follows P(above the average), not the margin test.
+    from agents.optimize.decide.explain import move_reason
+
+    facts = MoveFacts(0.0005, 0.0004, 0.5, 0.62, 0.3, 0.0005, 0.0004, other_side=True)
+    up = move_reason(facts, True, {"currency": "USD", "kpi": "conversions"})
+    assert up.endswith("(62% probability it does better than the campaign's average on the "
+                       "last week; it takes the money a clearly worse ad set gives up)")
+    down = move_reason(facts, False, {"currency": "USD", "kpi": "conversions"})
+    assert "worse than the campaign's average" in down and "clearly better ad set" in down
+    # an estimate far from what was counted says what it leans on
+    few = MoveFacts(0.0005, 0.0004, 0.5, 0.9, 0.9, 0.0002, 0.0004)
+    assert "leans on its clicks at the campaign's conversion rate" in move_reason(
+        few, True, {"currency": "USD", "kpi": "conversions"})

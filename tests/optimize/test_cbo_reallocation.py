@@ -262,3 +262,13 @@ def test_cycle_on_a_cbo_campaign_applies_a_spend_cap_and_spend_moves_to_the_othe
     others = sum(v for k, v in after.items() if k != capped)
     assert others > sum(v for k, v in before.items() if k != capped)
     assert sum(after.values()) > 0.9 * sum(before.values())  # the campaign budget still spent
+
+
+def test_a_cbo_move_shows_the_average_as_counted_not_the_models_estimate() -> None:
+    # Found by a review: "USD 35.37 as counted over the last week" where the week counted
+    # USD 42.28 (the posterior mean was shown under the "as counted" label).
+    out = run(cbo_evidence(three()))
+    reason = out["lose"]["reasons"][0]
+    assert "USD 100.00 as counted over the last week" in reason  # 70,000 spent, 7 conversions
+    assert "USD 5.00 as counted over the last week" in out["win"]["reasons"][0]  # 70,000 / 140
+    assert out["lose"]["evidence"]["average_cost_minor"] == 10000

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.optimize.decide.budgets import KPI_LABELS, adset_target, budget_editable
+from agents.optimize.decide.budgets import KPI_LABELS, adset_target, budget_editable, seen_rate
 from agents.optimize.decide.caps import capped_ids
 from agents.optimize.decide.explain import MoveFacts, move_evidence, move_reason
 from agents.optimize.decide.hysteresis import directions
@@ -113,6 +113,7 @@ def reallocate_cbo(
     p_below_best = (draws < draws[best] * (1 - policy.loser_margin)).mean(axis=1)
     mins = {a["id"]: int(a.get("daily_min_spend_target_minor") or 0) for a in pool}
     rates = draws.mean(axis=1)
+    seen = np.array([seen_rate(v, kpi_of(evidence)) for v in values])  # as counted
     actions = []
     for i, a in enumerate(pool):
         if fixed[i] or abs(new[i] - current[i]) < policy.min_change * current[i]:
@@ -129,11 +130,15 @@ def reallocate_cbo(
             )
             up = new[i] > current[i]
             side = (new < current) if up else (new > current)
-            others = (float((current * side * rates).sum() / (current * side).sum())
-                      if side.any() else float((current * rates).sum() / current.sum()))
-            facts = MoveFacts(float(rates[i]), others, policy.response_elasticity,
-                              float(dirs.p_up[i] if up else dirs.p_down[i]),
-                              float(dirs.p_up_long[i] if up else dirs.p_down_long[i]))
+            w = current * side if side.any() else current
+            strong = bool(dirs.strong_raise[i] if up else dirs.strong_cut[i])
+            facts = MoveFacts(float(rates[i]), float((w * rates).sum() / w.sum()),
+                              policy.response_elasticity,
+                              float((dirs.p_up[i] if up else dirs.p_down[i]) if strong else
+                                    (dirs.p_above[i] if up else 1 - dirs.p_above[i])),
+                              float(dirs.p_up_long[i] if up else dirs.p_down_long[i]),
+                              float(seen[i]), float((w * seen).sum() / w.sum()),
+                              other_side=not strong)
             act["reasons"].insert(0, move_reason(facts, up, evidence))
             act["evidence"].update(move_evidence(facts, evidence))
             actions.append(act)

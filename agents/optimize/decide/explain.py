@@ -47,6 +47,9 @@ class MoveFacts:
     p_long: float  # the same on the whole window
     seen: float | None = None  # `rate` as counted (the card shows what a person can check)
     others_seen: float | None = None
+    # The other side of a clear move elsewhere: `p_direction` is P(above / below the
+    # campaign's average), and the move follows that one (`hysteresis.directions`).
+    other_side: bool = False
 
     @property
     def shown(self) -> tuple[float, float]:
@@ -113,6 +116,11 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
     others_rate = facts.others_rate
     sure = (f"{facts.p_direction:.0%} probability on the last week, {facts.p_long:.0%} on "
             "the whole window")
+    if facts.other_side:
+        sure = (f"{facts.p_direction:.0%} probability it does {'better' if up else 'worse'} "
+                "than the campaign's average on the last week; it "
+                + ("takes the money a clearly worse ad set gives up" if up
+                   else "gives money to a clearly better ad set"))
     other_side = "the ad sets the money comes from" if up else "the ad sets the money goes to"
     if kpi == "conversion_value":
         mine, theirs = facts.rate * e, others_rate * e
@@ -143,6 +151,9 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
             f"adpilot's response model; "
             f"{format_money(avg, currency)} as counted over the last week: extra money buys "
             "dearer results)")
+    if estimate and (avg > 1.5 * estimate or estimate > 1.5 * avg):
+        text += (" — the estimate leans on its clicks at the campaign's conversion rate while "
+                 f"its own {results_word(kpi, True)} are still few")
     if up and others_rate <= 0:
         text += (", with money that would otherwise go unspent (a paused ad set's, or one "
                  "that cannot spend its budget)")
@@ -150,3 +161,17 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
         text += f", {cmp} than about {format_money(others, currency)} in {other_side}"
     result = ": the same total budget buys more " + results_word(kpi, True)
     return f"{text}{result} ({sure})"
+
+
+def spend_cut_reason(reason: str, facts: MoveFacts, why: str) -> str:
+    """Say why a budget comes down toward what the ad set can spend.
+
+    The spend says why; the value comparison is added only when it points the same way (a
+    cut of an ad set that does well must not read as a judgement of it).
+    """
+    why = why.rstrip("; ")
+    if facts.p_direction >= 0.5:
+        return f"{why}; {reason}"
+    return (f"{why}: the budget comes down toward what it spends, so it buys what it bought, "
+            "and the budget it cannot use is freed for ad sets that can spend it (this cut is "
+            "about what it can spend, not how well it does)")

@@ -1,5 +1,8 @@
 """Budget reallocation between ad sets by posterior expected marginal value.
 
+Longer than 300 lines because one pass — posteriors, directions, Meta's floor, the projection
+and each move's words — reads top to bottom in one place.
+
 Pure functions used by `agents/optimize/decide/decisions.py::decide`. The total daily budget is kept. Each ad
 set's value per unit of spend is sampled from its posterior over the last week
 (`recent_stats`, i.e. at about its current budget; the whole window when the week is empty).
@@ -40,7 +43,13 @@ from agents.optimize.decide.budgets import (
     seen_rate,
 )
 from agents.optimize.decide.caps import cap_verdict, capped_ids
-from agents.optimize.decide.explain import MoveFacts, marginal_edge, move_evidence, move_reason
+from agents.optimize.decide.explain import (
+    MoveFacts,
+    marginal_edge,
+    move_evidence,
+    move_reason,
+    spend_cut_reason,
+)
 from agents.optimize.decide.hysteresis import directions
 from agents.optimize.decide.rules import in_learning, spend_plateau
 from agents.optimize.decide.stats import (
@@ -185,20 +194,21 @@ def reallocate(
         def side_rate(r: np.ndarray, w: np.ndarray = weights, n: float = pooled) -> float:
             return (float((w * r).sum()) / n if n > 0 else float((current * r).sum() / current.sum()))
 
+        strong = bool(dirs.strong_raise[k] if up else dirs.strong_cut[k])
         facts = MoveFacts(float(rates[k]), side_rate(rates), policy.response_elasticity,
-                          float(dirs.p_up[k] if up else dirs.p_down[k]),
+                          float((dirs.p_up[k] if up else dirs.p_down[k]) if strong else
+                                (dirs.p_above[k] if up else 1 - dirs.p_above[k])),
                           float(dirs.p_up_long[k] if up else dirs.p_down_long[k]),
-                          float(seen[k]), side_rate(seen))
+                          float(seen[k]), side_rate(seen), other_side=not strong)
         if up and not marginal_edge(facts):
             return [], p_of  # more money where it buys less than where it comes from: none
         act = budget_action(a, int(old), int(value), float(p), evidence)
         if act["evidence"]["after_minor"] == act["evidence"]["before_minor"]:
             continue  # a lifetime cut Meta's floor (spent + 10 %) leaves nothing of
         reason = move_reason(facts, up, evidence)
-        if flat_cut[k] and not up:
-            reason = flat_why + reason
-        elif saturated[k] and not up:
-            reason = "it did not spend its budget yesterday; " + reason
+        if (flat_cut[k] or saturated[k]) and not up:
+            reason = spend_cut_reason(reason, facts, flat_why if flat_cut[k] else
+                                      "it did not spend its budget yesterday")
         act["reasons"] = [reason, f"{p:.0%} probability it is the campaign's best ad set"]
         act["evidence"].update(move_evidence(facts, evidence))
         if held_back > 0:  # free from the start in `cycle._reallocate` (not shrunk to cuts)
