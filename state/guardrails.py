@@ -310,12 +310,16 @@ def _precheck(i: int, a: MoneyAction, objs: Mapping[str, AccountObject],
     if last is not None:
         since = (j.now - last) / timedelta(hours=1)
         if since < pol.budget_cooldown_hours:
+            free_at = last + timedelta(hours=pol.budget_cooldown_hours)
             return j.refuse(i, a, "budget_cooldown_hours", pol.budget_cooldown_hours,
                             round(since, 2),
                             f"{_what(a, j)} comes {since:.1f} h after its last budget edit; "
                             f"budget_cooldown_hours = {pol.budget_cooldown_hours:g} asks for "
                             f"{pol.budget_cooldown_hours:g} h between budget edits of one object.",
-                            j.hint("budget_cooldown_hours", math.floor(since), more=False))
+                            f"Nothing was sent. Ask again after {free_at:%Y-%m-%d %H:%M} UTC "
+                            f"({pol.budget_cooldown_hours - since:.1f} h from now); to allow "
+                            "it sooner, a person sets \"budget_cooldown_hours\": "
+                            f"{max(0, math.floor(since))} in {pol.where}.")
     return None
 
 

@@ -151,6 +151,13 @@ def test_cooldown_between_budget_edits_of_one_object():
     action = [act("set_adset_budget", adset_id="s1", daily_budget=21000)]
     (refusal,) = gate(action, Policy(budget_cooldown_hours=24), snapshot(budget_edits=edits)).refusals
     assert refusal.cap == "budget_cooldown_hours" and "5.0 h" in refusal.message
+    # when to ask again, and a fix a policy can hold (never "0 (or less)": no negative hours)
+    assert "Ask again after 2026-03-11 07:00 UTC (19.0 h from now); to allow it sooner, a " \
+        'person sets "budget_cooldown_hours": 5 in' in refusal.message
+    minutes = {"s1": [(NOW - timedelta(minutes=6)).isoformat()]}
+    (soon,) = gate(action, Policy(budget_cooldown_hours=24), snapshot(budget_edits=minutes)
+                   ).refusals
+    assert '"budget_cooldown_hours": 0 in' in soon.message and "or less" not in soon.message
     assert gate(action, Policy(budget_cooldown_hours=4), snapshot(budget_edits=edits)).ok
     other = [act("set_adset_budget", adset_id="s2", daily_budget=11000)]
     assert gate(other, Policy(), snapshot(budget_edits=edits)).ok
