@@ -225,7 +225,7 @@ def render_card(
            f"{dsa_beneficiary(plan) or '—'} (shown to people in the EU)"]
           if dsa_payor(plan) or dsa_beneficiary(plan) else []),
         f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}"
-        + (" — the brief asked to go live" if plan.get("go_live") else ""),
+        + _go_live_why(plan.get("go_live"), go_live),
         "",
     ]
     if changes is not None:
@@ -312,3 +312,17 @@ def _count(n: Any, noun: str) -> str:
 def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _go_live_why(asked: Any, go_live: bool) -> str:
+    """Say why the campaign goes live, and never hide a run that keeps a go-live plan paused.
+
+    The plan's `go_live` is True when the brief (or a person's edit) asks to go live; False
+    says nothing either way (a brief that asks to stay paused and one silent on it look alike).
+    """
+    if not asked:
+        return ""
+    if go_live:
+        return " — as the plan asks"
+    return (" — **the plan asks to go live**; this run creates it paused (its go-live "
+            "setting says so): activate it after the launch, or run again with --live")

@@ -135,3 +135,20 @@ def test_minimum_budget_follows_the_bid(launch_context, sample_images, budgets, 
     else:
         assert any(problem in m for m in messages), messages
         assert "ad_sets[0].budget.amount_minor" in {p["path"] for p in update["problems"]}
+
+
+def test_the_card_says_when_the_run_overrides_what_the_plan_asks_about_going_live(
+        launch_context, sample_images):
+    # Found by a review: an edit that set go_live was credited to the brief; a go-live plan
+    # kept paused by the run must say so.
+    plan = plan_for(launch_context, sample_images)
+
+    def line(asked, live):
+        doc = {k: v for k, v in plan.items() if k != "go_live"}
+        card = render_card({**doc, "go_live": asked} if asked is not None else doc, go_live=live)
+        return next(x for x in card.splitlines() if x.startswith("- **On approval:**"))
+    assert "the plan asks to go live**; this run creates it paused" in line(True, False)
+    assert line(True, True).endswith("goes live immediately — as the plan asks")
+    assert line(None, False).endswith("created PAUSED (activate later)")
+    assert line(False, True).endswith("goes live immediately")
+    assert "brief" not in line(True, True)  # an edit may have asked it: "the plan" either way
