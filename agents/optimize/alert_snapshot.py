@@ -17,6 +17,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from agents.optimize.meta_io import kpi_of_plan, targets_of
+from agents.optimize.observed import distinct_name
 from state.exposure import as_int
 from state.insights_store import GOAL_RESULTS, parse_row
 from tools.batching import BatchItem
@@ -113,6 +114,9 @@ def snapshot(values: Mapping[str, Any], client: Any, context: Any, now: datetime
                              "lifetime_budget_minor": as_int(s.get("lifetime_budget")) or None,
                              "end": s.get("end_time"),
                              "learning": (s.get("learning_stage_info") or {}).get("status")}
+    named = [{"id": v["id"], "name": v["name"]} for v in sets.values()]
+    for v in sets.values():  # two ad sets of one name: the card says which (as the cycle's)
+        v["name"] = distinct_name(v, named)
     opt = values.get("optimize") or {}
     targets = targets_of(cast(dict[str, Any], values), context)
     kpi = kpi_of_plan(values.get("plan") or {}, {**targets, **(opt.get("targets") or {})})

@@ -83,7 +83,19 @@ def _resolve(name: str, evidence: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             f"budget request: no campaign or ad set is called {name!r}; known: "
             + ", ".join(sorted(bare))
         )
-    return options[bare[hit[0]]]
+    chosen = bare[hit[0]]
+    twins = [k for k in options if k and k != chosen and _base(k) == _base(chosen)]
+    if twins and "(id …" not in name:
+        raise BudgetRequestError(
+            f"budget request: {display_name(_base(chosen))!r} names {len(twins) + 1} ad sets "
+            f"({', '.join(sorted([chosen, *twins]))}): say which, with the end of its id as "
+            "shown")
+    return options[chosen]
+
+
+def _base(name: str) -> str:
+    """Return a card's ad set name without the id a duplicate gets (`meta_io.distinct_name`)."""
+    return re.sub(r" \(id …\w+\)$", "", name)
 
 
 def check_budget_request(

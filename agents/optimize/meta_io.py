@@ -4,15 +4,17 @@
 - `build_evidence(...)`: the JSON evidence `agents/optimize/decide/decisions.py::decide` judges;
 - `apply_action(client, action, gate_pass, ...)`: one approved `MoneyAction` (the typed action
   the money gate passed), ledgered, read back.
+
+What the loop observes cycle to cycle (phase budgets, moves, names) is in `observed.py`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from agents.optimize.observed import distinct_name, moved_by_loop, phase_budgets
 from state.exposure import as_int
 from state.guardrails import GatePass, MoneyAction, parse_time
 from state.insights_store import InsightsStore, add_sums, derive
@@ -49,46 +51,6 @@ def read_tree(client: Any, campaign_id: str) -> dict[str, Any]:
 def _learning(adset: dict[str, Any]) -> str | None:
     info = adset.get("learning_stage_info") or {}
     return str(info.get("status")) if info.get("status") else None
-
-
-def phase_budgets(
-    tree: dict[str, Any], known: dict[str, dict[str, Any]] | None, now: datetime | None = None
-) -> dict[str, dict[str, Any]]:
-    """Each ad set's budget at the start of its current learning phase, and its last move.
-
-    A new `learning_stage_info.last_sig_edit_ts` means a new phase began with the budget the ad
-    set has now; otherwise the remembered phase budget stands. Beside it, the budget seen last
-    (`seen`, daily or lifetime as the ad set has it) and the direction of its last change
-    (`last_move` +1 up / -1 down, `moved_at`), observed on Meta cycle to cycle whoever made it:
-    the memory the loop's hysteresis reads (`agents/optimize/decide/hysteresis.py`). A campaign
-    budget (CBO) is observed the same way, under `campaign:<id>` (the off-target wait reads it).
-    """
-    out = {k: dict(v) for k, v in (known or {}).items()}
-    for a in tree["ad_sets"]:
-        ts = (a.get("learning_stage_info") or {}).get("last_sig_edit_ts")
-        key = str(a["id"])
-        entry = out.get(key)
-        if entry is None or entry.get("ts") != ts:
-            entry = out[key] = {**(entry or {}), "ts": ts,
-                                "budget": as_int(a.get("daily_budget")) or None}
-        _observe(entry, a, now)
-    campaign = tree.get("campaign") or {}
-    if campaign.get("id") and (as_int(campaign.get("daily_budget"))
-                               or as_int(campaign.get("lifetime_budget"))):
-        _observe(out.setdefault(f"campaign:{campaign['id']}", {}), campaign, now)
-    return out
-
-
-def _observe(entry: dict[str, Any], obj: Mapping[str, Any], now: datetime | None) -> None:
-    """Note the budget `obj` has now in `entry`, and the direction and window of a change."""
-    seen = as_int(obj.get("daily_budget")) or as_int(obj.get("lifetime_budget")) or None
-    before = entry.get("seen")
-    if before and seen and seen != before:
-        entry["last_move"] = 1 if seen > before else -1
-        entry["moved_at"] = now.isoformat() if now else None
-        entry["moved_after"] = entry.get("seen_at")  # the change happened in between
-    entry["seen"] = seen
-    entry["seen_at"] = now.isoformat() if now else None
 
 
 PLAN_TARGET_KEYS = {"target_cpa_minor": "cpa_minor", "target_roas": "roas"}
@@ -219,7 +181,7 @@ def build_evidence(
         "ad_sets": [
             {
                 "id": str(a["id"]),
-                "name": a.get("name", ""),
+                "name": distinct_name(a, tree["ad_sets"]),
                 "status": a.get("status") if campaign.get("status") != "PAUSED" else "PAUSED",
                 "daily_budget_minor": as_int(a.get("daily_budget")) or None,
                 **lifetime_fields(a, now),
@@ -255,24 +217,6 @@ def build_evidence(
         "phase_budgets": phases,
         "experiment": experiment,
     }
-
-
-def moved_by_loop(entry: dict[str, Any], edits: list[str]) -> bool | None:
-    """Whether the ad set's last observed budget change was the loop's own edit.
-
-    True when one of the loop's budget edits (`budget_edits`) falls between the two cycles
-    that saw the budget before and after; False when none does (a person, or another tool,
-    changed it); None when no change has been seen. An edit stamped at the very time of the
-    cycle that saw the old budget is the loop's (a cycle reads, then writes: on a clock that
-    stands still between cycles, as the sandbox's does, both carry one time).
-    """
-    if not entry.get("last_move") or not entry.get("moved_at"):
-        return None
-    start, end = parse_time(entry.get("moved_after")), parse_time(entry.get("moved_at"))
-    times = [t for t in (parse_time(e) for e in edits) if t is not None]
-    if end is None:
-        return None
-    return any((start is None or t >= start) and t <= end for t in times)
 
 
 def lifetime_fields(adset: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -284,3 +284,18 @@ def test_the_alerts_and_the_decisions_call_the_same_spend_an_emergency_by_defaul
     a, d = AlertPolicy(), DecisionPolicy()
     assert (a.emergency_multiple, a.warn_multiple, a.target_alpha) == (
         d.emergency_cpa_multiple, d.emergency_tested_multiple, d.emergency_alpha)
+
+
+def test_a_roas_alert_judges_what_the_money_brought_back_not_the_number_of_orders():
+    # Found by a review: an ad set at 1.92x ROAS (few, large baskets) was called critically off
+    # a 2.5x target — "1 time in 788" — while the campaign's average basket made it look so.
+    def rows(conv: float, basket: float) -> list[dict[str, float]]:
+        return [{**day_row(spend=10000, conv=conv), "conversion_value_minor": conv * basket}] * 28
+    roas = {"kpi": "conversion_value", "target_cpa_minor": None, "target_roas": 2.5}
+    # s1: 1 order a day of USD 192 (ROAS 1.92); s2: 6 a day of USD 50 (ROAS 3.0)
+    snap = snapshot({"s1": rows(1, 19200), "s2": rows(6, 5000)}, **roas)
+    assert [a for a in rules.detect(snap) if a["kind"] == "off_target"] == []
+    # at 0.78x (1 order of USD 78 a day) it is far off, and said
+    snap = snapshot({"s1": rows(1, 7800), "s2": rows(6, 5000)}, **roas)
+    found = [a for a in rules.detect(snap) if a["kind"] == "off_target"]
+    assert [a["object"]["id"] for a in found] == ["s1"]

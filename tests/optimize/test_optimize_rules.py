@@ -134,3 +134,23 @@ def test_policy_never_auto_applies_spend_increases_or_activations():
     assert not auto_approvable(pause, Policy())  # nothing is auto-approved by default
     assert not auto_approvable({"name": "activate_ad", "risk": "low"}, pol)
     assert not auto_approvable({"name": "set_adset_budget", "risk": "low"}, pol)
+
+
+def test_two_ad_sets_of_one_name_are_told_apart_and_a_request_on_the_name_asks_which():
+    # Found by a review: one card paused "Ages 25-34" and raised "Ages 25-34" (two ad sets).
+    from agents.optimize.observed import distinct_name
+
+    raw = [{"id": "120210000000000085", "name": "Ages 25-34"},
+           {"id": "120210000000000015", "name": "Ages 25-34 [ap:1234abcd]"},
+           {"id": "120210000000000022", "name": "Ages 35-44"}]
+    assert [distinct_name(s, raw) for s in raw] == [
+        "Ages 25-34 (id …000085)", "Ages 25-34 (id …000015)", "Ages 35-44"]
+    sets = [adset("s1", 5000, stats(**GOOD)), adset("s2", 5000, stats(**GOOD))]
+    sets[0]["name"], sets[1]["name"] = "Ages 25-34 (id …000085)", "Ages 25-34 (id …000015)"
+    with pytest.raises(BudgetRequestError, match="'Ages 25-34' names 2 ad sets .*say which"):
+        check_budget_request(parse_budget_request("raise Ages 25-34 to $55 a day", "USD"),
+                             evidence([], sets))
+    picked = check_budget_request(
+        parse_budget_request("raise Ages 25-34 (id …000015) to $55 a day", "USD"),
+        evidence([], sets))
+    assert picked["args"]["adset_id"] == "s2"

@@ -225,7 +225,8 @@ def _all_far_off(live: list[Mapping[str, Any]], evidence: Mapping[str, Any],
     if not all(far for _, far in judged):
         return [], []
     why = (f"all {len(live)} active ad sets are far off target, so moving money between them "
-           "cannot fix it")
+           "cannot bring the campaign to its target (it only favours the least bad, as any "
+           "budget move on this card does)")
     verdicts = [make_verdict(a, "adset", "OPTIMIZE", [_words(far, evidence, why)])
                 for a, far in judged if far is not None]
     campaign = evidence.get("campaign") or {}

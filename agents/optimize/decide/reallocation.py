@@ -28,6 +28,7 @@ spend moves to the other ad sets instead of going unspent.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -51,7 +52,7 @@ from agents.optimize.decide.explain import (
     spend_cut_reason,
 )
 from agents.optimize.decide.hysteresis import directions
-from agents.optimize.decide.rules import in_learning, spend_plateau
+from agents.optimize.decide.rules import in_learning, last_edit, spend_plateau
 from agents.optimize.decide.stats import (
     ACTIVE,
     DecisionPolicy,
@@ -64,6 +65,7 @@ from agents.optimize.decide.stats import (
     value_samples,
 )
 from agents.optimize.decide.undo_hold import MoveHolds
+from state.guardrails import parse_time
 
 
 def reallocate(
@@ -129,6 +131,10 @@ def reallocate(
             saturated[k] = True
             if settled:
                 flat_cut[k] = True
+    # Never once at its budget in a week on an unchanged budget: more money would go unspent
+    # (no raise; the plateau rule cuts it once its spend is also flat), so no raise-then-cut.
+    saturated |= np.array([short_all_week(a, c, evidence, policy) for a, c in
+                           zip(pool, current, strict=True)], dtype=bool)
     # The other side of a move exists only for a strong mover that can move: no cut funds a
     # raise an ad set cannot spend, and no raise takes money nobody strongly gives up.
     strong_up = dirs.strong_raise & ~saturated
@@ -215,6 +221,23 @@ def reallocate(
             act["evidence"]["parked_minor"] = int(held_back)
         actions.append(act)
     return actions, p_of
+
+
+def short_all_week(adset: Mapping[str, Any], budget: float, evidence: Mapping[str, Any],
+                   policy: DecisionPolicy) -> bool:
+    """Say whether an ad set spent under `plateau_ratio` of its budget all of the last week.
+
+    Only on a budget that stayed the same (no edit seen on Meta, nor made by the loop): after
+    a raise the week's days ran on less.
+    """
+    week = [float(x) for x in adset.get("daily_spend_minor") or []]
+    if len(week) < 7 or budget <= 0 or max(week) >= policy.plateau_ratio * budget:
+        return False
+    now = parse_time(evidence.get("now"))
+    edits = [last_edit((evidence.get("budget_edits") or {}).get(str(adset["id"]), [])),
+             parse_time(adset.get("moved_at")) if adset.get("last_move") else None]
+    return now is not None and all(t is None or now - t >= timedelta(days=7, hours=-1)
+                                   for t in edits)
 
 
 def posteriors(

@@ -317,6 +317,9 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
     else:
         return None
     seen_multiple = counted / (seen * cost_at) if seen else math.inf
+    if judged_on == "roas":  # how far off is what the money brought back, not the orders
+        value = rows["conversion_value_minor"]
+        seen_multiple = float(roas or 0) * counted / value if value > 0 else math.inf
 
     def p_above(multiple: float) -> float:  # chance of so few at `multiple` × the target
         return poisson_cdf(seen, counted / (multiple * cost_at))
