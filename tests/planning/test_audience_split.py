@@ -39,3 +39,61 @@ def test_demo_brief_plans_four_audiences_three_ads_each_with_a_target_cpa():
     assert plan is not None and "experiment" not in plan
     assert [len(s["ads"]) for s in plan["ad_sets"]] == [3, 3, 3, 3]
     assert plan["targets"] == {"cpa_minor": 4000} and plan["objective"] == "OUTCOME_SALES"
+
+
+# "each", "separately", "one ad set for X and one for Y" were dropped: one ad set for every
+# country and gender, the budget as if for one. Now split as asked, or asked.
+LANDING = "https://example.com/t, image a.jpg"
+
+
+def _sets(plan):
+    return [(s["targeting"]["geo_locations"]["countries"], s["targeting"].get("genders"))
+            for s in plan["ad_sets"]]
+
+
+def test_a_budget_each_over_several_countries_is_one_ad_set_per_country():
+    r = plan_brief(f"sales for shoes in the US and UK and Australia, $50 a day each, {LANDING}", D)
+    assert r.questions == [] and "experiment" not in r.plan
+    assert _sets(r.plan) == [(["US"], None), (["GB"], None), (["AU"], None)]
+    assert r.plan["budget"] == {"kind": "daily", "amount_minor": 15000, "level": "ad_set"}
+    assert [s["name"] for s in r.plan["ad_sets"]] == ["US 18-65", "GB 18-65", "AU 18-65"]
+
+
+@pytest.mark.parametrize("said", ["one ad set per country", "separate ad sets for each country",
+                                  "split by country", "one ad set for the US and one for Canada"])
+def test_a_split_by_country_is_one_ad_set_per_country(said):
+    r = plan_brief(f"sales for shoes in the US and Canada, $50 a day, {said}, {LANDING}", D)
+    assert r.questions == [] and "experiment" not in r.plan
+    assert _sets(r.plan) == [(["US"], None), (["CA"], None)]
+    assert r.plan["budget"]["amount_minor"] == 5000  # $50 in all, shared by the two
+
+
+@pytest.mark.parametrize("said", ["women and men separately", "one ad set for women and one "
+                                  "for men", "separate ad sets for men and women",
+                                  "split by gender"])
+def test_a_split_by_gender_is_one_ad_set_per_gender(said):
+    r = plan_brief(f"sales for shoes in the US, $50 a day, {said}, {LANDING}", D)
+    assert r.questions == [] and "experiment" not in r.plan
+    assert sorted(_sets(r.plan)) == [(["US"], [1]), (["US"], [2])]
+
+
+@pytest.mark.parametrize(("said", "phrase"), [
+    ("$20 a day per ad, images a.jpg b.jpg", "$20 a day per ad"),
+    ("$20 a day for each creative, images a.jpg b.jpg", "$20 a day for each creative"),
+])
+def test_a_budget_per_ad_is_asked(said, phrase):
+    r = plan_brief(f"sales for shoes in the US, {said}, https://example.com/t", D)
+    [q] = r.questions
+    assert q["field"] == "budget" and q["phrase"] == phrase and "ad set" in q["question"]
+    assert "$40 a day in total" in q["question"]  # the sum for its 2 ads, as an example
+
+
+@pytest.mark.parametrize(("brief", "phrase"), [
+    ("sales for shoes in the US, $50 a day each", "$50 a day each"),
+    ("sales for shoes in Austin and Dallas, $30 a day each", "$30 a day each"),
+    ("sales for shoes in Austin and Dallas, $30 a day, one ad set per city",
+     "one ad set per city"),
+])
+def test_a_split_adpilot_cannot_make_is_asked(brief, phrase):
+    r = plan_brief(f"{brief}, {LANDING}", D)
+    assert phrase in [q["phrase"] for q in r.questions], r.questions

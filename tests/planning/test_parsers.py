@@ -254,3 +254,16 @@ def test_assets_and_landing_page(tmp_path):
     assert a.image_urls == ["https://cdn.example.com/x.jpg"]
     assert a.unresolved_globs == ["imgs/*.jpg"]
     assert find_assets("photos: *.jpg", str(tmp_path)).images == ["a.jpg", "b.jpg"]
+
+
+@pytest.mark.parametrize("email", [
+    "info@acme-roofing.com", "sales@mail.acme-roofing.co.uk", "jo.smith+ads@acme-roofing.com.au",
+    "hello@www-acme.com", "first_last@acme.roofing-pros.io", "Team@ACME-Roofing.COM",
+    "ops@acme--roofing.shop",
+])
+def test_no_part_of_an_email_address_is_a_web_page(email):
+    # "info@acme-roofing.com" was read as the landing page https://roofing.com
+    a = find_assets(f"send the leads to {email}, and a page https://acme.example.com/quote")
+    assert a.landing_url == "https://acme.example.com/quote" and a.other_urls == []
+    a = find_assets(f"send the leads to {email} please")
+    assert a.landing_url is None and a.other_urls == [] and a.spans == []

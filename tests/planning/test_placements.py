@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from agents.orchestrator.planning import PlanDefaults
-from agents.orchestrator.planning.people.placements import STANDARD, read_placements
+from agents.orchestrator.planning.people.placement_keys import STANDARD
+from agents.orchestrator.planning.people.placements import read_placements
 from agents.orchestrator.planning.rules import plan_brief
 
 FB, IG, MSG, AN = "facebook", "instagram", "messenger", "audience_network"
@@ -104,3 +105,61 @@ def test_placements_for_all_the_ads_are_planned_not_asked(said):
     r = plan_brief(f"Sales for boots, $70/day, US, https://a.example.com, boots.jpg. {said}", D)
     assert r.questions == []
     assert r.plan["ad_sets"][0]["targeting"]["publisher_platforms"] == ["instagram"]
+
+
+# A left-out placement and an "only" list in one comma-joined run: each clause keeps its own
+# polarity ("no audience network, instagram only" was read as "no audience network, no
+# instagram": Facebook and Messenger, the opposite of what was asked).
+@pytest.mark.parametrize(("text", "expected"), [
+    ("no audience network, instagram only", {"publisher_platforms": [IG]}),
+    ("skip messenger, instagram stories only", {"publisher_platforms": [IG],
+                                                "instagram_positions": ["story"]}),
+    ("not on messenger, facebook and instagram only", {"publisher_platforms": [FB, IG]}),
+    ("exclude audience network or messenger, facebook feed only",
+     {"publisher_platforms": [FB], "facebook_positions": ["feed"]}),
+    ("everywhere but messenger, instagram reels only", {"publisher_platforms": [IG],
+                                                        "instagram_positions": ["reels"]}),
+    ("instagram only, no audience network", {"publisher_platforms": [IG]}),
+    ("no audience network, messenger or right column",  # a list of exclusions stays one
+     {"publisher_platforms": [FB, IG], "facebook_positions": _all_but(FB, "right_hand_column")}),
+])
+def test_a_negation_does_not_reach_an_only_clause_after_a_comma(text, expected):
+    r = read_placements(text)
+    assert r.placements == expected and r.flags == []
+
+
+@pytest.mark.parametrize(("text", "phrases"), [
+    ("Instagram only, no instagram", ["Instagram only", "no instagram"]),
+    ("instagram stories only, skip stories", ["instagram stories only", "skip stories"]),
+    ("facebook and instagram, no facebook", ["facebook and instagram", "no facebook"]),
+])
+def test_an_only_and_its_own_exclusion_are_asked_naming_both(text, phrases):
+    r = read_placements(text)
+    [q] = r.flags
+    assert q.kind == "conflict" and r.placements == {}
+    assert all(p in q.question for p in phrases), q.question
+
+
+def test_an_inverted_placement_brief_plans_only_what_was_asked():
+    for brief in ("sales for shoes in US, $50 a day, no audience network, instagram only, "
+                  "https://example.com/t, image a.jpg",
+                  "sales for shoes in US, $50 a day, instagram only, no audience network, "
+                  "https://example.com/t, image a.jpg"):
+        r = plan_brief(brief, D)
+        t = r.plan["ad_sets"][0]["targeting"]
+        assert t["publisher_platforms"] == [IG], brief
+        assert not r.questions, brief
+
+
+@pytest.mark.parametrize(("text", "phrase"), [("no messenger reels", "no messenger reels"),
+                                              ("instagram marketplace only",
+                                               "instagram marketplace only")])
+def test_a_position_the_platform_lacks_is_asked_not_read_as_nothing(text, phrase):
+    r = read_placements(text)  # was: nothing left out / Facebook's marketplace, silently
+    [q] = r.flags
+    assert q.kind == "invalid" and q.phrase == phrase and r.placements == {}
+
+
+def test_a_position_only_one_platform_has_is_that_platforms():
+    assert read_placements("messenger inbox only").placements == {  # was: "nowhere left"
+        "publisher_platforms": [MSG], "messenger_positions": ["messenger_home"]}

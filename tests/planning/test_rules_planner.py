@@ -213,3 +213,11 @@ def test_interest_audience_test_splits_ad_sets_by_interest():
     names = [s["targeting"]["flexible_spec"][0]["interests"][0]["name"] for s in sets]
     assert names == ["Cycling", "Running"] and r.plan["budget"]["amount_minor"] == 6000
     assert r.plan["experiment"]["kind"] == "audience"
+
+
+def test_an_email_address_is_not_the_landing_page_it_is_asked_for():
+    r = plan_brief("get leads for our roofing company in Florida, $40 a day, send the leads to "
+                   "info@acme-roofing.com, image a.jpg", PlanDefaults(page_id="1", pixel_id="2"))
+    assert r.plan.get("landing_url") is None
+    assert "landing_url" in [q["field"] for q in r.questions]
+    assert "roofing.com" not in str(r.plan)

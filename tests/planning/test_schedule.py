@@ -175,3 +175,65 @@ def test_week_commencing_is_a_start():
 def test_an_end_without_a_year_follows_the_start(text, start, end):
     s = find_schedule(text, TODAY)
     assert (str(s.start), str(s.end)) == (start, end) and s.flags == []
+
+
+# A start phrase with an object ("start it tomorrow", "start the ads on the 20th") was not
+# read and not asked: the plan started on approval. Today is Monday March 2, 2026.
+@pytest.mark.parametrize(("text", "start"), [
+    ("start it tomorrow", "2026-03-03"),
+    ("start the ads on the 20th", "2026-03-20"),
+    ("start the campaign the 3rd", "2026-03-03"),
+    ("launch them on Monday", "2026-03-09"),
+    ("launch the campaign on Friday", "2026-03-06"),
+    ("begin the ads March 20", "2026-03-20"),
+    ("kick it off on the 25th", "2026-03-25"),
+    ("go live on the 1st", "2026-04-01"),  # the 1st has passed this month: April's
+    ("start running the ads on the 20th", "2026-03-20"),
+    ("start it on the 20th of next month", "2026-04-20"),
+    ("start on the 20th please", "2026-03-20"),
+    ("launch date is the 12th", "2026-03-12"),
+    ("go-live date: the 12th", "2026-03-12"),
+])
+def test_a_start_with_an_object_or_a_day_of_the_month_is_read(text, start):
+    s = find_schedule(f"sales, $20 a day, {text}, https://a.example.com", TODAY, order="mdy")
+    assert s.start == date.fromisoformat(start) and s.flags == []
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("start it after easter", "start it after easter"),
+    ("start it the week after next", "start it the week after next"),
+    ("launch the ads for the new collection on the 20th",
+     "launch the ads for the new collection on the 20th"),
+    ("go live sometime mid-April", "go live sometime mid-April"),
+    ("start it at 9am", "start it at 9am"),
+    ("launch date is after easter", "launch date is after easter"),
+])
+def test_a_start_phrase_with_a_date_it_cannot_read_is_asked(text, phrase):
+    s = find_schedule(f"sales, $20 a day, {text}, https://a.example.com", TODAY, order="mdy")
+    assert s.start is None
+    assert [(q.field, q.phrase) for q in s.flags] == [("start_date", phrase)]
+
+
+@pytest.mark.parametrize("text", ["launch of our March collection", "start your free trial",
+                                  "starting at $20 a pair", "kick off the summer sale"])
+def test_a_start_word_without_a_date_asks_nothing(text):
+    s = find_schedule(f"sales, $20 a day, {text}, https://a.example.com", TODAY, order="mdy")
+    assert s.start is None and s.flags == []
+
+
+def test_a_day_of_the_month_the_month_lacks_is_asked():
+    s = find_schedule("start on the 31st", date(2026, 4, 10), order="mdy")  # April has 30
+    assert s.start is None and [q.field for q in s.flags] == ["start_date"]
+
+
+@pytest.mark.parametrize(("said", "start"), [("start it tomorrow", "2026-03-03"),
+                                             ("start the ads on the 20th", "2026-03-20")])
+def test_a_start_with_an_object_reaches_the_plan(said, start):
+    r = run(f"sales for shoes in US, $20 a day, {said}, https://example.com/t, image a.jpg")
+    assert r.questions == [] and r.plan["start_time"][:10] == start
+
+
+@pytest.mark.parametrize("said", ["start it tmrw", "starting 2morrow", "launch tommorow"])
+def test_tomorrow_as_people_type_it_is_read(said):
+    s = find_schedule(f"sales, $20 a day, {said}", TODAY, order="mdy")
+    assert s.start == date(2026, 3, 3) and s.flags == []

@@ -51,6 +51,7 @@ from agents.orchestrator.planning.people.audience import (
 from agents.orchestrator.planning.people.copy_languages import LanguageCopy, find_copy_languages
 from agents.orchestrator.planning.people.interests import InterestResult, find_interests
 from agents.orchestrator.planning.people.placements import read_placements
+from agents.orchestrator.planning.people.splits import Split, find_split
 from agents.orchestrator.planning.schedule.dates import date_order
 from agents.orchestrator.planning.schedule.golive import find_go_live
 from agents.orchestrator.planning.schedule.time import Schedule, find_schedule
@@ -114,6 +115,7 @@ class Facts:
     ab_count: int = 2
     ab_creative: bool = False
     gender_split: bool = False
+    split: Split = field(default_factory=Split)  # "one ad set per country", "men and women apart"
     carousel: bool = False
     value_goal: bool = False
     lpv_goal: bool = False
@@ -234,6 +236,8 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
         f.ab_count = _count(count.group(1))
     f.ab_creative = f.ab and bool(AB_CREATIVE.search(masked)) and not f.audience.age_variants
     f.gender_split = f.ab and bool(GENDER_SPLIT.search(masked))
+    f.split = find_split(masked)
+    spans += f.split.spans
     f.carousel = bool(CAROUSEL.search(masked))
     f.value_goal = bool(VALUE_GOAL.search(masked))
     f.lpv_goal = bool(LPV_GOAL.search(masked))

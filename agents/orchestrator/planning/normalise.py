@@ -35,7 +35,6 @@ from agents.orchestrator.planning import WHO, Adjustment, PlanDefaults, Question
 from agents.orchestrator.planning import lexicon as lx
 
 QUOTE_PAIRS = (("\"", "\""), ("“", "”"), ("„", "“"), ("«", "»"), ("‘", "’"), ("‹", "›"))
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 WORD_RE = re.compile(r"[^\W\d_][^\W\d_'’-]*", re.UNICODE)
 # A bare place name where a goal word belongs: "get leeds", "more leeds", "generate leeds".
 GOAL_CUE = re.compile(r"\b(?:get|getting|get\s+us|get\s+me|more|generate|generating|need|needs|want|drive|"
@@ -108,7 +107,7 @@ def _apply(n: Normalised, edits: list[tuple[int, int, str]]) -> None:
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans that must reach the parsers unchanged: quoted copy, URLs, paths, e-mails."""
-    from agents.orchestrator.planning.parse_intent import PATH_RE, URL_RE
+    from agents.orchestrator.planning.parse_intent import EMAIL_RE, PATH_RE, URL_RE
 
     spans = [m.span() for pat in (URL_RE, PATH_RE, EMAIL_RE) for m in pat.finditer(text)]
     for open_, close in QUOTE_PAIRS:

@@ -100,10 +100,13 @@ CTA_RE = re.compile(rf"\b(?:cta|call[- ]to[- ]action|button)\s*(?P<sep>should\s+
                     rf"\b(?:with\s+(?:an?|the)\s+)(?P<c>{_CTA_ALTS})\s+(?:button|cta)\b|"
                     rf"\b(?P<d>[A-Z]+_[A-Z_]+)\b", re.I)
 
-URL_RE = re.compile(r"(?<![@\w])(?:https?://|www\.)[^\s<>\"'`()]+|(?<![@\w/.])(?:[a-z0-9-]+\.)+"
+# A host never starts inside another word: not after a letter, "-", "." or "@" ("info@acme-
+# roofing.com" is no page https://roofing.com); an e-mail address is never a page (EMAIL_RE).
+URL_RE = re.compile(r"(?<![@\w.-])(?:https?://|www\.)[^\s<>\"'`()]+|(?<![@\w/.-])(?:[a-z0-9-]+\.)+"
                     r"(?:com|net|org|io|co|shop|store|de|fr|co\.uk|uk|es|it|nl|jp|com\.au|au|ca|"
                     r"app|ai|dev|me|us|eu|com\.br|br|mx|in|se|ch|at|be|dk|no|pl|ie|nz|sg)"
                     r"(?:/[^\s<>\"'`(),]*)?(?!\w|\.\w)", re.I)
+EMAIL_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 MEDIA_EXT = {".jpg": "image", ".jpeg": "image", ".png": "image", ".webp": "image",
              ".gif": "image", ".bmp": "image", ".tif": "image", ".tiff": "image",
              ".mp4": "video", ".mov": "video", ".m4v": "video", ".avi": "video", ".webm": "video"}
@@ -238,7 +241,10 @@ def find_assets(text: str, asset_dir: str = ".", *, roots: tuple[str, ...] | Non
     """
     a = Assets()
     landing_end = 0
+    mail = [m.span() for m in EMAIL_RE.finditer(text)]
     for m in URL_RE.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in mail):
+            continue  # "info@acme.com", "www.acme@mail.com": an address, not a page
         url = m.group(0).rstrip(".,;:!?)")
         full = url if url.lower().startswith("http") else f"https://{url}"
         ext = os.path.splitext(url.split("?")[0])[1].lower()

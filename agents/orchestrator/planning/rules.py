@@ -49,6 +49,7 @@ from agents.orchestrator.planning.structure import (
     ad_set_variants,
     creatives,
     experiment,
+    split_questions,
     targeting,
 )
 from agents.orchestrator.planning.understand import not_understood, unsupported_asks, unused_quotes
@@ -177,7 +178,9 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
     currency = (f.money.currency if f.money and f.money.currency else d.currency)
     variants = ad_set_variants(f, restricted)
     # Several audiences are an experiment unless the brief only asked for separate ad sets.
-    audience_test = len(variants) > 1 and not f.audience.split_only and not f.copy_languages
+    audience_test = len(variants) > 1 and not f.audience.split_only and not f.copy_languages \
+        and not any(v.get("split") for v in variants)  # "one ad set per country": apart
+    questions += [q.to_dict() for q in split_questions(f, len(variants), restricted)]
     ad_sets = []
     for i, v in enumerate(variants):
         t = targeting(f, v, restricted)
@@ -241,7 +244,7 @@ def special_category_adjustments(f: Facts) -> list[Adjustment]:
             out.append(Adjustment(f"{base}.age_min", lo, rules.AGE_DEFAULT_MIN, ages))
         if hi != rules.AGE_MAX_CEIL:
             out.append(Adjustment(f"{base}.age_max", hi, rules.AGE_MAX_CEIL, ages))
-    if len(a.age_variants) >= 2 or f.gender_split:
+    if len(a.age_variants) >= 2 or f.gender_split or f.split.by == "gender":
         split = ", ".join(f"{lo}-{hi}" for lo, hi in a.age_variants) or "women, men"
         out.append(Adjustment("ad_sets", f"one ad set each ({split})", "one ad set",
                               f"the audiences would be identical {why}"))

@@ -12,10 +12,13 @@ from itertools import product
 from string import ascii_uppercase
 from typing import Any
 
+from agents.orchestrator.planning import SPEND, WHO, Question
 from agents.orchestrator.planning.audiences.custom import lookalikes
 from agents.orchestrator.planning.copy import make_copy
 from agents.orchestrator.planning.facts import Facts
+from agents.orchestrator.planning.money.parse import PER_AD_SET
 from agents.orchestrator.planning.names.derive import asset_label, media_ad_name, variant_ad_name
+from agents.orchestrator.planning.people.splits import COUNTRY_WORDS, per_ad
 
 KPI = {"OUTCOME_SALES": ("cost_per_purchase", "conversions"),
        "OUTCOME_LEADS": ("cost_per_lead", "conversions"),
@@ -48,11 +51,16 @@ def ad_set_variants(f: Facts, restricted: bool = False) -> list[dict[str, Any]]:
             if g:
                 v.update(genders=g, label=f"{v['label']} {'women' if g == [2] else 'men'}")
         return out
-    if not restricted and f.gender_split:
-        return [{"genders": [2], "label": "women"}, {"genders": [1], "label": "men"}]
+    if not restricted and (f.gender_split or f.split.by == "gender"):  # a test, or apart
+        apart = not f.gender_split
+        return [{"genders": [2], "label": "women", "split": apart},
+                {"genders": [1], "label": "men", "split": apart}]
     countries = f.geo.countries
-    if f.ab and not f.ab_creative and len(countries) >= 2 and not f.geo.cities:
-        return [{"countries": [c], "label": c} for c in countries]
+    # "one ad set per country", "$50 a day each" over several countries: apart, no test
+    apart = (f.split.by == "place" and f.split.what in COUNTRY_WORDS or f.split.by is None
+             and bool(f.money and f.money.per_ad_set)) and not f.geo.regions
+    if (f.ab and not f.ab_creative or apart) and len(countries) >= 2 and not f.geo.cities:
+        return [{"countries": [c], "label": c, "split": apart and not f.ab} for c in countries]
     found = f.interests.found
     if f.ab and not f.ab_creative and len(found) >= 2 and not f.broad and not restricted:
         return [{"interests": [i], "label": i["name"]} for i in found]
@@ -186,3 +194,38 @@ def experiment(f: Facts, objective: str, ad_sets: list[dict], audience_test: boo
                                                  for a in labelled],
                 "metric": metric, "kpi": kpi, "stopping_rule": rule}
     return None
+
+
+def split_questions(f: Facts, n_sets: int, restricted: bool) -> list[Question]:
+    """Ask about a budget or a split the plan cannot honour.
+
+    "$20 a day per ad", "… each" over one ad set, "one ad set per city": never planned as one
+    ad set without a word.
+    """
+    out: list[Question] = []
+    m = f.money
+    if m is not None and (end := per_ad(f.brief, m.end)) is not None:
+        phrase = f.brief[m.start:end].strip()
+        n = len(f.assets.images) + len(f.assets.videos) + len(f.assets.image_urls) + \
+            len(f.assets.video_urls)
+        num = re.search(r"\d[\d,]*(?:\.\d+)?", m.amount_text)
+        total = ""
+        if n > 1 and num and float(num.group(0).replace(",", "")) == m.amount:  # "$20" → "$40"
+            whole = f"{m.amount * n:,.2f}".removesuffix(".00")
+            total = f" ({n} ads at {m.amount_text} each: e.g. 'Budget: " \
+                    f"{m.amount_text.replace(num.group(0), whole)} a day in total')"
+        out.append(Question("budget", f"‘{phrase}’: Meta sets a budget on the campaign or on an "
+                            "ad set, never on one ad. What should the campaign spend in all?"
+                            f"{total}", "ambiguous", phrase, SPEND))
+    elif m is not None and m.per_ad_set and n_sets == 1:
+        each = PER_AD_SET.match(f.brief[m.end:m.end + 40])
+        phrase = f.brief[m.start:m.end + (each.end() if each else 0)].strip()
+        out.append(Question("budget", f"‘{phrase}’: the plan has one ad set, so 'each' has "
+                            f"nothing to split over. Is {m.amount_text} the whole budget, or "
+                            "which ad sets should the campaign have (e.g. 'one ad set per "
+                            "country')?", "ambiguous", phrase, SPEND))
+    if f.split.by and n_sets == 1 and not (restricted and f.split.by == "gender"):
+        out.append(Question("ad_sets", f"‘{f.split.phrase}’: adpilot splits ad sets by country "
+                            "(two or more countries) or by gender, not this way. Which ad sets "
+                            "should the campaign have?", "unsupported", f.split.phrase, WHO))
+    return out

@@ -41,8 +41,8 @@ def interest_words(targeting: dict[str, Any]) -> str:
 
 def ad_set_name(targeting: dict[str, Any], label: str | None = None) -> str:
     """"US, CA 25-34", "US 18-65 women": the variant's label only when it adds to place and ages."""
-    ages = age_words(targeting)
-    return f"{place_words(targeting)} {ages}" + (f" {label}" if label and label != ages else "")
+    ages, place = age_words(targeting), place_words(targeting)
+    return f"{place} {ages}" + (f" {label}" if label and label not in (ages, place) else "")
 
 
 def goal_words(objective: str) -> str:

@@ -14,9 +14,11 @@ A small grammar rather than one pattern per phrase:
   Instagram", "Facebook feed and Marketplace", "stories and reels") includes it. A bare
   platform name with no context ("our Instagram has 10k followers") is not a placement.
 
-Included mentions are the starting set (otherwise Meta's automatic placements: Facebook,
-Instagram, Messenger, Audience Network, every position); excluded ones are taken out. A
-platform keeps all its positions unless some were left out, then its positions are listed.
+Each clause keeps its own polarity: "no Audience Network, Instagram only" leaves out the one
+and keeps only the other (`_clauses`). Included mentions are the starting set (otherwise Meta's
+automatic placements: Facebook, Instagram, Messenger, Audience Network, every position);
+excluded ones are taken out (`people/placement_keys.py`). A platform keeps all its positions
+unless some were left out, then its positions are listed.
 """
 
 from __future__ import annotations
@@ -25,33 +27,8 @@ import re
 from dataclasses import dataclass, field
 
 from agents.orchestrator.planning import WHO, Question
+from agents.orchestrator.planning.people.placement_keys import POSITIONS, Said, resolve
 
-AUTOMATIC = ("facebook", "instagram", "messenger", "audience_network")
-# What "all positions" of a platform means here: the positions Ads Manager offers for manual
-# placements (values from state/rules.py POSITION_KEYS).
-STANDARD: dict[str, tuple[str, ...]] = {
-    "facebook": ("feed", "story", "facebook_reels", "marketplace", "video_feeds",
-                 "right_hand_column", "search", "instream_video"),
-    "instagram": ("stream", "story", "reels", "explore", "explore_home", "profile_feed"),
-    "messenger": ("messenger_home", "story"),
-    "audience_network": ("classic", "rewarded_video"),
-}
-# A position word → the position key on each platform that has it.
-POSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "feed": {"facebook": ("feed",), "instagram": ("stream",)},
-    "story": {"facebook": ("story",), "instagram": ("story",), "messenger": ("story",)},
-    "reels": {"facebook": ("facebook_reels",), "instagram": ("reels",)},
-    "marketplace": {"facebook": ("marketplace",)},
-    "right_column": {"facebook": ("right_hand_column",)},
-    "instream": {"facebook": ("instream_video",)},
-    "video_feeds": {"facebook": ("video_feeds",)},
-    "search": {"facebook": ("search",), "instagram": ("ig_search",)},
-    "explore": {"instagram": ("explore",)},
-    "explore_home": {"instagram": ("explore_home",)},
-    "profile_feed": {"facebook": ("profile_feed",), "instagram": ("profile_feed",)},
-    "inbox": {"messenger": ("messenger_home",)},
-    "rewarded": {"audience_network": ("rewarded_video",)},
-}
 TOKEN = re.compile(r"""\b(?:
    (?P<messenger>(?:facebook\s+|fb\s+)?messenger(?!\s+(?:home|inbox)))
  | (?P<audience_network>(?:meta\s+|facebook\s+|fb\s+)?audience\s+network|(?-i:AN))
@@ -145,6 +122,35 @@ def _groups(text: str) -> list[_Group]:
     return out
 
 
+CLAUSE_GAP = re.compile(r"[,;]|\s[-–—]\s")
+
+
+def _clauses(text: str, groups: list[_Group]) -> tuple[list[_Group], list[str]]:
+    """Split a run where a negation before it meets an "only" after it, at its comma.
+
+    "no audience network, instagram only": each clause keeps its own polarity. With two
+    commas ("skip messenger, AN, instagram stories only") where the "no" ends is a guess:
+    it is asked.
+    """
+    out: list[_Group] = []
+    unclear: list[str] = []
+    for g in groups:
+        prev, t = out[-1] if out else None, g.tokens
+        neg = NEG_BEFORE.search(text[max(0, g.start - 40):g.start]) or (
+            prev and prev.tokens[-1][0] == "universe" and
+            BUT_AFTER_UNIVERSE.match(text[prev.end:g.start]))
+        cuts = [k for k in range(1, len(t)) if CLAUSE_GAP.search(text[t[k - 1][2]:t[k][1]])]
+        if not (neg and cuts and ONLY_AFTER.match(text[g.end:g.end + 30])):
+            out.append(g)
+            continue
+        if len(cuts) > 1:
+            unclear.append(text[g.start:g.end])
+        k = cuts[0]
+        out += [_Group(t[:k], g.start, t[k - 1][2]), _Group(t[k:], t[k][1], g.end)]
+    return out, unclear
+
+
+LIST = re.compile(r",|&|\+|/|\b(?:and|or|plus)\b", re.I)
 QUALIFY = re.compile(r"\b(?:on|in|across|via)\b|['’]s\b", re.I)
 
 
@@ -161,8 +167,11 @@ def _pairs(g: _Group, text: str = "") -> list[tuple[str | None, str | None]]:
         if name in DEVICES or name == "universe":
             continue
         listed = bool(text) and prev_end is not None and not QUALIFY.search(text[prev_end:start])
-        prev_end = end
-        if not subs or (name in PLATFORMS and subs[-1][0] and subs[-1][1]) or \
+        prev_start, prev_end = prev_end or start, end
+        foreign = name in POSITIONS and subs and subs[-1][0] and LIST.search(  # "messenger or
+            text[prev_start:start]) and not any(POSITIONS[name].get(p) for p in subs[-1][0])
+        # right column" lists the column apart: it is not Messenger's
+        if not subs or foreign or (name in PLATFORMS and subs[-1][0] and subs[-1][1]) or \
                 (name in PLATFORMS and subs[-1][1] and not subs[-1][0] and listed):
             subs.append(([], []))
         (subs[-1][0] if name in PLATFORMS else subs[-1][1]).append(name)
@@ -177,11 +186,13 @@ def _pairs(g: _Group, text: str = "") -> list[tuple[str | None, str | None]]:
 def read_placements(text: str) -> PlacementResult:
     """Return placements (empty = automatic), spans and questions. See the module docstring."""
     r = PlacementResult()
-    include: list[tuple[str | None, str | None]] = []
-    exclude: list[tuple[str | None, str | None]] = []
+    include: list[Said] = []
+    exclude: list[Said] = []
     dev_in: set[str] = set()
     dev_out: set[str] = set()
-    groups = _groups(text)
+    groups, unclear = _clauses(text, _groups(text))
+    r.flags += [Question("placements", f"'{u}': which of these should the ads leave out, and "
+                         "which are the only placements?", "ambiguous", u, WHO) for u in unclear]
     said: list[tuple[set[str], bool, str]] = []  # (platforms, "only", phrase) of each inclusion
     for i, g in enumerate(groups):
         names = [t[0] for t in g.tokens]
@@ -229,12 +240,12 @@ def read_placements(text: str) -> PlacementResult:
         devices = {n for n in names if n in DEVICES}
         (dev_out if negative else dev_in).update(devices)
         pairs = [(p, w) for p, w in _pairs(g, text) if p != "threads"]
-        (exclude if negative else include).extend(pairs)
+        (exclude if negative else include).extend((p, w, text[start:end].strip()) for p, w in pairs)
         r.spans.append((start, end))
         if not negative:
             said.append(({p for p, _ in pairs if p}, bool(only_b or only_a), text[start:end].strip()))
     _only_and_more(said, r)
-    r.placements = _resolve(include, exclude, r)
+    r.placements = resolve(include, exclude, r.flags)
     devices = (dev_in or {"mobile", "desktop"}) - dev_out
     if devices and devices != {"mobile", "desktop"}:
         r.placements["device_platforms"] = sorted(devices, key=("mobile", "desktop").index)
@@ -255,41 +266,6 @@ def _only_and_more(said: list[tuple[set[str], bool, str]], r: PlacementResult) -
                     "*_positions, e.g. facebook_positions). Which placements should the ads use?",
                     "conflict", f"{phrase} … {more}", WHO))
                 return
-
-
-def _keys(platform: str, word: str | None) -> set[str]:
-    return set(STANDARD[platform]) if word is None else set(POSITIONS[word].get(platform, ()))
-
-
-def _resolve(include: list[tuple[str | None, str | None]],
-             exclude: list[tuple[str | None, str | None]], r: PlacementResult
-             ) -> dict[str, list[str]]:
-    if not include and not exclude:
-        return {}
-    chosen: dict[str, set[str]] = {}
-    if include:
-        named = [p for p, _ in include if p] or ["facebook", "instagram"]
-        for p, w in include:
-            for plat in [p] if p else named:
-                if plat in STANDARD and (keys := _keys(plat, w)):
-                    chosen.setdefault(plat, set()).update(keys)
-    else:
-        chosen = {p: set(STANDARD[p]) for p in AUTOMATIC}
-    for p, w in exclude:
-        for plat in [p] if p else list(chosen):
-            if plat in chosen:
-                chosen[plat] -= _keys(plat, w)
-    chosen = {p: v for p, v in chosen.items() if v}
-    if not chosen:
-        r.flags.append(Question("placements", "The placements asked for leave nowhere to show "
-                                "the ads. Where should they run?", "conflict", "", WHO))
-        return {}
-    out: dict[str, list[str]] = {"publisher_platforms": [p for p in AUTOMATIC if p in chosen]}
-    for p in out["publisher_platforms"]:
-        if chosen[p] != set(STANDARD[p]):
-            order = [*STANDARD[p], *sorted(chosen[p] - set(STANDARD[p]))]
-            out[f"{p}_positions"] = [k for k in order if k in chosen[p]]
-    return out
 
 
 def find_placements(text: str) -> tuple[dict[str, list[str]], list[tuple[int, int]]]:

@@ -37,13 +37,14 @@ ISO = r"(?P<P_iso>\d{4}[-/]\d{1,2}[-/]\d{1,2})"
 NUMERIC = (r"\b(?P<P_n1>\d{1,2})(?P<P_sep>[/.-])(?P<P_n2>\d{1,2})(?P=P_sep)(?P<P_ny>\d{4}|\d{2})\b"
            r"|\b(?P<P_s1>\d{1,2})/(?P<P_s2>\d{1,2})\b(?![/.]?\d)"  # no year: slashes,
            r"|\b(?P<P_t1>\d{1,2})\.(?P<P_t2>\d{1,2})\.(?![\d.])")  # or "15.04." with its dot
-REL = (r"(?P<P_rel>today|tomorrow|yesterday|now|asap|right away|immediately|next week|next month|"
+REL = (r"(?P<P_rel>today|tomorrow|tmrw|tmr|tmw|2morrow|tomm?orr?ow|yesterday|now|asap|right away|immediately|next week|next month|"
        r"(?:the\s+)?end of (?:the\s+|this\s+)?month|(?:the\s+)?end of (?:the\s+|this\s+)?week)")
 EOM = r"(?P<P_eomx>(?:the\s+)?end\s+of\s+(?P<P_eom>" + MONTH_WORD + r")(?:\s+(?P<P_eomy>\d{4}))?)"
 RELWD = r"(?P<P_next>next\s+|this\s+|coming\s+|last\s+)?(?P<P_wd>" + _WD + r")\b"
 # "the 20th": the next such day of a month (only after a start/end cue or in a range)
-ORDINAL = (r"(?:the\s+)?(?P<P_od>\d{1,2})(?:st|nd|rd|th)(?=\s*(?:[,.;)\-–—\n]|$|and\b|to\b|"
-           r"through\b|thru\b|until\b|till\b|for\b))")
+ORDINAL = (r"(?:the\s+)?(?P<P_od>\d{1,2})(?:st|nd|rd|th)(?:(?:\s+of)?\s+(?P<P_onx>next|this|the\s+"
+           r"following)\s+month\b)?(?=\s*(?:[,.;:!?)\-–—\n]|$|and\b|to\b|through\b|thru\b|"
+           r"until\b|till\b|for\b|please\b|pls\b|then\b|at\b|with\b|but\b|if\b|so\b))")
 IN_N = r"in\s+(?P<P_inn>\d+|an?|one|two|three|four)\s+(?P<P_inu>days?|weeks?)\b"
 # "through April", "from June": the month's last day as an end, its first as a start
 MONTH_ONLY = (r"(?P<P_mo>january|february|march|april|may|june|july|august|september|october|"
@@ -199,15 +200,16 @@ def _loose(g: dict[str, str], phrase: str, today: date, end: bool) -> DateRead |
         day = int(g["od"])
         if not 1 <= day <= 31:
             return DateRead(None, phrase, f"‘{phrase}’ is not a date: no month has day {day}")
-        for ahead in range(0, 3):  # this month's, else the next month that has that day
-            first = (today.replace(day=1) + timedelta(days=31 * ahead)).replace(day=1)
-            try:
-                d = first.replace(day=day)
-            except ValueError:
-                continue
-            if d >= today:
-                return DateRead(d, phrase)
-        return None
+        # The next such day on the account's clock: this month's, else next month's ("of
+        # next month": next month's). A month without that day is asked, never skipped.
+        first = today.replace(day=1)
+        if g.get("onx", "this").lower() != "this" or ("onx" not in g and day < today.day):
+            first = (first + timedelta(days=31)).replace(day=1)
+        try:
+            d = first.replace(day=day)
+        except ValueError:
+            return DateRead(None, phrase, f"‘{phrase}’: {first:%B} has no day {day}")
+        return DateRead(d, phrase)
     if "inn" in g:
         n = int(g["inn"]) if g["inn"].isdigit() else \
             {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}[g["inn"].lower()]
@@ -234,7 +236,7 @@ def month_end(d: date) -> date:
 def _relative(rel: str, today: date) -> date:
     if rel in IMMEDIATE:
         return today
-    if rel == "tomorrow":
+    if rel.startswith(("tm", "2m", "tom")):  # tomorrow, tmrw, 2morrow, tommorow
         return today + timedelta(days=1)
     if rel == "yesterday":
         return today - timedelta(days=1)

@@ -40,6 +40,7 @@ from agents.orchestrator.planning.schedule.dates import (
     next_weekday,
     resolve,
 )
+from agents.orchestrator.planning.schedule.unread import unread_starts
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -49,8 +50,15 @@ _NW = r"(?:\d+|a couple of|couple of|an?|one|two|three|four|five|six|seven|eight
       r"twelve|fourteen|fifteen|twenty|thirty|sixty|ninety)"
 UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "fortnight": 14}
 
-START_CUE = r"(?:start\s+date|start(?:s|ing)?(?:\s+on)?|from|beginning|begin(?:ning)?|launch(?:ing)?(?:\s+on)?|" \
-            r"go(?:ing)?\s+live(?:\s+on)?|kick(?:ing)?\s+off(?:\s+on)?|live\s+from|as\s+of|w/c|" \
+# What a start verb acts on: "start it tomorrow", "launch the ads on the 20th".
+OBJECT = r"(?:it|them|this|these|that|everything|(?:the|our|my|this|these|those)\s+(?:whole\s+)?" \
+         r"(?:ads?|campaigns?|ad\s+sets?|promo(?:tion)?s?|sale|thing|push|flight))"
+START_CUE = rf"(?:(?:start|launch|go[- ]live|live|kick[- ]?off)\s+(?:date|day)(?:\s+(?:is|will\s+be|" \
+            rf"should\s+be|of))?|(?:(?:start|begin|launch|run)(?:s|es|ning|ing)?\s+{OBJECT}" \
+            rf"|kick(?:s|ing)?\s+{OBJECT}\s+off|(?:start|begin)(?:s|ning|ing)?\s+(?:running|" \
+            rf"delivering|serving|showing)(?:\s+{OBJECT})?)(?:\s+(?:up|running|live))?(?:\s+on)?|" \
+            r"start(?:s|ing)?(?:\s+on)?|from|beginning|begin(?:ning)?|launch(?:ing)?(?:\s+on)?|" \
+            r"go(?:es|ing)?\s+live(?:\s+on)?|kick(?:ing)?\s+off(?:\s+on)?|live\s+from|as\s+of|w/c|" \
             r"week\s+(?:commencing|of))"
 END_CUE = r"(?:until|till|til|through|thru|to|ending(?:\s+on)?|ends?(?:\s+on)?|end\s+date|" \
           r"stop(?:ping)?(?:\s+on)?|up\s+to|by)"
@@ -263,6 +271,9 @@ def find_schedule(text: str, today: date, *, us_dates: bool = True,
                              f"before the start ‘{start_read.phrase if start_read else start}’ — "
                              "which dates did you mean?", "invalid",
                              end_read.phrase if end_read else str(end)))
+    asked, spans = unread_starts(text, s.spans)  # "start it after Easter": asked, not dropped
+    s.flags += asked
+    s.spans += spans
     s.start = start
     s.end = end + timedelta(days=1) if end is not None else None
     if s.start and s.end and s.end > s.start:
