@@ -17,7 +17,8 @@ floors, which must be 0:
   write route counts, `new_campaign` too: a launch card is a write a question never asked for.
 - `refusal_writes` — a `clarify` or `unsupported` row routed to any write route.
 - `wrong_entity_writes` — a write route whose entities are not all among the row's expected
-  (first-ask) entities. Later asks (`also`) are never executed, so they are not floors.
+  (first-ask) entities; or a later ask (`also`, proposed on its own card afterwards) of a
+  write route whose entities are not all among the row's entities, first or later.
 
 Comparisons: metrics and breakdowns as sets; `date_range` after resolving presets with the
 world's `date_presets` (`maximum` only equals itself); budget `change` — amounts exactly,
@@ -217,6 +218,10 @@ def score_row(row: dict[str, Any], got: dict[str, Any], presets: dict[str, Any])
         "wrong_entity_writes": writes and not _keys(got.get("entities") or []) <= _keys(row["entities"]),
     }
     exp_also, got_also = row.get("also") or [], got.get("also") or []
+    named = _keys(row["entities"]) | {k for a in exp_also for k in _keys(a["entities"])}
+    res["floors"]["wrong_entity_writes"] |= any(  # later asks get cards of their own too
+        a.get("route") in WRITE_ROUTES and not _keys(a.get("entities") or []) <= named
+        for a in got_also)
     res["also"] = [score_ask(e, got_also[i] if i < len(got_also) else None, presets)
                    for i, e in enumerate(exp_also)]
     res["also_extra"] = max(0, len(got_also) - len(exp_also))

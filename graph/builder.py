@@ -14,6 +14,7 @@ from typing import Any
 from langgraph.graph import START
 
 from graph.routing import (
+    after_apply_actions,
     route_after_activate,
     route_after_adopt_campaign,
     route_after_answer_request,
@@ -142,5 +143,5 @@ def build_graph(checkpointer: Any = None, *, context_schema: type[Context] = Con
     g.add_conditional_edges("collect_insights", a.route_after_collect_insights)  # numbers in, proposals out
     g.add_conditional_edges("decide_actions", a.route_after_decide_actions)  # review, wait, or stop
     g.add_edge("review_actions", "apply_actions")  # only approved actions are applied
-    g.add_conditional_edges("apply_actions", a.route_after_apply_actions)  # next cycle or stop
+    g.add_conditional_edges("apply_actions", after_apply_actions(a.route_after_apply_actions))  # next cycle, a request's next ask, or stop
     return g.compile(checkpointer=checkpointer, name="adpilot")

@@ -166,22 +166,39 @@ def route_after_route_request(state: dict[str, Any]) -> Literal[
     return REQUEST_NODES[route]  # type: ignore[return-value]
 
 
-def route_after_answer_request(state: dict[str, Any]) -> Literal["wait_out_throttle", "__end__"]:
-    """End a question once answered (or wait out a Meta throttle first)."""
+def _next_ask(state: dict[str, Any]) -> Literal["answer_request", "propose_change"]:
+    """Return the node of a combined request's next later ask (phase `next_ask`)."""
+    route = str((state.get("intent") or {}).get("route"))
+    if route not in REQUEST_NODES or REQUEST_NODES[route] not in ("answer_request", "propose_change"):
+        raise RoutingError(f"next_ask: a later ask routed to {route!r} is never proposed")
+    return REQUEST_NODES[route]  # type: ignore[return-value]
+
+
+def route_after_answer_request(state: dict[str, Any]) -> Literal[
+        "wait_out_throttle", "answer_request", "propose_change", "__end__"]:
+    """End a question once answered (or wait out a Meta throttle first), or go on to a later ask."""
     if state.get("throttle"):
         return "wait_out_throttle"
     phase = _phase(state, "answer_request")
+    if phase == "next_ask":
+        return _next_ask(state)
     if phase != "answered":
         raise RoutingError(f"route_after_answer_request: unexpected phase {phase!r}")
     return "__end__"
 
 
 def route_after_propose_change(state: dict[str, Any]) -> Literal[
-        "review_actions", "route_request", "wait_out_throttle", "__end__"]:
-    """Show the proposal's card; re-read the request after an answer; end with nothing to do."""
+        "review_actions", "route_request", "wait_out_throttle", "answer_request",
+        "propose_change", "__end__"]:
+    """Show the proposal's card; re-read the request after an answer; end with nothing to do.
+
+    Nothing to do on a combined request's ask goes on to its next later ask (`next_ask`).
+    """
     if state.get("throttle"):
         return "wait_out_throttle"
     phase = _phase(state, "propose_change")
+    if phase == "next_ask":
+        return _next_ask(state)
     if phase == "decided":
         return "review_actions"
     if phase == "clarified":
@@ -189,6 +206,21 @@ def route_after_propose_change(state: dict[str, Any]) -> Literal[
     if phase == "nothing_to_do":
         return "__end__"
     raise RoutingError(f"route_after_propose_change: unexpected phase {phase!r}")
+
+
+def after_apply_actions(route_after_apply_actions: Any) -> Any:
+    """Return the loop's router after `apply_actions`, sending a request's `next_ask` on.
+
+    A request card followed by a later ask of the same request goes on to that ask's node
+    (`agents/optimize/oneoff/chain.py`); anything else is the loop's own routing.
+    """
+    def route_after_apply_actions_or_next_ask(state: dict[str, Any]) -> Literal[
+            "wait_for_data", "wait_out_throttle", "answer_request", "propose_change", "__end__"]:
+        if state.get("phase") == "next_ask" and not state.get("throttle"):
+            return _next_ask(state)
+        return route_after_apply_actions(state)  # type: ignore[no-any-return]
+
+    return route_after_apply_actions_or_next_ask
 
 
 def route_after_adopt_campaign(

@@ -5,7 +5,7 @@ an LLM (structured output) when one is configured, and both produce one `Intent`
 the entities it resolved (by id or by name, each flagged with how it matched), the parameters
 the request states (never the defaults adpilot applies afterwards), and — for a combined
 request — the later asks in `also`, which the router reports and never executes under the
-first ask's route. The labels of `evals/datasets/requests.jsonl` have the same shape
+first ask's route (each gets its own card afterwards; a budget move is two asks on one card). The labels of `evals/datasets/requests.jsonl` have the same shape
 (`evals/README.md` "Router requests"), so a prediction is scored field by field.
 
 Money is in minor units of the account's currency; CTR thresholds are percent, ROAS a
@@ -141,12 +141,36 @@ class BudgetChange(BaseModel):
 
 
 class BudgetParams(BaseModel):
-    """Change one campaign's or ad set's budget."""
+    """Change one campaign's or ad set's budget — or move budget from one object to another.
+
+    A move ("move $10 a day from A to B") is two asks: A's (`move_to` = B's id) takes the
+    amount away — a negative `delta_minor`, or a negative `pct` of A's budget — and B's, the
+    next ask (`move_from` = A's id), gets the same amount: the same money (`delta_minor`), or
+    for a percent the same `pct` *of A's budget*, never of B's. adpilot proposes both on one
+    card; neither is ever proposed alone.
+    """
 
     model_config = _STRICT
     change: BudgetChange
     period: Literal["daily", "lifetime"] | None = None
     currency: str | None = None
+    move_to: str | None = Field(default=None, description="a move's source: the id that gets "
+                                "what this change takes away")
+    move_from: str | None = Field(default=None, description="a move's destination: the id the "
+                                  "amount comes from (a pct is of that object's budget)")
+
+    @model_validator(mode="after")
+    def _move_amount(self) -> BudgetParams:
+        if self.move_to and self.move_from:
+            raise ValueError("a budget move names one side: move_to (the source) or move_from "
+                             "(the destination)")
+        sign = -1 if self.move_to else 1
+        moved = self.change.delta_minor if self.change.delta_minor is not None else self.change.pct
+        if (self.move_to or self.move_from) and (moved is None or sign * moved <= 0):
+            raise ValueError("a budget move is an amount (delta_minor) or a percent of the "
+                             "source's budget (pct): negative on the source, positive on the "
+                             "destination")
+        return self
 
 
 class StopRule(BaseModel):
@@ -215,6 +239,12 @@ class Ask(BaseModel):
     route: Route
     entities: list[EntityRef] = Field(default_factory=list)
     params: dict[str, Any] = Field(default_factory=dict)
+    text: str | None = Field(default=None, description="the words of the request this ask was "
+                             "read from, when the router kept them (a later ask is proposed, "
+                             "and asked about, from these)")
+    condition: str | None = Field(default=None, description="a later ask's condition (\"only "
+                                  "if the CPA tops $30\"): adpilot never checks one before "
+                                  "writing, so such an ask is not proposed")
 
     @model_validator(mode="after")
     def _typed_params(self) -> Ask:
@@ -235,7 +265,10 @@ class Intent(Ask):
 
     request: str = Field(default="", description="the request as written")
     account: str | None = Field(default=None, description="the account it was asked in")
-    also: list[Ask] = Field(default_factory=list, description="later asks, not executed")
+    also: list[Ask] = Field(default_factory=list, description="later asks, each "
+                              "proposed on its own card after the one before it is answered "
+                              "(state/later_asks.py), a move's destination on "
+                              "its source's card")
     source: Literal["rules", "llm", "command"] = "rules"
     notes: list[str] = Field(default_factory=list, description="what the router did not do, "
                              "and fuzzy matches it resolved, in words for the person")

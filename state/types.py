@@ -28,6 +28,8 @@ Phase = Literal[
     "collecting", "decided", "ended", "reviewed", "applied",
     # a request about existing objects (`adpilot ask` / `watch`, agents/orchestrator/requests.py)
     "brief", "routed", "answered", "unsupported", "nothing_to_do", "adopted",
+    # a combined request goes on to its next later ask (agents/optimize/oneoff/chain.py)
+    "next_ask",
 ]
 
 

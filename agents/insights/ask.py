@@ -4,8 +4,9 @@
 
 Reads `state["intent"]` (route `question`, `state.intent.Intent`) and answers it from Meta's
 insights (`agents/insights/answer.py`): a sentence with the number, a table, and the
-comparison when asked. No card, no approval and no write: a question never proposes one. The
-later asks of a combined request are named in the status, to be asked on their own.
+comparison when asked. No card, no approval and no write: a question never proposes one. A
+combined request's later ask ("… then raise X by 10%") comes after the answer, on its own
+card (`agents/optimize/oneoff/chain.py`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def answer_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     client = client_of(runtime)
     answer = answer_question(client, intent, account=account_info(client),
                              today=account_today(runtime.context, client))
-    later = "".join(f"\n- not done: a later ask ({a.route}) — ask it on its own"
-                    for a in intent.also)
-    return {"answer": answer.model_dump(mode="json"), "phase": "answered",
-            "status": answer.sentence + later}
+    from agents.optimize.oneoff.chain import go_on
+
+    return go_on(state, {"answer": answer.model_dump(mode="json"), "phase": "answered",
+                         "status": answer.sentence})

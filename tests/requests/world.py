@@ -2,7 +2,9 @@
 
 `sdk_world(server)` builds, in the sandbox's ad account: "Spring Sale" (sales, a $150 campaign
 budget, ad sets "Women 25-34" with two ads and "Men 25-44" with one), "Retargeting" (ad-set
-budgets: "Site Visitors 30d" at $40 a day with one ad) and returns their ids. Requests in
+budgets: "Site Visitors 30d" at $40 a day with one ad) and returns their ids. With `pair`,
+also "Always On" (ad-set budgets: "US 18-34" and "US 35-54" at $40 a day, one ad each), for
+moves between two budgets. Requests in
 the tests name these objects the way a marketer would.
 """
 
@@ -17,7 +19,7 @@ from PIL import Image
 from sandbox.testing import make_api
 
 
-def sdk_world(server: Any, tmp: Path, *, twin: bool = False) -> dict[str, Any]:
+def sdk_world(server: Any, tmp: Path, *, twin: bool = False, pair: bool = False) -> dict[str, Any]:
     """Create the tree with the SDK over HTTP; return {"campaign", "retargeting", "adsets", "ads"}.
 
     `twin`: Retargeting's ad set also gets an ad named "Carousel A" (two ads share the name;
@@ -69,4 +71,10 @@ def sdk_world(server: Any, tmp: Path, *, twin: bool = False) -> dict[str, Any]:
         ad(visitors, "Carousel A")
         ids["ads"]["Carousel A (Retargeting)"] = ids["ads"]["Carousel A"]
         ids["ads"]["Carousel A"] = first
+    if pair:
+        ids["always_on"] = str(acct.create_campaign(params={
+            "name": "Always On", "objective": "OUTCOME_SALES", "special_ad_categories": [],
+            "status": "ACTIVE"})["id"])
+        ad(adset(ids["always_on"], "US 18-34", (18, 34), 4000), "Young - Static")
+        ad(adset(ids["always_on"], "US 35-54", (35, 54), 4000), "Older - Static")
     return ids

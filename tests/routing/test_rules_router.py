@@ -39,7 +39,7 @@ def test_combined_asks_route_the_first_and_report_the_rest():
     i = ask("pause Carousel B and raise Spring Sale to $180 a day")
     assert i.route == "status" and [e.name for e in i.entities] == ["Carousel B"]
     assert [a.route for a in i.also] == ["budget"] and i.also[0].params["change"]["to_minor"] == 18000
-    assert any("Not done" in n for n in i.notes)
+    assert any(n.startswith("Next: budget on Spring Sale") and "own card" in n for n in i.notes)
 
 
 def test_contradicting_changes_are_a_clarification():

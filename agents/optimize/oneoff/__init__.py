@@ -9,7 +9,8 @@ writing anything:
      "currency": "USD", "kpi": "conversions" | "conversion_value"}
 
 - `pause_underperformers` → `pause.py` (W4: what breaks a threshold, with evidence);
-- `budget` → `budget.py` (W2: one campaign's or ad set's budget);
+- `budget` → `budget.py` (W2: one campaign's or ad set's budget), or `move.py` for a move
+  from one budget to another (both changes on one card);
 - `status` → `status.py` (pause or resume by name).
 
 The actions have the optimise loop's shape, so they go through the loop's card and apply path
@@ -55,6 +56,10 @@ def propose_request(
     if intent.route == "pause_underperformers":
         return propose_pauses(client, intent, account=account, policy=policy, now=now,
                               store=store, targets=targets)
+    if intent.route == "budget" and intent.params.get("move_to"):
+        from agents.optimize.oneoff.move import propose_move
+
+        return propose_move(client, intent, account=account, policy=policy, now=now)
     if intent.route == "budget":
         return propose_budget(client, intent, account=account, policy=policy, now=now)
     if intent.route == "status":

@@ -96,13 +96,16 @@ def propose_change(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
         a.setdefault("description", a.get("name"))
         if any(e.match == "fuzzy" for e in intent.entities):
             a["requires_review"] = True  # a write on a name adpilot resolved is always seen
-    later = [f"not done: a later ask ({a.route}) — ask it on its own" for a in intent.also]
+    from agents.optimize.oneoff.chain import go_on
+    from state.later_asks import is_move_destination, later_note
+
+    later = [later_note(a) for a in intent.also if not is_move_destination(a)]
     proposal["flags"] = list(proposal.get("flags") or []) + later
     if not actions:
         why = proposal.get("nothing_to_do") or "nothing to change"
-        return {"phase": "nothing_to_do", "status": str(why), "proposed_actions": [],
-                "optimize": {**dict(state.get("optimize") or {}), "proposal": proposal,
-                             "done": True}}
+        return go_on(state, {"phase": "nothing_to_do", "status": str(why), "proposed_actions": [],
+                             "optimize": {**dict(state.get("optimize") or {}),
+                                          "proposal": proposal, "done": True}})
     requests = [{"name": a["name"], "args": a["args"], "description": a.get("description", "")}
                 for a in actions]
     opt = dict(state.get("optimize") or {})
@@ -266,4 +269,11 @@ def finish_request_card(state: Mapping[str, Any], update: dict[str, Any],
                             f"every {cycle_days} day(s) by its stopping rule"}
     else:
         opt["done"] = True
-    return {**update, "optimize": opt}
+        from agents.optimize.oneoff.chain import go_on
+
+        return go_on(state, {**update, "optimize": opt})
+    later = "".join(f"\n- not done: a later ask ({a.route}) — the A/B test runs on in this "
+                    f"thread; run `adpilot ask \"{a.text}\"` for it" if a.text else
+                    f"\n- not done: a later ask ({a.route}) — ask it on its own"
+                    for a in Intent.model_validate(state.get("intent") or {}).also)
+    return {**update, "optimize": opt, "status": update["status"] + later}

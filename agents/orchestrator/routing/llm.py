@@ -24,6 +24,7 @@ from agents.orchestrator.routing.lexicon import BREAKDOWNS, METRICS
 from agents.orchestrator.routing.resolve import ID, Obj, index, resolve_name
 from prompts import router as prompts
 from state.intent import Ask, Intent
+from state.later_asks import later_note
 
 MAX_NAMES = 400
 
@@ -119,12 +120,12 @@ def read_llm(request: str, catalog: list[dict[str, Any]], *, account: str | None
                           "be done?", entities=refs)
         asks.append(ask)
     first, also = asks[0], asks[1:]
-    notes = [f"Not done: {a['route']} — a later ask; it is offered after this one, on its own card."
-             for a in also]
+    later = [Ask.model_validate(a) for a in also]
+    notes = [later_note(a) for a in later]
     if re.search(r"\S", first["params"].get("why", "") or "") and first["route"] == "clarify":
         notes.append(f"Asked: {first['params']['why']}")
     return Intent(request=request, account=account, source="llm", route=first["route"],
-                  entities=first["entities"], params=first["params"], also=[Ask.model_validate(a) for a in also], notes=notes)
+                  entities=first["entities"], params=first["params"], also=later, notes=notes)
 
 
 __all__ = ["read_llm"]

@@ -20,7 +20,10 @@ same clause state (placeholders, amounts, quotes), and the merge rules sit betwe
    the catalog (`checks.py`); a write also passes `checks.write_guard` (a clearly named
    object, inside the container the request names). The router never guesses: an ask it
    cannot place is `clarify`.
-4. The first ask is the intent; the later ones are in `also` and in `notes`, never executed.
+4. The first ask is the intent; the later ones are in `also` and in `notes` (`state/later_asks.py`: each
+   is proposed on its own card after the one before it, never under the first one's route).
+   A budget move ("move $10 a day from A to B", "take $5 from A and give it to B") is two
+   linked asks, A's cut then B's raise (`moves.py`), proposed on one card.
    A budget or status change that waits on a condition ("if it's over €25, lower its budget
    20%", "… once the CPA tops $30") is read without the condition; as a later ask it says
    "only if …", and as the first ask it is `clarify`: adpilot never checks a condition
@@ -47,6 +50,7 @@ from agents.orchestrator.routing.checks import (
 )
 from agents.orchestrator.routing.discourse import blank
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
+from agents.orchestrator.routing.moves import follow_on, missing_side, moved, side_params, sides
 from agents.orchestrator.routing.params import (
     Clause,
     adopt_params,
@@ -58,6 +62,7 @@ from agents.orchestrator.routing.params import (
 )
 from agents.orchestrator.routing.resolve import Mention, Obj, index, resolve_entities
 from state.intent import Ask, Intent
+from state.later_asks import later_note
 
 QUOTE = re.compile(r"\"([^\"]+)\"|“([^”]+)”|„([^“”]+)[“”]|«\s*([^»]+?)\s*»|(?<![\w])'([^']+)'(?![\w])|"
                    r"‘([^’]+)’")
@@ -325,8 +330,11 @@ def _unconditional(text: str) -> tuple[str, str | None]:
 def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[Obj], *,
          account: str | None, today: date, currency: str | None, quotes: list[str],
          files: list[str], request: str, placeholders: dict[str, Mention],
-         prior: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Obj]]:
-    """Route, resolve and parametrise one ask; return it and the objects it acts on."""
+         given: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Obj]]:
+    """Route, resolve and parametrise one ask; return it and the objects it acts on.
+
+    `given`: a budget ask's params read already (one side of a move, `moves.py`).
+    """
     targets = [o for m in ms if m.resolved for o in m.candidates]
     for key, m in list(placeholders.items()):
         if targets and m in ms and not m.candidates and not m.other_account and m.match != "id":
@@ -389,10 +397,9 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
             route, params = "status", {"to": "PAUSED"}  # named ads, no rule: pause those ads
     elif route == "budget":
         found, changes = budget_params(c)
-        params = found or {}
-        if why == "transfer" and prior and (prior.get("change") or {}).get("delta_minor"):
-            params = {**prior, "change": {"delta_minor": -prior["change"]["delta_minor"]}}
-        if len({tuple(sorted(k for k in ch if k != "currency")) for ch in changes}) > 1:
+        params = dict(given) if given is not None else found or {}
+        if given is None and len({tuple(sorted(k for k in ch if k != "currency"))
+                                  for ch in changes}) > 1:
             return clarify("Two budget changes for the same object that contradict each other; "
                            "which one?", entities=refs), targets
     elif route == "ab_test":
@@ -406,6 +413,61 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
     if condition and checked["route"] in WRITE_ROUTES_READ:
         checked["condition"] = condition  # read_rules never makes a conditional write the intent
     return checked, targets
+
+
+def _said(part: str, names: dict[str, str]) -> str:
+    """Return an ask's words with its names back (what `adpilot ask` would be given again)."""
+    return re.sub(r"\s+", " ", re.sub(cues.E, lambda m: names.get(m.group(0), m.group(0)),
+                                      part)).strip(" ,.;")
+
+
+def _move(part: str, move: tuple[str | None, str | None, list[str]], ms: list[Mention],
+          mentions: list[Mention], keys: dict[str, int], kw: dict[str, Any]) -> list[dict[str, Any]]:
+    """Read "move X from A to B" as A's cut and B's raise (`moves.py`), or the question it needs."""
+    src, dst, named = move
+    refs = [r for m in ms for r in m.refs()]
+    c = Clause(part, find_amounts(part, kw["currency"]), kw["quotes"], kw["currency"], kw["files"])
+    amount = moved(c)
+    words = {k: mentions[keys[k]].text for k in named if k in keys}
+    if question := missing_side(src, dst, words, amount, kw["currency"]):
+        return [clarify(question, entities=refs)]
+    assert src and dst and amount is not None
+    if {m.text for m in ms} - {words.get(src), words.get(dst)}:
+        return [clarify("A move takes an amount from one budget and gives it to one other; which "
+                        "one gives and which one gets it?", entities=refs)]
+    side = {k: [mentions[keys[k]]] if k in keys else [] for k in (src, dst)}
+    dst_ask, dst_objs = _ask(part, "budget", "", side[dst], given=side_params(
+        amount, source=False, other_id="pending"), **kw)
+    if dst_ask["route"] != "budget":
+        return [dst_ask]
+    src_ask, src_objs = _ask(part, "budget", "", side[src], given=side_params(
+        amount, source=True, other_id=dst_objs[0].id), **kw)
+    if src_ask["route"] != "budget":
+        return [src_ask]
+    if len(src_objs) != 1 or len(dst_objs) != 1:
+        return [clarify("A move takes an amount from one budget and gives it to one other; "
+                        "name one campaign or ad set on each side.", entities=refs)]
+    dst_ask["params"]["move_from"] = src_objs[0].id
+    return [src_ask, dst_ask]
+
+
+def _give(part: str, prior: dict[str, Any] | None, ms: list[Mention],
+          kw: dict[str, Any]) -> dict[str, Any]:
+    """Read "… and give it to B" after a cut on A as the destination of a move from A."""
+    refs = [r for m in ms for r in m.refs()]
+    ids = [e["id"] for e in (prior or {}).get("entities") or []]
+    targets = [o for m in ms if m.resolved for o in m.candidates]
+    if prior is None or prior["route"] != "budget" or len(ids) != 1 or len(targets) != 1:
+        return clarify("Give how much, from which budget, to which one? Say e.g. 'move $10 a day "
+                       "from <name> to <name>'.", entities=refs)
+    params = follow_on(prior["params"], ids[0], targets[0].id)
+    if params is None:
+        return clarify(f"How much of {prior['entities'][0]['name']}'s budget should move? Say an "
+                       "amount ('$10 a day') or a percent of its budget ('10%').", entities=refs)
+    ask, _objs = _ask(part, "budget", "transfer", ms, given=params, **kw)
+    if ask["route"] == "budget":
+        prior["params"]["move_to"] = targets[0].id
+    return ask
 
 
 def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | None,
@@ -427,7 +489,11 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
     prev: list[Mention] = []
     weak = {k: mentions[i].text.lower() for k, i in keys.items() if mentions[i].partial}
     names = {k: mentions[i].text.lower() for k, i in keys.items()}
+    spelled = {k: mentions[i].text for k, i in keys.items()}
     clauses = _clauses(text, currency, files, quotes, weak, names)
+    kw: dict[str, Any] = {"objs": objs, "account": account, "today": today, "currency": currency,
+                          "quotes": quotes, "files": files, "request": reading,
+                          "placeholders": {k: mentions[i] for k, i in keys.items()}}
     for part, route, why in clauses:
         ms = _entities(part, mentions, keys)
         if not ms and (pron := cues.PRONOUN.search(part)) and prev:
@@ -435,12 +501,16 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
             if typed := cues.TYPED_PRONOUN.search(pron.group(0)):  # "the campaign": the one named before
                 kind = TYPE_WORDS.get(re.sub(r"\s+", " ", typed.group(1).lower()), "")
                 ms = [m for m in prev if any(c.type == kind for c in m.candidates)]
-        ask, _targets = _ask(part, route, why, ms, objs, account=account, today=today,
-                             currency=currency, quotes=quotes, files=files, request=reading,
-                             placeholders={k: mentions[i] for k, i in keys.items()},
-                             prior=asks[-1]["params"] if asks and asks[-1]["route"] == "budget"
-                             else None)
-        asks.append(ask)
+        words = _said(part, spelled)
+        if route == "budget" and why != "transfer" and (move := sides(part)) is not None:
+            asks += [{**a, "text": words} for a in _move(part, move, ms, mentions, keys, kw)]
+            prev = ms or prev
+            continue
+        if why == "transfer":
+            ask = _give(part, asks[-1] if asks else None, ms, kw)
+        else:
+            ask, _targets = _ask(part, route, why, ms, **kw)
+        asks.append({**ask, "text": words})
         prev = ms or prev
     conditions = [a.pop("condition", None) for a in asks]
     if conditions[0]:
@@ -453,15 +523,14 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
         first = clarify("Two budget changes for the same object that contradict each other; which "
                         "one?", entities=budgets[0]["entities"])
         also = []
-    notes = [f"Not done: {a['route']}"
-             + (f" on {', '.join(e['name'] for e in a['entities'])}" if a["entities"] else "")
-             + (f" (only if {cond})" if cond else "")
-             + " — a later ask; it is offered after this one, on its own card."
-             for a, cond in zip(also, conditions[1:], strict=False)]
+    also = [{**a, "condition": cond} for a, cond in zip(also, conditions[1:], strict=False)]
+    later = [Ask.model_validate(a) for a in also]
+    notes = [later_note(a) for a in later]
     notes += [f"Read \"{m.text}\" as {', '.join(c.name for c in m.candidates)} (a close name)."
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
-                  entities=first["entities"], params=first["params"], also=[Ask.model_validate(a) for a in also], notes=notes)
+                  entities=first["entities"], params=first["params"], text=first.get("text"),
+                  also=later, notes=notes)
 
 
 __all__ = ["read_rules"]
