@@ -67,3 +67,15 @@ def test_the_oracle_scripted_wiring_scores_like_the_labels():
     rows = load_rows(FILES["tuning"])
     report = score_router(oracle_llm_router(rows, load_world()), rows, load_world())
     assert report["route_accuracy"] == 1.0 and not any(report["floors"].values())
+
+
+def test_a_budget_move_is_read_by_the_rules_even_with_a_model():
+    # Found by the move fix's review: a model reads "move … from A to B" as two asks, a cut
+    # now and a raise on a later card; the rules link both sides on one card.
+    model = scripted_model({"asks": [draft_ask("budget", "Spring Sale", budget_pct=-10.0),
+                                     draft_ask("budget", "Summer Sale", budget_pct=10.0)]})
+    i = ask("move 10% of the budget from Spring Sale to Summer Sale", model=model)
+    assert i.source == "rules" and not model.calls
+    assert i.route in ("budget", "clarify")
+    if i.route == "budget":  # both sides, linked
+        assert i.params.get("move_to") and [a.params.get("move_from") for a in i.also]

@@ -25,9 +25,14 @@ def read_request(request: str, catalog: list[dict[str, Any]], *, account: str | 
     """Route `request` about the campaigns in `catalog` (a list of accounts) into an `Intent`.
 
     With `model=None` the offline rules read it; with a LangChain chat model the LLM router
-    does, resolving every name with the same resolver and falling back to `clarify`.
+    does, resolving every name with the same resolver and falling back to `clarify` — except
+    a budget move ("move $10 a day from A to B"), which the rules always read.
     """
-    if model is None:
+    from agents.orchestrator.routing.moves import says_move
+
+    # A budget move is read by the rules, whose reading links its two sides on one card: a
+    # model's reading of it is two asks, a cut now and a raise on a later card.
+    if model is None or says_move(request):
         from agents.orchestrator.routing.rules import read_rules
 
         return read_rules(request, catalog, account=account, today=today)

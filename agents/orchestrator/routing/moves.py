@@ -31,6 +31,16 @@ TO = re.compile(rf"\b(?:to|into|onto|over\s+to|towards?|in|on|for)\s+(?:the\s+)?
                 rf"for)\s+)?(?:(?:campaign|ad\s*set|adset)\s+)?({E})", re.I)
 
 
+def says_move(text: str) -> bool:
+    """Say whether raw words (names not resolved yet) ask to move budget between objects.
+
+    A move verb with "from …", or "take … from … and give / put / add it …".
+    """
+    return bool((MOVE_ONLY.search(text) and re.search(r"\b(?:from|out\s+of)\b", text, re.I))
+                or re.search(r"\b(?:take|pull)\b.*\bfrom\b.*\b(?:give|put|add)\b", text,
+                             re.I))
+
+
 def sides(text: str) -> tuple[str | None, str | None, list[str]] | None:
     """Return (source key, destination key, every name key) of a move said in one ask, or None.
 
