@@ -75,13 +75,16 @@ def _finish(outcome: Outcome, *, as_json: bool, chart: Path | None, home: Path) 
             console.print(f"[yellow]Note:[/] {note}")
         _show_answer(outcome, as_json, chart)
         return 0
-    if as_json:
-        typer.echo(json.dumps({"thread": outcome.thread_id, "phase": phase,
-                               "status": outcome.values.get("status"),
-                               "intent": outcome.values.get("intent"),
-                               "waiting_for": outcome.waiting_for,
-                               "interrupt": outcome.interrupt,
-                               "notes": outcome.notes}, indent=2, default=str))
+    code = EXIT_INVALID if phase == "unsupported" else exit_code(outcome)
+    if as_json:  # where the thread stopped, as every command's --json says it (and the intent)
+        from graph.cli.cards_seen import record_shown
+        from graph.cli.exits import outcome_json
+
+        if outcome.interrupt is not None:  # a card printed as JSON was shown, like a drawn one
+            record_shown(home, outcome.thread_id, outcome.interrupt_id, outcome.interrupt)
+        doc = {**outcome_json(outcome, code), "thread": outcome.thread_id,
+               "intent": outcome.values.get("intent")}
+        typer.echo(json.dumps(doc, indent=2, default=str))
     else:
         report(outcome, home=home)
         if outcome.done and phase in ("unsupported", "nothing_to_do"):
@@ -92,7 +95,7 @@ def _finish(outcome: Outcome, *, as_json: bool, chart: Path | None, home: Path) 
         if outcome.waiting_for == "approval":
             console.print(f"Approve with `adpilot approve {outcome.thread_id}` (or reject with "
                           "--reject REASON); nothing changes on Meta before that.")
-    return EXIT_INVALID if phase == "unsupported" else exit_code(outcome)
+    return code
 
 
 @app.command()

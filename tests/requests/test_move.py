@@ -99,3 +99,19 @@ def test_a_later_ask_that_waits_on_a_condition_is_said_not_done_with_the_command
     row = json.loads(run("status", "k1", "--json").stdout)[0]
     assert "Not done" in row["status"] and row["waiting"] is None, row
     assert _budgets(server, ids)[1] == 4000
+
+
+def test_ask_json_says_where_the_thread_stopped_like_every_command_and_its_card_was_shown(
+        cli, tmp_path):
+    # Found by a review: `ask --json` printed its own keys (no thread_id, no exit_code), and
+    # an approve after it said the card "was never shown here".
+    server, run = cli
+    sdk_world(server, tmp_path, pair=True)
+    out = run("ask", "move $4 a day from US 18-34 to US 35-54", "--thread", "m9", "--json")
+    body = json.loads(out.stdout)
+    assert {"thread_id", "phase", "waiting_for", "interrupt_id", "interrupt", "exit_code",
+            "notes", "intent"} <= set(body)
+    assert body["thread_id"] == "m9" and body["exit_code"] == out.exit_code == 0
+    assert body["waiting_for"] == "approval"
+    approved = run("approve", "m9")
+    assert approved.exit_code == 0 and "never shown" not in approved.output, approved.output
