@@ -121,6 +121,24 @@ def _advice(action: dict[str, Any], why: str) -> dict[str, Any]:
                                         "copy); approve to record the task"}}
 
 
+def _copies_in_adset(client: Any, adset_id: str, ad_id: str) -> list[tuple[str, str]]:
+    """Return (headline, primary text) of the ad set's other ads.
+
+    Copy already tried there is never offered again: a refresh judged "regressed" must not
+    come back word for word.
+    """
+    if not adset_id:
+        return []
+    ads = client.get_all(f"{adset_id}/ads", {"fields": f"id,creative{{{CREATIVE_FIELDS}}}"},
+                         limit=200)
+    out = []
+    for a in ads:
+        read = original_of(a.get("creative") or {}) if str(a.get("id")) != ad_id else None
+        if read is not None and not isinstance(read, str):
+            out.append((read[0].headline, read[0].primary_text))
+    return out
+
+
 def fill_refresh(client: Any, action: dict[str, Any], *, account_id: str, campaign_id: str,
                  model: Any = None, home: Any = None) -> dict[str, Any]:
     """Return the `refresh_creative` action with its variants written into its args (reads only)."""
@@ -139,7 +157,8 @@ def fill_refresh(client: Any, action: dict[str, Any], *, account_id: str, campai
     if isinstance(read, str):
         return _advice(action, read)
     original, media = read
-    copies, notes = write_copies(original, n, model=model, home=home)
+    tried = _copies_in_adset(client, str(ad.get("adset_id") or ""), ad_id)
+    copies, notes = write_copies(original, n, model=model, home=home, avoid=tried)
     base = {k: copy.deepcopy(creative[k]) for k in COPYABLE if creative.get(k)}
     base["name"] = display_name(str(creative.get("name") or "Creative"))
     ad_name = display_name(str(ad.get("name") or ad_id))

@@ -20,6 +20,7 @@ notes the card shows (what was refused, what was used).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -241,8 +242,13 @@ def model_copies(llm: Any, original: Original, n: int, brand: str | None
 
 
 def write_copies(original: Original, n: int, *, model: Any = None,
-                 home: str | Path | None = None) -> tuple[list[dict[str, Any]], list[str]]:
-    """Return `n` copy variants for `original` and the card's notes (module docstring)."""
+                 home: str | Path | None = None, avoid: Sequence[tuple[str, str]] = ()
+                 ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Return `n` copy variants for `original` and the card's notes (module docstring).
+
+    `avoid`: (headline, primary text) pairs already running or tried in the ad set; a variant
+    repeating either is not offered (fewer variants, and a note, rather than a repeat).
+    """
     n = max(1, min(int(n), MAX_VARIANTS))
     notes: list[str] = []
     try:
@@ -256,12 +262,21 @@ def write_copies(original: Original, n: int, *, model: Any = None,
         if refused:
             notes += [f"{r}: template copy is used instead" for r in refused]
         notes += brand_notes
+    out = [o for o in out if not _tried(o, avoid)]
     if len(out) < n:
-        extra = [t for t in template_copies(original, n + len(out))
-                 if not any(same(t["headline"], o["headline"]) or
-                            same(t["primary_text"], o["primary_text"]) for o in out)]
+        extra = [t for t in template_copies(original, n + len(out) + 2 * len(avoid))
+                 if not _tried(t, avoid)
+                 and not any(same(t["headline"], o["headline"]) or
+                             same(t["primary_text"], o["primary_text"]) for o in out)]
         out += extra[: n - len(out)]
         text = f"{original.headline} {original.primary_text}"
         if len(text.split()) >= 4 and not _ENGLISH.search(text):
             notes.append(prompts.NOT_ENGLISH)
+    if len(out) < n and avoid:
+        notes.append(f"{n - len(out)} fewer variant(s) than asked: the other copy this ad set "
+                     "has already run is not offered again (set ADPILOT_MODEL for new copy)")
     return out, notes
+
+
+def _tried(copy: Mapping[str, Any], avoid: Sequence[tuple[str, str]]) -> bool:
+    return any(same(copy["headline"], h) or same(copy["primary_text"], p) for h, p in avoid)

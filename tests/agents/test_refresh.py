@@ -246,3 +246,18 @@ def _with_model(ctx: Any) -> Any:
     import dataclasses
 
     return dataclasses.replace(ctx, model="openai:gpt-4.1-mini")
+
+
+def test_a_second_refresh_never_offers_the_copy_the_first_one_launched(world: World) -> None:
+    # Found by a review: the demo's card judged a refresh "regressed" and proposed the same
+    # template copy again, word for word.
+    first = world.proposed()
+    assert world.execute(first)["refusals"] == []
+    again = world.proposed()
+    tried = [(v["headline"], v["primary_text"]) for v in first["args"]["variants"]]
+    offered = again["args"].get("variants") or []
+    for v in offered:
+        assert not any(same(v["headline"], h) or same(v["primary_text"], p) for h, p in tried)
+    if len(offered) < 2:  # fewer than asked is said, never padded with a repeat
+        assert any("already run is not offered again" in n
+                   for n in again.get("refresh", {}).get("notes", [])) or again.get("advice")
