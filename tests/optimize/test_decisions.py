@@ -263,3 +263,18 @@ def test_missing_the_target_pauses_an_ad_only_when_a_sibling_probably_does_bette
     p = decide(evidence(twins, [adset("s1", 10000, stats(40000, 2000, 4))]))
     assert _pauses(p) == []
     assert all(_verdict(p, a)["verdict"] == "OPTIMIZE" for a in ("a1", "a2"))
+
+
+def test_manual_review_when_one_ad_set_would_lose_most_of_its_ads_in_a_big_campaign():
+    # Found by a review: 4 of 5 ads of one ad set paused on one card, no review flag — the
+    # campaign-wide share (4 of ~20 active ads) stayed under half.
+    ads = [ad("b1", "s2", stats(**BAD)), ad("b2", "s2", stats(**BAD)), ad("b3", "s2", stats(**GOOD))]
+    ads += [ad(f"c{i}", f"s{3 + i // 2}", stats(**GOOD)) for i in range(8)]
+    sets = [adset("s2", 10000, stats(60000, 3000, 12))]
+    sets += [adset(f"s{3 + i}", 10000, stats(40000, 2000, 42)) for i in range(4)]
+    p = decide(evidence(ads, sets))
+    paused = _pauses(p)
+    assert sorted(a["target"]["id"] for a in paused) == ["b1", "b2"]
+    assert [f for f in p["flags"] if "manual review" in f] == [
+        "manual review: 2 of 3 active ads in “Set s2” would be paused (more than 50%)"]
+    assert all(a["requires_review"] and a["risk"] == "high" for a in paused)

@@ -306,7 +306,31 @@ def judge_ads(
         for a in actions:
             a["requires_review"] = True
             a["risk"] = "high"
+    flags += _review_per_adset(actions, evidence, policy)
     return verdicts, actions, flags
+
+
+def _review_per_adset(actions: list[dict[str, Any]], evidence: Mapping[str, Any],
+                      policy: DecisionPolicy) -> list[str]:
+    """Flag (and mark for review) an ad set losing more than `review_fraction` of its ads.
+
+    The campaign-wide check misses it in a campaign of many ad sets: four of five ads in one
+    ad set is a judgement a person should see, whatever the other ad sets do.
+    """
+    active: dict[str, int] = {}
+    for ad in evidence.get("ads") or []:
+        if ad.get("status") == ACTIVE:
+            active[str(ad.get("adset_id"))] = active.get(str(ad.get("adset_id")), 0) + 1
+    names = {str(a["id"]): a.get("name") for a in evidence.get("ad_sets") or []}
+    flags = []
+    for sid, n in active.items():
+        mine = [a for a in actions if str((a.get("target") or {}).get("parent_id")) == sid]
+        if len(mine) >= 2 and len(mine) > policy.review_fraction * n:
+            flags.append(f"manual review: {len(mine)} of {n} active ads in “{names.get(sid, sid)}”"
+                         f" would be paused (more than {policy.review_fraction:.0%})")
+            for a in mine:
+                a["requires_review"], a["risk"] = True, "high"
+    return flags
 
 
 def pause_action(
