@@ -432,3 +432,14 @@ def test_an_ad_set_that_never_reached_its_budget_all_week_gets_no_raise():
     sets[0].update(last_move=1, moved_at=ev["now"])
     raised = {a["target"]["id"]: a for a in _moves(evidence([], sets))}
     assert raised["s0"]["evidence"]["after_minor"] > 10000
+
+
+@pytest.mark.parametrize(("kpi", "words"), [
+    ("conversions", "buys more conversions"), ("conversion_value", "buys more purchase value"),
+    ("estimated_ad_recallers", "buys more ad recall")])
+def test_a_budget_moves_expected_effect_names_the_campaigns_goal(kpi, words):
+    # Found by a review: every move said "buys more conversions", for ROAS and ad recall too.
+    from agents.optimize.decide.budgets import budget_action
+
+    act = budget_action({"id": "s1", "name": "A"}, 4000, 4400, 0.9, {"kpi": kpi})
+    assert words in act["expected_effect"]["text"]

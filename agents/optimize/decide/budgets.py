@@ -28,6 +28,9 @@ from agents.optimize.decide.stats import (
 from state.guardrails import parse_time
 from state.provenance import display_name
 
+_RESULTS = {"conversions": "conversions", "conversion_value": "purchase value",
+            "link_clicks": "link clicks", "estimated_ad_recallers": "ad recall",
+            "impressions": "impressions"}  # what a budget move buys more of, in words
 KPI_LABELS = {
     "conversions": "conversion",
     "conversion_value": "unit of conversion value (ROAS)",
@@ -173,7 +176,8 @@ def budget_action(
             "metric": "value_per_spend",
             "direction": "up",
             "text": f"{'more' if up else 'less'} budget for {display_name(adset.get('name')) or adset['id']}; "
-            "the campaign buys more conversions for the same total",
+            f"the campaign buys more {_RESULTS.get(str(evidence.get('kpi')), 'results')} for "
+            "the same total",
         },
         "risk": "high" if up else "low",
         "requires_review": False,
