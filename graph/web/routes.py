@@ -151,6 +151,8 @@ async def _answered(web: Any, request: Request,
         return await thread(web, request, 409, problem=answers.STALE)
     level, line = answers.said(*detail)
     web.flash(request, line, level)
+    for note in getattr(detail[1], "notes", []):  # e.g. contact data masked in an answer
+        web.flash(request, note, "warning")
     return RedirectResponse(f"/threads/{tid}", status_code=303)
 
 

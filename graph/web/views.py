@@ -119,6 +119,8 @@ async def ask(web: Any, request: Request) -> Response:
         outcome = await web.run(_ask, web, form)
     except (FormProblem, ValueError) as exc:
         return web.page(request, "ask.html", 400, problem=str(exc), form=form)
+    for note in outcome.notes:  # e.g. contact data masked before the thread stored the text
+        web.flash(request, note, "warning")
     if outcome.interrupt is not None:
         return RedirectResponse(f"/threads/{outcome.thread_id}", status_code=303)
     # the answer has its own address: a reload reads it again instead of asking again

@@ -127,3 +127,14 @@ def test_the_line_after_an_answer_says_what_happened() -> None:
     assert gate[0] == "error"
     assert said(out("approval"), out(None, phase="rejected"))[1] == "Rejected: nothing was written."
     assert said(out("clarify"), out("clarify", "i2"))[1] == "It asks a question (below)."
+
+
+def test_a_request_with_contact_data_says_it_was_not_kept(clean_env: Path) -> None:
+    with dashboard(clean_env) as d:
+        client = TestClient(d.app, base_url=LOCAL)
+        csrf = _csrf(client)
+        r = client.post("/ask", data={"csrf": csrf, "request": "lower the daily budget of the "
+                                      "ad set US, CA 18-24 to $35 and mail me at ann@x.io"})
+        assert r.status_code == 200
+        assert "an e-mail address in the request was not kept" in r.text
+        assert "ann@x.io" not in r.text
