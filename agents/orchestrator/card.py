@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -225,7 +226,11 @@ def render_card(
            f"{dsa_beneficiary(plan) or '—'} (shown to people in the EU)"]
           if dsa_payor(plan) or dsa_beneficiary(plan) else []),
         f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}"
-        + _go_live_why(plan.get("go_live"), go_live),
+        # the plan's go_live says the brief (or an edit) asked to go live; never hidden when
+        # this run keeps it paused (False says nothing: silent and "keep it paused" look alike)
+        + ("" if not plan.get("go_live") else " — as the plan asks" if go_live else
+           " — **the plan asks to go live**; this run creates it paused (its go-live setting "
+           "says so): activate it after the launch, or run again with --live"),
         "",
     ]
     if changes is not None:
@@ -260,7 +265,7 @@ def render_card(
             lines.append("| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |")
         lines.append("")
     lines += experiment_lines(plan, model)
-    lines += reading_lines(reading)
+    lines += reading_lines(reading, plan)
     lines.append("### Checks")
     if validation:
         verdict = "accepted" if validation.get("ok") else "refused"
@@ -281,9 +286,15 @@ def render_card(
     return "\n".join(lines)
 
 
-def reading_lines(reading: dict[str, Any] | None) -> list[str]:
-    """Return the card's "How adpilot read the brief" lines (none when nothing to say)."""
-    reading = reading or {}
+def reading_lines(reading: dict[str, Any] | None, plan: Mapping[str, Any] | None = None
+                  ) -> list[str]:
+    """Return the card's "How adpilot read the brief" lines (none when nothing to say).
+
+    A phrase no field took that shows in the name or ad copy ("trail shoes") is said so.
+    """
+    reading, plan = reading or {}, plan or {}
+    words = json.dumps([plan.get("name"), [a.get("ads") for a in plan.get("ad_sets") or []]],
+                       ensure_ascii=False, default=str).lower()
     waived = {str(w).lower() for w in reading.get("waived") or []}
     out: list[str] = []
     for a in reading.get("adjustments") or []:
@@ -296,6 +307,8 @@ def reading_lines(reading: dict[str, Any] | None) -> list[str]:
                        + (f" (it could change {u['affects']})" if u.get("affects") else ""))
         elif u.get("affects"):
             out.append(f"- ❓ not understood: ‘{phrase}’ — it could change {u['affects']}")
+        elif phrase.lower() in words:
+            out.append(f"- used only in the name and ad copy: ‘{phrase}’")
         else:
             out.append(f"- not used: ‘{phrase}’ (changes nothing in the plan)")
     listed = {str(u.get("phrase")).lower() for u in reading.get("not_understood") or []}
@@ -313,16 +326,3 @@ def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
-
-def _go_live_why(asked: Any, go_live: bool) -> str:
-    """Say why the campaign goes live, and never hide a run that keeps a go-live plan paused.
-
-    The plan's `go_live` is True when the brief (or a person's edit) asks to go live; False
-    says nothing either way (a brief that asks to stay paused and one silent on it look alike).
-    """
-    if not asked:
-        return ""
-    if go_live:
-        return " — as the plan asks"
-    return (" — **the plan asks to go live**; this run creates it paused (its go-live "
-            "setting says so): activate it after the launch, or run again with --live")

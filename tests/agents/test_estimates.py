@@ -152,3 +152,15 @@ def test_the_card_says_when_the_run_overrides_what_the_plan_asks_about_going_liv
     assert line(None, False).endswith("created PAUSED (activate later)")
     assert line(False, True).endswith("goes live immediately")
     assert "brief" not in line(True, True)  # an edit may have asked it: "the plan" either way
+
+
+def test_a_phrase_only_the_name_and_copy_use_is_not_called_unused(launch_context, sample_images):
+    # Found by a review: "not used: 'trail shoes' (changes nothing in the plan)" on a card whose
+    # campaign name and ad copy said "trail shoes".
+    from agents.orchestrator.card import reading_lines
+
+    plan = plan_for(launch_context, sample_images)
+    word = plan["name"].split()[0]
+    lines = reading_lines({"not_understood": [{"phrase": word}, {"phrase": "zzz qqq"}]}, plan)
+    assert f"- used only in the name and ad copy: ‘{word}’" in lines
+    assert "- not used: ‘zzz qqq’ (changes nothing in the plan)" in lines
