@@ -312,8 +312,13 @@ def execute_approved(
         for i in [i for i in typed if writes[i].get("group") == "reallocation"]:
             if i in kept:
                 typed[i] = kept[i]
-            elif i not in refused_first:
-                del typed[i]  # an increase nothing was freed for: not applied
+            elif i not in refused_first:  # an increase nothing was freed for: not applied
+                refusals[i] = Refusal(
+                    i, typed[i].name, "budget_move", None, None,
+                    "Not applied: this raise is the other side of a budget move whose cut was "
+                    "rejected or refused, so no money was freed for it (alone it would raise "
+                    "spend). Nothing was sent for it.", typed[i].object_id, typed[i].key)
+                del typed[i]
         order = sorted(typed)
         verdict = clear(client, [typed[i] for i in order], policy, state=snapshot,
                         receipt=receipt)

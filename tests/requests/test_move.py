@@ -115,3 +115,20 @@ def test_ask_json_says_where_the_thread_stopped_like_every_command_and_its_card_
     assert body["waiting_for"] == "approval"
     approved = run("approve", "m9")
     assert approved.exit_code == 0 and "never shown" not in approved.output, approved.output
+
+
+def test_a_move_whose_cut_is_rejected_raises_nothing_and_says_so(cli, tmp_path):
+    # Left by the move fix: approving only the raise dropped it with no word said.
+    server, run = cli
+    ids = sdk_world(server, tmp_path, pair=True)
+    card = run("ask", "move $4 a day from US 18-34 to US 35-54", "--thread", "m7", "--json")
+    actions = json.loads(card.stdout)["interrupt"]["action_requests"]
+    cut = [i for i, a in enumerate(actions) if "USD 40.00 → USD 36.00" in a["description"]]
+    decisions = [{"type": "reject", "message": "keep it"} if i in cut else {"type": "approve"}
+                 for i in range(len(actions))]
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(decisions))
+    answered = run("approve", "m7", "--decisions", str(path), "--json")
+    assert _budgets(server, ids) == (4000, 4000)  # the raise alone would spend more
+    assert "the other side of a budget move whose cut was rejected or refused" in \
+        answered.stdout, answered.stdout
