@@ -248,8 +248,29 @@ def thread_state(thread_id: str, *, runner: Any, home: str | Path) -> dict[str, 
     from agents.optimize.history import full_history
 
     state = runner.status(thread_id).values
-    # The checkpoint holds the loop's working set; the report lists every applied action.
-    return {**state, "applied_actions": full_history(state, thread_id, home)}
+    # The checkpoint holds the loop's working set; the report lists every applied action —
+    # and those other threads (`adpilot ask`, a second loop) applied to the same campaign,
+    # each with the thread it came from, so "adpilot applied N actions" counts them all.
+    own = full_history(state, thread_id, home)
+    cid = str((state.get("created") or {}).get("campaign") or "")
+    return {**state, "applied_actions": own + _elsewhere(cid, thread_id, runner, home)}
+
+
+def _elsewhere(cid: str, thread_id: str, runner: Any, home: str | Path) -> list[dict[str, Any]]:
+    """Return the applied actions of the other threads on campaign `cid`, marked by thread."""
+    from agents.optimize.history import full_history
+
+    if not cid or not hasattr(runner, "threads"):
+        return []
+    out = []
+    for other in runner.threads():
+        if other == thread_id:
+            continue
+        values = runner.status(other).values
+        for e in full_history(values, other, home):
+            if str((e.get("target") or {}).get("campaign_id") or "") == cid:
+                out.append({**e, "thread_id": other})
+    return sorted(out, key=lambda e: str(e.get("applied_at") or ""))
 
 
 def write_report(

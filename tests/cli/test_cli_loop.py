@@ -83,3 +83,20 @@ def test_approve_answers_a_card_action_by_action_from_a_decisions_file(cli, samp
     assert rejected.exit_code == 0, rejected.output
     assert objects(server.url, "campaign") == []
     assert "rejected" in run("status", "dec-1").output
+
+
+def test_a_report_counts_what_other_threads_applied_to_its_campaign(cli, sample_images, home):
+    # Found by a review: after an `ask` changed the launched campaign, the launch thread's
+    # report said "adpilot applied 0 actions" and listed none of it.
+    server, run = cli
+    assert run("run", brief_for(sample_images), "--thread", "rep-1", "--live", "--yes"
+               ).exit_code == 0
+    campaign = next(o for o in objects(server.url, "campaign"))
+    name = campaign["name"].split(" [ap:")[0]
+    card = run("ask", f"raise the budget of {name} by 10%", "--thread", "rep-ask")
+    assert card.exit_code == 0 and "approval needed" in card.output, card.output
+    assert run("approve", "rep-ask").exit_code == 0
+    run("tick", "--advance-days", "1")
+    assert run("report", "rep-1").exit_code == 0
+    text = (home / "reports" / "rep-1" / "report.md").read_text()
+    assert "adpilot applied 1 action" in " ".join(text.split()), text[:3000]
