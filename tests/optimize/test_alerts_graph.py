@@ -92,6 +92,17 @@ def world(tmp_path):
         server.__exit__(None, None, None)
 
 
+def _scanned_after(server: SandboxServer, factory: Any, ctx: Context, state: dict[str, Any],
+                   thread: str, *, days: int) -> tuple[Any, dict[str, Any], MetaClient, list]:
+    """Start the loop, move the clock `days` on, and scan for alerts as a tick would."""
+    graph, cfg = loop_graph(), {"configurable": {"thread_id": thread}}
+    graph.invoke(state, cfg, context=ctx)
+    server.admin("POST", "/__sandbox__/clock/advance", {"days": days})
+    client = factory()
+    _, snap = _interrupt(graph, cfg)
+    return graph, cfg, client, alerts.scan(snap.values, client, ctx, account_now(client))
+
+
 def _writes(server: SandboxServer) -> int:
     return int(server.admin("GET", "/__sandbox__/stats")["writes"])
 
@@ -159,12 +170,7 @@ def test_a_forged_alert_wake_up_invents_no_evidence(world):
 
 def test_a_critical_alert_proposes_emergency_pause_and_holds_back_conversion_judgements(world):
     server, factory, ctx, state = world({"kind": "pixel_outage", "day": 6}, cycle_days=14)
-    graph, cfg = loop_graph(), {"configurable": {"thread_id": "p1"}}
-    graph.invoke(state, cfg, context=ctx)
-    server.admin("POST", "/__sandbox__/clock/advance", {"days": 11})
-    client = factory()
-    _, snap = _interrupt(graph, cfg)
-    found = alerts.scan(snap.values, client, ctx, account_now(client))
+    graph, cfg, client, found = _scanned_after(server, factory, ctx, state, "p1", days=11)
     assert [(a["kind"], a["tier"]) for a in found] == [("tracking_broken", "critical")]
     assert "No purchases recorded since 2026-03-08" in found[0]["evidence"]
     graph.invoke(Command(resume=alerts.wake_value(found)), cfg, context=ctx)
@@ -206,12 +212,7 @@ def test_an_emergency_pause_drops_the_loops_own_raise_and_refresh_of_that_ad_set
     monkeypatch.setattr(cycle, "decide", decide_and_more)
     server, factory, ctx, state = world({"kind": "ctr_shock", "day": 0, "factor": 0.01,
                                          "adset": "1"}, cycle_days=20)
-    graph, cfg = loop_graph(), {"configurable": {"thread_id": "e1"}}
-    graph.invoke(state, cfg, context=ctx)
-    server.admin("POST", "/__sandbox__/clock/advance", {"days": 15})
-    client = factory()
-    _, snap = _interrupt(graph, cfg)
-    found = alerts.scan(snap.values, client, ctx, account_now(client))
+    graph, cfg, _, found = _scanned_after(server, factory, ctx, state, "e1", days=15)
     assert [(a["kind"], a["verdict"], a["object"]["name"]) for a in found] == [
         ("off_target", "EMERGENCY_PAUSE", "Ages 25-34")]
     graph.invoke(Command(resume=alerts.wake_value(found)), cfg, context=ctx)
