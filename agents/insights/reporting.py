@@ -260,10 +260,11 @@ def _elsewhere(cid: str, thread_id: str, runner: Any, home: str | Path) -> list[
     """Return the applied actions of the other threads on campaign `cid`, marked by thread."""
     from agents.optimize.history import full_history
 
-    if not cid or not hasattr(runner, "threads"):
+    threads = getattr(runner, "threads", None)  # the Runner's; a reader without it: none
+    if not cid or not callable(threads):
         return []
     out = []
-    for other in runner.threads():
+    for other in threads():
         if other == thread_id:
             continue
         values = runner.status(other).values
