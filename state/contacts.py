@@ -19,7 +19,8 @@ import re
 EMAIL = "[e-mail address]"
 PHONE = "[phone number]"
 
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# An e-mail address, the one pattern (the planner never reads one as a landing page either)
+EMAIL_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_SHAPED = re.compile(
     r"(?<![\w/.:@#=-])(?:"
     r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"  # +44 20 7946 0958, +1 (415) 555-0101

@@ -129,23 +129,20 @@ def _window(o: AccountObject, objs: Mapping[str, AccountObject] | None
     ad sets runs: Meta sets a campaign's `start_time` to its creation, so a campaign lifetime
     budget whose ad sets start a week later is spent over their days, not from today.
     """
-    start, end = o.start, o.end
-    if objs is None:
-        return start, end
-    parent = objs.get(o.parent) if o.parent else None
-    bounds = [parent] if parent is not None else []
-    kids = [c for c in objs.values() if c.parent == o.id and c.type != "ad"
-            and (c.status or "").upper() not in _GONE]
-    if kids and all(c.start is not None for c in kids):
-        bounds.append(replace(o, start=min(c.start for c in kids if c.start), end=None))
-    if kids and all(c.end is not None for c in kids):
-        bounds.append(replace(o, start=None, end=max(c.end for c in kids if c.end)))
-    for b in bounds:
-        if b.start is not None:
-            start = b.start if start is None else max(start, b.start)
-        if b.end is not None:
-            end = b.end if end is None else min(end, b.end)
-    return start, end
+    starts, ends = [o.start], [o.end]
+    if objs is not None:
+        parent = objs.get(o.parent) if o.parent else None
+        if parent is not None:
+            starts.append(parent.start)
+            ends.append(parent.end)
+        kids = [c for c in objs.values() if c.parent == o.id and c.type != "ad"
+                and (c.status or "").upper() not in _GONE]
+        if kids and all(c.start is not None for c in kids):
+            starts.append(min(c.start for c in kids if c.start))
+        if kids and all(c.end is not None for c in kids):
+            ends.append(max(c.end for c in kids if c.end))
+    return (max((t for t in starts if t is not None), default=None),
+            min((t for t in ends if t is not None), default=None))
 
 
 def _spread(o: AccountObject, now: datetime,

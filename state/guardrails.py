@@ -173,15 +173,14 @@ class _Judge:
     def money(self, minor: int) -> str:
         return format_money(int(minor), self.currency)
 
-    def hint(self, field: str, needed: Any, more: bool = True) -> str:
+    def hint(self, field: str, needed: Any) -> str:
         if field in POLICY_MONEY_FIELDS and needed > MAX_POLICY_MONEY_MINOR:
             return (f"Nothing was sent. No policy can allow it: the largest {field} a policy may "
                     f"set is {MAX_POLICY_MONEY_MINOR} ({self.money(MAX_POLICY_MONEY_MINOR)}).")
         if field == "max_budget_change_pct" and needed > 1:
             return ("Nothing was sent. No policy can allow it in one step (max_budget_change_pct"
                     " is at most 1 = 100 %): make the change in smaller steps.")
-        bound = "or more" if more else "or less"
-        return (f"Nothing was sent. To allow it, a person sets \"{field}\": {needed} ({bound}) in "
+        return (f"Nothing was sent. To allow it, a person sets \"{field}\": {needed} (or more) in "
                 f"{self.policy.where}.")
 
     def refuse(self, i: int, a: MoneyAction, cap: str, limit: Any, value: Any, why: str,

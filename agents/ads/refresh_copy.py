@@ -264,10 +264,9 @@ def write_copies(original: Original, n: int, *, model: Any = None,
         notes += brand_notes
     out = [o for o in out if not _tried(o, avoid)]
     if len(out) < n:
+        taken = [*avoid, *((o["headline"], o["primary_text"]) for o in out)]
         extra = [t for t in template_copies(original, n + len(out) + 2 * len(avoid))
-                 if not _tried(t, avoid)
-                 and not any(same(t["headline"], o["headline"]) or
-                             same(t["primary_text"], o["primary_text"]) for o in out)]
+                 if not _tried(t, taken)]
         out += extra[: n - len(out)]
         text = f"{original.headline} {original.primary_text}"
         if len(text.split()) >= 4 and not _ENGLISH.search(text):

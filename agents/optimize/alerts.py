@@ -60,9 +60,9 @@ __all__ = ["KINDS", "actions_for", "confirm", "for_cycle", "raised_after", "scan
 
 MAX_LOG = 200  # alerts remembered for the cooldown (the newest by data day)
 RESULT_NOUN = {"PURCHASE": "purchase", "LEAD": "lead", "COMPLETE_REGISTRATION": "registration"}
-# The decision code's actions that are judged on conversions (held back while tracking is broken)
 # The loop's budget moves, dropped beside a pause of what they move (`drop_inside_paused`)
 INSIDE_MOVES = ("set_adset_budget", "set_adset_spend_limits", "set_campaign_budget")
+# The decision code's actions that are judged on conversions (held back while tracking is broken)
 CONVERSION_JUDGED = ("pause_ad", "pause_adset", "set_adset_budget", "set_campaign_budget",
                      "set_adset_spend_limits")
 

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from agents.optimize.decide.rules import in_learning
+from agents.optimize.observed import shared_name
 from state.provenance import display_name
 from state.rules import currency_offset, format_money
 
@@ -84,18 +85,13 @@ def _resolve(name: str, evidence: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             + ", ".join(sorted(bare))
         )
     chosen = bare[hit[0]]
-    twins = [k for k in options if k and k != chosen and _base(k) == _base(chosen)]
+    twins = [k for k in options if k and k != chosen and shared_name(k) == shared_name(chosen)]
     if twins and "(id …" not in name:
         raise BudgetRequestError(
-            f"budget request: {display_name(_base(chosen))!r} names {len(twins) + 1} ad sets "
+            f"budget request: {display_name(shared_name(chosen))!r} names {len(twins) + 1} ad sets "
             f"({', '.join(sorted([chosen, *twins]))}): say which, with the end of its id as "
             "shown")
     return options[chosen]
-
-
-def _base(name: str) -> str:
-    """Return a card's ad set name without the id a duplicate gets (`meta_io.distinct_name`)."""
-    return re.sub(r" \(id …\w+\)$", "", name)
 
 
 def check_budget_request(

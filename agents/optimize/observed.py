@@ -5,11 +5,12 @@
   whoever made it: the memory the loop's hysteresis and off-target wait read;
 - `moved_by_loop(entry, edits)`: whether that change was the loop's own edit;
 - `distinct_name(obj, siblings)`: an ad set's name as cards show it, told apart from a
-  sibling of the same name.
+  sibling of the same name; `shared_name(name)` takes that apart again.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -70,6 +71,11 @@ def distinct_name(obj: Mapping[str, Any], siblings: list[dict[str, Any]]) -> str
     if sum(1 for s in siblings if display_name(s.get("name")) == shown) < 2:
         return name
     return f"{shown} (id …{str(obj['id'])[-6:]})"
+
+
+def shared_name(name: str) -> str:
+    """Return a name as `distinct_name` found it shared: without the id end it added."""
+    return re.sub(r" \(id …\w+\)$", "", name)
 
 
 def moved_by_loop(entry: dict[str, Any], edits: list[str]) -> bool | None:

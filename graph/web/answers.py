@@ -115,8 +115,8 @@ def said(before: Any, after: Any) -> tuple[str, str]:
         return "info", "Rejected: nothing was written."
     if refused:
         return "error", f"{head}{status or 'Refused'}."
-    if after.waiting_for == "wait" and throttled_until(after):
-        return "error", f"{head}{throttled_until(after)}"
+    if throttle := throttled_until(after):
+        return "error", f"{head}{throttle}"
     if after.waiting_for == "wait":
         return "info", f"{head}Done; the thread waits for its next optimise cycle" + (
             f" ({status})." if status else ".")

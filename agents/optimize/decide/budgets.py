@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.explain import results_word
 from agents.optimize.decide.rules import recent_edits
 from agents.optimize.decide.stats import (
     ACTIVE,
@@ -28,9 +29,6 @@ from agents.optimize.decide.stats import (
 from state.guardrails import parse_time
 from state.provenance import display_name
 
-_RESULTS = {"conversions": "conversions", "conversion_value": "purchase value",
-            "link_clicks": "link clicks", "estimated_ad_recallers": "ad recall",
-            "impressions": "impressions"}  # what a budget move buys more of, in words
 KPI_LABELS = {
     "conversions": "conversion",
     "conversion_value": "unit of conversion value (ROAS)",
@@ -176,7 +174,7 @@ def budget_action(
             "metric": "value_per_spend",
             "direction": "up",
             "text": f"{'more' if up else 'less'} budget for {display_name(adset.get('name')) or adset['id']}; "
-            f"the campaign buys more {_RESULTS.get(str(evidence.get('kpi')), 'results')} for "
+            f"the campaign buys more {results_word(str(evidence.get('kpi')), True)} for "
             "the same total",
         },
         "risk": "high" if up else "low",

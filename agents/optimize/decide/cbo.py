@@ -131,14 +131,10 @@ def reallocate_cbo(
             up = new[i] > current[i]
             side = (new < current) if up else (new > current)
             w = current * side if side.any() else current
-            strong = bool(dirs.strong_raise[i] if up else dirs.strong_cut[i])
+            p_week, p_long, other = dirs.stated(i, up)
             facts = MoveFacts(float(rates[i]), float((w * rates).sum() / w.sum()),
-                              policy.response_elasticity,
-                              float((dirs.p_up[i] if up else dirs.p_down[i]) if strong else
-                                    (dirs.p_above[i] if up else 1 - dirs.p_above[i])),
-                              float(dirs.p_up_long[i] if up else dirs.p_down_long[i]),
-                              float(seen[i]), float((w * seen).sum() / w.sum()),
-                              other_side=not strong)
+                              policy.response_elasticity, p_week, p_long, float(seen[i]),
+                              float((w * seen).sum() / w.sum()), other_side=other)
             act["reasons"].insert(0, move_reason(facts, up, evidence))
             act["evidence"].update(move_evidence(facts, evidence))
             actions.append(act)

@@ -306,22 +306,21 @@ def judge_ads(
         for a in actions:
             a["requires_review"] = True
             a["risk"] = "high"
-    flags += _review_per_adset(actions, evidence, policy)
+    flags += _review_per_adset(actions, {k: len(v) for k, v in by_adset.items()}, adsets,
+                               policy)
     return verdicts, actions, flags
 
 
-def _review_per_adset(actions: list[dict[str, Any]], evidence: Mapping[str, Any],
+def _review_per_adset(actions: list[dict[str, Any]], active: Mapping[str, int],
+                      adsets: Mapping[str, Mapping[str, Any]],
                       policy: DecisionPolicy) -> list[str]:
     """Flag (and mark for review) an ad set losing more than `review_fraction` of its ads.
 
-    The campaign-wide check misses it in a campaign of many ad sets: four of five ads in one
-    ad set is a judgement a person should see, whatever the other ad sets do.
+    `active`: each ad set's active ads (`judge_ads`' own count). The campaign-wide check misses
+    it in a campaign of many ad sets: four of five ads in one ad set is a judgement a person
+    should see, whatever the other ad sets do.
     """
-    active: dict[str, int] = {}
-    for ad in evidence.get("ads") or []:
-        if ad.get("status") == ACTIVE:
-            active[str(ad.get("adset_id"))] = active.get(str(ad.get("adset_id")), 0) + 1
-    names = {str(a["id"]): a.get("name") for a in evidence.get("ad_sets") or []}
+    names = {sid: a.get("name") for sid, a in adsets.items()}
     flags = []
     for sid, n in active.items():
         mine = [a for a in actions if str((a.get("target") or {}).get("parent_id")) == sid]

@@ -61,6 +61,17 @@ class Directions:
     held: list[str | None]  # why a move the week alone suggests is held back (None: not held)
     young: bool = False  # fewer than `min_move_days` of data: no move on value
 
+    def stated(self, k: int, up: bool) -> tuple[float, float, bool]:
+        """Return what a move of ad set `k` was made on: (P last week, P window, other side).
+
+        A strong move states its margin test; a move on the other side of a strong one
+        (`may_raise` / `may_cut` without `strong_*`) states P(above / below the average).
+        """
+        strong = bool(self.strong_raise[k] if up else self.strong_cut[k])
+        week = (self.p_up[k] if up else self.p_down[k]) if strong else \
+            (self.p_above[k] if up else 1 - self.p_above[k])
+        return float(week), float(self.p_up_long[k] if up else self.p_down_long[k]), not strong
+
 
 def direction_probabilities(
     draws: np.ndarray, current: np.ndarray, margin: float

@@ -200,12 +200,9 @@ def reallocate(
         def side_rate(r: np.ndarray, w: np.ndarray = weights, n: float = pooled) -> float:
             return (float((w * r).sum()) / n if n > 0 else float((current * r).sum() / current.sum()))
 
-        strong = bool(dirs.strong_raise[k] if up else dirs.strong_cut[k])
+        p_week, p_long, other = dirs.stated(k, up)
         facts = MoveFacts(float(rates[k]), side_rate(rates), policy.response_elasticity,
-                          float((dirs.p_up[k] if up else dirs.p_down[k]) if strong else
-                                (dirs.p_above[k] if up else 1 - dirs.p_above[k])),
-                          float(dirs.p_up_long[k] if up else dirs.p_down_long[k]),
-                          float(seen[k]), side_rate(seen), other_side=not strong)
+                          p_week, p_long, float(seen[k]), side_rate(seen), other_side=other)
         if up and not marginal_edge(facts):
             return [], p_of  # more money where it buys less than where it comes from: none
         act = budget_action(a, int(old), int(value), float(p), evidence)

@@ -107,7 +107,8 @@ def _apply(n: Normalised, edits: list[tuple[int, int, str]]) -> None:
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans that must reach the parsers unchanged: quoted copy, URLs, paths, e-mails."""
-    from agents.orchestrator.planning.parse_intent import EMAIL_RE, PATH_RE, URL_RE
+    from agents.orchestrator.planning.parse_intent import PATH_RE, URL_RE
+    from state.contacts import EMAIL_RE
 
     spans = [m.span() for pat in (URL_RE, PATH_RE, EMAIL_RE) for m in pat.finditer(text)]
     for open_, close in QUOTE_PAIRS:

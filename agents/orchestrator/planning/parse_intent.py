@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from agents.orchestrator.planning import Adjustment, Question
 from agents.orchestrator.planning.cues import INSTEAD_AFTER, correction_span, negated_before
 from state import rules
+from state.contacts import EMAIL_RE
 
 OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
     # "sales" naming a trade ("sales coaching", "our sales team") is no goal.
@@ -106,7 +107,6 @@ URL_RE = re.compile(r"(?<![@\w.-])(?:https?://|www\.)[^\s<>\"'`()]+|(?<![@\w/.-]
                     r"(?:com|net|org|io|co|shop|store|de|fr|co\.uk|uk|es|it|nl|jp|com\.au|au|ca|"
                     r"app|ai|dev|me|us|eu|com\.br|br|mx|in|se|ch|at|be|dk|no|pl|ie|nz|sg)"
                     r"(?:/[^\s<>\"'`(),]*)?(?!\w|\.\w)", re.I)
-EMAIL_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 MEDIA_EXT = {".jpg": "image", ".jpeg": "image", ".png": "image", ".webp": "image",
              ".gif": "image", ".bmp": "image", ".tif": "image", ".tiff": "image",
              ".mp4": "video", ".mov": "video", ".m4v": "video", ".avi": "video", ".webm": "video"}
