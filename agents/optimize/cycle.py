@@ -54,6 +54,7 @@ from state.guardrails import (
 )
 from state.insights_store import InsightsStore
 from state.policy import NEVER_AUTO_APPROVED
+from state.rules import format_money
 from tools.account import account_info, account_now
 from tools.errors import PermanentError
 from tools.money import account_state, clear, record_malformed
@@ -251,6 +252,18 @@ def _reallocate(
     return out
 
 
+def _shrunk_note(card: MoneyAction, applied: MoneyAction, currency: str) -> str:
+    """Say that a raise went out smaller than its card: its cut freed less money."""
+    lifetime = card.daily_budget is None
+    asked = card.lifetime_budget if lifetime else card.daily_budget
+    sent = applied.lifetime_budget if lifetime else applied.daily_budget
+    kind = "lifetime budget" if lifetime else "daily budget"
+    return (f"raised to {format_money(int(sent or 0), currency)}, not the card's "
+            f"{format_money(int(asked or 0), currency)} ({kind}): the cut on the other side of "
+            "this budget move freed less money (it was edited, rejected or refused), and a raise "
+            "never spends more than its cuts free")
+
+
 def _raise_of(action: dict[str, Any], typed: MoneyAction) -> int:
     before = int((action.get("evidence") or {}).get("before_minor") or 0)
     sent = typed.daily_budget if typed.daily_budget is not None else typed.lifetime_budget
@@ -309,8 +322,11 @@ def execute_approved(
         first = gate([typed[i] for i in order], policy, snapshot)
         refused_first = {order[r.index] for r in first.refusals}
         kept = _reallocate(writes, typed, refused_first)
+        currency = str(snapshot.get("currency") or "USD")
         for i in [i for i in typed if writes[i].get("group") == "reallocation"]:
             if i in kept:
+                if kept[i] != typed[i]:  # said on the result, never applied in silence
+                    writes[i] = {**writes[i], "note": _shrunk_note(typed[i], kept[i], currency)}
                 typed[i] = kept[i]
             elif i not in refused_first:  # an increase nothing was freed for: not applied
                 refusals[i] = Refusal(
@@ -391,5 +407,6 @@ def _record(
         "receipt": receipt,
         "group": action.get("group"),
         "judgement": None,
+        **({"note": action["note"]} if action.get("note") else {}),  # e.g. a shrunk raise
         **({"created": result["created"]} if result.get("created") else {}),  # a refresh's
     }

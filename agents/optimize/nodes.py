@@ -418,13 +418,7 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
     request = (state.get("intent") or {}).get("route")
     if request and request != "adopt":
         label = "request"  # a card from `adpilot ask`, not an optimise cycle
-    status = f"{label}: {len(done)} action(s) applied"
-    if refused:
-        status = (
-            f"{label}: {len(done)} action(s) written, {len(refused)} REFUSED "
-            "by the money gate (nothing sent for them):\n"
-            + "\n".join(f"- {r['message']}" for r in refused)
-        )
+    status = applied_status(label, done, refused)
     if opt.get("done") and (opt.get("end") or {}).get("status") and label != "request":
         status += f"\n{opt['end']['status']}"
     update = {
@@ -442,6 +436,29 @@ def apply_actions(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, A
         update = finish_request_card(state, update, decisions, now,
                                      cadence(state, runtime.context))
     return update
+
+
+def applied_status(label: str, done: list[dict[str, Any]], refused: list[dict[str, Any]]) -> str:
+    """Say what a card's apply did: its writes, each refusal, each write not as its card said."""
+    status = f"{label}: {len(done)} action(s) applied"
+    if refused:
+        status = (
+            f"{label}: {len(done)} action(s) written, {len(refused)} REFUSED "
+            f"{refused_by(refused)} (nothing sent for them):\n"
+            + "\n".join(f"- {r['message']}" for r in refused)
+        )
+    # Applied, but not exactly as the card said (a raise shrunk to what its cut freed).
+    return status + "".join(f"\nNote — {(a.get('target') or {}).get('name') or a['name']}: "
+                            f"{a['note']}" for a in done if a.get("note"))
+
+
+def refused_by(refused: list[dict[str, Any]]) -> str:
+    """Name who refused: the money gate's caps, Meta, or adpilot's own checks (each line says)."""
+    own = {"meta_refused": "by Meta", "budget_move": "as unfunded budget-move raises",
+           "stale_card": "as stale (Meta's values changed since the card)",
+           "action": "as invalid edits"}
+    said = sorted({own.get(str(r.get("cap")), "by the money gate") for r in refused})
+    return " and ".join(said) if len(said) <= 2 else "by the money gate, Meta or adpilot's checks"
 
 
 def _done(state: dict[str, Any]) -> bool:

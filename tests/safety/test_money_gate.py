@@ -215,6 +215,40 @@ def test_a_budget_raise_over_the_cap_is_refused_and_a_forged_edit_is_too(
     assert ok["applied"][0]["after"] == {"daily_budget": "9600"}
 
 
+def test_a_raise_shrunk_by_an_edited_cut_is_applied_smaller_and_says_so(ctx, sandbox_server):
+    """A budget move whose cut a person edits down: the raise spends no more than the cut frees,
+    and the result says it went out smaller than its card (never a silent change)."""
+    from agents.optimize.nodes import applied_status, refused_by
+
+    api = make_api(sandbox_server.url)
+    camp = api.call("POST", (ctx.account_id, "campaigns"), campaign_params(
+        status="ACTIVE")).json()["id"]
+    up, down = (api.call("POST", (ctx.account_id, "adsets"), adset_params(
+        camp, ctx.pixel_id, name=n, status="ACTIVE", daily_budget=5_000)).json()["id"]
+        for n in ("Winners", "Losers"))
+    move = {"group": "reallocation", "evidence": {"before_minor": 5_000}}
+    raise_ = {**move, "name": "set_adset_budget", "target": {"name": "Winners"},
+              "args": {"adset_id": up, "daily_budget": 6_000}}
+    cut = {**move, "name": "set_adset_budget", "target": {"name": "Losers"},
+           "args": {"adset_id": down, "daily_budget": 4_000}}
+    edited = {"type": "edit", "edited_action": {"name": "set_adset_budget",
+                                                "args": {"adset_id": down, "daily_budget": 4_600}}}
+    client = ctx.client_factory("s1")
+    result = execute_approved(client, [raise_, cut], [{"type": "approve"}, edited],
+                              receipt="r-s", policy=ctx.policy, now=account_now(client),
+                              budget_edits={})
+    after = {a["args"]["adset_id"]: a for a in result["applied"]}
+    assert after[up]["args"]["daily_budget"] == 5_400  # what the edited cut freed, not 6,000
+    assert int(client.get(up, {"fields": "daily_budget"})["daily_budget"]) == 5_400
+    assert "USD 54.00, not the card's USD 60.00" in after[up]["note"]
+    assert "note" not in after[down]
+    said = applied_status("cycle 3", result["applied"], [])
+    assert said.startswith("cycle 3: 2 action(s) applied\nNote — Winners: raised to USD 54.00")
+    assert refused_by([{"cap": "budget_move"}]) == "as unfunded budget-move raises"
+    assert refused_by([{"cap": "max_daily_exposure_minor"}, {"cap": "meta_refused"}]) == (
+        "by Meta and by the money gate")
+
+
 def test_a_spend_limit_raise_under_a_campaign_budget_is_gated(ctx, sandbox_server):
     """A CBO campaign whose ad sets are all capped spends at most the caps: lifting one lifts it."""
     url, api = sandbox_server.url, make_api(sandbox_server.url)
