@@ -217,8 +217,9 @@ class CampaignPlan(_Model):
     dsa_beneficiary: str | None = None
     experiment: dict[str, Any] | None = None
     targets: PlanTargets | None = Field(None, description="target CPA / ROAS for the loop")
-    go_live: bool = Field(False, description="the brief asked to go live at launch; the "
-                          "approval still decides")
+    go_live: bool | None = Field(None, description="the brief asked to go live at launch "
+                                 "(true) or to keep it paused (false), or said neither (null); "
+                                 "the approval still decides")
     audiences: list[AudiencePlan] = Field(
         default_factory=list, description="audiences the launch creates, before the campaign")
     lead_form: LeadFormPlan | None = Field(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from agents.orchestrator.card_audiences import genders_text, targeting_lines
-from agents.orchestrator.card_delivery import creative_assets, delivery_lines
+from agents.orchestrator.card_delivery import creative_assets, delivery_lines, go_live_said
 from agents.orchestrator.card_experiment import experiment_lines
 from state.exposure import META_DAILY_OVERSPEND
 from state.plan import CampaignPlan, budget_for_ad_set, uses_cbo
@@ -226,11 +226,9 @@ def render_card(
            f"{dsa_beneficiary(plan) or '—'} (shown to people in the EU)"]
           if dsa_payor(plan) or dsa_beneficiary(plan) else []),
         f"- **On approval:** {'goes live immediately' if go_live else 'created PAUSED (activate later)'}"
-        # the plan's go_live says the brief (or an edit) asked to go live; never hidden when
-        # this run keeps it paused (False says nothing: silent and "keep it paused" look alike)
-        + ("" if not plan.get("go_live") else " — as the plan asks" if go_live else
-           " — **the plan asks to go live**; this run creates it paused (its go-live setting "
-           "says so): activate it after the launch, or run again with --live"),
+        # the plan's go_live says the brief (or an edit) asked to go live or to keep it paused;
+        # never hidden when this run does the other (--live, or the policy's go_live)
+        + go_live_said(plan.get("go_live"), go_live),
         "",
     ]
     if changes is not None:

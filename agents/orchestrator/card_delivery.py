@@ -204,3 +204,20 @@ def delivery_lines(ad_set: dict[str, Any], plan: dict[str, Any],
     out.append(f"- Delivery estimate: {estimate_text(estimate, str(plan.get('currency') or 'USD'))}")
     out += [f"  - ⚠️ {w}" for w in (estimate or {}).get("warnings") or []]
     return out
+
+
+def go_live_said(asked: bool | None, live: bool) -> str:
+    """Say whether this run does what the plan asks about going live (nothing if it is silent).
+
+    `asked` is the plan's `go_live` (the brief's or an edit's ask); `live` what this run does.
+    """
+    if asked is None:
+        return ""
+    if asked == live:
+        return " — as the plan asks"
+    if asked:
+        return (" — **the plan asks to go live**; this run creates it paused (its go-live "
+                "setting says so): activate it after the launch, or run again with --live")
+    return (" — **the plan asks to keep it paused**; this run goes live (--live, or the "
+            "policy's go_live): reject and run again without --live to keep it paused, or edit "
+            "the plan's go_live")

@@ -291,4 +291,4 @@ def _quoted(v: Any) -> str:
 
 
 def _yes_no(v: Any) -> str:
-    return "yes" if v else "no"
+    return "not said" if v is None else "yes" if v else "no"

@@ -44,12 +44,13 @@ def plan_actions(plan: dict[str, Any], ctx: Any, *, go_live: bool) -> list[Money
 def requested_go_live(state: Mapping[str, Any], ctx: Any) -> bool:
     """Tell whether the launch is asked to go live before anyone approved it.
 
-    An explicit choice (--live, an edit), else what the brief asked (`plan.go_live`), else the
-    policy's default.
+    An explicit choice (--live, an edit), else what the brief asked (`plan.go_live`: go live,
+    or keep it paused), else the policy's default.
     """
     if state.get("go_live") is not None:
         return bool(state["go_live"])
-    return bool((state.get("plan") or {}).get("go_live") or ctx.policy.go_live)
+    asked = (state.get("plan") or {}).get("go_live")
+    return bool(ctx.policy.go_live if asked is None else asked)
 
 
 def go_live_of(state: Mapping[str, Any], ctx: Any) -> bool:

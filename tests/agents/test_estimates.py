@@ -150,7 +150,9 @@ def test_the_card_says_when_the_run_overrides_what_the_plan_asks_about_going_liv
     assert "the plan asks to go live**; this run creates it paused" in line(True, False)
     assert line(True, True).endswith("goes live immediately — as the plan asks")
     assert line(None, False).endswith("created PAUSED (activate later)")
-    assert line(False, True).endswith("goes live immediately")
+    # "keep it paused" is kept apart from silence: a run that goes live over it says so
+    assert "**the plan asks to keep it paused**; this run goes live (--live" in line(False, True)
+    assert line(False, False).endswith("created PAUSED (activate later) — as the plan asks")
     assert "brief" not in line(True, True)  # an edit may have asked it: "the plan" either way
 
 

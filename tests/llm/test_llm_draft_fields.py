@@ -116,6 +116,10 @@ def test_go_live_reaches_the_plan():
     assert _run(draft(go_live=True)).plan["go_live"] is True
     assert load_plan(_run(draft(go_live=True)).plan).go_live is True
     assert "go_live" not in _run(draft(go_live=False)).plan
+    # the model's field says only "go live"; "keep it paused" is read from the brief's words
+    paused = llm_planner.plan_brief("sneakers, keep it paused until I check it", DEFAULTS,
+                                    model=scripted_model(draft(go_live=False)))
+    assert paused.plan["go_live"] is False and load_plan(paused.plan).go_live is False
 
 
 def test_eu_region_needs_the_advertiser_like_an_eu_country():

@@ -101,9 +101,23 @@ def test_go_live_asks(ask, live):
     g = find_go_live(ask)
     assert g.value is live and (bool(g.spans) is (live is not None))
     r = plan_brief(BASE.format(ask), D)
-    assert r.plan["go_live"] is bool(live)
+    assert r.plan.get("go_live") is live  # "keep it paused" (False) is not silence (None)
     if live is not None:
         assert not r.not_understood and not r.questions
+
+
+@pytest.mark.parametrize(("asked", "explicit", "policy", "live"), [
+    (False, None, True, False),  # the brief's "keep it paused" beats the policy's default
+    (None, None, True, True), (None, None, False, False), (True, None, False, True),
+    (False, True, False, True),  # --live decides (and the card says it overrides the plan)
+])
+def test_what_the_launch_does_about_going_live(asked, explicit, policy, live):
+    from types import SimpleNamespace
+
+    from agents.orchestrator.launch_gate import requested_go_live
+    ctx = SimpleNamespace(policy=SimpleNamespace(go_live=policy))
+    state = {"plan": {"go_live": asked}, "go_live": explicit}
+    assert requested_go_live(state, ctx) is live
 
 
 def test_go_live_and_paused_without_a_correction_is_a_conflict():

@@ -111,4 +111,4 @@ def test_go_live_right_away_is_on_the_plan():
     r = run("Sell our mugs in the US, $40 a day, go live right away.")
     assert launchable(r), r.questions
     assert r.plan["go_live"] is True
-    assert run("Sell our mugs in the US, $40 a day.").plan["go_live"] is False
+    assert "go_live" not in run("Sell our mugs in the US, $40 a day.").plan  # silent: not False

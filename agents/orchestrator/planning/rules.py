@@ -215,7 +215,7 @@ def build_plan(f: Facts) -> tuple[dict[str, Any], list[dict], list[dict]]:
         "name": _campaign_name(f, objective, landing), "objective": objective,
         "special_ad_categories": f.special, "currency": currency, "budget": budget,
         "start_time": _dt(f.schedule.start, d.timezone), "end_time": _dt(f.schedule.end, d.timezone),
-        "landing_url": landing, "ad_sets": ad_sets, "go_live": bool(f.go_live),
+        "landing_url": landing, "ad_sets": ad_sets, "go_live": f.go_live,
     }
     if f.special:
         plan["special_ad_category_country"] = sorted(f.geo.all_countries()) or None

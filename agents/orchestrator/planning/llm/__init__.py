@@ -66,6 +66,7 @@ from agents.orchestrator.planning.llm.draft_report import (
     waived_phrases,
 )
 from agents.orchestrator.planning.people.audience import LOCALES
+from agents.orchestrator.planning.schedule.golive import find_go_live
 from prompts import planner as prompts
 from state import rules
 
@@ -270,6 +271,8 @@ def _assess(brief: str, draft: DraftPlan, defaults: Any, search_interests: Searc
     missing = missing_questions(draft, plan_dict, defaults)
     interest_qs, unknown, warnings = resolve_interests(plan_dict, search_interests, waived)
     warnings += add_targets(plan_dict, brief)
+    if "go_live" not in plan_dict and find_go_live(brief).value is False:
+        plan_dict["go_live"] = False  # "keep it paused": the model's field says only "go live"
     flags = merge_questions(report_questions(draft), served_unsupported(recognised, plan_dict),
                             converted.flags, interest_qs)
     questions = _one_per_field(missing + [q for q in flags if not is_waived(q, waived)])
