@@ -219,7 +219,8 @@ def _read_list(text: str, cue: re.Match[str], add: Any, res: InterestResult) -> 
     stop = LIST_END.search(text, cue.end())
     end = stop.start() if stop else len(text)
     tail = STOP_ITEM.sub("", text[cue.end():end])
-    hits, last, maybe = 0, cue.end(), []
+    hits, last = 0, cue.end()
+    maybe: list[tuple[int, int]] = []  # misses after a comma, interests if a list goes on
     for s, e, conj in _items(text, cue.end(), cue.end() + len(tail)):
         item = text[s:e].strip()
         if lead := FILLER_ITEM.match(item):
