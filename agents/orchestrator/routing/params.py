@@ -41,9 +41,9 @@ OPS = [(">=", r"at\s+least|minimum(?:\s+of)?|min\.?|>=|≥|no\s+less\s+than"),
        ("<", r"under|below|less\s+than|lower\s+than|beneath|<|drops\s+below|falls\s+below|"
              r"south\s+of")]
 OP_RES = [(op, re.compile(rf"(?:{p})\s*(?:of\s+|a\s+)?$", re.I)) for op, p in OPS]
-ZERO_RESULTS = re.compile(r"\b(?:zero|no|0|without\s+(?:any\s+)?)\s+(?:purchases?|sales|"
+ZERO_RESULTS = re.compile(r"\b(?:zero|no|0|without\s+(?:any|a\s+single|a|one|1|even\s+one))\s+(?:purchases?|sales?|"
                           r"conversions?|results?|leads?|sign-?ups|orders)\b|"
-                          r"(?:n['’]t|\bnot|\bnever)\s+(?:\S+\s+){0,3}?(?:a\s+single|any|one|"
+                          r"(?:n['’]t|\bnot|\bnever)\s+(?:\S+\s+){0,3}?(?:a\s+single|any|one|1|"
                           r"even\s+one)\s+(?:purchase|sale|conversion|result|lead|sign-?up|order)s?\b",
                           re.I)
 PERIOD_AFTER = re.compile(r"\s*(?:days?|d|weeks?|wks?|hours?|hrs?|h|months?)\b", re.I)
