@@ -85,3 +85,26 @@ def test_no_purchase_after_a_spend_is_a_zero_results_rule(request_):
     assert i.route == "pause_underperformers"
     assert (i.params["metric"], i.params["op"], i.params["threshold"]) == ("results", "==", 0)
     assert i.params["min_spend_minor"] == 10000
+
+
+@pytest.mark.parametrize("request_,first,second", [
+    ("lower Spring Sale to $120 and Brand Awareness to $40",
+     ("Spring Sale", {"to_minor": 12000}), ("Brand Awareness", {"to_minor": 4000})),
+    ("double Spring Sale, halve Brand Awareness",
+     ("Spring Sale", {"factor": 2}), ("Brand Awareness", {"factor": 0.5})),
+    ("cut Spring Sale by 20% and Brand Awareness by 10%",
+     ("Spring Sale", {"pct": -20}), ("Brand Awareness", {"pct": -10})),
+])
+def test_two_objects_with_their_own_amounts_each_get_their_own(request_, first, second):
+    # one amount was applied to both ("Brand Awareness to $40" set it to $120; "halve" halved both)
+    i = ask(request_)
+    got = [(i.entities[0].name, i.params["change"])] + \
+        [(a.entities[0].name, a.params["change"]) for a in i.also]
+    assert len(i.entities) == 1 and i.route == "budget"
+    assert [(n, {k: v for k, v in ch.items() if v is not None}) for n, ch in got] == [first, second]
+
+
+def test_one_amount_for_two_objects_is_both():
+    i = ask("set Spring Sale and Brand Awareness to $100 a day")
+    assert i.route == "budget" and {e.name for e in i.entities} == {"Spring Sale", "Brand Awareness"}
+    assert i.params["change"]["to_minor"] == 10000

@@ -407,6 +407,16 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
     elif route == "budget":
         found, changes = budget_params(c)
         params = dict(given) if given is not None else found or {}
+        if given is None and (each := _own_changes(text, ms, c)):
+            # "X to $120 and Y to $40", "double X, halve Y": each object its own change
+            (first, p0), rest = each[0], each[1:]
+            ask = check_ask({"route": "budget", "entities": first.refs(), "params": p0},
+                            first.candidates, objs, account=account, today=today,
+                            money_currencies=money)
+            if ask["route"] == "budget":
+                ask["more_budgets"] = [{"route": "budget", "entities": m.refs(), "params": p,
+                                        "targets": m.candidates} for m, p in rest]
+            return ask, first.candidates
         if given is None and len({tuple(sorted(k for k in ch if k != "currency"))
                                   for ch in changes}) > 1:
             return clarify("Two budget changes for the same object that contradict each other; "
@@ -428,6 +438,41 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
     if condition and checked["route"] in WRITE_ROUTES_READ:
         checked["condition"] = condition  # read_rules never makes a conditional write the intent
     return checked, targets
+
+
+SEPARATOR = re.compile(r",\s*(?:and\s+|then\s+)?|\s+(?:and|then|plus|&)\s+|;\s*", re.I)
+
+
+def _own_changes(text: str, ms: list[Mention], c: Clause) -> list[tuple[Mention, dict[str, Any]]]:
+    """Pair each named object with the change said of it, when each has its own and they differ.
+
+    The clause is cut at the last separator between two names; a part without a verb reads
+    with the first part's ("cut X by 20% and Y by 10%": Y is cut too). Empty when the objects
+    share one change ("set X and Y to $100") or a part says none.
+    """
+    keys = [(m.start(), m.group(0)) for m in re.finditer(cues.E, text)]
+    if len(ms) < 2 or len(keys) != len(ms) or any(len(m.candidates) != 1 for m in ms):
+        return []
+    cuts = [0]
+    for (_, a), (b_start, _) in zip(keys, keys[1:], strict=False):
+        a_end = text.index(a) + len(a)
+        seps = list(SEPARATOR.finditer(text, a_end, b_start))
+        if not seps:
+            return []
+        cuts.append(seps[-1].start())
+    cuts.append(len(text))
+    verb = text[:keys[0][0]]
+    out = []
+    for m, lo, hi in zip(ms, cuts, cuts[1:], strict=False):
+        part = text[lo:hi]
+        if not cues.BUDGET_VERB.search(part):
+            part = verb + " " + part
+        found, _ = budget_params(Clause(part, find_amounts(part, c.currency), c.quotes, c.currency,
+                                        c.files))
+        if found is None:
+            return []
+        out.append((m, found))
+    return out if len({repr(p["change"]) for _, p in out}) > 1 else []
 
 
 def _leave_out(ask: dict[str, Any], out: list[Mention], kw: dict[str, Any]) -> dict[str, Any]:
@@ -572,9 +617,13 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
             ask = _give(part, asks[-1] if asks else None, ms, kw)
         else:
             ask, _targets = _ask(part, route, why, ms, **kw)
-        more = ask.pop("more_rules", [])
+        more, own = ask.pop("more_rules", []), ask.pop("more_budgets", [])
         asks.append({**ask, "text": words})
         asks += [{**ask, "params": p, "text": words} for p in more]
+        for other in own:  # "… and Y to $40": Y's own card
+            targets = other.pop("targets")
+            asks.append({**check_ask(other, targets, objs, account=account, today=today,
+                                     money_currencies=[]), "text": words})
         if ask["route"] in ("status", "budget") and cues.TEMPORARY.search(part):
             asks.append({"route": "unsupported", "entities": ask["entities"],
                          "params": {"why": cues.TEMPORARY_WHY}, "text": words})
