@@ -108,3 +108,23 @@ def test_one_amount_for_two_objects_is_both():
     i = ask("set Spring Sale and Brand Awareness to $100 a day")
     assert i.route == "budget" and {e.name for e in i.entities} == {"Spring Sale", "Brand Awareness"}
     assert i.params["change"]["to_minor"] == 10000
+
+
+@pytest.mark.parametrize("request_", [
+    "pause the 2 worst ads in Spring Sale by CPA",
+    "pause the bottom 3 ads in Spring Sale",
+    "kill Spring Sale's ads with a high CPA",
+])
+def test_a_rule_adpilot_cannot_read_is_asked_not_replaced_by_the_default(request_):
+    # it proposed the policy's default rule, not the ranking or the metric the request named
+    i = ask(request_)
+    assert i.route == "clarify", (i.route, i.params)
+
+
+@pytest.mark.parametrize("request_", [
+    "pause the weak ads in Spring Sale, default rule",
+    "run the underperformer sweep on Spring Sale",
+])
+def test_the_default_rule_when_the_request_names_none(request_):
+    i = ask(request_)
+    assert i.route == "pause_underperformers" and i.params["metric"] is None

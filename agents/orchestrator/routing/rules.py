@@ -396,6 +396,14 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         money = []
     elif route == "pause_underperformers":
         params = pause_params(c)
+        named = [m for m in metric_list(re.sub(cues.E, " ", text)) if m != "spend"]
+        ranked = re.search(r"\b(?:(?:worst|bottom|lowest|top|highest)\s+\d+|\d+\s+(?:worst|"
+                           r"lowest|weakest)|(?:worst|bottom|weakest)\b.{0,30}\bby\s+\w+)", text)
+        if params["metric"] is None and (named or ranked):
+            # "the 2 worst ads by CPA", "with a high CPA": not the default rule, and no threshold
+            return clarify("adpilot pauses by a threshold (e.g. 'CPA over $40'), not by a "
+                           "ranking or a word like 'high': what threshold should the ads fail?",
+                           entities=refs), targets
         rules_said = [t for t in thresholds(c)[0] if t["metric"] != params["metric"]]
         if rules_said and not re.search(r"\bor\b", text):  # "CPA over $40 and CTR under 1%"
             return clarify("A pause rule takes one condition; adpilot cannot pause only what meets "
