@@ -128,3 +128,15 @@ def test_a_rule_adpilot_cannot_read_is_asked_not_replaced_by_the_default(request
 def test_the_default_rule_when_the_request_names_none(request_):
     i = ask(request_)
     assert i.route == "pause_underperformers" and i.params["metric"] is None
+
+
+@pytest.mark.parametrize("request_", [
+    "pause Spring Sale ads with cpc > $2.50 that spent at least $50",
+    "pause Spring Sale ads with cost per click over $2.50 that have spent $50",
+])
+def test_a_threshold_followed_by_a_minimum_spend_keeps_both(request_):
+    # "$2.50 that spent" read the $2.50 as the spend: the CPC rule was lost (the default rule ran)
+    i = ask(request_)
+    assert i.route == "pause_underperformers"
+    assert (i.params["metric"], i.params["op"], i.params["threshold"], i.params["min_spend_minor"]) \
+        == ("cpc", ">", 250, 5000)

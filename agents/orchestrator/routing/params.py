@@ -80,7 +80,9 @@ def _metric_for(text: str, a: Amount) -> tuple[str | None, str | None]:
     if after and after[0][0] - a.end <= 3 and text[after[0][0]:].startswith(("per ", "a ", "each ",
                                                                               "every ")):
         metric = after[0][2]  # "$45 per purchase", "30 bucks a lead": the unit with the number wins
-    if SPEND_WORD.search(text[a.end:a.end + 12]) or SPEND_WORD.search(before[-25:]):
+    # "$80 spent", "$60 to spend", "spent at least $80" — not "$2.50 that spent $50" (a CPC)
+    if re.match(rf"\s*(?:(?:of|in|to|worth\s+of)\s+(?:ad\s+)?)?{SPEND_WORD.pattern}", text[a.end:a.end + 16], re.I) \
+            or SPEND_WORD.search(before[-25:]):
         metric = "spend"
     return metric, op
 
