@@ -3,7 +3,8 @@
 Longer than 300 lines because the comparisons, the report and the oracle-scripted model for
 `--router llm` all read the one label shape; split, each would restate it.
 
-    python -m evals.router [--router rules|llm] [--json] [--file tuning|holdout|fresh|holdout2|both|all]
+    python -m evals.router [--router rules|llm] [--json] [--file tuning|holdout|fresh|holdout2|fresh3|holdout3|review2|
+                           review2_holdout|both|all]
                            [--misses]
 
 Per file, separately: route accuracy overall and per route with the confusion matrix, and the
@@ -55,7 +56,10 @@ FILES = {"tuning": DATASETS / "requests.jsonl", "holdout": DATASETS / "requests_
          "holdout2": DATASETS / "requests_holdout2.jsonl",
          # a third author's round: fresh3 scored once before changes, then tuned on
          "fresh3": DATASETS / "requests_fresh3.jsonl",
-         "holdout3": DATASETS / "requests_holdout3.jsonl"}
+         "holdout3": DATASETS / "requests_holdout3.jsonl",
+         # a fresh-eyes review's 16 requests: review2 tuned on, review2_holdout scored at the end
+         "review2": DATASETS / "requests_review2.jsonl",
+         "review2_holdout": DATASETS / "requests_review2_holdout.jsonl"}
 WORLD = DATASETS / "request_world.json"
 FACTOR_TOLERANCE = 0.005
 NOT_PARAMS = {"why", "candidates"}

@@ -97,3 +97,29 @@ def test_a_budget_per_ad_is_asked(said, phrase):
 def test_a_split_adpilot_cannot_make_is_asked(brief, phrase):
     r = plan_brief(f"{brief}, {LANDING}", D)
     assert phrase in [q["phrase"] for q in r.questions], r.questions
+
+
+# "split evenly between", "one ad set each", "separate ad sets for the US and Canada" were not
+# read as splits: one ad set for every place and gender, launchable, saying nothing.
+@pytest.mark.parametrize("said", ["$50 a day split evenly between the US and Canada",
+                                  "$50 a day, US and Canada, one ad set each",
+                                  "$50 a day, separate ad sets for the US and Canada",
+                                  "$50 a day divided equally across the US and Canada"])
+def test_an_even_split_between_places_is_one_ad_set_each(said):
+    r = plan_brief(f"sales for shoes, {said}, {LANDING}", D)
+    assert r.questions == [] and "experiment" not in r.plan
+    assert _sets(r.plan) == [(["US"], None), (["CA"], None)]
+    assert r.plan["budget"] == {"kind": "daily", "amount_minor": 5000, "level": "ad_set"}
+
+
+@pytest.mark.parametrize("said", ["$50 a day split evenly between men and women",
+                                  "$50 a day split 50/50 between women and men"])
+def test_an_even_split_between_genders_is_one_ad_set_each(said):
+    r = plan_brief(f"sales for shoes in the US, {said}, {LANDING}", D)
+    assert r.questions == [] and "experiment" not in r.plan
+    assert sorted(_sets(r.plan)) == [(["US"], [1]), (["US"], [2])]
+
+
+def test_an_uneven_split_is_asked():
+    r = plan_brief(f"sales for shoes, $100 a day split 70/30 between the US and Canada, {LANDING}", D)
+    assert r.questions and "70/30" in " ".join(q.get("phrase", "") for q in r.questions)

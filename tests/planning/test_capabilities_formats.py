@@ -199,3 +199,17 @@ def test_only_asks_adpilot_cannot_serve_are_unsupported(text, supported):
     r = plan_brief(f"Sales, US, $40/day, hat.jpg, https://hats.example.com. {text}", D)
     unsupported = [q for q in r.questions if q["kind"] == "unsupported"]
     assert (not unsupported) == supported, r.questions
+
+
+@pytest.mark.parametrize("text", [
+    "leads, no instant form - send them to our site",
+    "leads on our site (no lead ads)",
+    "leads but NOT a facebook form, our own quote page",
+    "website leads, not an instant form",
+])
+def test_a_form_said_not_to_be_used_is_website_leads_not_an_instant_form(text):
+    # it read the form and dropped the negation: an instant form the brief refused
+    r = plan_brief(f"{text}, US, $40/day, https://x.example/quote , a.jpg", D)
+    s = r.plan["ad_sets"][0]
+    assert s["destination_type"] != "ON_AD" and s["optimization_goal"] == "OFFSITE_CONVERSIONS"
+    assert not r.questions, r.questions

@@ -156,6 +156,9 @@ def test_everyone_in_passing_changes_nothing():
     ("language: German", ["german"]), ("Portuguese-speaking families", ["portuguese"]),
     ("English and Spanish speakers", ["english", "spanish"]),
     ("people who speak Swedish", ["swedish"]), ("a pub crawl in Irish pubs", []),
+    # "bilingual X and Y" named the languages and none was read (launchable, silent)
+    ("bilingual Spanish and English households", ["spanish", "english"]),
+    ("bilingual (French/English) parents", ["french", "english"]),
 ])
 def test_languages(text, names):
     keys, _ = find_locales(text)

@@ -295,3 +295,24 @@ def test_answers_to_a_vague_ask_and_to_the_ab_split_are_read(cli, tmp_path):
     card = run("resume", "v2", "--answer", "$20 a day each")
     assert "approval needed" in card.output, card.output
     assert "USD 20.00" in said(card)
+
+
+def test_an_exception_is_left_running_on_approval(cli, tmp_path):
+    # "pause Spring Sale but keep Carousel A running" paused the whole campaign, Carousel A too
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    card = run("ask", "pause Spring Sale but keep Carousel A running", "--thread", "x1")
+    assert card.exit_code == 0 and "approval needed" in card.output, card.output
+    assert run("approve", "x1").exit_code == 0
+    assert status_of(server, "ad", ids["ads"]["Carousel A"]) == "ACTIVE"
+    assert status_of(server, "campaign", ids["campaign"]) == "ACTIVE"
+    assert {status_of(server, "ad", ids["ads"][n]) for n in ("Video - Trail", "Static - Summit")} \
+        == {"PAUSED"}
+
+
+def test_a_pause_until_a_day_says_it_will_not_resume_by_itself(cli, tmp_path):
+    server, run = cli
+    sdk_world(server, tmp_path)
+    card = run("ask", "pause Spring Sale until Monday", "--thread", "u1")
+    assert card.exit_code == 0 and "approval needed" in card.output, card.output
+    assert "will not undo it by itself" in said(card), said(card)

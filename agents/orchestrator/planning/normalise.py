@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from agents.orchestrator.planning import WHO, Adjustment, PlanDefaults, Question
+from agents.orchestrator.planning import SPEND, WHO, Adjustment, PlanDefaults, Question
 from agents.orchestrator.planning import lexicon as lx
 
 QUOTE_PAIRS = (("\"", "\""), ("“", "”"), ("„", "“"), ("«", "»"), ("‘", "’"), ("‹", "›"))
@@ -178,10 +178,37 @@ def _numbers(n: Normalised) -> None:
         if converted != seg:
             edits += _diff_edits(seg, converted, start)
     _apply(n, edits)
+    _spoken_money(n)
     small = {"one": "1", "two": "2", "a couple of": "2", "a": "1", "half a": "0.5"}
     _apply(n, [(m.start(), m.end(1) if m.group(1) else m.start(),
                 small[re.sub(r"\s+", " ", m.group(1).lower())])
                for m in SMALL_MULT.finditer(n.text) if not n.is_protected(m.start(), m.end())])
+
+
+def _spoken_money(n: Normalised) -> None:
+    """Join "a buck 20" into "1.20 buck"; ask whether "2 50 a day" is 2.50 or 250 (money/spoken.py).
+
+    Only numbers that were words join: digits a person typed are read as typed. A later answer
+    line with a number settles a bare pair (it corrects what came before).
+    """
+    from agents.orchestrator.planning.cues import ANSWER_LINE
+    from agents.orchestrator.planning.money import spoken as sp
+
+    def said(start: int, end: int) -> bool:
+        words = n.original_text(start, end)
+        return not n.is_protected(start, end) and bool(re.search(r"[^\W\d_]", words)) and \
+            not re.search(r"\d", words)
+
+    _apply(n, sp.cents_edits(n.text, said))
+    answers = [m.end() for m in re.finditer(ANSWER_LINE, n.text, re.I)
+               if re.search(r"\d", n.text[m.end():].split("\n", 1)[0])]
+    for start, end, small, whole, field_ in sp.bare_pairs(n.text, said):
+        if any(a > end for a in answers):
+            continue
+        words = n.original_text(start, end)
+        n.flags.append(Question(
+            field_, f"Is ‘{words}’ {small} or {whole}? Said aloud it can be either. (e.g. "
+            f"'{small}' or '{whole}')", "ambiguous", words, SPEND))
 
 
 def _free_segments(n: Normalised, held: list[tuple[int, int]] | None = None

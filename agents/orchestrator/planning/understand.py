@@ -118,8 +118,17 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      "running ads only at certain hours or days (ad scheduling) is not supported yet"),
     ("frequency cap", "ad_sets[0].frequency_control_specs", SPEND,
      r"\bfrequency\s+caps?\b|\bcap\s+(?:the\s+)?frequency\b|\bno\s+more\s+than\s+\d+\s+"
-     r"(?:times|impressions)\b|\bmax(?:imum)?\s+(?:frequency|\d+\s+impressions)\b",
+     r"(?:times|impressions)\b|\bmax(?:imum)?\s+(?:frequency|\d+\s+impressions)\b|"
+     # "nobody should see it more than twice a week", "at most 3 times per person"
+     r"\b(?:more\s+than|at\s+most|no\s+more\s+than|max(?:imum)?|up\s+to|over)\s+(?:once|twice|"
+     r"\d+\s*(?:x|times))\s+(?:a|per|every|each)\s+(?:day|week|month|person|user|head)\b",
      "frequency caps are not supported yet"),
+    ("attribution setting", "ad_sets[0].attribution_spec", GOAL,
+     r"\b(?:\d+|one|seven)[- ]day\s+(?:click|view)(?:[- ]through)?(?:\s+(?:attribution|window))?"
+     r"(?:\s+only)?\b|\battribution\s+(?:window|setting|spec|model)s?\b|\bview[- ]through\b|"
+     r"\b(?:click|view)[- ]only\s+attribution\b",
+     "choosing the attribution window is not supported yet: Meta's default (7-day click, "
+     "1-day view) would count the results and steer delivery"),
     ("connections targeting", "ad_sets[0].targeting.connections", WHO,
      r"\bfriends\s+of\s+(?:people|fans|followers|those|our)\b|\bpeople\s+who\s+(?:like|follow)\s+"
      r"(?:our|the)\s+(?:page|account|profile)\b|\bconnections\s+targeting\b",

@@ -83,13 +83,29 @@ VAGUE = rx(
     r"\bdo\s+something\b|\bfix\b|\bdeal\s+with\b|\bsort\s+(?:\S+\s+)?out\b|\bhandle\b|"
     r"\bmake\s+(?:\S+\s+){0,4}?(?:cheaper|better|work|perform|efficient)\b|\bimprove\b|"
     r"\boptimi[sz]e\b(?!\s+loop)|\btake\s+care\s+of\b|\bdo\s+(?:the\s+)?needful\b")
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 SCHEDULED = rx(
-    r"\b(?:tomorrow|tonight|next\s+(?:week|month|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    rf"\b(?:tomorrow|tonight|next\s+(?:week|month|{_WD})|(?:on|this|this\s+coming)\s+{_WD}|"
     r"at\s+\d{1,2}(?::\d\d\s*(?:am|pm|h)?|\s*(?:am|pm|h|o'?clock))|at\s+(?:midnight|noon)|in\s+\d+\s+"
-    r"(?:hours?|days?)|starting\s+(?:on|from|next|monday|tomorrow)|from\s+(?:monday|tomorrow|"
-    r"next)|on\s+(?:\d{1,2}[./]\d{1,2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+"
-    r"\d{1,2})|when\s+the\s+(?:sale|promo)\s+starts|morgen|demain|mañana|ma[nñ]ana)\b")
+    rf"(?:hours?|days?)|(?:starting|from|as\s+of|effective)\s+(?:on\s+)?(?:next\s+|this\s+)?(?:{_WD}|"
+    r"tomorrow|next\s+\w+|the\s+\d{1,2}(?:st|nd|rd|th)?)|on\s+(?:\d{1,2}[./]\d{1,2}|(?:jan|feb|mar|"
+    r"apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2})|when\s+the\s+(?:sale|promo)\s+starts|morgen|"
+    r"demain|mañana|ma[nñ]ana)\b")
+# A pause (or resume) for a while: "until Monday", "for the weekend", "for 3 days". The change is
+# made now; the change back later is not (adpilot does not schedule): said as a later ask.
+TEMPORARY = rx(
+    rf"\b(?:until|till|til|through|thru)\s+(?:(?:next|this)\s+)?(?:{_WD}|tomorrow|the\s+weekend|"
+    r"next\s+(?:week|month)|the\s+\d{1,2}(?:st|nd|rd|th)?|(?:we(?:'re|\s+are)|it'?s)\s+(?:back|"
+    r"restocked|done))\b|\bfor\s+(?:the\s+|this\s+|a\s+)?(?:weekend|night|(?:\d+|a|an|one|two|three|"
+    r"a\s+few|a\s+couple(?:\s+of)?)\s+(?:hours?|days?|weeks?))\b|\bover\s+the\s+weekend\b")
+TEMPORARY_WHY = ("Changing it back at a later time is not supported: adpilot makes the change "
+                 "now and will not undo it by itself (no scheduled resume); ask again then.")
+# "except X", "apart from X", "but keep X running": what a change must leave out.
+EXCEPT = rx(
+    r"(?:\b(?:except(?:\s+for)?|but\s+not|other\s+than|apart\s+from|besides|excluding|save\s+for)"
+    rf"\s+(?:the\s+)?(?:ad\s*sets?\s+|ads?\s+|campaigns?\s+)?(?P<a>{E}(?:\s*(?:,|and|&|or)\s*"
+    rf"(?:the\s+)?{E})*)|,?\s*\b(?:but\s+)?(?:keep|leave)\s+(?P<b>{E}(?:\s*(?:,|and|&)\s*{E})*)"
+    r"\s+(?:running|on|live|active|going|alone|untouched|as\s+is)\b)")
 
 # "it", "the campaign": the previous ask's object; "… — kill it" after a description of what
 PRONOUN = re.compile(r"\b(?:it|them|that|this\s+one|those|its|it's)\b|\b(?:the|that|this|same)\s+"
@@ -177,11 +193,13 @@ EDIT_TARGETING = (
        r"\bdon'?t\s+(?:show|target)\b"),
     "Editing an existing ad set's targeting is not a route; an A/B test with an audience "
     "variant is the supported way.")
+SCHEDULED_BUDGET_WHY = ("Scheduled budget changes are not supported: adpilot changes a budget now, "
+                        "when asked; ask again at that time.")
 SCHEDULED_WHY = ("Scheduled status changes are not supported: adpilot pauses or resumes now, "
                  "when asked; ask again at that time.")
 
 
 __all__ = ["AB_TEST", "ADOPT", "BARE_PRONOUN_WRITE", "BRIEF_LAUNCH", "BRIEF_SIGNAL", "BUDGET_VERB", "CONTAINER_ALL", "DUPLICATE",
            "E", "EDIT_CREATIVE", "EDIT_TARGETING", "FILTER_QUESTION", "HYPOTHETICAL", "LAUNCH",
-           "NEW_CAMPAIGN", "PAUSE", "PRONOUN", "QUESTION_START", "RESUME", "SCHEDULED",
-           "SCHEDULED_WHY", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "rx"]
+           "EXCEPT", "NEW_CAMPAIGN", "PAUSE", "PRONOUN", "QUESTION_START", "RESUME",
+           "SCHEDULED", "SCHEDULED_BUDGET_WHY", "SCHEDULED_WHY", "TEMPORARY", "TEMPORARY_WHY", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "rx"]

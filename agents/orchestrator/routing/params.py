@@ -41,9 +41,9 @@ OPS = [(">=", r"at\s+least|minimum(?:\s+of)?|min\.?|>=|≥|no\s+less\s+than"),
        ("<", r"under|below|less\s+than|lower\s+than|beneath|<|drops\s+below|falls\s+below|"
              r"south\s+of")]
 OP_RES = [(op, re.compile(rf"(?:{p})\s*(?:of\s+|a\s+)?$", re.I)) for op, p in OPS]
-ZERO_RESULTS = re.compile(r"\b(?:zero|no|0|without\s+(?:any\s+)?)\s+(?:purchases?|sales|"
+ZERO_RESULTS = re.compile(r"\b(?:zero|no|0|without\s+(?:any|a\s+single|a|one|1|even\s+one))\s+(?:purchases?|sales?|"
                           r"conversions?|results?|leads?|sign-?ups|orders)\b|"
-                          r"(?:n['’]t|\bnot|\bnever)\s+(?:\S+\s+){0,3}?(?:a\s+single|any|one|"
+                          r"(?:n['’]t|\bnot|\bnever)\s+(?:\S+\s+){0,3}?(?:a\s+single|any|one|1|"
                           r"even\s+one)\s+(?:purchase|sale|conversion|result|lead|sign-?up|order)s?\b",
                           re.I)
 PERIOD_AFTER = re.compile(r"\s*(?:days?|d|weeks?|wks?|hours?|hrs?|h|months?)\b", re.I)
@@ -80,7 +80,9 @@ def _metric_for(text: str, a: Amount) -> tuple[str | None, str | None]:
     if after and after[0][0] - a.end <= 3 and text[after[0][0]:].startswith(("per ", "a ", "each ",
                                                                               "every ")):
         metric = after[0][2]  # "$45 per purchase", "30 bucks a lead": the unit with the number wins
-    if SPEND_WORD.search(text[a.end:a.end + 12]) or SPEND_WORD.search(before[-25:]):
+    # "$80 spent", "$60 to spend", "spent at least $80" — not "$2.50 that spent $50" (a CPC)
+    if re.match(rf"\s*(?:(?:of|in|to|worth\s+of)\s+(?:ad\s+)?)?{SPEND_WORD.pattern}", text[a.end:a.end + 16], re.I) \
+            or SPEND_WORD.search(before[-25:]):
         metric = "spend"
     return metric, op
 

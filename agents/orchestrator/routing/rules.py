@@ -52,6 +52,7 @@ from agents.orchestrator.routing.discourse import blank
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
 from agents.orchestrator.routing.moves import follow_on, missing_side, moved, side_params, sides
 from agents.orchestrator.routing.params import (
+    KIND_WORD,
     Clause,
     adopt_params,
     budget_params,
@@ -194,9 +195,12 @@ def _route(c: Clause) -> tuple[str | None, str]:
                     return "unsupported", why
     if cues.AB_TEST.search(plain):
         return "ab_test", ""
-    if not question_like and (cues.PAUSE.search(plain) or cues.RESUME.search(plain)) and \
-            cues.SCHEDULED.search(plain):
+    later = cues.SCHEDULED.search(cues.TEMPORARY.sub(" ", plain))  # "until Monday" is no schedule
+    if not question_like and (cues.PAUSE.search(plain) or cues.RESUME.search(plain)) and later:
         return "unsupported", cues.SCHEDULED_WHY
+    if not question_like and later and not later.group(0).startswith("on ") and \
+            _budget_cue(plain, c.amounts):  # "as agreed on Monday" tells when, not from when
+        return "unsupported", cues.SCHEDULED_BUDGET_WHY  # "+20% starting Friday": never now
     if cues.ADOPT.search(plain):
         return "adopt", ""
     if cues.VAGUE.search(plain):
@@ -392,12 +396,35 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         money = []
     elif route == "pause_underperformers":
         params = pause_params(c)
+        named = [m for m in metric_list(re.sub(cues.E, " ", text)) if m != "spend"]
+        ranked = re.search(r"\b(?:(?:worst|bottom|lowest|top|highest)\s+\d+|\d+\s+(?:worst|"
+                           r"lowest|weakest)|(?:worst|bottom|weakest)\b.{0,30}\bby\s+\w+)", text)
+        if params["metric"] is None and (named or ranked):
+            # "the 2 worst ads by CPA", "with a high CPA": not the default rule, and no threshold
+            return clarify("adpilot pauses by a threshold (e.g. 'CPA over $40'), not by a "
+                           "ranking or a word like 'high': what threshold should the ads fail?",
+                           entities=refs), targets
+        rules_said = [t for t in thresholds(c)[0] if t["metric"] != params["metric"]]
+        if rules_said and not re.search(r"\bor\b", text):  # "CPA over $40 and CTR under 1%"
+            return clarify("A pause rule takes one condition; adpilot cannot pause only what meets "
+                           "both. Which one should it use (or say 'or' for each on its own)?",
+                           entities=refs), targets
         if targets and all(o.type == "ad" for o in targets) and params["metric"] is None and \
                 params["min_spend_minor"] is None and params["min_days"] is None:
             route, params = "status", {"to": "PAUSED"}  # named ads, no rule: pause those ads
     elif route == "budget":
         found, changes = budget_params(c)
         params = dict(given) if given is not None else found or {}
+        if given is None and (each := _own_changes(text, ms, c)):
+            # "X to $120 and Y to $40", "double X, halve Y": each object its own change
+            (first, p0), rest = each[0], each[1:]
+            ask = check_ask({"route": "budget", "entities": first.refs(), "params": p0},
+                            first.candidates, objs, account=account, today=today,
+                            money_currencies=money)
+            if ask["route"] == "budget":
+                ask["more_budgets"] = [{"route": "budget", "entities": m.refs(), "params": p,
+                                        "targets": m.candidates} for m, p in rest]
+            return ask, first.candidates
         if given is None and len({tuple(sorted(k for k in ch if k != "currency"))
                                   for ch in changes}) > 1:
             return clarify("Two budget changes for the same object that contradict each other; "
@@ -410,9 +437,90 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         params = {"to": why}
     ask = {"route": route, "entities": refs, "params": params}
     checked = check_ask(ask, targets, objs, account=account, today=today, money_currencies=money)
+    if route == "pause_underperformers" and checked["route"] == route and rules_said:
+        # "CPA over $40 or CTR below 0.5%": each rule is an ask of its own, proposed after this one
+        spend_cur = params["currency"] if params["min_spend_minor"] is not None else None
+        checked["more_rules"] = [{**params, "currency": t.get("currency") or spend_cur,
+                                  **{k: t[k] for k in ("metric", "op", "threshold")}}
+                                 for t in rules_said]
     if condition and checked["route"] in WRITE_ROUTES_READ:
         checked["condition"] = condition  # read_rules never makes a conditional write the intent
     return checked, targets
+
+
+SEPARATOR = re.compile(r",\s*(?:and\s+|then\s+)?|\s+(?:and|then|plus|&)\s+|;\s*", re.I)
+
+
+def _own_changes(text: str, ms: list[Mention], c: Clause) -> list[tuple[Mention, dict[str, Any]]]:
+    """Pair each named object with the change said of it, when each has its own and they differ.
+
+    The clause is cut at the last separator between two names; a part without a verb reads
+    with the first part's ("cut X by 20% and Y by 10%": Y is cut too). Empty when the objects
+    share one change ("set X and Y to $100") or a part says none.
+    """
+    keys = [(m.start(), m.group(0)) for m in re.finditer(cues.E, text)]
+    if len(ms) < 2 or len(keys) != len(ms) or any(len(m.candidates) != 1 for m in ms):
+        return []
+    cuts = [0]
+    for (_, a), (b_start, _) in zip(keys, keys[1:], strict=False):
+        a_end = text.index(a) + len(a)
+        seps = list(SEPARATOR.finditer(text, a_end, b_start))
+        if not seps:
+            return []
+        cuts.append(seps[-1].start())
+    cuts.append(len(text))
+    verb = text[:keys[0][0]]
+    out = []
+    for m, lo, hi in zip(ms, cuts, cuts[1:], strict=False):
+        part = text[lo:hi]
+        if not cues.BUDGET_VERB.search(part):
+            part = verb + " " + part
+        found, _ = budget_params(Clause(part, find_amounts(part, c.currency), c.quotes, c.currency,
+                                        c.files))
+        if found is None:
+            return []
+        out.append((m, found))
+    return out if len({repr(p["change"]) for _, p in out}) > 1 else []
+
+
+def _leave_out(ask: dict[str, Any], out: list[Mention], kw: dict[str, Any]) -> dict[str, Any]:
+    """Apply "except X" to one ask: the container's objects of X's kind change, X does not.
+
+    Only a status or budget change on one campaign or ad set that holds X can leave X out; any
+    other write that names X's container is asked about, naming X (never done with X in it).
+    """
+    objs: list[Obj] = kw["objs"]
+    said = ", ".join(m.text for m in out)
+    ents = ask["entities"]
+    by_id = {o.id: o for o in objs}
+    holder = by_id.get(ents[0]["id"]) if len(ents) == 1 else None
+    inside = [c for m in out for c in m.candidates + m.other_account
+              if holder is not None and holder.id in c.ancestors]
+    if ask["route"] not in WRITE_ROUTES_READ:
+        return ask
+    p = ask["params"]
+    if ask["route"] == "pause_underperformers" and p.get("metric") is None and \
+            p.get("min_spend_minor") is None and p.get("min_days") is None:
+        ask = {**ask, "route": "status", "params": {"to": "PAUSED"}}  # "all the ads … apart from X"
+    if holder is None or not inside or ask["route"] not in ("status", "budget") or \
+            len({o.type for o in inside}) > 1:
+        return clarify(f"adpilot read \"except {said}\" but cannot leave it out of this change; "
+                       "name each object to change instead, or drop the exception.",
+                       entities=ents, phrase=said)
+    kind = KIND_WORD.search(ask.get("text") or "")
+    level = ("adset" if kind.group(1) else "ad") if kind else inside[0].type
+    left = {o.id for o in inside}
+    to = ask["params"].get("to")
+    targets = [o for o in objs if o.type == level and holder.id in o.ancestors and o.id not in left
+               and not left & set(o.ancestors)
+               and (to is None or o.raw.get("status") != to)]  # what is paused needs no pause
+    if not targets:
+        return clarify(f"Leaving out {said}, nothing else in {holder.name} would change; what "
+                       "should?", entities=ents, phrase=said)
+    new = {**ask, "entities": [o.ref(ents[0]["match"]) for o in targets]}
+    checked = check_ask(new, targets, objs, account=kw["account"], today=kw["today"],
+                        money_currencies=[])
+    return {**checked, "text": ask.get("text")}
 
 
 def _said(part: str, names: dict[str, str]) -> str:
@@ -482,6 +590,13 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
     masked, quotes, keys = _prepare(reading, mentions)
     files = FILE.findall(reading)
     text = cues.CONTAINER_ALL.sub(r"\1 in \2", words_to_digits(to_english(masked.lower())))
+    excepted: list[Mention] = []  # "except X", "but keep X running": left out of the change
+
+    def _cut(m: re.Match[str]) -> str:
+        excepted.extend(mentions[keys[k]] for k in re.findall(cues.E, m.group(0)) if k in keys)
+        return " "
+
+    text = cues.EXCEPT.sub(_cut, text)
     currency = next((o.currency for o in objs if o.account == account), None) if account else None
     if currency is None:
         currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
@@ -510,8 +625,19 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
             ask = _give(part, asks[-1] if asks else None, ms, kw)
         else:
             ask, _targets = _ask(part, route, why, ms, **kw)
+        more, own = ask.pop("more_rules", []), ask.pop("more_budgets", [])
         asks.append({**ask, "text": words})
+        asks += [{**ask, "params": p, "text": words} for p in more]
+        for other in own:  # "… and Y to $40": Y's own card
+            targets = other.pop("targets")
+            asks.append({**check_ask(other, targets, objs, account=account, today=today,
+                                     money_currencies=[]), "text": words})
+        if ask["route"] in ("status", "budget") and cues.TEMPORARY.search(part):
+            asks.append({"route": "unsupported", "entities": ask["entities"],
+                         "params": {"why": cues.TEMPORARY_WHY}, "text": words})
         prev = ms or prev
+    if excepted:
+        asks = [_leave_out(a, excepted, kw) for a in asks]
     conditions = [a.pop("condition", None) for a in asks]
     if conditions[0]:
         asks[0] = clarify(f"This change waits on a condition (\"{conditions[0]}\") that adpilot does "

@@ -134,13 +134,20 @@ CAPABILITIES: tuple[Capability, ...] = (
 )
 
 
+# "no instant form", "not a lookalike", "don't use a cost cap": the brief refuses it, asks nothing.
+REFUSED_BEFORE = re.compile(r"\b(?:no|not|never|without|instead\s+of|rather\s+than|don'?t\s+"
+                            r"(?:use|want))\s+(?:an?\s+|any\s+|the\s+)?$", re.I)
+
+
 def named_capabilities(texts: Iterable[str]) -> list[tuple[Capability, str]]:
-    """Each capability the texts name, with the first phrase that names it."""
+    """Each capability the texts name, with the first phrase that names it (not refused)."""
     out: list[tuple[Capability, str]] = []
     for cap in CAPABILITIES:
         for text in texts:
-            if m := cap.pattern.search(text):
-                out.append((cap, m.group(0).strip()))
+            asks = [m for m in cap.pattern.finditer(text)
+                    if not REFUSED_BEFORE.search(text, max(0, m.start() - 30), m.start())]
+            if asks:
+                out.append((cap, asks[0].group(0).strip()))
                 break
     return out
 

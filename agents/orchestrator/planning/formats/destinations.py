@@ -98,6 +98,9 @@ class DestinationRead:
 
 WEBSITE_FORM = re.compile(r"\b(?:form\s+on\s+(?:our|the)\s+(?:site|website)|landing\s+page\s+form|"
                           r"(?:website|site)\s+form)\b", re.I)
+# "no instant form", "not a facebook form", "(no lead ads)": the brief refuses a form.
+NOT_FORM = re.compile(r"\b(?:no|not|never|without|instead\s+of|rather\s+than|don'?t\s+(?:use|want))\s+"
+                      r"(?:an?\s+|any\s+|the\s+)?$", re.I)
 LEAD_IN = re.compile(r"[^.;\n:]{0,40}:\s*")
 
 
@@ -134,7 +137,12 @@ def _questions(text: str, start: int) -> tuple[list[dict[str, Any]], list[tuple[
 def read_destination(text: str) -> DestinationRead:
     """Return the lead form or conversation the brief asks for (see the module docstring)."""
     r = DestinationRead()
-    form = FORM.search(text)
+    refused: set[tuple[int, int]] = set()  # "NOT a facebook form": read, and no form (website leads)
+    for m in FORM.finditer(text):
+        if neg := NOT_FORM.search(text, max(0, m.start() - 30), m.start()):
+            refused.add(m.span())
+            r.spans.append((neg.start(), m.end()))
+    form = next((m for m in FORM.finditer(text) if m.span() not in refused), None)
     if form and WEBSITE_FORM.search(text) and not re.search(r"instant|sofort|instant[aá]neo|"
                                                             r"instantan", form.group(0), re.I):
         form = None  # "lead ads to the form on our site": website leads (facts.LEAD_WEBSITE)
@@ -142,6 +150,8 @@ def read_destination(text: str) -> DestinationRead:
         r.destination_type, r.phrase = "ON_AD", form.group(0).strip()
         questions: list[dict[str, Any]] = []
         for m in FORM.finditer(text):
+            if m.span() in refused:
+                continue
             r.spans.append(m.span())
             qs, spans = _questions(text, m.end())
             r.spans += spans

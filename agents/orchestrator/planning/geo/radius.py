@@ -1,7 +1,10 @@
 """City radii: "within 15 miles of Leeds", "Austin + 20 mi", "Portland, OR -- 10 mile radius".
 
 A radius next to a city is that city's; a radius said on its own ("25 km around the city",
-"mostly folks within 12 miles") is every city's when the brief gives only one. A radius
+"mostly folks within 12 miles", "25 km around each city") is every city's when the brief gives
+only one, and two such radii are asked about. A radius said of a list of cities ("Denver and
+Boulder, 15 miles around each", "15 miles around Denver and Boulder") is every listed city's
+that has none of its own. A radius
 outside Meta's 10–50 miles / 17–80 km is a question naming the words — never corrected
 silently. Without one, a city gets 25 miles (US, UK) or 40 km; an excluded city gets Meta's
 minimum (the smallest hole Meta cuts).
@@ -10,10 +13,11 @@ minimum (the smallest hole Meta cuts).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agents.orchestrator.planning import WHO, Question
+from agents.orchestrator.planning.cues import listed
 from agents.orchestrator.planning.geo.scan import Cand, Mention
 from state import rules
 
@@ -22,7 +26,8 @@ NUMBER = r"(?P<r>\d+(?:\.\d+)?)"
 RADIUS = re.compile(rf"(?:\bwithin\s+(?:a\s+)?|\bradius\s+(?:of\s+)?|\+\s*)?{NUMBER}\s*-?\s*{UNIT}\b"
                     r"(?:\s*radius\b|\s+(?:around|round|from|of|near)\b"
                     r"(?:\s+(?:the\s+|our\s+)?(?:city|town|centre|center|area|shop|store|it|us|"
-                    r"there|here|venue|studio|location)\b(?!\s+of))?|\s+each\b)?", re.I)
+                    r"there|here|venue|studio|location)\b(?!\s+of)|\s+each(?:\s+(?:city|town|one|"
+                    r"location|store|shop))?\b)?|\s+each\b)?", re.I)
 NEXT_WORD = re.compile(r"^\s+[a-z]+\s+$", re.I)  # "20 miles aroud Denver": one stray word
 # Kept for `facts.py`, which counts these words as understood.
 RADIUS_BEFORE = re.compile(rf"{NUMBER}\s*-?\s*{UNIT}\s*(?:radius\s*)?(?:of|around|from|near|round)"
@@ -45,6 +50,7 @@ class Radius:
     phrase: str
     span: tuple[int, int]
     mention: Mention | None = None
+    shared: list[Mention] = field(default_factory=list)  # the other cities of its list
 
 
 def find_radii(text: str, ms: list[Mention]) -> list[Radius]:
@@ -65,8 +71,8 @@ def find_radii(text: str, ms: list[Mention]) -> list[Radius]:
             out.append(r)
             continue
         follows = [x for x in ms if x.start >= m.end() and TO_PLACE.match(text[m.end():x.start])]
-        if re.search(r"\beach$", whole, re.I):
-            pass  # "20 km each": every city's
+        if re.search(r"\beach\b", whole, re.I):
+            pass  # "20 km each", "25 km around each city": every city's
         elif cued and follows and re.search(r"(?:around|round|from|of|near)\s*$", whole, re.I):
             r.mention = follows[0]
         elif leads:
@@ -76,7 +82,32 @@ def find_radii(text: str, ms: list[Mention]) -> list[Radius]:
                 if not owner:
                     break
                 r.mention = owner[0]
+        if r.mention is not None:
+            r.shared = _listed_with(text, ms, r.mention, forward=r.mention.start >= m.end())
         out.append(r)
+    return out
+
+
+def _is_city(m: Mention) -> bool:
+    return m.role == "include" and any(c.kind == "city" for c in m.cands)
+
+
+def _listed_with(text: str, ms: list[Mention], first: Mention, forward: bool) -> list[Mention]:
+    """Return the cities listed with `first`: after it (a radius before the list), else before."""
+    cities = sorted((x for x in ms if _is_city(x)), key=lambda x: x.start)
+    if first not in cities:
+        return []
+    i = cities.index(first)
+    out: list[Mention] = []
+    step = 1 if forward else -1
+    prev, j = first, i + step
+    while 0 <= j < len(cities):
+        nxt = cities[j]
+        a, b = (prev, nxt) if forward else (nxt, prev)
+        if not listed(text, a.end, b.start):
+            break
+        out.append(nxt)
+        prev, j = nxt, j + step
     return out
 
 
@@ -114,8 +145,16 @@ def city_entry(flags: list[Question], c: Cand, m: Mention | None, radii: list[Ra
     outside Meta's range adds a question to `flags`.
     """
     own = [x for x in radii if m is not None and x.mention is not None and x.mention.chosen == c]
+    own += [x for x in radii if m is not None and any(s is m for s in x.shared)]
     free = [x for x in radii if x.mention is None]
     stated = own[0] if own else free[0] if len(loose) == 1 and not excluded else None
+    said = " … ".join(x.phrase for x in free)
+    if stated is None and len(loose) > 1 and not excluded and \
+            not any(q.phrase == said for q in flags):  # two radii said on their own: ask once
+        flags.append(Question(path, f"The brief gives {said} without saying which city each is "
+                              f"for. Which radius should the ads use around {c.name}? (e.g. "
+                              f"'{c.name} within {free[0].phrase}')", kind="ambiguous",
+                              phrase=said, affects=WHO))
     radius, unit = (stated.value, stated.unit) if stated else default_radius(c.country, excluded)
     if stated and (q := check_radius(stated, c.name, path)):
         flags.append(q)

@@ -90,9 +90,9 @@ PERIOD_BEFORE = {  # kind → pattern at the end of the text before the amount
 SPREAD_DAYS = {"weekly": 7, "monthly": 30, "yearly": 365}
 BUDGET_BEFORE = re.compile(r"(?:(?:budget|spend|spending|invest|allocate|put|cap|with|got|have|"
                            r"use|max(?:imum)?|run\s+it\s+at)\b[^.\n;$€£¥₹\d]{0,20}|"
-                           r"\bkeep\s+(?:it|spend(?:ing)?|the\s+budget)\s+(?:under|below|at|to)\s*|"
-                           r"\bno\s+more\s+than\s*|\bat\s+most\s*|\bnot\s+(?:more|over)\s+than\s*)$",
-                           re.I)
+                           r"\b(?:keep\s+(?:it|spend(?:ing)?|the\s+budget)\s+(?:under|below|at|to)|stay(?:s|ing)?"
+                           r"\s+(?:under|below|within)|(?:go|going|goes)\s+(?:over|above|beyond)|exceed(?:s|ing)?"
+                           r"|no\s+more\s+than|at\s+most|not\s+(?:more|over)\s+than)\s*)$", re.I)
 BUDGET_AFTER = re.compile(r"^\s*(?:budget|spend|ad\s+spend)\b", re.I)
 PER_AD_SET = re.compile(r"^\s*(?:/\s*day\s*|per\s+day\s*|a\s+day\s*|daily\s*)?(?:each|per\s+"
                         r"(?:ad\s*set|audience|variant|group|city|country))\b", re.I)

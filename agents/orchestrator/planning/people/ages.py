@@ -73,9 +73,11 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\bin\s+their\s+{_DEC}\b|\b(?:(\d)0[- ]somethings?)\b", re.I), "decade"),
 ]
 DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6}
-DECADE_WORD_RE = re.compile(r"\b(?:in\s+their\s+)?(twenties|thirties|forties|fifties|sixties)"
-                            r"(?:\s+(?:and|&|to)\s+(twenties|thirties|forties|fifties|sixties))?\b",
-                            re.I)
+_DW = r"(?:(early|mid|late)[- ]?)?(twenties|thirties|forties|fifties|sixties)"  # "late twenties"
+DECADE_WORD_RE = re.compile(rf"\b(?:in\s+their\s+)?{_DW}(?:\s+(?:and|&|to|or|-|through)\s+{_DW})?\b"
+                            r"|\b(twenty|thirty|forty|fifty|sixty)[- ]?somethings?\b", re.I)
+SOMETHING = {"twenty": "twenties", "thirty": "thirties", "forty": "forties", "fifty": "fifties",
+             "sixty": "sixties"}
 # Words next to a bare number range that make it an age ("kids 10-17", "aged 70-12").
 AGE_CUE_BEFORE = re.compile(r"\b(?:ages?d?|between|people|women|men|females?|males?|adults|"
                             r"folks|kids|children|teens|teenagers|users|audience|demo(?:graphic)?|"
@@ -204,8 +206,12 @@ def _numeric(text: str) -> list[AgeStatement]:
             taken.append(m.span())
             out.append(st)
     for m in DECADE_WORD_RE.finditer(text):
-        lo = DECADE_WORDS[m.group(1).lower()] * 10
-        hi = DECADE_WORDS[(m.group(2) or m.group(1)).lower()] * 10 + 9
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        p1, d1, p2, d2, some = (g.lower() if g else None for g in m.groups())
+        d1 = d1 or SOMETHING[some or ""]
+        lo = DECADE_WORDS[d1] * 10 + PART[p1][0]
+        hi = DECADE_WORDS[d2 or d1] * 10 + PART[p2 if d2 else p1][1]
         out.append(AgeStatement(lo, hi, *m.span(), m.group(0).strip(), "range"))
     return out
 

@@ -5,6 +5,12 @@ cue ("interested in", "into", "fans of", "who love", "interests:"), before a fan
 lovers", "coffee enthusiasts", "dog owners"), or as a persona word ("runners", "gamers",
 "foodies"). Near-misses ("yogga") resolve with a strict similarity cut-off; items after a cue
 that match nothing are reported as not understood rather than dropped silently.
+
+A list after a cue is read item by item to its end (a stop, a bracket, a dash or "but" that
+starts another clause): "into yoga, barre and pilates" is Yoga and Pilates, "tennis, golf but
+not hunting" leaves Hunting out. An item the catalogue lacks inside the list ("yoga and
+pickleball") is asked about (`flags`, waivable), never dropped; after a comma, a miss is another
+fact of the brief ("interested in yoga, US") unless a later item is an interest again.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from agents.orchestrator.planning import WHO, Question
 from agents.orchestrator.planning.catalog import interest, interests, norm
 from agents.orchestrator.planning.cues import negated_before
 
@@ -89,6 +96,18 @@ FAN_NOUN = re.compile(r"\b([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:lovers|fans|en
 STOP_ITEM = re.compile(r"\s+(?:in|aged?|ages|between|from|with|who|on|at|for|near|around|over|"
                        r"under|living|based|across)\b.*$|\s*\d.*$", re.I)
 LIST_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\bplus\b|\+)\s*", re.I)
+# Where a cue's list ends: a stop or bracket, or a dash / "but" that starts another clause (not
+# one that goes on with the list: "hiking - and camping", "golf but not hunting").
+_GOES_ON = r"(?=\s*(?:and|or|plus|also|no|not|except|excluding|without|minus)\b)"
+LIST_END = re.compile(rf"[.;:\n!?()]|(?:(?<=\s)-+(?=\s)|[–—])(?!{_GOES_ON})|\bbut\b(?!{_GOES_ON})",
+                      re.I)
+ITEM_SEP = re.compile(r"(?:\s*(?:,|/|&|\+|(?<=\s)-+(?=\s)|[–—]|\band\b|\bor\b|\bplus\b|\bbut\b|"
+                      r"\balso\b)\s*)+", re.I)
+NEG_ITEM = re.compile(r"^(?:not|no|except(?:\s+for)?|excluding|without|minus|never)\s+", re.I)
+FILLER_ITEM = re.compile(r"^(?:things\s+like|stuff\s+like|like|such\s+as|the|a|an)\s+", re.I)
+# A miss that is another clause, not an interest: "… into hiking and want new boots"
+NOT_AN_ITEM = re.compile(r"^(?:want|wants|need|needs|are|is|have|has|live|lives|looking|who|that|"
+                         r"we|they|our|their|it|in|on|at|to|for|with|from|by|of|us|you)\b", re.I)
 
 
 def _listed_before(text: str, end: int, add: Any, resolve: Any) -> None:
@@ -121,6 +140,7 @@ class InterestResult:
     excluded: list[dict[str, str]] = field(default_factory=list)  # "but not hunters"
     unknown: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    flags: list[Question] = field(default_factory=list)  # a list's items the catalogue lacks
 
 
 def resolve(item: str) -> dict[str, str] | None:
@@ -163,25 +183,7 @@ def find_interests(text: str) -> InterestResult:
         return True
 
     for m in CUE.finditer(text):
-        tail = re.split(r"[.;:\n!?()]", text[m.end():], maxsplit=1)[0]
-        tail = STOP_ITEM.sub("", tail)
-        hits = 0
-        for item in LIST_SPLIT.split(tail):
-            item = re.sub(r"^(?:things\s+like|stuff\s+like|like|such\s+as|the|a|an)\s+", "",
-                          item.strip(), flags=re.I)
-            if not item:
-                continue
-            if len(item) <= 40 and add(resolve(item), (m.start(), m.end() + len(tail))):
-                hits += 1
-                continue
-            fan = FAN_NOUN.search(item)
-            if fan and add(resolve(fan.group(1)), m.span()):
-                hits += 1
-                continue
-            if hits:
-                break  # after a match, a miss ends the list: what follows is not interests
-            if len(item.split()) <= 3 and not re.search(r"\d", item):
-                res.unknown.append(item)
+        _read_list(text, m, add, res)
     persona_alts = "|".join(re.escape(p) for p in sorted(PERSONAS, key=len, reverse=True))
     for m in re.finditer(rf"\b(?:{persona_alts})\b", text, re.I):
         add(resolve(PERSONAS[m.group(0).lower()]), m.span())
@@ -197,3 +199,78 @@ def find_interests(text: str) -> InterestResult:
     res.found = sorted((h for h in res.found if h["id"] not in left_out),
                        key=lambda h: first[h["id"]])  # in the brief's order
     return res
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Return the items of a list in `text[start:end]`: (start, end, joined by a conjunction)."""
+    out, pos, conj = [], start, False
+    for sep in ITEM_SEP.finditer(text, start, end):
+        if sep.start() > pos:
+            out.append((pos, sep.start(), conj))
+        conj = bool(re.search(r"[^\s,]", sep.group(0)))  # "and", "or", "&", a dash: not a comma
+        pos = sep.end()
+    if end > pos:
+        out.append((pos, end, conj))
+    return out
+
+
+def _read_list(text: str, cue: re.Match[str], add: Any, res: InterestResult) -> None:
+    """Read the items after one cue (see the module docstring)."""
+    stop = LIST_END.search(text, cue.end())
+    end = stop.start() if stop else len(text)
+    tail = STOP_ITEM.sub("", text[cue.end():end])
+    hits, last = 0, cue.end()
+    maybe: list[tuple[int, int]] = []  # misses after a comma, interests if a list goes on
+    for s, e, conj in _items(text, cue.end(), cue.end() + len(tail)):
+        item = text[s:e].strip()
+        if lead := FILLER_ITEM.match(item):
+            s, item = s + lead.end(), item[lead.end():]
+        neg = NEG_ITEM.match(item)
+        word = item[neg.end():] if neg else item
+        hit = resolve(word) if len(word) <= 40 else None
+        if hit is None and (fan := FAN_NOUN.search(word)):
+            hit = resolve(fan.group(1))
+        if hit is not None:
+            if maybe and not conj:
+                break  # "yoga, US, sales": after a miss, only "…, B and C" goes on with the list
+            # a negated item starts where its negation does, which `add` reads as "leave out"
+            add(hit, (s + neg.end() if neg else cue.start(), e))
+            hits, last = hits + 1, e
+            for item_s, item_e in maybe:  # "yoga, barre and pilates": barre is an interest too
+                _ask(text, item_s, item_e, res)
+            maybe = []
+            continue
+        plain = len(word.split()) <= 3 and not re.search(r"\d", word) and \
+            not NOT_AN_ITEM.match(word) and not _other_fact(word)
+        if not hits:
+            if len(word.split()) <= 3 and not re.search(r"\d", word):
+                res.unknown.append(item)
+        elif maybe and conj:
+            break  # "yoga, US and Canada": places, not interests
+        elif plain and (conj or neg):
+            _ask(text, s, e, res)
+            last = e
+        elif plain:
+            maybe.append((s, e))
+        else:
+            break
+    if hits:
+        res.spans.append((cue.start(), last))
+
+
+def _other_fact(word: str) -> bool:
+    """Whether a list item is a place or a code ("US", "Canada"): another parser's, no interest."""
+    from agents.orchestrator.planning.geo.names import place_names
+
+    return (word.isupper() and len(word) <= 3) or norm(word) in place_names()
+
+
+def _ask(text: str, start: int, end: int, res: InterestResult) -> None:
+    """Ask about an item of an interest list that the catalogue lacks (never dropped)."""
+    item = text[start:end].strip()
+    res.unknown.append(item)
+    res.spans.append((start, end))
+    res.flags.append(Question(
+        "interests", f"‘{item}’ is not an interest in Meta's catalogue as adpilot knows it, so the "
+        "ad set would leave it out. Name a catalogue interest instead (e.g. 'interested in "
+        "Tennis'), or answer 'waive' to launch without it.", "not_understood", item, WHO))

@@ -36,6 +36,7 @@ LANG_RE = re.compile(
     rf"\b(?P<a>{_LIST})(?:[- ]speaking|\s+speakers?|[- ]language(?:\s+speakers)?|\s+natives?)\b"
     rf"|\b(?:languages?|locales?)\s*(?::|=|-|\bis\b|\bare\b)?\s*(?P<b>{_LIST})\b"
     rf"|\b(?:speak|speaks|speaking)\s+(?:(?:fluent|native|only|mainly|mostly)\s+)?(?P<c>{_LIST})\b"
+    rf"|\b(?:bilingual|multilingual)\s+\(?(?P<e>{_LIST})\b"  # "bilingual Spanish and English homes"
     rf"|\b(?:(?:ads?|copy|creatives?|campaign|it|only|all|everything|text)\s+)?in\s+"
     rf"(?P<d>{_LIST})\b(?=\s*(?:$|[.,;:!?)\-—–]|(?:only|please|pls|for|to|and|with|too|as|"
     rf"across|in|on|targeting|aimed|speakers?)\b))",
@@ -50,7 +51,7 @@ def find_locales(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     for m in LANG_RE.finditer(text):
         if negated_before(text, m.start()) is not None:
             continue  # "no French speakers": left out, which locales cannot say alone (asked)
-        group = next(g for g in ("a", "b", "c", "d") if m.group(g))
+        group = next(g for g in ("a", "b", "c", "d", "e") if m.group(g))
         for w in WORD.finditer(m.group(group)):
             name = w.group(0).lower()
             key = LOCALES[ALIASES.get(name, name)]

@@ -1,7 +1,8 @@
 """Splits a brief asks for: one ad set per country or per gender, without an A/B test.
 
 "one ad set per country", "separate ad sets for each market", "split by country", "one ad set
-for the US and one for Canada" → by place; "women and men separately", "one ad set for women
+for the US and one for Canada", "split evenly between the US and Canada", "US and Canada, one ad
+set each" → by place; "women and men separately", "one ad set for women
 and one for men", "separate ad sets for men and women", "split by gender" → by gender. The
 rules planner makes the ad sets (`structure.ad_set_variants`) and asks about a split it cannot
 make (by city or region, one place only) — a split request is never planned as one ad set
@@ -28,6 +29,18 @@ GENDER = re.compile(
 PLACE = re.compile(rf"\b{_EACH}\s+(?:the\s+)?{_PLACE}\b|\b(?:each|every)\s+{_ANY}\s+(?:gets?\s+"
                    rf"|in\s+|with\s+)?(?:separately|(?:its|their)\s+own\s+ad\s*set)\b|\b"
                    rf"(?:countries|markets)\s+separately\b", re.I)
+# "split evenly between", "divided equally across", "50/50 between": one ad set each, the budget
+# shared equally (a share other than equal, "70/30", is asked: one budget per ad set cannot say it)
+_EVEN = (r"(?:split|divided|divide|spread|shared?)\s+(?:it\s+|them\s+)?(?:evenly|equally|50\s*/\s*50|"
+         r"fifty[- ]fifty|in\s+half)\s+(?:between|across|among|over)\s+(?:the\s+)?")
+EVEN_GENDER = re.compile(rf"\b{_EVEN}{_G}\s+(?:and|&|\+|/)\s+{_G}\b", re.I)
+EVEN_PLACE = re.compile(rf"\b{_EVEN}(?!\d|{_G}\b|(?:two|three|four|\d+)\s+(?:ads?|images?|"
+                        r"creatives?|videos?|headlines?|ad\s*sets?)\b)", re.I)
+# "US and Canada, one ad set each", "separate ad sets for the US and Canada": by place, unless
+# the words before it are genders ("women and men, one ad set each")
+EACH_BARE = re.compile(rf"\b(?:one|an?)\s+ad\s*set\s+each\b|\bseparate\s+ad\s*sets\s+for\s+"
+                       rf"(?!each\b|the\s+(?:gender|sex)|{_G}\b)(?:the\s+)?(?=[a-z])", re.I)
+GENDER_BEFORE = re.compile(rf"\b{_G}\s+(?:and|&|\+|/)\s+{_G}\W{{0,3}}$", re.I)
 # "one ad set for the US and one for Canada": the places are the brief's (geo reads them)
 ONE_EACH = re.compile(r"\bone\s+ad\s*set\s+for\s+(?:the\s+)?[\w .'-]{2,30}?\s+and\s+(?:one|"
                       r"another)\s+for\s+(?:the\s+)?[\w.'-]+(?:\s+[A-Z][\w.'-]*)?", re.I)
@@ -53,9 +66,12 @@ class Split:
 
 def find_split(text: str) -> Split:
     """Return the ad-set split the brief asks for (by None when it asks for none)."""
-    for by, pat in (("gender", GENDER), ("place", PLACE), ("place", ONE_EACH)):
+    for by, pat in (("gender", GENDER), ("gender", EVEN_GENDER), ("place", PLACE),
+                    ("place", ONE_EACH), ("place", EVEN_PLACE), ("place", EACH_BARE)):
         if m := pat.search(text):
             what = (m.groupdict().get("what") or "country").lower()
+            if pat is EACH_BARE and GENDER_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+                by = "gender"  # "women and men, one ad set each"
             return Split(by, what, m.group(0).strip(), [m.span()])
     return Split()
 

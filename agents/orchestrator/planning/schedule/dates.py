@@ -3,7 +3,7 @@
 Forms: ISO ("2026-04-15", "2026/04/15"), month names ("April 15th", "Apr 15, 2026", "15th of
 April", "Monday, March 16", "15 Apr '26"), numeric dates ("15/04/2026", "15.04.2026",
 "15-04-26", "03/04"), relative words ("today", "tomorrow", "next week", "next month", "end of
-the month", "end of February") and weekdays ("Monday", "next Friday").
+the month", "month-end", "end of next month", "end of February") and weekdays ("Monday", "next Friday").
 
 Numeric dates follow the account's country: month first for USD, PHP and the East-Asian
 currencies (JPY, CNY, KRW, TWD), day first elsewhere; a number over 12 settles it either way;
@@ -38,7 +38,8 @@ NUMERIC = (r"\b(?P<P_n1>\d{1,2})(?P<P_sep>[/.-])(?P<P_n2>\d{1,2})(?P=P_sep)(?P<P
            r"|\b(?P<P_s1>\d{1,2})/(?P<P_s2>\d{1,2})\b(?![/.]?\d)"  # no year: slashes,
            r"|\b(?P<P_t1>\d{1,2})\.(?P<P_t2>\d{1,2})\.(?![\d.])")  # or "15.04." with its dot
 REL = (r"(?P<P_rel>today|tomorrow|tmrw|tmr|tmw|2morrow|tomm?orr?ow|yesterday|now|asap|right away|immediately|next week|next month|"
-       r"(?:the\s+)?end of (?:the\s+|this\s+)?month|(?:the\s+)?end of (?:the\s+|this\s+)?week)")
+       r"(?:the\s+)?end of next month|(?:the\s+)?end of (?:the\s+|this\s+)?month|month[- ]end|"
+       r"(?:the\s+)?end of (?:the\s+|this\s+)?week)")
 EOM = r"(?P<P_eomx>(?:the\s+)?end\s+of\s+(?P<P_eom>" + MONTH_WORD + r")(?:\s+(?P<P_eomy>\d{4}))?)"
 RELWD = r"(?P<P_next>next\s+|this\s+|coming\s+|last\s+)?(?P<P_wd>" + _WD + r")\b"
 # "the 20th": the next such day of a month (only after a start/end cue or in a range)
@@ -244,6 +245,8 @@ def _relative(rel: str, today: date) -> date:
         return next_weekday(today, "monday")
     if rel == "next month":
         return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    if "next month" in rel:  # "the end of next month"
+        return month_end(today.replace(day=1) + timedelta(days=32))
     if "month" in rel:
         return month_end(today)
     return next_weekday(today, "sunday", strict=False)

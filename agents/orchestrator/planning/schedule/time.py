@@ -2,7 +2,8 @@
 
 Relative to `today`: "for two weeks", "14-day", "20 days," as a list item, "from March 3 to March
 17", "Mar 3-17", "3–17 March", "Apr 15 – May 3", "starting next Monday", "until end of month",
-"until the end of February", "through Dec 24", "this weekend", "for the month of April", ISO
+"until the end of February", "through Dec 24", "this weekend", "for the month of April", "for
+the rest of March", ISO
 and numeric dates (`parse_dates`: the order follows the account's country). End dates are
 inclusive in speech ("until the 17th" runs through the 17th), so the end returned is the
 following midnight. With a duration or an end but no start, the campaign starts tomorrow.
@@ -88,6 +89,9 @@ WEEKEND = re.compile(r"\b(?P<w>this|next|over\s+the|for\s+the)\s+weekend\b", re.
 WHOLE_MONTH = re.compile(rf"\b(?:(?:for|during|throughout|over|in)\s+the\s+(?:whole\s+|entire\s+)?"
                          rf"month\s+of|(?:for|during|throughout)(?:\s+all\s+of)?|all(?:\s+of)?)"
                          rf"\s+(?P<m>{MONTH_WORD})(?!\s*\d)\b", re.I)
+# "for the rest of March", "the remainder of the month", "rest of this week": an end.
+REST = re.compile(rf"\b(?:for\s+|through\s+|thru\s+|over\s+)?(?:the\s+)?(?:rest|remainder|balance)\s+"
+                  rf"of\s+(?:the\s+|this\s+)?(?:(?P<u>month|week|year)|(?P<m>{MONTH_WORD}))\b", re.I)
 OPEN = re.compile(r"\b(?:ongoing|evergreen|always[- ]on|no\s+end\s+date|indefinitely|"
                   r"open[- ]ended|until\s+(?:further\s+notice|i\s+stop\s+it|paused))\b", re.I)
 CUE_BEFORE = re.compile(rf"(?:{CORRECTION_CUE}|\n\s*(?:start|end)(?:\s+date)?\s*[:=])"
@@ -171,6 +175,10 @@ def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[Said]
             if a.value:
                 ends.append(Said(month_day(a.value, month, int(m.group("d2")), m.group(0)), m.start()))
             taken.append(m.span())
+    for m in REST.finditer(text):
+        if not _inside(m.start(), taken):
+            ends.append(Said(DateRead(_rest_end(m, today), m.group(0).strip()), m.start()))
+            s.spans.append(m.span())
     for pat, into in ((START, starts), (END, ends)):
         for m in pat.finditer(text):
             if _inside(m.start(), taken) or _inside(m.end() - 1, taken):
@@ -183,6 +191,19 @@ def _stated(text: str, today: date, order: str, s: Schedule) -> tuple[list[Said]
     for said in starts + ends:
         said.cue = bool(CUE_BEFORE.search(text[max(0, said.pos - 40):said.pos + 12]))
     return sorted(starts, key=lambda x: x.pos), sorted(ends, key=lambda x: x.pos)
+
+
+def _rest_end(m: re.Match[str], today: date) -> date:
+    """Return the last day of "the rest of" a period: this month, week, year, or a named month."""
+    unit = (m.group("u") or "").lower()
+    if unit == "week":
+        return next_weekday(today, "sunday", strict=False)
+    if unit == "year":
+        return date(today.year, 12, 31)
+    if unit == "month":
+        return month_end(today)
+    first = date(today.year, MONTHS[m.group("m").lower()[:3]], 1)
+    return month_end(first if month_end(first) >= today else first.replace(year=first.year + 1))
 
 
 def _durations(text: str, s: Schedule) -> list[tuple[int, str]]:
