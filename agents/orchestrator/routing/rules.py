@@ -57,6 +57,7 @@ from agents.orchestrator.routing.params import (
     adopt_params,
     budget_params,
     metric_list,
+    pause_level,
     pause_params,
     question_params,
     thresholds,
@@ -377,6 +378,7 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         return {**problem, "entities": []}, []
     money = [a.currency for a in c.amounts if a.explicit and not a.percent and a.currency]
     params: dict[str, Any]
+    every: str | None = None
     if route == "question":
         if not targets and (unknown := unknown_name(request)):
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in "
@@ -412,6 +414,9 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         if targets and all(o.type == "ad" for o in targets) and params["metric"] is None and \
                 params["min_spend_minor"] is None and params["min_days"] is None:
             route, params = "status", {"to": "PAUSED"}  # named ads, no rule: pause those ads
+        elif params["metric"] is None and params["min_spend_minor"] is None and \
+                params["min_days"] is None and cues.EVERY_ONE.search(text):
+            every = params["level"]  # "pause all the ads in X": each of them (`_every_one`)
     elif route == "budget":
         found, changes = budget_params(c)
         params = dict(given) if given is not None else found or {}
@@ -437,6 +442,8 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         params = {"to": why}
     ask = {"route": route, "entities": refs, "params": params}
     checked = check_ask(ask, targets, objs, account=account, today=today, money_currencies=money)
+    if every or (route == "status" and params.get("to") == "PAUSED" and cues.EVERY_ONE.search(text)):
+        checked["every"] = every or pause_level(text)  # "pause X's ads": X's ads, not X
     if route == "pause_underperformers" and checked["route"] == route and rules_said:
         # "CPA over $40 or CTR below 0.5%": each rule is an ask of its own, proposed after this one
         spend_cur = params["currency"] if params["min_spend_minor"] is not None else None
@@ -520,6 +527,36 @@ def _leave_out(ask: dict[str, Any], out: list[Mention], kw: dict[str, Any]) -> d
     new = {**ask, "entities": [o.ref(ents[0]["match"]) for o in targets]}
     checked = check_ask(new, targets, objs, account=kw["account"], today=kw["today"],
                         money_currencies=[])
+    return {**checked, "text": ask.get("text")}
+
+
+RANK = {"ad": 0, "adset": 1, "campaign": 2}
+
+
+def _every_one(ask: dict[str, Any], kw: dict[str, Any]) -> dict[str, Any]:
+    """Make "pause all the ads in X" (no rule, no word of quality) a pause of each of X's ads.
+
+    It fell back to the policy's default rule (a CPA threshold), which pauses some of them; a
+    pause of X itself is not what was said either. The ads (or ad sets) that run are paused,
+    each listed on the card; when none runs, all of them are, and the card says nothing changes.
+    """
+    level = ask.pop("every", None)
+    if level is None or ask["route"] not in ("status", "pause_underperformers"):
+        return ask
+    objs: list[Obj] = kw["objs"]
+    by_id = {o.id: o for o in objs}
+    holders = [by_id[e["id"]] for e in ask["entities"] if e["id"] in by_id]
+    if not holders or any(RANK[h.type] <= RANK[level] for h in holders):
+        return ask  # the ads themselves were named (or were left out of their container already)
+    ids = {h.id for h in holders}
+    inside = [o for o in objs if o.type == level and ids & set(o.ancestors)]
+    targets = [o for o in inside if o.raw.get("status") != "PAUSED"] or inside
+    if not targets:
+        return clarify(f"{' and '.join(h.name for h in holders)} holds no {'ad sets' if level == 'adset' else 'ads'}"
+                       "; what should be paused?", entities=ask["entities"])
+    match = "fuzzy" if any(e["match"] == "fuzzy" for e in ask["entities"]) else ask["entities"][0]["match"]
+    new = {"route": "status", "params": {"to": "PAUSED"}, "entities": [o.ref(match) for o in targets]}
+    checked = check_ask(new, targets, objs, account=kw["account"], today=kw["today"], money_currencies=[])
     return {**checked, "text": ask.get("text")}
 
 
@@ -638,6 +675,7 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
         prev = ms or prev
     if excepted:
         asks = [_leave_out(a, excepted, kw) for a in asks]
+    asks = [_every_one(a, kw) for a in asks]
     conditions = [a.pop("condition", None) for a in asks]
     if conditions[0]:
         asks[0] = clarify(f"This change waits on a condition (\"{conditions[0]}\") that adpilot does "
