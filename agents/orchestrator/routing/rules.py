@@ -408,9 +408,10 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                            entities=refs), targets
         rules_said = [t for t in thresholds(c)[0] if t["metric"] != params["metric"]]
         if rules_said and not re.search(r"\bor\b", text):  # "CPA over $40 and CTR under 1%"
-            return clarify("A pause rule takes one condition; adpilot cannot pause only what meets "
-                           "both. Which one should it use (or say 'or' for each on its own)?",
-                           entities=refs), targets
+            return {**clarify("A pause rule takes one condition; adpilot cannot pause only what "
+                              "meets both. Which one should it use (or say 'or' for each on its "
+                              "own)?", entities=refs), "careful": "two conditions joined by 'and'"}, \
+                targets
         if targets and all(o.type == "ad" for o in targets) and params["metric"] is None and \
                 params["min_spend_minor"] is None and params["min_days"] is None:
             route, params = "status", {"to": "PAUSED"}  # named ads, no rule: pause those ads
@@ -618,6 +619,22 @@ def _give(part: str, prior: dict[str, Any] | None, ms: list[Mention],
 def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | None,
                today: date) -> Intent:
     """Read `request` with the rules (see the module docstring) into an `Intent`."""
+    return careful_reading(request, catalog, account=account, today=today)[0]
+
+
+SCHEDULED_WHYS = (cues.SCHEDULED_WHY, cues.SCHEDULED_BUDGET_WHY)
+
+
+def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str | None,
+                    today: date) -> tuple[Intent, list[str]]:
+    """Read `request` with the rules; also return the delicate kinds of request it holds.
+
+    Delicate: a request the rules read exactly where an easier reading writes something else
+    than asked — an exception, an amount for each object, a later time, a change for a while,
+    a condition, pause rules joined by "or" or "and", all the ads of a campaign. With a model
+    set, the rules' reading of these wins (`routing.read_request`).
+    """
+    careful: list[str] = []
     objs = index(catalog)
     reading = blank(request)  # quoted earlier messages, list markers, tickets: no asks in them
     mentions = resolve_entities(reading, objs, account=account, protected=_protected(reading))
@@ -663,6 +680,8 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
         else:
             ask, _targets = _ask(part, route, why, ms, **kw)
         more, own = ask.pop("more_rules", []), ask.pop("more_budgets", [])
+        careful += [ask.pop("careful")] if "careful" in ask else []
+        careful += ["an amount for each object"] * bool(own) + ["pause rules joined by 'or'"] * bool(more)
         asks.append({**ask, "text": words})
         asks += [{**ask, "params": p, "text": words} for p in more]
         for other in own:  # "… and Y to $40": Y's own card
@@ -670,13 +689,18 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
             asks.append({**check_ask(other, targets, objs, account=account, today=today,
                                      money_currencies=[]), "text": words})
         if ask["route"] in ("status", "budget") and cues.TEMPORARY.search(part):
+            careful.append("a change for a while ('until …')")
             asks.append({"route": "unsupported", "entities": ask["entities"],
                          "params": {"why": cues.TEMPORARY_WHY}, "text": words})
         prev = ms or prev
     if excepted:
+        careful.append("an exception ('except …', 'but keep … running')")
         asks = [_leave_out(a, excepted, kw) for a in asks]
+    careful += ["all the ads (or ad sets) of what it names"] * any(a.get("every") for a in asks)
     asks = [_every_one(a, kw) for a in asks]
     conditions = [a.pop("condition", None) for a in asks]
+    careful += ["a change that waits on a condition"] * any(conditions)
+    careful += ["a change at a later time"] * any(a["params"].get("why") in SCHEDULED_WHYS for a in asks)
     if conditions[0]:
         asks[0] = clarify(f"This change waits on a condition (\"{conditions[0]}\") that adpilot does "
                           "not check before writing: ask for the numbers first, or say to make the "
@@ -694,7 +718,7 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
                   entities=first["entities"], params=first["params"], text=first.get("text"),
-                  also=later, notes=notes)
+                  also=later, notes=notes), careful
 
 
-__all__ = ["read_rules"]
+__all__ = ["careful_reading", "read_rules"]
