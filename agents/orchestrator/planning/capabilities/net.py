@@ -125,7 +125,11 @@ CAPABILITIES: tuple[Capability, ...] = (
          r"\bdynamic\s+creative\b|\bdct\b|\blet\s+meta\s+mix\b",
          lambda p: any(s.get("is_dynamic_creative") for s in _sets(p))),
     _cap("Advantage+ audience", "targeting_automation", WHO,
-         r"\badvantage\s*(?:\+|plus)?\s+audiences?\b",
+         r"\badvantage\s*(?:\+|plus)?\s+audiences?\b|\blet\s+(?:meta|facebook|fb|instagram|the\s+"
+         r"(?:algorithm|algo|system|ai)|meta'?s\s+\w+)\s+(?:(?:expand|broaden|widen)\s+(?:the\s+|our\s+)?"
+         r"(?:audience|targeting|reach)|go\s+(?:wider|broad)|(?:find|decide|pick|choose)\s+(?:the\s+|"
+         r"our\s+)?(?:right\s+|best\s+|new\s+)?(?:people|audiences?|buyers|customers|who))\b|"
+         r"\b(?:turn\s+on|enable|allow)\s+(?:audience|targeting)\s+expansion\b",
          lambda p: _targeting_has(p, "targeting_automation")),
     _cap("leaving out the Audience Network", "publisher_platforms", WHO,
          r"\b(?:no|not\s+on|without|exclud\w*|except)\s+(?:the\s+)?audience\s+network\b|"
