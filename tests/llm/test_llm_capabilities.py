@@ -274,3 +274,9 @@ def test_advantage_audience_in_other_words_that_the_draft_drops_is_asked():
     out = plan(f"Let Meta expand the audience. Sales, US, $60/day, {URL} shoe.jpg", cap_draft())
     assert any("targeting_automation" in q["field"] for q in out["questions"]), out["questions"]
     assert named_capabilities(["go broad, let the algorithm find people"])
+
+
+def test_a_roas_made_the_floor_that_the_draft_drops_is_asked():
+    # "ROAS of 3 — make that the floor": a draft with lowest-cost bidding launched with no floor
+    out = plan(f"ROAS of 3 — make that the floor. Sales, US, $60/day, {URL} shoe.jpg", cap_draft())
+    assert any(q["field"].endswith("bid_strategy") for q in out["questions"]), out["questions"]

@@ -102,7 +102,10 @@ CAPABILITIES: tuple[Capability, ...] = (
          r"\bbid[- ]caps?\b|\bmax(?:imum)?\s+bids?\b|\bmanual\s+bid\w*",
          lambda p: _any_set(p, "bid_strategy", ["LOWEST_COST_WITH_BID_CAP"])),
     _cap("minimum-ROAS bidding", "bid_strategy", SPEND,
-         r"\b(?:min(?:imum)?|floor)\s+(?:of\s+)?roas\b|\broas\s+(?:floor|minimum)\b",
+         r"\b(?:min(?:imum)?|floor)\s+(?:of\s+)?roas\b|\broas\s+(?:floor|minimum|goal)\b|"
+         r"\b(?:roas|return\s+on\s+ad\s+spend)\b[^;\n]{0,60}?\b(?:make|set|use|treat)\s+(?:that|this|it)\s+"
+         r"(?:as\s+)?(?:the|a|our)\s+(?:hard\s+)?floor\b|\b(?:roas|return\s+on\s+ad\s+spend)\s+as\s+"
+         r"(?:the|a)\s+(?:hard\s+)?floor\b",
          lambda p: _any_set(p, "bid_strategy", ["LOWEST_COST_WITH_MIN_ROAS"])),
     _cap("value optimisation", "optimization_goal", GOAL,
          r"\boptimi[sz]\w*\s+(?:it\s+)?(?:for\s+)?(?:(?:purchase|conversion)\s+)?value\b|"
