@@ -67,3 +67,9 @@ def test_the_name_with_a_word_after_it_is_that_word(text):
 def test_the_name_with_a_word_adpilot_cannot_read_after_it_is_asked():
     r = plan_brief("Advantage+ audience maybe later." + TAIL, D)
     assert any("targeting_automation" in q["field"] for q in r.questions)
+
+
+def test_letting_meta_find_placements_is_no_audience_expansion():
+    # "let Meta find" turned Advantage+ audience on even when what Meta should find is placements
+    r = plan_brief("Let Meta find the best placements." + TAIL, D)
+    assert "targeting_automation" not in r.plan["ad_sets"][0]["targeting"]

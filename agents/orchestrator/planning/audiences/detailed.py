@@ -64,7 +64,7 @@ INCOME = re.compile(r"\btop\s+(?P<a>\d+)\s*(?:-\s*(?P<b>\d+)\s*)?%\s*(?:of\s+)?(
 _PLEASE = r"(?:(?:please|pls|bitte|por\s+favor|s'il\s+vous\s+pla[iî]t)\s+)?"
 ADV_ON = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]blico)\s*[:=-]?\s*" + _PLEASE + r"(?:on\b|enabled|"
                     r"turned\s+on|an\b|activ[ée]e?\b|activad[oa]\b|ativad[oa]\b|ligad[oa]\b)|\bturn\s+(?:on\s+)?"
-                    r"advantage\s*(?:\+|plus)\s*audience(?:\s+on)?\b|\blet\s+meta\s+find\b|\bjust\s+a\s+"
+                    r"advantage\s*(?:\+|plus)\s*audience(?:\s+on)?\b|\blet\s+meta\s+find\b(?!\s+(?:the\s+)?(?:best\s+|right\s+)?placements?\b)|\bjust\s+a\s+"
                     r"suggestion\b|\b(?:audience\s+)?expansion\s+on\b|\b(?:keep|use|with)\s+advantage\s*"
                     r"(?:\+|plus)\s*audience(?:\s+on)?\b", re.I)
 ADV_OFF = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]blico)\s*[:=-]?\s*" + _PLEASE + r"(?:off|disabled|"
