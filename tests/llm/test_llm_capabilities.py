@@ -266,3 +266,17 @@ def test_schema_asks_for_every_capability_field_and_the_openai_path_carries_them
     assert "bid_strategy" in sent["required"] and "DraftAudience" in sent["$defs"]
     assert out.plan is not None and out.plan["ad_sets"][0]["bid_amount"] == 3500
     assert "audiences" in stub.requests[0]["messages"][0]["content"]  # the prompt explains them
+
+
+def test_advantage_audience_in_other_words_that_the_draft_drops_is_asked():
+    # "let Meta expand the audience": a draft without advantage_audience launched at Meta's
+    # default, silently; the capability net now reads these words too.
+    out = plan(f"Let Meta expand the audience. Sales, US, $60/day, {URL} shoe.jpg", cap_draft())
+    assert any("targeting_automation" in q["field"] for q in out["questions"]), out["questions"]
+    assert named_capabilities(["go broad, let the algorithm find people"])
+
+
+def test_a_roas_made_the_floor_that_the_draft_drops_is_asked():
+    # "ROAS of 3 — make that the floor": a draft with lowest-cost bidding launched with no floor
+    out = plan(f"ROAS of 3 — make that the floor. Sales, US, $60/day, {URL} shoe.jpg", cap_draft())
+    assert any(q["field"].endswith("bid_strategy") for q in out["questions"]), out["questions"]

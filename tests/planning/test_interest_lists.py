@@ -76,3 +76,29 @@ def test_other_facts_after_an_interest_list_are_not_asked_as_interests(text, kep
     r = run(f"{text}, {TAIL}")
     assert not [q for q in r.questions if q.get("field") == "interests"], r.questions
     assert names(r) == kept
+
+
+@pytest.mark.parametrize("text,missing", [
+    ("target people into Peloton and Strava", ["Peloton", "Strava"]),
+    ("women who love Zwift", ["Zwift"]),
+    ("fans of Strava, Zwift and Garmin", ["Strava", "Zwift", "Garmin"]),
+    ("Into yoga and pickleball.", ["pickleball"]),
+])
+def test_interests_the_catalogue_lacks_are_asked_when_nothing_else_is_found(text, missing):
+    # "people into Peloton and Strava" launched with no interest at all, the names only
+    # listed as not understood: who sees the ads changed, silently
+    r = run(f"{text}, {TAIL}")
+    asked = [q["phrase"] for q in r.questions if q["field"] == "interests"]
+    assert asked == missing, r.questions
+    assert all(q["kind"] == "not_understood" for q in r.questions if q["field"] == "interests")
+
+
+@pytest.mark.parametrize("text", [
+    "people interested in Peloton, women 28-50",
+    "fans of our brand",
+    "people who like to travel light",
+])
+def test_what_follows_a_cue_and_is_no_interest_is_not_asked_as_one(text):
+    r = run(f"{text}, {TAIL}")
+    asked = [q["phrase"] for q in r.questions if q["field"] == "interests"]
+    assert asked in ([], ["Peloton"]), r.questions

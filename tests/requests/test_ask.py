@@ -316,3 +316,17 @@ def test_a_pause_until_a_day_says_it_will_not_resume_by_itself(cli, tmp_path):
     card = run("ask", "pause Spring Sale until Monday", "--thread", "u1")
     assert card.exit_code == 0 and "approval needed" in card.output, card.output
     assert "will not undo it by itself" in said(card), said(card)
+
+
+def test_pausing_all_the_ads_of_a_campaign_pauses_each_ad_on_approval(cli, tmp_path):
+    # "pause all the ads in Spring Sale" took the default CPA rule: most ads kept running
+    server, run = cli
+    ids = sdk_world(server, tmp_path)
+    card = run("ask", "pause all the ads in Spring Sale", "--thread", "p1")
+    assert card.exit_code == 0 and "approval needed" in card.output, card.output
+    assert "Carousel A" in said(card) and "CPA" not in said(card), said(card)
+    assert run("approve", "p1").exit_code == 0
+    assert {status_of(server, "ad", ids["ads"][n]) for n in ("Video - Trail", "Carousel A",
+                                                             "Static - Summit")} == {"PAUSED"}
+    assert status_of(server, "ad", ids["ads"]["Dynamic Retarget"]) == "ACTIVE"  # another campaign
+    assert status_of(server, "campaign", ids["campaign"]) == "ACTIVE"

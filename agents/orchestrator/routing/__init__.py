@@ -26,16 +26,23 @@ def read_request(request: str, catalog: list[dict[str, Any]], *, account: str | 
 
     With `model=None` the offline rules read it; with a LangChain chat model the LLM router
     does, resolving every name with the same resolver and falling back to `clarify` — except
-    a budget move ("move $10 a day from A to B"), which the rules always read.
+    a budget move ("move $10 a day from A to B") and the delicate requests of
+    `rules.careful_reading` (an exception, an amount for each object, a later time, a change
+    for a while, a condition, two pause rules, all the ads of a campaign), which the rules
+    always read: an easier reading of those is a different write, made silently.
     """
     from agents.orchestrator.routing.moves import says_move
+    from agents.orchestrator.routing.rules import careful_reading
 
     # A budget move is read by the rules, whose reading links its two sides on one card: a
     # model's reading of it is two asks, a cut now and a raise on a later card.
     if model is None or says_move(request):
-        from agents.orchestrator.routing.rules import read_rules
-
-        return read_rules(request, catalog, account=account, today=today)
+        return careful_reading(request, catalog, account=account, today=today)[0]
+    intent, careful = careful_reading(request, catalog, account=account, today=today)
+    if careful:
+        note = (f"Read by adpilot's rules, not the model: the request holds {'; '.join(careful)}, "
+                "which the rules read exactly (a looser reading would change something else).")
+        return intent.model_copy(update={"notes": [*intent.notes, note]})
     from agents.orchestrator.routing.llm import read_llm
 
     return read_llm(request, catalog, account=account, today=today, model=model)

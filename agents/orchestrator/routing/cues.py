@@ -79,6 +79,17 @@ UNDERPERFORMERS = rx(
     r"\b(?:any|all|every)\s+(?:the\s+)?(?:ads?|ad\s*sets?|adsets?)\b|\b(?:ads|ad\s*sets|adsets|"
     r"anything|everything|ones|whatever)\b\s+(?:\S+\s+){0,4}?(?:with|whose|that|where|which|"
     r"above|over|below|under|spending|at)\b|\b(?:ads|ad\s*sets|adsets)\s+in\b")
+# "pause all the ads in X", "turn off every ad set in X", "pause X's ads": every one of them, with
+# nothing that picks some ("the weak ads", "ads with CPA over $40", "the video ads": a rule)
+_KIND = r"(?:ads?|ad\s*sets?|adsets?)"
+_NAMES = rf"{E}(?:\s*(?:,|and|&)\s*{E})*"
+EVERY_ONE = rx(
+    r"^\W*(?:(?:please|pls|can|could|would|will|you|just|now|go\s+ahead\s+and)\W+)*"
+    r"(?:pause|turn\s+off|switch\s+off|shut\s+off|stop|kill|disable|deactivate|halt|suspend|turn|"
+    r"switch|shut)\s+(?:(?:all|every|each|single|one|of|the|its|their|both|entire|whole)\s+)*"
+    rf"(?:{_KIND}\s+(?:in|of|under|within|from|across|inside)\s+(?:(?:the|campaign|ad\s*set|adset)\s+)*"
+    rf"{_NAMES}|{_NAMES}\s*(?:'s|’s)?\s+{_KIND})"
+    r"(?:\W+(?:off|too|please|pls|now|right\s+now|asap|for\s+me|today|all|of\s+them))*\W*$")
 VAGUE = rx(
     r"\bdo\s+something\b|\bfix\b|\bdeal\s+with\b|\bsort\s+(?:\S+\s+)?out\b|\bhandle\b|"
     r"\bmake\s+(?:\S+\s+){0,4}?(?:cheaper|better|work|perform|efficient)\b|\bimprove\b|"
@@ -202,4 +213,4 @@ SCHEDULED_WHY = ("Scheduled status changes are not supported: adpilot pauses or 
 __all__ = ["AB_TEST", "ADOPT", "BARE_PRONOUN_WRITE", "BRIEF_LAUNCH", "BRIEF_SIGNAL", "BUDGET_VERB", "CONTAINER_ALL", "DUPLICATE",
            "E", "EDIT_CREATIVE", "EDIT_TARGETING", "FILTER_QUESTION", "HYPOTHETICAL", "LAUNCH",
            "EXCEPT", "NEW_CAMPAIGN", "PAUSE", "PRONOUN", "QUESTION_START", "RESUME",
-           "SCHEDULED", "SCHEDULED_BUDGET_WHY", "SCHEDULED_WHY", "TEMPORARY", "TEMPORARY_WHY", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "rx"]
+           "SCHEDULED", "SCHEDULED_BUDGET_WHY", "SCHEDULED_WHY", "TEMPORARY", "TEMPORARY_WHY", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "EVERY_ONE", "rx"]

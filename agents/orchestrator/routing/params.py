@@ -129,7 +129,7 @@ def min_days(text: str) -> int | None:
 KIND_WORD = re.compile(r"\b(?:(ad\s*sets?|adsets?)|ads?)\b(?!\s*(?:⟨e|\d{6}))", re.I)
 
 
-def _pause_level(text: str) -> str:
+def pause_level(text: str) -> str:
     """Return what gets paused: the first kind of object said that is not a name's label.
 
     "pause the ads under adset X" pauses ads (the "adset" labels X, the container);
@@ -144,7 +144,7 @@ def pause_params(c: Clause) -> dict[str, Any]:
     found, spend, spend_cur = thresholds(c)
     p: dict[str, Any] = {"metric": None, "op": None, "threshold": None, "currency": None,
                          "min_spend_minor": spend, "min_days": min_days(c.text),
-                         "level": _pause_level(c.text)}
+                         "level": pause_level(c.text)}
     if found:
         t = found[0]
         p.update(metric=t["metric"], op=t["op"], threshold=t["threshold"],
@@ -300,5 +300,5 @@ def adopt_params(c: Clause) -> dict[str, Any]:
     return p
 
 
-__all__ = ["Clause", "adopt_params", "budget_params", "metric_list", "pause_params",
+__all__ = ["Clause", "adopt_params", "budget_params", "metric_list", "pause_level", "pause_params",
            "question_params", "thresholds"]

@@ -57,6 +57,7 @@ from agents.orchestrator.routing.params import (
     adopt_params,
     budget_params,
     metric_list,
+    pause_level,
     pause_params,
     question_params,
     thresholds,
@@ -377,6 +378,7 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         return {**problem, "entities": []}, []
     money = [a.currency for a in c.amounts if a.explicit and not a.percent and a.currency]
     params: dict[str, Any]
+    every: str | None = None
     if route == "question":
         if not targets and (unknown := unknown_name(request)):
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in "
@@ -406,12 +408,16 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                            entities=refs), targets
         rules_said = [t for t in thresholds(c)[0] if t["metric"] != params["metric"]]
         if rules_said and not re.search(r"\bor\b", text):  # "CPA over $40 and CTR under 1%"
-            return clarify("A pause rule takes one condition; adpilot cannot pause only what meets "
-                           "both. Which one should it use (or say 'or' for each on its own)?",
-                           entities=refs), targets
+            return {**clarify("A pause rule takes one condition; adpilot cannot pause only what "
+                              "meets both. Which one should it use (or say 'or' for each on its "
+                              "own)?", entities=refs), "careful": "two conditions joined by 'and'"}, \
+                targets
         if targets and all(o.type == "ad" for o in targets) and params["metric"] is None and \
                 params["min_spend_minor"] is None and params["min_days"] is None:
             route, params = "status", {"to": "PAUSED"}  # named ads, no rule: pause those ads
+        elif params["metric"] is None and params["min_spend_minor"] is None and \
+                params["min_days"] is None and cues.EVERY_ONE.search(text):
+            every = params["level"]  # "pause all the ads in X": each of them (`_every_one`)
     elif route == "budget":
         found, changes = budget_params(c)
         params = dict(given) if given is not None else found or {}
@@ -437,6 +443,8 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         params = {"to": why}
     ask = {"route": route, "entities": refs, "params": params}
     checked = check_ask(ask, targets, objs, account=account, today=today, money_currencies=money)
+    if every or (route == "status" and params.get("to") == "PAUSED" and cues.EVERY_ONE.search(text)):
+        checked["every"] = every or pause_level(text)  # "pause X's ads": X's ads, not X
     if route == "pause_underperformers" and checked["route"] == route and rules_said:
         # "CPA over $40 or CTR below 0.5%": each rule is an ask of its own, proposed after this one
         spend_cur = params["currency"] if params["min_spend_minor"] is not None else None
@@ -523,6 +531,36 @@ def _leave_out(ask: dict[str, Any], out: list[Mention], kw: dict[str, Any]) -> d
     return {**checked, "text": ask.get("text")}
 
 
+RANK = {"ad": 0, "adset": 1, "campaign": 2}
+
+
+def _every_one(ask: dict[str, Any], kw: dict[str, Any]) -> dict[str, Any]:
+    """Make "pause all the ads in X" (no rule, no word of quality) a pause of each of X's ads.
+
+    It fell back to the policy's default rule (a CPA threshold), which pauses some of them; a
+    pause of X itself is not what was said either. The ads (or ad sets) that run are paused,
+    each listed on the card; when none runs, all of them are, and the card says nothing changes.
+    """
+    level = ask.pop("every", None)
+    if level is None or ask["route"] not in ("status", "pause_underperformers"):
+        return ask
+    objs: list[Obj] = kw["objs"]
+    by_id = {o.id: o for o in objs}
+    holders = [by_id[e["id"]] for e in ask["entities"] if e["id"] in by_id]
+    if not holders or any(RANK[h.type] <= RANK[level] for h in holders):
+        return ask  # the ads themselves were named (or were left out of their container already)
+    ids = {h.id for h in holders}
+    inside = [o for o in objs if o.type == level and ids & set(o.ancestors)]
+    targets = [o for o in inside if o.raw.get("status") != "PAUSED"] or inside
+    if not targets:
+        return clarify(f"{' and '.join(h.name for h in holders)} holds no {'ad sets' if level == 'adset' else 'ads'}"
+                       "; what should be paused?", entities=ask["entities"])
+    match = "fuzzy" if any(e["match"] == "fuzzy" for e in ask["entities"]) else ask["entities"][0]["match"]
+    new = {"route": "status", "params": {"to": "PAUSED"}, "entities": [o.ref(match) for o in targets]}
+    checked = check_ask(new, targets, objs, account=kw["account"], today=kw["today"], money_currencies=[])
+    return {**checked, "text": ask.get("text")}
+
+
 def _said(part: str, names: dict[str, str]) -> str:
     """Return an ask's words with its names back (what `adpilot ask` would be given again)."""
     return re.sub(r"\s+", " ", re.sub(cues.E, lambda m: names.get(m.group(0), m.group(0)),
@@ -581,6 +619,22 @@ def _give(part: str, prior: dict[str, Any] | None, ms: list[Mention],
 def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | None,
                today: date) -> Intent:
     """Read `request` with the rules (see the module docstring) into an `Intent`."""
+    return careful_reading(request, catalog, account=account, today=today)[0]
+
+
+SCHEDULED_WHYS = (cues.SCHEDULED_WHY, cues.SCHEDULED_BUDGET_WHY)
+
+
+def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str | None,
+                    today: date) -> tuple[Intent, list[str]]:
+    """Read `request` with the rules; also return the delicate kinds of request it holds.
+
+    Delicate: a request the rules read exactly where an easier reading writes something else
+    than asked — an exception, an amount for each object, a later time, a change for a while,
+    a condition, pause rules joined by "or" or "and", all the ads of a campaign. With a model
+    set, the rules' reading of these wins (`routing.read_request`).
+    """
+    careful: list[str] = []
     objs = index(catalog)
     reading = blank(request)  # quoted earlier messages, list markers, tickets: no asks in them
     mentions = resolve_entities(reading, objs, account=account, protected=_protected(reading))
@@ -626,6 +680,8 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
         else:
             ask, _targets = _ask(part, route, why, ms, **kw)
         more, own = ask.pop("more_rules", []), ask.pop("more_budgets", [])
+        careful += [ask.pop("careful")] if "careful" in ask else []
+        careful += ["an amount for each object"] * bool(own) + ["pause rules joined by 'or'"] * bool(more)
         asks.append({**ask, "text": words})
         asks += [{**ask, "params": p, "text": words} for p in more]
         for other in own:  # "… and Y to $40": Y's own card
@@ -633,12 +689,18 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
             asks.append({**check_ask(other, targets, objs, account=account, today=today,
                                      money_currencies=[]), "text": words})
         if ask["route"] in ("status", "budget") and cues.TEMPORARY.search(part):
+            careful.append("a change for a while ('until …')")
             asks.append({"route": "unsupported", "entities": ask["entities"],
                          "params": {"why": cues.TEMPORARY_WHY}, "text": words})
         prev = ms or prev
     if excepted:
+        careful.append("an exception ('except …', 'but keep … running')")
         asks = [_leave_out(a, excepted, kw) for a in asks]
+    careful += ["all the ads (or ad sets) of what it names"] * any(a.get("every") for a in asks)
+    asks = [_every_one(a, kw) for a in asks]
     conditions = [a.pop("condition", None) for a in asks]
+    careful += ["a change that waits on a condition"] * any(conditions)
+    careful += ["a change at a later time"] * any(a["params"].get("why") in SCHEDULED_WHYS for a in asks)
     if conditions[0]:
         asks[0] = clarify(f"This change waits on a condition (\"{conditions[0]}\") that adpilot does "
                           "not check before writing: ask for the numbers first, or say to make the "
@@ -656,7 +718,7 @@ def read_rules(request: str, catalog: list[dict[str, Any]], *, account: str | No
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
                   entities=first["entities"], params=first["params"], text=first.get("text"),
-                  also=later, notes=notes)
+                  also=later, notes=notes), careful
 
 
-__all__ = ["read_rules"]
+__all__ = ["careful_reading", "read_rules"]

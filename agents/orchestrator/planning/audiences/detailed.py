@@ -11,8 +11,11 @@ sandbox's targeting search serves, so ids agree). Conservative, like the interes
 - a negation before ("exclude students", "not parents") puts it in `exclusions`.
 
 Advantage+ audience: "advantage+ audience on", "let Meta find the people", "just a
-suggestion" → 1; "advantage+ audience off", "strictly", "no expansion" → 0; otherwise unset
-(the card states Meta's default). A bare "advantage plus" names no feature: asked.
+suggestion", its name said alone, "let Meta expand the audience", "let the algorithm find
+people", "turn on audience expansion" → 1; "advantage+ audience off", "strictly", "no
+expansion", a negation before the words that turn it on ("don't let Meta expand …") → 0;
+otherwise unset (the card states Meta's default). A bare "advantage plus" names no feature:
+asked.
 """
 
 from __future__ import annotations
@@ -58,12 +61,13 @@ RELATIONSHIP = re.compile(r"\b(?:relationship\s+status\s*[:=-]?\s*(?P<s>[a-z' ]{
 INCOME = re.compile(r"\btop\s+(?P<a>\d+)\s*(?:-\s*(?P<b>\d+)\s*)?%\s*(?:of\s+)?(?:(?:household|hh|zip\s+"
                     r"code)\s+)?income|\b(?:household\s+)?income\s*(?:[:=-]|in\s+the)?\s*top\s+(?P<c>\d+)"
                     r"\s*(?:-\s*(?P<d>\d+)\s*)?%", re.I)
-ADV_ON = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]blico)\s*[:=-]?\s*(?:on\b|enabled|"
+_PLEASE = r"(?:(?:please|pls|bitte|por\s+favor|s'il\s+vous\s+pla[iî]t)\s+)?"
+ADV_ON = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]blico)\s*[:=-]?\s*" + _PLEASE + r"(?:on\b|enabled|"
                     r"turned\s+on|an\b|activ[ée]e?\b|activad[oa]\b|ativad[oa]\b|ligad[oa]\b)|\bturn\s+(?:on\s+)?"
-                    r"advantage\s*(?:\+|plus)\s*audience(?:\s+on)?\b|\blet\s+meta\s+find\b|\bjust\s+a\s+"
+                    r"advantage\s*(?:\+|plus)\s*audience(?:\s+on)?\b|\blet\s+meta\s+find\b(?!\s+(?:the\s+)?(?:best\s+|right\s+)?placements?\b)|\bjust\s+a\s+"
                     r"suggestion\b|\b(?:audience\s+)?expansion\s+on\b|\b(?:keep|use|with)\s+advantage\s*"
                     r"(?:\+|plus)\s*audience(?:\s+on)?\b", re.I)
-ADV_OFF = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]blico)\s*[:=-]?\s*(?:off|disabled|"
+ADV_OFF = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]blico)\s*[:=-]?\s*" + _PLEASE + r"(?:off|disabled|"
                      r"turned\s+off|aus|d[ée]sactiv[ée]e?|desactivad[oa]|desativad[oa]|desligad[oa]|"
                      r"apagad[oa])\b|\bturn\s+"
                      r"(?:off\s+)?advantage\s*(?:\+|plus)\s*audience\s+off\b|\b(?:no|without|turn\s+off|"
@@ -71,6 +75,19 @@ ADV_OFF = re.compile(r"\badvantage\s*(?:\+|plus)\s*(?:audience|zielgruppe|p[uú]
                      r"\bstrictly\s+(?:these\s+|those\s+|only\s+)?(?:\d|ages?|women|men|this\s+age)|\bhard\s+(?:limits?|"
                      r"age\s+limits?|cut-?off)\b|\bexactly\s+these\s+ages\b|\bnever\s+(?:show\s+(?:it\s+|ads\s+|them\s+)?)?to\s+"
                      r"anyone\s+(?:over|under|older|younger)\b", re.I)
+# Advantage+ audience in other words: its name said alone, "let Meta expand the audience", "let
+# the algorithm find people", "turn on audience expansion" (a negation before it turns it off)
+_WHO_DECIDES = (r"(?:meta|facebook|fb|instagram|the\s+(?:algorithm|algo|system|ai)|meta'?s\s+(?:algorithm|"
+                r"algo|ai|system|machine\s+learning))")
+_PEOPLE = r"(?:the\s+|our\s+)?(?:right\s+|best\s+|new\s+|more\s+)?(?:people|audiences?|buyers|customers|users|folks|who)"
+ADV_MORE = re.compile(r"\badvantage\s*(?:\+|plus)?\s*(?:audiences?|zielgruppe|p[uú]blico)(?:\s+(?:please|"
+                      r"pls|bitte|por\s+favor))?\s*(?=[.,;:!)\n]|$)|\blet\s+" + _WHO_DECIDES +
+                      r"\s+(?:(?:expand|broaden|widen)(?:\s+(?:the|our|my))?\s+(?:audience|targeting|"
+                      r"reach)|go\s+(?:wider|broad(?:er)?)|(?:find|decide|pick|choose)\s+" + _PEOPLE +
+                      r"|reach\s+(?:beyond|further|wider)|do\s+the\s+targeting)\b|\b(?:turn\s+on|enable|"
+                      r"allow|switch\s+on|use)\s+(?:audience|targeting)\s+expansion\b", re.I)
+ADV_NEGATED = re.compile(r"\b(?:no|not|without|never|don'?t|do\s+not|disable|turn\s+off|switch\s+off|"
+                         r"avoid)(?:\s+(?:use|want|let|turn\s+on|enable|any|the))*\s*$", re.I)
 ADV_BARE = re.compile(r"\badvantage\s*(?:\+|plus)(?!\s*(?:audience|placements?|shopping|campaign\s+budget|"
                       r"budget|catalog|creative|app|sales))\b(?:\s+campaign)?", re.I)
 
@@ -246,6 +263,13 @@ class _Reader:
     def advantage(self) -> None:
         t, r = self.text, self.r
         on, off = ADV_ON.search(t), ADV_OFF.search(t)
+        if not off and (more := on or ADV_MORE.search(t)):
+            begin = max(t.rfind(c, 0, more.start()) for c in ".;\n!?,") + 1
+            if neg := ADV_NEGATED.search(t, begin, more.start()):
+                r.advantage = 0  # "don't let Meta expand the audience", "without Advantage+ audience"
+                r.spans.append((neg.start(), more.end()))
+                return
+            on = more
         if on and off and re.search(r"advantage", off.group(0), re.I) is None:
             # "advantage+ audience on … never to anyone over 45, hard limit": Meta treats ages
             # as a suggestion with Advantage+ audience on, so the limit would not hold.

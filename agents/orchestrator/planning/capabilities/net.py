@@ -102,7 +102,10 @@ CAPABILITIES: tuple[Capability, ...] = (
          r"\bbid[- ]caps?\b|\bmax(?:imum)?\s+bids?\b|\bmanual\s+bid\w*",
          lambda p: _any_set(p, "bid_strategy", ["LOWEST_COST_WITH_BID_CAP"])),
     _cap("minimum-ROAS bidding", "bid_strategy", SPEND,
-         r"\b(?:min(?:imum)?|floor)\s+(?:of\s+)?roas\b|\broas\s+(?:floor|minimum)\b",
+         r"\b(?:min(?:imum)?|floor)\s+(?:of\s+)?roas\b|\broas\s+(?:floor|minimum|goal)\b|"
+         r"\b(?:roas|return\s+on\s+ad\s+spend)\b[^;\n]{0,60}?\b(?:make|set|use|treat)\s+(?:that|this|it)\s+"
+         r"(?:as\s+)?(?:the|a|our)\s+(?:hard\s+)?floor\b|\b(?:roas|return\s+on\s+ad\s+spend)\s+as\s+"
+         r"(?:the|a)\s+(?:hard\s+)?floor\b",
          lambda p: _any_set(p, "bid_strategy", ["LOWEST_COST_WITH_MIN_ROAS"])),
     _cap("value optimisation", "optimization_goal", GOAL,
          r"\boptimi[sz]\w*\s+(?:it\s+)?(?:for\s+)?(?:(?:purchase|conversion)\s+)?value\b|"
@@ -125,7 +128,11 @@ CAPABILITIES: tuple[Capability, ...] = (
          r"\bdynamic\s+creative\b|\bdct\b|\blet\s+meta\s+mix\b",
          lambda p: any(s.get("is_dynamic_creative") for s in _sets(p))),
     _cap("Advantage+ audience", "targeting_automation", WHO,
-         r"\badvantage\s*(?:\+|plus)?\s+audiences?\b",
+         r"\badvantage\s*(?:\+|plus)?\s+audiences?\b|\blet\s+(?:meta|facebook|fb|instagram|the\s+"
+         r"(?:algorithm|algo|system|ai)|meta'?s\s+\w+)\s+(?:(?:expand|broaden|widen)\s+(?:the\s+|our\s+)?"
+         r"(?:audience|targeting|reach)|go\s+(?:wider|broad)|(?:find|decide|pick|choose)\s+(?:the\s+|"
+         r"our\s+)?(?:right\s+|best\s+|new\s+)?(?:people|audiences?|buyers|customers|who))\b|"
+         r"\b(?:turn\s+on|enable|allow)\s+(?:audience|targeting)\s+expansion\b",
          lambda p: _targeting_has(p, "targeting_automation")),
     _cap("leaving out the Audience Network", "publisher_platforms", WHO,
          r"\b(?:no|not\s+on|without|exclud\w*|except)\s+(?:the\s+)?audience\s+network\b|"

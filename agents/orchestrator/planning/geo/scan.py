@@ -4,7 +4,8 @@
 words themselves say. Conservative on purpose:
 
 - Names that are also everyday words ("Nice", "Turkey", "Reading", "Mobile") count only when
-  capitalised and introduced by a place cue ("in", "around", "near", a list comma); names that
+  capitalised and introduced by a place cue ("in", "around", "near", a list comma) or followed
+  by a radius ("Phoenix +25 mi", "Nice (20 km)"); names that
   are also first names ("Georgia", "Victoria") need a cue or a capital.
 - Two- and three-letter names and codes ("US", "LA", "TX", "NSW") count only in capitals;
   a state or province code counts on its own only when it is no country code and no English
@@ -98,6 +99,9 @@ NAMELIKE = {"georgia", "victoria", "santiago", "cambridge", "newcastle", "washin
 PLACE_CUE = re.compile(r"(?:\b(?:in|around|near|across|within|to|of|target(?:ing)?|and|or|from|"
                        r"outside|except|excluding|exclude|both|plus|not|no|minus|skip|without)|"
                        r"\+|&|,|:|/|\()\s*(?:the\s+)?$", re.I)
+# A radius right after a name makes it a place ("Phoenix +25 mi", "Phoenix (25 mi radius)")
+RADIUS_AFTER = re.compile(r"^\s*(?:[,(]\s*)?(?:\+\s*)?\d+(?:\.\d+)?\s*-?\s*(?:miles?|mi|kms?|"
+                          r"kilomet(?:er|re)s?)\b", re.I)
 PEOPLE = re.compile(r"^[\s-]*(?:\w+\s+)?(?:customers?|users?|people|audiences?|shoppers?|"
                     r"consumers?|market|residents?|buyers?|moms?|mums?|dads?|parents?|women|men|"
                     r"millennials|gen\s?z|students?|travell?ers?|homeowners?|expats?|citizens?|"
@@ -222,7 +226,8 @@ def scan(text: str) -> list[Mention]:
         if ((len(raw) <= 3 and key != "rio") or key in CASE_SENSITIVE) and \
                 raw != raw.upper() and raw != "Oz":
             continue  # short names ("US", "LA", "EU") only in capitals
-        tentative = (key in WORDLIKE and not (raw[0].isupper() and PLACE_CUE.search(before))) \
+        tentative = (key in WORDLIKE and not (raw[0].isupper() and (PLACE_CUE.search(before) or
+                                                                    RADIUS_AFTER.match(after)))) \
             or (key in NAMELIKE and not (raw[0].isupper() or PLACE_CUE.search(before)))
         if tentative and not raw[0].isupper():
             continue

@@ -3,7 +3,9 @@
 - "cost cap $35 per purchase", "$35 cost cap", "keep CPA under $35 as a cost cap", "keep cost
   per lead at ₹450 (cost cap)" → `COST_CAP` with `bid_amount` (the account's minor units);
 - "bid cap 2.50", "max bid $12", "入札上限120円" → `LOWEST_COST_WITH_BID_CAP` with `bid_amount`;
-- "min ROAS 3x", "ROAS floor of 250%", "minimum ROAS 4" → `LOWEST_COST_WITH_MIN_ROAS` with
+- "min ROAS 3x", "ROAS floor of 250%", "minimum ROAS 4", "ROAS goal of 3" (Meta's name for it),
+  a ROAS made the floor after it is said ("ROAS of 3 — make that the floor", "3x ROAS as a hard
+  floor") → `LOWEST_COST_WITH_MIN_ROAS` with
   `bid_constraints.roas_average_floor` (ROAS × 10,000) and the VALUE goal, never a bid amount.
 
 A target without "cap" or "cost control" ("target CPA $40") is a performance target
@@ -29,13 +31,25 @@ COST_CAP = re.compile(r"\bcost[- ]?caps?\b|\bcost\s+per\s+\w+\s+(?:cap|limit)\b|
 BID_CAP = re.compile(r"\bbid[- ]?caps?\b|\bgebotsobergrenze\b|\bl[ií]mite\s+(?:de|of)\s+puja\b|"
                      r"\bplafond\s+d['’]ench[eè]re\b|\blimite\s+(?:de|of)\s+lance\b|\bmax(?:imum)?\s+bids?\b|\bbid\s+limit\b|\bmanual\s+bid"
                      r"(?:ding)?\b|入札上限", re.I)
-MIN_ROAS = re.compile(r"\b(?:min(?:imum|imale?)?|lowest|mindest-?)\s*\.?\s*roas\b|\broas\s+m[ií]nim[oa]\b|\broas\s+(?:floor|minimum|min)\b|"
+MIN_ROAS = re.compile(r"\b(?:min(?:imum|imale?)?|lowest|mindest-?)\s*\.?\s*roas\b|\broas\s+m[ií]nim[oa]\b|\broas\s+(?:floor|minimum|min|goal)\b|"
                       r"\b(?:floor|minimum)\s+(?:of\s+)?roas\b", re.I)
 ROAS_NUMBER = re.compile(r"^[\s:=~≥>(]*(?:(?:of|at|is|to|be|above|over|at\s+least|least|around|"
                          r"about|pls|please|bidding|bid|set|on\s+this\s+one)\s*){0,4}"
                          r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>x|×|%|:1)?", re.I)
 ROAS_BEFORE_NUMBER = re.compile(r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>x|×|%)\s*(?:min(?:imum)?\s+)?$",
                                 re.I)
+# A ROAS said first and made the floor after it ("ROAS of 3 — make that the floor", "3x ROAS as
+# a hard floor", "don't let Meta buy sales below a 2.5 return on ad spend, make that the floor")
+FLOOR_AFTER = re.compile(r"\b(?:make|set|use|treat|take)\s+(?:that|this|it)\s+(?:as\s+)?(?:the|a|our)\s+"
+                         r"(?:hard\s+|strict\s+)?floor\b|\b(?:as|is)\s+(?:the|a|our)\s+(?:hard\s+|strict\s+)?"
+                         r"floor\b", re.I)
+ROAS_SAID = re.compile(r"\b(?:roas|return\s+on\s+ad\s+spend)\s*(?:of|at|=|:|is)?\s*(?:at\s+least\s+|above\s+|"
+                       r"over\s+)?(?P<a>\d+(?:[.,]\d+)?)\s*(?P<ua>x|×|%|:1)?|(?P<b>\d+(?:[.,]\d+)?)\s*"
+                       r"(?P<ub>x|×|%)?\s*(?:roas|return\s+on\s+ad\s+spend)\b", re.I)
+ROAS_LEAD = re.compile(r"(?:\b(?:please\s+)?(?:don'?t|do\s+not|never)\s+let\s+(?:meta|facebook|fb|it|the\s+"
+                       r"algorithm)\s+(?:buy|get|bid\s+on|chase)\s+(?:\w+\s+)?(?:below|under|at\s+less\s+than)|"
+                       r"\b(?:we\s+)?(?:want|need)|\bnothing\s+(?:below|under))\s+(?:a|an)?\s*$", re.I)
+SENTENCE_END = re.compile(r"[.;!?\n](?!\d)")  # not the point of "2.5"
 # What may sit between a cap word and its amount, either side ("cost cap of $35", "$35 cost cap",
 # "keep CPA under $35 as a cost cap", "keep avg cost per lead at ₹450 (cost cap)").
 GAP_AFTER = re.compile(r"^[\s:=~≤<(]*(?:(?:of|at|is|to|be|around|about|under|below|max(?:imum)?|"
@@ -104,6 +118,22 @@ def _amount_near(text: str, cue: re.Match[str], account: str) -> tuple[float, st
     return None
 
 
+def _floor_after(text: str) -> tuple[float | None, int, int] | None:
+    """Read "ROAS of 3 — make that the floor": the last ROAS said before the floor words."""
+    for floor in FLOOR_AFTER.finditer(text):
+        lo = max((m.end() for m in SENTENCE_END.finditer(text, 0, floor.start())), default=0)
+        said = list(ROAS_SAID.finditer(text, lo, floor.start()))
+        if not said:
+            continue
+        m = said[-1]
+        value = parse_number(m.group("a") or m.group("b"))
+        if (m.group("ua") or m.group("ub")) == "%" or (value >= 20 and not (m.group("ua") or m.group("ub"))):
+            value /= 100
+        lead = ROAS_LEAD.search(text, lo, m.start())
+        return value, (lead.start() if lead else m.start()), floor.end()
+    return None
+
+
 WORDS_BEFORE = re.compile(r"\b(?:use|using|set|put|add|with|want|go\s+with|a|an|the|on)\s+(?:(?:a|an|the)\s+)?$",
                           re.I)
 WORDS_AFTER = re.compile(r"^\s*(?:bidding|bid\s+strategy|strategy|on\s+(?:it|this(?:\s+one)?)|pls|please)\b",
@@ -158,6 +188,8 @@ def find_bids(text: str, account_currency: str) -> BidRead:
                 start = cue.start() - 12 + num.start() if cue.start() >= 12 else num.start()
         roas = (value, max(0, start), end)
         break
+    if roas is None:
+        roas = _floor_after(text)
     strategies = {c.strategy for c in caps} | ({"LOWEST_COST_WITH_MIN_ROAS"} if roas else set())
     for c in caps:
         out.spans.append(_with_words(text, c.start, c.end, c.amount is None))

@@ -6,6 +6,10 @@ lovers", "coffee enthusiasts", "dog owners"), or as a persona word ("runners", "
 "foodies"). Near-misses ("yogga") resolve with a strict similarity cut-off; items after a cue
 that match nothing are reported as not understood rather than dropped silently.
 
+A cue whose items the catalogue has none of ("people into Peloton and Strava") asks about
+each one (waivable) — the first item, and the next ones an "and" / "or" goes on to — instead of
+launching with no interest. A sentence may start with the cue ("Into yoga and pilates.").
+
 A list after a cue is read item by item to its end (a stop, a bracket, a dash or "but" that
 starts another clause): "into yoga, barre and pilates" is Yoga and Pilates, "tennis, golf but
 not hunting" leaves Hunting out. An item the catalogue lacks inside the list ("yoga and
@@ -88,8 +92,8 @@ SYNONYMS = {
 CUE = re.compile(r"\b(?:interested\s+in|interests?\s*(?:in|like|such\s+as|:|-|=)|(?:who|that)\s+"
                  r"(?:are\s+)?(?:like|likes|love|loves|enjoy|enjoys|into|follow)|(?:people|folks|"
                  r"audience|users|women|men)\s+into|fans?\s+of|lovers?\s+of|passionate\s+about|"
-                 r"enthusiasts?\s+of|interest\s+targeting\s*:?|targeting\s+interests?\s*:?)\s+",
-                 re.I)
+                 r"enthusiasts?\s+of|interest\s+targeting\s*:?|targeting\s+interests?\s*:?)\s+|"
+                 r"(?:^|(?<=[.!?\n]))\s*into\s+", re.I)
 FAN_NOUN = re.compile(r"\b([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:lovers|fans|enthusiasts|buffs|"
                       r"junkies|addicts|nerds|geeks|hobbyists|aficionados|fanatics|owners|"
                       r"devotees|practitioners)\b", re.I)
@@ -221,6 +225,7 @@ def _read_list(text: str, cue: re.Match[str], add: Any, res: InterestResult) -> 
     tail = STOP_ITEM.sub("", text[cue.end():end])
     hits, last = 0, cue.end()
     maybe: list[tuple[int, int]] = []  # misses after a comma, interests if a list goes on
+    alone: list[tuple[int, int, bool]] | None = []  # misses while nothing is found
     for s, e, conj in _items(text, cue.end(), cue.end() + len(tail)):
         item = text[s:e].strip()
         if lead := FILLER_ITEM.match(item):
@@ -243,8 +248,12 @@ def _read_list(text: str, cue: re.Match[str], add: Any, res: InterestResult) -> 
         plain = len(word.split()) <= 3 and not re.search(r"\d", word) and \
             not NOT_AN_ITEM.match(word) and not _other_fact(word)
         if not hits:
-            if len(word.split()) <= 3 and not re.search(r"\d", word):
+            if plain and alone is not None:
+                alone.append((s, e, conj))
+            elif len(word.split()) <= 3 and not re.search(r"\d", word):
                 res.unknown.append(item)
+            if not plain:
+                alone = None if not alone else alone + [(-1, -1, False)]  # the list ends here
         elif maybe and conj:
             break  # "yoga, US and Canada": places, not interests
         elif plain and (conj or neg):
@@ -256,6 +265,23 @@ def _read_list(text: str, cue: re.Match[str], add: Any, res: InterestResult) -> 
             break
     if hits:
         res.spans.append((cue.start(), last))
+    elif alone:
+        _ask_alone(text, cue, alone, res)
+
+
+def _ask_alone(text: str, cue: re.Match[str], alone: list[tuple[int, int, bool]],
+               res: InterestResult) -> None:
+    """Ask about a cue's items when the catalogue has none of them ("into Peloton and Strava").
+
+    The first item is the interest the cue names; the next ones only as far as an "and" / "or"
+    goes on with the list ("Strava, Zwift and Garmin"), not a comma alone ("Peloton, sales").
+    """
+    items = alone[:next((i for i, (s, _e, _c) in enumerate(alone) if s < 0), len(alone))]
+    joined = [i for i, (_s, _e, conj) in enumerate(items) if conj]
+    items = items[:max([0, *joined]) + 1]
+    for s, e, _conj in items:
+        _ask(text, s, e, res)
+    res.spans.append((cue.start(), items[-1][1]))
 
 
 def _other_fact(word: str) -> bool:
