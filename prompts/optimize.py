@@ -76,7 +76,7 @@ def evidence_text(ev: dict[str, Any], currency: str) -> str:
     for key, label in (
         ("p_worse_than_target", "P(worse than target)"),
         ("p_worse_than_best", "P(worse than best sibling)"),
-        ("p_worse_than_favoured", "P(clearly worse than the ad Meta delivers most)"),
+        ("p_worse_than_favoured", "P(worse than the ad Meta delivers most)"),
         ("p_best", "P(best)"),
     ):
         if isinstance(ev.get(key), int | float):

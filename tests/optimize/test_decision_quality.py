@@ -110,22 +110,8 @@ def test_an_ad_worse_than_the_sibling_meta_favours_is_paused():
     assert judge_ads(ev2, DecisionPolicy(), rng_for("fav"))[1] == []
 
 
-def test_a_gap_within_noise_to_the_favoured_ad_pauses_nothing():
-    # a2 probably converts worse than a1, which Meta favours (85 %), but not by 10 %: a pause
-    # would leave fewer ads to tire for a gap within noise.
-    close = [ad("a1", "s1", stats(9000, 500, 14, impressions=40000)),
-             ad("a2", "s1", stats(9000, 500, 8, impressions=30000))]
-    ev = evidence(close, [adset("s1", 10000, stats(18000, 1000, 22))])
-    assert judge_ads(ev, DecisionPolicy(), rng_for("fav"))[1] == []
-    paused = judge_ads(ev, DecisionPolicy(favoured_margin=0.0), rng_for("fav"))[1]
-    assert [a["args"]["ad_id"] for a in paused] == ["a2"]
-    assert "probability it does worse than the sibling" in paused[0]["reasons"][-1]
-    assert "at least 10% worse than the sibling" in " ".join(judge_ads(
-        ev, DecisionPolicy(favoured_probability=0.5), rng_for("fav"))[1][0]["reasons"])
-
-
 def test_the_card_names_the_probability_against_the_ad_meta_favours():
     from prompts.optimize import evidence_text
 
     text = evidence_text({"spend_minor": 9000, "days": 4, "p_worse_than_favoured": 0.86}, "USD")
-    assert "P(clearly worse than the ad Meta delivers most) 86%" in text
+    assert "P(worse than the ad Meta delivers most) 86%" in text

@@ -17,8 +17,8 @@ Pausing an ad (after the minimum data): it is worse than the plan's target with 
 ≥ `pause_probability` (95 %) *and* a sibling in its ad set probably does better
 (≥ `sibling_probability`, 80 %) — otherwise its spend would only move to ads as bad — or it is
 worse than its best sibling by `loser_margin` with probability ≥ 95 %, or Meta's delivery
-favours a sibling and that sibling does better by `favoured_margin` (10 %) with probability
-≥ `favoured_probability` (80 %; see below), or it is an emergency.
+favours a sibling and that sibling does better with probability ≥ `favoured_probability`
+(80 %; see below), or it is an emergency.
 
 Meta's delivery as evidence. Within an ad set Meta splits impressions over the ads by each
 ad's predicted results, from far more signal than a few days' conversions; the ad with the
@@ -26,12 +26,10 @@ most impressions (`favoured_ad`) is its pick. Two rules use that read alongside 
 - the favoured ad is never paused except in an emergency (`protect_favoured_ad`): pausing
   the best ad on a noisy early read is the costliest mistake the loop makes (a pause is
   never undone);
-- a sibling is paused when our posterior also says the favoured ad does better by at least
-  `favoured_margin` (`favoured_probability`): when both independent reads agree, consolidating
-  the ad set's delivery on its best ad pays whether or not the sibling meets the target
-  (measured on the optimiser bench, keeping only the best ads is worth more than any budget
-  split). The margin keeps it from pausing on noise: fewer ads tire sooner, so a gap within
-  noise costs more than it gains (on the all-equal scenario it paused equal ads).
+- a sibling is paused when our posterior also says the favoured ad does better
+  (`favoured_probability`): when both independent reads agree, consolidating the ad set's
+  delivery on its best ad pays whether or not the sibling meets the target (measured on
+  the optimiser bench, keeping only the best ads is worth more than any budget split).
 Budgets between ad sets: `agents/optimize/decide/reallocation.py` (posterior expected marginal value).
 
 Safety rules (each has a test in tests/optimize/test_decisions.py):
@@ -207,16 +205,14 @@ def judge_ads(
             # Two independent reads agree: Meta delivers a sibling more, and our conversions
             # say that sibling probably does better. Consolidating on it is then worth it.
             p_vs_fav = (
-                float((draws[ad["id"]] < draws[favoured] * (1 - policy.favoured_margin)).mean())
+                float((draws[ad["id"]] < draws[favoured]).mean())
                 if favoured and ad["id"] != favoured
                 else 0.0
             )
             if p_vs_fav >= policy.favoured_probability:
                 reasons.append(
-                    f"{p_vs_fav:.0%} probability it does "
-                    + (f"at least {policy.favoured_margin:.0%} " if policy.favoured_margin else "")
-                    + "worse than the sibling Meta's delivery favours (most of the ad set's "
-                    "impressions)"
+                    f"{p_vs_fav:.0%} probability it does worse than the sibling Meta's delivery "
+                    "favours (most of the ad set's impressions)"
                 )
             if emergency:
                 reasons.insert(0, emergency)

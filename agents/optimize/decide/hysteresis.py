@@ -21,8 +21,7 @@ when the evidence for that direction is strong *and* persists:
 - **Hysteresis.** An ad set whose budget last moved the other way (`last_move`, observed on
   Meta cycle to cycle by `agents/optimize/meta_io.py::phase_budgets`, whoever changed it) is
   reversed only after `reverse_days` (5) days at the new budget and with `reverse_probability`
-  (95 %) on the last week and `reverse_long_probability` (90 %) on the whole window (with 70 %
-  there, one noisy week reversed a budget on the bench's all-equal scenario).
+  (95 %) on the last week and `move_probability` on the whole window.
 
 The other side of a move needs less: money for a strong raise comes from ad sets probably
 below the average (`other_side_probability`, 50 %), a strong cut's goes to ones probably
@@ -123,7 +122,7 @@ def directions(
         for sign, p, p_long, out in ((1, p_up, p_up_l, may_raise), (-1, p_down, p_down_l, may_cut)):
             reversing = last == -sign
             q = policy.reverse_probability if reversing else policy.move_probability
-            q_long = policy.reverse_long_probability if reversing else policy.persist_probability
+            q_long = policy.move_probability if reversing else policy.persist_probability
             if p[k] < policy.move_probability:
                 continue  # the week does not point this way: nothing to hold back
             word = "raise" if sign > 0 else "cut"

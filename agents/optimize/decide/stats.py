@@ -51,8 +51,6 @@ class DecisionPolicy:
     move_probability: float = 0.7
     persist_probability: float = 0.5
     reverse_probability: float = 0.95
-    # ... and this on the whole window: a week's noise alone reversed budgets on equal ad sets.
-    reverse_long_probability: float = 0.9
     reverse_days: int = 5
     other_side_probability: float = 0.5
     # Budget moves on value wait for a full week of data (the first days are learning noise).
@@ -69,9 +67,6 @@ class DecisionPolicy:
     protect_favoured_ad: bool = True
     # Pause an ad when the favoured sibling probably does better (both reads agree).
     favoured_probability: float = 0.8
-    # ... by at least this much: a pause concentrates the ad set on fewer ads, which tire
-    # sooner, so a gap within noise is not worth it (with equal ads it paused on noise alone).
-    favoured_margin: float = 0.1
     # Prior on an ad set's conversion rate (reallocation), worth this many clicks.
     adset_cvr_prior_clicks: float = 20.0
     max_budget_edits_per_hour: int = 4
