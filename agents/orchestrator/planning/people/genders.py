@@ -73,6 +73,7 @@ class GenderResult:
     spans: list[tuple[int, int]] = field(default_factory=list)
     flags: list[Question] = field(default_factory=list)
     adjustments: list[Adjustment] = field(default_factory=list)
+    only: str = ""  # an exclusive ask with the ages after it ("only show to men 25-35")
 
 
 def gender_statements(text: str) -> list[GenderStatement]:
@@ -163,6 +164,9 @@ def find_gender_result(text: str) -> GenderResult:
                 "see the ads: women, men or everyone?", "conflict", s.phrase, WHO))
             cur = s
     r.genders = [cur.value] if cur is not None and cur.value is not None else None
+    if cur is not None and cur.value is not None and cur.kind == "only":
+        ages = AGE_AFTER.match(text[cur.end:])
+        r.only = text[cur.start:cur.end + (len(ages.group(0)) if ages else 0)].strip()
     return r
 
 
