@@ -205,7 +205,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += [_with_place_cue(unmoney, s, e) for s, e in f.geo.spans]
     f.audience = find_ages(unmoney, d.today)
     spans += f.audience.spans
-    f.locales, s = find_locales(masked)
+    f.locales, s = find_locales(masked, f.flags)  # "Chinese": which script is asked
     spans += s
     f.broad = bool(NO_INTERESTS.search(masked))
     f.interests = InterestResult() if f.broad else find_interests(masked)
