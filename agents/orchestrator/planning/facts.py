@@ -183,7 +183,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     if f.objective is None and f.optimisation:
         f.objective = OBJECTIVE_OF_GOAL.get((f.optimisation[0].goal, f.optimisation[0].event))
     _settle_objective(f, goal_text)
-    f.objective = objective_for(caps, f.objective)
+    f.objective = objective_for(caps, f.objective, unoptimised)
     f.targets = find_targets(masked, d.currency)
     spans += f.targets.spans
     masked = _mask(masked, f.targets.spans)  # "target CPA $25" is no budget, "EUR" no place
@@ -205,7 +205,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += [_with_place_cue(unmoney, s, e) for s, e in f.geo.spans]
     f.audience = find_ages(unmoney, d.today)
     spans += f.audience.spans
-    f.locales, s = find_locales(masked)
+    f.locales, s = find_locales(masked, f.flags)  # "Chinese": which script is asked
     spans += s
     f.broad = bool(NO_INTERESTS.search(masked))
     f.interests = InterestResult() if f.broad else find_interests(masked)

@@ -248,7 +248,13 @@ def special_category_adjustments(f: Facts) -> list[Adjustment]:
         split = ", ".join(f"{lo}-{hi}" for lo, hi in a.age_variants) or "women, men"
         out.append(Adjustment("ad_sets", f"one ad set each ({split})", "one ad set",
                               f"the audiences would be identical {why}"))
-    if a.genders or any(a.variant_genders):
+    if a.gender_only:
+        f.flags.append(Question(
+            "genders", f"‘{a.gender_only}’: {' and '.join(cats)} ads must reach all genders "
+            "(Meta refuses to limit them to one), so adpilot will not launch this as asked. "
+            "Run it for everyone, or is this not a special category ad?", "conflict",
+            a.gender_only, WHO))
+    elif a.genders or any(a.variant_genders):
         out.append(Adjustment(f"{base}.genders", a.genders or "per ad set", None,
                               f"all genders {why}"))
     if f.interests.found:

@@ -86,8 +86,8 @@ def targeting(f: Facts, override: dict[str, Any], restricted: bool) -> dict[str,
     t["age_min"] = 18 if restricted or age_min is None else age_min
     t["age_max"] = 65 if restricted or age_max is None else age_max
     genders = override.get("genders", aud.genders)
-    if genders and not restricted:
-        t["genders"] = genders
+    if genders and (not restricted or aud.gender_only):
+        t["genders"] = genders  # "only men" in a special category: refused, never widened
     if "locales" in override:
         t["locales"] = override["locales"]
     elif f.locales:

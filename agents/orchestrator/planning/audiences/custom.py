@@ -35,8 +35,10 @@ from agents.orchestrator.planning.audiences.made import (
     slug,
 )
 from agents.orchestrator.planning.audiences.mentions import (
+    NOT_BOUGHT,
     RETARGET,
     RETENTION,
+    WHO_CLAUSE,
     Mention,
     included,
     mentions,
@@ -159,6 +161,25 @@ class _Reader:
                 "name the existing audience (our 'VIP' audience).", "missing", m.phrase, WHO))
         return None
 
+    def unread_who(self, text: str, targeted: list[Mention]) -> bool:
+        """Ask when "people who <X> but never bought" leaves the buyers out of an X not read.
+
+        Targeting everyone but the buyers (or every site visitor) would drop the X unsaid.
+        """
+        for m in targeted:
+            if not (m.excluded and NOT_BOUGHT.fullmatch(m.phrase)) or any(
+                    not o.excluded and o.start < m.start for o in targeted):
+                continue
+            if who := WHO_CLAUSE.search(text, 0, m.start):
+                phrase = who.group(0).strip()
+                self.r.flags.append(Question(
+                    "audiences", f"‘{phrase}’: adpilot cannot build that audience, so it would "
+                    "show the ads to everyone but the buyers. Who should see them? (e.g. 'people "
+                    "who added to cart in the last 14 days', 'site visitors', a customer list "
+                    "file, or 'everyone in the country')", "missing", phrase, WHO))
+                return True
+        return False
+
     def lookalike(self, lal: re.Match[str], seed: dict[str, str] | None,
                   size: str | None = None) -> dict[str, str] | None:
         r = self.r
@@ -254,6 +275,8 @@ class _Reader:
                                               True, m.phrase), days, found)
                 if bought:
                     r.exclude.append(bought)
+        if not lals and self.unread_who(text, targeted):
+            return  # asked: who the ads are for is not known, so nothing stands in for it
         if RETARGET.search(text) and not any(not m.excluded for m in targeted) and not lals:
             cue = RETARGET.search(text)
             assert cue is not None

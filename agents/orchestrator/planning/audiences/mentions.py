@@ -52,8 +52,12 @@ WEBSITE: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"checkout\s+abandon\w*|abandon\w*\s+(?:their\s+)?checkouts?",
      {"event": "InitiateCheckout", "abandoned": True}),
     # people who added ("optimise for add to cart" names an event, read by parse_optimisation)
-    (r"(?:added|adding|who\s+adds?)\s+(?:\w+\s+)?to\s+(?:their\s+|the\s+|a\s+)?(?:cart|basket|bag)",
+    (r"(?:added|adding|who\s+adds?)\s+(?:\w+\s+)?to\s+(?:their\s+|the\s+|a\s+)?(?:cart|basket|bag|trolley)",
      {"event": "AddToCart"}),
+    # … or put it there ("put stuff in their basket", "left items in the shopping bag")
+    (r"(?:put|puts|putting|placed|placing|left|leaving|threw|tossed|dropped)\s+(?:[\w'-]+\s+){0,3}?"
+     r"(?:in|into|to)\s+(?:their\s+|the\s+|a\s+|my\s+|our\s+)?(?:shopping\s+|online\s+)?"
+     r"(?:carts?|baskets?|bags?|trolleys?)\b", {"event": "AddToCart"}),
     (r"(?:start|began|begun|initiat)\w*\s+(?:a\s+)?checkout", {"event": "InitiateCheckout"}),
     (r"(?:website|site|web|online|pixel)\s+(?:purchasers|buyers|customers|converters)",
      {"event": "Purchase"}),
@@ -96,6 +100,11 @@ VIDEO_ID = re.compile(r"\bvideo[- ]?id\s*[:#]?\s*(?P<id>\d{6,})", re.I)
 VAGUE_ENGAGED = re.compile(r"\b(?:engagers|engaged\s+(?:people|users|audiences?|followers)|warm\s+"
                            r"audiences?|people\s+who\s+(?:engaged|interacted)(?!\s+with\s+(?:us\s+on\s+"
                            r")?(?:our\s+)?(?:instagram|ig|insta|facebook|fb|page|video|lead)))\b", re.I)
+# "people who <did something> but never bought": the who-clause a not-bought exclusion qualifies
+WHO_CLAUSE = re.compile(r"\b(?:people|ppl|persons|those|anyone|anybody|someone|everyone|users|folks|"
+                        r"shoppers|visitors|customers|guys|men|women)\s+(?:who|that)\s+(?!have\s+"
+                        r"n|haven|has\s*n|hasn|did\s*n|didn|never|not\b)[^.;!?\n]{3,}?(?=[\s,]*$)",
+                        re.I)
 RETARGET = re.compile(r"\bre-?target\w*|\bre-?market\w*|\bretarget\w*|\bwiederansprech\w*", re.I)
 EXCLUDE_BEFORE = re.compile(r"\b(?:exclud\w*|except|minus|leav(?:e|ing)\s+out|remov\w*|skip\w*|"
                             r"but\s+not|not\s+to|"

@@ -10,6 +10,7 @@ into the plan dict `rules.build_plan` made, and returns the questions they raise
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,9 @@ from agents.orchestrator.planning.money.bids import BidRead
 from state import rules
 
 ORIGINAL = ("flexible_spec", "exclusions")
+# An audience read from these words is made of buyers: a campaign for it sells.
+BUYER_WORDS = re.compile(r"\b(?:purchas(?:ers?|ed)|buyers?|bought|ordered|(?:carts?|baskets?|"
+                         r"checkouts?)\b)", re.I)
 
 
 @dataclass
@@ -73,10 +77,21 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def objective_for(caps: Capabilities, objective: str | None) -> str | None:
-    """Return the goal a lead form or a conversation implies when the brief names none."""
+def objective_for(caps: Capabilities, objective: str | None, text: str = "") -> str | None:
+    """Return the goal a lead form, a conversation or buyers imply when the brief names none.
+
+    An audience read from words about buyers in `text` ("a 1% lookalike of our purchasers
+    list", "abandoned their cart") makes a sales campaign, said as an adjustment.
+    """
     if objective is not None:
         return objective
+    said = [text[s:e] for s, e in caps.audiences.spans if BUYER_WORDS.search(text[s:e])]
+    if said and caps.destination.destination_type is None:
+        caps.audiences.adjustments.append(Adjustment(
+            "objective", None, "OUTCOME_SALES", f"the brief names no goal; its audience "
+            f"‘{said[0].strip()}’ is made of buyers, so the plan optimises for sales; say "
+            "traffic, leads, awareness or engagement to change it"))
+        return "OUTCOME_SALES"
     dest = caps.destination.destination_type
     if dest == "ON_AD":
         return "OUTCOME_LEADS"

@@ -61,6 +61,7 @@ class Audience:
     genders: list[int] | None = None
     locales: list[int] = field(default_factory=list)
     age_variants: list[tuple[int, int]] = field(default_factory=list)  # one ad set each
+    gender_only: str = ""  # "only show to men 25-35": the exclusive gender ask, as written
     variant_genders: list[list[int] | None] = field(default_factory=list)  # "women 18-24 and men 45+"
     split_only: bool = False  # separate ad sets, no A/B test
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -235,6 +236,7 @@ def find_ages(text: str, today: date) -> Audience:
         _fold(a, text, used, today)
     g = find_gender_result(text)
     a.genders = g.genders
+    a.gender_only = g.only
     a.spans += g.spans
     a.flags += g.flags
     a.adjustments += g.adjustments

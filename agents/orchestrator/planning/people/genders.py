@@ -29,6 +29,8 @@ ALL_GENDERS = re.compile(r"\b(?:all\s+genders|(?:men|males?)\s*(?:and|&|\+|/|or)
                          r"both\s+genders|any\s+gender|every\s+gender|all\s+adults|"
                          r"everyone|everybody)\b", re.I)
 WEAK_ALL = re.compile(r"(?i)every(?:one|body)")
+# Between a correction cue and the bare "everyone" it corrects to: a few words of one clause.
+WEAK_CUE_GAP = re.compile(r"[^.;!?\n]{0,25}")
 # "hey guys", "thanks guys", "you guys": a greeting, not an audience.
 GREETING = re.compile(r"\b(?:hey|hi|hello|thanks|thank\s+you|thx|ty|you|morning|ok|okay)\s*,?\s*$",
                       re.I)
@@ -71,6 +73,7 @@ class GenderResult:
     spans: list[tuple[int, int]] = field(default_factory=list)
     flags: list[Question] = field(default_factory=list)
     adjustments: list[Adjustment] = field(default_factory=list)
+    only: str = ""  # an exclusive ask with the ages after it ("only show to men 25-35")
 
 
 def gender_statements(text: str) -> list[GenderStatement]:
@@ -138,7 +141,12 @@ def find_gender_result(text: str) -> GenderResult:
             if s.kind in ("only", "negated"):
                 cur = s
             continue
-        if cue := correction_span(text, cur.end, s.start, s.end):
+        cue = correction_span(text, cur.end, s.start, s.end)
+        if cue and s.kind == "weak" and not WEAK_CUE_GAP.fullmatch(text, cue[1], s.start) and \
+                cue[0] < s.start:
+            cue = None  # "I'd rather they chat on WhatsApp, that's where I book everyone": the
+            # cue corrects something else; a bare "everyone" corrects only right after one
+        if cue:
             r.spans.append(cue)
             # a correction settles what came before it: earlier conflicts are no longer asked
             r.flags = [q for q in r.flags if q.kind != "conflict"]
@@ -156,6 +164,9 @@ def find_gender_result(text: str) -> GenderResult:
                 "see the ads: women, men or everyone?", "conflict", s.phrase, WHO))
             cur = s
     r.genders = [cur.value] if cur is not None and cur.value is not None else None
+    if cur is not None and cur.value is not None and cur.kind == "only":
+        ages = AGE_AFTER.match(text[cur.end:])
+        r.only = text[cur.start:cur.end + (len(ages.group(0)) if ages else 0)].strip()
     return r
 
 

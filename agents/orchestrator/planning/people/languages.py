@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from agents.orchestrator.planning import WHO, Question
 from agents.orchestrator.planning.cues import negated_before
 
 LOCALES = {"english": 1001, "spanish": 1002, "french": 1003, "chinese": 1004,
@@ -42,10 +43,19 @@ LANG_RE = re.compile(
     rf"across|in|on|targeting|aimed|speakers?)\b))",
     re.I)
 WORD = re.compile(_LANG, re.I)
+# Languages written in more than one script: which readers (and which copy) is asked.
+SCRIPTS = {"chinese": "Simplified (mainland China, most Mandarin speakers) or Traditional "
+                      "(Hong Kong, Taiwan, most Cantonese speakers)"}
+ALL_OF = re.compile(r"\b(?:all|any|every)\s+(?:\w+\s+)?$", re.I)
 
 
-def find_locales(text: str) -> tuple[list[int], list[tuple[int, int]]]:
-    """Return Meta locale keys for languages named as audience languages, and spans."""
+def find_locales(text: str, flags: list[Question] | None = None
+                 ) -> tuple[list[int], list[tuple[int, int]]]:
+    """Return Meta locale keys for languages named as audience languages, and spans.
+
+    A language of several scripts ("Chinese speakers") is asked in `flags`, naming the word,
+    unless the brief says all of them ("all Chinese speakers").
+    """
     keys: list[int] = []
     spans = []
     for m in LANG_RE.finditer(text):
@@ -55,6 +65,12 @@ def find_locales(text: str) -> tuple[list[int], list[tuple[int, int]]]:
         for w in WORD.finditer(m.group(group)):
             name = w.group(0).lower()
             key = LOCALES[ALIASES.get(name, name)]
+            scripts = SCRIPTS.get(ALIASES.get(name, name))
+            if scripts and flags is not None and not ALL_OF.search(text, 0, m.start() + w.start()):
+                flags.append(Question(
+                    "languages", f"‘{w.group(0)}’: Chinese is written in two scripts, "
+                    f"{scripts}. Which readers should the ads reach, and in which script is the "
+                    "copy? (or say 'all Chinese speakers')", "ambiguous", w.group(0), WHO))
             if key not in keys:
                 keys.append(key)
         spans.append(m.span())
