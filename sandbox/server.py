@@ -10,6 +10,7 @@ lines carry `access_token` in their query strings and tokens must never reach lo
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import socket
@@ -120,7 +121,7 @@ class SandboxServer:
     def stop(self) -> None:
         """Stop serving and close the store."""
         if self._server is not None:
-            self._server.shutdown()
+            _shut_down(self._server, self.host, self.port)
             self._server.server_close()
             self._server = None
         if self._thread is not None:
@@ -172,6 +173,21 @@ class SandboxServer:
                 return json.loads(body)
             except ValueError:
                 raise RuntimeError(f"admin {method} {path}: HTTP {exc.code}") from exc
+
+
+def _shut_down(server: BaseWSGIServer, host: str, port: int) -> None:
+    """`server.shutdown()` without waiting out the accept loop's poll interval.
+
+    The loop notices a shutdown request only when its wait for a connection ends; an empty
+    connection ends it at once (the handler reads nothing and closes), so tests that start and
+    stop a sandbox each do not pay up to 50 ms for every stop.
+    """
+    stopper = threading.Thread(target=server.shutdown, name=f"sandbox-stop:{port}", daemon=True)
+    stopper.start()
+    while stopper.is_alive():
+        with contextlib.suppress(OSError):
+            socket.create_connection((host, port), timeout=1).close()
+        stopper.join(0.005)
 
 
 def init_if_fresh(store: Store, scenario: str, seed: int | None) -> None:

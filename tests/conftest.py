@@ -78,3 +78,41 @@ def launch_context(sandbox_server: SandboxServer, tmp_path: Path):  # type: igno
 def sample_images(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Three small, valid PNGs for plans to use."""
     return images(tmp_path / "assets")
+
+
+# -- scheduling under pytest-xdist (`make test`: -n 2 --dist loadfile) --------------------------
+# Order only, never which tests run. xdist hands out whole files, by default those with the most
+# tests first; here the files with the fewest tests are the longest (a bench run in real
+# processes is one test), so one worker was left running them alone at the end while the other
+# idled. The longest files go first instead (seconds from `--durations`, two busy cores, at
+# 5c01426), the rest in collection order: the two workers then finish within seconds.
+LONGEST_FIRST = (
+    "safety/test_races.py",  # 157 s
+    "safety/test_storage_faults.py",  # 148 s
+    "safety/test_crash_matrix.py",  # 120 s
+    "safety/test_token_leak.py",  # 116 s
+    "safety/test_cli_safety.py",  # 64 s
+    "evals/test_make_evals.py",  # 63 s
+    "cli/test_cli_launch.py",  # 63 s
+    "optimize/test_noise_reversals.py",  # 46 s
+    "server/test_langgraph_dev.py",  # 43 s
+    "mcp/test_mcp_server.py",  # 38 s
+    "cli/test_cli_reading.py",  # 35 s
+    "reporting/test_report_readable.py",  # 32 s
+    "web/test_access.py",  # 28 s
+    "optimize/test_alerts_graph.py",  # 27 s
+    "tracing/test_demo_trace.py",  # 25 s
+    "web/test_browser.py",  # 19 s
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the collection order below under `--dist loadfile` (xdist's reorder would undo it)."""
+    if getattr(config.option, "dist", "no") == "loadfile":
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the files of `LONGEST_FIRST` first, in its order; the rest keep theirs."""
+    rank = {f"tests/{path}": i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))

@@ -8,11 +8,14 @@ stores the text, and the command says so.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from state.contacts import EMAIL, PHONE, mask_contacts
+from state.contacts import EMAIL, EMAIL_RE, PHONE, email_spans, mask_contacts
 from tests.launchkit import brief_for
 
 EMAIL_ADDR, PHONE_NO = "jane.doe@acme-roofing.com", "415-555-0101"
@@ -35,6 +38,22 @@ def _files_holding(home: Path, *needles: str) -> list[str]:
 ])
 def test_contact_data_is_masked_and_nothing_else(text, masked, said):
     assert mask_contacts(text) == (text if masked is None else masked, said)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet="ab_1é.%+-@ \n", max_size=40))
+@example("a@b.com+c@d.com, x@y.z..w@v.u x@y x@y.z.@q.r %@-.-")
+def test_email_spans_are_exactly_the_regex_matches(text):
+    assert email_spans(text) == [m.span() for m in EMAIL_RE.finditer(text)]
+    assert mask_contacts(text)[0].count(EMAIL) - text.count(EMAIL) == len(email_spans(text))
+
+
+@pytest.mark.parametrize("text", ["x" * 200_000, "x" * 200_000 + "@", "a@" * 100_000])
+def test_a_long_run_of_word_characters_is_masked_in_linear_time(text):
+    # EMAIL_RE's own findall retries every start in the run: about a minute for 200 KB.
+    started = time.perf_counter()
+    assert mask_contacts(text) == (text, [])
+    assert time.perf_counter() - started < 5
 
 
 def test_a_brief_and_an_answer_with_contact_data_leave_none_in_the_home(cli, sample_images,
