@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from agents.orchestrator.planning import Adjustment, Question
 from agents.orchestrator.planning.cues import INSTEAD_AFTER, correction_span, negated_before
 from state import rules
-from state.contacts import EMAIL_RE
+from state.contacts import email_spans
 
 OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
     # "sales" naming a trade ("sales coaching", "our sales team") is no goal.
@@ -111,8 +111,10 @@ MEDIA_EXT = {".jpg": "image", ".jpeg": "image", ".png": "image", ".webp": "image
              ".gif": "image", ".bmp": "image", ".tif": "image", ".tiff": "image",
              ".mp4": "video", ".mov": "video", ".m4v": "video", ".avi": "video", ".webm": "video"}
 PATH_RE = re.compile(r"[`\"'](?P<q>[^`\"'\n]+\.(?:jpe?g|png|webp|gif|bmp|tiff?|mp4|mov|m4v|avi|"
-                     r"webm))[`\"']|(?P<p>(?:~|\.{1,2})?[\w./\\*:~-]*[\w*-]\.(?:jpe?g|png|webp|gif|"
-                     r"bmp|tiff?|mp4|mov|m4v|avi|webm))\b", re.I)
+                     r"webm))[`\"']|(?<![\w./\\*:~-])(?P<p>(?:~|\.{1,2})?[\w./\\*:~-]*[\w*-]\.(?:jpe?g|"
+                     r"png|webp|gif|bmp|tiff?|mp4|mov|m4v|avi|webm))\b", re.I)
+# A path starts where its run of path characters starts (the lookbehind): the same matches
+# as without it, since any later start's match is a suffix of the run's, in linear time.
 ID_RE = {
     "page_id": re.compile(r"\b(?:facebook\s+)?page(?:\s+id)?\s*(?::|=|#|is)?\s*(?P<v>\d{5,20})\b|"
                           r"\bfacebook\s+page\s*:\s*(?P<w>\S+)", re.I),
@@ -241,7 +243,7 @@ def find_assets(text: str, asset_dir: str = ".", *, roots: tuple[str, ...] | Non
     """
     a = Assets()
     landing_end = 0
-    mail = [m.span() for m in EMAIL_RE.finditer(text)]
+    mail = email_spans(text)  # EMAIL_RE.finditer in linear time (a long brief stays fast)
     for m in URL_RE.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in mail):
             continue  # "info@acme.com", "www.acme@mail.com": an address, not a page
