@@ -80,3 +80,19 @@ def test_a_threshold_keeps_the_rule():
 def test_a_kind_that_labels_the_name_is_that_object(request_):
     i = ask(request_)
     assert i.route == "status" and [e.id for e in i.entities] == ["120331000000113"]
+
+
+@pytest.mark.parametrize("request_", [
+    "ROAS must not drop below 2.5 on Spring Sale",
+    "Spring Sale's CTR must not drop under 0.8",
+    "make sure Spring Sale's frequency doesn't go over 3",
+])
+def test_a_ratio_metrics_number_is_never_a_budget(request_):
+    # 'drop … 2.5' set Spring Sale's budget to $2.50 a day: the ROAS's number read as money
+    i = ask(request_)
+    assert i.route != "budget", (i.route, i.params)
+
+
+def test_a_bare_number_after_a_budget_verb_is_still_money():
+    i = ask("drop Spring Sale to 40")
+    assert i.route == "budget" and i.params["change"]["to_minor"] == 4000

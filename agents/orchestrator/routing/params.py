@@ -87,6 +87,14 @@ def _metric_for(text: str, a: Amount) -> tuple[str | None, str | None]:
     return metric, op
 
 
+def ratio_amount(text: str, a: Amount) -> bool:
+    """Tell whether a number with no currency is a ratio metric's ("ROAS … below 2.5"): no money."""
+    if a.explicit or a.percent or a.times:  # "30% once its frequency tops 4": a change
+        return False
+    metric = _metric_for(text, a)[0]
+    return metric is not None and metric not in MONEY_METRICS and metric != "spend"
+
+
 def _money_value(metric: str, a: Amount) -> float:
     if metric in MONEY_METRICS:
         return float(a.minor())
@@ -301,4 +309,4 @@ def adopt_params(c: Clause) -> dict[str, Any]:
 
 
 __all__ = ["Clause", "adopt_params", "budget_params", "metric_list", "pause_level", "pause_params",
-           "question_params", "thresholds"]
+           "question_params", "ratio_amount", "thresholds"]

@@ -60,6 +60,7 @@ from agents.orchestrator.routing.params import (
     pause_level,
     pause_params,
     question_params,
+    ratio_amount,
     thresholds,
 )
 from agents.orchestrator.routing.resolve import Mention, Obj, index, resolve_entities
@@ -155,6 +156,8 @@ def _protected(request: str) -> list[tuple[int, int]]:
 
 
 def _budget_cue(text: str, amounts: list[Any]) -> bool:
+    # "ROAS must not drop below 2.5": a ratio's number is no amount of money to budget
+    amounts = [a for a in amounts if not ratio_amount(text, a)]
     verb = next((v for v in cues.BUDGET_VERB.finditer(text)
                  if v.group(0).strip().lower() != "budget"), None)  # "Budget von X … senken"
     change = bool(amounts) or find_factor(text) is not None
