@@ -188,12 +188,17 @@ def threshold_step(client: Any, sc: Any, state: dict[str, Any]) -> None:
     cid = state["created"]["campaign"]
     event = "LEAD" if sc.conversion_event == "lead" else "PURCHASE"
     factor = currency_factor(sc.currency)
-    params = {"fields": "ad_id,adset_id,spend,actions", "date_preset": "maximum"}
+    # A rule tool judges the plan's own result: a traffic plan's cost per link click.
+    counted = {"link_clicks": "inline_link_clicks", "impressions": "impressions",
+               "estimated_ad_recallers": "estimated_ad_recallers"}.get(sc.kpi)
+    params = {"fields": "ad_id,adset_id,spend,actions,inline_link_clicks,impressions,"
+                        "estimated_ad_recallers", "date_preset": "maximum"}
     for level in ("ad", "adset"):
         rows = client.get_all(f"{cid}/insights", {**params, "level": level})
         for r in rows:
             spend = float(r.get("spend") or 0) * factor
-            conv = conversions_of(r.get("actions"), event)
+            conv = (float(r.get(counted) or 0) if counted
+                    else conversions_of(r.get("actions"), event))
             cpa = spend / conv if conv else float("inf")
             if level == "ad" and spend > 2 * target and cpa > target:
                 if r["ad_id"] not in state["paused"]:

@@ -100,7 +100,8 @@ def advice_text(alert: Mapping[str, Any]) -> str:
 
 def _off_target(a: Mapping[str, Any], f: Mapping[str, Any], cur: str, result: str) -> str:
     who = f"“{_name(a)}”" + (f" ({f.get('ad_sets')} ad sets together)" if f.get("ad_sets") else "")
-    days, spend, conv = f.get("days"), _m(f.get("spend_minor"), cur), float(f.get("conversions") or 0)
+    days, spend = f.get("days"), _m(f.get("spend_minor"), cur)
+    conv = float(f.get("results", f.get("conversions")) or 0)  # results of the plan's KPI
     tested = float(f.get("tested_multiple") or 1)
     at = _m(tested * (f.get("cost_at_target_minor") or 0), cur)
     if f.get("target_cpa_minor") and f.get("judged_on", "cpa") == "cpa":
@@ -116,9 +117,10 @@ def _off_target(a: Mapping[str, Any], f: Mapping[str, Any], cur: str, result: st
                f"even at {line} ({at} a {result}) that happens by chance "
                f"{chance(float(f.get('p') or 0))}.")
     else:
+        late = (f" (counting only the share of the last two days' {result}s Meta has reported "
+                "yet)" if f.get("results_of", "conversions") == "conversions" else "")
         why = (f"Had each {result} cost {line} ({at}), that spend would have bought about "
-               f"{f.get('expected_at_tested')} (counting only the share of the last two days' "
-               f"{result}s Meta has reported yet); {conv:g} or fewer happens by chance "
+               f"{f.get('expected_at_tested')}{late}; {conv:g} or fewer happens by chance "
                f"{chance(float(f.get('p') or 0))}.")
     budget = f" Its budget is {_m(f['daily_budget_minor'], cur)} a day." \
         if f.get("daily_budget_minor") else ""

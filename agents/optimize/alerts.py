@@ -60,6 +60,10 @@ __all__ = ["KINDS", "actions_for", "confirm", "for_cycle", "raised_after", "scan
 
 MAX_LOG = 200  # alerts remembered for the cooldown (the newest by data day)
 RESULT_NOUN = {"PURCHASE": "purchase", "LEAD": "lead", "COMPLETE_REGISTRATION": "registration"}
+# A plan judged on something other than conversions names its own result (a traffic target is
+# a cost per link click, whatever pixel event the ad set also reports).
+KPI_NOUN = {"link_clicks": "link click", "impressions": "impression",
+            "estimated_ad_recallers": "ad recaller"}
 # The loop's budget moves, dropped beside a pause of what they move (`drop_inside_paused`)
 INSIDE_MOVES = ("set_adset_budget", "set_adset_spend_limits", "set_campaign_budget")
 # The decision code's actions that are judged on conversions (held back while tracking is broken)
@@ -72,7 +76,8 @@ CONVERSION_JUDGED = ("pause_ad", "pause_adset", "set_adset_budget", "set_campaig
 
 def _present(alert: dict[str, Any], snap: Mapping[str, Any]) -> dict[str, Any]:
     """Return an alert with its words: evidence, advice, the proposed action, whether it wakes."""
-    result = RESULT_NOUN.get(str(snap.get("event")), "result")
+    result = KPI_NOUN.get(str(snap.get("kpi"))) or RESULT_NOUN.get(str(snap.get("event")),
+                                                                   "result")
     obj = alert["object"]
     level = {"adset": "ad set"}.get(obj["level"], obj["level"])
     if alert["verdict"] == "EMERGENCY_PAUSE" and obj["level"] in ("campaign", "adset"):
@@ -223,7 +228,7 @@ def actions_for(alerts: Sequence[Mapping[str, Any]], existing: Sequence[Mapping[
         obj, facts = al["object"], al.get("facts") or {}
         obj = {**obj, "name": headline_name(obj)}
         reasons = [str(al.get("evidence") or headline(al)).rstrip(".")]
-        ev = {k: facts[k] for k in ("spend_minor", "days", "conversions", "cpa_minor")
+        ev = {k: facts[k] for k in ("spend_minor", "days", "conversions", "results", "cpa_minor")
               if isinstance(facts.get(k), int | float)}
         if al["verdict"] == "EMERGENCY_PAUSE" and obj["level"] in ("campaign", "adset"):
             if obj["id"] in paused:

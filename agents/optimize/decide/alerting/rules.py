@@ -84,6 +84,11 @@ VERDICTS = {("off_target", "critical"): "EMERGENCY_PAUSE",
             ("tracking_broken", "critical"): "EMERGENCY_PAUSE"}
 SUMS = ("spend_minor", "impressions", "clicks", "link_clicks", "conversions",
         "conversion_value_minor")
+# The day sum a target cost per result is judged on, by the plan's KPI: a traffic campaign's
+# target is a cost per link click and it buys no purchases by design. A KPI the scan does not
+# read (estimated ad recallers) is not judged on its target here; the cycle's decisions judge it.
+RESULT_SUMS = {"conversions": "conversions", "conversion_value": "conversions",
+               "link_clicks": "link_clicks", "impressions": "impressions"}
 ACCOUNT_STATUS = {1: "ACTIVE", 2: "DISABLED", 3: "UNSETTLED", 7: "PENDING_RISK_REVIEW",
                   8: "PENDING_SETTLEMENT", 9: "IN_GRACE_PERIOD", 100: "PENDING_CLOSURE",
                   101: "CLOSED"}
@@ -305,8 +310,9 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
     on average, and so few as were seen must be that improbable. `counted` is the spend
     with the newest days counted only as far as their conversions are in yet (`RESTATED`).
     """
-    spend, seen = rows["spend_minor"], rows["conversions"]
-    counted = spend if counted is None else counted
+    field = RESULT_SUMS[str(snap.get("kpi") or "conversions")]
+    spend, seen = rows["spend_minor"], rows[field]
+    counted = spend if counted is None or field != "conversions" else counted
     cpa, roas = snap.get("target_cpa_minor"), snap.get("target_roas")
     if spend <= 0 or counted <= 0:
         return None
@@ -335,7 +341,8 @@ def _target_test(rows: dict[str, float], snap: Mapping[str, Any], policy: AlertP
         tier, tested = "warning", 1.0
     else:
         return None
-    return {"tier": tier, "spend_minor": spend, "conversions": seen,
+    return {"tier": tier, "spend_minor": spend, "conversions": rows["conversions"],
+            "results": seen, "results_of": field,
             "conversion_value_minor": rows["conversion_value_minor"],
             "cpa_minor": round(spend / seen) if seen else None,
             "roas": round(rows["conversion_value_minor"] / spend, 2),
@@ -384,6 +391,8 @@ def off_target(snap: Mapping[str, Any], policy: AlertPolicy) -> list[dict[str, A
     """Ad sets (or the whole campaign) far off the target CPA / ROAS with enough spend."""
     if not (snap.get("target_cpa_minor") or snap.get("target_roas")):
         return []
+    if str(snap.get("kpi") or "conversions") not in RESULT_SUMS:
+        return []  # its results are not in the scan (see RESULT_SUMS)
     live = live_adsets(snap)
     days = snap.get("days") or {}
     whole = _sum([r for d in days.values() for r in d.values()])
