@@ -49,6 +49,7 @@ from agents.orchestrator.routing.checks import (
     write_guard,
 )
 from agents.orchestrator.routing.discourse import blank
+from agents.orchestrator.routing.kinds import apply_kinds, kinds_note, read_kinds, unread_exception
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
 from agents.orchestrator.routing.moves import follow_on, missing_side, moved, side_params, sides
 from agents.orchestrator.routing.params import (
@@ -640,6 +641,7 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     careful: list[str] = []
     objs = index(catalog)
     reading = blank(request)  # quoted earlier messages, list markers, tickets: no asks in them
+    reading, kinds = read_kinds(reading)  # "the video ads in X": X's ads of that format (`kinds.py`)
     mentions = resolve_entities(reading, objs, account=account, protected=_protected(reading))
     if any(m.resolved and not m.partial for m in mentions):  # "a new video on Static - Ridge"
         mentions = [m for m in mentions if m.resolved or not m.partial or
@@ -654,6 +656,7 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
         return " "
 
     text = cues.EXCEPT.sub(_cut, text)
+    unread = unread_exception(text)  # "apart from the winners": never done without it
     currency = next((o.currency for o in objs if o.account == account), None) if account else None
     if currency is None:
         currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
@@ -700,7 +703,13 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
         careful.append("an exception ('except …', 'but keep … running')")
         asks = [_leave_out(a, excepted, kw) for a in asks]
     careful += ["all the ads (or ad sets) of what it names"] * any(a.get("every") for a in asks)
-    asks = [_every_one(a, kw) for a in asks]
+    asks = apply_kinds([_every_one(a, kw) for a in asks], kinds, kw)
+    careful += ["a kind of ad ('the video ads')"] * bool(kinds)
+    if unread:
+        careful.append("an exception ('except …', 'but keep … running')")
+        asks = [clarify(f"adpilot cannot tell what \"{unread}\" leaves out: name the campaigns, ad "
+                        "sets or ads to keep, or drop the exception.", entities=a["entities"],
+                        phrase=unread) if a["route"] in WRITE_ROUTES_READ else a for a in asks]
     conditions = [a.pop("condition", None) for a in asks]
     careful += ["a change that waits on a condition"] * any(conditions)
     careful += ["a change at a later time"] * any(a["params"].get("why") in SCHEDULED_WHYS for a in asks)
@@ -716,7 +725,7 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
         also = []
     also = [{**a, "condition": cond} for a, cond in zip(also, conditions[1:], strict=False)]
     later = [Ask.model_validate(a) for a in also]
-    notes = [later_note(a) for a in later]
+    notes = [later_note(a) for a in later] + [n for n in [kinds_note(kinds)] if n]
     notes += [f"Read \"{m.text}\" as {', '.join(c.name for c in m.candidates)} (a close name)."
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
