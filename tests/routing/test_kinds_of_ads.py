@@ -100,3 +100,20 @@ def test_an_exception_that_names_nothing_is_asked_about_never_dropped(request_):
     i = ask(request_)
     assert i.route == "clarify"
     assert i.params["phrase"] and i.params["phrase"] in i.params["why"]
+
+
+def test_a_name_word_in_the_plural_is_every_object_with_it_left_out():
+    i = ask("pause every ad in spring sale - retargeting except the reminders")
+    assert i.route == "status"
+    assert {e.id for e in i.entities} == {"120332000001211", "120332000001222"}
+
+
+def test_a_name_word_in_the_plural_is_asked_about_when_it_is_what_changes():
+    i = ask("pause the reminders")
+    assert i.route == "clarify"
+    assert set(i.params["candidates"]) == {"120332000001212", "120332000001221"}
+
+
+def test_a_metric_in_the_plural_is_no_name():
+    i = ask("what were the sales last week")
+    assert i.route == "question" and not i.entities

@@ -231,9 +231,25 @@ def _fuzzy(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
     return out
 
 
+# Plurals that are metrics ("what were the sales"), never a name's word said in the plural
+NOT_PLURALS = frozenset({"sales", "views", "conversions", "purchases", "installs", "impressions",
+                         "clicks", "results", "leads", "signups", "visits"})
+
+
+def _singular(word: str, vocab: set[str]) -> str:
+    """Return a plural's name word ("the reminders" → reminder) when only the singular is in a name."""
+    if word in vocab or word in NOT_PLURALS or len(word) < 4 or not word.endswith("s"):
+        return word
+    for stem in (word[:-1], word[:-2] if word.endswith("es") else ""):
+        if stem and stem in vocab:
+            return stem
+    return word
+
+
 def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) -> list[Mention]:
     """Descriptive names: a run of unused, non-stop words that all belong to names of a type."""
     out: list[Mention] = []
+    vocab = {w for o in objs for w in o.tokens}
     i = 0
     while i < len(toks):
         if toks[i].used or toks[i].text in STOP or toks[i].text in TYPE_WORDS:
@@ -244,7 +260,8 @@ def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) 
                 and toks[j].text not in TYPE_WORDS:
             j += 1
         run = [t.text for t in toks[i:j]]
-        words = {a for w in run for a in ALIASES.get(w, (w,))}  # "rt" → retargeting
+        said = [_singular(w, vocab) for w in run]  # "the reminders" → reminder
+        words = {a for w in said for a in ALIASES.get(w, (w,))}  # "rt" → retargeting
         before = toks[i - 1].text if i else ""
         after = toks[j].text if j < len(toks) else ""
         if after == "ad" and j + 1 < len(toks) and toks[j + 1].text in ("set", "sets"):
