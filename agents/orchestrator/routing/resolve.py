@@ -246,6 +246,31 @@ def _singular(word: str, vocab: set[str]) -> str:
     return word
 
 
+def _fit(toks: list[_Tok], i: int, j: int, text: str, objs: list[Obj], account: str | None,
+         vocab: set[str]) -> Mention | None:
+    """Return the descriptive name made of `toks[i:j]`, or None when no name has all its words."""
+    run = [t.text for t in toks[i:j]]
+    said = [_singular(w, vocab) for w in run]  # "the reminders" → reminder
+    words = {a for w in said for a in ALIASES.get(w, (w,))}  # "rt" → retargeting
+    before = toks[i - 1].text if i else ""
+    after = toks[j].text if j < len(toks) else ""
+    if after == "ad" and j + 1 < len(toks) and toks[j + 1].text in ("set", "sets"):
+        after = "adset"
+    hint = TYPE_WORDS.get(after)
+    framed = before in DETERMINERS or hint is not None or before in STOP
+    if not framed or not any(len(w) > 2 and w.isalpha() for w in words):
+        return None
+    fits = [o for o in objs if (hint is None or o.type == hint)
+            and words <= set(o.tokens) and set(numbers(run)) <= set(numbers(o.tokens))]
+    inside, outside = _in_scope(fits, account)
+    if not inside and not outside:
+        return None
+    for t in toks[i:j]:
+        t.used = True
+    return Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end], "fuzzy",
+                   inside, [] if inside else outside, type_hint=hint, partial=True)
+
+
 def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) -> list[Mention]:
     """Descriptive names: a run of unused, non-stop words that all belong to names of a type."""
     out: list[Mention] = []
@@ -259,25 +284,17 @@ def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) 
         while j < len(toks) and not toks[j].used and toks[j].text not in STOP \
                 and toks[j].text not in TYPE_WORDS:
             j += 1
-        run = [t.text for t in toks[i:j]]
-        said = [_singular(w, vocab) for w in run]  # "the reminders" → reminder
-        words = {a for w in said for a in ALIASES.get(w, (w,))}  # "rt" → retargeting
-        before = toks[i - 1].text if i else ""
-        after = toks[j].text if j < len(toks) else ""
-        if after == "ad" and j + 1 < len(toks) and toks[j + 1].text in ("set", "sets"):
-            after = "adset"
-        hint = TYPE_WORDS.get(after)
-        framed = before in DETERMINERS or hint is not None or before in STOP
-        if framed and any(len(w) > 2 and w.isalpha() for w in words):
-            fits = [o for o in objs if (hint is None or o.type == hint)
-                    and words <= set(o.tokens) and set(numbers(run)) <= set(numbers(o.tokens))]
-            inside, outside = _in_scope(fits, account)
-            if inside or outside:
-                for t in toks[i:j]:
-                    t.used = True
-                out.append(Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
-                                   "fuzzy", inside, [] if inside else outside, type_hint=hint,
-                                   partial=True))
+        found = _fit(toks, i, j, text, objs, account, vocab)
+        for k in range(j - 1, i + 1, -1) if found is None else ():
+            # "if CPA on trail shoes goes over 50": the name is the run's first words, and the
+            # rest are no name's words or numbers ("Women 25-35" is never Women 25-34)
+            rest = [_singular(t.text, vocab) for t in toks[k:j]]
+            if any(not w.isalpha() or w in vocab for w in rest):
+                break
+            if (found := _fit(toks, i, k, text, objs, account, vocab)) is not None:
+                break
+        if found is not None:
+            out.append(found)
         i = j
     return out
 
