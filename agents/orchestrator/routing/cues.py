@@ -70,7 +70,7 @@ RESUME = rx(
 BUDGET_VERB = rx(
     r"\bbudget\s+[x×]\s?\d\b|\b[x×]\s?\d\s+(?:the\s+)?budget\b|\b(?:raise|raising|increase|increasing|bump|bumping|boost|lift|lower|lowering|reduce|"
     r"reducing|cut|cutting|decrease|drop|trim|slash|double|doubling|triple|halve|quadruple|"
-    r"scale|set|put|change|move|take|add|allocate|shift|give(?!\s+(?:me|us)\b)|budget|"
+    r"scale|(?<!\bad\s)set|put|change|move|take|add|allocate|shift|give(?!\s+(?:me|us)\b)|budget|"
     r"spend\s+(?:up|down))\b|"
     r"^\s*[+-]\s?\d|→|->|\b\d(?:[.,]\d+)?\s?[x×]\s+(?=(?:the|its|their|our)\b|⟨e)")
 UNDERPERFORMERS = rx(

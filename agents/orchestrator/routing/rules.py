@@ -48,6 +48,7 @@ from agents.orchestrator.routing.checks import (
     unknown_name,
     write_guard,
 )
+from agents.orchestrator.routing.conditions import ONCE_NOTE, conditional_rules, pause_rule
 from agents.orchestrator.routing.discourse import blank
 from agents.orchestrator.routing.kinds import apply_kinds, kinds_note, read_kinds, unread_exception
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
@@ -183,6 +184,8 @@ def _route(c: Clause) -> tuple[str | None, str]:
         return "new_campaign", ""
     if cues.HYPOTHETICAL.search(plain):
         return "question", ""
+    if pause_rule(c):  # "if any ad set's CPA goes over $50, pause it": the pause rule
+        return "pause_underperformers", ""
     if lead := CONDITION_LEAD.search(text):  # "when X's CPA falls under $12, turn it back on"
         rest = text[lead.end():]
         route, why = _route(Clause(rest, find_amounts(rest, c.currency), c.quotes, c.currency, c.files))
@@ -224,8 +227,9 @@ def _route(c: Clause) -> tuple[str | None, str]:
         kind = min(found)[1]
         if kind == "budget":
             return "budget", ""
-        if kind == "pause" and (cues.UNDERPERFORMERS.search(text) or thresholds(c)[0]) and \
-                not re.search(rf"\bpause\s+(?:it|{cues.E})\s*$", text):
+        named = re.search(rf"\bpause\s+{cues.E}\s*$", text) or (  # "X's CPA is $60, pause it"
+            re.search(r"\bpause\s+it\s*$", text) and not KIND_WORD.search(text))  # not "the ad set …"
+        if kind == "pause" and (cues.UNDERPERFORMERS.search(text) or thresholds(c)[0]) and not named:
             return "pause_underperformers", ""
         return "status", "PAUSED" if kind == "pause" else "ACTIVE"
     if question_like or cues.QUESTION_START.search(text):
@@ -726,6 +730,9 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     also = [{**a, "condition": cond} for a, cond in zip(also, conditions[1:], strict=False)]
     later = [Ask.model_validate(a) for a in also]
     notes = [later_note(a) for a in later] + [n for n in [kinds_note(kinds)] if n]
+    if conditional_rules(asks):  # "if any ad set's CPA goes over $50, pause it"
+        careful.append("a pause that waits on a metric (the pause rule)")
+        notes.append(ONCE_NOTE)
     notes += [f"Read \"{m.text}\" as {', '.join(c.name for c in m.candidates)} (a close name)."
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
