@@ -41,4 +41,31 @@ def conditional_rules(asks: list[dict[str, Any]]) -> bool:
                for a in asks)
 
 
-__all__ = ["ONCE_NOTE", "conditional_rules", "pause_rule"]
+# "ROAS must not drop below 2.5 on X", "keep CPA under $40", "don't let frequency go over 4":
+# a target, said with no change to make (not a question: answering it drops the target)
+TARGET = re.compile(
+    r"\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to|got\s+to|gotta)\s+(?:not\s+|never\s+)?"
+    r"(?:stay|remain|be|drop|fall|go|get|dip|exceed|rise|climb|sink|slip)\b|\b(?:mustn'?t|shouldn'?t|"
+    r"can'?t|cannot|never)\s+(?:\S+\s+){0,2}?(?:drop|fall|go|get|dip|exceed|rise|climb|sink|slip|be)\b|"
+    r"\bdon'?t\s+let\b|\b(?:keep|hold)\s+(?:\S+\s+){0,5}?(?:above|below|under|over|at\s+least|"
+    r"at\s+most|north\s+of|south\s+of)\b|\b(?:stays?|remains?)\s+(?:above|below|under|over|at\s+least|"
+    r"at\s+most)\b|\bmake\s+sure\b|\bensure\b", re.I)
+
+
+def states_target(c: Clause) -> bool:
+    """Tell whether `c` states a metric target with nothing to change ("ROAS must stay over 2")."""
+    plain = re.sub(cues.E, " ", c.text)
+    if "?" in plain or cues.QUESTION_START.search(c.text) or not TARGET.search(plain):
+        return False
+    return any(t["metric"] not in ("spend", None) for t in thresholds(c)[0])
+
+
+def target_question(text: str, names: list[str]) -> str:
+    """Ask what to do about a target said with no change."""
+    what = " and ".join(names) or "it"
+    return (f"adpilot read a target (\"{text.strip()}\") but no change to make. Watch {what} with "
+            "that target (`adpilot watch` keeps checking and proposes changes), pause its ads or "
+            "ad sets that miss it now (say which), or was it a question?")
+
+
+__all__ = ["ONCE_NOTE", "TARGET", "conditional_rules", "pause_rule", "states_target", "target_question"]

@@ -48,7 +48,13 @@ from agents.orchestrator.routing.checks import (
     unknown_name,
     write_guard,
 )
-from agents.orchestrator.routing.conditions import ONCE_NOTE, conditional_rules, pause_rule
+from agents.orchestrator.routing.conditions import (
+    ONCE_NOTE,
+    conditional_rules,
+    pause_rule,
+    states_target,
+    target_question,
+)
 from agents.orchestrator.routing.discourse import blank
 from agents.orchestrator.routing.kinds import apply_kinds, kinds_note, read_kinds, unread_exception
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
@@ -236,6 +242,8 @@ def _route(c: Clause) -> tuple[str | None, str]:
         return "question", ""
     if TRANSFER.search(plain):
         return "budget", "transfer"
+    if states_target(c):  # "ROAS must not drop below 2.5 on X": a target, nothing to change
+        return "clarify", "target"
     if metric_list(plain) or "?" in text or any(p.search(plain) for _, p in BREAKDOWN_RES):
         return "question", "weak"  # no question word: a later one belongs to the ask before
     return None, ""
@@ -372,6 +380,10 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                 return problem, []
     if route == "unsupported":
         return {"route": "unsupported", "entities": refs, "params": {"why": why}}, targets
+    if route == "clarify" and why == "target":
+        said = _said(text, {k: m.text for k, m in placeholders.items()})
+        return clarify(target_question(said, [o.name for o in targets]), entities=refs,
+                       phrase=said), targets
     if route == "clarify":
         what = " and ".join(o.name for o in targets) or "it"
         return clarify(f"What should change for {what}: pause it, change its budget (by how "
@@ -673,6 +685,7 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     kw: dict[str, Any] = {"objs": objs, "account": account, "today": today, "currency": currency,
                           "quotes": quotes, "files": files, "request": reading,
                           "placeholders": {k: mentions[i] for k, i in keys.items()}}
+    careful += ["a target said with no change"] * any(w == "target" for _, _, w in clauses)
     for part, route, why in clauses:
         ms = _entities(part, mentions, keys)
         if not ms and (pron := cues.PRONOUN.search(part)) and prev:
