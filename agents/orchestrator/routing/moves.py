@@ -30,6 +30,8 @@ FROM = re.compile(rf"\b(?:from|out\s+of|off\s+of|away\s+from)\s+(?:the\s+)?(?:bu
 TO = re.compile(rf"\b(?:to|into|onto|over\s+to|towards?|in|on|for)\s+(?:the\s+)?(?:budget\s+(?:of|"
                 rf"for)\s+)?(?:(?:campaign|ad\s*set|adset)\s+)?({E})", re.I)
 
+WEAK_TO = re.compile(r"(?:in|on|for)\b", re.I)  # also "X in Y" (a container), never the "to" of a move
+
 
 def says_move(text: str) -> bool:
     """Say whether raw words (names not resolved yet) ask to move budget between objects.
@@ -51,7 +53,11 @@ def sides(text: str) -> tuple[str | None, str | None, list[str]] | None:
         return None
     keys = re.findall(E, text)
     src = FROM.search(text)
-    dst = next((m for m in TO.finditer(text) if not src or m.group(1) != src.group(1)), None)
+    # "from Broad US in Trail Shoes over to Lookalike 3%": "in ⟨B⟩" right after the source only
+    # finds the source, and a "to" is the destination before any "in" / "on" / "for"
+    tos = [m for m in TO.finditer(text) if not src or (
+        m.group(1) != src.group(1) and (text[src.end():m.start()].strip() or not WEAK_TO.match(m.group(0))))]
+    dst = next((m for m in tos if not WEAK_TO.match(m.group(0))), tos[0] if tos else None)
     if src and dst:
         return src.group(1), dst.group(1), keys
     if MOVE_ONLY.search(text) and (src or dst):
