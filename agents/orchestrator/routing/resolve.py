@@ -171,6 +171,33 @@ def _ids(toks: list[_Tok], text: str, objs: list[Obj]) -> list[Mention]:
     return out
 
 
+def _typo_of_longer(toks: list[_Tok], i: int, j: int, objs: list[Obj]) -> tuple[int, list[Obj]]:
+    """Return (size, names) when the exact name at `toks[i:j]` starts a typo of longer names.
+
+    "spring sale retargetting": Spring Sale is exact, but with the next word it is Spring Sale -
+    Retargeting misspelt, which is meant. The words after the exact name are no stop words and
+    are themselves close to the rest of the longer name, its shorthand ("rt") or its start
+    ("retarget"); "Video - Trail in" is not "Video - Trail DE"; the numbers agree. (0, []) when
+    there is none.
+    """
+    said = [t.text for t in toks[i:j]]
+    found: dict[int, list[Obj]] = {}
+    for o in objs:
+        n = len(o.tokens)
+        if n <= j - i or list(o.tokens[:j - i]) != said or i + n > len(toks) or \
+                any(t.used or t.text in STOP for t in toks[j:i + n]):
+            continue
+        extra = " ".join(t.text for t in toks[j:i + n])
+        rest = " ".join(o.tokens[j - i:])
+        short = " ".join(a for t in toks[j:i + n] for a in ALIASES.get(t.text, (t.text,)))
+        close = Levenshtein.distance(extra, rest) <= _limit(rest) or short == rest or (
+            len(extra) >= 3 and rest.startswith(extra))  # "retargetting", "rt", "retarget"
+        if extra != rest and numbers(t.text for t in toks[i:i + n]) == numbers(o.tokens) and close:
+            found.setdefault(n, []).append(o)
+    size = min(found, default=0)
+    return size, found.get(size, [])
+
+
 def _exact(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) -> list[Mention]:
     spans: dict[tuple[int, int], list[Obj]] = {}
     words = [t.text for t in toks]
@@ -184,6 +211,15 @@ def _exact(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
     out = []
     for i, j in sorted(keep):
         if any(t.used for t in toks[i:j]):
+            continue
+        size, longer = _typo_of_longer(toks, i, j, objs)
+        if longer:  # "spring sale retargetting": Spring Sale - Retargeting, misspelt
+            for t in toks[i:i + size]:
+                t.used = True
+            inside, outside = _in_scope(longer, account)
+            out.append(Mention(toks[i].start, toks[i + size - 1].end,
+                               text[toks[i].start:toks[i + size - 1].end], "fuzzy", inside,
+                               [] if inside else outside))
             continue
         for t in toks[i:j]:
             t.used = True
@@ -257,7 +293,8 @@ def _fit(toks: list[_Tok], i: int, j: int, text: str, objs: list[Obj], account: 
     if after == "ad" and j + 1 < len(toks) and toks[j + 1].text in ("set", "sets"):
         after = "adset"
     hint = TYPE_WORDS.get(after)
-    framed = before in DETERMINERS or hint is not None or before in STOP
+    # "spring sale women": a word right after a name is read as a name inside it ("B A" is B's A)
+    framed = before in DETERMINERS or hint is not None or before in STOP or (i > 0 and toks[i - 1].used)
     if not framed or not any(len(w) > 2 and w.isalpha() for w in words):
         return None
     fits = [o for o in objs if (hint is None or o.type == hint)

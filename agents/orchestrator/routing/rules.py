@@ -660,8 +660,11 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     reading, kinds = read_kinds(reading)  # "the video ads in X": X's ads of that format (`kinds.py`)
     mentions = resolve_entities(reading, objs, account=account, protected=_protected(reading))
     if any(m.resolved and not m.partial for m in mentions):  # "a new video on Static - Ridge"
+        ends = {m.end for m in mentions  # "spring sale video": the video in Spring Sale, asked
+                if m.candidates and all(c.type != "ad" for c in m.candidates)}  # not "UGC - X video"
         mentions = [m for m in mentions if m.resolved or not m.partial or
-                    m.text.casefold() not in CREATIVE_WORDS]
+                    m.text.casefold() not in CREATIVE_WORDS or
+                    any(reading[e:m.start].isspace() for e in ends if e < m.start)]
     masked, quotes, keys = _prepare(reading, mentions)
     files = FILE.findall(reading)
     text = cues.CONTAINER_ALL.sub(r"\1 in \2", words_to_digits(to_english(masked.lower())))
