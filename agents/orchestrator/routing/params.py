@@ -243,6 +243,11 @@ DELTA = re.compile(r"\bby\b|\badd\b|\banother\b|\bextra\b|\bmore\b|\btake\b|\bof
                    r"\bremove\b", re.I)
 
 
+GIVEN = re.compile(r"\b(?:give|giving|send|sending|throw|pour|funnel)\s+(?:an?\s+)?(?:extra\s+)?$", re.I)
+GIVEN_TO = re.compile(r"\s*(?:(?:a|per)\s+day|/\s*d(?:ay)?|daily)?\s*(?:more\s+|extra\s+)?(?:to|into|"
+                      r"towards?|over\s+to)\b", re.I)
+
+
 def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """Return (`budget` params or None when no change is stated, every change stated)."""
     changes: list[dict[str, Any]] = []
@@ -262,8 +267,9 @@ def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]
             continue
         before = c.text[max(0, a.start - 30):a.start]
         after = c.text[a.end:a.end + 25]
-        if re.search(r"\bto\s*$|→\s*$|->\s*$|\bat\s*$|\bon\s*$|:\s*$|=\s*$", before) or \
-                not DELTA.search(before + " " + after[:12]):
+        given = GIVEN.search(before) and GIVEN_TO.match(after)  # "give $10 to X": X gets $10 more
+        if not given and (re.search(r"\bto\s*$|→\s*$|->\s*$|\bat\s*$|\bon\s*$|:\s*$|=\s*$", before) or
+                          not DELTA.search(before + " " + after[:12])):
             changes.append({"to_minor": a.minor()})
         else:
             sign = -1 if re.search(r"\b(?:take|off|less|remove|cut|lower|reduce|decrease|trim)\b",
