@@ -116,6 +116,37 @@ def follow_on(prior: dict[str, Any], source_id: str, destination_id: str) -> dic
                        other_id=source_id)
 
 
+# "pause X and give its budget to Y": the money the pause frees, not an amount said
+FREED = re.compile(r"\b(?:its|their|that|the)\s+(?:whole\s+|entire\s+|daily\s+|freed[- ]up\s+)?(?:budget|"
+                   r"money|spend|savings)\b|\bwhat\s+(?:it|they)\s+(?:was|were\s+)?spen(?:d|t|ding)\b", re.I)
+
+
+def freed_budget(text: str, prior: dict[str, Any] | None,
+                 objs: list[Any]) -> tuple[dict[str, Any], str] | None:
+    """Return (the destination's params, a note) for "… and give its budget to B" after a pause.
+
+    The amount is the paused object's own budget (a campaign's, or an ad set's that holds one);
+    None when the ask before is no pause of one object with a budget, or the words say no
+    "its budget" — then the ask is read as before (and asked about when it has no amount).
+    """
+    said = FREED.search(text)
+    if prior is None or prior.get("route") != "status" or prior["params"].get("to") != "PAUSED" \
+            or len(prior.get("entities") or []) != 1 or said is None:
+        return None
+    src = next((o for o in objs if o.id == prior["entities"][0]["id"]), None)
+    if src is None:
+        return None
+    for period in ("daily", "lifetime"):
+        if minor := src.raw.get(f"{period}_budget"):
+            from state.rules import format_money
+
+            note = (f"Read \"{said.group(0)}\" as {src.name}'s {period} budget, "
+                    f"{format_money(int(minor), src.currency)}, which the pause before it frees.")
+            return {"change": {"delta_minor": int(minor)}, "period": period,
+                    "currency": src.currency}, note
+    return None
+
+
 def missing_side(source: str | None, destination: str | None, names: dict[str, str],
                  amount: dict[str, Any] | None, currency: str | None) -> str | None:
     """Return the question a move leaves open (no source, destination or amount), or None."""

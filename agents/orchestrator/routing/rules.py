@@ -58,7 +58,14 @@ from agents.orchestrator.routing.conditions import (
 from agents.orchestrator.routing.discourse import blank
 from agents.orchestrator.routing.kinds import apply_kinds, kinds_note, read_kinds, unread_exception
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
-from agents.orchestrator.routing.moves import follow_on, missing_side, moved, side_params, sides
+from agents.orchestrator.routing.moves import (
+    follow_on,
+    freed_budget,
+    missing_side,
+    moved,
+    side_params,
+    sides,
+)
 from agents.orchestrator.routing.params import (
     KIND_WORD,
     Clause,
@@ -680,6 +687,7 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     if currency is None:
         currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
     asks: list[dict[str, Any]] = []
+    freed_notes: list[str] = []
     prev: list[Mention] = []
     weak = {k: mentions[i].text.lower() for k, i in keys.items() if mentions[i].partial}
     names = {k: mentions[i].text.lower() for k, i in keys.items()}
@@ -697,6 +705,12 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
                 kind = TYPE_WORDS.get(re.sub(r"\s+", " ", typed.group(1).lower()), "")
                 ms = [m for m in prev if any(c.type == kind for c in m.candidates)]
         words = _said(part, spelled)
+        if route == "budget" and ms and (freed := freed_budget(part, asks[-1] if asks else None, objs)):
+            ask, _targets = _ask(part, "budget", "", ms, given=freed[0], **kw)  # "… give its budget to Y"
+            asks.append({**ask, "text": words})
+            freed_notes.append(freed[1])
+            prev = ms
+            continue
         if route == "budget" and why != "transfer" and (move := sides(part)) is not None:
             asks += [{**a, "text": words} for a in _move(part, move, ms, mentions, keys, kw)]
             prev = ms or prev
@@ -745,7 +759,7 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
         also = []
     also = [{**a, "condition": cond} for a, cond in zip(also, conditions[1:], strict=False)]
     later = [Ask.model_validate(a) for a in also]
-    notes = [later_note(a) for a in later] + [n for n in [kinds_note(kinds)] if n]
+    notes = [later_note(a) for a in later] + [n for n in [kinds_note(kinds)] if n] + freed_notes
     if conditional_rules(asks):  # "if any ad set's CPA goes over $50, pause it"
         careful.append("a pause that waits on a metric (the pause rule)")
         notes.append(ONCE_NOTE)
