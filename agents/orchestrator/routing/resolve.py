@@ -375,6 +375,33 @@ def _qualify(mentions: list[Mention], text: str) -> None:
                 a.match = b.match
 
 
+PLURAL_KIND = re.compile(r"^\s*(campaigns|ad\s*sets|adsets|ads)\b", re.I)
+
+
+def _plural_names(mentions: list[Mention], text: str, objs: list[Obj], account: str | None) -> None:
+    """Make "the spring sale campaigns" / "both spring sale campaigns" every name containing it.
+
+    An exact name that one object has, said with its kind in the plural, means the objects of
+    that kind whose names contain it: Spring Sale and Spring Sale - Retargeting, never Spring
+    Sale alone with the other dropped. They are flagged fuzzy.
+    """
+    for m in mentions:
+        if m.match != "exact" or len(m.candidates) != 1:
+            continue
+        kind = PLURAL_KIND.match(text[m.end:])
+        kind_type = TYPE_WORDS.get(re.sub(r"\s+", " ", kind.group(1).lower())) if kind else None
+        if kind_type != m.candidates[0].type:  # "all of spring sale" is Spring Sale, whole
+            continue
+        said = norm(m.text).split()
+        n = len(said)
+        more = [o for o in _in_scope(objs, account)[0] if o.type == m.candidates[0].type and
+                o not in m.candidates and any(list(o.tokens[k:k + n]) == said
+                                              for k in range(len(o.tokens) - n + 1))]
+        if more:
+            m.candidates = m.candidates + more
+            m.match, m.all = "fuzzy", True
+
+
 def _all(mentions: list[Mention], text: str) -> None:
     for m in mentions:
         if len(m.candidates) > 1 and (ALL_BEFORE.search(text[:m.start])
@@ -395,6 +422,7 @@ def resolve_entities(text: str, catalog: list[dict[str, Any]] | list[Obj], *,
     mentions.sort(key=lambda m: m.start)
     _type_hints(mentions, text)
     _qualify(mentions, text)
+    _plural_names(mentions, text, objs, account)  # type: ignore[arg-type]
     _all(mentions, text)
     return mentions
 
