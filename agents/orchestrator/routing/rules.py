@@ -66,6 +66,7 @@ from agents.orchestrator.routing.moves import (
     side_params,
     sides,
 )
+from agents.orchestrator.routing.negation import negated, taken_back
 from agents.orchestrator.routing.params import (
     KIND_WORD,
     Clause,
@@ -683,12 +684,14 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
 
     text = cues.EXCEPT.sub(_cut, text)
     unread = unread_exception(text)  # "apart from the winners": never done without it
+    text, back = taken_back(text)  # "pause X. actually no, pause Y": Y only (`negation.py`)
+    text, kept, not_done = negated(text)  # "don't pause X, just cut it by 20%": X cut, not paused
     currency = next((o.currency for o in objs if o.account == account), None) if account else None
     if currency is None:
         currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
     asks: list[dict[str, Any]] = []
     freed_notes: list[str] = []
-    prev: list[Mention] = []
+    prev: list[Mention] = [mentions[keys[k]] for k in kept if k in keys]  # "it" after "don't pause X"
     weak = {k: mentions[i].text.lower() for k, i in keys.items() if mentions[i].partial}
     names = {k: mentions[i].text.lower() for k, i in keys.items()}
     spelled = {k: mentions[i].text for k, i in keys.items()}
@@ -733,6 +736,12 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
             asks.append({"route": "unsupported", "entities": ask["entities"],
                          "params": {"why": cues.TEMPORARY_WHY}, "text": words})
         prev = ms or prev
+    named = {e["id"] for a in asks for e in a["entities"]}  # "pause X but don't touch Y (in X)"
+    excepted += [mentions[keys[k]] for k in kept if k in keys and any(
+        named & set(c.ancestors) for c in mentions[keys[k]].candidates)]
+    if back and asks[0]["route"] == "clarify" and not asks[0]["entities"]:  # "… sorry i meant 10%"
+        asks[0] = clarify(f"adpilot read a correction of \"{_said(back, spelled)}\" but not the whole "
+                          "change it makes now; say it again in full.", phrase=_said(back, spelled))
     if excepted:
         careful.append("an exception ('except …', 'but keep … running')")
         asks = [_leave_out(a, excepted, kw) for a in asks]
@@ -760,6 +769,9 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     also = [{**a, "condition": cond} for a, cond in zip(also, conditions[1:], strict=False)]
     later = [Ask.model_validate(a) for a in also]
     notes = [later_note(a) for a in later] + [n for n in [kinds_note(kinds)] if n] + freed_notes
+    notes += [f"Not changed, as asked: \"{_said(n, spelled)}\"." for n in not_done]
+    notes += [f"Taken back, not done: \"{_said(back, spelled)}\"." for back in [back] if back]
+    careful += ["something it says not to do, or takes back"] * bool(not_done or back)
     if conditional_rules(asks):  # "if any ad set's CPA goes over $50, pause it"
         careful.append("a pause that waits on a metric (the pause rule)")
         notes.append(ONCE_NOTE)
