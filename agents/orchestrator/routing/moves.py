@@ -118,7 +118,8 @@ def follow_on(prior: dict[str, Any], source_id: str, destination_id: str) -> dic
 
 # "pause X and give its budget to Y": the money the pause frees, not an amount said
 FREED = re.compile(r"\b(?:its|their|that|the)\s+(?:whole\s+|entire\s+|daily\s+|freed[- ]up\s+)?(?:budget|"
-                   r"money|spend|savings)\b|\bwhat\s+(?:it|they)\s+(?:was|were\s+)?spen(?:d|t|ding)\b", re.I)
+                   r"money|spend|savings|rest)\b|\bwhat\s+(?:it|they)\s+(?:was|were\s+)?spen(?:d|t|ding)\b|"
+                   r"\bwhat(?:ever)?\s*(?:'s|’s|is)\s+left\b", re.I)
 
 
 def freed_budget(text: str, prior: dict[str, Any] | None,

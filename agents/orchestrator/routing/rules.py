@@ -101,7 +101,8 @@ FOLLOW_UP = re.compile(r"^\s*(?:and\s+)?(?:tell|let)\s+me\s+(?:know\s+)?(?:if|wh
 POLITE = re.compile(r"\b(?:can|could|would|will)\s+you\b|\bwould\s+you\s+mind\b|\bplease\b|"
                     r"\bi'?d\s+like\s+(?:you\s+)?to\b|\bcan\s+we\b", re.I)
 TRANSFER = re.compile(r"\b(?:put|move|shift|add|give|send)\s+(?:it|that|them|the\s+(?:money|"
-                      r"difference|savings|rest))\s+(?:into|to|on|onto|in)\b", re.I)
+                      r"difference|savings|rest)|(?:its|their)\s+(?:money|budgets?|spend|savings))\s+"
+                      r"(?:into|to|on|onto|in|over\s+to)\b", re.I)
 # "if it's over €25, lower its budget 20%" / "… if the CPA tops $30": a change that waits on a
 # condition adpilot does not check before writing (a pause rule's threshold is its own route)
 CONDITION_LEAD = re.compile(r"^\W*(?:and\s+|but\s+|then\s+|so\s+)?(?:if|when|once|as\s+soon\s+as|"
@@ -327,6 +328,12 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
             merged = out[-1][0] + " " + part
             out[-1] = [merged, *_route(Clause(merged, find_amounts(merged, currency), quotes,
                                               currency, files))]
+            continue
+        if out and route is None and out[-1][1] and re.search(cues.E, part) and _acts(part) and \
+                not CONTEXT_TAIL.match(part.strip()):
+            # "pause X and scale Y": a change with no amount is its own ask (asked about), never context
+            plain_part = re.sub(cues.E, " ", part)
+            out.append([part, "budget" if cues.BUDGET_VERB.search(plain_part) else None, ""])
             continue
         if out and route is None and out[-1][1] and re.search(cues.E, out[-1][0]):
             # context after a complete ask: its names are words unless it adds them ("X too")
