@@ -118,8 +118,9 @@ CONDITION_TAIL = re.compile(r"\s+(?:but\s+)?(?:only\s+)?(?:if|when|once|as\s+soo
 # "— we've got a launch on Friday"). A partial name in it is a word, never an object.
 CONTEXT_TAIL = re.compile(r"\b(?:so\s+(?:that|it|they|we|the|our)|because|cause|'cause|since\s+(?:we|it|"
                           r"they|the|our)|as\s+(?:we|it|they)\b|we(?:'ve|\s+have)\s+got|we'?re\s+"
-                          r"(?:launching|running|sending|doing)|ahead\s+of|in\s+time\s+for)\b.*$",
-                          re.I | re.S)
+                          r"(?:launching|running|sending|doing)|ahead\s+of|in\s+time\s+for)\b.*$|"
+                          r"(?<=,)\s*(?:we|i)\s+(?:need|want|have|got)\s+(?:the|that|this|its|their)\s+"
+                          r"(?:money|budget|spend|cash)\b.*$", re.I | re.S)
 # "… — give it 10 days", "stop when we're 90% sure", "we stop as soon as we've spent €150"
 STOP_RULE = re.compile(r"^\W*(?:and\s+|then\s+|but\s+)?(?:(?:give|run|let)\s+it\s+(?:run\s+)?(?:for\s+)?"
                        r"(?:\d+|a|one|two|three)\s*(?:days?|d|weeks?)\b|(?:we\s+|on\s+|you\s+can\s+)?"
@@ -305,8 +306,13 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
     weak, names = weak or {}, names or {}
     out: list[list[Any]] = []
     for part in _split(text):
+        purpose: str | None = None  # "pause X so we can scale Y": Y's change is its own ask
         if tail := CONTEXT_TAIL.search(part):
-            part = part[:tail.start()] + _as_words(part[tail.start():], weak)
+            head, rest = part[:tail.start()], part[tail.start():]
+            if re.search(cues.E, head) and re.search(cues.E, rest) and _acts(rest):
+                part, purpose = head, rest  # never X's change made on Y too
+            else:  # a reason after an ask names no object ("…, we need the money for Y")
+                part = head + _as_words(rest, names if re.search(cues.E, head) else weak)
         if out and out[-1][1] == "ab_test" and STOP_RULE.search(part):
             out[-1][0] += " " + part  # the test's stop rule, said after it
             continue
@@ -346,6 +352,9 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
             out[-1][0] += " " + part
             continue
         out.append([part, route, why])
+        if purpose is not None:  # asked about on its own card (no amount), never done with X's
+            plain_purpose = re.sub(cues.E, " ", purpose)
+            out.append([purpose, "budget" if cues.BUDGET_VERB.search(plain_purpose) else None, ""])
     return [(t, r, w) for t, r, w in out]
 
 
