@@ -243,6 +243,7 @@ DELTA = re.compile(r"\bby\b|\badd\b|\banother\b|\bextra\b|\bmore\b|\btake\b|\bof
                    r"\bremove\b", re.I)
 
 
+ARROW = re.compile(r"\s*(?:→|⟶|->|-->|=>|—>|–>|>)\s*")  # "150 -> 200": from the first to the second
 GIVEN = re.compile(r"\b(?:give|giving|send|sending|throw|pour|funnel)\s+(?:an?\s+)?(?:extra\s+)?$", re.I)
 GIVEN_TO = re.compile(r"\s*(?:(?:a|per)\s+day|/\s*d(?:ay)?|daily)?\s*(?:more\s+|extra\s+)?(?:to|into|"
                       r"towards?|over\s+to)\b", re.I)
@@ -254,9 +255,10 @@ def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]
     down = bool(DOWN.search(c.text))
     period = None
     for i, a in enumerate(c.amounts):
-        if i + 1 < len(c.amounts) and re.search(r"\bfrom\s*$", c.text[max(0, a.start - 8):a.start]) \
-                and not c.amounts[i + 1].percent:
-            continue  # "from 50 → 65": the amount it has now, not a change
+        if i + 1 < len(c.amounts) and not c.amounts[i + 1].percent and (
+                re.search(r"\bfrom\s*$", c.text[max(0, a.start - 8):a.start]) or
+                ARROW.fullmatch(c.text[a.end:c.amounts[i + 1].start])):
+            continue  # "from 50 → 65", "150 -> 200": the amount it has now, not a change
         if a.times:
             changes.append({"factor": a.value})
             continue
