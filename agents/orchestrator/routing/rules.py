@@ -48,6 +48,7 @@ from agents.orchestrator.routing.checks import (
     unknown_name,
     write_guard,
 )
+from agents.orchestrator.routing.children import unnamed_child
 from agents.orchestrator.routing.conditions import (
     ONCE_NOTE,
     conditional_rules,
@@ -420,6 +421,8 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                            ", and nothing close.", phrase=unknown), []
     if route in WRITE_ROUTES_READ and (problem := write_guard(ms, targets, objs)):
         return {**problem, "entities": []}, []
+    if route in ("status", "budget") and (problem := unnamed_child(text, placeholders, objs, refs)):
+        return problem, targets  # "pause the blue ad set in X": never all of X
     money = [a.currency for a in c.amounts if a.explicit and not a.percent and a.currency]
     params: dict[str, Any]
     every: str | None = None
