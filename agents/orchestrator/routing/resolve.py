@@ -47,7 +47,7 @@ ALL_BEFORE = re.compile(r"\b(?:all|every|each|both|alle|tous|toutes|todos|todas)
                         r"the|ads?|named|called)\s+){0,3}$", re.I)
 ALL_AFTER = re.compile(r"^\W*(?:everywhere|in\s+(?:all|every|each)\b|wherever|überall|partout|"
                        r"(?:across|in)\s+(?:all|every)\b)", re.I)
-CONTAINED_BY = re.compile(r"^\s*(?:(?:ad\s*set|adset|campaign|ad)s?\s+)?(?:in|inside|within|under|"
+CONTAINED_BY = re.compile(r"^\s*(?:['’]s?\s+)?(?:(?:ad\s*set|adset|campaign|ad)s?\s+)?(?:in|inside|within|under|"
                           r"from|of|on|at|im|in\s+der|dans|en|across)\s+(?:(?:all|every|each|both)\s+"
                           r"(?:the\s+|of\s+the\s+)?(?:ad\s*sets?|adsets?|campaigns?)\s+(?:of|in|under|"
                           r"within|from)\s+)?(?:the\s+|der\s+|die\s+|le\s+|la\s+"
@@ -147,7 +147,8 @@ class _Tok:
 def _tokens(text: str, protected: list[tuple[int, int]]) -> list[_Tok]:
     return [_Tok(m.group(0).casefold(), m.start(), m.end())
             for m in TOKEN.finditer(text)
-            if not any(s <= m.start() < e for s, e in protected)]
+            if not any(s <= m.start() < e for s, e in protected)
+            and not (m.group(0).lower() == "s" and text[m.start() - 1:m.start()] in ("'", "’"))]  # "men's"
 
 
 def _limit(name: str) -> int:
