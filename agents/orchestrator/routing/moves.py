@@ -71,6 +71,8 @@ def moved(c: Clause) -> dict[str, Any] | None:
     Also "period" when said. None when the ask states no amount ("move some budget …").
     """
     found, changes = budget_params(c)
+    if any("per" in ch for ch in changes):
+        return None  # "$70 a week": no period Meta has; the amount is asked for
     period = (found or {}).get("period")
     for ch in changes:
         if "pct" in ch:

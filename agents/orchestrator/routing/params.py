@@ -243,6 +243,7 @@ DELTA = re.compile(r"\bby\b|\badd\b|\banother\b|\bextra\b|\bmore\b|\btake\b|\bof
                    r"\bremove\b", re.I)
 
 
+PER_OTHER = re.compile(r"\s*(?:a|per|each|every|/|an?\s+)?\s*(week|wk|weekly|month|mo|monthly)\b", re.I)
 ARROW = re.compile(r"\s*(?:→|⟶|->|-->|=>|—>|–>|>)\s*")  # "150 -> 200": from the first to the second
 GIVEN = re.compile(r"\b(?:give|giving|send|sending|throw|pour|funnel)\s+(?:an?\s+)?(?:extra\s+)?$", re.I)
 GIVEN_TO = re.compile(r"\s*(?:(?:a|per)\s+day|/\s*d(?:ay)?|daily)?\s*(?:more\s+|extra\s+)?(?:to|into|"
@@ -277,7 +278,9 @@ def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]
             sign = -1 if re.search(r"\b(?:take|off|less|remove|cut|lower|reduce|decrease|trim)\b",
                                    before + " " + after[:12]) or a.value < 0 else 1
             changes.append({"delta_minor": sign * abs(a.minor())})
-        if DAILY.match(after.strip()) or DAILY.search(after[:10]):
+        if per := PER_OTHER.match(after):  # "$200 a week": no budget period Meta has
+            changes[-1]["per"] = "week" if per.group(1).lower().startswith("w") else "month"
+        elif DAILY.match(after.strip()) or DAILY.search(after[:10]):
             period = "daily"
         elif LIFETIME.search(before + " " + after):
             period = "lifetime"
@@ -293,7 +296,10 @@ def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]
         return None, []
     first = dict(changes[0])
     currency = first.pop("currency", None)
+    per = first.pop("per", None)
     p: dict[str, Any] = {"change": first, "period": period}
+    if per:
+        p["per"] = per  # the caller asks: adpilot sets daily or lifetime budgets
     if currency and ("to_minor" in first or "delta_minor" in first):
         p["currency"] = currency
     return p, changes

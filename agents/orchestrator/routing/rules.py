@@ -467,6 +467,10 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
             every = params["level"]  # "pause all the ads in X": each of them (`_every_one`)
     elif route == "budget":
         found, changes = budget_params(c)
+        if found and (per := found.pop("per", None)):  # "raise X to $200 a week"
+            return clarify(f"Meta budgets are daily or for the whole run, not per {per}; what daily "
+                           "(or lifetime) amount should it be?", entities=refs,
+                           phrase=f"a {per}"), targets
         params = dict(given) if given is not None else found or {}
         if given is None and (each := _own_changes(text, ms, c)):
             # "X to $120 and Y to $40", "double X, halve Y": each object its own change
@@ -532,7 +536,7 @@ def _own_changes(text: str, ms: list[Mention], c: Clause) -> list[tuple[Mention,
             part = verb + " " + part
         found, _ = budget_params(Clause(part, find_amounts(part, c.currency), c.quotes, c.currency,
                                         c.files))
-        if found is None:
+        if found is None or "per" in found:  # "$70 a week": asked about by the caller
             return []
         out.append((m, found))
     return out if len({repr(p["change"]) for _, p in out}) > 1 else []
