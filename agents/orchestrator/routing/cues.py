@@ -71,7 +71,8 @@ BUDGET_VERB = rx(
     r"\bbudget\s+[x×]\s?\d\b|\b[x×]\s?\d\s+(?:the\s+)?budget\b|\b(?:raise|raising|increase|increasing|bump|bumping|boost|lift|lower|lowering|reduce|"
     r"reducing|cut|cutting|decrease|drop|trim|slash|double|doubling|triple|halve|quadruple|"
     r"scale|(?<!\bad\s)set|put|change|move|take|add|allocate|shift|give(?!\s+(?:me|us)\b)|budget|"
-    r"spend\s+(?:up|down))\b|"
+    r"spend\s+(?:up|down))\b|\bmake\s+(?:\S+\s+){0,4}?spend\s+(?:\d+(?:[.,]\d+)?\s?%\s+|"
+    r"(?:a\s+)?(?:bit|little|lot|way)\s+)?(?:more|less)\b|^\W*(?:please\s+|pls\s+)?up\s+(?=(?:\S+\s+)?(?:by|to)\s)|"
     r"^\s*[+-]\s?\d|→|->|\b\d(?:[.,]\d+)?\s?[x×]\s+(?=(?:the|its|their|our)\b|⟨e)")
 UNDERPERFORMERS = rx(
     r"\b(?:losers?|underperform\w*|under-perform\w*|weak|poor(?:ly)?|bad|worst|not\s+working|"
@@ -107,7 +108,7 @@ SCHEDULED = rx(
 TEMPORARY = rx(
     rf"\b(?:until|till|til|through|thru)\s+(?:(?:next|this)\s+)?(?:{_WD}|tomorrow|the\s+weekend|"
     r"next\s+(?:week|month)|the\s+\d{1,2}(?:st|nd|rd|th)?|(?:we(?:'re|\s+are)|it'?s)\s+(?:back|"
-    r"restocked|done))\b|\bfor\s+(?:the\s+|this\s+|a\s+)?(?:weekend|night|(?:\d+|a|an|one|two|three|"
+    r"restocked|done))\b|\bfor\s+(?:the\s+(?:next\s+)?|this\s+|a\s+|the\s+coming\s+)?(?:weekend|night|(?:\d+|a|an|one|two|three|"
     r"a\s+few|a\s+couple(?:\s+of)?)\s+(?:hours?|days?|weeks?))\b|\bover\s+the\s+weekend\b")
 TEMPORARY_WHY = ("Changing it back at a later time is not supported: adpilot makes the change "
                  "now and will not undo it by itself (no scheduled resume); ask again then.")

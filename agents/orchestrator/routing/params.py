@@ -243,6 +243,7 @@ DELTA = re.compile(r"\bby\b|\badd\b|\banother\b|\bextra\b|\bmore\b|\btake\b|\bof
                    r"\bremove\b", re.I)
 
 
+DURATION = re.compile(r"\s*(?:more\s+|extra\s+)?(?:days?|weeks?|wks?|hours?|hrs?|months?|nights?)\b", re.I)
 PER_OTHER = re.compile(r"\s*(?:a|per|each|every|/|an?\s+)?\s*(week|wk|weekly|month|mo|monthly)\b", re.I)
 ARROW = re.compile(r"\s*(?:→|⟶|->|-->|=>|—>|–>|>)\s*")  # "150 -> 200": from the first to the second
 GIVEN = re.compile(r"\b(?:give|giving|send|sending|throw|pour|funnel)\s+(?:an?\s+)?(?:extra\s+)?$", re.I)
@@ -260,6 +261,8 @@ def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]
                 re.search(r"\bfrom\s*$", c.text[max(0, a.start - 8):a.start]) or
                 ARROW.fullmatch(c.text[a.end:c.amounts[i + 1].start])):
             continue  # "from 50 → 65", "150 -> 200": the amount it has now, not a change
+        if not a.explicit and not a.percent and DURATION.match(c.text[a.end:]):
+            continue  # "for the next 3 days": a time, not an amount
         if a.times:
             changes.append({"factor": a.value})
             continue

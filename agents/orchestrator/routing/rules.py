@@ -180,8 +180,8 @@ def _budget_cue(text: str, amounts: list[Any]) -> bool:
     verb = next((v for v in cues.BUDGET_VERB.finditer(text)
                  if v.group(0).strip().lower() != "budget"), None)  # "Budget von X … senken"
     change = bool(amounts) or find_factor(text) is not None
-    if verb and (change or "budget" in text):
-        return True
+    if verb and (change or "budget" in text or verb.group(0).lower().startswith("make")):
+        return True  # "make X spend less": a budget change, its amount asked for if none
     if re.search(r"[+-]\s?\d+(?:[.,]\d+)?\s?%", text):
         return True
     if re.search(r"\d\s*(?:/\s*d(?:ay)?\b|a\s+day\b|per\s+day\b)", text) and amounts:
