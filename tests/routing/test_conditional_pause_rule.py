@@ -54,3 +54,13 @@ def test_ad_set_is_no_budget_verb():
     i = ask("the ad set in trail shoes with CPA over $50 — pause it")
     assert "split" not in (i.params.get("why") or "")
     assert ask("set the broad us ad set in trail shoes to $70").route == "budget"
+
+
+def test_a_minimum_said_with_once_is_no_condition_the_model_must_leave_to_the_rules():
+    from agents.orchestrator.routing.rules import careful_reading
+    from tests.routing.conftest import TODAY, WORLD
+
+    request_ = "pause ads in spring sale under 1% ctr once they've run 5 days"
+    intent, careful = careful_reading(request_, WORLD["accounts"], account="act_1001", today=TODAY)
+    assert intent.route == "pause_underperformers"
+    assert "a pause that waits on a metric (the pause rule)" not in careful

@@ -41,3 +41,8 @@ def test_a_target_with_its_change_is_that_change():
     i = ask("ROAS must not drop below 2.5 on Spring Sale, pause the ad sets that do")
     assert i.route == "pause_underperformers"
     assert (i.params["metric"], i.params["op"], i.params["threshold"]) == ("roas", "<", 2.5)
+
+
+def test_a_target_handed_over_with_the_campaign_is_no_bare_target():
+    i = ask("please run trail shoes for me going forward, never let cpa get above $40")
+    assert "read a target" not in (i.params.get("why") or "")

@@ -31,14 +31,16 @@ def pause_rule(c: Clause) -> bool:
     return any(t["metric"] not in ("spend", None) for t in thresholds(c)[0])
 
 
+IF_WHEN = re.compile(r"\b(?:if|when|whenever|as\s+soon\s+as)\b(?!\s+(?:you|u|possible|poss|convenient|"
+                     r"needed|necessary)\b)", re.I)
 ONCE_NOTE = ("Read the condition as the pause rule: adpilot pauses what fails it now, once; it does "
              "not keep checking afterwards (`adpilot watch` adopts a campaign and keeps checking).")
 
 
 def conditional_rules(asks: list[dict[str, Any]]) -> bool:
     """Tell whether an ask is a pause rule said as a condition ("if … goes over $50, pause it")."""
-    return any(a["route"] == "pause_underperformers" and CONDITION.search(a.get("text") or "")
-               for a in asks)
+    return any(a["route"] == "pause_underperformers" and IF_WHEN.search(a.get("text") or "")
+               for a in asks)  # not "once they've run 3 days": a rule's minimum, said as before
 
 
 # "ROAS must not drop below 2.5 on X", "keep CPA under $40", "don't let frequency go over 4":
@@ -52,10 +54,15 @@ TARGET = re.compile(
     r"at\s+most)\b|\bmake\s+sure\b|\bensure\b", re.I)
 
 
+HANDOVER = re.compile(r"\b(?:manage|run|handle|steer|optimi[sz]e|look\s+after|take\s+over|babysit|"
+                      r"watch|monitor|adopt|autopilot)\b", re.I)
+
+
 def states_target(c: Clause) -> bool:
     """Tell whether `c` states a metric target with nothing to change ("ROAS must stay over 2")."""
     plain = re.sub(cues.E, " ", c.text)
-    if "?" in plain or cues.QUESTION_START.search(c.text) or not TARGET.search(plain):
+    if "?" in plain or cues.QUESTION_START.search(c.text) or not TARGET.search(plain) or \
+            HANDOVER.search(plain):  # "manage X for me, don't let CPA go above $34": a watch's target
         return False
     return any(t["metric"] not in ("spend", None) for t in thresholds(c)[0])
 
