@@ -41,7 +41,13 @@ ONLY = re.compile(rf"\b(?P<q>(?:all|every|each|any)\s+(?:of\s+)?)?(?:the\s+|our\
 OWNED = re.compile(rf"(?<=['’]s)\s+{_FMT}{_NOUN}\b", re.I)
 # "except the video ads", "but not the statics", "apart from any carousels"
 EXCEPT = re.compile(rf",?\s*\b(?:except(?:\s+for)?|but\s+not|other\s+than|apart\s+from|excluding|"
-                    rf"save\s+for|not)\s+(?:the\s+|any\s+|our\s+)?{_FMT}{_NOUN}(?![\w-])", re.I)
+                    rf"save\s+for|not|(?<=\ball\s)but|(?<=\beverything\s)but)\s+(?:the\s+|any\s+|our\s+)?"
+                    rf"{_FMT}{_NOUN}(?![\w-])(?P<more>\s*(?:,|and|&|or)\s+(?=\S))?", re.I)
+# "except for Carousel B and the videos": a kind later in the list of what is left out
+EXCEPT_WORD = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|other\s+than|apart\s+from|excluding|"
+                         r"save\s+for)\b", re.I)
+LISTED = re.compile(rf"\s*(?:,|\band\b|&|\bor\b)\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?{_FMT}{_NOUN}"
+                    r"(?![\w-])", re.I)
 # "(but) keep the statics running", "leave the videos on"
 KEEP = re.compile(rf",?\s*\b(?:but\s+|and\s+)?(?:keep|leave)\s+(?:all\s+)?(?:the\s+|our\s+)?{_FMT}{_NOUN}"
                   r"\s+(?:running|on|live|active|going|alone|untouched|as\s+(?:is|they\s+are))\b", re.I)
@@ -82,10 +88,23 @@ def read_kinds(text: str) -> tuple[str, list[dict[str, str]]]:
     def _except(m: re.Match[str]) -> str:
         if not _plural(m):  # "except Carousel A": a name
             return m.group(0)
-        kinds.append({"kind": _kind(m.group("fmt")), "mode": "except", "said": m.group(0).strip(" ,")})
+        said = m.group(0)[:m.end("fmt") - m.start() + len(m.group("noun") or "")].strip(" ,")
+        kinds.append({"kind": _kind(m.group("fmt")), "mode": "except", "said": said})
+        return " except " if m.groupdict().get("more") else " "  # "except videos and Carousel B"
+
+    def _listed(m: re.Match[str]) -> str:
+        if not _plural(m):
+            return m.group(0)
+        kinds.append({"kind": _kind(m.group("fmt")), "mode": "except", "said": m.group(0).strip(" ,&")})
         return " "
 
-    for pat, fn in ((EXCEPT, _except), (KEEP, _except), (ONLY, _only), (OWNED, _owned)):
+    for pat, fn in ((EXCEPT, _except), (KEEP, _except)):
+        text = pat.sub(fn, text)
+    if (word := EXCEPT_WORD.search(text)) is not None:  # "except for Carousel B and the videos"
+        end = re.search(r"[.;!?\n]|$", text[word.end():])
+        stop = word.end() + (end.start() if end else 0)
+        text = text[:word.end()] + LISTED.sub(_listed, text[word.end():stop]) + text[stop:]
+    for pat, fn in ((ONLY, _only), (OWNED, _owned)):
         text = pat.sub(fn, text)
     return text, kinds
 

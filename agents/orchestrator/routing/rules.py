@@ -122,6 +122,9 @@ CONTEXT_TAIL = re.compile(r"\b(?:so\s+(?:that|it|they|we|the|our)|because|cause|
                           r"(?:launching|running|sending|doing)|ahead\s+of|in\s+time\s+for)\b.*$|"
                           r"(?<=,)\s*(?:we|i)\s+(?:need|want|have|got)\s+(?:the|that|this|its|their)\s+"
                           r"(?:money|budget|spend|cash)\b.*$", re.I | re.S)
+# "pause everything in X but Y": a "but" before names only is an exception, when "all" is said
+ALL_BUT = re.compile(r"\bbut\s+(?=(?:the\s+)?⟨e[a-z]+⟩(?:\s*(?:,|and|&|or)\s*(?:the\s+)?⟨e[a-z]+⟩)*"
+                     r"\s*(?:[,.;!—–-]|$))", re.I)
 # "… — give it 10 days", "stop when we're 90% sure", "we stop as soon as we've spent €150"
 STOP_RULE = re.compile(r"^\W*(?:and\s+|then\s+|but\s+)?(?:(?:give|run|let)\s+it\s+(?:run\s+)?(?:for\s+)?"
                        r"(?:\d+|a|one|two|three)\s*(?:days?|d|weeks?)\b|(?:we\s+|on\s+|you\s+can\s+)?"
@@ -705,6 +708,8 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
         excepted.extend(mentions[keys[k]] for k in re.findall(cues.E, m.group(0)) if k in keys)
         return " "
 
+    if re.search(r"\b(?:all|every|everything|each)\b", text):  # "pause everything in X but Y"
+        text = ALL_BUT.sub("except ", text)
     text = cues.EXCEPT.sub(_cut, text)
     unread = unread_exception(text)  # "apart from the winners": never done without it
     text, back = taken_back(text)  # "pause X. actually no, pause Y": Y only (`negation.py`)
