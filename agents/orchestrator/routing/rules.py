@@ -122,6 +122,8 @@ CONTEXT_TAIL = re.compile(r"\b(?:so\s+(?:that|it|they|we|the|our)|because|cause|
                           r"(?:launching|running|sending|doing)|ahead\s+of|in\s+time\s+for)\b.*$|"
                           r"(?<=,)\s*(?:we|i)\s+(?:need|want|have|got)\s+(?:the|that|this|its|their)\s+"
                           r"(?:money|budget|spend|cash)\b.*$", re.I | re.S)
+QUALITY = re.compile(r"\b(?:losers?|underperform\w*|under-perform\w*|weak\w*|poor\w*|bad|worst|not\s+"
+                     r"working|dead\s+weight|duds?|bleeding|wasting|expensive|pricey|costly)\b", re.I)
 # "pause everything in X but Y": a "but" before names only is an exception, when "all" is said
 ALL_BUT = re.compile(r"\bbut\s+(?=(?:the\s+)?⟨e[a-z]+⟩(?:\s*(?:,|and|&|or)\s*(?:the\s+)?⟨e[a-z]+⟩)*"
                      r"\s*(?:[,.;!—–-]|$))", re.I)
@@ -462,9 +464,11 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                               "meets both. Which one should it use (or say 'or' for each on its "
                               "own)?", entities=refs), "careful": "two conditions joined by 'and'"}, \
                 targets
-        if targets and all(o.type == "ad" for o in targets) and params["metric"] is None and \
-                params["min_spend_minor"] is None and params["min_days"] is None:
-            route, params = "status", {"to": "PAUSED"}  # named ads, no rule: pause those ads
+        no_rule = params["metric"] is None and params["min_spend_minor"] is None and params["min_days"] is None
+        if targets and no_rule and (all(o.type == "ad" for o in targets) or (  # named ads, no rule
+                all(o.type == "adset" for o in targets) and params["level"] == "adset" and
+                not QUALITY.search(text))):  # "turn off the women and men ad sets in X": those
+            route, params = "status", {"to": "PAUSED"}
         elif params["metric"] is None and params["min_spend_minor"] is None and \
                 params["min_days"] is None and cues.EVERY_ONE.search(text):
             every = params["level"]  # "pause all the ads in X": each of them (`_every_one`)
