@@ -45,7 +45,11 @@ HYPOTHETICAL = rx(
     r"\bif\s+(?:i|we)\s+(?:\w+\s+){0,2}.*\b(?:would|will)\b|\bwould\s+it\s+(?:help|make\s+sense|"
     r"be\s+(?:smart|wise|better|worth))|\bis\s+it\s+worth\b|\bdo\s+you\s+(?:think|recommend)\b|"
     r"\bwhat\s+do\s+you\s+(?:think|recommend|suggest)\b|\bworth\s+(?:pausing|killing|raising|"
-    r"cutting)\b|\bhow\s+(?:many|much)\s+more\b.*\bif\b")
+    r"cutting)\b|\bhow\s+(?:many|much)\s+more\b.*\bif\b|"
+    # musing, not asking: "thinking of pausing X", "we should probably pause X", "maybe pause X?"
+    r"\b(?:thinking|thought|considering|wondering)\s+(?:of\s+|about\s+|whether\s+to\s+|if\s+we\s+should\s+)?"
+    r"\w+ing\b|\b(?:i|we)\s+(?:should|could|might)\s+(?:probably|maybe|perhaps)\b|"
+    r"^\W*(?:maybe|perhaps)\b[^?]*\?\s*$")
 QUESTION_START = rx(
     r"^\s*(?:hi|hey|hello|ok|so)?[!,.\s]*(?:(?:also|and|plus|btw|oh|ps)[,\s]+)*(?:what|what's|whats|which|how|how's|hows|who|when|"
     r"where|why|show|tell\s+me|give\s+me|list|compare|break\s+down|report|pull|get\s+me|is|are|"
