@@ -50,4 +50,32 @@ def unnamed_child(text: str, placeholders: dict[str, Mention], objs: list[Obj],
     return None
 
 
-__all__ = ["unnamed_child"]
+_STOPS = (r"(?:by|to|in|for|on|at|from|and|or|with|budget|budgets|campaigns?|ad\s*sets?|adsets?|ads?|it|"
+          r"them|that|this|everything|all|every|each|please|pls|now|today|asap|up|down|off|more|less|"
+          r"we|i|you|they|our|my|do|doing|did|does|is|was|are|were|spend|spent|spending|perform\w*|go|"
+          r"going|went|yesterday|last|this|so|far|the|a|an|whole|entire|account|overall|total)\b")
+_RUN = rf"(?P<w>(?:(?!{_STOPS})[^\W\d_][\w'’-]*\s*){{1,4}})"
+SAID_WRITE = re.compile(rf"^\W*(?:(?:please|pls|can\s+you|could\s+you|just|go\s+ahead\s+and)\s+)*"
+                        rf"(?:pause|stop|kill|turn\s+off|switch\s+off|resume|unpause|raise|increase|lower|"
+                        rf"cut|double|halve|bump|boost|reduce|scale|up)\s+(?:the\s+|our\s+)?{_RUN}", re.I)
+SAID_QUESTION = re.compile(rf"^\W*(?:how(?:'s|\s+is|\s+was|\s+did|\s+are|\s+were)|what\s+did|how\s+much\s+"
+                           rf"did)\s+(?:the|our)\s+{_RUN}", re.I)  # "how did the summer sale do"
+
+
+def said_object(text: str, question: bool) -> str | None:
+    """Return the words that stand where an object's name should ("pause the summer sale …").
+
+    Never a metric or a breakdown ("how did the ctr do", "pause the mobile placements").
+    """
+    from agents.orchestrator.routing.lexicon import BREAKDOWN_RES
+    from agents.orchestrator.routing.params import metric_list
+
+    m = (SAID_QUESTION if question else SAID_WRITE).search(text)
+    words = m.group("w").strip() if m else ""
+    if not words or re.search(r"⟨", words) or metric_list(words) or \
+            any(p.search(words) for _, p in BREAKDOWN_RES):
+        return None
+    return words
+
+
+__all__ = ["said_object", "unnamed_child"]

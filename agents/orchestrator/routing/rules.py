@@ -48,7 +48,7 @@ from agents.orchestrator.routing.checks import (
     unknown_name,
     write_guard,
 )
-from agents.orchestrator.routing.children import unnamed_child
+from agents.orchestrator.routing.children import said_object, unnamed_child
 from agents.orchestrator.routing.conditions import (
     ONCE_NOTE,
     conditional_rules,
@@ -420,7 +420,7 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                        "much), or pause its weakest ads or ad sets (at what threshold)?",
                        entities=refs), targets
     if not targets and route != "question":
-        unknown = unknown_name(request)
+        unknown = unknown_name(request) or said_object(text, question=False)  # "pause the summer sale"
         if unknown:
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in {account or 'any account'}"
                            ", and nothing close.", phrase=unknown), []
@@ -432,7 +432,7 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
     params: dict[str, Any]
     every: str | None = None
     if route == "question":
-        if not targets and (unknown := unknown_name(request)):
+        if not targets and (unknown := unknown_name(request) or said_object(text, question=True)):
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in "
                            f"{account or 'any account'}, and nothing close.", phrase=unknown), []
         if (numbered := numbered_on(ms, objs)) is not None:
