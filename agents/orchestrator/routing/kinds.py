@@ -48,11 +48,14 @@ EXCEPT_WORD = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|other\s+than|apart\s
                          r"save\s+for)\b", re.I)
 LISTED = re.compile(rf"\s*(?:,|\band\b|&|\bor\b)\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?{_FMT}{_NOUN}"
                     r"(?![\w-])", re.I)
+# "… unless it's a video": the kind is left out
+UNLESS = re.compile(rf",?\s*\bunless\s+(?:it(?:'|’)?s|it\s+is|they(?:'|’)?re|they\s+are)\s+(?:an?\s+)?{_FMT}{_NOUN}"
+                    r"(?![\w-])", re.I)
 # "(but) keep the statics running", "leave the videos on"
 KEEP = re.compile(rf",?\s*\b(?:but\s+|and\s+)?(?:keep|leave)\s+(?:all\s+)?(?:the\s+|our\s+)?{_FMT}{_NOUN}"
                   r"\s+(?:running|on|live|active|going|alone|untouched|as\s+(?:is|they\s+are))\b", re.I)
 # What an exception said that no name or kind took: "apart from the winners"
-UNREAD = re.compile(r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|excluding|save\s+for|"
+UNREAD = re.compile(r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|excluding|save\s+for|unless|"
                     r"but\s+not\s+(?:the|any|our))\s+(?!⟨)((?:the\s+|any\s+|our\s+)?[^\s⟨,.;!?]+"
                     r"(?:\s+(?!and\b|then\b|but\b)[^\s⟨,.;!?]+){0,3})", re.I)
 UNREAD_KEEP = re.compile(r"\b(?:but|and)\s+(?:keep|leave)\s+(?!⟨|it\b|them\b|that\b|the\s+budget)"
@@ -98,7 +101,11 @@ def read_kinds(text: str) -> tuple[str, list[dict[str, str]]]:
         kinds.append({"kind": _kind(m.group("fmt")), "mode": "except", "said": m.group(0).strip(" ,&")})
         return " "
 
-    for pat, fn in ((EXCEPT, _except), (KEEP, _except)):
+    def _unless(m: re.Match[str]) -> str:
+        kinds.append({"kind": _kind(m.group("fmt")), "mode": "except", "said": m.group(0).strip(" ,")})
+        return " "
+
+    for pat, fn in ((EXCEPT, _except), (KEEP, _except), (UNLESS, _unless)):
         text = pat.sub(fn, text)
     if (word := EXCEPT_WORD.search(text)) is not None:  # "except for Carousel B and the videos"
         end = re.search(r"[.;!?\n]|$", text[word.end():])

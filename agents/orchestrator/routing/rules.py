@@ -452,7 +452,9 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         params = pause_params(c)
         named = [m for m in metric_list(re.sub(cues.E, " ", text)) if m != "spend"]
         ranked = re.search(r"\b(?:(?:worst|bottom|lowest|top|highest)\s+\d+|\d+\s+(?:worst|"
-                           r"lowest|weakest)|(?:worst|bottom|weakest)\b.{0,30}\bby\s+\w+)", text)
+                           r"lowest|weakest)|(?:worst|bottom|weakest)\b.{0,30}\bby\s+\w+|(?:worst|weakest|"
+                           r"poorest|bottom)\s+(?:performing\s+)?(?:ad\s*set|adset|ad|one|creative)\b(?!s))",
+                           text)  # "X's worst ad": one, by a ranking
         if params["metric"] is None and (named or ranked):
             # "the 2 worst ads by CPA", "with a high CPA": not the default rule, and no threshold
             return clarify("adpilot pauses by a threshold (e.g. 'CPA over $40'), not by a "
@@ -782,7 +784,7 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     careful += ["a kind of ad ('the video ads')"] * bool(kinds)
     if unread:
         careful.append("an exception ('except …', 'but keep … running')")
-        asks = [clarify(f"adpilot cannot tell what \"{unread}\" leaves out: name the campaigns, ad "
+        asks = [clarify(f"adpilot cannot tell what \"{unread}\" leaves out (or when it holds): name the campaigns, ad "
                         "sets or ads to keep, or drop the exception.", entities=a["entities"],
                         phrase=unread) if a["route"] in WRITE_ROUTES_READ else a for a in asks]
     conditions = [a.pop("condition", None) for a in asks]
