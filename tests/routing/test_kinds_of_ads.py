@@ -117,3 +117,17 @@ def test_a_name_word_in_the_plural_is_asked_about_when_it_is_what_changes():
 def test_a_metric_in_the_plural_is_no_name():
     i = ask("what were the sales last week")
     assert i.route == "question" and not i.entities
+
+
+@pytest.mark.parametrize("request_", [
+    "test new videos in spring sale",
+    "a/b test two videos in women 25-34",
+    "try different images in trail shoes",
+])
+def test_new_creative_of_a_kind_in_a_test_is_no_filter(request_):
+    assert ask(request_).route == "ab_test"
+
+
+def test_watching_only_a_kind_is_asked_about():
+    i = ask("watch the videos in spring sale")
+    assert i.route == "clarify" and "watch" in i.params["why"]

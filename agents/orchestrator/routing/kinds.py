@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from agents.orchestrator.routing.checks import check_ask, clarify
+from agents.orchestrator.routing.cues import AB_TEST
 from agents.orchestrator.routing.resolve import Obj
 
 _FMT = (r"(?P<fmt>videos?|vids?|clips?|reels?|statics?|static\s+images?|images?|photos?|pictures?|"
@@ -37,6 +38,8 @@ WORD_OF = {"video": "video", "image": "static (image)", "carousel": "carousel"}
 # "the video ads in X", "all carousels of X", "every static ad under X"
 ONLY = re.compile(rf"\b(?P<q>(?:all|every|each|any)\s+(?:of\s+)?)?(?:the\s+|our\s+|its\s+)?{_FMT}{_NOUN}"
                   r"(?=\s+(?:in|of|from|inside|within|under|across)\s)", re.I)
+NEW_BEFORE = re.compile(r"\b(?:new|different|fresh|other|another|more|some|two|three|four|\d+|few|couple\s+of|"
+                        r"extra|additional|alternative)\s+$", re.I)
 # "X's video ads"
 OWNED = re.compile(rf"(?<=['’]s)\s+{_FMT}{_NOUN}\b", re.I)
 # "except the video ads", "but not the statics", "apart from any carousels"
@@ -63,6 +66,10 @@ UNREAD_KEEP = re.compile(r"\b(?:but|and)\s+(?:keep|leave)\s+(?!⟨|it\b|them\b|t
                          r"active|going|alone|untouched)\b", re.I)
 
 
+ROUTE_WORD = {"pause_underperformers": "pause rule", "ab_test": "A/B test", "adopt": "watch",
+              "budget": "budget change"}
+
+
 def _kind(word: str) -> str:
     w = word.lower().split()[0].split("-")[0]
     return KIND_OF.get(w.rstrip("s"), KIND_OF.get(w, "image"))
@@ -79,8 +86,8 @@ def read_kinds(text: str) -> tuple[str, list[dict[str, str]]]:
     kinds: list[dict[str, str]] = []
 
     def _only(m: re.Match[str]) -> str:
-        if not _plural(m):  # "the video in X": one ad, read as a name
-            return m.group(0)
+        if not _plural(m) or NEW_BEFORE.search(text[:m.start()]):  # "the video in X": one ad, a name;
+            return m.group(0)  # "test new videos in X": new creative, not a filter
         kinds.append({"kind": _kind(m.group("fmt")), "mode": "only", "said": m.group(0).strip()})
         return "all the ads"
 
@@ -111,8 +118,9 @@ def read_kinds(text: str) -> tuple[str, list[dict[str, str]]]:
         end = re.search(r"[.;!?\n]|$", text[word.end():])
         stop = word.end() + (end.start() if end else 0)
         text = text[:word.end()] + LISTED.sub(_listed, text[word.end():stop]) + text[stop:]
-    for pat, fn in ((ONLY, _only), (OWNED, _owned)):
-        text = pat.sub(fn, text)
+    if not AB_TEST.search(text):  # "a/b test two videos in X": the variant, not a filter
+        for pat, fn in ((ONLY, _only), (OWNED, _owned)):
+            text = pat.sub(fn, text)
     return text, kinds
 
 
@@ -148,7 +156,7 @@ def apply_kinds(asks: list[dict[str, Any]], kinds: list[dict[str, str]],
                 p.get("min_spend_minor") is None and p.get("min_days") is None:
             route, p = "status", {"to": "PAUSED"}  # "the video ads in X": those ads, no rule
         if route not in ("status", "question"):
-            out.append(clarify(f"adpilot read {said} but cannot limit this {route.replace('_', ' ')} "
+            out.append(clarify(f"adpilot read {said} but cannot limit this {ROUTE_WORD.get(route, route)} "
                                "to one kind of ad (it would change all of them); name the ads, or "
                                "drop the kind.", entities=ents, phrase=kinds[0]["said"]))
             continue

@@ -270,7 +270,9 @@ def _fuzzy(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
 
 # Plurals that are metrics ("what were the sales"), never a name's word said in the plural
 NOT_PLURALS = frozenset({"sales", "views", "conversions", "purchases", "installs", "impressions",
-                         "clicks", "results", "leads", "signups", "visits"})
+                         "clicks", "results", "leads", "signups", "visits",
+                         # kinds of ad in the plural are filters (`kinds.py`), not names
+                         "videos", "statics", "images", "carousels", "photos", "clips", "reels"})
 
 
 def _singular(word: str, vocab: set[str]) -> str:
