@@ -39,3 +39,9 @@ def test_a_question_about_a_partial_name_is_not_answered_for_the_whole_account(r
 def test_a_number_after_the_words_is_still_part_of_the_name(request_):
     i = ask(request_)
     assert i.route == "clarify" and not i.entities
+
+
+def test_a_typo_at_the_end_of_a_name_is_a_typo_of_the_whole_name():
+    i = ask("pause Static - Shoe Closup")
+    assert [e.id for e in i.entities] == ["120332000001113"]
+    assert any('"Static - Shoe Closup"' in n for n in i.notes)  # the whole words were read

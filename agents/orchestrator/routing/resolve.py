@@ -285,6 +285,12 @@ def _singular(word: str, vocab: set[str]) -> str:
     return word
 
 
+def _near_word(word: str, vocab: set[str]) -> bool:
+    """Tell whether `word` is a typo of a name's word ("closup" of closeup)."""
+    return any(len(v) >= 4 and Levenshtein.distance(word, v, score_cutoff=_limit(v)) <= _limit(v)
+               for v in vocab)
+
+
 def _fit(toks: list[_Tok], i: int, j: int, text: str, objs: list[Obj], account: str | None,
          vocab: set[str]) -> Mention | None:
     """Return the descriptive name made of `toks[i:j]`, or None when no name has all its words."""
@@ -329,8 +335,8 @@ def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) 
             # "if CPA on trail shoes goes over 50": the name is the run's first words, and the
             # rest are no name's words or numbers ("Women 25-35" is never Women 25-34)
             rest = [_singular(t.text, vocab) for t in toks[k:j]]
-            if any(not w.isalpha() or w in vocab for w in rest):
-                break
+            if any(not w.isalpha() or w in vocab or _near_word(w, vocab) for w in rest):
+                break  # "static shoe closup": a typo of the whole name, for `_fuzzy`
             if (found := _fit(toks, i, k, text, objs, account, vocab)) is not None:
                 break
         if found is not None:
