@@ -4,7 +4,7 @@ Longer than 300 lines because the comparisons, the report and the oracle-scripte
 `--router llm` all read the one label shape; split, each would restate it.
 
     python -m evals.router [--router rules|llm] [--json] [--file tuning|holdout|fresh|holdout2|fresh3|holdout3|review2|
-                           review2_holdout|both|all]
+                           review2_holdout|review4|review4_holdout|both|all]
                            [--misses]
 
 Per file, separately: route accuracy overall and per route with the confusion matrix, and the
@@ -59,7 +59,10 @@ FILES = {"tuning": DATASETS / "requests.jsonl", "holdout": DATASETS / "requests_
          "holdout3": DATASETS / "requests_holdout3.jsonl",
          # a fresh-eyes review's 16 requests: review2 tuned on, review2_holdout scored at the end
          "review2": DATASETS / "requests_review2.jsonl",
-         "review2_holdout": DATASETS / "requests_review2_holdout.jsonl"}
+         "review2_holdout": DATASETS / "requests_review2_holdout.jsonl",
+         # a fourth review's 22 requests: review4 tuned on, review4_holdout scored at the end
+         "review4": DATASETS / "requests_review4.jsonl",
+         "review4_holdout": DATASETS / "requests_review4_holdout.jsonl"}
 WORLD = DATASETS / "request_world.json"
 FACTOR_TOLERANCE = 0.005
 NOT_PARAMS = {"why", "candidates"}

@@ -45,7 +45,11 @@ HYPOTHETICAL = rx(
     r"\bif\s+(?:i|we)\s+(?:\w+\s+){0,2}.*\b(?:would|will)\b|\bwould\s+it\s+(?:help|make\s+sense|"
     r"be\s+(?:smart|wise|better|worth))|\bis\s+it\s+worth\b|\bdo\s+you\s+(?:think|recommend)\b|"
     r"\bwhat\s+do\s+you\s+(?:think|recommend|suggest)\b|\bworth\s+(?:pausing|killing|raising|"
-    r"cutting)\b|\bhow\s+(?:many|much)\s+more\b.*\bif\b")
+    r"cutting)\b|\bhow\s+(?:many|much)\s+more\b.*\bif\b|"
+    # musing, not asking: "thinking of pausing X", "we should probably pause X", "maybe pause X?"
+    r"\b(?:thinking|thought|considering|wondering)\s+(?:of\s+|about\s+|whether\s+to\s+|if\s+we\s+should\s+)?"
+    r"\w+ing\b|\b(?:i|we)\s+(?:should|could|might)\s+(?:probably|maybe|perhaps)\b|"
+    r"^\W*(?:maybe|perhaps)\b[^?]*\?\s*$")
 QUESTION_START = rx(
     r"^\s*(?:hi|hey|hello|ok|so)?[!,.\s]*(?:(?:also|and|plus|btw|oh|ps)[,\s]+)*(?:what|what's|whats|which|how|how's|hows|who|when|"
     r"where|why|show|tell\s+me|give\s+me|list|compare|break\s+down|report|pull|get\s+me|is|are|"
@@ -70,8 +74,9 @@ RESUME = rx(
 BUDGET_VERB = rx(
     r"\bbudget\s+[x×]\s?\d\b|\b[x×]\s?\d\s+(?:the\s+)?budget\b|\b(?:raise|raising|increase|increasing|bump|bumping|boost|lift|lower|lowering|reduce|"
     r"reducing|cut|cutting|decrease|drop|trim|slash|double|doubling|triple|halve|quadruple|"
-    r"scale|set|put|change|move|take|add|allocate|shift|give(?!\s+(?:me|us)\b)|budget|"
-    r"spend\s+(?:up|down))\b|"
+    r"scale|(?<!\bad\s)set|put|change|move|take|add|allocate|shift|give(?!\s+(?:me|us)\b)|budget|"
+    r"spend\s+(?:up|down))\b|\bmake\s+(?:\S+\s+){0,4}?spend\s+(?:\d+(?:[.,]\d+)?\s?%\s+|"
+    r"(?:a\s+)?(?:bit|little|lot|way)\s+)?(?:more|less)\b|^\W*(?:please\s+|pls\s+)?up\s+(?=(?:\S+\s+)?(?:by|to)\s)|"
     r"^\s*[+-]\s?\d|→|->|\b\d(?:[.,]\d+)?\s?[x×]\s+(?=(?:the|its|their|our)\b|⟨e)")
 UNDERPERFORMERS = rx(
     r"\b(?:losers?|underperform\w*|under-perform\w*|weak|poor(?:ly)?|bad|worst|not\s+working|"
@@ -107,7 +112,7 @@ SCHEDULED = rx(
 TEMPORARY = rx(
     rf"\b(?:until|till|til|through|thru)\s+(?:(?:next|this)\s+)?(?:{_WD}|tomorrow|the\s+weekend|"
     r"next\s+(?:week|month)|the\s+\d{1,2}(?:st|nd|rd|th)?|(?:we(?:'re|\s+are)|it'?s)\s+(?:back|"
-    r"restocked|done))\b|\bfor\s+(?:the\s+|this\s+|a\s+)?(?:weekend|night|(?:\d+|a|an|one|two|three|"
+    r"restocked|done))\b|\bfor\s+(?:the\s+(?:next\s+)?|this\s+|a\s+|the\s+coming\s+)?(?:weekend|night|(?:\d+|a|an|one|two|three|"
     r"a\s+few|a\s+couple(?:\s+of)?)\s+(?:hours?|days?|weeks?))\b|\bover\s+the\s+weekend\b")
 TEMPORARY_WHY = ("Changing it back at a later time is not supported: adpilot makes the change "
                  "now and will not undo it by itself (no scheduled resume); ask again then.")

@@ -30,6 +30,8 @@ FROM = re.compile(rf"\b(?:from|out\s+of|off\s+of|away\s+from)\s+(?:the\s+)?(?:bu
 TO = re.compile(rf"\b(?:to|into|onto|over\s+to|towards?|in|on|for)\s+(?:the\s+)?(?:budget\s+(?:of|"
                 rf"for)\s+)?(?:(?:campaign|ad\s*set|adset)\s+)?({E})", re.I)
 
+WEAK_TO = re.compile(r"(?:in|on|for)\b", re.I)  # also "X in Y" (a container), never the "to" of a move
+
 
 def says_move(text: str) -> bool:
     """Say whether raw words (names not resolved yet) ask to move budget between objects.
@@ -51,7 +53,11 @@ def sides(text: str) -> tuple[str | None, str | None, list[str]] | None:
         return None
     keys = re.findall(E, text)
     src = FROM.search(text)
-    dst = next((m for m in TO.finditer(text) if not src or m.group(1) != src.group(1)), None)
+    # "from Broad US in Trail Shoes over to Lookalike 3%": "in ⟨B⟩" right after the source only
+    # finds the source, and a "to" is the destination before any "in" / "on" / "for"
+    tos = [m for m in TO.finditer(text) if not src or (
+        m.group(1) != src.group(1) and (text[src.end():m.start()].strip() or not WEAK_TO.match(m.group(0))))]
+    dst = next((m for m in tos if not WEAK_TO.match(m.group(0))), tos[0] if tos else None)
     if src and dst:
         return src.group(1), dst.group(1), keys
     if MOVE_ONLY.search(text) and (src or dst):
@@ -65,6 +71,8 @@ def moved(c: Clause) -> dict[str, Any] | None:
     Also "period" when said. None when the ask states no amount ("move some budget …").
     """
     found, changes = budget_params(c)
+    if any("per" in ch for ch in changes):
+        return None  # "$70 a week": no period Meta has; the amount is asked for
     period = (found or {}).get("period")
     for ch in changes:
         if "pct" in ch:
@@ -108,6 +116,38 @@ def follow_on(prior: dict[str, Any], source_id: str, destination_id: str) -> dic
         return None
     return side_params({**amount, "period": prior.get("period")}, source=False,
                        other_id=source_id)
+
+
+# "pause X and give its budget to Y": the money the pause frees, not an amount said
+FREED = re.compile(r"\b(?:its|their|that|the)\s+(?:whole\s+|entire\s+|daily\s+|freed[- ]up\s+)?(?:budget|"
+                   r"money|spend|savings|rest)\b|\bwhat\s+(?:it|they)\s+(?:was|were\s+)?spen(?:d|t|ding)\b|"
+                   r"\bwhat(?:ever)?\s*(?:'s|’s|is)\s+left\b", re.I)
+
+
+def freed_budget(text: str, prior: dict[str, Any] | None,
+                 objs: list[Any]) -> tuple[dict[str, Any], str] | None:
+    """Return (the destination's params, a note) for "… and give its budget to B" after a pause.
+
+    The amount is the paused object's own budget (a campaign's, or an ad set's that holds one);
+    None when the ask before is no pause of one object with a budget, or the words say no
+    "its budget" — then the ask is read as before (and asked about when it has no amount).
+    """
+    said = FREED.search(text)
+    if prior is None or prior.get("route") != "status" or prior["params"].get("to") != "PAUSED" \
+            or len(prior.get("entities") or []) != 1 or said is None:
+        return None
+    src = next((o for o in objs if o.id == prior["entities"][0]["id"]), None)
+    if src is None:
+        return None
+    for period in ("daily", "lifetime"):
+        if minor := src.raw.get(f"{period}_budget"):
+            from state.rules import format_money
+
+            note = (f"Read \"{said.group(0)}\" as {src.name}'s {period} budget, "
+                    f"{format_money(int(minor), src.currency)}, which the pause before it frees.")
+            return {"change": {"delta_minor": int(minor)}, "period": period,
+                    "currency": src.currency}, note
+    return None
 
 
 def missing_side(source: str | None, destination: str | None, names: dict[str, str],

@@ -243,15 +243,26 @@ DELTA = re.compile(r"\bby\b|\badd\b|\banother\b|\bextra\b|\bmore\b|\btake\b|\bof
                    r"\bremove\b", re.I)
 
 
+DURATION = re.compile(r"\s*(?:more\s+|extra\s+)?(?:days?|weeks?|wks?|hours?|hrs?|months?|nights?)\b", re.I)
+PER_OTHER = re.compile(r"\s*(?:a|per|each|every|/|an?\s+)?\s*(week|wk|weekly|month|mo|monthly)\b", re.I)
+ARROW = re.compile(r"\s*(?:→|⟶|->|-->|=>|—>|–>|>)\s*")  # "150 -> 200": from the first to the second
+GIVEN = re.compile(r"\b(?:give|giving|send|sending|throw|pour|funnel)\s+(?:an?\s+)?(?:extra\s+)?$", re.I)
+GIVEN_TO = re.compile(r"\s*(?:(?:a|per)\s+day|/\s*d(?:ay)?|daily)?\s*(?:more\s+|extra\s+)?(?:to|into|"
+                      r"towards?|over\s+to)\b", re.I)
+
+
 def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """Return (`budget` params or None when no change is stated, every change stated)."""
     changes: list[dict[str, Any]] = []
     down = bool(DOWN.search(c.text))
     period = None
     for i, a in enumerate(c.amounts):
-        if i + 1 < len(c.amounts) and re.search(r"\bfrom\s*$", c.text[max(0, a.start - 8):a.start]) \
-                and not c.amounts[i + 1].percent:
-            continue  # "from 50 → 65": the amount it has now, not a change
+        if i + 1 < len(c.amounts) and not c.amounts[i + 1].percent and (
+                re.search(r"\bfrom\s*$", c.text[max(0, a.start - 8):a.start]) or
+                ARROW.fullmatch(c.text[a.end:c.amounts[i + 1].start])):
+            continue  # "from 50 → 65", "150 -> 200": the amount it has now, not a change
+        if not a.explicit and not a.percent and DURATION.match(c.text[a.end:]):
+            continue  # "for the next 3 days": a time, not an amount
         if a.times:
             changes.append({"factor": a.value})
             continue
@@ -262,14 +273,17 @@ def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]
             continue
         before = c.text[max(0, a.start - 30):a.start]
         after = c.text[a.end:a.end + 25]
-        if re.search(r"\bto\s*$|→\s*$|->\s*$|\bat\s*$|\bon\s*$|:\s*$|=\s*$", before) or \
-                not DELTA.search(before + " " + after[:12]):
+        given = GIVEN.search(before) and GIVEN_TO.match(after)  # "give $10 to X": X gets $10 more
+        if not given and (re.search(r"\bto\s*$|→\s*$|->\s*$|\bat\s*$|\bon\s*$|:\s*$|=\s*$", before) or
+                          not DELTA.search(before + " " + after[:12])):
             changes.append({"to_minor": a.minor()})
         else:
             sign = -1 if re.search(r"\b(?:take|off|less|remove|cut|lower|reduce|decrease|trim)\b",
                                    before + " " + after[:12]) or a.value < 0 else 1
             changes.append({"delta_minor": sign * abs(a.minor())})
-        if DAILY.match(after.strip()) or DAILY.search(after[:10]):
+        if per := PER_OTHER.match(after):  # "$200 a week": no budget period Meta has
+            changes[-1]["per"] = "week" if per.group(1).lower().startswith("w") else "month"
+        elif DAILY.match(after.strip()) or DAILY.search(after[:10]):
             period = "daily"
         elif LIFETIME.search(before + " " + after):
             period = "lifetime"
@@ -285,7 +299,10 @@ def budget_params(c: Clause) -> tuple[dict[str, Any] | None, list[dict[str, Any]
         return None, []
     first = dict(changes[0])
     currency = first.pop("currency", None)
+    per = first.pop("per", None)
     p: dict[str, Any] = {"change": first, "period": period}
+    if per:
+        p["per"] = per  # the caller asks: adpilot sets daily or lifetime budgets
     if currency and ("to_minor" in first or "delta_minor" in first):
         p["currency"] = currency
     return p, changes

@@ -47,7 +47,7 @@ ALL_BEFORE = re.compile(r"\b(?:all|every|each|both|alle|tous|toutes|todos|todas)
                         r"the|ads?|named|called)\s+){0,3}$", re.I)
 ALL_AFTER = re.compile(r"^\W*(?:everywhere|in\s+(?:all|every|each)\b|wherever|überall|partout|"
                        r"(?:across|in)\s+(?:all|every)\b)", re.I)
-CONTAINED_BY = re.compile(r"^\s*(?:(?:ad\s*set|adset|campaign|ad)s?\s+)?(?:in|inside|within|under|"
+CONTAINED_BY = re.compile(r"^\s*(?:['’]s?\s+)?(?:(?:ad\s*set|adset|campaign|ad)s?\s+)?(?:in|inside|within|under|"
                           r"from|of|on|at|im|in\s+der|dans|en|across)\s+(?:(?:all|every|each|both)\s+"
                           r"(?:the\s+|of\s+the\s+)?(?:ad\s*sets?|adsets?|campaigns?)\s+(?:of|in|under|"
                           r"within|from)\s+)?(?:the\s+|der\s+|die\s+|le\s+|la\s+"
@@ -147,7 +147,8 @@ class _Tok:
 def _tokens(text: str, protected: list[tuple[int, int]]) -> list[_Tok]:
     return [_Tok(m.group(0).casefold(), m.start(), m.end())
             for m in TOKEN.finditer(text)
-            if not any(s <= m.start() < e for s, e in protected)]
+            if not any(s <= m.start() < e for s, e in protected)
+            and not (m.group(0).lower() == "s" and text[m.start() - 1:m.start()] in ("'", "’"))]  # "men's"
 
 
 def _limit(name: str) -> int:
@@ -171,6 +172,33 @@ def _ids(toks: list[_Tok], text: str, objs: list[Obj]) -> list[Mention]:
     return out
 
 
+def _typo_of_longer(toks: list[_Tok], i: int, j: int, objs: list[Obj]) -> tuple[int, list[Obj]]:
+    """Return (size, names) when the exact name at `toks[i:j]` starts a typo of longer names.
+
+    "spring sale retargetting": Spring Sale is exact, but with the next word it is Spring Sale -
+    Retargeting misspelt, which is meant. The words after the exact name are no stop words and
+    are themselves close to the rest of the longer name, its shorthand ("rt") or its start
+    ("retarget"); "Video - Trail in" is not "Video - Trail DE"; the numbers agree. (0, []) when
+    there is none.
+    """
+    said = [t.text for t in toks[i:j]]
+    found: dict[int, list[Obj]] = {}
+    for o in objs:
+        n = len(o.tokens)
+        if n <= j - i or list(o.tokens[:j - i]) != said or i + n > len(toks) or \
+                any(t.used or t.text in STOP for t in toks[j:i + n]):
+            continue
+        extra = " ".join(t.text for t in toks[j:i + n])
+        rest = " ".join(o.tokens[j - i:])
+        short = " ".join(a for t in toks[j:i + n] for a in ALIASES.get(t.text, (t.text,)))
+        close = Levenshtein.distance(extra, rest) <= _limit(rest) or short == rest or (
+            len(extra) >= 3 and rest.startswith(extra))  # "retargetting", "rt", "retarget"
+        if extra != rest and numbers(t.text for t in toks[i:i + n]) == numbers(o.tokens) and close:
+            found.setdefault(n, []).append(o)
+    size = min(found, default=0)
+    return size, found.get(size, [])
+
+
 def _exact(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) -> list[Mention]:
     spans: dict[tuple[int, int], list[Obj]] = {}
     words = [t.text for t in toks]
@@ -184,6 +212,15 @@ def _exact(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
     out = []
     for i, j in sorted(keep):
         if any(t.used for t in toks[i:j]):
+            continue
+        size, longer = _typo_of_longer(toks, i, j, objs)
+        if longer:  # "spring sale retargetting": Spring Sale - Retargeting, misspelt
+            for t in toks[i:i + size]:
+                t.used = True
+            inside, outside = _in_scope(longer, account)
+            out.append(Mention(toks[i].start, toks[i + size - 1].end,
+                               text[toks[i].start:toks[i + size - 1].end], "fuzzy", inside,
+                               [] if inside else outside))
             continue
         for t in toks[i:j]:
             t.used = True
@@ -231,9 +268,59 @@ def _fuzzy(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) ->
     return out
 
 
+# Plurals that are metrics ("what were the sales"), never a name's word said in the plural
+NOT_PLURALS = frozenset({"sales", "views", "conversions", "purchases", "installs", "impressions",
+                         "clicks", "results", "leads", "signups", "visits",
+                         # kinds of ad in the plural are filters (`kinds.py`), not names
+                         "videos", "statics", "images", "carousels", "photos", "clips", "reels"})
+
+
+def _singular(word: str, vocab: set[str]) -> str:
+    """Return a plural's name word ("the reminders" → reminder) when only the singular is in a name."""
+    if word in vocab or word in NOT_PLURALS or len(word) < 4 or not word.endswith("s"):
+        return word
+    for stem in (word[:-1], word[:-2] if word.endswith("es") else ""):
+        if stem and stem in vocab:
+            return stem
+    return word
+
+
+def _near_word(word: str, vocab: set[str]) -> bool:
+    """Tell whether `word` is a typo of a name's word ("closup" of closeup)."""
+    return any(len(v) >= 4 and Levenshtein.distance(word, v, score_cutoff=_limit(v)) <= _limit(v)
+               for v in vocab)
+
+
+def _fit(toks: list[_Tok], i: int, j: int, text: str, objs: list[Obj], account: str | None,
+         vocab: set[str]) -> Mention | None:
+    """Return the descriptive name made of `toks[i:j]`, or None when no name has all its words."""
+    run = [t.text for t in toks[i:j]]
+    said = [_singular(w, vocab) for w in run]  # "the reminders" → reminder
+    words = {a for w in said for a in ALIASES.get(w, (w,))}  # "rt" → retargeting
+    before = toks[i - 1].text if i else ""
+    after = toks[j].text if j < len(toks) else ""
+    if after == "ad" and j + 1 < len(toks) and toks[j + 1].text in ("set", "sets"):
+        after = "adset"
+    hint = TYPE_WORDS.get(after)
+    # "spring sale women": a word right after a name is read as a name inside it ("B A" is B's A)
+    framed = before in DETERMINERS or hint is not None or before in STOP or (i > 0 and toks[i - 1].used)
+    if not framed or not any(len(w) > 2 and w.isalpha() for w in words):
+        return None
+    fits = [o for o in objs if (hint is None or o.type == hint)
+            and words <= set(o.tokens) and set(numbers(run)) <= set(numbers(o.tokens))]
+    inside, outside = _in_scope(fits, account)
+    if not inside and not outside:
+        return None
+    for t in toks[i:j]:
+        t.used = True
+    return Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end], "fuzzy",
+                   inside, [] if inside else outside, type_hint=hint, partial=True)
+
+
 def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) -> list[Mention]:
     """Descriptive names: a run of unused, non-stop words that all belong to names of a type."""
     out: list[Mention] = []
+    vocab = {w for o in objs for w in o.tokens}
     i = 0
     while i < len(toks):
         if toks[i].used or toks[i].text in STOP or toks[i].text in TYPE_WORDS:
@@ -243,24 +330,17 @@ def _partial(toks: list[_Tok], text: str, objs: list[Obj], account: str | None) 
         while j < len(toks) and not toks[j].used and toks[j].text not in STOP \
                 and toks[j].text not in TYPE_WORDS:
             j += 1
-        run = [t.text for t in toks[i:j]]
-        words = {a for w in run for a in ALIASES.get(w, (w,))}  # "rt" → retargeting
-        before = toks[i - 1].text if i else ""
-        after = toks[j].text if j < len(toks) else ""
-        if after == "ad" and j + 1 < len(toks) and toks[j + 1].text in ("set", "sets"):
-            after = "adset"
-        hint = TYPE_WORDS.get(after)
-        framed = before in DETERMINERS or hint is not None or before in STOP
-        if framed and any(len(w) > 2 and w.isalpha() for w in words):
-            fits = [o for o in objs if (hint is None or o.type == hint)
-                    and words <= set(o.tokens) and set(numbers(run)) <= set(numbers(o.tokens))]
-            inside, outside = _in_scope(fits, account)
-            if inside or outside:
-                for t in toks[i:j]:
-                    t.used = True
-                out.append(Mention(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
-                                   "fuzzy", inside, [] if inside else outside, type_hint=hint,
-                                   partial=True))
+        found = _fit(toks, i, j, text, objs, account, vocab)
+        for k in range(j - 1, i + 1, -1) if found is None else ():
+            # "if CPA on trail shoes goes over 50": the name is the run's first words, and the
+            # rest are no name's words or numbers ("Women 25-35" is never Women 25-34)
+            rest = [_singular(t.text, vocab) for t in toks[k:j]]
+            if any(not w.isalpha() or w in vocab or _near_word(w, vocab) for w in rest):
+                break  # "static shoe closup": a typo of the whole name, for `_fuzzy`
+            if (found := _fit(toks, i, k, text, objs, account, vocab)) is not None:
+                break
+        if found is not None:
+            out.append(found)
         i = j
     return out
 
@@ -304,6 +384,33 @@ def _qualify(mentions: list[Mention], text: str) -> None:
                 a.match = b.match
 
 
+PLURAL_KIND = re.compile(r"^\s*(campaigns|ad\s*sets|adsets|ads)\b", re.I)
+
+
+def _plural_names(mentions: list[Mention], text: str, objs: list[Obj], account: str | None) -> None:
+    """Make "the spring sale campaigns" / "both spring sale campaigns" every name containing it.
+
+    An exact name that one object has, said with its kind in the plural, means the objects of
+    that kind whose names contain it: Spring Sale and Spring Sale - Retargeting, never Spring
+    Sale alone with the other dropped. They are flagged fuzzy.
+    """
+    for m in mentions:
+        if m.match != "exact" or len(m.candidates) != 1:
+            continue
+        kind = PLURAL_KIND.match(text[m.end:])
+        kind_type = TYPE_WORDS.get(re.sub(r"\s+", " ", kind.group(1).lower())) if kind else None
+        if kind_type != m.candidates[0].type:  # "all of spring sale" is Spring Sale, whole
+            continue
+        said = norm(m.text).split()
+        n = len(said)
+        more = [o for o in _in_scope(objs, account)[0] if o.type == m.candidates[0].type and
+                o not in m.candidates and any(list(o.tokens[k:k + n]) == said
+                                              for k in range(len(o.tokens) - n + 1))]
+        if more:
+            m.candidates = m.candidates + more
+            m.match, m.all = "fuzzy", True
+
+
 def _all(mentions: list[Mention], text: str) -> None:
     for m in mentions:
         if len(m.candidates) > 1 and (ALL_BEFORE.search(text[:m.start])
@@ -324,6 +431,7 @@ def resolve_entities(text: str, catalog: list[dict[str, Any]] | list[Obj], *,
     mentions.sort(key=lambda m: m.start)
     _type_hints(mentions, text)
     _qualify(mentions, text)
+    _plural_names(mentions, text, objs, account)  # type: ignore[arg-type]
     _all(mentions, text)
     return mentions
 

@@ -48,9 +48,26 @@ from agents.orchestrator.routing.checks import (
     unknown_name,
     write_guard,
 )
+from agents.orchestrator.routing.children import said_object, unnamed_child
+from agents.orchestrator.routing.conditions import (
+    ONCE_NOTE,
+    conditional_rules,
+    pause_rule,
+    states_target,
+    target_question,
+)
 from agents.orchestrator.routing.discourse import blank
+from agents.orchestrator.routing.kinds import apply_kinds, kinds_note, read_kinds, unread_exception
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
-from agents.orchestrator.routing.moves import follow_on, missing_side, moved, side_params, sides
+from agents.orchestrator.routing.moves import (
+    follow_on,
+    freed_budget,
+    missing_side,
+    moved,
+    side_params,
+    sides,
+)
+from agents.orchestrator.routing.negation import negated, taken_back
 from agents.orchestrator.routing.params import (
     KIND_WORD,
     Clause,
@@ -85,7 +102,8 @@ FOLLOW_UP = re.compile(r"^\s*(?:and\s+)?(?:tell|let)\s+me\s+(?:know\s+)?(?:if|wh
 POLITE = re.compile(r"\b(?:can|could|would|will)\s+you\b|\bwould\s+you\s+mind\b|\bplease\b|"
                     r"\bi'?d\s+like\s+(?:you\s+)?to\b|\bcan\s+we\b", re.I)
 TRANSFER = re.compile(r"\b(?:put|move|shift|add|give|send)\s+(?:it|that|them|the\s+(?:money|"
-                      r"difference|savings|rest))\s+(?:into|to|on|onto|in)\b", re.I)
+                      r"difference|savings|rest)|(?:its|their)\s+(?:money|budgets?|spend|savings))\s+"
+                      r"(?:into|to|on|onto|in|over\s+to)\b", re.I)
 # "if it's over €25, lower its budget 20%" / "… if the CPA tops $30": a change that waits on a
 # condition adpilot does not check before writing (a pause rule's threshold is its own route)
 CONDITION_LEAD = re.compile(r"^\W*(?:and\s+|but\s+|then\s+|so\s+)?(?:if|when|once|as\s+soon\s+as|"
@@ -101,8 +119,14 @@ CONDITION_TAIL = re.compile(r"\s+(?:but\s+)?(?:only\s+)?(?:if|when|once|as\s+soo
 # "— we've got a launch on Friday"). A partial name in it is a word, never an object.
 CONTEXT_TAIL = re.compile(r"\b(?:so\s+(?:that|it|they|we|the|our)|because|cause|'cause|since\s+(?:we|it|"
                           r"they|the|our)|as\s+(?:we|it|they)\b|we(?:'ve|\s+have)\s+got|we'?re\s+"
-                          r"(?:launching|running|sending|doing)|ahead\s+of|in\s+time\s+for)\b.*$",
-                          re.I | re.S)
+                          r"(?:launching|running|sending|doing)|ahead\s+of|in\s+time\s+for)\b.*$|"
+                          r"(?<=,)\s*(?:we|i)\s+(?:need|want|have|got)\s+(?:the|that|this|its|their)\s+"
+                          r"(?:money|budget|spend|cash)\b.*$", re.I | re.S)
+QUALITY = re.compile(r"\b(?:losers?|underperform\w*|under-perform\w*|weak\w*|poor\w*|bad|worst|not\s+"
+                     r"working|dead\s+weight|duds?|bleeding|wasting|expensive|pricey|costly)\b", re.I)
+# "pause everything in X but Y": a "but" before names only is an exception, when "all" is said
+ALL_BUT = re.compile(r"\bbut\s+(?=(?:the\s+)?⟨e[a-z]+⟩(?:\s*(?:,|and|&|or)\s*(?:the\s+)?⟨e[a-z]+⟩)*"
+                     r"\s*(?:[,.;!—–-]|$))", re.I)
 # "… — give it 10 days", "stop when we're 90% sure", "we stop as soon as we've spent €150"
 STOP_RULE = re.compile(r"^\W*(?:and\s+|then\s+|but\s+)?(?:(?:give|run|let)\s+it\s+(?:run\s+)?(?:for\s+)?"
                        r"(?:\d+|a|one|two|three)\s*(?:days?|d|weeks?)\b|(?:we\s+|on\s+|you\s+can\s+)?"
@@ -161,8 +185,8 @@ def _budget_cue(text: str, amounts: list[Any]) -> bool:
     verb = next((v for v in cues.BUDGET_VERB.finditer(text)
                  if v.group(0).strip().lower() != "budget"), None)  # "Budget von X … senken"
     change = bool(amounts) or find_factor(text) is not None
-    if verb and (change or "budget" in text):
-        return True
+    if verb and (change or "budget" in text or verb.group(0).lower().startswith("make")):
+        return True  # "make X spend less": a budget change, its amount asked for if none
     if re.search(r"[+-]\s?\d+(?:[.,]\d+)?\s?%", text):
         return True
     if re.search(r"\d\s*(?:/\s*d(?:ay)?\b|a\s+day\b|per\s+day\b)", text) and amounts:
@@ -182,6 +206,8 @@ def _route(c: Clause) -> tuple[str | None, str]:
         return "new_campaign", ""
     if cues.HYPOTHETICAL.search(plain):
         return "question", ""
+    if pause_rule(c):  # "if any ad set's CPA goes over $50, pause it": the pause rule
+        return "pause_underperformers", ""
     if lead := CONDITION_LEAD.search(text):  # "when X's CPA falls under $12, turn it back on"
         rest = text[lead.end():]
         route, why = _route(Clause(rest, find_amounts(rest, c.currency), c.quotes, c.currency, c.files))
@@ -223,14 +249,17 @@ def _route(c: Clause) -> tuple[str | None, str]:
         kind = min(found)[1]
         if kind == "budget":
             return "budget", ""
-        if kind == "pause" and (cues.UNDERPERFORMERS.search(text) or thresholds(c)[0]) and \
-                not re.search(rf"\bpause\s+(?:it|{cues.E})\s*$", text):
+        named = re.search(rf"\bpause\s+{cues.E}\s*$", text) or (  # "X's CPA is $60, pause it"
+            re.search(r"\bpause\s+it\s*$", text) and not KIND_WORD.search(text))  # not "the ad set …"
+        if kind == "pause" and (cues.UNDERPERFORMERS.search(text) or thresholds(c)[0]) and not named:
             return "pause_underperformers", ""
         return "status", "PAUSED" if kind == "pause" else "ACTIVE"
     if question_like or cues.QUESTION_START.search(text):
         return "question", ""
     if TRANSFER.search(plain):
         return "budget", "transfer"
+    if states_target(c):  # "ROAS must not drop below 2.5 on X": a target, nothing to change
+        return "clarify", "target"
     if metric_list(plain) or "?" in text or any(p.search(plain) for _, p in BREAKDOWN_RES):
         return "question", "weak"  # no question word: a later one belongs to the ask before
     return None, ""
@@ -283,8 +312,13 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
     weak, names = weak or {}, names or {}
     out: list[list[Any]] = []
     for part in _split(text):
+        purpose: str | None = None  # "pause X so we can scale Y": Y's change is its own ask
         if tail := CONTEXT_TAIL.search(part):
-            part = part[:tail.start()] + _as_words(part[tail.start():], weak)
+            head, rest = part[:tail.start()], part[tail.start():]
+            if re.search(cues.E, head) and re.search(cues.E, rest) and _acts(rest):
+                part, purpose = head, rest  # never X's change made on Y too
+            else:  # a reason after an ask names no object ("…, we need the money for Y")
+                part = head + _as_words(rest, names if re.search(cues.E, head) else weak)
         if out and out[-1][1] == "ab_test" and STOP_RULE.search(part):
             out[-1][0] += " " + part  # the test's stop rule, said after it
             continue
@@ -307,6 +341,12 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
             out[-1] = [merged, *_route(Clause(merged, find_amounts(merged, currency), quotes,
                                               currency, files))]
             continue
+        if out and route is None and out[-1][1] and re.search(cues.E, part) and _acts(part) and \
+                not CONTEXT_TAIL.match(part.strip()):
+            # "pause X and scale Y": a change with no amount is its own ask (asked about), never context
+            plain_part = re.sub(cues.E, " ", part)
+            out.append([part, "budget" if cues.BUDGET_VERB.search(plain_part) else None, ""])
+            continue
         if out and route is None and out[-1][1] and re.search(cues.E, out[-1][0]):
             # context after a complete ask: its names are words unless it adds them ("X too")
             also_this = re.search(r"\b(?:too|as\s+well|also|and|plus)\b", part)
@@ -318,6 +358,9 @@ def _clauses(text: str, currency: str | None, files: list[str], quotes: list[str
             out[-1][0] += " " + part
             continue
         out.append([part, route, why])
+        if purpose is not None:  # asked about on its own card (no amount), never done with X's
+            plain_purpose = re.sub(cues.E, " ", purpose)
+            out.append([purpose, "budget" if cues.BUDGET_VERB.search(plain_purpose) else None, ""])
     return [(t, r, w) for t, r, w in out]
 
 
@@ -367,23 +410,29 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                 return problem, []
     if route == "unsupported":
         return {"route": "unsupported", "entities": refs, "params": {"why": why}}, targets
+    if route == "clarify" and why == "target":
+        said = _said(text, {k: m.text for k, m in placeholders.items()})
+        return clarify(target_question(said, [o.name for o in targets]), entities=refs,
+                       phrase=said), targets
     if route == "clarify":
         what = " and ".join(o.name for o in targets) or "it"
         return clarify(f"What should change for {what}: pause it, change its budget (by how "
                        "much), or pause its weakest ads or ad sets (at what threshold)?",
                        entities=refs), targets
     if not targets and route != "question":
-        unknown = unknown_name(request)
+        unknown = unknown_name(request) or said_object(text, question=False)  # "pause the summer sale"
         if unknown:
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in {account or 'any account'}"
                            ", and nothing close.", phrase=unknown), []
     if route in WRITE_ROUTES_READ and (problem := write_guard(ms, targets, objs)):
         return {**problem, "entities": []}, []
+    if route in ("status", "budget") and (problem := unnamed_child(text, placeholders, objs, refs)):
+        return problem, targets  # "pause the blue ad set in X": never all of X
     money = [a.currency for a in c.amounts if a.explicit and not a.percent and a.currency]
     params: dict[str, Any]
     every: str | None = None
     if route == "question":
-        if not targets and (unknown := unknown_name(request)):
+        if not targets and (unknown := unknown_name(request) or said_object(text, question=True)):
             return clarify(f"No campaign, ad set or ad named \"{unknown}\" in "
                            f"{account or 'any account'}, and nothing close.", phrase=unknown), []
         if (numbered := numbered_on(ms, objs)) is not None:
@@ -403,7 +452,9 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
         params = pause_params(c)
         named = [m for m in metric_list(re.sub(cues.E, " ", text)) if m != "spend"]
         ranked = re.search(r"\b(?:(?:worst|bottom|lowest|top|highest)\s+\d+|\d+\s+(?:worst|"
-                           r"lowest|weakest)|(?:worst|bottom|weakest)\b.{0,30}\bby\s+\w+)", text)
+                           r"lowest|weakest)|(?:worst|bottom|weakest)\b.{0,30}\bby\s+\w+|(?:worst|weakest|"
+                           r"poorest|bottom)\s+(?:performing\s+)?(?:ad\s*set|adset|ad|one|creative)\b(?!s))",
+                           text)  # "X's worst ad": one, by a ranking
         if params["metric"] is None and (named or ranked):
             # "the 2 worst ads by CPA", "with a high CPA": not the default rule, and no threshold
             return clarify("adpilot pauses by a threshold (e.g. 'CPA over $40'), not by a "
@@ -415,14 +466,20 @@ def _ask(text: str, route: str | None, why: str, ms: list[Mention], objs: list[O
                               "meets both. Which one should it use (or say 'or' for each on its "
                               "own)?", entities=refs), "careful": "two conditions joined by 'and'"}, \
                 targets
-        if targets and all(o.type == "ad" for o in targets) and params["metric"] is None and \
-                params["min_spend_minor"] is None and params["min_days"] is None:
-            route, params = "status", {"to": "PAUSED"}  # named ads, no rule: pause those ads
+        no_rule = params["metric"] is None and params["min_spend_minor"] is None and params["min_days"] is None
+        if targets and no_rule and (all(o.type == "ad" for o in targets) or (  # named ads, no rule
+                all(o.type == "adset" for o in targets) and params["level"] == "adset" and
+                not QUALITY.search(text))):  # "turn off the women and men ad sets in X": those
+            route, params = "status", {"to": "PAUSED"}
         elif params["metric"] is None and params["min_spend_minor"] is None and \
                 params["min_days"] is None and cues.EVERY_ONE.search(text):
             every = params["level"]  # "pause all the ads in X": each of them (`_every_one`)
     elif route == "budget":
         found, changes = budget_params(c)
+        if found and (per := found.pop("per", None)):  # "raise X to $200 a week"
+            return clarify(f"Meta budgets are daily or for the whole run, not per {per}; what daily "
+                           "(or lifetime) amount should it be?", entities=refs,
+                           phrase=f"a {per}"), targets
         params = dict(given) if given is not None else found or {}
         if given is None and (each := _own_changes(text, ms, c)):
             # "X to $120 and Y to $40", "double X, halve Y": each object its own change
@@ -488,7 +545,7 @@ def _own_changes(text: str, ms: list[Mention], c: Clause) -> list[tuple[Mention,
             part = verb + " " + part
         found, _ = budget_params(Clause(part, find_amounts(part, c.currency), c.quotes, c.currency,
                                         c.files))
-        if found is None:
+        if found is None or "per" in found:  # "$70 a week": asked about by the caller
             return []
         out.append((m, found))
     return out if len({repr(p["change"]) for _, p in out}) > 1 else []
@@ -640,10 +697,14 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     careful: list[str] = []
     objs = index(catalog)
     reading = blank(request)  # quoted earlier messages, list markers, tickets: no asks in them
+    reading, kinds = read_kinds(reading)  # "the video ads in X": X's ads of that format (`kinds.py`)
     mentions = resolve_entities(reading, objs, account=account, protected=_protected(reading))
     if any(m.resolved and not m.partial for m in mentions):  # "a new video on Static - Ridge"
+        ends = {m.end for m in mentions  # "spring sale video": the video in Spring Sale, asked
+                if m.candidates and all(c.type != "ad" for c in m.candidates)}  # not "UGC - X video"
         mentions = [m for m in mentions if m.resolved or not m.partial or
-                    m.text.casefold() not in CREATIVE_WORDS]
+                    m.text.casefold() not in CREATIVE_WORDS or
+                    any(reading[e:m.start].isspace() for e in ends if e < m.start)]
     masked, quotes, keys = _prepare(reading, mentions)
     files = FILE.findall(reading)
     text = cues.CONTAINER_ALL.sub(r"\1 in \2", words_to_digits(to_english(masked.lower())))
@@ -653,12 +714,18 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
         excepted.extend(mentions[keys[k]] for k in re.findall(cues.E, m.group(0)) if k in keys)
         return " "
 
+    if re.search(r"\b(?:all|every|everything|each)\b", text):  # "pause everything in X but Y"
+        text = ALL_BUT.sub("except ", text)
     text = cues.EXCEPT.sub(_cut, text)
+    unread = unread_exception(text)  # "apart from the winners": never done without it
+    text, back = taken_back(text)  # "pause X. actually no, pause Y": Y only (`negation.py`)
+    text, kept, not_done = negated(text)  # "don't pause X, just cut it by 20%": X cut, not paused
     currency = next((o.currency for o in objs if o.account == account), None) if account else None
     if currency is None:
         currency = next((c.currency for m in mentions if m.resolved for c in m.candidates), None)
     asks: list[dict[str, Any]] = []
-    prev: list[Mention] = []
+    freed_notes: list[str] = []
+    prev: list[Mention] = [mentions[keys[k]] for k in kept if k in keys]  # "it" after "don't pause X"
     weak = {k: mentions[i].text.lower() for k, i in keys.items() if mentions[i].partial}
     names = {k: mentions[i].text.lower() for k, i in keys.items()}
     spelled = {k: mentions[i].text for k, i in keys.items()}
@@ -666,6 +733,7 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
     kw: dict[str, Any] = {"objs": objs, "account": account, "today": today, "currency": currency,
                           "quotes": quotes, "files": files, "request": reading,
                           "placeholders": {k: mentions[i] for k, i in keys.items()}}
+    careful += ["a target said with no change"] * any(w == "target" for _, _, w in clauses)
     for part, route, why in clauses:
         ms = _entities(part, mentions, keys)
         if not ms and (pron := cues.PRONOUN.search(part)) and prev:
@@ -674,6 +742,12 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
                 kind = TYPE_WORDS.get(re.sub(r"\s+", " ", typed.group(1).lower()), "")
                 ms = [m for m in prev if any(c.type == kind for c in m.candidates)]
         words = _said(part, spelled)
+        if route == "budget" and ms and (freed := freed_budget(part, asks[-1] if asks else None, objs)):
+            ask, _targets = _ask(part, "budget", "", ms, given=freed[0], **kw)  # "… give its budget to Y"
+            asks.append({**ask, "text": words})
+            freed_notes.append(freed[1])
+            prev = ms
+            continue
         if route == "budget" and why != "transfer" and (move := sides(part)) is not None:
             asks += [{**a, "text": words} for a in _move(part, move, ms, mentions, keys, kw)]
             prev = ms or prev
@@ -696,11 +770,23 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
             asks.append({"route": "unsupported", "entities": ask["entities"],
                          "params": {"why": cues.TEMPORARY_WHY}, "text": words})
         prev = ms or prev
+    named = {e["id"] for a in asks for e in a["entities"]}  # "pause X but don't touch Y (in X)"
+    excepted += [mentions[keys[k]] for k in kept if k in keys and any(
+        named & set(c.ancestors) for c in mentions[keys[k]].candidates)]
+    if back and asks[0]["route"] == "clarify" and not asks[0]["entities"]:  # "… sorry i meant 10%"
+        asks[0] = clarify(f"adpilot read a correction of \"{_said(back, spelled)}\" but not the whole "
+                          "change it makes now; say it again in full.", phrase=_said(back, spelled))
     if excepted:
         careful.append("an exception ('except …', 'but keep … running')")
         asks = [_leave_out(a, excepted, kw) for a in asks]
     careful += ["all the ads (or ad sets) of what it names"] * any(a.get("every") for a in asks)
-    asks = [_every_one(a, kw) for a in asks]
+    asks = apply_kinds([_every_one(a, kw) for a in asks], kinds, kw)
+    careful += ["a kind of ad ('the video ads')"] * bool(kinds)
+    if unread:
+        careful.append("an exception ('except …', 'but keep … running')")
+        asks = [clarify(f"adpilot cannot tell what \"{unread}\" leaves out (or when it holds): name the campaigns, ad "
+                        "sets or ads to keep, or drop the exception.", entities=a["entities"],
+                        phrase=unread) if a["route"] in WRITE_ROUTES_READ else a for a in asks]
     conditions = [a.pop("condition", None) for a in asks]
     careful += ["a change that waits on a condition"] * any(conditions)
     careful += ["a change at a later time"] * any(a["params"].get("why") in SCHEDULED_WHYS for a in asks)
@@ -716,7 +802,13 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
         also = []
     also = [{**a, "condition": cond} for a, cond in zip(also, conditions[1:], strict=False)]
     later = [Ask.model_validate(a) for a in also]
-    notes = [later_note(a) for a in later]
+    notes = [later_note(a) for a in later] + [n for n in [kinds_note(kinds)] if n] + freed_notes
+    notes += [f"Not changed, as asked: \"{_said(n, spelled)}\"." for n in not_done]
+    notes += [f"Taken back, not done: \"{_said(back, spelled)}\"." for back in [back] if back]
+    careful += ["something it says not to do, or takes back"] * bool(not_done or back)
+    if conditional_rules(asks):  # "if any ad set's CPA goes over $50, pause it"
+        careful.append("a pause that waits on a metric (the pause rule)")
+        notes.append(ONCE_NOTE)
     notes += [f"Read \"{m.text}\" as {', '.join(c.name for c in m.candidates)} (a close name)."
               for m in mentions if m.match == "fuzzy" and m.resolved and not m.qualifier]
     return Intent(request=request, account=account, source="rules", route=first["route"],
