@@ -9,6 +9,7 @@ adpilot cannot do and the supported alternative, if there is one.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 E = r"⟨e[a-z]+⟩"
 W = r"(?:\S+\s+)"  # one word and its space
@@ -113,9 +114,27 @@ TEMPORARY = rx(
     rf"\b(?:until|till|til|through|thru)\s+(?:(?:next|this)\s+)?(?:{_WD}|tomorrow|the\s+weekend|"
     r"next\s+(?:week|month)|the\s+\d{1,2}(?:st|nd|rd|th)?|(?:we(?:'re|\s+are)|it'?s)\s+(?:back|"
     r"restocked|done))\b|\bfor\s+(?:the\s+(?:next\s+)?|this\s+|a\s+|the\s+coming\s+)?(?:weekend|night|(?:\d+|a|an|one|two|three|"
-    r"a\s+few|a\s+couple(?:\s+of)?)\s+(?:hours?|days?|weeks?))\b|\bover\s+the\s+weekend\b")
+    r"a\s+few|a\s+couple(?:\s+of)?)\s+(?:hours?|days?|weeks?))\b|\bover\s+the\s+weekend\b|"
+    r"\b(?:this|the\s+coming)\s+weekend\b")
 TEMPORARY_WHY = ("Changing it back at a later time is not supported: adpilot makes the change "
                  "now and will not undo it by itself (no scheduled resume); ask again then.")
+# "for the weekend" said on a weekday before Friday: the change itself is days away.
+WEEKEND = rx(r"\b(?:(?:for|over)\s+(?:the\s+(?:coming\s+)?|this\s+)?|this\s+|the\s+coming\s+)weekend\b")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekend_ahead(phrase: str, today: date) -> str | None:
+    """Return why a change "for the weekend" cannot be made today (Monday–Thursday), else None.
+
+    From Friday the weekend is here (or starts tonight): the change is made now and the change
+    back is the later ask `TEMPORARY_WHY` says. Before Friday it would start days early.
+    """
+    if today.weekday() >= 4 or not WEEKEND.search(phrase):
+        return None
+    return (f"\"{phrase.strip()}\" asks for a change at the weekend and another after it; today is "
+            f"{WEEKDAYS[today.weekday()]}, and adpilot does not schedule changes: made now, it "
+            f"would start {4 - today.weekday()} day(s) early. Ask again on Friday or at the weekend, "
+            "or say \"now\" (\"pause it now\") to make it today.")
 # "except X", "apart from X", "but keep X running": what a change must leave out.
 EXCEPT = rx(
     r"(?:\b(?:except(?:\s+for)?|but\s+not|other\s+than|apart\s+from|besides|excluding|save\s+for)"
@@ -218,4 +237,4 @@ SCHEDULED_WHY = ("Scheduled status changes are not supported: adpilot pauses or 
 __all__ = ["AB_TEST", "ADOPT", "BARE_PRONOUN_WRITE", "BRIEF_LAUNCH", "BRIEF_SIGNAL", "BUDGET_VERB", "CONTAINER_ALL", "DUPLICATE",
            "E", "EDIT_CREATIVE", "EDIT_TARGETING", "FILTER_QUESTION", "HYPOTHETICAL", "LAUNCH",
            "EXCEPT", "NEW_CAMPAIGN", "PAUSE", "PRONOUN", "QUESTION_START", "RESUME",
-           "SCHEDULED", "SCHEDULED_BUDGET_WHY", "SCHEDULED_WHY", "TEMPORARY", "TEMPORARY_WHY", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "EVERY_ONE", "rx"]
+           "SCHEDULED", "SCHEDULED_BUDGET_WHY", "SCHEDULED_WHY", "TEMPORARY", "TEMPORARY_WHY", "WEEKEND", "weekend_ahead", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "EVERY_ONE", "rx"]

@@ -759,13 +759,21 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
         more, own = ask.pop("more_rules", []), ask.pop("more_budgets", [])
         careful += [ask.pop("careful")] if "careful" in ask else []
         careful += ["an amount for each object"] * bool(own) + ["pause rules joined by 'or'"] * bool(more)
+        start = len(asks)  # this clause's asks
         asks.append({**ask, "text": words})
         asks += [{**ask, "params": p, "text": words} for p in more]
         for other in own:  # "… and Y to $40": Y's own card
             targets = other.pop("targets")
             asks.append({**check_ask(other, targets, objs, account=account, today=today,
                                      money_currencies=[]), "text": words})
-        if ask["route"] in ("status", "budget") and cues.TEMPORARY.search(part):
+        temp = cues.TEMPORARY.search(part) if ask["route"] in ("status", "budget") else None
+        early = cues.weekend_ahead(temp.group(0), kw["today"]) if temp else None
+        if temp and early and not re.search(r"\b(?:now|today|right\s+away|tonight)\b", part):
+            careful.append("a change for a while ('until …')")  # days ahead: nothing made now
+            del asks[start:]
+            asks.append({"route": "unsupported", "entities": ask["entities"],
+                         "params": {"why": early}, "text": words})
+        elif temp:
             careful.append("a change for a while ('until …')")
             asks.append({"route": "unsupported", "entities": ask["entities"],
                          "params": {"why": cues.TEMPORARY_WHY}, "text": words})
