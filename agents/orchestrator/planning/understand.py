@@ -29,6 +29,7 @@ from typing import Any
 
 from agents.orchestrator.planning import GOAL, SPEND, WHO, FlagKind, NotUnderstood, Question
 from agents.orchestrator.planning import lexicon as lx
+from agents.orchestrator.planning.money import ramps
 from agents.orchestrator.planning.normalise import WORD_RE, Normalised
 
 # Asks adpilot serves (issue 15), recognised here only when the planner's readers did not take
@@ -116,6 +117,9 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\b(?:raise|increase|boost|double|lower|cut)\s+(?:the\s+)?budget\s+(?:on|for|during)\s+"
      r"(?:weekends|fridays|black\s+friday|the\s+weekend|holidays)\b",
      "running ads only at certain hours or days (ad scheduling) is not supported yet"),
+    ("a budget that changes over time", "budget", SPEND, ramps.PATTERN,
+     "a campaign spends one budget from start to end; changing it on a date, after a while or "
+     "on a condition (a budget schedule) is not supported yet"),
     ("frequency cap", "ad_sets[0].frequency_control_specs", SPEND,
      r"\bfrequency\s+caps?\b|\bcap\s+(?:the\s+)?frequency\b|\bno\s+more\s+than\s+\d+\s+"
      r"(?:times|impressions)\b|\bmax(?:imum)?\s+(?:frequency|\d+\s+impressions)\b|"
