@@ -29,6 +29,7 @@ from typing import Any
 
 from agents.orchestrator.planning import GOAL, SPEND, WHO, FlagKind, NotUnderstood, Question
 from agents.orchestrator.planning import lexicon as lx
+from agents.orchestrator.planning.formats import unserved
 from agents.orchestrator.planning.money import ramps
 from agents.orchestrator.planning.normalise import WORD_RE, Normalised
 
@@ -158,6 +159,7 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\b(?:product\s+)?catalog(?:ue)?\s+(?:ads|sales|campaign)\b|\bdynamic\s+product\s+ads\b|"
      r"\bdpa\b|\badvantage\+\s+shopping\b|\basc\b|\bshopping\s+campaign\b",
      "catalogue (dynamic product) ads are not supported yet"),
+    *unserved.GOALS,
 )
 UNSUPPORTED = tuple((name, fld, affects, re.compile(pat, re.I), why)
                     for name, fld, affects, pat, why in _UNSUPPORTED)
