@@ -3,7 +3,9 @@
 Forms: ISO ("2026-04-15", "2026/04/15"), month names ("April 15th", "Apr 15, 2026", "15th of
 April", "Monday, March 16", "15 Apr '26"), numeric dates ("15/04/2026", "15.04.2026",
 "15-04-26", "03/04"), relative words ("today", "tomorrow", "next week", "next month", "end of
-the month", "month-end", "end of next month", "end of February") and weekdays ("Monday", "next Friday").
+the month", "month-end", "end of next month", "end of February"), weekdays ("Monday", "next
+Friday") and a weekday with its day of the month ("Sunday the 22nd", "Mon 16th": the day
+decides, a weekday that does not fall on it is reported).
 
 Numeric dates follow the account's country: month first for USD, PHP and the East-Asian
 currencies (JPY, CNY, KRW, TWD), day first elsewhere; a number over 12 settles it either way;
@@ -46,6 +48,9 @@ RELWD = r"(?P<P_next>next\s+|this\s+|coming\s+|last\s+)?(?P<P_wd>" + _WD + r")\b
 ORDINAL = (r"(?:the\s+)?(?P<P_od>\d{1,2})(?:st|nd|rd|th)(?:(?:\s+of)?\s+(?P<P_onx>next|this|the\s+"
            r"following)\s+month\b)?(?=\s*(?:[,.;:!?)\-–—\n]|$|and\b|to\b|through\b|thru\b|"
            r"until\b|till\b|for\b|please\b|pls\b|then\b|at\b|with\b|but\b|if\b|so\b))")
+# "sunday the 22nd", "Mon 16th": the day of the month decides, the weekday is checked against it
+WD_ORD = (r"(?P<P_owd>" + _WD + r")\.?,?\s+(?:the\s+)?(?P<P_wod>\d{1,2}(?:st|nd|rd|th))\b"
+          r"(?:(?:\s+of)?\s+(?P<P_wonx>next|this|the\s+following)\s+month\b)?")
 IN_N = r"in\s+(?P<P_inn>\d+|an?|one|two|three|four)\s+(?P<P_inu>days?|weeks?)\b"
 # "through April", "from June": the month's last day as an end, its first as a start
 MONTH_ONLY = (r"(?P<P_mo>january|february|march|april|may|june|july|august|september|october|"
@@ -66,8 +71,8 @@ def date_order(currency: str) -> str:
 
 def date_alts(p: str) -> str:
     """Return the regex alternatives of one date, its groups prefixed with `p`."""
-    return "|".join(x.replace("P_", p) for x in (ISO, DATE_MD, DATE_DM, NUMERIC, EOM, REL, RELWD,
-                                                 ORDINAL, IN_N, MONTH_ONLY))
+    return "|".join(x.replace("P_", p) for x in (ISO, DATE_MD, DATE_DM, NUMERIC, EOM, REL, WD_ORD,
+                                                 RELWD, ORDINAL, IN_N, MONTH_ONLY))
 
 
 @dataclass
@@ -143,13 +148,21 @@ def resolve(m: re.Match[str], p: str, today: date, order: str, *,
     """
     g = {k[len(p):]: v for k, v in m.groupdict().items() if k.startswith(p) and v}
     for short, alias in (("d", "dd"), ("m", "dm"), ("y", "dy"), ("wdp", "wdq"), ("n1", "s1"),
-                         ("n2", "s2"), ("n1", "t1"), ("n2", "t2")):  # each form names its groups
+                         ("n2", "s2"), ("n1", "t1"), ("n2", "t2"), ("od", "wod"),
+                         ("onx", "wonx")):  # each form names its groups
         if alias in g:
             g[short] = g.pop(alias)
     if g.get("mo") == "may" or g.get("mo", "").lower() == "mar" and "moy" not in g:
         return None  # "may" the verb, "mar" the word
     if "od" in g or "inn" in g or "mo" in g:
-        return _loose(g, _phrase(m, p), today, end)
+        if "od" in g:  # "16th" of "Mon 16th"
+            g["od"] = g["od"].rstrip("stndrh")
+        loose = _loose(g, _phrase(m, p), today, end)
+        if loose and loose.value and "owd" in g and \
+                not WEEKDAYS[loose.value.weekday()].startswith(g["owd"].lower()[:3]):
+            loose.problem = (f"‘{loose.phrase}’: {loose.value:%B} {loose.value.day}, "
+                             f"{loose.value.year} is a {WEEKDAYS[loose.value.weekday()].title()}")
+        return loose
     phrase = _phrase(m, p)
     out: date | str | None = None
     readings = None
