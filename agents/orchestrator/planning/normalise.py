@@ -511,4 +511,12 @@ def normalise(brief: str, defaults: PlanDefaults | None = None) -> Normalised:
     _vocabulary(n)
     _goal_homographs(n)
     _misspellings(n)
+    _exclusion_idioms(n)
     return n
+
+
+def _exclusion_idioms(n: Normalised) -> None:
+    """"cut out anyone under 25", "keep teens out of it" → "exclude …" (people/excluding.py)."""
+    from agents.orchestrator.planning.people.excluding import idiom_edits
+
+    _apply(n, [(s, e, r) for s, e, r in idiom_edits(n.text) if not n.is_protected(s, max(e, s + 1))])
