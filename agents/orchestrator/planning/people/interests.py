@@ -114,6 +114,11 @@ NOT_AN_ITEM = re.compile(r"^(?:want|wants|need|needs|are|is|have|has|live|lives|
                          r"we|they|our|their|it|in|on|at|to|for|with|from|by|of|us|you)\b", re.I)
 
 
+# Goals written at the head of a list ("sales, yoga lovers"): some are catalogue interests too.
+GOAL_WORDS = frozenset("sales sale leads traffic awareness engagement conversions purchases "
+                       "installs reach signups sign-ups clicks views".split())
+
+
 def _listed_before(text: str, end: int, add: Any, resolve: Any) -> None:
     """Read a list that ends at a fan noun: "camping and hiking fans" is both.
 
@@ -127,8 +132,8 @@ def _listed_before(text: str, end: int, add: Any, resolve: Any) -> None:
     for item in reversed(items[:-1]):
         start = text.rfind(item, clause, pos) if item else -1
         words = item.split()
-        if start < 0 or not words:
-            return
+        if start < 0 or not words or item.strip().lower() in GOAL_WORDS:
+            return  # "sales, yoga lovers": the goal heads the list, it is no interest
         pos = start
         # the item's last words: "target camping" → "camping"
         if not any(add(resolve(" ".join(words[i:])), (start, end)) for i in range(len(words))
