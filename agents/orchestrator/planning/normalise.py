@@ -383,13 +383,18 @@ def _nearest(token: str, choices: dict[str, str], limit: int) -> str | None:
 
 
 def _misspellings(n: Normalised) -> None:
+    from agents.orchestrator.planning.dsa import DSA_RE
+
     vocab = {w: w for w in lx.VOCABULARY}
     places = _places()
+    # "paid for by Olio Srl": a legal name is written as it is ('Olio' is no 'Ohio')
+    names = [m.span("v") for m in DSA_RE.finditer(n.text)]
     edits: list[tuple[int, int, str]] = []
     for m in WORD_RE.finditer(n.text):
         token = m.group(0)
         low = token.lower()
-        if len(token) < 4 or low in vocab or low in places or n.is_protected(*m.span()):
+        if len(token) < 4 or low in vocab or low in places or n.is_protected(*m.span()) or \
+                any(s <= m.start() < e for s, e in names):
             continue
         before = n.text[max(0, m.start() - 30):m.start()]
         limit = 1 if len(token) <= 6 else 2
