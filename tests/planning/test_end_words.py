@@ -46,3 +46,11 @@ def test_an_end_word_ends_the_plan(brief: str, end: str) -> None:
 def test_an_end_word_with_a_date_no_pattern_reads_is_asked(brief: str) -> None:
     out = plan_brief(brief + TAIL, D).to_dict()
     assert any(q["field"] == "end_date" for q in out["questions"]), out["questions"]
+
+
+def test_a_pause_is_asked_not_read_as_the_end() -> None:
+    out = plan_brief(
+        "start Dec 1, pause on Dec 24 and resume on Dec 27, end Jan 5." + TAIL, D
+    ).to_dict()
+    assert out["plan"]["end_time"][:10] == "2027-01-06"
+    assert any("pause" in (q.get("phrase") or "") for q in out["questions"]), out["questions"]

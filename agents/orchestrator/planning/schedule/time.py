@@ -66,7 +66,7 @@ START_CUE = rf"(?:(?:start|launch|go[- ]live|live|kick[- ]?off)\s+(?:date|day)(?
 _END_OBJ = r"(?:\s+(?:it|them|this|things|everything|the\s+(?:ads?|campaign|promo|sale)))?"
 END_CUE = r"(?:until|till|til|through|thru|to|ending(?:\s+on)?|ends?(?:\s+on)?|end\s+date|" \
           r"stop(?:ping)?(?:\s+on)?|up\s+to|by|" \
-          rf"(?:end|stop|finish|pause|pull|kill)(?:s|es|ing|ping)?{_END_OBJ}(?:\s+up)?(?:\s+on)?|" \
+          rf"(?:end|stop|finish|pull|kill)(?:s|es|ing|ping)?{_END_OBJ}(?:\s+up)?(?:\s+on)?|" \
           rf"wrap(?:s|ping)?{_END_OBJ}\s+up(?:\s+on)?|clos(?:e|es|ing){_END_OBJ}\s+out(?:\s+on)?|" \
           rf"(?:switch|turn|shut)(?:s|es|ing)?{_END_OBJ}\s+off(?:\s+on)?|" \
           rf"tak(?:e|es|ing){_END_OBJ}\s+down(?:\s+on)?|last\s+day(?:\s+(?:is|will\s+be))?|" \
