@@ -21,7 +21,7 @@ from agents.orchestrator.planning.dsa import DSA_RE, find_dsa
 from agents.orchestrator.planning.geo.parse import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.orchestrator.planning.money.bids import find_bids
 from agents.orchestrator.planning.money.budget import BudgetRead, read_budget
-from agents.orchestrator.planning.money.context import REVENUE_PHRASE
+from agents.orchestrator.planning.money.context import REVENUE_PHRASE, cost_limit
 from agents.orchestrator.planning.money.parse import Money
 from agents.orchestrator.planning.money.targets import Targets, find_targets
 from agents.orchestrator.planning.parse_copy import find_copy
@@ -198,7 +198,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += f.schedule.spans
     f.budget = read_budget(masked, d.currency, f.schedule.days)
     f.money, f.all_money = f.budget.money, f.budget.seen
-    spans += [(m.start, m.end) for m in f.all_money]
+    spans += [(m.start, m.end) for m in f.all_money if not cost_limit(masked, m.start, m.end)]
     # "US$50/day" names no place, "over 10 days" no age: money and dates are masked for them
     unmoney = _mask(masked, [(m.start, m.end) for m in f.all_money] + f.schedule.spans)
     f.geo = find_geo(unmoney, d.currency)
