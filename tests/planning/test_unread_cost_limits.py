@@ -25,7 +25,7 @@ TAIL = " US, $50/day, https://example.com/shop hero.jpg"
     [
         ("sales, don't pay more than $25 per purchase.", "more than $25"),
         ("awareness, CPM under $8.", "CPM under $8"),
-        ("traffic, we'd like to stay below $0.90 a click.", "below $0"),
+        ("traffic, we'd like to stay below $0.90 a click.", "below $0.90"),
     ],
 )
 def test_a_cost_limit_no_reader_takes_is_asked(brief: str, words: str) -> None:

@@ -314,7 +314,7 @@ HARMLESS = re.compile("|".join((
     r"pictures|pics?|visuals?|video|videos|creative|creatives|assets?|files?)\b\s*(?:is|are|"
     r"here|attached)?\s*[:=-]?\s*(?=https?://|www\.|[\w./~-]+\.(?:jpe?g|png|gif|webp|mp4|mov)\b)",
 )), re.I | re.M)
-CLAUSE = re.compile(r"(?:[^.!?;\n,()\[\]—–-]|(?<=\w)-(?=\w))+")
+CLAUSE = re.compile(r"(?:[^.!?;\n,()\[\]—–-]|(?<=\w)-(?=\w)|(?<=\d)[.,](?=\d))+")  # "$0.90": one number
 
 
 def _affects(words: list[str], objective: str | None,
