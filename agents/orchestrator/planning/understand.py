@@ -116,7 +116,13 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\bonly\s+(?:on\s+)?(?:weekdays|weekends|business\s+hours|working\s+hours|mornings|"
      r"evenings|nights)\b|\bbusiness\s+hours\b|\b(?:during|in)\s+(?:office|working)\s+hours\b|"
      r"\b(?:raise|increase|boost|double|lower|cut)\s+(?:the\s+)?budget\s+(?:on|for|during)\s+"
-     r"(?:weekends|fridays|black\s+friday|the\s+weekend|holidays)\b",
+     r"(?:weekends|fridays|black\s+friday|the\s+weekend|holidays)\b|"
+     # "6pm to midnight", "noon to 3pm", "after 8pm only", "not on sundays", "skip weekends"
+     r"\b(?:\d{1,2}(?::\d\d)?\s*(?:am|pm)?|noon|midday|midnight)\s*(?:-|–|to|till|until)\s*"
+     r"(?:midnight|noon|midday)\b|\b(?:noon|midday|midnight)\s*(?:-|–|to|till|until)\s*\d{1,2}"
+     r"(?::\d\d)?\s*(?:am|pm)\b|\b(?:after|before|past)\s+\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|"
+     r"\b(?:not|no\s+ads|never|nothing|skip|pause(?:\s+it)?|off|dark)\s+(?:on\s+)?(?:(?:mon|tues|"
+     r"wednes|thurs|fri|satur|sun)days|weekends|weekdays)\b",
      "running ads only at certain hours or days (ad scheduling) is not supported yet"),
     ("a budget that changes over time", "budget", SPEND, ramps.PATTERN,
      "a campaign spends one budget from start to end; changing it on a date, after a while or "
