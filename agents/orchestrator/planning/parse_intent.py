@@ -65,14 +65,24 @@ SPECIAL = {
     "HOUSING": r"\bhousing\b|\bapartments?\s+for\s+rent\b|\b(?:homes?|houses?|condos?|flats?)\s+for"
                r"\s+(?:sale|rent)\b|\brentals?\b|\breal\s+estate\s+listings?\b|\bmortgages?\b|"
                r"\bhome\s+loans?\b|\blistings?\b[\w\s]{0,20}\b(?:realtor|brokerage)\b|"
-               r"\b(?:leasing|lease)\s+(?:office|apartments?)\b|\bproperty\s+(?:for\s+sale|listings?)\b",
+               r"\b(?:leasing|lease)\s+(?:office|apartments?)\b|\bproperty\s+(?:for\s+sale|listings?)\b|"
+               r"\b(?:rent(?:ing)?\s+out|leas(?:e|ing)|sell(?:ing)?)\s+(?:our|the|my|these|\d+)\s+"
+               r"(?:[\w-]+\s+){0,2}?(?:apartments?|units|homes|houses|condos?|flats|townhomes|lofts|"
+               r"propert(?:y|ies))\b|\btenants?\b|\b\d-?(?:bed(?:room)?|br)\s+(?:units?|apartments?|"
+               r"flats?|homes?|condos?)\b|\bhome\s*buyers?\b",
     "EMPLOYMENT": r"\bwe(?:'re|\s+are)\s+hiring\b|\bnow\s+hiring\b|\bhiring\b|"
                   r"\bjob\s+(?:openings?|ads?|postings?|fair|applicants?)\b|\bopen\s+positions?\b|"
                   r"\brecruit(?:ing|ment)\b|\bcareers?\s+page\b|\bjoin\s+our\s+team\b|"
-                  r"\bvacanc(?:y|ies)\b|\bemployment\b|\bjob\s+seekers\b",
+                  r"\bvacanc(?:y|ies)\b|\bemployment\b|\bjob\s+seekers\b|\brecruit(?:s|ed)?\s+(?!"
+                  r"(?:new\s+)?(?:customers|clients|members|subscribers|users|donors)\b)\w+|"
+                  r"\b(?:staff|nurses|drivers|workers|cooks|chefs|servers|cashiers|baristas|cleaners|"
+                  r"caregivers|teachers|technicians|mechanics|electricians|plumbers|welders|"
+                  r"associates|carers|helpers|labou?rers|volunteers)\s+(?:wanted|needed)\b|\bopen\s+roles?\b|\bapply\s+to\s+(?:be|become|"
+                  r"join|work)\b|\baccepting\s+applications\b|\bwork\s+(?:for|with)\s+us\b",
     "CREDIT": r"\bcredit\s+cards?\b|\bpersonal\s+loans?\b|\bauto\s+loans?\b|\bcar\s+loans?\b|"
               r"\bloans?\b|\bfinancing\s+offer|\bline\s+of\s+credit\b|\bcredit\s+(?:line|offer)s?\b|"
-              r"\bbuy\s+now,?\s+pay\s+later\b|\bbnpl\b",
+              r"\bbuy\s+now,?\s+pay\s+later\b|\bbnpl\b|\bpre-?approv(?:ed|al)\b|\bfinancing\s+"
+              r"(?:available|options?|plans?|offers?)\b|\b0\s*%\s+(?:apr|financing|interest)\b",
     "ISSUES_ELECTIONS_POLITICS": r"\belections?\b|\bvot(?:e|ing|ers)\b|\bcandidate\b|\bballot\b|"
                                  r"\bpolitical\b|\bcampaign\s+for\s+(?:mayor|senate|congress|"
                                  r"governor|council)\b|\bget\s+out\s+the\s+vote\b|\bcongressional\b|"
