@@ -72,7 +72,7 @@ LEAD_WEBSITE = re.compile(r"\b(?:on\s+(?:our|the)\s+(?:website|site)|landing\s+p
                           r"form\s+on\s+(?:our|the)\s+(?:site|website))\b", re.I)
 VALUE_GOAL = re.compile(r"\b(?:roas|purchase\s+value|maximi[sz]e\s+(?:value|revenue))\b", re.I)
 LPV_GOAL = re.compile(r"\blanding[- ]page[- ]views?\b", re.I)
-VIDEO_VIEWS = re.compile(r"\b(?:video\s+views|thruplays?|watch\s+(?:time|the\s+video))\b", re.I)
+VIDEO_VIEWS = re.compile(r"\b(?:video\s+views|thruplays?|watch(?:es|ing)?\s+(?:time|(?:the|our)\s+(?:new\s+)?(?:video|trailer|film|clip)))\b", re.I)
 PAGE_LIKES = re.compile(r"\b(?:page\s+likes|followers|follows)\b", re.I)
 # "advantage+ audience off" keeps the interests the brief names (only "on" goes broad)
 NO_INTERESTS = re.compile(r"\b(?:broad|no\s+interests|advantage\s*(?:\+|plus)?\s*audience(?!\s*(?:[:,-]\s*)?"
