@@ -36,3 +36,15 @@ def test_mainland_leaves_the_islands_out(where: str, country: str, left_out: set
     t = out["plan"]["ad_sets"][0]["targeting"]
     assert t["geo_locations"]["countries"] == [country]
     assert {r["name"] for r in t["excluded_geo_locations"]["regions"]} == left_out
+
+
+@pytest.mark.parametrize(
+    "where", ["mainland Portugal", "mainland Greece only", "continental Europe"]
+)
+def test_a_mainland_adpilot_cannot_draw_is_asked(where: str) -> None:
+    out = plan_brief(f"sales, {where}, €50/day, https://example.com/a a.jpg", D).to_dict()
+    assert any(
+        w in (q.get("phrase") or "").lower()
+        for q in out["questions"]
+        for w in ("mainland", "continental")
+    ), out["questions"]

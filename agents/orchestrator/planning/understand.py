@@ -247,7 +247,7 @@ placement placements feed feeds story stories reels marketplace messenger whatsa
 audience_network network instagram facebook threads mobile desktop ios android iphone device
 devices tablet tablets demographic demographics everyone everybody anyone
 job jobs title titles profession professions occupation occupations employer employers
-industry industries engineers developers""".split())
+industry industries engineers developers mainland continental peninsular""".split())
 SPEND_CUES = frozenset("""budget budgets spend spending spent cap caps capped limit limits max
 maximum minimum min bid bids bidding cost costs cpa cpc cpm cpl roas per daily day days
 weekly week weeks monthly month months total lifetime schedule scheduled scheduling hours
