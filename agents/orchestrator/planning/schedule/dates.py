@@ -4,8 +4,9 @@ Forms: ISO ("2026-04-15", "2026/04/15"), month names ("April 15th", "Apr 15, 202
 April", "Monday, March 16", "15 Apr '26"), numeric dates ("15/04/2026", "15.04.2026",
 "15-04-26", "03/04"), relative words ("today", "tomorrow", "next week", "next month", "end of
 the month", "month-end", "end of next month", "end of February"), weekdays ("Monday", "next
-Friday") and a weekday with its day of the month ("Sunday the 22nd", "Mon 16th": the day
-decides, a weekday that does not fall on it is reported).
+Friday"), a weekday with its day of the month ("Sunday the 22nd", "Mon 16th": the day
+decides, a weekday that does not fall on it is reported) and shopping holidays ("Black Friday",
+"Cyber Monday", "the day after Thanksgiving", "Christmas Eve": US Thanksgiving).
 
 Numeric dates follow the account's country: month first for USD, PHP and the East-Asian
 currencies (JPY, CNY, KRW, TWD), day first elsewhere; a number over 12 settles it either way;
@@ -51,6 +52,11 @@ ORDINAL = (r"(?:the\s+)?(?P<P_od>\d{1,2})(?:st|nd|rd|th)(?:(?:\s+of)?\s+(?P<P_on
 # "sunday the 22nd", "Mon 16th": the day of the month decides, the weekday is checked against it
 WD_ORD = (r"(?P<P_owd>" + _WD + r")\.?,?\s+(?:the\s+)?(?P<P_wod>\d{1,2}(?:st|nd|rd|th))\b"
           r"(?:(?:\s+of)?\s+(?P<P_wonx>next|this|the\s+following)\s+month\b)?")
+# Shopping holidays: "through Black Friday", "the day after Thanksgiving" (US Thanksgiving).
+HOLIDAY = (r"(?P<P_hoff>(?:the\s+)?day\s+(?:after|before)\s+)?(?P<P_hol>black\s+friday|cyber\s+monday|"
+           r"thanksgiving(?:\s+day)?|christmas\s+eve|christmas(?:\s+day)?|xmas(?:\s+eve|\s+day)?|"
+           r"boxing\s+day|new\s+year'?s\s+eve|new\s+year'?s(?:\s+day)?|halloween|"
+           r"valentine'?s(?:\s+day)?)\b")
 IN_N = r"in\s+(?P<P_inn>\d+|an?|one|two|three|four)\s+(?P<P_inu>days?|weeks?)\b"
 # "through April", "from June": the month's last day as an end, its first as a start
 MONTH_ONLY = (r"(?P<P_mo>january|february|march|april|may|june|july|august|september|october|"
@@ -72,7 +78,7 @@ def date_order(currency: str) -> str:
 def date_alts(p: str) -> str:
     """Return the regex alternatives of one date, its groups prefixed with `p`."""
     return "|".join(x.replace("P_", p) for x in (ISO, DATE_MD, DATE_DM, NUMERIC, EOM, REL, WD_ORD,
-                                                 RELWD, ORDINAL, IN_N, MONTH_ONLY))
+                                                 HOLIDAY, RELWD, ORDINAL, IN_N, MONTH_ONLY))
 
 
 @dataclass
@@ -154,6 +160,10 @@ def resolve(m: re.Match[str], p: str, today: date, order: str, *,
             g[short] = g.pop(alias)
     if g.get("mo") == "may" or g.get("mo", "").lower() == "mar" and "moy" not in g:
         return None  # "may" the verb, "mar" the word
+    if "hol" in g:
+        day = holiday(g["hol"], today) + timedelta(days=(g.get("hoff", "").lower().count("after")
+                                                         - g.get("hoff", "").lower().count("before")))
+        return DateRead(day, _phrase(m, p))
     if "od" in g or "inn" in g or "mo" in g:
         if "od" in g:  # "16th" of "Mon 16th"
             g["od"] = g["od"].rstrip("stndrh")
@@ -240,6 +250,32 @@ def _loose(g: dict[str, str], phrase: str, today: date, end: bool) -> DateRead |
     if opening < today <= last:  # "from March" in March: from now
         return DateRead(today, phrase, immediate=True)
     return DateRead(opening, phrase, year_given="moy" in g)
+
+
+def holiday(name: str, today: date) -> date:
+    """Return the next date of a shopping holiday ("Black Friday": the day after US Thanksgiving)."""
+    key = re.sub(r"\s+", " ", name.lower().replace("'", "").replace("xmas", "christmas"))
+
+    def on(year: int) -> date:
+        nov1 = date(year, 11, 1)
+        thanksgiving = nov1 + timedelta(days=(3 - nov1.weekday()) % 7 + 21)  # 4th Thursday
+        fixed = {"christmas eve": (12, 24), "boxing day": (12, 26), "new years eve": (12, 31),
+                 "halloween": (10, 31)}
+        if key.startswith("thanksgiving"):
+            return thanksgiving
+        if key == "black friday":
+            return thanksgiving + timedelta(days=1)
+        if key == "cyber monday":
+            return thanksgiving + timedelta(days=4)
+        if key.startswith("valentine"):
+            return date(year, 2, 14)
+        if key.startswith("new year") and key != "new years eve":
+            return date(year, 1, 1)
+        month, day = fixed.get(key, (12, 25))
+        return date(year, month, day)
+
+    this = on(today.year)
+    return this if this >= today else on(today.year + 1)
 
 
 def month_end(d: date) -> date:
