@@ -104,12 +104,23 @@ CURRENCY_MARKS = (("GBP", r"£|\bGBP\b|\bpounds?\b|\bquid\b"), ("EUR", r"€|\bE
                   ("SEK", r"\bSEK\b"), ("GEL", r"\bGEL\b|₾"))
 
 
+def _outer(m: Mention) -> list[Cand]:
+    """Return the places a name may be when it says where another one is.
+
+    A region's own name is the region: "Wales" after "Scotland" is no "UK" (the catalogue
+    also lists Wales, Scotland and England as names of the United Kingdom).
+    """
+    raw = m.raw.lower()
+    own = any(c.kind == "region" and c.name.lower() == raw for c in m.cands)
+    return [c for c in m.cands if not (own and c.kind == "country" and c.name.lower() != raw)]
+
+
 def link_qualifiers(text: str, ms: list[Mention]) -> None:
     """Mark "Portland, OR"-style qualifiers and narrow the qualified name to match."""
     for a, b in zip(ms, ms[1:], strict=False):
         if not QUAL_GAP.match(text[a.end:b.start]) or COVER_BEFORE.search(text[:b.start]):
             continue
-        inside = [c for c in a.cands if any(c.inside(o) for o in b.cands)]
+        inside = [c for c in a.cands if any(c.inside(o) for o in _outer(b))]
         if not inside:
             continue
         b.role = "qualifier"
@@ -136,7 +147,7 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
             spans.append((prev_end + (lead.start() if lead else cue.start()), m.start))
         elif prev is not None and prev.role == "exclude" and LIST_GAP.match(before) and not (
                 LIST_END.search(before) and _kind(m) != _kind(prev)) and not any(
-                p.inside(c) for p in prev.cands for c in m.cands):  # "except Texas, US"
+                p.inside(c) for p in prev.cands for c in _outer(m)):  # "except Texas, US"
             m.role = "exclude"
             spans.append((prev_end, m.start))
         elif (LEAVE.search(before) and re.match(r"^\s+out\b", after, re.I)):
