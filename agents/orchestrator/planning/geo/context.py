@@ -33,17 +33,19 @@ LIST_GAP = re.compile(r"^\s*(?:,|/|&|\+|\bor\b|\band\b|\bnor\b)\s*(?:(?:also|the
 LIST_END = re.compile(r",\s*(?:and|plus)\b|\band\s+also\b", re.I)
 EXCL_BEFORE = re.compile(
     r"(?:\bexcept(?:\s+for)?|\bexcluding|\bexcl\.?|\bexclude|\bbut\s+not(?:\s+in)?|"
-    r"\bnot\s+(?:in|including|incl\.?|to|for)|\bnot|\bminus|\bwithout|\boutside(?:\s+of)?|"
+    r"\bnot\s+(?:in|including|incl\.?|to|for)|\bnot|\bminus|\bwithout|"
+    r"(?<!nobody\s)(?<!no\sone\s)(?<!no-one\s)(?<!noone\s)\boutside(?:\s+of)?|\bignor(?:e|ing)|"
+    r"\bbarring|"
     r"\bother\s+than|\bapart\s+from|\baside\s+from|\bskip(?:ping)?|\bleave\s+out|"
     r"\bleaving\s+out|\bomit(?:ting)?|\bno(?:\s+ads\s+(?:in|for))?|\bnothing\s+in|"
     r"\b(?:drop|remove|take\s+out|cut|lose|ditch|scrap)(?:ping)?|"
-    r"\bavoid(?:ing)?|\b(?:anywhere|everywhere|all)\s+but|\b(?:don'?t|do\s+not|never)\s+(?:target|include|show(?:\s+(?:ads|it|them))?"
+    r"\bavoid(?:ing)?|\b(?:anywhere|everywhere|all)\s+(?:but|bar)|\b(?:don'?t|do\s+not|never)\s+(?:target|include|show(?:\s+(?:ads|it|them))?"
     r"\s+in|run(?:\s+(?:ads|it))?\s+in|advertise\s+in)|\bsave\s+for)\s*"
     r"(?:(?:the\s+)?(?:state|province|city|region)\s+of\s+|the\s+|[a-z]{1,2}\s+)?"
     r"(?:regional\s+|rural\s+|coastal\s+|(?:north|south|east|west)(?:ern)?\s+)?$", re.I)
 CUE_LEAD = re.compile(r"\b(?:but|and|though|however|yet|so)\s*,?\s*$", re.I)
-ONLY_BEFORE = re.compile(r"\b(?:only|just|exclusively|solely|strictly)\s+(?:in\s+)?(?:the\s+)?$",
-                         re.I)
+ONLY_BEFORE = re.compile(r"\b(?:(?:only|just|exclusively|solely|strictly)\s+(?:in\s+)?|(?:nobody|no\s+one|"
+                         r"no-one|noone)\s+outside\s+(?:of\s+)?)(?:the\s+)?$", re.I)
 ONLY_AFTER = re.compile(r"^\s*(?:only|just|exclusively)\b", re.I)
 AREA_BEFORE = re.compile(r"\b(?:greater|downtown|central|metro|inner|around|near)\s+$", re.I)
 AREA_AFTER = re.compile(r"^\s+(?:metro(?:politan)?\s+area|metro|area|region|proper|"
