@@ -161,6 +161,14 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"audience\s+network|explore|right\s+column)\b",
      "an ad set shows all its ads in the same placements, so one image cannot run in other "
      "places than the rest; put them in separate ad sets (one brief each)"),
+    ("targeting by ethnicity", "ad_sets[0].targeting", WHO,
+     # people, not products ("ethnic wear", "Latino food"): a plural or an audience noun after
+     r"\b(?:hispanics|latin[oa]s|latinxs?|african[- ]americans|asian[- ]americans|ethnicity|"
+     r"(?:hispanic|latin[oa]|latinx|latine|african[- ]american|asian[- ]american|black|"
+     r"multicultural|ethnic)\s+(?:audiences?|communit(?:y|ies)|consumers|customers|families|"
+     r"households|women|men|people|shoppers|moms|market|segments?|groups?|minorities))\b",
+     "Meta has no targeting by ethnicity or multicultural affinity; a language (e.g. Spanish "
+     "speakers), places or interests can stand in"),
     ("catalogue / dynamic product ads", "objective", GOAL,
      r"\b(?:product\s+)?catalog(?:ue)?\s+(?:ads|sales|campaign)\b|\bdynamic\s+product\s+ads\b|"
      r"\bdpa\b|\badvantage\+\s+shopping\b|\basc\b|\bshopping\s+campaign\b",
