@@ -58,7 +58,7 @@ from agents.orchestrator.planning.schedule.time import Schedule, find_schedule
 
 AB_RE = re.compile(r"\b(?:a\s*/\s*b|ab|split)[- ]?test(?:ing)?\b|\btest(?:ing)?\s+(?:two|2|three|3|"
                    r"different|a\s+couple\s+of)\b|\bcompare\s+(?:two|2|three|3)\b|\bvs\.?\b|"
-                   r"\bversus\b|\bhead[- ]to[- ]head\b|\bto\s+test\b|\bwhich\s+(?:one\s+)?(?:converts|performs|"
+                   r"\bversus\b|\btest(?:ing)?\s+\w+\s+against\b|\bhead[- ]to[- ]head\b|\bto\s+test\b|\bwhich\s+(?:one\s+)?(?:converts|performs|"
                    r"works|does)\s+better\b", re.I)
 AB_CREATIVE = re.compile(r"\b(?:headlines?|copy|images?|creatives?|visuals?|videos?|texts?|"
                          r"photos?|ads?|hooks?|angles?|ctas?)\b", re.I)
