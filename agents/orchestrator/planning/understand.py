@@ -275,6 +275,9 @@ GOAL_CUES: dict[str, str] = {
     **dict.fromkeys("calls optimise optimize optimised optimized optimisation optimization goal "
                     "goals objective kpi".split(), ""),
 }
+# "our sales team", "the sales reps": a trade, not a goal (as the goal readers read it)
+TRADE_AFTER = re.compile(r"\s+(?:team|teams|reps?|people|staff|managers?|department|dept|org)\b",
+                         re.I)
 OPTIMISE_WORDS = frozenset("optimise optimize optimised optimized optimising optimizing "
                            "optimisation optimization optimisez optimiser optimisé optimisée "
                            "optimiza optimizar optimizad optimizado optimizada optimización "
@@ -494,7 +497,7 @@ def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
             continue
         # Cue words inside a name ("Peach State Air", "Windy City Movers") are no cue.
         kept = [c for i, c in enumerate(content) if not _in_name(content, i, n.text)]
-        words = [w for _, _, w in kept]
+        words = [w for _, e, w in kept if not (w.lower() == "sales" and TRADE_AFTER.match(n.text, e))]
         quoted = frozenset(i for i, (_, e, _) in enumerate(kept)
                            if re.match(r"\s*[\"“‘'«„]", n.text[e:e + 3]))
         affects = _affects(words, objective, quoted)
