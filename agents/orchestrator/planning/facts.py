@@ -21,7 +21,7 @@ from agents.orchestrator.planning.dsa import DSA_RE, find_dsa
 from agents.orchestrator.planning.geo.parse import LOOSE_RADIUS, RADIUS_BEFORE, GeoResult, find_geo
 from agents.orchestrator.planning.money.bids import find_bids
 from agents.orchestrator.planning.money.budget import BudgetRead, read_budget
-from agents.orchestrator.planning.money.context import REVENUE_PHRASE
+from agents.orchestrator.planning.money.context import REVENUE_PHRASE, cost_limit
 from agents.orchestrator.planning.money.parse import Money
 from agents.orchestrator.planning.money.targets import Targets, find_targets
 from agents.orchestrator.planning.parse_copy import find_copy
@@ -58,7 +58,7 @@ from agents.orchestrator.planning.schedule.time import Schedule, find_schedule
 
 AB_RE = re.compile(r"\b(?:a\s*/\s*b|ab|split)[- ]?test(?:ing)?\b|\btest(?:ing)?\s+(?:two|2|three|3|"
                    r"different|a\s+couple\s+of)\b|\bcompare\s+(?:two|2|three|3)\b|\bvs\.?\b|"
-                   r"\bversus\b|\bhead[- ]to[- ]head\b|\bto\s+test\b|\bwhich\s+(?:one\s+)?(?:converts|performs|"
+                   r"\bversus\b|\btest(?:ing)?\s+\w+\s+against\b|\bhead[- ]to[- ]head\b|\bto\s+test\b|\bwhich\s+(?:one\s+)?(?:converts|performs|"
                    r"works|does)\s+better\b", re.I)
 AB_CREATIVE = re.compile(r"\b(?:headlines?|copy|images?|creatives?|visuals?|videos?|texts?|"
                          r"photos?|ads?|hooks?|angles?|ctas?)\b", re.I)
@@ -72,7 +72,7 @@ LEAD_WEBSITE = re.compile(r"\b(?:on\s+(?:our|the)\s+(?:website|site)|landing\s+p
                           r"form\s+on\s+(?:our|the)\s+(?:site|website))\b", re.I)
 VALUE_GOAL = re.compile(r"\b(?:roas|purchase\s+value|maximi[sz]e\s+(?:value|revenue))\b", re.I)
 LPV_GOAL = re.compile(r"\blanding[- ]page[- ]views?\b", re.I)
-VIDEO_VIEWS = re.compile(r"\b(?:video\s+views|thruplays?|watch\s+(?:time|the\s+video))\b", re.I)
+VIDEO_VIEWS = re.compile(r"\b(?:video\s+views|thruplays?|watch(?:es|ing)?\s+(?:time|(?:the|our)\s+(?:new\s+)?(?:video|trailer|film|clip)))\b", re.I)
 PAGE_LIKES = re.compile(r"\b(?:page\s+likes|followers|follows)\b", re.I)
 # "advantage+ audience off" keeps the interests the brief names (only "on" goes broad)
 NO_INTERESTS = re.compile(r"\b(?:broad|no\s+interests|advantage\s*(?:\+|plus)?\s*audience(?!\s*(?:[:,-]\s*)?"
@@ -198,7 +198,7 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans += f.schedule.spans
     f.budget = read_budget(masked, d.currency, f.schedule.days)
     f.money, f.all_money = f.budget.money, f.budget.seen
-    spans += [(m.start, m.end) for m in f.all_money]
+    spans += [(m.start, m.end) for m in f.all_money if not cost_limit(masked, m.start, m.end)]
     # "US$50/day" names no place, "over 10 days" no age: money and dates are masked for them
     unmoney = _mask(masked, [(m.start, m.end) for m in f.all_money] + f.schedule.spans)
     f.geo = find_geo(unmoney, d.currency)

@@ -383,13 +383,18 @@ def _nearest(token: str, choices: dict[str, str], limit: int) -> str | None:
 
 
 def _misspellings(n: Normalised) -> None:
+    from agents.orchestrator.planning.dsa import DSA_RE
+
     vocab = {w: w for w in lx.VOCABULARY}
     places = _places()
+    # "paid for by Olio Srl": a legal name is written as it is ('Olio' is no 'Ohio')
+    names = [m.span("v") for m in DSA_RE.finditer(n.text)]
     edits: list[tuple[int, int, str]] = []
     for m in WORD_RE.finditer(n.text):
         token = m.group(0)
         low = token.lower()
-        if len(token) < 4 or low in vocab or low in places or n.is_protected(*m.span()):
+        if len(token) < 4 or low in vocab or low in places or n.is_protected(*m.span()) or \
+                any(s <= m.start() < e for s, e in names):
             continue
         before = n.text[max(0, m.start() - 30):m.start()]
         limit = 1 if len(token) <= 6 else 2
@@ -511,4 +516,12 @@ def normalise(brief: str, defaults: PlanDefaults | None = None) -> Normalised:
     _vocabulary(n)
     _goal_homographs(n)
     _misspellings(n)
+    _exclusion_idioms(n)
     return n
+
+
+def _exclusion_idioms(n: Normalised) -> None:
+    """"cut out anyone under 25", "keep teens out of it" → "exclude …" (people/excluding.py)."""
+    from agents.orchestrator.planning.people.excluding import idiom_edits
+
+    _apply(n, [(s, e, r) for s, e, r in idiom_edits(n.text) if not n.is_protected(s, max(e, s + 1))])

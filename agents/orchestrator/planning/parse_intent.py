@@ -20,7 +20,8 @@ OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
                       (r"\bconversions?\b", 2), (r"\borders?\b", 2), (r"\brevenue\b", 2),
                       (r"\broas\b", 3), (r"\bcheckouts?\b", 2), (r"\bbuy(?:ers|ing)?\b", 1),
                       (r"\be-?commerce\b", 2), (r"\b(?:online\s+)?(?:shop|store)\b", 1),
-                      (r"\bsale\b", 1), (r"\bmove\s+(?:product|inventory|stock)\b", 2),
+                      (r"\bsale\b", 1), (r"\b(?:move|clear|shift|sell\s+through)\s+(?:(?:the|our|all|old|"
+                       r"remaining|excess|last|of)\s+)*(?:product|inventory|stock)\b", 2),
                       (r"\bsubscriptions?\b", 2)],
     "OUTCOME_LEADS": [(r"\bleads?\b", 4), (r"\blead[- ]gen", 4), (r"\bsign[- ]?ups\b", 3),
                       (r"\bsigning\s+up\b", 3), (r"\b(?:free\s+)?trial\s+(?:sign[- ]?ups|users)\b|"
@@ -30,7 +31,10 @@ OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
                       (r"\bquote\s+requests?\b", 3), (r"\bdemo\s+(?:requests|bookings)\b", 3),
                       (r"\bbook(?:ings)?\s+(?:a\s+)?(?:demo|consultation|call)s?\b", 2),
                       (r"\binquir(?:y|ies)\b|\benquir(?:y|ies)\b", 3), (r"\bwait[- ]?list\b", 3),
-                      (r"\bapplicants?\b|\bapplications\b", 3), (r"\bget\s+people\s+to\s+sign\s+up\b", 3)],
+                      (r"\bapplicants?\b|\bapplications\b", 3), (r"\bget\s+people\s+to\s+sign\s+up\b", 3),
+                      (r"\b(?:fill|book)\s+(?:up\s+|out\s+)?(?:(?:our|the|all|remaining|last)\s+)*(?:\d+\s+)?"
+                       r"(?:webinar|workshop|seminar|masterclass|class|info\s+session)\s+(?:seats|spots|"
+                       r"slots|places)\b", 3)],
     "OUTCOME_TRAFFIC": [(r"\btraffic\b", 4), (r"\b(?:site|website|web|page|blog)\s+visits?\b", 4),
                         (r"\bvisitors\b", 3), (r"\bclicks?\b", 2), (r"\bdrive\s+(?:people|folks|"
                         r"users)\s+to\b", 2), (r"\breaders\b", 1), (r"\bvisit\s+(?:our|the)\b", 1)],
@@ -42,7 +46,8 @@ OBJECTIVE_CUES: dict[str, list[tuple[str, int]]] = {
     "OUTCOME_ENGAGEMENT": [(r"\bengagement\b", 4), (r"\blikes\b", 2), (r"\bcomments\b", 2),
                            (r"\bshares\b", 2), (r"\bfollowers\b", 2), (r"\bvideo\s+views\b", 3),
                            (r"\b(?:event\s+responses|rsvps?)\b", 3), (r"\binteractions\b", 2),
-                           (r"\bthruplays?\b", 3), (r"\bviews\b", 1)],
+                           (r"\bthruplays?\b", 3), (r"\bviews\b", 1), (r"\bwatch(?:es|ing)?\s+"
+                           r"(?:the|our)\s+(?:new\s+)?(?:video|trailer|film|clip)\b", 3)],
     # "installs" alone is a goal only in a brief about an app ("our HVAC installs" is a trade).
     "OUTCOME_APP_PROMOTION": [(r"\bapp\s+installs?\b", 5),
                               (r"\binstalls\b(?=[\s\S]*\b(?:apps?|games?|ios|android)\b)|"
@@ -65,14 +70,24 @@ SPECIAL = {
     "HOUSING": r"\bhousing\b|\bapartments?\s+for\s+rent\b|\b(?:homes?|houses?|condos?|flats?)\s+for"
                r"\s+(?:sale|rent)\b|\brentals?\b|\breal\s+estate\s+listings?\b|\bmortgages?\b|"
                r"\bhome\s+loans?\b|\blistings?\b[\w\s]{0,20}\b(?:realtor|brokerage)\b|"
-               r"\b(?:leasing|lease)\s+(?:office|apartments?)\b|\bproperty\s+(?:for\s+sale|listings?)\b",
+               r"\b(?:leasing|lease)\s+(?:office|apartments?)\b|\bproperty\s+(?:for\s+sale|listings?)\b|"
+               r"\b(?:rent(?:ing)?\s+out|leas(?:e|ing)|sell(?:ing)?)\s+(?:our|the|my|these|\d+)\s+"
+               r"(?:[\w-]+\s+){0,2}?(?:apartments?|units|homes|houses|condos?|flats|townhomes|lofts|"
+               r"propert(?:y|ies))\b|\btenants?\b|\b\d-?(?:bed(?:room)?|br)\s+(?:units?|apartments?|"
+               r"flats?|homes?|condos?)\b|\bhome\s*buyers?\b",
     "EMPLOYMENT": r"\bwe(?:'re|\s+are)\s+hiring\b|\bnow\s+hiring\b|\bhiring\b|"
                   r"\bjob\s+(?:openings?|ads?|postings?|fair|applicants?)\b|\bopen\s+positions?\b|"
                   r"\brecruit(?:ing|ment)\b|\bcareers?\s+page\b|\bjoin\s+our\s+team\b|"
-                  r"\bvacanc(?:y|ies)\b|\bemployment\b|\bjob\s+seekers\b",
+                  r"\bvacanc(?:y|ies)\b|\bemployment\b|\bjob\s+seekers\b|\brecruit(?:s|ed)?\s+(?!"
+                  r"(?:new\s+)?(?:customers|clients|members|subscribers|users|donors)\b)\w+|"
+                  r"\b(?:staff|nurses|drivers|workers|cooks|chefs|servers|cashiers|baristas|cleaners|"
+                  r"caregivers|teachers|technicians|mechanics|electricians|plumbers|welders|"
+                  r"associates|carers|helpers|labou?rers|volunteers)\s+(?:wanted|needed)\b|\bopen\s+roles?\b|\bapply\s+to\s+(?:be|become|"
+                  r"join|work)\b|\baccepting\s+applications\b|\bwork\s+(?:for|with)\s+us\b",
     "CREDIT": r"\bcredit\s+cards?\b|\bpersonal\s+loans?\b|\bauto\s+loans?\b|\bcar\s+loans?\b|"
               r"\bloans?\b|\bfinancing\s+offer|\bline\s+of\s+credit\b|\bcredit\s+(?:line|offer)s?\b|"
-              r"\bbuy\s+now,?\s+pay\s+later\b|\bbnpl\b",
+              r"\bbuy\s+now,?\s+pay\s+later\b|\bbnpl\b|\bpre-?approv(?:ed|al)\b|\bfinancing\s+"
+              r"(?:available|options?|plans?|offers?)\b|\b0\s*%\s+(?:apr|financing|interest)\b",
     "ISSUES_ELECTIONS_POLITICS": r"\belections?\b|\bvot(?:e|ing|ers)\b|\bcandidate\b|\bballot\b|"
                                  r"\bpolitical\b|\bcampaign\s+for\s+(?:mayor|senate|congress|"
                                  r"governor|council)\b|\bget\s+out\s+the\s+vote\b|\bcongressional\b|"

@@ -29,6 +29,8 @@ from typing import Any
 
 from agents.orchestrator.planning import GOAL, SPEND, WHO, FlagKind, NotUnderstood, Question
 from agents.orchestrator.planning import lexicon as lx
+from agents.orchestrator.planning.formats import unserved
+from agents.orchestrator.planning.money import ramps
 from agents.orchestrator.planning.normalise import WORD_RE, Normalised
 
 # Asks adpilot serves (issue 15), recognised here only when the planner's readers did not take
@@ -114,8 +116,17 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"\bonly\s+(?:on\s+)?(?:weekdays|weekends|business\s+hours|working\s+hours|mornings|"
      r"evenings|nights)\b|\bbusiness\s+hours\b|\b(?:during|in)\s+(?:office|working)\s+hours\b|"
      r"\b(?:raise|increase|boost|double|lower|cut)\s+(?:the\s+)?budget\s+(?:on|for|during)\s+"
-     r"(?:weekends|fridays|black\s+friday|the\s+weekend|holidays)\b",
+     r"(?:weekends|fridays|black\s+friday|the\s+weekend|holidays)\b|"
+     # "6pm to midnight", "noon to 3pm", "after 8pm only", "not on sundays", "skip weekends"
+     r"\b(?:\d{1,2}(?::\d\d)?\s*(?:am|pm)?|noon|midday|midnight)\s*(?:-|–|to|till|until)\s*"
+     r"(?:midnight|noon|midday)\b|\b(?:noon|midday|midnight)\s*(?:-|–|to|till|until)\s*\d{1,2}"
+     r"(?::\d\d)?\s*(?:am|pm)\b|\b(?:after|before|past)\s+\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|"
+     r"\b(?:not|no\s+ads|never|nothing|skip|pause(?:\s+it)?|off|dark)\s+(?:on\s+)?(?:(?:mon|tues|"
+     r"wednes|thurs|fri|satur|sun)days|weekends|weekdays)\b",
      "running ads only at certain hours or days (ad scheduling) is not supported yet"),
+    ("a budget that changes over time", "budget", SPEND, ramps.PATTERN,
+     "a campaign spends one budget from start to end; changing it on a date, after a while or "
+     "on a condition (a budget schedule) is not supported yet"),
     ("frequency cap", "ad_sets[0].frequency_control_specs", SPEND,
      r"\bfrequency\s+caps?\b|\bcap\s+(?:the\s+)?frequency\b|\bno\s+more\s+than\s+\d+\s+"
      r"(?:times|impressions)\b|\bmax(?:imum)?\s+(?:frequency|\d+\s+impressions)\b|"
@@ -150,10 +161,19 @@ _UNSUPPORTED: tuple[tuple[str, str, str, str, str], ...] = (
      r"audience\s+network|explore|right\s+column)\b",
      "an ad set shows all its ads in the same placements, so one image cannot run in other "
      "places than the rest; put them in separate ad sets (one brief each)"),
+    ("targeting by ethnicity", "ad_sets[0].targeting", WHO,
+     # people, not products ("ethnic wear", "Latino food"): a plural or an audience noun after
+     r"\b(?:hispanics|latin[oa]s|latinxs?|african[- ]americans|asian[- ]americans|ethnicity|"
+     r"(?:hispanic|latin[oa]|latinx|latine|african[- ]american|asian[- ]american|black|"
+     r"multicultural|ethnic)\s+(?:audiences?|communit(?:y|ies)|consumers|customers|families|"
+     r"households|women|men|people|shoppers|moms|market|segments?|groups?|minorities))\b",
+     "Meta has no targeting by ethnicity or multicultural affinity; a language (e.g. Spanish "
+     "speakers), places or interests can stand in"),
     ("catalogue / dynamic product ads", "objective", GOAL,
      r"\b(?:product\s+)?catalog(?:ue)?\s+(?:ads|sales|campaign)\b|\bdynamic\s+product\s+ads\b|"
      r"\bdpa\b|\badvantage\+\s+shopping\b|\basc\b|\bshopping\s+campaign\b",
      "catalogue (dynamic product) ads are not supported yet"),
+    *unserved.GOALS,
 )
 UNSUPPORTED = tuple((name, fld, affects, re.compile(pat, re.I), why)
                     for name, fld, affects, pat, why in _UNSUPPORTED)
@@ -235,7 +255,7 @@ placement placements feed feeds story stories reels marketplace messenger whatsa
 audience_network network instagram facebook threads mobile desktop ios android iphone device
 devices tablet tablets demographic demographics everyone everybody anyone
 job jobs title titles profession professions occupation occupations employer employers
-industry industries engineers developers""".split())
+industry industries engineers developers mainland continental peninsular""".split())
 SPEND_CUES = frozenset("""budget budgets spend spending spent cap caps capped limit limits max
 maximum minimum min bid bids bidding cost costs cpa cpc cpm cpl roas per daily day days
 weekly week weeks monthly month months total lifetime schedule scheduled scheduling hours
@@ -255,6 +275,9 @@ GOAL_CUES: dict[str, str] = {
     **dict.fromkeys("calls optimise optimize optimised optimized optimisation optimization goal "
                     "goals objective kpi".split(), ""),
 }
+# "our sales team", "the sales reps": a trade, not a goal (as the goal readers read it)
+TRADE_AFTER = re.compile(r"\s+(?:team|teams|reps?|people|staff|managers?|department|dept|org)\b",
+                         re.I)
 OPTIMISE_WORDS = frozenset("optimise optimize optimised optimized optimising optimizing "
                            "optimisation optimization optimisez optimiser optimisé optimisée "
                            "optimiza optimizar optimizad optimizado optimizada optimización "
@@ -308,7 +331,7 @@ HARMLESS = re.compile("|".join((
     r"pictures|pics?|visuals?|video|videos|creative|creatives|assets?|files?)\b\s*(?:is|are|"
     r"here|attached)?\s*[:=-]?\s*(?=https?://|www\.|[\w./~-]+\.(?:jpe?g|png|gif|webp|mp4|mov)\b)",
 )), re.I | re.M)
-CLAUSE = re.compile(r"(?:[^.!?;\n,()\[\]—–-]|(?<=\w)-(?=\w))+")
+CLAUSE = re.compile(r"(?:[^.!?;\n,()\[\]—–-]|(?<=\w)-(?=\w)|(?<=\d)[.,](?=\d))+")  # "$0.90": one number
 
 
 def _affects(words: list[str], objective: str | None,
@@ -474,7 +497,7 @@ def not_understood(n: Normalised, spans: Iterable[tuple[int, int]], *,
             continue
         # Cue words inside a name ("Peach State Air", "Windy City Movers") are no cue.
         kept = [c for i, c in enumerate(content) if not _in_name(content, i, n.text)]
-        words = [w for _, _, w in kept]
+        words = [w for _, e, w in kept if not (w.lower() == "sales" and TRADE_AFTER.match(n.text, e))]
         quoted = frozenset(i for i, (_, e, _) in enumerate(kept)
                            if re.match(r"\s*[\"“‘'«„]", n.text[e:e + 3]))
         affects = _affects(words, objective, quoted)

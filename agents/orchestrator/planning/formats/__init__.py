@@ -2,5 +2,7 @@
 
 - `destinations`: instant lead forms (`lead_form`, `ON_AD`) and conversations (WhatsApp,
   Messenger, Instagram Direct);
-- `dynamic`: dynamic creative (one ad whose `asset_feed_spec` Meta mixes).
+- `dynamic`: dynamic creative (one ad whose `asset_feed_spec` Meta mixes);
+- `unserved`: goals adpilot cannot plan yet (store visits, event responses, Instagram
+  followers, boosting a published post), asked about by `understand.unsupported_asks`.
 """

@@ -33,17 +33,19 @@ LIST_GAP = re.compile(r"^\s*(?:,|/|&|\+|\bor\b|\band\b|\bnor\b)\s*(?:(?:also|the
 LIST_END = re.compile(r",\s*(?:and|plus)\b|\band\s+also\b", re.I)
 EXCL_BEFORE = re.compile(
     r"(?:\bexcept(?:\s+for)?|\bexcluding|\bexcl\.?|\bexclude|\bbut\s+not(?:\s+in)?|"
-    r"\bnot\s+(?:in|including|incl\.?|to|for)|\bnot|\bminus|\bwithout|\boutside(?:\s+of)?|"
+    r"\bnot\s+(?:in|including|incl\.?|to|for)|\bnot|\bminus|\bwithout|"
+    r"(?<!nobody\s)(?<!no\sone\s)(?<!no-one\s)(?<!noone\s)\boutside(?:\s+of)?|\bignor(?:e|ing)|"
+    r"\bbarring|"
     r"\bother\s+than|\bapart\s+from|\baside\s+from|\bskip(?:ping)?|\bleave\s+out|"
     r"\bleaving\s+out|\bomit(?:ting)?|\bno(?:\s+ads\s+(?:in|for))?|\bnothing\s+in|"
     r"\b(?:drop|remove|take\s+out|cut|lose|ditch|scrap)(?:ping)?|"
-    r"\bavoid(?:ing)?|\b(?:anywhere|everywhere|all)\s+but|\b(?:don'?t|do\s+not|never)\s+(?:target|include|show(?:\s+(?:ads|it|them))?"
+    r"\bavoid(?:ing)?|\b(?:anywhere|everywhere|all)\s+(?:but|bar)|\b(?:don'?t|do\s+not|never)\s+(?:target|include|show(?:\s+(?:ads|it|them))?"
     r"\s+in|run(?:\s+(?:ads|it))?\s+in|advertise\s+in)|\bsave\s+for)\s*"
     r"(?:(?:the\s+)?(?:state|province|city|region)\s+of\s+|the\s+|[a-z]{1,2}\s+)?"
     r"(?:regional\s+|rural\s+|coastal\s+|(?:north|south|east|west)(?:ern)?\s+)?$", re.I)
 CUE_LEAD = re.compile(r"\b(?:but|and|though|however|yet|so)\s*,?\s*$", re.I)
-ONLY_BEFORE = re.compile(r"\b(?:only|just|exclusively|solely|strictly)\s+(?:in\s+)?(?:the\s+)?$",
-                         re.I)
+ONLY_BEFORE = re.compile(r"\b(?:(?:only|just|exclusively|solely|strictly)\s+(?:in\s+)?|(?:nobody|no\s+one|"
+                         r"no-one|noone)\s+outside\s+(?:of\s+)?)(?:the\s+)?$", re.I)
 ONLY_AFTER = re.compile(r"^\s*(?:only|just|exclusively)\b", re.I)
 AREA_BEFORE = re.compile(r"\b(?:greater|downtown|central|metro|inner|around|near)\s+$", re.I)
 AREA_AFTER = re.compile(r"^\s+(?:metro(?:politan)?\s+area|metro|area|region|proper|"
@@ -104,12 +106,23 @@ CURRENCY_MARKS = (("GBP", r"£|\bGBP\b|\bpounds?\b|\bquid\b"), ("EUR", r"€|\bE
                   ("SEK", r"\bSEK\b"), ("GEL", r"\bGEL\b|₾"))
 
 
+def _outer(m: Mention) -> list[Cand]:
+    """Return the places a name may be when it says where another one is.
+
+    A region's own name is the region: "Wales" after "Scotland" is no "UK" (the catalogue
+    also lists Wales, Scotland and England as names of the United Kingdom).
+    """
+    raw = m.raw.lower()
+    own = any(c.kind == "region" and c.name.lower() == raw for c in m.cands)
+    return [c for c in m.cands if not (own and c.kind == "country" and c.name.lower() != raw)]
+
+
 def link_qualifiers(text: str, ms: list[Mention]) -> None:
     """Mark "Portland, OR"-style qualifiers and narrow the qualified name to match."""
     for a, b in zip(ms, ms[1:], strict=False):
         if not QUAL_GAP.match(text[a.end:b.start]) or COVER_BEFORE.search(text[:b.start]):
             continue
-        inside = [c for c in a.cands if any(c.inside(o) for o in b.cands)]
+        inside = [c for c in a.cands if any(c.inside(o) for o in _outer(b))]
         if not inside:
             continue
         b.role = "qualifier"
@@ -136,7 +149,7 @@ def mark_roles(text: str, ms: list[Mention]) -> list[tuple[int, int]]:
             spans.append((prev_end + (lead.start() if lead else cue.start()), m.start))
         elif prev is not None and prev.role == "exclude" and LIST_GAP.match(before) and not (
                 LIST_END.search(before) and _kind(m) != _kind(prev)) and not any(
-                p.inside(c) for p in prev.cands for c in m.cands):  # "except Texas, US"
+                p.inside(c) for p in prev.cands for c in _outer(m)):  # "except Texas, US"
             m.role = "exclude"
             spans.append((prev_end, m.start))
         elif (LEAVE.search(before) and re.match(r"^\s+out\b", after, re.I)):

@@ -1,5 +1,7 @@
 """Named groups of places a brief may use: "the EU", "DACH", "LATAM", "the lower 48", "worldwide".
 
+"mainland Spain" / "mainland UK" / "mainland US" and the like are the country less its islands.
+
 Every group is an explicit list of catalogue countries (or US/Canadian regions), so the plan
 and the card show exactly which countries are meant and an exclusion ("Europe minus France")
 takes one out. Only "worldwide", "Asia" and "Africa" stay Meta `country_groups`: the catalogue
@@ -73,6 +75,24 @@ _LATAM, _NORDICS, _GCC, _SEA = _g("Latin America", LATAM), _g("the Nordics", NOR
 _LOWER48 = Group("the lower 48", ("US",), excluded_regions=(("US", "Alaska"), ("US", "Hawaii")))
 _WORLD = Group("worldwide", meta_group="worldwide")
 
+
+def _mainland(label: str, country: str, islands: str) -> Group:
+    """"mainland Spain": the country less its regions off the mainland (as the catalogue has them)."""
+    return Group(label, (country,), excluded_regions=tuple((country, r.strip())
+                                                           for r in islands.split(",")))
+
+
+_MAINLAND_ES = _mainland("mainland Spain", "ES", "Canary Islands, Balearic Islands")
+_MAINLAND = {
+    "mainland spain": _MAINLAND_ES, "peninsular spain": _MAINLAND_ES,
+    "mainland uk": _mainland("mainland UK", "GB", "Northern Ireland"),
+    "mainland britain": _mainland("mainland UK", "GB", "Northern Ireland"),
+    "mainland italy": _mainland("mainland Italy", "IT", "Sicily, Sardinia"),
+    "mainland france": _mainland("mainland France", "FR", "Corsica"),
+    "mainland australia": _mainland("mainland Australia", "AU", "Tasmania"),
+    "mainland us": _LOWER48, "mainland usa": _LOWER48, "mainland united states": _LOWER48,
+}
+
 GROUPS: dict[str, Group] = {
     "eu": _EU, "the eu": _EU, "eu27": _EU, "eu-27": _EU, "european union": _EU,
     "eea": _EEA, "european economic area": _EEA,
@@ -114,6 +134,7 @@ GROUPS: dict[str, Group] = {
     "the prairies": _ca("the Prairies", "Alberta, Saskatchewan, Manitoba"),
     "prairie provinces": _ca("the Prairies", "Alberta, Saskatchewan, Manitoba"),
     "asia": Group("Asia", meta_group="asia"), "africa": Group("Africa", meta_group="africa"),
+    **_MAINLAND,
 }
 # Group names that are also everyday words or other languages' words: capitals only.
 CASE_SENSITIVE = frozenset({"eu", "eea", "sea", "gcc", "anz", "pnw"})

@@ -164,8 +164,8 @@ def _expand(inc: list[Mention], defined: set[str], res: GeoResult) -> list[_Plac
 
 
 LABEL_AFTER = re.compile(r"\s*(?::|—|–|-{1,2}|\()\s*")
-ONLY_BEFORE = re.compile(r"\b(?:only|just|solely)\s+(?:(?:in|around|near|within)\s+)?(?:the\s+)?$",
-                         re.I)
+ONLY_BEFORE = re.compile(r"\b(?:(?:only|just|solely)\s+(?:(?:in|around|near|within)\s+)?|(?:nobody|"
+                         r"no\s+one|no-one|noone)\s+outside\s+(?:of\s+)?)(?:the\s+)?$", re.I)
 
 
 def _overlaps(places: list[_Place], res: GeoResult, text: str, said_only: set[int]

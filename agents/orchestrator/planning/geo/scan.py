@@ -124,7 +124,7 @@ COPY_LABEL = re.compile(r"\b(?:headlines?|copy|text|description|tagline|slogan|c
 QUOTED = re.compile(r"[\"“„«]([^\"”“»\n]{1,200})[\"”“»]|(?<!\w)[‘']([^'’\n]{2,125})['’](?!\w)")
 COMPANY = re.compile(r"(?:[A-ZÀ-Ý][\w&'’.-]*\s+){1,4}(?:GmbH|Ltd\.?|LLC|Inc\.?|B\.?V\.?|N\.?V\.?|"
                      r"S\.?L\.?|SAS|SARL|S\.?r\.?l\.?|AG|AB|AS|ASA|A/S|ApS|Oy|Lda|Pty|Plc|PLC|"
-                     r"OÜ|KG|LLP|SpA|S\.p\.A\.)(?![\w])")
+                     r"OÜ|KG|LLP|SpA|S\.p\.A\.|Co\.?|Corp\.?|Company)(?![\w])")
 SIGN_OFF = re.compile(r"^\s*(?:best(?:\s+regards)?|regards|kind\s+regards|cheers|thanks|"
                       r"thank\s+you|many\s+thanks|sincerely|br|ta)\s*[,.!]?\s*$", re.I | re.M)
 STREET = re.compile(r"\b\d+[A-Za-z]?\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:Street|St\.?|Lane|Ln\.?|Road|"

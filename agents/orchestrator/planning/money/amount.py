@@ -4,7 +4,8 @@ Numbers: "1,500", "1.500", "1.234,56", "1 234,56" (space or narrow no-break spac
 "1'200" (Swiss), "1,50,000" (Indian groups), "60,50", "1.5". A single separator followed by
 exactly three digits groups thousands (no currency adpilot supports has three decimals); one
 or two digits after it are decimals, whatever the locale. Multipliers: k / thousand / grand,
-M / MM / Mio / million (only with a stated currency: "5M" alone may be anything), lakh (1e5),
+M / MM / Mio / million (only with a stated currency: "5M" alone may be anything), lakh (1e5;
+"L" only beside rupees: "1.5L INR", "₹2L"),
 crore (1e7), and "mil" — a thousand in Spanish and Portuguese ("R$ 5 mil", "5 mil pesos"), a
 million in English slang ("$2 mil"), told apart by the currency.
 
@@ -53,7 +54,7 @@ _PRE = (r"(?:us\$|a\$|au\$|c\$|ca\$|nz\$|s\$|sg\$|hk\$|r\$|mx\$|nt\$|\$|€|£|�
         r"rs\.?|chf|fr\.|[a-z]{3})")
 _POST = r"(?:[a-z]{3,9}\b|€|£|¥|\$|₹|₩|₺|₱|₫|zł|kr\.?|r\$|chf\b)"
 _MULT = (r"k|thousand|grand|mm|mn|mio\.?|million|mil|m|lakhs?|lacs?|lakh|crores?|cr|bn|billion|"
-         r"mrd\.?")
+         r"mrd\.?|l")  # "l": a lakh, only beside rupees ("1.5L INR", "₹2L"; "1.5L" alone is litres)
 # A period or a currency glued to the number ("60pd", "60/d", "1.5k/mo", "50USD") ends it as a
 # word boundary would.
 _GLUED = "|".join(sorted({c.lower() for c in rules.SUPPORTED_CURRENCIES} | set(WORDS) | {
@@ -100,7 +101,7 @@ def multiplier(word: str | None, currency: str | None) -> float:
         return 1
     if w == "mil":
         return 1e3 if currency in MIL_THOUSAND else 1e6
-    if w.startswith(("lakh", "lac")):
+    if w.startswith(("lakh", "lac")) or w == "l":
         return 1e5
     if w.startswith("cr"):
         return 1e7

@@ -52,3 +52,17 @@ PER_RESULT = re.compile(r"^\s*(?:per|a|/|each)\s*(?:purchase|lead|click|result|i
 RANGE_AFTER = re.compile(r"^\s*(?:-|–|to)\s*(?:[$€£¥₹]\s?)?\d+(?:[.,]\d+)*\s*k?\b(?!\s*(?:days?|weeks?|"
                          r"months?|%|miles?|km|years?|yrs?))", re.I)
 QUOTED_COPY = re.compile(r"[\"“”][^\"“”\n]{2,125}[\"“”]|‘[^’\n]{2,125}’|(?<!\w)'[^'\n]{2,125}'(?!\w)")
+
+
+# A cost per result or per impression: "$25 per purchase", "CPM under $8". Read by the bid and
+# target readers when they can; one they did not take is no budget and must be asked about.
+METRIC = re.compile(r"\b(?:cpm|cpc|cpa|cpl|cpi|cpv|cost\s+per\s+\w+)\b", re.I)
+METRIC_BEFORE = re.compile(r"\b(?:cpm|cpc|cpa|cpl|cpi|cpv|cost\s+per\s+\w+)\b[^.;\n$€£¥₹\d]{0,25}$",
+                           re.I)
+
+
+def cost_limit(text: str, start: int, end: int) -> bool:
+    """Whether the amount at text[start:end] is a cost per result or per impression."""
+    return bool(PER_RESULT.match(text[end:end + 30])
+                or METRIC_BEFORE.search(text[max(0, start - 40):start])
+                or METRIC.search(text[start:end]))  # "CPM under $8" read as one phrase

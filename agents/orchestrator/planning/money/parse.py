@@ -99,7 +99,6 @@ PER_AD_SET = re.compile(r"^\s*(?:/\s*day\s*|per\s+day\s*|a\s+day\s*|daily\s*)?(?
 NEGATIVE = re.compile(r"(?:(?<![\w.,)])-|−|\bminus\s+|\bnegative\s+)$", re.I)
 
 
-
 @dataclass
 class Money:
     """A money amount in the brief (in major units of `currency`), budget or not.
@@ -188,8 +187,9 @@ def _amount(m: re.Match[str], account: str) -> _Amount | None:
     if grouped and not explicit and not _period_follows(m.string[num_end:num_end + 30]):
         num = re.split(r"[ \u00a0\u202f]", num)[0]  # "25 100": digit groups need money words
         num_end, mult, post = m.start("num") + len(num), None, None
-    if (mult or "").lower() in NEEDS_CURRENCY and not explicit:
-        return None
+    if (mult or "").lower() in NEEDS_CURRENCY and not explicit or \
+            (mult or "").lower() == "l" and not (explicit and cur == "INR"):
+        return None  # "5M" may be views; "1.5L" without rupees is litres
     start = m.start("pre") if pre else m.start("num")
     end = m.end("post") if post else (m.end("mult") if mult else num_end)
     currency = cur if explicit and cur else account

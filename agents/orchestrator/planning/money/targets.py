@@ -1,7 +1,7 @@
 """Find performance targets in a brief: a target cost per result (CPA) and a target ROAS.
 
 Handles "target CPA $25", "CPA under €20", "cost per lead below 15 EUR", "keep cost per
-purchase at most 30 dollars", "ROAS of 3x", "3x ROAS target", "target ROAS 2.5", "ROAS above
+purchase at most 30 dollars", "cost per lead no higher than $40", "ROAS of 3x", "3x ROAS target", "target ROAS 2.5", "ROAS above
 400%". The optimise loop judges ads against these.
 Spans are returned so the budget finder never reads a target amount as the budget.
 """
@@ -21,7 +21,7 @@ CPA_CUE = re.compile(rf"\b(?:target(?:ed)?\s+)?(?:cpa|cpl|cost[- ]per[- ]{_RESUL
                      rf"(?:\s+(?:target|goal))?\b", re.I)
 # What may sit between the cue and the amount: "of", "under", "at most", "should stay below"...
 CPA_GAP = re.compile(r"^[\s:=~≤<]*(?:(?:of|at|is|to|be|should|must|stay|stays|keep|kept|under|"
-                     r"below|around|about|near|max(?:imum)?|most|no|more|than|less|equal|"
+                     r"below|around|about|near|max(?:imum)?|most|no|more|higher|greater|than|less|equal|"
                      r"or|approximately|roughly|target|goal|:)\s*){0,6}$", re.I)
 ROAS_NUM = r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>x|×|%|:1)?"
 ROAS_AFTER = re.compile(rf"\b(?:target(?:ed)?\s+)?roas(?:\s+(?:target|goal))?[\s:=~≥>]*(?:(?:of|at|"

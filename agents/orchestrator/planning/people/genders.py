@@ -8,7 +8,9 @@ only counts as a correction, "men — sorry, everyone"). Statements are read in 
 - the same gender twice, or plain words for both ("moms and dads") → as said (both = all);
 - a correction cue between two different ones ("men… actually women") → the later wins, with
   an `Adjustment` naming both;
-- an exclusive or negated one against a different one, no correction → a `conflict` question.
+- an exclusive or negated one against a different one, no correction → a `conflict` question;
+- a hedged one ("mostly guys", "skews female", "women mostly") → asked: Meta cannot target a
+  share, and cutting the other gender is not what "mostly" says.
 """
 
 from __future__ import annotations
@@ -48,6 +50,12 @@ SHARE_BEFORE = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s*(?:%|percent\b|per\s*cent\b)
 AGE_AFTER = re.compile(r"^\s*(?:(?:who\s+are|aged?|ages|that\s+are)\s+)?(?:(?:over|under|above|"
                        r"below|older\s+than|younger\s+than|in\s+their)\s+)?\d{2}(?:\s*\+|s\b|"
                        r"\s*(?:-|–|to)\s*\d{2}\b)?", re.I)
+# "mostly guys", "skews female", "women mostly": the larger part, not a restriction (asked).
+HEDGE_BEFORE = re.compile(r"\b(?:mostly|mainly|primarily|predominantly|largely|majority|"
+                          r"skew(?:s|ed|ing)?(?:\s+(?:towards?|to))?|lean(?:s|ing)?\s+(?:towards?|"
+                          r"to))\s+$", re.I)
+HEDGE_AFTER = re.compile(r"^\s*,?\s*(?:mostly|mainly|primarily|predominantly|largely|for\s+the\s+"
+                         r"most\s+part)\b", re.I)
 # Words that name a whole gender; excluding one of them means the other. Excluding a role
 # ("no moms", "not husbands") cannot be said with genders and is asked.
 CORE = {"women", "woman", "female", "females", "ladies", "gals", "girls", "men", "man", "male",
@@ -62,7 +70,8 @@ class GenderStatement:
     start: int
     end: int
     phrase: str
-    kind: str  # plain, only, negated, all, weak, hole (an excluded role: "no moms"), greeting
+    kind: str  # plain, only, negated, all, weak, hole (an excluded role: "no moms"), greeting,
+    # hedged ("mostly guys": asked)
 
 
 @dataclass
@@ -95,6 +104,12 @@ def gender_statements(text: str) -> list[GenderStatement]:
                 continue
             if SHARE_BEFORE.search(before):
                 continue  # "60% women": left for the not-understood net to ask about
+            hedge_b, hedge_a = HEDGE_BEFORE.search(before), HEDGE_AFTER.match(text[m.end():])
+            if hedge_b or hedge_a:  # "mostly guys": asked, never a hard restriction
+                start = m.start() - len(before) + hedge_b.start() if hedge_b else m.start()
+                end = m.end() + hedge_a.end() if hedge_a else m.end()
+                out.append(GenderStatement(None, start, end, text[start:end].strip(), "hedged"))
+                continue
             start, end, kind = m.start(), m.end(), "plain"
             v: int | None = value
             if wider := NOT_ONLY_BEFORE.search(before):
@@ -123,6 +138,12 @@ def find_gender_result(text: str) -> GenderResult:
     for s in gender_statements(text):
         r.spans.append((s.start, s.end))
         if s.kind == "greeting":
+            continue
+        if s.kind == "hedged":
+            r.flags.append(Question("genders", f"'{s.phrase}': Meta targets women, men or "
+                                    "everyone, not a share. Should the ads reach only "
+                                    f"{'women' if WOMEN.search(s.phrase) else 'men'}, or everyone "
+                                    "(Meta finds who responds)?", "ambiguous", s.phrase, WHO))
             continue
         if s.kind == "hole":
             r.flags.append(Question("genders", f"'{s.phrase}': adpilot can target women, men "

@@ -96,7 +96,7 @@ CUE = re.compile(r"\b(?:interested\s+in|interests?\s*(?:in|like|such\s+as|:|-|=)
                  r"(?:^|(?<=[.!?\n]))\s*into\s+", re.I)
 FAN_NOUN = re.compile(r"\b([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:lovers|fans|enthusiasts|buffs|"
                       r"junkies|addicts|nerds|geeks|hobbyists|aficionados|fanatics|owners|"
-                      r"devotees|practitioners)\b", re.I)
+                      r"devotees|practitioners|crowds?|folks|types)\b", re.I)
 STOP_ITEM = re.compile(r"\s+(?:in|aged?|ages|between|from|with|who|on|at|for|near|around|over|"
                        r"under|living|based|across)\b.*$|\s*\d.*$", re.I)
 LIST_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\bplus\b|\+)\s*", re.I)
@@ -114,6 +114,11 @@ NOT_AN_ITEM = re.compile(r"^(?:want|wants|need|needs|are|is|have|has|live|lives|
                          r"we|they|our|their|it|in|on|at|to|for|with|from|by|of|us|you)\b", re.I)
 
 
+# Goals written at the head of a list ("sales, yoga lovers"): some are catalogue interests too.
+GOAL_WORDS = frozenset("sales sale leads traffic awareness engagement conversions purchases "
+                       "installs reach signups sign-ups clicks views".split())
+
+
 def _listed_before(text: str, end: int, add: Any, resolve: Any) -> None:
     """Read a list that ends at a fan noun: "camping and hiking fans" is both.
 
@@ -127,8 +132,8 @@ def _listed_before(text: str, end: int, add: Any, resolve: Any) -> None:
     for item in reversed(items[:-1]):
         start = text.rfind(item, clause, pos) if item else -1
         words = item.split()
-        if start < 0 or not words:
-            return
+        if start < 0 or not words or item.strip().lower() in GOAL_WORDS:
+            return  # "sales, yoga lovers": the goal heads the list, it is no interest
         pos = start
         # the item's last words: "target camping" → "camping"
         if not any(add(resolve(" ".join(words[i:])), (start, end)) for i in range(len(words))
@@ -194,9 +199,10 @@ def find_interests(text: str) -> InterestResult:
     for m in WHO_DO.finditer(text):  # "women 25-45 who run" = runners
         add(resolve(ACTIVITIES[m.group("verb").lower()]), m.span())
     for m in FAN_NOUN.finditer(text):
-        words = m.group(1).split()
-        for start in range(len(words)):
-            if add(resolve(" ".join(words[start:])), m.span()):
+        # the words that name the interest start the span: "exclude crossfit fans" is CrossFit
+        # left out (the span must not start at "exclude", or the negation before it is missed)
+        for w in re.finditer(r"\S+", m.group(1)):
+            if add(resolve(m.group(1)[w.start():]), (m.start(1) + w.start(), m.end())):
                 break
         _listed_before(text, m.end(1), add, resolve)
     left_out = {h["id"] for h in res.excluded}

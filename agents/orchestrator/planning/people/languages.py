@@ -30,6 +30,11 @@ LOCALES = {"english": 1001, "spanish": 1002, "french": 1003, "chinese": 1004,
 LOCALE_NAMES = {v: k for k, v in LOCALES.items()}
 ALIASES = {"mandarin": "chinese", "cantonese": "chinese", "brazilian portuguese": "portuguese",
            "castilian": "spanish"}
+# People named by their language: "francophones", "anglophones".
+PHONES = {"francophone": "french", "anglophone": "english", "hispanophone": "spanish",
+          "lusophone": "portuguese", "arabophone": "arabic", "germanophone": "german",
+          "italophone": "italian"}
+ALIASES.update({f"{k}s": v for k, v in PHONES.items()} | PHONES)
 _NAMES = sorted([*LOCALES, *ALIASES], key=len, reverse=True)
 _LANG = r"(?:" + "|".join(_NAMES) + r")"
 _LIST = rf"{_LANG}(?:-?\s*(?:,|/|&|\band\b|\bor\b|\bplus\b)\s*{_LANG})*"
@@ -38,6 +43,7 @@ LANG_RE = re.compile(
     rf"|\b(?:languages?|locales?)\s*(?::|=|-|\bis\b|\bare\b)?\s*(?P<b>{_LIST})\b"
     rf"|\b(?:speak|speaks|speaking)\s+(?:(?:fluent|native|only|mainly|mostly)\s+)?(?P<c>{_LIST})\b"
     rf"|\b(?:bilingual|multilingual)\s+\(?(?P<e>{_LIST})\b"  # "bilingual Spanish and English homes"
+    rf"|\b(?P<f>(?:{'|'.join(PHONES)})s?(?:\s*(?:,|/|&|\band\b|\bor\b)\s*(?:{'|'.join(PHONES)})s?)*)\b"
     rf"|\b(?:(?:ads?|copy|creatives?|campaign|it|only|all|everything|text)\s+)?in\s+"
     rf"(?P<d>{_LIST})\b(?=\s*(?:$|[.,;:!?)\-—–]|(?:only|please|pls|for|to|and|with|too|as|"
     rf"across|in|on|targeting|aimed|speakers?)\b))",
@@ -61,7 +67,7 @@ def find_locales(text: str, flags: list[Question] | None = None
     for m in LANG_RE.finditer(text):
         if negated_before(text, m.start()) is not None:
             continue  # "no French speakers": left out, which locales cannot say alone (asked)
-        group = next(g for g in ("a", "b", "c", "d", "e") if m.group(g))
+        group = next(g for g in ("a", "b", "c", "d", "e", "f") if m.group(g))
         for w in WORD.finditer(m.group(group)):
             name = w.group(0).lower()
             key = LOCALES[ALIASES.get(name, name)]

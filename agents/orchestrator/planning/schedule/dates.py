@@ -3,7 +3,10 @@
 Forms: ISO ("2026-04-15", "2026/04/15"), month names ("April 15th", "Apr 15, 2026", "15th of
 April", "Monday, March 16", "15 Apr '26"), numeric dates ("15/04/2026", "15.04.2026",
 "15-04-26", "03/04"), relative words ("today", "tomorrow", "next week", "next month", "end of
-the month", "month-end", "end of next month", "end of February") and weekdays ("Monday", "next Friday").
+the month", "month-end", "end of next month", "end of February"), weekdays ("Monday", "next
+Friday"), a weekday with its day of the month ("Sunday the 22nd", "Mon 16th": the day
+decides, a weekday that does not fall on it is reported) and shopping holidays ("Black Friday",
+"Cyber Monday", "the day after Thanksgiving", "Christmas Eve": US Thanksgiving).
 
 Numeric dates follow the account's country: month first for USD, PHP and the East-Asian
 currencies (JPY, CNY, KRW, TWD), day first elsewhere; a number over 12 settles it either way;
@@ -46,6 +49,14 @@ RELWD = r"(?P<P_next>next\s+|this\s+|coming\s+|last\s+)?(?P<P_wd>" + _WD + r")\b
 ORDINAL = (r"(?:the\s+)?(?P<P_od>\d{1,2})(?:st|nd|rd|th)(?:(?:\s+of)?\s+(?P<P_onx>next|this|the\s+"
            r"following)\s+month\b)?(?=\s*(?:[,.;:!?)\-–—\n]|$|and\b|to\b|through\b|thru\b|"
            r"until\b|till\b|for\b|please\b|pls\b|then\b|at\b|with\b|but\b|if\b|so\b))")
+# "sunday the 22nd", "Mon 16th": the day of the month decides, the weekday is checked against it
+WD_ORD = (r"(?P<P_owd>" + _WD + r")\.?,?\s+(?:the\s+)?(?P<P_wod>\d{1,2}(?:st|nd|rd|th))\b"
+          r"(?:(?:\s+of)?\s+(?P<P_wonx>next|this|the\s+following)\s+month\b)?")
+# Shopping holidays: "through Black Friday", "the day after Thanksgiving" (US Thanksgiving).
+HOLIDAY = (r"(?P<P_hoff>(?:the\s+)?day\s+(?:after|before)\s+)?(?P<P_hol>black\s+friday|cyber\s+monday|"
+           r"thanksgiving(?:\s+day)?|christmas\s+eve|christmas(?:\s+day)?|xmas(?:\s+eve|\s+day)?|"
+           r"boxing\s+day|new\s+year'?s\s+eve|new\s+year'?s(?:\s+day)?|halloween|"
+           r"valentine'?s(?:\s+day)?)\b")
 IN_N = r"in\s+(?P<P_inn>\d+|an?|one|two|three|four)\s+(?P<P_inu>days?|weeks?)\b"
 # "through April", "from June": the month's last day as an end, its first as a start
 MONTH_ONLY = (r"(?P<P_mo>january|february|march|april|may|june|july|august|september|october|"
@@ -66,8 +77,8 @@ def date_order(currency: str) -> str:
 
 def date_alts(p: str) -> str:
     """Return the regex alternatives of one date, its groups prefixed with `p`."""
-    return "|".join(x.replace("P_", p) for x in (ISO, DATE_MD, DATE_DM, NUMERIC, EOM, REL, RELWD,
-                                                 ORDINAL, IN_N, MONTH_ONLY))
+    return "|".join(x.replace("P_", p) for x in (ISO, DATE_MD, DATE_DM, NUMERIC, EOM, REL, WD_ORD,
+                                                 HOLIDAY, RELWD, ORDINAL, IN_N, MONTH_ONLY))
 
 
 @dataclass
@@ -143,13 +154,25 @@ def resolve(m: re.Match[str], p: str, today: date, order: str, *,
     """
     g = {k[len(p):]: v for k, v in m.groupdict().items() if k.startswith(p) and v}
     for short, alias in (("d", "dd"), ("m", "dm"), ("y", "dy"), ("wdp", "wdq"), ("n1", "s1"),
-                         ("n2", "s2"), ("n1", "t1"), ("n2", "t2")):  # each form names its groups
+                         ("n2", "s2"), ("n1", "t1"), ("n2", "t2"), ("od", "wod"),
+                         ("onx", "wonx")):  # each form names its groups
         if alias in g:
             g[short] = g.pop(alias)
     if g.get("mo") == "may" or g.get("mo", "").lower() == "mar" and "moy" not in g:
         return None  # "may" the verb, "mar" the word
+    if "hol" in g:
+        day = holiday(g["hol"], today) + timedelta(days=(g.get("hoff", "").lower().count("after")
+                                                         - g.get("hoff", "").lower().count("before")))
+        return DateRead(day, _phrase(m, p))
     if "od" in g or "inn" in g or "mo" in g:
-        return _loose(g, _phrase(m, p), today, end)
+        if "od" in g:  # "16th" of "Mon 16th"
+            g["od"] = g["od"].rstrip("stndrh")
+        loose = _loose(g, _phrase(m, p), today, end)
+        if loose and loose.value and "owd" in g and \
+                not WEEKDAYS[loose.value.weekday()].startswith(g["owd"].lower()[:3]):
+            loose.problem = (f"‘{loose.phrase}’: {loose.value:%B} {loose.value.day}, "
+                             f"{loose.value.year} is a {WEEKDAYS[loose.value.weekday()].title()}")
+        return loose
     phrase = _phrase(m, p)
     out: date | str | None = None
     readings = None
@@ -227,6 +250,32 @@ def _loose(g: dict[str, str], phrase: str, today: date, end: bool) -> DateRead |
     if opening < today <= last:  # "from March" in March: from now
         return DateRead(today, phrase, immediate=True)
     return DateRead(opening, phrase, year_given="moy" in g)
+
+
+def holiday(name: str, today: date) -> date:
+    """Return the next date of a shopping holiday ("Black Friday": the day after US Thanksgiving)."""
+    key = re.sub(r"\s+", " ", name.lower().replace("'", "").replace("xmas", "christmas"))
+
+    def on(year: int) -> date:
+        nov1 = date(year, 11, 1)
+        thanksgiving = nov1 + timedelta(days=(3 - nov1.weekday()) % 7 + 21)  # 4th Thursday
+        fixed = {"christmas eve": (12, 24), "boxing day": (12, 26), "new years eve": (12, 31),
+                 "halloween": (10, 31)}
+        if key.startswith("thanksgiving"):
+            return thanksgiving
+        if key == "black friday":
+            return thanksgiving + timedelta(days=1)
+        if key == "cyber monday":
+            return thanksgiving + timedelta(days=4)
+        if key.startswith("valentine"):
+            return date(year, 2, 14)
+        if key.startswith("new year") and key != "new years eve":
+            return date(year, 1, 1)
+        month, day = fixed.get(key, (12, 25))
+        return date(year, month, day)
+
+    this = on(today.year)
+    return this if this >= today else on(today.year + 1)
 
 
 def month_end(d: date) -> date:

@@ -61,8 +61,16 @@ START_CUE = rf"(?:(?:start|launch|go[- ]live|live|kick[- ]?off)\s+(?:date|day)(?
             r"start(?:s|ing)?(?:\s+on)?|from|beginning|begin(?:ning)?|launch(?:ing)?(?:\s+on)?|" \
             r"go(?:es|ing)?\s+live(?:\s+on)?|kick(?:ing)?\s+off(?:\s+on)?|live\s+from|as\s+of|w/c|" \
             r"week\s+(?:commencing|of))"
+# What ends the ads: "until", "ends on", and the verbs people use ("wrap up on the 30th",
+# "finish on Nov 20", "switch it off on the 28th", "take it down Dec 1", "last day is the 22nd").
+_END_OBJ = r"(?:\s+(?:it|them|this|things|everything|the\s+(?:ads?|campaign|promo|sale)))?"
 END_CUE = r"(?:until|till|til|through|thru|to|ending(?:\s+on)?|ends?(?:\s+on)?|end\s+date|" \
-          r"stop(?:ping)?(?:\s+on)?|up\s+to|by)"
+          r"stop(?:ping)?(?:\s+on)?|up\s+to|by|" \
+          rf"(?:end|stop|finish|pull|kill)(?:s|es|ing|ping)?{_END_OBJ}(?:\s+up)?(?:\s+on)?|" \
+          rf"wrap(?:s|ping)?{_END_OBJ}\s+up(?:\s+on)?|clos(?:e|es|ing){_END_OBJ}\s+out(?:\s+on)?|" \
+          rf"(?:switch|turn|shut)(?:s|es|ing)?{_END_OBJ}\s+off(?:\s+on)?|" \
+          rf"tak(?:e|es|ing){_END_OBJ}\s+down(?:\s+on)?|last\s+day(?:\s+(?:is|will\s+be))?|" \
+          r"(?:run|running|runs|live)\s+(?:up\s+)?(?:until|till|til|through|thru|to))"
 RANGE = re.compile(rf"(?:{START_CUE}\s+|between\s+)?(?:the\s+)?(?:{date_alts('a')})\s*(?:-|–|—|to|"
                    rf"until|till|through|thru|and)\s*(?:the\s+)?(?:{date_alts('b')})", re.I)
 SHORT_RANGE_MD = re.compile(rf"(?P<m>{MONTH_WORD})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|—|to|"
