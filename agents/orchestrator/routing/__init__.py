@@ -7,10 +7,10 @@
 - `checks.py` — what must be asked before an ask can be done (both routers);
 - `cues.py`, `lexicon.py`, `amounts.py`, `dates.py`, `params.py`, `abtest.py` — the rules' words, numbers,
   dates and params; `draft.py` — the flat schema the LLM fills;
-- `kinds.py` (a kind of ad as a filter or exception), `conditions.py` (a pause waiting on a
-  metric, a target with no change), `negation.py` (what not to do, what is taken back),
-  `children.py` (a child or object named by words that name nothing) — what the rules read
-  before or after routing so that nothing asked is dropped or inverted in silence.
+- `guards/` — `kinds.py` (a kind of ad as a filter or exception), `conditions.py` (a pause
+  waiting on a metric, a target with no change), `negation.py` (what not to do, what is taken
+  back), `children.py` (a child or object named by words that name nothing): what the rules
+  read before or after routing so that nothing asked is dropped or inverted in silence.
 
 Imports `agents.orchestrator.planning.money` (amounts are read one way), `prompts`, `state`.
 """

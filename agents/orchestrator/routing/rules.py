@@ -48,16 +48,22 @@ from agents.orchestrator.routing.checks import (
     unknown_name,
     write_guard,
 )
-from agents.orchestrator.routing.children import said_object, unnamed_child
-from agents.orchestrator.routing.conditions import (
+from agents.orchestrator.routing.discourse import blank
+from agents.orchestrator.routing.guards.children import said_object, unnamed_child
+from agents.orchestrator.routing.guards.conditions import (
     ONCE_NOTE,
     conditional_rules,
     pause_rule,
     states_target,
     target_question,
 )
-from agents.orchestrator.routing.discourse import blank
-from agents.orchestrator.routing.kinds import apply_kinds, kinds_note, read_kinds, unread_exception
+from agents.orchestrator.routing.guards.kinds import (
+    apply_kinds,
+    kinds_note,
+    read_kinds,
+    unread_exception,
+)
+from agents.orchestrator.routing.guards.negation import negated, taken_back
 from agents.orchestrator.routing.lexicon import BREAKDOWN_RES, TYPE_WORDS, to_english
 from agents.orchestrator.routing.moves import (
     follow_on,
@@ -67,7 +73,6 @@ from agents.orchestrator.routing.moves import (
     side_params,
     sides,
 )
-from agents.orchestrator.routing.negation import negated, taken_back
 from agents.orchestrator.routing.params import (
     KIND_WORD,
     Clause,
