@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import random
 from pathlib import Path
 
 import av
@@ -30,7 +30,11 @@ def clip(path: Path, seconds: float = 2.0, size: tuple[int, int] = (320, 240), f
 
 
 def junk(path: Path, size: int = 5 * 1024) -> Path:
-    """Write `size` random bytes under a video's name (what a broken export or a wrong file is)."""
+    """Write `size` random bytes under a video's name (what a broken export or a wrong file is).
+
+    Seeded: now and then fresh random bytes hold a frame FFmpeg reads as audio ("it has no
+    video stream" instead of "FFmpeg cannot read it"), which made a test flaky.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(os.urandom(size))
+    path.write_bytes(random.Random(f"junk:{size}").randbytes(size))
     return path
