@@ -313,6 +313,14 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     flags += dropped_capabilities([brief, norm.text], plan, [*questions, *flags],
                                   who="adpilot's planner")
     questions += [_as_written(q.to_dict(), norm.adjustments) for q in _unwaived(flags, d)]
+    if f.objective is None and not any(q["field"] == "destination_type" for q in questions):
+        # A goal is never assumed (the whole plan is built for it): the traffic build_plan
+        # falls back to only lets the rest be checked; a messaging ask's destination is its goal.
+        questions.insert(0, _q("objective", "What is the campaign for? The brief names no goal: "
+                               "say sales, leads, website traffic, awareness, engagement or app "
+                               "installs (e.g. 'goal: traffic')."))
+        f.adjustments = [a for a in f.adjustments if a.path != "objective"]
+        warnings = [w for w in warnings if w.get("rule") != "objective"]
     problems: list[dict] = []
     model: CampaignPlan | None = None
     try:
@@ -325,7 +333,8 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
         report = validate_plan(model, AccountInfo(currency=d.currency, page_id=d.page_id,
                                                   pixel_id=d.pixel_id, now=now))
         # A missing fact hides the rules it would only repeat; other questions hide nothing.
-        complete = not any(q.get("kind", "missing") == "missing" for q in questions)
+        complete = not any(q.get("kind", "missing") == "missing" and q.get("field") != "objective"
+                           for q in questions)  # the goal's question: its rules still run
         problems += money_problems(report.problems, f.money, f.all_money, d.currency,
                                    all_rules=complete)
         warnings += [w.to_dict() for w in report.warnings] if complete else []

@@ -1,0 +1,50 @@
+"""A brief that names no goal is asked what the campaign is for, never planned for traffic.
+
+The planner used to fall back to website traffic with a warning, so a brief whose goal it
+could not read ("dynamic creative pls … mattress" meant sales; "request a quote … our form"
+meant leads) launched a traffic campaign: messy_capabilities c055 and three held-out rows were
+silent errors. Briefs here are our own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
+
+D = PlanDefaults(page_id="1", pixel_id="2", today=date(2026, 3, 2))
+NO_GOAL = ("our new wool socks, US, $40/day, women 30-60, https://socks.example.com/wool, "
+           "socks.jpg")
+
+
+@pytest.mark.parametrize("brief", [
+    NO_GOAL,
+    "dynamic creative pls, headlines 'Warm toes' and 'Knit in Vermont', US, $60/day, "
+    "https://socks.example.com, a.jpg, b.jpg",
+    "table bookings for the bistro, $30/day, Chicago +15 mi, https://bistro.example.com, t.jpg",
+])
+def test_no_goal_is_a_question_about_the_goal(brief):
+    r = plan_brief(brief, D).to_dict()
+    assert r["questions"] and r["questions"][0]["field"] == "objective"
+    assert "names no goal" in r["questions"][0]["question"]
+    assert not any(w.get("rule") == "objective" for w in r["warnings"])  # no "planned for traffic"
+
+
+@pytest.mark.parametrize(("answer", "objective"), [
+    ("goal: traffic", "OUTCOME_TRAFFIC"), ("Goal: sales", "OUTCOME_SALES"),
+    ("leads", "OUTCOME_LEADS"), ("awareness", "OUTCOME_AWARENESS")])
+def test_the_answer_sets_the_goal(answer, objective):
+    r = plan_brief(f"{NO_GOAL}\n{answer}", D).to_dict()
+    assert not any(q["field"] == "objective" for q in r["questions"])
+    assert r["plan"]["objective"] == objective
+
+
+def test_the_rules_still_run_beside_the_goal_question():
+    # a job ad limited to one gender is refused on the same card that asks the goal
+    r = plan_brief("We're hiring cooks in Ohio, women only 30-45, $30/day, "
+                   "https://jobs.example.com, a.jpg", D).to_dict()
+    assert r["questions"][0]["field"] == "objective"
+    assert any("genders" in p["path"] for p in r["problems"])
