@@ -81,7 +81,9 @@ def _present(alert: dict[str, Any], snap: Mapping[str, Any]) -> dict[str, Any]:
     obj = alert["object"]
     level = {"adset": "ad set"}.get(obj["level"], obj["level"])
     if alert["verdict"] == "EMERGENCY_PAUSE" and obj["level"] in ("campaign", "adset"):
-        proposal = f"EMERGENCY_PAUSE — pause the {level} “{headline_name(obj)}” until it is fixed"
+        proposal = (f"EMERGENCY_PAUSE — pause the {level} “{headline_name(obj)}”; adpilot does not "
+                    f"resume it by itself: once it is fixed, resume it (adpilot ask \"resume "
+                    f"{headline_name(obj)}\")")
     else:
         proposal = "an acknowledgement (nothing changes on Meta)" + (
             "; the regular decisions on this card act on the numbers where they can"

@@ -41,3 +41,13 @@ def test_a_kpi_the_scan_does_not_read_is_not_judged_on_purchases_instead():
     snap = snapshot({"s1": [day_row(conv=0)] * 28}, kpi="estimated_ad_recallers", event=None,
                     target_cpa_minor=150)
     assert [a for a in rules.detect(snap) if a["kind"] == "off_target"] == []
+
+
+def test_an_emergency_pause_says_it_is_not_resumed_by_itself():
+    # "until it is fixed" read as if adpilot would resume the campaign once tracking came back;
+    # it never does (on the bench a pixel outage of three days kept a campaign paused for good).
+    rows = [day_row(conv=0, clicks=2)] * 28
+    snap = snapshot({"s1": rows}, **TRAFFIC)
+    [alert] = rules.detect(snap)
+    proposal = alerts._present(alert, snap)["proposal"]
+    assert "does not resume it by itself" in proposal and 'adpilot ask "resume Set s1"' in proposal
