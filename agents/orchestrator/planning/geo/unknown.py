@@ -1,6 +1,6 @@
 """Places the geo parser must not read silently: unknown names and goal-word look-alikes.
 
-- `unknown_places`: a capitalised name where a place belongs — after "in", "near", "around",
+- `unknown_places`: a capitalised name (or an abbreviation in capitals: "the OC") where a place belongs — after "in", "near", "around",
   "within 10 miles of", beside a known place ("Boise and Twin Falls") or before a state or
   country ("Asheville NC", "Bradford (UK)") — that the catalogue does not know. When the brief
   names other places it becomes a question naming it (the plan would otherwise quietly leave
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 GOAL_CUE = re.compile(r"\b(?:get|getting|more|generate|generating|need|needs|want|drive|driving|"
                       r"collect|capture|boost|increase|some|new|qualified|us)\s+$", re.I)
 NAME = re.compile(r"(?<![\w@/.$-])[A-Z][a-zà-ÿ][\w'’.-]*(?:[ -](?:of\s+|upon\s+|on\s+)?"
-                  r"[A-Z][a-zà-ÿ][\w'’.-]*){0,2}")
+                  r"[A-Z][a-zà-ÿ][\w'’.-]*){0,2}"
+                  r"|(?<![\w@/.$-])[A-Z]{2,4}(?![\w'’@])")  # "LA and the OC": a local abbreviation
 CUE = re.compile(r"\b(?:in|near|around|across|throughout|outside(?:\s+of)?|except|excluding|"
                  r"exclude|minus|without|skip|but\s+not|not\s+in|"
                  r"within\s+\d+(?:\.\d+)?\s*-?\s*(?:miles?|mi|kms?|kilomet(?:er|re)s?)\s+"

@@ -1,0 +1,34 @@
+"""A local abbreviation in capitals where a place belongs is asked, never dropped.
+
+"LA and the OC" launched for Los Angeles alone with no word about Orange County: the unknown-
+place reader only saw capitalised words ("Orange County" was asked). Briefs here are our own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.orchestrator.planning import PlanDefaults
+from agents.orchestrator.planning.rules import plan_brief
+
+D = PlanDefaults(page_id="1", pixel_id="2", today=date(2026, 3, 2))
+
+
+def _brief(places: str) -> dict:
+    return plan_brief(f"sales for our tacos, {places}, $50/day, https://t.example.com, t.jpg",
+                      D).to_dict()
+
+
+@pytest.mark.parametrize(("places", "word"), [("LA and the OC", "OC"), ("LA and OC", "OC"),
+                                              ("Denver and the DTC", "DTC")])
+def test_an_unknown_abbreviation_beside_a_place_is_asked(places, word):
+    r = _brief(places)
+    assert any(f"‘{word}’ is not a place adpilot knows" in q["question"] for q in r["questions"])
+
+
+@pytest.mark.parametrize("places", ["US and CA", "NYC, LA and SF", "LA, ads on IG and FB"])
+def test_known_codes_and_platforms_are_not_asked_about(places):
+    r = _brief(places)
+    assert not any("not a place adpilot knows" in q["question"] for q in r["questions"])
