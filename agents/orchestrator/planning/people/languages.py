@@ -1,5 +1,9 @@
 """Languages the ads should reach: "Spanish speakers", "in French", "language: German".
 
+Two languages or more standing as a list of their own between commas ("US, english and spanish,
+$50/day") are the audience's languages too; one language word alone there is not read (it is
+as often the copy, a cuisine or a product: "Danish design lamps", "korean skincare").
+
 Meta targets languages by adlocale key (`targeting.locales`, GET /search?type=adlocale). The
 keys below are the "(All)" keys for languages Meta groups (English 1001, Spanish 1002, French
 1003, Chinese 1004, Portuguese 1005) and the single key of the others. They were checked
@@ -46,7 +50,10 @@ LANG_RE = re.compile(
     rf"|\b(?P<f>(?:{'|'.join(PHONES)})s?(?:\s*(?:,|/|&|\band\b|\bor\b)\s*(?:{'|'.join(PHONES)})s?)*)\b"
     rf"|\b(?:(?:ads?|copy|creatives?|campaign|it|only|all|everything|text)\s+)?in\s+"
     rf"(?P<d>{_LIST})\b(?=\s*(?:$|[.,;:!?)\-—–]|(?:only|please|pls|for|to|and|with|too|as|"
-    rf"across|in|on|targeting|aimed|speakers?)\b))",
+    rf"across|in|on|targeting|aimed|speakers?)\b))"
+    # two languages or more as a list of their own ("US, english and spanish, $50/day")
+    rf"|(?:^|(?<=[,;:\n(]))\s*(?P<g>{_LANG}\s*(?:,|/|&|\band\b|\bor\b|\bplus\b)\s*{_LIST})"
+    rf"\s*(?=$|[,;.\n)])",
     re.I)
 WORD = re.compile(_LANG, re.I)
 # Languages written in more than one script: which readers (and which copy) is asked.
@@ -67,7 +74,7 @@ def find_locales(text: str, flags: list[Question] | None = None
     for m in LANG_RE.finditer(text):
         if negated_before(text, m.start()) is not None:
             continue  # "no French speakers": left out, which locales cannot say alone (asked)
-        group = next(g for g in ("a", "b", "c", "d", "e", "f") if m.group(g))
+        group = next(g for g in ("a", "b", "c", "d", "e", "f", "g") if m.group(g))
         for w in WORD.finditer(m.group(group)):
             name = w.group(0).lower()
             key = LOCALES[ALIASES.get(name, name)]

@@ -1,4 +1,4 @@
-"""A local abbreviation in capitals where a place belongs is asked, never dropped.
+"""Words the planner dropped in silence: a local abbreviation for a place, a list of languages.
 
 "LA and the OC" launched for Los Angeles alone with no word about Orange County: the unknown-
 place reader only saw capitalised words ("Orange County" was asked). Briefs here are our own.
@@ -32,3 +32,20 @@ def test_an_unknown_abbreviation_beside_a_place_is_asked(places, word):
 def test_known_codes_and_platforms_are_not_asked_about(places):
     r = _brief(places)
     assert not any("not a place adpilot knows" in q["question"] for q in r["questions"])
+
+
+@pytest.mark.parametrize(("words", "locales"), [("english and spanish", [1001, 1002]),
+                                                ("Spanish/English", [1002, 1001]),
+                                                ("french, italian or german", [1003, 10, 5])])
+def test_a_list_of_languages_between_commas_is_the_audience_languages(words, locales):
+    # "US, english and spanish, $50/day" was listed as not understood and launched with no
+    # language at all
+    r = plan_brief(f"sales for our stuff, US, {words}, $50/day, https://t.example.com, t.jpg",
+                   D).to_dict()
+    assert r["plan"]["ad_sets"][0]["targeting"]["locales"] == locales
+
+
+def test_one_language_word_in_a_product_is_not_a_language():
+    r = plan_brief("sales for our stuff, US, korean skincare, $50/day, https://t.example.com, "
+                   "t.jpg", D).to_dict()
+    assert "locales" not in r["plan"]["ad_sets"][0]["targeting"]
