@@ -49,3 +49,12 @@ def test_one_language_word_in_a_product_is_not_a_language():
     r = plan_brief("sales for our stuff, US, korean skincare, $50/day, https://t.example.com, "
                    "t.jpg", D).to_dict()
     assert "locales" not in r["plan"]["ad_sets"][0]["targeting"]
+
+
+@pytest.mark.parametrize(("words", "roas"), [("aim for 300% ROAS", 3.0),
+                                             ("don't let it go below 250% ROAS", 2.5)])
+def test_a_roas_in_percent_before_the_word_is_the_target(words, roas):
+    # "250% ROAS" was read by nothing: the campaign launched with no ROAS at all
+    r = plan_brief(f"sales for our stuff, US, {words}, $50/day, https://t.example.com, t.jpg",
+                   D).to_dict()
+    assert r["plan"]["targets"]["roas"] == roas

@@ -27,7 +27,7 @@ ROAS_NUM = r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>x|×|%|:1)?"
 ROAS_AFTER = re.compile(rf"\b(?:target(?:ed)?\s+)?roas(?:\s+(?:target|goal))?[\s:=~≥>]*(?:(?:of|at|"
                         rf"is|to|be|above|over|least|at\s+least|around|about|min(?:imum)?|"
                         rf"should|stay|keep)\s*){{0,4}}{ROAS_NUM}", re.I)
-ROAS_BEFORE = re.compile(r"\b(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>x|×)\s+roas\b(?:\s+(?:target|goal))?",
+ROAS_BEFORE = re.compile(r"\b(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>x|×|%)\s+roas\b(?:\s+(?:target|goal))?",
                          re.I)
 
 
