@@ -13,13 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from facebook_business.adobjects.adaccount import AdAccount
 
 from agents.optimize.oneoff import propose_request
 from sandbox.server import SandboxServer
 from sandbox.testing import make_api
 from state.money import MoneyAction
 from state.policy import Policy
-from tests.optimize.oneoff_world import TOKEN, Maker, client_for, intent, ref, scenario_file
+from tests.optimize.oneoff_world import (
+    ACCOUNT,
+    TOKEN,
+    Maker,
+    client_for,
+    intent,
+    ref,
+    scenario_file,
+)
 from tools.account import account_info, account_now
 
 CPA_40: dict[str, Any] = {"metric": "cpa", "op": ">", "threshold": 4000, "currency": "USD",
@@ -308,3 +317,24 @@ def test_the_summary_is_markdown_lines(world: World, tmp_path: Path) -> None:
     assert out["title"].startswith("## ") and all(isinstance(s, str) for s in out["summary"])
     assert out["currency"] == "USD" and out["kpi"] == "conversions"
 
+
+
+def test_a_cost_per_result_rule_on_a_traffic_campaign_asks_instead_of_counting_purchases(
+        world: World) -> None:
+    # A traffic campaign's result is a link click; the CPA rule counted purchases (the pixel's
+    # fallback event), so "pause the ads costing more than $1.50 per result" proposed pausing
+    # the ads that were cheapest per click. Made here with the SDK, as the others.
+    acct = AdAccount(ACCOUNT, api=make_api(world.sb.url, TOKEN))
+    cid = str(acct.create_campaign(params={
+        "name": "Blog Traffic", "objective": "OUTCOME_TRAFFIC", "special_ad_categories": [],
+        "status": "ACTIVE"})["id"])
+    world.ids["Blog Traffic"] = cid
+    acct.create_ad_set(params={
+        "name": "Readers", "campaign_id": cid, "billing_event": "IMPRESSIONS",
+        "optimization_goal": "LINK_CLICKS", "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
+        "daily_budget": 3000, "targeting": {"geo_locations": {"countries": ["US"]}},
+        "status": "ACTIVE"})
+    out = world.ask("pause_underperformers", "campaign", "Blog Traffic",
+                    **{**CPA_40, "threshold": 150})
+    assert out["actions"] == [] and "traffic campaign" in out["clarify"]
+    assert "CPC over" in out["clarify"]

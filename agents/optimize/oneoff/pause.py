@@ -104,6 +104,13 @@ def propose_pauses(
     metric, op, threshold, source = rule
     out["kpi"] = "conversion_value" if metric == "roas" else "conversions"
     adsets = read_children(client, cid, "adset")
+    if metric in ("cpa", "roas") and not _counts_conversions(campaign, adsets):
+        out["clarify"] = (
+            f"“{name_of(campaign)}” is a {_goal_words(campaign)} campaign: its results are not "
+            f"purchases or leads, and a {metric.upper()} rule counts those (it would pause its "
+            "ads on purchases they were never bought for). Say 'CPC over $1.50' to judge cost "
+            "per click, or 'CTR under 0.5%'.")
+        return out
     ads = read_children(client, cid, "ad") if level == "ad" else []
     live_sets = {str(a["id"]): a for a in adsets if a.get("status") == "ACTIVE"}
     if level == "ad":
@@ -224,6 +231,23 @@ def _rule(
     return (f"What CPA should count as too high for {name}? e.g. 'over $40' (or a ROAS or CTR "
             f"threshold). {name} has no target adpilot knows and the policy has no default "
             "pause rule, so the threshold must come from you.")
+
+
+def _counts_conversions(campaign: dict[str, Any], adsets: list[dict[str, Any]]) -> bool:
+    """Say whether the campaign's results are conversions, as a CPA or ROAS rule needs.
+
+    A sales or leads objective, or an ad set with a conversion event or a lead or conversation
+    goal; a traffic, awareness or engagement campaign's results are not.
+    """
+    if str(campaign.get("objective") or "") in ("OUTCOME_SALES", "OUTCOME_LEADS", ""):
+        return True
+    return any((a.get("promoted_object") or {}).get("custom_event_type")
+               or str(a.get("optimization_goal")) in GOAL_RESULTS for a in adsets)
+
+
+def _goal_words(campaign: dict[str, Any]) -> str:
+    objective = str(campaign.get("objective") or "").removeprefix("OUTCOME_")
+    return objective.replace("_", " ").lower() or "non-conversion"
 
 
 def _event(campaign: dict[str, Any], adsets: list[dict[str, Any]]) -> str:
