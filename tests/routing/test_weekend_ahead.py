@@ -28,7 +28,10 @@ def _routes(text: str, today: date) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("text", ["pause brand awareness for the weekend",
                                   "kill Brand Awareness over the weekend",
-                                  "turn off brand awareness this weekend"])
+                                  "turn off brand awareness this weekend",
+                                  "pause brand awareness this coming weekend",
+                                  "stop brand awareness for the long weekend",
+                                  "pause brand awareness over the wknd"])
 def test_before_friday_the_weekend_is_days_away_and_nothing_is_paused_now(text):
     routes = _routes(text, WEDNESDAY)
     assert ("status", "Brand Awareness") not in routes
@@ -46,3 +49,20 @@ def test_from_friday_it_pauses_now_and_says_the_resume_is_not_scheduled(today):
 def test_said_with_now_it_pauses_now_whatever_the_day():
     routes = _routes("pause brand awareness now, for the weekend", WEDNESDAY)
     assert routes[0] == ("status", "Brand Awareness")
+
+
+@pytest.mark.parametrize("today", [WEDNESDAY, FRIDAY])
+@pytest.mark.parametrize("text", ["turn brand awareness off for weekends",
+                                  "pause brand awareness on weekends",
+                                  "pause brand awareness every weekend",
+                                  "pause brand awareness next weekend"])
+def test_every_weekend_or_next_weekend_is_never_made_now(text, today):
+    # a change that repeats, or one a week or more away: refused on any day, naming the words
+    intent = _ask(text, today)
+    assert intent.route == "unsupported" and intent.also == []
+    assert text.split("awareness ")[-1].replace("off ", "") in intent.params["why"]
+
+
+def test_till_after_the_weekend_pauses_now_and_says_it_will_not_resume():
+    routes = _routes("pause brand awareness till after the weekend", WEDNESDAY)
+    assert routes[0] == ("status", "Brand Awareness") and routes[1][0] == "unsupported"

@@ -110,30 +110,44 @@ SCHEDULED = rx(
     r"demain|mañana|ma[nñ]ana)\b")
 # A pause (or resume) for a while: "until Monday", "for the weekend", "for 3 days". The change is
 # made now; the change back later is not (adpilot does not schedule): said as a later ask.
+_WKND = r"(?:long\s+)?(?:weekends?|wknds?)"  # "the long weekend", "the wknd"
 TEMPORARY = rx(
-    rf"\b(?:until|till|til|through|thru)\s+(?:(?:next|this)\s+)?(?:{_WD}|tomorrow|the\s+weekend|"
-    r"next\s+(?:week|month)|the\s+\d{1,2}(?:st|nd|rd|th)?|(?:we(?:'re|\s+are)|it'?s)\s+(?:back|"
-    r"restocked|done))\b|\bfor\s+(?:the\s+(?:next\s+)?|this\s+|a\s+|the\s+coming\s+)?(?:weekend|night|(?:\d+|a|an|one|two|three|"
-    r"a\s+few|a\s+couple(?:\s+of)?)\s+(?:hours?|days?|weeks?))\b|\bover\s+the\s+weekend\b|"
-    r"\b(?:this|the\s+coming)\s+weekend\b")
+    rf"\b(?:until|till|til|through|thru)\s+(?:after\s+)?(?:(?:next|this)\s+)?(?:{_WD}|tomorrow|"
+    rf"the\s+{_WKND}|next\s+(?:week|month)|the\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:we(?:'re|\s+are)|"
+    r"it'?s)\s+(?:back|restocked|done))\b|\bfor\s+(?:the\s+(?:next\s+|coming\s+)?|this\s+(?:coming\s+)?|"
+    rf"a\s+|the\s+coming\s+)?(?:{_WKND}|night|(?:\d+|a|an|one|two|three|"
+    r"a\s+few|a\s+couple(?:\s+of)?)\s+(?:hours?|days?|weeks?))\b|"
+    rf"\bover\s+the\s+{_WKND}\b|\b(?:this\s+(?:coming\s+)?|the\s+coming\s+|next\s+){_WKND}\b|"
+    r"\b(?:on|during)\s+(?:the\s+)?(?:weekends|wknds)\b|\b(?:every|each)\s+(?:weekend|wknd)\b")
 TEMPORARY_WHY = ("Changing it back at a later time is not supported: adpilot makes the change "
                  "now and will not undo it by itself (no scheduled resume); ask again then.")
 # "for the weekend" said on a weekday before Friday: the change itself is days away.
-WEEKEND = rx(r"\b(?:(?:for|over)\s+(?:the\s+(?:coming\s+)?|this\s+)?|this\s+|the\s+coming\s+)weekend\b")
+WEEKEND = rx(rf"\b(?:(?:for|over)\s+(?:the\s+(?:coming\s+|next\s+)?|this\s+(?:coming\s+)?)?|"
+             rf"this\s+(?:coming\s+)?|the\s+coming\s+|next\s+){_WKND}\b")
+# Every weekend ("for weekends", "on weekends"): a change that repeats, which adpilot cannot hold.
+WEEKENDS = rx(r"\b(?:for|on|over|during)\s+(?:the\s+)?(?:weekends|wknds)\b|\b(?:every|each)\s+"
+              r"(?:weekend|wknd|saturday|sunday)\b")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def weekend_ahead(phrase: str, today: date) -> str | None:
     """Return why a change "for the weekend" cannot be made today (Monday–Thursday), else None.
 
+    "For weekends" (every weekend) is never made: it repeats.
+
     From Friday the weekend is here (or starts tonight): the change is made now and the change
     back is the later ask `TEMPORARY_WHY` says. Before Friday it would start days early.
     """
-    if today.weekday() >= 4 or not WEEKEND.search(phrase):
-        return None
+    if WEEKENDS.search(phrase):
+        return (f"\"{phrase.strip()}\" asks for the change every weekend; adpilot does not "
+                "schedule changes, once or again and again (Meta's ad scheduling needs a lifetime "
+                "budget, set in Ads Manager). Ask for the change when you want it made.")
+    ahead = WEEKEND.search(phrase)
+    if ahead is None or (today.weekday() >= 4 and "next" not in ahead.group(0).lower()):
+        return None  # "next weekend" is the one after this: days away on any day
     return (f"\"{phrase.strip()}\" asks for a change at the weekend and another after it; today is "
             f"{WEEKDAYS[today.weekday()]}, and adpilot does not schedule changes: made now, it "
-            f"would start {4 - today.weekday()} day(s) early. Ask again on Friday or at the weekend, "
+            "would start days early. Ask again on the Friday or at the weekend, "
             "or say \"now\" (\"pause it now\") to make it today.")
 # "except X", "apart from X", "but keep X running": what a change must leave out.
 EXCEPT = rx(
