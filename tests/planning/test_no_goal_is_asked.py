@@ -48,3 +48,17 @@ def test_the_rules_still_run_beside_the_goal_question():
                    "https://jobs.example.com, a.jpg", D).to_dict()
     assert r["questions"][0]["field"] == "objective"
     assert any("genders" in p["path"] for p in r["problems"])
+
+
+def test_a_waived_unsupported_goal_says_which_goal_the_plan_is_for():
+    # "get people into our Seattle store" (store visits) waived: the plan went on as sales with
+    # nothing on the card to say adpilot picked the goal
+    brief = ("get people into our Seattle store, women 25-50, $30 a day, "
+             "https://example.com/store, image a.jpg")
+    asked = plan_brief(brief, D).to_dict()
+    phrase = next(q["phrase"] for q in asked["questions"] if q["field"] == "objective")
+    waived = PlanDefaults(page_id="1", pixel_id="2", today=date(2026, 3, 2), waived=(phrase,))
+    r = plan_brief(brief, waived).to_dict()
+    [note] = [a for a in r["adjustments"] if a["path"] == "objective"]
+    assert note["to"] == r["plan"]["objective"] and phrase in note["why"]
+    assert "the plan is for" in note["why"]

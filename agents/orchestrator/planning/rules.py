@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agents.orchestrator.planning import (
+    GOAL,
     SPEND,
     WAIVABLE,
     WHO,
@@ -313,6 +314,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     flags += dropped_capabilities([brief, norm.text], plan, [*questions, *flags],
                                   who="adpilot's planner")
     questions += [_as_written(q.to_dict(), norm.adjustments) for q in _unwaived(flags, d)]
+    f.adjustments += _waived_goals(flags, d, str(plan.get("objective") or ""))
     if f.objective is None and not any(q["field"] == "destination_type" for q in questions):
         # A goal is never assumed (the whole plan is built for it): the traffic build_plan
         # falls back to only lets the rest be checked; a messaging ask's destination is its goal.
@@ -368,6 +370,16 @@ def _as_written(question: dict[str, Any], corrections: list[Any]) -> dict[str, A
             question = {**question, "phrase": phrase,
                         "question": f"{question['question']} (the brief wrote ‘{c.before}’)"}
     return question
+
+
+def _waived_goals(flags: list[Question], d: PlanDefaults, objective: str) -> list[Adjustment]:
+    """Say which goal a waived, unsupported goal was planned as ("store visits" → sales)."""
+    kept = {id(q) for q in _unwaived(flags, d)}
+    words = objective.removeprefix("OUTCOME_").replace("_", " ").lower() or "another goal"
+    return [Adjustment("objective", q.phrase, objective, f"‘{q.phrase}’ asks for a goal adpilot "
+                       f"cannot plan, and you chose to go on without it: the plan is for {words} "
+                       "instead; reject and name the goal to change it")
+            for q in flags if q.affects == GOAL and q.kind == "unsupported" and id(q) not in kept]
 
 
 def _unwaived(flags: list[Question], d: PlanDefaults) -> list[Question]:
