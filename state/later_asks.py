@@ -53,6 +53,8 @@ def later_note(ask: Ask) -> str:
         return (f"Next: {ask.route}{_names(ask)} — a later ask, proposed on its own card once "
                 "this one is answered.")
     why = ask.params.get("why") if ask.route in ("clarify", "unsupported") else None
+    if ask.route == "unsupported" and why:  # asking the same again gets the same answer
+        return f"Not done: {ask.route}{_names(ask)} — {why}"
     return (f"Not done: {ask.route}{_names(ask)}" + (f" ({why})" if why else "")
             + f" — run {_command(ask)} on its own.")
 

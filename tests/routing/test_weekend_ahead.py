@@ -66,3 +66,12 @@ def test_every_weekend_or_next_weekend_is_never_made_now(text, today):
 def test_till_after_the_weekend_pauses_now_and_says_it_will_not_resume():
     routes = _routes("pause brand awareness till after the weekend", WEDNESDAY)
     assert routes[0] == ("status", "Brand Awareness") and routes[1][0] == "unsupported"
+
+
+def test_the_note_for_a_resume_not_scheduled_does_not_send_the_person_round_in_a_circle():
+    # it said "— run adpilot ask "<the same request>" on its own", which gives the same card
+    from state.later_asks import later_note
+
+    intent = _ask("pause brand awareness until Monday", WEDNESDAY)
+    note = later_note(intent.also[0])
+    assert "on its own" not in note and "will not undo it by itself" in note
