@@ -62,3 +62,14 @@ def test_a_waived_unsupported_goal_says_which_goal_the_plan_is_for():
     [note] = [a for a in r["adjustments"] if a["path"] == "objective"]
     assert note["to"] == r["plan"]["objective"] and phrase in note["why"]
     assert "the plan is for" in note["why"]
+
+
+def test_a_message_us_brief_asks_where_to_chat_not_for_a_web_page():
+    # the traffic placeholder asked "Which web page should the ads send people to?" and warned
+    # "planned for website traffic" beside the question about WhatsApp or Messenger
+    brief = "have people message us about a free consultation, US, $20 a day, image a.jpg"
+    r = plan_brief(brief, D).to_dict()
+    assert [q["field"] for q in r["questions"]] == ["destination_type"]
+    assert not any(w.get("rule") == "objective" for w in r["warnings"])
+    answered = plan_brief(f"{brief}. WhatsApp", D).to_dict()
+    assert answered["questions"] == [] and answered["plan"]["objective"] == "OUTCOME_ENGAGEMENT"

@@ -315,12 +315,16 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
                                   who="adpilot's planner")
     questions += [_as_written(q.to_dict(), norm.adjustments) for q in _unwaived(flags, d)]
     f.adjustments += _waived_goals(flags, d, str(plan.get("objective") or ""))
-    if f.objective is None and not any(q["field"] == "destination_type" for q in questions):
+    if f.objective is None:
         # A goal is never assumed (the whole plan is built for it): the traffic build_plan
-        # falls back to only lets the rest be checked; a messaging ask's destination is its goal.
-        questions.insert(0, _q("objective", "What is the campaign for? The brief names no goal: "
-                               "say sales, leads, website traffic, awareness, engagement or app "
-                               "installs (e.g. 'goal: traffic')."))
+        # falls back to only lets the rest be checked. A messaging ask's destination question
+        # is its goal's, and a web page is not asked for a chat.
+        if any(q["field"] == "destination_type" for q in questions):
+            questions = [q for q in questions if q["field"] != "landing_url"]
+        else:
+            questions.insert(0, _q("objective", "What is the campaign for? The brief names no "
+                                   "goal: say sales, leads, website traffic, awareness, "
+                                   "engagement or app installs (e.g. 'goal: traffic')."))
         f.adjustments = [a for a in f.adjustments if a.path != "objective"]
         warnings = [w for w in warnings if w.get("rule") != "objective"]
     problems: list[dict] = []
