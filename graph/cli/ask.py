@@ -68,7 +68,8 @@ def _show_answer(outcome: Outcome, as_json: bool, chart: Path | None) -> None:
         console.print(f"Chart: {drawn}" if drawn else "No chart: the answer has no rows to draw.")
 
 
-def _finish(outcome: Outcome, *, as_json: bool, chart: Path | None, home: Path) -> int:
+def finish_ask(outcome: Outcome, *, as_json: bool, chart: Path | None, home: Path) -> int:
+    """Show where an `ask` thread stopped (its answer, card or refusal, and why); its exit code."""
     phase = outcome.values.get("phase")
     if phase == "answered" and outcome.done:
         for note in [] if as_json else outcome.notes:
@@ -114,7 +115,7 @@ def ask(request: Annotated[str, typer.Argument(help="what you want, in words")],
     with session(quiet=as_json) as (env, runner), run_display(err_console if as_json else console) as display:
         outcome = runner.start("", thread, request=text, on_update=display)
         display.close()
-        code = _finish(outcome, as_json=as_json, chart=chart, home=env.home)
+        code = finish_ask(outcome, as_json=as_json, chart=chart, home=env.home)
     raise typer.Exit(code)
 
 

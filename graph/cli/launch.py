@@ -252,10 +252,16 @@ def resume(thread: Annotated[str, typer.Argument(help="the thread to continue")]
         else:
             outcome = runner.continue_thread(thread, on_update=display)
         display.close()
-        report(outcome, home=env.home, as_json=as_json)
+        if outcome.values.get("intent") is not None:  # an `adpilot ask` thread: as `ask` ends
+            from graph.cli.ask import finish_ask
+
+            code = finish_ask(outcome, as_json=as_json, chart=None, home=env.home)
+        else:
+            report(outcome, home=env.home, as_json=as_json)
+            code = exit_code(outcome)
         if outcome.done and not outcome.interrupt and not as_json:
             console.print(f"Thread {thread} is finished.")
-    raise typer.Exit(exit_code(outcome))
+    raise typer.Exit(code)
 
 
 def _not_a_question(current: Outcome) -> str:

@@ -330,3 +330,20 @@ def test_pausing_all_the_ads_of_a_campaign_pauses_each_ad_on_approval(cli, tmp_p
                                                              "Static - Summit")} == {"PAUSED"}
     assert status_of(server, "ad", ids["ads"]["Dynamic Retarget"]) == "ACTIVE"  # another campaign
     assert status_of(server, "campaign", ids["campaign"]) == "ACTIVE"
+
+
+def test_a_refusal_after_a_name_question_is_said_and_exits_2(cli, tmp_path):
+    # "switch off X this weekend" with X ambiguous asked which X first; the answer then ended the
+    # thread printing only "route request → unsupported", with exit 0 and no reason
+    import re
+
+    server, run = cli
+    sdk_world(server, tmp_path, twin=True)
+    before = writes(server)
+    twin = run("ask", "pause Carousel A over the weekend", "--thread", "w2")
+    assert "the request needs an answer" in twin.output, twin.output
+    n = re.search(r"(\d)\s+ad “Carousel A”", twin.output).group(1)
+    answered = run("resume", "w2", "--answer", n)
+    assert answered.exit_code == 2, answered.output
+    assert "weekend" in said(answered) and "schedule" in said(answered)
+    assert writes(server) == before
