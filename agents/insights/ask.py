@@ -31,8 +31,14 @@ def answer_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     intent = Intent.model_validate(state.get("intent") or {})
     if intent.route != "question":
         raise RuntimeError(f"answer_request: the intent's route is {intent.route!r}, not question")
+    from tools.catalog import read_catalog
+
     client = client_of(runtime)
-    answer = answer_question(client, intent, account=account_info(client),
+    # The catalog says what a result is in each campaign (its objective and ad sets' events);
+    # without it every answer counted purchases, a leads or traffic campaign's too.
+    catalog = read_catalog(client, [str(client.account_id)])
+    account = {**(catalog[0] if catalog else {}), **account_info(client)}
+    answer = answer_question(client, intent, account=account,
                              today=account_today(runtime.context, client))
     from agents.optimize.oneoff.chain import go_on
 

@@ -347,3 +347,16 @@ def test_a_refusal_after_a_name_question_is_said_and_exits_2(cli, tmp_path):
     assert answered.exit_code == 2, answered.output
     assert "weekend" in said(answered) and "schedule" in said(answered)
     assert writes(server) == before
+
+
+def test_a_question_about_a_traffic_campaign_counts_its_link_clicks(cli, tmp_path):
+    # the graph's question node passed the account without its campaigns, so every answer
+    # counted purchases: "7 purchases at $24.49 each" for a campaign buying link clicks
+    server, run = cli
+    sdk_world(server, tmp_path, traffic=True)
+    admin(server.url, "POST", "/__sandbox__/clock/advance", {"days": 4})
+    out = run("ask", "how many results did Blog Traffic get in the last 3 days?", "--json")
+    assert out.exit_code == 0, out.output
+    answer = json.loads(out.stdout)["answer"]
+    assert answer["result"] == "LINK_CLICK", answer
+    assert "link click" in answer["sentence"] and "purchase" not in answer["sentence"]

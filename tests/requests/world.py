@@ -19,11 +19,13 @@ from PIL import Image
 from sandbox.testing import make_api
 
 
-def sdk_world(server: Any, tmp: Path, *, twin: bool = False, pair: bool = False) -> dict[str, Any]:
+def sdk_world(server: Any, tmp: Path, *, twin: bool = False, pair: bool = False,
+              traffic: bool = False) -> dict[str, Any]:
     """Create the tree with the SDK over HTTP; return {"campaign", "retargeting", "adsets", "ads"}.
 
     `twin`: Retargeting's ad set also gets an ad named "Carousel A" (two ads share the name;
-    `ads["Carousel A (Retargeting)"]` is the second).
+    `ads["Carousel A (Retargeting)"]` is the second). `traffic`: also "Blog Traffic" (a traffic
+    campaign: one link-click ad set "Readers" at $30 a day, one ad "Blog Post").
     """
     image = tmp / "shoe.png"
     Image.new("RGB", (1080, 1080), (30, 120, 200)).save(image)
@@ -77,4 +79,15 @@ def sdk_world(server: Any, tmp: Path, *, twin: bool = False, pair: bool = False)
             "status": "ACTIVE"})["id"])
         ad(adset(ids["always_on"], "US 18-34", (18, 34), 4000), "Young - Static")
         ad(adset(ids["always_on"], "US 35-54", (35, 54), 4000), "Older - Static")
+    if traffic:
+        ids["traffic"] = str(acct.create_campaign(params={
+            "name": "Blog Traffic", "objective": "OUTCOME_TRAFFIC", "special_ad_categories": [],
+            "status": "ACTIVE"})["id"])
+        readers = str(acct.create_ad_set(params={
+            "name": "Readers", "campaign_id": ids["traffic"], "billing_event": "IMPRESSIONS",
+            "optimization_goal": "LINK_CLICKS", "status": "ACTIVE", "daily_budget": 3000,
+            "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
+            "targeting": {"geo_locations": {"countries": ["US"]}}})["id"])
+        ids["adsets"]["Readers"] = readers
+        ad(readers, "Blog Post")
     return ids
