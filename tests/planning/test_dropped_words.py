@@ -58,3 +58,15 @@ def test_a_roas_in_percent_before_the_word_is_the_target(words, roas):
     r = plan_brief(f"sales for our stuff, US, {words}, $50/day, https://t.example.com, t.jpg",
                    D).to_dict()
     assert r["plan"]["targets"]["roas"] == roas
+
+
+def test_people_into_our_store_is_not_a_list_of_interests():
+    # "get people into our Seattle store, women 25-50" listed 'our Seattle store' and 'women' as
+    # interests not in the catalogue, beside a women-only audience
+    r = plan_brief("get people into our Seattle store, women 25-50, $30 a day, "
+                   "https://example.com/store, image a.jpg", D).to_dict()
+    assert not any("interest" in u["phrase"] for u in r["not_understood"])
+    into = plan_brief("sales, US, people into yoga and pilates, $30 a day, https://e.com, a.jpg",
+                      D).to_dict()
+    names = [i["name"] for i in into["plan"]["ad_sets"][0]["targeting"]["flexible_spec"][0]["interests"]]
+    assert names == ["Yoga", "Pilates"]

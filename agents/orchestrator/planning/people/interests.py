@@ -91,7 +91,7 @@ SYNONYMS = {
 }
 CUE = re.compile(r"\b(?:interested\s+in|interests?\s*(?:in|like|such\s+as|:|-|=)|(?:who|that)\s+"
                  r"(?:are\s+)?(?:like|likes|love|loves|enjoy|enjoys|into|follow)|(?:people|folks|"
-                 r"audience|users|women|men)\s+into|fans?\s+of|lovers?\s+of|passionate\s+about|"
+                 r"audience|users|women|men)\s+into(?!\s+(?:our|my|your|their|a|an)\s)|fans?\s+of|lovers?\s+of|passionate\s+about|"
                  r"enthusiasts?\s+of|interest\s+targeting\s*:?|targeting\s+interests?\s*:?)\s+|"
                  r"(?:^|(?<=[.!?\n]))\s*into\s+", re.I)
 FAN_NOUN = re.compile(r"\b([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:lovers|fans|enthusiasts|buffs|"
