@@ -70,3 +70,25 @@ def test_people_into_our_store_is_not_a_list_of_interests():
                       D).to_dict()
     names = [i["name"] for i in into["plan"]["ad_sets"][0]["targeting"]["flexible_spec"][0]["interests"]]
     assert names == ["Yoga", "Pilates"]
+
+
+@pytest.mark.parametrize(("brief", "name"), [
+    ("Sales campaign called Winter Boots, US, $50/day, https://e.com/boots, a.jpg", "Winter Boots"),
+    ('launch a sales campaign named "Winter Boots" for our insulated boots, US, $50/day, '
+     "https://e.com/boots, a.jpg", "Winter Boots"),
+    ("campaign name: Q4 Push. sales, US, $50/day, https://e.com, a.jpg", "Q4 Push"),
+    ("call it Spring Drop. Sales for our linen shirts, US, $50/day, https://e.com, a.jpg",
+     "Spring Drop"),
+])
+def test_a_campaign_name_the_brief_gives_is_the_campaign_name(brief, name):
+    # "a sales campaign called Winter Boots" launched as "E – Sales – Mar 2026"; a quoted name
+    # became the ad's headline and the campaign "Sales campaign named – Sales – Mar 2026"
+    r = plan_brief(brief, D).to_dict()
+    assert r["plan"]["name"] == name
+    headline = r["plan"]["ad_sets"][0]["ads"][0]["creative"].get("headline") or ""
+    assert name not in headline and "named" not in headline
+
+
+def test_without_a_given_name_the_planner_names_it():
+    r = plan_brief("sales for our trail shoes, US, $50/day, https://e.com, a.jpg", D).to_dict()
+    assert r["plan"]["name"] == "Trail shoes – Sales – Mar 2026"

@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlparse
 
+from agents.orchestrator.planning.names.given import given_name
 from agents.orchestrator.planning.parse_copy import find_copy
 from prompts import templates
 from state import rules
@@ -47,6 +48,9 @@ def product_of(brief: str) -> str | None:
     ("sales campaign", "new ads") is skipped and the search goes on from inside it, where
     "campaign for our trail shoes" names the product.
     """
+    if given := given_name(brief):  # "a campaign named 'Winter Boots'" names no product
+        a, b = given.span
+        brief = f"{brief[:a]}campaign{brief[b:]}"  # "… a sales campaign for our boots"
     pos = 0
     while m := PRODUCT_RE.search(brief, pos):
         if NOT_PRODUCT_AT.match(brief, m.start("p")):

@@ -4,6 +4,9 @@
 and issue 15's audiences, bids, forms, conversations and dynamic creative in `caps`) and
 returns a `Facts` record; `agents/orchestrator/planning/rules.py` turns it into a plan. The consumed
 spans let the planner report the phrases it did not understand.
+
+Longer than 300 lines because the parsers run in one order that hides each one's words from the
+next ("cost cap $35" is no budget), and that order reads best in one function.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from agents.orchestrator.planning.money.budget import BudgetRead, read_budget
 from agents.orchestrator.planning.money.context import REVENUE_PHRASE, cost_limit
 from agents.orchestrator.planning.money.parse import Money
 from agents.orchestrator.planning.money.targets import Targets, find_targets
+from agents.orchestrator.planning.names.given import given_quote
 from agents.orchestrator.planning.parse_copy import find_copy
 from agents.orchestrator.planning.parse_intent import (
     ID_RE,
@@ -143,7 +147,8 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     spans = f.spans
     # Quoted copy is read verbatim from the brief and hidden from the other parsers ("Ships
     # free over $50" is no budget, "For the women who run" no gender, "Get a free quote" no goal).
-    copy = find_copy(_mask(brief, quoted_titles(brief)))  # "job title 'Nurse'" is no headline
+    # "job title 'Nurse'" and "a campaign named 'Winter Boots'" are no headline
+    copy = find_copy(_mask(brief, quoted_titles(brief) + given_quote(brief)))
     f.headlines, f.primary, f.descriptions = copy.headlines, copy.primary, copy.descriptions
     per_language = find_copy_languages(brief)
     f.copy_languages = per_language.languages

@@ -43,6 +43,7 @@ from agents.orchestrator.planning.facts import FILLER, Facts, read_facts
 from agents.orchestrator.planning.money.budget import money_problems
 from agents.orchestrator.planning.money.targets import Targets
 from agents.orchestrator.planning.names.derive import ad_set_name, campaign_name
+from agents.orchestrator.planning.names.given import given_name
 from agents.orchestrator.planning.normalise import normalise
 from agents.orchestrator.planning.parse_optimisation import settle as settle_optimisation
 from agents.orchestrator.planning.structure import (
@@ -281,6 +282,8 @@ def plan_targets(t: Targets, currency: str) -> tuple[dict[str, Any], list[dict]]
 
 
 def _campaign_name(f: Facts, objective: str, landing: str | None) -> str:
+    if given := given_name(f.brief):  # "a sales campaign called Winter Boots": as written
+        return given.name
     return campaign_name(product_of(f.brief) or brand_of(landing), objective,
                          f.schedule.start or f.defaults.today)
 
@@ -300,7 +303,9 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
                  for w in f.geo.warnings]
     warnings += _copy_language(norm.language, f)
     asks, ask_spans = unsupported_asks(norm, f.caps.spans)
-    understood, unclear = not_understood(norm, [*f.spans, *ask_spans], filler=frozenset(FILLER),
+    named = [given.span] if (given := given_name(norm.text)) else []
+    understood, unclear = not_understood(norm, [*f.spans, *ask_spans, *named],
+                                         filler=frozenset(FILLER),
                                          objective=plan.get("objective"), waived=d.waived)
     understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)
                    for u in f.interests.unknown]
