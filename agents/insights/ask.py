@@ -26,18 +26,15 @@ def answer_request(state: AdpilotState, runtime: Runtime[Context]) -> dict[str, 
     """Answer the thread's question from Meta's insights (no writes)."""
     from agents.insights.answer import answer_question
     from agents.orchestrator.nodes import account_today
-    from tools.account import account_info
+    from tools.catalog import read_catalog
 
     intent = Intent.model_validate(state.get("intent") or {})
     if intent.route != "question":
         raise RuntimeError(f"answer_request: the intent's route is {intent.route!r}, not question")
-    from tools.catalog import read_catalog
-
     client = client_of(runtime)
-    # The catalog says what a result is in each campaign (its objective and ad sets' events);
-    # without it every answer counted purchases, a leads or traffic campaign's too.
-    catalog = read_catalog(client, [str(client.account_id)])
-    account = {**(catalog[0] if catalog else {}), **account_info(client)}
+    # The account's catalog entry, as `answer_question` takes it: its campaigns say what a result
+    # is in each (objective, ad sets' events); without them every answer counted purchases.
+    [account] = read_catalog(client, [str(client.account_id)])
     answer = answer_question(client, intent, account=account,
                              today=account_today(runtime.context, client))
     from agents.optimize.oneoff.chain import go_on

@@ -52,6 +52,7 @@ from agents.optimize.decide.alerting.rules import (
     detect,
 )
 from agents.optimize.decide.decisions import pause_action
+from agents.optimize.decide.explain import results_word
 from agents.optimize.decide.refresh import REFRESH_ACTION
 from prompts.alerts import advice_text, alert_text, headline
 
@@ -61,9 +62,8 @@ __all__ = ["KINDS", "actions_for", "confirm", "for_cycle", "raised_after", "scan
 MAX_LOG = 200  # alerts remembered for the cooldown (the newest by data day)
 RESULT_NOUN = {"PURCHASE": "purchase", "LEAD": "lead", "COMPLETE_REGISTRATION": "registration"}
 # A plan judged on something other than conversions names its own result (a traffic target is
-# a cost per link click, whatever pixel event the ad set also reports).
-KPI_NOUN = {"link_clicks": "link click", "impressions": "impression",
-            "estimated_ad_recallers": "ad recaller"}
+# a cost per link click, whatever pixel event the ad set also reports): explain's words.
+COUNTED_KPIS = ("link_clicks", "impressions", "estimated_ad_recallers")
 # The loop's budget moves, dropped beside a pause of what they move (`drop_inside_paused`)
 INSIDE_MOVES = ("set_adset_budget", "set_adset_spend_limits", "set_campaign_budget")
 # The decision code's actions that are judged on conversions (held back while tracking is broken)
@@ -76,8 +76,9 @@ CONVERSION_JUDGED = ("pause_ad", "pause_adset", "set_adset_budget", "set_campaig
 
 def _present(alert: dict[str, Any], snap: Mapping[str, Any]) -> dict[str, Any]:
     """Return an alert with its words: evidence, advice, the proposed action, whether it wakes."""
-    result = KPI_NOUN.get(str(snap.get("kpi"))) or RESULT_NOUN.get(str(snap.get("event")),
-                                                                   "result")
+    kpi = str(snap.get("kpi"))
+    result = (results_word(kpi) if kpi in COUNTED_KPIS
+              else RESULT_NOUN.get(str(snap.get("event")), "result"))
     obj = alert["object"]
     level = {"adset": "ad set"}.get(obj["level"], obj["level"])
     if alert["verdict"] == "EMERGENCY_PAUSE" and obj["level"] in ("campaign", "adset"):

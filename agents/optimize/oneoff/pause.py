@@ -55,6 +55,7 @@ from agents.optimize.oneoff.common import (
     read,
     read_children,
 )
+from agents.orchestrator.planning.names.derive import goal_words
 from state.guardrails import parse_time
 from state.insights_store import GOAL_RESULTS, InsightsStore, add_sums, derive, parse_row
 from state.intent import EntityRef, Intent, PauseParams
@@ -246,8 +247,7 @@ def _counts_conversions(campaign: dict[str, Any], adsets: list[dict[str, Any]]) 
 
 
 def _goal_words(campaign: dict[str, Any]) -> str:
-    objective = str(campaign.get("objective") or "").removeprefix("OUTCOME_")
-    return objective.replace("_", " ").lower() or "non-conversion"
+    return goal_words(str(campaign.get("objective") or "")).lower() or "non-conversion"
 
 
 def _event(campaign: dict[str, Any], adsets: list[dict[str, Any]]) -> str:

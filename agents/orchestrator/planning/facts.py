@@ -27,7 +27,8 @@ from agents.orchestrator.planning.money.budget import BudgetRead, read_budget
 from agents.orchestrator.planning.money.context import REVENUE_PHRASE, cost_limit
 from agents.orchestrator.planning.money.parse import Money
 from agents.orchestrator.planning.money.targets import Targets, find_targets
-from agents.orchestrator.planning.names.given import given_quote
+from agents.orchestrator.planning.names.derive import goal_words
+from agents.orchestrator.planning.names.given import GivenName, given_name
 from agents.orchestrator.planning.parse_copy import find_copy
 from agents.orchestrator.planning.parse_intent import (
     ID_RE,
@@ -131,6 +132,7 @@ class Facts:
     caps: Capabilities = field(default_factory=Capabilities)  # audiences, bids, forms (issue 15)
     copy_languages: list[LanguageCopy] = field(default_factory=list)  # copy per language
     spans: list[tuple[int, int]] = field(default_factory=list)
+    given: GivenName | None = None  # "a campaign called Winter Boots": its name, as written
     # What the parsers could not settle on their own (asked) and what they changed (shown).
     # Each parser result may carry `flags` and `adjustments` lists; `read_facts` gathers them.
     flags: list[Question] = field(default_factory=list)
@@ -148,7 +150,11 @@ def read_facts(brief: str, d: PlanDefaults) -> Facts:
     # Quoted copy is read verbatim from the brief and hidden from the other parsers ("Ships
     # free over $50" is no budget, "For the women who run" no gender, "Get a free quote" no goal).
     # "job title 'Nurse'" and "a campaign named 'Winter Boots'" are no headline
-    copy = find_copy(_mask(brief, quoted_titles(brief) + given_quote(brief)))
+    f.given = given_name(brief)
+    if f.given:
+        spans.append(f.given.span)
+    named = [f.given.quote] if f.given and f.given.quote else []
+    copy = find_copy(_mask(brief, quoted_titles(brief) + named))
     f.headlines, f.primary, f.descriptions = copy.headlines, copy.primary, copy.descriptions
     per_language = find_copy_languages(brief)
     f.copy_languages = per_language.languages
@@ -306,7 +312,7 @@ def _settle_objective(f: Facts, text: str) -> None:
     if both is None:
         return
     earlier, later, earlier_end, later_start = both
-    name = {o: o.removeprefix("OUTCOME_").replace("_", " ").lower() for o in both[:2]}
+    name = {o: goal_words(o).lower() for o in both[:2]}
     if cue := correction_span(text, earlier_end, later_start, later_start):
         f.spans.append(cue)
         if f.objective != later:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from agents.orchestrator.planning import GOAL, Question
+from agents.orchestrator.planning.names.derive import goal_words
 from state import rules
 
 # The cue, then what to optimise for.
@@ -145,7 +146,7 @@ def settle(found: list[Optimisation], objective: str, setup: dict[str, str | Non
     destination = setup.get("destination_type")
     allowed = rules.allowed_goals(objective, destination)
     if last.goal not in allowed:
-        nice = objective.removeprefix("OUTCOME_").lower().replace("_", " ")
+        nice = goal_words(objective).lower()
         goals = ", ".join(g.lower().replace("_", " ") for g in allowed) or "none"
         return setup, [Question(
             "ad_sets[0].optimization_goal", f"'{last.phrase}': a {nice} campaign cannot "

@@ -42,8 +42,7 @@ from agents.orchestrator.planning.copy import brand_of, product_of
 from agents.orchestrator.planning.facts import FILLER, Facts, read_facts
 from agents.orchestrator.planning.money.budget import money_problems
 from agents.orchestrator.planning.money.targets import Targets
-from agents.orchestrator.planning.names.derive import ad_set_name, campaign_name
-from agents.orchestrator.planning.names.given import given_name
+from agents.orchestrator.planning.names.derive import ad_set_name, campaign_name, goal_words
 from agents.orchestrator.planning.normalise import normalise
 from agents.orchestrator.planning.parse_optimisation import settle as settle_optimisation
 from agents.orchestrator.planning.structure import (
@@ -282,8 +281,8 @@ def plan_targets(t: Targets, currency: str) -> tuple[dict[str, Any], list[dict]]
 
 
 def _campaign_name(f: Facts, objective: str, landing: str | None) -> str:
-    if given := given_name(f.brief):  # "a sales campaign called Winter Boots": as written
-        return given.name
+    if f.given:  # "a sales campaign called Winter Boots": as written
+        return f.given.name
     return campaign_name(product_of(f.brief) or brand_of(landing), objective,
                          f.schedule.start or f.defaults.today)
 
@@ -303,9 +302,7 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
                  for w in f.geo.warnings]
     warnings += _copy_language(norm.language, f)
     asks, ask_spans = unsupported_asks(norm, f.caps.spans)
-    named = [given.span] if (given := given_name(norm.text)) else []
-    understood, unclear = not_understood(norm, [*f.spans, *ask_spans, *named],
-                                         filler=frozenset(FILLER),
+    understood, unclear = not_understood(norm, [*f.spans, *ask_spans], filler=frozenset(FILLER),
                                          objective=plan.get("objective"), waived=d.waived)
     understood += [NotUnderstood(f"interest not in the catalogue: {u}", WHO)
                    for u in f.interests.unknown]
@@ -384,7 +381,7 @@ def _as_written(question: dict[str, Any], corrections: list[Any]) -> dict[str, A
 def _waived_goals(flags: list[Question], d: PlanDefaults, objective: str) -> list[Adjustment]:
     """Say which goal a waived, unsupported goal was planned as ("store visits" → sales)."""
     kept = {id(q) for q in _unwaived(flags, d)}
-    words = objective.removeprefix("OUTCOME_").replace("_", " ").lower() or "another goal"
+    words = goal_words(objective).lower() or "another goal"
     return [Adjustment("objective", q.phrase, objective, f"‘{q.phrase}’ asks for a goal adpilot "
                        f"cannot plan, and you chose to go on without it: the plan is for {words} "
                        "instead; reject and name the goal to change it")

@@ -121,6 +121,8 @@ TEMPORARY = rx(
     r"\b(?:on|during)\s+(?:the\s+)?(?:weekends|wknds)\b|\b(?:every|each)\s+(?:weekend|wknd)\b")
 TEMPORARY_WHY = ("Changing it back at a later time is not supported: adpilot makes the change "
                  "now and will not undo it by itself (no scheduled resume); ask again then.")
+# "pause it now, for the weekend": the change is made now, whatever the day.
+NOW = rx(r"\b(?:now|today|right\s+away|tonight)\b")
 # "for the weekend" said on a weekday before Friday: the change itself is days away.
 WEEKEND = rx(rf"\b(?:(?:for|over)\s+(?:the\s+(?:coming\s+|next\s+)?|this\s+(?:coming\s+)?)?|"
              rf"this\s+(?:coming\s+)?|the\s+coming\s+|next\s+){_WKND}\b")
@@ -251,4 +253,4 @@ SCHEDULED_WHY = ("Scheduled status changes are not supported: adpilot pauses or 
 __all__ = ["AB_TEST", "ADOPT", "BARE_PRONOUN_WRITE", "BRIEF_LAUNCH", "BRIEF_SIGNAL", "BUDGET_VERB", "CONTAINER_ALL", "DUPLICATE",
            "E", "EDIT_CREATIVE", "EDIT_TARGETING", "FILTER_QUESTION", "HYPOTHETICAL", "LAUNCH",
            "EXCEPT", "NEW_CAMPAIGN", "PAUSE", "PRONOUN", "QUESTION_START", "RESUME",
-           "SCHEDULED", "SCHEDULED_BUDGET_WHY", "SCHEDULED_WHY", "TEMPORARY", "TEMPORARY_WHY", "WEEKEND", "weekend_ahead", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "EVERY_ONE", "rx"]
+           "SCHEDULED", "SCHEDULED_BUDGET_WHY", "SCHEDULED_WHY", "TEMPORARY", "TEMPORARY_WHY", "WEEKEND", "WEEKENDS", "NOW", "weekend_ahead", "SWEEP", "TYPED_PRONOUN", "UNDERPERFORMERS", "UNSUPPORTED", "VAGUE", "W", "EVERY_ONE", "rx"]

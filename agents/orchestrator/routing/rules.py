@@ -772,16 +772,14 @@ def careful_reading(request: str, catalog: list[dict[str, Any]], *, account: str
             asks.append({**check_ask(other, targets, objs, account=account, today=today,
                                      money_currencies=[]), "text": words})
         temp = cues.TEMPORARY.search(part) if ask["route"] in ("status", "budget") else None
-        early = cues.weekend_ahead(temp.group(0), kw["today"]) if temp else None
-        if temp and early and not re.search(r"\b(?:now|today|right\s+away|tonight)\b", part):
-            careful.append("a change for a while ('until …')")  # days ahead: nothing made now
-            del asks[start:]
-            asks.append({"route": "unsupported", "entities": ask["entities"],
-                         "params": {"why": early}, "text": words})
-        elif temp:
+        if temp:
             careful.append("a change for a while ('until …')")
+            early = None if cues.NOW.search(part) else cues.weekend_ahead(temp.group(0),
+                                                                          kw["today"])
+            if early:  # the change itself is days ahead: nothing is made now
+                del asks[start:]
             asks.append({"route": "unsupported", "entities": ask["entities"],
-                         "params": {"why": cues.TEMPORARY_WHY}, "text": words})
+                         "params": {"why": early or cues.TEMPORARY_WHY}, "text": words})
         prev = ms or prev
     named = {e["id"] for a in asks for e in a["entities"]}  # "pause X but don't touch Y (in X)"
     excepted += [mentions[keys[k]] for k in kept if k in keys and any(

@@ -36,9 +36,3 @@ def given_name(text: str) -> GivenName | None:
         if (m := BARE.match(text, cue.end())) and m.group("name").strip():
             return GivenName(m.group("name").strip(), (cue.start(), m.end()), None)
     return None
-
-
-def given_quote(text: str) -> list[tuple[int, int]]:
-    """Return the span of a quoted campaign name (no ad copy), if the brief gives one."""
-    given = given_name(text)
-    return [given.quote] if given and given.quote else []
