@@ -18,6 +18,7 @@ from typing import Any
 
 from PIL import Image
 
+from sandbox.enums import usd_to_minor
 from sandbox.scenario import Scenario
 from state.policy import MAX_POLICY_MONEY_MINOR, Policy
 from state.rules import EEA_COUNTRIES
@@ -123,7 +124,10 @@ def build_tree(
         ],
     }
     if spend_cap:
-        tree["campaign"]["params"]["spend_cap"] = (daily // n_adsets) * n_adsets * sc.days
+        # Meta refuses a spend cap under about $100 (subcode 2446307): a small, short plan's
+        # cap is raised to that floor, where it no longer binds.
+        cap = (daily // n_adsets) * n_adsets * sc.days
+        tree["campaign"]["params"]["spend_cap"] = max(cap, usd_to_minor(100, sc.currency))
     if cbo:
         camp = tree["campaign"]["params"]
         camp.pop("is_adset_budget_sharing_enabled")

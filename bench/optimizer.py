@@ -240,6 +240,7 @@ def raise_budget(client: Any, adset_id: str, amount: int, field: str = "daily_bu
     """
     from bench.campaign_tree import unbound_policy
     from state.guardrails import MoneyAction
+    from tools.errors import PermanentError
     from tools.money import clear
 
     action = MoneyAction.from_action("set_adset_budget",
@@ -247,8 +248,11 @@ def raise_budget(client: Any, adset_id: str, amount: int, field: str = "daily_bu
     verdict = clear(client, [action], unbound_policy())
     if verdict.passes[0] is None:  # refused (the account's or campaign's spend cap): not sent
         return
-    client.write("update", str(adset_id), action.params(), object_type="adset",
-                 gate_pass=verdict.passes[0])
+    try:
+        client.write("update", str(adset_id), action.params(), object_type="adset",
+                     gate_pass=verdict.passes[0])
+    except PermanentError:  # Meta refuses it (over the currency's maximum budget): a rule
+        return  # tool logs the error and goes on with its next rule
 
 
 def run_one(scenario: str, seed: int, strategy: str, capped: bool = True) -> dict[str, Any]:
