@@ -208,12 +208,17 @@ def sample_image(home: Path) -> Path:
 
 
 def run_case(case: dict[str, Any], home: Path | None = None) -> dict[str, Any]:
-    """Run one case through the real graph on the embedded sandbox; return its trajectory."""
+    """Run one case through the real graph on the embedded sandbox; return its trajectory.
+
+    Without `home`, the case runs in a temporary folder removed afterwards.
+    """
     from graph.environment import open_environment
     from graph.runner import open_runner
     from state.ledger import Ledger
 
-    home = home or Path(tempfile.mkdtemp(prefix="adpilot-traj-"))
+    if home is None:
+        with tempfile.TemporaryDirectory(prefix="adpilot-traj-") as tmp:
+            return run_case(case, Path(tmp))
     max_cycles = int(case.get("max_cycles", 0))
     brief = case["brief"].replace("{image}", str(sample_image(home)))
     script = list(case.get("script", []))

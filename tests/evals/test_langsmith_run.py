@@ -23,7 +23,10 @@ def test_metadata_names_model_and_policy():
     assert langsmith_run.experiment_metadata("rules", "p", "d")["planner"] == "rules"
 
 
-def test_rules_and_llm_planners_and_trajectories_through_langsmith_evaluate(monkeypatch):
+def test_rules_and_llm_planners_and_trajectories_through_langsmith_evaluate(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # what the run leaves behind
     monkeypatch.delenv("LANGSMITH_API_KEY", raising=False)
     monkeypatch.delenv("LANGSMITH_TRACING", raising=False)
     for name in ("META_ACCESS_TOKEN", "META_GRAPH_URL", "ADPILOT_CHECKPOINT_URL"):
@@ -43,6 +46,8 @@ def test_rules_and_llm_planners_and_trajectories_through_langsmith_evaluate(monk
     assert langsmith_run.summarize(results["trajectories"]) == {
         "expected_outcome": 1.0, "loop_bounded": 1.0, "no_write_before_approval": 1.0,
         "spend_changes_approved": 1.0}
+    # Each trajectory ran in a folder of its own, removed afterwards (they used to pile up).
+    assert not list(tmp_path.glob("adpilot-traj-*"))
 
 
 def test_cli_refuses_upload_without_a_key(monkeypatch, capsys):
