@@ -2,8 +2,8 @@
 
 The "which is winning" chart and the summary rank ad sets by their AVERAGE cost per result
 over the whole report (or average ROAS). The optimise loop moves budget by the MARGINAL cost —
-what the next money would buy, extra money buying dearer results — judged on the last week
-(`agents.optimize.decide.explain`). The two can disagree: the ad set with the lowest average
+what the next money would buy, extra money buying dearer results — judged on its recent days
+(`agents.optimize.decide.explain`, `agents.optimize.decide.memory`). The two can disagree: the ad set with the lowest average
 can be the one whose extra spend buys the dearest results, and the loop cuts it. A marketer
 who reads "18-24 is 83% likely to be the best" beside a cut to 18-24's budget asks why;
 `margin_note` answers in words with the figures the loop's decision recorded in its evidence

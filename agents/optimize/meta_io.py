@@ -148,6 +148,19 @@ def build_evidence(
     for row in store.daily(cid, "adset", since_rows, until):
         rows_by_set.setdefault(str(row["entity_id"]), []).append(
             {k: float(row.get(k) or 0) for k in DAY_FIELDS})
+    # Each ad set's days over the judging window by age (1 = yesterday): the discounted memory
+    # the reallocation's posteriors read (`decide/memory.py`); `delivery_day` counts from its
+    # first day with spend (1) when that day is inside the window (else 0: it began before).
+    history: dict[str, list[dict[str, float]]] = {}
+    for row in store.daily(cid, "adset", since, until):
+        age = (today - date.fromisoformat(str(row["date"])[:10])).days
+        history.setdefault(str(row["entity_id"]), []).append(
+            {"age": float(age), **{k: float(row.get(k) or 0) for k in DAY_FIELDS}})
+    for rows in history.values():
+        spent = [r["age"] for r in rows if r["spend_minor"] > 0]
+        first = max(spent) if spent and max(spent) < window_days else None
+        for r in rows:
+            r["delivery_day"] = first - r["age"] + 1 if first is not None else 0.0
     weeks = store.weeks(cid, until)
     cbo = bool(as_int(campaign.get("daily_budget")) or as_int(campaign.get("lifetime_budget")))
     billing = next(
@@ -197,6 +210,7 @@ def build_evidence(
                 "last_day_stats": set_last.get(str(a["id"]), empty),
                 "daily_spend_minor": set_daily.get(str(a["id"]), []),
                 "days_stats": rows_by_set.get(str(a["id"]), []),
+                "history": history.get(str(a["id"]), []),
                 **{f"{k}_minor": as_int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
                 **bid_fields(a, campaign),
             }

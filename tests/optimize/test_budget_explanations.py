@@ -75,7 +75,7 @@ def test_every_budget_move_states_a_probability_that_points_its_way():
                                              "it did not spend")):
                 continue  # said as what it can spend, not as a judgement
             assert act["evidence"]["p_direction"] >= 0.5, act["reasons"][0]
-            other_side += "than the campaign's average on the last week" in act["reasons"][0]
+            other_side += "than the campaign's average on its recent days" in act["reasons"][0]
     assert other_side > 0
 
 
@@ -407,8 +407,8 @@ def test_a_move_on_the_other_side_of_a_clear_one_says_what_its_probability_is_of
 
     facts = MoveFacts(0.0005, 0.0004, 0.5, 0.62, 0.3, 0.0005, 0.0004, other_side=True)
     up = move_reason(facts, True, {"currency": "USD", "kpi": "conversions"})
-    assert up.endswith("(62% probability it does better than the campaign's average on the "
-                       "last week; it takes the money a clearly worse ad set gives up)")
+    assert up.endswith("(62% probability it does better than the campaign's average on its "
+                       "recent days; it takes the money a clearly worse ad set gives up)")
     down = move_reason(facts, False, {"currency": "USD", "kpi": "conversions"})
     assert "worse than the campaign's average" in down and "clearly better ad set" in down
     # an estimate far from what was counted says what it leans on

@@ -196,8 +196,8 @@ def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
         "verdict": "PAUSE",
         "reasons": [
             f"at Meta's minimum daily budget ({money}) it cannot be cut further, and it does "
-            f"clearly worse than the campaign's other ad sets ({p_down:.0%} probability on the "
-            "last week): pausing it moves its money to the ones that do better — the plan's "
+            f"clearly worse than the campaign's other ad sets ({p_down:.0%} probability on its "
+            "recent days): pausing it moves its money to the ones that do better — the plan's "
             "daily total is kept"],
         "evidence": {**evidence_of(adset.get("stats") or {}), "p_worse": round(p_down, 3),
                      "min_daily_budget_minor": int(minimum)},
@@ -216,7 +216,7 @@ def floor_pauses(pool: list[Mapping[str, Any]], current: np.ndarray, target: np.
     """Pool indexes of ad sets at Meta's minimum that the evidence says to cut further.
 
     Only with the plan's daily total known (so the paused budget is spent by the others) and
-    on strong evidence (`reverse_probability` on the last week, `move_probability` on the
+    on strong evidence (`reverse_probability` on its recent days, `move_probability` on the
     window); never the last active ad set.
     """
     if not evidence.get("planned_daily_minor"):

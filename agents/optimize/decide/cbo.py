@@ -7,8 +7,8 @@ minimum; both only on ad sets of a CBO campaign, minor units, 0 = none). The cam
 is unchanged, so none of these actions raises spend (`spend_delta_minor: 0`).
 
 The allocation is judged as in `agents/optimize/decide/reallocation.py`: each ad set's value per unit of spend
-is sampled from its posterior over the last week (empirical-Bayes prior, overdispersion
-allowed for), moves only go in a direction the evidence supports and keeps supporting
+is sampled from its posterior over its recent days (`memory.discounted`; empirical-Bayes
+prior, overdispersion allowed for), moves only go in a direction the evidence supports and keeps supporting
 (`hysteresis.directions`), and each says its marginal cost (`explain.move_reason`); and the split of today's spend that
 equalises posterior marginal values is averaged over draws (`marginal_target`). Each active ad
 set's *actual* spend per day is its current allocation; it may move toward the target by at
@@ -39,6 +39,7 @@ from agents.optimize.decide.caps import capped_ids
 from agents.optimize.decide.explain import MoveFacts, move_evidence, move_reason
 from agents.optimize.decide.hysteresis import directions
 from agents.optimize.decide.reallocation import (
+    judged_stats,
     marginal_target,
     posteriors,
     project,
@@ -89,7 +90,8 @@ def reallocate_cbo(
     if min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_days:
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     values = [value_stats(a) for a in pool]
-    draws, long, p_best, p_of = posteriors(pool, values, kpi_of(evidence), policy, rng)
+    draws, long, p_best, p_of = posteriors(pool, judged_stats(pool, values, policy),
+                                           kpi_of(evidence), policy, rng)
     current = np.array([spend_per_day(a) for a in pool])
     if current.min() <= 0:
         return [], p_of  # an ad set Meta gave nothing has no measured value at its spend

@@ -54,14 +54,15 @@ Evidence shape (JSON-like; built by `agents/optimize/nodes.py::build_evidence`):
      "spend_cap_remaining_minor": int | None, "days_left": int | None,
      "campaign": {"id", "name", "status", "daily_budget_minor"},
      "ad_sets": [{"id", "name", "status", "daily_budget_minor", "learning", "stats",
-                  "recent_stats", "last_day_stats", "daily_spend_minor"}],
+                  "recent_stats", "last_day_stats", "daily_spend_minor", "history"}],
      "ads": [{"id", "name", "adset_id", "status", "stats", "weeks": [older, newer]}],
      "budget_edits": {id: [ISO, ...]}, "experiment": {...} | None,
      "undone": [{"name", "object_id", "object_name", "level", "parent_id", "direction",
                  "undone_at"}]}   # the loop's actions a person undid (`undo_hold.undone_of`)
 
 `stats` are window sums with derived ratios (`state/insights_store.py::derive`);
-`recent_stats` the same over the last 7 days (reallocation judges value at the current budget),
+`recent_stats` the same over the last 7 days (the reallocation's words, "as counted over the
+last week"), `history` the window's days by age (its posteriors: `memory.discounted`),
 `last_day_stats` over yesterday (whether the ad set spent its budget), `daily_spend_minor` the
 ad set's spend on each of the last 7 days, oldest first (a spend plateau below the budget).
 """

@@ -43,7 +43,7 @@ class MoveFacts:
     rate: float  # KPI per minor unit at the current budget (average; posterior mean)
     others_rate: float  # the same for the ad sets on the other side of the move
     elasticity: float
-    p_direction: float  # probability behind the move's direction (last week)
+    p_direction: float  # probability behind the move's direction (recent days, `memory`)
     p_long: float  # the same on the whole window
     seen: float | None = None  # `rate` as counted (the card shows what a person can check)
     others_seen: float | None = None
@@ -114,11 +114,11 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
     e = facts.elasticity
     rate, _ = facts.shown
     others_rate = facts.others_rate
-    sure = (f"{facts.p_direction:.0%} probability on the last week, {facts.p_long:.0%} on "
+    sure = (f"{facts.p_direction:.0%} probability on its recent days, {facts.p_long:.0%} on "
             "the whole window")
     if facts.other_side:
         sure = (f"{facts.p_direction:.0%} probability it does {'better' if up else 'worse'} "
-                "than the campaign's average on the last week; it "
+                "than the campaign's average on its recent days; it "
                 + ("takes the money a clearly worse ad set gives up" if up
                    else "gives money to a clearly better ad set"))
     other_side = "the ad sets the money comes from" if up else "the ad sets the money goes to"

@@ -13,7 +13,7 @@ when the evidence for that direction is strong *and* persists:
 - **Not too soon.** Nothing moves on value before every ad set has `min_move_days` (7) days
   of data: the first days are the learning phase, and a move made on them is the one noise
   most often reverses later.
-- **Strong.** An increase needs `p_up` ≥ `move_probability` (70 %) on the last week (about
+- **Strong.** An increase needs `p_up` ≥ `move_probability` (70 %) on its recent days (about
   the current budget); a cut `p_down` ≥ the same. Ad sets short of that stay where they are.
 - **Persists.** The same direction must also hold on the whole judging window (four weeks),
   with probability ≥ `persist_probability` (50 %): a good week against a worse month is not
@@ -21,7 +21,7 @@ when the evidence for that direction is strong *and* persists:
 - **Hysteresis.** An ad set whose budget last moved the other way (`last_move`, observed on
   Meta cycle to cycle by `agents/optimize/meta_io.py::phase_budgets`, whoever changed it) is
   reversed only after `reverse_days` (5) days at the new budget and with `reverse_probability`
-  (95 %) on the last week and `move_probability` on the whole window.
+  (95 %) on its recent days and `move_probability` on the whole window.
 
 The other side of a move needs less: money for a strong raise comes from ad sets probably
 below the average (`other_side_probability`, 50 %), a strong cut's goes to ones probably
@@ -133,10 +133,10 @@ def directions(
                 note = (f"a {word} would reverse its last budget move {since:.0f} day(s) ago: "
                         f"held for {policy.reverse_days} days at the new budget")
             elif p[k] < q:
-                note = (f"a {word} would reverse its last budget move: the last week says so "
+                note = (f"a {word} would reverse its last budget move: its recent days say so "
                         f"with {p[k]:.0%}, under the {q:.0%} a reversal needs")
             elif p_long[k] < q_long:
-                note = (f"the last week points to a {word} ({p[k]:.0%}) but the whole window "
+                note = (f"its recent days point to a {word} ({p[k]:.0%}) but the whole window "
                         f"does not agree ({p_long[k]:.0%} < {q_long:.0%}): not yet a trend")
             else:
                 out[k] = True

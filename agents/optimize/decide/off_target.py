@@ -5,8 +5,11 @@ It cannot fix a campaign with one active ad set: there is nothing to move money 
 every active ad set misses far, each verdict says so and an advice action (nothing written)
 asks a person to lower the campaign's total or rework it — no automatic cut: on the optimiser
 bench, cutting such campaigns on their first weeks' numbers (the learning phase, conversions
-still being restated) lost far more than it saved. For one active ad set, after a full week of data (`OFF_TARGET_DAYS`) and the minimum spend, this
-module judges it on its whole window (a Gamma-Poisson posterior of results per unit of
+still being restated) lost far more than it saved. For one active ad set, after a full week
+of data (`OFF_TARGET_DAYS`) and the minimum spend — not counting its first week of delivery
+(`LEARNING_WEEK`, `memory.settled`: cut or paused on it, single-ad-set campaigns that would
+have run near target lost most of their flight on the generated regimes) — this module
+judges it on its whole window (a Gamma-Poisson posterior of results per unit of
 spend, widened by the day-to-day overdispersion `stats.dispersion` measures) and, when it is
 **far off target** — the cost per result above `FAR_MULTIPLE` (1.5) × the target with
 probability ≥ `FAR_PROBABILITY` (90 %), or the ROAS under the target / 1.5 — gives it a
@@ -42,6 +45,7 @@ import numpy as np
 
 from agents.optimize.decide.budgets import daily_of, lifetime_floor
 from agents.optimize.decide.explain import results_word
+from agents.optimize.decide.memory import settled
 from agents.optimize.decide.refresh import refresh_action, refreshable
 from agents.optimize.decide.rules import emergency_cost, emergency_odds, last_edit
 from agents.optimize.decide.stats import (
@@ -56,6 +60,7 @@ from state.guardrails import parse_time
 from state.rules import format_money
 
 OFF_TARGET_DAYS = 7
+LEARNING_WEEK = 7  # a new ad set's first days of delivery are not judged (`memory.settled`)
 FAR_MULTIPLE = 1.5
 FAR_PROBABILITY = 0.9
 PAUSE_MULTIPLE = 3.0
@@ -79,7 +84,8 @@ def far_off(adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: Decis
     """How far the ad set misses its target, when it is far off (see the module docstring)."""
     from agents.optimize.decide.stats import min_spend
 
-    stats = adset.get("stats") or {}
+    # Judged after its first week of delivery (the learning phase, restated conversions).
+    stats = settled(adset, LEARNING_WEEK)
     if num(stats, "days") < max(policy.min_days, OFF_TARGET_DAYS) or num(
             stats, "spend_minor") < min_spend(evidence, policy):
         return None

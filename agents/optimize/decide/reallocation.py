@@ -4,8 +4,10 @@ Longer than 300 lines because one pass — posteriors, directions, Meta's floor,
 and each move's words — reads top to bottom in one place.
 
 Pure functions used by `agents/optimize/decide/decisions.py::decide`. The total daily budget is kept. Each ad
-set's value per unit of spend is sampled from its posterior over the last week
-(`recent_stats`, i.e. at about its current budget; the whole window when the week is empty).
+set's value per unit of spend is sampled from its posterior over its days in the window,
+each discounted by age (half-life `memory_half_life_days`, 14) and brought to its current
+spend level (`memory.discounted`; the last week alone, `recent_stats`, when the half-life is
+0 or there is no history).
 Returns to spend are concave (an ad set's extra money buys dearer impressions), modelled as
 ``value(s) = a * s**e`` with elasticity `e` = `response_elasticity` (0.5): then the marginal
 value is `e` times the average measured at the current budget, and the allocation that equalises
@@ -52,6 +54,7 @@ from agents.optimize.decide.explain import (
     spend_cut_reason,
 )
 from agents.optimize.decide.hysteresis import directions
+from agents.optimize.decide.memory import discounted
 from agents.optimize.decide.rules import in_learning, last_edit, spend_plateau
 from agents.optimize.decide.stats import (
     ACTIVE,
@@ -101,7 +104,8 @@ def reallocate(
         return [], {}  # minimum data: no ad set is judged on fewer than `min_days` days
     metric = kpi_of(evidence)
     values = [value_stats(a) for a in pool]
-    draws, long, p_best, p_of = posteriors(pool, values, metric, policy, rng)
+    draws, long, p_best, p_of = posteriors(pool, judged_stats(pool, values, policy), metric,
+                                           policy, rng)
     current = np.array([float(daily_of(a)) for a in pool])
     minimum = float(evidence.get("min_daily_budget_minor") or 100)
     low, high = step_bounds(pool, current, policy, minimum)
@@ -241,7 +245,7 @@ def posteriors(
     pool: list[Mapping[str, Any]], values: list[Mapping[str, Any]], metric: str,
     policy: DecisionPolicy, rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]:
-    """Posterior draws of the pool's value per spend on the last week and the whole window.
+    """Posterior draws of the pool's value per spend on recent days and the whole window.
 
     Empirical-Bayes priors and overdispersion (`stats.empirical_prior`, `stats.dispersion`);
     returns (last week's draws, the window's, P(best) per ad set, P(best) by id).
@@ -255,6 +259,16 @@ def posteriors(
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
     return draws, long, p_best, {a["id"]: round(float(p), 4)
                                  for a, p in zip(pool, p_best, strict=True)}
+
+
+def judged_stats(pool: list[Mapping[str, Any]], values: list[Mapping[str, Any]],
+                 policy: DecisionPolicy) -> list[Mapping[str, Any]]:
+    """Return the stats the posteriors read: each discounted memory, else `values`."""
+    out = []
+    for a, v in zip(pool, values, strict=True):
+        mem = discounted(a, policy.memory_half_life_days, policy.response_elasticity)
+        out.append(v if mem is None else mem)
+    return out
 
 
 def value_stats(adset: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -43,8 +43,6 @@ class DecisionPolicy:
     max_step: float = Policy.max_budget_change_pct
     significant_budget_change: float = 0.2
     min_change: float = 0.03
-    loser_p_best: float = 0.05
-    realloc_margin: float = 0.3
     response_elasticity: float = 0.5
     # Budget moves need evidence that persists (`agents/optimize/decide/hysteresis.py`).
     move_margin: float = 0.05
@@ -77,8 +75,8 @@ class DecisionPolicy:
     undo_hold_days: int = 7
     fatigue_frequency_rise: float = 0.2
     fatigue_ctr_drop: float = 0.15
-    judge_probability: float = 0.8
     samples: int = 4000
+    memory_half_life_days: float = 14.0  # 0: the last week alone (`memory.discounted`)
 
     @classmethod
     def from_policy(cls, policy: Any) -> DecisionPolicy:
