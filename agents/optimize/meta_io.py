@@ -211,6 +211,7 @@ def build_evidence(
                 "daily_spend_minor": set_daily.get(str(a["id"]), []),
                 "days_stats": rows_by_set.get(str(a["id"]), []),
                 "history": history.get(str(a["id"]), []),
+                "ends_in_days": ends_in_days(a, now),
                 **{f"{k}_minor": as_int(a.get(k)) for k in SPEND_LIMIT_FIELDS},
                 **bid_fields(a, campaign),
             }
@@ -231,6 +232,12 @@ def build_evidence(
         "phase_budgets": phases,
         "experiment": experiment,
     }
+
+
+def ends_in_days(adset: dict[str, Any], now: datetime) -> int | None:
+    """Return the whole days until the ad set's `end_time` (at least 0), or None without one."""
+    end = parse_time(adset.get("end_time"))
+    return max(0, math.ceil((end - now).total_seconds() / 86400)) if end else None
 
 
 def lifetime_fields(adset: dict[str, Any], now: datetime) -> dict[str, Any]:

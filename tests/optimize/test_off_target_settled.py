@@ -57,3 +57,10 @@ def test_an_ad_set_older_than_the_window_keeps_every_day():
     young = settled({"history": rows[:3] + [{**r, "delivery_day": 9.0} for r in rows[3:5]],
                      "stats": window}, 7)
     assert young["days"] == 2 and young["conversions"] == 2
+
+
+def test_a_flight_ending_within_a_week_is_judged_on_the_days_after_its_first():
+    ev = _campaign(10, first_week_cpa=15000, then_cpa=7500)  # three days at 3× after week one
+    assert not _off_target(ev)  # a long flight waits for a week after the first
+    ev["ad_sets"][0]["ends_in_days"] = 4  # a two-week flight: no week left to wait for
+    assert [a["name"] for a in _off_target(ev)] == ["set_adset_budget"]

@@ -8,8 +8,8 @@ bench, cutting such campaigns on their first weeks' numbers (the learning phase,
 still being restated) lost far more than it saved. For one active ad set, after a full week
 of data (`OFF_TARGET_DAYS`) and the minimum spend — not counting its first week of delivery
 (`LEARNING_WEEK`, `memory.settled`: cut or paused on it, single-ad-set campaigns that would
-have run near target lost most of their flight on the generated regimes) — this module
-judges it on its whole window (a Gamma-Poisson posterior of results per unit of
+have run near target lost most of their flight on the generated regimes; `min_days` after it
+when the flight ends within a week, `ends_in_days`) — this module judges it on its whole window (a Gamma-Poisson posterior of results per unit of
 spend, widened by the day-to-day overdispersion `stats.dispersion` measures) and, when it is
 **far off target** — the cost per result above `FAR_MULTIPLE` (1.5) × the target with
 probability ≥ `FAR_PROBABILITY` (90 %), or the ROAS under the target / 1.5 — gives it a
@@ -84,9 +84,12 @@ def far_off(adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: Decis
     """How far the ad set misses its target, when it is far off (see the module docstring)."""
     from agents.optimize.decide.stats import min_spend
 
-    # Judged after its first week of delivery (the learning phase, restated conversions).
+    # Judged after its first week of delivery (the learning phase, restated conversions), on a
+    # week after it — on `min_days` when the flight ends before another week is in.
     stats = settled(adset, LEARNING_WEEK)
-    if num(stats, "days") < max(policy.min_days, OFF_TARGET_DAYS) or num(
+    ends = adset.get("ends_in_days")
+    need = policy.min_days if ends is not None and int(ends) <= OFF_TARGET_DAYS else OFF_TARGET_DAYS
+    if num(stats, "days") < max(policy.min_days, need) or num(
             stats, "spend_minor") < min_spend(evidence, policy):
         return None
     roas = evidence.get("kpi") == "conversion_value"
