@@ -45,6 +45,7 @@ def test_after_the_first_week_a_full_week_off_target_is_judged_on_those_days():
     ev = _campaign(15, first_week_cpa=15000, then_cpa=7500)  # 3× the target after week one
     [cut] = [a for a in _off_target(ev) if a["name"] == "set_adset_budget"]
     assert "USD 75.00 against the USD 25.00 target: 3.0×" in cut["reasons"][0]
+    assert cut["evidence"]["cpa_minor"] == 7500 and cut["evidence"]["days"] == 8  # the same days
     # on the whole window (3.9×) it paused the campaign
     assert not [a for a in _off_target(ev) if a["name"] == "pause_campaign"]
 

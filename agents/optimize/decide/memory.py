@@ -13,13 +13,15 @@ at today's level `s_ref` (the mean spend of its last three days), so results bou
 smaller budget (cheaper, per unit) are not read as today's rate. Counts (clicks, results,
 value) are weighed, never rescaled.
 
-Imports nothing from the project.
+Imports `state` only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from state.insights_store import derive
 
 COUNTS = ("impressions", "clicks", "link_clicks", "conversions", "conversion_value_minor",
           "recallers")
@@ -60,4 +62,4 @@ def settled(adset: Mapping[str, Any], first_days: int) -> Mapping[str, Any]:
     out = {"spend_minor": sum(float(r.get("spend_minor") or 0) for r in kept),
            **{k: sum(float(r.get(k) or 0) for r in kept) for k in COUNTS}}
     out["days"] = float(len(kept))
-    return out
+    return derive(out)  # with its ratios: the card shows these as the action's evidence

@@ -110,7 +110,7 @@ def far_off(adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: Decis
     spend, conv = num(stats, "spend_minor"), num(stats, "conversions")
     value = num(stats, "conversion_value_minor")
     return {"p_far": p_far, "p_pause": p_pause, "spend": spend, "conversions": conv,
-            "value": value, "target": target, "roas": roas}
+            "value": value, "target": target, "roas": roas, "stats": stats}
 
 
 def _words(far: Mapping[str, Any], evidence: Mapping[str, Any], why: str) -> str:
@@ -153,7 +153,7 @@ def off_target(
         far = judged[str(a["id"])]
         assert far is not None
         text = _words(far, evidence, why)
-        ev = {**evidence_of(a.get("stats") or {}), "p_far_off_target": round(far["p_far"], 3)}
+        ev = {**evidence_of(far["stats"]), "p_far_off_target": round(far["p_far"], 3)}
         if str(a["id"]) in taken:
             verdicts.append(make_verdict(a, "adset", "OPTIMIZE", [text]))
             continue

@@ -248,7 +248,7 @@ def posteriors(
     """Posterior draws of the pool's value per spend on recent days and the whole window.
 
     Empirical-Bayes priors and overdispersion (`stats.empirical_prior`, `stats.dispersion`);
-    returns (last week's draws, the window's, P(best) per ad set, P(best) by id).
+    returns (recent days' draws, the window's, P(best) per ad set, P(best) by id).
     """
     prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks)
     phi = dispersion([list(a.get("days_stats") or []) for a in pool], metric)
