@@ -135,27 +135,29 @@ def build_evidence(
     recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
     set_recent = store.totals(cid, "adset", recent, until)
     set_last = store.totals(cid, "adset", until, until)  # yesterday: is the budget spent?
-    # Daily spend over the last week (0 where none), oldest first, ending yesterday: spend flat
-    # below the budget for days means the audience absorbs no more (`agents/optimize/decide/reallocation.py`).
+    # One read of the ad sets' days serves three spans:
+    # - daily spend over the last week (0 where none), oldest first, ending yesterday: spend flat
+    #   below the budget for days means the audience absorbs no more (`decide/reallocation.py`);
+    # - the days of two weeks (the day-to-day spread of the counts: `dispersion`);
+    # - the judging window's days by age (1 = yesterday): the discounted memory the
+    #   reallocation's posteriors read (`decide/memory.py`); `delivery_day` counts from the ad
+    #   set's first day with spend (1) when that day is inside the window (else 0: it began before).
+    since_rows = (today - timedelta(days=2 * RECENT_DAYS)).isoformat()
     by_day: dict[str, dict[str, float]] = {}
-    for row in store.daily(cid, "adset", recent, until):
-        by_day.setdefault(str(row["entity_id"]), {})[row["date"]] = float(row["spend_minor"] or 0)
+    rows_by_set: dict[str, list[dict[str, float]]] = {}
+    history: dict[str, list[dict[str, float]]] = {}
+    for row in store.daily(cid, "adset", min(since, since_rows, recent), until):
+        day, key = str(row["date"]), str(row["entity_id"])
+        counts = {k: float(row.get(k) or 0) for k in DAY_FIELDS}
+        if day >= recent:
+            by_day.setdefault(key, {})[row["date"]] = float(row["spend_minor"] or 0)
+        if day >= since_rows:
+            rows_by_set.setdefault(key, []).append(dict(counts))
+        if day >= since:
+            age = (today - date.fromisoformat(day[:10])).days
+            history.setdefault(key, []).append({"age": float(age), **counts})
     dates = [(today - timedelta(days=d)).isoformat() for d in range(RECENT_DAYS, 0, -1)]
     set_daily = {k: [v.get(d, 0.0) for d in dates] for k, v in by_day.items()}
-    # Each ad set's days over two weeks (the day-to-day spread of its counts: `dispersion`).
-    rows_by_set: dict[str, list[dict[str, float]]] = {}
-    since_rows = (today - timedelta(days=2 * RECENT_DAYS)).isoformat()
-    for row in store.daily(cid, "adset", since_rows, until):
-        rows_by_set.setdefault(str(row["entity_id"]), []).append(
-            {k: float(row.get(k) or 0) for k in DAY_FIELDS})
-    # Each ad set's days over the judging window by age (1 = yesterday): the discounted memory
-    # the reallocation's posteriors read (`decide/memory.py`); `delivery_day` counts from its
-    # first day with spend (1) when that day is inside the window (else 0: it began before).
-    history: dict[str, list[dict[str, float]]] = {}
-    for row in store.daily(cid, "adset", since, until):
-        age = (today - date.fromisoformat(str(row["date"])[:10])).days
-        history.setdefault(str(row["entity_id"]), []).append(
-            {"age": float(age), **{k: float(row.get(k) or 0) for k in DAY_FIELDS}})
     for rows in history.values():
         spent = [r["age"] for r in rows if r["spend_minor"] > 0]
         first = max(spent) if spent and max(spent) < window_days else None

@@ -315,8 +315,9 @@ def plan_brief(brief: str, defaults: PlanDefaults | None = None) -> PlannerResul
     # (a phrasing no reader knows) is asked, never dropped (capabilities/net.py).
     flags += dropped_capabilities([brief, norm.text], plan, [*questions, *flags],
                                   who="adpilot's planner")
-    questions += [_as_written(q.to_dict(), norm.adjustments) for q in _unwaived(flags, d)]
-    f.adjustments += _waived_goals(flags, d, str(plan.get("objective") or ""))
+    asked = _unwaived(flags, d)
+    questions += [_as_written(q.to_dict(), norm.adjustments) for q in asked]
+    f.adjustments += _waived_goals(flags, asked, str(plan.get("objective") or ""))
     if f.objective is None:
         # A goal is never assumed (the whole plan is built for it): the traffic build_plan
         # falls back to only lets the rest be checked. A messaging ask's destination question
@@ -378,9 +379,13 @@ def _as_written(question: dict[str, Any], corrections: list[Any]) -> dict[str, A
     return question
 
 
-def _waived_goals(flags: list[Question], d: PlanDefaults, objective: str) -> list[Adjustment]:
-    """Say which goal a waived, unsupported goal was planned as ("store visits" → sales)."""
-    kept = {id(q) for q in _unwaived(flags, d)}
+def _waived_goals(flags: list[Question], asked: list[Question], objective: str
+                  ) -> list[Adjustment]:
+    """Say which goal a waived, unsupported goal was planned as ("store visits" → sales).
+
+    `asked`: the flags still asked (`_unwaived`); the others were waived.
+    """
+    kept = {id(q) for q in asked}
     words = goal_words(objective).lower() or "another goal"
     return [Adjustment("objective", q.phrase, objective, f"‘{q.phrase}’ asks for a goal adpilot "
                        f"cannot plan, and you chose to go on without it: the plan is for {words} "
