@@ -4,7 +4,9 @@ By default the scenario's `campaign` shape (`sandbox.scenario.CampaignShape`: fo
 three ads with ad-set daily budgets unless the scenario says otherwise): one ad set per age
 band, the scenario's countries, an equal share of the scenario's daily budget each (or that
 share × the scenario's days as a lifetime budget, or the whole daily total on the campaign
-under CBO), image ads, optimised for the scenario's KPI. Launched with the real launch path
+under CBO), image ads, optimised for the scenario's KPI; every ad set starts and ends with the
+scenario's flight, as a plan's dates would set them (the loop reads a flight's length from
+its ad sets' end times). Launched with the real launch path
 (`tools.launch.launch_tree`) over HTTP, then activated through the money gate with
 `bench_policy` — the caps a marketer running this budget would set.
 """
@@ -92,8 +94,7 @@ def build_tree(
     `spend_cap=True` caps the campaign's lifetime spend at the planned daily budget times the
     scenario's days: the money the marketer gave, whatever the budgets are raised to.
     `cbo=True` puts the same daily total on the campaign (Advantage campaign budget) instead;
-    `lifetime=True` gives each ad set its daily share × the days as a lifetime budget, ending
-    with the horizon.
+    `lifetime=True` gives each ad set its daily share × the days as a lifetime budget.
     """
     shape = sc.campaign
     n_adsets = shape.adsets if n_adsets is None else n_adsets
@@ -151,11 +152,12 @@ def build_tree(
         }
         if cbo:  # the budget and bid strategy live on the campaign
             del params["daily_budget"], params["bid_strategy"]
-        elif lifetime:  # the share over the whole flight, ending with the horizon
+        elif lifetime:  # the share over the whole flight
             del params["daily_budget"]
             params["lifetime_budget"] = (daily // n_adsets) * sc.days
-            params["start_time"] = sc.start_dt().isoformat()
-            params["end_time"] = (sc.start_dt() + timedelta(days=sc.days)).isoformat()
+        # The flight ends with the horizon, as a plan's end date would end it.
+        params["start_time"] = sc.start_dt().isoformat()
+        params["end_time"] = (sc.start_dt() + timedelta(days=sc.days)).isoformat()
         if promoted:
             params["promoted_object"] = promoted
         if destination:

@@ -12,7 +12,9 @@ when the evidence for that direction is strong *and* persists:
   averages is the comparison of marginals.
 - **Not too soon.** Nothing moves on value before every ad set has `min_move_days` (7) days
   of data: the first days are the learning phase, and a move made on them is the one noise
-  most often reverses later.
+  most often reverses later. A flight shorter than two weeks (every ad set ends within its
+  `ends_in_days`) waits `short_flight_share` (half) of its length instead, never under
+  `min_days` (3): a 7-day flight moves from its fourth day, not never (`move_after_days`).
 - **Strong.** An increase needs `p_up` ≥ `move_probability` (70 %) on its recent days (about
   the current budget); a cut `p_down` ≥ the same. Ad sets short of that stay where they are.
 - **Persists.** The same direction must also hold on the whole judging window (four weeks),
@@ -35,6 +37,7 @@ its budget (plateau) — are not gated here; `reallocation.py` applies them as b
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,7 +62,7 @@ class Directions:
     p_up_long: np.ndarray  # whole window
     p_down_long: np.ndarray
     held: list[str | None]  # why a move the week alone suggests is held back (None: not held)
-    young: bool = False  # fewer than `min_move_days` of data: no move on value
+    young: bool = False  # fewer days of data than `move_after_days`: no move on value
 
     def stated(self, k: int, up: bool) -> tuple[float, float, bool]:
         """Return what a move of ad set `k` was made on: (P last week, P window, other side).
@@ -88,6 +91,20 @@ def direction_probabilities(
     return p_up, p_down
 
 
+def move_after_days(pool: Sequence[Mapping[str, Any]], have: int, policy: Any) -> int:
+    """Days of data before budgets move on value: `min_move_days`, less for a short flight.
+
+    `have` is the fewest days of data in the pool; the flight is that plus the fewest days
+    left (`ends_in_days`, known only when every ad set has an end time).
+    """
+    ends = [a.get("ends_in_days") for a in pool]
+    if policy.short_flight_share <= 0 or not ends or any(e is None for e in ends):
+        return int(policy.min_move_days)
+    flight = have + min(int(e) for e in ends)
+    short = math.ceil(flight * policy.short_flight_share)
+    return max(int(policy.min_days), min(int(policy.min_move_days), short))
+
+
 def days_since_move(adset: Mapping[str, Any], evidence: Mapping[str, Any]) -> float | None:
     """Days since the ad set's budget last moved (None: never seen to move)."""
     now, at = parse_time(evidence.get("now")), parse_time(adset.get("moved_at"))
@@ -114,7 +131,9 @@ def directions(
     may_raise = np.zeros(len(pool), dtype=bool)
     may_cut = np.zeros(len(pool), dtype=bool)
     held: list[str | None] = []
-    young = min(int((a.get("stats") or {}).get("days") or 0) for a in pool) < policy.min_move_days
+    have = min(int((a.get("stats") or {}).get("days") or 0) for a in pool)
+    need = move_after_days(pool, have, policy)
+    young = have < need
     for k, a in enumerate(pool):
         last = a.get("last_move")
         since = days_since_move(a, evidence)
@@ -128,7 +147,7 @@ def directions(
             word = "raise" if sign > 0 else "cut"
             if young:
                 note = (f"the last days point to a {word} ({p[k]:.0%}), but budgets move on "
-                        f"value only after {policy.min_move_days} days of data")
+                        f"value only after {need} days of data")
             elif reversing and since is not None and since < policy.reverse_days - 1 / 24:
                 note = (f"a {word} would reverse its last budget move {since:.0f} day(s) ago: "
                         f"held for {policy.reverse_days} days at the new budget")

@@ -51,8 +51,10 @@ class DecisionPolicy:
     reverse_probability: float = 0.95
     reverse_days: int = 5
     other_side_probability: float = 0.5
-    # Budget moves on value wait for a full week of data (the first days are learning noise).
+    # Budget moves on value wait for a full week of data (the first days are learning noise),
+    # or this share of a flight shorter than two weeks (`hysteresis.move_after_days`).
     min_move_days: int = 7
+    short_flight_share: float = 0.5
     underspend_ratio: float = 0.8
     # Under this share of its budget at or under its cap: held by the cap (`decide/caps.py`).
     cap_underspend_ratio: float = 0.9
