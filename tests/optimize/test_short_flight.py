@@ -48,3 +48,15 @@ def test_the_rule_is_the_policys():
 def test_move_after_days_is_half_the_flight_between_min_days_and_a_week(have, ends, need):
     pool = [{"ends_in_days": ends}, {"ends_in_days": ends if ends is None else ends + 4}]
     assert move_after_days(pool, have, DecisionPolicy()) == need
+
+
+def test_a_held_move_names_the_days_the_flight_waits():
+    from agents.optimize.decide.decisions import decide
+
+    ev = _four_days(ends_in_days=5)  # day 3 of an 8-day flight: moves from day 4
+    for s in ev["ad_sets"]:
+        s["stats"] = s["recent_stats"] = stats(30000, 1500, s["stats"]["conversions"] * 3 // 4, days=3)
+        s["learning"] = "SUCCESS"
+    reasons = {v["id"]: " ".join(v["reasons"]) for v in decide(ev)["verdicts"]}
+    assert "a raise" in reasons["s0"] and "a cut" in reasons["s1"]
+    assert "only after 4 days of data" in reasons["s0"]
