@@ -124,7 +124,10 @@ def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any
         "plan": {"objective": sc.objective, "start_time": sc.start.isoformat(),
                  **({"budget": {"kind": "daily", "level": "ad_set",
                                 "amount_minor": planned_total(sc)}}
-                    if sc.campaign.budget == "daily" else {})},
+                    if sc.campaign.budget == "daily" else
+                    {"budget": {"kind": "lifetime", "level": "ad_set",
+                                "amount_minor": planned_total(sc) * sc.days}}
+                    if sc.campaign.budget == "lifetime" else {})},
         "optimize": {"targets": _targets(sc)},
     }
     ctx = BenchContext(home=tmp, policy=bench_policy(sc))

@@ -102,6 +102,7 @@ def propose(
     evidence["refreshes"] = refreshes_of(state.get("applied_actions"))
     evidence["undone"] = undone_actions(state, thread_id, home_of(ctx)) if thread_id else []
     evidence["planned_daily_minor"] = planned_daily(plan)
+    evidence["planned_lifetime_minor"] = planned_daily(plan, "lifetime")
     evidence["loop_paused"] = sorted(
         str((a.get("args") or {}).get("adset_id")) for a in state.get("applied_actions") or []
         if a.get("name") == "pause_adset" and a.get("status") == "applied")
@@ -147,18 +148,18 @@ def propose(
     return proposal, evidence
 
 
-def planned_daily(plan: Mapping[str, Any]) -> int | None:
-    """Return the plan's daily total over its ad sets' budgets (None: campaign or lifetime).
+def planned_daily(plan: Mapping[str, Any], kind: str = "daily") -> int | None:
+    """Return the plan's daily (or lifetime) total over its ad sets' budgets (None: not that).
 
-    What the marketer gave the ad sets a day: a paused ad set's share of it is moved to the
-    active ones (`decide/reallocation.py::parked`).
+    What the marketer gave the ad sets a day (or for the flight): a paused ad set's share of
+    it is moved to the active ones (`decide/budgets.py::parked`).
     """
     budget = plan.get("budget") or {}
     sets = plan.get("ad_sets") or []
     own = [s.get("budget") for s in sets if s.get("budget")]
-    if own and all(b.get("kind") == "daily" for b in own) and len(own) == len(sets):
+    if own and all(b.get("kind") == kind for b in own) and len(own) == len(sets):
         return sum(int(b.get("amount_minor") or 0) for b in own) or None
-    if budget.get("kind") == "daily" and budget.get("level") == "ad_set" and not own:
+    if budget.get("kind") == kind and budget.get("level") == "ad_set" and not own:
         return int(budget.get("amount_minor") or 0) or None
     return None
 

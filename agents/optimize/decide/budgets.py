@@ -70,25 +70,49 @@ def seen_rate(stats: Mapping[str, Any], metric: str) -> float:
 
 
 def parked(evidence: Mapping[str, Any], pool: list[Mapping[str, Any]]) -> float:
-    """Money of the plan's daily total that no active ad set holds (0 when unknown).
+    """Money of the plan's daily total that no active ad set holds (0 when unknown), per day.
 
     With the plan's daily total (`planned_daily_minor`), the budget of an ad set the loop itself
     paused (`loop_paused`) need not be cut to free its money — it is not spent either way, and
     at Meta's minimum it could not be cut further: the active ad sets take up what the plan's
-    total leaves, step by step. Nothing is parked once a person has cut a budget
-    (`moved_by_loop` False), nor for an ad set a person paused.
+    total leaves, step by step. With lifetime budgets the same holds of the plan's flight total
+    (`planned_lifetime_minor`), per day left: a paused ad set's remaining lifetime budget is
+    never spent, and its daily budget is 0 to cut. Nothing is parked once a person has cut a
+    budget (`moved_by_loop` False), nor for an ad set a person paused.
     """
-    planned = float(evidence.get("planned_daily_minor") or 0)
-    if planned <= 0 or not pool:
-        return 0.0
     sets = evidence.get("ad_sets", [])
     if any(a.get("last_move") == -1 and a.get("moved_by_loop") is False for a in sets):
         return 0.0  # a person cut a budget: what they took out is never spent behind them
     mine = set(evidence.get("loop_paused") or [])
-    active = sum(daily_of(a) for a in sets if a.get("status") == ACTIVE)
-    paused = sum(daily_of(a) for a in sets if a.get("status") == "PAUSED" and a["id"] in mine)
+    on = [a for a in sets if a.get("status") == ACTIVE]
+    off = [a for a in sets if a.get("status") == "PAUSED" and a["id"] in mine]
+    if any(a.get("lifetime_budget_minor") for a in pool):
+        return _parked_lifetime(evidence, sets, on, off)
+    planned = float(evidence.get("planned_daily_minor") or 0)
+    if planned <= 0 or not pool:
+        return 0.0
+    active = sum(daily_of(a) for a in on)
     # only what ad sets the loop itself paused hold (a person's pause saves their money)
-    return max(0.0, min(planned - active, paused))
+    return max(0.0, min(planned - active, sum(daily_of(a) for a in off)))
+
+
+def _parked_lifetime(evidence: Mapping[str, Any], sets: list, on: list, off: list) -> float:
+    """Return `parked` for lifetime budgets, per day left.
+
+    What the plan's flight total has not yet spent beyond what the active ad sets hold, up to
+    what the loop-paused ones still hold.
+    """
+    planned = float(evidence.get("planned_lifetime_minor") or 0)
+    days = min((int(a.get("days_left") or 0) for a in on), default=0)
+    if planned <= 0 or days <= 0:
+        return 0.0
+
+    def left(a: Mapping[str, Any]) -> float:
+        return float(a.get("budget_remaining_minor") or 0)
+
+    spent = sum(float(a.get("lifetime_budget_minor") or 0) - left(a) for a in sets)
+    unheld = planned - spent - sum(left(a) for a in on)
+    return max(0.0, min(unheld, sum(left(a) for a in off))) / days
 
 
 def idle_cuts(

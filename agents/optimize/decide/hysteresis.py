@@ -97,10 +97,10 @@ def move_after_days(pool: Sequence[Mapping[str, Any]], have: int, policy: Any) -
     `have` is the fewest days of data in the pool; the flight is that plus the fewest days
     left (`ends_in_days`, known only when every ad set has an end time).
     """
-    ends = [a.get("ends_in_days") for a in pool]
-    if policy.short_flight_share <= 0 or not ends or any(e is None for e in ends):
+    ends = [int(e) for a in pool if (e := a.get("ends_in_days")) is not None]
+    if policy.short_flight_share <= 0 or not ends or len(ends) < len(pool):
         return int(policy.min_move_days)
-    flight = have + min(int(e) for e in ends)
+    flight = have + min(ends)
     short = math.ceil(flight * policy.short_flight_share)
     return max(int(policy.min_days), min(int(policy.min_move_days), short))
 
