@@ -443,3 +443,29 @@ def test_a_budget_moves_expected_effect_names_the_campaigns_goal(kpi, words):
 
     act = budget_action({"id": "s1", "name": "A"}, 4000, 4400, 0.9, {"kpi": kpi})
     assert words in act["expected_effect"]["text"]
+
+
+def _lifetime(st, status="ACTIVE", id_="s0"):
+    s = adset(id_, 10000, st, status=status)
+    s.update(daily_budget_minor=None, lifetime_budget_minor=280000, budget_remaining_minor=200000,
+             days_left=20, daily_equivalent_minor=10000, recent_stats=st)
+    return s
+
+
+def test_a_paused_ad_sets_remaining_lifetime_budget_goes_to_the_active_ones():
+    sets = [_lifetime(stats(60000, 3000, 36)), _lifetime(stats(60000, 3000, 30), id_="s1")]
+    paused = _lifetime(stats(60000, 3000, 5), status="PAUSED", id_="s9")
+    mine = dict(planned_lifetime_minor=840000, loop_paused=["s9"])
+    moves = _moves(evidence([], sets + [paused], **mine))
+    assert moves and {a["args"]["adset_id"] for a in moves} <= {"s0", "s1"}
+    raised = sum(a["args"]["lifetime_budget"] - 280000 for a in moves)
+    assert 0 < raised <= 200000  # at most what the paused ad set still holds
+    assert all(a["evidence"]["parked_minor"] == 10000 for a in moves)  # per day left
+    # without the plan's flight total, or for a person's pause, the money stays where it is
+    assert _moves(evidence([], sets + [paused], loop_paused=["s9"])) == []
+    assert _moves(evidence([], sets + [paused], **{**mine, "loop_paused": []})) == []
+    # once the active ad sets hold it, nothing is parked twice
+    for s in sets:
+        s.update(lifetime_budget_minor=380000, budget_remaining_minor=300000,
+                 daily_equivalent_minor=15000)
+    assert _moves(evidence([], sets + [paused], **mine)) == []
