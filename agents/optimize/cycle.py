@@ -101,8 +101,8 @@ def propose(
     )
     evidence["refreshes"] = refreshes_of(state.get("applied_actions"))
     evidence["undone"] = undone_actions(state, thread_id, home_of(ctx)) if thread_id else []
-    evidence["planned_daily_minor"] = planned_daily(plan)
-    evidence["planned_lifetime_minor"] = planned_daily(plan, "lifetime")
+    evidence["planned_daily_minor"] = adset_budget_total(plan)
+    evidence["planned_lifetime_minor"] = adset_budget_total(plan, "lifetime")
     evidence["loop_paused"] = sorted(
         str((a.get("args") or {}).get("adset_id")) for a in state.get("applied_actions") or []
         if a.get("name") == "pause_adset" and a.get("status") == "applied")
@@ -148,7 +148,7 @@ def propose(
     return proposal, evidence
 
 
-def planned_daily(plan: Mapping[str, Any], kind: str = "daily") -> int | None:
+def adset_budget_total(plan: Mapping[str, Any], kind: str = "daily") -> int | None:
     """Return the plan's daily (or lifetime) total over its ad sets' budgets (None: not that).
 
     What the marketer gave the ad sets a day (or for the flight): a paused ad set's share of
