@@ -254,8 +254,8 @@ def lifetime_fields(adset: dict[str, Any], now: datetime) -> dict[str, Any]:
     lifetime = as_int(adset.get("lifetime_budget"))
     if daily or not lifetime:
         return {"daily_equivalent_minor": daily or None}
-    end = parse_time(adset.get("end_time"))
-    days_left = max(1, math.ceil((end - now).total_seconds() / 86400)) if end else None
+    ends = ends_in_days(adset, now)
+    days_left = max(1, ends) if ends is not None else None
     remaining = as_int(adset.get("budget_remaining"))
     remaining = lifetime if remaining is None else remaining
     return {
