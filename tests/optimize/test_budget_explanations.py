@@ -122,10 +122,10 @@ def test_a_budget_raised_recently_is_not_cut_on_ordinary_evidence():
         return any(a["args"]["adset_id"] == "s0" and a["args"]["daily_budget"] < 10000
                    for a in _moves(evidence([], sets)))
 
-    assert cut_s0(15, None)  # never moved: ordinary evidence (82 %) cuts it
-    assert not cut_s0(15, "2026-03-18T10:00:00+00:00")  # raised 2 days ago: held
+    assert cut_s0(18, None)  # never moved: ordinary evidence (90 %) cuts it
+    assert not cut_s0(18, "2026-03-18T10:00:00+00:00")  # raised 2 days ago: held
     assert not cut_s0(10, "2026-03-18T10:00:00+00:00")  # even on strong evidence
-    assert not cut_s0(15, "2026-03-14T10:00:00+00:00")  # 6 days on: 82 % < the 95 % needed
+    assert not cut_s0(18, "2026-03-14T10:00:00+00:00")  # 6 days on: 90 % < the 95 % needed
     assert cut_s0(10, "2026-03-14T10:00:00+00:00")  # strong evidence (99 %) reverses it
 
 

@@ -250,11 +250,11 @@ def posteriors(
     Empirical-Bayes priors and overdispersion (`stats.empirical_prior`, `stats.dispersion`);
     returns (recent days' draws, the window's, P(best) per ad set, P(best) by id).
     """
-    prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks)
     phi = dispersion([list(a.get("days_stats") or []) for a in pool], metric)
+    prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks, phi=phi[1])
     draws = np.stack([value_samples(v, prior, rng, policy.samples, phi) for v in values])
     windows = [a.get("stats") or v for a, v in zip(pool, values, strict=True)]
-    long_prior = empirical_prior(windows, metric, policy.adset_cvr_prior_clicks)
+    long_prior = empirical_prior(windows, metric, policy.adset_cvr_prior_clicks, phi=phi[1])
     long = np.stack([value_samples(v, long_prior, rng, policy.samples, phi) for v in windows])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
     return draws, long, p_best, {a["id"]: round(float(p), 4)
