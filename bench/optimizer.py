@@ -115,6 +115,8 @@ def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any
     from bench.campaign_tree import bench_policy
     from state.insights_store import InsightsStore
 
+    kind = sc.campaign.budget  # ad-set budgets (daily or lifetime) as a plan gives them
+    days = sc.days if kind == "lifetime" else 1
     state: dict[str, Any] = {
         "created": created,
         "applied_actions": [],
@@ -122,12 +124,9 @@ def fresh_run(sc: Any, created: dict[str, Any], tmp: str) -> tuple[dict[str, Any
         "threshold_writes": 0,
         "threshold_by_type": {},
         "plan": {"objective": sc.objective, "start_time": sc.start.isoformat(),
-                 **({"budget": {"kind": "daily", "level": "ad_set",
-                                "amount_minor": planned_total(sc)}}
-                    if sc.campaign.budget == "daily" else
-                    {"budget": {"kind": "lifetime", "level": "ad_set",
-                                "amount_minor": planned_total(sc) * sc.days}}
-                    if sc.campaign.budget == "lifetime" else {})},
+                 **({"budget": {"kind": kind, "level": "ad_set",
+                                "amount_minor": planned_total(sc) * days}}
+                    if kind in ("daily", "lifetime") else {})},
         "optimize": {"targets": _targets(sc)},
     }
     ctx = BenchContext(home=tmp, policy=bench_policy(sc))
