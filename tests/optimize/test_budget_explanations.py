@@ -252,6 +252,24 @@ def test_an_ad_set_at_metas_minimum_that_does_clearly_worse_is_paused_when_the_t
     assert not any(a["name"] == "pause_adset" for a in _moves(ev))
 
 
+@pytest.mark.parametrize("budget,paused", [(4200, True), (4400, True), (5180, True),
+                                           (6000, False)])
+def test_an_ad_set_just_above_metas_minimum_is_paused_not_left_there(budget, paused):
+    """A cut from just above the minimum to it is under `min_change` or frees too little to
+    move the others: never made. Without the pause such an ad set kept its budget for good
+    (seen on the minimum-budget regime); one step (20 %) above it, it is cut first."""
+    sets = _sets([(60000, 3000, 40), (60000, 3000, 40), (60000, 3000, 8)])
+    sets[2]["daily_budget_minor"] = budget
+    ev = evidence([], sets, min_daily_budget_minor=4150, planned_daily_minor=20000 + budget)
+    moves = {a["args"]["adset_id"]: a for a in _moves(ev)}
+    if paused:
+        assert moves["s2"]["args"] == {"adset_id": "s2", "status": "PAUSED"}
+        assert (f"at USD {budget / 100:.2f}, just above Meta's minimum daily budget (USD 41.50), "
+                "it cannot usefully be cut further") in moves["s2"]["reasons"][0]
+    else:  # more than a step above it: cut a step first
+        assert moves["s2"]["args"] == {"adset_id": "s2", "daily_budget": 4800}
+
+
 def test_every_ad_set_far_off_target_is_said_and_advised_not_left_continue():
     sets = [adset(f"s{i}", 10000, stats(240000, 12000, 24, days=24)) for i in range(3)]
     p = decide(evidence([], sets))  # USD 100 per conversion against USD 25, every ad set

@@ -208,20 +208,24 @@ def budget_action(
 
 
 def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
-                evidence: Mapping[str, Any]) -> dict[str, Any]:
-    """Pause an ad set at Meta's minimum budget that does clearly worse than the others."""
+                evidence: Mapping[str, Any], budget: float | None = None) -> dict[str, Any]:
+    """Pause an ad set at (or just above) Meta's minimum budget that does clearly worse."""
     from state.rules import format_money
 
-    money = format_money(int(minimum), str(evidence.get("currency") or "USD"))
+    currency = str(evidence.get("currency") or "USD")
+    money = format_money(int(minimum), currency)
+    where = f"at Meta's minimum daily budget ({money}) it cannot be cut further"
+    if budget is not None and budget > minimum + 0.5:  # a cut to the minimum is too small to make
+        where = (f"at {format_money(int(budget), currency)}, just above Meta's minimum daily "
+                 f"budget ({money}), it cannot usefully be cut further")
     return {
         "name": "pause_adset",
         "args": {"adset_id": adset["id"], "status": "PAUSED"},
         "target": adset_target(adset, evidence),
         "verdict": "PAUSE",
         "reasons": [
-            f"at Meta's minimum daily budget ({money}) it cannot be cut further, and it does "
-            f"clearly worse than the campaign's other ad sets ({p_down:.0%} probability on its "
-            "recent days): pausing it moves its money to the ones that do better — the plan's "
+            f"{where}, and it does clearly worse than the campaign's other ad sets "
+            f"({p_down:.0%} probability on its recent days): pausing it moves its money to the ones that do better — the plan's "
             "daily total is kept"],
         "evidence": {**evidence_of(adset.get("stats") or {}), "p_worse": round(p_down, 3),
                      "min_daily_budget_minor": int(minimum)},
@@ -239,15 +243,18 @@ def floor_pauses(pool: list[Mapping[str, Any]], current: np.ndarray, target: np.
                  policy: DecisionPolicy) -> list[int]:
     """Pool indexes of ad sets at Meta's minimum that the evidence says to cut further.
 
-    Only with the plan's daily total known (so the paused budget is spent by the others) and
-    on strong evidence (`reverse_probability` on its recent days, `move_probability` on the
-    window); never the last active ad set.
+    At the minimum means within one step (`max_step`) of it: the last cut down to the minimum
+    is either under `min_change` or frees too little to move any other budget, so an ad set
+    a few per cent above it used to sit there for good, neither cut nor paused. Only with the plan's daily total known (so the paused
+    budget is spent by the others) and on strong evidence (`reverse_probability` on its recent
+    days, `move_probability` on the window); never the last two active ad sets.
     """
     if not evidence.get("planned_daily_minor"):
         return []
+    near = minimum / (1 - policy.max_step) + 0.5
     out: list[int] = []
     for k in range(len(pool)):
-        if (current[k] <= minimum + 0.5 and dirs.may_cut[k] and target[k] < minimum
+        if (current[k] <= near and dirs.may_cut[k] and target[k] < minimum
                 and dirs.p_down[k] >= policy.reverse_probability
                 and dirs.p_down_long[k] >= policy.move_probability
                 and len(pool) - len(out) > 2):

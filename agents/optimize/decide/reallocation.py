@@ -172,14 +172,15 @@ def reallocate(
     # Small moves are not worth an edit: those ad sets stay, the rest share what is left.
     still = np.abs(new - current) < policy.min_change * current
     if still.all() and not idle:
-        return [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence)
+        return [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence, current[k])
                 for k in floor], p_of
     if still.any():
         lo2, hi2 = np.where(still, current, low), np.where(still, current, high)
         new = project(np.where(still, current, target), lo2, hi2, total)
     new = np.where(new < current, np.ceil(new), np.floor(new))
     absorbed = float(new.sum() - current.sum())
-    actions = [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence) for k in floor]
+    actions = [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence, current[k])
+               for k in floor]
     for a, old, value in idle:
         # Cut a paused ad set only by what the active ones take up (the total is kept).
         cut = int(np.ceil(old - (old - value) * min(1.0, max(0.0, absorbed) / max(freed, 1.0))))
