@@ -97,6 +97,7 @@ from agents.optimize.decide.stats import (
     rng_for,
     target_rate,
     value_samples,
+    value_spread,
 )
 from agents.optimize.decide.undo_hold import (
     held_note,
@@ -137,13 +138,14 @@ def judge_ads(
     active_total = sum(len(v) for v in by_adset.values())
     campaign_id = str((evidence.get("campaign") or {}).get("id", ""))
     # Day-to-day overdispersion, measured on the ad sets' days (ads have fewer counts each).
-    phi = dispersion([list(a.get("days_stats") or []) for a in adsets.values()], kpi_of(evidence))
+    days = [list(a.get("days_stats") or []) for a in adsets.values()]
+    phi, cv2 = dispersion(days, kpi_of(evidence)), value_spread(days)
     for adset_id, ads in by_adset.items():
         prior = pooled_prior(
             [a.get("stats") or {} for a in ads], kpi_of(evidence), policy.ad_cvr_prior_clicks
         )
         draws = {
-            a["id"]: value_samples(a.get("stats") or {}, prior, rng, policy.samples, phi)
+            a["id"]: value_samples(a.get("stats") or {}, prior, rng, policy.samples, phi, cv2)
             for a in ads
         }
         means = {k: float(v.mean()) for k, v in draws.items()}

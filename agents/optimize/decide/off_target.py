@@ -10,7 +10,8 @@ of data (`OFF_TARGET_DAYS`) and the minimum spend — not counting its first wee
 (`LEARNING_WEEK`, `memory.settled`: cut or paused on it, single-ad-set campaigns that would
 have run near target lost most of their flight on the generated regimes; `min_days` after it
 when the flight ends within a week, `ends_in_days`) — this module judges it on its whole window (a Gamma-Poisson posterior of results per unit of
-spend, widened by the day-to-day overdispersion `stats.dispersion` measures) and, when it is
+spend, widened by the day-to-day overdispersion `stats.dispersion` measures and, on value, by
+how uneven its orders are, `stats.value_spread`) and, when it is
 **far off target** — the cost per result above `FAR_MULTIPLE` (1.5) × the target with
 probability ≥ `FAR_PROBABILITY` (90 %), or the ROAS under the target / 1.5 — gives it a
 verdict and an approvable action:
@@ -55,6 +56,7 @@ from agents.optimize.decide.stats import (
     evidence_of,
     make_verdict,
     num,
+    value_spread,
 )
 from state.guardrails import parse_time
 from state.rules import format_money
@@ -69,13 +71,14 @@ SMALL_POOL_FREQUENCY = 2.5
 
 
 def _rate_draws(stats: Mapping[str, Any], roas: bool, rng: np.random.Generator,
-                n: int, phi: float) -> np.ndarray:
+                n: int, phi: float, value_cv2: float) -> np.ndarray:
     spend = num(stats, "spend_minor")
     conv = num(stats, "conversions")
     draws = rng.gamma(0.5 + conv / phi, 1.0 / (spend / phi + 1.0), n)
-    if roas:
+    if roas:  # the order value as uncertain as its orders' spread (`stats.value_spread`)
         value = num(stats, "conversion_value_minor")
-        draws = draws * (value / conv if conv else 0.0)
+        shape = max(conv, 1.0) / value_cv2
+        draws = draws * (value / conv if conv else 0.0) * rng.gamma(shape, 1.0 / shape, n)
     return draws
 
 
@@ -98,7 +101,8 @@ def far_off(adset: Mapping[str, Any], evidence: Mapping[str, Any], policy: Decis
     if target <= 0 or evidence.get("kpi") not in (None, "conversions", "conversion_value"):
         return None
     days = [list(adset.get("days_stats") or [])]
-    draws = _rate_draws(stats, roas, rng, policy.samples, dispersion(days)[1])
+    draws = _rate_draws(stats, roas, rng, policy.samples, dispersion(days)[1],
+                        value_spread(days))
     if roas:  # value per spend under target / 1.5
         p_far = float((draws < target / FAR_MULTIPLE).mean())
         p_pause = float((draws < target / PAUSE_MULTIPLE).mean())

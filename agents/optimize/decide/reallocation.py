@@ -66,6 +66,7 @@ from agents.optimize.decide.stats import (
     min_spend,
     num,
     value_samples,
+    value_spread,
 )
 from agents.optimize.decide.undo_hold import MoveHolds
 from state.guardrails import parse_time
@@ -251,12 +252,14 @@ def posteriors(
     Empirical-Bayes priors and overdispersion (`stats.empirical_prior`, `stats.dispersion`);
     returns (recent days' draws, the window's, P(best) per ad set, P(best) by id).
     """
-    phi = dispersion([list(a.get("days_stats") or []) for a in pool], metric)
+    days = [list(a.get("days_stats") or []) for a in pool]
+    phi, cv2 = dispersion(days, metric), value_spread(days)
     prior = empirical_prior(values, metric, policy.adset_cvr_prior_clicks, phi=phi[1])
-    draws = np.stack([value_samples(v, prior, rng, policy.samples, phi) for v in values])
+    draws = np.stack([value_samples(v, prior, rng, policy.samples, phi, cv2) for v in values])
     windows = [a.get("stats") or v for a, v in zip(pool, values, strict=True)]
     long_prior = empirical_prior(windows, metric, policy.adset_cvr_prior_clicks, phi=phi[1])
-    long = np.stack([value_samples(v, long_prior, rng, policy.samples, phi) for v in windows])
+    long = np.stack([value_samples(v, long_prior, rng, policy.samples, phi, cv2)
+                     for v in windows])
     p_best = np.bincount(draws.argmax(axis=0), minlength=len(pool)) / draws.shape[1]
     return draws, long, p_best, {a["id"]: round(float(p), 4)
                                  for a, p in zip(pool, p_best, strict=True)}

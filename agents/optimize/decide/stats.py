@@ -6,7 +6,8 @@ decision module imports from one place.
 
 An entity's value is conversions (or conversion value) per minor unit of spend, sampled as
 ``clicks-per-spend ~ Gamma`` × ``conversion rate ~ Beta`` — a beta-binomial on click →
-conversion with priors pooled from the entity's siblings.
+conversion with priors pooled from the entity's siblings — and, on value, × ``order value``
+drawn with the spread of its orders (`value_spread`).
 """
 
 from __future__ import annotations
@@ -258,14 +259,42 @@ def dispersion(
     return out[0], out[1]
 
 
+# One order's value varies about as much as its mean (squared coefficient of variation 1)
+# until an account's days say otherwise (`value_spread`).
+VALUE_CV2 = 1.0
+
+
+def value_spread(days_by_entity: list[list[Mapping[str, Any]]], weight: float = 5.0) -> float:
+    """How uneven single orders' values are: their squared coefficient of variation.
+
+    A day's value per conversion scatters around the entity's order value `m` with variance
+    ``m² · cv² / n`` for `n` independent orders, so ``n · (value / (n · m) − 1)²`` estimates
+    cv²: pooled over each entity's days with conversions (degrees of freedom: days − 1 per
+    entity), shrunk toward `VALUE_CV2` by `weight` days' worth, within [0.05, 4].
+    """
+    total, df = weight * VALUE_CV2, weight
+    for days in days_by_entity:
+        rows = [(num(d, "conversions"), num(d, "conversion_value_minor")) for d in days
+                if num(d, "conversions") >= 1]
+        orders, value = sum(n for n, _ in rows), sum(v for _, v in rows)
+        if len(rows) < 2 or value <= 0:
+            continue
+        m = value / orders
+        total += sum(n * (v / (n * m) - 1) ** 2 for n, v in rows)
+        df += len(rows) - 1
+    return float(np.clip(total / df, 0.05, 4.0))
+
+
 def value_samples(
     stats: Mapping[str, Any], prior: Mapping[str, Any], rng: np.random.Generator, n: int,
-    phi: tuple[float, float] = (1.0, 1.0),
+    phi: tuple[float, float] = (1.0, 1.0), value_cv2: float = VALUE_CV2,
 ) -> np.ndarray:
     """Posterior draws of KPI events (or value) per minor unit of spend.
 
     `phi` (`dispersion`): the counts' overdispersion (clicks, results); each count is worth
-    1 / φ of an independent draw, which widens the posterior without moving its mean.
+    1 / φ of an independent draw, which widens the posterior without moving its mean. On
+    value, the order value is as uncertain as the orders behind it (`value_cv2`,
+    `value_spread`): ten orders of uneven baskets do not pin it to their average.
     """
     spend = num(stats, "spend_minor")
     if not prior.get("funnel"):
@@ -284,9 +313,12 @@ def value_samples(
     draws = per_spend * cvr
     if prior.get("kpi_roas"):
         value = num(stats, "conversion_value_minor")
-        # order value shrunk toward the pool: five pooled conversions' worth of weight
-        aov = (value + 5 * prior["aov"]) / (num(stats, "conversions") + 5)
-        draws = draws * aov
+        # order value shrunk toward the pool: five pooled conversions' worth of weight; its
+        # draws spread as the mean of that many orders of squared spread `value_cv2`
+        orders = num(stats, "conversions") + 5
+        aov = (value + 5 * prior["aov"]) / orders
+        shape = orders / max(value_cv2, 1e-6)
+        draws = draws * aov * rng.gamma(shape, 1.0 / shape, n)
     return draws
 
 
