@@ -225,8 +225,8 @@ def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
         "verdict": "PAUSE",
         "reasons": [
             f"{where}, and it does clearly worse than the campaign's other ad sets "
-            f"({p_down:.0%} probability on its recent days): pausing it moves its money to the ones that do better — the plan's "
-            "daily total is kept"],
+            f"({p_down:.0%} probability on its recent days): pausing it moves its money to the "
+            "ones that do better — the plan's daily total is kept"],
         "evidence": {**evidence_of(adset.get("stats") or {}), "p_worse": round(p_down, 3),
                      "min_daily_budget_minor": int(minimum)},
         "expected_effect": {"metric": "value_per_spend", "direction": "up",
@@ -245,9 +245,10 @@ def floor_pauses(pool: list[Mapping[str, Any]], current: np.ndarray, target: np.
 
     At the minimum means within one step (`max_step`) of it: the last cut down to the minimum
     is either under `min_change` or frees too little to move any other budget, so an ad set
-    a few per cent above it used to sit there for good, neither cut nor paused. Only with the plan's daily total known (so the paused
-    budget is spent by the others) and on strong evidence (`reverse_probability` on its recent
-    days, `move_probability` on the window); never the last two active ad sets.
+    a few per cent above it used to sit there for good, neither cut nor paused. Only with the
+    plan's daily total known (so the paused budget is spent by the others) and on strong
+    evidence (`reverse_probability` on its recent days, `move_probability` on the window);
+    never the last two active ad sets.
     """
     if not evidence.get("planned_daily_minor"):
         return []

@@ -9,9 +9,10 @@ still being restated) lost far more than it saved. For one active ad set, after 
 of data (`OFF_TARGET_DAYS`) and the minimum spend — not counting its first week of delivery
 (`LEARNING_WEEK`, `memory.settled`: cut or paused on it, single-ad-set campaigns that would
 have run near target lost most of their flight on the generated regimes; `min_days` after it
-when the flight ends within a week, `ends_in_days`) — this module judges it on its whole window (a Gamma-Poisson posterior of results per unit of
-spend, widened by the day-to-day overdispersion `stats.dispersion` measures and, on value, by
-how uneven its orders are, `stats.value_spread`) and, when it is
+when the flight ends within a week, `ends_in_days`) — this module judges it on its whole
+window (a Gamma-Poisson posterior of results per unit of spend, widened by the day-to-day
+overdispersion `stats.dispersion` measures and, on value, by how uneven its orders are,
+`stats.value_spread`) and, when it is
 **far off target** — the cost per result above `FAR_MULTIPLE` (1.5) × the target with
 probability ≥ `FAR_PROBABILITY` (90 %), or the ROAS under the target / 1.5 — gives it a
 verdict and an approvable action:
