@@ -80,24 +80,7 @@ def test_each_move_is_at_most_max_step() -> None:
 
 def test_never_capped_below_metas_minimum_daily_budget() -> None:
     ev = cbo_evidence(three(per_day=1200, conversions=0), min_daily_budget_minor=1100)
-    ev["campaign"]["daily_budget_minor"] = 21200  # what it spends: no caps to lift
     assert run(ev)["lose"]["args"][CAP] == 1100
-
-
-def test_a_campaign_spending_under_its_budget_has_its_caps_raised_not_tightened() -> None:
-    """Caps on the losers starved a random CBO regime to 35 % of its budget for weeks: the
-    winner could not spend more (its audience), so the money a cap held back went nowhere."""
-    sets = three(cap=5000, per_day=5000, conversions=2)  # 25,000 of 30,000 a day: 83 %
-    assert run(cbo_evidence(sets))["lose"]["args"][CAP] < 5000  # spends its budget: cut
-    for s in sets[:2]:
-        s["last_day_stats"] = stats(6000, 300, 10, days=1)  # 17,000 of 30,000: 57 %
-    out = run(cbo_evidence(sets))
-    assert set(out) == {"lose"}  # nothing else moves: no cap on the middling ad set
-    assert out["lose"]["args"] == {"adset_id": "lose", CAP: 6000}  # a step above, not a cut
-    assert out["lose"]["reasons"][0].startswith(
-        "the campaign spent USD 170.00 yesterday, 57% of its USD 300.00 budget")
-    sets[2]["daily_spend_cap_minor"] = 25000
-    assert run(cbo_evidence(sets))["lose"]["args"][CAP] == 0  # a step reaches the budget
 
 
 def test_learning_ad_sets_get_no_significant_edit() -> None:
@@ -125,11 +108,10 @@ def test_no_move_on_less_than_the_minimum_days_of_data() -> None:
 
 
 def test_an_ad_set_not_clearly_worse_keeps_metas_split() -> None:
-    # 13 vs 7 conversions: b is probably worse but not clearly by `loser_margin`. (Each spends
-    # half the campaign budget: one spending under it would have its caps lifted instead.)
-    ev = cbo_evidence([cbo_set("a", 15000, 13), cbo_set("b", 15000, 7)])
+    # 9 vs 5 conversions: b is probably worse (P ≈ 0.86) but not clearly by `loser_margin`.
+    ev = cbo_evidence([cbo_set("a", 10000, 9), cbo_set("b", 10000, 5)])
     assert "b" not in run(ev)
-    clear = cbo_evidence([cbo_set("a", 15000, 30), cbo_set("b", 15000, 7)])
+    clear = cbo_evidence([cbo_set("a", 10000, 20), cbo_set("b", 10000, 5)])
     assert CAP in run(clear)["b"]["args"]
 
 

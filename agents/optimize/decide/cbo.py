@@ -23,10 +23,7 @@ edit-per-hour limit and the cool-down) move. Then:
   would not bind below the campaign budget); the clear winner (P(best) ≥ `WINNER_P_BEST`)
   gets a `daily_min_spend_target` at its target, so freed money lands on it — unless it did
   not spend its current minimum yesterday (its audience is saturated), and never so that the
-  campaign's minimums add up to more than its budget;
-- but while the campaign spent under `underspend_ratio` (80 %) of its budget yesterday, a
-  cap moves money nowhere (the others cannot spend it): no cap is set or tightened, and each
-  cap is raised a step (`lift_caps`).
+  campaign's minimums add up to more than its budget.
 """
 
 from __future__ import annotations
@@ -105,9 +102,6 @@ def reallocate_cbo(
         [a["id"] in protected or budget_editable(a, evidence, policy) is not None for a in pool]
     )
     low, high = np.where(fixed, current, low), np.where(fixed, current, high)
-    spent = sum(num(a.get("last_day_stats"), "spend_minor") for a in pool)
-    if spent < policy.underspend_ratio * budget:
-        return lift_caps(pool, fixed, current, spent, budget, p_best, evidence, policy), p_of
     # Only in a direction the evidence supports and keeps supporting (`hysteresis`).
     dirs = directions(pool, draws, long, current, evidence, policy)
     dirs = MoveHolds.of(pool, evidence, policy, ACTION).directions(dirs, pool, held)
@@ -147,35 +141,6 @@ def reallocate_cbo(
             act["evidence"].update(move_evidence(facts, evidence))
             actions.append(act)
     return actions, p_of
-
-
-def lift_caps(pool: list[Mapping[str, Any]], fixed: np.ndarray, current: np.ndarray,
-              spent: float, budget: int, p_best: np.ndarray, evidence: Mapping[str, Any],
-              policy: DecisionPolicy) -> list[dict[str, Any]]:
-    """Raise the caps of a campaign that spends under its budget (they hold back money).
-
-    The other ad sets cannot take the money a cap holds back, so no cap is set or tightened,
-    and each cap that may be edited now is raised a step (`max_step`) above what its ad set
-    spends, or removed once that reaches the campaign budget.
-    """
-    currency = str(evidence.get("currency") or "USD")
-    out = []
-    for i, a in enumerate(pool):
-        cap = int(a.get("daily_spend_cap_minor") or 0)
-        if fixed[i] or not cap:
-            continue
-        new_cap = int(math.floor(max(float(cap), current[i]) * (1 + policy.max_step)))
-        change = {CAP: 0 if new_cap >= budget else new_cap}
-        act = spend_limit_action(a, change, current[i], min(new_cap, budget), float(p_best[i]),
-                                 budget, evidence)
-        act["reasons"] = [
-            f"the campaign spent {format_money(int(spent), currency)} yesterday, "
-            f"{spent / budget:.0%} of its {format_money(budget, currency)} budget: its other ad "
-            "sets cannot spend the money this cap holds back, so the cap is "
-            + ("removed" if change[CAP] == 0 else
-               f"raised a step to {format_money(change[CAP], currency)} a day")]
-        out.append(act)
-    return out
 
 
 def _limits(
