@@ -208,14 +208,14 @@ def budget_action(
 
 
 def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
-                evidence: Mapping[str, Any], budget: float | None = None) -> dict[str, Any]:
+                evidence: Mapping[str, Any], budget: float) -> dict[str, Any]:
     """Pause an ad set at (or just above) Meta's minimum budget that does clearly worse."""
     from state.rules import format_money
 
     currency = str(evidence.get("currency") or "USD")
     money = format_money(int(minimum), currency)
     where = f"at Meta's minimum daily budget ({money}) it cannot be cut further"
-    if budget is not None and budget > minimum + 0.5:  # a cut to the minimum is too small to make
+    if budget > minimum + 0.5:  # a cut to the minimum is too small to make (`floor_pauses`)
         where = (f"at {format_money(int(budget), currency)}, just above Meta's minimum daily "
                  f"budget ({money}), it cannot usefully be cut further")
     return {

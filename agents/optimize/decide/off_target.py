@@ -57,6 +57,7 @@ from agents.optimize.decide.stats import (
     evidence_of,
     make_verdict,
     num,
+    order_value_spread,
     value_spread,
 )
 from state.guardrails import parse_time
@@ -78,8 +79,8 @@ def _rate_draws(stats: Mapping[str, Any], roas: bool, rng: np.random.Generator,
     draws = rng.gamma(0.5 + conv / phi, 1.0 / (spend / phi + 1.0), n)
     if roas:  # the order value as uncertain as its orders' spread (`stats.value_spread`)
         value = num(stats, "conversion_value_minor")
-        shape = max(conv, 1.0) / value_cv2
-        draws = draws * (value / conv if conv else 0.0) * rng.gamma(shape, 1.0 / shape, n)
+        draws = draws * (value / conv if conv else 0.0) * order_value_spread(
+            max(conv, 1.0), value_cv2, rng, n)
     return draws
 
 

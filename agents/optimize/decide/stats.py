@@ -285,6 +285,17 @@ def value_spread(days_by_entity: list[list[Mapping[str, Any]]], weight: float = 
     return float(np.clip(total / df, 0.05, 4.0))
 
 
+def order_value_spread(orders: float, value_cv2: float, rng: np.random.Generator,
+                       n: int) -> np.ndarray:
+    """Return draws of an average order value over its measured one (mean 1).
+
+    The average of `orders` orders whose single values have squared coefficient of variation
+    `value_cv2` (`value_spread`): Gamma with shape `orders / value_cv2`.
+    """
+    shape = orders / max(value_cv2, 1e-6)
+    return rng.gamma(shape, 1.0 / shape, n)
+
+
 def value_samples(
     stats: Mapping[str, Any], prior: Mapping[str, Any], rng: np.random.Generator, n: int,
     phi: tuple[float, float] = (1.0, 1.0), value_cv2: float = VALUE_CV2,
@@ -317,8 +328,7 @@ def value_samples(
         # draws spread as the mean of that many orders of squared spread `value_cv2`
         orders = num(stats, "conversions") + 5
         aov = (value + 5 * prior["aov"]) / orders
-        shape = orders / max(value_cv2, 1e-6)
-        draws = draws * aov * rng.gamma(shape, 1.0 / shape, n)
+        draws = draws * aov * order_value_spread(orders, value_cv2, rng, n)
     return draws
 
 
