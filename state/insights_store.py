@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +170,11 @@ def parse_row(
         "conversion_event": conversion_event.upper(),
         "attribution_setting": raw.get("attribution_setting") or "",
     }
+
+
+def _week_before(until: Any) -> str:
+    """The last day a window may end on to be the week before one ending on `until`."""
+    return (date.fromisoformat(str(until)[:10]) - timedelta(days=7)).isoformat()
 
 
 def _ratio(num: float, den: float, scale: float = 1.0) -> float | None:
@@ -339,7 +344,13 @@ class InsightsStore:
             self.db.upsert(WEEKS, batch, pk=_WEEK_KEY)
 
     def weeks(self, campaign_id: str, until: str) -> dict[str, list[dict[str, Any]]]:
-        """Per ad, the two stored 7-day windows ending at `until` (older first)."""
+        """Per ad, its last stored 7-day window ending by `until` and the week before it.
+
+        Older first. The collector stores the window ending yesterday and the one a week
+        earlier on every pull, so a daily loop leaves a window ending on each day; the older
+        of the pair is the latest that ends a whole week before the newer one, never one
+        that shares its days (two windows a day apart share six, and hide any change).
+        """
         rows = self.db.query(
             f"select * from {WEEKS} where campaign_id = ? and until <= ? order by until desc",
             [campaign_id, until],
@@ -347,7 +358,9 @@ class InsightsStore:
         out: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             ends = out.setdefault(row["entity_id"], [])
-            if len(ends) < 2:
+            if not ends:
+                ends.append(row)
+            elif len(ends) == 1 and str(row["until"])[:10] <= _week_before(ends[0]["until"]):
                 ends.insert(0, row)
         return out
 

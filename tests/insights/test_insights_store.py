@@ -87,3 +87,34 @@ def test_history_survives_reopening(tmp_path):
     store.replace_window("c1", "ad", "2026-03-02", "2026-03-02",
                          [parse_row(raw("2026-03-02", "a1", "1.00", "1", "10", "0"), level="ad", currency="USD")])
     assert InsightsStore(tmp_path).last_date("c1") == "2026-03-02"
+
+
+def test_week_over_week_compares_a_week_with_the_week_before_not_yesterdays_window(tmp_path):
+    """The collector stores the window ending yesterday and the one a week earlier every day.
+
+    After a fortnight of daily pulls the table holds a 7-day window ending on each day; the
+    pair fatigue is read from must be the last week and the week before it, not two windows
+    one day apart (which share six days and hide any week-over-week change).
+    """
+    from datetime import date, timedelta
+
+    store = InsightsStore(tmp_path)
+    start = date(2026, 3, 1)
+    for day in range(8, 21):  # the loop's daily pulls, as agents/insights/collect.py::pull_weeks
+        end = start + timedelta(days=day)
+        for k in (1, 0):
+            until = end - timedelta(days=7 * k)
+            since = until - timedelta(days=6)
+            clicks = str(100 - (until - start).days)  # CTR falls a little every day
+            row = parse_row(raw(since.isoformat(), "a1", "70.00", clicks, "7000", "7",
+                                date_stop=until.isoformat()), level="ad", currency="USD")
+            store.replace_weeks("c1", since.isoformat(), until.isoformat(), [row])
+    older, newer = store.weeks("c1", "2026-03-21")["a1"]
+    assert (newer["since"], newer["until"]) == ("2026-03-15", "2026-03-21")
+    assert (older["since"], older["until"]) == ("2026-03-08", "2026-03-14")
+    assert older["clicks"] - newer["clicks"] == 7
+    # A day the loop did not pull: the latest week, and the week that ends a week before it.
+    older, newer = store.weeks("c1", "2026-03-25")["a1"]
+    assert (older["until"], newer["until"]) == ("2026-03-14", "2026-03-21")
+    # Only one week stored so far: one window, nothing to compare it with.
+    assert [w["until"] for w in store.weeks("c1", "2026-03-02")["a1"]] == ["2026-03-02"]
