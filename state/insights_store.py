@@ -173,7 +173,7 @@ def parse_row(
 
 
 def _week_before(until: Any) -> str:
-    """The last day a window may end on to be the week before one ending on `until`."""
+    """Return the last day a window may end on to be the week before one ending on `until`."""
     return (date.fromisoformat(str(until)[:10]) - timedelta(days=7)).isoformat()
 
 

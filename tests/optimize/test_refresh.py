@@ -196,3 +196,29 @@ def test_fatigue_to_card_to_launch_to_a_judgement_on_a_later_card(
     assert f"**{j['judgement']}**" in line and "new ads' CTR" in line and "vs" in line
     assert "cost per result" in line and "P(higher CTR)" in line
     assert refreshes_of(state["applied_actions"])[0]["ad_ids"] == new
+
+
+def test_a_daily_loop_reads_fatigue_from_the_last_week_against_the_week_before(
+        launch_context: Any, sandbox_server: Any, tmp_path: Path) -> None:
+    """Collected every day, as the loop does, the weekly pair is two whole, disjoint weeks.
+
+    Each daily pull stores the window ending yesterday and the one a week earlier, so the
+    store holds a window ending on every day; the evidence must not pair yesterday's window
+    with the day before's (they share six days, and a week-over-week fall never shows).
+    """
+    world = World(launch_context, sandbox_server.url, tmp_path)
+    store = InsightsStore(tmp_path / "insights.db")
+    start = world.client.account_clock().astimezone(account_info(world.client)["tz"]).date()
+    for _ in range(16):
+        now = _days(world, 1, store, start.isoformat())
+    state: dict[str, Any] = {"created": {"campaign": world.campaign_id},
+                             "plan": {"objective": "OUTCOME_SALES"}, "applied_actions": [],
+                             "optimize": {"targets": {"target_cpa_minor": 4000}}}
+    _, evidence = propose(world.client, state, world.ctx, store=store, now=now, with_alerts=False)
+    yesterday = now.astimezone(account_info(world.client)["tz"]).date() - timedelta(days=1)
+    [ours] = [a for a in evidence["ads"] if a["id"] == world.ad_id]
+    older, newer = ours["weeks"]
+    assert newer["until"] == yesterday.isoformat()
+    assert newer["since"] == (yesterday - timedelta(days=6)).isoformat()
+    assert older["until"] == (yesterday - timedelta(days=7)).isoformat()
+    assert older["impressions"] > 0 and newer["impressions"] > 0
