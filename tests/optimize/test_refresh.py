@@ -26,7 +26,7 @@ from prompts.optimize import card_markdown
 from state.insights_store import InsightsStore
 from tests.agents.refresh_world import World
 from tests.launchkit import admin
-from tests.optimize.optimize_helpers import GOOD, ad, adset, evidence, stats
+from tests.optimize.optimize_helpers import BAD, GOOD, ad, adset, evidence, stats
 from tools.account import account_info
 from tools.kill_switch import hold_back_for_stop
 
@@ -81,7 +81,8 @@ def test_no_refresh_for_a_recent_refresh_an_experiment_or_a_paused_ad_set() -> N
 
 
 def test_a_pause_that_leaves_one_ad_proposes_variants_of_the_survivor() -> None:
-    ads = [ad("a1", "s1", stats(**GOOD)), ad("a2", "s1", stats(**GOOD)),
+    short = stats(spend=20000, clicks=1000, conversions=6)  # CPA 3,333 against a 2,500 target
+    ads = [ad("a1", "s1", short), ad("a2", "s1", stats(**BAD)),
            ad("a3", "s2", stats(**GOOD)), ad("a4", "s2", stats(**GOOD)),
            ad("a5", "s2", stats(**GOOD))]
     sets = [adset("s1", 10000, stats(**GOOD)), adset("s2", 10000, stats(**GOOD))]
@@ -101,6 +102,31 @@ def test_a_pause_that_leaves_one_ad_proposes_variants_of_the_survivor() -> None:
     assert loser_refresh_actions(ev, [*pauses, {"name": "pause_adset",
                                                 "args": {"adset_id": "s1"}}]) == []
     assert loser_refresh_actions(ev, [*pauses, refresh]) == []
+
+
+@pytest.mark.parametrize(("kpi", "target", "survivor", "words"), [
+    ("conversions", {"target_cpa_minor": 2500}, stats(**GOOD),
+     "its cost per conversion, USD 5.00, meets the USD 25.00 target"),
+    ("conversion_value", {"target_roas": 2.0}, stats(spend=20000, clicks=1000, conversions=10,
+                                                     value=50000),
+     "its ROAS, 2.50, meets the 2 target"),
+])
+def test_a_survivor_that_meets_the_target_runs_on_alone_and_the_pause_says_why(
+        kpi: str, target: dict, survivor: dict, words: str) -> None:
+    """A new variant restarts the ad set's learning and is on average no better than the ads
+    the survivor beat; a survivor short of the target still gets variants (test above)."""
+    ads = [ad("a1", "s1", survivor), ad("a2", "s1", stats(**BAD))]
+    pause = {"name": "pause_ad", "args": {"ad_id": "a2", "status": "PAUSED"},
+             "target": {"id": "a2", "parent_id": "s1"}, "reasons": ["a clear loser"]}
+    ev = evidence(ads, [adset("s1", 10000, stats(**GOOD))], kpi=kpi,
+                  **{"target_cpa_minor": None, **target})
+    assert loser_refresh_actions(ev, [pause]) == []
+    assert pause["reasons"][1] == (
+        f"Ad a1 runs on as the only active ad of Set s1: {words}, and a new ad would restart the "
+        "ad set's learning phase; its fatigue is watched week over week")
+    no_target = evidence(ads, [adset("s1", 10000, stats(**GOOD))], target_cpa_minor=None)
+    [refresh] = loser_refresh_actions(no_target, [dict(pause, reasons=["a clear loser"])])
+    assert refresh["args"]["ad_id"] == "a1"  # nothing says it is good enough to run alone
 
 
 def _week(imps: float, clicks: float, spend: float, conv: float, days: int = 7) -> dict:
