@@ -157,7 +157,7 @@ def loser_refresh_actions(evidence: Mapping[str, Any],
         if meets:
             reasons = pause.get("reasons")
             if isinstance(reasons, list):
-                reasons.append(f"{_name(survivor)} runs on as the only active ad of "
+                reasons.insert(1, f"{_name(survivor)} runs on as the only active ad of "
                                f"{_name(adset) if adset else set_id}: {meets}, and a new ad "
                                "would restart the ad set's learning phase; its fatigue is "
                                "watched week over week")
