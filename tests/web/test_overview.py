@@ -197,8 +197,6 @@ def test_the_detail_has_objects_their_statuses_and_the_timeline_without_the_toke
     paused = {a["target"]["id"] for a in applied if a["name"] == "pause_ad"}
     ads = {a["id"]: a for a in detail["ads"]}
     assert paused and all(ads[i]["status"] == "PAUSED" for i in paused)
-    fresh = [i for a in applied if a["name"] == "refresh_creative" for i in a["after"]["ads"]]
-    assert fresh and all(ads[i]["status"] == "ACTIVE" and ads[i]["adset_id"] for i in fresh)
     assert {a["verdict"] for a in detail["ads"]} - {None} <= {"CONTINUE", "OPTIMIZE", "MONITOR",
                                                              "PAUSE", "EMERGENCY_PAUSE"}
     writes = [e for e in detail["timeline"] if e["kind"] == "meta_write"]
@@ -219,3 +217,47 @@ def test_an_unknown_thread_is_a_key_error_that_says_so(world, read):
     planned = read(thread_detail, "t-planned")
     assert (planned["ad_sets"], planned["ads"], planned["waiting_for"]) == ([], [], "approval")
     assert any(e["kind"] == "interrupt" for e in planned["timeline"])
+
+
+def test_a_refreshs_new_ads_are_listed_active_in_their_ad_set(tmp_path_factory):
+    """The demo's world, every card approved until a creative refresh is applied, then read."""
+    from graph.builder import build_graph
+    from graph.checkpointer import open_checkpointer
+    from graph.cli.demo import DEMO_BRIEF, DEMO_SEED, demo_scenario, sample_images
+    from graph.environment import open_environment
+    from graph.runner import Runner, open_runner
+
+    tmp = tmp_path_factory.mktemp("web-refresh")
+    home = tmp / "home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ADPILOT_HOME", str(home))
+        for name in ("META_ACCESS_TOKEN", "META_GRAPH_URL", "ADPILOT_CHECKPOINT_URL", "ADPILOT_MODEL",
+                     "ADPILOT_POLICY"):
+            mp.delenv(name, raising=False)
+        brief = DEMO_BRIEF.format(images=", ".join(map(str, sample_images(tmp / "img"))))
+        with open_environment(home=home, embedded=True, seed=DEMO_SEED, announce=lambda *_: None,
+                              scenario=demo_scenario(home)) as env, \
+                open_runner(env.home, env.context) as runner:
+            card = runner.start(brief, "t-refresh", go_live=True)
+            out = runner.resume("t-refresh", APPROVE, interrupt_id=card.interrupt_id)
+            for _ in range(4 * MAX_CYCLES):
+                applied = out.values.get("applied_actions") or []
+                if any(a["name"] == "refresh_creative" and a["status"] == "applied" for a in applied):
+                    break
+                if out.waiting_for == "approval":
+                    n = len((out.interrupt or {})["action_requests"])
+                    out = runner.resume("t-refresh", {"decisions": [{"type": "approve"}] * n},
+                                        interrupt_id=out.interrupt_id)
+                else:
+                    assert out.waiting_for == "wait", out.values.get("status")
+                    _advance_to(env, (out.interrupt or {})["until"])
+                    out = runner.resume("t-refresh", {"woke_at": "test"})
+    applied = [a for a in out.values["applied_actions"] if a["status"] == "applied"]
+    fresh = [i for a in applied if a["name"] == "refresh_creative" for i in a["after"]["ads"]]
+    assert fresh, "no creative refresh was applied in the demo's world"
+    with open_checkpointer(home) as saver:
+        detail = thread_detail(Runner(build_graph(checkpointer=saver, reading=True), None), home,
+                               "t-refresh")
+    ads = {a["id"]: a for a in detail["ads"]}
+    assert all(ads[i]["status"] == "ACTIVE" and ads[i]["adset_id"] for i in fresh)
