@@ -107,7 +107,8 @@ def test_creative_fatigue_needs_rising_frequency_and_falling_ctr():
     tired = [_week(20000, 10000, 300), _week(20000, 6000, 180)]
     assert fatigue_of(tired, pol)["frequency_after"] > fatigue_of(tired, pol)["frequency_before"]
     assert fatigue_of([_week(20000, 10000, 300), _week(20000, 6000, 300)], pol) is None  # CTR held
-    assert fatigue_of([_week(20000, 10000, 300), _week(20000, 10000, 180)], pol) is None  # new people
+    assert fatigue_of([_week(20000, 13000, 300), _week(20000, 13000, 180)], pol) is None  # new people
+
     ev = evidence([ad("a1", "s1", stats(**GOOD, days=14), weeks=tired),
                    ad("a2", "s1", stats(**GOOD))],
                   [adset("s1", 10000, stats(**GOOD))])
@@ -154,3 +155,16 @@ def test_two_ad_sets_of_one_name_are_told_apart_and_a_request_on_the_name_asks_w
         parse_budget_request("raise Ages 25-34 (id …000015) to $55 a day", "USD"),
         evidence([], sets))
     assert picked["args"]["adset_id"] == "s2"
+
+
+def test_fatigue_at_a_high_level_frequency_and_only_when_the_ctr_fell_clearly():
+    """A small audience: frequency levels off at 2.5 a week while the ad keeps tiring."""
+    pol = DecisionPolicy()
+    flat_high = [_week(20000, 8000, 300), _week(20000, 8000, 180)]  # 2.5 a week, CTR -40 %
+    ev = fatigue_of(flat_high, pol)
+    assert ev is not None and ev["frequency_rising"] is False
+    assert fatigue_of([_week(20000, 11000, 300), _week(20000, 11000, 180)], pol) is None  # 1.8
+    assert fatigue_of([_week(20000, 6000, 300), _week(20000, 9000, 180)], pol) is None  # falling
+    # -40 % on a handful of clicks is counting noise, however steep the frequency rise.
+    assert fatigue_of([_week(1500, 1000, 5), _week(1500, 500, 3)], pol) is None
+    assert fatigue_of([_week(1500, 1000, 50), _week(1500, 500, 30)], pol) is not None

@@ -140,8 +140,28 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+FATIGUE_FREQUENCY_HIGH = 2.0  # a week's frequency at which the same people see the ad twice
+FATIGUE_Z = 1.645  # the CTR's fall clear of counting noise: one-sided 95 %
+
+
+def _ctr_fell_clearly(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Two-proportion test of the week's clicks per impression against the week before."""
+    n0, n1 = _f(old, "impressions"), _f(new, "impressions")
+    k0, k1 = _f(old, "clicks"), _f(new, "clicks")
+    pooled = (k0 + k1) / (n0 + n1)
+    se = (pooled * (1 - pooled) * (1 / n0 + 1 / n1)) ** 0.5
+    return se > 0 and (k0 / n0 - k1 / n1) / se >= FATIGUE_Z
+
+
 def fatigue_of(weeks: list[Mapping[str, Any]], policy: Any) -> dict[str, Any] | None:
-    """Week-over-week frequency and CTR; a dict of evidence when the ad looks fatigued."""
+    """Week-over-week frequency and CTR; a dict of evidence when the ad looks fatigued.
+
+    Fatigued: CTR down by `fatigue_ctr_drop` (15 %) and clearly so (`_ctr_fell_clearly`),
+    while the frequency rises by `fatigue_frequency_rise` (20 %) or is already
+    `FATIGUE_FREQUENCY_HIGH` a week and not falling. In a small audience the weekly frequency
+    levels off once it is reached while the ad keeps tiring (gen 1010 regime 022: 2.5 a week
+    for five weeks while CTR halved every week), so a rise alone misses it.
+    """
     if len(weeks) < 2:
         return None
     old, new = weeks[-2], weeks[-1]
@@ -155,14 +175,16 @@ def fatigue_of(weeks: list[Mapping[str, Any]], policy: Any) -> dict[str, Any] | 
         return None
     assert f_old is not None and f_new is not None and c_new is not None
     rising = f_new >= f_old * (1 + policy.fatigue_frequency_rise)
-    falling = c_new <= c_old * (1 - policy.fatigue_ctr_drop)
-    if not (rising and falling):
+    high = f_new >= max(FATIGUE_FREQUENCY_HIGH, f_old)
+    falling = c_new <= c_old * (1 - policy.fatigue_ctr_drop) and _ctr_fell_clearly(old, new)
+    if not ((rising or high) and falling):
         return None
     return {
         "frequency_before": round(f_old, 2),
         "frequency_after": round(f_new, 2),
         "ctr_before": round(100 * c_old, 3),
         "ctr_after": round(100 * c_new, 3),
+        "frequency_rising": rising,
     }
 
 
@@ -199,7 +221,9 @@ def fatigue_actions(
             reasons=[
                 f"creative fatigue: frequency {ev['frequency_before']} → "
                 f"{ev['frequency_after']} while CTR {ev['ctr_before']}% → {ev['ctr_after']}% "
-                "week over week — the same people see it more often and click it less"
+                "week over week — the same people see it "
+                + ("more often" if ev["frequency_rising"] else "twice or more a week")
+                + " and click it less"
             ],
         )
         for key, (_, ad, ev) in tired.items()
