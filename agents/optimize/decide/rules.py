@@ -2,6 +2,9 @@
 
 Emergencies, learning phase, edit frequency, spend plateaus (audience-limited ad sets), the ad
 Meta's delivery favours, creative fatigue, and judging whether a past action worked.
+
+Longer than 300 lines because creative fatigue's test (frequency, and a CTR fall clear of
+counting noise) sits with the rules whose helpers it shares, and `decide/` is at its 14 modules.
 """
 
 from __future__ import annotations
