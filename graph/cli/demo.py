@@ -12,9 +12,9 @@ reachable pools of `reach_pool_days` 0.3 (default 10) and creative fatigue twice
 loop's pauses and budget moves concentrate delivery on a few ads and a card proposes a
 creative refresh (new ads beside the one left running, or beside a tired one), which is
 launched and judged on the next card. `DEMO_SEED` fixes which world the sandbox draws: in
-seed 3 the second card pauses a loser and says why the ad it leaves alone runs on (it meets
-the target), the third proposes refreshes of two tired ads (frequency up, CTR down week over
-week), and the fourth judges them; the report covers the whole flight. Written to
+seed 29 the second optimise card proposes refreshes of three tired ads (CTR down week over
+week while the same people see them twice or more a week), the third judges them, and the report
+explains a budget cut of the ad set it calls the best; the report covers the whole flight. Written to
 ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home keeps the scenario it
 started with.
 """
@@ -48,7 +48,7 @@ DEMO_BRIEF = (
     "target CPA $40. Landing page https://shop.example.com/trailblaze. Use images {images}. "
     "Shop now."
 )
-DEMO_SEED = 3  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
+DEMO_SEED = 29  # a fixed sandbox scenario seed: the same delivery, so the same cards, every run
 DEMO_MODEL = {"reach_pool_days": 0.3, "fatigue_scale": 4.0}  # a small market (module docstring)
 WEB_URL = "http://127.0.0.1:8765/"  # where `adpilot web` listens by default
 MAX_DEMO_STEPS = 40  # interrupts handled before the demo gives up (a loop bound, not a timeout)
