@@ -13,10 +13,10 @@ loop's pauses and budget moves concentrate delivery on a few ads and a card prop
 creative refresh (new ads beside the one left running, or beside a tired one), which is
 launched and judged on the next card. `DEMO_SEED` fixes which world the sandbox draws: in
 seed 29 the second optimise card proposes refreshes of three tired ads (CTR down week over
-week while the same people see them twice or more a week), the third judges them, and the report
-explains a budget cut of the ad set it calls the best; the report covers the whole flight. Written to
-ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home keeps the scenario it
-started with.
+week while the same people see them twice or more a week), the third judges them, and the
+report explains a budget cut of the ad set it calls the best; the report covers the whole
+flight. Written to ADPILOT_HOME/demo_scenario.json; a sandbox.db already in that home keeps
+the scenario it started with.
 """
 
 from __future__ import annotations

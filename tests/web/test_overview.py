@@ -142,15 +142,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 @pytest.fixture
 def read(world):
     """Call a function of the overview with a reading runner, as the web app does."""
+    return lambda fn, *args: _reading(world["home"], fn, *args)
+
+
+def _reading(home: Path, fn: Any, *args: Any) -> Any:
+    """Call `fn(runner, home, *args)` with a reading runner over `home`'s checkpoints."""
     from graph.builder import build_graph
     from graph.checkpointer import open_checkpointer
     from graph.runner import Runner
 
-    def call(fn, *args):
-        with open_checkpointer(world["home"]) as saver:
-            return fn(Runner(build_graph(checkpointer=saver, reading=True), None), world["home"], *args)
-
-    return call
+    with open_checkpointer(home) as saver:
+        return fn(Runner(build_graph(checkpointer=saver, reading=True), None), home, *args)
 
 
 def test_one_account_lists_the_campaign_and_the_waiting_plan_newest_first(world, read):
@@ -236,11 +238,9 @@ def test_an_unknown_thread_is_a_key_error_that_says_so(world, read):
 
 def test_a_refreshs_new_ads_are_listed_active_in_their_ad_set(tmp_path_factory):
     """The demo's world, every card approved until a creative refresh is applied, then read."""
-    from graph.builder import build_graph
-    from graph.checkpointer import open_checkpointer
     from graph.cli.demo import DEMO_BRIEF, DEMO_SEED, demo_scenario, sample_images
     from graph.environment import open_environment
-    from graph.runner import Runner, open_runner
+    from graph.runner import open_runner
 
     tmp = tmp_path_factory.mktemp("web-refresh")
     home = tmp / "home"
@@ -268,8 +268,5 @@ def test_a_refreshs_new_ads_are_listed_active_in_their_ad_set(tmp_path_factory):
     applied = [a for a in out.values["applied_actions"] if a["status"] == "applied"]
     fresh = [i for a in applied if a["name"] == "refresh_creative" for i in a["after"]["ads"]]
     assert fresh, "no creative refresh was applied in the demo's world"
-    with open_checkpointer(home) as saver:
-        detail = thread_detail(Runner(build_graph(checkpointer=saver, reading=True), None), home,
-                               "t-refresh")
-    ads = {a["id"]: a for a in detail["ads"]}
+    ads = {a["id"]: a for a in _reading(home, thread_detail, "t-refresh")["ads"]}
     assert all(ads[i]["status"] == "ACTIVE" and ads[i]["adset_id"] for i in fresh)

@@ -25,7 +25,7 @@ action's args before the card is shown.
 - `judge_refresh(before, after)` — the new ads (summed, since the refresh) against the ad's own
   week before it: CTR (what a refresh restores) and results per spend (what it is for).
 
-Imports `state` and `decide/stats.py` only.
+Imports `state`, `decide/stats.py` and `decide/explain.py` only.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.optimize.decide.explain import above_target, results_word
 from agents.optimize.decide.stats import KPI_FIELDS, kpi_of, num, target_rate
 from state.provenance import display_name
 from state.rules import format_money
@@ -187,13 +188,13 @@ def meets_target(ad: Mapping[str, Any], evidence: Mapping[str, Any]) -> str | No
     stats = ad.get("stats") or {}
     spend = num(stats, "spend_minor")
     got = num(stats, KPI_FIELDS.get(kpi, "conversions"))
-    if rate is None or spend <= 0 or got / spend < rate:
+    if rate is None or spend <= 0 or above_target(got / spend, evidence):
         return None
     if kpi == "conversion_value":
         return f"its ROAS, {got / spend:.2f}, meets the {rate:g} target"
     currency = str(evidence.get("currency") or "USD")
-    word, per = {"link_clicks": ("link click", 1), "estimated_ad_recallers": ("ad recaller", 1),
-                 "impressions": ("1,000 impressions", 1000)}.get(kpi, ("conversion", 1))
+    per = 1000 if kpi == "impressions" else 1  # a cost per impression rounds to nothing
+    word = "1,000 impressions" if per > 1 else results_word(kpi)
     return (f"its cost per {word}, {format_money(int(round(per * spend / got)), currency)}, "
             f"meets the {format_money(int(round(per / rate)), currency)} target")
 
