@@ -270,6 +270,31 @@ def test_an_ad_set_just_above_metas_minimum_is_paused_not_left_there(budget, pau
         assert moves["s2"]["args"] == {"adset_id": "s2", "daily_budget": 4800}
 
 
+@pytest.mark.parametrize("recent,window,paused", [
+    (28, 60, True),  # a month clearly worse, the last week agrees (84 %): paused
+    (32, 60, False),  # the last week does not agree (69 %): not yet
+    (10, 135, False),  # one bad week against a fair month (window 84 %): not a trend
+    (10, 120, True),  # a bad week and a clearly worse month: paused
+])
+def test_a_floor_pause_is_judged_on_the_window_with_the_recent_days_agreeing(
+        recent, window, paused):
+    """A week of an ad set at Meta's minimum holds a handful of results: asking that week
+    for 95 % left ad sets the whole window showed clearly worse at the minimum for a week and
+    more (minimum-budget regime: half the plan's money kept from the best ad set)."""
+    sets = _sets([(60000, 3000, 40)] * 3 + [(60000, 3000, recent)])
+    for s in sets[:3]:
+        s["stats"] = stats(240000, 12000, 160)
+    sets[3].update(stats=stats(240000, 12000, window), daily_budget_minor=4150)
+    ev = evidence([], sets, min_daily_budget_minor=4150, planned_daily_minor=34150)
+    pause = [a for a in _moves(ev) if a["name"] == "pause_adset"]
+    assert [a["args"]["adset_id"] for a in pause] == (["s3"] if paused else [])
+    if paused:
+        reason = pause[0]["reasons"][0]
+        assert "probability over its judging window" in reason and "on its recent days" in reason
+        assert pause[0]["evidence"]["p_worse"] >= 0.95 > 0.7 <= pause[0]["evidence"][
+            "p_worse_recent"]
+
+
 def test_every_ad_set_far_off_target_is_said_and_advised_not_left_continue():
     sets = [adset(f"s{i}", 10000, stats(240000, 12000, 24, days=24)) for i in range(3)]
     p = decide(evidence([], sets))  # USD 100 per conversion against USD 25, every ad set

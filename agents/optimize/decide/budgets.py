@@ -207,7 +207,7 @@ def budget_action(
     }
 
 
-def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
+def floor_pause(adset: Mapping[str, Any], minimum: float, p_window: float, p_recent: float,
                 evidence: Mapping[str, Any], budget: float) -> dict[str, Any]:
     """Pause an ad set at (or just above) Meta's minimum budget that does clearly worse."""
     from state.rules import format_money
@@ -225,9 +225,11 @@ def floor_pause(adset: Mapping[str, Any], minimum: float, p_down: float,
         "verdict": "PAUSE",
         "reasons": [
             f"{where}, and it does clearly worse than the campaign's other ad sets "
-            f"({p_down:.0%} probability on its recent days): pausing it moves its money to the "
-            "ones that do better — the plan's daily total is kept"],
-        "evidence": {**evidence_of(adset.get("stats") or {}), "p_worse": round(p_down, 3),
+            f"({p_window:.0%} probability over its judging window, {p_recent:.0%} on its recent "
+            "days): pausing it moves its money to the ones that do better — the plan's daily "
+            "total is kept"],
+        "evidence": {**evidence_of(adset.get("stats") or {}), "p_worse": round(p_window, 3),
+                     "p_worse_recent": round(p_recent, 3),
                      "min_daily_budget_minor": int(minimum)},
         "expected_effect": {"metric": "value_per_spend", "direction": "up",
                             "text": "its budget moves to the better ad sets over the next "
@@ -247,8 +249,12 @@ def floor_pauses(pool: list[Mapping[str, Any]], current: np.ndarray, target: np.
     is either under `min_change` or frees too little to move any other budget, so an ad set
     a few per cent above it used to sit there for good, neither cut nor paused. Only with the
     plan's daily total known (so the paused budget is spent by the others) and on strong
-    evidence (`reverse_probability` on its recent days, `move_probability` on the window);
-    never the last two active ad sets.
+    evidence: `reverse_probability` (95 %) over the whole judging window, where most of its
+    data are, and `move_probability` on its recent days, which must agree (a week's worth of
+    an ad set at the minimum is a handful of results: asking it for 95 % kept ad sets that the
+    window had shown clearly worse for a week and more on the minimum-budget regime, holding
+    half the plan's money away from the best one). A pause reversing a raise still needs the
+    reversal's own evidence (`may_cut`). Never the last two active ad sets.
     """
     if not evidence.get("planned_daily_minor"):
         return []
@@ -256,8 +262,8 @@ def floor_pauses(pool: list[Mapping[str, Any]], current: np.ndarray, target: np.
     out: list[int] = []
     for k in range(len(pool)):
         if (current[k] <= near and dirs.may_cut[k] and target[k] < minimum
-                and dirs.p_down[k] >= policy.reverse_probability
-                and dirs.p_down_long[k] >= policy.move_probability
+                and dirs.p_down_long[k] >= policy.reverse_probability
+                and dirs.p_down[k] >= policy.move_probability
                 and len(pool) - len(out) > 2):
             out.append(k)
     return out

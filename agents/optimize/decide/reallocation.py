@@ -169,19 +169,19 @@ def reallocate(
     # plan's daily total (`parked`) moves its money to the others from the next cycle.
     floor = floor_pauses(pool, current, target, minimum, dirs, evidence, policy)
     low[floor], high[floor] = current[floor], current[floor]
+    pauses = [floor_pause(pool[k], minimum, float(dirs.p_down_long[k]), float(dirs.p_down[k]),
+                          evidence, current[k]) for k in floor]
     new = project(target, low, high, total)
     # Small moves are not worth an edit: those ad sets stay, the rest share what is left.
     still = np.abs(new - current) < policy.min_change * current
     if still.all() and not idle:
-        return [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence, current[k])
-                for k in floor], p_of
+        return pauses, p_of
     if still.any():
         lo2, hi2 = np.where(still, current, low), np.where(still, current, high)
         new = project(np.where(still, current, target), lo2, hi2, total)
     new = np.where(new < current, np.ceil(new), np.floor(new))
     absorbed = float(new.sum() - current.sum())
-    actions = [floor_pause(pool[k], minimum, float(dirs.p_down[k]), evidence, current[k])
-               for k in floor]
+    actions = list(pauses)
     for a, old, value in idle:
         # Cut a paused ad set only by what the active ones take up (the total is kept).
         cut = int(np.ceil(old - (old - value) * min(1.0, max(0.0, absorbed) / max(freed, 1.0))))
