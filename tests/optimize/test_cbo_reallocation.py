@@ -40,8 +40,8 @@ def cbo_set(id_: str, per_day: float, conversions: float, **kw: Any) -> dict[str
     }
 
 
-def cbo_evidence(ad_sets: list[dict[str, Any]], **kw: Any) -> dict[str, Any]:
-    campaign = {"id": "c1", "name": "Spring", "status": "ACTIVE", "daily_budget_minor": BUDGET}
+def cbo_evidence(ad_sets: list[dict[str, Any]], budget: int = BUDGET, **kw: Any) -> dict[str, Any]:
+    campaign = {"id": "c1", "name": "Spring", "status": "ACTIVE", "daily_budget_minor": budget}
     return evidence([], ad_sets, budget_level="campaign", campaign=campaign, **kw)
 
 
@@ -79,7 +79,8 @@ def test_each_move_is_at_most_max_step() -> None:
 
 
 def test_never_capped_below_metas_minimum_daily_budget() -> None:
-    ev = cbo_evidence(three(per_day=1200, conversions=0), min_daily_budget_minor=1100)
+    ev = cbo_evidence(three(per_day=1200, conversions=0), budget=21200,
+                      min_daily_budget_minor=1100)
     assert run(ev)["lose"]["args"][CAP] == 1100
 
 
@@ -109,9 +110,9 @@ def test_no_move_on_less_than_the_minimum_days_of_data() -> None:
 
 def test_an_ad_set_not_clearly_worse_keeps_metas_split() -> None:
     # 9 vs 5 conversions: b is probably worse (P ≈ 0.86) but not clearly by `loser_margin`.
-    ev = cbo_evidence([cbo_set("a", 10000, 9), cbo_set("b", 10000, 5)])
+    ev = cbo_evidence([cbo_set("a", 10000, 9), cbo_set("b", 10000, 5)], budget=20000)
     assert "b" not in run(ev)
-    clear = cbo_evidence([cbo_set("a", 10000, 20), cbo_set("b", 10000, 5)])
+    clear = cbo_evidence([cbo_set("a", 10000, 20), cbo_set("b", 10000, 5)], budget=20000)
     assert CAP in run(clear)["b"]["args"]
 
 
@@ -272,3 +273,25 @@ def test_a_cbo_move_shows_the_average_as_counted_not_the_models_estimate() -> No
     assert "USD 100.00 as counted over the last week" in reason  # 70,000 spent, 7 conversions
     assert "USD 5.00 as counted over the last week" in out["win"]["reasons"][0]  # 70,000 / 140
     assert out["lose"]["evidence"]["average_cost_minor"] == 10000
+
+
+def test_a_starved_campaign_gets_no_lower_cap_and_its_binding_caps_go_up() -> None:
+    """Generated regime 1212016 (small pools): caps cut on measured spend, cycle after cycle,
+    took the campaign to about 40 % of its budget; the uncapped ad sets could not take the
+    money, so each cut only cut spend."""
+    sets = [cbo_set("a", 6000, 80, cap=6000), cbo_set("b", 8000, 60),
+            cbo_set("c", 5000, 5, cap=5000)]  # c: clearly worse, spending at its cap
+    out = run(cbo_evidence(sets, budget=19000))  # spends its budget: c's cap comes down
+    assert out["c"]["args"][CAP] < 5000
+    starved = run(cbo_evidence(sets))  # 190 of 300 a day
+    assert all(a["args"].get(CAP, 1) == 0 or a["args"].get(CAP, 0) > a["evidence"][
+        "cap_before_minor"] for a in starved.values())  # no cap comes down
+    assert starved["a"]["args"][CAP] == 7200  # a step up, the best value first
+    assert starved["c"]["args"][CAP] == 6000  # the shortfall (110 a day) covers it too
+    reason = starved["a"]["reasons"]
+    assert reason[0].startswith("the campaign spent USD 190.00 of its USD 300.00 daily budget "
+                                "yesterday (63%)")
+    assert "marginal cost" in reason[1] and "otherwise go unspent" in reason[1]
+    # a cap that does not bind (spend under it) holds nothing back: left as it is
+    sets[2] = cbo_set("c", 4000, 4, cap=5000)
+    assert set(run(cbo_evidence(sets))) == {"a"}

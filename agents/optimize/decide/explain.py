@@ -109,11 +109,6 @@ def move_evidence(facts: MoveFacts, evidence: Mapping[str, Any]) -> dict[str, An
 
 def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
     """Return the sentence a card shows for a budget move (see the module docstring)."""
-    currency = str(evidence.get("currency") or "USD")
-    kpi = str(evidence.get("kpi") or "conversions")
-    e = facts.elasticity
-    rate, _ = facts.shown
-    others_rate = facts.others_rate
     sure = (f"{facts.p_direction:.0%} probability on its recent days, {facts.p_long:.0%} on "
             "the whole window")
     if facts.other_side:
@@ -121,6 +116,23 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
                 "than the campaign's average on its recent days; it "
                 + ("takes the money a clearly worse ad set gives up" if up
                    else "gives money to a clearly better ad set"))
+    text = marginal_text(facts, up, evidence)
+    if text is None:
+        return f"no {results_word(str(evidence.get('kpi') or 'conversions'), True)} at its " \
+            f"current budget ({sure})"
+    if evidence.get("kpi") == "conversion_value":
+        return f"{text} ({sure})"
+    result = ": the same total budget buys more " + results_word(str(evidence.get("kpi")), True)
+    return f"{text}{result} ({sure})"
+
+
+def marginal_text(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str | None:
+    """Say what the move's money buys here and where it comes from (None: no results yet)."""
+    currency = str(evidence.get("currency") or "USD")
+    kpi = str(evidence.get("kpi") or "conversions")
+    e = facts.elasticity
+    rate, _ = facts.shown
+    others_rate = facts.others_rate
     other_side = "the ad sets the money comes from" if up else "the ad sets the money goes to"
     if kpi == "conversion_value":
         mine, theirs = facts.rate * e, others_rate * e
@@ -133,12 +145,12 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
                 f"budget brings back about {mine:.2f} here (marginal ROAS: {e:g}× its "
                 f"estimated average of {facts.rate:.2f}; {rate:.2f} as counted over the last "
                 f"week), against {theirs:.2f} in {other_side}")
-        return f"{text} ({sure})"
+        return text
     word = results_word(kpi)
     avg, estimate, marginal = _cost(rate), _cost(facts.rate), _cost(facts.rate * e)
     others = _cost(others_rate * e)
     if avg is None or marginal is None or estimate is None:
-        return f"no {results_word(kpi, True)} at its current budget ({sure})"
+        return None
     head = ""
     target = int(evidence.get("target_cpa_minor") or 0)
     if up and above_target(rate, evidence):
@@ -159,8 +171,7 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
                  "that cannot spend its budget)")
     elif others is not None:
         text += f", {cmp} than about {format_money(others, currency)} in {other_side}"
-    result = ": the same total budget buys more " + results_word(kpi, True)
-    return f"{text}{result} ({sure})"
+    return text
 
 
 def spend_cut_reason(reason: str, facts: MoveFacts, why: str) -> str:
