@@ -30,7 +30,9 @@ average over the last week) is *starved*: the ad sets without caps already take 
 audiences absorb, so a lower cap would cut the campaign's spend, not move it. No cap comes
 down then, and caps that bind (the ad set spent at least `plateau_ratio` of its cap
 yesterday) go up by a step each, the best value first, until the shortfall is covered
-(`release_caps`). Without it the loop cut caps on measured spend cycle after cycle and the
+(`release_caps`). Caps come down again only once the campaign spends `plateau_ratio` (95 %)
+of its budget: in between, nothing moves, so a released cap is not cut back the next cycle
+into the same shortfall (a dead band, as the budget moves' hysteresis). Without it the loop cut caps on measured spend cycle after cycle and the
 campaign fell to about 40 % of its budget (generated regime 1212016: 8 ad sets × 6 ads in
 small pools; the pacing alert fired daily and nothing acted).
 """
@@ -122,10 +124,13 @@ def reallocate_cbo(
     dirs = MoveHolds.of(pool, evidence, policy, ACTION).directions(dirs, pool, held)
     low, high = np.where(dirs.may_cut, low, current), np.where(dirs.may_raise, high, current)
     yesterday = sum(num(a.get("last_day_stats"), "spend_minor") for a in pool)
-    if max(yesterday, float(current.sum())) < policy.underspend_ratio * budget:
+    spends = max(yesterday, float(current.sum()))
+    if spends < policy.underspend_ratio * budget:
         # Starved: a lower cap would cut the campaign's spend, not move it (module docstring).
-        return release_caps(pool, current, draws, fixed, yesterday, budget - yesterday, budget,
-                            evidence, policy), p_of
+        return release_caps(pool, current, draws, p_best, fixed, yesterday, budget, evidence,
+                            policy), p_of
+    if spends < policy.plateau_ratio * budget:
+        low = current.copy()  # not all of its budget spent: a cut may not move money either
     total = float(current.sum())
     new = project(marginal_target(current, draws, policy.response_elasticity), low, high, total)
     best = int(draws.mean(axis=1).argmax())
@@ -251,16 +256,16 @@ def spend_limit_action(
     }
 
 
-
 def release_caps(pool: list[Mapping[str, Any]], current: np.ndarray, draws: np.ndarray,
-                 skip: np.ndarray, yesterday: float, short: float, budget: int,
+                 p_best: np.ndarray, skip: np.ndarray, yesterday: float, budget: int,
                  evidence: Mapping[str, Any], policy: DecisionPolicy) -> list[dict[str, Any]]:
     """Raise the caps that bind on a starved campaign by a step each, the best value first.
 
-    Only as many as cover `short` (the budget less yesterday's spend); a cap that would not bind below the campaign budget is removed. The
-    reason gives the spend against the budget and the ad set's marginal cost: the money would
-    otherwise go unspent.
+    Only as many as cover the shortfall (the budget less yesterday's spend); a cap that would
+    not bind below the campaign budget is removed. The reason gives the spend against the
+    budget and the ad set's marginal cost: the money would otherwise go unspent.
     """
+    short = budget - yesterday
     rates = draws.mean(axis=1)
     currency = str(evidence.get("currency") or "USD")
     spent = f"{format_money(int(yesterday), currency)} of its {format_money(budget, currency)}"
@@ -274,7 +279,8 @@ def release_caps(pool: list[Mapping[str, Any]], current: np.ndarray, draws: np.n
         new_cap = max(cap + 1, int(min(cap * (1 + policy.max_step), cap + short)))
         change = {CAP: 0 if new_cap >= budget else new_cap}
         short -= new_cap - cap
-        act = spend_limit_action(a, change, current[i], float(new_cap), 0.0, budget, evidence)
+        act = spend_limit_action(a, change, current[i], float(new_cap), float(p_best[i]), budget,
+                                 evidence)
         facts = MoveFacts(float(rates[i]), 0.0, policy.response_elasticity, 0.0, 0.0)
         what = (f"its cap goes from {format_money(cap, currency)} to "
                 f"{format_money(new_cap, currency)}" if change[CAP] else "its cap is removed")
