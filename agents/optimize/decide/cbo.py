@@ -32,12 +32,12 @@ down then, and caps that bind (the ad set spent at least `plateau_ratio` of its 
 yesterday) go up by a step each, the best value first, until the shortfall is covered
 (`release_caps`). Without it the loop cut caps on measured spend cycle after cycle and the
 campaign fell to about 40 % of its budget (generated regime 1212016: 8 ad sets × 6 ads in
-small pools; the pacing alert fired daily and nothing acted). Caps come down again only once the campaign spends `SPENDS_BUDGET` (90 %)
-of its budget: in between, nothing moves, so a released cap is not cut back the next cycle
-into the same shortfall (a dead band, as the budget moves' hysteresis; without it the held-out
-CBO fatigue regime saw 1.34 spend-limit reversals per ad set a run instead of 0.18, and with
-the band's top at 95 % it blocked cuts that moved money: bench figures in the closing note of
-issue 16, stop 40).
+small pools; the pacing alert fired daily and nothing acted). Caps come down again only
+once the campaign spends `SPENDS_BUDGET` (90 %) of its budget: in between, nothing moves, so
+a released cap is not cut back the next cycle into the same shortfall (a dead band, as the
+budget moves' hysteresis; without it the held-out CBO fatigue regime saw 1.34 spend-limit
+reversals per ad set a run instead of 0.18, and with the band's top at 95 % it blocked cuts
+that moved money: bench figures in the closing note of issue 16, stop 40).
 """
 
 from __future__ import annotations
