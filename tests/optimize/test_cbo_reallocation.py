@@ -291,7 +291,9 @@ def test_a_starved_campaign_gets_no_lower_cap_and_its_binding_caps_go_up() -> No
     reason = starved["a"]["reasons"]
     assert reason[0].startswith("the campaign spent USD 190.00 of its USD 300.00 daily budget "
                                 "yesterday (63%)")
-    assert "marginal cost" in reason[1] and "otherwise go unspent" in reason[1]
+    assert "marginal cost" in reason[1] and reason[1].endswith(
+        "with money that would otherwise go unspent (the campaign budget's, which its other ad "
+        "sets do not spend)")
     # between 80 % and 90 % of its budget: no cap comes down, none goes up (a dead band)
     assert run(cbo_evidence(sets, budget=22000)) == {}  # 86 %
     # a cap that does not bind (spend under it) holds nothing back: left as it is

@@ -295,7 +295,8 @@ def release_caps(pool: list[Mapping[str, Any]], current: np.ndarray, draws: np.n
             f"the campaign spent {spent} daily budget yesterday ({yesterday / budget:.0%}): its "
             "other ad sets already take what their audiences absorb, so this ad set's spend cap "
             f"only holds the plan's money back; {what}, the best value first",
-            marginal_text(facts, True, evidence)
+            marginal_text(facts, True, evidence,
+                          "the campaign budget's, which its other ad sets do not spend")
             or f"no {results_word(kpi_of(evidence), True)} yet at its current spend"]
         act["evidence"].update({**move_evidence(facts, evidence),
                                 "campaign_spent_yesterday_minor": int(yesterday)})

@@ -126,8 +126,15 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
     return f"{text}{result} ({sure})"
 
 
-def marginal_text(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str | None:
-    """Say what the move's money buys here and where it comes from (None: no results yet)."""
+UNSPENT = "a paused ad set's, or one that cannot spend its budget"
+
+
+def marginal_text(facts: MoveFacts, up: bool, evidence: Mapping[str, Any],
+                  unspent: str = UNSPENT) -> str | None:
+    """Say what the move's money buys here and where it comes from (None: no results yet).
+
+    `unspent` names the money a raise takes when nothing on the other side gives it up.
+    """
     currency = str(evidence.get("currency") or "USD")
     kpi = str(evidence.get("kpi") or "conversions")
     e = facts.elasticity
@@ -167,8 +174,7 @@ def marginal_text(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> st
         text += (" — the estimate leans on its clicks at the campaign's conversion rate while "
                  f"its own {results_word(kpi, True)} are still few")
     if up and others_rate <= 0:
-        text += (", with money that would otherwise go unspent (a paused ad set's, or one "
-                 "that cannot spend its budget)")
+        text += f", with money that would otherwise go unspent ({unspent})"
     elif others is not None:
         text += f", {cmp} than about {format_money(others, currency)} in {other_side}"
     return text
