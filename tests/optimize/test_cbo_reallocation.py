@@ -294,6 +294,11 @@ def test_a_starved_campaign_gets_no_lower_cap_and_its_binding_caps_go_up() -> No
     assert "marginal cost" in reason[1] and reason[1].endswith(
         "with money that would otherwise go unspent (the campaign budget's, which its other ad "
         "sets do not spend)")
+    # on a value goal too, the release says the money would otherwise go unspent
+    value = run(cbo_evidence(sets, kpi="conversion_value", target_roas=2.0))
+    assert value["a"]["reasons"][1].endswith(
+        "with money that would otherwise go unspent (the campaign budget's, which its other ad "
+        "sets do not spend)")
     # between 80 % and 90 % of its budget: no cap comes down, none goes up (a dead band)
     assert run(cbo_evidence(sets, budget=22000)) == {}  # 86 %
     # a cap that does not bind (spend under it) holds nothing back: left as it is

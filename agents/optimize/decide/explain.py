@@ -116,14 +116,13 @@ def move_reason(facts: MoveFacts, up: bool, evidence: Mapping[str, Any]) -> str:
                 "than the campaign's average on its recent days; it "
                 + ("takes the money a clearly worse ad set gives up" if up
                    else "gives money to a clearly better ad set"))
+    kpi = str(evidence.get("kpi") or "conversions")
     text = marginal_text(facts, up, evidence)
     if text is None:
-        return f"no {results_word(str(evidence.get('kpi') or 'conversions'), True)} at its " \
-            f"current budget ({sure})"
-    if evidence.get("kpi") == "conversion_value":
+        return f"no {results_word(kpi, True)} at its current budget ({sure})"
+    if kpi == "conversion_value":
         return f"{text} ({sure})"
-    result = ": the same total budget buys more " + results_word(str(evidence.get("kpi")), True)
-    return f"{text}{result} ({sure})"
+    return f"{text}: the same total budget buys more {results_word(kpi, True)} ({sure})"
 
 
 UNSPENT = "a paused ad set's, or one that cannot spend its budget"
@@ -151,8 +150,10 @@ def marginal_text(facts: MoveFacts, up: bool, evidence: Mapping[str, Any],
         text = (f"{head}each extra {format_money(currency_offset(currency), currency)} of "
                 f"budget brings back about {mine:.2f} here (marginal ROAS: {e:g}× its "
                 f"estimated average of {facts.rate:.2f}; {rate:.2f} as counted over the last "
-                f"week), against {theirs:.2f} in {other_side}")
-        return text
+                f"week)")
+        if up and others_rate <= 0:
+            return f"{text}, with money that would otherwise go unspent ({unspent})"
+        return f"{text}, against {theirs:.2f} in {other_side}"
     word = results_word(kpi)
     avg, estimate, marginal = _cost(rate), _cost(facts.rate), _cost(facts.rate * e)
     others = _cost(others_rate * e)
