@@ -64,6 +64,7 @@ from agents.optimize.decide.reallocation import (
     posteriors,
     project,
     step_bounds,
+    step_sizes,
     value_stats,
 )
 from agents.optimize.decide.stats import (
@@ -130,11 +131,11 @@ def reallocate_cbo(
     dirs = directions(pool, draws, long, current, evidence, policy)
     dirs = MoveHolds.of(pool, evidence, policy, ACTION).directions(dirs, pool, held)
     low, high = np.where(dirs.may_cut, low, current), np.where(dirs.may_raise, high, current)
-    yesterday = sum(num(a.get("last_day_stats"), "spend_minor") for a in pool)
-    spends = max(yesterday, float(current.sum()))
+    spent = np.array([num(a.get("last_day_stats"), "spend_minor") for a in pool])  # yesterday
+    spends = max(float(spent.sum()), float(current.sum()))
     if spends < policy.underspend_ratio * budget:
         # Starved: a lower cap would cut the campaign's spend, not move it (module docstring).
-        return release_caps(pool, current, draws, p_best, fixed, yesterday, budget, evidence,
+        return release_caps(pool, current, spent, draws, p_best, fixed, budget, evidence,
                             policy), p_of
     if spends < SPENDS_BUDGET * budget:
         low = current.copy()  # not all of its budget spent: a cut may not move money either
@@ -263,27 +264,30 @@ def spend_limit_action(
     }
 
 
-def release_caps(pool: list[Mapping[str, Any]], current: np.ndarray, draws: np.ndarray,
-                 p_best: np.ndarray, skip: np.ndarray, yesterday: float, budget: int,
+def release_caps(pool: list[Mapping[str, Any]], current: np.ndarray, spent: np.ndarray,
+                 draws: np.ndarray, p_best: np.ndarray, skip: np.ndarray, budget: int,
                  evidence: Mapping[str, Any], policy: DecisionPolicy) -> list[dict[str, Any]]:
     """Raise the caps that bind on a starved campaign by a step each, the best value first.
 
-    Only as many as cover the shortfall (the budget less yesterday's spend); a cap that would
-    not bind below the campaign budget is removed. The reason gives the spend against the
-    budget and the ad set's marginal cost: the money would otherwise go unspent.
+    `spent` is each ad set's spend yesterday. A step is the move's usual bound (`step_sizes`:
+    less while learning); only as many as cover the shortfall (the budget less yesterday's
+    spend); a cap that would not bind below the campaign budget is removed. The reason gives
+    the spend against the budget and the ad set's marginal cost: the money would otherwise go
+    unspent.
     """
+    yesterday = float(spent.sum())
     short = budget - yesterday
+    steps = step_sizes(pool, policy)
     rates = draws.mean(axis=1)
     currency = str(evidence.get("currency") or "USD")
-    spent = f"{format_money(int(yesterday), currency)} of its {format_money(budget, currency)}"
+    of_budget = f"{format_money(int(yesterday), currency)} of its {format_money(budget, currency)}"
     actions: list[dict[str, Any]] = []
     for i in (int(k) for k in np.argsort(-rates)):
         a = pool[i]
         cap = int(a.get("daily_spend_cap_minor") or 0)
-        if short <= 0 or skip[i] or not cap or \
-                num(a.get("last_day_stats"), "spend_minor") < policy.plateau_ratio * cap:
+        if short <= 0 or skip[i] or not cap or spent[i] < policy.plateau_ratio * cap:
             continue
-        new_cap = max(cap + 1, int(min(cap * (1 + policy.max_step), cap + short)))
+        new_cap = max(cap + 1, int(min(cap * (1 + steps[i]), cap + short)))
         change = {CAP: 0 if new_cap >= budget else new_cap}
         short -= new_cap - cap
         act = spend_limit_action(a, change, current[i], float(new_cap), float(p_best[i]), budget,
@@ -292,7 +296,7 @@ def release_caps(pool: list[Mapping[str, Any]], current: np.ndarray, draws: np.n
         what = (f"its cap goes from {format_money(cap, currency)} to "
                 f"{format_money(new_cap, currency)}" if change[CAP] else "its cap is removed")
         act["reasons"] = [
-            f"the campaign spent {spent} daily budget yesterday ({yesterday / budget:.0%}): its "
+            f"the campaign spent {of_budget} daily budget yesterday ({yesterday / budget:.0%}): its "
             "other ad sets already take what their audiences absorb, so this ad set's spend cap "
             f"only holds the plan's money back; {what}, the best value first",
             marginal_text(facts, True, evidence,

@@ -320,22 +320,24 @@ def project(target: np.ndarray, low: np.ndarray, high: np.ndarray, total: float)
     return np.clip(hi_k * base, low, high)
 
 
+def step_sizes(pool: list[Mapping[str, Any]], policy: DecisionPolicy) -> np.ndarray:
+    """Per ad set, the largest share its budget may move by this cycle.
+
+    `max_step`; an ad set still learning gets no significant edit — at most
+    `significant_budget_change` (Meta restarts learning after large budget changes).
+    """
+    return np.array([min(policy.max_step, policy.significant_budget_change) if in_learning(a)
+                     else policy.max_step for a in pool])
+
+
 def step_bounds(
     pool: list[Mapping[str, Any]], current: np.ndarray, policy: DecisionPolicy, minimum: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per ad set, the lowest and highest budget allowed this cycle.
 
-    Every move is at most `max_step`; an ad set still learning gets no significant edit — at
-    most `significant_budget_change` (Meta restarts learning after large budget changes).
+    Every move is at most `step_sizes`.
     """
-    steps = np.array(
-        [
-            min(policy.max_step, policy.significant_budget_change)
-            if in_learning(a)
-            else policy.max_step
-            for a in pool
-        ]
-    )
+    steps = step_sizes(pool, policy)
     low = np.maximum(current * (1 - steps), minimum)
     high = current * (1 + steps)
     return np.minimum(low, current), np.maximum(high, current)
